@@ -1,0 +1,110 @@
+import type { Socket } from 'node:net';
+import { BLOCKED, type Client, type ClientConnection, type Engine } from '@rc/engine';
+import { ProtocolError, RequestParser } from '@rc/resp';
+
+/**
+ * One client socket: bytes in → parser → engine → the client's reply buffer → one socket write
+ * per read (pipelining costs one syscall, not one per command). Stops reading a client whose
+ * output is not draining.
+ */
+export class Connection implements ClientConnection {
+  readonly client: Client;
+  readonly remoteAddress: string;
+  readonly localAddress: string;
+  private readonly parser: RequestParser;
+  private closing = false;
+  private flushScheduled = false;
+  private resumeScheduled = false;
+
+  constructor(
+    private readonly socket: Socket,
+    private readonly engine: Engine,
+    private readonly onClose: (connection: Connection) => void,
+  ) {
+    this.remoteAddress = `${socket.remoteAddress}:${socket.remotePort}`;
+    this.localAddress = `${socket.localAddress}:${socket.localPort}`;
+    this.parser = new RequestParser({
+      maxBulkLength: engine.config.getNumber('proto-max-bulk-len'),
+    });
+    this.client = engine.connect(this);
+    socket.setNoDelay(true);
+    socket.on('data', (chunk: Buffer) => this.receive(chunk));
+    socket.on('drain', () => {
+      if (!this.closing) socket.resume();
+    });
+    socket.on('error', () => socket.destroy());
+    socket.on('close', () => this.closed());
+  }
+
+  get pendingOutputBytes(): number {
+    return this.socket.writableLength;
+  }
+
+  private receive(chunk: Buffer): void {
+    if (this.closing) return;
+    this.parser.feed(chunk);
+    this.processInput();
+    this.flush();
+  }
+
+  /** Runs every complete command buffered, until the client blocks or the connection closes. */
+  private processInput(): void {
+    const client = this.client;
+    while (!this.closing && client.blocked === null) {
+      const argv = this.parser.next();
+      if (argv === null) return;
+      if (argv instanceof ProtocolError) {
+        this.engine.replyError(client, argv.message);
+        this.close();
+        return;
+      }
+      if (argv.length === 0) continue;
+      if (this.engine.execute(client, argv) === BLOCKED) return;
+    }
+  }
+
+  private flush(): void {
+    this.flushScheduled = false;
+    const out = this.client.out;
+    if (out.length === 0 || this.socket.destroyed) return;
+    if (!this.socket.write(out.take()) && !this.closing) this.socket.pause();
+  }
+
+  scheduleFlush(): void {
+    if (this.flushScheduled) return;
+    this.flushScheduled = true;
+    queueMicrotask(() => this.flush());
+  }
+
+  resume(): void {
+    if (this.resumeScheduled) return;
+    this.resumeScheduled = true;
+    queueMicrotask(() => {
+      this.resumeScheduled = false;
+      if (this.closing) return;
+      this.processInput();
+      this.flush();
+    });
+  }
+
+  close(): void {
+    if (this.closing) return;
+    this.closing = true;
+    queueMicrotask(() => {
+      this.flush();
+      this.socket.end();
+    });
+  }
+
+  /** Server shutdown: drop the socket without waiting for the peer. */
+  destroy(): void {
+    this.closing = true;
+    this.socket.destroy();
+  }
+
+  private closed(): void {
+    this.closing = true;
+    this.engine.disconnect(this.client);
+    this.onClose(this);
+  }
+}

@@ -1,0 +1,2 @@
+export { RcServer, type ServerOptions } from './server.js';
+export { parseArguments, parseConfigFile, type ParsedArguments } from './arguments.js';

@@ -1,0 +1,1 @@
+export { QuickList } from './quicklist.js';

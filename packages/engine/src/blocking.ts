@@ -1,0 +1,119 @@
+import type { Client } from './client.js';
+import type { Database } from './keyspace.js';
+
+/**
+ * How a parked client is served: `tryServe` runs the non-blocking form of its command against
+ * a key that became ready, writes the reply and returns true, or returns false to keep waiting
+ * (the key was emptied again, or holds the wrong type for it).
+ */
+export interface BlockedState {
+  readonly db: Database;
+  readonly keys: readonly string[];
+  readonly tryServe: (key: string) => boolean;
+  /** Writes the reply for a timeout (null array for BLPOP, nil for XREAD...). */
+  readonly replyOnTimeout: () => void;
+  timer: NodeJS.Timeout | null;
+}
+
+type WaitQueues = Map<string, Client[]>;
+
+/**
+ * Clients blocked on keys, first come first served per key. Writes mark keys ready; after the
+ * current command (or whole EXEC) the ready keys are served in the order they became ready.
+ */
+export class BlockingRegistry {
+  private readonly waiting = new Map<Database, WaitQueues>();
+  private readyKeys: Array<{ db: Database; key: string }> = [];
+  private readonly readySet = new Set<string>();
+  blockedCount = 0;
+
+  block(client: Client, state: BlockedState, timeoutMs: number): void {
+    client.blocked = state;
+    this.blockedCount++;
+    let queues = this.waiting.get(state.db);
+    if (!queues) {
+      queues = new Map();
+      this.waiting.set(state.db, queues);
+    }
+    for (const key of state.keys) {
+      const queue = queues.get(key);
+      if (queue) {
+        if (!queue.includes(client)) queue.push(client);
+      } else queues.set(key, [client]);
+    }
+    if (timeoutMs > 0) {
+      state.timer = setTimeout(() => {
+        if (client.blocked !== state) return;
+        this.unblock(client);
+        state.replyOnTimeout();
+        client.connection.resume();
+      }, timeoutMs);
+    }
+  }
+
+  hasWaiters(db: Database, key: string): boolean {
+    return this.waiting.get(db)?.has(key) ?? false;
+  }
+
+  signalKeyReady(db: Database, key: string): void {
+    const tag = `${db.id}\u0000${key}`;
+    if (this.readySet.has(tag)) return;
+    this.readySet.add(tag);
+    this.readyKeys.push({ db, key });
+  }
+
+  get hasReadyKeys(): boolean {
+    return this.readyKeys.length !== 0;
+  }
+
+  /** Serves waiters of every ready key, including keys made ready while serving (BLMOVE). */
+  serveReadyKeys(): void {
+    while (this.readyKeys.length !== 0) {
+      const batch = this.readyKeys;
+      this.readyKeys = [];
+      this.readySet.clear();
+      for (const { db, key } of batch) this.serveKey(db, key);
+    }
+  }
+
+  private serveKey(db: Database, key: string): void {
+    const queue = this.waiting.get(db)?.get(key);
+    if (!queue) return;
+    // Snapshot: clients served here leave the queue, clients that keep waiting stay in order.
+    for (const client of [...queue]) {
+      const state = client.blocked;
+      if (!state || !db.has(key)) break;
+      if (state.tryServe(key)) {
+        this.unblock(client);
+        client.connection.resume();
+      }
+    }
+  }
+
+  /** Removes the client from every queue and cancels its timer; the caller writes the reply. */
+  unblock(client: Client): void {
+    const state = client.blocked;
+    if (!state) return;
+    client.blocked = null;
+    this.blockedCount--;
+    if (state.timer) clearTimeout(state.timer);
+    const queues = this.waiting.get(state.db);
+    if (!queues) return;
+    for (const key of state.keys) {
+      const queue = queues.get(key);
+      if (!queue) continue;
+      const index = queue.indexOf(client);
+      if (index !== -1) queue.splice(index, 1);
+      if (queue.length === 0) queues.delete(key);
+    }
+  }
+
+  /** SWAPDB moves the data, not the waiters: keys now holding data become ready. */
+  databasesSwapped(first: Database, second: Database): void {
+    for (const db of [first, second]) {
+      const queues = this.waiting.get(db);
+      if (!queues) continue;
+      for (const key of queues.keys()) if (db.has(key)) this.signalKeyReady(db, key);
+    }
+  }
+}

@@ -1,0 +1,68 @@
+import { ReplyWriter } from '@rc/resp';
+import type { Database } from './keyspace.js';
+import type { BlockedState } from './blocking.js';
+
+/** What the engine needs from the transport that owns a client: it never sees the socket. */
+export interface ClientConnection {
+  /** "ip:port" of the peer and of our end, for CLIENT LIST / INFO. */
+  readonly remoteAddress: string;
+  readonly localAddress: string;
+  /** Bytes written to the socket but not yet sent (for output buffer limits). */
+  readonly pendingOutputBytes: number;
+  /** Output was written outside the client's own command (pub/sub, unblocking): send it soon. */
+  scheduleFlush(): void;
+  /** A blocked client got its reply: continue with the commands it had pipelined. */
+  resume(): void;
+  /** Close after flushing what was written (QUIT, CLIENT KILL, output limits). */
+  close(): void;
+}
+
+export type ReplyMode = 'on' | 'off' | 'skip';
+
+export class Client {
+  readonly out = new ReplyWriter();
+  name = '';
+  authenticated: boolean;
+  /** Queued commands while in MULTI, or null outside a transaction. */
+  transaction: string[][] | null = null;
+  /** A queued command was rejected: EXEC must abort. */
+  transactionFailed = false;
+  /** Set while EXEC runs its queue: blocking commands then act as their non-blocking forms. */
+  executing = false;
+  /** Keys under WATCH, per database, and whether one of them changed since. */
+  readonly watched = new Map<Database, Set<string>>();
+  watchInvalidated = false;
+  readonly channels = new Set<string>();
+  readonly patterns = new Set<string>();
+  blocked: BlockedState | null = null;
+  replyMode: ReplyMode = 'on';
+  /** Set once the connection is closing: nothing more is executed or written. */
+  closed = false;
+  readonly createdAt = Date.now();
+  lastInteraction = Date.now();
+  lastCommand = 'NULL';
+  libraryName = '';
+  libraryVersion = '';
+
+  constructor(
+    readonly id: number,
+    public db: Database,
+    readonly connection: ClientConnection,
+    requiresAuth: boolean,
+  ) {
+    this.authenticated = !requiresAuth;
+  }
+
+  get protocol(): 2 | 3 {
+    return this.out.protocol;
+  }
+
+  get subscriptionCount(): number {
+    return this.channels.size + this.patterns.size;
+  }
+
+  /** RESP2 clients with subscriptions may only run the pub/sub commands. */
+  get inSubscribedMode(): boolean {
+    return this.out.protocol === 2 && this.subscriptionCount > 0;
+  }
+}

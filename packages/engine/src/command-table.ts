@@ -1,0 +1,131 @@
+import type { Client } from './client.js';
+import type { Engine } from './engine.js';
+
+export type CommandFlag =
+  | 'write'
+  | 'readonly'
+  | 'denyoom'
+  | 'admin'
+  | 'pubsub'
+  | 'noscript'
+  | 'blocking'
+  | 'loading'
+  | 'stale'
+  | 'skip_monitor'
+  | 'skip_slowlog'
+  | 'fast'
+  | 'no_auth'
+  | 'may_replicate'
+  | 'no_multi'
+  | 'allow_busy';
+
+export type CommandGroup =
+  | 'generic'
+  | 'string'
+  | 'list'
+  | 'set'
+  | 'sorted-set'
+  | 'hash'
+  | 'pubsub'
+  | 'transactions'
+  | 'connection'
+  | 'server'
+  | 'stream'
+  | 'bitmap'
+  | 'geo'
+  | 'scripting';
+
+/** Returned by a handler that parked its client (BLPOP with nothing to pop). */
+export const BLOCKED = Symbol('blocked');
+export type CommandResult = void | typeof BLOCKED;
+
+export type CommandHandler = (client: Client, argv: string[], engine: Engine) => CommandResult;
+
+/**
+ * One declarative entry per command, as in Redis's command table: COMMAND's replies, arity
+ * errors, MULTI's queueing rules and write detection are all derived from it.
+ */
+export interface CommandSpec {
+  /** Lower case; subcommands carry only their own part ("get" under "config"). */
+  readonly name: string;
+  /** Exact argument count including the name, or -N for "at least N". */
+  readonly arity: number;
+  readonly flags: readonly CommandFlag[];
+  /** First key index, last key index (negative counts from the end), step; 0,0,0 for none. */
+  readonly keys: readonly [first: number, last: number, step: number];
+  readonly group: CommandGroup;
+  readonly summary: string;
+  readonly since: string;
+  readonly handler?: CommandHandler;
+  readonly subcommands?: readonly CommandSpec[];
+}
+
+/** A resolved entry: the spec plus what dispatch needs precomputed. */
+export interface CommandEntry {
+  readonly spec: CommandSpec;
+  /** "get" or "config|get": the name used in arity errors and COMMAND output. */
+  readonly fullName: string;
+  readonly parent: CommandEntry | null;
+  readonly isWrite: boolean;
+  readonly subcommands: ReadonlyMap<string, CommandEntry> | null;
+  calls: number;
+  microseconds: number;
+  rejectedCalls: number;
+  failedCalls: number;
+}
+
+export class CommandTable {
+  private readonly byName = new Map<string, CommandEntry>();
+
+  constructor(specs: Iterable<CommandSpec>) {
+    for (const spec of specs) {
+      const entry = resolve(spec, null);
+      this.byName.set(spec.name, entry);
+      this.byName.set(spec.name.toUpperCase(), entry);
+    }
+  }
+
+  /** Case-insensitive lookup; the common all-lower and all-upper spellings avoid allocating. */
+  lookup(name: string): CommandEntry | undefined {
+    return this.byName.get(name) ?? this.byName.get(name.toLowerCase());
+  }
+
+  /** Every top-level command once, in registration order. */
+  *entries(): IterableIterator<CommandEntry> {
+    for (const [name, entry] of this.byName) if (name === entry.spec.name) yield entry;
+  }
+
+  get size(): number {
+    return this.byName.size / 2;
+  }
+}
+
+function resolve(spec: CommandSpec, parent: CommandEntry | null): CommandEntry {
+  const entry: CommandEntry = {
+    spec,
+    fullName: parent ? `${parent.spec.name}|${spec.name}` : spec.name,
+    parent,
+    isWrite: spec.flags.includes('write'),
+    subcommands: null,
+    calls: 0,
+    microseconds: 0,
+    rejectedCalls: 0,
+    failedCalls: 0,
+  };
+  if (spec.subcommands) {
+    const children = new Map<string, CommandEntry>();
+    for (const child of spec.subcommands) children.set(child.name, resolve(child, entry));
+    (entry as { subcommands: ReadonlyMap<string, CommandEntry> }).subcommands = children;
+  }
+  return entry;
+}
+
+/** Key positions of a call, from the spec's first/last/step. */
+export function commandKeys(spec: CommandSpec, argv: readonly string[]): string[] {
+  const [first, last, step] = spec.keys;
+  if (first === 0) return [];
+  const end = last < 0 ? argv.length + last : last;
+  const keys: string[] = [];
+  for (let i = first; i <= end && i < argv.length; i += step) keys.push(argv[i]);
+  return keys;
+}

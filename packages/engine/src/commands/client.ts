@@ -1,0 +1,225 @@
+import type { Client } from '../client.js';
+import { formatClientInfo } from '../client-info.js';
+import type { Engine } from '../engine.js';
+import { Errors } from '../errors.js';
+import { validClientName } from './connection.js';
+import { NO_KEYS, container } from './define.js';
+import { integerArgument, isKeyword, ok } from './reply-helpers.js';
+import { replyText } from './server.js';
+
+function id(client: Client): void {
+  client.out.integer(client.id);
+}
+
+function setname(client: Client, argv: string[], engine: Engine): void {
+  if (!validClientName(client, engine, argv[2])) return;
+  client.name = argv[2];
+  ok(client);
+}
+
+function getname(client: Client): void {
+  if (client.name === '') client.out.nullBulk();
+  else client.out.bulk(client.name);
+}
+
+function list(client: Client, _argv: string[], engine: Engine): void {
+  let text = '';
+  for (const each of engine.clients.values()) text += formatClientInfo(each) + '\n';
+  replyText(client, text);
+}
+
+function info(client: Client): void {
+  replyText(client, formatClientInfo(client) + '\n');
+}
+
+/** CLIENT KILL ip:port | CLIENT KILL [ID id] [ADDR ip:port] [LADDR ip:port] [SKIPME yes/no] */
+function kill(client: Client, argv: string[], engine: Engine): void {
+  if (argv.length === 3) {
+    const target = [...engine.clients.values()].find(
+      (each) => each.connection.remoteAddress === argv[2],
+    );
+    if (!target) {
+      engine.replyError(client, Errors.noSuchClient);
+      return;
+    }
+    ok(client);
+    target.connection.close();
+    return;
+  }
+  if (argv.length % 2 !== 0) {
+    engine.replyError(client, Errors.syntax);
+    return;
+  }
+  const filters: Array<(each: Client) => boolean> = [];
+  let skipMe = true;
+  for (let i = 2; i < argv.length; i += 2) {
+    const value = argv[i + 1];
+    if (isKeyword(argv[i], 'id')) {
+      const wanted = integerArgument(
+        client,
+        engine,
+        value,
+        'ERR client-id should be greater than 0',
+      );
+      if (wanted === null) return;
+      filters.push((each) => each.id === wanted);
+    } else if (isKeyword(argv[i], 'addr')) {
+      filters.push((each) => each.connection.remoteAddress === value);
+    } else if (isKeyword(argv[i], 'laddr')) {
+      filters.push((each) => each.connection.localAddress === value);
+    } else if (isKeyword(argv[i], 'skipme')) {
+      if (!isKeyword(value, 'yes') && !isKeyword(value, 'no')) {
+        engine.replyError(client, Errors.syntax);
+        return;
+      }
+      skipMe = isKeyword(value, 'yes');
+    } else {
+      engine.replyError(client, Errors.syntax);
+      return;
+    }
+  }
+  const targets = [...engine.clients.values()].filter(
+    (each) => (!skipMe || each !== client) && filters.every((matches) => matches(each)),
+  );
+  client.out.integer(targets.length);
+  for (const target of targets) target.connection.close();
+}
+
+/** CLIENT UNBLOCK id [TIMEOUT|ERROR] */
+function unblock(client: Client, argv: string[], engine: Engine): void {
+  const targetId = integerArgument(client, engine, argv[2]);
+  if (targetId === null) return;
+  let withError = false;
+  if (argv.length === 4) {
+    if (isKeyword(argv[3], 'error')) withError = true;
+    else if (!isKeyword(argv[3], 'timeout')) {
+      engine.replyError(client, 'ERR CLIENT UNBLOCK reason should be TIMEOUT or ERROR');
+      return;
+    }
+  } else if (argv.length > 4) {
+    engine.replyError(client, Errors.syntax);
+    return;
+  }
+  const target = engine.clients.get(targetId);
+  const state = target?.blocked;
+  if (!target || !state) {
+    client.out.integer(0);
+    return;
+  }
+  engine.blocking.unblock(target);
+  if (withError) engine.replyError(target, Errors.unblockedByClient);
+  else state.replyOnTimeout();
+  target.connection.resume();
+  client.out.integer(1);
+}
+
+function reply(client: Client, argv: string[], engine: Engine): void {
+  const mode = argv[2].toLowerCase();
+  if (mode !== 'on' && mode !== 'off' && mode !== 'skip') {
+    engine.replyError(client, Errors.syntax);
+    return;
+  }
+  client.replyMode = mode;
+  if (mode === 'on') ok(client);
+}
+
+function noEvict(client: Client, argv: string[], engine: Engine): void {
+  if (!isKeyword(argv[2], 'on') && !isKeyword(argv[2], 'off')) {
+    engine.replyError(client, Errors.syntax);
+    return;
+  }
+  ok(client);
+}
+
+function setinfo(client: Client, argv: string[], engine: Engine): void {
+  if (isKeyword(argv[2], 'lib-name')) client.libraryName = argv[3];
+  else if (isKeyword(argv[2], 'lib-ver')) client.libraryVersion = argv[3];
+  else {
+    engine.replyError(client, `ERR Unrecognized option '${argv[2]}'`);
+    return;
+  }
+  ok(client);
+}
+
+const FLAGS = ['admin', 'noscript', 'loading', 'stale'] as const;
+const CONNECTION_FLAGS = ['noscript', 'loading', 'stale'] as const;
+
+export const clientCommand = {
+  ...container('client', 'A container for client connection commands', '2.4.0', [
+    [
+      'id',
+      2,
+      [...CONNECTION_FLAGS],
+      NO_KEYS,
+      id,
+      'Returns the client ID for the current connection',
+      '5.0.0',
+    ],
+    [
+      'setname',
+      3,
+      [...CONNECTION_FLAGS],
+      NO_KEYS,
+      setname,
+      'Set the current connection name',
+      '2.6.9',
+    ],
+    [
+      'getname',
+      2,
+      [...CONNECTION_FLAGS],
+      NO_KEYS,
+      getname,
+      'Get the current connection name',
+      '2.6.9',
+    ],
+    ['list', -2, [...FLAGS], NO_KEYS, list, 'Get the list of client connections', '2.4.0'],
+    [
+      'info',
+      2,
+      [...CONNECTION_FLAGS],
+      NO_KEYS,
+      info,
+      'Returns information about the current client connection.',
+      '6.2.0',
+    ],
+    ['kill', -3, [...FLAGS], NO_KEYS, kill, 'Kill the connection of a client', '2.4.0'],
+    [
+      'unblock',
+      -3,
+      [...FLAGS],
+      NO_KEYS,
+      unblock,
+      'Unblock a client blocked in a blocking command from a different connection',
+      '5.0.0',
+    ],
+    [
+      'reply',
+      3,
+      [...CONNECTION_FLAGS],
+      NO_KEYS,
+      reply,
+      'Instruct the server whether to reply to commands',
+      '3.2.0',
+    ],
+    [
+      'no-evict',
+      3,
+      [...FLAGS],
+      NO_KEYS,
+      noEvict,
+      'Set client eviction mode for the current connection',
+      '7.0.0',
+    ],
+    [
+      'setinfo',
+      4,
+      [...CONNECTION_FLAGS],
+      NO_KEYS,
+      setinfo,
+      'Set client or connection specific info',
+      '7.2.0',
+    ],
+  ]),
+  group: 'connection' as const,
+};

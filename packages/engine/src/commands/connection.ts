@@ -1,0 +1,198 @@
+import type { Client } from '../client.js';
+import type { Engine } from '../engine.js';
+import { Errors } from '../errors.js';
+import { NO_KEYS, commandGroup } from './define.js';
+import { integerArgument, isKeyword, ok } from './reply-helpers.js';
+
+export const SERVER_VERSION = '7.0.15';
+
+function ping(client: Client, argv: string[], engine: Engine): void {
+  if (argv.length > 2) {
+    engine.replyError(client, "ERR wrong number of arguments for 'ping' command");
+    return;
+  }
+  if (client.inSubscribedMode) {
+    client.out.array(2);
+    client.out.bulk('pong');
+    client.out.bulk(argv.length === 2 ? argv[1] : '');
+  } else if (argv.length === 2) client.out.bulk(argv[1]);
+  else client.out.simple('PONG');
+}
+
+function echo(client: Client, argv: string[]): void {
+  client.out.bulk(argv[1]);
+}
+
+function select(client: Client, argv: string[], engine: Engine): void {
+  const index = integerArgument(client, engine, argv[1]);
+  if (index === null) return;
+  if (index < 0 || index >= engine.databases.length) {
+    engine.replyError(client, Errors.dbIndexOutOfRange);
+    return;
+  }
+  client.db = engine.databases[index];
+  ok(client);
+}
+
+function quit(client: Client): void {
+  ok(client);
+  client.connection.close();
+}
+
+function checkPassword(engine: Engine, username: string, password: string): boolean {
+  const required = engine.config.get('requirepass');
+  return username === 'default' && (required === '' || password === required);
+}
+
+function auth(client: Client, argv: string[], engine: Engine): void {
+  if (argv.length > 3) {
+    engine.replyError(client, Errors.syntax);
+    return;
+  }
+  if (argv.length === 2 && engine.config.get('requirepass') === '') {
+    engine.replyError(client, Errors.authNotConfigured);
+    return;
+  }
+  const username = argv.length === 3 ? argv[1] : 'default';
+  const password = argv[argv.length - 1];
+  if (!checkPassword(engine, username, password)) {
+    engine.replyError(client, Errors.wrongPass);
+    return;
+  }
+  client.authenticated = true;
+  ok(client);
+}
+
+/** HELLO [protover [AUTH username password] [SETNAME clientname]] */
+function hello(client: Client, argv: string[], engine: Engine): void {
+  let protocol = client.protocol;
+  if (argv.length >= 2) {
+    const version = integerArgument(
+      client,
+      engine,
+      argv[1],
+      'ERR Protocol version is not an integer or out of range',
+    );
+    if (version === null) return;
+    if (version < 2 || version > 3) {
+      engine.replyError(client, Errors.noProtocol);
+      return;
+    }
+    protocol = version as 2 | 3;
+  }
+  let name: string | null = null;
+  for (let i = 2; i < argv.length; i++) {
+    const more = argv.length - i - 1;
+    if (isKeyword(argv[i], 'auth') && more >= 2) {
+      if (!checkPassword(engine, argv[i + 1], argv[i + 2])) {
+        engine.replyError(client, Errors.wrongPass);
+        return;
+      }
+      client.authenticated = true;
+      i += 2;
+    } else if (isKeyword(argv[i], 'setname') && more >= 1) {
+      name = argv[++i];
+      if (!validClientName(client, engine, name)) return;
+    } else {
+      engine.replyError(client, `ERR Syntax error in HELLO option '${argv[i]}'`);
+      return;
+    }
+  }
+  if (!client.authenticated) {
+    engine.replyError(
+      client,
+      'NOAUTH HELLO must be called with the client already authenticated, otherwise the HELLO <proto> AUTH <user> <pass> option can be used to authenticate the client and select the RESP protocol version at the same time',
+    );
+    return;
+  }
+  if (name !== null) client.name = name;
+  client.out.protocol = protocol;
+  const out = client.out;
+  out.map(7);
+  out.bulk('server');
+  out.bulk('redis');
+  out.bulk('version');
+  out.bulk(SERVER_VERSION);
+  out.bulk('proto');
+  out.integer(protocol);
+  out.bulk('id');
+  out.integer(client.id);
+  out.bulk('mode');
+  out.bulk('standalone');
+  out.bulk('role');
+  out.bulk('master');
+  out.bulk('modules');
+  out.array(0);
+}
+
+/** Client names may not contain spaces or special characters (they'd break CLIENT LIST). */
+export function validClientName(client: Client, engine: Engine, name: string): boolean {
+  for (let i = 0; i < name.length; i++) {
+    const c = name.charCodeAt(i);
+    if (c < 33 || c > 126) {
+      engine.replyError(
+        client,
+        'ERR Client names cannot contain spaces, newlines or special characters.',
+      );
+      return false;
+    }
+  }
+  return true;
+}
+
+/** RESET: back to a fresh connection's state (no MULTI, WATCH, subscriptions, RESP2, db 0). */
+function reset(client: Client, _argv: string[], engine: Engine): void {
+  client.transaction = null;
+  client.transactionFailed = false;
+  engine.unwatchAll(client);
+  for (const channel of [...client.channels]) engine.pubsub.unsubscribe(client, channel);
+  for (const pattern of [...client.patterns]) engine.pubsub.punsubscribe(client, pattern);
+  client.db = engine.databases[0];
+  client.name = '';
+  client.replyMode = 'on';
+  client.out.protocol = 2;
+  client.authenticated = engine.config.get('requirepass') === '';
+  client.out.simple('RESET');
+}
+
+export const connectionCommands = commandGroup('connection', [
+  ['ping', -1, ['fast'], NO_KEYS, ping, 'Ping the server', '1.0.0'],
+  ['echo', 2, ['fast'], NO_KEYS, echo, 'Echo the given string', '1.0.0'],
+  [
+    'select',
+    2,
+    ['loading', 'stale', 'fast'],
+    NO_KEYS,
+    select,
+    'Change the selected database for the current connection',
+    '1.0.0',
+  ],
+  ['quit', -1, ['allow_busy', 'no_auth', 'fast'], NO_KEYS, quit, 'Close the connection', '1.0.0'],
+  [
+    'auth',
+    -2,
+    ['noscript', 'loading', 'stale', 'fast', 'no_auth'],
+    NO_KEYS,
+    auth,
+    'Authenticate to the server',
+    '1.0.0',
+  ],
+  [
+    'hello',
+    -1,
+    ['noscript', 'loading', 'stale', 'fast', 'no_auth'],
+    NO_KEYS,
+    hello,
+    'Handshake with Redis',
+    '6.0.0',
+  ],
+  [
+    'reset',
+    1,
+    ['noscript', 'loading', 'stale', 'fast', 'no_auth'],
+    NO_KEYS,
+    reset,
+    'Reset the connection',
+    '6.2.0',
+  ],
+]);

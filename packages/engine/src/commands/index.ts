@@ -1,0 +1,21 @@
+import type { CommandSpec } from '../command-table.js';
+import { clientCommand } from './client.js';
+import { connectionCommands } from './connection.js';
+import { introspectionCommands } from './introspection.js';
+import { keyCommands } from './keys.js';
+import { pubsubCommands } from './pubsub.js';
+import { serverCommands } from './server.js';
+import { stringCommands } from './strings.js';
+import { transactionCommands } from './transactions.js';
+
+/** The one command table: every command rc knows, grouped by type as Redis's t_*.c files. */
+export const allCommands: readonly CommandSpec[] = [
+  ...stringCommands,
+  ...keyCommands,
+  ...connectionCommands,
+  clientCommand,
+  ...serverCommands,
+  ...introspectionCommands,
+  ...transactionCommands,
+  ...pubsubCommands,
+];

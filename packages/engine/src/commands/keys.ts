@@ -1,0 +1,558 @@
+import type { Client } from '../client.js';
+import type { Engine } from '../engine.js';
+import { Errors, unknownSubcommandError } from '../errors.js';
+import { expireArgument, type ExpireUnit } from '../expire-time.js';
+import { globMatch } from '../glob.js';
+import type { Database } from '../keyspace.js';
+import { filterByPattern, parseCursor, scanPage } from '../scan-cursor.js';
+import { cloneValue, encodingOf, typeOf } from '../values.js';
+import { ALL_KEYS, FIRST_KEY, NO_KEYS, commandGroup } from './define.js';
+import { integerArgument, isKeyword, ok } from './reply-helpers.js';
+
+function del(client: Client, argv: string[]): void {
+  let removed = 0;
+  for (let i = 1; i < argv.length; i++) if (client.db.delete(argv[i])) removed++;
+  client.out.integer(removed);
+}
+
+function exists(client: Client, argv: string[]): void {
+  let found = 0;
+  for (let i = 1; i < argv.length; i++) if (client.db.has(argv[i])) found++;
+  client.out.integer(found);
+}
+
+function type(client: Client, argv: string[]): void {
+  const value = client.db.lookup(argv[1]);
+  client.out.simple(value === undefined ? 'none' : typeOf(value));
+}
+
+function isLive(db: Database, key: string, now: number): boolean {
+  const at = db.expires.size === 0 ? undefined : db.expires.get(key);
+  return at === undefined || at > now;
+}
+
+function keys(client: Client, argv: string[]): void {
+  const pattern = argv[1];
+  const db = client.db;
+  const now = Date.now();
+  const matched: string[] = [];
+  const all = pattern === '*';
+  for (const key of db.data.keys()) {
+    if ((all || globMatch(pattern, key)) && isLive(db, key, now)) matched.push(key);
+  }
+  client.out.array(matched.length);
+  for (const key of matched) client.out.bulk(key);
+}
+
+/** Parses SCAN's MATCH/COUNT/TYPE options from `start`; null after replying an error. */
+export function scanOptions(
+  client: Client,
+  engine: Engine,
+  argv: string[],
+  start: number,
+  allowType: boolean,
+): { pattern: string | null; count: number; type: string | null } | null {
+  let pattern: string | null = null;
+  let count = 10;
+  let type: string | null = null;
+  for (let i = start; i < argv.length; i++) {
+    const option = argv[i];
+    const hasValue = i + 1 < argv.length;
+    if (isKeyword(option, 'count') && hasValue) {
+      const value = integerArgument(client, engine, argv[++i]);
+      if (value === null) return null;
+      if (value < 1) {
+        engine.replyError(client, Errors.syntax);
+        return null;
+      }
+      count = value;
+    } else if (isKeyword(option, 'match') && hasValue) {
+      pattern = argv[++i];
+    } else if (allowType && isKeyword(option, 'type') && hasValue) {
+      type = argv[++i].toLowerCase();
+    } else {
+      engine.replyError(client, Errors.syntax);
+      return null;
+    }
+  }
+  return { pattern, count, type };
+}
+
+/** Writes a SCAN-family reply: [cursor, [items...]]. */
+export function replyScan(client: Client, cursor: number, items: string[]): void {
+  client.out.array(2);
+  client.out.bulk(String(cursor));
+  client.out.array(items.length);
+  for (const item of items) client.out.bulk(item);
+}
+
+export function cursorArgument(client: Client, engine: Engine, text: string): number | null {
+  const cursor = parseCursor(text);
+  if (cursor === null) engine.replyError(client, 'ERR invalid cursor');
+  return cursor;
+}
+
+function scan(client: Client, argv: string[], engine: Engine): void {
+  const cursor = cursorArgument(client, engine, argv[1]);
+  if (cursor === null) return;
+  const options = scanOptions(client, engine, argv, 2, true);
+  if (options === null) return;
+  const db = client.db;
+  const page = scanPage(db.data.keys(), cursor, options.count);
+  const now = Date.now();
+  const items = filterByPattern(page.items, options.pattern).filter((key) => {
+    if (!isLive(db, key, now)) {
+      db.expireIfNeeded(key, now);
+      return false;
+    }
+    const value = db.data.get(key);
+    return options.type === null || (value !== undefined && typeOf(value) === options.type);
+  });
+  replyScan(client, page.cursor, items);
+}
+
+function randomkey(client: Client): void {
+  const db = client.db;
+  for (let attempt = 0; attempt < 100 && db.size > 0; attempt++) {
+    let index = Math.floor(Math.random() * db.size);
+    for (const key of db.data.keys()) {
+      if (index-- > 0) continue;
+      if (db.lookup(key) !== undefined) {
+        client.out.bulk(key);
+        return;
+      }
+      break;
+    }
+  }
+  client.out.nullBulk();
+}
+
+function renameGeneric(
+  client: Client,
+  argv: string[],
+  engine: Engine,
+  onlyIfAbsent: boolean,
+): void {
+  const [, source, destination] = argv;
+  const db = client.db;
+  const value = db.lookup(source);
+  if (value === undefined) {
+    engine.replyError(client, Errors.noSuchKey);
+    return;
+  }
+  if (source === destination) {
+    if (onlyIfAbsent) client.out.integer(0);
+    else ok(client);
+    return;
+  }
+  if (onlyIfAbsent && db.has(destination)) {
+    client.out.integer(0);
+    return;
+  }
+  const expireAt = db.expireAt(source);
+  db.delete(destination);
+  db.delete(source);
+  db.add(destination, value);
+  if (expireAt !== undefined) db.setExpire(destination, expireAt);
+  if (onlyIfAbsent) client.out.integer(1);
+  else ok(client);
+}
+
+function rename(client: Client, argv: string[], engine: Engine): void {
+  renameGeneric(client, argv, engine, false);
+}
+
+function renamenx(client: Client, argv: string[], engine: Engine): void {
+  renameGeneric(client, argv, engine, true);
+}
+
+/** A database index argument, or null after replying Redis's error. */
+function databaseArgument(client: Client, engine: Engine, text: string): Database | null {
+  const index = integerArgument(client, engine, text);
+  if (index === null) return null;
+  if (index < 0 || index >= engine.databases.length) {
+    engine.replyError(client, Errors.dbIndexOutOfRange);
+    return null;
+  }
+  return engine.databases[index];
+}
+
+/** COPY source destination [DB index] [REPLACE] */
+function copy(client: Client, argv: string[], engine: Engine): void {
+  let target = client.db;
+  let replace = false;
+  for (let i = 3; i < argv.length; i++) {
+    if (isKeyword(argv[i], 'replace')) {
+      replace = true;
+    } else if (isKeyword(argv[i], 'db') && i + 1 < argv.length) {
+      const db = databaseArgument(client, engine, argv[++i]);
+      if (db === null) return;
+      target = db;
+    } else {
+      engine.replyError(client, Errors.syntax);
+      return;
+    }
+  }
+  const [, source, destination] = argv;
+  if (target === client.db && source === destination) {
+    engine.replyError(client, Errors.sameObject);
+    return;
+  }
+  const value = client.db.lookup(source);
+  if (value === undefined || (!replace && target.has(destination))) {
+    client.out.integer(0);
+    return;
+  }
+  const expireAt = client.db.expireAt(source);
+  target.delete(destination);
+  target.add(destination, cloneValue(value));
+  if (expireAt !== undefined) target.setExpire(destination, expireAt);
+  client.out.integer(1);
+}
+
+function move(client: Client, argv: string[], engine: Engine): void {
+  const target = databaseArgument(client, engine, argv[2]);
+  if (target === null) return;
+  if (target === client.db) {
+    engine.replyError(client, Errors.sameObject);
+    return;
+  }
+  const key = argv[1];
+  const value = client.db.lookup(key);
+  if (value === undefined || target.has(key)) {
+    client.out.integer(0);
+    return;
+  }
+  const expireAt = client.db.expireAt(key);
+  client.db.delete(key);
+  target.add(key, value);
+  if (expireAt !== undefined) target.setExpire(key, expireAt);
+  client.out.integer(1);
+}
+
+function touch(client: Client, argv: string[]): void {
+  exists(client, argv);
+}
+
+const enum ExpireCondition {
+  Always,
+  IfNoTtl,
+  IfTtl,
+  IfGreater,
+  IfLess,
+}
+
+function expireCondition(client: Client, engine: Engine, argv: string[]): ExpireCondition | null {
+  let nx = false;
+  let xx = false;
+  let gt = false;
+  let lt = false;
+  for (let i = 3; i < argv.length; i++) {
+    const option = argv[i];
+    if (isKeyword(option, 'nx')) nx = true;
+    else if (isKeyword(option, 'xx')) xx = true;
+    else if (isKeyword(option, 'gt')) gt = true;
+    else if (isKeyword(option, 'lt')) lt = true;
+    else {
+      engine.replyError(client, `ERR Unsupported option ${option}`);
+      return null;
+    }
+  }
+  if (nx && (xx || gt || lt)) {
+    engine.replyError(
+      client,
+      'ERR NX and XX, GT or LT options at the same time are not compatible',
+    );
+    return null;
+  }
+  if (gt && lt) {
+    engine.replyError(client, 'ERR GT and LT options at the same time are not compatible');
+    return null;
+  }
+  if (nx) return ExpireCondition.IfNoTtl;
+  if (xx)
+    return gt ? ExpireCondition.IfGreater : lt ? ExpireCondition.IfLess : ExpireCondition.IfTtl;
+  if (gt) return ExpireCondition.IfGreater;
+  if (lt) return ExpireCondition.IfLess;
+  return ExpireCondition.Always;
+}
+
+function allowsExpire(
+  condition: ExpireCondition,
+  current: number | undefined,
+  at: number,
+): boolean {
+  switch (condition) {
+    case ExpireCondition.Always:
+      return true;
+    case ExpireCondition.IfNoTtl:
+      return current === undefined;
+    case ExpireCondition.IfTtl:
+      return current !== undefined;
+    // No TTL counts as an infinite one.
+    case ExpireCondition.IfGreater:
+      return current !== undefined && at > current;
+    case ExpireCondition.IfLess:
+      return current === undefined || at < current;
+  }
+}
+
+function expireCommand(unit: ExpireUnit, relative: boolean, name: string) {
+  return (client: Client, argv: string[], engine: Engine): void => {
+    const condition = expireCondition(client, engine, argv);
+    if (condition === null) return;
+    const at = expireAtArgument(client, engine, argv[2], unit, relative, name);
+    if (at === null) return;
+    const key = argv[1];
+    const db = client.db;
+    if (!db.has(key)) {
+      client.out.integer(0);
+      return;
+    }
+    const hasTtl = db.expireAt(key);
+    const flagged = condition !== ExpireCondition.Always;
+    if (flagged && !allowsExpire(condition, hasTtl, at)) {
+      client.out.integer(0);
+      return;
+    }
+    if (at <= Date.now()) db.delete(key);
+    else db.setExpire(key, at);
+    client.out.integer(1);
+  };
+}
+
+/** Unlike SET's, EXPIRE's time may be zero or negative: the key is then deleted. */
+function expireAtArgument(
+  client: Client,
+  engine: Engine,
+  text: string,
+  unit: ExpireUnit,
+  relative: boolean,
+  name: string,
+): number | null {
+  const value = integerArgument(client, engine, text);
+  if (value === null) return null;
+  if (value > 0) return expireArgument(client, engine, text, unit, relative, name);
+  return (unit === 'seconds' ? value * 1000 : value) + (relative ? Date.now() : 0);
+}
+
+function ttlCommand(inMilliseconds: boolean, absolute: boolean) {
+  return (client: Client, argv: string[]): void => {
+    const db = client.db;
+    if (!db.has(argv[1])) {
+      client.out.integer(-2);
+      return;
+    }
+    const at = db.expireAt(argv[1]);
+    if (at === undefined) {
+      client.out.integer(-1);
+      return;
+    }
+    if (absolute) {
+      client.out.integer(inMilliseconds ? at : Math.floor(at / 1000));
+      return;
+    }
+    const remaining = Math.max(0, at - Date.now());
+    client.out.integer(inMilliseconds ? remaining : Math.floor((remaining + 500) / 1000));
+  };
+}
+
+function persist(client: Client, argv: string[]): void {
+  const db = client.db;
+  client.out.integer(db.has(argv[1]) && db.removeExpire(argv[1]) ? 1 : 0);
+}
+
+function object(client: Client, argv: string[], engine: Engine): void {
+  const subcommand = argv[1].toLowerCase();
+  if (subcommand === 'help') {
+    const lines = [
+      'OBJECT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:',
+      'ENCODING <key>',
+      '    Return the kind of internal representation used in order to store the value',
+      '    associated with a <key>.',
+      'FREQ <key>',
+      '    Return the access frequency index of the <key>. The returned integer is',
+      '    proportional to the logarithm of the recent access frequency of the key.',
+      'IDLETIME <key>',
+      '    Return the idle time of the <key>, that is the approximated number of',
+      '    seconds elapsed since the last access to the key.',
+      'REFCOUNT <key>',
+      '    Return the number of references of the value associated with the specified',
+      '    <key>.',
+      'HELP',
+      '    Print this help.',
+    ];
+    client.out.array(lines.length);
+    for (const line of lines) client.out.simple(line);
+    return;
+  }
+  if (argv.length !== 3 || !['encoding', 'refcount', 'idletime', 'freq'].includes(subcommand)) {
+    engine.replyError(client, unknownSubcommandError('object', argv[1]));
+    return;
+  }
+  const value = client.db.lookup(argv[2]);
+  if (value === undefined) {
+    client.out.nullBulk();
+    return;
+  }
+  switch (subcommand) {
+    case 'encoding':
+      client.out.bulk(encodingOf(value, engine.config));
+      return;
+    case 'refcount':
+      client.out.integer(1);
+      return;
+    case 'idletime':
+      if (engine.config.get('maxmemory-policy').includes('lfu')) {
+        engine.replyError(
+          client,
+          'ERR An LFU maxmemory policy is selected, idle time not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust.',
+        );
+      } else client.out.integer(0);
+      return;
+    case 'freq':
+      if (!engine.config.get('maxmemory-policy').includes('lfu')) {
+        engine.replyError(
+          client,
+          'ERR An LFU maxmemory policy is not selected, access frequency not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust.',
+        );
+      } else client.out.integer(0);
+  }
+}
+
+export const keyCommands = commandGroup('generic', [
+  ['del', -2, ['write'], ALL_KEYS, del, 'Delete a key', '1.0.0'],
+  [
+    'unlink',
+    -2,
+    ['write', 'fast'],
+    ALL_KEYS,
+    del,
+    'Delete a key asynchronously in another thread. Otherwise it is just as DEL, but non blocking.',
+    '4.0.0',
+  ],
+  ['exists', -2, ['readonly', 'fast'], ALL_KEYS, exists, 'Determine if a key exists', '1.0.0'],
+  ['type', 2, ['readonly', 'fast'], FIRST_KEY, type, 'Determine the type stored at key', '1.0.0'],
+  ['keys', 2, ['readonly'], NO_KEYS, keys, 'Find all keys matching the given pattern', '1.0.0'],
+  ['scan', -2, ['readonly'], NO_KEYS, scan, 'Incrementally iterate the keys space', '2.8.0'],
+  [
+    'randomkey',
+    1,
+    ['readonly'],
+    NO_KEYS,
+    randomkey,
+    'Return a random key from the keyspace',
+    '1.0.0',
+  ],
+  ['rename', 3, ['write'], [1, 2, 1], rename, 'Rename a key', '1.0.0'],
+  [
+    'renamenx',
+    3,
+    ['write', 'fast'],
+    [1, 2, 1],
+    renamenx,
+    'Rename a key, only if the new key does not exist',
+    '1.0.0',
+  ],
+  ['copy', -3, ['write', 'denyoom'], [1, 2, 1], copy, 'Copy a key', '6.2.0'],
+  ['move', 3, ['write', 'fast'], FIRST_KEY, move, 'Move a key to another database', '1.0.0'],
+  [
+    'touch',
+    -2,
+    ['readonly', 'fast'],
+    ALL_KEYS,
+    touch,
+    'Alters the last access time of a key(s). Returns the number of existing keys specified.',
+    '3.2.1',
+  ],
+  [
+    'expire',
+    -3,
+    ['write', 'fast'],
+    FIRST_KEY,
+    expireCommand('seconds', true, 'expire'),
+    "Set a key's time to live in seconds",
+    '1.0.0',
+  ],
+  [
+    'pexpire',
+    -3,
+    ['write', 'fast'],
+    FIRST_KEY,
+    expireCommand('milliseconds', true, 'pexpire'),
+    "Set a key's time to live in milliseconds",
+    '2.6.0',
+  ],
+  [
+    'expireat',
+    -3,
+    ['write', 'fast'],
+    FIRST_KEY,
+    expireCommand('seconds', false, 'expireat'),
+    'Set the expiration for a key as a UNIX timestamp',
+    '1.2.0',
+  ],
+  [
+    'pexpireat',
+    -3,
+    ['write', 'fast'],
+    FIRST_KEY,
+    expireCommand('milliseconds', false, 'pexpireat'),
+    'Set the expiration for a key as a UNIX timestamp specified in milliseconds',
+    '2.6.0',
+  ],
+  [
+    'ttl',
+    2,
+    ['readonly', 'fast'],
+    FIRST_KEY,
+    ttlCommand(false, false),
+    'Get the time to live for a key in seconds',
+    '1.0.0',
+  ],
+  [
+    'pttl',
+    2,
+    ['readonly', 'fast'],
+    FIRST_KEY,
+    ttlCommand(true, false),
+    'Get the time to live for a key in milliseconds',
+    '2.6.0',
+  ],
+  [
+    'expiretime',
+    2,
+    ['readonly', 'fast'],
+    FIRST_KEY,
+    ttlCommand(false, true),
+    'Get the expiration Unix timestamp for a key',
+    '7.0.0',
+  ],
+  [
+    'pexpiretime',
+    2,
+    ['readonly', 'fast'],
+    FIRST_KEY,
+    ttlCommand(true, true),
+    'Get the expiration Unix timestamp for a key in milliseconds',
+    '7.0.0',
+  ],
+  [
+    'persist',
+    2,
+    ['write', 'fast'],
+    FIRST_KEY,
+    persist,
+    'Remove the expiration from a key',
+    '2.2.0',
+  ],
+  [
+    'object',
+    -2,
+    ['readonly'],
+    [2, 2, 1],
+    object,
+    'A container for object introspection commands',
+    '2.2.3',
+  ],
+]);

@@ -1,0 +1,153 @@
+import type { Client } from '../client.js';
+import type { Engine } from '../engine.js';
+import { globMatch } from '../glob.js';
+import { NO_KEYS, commandGroup, container } from './define.js';
+
+/** Confirmation frames: [kind, name, subscription count], pushes in RESP3. */
+function confirm(client: Client, kind: string, name: string | null): void {
+  client.out.push(3);
+  client.out.bulk(kind);
+  if (name === null) client.out.nullBulk();
+  else client.out.bulk(name);
+  client.out.integer(client.subscriptionCount);
+}
+
+function subscribe(client: Client, argv: string[], engine: Engine): void {
+  for (let i = 1; i < argv.length; i++) {
+    engine.pubsub.subscribe(client, argv[i]);
+    confirm(client, 'subscribe', argv[i]);
+  }
+}
+
+function psubscribe(client: Client, argv: string[], engine: Engine): void {
+  for (let i = 1; i < argv.length; i++) {
+    engine.pubsub.psubscribe(client, argv[i]);
+    confirm(client, 'psubscribe', argv[i]);
+  }
+}
+
+function unsubscribe(client: Client, argv: string[], engine: Engine): void {
+  const channels = argv.length > 1 ? argv.slice(1) : [...client.channels];
+  if (channels.length === 0) confirm(client, 'unsubscribe', null);
+  for (const channel of channels) {
+    engine.pubsub.unsubscribe(client, channel);
+    confirm(client, 'unsubscribe', channel);
+  }
+}
+
+function punsubscribe(client: Client, argv: string[], engine: Engine): void {
+  const patterns = argv.length > 1 ? argv.slice(1) : [...client.patterns];
+  if (patterns.length === 0) confirm(client, 'punsubscribe', null);
+  for (const pattern of patterns) {
+    engine.pubsub.punsubscribe(client, pattern);
+    confirm(client, 'punsubscribe', pattern);
+  }
+}
+
+function publish(client: Client, argv: string[], engine: Engine): void {
+  client.out.integer(
+    engine.pubsub.publish(argv[1], argv[2], (receiver) => engine.delivered(receiver)),
+  );
+}
+
+function channels(client: Client, argv: string[], engine: Engine): void {
+  const pattern = argv.length > 2 ? argv[2] : null;
+  const names = [...engine.pubsub.channels.keys()].filter(
+    (name) => pattern === null || globMatch(pattern, name),
+  );
+  client.out.array(names.length);
+  for (const name of names) client.out.bulk(name);
+}
+
+function numsub(client: Client, argv: string[], engine: Engine): void {
+  client.out.array((argv.length - 2) * 2);
+  for (let i = 2; i < argv.length; i++) {
+    client.out.bulk(argv[i]);
+    client.out.integer(engine.pubsub.channels.get(argv[i])?.size ?? 0);
+  }
+}
+
+function numpat(client: Client, _argv: string[], engine: Engine): void {
+  client.out.integer(engine.pubsub.patterns.size);
+}
+
+const FLAGS = ['pubsub', 'noscript', 'loading', 'stale'] as const;
+
+export const pubsubCommands = commandGroup('pubsub', [
+  [
+    'subscribe',
+    -2,
+    [...FLAGS],
+    NO_KEYS,
+    subscribe,
+    'Listen for messages published to the given channels',
+    '2.0.0',
+  ],
+  [
+    'unsubscribe',
+    -1,
+    [...FLAGS],
+    NO_KEYS,
+    unsubscribe,
+    'Stop listening for messages posted to the given channels',
+    '2.0.0',
+  ],
+  [
+    'psubscribe',
+    -2,
+    [...FLAGS],
+    NO_KEYS,
+    psubscribe,
+    'Listen for messages published to channels matching the given patterns',
+    '2.0.0',
+  ],
+  [
+    'punsubscribe',
+    -1,
+    [...FLAGS],
+    NO_KEYS,
+    punsubscribe,
+    'Stop listening for messages posted to channels matching the given patterns',
+    '2.0.0',
+  ],
+  [
+    'publish',
+    3,
+    ['pubsub', 'loading', 'stale', 'fast', 'may_replicate'],
+    NO_KEYS,
+    publish,
+    'Post a message to a channel',
+    '2.0.0',
+  ],
+]).concat({
+  ...container('pubsub', 'A container for Pub/Sub commands', '2.8.0', [
+    [
+      'channels',
+      -2,
+      ['pubsub', 'loading', 'stale'],
+      NO_KEYS,
+      channels,
+      'List active channels',
+      '2.8.0',
+    ],
+    [
+      'numsub',
+      -2,
+      ['pubsub', 'loading', 'stale'],
+      NO_KEYS,
+      numsub,
+      'Get the count of subscribers for channels',
+      '2.8.0',
+    ],
+    [
+      'numpat',
+      2,
+      ['pubsub', 'loading', 'stale'],
+      NO_KEYS,
+      numpat,
+      'Get the count of unique patterns pattern subscriptions',
+      '2.8.0',
+    ],
+  ]),
+  group: 'pubsub',
+});

@@ -1,0 +1,89 @@
+import type { Client } from '../client.js';
+import type { Engine } from '../engine.js';
+import { Errors } from '../errors.js';
+import { parseFloatStrict, parseInteger } from '../numbers.js';
+import type { RedisValue } from '../values.js';
+
+/**
+ * Small shared steps of command handlers: typed lookups that reply WRONGTYPE, and argument
+ * parsing that replies Redis's error. Each returns undefined/null after replying an error, so a
+ * handler reads `if (x === null) return;`.
+ */
+
+export const WRONG_TYPE = Symbol('wrong type');
+
+export function wrongType(client: Client, engine: Engine): void {
+  engine.replyError(client, Errors.wrongType);
+}
+
+/** The string at key, undefined when missing, or WRONG_TYPE after replying the error. */
+export function lookupString(
+  client: Client,
+  engine: Engine,
+  key: string,
+): string | undefined | typeof WRONG_TYPE {
+  const value = client.db.lookup(key);
+  if (value === undefined || typeof value === 'string') return value;
+  wrongType(client, engine);
+  return WRONG_TYPE;
+}
+
+/** Looks up a value that must be an instance of `kind`; see lookupString. */
+export function lookupTyped<T extends RedisValue>(
+  client: Client,
+  engine: Engine,
+  key: string,
+  kind: abstract new (...args: never[]) => T,
+): T | undefined | typeof WRONG_TYPE {
+  const value = client.db.lookup(key);
+  if (value === undefined) return undefined;
+  if (value instanceof kind) return value;
+  wrongType(client, engine);
+  return WRONG_TYPE;
+}
+
+/** An integer argument (string2ll rules) or null after replying `error`. */
+export function integerArgument(
+  client: Client,
+  engine: Engine,
+  text: string,
+  error: string = Errors.notInteger,
+): number | null {
+  const value = parseInteger(text);
+  if (value === null) {
+    engine.replyError(client, error);
+    return null;
+  }
+  return typeof value === 'bigint' ? Number(value) : value;
+}
+
+/** A float argument (strtod rules) or null after replying the error. */
+export function floatArgument(
+  client: Client,
+  engine: Engine,
+  text: string,
+  error: string = Errors.notFloat,
+): number | null {
+  const value = parseFloatStrict(text);
+  if (value === null) {
+    engine.replyError(client, error);
+    return null;
+  }
+  return value;
+}
+
+/** Case-insensitive comparison against a lower-case keyword without allocating. */
+export function isKeyword(text: string, lower: string): boolean {
+  if (text.length !== lower.length) return false;
+  for (let i = 0; i < text.length; i++) {
+    let c = text.charCodeAt(i);
+    if (c >= 65 && c <= 90) c += 32;
+    if (c !== lower.charCodeAt(i)) return false;
+  }
+  return true;
+}
+
+/** Replies `OK`. */
+export function ok(client: Client): void {
+  client.out.simple('OK');
+}

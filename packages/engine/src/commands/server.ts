@@ -1,0 +1,256 @@
+import type { Client } from '../client.js';
+import type { Engine } from '../engine.js';
+import { Errors } from '../errors.js';
+import { infoText } from '../info.js';
+import { NO_KEYS, commandGroup, container } from './define.js';
+import { floatArgument, isKeyword, ok } from './reply-helpers.js';
+
+function configGet(client: Client, argv: string[], engine: Engine): void {
+  const pairs = new Map<string, string>();
+  for (let i = 2; i < argv.length; i++) {
+    for (const [name, value] of engine.config.matching(argv[i])) pairs.set(name, value);
+  }
+  client.out.map(pairs.size);
+  for (const [name, value] of pairs) {
+    client.out.bulk(name);
+    client.out.bulk(value);
+  }
+}
+
+function configSet(client: Client, argv: string[], engine: Engine): void {
+  if (argv.length % 2 !== 0) {
+    engine.replyError(client, "ERR wrong number of arguments for 'config|set' command");
+    return;
+  }
+  for (let i = 2; i < argv.length; i += 2) {
+    if (!engine.config.has(argv[i])) {
+      engine.replyError(
+        client,
+        `ERR Unknown option or number of arguments for CONFIG SET - '${argv[i]}'`,
+      );
+      return;
+    }
+  }
+  for (let i = 2; i < argv.length; i += 2) engine.config.set(argv[i], argv[i + 1]);
+  ok(client);
+}
+
+function configResetstat(client: Client, _argv: string[], engine: Engine): void {
+  const stats = engine.stats;
+  stats.totalCommands = 0;
+  stats.totalConnections = 0;
+  stats.expiredKeys = 0;
+  stats.keyspaceHits = 0;
+  stats.keyspaceMisses = 0;
+  stats.totalErrorReplies = 0;
+  stats.errorCodes.clear();
+  for (const entry of engine.commands.entries()) {
+    for (const each of [entry, ...(entry.subcommands?.values() ?? [])]) {
+      each.calls = each.microseconds = each.rejectedCalls = each.failedCalls = 0;
+    }
+  }
+  ok(client);
+}
+
+function configRewrite(client: Client, _argv: string[], engine: Engine): void {
+  engine.replyError(client, 'ERR The server is running without a config file');
+}
+
+function info(client: Client, argv: string[], engine: Engine): void {
+  replyText(client, infoText(engine, argv.slice(1)));
+}
+
+/** Long text replies (INFO, CLIENT INFO) are verbatim strings in RESP3. */
+export function replyText(client: Client, text: string): void {
+  if (client.protocol === 3) client.out.verbatim('txt', text);
+  else client.out.bulk(text);
+}
+
+function dbsize(client: Client): void {
+  client.out.integer(client.db.size);
+}
+
+/** FLUSHDB/FLUSHALL accept ASYNC or SYNC; we always flush synchronously. */
+function flushMode(client: Client, argv: string[], engine: Engine): boolean {
+  if (argv.length === 1) return true;
+  if (argv.length === 2 && (isKeyword(argv[1], 'async') || isKeyword(argv[1], 'sync'))) return true;
+  engine.replyError(client, Errors.syntax);
+  return false;
+}
+
+function flushdb(client: Client, argv: string[], engine: Engine): void {
+  if (!flushMode(client, argv, engine)) return;
+  client.db.clear();
+  ok(client);
+}
+
+function flushall(client: Client, argv: string[], engine: Engine): void {
+  if (!flushMode(client, argv, engine)) return;
+  for (const db of engine.databases) db.clear();
+  ok(client);
+}
+
+function swapdb(client: Client, argv: string[], engine: Engine): void {
+  const indexes: number[] = [];
+  for (const [position, text] of [
+    ['first', argv[1]],
+    ['second', argv[2]],
+  ]) {
+    const index = /^-?\d+$/.test(text) ? Number(text) : NaN;
+    if (!Number.isSafeInteger(index)) {
+      engine.replyError(client, `ERR invalid ${position} DB index`);
+      return;
+    }
+    indexes.push(index);
+  }
+  if (indexes.some((index) => index < 0 || index >= engine.databases.length)) {
+    engine.replyError(client, Errors.dbIndexOutOfRange);
+    return;
+  }
+  const [first, second] = indexes.map((index) => engine.databases[index]);
+  if (first !== second) {
+    first.swapWith(second);
+    engine.databasesSwapped(first, second);
+  }
+  ok(client);
+}
+
+function time(client: Client): void {
+  const now = process.hrtime.bigint();
+  const micros = BigInt(Date.now()) * 1000n + ((now / 1000n) % 1000n);
+  client.out.array(2);
+  client.out.bulk(String(micros / 1000000n));
+  client.out.bulk(String(micros % 1000000n));
+}
+
+function lastsave(client: Client, _argv: string[], engine: Engine): void {
+  client.out.integer(engine.stats.lastSave);
+}
+
+/** DEBUG SLEEP blocks the whole server, as in Redis; other subcommands are not supported. */
+function debug(client: Client, argv: string[], engine: Engine): void {
+  if (isKeyword(argv[1], 'sleep') && argv.length === 3) {
+    const seconds = floatArgument(client, engine, argv[2]);
+    if (seconds === null) return;
+    const until = Date.now() + seconds * 1000;
+    while (Date.now() < until) {
+      // Busy-wait on purpose: DEBUG SLEEP exists to stall the server.
+    }
+    ok(client);
+    return;
+  }
+  engine.replyError(client, `ERR DEBUG ${argv[1]} is not supported by rc`);
+}
+
+/** rc has no scripting engine: there are never functions to flush. */
+function functionFlush(client: Client, argv: string[], engine: Engine): void {
+  if (
+    argv.length > 3 ||
+    (argv.length === 3 && !isKeyword(argv[2], 'async') && !isKeyword(argv[2], 'sync'))
+  ) {
+    engine.replyError(client, Errors.syntax);
+    return;
+  }
+  ok(client);
+}
+
+export const serverCommands = commandGroup('server', [
+  [
+    'info',
+    -1,
+    ['loading', 'stale'],
+    NO_KEYS,
+    info,
+    'Get information and statistics about the server',
+    '1.0.0',
+  ],
+  [
+    'dbsize',
+    1,
+    ['readonly', 'fast'],
+    NO_KEYS,
+    dbsize,
+    'Return the number of keys in the selected database',
+    '1.0.0',
+  ],
+  [
+    'flushdb',
+    -1,
+    ['write'],
+    NO_KEYS,
+    flushdb,
+    'Remove all keys from the current database',
+    '1.0.0',
+  ],
+  ['flushall', -1, ['write'], NO_KEYS, flushall, 'Remove all keys from all databases', '1.0.0'],
+  ['swapdb', 3, ['write', 'fast'], NO_KEYS, swapdb, 'Swaps two Redis databases', '4.0.0'],
+  [
+    'time',
+    1,
+    ['loading', 'stale', 'fast'],
+    NO_KEYS,
+    time,
+    'Return the current server time',
+    '2.6.0',
+  ],
+  [
+    'lastsave',
+    1,
+    ['loading', 'stale', 'fast'],
+    NO_KEYS,
+    lastsave,
+    'Get the UNIX time stamp of the last successful save to disk',
+    '1.0.0',
+  ],
+  [
+    'debug',
+    -2,
+    ['admin', 'noscript', 'loading', 'stale'],
+    NO_KEYS,
+    debug,
+    'A container for debugging commands',
+    '1.0.0',
+  ],
+]).concat(
+  container('config', 'A container for server configuration commands', '2.0.0', [
+    [
+      'get',
+      -3,
+      ['admin', 'noscript', 'loading', 'stale'],
+      NO_KEYS,
+      configGet,
+      'Get the values of configuration parameters',
+      '2.0.0',
+    ],
+    [
+      'set',
+      -4,
+      ['admin', 'noscript', 'loading', 'stale'],
+      NO_KEYS,
+      configSet,
+      'Set configuration parameters to the given values',
+      '2.0.0',
+    ],
+    [
+      'resetstat',
+      2,
+      ['admin', 'noscript', 'loading', 'stale'],
+      NO_KEYS,
+      configResetstat,
+      'Reset the stats returned by INFO',
+      '2.0.0',
+    ],
+    [
+      'rewrite',
+      2,
+      ['admin', 'noscript', 'loading', 'stale'],
+      NO_KEYS,
+      configRewrite,
+      'Rewrite the configuration file with the in memory configuration',
+      '2.8.0',
+    ],
+  ]),
+  container('function', 'A container for function commands', '7.0.0', [
+    ['flush', -2, ['write', 'noscript'], NO_KEYS, functionFlush, 'Deleting all functions', '7.0.0'],
+  ]),
+);

@@ -1,0 +1,544 @@
+import type { Client } from '../client.js';
+import type { Engine } from '../engine.js';
+import { Errors } from '../errors.js';
+import { expireArgument, type ExpireUnit } from '../expire-time.js';
+import {
+  addDecimalStrings,
+  formatHumanFloat,
+  inInt64Range,
+  parseFloatStrict,
+  parseInteger,
+} from '../numbers.js';
+import { WRONG_TYPE, integerArgument, isKeyword, lookupString, ok } from './reply-helpers.js';
+import { ALL_KEYS, FIRST_KEY, commandGroup } from './define.js';
+
+const enum SetCondition {
+  None,
+  IfAbsent,
+  IfPresent,
+}
+
+type ExpireOption = { unit: ExpireUnit; relative: boolean; argument: string } | null;
+
+/** SET key value [NX|XX] [GET] [EX s|PX ms|EXAT ts|PXAT ts|KEEPTTL] */
+function set(client: Client, argv: string[], engine: Engine): void {
+  let condition = SetCondition.None;
+  let get = false;
+  let keepTtl = false;
+  let expire: ExpireOption = null;
+  for (let i = 3; i < argv.length; i++) {
+    const option = argv[i];
+    const hasNext = i + 1 < argv.length;
+    if (isKeyword(option, 'nx') && condition !== SetCondition.IfPresent) {
+      condition = SetCondition.IfAbsent;
+    } else if (isKeyword(option, 'xx') && condition !== SetCondition.IfAbsent) {
+      condition = SetCondition.IfPresent;
+    } else if (isKeyword(option, 'get')) {
+      get = true;
+    } else if (isKeyword(option, 'keepttl') && expire === null) {
+      keepTtl = true;
+    } else if (hasNext && expire === null && !keepTtl && expireOption(option) !== null) {
+      expire = {
+        ...(expireOption(option) as Omit<NonNullable<ExpireOption>, 'argument'>),
+        argument: argv[++i],
+      };
+    } else {
+      engine.replyError(client, Errors.syntax);
+      return;
+    }
+  }
+  let expireAt = -1;
+  if (expire !== null) {
+    const at = expireArgument(client, engine, expire.argument, expire.unit, expire.relative, 'set');
+    if (at === null) return;
+    expireAt = at;
+  }
+  const key = argv[1];
+  const db = client.db;
+  if (get) {
+    const old = lookupString(client, engine, key);
+    if (old === WRONG_TYPE) return;
+    if (old === undefined) client.out.nullBulk();
+    else client.out.bulk(old);
+  }
+  if (condition !== SetCondition.None) {
+    const exists = db.has(key);
+    if ((condition === SetCondition.IfAbsent) === exists) {
+      if (!get) client.out.nullBulk();
+      return;
+    }
+  }
+  db.set(key, argv[2], keepTtl);
+  if (expireAt !== -1) db.setExpire(key, expireAt);
+  if (!get) ok(client);
+}
+
+function expireOption(option: string): Omit<NonNullable<ExpireOption>, 'argument'> | null {
+  if (isKeyword(option, 'ex')) return { unit: 'seconds', relative: true };
+  if (isKeyword(option, 'px')) return { unit: 'milliseconds', relative: true };
+  if (isKeyword(option, 'exat')) return { unit: 'seconds', relative: false };
+  if (isKeyword(option, 'pxat')) return { unit: 'milliseconds', relative: false };
+  return null;
+}
+
+function get(client: Client, argv: string[], engine: Engine): void {
+  const value = lookupString(client, engine, argv[1]);
+  if (value === WRONG_TYPE) return;
+  if (value === undefined) client.out.nullBulk();
+  else client.out.bulk(value);
+}
+
+/** GETEX key [EX s|PX ms|EXAT ts|PXAT ts|PERSIST] */
+function getex(client: Client, argv: string[], engine: Engine): void {
+  let expire: ExpireOption = null;
+  let persist = false;
+  for (let i = 2; i < argv.length; i++) {
+    const option = argv[i];
+    const kind = expireOption(option);
+    if (kind !== null && expire === null && !persist && i + 1 < argv.length) {
+      expire = { ...kind, argument: argv[++i] };
+    } else if (isKeyword(option, 'persist') && expire === null && !persist) {
+      persist = true;
+    } else {
+      engine.replyError(client, Errors.syntax);
+      return;
+    }
+  }
+  let expireAt = -1;
+  if (expire !== null) {
+    const at = expireArgument(
+      client,
+      engine,
+      expire.argument,
+      expire.unit,
+      expire.relative,
+      'getex',
+    );
+    if (at === null) return;
+    expireAt = at;
+  }
+  const key = argv[1];
+  const value = lookupString(client, engine, key);
+  if (value === WRONG_TYPE) return;
+  if (value === undefined) {
+    client.out.nullBulk();
+    return;
+  }
+  client.out.bulk(value);
+  if (expireAt !== -1) {
+    if (expireAt <= Date.now()) client.db.delete(key);
+    else client.db.setExpire(key, expireAt);
+  } else if (persist) {
+    client.db.removeExpire(key);
+  }
+}
+
+function getdel(client: Client, argv: string[], engine: Engine): void {
+  const value = lookupString(client, engine, argv[1]);
+  if (value === WRONG_TYPE) return;
+  if (value === undefined) {
+    client.out.nullBulk();
+    return;
+  }
+  client.out.bulk(value);
+  client.db.delete(argv[1]);
+}
+
+function getset(client: Client, argv: string[], engine: Engine): void {
+  const value = lookupString(client, engine, argv[1]);
+  if (value === WRONG_TYPE) return;
+  if (value === undefined) client.out.nullBulk();
+  else client.out.bulk(value);
+  client.db.set(argv[1], argv[2]);
+}
+
+function mget(client: Client, argv: string[]): void {
+  const out = client.out;
+  out.array(argv.length - 1);
+  for (let i = 1; i < argv.length; i++) {
+    const value = client.db.lookup(argv[i]);
+    if (typeof value === 'string') out.bulk(value);
+    else out.nullBulk();
+  }
+}
+
+function mset(client: Client, argv: string[], engine: Engine): void {
+  if (argv.length % 2 === 0) {
+    engine.replyError(client, `ERR wrong number of arguments for 'mset' command`);
+    return;
+  }
+  for (let i = 1; i < argv.length; i += 2) client.db.set(argv[i], argv[i + 1]);
+  ok(client);
+}
+
+function msetnx(client: Client, argv: string[], engine: Engine): void {
+  if (argv.length % 2 === 0) {
+    engine.replyError(client, `ERR wrong number of arguments for 'msetnx' command`);
+    return;
+  }
+  for (let i = 1; i < argv.length; i += 2) {
+    if (client.db.has(argv[i])) {
+      client.out.integer(0);
+      return;
+    }
+  }
+  for (let i = 1; i < argv.length; i += 2) client.db.set(argv[i], argv[i + 1]);
+  client.out.integer(1);
+}
+
+function setnx(client: Client, argv: string[]): void {
+  if (client.db.has(argv[1])) {
+    client.out.integer(0);
+    return;
+  }
+  client.db.set(argv[1], argv[2]);
+  client.out.integer(1);
+}
+
+function setWithExpire(unit: ExpireUnit, name: string) {
+  return (client: Client, argv: string[], engine: Engine): void => {
+    const at = expireArgument(client, engine, argv[2], unit, true, name);
+    if (at === null) return;
+    client.db.set(argv[1], argv[3]);
+    client.db.setExpire(argv[1], at);
+    ok(client);
+  };
+}
+
+function checkStringLength(client: Client, engine: Engine, length: number): boolean {
+  if (length > engine.config.getNumber('proto-max-bulk-len')) {
+    engine.replyError(client, Errors.stringTooLong);
+    return false;
+  }
+  return true;
+}
+
+function append(client: Client, argv: string[], engine: Engine): void {
+  const value = lookupString(client, engine, argv[1]);
+  if (value === WRONG_TYPE) return;
+  const next = value === undefined ? argv[2] : value + argv[2];
+  if (!checkStringLength(client, engine, next.length)) return;
+  client.db.set(argv[1], next, true);
+  client.out.integer(next.length);
+}
+
+function strlen(client: Client, argv: string[], engine: Engine): void {
+  const value = lookupString(client, engine, argv[1]);
+  if (value === WRONG_TYPE) return;
+  client.out.integer(value === undefined ? 0 : value.length);
+}
+
+function getrange(client: Client, argv: string[], engine: Engine): void {
+  let start = integerArgument(client, engine, argv[2]);
+  if (start === null) return;
+  let end = integerArgument(client, engine, argv[3]);
+  if (end === null) return;
+  const value = lookupString(client, engine, argv[1]);
+  if (value === WRONG_TYPE) return;
+  if (value === undefined || (start < 0 && end < 0 && start > end)) {
+    client.out.bulk('');
+    return;
+  }
+  const length = value.length;
+  if (start < 0) start = Math.max(0, length + start);
+  if (end < 0) end = Math.max(0, length + end);
+  if (end >= length) end = length - 1;
+  if (start > end || length === 0) client.out.bulk('');
+  else client.out.bulk(value.slice(start, end + 1));
+}
+
+function setrange(client: Client, argv: string[], engine: Engine): void {
+  const offset = integerArgument(client, engine, argv[2]);
+  if (offset === null) return;
+  if (offset < 0) {
+    engine.replyError(client, 'ERR offset is out of range');
+    return;
+  }
+  const patch = argv[3];
+  const value = lookupString(client, engine, argv[1]);
+  if (value === WRONG_TYPE) return;
+  const current = value ?? '';
+  if (patch.length === 0) {
+    client.out.integer(current.length);
+    return;
+  }
+  if (!checkStringLength(client, engine, offset + patch.length)) return;
+  const padded = current.length < offset ? current + '\0'.repeat(offset - current.length) : current;
+  const next = padded.slice(0, offset) + patch + padded.slice(offset + patch.length);
+  client.db.set(argv[1], next, true);
+  client.out.integer(next.length);
+}
+
+/** The stored integer or null after replying "not an integer". */
+function storedInteger(client: Client, engine: Engine, key: string): number | bigint | null {
+  const value = lookupString(client, engine, key);
+  if (value === WRONG_TYPE) return null;
+  if (value === undefined) return 0;
+  const parsed = parseInteger(value);
+  if (parsed === null) engine.replyError(client, Errors.notInteger);
+  return parsed;
+}
+
+function incrementBy(
+  client: Client,
+  engine: Engine,
+  key: string,
+  increment: number | bigint,
+): void {
+  const current = storedInteger(client, engine, key);
+  if (current === null) return;
+  let result: number | bigint;
+  if (typeof current === 'number' && typeof increment === 'number') {
+    result = current + increment;
+    if (!Number.isSafeInteger(result)) result = BigInt(current) + BigInt(increment);
+  } else {
+    result = BigInt(current) + BigInt(increment);
+  }
+  if (typeof result === 'bigint') {
+    if (!inInt64Range(result)) {
+      engine.replyError(client, Errors.overflow);
+      return;
+    }
+    if (Number.isSafeInteger(Number(result)) && BigInt(Number(result)) === result) {
+      result = Number(result);
+    }
+  }
+  client.db.set(key, String(result), true);
+  client.out.integer(result);
+}
+
+function incrementArgument(client: Client, engine: Engine, text: string): number | bigint | null {
+  const value = parseInteger(text);
+  if (value === null) engine.replyError(client, Errors.notInteger);
+  return value;
+}
+
+function incr(client: Client, argv: string[], engine: Engine): void {
+  incrementBy(client, engine, argv[1], 1);
+}
+
+function decr(client: Client, argv: string[], engine: Engine): void {
+  incrementBy(client, engine, argv[1], -1);
+}
+
+function incrby(client: Client, argv: string[], engine: Engine): void {
+  const increment = incrementArgument(client, engine, argv[2]);
+  if (increment !== null) incrementBy(client, engine, argv[1], increment);
+}
+
+function decrby(client: Client, argv: string[], engine: Engine): void {
+  const decrement = incrementArgument(client, engine, argv[2]);
+  if (decrement === null) return;
+  if (decrement === -(2n ** 63n)) {
+    engine.replyError(client, 'ERR decrement would overflow');
+    return;
+  }
+  incrementBy(client, engine, argv[1], typeof decrement === 'bigint' ? -decrement : -decrement);
+}
+
+/** Long-double-like addition shared with HINCRBYFLOAT: null when the result is not finite. */
+export function addFloats(current: string, increment: string): string | null {
+  const exact = addDecimalStrings(current, increment);
+  if (exact !== null) return exact;
+  const sum = Number(parseFloatStrict(current)) + Number(parseFloatStrict(increment));
+  return Number.isFinite(sum) ? formatHumanFloat(sum) : null;
+}
+
+function incrbyfloat(client: Client, argv: string[], engine: Engine): void {
+  const value = lookupString(client, engine, argv[1]);
+  if (value === WRONG_TYPE) return;
+  const current = value ?? '0';
+  const currentNumber = parseFloatStrict(current);
+  if (currentNumber === null || current.length > 5000) {
+    engine.replyError(client, Errors.notFloat);
+    return;
+  }
+  const increment = parseFloatStrict(argv[2]);
+  if (increment === null) {
+    engine.replyError(client, Errors.notFloat);
+    return;
+  }
+  const result = addFloats(current, argv[2]);
+  if (result === null || !Number.isFinite(currentNumber + increment)) {
+    engine.replyError(client, Errors.incrFloatNaN);
+    return;
+  }
+  client.db.set(argv[1], result, true);
+  client.out.bulk(result);
+}
+
+export const stringCommands = commandGroup('string', [
+  ['get', 2, ['readonly', 'fast'], FIRST_KEY, get, 'Get the value of a key', '1.0.0'],
+  ['set', -3, ['write', 'denyoom'], FIRST_KEY, set, 'Set the string value of a key', '1.0.0'],
+  [
+    'getex',
+    -2,
+    ['write', 'fast'],
+    FIRST_KEY,
+    getex,
+    'Get the value of a key and optionally set its expiration',
+    '6.2.0',
+  ],
+  [
+    'getdel',
+    2,
+    ['write', 'fast'],
+    FIRST_KEY,
+    getdel,
+    'Get the value of a key and delete the key',
+    '6.2.0',
+  ],
+  [
+    'getset',
+    3,
+    ['write', 'denyoom', 'fast'],
+    FIRST_KEY,
+    getset,
+    'Set the string value of a key and return its old value',
+    '1.0.0',
+  ],
+  [
+    'mget',
+    -2,
+    ['readonly', 'fast'],
+    ALL_KEYS,
+    mget,
+    'Get the values of all the given keys',
+    '1.0.0',
+  ],
+  [
+    'mset',
+    -3,
+    ['write', 'denyoom'],
+    [1, -1, 2],
+    mset,
+    'Set multiple keys to multiple values',
+    '1.0.1',
+  ],
+  [
+    'msetnx',
+    -3,
+    ['write', 'denyoom'],
+    [1, -1, 2],
+    msetnx,
+    'Set multiple keys to multiple values, only if none of the keys exist',
+    '1.0.1',
+  ],
+  [
+    'setnx',
+    3,
+    ['write', 'denyoom', 'fast'],
+    FIRST_KEY,
+    setnx,
+    'Set the value of a key, only if the key does not exist',
+    '1.0.0',
+  ],
+  [
+    'setex',
+    4,
+    ['write', 'denyoom'],
+    FIRST_KEY,
+    setWithExpire('seconds', 'setex'),
+    'Set the value and expiration of a key',
+    '2.0.0',
+  ],
+  [
+    'psetex',
+    4,
+    ['write', 'denyoom'],
+    FIRST_KEY,
+    setWithExpire('milliseconds', 'psetex'),
+    'Set the value and expiration in milliseconds of a key',
+    '2.6.0',
+  ],
+  [
+    'append',
+    3,
+    ['write', 'denyoom', 'fast'],
+    FIRST_KEY,
+    append,
+    'Append a value to a key',
+    '2.0.0',
+  ],
+  [
+    'strlen',
+    2,
+    ['readonly', 'fast'],
+    FIRST_KEY,
+    strlen,
+    'Get the length of the value stored in a key',
+    '2.2.0',
+  ],
+  [
+    'getrange',
+    4,
+    ['readonly'],
+    FIRST_KEY,
+    getrange,
+    'Get a substring of the string stored at a key',
+    '2.4.0',
+  ],
+  [
+    'substr',
+    4,
+    ['readonly'],
+    FIRST_KEY,
+    getrange,
+    'Get a substring of the string stored at a key',
+    '1.0.0',
+  ],
+  [
+    'setrange',
+    4,
+    ['write', 'denyoom'],
+    FIRST_KEY,
+    setrange,
+    'Overwrite part of a string at key starting at the specified offset',
+    '2.2.0',
+  ],
+  [
+    'incr',
+    2,
+    ['write', 'denyoom', 'fast'],
+    FIRST_KEY,
+    incr,
+    'Increment the integer value of a key by one',
+    '1.0.0',
+  ],
+  [
+    'decr',
+    2,
+    ['write', 'denyoom', 'fast'],
+    FIRST_KEY,
+    decr,
+    'Decrement the integer value of a key by one',
+    '1.0.0',
+  ],
+  [
+    'incrby',
+    3,
+    ['write', 'denyoom', 'fast'],
+    FIRST_KEY,
+    incrby,
+    'Increment the integer value of a key by the given amount',
+    '1.0.0',
+  ],
+  [
+    'decrby',
+    3,
+    ['write', 'denyoom', 'fast'],
+    FIRST_KEY,
+    decrby,
+    'Decrement the integer value of a key by the given number',
+    '1.0.0',
+  ],
+  [
+    'incrbyfloat',
+    3,
+    ['write', 'denyoom', 'fast'],
+    FIRST_KEY,
+    incrbyfloat,
+    'Increment the float value of a key by the given amount',
+    '2.6.0',
+  ],
+]);

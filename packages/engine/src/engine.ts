@@ -1,0 +1,289 @@
+import { performance } from 'node:perf_hooks';
+import { randomBytes } from 'node:crypto';
+import { BlockingRegistry } from './blocking.js';
+import { Client, type ClientConnection } from './client.js';
+import { BLOCKED, CommandTable, type CommandEntry, type CommandResult } from './command-table.js';
+import { allCommands } from './commands/index.js';
+import { Config } from './config.js';
+import { Errors, arityError, unknownCommandError, unknownSubcommandError } from './errors.js';
+import { ActiveExpiry } from './expiry.js';
+import { Database, type KeyspaceObserver } from './keyspace.js';
+import { OutputLimits } from './output-limits.js';
+import { PubSub } from './pubsub.js';
+
+export interface EngineOptions {
+  /** Initial configuration, e.g. from the command line: name → value. */
+  config?: Iterable<readonly [string, string]>;
+}
+
+/** Commands a transaction runs right away instead of queueing them. */
+const TRANSACTION_CONTROL = new Set(['exec', 'discard', 'multi', 'watch', 'quit', 'reset']);
+/** What a RESP2 client may run while subscribed. */
+const SUBSCRIBED_MODE_ALLOWED = new Set([
+  'ping',
+  'subscribe',
+  'ssubscribe',
+  'unsubscribe',
+  'sunsubscribe',
+  'psubscribe',
+  'punsubscribe',
+  'quit',
+  'reset',
+]);
+
+export class EngineStats {
+  totalCommands = 0;
+  totalConnections = 0;
+  expiredKeys = 0;
+  keyspaceHits = 0;
+  keyspaceMisses = 0;
+  /** Changes since the last save, as INFO's rdb_changes_since_last_save. */
+  dirty = 0;
+  lastSave = Math.floor(Date.now() / 1000);
+  totalErrorReplies = 0;
+  readonly errorCodes = new Map<string, number>();
+}
+
+/**
+ * The transport-free core: databases, the command table, clients' engine-side state, blocking,
+ * pub/sub and transactions. A server feeds it parsed commands and flushes what clients were
+ * written.
+ */
+export class Engine implements KeyspaceObserver {
+  readonly config: Config;
+  readonly databases: Database[];
+  readonly commands = new CommandTable(allCommands);
+  readonly clients = new Map<number, Client>();
+  readonly pubsub = new PubSub();
+  readonly blocking = new BlockingRegistry();
+  readonly stats = new EngineStats();
+  readonly startedAt = Date.now();
+  readonly runId = randomBytes(20).toString('hex');
+  private readonly watchers = new Map<Database, Map<string, Set<Client>>>();
+  private readonly expiry: ActiveExpiry;
+  private readonly outputLimits: OutputLimits;
+  private nextClientId = 1;
+
+  constructor(options: EngineOptions = {}) {
+    this.config = new Config();
+    for (const [name, value] of options.config ?? []) this.config.set(name, value);
+    const count = Math.max(1, this.config.getNumber('databases') || 16);
+    this.databases = Array.from({ length: count }, (_, id) => new Database(id, this));
+    this.expiry = new ActiveExpiry(this);
+    this.outputLimits = new OutputLimits(this.config);
+  }
+
+  /** Starts background work (active expiry). Tests that drive time by hand may skip it. */
+  start(): void {
+    this.expiry.start();
+  }
+
+  stop(): void {
+    this.expiry.stop();
+    for (const client of this.clients.values()) this.blocking.unblock(client);
+  }
+
+  connect(connection: ClientConnection): Client {
+    const client = new Client(
+      this.nextClientId++,
+      this.databases[0],
+      connection,
+      this.config.get('requirepass') !== '',
+    );
+    this.clients.set(client.id, client);
+    this.stats.totalConnections++;
+    return client;
+  }
+
+  disconnect(client: Client): void {
+    client.closed = true;
+    this.blocking.unblock(client);
+    for (const channel of [...client.channels]) this.pubsub.unsubscribe(client, channel);
+    for (const pattern of [...client.patterns]) this.pubsub.punsubscribe(client, pattern);
+    this.unwatchAll(client);
+    this.clients.delete(client.id);
+  }
+
+  /**
+   * Runs one command from a client: lookup, arity, auth, subscribed mode and MULTI checks,
+   * then the handler. Returns BLOCKED when the client is parked and must not run more yet.
+   */
+  execute(client: Client, argv: string[]): CommandResult {
+    client.lastInteraction = Date.now();
+    const entry = this.resolve(client, argv);
+    if (entry === undefined) return;
+    if (!client.authenticated && !entry.spec.flags.includes('no_auth')) {
+      return this.reject(client, entry, Errors.noAuth);
+    }
+    if (client.inSubscribedMode && !SUBSCRIBED_MODE_ALLOWED.has(entry.spec.name)) {
+      return this.reject(
+        client,
+        entry,
+        `ERR Can't execute '${entry.fullName}': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context`,
+      );
+    }
+    if (client.transaction !== null && !TRANSACTION_CONTROL.has(entry.spec.name)) {
+      client.transaction.push(argv);
+      client.out.simple('QUEUED');
+      return;
+    }
+    const result = this.call(client, entry, argv);
+    if (this.blocking.hasReadyKeys) this.blocking.serveReadyKeys();
+    return result;
+  }
+
+  /** Finds the command (and subcommand) and checks arity, replying the error when it fails. */
+  private resolve(client: Client, argv: string[]): CommandEntry | undefined {
+    let entry = this.commands.lookup(argv[0]);
+    if (entry === undefined) {
+      this.rejectUnknown(client, unknownCommandError(argv));
+      return undefined;
+    }
+    if (entry.subcommands !== null && argv.length >= 2) {
+      const sub = entry.subcommands.get(argv[1].toLowerCase());
+      if (sub === undefined) {
+        this.rejectUnknown(client, unknownSubcommandError(entry.spec.name, argv[1]));
+        return undefined;
+      }
+      entry = sub;
+    }
+    const arity = entry.spec.arity;
+    if (arity > 0 ? argv.length !== arity : argv.length < -arity) {
+      this.reject(client, entry, arityError(entry.fullName));
+      return undefined;
+    }
+    return entry;
+  }
+
+  private rejectUnknown(client: Client, error: string): void {
+    if (client.transaction !== null) client.transactionFailed = true;
+    this.replyError(client, error);
+  }
+
+  private reject(client: Client, entry: CommandEntry, error: string): void {
+    entry.rejectedCalls++;
+    this.rejectUnknown(client, error);
+  }
+
+  /** Writes an error reply and counts it for INFO errorstats. */
+  replyError(client: Client, error: string): void {
+    this.stats.totalErrorReplies++;
+    const space = error.indexOf(' ');
+    const code = space === -1 ? error : error.slice(0, space);
+    this.stats.errorCodes.set(code, (this.stats.errorCodes.get(code) ?? 0) + 1);
+    client.out.error(error);
+  }
+
+  /** Runs a handler with statistics; used by `execute` and by EXEC for queued commands. */
+  call(client: Client, entry: CommandEntry, argv: string[]): CommandResult {
+    const handler = entry.spec.handler;
+    if (handler === undefined) return;
+    const started = performance.now();
+    const errorsBefore = this.stats.totalErrorReplies;
+    client.lastCommand = entry.fullName;
+    const result = handler(client, argv, this);
+    entry.microseconds += Math.round((performance.now() - started) * 1000);
+    entry.calls++;
+    if (this.stats.totalErrorReplies !== errorsBefore) entry.failedCalls++;
+    this.stats.totalCommands++;
+    return result;
+  }
+
+  /** Runs a queued transaction's commands; the caller has written the array header. */
+  runTransaction(client: Client, queue: string[][]): void {
+    client.executing = true;
+    for (const argv of queue) {
+      const entry = this.resolveQueued(argv);
+      if (entry) this.call(client, entry, argv);
+    }
+    client.executing = false;
+  }
+
+  private resolveQueued(argv: string[]): CommandEntry | undefined {
+    const entry = this.commands.lookup(argv[0]);
+    if (entry?.subcommands && argv.length >= 2) {
+      return entry.subcommands.get(argv[1].toLowerCase());
+    }
+    return entry;
+  }
+
+  /** A message was written to a subscriber: send it, or drop a subscriber that can't keep up. */
+  delivered(client: Client): void {
+    const pending = client.out.length + client.connection.pendingOutputBytes;
+    if (this.outputLimits.exceeded(client, pending)) {
+      client.connection.close();
+      return;
+    }
+    client.connection.scheduleFlush();
+  }
+
+  db(index: number): Database {
+    return this.databases[index];
+  }
+
+  // KeyspaceObserver: WATCH invalidation, blocked clients, dirty counter.
+
+  keyModified(db: Database, key: string): void {
+    this.stats.dirty++;
+    if (this.watchers.size !== 0) this.invalidateWatchers(db, key);
+    if (this.blocking.blockedCount !== 0 && this.blocking.hasWaiters(db, key)) {
+      this.blocking.signalKeyReady(db, key);
+    }
+  }
+
+  keyExpired(db: Database, key: string): void {
+    this.stats.expiredKeys++;
+    if (this.watchers.size !== 0) this.invalidateWatchers(db, key);
+  }
+
+  watch(client: Client, key: string): void {
+    const db = client.db;
+    let keys = client.watched.get(db);
+    if (!keys) {
+      keys = new Set();
+      client.watched.set(db, keys);
+    }
+    if (keys.has(key)) return;
+    keys.add(key);
+    let byKey = this.watchers.get(db);
+    if (!byKey) {
+      byKey = new Map();
+      this.watchers.set(db, byKey);
+    }
+    const clients = byKey.get(key);
+    if (clients) clients.add(client);
+    else byKey.set(key, new Set([client]));
+  }
+
+  unwatchAll(client: Client): void {
+    for (const [db, keys] of client.watched) {
+      const byKey = this.watchers.get(db);
+      if (!byKey) continue;
+      for (const key of keys) {
+        const clients = byKey.get(key);
+        clients?.delete(client);
+        if (clients?.size === 0) byKey.delete(key);
+      }
+      if (byKey.size === 0) this.watchers.delete(db);
+    }
+    client.watched.clear();
+    client.watchInvalidated = false;
+  }
+
+  private invalidateWatchers(db: Database, key: string): void {
+    const clients = this.watchers.get(db)?.get(key);
+    if (clients) for (const client of clients) client.watchInvalidated = true;
+  }
+
+  /** Watchers of keys that exist in either database see SWAPDB as a change. */
+  databasesSwapped(first: Database, second: Database): void {
+    for (const db of [first, second]) {
+      const byKey = this.watchers.get(db);
+      if (!byKey) continue;
+      for (const key of byKey.keys()) {
+        if (first.data.has(key) || second.data.has(key)) this.invalidateWatchers(db, key);
+      }
+    }
+    this.blocking.databasesSwapped(first, second);
+  }
+}

@@ -1,0 +1,57 @@
+import type { Engine } from './engine.js';
+
+/** Keys looked at per database per cycle, and the cycle's time budget, as Redis's defaults. */
+const KEYS_PER_CYCLE = 20;
+const CYCLE_BUDGET_MS = 25;
+
+/**
+ * Redis's active expire cycle: a few times a second, walk a slice of each database's TTL map
+ * and delete what has expired, so keys nobody reads still go away. Each database keeps its own
+ * cursor so successive cycles cover the whole map; a cycle repeats while more than a quarter of
+ * the sampled keys had expired, within a time budget so the loop never stalls.
+ */
+export class ActiveExpiry {
+  private timer: NodeJS.Timeout | null = null;
+  private readonly cursors = new Map<number, Iterator<string>>();
+
+  constructor(private readonly engine: Engine) {}
+
+  start(): void {
+    if (this.timer) return;
+    const hz = Math.min(500, Math.max(1, this.engine.config.getNumber('hz') || 10));
+    this.timer = setInterval(() => this.cycle(), Math.floor(1000 / hz));
+    this.timer.unref();
+  }
+
+  stop(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+  }
+
+  cycle(): void {
+    const deadline = Date.now() + CYCLE_BUDGET_MS;
+    for (const db of this.engine.databases) {
+      if (db.expires.size === 0) continue;
+      for (;;) {
+        const now = Date.now();
+        let sampled = 0;
+        let expired = 0;
+        let cursor = this.cursors.get(db.id) ?? db.expires.keys();
+        while (sampled < KEYS_PER_CYCLE) {
+          const next = cursor.next();
+          if (next.done) {
+            cursor = db.expires.keys();
+            if (sampled === 0 && db.expires.size === 0) break;
+            if (sampled >= db.expires.size) break;
+            continue;
+          }
+          sampled++;
+          if (db.expireIfNeeded(next.value, now)) expired++;
+        }
+        this.cursors.set(db.id, cursor);
+        if (expired * 4 <= sampled || Date.now() >= deadline) break;
+      }
+      if (Date.now() >= deadline) return;
+    }
+  }
+}

@@ -1,0 +1,18 @@
+export { Engine, EngineStats, type EngineOptions } from './engine.js';
+export { Client, type ClientConnection, type ReplyMode } from './client.js';
+export {
+  BLOCKED,
+  CommandTable,
+  commandKeys,
+  type CommandEntry,
+  type CommandFlag,
+  type CommandGroup,
+  type CommandHandler,
+  type CommandResult,
+  type CommandSpec,
+} from './command-table.js';
+export { Config } from './config.js';
+export { Database } from './keyspace.js';
+export { Errors } from './errors.js';
+export { globMatch } from './glob.js';
+export { SERVER_VERSION } from './commands/connection.js';

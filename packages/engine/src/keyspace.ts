@@ -1,0 +1,103 @@
+import type { RedisValue } from './values.js';
+
+/** What the keyspace tells the rest of the engine: WATCH, blocking and propagation hang here. */
+export interface KeyspaceObserver {
+  keyModified(db: Database, key: string): void;
+  keyExpired(db: Database, key: string): void;
+}
+
+/**
+ * One of the numbered databases: key → value, plus a separate key → expire-at (ms) map, as
+ * Redis's `dict` and `expires`. Every read goes through `lookup`, which expires lazily, so an
+ * expired key is never visible to any command.
+ */
+export class Database {
+  data = new Map<string, RedisValue>();
+  expires = new Map<string, number>();
+  readonly id: number;
+
+  constructor(
+    id: number,
+    private readonly observer: KeyspaceObserver,
+  ) {
+    this.id = id;
+  }
+
+  get size(): number {
+    return this.data.size;
+  }
+
+  lookup(key: string): RedisValue | undefined {
+    if (this.expires.size !== 0 && this.expireIfNeeded(key)) return undefined;
+    return this.data.get(key);
+  }
+
+  has(key: string): boolean {
+    return this.lookup(key) !== undefined;
+  }
+
+  /** Deletes the key if its time has come; true when it did. */
+  expireIfNeeded(key: string, now = Date.now()): boolean {
+    const at = this.expires.get(key);
+    if (at === undefined || at > now) return false;
+    this.data.delete(key);
+    this.expires.delete(key);
+    this.observer.keyExpired(this, key);
+    return true;
+  }
+
+  /** Stores a value, dropping any TTL unless `keepTtl` (SET's default behaviour). */
+  set(key: string, value: RedisValue, keepTtl = false): void {
+    this.data.set(key, value);
+    if (!keepTtl && this.expires.size !== 0) this.expires.delete(key);
+    this.observer.keyModified(this, key);
+  }
+
+  /** Adds a brand-new key: the caller has already checked it does not exist. */
+  add(key: string, value: RedisValue): void {
+    this.data.set(key, value);
+    this.observer.keyModified(this, key);
+  }
+
+  delete(key: string): boolean {
+    if (this.lookup(key) === undefined) return false;
+    this.data.delete(key);
+    this.expires.delete(key);
+    this.observer.keyModified(this, key);
+    return true;
+  }
+
+  /** Records an in-place change to a value (list push, hash set...). */
+  touch(key: string): void {
+    this.observer.keyModified(this, key);
+  }
+
+  setExpire(key: string, at: number): void {
+    this.expires.set(key, at);
+    this.observer.keyModified(this, key);
+  }
+
+  removeExpire(key: string): boolean {
+    if (!this.expires.delete(key)) return false;
+    this.observer.keyModified(this, key);
+    return true;
+  }
+
+  /** Absolute expire time in ms, or undefined when the key has no TTL. */
+  expireAt(key: string): number | undefined {
+    return this.expires.size === 0 ? undefined : this.expires.get(key);
+  }
+
+  clear(): void {
+    const keys = [...this.data.keys()];
+    this.data = new Map();
+    this.expires = new Map();
+    for (const key of keys) this.observer.keyModified(this, key);
+  }
+
+  /** Exchanges contents with another database (SWAPDB); ids stay. */
+  swapWith(other: Database): void {
+    [this.data, other.data] = [other.data, this.data];
+    [this.expires, other.expires] = [other.expires, this.expires];
+  }
+}

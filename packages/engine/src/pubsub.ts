@@ -1,0 +1,81 @@
+import type { Client } from './client.js';
+import { globMatch } from './glob.js';
+
+/**
+ * Channel and pattern subscriptions. Messages are written straight into each subscriber's
+ * output (push frames in RESP3, arrays in RESP2) and the transport is asked to flush.
+ */
+export class PubSub {
+  readonly channels = new Map<string, Set<Client>>();
+  readonly patterns = new Map<string, Set<Client>>();
+
+  subscribe(client: Client, channel: string): boolean {
+    if (client.channels.has(channel)) return false;
+    client.channels.add(channel);
+    addMember(this.channels, channel, client);
+    return true;
+  }
+
+  unsubscribe(client: Client, channel: string): boolean {
+    if (!client.channels.delete(channel)) return false;
+    removeMember(this.channels, channel, client);
+    return true;
+  }
+
+  psubscribe(client: Client, pattern: string): boolean {
+    if (client.patterns.has(pattern)) return false;
+    client.patterns.add(pattern);
+    addMember(this.patterns, pattern, client);
+    return true;
+  }
+
+  punsubscribe(client: Client, pattern: string): boolean {
+    if (!client.patterns.delete(pattern)) return false;
+    removeMember(this.patterns, pattern, client);
+    return true;
+  }
+
+  /** Delivers to channel subscribers, then pattern subscribers; returns the receiver count. */
+  publish(channel: string, message: string, deliver: (client: Client) => void): number {
+    let receivers = 0;
+    const subscribers = this.channels.get(channel);
+    if (subscribers) {
+      for (const client of subscribers) {
+        const out = client.out;
+        out.push(3);
+        out.bulk('message');
+        out.bulk(channel);
+        out.bulk(message);
+        deliver(client);
+        receivers++;
+      }
+    }
+    for (const [pattern, clients] of this.patterns) {
+      if (!globMatch(pattern, channel)) continue;
+      for (const client of clients) {
+        const out = client.out;
+        out.push(4);
+        out.bulk('pmessage');
+        out.bulk(pattern);
+        out.bulk(channel);
+        out.bulk(message);
+        deliver(client);
+        receivers++;
+      }
+    }
+    return receivers;
+  }
+}
+
+function addMember(index: Map<string, Set<Client>>, name: string, client: Client): void {
+  const members = index.get(name);
+  if (members) members.add(client);
+  else index.set(name, new Set([client]));
+}
+
+function removeMember(index: Map<string, Set<Client>>, name: string, client: Client): void {
+  const members = index.get(name);
+  if (!members) return;
+  members.delete(client);
+  if (members.size === 0) index.delete(name);
+}

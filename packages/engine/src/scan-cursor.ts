@@ -1,0 +1,48 @@
+import { globMatch } from './glob.js';
+
+/**
+ * SCAN-style iteration over a Map without a cursor registry: the cursor is a position in the
+ * order of a stable 32-bit hash of each element. Every element present for the whole iteration
+ * is returned (elements never move in hash order), as Redis guarantees; elements sharing a hash
+ * value are returned together so none are skipped at a page boundary.
+ */
+export function hash32(text: string): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    hash ^= text.charCodeAt(i);
+    hash = Math.imul(hash, 0x01000193);
+  }
+  // Zero is the "iteration finished" cursor, so hashes start at 1.
+  return (hash >>> 0) + 1;
+}
+
+export interface ScanPage {
+  readonly cursor: number;
+  readonly items: string[];
+}
+
+/** Returns about `count` names at or after `cursor` in hash order, and the next cursor. */
+export function scanPage(names: Iterable<string>, cursor: number, count: number): ScanPage {
+  const candidates: Array<[number, string]> = [];
+  for (const name of names) {
+    const hash = hash32(name);
+    if (hash >= cursor) candidates.push([hash, name]);
+  }
+  candidates.sort((a, b) => a[0] - b[0]);
+  let end = Math.min(count, candidates.length);
+  while (end < candidates.length && candidates[end][0] === candidates[end - 1][0]) end++;
+  const next = end < candidates.length ? candidates[end][0] : 0;
+  return { cursor: next, items: candidates.slice(0, end).map((entry) => entry[1]) };
+}
+
+/** Parses a SCAN cursor as Redis's strtoul-based check does; null when invalid. */
+export function parseCursor(text: string): number | null {
+  if (!/^\d+$/.test(text)) return null;
+  const value = Number(text);
+  return value > 0xffffffffffffffff ? null : value;
+}
+
+export function filterByPattern(items: string[], pattern: string | null): string[] {
+  if (pattern === null || pattern === '*') return items;
+  return items.filter((item) => globMatch(pattern, item));
+}

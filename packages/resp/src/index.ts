@@ -1,0 +1,14 @@
+export { RequestParser, type RequestParserOptions } from './request-parser.js';
+export { ProtocolError, ProtocolErrors } from './protocol-error.js';
+export { ReplyWriter, OK, PONG, QUEUED, type ProtocolVersion } from './reply-writer.js';
+export { formatDouble } from './format-double.js';
+export {
+  ReplyParser,
+  ReplyError,
+  VerbatimString,
+  PushFrame,
+  NEED_MORE,
+  replyFrameLength,
+  type RespValue,
+} from './reply-parser.js';
+export { splitArguments } from './split-arguments.js';

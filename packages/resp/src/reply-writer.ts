@@ -1,0 +1,196 @@
+import { formatDouble } from './format-double.js';
+
+export type ProtocolVersion = 2 | 3;
+
+const CRLF = 0x0a0d; // "\r\n" as a little-endian uint16
+
+function preEncoded(text: string): Buffer {
+  return Buffer.from(text, 'latin1');
+}
+
+export const OK = preEncoded('+OK\r\n');
+export const PONG = preEncoded('+PONG\r\n');
+export const QUEUED = preEncoded('+QUEUED\r\n');
+
+/** Replies cached by value: ":n\r\n" for small integers, the most common reply of all. */
+const SMALL_INTEGERS: Buffer[] = Array.from({ length: 10000 }, (_, n) => preEncoded(`:${n}\r\n`));
+
+/**
+ * Encodes replies into one growing buffer, in RESP2 or RESP3 (`protocol`). Nothing is
+ * allocated per reply on the common paths: strings are written in place as latin1 and the
+ * buffer is reused after `take()`.
+ */
+export class ReplyWriter {
+  protocol: ProtocolVersion = 2;
+  private buffer: Buffer;
+  private used = 0;
+
+  constructor(initialCapacity = 16 * 1024) {
+    this.buffer = Buffer.allocUnsafe(initialCapacity);
+  }
+
+  get length(): number {
+    return this.used;
+  }
+
+  /** The pending bytes, as a Buffer the caller may keep; the writer starts over empty. */
+  take(): Buffer {
+    const bytes = Buffer.allocUnsafe(this.used);
+    this.buffer.copy(bytes, 0, 0, this.used);
+    this.used = 0;
+    return bytes;
+  }
+
+  /** Drops everything written after `length` (CLIENT REPLY OFF/SKIP). */
+  truncate(length: number): void {
+    if (length < this.used) this.used = length;
+  }
+
+  private reserve(bytes: number): void {
+    const needed = this.used + bytes;
+    if (needed <= this.buffer.length) return;
+    let capacity = this.buffer.length * 2;
+    while (capacity < needed) capacity *= 2;
+    const grown = Buffer.allocUnsafe(capacity);
+    this.buffer.copy(grown, 0, 0, this.used);
+    this.buffer = grown;
+  }
+
+  raw(bytes: Buffer): void {
+    this.reserve(bytes.length);
+    bytes.copy(this.buffer, this.used);
+    this.used += bytes.length;
+  }
+
+  /** Writes a one-byte type marker, the text and CRLF. */
+  private line(marker: number, text: string): void {
+    this.reserve(text.length + 3);
+    const buffer = this.buffer;
+    buffer[this.used++] = marker;
+    this.used += buffer.write(text, this.used, 'latin1');
+    buffer.writeUInt16LE(CRLF, this.used);
+    this.used += 2;
+  }
+
+  /** Writes a marker followed by a decimal number and CRLF, without building a string. */
+  private header(marker: number, value: number): void {
+    this.reserve(24);
+    const buffer = this.buffer;
+    buffer[this.used++] = marker;
+    if (value < 0) {
+      buffer[this.used++] = 45;
+      value = -value;
+    }
+    if (value < 10) {
+      buffer[this.used++] = 48 + value;
+    } else {
+      this.used += buffer.write(String(value), this.used, 'latin1');
+    }
+    buffer.writeUInt16LE(CRLF, this.used);
+    this.used += 2;
+  }
+
+  simple(text: string): void {
+    this.line(43 /* + */, text);
+  }
+
+  error(text: string): void {
+    this.line(45 /* - */, text);
+  }
+
+  integer(value: number | bigint): void {
+    if (typeof value === 'number' && value >= 0 && value < 10000 && Number.isInteger(value)) {
+      this.raw(SMALL_INTEGERS[value]);
+    } else if (typeof value === 'number' && Number.isSafeInteger(value)) {
+      this.header(58 /* : */, value);
+    } else {
+      this.line(58, String(value));
+    }
+  }
+
+  bulk(value: string | Buffer): void {
+    const length = value.length;
+    this.header(36 /* $ */, length);
+    this.reserve(length + 2);
+    if (typeof value === 'string') {
+      this.buffer.write(value, this.used, 'latin1');
+    } else {
+      value.copy(this.buffer, this.used);
+    }
+    this.used += length;
+    this.buffer.writeUInt16LE(CRLF, this.used);
+    this.used += 2;
+  }
+
+  nullBulk(): void {
+    if (this.protocol === 3) this.line(95 /* _ */, '');
+    else this.line(36, '-1');
+  }
+
+  nullArray(): void {
+    if (this.protocol === 3) this.line(95, '');
+    else this.line(42, '-1');
+  }
+
+  array(length: number): void {
+    this.header(42 /* * */, length);
+  }
+
+  map(pairs: number): void {
+    if (this.protocol === 3) this.header(37 /* % */, pairs);
+    else this.header(42, pairs * 2);
+  }
+
+  set(length: number): void {
+    this.header(this.protocol === 3 ? 126 /* ~ */ : 42, length);
+  }
+
+  push(length: number): void {
+    this.header(this.protocol === 3 ? 62 /* > */ : 42, length);
+  }
+
+  /** RESP2 has no attributes: nothing is written, and the caller skips the attribute pairs. */
+  attribute(pairs: number): void {
+    if (this.protocol === 3) this.header(124 /* | */, pairs);
+  }
+
+  double(value: number): void {
+    if (this.protocol === 3) this.line(44 /* , */, formatDouble(value));
+    else this.bulk(formatDouble(value));
+  }
+
+  boolean(value: boolean): void {
+    if (this.protocol === 3) this.line(35 /* # */, value ? 't' : 'f');
+    else this.integer(value ? 1 : 0);
+  }
+
+  bigNumber(digits: string): void {
+    if (this.protocol === 3) this.line(40 /* ( */, digits);
+    else this.bulk(digits);
+  }
+
+  verbatim(format: string, text: string): void {
+    if (this.protocol !== 3) {
+      this.bulk(text);
+      return;
+    }
+    this.header(61 /* = */, text.length + 4);
+    this.reserve(text.length + 6);
+    this.used += this.buffer.write(`${format}:`, this.used, 'latin1');
+    this.used += this.buffer.write(text, this.used, 'latin1');
+    this.buffer.writeUInt16LE(CRLF, this.used);
+    this.used += 2;
+  }
+
+  bulkError(text: string): void {
+    if (this.protocol !== 3) {
+      this.error(text);
+      return;
+    }
+    this.header(33 /* ! */, text.length);
+    this.reserve(text.length + 2);
+    this.used += this.buffer.write(text, this.used, 'latin1');
+    this.buffer.writeUInt16LE(CRLF, this.used);
+    this.used += 2;
+  }
+}

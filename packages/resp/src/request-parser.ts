@@ -1,0 +1,186 @@
+import { parseIntegerBytes } from './integer-text.js';
+import { ProtocolError, ProtocolErrors } from './protocol-error.js';
+import { splitArguments } from './split-arguments.js';
+
+export interface RequestParserOptions {
+  /** proto-max-bulk-len: the longest bulk argument accepted (default 512 MiB). */
+  maxBulkLength?: number;
+}
+
+/** Longest header or inline line Redis accepts without a line end (PROTO_INLINE_MAX_SIZE). */
+const MAX_LINE = 64 * 1024;
+/** Bulks at least this large are copied straight into their final buffer as chunks arrive. */
+const LARGE_BULK = 64 * 1024;
+const CR = 13;
+const LF = 10;
+
+/**
+ * Streaming parser for what clients send: RESP multibulk commands and inline commands, with
+ * Redis's exact protocol errors. Feed chunks split anywhere; take commands with `next()`.
+ * Arguments come out as latin1 strings (one char per byte, binary safe).
+ */
+export class RequestParser {
+  maxBulkLength: number;
+  private buffer: Buffer = Buffer.alloc(0);
+  private position = 0;
+  /** Arguments still expected by the multibulk in progress (0 = none in progress). */
+  private remaining = 0;
+  private args: string[] = [];
+  /** Length of the bulk being read, or -1 while its `$` header is not parsed yet. */
+  private bulkLength = -1;
+  /** Destination of a large bulk being assembled across chunks, and how much is filled. */
+  private largeBulk: Buffer | null = null;
+  private largeFilled = 0;
+  private failed: ProtocolError | null = null;
+
+  constructor(options: RequestParserOptions = {}) {
+    this.maxBulkLength = options.maxBulkLength ?? 512 * 1024 * 1024;
+  }
+
+  get buffered(): number {
+    return this.buffer.length - this.position + this.largeFilled;
+  }
+
+  feed(chunk: Buffer): void {
+    if (this.largeBulk !== null) {
+      const taken = this.fillLargeBulk(chunk, 0);
+      if (taken === chunk.length) return;
+      chunk = chunk.subarray(taken);
+    }
+    if (this.position >= this.buffer.length) {
+      this.buffer = chunk;
+    } else {
+      this.buffer = Buffer.concat([this.buffer.subarray(this.position), chunk]);
+    }
+    this.position = 0;
+  }
+
+  /** The next complete command, null when more input is needed, or the protocol error. */
+  next(): string[] | ProtocolError | null {
+    if (this.failed !== null) return this.failed;
+    if (this.largeBulk !== null) return null;
+    if (this.remaining === 0 && this.args.length > 0) return this.takeArgs(); // a large bulk completed it
+    for (;;) {
+      if (this.remaining === 0) {
+        if (this.position >= this.buffer.length) return null;
+        if (this.buffer[this.position] !== 42 /* * */) return this.parseInline();
+        const count = this.parseMultibulkHeader();
+        if (count === null) return null;
+        if (count instanceof ProtocolError) return this.fail(count);
+        if (count <= 0) continue; // *0 and *-1 are no command at all
+        this.remaining = count;
+        this.args = [];
+      }
+      const result = this.parseArguments();
+      return result === undefined ? this.takeArgs() : result;
+    }
+  }
+
+  private takeArgs(): string[] {
+    const args = this.args;
+    this.args = [];
+    return args;
+  }
+
+  private fail(error: ProtocolError): ProtocolError {
+    this.failed = error;
+    return error;
+  }
+
+  /** Index of the first CR at or after `from`, with at least one byte after it; -1 if none. */
+  private lineEnd(from: number): number {
+    const cr = this.buffer.indexOf(CR, from);
+    return cr === -1 || cr + 1 >= this.buffer.length ? -1 : cr;
+  }
+
+  private parseMultibulkHeader(): number | ProtocolError | null {
+    const end = this.lineEnd(this.position);
+    if (end === -1) {
+      return this.buffer.length - this.position > MAX_LINE
+        ? ProtocolErrors.tooBigMultibulkCount
+        : null;
+    }
+    const count = parseIntegerBytes(this.buffer, this.position + 1, end);
+    if (Number.isNaN(count) || count > 0x7fffffff) return ProtocolErrors.invalidMultibulkLength;
+    this.position = end + 2;
+    return count;
+  }
+
+  /** Reads bulks of the multibulk in progress; undefined when all arrived, else null/error. */
+  private parseArguments(): ProtocolError | null | undefined {
+    const buffer = this.buffer;
+    while (this.remaining > 0) {
+      if (this.bulkLength === -1) {
+        if (this.position >= buffer.length) return null;
+        const end = this.lineEnd(this.position);
+        if (end === -1) {
+          if (buffer.length - this.position > MAX_LINE)
+            return this.fail(ProtocolErrors.tooBigBulkCount);
+          return null;
+        }
+        if (buffer[this.position] !== 36 /* $ */) {
+          return this.fail(ProtocolErrors.expectedDollar(buffer[this.position]));
+        }
+        const length = parseIntegerBytes(buffer, this.position + 1, end);
+        if (Number.isNaN(length) || length < 0 || length > this.maxBulkLength) {
+          return this.fail(ProtocolErrors.invalidBulkLength);
+        }
+        this.position = end + 2;
+        this.bulkLength = length;
+      }
+      const available = buffer.length - this.position;
+      if (available < this.bulkLength + 2) {
+        if (this.bulkLength >= LARGE_BULK) this.startLargeBulk();
+        return null;
+      }
+      this.args.push(buffer.toString('latin1', this.position, this.position + this.bulkLength));
+      this.position += this.bulkLength + 2;
+      this.bulkLength = -1;
+      this.remaining--;
+    }
+    return undefined;
+  }
+
+  /** Moves a partially received large bulk into its own buffer so later chunks are copied once. */
+  private startLargeBulk(): void {
+    this.largeBulk = Buffer.allocUnsafe(this.bulkLength + 2);
+    this.largeFilled = 0;
+    const rest = this.buffer.subarray(this.position);
+    this.buffer = Buffer.alloc(0);
+    this.position = 0;
+    this.fillLargeBulk(rest, 0);
+  }
+
+  /** Copies from chunk into the large bulk; returns bytes taken. Completes the argument. */
+  private fillLargeBulk(chunk: Buffer, from: number): number {
+    const target = this.largeBulk as Buffer;
+    const taken = Math.min(target.length - this.largeFilled, chunk.length - from);
+    chunk.copy(target, this.largeFilled, from, from + taken);
+    this.largeFilled += taken;
+    if (this.largeFilled === target.length) {
+      this.args.push(target.toString('latin1', 0, target.length - 2));
+      this.largeBulk = null;
+      this.largeFilled = 0;
+      this.bulkLength = -1;
+      this.remaining--;
+    }
+    return taken;
+  }
+
+  private parseInline(): string[] | ProtocolError | null {
+    const buffer = this.buffer;
+    const newline = buffer.indexOf(LF, this.position);
+    if (newline === -1) {
+      return buffer.length - this.position > MAX_LINE
+        ? this.fail(ProtocolErrors.tooBigInline)
+        : null;
+    }
+    let end = newline;
+    if (end > this.position && buffer[end - 1] === CR) end--;
+    const line = buffer.toString('latin1', this.position, end);
+    this.position = newline + 1;
+    const args = splitArguments(line);
+    if (args === null) return this.fail(ProtocolErrors.unbalancedQuotes);
+    return args;
+  }
+}
