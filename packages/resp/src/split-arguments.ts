@@ -31,8 +31,8 @@ export function splitArguments(line: string): string[] | null {
           continue;
         }
         if (c === 34) {
+          // A closing quote ends the word; it must be followed by a space or the end.
           if (i + 1 < length && !isSpace(line.charCodeAt(i + 1))) return null;
-          quote = 0;
           i++;
           break;
         }
@@ -44,8 +44,8 @@ export function splitArguments(line: string): string[] | null {
           continue;
         }
         if (c === 39) {
+          // A closing quote ends the word; it must be followed by a space or the end.
           if (i + 1 < length && !isSpace(line.charCodeAt(i + 1))) return null;
-          quote = 0;
           i++;
           break;
         }

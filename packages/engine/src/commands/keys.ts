@@ -349,7 +349,7 @@ function ttlCommand(inMilliseconds: boolean, absolute: boolean) {
       return;
     }
     if (absolute) {
-      client.out.integer(inMilliseconds ? at : Math.floor(at / 1000));
+      client.out.integer(inMilliseconds ? at : Math.floor((at + 500) / 1000));
       return;
     }
     const remaining = Math.max(0, at - Date.now());

@@ -1,0 +1,73 @@
+import { Redis } from 'ioredis';
+import { createClient } from 'redis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startRc } from './test-support/servers.js';
+import { RcServer } from './server.js';
+
+/** Real client libraries against rc: what applications actually run. */
+describe('ioredis and node-redis against rc', () => {
+  let rc: Awaited<ReturnType<typeof startRc>>;
+  beforeAll(async () => {
+    rc = await startRc();
+  });
+  afterAll(() => rc.stop());
+
+  it('ioredis: SET/GET, pipeline and MULTI', async () => {
+    const client = new Redis({ port: rc.port, lazyConnect: true });
+    await client.connect();
+    expect(await client.set('io:a', 'hello')).toBe('OK');
+    expect(await client.get('io:a')).toBe('hello');
+    const pipelined = await client.pipeline().incr('io:n').incr('io:n').get('io:n').exec();
+    expect(pipelined).toEqual([
+      [null, 1],
+      [null, 2],
+      [null, '2'],
+    ]);
+    const transaction = await client.multi().set('io:t', '1').incrby('io:t', 5).exec();
+    expect(transaction).toEqual([
+      [null, 'OK'],
+      [null, 6],
+    ]);
+    client.disconnect();
+  });
+
+  it('ioredis: publish reaches a subscriber', async () => {
+    const subscriber = new Redis({ port: rc.port });
+    const publisher = new Redis({ port: rc.port });
+    const received = new Promise<[string, string]>((resolve) =>
+      subscriber.on('message', (channel: string, message: string) => resolve([channel, message])),
+    );
+    await subscriber.subscribe('news');
+    expect(await publisher.publish('news', 'hi')).toBe(1);
+    expect(await received).toEqual(['news', 'hi']);
+    subscriber.disconnect();
+    publisher.disconnect();
+  });
+
+  it('node-redis: SET/GET, MULTI and RESP3 HELLO', async () => {
+    const client = createClient({ socket: { port: rc.port, host: '127.0.0.1' } });
+    await client.connect();
+    expect(await client.set('nr:a', 'world')).toBe('OK');
+    expect(await client.get('nr:a')).toBe('world');
+    expect(await client.multi().incr('nr:n').incr('nr:n').exec()).toEqual([1, 2]);
+    await client.quit();
+    const resp3 = createClient({ socket: { port: rc.port, host: '127.0.0.1' }, RESP: 3 });
+    await resp3.connect();
+    expect(await resp3.ping()).toBe('PONG');
+    await resp3.quit();
+  });
+
+  it('ioredis reconnects after a server restart', async () => {
+    const server = new RcServer();
+    const port = await server.listen(0, '127.0.0.1');
+    const client = new Redis({ port, retryStrategy: () => 50, maxRetriesPerRequest: 20 });
+    expect(await client.set('r', '1')).toBe('OK');
+    await server.close();
+    const restarted = new RcServer();
+    await restarted.listen(port, '127.0.0.1');
+    expect(await client.set('r', '2')).toBe('OK');
+    expect(await client.get('r')).toBe('2');
+    client.disconnect();
+    await restarted.close();
+  });
+});

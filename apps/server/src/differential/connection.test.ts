@@ -1,0 +1,34 @@
+import { describe, it } from 'vitest';
+import { useDifferential } from '../test-support/differential.js';
+import { requireRedisOrSkip } from '../test-support/servers.js';
+
+describe.runIf(requireRedisOrSkip('connection differential'))(
+  'connection commands, compared with redis-server',
+  () => {
+    const servers = useDifferential();
+
+    it('HELLO errors and AUTH without a password', () =>
+      servers.compare([
+        ['HELLO', '4'],
+        ['HELLO', 'x'],
+        ['HELLO', '2', 'BOGUS'],
+        ['AUTH', 'pass'],
+        ['AUTH', 'default', 'pass'],
+        ['AUTH', 'a', 'b', 'c'],
+        ['CLIENT', 'SETNAME', 'bad name'],
+        ['CLIENT', 'SETNAME', 'good'],
+        ['CLIENT', 'GETNAME'],
+        ['CLIENT', 'BOGUS'],
+        ['CLIENT', 'UNBLOCK', '999999'],
+        ['CLIENT', 'UNBLOCK', 'x'],
+        ['CLIENT', 'REPLY', 'ON'],
+        ['CLIENT', 'NO-EVICT', 'maybe'],
+        ['ECHO', 'still here'],
+      ]));
+
+    it('QUIT replies OK and closes', () => servers.compare([['QUIT']]));
+
+    it('RESET leaves MULTI and subscriptions', () =>
+      servers.compare([['MULTI'], ['SUBSCRIBE', 'c'], ['RESET'], ['PING']]));
+  },
+);

@@ -1,0 +1,55 @@
+import { describe, it } from 'vitest';
+import { useDifferential } from '../test-support/differential.js';
+import { requireRedisOrSkip } from '../test-support/servers.js';
+
+describe.runIf(requireRedisOrSkip('transactions differential'))(
+  'transactions, compared with redis-server',
+  () => {
+    const servers = useDifferential();
+    for (const protocol of [2, 3] as const) {
+      it(`MULTI/EXEC with runtime errors inside (RESP${protocol})`, () =>
+        servers.compare([['MULTI'], ['SET', 'a', 'x'], ['INCR', 'a'], ['GET', 'a'], ['EXEC']], {
+          protocol,
+        }));
+    }
+
+    it('queue-time errors abort EXEC', () =>
+      servers.compare([
+        ['MULTI'],
+        ['SET', 'a'],
+        ['NOSUCH'],
+        ['SET', 'a', 'b'],
+        ['EXEC'],
+        ['GET', 'a'],
+      ]));
+
+    it('nesting, EXEC and DISCARD without MULTI, WATCH inside MULTI', () =>
+      servers.compare([
+        ['EXEC'],
+        ['DISCARD'],
+        ['MULTI'],
+        ['MULTI'],
+        ['WATCH', 'a'],
+        ['DISCARD'],
+        ['MULTI'],
+        ['EXEC'],
+      ]));
+
+    it('WATCH aborts EXEC when the key changed, UNWATCH forgets', () =>
+      servers.compare([
+        ['SET', 'w', '1'],
+        ['WATCH', 'w'],
+        ['SET', 'w', '2'],
+        ['MULTI'],
+        ['SET', 'w', '3'],
+        ['EXEC'],
+        ['GET', 'w'],
+        ['WATCH', 'w'],
+        ['UNWATCH'],
+        ['SET', 'w', '4'],
+        ['MULTI'],
+        ['GET', 'w'],
+        ['EXEC'],
+      ]));
+  },
+);

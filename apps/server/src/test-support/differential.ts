@@ -1,0 +1,74 @@
+import { afterAll, beforeAll, expect } from 'vitest';
+import { RawClient, encodeCommand } from './raw-client.js';
+import { startRc, startRedis, type RunningServer } from './servers.js';
+
+/** One step of a scenario: a command, or raw bytes with the number of replies they produce. */
+export type Step = string[] | { raw: string; replies: number };
+
+export interface Differential {
+  /** Runs steps on fresh connections to both servers; asserts identical raw replies. */
+  compare(steps: Step[], options?: { protocol?: 2 | 3 }): Promise<void>;
+  rcPort(): number;
+  redisPort(): number;
+}
+
+/**
+ * Differential testing: the same scenario against rc and a real redis-server started for the
+ * test file, comparing every reply byte for byte. Each scenario starts from FLUSHALL.
+ */
+export function useDifferential(): Differential {
+  let rc: RunningServer;
+  let redis: RunningServer;
+  beforeAll(async () => {
+    [rc, redis] = await Promise.all([startRc(), startRedis()]);
+  }, 30_000);
+  afterAll(async () => {
+    await Promise.all([rc?.stop(), redis?.stop()]);
+  });
+  return {
+    rcPort: () => rc.port,
+    redisPort: () => redis.port,
+    async compare(steps, options = {}) {
+      const ours = await run(rc.port, steps, options.protocol ?? 2);
+      const theirs = await run(redis.port, steps, options.protocol ?? 2);
+      for (let i = 0; i < theirs.length; i++) {
+        expect(show(ours[i]), `step ${i}: ${describe(steps[i])}`).toBe(show(theirs[i]));
+      }
+    },
+  };
+}
+
+async function run(port: number, steps: Step[], protocol: 2 | 3): Promise<Array<string | null>> {
+  const client = await RawClient.open(port);
+  await client.command('FLUSHALL');
+  if (protocol === 3) await client.command('HELLO', '3');
+  const replies: Array<string | null> = [];
+  for (const step of steps) {
+    if (Array.isArray(step)) {
+      client.write(encodeCommand(step));
+      replies.push(bytesText(await client.readReply(2000)));
+    } else {
+      client.write(step.raw);
+      for (let i = 0; i < step.replies; i++) replies.push(bytesText(await client.readReply(2000)));
+    }
+  }
+  await client.waitClosed(0);
+  replies.push(client.closed ? 'connection closed' : 'connection open');
+  client.close();
+  return replies;
+}
+
+function bytesText(bytes: Buffer | null): string | null {
+  return bytes === null ? null : bytes.toString('latin1');
+}
+
+/** Readable form of raw replies: CRLF shown, control bytes escaped. */
+function show(text: string | null | undefined): string {
+  if (text === null || text === undefined) return '(no reply)';
+  return JSON.stringify(text);
+}
+
+function describe(step: Step | undefined): string {
+  if (step === undefined) return 'connection state';
+  return Array.isArray(step) ? step.join(' ') : JSON.stringify(step.raw);
+}
