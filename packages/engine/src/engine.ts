@@ -2,7 +2,7 @@ import { performance } from 'node:perf_hooks';
 import { randomBytes } from 'node:crypto';
 import { BlockingRegistry } from './blocking.js';
 import { Client, type ClientConnection } from './client.js';
-import { BLOCKED, CommandTable, type CommandEntry, type CommandResult } from './command-table.js';
+import { CommandTable, type CommandEntry, type CommandResult } from './command-table.js';
 import { allCommands } from './commands/index.js';
 import { Config } from './config.js';
 import { Errors, arityError, unknownCommandError, unknownSubcommandError } from './errors.js';

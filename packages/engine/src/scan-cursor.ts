@@ -37,9 +37,9 @@ export function scanPage(names: Iterable<string>, cursor: number, count: number)
 
 /** Parses a SCAN cursor as Redis's strtoul-based check does; null when invalid. */
 export function parseCursor(text: string): number | null {
-  if (!/^\d+$/.test(text)) return null;
-  const value = Number(text);
-  return value > 0xffffffffffffffff ? null : value;
+  // strtoull accepts up to 20 digits; cursors beyond our hash range simply end the iteration.
+  if (!/^\d{1,20}$/.test(text)) return null;
+  return Number(text);
 }
 
 export function filterByPattern(items: string[], pattern: string | null): string[] {
