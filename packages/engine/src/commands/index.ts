@@ -3,6 +3,7 @@ import { clientCommand } from './client.js';
 import { connectionCommands } from './connection.js';
 import { introspectionCommands } from './introspection.js';
 import { keyCommands } from './keys.js';
+import { listCommands } from './lists.js';
 import { pubsubCommands } from './pubsub.js';
 import { serverCommands } from './server.js';
 import { stringCommands } from './strings.js';
@@ -12,6 +13,7 @@ import { transactionCommands } from './transactions.js';
 export const allCommands: readonly CommandSpec[] = [
   ...stringCommands,
   ...keyCommands,
+  ...listCommands,
   ...connectionCommands,
   clientCommand,
   ...serverCommands,

@@ -1,0 +1,132 @@
+import { describe, expect, it } from 'vitest';
+import { useDifferential } from '../test-support/differential.js';
+import { RawClient } from '../test-support/raw-client.js';
+import { requireRedisOrSkip } from '../test-support/servers.js';
+
+describe.runIf(requireRedisOrSkip('lists differential'))(
+  'lists, compared with redis-server',
+  () => {
+    const servers = useDifferential();
+
+    for (const protocol of [2, 3] as const) {
+      it(`push, pop, range, index, set (RESP${protocol})`, () =>
+        servers.compare(
+          [
+            ['RPUSH', 'l', 'a', 'b', 'c'],
+            ['LPUSH', 'l', 'z'],
+            ['LPUSHX', 'none', 'x'],
+            ['RPUSHX', 'l', 'd'],
+            ['LLEN', 'l'],
+            ['LRANGE', 'l', '0', '-1'],
+            ['LRANGE', 'l', '-100', '100'],
+            ['LRANGE', 'l', '3', '1'],
+            ['LRANGE', 'l', 'x', '1'],
+            ['LINDEX', 'l', '-1'],
+            ['LINDEX', 'l', '99'],
+            ['LSET', 'l', '0', 'first'],
+            ['LSET', 'l', '99', 'x'],
+            ['LSET', 'none', '0', 'x'],
+            ['LPOP', 'l'],
+            ['RPOP', 'l', '2'],
+            ['LPOP', 'l', '0'],
+            ['LPOP', 'l', '-1'],
+            ['LPOP', 'none'],
+            ['LPOP', 'none', '2'],
+            ['LPOP', 'l', '1', '2'],
+            ['SET', 's', 'v'],
+            ['LPUSH', 's', 'x'],
+            ['LLEN', 's'],
+            ['RPOP', 'l', '10'],
+            ['EXISTS', 'l'],
+          ],
+          { protocol },
+        ));
+    }
+
+    it('LINSERT, LREM, LTRIM, LPOS', () =>
+      servers.compare([
+        ['RPUSH', 'l', 'a', 'b', 'a', 'c', 'a'],
+        ['LINSERT', 'l', 'BEFORE', 'b', 'x'],
+        ['LINSERT', 'l', 'AFTER', 'nope', 'x'],
+        ['LINSERT', 'l', 'MIDDLE', 'b', 'x'],
+        ['LINSERT', 'none', 'AFTER', 'b', 'x'],
+        ['LPOS', 'l', 'a'],
+        ['LPOS', 'l', 'a', 'RANK', '-1'],
+        ['LPOS', 'l', 'a', 'COUNT', '0'],
+        ['LPOS', 'l', 'a', 'RANK', '2', 'COUNT', '5'],
+        ['LPOS', 'l', 'a', 'MAXLEN', '2', 'COUNT', '0'],
+        ['LPOS', 'l', 'a', 'RANK', '0'],
+        ['LPOS', 'l', 'a', 'COUNT', '-1'],
+        ['LPOS', 'l', 'a', 'MAXLEN', '-1'],
+        ['LPOS', 'l', 'a', 'BOGUS', '1'],
+        ['LPOS', 'l', 'zz'],
+        ['LREM', 'l', '-1', 'a'],
+        ['LRANGE', 'l', '0', '-1'],
+        ['LREM', 'l', '0', 'a'],
+        ['LRANGE', 'l', '0', '-1'],
+        ['LTRIM', 'l', '1', '-1'],
+        ['LRANGE', 'l', '0', '-1'],
+        ['LTRIM', 'l', '5', '1'],
+        ['EXISTS', 'l'],
+      ]));
+
+    it('LMOVE, RPOPLPUSH, LMPOP', () =>
+      servers.compare([
+        ['RPUSH', 'src', '1', '2', '3'],
+        ['LMOVE', 'src', 'dst', 'LEFT', 'RIGHT'],
+        ['RPOPLPUSH', 'src', 'dst'],
+        ['LMOVE', 'src', 'src', 'LEFT', 'RIGHT'],
+        ['LRANGE', 'dst', '0', '-1'],
+        ['LMOVE', 'src', 'dst', 'UP', 'RIGHT'],
+        ['SET', 'str', 'x'],
+        ['LMOVE', 'src', 'str', 'LEFT', 'LEFT'],
+        ['LRANGE', 'src', '0', '-1'],
+        ['LMOVE', 'none', 'dst', 'LEFT', 'LEFT'],
+        ['LMPOP', '2', 'none', 'dst', 'LEFT', 'COUNT', '5'],
+        ['LMPOP', '1', 'none', 'LEFT'],
+        ['LMPOP', '0', 'x', 'LEFT'],
+        ['LMPOP', '1', 'src', 'MIDDLE'],
+        ['LMPOP', '1', 'src', 'LEFT', 'COUNT', '0'],
+      ]));
+
+    it('blocking commands: errors, immediate data and MULTI', () =>
+      servers.compare([
+        ['BLPOP', 'l', '-1'],
+        ['BLPOP', 'l', 'abc'],
+        ['RPUSH', 'l', 'a', 'b'],
+        ['BLPOP', 'none', 'l', '0'],
+        ['BRPOP', 'l', '0.01'],
+        ['BLPOP', 'l', '0.01'],
+        ['MULTI'],
+        ['BLPOP', 'l', '0'],
+        ['BLMOVE', 'l', 'x', 'LEFT', 'LEFT', '0'],
+        ['BLMPOP', '0', '1', 'l', 'LEFT'],
+        ['EXEC'],
+      ]));
+
+    async function blockedThenServed(port: number): Promise<string[]> {
+      const waiter = await RawClient.open(port);
+      const second = await RawClient.open(port);
+      const pusher = await RawClient.open(port);
+      await pusher.command('DEL', 'q', 'q2');
+      waiter.write('*3\r\n$5\r\nBLPOP\r\n$1\r\nq\r\n$1\r\n0\r\n');
+      second.write('*4\r\n$5\r\nBLPOP\r\n$2\r\nq2\r\n$1\r\nq\r\n$1\r\n0\r\n');
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      const pushed = await pusher.command('RPUSH', 'q', 'one', 'two', 'three');
+      const first = await waiter.readReply();
+      const next = await second.readReply();
+      const left = await pusher.command('LRANGE', 'q', '0', '-1');
+      const timedOut = await pusher.command('BLPOP', 'empty', '0.05');
+      for (const client of [waiter, second, pusher]) client.close();
+      return [pushed, first, next, left, timedOut].map(
+        (reply) => reply?.toString('latin1') ?? 'none',
+      );
+    }
+
+    it('serves blocked clients first come first served, and times out', async () => {
+      const ours = await blockedThenServed(servers.rcPort());
+      const theirs = await blockedThenServed(servers.redisPort());
+      expect(ours).toEqual(theirs);
+    });
+  },
+);

@@ -1,0 +1,689 @@
+import { QuickList } from '@rc/datatypes/list';
+import type { Client } from '../client.js';
+import { BLOCKED, type CommandResult } from '../command-table.js';
+import type { Engine } from '../engine.js';
+import { Errors } from '../errors.js';
+import type { Database } from '../keyspace.js';
+import { parseFloatStrict } from '../numbers.js';
+import { FIRST_KEY, commandGroup } from './define.js';
+import { WRONG_TYPE, integerArgument, isKeyword, lookupTyped, ok } from './reply-helpers.js';
+
+type End = 'left' | 'right';
+
+function lookupList(client: Client, engine: Engine, key: string) {
+  return lookupTyped(client, engine, key, QuickList<string>);
+}
+
+/** Removes the key once its list is empty, as Redis never keeps empty lists. */
+function afterRemoval(db: Database, key: string, list: QuickList<string>): void {
+  if (list.length === 0) db.delete(key);
+  else db.touch(key);
+}
+
+function pushCommand(end: End, onlyIfExists: boolean) {
+  return (client: Client, argv: string[], engine: Engine): void => {
+    const key = argv[1];
+    let list = lookupList(client, engine, key);
+    if (list === WRONG_TYPE) return;
+    if (list === undefined) {
+      if (onlyIfExists) {
+        client.out.integer(0);
+        return;
+      }
+      list = new QuickList<string>();
+      for (let i = 2; i < argv.length; i++) push(list, end, argv[i]);
+      client.db.add(key, list);
+    } else {
+      for (let i = 2; i < argv.length; i++) push(list, end, argv[i]);
+      client.db.touch(key);
+    }
+    client.out.integer(list.length);
+  };
+}
+
+function push(list: QuickList<string>, end: End, value: string): void {
+  if (end === 'left') list.pushHead(value);
+  else list.pushTail(value);
+}
+
+function pop(list: QuickList<string>, end: End): string | undefined {
+  return end === 'left' ? list.popHead() : list.popTail();
+}
+
+function popCommand(end: End) {
+  return (client: Client, argv: string[], engine: Engine): void => {
+    if (argv.length > 3) {
+      engine.replyError(
+        client,
+        `ERR wrong number of arguments for '${argv[0].toLowerCase()}' command`,
+      );
+      return;
+    }
+    let count = -1;
+    if (argv.length === 3) {
+      const parsed = integerArgument(client, engine, argv[2], Errors.countPositive);
+      if (parsed === null) return;
+      if (parsed < 0) {
+        engine.replyError(client, Errors.countPositive);
+        return;
+      }
+      count = parsed;
+    }
+    const list = lookupList(client, engine, argv[1]);
+    if (list === WRONG_TYPE) return;
+    if (list === undefined) {
+      if (count === -1) client.out.nullBulk();
+      else client.out.nullArray();
+      return;
+    }
+    if (count === -1) {
+      client.out.bulk(pop(list, end) as string);
+    } else {
+      const taken = Math.min(count, list.length);
+      client.out.array(taken);
+      for (let i = 0; i < taken; i++) client.out.bulk(pop(list, end) as string);
+    }
+    afterRemoval(client.db, argv[1], list);
+  };
+}
+
+function llen(client: Client, argv: string[], engine: Engine): void {
+  const list = lookupList(client, engine, argv[1]);
+  if (list === WRONG_TYPE) return;
+  client.out.integer(list === undefined ? 0 : list.length);
+}
+
+function lrange(client: Client, argv: string[], engine: Engine): void {
+  const start = integerArgument(client, engine, argv[2]);
+  if (start === null) return;
+  const stop = integerArgument(client, engine, argv[3]);
+  if (stop === null) return;
+  const list = lookupList(client, engine, argv[1]);
+  if (list === WRONG_TYPE) return;
+  const values = list === undefined ? [] : list.range(start, stop);
+  client.out.array(values.length);
+  for (const value of values) client.out.bulk(value);
+}
+
+function lindex(client: Client, argv: string[], engine: Engine): void {
+  const list = lookupList(client, engine, argv[1]);
+  if (list === WRONG_TYPE) return;
+  const index = integerArgument(client, engine, argv[2]);
+  if (index === null) return;
+  const value = list?.at(index);
+  if (value === undefined) client.out.nullBulk();
+  else client.out.bulk(value);
+}
+
+function lset(client: Client, argv: string[], engine: Engine): void {
+  const index = integerArgument(client, engine, argv[2]);
+  if (index === null) return;
+  const list = lookupList(client, engine, argv[1]);
+  if (list === WRONG_TYPE) return;
+  if (list === undefined) {
+    engine.replyError(client, Errors.noSuchKey);
+    return;
+  }
+  if (!list.set(index, argv[3])) {
+    engine.replyError(client, Errors.indexOutOfRange);
+    return;
+  }
+  client.db.touch(argv[1]);
+  ok(client);
+}
+
+function linsert(client: Client, argv: string[], engine: Engine): void {
+  const where = argv[2];
+  const after = isKeyword(where, 'after');
+  if (!after && !isKeyword(where, 'before')) {
+    engine.replyError(client, Errors.syntax);
+    return;
+  }
+  const list = lookupList(client, engine, argv[1]);
+  if (list === WRONG_TYPE) return;
+  if (list === undefined) {
+    client.out.integer(0);
+    return;
+  }
+  const length = list.insert(argv[3], argv[4], after);
+  if (length !== -1) client.db.touch(argv[1]);
+  client.out.integer(length);
+}
+
+function lrem(client: Client, argv: string[], engine: Engine): void {
+  const count = integerArgument(client, engine, argv[2]);
+  if (count === null) return;
+  const list = lookupList(client, engine, argv[1]);
+  if (list === WRONG_TYPE) return;
+  if (list === undefined) {
+    client.out.integer(0);
+    return;
+  }
+  const removed = list.remove(argv[3], count);
+  if (removed > 0) afterRemoval(client.db, argv[1], list);
+  client.out.integer(removed);
+}
+
+function ltrim(client: Client, argv: string[], engine: Engine): void {
+  const start = integerArgument(client, engine, argv[2]);
+  if (start === null) return;
+  const stop = integerArgument(client, engine, argv[3]);
+  if (stop === null) return;
+  const list = lookupList(client, engine, argv[1]);
+  if (list === WRONG_TYPE) return;
+  if (list !== undefined) {
+    list.trim(start, stop);
+    afterRemoval(client.db, argv[1], list);
+  }
+  ok(client);
+}
+
+/** LPOS key element [RANK rank] [COUNT num-matches] [MAXLEN len] */
+function lpos(client: Client, argv: string[], engine: Engine): void {
+  let rank = 1;
+  let count = -1;
+  let maxlen = 0;
+  for (let i = 3; i < argv.length; i++) {
+    const option = argv[i];
+    if (i + 1 >= argv.length) {
+      engine.replyError(client, Errors.syntax);
+      return;
+    }
+    const value = integerArgument(client, engine, argv[++i]);
+    if (value === null) return;
+    if (isKeyword(option, 'rank')) {
+      if (value === 0) {
+        engine.replyError(
+          client,
+          "ERR RANK can't be zero: use 1 to start from the first match, 2 from the second ... or use negative to start from the end of the list",
+        );
+        return;
+      }
+      rank = value;
+    } else if (isKeyword(option, 'count')) {
+      if (value < 0) {
+        engine.replyError(client, "ERR COUNT can't be negative");
+        return;
+      }
+      count = value;
+    } else if (isKeyword(option, 'maxlen')) {
+      if (value < 0) {
+        engine.replyError(client, "ERR MAXLEN can't be negative");
+        return;
+      }
+      maxlen = value;
+    } else {
+      engine.replyError(client, Errors.syntax);
+      return;
+    }
+  }
+  const list = lookupList(client, engine, argv[1]);
+  if (list === WRONG_TYPE) return;
+  const found =
+    list === undefined ? [] : list.positions(argv[2], rank, count === -1 ? 1 : count, maxlen);
+  if (count === -1) {
+    if (found.length === 0) client.out.nullBulk();
+    else client.out.integer(found[0]);
+    return;
+  }
+  client.out.array(found.length);
+  for (const index of found) client.out.integer(index);
+}
+
+function parseEnd(text: string): End | null {
+  if (isKeyword(text, 'left')) return 'left';
+  if (isKeyword(text, 'right')) return 'right';
+  return null;
+}
+
+/**
+ * Pops from source and pushes to destination, checking the destination's type first so a
+ * WRONGTYPE loses nothing. Returns the moved element, null for an empty source, or WRONG_TYPE.
+ */
+function moveElement(
+  client: Client,
+  engine: Engine,
+  source: string,
+  destination: string,
+  from: End,
+  to: End,
+): string | null | typeof WRONG_TYPE {
+  const list = lookupList(client, engine, source);
+  if (list === WRONG_TYPE) return WRONG_TYPE;
+  if (list === undefined) return null;
+  const target = lookupList(client, engine, destination);
+  if (target === WRONG_TYPE) return WRONG_TYPE;
+  const value = pop(list, from) as string;
+  afterRemoval(client.db, source, list);
+  // Rotating a one-element list onto itself: the source was just deleted, so recreate it.
+  const receiving = target !== undefined && client.db.has(destination) ? target : undefined;
+  if (receiving === undefined) {
+    const created = new QuickList<string>();
+    push(created, to, value);
+    client.db.add(destination, created);
+  } else {
+    push(receiving, to, value);
+    client.db.touch(destination);
+  }
+  return value;
+}
+
+function lmove(client: Client, argv: string[], engine: Engine): void {
+  const from = parseEnd(argv[3]);
+  const to = parseEnd(argv[4]);
+  if (from === null || to === null) {
+    engine.replyError(client, Errors.syntax);
+    return;
+  }
+  replyMoved(client, moveElement(client, engine, argv[1], argv[2], from, to));
+}
+
+function rpoplpush(client: Client, argv: string[], engine: Engine): void {
+  replyMoved(client, moveElement(client, engine, argv[1], argv[2], 'right', 'left'));
+}
+
+function replyMoved(client: Client, moved: string | null | typeof WRONG_TYPE): void {
+  if (moved === WRONG_TYPE) return;
+  if (moved === null) client.out.nullBulk();
+  else client.out.bulk(moved);
+}
+
+/** Parses "numkeys key... LEFT|RIGHT [COUNT n]" from `at`; null after replying an error. */
+function multiPopArguments(
+  client: Client,
+  engine: Engine,
+  argv: string[],
+  at: number,
+): { keys: string[]; end: End; count: number } | null {
+  const numkeys = integerArgument(client, engine, argv[at]);
+  if (numkeys === null) return null;
+  if (numkeys <= 0) {
+    engine.replyError(client, 'ERR numkeys should be greater than 0');
+    return null;
+  }
+  const keysEnd = at + 1 + numkeys;
+  if (keysEnd >= argv.length) {
+    engine.replyError(client, Errors.syntax);
+    return null;
+  }
+  const end = parseEnd(argv[keysEnd]);
+  if (end === null) {
+    engine.replyError(client, Errors.syntax);
+    return null;
+  }
+  let count = 1;
+  let countSeen = false;
+  for (let i = keysEnd + 1; i < argv.length; i++) {
+    if (isKeyword(argv[i], 'count') && i + 1 < argv.length && !countSeen) {
+      const value = integerArgument(
+        client,
+        engine,
+        argv[++i],
+        'ERR count should be greater than 0',
+      );
+      if (value === null) return null;
+      if (value <= 0) {
+        engine.replyError(client, 'ERR count should be greater than 0');
+        return null;
+      }
+      count = value;
+      countSeen = true;
+    } else {
+      engine.replyError(client, Errors.syntax);
+      return null;
+    }
+  }
+  return { keys: argv.slice(at + 1, keysEnd), end, count };
+}
+
+/** Pops up to count from the first non-empty list; replies [key, [elements]]. */
+function popFromFirst(
+  client: Client,
+  engine: Engine,
+  keys: string[],
+  end: End,
+  count: number,
+): boolean | null {
+  for (const key of keys) {
+    const list = lookupList(client, engine, key);
+    if (list === WRONG_TYPE) return null;
+    if (list === undefined) continue;
+    replyPopped(client, key, list, end, count);
+    return true;
+  }
+  return false;
+}
+
+function replyPopped(
+  client: Client,
+  key: string,
+  list: QuickList<string>,
+  end: End,
+  count: number,
+): void {
+  const taken = Math.min(count, list.length);
+  client.out.array(2);
+  client.out.bulk(key);
+  client.out.array(taken);
+  for (let i = 0; i < taken; i++) client.out.bulk(pop(list, end) as string);
+  afterRemoval(client.db, key, list);
+}
+
+function lmpop(client: Client, argv: string[], engine: Engine): void {
+  const parsed = multiPopArguments(client, engine, argv, 1);
+  if (parsed === null) return;
+  const popped = popFromFirst(client, engine, parsed.keys, parsed.end, parsed.count);
+  if (popped === false) client.out.nullArray();
+}
+
+/** A blocking timeout in seconds (float) as ms; 0 waits forever. Null after an error. */
+export function timeoutArgument(client: Client, engine: Engine, text: string): number | null {
+  const seconds = parseFloatStrict(text);
+  if (seconds === null || !Number.isFinite(seconds)) {
+    engine.replyError(client, Errors.timeoutNotFloat);
+    return null;
+  }
+  if (seconds < 0) {
+    engine.replyError(client, Errors.timeoutNegative);
+    return null;
+  }
+  const ms = Math.ceil(seconds * 1000);
+  if (ms > Number.MAX_SAFE_INTEGER) {
+    engine.replyError(client, Errors.timeoutOutOfRange);
+    return null;
+  }
+  return ms;
+}
+
+/** Parks the client on keys; `serve` runs the non-blocking form once a key has data. */
+export function blockOnKeys(
+  client: Client,
+  engine: Engine,
+  keys: string[],
+  timeoutMs: number,
+  serve: (key: string) => boolean,
+  replyOnTimeout: () => void,
+): CommandResult {
+  engine.blocking.block(
+    client,
+    { db: client.db, keys, tryServe: serve, replyOnTimeout, timer: null },
+    timeoutMs,
+  );
+  return BLOCKED;
+}
+
+function blockingPop(end: End) {
+  return (client: Client, argv: string[], engine: Engine): CommandResult => {
+    const timeout = timeoutArgument(client, engine, argv[argv.length - 1]);
+    if (timeout === null) return;
+    const keys = argv.slice(1, -1);
+    for (const key of keys) {
+      const list = lookupList(client, engine, key);
+      if (list === WRONG_TYPE) return;
+      if (list === undefined) continue;
+      client.out.array(2);
+      client.out.bulk(key);
+      client.out.bulk(pop(list, end) as string);
+      afterRemoval(client.db, key, list);
+      return;
+    }
+    if (client.executing) {
+      client.out.nullArray();
+      return;
+    }
+    const db = client.db;
+    return blockOnKeys(
+      client,
+      engine,
+      keys,
+      timeout,
+      (key) => {
+        const list = db.lookup(key);
+        if (!(list instanceof QuickList)) return false;
+        client.out.array(2);
+        client.out.bulk(key);
+        client.out.bulk(pop(list, end) as string);
+        afterRemoval(db, key, list as QuickList<string>);
+        return true;
+      },
+      () => client.out.nullArray(),
+    );
+  };
+}
+
+function blockingMove(
+  client: Client,
+  engine: Engine,
+  argv: string[],
+  from: End,
+  to: End,
+  timeoutText: string,
+): CommandResult {
+  const timeout = timeoutArgument(client, engine, timeoutText);
+  if (timeout === null) return;
+  const [, source, destination] = argv;
+  const moved = moveElement(client, engine, source, destination, from, to);
+  if (moved === WRONG_TYPE) return;
+  if (moved !== null || client.executing) {
+    replyMoved(client, moved);
+    return;
+  }
+  return blockOnKeys(
+    client,
+    engine,
+    [source],
+    timeout,
+    () => {
+      if (!(client.db.lookup(source) instanceof QuickList)) return false;
+      const target = client.db.lookup(destination);
+      if (target !== undefined && !(target instanceof QuickList)) return false;
+      replyMoved(client, moveElement(client, engine, source, destination, from, to));
+      return true;
+    },
+    () => client.out.nullBulk(),
+  );
+}
+
+function blmove(client: Client, argv: string[], engine: Engine): CommandResult {
+  const from = parseEnd(argv[3]);
+  const to = parseEnd(argv[4]);
+  if (from === null || to === null) {
+    engine.replyError(client, Errors.syntax);
+    return;
+  }
+  return blockingMove(client, engine, argv, from, to, argv[5]);
+}
+
+function brpoplpush(client: Client, argv: string[], engine: Engine): CommandResult {
+  return blockingMove(client, engine, argv, 'right', 'left', argv[3]);
+}
+
+function blmpop(client: Client, argv: string[], engine: Engine): CommandResult {
+  const timeout = timeoutArgument(client, engine, argv[1]);
+  if (timeout === null) return;
+  const parsed = multiPopArguments(client, engine, argv, 2);
+  if (parsed === null) return;
+  const popped = popFromFirst(client, engine, parsed.keys, parsed.end, parsed.count);
+  if (popped !== false) return;
+  if (client.executing) {
+    client.out.nullArray();
+    return;
+  }
+  const db = client.db;
+  return blockOnKeys(
+    client,
+    engine,
+    parsed.keys,
+    timeout,
+    (key) => {
+      const list = db.lookup(key);
+      if (!(list instanceof QuickList)) return false;
+      replyPopped(client, key, list as QuickList<string>, parsed.end, parsed.count);
+      return true;
+    },
+    () => client.out.nullArray(),
+  );
+}
+
+const BLOCKING_KEYS: [number, number, number] = [1, -2, 1];
+
+export const listCommands = commandGroup('list', [
+  [
+    'lpush',
+    -3,
+    ['write', 'denyoom', 'fast'],
+    FIRST_KEY,
+    pushCommand('left', false),
+    'Prepend one or multiple elements to a list',
+    '1.0.0',
+  ],
+  [
+    'rpush',
+    -3,
+    ['write', 'denyoom', 'fast'],
+    FIRST_KEY,
+    pushCommand('right', false),
+    'Append one or multiple elements to a list',
+    '1.0.0',
+  ],
+  [
+    'lpushx',
+    -3,
+    ['write', 'denyoom', 'fast'],
+    FIRST_KEY,
+    pushCommand('left', true),
+    'Prepend an element to a list, only if the list exists',
+    '2.2.0',
+  ],
+  [
+    'rpushx',
+    -3,
+    ['write', 'denyoom', 'fast'],
+    FIRST_KEY,
+    pushCommand('right', true),
+    'Append an element to a list, only if the list exists',
+    '2.2.0',
+  ],
+  [
+    'lpop',
+    -2,
+    ['write', 'fast'],
+    FIRST_KEY,
+    popCommand('left'),
+    'Remove and get the first elements in a list',
+    '1.0.0',
+  ],
+  [
+    'rpop',
+    -2,
+    ['write', 'fast'],
+    FIRST_KEY,
+    popCommand('right'),
+    'Remove and get the last elements in a list',
+    '1.0.0',
+  ],
+  ['llen', 2, ['readonly', 'fast'], FIRST_KEY, llen, 'Get the length of a list', '1.0.0'],
+  ['lrange', 4, ['readonly'], FIRST_KEY, lrange, 'Get a range of elements from a list', '1.0.0'],
+  [
+    'lindex',
+    3,
+    ['readonly'],
+    FIRST_KEY,
+    lindex,
+    'Get an element from a list by its index',
+    '1.0.0',
+  ],
+  [
+    'lset',
+    4,
+    ['write', 'denyoom'],
+    FIRST_KEY,
+    lset,
+    'Set the value of an element in a list by its index',
+    '1.0.0',
+  ],
+  [
+    'linsert',
+    5,
+    ['write', 'denyoom'],
+    FIRST_KEY,
+    linsert,
+    'Insert an element before or after another element in a list',
+    '2.2.0',
+  ],
+  ['lrem', 4, ['write'], FIRST_KEY, lrem, 'Remove elements from a list', '1.0.0'],
+  ['ltrim', 4, ['write'], FIRST_KEY, ltrim, 'Trim a list to the specified range', '1.0.0'],
+  [
+    'lpos',
+    -3,
+    ['readonly'],
+    FIRST_KEY,
+    lpos,
+    'Return the index of matching elements on a list',
+    '6.0.6',
+  ],
+  [
+    'lmove',
+    5,
+    ['write', 'denyoom'],
+    [1, 2, 1],
+    lmove,
+    'Pop an element from a list, push it to another list and return it',
+    '6.2.0',
+  ],
+  [
+    'rpoplpush',
+    3,
+    ['write', 'denyoom'],
+    [1, 2, 1],
+    rpoplpush,
+    'Remove the last element in a list, prepend it to another list and return it',
+    '1.2.0',
+  ],
+  ['lmpop', -4, ['write'], [0, 0, 0], lmpop, 'Pop elements from a list', '7.0.0'],
+  [
+    'blpop',
+    -3,
+    ['write', 'noscript', 'blocking'],
+    BLOCKING_KEYS,
+    blockingPop('left'),
+    'Remove and get the first element in a list, or block until one is available',
+    '2.0.0',
+  ],
+  [
+    'brpop',
+    -3,
+    ['write', 'noscript', 'blocking'],
+    BLOCKING_KEYS,
+    blockingPop('right'),
+    'Remove and get the last element in a list, or block until one is available',
+    '2.0.0',
+  ],
+  [
+    'blmove',
+    6,
+    ['write', 'denyoom', 'noscript', 'blocking'],
+    [1, 2, 1],
+    blmove,
+    'Pop an element from a list, push it to another list and return it; or block until one is available',
+    '6.2.0',
+  ],
+  [
+    'brpoplpush',
+    4,
+    ['write', 'denyoom', 'noscript', 'blocking'],
+    [1, 2, 1],
+    brpoplpush,
+    'Pop an element from a list, push it to another list and return it; or block until one is available',
+    '2.2.0',
+  ],
+  [
+    'blmpop',
+    -5,
+    ['write', 'blocking'],
+    [0, 0, 0],
+    blmpop,
+    'Pop elements from a list, or block until one is available',
+    '7.0.0',
+  ],
+]);
