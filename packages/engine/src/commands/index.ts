@@ -2,10 +2,12 @@ import type { CommandSpec } from '../command-table.js';
 import { clientCommand } from './client.js';
 import { connectionCommands } from './connection.js';
 import { introspectionCommands } from './introspection.js';
+import { hashCommands } from './hashes.js';
 import { keyCommands } from './keys.js';
 import { listCommands } from './lists.js';
 import { pubsubCommands } from './pubsub.js';
 import { serverCommands } from './server.js';
+import { setCommands } from './sets.js';
 import { stringCommands } from './strings.js';
 import { transactionCommands } from './transactions.js';
 
@@ -14,6 +16,8 @@ export const allCommands: readonly CommandSpec[] = [
   ...stringCommands,
   ...keyCommands,
   ...listCommands,
+  ...hashCommands,
+  ...setCommands,
   ...connectionCommands,
   clientCommand,
   ...serverCommands,

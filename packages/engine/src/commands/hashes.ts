@@ -1,0 +1,368 @@
+import type { Client } from '../client.js';
+import type { Engine } from '../engine.js';
+import { Errors } from '../errors.js';
+import { parseFloatStrict, parseInteger, inInt64Range } from '../numbers.js';
+import { scanPage, filterByPattern } from '../scan-cursor.js';
+import type { RedisHash } from '../values.js';
+import { FIRST_KEY, commandGroup } from './define.js';
+import { cursorArgument, replyScan, scanOptions } from './keys.js';
+import { WRONG_TYPE, integerArgument, lookupTyped, ok } from './reply-helpers.js';
+import { addFloats } from './strings.js';
+
+function lookupHash(client: Client, engine: Engine, key: string) {
+  return lookupTyped(client, engine, key, Map) as RedisHash | undefined | typeof WRONG_TYPE;
+}
+
+/** The hash at key, created empty (not yet stored) when missing. */
+function hashForWrite(client: Client, engine: Engine, key: string): RedisHash | typeof WRONG_TYPE {
+  const hash = lookupHash(client, engine, key);
+  if (hash === WRONG_TYPE) return WRONG_TYPE;
+  if (hash !== undefined) return hash;
+  const created: RedisHash = new Map();
+  client.db.add(key, created);
+  return created;
+}
+
+function hsetGeneric(client: Client, argv: string[], engine: Engine, replyOk: boolean): void {
+  if (argv.length % 2 !== 0) {
+    engine.replyError(
+      client,
+      `ERR wrong number of arguments for '${argv[0].toLowerCase()}' command`,
+    );
+    return;
+  }
+  const hash = hashForWrite(client, engine, argv[1]);
+  if (hash === WRONG_TYPE) return;
+  let added = 0;
+  for (let i = 2; i < argv.length; i += 2) {
+    if (!hash.has(argv[i])) added++;
+    hash.set(argv[i], argv[i + 1]);
+  }
+  client.db.touch(argv[1]);
+  if (replyOk) ok(client);
+  else client.out.integer(added);
+}
+
+function hset(client: Client, argv: string[], engine: Engine): void {
+  hsetGeneric(client, argv, engine, false);
+}
+
+function hmset(client: Client, argv: string[], engine: Engine): void {
+  hsetGeneric(client, argv, engine, true);
+}
+
+function hsetnx(client: Client, argv: string[], engine: Engine): void {
+  const existing = lookupHash(client, engine, argv[1]);
+  if (existing === WRONG_TYPE) return;
+  if (existing?.has(argv[2])) {
+    client.out.integer(0);
+    return;
+  }
+  const hash = hashForWrite(client, engine, argv[1]) as RedisHash;
+  hash.set(argv[2], argv[3]);
+  client.db.touch(argv[1]);
+  client.out.integer(1);
+}
+
+function hget(client: Client, argv: string[], engine: Engine): void {
+  const hash = lookupHash(client, engine, argv[1]);
+  if (hash === WRONG_TYPE) return;
+  const value = hash?.get(argv[2]);
+  if (value === undefined) client.out.nullBulk();
+  else client.out.bulk(value);
+}
+
+function hmget(client: Client, argv: string[], engine: Engine): void {
+  const hash = lookupHash(client, engine, argv[1]);
+  if (hash === WRONG_TYPE) return;
+  client.out.array(argv.length - 2);
+  for (let i = 2; i < argv.length; i++) {
+    const value = hash?.get(argv[i]);
+    if (value === undefined) client.out.nullBulk();
+    else client.out.bulk(value);
+  }
+}
+
+function hgetall(client: Client, argv: string[], engine: Engine): void {
+  const hash = lookupHash(client, engine, argv[1]);
+  if (hash === WRONG_TYPE) return;
+  client.out.map(hash?.size ?? 0);
+  for (const [field, value] of hash ?? []) {
+    client.out.bulk(field);
+    client.out.bulk(value);
+  }
+}
+
+function hkeysOrValues(values: boolean) {
+  return (client: Client, argv: string[], engine: Engine): void => {
+    const hash = lookupHash(client, engine, argv[1]);
+    if (hash === WRONG_TYPE) return;
+    client.out.array(hash?.size ?? 0);
+    for (const [field, value] of hash ?? []) client.out.bulk(values ? value : field);
+  };
+}
+
+function hdel(client: Client, argv: string[], engine: Engine): void {
+  const hash = lookupHash(client, engine, argv[1]);
+  if (hash === WRONG_TYPE) return;
+  let removed = 0;
+  for (let i = 2; hash && i < argv.length; i++) if (hash.delete(argv[i])) removed++;
+  if (hash && removed > 0) {
+    if (hash.size === 0) client.db.delete(argv[1]);
+    else client.db.touch(argv[1]);
+  }
+  client.out.integer(removed);
+}
+
+function hlen(client: Client, argv: string[], engine: Engine): void {
+  const hash = lookupHash(client, engine, argv[1]);
+  if (hash === WRONG_TYPE) return;
+  client.out.integer(hash?.size ?? 0);
+}
+
+function hexists(client: Client, argv: string[], engine: Engine): void {
+  const hash = lookupHash(client, engine, argv[1]);
+  if (hash === WRONG_TYPE) return;
+  client.out.integer(hash?.has(argv[2]) ? 1 : 0);
+}
+
+function hstrlen(client: Client, argv: string[], engine: Engine): void {
+  const hash = lookupHash(client, engine, argv[1]);
+  if (hash === WRONG_TYPE) return;
+  client.out.integer(hash?.get(argv[2])?.length ?? 0);
+}
+
+function hincrby(client: Client, argv: string[], engine: Engine): void {
+  const increment = parseInteger(argv[3]);
+  if (increment === null) {
+    engine.replyError(client, Errors.notInteger);
+    return;
+  }
+  const hash = hashForWrite(client, engine, argv[1]);
+  if (hash === WRONG_TYPE) return;
+  const current = parseInteger(hash.get(argv[2]) ?? '0');
+  if (current === null) {
+    engine.replyError(client, Errors.hashNotInteger);
+    return;
+  }
+  const result = BigInt(current) + BigInt(increment);
+  if (!inInt64Range(result)) {
+    engine.replyError(client, Errors.overflow);
+    return;
+  }
+  hash.set(argv[2], result.toString());
+  client.db.touch(argv[1]);
+  client.out.integer(Number.isSafeInteger(Number(result)) ? Number(result) : result);
+}
+
+function hincrbyfloat(client: Client, argv: string[], engine: Engine): void {
+  const increment = parseFloatStrict(argv[3]);
+  if (increment === null) {
+    engine.replyError(client, Errors.notFloat);
+    return;
+  }
+  const hash = hashForWrite(client, engine, argv[1]);
+  if (hash === WRONG_TYPE) return;
+  const current = hash.get(argv[2]) ?? '0';
+  if (parseFloatStrict(current) === null) {
+    engine.replyError(client, Errors.hashNotFloat);
+    return;
+  }
+  const result = addFloats(current, argv[3]);
+  if (result === null || !Number.isFinite(increment)) {
+    engine.replyError(client, Errors.incrFloatNaN);
+    return;
+  }
+  hash.set(argv[2], result);
+  client.db.touch(argv[1]);
+  client.out.bulk(result);
+}
+
+/** HRANDFIELD key [count [WITHVALUES]]: negative counts may repeat fields. */
+function hrandfield(client: Client, argv: string[], engine: Engine): void {
+  let count: number | null = null;
+  let withValues = false;
+  if (argv.length >= 3) {
+    count = integerArgument(client, engine, argv[2]);
+    if (count === null) return;
+    if (argv.length === 4 && argv[3].toLowerCase() === 'withvalues') withValues = true;
+    else if (argv.length > 3) {
+      engine.replyError(client, Errors.syntax);
+      return;
+    }
+  }
+  const hash = lookupHash(client, engine, argv[1]);
+  if (hash === WRONG_TYPE) return;
+  const fields = hash ? [...hash.keys()] : [];
+  if (count === null) {
+    if (fields.length === 0) client.out.nullBulk();
+    else client.out.bulk(fields[Math.floor(Math.random() * fields.length)]);
+    return;
+  }
+  const picked = pickRandom(fields, count);
+  if (withValues && client.protocol === 3) {
+    client.out.array(picked.length);
+    for (const field of picked) {
+      client.out.array(2);
+      client.out.bulk(field);
+      client.out.bulk(hash?.get(field) ?? '');
+    }
+    return;
+  }
+  client.out.array(withValues ? picked.length * 2 : picked.length);
+  for (const field of picked) {
+    client.out.bulk(field);
+    if (withValues) client.out.bulk(hash?.get(field) ?? '');
+  }
+}
+
+/** SRANDMEMBER/HRANDFIELD's count rules: positive = distinct, negative = with repeats. */
+export function pickRandom(items: string[], count: number): string[] {
+  if (items.length === 0 || count === 0) return [];
+  if (count < 0) {
+    return Array.from({ length: -count }, () => items[Math.floor(Math.random() * items.length)]);
+  }
+  const shuffled = [...items];
+  for (let i = shuffled.length - 1; i > 0; i--) {
+    const j = Math.floor(Math.random() * (i + 1));
+    [shuffled[i], shuffled[j]] = [shuffled[j], shuffled[i]];
+  }
+  return shuffled.slice(0, count);
+}
+
+function hscan(client: Client, argv: string[], engine: Engine): void {
+  const cursor = cursorArgument(client, engine, argv[2]);
+  if (cursor === null) return;
+  const options = scanOptions(client, engine, argv, 3, false);
+  if (options === null) return;
+  const hash = lookupHash(client, engine, argv[1]);
+  if (hash === WRONG_TYPE) return;
+  const page = scanPage(hash?.keys() ?? [], cursor, options.count);
+  const fields = filterByPattern(page.items, options.pattern);
+  const items: string[] = [];
+  for (const field of fields) items.push(field, hash?.get(field) ?? '');
+  replyScan(client, page.cursor, items);
+}
+
+export const hashCommands = commandGroup('hash', [
+  [
+    'hset',
+    -4,
+    ['write', 'denyoom', 'fast'],
+    FIRST_KEY,
+    hset,
+    'Set the string value of a hash field',
+    '2.0.0',
+  ],
+  [
+    'hmset',
+    -4,
+    ['write', 'denyoom', 'fast'],
+    FIRST_KEY,
+    hmset,
+    'Set multiple hash fields to multiple values',
+    '2.0.0',
+  ],
+  [
+    'hsetnx',
+    4,
+    ['write', 'denyoom', 'fast'],
+    FIRST_KEY,
+    hsetnx,
+    'Set the value of a hash field, only if the field does not exist',
+    '2.0.0',
+  ],
+  ['hget', 3, ['readonly', 'fast'], FIRST_KEY, hget, 'Get the value of a hash field', '2.0.0'],
+  [
+    'hmget',
+    -3,
+    ['readonly', 'fast'],
+    FIRST_KEY,
+    hmget,
+    'Get the values of all the given hash fields',
+    '2.0.0',
+  ],
+  [
+    'hgetall',
+    2,
+    ['readonly'],
+    FIRST_KEY,
+    hgetall,
+    'Get all the fields and values in a hash',
+    '2.0.0',
+  ],
+  [
+    'hkeys',
+    2,
+    ['readonly'],
+    FIRST_KEY,
+    hkeysOrValues(false),
+    'Get all the fields in a hash',
+    '2.0.0',
+  ],
+  [
+    'hvals',
+    2,
+    ['readonly'],
+    FIRST_KEY,
+    hkeysOrValues(true),
+    'Get all the values in a hash',
+    '2.0.0',
+  ],
+  ['hdel', -3, ['write', 'fast'], FIRST_KEY, hdel, 'Delete one or more hash fields', '2.0.0'],
+  ['hlen', 2, ['readonly', 'fast'], FIRST_KEY, hlen, 'Get the number of fields in a hash', '2.0.0'],
+  [
+    'hexists',
+    3,
+    ['readonly', 'fast'],
+    FIRST_KEY,
+    hexists,
+    'Determine if a hash field exists',
+    '2.0.0',
+  ],
+  [
+    'hstrlen',
+    3,
+    ['readonly', 'fast'],
+    FIRST_KEY,
+    hstrlen,
+    'Get the length of the value of a hash field',
+    '3.2.0',
+  ],
+  [
+    'hincrby',
+    4,
+    ['write', 'denyoom', 'fast'],
+    FIRST_KEY,
+    hincrby,
+    'Increment the integer value of a hash field by the given number',
+    '2.0.0',
+  ],
+  [
+    'hincrbyfloat',
+    4,
+    ['write', 'denyoom', 'fast'],
+    FIRST_KEY,
+    hincrbyfloat,
+    'Increment the float value of a hash field by the given amount',
+    '2.6.0',
+  ],
+  [
+    'hrandfield',
+    -2,
+    ['readonly'],
+    FIRST_KEY,
+    hrandfield,
+    'Get one or multiple random fields from a hash',
+    '6.2.0',
+  ],
+  [
+    'hscan',
+    -3,
+    ['readonly'],
+    FIRST_KEY,
+    hscan,
+    'Incrementally iterate hash fields and associated values',
+    '2.8.0',
+  ],
+]);

@@ -1,0 +1,369 @@
+import type { Client } from '../client.js';
+import type { Engine } from '../engine.js';
+import { Errors } from '../errors.js';
+import { filterByPattern, scanPage } from '../scan-cursor.js';
+import type { RedisSet } from '../values.js';
+import { ALL_KEYS, FIRST_KEY, commandGroup } from './define.js';
+import { pickRandom } from './hashes.js';
+import { cursorArgument, replyScan, scanOptions } from './keys.js';
+import { WRONG_TYPE, integerArgument, isKeyword, lookupTyped } from './reply-helpers.js';
+
+function lookupSet(client: Client, engine: Engine, key: string) {
+  return lookupTyped(client, engine, key, Set) as RedisSet | undefined | typeof WRONG_TYPE;
+}
+
+function replyMembers(client: Client, members: Iterable<string>, size: number): void {
+  client.out.set(size);
+  for (const member of members) client.out.bulk(member);
+}
+
+function sadd(client: Client, argv: string[], engine: Engine): void {
+  let set = lookupSet(client, engine, argv[1]);
+  if (set === WRONG_TYPE) return;
+  if (set === undefined) {
+    set = new Set();
+    client.db.add(argv[1], set);
+  }
+  const before = set.size;
+  for (let i = 2; i < argv.length; i++) set.add(argv[i]);
+  if (set.size !== before) client.db.touch(argv[1]);
+  client.out.integer(set.size - before);
+}
+
+function afterRemoval(client: Client, key: string, set: RedisSet): void {
+  if (set.size === 0) client.db.delete(key);
+  else client.db.touch(key);
+}
+
+function srem(client: Client, argv: string[], engine: Engine): void {
+  const set = lookupSet(client, engine, argv[1]);
+  if (set === WRONG_TYPE) return;
+  let removed = 0;
+  for (let i = 2; set && i < argv.length; i++) if (set.delete(argv[i])) removed++;
+  if (set && removed > 0) afterRemoval(client, argv[1], set);
+  client.out.integer(removed);
+}
+
+function smembers(client: Client, argv: string[], engine: Engine): void {
+  const set = lookupSet(client, engine, argv[1]);
+  if (set === WRONG_TYPE) return;
+  replyMembers(client, set ?? [], set?.size ?? 0);
+}
+
+function sismember(client: Client, argv: string[], engine: Engine): void {
+  const set = lookupSet(client, engine, argv[1]);
+  if (set === WRONG_TYPE) return;
+  client.out.integer(set?.has(argv[2]) ? 1 : 0);
+}
+
+function smismember(client: Client, argv: string[], engine: Engine): void {
+  const set = lookupSet(client, engine, argv[1]);
+  if (set === WRONG_TYPE) return;
+  client.out.array(argv.length - 2);
+  for (let i = 2; i < argv.length; i++) client.out.integer(set?.has(argv[i]) ? 1 : 0);
+}
+
+function scard(client: Client, argv: string[], engine: Engine): void {
+  const set = lookupSet(client, engine, argv[1]);
+  if (set === WRONG_TYPE) return;
+  client.out.integer(set?.size ?? 0);
+}
+
+function countArgument(
+  client: Client,
+  engine: Engine,
+  argv: string[],
+  allowNegative: boolean,
+): number | null | undefined {
+  if (argv.length === 2) return undefined;
+  if (argv.length > 3) {
+    engine.replyError(client, Errors.syntax);
+    return null;
+  }
+  const count = integerArgument(
+    client,
+    engine,
+    argv[2],
+    allowNegative ? Errors.notInteger : Errors.countPositive,
+  );
+  if (count === null) return null;
+  if (!allowNegative && count < 0) {
+    engine.replyError(client, Errors.countPositive);
+    return null;
+  }
+  return count;
+}
+
+function spop(client: Client, argv: string[], engine: Engine): void {
+  const count = countArgument(client, engine, argv, false);
+  if (count === null) return;
+  const set = lookupSet(client, engine, argv[1]);
+  if (set === WRONG_TYPE) return;
+  if (set === undefined) {
+    if (count === undefined) client.out.nullBulk();
+    else replyMembers(client, [], 0);
+    return;
+  }
+  const picked = pickRandom([...set], count ?? 1);
+  for (const member of picked) set.delete(member);
+  afterRemoval(client, argv[1], set);
+  if (count === undefined) client.out.bulk(picked[0]);
+  else replyMembers(client, picked, picked.length);
+}
+
+function srandmember(client: Client, argv: string[], engine: Engine): void {
+  const count = countArgument(client, engine, argv, true);
+  if (count === null) return;
+  const set = lookupSet(client, engine, argv[1]);
+  if (set === WRONG_TYPE) return;
+  const members = set ? [...set] : [];
+  if (count === undefined) {
+    if (members.length === 0) client.out.nullBulk();
+    else client.out.bulk(members[Math.floor(Math.random() * members.length)]);
+    return;
+  }
+  const picked = pickRandom(members, count);
+  client.out.array(picked.length);
+  for (const member of picked) client.out.bulk(member);
+}
+
+function smove(client: Client, argv: string[], engine: Engine): void {
+  const [, sourceKey, destinationKey, member] = argv;
+  const source = lookupSet(client, engine, sourceKey);
+  if (source === WRONG_TYPE) return;
+  const destination = lookupSet(client, engine, destinationKey);
+  if (destination === WRONG_TYPE) return;
+  if (source === undefined || !source.has(member)) {
+    client.out.integer(0);
+    return;
+  }
+  if (source === destination) {
+    client.out.integer(1);
+    return;
+  }
+  source.delete(member);
+  afterRemoval(client, sourceKey, source);
+  if (destination === undefined) client.db.add(destinationKey, new Set([member]));
+  else {
+    destination.add(member);
+    client.db.touch(destinationKey);
+  }
+  client.out.integer(1);
+}
+
+type Operation = 'inter' | 'union' | 'diff';
+
+/** Looks up every key as a set (missing = empty); null after a WRONGTYPE. */
+function setsOf(
+  client: Client,
+  engine: Engine,
+  keys: string[],
+): Array<RedisSet | undefined> | null {
+  const sets: Array<RedisSet | undefined> = [];
+  for (const key of keys) {
+    const set = lookupSet(client, engine, key);
+    if (set === WRONG_TYPE) return null;
+    sets.push(set);
+  }
+  return sets;
+}
+
+function combine(sets: Array<RedisSet | undefined>, operation: Operation): RedisSet {
+  if (operation === 'union') {
+    const result = new Set<string>();
+    for (const set of sets) for (const member of set ?? []) result.add(member);
+    return result;
+  }
+  if (operation === 'diff') {
+    const result = new Set(sets[0] ?? []);
+    for (let i = 1; i < sets.length; i++) for (const member of sets[i] ?? []) result.delete(member);
+    return result;
+  }
+  if (sets.some((set) => set === undefined || set.size === 0)) return new Set();
+  const ordered = [...(sets as RedisSet[])].sort((a, b) => a.size - b.size);
+  const result = new Set<string>();
+  for (const member of ordered[0]) if (ordered.every((set) => set.has(member))) result.add(member);
+  return result;
+}
+
+function setOperation(operation: Operation) {
+  return (client: Client, argv: string[], engine: Engine): void => {
+    const sets = setsOf(client, engine, argv.slice(1));
+    if (sets === null) return;
+    const result = combine(sets, operation);
+    replyMembers(client, result, result.size);
+  };
+}
+
+function setOperationStore(operation: Operation) {
+  return (client: Client, argv: string[], engine: Engine): void => {
+    const sets = setsOf(client, engine, argv.slice(2));
+    if (sets === null) return;
+    const result = combine(sets, operation);
+    client.db.delete(argv[1]);
+    if (result.size > 0) client.db.add(argv[1], result);
+    client.out.integer(result.size);
+  };
+}
+
+/** SINTERCARD numkeys key... [LIMIT limit] */
+function sintercard(client: Client, argv: string[], engine: Engine): void {
+  const numkeys = integerArgument(client, engine, argv[1]);
+  if (numkeys === null) return;
+  if (numkeys <= 0) {
+    engine.replyError(client, 'ERR numkeys should be greater than 0');
+    return;
+  }
+  if (numkeys > argv.length - 2) {
+    engine.replyError(client, "ERR Number of keys can't be greater than number of args");
+    return;
+  }
+  let limit = 0;
+  for (let i = 2 + numkeys; i < argv.length; i++) {
+    if (isKeyword(argv[i], 'limit') && i + 1 < argv.length) {
+      const value = integerArgument(client, engine, argv[++i]);
+      if (value === null) return;
+      if (value < 0) {
+        engine.replyError(client, "ERR LIMIT can't be negative");
+        return;
+      }
+      limit = value;
+    } else {
+      engine.replyError(client, Errors.syntax);
+      return;
+    }
+  }
+  const sets = setsOf(client, engine, argv.slice(2, 2 + numkeys));
+  if (sets === null) return;
+  const size = combine(sets, 'inter').size;
+  client.out.integer(limit > 0 ? Math.min(limit, size) : size);
+}
+
+function sscan(client: Client, argv: string[], engine: Engine): void {
+  const cursor = cursorArgument(client, engine, argv[2]);
+  if (cursor === null) return;
+  const options = scanOptions(client, engine, argv, 3, false);
+  if (options === null) return;
+  const set = lookupSet(client, engine, argv[1]);
+  if (set === WRONG_TYPE) return;
+  const page = scanPage(set ?? [], cursor, options.count);
+  replyScan(client, page.cursor, filterByPattern(page.items, options.pattern));
+}
+
+const STORE_KEYS: [number, number, number] = [1, -1, 1];
+
+export const setCommands = commandGroup('set', [
+  [
+    'sadd',
+    -3,
+    ['write', 'denyoom', 'fast'],
+    FIRST_KEY,
+    sadd,
+    'Add one or more members to a set',
+    '1.0.0',
+  ],
+  [
+    'srem',
+    -3,
+    ['write', 'fast'],
+    FIRST_KEY,
+    srem,
+    'Remove one or more members from a set',
+    '1.0.0',
+  ],
+  ['smembers', 2, ['readonly'], FIRST_KEY, smembers, 'Get all the members in a set', '1.0.0'],
+  [
+    'sismember',
+    3,
+    ['readonly', 'fast'],
+    FIRST_KEY,
+    sismember,
+    'Determine if a given value is a member of a set',
+    '1.0.0',
+  ],
+  [
+    'smismember',
+    -3,
+    ['readonly', 'fast'],
+    FIRST_KEY,
+    smismember,
+    'Returns the membership associated with the given elements for a set',
+    '6.2.0',
+  ],
+  [
+    'scard',
+    2,
+    ['readonly', 'fast'],
+    FIRST_KEY,
+    scard,
+    'Get the number of members in a set',
+    '1.0.0',
+  ],
+  [
+    'spop',
+    -2,
+    ['write', 'fast'],
+    FIRST_KEY,
+    spop,
+    'Remove and return one or multiple random members from a set',
+    '1.0.0',
+  ],
+  [
+    'srandmember',
+    -2,
+    ['readonly'],
+    FIRST_KEY,
+    srandmember,
+    'Get one or multiple random members from a set',
+    '1.0.0',
+  ],
+  [
+    'smove',
+    4,
+    ['write', 'fast'],
+    [1, 2, 1],
+    smove,
+    'Move a member from one set to another',
+    '1.0.0',
+  ],
+  ['sinter', -2, ['readonly'], ALL_KEYS, setOperation('inter'), 'Intersect multiple sets', '1.0.0'],
+  ['sunion', -2, ['readonly'], ALL_KEYS, setOperation('union'), 'Add multiple sets', '1.0.0'],
+  ['sdiff', -2, ['readonly'], ALL_KEYS, setOperation('diff'), 'Subtract multiple sets', '1.0.0'],
+  [
+    'sinterstore',
+    -3,
+    ['write', 'denyoom'],
+    STORE_KEYS,
+    setOperationStore('inter'),
+    'Intersect multiple sets and store the resulting set in a key',
+    '1.0.0',
+  ],
+  [
+    'sunionstore',
+    -3,
+    ['write', 'denyoom'],
+    STORE_KEYS,
+    setOperationStore('union'),
+    'Add multiple sets and store the resulting set in a key',
+    '1.0.0',
+  ],
+  [
+    'sdiffstore',
+    -3,
+    ['write', 'denyoom'],
+    STORE_KEYS,
+    setOperationStore('diff'),
+    'Subtract multiple sets and store the resulting set in a key',
+    '1.0.0',
+  ],
+  [
+    'sintercard',
+    -3,
+    ['readonly'],
+    [0, 0, 0],
+    sintercard,
+    'Intersect multiple sets and return the cardinality of the result',
+    '7.0.0',
+  ],
+  ['sscan', -3, ['readonly'], FIRST_KEY, sscan, 'Incrementally iterate Set elements', '2.8.0'],
+]);
