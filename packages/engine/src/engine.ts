@@ -127,9 +127,22 @@ export class Engine implements KeyspaceObserver {
       client.out.simple('QUEUED');
       return;
     }
+    const modeBefore = client.replyMode;
+    const mark = client.out.length;
     const result = this.call(client, entry, argv);
+    if (modeBefore !== 'on') this.suppressReply(client, modeBefore, mark);
     if (this.blocking.hasReadyKeys) this.blocking.serveReadyKeys();
     return result;
+  }
+
+  /**
+   * CLIENT REPLY OFF drops every reply until CLIENT REPLY ON (whose OK is sent); SKIP drops
+   * the next command's reply only.
+   */
+  private suppressReply(client: Client, modeBefore: 'off' | 'skip', mark: number): void {
+    if (modeBefore === 'off' && client.replyMode === 'on') return;
+    client.out.truncate(mark);
+    if (modeBefore === 'skip' && client.replyMode === 'skip') client.replyMode = 'on';
   }
 
   /** Finds the command (and subcommand) and checks arity, replying the error when it fails. */

@@ -26,6 +26,14 @@ describe.runIf(requireRedisOrSkip('connection differential'))(
         ['ECHO', 'still here'],
       ]));
 
+    it('CLIENT REPLY OFF and SKIP drop replies', () =>
+      servers.compare([
+        {
+          raw: 'CLIENT REPLY SKIP\r\nSET a 1\r\nCLIENT REPLY OFF\r\nSET b 2\r\nGET a\r\nCLIENT REPLY ON\r\nMGET a b\r\n',
+          replies: 2,
+        },
+      ]));
+
     it('QUIT replies OK and closes', () => servers.compare([['QUIT']]));
 
     it('RESET leaves MULTI and subscriptions', () =>
