@@ -1,4 +1,5 @@
 import type { CommandSpec } from '../command-table.js';
+import { bitCommands } from './bits.js';
 import { clientCommand } from './client.js';
 import { connectionCommands } from './connection.js';
 import { introspectionCommands } from './introspection.js';
@@ -14,6 +15,7 @@ import { transactionCommands } from './transactions.js';
 /** The one command table: every command rc knows, grouped by type as Redis's t_*.c files. */
 export const allCommands: readonly CommandSpec[] = [
   ...stringCommands,
+  ...bitCommands,
   ...keyCommands,
   ...listCommands,
   ...hashCommands,

@@ -1,0 +1,191 @@
+import type { Client } from '../client.js';
+import type { Engine } from '../engine.js';
+import { Errors } from '../errors.js';
+import { parseInteger } from '../numbers.js';
+import { FIRST_KEY, commandGroup } from './define.js';
+import { WRONG_TYPE, integerArgument, isKeyword, lookupString } from './reply-helpers.js';
+
+/** Bit offsets address at most proto-max-bulk-len bytes (512 MiB → 2^32 bits). */
+function bitOffsetArgument(client: Client, engine: Engine, text: string): number | null {
+  const value = parseInteger(text);
+  const maxBytes = engine.config.getNumber('proto-max-bulk-len');
+  if (
+    value === null ||
+    typeof value === 'bigint' ||
+    value < 0 ||
+    value >> 3 >= maxBytes ||
+    value / 8 >= maxBytes
+  ) {
+    engine.replyError(client, Errors.bitOffset);
+    return null;
+  }
+  return value;
+}
+
+function bitAt(value: string, offset: number): number {
+  const byte = offset >> 3;
+  if (byte >= value.length) return 0;
+  return (value.charCodeAt(byte) >> (7 - (offset & 7))) & 1;
+}
+
+function setbit(client: Client, argv: string[], engine: Engine): void {
+  const offset = bitOffsetArgument(client, engine, argv[2]);
+  if (offset === null) return;
+  if (argv[3] !== '0' && argv[3] !== '1') {
+    engine.replyError(client, Errors.bitValue);
+    return;
+  }
+  const current = lookupString(client, engine, argv[1]);
+  if (current === WRONG_TYPE) return;
+  const bytes = Buffer.alloc(Math.max(current?.length ?? 0, (offset >> 3) + 1));
+  if (current !== undefined) bytes.write(current, 0, 'latin1');
+  const byte = offset >> 3;
+  const mask = 1 << (7 - (offset & 7));
+  const old = bytes[byte] & mask ? 1 : 0;
+  bytes[byte] = argv[3] === '1' ? bytes[byte] | mask : bytes[byte] & ~mask;
+  client.db.set(argv[1], bytes.toString('latin1'), true);
+  client.out.integer(old);
+}
+
+function getbit(client: Client, argv: string[], engine: Engine): void {
+  const offset = bitOffsetArgument(client, engine, argv[2]);
+  if (offset === null) return;
+  const value = lookupString(client, engine, argv[1]);
+  if (value === WRONG_TYPE) return;
+  client.out.integer(value === undefined ? 0 : bitAt(value, offset));
+}
+
+/**
+ * Resolves BITCOUNT/BITPOS ranges like Redis: negative indexes from the end, clamped to the
+ * string, in bytes or (with BIT) in bits. Returns [firstBit, lastBit] or null when empty.
+ */
+function bitRange(
+  start: number,
+  end: number,
+  totalUnits: number,
+  unitBits: number,
+): [number, number] | null {
+  if (start < 0) start = Math.max(0, totalUnits + start);
+  if (end < 0) end = Math.max(0, totalUnits + end);
+  if (end >= totalUnits) end = totalUnits - 1;
+  if (start > end || totalUnits === 0) return null;
+  return [start * unitBits, end * unitBits + unitBits - 1];
+}
+
+/** Parses the optional "start end [BYTE|BIT]" tail; unit bits, or null after an error. */
+function rangeUnit(client: Client, engine: Engine, text: string | undefined): number | null {
+  if (text === undefined || isKeyword(text, 'byte')) return 8;
+  if (isKeyword(text, 'bit')) return 1;
+  engine.replyError(client, Errors.syntax);
+  return null;
+}
+
+function bitcount(client: Client, argv: string[], engine: Engine): void {
+  const value = lookupString(client, engine, argv[1]);
+  if (value === WRONG_TYPE) return;
+  let first = 0;
+  let last = -1;
+  if (argv.length === 4 || argv.length === 5) {
+    const start = integerArgument(client, engine, argv[2]);
+    if (start === null) return;
+    const end = integerArgument(client, engine, argv[3]);
+    if (end === null) return;
+    const unit = rangeUnit(client, engine, argv[4]);
+    if (unit === null) return;
+    if (value === undefined) {
+      client.out.integer(0);
+      return;
+    }
+    const range = bitRange(start, end, unit === 8 ? value.length : value.length * 8, unit);
+    if (range === null) {
+      client.out.integer(0);
+      return;
+    }
+    [first, last] = range;
+  } else if (argv.length === 2) {
+    last = (value?.length ?? 0) * 8 - 1;
+  } else {
+    engine.replyError(client, Errors.syntax);
+    return;
+  }
+  let count = 0;
+  for (let bit = first; value !== undefined && bit <= last; bit++) count += bitAt(value, bit);
+  client.out.integer(count);
+}
+
+function bitpos(client: Client, argv: string[], engine: Engine): void {
+  if (argv[2] !== '0' && argv[2] !== '1') {
+    engine.replyError(client, 'ERR The bit argument must be 1 or 0.');
+    return;
+  }
+  const wanted = argv[2] === '1' ? 1 : 0;
+  if (argv.length > 6) {
+    engine.replyError(client, Errors.syntax);
+    return;
+  }
+  const value = lookupString(client, engine, argv[1]);
+  if (value === WRONG_TYPE) return;
+  let start = 0;
+  let end = -1;
+  const endGiven = argv.length >= 5;
+  if (argv.length >= 4) {
+    const parsed = integerArgument(client, engine, argv[3]);
+    if (parsed === null) return;
+    start = parsed;
+  }
+  if (endGiven) {
+    const parsed = integerArgument(client, engine, argv[4]);
+    if (parsed === null) return;
+    end = parsed;
+  }
+  const unit = rangeUnit(client, engine, argv[5]);
+  if (unit === null) return;
+  if (value === undefined) {
+    client.out.integer(wanted ? -1 : 0);
+    return;
+  }
+  const range = bitRange(start, end, unit === 8 ? value.length : value.length * 8, unit);
+  if (range === null) {
+    client.out.integer(-1);
+    return;
+  }
+  for (let bit = range[0]; bit <= range[1]; bit++) {
+    if (bitAt(value, bit) === wanted) {
+      client.out.integer(bit);
+      return;
+    }
+  }
+  // Looking for a clear bit with no explicit end: the string is as if padded with zeros.
+  client.out.integer(wanted === 0 && !endGiven ? range[1] + 1 : -1);
+}
+
+export const bitCommands = commandGroup('bitmap', [
+  [
+    'setbit',
+    4,
+    ['write', 'denyoom'],
+    FIRST_KEY,
+    setbit,
+    'Sets or clears the bit at offset in the string value stored at key',
+    '2.2.0',
+  ],
+  [
+    'getbit',
+    3,
+    ['readonly', 'fast'],
+    FIRST_KEY,
+    getbit,
+    'Returns the bit value at offset in the string value stored at key',
+    '2.2.0',
+  ],
+  ['bitcount', -2, ['readonly'], FIRST_KEY, bitcount, 'Count set bits in a string', '2.6.0'],
+  [
+    'bitpos',
+    -3,
+    ['readonly'],
+    FIRST_KEY,
+    bitpos,
+    'Find first bit set or clear in a string',
+    '2.8.7',
+  ],
+]);
