@@ -84,7 +84,7 @@ function bitcount(client: Client, argv: string[], engine: Engine): void {
   const value = lookupString(client, engine, argv[1]);
   if (value === WRONG_TYPE) return;
   let first = 0;
-  let last = -1;
+  let last: number;
   if (argv.length === 4 || argv.length === 5) {
     const start = integerArgument(client, engine, argv[2]);
     if (start === null) return;
