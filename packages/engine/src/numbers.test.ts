@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { addDecimalStrings, parseFloatStrict, parseInteger } from './numbers.js';
+import { parseFloatStrict, parseInteger } from './numbers.js';
 
 describe('parseInteger (string2ll rules)', () => {
   it.each([
@@ -34,14 +34,5 @@ describe('parseFloatStrict (strtod rules)', () => {
     ['abc', null],
   ])('%j → %s', (text, expected) => {
     expect(parseFloatStrict(text)).toBe(expected);
-  });
-});
-
-describe('addDecimalStrings', () => {
-  it('adds exactly at 17 fractional digits', () => {
-    expect(addDecimalStrings('0.1', '0.2')).toBe('0.3');
-    expect(addDecimalStrings('10.5', '-10.5')).toBe('0');
-    expect(addDecimalStrings('-1', '0.25')).toBe('-0.75');
-    expect(addDecimalStrings('1e3', '1')).toBeNull();
   });
 });

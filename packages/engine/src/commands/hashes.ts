@@ -156,8 +156,7 @@ function hincrby(client: Client, argv: string[], engine: Engine): void {
 }
 
 function hincrbyfloat(client: Client, argv: string[], engine: Engine): void {
-  const increment = parseFloatStrict(argv[3]);
-  if (increment === null) {
+  if (parseFloatStrict(argv[3]) === null) {
     engine.replyError(client, Errors.notFloat);
     return;
   }
@@ -169,7 +168,7 @@ function hincrbyfloat(client: Client, argv: string[], engine: Engine): void {
     return;
   }
   const result = addFloats(current, argv[3]);
-  if (result === null || !Number.isFinite(increment)) {
+  if (result === null) {
     engine.replyError(client, Errors.incrFloatNaN);
     return;
   }

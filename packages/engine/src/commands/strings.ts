@@ -2,13 +2,8 @@ import type { Client } from '../client.js';
 import type { Engine } from '../engine.js';
 import { Errors } from '../errors.js';
 import { expireArgument, type ExpireUnit } from '../expire-time.js';
-import {
-  addDecimalStrings,
-  formatHumanFloat,
-  inInt64Range,
-  parseFloatStrict,
-  parseInteger,
-} from '../numbers.js';
+import { addLongDoubles, formatLongDouble, parseLongDouble } from '../long-double.js';
+import { inInt64Range, parseFloatStrict, parseInteger } from '../numbers.js';
 import { WRONG_TYPE, integerArgument, isKeyword, lookupString, ok } from './reply-helpers.js';
 import { ALL_KEYS, FIRST_KEY, commandGroup } from './define.js';
 
@@ -336,30 +331,31 @@ function decrby(client: Client, argv: string[], engine: Engine): void {
   incrementBy(client, engine, argv[1], typeof decrement === 'bigint' ? -decrement : -decrement);
 }
 
-/** Long-double-like addition shared with HINCRBYFLOAT: null when the result is not finite. */
+/**
+ * Adds as Redis does in long double, shared with HINCRBYFLOAT: null when either operand is
+ * not a finite decimal (inf, hex, out of range), which INCRBYFLOAT reports as NaN/Infinity.
+ */
 export function addFloats(current: string, increment: string): string | null {
-  const exact = addDecimalStrings(current, increment);
-  if (exact !== null) return exact;
-  const sum = Number(parseFloatStrict(current)) + Number(parseFloatStrict(increment));
-  return Number.isFinite(sum) ? formatHumanFloat(sum) : null;
+  const left = parseLongDouble(current);
+  const right = parseLongDouble(increment);
+  if (left === null || right === null) return null;
+  return formatLongDouble(addLongDoubles(left, right));
 }
 
 function incrbyfloat(client: Client, argv: string[], engine: Engine): void {
   const value = lookupString(client, engine, argv[1]);
   if (value === WRONG_TYPE) return;
   const current = value ?? '0';
-  const currentNumber = parseFloatStrict(current);
-  if (currentNumber === null || current.length > 5000) {
+  if (parseFloatStrict(current) === null || current.length > 5000) {
     engine.replyError(client, Errors.notFloat);
     return;
   }
-  const increment = parseFloatStrict(argv[2]);
-  if (increment === null) {
+  if (parseFloatStrict(argv[2]) === null) {
     engine.replyError(client, Errors.notFloat);
     return;
   }
   const result = addFloats(current, argv[2]);
-  if (result === null || !Number.isFinite(currentNumber + increment)) {
+  if (result === null) {
     engine.replyError(client, Errors.incrFloatNaN);
     return;
   }
