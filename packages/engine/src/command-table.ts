@@ -67,6 +67,8 @@ export interface CommandEntry {
   readonly fullName: string;
   readonly parent: CommandEntry | null;
   readonly isWrite: boolean;
+  /** Admin commands are too sensitive to echo to MONITOR clients. */
+  readonly hiddenFromMonitor: boolean;
   readonly subcommands: ReadonlyMap<string, CommandEntry> | null;
   calls: number;
   microseconds: number;
@@ -106,6 +108,7 @@ function resolve(spec: CommandSpec, parent: CommandEntry | null): CommandEntry {
     fullName: parent ? `${parent.spec.name}|${spec.name}` : spec.name,
     parent,
     isWrite: spec.flags.includes('write'),
+    hiddenFromMonitor: spec.flags.includes('admin') || spec.flags.includes('skip_monitor'),
     subcommands: null,
     calls: 0,
     microseconds: 0,

@@ -9,6 +9,7 @@ import { Errors, arityError, unknownCommandError, unknownSubcommandError } from 
 import { ActiveExpiry } from './expiry.js';
 import { Database, type KeyspaceObserver } from './keyspace.js';
 import { OutputLimits } from './output-limits.js';
+import { Monitors } from './monitor.js';
 import { PubSub } from './pubsub.js';
 
 export interface EngineOptions {
@@ -56,6 +57,7 @@ export class Engine implements KeyspaceObserver {
   readonly clients = new Map<number, Client>();
   readonly pubsub = new PubSub();
   readonly blocking = new BlockingRegistry();
+  readonly monitors = new Monitors();
   readonly stats = new EngineStats();
   readonly startedAt = Date.now();
   readonly runId = randomBytes(20).toString('hex');
@@ -101,6 +103,7 @@ export class Engine implements KeyspaceObserver {
     for (const channel of [...client.channels]) this.pubsub.unsubscribe(client, channel);
     for (const pattern of [...client.patterns]) this.pubsub.punsubscribe(client, pattern);
     this.unwatchAll(client);
+    this.monitors.clients.delete(client);
     this.clients.delete(client.id);
   }
 
@@ -199,6 +202,8 @@ export class Engine implements KeyspaceObserver {
     entry.calls++;
     if (this.stats.totalErrorReplies !== errorsBefore) entry.failedCalls++;
     this.stats.totalCommands++;
+    if (this.monitors.clients.size !== 0 && !entry.hiddenFromMonitor)
+      this.monitors.feed(client, argv);
     return result;
   }
 

@@ -66,6 +66,15 @@ export function replyText(client: Client, text: string): void {
   else client.out.bulk(text);
 }
 
+function monitor(client: Client, _argv: string[], engine: Engine): void {
+  if (client.transaction !== null) {
+    engine.replyError(client, 'ERR MONITOR is not allowed in a transaction');
+    return;
+  }
+  engine.monitors.clients.add(client);
+  ok(client);
+}
+
 function dbsize(client: Client): void {
   client.out.integer(client.db.size);
 }
@@ -162,6 +171,15 @@ export const serverCommands = commandGroup('server', [
     NO_KEYS,
     info,
     'Get information and statistics about the server',
+    '1.0.0',
+  ],
+  [
+    'monitor',
+    1,
+    ['admin', 'noscript', 'loading', 'stale'],
+    NO_KEYS,
+    monitor,
+    'Listen for all requests received by the server in real time',
     '1.0.0',
   ],
   [
