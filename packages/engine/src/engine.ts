@@ -197,7 +197,14 @@ export class Engine implements KeyspaceObserver {
     const started = performance.now();
     const errorsBefore = this.stats.totalErrorReplies;
     client.lastCommand = entry.fullName;
-    const result = handler(client, argv, this);
+    let result: CommandResult;
+    try {
+      result = handler(client, argv, this);
+    } catch (error) {
+      // A bug in one command must not take the server down with every client's data.
+      process.emitWarning(`rc: ${entry.fullName} failed: ${(error as Error).stack ?? error}`);
+      this.replyError(client, `ERR internal error while running '${entry.fullName}'`);
+    }
     entry.microseconds += Math.round((performance.now() - started) * 1000);
     entry.calls++;
     if (this.stats.totalErrorReplies !== errorsBefore) entry.failedCalls++;
