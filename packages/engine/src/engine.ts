@@ -197,7 +197,7 @@ export class Engine implements KeyspaceObserver {
     const started = performance.now();
     const errorsBefore = this.stats.totalErrorReplies;
     client.lastCommand = entry.fullName;
-    let result: CommandResult;
+    let result: CommandResult = undefined;
     try {
       result = handler(client, argv, this);
     } catch (error) {
