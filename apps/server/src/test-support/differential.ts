@@ -14,13 +14,15 @@ export interface Differential {
 
 /**
  * Differential testing: the same scenario against rc and a real redis-server started for the
- * test file, comparing every reply byte for byte. Each scenario starts from FLUSHALL.
+ * test file (both with the same extra configuration), comparing every reply byte for byte.
+ * Each scenario starts from FLUSHALL.
  */
-export function useDifferential(): Differential {
+export function useDifferential(config: Array<[string, string]> = []): Differential {
   let rc: RunningServer;
   let redis: RunningServer;
   beforeAll(async () => {
-    [rc, redis] = await Promise.all([startRc(), startRedis()]);
+    const flags = config.flatMap(([name, value]) => [`--${name}`, value]);
+    [rc, redis] = await Promise.all([startRc(config), startRedis(flags)]);
   }, 30_000);
   afterAll(async () => {
     await Promise.all([rc?.stop(), redis?.stop()]);

@@ -101,7 +101,7 @@ function hello(client: Client, argv: string[], engine: Engine): void {
   if (!client.authenticated) {
     engine.replyError(
       client,
-      'NOAUTH HELLO must be called with the client already authenticated, otherwise the HELLO <proto> AUTH <user> <pass> option can be used to authenticate the client and select the RESP protocol version at the same time',
+      'NOAUTH HELLO must be called with the client already authenticated, otherwise the HELLO AUTH <user> <pass> option can be used to authenticate the client and select the RESP protocol version at the same time',
     );
     return;
   }
