@@ -1,19 +1,19 @@
 import type { Socket } from 'node:net';
 import { BLOCKED, type Client, type ClientConnection, type Engine } from '@rc/engine';
 import { ProtocolError, RequestParser } from '@rc/resp';
+import { flushSoon, type Flushable } from './write-batch.js';
 
 /**
  * One client socket: bytes in → parser → engine → the client's reply buffer → one socket write
  * per read (pipelining costs one syscall, not one per command). Stops reading a client whose
  * output is not draining.
  */
-export class Connection implements ClientConnection {
+export class Connection implements ClientConnection, Flushable {
   readonly client: Client;
   readonly remoteAddress: string;
   readonly localAddress: string;
   private readonly parser: RequestParser;
   private closing = false;
-  private flushScheduled = false;
   private resumeScheduled = false;
 
   constructor(
@@ -42,9 +42,10 @@ export class Connection implements ClientConnection {
 
   private receive(chunk: Buffer): void {
     if (this.closing) return;
+    this.client.lastInteraction = Date.now();
     this.parser.feed(chunk);
     this.processInput();
-    this.flush();
+    flushSoon(this);
   }
 
   /** Runs every complete command buffered, until the client blocks or the connection closes. */
@@ -63,17 +64,14 @@ export class Connection implements ClientConnection {
     }
   }
 
-  private flush(): void {
-    this.flushScheduled = false;
+  flush(): void {
     const out = this.client.out;
     if (out.length === 0 || this.socket.destroyed) return;
     if (!this.socket.write(out.take()) && !this.closing) this.socket.pause();
   }
 
   scheduleFlush(): void {
-    if (this.flushScheduled) return;
-    this.flushScheduled = true;
-    queueMicrotask(() => this.flush());
+    flushSoon(this);
   }
 
   resume(): void {
@@ -83,7 +81,7 @@ export class Connection implements ClientConnection {
       this.resumeScheduled = false;
       if (this.closing) return;
       this.processInput();
-      this.flush();
+      flushSoon(this);
     });
   }
 

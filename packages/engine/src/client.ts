@@ -39,6 +39,7 @@ export class Client {
   /** Set once the connection is closing: nothing more is executed or written. */
   closed = false;
   readonly createdAt = Date.now();
+  /** When the client last sent anything (CLIENT LIST idle); the transport updates it. */
   lastInteraction = Date.now();
   lastCommand = 'NULL';
   libraryName = '';

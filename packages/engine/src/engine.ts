@@ -112,7 +112,6 @@ export class Engine implements KeyspaceObserver {
    * then the handler. Returns BLOCKED when the client is parked and must not run more yet.
    */
   execute(client: Client, argv: string[]): CommandResult {
-    client.lastInteraction = Date.now();
     const entry = this.resolve(client, argv);
     if (entry === undefined) return;
     if (!client.authenticated && !entry.spec.flags.includes('no_auth')) {

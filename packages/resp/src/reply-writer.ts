@@ -1,3 +1,4 @@
+import { latin1Write } from './latin1.js';
 import { formatDouble } from './format-double.js';
 
 export type ProtocolVersion = 2 | 3;
@@ -67,7 +68,7 @@ export class ReplyWriter {
     this.reserve(text.length + 3);
     const buffer = this.buffer;
     buffer[this.used++] = marker;
-    this.used += buffer.write(text, this.used, 'latin1');
+    this.used += latin1Write(buffer, text, this.used);
     buffer.writeUInt16LE(CRLF, this.used);
     this.used += 2;
   }
@@ -84,7 +85,7 @@ export class ReplyWriter {
     if (value < 10) {
       buffer[this.used++] = 48 + value;
     } else {
-      this.used += buffer.write(String(value), this.used, 'latin1');
+      this.used += latin1Write(buffer, String(value), this.used);
     }
     buffer.writeUInt16LE(CRLF, this.used);
     this.used += 2;
@@ -113,7 +114,7 @@ export class ReplyWriter {
     this.header(36 /* $ */, length);
     this.reserve(length + 2);
     if (typeof value === 'string') {
-      this.buffer.write(value, this.used, 'latin1');
+      latin1Write(this.buffer, value, this.used);
     } else {
       value.copy(this.buffer, this.used);
     }
@@ -176,8 +177,8 @@ export class ReplyWriter {
     }
     this.header(61 /* = */, text.length + 4);
     this.reserve(text.length + 6);
-    this.used += this.buffer.write(`${format}:`, this.used, 'latin1');
-    this.used += this.buffer.write(text, this.used, 'latin1');
+    this.used += latin1Write(this.buffer, `${format}:`, this.used);
+    this.used += latin1Write(this.buffer, text, this.used);
     this.buffer.writeUInt16LE(CRLF, this.used);
     this.used += 2;
   }
@@ -189,7 +190,7 @@ export class ReplyWriter {
     }
     this.header(33 /* ! */, text.length);
     this.reserve(text.length + 2);
-    this.used += this.buffer.write(text, this.used, 'latin1');
+    this.used += latin1Write(this.buffer, text, this.used);
     this.buffer.writeUInt16LE(CRLF, this.used);
     this.used += 2;
   }

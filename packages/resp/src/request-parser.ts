@@ -1,3 +1,4 @@
+import { latin1Slice } from './latin1.js';
 import { parseIntegerBytes } from './integer-text.js';
 import { ProtocolError, ProtocolErrors } from './protocol-error.js';
 import { splitArguments } from './split-arguments.js';
@@ -112,6 +113,11 @@ export class RequestParser {
     while (this.remaining > 0) {
       if (this.bulkLength === -1) {
         if (this.position >= buffer.length) return null;
+        const quick = this.quickBulkHeader(buffer);
+        if (quick !== -1) {
+          this.bulkLength = quick;
+          continue;
+        }
         const end = this.lineEnd(this.position);
         if (end === -1) {
           if (buffer.length - this.position > MAX_LINE)
@@ -133,12 +139,42 @@ export class RequestParser {
         if (this.bulkLength >= LARGE_BULK) this.startLargeBulk();
         return null;
       }
-      this.args.push(buffer.toString('latin1', this.position, this.position + this.bulkLength));
+      this.args.push(latin1Slice(buffer, this.position, this.position + this.bulkLength));
       this.position += this.bulkLength + 2;
       this.bulkLength = -1;
       this.remaining--;
     }
     return undefined;
+  }
+
+  /**
+   * The common case of a bulk header, "$<digits>\r\n" with no leading zero, read in one pass;
+   * -1 sends anything else (errors, split input, long lines) to the general path.
+   */
+  private quickBulkHeader(buffer: Buffer): number {
+    let at = this.position;
+    if (buffer[at] !== 36 /* $ */) return -1;
+    at++;
+    const first = buffer[at];
+    if (first === undefined || first < 49 || first > 57)
+      return first === 48 ? this.quickZero(buffer, at) : -1;
+    let length = 0;
+    let c = first;
+    while (c >= 48 && c <= 57) {
+      length = length * 10 + (c - 48);
+      c = buffer[++at];
+      if (at - this.position > 12) return -1;
+    }
+    if (c !== CR || at + 1 >= buffer.length || length > this.maxBulkLength) return -1;
+    this.position = at + 2;
+    return length;
+  }
+
+  /** "$0\r\n": an empty bulk. */
+  private quickZero(buffer: Buffer, at: number): number {
+    if (buffer[at + 1] !== CR || at + 2 >= buffer.length) return -1;
+    this.position = at + 3;
+    return 0;
   }
 
   /** Moves a partially received large bulk into its own buffer so later chunks are copied once. */
@@ -158,7 +194,7 @@ export class RequestParser {
     chunk.copy(target, this.largeFilled, from, from + taken);
     this.largeFilled += taken;
     if (this.largeFilled === target.length) {
-      this.args.push(target.toString('latin1', 0, target.length - 2));
+      this.args.push(latin1Slice(target, 0, target.length - 2));
       this.largeBulk = null;
       this.largeFilled = 0;
       this.bulkLength = -1;
@@ -177,7 +213,7 @@ export class RequestParser {
     }
     let end = newline;
     if (end > this.position && buffer[end - 1] === CR) end--;
-    const line = buffer.toString('latin1', this.position, end);
+    const line = latin1Slice(buffer, this.position, end);
     this.position = newline + 1;
     const args = splitArguments(line);
     if (args === null) return this.fail(ProtocolErrors.unbalancedQuotes);
