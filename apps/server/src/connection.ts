@@ -90,7 +90,8 @@ export class Connection implements ClientConnection, Flushable {
     this.closing = true;
     queueMicrotask(() => {
       this.flush();
-      this.socket.end();
+      // Close fully once the replies are out, as Redis does: a peer that keeps writing gets a reset.
+      this.socket.end(() => this.socket.destroy());
     });
   }
 

@@ -30,7 +30,7 @@ async function main(): Promise<void> {
       process.exitCode = 1;
       return;
   }
-  const server = new RcServer({ config: parsed.config });
+  const server = new RcServer({ config: parsed.config, onShutdown: () => process.exit(0) });
   const port = await server.listen();
   process.stdout.write(`rc-server ready to accept connections on port ${port}\n`);
   const shutdown = (): void => {

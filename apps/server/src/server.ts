@@ -5,6 +5,8 @@ import { Connection } from './connection.js';
 export interface ServerOptions {
   /** Configuration name → value pairs, as from the command line or a config file. */
   config?: Array<[string, string]>;
+  /** Called after SHUTDOWN closed the server (the daemon exits here). */
+  onShutdown?: () => void;
 }
 
 /**
@@ -17,7 +19,10 @@ export class RcServer {
   private readonly connections = new Set<Connection>();
 
   constructor(options: ServerOptions = {}) {
-    this.engine = new Engine({ config: options.config });
+    this.engine = new Engine({
+      config: options.config,
+      onShutdown: () => void this.close().then(() => options.onShutdown?.()),
+    });
     this.listener = createServer((socket) => {
       const connection = new Connection(socket, this.engine, (closed) =>
         this.connections.delete(closed),

@@ -15,6 +15,8 @@ import { PubSub } from './pubsub.js';
 export interface EngineOptions {
   /** Initial configuration, e.g. from the command line: name → value. */
   config?: Iterable<readonly [string, string]>;
+  /** SHUTDOWN was accepted: the host stops serving (and, for the daemon, exits). */
+  onShutdown?: () => void;
 }
 
 /** Commands a transaction runs right away instead of queueing them. */
@@ -65,8 +67,10 @@ export class Engine implements KeyspaceObserver {
   private readonly expiry: ActiveExpiry;
   private readonly outputLimits: OutputLimits;
   private nextClientId = 1;
+  readonly onShutdown: (() => void) | undefined;
 
   constructor(options: EngineOptions = {}) {
+    this.onShutdown = options.onShutdown;
     this.config = new Config();
     for (const [name, value] of options.config ?? []) this.config.set(name, value);
     const count = Math.max(1, this.config.getNumber('databases') || 16);
@@ -123,6 +127,9 @@ export class Engine implements KeyspaceObserver {
         entry,
         `ERR Can't execute '${entry.fullName}': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context`,
       );
+    }
+    if (client.transaction !== null && entry.spec.flags.includes('no_multi')) {
+      return this.reject(client, entry, 'ERR Command not allowed inside a transaction');
     }
     if (client.transaction !== null && !TRANSACTION_CONTROL.has(entry.spec.name)) {
       client.transaction.push(argv);

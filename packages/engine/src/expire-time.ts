@@ -1,16 +1,18 @@
 import type { Client } from './client.js';
 import type { Engine } from './engine.js';
-import { invalidExpireError } from './errors.js';
-import { integerArgument } from './commands/reply-helpers.js';
+import { Errors, invalidExpireError } from './errors.js';
+import { parseInteger } from './numbers.js';
 
 export type ExpireUnit = 'seconds' | 'milliseconds';
 
-const MAX_SECONDS = Number.MAX_SAFE_INTEGER / 1000;
+const INT64_MAX = 2n ** 63n - 1n;
+const INT64_MIN = -(2n ** 63n);
 
 /**
- * Turns an expire argument into an absolute time in ms, as Redis's getExpireMillisecondsOrReply:
- * non-integers are "not an integer", zero or negative times and overflows are "invalid expire
- * time in '<command>' command". Returns null after replying the error.
+ * Turns an expire argument into an absolute time in ms, with Redis's 64-bit overflow checks
+ * (exact, in bigint). SET, GETEX and SETEX (`positiveOnly`) reject zero and negative times, as
+ * getExpireMillisecondsOrReply does; EXPIRE and friends accept them (the key is deleted) but
+ * still reject overflows. Returns null after replying the error.
  */
 export function expireArgument(
   client: Client,
@@ -19,18 +21,24 @@ export function expireArgument(
   unit: ExpireUnit,
   relative: boolean,
   commandName: string,
+  positiveOnly = true,
 ): number | null {
-  const value = integerArgument(client, engine, text);
-  if (value === null) return null;
-  if (value <= 0 || (unit === 'seconds' && value > MAX_SECONDS)) {
+  const parsed = parseInteger(text);
+  if (parsed === null) {
+    engine.replyError(client, Errors.notInteger);
+    return null;
+  }
+  const value = BigInt(parsed);
+  const perUnit = unit === 'seconds' ? 1000n : 1n;
+  const base = relative ? BigInt(Date.now()) : 0n;
+  const invalid =
+    (positiveOnly && value <= 0n) ||
+    value > INT64_MAX / perUnit ||
+    value < INT64_MIN / perUnit ||
+    value * perUnit > INT64_MAX - base;
+  if (invalid) {
     engine.replyError(client, invalidExpireError(commandName));
     return null;
   }
-  let at = unit === 'seconds' ? value * 1000 : value;
-  if (relative) at += Date.now();
-  if (at > Number.MAX_SAFE_INTEGER) {
-    engine.replyError(client, invalidExpireError(commandName));
-    return null;
-  }
-  return at;
+  return Number(value * perUnit + base);
 }

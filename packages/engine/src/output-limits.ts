@@ -1,5 +1,6 @@
 import type { Client } from './client.js';
 import type { Config } from './config.js';
+import { parseMemory } from './memory-units.js';
 
 interface Limit {
   hard: number;
@@ -26,8 +27,8 @@ export class OutputLimits {
     for (let i = 0; i + 3 < words.length; i += 4) {
       if (words[i].toLowerCase() !== 'pubsub') continue;
       this.limit = {
-        hard: parseMemory(words[i + 1]),
-        soft: parseMemory(words[i + 2]),
+        hard: parseMemory(words[i + 1]) ?? 0,
+        soft: parseMemory(words[i + 2]) ?? 0,
         softSeconds: Number(words[i + 3]),
       };
     }
@@ -49,20 +50,4 @@ export class OutputLimits {
     }
     return now - since >= softSeconds * 1000;
   }
-}
-
-/** "32mb", "8388608", "1gb": Redis's memory units. */
-export function parseMemory(text: string): number {
-  const match = /^(\d+)(b|k|kb|m|mb|g|gb)?$/i.exec(text);
-  if (!match) return 0;
-  const units: Record<string, number> = {
-    b: 1,
-    k: 1000,
-    kb: 1024,
-    m: 1000 ** 2,
-    mb: 1024 ** 2,
-    g: 1000 ** 3,
-    gb: 1024 ** 3,
-  };
-  return Number(match[1]) * (units[(match[2] ?? 'b').toLowerCase()] ?? 1);
 }

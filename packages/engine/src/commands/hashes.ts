@@ -6,7 +6,7 @@ import { scanPage, filterByPattern } from '../scan-cursor.js';
 import type { RedisHash } from '../values.js';
 import { FIRST_KEY, commandGroup } from './define.js';
 import { cursorArgument, replyScan, scanOptions } from './keys.js';
-import { WRONG_TYPE, integerArgument, lookupTyped, ok } from './reply-helpers.js';
+import { WRONG_TYPE, lookupTyped, ok, randomCountArgument } from './reply-helpers.js';
 import { addFloats } from './strings.js';
 
 function lookupHash(client: Client, engine: Engine, key: string) {
@@ -182,7 +182,7 @@ function hrandfield(client: Client, argv: string[], engine: Engine): void {
   let count: number | null = null;
   let withValues = false;
   if (argv.length >= 3) {
-    count = integerArgument(client, engine, argv[2]);
+    count = randomCountArgument(client, engine, argv[2]);
     if (count === null) return;
     if (argv.length === 4 && argv[3].toLowerCase() === 'withvalues') withValues = true;
     else if (argv.length > 3) {

@@ -5,6 +5,8 @@ import { connectionCommands } from './connection.js';
 import { introspectionCommands } from './introspection.js';
 import { hashCommands } from './hashes.js';
 import { keyCommands } from './keys.js';
+import { lcsCommands } from './lcs.js';
+import { memoryCommand } from './memory.js';
 import { listCommands } from './lists.js';
 import { pubsubCommands } from './pubsub.js';
 import { serverCommands } from './server.js';
@@ -16,6 +18,7 @@ import { transactionCommands } from './transactions.js';
 export const allCommands: readonly CommandSpec[] = [
   ...stringCommands,
   ...bitCommands,
+  ...lcsCommands,
   ...keyCommands,
   ...listCommands,
   ...hashCommands,
@@ -24,6 +27,7 @@ export const allCommands: readonly CommandSpec[] = [
   clientCommand,
   ...serverCommands,
   ...introspectionCommands,
+  memoryCommand,
   ...transactionCommands,
   ...pubsubCommands,
 ];

@@ -234,30 +234,27 @@ function touch(client: Client, argv: string[]): void {
   exists(client, argv);
 }
 
-const enum ExpireCondition {
-  Always,
-  IfNoTtl,
-  IfTtl,
-  IfGreater,
-  IfLess,
+interface ExpireConditions {
+  nx: boolean;
+  xx: boolean;
+  gt: boolean;
+  lt: boolean;
 }
 
-function expireCondition(client: Client, engine: Engine, argv: string[]): ExpireCondition | null {
-  let nx = false;
-  let xx = false;
-  let gt = false;
-  let lt = false;
+function expireConditions(client: Client, engine: Engine, argv: string[]): ExpireConditions | null {
+  const conditions = { nx: false, xx: false, gt: false, lt: false };
   for (let i = 3; i < argv.length; i++) {
     const option = argv[i];
-    if (isKeyword(option, 'nx')) nx = true;
-    else if (isKeyword(option, 'xx')) xx = true;
-    else if (isKeyword(option, 'gt')) gt = true;
-    else if (isKeyword(option, 'lt')) lt = true;
+    if (isKeyword(option, 'nx')) conditions.nx = true;
+    else if (isKeyword(option, 'xx')) conditions.xx = true;
+    else if (isKeyword(option, 'gt')) conditions.gt = true;
+    else if (isKeyword(option, 'lt')) conditions.lt = true;
     else {
       engine.replyError(client, `ERR Unsupported option ${option}`);
       return null;
     }
   }
+  const { nx, xx, gt, lt } = conditions;
   if (nx && (xx || gt || lt)) {
     engine.replyError(
       client,
@@ -269,49 +266,31 @@ function expireCondition(client: Client, engine: Engine, argv: string[]): Expire
     engine.replyError(client, 'ERR GT and LT options at the same time are not compatible');
     return null;
   }
-  if (nx) return ExpireCondition.IfNoTtl;
-  if (xx)
-    return gt ? ExpireCondition.IfGreater : lt ? ExpireCondition.IfLess : ExpireCondition.IfTtl;
-  if (gt) return ExpireCondition.IfGreater;
-  if (lt) return ExpireCondition.IfLess;
-  return ExpireCondition.Always;
+  return conditions;
 }
 
+/** Whether the options allow setting `at` over the current TTL (none counts as infinite). */
 function allowsExpire(
-  condition: ExpireCondition,
+  conditions: ExpireConditions,
   current: number | undefined,
   at: number,
 ): boolean {
-  switch (condition) {
-    case ExpireCondition.Always:
-      return true;
-    case ExpireCondition.IfNoTtl:
-      return current === undefined;
-    case ExpireCondition.IfTtl:
-      return current !== undefined;
-    // No TTL counts as an infinite one.
-    case ExpireCondition.IfGreater:
-      return current !== undefined && at > current;
-    case ExpireCondition.IfLess:
-      return current === undefined || at < current;
-  }
+  if (conditions.nx && current !== undefined) return false;
+  if (conditions.xx && current === undefined) return false;
+  if (conditions.gt && (current === undefined || at <= current)) return false;
+  if (conditions.lt && current !== undefined && at >= current) return false;
+  return true;
 }
 
 function expireCommand(unit: ExpireUnit, relative: boolean, name: string) {
   return (client: Client, argv: string[], engine: Engine): void => {
-    const condition = expireCondition(client, engine, argv);
-    if (condition === null) return;
-    const at = expireAtArgument(client, engine, argv[2], unit, relative, name);
+    const conditions = expireConditions(client, engine, argv);
+    if (conditions === null) return;
+    const at = expireArgument(client, engine, argv[2], unit, relative, name, false);
     if (at === null) return;
     const key = argv[1];
     const db = client.db;
-    if (!db.has(key)) {
-      client.out.integer(0);
-      return;
-    }
-    const hasTtl = db.expireAt(key);
-    const flagged = condition !== ExpireCondition.Always;
-    if (flagged && !allowsExpire(condition, hasTtl, at)) {
+    if (!db.has(key) || !allowsExpire(conditions, db.expireAt(key), at)) {
       client.out.integer(0);
       return;
     }
@@ -319,21 +298,6 @@ function expireCommand(unit: ExpireUnit, relative: boolean, name: string) {
     else db.setExpire(key, at);
     client.out.integer(1);
   };
-}
-
-/** Unlike SET's, EXPIRE's time may be zero or negative: the key is then deleted. */
-function expireAtArgument(
-  client: Client,
-  engine: Engine,
-  text: string,
-  unit: ExpireUnit,
-  relative: boolean,
-  name: string,
-): number | null {
-  const value = integerArgument(client, engine, text);
-  if (value === null) return null;
-  if (value > 0) return expireArgument(client, engine, text, unit, relative, name);
-  return (unit === 'seconds' ? value * 1000 : value) + (relative ? Date.now() : 0);
 }
 
 function ttlCommand(inMilliseconds: boolean, absolute: boolean) {

@@ -6,7 +6,14 @@ import { Errors } from '../errors.js';
 import type { Database } from '../keyspace.js';
 import { parseFloatStrict } from '../numbers.js';
 import { FIRST_KEY, commandGroup } from './define.js';
-import { WRONG_TYPE, integerArgument, isKeyword, lookupTyped, ok } from './reply-helpers.js';
+import {
+  WRONG_TYPE,
+  integerArgument,
+  isKeyword,
+  lookupTyped,
+  ok,
+  positiveArgument,
+} from './reply-helpers.js';
 
 type End = 'left' | 'right';
 
@@ -295,12 +302,13 @@ function multiPopArguments(
   argv: string[],
   at: number,
 ): { keys: string[]; end: End; count: number } | null {
-  const numkeys = integerArgument(client, engine, argv[at]);
+  const numkeys = positiveArgument(
+    client,
+    engine,
+    argv[at],
+    'ERR numkeys should be greater than 0',
+  );
   if (numkeys === null) return null;
-  if (numkeys <= 0) {
-    engine.replyError(client, 'ERR numkeys should be greater than 0');
-    return null;
-  }
   const keysEnd = at + 1 + numkeys;
   if (keysEnd >= argv.length) {
     engine.replyError(client, Errors.syntax);
@@ -315,17 +323,13 @@ function multiPopArguments(
   let countSeen = false;
   for (let i = keysEnd + 1; i < argv.length; i++) {
     if (isKeyword(argv[i], 'count') && i + 1 < argv.length && !countSeen) {
-      const value = integerArgument(
+      const value = positiveArgument(
         client,
         engine,
         argv[++i],
         'ERR count should be greater than 0',
       );
       if (value === null) return null;
-      if (value <= 0) {
-        engine.replyError(client, 'ERR count should be greater than 0');
-        return null;
-      }
       count = value;
       countSeen = true;
     } else {

@@ -87,3 +87,43 @@ export function isKeyword(text: string, lower: string): boolean {
 export function ok(client: Client): void {
   client.out.simple('OK');
 }
+
+/**
+ * A count that must be ≥ 1, as Redis's getRangeLongFromObjectOrReply(1, LONG_MAX, msg): a
+ * non-integer gets the same message as a zero or negative value.
+ */
+export function positiveArgument(
+  client: Client,
+  engine: Engine,
+  text: string,
+  error: string,
+): number | null {
+  const value = parseInteger(text);
+  if (value === null || value < 1) {
+    engine.replyError(client, error);
+    return null;
+  }
+  return Number(value);
+}
+
+const LONG_MAX = 2n ** 63n - 1n;
+
+/**
+ * SRANDMEMBER/HRANDFIELD's count: any integer but LONG_MIN, whose negation would overflow.
+ * Null after replying the error.
+ */
+export function randomCountArgument(client: Client, engine: Engine, text: string): number | null {
+  const value = parseInteger(text);
+  if (value === null) {
+    engine.replyError(client, Errors.notInteger);
+    return null;
+  }
+  if (BigInt(value) < -LONG_MAX) {
+    engine.replyError(
+      client,
+      `ERR value is out of range, value must between -${LONG_MAX} and ${LONG_MAX}`,
+    );
+    return null;
+  }
+  return Number(value);
+}

@@ -30,6 +30,14 @@ function configSet(client: Client, argv: string[], engine: Engine): void {
       );
       return;
     }
+    const reason = engine.config.invalidReason(argv[i], argv[i + 1]);
+    if (reason !== null) {
+      engine.replyError(
+        client,
+        `ERR CONFIG SET failed (possibly related to argument '${argv[i].toLowerCase()}') - ${reason}`,
+      );
+      return;
+    }
   }
   for (let i = 2; i < argv.length; i += 2) engine.config.set(argv[i], argv[i + 1]);
   ok(client);
@@ -73,6 +81,28 @@ function monitor(client: Client, _argv: string[], engine: Engine): void {
   }
   engine.monitors.clients.add(client);
   ok(client);
+}
+
+/** SHUTDOWN [NOSAVE|SAVE] [NOW] [FORCE] [ABORT]: rc has nothing to save yet, so it just stops. */
+function shutdown(client: Client, argv: string[], engine: Engine): void {
+  let abort = false;
+  for (let i = 1; i < argv.length; i++) {
+    const option = argv[i];
+    if (isKeyword(option, 'abort')) abort = true;
+    else if (!['nosave', 'save', 'now', 'force'].includes(option.toLowerCase())) {
+      engine.replyError(client, Errors.syntax);
+      return;
+    }
+  }
+  if (abort) {
+    engine.replyError(client, argv.length === 2 ? 'ERR No shutdown in progress.' : Errors.syntax);
+    return;
+  }
+  if (engine.onShutdown === undefined) {
+    engine.replyError(client, 'ERR Errors trying to SHUTDOWN. Check logs.');
+    return;
+  }
+  engine.onShutdown();
 }
 
 function dbsize(client: Client): void {
@@ -180,6 +210,15 @@ export const serverCommands = commandGroup('server', [
     NO_KEYS,
     monitor,
     'Listen for all requests received by the server in real time',
+    '1.0.0',
+  ],
+  [
+    'shutdown',
+    -1,
+    ['admin', 'noscript', 'loading', 'stale', 'no_multi', 'allow_busy'],
+    NO_KEYS,
+    shutdown,
+    'Synchronously save the dataset to disk and then shut down the server',
     '1.0.0',
   ],
   [

@@ -6,7 +6,15 @@ import type { RedisSet } from '../values.js';
 import { ALL_KEYS, FIRST_KEY, commandGroup } from './define.js';
 import { pickRandom } from './hashes.js';
 import { cursorArgument, replyScan, scanOptions } from './keys.js';
-import { WRONG_TYPE, integerArgument, isKeyword, lookupTyped } from './reply-helpers.js';
+import {
+  WRONG_TYPE,
+  integerArgument,
+  isKeyword,
+  lookupTyped,
+  positiveArgument,
+  randomCountArgument,
+} from './reply-helpers.js';
+import { parseInteger } from '../numbers.js';
 
 function lookupSet(client: Client, engine: Engine, key: string) {
   return lookupTyped(client, engine, key, Set) as RedisSet | undefined | typeof WRONG_TYPE;
@@ -80,12 +88,9 @@ function countArgument(
     engine.replyError(client, Errors.syntax);
     return null;
   }
-  const count = integerArgument(
-    client,
-    engine,
-    argv[2],
-    allowNegative ? Errors.notInteger : Errors.countPositive,
-  );
+  const count = allowNegative
+    ? randomCountArgument(client, engine, argv[2])
+    : integerArgument(client, engine, argv[2], Errors.countPositive);
   if (count === null) return null;
   if (!allowNegative && count < 0) {
     engine.replyError(client, Errors.countPositive);
@@ -208,12 +213,8 @@ function setOperationStore(operation: Operation) {
 
 /** SINTERCARD numkeys key... [LIMIT limit] */
 function sintercard(client: Client, argv: string[], engine: Engine): void {
-  const numkeys = integerArgument(client, engine, argv[1]);
+  const numkeys = positiveArgument(client, engine, argv[1], 'ERR numkeys should be greater than 0');
   if (numkeys === null) return;
-  if (numkeys <= 0) {
-    engine.replyError(client, 'ERR numkeys should be greater than 0');
-    return;
-  }
   if (numkeys > argv.length - 2) {
     engine.replyError(client, "ERR Number of keys can't be greater than number of args");
     return;
@@ -221,13 +222,12 @@ function sintercard(client: Client, argv: string[], engine: Engine): void {
   let limit = 0;
   for (let i = 2 + numkeys; i < argv.length; i++) {
     if (isKeyword(argv[i], 'limit') && i + 1 < argv.length) {
-      const value = integerArgument(client, engine, argv[++i]);
-      if (value === null) return;
-      if (value < 0) {
+      const value = parseInteger(argv[++i]);
+      if (value === null || value < 0) {
         engine.replyError(client, "ERR LIMIT can't be negative");
         return;
       }
-      limit = value;
+      limit = Number(value);
     } else {
       engine.replyError(client, Errors.syntax);
       return;

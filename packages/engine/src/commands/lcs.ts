@@ -1,0 +1,142 @@
+import type { Client } from '../client.js';
+import type { Engine } from '../engine.js';
+import { Errors } from '../errors.js';
+import { commandGroup } from './define.js';
+import { integerArgument, isKeyword } from './reply-helpers.js';
+
+/** The dynamic-programming table of LCS lengths, (a.length+1) × (b.length+1). */
+function lcsTable(a: string, b: string): Uint32Array {
+  const width = b.length + 1;
+  const table = new Uint32Array((a.length + 1) * width);
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      table[i * width + j] =
+        a.charCodeAt(i - 1) === b.charCodeAt(j - 1)
+          ? table[(i - 1) * width + j - 1] + 1
+          : Math.max(table[(i - 1) * width + j], table[i * width + j - 1]);
+    }
+  }
+  return table;
+}
+
+interface MatchRange {
+  a: [number, number];
+  b: [number, number];
+  length: number;
+}
+
+/**
+ * Walks the table back from the end, as Redis's lcsCommand does, collecting the common
+ * subsequence and the matched ranges (last ones first) of at least `minLength`.
+ */
+function backtrack(a: string, b: string, table: Uint32Array, minLength: number) {
+  const width = b.length + 1;
+  let length = table[a.length * width + b.length];
+  const chars = new Array<string>(length);
+  const ranges: MatchRange[] = [];
+  let i = a.length;
+  let j = b.length;
+  let aStart = a.length;
+  let aEnd = 0;
+  let bStart = 0;
+  let bEnd = 0;
+  while (i > 0 && j > 0) {
+    let emit = false;
+    if (a.charCodeAt(i - 1) === b.charCodeAt(j - 1)) {
+      chars[length - 1] = a[i - 1];
+      if (aStart === a.length) {
+        aStart = aEnd = i - 1;
+        bStart = bEnd = j - 1;
+      } else if (aStart === i && bStart === j) {
+        aStart--;
+        bStart--;
+      } else {
+        emit = true;
+      }
+      if (aStart === 0 || bStart === 0) emit = true;
+      length--;
+      i--;
+      j--;
+    } else {
+      if (table[(i - 1) * width + j] > table[i * width + j - 1]) i--;
+      else j--;
+      if (aStart !== a.length) emit = true;
+    }
+    if (emit) {
+      const matchLength = aEnd - aStart + 1;
+      if (minLength === 0 || matchLength >= minLength) {
+        ranges.push({ a: [aStart, aEnd], b: [bStart, bEnd], length: matchLength });
+      }
+      aStart = a.length;
+    }
+  }
+  return { subsequence: chars.join(''), ranges };
+}
+
+/** LCS key1 key2 [LEN] [IDX] [MINMATCHLEN len] [WITHMATCHLEN] */
+function lcs(client: Client, argv: string[], engine: Engine): void {
+  const first = client.db.lookup(argv[1]);
+  const second = client.db.lookup(argv[2]);
+  if (
+    (first !== undefined && typeof first !== 'string') ||
+    (second !== undefined && typeof second !== 'string')
+  ) {
+    engine.replyError(client, 'ERR The specified keys must contain string values');
+    return;
+  }
+  const a = first ?? '';
+  const b = second ?? '';
+  let wantLength = false;
+  let wantIndexes = false;
+  let withMatchLength = false;
+  let minLength = 0;
+  for (let i = 3; i < argv.length; i++) {
+    const option = argv[i];
+    if (isKeyword(option, 'idx')) wantIndexes = true;
+    else if (isKeyword(option, 'len')) wantLength = true;
+    else if (isKeyword(option, 'withmatchlen')) withMatchLength = true;
+    else if (isKeyword(option, 'minmatchlen') && i + 1 < argv.length) {
+      const value = integerArgument(client, engine, argv[++i]);
+      if (value === null) return;
+      minLength = Math.max(0, value);
+    } else {
+      engine.replyError(client, Errors.syntax);
+      return;
+    }
+  }
+  if (wantIndexes && wantLength) {
+    engine.replyError(client, 'ERR If you want both the length and indexes, please just use IDX.');
+    return;
+  }
+  const table = lcsTable(a, b);
+  const total = table[table.length - 1];
+  if (wantLength) {
+    client.out.integer(total);
+    return;
+  }
+  const { subsequence, ranges } = backtrack(a, b, table, minLength);
+  if (!wantIndexes) {
+    client.out.bulk(subsequence);
+    return;
+  }
+  const out = client.out;
+  out.map(2);
+  out.bulk('matches');
+  out.array(ranges.length);
+  for (const range of ranges) {
+    out.array(withMatchLength ? 3 : 2);
+    out.array(2);
+    out.integer(range.a[0]);
+    out.integer(range.a[1]);
+    out.array(2);
+    out.integer(range.b[0]);
+    out.integer(range.b[1]);
+    if (withMatchLength) out.integer(range.length);
+  }
+  out.bulk('len');
+  out.integer(total);
+}
+
+export const lcsCommands = commandGroup('string', [
+  ['lcs', -3, ['readonly'], [1, 2, 1], lcs, 'Find longest common substring', '7.0.0'],
+]);

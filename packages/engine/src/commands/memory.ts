@@ -1,0 +1,65 @@
+import type { Client } from '../client.js';
+import type { Engine } from '../engine.js';
+import { Errors } from '../errors.js';
+import type { RedisValue } from '../values.js';
+import { NO_KEYS, container } from './define.js';
+import { integerArgument, isKeyword } from './reply-helpers.js';
+
+/** Per-allocation overhead we charge, in the spirit of Redis's object + dict entry sizes. */
+const ENTRY_OVERHEAD = 16;
+
+/** An estimate of the bytes a key and its value occupy; SAMPLES bounds how many elements are looked at. */
+function estimateBytes(key: string, value: RedisValue, samples: number): number {
+  const base = 48 + key.length;
+  if (typeof value === 'string') return base + value.length;
+  let size = 0;
+  let seen = 0;
+  let total: number;
+  if (value instanceof Map) {
+    total = value.size;
+    for (const [field, element] of value) {
+      if (samples !== 0 && seen >= samples) break;
+      size += field.length + element.length + 2 * ENTRY_OVERHEAD;
+      seen++;
+    }
+  } else {
+    total = value instanceof Set ? value.size : value.length;
+    for (const element of value) {
+      if (samples !== 0 && seen >= samples) break;
+      size += element.length + ENTRY_OVERHEAD;
+      seen++;
+    }
+  }
+  return base + (seen === 0 ? 0 : Math.round((size / seen) * total));
+}
+
+function usage(client: Client, argv: string[], engine: Engine): void {
+  let samples = 5;
+  for (let i = 3; i < argv.length; i++) {
+    if (isKeyword(argv[i], 'samples') && i + 1 < argv.length) {
+      const value = integerArgument(client, engine, argv[++i]);
+      if (value === null) return;
+      samples = value < 0 ? 5 : value;
+    } else {
+      engine.replyError(client, Errors.syntax);
+      return;
+    }
+  }
+  const value = client.db.lookup(argv[2]);
+  if (value === undefined) client.out.nullBulk();
+  else client.out.integer(estimateBytes(argv[2], value, samples));
+}
+
+function doctor(client: Client): void {
+  client.out.bulk('rc keeps no allocator statistics to diagnose: use MEMORY USAGE per key.');
+}
+
+export const memoryCommand = container(
+  'memory',
+  'A container for memory diagnostics commands',
+  '4.0.0',
+  [
+    ['usage', -3, ['readonly'], [2, 2, 1], usage, 'Estimate the memory usage of a key', '4.0.0'],
+    ['doctor', 2, [], NO_KEYS, doctor, 'Outputs memory problems report', '4.0.0'],
+  ],
+);
