@@ -1,0 +1,180 @@
+import { QuickList } from '@rc/datatypes/list';
+import type { Client } from '../client.js';
+import type { Engine } from '../engine.js';
+import { Errors } from '../errors.js';
+import type { Database } from '../keyspace.js';
+import { parseFloatStrict } from '../numbers.js';
+import { commandGroup } from './define.js';
+import { integerArgument, isKeyword, wrongType } from './reply-helpers.js';
+
+interface SortOptions {
+  by: string | null;
+  get: string[];
+  offset: number;
+  count: number;
+  descending: boolean;
+  alpha: boolean;
+  store: string | null;
+}
+
+/**
+ * Resolves a BY/GET pattern for one element, as Redis's lookupKeyByPattern: "#" is the element,
+ * the first "*" is replaced by it, and "key->field" reads a hash field. Null when missing.
+ */
+function lookupByPattern(db: Database, pattern: string, element: string): string | null {
+  if (pattern === '#') return element;
+  const star = pattern.indexOf('*');
+  if (star === -1) return null;
+  const arrow = pattern.indexOf('->', star);
+  const hasField = arrow !== -1 && arrow + 2 < pattern.length;
+  const keyPattern = hasField ? pattern.slice(0, arrow) : pattern;
+  const key = keyPattern.slice(0, star) + element + keyPattern.slice(star + 1);
+  const value = db.lookup(key);
+  if (value === undefined) return null;
+  if (hasField) return value instanceof Map ? (value.get(pattern.slice(arrow + 2)) ?? null) : null;
+  return typeof value === 'string' ? value : null;
+}
+
+function parseOptions(
+  client: Client,
+  engine: Engine,
+  argv: string[],
+  readOnly: boolean,
+): SortOptions | null {
+  const options: SortOptions = {
+    by: null,
+    get: [],
+    offset: 0,
+    count: -1,
+    descending: false,
+    alpha: false,
+    store: null,
+  };
+  for (let i = 2; i < argv.length; i++) {
+    const option = argv[i];
+    const left = argv.length - i - 1;
+    if (isKeyword(option, 'asc')) options.descending = false;
+    else if (isKeyword(option, 'desc')) options.descending = true;
+    else if (isKeyword(option, 'alpha')) options.alpha = true;
+    else if (isKeyword(option, 'limit') && left >= 2) {
+      const offset = integerArgument(client, engine, argv[i + 1]);
+      if (offset === null) return null;
+      const count = integerArgument(client, engine, argv[i + 2]);
+      if (count === null) return null;
+      options.offset = offset;
+      options.count = count;
+      i += 2;
+    } else if (isKeyword(option, 'store') && left >= 1 && !readOnly) {
+      options.store = argv[++i];
+    } else if (isKeyword(option, 'by') && left >= 1) {
+      options.by = argv[++i];
+    } else if (isKeyword(option, 'get') && left >= 1) {
+      options.get.push(argv[++i]);
+    } else {
+      engine.replyError(client, Errors.syntax);
+      return null;
+    }
+  }
+  return options;
+}
+
+/** The elements to sort: a list in order, a set, or a sorted set in score order. */
+function elementsOf(client: Client, engine: Engine, key: string): string[] | null {
+  const value = client.db.lookup(key);
+  if (value === undefined) return [];
+  if (value instanceof QuickList) return [...(value as QuickList<string>)];
+  if (value instanceof Set) return [...value];
+  wrongType(client, engine);
+  return null;
+}
+
+function compareBytes(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+function sortGeneric(readOnly: boolean) {
+  return (client: Client, argv: string[], engine: Engine): void => {
+    const options = parseOptions(client, engine, argv, readOnly);
+    if (options === null) return;
+    const elements = elementsOf(client, engine, argv[1]);
+    if (elements === null) return;
+    const db = client.db;
+    // BY without "*" (conventionally "nosort") keeps the input order.
+    const sorting = options.by === null || options.by.includes('*');
+    if (sorting) {
+      const weights = new Map<string, string | null>();
+      for (const element of elements) {
+        weights.set(
+          element,
+          options.by === null ? element : lookupByPattern(db, options.by, element),
+        );
+      }
+      let compare: (a: string, b: string) => number;
+      if (options.alpha) {
+        compare = (a, b) => {
+          const left = weights.get(a) ?? null;
+          const right = weights.get(b) ?? null;
+          if (left === null || right === null)
+            return left === right ? compareBytes(a, b) : left === null ? -1 : 1;
+          return compareBytes(left, right) || compareBytes(a, b);
+        };
+      } else {
+        const scores = new Map<string, number>();
+        for (const [element, weight] of weights) {
+          const score = weight === null ? 0 : parseFloatStrict(weight);
+          if (score === null) {
+            engine.replyError(client, "ERR One or more scores can't be converted into double");
+            return;
+          }
+          scores.set(element, score);
+        }
+        compare = (a, b) =>
+          (scores.get(a) as number) - (scores.get(b) as number) || compareBytes(a, b);
+      }
+      elements.sort(options.descending ? (a, b) => compare(b, a) : compare);
+    }
+    let start = Math.max(0, options.offset);
+    let end = options.count < 0 ? elements.length : start + options.count;
+    if (start > elements.length) start = end = elements.length;
+    end = Math.min(end, elements.length);
+    const picked = elements.slice(start, end);
+    const results: Array<string | null> = [];
+    for (const element of picked) {
+      if (options.get.length === 0) results.push(element);
+      for (const pattern of options.get) results.push(lookupByPattern(db, pattern, element));
+    }
+    if (options.store === null) {
+      client.out.array(results.length);
+      for (const result of results) {
+        if (result === null) client.out.nullBulk();
+        else client.out.bulk(result);
+      }
+      return;
+    }
+    db.delete(options.store);
+    if (results.length > 0)
+      db.add(options.store, QuickList.from(results.map((result) => result ?? '')));
+    client.out.integer(results.length);
+  };
+}
+
+export const sortCommands = commandGroup('generic', [
+  [
+    'sort',
+    -2,
+    ['write', 'denyoom'],
+    [1, 1, 1],
+    sortGeneric(false),
+    'Sort the elements in a list, set or sorted set',
+    '1.0.0',
+  ],
+  [
+    'sort_ro',
+    -2,
+    ['readonly'],
+    [1, 1, 1],
+    sortGeneric(true),
+    'Sort the elements in a list, set or sorted set. Read-only variant of SORT.',
+    '7.0.0',
+  ],
+]);
