@@ -21,6 +21,8 @@ export interface EngineOptions {
 
 /** Commands a transaction runs right away instead of queueing them. */
 const TRANSACTION_CONTROL = new Set(['exec', 'discard', 'multi', 'watch', 'quit', 'reset']);
+/** Their confirmations are pushes, which Redis delivers even under CLIENT REPLY OFF. */
+const SUBSCRIPTION_COMMANDS = new Set(['subscribe', 'unsubscribe', 'psubscribe', 'punsubscribe']);
 /** What a RESP2 client may run while subscribed. */
 const SUBSCRIBED_MODE_ALLOWED = new Set([
   'ping',
@@ -139,7 +141,9 @@ export class Engine implements KeyspaceObserver {
     const modeBefore = client.replyMode;
     const mark = client.out.length;
     const result = this.call(client, entry, argv);
-    if (modeBefore !== 'on') this.suppressReply(client, modeBefore, mark);
+    if (modeBefore !== 'on' && !SUBSCRIPTION_COMMANDS.has(entry.spec.name)) {
+      this.suppressReply(client, modeBefore, mark);
+    }
     if (this.blocking.hasReadyKeys) this.blocking.serveReadyKeys();
     return result;
   }

@@ -156,8 +156,13 @@ function hincrby(client: Client, argv: string[], engine: Engine): void {
 }
 
 function hincrbyfloat(client: Client, argv: string[], engine: Engine): void {
-  if (parseFloatStrict(argv[3]) === null) {
+  const increment = parseFloatStrict(argv[3]);
+  if (increment === null) {
     engine.replyError(client, Errors.notFloat);
+    return;
+  }
+  if (!Number.isFinite(increment)) {
+    engine.replyError(client, 'ERR value is NaN or Infinity');
     return;
   }
   const hash = hashForWrite(client, engine, argv[1]);
@@ -184,6 +189,11 @@ function hrandfield(client: Client, argv: string[], engine: Engine): void {
   if (argv.length >= 3) {
     count = randomCountArgument(client, engine, argv[2]);
     if (count === null) return;
+    // WITHVALUES doubles the reply length, which must not overflow either.
+    if (argv.length === 4 && count < -Number.MAX_SAFE_INTEGER) {
+      engine.replyError(client, 'ERR value is out of range');
+      return;
+    }
     if (argv.length === 4 && argv[3].toLowerCase() === 'withvalues') withValues = true;
     else if (argv.length > 3) {
       engine.replyError(client, Errors.syntax);
