@@ -1,5 +1,6 @@
 import { CONFIG_DEFAULTS } from './config-defaults.js';
 import { globMatch } from './glob.js';
+import { formatEventFlags, parseEventFlags } from './keyspace-events.js';
 import { parseMemory } from './memory-units.js';
 
 const CONFIG_DEFAULTS_BY_NAME = new Map<string, string>(CONFIG_DEFAULTS);
@@ -58,6 +59,9 @@ export class Config {
   invalidReason(name: string, value: string): string | null {
     const key = name.toLowerCase();
     if (IMMUTABLE.has(key)) return "can't set immutable config";
+    if (key === 'notify-keyspace-events' && parseEventFlags(value) === null) {
+      return "Invalid event class character. Use 'Ag$lshzxeKEtmdn'.";
+    }
     const current = CONFIG_DEFAULTS_BY_NAME.get(key) ?? '';
     if (current === 'yes' || current === 'no') {
       return /^(yes|no)$/i.test(value) ? null : "argument must be 'yes' or 'no'";
@@ -77,6 +81,7 @@ export class Config {
     if (MEMORY.test(key) && /^-?\d+$/.test(CONFIG_DEFAULTS_BY_NAME.get(key) ?? '')) {
       value = String(parseMemory(value) ?? value);
     }
+    if (key === 'notify-keyspace-events') value = formatEventFlags(parseEventFlags(value) ?? 0);
     this.values.set(key, value);
     for (const listener of this.listeners.get(key) ?? []) listener(key, value);
     return true;

@@ -8,6 +8,7 @@ import { Config } from './config.js';
 import { Errors, arityError, unknownCommandError, unknownSubcommandError } from './errors.js';
 import { ActiveExpiry } from './expiry.js';
 import { Database, type KeyspaceObserver } from './keyspace.js';
+import { EventClass, KeyspaceEvents } from './keyspace-events.js';
 import { OutputLimits } from './output-limits.js';
 import { Monitors } from './monitor.js';
 import { PubSub } from './pubsub.js';
@@ -68,6 +69,7 @@ export class Engine implements KeyspaceObserver {
   private readonly watchers = new Map<Database, Map<string, Set<Client>>>();
   private readonly expiry: ActiveExpiry;
   private readonly outputLimits: OutputLimits;
+  readonly keyspaceEvents: KeyspaceEvents;
   private nextClientId = 1;
   readonly onShutdown: (() => void) | undefined;
 
@@ -79,6 +81,9 @@ export class Engine implements KeyspaceObserver {
     this.databases = Array.from({ length: count }, (_, id) => new Database(id, this));
     this.expiry = new ActiveExpiry(this);
     this.outputLimits = new OutputLimits(this.config);
+    this.keyspaceEvents = new KeyspaceEvents(this.config, this.pubsub, (client) =>
+      this.delivered(client),
+    );
   }
 
   /** Starts background work (active expiry). Tests that drive time by hand may skip it. */
@@ -266,8 +271,18 @@ export class Engine implements KeyspaceObserver {
     }
   }
 
+  keyCreated(db: Database, key: string): void {
+    this.keyspaceEvents.notify(db.id, EventClass.newKey, 'new', key);
+  }
+
+  /** Publishes a keyspace notification for a write (cheap when notifications are off). */
+  notify(db: Database, eventClass: number, event: string, key: string): void {
+    this.keyspaceEvents.notify(db.id, eventClass, event, key);
+  }
+
   keyExpired(db: Database, key: string): void {
     this.stats.expiredKeys++;
+    this.keyspaceEvents.notify(db.id, EventClass.expired, 'expired', key);
     if (this.watchers.size !== 0) this.invalidateWatchers(db, key);
   }
 

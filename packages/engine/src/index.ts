@@ -16,3 +16,4 @@ export { Database } from './keyspace.js';
 export { Errors } from './errors.js';
 export { globMatch } from './glob.js';
 export { SERVER_VERSION } from './commands/connection.js';
+export { EventClass } from './keyspace-events.js';

@@ -4,6 +4,7 @@ import type { RedisValue } from './values.js';
 export interface KeyspaceObserver {
   keyModified(db: Database, key: string): void;
   keyExpired(db: Database, key: string): void;
+  keyCreated(db: Database, key: string): void;
 }
 
 /**
@@ -48,7 +49,9 @@ export class Database {
 
   /** Stores a value, dropping any TTL unless `keepTtl` (SET's default behaviour). */
   set(key: string, value: RedisValue, keepTtl = false): void {
+    const size = this.data.size;
     this.data.set(key, value);
+    if (this.data.size !== size) this.observer.keyCreated(this, key);
     if (!keepTtl && this.expires.size !== 0) this.expires.delete(key);
     this.observer.keyModified(this, key);
   }
@@ -56,6 +59,7 @@ export class Database {
   /** Adds a brand-new key: the caller has already checked it does not exist. */
   add(key: string, value: RedisValue): void {
     this.data.set(key, value);
+    this.observer.keyCreated(this, key);
     this.observer.keyModified(this, key);
   }
 

@@ -56,9 +56,9 @@ describe.runIf(requireRedisOrSkip('suite regressions differential'))(
         ['SRANDMEMBER', 's', 'x'],
         ['HSET', 'h', 'f', 'v'],
         ['HRANDFIELD', 'h', '-9223372036854775808'],
-      ['HRANDFIELD', 'h', '-9223372036854775808', 'WITHVALUES'],
-      ['HINCRBYFLOAT', 'h', 'n', '+inf'],
-      ['HINCRBYFLOAT', 'h', 'n', 'x'],
+        ['HRANDFIELD', 'h', '-9223372036854775808', 'WITHVALUES'],
+        ['HINCRBYFLOAT', 'h', 'n', '+inf'],
+        ['HINCRBYFLOAT', 'h', 'n', 'x'],
       ]));
 
     it('CONFIG SET validates typed values; transactions reject no-multi commands', () =>

@@ -1,6 +1,7 @@
 import type { Client } from '../client.js';
 import type { Engine } from '../engine.js';
 import { Errors } from '../errors.js';
+import { EventClass } from '../keyspace-events.js';
 import { parseInteger } from '../numbers.js';
 import { FIRST_KEY, commandGroup } from './define.js';
 import { WRONG_TYPE, integerArgument, isKeyword, lookupString } from './reply-helpers.js';
@@ -44,6 +45,7 @@ function setbit(client: Client, argv: string[], engine: Engine): void {
   const old = bytes[byte] & mask ? 1 : 0;
   bytes[byte] = argv[3] === '1' ? bytes[byte] | mask : bytes[byte] & ~mask;
   client.db.set(argv[1], bytes.toString('latin1'), true);
+  engine.notify(client.db, EventClass.string, 'setbit', argv[1]);
   client.out.integer(old);
 }
 

@@ -1,6 +1,7 @@
 import type { Client } from '../client.js';
 import type { Engine } from '../engine.js';
 import { Errors } from '../errors.js';
+import { EventClass } from '../keyspace-events.js';
 import { parseFloatStrict, parseInteger, inInt64Range } from '../numbers.js';
 import { scanPage, filterByPattern } from '../scan-cursor.js';
 import type { RedisHash } from '../values.js';
@@ -39,6 +40,7 @@ function hsetGeneric(client: Client, argv: string[], engine: Engine, replyOk: bo
     hash.set(argv[i], argv[i + 1]);
   }
   client.db.touch(argv[1]);
+  engine.notify(client.db, EventClass.hash, 'hset', argv[1]);
   if (replyOk) ok(client);
   else client.out.integer(added);
 }
@@ -61,6 +63,7 @@ function hsetnx(client: Client, argv: string[], engine: Engine): void {
   const hash = hashForWrite(client, engine, argv[1]) as RedisHash;
   hash.set(argv[2], argv[3]);
   client.db.touch(argv[1]);
+  engine.notify(client.db, EventClass.hash, 'hset', argv[1]);
   client.out.integer(1);
 }
 
@@ -110,6 +113,8 @@ function hdel(client: Client, argv: string[], engine: Engine): void {
   if (hash && removed > 0) {
     if (hash.size === 0) client.db.delete(argv[1]);
     else client.db.touch(argv[1]);
+    engine.notify(client.db, EventClass.hash, 'hdel', argv[1]);
+    if (hash.size === 0) engine.notify(client.db, EventClass.generic, 'del', argv[1]);
   }
   client.out.integer(removed);
 }
@@ -152,6 +157,7 @@ function hincrby(client: Client, argv: string[], engine: Engine): void {
   }
   hash.set(argv[2], result.toString());
   client.db.touch(argv[1]);
+  engine.notify(client.db, EventClass.hash, 'hincrby', argv[1]);
   client.out.integer(Number.isSafeInteger(Number(result)) ? Number(result) : result);
 }
 
@@ -179,6 +185,7 @@ function hincrbyfloat(client: Client, argv: string[], engine: Engine): void {
   }
   hash.set(argv[2], result);
   client.db.touch(argv[1]);
+  engine.notify(client.db, EventClass.hash, 'hincrbyfloat', argv[1]);
   client.out.bulk(result);
 }
 

@@ -1,6 +1,7 @@
 import type { Client } from '../client.js';
 import type { Engine } from '../engine.js';
 import { Errors, unknownSubcommandError } from '../errors.js';
+import { EventClass } from '../keyspace-events.js';
 import { expireArgument, type ExpireUnit } from '../expire-time.js';
 import { globMatch } from '../glob.js';
 import type { Database } from '../keyspace.js';
@@ -9,9 +10,13 @@ import { cloneValue, encodingOf, typeOf } from '../values.js';
 import { ALL_KEYS, FIRST_KEY, NO_KEYS, commandGroup } from './define.js';
 import { integerArgument, isKeyword, ok } from './reply-helpers.js';
 
-function del(client: Client, argv: string[]): void {
+function del(client: Client, argv: string[], engine: Engine): void {
   let removed = 0;
-  for (let i = 1; i < argv.length; i++) if (client.db.delete(argv[i])) removed++;
+  for (let i = 1; i < argv.length; i++) {
+    if (!client.db.delete(argv[i])) continue;
+    engine.notify(client.db, EventClass.generic, 'del', argv[i]);
+    removed++;
+  }
   client.out.integer(removed);
 }
 
@@ -154,6 +159,8 @@ function renameGeneric(
   db.delete(source);
   db.add(destination, value);
   if (expireAt !== undefined) db.setExpire(destination, expireAt);
+  engine.notify(db, EventClass.generic, 'rename_from', source);
+  engine.notify(db, EventClass.generic, 'rename_to', destination);
   if (onlyIfAbsent) client.out.integer(1);
   else ok(client);
 }
@@ -207,6 +214,7 @@ function copy(client: Client, argv: string[], engine: Engine): void {
   target.delete(destination);
   target.add(destination, cloneValue(value));
   if (expireAt !== undefined) target.setExpire(destination, expireAt);
+  engine.notify(target, EventClass.generic, 'copy_to', destination);
   client.out.integer(1);
 }
 
@@ -227,6 +235,8 @@ function move(client: Client, argv: string[], engine: Engine): void {
   client.db.delete(key);
   target.add(key, value);
   if (expireAt !== undefined) target.setExpire(key, expireAt);
+  engine.notify(client.db, EventClass.generic, 'move_from', key);
+  engine.notify(target, EventClass.generic, 'move_to', key);
   client.out.integer(1);
 }
 
@@ -294,8 +304,13 @@ function expireCommand(unit: ExpireUnit, relative: boolean, name: string) {
       client.out.integer(0);
       return;
     }
-    if (at <= Date.now()) db.delete(key);
-    else db.setExpire(key, at);
+    if (at <= Date.now()) {
+      db.delete(key);
+      engine.notify(db, EventClass.generic, 'del', key);
+    } else {
+      db.setExpire(key, at);
+      engine.notify(db, EventClass.generic, 'expire', key);
+    }
     client.out.integer(1);
   };
 }
@@ -321,9 +336,11 @@ function ttlCommand(inMilliseconds: boolean, absolute: boolean) {
   };
 }
 
-function persist(client: Client, argv: string[]): void {
+function persist(client: Client, argv: string[], engine: Engine): void {
   const db = client.db;
-  client.out.integer(db.has(argv[1]) && db.removeExpire(argv[1]) ? 1 : 0);
+  const removed = db.has(argv[1]) && db.removeExpire(argv[1]);
+  if (removed) engine.notify(db, EventClass.generic, 'persist', argv[1]);
+  client.out.integer(removed ? 1 : 0);
 }
 
 function object(client: Client, argv: string[], engine: Engine): void {

@@ -3,6 +3,7 @@ import type { Client } from '../client.js';
 import { BLOCKED, type CommandResult } from '../command-table.js';
 import type { Engine } from '../engine.js';
 import { Errors } from '../errors.js';
+import { EventClass } from '../keyspace-events.js';
 import type { Database } from '../keyspace.js';
 import { parseFloatStrict } from '../numbers.js';
 import { FIRST_KEY, commandGroup } from './define.js';
@@ -21,10 +22,29 @@ function lookupList(client: Client, engine: Engine, key: string) {
   return lookupTyped(client, engine, key, QuickList<string>);
 }
 
-/** Removes the key once its list is empty, as Redis never keeps empty lists. */
-function afterRemoval(db: Database, key: string, list: QuickList<string>): void {
+/**
+ * After elements left a list: announce `event`, then remove the key once the list is empty
+ * (Redis never keeps empty lists) and announce that too.
+ */
+function afterRemoval(
+  engine: Engine,
+  db: Database,
+  key: string,
+  list: QuickList<string>,
+  event: string,
+): void {
   if (list.length === 0) db.delete(key);
   else db.touch(key);
+  engine.notify(db, EventClass.list, event, key);
+  if (list.length === 0) engine.notify(db, EventClass.generic, 'del', key);
+}
+
+function popEvent(end: End): string {
+  return end === 'left' ? 'lpop' : 'rpop';
+}
+
+function pushEvent(end: End): string {
+  return end === 'left' ? 'lpush' : 'rpush';
 }
 
 function pushCommand(end: End, onlyIfExists: boolean) {
@@ -44,6 +64,7 @@ function pushCommand(end: End, onlyIfExists: boolean) {
       for (let i = 2; i < argv.length; i++) push(list, end, argv[i]);
       client.db.touch(key);
     }
+    engine.notify(client.db, EventClass.list, pushEvent(end), key);
     client.out.integer(list.length);
   };
 }
@@ -90,7 +111,7 @@ function popCommand(end: End) {
       client.out.array(taken);
       for (let i = 0; i < taken; i++) client.out.bulk(pop(list, end) as string);
     }
-    afterRemoval(client.db, argv[1], list);
+    afterRemoval(engine, client.db, argv[1], list, popEvent(end));
   };
 }
 
@@ -136,6 +157,7 @@ function lset(client: Client, argv: string[], engine: Engine): void {
     return;
   }
   client.db.touch(argv[1]);
+  engine.notify(client.db, EventClass.list, 'lset', argv[1]);
   ok(client);
 }
 
@@ -153,7 +175,10 @@ function linsert(client: Client, argv: string[], engine: Engine): void {
     return;
   }
   const length = list.insert(argv[3], argv[4], after);
-  if (length !== -1) client.db.touch(argv[1]);
+  if (length !== -1) {
+    client.db.touch(argv[1]);
+    engine.notify(client.db, EventClass.list, 'linsert', argv[1]);
+  }
   client.out.integer(length);
 }
 
@@ -167,7 +192,7 @@ function lrem(client: Client, argv: string[], engine: Engine): void {
     return;
   }
   const removed = list.remove(argv[3], count);
-  if (removed > 0) afterRemoval(client.db, argv[1], list);
+  if (removed > 0) afterRemoval(engine, client.db, argv[1], list, 'lrem');
   client.out.integer(removed);
 }
 
@@ -180,7 +205,7 @@ function ltrim(client: Client, argv: string[], engine: Engine): void {
   if (list === WRONG_TYPE) return;
   if (list !== undefined) {
     list.trim(start, stop);
-    afterRemoval(client.db, argv[1], list);
+    afterRemoval(engine, client.db, argv[1], list, 'ltrim');
   }
   ok(client);
 }
@@ -261,17 +286,18 @@ function moveElement(
   const target = lookupList(client, engine, destination);
   if (target === WRONG_TYPE) return WRONG_TYPE;
   const value = pop(list, from) as string;
-  afterRemoval(client.db, source, list);
-  // Rotating a one-element list onto itself: the source was just deleted, so recreate it.
-  const receiving = target !== undefined && client.db.has(destination) ? target : undefined;
-  if (receiving === undefined) {
+  // As Redis: push to the destination first (so rotating a list onto itself never empties
+  // it), then announce the pop and drop the source if it ended up empty.
+  if (target === undefined) {
     const created = new QuickList<string>();
     push(created, to, value);
     client.db.add(destination, created);
   } else {
-    push(receiving, to, value);
+    push(target, to, value);
     client.db.touch(destination);
   }
+  engine.notify(client.db, EventClass.list, pushEvent(to), destination);
+  afterRemoval(engine, client.db, source, list, popEvent(from));
   return value;
 }
 
@@ -352,7 +378,7 @@ function popFromFirst(
     const list = lookupList(client, engine, key);
     if (list === WRONG_TYPE) return null;
     if (list === undefined) continue;
-    replyPopped(client, key, list, end, count);
+    replyPopped(client, engine, key, list, end, count);
     return true;
   }
   return false;
@@ -360,6 +386,7 @@ function popFromFirst(
 
 function replyPopped(
   client: Client,
+  engine: Engine,
   key: string,
   list: QuickList<string>,
   end: End,
@@ -370,7 +397,7 @@ function replyPopped(
   client.out.bulk(key);
   client.out.array(taken);
   for (let i = 0; i < taken; i++) client.out.bulk(pop(list, end) as string);
-  afterRemoval(client.db, key, list);
+  afterRemoval(engine, client.db, key, list, popEvent(end));
 }
 
 function lmpop(client: Client, argv: string[], engine: Engine): void {
@@ -428,7 +455,7 @@ function blockingPop(end: End) {
       client.out.array(2);
       client.out.bulk(key);
       client.out.bulk(pop(list, end) as string);
-      afterRemoval(client.db, key, list);
+      afterRemoval(engine, client.db, key, list, popEvent(end));
       return;
     }
     if (client.executing) {
@@ -447,7 +474,7 @@ function blockingPop(end: End) {
         client.out.array(2);
         client.out.bulk(key);
         client.out.bulk(pop(list, end) as string);
-        afterRemoval(db, key, list as QuickList<string>);
+        afterRemoval(engine, db, key, list as QuickList<string>, popEvent(end));
         return true;
       },
       () => client.out.nullArray(),
@@ -522,7 +549,7 @@ function blmpop(client: Client, argv: string[], engine: Engine): CommandResult {
     (key) => {
       const list = db.lookup(key);
       if (!(list instanceof QuickList)) return false;
-      replyPopped(client, key, list as QuickList<string>, parsed.end, parsed.count);
+      replyPopped(client, engine, key, list as QuickList<string>, parsed.end, parsed.count);
       return true;
     },
     () => client.out.nullArray(),

@@ -1,6 +1,7 @@
 import type { Client } from '../client.js';
 import type { Engine } from '../engine.js';
 import { Errors } from '../errors.js';
+import { EventClass } from '../keyspace-events.js';
 import { filterByPattern, scanPage } from '../scan-cursor.js';
 import type { RedisSet } from '../values.js';
 import { ALL_KEYS, FIRST_KEY, commandGroup } from './define.js';
@@ -34,13 +35,25 @@ function sadd(client: Client, argv: string[], engine: Engine): void {
   }
   const before = set.size;
   for (let i = 2; i < argv.length; i++) set.add(argv[i]);
-  if (set.size !== before) client.db.touch(argv[1]);
+  if (set.size !== before) {
+    client.db.touch(argv[1]);
+    engine.notify(client.db, EventClass.set, 'sadd', argv[1]);
+  }
   client.out.integer(set.size - before);
 }
 
-function afterRemoval(client: Client, key: string, set: RedisSet): void {
+/** After members left a set: announce `event`, and drop (and announce) the key once empty. */
+function afterRemoval(
+  client: Client,
+  engine: Engine,
+  key: string,
+  set: RedisSet,
+  event: string,
+): void {
   if (set.size === 0) client.db.delete(key);
   else client.db.touch(key);
+  engine.notify(client.db, EventClass.set, event, key);
+  if (set.size === 0) engine.notify(client.db, EventClass.generic, 'del', key);
 }
 
 function srem(client: Client, argv: string[], engine: Engine): void {
@@ -48,7 +61,7 @@ function srem(client: Client, argv: string[], engine: Engine): void {
   if (set === WRONG_TYPE) return;
   let removed = 0;
   for (let i = 2; set && i < argv.length; i++) if (set.delete(argv[i])) removed++;
-  if (set && removed > 0) afterRemoval(client, argv[1], set);
+  if (set && removed > 0) afterRemoval(client, engine, argv[1], set, 'srem');
   client.out.integer(removed);
 }
 
@@ -111,7 +124,7 @@ function spop(client: Client, argv: string[], engine: Engine): void {
   }
   const picked = pickRandom([...set], count ?? 1);
   for (const member of picked) set.delete(member);
-  afterRemoval(client, argv[1], set);
+  if (picked.length > 0) afterRemoval(client, engine, argv[1], set, 'spop');
   if (count === undefined) client.out.bulk(picked[0]);
   else replyMembers(client, picked, picked.length);
 }
@@ -147,11 +160,14 @@ function smove(client: Client, argv: string[], engine: Engine): void {
     return;
   }
   source.delete(member);
-  afterRemoval(client, sourceKey, source);
-  if (destination === undefined) client.db.add(destinationKey, new Set([member]));
-  else {
+  afterRemoval(client, engine, sourceKey, source, 'srem');
+  if (destination === undefined) {
+    client.db.add(destinationKey, new Set([member]));
+    engine.notify(client.db, EventClass.set, 'sadd', destinationKey);
+  } else if (!destination.has(member)) {
     destination.add(member);
     client.db.touch(destinationKey);
+    engine.notify(client.db, EventClass.set, 'sadd', destinationKey);
   }
   client.out.integer(1);
 }
@@ -205,8 +221,13 @@ function setOperationStore(operation: Operation) {
     const sets = setsOf(client, engine, argv.slice(2));
     if (sets === null) return;
     const result = combine(sets, operation);
-    client.db.delete(argv[1]);
-    if (result.size > 0) client.db.add(argv[1], result);
+    const existed = client.db.delete(argv[1]);
+    if (result.size > 0) {
+      client.db.add(argv[1], result);
+      engine.notify(client.db, EventClass.set, `s${operation}store`, argv[1]);
+    } else if (existed) {
+      engine.notify(client.db, EventClass.generic, 'del', argv[1]);
+    }
     client.out.integer(result.size);
   };
 }

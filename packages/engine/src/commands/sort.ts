@@ -2,6 +2,7 @@ import { QuickList } from '@rc/datatypes/list';
 import type { Client } from '../client.js';
 import type { Engine } from '../engine.js';
 import { Errors } from '../errors.js';
+import { EventClass } from '../keyspace-events.js';
 import type { Database } from '../keyspace.js';
 import { parseFloatStrict } from '../numbers.js';
 import { commandGroup } from './define.js';
@@ -151,9 +152,13 @@ function sortGeneric(readOnly: boolean) {
       }
       return;
     }
-    db.delete(options.store);
-    if (results.length > 0)
+    const existed = db.delete(options.store);
+    if (results.length > 0) {
       db.add(options.store, QuickList.from(results.map((result) => result ?? '')));
+      engine.notify(db, EventClass.generic, 'sortstore', options.store);
+    } else if (existed) {
+      engine.notify(db, EventClass.generic, 'del', options.store);
+    }
     client.out.integer(results.length);
   };
 }

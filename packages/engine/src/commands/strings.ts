@@ -1,6 +1,7 @@
 import type { Client } from '../client.js';
 import type { Engine } from '../engine.js';
 import { Errors } from '../errors.js';
+import { EventClass } from '../keyspace-events.js';
 import { expireArgument, type ExpireUnit } from '../expire-time.js';
 import { addLongDoubles, formatLongDouble, parseLongDouble } from '../long-double.js';
 import { inInt64Range, parseFloatStrict, parseInteger } from '../numbers.js';
@@ -14,6 +15,12 @@ const enum SetCondition {
 }
 
 type ExpireOption = { unit: ExpireUnit; relative: boolean; argument: string } | null;
+
+/** Stores a string (dropping any TTL) and announces it as Redis's "set" event. */
+function setString(client: Client, engine: Engine, key: string, value: string): void {
+  client.db.set(key, value);
+  engine.notify(client.db, EventClass.string, 'set', key);
+}
 
 /** SET key value [NX|XX] [GET] [EX s|PX ms|EXAT ts|PXAT ts|KEEPTTL] */
 function set(client: Client, argv: string[], engine: Engine): void {
@@ -64,7 +71,11 @@ function set(client: Client, argv: string[], engine: Engine): void {
     }
   }
   db.set(key, argv[2], keepTtl);
-  if (expireAt !== -1) db.setExpire(key, expireAt);
+  engine.notify(db, EventClass.string, 'set', key);
+  if (expireAt !== -1) {
+    db.setExpire(key, expireAt);
+    engine.notify(db, EventClass.generic, 'expire', key);
+  }
   if (!get) ok(client);
 }
 
@@ -121,10 +132,15 @@ function getex(client: Client, argv: string[], engine: Engine): void {
   }
   client.out.bulk(value);
   if (expireAt !== -1) {
-    if (expireAt <= Date.now()) client.db.delete(key);
-    else client.db.setExpire(key, expireAt);
-  } else if (persist) {
-    client.db.removeExpire(key);
+    if (expireAt <= Date.now()) {
+      client.db.delete(key);
+      engine.notify(client.db, EventClass.generic, 'del', key);
+    } else {
+      client.db.setExpire(key, expireAt);
+      engine.notify(client.db, EventClass.generic, 'expire', key);
+    }
+  } else if (persist && client.db.removeExpire(key)) {
+    engine.notify(client.db, EventClass.generic, 'persist', key);
   }
 }
 
@@ -137,6 +153,7 @@ function getdel(client: Client, argv: string[], engine: Engine): void {
   }
   client.out.bulk(value);
   client.db.delete(argv[1]);
+  engine.notify(client.db, EventClass.generic, 'del', argv[1]);
 }
 
 function getset(client: Client, argv: string[], engine: Engine): void {
@@ -144,7 +161,7 @@ function getset(client: Client, argv: string[], engine: Engine): void {
   if (value === WRONG_TYPE) return;
   if (value === undefined) client.out.nullBulk();
   else client.out.bulk(value);
-  client.db.set(argv[1], argv[2]);
+  setString(client, engine, argv[1], argv[2]);
 }
 
 function mget(client: Client, argv: string[]): void {
@@ -162,7 +179,7 @@ function mset(client: Client, argv: string[], engine: Engine): void {
     engine.replyError(client, `ERR wrong number of arguments for 'mset' command`);
     return;
   }
-  for (let i = 1; i < argv.length; i += 2) client.db.set(argv[i], argv[i + 1]);
+  for (let i = 1; i < argv.length; i += 2) setString(client, engine, argv[i], argv[i + 1]);
   ok(client);
 }
 
@@ -177,16 +194,16 @@ function msetnx(client: Client, argv: string[], engine: Engine): void {
       return;
     }
   }
-  for (let i = 1; i < argv.length; i += 2) client.db.set(argv[i], argv[i + 1]);
+  for (let i = 1; i < argv.length; i += 2) setString(client, engine, argv[i], argv[i + 1]);
   client.out.integer(1);
 }
 
-function setnx(client: Client, argv: string[]): void {
+function setnx(client: Client, argv: string[], engine: Engine): void {
   if (client.db.has(argv[1])) {
     client.out.integer(0);
     return;
   }
-  client.db.set(argv[1], argv[2]);
+  setString(client, engine, argv[1], argv[2]);
   client.out.integer(1);
 }
 
@@ -194,8 +211,9 @@ function setWithExpire(unit: ExpireUnit, name: string) {
   return (client: Client, argv: string[], engine: Engine): void => {
     const at = expireArgument(client, engine, argv[2], unit, true, name);
     if (at === null) return;
-    client.db.set(argv[1], argv[3]);
+    setString(client, engine, argv[1], argv[3]);
     client.db.setExpire(argv[1], at);
+    engine.notify(client.db, EventClass.generic, 'expire', argv[1]);
     ok(client);
   };
 }
@@ -214,6 +232,7 @@ function append(client: Client, argv: string[], engine: Engine): void {
   const next = value === undefined ? argv[2] : value + argv[2];
   if (!checkStringLength(client, engine, next.length)) return;
   client.db.set(argv[1], next, true);
+  engine.notify(client.db, EventClass.string, 'append', argv[1]);
   client.out.integer(next.length);
 }
 
@@ -261,6 +280,7 @@ function setrange(client: Client, argv: string[], engine: Engine): void {
   const padded = current.length < offset ? current + '\0'.repeat(offset - current.length) : current;
   const next = padded.slice(0, offset) + patch + padded.slice(offset + patch.length);
   client.db.set(argv[1], next, true);
+  engine.notify(client.db, EventClass.string, 'setrange', argv[1]);
   client.out.integer(next.length);
 }
 
@@ -299,6 +319,7 @@ function incrementBy(
     }
   }
   client.db.set(key, String(result), true);
+  engine.notify(client.db, EventClass.string, 'incrby', key);
   client.out.integer(result);
 }
 
@@ -360,6 +381,7 @@ function incrbyfloat(client: Client, argv: string[], engine: Engine): void {
     return;
   }
   client.db.set(argv[1], result, true);
+  engine.notify(client.db, EventClass.string, 'incrbyfloat', argv[1]);
   client.out.bulk(result);
 }
 

@@ -1,0 +1,127 @@
+import { describe, expect, it } from 'vitest';
+import { useDifferential } from '../test-support/differential.js';
+import { RawClient } from '../test-support/raw-client.js';
+import { requireRedisOrSkip } from '../test-support/servers.js';
+
+/** Runs commands on one connection and returns every notification a PSUBSCRIBE * client got. */
+async function notifications(port: number, flags: string, steps: string[][]): Promise<string[]> {
+  const writer = await RawClient.open(port);
+  const subscriber = await RawClient.open(port);
+  await writer.command('FLUSHALL');
+  await writer.command('CONFIG', 'SET', 'notify-keyspace-events', flags);
+  await subscriber.command('PSUBSCRIBE', '*');
+  for (const step of steps) await writer.command(...step);
+  await writer.command('CONFIG', 'SET', 'notify-keyspace-events', '');
+  const received: string[] = [];
+  for (;;) {
+    const frame = await subscriber.readReply(150);
+    if (frame === null) break;
+    received.push(frame.toString('latin1'));
+  }
+  writer.close();
+  subscriber.close();
+  return received;
+}
+
+describe.runIf(requireRedisOrSkip('keyspace notifications differential'))(
+  'keyspace notifications, compared with redis-server',
+  () => {
+    const servers = useDifferential();
+
+    const scenarios: Array<[string, string, string[][]]> = [
+      [
+        'strings and generic events',
+        'KEA',
+        [
+          ['SET', 'a', '1'],
+          ['SET', 'a', '2', 'EX', '100'],
+          ['INCR', 'a'],
+          ['INCRBYFLOAT', 'a', '1.5'],
+          ['APPEND', 'a', 'x'],
+          ['SETRANGE', 'a', '0', 'z'],
+          ['MSET', 'b', '1', 'c', '2'],
+          ['GETDEL', 'b'],
+          ['EXPIRE', 'c', '100'],
+          ['PERSIST', 'c'],
+          ['RENAME', 'c', 'd'],
+          ['COPY', 'd', 'e'],
+          ['MOVE', 'e', '3'],
+          ['DEL', 'a', 'd', 'none'],
+          ['SETBIT', 'bits', '3', '1'],
+          ['EXPIRE', 'bits', '-1'],
+        ],
+      ],
+      [
+        'list events',
+        'KEA',
+        [
+          ['RPUSH', 'l', 'a', 'b', 'c'],
+          ['LPUSH', 'l', 'z'],
+          ['LPOP', 'l'],
+          ['RPOP', 'l', '1'],
+          ['LSET', 'l', '0', 'x'],
+          ['LINSERT', 'l', 'BEFORE', 'x', 'w'],
+          ['LREM', 'l', '0', 'w'],
+          ['LMOVE', 'l', 'm', 'LEFT', 'RIGHT'],
+          ['LTRIM', 'm', '5', '10'],
+          ['SORT', 'l', 'STORE', 's'],
+        ],
+      ],
+      [
+        'hash and set events',
+        'KEA',
+        [
+          ['HSET', 'h', 'a', '1'],
+          ['HINCRBY', 'h', 'a', '2'],
+          ['HINCRBYFLOAT', 'h', 'a', '1.5'],
+          ['HDEL', 'h', 'a'],
+          ['SADD', 's', 'a', 'b'],
+          ['SADD', 's', 'a'],
+          ['SREM', 's', 'x'],
+          ['SMOVE', 's', 't', 'a'],
+          ['SADD', 't', 'b'],
+          ['SMOVE', 's', 't', 'b'],
+          ['SINTERSTORE', 'u', 't', 't'],
+          ['SDIFFSTORE', 'u', 't', 't'],
+        ],
+      ],
+      [
+        'new-key and masked events',
+        'En',
+        [
+          ['SET', 'foo', 'bar'],
+          ['SET', 'foo', 'baz'],
+          ['LPUSH', 'l', 'x'],
+        ],
+      ],
+      [
+        'list class only',
+        'KEl',
+        [
+          ['SET', 'foo', 'bar'],
+          ['LPUSH', 'l', 'x'],
+        ],
+      ],
+    ];
+
+    for (const [name, flags, steps] of scenarios) {
+      it(name, async () => {
+        const ours = await notifications(servers.rcPort(), flags, steps);
+        const theirs = await notifications(servers.redisPort(), flags, steps);
+        expect(ours).toEqual(theirs);
+      });
+    }
+
+    it('CONFIG GET shows the flags as Redis spells them', () =>
+      servers.compare([
+        ['CONFIG', 'SET', 'notify-keyspace-events', 'gKE'],
+        ['CONFIG', 'GET', 'notify-keyspace-events'],
+        ['CONFIG', 'SET', 'notify-keyspace-events', '$lshzxeKE'],
+        ['CONFIG', 'GET', 'notify-keyspace-events'],
+        ['CONFIG', 'SET', 'notify-keyspace-events', 'KA'],
+        ['CONFIG', 'GET', 'notify-keyspace-events'],
+        ['CONFIG', 'SET', 'notify-keyspace-events', 'Q'],
+        ['CONFIG', 'SET', 'notify-keyspace-events', ''],
+      ]));
+  },
+);
