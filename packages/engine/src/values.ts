@@ -1,10 +1,11 @@
 import { QuickList } from '@rc/datatypes/list';
+import { SortedSet } from '@rc/datatypes/zset';
 
 /** Strings are latin1 JavaScript strings (one char per byte): binary safe and fast Map keys. */
 export type RedisString = string;
 export type RedisHash = Map<string, string>;
 export type RedisSet = Set<string>;
-export type RedisValue = RedisString | QuickList | RedisHash | RedisSet;
+export type RedisValue = RedisString | QuickList | RedisHash | RedisSet | SortedSet;
 
 export type TypeName = 'string' | 'list' | 'hash' | 'set' | 'zset' | 'stream';
 
@@ -12,6 +13,7 @@ export function typeOf(value: RedisValue): TypeName {
   if (typeof value === 'string') return 'string';
   if (value instanceof Map) return 'hash';
   if (value instanceof Set) return 'set';
+  if (value instanceof SortedSet) return 'zset';
   return 'list';
 }
 
@@ -20,6 +22,11 @@ export function cloneValue(value: RedisValue): RedisValue {
   if (typeof value === 'string') return value;
   if (value instanceof Map) return new Map(value);
   if (value instanceof Set) return new Set(value);
+  if (value instanceof SortedSet) {
+    const copy = new SortedSet();
+    for (const { member, score } of value) copy.add(member, score);
+    return copy;
+  }
   const copy = new QuickList();
   for (const element of value) copy.pushTail(element);
   return copy;
@@ -51,6 +58,12 @@ export function encodingOf(value: RedisValue, config: { get(name: string): strin
     if (value.size > Number(config.get('set-max-intset-entries'))) return 'hashtable';
     for (const member of value) if (!INTEGER_TEXT.test(member)) return 'hashtable';
     return 'intset';
+  }
+  if (value instanceof SortedSet) {
+    if (value.size > Number(config.get('zset-max-listpack-entries'))) return 'skiplist';
+    const maxValue = Number(config.get('zset-max-listpack-value'));
+    for (const { member } of value) if (member.length > maxValue) return 'skiplist';
+    return 'listpack';
   }
   return 'quicklist';
 }

@@ -12,6 +12,7 @@ import { pubsubCommands } from './pubsub.js';
 import { serverCommands } from './server.js';
 import { setCommands } from './sets.js';
 import { sortCommands } from './sort.js';
+import { sortedSetCommands } from './sorted-sets.js';
 import { stringCommands } from './strings.js';
 import { transactionCommands } from './transactions.js';
 
@@ -24,6 +25,7 @@ export const allCommands: readonly CommandSpec[] = [
   ...listCommands,
   ...hashCommands,
   ...setCommands,
+  ...sortedSetCommands,
   ...sortCommands,
   ...connectionCommands,
   clientCommand,

@@ -1,11 +1,11 @@
 import { QuickList } from '@rc/datatypes/list';
 import type { Client } from '../client.js';
-import { BLOCKED, type CommandResult } from '../command-table.js';
+import type { CommandResult } from '../command-table.js';
 import type { Engine } from '../engine.js';
 import { Errors } from '../errors.js';
 import { EventClass } from '../keyspace-events.js';
 import type { Database } from '../keyspace.js';
-import { parseFloatStrict } from '../numbers.js';
+import { blockOnKeys, timeoutArgument } from './blocking-arguments.js';
 import { FIRST_KEY, commandGroup } from './define.js';
 import {
   WRONG_TYPE,
@@ -405,42 +405,6 @@ function lmpop(client: Client, argv: string[], engine: Engine): void {
   if (parsed === null) return;
   const popped = popFromFirst(client, engine, parsed.keys, parsed.end, parsed.count);
   if (popped === false) client.out.nullArray();
-}
-
-/** A blocking timeout in seconds (float) as ms; 0 waits forever. Null after an error. */
-export function timeoutArgument(client: Client, engine: Engine, text: string): number | null {
-  const seconds = parseFloatStrict(text);
-  if (seconds === null || !Number.isFinite(seconds)) {
-    engine.replyError(client, Errors.timeoutNotFloat);
-    return null;
-  }
-  if (seconds < 0) {
-    engine.replyError(client, Errors.timeoutNegative);
-    return null;
-  }
-  const ms = Math.ceil(seconds * 1000);
-  if (ms > Number.MAX_SAFE_INTEGER) {
-    engine.replyError(client, Errors.timeoutOutOfRange);
-    return null;
-  }
-  return ms;
-}
-
-/** Parks the client on keys; `serve` runs the non-blocking form once a key has data. */
-export function blockOnKeys(
-  client: Client,
-  engine: Engine,
-  keys: string[],
-  timeoutMs: number,
-  serve: (key: string) => boolean,
-  replyOnTimeout: () => void,
-): CommandResult {
-  engine.blocking.block(
-    client,
-    { db: client.db, keys, tryServe: serve, replyOnTimeout, timer: null },
-    timeoutMs,
-  );
-  return BLOCKED;
 }
 
 function blockingPop(end: End) {

@@ -1,3 +1,4 @@
+import { SortedSet } from '@rc/datatypes/zset';
 import type { Client } from '../client.js';
 import type { Engine } from '../engine.js';
 import { Errors } from '../errors.js';
@@ -20,6 +21,13 @@ function estimateBytes(key: string, value: RedisValue, samples: number): number 
     for (const [field, element] of value) {
       if (samples !== 0 && seen >= samples) break;
       size += field.length + element.length + 2 * ENTRY_OVERHEAD;
+      seen++;
+    }
+  } else if (value instanceof SortedSet) {
+    total = value.size;
+    for (const { member } of value) {
+      if (samples !== 0 && seen >= samples) break;
+      size += member.length + 8 + 2 * ENTRY_OVERHEAD;
       seen++;
     }
   } else {

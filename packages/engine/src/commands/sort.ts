@@ -1,4 +1,5 @@
 import { QuickList } from '@rc/datatypes/list';
+import { SortedSet } from '@rc/datatypes/zset';
 import type { Client } from '../client.js';
 import type { Engine } from '../engine.js';
 import { Errors } from '../errors.js';
@@ -85,6 +86,7 @@ function elementsOf(client: Client, engine: Engine, key: string): string[] | nul
   if (value === undefined) return [];
   if (value instanceof QuickList) return [...(value as QuickList<string>)];
   if (value instanceof Set) return [...value];
+  if (value instanceof SortedSet) return [...value].map((entry) => entry.member);
   wrongType(client, engine);
   return null;
 }

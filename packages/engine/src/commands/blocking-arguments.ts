@@ -1,0 +1,41 @@
+import type { Client } from '../client.js';
+import { BLOCKED, type CommandResult } from '../command-table.js';
+import type { Engine } from '../engine.js';
+import { Errors } from '../errors.js';
+import { parseFloatStrict } from '../numbers.js';
+
+/** A blocking timeout in seconds (float) as ms; 0 waits forever. Null after an error. */
+export function timeoutArgument(client: Client, engine: Engine, text: string): number | null {
+  const seconds = parseFloatStrict(text);
+  if (seconds === null || !Number.isFinite(seconds)) {
+    engine.replyError(client, Errors.timeoutNotFloat);
+    return null;
+  }
+  if (seconds < 0) {
+    engine.replyError(client, Errors.timeoutNegative);
+    return null;
+  }
+  const ms = Math.ceil(seconds * 1000);
+  if (ms > Number.MAX_SAFE_INTEGER) {
+    engine.replyError(client, Errors.timeoutOutOfRange);
+    return null;
+  }
+  return ms;
+}
+
+/** Parks the client on keys; `serve` runs the non-blocking form once a key has data. */
+export function blockOnKeys(
+  client: Client,
+  engine: Engine,
+  keys: string[],
+  timeoutMs: number,
+  serve: (key: string) => boolean,
+  replyOnTimeout: () => void,
+): CommandResult {
+  engine.blocking.block(
+    client,
+    { db: client.db, keys, tryServe: serve, replyOnTimeout, timer: null },
+    timeoutMs,
+  );
+  return BLOCKED;
+}

@@ -1,0 +1,1146 @@
+import { SortedSet, type LexBound, type ScoreBound, type SortedSetEntry } from '@rc/datatypes/zset';
+import type { Client } from '../client.js';
+import type { CommandResult } from '../command-table.js';
+import type { Engine } from '../engine.js';
+import { Errors } from '../errors.js';
+import type { Database } from '../keyspace.js';
+import { EventClass } from '../keyspace-events.js';
+import { parseFloatStrict, parseInteger } from '../numbers.js';
+import { filterByPattern, scanPage } from '../scan-cursor.js';
+import { blockOnKeys, timeoutArgument } from './blocking-arguments.js';
+import { formatDouble } from '@rc/resp';
+import { FIRST_KEY, commandGroup } from './define.js';
+import { pickRandom } from './hashes.js';
+import { cursorArgument, replyScan, scanOptions } from './keys.js';
+import {
+  WRONG_TYPE,
+  floatArgument,
+  integerArgument,
+  isKeyword,
+  lookupTyped,
+  positiveArgument,
+  randomCountArgument,
+  wrongType,
+} from './reply-helpers.js';
+
+const Z_ERRORS = {
+  minMaxNotFloat: 'ERR min or max is not a float',
+  notLexRange: 'ERR min or max not valid string range item',
+  nan: 'ERR resulting score is not a number (NaN)',
+} as const;
+
+function lookupZset(client: Client, engine: Engine, key: string) {
+  return lookupTyped(client, engine, key, SortedSet);
+}
+
+/** Announces `event`, and removes (and announces) the key if the set became empty. */
+function afterChange(
+  engine: Engine,
+  db: Database,
+  key: string,
+  zset: SortedSet,
+  event: string,
+): void {
+  if (zset.size === 0) db.delete(key);
+  else db.touch(key);
+  engine.notify(db, EventClass.zset, event, key);
+  if (zset.size === 0) engine.notify(db, EventClass.generic, 'del', key);
+}
+
+/** "1.5", "(1.5", "-inf", "+inf": a ZRANGEBYSCORE endpoint, or null. */
+export function parseScoreBound(text: string): ScoreBound | null {
+  const exclusive = text.startsWith('(');
+  const value = parseFloatStrict(exclusive ? text.slice(1) : text);
+  return value === null ? null : { value, exclusive };
+}
+
+/** "-", "+", "[a", "(a": a ZRANGEBYLEX endpoint, or null. */
+export function parseLexBound(text: string): LexBound | null {
+  if (text === '-') return { kind: 'min' };
+  if (text === '+') return { kind: 'max' };
+  if (text.startsWith('[')) return { kind: 'value', value: text.slice(1), exclusive: false };
+  if (text.startsWith('(')) return { kind: 'value', value: text.slice(1), exclusive: true };
+  return null;
+}
+
+/** Writes entries as [member, score] pairs: flat in RESP2, nested pairs in RESP3 (or `nested`). */
+function replyEntries(
+  client: Client,
+  entries: SortedSetEntry[],
+  withScores: boolean,
+  nested = client.protocol === 3,
+): void {
+  const out = client.out;
+  if (!withScores) {
+    out.array(entries.length);
+    for (const entry of entries) out.bulk(entry.member);
+    return;
+  }
+  out.array(nested ? entries.length : entries.length * 2);
+  for (const entry of entries) {
+    if (nested) out.array(2);
+    out.bulk(entry.member);
+    out.double(entry.score);
+  }
+}
+
+/** ZADD key [NX|XX] [GT|LT] [CH] [INCR] score member [score member ...] */
+function zadd(client: Client, argv: string[], engine: Engine): void {
+  const flags = { nx: false, xx: false, gt: false, lt: false, ch: false, incr: false };
+  let at = 2;
+  for (; at < argv.length; at++) {
+    const option = argv[at].toLowerCase();
+    if (
+      option === 'nx' ||
+      option === 'xx' ||
+      option === 'gt' ||
+      option === 'lt' ||
+      option === 'ch' ||
+      option === 'incr'
+    ) {
+      flags[option] = true;
+    } else break;
+  }
+  const pairs = argv.length - at;
+  if (pairs === 0 || pairs % 2 !== 0) {
+    engine.replyError(client, Errors.syntax);
+    return;
+  }
+  if (flags.nx && flags.xx) {
+    engine.replyError(client, 'ERR XX and NX options at the same time are not compatible');
+    return;
+  }
+  if ((flags.gt && flags.nx) || (flags.lt && flags.nx) || (flags.gt && flags.lt)) {
+    engine.replyError(client, 'ERR GT, LT, and/or NX options at the same time are not compatible');
+    return;
+  }
+  if (flags.incr && pairs > 2) {
+    engine.replyError(client, 'ERR INCR option supports a single increment-element pair');
+    return;
+  }
+  const scores: number[] = [];
+  for (let i = at; i < argv.length; i += 2) {
+    const score = floatArgument(client, engine, argv[i]);
+    if (score === null) return;
+    scores.push(score);
+  }
+  addToZset(
+    client,
+    engine,
+    argv[1],
+    scores,
+    argv.slice(at + 1).filter((_, i) => i % 2 === 0),
+    flags,
+  );
+}
+
+function addToZset(
+  client: Client,
+  engine: Engine,
+  key: string,
+  scores: number[],
+  members: string[],
+  flags: { nx: boolean; xx: boolean; gt: boolean; lt: boolean; ch: boolean; incr: boolean },
+): void {
+  let zset = lookupZset(client, engine, key);
+  if (zset === WRONG_TYPE) return;
+  if (zset === undefined) {
+    if (flags.xx) {
+      if (flags.incr) client.out.nullBulk();
+      else client.out.integer(0);
+      return;
+    }
+    zset = new SortedSet();
+    client.db.add(key, zset);
+  }
+  let added = 0;
+  let updated = 0;
+  let incremented: number | null = null;
+  for (let i = 0; i < members.length; i++) {
+    const result = zset.add(members[i], scores[i], flags);
+    if (result.outcome === 'nan') {
+      if (zset.size === 0) client.db.delete(key);
+      engine.replyError(client, Z_ERRORS.nan);
+      return;
+    }
+    if (result.outcome === 'added') added++;
+    else if (result.outcome === 'updated') updated++;
+    if (result.outcome !== 'skipped') incremented = result.score;
+  }
+  if (zset.size === 0) client.db.delete(key);
+  if (added + updated > 0) {
+    client.db.touch(key);
+    engine.notify(client.db, EventClass.zset, flags.incr ? 'zincr' : 'zadd', key);
+  }
+  if (flags.incr) {
+    if (incremented === null) client.out.nullBulk();
+    else client.out.double(incremented);
+  } else client.out.integer(flags.ch ? added + updated : added);
+}
+
+function zincrby(client: Client, argv: string[], engine: Engine): void {
+  const increment = floatArgument(client, engine, argv[2]);
+  if (increment === null) return;
+  addToZset(client, engine, argv[1], [increment], [argv[3]], {
+    nx: false,
+    xx: false,
+    gt: false,
+    lt: false,
+    ch: false,
+    incr: true,
+  });
+}
+
+function zrem(client: Client, argv: string[], engine: Engine): void {
+  const zset = lookupZset(client, engine, argv[1]);
+  if (zset === WRONG_TYPE) return;
+  let removed = 0;
+  for (let i = 2; zset && i < argv.length; i++) if (zset.remove(argv[i])) removed++;
+  if (zset && removed > 0) afterChange(engine, client.db, argv[1], zset, 'zrem');
+  client.out.integer(removed);
+}
+
+function zcard(client: Client, argv: string[], engine: Engine): void {
+  const zset = lookupZset(client, engine, argv[1]);
+  if (zset === WRONG_TYPE) return;
+  client.out.integer(zset?.size ?? 0);
+}
+
+function zscore(client: Client, argv: string[], engine: Engine): void {
+  const zset = lookupZset(client, engine, argv[1]);
+  if (zset === WRONG_TYPE) return;
+  const score = zset?.score(argv[2]);
+  if (score === undefined) client.out.nullBulk();
+  else client.out.double(score);
+}
+
+function zmscore(client: Client, argv: string[], engine: Engine): void {
+  const zset = lookupZset(client, engine, argv[1]);
+  if (zset === WRONG_TYPE) return;
+  client.out.array(argv.length - 2);
+  for (let i = 2; i < argv.length; i++) {
+    const score = zset?.score(argv[i]);
+    if (score === undefined) client.out.nullBulk();
+    else client.out.double(score);
+  }
+}
+
+function zrankCommand(reverse: boolean) {
+  return (client: Client, argv: string[], engine: Engine): void => {
+    const zset = lookupZset(client, engine, argv[1]);
+    if (zset === WRONG_TYPE) return;
+    const rank = zset?.rank(argv[2], reverse);
+    if (rank === undefined) client.out.nullBulk();
+    else client.out.integer(rank);
+  };
+}
+
+type RangeType = 'auto' | 'rank' | 'score' | 'lex';
+
+interface RangeRequest {
+  type: RangeType;
+  reverse: boolean | null;
+  withScores: boolean;
+  offset: number;
+  count: number;
+  limited: boolean;
+}
+
+/**
+ * The one range engine behind ZRANGE, ZRANGESTORE and the legacy ZREVRANGE/ZRANGEBYSCORE/
+ * ZRANGEBYLEX family, with zrangeGenericCommand's parsing rules and error texts. `store` is the
+ * destination for ZRANGESTORE. Legacy commands preset the type and direction, which makes
+ * BYSCORE/BYLEX/REV syntax errors for them.
+ */
+function zrangeGeneric(
+  client: Client,
+  engine: Engine,
+  argv: string[],
+  keyIndex: number,
+  preset: { type: RangeType; reverse: boolean | null },
+  store: string | null,
+): void {
+  const request: RangeRequest = {
+    ...preset,
+    withScores: false,
+    offset: 0,
+    count: -1,
+    limited: false,
+  };
+  for (let j = keyIndex + 3; j < argv.length; j++) {
+    const option = argv[j];
+    const left = argv.length - j - 1;
+    if (store === null && isKeyword(option, 'withscores')) request.withScores = true;
+    else if (isKeyword(option, 'limit') && left >= 2) {
+      const offset = integerArgument(client, engine, argv[j + 1]);
+      if (offset === null) return;
+      const count = integerArgument(client, engine, argv[j + 2]);
+      if (count === null) return;
+      request.offset = offset;
+      request.count = count;
+      request.limited = true;
+      j += 2;
+    } else if (request.reverse === null && isKeyword(option, 'rev')) request.reverse = true;
+    else if (request.type === 'auto' && isKeyword(option, 'bylex')) request.type = 'lex';
+    else if (request.type === 'auto' && isKeyword(option, 'byscore')) request.type = 'score';
+    else {
+      engine.replyError(client, Errors.syntax);
+      return;
+    }
+  }
+  const reverse = request.reverse === true;
+  const type = request.type === 'auto' ? 'rank' : request.type;
+  if (request.limited && type === 'rank') {
+    engine.replyError(
+      client,
+      'ERR syntax error, LIMIT is only supported in combination with either BYSCORE or BYLEX',
+    );
+    return;
+  }
+  if (request.withScores && type === 'lex') {
+    engine.replyError(
+      client,
+      'ERR syntax error, WITHSCORES not supported in combination with BYLEX',
+    );
+    return;
+  }
+  let minText = argv[keyIndex + 1];
+  let maxText = argv[keyIndex + 2];
+  if (reverse && type !== 'rank') [minText, maxText] = [maxText, minText];
+  let select: (zset: SortedSet) => SortedSetEntry[];
+  const limit = { reverse, offset: request.offset, count: request.count };
+  if (type === 'rank') {
+    const start = integerArgument(client, engine, minText);
+    if (start === null) return;
+    const stop = integerArgument(client, engine, maxText);
+    if (stop === null) return;
+    select = (zset) => zset.rangeByRank(start, stop, reverse);
+  } else if (type === 'score') {
+    const min = parseScoreBound(minText);
+    const max = parseScoreBound(maxText);
+    if (min === null || max === null) {
+      engine.replyError(client, Z_ERRORS.minMaxNotFloat);
+      return;
+    }
+    select = (zset) => zset.rangeByScore(min, max, limit);
+  } else {
+    const min = parseLexBound(minText);
+    const max = parseLexBound(maxText);
+    if (min === null || max === null) {
+      engine.replyError(client, Z_ERRORS.notLexRange);
+      return;
+    }
+    select = (zset) => zset.rangeByLex(min, max, limit);
+  }
+  const zset = lookupZset(client, engine, argv[keyIndex]);
+  if (zset === WRONG_TYPE) return;
+  const entries = zset === undefined ? [] : select(zset);
+  if (store === null) {
+    replyEntries(client, entries, request.withScores);
+    return;
+  }
+  storeEntries(client, engine, store, entries, 'zrangestore');
+  client.out.integer(entries.length);
+}
+
+/** Replaces `key` with a sorted set of the entries (deleting it when there are none). */
+function storeEntries(
+  client: Client,
+  engine: Engine,
+  key: string,
+  entries: Iterable<SortedSetEntry>,
+  event: string,
+): number {
+  const result = new SortedSet();
+  for (const { member, score } of entries) result.add(member, score);
+  const existed = client.db.delete(key);
+  if (result.size > 0) {
+    client.db.add(key, result);
+    engine.notify(client.db, EventClass.zset, event, key);
+  } else if (existed) {
+    engine.notify(client.db, EventClass.generic, 'del', key);
+  }
+  return result.size;
+}
+
+function rangeCommand(type: RangeType, reverse: boolean | null) {
+  return (client: Client, argv: string[], engine: Engine): void =>
+    zrangeGeneric(client, engine, argv, 1, { type, reverse }, null);
+}
+
+function zrangestore(client: Client, argv: string[], engine: Engine): void {
+  zrangeGeneric(client, engine, argv, 2, { type: 'auto', reverse: null }, argv[1]);
+}
+
+function zcount(client: Client, argv: string[], engine: Engine): void {
+  const min = parseScoreBound(argv[2]);
+  const max = parseScoreBound(argv[3]);
+  if (min === null || max === null) {
+    engine.replyError(client, Z_ERRORS.minMaxNotFloat);
+    return;
+  }
+  const zset = lookupZset(client, engine, argv[1]);
+  if (zset === WRONG_TYPE) return;
+  client.out.integer(zset?.countByScore(min, max) ?? 0);
+}
+
+function zlexcount(client: Client, argv: string[], engine: Engine): void {
+  const min = parseLexBound(argv[2]);
+  const max = parseLexBound(argv[3]);
+  if (min === null || max === null) {
+    engine.replyError(client, Z_ERRORS.notLexRange);
+    return;
+  }
+  const zset = lookupZset(client, engine, argv[1]);
+  if (zset === WRONG_TYPE) return;
+  client.out.integer(zset?.countByLex(min, max) ?? 0);
+}
+
+function zremrangeCommand(type: 'rank' | 'score' | 'lex') {
+  return (client: Client, argv: string[], engine: Engine): void => {
+    let remove: (zset: SortedSet) => number;
+    if (type === 'rank') {
+      const start = integerArgument(client, engine, argv[2]);
+      if (start === null) return;
+      const stop = integerArgument(client, engine, argv[3]);
+      if (stop === null) return;
+      remove = (zset) => zset.removeRangeByRank(start, stop);
+    } else if (type === 'score') {
+      const min = parseScoreBound(argv[2]);
+      const max = parseScoreBound(argv[3]);
+      if (min === null || max === null) {
+        engine.replyError(client, Z_ERRORS.minMaxNotFloat);
+        return;
+      }
+      remove = (zset) => zset.removeRangeByScore(min, max);
+    } else {
+      const min = parseLexBound(argv[2]);
+      const max = parseLexBound(argv[3]);
+      if (min === null || max === null) {
+        engine.replyError(client, Z_ERRORS.notLexRange);
+        return;
+      }
+      remove = (zset) => zset.removeRangeByLex(min, max);
+    }
+    const zset = lookupZset(client, engine, argv[1]);
+    if (zset === WRONG_TYPE) return;
+    const removed = zset === undefined ? 0 : remove(zset);
+    if (zset && removed > 0) afterChange(engine, client.db, argv[1], zset, `zremrangeby${type}`);
+    client.out.integer(removed);
+  };
+}
+
+type Side = 'min' | 'max';
+
+function popEntries(
+  engine: Engine,
+  db: Database,
+  key: string,
+  zset: SortedSet,
+  side: Side,
+  count: number,
+): SortedSetEntry[] {
+  const popped = side === 'min' ? zset.popMin(count) : zset.popMax(count);
+  if (popped.length > 0) afterChange(engine, db, key, zset, side === 'min' ? 'zpopmin' : 'zpopmax');
+  return popped;
+}
+
+function zpopCommand(side: Side) {
+  return (client: Client, argv: string[], engine: Engine): void => {
+    if (argv.length > 3) {
+      engine.replyError(client, Errors.syntax);
+      return;
+    }
+    let count = -1;
+    if (argv.length === 3) {
+      const parsed = integerArgument(client, engine, argv[2], Errors.countPositive);
+      if (parsed === null) return;
+      if (parsed < 0) {
+        engine.replyError(client, Errors.countPositive);
+        return;
+      }
+      count = parsed;
+    }
+    const zset = lookupZset(client, engine, argv[1]);
+    if (zset === WRONG_TYPE) return;
+    if (zset === undefined || count === 0) {
+      client.out.array(0);
+      return;
+    }
+    const popped = popEntries(engine, client.db, argv[1], zset, side, count === -1 ? 1 : count);
+    // A single pop is a flat [member, score] even in RESP3; with a count RESP3 nests pairs.
+    replyEntries(client, popped, true, client.protocol === 3 && count !== -1);
+  };
+}
+
+function bzpopCommand(side: Side) {
+  return (client: Client, argv: string[], engine: Engine): CommandResult => {
+    const timeout = timeoutArgument(client, engine, argv[argv.length - 1]);
+    if (timeout === null) return;
+    const keys = argv.slice(1, -1);
+    const serve = (key: string): boolean => {
+      const zset = client.db.lookup(key);
+      if (!(zset instanceof SortedSet) || zset.size === 0) return false;
+      const [entry] = popEntries(engine, client.db, key, zset, side, 1);
+      client.out.array(3);
+      client.out.bulk(key);
+      client.out.bulk(entry.member);
+      client.out.double(entry.score);
+      return true;
+    };
+    for (const key of keys) {
+      const zset = lookupZset(client, engine, key);
+      if (zset === WRONG_TYPE) return;
+      if (zset !== undefined && serve(key)) return;
+    }
+    if (client.executing) {
+      client.out.nullArray();
+      return;
+    }
+    return blockOnKeys(client, engine, keys, timeout, serve, () => client.out.nullArray());
+  };
+}
+
+/** Parses "numkeys key... MIN|MAX [COUNT n]" from `at`; null after replying an error. */
+function zmpopArguments(client: Client, engine: Engine, argv: string[], at: number) {
+  const numkeys = positiveArgument(
+    client,
+    engine,
+    argv[at],
+    'ERR numkeys should be greater than 0',
+  );
+  if (numkeys === null) return null;
+  const sideIndex = at + 1 + numkeys;
+  if (sideIndex >= argv.length) {
+    engine.replyError(client, Errors.syntax);
+    return null;
+  }
+  const side: Side | null = isKeyword(argv[sideIndex], 'min')
+    ? 'min'
+    : isKeyword(argv[sideIndex], 'max')
+      ? 'max'
+      : null;
+  if (side === null) {
+    engine.replyError(client, Errors.syntax);
+    return null;
+  }
+  let count = 1;
+  let countSeen = false;
+  for (let i = sideIndex + 1; i < argv.length; i++) {
+    if (!countSeen && isKeyword(argv[i], 'count') && i + 1 < argv.length) {
+      const value = positiveArgument(
+        client,
+        engine,
+        argv[++i],
+        'ERR count should be greater than 0',
+      );
+      if (value === null) return null;
+      count = value;
+      countSeen = true;
+    } else {
+      engine.replyError(client, Errors.syntax);
+      return null;
+    }
+  }
+  return { keys: argv.slice(at + 1, sideIndex), side, count };
+}
+
+function replyMultiPop(
+  client: Client,
+  engine: Engine,
+  key: string,
+  zset: SortedSet,
+  side: Side,
+  count: number,
+): void {
+  const popped = popEntries(engine, client.db, key, zset, side, count);
+  client.out.array(2);
+  client.out.bulk(key);
+  replyEntries(client, popped, true, true);
+}
+
+function zmpop(client: Client, argv: string[], engine: Engine): void {
+  const parsed = zmpopArguments(client, engine, argv, 1);
+  if (parsed === null) return;
+  for (const key of parsed.keys) {
+    const zset = lookupZset(client, engine, key);
+    if (zset === WRONG_TYPE) return;
+    if (zset === undefined) continue;
+    replyMultiPop(client, engine, key, zset, parsed.side, parsed.count);
+    return;
+  }
+  client.out.nullArray();
+}
+
+function bzmpop(client: Client, argv: string[], engine: Engine): CommandResult {
+  const timeout = timeoutArgument(client, engine, argv[1]);
+  if (timeout === null) return;
+  const parsed = zmpopArguments(client, engine, argv, 2);
+  if (parsed === null) return;
+  for (const key of parsed.keys) {
+    const zset = lookupZset(client, engine, key);
+    if (zset === WRONG_TYPE) return;
+    if (zset === undefined) continue;
+    replyMultiPop(client, engine, key, zset, parsed.side, parsed.count);
+    return;
+  }
+  if (client.executing) {
+    client.out.nullArray();
+    return;
+  }
+  return blockOnKeys(
+    client,
+    engine,
+    parsed.keys,
+    timeout,
+    (key) => {
+      const zset = client.db.lookup(key);
+      if (!(zset instanceof SortedSet) || zset.size === 0) return false;
+      replyMultiPop(client, engine, key, zset, parsed.side, parsed.count);
+      return true;
+    },
+    () => client.out.nullArray(),
+  );
+}
+
+type SetOperation = 'union' | 'inter' | 'diff';
+type Aggregate = 'sum' | 'min' | 'max';
+
+/** Sets count as sorted sets whose members all score 1, as in Redis. */
+function readInput(
+  client: Client,
+  engine: Engine,
+  key: string,
+): Map<string, number> | null | typeof WRONG_TYPE {
+  const value = client.db.lookup(key);
+  if (value === undefined) return null;
+  if (value instanceof SortedSet)
+    return new Map([...value].map((entry) => [entry.member, entry.score]));
+  if (value instanceof Set) return new Map([...value].map((member) => [member, 1]));
+  wrongType(client, engine);
+  return WRONG_TYPE;
+}
+
+function aggregate(how: Aggregate, current: number, next: number): number {
+  if (how === 'min') return Math.min(current, next);
+  if (how === 'max') return Math.max(current, next);
+  const sum = current + next;
+  // inf + -inf: Redis settles on 0 rather than NaN.
+  return Number.isNaN(sum) ? 0 : sum;
+}
+
+/** ZUNION/ZINTER/ZDIFF and their STORE forms: numkeys key... [WEIGHTS ...] [AGGREGATE ...] [WITHSCORES] */
+function setOperationCommand(operation: SetOperation, store: boolean) {
+  return (client: Client, argv: string[], engine: Engine): void => {
+    const at = store ? 2 : 1;
+    const name = argv[0].toLowerCase();
+    const numkeys = integerArgument(client, engine, argv[at]);
+    if (numkeys === null) return;
+    if (numkeys < 1) {
+      engine.replyError(client, `ERR at least 1 input key is needed for '${name}' command`);
+      return;
+    }
+    if (numkeys > argv.length - at - 1) {
+      engine.replyError(client, Errors.syntax);
+      return;
+    }
+    const keys = argv.slice(at + 1, at + 1 + numkeys);
+    const weights = keys.map(() => 1);
+    let how: Aggregate = 'sum';
+    let withScores = false;
+    for (let i = at + 1 + numkeys; i < argv.length; i++) {
+      const left = argv.length - i - 1;
+      if (operation !== 'diff' && isKeyword(argv[i], 'weights') && left >= numkeys) {
+        for (let w = 0; w < numkeys; w++) {
+          const weight = floatArgument(
+            client,
+            engine,
+            argv[i + 1 + w],
+            'ERR weight value is not a float',
+          );
+          if (weight === null) return;
+          weights[w] = weight;
+        }
+        i += numkeys;
+      } else if (operation !== 'diff' && isKeyword(argv[i], 'aggregate') && left >= 1) {
+        const value = argv[++i].toLowerCase();
+        if (value !== 'sum' && value !== 'min' && value !== 'max') {
+          engine.replyError(client, Errors.syntax);
+          return;
+        }
+        how = value;
+      } else if (!store && isKeyword(argv[i], 'withscores')) {
+        withScores = true;
+      } else {
+        engine.replyError(client, Errors.syntax);
+        return;
+      }
+    }
+    const inputs: Array<Map<string, number> | null> = [];
+    for (const key of keys) {
+      const input = readInput(client, engine, key);
+      if (input === WRONG_TYPE) return;
+      inputs.push(input);
+    }
+    const result = combine(operation, inputs, weights, how);
+    const entries = [...result].map(([member, score]) => ({ member, score }));
+    if (store) {
+      client.out.integer(storeEntries(client, engine, argv[1], entries, `z${operation}store`));
+      return;
+    }
+    const sorted = new SortedSet();
+    for (const entry of entries) sorted.add(entry.member, entry.score);
+    replyEntries(client, [...sorted], withScores);
+  };
+}
+
+function combine(
+  operation: SetOperation,
+  inputs: Array<Map<string, number> | null>,
+  weights: number[],
+  how: Aggregate,
+): Map<string, number> {
+  const weighted = (score: number, weight: number): number => {
+    const value = score * weight;
+    return Number.isNaN(value) ? 0 : value;
+  };
+  const result = new Map<string, number>();
+  if (operation === 'diff') {
+    for (const [member, score] of inputs[0] ?? []) {
+      if (!inputs.slice(1).some((input) => input?.has(member))) result.set(member, score);
+    }
+    return result;
+  }
+  if (operation === 'union') {
+    inputs.forEach((input, index) => {
+      for (const [member, score] of input ?? []) {
+        const value = weighted(score, weights[index]);
+        const current = result.get(member);
+        result.set(member, current === undefined ? value : aggregate(how, current, value));
+      }
+    });
+    return result;
+  }
+  if (inputs.some((input) => input === null || input.size === 0)) return result;
+  const [first, ...rest] = inputs as Array<Map<string, number>>;
+  for (const [member, score] of first) {
+    let value = weighted(score, weights[0]);
+    let everywhere = true;
+    for (let i = 0; i < rest.length && everywhere; i++) {
+      const other = rest[i].get(member);
+      if (other === undefined) everywhere = false;
+      else value = aggregate(how, value, weighted(other, weights[i + 1]));
+    }
+    if (everywhere) result.set(member, value);
+  }
+  return result;
+}
+
+/** ZINTERCARD numkeys key... [LIMIT limit] */
+function zintercard(client: Client, argv: string[], engine: Engine): void {
+  const numkeys = integerArgument(client, engine, argv[1]);
+  if (numkeys === null) return;
+  if (numkeys < 1) {
+    engine.replyError(client, "ERR at least 1 input key is needed for 'zintercard' command");
+    return;
+  }
+  if (numkeys > argv.length - 2) {
+    engine.replyError(client, Errors.syntax);
+    return;
+  }
+  let limit = 0;
+  for (let i = 2 + numkeys; i < argv.length; i++) {
+    if (isKeyword(argv[i], 'limit') && i + 1 < argv.length) {
+      const value = parseInteger(argv[++i]);
+      if (value === null || value < 0) {
+        engine.replyError(client, "ERR LIMIT can't be negative");
+        return;
+      }
+      limit = Number(value);
+    } else {
+      engine.replyError(client, Errors.syntax);
+      return;
+    }
+  }
+  const inputs: Array<Map<string, number> | null> = [];
+  for (const key of argv.slice(2, 2 + numkeys)) {
+    const input = readInput(client, engine, key);
+    if (input === WRONG_TYPE) return;
+    inputs.push(input);
+  }
+  const size = combine(
+    'inter',
+    inputs,
+    inputs.map(() => 1),
+    'sum',
+  ).size;
+  client.out.integer(limit > 0 ? Math.min(limit, size) : size);
+}
+
+/** ZRANDMEMBER key [count [WITHSCORES]] */
+function zrandmember(client: Client, argv: string[], engine: Engine): void {
+  let count: number | null = null;
+  let withScores = false;
+  if (argv.length >= 3) {
+    count = randomCountArgument(client, engine, argv[2]);
+    if (count === null) return;
+    if (argv.length === 4 && isKeyword(argv[3], 'withscores')) withScores = true;
+    else if (argv.length > 3) {
+      engine.replyError(client, Errors.syntax);
+      return;
+    }
+    if (withScores && count < -Number.MAX_SAFE_INTEGER) {
+      engine.replyError(client, 'ERR value is out of range');
+      return;
+    }
+  }
+  const zset = lookupZset(client, engine, argv[1]);
+  if (zset === WRONG_TYPE) return;
+  const members = zset ? [...zset].map((entry) => entry.member) : [];
+  if (count === null) {
+    if (members.length === 0) client.out.nullBulk();
+    else client.out.bulk(members[Math.floor(Math.random() * members.length)]);
+    return;
+  }
+  const picked = pickRandom(members, count).map((member) => ({
+    member,
+    score: zset?.score(member) ?? 0,
+  }));
+  replyEntries(client, picked, withScores);
+}
+
+function zscan(client: Client, argv: string[], engine: Engine): void {
+  const cursor = cursorArgument(client, engine, argv[2]);
+  if (cursor === null) return;
+  const options = scanOptions(client, engine, argv, 3, false);
+  if (options === null) return;
+  const zset = lookupZset(client, engine, argv[1]);
+  if (zset === WRONG_TYPE) return;
+  const members = zset ? [...zset].map((entry) => entry.member) : [];
+  const page = scanPage(members, cursor, options.count);
+  const items: string[] = [];
+  for (const member of filterByPattern(page.items, options.pattern)) {
+    items.push(member, formatDouble(zset?.score(member) ?? 0));
+  }
+  replyScan(client, page.cursor, items);
+}
+
+const STORE_KEYS: [number, number, number] = [1, 1, 1];
+
+export const sortedSetCommands = commandGroup('sorted-set', [
+  [
+    'zadd',
+    -4,
+    ['write', 'denyoom', 'fast'],
+    FIRST_KEY,
+    zadd,
+    'Add one or more members to a sorted set, or update its score if it already exists',
+    '1.2.0',
+  ],
+  [
+    'zincrby',
+    4,
+    ['write', 'denyoom', 'fast'],
+    FIRST_KEY,
+    zincrby,
+    'Increment the score of a member in a sorted set',
+    '1.2.0',
+  ],
+  [
+    'zrem',
+    -3,
+    ['write', 'fast'],
+    FIRST_KEY,
+    zrem,
+    'Remove one or more members from a sorted set',
+    '1.2.0',
+  ],
+  [
+    'zcard',
+    2,
+    ['readonly', 'fast'],
+    FIRST_KEY,
+    zcard,
+    'Get the number of members in a sorted set',
+    '1.2.0',
+  ],
+  [
+    'zscore',
+    3,
+    ['readonly', 'fast'],
+    FIRST_KEY,
+    zscore,
+    'Get the score associated with the given member in a sorted set',
+    '1.2.0',
+  ],
+  [
+    'zmscore',
+    -3,
+    ['readonly', 'fast'],
+    FIRST_KEY,
+    zmscore,
+    'Get the score associated with the given members in a sorted set',
+    '6.2.0',
+  ],
+  [
+    'zrank',
+    3,
+    ['readonly', 'fast'],
+    FIRST_KEY,
+    zrankCommand(false),
+    'Determine the index of a member in a sorted set',
+    '2.0.0',
+  ],
+  [
+    'zrevrank',
+    3,
+    ['readonly', 'fast'],
+    FIRST_KEY,
+    zrankCommand(true),
+    'Determine the index of a member in a sorted set, with scores ordered from high to low',
+    '2.0.0',
+  ],
+  [
+    'zrange',
+    -4,
+    ['readonly'],
+    FIRST_KEY,
+    rangeCommand('auto', null),
+    'Return a range of members in a sorted set',
+    '1.2.0',
+  ],
+  [
+    'zrangestore',
+    -5,
+    ['write', 'denyoom'],
+    [1, 2, 1],
+    zrangestore,
+    'Store a range of members from sorted set into another key',
+    '6.2.0',
+  ],
+  [
+    'zrevrange',
+    -4,
+    ['readonly'],
+    FIRST_KEY,
+    rangeCommand('rank', true),
+    'Return a range of members in a sorted set, by index, with scores ordered from high to low',
+    '1.2.0',
+  ],
+  [
+    'zrangebyscore',
+    -4,
+    ['readonly'],
+    FIRST_KEY,
+    rangeCommand('score', false),
+    'Return a range of members in a sorted set, by score',
+    '1.0.5',
+  ],
+  [
+    'zrevrangebyscore',
+    -4,
+    ['readonly'],
+    FIRST_KEY,
+    rangeCommand('score', true),
+    'Return a range of members in a sorted set, by score, with scores ordered from high to low',
+    '2.2.0',
+  ],
+  [
+    'zrangebylex',
+    -4,
+    ['readonly'],
+    FIRST_KEY,
+    rangeCommand('lex', false),
+    'Return a range of members in a sorted set, by lexicographical range',
+    '2.8.9',
+  ],
+  [
+    'zrevrangebylex',
+    -4,
+    ['readonly'],
+    FIRST_KEY,
+    rangeCommand('lex', true),
+    'Return a range of members in a sorted set, by lexicographical range, ordered from higher to lower strings.',
+    '2.8.9',
+  ],
+  [
+    'zcount',
+    4,
+    ['readonly', 'fast'],
+    FIRST_KEY,
+    zcount,
+    'Count the members in a sorted set with scores within the given values',
+    '2.0.0',
+  ],
+  [
+    'zlexcount',
+    4,
+    ['readonly', 'fast'],
+    FIRST_KEY,
+    zlexcount,
+    'Count the number of members in a sorted set between a given lexicographical range',
+    '2.8.9',
+  ],
+  [
+    'zremrangebyrank',
+    4,
+    ['write'],
+    FIRST_KEY,
+    zremrangeCommand('rank'),
+    'Remove all members in a sorted set within the given indexes',
+    '2.0.0',
+  ],
+  [
+    'zremrangebyscore',
+    4,
+    ['write'],
+    FIRST_KEY,
+    zremrangeCommand('score'),
+    'Remove all members in a sorted set within the given scores',
+    '1.2.0',
+  ],
+  [
+    'zremrangebylex',
+    4,
+    ['write'],
+    FIRST_KEY,
+    zremrangeCommand('lex'),
+    'Remove all members in a sorted set between the given lexicographical range',
+    '2.8.9',
+  ],
+  [
+    'zpopmin',
+    -2,
+    ['write', 'fast'],
+    FIRST_KEY,
+    zpopCommand('min'),
+    'Remove and return members with the lowest scores in a sorted set',
+    '5.0.0',
+  ],
+  [
+    'zpopmax',
+    -2,
+    ['write', 'fast'],
+    FIRST_KEY,
+    zpopCommand('max'),
+    'Remove and return members with the highest scores in a sorted set',
+    '5.0.0',
+  ],
+  [
+    'bzpopmin',
+    -3,
+    ['write', 'noscript', 'blocking', 'fast'],
+    [1, -2, 1],
+    bzpopCommand('min'),
+    'Remove and return the member with the lowest score from one or more sorted sets, or block until one is available',
+    '5.0.0',
+  ],
+  [
+    'bzpopmax',
+    -3,
+    ['write', 'noscript', 'blocking', 'fast'],
+    [1, -2, 1],
+    bzpopCommand('max'),
+    'Remove and return the member with the highest score from one or more sorted sets, or block until one is available',
+    '5.0.0',
+  ],
+  [
+    'zmpop',
+    -4,
+    ['write'],
+    [0, 0, 0],
+    zmpop,
+    'Remove and return members with scores in a sorted set',
+    '7.0.0',
+  ],
+  [
+    'bzmpop',
+    -5,
+    ['write', 'blocking'],
+    [0, 0, 0],
+    bzmpop,
+    'Remove and return members with scores in a sorted set or block until one is available',
+    '7.0.0',
+  ],
+  [
+    'zunion',
+    -3,
+    ['readonly'],
+    [0, 0, 0],
+    setOperationCommand('union', false),
+    'Add multiple sorted sets',
+    '6.2.0',
+  ],
+  [
+    'zinter',
+    -3,
+    ['readonly'],
+    [0, 0, 0],
+    setOperationCommand('inter', false),
+    'Intersect multiple sorted sets',
+    '6.2.0',
+  ],
+  [
+    'zdiff',
+    -3,
+    ['readonly'],
+    [0, 0, 0],
+    setOperationCommand('diff', false),
+    'Subtract multiple sorted sets',
+    '6.2.0',
+  ],
+  [
+    'zunionstore',
+    -4,
+    ['write', 'denyoom'],
+    STORE_KEYS,
+    setOperationCommand('union', true),
+    'Add multiple sorted sets and store the resulting sorted set in a new key',
+    '2.0.0',
+  ],
+  [
+    'zinterstore',
+    -4,
+    ['write', 'denyoom'],
+    STORE_KEYS,
+    setOperationCommand('inter', true),
+    'Intersect multiple sorted sets and store the resulting sorted set in a new key',
+    '2.0.0',
+  ],
+  [
+    'zdiffstore',
+    -4,
+    ['write', 'denyoom'],
+    STORE_KEYS,
+    setOperationCommand('diff', true),
+    'Subtract multiple sorted sets and store the resulting sorted set in a new key',
+    '6.2.0',
+  ],
+  [
+    'zintercard',
+    -3,
+    ['readonly'],
+    [0, 0, 0],
+    zintercard,
+    'Intersect multiple sorted sets and return the cardinality of the result',
+    '7.0.0',
+  ],
+  [
+    'zrandmember',
+    -2,
+    ['readonly'],
+    FIRST_KEY,
+    zrandmember,
+    'Get one or multiple random elements from a sorted set',
+    '6.2.0',
+  ],
+  [
+    'zscan',
+    -3,
+    ['readonly'],
+    FIRST_KEY,
+    zscan,
+    'Incrementally iterate sorted sets elements and associated scores',
+    '2.8.0',
+  ],
+]);
