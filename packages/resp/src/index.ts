@@ -10,5 +10,6 @@ export {
   NEED_MORE,
   replyFrameLength,
   type RespValue,
+  type ReplyParserOptions,
 } from './reply-parser.js';
 export { splitArguments } from './split-arguments.js';

@@ -1,3 +1,5 @@
+import { decodeLatin1 } from './latin1.js';
+
 /**
  * Client side: parses what a server sends, every RESP2 and RESP3 type. Used by the test
  * harnesses and benchmarks; a client library can use it alone.
@@ -5,6 +7,14 @@
 
 export class ReplyError extends Error {
   override name = 'ReplyError';
+
+  constructor(message: string) {
+    // A server error is data, not a bug: skip the stack trace, the costliest part of an Error.
+    const limit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 0;
+    super(message);
+    Error.stackTraceLimit = limit;
+  }
 }
 
 export class VerbatimString {
@@ -43,9 +53,22 @@ const INCOMPLETE = Symbol('incomplete');
  * Streaming reply parser. Attributes (`|`) are read and dropped: the value they annotate is
  * returned on its own.
  */
+export interface ReplyParserOptions {
+  /**
+   * Return bulk strings as latin1 JavaScript strings (binary safe, one char per byte) instead
+   * of Buffer views: cheaper to create, and what most clients want.
+   */
+  bulkStrings?: boolean;
+}
+
 export class ReplyParser {
   private buffer: Buffer = Buffer.alloc(0);
   private position = 0;
+  private readonly bulkStrings: boolean;
+
+  constructor(options: ReplyParserOptions = {}) {
+    this.bulkStrings = options.bulkStrings ?? false;
+  }
 
   feed(chunk: Buffer): void {
     this.buffer =
@@ -66,67 +89,84 @@ export class ReplyParser {
     return value;
   }
 
-  private line(): string | typeof INCOMPLETE {
-    const cr = this.buffer.indexOf(CR, this.position);
-    if (cr === -1 || cr + 1 >= this.buffer.length) return INCOMPLETE;
-    const text = this.buffer.toString('latin1', this.position, cr);
-    this.position = cr + 2;
-    return text;
+  /** Index of the CR ending the line that starts at `from`, or -1 when it has not arrived. */
+  private lineEnd(from: number): number {
+    const buffer = this.buffer;
+    const length = buffer.length;
+    // Reply lines are short: a JavaScript scan beats a native indexOf call for them.
+    for (let i = from; i < length - 1; i++) if (buffer[i] === CR) return i;
+    return -1;
   }
 
-  private bytes(length: number): Buffer | typeof INCOMPLETE {
-    if (this.buffer.length - this.position < length + 2) return INCOMPLETE;
-    const bytes = Buffer.from(this.buffer.subarray(this.position, this.position + length));
-    this.position += length + 2;
-    return bytes;
+  /** The decimal integer on the line from `from` to `end`, as a number or bigint. */
+  private integer(from: number, end: number): number | bigint {
+    const buffer = this.buffer;
+    let i = from;
+    const negative = buffer[i] === 45;
+    if (negative) i++;
+    if (end - i > 15) return BigInt(buffer.toString('latin1', from, end));
+    let value = 0;
+    for (; i < end; i++) value = value * 10 + (buffer[i] - 48);
+    return negative ? -value : value;
   }
 
   private read(): RespValue | typeof INCOMPLETE {
-    const marker = this.buffer[this.position++];
-    const text = this.line();
-    if (text === INCOMPLETE) return INCOMPLETE;
+    const buffer = this.buffer;
+    const marker = buffer[this.position];
+    const start = this.position + 1;
+    const end = this.lineEnd(start);
+    if (end === -1) return INCOMPLETE;
+    this.position = end + 2;
     switch (marker) {
       case 43: // +
-        return text;
+        return decodeLatin1(buffer, start, end);
       case 45: // -
-        return new ReplyError(text);
+        return new ReplyError(buffer.toString('latin1', start, end));
       case 58: {
         // :
-        const value = Number(text);
-        return Number.isSafeInteger(value) ? value : BigInt(text);
+        const value = this.integer(start, end);
+        return typeof value === 'bigint' && Number.isSafeInteger(Number(value))
+          ? Number(value)
+          : value;
       }
       case 95: // _
         return null;
       case 35: // #
-        return text === 't';
+        return buffer[start] === 116; // t
       case 44: // ,
-        return parseDoubleText(text);
+        return parseDoubleText(buffer.toString('latin1', start, end));
       case 40: // (
-        return BigInt(text);
+        return BigInt(buffer.toString('latin1', start, end));
       case 36: // $
       case 33: // !
       case 61: {
         // =
-        const length = Number(text);
+        const length = Number(this.integer(start, end));
         if (length < 0) return null;
-        const bytes = this.bytes(length);
-        if (bytes === INCOMPLETE) return INCOMPLETE;
-        if (marker === 36) return bytes;
-        if (marker === 33) return new ReplyError(bytes.toString('latin1'));
-        const content = bytes.toString('latin1');
-        return new VerbatimString(content.slice(0, 3), content.slice(4));
+        const from = this.position;
+        if (buffer.length - from < length + 2) return INCOMPLETE;
+        this.position = from + length + 2;
+        if (marker === 36) {
+          return this.bulkStrings
+            ? decodeLatin1(buffer, from, from + length)
+            : buffer.subarray(from, from + length);
+        }
+        const text = buffer.toString('latin1', from, from + length);
+        if (marker === 33) return new ReplyError(text);
+        return new VerbatimString(text.slice(0, 3), text.slice(4));
       }
       case 42: // *
       case 126: // ~
       case 62: {
         // >
-        const count = Number(text);
+        const count = Number(this.integer(start, end));
         if (count < 0) return null;
-        const items: RespValue[] = [];
+        const items = new Array<RespValue>(count);
         for (let i = 0; i < count; i++) {
+          if (this.position >= buffer.length) return INCOMPLETE;
           const item = this.read();
           if (item === INCOMPLETE) return INCOMPLETE;
-          items.push(item);
+          items[i] = item;
         }
         if (marker === 126) return new Set(items);
         return marker === 62 ? new PushFrame(items) : items;
@@ -134,15 +174,18 @@ export class ReplyParser {
       case 37: // %
       case 124: {
         // |
+        const pairs = Number(this.integer(start, end));
         const map = new Map<RespValue, RespValue>();
-        for (let i = 0; i < Number(text); i++) {
+        for (let i = 0; i < pairs; i++) {
+          if (this.position >= buffer.length) return INCOMPLETE;
           const key = this.read();
-          if (key === INCOMPLETE) return INCOMPLETE;
+          if (key === INCOMPLETE || this.position >= buffer.length) return INCOMPLETE;
           const value = this.read();
           if (value === INCOMPLETE) return INCOMPLETE;
           map.set(key, value);
         }
-        return marker === 37 ? map : this.read();
+        if (marker === 37) return map;
+        return this.position >= buffer.length ? INCOMPLETE : this.read();
       }
       default:
         throw new Error(`Protocol error: unknown reply type byte ${marker}`);

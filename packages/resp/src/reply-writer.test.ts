@@ -74,6 +74,16 @@ function toValue(tree: Tree): RespValue {
   return tree.items.map(toValue);
 }
 
+describe('ReplyParser options', () => {
+  it('returns bulks as latin1 strings when asked', () => {
+    const parser = new ReplyParser({ bulkStrings: true });
+    parser.feed(Buffer.from('$3\r\n\x00\xff!\r\n*1\r\n$2\r\nok\r\n', 'latin1'));
+    expect(parser.next()).toBe('\x00\xff!');
+    expect(parser.next()).toEqual(['ok']);
+    expect(parser.next()).toBe(NEED_MORE);
+  });
+});
+
 describe('encode → parse round trip', () => {
   const tree = fc.letrec<{ tree: Tree }>((tie) => ({
     tree: fc.oneof(

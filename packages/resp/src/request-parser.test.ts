@@ -70,8 +70,8 @@ describe('RequestParser', () => {
     ]);
   });
 
-  it('assembles a large bulk fed in 64 KiB chunks', () => {
-    const size = 8 * 1024 * 1024;
+  it('assembles a 100 MiB bulk fed in 64 KiB chunks', () => {
+    const size = 100 * 1024 * 1024;
     const stream = Buffer.concat([
       bytes(`*2\r\n$3\r\nSET\r\n$${size}\r\n`),
       Buffer.alloc(size, 97),

@@ -1,4 +1,4 @@
-import { latin1Slice } from './latin1.js';
+import { decodeLatin1, latin1Slice } from './latin1.js';
 import { parseIntegerBytes } from './integer-text.js';
 import { ProtocolError, ProtocolErrors } from './protocol-error.js';
 import { splitArguments } from './split-arguments.js';
@@ -27,6 +27,7 @@ export class RequestParser {
   /** Arguments still expected by the multibulk in progress (0 = none in progress). */
   private remaining = 0;
   private args: string[] = [];
+  private filled = 0;
   /** Length of the bulk being read, or -1 while its `$` header is not parsed yet. */
   private bulkLength = -1;
   /** Destination of a large bulk being assembled across chunks, and how much is filled. */
@@ -70,7 +71,8 @@ export class RequestParser {
         if (count instanceof ProtocolError) return this.fail(count);
         if (count <= 0) continue; // *0 and *-1 are no command at all
         this.remaining = count;
-        this.args = [];
+        this.args = new Array<string>(count);
+        this.filled = 0;
       }
       const result = this.parseArguments();
       return result === undefined ? this.takeArgs() : result;
@@ -95,6 +97,8 @@ export class RequestParser {
   }
 
   private parseMultibulkHeader(): number | ProtocolError | null {
+    const quick = this.quickCount(this.buffer, this.position + 1);
+    if (quick !== -1) return quick;
     const end = this.lineEnd(this.position);
     if (end === -1) {
       return this.buffer.length - this.position > MAX_LINE
@@ -139,7 +143,11 @@ export class RequestParser {
         if (this.bulkLength >= LARGE_BULK) this.startLargeBulk();
         return null;
       }
-      this.args.push(latin1Slice(buffer, this.position, this.position + this.bulkLength));
+      this.args[this.filled++] = decodeLatin1(
+        buffer,
+        this.position,
+        this.position + this.bulkLength,
+      );
       this.position += this.bulkLength + 2;
       this.bulkLength = -1;
       this.remaining--;
@@ -152,20 +160,31 @@ export class RequestParser {
    * -1 sends anything else (errors, split input, long lines) to the general path.
    */
   private quickBulkHeader(buffer: Buffer): number {
-    let at = this.position;
-    if (buffer[at] !== 36 /* $ */) return -1;
-    at++;
+    if (buffer[this.position] !== 36 /* $ */) return -1;
+    const header = this.position;
+    const length = this.quickCount(buffer, header + 1);
+    if (length <= this.maxBulkLength) return length;
+    this.position = header; // over the limit: the general path reports it
+    return -1;
+  }
+
+  /**
+   * Reads "<digits>\r?" starting at `at` (no sign, no leading zero) and moves past the line
+   * end; -1 leaves anything unusual (errors, split input, long lines) to the general path.
+   */
+  private quickCount(buffer: Buffer, at: number): number {
     const first = buffer[at];
     if (first === undefined || first < 49 || first > 57)
       return first === 48 ? this.quickZero(buffer, at) : -1;
+    const start = at;
     let length = 0;
     let c = first;
     while (c >= 48 && c <= 57) {
       length = length * 10 + (c - 48);
       c = buffer[++at];
-      if (at - this.position > 12) return -1;
+      if (at - start > 9) return -1; // at most 9 digits: always below both limits
     }
-    if (c !== CR || at + 1 >= buffer.length || length > this.maxBulkLength) return -1;
+    if (c !== CR || at + 1 >= buffer.length) return -1;
     this.position = at + 2;
     return length;
   }
@@ -194,7 +213,7 @@ export class RequestParser {
     chunk.copy(target, this.largeFilled, from, from + taken);
     this.largeFilled += taken;
     if (this.largeFilled === target.length) {
-      this.args.push(latin1Slice(target, 0, target.length - 2));
+      this.args[this.filled++] = latin1Slice(target, 0, target.length - 2);
       this.largeBulk = null;
       this.largeFilled = 0;
       this.bulkLength = -1;
