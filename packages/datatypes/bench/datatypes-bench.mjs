@@ -15,10 +15,10 @@ function time(label, operations, run) {
 
 /** Heap bytes per element retained by what `build` returns. */
 function bytesPerElement(count, build) {
-  global.gc();
+  globalThis.gc();
   const before = process.memoryUsage().heapUsed;
   const kept = build();
-  global.gc();
+  globalThis.gc();
   const after = process.memoryUsage().heapUsed;
   if (!kept) throw new Error('nothing built');
   return Math.round((after - before) / count);
