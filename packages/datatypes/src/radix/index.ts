@@ -1,0 +1,1 @@
+export { RadixTree } from './radix-tree.js';

@@ -1,0 +1,182 @@
+/**
+ * A compressed radix tree (Redis's rax, in spirit) over byte-string keys held as latin1
+ * strings. Edges carry whole runs of bytes; children are kept in byte order, so iteration and
+ * seeking are ordered. Generic in the stored value.
+ */
+class RadixNode<V> {
+  children: Array<RadixNode<V>> = [];
+  value: V | undefined = undefined;
+  hasValue = false;
+
+  constructor(public edge: string) {}
+}
+
+function commonPrefixLength(a: string, b: string): number {
+  const limit = Math.min(a.length, b.length);
+  let i = 0;
+  while (i < limit && a.charCodeAt(i) === b.charCodeAt(i)) i++;
+  return i;
+}
+
+/** Index of the child whose edge starts with `code`, or where it would be inserted (negative - 1). */
+function childIndex<V>(node: RadixNode<V>, code: number): number {
+  const children = node.children;
+  let low = 0;
+  let high = children.length - 1;
+  while (low <= high) {
+    const middle = (low + high) >> 1;
+    const c = children[middle].edge.charCodeAt(0);
+    if (c === code) return middle;
+    if (c < code) low = middle + 1;
+    else high = middle - 1;
+  }
+  return -low - 1;
+}
+
+export class RadixTree<V> {
+  private readonly root = new RadixNode<V>('');
+  private count = 0;
+
+  get size(): number {
+    return this.count;
+  }
+
+  insert(key: string, value: V): void {
+    let node = this.root;
+    let rest = key;
+    for (;;) {
+      if (rest.length === 0) {
+        if (!node.hasValue) this.count++;
+        node.value = value;
+        node.hasValue = true;
+        return;
+      }
+      const index = childIndex(node, rest.charCodeAt(0));
+      if (index < 0) {
+        const leaf = new RadixNode<V>(rest);
+        leaf.value = value;
+        leaf.hasValue = true;
+        node.children.splice(-index - 1, 0, leaf);
+        this.count++;
+        return;
+      }
+      const child = node.children[index];
+      const common = commonPrefixLength(child.edge, rest);
+      if (common < child.edge.length) {
+        // Split the edge: a new inner node takes the shared part.
+        const inner = new RadixNode<V>(child.edge.slice(0, common));
+        child.edge = child.edge.slice(common);
+        inner.children.push(child);
+        node.children[index] = inner;
+        node = inner;
+      } else {
+        node = child;
+      }
+      rest = rest.slice(common);
+    }
+  }
+
+  find(key: string): V | undefined {
+    const node = this.locate(key);
+    return node?.hasValue ? node.value : undefined;
+  }
+
+  has(key: string): boolean {
+    return this.locate(key)?.hasValue ?? false;
+  }
+
+  private locate(key: string): RadixNode<V> | null {
+    let node = this.root;
+    let rest = key;
+    while (rest.length > 0) {
+      const index = childIndex(node, rest.charCodeAt(0));
+      if (index < 0) return null;
+      const child = node.children[index];
+      if (!rest.startsWith(child.edge)) return null;
+      rest = rest.slice(child.edge.length);
+      node = child;
+    }
+    return node;
+  }
+
+  remove(key: string): boolean {
+    const path: Array<RadixNode<V>> = [this.root];
+    let node = this.root;
+    let rest = key;
+    while (rest.length > 0) {
+      const index = childIndex(node, rest.charCodeAt(0));
+      if (index < 0) return false;
+      const child = node.children[index];
+      if (!rest.startsWith(child.edge)) return false;
+      rest = rest.slice(child.edge.length);
+      node = child;
+      path.push(node);
+    }
+    if (!node.hasValue) return false;
+    node.hasValue = false;
+    node.value = undefined;
+    this.count--;
+    // Compact: drop empty leaves, merge valueless nodes that have a single child.
+    for (let depth = path.length - 1; depth > 0; depth--) {
+      const current = path[depth];
+      const parent = path[depth - 1];
+      if (current.hasValue) break;
+      if (current.children.length === 0) {
+        parent.children.splice(childIndex(parent, current.edge.charCodeAt(0)), 1);
+        continue;
+      }
+      if (current.children.length === 1) {
+        const only = current.children[0];
+        only.edge = current.edge + only.edge;
+        parent.children[childIndex(parent, current.edge.charCodeAt(0))] = only;
+      }
+      break;
+    }
+    return true;
+  }
+
+  /** Entries in key order, starting at the first key ≥ `from` (or > with `exclusive`). */
+  *ascending(from = '', exclusive = false): IterableIterator<[string, V]> {
+    yield* this.walkUp(this.root, '', from, exclusive);
+  }
+
+  /** Entries in reverse key order, starting at the last key ≤ `from` (or < with `exclusive`). */
+  *descending(from: string | null = null, exclusive = false): IterableIterator<[string, V]> {
+    yield* this.walkDown(this.root, '', from, exclusive);
+  }
+
+  private *walkUp(
+    node: RadixNode<V>,
+    prefix: string,
+    from: string,
+    exclusive: boolean,
+  ): IterableIterator<[string, V]> {
+    if (node.hasValue && (prefix > from || (prefix === from && !exclusive))) {
+      yield [prefix, node.value as V];
+    }
+    for (const child of node.children) {
+      const path = prefix + child.edge;
+      // A subtree entirely before `from` is skipped: its path is smaller and not a prefix of it.
+      if (path < from && !from.startsWith(path)) continue;
+      yield* this.walkUp(child, path, from, exclusive);
+    }
+  }
+
+  private *walkDown(
+    node: RadixNode<V>,
+    prefix: string,
+    from: string | null,
+    exclusive: boolean,
+  ): IterableIterator<[string, V]> {
+    for (let i = node.children.length - 1; i >= 0; i--) {
+      const child = node.children[i];
+      const path = prefix + child.edge;
+      // Every key in a subtree starts with its path, so a path beyond `from` excludes it all.
+      if (from !== null && path > from) continue;
+      yield* this.walkDown(child, path, from, exclusive);
+    }
+    if (node.hasValue && (from === null || prefix < from || (prefix === from && !exclusive))) {
+      yield [prefix, node.value as V];
+    }
+  }
+}
