@@ -1,11 +1,12 @@
 import { QuickList } from '@rc/datatypes/list';
+import { MAX_ID, MIN_ID, Stream } from '@rc/datatypes/stream';
 import { SortedSet } from '@rc/datatypes/zset';
 
 /** Strings are latin1 JavaScript strings (one char per byte): binary safe and fast Map keys. */
 export type RedisString = string;
 export type RedisHash = Map<string, string>;
 export type RedisSet = Set<string>;
-export type RedisValue = RedisString | QuickList | RedisHash | RedisSet | SortedSet;
+export type RedisValue = RedisString | QuickList | RedisHash | RedisSet | SortedSet | Stream;
 
 export type TypeName = 'string' | 'list' | 'hash' | 'set' | 'zset' | 'stream';
 
@@ -14,6 +15,7 @@ export function typeOf(value: RedisValue): TypeName {
   if (value instanceof Map) return 'hash';
   if (value instanceof Set) return 'set';
   if (value instanceof SortedSet) return 'zset';
+  if (value instanceof Stream) return 'stream';
   return 'list';
 }
 
@@ -25,6 +27,12 @@ export function cloneValue(value: RedisValue): RedisValue {
   if (value instanceof SortedSet) {
     const copy = new SortedSet();
     for (const { member, score } of value) copy.add(member, score);
+    return copy;
+  }
+  if (value instanceof Stream) {
+    const copy = new Stream(value.blockCapacity);
+    for (const entry of value.range(MIN_ID, MAX_ID)) copy.append(entry.id, entry.fields);
+    copy.setLastId(value.lastId, value.entriesAdded, value.maxDeletedId);
     return copy;
   }
   const copy = new QuickList();
@@ -65,5 +73,6 @@ export function encodingOf(value: RedisValue, config: { get(name: string): strin
     for (const { member } of value) if (member.length > maxValue) return 'skiplist';
     return 'listpack';
   }
+  if (value instanceof Stream) return 'stream';
   return 'quicklist';
 }

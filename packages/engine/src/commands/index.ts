@@ -13,6 +13,7 @@ import { serverCommands } from './server.js';
 import { setCommands } from './sets.js';
 import { sortCommands } from './sort.js';
 import { sortedSetCommands } from './sorted-sets.js';
+import { streamCommands } from './streams.js';
 import { stringCommands } from './strings.js';
 import { transactionCommands } from './transactions.js';
 
@@ -26,6 +27,7 @@ export const allCommands: readonly CommandSpec[] = [
   ...hashCommands,
   ...setCommands,
   ...sortedSetCommands,
+  ...streamCommands,
   ...sortCommands,
   ...connectionCommands,
   clientCommand,

@@ -1,3 +1,4 @@
+import { Stream } from '@rc/datatypes/stream';
 import { SortedSet } from '@rc/datatypes/zset';
 import type { Client } from '../client.js';
 import type { Engine } from '../engine.js';
@@ -13,6 +14,7 @@ const ENTRY_OVERHEAD = 16;
 function estimateBytes(key: string, value: RedisValue, samples: number): number {
   const base = 48 + key.length;
   if (typeof value === 'string') return base + value.length;
+  if (value instanceof Stream) return base + value.length * 64 + value.blockCount * 128;
   let size = 0;
   let seen = 0;
   let total: number;

@@ -1,0 +1,583 @@
+import {
+  MAX_ID,
+  MIN_ID,
+  Stream,
+  compareIds,
+  formatId,
+  nextId,
+  parseId,
+  previousId,
+  type IdRequest,
+  type StreamEntry,
+  type StreamId,
+  type TrimOptions,
+} from '@rc/datatypes/stream';
+import type { Client } from '../client.js';
+import type { CommandResult } from '../command-table.js';
+import type { Engine } from '../engine.js';
+import { Errors } from '../errors.js';
+import { EventClass } from '../keyspace-events.js';
+import { parseInteger } from '../numbers.js';
+import { blockOnKeys } from './blocking-arguments.js';
+import { FIRST_KEY, commandGroup } from './define.js';
+import { WRONG_TYPE, integerArgument, isKeyword, lookupTyped, wrongType } from './reply-helpers.js';
+
+const X_ERRORS = {
+  invalidId: 'ERR Invalid stream ID specified as stream command argument',
+  notGreater: 'ERR The ID specified in XADD is equal or smaller than the target stream top item',
+  zero: 'ERR The ID specified in XADD must be greater than 0-0',
+  exhausted: 'ERR The stream has exhausted the last possible ID, unable to add more items',
+} as const;
+
+const MAX_PART = MAX_ID.ms;
+
+function lookupStream(client: Client, engine: Engine, key: string) {
+  return lookupTyped(client, engine, key, Stream);
+}
+
+/** An ID where "-" and "+" are not allowed ("<ms>-*" only where `allowAutoSeq`). */
+function strictId(client: Client, engine: Engine, text: string): StreamId | null {
+  const id = parseId(text);
+  if (id === null) engine.replyError(client, X_ERRORS.invalidId);
+  return id;
+}
+
+/** An XRANGE endpoint: "-", "+", "<ms>[-<seq>]" or "(" exclusive; null after an error. */
+function intervalId(
+  client: Client,
+  engine: Engine,
+  text: string,
+  missingSeq: bigint,
+  isStart: boolean,
+): StreamId | null {
+  if (text.length > 1 && text.startsWith('(')) {
+    const id = parseId(text.slice(1), missingSeq);
+    if (id === null) {
+      engine.replyError(client, X_ERRORS.invalidId);
+      return null;
+    }
+    const moved = isStart ? nextId(id) : previousId(id);
+    if (moved === null) {
+      engine.replyError(
+        client,
+        isStart ? 'ERR invalid start ID for the interval' : 'ERR invalid end ID for the interval',
+      );
+    }
+    return moved;
+  }
+  if (text === '-') return MIN_ID;
+  if (text === '+') return MAX_ID;
+  const id = parseId(text, missingSeq);
+  if (id === null) engine.replyError(client, X_ERRORS.invalidId);
+  return id;
+}
+
+function replyEntry(client: Client, entry: StreamEntry): void {
+  client.out.array(2);
+  client.out.bulk(formatId(entry.id));
+  client.out.array(entry.fields.length);
+  for (const field of entry.fields) client.out.bulk(field);
+}
+
+function replyEntries(client: Client, entries: StreamEntry[]): void {
+  client.out.array(entries.length);
+  for (const entry of entries) replyEntry(client, entry);
+}
+
+interface TrimArguments {
+  trim: TrimOptions | null;
+  /** Index of the first argument after the options (XADD's ID). */
+  next: number;
+  noMakeStream: boolean;
+  id: IdRequest | null;
+}
+
+/**
+ * The options XADD and XTRIM share: MAXLEN|MINID [=|~] threshold [LIMIT n], and for XADD
+ * NOMKSTREAM and the ID, parsed like Redis's streamParseAddOrTrimArgsOrReply.
+ */
+function parseAddOrTrim(
+  client: Client,
+  engine: Engine,
+  argv: string[],
+  xadd: boolean,
+): TrimArguments | null {
+  let strategy: TrimOptions['strategy'] | null = null;
+  let approximate = false;
+  let maxlen = 0;
+  let minid: StreamId = MIN_ID;
+  let limit = -1;
+  let noMakeStream = false;
+  let id: IdRequest | null = null;
+  let i = 2;
+  for (; i < argv.length; i++) {
+    const more = argv.length - 1 - i;
+    const option = argv[i];
+    if (xadd && option === '*') {
+      id = { kind: 'auto' };
+      break;
+    } else if ((isKeyword(option, 'maxlen') || isKeyword(option, 'minid')) && more > 0) {
+      const next = argv[i + 1];
+      if (more >= 2 && next === '~') {
+        approximate = true;
+        i++;
+      } else if (more >= 2 && next === '=') i++;
+      if (isKeyword(option, 'maxlen')) {
+        const value = integerArgument(client, engine, argv[i + 1]);
+        if (value === null) return null;
+        if (value < 0) {
+          engine.replyError(client, 'ERR The MAXLEN argument must be >= 0.');
+          return null;
+        }
+        maxlen = value;
+        strategy = 'maxlen';
+      } else {
+        const parsed = strictId(client, engine, argv[i + 1]);
+        if (parsed === null) return null;
+        minid = parsed;
+        strategy = 'minid';
+      }
+      i++;
+    } else if (isKeyword(option, 'limit') && more > 0) {
+      const value = integerArgument(client, engine, argv[i + 1]);
+      if (value === null) return null;
+      if (value < 0) {
+        engine.replyError(client, 'ERR The LIMIT argument must be >= 0.');
+        return null;
+      }
+      limit = value;
+      i++;
+    } else if (xadd && isKeyword(option, 'nomkstream')) {
+      noMakeStream = true;
+    } else if (xadd) {
+      id = parseAddId(option);
+      if (id === null) {
+        engine.replyError(client, X_ERRORS.invalidId);
+        return null;
+      }
+      break;
+    } else {
+      engine.replyError(client, Errors.syntax);
+      return null;
+    }
+  }
+  if (limit !== -1 && strategy === null) {
+    engine.replyError(
+      client,
+      'ERR syntax error, LIMIT cannot be used without specifying a trimming strategy',
+    );
+    return null;
+  }
+  if (!xadd && strategy === null) {
+    engine.replyError(client, Errors.syntax);
+    return null;
+  }
+  if (limit !== -1 && !approximate) {
+    engine.replyError(
+      client,
+      'ERR syntax error, LIMIT cannot be used without the special ~ option',
+    );
+    return null;
+  }
+  if (limit === -1)
+    limit = approximate ? 100 * engine.config.getNumber('stream-node-max-entries') : 0;
+  const trim = strategy === null ? null : { strategy, maxlen, minid, approximate, limit };
+  return { trim, next: i, noMakeStream, id };
+}
+
+function parseAddId(text: string): IdRequest | null {
+  if (text.endsWith('-*')) {
+    const ms = text.slice(0, -2);
+    return /^\d{1,20}$/.test(ms) && BigInt(ms) <= MAX_PART
+      ? { kind: 'auto-seq', ms: BigInt(ms) }
+      : null;
+  }
+  const id = parseId(text);
+  return id === null ? null : { kind: 'explicit', id };
+}
+
+function trimStream(
+  client: Client,
+  engine: Engine,
+  key: string,
+  stream: Stream,
+  trim: TrimOptions,
+): number {
+  const removed = stream.trim(trim);
+  if (removed > 0) {
+    client.db.touch(key);
+    engine.notify(client.db, EventClass.stream, 'xtrim', key);
+  }
+  return removed;
+}
+
+/** XADD key [NOMKSTREAM] [MAXLEN|MINID [=|~] threshold [LIMIT count]] *|id field value ... */
+function xadd(client: Client, argv: string[], engine: Engine): void {
+  const parsed = parseAddOrTrim(client, engine, argv, true);
+  if (parsed === null) return;
+  const fieldCount = argv.length - parsed.next - 1;
+  if (parsed.id === null || fieldCount < 2 || fieldCount % 2 === 1) {
+    engine.replyError(client, "ERR wrong number of arguments for 'xadd' command");
+    return;
+  }
+  if (parsed.id.kind === 'explicit' && parsed.id.id.ms === 0n && parsed.id.id.seq === 0n) {
+    engine.replyError(client, X_ERRORS.zero);
+    return;
+  }
+  const key = argv[1];
+  let stream = lookupStream(client, engine, key);
+  if (stream === WRONG_TYPE) return;
+  if (stream === undefined) {
+    if (parsed.noMakeStream) {
+      client.out.nullBulk();
+      return;
+    }
+    stream = new Stream(engine.config.getNumber('stream-node-max-entries'));
+    client.db.add(key, stream);
+  }
+  if (stream.lastId.ms === MAX_PART && stream.lastId.seq === MAX_PART) {
+    engine.replyError(client, X_ERRORS.exhausted);
+    return;
+  }
+  const id = stream.nextIdFor(parsed.id, BigInt(Date.now()));
+  if (typeof id === 'string') {
+    if (stream.length === 0 && stream.entriesAdded === 0n) client.db.delete(key);
+    engine.replyError(
+      client,
+      id === 'zero' ? X_ERRORS.zero : id === 'exhausted' ? X_ERRORS.exhausted : X_ERRORS.notGreater,
+    );
+    return;
+  }
+  stream.append(id, argv.slice(parsed.next + 1));
+  client.db.touch(key);
+  client.out.bulk(formatId(id));
+  engine.notify(client.db, EventClass.stream, 'xadd', key);
+  if (parsed.trim !== null) trimStream(client, engine, key, stream, parsed.trim);
+}
+
+function xtrim(client: Client, argv: string[], engine: Engine): void {
+  const parsed = parseAddOrTrim(client, engine, argv, false);
+  if (parsed === null) return;
+  if (parsed.next !== argv.length) {
+    engine.replyError(client, Errors.syntax);
+    return;
+  }
+  const stream = lookupStream(client, engine, argv[1]);
+  if (stream === WRONG_TYPE) return;
+  client.out.integer(
+    stream === undefined || parsed.trim === null
+      ? 0
+      : trimStream(client, engine, argv[1], stream, parsed.trim),
+  );
+}
+
+function xlen(client: Client, argv: string[], engine: Engine): void {
+  const stream = lookupStream(client, engine, argv[1]);
+  if (stream === WRONG_TYPE) return;
+  client.out.integer(stream?.length ?? 0);
+}
+
+function rangeCommand(reverse: boolean) {
+  return (client: Client, argv: string[], engine: Engine): void => {
+    const startText = reverse ? argv[3] : argv[2];
+    const endText = reverse ? argv[2] : argv[3];
+    const start = intervalId(client, engine, startText, 0n, true);
+    if (start === null) return;
+    const end = intervalId(client, engine, endText, MAX_PART, false);
+    if (end === null) return;
+    let count = -1;
+    for (let j = 4; j < argv.length; j++) {
+      if (isKeyword(argv[j], 'count') && j + 1 < argv.length) {
+        const value = integerArgument(client, engine, argv[++j]);
+        if (value === null) return;
+        count = Math.max(0, value);
+      } else {
+        engine.replyError(client, Errors.syntax);
+        return;
+      }
+    }
+    const stream = lookupStream(client, engine, argv[1]);
+    if (stream === WRONG_TYPE) return;
+    if (stream === undefined) {
+      client.out.array(0);
+      return;
+    }
+    if (count === 0) {
+      client.out.nullArray();
+      return;
+    }
+    replyEntries(client, stream.range(start, end, count === -1 ? 0 : count, reverse));
+  };
+}
+
+function xdel(client: Client, argv: string[], engine: Engine): void {
+  const ids: StreamId[] = [];
+  for (let i = 2; i < argv.length; i++) {
+    const id = strictId(client, engine, argv[i]);
+    if (id === null) return;
+    ids.push(id);
+  }
+  const stream = lookupStream(client, engine, argv[1]);
+  if (stream === WRONG_TYPE) return;
+  let deleted = 0;
+  for (const id of ids) if (stream?.delete(id)) deleted++;
+  if (deleted > 0) {
+    client.db.touch(argv[1]);
+    engine.notify(client.db, EventClass.stream, 'xdel', argv[1]);
+  }
+  client.out.integer(deleted);
+}
+
+/** XSETID key last-id [ENTRIESADDED entries-added] [MAXDELETEDID max-deleted-id] */
+function xsetid(client: Client, argv: string[], engine: Engine): void {
+  const id = strictId(client, engine, argv[2]);
+  if (id === null) return;
+  let entriesAdded: bigint | undefined;
+  let maxDeleted: StreamId | undefined;
+  for (let i = 3; i < argv.length; i++) {
+    if (isKeyword(argv[i], 'entriesadded') && i + 1 < argv.length) {
+      const value = parseInteger(argv[++i]);
+      if (value === null) {
+        engine.replyError(client, Errors.notInteger);
+        return;
+      }
+      if (value < 0) {
+        engine.replyError(client, 'ERR entries_added must be positive');
+        return;
+      }
+      entriesAdded = BigInt(value);
+    } else if (isKeyword(argv[i], 'maxdeletedid') && i + 1 < argv.length) {
+      const value = strictId(client, engine, argv[++i]);
+      if (value === null) return;
+      if (compareIds(id, value) < 0) {
+        engine.replyError(
+          client,
+          'ERR The ID specified in XSETID is smaller than the provided max_deleted_entry_id',
+        );
+        return;
+      }
+      maxDeleted = value;
+    } else {
+      engine.replyError(client, Errors.syntax);
+      return;
+    }
+  }
+  const stream = lookupStream(client, engine, argv[1]);
+  if (stream === WRONG_TYPE) return;
+  if (stream === undefined) {
+    engine.replyError(client, Errors.noSuchKey);
+    return;
+  }
+  if (entriesAdded !== undefined && BigInt(stream.length) > entriesAdded) {
+    engine.replyError(
+      client,
+      'ERR The entries_added specified in XSETID is smaller than the target stream length',
+    );
+    return;
+  }
+  const last = stream.lastEntry();
+  if (last !== undefined && compareIds(id, last.id) < 0) {
+    engine.replyError(
+      client,
+      'ERR The ID specified in XSETID is smaller than the target stream top item',
+    );
+    return;
+  }
+  stream.setLastId(id, entriesAdded, maxDeleted);
+  client.db.touch(argv[1]);
+  engine.notify(client.db, EventClass.stream, 'xsetid', argv[1]);
+  client.out.simple('OK');
+}
+
+/** XREAD [COUNT count] [BLOCK milliseconds] STREAMS key [key ...] id [id ...] */
+function xread(client: Client, argv: string[], engine: Engine): CommandResult {
+  let count = 0;
+  let block = -1;
+  let streamsAt = -1;
+  for (let i = 1; i < argv.length; i++) {
+    const more = argv.length - i - 1;
+    if (isKeyword(argv[i], 'count') && more > 0) {
+      const value = integerArgument(client, engine, argv[++i]);
+      if (value === null) return;
+      count = Math.max(0, value);
+    } else if (isKeyword(argv[i], 'block') && more > 0) {
+      const value = integerArgument(
+        client,
+        engine,
+        argv[++i],
+        'ERR timeout is not an integer or out of range',
+      );
+      if (value === null) return;
+      if (value < 0) {
+        engine.replyError(client, Errors.timeoutNegative);
+        return;
+      }
+      block = value;
+    } else if (isKeyword(argv[i], 'streams') && more > 0) {
+      streamsAt = i + 1;
+      break;
+    } else {
+      engine.replyError(client, Errors.syntax);
+      return;
+    }
+  }
+  if (streamsAt === -1) {
+    engine.replyError(client, Errors.syntax);
+    return;
+  }
+  const rest = argv.length - streamsAt;
+  if (rest % 2 !== 0) {
+    engine.replyError(
+      client,
+      "ERR Unbalanced XREAD list of streams: for each stream key an ID or '$' must be specified.",
+    );
+    return;
+  }
+  const half = rest / 2;
+  const keys = argv.slice(streamsAt, streamsAt + half);
+  const after = new Map<string, StreamId>();
+  for (let k = 0; k < half; k++) {
+    const text = argv[streamsAt + half + k];
+    const stream = client.db.lookup(keys[k]);
+    if (stream !== undefined && !(stream instanceof Stream)) {
+      wrongType(client, engine);
+      return;
+    }
+    if (text === '$') {
+      after.set(keys[k], stream?.lastId ?? MIN_ID);
+      continue;
+    }
+    if (text === '>') {
+      engine.replyError(
+        client,
+        'ERR The > ID can be specified only when calling XREADGROUP using the GROUP <group> <consumer> option.',
+      );
+      return;
+    }
+    const id = parseId(text);
+    if (id === null) {
+      engine.replyError(client, X_ERRORS.invalidId);
+      return;
+    }
+    after.set(keys[k], id);
+  }
+  const newEntries = (key: string): StreamEntry[] => {
+    const stream = client.db.lookup(key);
+    if (!(stream instanceof Stream) || stream.length === 0) return [];
+    const from = nextId(after.get(key) as StreamId);
+    return from === null ? [] : stream.range(from, MAX_ID, count);
+  };
+  const ready = keys
+    .map((key) => [key, newEntries(key)] as const)
+    .filter(([, entries]) => entries.length > 0);
+  if (ready.length > 0) {
+    replyStreams(client, ready);
+    return;
+  }
+  if (block === -1 || client.executing) {
+    client.out.nullArray();
+    return;
+  }
+  return blockOnKeys(
+    client,
+    engine,
+    keys,
+    block,
+    (key) => {
+      const entries = newEntries(key);
+      if (entries.length === 0) return false;
+      replyStreams(client, [[key, entries]]);
+      return true;
+    },
+    () => client.out.nullArray(),
+  );
+}
+
+/** XREAD's reply: [[key, entries], ...], a map from key to entries in RESP3. */
+function replyStreams(
+  client: Client,
+  streams: ReadonlyArray<readonly [string, StreamEntry[]]>,
+): void {
+  if (client.protocol === 3) client.out.map(streams.length);
+  else client.out.array(streams.length);
+  for (const [key, entries] of streams) {
+    if (client.protocol !== 3) client.out.array(2);
+    client.out.bulk(key);
+    replyEntries(client, entries);
+  }
+}
+
+export const streamCommands = commandGroup('stream', [
+  [
+    'xadd',
+    -5,
+    ['write', 'denyoom', 'fast'],
+    FIRST_KEY,
+    xadd,
+    'Appends a new entry to a stream',
+    '5.0.0',
+  ],
+  [
+    'xtrim',
+    -4,
+    ['write'],
+    FIRST_KEY,
+    xtrim,
+    'Trims the stream to (approximately if ~ is passed) a certain size',
+    '5.0.0',
+  ],
+  [
+    'xlen',
+    2,
+    ['readonly', 'fast'],
+    FIRST_KEY,
+    xlen,
+    'Return the number of entries in a stream',
+    '5.0.0',
+  ],
+  [
+    'xrange',
+    -4,
+    ['readonly'],
+    FIRST_KEY,
+    rangeCommand(false),
+    'Return a range of elements in a stream, with IDs matching the specified IDs interval',
+    '5.0.0',
+  ],
+  [
+    'xrevrange',
+    -4,
+    ['readonly'],
+    FIRST_KEY,
+    rangeCommand(true),
+    'Return a range of elements in a stream, with IDs matching the specified IDs interval, in reverse order (from greater to smaller IDs) compared to XRANGE',
+    '5.0.0',
+  ],
+  [
+    'xdel',
+    -3,
+    ['write', 'fast'],
+    FIRST_KEY,
+    xdel,
+    'Removes the specified entries from the stream. Returns the number of items actually deleted, that may be different from the number of IDs passed in case certain IDs do not exist.',
+    '5.0.0',
+  ],
+  [
+    'xsetid',
+    -3,
+    ['write', 'denyoom', 'fast'],
+    FIRST_KEY,
+    xsetid,
+    'An internal command for replicating stream values',
+    '5.0.0',
+  ],
+  [
+    'xread',
+    -4,
+    ['readonly', 'blocking'],
+    [0, 0, 0],
+    xread,
+    'Return never seen elements in multiple streams, with IDs greater than the ones reported by the caller for each stream. Can block.',
+    '5.0.0',
+  ],
+]);
