@@ -41,6 +41,18 @@ export class RadixTree<V> {
     return this.count;
   }
 
+  /** Nodes in the tree, the root included (XINFO STREAM's radix-tree-nodes). */
+  get nodeCount(): number {
+    let nodes = 0;
+    const pending: Array<RadixNode<V>> = [this.root];
+    while (pending.length > 0) {
+      const node = pending.pop() as RadixNode<V>;
+      nodes++;
+      pending.push(...node.children);
+    }
+    return nodes;
+  }
+
   insert(key: string, value: V): void {
     let node = this.root;
     let rest = key;

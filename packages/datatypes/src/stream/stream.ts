@@ -223,9 +223,14 @@ export class Stream {
     if (maxDeletedId !== undefined) this.maxDeletedId = maxDeletedId;
   }
 
-  /** Number of blocks (radix tree nodes), as XINFO STREAM reports. */
+  /** Number of blocks: XINFO STREAM's radix-tree-keys. */
   get blockCount(): number {
     return this.blocks.size;
+  }
+
+  /** XINFO STREAM's radix-tree-nodes. */
+  get radixNodeCount(): number {
+    return this.blocks.nodeCount;
   }
 }
 

@@ -19,7 +19,7 @@ import { Errors } from '../errors.js';
 import { EventClass } from '../keyspace-events.js';
 import { parseInteger } from '../numbers.js';
 import { blockOnKeys } from './blocking-arguments.js';
-import { FIRST_KEY, commandGroup } from './define.js';
+import { FIRST_KEY, commandGroup, container } from './define.js';
 import { WRONG_TYPE, integerArgument, isKeyword, lookupTyped, wrongType } from './reply-helpers.js';
 
 const X_ERRORS = {
@@ -507,6 +507,97 @@ function replyStreams(
   }
 }
 
+function badXinfoStream(subcommand: string): string {
+  return `ERR unknown subcommand or wrong number of arguments for '${subcommand}'. Try XINFO HELP.`;
+}
+
+/** XINFO STREAM key [FULL [COUNT count]] */
+function xinfoStream(client: Client, argv: string[], engine: Engine): void {
+  let full = false;
+  let count = 10;
+  if (argv.length > 3) {
+    if (!isKeyword(argv[3], 'full')) {
+      engine.replyError(client, badXinfoStream(argv[1]));
+      return;
+    }
+    full = true;
+    if (argv.length === 6 && isKeyword(argv[4], 'count')) {
+      const value = integerArgument(client, engine, argv[5]);
+      if (value === null) return;
+      count = Math.max(0, value);
+    } else if (argv.length !== 4) {
+      engine.replyError(client, badXinfoStream(argv[1]));
+      return;
+    }
+  }
+  const stream = lookupStream(client, engine, argv[2]);
+  if (stream === WRONG_TYPE) return;
+  if (stream === undefined) {
+    engine.replyError(client, Errors.noSuchKey);
+    return;
+  }
+  const out = client.out;
+  const first = stream.firstEntry();
+  out.map(full ? 9 : 10);
+  out.bulk('length');
+  out.integer(stream.length);
+  out.bulk('radix-tree-keys');
+  out.integer(stream.blockCount);
+  out.bulk('radix-tree-nodes');
+  out.integer(stream.radixNodeCount);
+  out.bulk('last-generated-id');
+  out.bulk(formatId(stream.lastId));
+  out.bulk('max-deleted-entry-id');
+  out.bulk(formatId(stream.maxDeletedId));
+  out.bulk('entries-added');
+  out.integer(stream.entriesAdded);
+  out.bulk('recorded-first-entry-id');
+  out.bulk(formatId(first?.id ?? MIN_ID));
+  if (full) {
+    out.bulk('entries');
+    replyEntries(client, stream.range(MIN_ID, MAX_ID, count));
+    // Consumer groups are not implemented, so a stream never has any.
+    out.bulk('groups');
+    out.array(0);
+    return;
+  }
+  out.bulk('groups');
+  out.integer(0);
+  for (const [label, entry] of [
+    ['first-entry', first],
+    ['last-entry', stream.lastEntry()],
+  ] as const) {
+    out.bulk(label);
+    if (entry === undefined) out.nullBulk();
+    else replyEntry(client, entry);
+  }
+}
+
+function xinfoGroups(client: Client, argv: string[], engine: Engine): void {
+  const stream = lookupStream(client, engine, argv[2]);
+  if (stream === WRONG_TYPE) return;
+  if (stream === undefined) engine.replyError(client, Errors.noSuchKey);
+  else client.out.array(0);
+}
+
+function xinfoConsumers(client: Client, argv: string[], engine: Engine): void {
+  const stream = lookupStream(client, engine, argv[2]);
+  if (stream === WRONG_TYPE) return;
+  if (stream === undefined) engine.replyError(client, Errors.noSuchKey);
+  else
+    engine.replyError(
+      client,
+      `NOGROUP No such consumer group '${argv[3]}' for key name '${argv[2]}'`,
+    );
+}
+
+function helpReply(lines: string[]) {
+  return (client: Client): void => {
+    client.out.array(lines.length);
+    for (const line of lines) client.out.simple(line);
+  };
+}
+
 export const streamCommands = commandGroup('stream', [
   [
     'xadd',
@@ -580,4 +671,63 @@ export const streamCommands = commandGroup('stream', [
     'Return never seen elements in multiple streams, with IDs greater than the ones reported by the caller for each stream. Can block.',
     '5.0.0',
   ],
-]);
+]).concat(
+  {
+    ...container('xinfo', 'A container for stream introspection commands', '5.0.0', [
+      [
+        'stream',
+        -3,
+        ['readonly'],
+        [2, 2, 1],
+        xinfoStream,
+        'Get information about a stream',
+        '5.0.0',
+      ],
+      [
+        'groups',
+        3,
+        ['readonly'],
+        [2, 2, 1],
+        xinfoGroups,
+        'List the consumer groups of a stream',
+        '5.0.0',
+      ],
+      [
+        'consumers',
+        4,
+        ['readonly'],
+        [2, 2, 1],
+        xinfoConsumers,
+        'List the consumers in a consumer group',
+        '5.0.0',
+      ],
+      [
+        'help',
+        2,
+        ['loading', 'stale'],
+        [0, 0, 0],
+        helpReply([
+          'XINFO <subcommand> [<arg> ...]. Subcommands: STREAM <key> [FULL [COUNT <count>]], GROUPS <key>, CONSUMERS <key> <group>, HELP.',
+        ]),
+        'Show helpful text about the different subcommands',
+        '5.0.0',
+      ],
+    ]),
+    group: 'stream' as const,
+  },
+  {
+    // Consumer groups are not implemented yet: only HELP answers, other subcommands are unknown.
+    ...container('xgroup', 'A container for consumer groups commands', '5.0.0', [
+      [
+        'help',
+        2,
+        ['loading', 'stale'],
+        [0, 0, 0],
+        helpReply(['XGROUP <subcommand> [<arg> ...]. rc does not implement consumer groups yet.']),
+        'Show helpful text about the different subcommands',
+        '5.0.0',
+      ],
+    ]),
+    group: 'stream' as const,
+  },
+);
