@@ -103,27 +103,27 @@ describe.runIf(requireRedisOrSkip('streams differential'))(
     }
 
     for (const protocol of [2, 3] as const) {
-    it(`XINFO STREAM, with FULL (RESP${protocol})`, () =>
-      servers.compare(
-        [
-          ['XADD', 'x', '1-0', 'a', '1'],
-          ['XADD', 'x', '2-0', 'b', '2'],
-          ['XINFO', 'STREAM', 'x'],
-          ['XINFO', 'STREAM', 'x', 'FULL', 'COUNT', '1'],
-          ['XDEL', 'x', '1-0', '2-0'],
-          ['XINFO', 'STREAM', 'x'],
-          ['XINFO', 'STREAM', 'x', 'FULL'],
-          ['XINFO', 'STREAM', 'none'],
-          ['XINFO', 'STREAM', 'x', 'BOGUS'],
-          ['XINFO', 'GROUPS', 'x'],
-          ['XINFO', 'HELP', 'extra'],
-          ['XGROUP', 'HELP', 'extra'],
-        ],
-        { protocol },
-      ));
-  }
+      it(`XINFO STREAM, with FULL (RESP${protocol})`, () =>
+        servers.compare(
+          [
+            ['XADD', 'x', '1-0', 'a', '1'],
+            ['XADD', 'x', '2-0', 'b', '2'],
+            ['XINFO', 'STREAM', 'x'],
+            ['XINFO', 'STREAM', 'x', 'FULL', 'COUNT', '1'],
+            ['XDEL', 'x', '1-0', '2-0'],
+            ['XINFO', 'STREAM', 'x'],
+            ['XINFO', 'STREAM', 'x', 'FULL'],
+            ['XINFO', 'STREAM', 'none'],
+            ['XINFO', 'STREAM', 'x', 'BOGUS'],
+            ['XINFO', 'GROUPS', 'x'],
+            ['XINFO', 'HELP', 'extra'],
+            ['XGROUP', 'HELP', 'extra'],
+          ],
+          { protocol },
+        ));
+    }
 
-  async function blockedRead(port: number): Promise<string[]> {
+    async function blockedRead(port: number): Promise<string[]> {
       const reader = await RawClient.open(port);
       const writer = await RawClient.open(port);
       await writer.command('DEL', 'bs');
