@@ -82,7 +82,8 @@ export class BlockingRegistry {
     // Snapshot: clients served here leave the queue, clients that keep waiting stay in order.
     for (const client of [...queue]) {
       const state = client.blocked;
-      if (!state || !db.has(key)) break;
+      // Waiters decide for themselves: a deleted key ends an XREADGROUP wait with an error.
+      if (!state) continue;
       if (state.tryServe(key)) {
         this.unblock(client);
         client.connection.resume();

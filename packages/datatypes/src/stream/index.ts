@@ -17,3 +17,4 @@ export {
   previousId,
   type StreamId,
 } from './stream-id.js';
+export { Consumer, ConsumerGroup, type PendingEntry } from './consumer-groups.js';

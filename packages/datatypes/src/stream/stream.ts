@@ -1,4 +1,5 @@
 import { RadixTree } from '../radix/radix-tree.js';
+import type { ConsumerGroup } from './consumer-groups.js';
 import { MAX_PART, MIN_ID, compareIds, idKey, type StreamId } from './stream-id.js';
 
 export interface StreamEntry {
@@ -57,6 +58,8 @@ export class Stream {
   lastId: StreamId = MIN_ID;
   entriesAdded = 0n;
   maxDeletedId: StreamId = MIN_ID;
+  /** Consumer groups by name, in creation order. */
+  readonly groups = new Map<string, ConsumerGroup>();
   /** Entries per block, as stream-node-max-entries. */
   blockCapacity: number;
 
@@ -111,6 +114,12 @@ export class Stream {
   private lastBlock(): Block | undefined {
     for (const [, block] of this.blocks.descending()) return block;
     return undefined;
+  }
+
+  /** Whether the entry exists (not deleted): XREADGROUP history and XCLAIM check it. */
+  entry(id: StreamId): StreamEntry | undefined {
+    const [found] = this.range(id, id, 1);
+    return found;
   }
 
   /** Entries with start ≤ id ≤ end, at most `count` (0 = all), optionally last first. */

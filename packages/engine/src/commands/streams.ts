@@ -20,6 +20,13 @@ import { EventClass } from '../keyspace-events.js';
 import { parseInteger } from '../numbers.js';
 import { blockOnKeys } from './blocking-arguments.js';
 import { FIRST_KEY, commandGroup, container } from './define.js';
+import {
+  groupCommandRows,
+  groupLag,
+  groupSubcommands,
+  sortedConsumers,
+  sortedGroups,
+} from './stream-groups.js';
 import { WRONG_TYPE, integerArgument, isKeyword, lookupTyped, wrongType } from './reply-helpers.js';
 
 const X_ERRORS = {
@@ -556,13 +563,12 @@ function xinfoStream(client: Client, argv: string[], engine: Engine): void {
   if (full) {
     out.bulk('entries');
     replyEntries(client, stream.range(MIN_ID, MAX_ID, count));
-    // Consumer groups are not implemented, so a stream never has any.
     out.bulk('groups');
-    out.array(0);
+    replyGroupsFull(client, stream, count);
     return;
   }
   out.bulk('groups');
-  out.integer(0);
+  out.integer(stream.groups.size);
   for (const [label, entry] of [
     ['first-entry', first],
     ['last-entry', stream.lastEntry()],
@@ -573,22 +579,115 @@ function xinfoStream(client: Client, argv: string[], engine: Engine): void {
   }
 }
 
+function replyOptionalInteger(client: Client, value: bigint | null): void {
+  if (value === null) client.out.nullBulk();
+  else client.out.integer(value);
+}
+
+function replyGroupsFull(client: Client, stream: Stream, count: number): void {
+  const out = client.out;
+  const groups = sortedGroups(stream);
+  out.array(groups.length);
+  for (const group of groups) {
+    out.map(7);
+    out.bulk('name');
+    out.bulk(group.name);
+    out.bulk('last-delivered-id');
+    out.bulk(formatId(group.lastId));
+    out.bulk('entries-read');
+    replyOptionalInteger(client, group.entriesRead);
+    out.bulk('lag');
+    replyOptionalInteger(client, groupLag(stream, group));
+    out.bulk('pel-count');
+    out.integer(group.pending.size);
+    const pending = [...group.pending.ascending()].slice(0, count === 0 ? undefined : count);
+    out.bulk('pending');
+    out.array(pending.length);
+    for (const [, entry] of pending) {
+      out.array(4);
+      out.bulk(formatId(entry.id));
+      out.bulk(entry.consumer.name);
+      out.integer(entry.deliveryTime);
+      out.integer(entry.deliveryCount);
+    }
+    const consumers = sortedConsumers(group);
+    out.bulk('consumers');
+    out.array(consumers.length);
+    for (const consumer of consumers) {
+      out.map(4);
+      out.bulk('name');
+      out.bulk(consumer.name);
+      out.bulk('seen-time');
+      out.integer(consumer.seenTime);
+      out.bulk('pel-count');
+      out.integer(consumer.pending.size);
+      const own = [...consumer.pending.ascending()].slice(0, count === 0 ? undefined : count);
+      out.bulk('pending');
+      out.array(own.length);
+      for (const [, entry] of own) {
+        out.array(3);
+        out.bulk(formatId(entry.id));
+        out.integer(entry.deliveryTime);
+        out.integer(entry.deliveryCount);
+      }
+    }
+  }
+}
+
 function xinfoGroups(client: Client, argv: string[], engine: Engine): void {
   const stream = lookupStream(client, engine, argv[2]);
   if (stream === WRONG_TYPE) return;
-  if (stream === undefined) engine.replyError(client, Errors.noSuchKey);
-  else client.out.array(0);
+  if (stream === undefined) {
+    engine.replyError(client, Errors.noSuchKey);
+    return;
+  }
+  const out = client.out;
+  const groups = sortedGroups(stream);
+  out.array(groups.length);
+  for (const group of groups) {
+    out.map(6);
+    out.bulk('name');
+    out.bulk(group.name);
+    out.bulk('consumers');
+    out.integer(group.consumers.size);
+    out.bulk('pending');
+    out.integer(group.pending.size);
+    out.bulk('last-delivered-id');
+    out.bulk(formatId(group.lastId));
+    out.bulk('entries-read');
+    replyOptionalInteger(client, group.entriesRead);
+    out.bulk('lag');
+    replyOptionalInteger(client, groupLag(stream, group));
+  }
 }
 
 function xinfoConsumers(client: Client, argv: string[], engine: Engine): void {
   const stream = lookupStream(client, engine, argv[2]);
   if (stream === WRONG_TYPE) return;
-  if (stream === undefined) engine.replyError(client, Errors.noSuchKey);
-  else
+  if (stream === undefined) {
+    engine.replyError(client, Errors.noSuchKey);
+    return;
+  }
+  const group = stream.groups.get(argv[3]);
+  if (group === undefined) {
     engine.replyError(
       client,
       `NOGROUP No such consumer group '${argv[3]}' for key name '${argv[2]}'`,
     );
+    return;
+  }
+  const now = Date.now();
+  const consumers = sortedConsumers(group);
+  client.out.array(consumers.length);
+  for (const consumer of consumers) {
+    client.out.map(3);
+    client.out.bulk('name');
+    client.out.bulk(consumer.name);
+    client.out.bulk('pending');
+    client.out.integer(consumer.pending.size);
+    client.out.bulk('idle');
+    client.out.integer(Math.max(0, now - consumer.seenTime));
+  }
 }
 
 function helpReply(lines: string[]) {
@@ -716,18 +815,21 @@ export const streamCommands = commandGroup('stream', [
     group: 'stream' as const,
   },
   {
-    // Consumer groups are not implemented yet: only HELP answers, other subcommands are unknown.
     ...container('xgroup', 'A container for consumer groups commands', '5.0.0', [
+      ...groupSubcommands,
       [
         'help',
         2,
         ['loading', 'stale'],
         [0, 0, 0],
-        helpReply(['XGROUP <subcommand> [<arg> ...]. rc does not implement consumer groups yet.']),
+        helpReply([
+          'XGROUP <subcommand> [<arg> ...]. Subcommands: CREATE, SETID, DESTROY, CREATECONSUMER, DELCONSUMER, HELP.',
+        ]),
         'Show helpful text about the different subcommands',
         '5.0.0',
       ],
     ]),
     group: 'stream' as const,
   },
+  ...commandGroup('stream', groupCommandRows),
 );

@@ -1,0 +1,73 @@
+import { describe, it } from 'vitest';
+import { useDifferential } from '../test-support/differential.js';
+import { requireRedisOrSkip } from '../test-support/servers.js';
+
+// Replies that carry times (idle, delivery time) differ between runs and are left out.
+describe.runIf(requireRedisOrSkip('stream consumer groups differential'))(
+  'stream consumer groups, compared with redis-server',
+  () => {
+    const servers = useDifferential();
+
+    for (const protocol of [2, 3] as const) {
+      it(`XGROUP, XREADGROUP, XACK, XPENDING summary, XINFO GROUPS (RESP${protocol})`, () =>
+        servers.compare(
+          [
+            ['XGROUP', 'CREATE', 's', 'g', '$'],
+            ['XGROUP', 'CREATE', 's', 'g', '$', 'MKSTREAM'],
+            ['XGROUP', 'CREATE', 's', 'g', '$', 'MKSTREAM'],
+            ['XADD', 's', '1-0', 'a', '1'],
+            ['XADD', 's', '2-0', 'b', '2'],
+            ['XADD', 's', '3-0', 'c', '3'],
+            ['XREADGROUP', 'GROUP', 'g', 'alice', 'COUNT', '2', 'STREAMS', 's', '>'],
+            ['XREADGROUP', 'GROUP', 'g', 'bob', 'STREAMS', 's', '>'],
+            ['XREADGROUP', 'GROUP', 'g', 'bob', 'STREAMS', 's', '>'],
+            ['XREADGROUP', 'GROUP', 'g', 'alice', 'STREAMS', 's', '0'],
+            ['XREADGROUP', 'GROUP', 'nogroup', 'alice', 'STREAMS', 's', '>'],
+            ['XREADGROUP', 'GROUP', 'g', 'alice', 'STREAMS', 's', '$'],
+            ['XREADGROUP', 'STREAMS', 's', '>'],
+            ['XPENDING', 's', 'g'],
+            ['XACK', 's', 'g', '1-0', '9-0'],
+            ['XACK', 's', 'g', 'x'],
+            ['XPENDING', 's', 'g'],
+            ['XDEL', 's', '2-0'],
+            ['XREADGROUP', 'GROUP', 'g', 'alice', 'STREAMS', 's', '0'],
+            ['XINFO', 'GROUPS', 's'],
+            ['XGROUP', 'CREATECONSUMER', 's', 'g', 'carol'],
+            ['XGROUP', 'CREATECONSUMER', 's', 'g', 'carol'],
+            ['XGROUP', 'DELCONSUMER', 's', 'g', 'bob'],
+            ['XGROUP', 'DELCONSUMER', 's', 'nogroup', 'bob'],
+            ['XGROUP', 'SETID', 's', 'g', '0', 'ENTRIESREAD', '0'],
+            ['XGROUP', 'SETID', 's', 'g', '-'],
+            ['XINFO', 'GROUPS', 's'],
+            ['XGROUP', 'DESTROY', 's', 'g'],
+            ['XGROUP', 'DESTROY', 's', 'g'],
+            ['XPENDING', 's', 'g'],
+            ['XGROUP', 'CREATE', 'none', 'g', '$'],
+            ['XGROUP', 'CREATE', 's', 'g2', 'bad-id'],
+            ['XGROUP', 'CREATE', 's', 'g2', '0', 'ENTRIESREAD', '-5'],
+          ],
+          { protocol },
+        ));
+    }
+
+    it('XCLAIM and XAUTOCLAIM with JUSTID', () =>
+      servers.compare([
+        ['XADD', 's', '1-0', 'a', '1'],
+        ['XADD', 's', '2-0', 'b', '2'],
+        ['XGROUP', 'CREATE', 's', 'g', '0'],
+        ['XREADGROUP', 'GROUP', 'g', 'alice', 'STREAMS', 's', '>'],
+        ['XCLAIM', 's', 'g', 'bob', '0', '1-0', 'JUSTID'],
+        ['XCLAIM', 's', 'g', 'bob', '0', '2-0'],
+        ['XCLAIM', 's', 'g', 'bob', '3600000', '1-0'],
+        ['XCLAIM', 's', 'g', 'bob', 'x', '1-0'],
+        ['XCLAIM', 's', 'g', 'bob', '0', '1-0', 'BOGUS'],
+        ['XCLAIM', 's', 'nogroup', 'bob', '0', '1-0'],
+        ['XAUTOCLAIM', 's', 'g', 'carol', '0', '0-0', 'COUNT', '1', 'JUSTID'],
+        ['XAUTOCLAIM', 's', 'g', 'carol', '0', '0-0', 'JUSTID'],
+        ['XAUTOCLAIM', 's', 'g', 'carol', '0', '0-0', 'COUNT', '0'],
+        ['XDEL', 's', '2-0'],
+        ['XAUTOCLAIM', 's', 'g', 'dave', '0', '0-0'],
+        ['XPENDING', 's', 'g'],
+      ]));
+  },
+);

@@ -1,0 +1,886 @@
+import {
+  ConsumerGroup,
+  MAX_ID,
+  MIN_ID,
+  Stream,
+  compareIds,
+  formatId,
+  nextId,
+  parseId,
+  previousId,
+  type Consumer,
+  type PendingEntry,
+  type StreamEntry,
+  type StreamId,
+} from '@rc/datatypes/stream';
+import type { Client } from '../client.js';
+import type { CommandResult } from '../command-table.js';
+import type { Engine } from '../engine.js';
+import { Errors } from '../errors.js';
+import { EventClass } from '../keyspace-events.js';
+import { parseInteger } from '../numbers.js';
+import { blockOnKeys } from './blocking-arguments.js';
+import type { CommandRow } from './define.js';
+import { WRONG_TYPE, integerArgument, isKeyword, lookupTyped, wrongType } from './reply-helpers.js';
+
+const INVALID_ID = 'ERR Invalid stream ID specified as stream command argument';
+const MAX_AUTOCLAIM_COUNT = (2n ** 63n - 1n) / 16n;
+
+function lookupStream(client: Client, engine: Engine, key: string) {
+  return lookupTyped(client, engine, key, Stream);
+}
+
+function strictId(client: Client, engine: Engine, text: string): StreamId | null {
+  const id = parseId(text);
+  if (id === null) engine.replyError(client, INVALID_ID);
+  return id;
+}
+
+function noGroup(key: string, group: string): string {
+  return `NOGROUP No such key '${key}' or consumer group '${group}'`;
+}
+
+function replyEntry(client: Client, entry: StreamEntry): void {
+  client.out.array(2);
+  client.out.bulk(formatId(entry.id));
+  client.out.array(entry.fields.length);
+  for (const field of entry.fields) client.out.bulk(field);
+}
+
+/** Groups in name order, as Redis keeps them in a radix tree. */
+export function sortedGroups(stream: Stream): ConsumerGroup[] {
+  return [...stream.groups.values()].sort((a, b) =>
+    a.name < b.name ? -1 : a.name > b.name ? 1 : 0,
+  );
+}
+
+export function sortedConsumers(group: ConsumerGroup): Consumer[] {
+  return [...group.consumers.values()].sort((a, b) =>
+    a.name < b.name ? -1 : a.name > b.name ? 1 : 0,
+  );
+}
+
+const ZERO_ID = MIN_ID;
+
+function isZero(id: StreamId): boolean {
+  return id.ms === 0n && id.seq === 0n;
+}
+
+/** Redis's streamRangeHasTombstones(s, start, +inf): a deletion at or after `start`. */
+function hasTombstonesFrom(stream: Stream, start: StreamId): boolean {
+  if (stream.length === 0 || isZero(stream.maxDeletedId)) return false;
+  const first = stream.firstEntry()?.id ?? ZERO_ID;
+  if (compareIds(first, stream.maxDeletedId) > 0) return false;
+  return compareIds(start, stream.maxDeletedId) <= 0;
+}
+
+/** Redis's streamEstimateDistanceFromFirstEverEntry: entries read up to `id`, or null if unknowable. */
+function estimateEntriesRead(stream: Stream, id: StreamId): bigint | null {
+  if (stream.entriesAdded === 0n) return 0n;
+  if (stream.length === 0 && compareIds(id, stream.lastId) < 1) return stream.entriesAdded;
+  const toLast = compareIds(id, stream.lastId);
+  if (toLast === 0) return stream.entriesAdded;
+  if (toLast > 0) return null;
+  const first = stream.firstEntry()?.id ?? ZERO_ID;
+  if (isZero(stream.maxDeletedId) || compareIds(stream.maxDeletedId, first) < 0) {
+    const toFirst = compareIds(id, first);
+    if (toFirst < 0) return stream.entriesAdded - BigInt(stream.length);
+    if (toFirst === 0) return stream.entriesAdded - BigInt(stream.length) + 1n;
+  }
+  return null;
+}
+
+/** After delivering `id`: the group's read counter, kept exact while it can be. */
+function advanceEntriesRead(stream: Stream, group: ConsumerGroup, id: StreamId): void {
+  if (group.entriesRead !== null && !hasTombstonesFrom(stream, id)) group.entriesRead++;
+  else if (stream.entriesAdded !== 0n) group.entriesRead = estimateEntriesRead(stream, id);
+}
+
+/** XINFO's lag: entries added but not yet read by the group, or null when unknown. */
+export function groupLag(stream: Stream, group: ConsumerGroup): bigint | null {
+  if (stream.entriesAdded === 0n) return 0n;
+  if (group.entriesRead !== null && !hasTombstonesFrom(stream, group.lastId)) {
+    return stream.entriesAdded - group.entriesRead;
+  }
+  const read = estimateEntriesRead(stream, group.lastId);
+  return read === null ? null : stream.entriesAdded - read;
+}
+
+// XGROUP
+
+function createGroup(client: Client, argv: string[], engine: Engine): void {
+  const [, , key, name, idText] = argv;
+  let makeStream = false;
+  let entriesRead: bigint | null = null;
+  for (let i = 5; i < argv.length; i++) {
+    if (isKeyword(argv[i], 'mkstream')) makeStream = true;
+    else if (isKeyword(argv[i], 'entriesread') && i + 1 < argv.length) {
+      const value = integerArgument(client, engine, argv[++i]);
+      if (value === null) return;
+      if (value < 0 && value !== -1) {
+        engine.replyError(client, 'ERR value for ENTRIESREAD must be positive or -1');
+        return;
+      }
+      entriesRead = value === -1 ? null : BigInt(value);
+    } else {
+      engine.replyError(
+        client,
+        `ERR unknown subcommand or wrong number of arguments for '${argv[1]}'. Try XGROUP HELP.`,
+      );
+      return;
+    }
+  }
+  let stream = lookupStream(client, engine, key);
+  if (stream === WRONG_TYPE) return;
+  if (stream === undefined && !makeStream) {
+    engine.replyError(
+      client,
+      'ERR The XGROUP subcommand requires the key to exist. Note that for CREATE you may want to use the MKSTREAM option to create an empty stream automatically.',
+    );
+    return;
+  }
+  let id: StreamId;
+  if (idText === '$') id = stream?.lastId ?? MIN_ID;
+  else {
+    const parsed = strictId(client, engine, idText);
+    if (parsed === null) return;
+    id = parsed;
+  }
+  if (stream === undefined) {
+    stream = new Stream(engine.config.getNumber('stream-node-max-entries'));
+    client.db.add(key, stream);
+  }
+  if (stream.groups.has(name)) {
+    engine.replyError(client, 'BUSYGROUP Consumer Group name already exists');
+    return;
+  }
+  stream.groups.set(name, new ConsumerGroup(name, id, entriesRead));
+  client.db.touch(key);
+  engine.notify(client.db, EventClass.stream, 'xgroup-create', key);
+  client.out.simple('OK');
+}
+
+/** Looks up the stream and group for XGROUP subcommands that need both. */
+function existingGroup(client: Client, engine: Engine, key: string, name: string) {
+  const stream = lookupStream(client, engine, key);
+  if (stream === WRONG_TYPE) return null;
+  if (stream === undefined) {
+    engine.replyError(
+      client,
+      'ERR The XGROUP subcommand requires the key to exist. Note that for CREATE you may want to use the MKSTREAM option to create an empty stream automatically.',
+    );
+    return null;
+  }
+  const group = stream.groups.get(name);
+  if (group === undefined) {
+    engine.replyError(client, `NOGROUP No such consumer group '${name}' for key name '${key}'`);
+    return null;
+  }
+  return { stream, group };
+}
+
+function setGroupId(client: Client, argv: string[], engine: Engine): void {
+  let entriesRead: bigint | null = null;
+  if (argv.length === 7) {
+    if (!isKeyword(argv[5], 'entriesread')) {
+      engine.replyError(
+        client,
+        `ERR unknown subcommand or wrong number of arguments for '${argv[1]}'. Try XGROUP HELP.`,
+      );
+      return;
+    }
+    const value = integerArgument(client, engine, argv[6]);
+    if (value === null) return;
+    if (value < 0 && value !== -1) {
+      engine.replyError(client, 'ERR value for ENTRIESREAD must be positive or -1');
+      return;
+    }
+    entriesRead = value === -1 ? null : BigInt(value);
+  } else if (argv.length !== 5) {
+    engine.replyError(
+      client,
+      `ERR unknown subcommand or wrong number of arguments for '${argv[1]}'. Try XGROUP HELP.`,
+    );
+    return;
+  }
+  const found = existingGroup(client, engine, argv[2], argv[3]);
+  if (found === null) return;
+  let id: StreamId;
+  if (argv[4] === '$') id = found.stream.lastId;
+  else if (argv[4] === '-') id = MIN_ID;
+  else if (argv[4] === '+') id = MAX_ID;
+  else {
+    const parsed = strictId(client, engine, argv[4]);
+    if (parsed === null) return;
+    id = parsed;
+  }
+  found.group.lastId = id;
+  found.group.entriesRead = entriesRead;
+  engine.notify(client.db, EventClass.stream, 'xgroup-setid', argv[2]);
+  client.out.simple('OK');
+}
+
+function destroyGroup(client: Client, argv: string[], engine: Engine): void {
+  const stream = lookupStream(client, engine, argv[2]);
+  if (stream === WRONG_TYPE) return;
+  if (stream === undefined) {
+    engine.replyError(
+      client,
+      'ERR The XGROUP subcommand requires the key to exist. Note that for CREATE you may want to use the MKSTREAM option to create an empty stream automatically.',
+    );
+    return;
+  }
+  if (!stream.groups.delete(argv[3])) {
+    client.out.integer(0);
+    return;
+  }
+  // Touching the key wakes XREADGROUP waiters, which then get NOGROUP.
+  client.db.touch(argv[2]);
+  engine.notify(client.db, EventClass.stream, 'xgroup-destroy', argv[2]);
+  client.out.integer(1);
+}
+
+function createConsumer(client: Client, argv: string[], engine: Engine): void {
+  const found = existingGroup(client, engine, argv[2], argv[3]);
+  if (found === null) return;
+  const { created } = found.group.consumer(argv[4], Date.now());
+  if (created) engine.notify(client.db, EventClass.stream, 'xgroup-createconsumer', argv[2]);
+  client.out.integer(created ? 1 : 0);
+}
+
+function deleteConsumer(client: Client, argv: string[], engine: Engine): void {
+  const found = existingGroup(client, engine, argv[2], argv[3]);
+  if (found === null) return;
+  const pending = found.group.deleteConsumer(argv[4]);
+  if (pending !== null) engine.notify(client.db, EventClass.stream, 'xgroup-delconsumer', argv[2]);
+  client.out.integer(pending ?? 0);
+}
+
+// XREADGROUP
+
+interface GroupRead {
+  key: string;
+  group: ConsumerGroup;
+  /** null for ">" (new entries), else history after this ID. */
+  after: StreamId | null;
+}
+
+/** Delivers new entries to the consumer: PEL updates, last ID and the read counter. */
+function deliverNew(
+  stream: Stream,
+  read: GroupRead,
+  consumer: Consumer,
+  count: number,
+  noAck: boolean,
+): StreamEntry[] {
+  const from = nextId(read.group.lastId);
+  if (from === null) return [];
+  const entries = stream.range(from, MAX_ID, count);
+  const now = Date.now();
+  for (const entry of entries) {
+    const group = read.group;
+    group.lastId = entry.id;
+    advanceEntriesRead(stream, group, entry.id);
+    if (!noAck) {
+      const pending = group.deliver(entry.id, consumer, now, false);
+      pending.deliveryCount = 1;
+    }
+  }
+  if (entries.length > 0) consumer.activeTime = now;
+  return entries;
+}
+
+/** History: the consumer's own pending entries after the ID; deleted ones come back as nil. */
+function replyHistory(
+  client: Client,
+  stream: Stream,
+  read: GroupRead,
+  consumer: Consumer,
+  count: number,
+): void {
+  const from = nextId(read.after as StreamId);
+  const pending: PendingEntry[] = [];
+  if (from !== null) {
+    for (const [, entry] of consumer.pending.ascending(idKeyOf(from))) {
+      pending.push(entry);
+      if (count > 0 && pending.length >= count) break;
+    }
+  }
+  const now = Date.now();
+  client.out.array(pending.length);
+  for (const entry of pending) {
+    entry.deliveryTime = now;
+    entry.deliveryCount++;
+    const found = stream.entry(entry.id);
+    if (found) replyEntry(client, found);
+    else {
+      client.out.array(2);
+      client.out.bulk(formatId(entry.id));
+      client.out.nullArray();
+    }
+  }
+}
+
+function idKeyOf(id: StreamId): string {
+  const bytes = Buffer.allocUnsafe(16);
+  bytes.writeBigUInt64BE(id.ms, 0);
+  bytes.writeBigUInt64BE(id.seq, 8);
+  return bytes.toString('latin1');
+}
+
+function replyStreamsHeader(client: Client, count: number): void {
+  if (client.protocol === 3) client.out.map(count);
+  else client.out.array(count);
+}
+
+function replyStreamKey(client: Client, key: string): void {
+  if (client.protocol !== 3) client.out.array(2);
+  client.out.bulk(key);
+}
+
+/** XREADGROUP GROUP group consumer [COUNT n] [BLOCK ms] [NOACK] STREAMS key... id... */
+function xreadgroup(client: Client, argv: string[], engine: Engine): CommandResult {
+  let groupName: string | null = null;
+  let consumerName = '';
+  let count = 0;
+  let block = -1;
+  let noAck = false;
+  let streamsAt = -1;
+  for (let i = 1; i < argv.length; i++) {
+    const more = argv.length - i - 1;
+    if (isKeyword(argv[i], 'group') && more >= 2) {
+      groupName = argv[i + 1];
+      consumerName = argv[i + 2];
+      i += 2;
+    } else if (isKeyword(argv[i], 'count') && more > 0) {
+      const value = integerArgument(client, engine, argv[++i]);
+      if (value === null) return;
+      count = Math.max(0, value);
+    } else if (isKeyword(argv[i], 'block') && more > 0) {
+      const value = integerArgument(
+        client,
+        engine,
+        argv[++i],
+        'ERR timeout is not an integer or out of range',
+      );
+      if (value === null) return;
+      if (value < 0) {
+        engine.replyError(client, Errors.timeoutNegative);
+        return;
+      }
+      block = value;
+    } else if (isKeyword(argv[i], 'noack')) {
+      noAck = true;
+    } else if (isKeyword(argv[i], 'streams') && more > 0) {
+      streamsAt = i + 1;
+      break;
+    } else {
+      engine.replyError(client, Errors.syntax);
+      return;
+    }
+  }
+  if (streamsAt === -1) {
+    engine.replyError(client, Errors.syntax);
+    return;
+  }
+  if ((argv.length - streamsAt) % 2 !== 0) {
+    engine.replyError(
+      client,
+      "ERR Unbalanced XREADGROUP list of streams: for each stream key an ID or '$' must be specified.",
+    );
+    return;
+  }
+  if (groupName === null) {
+    engine.replyError(client, 'ERR Missing GROUP option for XREADGROUP');
+    return;
+  }
+  const half = (argv.length - streamsAt) / 2;
+  const reads: GroupRead[] = [];
+  for (let k = 0; k < half; k++) {
+    const key = argv[streamsAt + k];
+    const text = argv[streamsAt + half + k];
+    const stream = client.db.lookup(key);
+    if (stream !== undefined && !(stream instanceof Stream)) {
+      wrongType(client, engine);
+      return;
+    }
+    const group = stream?.groups.get(groupName);
+    if (group === undefined) {
+      engine.replyError(client, `${noGroup(key, groupName)} in XREADGROUP with GROUP option`);
+      return;
+    }
+    if (text === '$') {
+      engine.replyError(
+        client,
+        'ERR The $ ID is meaningless in the context of XREADGROUP: you want to read the history of this consumer by specifying a proper ID, or use the > ID to get new messages. The $ ID would just return an empty result set.',
+      );
+      return;
+    }
+    let after: StreamId | null = null;
+    if (text !== '>') {
+      after = parseId(text);
+      if (after === null) {
+        engine.replyError(client, INVALID_ID);
+        return;
+      }
+    }
+    reads.push({ key, group, after });
+  }
+  const consumerOf = (read: GroupRead): Consumer => {
+    const { consumer, created } = read.group.consumer(consumerName, Date.now());
+    consumer.seenTime = Date.now();
+    if (created) engine.notify(client.db, EventClass.stream, 'xgroup-createconsumer', read.key);
+    return consumer;
+  };
+  // Histories are always answered; new entries only for streams that have some.
+  const answers: Array<() => void> = [];
+  for (const read of reads) {
+    const stream = client.db.lookup(read.key) as Stream;
+    const consumer = consumerOf(read);
+    if (read.after !== null) {
+      answers.push(() => {
+        replyStreamKey(client, read.key);
+        replyHistory(client, stream, read, consumer, count);
+      });
+      continue;
+    }
+    const entries = deliverNew(stream, read, consumer, count, noAck);
+    if (entries.length > 0) {
+      answers.push(() => {
+        replyStreamKey(client, read.key);
+        client.out.array(entries.length);
+        for (const entry of entries) replyEntry(client, entry);
+      });
+    }
+  }
+  if (answers.length > 0) {
+    replyStreamsHeader(client, answers.length);
+    for (const answer of answers) answer();
+    return;
+  }
+  if (block === -1 || client.executing) {
+    client.out.nullArray();
+    return;
+  }
+  return blockOnKeys(
+    client,
+    engine,
+    reads.map((read) => read.key),
+    block,
+    (key) => {
+      const read = reads.find((each) => each.key === key) as GroupRead;
+      const stream = client.db.lookup(key);
+      if (!(stream instanceof Stream)) {
+        engine.replyError(client, 'UNBLOCKED the stream key no longer exists');
+        return true;
+      }
+      // Looked up by name again: RENAME may have brought another stream with such a group.
+      const group = stream.groups.get(read.group.name);
+      if (group !== undefined) read.group = group;
+      else {
+        engine.replyError(
+          client,
+          `${noGroup(key, read.group.name)} in XREADGROUP with GROUP option`,
+        );
+        return true;
+      }
+      const entries = deliverNew(stream, read, consumerOf(read), count, noAck);
+      if (entries.length === 0) return false;
+      replyStreamsHeader(client, 1);
+      replyStreamKey(client, key);
+      client.out.array(entries.length);
+      for (const entry of entries) replyEntry(client, entry);
+      return true;
+    },
+    () => client.out.nullArray(),
+  );
+}
+
+// XACK, XPENDING, XCLAIM, XAUTOCLAIM
+
+function groupFor(
+  client: Client,
+  engine: Engine,
+  key: string,
+  name: string,
+): { stream: Stream; group: ConsumerGroup } | null | undefined {
+  const stream = lookupStream(client, engine, key);
+  if (stream === WRONG_TYPE) return null;
+  const group = stream?.groups.get(name);
+  return stream === undefined || group === undefined ? undefined : { stream, group };
+}
+
+function xack(client: Client, argv: string[], engine: Engine): void {
+  const ids: StreamId[] = [];
+  for (let i = 3; i < argv.length; i++) {
+    const id = strictId(client, engine, argv[i]);
+    if (id === null) return;
+    ids.push(id);
+  }
+  const found = groupFor(client, engine, argv[1], argv[2]);
+  if (found === null) return;
+  let acknowledged = 0;
+  for (const id of ids) if (found?.group.acknowledge(id)) acknowledged++;
+  client.out.integer(acknowledged);
+}
+
+/** XPENDING key group [[IDLE min-idle-time] start end count [consumer]] */
+function xpending(client: Client, argv: string[], engine: Engine): void {
+  if (argv.length !== 3 && (argv.length < 6 || argv.length > 9)) {
+    engine.replyError(client, Errors.syntax);
+    return;
+  }
+  let minIdle = 0;
+  let at = 3;
+  let start = MIN_ID;
+  let end = MAX_ID;
+  let count = -1;
+  let consumerName: string | null = null;
+  if (argv.length > 3) {
+    if (isKeyword(argv[3], 'idle')) {
+      const value = integerArgument(client, engine, argv[4]);
+      if (value === null) return;
+      minIdle = value;
+      at = 5;
+      if (argv.length < 8) {
+        engine.replyError(client, Errors.syntax);
+        return;
+      }
+    }
+    const parsedStart = intervalId(client, engine, argv[at], true);
+    if (parsedStart === null) return;
+    const parsedEnd = intervalId(client, engine, argv[at + 1], false);
+    if (parsedEnd === null) return;
+    const parsedCount = integerArgument(client, engine, argv[at + 2]);
+    if (parsedCount === null) return;
+    start = parsedStart;
+    end = parsedEnd;
+    count = Math.max(0, parsedCount);
+    if (argv.length > at + 3) consumerName = argv[at + 3];
+    if (argv.length > at + 4) {
+      engine.replyError(client, Errors.syntax);
+      return;
+    }
+  }
+  const found = groupFor(client, engine, argv[1], argv[2]);
+  if (found === null) return;
+  if (found === undefined) {
+    engine.replyError(client, noGroup(argv[1], argv[2]));
+    return;
+  }
+  const { group } = found;
+  const out = client.out;
+  if (count === -1) {
+    if (group.pending.size === 0) {
+      out.array(4);
+      out.integer(0);
+      out.nullBulk();
+      out.nullBulk();
+      out.nullArray();
+      return;
+    }
+    const first = group.pending.ascending().next().value as [string, PendingEntry];
+    const last = group.pending.descending().next().value as [string, PendingEntry];
+    const owners = sortedConsumers(group).filter((consumer) => consumer.pending.size > 0);
+    out.array(4);
+    out.integer(group.pending.size);
+    out.bulk(formatId(first[1].id));
+    out.bulk(formatId(last[1].id));
+    out.array(owners.length);
+    for (const owner of owners) {
+      out.array(2);
+      out.bulk(owner.name);
+      out.bulk(String(owner.pending.size));
+    }
+    return;
+  }
+  const source = consumerName === null ? group.pending : group.consumers.get(consumerName)?.pending;
+  const now = Date.now();
+  const rows: PendingEntry[] = [];
+  if (source !== undefined && count > 0) {
+    for (const [, entry] of source.ascending(idKeyOf(start))) {
+      if (compareIds(entry.id, end) > 0) break;
+      if (now - entry.deliveryTime < minIdle) continue;
+      rows.push(entry);
+      if (rows.length >= count) break;
+    }
+  }
+  out.array(rows.length);
+  for (const entry of rows) {
+    out.array(4);
+    out.bulk(formatId(entry.id));
+    out.bulk(entry.consumer.name);
+    out.integer(now - entry.deliveryTime);
+    out.integer(entry.deliveryCount);
+  }
+}
+
+function intervalId(
+  client: Client,
+  engine: Engine,
+  text: string,
+  isStart: boolean,
+): StreamId | null {
+  if (text === '-') return MIN_ID;
+  if (text === '+') return MAX_ID;
+  const exclusive = text.length > 1 && text.startsWith('(');
+  const id = parseId(exclusive ? text.slice(1) : text, isStart ? 0n : MAX_ID.seq);
+  if (id === null) {
+    engine.replyError(client, INVALID_ID);
+    return null;
+  }
+  if (!exclusive) return id;
+  const moved = isStart ? nextId(id) : previousId(id);
+  if (moved === null)
+    engine.replyError(
+      client,
+      isStart ? 'ERR invalid start ID for the interval' : 'ERR invalid end ID for the interval',
+    );
+  return moved;
+}
+
+/** XCLAIM key group consumer min-idle-time id... [IDLE ms] [TIME ms] [RETRYCOUNT n] [FORCE] [JUSTID] [LASTID id] */
+function xclaim(client: Client, argv: string[], engine: Engine): void {
+  const found = groupFor(client, engine, argv[1], argv[2]);
+  if (found === null) return;
+  if (found === undefined) {
+    engine.replyError(client, noGroup(argv[1], argv[2]));
+    return;
+  }
+  const minIdle = parseInteger(argv[4]);
+  if (minIdle === null) {
+    engine.replyError(client, 'ERR Invalid min-idle-time argument for XCLAIM');
+    return;
+  }
+  const ids: StreamId[] = [];
+  let i = 5;
+  for (; i < argv.length; i++) {
+    const id = parseId(argv[i]);
+    if (id === null) break;
+    ids.push(id);
+  }
+  const now = Date.now();
+  let deliveryTime: number | null = null;
+  let retryCount: number | null = null;
+  let force = false;
+  let justId = false;
+  let lastId: StreamId | null = null;
+  for (; i < argv.length; i++) {
+    const option = argv[i];
+    const more = argv.length - i - 1;
+    if (isKeyword(option, 'force')) force = true;
+    else if (isKeyword(option, 'justid')) justId = true;
+    else if (isKeyword(option, 'idle') && more > 0) {
+      const value = parseInteger(argv[++i]);
+      if (value === null) {
+        engine.replyError(client, 'ERR Invalid IDLE option argument for XCLAIM');
+        return;
+      }
+      deliveryTime = now - Number(value);
+    } else if (isKeyword(option, 'time') && more > 0) {
+      const value = parseInteger(argv[++i]);
+      if (value === null) {
+        engine.replyError(client, 'ERR Invalid TIME option argument for XCLAIM');
+        return;
+      }
+      deliveryTime = Number(value);
+    } else if (isKeyword(option, 'retrycount') && more > 0) {
+      const value = parseInteger(argv[++i]);
+      if (value === null) {
+        engine.replyError(client, 'ERR Invalid RETRYCOUNT option argument for XCLAIM');
+        return;
+      }
+      retryCount = Number(value);
+    } else if (isKeyword(option, 'lastid') && more > 0) {
+      lastId = strictId(client, engine, argv[++i]);
+      if (lastId === null) return;
+    } else {
+      engine.replyError(client, `ERR Unrecognized XCLAIM option '${option}'`);
+      return;
+    }
+  }
+  const { stream, group } = found;
+  if (lastId !== null && compareIds(lastId, group.lastId) > 0) group.lastId = lastId;
+  const { consumer } = group.consumer(argv[3], now);
+  consumer.seenTime = now;
+  const claimed: Array<StreamEntry | StreamId> = [];
+  for (const id of ids) {
+    const key = idKeyOf(id);
+    let pending = group.pending.find(key);
+    const entry = stream.entry(id);
+    if (pending === undefined) {
+      if (!force || entry === undefined) continue;
+    } else if (entry === undefined) {
+      // Deleted from the stream: drop it from the PEL instead of claiming it.
+      group.acknowledge(id);
+      continue;
+    }
+    if (pending !== undefined && minIdle > 0 && now - pending.deliveryTime < Number(minIdle))
+      continue;
+    pending = group.deliver(id, consumer, now, false);
+    if (deliveryTime !== null) pending.deliveryTime = deliveryTime;
+    if (retryCount !== null) pending.deliveryCount = retryCount;
+    else if (!justId) pending.deliveryCount++;
+    consumer.activeTime = now;
+    claimed.push(justId ? id : (entry as StreamEntry));
+  }
+  client.out.array(claimed.length);
+  for (const item of claimed) {
+    if ('fields' in item) replyEntry(client, item);
+    else client.out.bulk(formatId(item));
+  }
+}
+
+/** XAUTOCLAIM key group consumer min-idle-time start [COUNT count] [JUSTID] */
+function xautoclaim(client: Client, argv: string[], engine: Engine): void {
+  const minIdle = parseInteger(argv[4]);
+  if (minIdle === null) {
+    engine.replyError(client, 'ERR Invalid min-idle-time argument for XAUTOCLAIM');
+    return;
+  }
+  const start = intervalId(client, engine, argv[5], true);
+  if (start === null) return;
+  let count = 100;
+  let justId = false;
+  for (let i = 6; i < argv.length; i++) {
+    if (isKeyword(argv[i], 'count') && i + 1 < argv.length) {
+      const value = parseInteger(argv[++i]);
+      // Redis bounds COUNT so that its per-call buffers cannot overflow.
+      if (value === null || value < 1 || BigInt(value) > MAX_AUTOCLAIM_COUNT) {
+        engine.replyError(client, 'ERR COUNT must be > 0');
+        return;
+      }
+      count = Number(value);
+    } else if (isKeyword(argv[i], 'justid')) justId = true;
+    else {
+      engine.replyError(client, Errors.syntax);
+      return;
+    }
+  }
+  const found = groupFor(client, engine, argv[1], argv[2]);
+  if (found === null) return;
+  if (found === undefined) {
+    engine.replyError(client, noGroup(argv[1], argv[2]));
+    return;
+  }
+  const { stream, group } = found;
+  const now = Date.now();
+  const { consumer } = group.consumer(argv[3], now);
+  consumer.seenTime = now;
+  const claimed: StreamEntry[] = [];
+  const claimedIds: StreamId[] = [];
+  const deleted: StreamId[] = [];
+  let next: StreamId = MIN_ID;
+  let attempts = count * 10;
+  const candidates = [...group.pending.ascending(idKeyOf(start))].map(([, entry]) => entry);
+  let index = 0;
+  for (
+    ;
+    index < candidates.length && attempts > 0 && claimedIds.length + deleted.length < count;
+    index++
+  ) {
+    attempts--;
+    const pending = candidates[index];
+    const entry = stream.entry(pending.id);
+    if (entry === undefined) {
+      group.acknowledge(pending.id);
+      deleted.push(pending.id);
+      continue;
+    }
+    if (now - pending.deliveryTime < Number(minIdle)) continue;
+    const claimedEntry = group.deliver(pending.id, consumer, now, false);
+    if (!justId) claimedEntry.deliveryCount++;
+    consumer.activeTime = now;
+    claimedIds.push(pending.id);
+    claimed.push(entry);
+  }
+  if (index < candidates.length) next = candidates[index].id;
+  const out = client.out;
+  out.array(3);
+  out.bulk(formatId(next));
+  out.array(claimedIds.length);
+  if (justId) for (const id of claimedIds) out.bulk(formatId(id));
+  else for (const entry of claimed) replyEntry(client, entry);
+  out.array(deleted.length);
+  for (const id of deleted) out.bulk(formatId(id));
+}
+
+export const groupSubcommands: CommandRow[] = [
+  ['create', -5, ['write', 'denyoom'], [2, 2, 1], createGroup, 'Create a consumer group.', '5.0.0'],
+  [
+    'setid',
+    -5,
+    ['write'],
+    [2, 2, 1],
+    setGroupId,
+    'Set a consumer group to an arbitrary last delivered ID value.',
+    '5.0.0',
+  ],
+  ['destroy', 4, ['write'], [2, 2, 1], destroyGroup, 'Destroy a consumer group.', '5.0.0'],
+  [
+    'createconsumer',
+    5,
+    ['write', 'denyoom'],
+    [2, 2, 1],
+    createConsumer,
+    'Create a consumer in a consumer group.',
+    '6.2.0',
+  ],
+  [
+    'delconsumer',
+    5,
+    ['write'],
+    [2, 2, 1],
+    deleteConsumer,
+    'Delete a consumer from a consumer group.',
+    '5.0.0',
+  ],
+];
+
+export const groupCommandRows: CommandRow[] = [
+  [
+    'xreadgroup',
+    -7,
+    ['write', 'blocking'],
+    [0, 0, 0],
+    xreadgroup,
+    'Return new entries from a stream using a consumer group, or access the history of the pending entries for a given consumer. Can block.',
+    '5.0.0',
+  ],
+  [
+    'xack',
+    -4,
+    ['write', 'fast'],
+    [1, 1, 1],
+    xack,
+    'Marks a pending message as correctly processed, effectively removing it from the pending entries list of the consumer group. Return value of the command is the number of messages successfully acknowledged, that is, the IDs we were actually able to resolve in the PEL.',
+    '5.0.0',
+  ],
+  [
+    'xpending',
+    -3,
+    ['readonly'],
+    [1, 1, 1],
+    xpending,
+    'Return information and entries from a stream consumer group pending entries list, that are messages fetched but never acknowledged.',
+    '5.0.0',
+  ],
+  [
+    'xclaim',
+    -6,
+    ['write', 'fast'],
+    [1, 1, 1],
+    xclaim,
+    'Changes (or acquires) ownership of a message in a consumer group, as if the message was delivered to the specified consumer.',
+    '5.0.0',
+  ],
+  [
+    'xautoclaim',
+    -6,
+    ['write', 'fast'],
+    [1, 1, 1],
+    xautoclaim,
+    'Changes (or acquires) ownership of messages in a consumer group, as if the messages were delivered to the specified consumer.',
+    '6.2.0',
+  ],
+];
