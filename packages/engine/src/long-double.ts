@@ -88,3 +88,17 @@ export function formatLongDouble(value: LongDouble): string {
   const text = fraction === '' ? integer.toString() : `${integer}.${fraction}`;
   return negative && text !== '0' ? `-${text}` : text;
 }
+
+/** The exact long double of a finite JavaScript double (a double always fits in 64 bits). */
+export function longDoubleFromNumber(value: number): LongDouble {
+  if (value === 0) return { mantissa: 0n, exponent: 0 };
+  const view = new DataView(new ArrayBuffer(8));
+  view.setFloat64(0, value);
+  const bits = view.getBigUint64(0);
+  const negative = bits >> 63n === 1n;
+  const biased = Number((bits >> 52n) & 0x7ffn);
+  const fraction = bits & ((1n << 52n) - 1n);
+  const mantissa = biased === 0 ? fraction : fraction | (1n << 52n);
+  const exponent = (biased === 0 ? 1 : biased) - 1075;
+  return { mantissa: negative ? -mantissa : mantissa, exponent };
+}

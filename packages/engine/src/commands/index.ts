@@ -3,6 +3,7 @@ import { bitCommands } from './bits.js';
 import { clientCommand } from './client.js';
 import { connectionCommands } from './connection.js';
 import { introspectionCommands } from './introspection.js';
+import { geoCommands } from './geo.js';
 import { hashCommands } from './hashes.js';
 import { keyCommands } from './keys.js';
 import { lcsCommands } from './lcs.js';
@@ -27,6 +28,7 @@ export const allCommands: readonly CommandSpec[] = [
   ...hashCommands,
   ...setCommands,
   ...sortedSetCommands,
+  ...geoCommands,
   ...streamCommands,
   ...sortCommands,
   ...connectionCommands,

@@ -134,7 +134,7 @@ function zadd(client: Client, argv: string[], engine: Engine): void {
   );
 }
 
-function addToZset(
+export function addToZset(
   client: Client,
   engine: Engine,
   key: string,

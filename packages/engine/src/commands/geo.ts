@@ -1,0 +1,550 @@
+import { SortedSet } from '@rc/datatypes/zset';
+import type { Client } from '../client.js';
+import type { Engine } from '../engine.js';
+import { Errors } from '../errors.js';
+import {
+  LATITUDE_RANGE,
+  LONGITUDE_RANGE,
+  cellScoreRange,
+  distance,
+  distanceIfInside,
+  geohashString,
+  pointToScore,
+  scoreToPoint,
+  searchCells,
+  type Shape,
+} from '../geohash.js';
+import { EventClass } from '../keyspace-events.js';
+import { formatLongDouble, longDoubleFromNumber } from '../long-double.js';
+import { parseFloatStrict, parseInteger } from '../numbers.js';
+import { FIRST_KEY, commandGroup } from './define.js';
+import { WRONG_TYPE, isKeyword, lookupTyped } from './reply-helpers.js';
+import { addToZset } from './sorted-sets.js';
+
+const UNITS: Record<string, number> = { m: 1, km: 1000, ft: 0.3048, mi: 1609.34 };
+
+function lookupZset(client: Client, engine: Engine, key: string) {
+  return lookupTyped(client, engine, key, SortedSet);
+}
+
+/**
+ * Coordinates as Redis prints them: "%.17Lf" of the exact value with trailing zeros removed,
+ * as a bulk string in RESP2 and a double in RESP3 (where formatDouble's %.17g would differ).
+ */
+function replyCoordinates(client: Client, longitude: number, latitude: number): void {
+  client.out.array(2);
+  for (const value of [longitude, latitude]) {
+    const text = formatLongDouble(longDoubleFromNumber(value));
+    if (client.protocol === 3) client.out.raw(Buffer.from(`,${text}\r\n`, 'latin1'));
+    else client.out.bulk(text);
+  }
+}
+
+function replyDistance(client: Client, meters: number): void {
+  client.out.bulk(meters.toFixed(4));
+}
+
+/** A longitude/latitude pair from two arguments, or null after Redis's error. */
+function pointArguments(
+  client: Client,
+  engine: Engine,
+  longitudeText: string,
+  latitudeText: string,
+): [number, number] | null {
+  const longitude = parseFloatStrict(longitudeText);
+  const latitude = parseFloatStrict(latitudeText);
+  if (longitude === null || latitude === null) {
+    engine.replyError(client, Errors.notFloat);
+    return null;
+  }
+  if (
+    longitude < LONGITUDE_RANGE.min ||
+    longitude > LONGITUDE_RANGE.max ||
+    latitude < LATITUDE_RANGE.min ||
+    latitude > LATITUDE_RANGE.max
+  ) {
+    engine.replyError(
+      client,
+      `ERR invalid longitude,latitude pair ${longitude.toFixed(6)},${latitude.toFixed(6)}`,
+    );
+    return null;
+  }
+  return [longitude, latitude];
+}
+
+function unitArgument(client: Client, engine: Engine, text: string): number | null {
+  const conversion = UNITS[text.toLowerCase()];
+  if (conversion === undefined) {
+    engine.replyError(client, 'ERR unsupported unit provided. please use M, KM, FT, MI');
+    return null;
+  }
+  return conversion;
+}
+
+/** GEOADD key [NX|XX] [CH] longitude latitude member [...] */
+function geoadd(client: Client, argv: string[], engine: Engine): void {
+  const flags = { nx: false, xx: false, gt: false, lt: false, ch: false, incr: false };
+  let at = 2;
+  for (; at < argv.length; at++) {
+    if (isKeyword(argv[at], 'nx')) flags.nx = true;
+    else if (isKeyword(argv[at], 'xx')) flags.xx = true;
+    else if (isKeyword(argv[at], 'ch')) flags.ch = true;
+    else break;
+  }
+  if ((argv.length - at) % 3 !== 0 || (flags.nx && flags.xx)) {
+    engine.replyError(client, Errors.syntax);
+    return;
+  }
+  const scores: number[] = [];
+  const members: string[] = [];
+  for (let i = at; i < argv.length; i += 3) {
+    const point = pointArguments(client, engine, argv[i], argv[i + 1]);
+    if (point === null) return;
+    scores.push(pointToScore(point[0], point[1]));
+    members.push(argv[i + 2]);
+  }
+  addToZset(client, engine, argv[1], scores, members, flags);
+}
+
+function geopos(client: Client, argv: string[], engine: Engine): void {
+  const zset = lookupZset(client, engine, argv[1]);
+  if (zset === WRONG_TYPE) return;
+  client.out.array(argv.length - 2);
+  for (let i = 2; i < argv.length; i++) {
+    const score = zset?.score(argv[i]);
+    if (score === undefined) client.out.nullArray();
+    else replyCoordinates(client, ...scoreToPoint(score));
+  }
+}
+
+function geohash(client: Client, argv: string[], engine: Engine): void {
+  const zset = lookupZset(client, engine, argv[1]);
+  if (zset === WRONG_TYPE) return;
+  client.out.array(argv.length - 2);
+  for (let i = 2; i < argv.length; i++) {
+    const score = zset?.score(argv[i]);
+    if (score === undefined) client.out.nullBulk();
+    else client.out.bulk(geohashString(...scoreToPoint(score)));
+  }
+}
+
+function geodist(client: Client, argv: string[], engine: Engine): void {
+  let conversion = 1;
+  if (argv.length === 5) {
+    const unit = unitArgument(client, engine, argv[4]);
+    if (unit === null) return;
+    conversion = unit;
+  } else if (argv.length > 5) {
+    engine.replyError(client, Errors.syntax);
+    return;
+  }
+  const zset = lookupZset(client, engine, argv[1]);
+  if (zset === WRONG_TYPE) return;
+  const first = zset?.score(argv[2]);
+  const second = zset?.score(argv[3]);
+  if (first === undefined || second === undefined) {
+    client.out.nullBulk();
+    return;
+  }
+  const [lon1, lat1] = scoreToPoint(first);
+  const [lon2, lat2] = scoreToPoint(second);
+  replyDistance(client, distance(lon1, lat1, lon2, lat2) / conversion);
+}
+
+interface GeoPoint {
+  member: string;
+  score: number;
+  distance: number;
+  longitude: number;
+  latitude: number;
+}
+
+/** Members inside the shape, found cell by cell in Redis's order (so unsorted output matches). */
+function pointsInShape(zset: SortedSet, shape: Shape, limit: number): GeoPoint[] {
+  const found: GeoPoint[] = [];
+  let previous: bigint | null = null;
+  let previousStep = -1;
+  for (const cell of searchCells(shape)) {
+    if (cell === null) continue;
+    // Large radii can make neighbouring cells identical: scan each only once.
+    if (previous !== null && cell.bits === previous && cell.step === previousStep) continue;
+    if (limit > 0 && found.length >= limit) break;
+    const [min, max] = cellScoreRange(cell);
+    for (const entry of zset.rangeByScore(
+      { value: min, exclusive: false },
+      { value: max, exclusive: true },
+    )) {
+      const [longitude, latitude] = scoreToPoint(entry.score);
+      const d = distanceIfInside(shape, longitude, latitude);
+      if (d === null) continue;
+      found.push({ member: entry.member, score: entry.score, distance: d, longitude, latitude });
+      if (limit > 0 && found.length >= limit) break;
+    }
+    previous = cell.bits;
+    previousStep = cell.step;
+  }
+  return found;
+}
+
+type SearchKind = 'radius' | 'radius-member' | 'search';
+
+interface SearchOptions {
+  withDist: boolean;
+  withHash: boolean;
+  withCoord: boolean;
+  any: boolean;
+  sort: 'none' | 'asc' | 'desc';
+  count: number;
+  store: string | null;
+  storeDist: boolean;
+}
+
+/**
+ * The engine behind GEORADIUS, GEORADIUSBYMEMBER, GEOSEARCH and GEOSEARCHSTORE, parsing and
+ * checking options in Redis's order so that the same error wins.
+ */
+function geoSearch(kind: SearchKind, readOnly: boolean, store: boolean) {
+  return (client: Client, argv: string[], engine: Engine): void => {
+    const sourceIndex = store ? 2 : 1;
+    const source = client.db.lookup(argv[sourceIndex]);
+    if (source !== undefined && !(source instanceof SortedSet)) {
+      engine.replyError(client, Errors.wrongType);
+      return;
+    }
+    let center: [number, number] | null = null;
+    let radius: { radius: number; conversion: number } | null = null;
+    let box: { width: number; height: number; conversion: number } | null = null;
+    let base: number;
+    if (kind === 'radius') {
+      base = 6;
+      center = pointArguments(client, engine, argv[2], argv[3]);
+      if (center === null) return;
+      radius = radiusArguments(client, engine, argv[4], argv[5]);
+      if (radius === null) return;
+    } else if (kind === 'radius-member') {
+      base = 5;
+      if (source !== undefined) {
+        const score = source.score(argv[2]);
+        if (score === undefined) {
+          engine.replyError(client, 'ERR could not decode requested zset member');
+          return;
+        }
+        center = scoreToPoint(score);
+        radius = radiusArguments(client, engine, argv[3], argv[4]);
+        if (radius === null) return;
+      }
+    } else base = store ? 3 : 2;
+    const options: SearchOptions = {
+      withDist: false,
+      withHash: false,
+      withCoord: false,
+      any: false,
+      sort: 'none',
+      count: 0,
+      store: store ? argv[1] : null,
+      storeDist: false,
+    };
+    let fromMember = false;
+    let fromLonLat = false;
+    for (let i = base; i < argv.length; i++) {
+      const arg = argv[i];
+      const remaining = argv.length - i - 1;
+      if (isKeyword(arg, 'withdist')) options.withDist = true;
+      else if (isKeyword(arg, 'withhash')) options.withHash = true;
+      else if (isKeyword(arg, 'withcoord')) options.withCoord = true;
+      else if (isKeyword(arg, 'any')) options.any = true;
+      else if (isKeyword(arg, 'asc')) options.sort = 'asc';
+      else if (isKeyword(arg, 'desc')) options.sort = 'desc';
+      else if (isKeyword(arg, 'count') && remaining >= 1) {
+        const value = parseInteger(argv[++i]);
+        if (value === null) {
+          engine.replyError(client, Errors.notInteger);
+          return;
+        }
+        if (value <= 0) {
+          engine.replyError(client, 'ERR COUNT must be > 0');
+          return;
+        }
+        options.count = Number(value);
+      } else if (
+        (isKeyword(arg, 'store') || isKeyword(arg, 'storedist')) &&
+        remaining >= 1 &&
+        !readOnly &&
+        kind !== 'search'
+      ) {
+        options.store = argv[++i];
+        options.storeDist = isKeyword(arg, 'storedist');
+      } else if (isKeyword(arg, 'storedist') && kind === 'search' && store) {
+        options.storeDist = true;
+      } else if (
+        isKeyword(arg, 'frommember') &&
+        remaining >= 1 &&
+        kind === 'search' &&
+        !fromLonLat
+      ) {
+        const member = argv[++i];
+        fromMember = true;
+        if (source === undefined) continue;
+        const score = source.score(member);
+        if (score === undefined) {
+          engine.replyError(client, 'ERR could not decode requested zset member');
+          return;
+        }
+        center = scoreToPoint(score);
+      } else if (
+        isKeyword(arg, 'fromlonlat') &&
+        remaining >= 2 &&
+        kind === 'search' &&
+        !fromMember
+      ) {
+        center = pointArguments(client, engine, argv[i + 1], argv[i + 2]);
+        if (center === null) return;
+        fromLonLat = true;
+        i += 2;
+      } else if (
+        isKeyword(arg, 'byradius') &&
+        remaining >= 2 &&
+        kind === 'search' &&
+        box === null
+      ) {
+        radius = radiusArguments(client, engine, argv[i + 1], argv[i + 2]);
+        if (radius === null) return;
+        i += 2;
+      } else if (
+        isKeyword(arg, 'bybox') &&
+        remaining >= 3 &&
+        kind === 'search' &&
+        radius === null
+      ) {
+        box = boxArguments(client, engine, argv[i + 1], argv[i + 2], argv[i + 3]);
+        if (box === null) return;
+        i += 3;
+      } else {
+        engine.replyError(client, Errors.syntax);
+        return;
+      }
+    }
+    if (options.store !== null && (options.withDist || options.withHash || options.withCoord)) {
+      const name = store ? 'GEOSEARCHSTORE' : 'STORE option in GEORADIUS';
+      engine.replyError(
+        client,
+        `ERR ${name} is not compatible with WITHDIST, WITHHASH and WITHCOORD options`,
+      );
+      return;
+    }
+    if (kind === 'search' && !(fromMember || fromLonLat)) {
+      engine.replyError(
+        client,
+        `ERR exactly one of FROMMEMBER or FROMLONLAT can be specified for ${argv[0]}`,
+      );
+      return;
+    }
+    if (kind === 'search' && radius === null && box === null) {
+      engine.replyError(
+        client,
+        `ERR exactly one of BYRADIUS and BYBOX can be specified for ${argv[0]}`,
+      );
+      return;
+    }
+    if (options.any && options.count === 0) {
+      engine.replyError(client, 'ERR the ANY argument requires COUNT argument');
+      return;
+    }
+    if (source === undefined || center === null) {
+      if (options.store !== null) {
+        if (client.db.delete(options.store))
+          engine.notify(client.db, EventClass.generic, 'del', options.store);
+        client.out.integer(0);
+      } else client.out.array(0);
+      return;
+    }
+    if (options.count !== 0 && options.sort === 'none' && !options.any) options.sort = 'asc';
+    const shape: Shape = radius
+      ? {
+          kind: 'radius',
+          longitude: center[0],
+          latitude: center[1],
+          radius: radius.radius,
+          conversion: radius.conversion,
+        }
+      : {
+          kind: 'box',
+          longitude: center[0],
+          latitude: center[1],
+          ...(box as { width: number; height: number; conversion: number }),
+        };
+    const points = pointsInShape(source, shape, options.any ? options.count : 0);
+    if (options.sort !== 'none') {
+      const direction = options.sort === 'asc' ? 1 : -1;
+      points.sort((a, b) => (a.distance - b.distance) * direction);
+    }
+    const returned = points.slice(0, options.count === 0 ? undefined : options.count);
+    for (const point of returned) point.distance /= shape.conversion;
+    if (options.store !== null) {
+      storeResults(client, engine, options, returned, store ? 'geosearchstore' : 'georadiusstore');
+      return;
+    }
+    const extras = Number(options.withDist) + Number(options.withHash) + Number(options.withCoord);
+    client.out.array(returned.length);
+    for (const point of returned) {
+      if (extras > 0) client.out.array(extras + 1);
+      client.out.bulk(point.member);
+      if (options.withDist) replyDistance(client, point.distance);
+      if (options.withHash) client.out.integer(point.score);
+      if (options.withCoord) replyCoordinates(client, point.longitude, point.latitude);
+    }
+  };
+}
+
+function storeResults(
+  client: Client,
+  engine: Engine,
+  options: SearchOptions,
+  points: GeoPoint[],
+  event: string,
+): void {
+  const key = options.store as string;
+  const existed = client.db.delete(key);
+  if (points.length > 0) {
+    const result = new SortedSet();
+    for (const point of points)
+      result.add(point.member, options.storeDist ? point.distance : point.score);
+    client.db.add(key, result);
+    engine.notify(client.db, EventClass.zset, event, key);
+  } else if (existed) {
+    engine.notify(client.db, EventClass.generic, 'del', key);
+  }
+  client.out.integer(points.length);
+}
+
+function radiusArguments(client: Client, engine: Engine, radiusText: string, unitText: string) {
+  const radius = parseFloatStrict(radiusText);
+  if (radius === null) {
+    engine.replyError(client, 'ERR need numeric radius');
+    return null;
+  }
+  if (radius < 0) {
+    engine.replyError(client, 'ERR radius cannot be negative');
+    return null;
+  }
+  const conversion = unitArgument(client, engine, unitText);
+  return conversion === null ? null : { radius, conversion };
+}
+
+function boxArguments(
+  client: Client,
+  engine: Engine,
+  widthText: string,
+  heightText: string,
+  unitText: string,
+) {
+  const width = parseFloatStrict(widthText);
+  if (width === null) {
+    engine.replyError(client, 'ERR need numeric width');
+    return null;
+  }
+  const height = parseFloatStrict(heightText);
+  if (height === null) {
+    engine.replyError(client, 'ERR need numeric height');
+    return null;
+  }
+  if (width < 0 || height < 0) {
+    engine.replyError(client, 'ERR height or width cannot be negative');
+    return null;
+  }
+  const conversion = unitArgument(client, engine, unitText);
+  return conversion === null ? null : { width, height, conversion };
+}
+
+export const geoCommands = commandGroup('geo', [
+  [
+    'geoadd',
+    -5,
+    ['write', 'denyoom'],
+    FIRST_KEY,
+    geoadd,
+    'Add one or more geospatial items in the geospatial index represented using a sorted set',
+    '3.2.0',
+  ],
+  [
+    'geopos',
+    -2,
+    ['readonly'],
+    FIRST_KEY,
+    geopos,
+    'Returns longitude and latitude of members of a geospatial index',
+    '3.2.0',
+  ],
+  [
+    'geohash',
+    -2,
+    ['readonly'],
+    FIRST_KEY,
+    geohash,
+    'Returns members of a geospatial index as standard geohash strings',
+    '3.2.0',
+  ],
+  [
+    'geodist',
+    -4,
+    ['readonly'],
+    FIRST_KEY,
+    geodist,
+    'Returns the distance between two members of a geospatial index',
+    '3.2.0',
+  ],
+  [
+    'georadius',
+    -6,
+    ['write', 'denyoom'],
+    FIRST_KEY,
+    geoSearch('radius', false, false),
+    'Query a sorted set representing a geospatial index to fetch members matching a given maximum distance from a point',
+    '3.2.0',
+  ],
+  [
+    'georadius_ro',
+    -6,
+    ['readonly'],
+    FIRST_KEY,
+    geoSearch('radius', true, false),
+    'A read-only variant for GEORADIUS',
+    '3.2.10',
+  ],
+  [
+    'georadiusbymember',
+    -5,
+    ['write', 'denyoom'],
+    FIRST_KEY,
+    geoSearch('radius-member', false, false),
+    'Query a sorted set representing a geospatial index to fetch members matching a given maximum distance from a member',
+    '3.2.0',
+  ],
+  [
+    'georadiusbymember_ro',
+    -5,
+    ['readonly'],
+    FIRST_KEY,
+    geoSearch('radius-member', true, false),
+    'A read-only variant for GEORADIUSBYMEMBER',
+    '3.2.10',
+  ],
+  [
+    'geosearch',
+    -7,
+    ['readonly'],
+    FIRST_KEY,
+    geoSearch('search', true, false),
+    'Query a sorted set representing a geospatial index to fetch members inside an area of a box or a circle.',
+    '6.2.0',
+  ],
+  [
+    'geosearchstore',
+    -8,
+    ['write', 'denyoom'],
+    [1, 2, 1],
+    geoSearch('search', false, true),
+    'Query a sorted set representing a geospatial index to fetch members inside an area of a box or a circle, and store the result in another key.',
+    '6.2.0',
+  ],
+]);
