@@ -1,5 +1,5 @@
 import { QuickList } from '@rc/datatypes/list';
-import { MAX_ID, MIN_ID, Stream } from '@rc/datatypes/stream';
+import { ConsumerGroup, MAX_ID, MIN_ID, Stream, type Consumer } from '@rc/datatypes/stream';
 import { SortedSet } from '@rc/datatypes/zset';
 
 /** Strings are latin1 JavaScript strings (one char per byte): binary safe and fast Map keys. */
@@ -19,6 +19,21 @@ export function typeOf(value: RedisValue): TypeName {
   return 'list';
 }
 
+/** A consumer group with its consumers and pending entries, for COPY of a stream. */
+function cloneGroup(group: ConsumerGroup): ConsumerGroup {
+  const copy = new ConsumerGroup(group.name, group.lastId, group.entriesRead);
+  for (const consumer of group.consumers.values()) {
+    const twin = copy.consumer(consumer.name, consumer.seenTime).consumer;
+    twin.activeTime = consumer.activeTime;
+  }
+  for (const [, entry] of group.pending.ascending()) {
+    const owner = copy.consumers.get(entry.consumer.name) as Consumer;
+    const pending = copy.deliver(entry.id, owner, entry.deliveryTime, false);
+    pending.deliveryCount = entry.deliveryCount;
+  }
+  return copy;
+}
+
 /** A deep copy for COPY: containers are mutated in place, strings are immutable. */
 export function cloneValue(value: RedisValue): RedisValue {
   if (typeof value === 'string') return value;
@@ -33,6 +48,7 @@ export function cloneValue(value: RedisValue): RedisValue {
     const copy = new Stream(value.blockCapacity);
     for (const entry of value.range(MIN_ID, MAX_ID)) copy.append(entry.id, entry.fields);
     copy.setLastId(value.lastId, value.entriesAdded, value.maxDeletedId);
+    for (const group of value.groups.values()) copy.groups.set(group.name, cloneGroup(group));
     return copy;
   }
   const copy = new QuickList();

@@ -639,6 +639,20 @@ function intervalId(
   return moved;
 }
 
+/** The named consumer, created (and announced) on first use. */
+function consumerFor(
+  client: Client,
+  engine: Engine,
+  key: string,
+  group: ConsumerGroup,
+  name: string,
+  now: number,
+): Consumer {
+  const { consumer, created } = group.consumer(name, now);
+  if (created) engine.notify(client.db, EventClass.stream, 'xgroup-createconsumer', key);
+  return consumer;
+}
+
 /** XCLAIM key group consumer min-idle-time id... [IDLE ms] [TIME ms] [RETRYCOUNT n] [FORCE] [JUSTID] [LASTID id] */
 function xclaim(client: Client, argv: string[], engine: Engine): void {
   const found = groupFor(client, engine, argv[1], argv[2]);
@@ -701,7 +715,7 @@ function xclaim(client: Client, argv: string[], engine: Engine): void {
   }
   const { stream, group } = found;
   if (lastId !== null && compareIds(lastId, group.lastId) > 0) group.lastId = lastId;
-  const { consumer } = group.consumer(argv[3], now);
+  const consumer = consumerFor(client, engine, argv[1], group, argv[3], now);
   consumer.seenTime = now;
   const claimed: Array<StreamEntry | StreamId> = [];
   for (const id of ids) {
@@ -765,7 +779,7 @@ function xautoclaim(client: Client, argv: string[], engine: Engine): void {
   }
   const { stream, group } = found;
   const now = Date.now();
-  const { consumer } = group.consumer(argv[3], now);
+  const consumer = consumerFor(client, engine, argv[1], group, argv[3], now);
   consumer.seenTime = now;
   const claimed: StreamEntry[] = [];
   const claimedIds: StreamId[] = [];
