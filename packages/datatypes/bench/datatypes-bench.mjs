@@ -1,7 +1,7 @@
 // @rc/datatypes against simple baselines and sorted-btree, in one process.
 // Run: pnpm --filter @rc/datatypes build && pnpm --filter @rc/datatypes bench
 import BTreeModule from 'sorted-btree';
-import { QuickList, SortedSet } from '../dist/index.js';
+import { QuickList, SortedSet, Stream } from '../dist/index.js';
 
 const BTree = BTreeModule.default ?? BTreeModule;
 const rows = [];
@@ -169,6 +169,58 @@ const SMALL = 100_000;
       for (let i = 0; i < SMALL; i++) t.set([scores[i], `m${i}`], true);
       return t;
     }),
+  ]);
+}
+
+// Streams: Stream (radix tree of packed blocks) vs an array of entries with binary search.
+{
+  const stream = new Stream(100);
+  const fields = ['sensor', 'temperature', 'value', '21.5'];
+  time(`stream: ${N} appends (Stream)`, N, () => {
+    for (let i = 1; i <= N; i++) stream.append({ ms: BigInt(i), seq: 0n }, fields);
+  });
+  const entries = [];
+  time(`stream: ${N} appends (Array of entries)`, N, () => {
+    for (let i = 1; i <= N; i++) entries.push({ id: { ms: BigInt(i), seq: 0n }, fields });
+  });
+  time(`stream: 10k XRANGE of 100 from random IDs (Stream)`, 10_000, () => {
+    for (let i = 0; i < 10_000; i++) {
+      const start = BigInt(1 + Math.floor(random() * (N - 100)));
+      stream.range({ ms: start, seq: 0n }, { ms: start + 99n, seq: 0n });
+    }
+  });
+  time(`stream: 10k range of 100 by binary search (Array)`, 10_000, () => {
+    for (let i = 0; i < 10_000; i++) {
+      const start = BigInt(1 + Math.floor(random() * (N - 100)));
+      let low = 0;
+      let high = entries.length;
+      while (low < high) {
+        const middle = (low + high) >> 1;
+        if (entries[middle].id.ms < start) low = middle + 1;
+        else high = middle;
+      }
+      entries.slice(low, low + 100);
+    }
+  });
+  rows.push([
+    `stream: bytes per entry, ${SMALL} entries of 2 fields (Stream)`,
+    0,
+    bytesPerElement(SMALL, () => {
+      const s = new Stream(100);
+      for (let i = 1; i <= SMALL; i++)
+        s.append({ ms: BigInt(i), seq: 0n }, ['sensor', `t${i}`, 'value', `${i}`]);
+      return s;
+    }),
+  ]);
+  rows.push([
+    `stream: bytes per entry, ${SMALL} entries of 2 fields (Array)`,
+    0,
+    bytesPerElement(SMALL, () =>
+      Array.from({ length: SMALL }, (_, i) => ({
+        id: { ms: BigInt(i), seq: 0n },
+        fields: ['sensor', `t${i}`, 'value', `${i}`],
+      })),
+    ),
   ]);
 }
 

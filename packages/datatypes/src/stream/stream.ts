@@ -98,6 +98,7 @@ export class Stream {
     if (block === undefined || block.entries.length >= this.blockCapacity) {
       block = { masterNames: names, entries: [], live: 0 };
       this.blocks.insert(idKey(id), block);
+      this.tail = block;
     }
     block.entries.push({
       id,
@@ -111,8 +112,15 @@ export class Stream {
     this.entriesAdded++;
   }
 
+  /** The block appends go to, cached: finding it in the tree on every XADD was measurable. */
+  private tail: Block | undefined = undefined;
+
   private lastBlock(): Block | undefined {
-    for (const [, block] of this.blocks.descending()) return block;
+    if (this.tail !== undefined) return this.tail;
+    for (const [, block] of this.blocks.descending()) {
+      this.tail = block;
+      return block;
+    }
     return undefined;
   }
 
@@ -178,7 +186,7 @@ export class Stream {
       block.live--;
       this.length--;
       if (compareIds(id, this.maxDeletedId) > 0) this.maxDeletedId = id;
-      if (block.live === 0) this.blocks.remove(key);
+      if (block.live === 0) this.removeBlock(key, block);
       return true;
     }
     return false;
@@ -209,7 +217,7 @@ export class Stream {
           break;
         removed += block.live;
         this.length -= block.live;
-        this.blocks.remove(key);
+        this.removeBlock(key, block);
         continue;
       }
       for (const entry of block.entries) {
@@ -220,9 +228,14 @@ export class Stream {
         this.length--;
         removed++;
       }
-      if (block.live === 0) this.blocks.remove(key);
+      if (block.live === 0) this.removeBlock(key, block);
     }
     return removed;
+  }
+
+  private removeBlock(key: string, block: Block): void {
+    this.blocks.remove(key);
+    if (this.tail === block) this.tail = undefined;
   }
 
   /** XSETID: moves the last ID (and the counters) without touching entries. */
