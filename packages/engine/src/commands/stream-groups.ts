@@ -7,7 +7,6 @@ import {
   formatId,
   nextId,
   parseId,
-  previousId,
   type Consumer,
   type PendingEntry,
   type StreamEntry,
@@ -20,31 +19,20 @@ import { Errors } from '../errors.js';
 import { EventClass } from '../keyspace-events.js';
 import { parseInteger } from '../numbers.js';
 import { blockOnKeys } from './blocking-arguments.js';
+import {
+  INVALID_STREAM_ID,
+  intervalId,
+  lookupStream,
+  replyEntry,
+  strictId,
+} from './stream-replies.js';
 import type { CommandRow } from './define.js';
-import { WRONG_TYPE, integerArgument, isKeyword, lookupTyped, wrongType } from './reply-helpers.js';
+import { WRONG_TYPE, integerArgument, isKeyword, wrongType } from './reply-helpers.js';
 
-const INVALID_ID = 'ERR Invalid stream ID specified as stream command argument';
 const MAX_AUTOCLAIM_COUNT = (2n ** 63n - 1n) / 16n;
-
-function lookupStream(client: Client, engine: Engine, key: string) {
-  return lookupTyped(client, engine, key, Stream);
-}
-
-function strictId(client: Client, engine: Engine, text: string): StreamId | null {
-  const id = parseId(text);
-  if (id === null) engine.replyError(client, INVALID_ID);
-  return id;
-}
 
 function noGroup(key: string, group: string): string {
   return `NOGROUP No such key '${key}' or consumer group '${group}'`;
-}
-
-function replyEntry(client: Client, entry: StreamEntry): void {
-  client.out.array(2);
-  client.out.bulk(formatId(entry.id));
-  client.out.array(entry.fields.length);
-  for (const field of entry.fields) client.out.bulk(field);
 }
 
 /** Groups in name order, as Redis keeps them in a radix tree. */
@@ -420,7 +408,7 @@ function xreadgroup(client: Client, argv: string[], engine: Engine): CommandResu
     if (text !== '>') {
       after = parseId(text);
       if (after === null) {
-        engine.replyError(client, INVALID_ID);
+        engine.replyError(client, INVALID_STREAM_ID);
         return;
       }
     }
@@ -547,9 +535,9 @@ function xpending(client: Client, argv: string[], engine: Engine): void {
         return;
       }
     }
-    const parsedStart = intervalId(client, engine, argv[at], true);
+    const parsedStart = intervalId(client, engine, argv[at], 0n, true);
     if (parsedStart === null) return;
-    const parsedEnd = intervalId(client, engine, argv[at + 1], false);
+    const parsedEnd = intervalId(client, engine, argv[at + 1], MAX_ID.seq, false);
     if (parsedEnd === null) return;
     const parsedCount = integerArgument(client, engine, argv[at + 2]);
     if (parsedCount === null) return;
@@ -613,30 +601,6 @@ function xpending(client: Client, argv: string[], engine: Engine): void {
     out.integer(now - entry.deliveryTime);
     out.integer(entry.deliveryCount);
   }
-}
-
-function intervalId(
-  client: Client,
-  engine: Engine,
-  text: string,
-  isStart: boolean,
-): StreamId | null {
-  if (text === '-') return MIN_ID;
-  if (text === '+') return MAX_ID;
-  const exclusive = text.length > 1 && text.startsWith('(');
-  const id = parseId(exclusive ? text.slice(1) : text, isStart ? 0n : MAX_ID.seq);
-  if (id === null) {
-    engine.replyError(client, INVALID_ID);
-    return null;
-  }
-  if (!exclusive) return id;
-  const moved = isStart ? nextId(id) : previousId(id);
-  if (moved === null)
-    engine.replyError(
-      client,
-      isStart ? 'ERR invalid start ID for the interval' : 'ERR invalid end ID for the interval',
-    );
-  return moved;
 }
 
 /** The named consumer, created (and announced) on first use. */
@@ -752,7 +716,7 @@ function xautoclaim(client: Client, argv: string[], engine: Engine): void {
     engine.replyError(client, 'ERR Invalid min-idle-time argument for XAUTOCLAIM');
     return;
   }
-  const start = intervalId(client, engine, argv[5], true);
+  const start = intervalId(client, engine, argv[5], 0n, true);
   if (start === null) return;
   let count = 100;
   let justId = false;

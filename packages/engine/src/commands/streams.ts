@@ -6,7 +6,6 @@ import {
   formatId,
   nextId,
   parseId,
-  previousId,
   type IdRequest,
   type StreamEntry,
   type StreamId,
@@ -19,6 +18,14 @@ import { Errors } from '../errors.js';
 import { EventClass } from '../keyspace-events.js';
 import { parseInteger } from '../numbers.js';
 import { blockOnKeys } from './blocking-arguments.js';
+import {
+  INVALID_STREAM_ID,
+  intervalId,
+  lookupStream,
+  replyEntries,
+  replyEntry,
+  strictId,
+} from './stream-replies.js';
 import { FIRST_KEY, commandGroup, container } from './define.js';
 import {
   groupCommandRows,
@@ -27,69 +34,15 @@ import {
   sortedConsumers,
   sortedGroups,
 } from './stream-groups.js';
-import { WRONG_TYPE, integerArgument, isKeyword, lookupTyped, wrongType } from './reply-helpers.js';
+import { WRONG_TYPE, integerArgument, isKeyword, wrongType } from './reply-helpers.js';
 
 const X_ERRORS = {
-  invalidId: 'ERR Invalid stream ID specified as stream command argument',
   notGreater: 'ERR The ID specified in XADD is equal or smaller than the target stream top item',
   zero: 'ERR The ID specified in XADD must be greater than 0-0',
   exhausted: 'ERR The stream has exhausted the last possible ID, unable to add more items',
 } as const;
 
 const MAX_PART = MAX_ID.ms;
-
-function lookupStream(client: Client, engine: Engine, key: string) {
-  return lookupTyped(client, engine, key, Stream);
-}
-
-/** An ID where "-" and "+" are not allowed ("<ms>-*" only where `allowAutoSeq`). */
-function strictId(client: Client, engine: Engine, text: string): StreamId | null {
-  const id = parseId(text);
-  if (id === null) engine.replyError(client, X_ERRORS.invalidId);
-  return id;
-}
-
-/** An XRANGE endpoint: "-", "+", "<ms>[-<seq>]" or "(" exclusive; null after an error. */
-function intervalId(
-  client: Client,
-  engine: Engine,
-  text: string,
-  missingSeq: bigint,
-  isStart: boolean,
-): StreamId | null {
-  if (text.length > 1 && text.startsWith('(')) {
-    const id = parseId(text.slice(1), missingSeq);
-    if (id === null) {
-      engine.replyError(client, X_ERRORS.invalidId);
-      return null;
-    }
-    const moved = isStart ? nextId(id) : previousId(id);
-    if (moved === null) {
-      engine.replyError(
-        client,
-        isStart ? 'ERR invalid start ID for the interval' : 'ERR invalid end ID for the interval',
-      );
-    }
-    return moved;
-  }
-  if (text === '-') return MIN_ID;
-  if (text === '+') return MAX_ID;
-  const id = parseId(text, missingSeq);
-  if (id === null) engine.replyError(client, X_ERRORS.invalidId);
-  return id;
-}
-
-function replyEntry(client: Client, entry: StreamEntry): void {
-  client.out.array(2);
-  client.out.bulk(formatId(entry.id));
-  client.out.array(entry.fields.length);
-  for (const field of entry.fields) client.out.bulk(field);
-}
-
-function replyEntries(client: Client, entries: StreamEntry[]): void {
-  client.out.array(entries.length);
-  for (const entry of entries) replyEntry(client, entry);
-}
 
 interface TrimArguments {
   trim: TrimOptions | null;
@@ -159,7 +112,7 @@ function parseAddOrTrim(
     } else if (xadd) {
       id = parseAddId(option);
       if (id === null) {
-        engine.replyError(client, X_ERRORS.invalidId);
+        engine.replyError(client, INVALID_STREAM_ID);
         return null;
       }
       break;
@@ -463,7 +416,7 @@ function xread(client: Client, argv: string[], engine: Engine): CommandResult {
     }
     const id = parseId(text);
     if (id === null) {
-      engine.replyError(client, X_ERRORS.invalidId);
+      engine.replyError(client, INVALID_STREAM_ID);
       return;
     }
     after.set(keys[k], id);
