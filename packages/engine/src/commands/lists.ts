@@ -13,7 +13,7 @@ import {
   isKeyword,
   lookupTyped,
   ok,
-  positiveArgument,
+  multiPopArguments,
 } from './reply-helpers.js';
 
 type End = 'left' | 'right';
@@ -321,51 +321,6 @@ function replyMoved(client: Client, moved: string | null | typeof WRONG_TYPE): v
   else client.out.bulk(moved);
 }
 
-/** Parses "numkeys key... LEFT|RIGHT [COUNT n]" from `at`; null after replying an error. */
-function multiPopArguments(
-  client: Client,
-  engine: Engine,
-  argv: string[],
-  at: number,
-): { keys: string[]; end: End; count: number } | null {
-  const numkeys = positiveArgument(
-    client,
-    engine,
-    argv[at],
-    'ERR numkeys should be greater than 0',
-  );
-  if (numkeys === null) return null;
-  const keysEnd = at + 1 + numkeys;
-  if (keysEnd >= argv.length) {
-    engine.replyError(client, Errors.syntax);
-    return null;
-  }
-  const end = parseEnd(argv[keysEnd]);
-  if (end === null) {
-    engine.replyError(client, Errors.syntax);
-    return null;
-  }
-  let count = 1;
-  let countSeen = false;
-  for (let i = keysEnd + 1; i < argv.length; i++) {
-    if (isKeyword(argv[i], 'count') && i + 1 < argv.length && !countSeen) {
-      const value = positiveArgument(
-        client,
-        engine,
-        argv[++i],
-        'ERR count should be greater than 0',
-      );
-      if (value === null) return null;
-      count = value;
-      countSeen = true;
-    } else {
-      engine.replyError(client, Errors.syntax);
-      return null;
-    }
-  }
-  return { keys: argv.slice(at + 1, keysEnd), end, count };
-}
-
 /** Pops up to count from the first non-empty list; replies [key, [elements]]. */
 function popFromFirst(
   client: Client,
@@ -401,9 +356,9 @@ function replyPopped(
 }
 
 function lmpop(client: Client, argv: string[], engine: Engine): void {
-  const parsed = multiPopArguments(client, engine, argv, 1);
+  const parsed = multiPopArguments(client, engine, argv, 1, ['left', 'right'] as const);
   if (parsed === null) return;
-  const popped = popFromFirst(client, engine, parsed.keys, parsed.end, parsed.count);
+  const popped = popFromFirst(client, engine, parsed.keys, parsed.where, parsed.count);
   if (popped === false) client.out.nullArray();
 }
 
@@ -496,9 +451,9 @@ function brpoplpush(client: Client, argv: string[], engine: Engine): CommandResu
 function blmpop(client: Client, argv: string[], engine: Engine): CommandResult {
   const timeout = timeoutArgument(client, engine, argv[1]);
   if (timeout === null) return;
-  const parsed = multiPopArguments(client, engine, argv, 2);
+  const parsed = multiPopArguments(client, engine, argv, 2, ['left', 'right'] as const);
   if (parsed === null) return;
-  const popped = popFromFirst(client, engine, parsed.keys, parsed.end, parsed.count);
+  const popped = popFromFirst(client, engine, parsed.keys, parsed.where, parsed.count);
   if (popped !== false) return;
   if (client.executing) {
     client.out.nullArray();
@@ -513,7 +468,7 @@ function blmpop(client: Client, argv: string[], engine: Engine): CommandResult {
     (key) => {
       const list = db.lookup(key);
       if (!(list instanceof QuickList)) return false;
-      replyPopped(client, engine, key, list as QuickList<string>, parsed.end, parsed.count);
+      replyPopped(client, engine, key, list as QuickList<string>, parsed.where, parsed.count);
       return true;
     },
     () => client.out.nullArray(),

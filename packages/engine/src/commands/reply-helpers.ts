@@ -127,3 +127,74 @@ export function randomCountArgument(client: Client, engine: Engine, text: string
   }
   return Number(value);
 }
+
+/**
+ * LMPOP/ZMPOP-style arguments from `at`: numkeys key... <where> [COUNT n], where <where> is
+ * one of two keywords (LEFT|RIGHT, MIN|MAX). Null after replying Redis's error.
+ */
+export function multiPopArguments<W extends string>(
+  client: Client,
+  engine: Engine,
+  argv: string[],
+  at: number,
+  choices: readonly [W, W],
+): { keys: string[]; where: W; count: number } | null {
+  const numkeys = positiveArgument(
+    client,
+    engine,
+    argv[at],
+    'ERR numkeys should be greater than 0',
+  );
+  if (numkeys === null) return null;
+  const whereIndex = at + 1 + numkeys;
+  const where = choices.find(
+    (choice) => whereIndex < argv.length && isKeyword(argv[whereIndex], choice),
+  );
+  if (where === undefined) {
+    engine.replyError(client, Errors.syntax);
+    return null;
+  }
+  let count = 1;
+  let countSeen = false;
+  for (let i = whereIndex + 1; i < argv.length; i++) {
+    if (!countSeen && isKeyword(argv[i], 'count') && i + 1 < argv.length) {
+      const value = positiveArgument(
+        client,
+        engine,
+        argv[++i],
+        'ERR count should be greater than 0',
+      );
+      if (value === null) return null;
+      count = value;
+      countSeen = true;
+    } else {
+      engine.replyError(client, Errors.syntax);
+      return null;
+    }
+  }
+  return { keys: argv.slice(at + 1, whereIndex), where, count };
+}
+
+/** SINTERCARD/ZINTERCARD's optional LIMIT from `from`; 0 means none. Null after an error. */
+export function intercardLimit(
+  client: Client,
+  engine: Engine,
+  argv: string[],
+  from: number,
+): number | null {
+  let limit = 0;
+  for (let i = from; i < argv.length; i++) {
+    if (isKeyword(argv[i], 'limit') && i + 1 < argv.length) {
+      const value = parseInteger(argv[++i]);
+      if (value === null || value < 0) {
+        engine.replyError(client, "ERR LIMIT can't be negative");
+        return null;
+      }
+      limit = Number(value);
+    } else {
+      engine.replyError(client, Errors.syntax);
+      return null;
+    }
+  }
+  return limit;
+}

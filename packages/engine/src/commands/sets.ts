@@ -10,12 +10,11 @@ import { cursorArgument, replyScan, scanOptions } from './keys.js';
 import {
   WRONG_TYPE,
   integerArgument,
-  isKeyword,
   lookupTyped,
+  intercardLimit,
   positiveArgument,
   randomCountArgument,
 } from './reply-helpers.js';
-import { parseInteger } from '../numbers.js';
 
 function lookupSet(client: Client, engine: Engine, key: string) {
   return lookupTyped(client, engine, key, Set) as RedisSet | undefined | typeof WRONG_TYPE;
@@ -240,20 +239,8 @@ function sintercard(client: Client, argv: string[], engine: Engine): void {
     engine.replyError(client, "ERR Number of keys can't be greater than number of args");
     return;
   }
-  let limit = 0;
-  for (let i = 2 + numkeys; i < argv.length; i++) {
-    if (isKeyword(argv[i], 'limit') && i + 1 < argv.length) {
-      const value = parseInteger(argv[++i]);
-      if (value === null || value < 0) {
-        engine.replyError(client, "ERR LIMIT can't be negative");
-        return;
-      }
-      limit = Number(value);
-    } else {
-      engine.replyError(client, Errors.syntax);
-      return;
-    }
-  }
+  const limit = intercardLimit(client, engine, argv, 2 + numkeys);
+  if (limit === null) return;
   const sets = setsOf(client, engine, argv.slice(2, 2 + numkeys));
   if (sets === null) return;
   const size = combine(sets, 'inter').size;

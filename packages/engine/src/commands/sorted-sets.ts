@@ -5,7 +5,7 @@ import type { Engine } from '../engine.js';
 import { Errors } from '../errors.js';
 import type { Database } from '../keyspace.js';
 import { EventClass } from '../keyspace-events.js';
-import { parseFloatStrict, parseInteger } from '../numbers.js';
+import { parseFloatStrict } from '../numbers.js';
 import { filterByPattern, scanPage } from '../scan-cursor.js';
 import { blockOnKeys, timeoutArgument } from './blocking-arguments.js';
 import { formatDouble } from '@rc/resp';
@@ -18,7 +18,8 @@ import {
   integerArgument,
   isKeyword,
   lookupTyped,
-  positiveArgument,
+  intercardLimit,
+  multiPopArguments,
   randomCountArgument,
   wrongType,
 } from './reply-helpers.js';
@@ -501,50 +502,6 @@ function bzpopCommand(side: Side) {
   };
 }
 
-/** Parses "numkeys key... MIN|MAX [COUNT n]" from `at`; null after replying an error. */
-function zmpopArguments(client: Client, engine: Engine, argv: string[], at: number) {
-  const numkeys = positiveArgument(
-    client,
-    engine,
-    argv[at],
-    'ERR numkeys should be greater than 0',
-  );
-  if (numkeys === null) return null;
-  const sideIndex = at + 1 + numkeys;
-  if (sideIndex >= argv.length) {
-    engine.replyError(client, Errors.syntax);
-    return null;
-  }
-  const side: Side | null = isKeyword(argv[sideIndex], 'min')
-    ? 'min'
-    : isKeyword(argv[sideIndex], 'max')
-      ? 'max'
-      : null;
-  if (side === null) {
-    engine.replyError(client, Errors.syntax);
-    return null;
-  }
-  let count = 1;
-  let countSeen = false;
-  for (let i = sideIndex + 1; i < argv.length; i++) {
-    if (!countSeen && isKeyword(argv[i], 'count') && i + 1 < argv.length) {
-      const value = positiveArgument(
-        client,
-        engine,
-        argv[++i],
-        'ERR count should be greater than 0',
-      );
-      if (value === null) return null;
-      count = value;
-      countSeen = true;
-    } else {
-      engine.replyError(client, Errors.syntax);
-      return null;
-    }
-  }
-  return { keys: argv.slice(at + 1, sideIndex), side, count };
-}
-
 function replyMultiPop(
   client: Client,
   engine: Engine,
@@ -560,13 +517,13 @@ function replyMultiPop(
 }
 
 function zmpop(client: Client, argv: string[], engine: Engine): void {
-  const parsed = zmpopArguments(client, engine, argv, 1);
+  const parsed = multiPopArguments(client, engine, argv, 1, ['min', 'max'] as const);
   if (parsed === null) return;
   for (const key of parsed.keys) {
     const zset = lookupZset(client, engine, key);
     if (zset === WRONG_TYPE) return;
     if (zset === undefined) continue;
-    replyMultiPop(client, engine, key, zset, parsed.side, parsed.count);
+    replyMultiPop(client, engine, key, zset, parsed.where, parsed.count);
     return;
   }
   client.out.nullArray();
@@ -575,13 +532,13 @@ function zmpop(client: Client, argv: string[], engine: Engine): void {
 function bzmpop(client: Client, argv: string[], engine: Engine): CommandResult {
   const timeout = timeoutArgument(client, engine, argv[1]);
   if (timeout === null) return;
-  const parsed = zmpopArguments(client, engine, argv, 2);
+  const parsed = multiPopArguments(client, engine, argv, 2, ['min', 'max'] as const);
   if (parsed === null) return;
   for (const key of parsed.keys) {
     const zset = lookupZset(client, engine, key);
     if (zset === WRONG_TYPE) return;
     if (zset === undefined) continue;
-    replyMultiPop(client, engine, key, zset, parsed.side, parsed.count);
+    replyMultiPop(client, engine, key, zset, parsed.where, parsed.count);
     return;
   }
   if (client.executing) {
@@ -596,7 +553,7 @@ function bzmpop(client: Client, argv: string[], engine: Engine): CommandResult {
     (key) => {
       const zset = client.db.lookup(key);
       if (!(zset instanceof SortedSet) || zset.size === 0) return false;
-      replyMultiPop(client, engine, key, zset, parsed.side, parsed.count);
+      replyMultiPop(client, engine, key, zset, parsed.where, parsed.count);
       return true;
     },
     () => client.out.nullArray(),
@@ -748,20 +705,8 @@ function zintercard(client: Client, argv: string[], engine: Engine): void {
     engine.replyError(client, Errors.syntax);
     return;
   }
-  let limit = 0;
-  for (let i = 2 + numkeys; i < argv.length; i++) {
-    if (isKeyword(argv[i], 'limit') && i + 1 < argv.length) {
-      const value = parseInteger(argv[++i]);
-      if (value === null || value < 0) {
-        engine.replyError(client, "ERR LIMIT can't be negative");
-        return;
-      }
-      limit = Number(value);
-    } else {
-      engine.replyError(client, Errors.syntax);
-      return;
-    }
-  }
+  const limit = intercardLimit(client, engine, argv, 2 + numkeys);
+  if (limit === null) return;
   const inputs: Array<Map<string, number> | null> = [];
   for (const key of argv.slice(2, 2 + numkeys)) {
     const input = readInput(client, engine, key);
