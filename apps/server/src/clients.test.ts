@@ -44,6 +44,27 @@ describe('ioredis and node-redis against rc', () => {
     publisher.disconnect();
   });
 
+  it('ioredis: BLPOP times out with null, and is served by a push from another client', async () => {
+    const waiter = new Redis({ port: rc.port });
+    const pusher = new Redis({ port: rc.port });
+    expect(await waiter.blpop('io:queue', 0.05)).toBeNull();
+    const served = waiter.blpop('io:queue', 5);
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    await pusher.rpush('io:queue', 'job');
+    expect(await served).toEqual(['io:queue', 'job']);
+    waiter.disconnect();
+    pusher.disconnect();
+  });
+
+  it('node-redis: BLPOP with a timeout', async () => {
+    const client = createClient({ socket: { port: rc.port, host: '127.0.0.1' } });
+    await client.connect();
+    expect(await client.blPop('nr:queue', 0.05)).toBeNull();
+    await client.rPush('nr:queue', 'job');
+    expect(await client.blPop('nr:queue', 1)).toEqual({ key: 'nr:queue', element: 'job' });
+    await client.quit();
+  });
+
   it('node-redis: SET/GET, MULTI and RESP3 HELLO', async () => {
     const client = createClient({ socket: { port: rc.port, host: '127.0.0.1' } });
     await client.connect();

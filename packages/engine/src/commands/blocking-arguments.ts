@@ -32,9 +32,18 @@ export function blockOnKeys(
   serve: (key: string) => boolean,
   replyOnTimeout: () => void,
 ): CommandResult {
+  const entry = engine.commands.lookup(client.lastCommand);
+  // A wait that ends in an error (NOGROUP, deleted stream) counts as a failed call, as in Redis.
+  const tryServe = (key: string): boolean => {
+    const errorsBefore = engine.stats.totalErrorReplies;
+    const served = serve(key);
+    if (served && entry !== undefined && engine.stats.totalErrorReplies !== errorsBefore)
+      entry.failedCalls++;
+    return served;
+  };
   engine.blocking.block(
     client,
-    { db: client.db, keys, tryServe: serve, replyOnTimeout, timer: null },
+    { db: client.db, keys, tryServe, replyOnTimeout, timer: null },
     timeoutMs,
   );
   return BLOCKED;
