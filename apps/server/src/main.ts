@@ -32,7 +32,6 @@ async function main(): Promise<void> {
   }
   const server = new RcServer({ config: parsed.config, onShutdown: () => process.exit(0) });
   const port = await server.listen();
-  process.stdout.write(`rc-server ready to accept connections on port ${port}\n`);
   const shutdown = (): void => {
     // Exit even if a socket lingers: SIGTERM must finish within a second.
     setTimeout(() => process.exit(0), 800).unref();
@@ -40,6 +39,8 @@ async function main(): Promise<void> {
   };
   process.once('SIGTERM', shutdown);
   process.once('SIGINT', shutdown);
+  // Announced last, so that whoever waits for this line can already stop us cleanly.
+  process.stdout.write(`rc-server ready to accept connections on port ${port}\n`);
 }
 
 main().catch((error: unknown) => {
