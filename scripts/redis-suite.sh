@@ -33,7 +33,7 @@ for unit in "$@"; do
     --tags -needs:pfdebug --tags -needs:latency --tags -needs:local-process) >"$log" 2>&1
   kill "$server" 2>/dev/null
   wait "$server" 2>/dev/null
-  plain=$(sed 's/\x1b\[[0-9;]*m//g' "$log")
+  plain=$(tr -d '\000' <"$log" | sed 's/\x1b\[[0-9;]*m//g')
   ok=$(grep -c '^\[ok\]' <<<"$plain")
   err=$(grep -cE '^\[(err|exception)\]' <<<"$plain")
   grep -q 'The End' <<<"$plain" || ending=' (did not finish: see log)'
