@@ -6,7 +6,10 @@ import { startRc, startRedis, type RunningServer } from './servers.js';
 export type Step = string[] | { raw: string; replies: number };
 
 export interface Differential {
-  /** Runs steps on fresh connections to both servers; asserts identical raw replies. */
+  /**
+   * Runs steps on fresh connections to both servers, in RESP2 and RESP3 unless one protocol is
+   * given, and asserts identical raw replies.
+   */
   compare(steps: Step[], options?: { protocol?: 2 | 3 }): Promise<void>;
   rcPort(): number;
   redisPort(): number;
@@ -31,10 +34,15 @@ export function useDifferential(config: Array<[string, string]> = []): Different
     rcPort: () => rc.port,
     redisPort: () => redis.port,
     async compare(steps, options = {}) {
-      const ours = await run(rc.port, steps, options.protocol ?? 2);
-      const theirs = await run(redis.port, steps, options.protocol ?? 2);
-      for (let i = 0; i < theirs.length; i++) {
-        expect(show(ours[i]), `step ${i}: ${describe(steps[i])}`).toBe(show(theirs[i]));
+      // Without an explicit protocol, a scenario runs in both RESP2 and RESP3.
+      for (const protocol of options.protocol ? [options.protocol] : ([2, 3] as const)) {
+        const ours = await run(rc.port, steps, protocol);
+        const theirs = await run(redis.port, steps, protocol);
+        for (let i = 0; i < theirs.length; i++) {
+          expect(show(ours[i]), `RESP${protocol} step ${i}: ${describe(steps[i])}`).toBe(
+            show(theirs[i]),
+          );
+        }
       }
     },
   };
