@@ -3,10 +3,10 @@ import type { Engine } from '../engine.js';
 import { Errors } from '../errors.js';
 import { EventClass } from '../keyspace-events.js';
 import { parseFloatStrict, parseInteger, inInt64Range } from '../numbers.js';
-import { scanPage, filterByPattern } from '../scan-cursor.js';
+import { filterByPattern } from '../scan-cursor.js';
 import type { RedisHash } from '../values.js';
 import { FIRST_KEY, commandGroup } from './define.js';
-import { cursorArgument, replyScan, scanOptions } from './keys.js';
+import { cursorArgument, replyScan, scanCollection, scanOptions } from './keys.js';
 import { WRONG_TYPE, lookupTyped, ok, randomCountArgument } from './reply-helpers.js';
 import { addFloats } from './strings.js';
 
@@ -253,7 +253,7 @@ function hscan(client: Client, argv: string[], engine: Engine): void {
   if (options === null) return;
   const hash = lookupHash(client, engine, argv[1]);
   if (hash === WRONG_TYPE) return;
-  const page = scanPage(hash?.keys() ?? [], cursor, options.count);
+  const page = scanCollection(engine, hash, hash ? [...hash.keys()] : [], cursor, options.count);
   const fields = filterByPattern(page.items, options.pattern);
   const items: string[] = [];
   for (const field of fields) items.push(field, hash?.get(field) ?? '');

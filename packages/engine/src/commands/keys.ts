@@ -5,8 +5,8 @@ import { EventClass } from '../keyspace-events.js';
 import { expireArgument, type ExpireUnit } from '../expire-time.js';
 import { globMatch } from '../glob.js';
 import type { Database } from '../keyspace.js';
-import { filterByPattern, parseCursor, scanPage } from '../scan-cursor.js';
-import { cloneValue, encodingOf, typeOf } from '../values.js';
+import { filterByPattern, parseCursor, scanPage, type ScanPage } from '../scan-cursor.js';
+import { cloneValue, encodingOf, typeOf, type RedisValue } from '../values.js';
 import { ALL_KEYS, FIRST_KEY, NO_KEYS, commandGroup } from './define.js';
 import { integerArgument, isKeyword, ok } from './reply-helpers.js';
 
@@ -89,6 +89,27 @@ export function replyScan(client: Client, cursor: number, items: string[]): void
   client.out.bulk(String(cursor));
   client.out.array(items.length);
   for (const item of items) client.out.bulk(item);
+}
+
+/**
+ * A page of a hash, set or sorted set. Small collections, which Redis keeps compact (listpack,
+ * intset), come back whole with cursor 0 in their stored order, as Redis returns them;
+ * larger ones are paged by hash order.
+ */
+export function scanCollection(
+  engine: Engine,
+  value: RedisValue | undefined,
+  names: string[],
+  cursor: number,
+  count: number,
+): ScanPage {
+  if (value === undefined) return { cursor: 0, items: [] };
+  const encoding = encodingOf(value, engine.config);
+  if (encoding === 'intset') {
+    return { cursor: 0, items: [...names].sort((a, b) => Number(BigInt(a) - BigInt(b))) };
+  }
+  if (encoding === 'listpack') return { cursor: 0, items: names };
+  return scanPage(names, cursor, count);
 }
 
 export function cursorArgument(client: Client, engine: Engine, text: string): number | null {

@@ -2,11 +2,11 @@ import type { Client } from '../client.js';
 import type { Engine } from '../engine.js';
 import { Errors } from '../errors.js';
 import { EventClass } from '../keyspace-events.js';
-import { filterByPattern, scanPage } from '../scan-cursor.js';
+import { filterByPattern } from '../scan-cursor.js';
 import type { RedisSet } from '../values.js';
 import { ALL_KEYS, FIRST_KEY, commandGroup } from './define.js';
 import { pickRandom } from './hashes.js';
-import { cursorArgument, replyScan, scanOptions } from './keys.js';
+import { cursorArgument, replyScan, scanCollection, scanOptions } from './keys.js';
 import {
   WRONG_TYPE,
   integerArgument,
@@ -254,7 +254,7 @@ function sscan(client: Client, argv: string[], engine: Engine): void {
   if (options === null) return;
   const set = lookupSet(client, engine, argv[1]);
   if (set === WRONG_TYPE) return;
-  const page = scanPage(set ?? [], cursor, options.count);
+  const page = scanCollection(engine, set, set ? [...set] : [], cursor, options.count);
   replyScan(client, page.cursor, filterByPattern(page.items, options.pattern));
 }
 

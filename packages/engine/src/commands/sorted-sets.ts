@@ -6,12 +6,12 @@ import { Errors } from '../errors.js';
 import type { Database } from '../keyspace.js';
 import { EventClass } from '../keyspace-events.js';
 import { parseFloatStrict } from '../numbers.js';
-import { filterByPattern, scanPage } from '../scan-cursor.js';
+import { filterByPattern } from '../scan-cursor.js';
 import { blockOnKeys, timeoutArgument } from './blocking-arguments.js';
 import { formatDouble } from '@rc/resp';
 import { FIRST_KEY, commandGroup } from './define.js';
 import { pickRandom } from './hashes.js';
-import { cursorArgument, replyScan, scanOptions } from './keys.js';
+import { cursorArgument, replyScan, scanCollection, scanOptions } from './keys.js';
 import {
   WRONG_TYPE,
   floatArgument,
@@ -762,7 +762,7 @@ function zscan(client: Client, argv: string[], engine: Engine): void {
   const zset = lookupZset(client, engine, argv[1]);
   if (zset === WRONG_TYPE) return;
   const members = zset ? [...zset].map((entry) => entry.member) : [];
-  const page = scanPage(members, cursor, options.count);
+  const page = scanCollection(engine, zset, members, cursor, options.count);
   const items: string[] = [];
   for (const member of filterByPattern(page.items, options.pattern)) {
     items.push(member, formatDouble(zset?.score(member) ?? 0));
