@@ -14,6 +14,7 @@ import {
   lookupTyped,
   ok,
   multiPopArguments,
+  optionalCount,
 } from './reply-helpers.js';
 
 type End = 'left' | 'right';
@@ -87,16 +88,8 @@ function popCommand(end: End) {
       );
       return;
     }
-    let count = -1;
-    if (argv.length === 3) {
-      const parsed = integerArgument(client, engine, argv[2], Errors.countPositive);
-      if (parsed === null) return;
-      if (parsed < 0) {
-        engine.replyError(client, Errors.countPositive);
-        return;
-      }
-      count = parsed;
-    }
+    const count = optionalCount(client, engine, argv);
+    if (count === null) return;
     const list = lookupList(client, engine, argv[1]);
     if (list === WRONG_TYPE) return;
     if (list === undefined) {

@@ -198,3 +198,15 @@ export function intercardLimit(
   }
   return limit;
 }
+
+/** LPOP/ZPOPMIN's optional count at argv[2]: -1 when absent, null after replying the error. */
+export function optionalCount(client: Client, engine: Engine, argv: string[]): number | null {
+  if (argv.length < 3) return -1;
+  const count = integerArgument(client, engine, argv[2], Errors.countPositive);
+  if (count === null) return null;
+  if (count < 0) {
+    engine.replyError(client, Errors.countPositive);
+    return null;
+  }
+  return count;
+}

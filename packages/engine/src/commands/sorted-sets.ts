@@ -22,6 +22,7 @@ import {
   multiPopArguments,
   randomCountArgument,
   wrongType,
+  optionalCount,
 } from './reply-helpers.js';
 
 const Z_ERRORS = {
@@ -452,16 +453,8 @@ function zpopCommand(side: Side) {
       engine.replyError(client, Errors.syntax);
       return;
     }
-    let count = -1;
-    if (argv.length === 3) {
-      const parsed = integerArgument(client, engine, argv[2], Errors.countPositive);
-      if (parsed === null) return;
-      if (parsed < 0) {
-        engine.replyError(client, Errors.countPositive);
-        return;
-      }
-      count = parsed;
-    }
+    const count = optionalCount(client, engine, argv);
+    if (count === null) return;
     const zset = lookupZset(client, engine, argv[1]);
     if (zset === WRONG_TYPE) return;
     if (zset === undefined || count === 0) {

@@ -23,6 +23,7 @@ import {
   INVALID_STREAM_ID,
   intervalId,
   lookupStream,
+  readOptions,
   replyEntry,
   strictId,
 } from './stream-replies.js';
@@ -328,60 +329,13 @@ function replyStreamKey(client: Client, key: string): void {
 
 /** XREADGROUP GROUP group consumer [COUNT n] [BLOCK ms] [NOACK] STREAMS key... id... */
 function xreadgroup(client: Client, argv: string[], engine: Engine): CommandResult {
-  let groupName: string | null = null;
-  let consumerName = '';
-  let count = 0;
-  let block = -1;
-  let noAck = false;
-  let streamsAt = -1;
-  for (let i = 1; i < argv.length; i++) {
-    const more = argv.length - i - 1;
-    if (isKeyword(argv[i], 'group') && more >= 2) {
-      groupName = argv[i + 1];
-      consumerName = argv[i + 2];
-      i += 2;
-    } else if (isKeyword(argv[i], 'count') && more > 0) {
-      const value = integerArgument(client, engine, argv[++i]);
-      if (value === null) return;
-      count = Math.max(0, value);
-    } else if (isKeyword(argv[i], 'block') && more > 0) {
-      const value = integerArgument(
-        client,
-        engine,
-        argv[++i],
-        'ERR timeout is not an integer or out of range',
-      );
-      if (value === null) return;
-      if (value < 0) {
-        engine.replyError(client, Errors.timeoutNegative);
-        return;
-      }
-      block = value;
-    } else if (isKeyword(argv[i], 'noack')) {
-      noAck = true;
-    } else if (isKeyword(argv[i], 'streams') && more > 0) {
-      streamsAt = i + 1;
-      break;
-    } else {
-      engine.replyError(client, Errors.syntax);
-      return;
-    }
-  }
-  if (streamsAt === -1) {
-    engine.replyError(client, Errors.syntax);
-    return;
-  }
-  if ((argv.length - streamsAt) % 2 !== 0) {
-    engine.replyError(
-      client,
-      "ERR Unbalanced XREADGROUP list of streams: for each stream key an ID or '$' must be specified.",
-    );
-    return;
-  }
-  if (groupName === null) {
-    engine.replyError(client, 'ERR Missing GROUP option for XREADGROUP');
-    return;
-  }
+  const options = readOptions(client, engine, argv, true);
+  if (options === null) return;
+  const { count, block, noAck, streamsAt } = options;
+  const { name: groupName, consumer: consumerName } = options.group as {
+    name: string;
+    consumer: string;
+  };
   const half = (argv.length - streamsAt) / 2;
   const reads: GroupRead[] = [];
   for (let k = 0; k < half; k++) {

@@ -11,7 +11,8 @@ import {
 } from '@rc/datatypes/stream';
 import type { Client } from '../client.js';
 import type { Engine } from '../engine.js';
-import { lookupTyped } from './reply-helpers.js';
+import { Errors } from '../errors.js';
+import { integerArgument, isKeyword, lookupTyped } from './reply-helpers.js';
 
 /** Argument parsing and reply shapes shared by the stream and consumer-group commands. */
 
@@ -68,4 +69,88 @@ export function replyEntry(client: Client, entry: StreamEntry): void {
 export function replyEntries(client: Client, entries: StreamEntry[]): void {
   client.out.array(entries.length);
   for (const entry of entries) replyEntry(client, entry);
+}
+
+export interface ReadOptions {
+  /** Entries per stream at most; 0 = all. */
+  count: number;
+  /** BLOCK milliseconds, or -1 without BLOCK (0 waits forever). */
+  block: number;
+  noAck: boolean;
+  group: { name: string; consumer: string } | null;
+  /** Index of the first key after STREAMS. */
+  streamsAt: number;
+}
+
+/** XREAD/XREADGROUP options, parsed as Redis's xreadCommand does (same checks, same order). */
+export function readOptions(
+  client: Client,
+  engine: Engine,
+  argv: string[],
+  xreadgroup: boolean,
+): ReadOptions | null {
+  const options: ReadOptions = { count: 0, block: -1, noAck: false, group: null, streamsAt: -1 };
+  for (let i = 1; i < argv.length; i++) {
+    const more = argv.length - i - 1;
+    const option = argv[i];
+    if (isKeyword(option, 'block') && more > 0) {
+      const value = integerArgument(
+        client,
+        engine,
+        argv[++i],
+        'ERR timeout is not an integer or out of range',
+      );
+      if (value === null) return null;
+      if (value < 0) {
+        engine.replyError(client, Errors.timeoutNegative);
+        return null;
+      }
+      options.block = value;
+    } else if (isKeyword(option, 'count') && more > 0) {
+      const value = integerArgument(client, engine, argv[++i]);
+      if (value === null) return null;
+      options.count = Math.max(0, value);
+    } else if (isKeyword(option, 'streams') && more > 0) {
+      if ((argv.length - i - 1) % 2 !== 0) {
+        engine.replyError(
+          client,
+          "ERR Unbalanced XREAD list of streams: for each stream key an ID or '$' must be specified.",
+        );
+        return null;
+      }
+      options.streamsAt = i + 1;
+      break;
+    } else if (isKeyword(option, 'group') && more >= 2) {
+      if (!xreadgroup) {
+        engine.replyError(
+          client,
+          'ERR The GROUP option is only supported by XREADGROUP. You called XREAD instead.',
+        );
+        return null;
+      }
+      options.group = { name: argv[i + 1], consumer: argv[i + 2] };
+      i += 2;
+    } else if (isKeyword(option, 'noack')) {
+      if (!xreadgroup) {
+        engine.replyError(
+          client,
+          'ERR The NOACK option is only supported by XREADGROUP. You called XREAD instead.',
+        );
+        return null;
+      }
+      options.noAck = true;
+    } else {
+      engine.replyError(client, Errors.syntax);
+      return null;
+    }
+  }
+  if (options.streamsAt === -1) {
+    engine.replyError(client, Errors.syntax);
+    return null;
+  }
+  if (xreadgroup && options.group === null) {
+    engine.replyError(client, 'ERR Missing GROUP option for XREADGROUP');
+    return null;
+  }
+  return options;
 }

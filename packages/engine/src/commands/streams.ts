@@ -22,6 +22,7 @@ import {
   INVALID_STREAM_ID,
   intervalId,
   lookupStream,
+  readOptions,
   replyEntries,
   replyEntry,
   strictId,
@@ -351,48 +352,10 @@ function xsetid(client: Client, argv: string[], engine: Engine): void {
 
 /** XREAD [COUNT count] [BLOCK milliseconds] STREAMS key [key ...] id [id ...] */
 function xread(client: Client, argv: string[], engine: Engine): CommandResult {
-  let count = 0;
-  let block = -1;
-  let streamsAt = -1;
-  for (let i = 1; i < argv.length; i++) {
-    const more = argv.length - i - 1;
-    if (isKeyword(argv[i], 'count') && more > 0) {
-      const value = integerArgument(client, engine, argv[++i]);
-      if (value === null) return;
-      count = Math.max(0, value);
-    } else if (isKeyword(argv[i], 'block') && more > 0) {
-      const value = integerArgument(
-        client,
-        engine,
-        argv[++i],
-        'ERR timeout is not an integer or out of range',
-      );
-      if (value === null) return;
-      if (value < 0) {
-        engine.replyError(client, Errors.timeoutNegative);
-        return;
-      }
-      block = value;
-    } else if (isKeyword(argv[i], 'streams') && more > 0) {
-      streamsAt = i + 1;
-      break;
-    } else {
-      engine.replyError(client, Errors.syntax);
-      return;
-    }
-  }
-  if (streamsAt === -1) {
-    engine.replyError(client, Errors.syntax);
-    return;
-  }
+  const options = readOptions(client, engine, argv, false);
+  if (options === null) return;
+  const { count, block, streamsAt } = options;
   const rest = argv.length - streamsAt;
-  if (rest % 2 !== 0) {
-    engine.replyError(
-      client,
-      "ERR Unbalanced XREAD list of streams: for each stream key an ID or '$' must be specified.",
-    );
-    return;
-  }
   const half = rest / 2;
   const keys = argv.slice(streamsAt, streamsAt + half);
   const after = new Map<string, StreamId>();
