@@ -202,6 +202,26 @@ const SMALL = 100_000;
       entries.slice(low, low + 100);
     }
   });
+  time(`stream: 10k XDEL at random IDs (Stream, ${N} entries)`, 10_000, () => {
+    for (let i = 0; i < 10_000; i++)
+      stream.delete({ ms: BigInt(1 + Math.floor(random() * N)), seq: 0n });
+  });
+  time(`stream: 10k delete at random positions (Array splice, ${N} entries)`, 10_000, () => {
+    for (let i = 0; i < 10_000; i++) entries.splice(Math.floor(random() * entries.length), 1);
+  });
+  time(`stream: 100 XTRIM MAXLEN ~ dropping 1000 entries each (Stream)`, 100, () => {
+    for (let i = 0; i < 100; i++) {
+      stream.trim({
+        strategy: 'maxlen',
+        maxlen: stream.length - 1000,
+        approximate: true,
+        limit: 0,
+      });
+    }
+  });
+  time(`stream: 100 trims of 1000 from the head (Array splice)`, 100, () => {
+    for (let i = 0; i < 100; i++) entries.splice(0, 1000);
+  });
   rows.push([
     `stream: bytes per entry, ${SMALL} entries of 2 fields (Stream)`,
     0,

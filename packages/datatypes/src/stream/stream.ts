@@ -201,7 +201,14 @@ export class Stream {
       options.strategy === 'maxlen'
         ? this.length > (options.maxlen ?? 0)
         : compareIds(entry.id, options.minid ?? MIN_ID) < 0;
-    for (const [key, block] of [...this.blocks.ascending()]) {
+    // Always look at the current first block: trimming only ever removes from the front, and
+    // stopping early keeps a small trim cheap on a large stream.
+    for (
+      let first = this.blocks.ascending().next();
+      !first.done;
+      first = this.blocks.ascending().next()
+    ) {
+      const [key, block] = first.value;
       if (options.approximate) {
         // Whole blocks only, and only when every live entry in them goes.
         const last = block.entries[block.entries.length - 1];
