@@ -25,8 +25,14 @@ function bytesPerElement(count, build) {
 }
 
 // A deterministic pseudo-random sequence, so every structure sees the same data.
+// xorshift32: exact in doubles, unlike a multiply-by-1103515245 LCG.
 let seed = 42;
-const random = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
+const random = () => {
+  seed ^= seed << 13;
+  seed ^= seed >>> 17;
+  seed ^= seed << 5;
+  return (seed >>> 0) / 4294967296;
+};
 
 const N = 1_000_000;
 const SMALL = 100_000;

@@ -8,14 +8,26 @@ export {
   type ScoreBound,
   type SortedSetEntry,
 } from './zset/index.js';
-export { RadixTree } from './radix/index.js';
+export { RadixTree, type SeekOperator } from './radix/index.js';
 export {
+  Consumer,
+  ConsumerGroup,
   MAX_ID,
+  MAX_PART,
   MIN_ID,
   Stream,
   compareIds,
   formatId,
+  idKey,
+  nextId,
   parseId,
+  parseIdRequest,
+  previousId,
+  type AddError,
+  type IdRequest,
+  type PendingEntry,
   type StreamEntry,
   type StreamId,
+  type StreamNodeLimits,
+  type TrimOptions,
 } from './stream/index.js';

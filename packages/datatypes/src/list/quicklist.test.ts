@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { seededRandom } from '../test-support/random.js';
 import { QuickList } from './quicklist.js';
 
 /** The reference model: a plain array with the list commands' rules spelled out naively. */
@@ -86,6 +87,7 @@ describe('QuickList', () => {
             expect(list.length).toBe(model.length);
           }
           expect([...list]).toEqual(model);
+          list.checkInvariants();
           expect(list.range(start, stop)).toEqual(modelRange(model, start, stop));
           expect(list.at(start)).toBe(model.at(start));
         },
@@ -113,5 +115,43 @@ describe('QuickList', () => {
     expect(list.at(-1)).toBe(49_999);
     let expected = -50_000;
     for (const element of list) expect(element).toBe(expected++);
+  });
+
+  it('matches a deque model through 100k+ elements of random end operations', () => {
+    const random = seededRandom(3);
+    const list = new QuickList<string>();
+    // The model: a plain array for the tail half and a reversed one for the head half.
+    const front: string[] = [];
+    const back: string[] = [];
+    const modelAt = (i: number): string | undefined =>
+      i < 0 ? undefined : i < front.length ? front[front.length - 1 - i] : back[i - front.length];
+    for (let i = 0; i < 300_000; i++) {
+      const roll = random();
+      const value = `v${i}`;
+      if (roll < 0.35) {
+        list.pushHead(value);
+        front.push(value);
+      } else if (roll < 0.7) {
+        list.pushTail(value);
+        back.push(value);
+      } else if (roll < 0.8) {
+        expect(list.popHead()).toBe(front.length > 0 ? front.pop() : back.shift());
+      } else if (roll < 0.9) {
+        expect(list.popTail()).toBe(back.length > 0 ? back.pop() : front.shift());
+      } else {
+        const length = front.length + back.length;
+        // Indexes from -length - 1 to length: both ends of the valid range and one past each.
+        const index = Math.floor(random() * (2 * length + 2)) - length - 1;
+        expect(list.at(index)).toBe(modelAt(index < 0 ? index + length : index));
+      }
+    }
+    expect(list.length).toBe(front.length + back.length);
+    expect(list.length).toBeGreaterThanOrEqual(100_000);
+    list.checkInvariants();
+    expect([...list]).toEqual([...front].reverse().concat(back));
+    expect(list.range(-5, -1)).toEqual(back.slice(-5));
+    // Draining gives the buffer back.
+    while (list.popTail() !== undefined);
+    list.checkInvariants();
   });
 });

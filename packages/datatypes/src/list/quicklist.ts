@@ -1,8 +1,10 @@
+const MIN_CAPACITY = 8;
+
 /**
  * The list behind Redis lists: a growable ring buffer. Push and pop at both ends are O(1)
  * amortized, index get/set O(1) (Redis's quicklist is O(n/chunk) there); insert and remove in
- * the middle shift elements, O(n) like Redis. Methods follow the list commands' semantics so the
- * engine only translates arguments.
+ * the middle shift elements, O(n) like Redis. The buffer halves once three-quarters empty.
+ * Methods follow the list commands' semantics so the engine only translates arguments.
  */
 export class QuickList<T = string> implements Iterable<T> {
   private slots: Array<T | undefined>;
@@ -30,11 +32,21 @@ export class QuickList<T = string> implements Iterable<T> {
   }
 
   private grow(): void {
+    this.resize(this.slots.length * 2);
+  }
+
+  private resize(capacity: number): void {
     const old = this.slots;
-    const grown = new Array<T | undefined>(old.length * 2);
-    for (let i = 0; i < this.count; i++) grown[i] = old[this.slot(i)];
-    this.slots = grown;
+    const resized = new Array<T | undefined>(capacity);
+    for (let i = 0; i < this.count; i++) resized[i] = old[this.slot(i)];
+    this.slots = resized;
     this.head = 0;
+  }
+
+  /** Halves the buffer once it is three-quarters empty, so a drained list gives memory back. */
+  private shrinkIfSparse(): void {
+    const capacity = this.slots.length;
+    if (capacity > MIN_CAPACITY && this.count < capacity >> 2) this.resize(capacity >> 1);
   }
 
   pushHead(value: T): void {
@@ -56,6 +68,7 @@ export class QuickList<T = string> implements Iterable<T> {
     this.slots[this.head] = undefined;
     this.head = this.slot(1);
     this.count--;
+    this.shrinkIfSparse();
     return value;
   }
 
@@ -65,6 +78,7 @@ export class QuickList<T = string> implements Iterable<T> {
     const value = this.slots[at];
     this.slots[at] = undefined;
     this.count--;
+    this.shrinkIfSparse();
     return value;
   }
 
@@ -152,7 +166,7 @@ export class QuickList<T = string> implements Iterable<T> {
   }
 
   private replaceAll(values: T[]): void {
-    this.slots = new Array<T | undefined>(Math.max(8, values.length));
+    this.slots = new Array<T | undefined>(Math.max(MIN_CAPACITY, values.length));
     for (let i = 0; i < values.length; i++) this.slots[i] = values[i];
     this.head = 0;
     this.count = values.length;
@@ -178,6 +192,23 @@ export class QuickList<T = string> implements Iterable<T> {
       if (count !== 0 && result.length >= count) break;
     }
     return result;
+  }
+
+  /**
+   * Checks the ring buffer: the count fits the capacity, every slot outside the live window is
+   * empty (so popped values can be collected), and the buffer is not sparse. For tests.
+   */
+  checkInvariants(): void {
+    const capacity = this.slots.length;
+    if (this.count > capacity || this.head < 0 || this.head >= capacity) {
+      throw new Error('list: window outside the buffer');
+    }
+    for (let i = this.count; i < capacity; i++) {
+      if (this.slots[this.slot(i)] !== undefined) throw new Error('list: stale slot');
+    }
+    if (capacity > MIN_CAPACITY * 2 && this.count < capacity >> 3) {
+      throw new Error('list: buffer too sparse');
+    }
   }
 
   *[Symbol.iterator](): IterableIterator<T> {

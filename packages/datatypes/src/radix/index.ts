@@ -1,1 +1,1 @@
-export { RadixTree } from './radix-tree.js';
+export { RadixTree, type SeekOperator } from './radix-tree.js';

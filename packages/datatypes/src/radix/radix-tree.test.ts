@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { seededRandom } from '../test-support/random.js';
 import { RadixTree } from './radix-tree.js';
 
 const key = fc.string({ unit: fc.constantFrom('a', 'b', 'c', '\x00', '\xff'), maxLength: 6 });
@@ -33,6 +34,16 @@ describe('RadixTree', () => {
             sorted.filter(([k]) => (exclusive ? k < seek : k <= seek)).reverse(),
           );
           for (const [k, v] of model) expect(tree.find(k)).toBe(v);
+          tree.checkInvariants();
+          const after = sorted.filter(([k]) => k > seek);
+          const before = sorted.filter(([k]) => k < seek);
+          const exact = sorted.find(([k]) => k === seek);
+          expect(tree.seek('>', seek)).toEqual(after[0]);
+          expect(tree.seek('>=', seek)).toEqual(exact ?? after[0]);
+          expect(tree.seek('<', seek)).toEqual(before.at(-1));
+          expect(tree.seek('<=', seek)).toEqual(exact ?? before.at(-1));
+          expect(tree.first()).toEqual(sorted[0]);
+          expect(tree.last()).toEqual(sorted.at(-1));
         },
       ),
     );
@@ -51,5 +62,38 @@ describe('RadixTree', () => {
     expect(tree.size).toBe(100_000);
     const ordered = [...tree.ascending()].map(([k]) => k);
     expect(ordered).toEqual([...keys].sort());
+    tree.checkInvariants();
+  });
+
+  it('keeps its compression invariants through 100k random inserts and removes', () => {
+    const tree = new RadixTree<number>();
+    const model = new Map<string, number>();
+    const random = seededRandom(7);
+    const inserted: string[] = [];
+    for (let i = 0; i < 240_000; i++) {
+      // Keys over a small alphabet share prefixes, so nodes split and merge constantly.
+      const length = 2 + Math.floor(random() * 7);
+      let k = '';
+      for (let j = 0; j < length; j++) k += String.fromCharCode(Math.floor(random() * 16) * 16);
+      if (random() < 0.8 || inserted.length === 0) {
+        tree.insert(k, i);
+        model.set(k, i);
+        inserted.push(k);
+      } else {
+        // Remove a key that was inserted earlier, so removals hit and merge nodes.
+        const victim = inserted[Math.floor(random() * inserted.length)];
+        expect(tree.remove(victim)).toBe(model.delete(victim));
+      }
+    }
+    expect(model.size).toBeGreaterThanOrEqual(100_000);
+    tree.checkInvariants();
+    expect(tree.size).toBe(model.size);
+    const sorted = [...model.keys()].sort();
+    expect([...tree.ascending()].map(([k]) => k)).toEqual(sorted);
+    for (let i = 0; i < 1000; i++) {
+      const probe = sorted[Math.floor(random() * sorted.length)] + '\x10';
+      const next = sorted.find((k) => k > probe);
+      expect(tree.seek('>', probe)?.[0]).toBe(next);
+    }
   });
 });

@@ -33,6 +33,103 @@ function childIndex<V>(node: RadixNode<V>, code: number): number {
   return -low - 1;
 }
 
+/** Seek operators, as rax's raxSeek: `>=`, `>`, `<=`, `<`. */
+export type SeekOperator = '>=' | '>' | '<=' | '<';
+
+function smallest<V>(node: RadixNode<V>, prefix: string): [string, V] {
+  let path = prefix;
+  while (!node.hasValue) {
+    node = node.children[0];
+    path += node.edge;
+  }
+  return [path, node.value as V];
+}
+
+function largest<V>(node: RadixNode<V>, prefix: string): [string, V] {
+  let path = prefix;
+  while (node.children.length > 0) {
+    node = node.children[node.children.length - 1];
+    path += node.edge;
+  }
+  return [path, node.value as V];
+}
+
+/** Smallest key ≥ key (> with `exclusive`) in the subtree at `node`, whose path is `prefix`. */
+function ceiling<V>(
+  node: RadixNode<V>,
+  prefix: string,
+  key: string,
+  exclusive: boolean,
+): [string, V] | undefined {
+  // A node's own key is the smallest in its subtree: every child extends it.
+  if (node.hasValue && (prefix > key || (prefix === key && !exclusive))) {
+    return [prefix, node.value as V];
+  }
+  const children = node.children;
+  if (children.length === 0) return undefined;
+  let from: number;
+  if (prefix.length >= key.length) {
+    // key is a prefix of this path (or equal): every key below is greater.
+    from = 0;
+  } else {
+    const index = childIndex(node, key.charCodeAt(prefix.length));
+    if (index < 0) {
+      from = -index - 1;
+    } else {
+      const child = children[index];
+      const path = prefix + child.edge;
+      if (path < key && !key.startsWith(path)) {
+        from = index + 1;
+      } else if (key.startsWith(path)) {
+        const found = ceiling(child, path, key, exclusive);
+        if (found !== undefined) return found;
+        from = index + 1;
+      } else {
+        // path > key: the whole subtree is after key.
+        return smallest(child, path);
+      }
+    }
+  }
+  return from < children.length
+    ? smallest(children[from], prefix + children[from].edge)
+    : undefined;
+}
+
+/** Largest key ≤ key (< with `exclusive`) in the subtree at `node`, whose path is `prefix`. */
+function floor<V>(
+  node: RadixNode<V>,
+  prefix: string,
+  key: string,
+  exclusive: boolean,
+): [string, V] | undefined {
+  const children = node.children;
+  // Children whose edge starts with a byte below key's next one hold only smaller keys.
+  let below = -1;
+  if (prefix.length < key.length && children.length > 0) {
+    const index = childIndex(node, key.charCodeAt(prefix.length));
+    if (index < 0) {
+      below = -index - 2;
+    } else {
+      const child = children[index];
+      const path = prefix + child.edge;
+      if (key.startsWith(path)) {
+        const found = floor(child, path, key, exclusive);
+        if (found !== undefined) return found;
+        below = index - 1;
+      } else if (path < key) {
+        return largest(child, path);
+      } else {
+        below = index - 1;
+      }
+    }
+  }
+  if (below >= 0) return largest(children[below], prefix + children[below].edge);
+  if (node.hasValue && (prefix < key || (prefix === key && !exclusive))) {
+    return [prefix, node.value as V];
+  }
+  return undefined;
+}
+
 export class RadixTree<V> {
   private readonly root = new RadixNode<V>('');
   private count = 0;
@@ -145,6 +242,51 @@ export class RadixTree<V> {
       break;
     }
     return true;
+  }
+
+  /** The smallest entry, or undefined when empty. */
+  first(): [string, V] | undefined {
+    return this.count === 0 ? undefined : smallest(this.root, '');
+  }
+
+  /** The largest entry, or undefined when empty. */
+  last(): [string, V] | undefined {
+    return this.count === 0 ? undefined : largest(this.root, '');
+  }
+
+  /**
+   * The entry nearest to `key` in the direction of `op` (rax's raxSeek): `>=` and `>` give the
+   * smallest key at or after it, `<=` and `<` the largest at or before it. One descent, no
+   * iterator state: the stream steps from block to block with it.
+   */
+  seek(op: SeekOperator, key: string): [string, V] | undefined {
+    if (op === '>=' || op === '>') return ceiling(this.root, '', key, op === '>');
+    return floor(this.root, '', key, op === '<');
+  }
+
+  /**
+   * Checks the compression invariants: edges are non-empty, children are sorted by their first
+   * byte with no two sharing it, no valueless node other than the root has fewer than two
+   * children, and the count matches. Throws on a violation; for tests.
+   */
+  checkInvariants(): void {
+    let values = 0;
+    const pending: Array<RadixNode<V>> = [this.root];
+    while (pending.length > 0) {
+      const node = pending.pop() as RadixNode<V>;
+      if (node.hasValue) values++;
+      if (node !== this.root) {
+        if (node.edge.length === 0) throw new Error('radix: empty edge');
+        if (!node.hasValue && node.children.length < 2) throw new Error('radix: uncompressed node');
+      }
+      for (let i = 1; i < node.children.length; i++) {
+        if (node.children[i - 1].edge.charCodeAt(0) >= node.children[i].edge.charCodeAt(0)) {
+          throw new Error('radix: children out of order');
+        }
+      }
+      pending.push(...node.children);
+    }
+    if (values !== this.count) throw new Error('radix: size mismatch');
   }
 
   /** Entries in key order, starting at the first key ≥ `from` (or > with `exclusive`). */

@@ -1,8 +1,8 @@
 export {
   Stream,
   type AddError,
-  type IdRequest,
   type StreamEntry,
+  type StreamNodeLimits,
   type TrimOptions,
 } from './stream.js';
 export {
@@ -14,7 +14,9 @@ export {
   idKey,
   nextId,
   parseId,
+  parseIdRequest,
   previousId,
+  type IdRequest,
   type StreamId,
 } from './stream-id.js';
 export { Consumer, ConsumerGroup, type PendingEntry } from './consumer-groups.js';

@@ -55,3 +55,25 @@ export function idKey(id: StreamId): string {
   bytes.writeBigUInt64BE(id.seq, 8);
   return bytes.toString('latin1');
 }
+
+/** XADD's ID argument: `*`, `<ms>-*`, or an explicit `<ms>[-<seq>]`. */
+export type IdRequest =
+  | { readonly kind: 'auto' }
+  | { readonly kind: 'auto-seq'; readonly ms: bigint }
+  | { readonly kind: 'explicit'; readonly id: StreamId };
+
+/**
+ * Parses XADD's ID argument; null when it is not one. An explicit ID without a sequence means
+ * sequence 0, as Redis reads it.
+ */
+export function parseIdRequest(text: string): IdRequest | null {
+  if (text === '*') return { kind: 'auto' };
+  if (text.endsWith('-*')) {
+    const ms = text.slice(0, -2);
+    if (!PART.test(ms)) return null;
+    const value = BigInt(ms);
+    return value > MAX_PART ? null : { kind: 'auto-seq', ms: value };
+  }
+  const id = parseId(text);
+  return id === null ? null : { kind: 'explicit', id };
+}

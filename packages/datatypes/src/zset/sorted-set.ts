@@ -112,7 +112,7 @@ export class SortedSet implements Iterable<SortedSetEntry> {
     let node = reverse ? this.list.byRank(length - start) : this.list.byRank(start + 1);
     for (let i = 0; i < count && node !== null; i++) {
       result.push({ member: node.member, score: node.score });
-      node = reverse ? node.backward : node.forward[0];
+      node = reverse ? node.backward : node.next;
     }
     return result;
   }
@@ -146,12 +146,12 @@ export class SortedSet implements Iterable<SortedSetEntry> {
     let remaining = limit.count ?? -1;
     if (skip < 0) return result;
     while (node !== null && skip > 0 && inRange(node)) {
-      node = limit.reverse ? node.backward : node.forward[0];
+      node = limit.reverse ? node.backward : node.next;
       skip--;
     }
     while (node !== null && remaining !== 0 && inRange(node)) {
       result.push({ member: node.member, score: node.score });
-      node = limit.reverse ? node.backward : node.forward[0];
+      node = limit.reverse ? node.backward : node.next;
       remaining--;
     }
     return result;
@@ -208,40 +208,20 @@ export class SortedSet implements Iterable<SortedSetEntry> {
   }
 
   *[Symbol.iterator](): IterableIterator<SortedSetEntry> {
-    for (let node = this.list.first(); node !== null; node = node.forward[0]) {
+    for (let node = this.list.first(); node !== null; node = node.next) {
       yield { member: node.member, score: node.score };
     }
   }
 
-  /** Checks the skiplist's structural invariants (ordering, spans, backward links); for tests. */
+  /**
+   * Checks the structure: skiplist order, backward links, spans and level bounds, and that the
+   * member → score map agrees with it. Throws on a violation; for tests.
+   */
   checkInvariants(): void {
-    const nodes: SkipNode[] = [];
-    for (let node = this.list.first(); node !== null; node = node.forward[0]) nodes.push(node);
-    if (nodes.length !== this.size || this.list.length !== this.size)
-      throw new Error('length mismatch');
-    const position = new Map<SkipNode, number>(nodes.map((node, index) => [node, index + 1]));
-    for (let i = 0; i < nodes.length; i++) {
-      const node = nodes[i];
-      if (i > 0) {
-        const previous = nodes[i - 1];
-        if (!(
-          previous.score < node.score ||
-          (previous.score === node.score && previous.member < node.member)
-        )) {
-          throw new Error('order violated');
-        }
-        if (node.backward !== previous) throw new Error('backward link broken');
-      }
-      if (this.scores.get(node.member) !== node.score) throw new Error('score map mismatch');
-    }
-    const header = this.list.header;
-    for (const from of [header, ...nodes]) {
-      const fromRank = from === header ? 0 : (position.get(from) as number);
-      for (let level = 0; level < from.forward.length && level < this.list.level; level++) {
-        const to = from.forward[level];
-        const toRank = to === null ? nodes.length + 1 : (position.get(to) as number);
-        if (to !== null && from.span[level] !== toRank - fromRank) throw new Error('span mismatch');
-      }
+    this.list.checkInvariants();
+    if (this.list.length !== this.size) throw new Error('zset: length mismatch');
+    for (let node = this.list.first(); node !== null; node = node.next) {
+      if (this.scores.get(node.member) !== node.score) throw new Error('zset: score map mismatch');
     }
   }
 }
