@@ -1,5 +1,7 @@
 // @rc/resp parsers against redis-parser (the parser ioredis uses), side by side in one process.
 // Run: pnpm --filter @rc/resp build && pnpm --filter @rc/resp bench
+// (node --expose-gc: a collection runs before each pass so one pass's garbage does not bill
+// the next.)
 import RedisParser from 'redis-parser';
 import { NEED_MORE, ReplyParser, RequestParser } from '../dist/index.js';
 
@@ -17,6 +19,7 @@ function chunks(buffer) {
 function measure(name, items, pass) {
   let best = Infinity;
   for (let round = 0; round < ROUNDS; round++) {
+    globalThis.gc?.();
     const started = process.hrtime.bigint();
     const seen = pass();
     const elapsed = Number(process.hrtime.bigint() - started) / 1e9;

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { formatDouble } from './format-double.js';
 import { ProtocolError } from './protocol-error.js';
 import { RequestParser } from './request-parser.js';
 import { ReplyWriter } from './reply-writer.js';
@@ -9,28 +10,39 @@ interface Golden {
   replies: Array<{
     protocol: 2 | 3;
     command: string[];
+    /** ReplyWriter calls; a call prefixed by 'resp3' is only made in RESP3 (attribute pairs). */
     writes: Array<[string, ...unknown[]]>;
     bytes: string;
   }>;
-  protocolErrors: Array<{ input: string; error: string }>;
+  /** error null: Redis sent nothing and kept the connection open, waiting for more input. */
+  protocolErrors: Array<{
+    input: string;
+    pad?: [string, number];
+    auth?: boolean;
+    error: string | null;
+  }>;
+  /** [String(value), what ZSCORE printed]. */
+  doubles: Array<[string, string]>;
 }
 
 const golden = JSON.parse(
-  readFileSync(new URL('./golden/redis-7.0.json', import.meta.url), 'latin1'),
+  readFileSync(new URL('./golden/redis-7.0.json', import.meta.url), 'utf8'),
 ) as Golden;
 
-function replay(out: ReplyWriter, [method, argument]: [string, ...unknown[]]): void {
+function replay(out: ReplyWriter, write: [string, ...unknown[]]): void {
+  const [method, ...args] = write;
   switch (method) {
+    case 'resp3':
+      if (out.protocol === 3) replay(out, args as [string, ...unknown[]]);
+      return;
     case 'double':
-      out.double(
-        argument === 'inf' ? Infinity : argument === '-inf' ? -Infinity : Number(argument),
-      );
+      out.double(Number(String(args[0]).replace('inf', 'Infinity')));
       return;
     case 'integer':
-      out.integer(typeof argument === 'string' ? BigInt(argument) : (argument as number));
+      out.integer(typeof args[0] === 'string' ? BigInt(args[0]) : (args[0] as number));
       return;
     default:
-      (out as unknown as Record<string, (value?: unknown) => void>)[method](argument);
+      (out as unknown as Record<string, (...values: unknown[]) => void>)[method](...args);
   }
 }
 
@@ -46,14 +58,29 @@ describe('ReplyWriter against golden bytes from redis-server 7.0', () => {
 });
 
 describe('RequestParser protocol errors against redis-server 7.0', () => {
-  for (const { input, error } of golden.protocolErrors) {
-    it(`${JSON.stringify(input)} → ${error}`, () => {
-      const parser = new RequestParser();
-      parser.feed(Buffer.from(input, 'latin1'));
+  for (const { input, pad, auth, error } of golden.protocolErrors) {
+    const bytes = input + (pad ? pad[0].repeat(pad[1]) : '');
+    const label = `${JSON.stringify(input)}${pad ? ` + ${pad[1]}×${pad[0]}` : ''}${auth ? ' before AUTH' : ''}`;
+    it(`${label} → ${error ?? 'waits for more input'}`, () => {
+      const parser = new RequestParser({ authRequired: auth === true });
+      parser.feed(Buffer.from(bytes, 'latin1'));
       let result = parser.next();
       while (Array.isArray(result)) result = parser.next();
-      expect(result).toBeInstanceOf(ProtocolError);
-      expect((result as ProtocolError).message).toBe(error);
+      if (error === null) {
+        expect(result).toBeNull();
+      } else {
+        expect(result).toBeInstanceOf(ProtocolError);
+        expect((result as ProtocolError).message).toBe(error);
+      }
     });
   }
+});
+
+describe('formatDouble against ZSCORE of redis-server 7.0', () => {
+  it(`prints all ${golden.doubles.length} captured scores as Redis does`, () => {
+    const mismatches = golden.doubles.filter(
+      ([input, text]) => formatDouble(Number(input)) !== text,
+    );
+    expect(mismatches).toEqual([]);
+  });
 });

@@ -1,6 +1,20 @@
 export { RequestParser, type RequestParserOptions } from './request-parser.js';
 export { ProtocolError, ProtocolErrors } from './protocol-error.js';
-export { ReplyWriter, OK, PONG, QUEUED, type ProtocolVersion } from './reply-writer.js';
+export {
+  ReplyWriter,
+  OK,
+  PONG,
+  QUEUED,
+  ZERO,
+  ONE,
+  NULL_BULK,
+  NULL_ARRAY,
+  NULL_RESP3,
+  EMPTY_ARRAY,
+  EMPTY_BULK,
+  smallIntegerReply,
+  type ProtocolVersion,
+} from './reply-writer.js';
 export { formatDouble } from './format-double.js';
 export {
   ReplyParser,
@@ -13,3 +27,4 @@ export {
   type ReplyParserOptions,
 } from './reply-parser.js';
 export { splitArguments } from './split-arguments.js';
+export { parseIntegerBytes } from './integer-text.js';

@@ -46,13 +46,9 @@ export const NEED_MORE: unique symbol = Symbol('need more input');
 
 const CR = 13;
 
-/** Thrown internally when the buffer ends mid-reply; never escapes the parser. */
+/** Returned internally when the buffer ends mid-reply; never escapes the parser. */
 const INCOMPLETE = Symbol('incomplete');
 
-/**
- * Streaming reply parser. Attributes (`|`) are read and dropped: the value they annotate is
- * returned on its own.
- */
 export interface ReplyParserOptions {
   /**
    * Return bulk strings as latin1 JavaScript strings (binary safe, one char per byte) instead
@@ -61,31 +57,72 @@ export interface ReplyParserOptions {
   bulkStrings?: boolean;
 }
 
+/**
+ * Streaming reply parser for every RESP2 and RESP3 type:
+ * `+` string, `-` and `!` ReplyError, `:` number (bigint beyond 2^53), `(` bigint, `,` number
+ * (inf, -inf, nan included), `#` boolean, `$` Buffer (a view into the received bytes, or a
+ * latin1 string with `bulkStrings`), `$-1` `*-1` `_` null, `*` array, `~` Set, `%` Map,
+ * `=` VerbatimString, `>` PushFrame. Attributes (`|`) are read and dropped: the value they
+ * annotate is returned on its own. An unknown type byte throws: the stream is corrupt.
+ *
+ * An incomplete reply is parsed again from its start when more bytes arrive; a long bulk
+ * waits until all its bytes are there, so large bulks cost O(n).
+ */
 export class ReplyParser {
   private buffer: Buffer = Buffer.alloc(0);
   private position = 0;
   private readonly bulkStrings: boolean;
+  /** Chunks received while waiting for a long bulk, not yet joined to `buffer`. */
+  private pending: Buffer[] = [];
+  private pendingLength = 0;
+  /** Bytes the reply at `position` needs before parsing it again can succeed (0: unknown). */
+  private needed = 0;
+  /** Set by the bulk that ran out of bytes: the offset its reply must reach. */
+  private wantedEnd = 0;
 
   constructor(options: ReplyParserOptions = {}) {
     this.bulkStrings = options.bulkStrings ?? false;
   }
 
+  /**
+   * Appends received bytes. While a bulk of known length is incomplete, chunks are only
+   * queued and joined once when enough bytes arrived: a 100 MiB reply costs one copy, not one
+   * per chunk.
+   */
   feed(chunk: Buffer): void {
-    this.buffer =
-      this.position >= this.buffer.length
-        ? chunk
-        : Buffer.concat([this.buffer.subarray(this.position), chunk]);
+    if (chunk.length === 0) return;
+    const rest = this.buffer.length - this.position;
+    if (rest === 0) {
+      this.buffer = chunk;
+      this.position = 0;
+      return;
+    }
+    const available = rest + this.pendingLength + chunk.length;
+    if (available < this.needed) {
+      this.pending.push(chunk);
+      this.pendingLength += chunk.length;
+      return;
+    }
+    const parts = [this.buffer.subarray(this.position)];
+    for (const part of this.pending) parts.push(part);
+    parts.push(chunk);
+    this.buffer = Buffer.concat(parts, available);
     this.position = 0;
+    this.pending = [];
+    this.pendingLength = 0;
   }
 
   next(): RespValue | typeof NEED_MORE {
-    if (this.position >= this.buffer.length) return NEED_MORE;
+    if (this.position >= this.buffer.length || this.pendingLength > 0) return NEED_MORE;
     const start = this.position;
+    this.wantedEnd = 0;
     const value = this.read();
     if (value === INCOMPLETE) {
       this.position = start;
+      this.needed = this.wantedEnd - start;
       return NEED_MORE;
     }
+    this.needed = 0;
     return value;
   }
 
@@ -144,7 +181,10 @@ export class ReplyParser {
         const length = Number(this.integer(start, end));
         if (length < 0) return null;
         const from = this.position;
-        if (buffer.length - from < length + 2) return INCOMPLETE;
+        if (buffer.length - from < length + 2) {
+          this.wantedEnd = from + length + 2;
+          return INCOMPLETE;
+        }
         this.position = from + length + 2;
         if (marker === 36) {
           return this.bulkStrings

@@ -1,8 +1,13 @@
-import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { formatDouble } from './format-double.js';
-import { NEED_MORE, ReplyParser, replyFrameLength, type RespValue } from './reply-parser.js';
-import { ReplyWriter } from './reply-writer.js';
+import {
+  EMPTY_ARRAY,
+  NULL_BULK,
+  OK,
+  ONE,
+  ReplyWriter,
+  ZERO,
+  smallIntegerReply,
+} from './reply-writer.js';
 
 function written(protocol: 2 | 3, write: (out: ReplyWriter) => void): string {
   const out = new ReplyWriter(4);
@@ -42,83 +47,68 @@ describe('ReplyWriter', () => {
     expect(written(3, (out) => out.bulkError('ERR x'))).toBe('!5\r\nERR x\r\n');
   });
 
-  it('formats doubles as printf %.17g', () => {
-    expect(formatDouble(1.5)).toBe('1.5');
-    expect(formatDouble(0.1)).toBe('0.10000000000000001');
-    expect(formatDouble(1e10)).toBe('10000000000');
-    expect(formatDouble(1e17)).toBe('1e+17');
-    expect(formatDouble(1e-5)).toBe('1.0000000000000001e-05');
-    expect(formatDouble(-Infinity)).toBe('-inf');
-    expect(formatDouble(-0)).toBe('-0');
-    expect(formatDouble(123.456)).toBe('123.456');
+  it('writes RESP3 doubles with %.17g', () => {
+    expect(written(3, (out) => out.double(0.1))).toBe(',0.10000000000000001\r\n');
+    expect(written(3, (out) => out.double(-Infinity))).toBe(',-inf\r\n');
+    expect(written(3, (out) => out.double(NaN))).toBe(',nan\r\n');
+    expect(written(2, (out) => out.double(1e17))).toBe('$5\r\n1e+17\r\n');
+  });
+
+  it('writes nothing for an attribute in RESP2', () => {
+    expect(written(2, (out) => out.attribute(1))).toBe('');
+    expect(written(3, (out) => out.attribute(1))).toBe('|1\r\n');
+  });
+
+  it('writes a bulk error as a simple error in RESP2', () => {
+    expect(written(2, (out) => out.bulkError('ERR x'))).toBe('-ERR x\r\n');
+  });
+
+  it('writes integer headers of any size', () => {
+    for (const n of [0, 9, 10, 99, 100, 9999, 10000, 123456789, 2 ** 31, 2 ** 53 - 1]) {
+      expect(written(2, (out) => out.array(n))).toBe(`*${n}\r\n`);
+      expect(written(2, (out) => out.integer(n))).toBe(`:${n}\r\n`);
+      expect(written(2, (out) => out.integer(-n))).toBe(`:${-n}\r\n`);
+    }
+    expect(written(2, (out) => out.integer(-(2n ** 63n)))).toBe(':-9223372036854775808\r\n');
+  });
+
+  it('writes Buffers and latin1 strings byte for byte', () => {
+    const bytes = Buffer.from([0, 13, 10, 255]);
+    expect(written(2, (out) => out.bulk(bytes))).toBe('$4\r\n\x00\r\n\xff\r\n');
+    expect(written(2, (out) => out.bulk('\x00\r\n\xff'))).toBe('$4\r\n\x00\r\n\xff\r\n');
+  });
+
+  it('exports the pre-encoded common replies', () => {
+    expect(OK.toString()).toBe('+OK\r\n');
+    expect(ZERO.toString()).toBe(':0\r\n');
+    expect(ONE.toString()).toBe(':1\r\n');
+    expect(NULL_BULK.toString()).toBe('$-1\r\n');
+    expect(EMPTY_ARRAY.toString()).toBe('*0\r\n');
+    expect(smallIntegerReply(9999)?.toString()).toBe(':9999\r\n');
+    expect(smallIntegerReply(10000)).toBeUndefined();
+    expect(written(2, (out) => out.raw(OK))).toBe('+OK\r\n');
   });
 });
 
-type Tree =
-  | { kind: 'bulk'; value: string }
-  | { kind: 'int'; value: number }
-  | { kind: 'array'; items: Tree[] };
-
-function writeTree(out: ReplyWriter, tree: Tree): void {
-  if (tree.kind === 'bulk') out.bulk(tree.value);
-  else if (tree.kind === 'int') out.integer(tree.value);
-  else {
-    out.array(tree.items.length);
-    for (const item of tree.items) writeTree(out, item);
-  }
-}
-
-function toValue(tree: Tree): RespValue {
-  if (tree.kind === 'bulk') return Buffer.from(tree.value, 'latin1');
-  if (tree.kind === 'int') return tree.value;
-  return tree.items.map(toValue);
-}
-
-describe('ReplyParser options', () => {
-  it('returns bulks as latin1 strings when asked', () => {
-    const parser = new ReplyParser({ bulkStrings: true });
-    parser.feed(Buffer.from('$3\r\n\x00\xff!\r\n*1\r\n$2\r\nok\r\n', 'latin1'));
-    expect(parser.next()).toBe('\x00\xff!');
-    expect(parser.next()).toEqual(['ok']);
-    expect(parser.next()).toBe(NEED_MORE);
+describe('ReplyWriter buffer', () => {
+  it('grows to hold any reply and keeps what was written before', () => {
+    const out = new ReplyWriter(4);
+    out.simple('OK');
+    out.bulk('x'.repeat(100000));
+    out.integer(1);
+    const text = out.take().toString('latin1');
+    expect(text).toBe(`+OK\r\n$100000\r\n${'x'.repeat(100000)}\r\n:1\r\n`);
   });
-});
 
-describe('encode → parse round trip', () => {
-  const tree = fc.letrec<{ tree: Tree }>((tie) => ({
-    tree: fc.oneof(
-      { depthSize: 'small', withCrossShrink: true },
-      fc.record({ kind: fc.constant('bulk' as const), value: fc.string({ unit: 'binary-ascii' }) }),
-      fc.record({ kind: fc.constant('int' as const), value: fc.integer() }),
-      fc.record({
-        kind: fc.constant('array' as const),
-        items: fc.array(tie('tree'), { maxLength: 4 }),
-      }),
-    ),
-  })).tree;
-
-  it('parses what the writer wrote, whatever the chunking', () => {
-    fc.assert(
-      fc.property(
-        fc.array(tree, { minLength: 1, maxLength: 5 }),
-        fc.integer({ min: 1, max: 16 }),
-        (trees, size) => {
-          const out = new ReplyWriter(8);
-          for (const each of trees) writeTree(out, each);
-          const bytes = out.take();
-          const parser = new ReplyParser();
-          const parsed: RespValue[] = [];
-          for (let offset = 0; offset < bytes.length; offset += size) {
-            parser.feed(bytes.subarray(offset, offset + size));
-            for (let value = parser.next(); value !== NEED_MORE; value = parser.next())
-              parsed.push(value);
-          }
-          expect(parsed).toEqual(trees.map(toValue));
-          let offset = 0;
-          for (let i = 0; i < trees.length; i++) offset += replyFrameLength(bytes, offset);
-          expect(offset).toBe(bytes.length);
-        },
-      ),
-    );
+  it('take() returns bytes that later writes do not change, and empties the writer', () => {
+    const out = new ReplyWriter(16);
+    out.simple('first');
+    const first = out.take();
+    expect(out.length).toBe(0);
+    out.simple('other');
+    expect(first.toString()).toBe('+first\r\n');
+    const big = (out.take(), out.bulk('y'.repeat(70000)), out.take());
+    out.bulk('z'.repeat(70000));
+    expect(big.toString('latin1', 0, 12)).toBe('$70000\r\nyyyy');
   });
 });

@@ -3,18 +3,35 @@ import { formatDouble } from './format-double.js';
 
 export type ProtocolVersion = 2 | 3;
 
-const CRLF = 0x0a0d; // "\r\n" as a little-endian uint16
-
 function preEncoded(text: string): Buffer {
   return Buffer.from(text, 'latin1');
 }
 
+/** Pre-encoded replies, for servers that want to write them with `raw()` or keep them. */
 export const OK = preEncoded('+OK\r\n');
 export const PONG = preEncoded('+PONG\r\n');
 export const QUEUED = preEncoded('+QUEUED\r\n');
+export const ZERO = preEncoded(':0\r\n');
+export const ONE = preEncoded(':1\r\n');
+/** RESP2 null bulk and null array; RESP3 has the one null `_`. */
+export const NULL_BULK = preEncoded('$-1\r\n');
+export const NULL_ARRAY = preEncoded('*-1\r\n');
+export const NULL_RESP3 = preEncoded('_\r\n');
+export const EMPTY_ARRAY = preEncoded('*0\r\n');
+export const EMPTY_BULK = preEncoded('$0\r\n\r\n');
 
 /** Replies cached by value: ":n\r\n" for small integers, the most common reply of all. */
-const SMALL_INTEGERS: Buffer[] = Array.from({ length: 10000 }, (_, n) => preEncoded(`:${n}\r\n`));
+const SMALL_INTEGERS: readonly Buffer[] = Array.from({ length: 10000 }, (_, n) =>
+  preEncoded(`:${n}\r\n`),
+);
+
+/** The pre-encoded ":n\r\n" for 0 <= n < 10000, else undefined. */
+export function smallIntegerReply(n: number): Buffer | undefined {
+  return SMALL_INTEGERS[n];
+}
+
+/** Outputs at least this large are handed over whole by `take()` instead of copied. */
+const HAND_OVER = 64 * 1024;
 
 /**
  * Encodes replies into one growing buffer, in RESP2 or RESP3 (`protocol`). Nothing is
@@ -25,9 +42,11 @@ export class ReplyWriter {
   protocol: ProtocolVersion = 2;
   private buffer: Buffer;
   private used = 0;
+  private readonly initialCapacity: number;
 
   constructor(initialCapacity = 16 * 1024) {
-    this.buffer = Buffer.allocUnsafe(initialCapacity);
+    this.initialCapacity = initialCapacity > 16 ? initialCapacity : 16;
+    this.buffer = Buffer.allocUnsafe(this.initialCapacity);
   }
 
   get length(): number {
@@ -36,9 +55,17 @@ export class ReplyWriter {
 
   /** The pending bytes, as a Buffer the caller may keep; the writer starts over empty. */
   take(): Buffer {
-    const bytes = Buffer.allocUnsafe(this.used);
-    this.buffer.copy(bytes, 0, 0, this.used);
+    const used = this.used;
     this.used = 0;
+    if (used >= HAND_OVER) {
+      // Large output: give the storage away rather than copy it, and start a fresh one (which
+      // also releases memory after one huge reply).
+      const bytes = this.buffer.subarray(0, used);
+      this.buffer = Buffer.allocUnsafe(this.initialCapacity);
+      return bytes;
+    }
+    const bytes = Buffer.allocUnsafe(used);
+    this.buffer.copy(bytes, 0, 0, used);
     return bytes;
   }
 
@@ -58,9 +85,23 @@ export class ReplyWriter {
   }
 
   raw(bytes: Buffer): void {
-    this.reserve(bytes.length);
-    bytes.copy(this.buffer, this.used);
-    this.used += bytes.length;
+    const length = bytes.length;
+    this.reserve(length);
+    if (length <= 16) {
+      // Pre-encoded replies are tiny: a byte loop beats crossing into native copy.
+      const buffer = this.buffer;
+      let at = this.used;
+      for (let i = 0; i < length; i++) buffer[at++] = bytes[i];
+    } else {
+      bytes.copy(this.buffer, this.used);
+    }
+    this.used += length;
+  }
+
+  private crlf(): void {
+    const buffer = this.buffer;
+    buffer[this.used++] = 13;
+    buffer[this.used++] = 10;
   }
 
   /** Writes a one-byte type marker, the text and CRLF. */
@@ -69,26 +110,39 @@ export class ReplyWriter {
     const buffer = this.buffer;
     buffer[this.used++] = marker;
     this.used += latin1Write(buffer, text, this.used);
-    buffer.writeUInt16LE(CRLF, this.used);
-    this.used += 2;
+    this.crlf();
   }
 
   /** Writes a marker followed by a decimal number and CRLF, without building a string. */
   private header(marker: number, value: number): void {
     this.reserve(24);
     const buffer = this.buffer;
-    buffer[this.used++] = marker;
+    let at = this.used;
+    buffer[at++] = marker;
     if (value < 0) {
-      buffer[this.used++] = 45;
+      buffer[at++] = 45; /* - */
       value = -value;
     }
     if (value < 10) {
-      buffer[this.used++] = 48 + value;
+      buffer[at++] = 48 + value;
+    } else if (value < 100) {
+      const tens = (value / 10) | 0;
+      buffer[at++] = 48 + tens;
+      buffer[at++] = 48 + (value - tens * 10);
     } else {
-      this.used += latin1Write(buffer, String(value), this.used);
+      let digits = 3;
+      for (let limit = 1000; value >= limit && digits < 16; limit *= 10) digits++;
+      at += digits;
+      let rest = value;
+      for (let i = 1; i <= digits; i++) {
+        const quotient = Math.floor(rest / 10);
+        buffer[at - i] = 48 + (rest - quotient * 10);
+        rest = quotient;
+      }
     }
-    buffer.writeUInt16LE(CRLF, this.used);
-    this.used += 2;
+    buffer[at++] = 13;
+    buffer[at++] = 10;
+    this.used = at;
   }
 
   simple(text: string): void {
@@ -102,7 +156,12 @@ export class ReplyWriter {
   integer(value: number | bigint): void {
     if (typeof value === 'number' && value >= 0 && value < 10000 && Number.isInteger(value)) {
       this.raw(SMALL_INTEGERS[value]);
-    } else if (typeof value === 'number' && Number.isSafeInteger(value)) {
+    } else if (
+      typeof value === 'number' &&
+      Number.isInteger(value) &&
+      value < 1e15 &&
+      value > -1e15
+    ) {
       this.header(58 /* : */, value);
     } else {
       this.line(58, String(value));
@@ -119,8 +178,7 @@ export class ReplyWriter {
       value.copy(this.buffer, this.used);
     }
     this.used += length;
-    this.buffer.writeUInt16LE(CRLF, this.used);
-    this.used += 2;
+    this.crlf();
   }
 
   nullBulk(): void {
@@ -179,8 +237,7 @@ export class ReplyWriter {
     this.reserve(text.length + 6);
     this.used += latin1Write(this.buffer, `${format}:`, this.used);
     this.used += latin1Write(this.buffer, text, this.used);
-    this.buffer.writeUInt16LE(CRLF, this.used);
-    this.used += 2;
+    this.crlf();
   }
 
   bulkError(text: string): void {
@@ -191,7 +248,6 @@ export class ReplyWriter {
     this.header(33 /* ! */, text.length);
     this.reserve(text.length + 2);
     this.used += latin1Write(this.buffer, text, this.used);
-    this.buffer.writeUInt16LE(CRLF, this.used);
-    this.used += 2;
+    this.crlf();
   }
 }

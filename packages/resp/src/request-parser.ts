@@ -6,23 +6,42 @@ import { splitArguments } from './split-arguments.js';
 export interface RequestParserOptions {
   /** proto-max-bulk-len: the longest bulk argument accepted (default 512 MiB). */
   maxBulkLength?: number;
+  /** Whether the client still has to AUTH (see `RequestParser.authRequired`). */
+  authRequired?: boolean;
 }
 
 /** Longest header or inline line Redis accepts without a line end (PROTO_INLINE_MAX_SIZE). */
 const MAX_LINE = 64 * 1024;
+/** Redis 7.0 rejects multibulk counts above INT_MAX (not 1024*1024 as Redis 6 did). */
+const MAX_MULTIBULK = 0x7fffffff;
+/** Limits for clients that have not authenticated yet (networking.c, authRequired). */
+const UNAUTHENTICATED_MAX_MULTIBULK = 10;
+const UNAUTHENTICATED_MAX_BULK = 16384;
 /** Bulks at least this large are copied straight into their final buffer as chunks arrive. */
 const LARGE_BULK = 64 * 1024;
+/** Arguments preallocated per command, whatever count the client announces (as Redis). */
+const MAX_PREALLOCATED_ARGS = 1024;
 const CR = 13;
 const LF = 10;
+const EMPTY = Buffer.alloc(0);
 
 /**
  * Streaming parser for what clients send: RESP multibulk commands and inline commands, with
- * Redis's exact protocol errors. Feed chunks split anywhere; take commands with `next()`.
+ * Redis 7.0's exact protocol errors. Feed chunks split anywhere; take commands with `next()`.
  * Arguments come out as latin1 strings (one char per byte, binary safe).
+ *
+ * Parsing is lazy: `next()` reads one command and nothing of the next, so a server that sets
+ * `authRequired = false` after executing AUTH gets the limits applied exactly as Redis does.
  */
 export class RequestParser {
+  /** proto-max-bulk-len; mutable for CONFIG SET. */
   maxBulkLength: number;
-  private buffer: Buffer = Buffer.alloc(0);
+  /**
+   * Whether the client must still authenticate. While true, Redis refuses multibulk counts
+   * above 10 and bulks above 16384 bytes ("unauthenticated multibulk/bulk length").
+   */
+  authRequired: boolean;
+  private buffer: Buffer = EMPTY;
   private position = 0;
   /** Arguments still expected by the multibulk in progress (0 = none in progress). */
   private remaining = 0;
@@ -37,21 +56,25 @@ export class RequestParser {
 
   constructor(options: RequestParserOptions = {}) {
     this.maxBulkLength = options.maxBulkLength ?? 512 * 1024 * 1024;
+    this.authRequired = options.authRequired ?? false;
   }
 
+  /** Bytes received but not yet returned as (part of) a command. */
   get buffered(): number {
     return this.buffer.length - this.position + this.largeFilled;
   }
 
   feed(chunk: Buffer): void {
+    if (this.failed !== null || chunk.length === 0) return;
     if (this.largeBulk !== null) {
-      const taken = this.fillLargeBulk(chunk, 0);
+      const taken = this.fillLargeBulk(chunk);
       if (taken === chunk.length) return;
       chunk = chunk.subarray(taken);
     }
     if (this.position >= this.buffer.length) {
       this.buffer = chunk;
     } else {
+      // Only a partial header, a partial small bulk or unread commands are left: bounded.
       this.buffer = Buffer.concat([this.buffer.subarray(this.position), chunk]);
     }
     this.position = 0;
@@ -61,17 +84,25 @@ export class RequestParser {
   next(): string[] | ProtocolError | null {
     if (this.failed !== null) return this.failed;
     if (this.largeBulk !== null) return null;
-    if (this.remaining === 0 && this.args.length > 0) return this.takeArgs(); // a large bulk completed it
     for (;;) {
       if (this.remaining === 0) {
+        if (this.filled > 0) return this.takeArgs(); // a large bulk completed the command
         if (this.position >= this.buffer.length) return null;
-        if (this.buffer[this.position] !== 42 /* * */) return this.parseInline();
+        if (this.buffer[this.position] !== 42 /* * */) {
+          const inline = this.parseInline();
+          // A blank line is no command (Redis resets the client and reads on).
+          if (inline !== null && !(inline instanceof ProtocolError) && inline.length === 0)
+            continue;
+          return inline;
+        }
         const count = this.parseMultibulkHeader();
         if (count === null) return null;
         if (count instanceof ProtocolError) return this.fail(count);
-        if (count <= 0) continue; // *0 and *-1 are no command at all
+        if (count <= 0) continue; // *0 and negative counts are no command at all
         this.remaining = count;
-        this.args = new Array<string>(count);
+        this.args = new Array<string>(
+          count < MAX_PREALLOCATED_ARGS ? count : MAX_PREALLOCATED_ARGS,
+        );
         this.filled = 0;
       }
       const result = this.parseArguments();
@@ -82,32 +113,52 @@ export class RequestParser {
   private takeArgs(): string[] {
     const args = this.args;
     this.args = [];
+    this.filled = 0;
     return args;
   }
 
   private fail(error: ProtocolError): ProtocolError {
     this.failed = error;
+    this.buffer = EMPTY;
+    this.position = 0;
+    this.largeBulk = null;
     return error;
   }
 
-  /** Index of the first CR at or after `from`, with at least one byte after it; -1 if none. */
+  /**
+   * Index of the CR ending the header line that starts at `from`, with at least one byte after
+   * it (Redis skips that byte without checking it is LF); -1 if there is none yet. Redis looks
+   * for the CR with strchr, which stops at a NUL byte: a NUL before the CR hides the line end
+   * for good, so the client waits until the line counts as too long.
+   */
   private lineEnd(from: number): number {
-    const cr = this.buffer.indexOf(CR, from);
-    return cr === -1 || cr + 1 >= this.buffer.length ? -1 : cr;
+    const buffer = this.buffer;
+    const length = buffer.length;
+    for (let i = from; i < length; i++) {
+      const c = buffer[i];
+      if (c === CR) return i + 1 < length ? i : -1;
+      if (c === 0) return -1;
+    }
+    return -1;
   }
 
   private parseMultibulkHeader(): number | ProtocolError | null {
-    const quick = this.quickCount(this.buffer, this.position + 1);
-    if (quick !== -1) return quick;
-    const end = this.lineEnd(this.position);
-    if (end === -1) {
-      return this.buffer.length - this.position > MAX_LINE
-        ? ProtocolErrors.tooBigMultibulkCount
-        : null;
+    let count = this.quickCount(this.buffer, this.position + 1);
+    if (count === -1) {
+      const end = this.lineEnd(this.position);
+      if (end === -1) {
+        return this.buffer.length - this.position > MAX_LINE
+          ? ProtocolErrors.tooBigMultibulkCount
+          : null;
+      }
+      count = parseIntegerBytes(this.buffer, this.position + 1, end);
+      if (Number.isNaN(count) || count > MAX_MULTIBULK)
+        return ProtocolErrors.invalidMultibulkLength;
+      this.position = end + 2;
     }
-    const count = parseIntegerBytes(this.buffer, this.position + 1, end);
-    if (Number.isNaN(count) || count > 0x7fffffff) return ProtocolErrors.invalidMultibulkLength;
-    this.position = end + 2;
+    if (count > UNAUTHENTICATED_MAX_MULTIBULK && this.authRequired) {
+      return ProtocolErrors.unauthenticatedMultibulkLength;
+    }
     return count;
   }
 
@@ -117,27 +168,30 @@ export class RequestParser {
     while (this.remaining > 0) {
       if (this.bulkLength === -1) {
         if (this.position >= buffer.length) return null;
-        const quick = this.quickBulkHeader(buffer);
-        if (quick !== -1) {
-          this.bulkLength = quick;
-          continue;
+        let length =
+          buffer[this.position] === 36 /* $ */ ? this.quickCount(buffer, this.position + 1) : -1;
+        if (length === -1) {
+          const end = this.lineEnd(this.position);
+          if (end === -1) {
+            if (buffer.length - this.position > MAX_LINE)
+              return this.fail(ProtocolErrors.tooBigBulkCount);
+            return null;
+          }
+          if (buffer[this.position] !== 36 /* $ */) {
+            return this.fail(ProtocolErrors.expectedDollar(buffer[this.position]));
+          }
+          length = parseIntegerBytes(buffer, this.position + 1, end);
+          if (Number.isNaN(length) || length < 0)
+            return this.fail(ProtocolErrors.invalidBulkLength);
+          this.position = end + 2;
         }
-        const end = this.lineEnd(this.position);
-        if (end === -1) {
-          if (buffer.length - this.position > MAX_LINE)
-            return this.fail(ProtocolErrors.tooBigBulkCount);
-          return null;
+        if (length > this.maxBulkLength) return this.fail(ProtocolErrors.invalidBulkLength);
+        if (length > UNAUTHENTICATED_MAX_BULK && this.authRequired) {
+          return this.fail(ProtocolErrors.unauthenticatedBulkLength);
         }
-        if (buffer[this.position] !== 36 /* $ */) {
-          return this.fail(ProtocolErrors.expectedDollar(buffer[this.position]));
-        }
-        const length = parseIntegerBytes(buffer, this.position + 1, end);
-        if (Number.isNaN(length) || length < 0 || length > this.maxBulkLength) {
-          return this.fail(ProtocolErrors.invalidBulkLength);
-        }
-        this.position = end + 2;
         this.bulkLength = length;
       }
+      // The payload is taken by length, never searched; Redis does not check the CRLF after it.
       const available = buffer.length - this.position;
       if (available < this.bulkLength + 2) {
         if (this.bulkLength >= LARGE_BULK) this.startLargeBulk();
@@ -156,44 +210,26 @@ export class RequestParser {
   }
 
   /**
-   * The common case of a bulk header, "$<digits>\r\n" with no leading zero, read in one pass;
-   * -1 sends anything else (errors, split input, long lines) to the general path.
-   */
-  private quickBulkHeader(buffer: Buffer): number {
-    if (buffer[this.position] !== 36 /* $ */) return -1;
-    const header = this.position;
-    const length = this.quickCount(buffer, header + 1);
-    if (length <= this.maxBulkLength) return length;
-    this.position = header; // over the limit: the general path reports it
-    return -1;
-  }
-
-  /**
-   * Reads "<digits>\r?" starting at `at` (no sign, no leading zero) and moves past the line
-   * end; -1 leaves anything unusual (errors, split input, long lines) to the general path.
+   * The common header "<digits>\r" with no leading zero and at most 9 digits (so within every
+   * limit but the configurable ones), read in one pass starting at `at`; moves past the line.
+   * -1 leaves anything else (errors, split input, long numbers) to the general path.
    */
   private quickCount(buffer: Buffer, at: number): number {
-    const first = buffer[at];
-    if (first === undefined || first < 49 || first > 57)
-      return first === 48 ? this.quickZero(buffer, at) : -1;
     const start = at;
-    let length = 0;
-    let c = first;
-    while (c >= 48 && c <= 57) {
-      length = length * 10 + (c - 48);
-      c = buffer[++at];
-      if (at - start > 9) return -1; // at most 9 digits: always below both limits
+    let c = buffer[at];
+    if (c === 48 /* 0 */) {
+      if (buffer[at + 1] !== CR || at + 2 >= buffer.length) return -1;
+      this.position = at + 3;
+      return 0;
     }
-    if (c !== CR || at + 1 >= buffer.length) return -1;
+    let value = 0;
+    while (c >= 48 && c <= 57) {
+      value = value * 10 + (c - 48);
+      c = buffer[++at];
+    }
+    if (c !== CR || at === start || at - start > 9 || at + 1 >= buffer.length) return -1;
     this.position = at + 2;
-    return length;
-  }
-
-  /** "$0\r\n": an empty bulk. */
-  private quickZero(buffer: Buffer, at: number): number {
-    if (buffer[at + 1] !== CR || at + 2 >= buffer.length) return -1;
-    this.position = at + 3;
-    return 0;
+    return value;
   }
 
   /** Moves a partially received large bulk into its own buffer so later chunks are copied once. */
@@ -201,16 +237,17 @@ export class RequestParser {
     this.largeBulk = Buffer.allocUnsafe(this.bulkLength + 2);
     this.largeFilled = 0;
     const rest = this.buffer.subarray(this.position);
-    this.buffer = Buffer.alloc(0);
+    this.buffer = EMPTY;
     this.position = 0;
-    this.fillLargeBulk(rest, 0);
+    this.fillLargeBulk(rest);
   }
 
   /** Copies from chunk into the large bulk; returns bytes taken. Completes the argument. */
-  private fillLargeBulk(chunk: Buffer, from: number): number {
+  private fillLargeBulk(chunk: Buffer): number {
     const target = this.largeBulk as Buffer;
-    const taken = Math.min(target.length - this.largeFilled, chunk.length - from);
-    chunk.copy(target, this.largeFilled, from, from + taken);
+    const wanted = target.length - this.largeFilled;
+    const taken = wanted < chunk.length ? wanted : chunk.length;
+    chunk.copy(target, this.largeFilled, 0, taken);
     this.largeFilled += taken;
     if (this.largeFilled === target.length) {
       this.args[this.filled++] = latin1Slice(target, 0, target.length - 2);
@@ -222,19 +259,29 @@ export class RequestParser {
     return taken;
   }
 
+  /**
+   * An inline command: the line up to LF (a CR before it dropped), split like sdssplitargs.
+   * Redis finds the LF with strchr, so a NUL byte before it hides the line end for good.
+   */
   private parseInline(): string[] | ProtocolError | null {
     const buffer = this.buffer;
-    const newline = buffer.indexOf(LF, this.position);
+    const start = this.position;
+    let newline = buffer.indexOf(LF, start);
+    if (newline !== -1) {
+      for (let i = start; i < newline; i++) {
+        if (buffer[i] === 0) {
+          newline = -1;
+          break;
+        }
+      }
+    }
     if (newline === -1) {
-      return buffer.length - this.position > MAX_LINE
-        ? this.fail(ProtocolErrors.tooBigInline)
-        : null;
+      return buffer.length - start > MAX_LINE ? this.fail(ProtocolErrors.tooBigInline) : null;
     }
     let end = newline;
-    if (end > this.position && buffer[end - 1] === CR) end--;
-    const line = latin1Slice(buffer, this.position, end);
+    if (end > start && buffer[end - 1] === CR) end--;
     this.position = newline + 1;
-    const args = splitArguments(line);
+    const args = splitArguments(latin1Slice(buffer, start, end));
     if (args === null) return this.fail(ProtocolErrors.unbalancedQuotes);
     return args;
   }
