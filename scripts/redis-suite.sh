@@ -22,7 +22,8 @@ port=${PORT_BASE:-21111}
 
 for unit in "$@"; do
   port=$((port + 1))
-  bash -c "exec $server_cmd --port $port" >"$results/server-$port.log" 2>&1 &
+  # A fresh data directory per unit: a unit must not load what the previous one saved.
+  bash -c "exec $server_cmd --port $port --dir $(mktemp -d)" >"$results/server-$port.log" 2>&1 &
   server=$!
   for _ in $(seq 50); do redis-cli -p "$port" ping >/dev/null 2>&1 && break; sleep 0.1; done
   log="$results/$(echo "$unit" | tr / _).log"

@@ -51,7 +51,15 @@ async function startRedis(port) {
 async function startRc(port) {
   const child = spawn(
     process.execPath,
-    [new URL('../dist/main.js', import.meta.url).pathname, '--port', String(port)],
+    [
+      new URL('../dist/main.js', import.meta.url).pathname,
+      '--port',
+      String(port),
+      '--save',
+      '',
+      '--dir',
+      mkdtempSync(join(tmpdir(), 'rc-bench-')),
+    ],
     {
       stdio: 'ignore',
     },

@@ -1,4 +1,7 @@
 import { spawn } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { freePort } from './test-support/servers.js';
@@ -32,7 +35,8 @@ describe('rc-server command line', () => {
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     it(`exits cleanly within a second of ${signal}`, async () => {
       const port = await freePort();
-      const child = spawn(process.execPath, [main, '--port', String(port)], {
+      const dir = mkdtempSync(join(tmpdir(), 'rc-main-'));
+      const child = spawn(process.execPath, [main, '--port', String(port), '--dir', dir], {
         stdio: ['ignore', 'pipe', 'ignore'],
       });
       await new Promise((resolve) => child.stdout.once('data', resolve));

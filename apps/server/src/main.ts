@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { SERVER_VERSION } from '@rc/engine';
 import { parseArguments } from './arguments.js';
+import { createLog } from './log.js';
 import { RcServer } from './server.js';
 
 const USAGE = `Usage: rc-server [/path/to/redis.conf] [options]
@@ -30,15 +31,22 @@ async function main(): Promise<void> {
       process.exitCode = 1;
       return;
   }
-  const server = new RcServer({ config: parsed.config, onShutdown: () => process.exit(0) });
+  const log = createLog(
+    (line) => process.stdout.write(line),
+    () => server.engine.config.get('loglevel'),
+  );
+  const server = new RcServer({ config: parsed.config, onShutdown: () => process.exit(0), log });
   const port = await server.listen();
-  const shutdown = (): void => {
+  const shutdown = (signal: string): void => {
+    log('warning', `Received ${signal} scheduling shutdown...`);
+    // As Redis: a failed final save keeps the server running rather than losing the data.
+    if ('error' in server.persistence.prepareShutdown('default', false)) return;
     // Exit even if a socket lingers: SIGTERM must finish within a second.
     setTimeout(() => process.exit(0), 800).unref();
     void server.close().then(() => process.exit(0));
   };
-  process.once('SIGTERM', shutdown);
-  process.once('SIGINT', shutdown);
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  process.on('SIGINT', () => shutdown('SIGINT'));
   // Announced last, so that whoever waits for this line can already stop us cleanly.
   process.stdout.write(`rc-server ready to accept connections on port ${port}\n`);
 }

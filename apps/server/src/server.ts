@@ -1,12 +1,16 @@
 import { createServer, type Server } from 'node:net';
 import { Engine } from '@rc/engine';
 import { Connection } from './connection.js';
+import type { Log } from './log.js';
+import { ServerPersistence } from './persistence/host.js';
 
 export interface ServerOptions {
   /** Configuration name → value pairs, as from the command line or a config file. */
   config?: Array<[string, string]>;
   /** Called after SHUTDOWN closed the server (the daemon exits here). */
   onShutdown?: () => void;
+  /** Where log lines go; silent when left out (embedded servers, tests). */
+  log?: Log;
 }
 
 /**
@@ -17,12 +21,15 @@ export class RcServer {
   readonly engine: Engine;
   private readonly listener: Server;
   private readonly connections = new Set<Connection>();
+  readonly persistence: ServerPersistence;
 
   constructor(options: ServerOptions = {}) {
     this.engine = new Engine({
       config: options.config,
       onShutdown: () => void this.close().then(() => options.onShutdown?.()),
     });
+    this.persistence = new ServerPersistence(this.engine, options.log ?? (() => undefined));
+    this.engine.persistence = this.persistence;
     this.listener = createServer((socket) => {
       const connection = new Connection(socket, this.engine, (closed) =>
         this.connections.delete(closed),
@@ -31,11 +38,16 @@ export class RcServer {
     });
   }
 
-  /** Listens on the configured port and first bind address; resolves with the actual port. */
-  listen(port = Number(this.engine.config.get('port')), host?: string): Promise<number> {
+  /**
+   * Loads the data files, then listens on the configured port and first bind address; resolves
+   * with the actual port. A corrupt data file rejects: serving an empty dataset would lose it.
+   */
+  async listen(port = Number(this.engine.config.get('port')), host?: string): Promise<number> {
     const bind = host ?? this.engine.config.get('bind').split(/\s+/)[0] ?? '127.0.0.1';
     const address = bind === '*' ? '0.0.0.0' : bind;
+    await this.persistence.loadAtStartup();
     this.engine.start();
+    this.persistence.start();
     return new Promise((resolve, reject) => {
       this.listener.once('error', reject);
       this.listener.listen(port, address, () => {
@@ -46,11 +58,12 @@ export class RcServer {
     });
   }
 
-  /** Stops accepting, drops every client and stops background work. */
-  close(): Promise<void> {
+  /** Stops accepting, drops every client, stops background work and lets a BGSAVE finish. */
+  async close(): Promise<void> {
     this.engine.stop();
     for (const connection of this.connections) connection.destroy();
     this.connections.clear();
-    return new Promise((resolve) => this.listener.close(() => resolve()));
+    await new Promise<void>((resolve) => this.listener.close(() => resolve()));
+    await this.persistence.stop();
   }
 }

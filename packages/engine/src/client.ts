@@ -44,6 +44,11 @@ export class Client {
   lastCommand = 'NULL';
   libraryName = '';
   libraryVersion = '';
+  /**
+   * Redis's mustObeyClient: the AOF loader or a master. Their commands were valid when first
+   * run, so checks that only guard interactive use (LIMIT without ~) are skipped.
+   */
+  obeysAll = false;
 
   constructor(
     readonly id: number,

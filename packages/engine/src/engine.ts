@@ -12,16 +12,30 @@ import { EventClass, KeyspaceEvents } from './keyspace-events.js';
 import { OutputLimits } from './output-limits.js';
 import { Monitors } from './monitor.js';
 import { PubSub } from './pubsub.js';
+import { Propagation } from './propagation.js';
+import type { PersistenceHost } from './persistence-host.js';
+import { Snapshot } from './persistence/snapshot.js';
+import type { RdbWriter } from '@rc/rdb';
 
 export interface EngineOptions {
   /** Initial configuration, e.g. from the command line: name → value. */
   config?: Iterable<readonly [string, string]>;
   /** SHUTDOWN was accepted: the host stops serving (and, for the daemon, exits). */
   onShutdown?: () => void;
+  /** Who writes snapshots and the append-only file; without one, SAVE and friends fail. */
+  persistence?: PersistenceHost;
 }
+
+/** Writes that replace whole databases: a running snapshot finishes before they run. */
+const KEYSPACE_WIDE_WRITES = new Set(['flushall', 'flushdb', 'swapdb', 'move', 'copy']);
 
 /** Commands a transaction runs right away instead of queueing them. */
 const TRANSACTION_CONTROL = new Set(['exec', 'discard', 'multi', 'watch', 'quit', 'reset']);
+/**
+ * Redis's CMD_TOUCHES_ARBITRARY_KEYS: the DELs of keys they find expired are propagated
+ * without MULTI/EXEC around them.
+ */
+const TOUCHES_ARBITRARY_KEYS = new Set(['scan', 'randomkey']);
 /** Their confirmations are pushes, which Redis delivers even under CLIENT REPLY OFF. */
 const SUBSCRIPTION_COMMANDS = new Set(['subscribe', 'unsubscribe', 'psubscribe', 'punsubscribe']);
 /** What a RESP2 client may run while subscribed. */
@@ -64,6 +78,10 @@ export class Engine implements KeyspaceObserver {
   readonly blocking = new BlockingRegistry();
   readonly monitors = new Monitors();
   readonly stats = new EngineStats();
+  /** Effective writes, for the append-only file and replicas. */
+  readonly propagation = new Propagation();
+  /** Snapshots started so far: what was written before one began is in it. */
+  snapshotsStarted = 0;
   readonly startedAt = Date.now();
   readonly runId = randomBytes(20).toString('hex');
   private readonly watchers = new Map<Database, Map<string, Set<Client>>>();
@@ -72,9 +90,13 @@ export class Engine implements KeyspaceObserver {
   readonly keyspaceEvents: KeyspaceEvents;
   private nextClientId = 1;
   readonly onShutdown: (() => void) | undefined;
+  persistence: PersistenceHost | undefined;
+  /** Snapshots being written; every write preserves what they still need first. */
+  private readonly snapshots = new Set<Snapshot>();
 
   constructor(options: EngineOptions = {}) {
     this.onShutdown = options.onShutdown;
+    this.persistence = options.persistence;
     this.config = new Config();
     for (const [name, value] of options.config ?? []) this.config.set(name, value);
     const count = Math.max(1, this.config.getNumber('databases') || 16);
@@ -89,6 +111,11 @@ export class Engine implements KeyspaceObserver {
   /** Starts background work (active expiry). Tests that drive time by hand may skip it. */
   start(): void {
     this.expiry.start();
+  }
+
+  /** DEBUG SET-ACTIVE-EXPIRE: tests make expiry happen only on access. */
+  setActiveExpire(enabled: boolean): void {
+    this.expiry.enabled = enabled;
   }
 
   stop(): void {
@@ -145,7 +172,11 @@ export class Engine implements KeyspaceObserver {
     }
     const modeBefore = client.replyMode;
     const mark = client.out.length;
+    // One command (or a whole EXEC) is one unit: its writes go out together, after it.
+    const propagating = this.propagation.active;
+    if (propagating) this.propagation.beginUnit();
     const result = this.call(client, entry, argv);
+    if (propagating) this.propagation.endUnit(!TOUCHES_ARBITRARY_KEYS.has(entry.spec.name));
     if (modeBefore !== 'on' && !SUBSCRIPTION_COMMANDS.has(entry.spec.name)) {
       this.suppressReply(client, modeBefore, mark);
     }
@@ -212,6 +243,18 @@ export class Engine implements KeyspaceObserver {
     const started = performance.now();
     const errorsBefore = this.stats.totalErrorReplies;
     client.lastCommand = entry.fullName;
+    if (this.snapshots.size !== 0 && entry.isWrite) {
+      if (KEYSPACE_WIDE_WRITES.has(entry.spec.name)) this.finishSnapshots();
+      else this.beforeWrite(client.db, argv);
+    }
+    const propagation = this.propagation;
+    const propagating = propagation.active;
+    // Nested calls (EXEC's queue) keep the outer command's propagation choice intact.
+    const savedMode = propagation.mode;
+    const savedReplacement = propagation.replacement;
+    const savedForced = propagation.forced;
+    if (propagating) propagation.resetCommand();
+    const dirtyBefore = this.stats.dirty;
     let result: CommandResult = undefined;
     try {
       result = handler(client, argv, this);
@@ -220,6 +263,12 @@ export class Engine implements KeyspaceObserver {
       process.emitWarning(`rc: ${entry.fullName} failed: ${(error as Error).stack ?? error}`);
       this.replyError(client, `ERR internal error while running '${entry.fullName}'`);
     }
+    if (propagating) {
+      propagation.commandDone(client.db.id, argv, this.stats.dirty !== dirtyBefore);
+      propagation.mode = savedMode;
+      propagation.replacement = savedReplacement;
+      propagation.forced = savedForced;
+    }
     entry.microseconds += Math.round((performance.now() - started) * 1000);
     entry.calls++;
     if (this.stats.totalErrorReplies !== errorsBefore) entry.failedCalls++;
@@ -227,6 +276,41 @@ export class Engine implements KeyspaceObserver {
     if (this.monitors.clients.size !== 0 && !entry.hiddenFromMonitor)
       this.monitors.feed(client, argv);
     return result;
+  }
+
+  /**
+   * Starts a point-in-time snapshot of every database into `writer`; the caller drives it with
+   * `step` between event-loop turns and must `endSnapshot` it, finished or not.
+   */
+  startSnapshot(writer: RdbWriter): Snapshot {
+    // The AOF rewrite switches files at exactly this point in the op stream.
+    this.snapshotsStarted++;
+    const snapshot = new Snapshot(this.databases, writer);
+    this.snapshots.add(snapshot);
+    return snapshot;
+  }
+
+  endSnapshot(snapshot: Snapshot): void {
+    this.snapshots.delete(snapshot);
+  }
+
+  get snapshotInProgress(): boolean {
+    return this.snapshots.size !== 0;
+  }
+
+  /**
+   * A write is about to touch some of `names` in `db`. Key positions vary by command (numkeys,
+   * STREAMS, STORE), so every argument is offered: names that are not keys cost a lookup.
+   */
+  beforeWrite(db: Database, names: readonly string[]): void {
+    if (this.snapshots.size === 0) return;
+    for (const snapshot of this.snapshots) {
+      for (let i = 1; i < names.length; i++) snapshot.preserve(db, names[i]);
+    }
+  }
+
+  private finishSnapshots(): void {
+    for (const snapshot of this.snapshots) snapshot.finish();
   }
 
   /** Runs a queued transaction's commands; the caller has written the array header. */
@@ -282,6 +366,11 @@ export class Engine implements KeyspaceObserver {
 
   keyExpired(db: Database, key: string): void {
     this.stats.expiredKeys++;
+    if (this.propagation.active) {
+      // As Redis 7.0's deleteExpiredKeyAndPropagate: DEL, or UNLINK under lazyfree-lazy-expire.
+      const lazy = this.config.get('lazyfree-lazy-expire') === 'yes';
+      this.propagation.also(db.id, [lazy ? 'UNLINK' : 'DEL', key]);
+    }
     this.keyspaceEvents.notify(db.id, EventClass.expired, 'expired', key);
     if (this.watchers.size !== 0) this.invalidateWatchers(db, key);
   }

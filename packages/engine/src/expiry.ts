@@ -28,7 +28,23 @@ export class ActiveExpiry {
     this.timer = null;
   }
 
+  /** DEBUG SET-ACTIVE-EXPIRE 0 turns the cycle off (keys then expire only when accessed). */
+  enabled = true;
+
   cycle(): void {
+    if (!this.enabled) return;
+    // The DELs of one cycle go out together, without MULTI/EXEC, as Redis's activeExpireCycle.
+    const propagation = this.engine.propagation;
+    const propagating = propagation.active;
+    if (propagating) propagation.beginUnit();
+    try {
+      this.expireSlices();
+    } finally {
+      if (propagating) propagation.endUnit(false);
+    }
+  }
+
+  private expireSlices(): void {
     const deadline = Date.now() + CYCLE_BUDGET_MS;
     for (const db of this.engine.databases) {
       if (db.expires.size === 0) continue;

@@ -17,3 +17,14 @@ export { Errors } from './errors.js';
 export { globMatch } from './glob.js';
 export { SERVER_VERSION } from './commands/connection.js';
 export { EventClass } from './keyspace-events.js';
+export type { HostReply, InfoFields, PersistenceHost } from './persistence-host.js';
+export { KeyspaceLoader } from './persistence/keyspace-loader.js';
+export type { Snapshot, SliceBudget } from './persistence/snapshot.js';
+export {
+  Propagation,
+  PropagationTarget,
+  type PropagatedOp,
+  type PropagationListener,
+} from './propagation.js';
+export { PropagationEncoder } from './propagation-encoder.js';
+export { rdbAuxFields, snapshotChunks, type SnapshotOptions } from './persistence/snapshot-chunks.js';

@@ -1,8 +1,9 @@
 import { cpuUsage, memoryUsage } from 'node:process';
 import { SERVER_VERSION } from './commands/connection.js';
 import type { Engine } from './engine.js';
+import type { InfoFields } from './persistence-host.js';
 
-type Section = (engine: Engine) => Array<[string, string | number]>;
+type Section = (engine: Engine) => ReadonlyArray<readonly [string, string | number]>;
 
 function humanBytes(bytes: number): string {
   const units = ['B', 'K', 'M', 'G', 'T'];
@@ -13,6 +14,21 @@ function humanBytes(bytes: number): string {
     unit++;
   }
   return unit === 0 ? `${bytes}B` : `${value.toFixed(2)}${units[unit]}`;
+}
+
+/** INFO persistence of an engine nothing saves: no changes ever reach a file. */
+function withoutFiles(engine: Engine): InfoFields {
+  return [
+    ['rdb_changes_since_last_save', engine.stats.dirty],
+    ['rdb_bgsave_in_progress', 0],
+    ['rdb_last_save_time', engine.stats.lastSave],
+    ['rdb_last_bgsave_status', 'ok'],
+    ['aof_enabled', 0],
+    ['aof_rewrite_in_progress', 0],
+    ['aof_rewrite_scheduled', 0],
+    ['aof_last_bgrewrite_status', 'ok'],
+    ['aof_last_write_status', 'ok'],
+  ];
 }
 
 const sections: Record<string, Section> = {
@@ -70,15 +86,7 @@ const sections: Record<string, Section> = {
   persistence: (engine) => [
     ['loading', 0],
     ['async_loading', 0],
-    ['rdb_changes_since_last_save', engine.stats.dirty],
-    ['rdb_bgsave_in_progress', 0],
-    ['rdb_last_save_time', engine.stats.lastSave],
-    ['rdb_last_bgsave_status', 'ok'],
-    ['aof_enabled', engine.config.get('appendonly') === 'yes' ? 1 : 0],
-    ['aof_rewrite_in_progress', 0],
-    ['aof_rewrite_scheduled', 0],
-    ['aof_last_bgrewrite_status', 'ok'],
-    ['aof_last_write_status', 'ok'],
+    ...(engine.persistence?.infoFields() ?? withoutFiles(engine)),
   ],
   stats: (engine) => [
     ['total_connections_received', engine.stats.totalConnections],

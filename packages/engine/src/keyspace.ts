@@ -49,6 +49,8 @@ export class Database {
 
   /** Stores a value, dropping any TTL unless `keepTtl` (SET's default behaviour). */
   set(key: string, value: RedisValue, keepTtl = false): void {
+    // As Redis's lookupKeyWrite: an expired key is deleted (and its DEL propagated) first.
+    if (this.expires.size !== 0) this.expireIfNeeded(key);
     const size = this.data.size;
     this.data.set(key, value);
     if (this.data.size !== size) this.observer.keyCreated(this, key);

@@ -23,11 +23,12 @@ export function freePort(): Promise<number> {
   });
 }
 
-/** rc in this process, on a free port. */
+/** rc in this process, on a free port; like startRedis, without save points, in a temp dir. */
 export async function startRc(
   config: Array<[string, string]> = [],
 ): Promise<RunningServer & { server: RcServer }> {
-  const server = new RcServer({ config });
+  const dir = mkdtempSync(join(tmpdir(), 'rc-server-'));
+  const server = new RcServer({ config: [['save', ''], ['dir', dir], ...config] });
   const port = await server.listen(0, '127.0.0.1');
   server.engine.config.set('port', String(port));
   return { port, server, stop: () => server.close() };

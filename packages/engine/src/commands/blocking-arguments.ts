@@ -36,7 +36,22 @@ export function blockOnKeys(
   // A wait that ends in an error (NOGROUP, deleted stream) counts as a failed call, as in Redis.
   const tryServe = (key: string): boolean => {
     const errorsBefore = engine.stats.totalErrorReplies;
+    const propagation = engine.propagation;
+    const propagating = propagation.active;
+    // Serving a waiter is its own execution unit, as Redis's afterCommand per served client:
+    // what it propagates is what `serve` named with replaceCurrent (BLPOP → LPOP) or also.
+    if (propagating) {
+      propagation.beginUnit();
+      propagation.resetCommand();
+    }
     const served = serve(key);
+    if (propagating) {
+      if (served && propagation.replacement !== null) {
+        propagation.also(client.db.id, propagation.replacement);
+      }
+      propagation.resetCommand();
+      propagation.endUnit();
+    }
     if (served && entry !== undefined && engine.stats.totalErrorReplies !== errorsBefore)
       entry.failedCalls++;
     return served;

@@ -103,6 +103,12 @@ function geoadd(client: Client, argv: string[], engine: Engine): void {
     scores.push(pointToScore(point[0], point[1]));
     members.push(argv[i + 2]);
   }
+  if (engine.propagation.active) {
+    // As Redis, GEOADD runs (and propagates) as the ZADD it turns into, scores encoded.
+    const zadd = ['zadd', ...argv.slice(1, at)];
+    for (let i = 0; i < members.length; i++) zadd.push(String(scores[i]), members[i]);
+    engine.propagation.replaceCurrent(zadd);
+  }
   addToZset(client, engine, argv[1], scores, members, flags);
 }
 

@@ -9,6 +9,7 @@ import { keyCommands } from './keys.js';
 import { lcsCommands } from './lcs.js';
 import { memoryCommand } from './memory.js';
 import { listCommands } from './lists.js';
+import { persistenceCommands } from './persistence.js';
 import { pubsubCommands } from './pubsub.js';
 import { serverCommands } from './server.js';
 import { setCommands } from './sets.js';
@@ -34,6 +35,7 @@ export const allCommands: readonly CommandSpec[] = [
   ...connectionCommands,
   clientCommand,
   ...serverCommands,
+  ...persistenceCommands,
   ...introspectionCommands,
   memoryCommand,
   ...transactionCommands,

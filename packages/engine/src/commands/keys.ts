@@ -328,9 +328,18 @@ function expireCommand(unit: ExpireUnit, relative: boolean, name: string) {
     if (at <= Date.now()) {
       db.delete(key);
       engine.notify(db, EventClass.generic, 'del', key);
+      const lazy = engine.config.get('lazyfree-lazy-expire') === 'yes';
+      engine.propagation.replaceCurrent([lazy ? 'UNLINK' : 'DEL', key]);
     } else {
       db.setExpire(key, at);
       engine.notify(db, EventClass.generic, 'expire', key);
+      // Propagated as PEXPIREAT with the absolute time, keeping NX/XX/GT/LT, as Redis 7.0.
+      if ((relative || unit === 'seconds') && engine.propagation.active) {
+        const rewritten = argv.slice();
+        rewritten[0] = 'PEXPIREAT';
+        rewritten[2] = String(at);
+        engine.propagation.replaceCurrent(rewritten);
+      }
     }
     client.out.integer(1);
   };

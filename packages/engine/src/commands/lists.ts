@@ -40,6 +40,12 @@ function afterRemoval(
   if (list.length === 0) engine.notify(db, EventClass.generic, 'del', key);
 }
 
+/** The non-blocking pop that reproduces a served or immediate blocking pop. */
+function popArgv(end: End, key: string, count: number): string[] {
+  const name = end === 'left' ? 'LPOP' : 'RPOP';
+  return count === -1 ? [name, key] : [name, key, String(count)];
+}
+
 function popEvent(end: End): string {
   return end === 'left' ? 'lpop' : 'rpop';
 }
@@ -197,8 +203,11 @@ function ltrim(client: Client, argv: string[], engine: Engine): void {
   const list = lookupList(client, engine, argv[1]);
   if (list === WRONG_TYPE) return;
   if (list !== undefined) {
+    const before = list.length;
     list.trim(start, stop);
     afterRemoval(engine, client.db, argv[1], list, 'ltrim');
+    // Redis counts only removed elements as changes: a no-op LTRIM is not propagated.
+    if (list.length === before) engine.propagation.preventCurrent();
   }
   ok(client);
 }
@@ -326,6 +335,10 @@ function popFromFirst(
     const list = lookupList(client, engine, key);
     if (list === WRONG_TYPE) return null;
     if (list === undefined) continue;
+    // Propagated as [LR]POP key count, the count capped at what the list held, as Redis.
+    if (engine.propagation.active) {
+      engine.propagation.replaceCurrent(popArgv(end, key, Math.min(count, list.length)));
+    }
     replyPopped(client, engine, key, list, end, count);
     return true;
   }
@@ -368,6 +381,7 @@ function blockingPop(end: End) {
       client.out.bulk(key);
       client.out.bulk(pop(list, end) as string);
       afterRemoval(engine, client.db, key, list, popEvent(end));
+      if (engine.propagation.active) engine.propagation.replaceCurrent(popArgv(end, key, -1));
       return;
     }
     if (client.executing) {
@@ -383,6 +397,7 @@ function blockingPop(end: End) {
       (key) => {
         const list = db.lookup(key);
         if (!(list instanceof QuickList)) return false;
+        if (engine.propagation.active) engine.propagation.replaceCurrent(popArgv(end, key, -1));
         client.out.array(2);
         client.out.bulk(key);
         client.out.bulk(pop(list, end) as string);
@@ -407,6 +422,13 @@ function blockingMove(
   const [, source, destination] = argv;
   const moved = moveElement(client, engine, source, destination, from, to);
   if (moved === WRONG_TYPE) return;
+  if (moved !== null && engine.propagation.active) {
+    engine.propagation.replaceCurrent(
+      argv.length === 4
+        ? ['RPOPLPUSH', source, destination]
+        : ['LMOVE', source, destination, argv[3], argv[4]],
+    );
+  }
   if (moved !== null || client.executing) {
     replyMoved(client, moved);
     return;
@@ -418,8 +440,17 @@ function blockingMove(
     timeout,
     () => {
       if (!(client.db.lookup(source) instanceof QuickList)) return false;
+      // The destination is not among the keys the waking write touched.
+      engine.beforeWrite(client.db, argv);
       const target = client.db.lookup(destination);
       if (target !== undefined && !(target instanceof QuickList)) return false;
+      if (engine.propagation.active) {
+        engine.propagation.replaceCurrent(
+          argv.length === 4
+            ? ['RPOPLPUSH', source, destination]
+            : ['LMOVE', source, destination, from, to],
+        );
+      }
       replyMoved(client, moveElement(client, engine, source, destination, from, to));
       return true;
     },
@@ -461,6 +492,10 @@ function blmpop(client: Client, argv: string[], engine: Engine): CommandResult {
     (key) => {
       const list = db.lookup(key);
       if (!(list instanceof QuickList)) return false;
+      if (engine.propagation.active) {
+        const popped = Math.min(parsed.count, list.length);
+        engine.propagation.replaceCurrent(popArgv(parsed.where, key, popped));
+      }
       replyPopped(client, engine, key, list as QuickList<string>, parsed.where, parsed.count);
       return true;
     },

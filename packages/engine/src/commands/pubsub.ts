@@ -1,6 +1,7 @@
 import type { Client } from '../client.js';
 import type { Engine } from '../engine.js';
 import { globMatch } from '../glob.js';
+import { PropagationTarget } from '../propagation.js';
 import { NO_KEYS, commandGroup, container } from './define.js';
 
 /** Confirmation frames: [kind, name, subscription count], pushes in RESP3. */
@@ -45,6 +46,8 @@ function punsubscribe(client: Client, argv: string[], engine: Engine): void {
 }
 
 function publish(client: Client, argv: string[], engine: Engine): void {
+  // Replicas get PUBLISH (their subscribers hear it too); the AOF does not.
+  engine.propagation.forceCurrent(PropagationTarget.Replication);
   client.out.integer(
     engine.pubsub.publish(argv[1], argv[2], (receiver) => engine.delivered(receiver)),
   );

@@ -83,22 +83,34 @@ function monitor(client: Client, _argv: string[], engine: Engine): void {
   ok(client);
 }
 
-/** SHUTDOWN [NOSAVE|SAVE] [NOW] [FORCE] [ABORT]: rc has nothing to save yet, so it just stops. */
+/** SHUTDOWN [NOSAVE|SAVE] [NOW] [FORCE] [ABORT]: saves as the host decides, then stops. */
 function shutdown(client: Client, argv: string[], engine: Engine): void {
+  let save: 'default' | 'save' | 'nosave' = 'default';
+  let both = false;
+  let force = false;
   let abort = false;
   for (let i = 1; i < argv.length; i++) {
-    const option = argv[i];
-    if (isKeyword(option, 'abort')) abort = true;
-    else if (!['nosave', 'save', 'now', 'force'].includes(option.toLowerCase())) {
+    const option = argv[i].toLowerCase();
+    if (option === 'save' || option === 'nosave') {
+      both ||= save !== 'default' && save !== option;
+      save = option;
+    } else if (option === 'force') force = true;
+    else if (option === 'abort') abort = true;
+    else if (option !== 'now') {
       engine.replyError(client, Errors.syntax);
       return;
     }
   }
-  if (abort) {
-    engine.replyError(client, argv.length === 2 ? 'ERR No shutdown in progress.' : Errors.syntax);
+  if (both || (abort && argv.length !== 2)) {
+    engine.replyError(client, Errors.syntax);
     return;
   }
-  if (engine.onShutdown === undefined) {
+  if (abort) {
+    engine.replyError(client, 'ERR No shutdown in progress.');
+    return;
+  }
+  const saved = engine.persistence?.prepareShutdown(save, force) ?? { status: 'OK' };
+  if (engine.onShutdown === undefined || ('error' in saved && !force)) {
     engine.replyError(client, 'ERR Errors trying to SHUTDOWN. Check logs.');
     return;
   }
@@ -120,12 +132,15 @@ function flushMode(client: Client, argv: string[], engine: Engine): boolean {
 function flushdb(client: Client, argv: string[], engine: Engine): void {
   if (!flushMode(client, argv, engine)) return;
   client.db.clear();
+  // Propagated even when the database was already empty, as Redis forces it.
+  engine.propagation.forceCurrent();
   ok(client);
 }
 
 function flushall(client: Client, argv: string[], engine: Engine): void {
   if (!flushMode(client, argv, engine)) return;
   for (const db of engine.databases) db.clear();
+  engine.propagation.forceCurrent();
   ok(client);
 }
 
@@ -151,6 +166,7 @@ function swapdb(client: Client, argv: string[], engine: Engine): void {
     first.swapWith(second);
     engine.databasesSwapped(first, second);
   }
+  engine.propagation.forceCurrent();
   ok(client);
 }
 
@@ -175,6 +191,11 @@ function debug(client: Client, argv: string[], engine: Engine): void {
     while (Date.now() < until) {
       // Busy-wait on purpose: DEBUG SLEEP exists to stall the server.
     }
+    ok(client);
+    return;
+  }
+  if (isKeyword(argv[1], 'set-active-expire') && argv.length === 3) {
+    engine.setActiveExpire(argv[2] !== '0');
     ok(client);
     return;
   }

@@ -121,11 +121,35 @@ function spop(client: Client, argv: string[], engine: Engine): void {
     else replyMembers(client, [], 0);
     return;
   }
+  const size = set.size;
   const picked = pickRandom([...set], count ?? 1);
   for (const member of picked) set.delete(member);
   if (picked.length > 0) afterRemoval(client, engine, argv[1], set, 'spop');
+  if (picked.length > 0 && engine.propagation.active) propagateSpop(engine, client, argv, picked, size);
   if (count === undefined) client.out.bulk(picked[0]);
   else replyMembers(client, picked, picked.length);
+}
+
+/**
+ * SPOP is propagated as what it removed, as Redis 7.0's spopWithCountCommand: SREM of the
+ * member, DEL when the count took the whole set, else one SREM per member (in MULTI/EXEC).
+ */
+function propagateSpop(
+  engine: Engine,
+  client: Client,
+  argv: string[],
+  picked: string[],
+  size: number,
+): void {
+  const key = argv[1];
+  if (argv.length === 2) {
+    engine.propagation.replaceCurrent(['SREM', key, picked[0]]);
+  } else if (picked.length >= size) {
+    engine.propagation.replaceCurrent(['DEL', key]);
+  } else {
+    engine.propagation.preventCurrent();
+    for (const member of picked) engine.propagation.also(client.db.id, ['SREM', key, member]);
+  }
 }
 
 function srandmember(client: Client, argv: string[], engine: Engine): void {

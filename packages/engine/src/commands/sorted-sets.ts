@@ -447,6 +447,10 @@ function popEntries(
   return popped;
 }
 
+function popName(side: Side): string {
+  return side === 'min' ? 'ZPOPMIN' : 'ZPOPMAX';
+}
+
 function zpopCommand(side: Side) {
   return (client: Client, argv: string[], engine: Engine): void => {
     if (argv.length > 3) {
@@ -476,6 +480,7 @@ function bzpopCommand(side: Side) {
       const zset = client.db.lookup(key);
       if (!(zset instanceof SortedSet) || zset.size === 0) return false;
       const [entry] = popEntries(engine, client.db, key, zset, side, 1);
+      if (engine.propagation.active) engine.propagation.replaceCurrent([popName(side), key]);
       client.out.array(3);
       client.out.bulk(key);
       client.out.bulk(entry.member);
@@ -503,6 +508,10 @@ function replyMultiPop(
   side: Side,
   count: number,
 ): void {
+  // Propagated as ZPOPMIN/ZPOPMAX key count, the count capped at the set's size, as Redis.
+  if (engine.propagation.active) {
+    engine.propagation.replaceCurrent([popName(side), key, String(Math.min(count, zset.size))]);
+  }
   const popped = popEntries(engine, client.db, key, zset, side, count);
   client.out.array(2);
   client.out.bulk(key);

@@ -205,6 +205,8 @@ function setGroupId(client: Client, argv: string[], engine: Engine): void {
   }
   found.group.lastId = id;
   found.group.entriesRead = entriesRead;
+  // Group metadata changes count as changes (and so propagate) without touching the key.
+  engine.stats.dirty++;
   engine.notify(client.db, EventClass.stream, 'xgroup-setid', argv[2]);
   client.out.simple('OK');
 }
@@ -233,7 +235,10 @@ function createConsumer(client: Client, argv: string[], engine: Engine): void {
   const found = existingGroup(client, engine, argv[2], argv[3]);
   if (found === null) return;
   const { created } = found.group.consumer(argv[4], Date.now());
-  if (created) engine.notify(client.db, EventClass.stream, 'xgroup-createconsumer', argv[2]);
+  if (created) {
+    engine.stats.dirty++;
+    engine.notify(client.db, EventClass.stream, 'xgroup-createconsumer', argv[2]);
+  }
   client.out.integer(created ? 1 : 0);
 }
 
@@ -241,7 +246,10 @@ function deleteConsumer(client: Client, argv: string[], engine: Engine): void {
   const found = existingGroup(client, engine, argv[2], argv[3]);
   if (found === null) return;
   const pending = found.group.deleteConsumer(argv[4]);
-  if (pending !== null) engine.notify(client.db, EventClass.stream, 'xgroup-delconsumer', argv[2]);
+  if (pending !== null) {
+    engine.stats.dirty++;
+    engine.notify(client.db, EventClass.stream, 'xgroup-delconsumer', argv[2]);
+  }
   client.out.integer(pending ?? 0);
 }
 
@@ -252,6 +260,92 @@ interface GroupRead {
   group: ConsumerGroup;
   /** null for ">" (new entries), else history after this ID. */
   after: StreamId | null;
+}
+
+/**
+ * XCLAIM key group consumer 0 id TIME t RETRYCOUNT n FORCE JUSTID LASTID last: the idempotent
+ * form in which Redis propagates a PEL change (streamPropagateXCLAIM).
+ */
+function propagateClaim(
+  engine: Engine,
+  client: Client,
+  key: string,
+  groupName: string,
+  idText: string,
+  pending: PendingEntry,
+  lastId: StreamId,
+): void {
+  engine.propagation.also(client.db.id, [
+    'XCLAIM',
+    key,
+    groupName,
+    pending.consumer.name,
+    '0',
+    idText,
+    'TIME',
+    String(pending.deliveryTime),
+    'RETRYCOUNT',
+    String(pending.deliveryCount),
+    'FORCE',
+    'JUSTID',
+    'LASTID',
+    formatId(lastId),
+  ]);
+}
+
+/** XGROUP SETID key group last ENTRIESREAD n, as Redis's streamPropagateGroupID. */
+function propagateGroupId(
+  engine: Engine,
+  client: Client,
+  key: string,
+  group: ConsumerGroup,
+): void {
+  engine.propagation.also(client.db.id, [
+    'XGROUP',
+    'SETID',
+    key,
+    group.name,
+    formatId(group.lastId),
+    'ENTRIESREAD',
+    String(group.entriesRead ?? -1),
+  ]);
+}
+
+/**
+ * What XREADGROUP propagates for entries it delivered: an XCLAIM per entry, or with NOACK the
+ * consumer's creation and the group's new last ID.
+ */
+function propagateDelivery(
+  engine: Engine,
+  client: Client,
+  read: GroupRead,
+  consumerName: string,
+  unannounced: Set<GroupRead>,
+  entries: StreamEntry[],
+  noAck: boolean,
+): void {
+  if (entries.length === 0 || !engine.propagation.active) return;
+  const group = read.group;
+  const created = unannounced.delete(read);
+  if (noAck) {
+    if (created) {
+      engine.propagation.also(client.db.id, [
+        'XGROUP',
+        'CREATECONSUMER',
+        read.key,
+        group.name,
+        consumerName,
+      ]);
+    }
+    propagateGroupId(engine, client, read.key, group);
+    return;
+  }
+  for (const entry of entries) {
+    const pending = group.pending.find(idKeyOf(entry.id));
+    if (pending === undefined) continue;
+    const id = formatId(entry.id);
+    propagateClaim(engine, client, read.key, group.name, id, pending, entry.id);
+  }
 }
 
 /** Delivers new entries to the consumer: PEL updates, last ID and the read counter. */
@@ -368,10 +462,17 @@ function xreadgroup(client: Client, argv: string[], engine: Engine): CommandResu
     }
     reads.push({ key, group, after });
   }
+  // Propagated as the XCLAIM / XGROUP forms of what it delivered, never as itself.
+  engine.propagation.preventCurrent();
+  // Consumers created here and not yet announced to replicas (NOACK announces them itself).
+  const unannounced = new Set<GroupRead>();
   const consumerOf = (read: GroupRead): Consumer => {
     const { consumer, created } = read.group.consumer(consumerName, Date.now());
     consumer.seenTime = Date.now();
-    if (created) engine.notify(client.db, EventClass.stream, 'xgroup-createconsumer', read.key);
+    if (created) {
+      unannounced.add(read);
+      engine.notify(client.db, EventClass.stream, 'xgroup-createconsumer', read.key);
+    }
     return consumer;
   };
   // Histories are always answered; new entries only for streams that have some.
@@ -387,6 +488,7 @@ function xreadgroup(client: Client, argv: string[], engine: Engine): CommandResu
       continue;
     }
     const entries = deliverNew(stream, read, consumer, count, noAck);
+    propagateDelivery(engine, client, read, consumerName, unannounced, entries, noAck);
     if (entries.length > 0) {
       answers.push(() => {
         replyStreamKey(client, read.key);
@@ -428,6 +530,7 @@ function xreadgroup(client: Client, argv: string[], engine: Engine): CommandResu
       }
       const entries = deliverNew(stream, read, consumerOf(read), count, noAck);
       if (entries.length === 0) return false;
+      propagateDelivery(engine, client, read, consumerName, unannounced, entries, noAck);
       replyStreamsHeader(client, 1);
       replyStreamKey(client, key);
       client.out.array(entries.length);
@@ -632,11 +735,19 @@ function xclaim(client: Client, argv: string[], engine: Engine): void {
     }
   }
   const { stream, group } = found;
-  if (lastId !== null && compareIds(lastId, group.lastId) > 0) group.lastId = lastId;
+  // Propagated as idempotent XCLAIMs (and XGROUP SETID for a LASTID alone), as Redis.
+  engine.propagation.preventCurrent();
+  const propagating = engine.propagation.active;
+  let propagateLastId = false;
+  if (lastId !== null && compareIds(lastId, group.lastId) > 0) {
+    group.lastId = lastId;
+    propagateLastId = true;
+  }
   const consumer = consumerFor(client, engine, argv[1], group, argv[3], now);
   consumer.seenTime = now;
   const claimed: Array<StreamEntry | StreamId> = [];
-  for (const id of ids) {
+  for (let n = 0; n < ids.length; n++) {
+    const id = ids[n];
     const key = idKeyOf(id);
     let pending = group.pending.find(key);
     const entry = stream.entry(id);
@@ -644,6 +755,10 @@ function xclaim(client: Client, argv: string[], engine: Engine): void {
       if (!force || entry === undefined) continue;
     } else if (entry === undefined) {
       // Deleted from the stream: drop it from the PEL instead of claiming it.
+      if (propagating) {
+        propagateClaim(engine, client, argv[1], argv[2], argv[5 + n], pending, group.lastId);
+      }
+      propagateLastId = false;
       group.acknowledge(id);
       continue;
     }
@@ -655,7 +770,12 @@ function xclaim(client: Client, argv: string[], engine: Engine): void {
     else if (!justId) pending.deliveryCount++;
     consumer.activeTime = now;
     claimed.push(justId ? id : (entry as StreamEntry));
+    if (propagating) {
+      propagateClaim(engine, client, argv[1], argv[2], argv[5 + n], pending, group.lastId);
+    }
+    propagateLastId = false;
   }
+  if (propagateLastId && propagating) propagateGroupId(engine, client, argv[1], group);
   client.out.array(claimed.length);
   for (const item of claimed) {
     if ('fields' in item) replyEntry(client, item);
@@ -696,6 +816,8 @@ function xautoclaim(client: Client, argv: string[], engine: Engine): void {
     return;
   }
   const { stream, group } = found;
+  engine.propagation.preventCurrent();
+  const propagating = engine.propagation.active;
   const now = Date.now();
   const consumer = consumerFor(client, engine, argv[1], group, argv[3], now);
   consumer.seenTime = now;
@@ -715,6 +837,10 @@ function xautoclaim(client: Client, argv: string[], engine: Engine): void {
     const pending = candidates[index];
     const entry = stream.entry(pending.id);
     if (entry === undefined) {
+      if (propagating) {
+        const idText = formatId(pending.id);
+        propagateClaim(engine, client, argv[1], argv[2], idText, pending, group.lastId);
+      }
       group.acknowledge(pending.id);
       deleted.push(pending.id);
       continue;
@@ -723,6 +849,10 @@ function xautoclaim(client: Client, argv: string[], engine: Engine): void {
     const claimedEntry = group.deliver(pending.id, consumer, now, false);
     if (!justId) claimedEntry.deliveryCount++;
     consumer.activeTime = now;
+    if (propagating) {
+      const idText = formatId(pending.id);
+      propagateClaim(engine, client, argv[1], argv[2], idText, claimedEntry, group.lastId);
+    }
     claimedIds.push(pending.id);
     claimed.push(entry);
   }

@@ -51,6 +51,8 @@ interface TrimArguments {
   next: number;
   noMakeStream: boolean;
   id: IdRequest | null;
+  /** Index of the MAXLEN/MINID threshold, for propagating an approximate trim exactly. */
+  thresholdIndex: number;
 }
 
 /**
@@ -70,6 +72,7 @@ function parseAddOrTrim(
   let limit = -1;
   let noMakeStream = false;
   let id: IdRequest | null = null;
+  let thresholdIndex = -1;
   let i = 2;
   for (; i < argv.length; i++) {
     const more = argv.length - 1 - i;
@@ -83,6 +86,7 @@ function parseAddOrTrim(
         approximate = true;
         i++;
       } else if (more >= 2 && next === '=') i++;
+      thresholdIndex = i + 1;
       if (isKeyword(option, 'maxlen')) {
         const value = integerArgument(client, engine, argv[i + 1]);
         if (value === null) return null;
@@ -133,7 +137,10 @@ function parseAddOrTrim(
     engine.replyError(client, Errors.syntax);
     return null;
   }
-  if (limit !== -1 && !approximate) {
+  // Replayed from an AOF or a master, "= n LIMIT m" is what Redis propagated: LIMIT is ignored.
+  if (client.obeysAll) {
+    if (!approximate) limit = -1;
+  } else if (limit !== -1 && !approximate) {
     engine.replyError(
       client,
       'ERR syntax error, LIMIT cannot be used without the special ~ option',
@@ -143,7 +150,7 @@ function parseAddOrTrim(
   if (limit === -1)
     limit = approximate ? 100 * engine.config.getNumber('stream-node-max-entries') : 0;
   const trim = strategy === null ? null : { strategy, maxlen, minid, approximate, limit };
-  return { trim, next: i, noMakeStream, id };
+  return { trim, next: i, noMakeStream, id, thresholdIndex };
 }
 
 function parseAddId(text: string): IdRequest | null {
@@ -214,6 +221,23 @@ function xadd(client: Client, argv: string[], engine: Engine): void {
   client.out.bulk(formatId(id));
   engine.notify(client.db, EventClass.stream, 'xadd', key);
   if (parsed.trim !== null) trimStream(client, engine, key, stream, parsed.trim);
+  if (engine.propagation.active) {
+    // Propagated with the ID it got and an exact trim, so replicas end up identical.
+    const propagated = argv.slice();
+    if (parsed.trim?.approximate) exactTrim(propagated, parsed, stream);
+    if (parsed.id.kind !== 'explicit') propagated[parsed.next] = formatId(id);
+    engine.propagation.replaceCurrent(propagated);
+  }
+}
+
+/** Rewrites "~ threshold" as "= what the stream holds now", as Redis's streamRewriteTrimArgument. */
+function exactTrim(argv: string[], parsed: TrimArguments, stream: Stream): void {
+  const index = parsed.thresholdIndex;
+  argv[index - 1] = '=';
+  argv[index] =
+    parsed.trim?.strategy === 'maxlen'
+      ? String(stream.length)
+      : formatId(stream.firstEntry()?.id ?? MAX_ID);
 }
 
 function xtrim(client: Client, argv: string[], engine: Engine): void {
@@ -225,11 +249,16 @@ function xtrim(client: Client, argv: string[], engine: Engine): void {
   }
   const stream = lookupStream(client, engine, argv[1]);
   if (stream === WRONG_TYPE) return;
-  client.out.integer(
+  const removed =
     stream === undefined || parsed.trim === null
       ? 0
-      : trimStream(client, engine, argv[1], stream, parsed.trim),
-  );
+      : trimStream(client, engine, argv[1], stream, parsed.trim);
+  if (removed > 0 && parsed.trim?.approximate && engine.propagation.active) {
+    const propagated = argv.slice();
+    exactTrim(propagated, parsed, stream as Stream);
+    engine.propagation.replaceCurrent(propagated);
+  }
+  client.out.integer(removed);
 }
 
 function xlen(client: Client, argv: string[], engine: Engine): void {

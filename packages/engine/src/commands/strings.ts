@@ -75,8 +75,26 @@ function set(client: Client, argv: string[], engine: Engine): void {
   if (expireAt !== -1) {
     db.setExpire(key, expireAt);
     engine.notify(db, EventClass.generic, 'expire', key);
+    // Replicas and the AOF get an absolute time, as Redis 7.0 propagates SET ... PXAT.
+    engine.propagation.replaceCurrent(['SET', key, argv[2], 'PXAT', String(expireAt)]);
+  } else if (get && engine.propagation.active) {
+    engine.propagation.replaceCurrent(withoutGet(argv));
   }
   if (!get) ok(client);
+}
+
+/** SET's arguments minus GET, which would make a replica reply to nobody. */
+function withoutGet(argv: string[]): string[] {
+  const result: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    if (i < 3 || !isKeyword(argv[i], 'get')) result.push(argv[i]);
+  }
+  return result;
+}
+
+/** DEL or UNLINK, as Redis picks by the lazyfree parameter that applies. */
+function deletionCommand(engine: Engine, parameter: string): string {
+  return engine.config.get(parameter) === 'yes' ? 'UNLINK' : 'DEL';
 }
 
 function expireOption(option: string): Omit<NonNullable<ExpireOption>, 'argument'> | null {
@@ -131,16 +149,20 @@ function getex(client: Client, argv: string[], engine: Engine): void {
     return;
   }
   client.out.bulk(value);
+  // GETEX is never propagated as itself: DEL/UNLINK, PEXPIREAT or PERSIST, as Redis 7.0.
   if (expireAt !== -1) {
     if (expireAt <= Date.now()) {
       client.db.delete(key);
       engine.notify(client.db, EventClass.generic, 'del', key);
+      engine.propagation.replaceCurrent([deletionCommand(engine, 'lazyfree-lazy-expire'), key]);
     } else {
       client.db.setExpire(key, expireAt);
       engine.notify(client.db, EventClass.generic, 'expire', key);
+      engine.propagation.replaceCurrent(['PEXPIREAT', key, String(expireAt)]);
     }
   } else if (persist && client.db.removeExpire(key)) {
     engine.notify(client.db, EventClass.generic, 'persist', key);
+    engine.propagation.replaceCurrent(['PERSIST', key]);
   }
 }
 
@@ -154,6 +176,7 @@ function getdel(client: Client, argv: string[], engine: Engine): void {
   client.out.bulk(value);
   client.db.delete(argv[1]);
   engine.notify(client.db, EventClass.generic, 'del', argv[1]);
+  engine.propagation.replaceCurrent([deletionCommand(engine, 'lazyfree-lazy-user-del'), argv[1]]);
 }
 
 function getset(client: Client, argv: string[], engine: Engine): void {
@@ -162,6 +185,7 @@ function getset(client: Client, argv: string[], engine: Engine): void {
   if (value === undefined) client.out.nullBulk();
   else client.out.bulk(value);
   setString(client, engine, argv[1], argv[2]);
+  engine.propagation.replaceCurrent(['SET', argv[1], argv[2]]);
 }
 
 function mget(client: Client, argv: string[]): void {
@@ -214,6 +238,7 @@ function setWithExpire(unit: ExpireUnit, name: string) {
     setString(client, engine, argv[1], argv[3]);
     client.db.setExpire(argv[1], at);
     engine.notify(client.db, EventClass.generic, 'expire', argv[1]);
+    engine.propagation.replaceCurrent(['SET', argv[1], argv[3], 'PXAT', String(at)]);
     ok(client);
   };
 }
@@ -382,6 +407,8 @@ function incrbyfloat(client: Client, argv: string[], engine: Engine): void {
   }
   client.db.set(argv[1], result, true);
   engine.notify(client.db, EventClass.string, 'incrbyfloat', argv[1]);
+  // The result, not the increment: float formatting must not differ on replicas.
+  engine.propagation.replaceCurrent(['SET', argv[1], result, 'KEEPTTL']);
   client.out.bulk(result);
 }
 

@@ -15,6 +15,8 @@ function multi(client: Client, _argv: string[], engine: Engine): void {
 }
 
 function exec(client: Client, _argv: string[], engine: Engine): void {
+  // EXEC itself is never propagated: its commands are, wrapped in MULTI/EXEC when several.
+  engine.propagation.preventCurrent();
   const queue = client.transaction;
   if (queue === null) {
     engine.replyError(client, Errors.execWithoutMulti);

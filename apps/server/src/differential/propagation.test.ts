@@ -1,0 +1,369 @@
+import { PropagationEncoder, PropagationTarget } from '@rc/engine';
+import { RequestParser } from '@rc/resp';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { RawClient, encodeCommand } from '../test-support/raw-client.js';
+import {
+  ReplicationStream,
+  normalizeTimes,
+  opLines,
+} from '../test-support/replication-stream.js';
+import {
+  requireRedisOrSkip,
+  startRc,
+  startRedis,
+  type RunningServer,
+} from '../test-support/servers.js';
+import type { RcServer } from '../server.js';
+
+/**
+ * A step: a command on connection 0 (reply awaited), a command sent on connection `on` without
+ * waiting (a client that blocks), reading that connection's reply, or a pause.
+ */
+type Step =
+  | string[]
+  | { on: number; send: string[] }
+  | { on: number; read: true }
+  | { sleep: number };
+
+interface Scenario {
+  steps: Step[];
+  /** Replaces what differs by chance (SPOP's members) before comparing. */
+  mask?: (line: string) => string;
+}
+
+const CONNECTIONS = 3;
+let sentinel = 0;
+
+/** Runs the steps and returns the writes they propagated, as normalized op lines. */
+async function propagated(
+  port: number,
+  take: (until: string) => Promise<string[][]>,
+  scenario: Scenario,
+): Promise<string[]> {
+  const clients = await Promise.all(
+    Array.from({ length: CONNECTIONS }, () => RawClient.open(port)),
+  );
+  await clients[0].command('FLUSHALL');
+  const origin = Date.now();
+  try {
+    for (const step of scenario.steps) {
+      if (Array.isArray(step)) await clients[0].command(...step);
+      else if ('send' in step) clients[step.on].write(encodeCommand(step.send));
+      else if ('read' in step) await clients[step.on].readReply(2000);
+      else await new Promise((resolve) => setTimeout(resolve, step.sleep));
+    }
+    const marker = `end-${++sentinel}`;
+    await clients[0].command('SET', '__sentinel__', marker);
+    const commands = await take(marker);
+    const { lines } = opLines(commands);
+    lines.pop();
+    const mask = scenario.mask ?? ((line: string) => line);
+    return lines.map((line) => mask(normalizeTimes(line, origin)));
+  } finally {
+    for (const client of clients) client.close();
+  }
+}
+
+function isSentinel(marker: string): (command: string[]) => boolean {
+  return (command) => command[1] === '__sentinel__' && command[2] === marker;
+}
+
+const inSeconds = (seconds: number): string => String(Math.floor(Date.now() / 1000) + seconds);
+
+const scenarios: Record<string, Scenario> = {
+  'strings: SET options, SETEX, GETEX, GETSET, GETDEL and float increments': {
+    steps: [
+      ['SET', 'a', '1'],
+      ['SET', 'a', '2', 'NX'],
+      ['SET', 'a', '3', 'XX', 'GET'],
+      ['SET', 'b', 'v', 'EX', '100'],
+      ['SET', 'c', 'v', 'PX', '100000', 'NX'],
+      ['SET', 'd', 'v', 'EXAT', inSeconds(100)],
+      ['SET', 'd', 'w', 'KEEPTTL', 'get'],
+      ['SETEX', 'e', '100', 'v'],
+      ['PSETEX', 'f', '100000', 'v'],
+      ['GETSET', 'a', '9'],
+      ['GETDEL', 'a'],
+      ['GETDEL', 'a'],
+      ['GETEX', 'b', 'EX', '200'],
+      ['GETEX', 'b', 'PERSIST'],
+      ['GETEX', 'b', 'PERSIST'],
+      ['GETEX', 'c', 'PXAT', '1'],
+      ['INCR', 'n'],
+      ['INCRBY', 'n', '5'],
+      ['DECR', 'n'],
+      ['INCRBYFLOAT', 'fl', '1.5'],
+      ['INCRBYFLOAT', 'fl', '3.0e3'],
+      ['APPEND', 'ap', 'x'],
+      ['SETRANGE', 'ap', '3', 'y'],
+      ['SETRANGE', 'ap', '0', ''],
+      ['MSET', 'm1', '1', 'm2', '2'],
+      ['MSETNX', 'm1', '1', 'm3', '3'],
+      ['SETNX', 'm4', '4'],
+      ['SETNX', 'm4', '5'],
+    ],
+  },
+  'keys: expiries as PEXPIREAT or DEL, RENAME, COPY, MOVE, SWAPDB, FLUSHDB': {
+    steps: [
+      ['SET', 'k', 'v'],
+      ['EXPIRE', 'k', '100'],
+      ['PEXPIRE', 'k', '200000', 'XX'],
+      ['EXPIREAT', 'k', inSeconds(300)],
+      ['PEXPIREAT', 'k', `${inSeconds(400)}000`],
+      ['EXPIRE', 'k', '10', 'GT'],
+      ['EXPIRE', 'missing', '10'],
+      ['PERSIST', 'k'],
+      ['PERSIST', 'k'],
+      ['RENAME', 'k', 'k2'],
+      ['COPY', 'k2', 'k3'],
+      ['COPY', 'k2', 'k3', 'DB', '2', 'REPLACE'],
+      ['MOVE', 'k3', '1'],
+      ['SWAPDB', '0', '1'],
+      ['SELECT', '1'],
+      ['DEL', 'k2', 'nothing'],
+      ['UNLINK', 'k2'],
+      ['SET', 'gone', 'v'],
+      ['EXPIRE', 'gone', '-1'],
+      ['FLUSHDB'],
+      ['SELECT', '0'],
+      ['FLUSHALL'],
+    ],
+  },
+  'lists: pops with counts, immediate blocking forms, no-op LTRIM': {
+    steps: [
+      ['RPUSH', 'l', 'a', 'b', 'c', 'd', 'e'],
+      ['LPOP', 'l'],
+      ['RPOP', 'l', '1'],
+      ['LMPOP', '2', 'x', 'l', 'LEFT', 'COUNT', '10'],
+      ['RPUSH', 'l', 'a', 'b', 'c', 'd', 'e'],
+      ['BLPOP', 'x', 'l', '1'],
+      ['BRPOP', 'l', '1'],
+      ['BLMOVE', 'l', 'm', 'left', 'RIGHT', '1'],
+      ['BRPOPLPUSH', 'l', 'm', '1'],
+      ['BLMPOP', '1', '1', 'l', 'RIGHT', 'COUNT', '5'],
+      ['LMPOP', '1', 'l', 'LEFT'],
+      ['RPUSH', 'l', 'a', 'b', 'c'],
+      ['LTRIM', 'l', '0', '-1'],
+      ['LTRIM', 'l', '0', '1'],
+      ['LINSERT', 'l', 'BEFORE', 'a', 'z'],
+      ['LINSERT', 'l', 'BEFORE', 'nope', 'z'],
+      ['LSET', 'l', '0', 'y'],
+      ['LREM', 'l', '0', 'nope'],
+      ['LREM', 'l', '0', 'y'],
+      ['LMOVE', 'm', 'm', 'LEFT', 'RIGHT'],
+      ['RPOPLPUSH', 'm', 'l'],
+      ['LPUSHX', 'none', 'a'],
+    ],
+  },
+  'blocked clients served after the push, as their non-blocking forms': {
+    steps: [
+      { on: 1, send: ['BLPOP', 'q', '0'] },
+      { on: 2, send: ['BLMOVE', 'q', 'dst', 'RIGHT', 'LEFT', '0'] },
+      { sleep: 50 },
+      ['RPUSH', 'q', 'a', 'b', 'c'],
+      { on: 1, read: true },
+      { on: 2, read: true },
+      { on: 1, send: ['BRPOPLPUSH', 'q2', 'dst', '0'] },
+      { on: 2, send: ['BLMPOP', '0', '2', 'q3', 'q2', 'LEFT', 'COUNT', '5'] },
+      { sleep: 50 },
+      ['RPUSH', 'q2', 'x', 'y'],
+      { on: 1, read: true },
+      { on: 2, read: true },
+      { on: 1, send: ['BZPOPMIN', 'z', '0'] },
+      { on: 2, send: ['BZMPOP', '0', '1', 'z', 'MAX', 'COUNT', '10'] },
+      { sleep: 50 },
+      ['ZADD', 'z', '1', 'a', '2', 'b', '3', 'c'],
+      { on: 1, read: true },
+      { on: 2, read: true },
+      { on: 1, send: ['BLPOP', 'q4', '0'] },
+      { sleep: 50 },
+      ['MULTI'],
+      ['RPUSH', 'q4', 'a'],
+      ['SET', 'other', '1'],
+      ['EXEC'],
+      { on: 1, read: true },
+    ],
+  },
+  'sets: SPOP as SREM, DEL for the whole set, SREMs in MULTI otherwise': {
+    steps: [
+      ['SADD', 's', 'a'],
+      ['SADD', 's', 'a'],
+      ['SPOP', 's'],
+      ['SADD', 's', 'a', 'b', 'c'],
+      ['SPOP', 's', '5'],
+      ['SADD', 's', 'a', 'b', 'c', 'd'],
+      ['SPOP', 's', '2'],
+      ['SPOP', 's', '0'],
+      ['SPOP', 'none', '1'],
+      ['SADD', 't', '1', '2'],
+      ['SREM', 't', '9'],
+      ['SMOVE', 't', 'u', '1'],
+      ['SINTERSTORE', 'v', 't', 'u'],
+      ['SUNIONSTORE', 'v', 't', 'u'],
+    ],
+    mask: (line) => line.replace(/^(0: SREM s) [a-d]$/, '$1 <member>'),
+  },
+  'hashes and sorted sets: HINCRBYFLOAT as HSET, pops with counts, GEOADD as ZADD': {
+    steps: [
+      ['HSET', 'h', 'a', '1', 'b', '2'],
+      ['HSET', 'h', 'a', '1'],
+      ['HSETNX', 'h', 'a', '5'],
+      ['HINCRBY', 'h', 'a', '3'],
+      ['HINCRBYFLOAT', 'h', 'f', '2.5e2'],
+      ['HDEL', 'h', 'zz'],
+      ['HDEL', 'h', 'a'],
+      ['ZADD', 'z', '1', 'a', '2', 'b', '3', 'c', '4', 'd'],
+      ['ZADD', 'z', 'NX', '9', 'a'],
+      ['ZINCRBY', 'z', '2', 'a'],
+      ['ZPOPMIN', 'z'],
+      ['ZPOPMAX', 'z', '1'],
+      ['ZMPOP', '1', 'z', 'MIN', 'COUNT', '10'],
+      ['ZADD', 'z', '1', 'a', '2', 'b'],
+      ['BZPOPMAX', 'z', '1'],
+      ['BZMPOP', '1', '1', 'z', 'MIN', 'COUNT', '3'],
+      ['ZADD', 'y', '1', 'a', '2', 'b', '3', 'c'],
+      ['ZREMRANGEBYSCORE', 'y', '5', '9'],
+      ['ZREMRANGEBYSCORE', 'y', '1', '1'],
+      ['ZUNIONSTORE', 'w', '1', 'y'],
+      ['GEOADD', 'g', 'CH', '13.361389', '38.115556', 'Palermo', '15.087269', '37.502669', 'Catania'],
+    ],
+  },
+  'streams: XADD IDs and exact trims, consumer groups as XCLAIM and XGROUP SETID': {
+    steps: [
+      ['XADD', 's', '1-1', 'f', 'v'],
+      ['XADD', 's', '1-*', 'f', 'v'],
+      ['XADD', 's', 'MAXLEN', '~', '1', '2-*', 'f', 'v'],
+      ['XADD', 's', '*', 'f', 'v'],
+      // Apart by more than a millisecond, so both servers generate IDs the same way.
+      { sleep: 5 },
+      ['XADD', 's', 'NOMKSTREAM', 'MAXLEN', '=', '3', '*', 'f', 'v'],
+      ['XTRIM', 's', 'MAXLEN', '~', '0'],
+      ['XTRIM', 's', 'MAXLEN', '10'],
+      ['XGROUP', 'CREATE', 's', 'g', '0'],
+      ['XREADGROUP', 'GROUP', 'g', 'c1', 'COUNT', '2', 'STREAMS', 's', '>'],
+      ['XREADGROUP', 'GROUP', 'g', 'c1', 'STREAMS', 's', '0'],
+      ['XREADGROUP', 'GROUP', 'g', 'c2', 'COUNT', '1', 'NOACK', 'STREAMS', 's', '>'],
+      ['XCLAIM', 's', 'g', 'c3', '0', '1-1', 'JUSTID'],
+      ['XCLAIM', 's', 'g', 'c3', '0', '1-2', 'RETRYCOUNT', '7', 'TIME', `${inSeconds(-5)}000`],
+      ['XCLAIM', 's', 'g', 'c3', '0', '99-1', 'LASTID', '9-9'],
+      ['XAUTOCLAIM', 's', 'g', 'c4', '0', '0', 'COUNT', '1'],
+      ['XDEL', 's', '1-2'],
+      ['XAUTOCLAIM', 's', 'g', 'c4', '0', '0', 'JUSTID'],
+      ['XACK', 's', 'g', '1-1', '77-7'],
+      ['XGROUP', 'SETID', 's', 'g', '0', 'ENTRIESREAD', '0'],
+      ['XGROUP', 'CREATECONSUMER', 's', 'g', 'c9'],
+      ['XGROUP', 'CREATECONSUMER', 's', 'g', 'c9'],
+      ['XGROUP', 'DELCONSUMER', 's', 'g', 'c9'],
+      ['XGROUP', 'CREATE', 's', 'g2', '$', 'ENTRIESREAD', '3'],
+      ['XGROUP', 'DESTROY', 's', 'g2'],
+      ['XSETID', 's', '999-0'],
+      ['XGROUP', 'CREATE', 'ms', 'g', '$', 'MKSTREAM'],
+      { on: 1, send: ['XREADGROUP', 'GROUP', 'g', 'c', 'BLOCK', '0', 'STREAMS', 'ms', '>'] },
+      { on: 2, send: ['XREADGROUP', 'GROUP', 'g', 'n', 'NOACK', 'BLOCK', '0', 'STREAMS', 'ms', '>'] },
+      { sleep: 50 },
+      ['XADD', 'ms', '1-1', 'a', '1'],
+      ['XADD', 'ms', '2-1', 'a', '2'],
+      { on: 1, read: true },
+      { on: 2, read: true },
+    ],
+  },
+  'transactions: one write unwrapped, several in MULTI/EXEC across databases': {
+    steps: [
+      ['MULTI'],
+      ['SET', 'a', '1'],
+      ['GET', 'a'],
+      ['EXEC'],
+      ['MULTI'],
+      ['SET', 'a', '2'],
+      ['SELECT', '4'],
+      ['INCRBYFLOAT', 'f', '1'],
+      ['EXEC'],
+      ['SELECT', '0'],
+      ['MULTI'],
+      ['GET', 'a'],
+      ['EXEC'],
+      ['WATCH', 'a'],
+      ['SET', 'a', '3'],
+      ['MULTI'],
+      ['SET', 'a', '4'],
+      ['EXEC'],
+      ['MULTI'],
+      ['SET', 'a', '5'],
+      ['LPUSH', 'a', 'x'],
+      ['SET', 'b', '6'],
+      ['EXEC'],
+      ['PUBLISH', 'channel', 'message'],
+    ],
+  },
+  'expired keys: DEL on access, before the command that found them': {
+    steps: [
+      ['DEBUG', 'SET-ACTIVE-EXPIRE', '0'],
+      ['SET', 'a', '1', 'PX', '20'],
+      ['SET', 'b', '1', 'PX', '20'],
+      ['SET', 'c', '1', 'PX', '20'],
+      ['RPUSH', 'l', 'x'],
+      ['PEXPIRE', 'l', '20'],
+      { sleep: 60 },
+      ['GET', 'a'],
+      ['SET', 'b', '2'],
+      ['MULTI'],
+      ['EXISTS', 'c'],
+      ['SET', 'd', '1'],
+      ['EXEC'],
+      ['LPUSH', 'l', 'y'],
+      ['DEBUG', 'SET-ACTIVE-EXPIRE', '1'],
+    ],
+  },
+};
+
+describe.runIf(requireRedisOrSkip('propagation differential'))(
+  'propagated writes, compared with a real redis-server replication stream',
+  () => {
+    let rc: RunningServer & { server: RcServer };
+    let redis: RunningServer;
+    let replica: ReplicationStream;
+    const rcCommands: string[][] = [];
+
+    beforeAll(async () => {
+      [rc, redis] = await Promise.all([
+        startRc(),
+        startRedis(['--repl-diskless-sync', 'no', '--enable-debug-command', 'yes']),
+      ]);
+      replica = await ReplicationStream.open(redis.port);
+      // rc's stream is encoded exactly as the AOF and replicas get it, then parsed back.
+      const encoder = new PropagationEncoder(PropagationTarget.Replication);
+      const parser = new RequestParser();
+      rc.server.engine.propagation.addListener((batch) => {
+        encoder.append(batch);
+        parser.feed(encoder.take());
+        for (let next = parser.next(); next !== null; next = parser.next()) {
+          if (Array.isArray(next)) rcCommands.push(next);
+        }
+      });
+    }, 30_000);
+
+    afterAll(async () => {
+      replica?.close();
+      await Promise.all([rc?.stop(), redis?.stop()]);
+    });
+
+    for (const [name, scenario] of Object.entries(scenarios)) {
+      it(name, async () => {
+        const ours = await propagated(
+          rc.port,
+          async (marker) => {
+            const index = rcCommands.findIndex(isSentinel(marker));
+            return rcCommands.splice(0, index + 1);
+          },
+          scenario,
+        );
+        const theirs = await propagated(
+          redis.port,
+          (marker) => replica.takeUntil(isSentinel(marker)),
+          scenario,
+        );
+        expect(ours).toEqual(theirs);
+      });
+    }
+  },
+);

@@ -1,0 +1,237 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Engine, HostReply, InfoFields, PersistenceHost } from '@rc/engine';
+import type { Log } from '../log.js';
+import { loadRdbFile, writeRdbFile, writeRdbFileSync } from './rdb-file.js';
+
+/** The append-only file's side of persistence, as the AOF module provides it. */
+export interface AofParticipant {
+  readonly rewriteInProgress: boolean;
+  bgrewriteaof(): HostReply;
+  /** INFO's aof_* fields, in Redis's order. */
+  infoFields(): InfoFields;
+}
+
+/** INFO's aof_* fields while no AOF module is attached. */
+const AOF_OFF: InfoFields = [
+  ['aof_enabled', 0],
+  ['aof_rewrite_in_progress', 0],
+  ['aof_rewrite_scheduled', 0],
+  ['aof_last_rewrite_time_sec', -1],
+  ['aof_current_rewrite_time_sec', -1],
+  ['aof_last_bgrewrite_status', 'ok'],
+  ['aof_rewrites', 0],
+  ['aof_rewrites_consecutive_failures', 0],
+  ['aof_last_write_status', 'ok'],
+  ['aof_last_cow_size', 0],
+];
+
+/** After a failed BGSAVE, save points wait this long before trying again (as Redis). */
+const RETRY_AFTER_FAILURE_MS = 5000;
+/** How often save points are checked: Redis's serverCron runs at hz 10. */
+const CRON_MS = 100;
+
+type SavePoint = readonly [seconds: number, changes: number];
+
+/** `save "3600 1 300 100"` → [[3600, 1], [300, 100]]; an empty string disables saving. */
+export function parseSavePoints(text: string): SavePoint[] {
+  const words = text.trim().split(/\s+/).filter(Boolean);
+  const points: SavePoint[] = [];
+  for (let i = 0; i + 1 < words.length; i += 2)
+    points.push([Number(words[i]), Number(words[i + 1])]);
+  return points;
+}
+
+/**
+ * Snapshots for the daemon: SAVE, BGSAVE (fork-less), save points, LASTSAVE's clock, loading
+ * dump.rdb at start, saving at shutdown, and INFO persistence.
+ */
+export class ServerPersistence implements PersistenceHost {
+  aof: AofParticipant | null = null;
+  private background: Promise<void> | null = null;
+  private backgroundStartedAt = 0;
+  private scheduled = false;
+  private lastBackgroundOk = true;
+  private lastBackgroundSeconds = -1;
+  private lastBackgroundTry = 0;
+  private saves = 0;
+  private loadedKeys = 0;
+  private loadedExpired = 0;
+  private cron: NodeJS.Timeout | null = null;
+
+  constructor(
+    private readonly engine: Engine,
+    private readonly log: Log,
+  ) {}
+
+  /** dir + dbfilename; an empty dir is the working directory, as Redis's default. */
+  get rdbPath(): string {
+    return join(this.engine.config.get('dir'), this.engine.config.get('dbfilename'));
+  }
+
+  /** Loads dump.rdb when it exists; a corrupt file throws so the server does not start empty. */
+  async loadAtStartup(): Promise<void> {
+    const path = this.rdbPath;
+    if (!existsSync(path)) return;
+    const started = Date.now();
+    this.log('notice', `Loading RDB produced by ${path}`);
+    const result = await loadRdbFile(this.engine, path).catch((error: unknown) => {
+      throw new Error(`Failed loading ${path}: ${(error as Error).message}`);
+    });
+    this.loadedKeys = result.keys;
+    this.loadedExpired = result.expiredSkipped;
+    this.log(
+      'notice',
+      `Done loading RDB, keys loaded: ${result.keys}, keys expired: ${result.expiredSkipped}.`,
+    );
+    this.log(
+      'notice',
+      `DB loaded from disk: ${((Date.now() - started) / 1000).toFixed(3)} seconds`,
+    );
+  }
+
+  start(): void {
+    this.cron = setInterval(() => this.tick(), CRON_MS);
+    this.cron.unref();
+  }
+
+  /** Stops the save-point clock and waits for a background save to finish. */
+  async stop(): Promise<void> {
+    if (this.cron) clearInterval(this.cron);
+    this.cron = null;
+    await this.background;
+  }
+
+  get backgroundInProgress(): boolean {
+    return this.background !== null;
+  }
+
+  save(): HostReply {
+    if (this.background !== null) return { error: 'ERR Background save already in progress' };
+    this.saves++;
+    return this.saveNow() ? { status: 'OK' } : { error: 'ERR' };
+  }
+
+  bgsave(schedule: boolean, inTransaction: boolean): HostReply {
+    if (this.background !== null) return { error: 'ERR Background save already in progress' };
+    if (this.aof?.rewriteInProgress === true || inTransaction) {
+      if (!schedule && !inTransaction) {
+        return {
+          error:
+            "ERR Another child process is active (AOF?): can't BGSAVE right now. Use BGSAVE SCHEDULE in order to schedule a BGSAVE whenever possible.",
+        };
+      }
+      this.scheduled = true;
+      return { status: 'Background saving scheduled' };
+    }
+    this.startBackgroundSave();
+    return { status: 'Background saving started' };
+  }
+
+  bgrewriteaof(): HostReply {
+    return this.aof?.bgrewriteaof() ?? { error: 'ERR' };
+  }
+
+  prepareShutdown(save: 'default' | 'save' | 'nosave', force: boolean): HostReply {
+    const points = parseSavePoints(this.engine.config.get('save'));
+    if (save === 'nosave' || (save === 'default' && points.length === 0)) return { status: 'OK' };
+    this.log('notice', 'Saving the final RDB snapshot before exiting.');
+    if (this.saveNow()) return { status: 'OK' };
+    if (!force) this.log('warning', "Error trying to save the DB, can't exit.");
+    return { error: 'ERR' };
+  }
+
+  infoFields(): InfoFields {
+    const stats = this.engine.stats;
+    const running = this.background !== null;
+    return [
+      ['current_cow_peak', 0],
+      ['current_cow_size', 0],
+      ['current_cow_size_age', 0],
+      ['current_fork_perc', '0.00'],
+      ['current_save_keys_processed', 0],
+      ['current_save_keys_total', 0],
+      ['rdb_changes_since_last_save', stats.dirty],
+      ['rdb_bgsave_in_progress', running ? 1 : 0],
+      ['rdb_last_save_time', stats.lastSave],
+      ['rdb_last_bgsave_status', this.lastBackgroundOk ? 'ok' : 'err'],
+      ['rdb_last_bgsave_time_sec', this.lastBackgroundSeconds],
+      [
+        'rdb_current_bgsave_time_sec',
+        running ? Math.floor((Date.now() - this.backgroundStartedAt) / 1000) : -1,
+      ],
+      ['rdb_saves', this.saves],
+      ['rdb_last_cow_size', 0],
+      ['rdb_last_load_keys_expired', this.loadedExpired],
+      ['rdb_last_load_keys_loaded', this.loadedKeys],
+      ...(this.aof?.infoFields() ?? AOF_OFF),
+      ['module_fork_in_progress', 0],
+      ['module_fork_last_cow_size', 0],
+    ];
+  }
+
+  /** A synchronous save; true when the file was written. */
+  private saveNow(): boolean {
+    try {
+      writeRdbFileSync(this.engine, this.rdbPath);
+    } catch (error) {
+      this.log('warning', `Failed saving the DB: ${(error as Error).message}`);
+      this.lastBackgroundOk = false;
+      return false;
+    }
+    this.engine.stats.dirty = 0;
+    this.engine.stats.lastSave = Math.floor(Date.now() / 1000);
+    this.lastBackgroundOk = true;
+    this.log('notice', 'DB saved on disk');
+    return true;
+  }
+
+  private startBackgroundSave(): void {
+    const dirtyBefore = this.engine.stats.dirty;
+    this.saves++;
+    this.scheduled = false;
+    this.backgroundStartedAt = this.lastBackgroundTry = Date.now();
+    this.log('notice', 'Background saving started');
+    this.background = writeRdbFile(this.engine, this.rdbPath).then(
+      () => {
+        // Changes made while the snapshot was written are not in it.
+        this.engine.stats.dirty = Math.max(0, this.engine.stats.dirty - dirtyBefore);
+        this.engine.stats.lastSave = Math.floor(Date.now() / 1000);
+        this.lastBackgroundOk = true;
+        this.log('notice', 'Background saving terminated with success');
+        this.backgroundFinished();
+      },
+      (error: unknown) => {
+        this.lastBackgroundOk = false;
+        this.log('warning', `Background saving error: ${(error as Error).message}`);
+        this.backgroundFinished();
+      },
+    );
+  }
+
+  private backgroundFinished(): void {
+    this.lastBackgroundSeconds = Math.floor((Date.now() - this.backgroundStartedAt) / 1000);
+    this.background = null;
+  }
+
+  /** Scheduled BGSAVEs and save points, as Redis's serverCron checks them. */
+  private tick(): void {
+    if (this.background !== null || this.aof?.rewriteInProgress === true) return;
+    if (this.scheduled) {
+      this.startBackgroundSave();
+      return;
+    }
+    const dirty = this.engine.stats.dirty;
+    if (dirty === 0) return;
+    const now = Date.now();
+    if (!this.lastBackgroundOk && now - this.lastBackgroundTry < RETRY_AFTER_FAILURE_MS) return;
+    const sinceSave = now / 1000 - this.engine.stats.lastSave;
+    for (const [seconds, changes] of parseSavePoints(this.engine.config.get('save'))) {
+      if (dirty >= changes && sinceSave > seconds) {
+        this.log('notice', `${changes} changes in ${seconds} seconds. Saving...`);
+        this.startBackgroundSave();
+        return;
+      }
+    }
+  }
+}

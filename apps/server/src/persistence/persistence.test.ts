@@ -1,0 +1,235 @@
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Redis } from 'ioredis';
+import { describe, expect, it } from 'vitest';
+import { RawClient, encodeCommand } from '../test-support/raw-client.js';
+import { freePort, startRc } from '../test-support/servers.js';
+
+const main = fileURLToPath(new URL('../../dist/main.js', import.meta.url));
+
+function temporaryDir(): string {
+  return mkdtempSync(join(tmpdir(), 'rc-persistence-'));
+}
+
+function connect(port: number): Redis {
+  return new Redis({ port, host: '127.0.0.1' });
+}
+
+async function infoField(client: Redis, name: string): Promise<string> {
+  const info = await client.info('persistence');
+  return new RegExp(`^${name}:(.*)\\r?$`, 'm').exec(info)?.[1] ?? '';
+}
+
+async function until(condition: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+/** The daemon as a child process; resolves once it announced it is ready (or exited). */
+function daemon(args: string[]): Promise<{ exited: Promise<number | null>; output: () => string }> {
+  const child = spawn(process.execPath, [main, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+  return new Promise((resolve) => {
+    const collect = (chunk: Buffer): void => {
+      output += chunk.toString();
+      if (output.includes('ready to accept connections')) {
+        resolve({ exited, output: () => output });
+      }
+    };
+    child.stdout.on('data', collect);
+    child.stderr.on('data', collect);
+    void exited.then(() => resolve({ exited, output: () => output }));
+  });
+}
+
+describe('RDB persistence', () => {
+  it('SAVE writes dump.rdb and a restart loads every type with its TTL', async () => {
+    const dir = temporaryDir();
+    const first = await startRc([['dir', dir]]);
+    const client = connect(first.port);
+    await client.set('s', 'v', 'EX', 1000);
+    await client.rpush('l', 'a', 'b');
+    await client.sadd('set', 'x', 'y');
+    await client.hset('h', 'f', 'v');
+    await client.zadd('z', 1.5, 'm');
+    await client.xadd('x', '1-1', 'f', 'v');
+    await client.select(7);
+    await client.set('seven', '7');
+    expect(await client.save()).toBe('OK');
+    expect(await client.lastsave()).toBeGreaterThanOrEqual(Math.floor(Date.now() / 1000) - 2);
+    expect(await infoField(client, 'rdb_changes_since_last_save')).toBe('0');
+    client.disconnect();
+    await first.stop();
+
+    const second = await startRc([['dir', dir]]);
+    const reader = connect(second.port);
+    expect(await reader.get('s')).toBe('v');
+    expect(await reader.ttl('s')).toBeGreaterThan(990);
+    expect(await reader.lrange('l', 0, -1)).toEqual(['a', 'b']);
+    expect((await reader.smembers('set')).sort()).toEqual(['x', 'y']);
+    expect(await reader.hgetall('h')).toEqual({ f: 'v' });
+    expect(await reader.zscore('z', 'm')).toBe('1.5');
+    expect(await reader.xrange('x', '-', '+')).toEqual([['1-1', ['f', 'v']]]);
+    await reader.select(7);
+    expect(await reader.get('seven')).toBe('7');
+    expect(await infoField(reader, 'rdb_last_load_keys_loaded')).toBe('7');
+    reader.disconnect();
+    await second.stop();
+  });
+
+  it('BGSAVE writes the dataset as it was when it started while clients keep writing', async () => {
+    const dir = temporaryDir();
+    const rc = await startRc([['dir', dir]]);
+    const client = connect(rc.port);
+    const keys = 100_000;
+    for (let start = 0; start < keys; start += 10_000) {
+      const pipeline = client.pipeline();
+      for (let i = start; i < start + 10_000; i++) pipeline.set(`key:${i}`, `old ${i}`);
+      await pipeline.exec();
+    }
+    expect(await client.bgsave()).toBe('Background saving started');
+    // Overwrite and delete while the snapshot is being written.
+    const writes = client.pipeline();
+    for (let i = 0; i < keys; i += 3) writes.set(`key:${i}`, 'new');
+    for (let i = 1; i < keys; i += 3) writes.del(`key:${i}`);
+    writes.set('created-later', 'x');
+    await writes.exec();
+    await until(async () => (await infoField(client, 'rdb_bgsave_in_progress')) === '0');
+    expect(await infoField(client, 'rdb_last_bgsave_status')).toBe('ok');
+    expect(Number(await infoField(client, 'rdb_changes_since_last_save'))).toBeGreaterThan(0);
+    client.disconnect();
+    await rc.stop();
+
+    const restarted = await startRc([['dir', dir]]);
+    const reader = connect(restarted.port);
+    expect(await reader.dbsize()).toBe(keys);
+    expect(await reader.exists('created-later')).toBe(0);
+    const sample = await reader.mget(['key:0', 'key:1', 'key:2', 'key:99999']);
+    expect(sample).toEqual(['old 0', 'old 1', 'old 2', 'old 99999']);
+    reader.disconnect();
+    await restarted.stop();
+  }, 60_000);
+
+  it('answers a second BGSAVE and a SAVE during a BGSAVE with Redis errors', async () => {
+    const rc = await startRc();
+    const client = connect(rc.port);
+    const pipeline = client.pipeline();
+    for (let i = 0; i < 50_000; i++) pipeline.set(`k${i}`, 'v'.repeat(100));
+    await pipeline.exec();
+    const replies = await client
+      .pipeline()
+      .bgsave()
+      .bgsave()
+      .save()
+      .bgsave('SCHEDULE' as never)
+      .call('BGSAVE', 'NOW')
+      .exec();
+    expect(replies?.map(([error, value]) => error?.message ?? value)).toEqual([
+      'Background saving started',
+      'ERR Background save already in progress',
+      'ERR Background save already in progress',
+      'ERR Background save already in progress',
+      'ERR syntax error',
+    ]);
+    await until(async () => (await infoField(client, 'rdb_bgsave_in_progress')) === '0');
+    expect(await infoField(client, 'rdb_saves')).toBe('1');
+    client.disconnect();
+    await rc.stop();
+  });
+
+  it('saves in the background when a save point is reached', async () => {
+    const dir = temporaryDir();
+    const rc = await startRc([['dir', dir]]);
+    const client = connect(rc.port);
+    await client.config('SET', 'save', '1 2');
+    await client.set('a', '1');
+    await client.set('b', '2');
+    await until(async () => existsSync(join(dir, 'dump.rdb')));
+    await until(async () => (await infoField(client, 'rdb_changes_since_last_save')) === '0');
+    client.disconnect();
+    await rc.stop();
+  });
+
+  it('the daemon saves on SIGTERM and SHUTDOWN, not on SHUTDOWN NOSAVE', async () => {
+    const dir = temporaryDir();
+    const port = await freePort();
+    const args = ['--port', String(port), '--dir', dir];
+    let server = await daemon(args);
+    let client = connect(port);
+    await client.set('kept', 'through SIGTERM');
+    client.disconnect();
+    process.kill((await findPid(port)) ?? 0, 'SIGTERM');
+    expect(await server.exited).toBe(0);
+    expect(server.output()).toContain('DB saved on disk');
+
+    server = await daemon(args);
+    client = connect(port);
+    expect(await client.get('kept')).toBe('through SIGTERM');
+    await client.set('kept', 'through SHUTDOWN');
+    client.disconnect();
+    await shutdown(port);
+    expect(await server.exited).toBe(0);
+
+    server = await daemon(args);
+    client = connect(port);
+    expect(await client.get('kept')).toBe('through SHUTDOWN');
+    await client.set('kept', 'lost');
+    client.disconnect();
+    await shutdown(port, 'NOSAVE');
+    expect(await server.exited).toBe(0);
+
+    server = await daemon(args);
+    client = connect(port);
+    expect(await client.get('kept')).toBe('through SHUTDOWN');
+    client.disconnect();
+    await shutdown(port, 'NOSAVE');
+    await server.exited;
+  }, 30_000);
+
+  it('the daemon refuses to start on a corrupt or truncated dump.rdb', async () => {
+    const dir = temporaryDir();
+    const rc = await startRc([['dir', dir]]);
+    const client = connect(rc.port);
+    await client.set('key', 'value'.repeat(100));
+    await client.save();
+    client.disconnect();
+    await rc.stop();
+    const file = join(dir, 'dump.rdb');
+    const good = readFileSync(file);
+    const port = await freePort();
+
+    const corrupt = Buffer.from(good);
+    corrupt[corrupt.length - 20] ^= 0xff;
+    writeFileSync(file, corrupt);
+    let server = await daemon(['--port', String(port), '--dir', dir]);
+    expect(await server.exited).toBe(1);
+    expect(server.output()).toMatch(/checksum|Bad|corrupt/i);
+
+    writeFileSync(file, good.subarray(0, good.length - 30));
+    server = await daemon(['--port', String(port), '--dir', dir]);
+    expect(await server.exited).toBe(1);
+    expect(server.output()).toMatch(/truncated|unexpected end|incomplete/i);
+  }, 30_000);
+});
+
+/** SHUTDOWN closes the connection instead of replying, so send it without waiting. */
+async function shutdown(port: number, ...options: string[]): Promise<void> {
+  const client = await RawClient.open(port);
+  client.write(encodeCommand(['SHUTDOWN', ...options]));
+}
+
+/** The pid of the server listening on `port`, from INFO server. */
+async function findPid(port: number): Promise<number | undefined> {
+  const client = connect(port);
+  const info = await client.info('server');
+  client.disconnect();
+  const pid = /^process_id:(\d+)/m.exec(info)?.[1];
+  return pid === undefined ? undefined : Number(pid);
+}

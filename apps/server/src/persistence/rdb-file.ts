@@ -1,0 +1,132 @@
+import { closeSync, fsyncSync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import { open, rename, unlink } from 'node:fs/promises';
+import { createReadStream } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import { setImmediate as nextTurn } from 'node:timers/promises';
+import { KeyspaceLoader, rdbAuxFields, snapshotChunks, type Engine } from '@rc/engine';
+import { RdbReader } from '@rc/rdb';
+
+/**
+ * How long one slice of a background save may run: small enough that clients barely notice
+ * (the target is a < 50 ms stall), big enough that a million keys take few turns.
+ */
+const SLICE_MILLISECONDS = 8;
+
+export interface SaveResult {
+  readonly bytes: number;
+  readonly keys: number;
+}
+
+export interface LoadResult {
+  readonly keys: number;
+  readonly expiredSkipped: number;
+  readonly aux: ReadonlyMap<string, string>;
+}
+
+let temporaryFiles = 0;
+
+/** Redis's own names (temp-<pid>.rdb) would collide between a SAVE and a BGSAVE here. */
+function temporaryPath(path: string): string {
+  return join(dirname(path), `temp-${process.pid}-${++temporaryFiles}-${basename(path)}`);
+}
+
+export interface WriteOptions {
+  /** The file is the base of an AOF (aof-base aux field). */
+  readonly aofBase?: boolean;
+}
+
+/**
+ * BGSAVE without fork: the snapshot is written in slices between event-loop turns while
+ * clients keep writing, then fsynced and renamed over `path` so a reader never sees a
+ * half-written file.
+ */
+export async function writeRdbFile(
+  engine: Engine,
+  path: string,
+  options: WriteOptions = {},
+): Promise<SaveResult> {
+  const temporary = temporaryPath(path);
+  const keys = keyCount(engine);
+  const file = await open(temporary, 'w');
+  let bytes = 0;
+  try {
+    for (const chunk of snapshotChunks(engine, {
+      aux: rdbAuxFields({ aofBase: options.aofBase ?? false }),
+      sliceMilliseconds: SLICE_MILLISECONDS,
+    })) {
+      bytes += chunk.length;
+      if (chunk.length !== 0) await file.write(chunk);
+      await nextTurn();
+    }
+    await file.sync();
+    await file.close();
+  } catch (error) {
+    await file.close().catch(() => undefined);
+    await unlink(temporary).catch(() => undefined);
+    throw error;
+  }
+  await rename(temporary, path);
+  await syncDirectory(dirname(path));
+  return { bytes, keys };
+}
+
+/** SAVE: the same file, written before returning. */
+export function writeRdbFileSync(engine: Engine, path: string): SaveResult {
+  const temporary = temporaryPath(path);
+  const keys = keyCount(engine);
+  const fd = openSync(temporary, 'w');
+  let bytes = 0;
+  try {
+    for (const chunk of snapshotChunks(engine, {
+      aux: rdbAuxFields(),
+      sliceMilliseconds: Infinity,
+    })) {
+      for (let offset = 0; offset < chunk.length;) offset += writeSync(fd, chunk, offset);
+      bytes += chunk.length;
+    }
+    fsyncSync(fd);
+  } catch (error) {
+    closeSync(fd);
+    unlinkSync(temporary);
+    throw error;
+  }
+  closeSync(fd);
+  renameSync(temporary, path);
+  return { bytes, keys };
+}
+
+function keyCount(engine: Engine): number {
+  let keys = 0;
+  for (const db of engine.databases) keys += db.size;
+  return keys;
+}
+
+/** A rename is durable once the directory entry is. */
+async function syncDirectory(path: string): Promise<void> {
+  const directory = await open(path, 'r');
+  try {
+    await directory.sync();
+  } finally {
+    await directory.close();
+  }
+}
+
+/**
+ * Loads an RDB file into the engine's databases, streaming it through the reader. Throws the
+ * reader's error for a corrupt or truncated file: starting empty would lose the data for good.
+ */
+export async function loadRdbFile(engine: Engine, path: string): Promise<LoadResult> {
+  const reader = new RdbReader();
+  const loader = new KeyspaceLoader(engine);
+  for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 })) {
+    reader.push(chunk as Buffer);
+    for (let record = reader.next(); record !== undefined; record = reader.next()) {
+      loader.accept(record);
+    }
+  }
+  reader.end();
+  for (let record = reader.next(); record !== undefined; record = reader.next()) {
+    loader.accept(record);
+  }
+  return { keys: loader.keys, expiredSkipped: loader.expiredSkipped, aux: loader.aux };
+}

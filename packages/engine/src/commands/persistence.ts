@@ -1,0 +1,178 @@
+import { decodeDumpPayload, encodeDumpPayload, type RdbValue } from '@rc/rdb';
+import type { Client } from '../client.js';
+import type { Engine } from '../engine.js';
+import { Errors } from '../errors.js';
+import { EventClass } from '../keyspace-events.js';
+import type { HostReply } from '../persistence-host.js';
+import { fromRdbValue, isEmptyValue, toRdbValue } from '../persistence/rdb-values.js';
+import { FIRST_KEY, NO_KEYS, commandGroup } from './define.js';
+import { integerArgument, isKeyword, ok } from './reply-helpers.js';
+
+/** What an engine without files answers: a Redis whose saves fail replies a bare ERR. */
+const NO_HOST: HostReply = { error: 'ERR' };
+
+export function replyHost(client: Client, engine: Engine, reply: HostReply): void {
+  if ('status' in reply) client.out.simple(reply.status);
+  else engine.replyError(client, reply.error);
+}
+
+function save(client: Client, _argv: string[], engine: Engine): void {
+  replyHost(client, engine, engine.persistence?.save() ?? NO_HOST);
+}
+
+/** BGSAVE [SCHEDULE] */
+function bgsave(client: Client, argv: string[], engine: Engine): void {
+  if (argv.length > 2 || (argv.length === 2 && !isKeyword(argv[1], 'schedule'))) {
+    engine.replyError(client, Errors.syntax);
+    return;
+  }
+  const reply = engine.persistence?.bgsave(argv.length === 2, client.executing);
+  replyHost(client, engine, reply ?? NO_HOST);
+}
+
+function bgrewriteaof(client: Client, _argv: string[], engine: Engine): void {
+  replyHost(client, engine, engine.persistence?.bgrewriteaof() ?? NO_HOST);
+}
+
+/** DUMP key: the value in RDB encoding, with the RDB version and a CRC64. */
+function dump(client: Client, argv: string[]): void {
+  const value = client.db.lookup(argv[1]);
+  if (value === undefined) client.out.nullBulk();
+  else client.out.bulk(encodeDumpPayload(toRdbValue(value)).toString('latin1'));
+}
+
+interface RestoreOptions {
+  replace: boolean;
+  absoluteTtl: boolean;
+}
+
+/** REPLACE, ABSTTL, IDLETIME s, FREQ n; null after replying the error. */
+function restoreOptions(client: Client, argv: string[], engine: Engine): RestoreOptions | null {
+  const options: RestoreOptions = { replace: false, absoluteTtl: false };
+  let idle = false;
+  let frequency = false;
+  for (let i = 4; i < argv.length; i++) {
+    const more = i + 1 < argv.length;
+    if (isKeyword(argv[i], 'replace')) options.replace = true;
+    else if (isKeyword(argv[i], 'absttl')) options.absoluteTtl = true;
+    else if (isKeyword(argv[i], 'idletime') && more && !frequency) {
+      const seconds = integerArgument(client, engine, argv[++i]);
+      if (seconds === null) return null;
+      if (seconds < 0) {
+        engine.replyError(client, 'ERR Invalid IDLETIME value, must be >= 0');
+        return null;
+      }
+      idle = true;
+    } else if (isKeyword(argv[i], 'freq') && more && !idle) {
+      const count = integerArgument(client, engine, argv[++i]);
+      if (count === null) return null;
+      if (count < 0 || count > 255) {
+        engine.replyError(client, 'ERR Invalid FREQ value, must be >= 0 and <= 255');
+        return null;
+      }
+      frequency = true;
+    } else {
+      engine.replyError(client, Errors.syntax);
+      return null;
+    }
+  }
+  return options;
+}
+
+/** The payload's value, or null after replying Redis's error for a bad one. */
+function payloadValue(client: Client, engine: Engine, payload: string): RdbValue | null {
+  let value: RdbValue | null;
+  try {
+    value = decodeDumpPayload(Buffer.from(payload, 'latin1'));
+  } catch {
+    engine.replyError(client, 'ERR Bad data format');
+    return null;
+  }
+  if (value === null) engine.replyError(client, 'ERR DUMP payload version or checksum are wrong');
+  return value;
+}
+
+/** RESTORE key ttl payload [REPLACE] [ABSTTL] [IDLETIME s] [FREQ n] */
+function restore(client: Client, argv: string[], engine: Engine): void {
+  const options = restoreOptions(client, argv, engine);
+  if (options === null) return;
+  const [, key, ttlText, payload] = argv;
+  const db = client.db;
+  if (!options.replace && db.has(key)) {
+    engine.replyError(client, 'BUSYKEY Target key name already exists.');
+    return;
+  }
+  const ttl = integerArgument(client, engine, ttlText);
+  if (ttl === null) return;
+  if (ttl < 0) {
+    engine.replyError(client, 'ERR Invalid TTL value, must be >= 0');
+    return;
+  }
+  const decoded = payloadValue(client, engine, payload);
+  if (decoded === null) return;
+  const value = fromRdbValue(decoded, engine.config);
+  if (isEmptyValue(value)) {
+    engine.replyError(client, 'ERR Bad data format');
+    return;
+  }
+  const deleted = options.replace && db.delete(key);
+  const expireAt = ttl !== 0 && !options.absoluteTtl ? ttl + Date.now() : ttl;
+  if (expireAt !== 0 && expireAt <= Date.now()) {
+    if (deleted) engine.notify(db, EventClass.generic, 'del', key);
+    ok(client);
+    return;
+  }
+  db.add(key, value);
+  if (expireAt !== 0) db.setExpire(key, expireAt);
+  engine.notify(db, EventClass.generic, 'restore', key);
+  ok(client);
+}
+
+const PERSISTENCE_FLAGS: Parameters<typeof commandGroup>[1][number][2] = [
+  'admin',
+  'noscript',
+  'no_multi',
+];
+
+export const persistenceCommands = commandGroup('server', [
+  ['save', 1, PERSISTENCE_FLAGS, NO_KEYS, save, 'Synchronously save the dataset to disk', '1.0.0'],
+  [
+    'bgsave',
+    -1,
+    ['admin', 'noscript'],
+    NO_KEYS,
+    bgsave,
+    'Asynchronously save the dataset to disk',
+    '1.0.0',
+  ],
+  [
+    'bgrewriteaof',
+    1,
+    ['admin', 'noscript'],
+    NO_KEYS,
+    bgrewriteaof,
+    'Asynchronously rewrite the append-only file',
+    '1.0.0',
+  ],
+]).concat(
+  commandGroup('generic', [
+    [
+      'dump',
+      2,
+      ['readonly'],
+      FIRST_KEY,
+      dump,
+      'Return a serialized version of the value stored at the specified key.',
+      '2.6.0',
+    ],
+    [
+      'restore',
+      -4,
+      ['write', 'denyoom'],
+      FIRST_KEY,
+      restore,
+      'Create a key using the provided serialized value, previously obtained using DUMP.',
+      '2.6.0',
+    ],
+  ]),
+);

@@ -1,0 +1,26 @@
+/** INFO fields in Redis's order; the host owns their values. */
+export type InfoFields = ReadonlyArray<readonly [string, string | number]>;
+
+/** A status line for the client, or the error Redis would reply. */
+export type HostReply = { readonly status: string } | { readonly error: string };
+
+/**
+ * What the engine asks of whoever owns the files (the daemon): snapshots, the append-only file
+ * and their INFO fields. The engine stays free of file I/O; an engine without a host (tests,
+ * embedding) answers these commands as a Redis whose saves fail.
+ */
+export interface PersistenceHost {
+  /** SAVE: writes a snapshot before returning. */
+  save(): HostReply;
+  /** BGSAVE [SCHEDULE]; inside EXEC Redis only schedules it. */
+  bgsave(schedule: boolean, inTransaction: boolean): HostReply;
+  /** BGREWRITEAOF. */
+  bgrewriteaof(): HostReply;
+  /**
+   * SHUTDOWN's saving step: `default` saves when save points are configured. An error keeps
+   * the server running (unless `force`).
+   */
+  prepareShutdown(save: 'default' | 'save' | 'nosave', force: boolean): HostReply;
+  /** INFO persistence after `loading` and `async_loading`. */
+  infoFields(): InfoFields;
+}

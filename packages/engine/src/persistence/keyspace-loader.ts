@@ -1,0 +1,37 @@
+import type { RdbRecord } from '@rc/rdb';
+import type { Engine } from '../engine.js';
+import { fromRdbValue, isEmptyValue } from './rdb-values.js';
+
+/**
+ * Fills the databases from RDB records (a dump file, an AOF base, a full sync). Keys go straight
+ * into the maps: loading is not a write, so it neither dirties nor notifies. As on a Redis
+ * master, keys already expired are dropped; a replica keeps them and waits for its master's DEL.
+ */
+export class KeyspaceLoader {
+  keys = 0;
+  expiredSkipped = 0;
+  /** AUX fields seen, e.g. repl-id and repl-offset for a replica resuming its stream. */
+  readonly aux = new Map<string, string>();
+
+  constructor(
+    private readonly engine: Engine,
+    private readonly keepExpired = false,
+    private readonly now = Date.now(),
+  ) {}
+
+  accept(record: RdbRecord): void {
+    if (record.kind === 'aux') this.aux.set(record.name, record.value);
+    if (record.kind !== 'key' || record.db >= this.engine.databases.length) return;
+    if (!this.keepExpired && record.expireAt !== null && record.expireAt <= this.now) {
+      this.expiredSkipped++;
+      return;
+    }
+    const value = fromRdbValue(record.value, this.engine.config);
+    if (isEmptyValue(value)) return;
+    const db = this.engine.databases[record.db];
+    db.data.set(record.key, value);
+    if (record.expireAt !== null) db.expires.set(record.key, record.expireAt);
+    else db.expires.delete(record.key);
+    this.keys++;
+  }
+}

@@ -1,0 +1,105 @@
+import type { RdbStream, RdbValue } from '@rc/rdb';
+import { QuickList } from '@rc/datatypes/list';
+import { MAX_ID, MIN_ID, Stream, type Consumer } from '@rc/datatypes/stream';
+import { SortedSet } from '@rc/datatypes/zset';
+import type { Config } from '../config.js';
+import type { RedisValue } from '../values.js';
+
+/** A new stream sized by the stream-node-max-entries / stream-node-max-bytes configuration. */
+export function newStream(config: Config): Stream {
+  return new Stream({
+    maxEntries: config.getNumber('stream-node-max-entries'),
+    maxBytes: config.getNumber('stream-node-max-bytes'),
+  });
+}
+
+/** The RDB model of a value: plain arrays, so it no longer shares state with the keyspace. */
+export function toRdbValue(value: RedisValue): RdbValue {
+  if (typeof value === 'string') return { type: 'string', value };
+  if (value instanceof Map) return { type: 'hash', entries: [...value] };
+  if (value instanceof Set) return { type: 'set', members: [...value] };
+  if (value instanceof SortedSet) {
+    const entries: Array<[string, number]> = [];
+    for (const { member, score } of value) entries.push([member, score]);
+    return { type: 'zset', entries };
+  }
+  if (value instanceof Stream) return { type: 'stream', stream: toRdbStream(value) };
+  return { type: 'list', items: [...value] };
+}
+
+function toRdbStream(stream: Stream): RdbStream {
+  const entries = stream.range(MIN_ID, MAX_ID).map(({ id, fields }) => ({ id, fields }));
+  return {
+    entries,
+    length: stream.length,
+    lastId: stream.lastId,
+    firstId: entries.length === 0 ? MIN_ID : entries[0].id,
+    maxDeletedId: stream.maxDeletedId,
+    entriesAdded: stream.entriesAdded,
+    groups: [...stream.groups.values()].map((group) => ({
+      name: group.name,
+      lastId: group.lastId,
+      entriesRead: group.entriesRead,
+      pending: [...group.pending.ascending()].map(([, entry]) => ({
+        id: entry.id,
+        deliveryTime: entry.deliveryTime,
+        deliveryCount: entry.deliveryCount,
+        consumer: entry.consumer.name,
+      })),
+      consumers: [...group.consumers.values()].map((consumer) => ({
+        name: consumer.name,
+        seenTime: consumer.seenTime,
+        activeTime: consumer.activeTime,
+      })),
+    })),
+  };
+}
+
+/** Builds the keyspace's representation of a value read from an RDB file or DUMP payload. */
+export function fromRdbValue(value: RdbValue, config: Config): RedisValue {
+  switch (value.type) {
+    case 'string':
+      return value.value;
+    case 'list': {
+      const list = new QuickList<string>(value.items.length);
+      for (const item of value.items) list.pushTail(item);
+      return list;
+    }
+    case 'set':
+      return new Set(value.members);
+    case 'hash':
+      return new Map(value.entries);
+    case 'zset': {
+      const set = new SortedSet();
+      for (const [member, score] of value.entries) set.add(member, score);
+      return set;
+    }
+    case 'stream':
+      return fromRdbStream(value.stream, config);
+  }
+}
+
+function fromRdbStream(source: RdbStream, config: Config): Stream {
+  const stream = newStream(config);
+  for (const { id, fields } of source.entries) stream.append(id, fields);
+  stream.setLastId(source.lastId, source.entriesAdded, source.maxDeletedId);
+  for (const group of source.groups) {
+    const target = stream.createGroup(group.name, group.lastId, group.entriesRead);
+    if (target === undefined) continue;
+    for (const consumer of group.consumers) {
+      target.consumer(consumer.name, consumer.seenTime).consumer.activeTime = consumer.activeTime;
+    }
+    for (const entry of group.pending) {
+      const owner = target.consumer(entry.consumer, entry.deliveryTime).consumer as Consumer;
+      const pending = target.deliver(entry.id, owner, entry.deliveryTime, false);
+      pending.deliveryCount = entry.deliveryCount;
+    }
+  }
+  return stream;
+}
+
+/** Values a loaded key must not hold: Redis drops empty collections on load too. */
+export function isEmptyValue(value: RedisValue): boolean {
+  if (typeof value === 'string' || value instanceof Stream) return false;
+  return value instanceof QuickList ? value.length === 0 : value.size === 0;
+}

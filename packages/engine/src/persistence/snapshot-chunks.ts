@@ -1,0 +1,52 @@
+import { RdbWriter } from '@rc/rdb';
+import { SERVER_VERSION } from '../commands/connection.js';
+import type { Engine } from '../engine.js';
+
+/**
+ * The AUX fields Redis 7.0 writes at the top of a file, plus `extra` (a replica's full sync
+ * adds repl-stream-db, repl-id and repl-offset).
+ */
+export function rdbAuxFields(
+  options: { aofBase?: boolean; extra?: ReadonlyArray<readonly [string, string]> } = {},
+): Array<readonly [string, string]> {
+  return [
+    ['redis-ver', SERVER_VERSION],
+    ['redis-bits', '64'],
+    ['ctime', String(Math.floor(Date.now() / 1000))],
+    ['used-mem', String(process.memoryUsage().heapUsed)],
+    ...(options.extra ?? []),
+    ['aof-base', options.aofBase === true ? '1' : '0'],
+  ];
+}
+
+export interface SnapshotOptions {
+  /** AUX fields for the file's header, in order (redis-ver, ctime, repl-id...). */
+  readonly aux: Iterable<readonly [string, string]>;
+  /** Time one chunk may take; Infinity for a blocking SAVE. */
+  readonly sliceMilliseconds: number;
+  /** A chunk ends once this many bytes are waiting. */
+  readonly maxChunkBytes?: number;
+}
+
+/**
+ * A point-in-time RDB image of the engine as chunks of bytes, one slice of work per chunk:
+ * between two chunks the caller yields to the event loop (writes the file, feeds a replica
+ * socket), and writes that happen meanwhile preserve what the image still needs. The image is
+ * complete when the generator returns; stopping early (return/throw) abandons it.
+ */
+export function* snapshotChunks(engine: Engine, options: SnapshotOptions): Generator<Buffer> {
+  const writer = new RdbWriter();
+  writer.header(options.aux);
+  const snapshot = engine.startSnapshot(writer);
+  const maxBytes = options.maxChunkBytes ?? 1 << 20;
+  try {
+    for (;;) {
+      const done = snapshot.step({ maxBytes, deadline: Date.now() + options.sliceMilliseconds });
+      if (done) writer.end();
+      yield writer.take();
+      if (done) return;
+    }
+  } finally {
+    engine.endSnapshot(snapshot);
+  }
+}

@@ -1,0 +1,120 @@
+import { RdbWriter, readRdb, type RdbRecord } from '@rc/rdb';
+import { describe, expect, it } from 'vitest';
+import type { Client } from '../client.js';
+import { Engine } from '../engine.js';
+
+function connect(engine: Engine): Client {
+  return engine.connect({
+    remoteAddress: '127.0.0.1:1',
+    localAddress: '127.0.0.1:2',
+    pendingOutputBytes: 0,
+    scheduleFlush: () => undefined,
+    resume: () => undefined,
+    close: () => undefined,
+  });
+}
+
+function run(engine: Engine, client: Client, ...argv: string[]): void {
+  engine.execute(client, argv);
+}
+
+/** db → key → a printable form of the value, as the records describe it. */
+function contents(records: RdbRecord[]): Map<string, string> {
+  const keys = new Map<string, string>();
+  for (const record of records) {
+    if (record.kind !== 'key') continue;
+    const id = `${record.db}:${record.key}`;
+    expect(keys.has(id), `${id} written twice`).toBe(false);
+    keys.set(
+      id,
+      JSON.stringify(record.value, (_, v: unknown) => (typeof v === 'bigint' ? `${v}` : v)),
+    );
+  }
+  return keys;
+}
+
+function everything(engine: Engine): Map<string, string> {
+  const writer = new RdbWriter();
+  writer.header([]);
+  const snapshot = engine.startSnapshot(writer);
+  snapshot.finish();
+  engine.endSnapshot(snapshot);
+  writer.end();
+  return contents(readRdb(writer.take()));
+}
+
+function filled(): { engine: Engine; client: Client } {
+  const engine = new Engine();
+  const client = connect(engine);
+  for (let db = 0; db < 3; db++) {
+    run(engine, client, 'select', String(db));
+    for (let i = 0; i < 200; i++) run(engine, client, 'set', `s${i}`, `value ${db} ${i}`);
+    run(engine, client, 'rpush', 'list', 'a', 'b', 'c');
+    run(engine, client, 'zadd', 'zset', '1', 'one', '2', 'two');
+    run(engine, client, 'xadd', 'stream', '1-1', 'f', 'v');
+  }
+  run(engine, client, 'select', '0');
+  return { engine, client };
+}
+
+describe('Snapshot', () => {
+  it('is the dataset as it was at the start, whatever clients write meanwhile', () => {
+    const { engine, client } = filled();
+    const before = everything(engine);
+    const writer = new RdbWriter();
+    writer.header([]);
+    const snapshot = engine.startSnapshot(writer);
+    // A few keys into database 0, then writes everywhere between slices.
+    expect(snapshot.step({ maxBytes: 200, deadline: Infinity })).toBe(false);
+    for (let db = 0; db < 3; db++) {
+      run(engine, client, 'select', String(db));
+      run(engine, client, 'set', 's0', 'changed');
+      run(engine, client, 'del', 's150');
+      run(engine, client, 'set', 'new-key', 'not in the image');
+      run(engine, client, 'rpush', 'list', 'd');
+      run(engine, client, 'zadd', 'zset', '3', 'three');
+      run(engine, client, 'xadd', 'stream', '2-1', 'f', 'w');
+      run(engine, client, 'incr', 's199');
+    }
+    run(engine, client, 'select', '5');
+    run(engine, client, 'set', 'fresh-db', 'x');
+    while (!snapshot.step({ maxBytes: 500, deadline: Infinity })) {
+      run(engine, client, 'select', '1');
+      run(engine, client, 'append', 's100', '!');
+    }
+    engine.endSnapshot(snapshot);
+    writer.end();
+    expect(contents(readRdb(writer.take()))).toEqual(before);
+    expect(everything(engine)).not.toEqual(before);
+  });
+
+  it('finishes before a write that replaces whole databases', () => {
+    const { engine, client } = filled();
+    const before = everything(engine);
+    const writer = new RdbWriter();
+    writer.header([]);
+    const snapshot = engine.startSnapshot(writer);
+    snapshot.step({ maxBytes: 100, deadline: Infinity });
+    run(engine, client, 'swapdb', '0', '2');
+    run(engine, client, 'flushall');
+    expect(snapshot.finished).toBe(true);
+    engine.endSnapshot(snapshot);
+    writer.end();
+    expect(contents(readRdb(writer.take()))).toEqual(before);
+  });
+
+  it('keeps the old destination of a blocked move served during the snapshot', () => {
+    const { engine, client } = filled();
+    const waiter = connect(engine);
+    run(engine, waiter, 'blmove', 'source', 'list', 'left', 'right', '0');
+    const before = everything(engine);
+    const writer = new RdbWriter();
+    writer.header([]);
+    const snapshot = engine.startSnapshot(writer);
+    run(engine, client, 'rpush', 'source', 'x');
+    snapshot.finish();
+    engine.endSnapshot(snapshot);
+    writer.end();
+    expect(contents(readRdb(writer.take()))).toEqual(before);
+  });
+});

@@ -1,0 +1,112 @@
+import type { RdbKey, RdbWriter } from '@rc/rdb';
+import type { Database } from '../keyspace.js';
+import type { RedisValue } from '../values.js';
+import { toRdbValue } from './rdb-values.js';
+
+/** How much work one slice may do before the event loop gets to run again. */
+export interface SliceBudget {
+  /** Stop once the writer holds this many unsent bytes. */
+  readonly maxBytes: number;
+  /** Stop at this time (Date.now() ms). */
+  readonly deadline: number;
+}
+
+/** Checking the clock costs; a few dozen keys between checks keeps slices within budget. */
+const KEYS_BETWEEN_CLOCK_CHECKS = 64;
+
+/**
+ * A point-in-time RDB image of the keyspace, written in slices between event-loop turns while
+ * the server keeps serving: Node cannot fork, so instead of the kernel's copy-on-write pages,
+ * every write first asks us to `preserve` the keys it names. A key the iteration has not reached
+ * is serialized right then with its old value (copy-on-write per key) and skipped later; a key
+ * created after the start is skipped too, since it is not part of the image.
+ */
+export class Snapshot {
+  /** Databases in the image: those holding keys when it began. */
+  private readonly included: readonly Database[];
+  /** Per database: keys already written (or never to be written, being newer than the image). */
+  private readonly settled = new Map<Database, Set<string>>();
+  /** Old values of keys in databases the iteration has not reached yet. */
+  private readonly waiting = new Map<Database, RdbKey[]>();
+  private position = -1;
+  private iterator: Iterator<[string, RedisValue]> | null = null;
+  private complete = false;
+
+  constructor(
+    databases: readonly Database[],
+    private readonly writer: RdbWriter,
+  ) {
+    this.included = databases.filter((db) => db.size !== 0);
+    for (const db of this.included) this.settled.set(db, new Set());
+  }
+
+  get finished(): boolean {
+    return this.complete;
+  }
+
+  /** Writes keys until the budget runs out; true once every database is written. */
+  step(budget: SliceBudget): boolean {
+    let sinceClockCheck = 0;
+    while (!this.complete) {
+      if (this.iterator === null) {
+        this.enterNextDatabase();
+        continue;
+      }
+      const next = this.iterator.next();
+      if (next.done === true) {
+        this.iterator = null;
+        continue;
+      }
+      const db = this.included[this.position];
+      const [key, value] = next.value;
+      const settled = this.settled.get(db) as Set<string>;
+      if (settled.has(key)) continue;
+      settled.add(key);
+      this.writer.key(key, toRdbValue(value), db.expires.get(key) ?? null);
+      if (this.writer.pendingBytes >= budget.maxBytes) return false;
+      if (++sinceClockCheck === KEYS_BETWEEN_CLOCK_CHECKS) {
+        sinceClockCheck = 0;
+        if (Date.now() >= budget.deadline) return false;
+      }
+    }
+    return true;
+  }
+
+  /** Writes everything that is left, now (SAVE, or a command that rewrites whole databases). */
+  finish(): void {
+    this.step({ maxBytes: Infinity, deadline: Infinity });
+  }
+
+  /** A write is about to change `key` in `db`: keep its current value if the image needs it. */
+  preserve(db: Database, key: string): void {
+    const settled = this.settled.get(db);
+    if (settled === undefined || settled.has(key)) return;
+    const index = this.included.indexOf(db);
+    if (index < this.position || this.complete) return;
+    settled.add(key);
+    const value = db.data.get(key);
+    if (value === undefined) return;
+    const expireAt = db.expires.get(key) ?? null;
+    if (index === this.position) {
+      this.writer.key(key, toRdbValue(value), expireAt);
+      return;
+    }
+    let keys = this.waiting.get(db);
+    if (keys === undefined) this.waiting.set(db, (keys = []));
+    keys.push({ db: db.id, key, value: toRdbValue(value), expireAt });
+  }
+
+  private enterNextDatabase(): void {
+    if (++this.position === this.included.length) {
+      this.complete = true;
+      return;
+    }
+    const db = this.included[this.position];
+    this.writer.selectDb(db.id, db.size, db.expires.size);
+    for (const { key, value, expireAt } of this.waiting.get(db) ?? []) {
+      this.writer.key(key, value, expireAt);
+    }
+    this.waiting.delete(db);
+    this.iterator = db.data.entries();
+  }
+}

@@ -1,0 +1,252 @@
+/**
+ * Listpacks (listpack.c), the compact encoding of small lists, sets, hashes and sorted sets
+ * since Redis 7.0 and of stream nodes since 5.0. Layout: total bytes (uint32 LE), element
+ * count (uint16 LE, 65535 = unknown), the elements, 0xFF. Each element is an encoding byte
+ * (with inline 7-bit unsigned, 13-bit signed integer or short string length, or a tag for a
+ * 12/32-bit string length or a 16/24/32/64-bit integer), its data, and a "backlen": the
+ * element's size written backwards in 7-bit groups so the list can be walked from the end.
+ */
+
+import { RdbError, RdbErrors } from './errors.js';
+import { decodeLatin1 } from './latin1.js';
+import { OutputBuffer } from './output-buffer.js';
+import { canonicalSmallInteger } from './string-encoding.js';
+
+/** A listpack element: text, or an integer (a bigint only beyond 2^53). */
+export type ListpackValue = string | number | bigint;
+
+const HEADER_SIZE = 6;
+const EOF = 0xff;
+
+function backlenSize(encodedSize: number): number {
+  if (encodedSize <= 127) return 1;
+  if (encodedSize < 16383) return 2;
+  if (encodedSize < 2097151) return 3;
+  if (encodedSize < 268435455) return 4;
+  return 5;
+}
+
+function corrupt(what: string, offset?: number): never {
+  throw new RdbError(RdbErrors.badEncoding(`listpack: ${what}`), offset);
+}
+
+/**
+ * Decodes every element. With `asStrings`, integers come back in their decimal form (the
+ * strings Redis's commands see); otherwise as numbers (bigint beyond the safe range).
+ */
+export function decodeListpack(blob: Uint8Array, asStrings: true, offset?: number): string[];
+export function decodeListpack(
+  blob: Uint8Array,
+  asStrings: boolean,
+  offset?: number,
+): ListpackValue[];
+export function decodeListpack(
+  blob: Uint8Array,
+  asStrings: boolean,
+  offset?: number,
+): ListpackValue[] {
+  const bytes = Buffer.isBuffer(blob)
+    ? blob
+    : Buffer.from(blob.buffer, blob.byteOffset, blob.byteLength);
+  const size = bytes.length;
+  if (size < HEADER_SIZE + 1) corrupt('shorter than its header', offset);
+  if (bytes.readUInt32LE(0) !== size) corrupt('total size does not match', offset);
+  if (bytes[size - 1] !== EOF) corrupt('missing end marker', offset);
+  const declared = bytes.readUInt16LE(4);
+  const values: ListpackValue[] = [];
+  const last = size - 1;
+  let p = HEADER_SIZE;
+  while (p < last) {
+    const b = bytes[p];
+    let value: ListpackValue;
+    let entrySize: number;
+    if (b < 0x80) {
+      value = asStrings ? String(b) : b;
+      entrySize = 1;
+    } else if (b < 0xc0) {
+      const length = b & 0x3f;
+      entrySize = 1 + length;
+      if (p + entrySize > last) corrupt('string past the end', offset);
+      value = decodeLatin1(bytes, p + 1, p + entrySize);
+    } else if (b < 0xe0) {
+      if (p + 2 > last) corrupt('integer past the end', offset);
+      let v = ((b & 0x1f) << 8) | bytes[p + 1];
+      if (v >= 4096) v -= 8192;
+      value = asStrings ? String(v) : v;
+      entrySize = 2;
+    } else if (b < 0xf0) {
+      if (p + 2 > last) corrupt('string past the end', offset);
+      const length = ((b & 0x0f) << 8) | bytes[p + 1];
+      entrySize = 2 + length;
+      if (p + entrySize > last) corrupt('string past the end', offset);
+      value = decodeLatin1(bytes, p + 2, p + entrySize);
+    } else {
+      switch (b) {
+        case 0xf0: {
+          if (p + 5 > last) corrupt('string past the end', offset);
+          const length = bytes.readUInt32LE(p + 1);
+          entrySize = 5 + length;
+          if (p + entrySize > last) corrupt('string past the end', offset);
+          value = decodeLatin1(bytes, p + 5, p + entrySize);
+          break;
+        }
+        case 0xf1:
+          entrySize = 3;
+          if (p + entrySize > last) corrupt('integer past the end', offset);
+          value = bytes.readInt16LE(p + 1);
+          break;
+        case 0xf2:
+          entrySize = 4;
+          if (p + entrySize > last) corrupt('integer past the end', offset);
+          value = bytes.readIntLE(p + 1, 3);
+          break;
+        case 0xf3:
+          entrySize = 5;
+          if (p + entrySize > last) corrupt('integer past the end', offset);
+          value = bytes.readInt32LE(p + 1);
+          break;
+        case 0xf4: {
+          entrySize = 9;
+          if (p + entrySize > last) corrupt('integer past the end', offset);
+          const big = bytes.readBigInt64LE(p + 1);
+          value =
+            big >= -9007199254740991n && big <= 9007199254740991n
+              ? Number(big)
+              : asStrings
+                ? big.toString()
+                : big;
+          break;
+        }
+        default:
+          return corrupt(`unknown element encoding 0x${b.toString(16)}`, offset);
+      }
+      if (asStrings && typeof value !== 'string') value = String(value);
+    }
+    p += entrySize + backlenSize(entrySize);
+    values.push(value);
+  }
+  if (p !== last) corrupt('element runs past the end', offset);
+  if (declared !== 0xffff && declared !== values.length)
+    corrupt('element count does not match', offset);
+  return values;
+}
+
+/** Builds one listpack into a reusable buffer. */
+export class ListpackBuilder {
+  readonly out = new OutputBuffer(4096);
+  count = 0;
+
+  constructor() {
+    this.reset();
+  }
+
+  reset(): void {
+    this.out.length = HEADER_SIZE;
+    this.count = 0;
+  }
+
+  /** Size so far, without the end marker. */
+  get size(): number {
+    return this.out.length;
+  }
+
+  private backlen(encodedSize: number): void {
+    const out = this.out;
+    const n = backlenSize(encodedSize);
+    out.reserve(n);
+    const buffer = out.buffer;
+    let at = out.length;
+    // Most significant group first; every byte but the first has the high bit set.
+    for (let i = n - 1; i >= 0; i--) {
+      const group = Math.floor(encodedSize / 2 ** (7 * i)) & 127;
+      buffer[at++] = i === n - 1 ? group : group | 128;
+    }
+    out.length = at;
+  }
+
+  integer(value: number | bigint): void {
+    const out = this.out;
+    this.count++;
+    if (typeof value === 'bigint') {
+      if (value >= -9007199254740991n && value <= 9007199254740991n) {
+        value = Number(value);
+      } else {
+        out.reserve(10);
+        out.buffer[out.length++] = 0xf4;
+        out.buffer.writeBigInt64LE(BigInt.asIntN(64, value), out.length);
+        out.length += 8;
+        this.backlen(9);
+        return;
+      }
+    }
+    const v = value;
+    out.reserve(10);
+    const buffer = out.buffer;
+    let size: number;
+    if (v >= 0 && v <= 127) {
+      buffer[out.length] = v;
+      size = 1;
+    } else if (v >= -4096 && v <= 4095) {
+      const u = v < 0 ? v + 8192 : v;
+      buffer[out.length] = 0xc0 | (u >> 8);
+      buffer[out.length + 1] = u & 0xff;
+      size = 2;
+    } else if (v >= -32768 && v <= 32767) {
+      buffer[out.length] = 0xf1;
+      buffer.writeInt16LE(v, out.length + 1);
+      size = 3;
+    } else if (v >= -8388608 && v <= 8388607) {
+      buffer[out.length] = 0xf2;
+      buffer.writeIntLE(v, out.length + 1, 3);
+      size = 4;
+    } else if (v >= -2147483648 && v <= 2147483647) {
+      buffer[out.length] = 0xf3;
+      buffer.writeInt32LE(v, out.length + 1);
+      size = 5;
+    } else {
+      buffer[out.length] = 0xf4;
+      buffer.writeBigInt64LE(BigInt(v), out.length + 1);
+      size = 9;
+    }
+    out.length += size;
+    this.backlen(size);
+  }
+
+  /** Appends a string; canonical small integers are stored as integers, as Redis does. */
+  string(text: string): void {
+    const length = text.length;
+    if (length <= 11) {
+      const value = canonicalSmallInteger(text);
+      if (value === value) {
+        this.integer(value);
+        return;
+      }
+    }
+    const out = this.out;
+    this.count++;
+    let size: number;
+    if (length < 64) {
+      out.byte(0x80 | length);
+      size = 1 + length;
+    } else if (length < 4096) {
+      out.byte(0xe0 | (length >> 8));
+      out.byte(length & 0xff);
+      size = 2 + length;
+    } else {
+      out.byte(0xf0);
+      out.uint32LE(length);
+      size = 5 + length;
+    }
+    out.latin1(text);
+    this.backlen(size);
+  }
+
+  /** Completes the listpack; returns a view of it (valid until the next reset). */
+  finish(): Buffer {
+    const out = this.out;
+    out.byte(EOF);
+    out.buffer.writeUInt32LE(out.length, 0);
+    out.buffer.writeUInt16LE(this.count < 0xffff ? this.count : 0xffff, 4);
+    return out.buffer.subarray(0, out.length);
+  }
+}

@@ -1,0 +1,76 @@
+import { encodeLatin1 } from './latin1.js';
+
+/**
+ * A growing byte buffer the writer appends into: one allocation per doubling, never one per
+ * key. `take()` hands the written bytes to the caller and starts over.
+ */
+export class OutputBuffer {
+  buffer: Buffer;
+  length = 0;
+
+  constructor(initialCapacity = 64 * 1024) {
+    this.buffer = Buffer.allocUnsafe(initialCapacity);
+  }
+
+  /** Makes room for `count` more bytes. */
+  reserve(count: number): void {
+    const needed = this.length + count;
+    if (needed <= this.buffer.length) return;
+    let capacity = this.buffer.length * 2;
+    while (capacity < needed) capacity *= 2;
+    const grown = Buffer.allocUnsafe(capacity);
+    this.buffer.copy(grown, 0, 0, this.length);
+    this.buffer = grown;
+  }
+
+  byte(value: number): void {
+    if (this.length >= this.buffer.length) this.reserve(1);
+    this.buffer[this.length++] = value;
+  }
+
+  bytes(source: Uint8Array, start = 0, end = source.length): void {
+    const count = end - start;
+    this.reserve(count);
+    this.buffer.set(
+      start === 0 && end === source.length ? source : source.subarray(start, end),
+      this.length,
+    );
+    this.length += count;
+  }
+
+  /** Appends a latin1 string, one byte per char (chars above 0xff keep their low byte). */
+  latin1(text: string): void {
+    this.reserve(text.length);
+    this.length += encodeLatin1(this.buffer, text, this.length);
+  }
+
+  uint32LE(value: number): void {
+    this.reserve(4);
+    this.buffer.writeUInt32LE(value >>> 0, this.length);
+    this.length += 4;
+  }
+
+  /** A signed 64-bit integer given as a number (exact up to 2^53), little endian. */
+  int64LE(value: number): void {
+    this.reserve(8);
+    const low = ((value % 0x100000000) + 0x100000000) % 0x100000000;
+    const high = (value - low) / 0x100000000;
+    this.buffer.writeUInt32LE(low, this.length);
+    this.buffer.writeInt32LE(high | 0, this.length + 4);
+    this.length += 8;
+  }
+
+  doubleLE(value: number): void {
+    this.reserve(8);
+    this.buffer.writeDoubleLE(value, this.length);
+    this.length += 8;
+  }
+
+  /** The written bytes, handed over; the buffer starts empty again. */
+  take(): Buffer {
+    const taken = this.buffer.subarray(0, this.length);
+    this.buffer = Buffer.allocUnsafe(Math.min(this.buffer.length, 4 << 20));
+    this.length = 0;
+    return taken;
+  }
+}

@@ -1,0 +1,196 @@
+/**
+ * RDB strings (rdb.c rdbSaveRawString / rdbGenericLoadStringObject): a length and the bytes, or
+ * after the 11 length marker an integer (8, 16 or 32 bits, little endian) or an LZF-compressed
+ * string (compressed length, original length, data).
+ *
+ * The writer encodes like Redis: canonical decimal integers of up to 11 chars that fit 32 bits
+ * as integers, strings longer than 20 bytes LZF-compressed when that saves at least 4 bytes.
+ */
+
+import {
+  ENCODING_INT16,
+  ENCODING_INT32,
+  ENCODING_INT8,
+  ENCODING_LZF,
+  LENGTH_32BIT,
+  LENGTH_64BIT,
+} from './constants.js';
+import { RdbErrors } from './errors.js';
+import type { InputCursor } from './input-cursor.js';
+import { decodeLatin1, encodeLatin1 } from './latin1.js';
+import { writeLength } from './length-encoding.js';
+import { lzfCompress, lzfDecompress } from './lzf.js';
+import type { OutputBuffer } from './output-buffer.js';
+
+/** Reads the length part of a plain string whose first byte was `first`. */
+function plainLength(input: InputCursor, first: number): number {
+  if (first < 0x40) return first;
+  if (first < 0x80) return ((first & 0x3f) << 8) | input.uint8();
+  if (first === LENGTH_32BIT) return input.buffer.readUInt32BE(input.take(4));
+  if (first === LENGTH_64BIT) {
+    const at = input.take(8);
+    return input.buffer.readUInt32BE(at) * 0x100000000 + input.buffer.readUInt32BE(at + 4);
+  }
+  return input.fail(
+    RdbErrors.badEncoding(`length encoding 0x${first.toString(16)}`),
+    input.position - 1,
+  );
+}
+
+function readEncodedInteger(input: InputCursor, encoding: number): number {
+  switch (encoding) {
+    case ENCODING_INT8:
+      return input.buffer.readInt8(input.take(1));
+    case ENCODING_INT16:
+      return input.buffer.readInt16LE(input.take(2));
+    case ENCODING_INT32:
+      return input.buffer.readInt32LE(input.take(4));
+    default:
+      return input.fail(RdbErrors.badEncoding(`string encoding ${encoding}`), input.position - 1);
+  }
+}
+
+function readCompressed(input: InputCursor): Buffer {
+  const compressedLength = readPlainLength(input);
+  const length = readPlainLength(input);
+  const at = input.take(compressedLength);
+  try {
+    return lzfDecompress(input.buffer, at, at + compressedLength, length);
+  } catch {
+    return input.fail(RdbErrors.lzf, at);
+  }
+}
+
+function readPlainLength(input: InputCursor): number {
+  return plainLength(input, input.uint8());
+}
+
+/** Reads a string as latin1 text. */
+export function readString(input: InputCursor): string {
+  const first = input.uint8();
+  if (first < 0xc0) {
+    const length = plainLength(input, first);
+    const at = input.take(length);
+    return decodeLatin1(input.buffer, at, at + length);
+  }
+  const encoding = first & 0x3f;
+  if (encoding === ENCODING_LZF) {
+    const bytes = readCompressed(input);
+    return decodeLatin1(bytes, 0, bytes.length);
+  }
+  return String(readEncodedInteger(input, encoding));
+}
+
+/**
+ * Reads a string as bytes (for listpacks, ziplists and other blobs): a view into the input when
+ * stored plain, a new buffer when compressed.
+ */
+export function readBlob(input: InputCursor): Buffer {
+  const first = input.uint8();
+  if (first < 0xc0) return input.view(plainLength(input, first));
+  const encoding = first & 0x3f;
+  if (encoding === ENCODING_LZF) return readCompressed(input);
+  return Buffer.from(String(readEncodedInteger(input, encoding)), 'latin1');
+}
+
+/**
+ * The value of `text` if it is the canonical decimal form of an integer of at most 11 chars
+ * (what Redis's string2ll + ll2string round trip accepts), otherwise NaN.
+ */
+export function canonicalSmallInteger(text: string): number {
+  const length = text.length;
+  if (length === 0 || length > 11) return NaN;
+  let i = 0;
+  let negative = false;
+  if (text.charCodeAt(0) === 45) {
+    if (length === 1) return NaN;
+    negative = true;
+    i = 1;
+  }
+  let code = text.charCodeAt(i);
+  if (code === 48) return length === 1 ? 0 : NaN;
+  if (code < 49 || code > 57) return NaN;
+  let value = 0;
+  for (; i < length; i++) {
+    code = text.charCodeAt(i);
+    if (code < 48 || code > 57) return NaN;
+    value = value * 10 + (code - 48);
+  }
+  return negative ? -value : value;
+}
+
+let scratchIn = Buffer.allocUnsafe(64 * 1024);
+let scratchOut = Buffer.allocUnsafe(64 * 1024);
+
+/** Writes bytes[start, end) as a string, LZF-compressed when `compress` and worthwhile. */
+export function writeBytes(
+  out: OutputBuffer,
+  bytes: Uint8Array,
+  start: number,
+  end: number,
+  compress: boolean,
+): void {
+  const length = end - start;
+  if (compress && length > 20 && tryWriteCompressed(out, bytes, start, end)) return;
+  writeLength(out, length);
+  out.bytes(bytes, start, end);
+}
+
+function tryWriteCompressed(
+  out: OutputBuffer,
+  bytes: Uint8Array,
+  start: number,
+  end: number,
+): boolean {
+  const length = end - start;
+  // Redis gives LZF room for length - 4 bytes: smaller savings are not worth a decompression.
+  if (scratchOut.length < length)
+    scratchOut = Buffer.allocUnsafe(Math.max(length, scratchOut.length * 2));
+  const compressedLength = lzfCompress(bytes, start, end, scratchOut.subarray(0, length - 4));
+  if (compressedLength === 0) return false;
+  out.byte(0xc0 | ENCODING_LZF);
+  writeLength(out, compressedLength);
+  writeLength(out, length);
+  out.bytes(scratchOut, 0, compressedLength);
+  return true;
+}
+
+/** Writes a latin1 string the way Redis's rdbSaveRawString does. */
+export function writeString(out: OutputBuffer, text: string, compress: boolean): void {
+  const length = text.length;
+  if (length <= 11) {
+    const value = canonicalSmallInteger(text);
+    if (value === value) {
+      if (value >= -128 && value <= 127) {
+        out.reserve(2);
+        out.buffer[out.length++] = 0xc0 | ENCODING_INT8;
+        out.buffer[out.length++] = value & 0xff;
+        return;
+      }
+      if (value >= -32768 && value <= 32767) {
+        out.reserve(3);
+        out.buffer[out.length++] = 0xc0 | ENCODING_INT16;
+        out.buffer.writeInt16LE(value, out.length);
+        out.length += 2;
+        return;
+      }
+      if (value >= -2147483648 && value <= 2147483647) {
+        out.reserve(5);
+        out.buffer[out.length++] = 0xc0 | ENCODING_INT32;
+        out.buffer.writeInt32LE(value, out.length);
+        out.length += 4;
+        return;
+      }
+    }
+  } else if (compress && length > 20) {
+    if (scratchIn.length < length)
+      scratchIn = Buffer.allocUnsafe(Math.max(length, scratchIn.length * 2));
+    encodeLatin1(scratchIn, text, 0);
+    if (tryWriteCompressed(out, scratchIn, 0, length)) return;
+    writeLength(out, length);
+    out.bytes(scratchIn, 0, length);
+    return;
+  }
+  writeLength(out, length);
+  out.latin1(text);
+}

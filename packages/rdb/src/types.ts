@@ -1,0 +1,67 @@
+/**
+ * The values the reader produces and the writer accepts. Every byte string (keys, values,
+ * members, fields, stream fields and values, group and consumer names) is a latin1 JavaScript
+ * string: one char per byte, lossless for any bytes (`Buffer.from(s, 'latin1')` gives the bytes
+ * back).
+ */
+
+/** A stream entry ID, the same shape as @rc/datatypes'. */
+export interface StreamId {
+  ms: bigint;
+  seq: bigint;
+}
+
+export type RdbValue =
+  | { type: 'string'; value: string }
+  | { type: 'list'; items: string[] }
+  | { type: 'set'; members: string[] }
+  | {
+      type: 'hash';
+      entries: Array<[field: string, value: string]>;
+      /**
+       * Only for hashes read from Redis 7.4 types with field TTLs (HEXPIRE): the fields that
+       * have one and their absolute expire time in ms. The writer ignores it (RDB 10 has no
+       * field TTLs).
+       */
+      fieldExpireAt?: Array<[field: string, expireAt: number]>;
+    }
+  | { type: 'zset'; entries: Array<[member: string, score: number]> }
+  | { type: 'stream'; stream: RdbStream };
+
+export interface RdbStream {
+  /** Fields flat: [f1, v1, f2, v2, ...]; ascending ids; deleted entries omitted. */
+  entries: Array<{ id: StreamId; fields: string[] }>;
+  length: number;
+  lastId: StreamId;
+  /** 0-0 when empty (derived from the entries for files older than RDB 10). */
+  firstId: StreamId;
+  maxDeletedId: StreamId;
+  entriesAdded: bigint;
+  groups: RdbStreamGroup[];
+}
+
+export interface RdbStreamGroup {
+  name: string;
+  lastId: StreamId;
+  /** null = unknown (Redis's -1, SCG_INVALID_ENTRIES_READ). */
+  entriesRead: bigint | null;
+  pending: Array<{ id: StreamId; deliveryTime: number; deliveryCount: number; consumer: string }>;
+  /** activeTime equals seenTime for files older than RDB 11. */
+  consumers: Array<{ name: string; seenTime: number; activeTime: number }>;
+}
+
+export interface RdbKey {
+  db: number;
+  key: string;
+  value: RdbValue;
+  /** Absolute unix time in ms, or null for no expiry. */
+  expireAt: number | null;
+}
+
+export type RdbRecord =
+  | { kind: 'aux'; name: string; value: string }
+  | { kind: 'db'; db: number }
+  | { kind: 'resize'; size: number; expiresSize: number }
+  | { kind: 'key'; db: number; key: string; value: RdbValue; expireAt: number | null }
+  | { kind: 'function'; payload: string }
+  | { kind: 'end'; checksum: 'verified' | 'absent' };

@@ -1,0 +1,228 @@
+/**
+ * Decodes one value of any RDB type, from Redis 2.x's zipmaps to Redis 7.4's hashes with field
+ * TTLs, into the format-neutral RdbValue. Returns null for an empty collection: Redis skips
+ * those when loading (they could be written by old versions with a bug, see redis#8453).
+ */
+
+import * as T from './constants.js';
+import { parseDoubleText, readTextDouble } from './double.js';
+import { RdbErrors } from './errors.js';
+import type { InputCursor } from './input-cursor.js';
+import { decodeIntset } from './intset.js';
+import { readLength, readLengthBig } from './length-encoding.js';
+import { decodeListpack, type ListpackValue } from './listpack.js';
+import { readStream } from './stream.js';
+import { readBlob, readString } from './string-encoding.js';
+import type { RdbValue } from './types.js';
+import { decodeZiplist } from './ziplist.js';
+import { decodeZipmap } from './zipmap.js';
+
+/** Characters of module type names, 6 bits each (module.c). */
+const MODULE_NAME_CHARS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+
+/** The 9-char module type name encoded in the top 54 bits of a module id. */
+export function moduleTypeName(id: bigint): string {
+  let name = '';
+  let rest = id >> 10n;
+  for (let i = 0; i < 9; i++) {
+    name = MODULE_NAME_CHARS[Number(rest & 63n)] + name;
+    rest >>= 6n;
+  }
+  return name;
+}
+
+function toScore(input: InputCursor, value: ListpackValue, at: number): number {
+  const score = typeof value === 'string' ? parseDoubleText(value) : Number(value);
+  if (score !== score) input.fail(RdbErrors.badEncoding('sorted set score (NaN)'), at);
+  return score;
+}
+
+function pairs(input: InputCursor, values: string[], at: number): Array<[string, string]> {
+  if (values.length % 2 !== 0) input.fail(RdbErrors.badEncoding('odd number of hash elements'), at);
+  const entries = new Array<[string, string]>(values.length / 2);
+  for (let i = 0; i < entries.length; i++) entries[i] = [values[2 * i], values[2 * i + 1]];
+  return entries;
+}
+
+function scoredPairs(
+  input: InputCursor,
+  values: ListpackValue[],
+  at: number,
+): Array<[string, number]> {
+  if (values.length % 2 !== 0)
+    input.fail(RdbErrors.badEncoding('odd number of sorted set elements'), at);
+  const entries = new Array<[string, number]>(values.length / 2);
+  for (let i = 0; i < entries.length; i++) {
+    const member = values[2 * i];
+    entries[i] = [
+      typeof member === 'string' ? member : String(member),
+      toScore(input, values[2 * i + 1], at),
+    ];
+  }
+  return entries;
+}
+
+function readHashWithFieldTtls(input: InputCursor, type: number): RdbValue | null {
+  // RDB_TYPE_HASH_METADATA stores TTLs relative to the smallest one (+1, 0 meaning none);
+  // the pre-GA type stores them absolute.
+  const minExpire = type === T.TYPE_HASH_METADATA ? input.int64LE() : 0;
+  const count = readLength(input);
+  const entries = new Array<[string, string]>(count);
+  const fieldExpireAt: Array<[string, number]> = [];
+  for (let i = 0; i < count; i++) {
+    const ttl = readLength(input);
+    const field = readString(input);
+    entries[i] = [field, readString(input)];
+    if (ttl !== 0)
+      fieldExpireAt.push([field, type === T.TYPE_HASH_METADATA ? ttl + minExpire - 1 : ttl]);
+  }
+  if (count === 0) return null;
+  return { type: 'hash', entries, fieldExpireAt };
+}
+
+function readListpackHashWithFieldTtls(input: InputCursor, type: number): RdbValue | null {
+  if (type === T.TYPE_HASH_LISTPACK_EX) input.int64LE(); // smallest TTL, informational
+  const at = input.position;
+  const values = decodeListpack(readBlob(input), false, input.base + at);
+  if (values.length % 3 !== 0) input.fail(RdbErrors.badEncoding('hash listpack with TTLs'), at);
+  const entries = new Array<[string, string]>(values.length / 3);
+  const fieldExpireAt: Array<[string, number]> = [];
+  for (let i = 0; i < entries.length; i++) {
+    const field = String(values[3 * i]);
+    entries[i] = [field, String(values[3 * i + 1])];
+    const ttl = Number(values[3 * i + 2]);
+    if (ttl !== 0) fieldExpireAt.push([field, ttl]);
+  }
+  if (entries.length === 0) return null;
+  return { type: 'hash', entries, fieldExpireAt };
+}
+
+export function readValue(input: InputCursor, type: number): RdbValue | null {
+  switch (type) {
+    case T.TYPE_STRING:
+      return { type: 'string', value: readString(input) };
+    case T.TYPE_LIST: {
+      const count = readLength(input);
+      const items = new Array<string>(count);
+      for (let i = 0; i < count; i++) items[i] = readString(input);
+      return count === 0 ? null : { type: 'list', items };
+    }
+    case T.TYPE_SET: {
+      const count = readLength(input);
+      const members = new Array<string>(count);
+      for (let i = 0; i < count; i++) members[i] = readString(input);
+      return count === 0 ? null : { type: 'set', members };
+    }
+    case T.TYPE_ZSET:
+    case T.TYPE_ZSET_2: {
+      const count = readLength(input);
+      const entries = new Array<[string, number]>(count);
+      for (let i = 0; i < count; i++) {
+        const member = readString(input);
+        const at = input.position;
+        const score = type === T.TYPE_ZSET_2 ? input.doubleLE() : readTextDouble(input);
+        if (score !== score) input.fail(RdbErrors.badEncoding('sorted set score (NaN)'), at);
+        entries[i] = [member, score];
+      }
+      return count === 0 ? null : { type: 'zset', entries };
+    }
+    case T.TYPE_HASH: {
+      const count = readLength(input);
+      const entries = new Array<[string, string]>(count);
+      for (let i = 0; i < count; i++) {
+        const field = readString(input);
+        entries[i] = [field, readString(input)];
+      }
+      return count === 0 ? null : { type: 'hash', entries };
+    }
+    case T.TYPE_HASH_ZIPMAP: {
+      const at = input.position;
+      const entries = decodeZipmap(readBlob(input), input.base + at);
+      return entries.length === 0 ? null : { type: 'hash', entries };
+    }
+    case T.TYPE_LIST_ZIPLIST: {
+      const at = input.position;
+      const items = decodeZiplist(readBlob(input), true, input.base + at);
+      return items.length === 0 ? null : { type: 'list', items };
+    }
+    case T.TYPE_SET_INTSET: {
+      const at = input.position;
+      const members = decodeIntset(readBlob(input), input.base + at);
+      return members.length === 0 ? null : { type: 'set', members };
+    }
+    case T.TYPE_SET_LISTPACK: {
+      const at = input.position;
+      const members = decodeListpack(readBlob(input), true, input.base + at);
+      return members.length === 0 ? null : { type: 'set', members };
+    }
+    case T.TYPE_ZSET_ZIPLIST:
+    case T.TYPE_ZSET_LISTPACK: {
+      const at = input.position;
+      const blob = readBlob(input);
+      const values =
+        type === T.TYPE_ZSET_ZIPLIST
+          ? decodeZiplist(blob, false, input.base + at)
+          : decodeListpack(blob, false, input.base + at);
+      const entries = scoredPairs(input, values, at);
+      return entries.length === 0 ? null : { type: 'zset', entries };
+    }
+    case T.TYPE_HASH_ZIPLIST:
+    case T.TYPE_HASH_LISTPACK: {
+      const at = input.position;
+      const blob = readBlob(input);
+      const values =
+        type === T.TYPE_HASH_ZIPLIST
+          ? decodeZiplist(blob, true, input.base + at)
+          : decodeListpack(blob, true, input.base + at);
+      const entries = pairs(input, values, at);
+      return entries.length === 0 ? null : { type: 'hash', entries };
+    }
+    case T.TYPE_LIST_QUICKLIST:
+    case T.TYPE_LIST_QUICKLIST_2: {
+      const nodes = readLength(input);
+      let items: string[] = [];
+      for (let n = 0; n < nodes; n++) {
+        let container = T.QUICKLIST_NODE_PACKED;
+        if (type === T.TYPE_LIST_QUICKLIST_2) {
+          const at = input.position;
+          container = readLength(input);
+          if (container !== T.QUICKLIST_NODE_PACKED && container !== T.QUICKLIST_NODE_PLAIN) {
+            input.fail(RdbErrors.badEncoding(`quicklist node container ${container}`), at);
+          }
+        }
+        if (container === T.QUICKLIST_NODE_PLAIN) {
+          items.push(readString(input));
+          continue;
+        }
+        const at = input.position;
+        const blob = readBlob(input);
+        const nodeItems =
+          type === T.TYPE_LIST_QUICKLIST
+            ? decodeZiplist(blob, true, input.base + at)
+            : decodeListpack(blob, true, input.base + at);
+        if (items.length === 0) items = nodeItems;
+        else for (const item of nodeItems) items.push(item);
+      }
+      return items.length === 0 ? null : { type: 'list', items };
+    }
+    case T.TYPE_STREAM_LISTPACKS:
+    case T.TYPE_STREAM_LISTPACKS_2:
+    case T.TYPE_STREAM_LISTPACKS_3:
+      return { type: 'stream', stream: readStream(input, type) };
+    case T.TYPE_HASH_METADATA_PRE_GA:
+    case T.TYPE_HASH_METADATA:
+      return readHashWithFieldTtls(input, type);
+    case T.TYPE_HASH_LISTPACK_EX_PRE_GA:
+    case T.TYPE_HASH_LISTPACK_EX:
+      return readListpackHashWithFieldTtls(input, type);
+    case T.TYPE_MODULE_PRE_GA:
+      return input.fail(RdbErrors.preGaModule);
+    case T.TYPE_MODULE_2: {
+      const at = input.position;
+      const id = readLengthBig(input);
+      return input.fail(RdbErrors.unsupportedModule(moduleTypeName(id), id), at);
+    }
+    default:
+      return input.fail(RdbErrors.unknownType(type));
+  }
+}
