@@ -63,7 +63,7 @@ export const CONFIG_DEFAULTS: ReadonlyArray<readonly [name: string, value: strin
   ['daemonize', 'no'],
   ['databases', '16'],
   ['dbfilename', 'dump.rdb'],
-  ['dir', ''],
+  ['dir', process.cwd()],
   ['disable-thp', 'yes'],
   ['dynamic-hz', 'yes'],
   ['enable-debug-command', 'no'],

@@ -1,3 +1,5 @@
+import { statSync } from 'node:fs';
+import { basename, resolve } from 'node:path';
 import { CONFIG_DEFAULTS } from './config-defaults.js';
 import { globMatch } from './glob.js';
 import { formatEventFlags, parseEventFlags } from './keyspace-events.js';
@@ -7,27 +9,65 @@ const CONFIG_DEFAULTS_BY_NAME = new Map<string, string>(CONFIG_DEFAULTS);
 
 /** Parameters Redis only reads at startup. */
 const IMMUTABLE = new Set([
-  'databases',
+  'rdbchecksum',
   'daemonize',
-  'io-threads',
-  'supervised',
-  'pidfile',
-  'logfile',
+  'io-threads-do-reads',
+  'always-show-logo',
+  'set-proc-title',
   'syslog-enabled',
-  'syslog-ident',
-  'syslog-facility',
-  'unixsocket',
   'cluster-enabled',
+  'disable-thp',
   'aclfile',
+  'unixsocket',
+  'pidfile',
+  'cluster-config-file',
+  'syslog-ident',
+  'appendfilename',
   'appenddirname',
+  'logfile',
+  'supervised',
+  'syslog-facility',
   'enable-protected-configs',
   'enable-debug-command',
   'enable-module-command',
+  'databases',
+  'io-threads',
+  'tcp-backlog',
+  'cluster-port',
+  'unixsocketperm',
+  'socket-mark-id',
+  'replicaof',
 ]);
+
+/** Parameters CONFIG SET may change only when enable-protected-configs allows it. */
+const PROTECTED = new Set(['dir', 'dbfilename']);
 
 /** Numeric parameters that take memory units ("64mb"). */
 const MEMORY =
   /maxmemory$|-bytes$|-size$|^proto-max-bulk-len$|^client-query-buffer-limit$|^repl-backlog-size$|^auto-aof-rewrite-min-size$|^active-defrag-ignore-bytes$/;
+
+/** Parameters naming a file inside `dir`: Redis refuses paths for them. */
+const BASE_NAMES: Record<string, string> = {
+  dbfilename: "dbfilename can't be a path, just a filename",
+  appendfilename: "appendfilename can't be a path, just a filename",
+  appenddirname: "appenddirname can't be a path, just a dirname",
+};
+
+/** `save`: pairs of seconds (≥ 1) and changes (≥ 0); "" disables snapshots. */
+function validSavePoints(value: string): boolean {
+  const words = value.trim() === '' ? [] : value.trim().split(/\s+/);
+  if (words.length % 2 !== 0) return false;
+  return words.every((word, i) => /^-?\d+$/.test(word) && Number(word) >= (i % 2 === 0 ? 1 : 0));
+}
+
+/** Why `dir` cannot be used, as chdir(2) would say, or null. */
+function directoryProblem(path: string): string | null {
+  try {
+    return statSync(path).isDirectory() ? null : 'Not a directory';
+  } catch {
+    return 'No such file or directory';
+  }
+}
 
 export type ConfigListener = (name: string, value: string) => void;
 
@@ -56,9 +96,15 @@ export class Config {
    * or null when it is acceptable. Types are inferred from the defaults: yes/no switches and
    * numbers (memory units allowed) are checked; free-form values are stored as given.
    */
-  invalidReason(name: string, value: string): string | null {
+  invalidReason(name: string, value: string, localClient = false): string | null {
     const key = name.toLowerCase();
     if (IMMUTABLE.has(key)) return "can't set immutable config";
+    if (PROTECTED.has(key) && !this.allows('enable-protected-configs', localClient)) {
+      return "can't set protected config";
+    }
+    if (key in BASE_NAMES && basename(value) !== value) return BASE_NAMES[key];
+    if (key === 'save' && !validSavePoints(value)) return 'Invalid save parameters';
+    if (key === 'dir') return directoryProblem(value);
     if (key === 'notify-keyspace-events' && parseEventFlags(value) === null) {
       return "Invalid event class character. Use 'Ag$lshzxeKEtmdn'.";
     }
@@ -74,6 +120,12 @@ export class Config {
     return null;
   }
 
+  /** A yes/no/local switch such as enable-debug-command: `local` allows loopback clients. */
+  allows(name: string, localClient: boolean): boolean {
+    const mode = this.get(name);
+    return mode === 'yes' || (mode === 'local' && localClient);
+  }
+
   /** Sets a known parameter; returns false when the name is unknown. */
   set(name: string, value: string): boolean {
     const key = name.toLowerCase();
@@ -82,6 +134,8 @@ export class Config {
       value = String(parseMemory(value) ?? value);
     }
     if (key === 'notify-keyspace-events') value = formatEventFlags(parseEventFlags(value) ?? 0);
+    // Redis chdirs and reports getcwd(): always an absolute path.
+    if (key === 'dir') value = resolve(value);
     this.values.set(key, value);
     for (const listener of this.listeners.get(key) ?? []) listener(key, value);
     return true;

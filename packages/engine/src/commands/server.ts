@@ -17,6 +17,12 @@ function configGet(client: Client, argv: string[], engine: Engine): void {
   }
 }
 
+/** Loopback clients, for the `local` setting of enable-protected-configs. */
+function isLocal(client: Client): boolean {
+  const address = client.connection.remoteAddress;
+  return address.startsWith('127.') || address.startsWith('[::1]') || address.startsWith('::1');
+}
+
 function configSet(client: Client, argv: string[], engine: Engine): void {
   if (argv.length % 2 !== 0) {
     engine.replyError(client, "ERR wrong number of arguments for 'config|set' command");
@@ -30,7 +36,7 @@ function configSet(client: Client, argv: string[], engine: Engine): void {
       );
       return;
     }
-    const reason = engine.config.invalidReason(argv[i], argv[i + 1]);
+    const reason = engine.config.invalidReason(argv[i], argv[i + 1], isLocal(client));
     if (reason !== null) {
       engine.replyError(
         client,

@@ -17,8 +17,8 @@ const UNKNOWN_TYPE = payload([99, 1, 65]);
 /** A string whose length runs past the end of the payload. */
 const TRUNCATED = payload([0, 50, 65]);
 
-describe.runIf(requireRedisOrSkip('DUMP/RESTORE differential'))(
-  'DUMP and RESTORE, compared with redis-server',
+describe.runIf(requireRedisOrSkip('persistence differential'))(
+  'DUMP, RESTORE and persistence settings, compared with redis-server',
   () => {
     const servers = useDifferential();
 
@@ -51,6 +51,27 @@ describe.runIf(requireRedisOrSkip('DUMP/RESTORE differential'))(
         ['GET', 'k5'],
         ['RESTORE', 'k6'],
         ['DUMP'],
+      ]));
+
+    it('validates persistence settings and BGSAVE arguments as Redis does', () =>
+      servers.compare([
+        ['CONFIG', 'SET', 'dbfilename', 'sub/dump.rdb'],
+        ['CONFIG', 'SET', 'appendfilename', '../x.aof'],
+        ['CONFIG', 'SET', 'save', '100'],
+        ['CONFIG', 'SET', 'save', '0 1'],
+        ['CONFIG', 'SET', 'save', '10 -1'],
+        ['CONFIG', 'SET', 'save', '10 x'],
+        ['CONFIG', 'SET', 'save', '3600 1 300 100'],
+        ['CONFIG', 'GET', 'save'],
+        ['CONFIG', 'SET', 'save', ''],
+        ['CONFIG', 'GET', 'save'],
+        ['CONFIG', 'SET', 'dir', '/nonexistent/rc'],
+        ['CONFIG', 'SET', 'dir', '/etc/hostname'],
+        ['BGSAVE', 'BOGUS'],
+        ['BGSAVE', 'SCHEDULE', 'x'],
+        ['SAVE', 'x'],
+        ['LASTSAVE', 'x'],
+        ['BGREWRITEAOF', 'x'],
       ]));
   },
 );
