@@ -14,6 +14,7 @@ import { Monitors } from './monitor.js';
 import { PubSub } from './pubsub.js';
 import { Propagation } from './propagation.js';
 import type { PersistenceHost } from './persistence-host.js';
+import type { ReplicationHost } from './replication-host.js';
 import { Snapshot } from './persistence/snapshot.js';
 import type { RdbWriter } from '@rc/rdb';
 
@@ -91,6 +92,8 @@ export class Engine implements KeyspaceObserver {
   private nextClientId = 1;
   readonly onShutdown: (() => void) | undefined;
   persistence: PersistenceHost | undefined;
+  /** Who runs replication (PSYNC, WAIT, REPLICAOF...); without one, a master with no replicas. */
+  replication: ReplicationHost | undefined;
   /** Snapshots being written; every write preserves what they still need first. */
   private readonly snapshots = new Set<Snapshot>();
 
@@ -155,6 +158,10 @@ export class Engine implements KeyspaceObserver {
     if (!client.authenticated && !entry.spec.flags.includes('no_auth')) {
       return this.reject(client, entry, Errors.noAuth);
     }
+    if ((entry.isWrite || entry.spec.name === 'ping') && this.persistence !== undefined) {
+      const refusal = this.persistence.writeRefusal();
+      if (refusal !== null) return this.reject(client, entry, refusal);
+    }
     if (client.inSubscribedMode && !SUBSCRIBED_MODE_ALLOWED.has(entry.spec.name)) {
       return this.reject(
         client,
@@ -164,6 +171,10 @@ export class Engine implements KeyspaceObserver {
     }
     if (client.transaction !== null && entry.spec.flags.includes('no_multi')) {
       return this.reject(client, entry, 'ERR Command not allowed inside a transaction');
+    }
+    // As Redis's processCommand: a read-only replica takes writes from its master only.
+    if (entry.isWrite && this.replication?.readOnly === true && !client.obeysAll) {
+      return this.reject(client, entry, Errors.readOnlyReplica);
     }
     if (client.transaction !== null && !TRANSACTION_CONTROL.has(entry.spec.name)) {
       client.transaction.push(argv);
@@ -177,6 +188,7 @@ export class Engine implements KeyspaceObserver {
     if (propagating) this.propagation.beginUnit();
     const result = this.call(client, entry, argv);
     if (propagating) this.propagation.endUnit(!TOUCHES_ARBITRARY_KEYS.has(entry.spec.name));
+    if (this.replication !== undefined) client.replicationOffset = this.replication.offset;
     if (modeBefore !== 'on' && !SUBSCRIPTION_COMMANDS.has(entry.spec.name)) {
       this.suppressReply(client, modeBefore, mark);
     }

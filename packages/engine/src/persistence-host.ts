@@ -21,6 +21,11 @@ export interface PersistenceHost {
    * the server running (unless `force`).
    */
   prepareShutdown(save: 'default' | 'save' | 'nosave', force: boolean): HostReply;
+  /**
+   * Why write commands are refused right now (Redis's MISCONF error after a failed save with
+   * stop-writes-on-bgsave-error), or null. Called for every write: keep it cheap.
+   */
+  writeRefusal(): string | null;
   /** INFO persistence after `loading` and `async_loading`. */
   infoFields(): InfoFields;
 }

@@ -10,6 +10,8 @@ export interface AofParticipant {
   bgrewriteaof(): HostReply;
   /** INFO's aof_* fields, in Redis's order. */
   infoFields(): InfoFields;
+  /** aof_current_size and the rest, which Redis prints after module_fork_* when AOF is on. */
+  sizeFields?(): InfoFields;
 }
 
 /** INFO's aof_* fields while no AOF module is attached. */
@@ -25,6 +27,9 @@ const AOF_OFF: InfoFields = [
   ['aof_last_write_status', 'ok'],
   ['aof_last_cow_size', 0],
 ];
+
+const MISCONF =
+  "MISCONF Redis is configured to save RDB snapshots, but it's currently unable to persist to disk. Commands that may modify the data set are disabled, because this instance is configured to report errors during writes if RDB snapshotting fails (stop-writes-on-bgsave-error option). Please check the Redis logs for details about the RDB error.";
 
 /** After a failed BGSAVE, save points wait this long before trying again (as Redis). */
 const RETRY_AFTER_FAILURE_MS = 5000;
@@ -141,6 +146,14 @@ export class ServerPersistence implements PersistenceHost {
     return { error: 'ERR' };
   }
 
+  writeRefusal(): string | null {
+    if (this.lastBackgroundOk) return null;
+    const config = this.engine.config;
+    if (config.get('stop-writes-on-bgsave-error') !== 'yes') return null;
+    if (parseSavePoints(config.get('save')).length === 0) return null;
+    return MISCONF;
+  }
+
   infoFields(): InfoFields {
     const stats = this.engine.stats;
     const running = this.background !== null;
@@ -167,6 +180,7 @@ export class ServerPersistence implements PersistenceHost {
       ...(this.aof?.infoFields() ?? AOF_OFF),
       ['module_fork_in_progress', 0],
       ['module_fork_last_cow_size', 0],
+      ...(this.aof?.sizeFields?.() ?? []),
     ];
   }
 

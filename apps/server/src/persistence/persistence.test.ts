@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -153,6 +153,29 @@ describe('RDB persistence', () => {
     await client.set('b', '2');
     await until(async () => existsSync(join(dir, 'dump.rdb')));
     await until(async () => (await infoField(client, 'rdb_changes_since_last_save')) === '0');
+    client.disconnect();
+    await rc.stop();
+  });
+
+  it('a failed save is reported and, with save points, refuses writes with MISCONF', async () => {
+    const dir = temporaryDir();
+    const rc = await startRc([['dir', dir]]);
+    // A directory where the file should go makes the final rename fail, even for root.
+    mkdirSync(join(dir, 'dump.rdb'));
+    const client = connect(rc.port);
+    await expect(client.save()).rejects.toThrow(/^ERR$/);
+    expect(await client.bgsave()).toBe('Background saving started');
+    await until(async () => (await infoField(client, 'rdb_bgsave_in_progress')) === '0');
+    expect(await infoField(client, 'rdb_last_bgsave_status')).toBe('err');
+    expect(await client.set('allowed', 'without save points')).toBe('OK');
+    await client.config('SET', 'save', '3600 1');
+    await expect(client.set('refused', 'x')).rejects.toThrow(
+      /^MISCONF Redis is configured to save RDB snapshots/,
+    );
+    await expect(client.ping()).rejects.toThrow(/^MISCONF/);
+    expect(await client.get('allowed')).toBe('without save points');
+    await client.config('SET', 'stop-writes-on-bgsave-error', 'no');
+    expect(await client.set('accepted', 'again')).toBe('OK');
     client.disconnect();
     await rc.stop();
   });
