@@ -158,7 +158,11 @@ export class Engine implements KeyspaceObserver {
     if (!client.authenticated && !entry.spec.flags.includes('no_auth')) {
       return this.reject(client, entry, Errors.noAuth);
     }
-    if ((entry.isWrite || entry.spec.name === 'ping') && this.persistence !== undefined) {
+    if (
+      (entry.isWrite || entry.spec.name === 'ping') &&
+      this.persistence !== undefined &&
+      !client.obeysAll
+    ) {
       const refusal = this.persistence.writeRefusal();
       if (refusal !== null) return this.reject(client, entry, refusal);
     }

@@ -1,5 +1,5 @@
 export { Engine, EngineStats, type EngineOptions } from './engine.js';
-export { Client, type ClientConnection, type ReplyMode } from './client.js';
+export { Client, type ClientConnection, type RawOutput, type ReplyMode } from './client.js';
 export {
   BLOCKED,
   CommandTable,
@@ -11,6 +11,7 @@ export {
   type CommandResult,
   type CommandSpec,
 } from './command-table.js';
+export type { BlockedState } from './blocking.js';
 export { Config } from './config.js';
 export { Database } from './keyspace.js';
 export { Errors } from './errors.js';
@@ -18,6 +19,7 @@ export { globMatch } from './glob.js';
 export { SERVER_VERSION } from './commands/connection.js';
 export { EventClass } from './keyspace-events.js';
 export type { HostReply, InfoFields, PersistenceHost } from './persistence-host.js';
+export type { ReplicationHost } from './replication-host.js';
 export { KeyspaceLoader } from './persistence/keyspace-loader.js';
 export type { Snapshot, SliceBudget } from './persistence/snapshot.js';
 export {
@@ -28,3 +30,4 @@ export {
 } from './propagation.js';
 export { PropagationEncoder } from './propagation-encoder.js';
 export { rdbAuxFields, snapshotChunks, type SnapshotOptions } from './persistence/snapshot-chunks.js';
+export { detachedConnection } from './detached-connection.js';

@@ -1,17 +1,11 @@
 import { RdbWriter, readRdb, type RdbRecord } from '@rc/rdb';
 import { describe, expect, it } from 'vitest';
 import type { Client } from '../client.js';
+import { detachedConnection } from '../detached-connection.js';
 import { Engine } from '../engine.js';
 
 function connect(engine: Engine): Client {
-  return engine.connect({
-    remoteAddress: '127.0.0.1:1',
-    localAddress: '127.0.0.1:2',
-    pendingOutputBytes: 0,
-    scheduleFlush: () => undefined,
-    resume: () => undefined,
-    close: () => undefined,
-  });
+  return engine.connect(detachedConnection('127.0.0.1:1', '127.0.0.1:2'));
 }
 
 function run(engine: Engine, client: Client, ...argv: string[]): void {
