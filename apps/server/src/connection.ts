@@ -1,7 +1,7 @@
 import type { Socket } from 'node:net';
 import { BLOCKED, type Client, type ClientConnection, type Engine } from '@rc/engine';
 import { ProtocolError, RequestParser } from '@rc/resp';
-import { flushSoon, type Flushable } from './write-batch.js';
+import { flushSoon, runBeforeReplies, type Flushable } from './write-batch.js';
 
 /**
  * One client socket: bytes in → parser → engine → the client's reply buffer → one socket write
@@ -67,6 +67,8 @@ export class Connection implements ClientConnection, Flushable {
   flush(): void {
     const out = this.client.out;
     if (out.length === 0 || this.socket.destroyed) return;
+    // Replies written outside the batched flush (QUIT's) still follow the AOF write.
+    runBeforeReplies();
     if (!this.socket.write(out.take()) && !this.closing) this.socket.pause();
   }
 

@@ -3,6 +3,7 @@ import { Engine } from '@rc/engine';
 import { Connection } from './connection.js';
 import type { Log } from './log.js';
 import { ServerPersistence } from './persistence/host.js';
+import { AppendOnlyFile } from './aof/append-only-file.js';
 
 export interface ServerOptions {
   /** Configuration name → value pairs, as from the command line or a config file. */
@@ -22,6 +23,8 @@ export class RcServer {
   private readonly listener: Server;
   private readonly connections = new Set<Connection>();
   readonly persistence: ServerPersistence;
+  /** The append-only file: loading, appending, BGREWRITEAOF and its INFO fields. */
+  readonly aof: AppendOnlyFile;
 
   constructor(options: ServerOptions = {}) {
     this.engine = new Engine({
@@ -30,6 +33,8 @@ export class RcServer {
     });
     this.persistence = new ServerPersistence(this.engine, options.log ?? (() => undefined));
     this.engine.persistence = this.persistence;
+    this.aof = new AppendOnlyFile(this.engine, options.log ?? (() => undefined));
+    this.persistence.aof = this.aof;
     this.listener = createServer((socket) => {
       const connection = new Connection(socket, this.engine, (closed) =>
         this.connections.delete(closed),
@@ -45,9 +50,12 @@ export class RcServer {
   async listen(port = Number(this.engine.config.get('port')), host?: string): Promise<number> {
     const bind = host ?? this.engine.config.get('bind').split(/\s+/)[0] ?? '127.0.0.1';
     const address = bind === '*' ? '0.0.0.0' : bind;
-    await this.persistence.loadAtStartup();
+    // As Redis 7.0: with appendonly yes the AOF is the only source (dump.rdb is ignored).
+    if (this.aof.enabled) await this.aof.loadAtStartup();
+    else await this.persistence.loadAtStartup();
     this.engine.start();
     this.persistence.start();
+    this.aof.start();
     return new Promise((resolve, reject) => {
       this.listener.once('error', reject);
       this.listener.listen(port, address, () => {
@@ -65,5 +73,6 @@ export class RcServer {
     this.connections.clear();
     await new Promise<void>((resolve) => this.listener.close(() => resolve()));
     await this.persistence.stop();
+    await this.aof.close();
   }
 }

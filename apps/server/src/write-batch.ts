@@ -10,9 +10,28 @@ export interface Flushable {
 
 const pending = new Set<Flushable>();
 let scheduled = false;
+let hooks: Array<() => void> = [];
+
+/**
+ * Registers work that must happen before any reply is written (the AOF's write and, with
+ * appendfsync always, its fsync: an acknowledged write must already be on disk). Returns a
+ * function that unregisters it.
+ */
+export function beforeReplies(hook: () => void): () => void {
+  hooks.push(hook);
+  return () => {
+    hooks = hooks.filter((each) => each !== hook);
+  };
+}
+
+/** Runs the before-reply work; cheap when it has nothing to do. */
+export function runBeforeReplies(): void {
+  for (let i = 0; i < hooks.length; i++) hooks[i]();
+}
 
 function flushAll(): void {
   scheduled = false;
+  runBeforeReplies();
   for (const connection of pending) connection.flush();
   pending.clear();
 }

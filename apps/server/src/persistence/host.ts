@@ -80,7 +80,9 @@ export class ServerPersistence implements PersistenceHost {
     if (!existsSync(path)) return;
     const started = Date.now();
     this.log('notice', `Loading RDB produced by ${path}`);
-    const result = await loadRdbFile(this.engine, path).catch((error: unknown) => {
+    const progress = (read: number, total: number, keys: number): void =>
+      this.log('notice', `Loading RDB: ${Math.floor((read / total) * 100)}% (${keys} keys)`);
+    const result = await loadRdbFile(this.engine, path, progress).catch((error: unknown) => {
       throw new Error(`Failed loading ${path}: ${(error as Error).message}`);
     });
     this.loadedKeys = result.keys;

@@ -1,5 +1,5 @@
 import { closeSync, fsyncSync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
-import { open, rename, unlink } from 'node:fs/promises';
+import { open, rename, stat, unlink } from 'node:fs/promises';
 import { createReadStream } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { setImmediate as nextTurn } from 'node:timers/promises';
@@ -111,22 +111,40 @@ async function syncDirectory(path: string): Promise<void> {
   }
 }
 
+/** Called about once a second while a big file loads: bytes read so far, of `total`. */
+export type LoadProgress = (bytesRead: number, total: number, keys: number) => void;
+
+const PROGRESS_INTERVAL_MS = 1000;
+
 /**
  * Loads an RDB file into the engine's databases, streaming it through the reader. Throws the
  * reader's error for a corrupt or truncated file: starting empty would lose the data for good.
  */
-export async function loadRdbFile(engine: Engine, path: string): Promise<LoadResult> {
+export async function loadRdbFile(
+  engine: Engine,
+  path: string,
+  progress?: LoadProgress,
+): Promise<LoadResult> {
   const reader = new RdbReader();
   const loader = new KeyspaceLoader(engine);
-  for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 })) {
-    reader.push(chunk as Buffer);
+  const total = (await stat(path)).size;
+  let bytesRead = 0;
+  let reported = Date.now();
+  const drain = (): void => {
     for (let record = reader.next(); record !== undefined; record = reader.next()) {
       loader.accept(record);
     }
+  };
+  for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 })) {
+    reader.push(chunk as Buffer);
+    drain();
+    bytesRead += (chunk as Buffer).length;
+    if (progress !== undefined && Date.now() - reported >= PROGRESS_INTERVAL_MS) {
+      reported = Date.now();
+      progress(bytesRead, total, loader.keys);
+    }
   }
   reader.end();
-  for (let record = reader.next(); record !== undefined; record = reader.next()) {
-    loader.accept(record);
-  }
+  drain();
   return { keys: loader.keys, expiredSkipped: loader.expiredSkipped, aux: loader.aux };
 }

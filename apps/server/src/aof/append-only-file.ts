@@ -1,0 +1,708 @@
+import {
+  closeSync,
+  existsSync,
+  fstatSync,
+  fsync,
+  fsyncSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  renameSync,
+  statSync,
+  truncateSync,
+  unlinkSync,
+  writeSync,
+} from 'node:fs';
+import { join } from 'node:path';
+import {
+  PropagationEncoder,
+  PropagationTarget,
+  type Engine,
+  type HostReply,
+  type InfoFields,
+  type PropagatedOp,
+} from '@rc/engine';
+import type { Log } from '../log.js';
+import type { AofParticipant } from '../persistence/host.js';
+import { loadRdbFile, writeRdbFile, writeRdbFileSync } from '../persistence/rdb-file.js';
+import { beforeReplies } from '../write-batch.js';
+import { createLoadingClient, replayCommands } from './command-file.js';
+import { AofManifest, ManifestError, type AofFileInfo } from './manifest.js';
+
+/** Redis's aof_state: off, on, or switched on and waiting for the first rewrite. */
+type AofState = 'off' | 'on' | 'wait-rewrite';
+
+/** The AOF could not be loaded: the server must not start (Redis exits with code 1). */
+export class AofLoadError extends Error {
+  readonly code = 'ERR_AOF_LOAD';
+}
+
+interface Rewrite {
+  readonly startedAt: number;
+  /** engine.snapshotsStarted before the rewrite's snapshot: the switch point. */
+  readonly snapshotMark: number;
+  /** The increment writes go to once the snapshot has begun (null when AOF is off). */
+  readonly nextFd: number | null;
+  readonly nextIncr: AofFileInfo | null;
+  /** The temporary increment of a rewrite started by `appendonly yes`. */
+  readonly temporaryIncr: string | null;
+  switched: boolean;
+  cancelled: boolean;
+}
+
+/** Bytes appended per fsync in `everysec` mode are fsynced by libuv's pool, off the loop. */
+const EVERYSEC_MS = 1000;
+/** How often the auto-rewrite condition and scheduled rewrites are checked (serverCron). */
+const CRON_MS = 100;
+
+/**
+ * The append-only file as Redis 7.0 lays it out: `<dir>/<appenddirname>/` holding a base
+ * (`<appendfilename>.<n>.base.rdb`), increments (`.<n>.incr.aof`) and the manifest listing
+ * them. Effective writes are appended once per event-loop turn, before any reply of that turn
+ * is sent, and fsynced per `appendfsync`. BGREWRITEAOF needs no fork: writes switch to a new
+ * increment at the instant the point-in-time snapshot for the new base begins.
+ */
+export class AppendOnlyFile implements AofParticipant {
+  private state: AofState = 'off';
+  private manifest: AofManifest | null = null;
+  private fd: number | null = null;
+  private encoder = new PropagationEncoder(PropagationTarget.Aof);
+  private readonly listener = (batch: readonly PropagatedOp[]): void => this.feed(batch);
+  private unhookReplies: (() => void) | null = null;
+  private fsyncTimer: NodeJS.Timeout | null = null;
+  private cronTimer: NodeJS.Timeout | null = null;
+  private unsyncedBytes = 0;
+  private fsyncInFlight = false;
+  private rewrite: Rewrite | null = null;
+  private rewriteDone: Promise<void> | null = null;
+  private rewriteScheduled = false;
+  private lastRewriteSeconds = -1;
+  private lastRewriteOk = true;
+  private rewrites = 0;
+  private consecutiveFailures = 0;
+  private lastWriteOk = true;
+  private currentSize = 0;
+  private baseSize = 0;
+  /** Set while applying CONFIG SET appendonly ourselves (startup), to ignore the echo. */
+  private applyingConfig = false;
+
+  constructor(
+    private readonly engine: Engine,
+    private readonly log: Log,
+  ) {
+    engine.config.onChange('appendonly', (_name, value) => {
+      if (this.applyingConfig) return;
+      if (value === 'yes' && this.state === 'off') this.startAppendOnly();
+      else if (value !== 'yes' && this.state !== 'off') this.stopAppendOnly();
+    });
+  }
+
+  private get config() {
+    return this.engine.config;
+  }
+
+  get enabled(): boolean {
+    return this.config.get('appendonly') === 'yes';
+  }
+
+  private get directory(): string {
+    return join(this.config.get('dir'), this.config.get('appenddirname'));
+  }
+
+  private get filename(): string {
+    return this.config.get('appendfilename');
+  }
+
+  private path(name: string): string {
+    return join(this.directory, name);
+  }
+
+  private get manifestPath(): string {
+    return this.path(`${this.filename}.manifest`);
+  }
+
+  get rewriteInProgress(): boolean {
+    return this.rewrite !== null;
+  }
+
+  // Startup
+
+  /**
+   * With `appendonly yes`, loads the base and increments listed in the manifest (Redis 7.0
+   * then ignores dump.rdb, even when there is no AOF yet) and opens the last increment for
+   * appending. True when the AOF was the source of the data. Throws AofLoadError when the
+   * files are unusable, so the server does not start with a partial dataset.
+   */
+  async loadAtStartup(): Promise<boolean> {
+    if (!this.enabled) return false;
+    this.upgradeOldStyleFile();
+    const manifest = existsSync(this.manifestPath)
+      ? this.readManifest()
+      : new AofManifest();
+    this.manifest = manifest;
+    const loaded = await this.loadFiles(manifest);
+    this.openOnStart(manifest);
+    this.state = 'on';
+    this.attach();
+    return loaded;
+  }
+
+  /** Starts the background fsync and the rewrite clock. */
+  start(): void {
+    this.cronTimer = setInterval(() => this.cron(), CRON_MS);
+    this.cronTimer.unref();
+  }
+
+  private readManifest(): AofManifest {
+    try {
+      return AofManifest.parse(readFileSync(this.manifestPath, 'latin1'));
+    } catch (error) {
+      const message = error instanceof ManifestError ? error.message : (error as Error).message;
+      this.log('warning', `*** FATAL AOF MANIFEST FILE ERROR *** ${message}`);
+      throw new AofLoadError(`Bad AOF manifest ${this.manifestPath}: ${message}`);
+    }
+  }
+
+  /** An `appendonly.aof` in dir from before 7.0 moves into the AOF directory as the base. */
+  private upgradeOldStyleFile(): void {
+    const old = join(this.config.get('dir'), this.filename);
+    if (!existsSync(old) || existsSync(this.manifestPath)) return;
+    mkdirSync(this.directory, { recursive: true });
+    const manifest = new AofManifest();
+    manifest.base = { name: this.filename, seq: 1, type: 'b' };
+    manifest.baseSeq = 1;
+    this.persistManifest(manifest);
+    renameSync(old, this.path(this.filename));
+    this.log(
+      'notice',
+      `Successfully migrated an old-style AOF file (${this.filename}) into the AOF directory (${this.config.get('appenddirname')}).`,
+    );
+  }
+
+  private async loadFiles(manifest: AofManifest): Promise<boolean> {
+    const files = [...(manifest.base ? [manifest.base] : []), ...manifest.incr];
+    if (files.length === 0) return false;
+    let total = 0;
+    for (const file of files) {
+      const path = this.path(file.name);
+      if (!existsSync(path)) {
+        this.log('warning', `The append log file ${file.name} doesn't exist`);
+        throw new AofLoadError(`AOF file ${path} listed in the manifest does not exist`);
+      }
+      total += statSync(path).size;
+    }
+    if (total === 0) return false;
+    const started = Date.now();
+    this.engine.propagation.suspend();
+    const client = createLoadingClient(this.engine);
+    try {
+      for (let index = 0; index < files.length; index++) {
+        const file = files[index];
+        const last = index === files.length - 1;
+        const fileStarted = Date.now();
+        await this.loadFile(file, client, last);
+        const seconds = ((Date.now() - fileStarted) / 1000).toFixed(3);
+        const kind = file.type === 'b' ? 'base' : 'incr';
+        this.log('notice', `DB loaded from ${kind} file ${file.name}: ${seconds} seconds`);
+      }
+    } finally {
+      this.engine.disconnect(client);
+      this.engine.propagation.resume();
+    }
+    this.currentSize = total;
+    this.baseSize = manifest.base ? statSync(this.path(manifest.base.name)).size : 0;
+    const seconds = ((Date.now() - started) / 1000).toFixed(3);
+    this.log('notice', `DB loaded from append only file: ${seconds} seconds`);
+    return true;
+  }
+
+  private async loadFile(
+    file: AofFileInfo,
+    client: ReturnType<typeof createLoadingClient>,
+    last: boolean,
+  ): Promise<void> {
+    const path = this.path(file.name);
+    const bytes = readFileSync(path);
+    if (bytes.length === 0) return;
+    if (bytes.subarray(0, 5).toString('latin1') === 'REDIS') {
+      this.log('notice', 'Reading RDB base file on AOF loading...');
+      try {
+        await loadRdbFile(this.engine, path);
+      } catch (error) {
+        this.log(
+          'warning',
+          `Error reading the RDB base file ${file.name}, AOF loading aborted: ${(error as Error).message}`,
+        );
+        throw new AofLoadError(`Bad RDB base file ${path}: ${(error as Error).message}`);
+      }
+      return;
+    }
+    const outcome = replayCommands(this.engine, client, bytes);
+    if (outcome.kind === 'ok') return;
+    if (outcome.kind === 'unknown-command') {
+      this.log(
+        'warning',
+        `Unknown command '${outcome.name}' reading the append only file ${file.name}`,
+      );
+      throw new AofLoadError(`Unknown command '${outcome.name}' in ${path}`);
+    }
+    if (outcome.kind === 'format-error') {
+      this.log(
+        'warning',
+        `Bad file format reading the append only file ${file.name}: make a backup of your AOF file, then use ./redis-check-aof --fix <filename.manifest>`,
+      );
+      throw new AofLoadError(`Bad file format in ${path} at offset ${outcome.offset}`);
+    }
+    if (!last) {
+      this.log('warning', 'Fatal error: the truncated file is not the last file');
+      throw new AofLoadError(`Truncated AOF file ${path} is not the last file`);
+    }
+    if (this.config.get('aof-load-truncated') !== 'yes') {
+      this.log(
+        'warning',
+        `Unexpected end of file reading the append only file ${file.name}. You can: 1) Make a backup of your AOF file, then use ./redis-check-aof --fix <filename.manifest>. 2) Alternatively you can set the 'aof-load-truncated' configuration option to yes and restart the server.`,
+      );
+      throw new AofLoadError(`Unexpected end of file reading ${path}`);
+    }
+    this.log('warning', `!!! Warning: short read while loading the AOF file ${file.name}!!!`);
+    this.log(
+      'warning',
+      `!!! Truncating the AOF ${file.name} at offset ${outcome.validBytes} !!!`,
+    );
+    truncateSync(path, outcome.validBytes);
+    this.log('warning', `AOF ${file.name} loaded anyway because aof-load-truncated is enabled`);
+  }
+
+  /**
+   * As aofOpenIfNeededOnServerStart: an empty start gets a base from the (empty) dataset, the
+   * last increment (or a new one) is opened for appending, and the manifest is written.
+   */
+  private openOnStart(manifest: AofManifest): void {
+    mkdirSync(this.directory, { recursive: true });
+    if (manifest.base === null && manifest.incr.length === 0) {
+      const base = manifest.newBase(this.filename, true);
+      writeRdbFileSync(this.engine, this.path(base.name));
+      this.log('notice', `Creating AOF base file ${base.name} on server start`);
+    }
+    const existing = manifest.incr.length !== 0;
+    const incr = existing ? manifest.incr[manifest.incr.length - 1] : manifest.newIncr(this.filename);
+    this.fd = openSync(this.path(incr.name), 'a');
+    this.persistManifest(manifest);
+    this.log(
+      'notice',
+      `${existing ? 'Opening' : 'Creating'} AOF incr file ${incr.name} on server start`,
+    );
+  }
+
+  // Appending
+
+  private attach(): void {
+    this.engine.propagation.addListener(this.listener);
+    this.unhookReplies = beforeReplies(() => this.flush());
+    this.fsyncTimer = setInterval(() => this.backgroundFsync(), EVERYSEC_MS);
+    this.fsyncTimer.unref();
+  }
+
+  private detach(): void {
+    this.engine.propagation.removeListener(this.listener);
+    this.unhookReplies?.();
+    this.unhookReplies = null;
+    if (this.fsyncTimer) clearInterval(this.fsyncTimer);
+    this.fsyncTimer = null;
+  }
+
+  private feed(batch: readonly PropagatedOp[]): void {
+    const rewrite = this.rewrite;
+    // The rewrite's snapshot has begun: what comes next is not in the new base, so it goes to
+    // the new increment, and what came before stays in the old one.
+    if (
+      rewrite !== null &&
+      !rewrite.switched &&
+      this.engine.snapshotsStarted > rewrite.snapshotMark
+    ) {
+      this.switchToNextIncrement(rewrite);
+    }
+    this.encoder.append(batch);
+    // Writes from timers (active expiry) have no reply to ride on: flush them next turn.
+    if (!this.flushScheduled) {
+      this.flushScheduled = true;
+      setImmediate(this.scheduledFlush);
+    }
+  }
+
+  private flushScheduled = false;
+  private readonly scheduledFlush = (): void => {
+    this.flushScheduled = false;
+    this.flush();
+  };
+
+  private switchToNextIncrement(rewrite: Rewrite): void {
+    rewrite.switched = true;
+    if (rewrite.nextFd === null) return;
+    // Collected while waiting for the first rewrite: all of it is in the new base.
+    if (this.fd === null) this.encoder.take();
+    this.flush();
+    if (this.fd !== null) {
+      try {
+        fsyncSync(this.fd);
+      } catch {
+        // The old increment's tail is also in the new base.
+      }
+      closeSync(this.fd);
+    }
+    this.fd = rewrite.nextFd;
+    // A new file starts without a selected database.
+    this.encoder.reset();
+  }
+
+  /** Writes what this turn appended; with `always`, fsyncs before any reply goes out. */
+  flush(): void {
+    if (this.encoder.length === 0 || this.fd === null) return;
+    const bytes = this.encoder.take();
+    try {
+      for (let offset = 0; offset < bytes.length; ) {
+        offset += writeSync(this.fd, bytes, offset);
+      }
+      this.lastWriteOk = true;
+    } catch (error) {
+      if (this.lastWriteOk) {
+        this.log('warning', `Error writing to the AOF file: ${(error as Error).message}`);
+      }
+      this.lastWriteOk = false;
+      return;
+    }
+    this.currentSize += bytes.length;
+    const policy = this.config.get('appendfsync');
+    if (policy === 'always') {
+      try {
+        fsyncSync(this.fd);
+      } catch (error) {
+        // Redis exits here: an acknowledged write that is not durable breaks the contract.
+        this.log('warning', `Can't persist AOF for fsync error when the AOF fsync policy is 'always': ${(error as Error).message}. Exiting...`);
+        process.exit(1);
+      }
+    } else if (policy === 'everysec') {
+      this.unsyncedBytes += bytes.length;
+    }
+  }
+
+  private backgroundFsync(): void {
+    if (this.unsyncedBytes === 0 || this.fsyncInFlight || this.fd === null) return;
+    if (this.config.get('appendfsync') !== 'everysec') {
+      this.unsyncedBytes = 0;
+      return;
+    }
+    this.unsyncedBytes = 0;
+    this.fsyncInFlight = true;
+    fsync(this.fd, (error) => {
+      this.fsyncInFlight = false;
+      if (error) this.log('warning', `AOF fsync failed: ${error.message}`);
+    });
+  }
+
+  // Rewriting
+
+  bgrewriteaof(): HostReply {
+    if (this.rewrite !== null) {
+      return { error: 'ERR Background append only file rewriting already in progress' };
+    }
+    if (this.engine.snapshotInProgress) {
+      this.rewriteScheduled = true;
+      this.consecutiveFailures = 0;
+      return { status: 'Background append only file rewriting scheduled' };
+    }
+    if (!this.startRewrite()) {
+      return {
+        error:
+          'ERR Can\'t execute an AOF background rewriting. Please check the server logs for more information.',
+      };
+    }
+    return { status: 'Background append only file rewriting started' };
+  }
+
+  /**
+   * rewriteAppendOnlyFileBackground without fork: flush, open the next increment and list it
+   * in the manifest, then write the new base from a point-in-time snapshot; writes move to
+   * the new increment when the snapshot starts.
+   */
+  private startRewrite(): boolean {
+    if (this.rewrite !== null || this.engine.snapshotInProgress) return false;
+    try {
+      mkdirSync(this.directory, { recursive: true });
+    } catch (error) {
+      this.log(
+        'warning',
+        `Can't open or create append-only dir ${this.directory}: ${(error as Error).message}`,
+      );
+      this.lastRewriteOk = false;
+      return false;
+    }
+    this.flush();
+    let nextFd: number | null = null;
+    let nextIncr: AofFileInfo | null = null;
+    let temporaryIncr: string | null = null;
+    const manifest = (this.manifest ?? this.loadManifestOrEmpty()).clone();
+    try {
+      if (this.state === 'on') {
+        nextIncr = manifest.newIncr(this.filename);
+        nextFd = openSync(this.path(nextIncr.name), 'a');
+        this.persistManifest(manifest);
+        this.manifest = manifest;
+      } else if (this.state === 'wait-rewrite') {
+        temporaryIncr = `temp-${this.filename}.incr`;
+        nextFd = openSync(this.path(temporaryIncr), 'w');
+      }
+    } catch (error) {
+      if (nextFd !== null) closeSync(nextFd);
+      this.log('warning', `Can't open the append-only file: ${(error as Error).message}`);
+      this.lastRewriteOk = false;
+      return false;
+    }
+    this.rewrites++;
+    const rewrite: Rewrite = {
+      startedAt: Date.now(),
+      snapshotMark: this.engine.snapshotsStarted,
+      nextFd,
+      nextIncr,
+      temporaryIncr,
+      switched: false,
+      cancelled: false,
+    };
+    this.rewrite = rewrite;
+    this.rewriteScheduled = false;
+    const temporaryBase = this.path(`temp-rewriteaof-bg-${process.pid}.aof`);
+    this.log('notice', `Background append only file rewriting started by pid ${process.pid}`);
+    this.rewriteDone = writeRdbFile(this.engine, temporaryBase, { aofBase: true }).then(
+      () => this.rewriteFinished(rewrite, temporaryBase, null),
+      (error: unknown) => this.rewriteFinished(rewrite, temporaryBase, error as Error),
+    );
+    return true;
+  }
+
+  private loadManifestOrEmpty(): AofManifest {
+    if (!existsSync(this.manifestPath)) return new AofManifest();
+    try {
+      return AofManifest.parse(readFileSync(this.manifestPath, 'latin1'));
+    } catch {
+      return new AofManifest();
+    }
+  }
+
+  /** As backgroundRewriteDoneHandler: install the base, retire old files, update the state. */
+  private rewriteFinished(rewrite: Rewrite, temporaryBase: string, error: Error | null): void {
+    // Nothing was written after the snapshot began? Then switching now is the same instant.
+    if (!rewrite.switched && !rewrite.cancelled) this.switchToNextIncrement(rewrite);
+    this.rewrite = null;
+    this.rewriteDone = null;
+    this.lastRewriteSeconds = Math.round((Date.now() - rewrite.startedAt) / 1000);
+    if (error !== null || rewrite.cancelled) {
+      if (error !== null) {
+        this.log('warning', `Background AOF rewrite terminated with error: ${error.message}`);
+        this.lastRewriteOk = false;
+        this.consecutiveFailures++;
+      }
+      this.removeQuietly(temporaryBase);
+      this.abandonTemporaryIncrement(rewrite);
+      if (this.state === 'wait-rewrite') this.rewriteScheduled = true;
+      return;
+    }
+    this.log('notice', 'Background AOF rewrite terminated with success');
+    try {
+      this.installRewrite(rewrite, temporaryBase);
+    } catch (failure) {
+      this.log('warning', `Error installing the rewritten AOF: ${(failure as Error).message}`);
+      this.lastRewriteOk = false;
+      this.consecutiveFailures++;
+      this.removeQuietly(temporaryBase);
+      this.abandonTemporaryIncrement(rewrite);
+      if (this.state === 'wait-rewrite') this.rewriteScheduled = true;
+      return;
+    }
+    this.lastRewriteOk = true;
+    this.consecutiveFailures = 0;
+    this.log('notice', 'Background AOF rewrite finished successfully');
+  }
+
+  private installRewrite(rewrite: Rewrite, temporaryBase: string): void {
+    const manifest = (this.manifest ?? this.loadManifestOrEmpty()).clone();
+    const base = manifest.newBase(this.filename, true);
+    const basePath = this.path(base.name);
+    renameSync(temporaryBase, basePath);
+    this.log(
+      'notice',
+      `Successfully renamed the temporary AOF base file ${temporaryBase} into ${base.name}`,
+    );
+    if (rewrite.temporaryIncr !== null) {
+      const incr = manifest.newIncr(this.filename);
+      renameSync(this.path(rewrite.temporaryIncr), this.path(incr.name));
+      this.log(
+        'notice',
+        `Successfully renamed the temporary AOF incr file ${rewrite.temporaryIncr} into ${incr.name}`,
+      );
+    }
+    manifest.incrementsToHistory(this.fd !== null);
+    this.persistManifest(manifest);
+    this.manifest = manifest;
+    if (this.state === 'wait-rewrite') this.state = 'on';
+    this.baseSize = statSync(basePath).size;
+    this.currentSize = this.baseSize + (this.fd !== null ? fstatSync(this.fd).size : 0);
+    // History files are deleted, then the manifest forgets them (aofDelHistoryFiles).
+    if (manifest.history.length !== 0 && this.config.get('aof-disable-auto-gc') !== 'yes') {
+      for (const file of manifest.history) {
+        this.log('notice', `Removing the history file ${file.name} in the background`);
+        this.removeQuietly(this.path(file.name));
+      }
+      manifest.history = [];
+      this.persistManifest(manifest);
+    }
+  }
+
+  private abandonTemporaryIncrement(rewrite: Rewrite): void {
+    if (rewrite.temporaryIncr === null) return;
+    if (this.fd !== null && this.fd === rewrite.nextFd && this.state === 'wait-rewrite') {
+      closeSync(this.fd);
+      this.fd = null;
+      this.encoder.take();
+      this.encoder.reset();
+    }
+    this.removeQuietly(this.path(rewrite.temporaryIncr));
+  }
+
+  private removeQuietly(path: string): void {
+    try {
+      unlinkSync(path);
+    } catch {
+      // Already gone.
+    }
+  }
+
+  /** Writes the manifest atomically: a temporary file, fsync, rename, directory fsync. */
+  private persistManifest(manifest: AofManifest): void {
+    const temporary = this.path(`temp-${this.filename}.manifest`);
+    const fd = openSync(temporary, 'w');
+    try {
+      writeSync(fd, Buffer.from(manifest.format(), 'latin1'));
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    renameSync(temporary, this.manifestPath);
+    try {
+      const directory = openSync(this.directory, 'r');
+      fsyncSync(directory);
+      closeSync(directory);
+    } catch {
+      // Some filesystems refuse fsync on directories; the rename is still atomic.
+    }
+  }
+
+  // CONFIG SET appendonly
+
+  /** startAppendOnly: writes are collected from now on and a rewrite creates the files. */
+  private startAppendOnly(): void {
+    this.state = 'wait-rewrite';
+    this.encoder = new PropagationEncoder(PropagationTarget.Aof);
+    this.attach();
+    if (this.rewrite !== null || this.engine.snapshotInProgress) {
+      this.rewriteScheduled = true;
+      return;
+    }
+    if (!this.startRewrite()) this.rewriteScheduled = true;
+  }
+
+  /** stopAppendOnly: flush, fsync and close; a running rewrite's result is discarded. */
+  private stopAppendOnly(): void {
+    this.flush();
+    this.detach();
+    if (this.fd !== null) {
+      try {
+        fsyncSync(this.fd);
+      } catch {
+        // Nothing more to do for a file we stop using.
+      }
+      closeSync(this.fd);
+    }
+    this.fd = null;
+    const rewrite = this.rewrite;
+    if (rewrite !== null) {
+      rewrite.cancelled = true;
+      if (!rewrite.switched && rewrite.nextFd !== null) closeSync(rewrite.nextFd);
+      rewrite.switched = true;
+    }
+    this.state = 'off';
+    this.rewriteScheduled = false;
+  }
+
+  private cron(): void {
+    if (this.rewrite !== null || this.engine.snapshotInProgress) return;
+    if (this.rewriteScheduled) {
+      this.startRewrite();
+      return;
+    }
+    if (this.state !== 'on') return;
+    const percentage = this.config.getNumber('auto-aof-rewrite-percentage');
+    const minimum = this.config.getNumber('auto-aof-rewrite-min-size');
+    if (percentage <= 0 || this.currentSize <= minimum) return;
+    const base = this.baseSize === 0 ? 1 : this.baseSize;
+    const growth = ((this.currentSize - base) * 100) / base;
+    if (growth >= percentage) {
+      this.log(
+        'notice',
+        `Starting automatic rewriting of AOF on ${Math.floor(growth)}% growth`,
+      );
+      this.startRewrite();
+    }
+  }
+
+  /** Flushes, fsyncs and closes; waits for a running rewrite to finish first. */
+  async close(): Promise<void> {
+    if (this.cronTimer) clearInterval(this.cronTimer);
+    this.cronTimer = null;
+    await this.rewriteDone;
+    this.flush();
+    this.detach();
+    if (this.fd !== null) {
+      try {
+        fsyncSync(this.fd);
+      } catch {
+        // Closing anyway.
+      }
+      closeSync(this.fd);
+      this.fd = null;
+    }
+  }
+
+  /** INFO persistence's aof_* fields, in Redis 7.0's order. */
+  infoFields(): InfoFields {
+    const rewriting = this.rewrite;
+    const fields: Array<[string, string | number]> = [
+      ['aof_enabled', this.state !== 'off' ? 1 : 0],
+      ['aof_rewrite_in_progress', rewriting !== null ? 1 : 0],
+      ['aof_rewrite_scheduled', this.rewriteScheduled ? 1 : 0],
+      ['aof_last_rewrite_time_sec', this.lastRewriteSeconds],
+      [
+        'aof_current_rewrite_time_sec',
+        rewriting !== null ? Math.round((Date.now() - rewriting.startedAt) / 1000) : -1,
+      ],
+      ['aof_last_bgrewrite_status', this.lastRewriteOk ? 'ok' : 'err'],
+      ['aof_rewrites', this.rewrites],
+      ['aof_rewrites_consecutive_failures', this.consecutiveFailures],
+      ['aof_last_write_status', this.lastWriteOk ? 'ok' : 'err'],
+      ['aof_last_cow_size', 0],
+    ];
+    return fields;
+  }
+
+  /** The fields Redis adds while AOF is on, after module_fork_*. */
+  sizeFields(): InfoFields {
+    if (this.state === 'off') return [];
+    return [
+      ['aof_current_size', this.currentSize],
+      ['aof_base_size', this.baseSize],
+      ['aof_pending_rewrite', this.rewriteScheduled ? 1 : 0],
+      ['aof_buffer_length', this.encoder.length],
+      ['aof_pending_bio_fsync', this.fsyncInFlight ? 1 : 0],
+      ['aof_delayed_fsync', 0],
+    ];
+  }
+}
