@@ -1,6 +1,7 @@
 import { QuickList } from '@rc/datatypes/list';
-import { ConsumerGroup, MAX_ID, MIN_ID, Stream, type Consumer } from '@rc/datatypes/stream';
+import { Stream } from '@rc/datatypes/stream';
 import { SortedSet } from '@rc/datatypes/zset';
+import { fromRdbValue, toRdbValue } from './persistence/rdb-values.js';
 
 /** Strings are latin1 JavaScript strings (one char per byte): binary safe and fast Map keys. */
 export type RedisString = string;
@@ -19,21 +20,6 @@ export function typeOf(value: RedisValue): TypeName {
   return 'list';
 }
 
-/** A consumer group with its consumers and pending entries, for COPY of a stream. */
-function cloneGroup(group: ConsumerGroup): ConsumerGroup {
-  const copy = new ConsumerGroup(group.name, group.lastId, group.entriesRead);
-  for (const consumer of group.consumers.values()) {
-    const twin = copy.consumer(consumer.name, consumer.seenTime).consumer;
-    twin.activeTime = consumer.activeTime;
-  }
-  for (const [, entry] of group.pending.ascending()) {
-    const owner = copy.consumers.get(entry.consumer.name) as Consumer;
-    const pending = copy.deliver(entry.id, owner, entry.deliveryTime, false);
-    pending.deliveryCount = entry.deliveryCount;
-  }
-  return copy;
-}
-
 /** A deep copy for COPY: containers are mutated in place, strings are immutable. */
 export function cloneValue(value: RedisValue): RedisValue {
   if (typeof value === 'string') return value;
@@ -45,11 +31,11 @@ export function cloneValue(value: RedisValue): RedisValue {
     return copy;
   }
   if (value instanceof Stream) {
-    const copy = new Stream(value.blockCapacity);
-    for (const entry of value.range(MIN_ID, MAX_ID)) copy.append(entry.id, entry.fields);
-    copy.setLastId(value.lastId, value.entriesAdded, value.maxDeletedId);
-    for (const group of value.groups.values()) copy.groups.set(group.name, cloneGroup(group));
-    return copy;
+    // Entries, metadata, groups, consumers and PEL: the RDB model already carries them all.
+    return fromRdbValue(toRdbValue(value), {
+      maxEntries: value.blockCapacity,
+      maxBytes: value.blockMaxBytes,
+    });
   }
   const copy = new QuickList();
   for (const element of value) copy.pushTail(element);

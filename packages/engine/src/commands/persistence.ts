@@ -4,7 +4,7 @@ import type { Engine } from '../engine.js';
 import { Errors } from '../errors.js';
 import { EventClass } from '../keyspace-events.js';
 import type { HostReply } from '../persistence-host.js';
-import { fromRdbValue, isEmptyValue, toRdbValue } from '../persistence/rdb-values.js';
+import { fromRdbValue, isEmptyValue, streamLimits, toRdbValue } from '../persistence/rdb-values.js';
 import { FIRST_KEY, NO_KEYS, commandGroup } from './define.js';
 import { integerArgument, isKeyword, ok } from './reply-helpers.js';
 
@@ -110,7 +110,7 @@ function restore(client: Client, argv: string[], engine: Engine): void {
   }
   const decoded = payloadValue(client, engine, payload);
   if (decoded === null) return;
-  const value = fromRdbValue(decoded, engine.config);
+  const value = fromRdbValue(decoded, streamLimits(engine.config));
   if (isEmptyValue(value)) {
     engine.replyError(client, 'ERR Bad data format');
     return;

@@ -15,6 +15,7 @@ import {
 import type { Client } from '../client.js';
 import type { CommandResult } from '../command-table.js';
 import type { Engine } from '../engine.js';
+import { streamLimits } from '../persistence/rdb-values.js';
 import { Errors } from '../errors.js';
 import { EventClass } from '../keyspace-events.js';
 import { parseInteger } from '../numbers.js';
@@ -136,7 +137,7 @@ function createGroup(client: Client, argv: string[], engine: Engine): void {
     id = parsed;
   }
   if (stream === undefined) {
-    stream = new Stream(engine.config.getNumber('stream-node-max-entries'));
+    stream = new Stream(streamLimits(engine.config));
     client.db.add(key, stream);
   }
   if (stream.groups.has(name)) {
@@ -294,12 +295,7 @@ function propagateClaim(
 }
 
 /** XGROUP SETID key group last ENTRIESREAD n, as Redis's streamPropagateGroupID. */
-function propagateGroupId(
-  engine: Engine,
-  client: Client,
-  key: string,
-  group: ConsumerGroup,
-): void {
+function propagateGroupId(engine: Engine, client: Client, key: string, group: ConsumerGroup): void {
   engine.propagation.also(client.db.id, [
     'XGROUP',
     'SETID',

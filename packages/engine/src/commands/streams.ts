@@ -14,6 +14,7 @@ import {
 import type { Client } from '../client.js';
 import type { CommandResult } from '../command-table.js';
 import type { Engine } from '../engine.js';
+import { streamLimits } from '../persistence/rdb-values.js';
 import { Errors } from '../errors.js';
 import { EventClass } from '../keyspace-events.js';
 import { parseInteger } from '../numbers.js';
@@ -200,7 +201,7 @@ function xadd(client: Client, argv: string[], engine: Engine): void {
       client.out.nullBulk();
       return;
     }
-    stream = new Stream(engine.config.getNumber('stream-node-max-entries'));
+    stream = new Stream(streamLimits(engine.config));
     client.db.add(key, stream);
   }
   if (stream.lastId.ms === MAX_PART && stream.lastId.seq === MAX_PART) {

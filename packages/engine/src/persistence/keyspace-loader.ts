@@ -1,6 +1,7 @@
 import type { RdbRecord } from '@rc/rdb';
 import type { Engine } from '../engine.js';
-import { fromRdbValue, isEmptyValue } from './rdb-values.js';
+import type { StreamNodeLimits } from '@rc/datatypes/stream';
+import { fromRdbValue, isEmptyValue, streamLimits } from './rdb-values.js';
 
 /**
  * Fills the databases from RDB records (a dump file, an AOF base, a full sync). Keys go straight
@@ -12,12 +13,15 @@ export class KeyspaceLoader {
   expiredSkipped = 0;
   /** AUX fields seen, e.g. repl-id and repl-offset for a replica resuming its stream. */
   readonly aux = new Map<string, string>();
+  private readonly limits: StreamNodeLimits;
 
   constructor(
     private readonly engine: Engine,
     private readonly keepExpired = false,
     private readonly now = Date.now(),
-  ) {}
+  ) {
+    this.limits = streamLimits(engine.config);
+  }
 
   accept(record: RdbRecord): void {
     if (record.kind === 'aux') this.aux.set(record.name, record.value);
@@ -26,7 +30,7 @@ export class KeyspaceLoader {
       this.expiredSkipped++;
       return;
     }
-    const value = fromRdbValue(record.value, this.engine.config);
+    const value = fromRdbValue(record.value, this.limits);
     if (isEmptyValue(value)) return;
     const db = this.engine.databases[record.db];
     db.data.set(record.key, value);

@@ -1,16 +1,16 @@
 import type { RdbStream, RdbValue } from '@rc/rdb';
 import { QuickList } from '@rc/datatypes/list';
-import { MAX_ID, MIN_ID, Stream, type Consumer } from '@rc/datatypes/stream';
+import { MAX_ID, MIN_ID, Stream, type Consumer, type StreamNodeLimits } from '@rc/datatypes/stream';
 import { SortedSet } from '@rc/datatypes/zset';
 import type { Config } from '../config.js';
 import type { RedisValue } from '../values.js';
 
-/** A new stream sized by the stream-node-max-entries / stream-node-max-bytes configuration. */
-export function newStream(config: Config): Stream {
-  return new Stream({
+/** Stream block sizes from stream-node-max-entries and stream-node-max-bytes. */
+export function streamLimits(config: Config): StreamNodeLimits {
+  return {
     maxEntries: config.getNumber('stream-node-max-entries'),
     maxBytes: config.getNumber('stream-node-max-bytes'),
-  });
+  };
 }
 
 /** The RDB model of a value: plain arrays, so it no longer shares state with the keyspace. */
@@ -55,8 +55,11 @@ function toRdbStream(stream: Stream): RdbStream {
   };
 }
 
-/** Builds the keyspace's representation of a value read from an RDB file or DUMP payload. */
-export function fromRdbValue(value: RdbValue, config: Config): RedisValue {
+/**
+ * Builds the keyspace's representation of a value read from an RDB file or DUMP payload (or
+ * copied by COPY); streams get blocks of the given size.
+ */
+export function fromRdbValue(value: RdbValue, limits: StreamNodeLimits): RedisValue {
   switch (value.type) {
     case 'string':
       return value.value;
@@ -75,12 +78,12 @@ export function fromRdbValue(value: RdbValue, config: Config): RedisValue {
       return set;
     }
     case 'stream':
-      return fromRdbStream(value.stream, config);
+      return fromRdbStream(value.stream, limits);
   }
 }
 
-function fromRdbStream(source: RdbStream, config: Config): Stream {
-  const stream = newStream(config);
+function fromRdbStream(source: RdbStream, limits: StreamNodeLimits): Stream {
+  const stream = new Stream(limits);
   for (const { id, fields } of source.entries) stream.append(id, fields);
   stream.setLastId(source.lastId, source.entriesAdded, source.maxDeletedId);
   for (const group of source.groups) {
