@@ -99,7 +99,11 @@ export class Propagation {
   }
 
   /** Adds an op to the current unit, or sends it at once outside any unit. */
-  also(db: number, argv: readonly string[], target: PropagationTarget = PropagationTarget.All): void {
+  also(
+    db: number,
+    argv: readonly string[],
+    target: PropagationTarget = PropagationTarget.All,
+  ): void {
     if (!this.active) return;
     this.pending.push({ db, argv, target });
     if (this.unitDepth === 0) this.emit(true);
@@ -115,7 +119,8 @@ export class Propagation {
       const target = dirty ? PropagationTarget.All : this.forcedTarget;
       this.pending.push({
         db,
-        argv: mode === CallPropagation.Replaced && this.replacement !== null ? this.replacement : argv,
+        argv:
+          mode === CallPropagation.Replaced && this.replacement !== null ? this.replacement : argv,
         target,
       });
     }

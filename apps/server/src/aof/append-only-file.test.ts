@@ -1,4 +1,11 @@
-import { existsSync, mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -53,7 +60,11 @@ describe('replaying AOF commands', () => {
       'latin1',
     );
     const prefix = encodeCommand(['SET', 'a', '1']).length;
-    const outcome = replayCommands(server.engine, client, complete.subarray(0, complete.length - 3));
+    const outcome = replayCommands(
+      server.engine,
+      client,
+      complete.subarray(0, complete.length - 3),
+    );
     expect(outcome).toEqual({ kind: 'truncated', commands: 3 - 1, validBytes: prefix });
     expect(server.engine.db(0).lookup('a')).toBe('1');
     expect(server.engine.db(0).lookup('b')).toBeUndefined();
@@ -68,9 +79,10 @@ describe('replaying AOF commands', () => {
     expect(replayCommands(server.engine, client, Buffer.from('hello\r\n')).kind).toBe(
       'format-error',
     );
-    expect(
-      replayCommands(server.engine, client, encodeCommand(['NOSUCHCOMMAND'])),
-    ).toEqual({ kind: 'unknown-command', name: 'NOSUCHCOMMAND' });
+    expect(replayCommands(server.engine, client, encodeCommand(['NOSUCHCOMMAND']))).toEqual({
+      kind: 'unknown-command',
+      name: 'NOSUCHCOMMAND',
+    });
   });
 });
 

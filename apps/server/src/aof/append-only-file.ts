@@ -136,9 +136,7 @@ export class AppendOnlyFile implements AofParticipant {
   async loadAtStartup(): Promise<boolean> {
     if (!this.enabled) return false;
     this.upgradeOldStyleFile();
-    const manifest = existsSync(this.manifestPath)
-      ? this.readManifest()
-      : new AofManifest();
+    const manifest = existsSync(this.manifestPath) ? this.readManifest() : new AofManifest();
     this.manifest = manifest;
     const loaded = await this.loadFiles(manifest);
     this.openOnStart(manifest);
@@ -265,10 +263,7 @@ export class AppendOnlyFile implements AofParticipant {
       throw new AofLoadError(`Unexpected end of file reading ${path}`);
     }
     this.log('warning', `!!! Warning: short read while loading the AOF file ${file.name}!!!`);
-    this.log(
-      'warning',
-      `!!! Truncating the AOF ${file.name} at offset ${outcome.validBytes} !!!`,
-    );
+    this.log('warning', `!!! Truncating the AOF ${file.name} at offset ${outcome.validBytes} !!!`);
     truncateSync(path, outcome.validBytes);
     this.log('warning', `AOF ${file.name} loaded anyway because aof-load-truncated is enabled`);
   }
@@ -285,7 +280,9 @@ export class AppendOnlyFile implements AofParticipant {
       this.log('notice', `Creating AOF base file ${base.name} on server start`);
     }
     const existing = manifest.incr.length !== 0;
-    const incr = existing ? manifest.incr[manifest.incr.length - 1] : manifest.newIncr(this.filename);
+    const incr = existing
+      ? manifest.incr[manifest.incr.length - 1]
+      : manifest.newIncr(this.filename);
     this.fd = openSync(this.path(incr.name), 'a');
     this.persistManifest(manifest);
     this.log(
@@ -360,7 +357,7 @@ export class AppendOnlyFile implements AofParticipant {
     if (this.encoder.length === 0 || this.fd === null) return;
     const bytes = this.encoder.take();
     try {
-      for (let offset = 0; offset < bytes.length; ) {
+      for (let offset = 0; offset < bytes.length;) {
         offset += writeSync(this.fd, bytes, offset);
       }
       this.lastWriteOk = true;
@@ -378,7 +375,10 @@ export class AppendOnlyFile implements AofParticipant {
         fsyncSync(this.fd);
       } catch (error) {
         // Redis exits here: an acknowledged write that is not durable breaks the contract.
-        this.log('warning', `Can't persist AOF for fsync error when the AOF fsync policy is 'always': ${(error as Error).message}. Exiting...`);
+        this.log(
+          'warning',
+          `Can't persist AOF for fsync error when the AOF fsync policy is 'always': ${(error as Error).message}. Exiting...`,
+        );
         process.exit(1);
       }
     } else if (policy === 'everysec') {
@@ -414,7 +414,7 @@ export class AppendOnlyFile implements AofParticipant {
     if (!this.startRewrite()) {
       return {
         error:
-          'ERR Can\'t execute an AOF background rewriting. Please check the server logs for more information.',
+          "ERR Can't execute an AOF background rewriting. Please check the server logs for more information.",
       };
     }
     return { status: 'Background append only file rewriting started' };
@@ -646,10 +646,7 @@ export class AppendOnlyFile implements AofParticipant {
     const base = this.baseSize === 0 ? 1 : this.baseSize;
     const growth = ((this.currentSize - base) * 100) / base;
     if (growth >= percentage) {
-      this.log(
-        'notice',
-        `Starting automatic rewriting of AOF on ${Math.floor(growth)}% growth`,
-      );
+      this.log('notice', `Starting automatic rewriting of AOF on ${Math.floor(growth)}% growth`);
       this.startRewrite();
     }
   }

@@ -63,7 +63,8 @@ export function replayCommands(engine: Engine, client: Client, bytes: Buffer): R
       const size = Number.parseInt(bytes.toString('latin1', position + 1, end), 10);
       if (!(size >= 0)) return { kind: 'format-error', offset: position };
       const start = end + 1;
-      if (start + size + 2 > length) return truncated(commands, client, validUpTo, validBeforeMulti);
+      if (start + size + 2 > length)
+        return truncated(commands, client, validUpTo, validBeforeMulti);
       argv[j] = bytes.toString('latin1', start, start + size);
       position = start + size + 2;
     }

@@ -119,7 +119,8 @@ export class AofManifest {
         throw new ManifestError('Invalid AOF manifest file format');
       }
       if (type === 'b') {
-        if (manifest.base !== null) throw new ManifestError('Found duplicate base file information');
+        if (manifest.base !== null)
+          throw new ManifestError('Found duplicate base file information');
         manifest.base = { name, seq, type };
         manifest.baseSeq = seq;
       } else if (type === 'h') {

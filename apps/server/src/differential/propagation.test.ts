@@ -2,11 +2,7 @@ import { PropagationEncoder, PropagationTarget } from '@rc/engine';
 import { RequestParser } from '@rc/resp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RawClient, encodeCommand } from '../test-support/raw-client.js';
-import {
-  ReplicationStream,
-  normalizeTimes,
-  opLines,
-} from '../test-support/replication-stream.js';
+import { ReplicationStream, normalizeTimes, opLines } from '../test-support/replication-stream.js';
 import {
   requireRedisOrSkip,
   startRc,
@@ -20,10 +16,7 @@ import type { RcServer } from '../server.js';
  * waiting (a client that blocks), reading that connection's reply, or a pause.
  */
 type Step =
-  | string[]
-  | { on: number; send: string[] }
-  | { on: number; read: true }
-  | { sleep: number };
+  string[] | { on: number; send: string[] } | { on: number; read: true } | { sleep: number };
 
 interface Scenario {
   steps: Step[];
@@ -32,6 +25,9 @@ interface Scenario {
 }
 
 const CONNECTIONS = 3;
+
+/** DUMP's payload for the string "hello": RDB version 10 and its CRC64. */
+const HELLO_PAYLOAD = Buffer.from('000568656c6c6f0a006372df766534200a', 'hex').toString('latin1');
 let sentinel = 0;
 
 /** Runs the steps and returns the writes they propagated, as normalized op lines. */
@@ -225,7 +221,17 @@ const scenarios: Record<string, Scenario> = {
       ['ZREMRANGEBYSCORE', 'y', '5', '9'],
       ['ZREMRANGEBYSCORE', 'y', '1', '1'],
       ['ZUNIONSTORE', 'w', '1', 'y'],
-      ['GEOADD', 'g', 'CH', '13.361389', '38.115556', 'Palermo', '15.087269', '37.502669', 'Catania'],
+      [
+        'GEOADD',
+        'g',
+        'CH',
+        '13.361389',
+        '38.115556',
+        'Palermo',
+        '15.087269',
+        '37.502669',
+        'Catania',
+      ],
     ],
   },
   'streams: XADD IDs and exact trims, consumer groups as XCLAIM and XGROUP SETID': {
@@ -259,7 +265,10 @@ const scenarios: Record<string, Scenario> = {
       ['XSETID', 's', '999-0'],
       ['XGROUP', 'CREATE', 'ms', 'g', '$', 'MKSTREAM'],
       { on: 1, send: ['XREADGROUP', 'GROUP', 'g', 'c', 'BLOCK', '0', 'STREAMS', 'ms', '>'] },
-      { on: 2, send: ['XREADGROUP', 'GROUP', 'g', 'n', 'NOACK', 'BLOCK', '0', 'STREAMS', 'ms', '>'] },
+      {
+        on: 2,
+        send: ['XREADGROUP', 'GROUP', 'g', 'n', 'NOACK', 'BLOCK', '0', 'STREAMS', 'ms', '>'],
+      },
       { sleep: 50 },
       ['XADD', 'ms', '1-1', 'a', '1'],
       ['XADD', 'ms', '2-1', 'a', '2'],
@@ -293,6 +302,24 @@ const scenarios: Record<string, Scenario> = {
       ['SET', 'b', '6'],
       ['EXEC'],
       ['PUBLISH', 'channel', 'message'],
+    ],
+  },
+  'RESTORE with relative and absolute TTLs, SORT STORE, ZRANGESTORE, SETBIT': {
+    steps: [
+      ['RESTORE', 'r1', '0', HELLO_PAYLOAD],
+      ['RESTORE', 'r2', '100000', HELLO_PAYLOAD],
+      ['RESTORE', 'r3', '4102444800000', HELLO_PAYLOAD, 'ABSTTL'],
+      ['RESTORE', 'r1', '1', HELLO_PAYLOAD, 'ABSTTL', 'REPLACE'],
+      ['RESTORE', 'r4', '1', HELLO_PAYLOAD, 'ABSTTL'],
+      ['RPUSH', 'l', '3', '1', '2'],
+      ['SORT', 'l', 'STORE', 'sorted'],
+      ['ZADD', 'z', '1', 'a', '2', 'b'],
+      ['ZRANGESTORE', 'z2', 'z', '0', '-1'],
+      ['ZRANGESTORE', 'z3', 'missing', '0', '-1'],
+      ['SETBIT', 'bits', '7', '1'],
+      ['SETBIT', 'bits', '7', '1'],
+      ['SETBIT', 'bits', '7', '0'],
+      ['SETBIT', 'bits', '100', '0'],
     ],
   },
   'expired keys: DEL on access, before the command that found them': {

@@ -43,9 +43,13 @@ function setbit(client: Client, argv: string[], engine: Engine): void {
   const byte = offset >> 3;
   const mask = 1 << (7 - (offset & 7));
   const old = bytes[byte] & mask ? 1 : 0;
-  bytes[byte] = argv[3] === '1' ? bytes[byte] | mask : bytes[byte] & ~mask;
-  client.db.set(argv[1], bytes.toString('latin1'), true);
-  engine.notify(client.db, EventClass.string, 'setbit', argv[1]);
+  const bit = argv[3] === '1' ? 1 : 0;
+  // As Redis: rewriting a bit with its own value in place is not a change (nor propagated).
+  if (current === undefined || bytes.length > current.length || old !== bit) {
+    bytes[byte] = bit === 1 ? bytes[byte] | mask : bytes[byte] & ~mask;
+    client.db.set(argv[1], bytes.toString('latin1'), true);
+    engine.notify(client.db, EventClass.string, 'setbit', argv[1]);
+  }
   client.out.integer(old);
 }
 

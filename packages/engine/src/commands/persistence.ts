@@ -118,12 +118,26 @@ function restore(client: Client, argv: string[], engine: Engine): void {
   const deleted = options.replace && db.delete(key);
   const expireAt = ttl !== 0 && !options.absoluteTtl ? ttl + Date.now() : ttl;
   if (expireAt !== 0 && expireAt <= Date.now()) {
-    if (deleted) engine.notify(db, EventClass.generic, 'del', key);
+    if (deleted) {
+      engine.propagation.replaceCurrent(['DEL', key]);
+      engine.notify(db, EventClass.generic, 'del', key);
+    }
     ok(client);
     return;
   }
   db.add(key, value);
-  if (expireAt !== 0) db.setExpire(key, expireAt);
+  if (expireAt !== 0) {
+    db.setExpire(key, expireAt);
+    // Replicas and the AOF get the absolute time, as Redis rewrites it.
+    if (!options.absoluteTtl) {
+      engine.propagation.replaceCurrent([
+        ...argv.slice(0, 2),
+        String(expireAt),
+        ...argv.slice(3),
+        'ABSTTL',
+      ]);
+    }
+  }
   engine.notify(db, EventClass.generic, 'restore', key);
   ok(client);
 }

@@ -125,7 +125,8 @@ function spop(client: Client, argv: string[], engine: Engine): void {
   const picked = pickRandom([...set], count ?? 1);
   for (const member of picked) set.delete(member);
   if (picked.length > 0) afterRemoval(client, engine, argv[1], set, 'spop');
-  if (picked.length > 0 && engine.propagation.active) propagateSpop(engine, client, argv, picked, size);
+  if (picked.length > 0 && engine.propagation.active)
+    propagateSpop(engine, client, argv, picked, size);
   if (count === undefined) client.out.bulk(picked[0]);
   else replyMembers(client, picked, picked.length);
 }
