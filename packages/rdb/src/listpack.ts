@@ -141,6 +141,8 @@ export class ListpackBuilder {
   }
 
   reset(): void {
+    // Do not keep the memory of one huge listpack for the rest of the process.
+    if (this.out.buffer.length > 1 << 20) this.out.buffer = Buffer.allocUnsafe(4096);
     this.out.length = HEADER_SIZE;
     this.count = 0;
   }

@@ -19,6 +19,7 @@ import { readLength, readLengthBig } from './length-encoding.js';
 import { readString } from './string-encoding.js';
 import type { RdbRecord } from './types.js';
 import { moduleTypeName, readValue } from './value-reader.js';
+import { skipString, skipValue } from './value-skipper.js';
 
 const EMPTY = Buffer.alloc(0);
 const HEADER_SIZE = 9;
@@ -54,11 +55,17 @@ export class RdbReader {
   /** Position in input.buffer up to which bytes have been fed to the CRC. */
   private crcPosition = 0;
   private readonly verifyChecksum: boolean;
+  /** The error that stopped decoding: thrown again by every later call. */
+  private failure: unknown = undefined;
 
   constructor(options: RdbReaderOptions = {}) {
     this.verifyChecksum = options.skipChecksum !== true;
   }
 
+  /**
+   * Adds input. The reader keeps a reference to `chunk` (no copy) until its bytes are decoded:
+   * do not reuse the buffer for the next read.
+   */
   push(chunk: Buffer): void {
     if (this.ending) throw new Error('RdbReader: push() after end()');
     if (chunk.length === 0) return;
@@ -69,7 +76,13 @@ export class RdbReader {
   /** The next complete record, or undefined until more input arrives. */
   next(): RdbRecord | undefined {
     if (this.ready.length > 0) return this.ready.shift();
-    return this.decodeNext();
+    if (this.failure !== undefined) throw this.failure;
+    try {
+      return this.decodeNext();
+    } catch (error) {
+      this.failure = error;
+      throw error;
+    }
   }
 
   *records(): IterableIterator<RdbRecord> {
@@ -94,13 +107,19 @@ export class RdbReader {
    * RdbError if the file ends before its EOF opcode (and checksum).
    */
   end(): void {
+    if (this.failure !== undefined) throw this.failure;
     this.ending = true;
     this.needed = 1;
-    for (let record = this.decodeNext(); record !== undefined; record = this.decodeNext()) {
-      this.ready.push(record);
-    }
-    if (this.stage !== Stage.Done) {
-      throw new RdbError(RdbErrors.truncated, this.input.base + this.input.end + this.chunkBytes);
+    try {
+      for (let record = this.decodeNext(); record !== undefined; record = this.decodeNext()) {
+        this.ready.push(record);
+      }
+      if (this.stage !== Stage.Done) {
+        throw new RdbError(RdbErrors.truncated, this.input.base + this.input.end + this.chunkBytes);
+      }
+    } catch (error) {
+      this.failure = error;
+      throw error;
     }
   }
 
@@ -111,6 +130,12 @@ export class RdbReader {
       const start = input.position;
       if (input.end - start >= this.needed) {
         try {
+          // A record that was incomplete before is walked over first: decoding only once
+          // all of it is there keeps the garbage of partial attempts out of large values.
+          if (this.needed > 1 && this.stage === Stage.Body) {
+            this.skipRecord();
+            input.position = start;
+          }
           const record = this.stage === Stage.Header ? this.readHeader() : this.readRecord();
           this.needed = 1;
           if (record !== null) return record;
@@ -230,6 +255,15 @@ export class RdbReader {
         return { kind: 'key', db: this.db, key, value, expireAt };
       }
     }
+  }
+
+  /** Walks over the key record at the read position, throwing NEED_MORE if incomplete. */
+  private skipRecord(): void {
+    const input = this.input;
+    const type = input.uint8();
+    if (!isObjectType(type)) return;
+    skipString(input);
+    skipValue(input, type);
   }
 
   private readEnd(typeAt: number): RdbRecord {

@@ -10,7 +10,13 @@ import { ReplyError, type RespValue } from '@rc/resp';
 import { crc64 } from './crc64.js';
 import { decodeDumpPayload, encodeDumpPayload } from './dump-payload.js';
 import { readRdb } from './reader.js';
-import { checkRdb, type RedisClient, type RedisProcess, requireRedisOrSkip, startRedis } from './test-support/redis.js';
+import {
+  checkRdb,
+  type RedisClient,
+  type RedisProcess,
+  requireRedisOrSkip,
+  startRedis,
+} from './test-support/redis.js';
 import type { RdbKey, RdbRecord, RdbStream, RdbValue } from './types.js';
 import { defaultAuxFields, RdbWriter } from './writer.js';
 
@@ -39,23 +45,49 @@ function plannedKeys(): RdbKey[] {
   add(0, 'str:empty', { type: 'string', value: '' });
   add(0, 'str:expiring', { type: 'string', value: 'ttl' }, EXPIRE_AT);
   // Lists: listpack, quicklist of many nodes, with integers and long items.
-  add(0, 'list:small', { type: 'list', items: ['a', 'b', '1', '-2', '007', ALL_BYTES.slice(0, 40)] });
+  add(0, 'list:small', {
+    type: 'list',
+    items: ['a', 'b', '1', '-2', '007', ALL_BYTES.slice(0, 40)],
+  });
   add(0, 'list:large', {
     type: 'list',
-    items: range(3000).map((i) => (i % 3 === 0 ? String(i * 1000) : `item-${i}-${'x'.repeat(i % 50)}`)),
+    items: range(3000).map((i) =>
+      i % 3 === 0 ? String(i * 1000) : `item-${i}-${'x'.repeat(i % 50)}`,
+    ),
   });
-  add(0, 'list:big-items', { type: 'list', items: range(20).map((i) => `${i}`.repeat(2000 + i)) }, EXPIRE_AT + 1);
+  add(
+    0,
+    'list:big-items',
+    { type: 'list', items: range(20).map((i) => `${i}`.repeat(2000 + i)) },
+    EXPIRE_AT + 1,
+  );
   // Sets: intset, large intset turned hashtable, strings.
   add(0, 'set:intset', { type: 'set', members: ['1', '2', '3', '-100', '70000', '5000000000'] });
   add(0, 'set:ints-large', { type: 'set', members: range(600).map((i) => String(i * 7)) });
-  add(0, 'set:strings', { type: 'set', members: ['a', 'b', ALL_BYTES, ...range(200).map((i) => `member:${i}`)] });
+  add(0, 'set:strings', {
+    type: 'set',
+    members: ['a', 'b', ALL_BYTES, ...range(200).map((i) => `member:${i}`)],
+  });
   // Hashes: listpack, hashtable by count, hashtable by value length.
-  add(0, 'hash:small', { type: 'hash', entries: [['f', 'v'], ['n', '12'], ['bin', ALL_BYTES.slice(0, 60)]] });
-  add(0, 'hash:large', { type: 'hash', entries: range(600).map((i): [string, string] => [`field:${i}`, `${i}`]) });
+  add(0, 'hash:small', {
+    type: 'hash',
+    entries: [
+      ['f', 'v'],
+      ['n', '12'],
+      ['bin', ALL_BYTES.slice(0, 60)],
+    ],
+  });
+  add(0, 'hash:large', {
+    type: 'hash',
+    entries: range(600).map((i): [string, string] => [`field:${i}`, `${i}`]),
+  });
   add(0, 'hash:long-value', { type: 'hash', entries: [['f', 'long '.repeat(100)]] });
   // Sorted sets: listpack, skiplist; integer, decimal, tiny, huge and infinite scores.
   const scores = [1, 2.5, -3, 0.1, 1e-300, 1e300, Infinity, -Infinity, 123456789];
-  add(0, 'zset:small', { type: 'zset', entries: scores.map((s, i): [string, number] => [`m${i}`, s]) });
+  add(0, 'zset:small', {
+    type: 'zset',
+    entries: scores.map((s, i): [string, number] => [`m${i}`, s]),
+  });
   add(0, 'zset:large', {
     type: 'zset',
     entries: range(300).map((i): [string, number] => [`member:${i}`, i % 7 === 0 ? i / 3 : i]),
@@ -73,7 +105,10 @@ const scoreArgument = (score: number): string =>
 async function build(client: RedisClient, keys: RdbKey[]): Promise<void> {
   for (const { db, key, value, expireAt } of keys) {
     await client.command('SELECT', db);
-    const batches = <T>(items: T[], each: (batch: T[]) => Promise<RespValue>): Promise<RespValue[]> => {
+    const batches = <T>(
+      items: T[],
+      each: (batch: T[]) => Promise<RespValue>,
+    ): Promise<RespValue[]> => {
       const sent: Array<Promise<RespValue>> = [];
       for (let i = 0; i < items.length; i += 200) sent.push(each(items.slice(i, i + 200)));
       return Promise.all(sent);
@@ -93,7 +128,11 @@ async function build(client: RedisClient, keys: RdbKey[]): Promise<void> {
         break;
       case 'zset':
         await batches(value.entries, (batch) =>
-          client.command('ZADD', key, ...batch.flatMap(([member, score]) => [scoreArgument(score), member])),
+          client.command(
+            'ZADD',
+            key,
+            ...batch.flatMap(([member, score]) => [scoreArgument(score), member]),
+          ),
         );
         break;
       case 'stream':
@@ -107,14 +146,54 @@ async function build(client: RedisClient, keys: RdbKey[]): Promise<void> {
 /** Streams: many nodes, deleted entries (first one included), groups with PELs, an empty stream. */
 async function buildStreams(client: RedisClient): Promise<void> {
   for (const i of range(250)) {
-    const fields = i % 10 === 9 ? ['other', `v${i}`, 'n', String(i)] : ['name', `entry ${i}`, 'n', String(i * 3)];
-    await client.command('XADD', 'stream:large', `${1_700_000_000_000 + i * 1000}-${i % 3}`, ...fields);
+    const fields =
+      i % 10 === 9
+        ? ['other', `v${i}`, 'n', String(i)]
+        : ['name', `entry ${i}`, 'n', String(i * 3)];
+    await client.command(
+      'XADD',
+      'stream:large',
+      `${1_700_000_000_000 + i * 1000}-${i % 3}`,
+      ...fields,
+    );
   }
-  await client.command('XADD', 'stream:large', '1800000000000-18446744073709551615', 'big', ALL_BYTES);
-  await client.command('XDEL', 'stream:large', '1700000000000-0', '1700000050000-2', '1700000051000-0');
+  await client.command(
+    'XADD',
+    'stream:large',
+    '1800000000000-18446744073709551615',
+    'big',
+    ALL_BYTES,
+  );
+  await client.command(
+    'XDEL',
+    'stream:large',
+    '1700000000000-0',
+    '1700000050000-2',
+    '1700000051000-0',
+  );
   await client.command('XGROUP', 'CREATE', 'stream:large', 'readers', '0');
-  await client.command('XREADGROUP', 'GROUP', 'readers', 'alice', 'COUNT', '10', 'STREAMS', 'stream:large', '>');
-  await client.command('XREADGROUP', 'GROUP', 'readers', 'bob', 'COUNT', '5', 'STREAMS', 'stream:large', '>');
+  await client.command(
+    'XREADGROUP',
+    'GROUP',
+    'readers',
+    'alice',
+    'COUNT',
+    '10',
+    'STREAMS',
+    'stream:large',
+    '>',
+  );
+  await client.command(
+    'XREADGROUP',
+    'GROUP',
+    'readers',
+    'bob',
+    'COUNT',
+    '5',
+    'STREAMS',
+    'stream:large',
+    '>',
+  );
   await client.command('XACK', 'stream:large', 'readers', '1700000003000-0', '1700000011000-2');
   await client.command('XGROUP', 'CREATE', 'stream:large', 'late', '$');
   await client.command('XGROUP', 'CREATECONSUMER', 'stream:large', 'late', 'carol');
@@ -162,7 +241,12 @@ function streamAsXinfo(stream: RdbStream): unknown {
       'last-delivered-id': idText(group.lastId),
       'entries-read': group.entriesRead === null ? null : Number(group.entriesRead),
       'pel-count': group.pending.length,
-      pending: group.pending.map((nack) => [idText(nack.id), nack.consumer, nack.deliveryTime, nack.deliveryCount]),
+      pending: group.pending.map((nack) => [
+        idText(nack.id),
+        nack.consumer,
+        nack.deliveryTime,
+        nack.deliveryCount,
+      ]),
       consumers: group.consumers.map((consumer) => ({
         name: consumer.name,
         'seen-time': consumer.seenTime,
@@ -216,7 +300,11 @@ async function keyState(client: RedisClient, key: string): Promise<unknown> {
     case 'list':
       return { type, expireTime, value: await client.command('LRANGE', key, 0, -1) };
     case 'set':
-      return { type, expireTime, value: ((await client.command('SMEMBERS', key)) as string[]).sort() };
+      return {
+        type,
+        expireTime,
+        value: ((await client.command('SMEMBERS', key)) as string[]).sort(),
+      };
     case 'hash': {
       const flat = (await client.command('HGETALL', key)) as string[];
       const entries = range(flat.length / 2).map((i) => [flat[2 * i], flat[2 * i + 1]]);
@@ -243,7 +331,9 @@ async function keyspace(client: RedisClient): Promise<Record<string, unknown>> {
 }
 
 const keyRecords = (records: RdbRecord[]): RdbKey[] =>
-  records.flatMap((r) => (r.kind === 'key' ? [{ db: r.db, key: r.key, value: r.value, expireAt: r.expireAt }] : []));
+  records.flatMap((r) =>
+    r.kind === 'key' ? [{ db: r.db, key: r.key, value: r.value, expireAt: r.expireAt }] : [],
+  );
 
 describe.skipIf(!available)('interoperability with redis-server 7.0', () => {
   const planned = plannedKeys();
@@ -268,7 +358,9 @@ describe.skipIf(!available)('interoperability with redis-server 7.0', () => {
   });
 
   it('reads the aux fields Redis writes, and verifies its checksum', () => {
-    const aux = Object.fromEntries(records.flatMap((r) => (r.kind === 'aux' ? [[r.name, r.value]] : [])));
+    const aux = Object.fromEntries(
+      records.flatMap((r) => (r.kind === 'aux' ? [[r.name, r.value]] : [])),
+    );
     expect(aux['redis-ver']).toMatch(/^7\.0\./);
     expect(aux['redis-bits']).toBe('64');
     expect(Object.keys(aux)).toEqual(['redis-ver', 'redis-bits', 'ctime', 'used-mem', 'aof-base']);
@@ -300,7 +392,12 @@ describe.skipIf(!available)('interoperability with redis-server 7.0', () => {
 
   it('reads streams with deleted entries, consumer groups, PELs and consumers as XINFO shows them', async () => {
     const streams = keyRecords(records).filter((k) => k.value.type === 'stream');
-    expect(streams.map((k) => k.key).sort()).toEqual(['stream:emptied', 'stream:empty', 'stream:large', 'stream:small']);
+    expect(streams.map((k) => k.key).sort()).toEqual([
+      'stream:emptied',
+      'stream:empty',
+      'stream:large',
+      'stream:small',
+    ]);
     for (const { key, value } of streams) {
       if (value.type !== 'stream') throw new Error('not a stream');
       expect(streamAsXinfo(value.stream), key).toEqual(await xinfo(redis.client, key));
@@ -326,7 +423,9 @@ describe.skipIf(!available)('interoperability with redis-server 7.0', () => {
     writeFileSync(join(dir, 'dump.rdb'), oursFile);
     const check = checkRdb(join(dir, 'dump.rdb'));
     expect(check.ok, check.output).toBe(true);
-    console.log(`redis-server dump.rdb: ${redisFile.length} bytes; RdbWriter: ${oursFile.length} bytes`);
+    console.log(
+      `redis-server dump.rdb: ${redisFile.length} bytes; RdbWriter: ${oursFile.length} bytes`,
+    );
 
     ours = await startRedis(dir);
     expect(await keyspace(ours.client)).toEqual(await keyspace(redis.client));
@@ -346,7 +445,12 @@ describe.skipIf(!available)('interoperability with redis-server 7.0', () => {
     const source = redis.client;
     for (const { db, key, value } of keyRecords(records)) {
       await client.command('SELECT', 9);
-      const restored = await client.command('RESTORE', key, 0, encodeDumpPayload(value).toString('latin1'));
+      const restored = await client.command(
+        'RESTORE',
+        key,
+        0,
+        encodeDumpPayload(value).toString('latin1'),
+      );
       expect(restored, key).toBe('OK');
       const state = (await keyState(client, key)) as { value: unknown };
       await source.command('SELECT', db);
@@ -372,7 +476,9 @@ describe.skipIf(!available)('interoperability with redis-server 7.0', () => {
       expect(reply).toBeInstanceOf(ReplyError);
       expect((reply as ReplyError).message).toBe('ERR DUMP payload version or checksum are wrong');
     }
-    expect(await redis.client.command('RESTORE', 'good-payload', 0, good.toString('latin1'))).toBe('OK');
+    expect(await redis.client.command('RESTORE', 'good-payload', 0, good.toString('latin1'))).toBe(
+      'OK',
+    );
     expect(await redis.client.command('GET', 'good-payload')).toBe('payload');
     await redis.client.command('DEL', 'good-payload');
   });

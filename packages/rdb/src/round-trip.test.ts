@@ -84,6 +84,37 @@ describe('writeRdb → readRdb', () => {
     );
   });
 
+  it('splits long lists into quicklist nodes of about 8 KiB, big items alone', () => {
+    const items = Array.from({ length: 10_000 }, (_, i) =>
+      i % 1000 === 0 ? 'big'.repeat(10_000) : `item ${i}`,
+    );
+    const keys: RdbKey[] = [{ db: 0, key: 'list', value: { type: 'list', items }, expireAt: null }];
+    for (const compress of [true, false]) {
+      expect(readRdb(writeRdb(keys, AUX, { compress }))).toEqual(expectedRecords(keys));
+    }
+  });
+
+  it('leaves out empty lists, sets, hashes and sorted sets, which Redis cannot hold', () => {
+    const kept: RdbKey = {
+      db: 0,
+      key: 'kept',
+      value: { type: 'string', value: '' },
+      expireAt: null,
+    };
+    const file = writeRdb(
+      [
+        { db: 0, key: 'l', value: { type: 'list', items: [] }, expireAt: null },
+        { db: 0, key: 's', value: { type: 'set', members: [] }, expireAt: 1 },
+        { db: 0, key: 'h', value: { type: 'hash', entries: [] }, expireAt: null },
+        { db: 0, key: 'z', value: { type: 'zset', entries: [] }, expireAt: null },
+        kept,
+      ],
+      AUX,
+    );
+    const keys = readRdb(file).filter((r) => r.kind === 'key');
+    expect(keys).toEqual([{ kind: 'key', ...kept }]);
+  });
+
   it('reads a file fed one byte at a time', () => {
     const keys: RdbKey[] = [
       { db: 0, key: 'a', value: { type: 'string', value: 'x'.repeat(100) }, expireAt: 5 },

@@ -93,8 +93,10 @@ function readEntries(input: InputCursor, entries: RdbStream['entries']): void {
   if (i > values.length) input.fail(RdbErrors.badEncoding('stream master entry'), at);
   while (i < values.length) {
     const flags = toInteger(input, values[i], at);
-    const ms = BigInt.asUintN(64, masterMs + toBig(values[i + 1]));
-    const seq = BigInt.asUintN(64, masterSeq + toBig(values[i + 2]));
+    const msDiff = values[i + 1];
+    const seqDiff = values[i + 2];
+    const ms = msDiff === 0 ? masterMs : BigInt.asUintN(64, masterMs + toBig(msDiff));
+    const seq = seqDiff === 0 ? masterSeq : BigInt.asUintN(64, masterSeq + toBig(seqDiff));
     i += 3;
     let fields: string[];
     if (flags & STREAM_ITEM_FLAG_SAMEFIELDS) {

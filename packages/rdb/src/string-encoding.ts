@@ -119,8 +119,16 @@ export function canonicalSmallInteger(text: string): number {
   return negative ? -value : value;
 }
 
-let scratchIn = Buffer.allocUnsafe(64 * 1024);
-let scratchOut = Buffer.allocUnsafe(64 * 1024);
+/** Reused for strings up to 1 MiB; larger ones get buffers of their own, freed after use. */
+const SCRATCH_LIMIT = 1 << 20;
+let scratchIn: Buffer = Buffer.allocUnsafe(64 * 1024);
+let scratchOut: Buffer = Buffer.allocUnsafe(64 * 1024);
+
+function scratch(current: Buffer, length: number): Buffer {
+  if (length <= current.length) return current;
+  if (length > SCRATCH_LIMIT) return Buffer.allocUnsafe(length);
+  return Buffer.allocUnsafe(Math.min(SCRATCH_LIMIT, Math.max(length, current.length * 2)));
+}
 
 /** Writes bytes[start, end) as a string, LZF-compressed when `compress` and worthwhile. */
 export function writeBytes(
@@ -144,14 +152,14 @@ function tryWriteCompressed(
 ): boolean {
   const length = end - start;
   // Redis gives LZF room for length - 4 bytes: smaller savings are not worth a decompression.
-  if (scratchOut.length < length)
-    scratchOut = Buffer.allocUnsafe(Math.max(length, scratchOut.length * 2));
-  const compressedLength = lzfCompress(bytes, start, end, scratchOut.subarray(0, length - 4));
+  const target = scratch(scratchOut, length);
+  if (length <= SCRATCH_LIMIT) scratchOut = target;
+  const compressedLength = lzfCompress(bytes, start, end, target.subarray(0, length - 4));
   if (compressedLength === 0) return false;
   out.byte(0xc0 | ENCODING_LZF);
   writeLength(out, compressedLength);
   writeLength(out, length);
-  out.bytes(scratchOut, 0, compressedLength);
+  out.bytes(target, 0, compressedLength);
   return true;
 }
 
@@ -183,12 +191,12 @@ export function writeString(out: OutputBuffer, text: string, compress: boolean):
       }
     }
   } else if (compress && length > 20) {
-    if (scratchIn.length < length)
-      scratchIn = Buffer.allocUnsafe(Math.max(length, scratchIn.length * 2));
-    encodeLatin1(scratchIn, text, 0);
-    if (tryWriteCompressed(out, scratchIn, 0, length)) return;
+    const source = scratch(scratchIn, length);
+    if (length <= SCRATCH_LIMIT) scratchIn = source;
+    encodeLatin1(source, text, 0);
+    if (tryWriteCompressed(out, source, 0, length)) return;
     writeLength(out, length);
-    out.bytes(scratchIn, 0, length);
+    out.bytes(source, 0, length);
     return;
   }
   writeLength(out, length);

@@ -32,6 +32,20 @@ export function defaultAuxFields(usedMemory = 0, now = Date.now()): Array<[strin
   ];
 }
 
+function isEmptyCollection(value: RdbValue): boolean {
+  switch (value.type) {
+    case 'list':
+      return value.items.length === 0;
+    case 'set':
+      return value.members.length === 0;
+    case 'hash':
+    case 'zset':
+      return value.entries.length === 0;
+    default:
+      return false;
+  }
+}
+
 export class RdbWriter {
   readonly version: number;
   private readonly out: OutputBuffer;
@@ -74,8 +88,13 @@ export class RdbWriter {
     writeLength(out, expiresSize);
   }
 
-  /** One key: its expiry (absolute ms) if any, type, name and value. */
+  /**
+   * One key: its expiry (absolute ms) if any, type, name and value. An empty list, set, hash or
+   * sorted set is not written: Redis cannot hold one, and redis-check-rdb rejects a file with
+   * one (empty streams are valid and written).
+   */
   key(key: string, value: RdbValue, expireAt: number | null): void {
+    if (isEmptyCollection(value)) return;
     const out = this.out;
     if (expireAt !== null) {
       out.byte(T.OPCODE_EXPIRETIME_MS);

@@ -16,7 +16,9 @@ function lengthBytes(length: number | bigint): number[] {
 }
 
 function beBytes(value: bigint, width: number): number[] {
-  return Array.from({ length: width }, (_, i) => Number((value >> BigInt(8 * (width - 1 - i))) & 255n));
+  return Array.from({ length: width }, (_, i) =>
+    Number((value >> BigInt(8 * (width - 1 - i))) & 255n),
+  );
 }
 
 function leBytes(value: bigint | number, width: number): number[] {
@@ -28,7 +30,8 @@ export class RdbFixture {
   readonly bytes: number[] = [];
 
   constructor(version?: number) {
-    if (version !== undefined) this.bytes.push(...latin1(`REDIS${String(version).padStart(4, '0')}`));
+    if (version !== undefined)
+      this.bytes.push(...latin1(`REDIS${String(version).padStart(4, '0')}`));
   }
 
   raw(...bytes: Array<number | number[] | Uint8Array>): this {
@@ -108,7 +111,17 @@ function backlen(size: number): number[] {
   });
 }
 
-export type LpElement = string | number | bigint | { int13: number } | { int16: number } | { int24: number } | { int32: number } | { int64: bigint } | { str12: string } | { str32: string };
+export type LpElement =
+  | string
+  | number
+  | bigint
+  | { int13: number }
+  | { int16: number }
+  | { int24: number }
+  | { int32: number }
+  | { int64: bigint }
+  | { str12: string }
+  | { str32: string };
 
 /** A listpack; plain numbers pick the smallest integer encoding, objects force one. */
 export function listpack(elements: LpElement[], declaredCount = elements.length): number[] {
@@ -121,7 +134,8 @@ export function listpack(elements: LpElement[], declaredCount = elements.length)
     } else if (typeof element === 'number' || typeof element === 'bigint') {
       const v = Number(element);
       if (v >= 0 && v <= 127) entry = [v];
-      else if (v >= -4096 && v <= 4095) entry = [0xc0 | (((v + 8192) % 8192) >> 8), (v + 8192) % 8192 & 255];
+      else if (v >= -4096 && v <= 4095)
+        entry = [0xc0 | (((v + 8192) % 8192) >> 8), ((v + 8192) % 8192) & 255];
       else if (v >= -32768 && v <= 32767) entry = [0xf1, ...leBytes(v, 2)];
       else if (v >= -8388608 && v <= 8388607) entry = [0xf2, ...leBytes(v, 3)];
       else if (v >= -2147483648 && v <= 2147483647) entry = [0xf3, ...leBytes(v, 4)];
@@ -145,7 +159,14 @@ export function listpack(elements: LpElement[], declaredCount = elements.length)
   return [...leBytes(total, 4), ...leBytes(Math.min(declaredCount, 65535), 2), ...body, 0xff];
 }
 
-export type ZlElement = string | number | { int16: number } | { int24: number } | { int32: number } | { int64: bigint } | { int8: number };
+export type ZlElement =
+  | string
+  | number
+  | { int16: number }
+  | { int24: number }
+  | { int32: number }
+  | { int64: bigint }
+  | { int8: number };
 
 /** A ziplist; small numbers 0-12 use the immediate encoding. */
 export function ziplist(elements: ZlElement[]): number[] {
@@ -156,7 +177,8 @@ export function ziplist(elements: ZlElement[]): number[] {
     let encoding: number[];
     if (typeof element === 'string') {
       const n = element.length;
-      const header = n < 64 ? [n] : n < 16384 ? [0x40 | (n >> 8), n & 255] : [0x80, ...beBytes(BigInt(n), 4)];
+      const header =
+        n < 64 ? [n] : n < 16384 ? [0x40 | (n >> 8), n & 255] : [0x80, ...beBytes(BigInt(n), 4)];
       encoding = [...header, ...latin1(element)];
     } else if (typeof element === 'number') {
       if (element < 0 || element > 12) throw new Error('use an explicit width');
@@ -172,11 +194,21 @@ export function ziplist(elements: ZlElement[]): number[] {
   }
   const body = entries.flat();
   const tail = 10 + body.length - (entries.at(-1)?.length ?? 0);
-  return [...leBytes(10 + body.length + 1, 4), ...leBytes(tail, 4), ...leBytes(elements.length, 2), ...body, 0xff];
+  return [
+    ...leBytes(10 + body.length + 1, 4),
+    ...leBytes(tail, 4),
+    ...leBytes(elements.length, 2),
+    ...body,
+    0xff,
+  ];
 }
 
 export function intset(width: 2 | 4 | 8, values: Array<number | bigint>): number[] {
-  return [...leBytes(width, 4), ...leBytes(values.length, 4), ...values.flatMap((v) => leBytes(v, width))];
+  return [
+    ...leBytes(width, 4),
+    ...leBytes(values.length, 4),
+    ...values.flatMap((v) => leBytes(v, width)),
+  ];
 }
 
 /** A zipmap; `free` adds unused bytes after a value (as after an in-place shrink). */

@@ -8,7 +8,8 @@ import { NEED_MORE, ReplyParser, type RespValue } from '@rc/resp';
 const redisBinary = 'redis-server';
 
 /** Whether a real redis-server can be started here. */
-export const redisAvailable: boolean = spawnSync(redisBinary, ['--version'], { stdio: 'ignore' }).status === 0;
+export const redisAvailable: boolean =
+  spawnSync(redisBinary, ['--version'], { stdio: 'ignore' }).status === 0;
 
 /**
  * Suites that need a real redis-server skip with a visible message where none is installed,
@@ -19,7 +20,9 @@ export function requireRedisOrSkip(suite: string): boolean {
   if (process.env.REQUIRE_REDIS === '1') {
     throw new Error(`${suite}: REQUIRE_REDIS=1 but redis-server is not installed`);
   }
-  console.warn(`SKIPPED ${suite}: redis-server is not installed (apt-get install redis-server redis-tools)`);
+  console.warn(
+    `SKIPPED ${suite}: redis-server is not installed (apt-get install redis-server redis-tools)`,
+  );
   return false;
 }
 
@@ -85,11 +88,24 @@ export interface RedisProcess {
 }
 
 /** A real redis-server on a free port, saving only on SAVE, into `dir` (a new temp dir by default). */
-export async function startRedis(dir = mkdtempSync(join(tmpdir(), 'rc-rdb-redis-'))): Promise<RedisProcess> {
+export async function startRedis(
+  dir = mkdtempSync(join(tmpdir(), 'rc-rdb-redis-')),
+): Promise<RedisProcess> {
   const port = await freePort();
   const child: ChildProcess = spawn(
     redisBinary,
-    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir],
+    [
+      '--port',
+      String(port),
+      '--bind',
+      '127.0.0.1',
+      '--save',
+      '',
+      '--appendonly',
+      'no',
+      '--dir',
+      dir,
+    ],
     { stdio: 'ignore' },
   );
   let client: RedisClient | undefined;
