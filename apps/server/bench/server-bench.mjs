@@ -34,6 +34,24 @@ function benchmark(port, pipeline) {
   return results;
 }
 
+/** Commands without a built-in redis-benchmark test, run in its custom-command mode. */
+const customCommands = [
+  ['ZADD', 'z', '__rand_int__', 'm:__rand_int__'],
+  ['ZRANGE', 'z', '0', '9', 'WITHSCORES'],
+  ['XADD', 's', '*', 'field', '__rand_int__'],
+  ['XRANGE', 's', '-', '+', 'COUNT', '10'],
+];
+
+function benchmarkCommand(port, pipeline, command) {
+  const args = ['-p', String(port), '-n', requests, '-c', clients, '-P', String(pipeline)];
+  const run = spawnSync('redis-benchmark', [...args, '-r', '100000', '--csv', ...command], {
+    encoding: 'utf8',
+  });
+  if (run.status !== 0) throw new Error(`redis-benchmark failed: ${run.stderr}`);
+  const [, line] = run.stdout.trim().split('\n');
+  return Number(line.split(',')[1].replaceAll('"', ''));
+}
+
 async function startRedis(port) {
   const dir = mkdtempSync(join(tmpdir(), 'rc-bench-'));
   const child = spawn(
@@ -79,6 +97,10 @@ try {
   for (const pipeline of [1, 16]) {
     const ours = benchmark(rcPort, pipeline);
     const theirs = benchmark(redisPort, pipeline);
+    for (const command of customCommands) {
+      ours.set(command.join(' '), benchmarkCommand(rcPort, pipeline, command));
+      theirs.set(command.join(' '), benchmarkCommand(redisPort, pipeline, command));
+    }
     for (const [name, theirRps] of theirs) {
       const ourRps = ours.get(name) ?? 0;
       console.log(
