@@ -1,5 +1,6 @@
 import { createServer, type Server } from 'node:net';
 import { Engine } from '@rc/engine';
+import { Replication } from '@rc/replication';
 import { Connection } from './connection.js';
 import type { Log } from './log.js';
 import { ServerPersistence } from './persistence/host.js';
@@ -23,6 +24,7 @@ export class RcServer {
   private readonly listener: Server;
   private readonly connections = new Set<Connection>();
   readonly persistence: ServerPersistence;
+  readonly replication: Replication;
   /** The append-only file: loading, appending, BGREWRITEAOF and its INFO fields. */
   readonly aof: AppendOnlyFile;
 
@@ -33,6 +35,8 @@ export class RcServer {
     });
     this.persistence = new ServerPersistence(this.engine, options.log ?? (() => undefined));
     this.engine.persistence = this.persistence;
+    this.replication = new Replication(this.engine, { log: options.log });
+    this.engine.replication = this.replication;
     this.aof = new AppendOnlyFile(this.engine, options.log ?? (() => undefined));
     this.persistence.aof = this.aof;
     this.listener = createServer((socket) => {
@@ -44,19 +48,15 @@ export class RcServer {
   }
 
   /**
-   * Loads the data files, then listens on the configured port and first bind address; resolves
-   * with the actual port. A corrupt data file rejects: serving an empty dataset would lose it.
+   * Listens on the configured port and first bind address, loads the data files (clients that
+   * connect meanwhile get LOADING, as from Redis), then starts background work; resolves with
+   * the actual port once loaded. A corrupt data file rejects: serving an empty dataset would
+   * lose it.
    */
   async listen(port = Number(this.engine.config.get('port')), host?: string): Promise<number> {
     const bind = host ?? this.engine.config.get('bind').split(/\s+/)[0] ?? '127.0.0.1';
     const address = bind === '*' ? '0.0.0.0' : bind;
-    // As Redis 7.0: with appendonly yes the AOF is the only source (dump.rdb is ignored).
-    if (this.aof.enabled) await this.aof.loadAtStartup();
-    else await this.persistence.loadAtStartup();
-    this.engine.start();
-    this.persistence.start();
-    this.aof.start();
-    return new Promise((resolve, reject) => {
+    const listening = await new Promise<number>((resolve, reject) => {
       this.listener.once('error', reject);
       this.listener.listen(port, address, () => {
         this.listener.off('error', reject);
@@ -64,10 +64,28 @@ export class RcServer {
         resolve(typeof actual === 'object' && actual !== null ? actual.port : port);
       });
     });
+    this.engine.loading = true;
+    try {
+      // As Redis 7.0: with appendonly yes the AOF is the only source (dump.rdb is ignored).
+      if (this.aof.enabled) await this.aof.loadAtStartup();
+      else await this.persistence.loadAtStartup();
+    } catch (error) {
+      await this.close();
+      throw error;
+    } finally {
+      this.engine.loading = false;
+    }
+    this.engine.start();
+    this.persistence.start();
+    this.aof.start();
+    // Replicas announce this port to their master (REPLCONF listening-port).
+    this.replication.start(listening);
+    return listening;
   }
 
   /** Stops accepting, drops every client, stops background work and lets a BGSAVE finish. */
   async close(): Promise<void> {
+    this.replication.stop();
     this.engine.stop();
     for (const connection of this.connections) connection.destroy();
     this.connections.clear();

@@ -7,7 +7,7 @@ import { allCommands } from './commands/index.js';
 import { Config } from './config.js';
 import { Errors, arityError, unknownCommandError, unknownSubcommandError } from './errors.js';
 import { ActiveExpiry } from './expiry.js';
-import { Database, type KeyspaceObserver } from './keyspace.js';
+import { Database, type ExpiryMode, type KeyspaceObserver } from './keyspace.js';
 import { EventClass, KeyspaceEvents } from './keyspace-events.js';
 import { OutputLimits } from './output-limits.js';
 import { Monitors } from './monitor.js';
@@ -92,8 +92,12 @@ export class Engine implements KeyspaceObserver {
   private nextClientId = 1;
   readonly onShutdown: (() => void) | undefined;
   persistence: PersistenceHost | undefined;
+  /** The dataset is being loaded: only commands flagged `loading` run (INFO, CONFIG...). */
+  loading = false;
   /** Who runs replication (PSYNC, WAIT, REPLICAOF...); without one, a master with no replicas. */
   replication: ReplicationHost | undefined;
+  /** `hide` on a replica, `keep` while it applies its master's stream (see ExpiryMode). */
+  expiryMode: ExpiryMode = 'delete';
   /** Snapshots being written; every write preserves what they still need first. */
   private readonly snapshots = new Set<Snapshot>();
 
@@ -172,6 +176,10 @@ export class Engine implements KeyspaceObserver {
         entry,
         `ERR Can't execute '${entry.fullName}': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context`,
       );
+    }
+    // The AOF loader's replay is the loading itself.
+    if (this.loading && !client.obeysAll && !entry.spec.flags.includes('loading')) {
+      return this.reject(client, entry, Errors.loading);
     }
     if (client.transaction !== null && entry.spec.flags.includes('no_multi')) {
       return this.reject(client, entry, 'ERR Command not allowed inside a transaction');
@@ -280,7 +288,8 @@ export class Engine implements KeyspaceObserver {
       this.replyError(client, `ERR internal error while running '${entry.fullName}'`);
     }
     if (propagating) {
-      propagation.commandDone(client.db.id, argv, this.stats.dirty !== dirtyBefore);
+      // SAVE resets the counter: only an increase is a change (Redis clamps the delta at 0).
+      propagation.commandDone(client.db.id, argv, this.stats.dirty > dirtyBefore);
       propagation.mode = savedMode;
       propagation.replacement = savedReplacement;
       propagation.forced = savedForced;

@@ -4,6 +4,7 @@
  */
 export const Errors = {
   syntax: 'ERR syntax error',
+  loading: 'LOADING Redis is loading the dataset in memory',
   wrongType: 'WRONGTYPE Operation against a key holding the wrong kind of value',
   notInteger: 'ERR value is not an integer or out of range',
   notFloat: 'ERR value is not a valid float',
@@ -17,6 +18,9 @@ export const Errors = {
   bitValue: 'ERR bit is not an integer or out of range',
   stringTooLong: 'ERR string exceeds maximum allowed size (proto-max-bulk-len)',
   noAuth: 'NOAUTH Authentication required.',
+  readOnlyReplica: "READONLY You can't write against a read only replica.",
+  waitOnReplica:
+    'ERR WAIT cannot be used with replica instances. Please also note that since Redis 4.0 if a replica is configured to be writable (which is not the default) writes to replicas are just local and are not propagated.',
   wrongPass: 'WRONGPASS invalid username-password pair or user is disabled.',
   authNotConfigured:
     'ERR AUTH <password> called without any password configured for the default user. Are you sure your configuration is correct?',
@@ -27,6 +31,7 @@ export const Errors = {
   execAbort: 'EXECABORT Transaction discarded because of previous errors.',
   timeoutNotFloat: 'ERR timeout is not a float or out of range',
   timeoutNegative: 'ERR timeout is negative',
+  timeoutNotInteger: 'ERR timeout is not an integer or out of range',
   timeoutOutOfRange: 'ERR timeout is out of range',
   countPositive: 'ERR value is out of range, must be positive',
   indexOutOfRange: 'ERR index out of range',

@@ -84,7 +84,7 @@ const sections: Record<string, Section> = {
     ];
   },
   persistence: (engine) => [
-    ['loading', 0],
+    ['loading', engine.loading ? 1 : 0],
     ['async_loading', 0],
     ...(engine.persistence?.infoFields() ?? withoutFiles(engine)),
   ],
@@ -93,6 +93,9 @@ const sections: Record<string, Section> = {
     ['total_commands_processed', engine.stats.totalCommands],
     ['instantaneous_ops_per_sec', 0],
     ['rejected_connections', 0],
+    ['sync_full', engine.replication?.stats.fullSyncs ?? 0],
+    ['sync_partial_ok', engine.replication?.stats.partialSyncsAccepted ?? 0],
+    ['sync_partial_err', engine.replication?.stats.partialSyncsRejected ?? 0],
     ['expired_keys', engine.stats.expiredKeys],
     ['evicted_keys', 0],
     ['keyspace_hits', engine.stats.keyspaceHits],
@@ -101,14 +104,22 @@ const sections: Record<string, Section> = {
     ['pubsub_patterns', engine.pubsub.patterns.size],
     ['total_error_replies', engine.stats.totalErrorReplies],
   ],
-  replication: () => [
-    ['role', 'master'],
-    ['connected_slaves', 0],
-    ['master_failover_state', 'no-failover'],
-    ['master_replid', '0000000000000000000000000000000000000000'],
-    ['master_repl_offset', 0],
-    ['repl_backlog_active', 0],
-  ],
+  replication: (engine) =>
+    engine.replication !== undefined
+      ? [...engine.replication.infoFields()]
+      : [
+          ['role', 'master'],
+          ['connected_slaves', 0],
+          ['master_failover_state', 'no-failover'],
+          ['master_replid', '0000000000000000000000000000000000000000'],
+          ['master_replid2', '0000000000000000000000000000000000000000'],
+          ['master_repl_offset', 0],
+          ['second_repl_offset', -1],
+          ['repl_backlog_active', 0],
+          ['repl_backlog_size', engine.config.get('repl-backlog-size')],
+          ['repl_backlog_first_byte_offset', 0],
+          ['repl_backlog_histlen', 0],
+        ],
   cpu: () => {
     const usage = cpuUsage();
     return [

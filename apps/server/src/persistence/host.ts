@@ -33,6 +33,8 @@ const MISCONF =
 
 /** After a failed BGSAVE, save points wait this long before trying again (as Redis). */
 const RETRY_AFTER_FAILURE_MS = 5000;
+/** How often the log reports loading progress. */
+const LOADING_LOG_INTERVAL_MS = 1000;
 /** How often save points are checked: Redis's serverCron runs at hz 10. */
 const CRON_MS = 100;
 
@@ -63,6 +65,8 @@ export class ServerPersistence implements PersistenceHost {
   private loadedKeys = 0;
   private loadedExpired = 0;
   private cron: NodeJS.Timeout | null = null;
+  /** While dump.rdb loads: when it began (ms) and the bytes read of the file's size. */
+  private loadingProgress: { started: number; total: number; loaded: number } | null = null;
 
   constructor(
     private readonly engine: Engine,
@@ -80,13 +84,23 @@ export class ServerPersistence implements PersistenceHost {
     if (!existsSync(path)) return;
     const started = Date.now();
     this.log('notice', `Loading RDB produced by ${path}`);
-    const progress = (read: number, total: number, keys: number): void =>
+    const loading = { started: Date.now(), total: 0, loaded: 0 };
+    this.loadingProgress = loading;
+    let logged = loading.started;
+    const progress = (read: number, total: number, keys: number): void => {
+      loading.loaded = read;
+      loading.total = total;
+      if (Date.now() - logged < LOADING_LOG_INTERVAL_MS) return;
+      logged = Date.now();
       this.log('notice', `Loading RDB: ${Math.floor((read / total) * 100)}% (${keys} keys)`);
+    };
     const result = await loadRdbFile(this.engine, path, progress).catch((error: unknown) => {
       throw new Error(`Failed loading ${path}: ${(error as Error).message}`);
     });
+    this.loadingProgress = null;
     this.loadedKeys = result.keys;
     this.loadedExpired = result.expiredSkipped;
+    this.engine.replication?.restoreFromRdb(result.aux);
     this.log(
       'notice',
       `Done loading RDB, keys loaded: ${result.keys}, keys expired: ${result.expiredSkipped}.`,
@@ -183,6 +197,25 @@ export class ServerPersistence implements PersistenceHost {
       ['module_fork_in_progress', 0],
       ['module_fork_last_cow_size', 0],
       ...(this.aof?.sizeFields?.() ?? []),
+      ...this.loadingFields(),
+    ];
+  }
+
+  /** INFO's loading_* fields, shown while a file loads (as Redis computes them). */
+  private loadingFields(): InfoFields {
+    const loading = this.loadingProgress;
+    if (loading === null) return [];
+    const elapsed = Math.floor((Date.now() - loading.started) / 1000);
+    const remaining = loading.total - loading.loaded;
+    const eta = elapsed === 0 ? 1 : Math.floor((elapsed * remaining) / (loading.loaded + 1));
+    const percent = loading.total === 0 ? 0 : (loading.loaded / loading.total) * 100;
+    return [
+      ['loading_start_time', Math.floor(loading.started / 1000)],
+      ['loading_total_bytes', loading.total],
+      ['loading_rdb_used_mem', 0],
+      ['loading_loaded_bytes', loading.loaded],
+      ['loading_loaded_perc', percent.toFixed(2)],
+      ['loading_eta_seconds', eta],
     ];
   }
 

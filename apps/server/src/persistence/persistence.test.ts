@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { RdbWriter } from '@rc/rdb';
 import { Redis } from 'ioredis';
 import { describe, expect, it } from 'vitest';
 import { RawClient, encodeCommand } from '../test-support/raw-client.js';
@@ -215,6 +216,37 @@ describe('RDB persistence', () => {
     await shutdown(port, 'NOSAVE');
     await server.exited;
   }, 30_000);
+
+  it('answers LOADING and reports loading progress in INFO while dump.rdb loads', async () => {
+    const dir = temporaryDir();
+    const keys = 1_000_000;
+    const writer = new RdbWriter();
+    writer.header();
+    writer.selectDb(0, keys, 0);
+    for (let i = 0; i < keys; i++) writer.key(`key:${i}`, { type: 'string', value: `v${i}` }, null);
+    writer.end();
+    writeFileSync(join(dir, 'dump.rdb'), writer.take());
+    const port = await freePort();
+    const started = daemon(['--port', String(port), '--dir', dir]);
+    let client: RawClient | undefined;
+    while (client === undefined) {
+      client = await RawClient.open(port).catch(() => undefined);
+    }
+    expect((await client.command('PING'))?.toString()).toBe(
+      '-LOADING Redis is loading the dataset in memory\r\n',
+    );
+    const info = (await client.command('INFO', 'persistence'))?.toString() ?? '';
+    expect(info).toContain('loading:1\r\n');
+    expect(info).toMatch(/loading_loaded_perc:\d+\.\d\d\r\n/);
+    expect(info).toMatch(/loading_total_bytes:[1-9]\d*\r\n/);
+    const server = await started;
+    expect((await client.command('PING'))?.toString()).toBe('+PONG\r\n');
+    expect((await client.command('DBSIZE'))?.toString()).toBe(`:${keys}\r\n`);
+    expect((await client.command('INFO', 'persistence'))?.toString()).toContain('loading:0\r\n');
+    client.close();
+    await shutdown(port, 'NOSAVE');
+    await server.exited;
+  }, 60_000);
 
   it('the daemon refuses to start on a corrupt or truncated dump.rdb', async () => {
     const dir = temporaryDir();

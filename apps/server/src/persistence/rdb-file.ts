@@ -51,7 +51,11 @@ export async function writeRdbFile(
   let bytes = 0;
   try {
     for (const chunk of snapshotChunks(engine, {
-      aux: rdbAuxFields({ aofBase: options.aofBase ?? false }),
+      aux: rdbAuxFields({
+        aofBase: options.aofBase ?? false,
+        // Replication's history, so a restarted replica resumes with PSYNC (not in AOF bases).
+        extra: options.aofBase === true ? [] : engine.replication?.rdbSaveInfo(),
+      }),
       sliceMilliseconds: SLICE_MILLISECONDS,
     })) {
       bytes += chunk.length;
@@ -78,7 +82,7 @@ export function writeRdbFileSync(engine: Engine, path: string): SaveResult {
   let bytes = 0;
   try {
     for (const chunk of snapshotChunks(engine, {
-      aux: rdbAuxFields(),
+      aux: rdbAuxFields({ extra: engine.replication?.rdbSaveInfo() }),
       sliceMilliseconds: Infinity,
     })) {
       for (let offset = 0; offset < chunk.length;) offset += writeSync(fd, chunk, offset);
@@ -111,10 +115,8 @@ async function syncDirectory(path: string): Promise<void> {
   }
 }
 
-/** Called about once a second while a big file loads: bytes read so far, of `total`. */
+/** Called after each chunk of the file is loaded: bytes read so far, of `total`. */
 export type LoadProgress = (bytesRead: number, total: number, keys: number) => void;
-
-const PROGRESS_INTERVAL_MS = 1000;
 
 /**
  * Loads an RDB file into the engine's databases, streaming it through the reader. Throws the
@@ -129,7 +131,6 @@ export async function loadRdbFile(
   const loader = new KeyspaceLoader(engine);
   const total = (await stat(path)).size;
   let bytesRead = 0;
-  let reported = Date.now();
   const drain = (): void => {
     for (let record = reader.next(); record !== undefined; record = reader.next()) {
       loader.accept(record);
@@ -139,10 +140,7 @@ export async function loadRdbFile(
     reader.push(chunk as Buffer);
     drain();
     bytesRead += (chunk as Buffer).length;
-    if (progress !== undefined && Date.now() - reported >= PROGRESS_INTERVAL_MS) {
-      reported = Date.now();
-      progress(bytesRead, total, loader.keys);
-    }
+    progress?.(bytesRead, total, loader.keys);
   }
   reader.end();
   drain();
