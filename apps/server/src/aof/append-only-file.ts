@@ -612,17 +612,7 @@ export class AppendOnlyFile implements AofParticipant {
 
   /** stopAppendOnly: flush, fsync and close; a running rewrite's result is discarded. */
   private stopAppendOnly(): void {
-    this.flush();
-    this.detach();
-    if (this.fd !== null) {
-      try {
-        fsyncSync(this.fd);
-      } catch {
-        // Nothing more to do for a file we stop using.
-      }
-      closeSync(this.fd);
-    }
-    this.fd = null;
+    this.closeIncrement();
     const rewrite = this.rewrite;
     if (rewrite !== null) {
       rewrite.cancelled = true;
@@ -656,17 +646,21 @@ export class AppendOnlyFile implements AofParticipant {
     if (this.cronTimer) clearInterval(this.cronTimer);
     this.cronTimer = null;
     await this.rewriteDone;
+    this.closeIncrement();
+  }
+
+  /** Stops appending: what is buffered is written, fsynced and the file closed. */
+  private closeIncrement(): void {
     this.flush();
     this.detach();
-    if (this.fd !== null) {
-      try {
-        fsyncSync(this.fd);
-      } catch {
-        // Closing anyway.
-      }
-      closeSync(this.fd);
-      this.fd = null;
+    if (this.fd === null) return;
+    try {
+      fsyncSync(this.fd);
+    } catch {
+      // Nothing more can be done for a file we stop using.
     }
+    closeSync(this.fd);
+    this.fd = null;
   }
 
   /** INFO persistence's aof_* fields, in Redis 7.0's order. */
