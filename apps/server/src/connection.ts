@@ -1,5 +1,11 @@
 import type { Socket } from 'node:net';
-import { BLOCKED, type Client, type ClientConnection, type Engine } from '@rc/engine';
+import {
+  BLOCKED,
+  type Client,
+  type ClientConnection,
+  type Engine,
+  type RawOutput,
+} from '@rc/engine';
 import { ProtocolError, RequestParser } from '@rc/resp';
 import { flushSoon, runBeforeReplies, type Flushable } from './write-batch.js';
 
@@ -15,6 +21,8 @@ export class Connection implements ClientConnection, Flushable {
   private readonly parser: RequestParser;
   private closing = false;
   private resumeScheduled = false;
+  /** A replica's connection: replies are dropped, the replication stream is written raw. */
+  private detached = false;
 
   constructor(
     private readonly socket: Socket,
@@ -67,6 +75,10 @@ export class Connection implements ClientConnection, Flushable {
   flush(): void {
     const out = this.client.out;
     if (out.length === 0 || this.socket.destroyed) return;
+    if (this.detached) {
+      out.truncate(0);
+      return;
+    }
     // Replies written outside the batched flush (QUIT's) still follow the AOF write.
     runBeforeReplies();
     if (!this.socket.write(out.take()) && !this.closing) this.socket.pause();
@@ -85,6 +97,21 @@ export class Connection implements ClientConnection, Flushable {
       this.processInput();
       flushSoon(this);
     });
+  }
+
+  /** PSYNC/SYNC: what was replied so far goes out, then the socket carries the stream. */
+  detachOutput(): RawOutput {
+    this.flush();
+    this.detached = true;
+    const socket = this.socket;
+    return {
+      write: (bytes) => !socket.destroyed && socket.write(bytes),
+      get pendingOutputBytes() {
+        return socket.writableLength;
+      },
+      onDrain: (listener) => socket.on('drain', listener),
+      onClose: (listener) => socket.once('close', listener),
+    };
   }
 
   close(): void {

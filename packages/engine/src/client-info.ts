@@ -3,7 +3,7 @@ import type { Client } from './client.js';
 /** One CLIENT LIST / CLIENT INFO line, with the fields Redis 7.0 prints, in its order. */
 export function formatClientInfo(client: Client): string {
   const now = Date.now();
-  let flags = '';
+  let flags = client.kind === 'master' ? 'M' : client.kind === 'replica' ? 'S' : '';
   if (client.transaction !== null) flags += 'x';
   if (client.blocked !== null) flags += 'b';
   if (client.subscriptionCount > 0) flags += 'P';

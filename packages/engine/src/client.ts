@@ -15,6 +15,24 @@ export interface ClientConnection {
   resume(): void;
   /** Close after flushing what was written (QUIT, CLIENT KILL, output limits). */
   close(): void;
+  /**
+   * PSYNC/SYNC turned the client into a replica: what it was written so far is flushed, later
+   * replies are dropped, and the returned output writes the replication stream to the socket.
+   * Absent where there is no socket (test fakes); the host then refuses the sync.
+   */
+  detachOutput?(): RawOutput;
+}
+
+/** A socket's output as raw bytes, for the replication stream. */
+export interface RawOutput {
+  /** Queues bytes; false once the socket buffers more than its high-water mark. */
+  write(bytes: Buffer): boolean;
+  /** Bytes queued but not yet sent. */
+  readonly pendingOutputBytes: number;
+  /** Called each time the socket's buffer drained. */
+  onDrain(listener: () => void): void;
+  /** Called once the connection is gone. */
+  onClose(listener: () => void): void;
 }
 
 export type ReplyMode = 'on' | 'off' | 'skip';
@@ -49,6 +67,13 @@ export class Client {
    * run, so checks that only guard interactive use (LIMIT without ~) are skipped.
    */
   obeysAll = false;
+  /** Redis's client types for CLIENT KILL TYPE and CLIENT LIST flags: set by replication. */
+  kind: 'normal' | 'master' | 'replica' = 'normal';
+  /**
+   * Redis's woff: the replication offset after this client's last command, the point its WAIT
+   * waits for the replicas to acknowledge.
+   */
+  replicationOffset = 0;
 
   constructor(
     readonly id: number,

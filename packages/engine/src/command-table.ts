@@ -17,6 +17,7 @@ export type CommandFlag =
   | 'no_auth'
   | 'may_replicate'
   | 'no_multi'
+  | 'no_async_loading'
   | 'allow_busy';
 
 export type CommandGroup =

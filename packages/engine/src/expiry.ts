@@ -32,7 +32,8 @@ export class ActiveExpiry {
   enabled = true;
 
   cycle(): void {
-    if (!this.enabled) return;
+    // Replicas wait for their master's DELs (Redis runs the cycle on masters only).
+    if (!this.enabled || this.engine.expiryMode !== 'delete') return;
     // The DELs of one cycle go out together, without MULTI/EXEC, as Redis's activeExpireCycle.
     const propagation = this.engine.propagation;
     const propagating = propagation.active;

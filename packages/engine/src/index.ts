@@ -13,7 +13,7 @@ export {
 } from './command-table.js';
 export type { BlockedState } from './blocking.js';
 export { Config } from './config.js';
-export { Database } from './keyspace.js';
+export { Database, type ExpiryMode } from './keyspace.js';
 export { Errors } from './errors.js';
 export { globMatch } from './glob.js';
 export { SERVER_VERSION } from './commands/connection.js';
@@ -29,5 +29,9 @@ export {
   type PropagationListener,
 } from './propagation.js';
 export { PropagationEncoder } from './propagation-encoder.js';
-export { rdbAuxFields, snapshotChunks, type SnapshotOptions } from './persistence/snapshot-chunks.js';
+export {
+  rdbAuxFields,
+  snapshotChunks,
+  type SnapshotOptions,
+} from './persistence/snapshot-chunks.js';
 export { detachedConnection } from './detached-connection.js';

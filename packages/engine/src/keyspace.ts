@@ -5,7 +5,16 @@ export interface KeyspaceObserver {
   keyModified(db: Database, key: string): void;
   keyExpired(db: Database, key: string): void;
   keyCreated(db: Database, key: string): void;
+  /** How keys whose time has come are treated; see `ExpiryMode`. */
+  readonly expiryMode: ExpiryMode;
 }
+
+/**
+ * `delete`: a master deletes an expired key when it finds it (and propagates a DEL).
+ * `hide`: a replica leaves it to its master's DEL, but its clients no longer see the key.
+ * `keep`: a replica applying its master's stream sees the key as the master did.
+ */
+export type ExpiryMode = 'delete' | 'hide' | 'keep';
 
 /**
  * One of the numbered databases: key → value, plus a separate key → expire-at (ms) map, as
@@ -41,6 +50,8 @@ export class Database {
   expireIfNeeded(key: string, now = Date.now()): boolean {
     const at = this.expires.get(key);
     if (at === undefined || at > now) return false;
+    const mode = this.observer.expiryMode;
+    if (mode !== 'delete') return mode === 'hide';
     this.data.delete(key);
     this.expires.delete(key);
     this.observer.keyExpired(this, key);

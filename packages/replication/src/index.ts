@@ -1,1 +1,13 @@
-export {};
+export { ReplicationBacklog } from './backlog.js';
+export {
+  ConnectedReplica,
+  randomHexId,
+  replicaOutputLimit,
+  type OutputLimit,
+  type ReplicaAnnouncement,
+  type ReplicaState,
+} from './connected-replica.js';
+export { sendSnapshot, type SnapshotTransfer } from './full-sync.js';
+export { MasterLink, type LinkOwner, type LinkState } from './master-link.js';
+export { Replication, type ReplicationLogLevel, type ReplicationOptions } from './replication.js';
+export { EOF_MARK_LENGTH, ReplyLineReader, SyncPayloadReader } from './sync-payload.js';

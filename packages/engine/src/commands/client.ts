@@ -67,6 +67,18 @@ function kill(client: Client, argv: string[], engine: Engine): void {
       filters.push((each) => each.connection.remoteAddress === value);
     } else if (isKeyword(argv[i], 'laddr')) {
       filters.push((each) => each.connection.localAddress === value);
+    } else if (isKeyword(argv[i], 'type')) {
+      const type = value.toLowerCase();
+      if (type === 'normal') {
+        filters.push((each) => each.kind === 'normal' && each.subscriptionCount === 0);
+      } else if (type === 'master') filters.push((each) => each.kind === 'master');
+      else if (type === 'replica' || type === 'slave') {
+        filters.push((each) => each.kind === 'replica');
+      } else if (type === 'pubsub') filters.push((each) => each.subscriptionCount > 0);
+      else {
+        engine.replyError(client, `ERR Unknown client type '${value}'`);
+        return;
+      }
     } else if (isKeyword(argv[i], 'skipme')) {
       if (!isKeyword(value, 'yes') && !isKeyword(value, 'no')) {
         engine.replyError(client, Errors.syntax);

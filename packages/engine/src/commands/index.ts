@@ -11,6 +11,7 @@ import { memoryCommand } from './memory.js';
 import { listCommands } from './lists.js';
 import { persistenceCommands } from './persistence.js';
 import { pubsubCommands } from './pubsub.js';
+import { replicationCommands } from './replication.js';
 import { serverCommands } from './server.js';
 import { setCommands } from './sets.js';
 import { sortCommands } from './sort.js';
@@ -36,6 +37,7 @@ export const allCommands: readonly CommandSpec[] = [
   clientCommand,
   ...serverCommands,
   ...persistenceCommands,
+  ...replicationCommands,
   ...introspectionCommands,
   memoryCommand,
   ...transactionCommands,

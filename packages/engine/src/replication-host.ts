@@ -1,0 +1,43 @@
+import type { Client } from './client.js';
+import type { CommandResult } from './command-table.js';
+import type { HostReply, InfoFields } from './persistence-host.js';
+
+/**
+ * What the engine asks of whoever runs replication (the daemon's @rc/replication): the
+ * REPLCONF / PSYNC / SYNC / WAIT / ROLE / REPLICAOF commands and INFO replication. The engine
+ * stays free of sockets; an engine without a host answers as a master with no replicas.
+ */
+export interface ReplicationHost {
+  /**
+   * Redis's master_repl_offset: the engine copies it into a client after each of its commands
+   * (Redis's `woff`), which is what that client's WAIT waits for.
+   */
+  readonly offset: number;
+  /** A replica with replica-read-only: writes from anyone but its master are refused. */
+  readonly readOnly: boolean;
+  /** INFO stats' sync_full, sync_partial_ok and sync_partial_err. */
+  readonly stats: {
+    readonly fullSyncs: number;
+    readonly partialSyncsAccepted: number;
+    readonly partialSyncsRejected: number;
+  };
+  /** REPLCONF option value ...; null when nothing is replied (ACK, GETACK). */
+  replconf(client: Client, argv: readonly string[]): HostReply | null;
+  /** PSYNC replid offset (or SYNC when `replid` is null): the host takes the client over. */
+  sync(client: Client, replid: string | null, offset: string | null): void;
+  /** WAIT numreplicas timeout, arguments already parsed; may block the client. */
+  wait(client: Client, replicas: number, timeoutMs: number): CommandResult;
+  /** ROLE's reply, written into the client. */
+  role(client: Client): void;
+  /** REPLICAOF host port, or NO ONE when `host` is null. */
+  replicaof(client: Client, host: string | null, port: number): HostReply;
+  /** INFO replication, every field in Redis's order. */
+  infoFields(): InfoFields;
+  /**
+   * AUX fields a saved RDB carries (repl-stream-db, repl-id, repl-offset) so that a restarted
+   * replica continues its history with PSYNC; empty when there is no history to continue.
+   */
+  rdbSaveInfo(): ReadonlyArray<readonly [string, string]>;
+  /** The RDB loaded at startup carried those fields (before the host starts). */
+  restoreFromRdb(aux: ReadonlyMap<string, string>): void;
+}

@@ -1,0 +1,436 @@
+import { connect, type Socket } from 'node:net';
+import { KeyspaceLoader, type Client, type Engine } from '@rc/engine';
+import { RdbReader } from '@rc/rdb';
+import { ProtocolError, RequestParser } from '@rc/resp';
+import { ReplyLineReader, SyncPayloadReader } from './sync-payload.js';
+
+/** The replica's side of the link, in ROLE's words. */
+export type LinkState = 'connect' | 'connecting' | 'handshake' | 'sync' | 'connected';
+
+/** What the link needs from the rest of replication. */
+export interface LinkOwner {
+  readonly engine: Engine;
+  /** The port this server announces (REPLCONF listening-port). */
+  readonly listeningPort: number;
+  log(level: 'verbose' | 'notice' | 'warning', message: string): void;
+  /** PSYNC's arguments: our replication id and next offset, or null for `? -1`. */
+  resumePoint(): { replid: string; offset: number } | null;
+  /** +FULLRESYNC: the master starts a new history for us at `offset`. */
+  fullResyncStarted(replid: string, offset: number): void;
+  /** The snapshot is loaded: the stream continues from `offset`, under `replid`. */
+  synchronized(replid: string, offset: number): void;
+  /** +CONTINUE: the master continues our history, possibly under a new id. */
+  continued(replid: string | null): void;
+  /** Bytes of the master's stream we applied, to go verbatim to our backlog and replicas. */
+  applied(bytes: Buffer): void;
+  /** The link went down (we reconnect on our own). */
+  linkLost(): void;
+}
+
+const MAX_RETRY_DELAY_MS = 1000;
+const FIRST_RETRY_DELAY_MS = 50;
+
+/**
+ * A replica's connection to its master: connect, handshake (PING, AUTH, REPLCONF, PSYNC),
+ * receive and load the snapshot, then apply the command stream through a master client whose
+ * replies are dropped, acknowledging the processed offset every second and on REPLCONF GETACK.
+ * Reconnects by itself when the link drops, resuming with PSYNC where it left off.
+ */
+export class MasterLink {
+  state: LinkState = 'connect';
+  private socket: Socket | null = null;
+  /** Redis's master client: applies the stream, bypasses read-only, replies to nobody. */
+  masterClient: Client | null = null;
+  /** Database the stream was in when the link was lost (Redis's cached master). */
+  cachedDb = 0;
+  /** Stream bytes applied (slave_repl_offset) and read (slave_read_repl_offset). */
+  processedOffset = 0;
+  readOffset = 0;
+  private forwardedOffset = 0;
+  /** Received bytes not yet forwarded to our backlog (a command still incomplete). */
+  private carry: Buffer[] = [];
+  private parser: RequestParser = new RequestParser();
+  private lines: ReplyLineReader | null = null;
+  private lineWaiter: (() => void) | null = null;
+  private payload: SyncPayloadReader | null = null;
+  private fullResync: { replid: string; offset: number } | null = null;
+  private eofFramed = false;
+  /** Last time anything came from the master, ms (master_last_io_seconds_ago). */
+  lastIo = 0;
+  /** When the link went down, ms; 0 while it never was up. */
+  downSince = 0;
+  private retryDelay = FIRST_RETRY_DELAY_MS;
+  private retryTimer: NodeJS.Timeout | null = null;
+  private stopped = false;
+  /** Bumped on every (re)connection, so callbacks of an old socket do nothing. */
+  private generation = 0;
+
+  constructor(
+    readonly host: string,
+    readonly port: number,
+    private readonly owner: LinkOwner,
+  ) {}
+
+  /** Payload size and bytes so far, while a snapshot is being received (INFO). */
+  get transfer(): { total: number; received: number } | null {
+    return this.state === 'sync' && this.payload !== null && this.payload.started
+      ? { total: this.payload.total, received: this.payload.received }
+      : null;
+  }
+
+  start(): void {
+    this.connectNow();
+  }
+
+  /** REPLICAOF NO ONE / another master / shutdown: drops the link for good. */
+  stop(): void {
+    this.stopped = true;
+    if (this.retryTimer !== null) clearTimeout(this.retryTimer);
+    this.retryTimer = null;
+    this.dropSocket();
+    this.releaseMasterClient();
+  }
+
+  private connectNow(): void {
+    if (this.stopped) return;
+    const generation = ++this.generation;
+    this.state = 'connecting';
+    this.owner.log('notice', `Connecting to MASTER ${this.host}:${this.port}`);
+    const socket = connect({ host: this.host, port: this.port });
+    this.socket = socket;
+    socket.setNoDelay(true);
+    socket.on('connect', () => {
+      if (generation !== this.generation) return;
+      this.lastIo = Date.now();
+      this.state = 'handshake';
+      this.lines = new ReplyLineReader();
+      this.handshake(generation).catch((error: unknown) => {
+        if (generation !== this.generation) return;
+        this.owner.log('warning', `MASTER <-> REPLICA sync failed: ${(error as Error).message}`);
+        this.lost();
+      });
+    });
+    socket.on('data', (chunk: Buffer) => {
+      if (generation === this.generation) this.receive(chunk);
+    });
+    socket.on('error', (error) => {
+      if (generation !== this.generation) return;
+      this.owner.log('warning', `Error condition on socket for SYNC: ${error.message}`);
+    });
+    socket.on('close', () => {
+      if (generation === this.generation) this.lost();
+    });
+  }
+
+  private receive(chunk: Buffer): void {
+    this.lastIo = Date.now();
+    if (this.state === 'handshake') {
+      this.lines?.feed(chunk);
+      this.lineWaiter?.();
+    } else if (this.state === 'sync') this.receivePayload(chunk);
+    else if (this.state === 'connected') this.applyStream(chunk);
+  }
+
+  private async handshake(generation: number): Promise<void> {
+    const config = this.owner.engine.config;
+    const ping = await this.ask(generation, ['PING']);
+    // As Redis: a master that wants AUTH still proves it is alive.
+    if (ping.startsWith('-') && !/^-(NOAUTH|NOPERM|ERR operation not permitted)/.test(ping)) {
+      throw new Error(`Error reply to PING from master: '${ping}'`);
+    }
+    this.owner.log('notice', 'Master replied to PING, replication can continue...');
+    const password = config.get('masterauth');
+    if (password !== '') {
+      const user = config.get('masteruser');
+      const reply = await this.ask(
+        generation,
+        user === '' ? ['AUTH', password] : ['AUTH', user, password],
+      );
+      if (reply.startsWith('-')) throw new Error(`Unable to AUTH to MASTER: ${reply}`);
+    }
+    const announcedPort = config.getNumber('replica-announce-port') || this.owner.listeningPort;
+    const portReply = await this.ask(generation, [
+      'REPLCONF',
+      'listening-port',
+      String(announcedPort),
+    ]);
+    if (portReply.startsWith('-')) {
+      this.owner.log(
+        'notice',
+        `(Non critical) Master does not understand REPLCONF listening-port: ${portReply}`,
+      );
+    }
+    const announcedIp = config.get('replica-announce-ip');
+    if (announcedIp !== '') await this.ask(generation, ['REPLCONF', 'ip-address', announcedIp]);
+    const capaReply = await this.ask(generation, ['REPLCONF', 'capa', 'eof', 'capa', 'psync2']);
+    if (capaReply.startsWith('-')) {
+      this.owner.log(
+        'notice',
+        `(Non critical) Master does not understand REPLCONF capa: ${capaReply}`,
+      );
+    }
+    const resume = this.owner.resumePoint();
+    if (resume === null) {
+      this.owner.log('notice', 'Partial resynchronization not possible (no cached master)');
+    }
+    const psync =
+      resume === null ? ['PSYNC', '?', '-1'] : ['PSYNC', resume.replid, String(resume.offset)];
+    const reply = await this.ask(generation, psync);
+    if (reply.startsWith('+FULLRESYNC')) {
+      const [, replid, offset] = reply.split(' ');
+      this.owner.log('notice', `Full resync from master: ${replid}:${offset}`);
+      this.fullResync = { replid, offset: Number(offset) };
+      this.owner.fullResyncStarted(replid, Number(offset));
+      this.releaseMasterClient();
+      this.state = 'sync';
+      this.payload = new SyncPayloadReader();
+      const rest = this.lines?.take() ?? Buffer.alloc(0);
+      this.lines = null;
+      if (rest.length !== 0) this.receivePayload(rest);
+      return;
+    }
+    if (reply.startsWith('+CONTINUE')) {
+      const replid = reply.split(' ')[1] ?? null;
+      this.owner.log('notice', 'Successful partial resynchronization with master.');
+      this.owner.continued(replid);
+      const offset = (resume as { offset: number }).offset - 1;
+      this.processedOffset = this.readOffset = this.forwardedOffset = offset;
+      this.becomeConnected(this.cachedDb);
+      const rest = this.lines?.take() ?? Buffer.alloc(0);
+      this.lines = null;
+      if (rest.length !== 0) this.applyStream(rest);
+      return;
+    }
+    throw new Error(`Unexpected reply to PSYNC from master: ${reply}`);
+  }
+
+  /** Sends a command and waits for its one-line reply. */
+  private async ask(generation: number, argv: readonly string[]): Promise<string> {
+    this.send(argv);
+    for (;;) {
+      if (generation !== this.generation || this.lines === null) throw new Error('link lost');
+      const line = this.lines.next();
+      if (line !== null) return line;
+      await new Promise<void>((resolve) => (this.lineWaiter = resolve));
+      this.lineWaiter = null;
+    }
+  }
+
+  private send(argv: readonly string[]): void {
+    let text = `*${argv.length}\r\n`;
+    for (const arg of argv) text += `$${Buffer.byteLength(arg, 'latin1')}\r\n${arg}\r\n`;
+    this.socket?.write(Buffer.from(text, 'latin1'));
+  }
+
+  private receivePayload(chunk: Buffer): void {
+    const payload = this.payload as SyncPayloadReader;
+    let complete: { rdb: Buffer; rest: Buffer } | null;
+    try {
+      complete = payload.feed(chunk);
+    } catch (error) {
+      this.owner.log('warning', `MASTER <-> REPLICA sync: ${(error as Error).message}`);
+      this.lost();
+      return;
+    }
+    if (complete === null) return;
+    this.eofFramed = payload.total === -1;
+    this.payload = null;
+    const { replid, offset } = this.fullResync as { replid: string; offset: number };
+    this.fullResync = null;
+    let streamDb: number;
+    try {
+      streamDb = this.load(complete.rdb);
+    } catch (error) {
+      this.owner.log(
+        'warning',
+        `Failed trying to load the MASTER synchronization DB from socket: ${(error as Error).message}`,
+      );
+      this.lost();
+      return;
+    }
+    this.processedOffset = this.readOffset = this.forwardedOffset = offset;
+    this.owner.synchronized(replid, offset);
+    this.becomeConnected(streamDb);
+    this.owner.log('notice', 'MASTER <-> REPLICA sync: Finished with success');
+    // The append-only file must describe the loaded data: rewrite it, as Redis restarts AOF.
+    if (this.owner.engine.config.get('appendonly') === 'yes') {
+      this.owner.engine.persistence?.bgrewriteaof();
+    }
+    // After an EOF-framed transfer the master waits for this ACK before streaming.
+    if (this.eofFramed) this.sendAck();
+    if (complete.rest.length !== 0) this.applyStream(complete.rest);
+  }
+
+  /** Flushes the old data and loads the snapshot; returns the stream's database. */
+  private load(rdb: Buffer): number {
+    const engine = this.owner.engine;
+    this.owner.log('notice', 'MASTER <-> REPLICA sync: Flushing old data');
+    // Through the command so running snapshots and WATCHers see it as Redis's emptyData.
+    const flusher = this.createMasterClient(0);
+    engine.execute(flusher, ['FLUSHALL']);
+    engine.disconnect(flusher);
+    this.owner.log('notice', 'MASTER <-> REPLICA sync: Loading DB in memory');
+    const reader = new RdbReader();
+    reader.push(rdb);
+    // Keys already expired stay: the master's DEL removes them, as on a Redis replica.
+    const loader = new KeyspaceLoader(engine, true);
+    // Records are taken as decoded: end() first would queue them all before handing them out.
+    for (let record = reader.next(); record !== undefined; record = reader.next()) {
+      loader.accept(record);
+    }
+    reader.end();
+    for (let record = reader.next(); record !== undefined; record = reader.next()) {
+      loader.accept(record);
+    }
+    const db = Number(loader.aux.get('repl-stream-db') ?? 0);
+    return Number.isInteger(db) && db >= 0 && db < engine.databases.length ? db : 0;
+  }
+
+  private becomeConnected(db: number): void {
+    this.state = 'connected';
+    this.retryDelay = FIRST_RETRY_DELAY_MS;
+    this.downSince = 0;
+    this.parser = new RequestParser();
+    this.carry = [];
+    this.masterClient = this.createMasterClient(db);
+  }
+
+  private createMasterClient(db: number): Client {
+    const engine = this.owner.engine;
+    const client = engine.connect({
+      remoteAddress: `${this.host}:${this.port}`,
+      localAddress: this.socket ? `${this.socket.localAddress}:${this.socket.localPort}` : '',
+      pendingOutputBytes: 0,
+      scheduleFlush: () => undefined,
+      resume: () => undefined,
+      // CLIENT KILL TYPE master: drop the link, we reconnect and resume.
+      close: () => {
+        if (this.masterClient === client) this.dropSocket();
+      },
+    });
+    client.authenticated = true;
+    client.obeysAll = true;
+    client.kind = 'master';
+    client.db = engine.databases[db];
+    return client;
+  }
+
+  /**
+   * Runs every complete command of the stream, then forwards the bytes of the commands applied
+   * to our backlog and replicas. The processed offset moves only outside MULTI, as Redis's
+   * reploff: a link lost inside a transaction resumes from its MULTI.
+   */
+  private applyStream(chunk: Buffer): void {
+    const client = this.masterClient;
+    if (client === null) return;
+    const engine = this.owner.engine;
+    this.readOffset += chunk.length;
+    this.parser.feed(chunk);
+    this.carry.push(chunk);
+    for (;;) {
+      const argv = this.parser.next();
+      if (argv === null) break;
+      if (argv instanceof ProtocolError) {
+        this.owner.log('warning', `Protocol error from MASTER: ${argv.message}`);
+        this.dropSocket();
+        return;
+      }
+      if (argv.length !== 0) {
+        const errors = engine.stats.totalErrorReplies;
+        // The master decides when keys expire: its commands see them as it did.
+        engine.expiryMode = 'keep';
+        engine.execute(client, argv);
+        engine.expiryMode = 'hide';
+        if (engine.stats.totalErrorReplies !== errors) {
+          this.owner.log(
+            'warning',
+            `== CRITICAL == This replica is sending an error to its master: '${client.out.take().toString('latin1').trim()}' after processing the command '${argv[0]}'`,
+          );
+        }
+      }
+      if (client.transaction === null) {
+        this.processedOffset = this.readOffset - this.parser.buffered;
+      }
+      if (this.masterClient !== client) return;
+    }
+    client.out.truncate(0);
+    this.forward(this.processedOffset - this.forwardedOffset);
+  }
+
+  /** Hands the first `count` received bytes on, chunk by chunk (no copy of large values). */
+  private forward(count: number): void {
+    this.forwardedOffset += count;
+    while (count > 0) {
+      const chunk = this.carry[0];
+      if (chunk.length <= count) {
+        this.carry.shift();
+        count -= chunk.length;
+        this.owner.applied(chunk);
+      } else {
+        this.carry[0] = chunk.subarray(count);
+        this.owner.applied(chunk.subarray(0, count));
+        count = 0;
+      }
+    }
+  }
+
+  /** REPLCONF ACK <processed offset>: every second, and when the master asks (GETACK). */
+  sendAck(): void {
+    if (this.state !== 'connected') return;
+    this.send(['REPLCONF', 'ACK', String(this.processedOffset)]);
+  }
+
+  /** The replica cron: ACK every second; drop a link silent for longer than repl-timeout. */
+  tick(now: number): void {
+    if (this.state === 'connected') this.sendAck();
+    if (this.state === 'connect') return;
+    const timeout = this.owner.engine.config.getNumber('repl-timeout') * 1000;
+    if (timeout > 0 && this.lastIo !== 0 && now - this.lastIo > timeout) {
+      this.owner.log('warning', 'MASTER timeout: no data nor PING received...');
+      this.dropSocket();
+    }
+  }
+
+  /** Closes the socket; the close handler schedules the reconnection. */
+  private dropSocket(): void {
+    const socket = this.socket;
+    if (socket === null) return;
+    this.socket = null;
+    socket.destroy();
+    this.lost();
+  }
+
+  private lost(): void {
+    const wasConnected = this.state === 'connected';
+    this.generation++;
+    this.socket?.destroy();
+    this.socket = null;
+    this.lines = null;
+    this.lineWaiter?.();
+    this.payload = null;
+    this.fullResync = null;
+    this.state = 'connect';
+    if (this.downSince === 0) this.downSince = Date.now();
+    if (wasConnected) {
+      this.owner.log('notice', 'Connection with master lost.');
+      this.releaseMasterClient();
+      this.owner.linkLost();
+    }
+    if (this.stopped) return;
+    if (this.retryTimer !== null) clearTimeout(this.retryTimer);
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = null;
+      this.connectNow();
+    }, this.retryDelay);
+    this.retryDelay = Math.min(MAX_RETRY_DELAY_MS, this.retryDelay * 2);
+  }
+
+  /** Keeps the stream's database for a PSYNC continuation and frees the client. */
+  private releaseMasterClient(): void {
+    const client = this.masterClient;
+    if (client === null) return;
+    this.masterClient = null;
+    this.cachedDb = client.db.id;
+    this.owner.engine.disconnect(client);
+  }
+}

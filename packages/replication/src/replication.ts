@@ -1,0 +1,710 @@
+import {
+  BLOCKED,
+  PropagationEncoder,
+  PropagationTarget,
+  rdbAuxFields,
+  type BlockedState,
+  type Client,
+  type CommandResult,
+  type Engine,
+  type HostReply,
+  type InfoFields,
+  type PropagatedOp,
+  type ReplicationHost,
+} from '@rc/engine';
+import { ReplicationBacklog } from './backlog.js';
+import {
+  ConnectedReplica,
+  randomHexId,
+  replicaOutputLimit,
+  type ReplicaAnnouncement,
+} from './connected-replica.js';
+import { sendSnapshot } from './full-sync.js';
+import { MasterLink, type LinkOwner } from './master-link.js';
+
+export type ReplicationLogLevel = 'verbose' | 'notice' | 'warning';
+
+export interface ReplicationOptions {
+  /** Where log lines go (Redis's replication messages); silent when left out. */
+  log?: (level: ReplicationLogLevel, message: string) => void;
+}
+
+const NO_REPLID = '0000000000000000000000000000000000000000';
+const CRON_MS = 1000;
+/** The master's keepalive through the stream, and the request for acknowledgements. */
+const PING = Buffer.from('*1\r\n$4\r\nPING\r\n');
+const GETACK = Buffer.from('*3\r\n$8\r\nREPLCONF\r\n$6\r\nGETACK\r\n$1\r\n*\r\n');
+
+interface WaitingClient {
+  readonly client: Client;
+  readonly state: BlockedState;
+  readonly offset: number;
+  readonly replicas: number;
+}
+
+/**
+ * Redis replication for one engine, both roles:
+ *
+ * - as a master: the replication id and offset, the backlog, replicas taken over by PSYNC or
+ *   SYNC (full sync from a fork-less snapshot, or partial from the backlog), the stream of
+ *   effective writes encoded once and shared by the backlog and every replica, PINGs, ACKs and
+ *   WAIT;
+ * - as a replica (`MasterLink`): the link to the master, whose stream is applied and forwarded
+ *   verbatim to our own backlog and sub-replicas, keeping the master's replication id.
+ *
+ * It is the engine's `ReplicationHost`: the commands are in the engine's table and call here.
+ */
+export class Replication implements ReplicationHost, LinkOwner {
+  /** master_repl_offset: bytes of the replication stream so far. */
+  offset = 0;
+  readOnly = false;
+  replid = randomHexId();
+  replid2 = NO_REPLID;
+  /** second_repl_offset: up to where replid2's history is shared with ours, or -1. */
+  secondOffset = -1;
+  backlog: ReplicationBacklog | null = null;
+  readonly replicas = new Set<ConnectedReplica>();
+  /** The link to our master while we are a replica, else null. */
+  master: MasterLink | null = null;
+  listeningPort = 0;
+  /** INFO stats' sync_full, sync_partial_ok and sync_partial_err. */
+  readonly stats = { fullSyncs: 0, partialSyncsAccepted: 0, partialSyncsRejected: 0 };
+  private readonly announcements = new WeakMap<Client, ReplicaAnnouncement>();
+  private readonly byClient = new Map<Client, ConnectedReplica>();
+  private readonly encoder = new PropagationEncoder(PropagationTarget.Replication);
+  private listening = false;
+  private waiting: WaitingClient[] = [];
+  private ackRequested = false;
+  private flushScheduled = false;
+  private readonly flushCallback = (): void => this.flushStream();
+  /** A PSYNC may continue our history: we were a master, or were connected to one. */
+  private cachedMaster = false;
+  /** Replication info of the RDB loaded at startup, applied by `start`. */
+  private restored: { replid: string; offset: number; db: number } | null = null;
+  private cron: NodeJS.Timeout | null = null;
+  private cronLoops = 0;
+  private readonly logLine: (level: ReplicationLogLevel, message: string) => void;
+
+  constructor(
+    readonly engine: Engine,
+    options: ReplicationOptions = {},
+  ) {
+    this.logLine = options.log ?? (() => undefined);
+    engine.config.onChange('repl-backlog-size', (_, value) => this.backlog?.resize(Number(value)));
+    engine.config.onChange('replica-read-only', () => this.updateReadOnly());
+    engine.config.onChange('slave-read-only', (_, value) => {
+      engine.config.set('replica-read-only', value);
+    });
+  }
+
+  log(level: ReplicationLogLevel, message: string): void {
+    this.logLine(level, message);
+  }
+
+  /**
+   * Starts the cron and, if configured with `replicaof host port`, the link to the master.
+   * `listeningPort` is the port we serve on, announced to our master.
+   */
+  start(listeningPort: number): void {
+    this.listeningPort = listeningPort;
+    this.cron = setInterval(() => this.tick(), CRON_MS);
+    this.cron.unref();
+    const replicaof = (this.engine.config.get('replicaof') || this.engine.config.get('slaveof'))
+      .trim()
+      .split(/\s+/);
+    const restored = this.restored;
+    this.restored = null;
+    if (replicaof.length === 2 && replicaof[0] !== '') {
+      // A restarted replica whose RDB names its history continues it with PSYNC, as Redis's
+      // replicationCacheMasterUsingMyself; without one the first PSYNC is `? -1`.
+      if (restored !== null) {
+        this.replid = restored.replid;
+        this.offset = restored.offset;
+      }
+      this.setMaster(replicaof[0], Number(replicaof[1]), false);
+      if (restored !== null && this.master !== null) {
+        this.cachedMaster = true;
+        this.master.cachedDb = restored.db;
+      }
+    } else if (restored !== null) {
+      // A restarted master keeps its old history as replid2 so its replicas can continue.
+      this.replid2 = restored.replid;
+      this.secondOffset = restored.offset + 1;
+      this.offset = restored.offset;
+      this.createBacklog();
+    }
+  }
+
+  rdbSaveInfo(): ReadonlyArray<readonly [string, string]> {
+    let db: number;
+    if (this.master === null) {
+      if (this.backlog === null) return [];
+      db = 0;
+    } else {
+      if (!this.cachedMaster) return [];
+      db = this.master.masterClient?.db.id ?? this.master.cachedDb;
+    }
+    return [
+      ['repl-stream-db', String(db)],
+      ['repl-id', this.replid],
+      ['repl-offset', String(this.offset)],
+    ];
+  }
+
+  restoreFromRdb(aux: ReadonlyMap<string, string>): void {
+    const replid = aux.get('repl-id') ?? '';
+    const offset = Number(aux.get('repl-offset'));
+    const db = Number(aux.get('repl-stream-db') ?? 0);
+    if (!/^[0-9a-f]{40}$/.test(replid) || !Number.isSafeInteger(offset) || offset < 0) return;
+    this.restored = { replid, offset, db: Number.isInteger(db) && db >= 0 ? db : 0 };
+  }
+
+  stop(): void {
+    this.flushStream();
+    if (this.cron !== null) clearInterval(this.cron);
+    this.cron = null;
+    this.master?.stop();
+    for (const replica of [...this.replicas]) replica.close();
+  }
+
+  // ReplicationHost: the commands.
+
+  replconf(client: Client, argv: readonly string[]): HostReply | null {
+    const announced = this.announcement(client);
+    for (let i = 1; i + 1 < argv.length; i += 2) {
+      const option = argv[i].toLowerCase();
+      const value = argv[i + 1];
+      if (option === 'listening-port') {
+        const port = Number(value);
+        if (!/^-?\d+$/.test(value) || !Number.isSafeInteger(port)) {
+          return { error: 'ERR value is not an integer or out of range' };
+        }
+        announced.listeningPort = port;
+      } else if (option === 'ip-address') {
+        if (value.length >= 46) {
+          return {
+            error: `ERR REPLCONF ip-address provided by replica instance is too long: ${value.length} bytes`,
+          };
+        }
+        announced.address = value;
+      } else if (option === 'capa') {
+        if (value.toLowerCase() === 'eof') announced.capaEof = true;
+        else if (value.toLowerCase() === 'psync2') announced.capaPsync2 = true;
+      } else if (option === 'ack') {
+        this.acknowledged(client, value);
+        return null;
+      } else if (option === 'getack') {
+        if (this.master !== null && client === this.master.masterClient) this.master.sendAck();
+        return null;
+      } else if (option !== 'rdb-only' && option !== 'rdb-filter-only') {
+        return { error: `ERR Unrecognized REPLCONF option: ${argv[i]}` };
+      }
+    }
+    return { status: 'OK' };
+  }
+
+  sync(client: Client, replid: string | null, offsetText: string | null): void {
+    if (this.byClient.has(client)) return;
+    // What was encoded this turn belongs before the new replica's starting point.
+    this.flushStream();
+    if (this.master !== null && this.master.state !== 'connected') {
+      this.engine.replyError(client, "NOMASTERLINK Can't SYNC while not connected with my master");
+      return;
+    }
+    if (client.connection.detachOutput === undefined) {
+      this.engine.replyError(client, 'ERR this connection cannot become a replica');
+      return;
+    }
+    let offset = -1;
+    if (replid !== null) {
+      offset = Number(offsetText);
+      if (!/^-?\d+$/.test(offsetText ?? '') || !Number.isSafeInteger(offset)) {
+        this.engine.replyError(client, 'ERR value is not an integer or out of range');
+        return;
+      }
+    }
+    const announced = this.announcement(client);
+    if (replid !== null && this.canContinue(replid, offset)) {
+      this.stats.partialSyncsAccepted++;
+      this.continueReplica(client, announced, offset);
+      return;
+    }
+    this.stats.fullSyncs++;
+    if (replid !== null && replid !== '?') {
+      this.stats.partialSyncsRejected++;
+      this.log(
+        'notice',
+        `Partial resynchronization not accepted: Replication ID mismatch or offset out of range (Replica asked for '${replid}' ${offset}, my replication IDs are '${this.replid}' and '${this.replid2}')`,
+      );
+    }
+    this.fullSync(client, announced, replid === null);
+  }
+
+  wait(client: Client, replicas: number, timeoutMs: number): CommandResult {
+    if (this.master !== null) {
+      this.engine.replyError(
+        client,
+        'ERR WAIT cannot be used with replica instances. Please also note that since Redis 4.0 if a replica is configured to be writable (which is not the default) writes to replicas are just local and are not propagated.',
+      );
+      return;
+    }
+    const offset = client.replicationOffset;
+    const acknowledged = this.countAcks(offset);
+    // Inside EXEC Redis answers at once: a transaction cannot block.
+    if (acknowledged >= replicas || client.executing) {
+      client.out.integer(acknowledged);
+      return;
+    }
+    const state: BlockedState = {
+      db: client.db,
+      keys: [],
+      tryServe: () => false,
+      replyOnTimeout: () => client.out.integer(this.countAcks(offset)),
+      timer: null,
+    };
+    // Node's timers cannot wait longer than 2^31 - 1 ms (about 24.8 days).
+    this.engine.blocking.block(client, state, Math.min(timeoutMs, 0x7fffffff));
+    this.waiting.push({ client, state, offset, replicas });
+    this.requestAcks();
+    return BLOCKED;
+  }
+
+  role(client: Client): void {
+    const out = client.out;
+    const link = this.master;
+    if (link === null) {
+      const online = [...this.replicas].filter((replica) => replica.state === 'online');
+      out.array(3);
+      out.bulk('master');
+      out.integer(this.offset);
+      out.array(online.length);
+      for (const replica of online) {
+        out.array(3);
+        out.bulk(replica.address);
+        out.bulk(String(replica.announced.listeningPort));
+        out.bulk(String(replica.ackOffset));
+      }
+      return;
+    }
+    out.array(5);
+    out.bulk('slave');
+    out.bulk(link.host);
+    out.integer(link.port);
+    out.bulk(link.state);
+    out.integer(link.masterClient !== null ? link.processedOffset : -1);
+  }
+
+  replicaof(client: Client, host: string | null, port: number): HostReply {
+    if (host === null) {
+      if (this.master !== null) {
+        this.unsetMaster();
+        this.log('notice', 'MASTER MODE enabled (user request)');
+      }
+      return { status: 'OK' };
+    }
+    if (this.byClient.has(client)) {
+      return { error: 'ERR Command is not valid when client is a replica.' };
+    }
+    if (
+      this.master !== null &&
+      this.master.host.toLowerCase() === host.toLowerCase() &&
+      this.master.port === port
+    ) {
+      this.log(
+        'notice',
+        'REPLICAOF would result into synchronization with the master we are already connected with. No operation performed.',
+      );
+      return { status: 'OK Already connected to specified master' };
+    }
+    this.setMaster(host, port, true);
+    this.log('notice', `REPLICAOF ${host}:${port} enabled (user request)`);
+    return { status: 'OK' };
+  }
+
+  infoFields(): InfoFields {
+    const fields: Array<[string, string | number]> = [
+      ['role', this.master === null ? 'master' : 'slave'],
+    ];
+    const link = this.master;
+    if (link !== null) {
+      const now = Date.now();
+      const known = link.masterClient !== null || this.cachedMaster;
+      fields.push(
+        ['master_host', link.host],
+        ['master_port', link.port],
+        ['master_link_status', link.state === 'connected' ? 'up' : 'down'],
+        [
+          'master_last_io_seconds_ago',
+          link.masterClient !== null ? Math.floor((now - link.lastIo) / 1000) : -1,
+        ],
+        ['master_sync_in_progress', link.state === 'sync' ? 1 : 0],
+        ['slave_read_repl_offset', known ? link.readOffset : 1],
+        ['slave_repl_offset', known ? link.processedOffset : 1],
+      );
+      const transfer = link.transfer;
+      if (transfer !== null) {
+        fields.push(
+          ['master_sync_total_bytes', transfer.total],
+          ['master_sync_read_bytes', transfer.received],
+          ['master_sync_left_bytes', transfer.total - transfer.received],
+          [
+            'master_sync_perc',
+            (transfer.total > 0 ? (transfer.received / transfer.total) * 100 : 0).toFixed(2),
+          ],
+          ['master_sync_last_io_seconds_ago', Math.floor((now - link.lastIo) / 1000)],
+        );
+      }
+      if (link.state !== 'connected') {
+        fields.push([
+          'master_link_down_since_seconds',
+          link.downSince !== 0 ? Math.floor((now - link.downSince) / 1000) : -1,
+        ]);
+      }
+      const config = this.engine.config;
+      fields.push(
+        ['slave_priority', config.getNumber('replica-priority')],
+        ['slave_read_only', config.get('replica-read-only') === 'yes' ? 1 : 0],
+        ['replica_announced', config.get('replica-announced') === 'yes' ? 1 : 0],
+      );
+    }
+    fields.push(['connected_slaves', this.replicas.size]);
+    let index = 0;
+    const nowSeconds = Math.floor(Date.now() / 1000);
+    for (const replica of this.replicas) {
+      const lag = replica.state === 'online' ? nowSeconds - Math.floor(replica.ackTime / 1000) : 0;
+      fields.push([
+        `slave${index++}`,
+        `ip=${replica.address},port=${replica.announced.listeningPort},state=${replica.state},offset=${replica.ackOffset},lag=${lag}`,
+      ]);
+    }
+    const backlog = this.backlog;
+    fields.push(
+      ['master_failover_state', 'no-failover'],
+      ['master_replid', this.replid],
+      ['master_replid2', this.replid2],
+      ['master_repl_offset', this.offset],
+      ['second_repl_offset', this.secondOffset],
+      ['repl_backlog_active', backlog !== null ? 1 : 0],
+      ['repl_backlog_size', this.engine.config.get('repl-backlog-size')],
+      ['repl_backlog_first_byte_offset', backlog !== null ? backlog.firstByteOffset : 0],
+      ['repl_backlog_histlen', backlog !== null ? backlog.histlen : 0],
+    );
+    return fields;
+  }
+
+  // LinkOwner: our own master link reports here.
+
+  resumePoint(): { replid: string; offset: number } | null {
+    return this.cachedMaster ? { replid: this.replid, offset: this.offset + 1 } : null;
+  }
+
+  fullResyncStarted(): void {
+    // Our history is about to be replaced: sub-replicas must resynchronize with the new one.
+    this.cachedMaster = false;
+    this.disconnectReplicas();
+  }
+
+  synchronized(replid: string, offset: number): void {
+    this.replid = replid;
+    this.replid2 = NO_REPLID;
+    this.secondOffset = -1;
+    this.offset = offset;
+    this.createBacklog();
+    this.cachedMaster = true;
+  }
+
+  continued(replid: string | null): void {
+    if (replid !== null && replid !== this.replid) {
+      // The master changed history (a promoted replica): ours continues as its replid2.
+      this.shiftReplicationId(replid);
+      this.disconnectReplicas();
+    }
+    if (this.backlog === null) this.createBacklog();
+  }
+
+  applied(bytes: Buffer): void {
+    this.appendStream(bytes);
+  }
+
+  linkLost(): void {
+    this.cachedMaster = true;
+  }
+
+  // The master side.
+
+  private announcement(client: Client): ReplicaAnnouncement {
+    let announced = this.announcements.get(client);
+    if (announced === undefined) {
+      announced = { listeningPort: 0, address: null, capaEof: false, capaPsync2: false };
+      this.announcements.set(client, announced);
+    }
+    return announced;
+  }
+
+  /** Redis's masterTryPartialResynchronization test. */
+  private canContinue(replid: string, offset: number): boolean {
+    if (replid !== this.replid && (replid !== this.replid2 || offset > this.secondOffset)) {
+      return false;
+    }
+    return this.backlog !== null && this.backlog.covers(offset);
+  }
+
+  private continueReplica(client: Client, announced: ReplicaAnnouncement, offset: number): void {
+    const replica = this.attach(client, announced, true);
+    replica.output.write(
+      Buffer.from(announced.capaPsync2 ? `+CONTINUE ${this.replid}\r\n` : '+CONTINUE\r\n'),
+    );
+    for (const part of (this.backlog as ReplicationBacklog).readFrom(offset)) {
+      replica.output.write(part);
+    }
+    this.log(
+      'notice',
+      `Partial resynchronization request from ${replica.address}:${announced.listeningPort} accepted. Sending ${this.offset + 1 - offset} bytes of backlog starting from offset ${offset}.`,
+    );
+  }
+
+  private fullSync(client: Client, announced: ReplicaAnnouncement, preSync: boolean): void {
+    this.createBacklog();
+    const replica = this.attach(client, announced, false);
+    const offset = this.offset;
+    // The stream continues after the snapshot from an unknown database: SELECT comes first.
+    this.encoder.reset();
+    if (!preSync) replica.output.write(Buffer.from(`+FULLRESYNC ${this.replid} ${offset}\r\n`));
+    const streamDb = this.master?.masterClient?.db.id ?? 0;
+    const aux = rdbAuxFields({
+      extra: [
+        ['repl-stream-db', String(streamDb)],
+        ['repl-id', this.replid],
+        ['repl-offset', String(offset)],
+      ],
+    });
+    // repl-diskless-sync no: the length-framed payload a disk-based Redis sends.
+    const eof = announced.capaEof && this.engine.config.get('repl-diskless-sync') === 'yes';
+    this.log(
+      'notice',
+      `Starting BGSAVE for SYNC with target: ${eof ? 'replicas sockets' : 'memory'} (${replica.address}:${announced.listeningPort})`,
+    );
+    const started = Date.now();
+    sendSnapshot(this.engine, replica, aux, eof).done.then(
+      (size) => {
+        if (size === null) return;
+        const milliseconds = Date.now() - started;
+        this.lastFullSync = { bytes: size, milliseconds };
+        this.log(
+          'notice',
+          `Synchronization with replica ${replica.address}:${announced.listeningPort} succeeded (${size} bytes in ${milliseconds} ms)`,
+        );
+        // After an EOF-framed payload the replica finds the end mark only if nothing follows:
+        // the stream starts with its first ACK, as Redis's repl_start_cmd_stream_on_ack.
+        if (eof) {
+          replica.state = 'online';
+          replica.startStreamOnAck = true;
+        } else replica.startStream();
+      },
+      (error: unknown) => {
+        this.log('warning', `Full sync to a replica failed: ${(error as Error).message}`);
+        replica.close();
+      },
+    );
+  }
+
+  /** Size and duration of the last full sync served (for benchmarks and logs). */
+  lastFullSync: { bytes: number; milliseconds: number } | null = null;
+
+  private attach(
+    client: Client,
+    announced: ReplicaAnnouncement,
+    online: boolean,
+  ): ConnectedReplica {
+    const output = client.connection.detachOutput?.();
+    if (output === undefined) throw new Error('replication: the connection cannot be detached');
+    const limit = replicaOutputLimit(this.engine.config.get('client-output-buffer-limit'));
+    client.kind = 'replica';
+    const replica = new ConnectedReplica(client, output, announced, online, limit);
+    this.replicas.add(replica);
+    this.byClient.set(client, replica);
+    output.onClose(() => replica.closedByPeer());
+    replica.onClose(() => {
+      this.replicas.delete(replica);
+      this.byClient.delete(client);
+      this.log(
+        'notice',
+        `Connection with replica ${replica.address}:${announced.listeningPort} lost.`,
+      );
+    });
+    return replica;
+  }
+
+  private acknowledged(client: Client, offsetText: string): void {
+    const replica = this.byClient.get(client);
+    if (replica === undefined) return;
+    const offset = Number(offsetText);
+    if (!/^-?\d+$/.test(offsetText) || !Number.isSafeInteger(offset)) return;
+    if (offset > replica.ackOffset) replica.ackOffset = offset;
+    replica.ackTime = Date.now();
+    if (replica.startStreamOnAck) replica.startStream();
+    if (this.waiting.length !== 0) this.serveWaiting();
+  }
+
+  /** Replicas online whose acknowledged offset reached `offset`. */
+  private countAcks(offset: number): number {
+    let count = 0;
+    for (const replica of this.replicas) {
+      if (replica.state === 'online' && replica.ackOffset >= offset) count++;
+    }
+    return count;
+  }
+
+  /** Unblocks the WAITs that have enough acknowledgements now. */
+  private serveWaiting(): void {
+    const still: WaitingClient[] = [];
+    for (const waiting of this.waiting) {
+      const { client, state } = waiting;
+      // Timed out, unblocked by CLIENT UNBLOCK, or disconnected.
+      if (client.blocked !== state || client.closed) continue;
+      const count = this.countAcks(waiting.offset);
+      if (count < waiting.replicas) {
+        still.push(waiting);
+        continue;
+      }
+      this.engine.blocking.unblock(client);
+      client.out.integer(count);
+      client.connection.resume();
+    }
+    this.waiting = still;
+  }
+
+  /** One REPLCONF GETACK * through the stream for every WAIT of this event-loop turn. */
+  private requestAcks(): void {
+    if (this.ackRequested) return;
+    this.ackRequested = true;
+    setImmediate(() => {
+      this.ackRequested = false;
+      if (this.master === null && this.replicas.size !== 0) this.appendStream(GETACK);
+    });
+  }
+
+  private createBacklog(): void {
+    if (this.backlog !== null) {
+      if (this.backlog.endOffset === this.offset) return;
+      this.backlog = null;
+    }
+    this.backlog = new ReplicationBacklog(
+      this.engine.config.getNumber('repl-backlog-size'),
+      this.offset,
+    );
+    if (!this.listening) {
+      this.listening = true;
+      this.engine.propagation.addListener((batch) => this.propagated(batch));
+    }
+  }
+
+  /**
+   * The engine's effective writes: encoded once into one buffer per event-loop turn, shared by
+   * the backlog and every replica (one socket write per replica per turn, as Redis writes its
+   * replicas' buffers in beforeSleep). The offset moves at once, for WAIT.
+   */
+  private propagated(batch: readonly PropagatedOp[]): void {
+    // A replica forwards its master's stream instead (as Redis's replicationFeedSlaves).
+    if (this.master !== null || this.backlog === null) return;
+    const before = this.encoder.length;
+    this.encoder.append(batch);
+    const added = this.encoder.length - before;
+    if (added === 0) return;
+    this.offset += added;
+    if (!this.flushScheduled) {
+      this.flushScheduled = true;
+      setImmediate(this.flushCallback);
+    }
+  }
+
+  /** Sends what this turn's writes encoded. */
+  private flushStream(): void {
+    this.flushScheduled = false;
+    if (this.encoder.length === 0) return;
+    const bytes = this.encoder.take();
+    this.backlog?.append(bytes);
+    for (const replica of this.replicas) replica.feed(bytes);
+  }
+
+  /** Raw stream bytes (PING, GETACK, a master's forwarded stream), after the pending ones. */
+  private appendStream(bytes: Buffer): void {
+    this.flushStream();
+    this.offset += bytes.length;
+    this.backlog?.append(bytes);
+    for (const replica of this.replicas) replica.feed(bytes);
+  }
+
+  private disconnectReplicas(): void {
+    for (const replica of [...this.replicas]) replica.close();
+  }
+
+  /** Redis's shiftReplicationId: our history so far continues under a new id. */
+  private shiftReplicationId(replid = randomHexId()): void {
+    this.replid2 = this.replid;
+    this.secondOffset = this.offset + 1;
+    this.replid = replid;
+  }
+
+  /** `cacheMyself`: a master turning replica may continue its own history with PSYNC. */
+  private setMaster(host: string, port: number, cacheMyself: boolean): void {
+    this.flushStream();
+    if (this.master !== null) this.master.stop();
+    else this.cachedMaster = cacheMyself;
+    this.unblockWaiting(
+      'UNBLOCKED force unblock from blocking operation, instance state changed (master -> replica?)',
+    );
+    this.disconnectReplicas();
+    this.engine.config.set('replicaof', `${host} ${port}`);
+    this.master = new MasterLink(host, port, this);
+    this.updateReadOnly();
+    this.master.start();
+  }
+
+  private unsetMaster(): void {
+    this.master?.stop();
+    this.master = null;
+    this.engine.config.set('replicaof', '');
+    this.updateReadOnly();
+    this.shiftReplicationId();
+    // Replicas learn the new id by reconnecting; their PSYNC continues with replid2.
+    this.disconnectReplicas();
+    this.encoder.reset();
+    this.cachedMaster = true;
+  }
+
+  private unblockWaiting(error: string): void {
+    for (const { client, state } of this.waiting) {
+      if (client.blocked !== state) continue;
+      this.engine.blocking.unblock(client);
+      this.engine.replyError(client, error);
+      client.connection.resume();
+    }
+    this.waiting = [];
+  }
+
+  private updateReadOnly(): void {
+    this.readOnly = this.master !== null && this.engine.config.get('replica-read-only') === 'yes';
+    this.engine.expiryMode = this.master !== null ? 'hide' : 'delete';
+  }
+
+  /** Redis's replicationCron, once a second. */
+  private tick(): void {
+    const now = Date.now();
+    this.cronLoops++;
+    this.master?.tick(now);
+    if (this.master !== null || this.replicas.size === 0) return;
+    const period = Math.max(1, this.engine.config.getNumber('repl-ping-replica-period'));
+    if (this.cronLoops % period === 0) this.appendStream(PING);
+    const timeout = this.engine.config.getNumber('repl-timeout') * 1000;
+    for (const replica of [...this.replicas]) {
+      if (replica.state === 'online' && timeout > 0 && now - replica.ackTime > timeout) {
+        this.log(
+          'warning',
+          `Disconnecting timedout replica: ${replica.address}:${replica.announced.listeningPort}`,
+        );
+        replica.close();
+      }
+    }
+  }
+}
