@@ -48,7 +48,9 @@ export class RdbReader {
   private needed = 1;
   private stage: Stage = Stage.Header;
   private ending = false;
+  /** Records decoded by end() before anyone read them, and how many were read (no shift()). */
   private ready: RdbRecord[] = [];
+  private readyRead = 0;
   private db = 0;
   private expireAt: number | null = null;
   private readonly crc = new Crc64();
@@ -75,7 +77,14 @@ export class RdbReader {
 
   /** The next complete record, or undefined until more input arrives. */
   next(): RdbRecord | undefined {
-    if (this.ready.length > 0) return this.ready.shift();
+    if (this.readyRead < this.ready.length) {
+      const record = this.ready[this.readyRead++];
+      if (this.readyRead === this.ready.length) {
+        this.ready = [];
+        this.readyRead = 0;
+      }
+      return record;
+    }
     if (this.failure !== undefined) throw this.failure;
     try {
       return this.decodeNext();
