@@ -274,6 +274,11 @@ const scenarios: Record<string, Scenario> = {
       ['XADD', 'ms', '2-1', 'a', '2'],
       { on: 1, read: true },
       { on: 2, read: true },
+      ['XADD', 'acks', '5-1', 'f', 'v'],
+      ['XGROUP', 'CREATE', 'acks', 'g', '0'],
+      ['XREADGROUP', 'GROUP', 'g', 'c', 'STREAMS', 'acks', '>'],
+      ['XACK', 'acks', 'g', '5-1', '5-2'],
+      ['XACK', 'acks', 'g', '5-1'],
     ],
   },
   'transactions: one write unwrapped, several in MULTI/EXEC across databases': {

@@ -562,6 +562,8 @@ function xack(client: Client, argv: string[], engine: Engine): void {
   if (found === null) return;
   let acknowledged = 0;
   for (const id of ids) if (found?.group.acknowledge(id)) acknowledged++;
+  // A change to the group (propagated), though not to the key: WATCH is not invalidated.
+  engine.stats.dirty += acknowledged;
   client.out.integer(acknowledged);
 }
 
