@@ -225,7 +225,7 @@ export class AppendOnlyFile implements AofParticipant {
     if (bytes.subarray(0, 5).toString('latin1') === 'REDIS') {
       this.log('notice', 'Reading RDB base file on AOF loading...');
       try {
-        await loadRdbFile(this.engine, path);
+        await loadRdbFile(this.engine, path, undefined, { aofBase: true });
       } catch (error) {
         this.log(
           'warning',

@@ -217,6 +217,36 @@ describe('RDB persistence', () => {
     await server.exited;
   }, 30_000);
 
+  it('a master drops keys that expired on disk; a replica keeps them for its master', async () => {
+    const dir = temporaryDir();
+    const writer = new RdbWriter();
+    writer.header();
+    writer.selectDb(0, 2, 1);
+    writer.key('expired', { type: 'string', value: 'x' }, Date.now() - 60_000);
+    writer.key('live', { type: 'string', value: 'y' }, null);
+    writer.end();
+    writeFileSync(join(dir, 'dump.rdb'), writer.take());
+
+    const master = await startRc([['dir', dir]]);
+    let client = connect(master.port);
+    expect(await client.dbsize()).toBe(1);
+    expect(await infoField(client, 'rdb_last_load_keys_expired')).toBe('1');
+    client.disconnect();
+    await master.stop();
+
+    // The master it names is not there: the replica keeps retrying and serves what it loaded.
+    const replica = await startRc([
+      ['dir', dir],
+      ['replicaof', `127.0.0.1 ${await freePort()}`],
+    ]);
+    client = connect(replica.port);
+    expect(await client.dbsize()).toBe(2);
+    expect(await client.get('expired')).toBeNull();
+    expect(await client.get('live')).toBe('y');
+    client.disconnect();
+    await replica.stop();
+  });
+
   it('answers LOADING and reports loading progress in INFO while dump.rdb loads', async () => {
     const dir = temporaryDir();
     const keys = 1_000_000;

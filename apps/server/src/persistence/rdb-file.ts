@@ -126,9 +126,13 @@ export async function loadRdbFile(
   engine: Engine,
   path: string,
   progress?: LoadProgress,
+  options: { aofBase?: boolean } = {},
 ): Promise<LoadResult> {
   const reader = new RdbReader();
-  const loader = new KeyspaceLoader(engine);
+  // As Redis: a master drops keys that expired while the file sat on disk; a replica keeps
+  // them until its master's DEL arrives (and an AOF base is replayed as it was).
+  const replica = engine.config.get('replicaof') !== '';
+  const loader = new KeyspaceLoader(engine, replica || options.aofBase === true);
   const total = (await stat(path)).size;
   let bytesRead = 0;
   const drain = (): void => {
