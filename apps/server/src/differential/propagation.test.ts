@@ -250,7 +250,7 @@ const scenarios: Record<string, Scenario> = {
       ['XREADGROUP', 'GROUP', 'g', 'c1', 'STREAMS', 's', '0'],
       ['XREADGROUP', 'GROUP', 'g', 'c2', 'COUNT', '1', 'NOACK', 'STREAMS', 's', '>'],
       ['XCLAIM', 's', 'g', 'c3', '0', '1-1', 'JUSTID'],
-      ['XCLAIM', 's', 'g', 'c3', '0', '1-2', 'RETRYCOUNT', '7', 'TIME', `${inSeconds(-5)}000`],
+      ['XCLAIM', 's', 'g', 'c3', '0', '1-2', 'RETRYCOUNT', '7', 'TIME', `${inSeconds(-20)}000`],
       ['XCLAIM', 's', 'g', 'c3', '0', '99-1', 'LASTID', '9-9'],
       ['XAUTOCLAIM', 's', 'g', 'c4', '0', '0', 'COUNT', '1'],
       ['XDEL', 's', '1-2'],

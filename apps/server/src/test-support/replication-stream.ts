@@ -103,13 +103,15 @@ export function opLines(commands: string[][], startDb = 0): { lines: string[]; d
 
 /**
  * Replaces millisecond times near `origin` (PXAT, PEXPIREAT, XCLAIM TIME, stream IDs) with
- * their offset from it in whole seconds, so two servers running the same script at different
- * moments compare equal.
+ * their offset from it rounded to 10 seconds, so two servers running the same script at
+ * different moments compare equal: scripts use offsets that are multiples of 10 s, and a
+ * loaded machine delays a command by seconds at most.
  */
 export function normalizeTimes(line: string, origin: number): string {
   return line.replace(/\b(\d{13})(?=\b|-)/g, (digits) => {
     const offset = Number(digits) - origin;
     if (Math.abs(offset) > 10 * 365 * 86_400_000) return digits;
-    return `<t${offset >= 0 ? '+' : ''}${Math.round(offset / 1000)}s>`;
+    const tens = Math.round(offset / 10_000) * 10;
+    return `<t${tens >= 0 ? '+' : ''}${tens === 0 ? 0 : tens}s>`;
   });
 }
