@@ -1,8 +1,9 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { startRedisServer, stopChild } from '@rc/test-support';
 import { Redis } from 'ioredis';
 import { RawClient } from '../../test-support/raw-client.js';
 import { freePort, type RunningServer } from '../../test-support/servers.js';
@@ -73,37 +74,12 @@ export class RedisProcess implements RunningServer {
   }
 
   async launch(): Promise<void> {
-    this.child = spawn(
-      'redis-server',
-      [
-        '--port',
-        String(this.port),
-        '--bind',
-        '127.0.0.1',
-        '--save',
-        '',
-        '--appendonly',
-        'no',
-        '--dir',
-        this.dir,
-        '--logfile',
-        this.logfile,
-        ...this.args,
-      ],
-      { stdio: 'ignore' },
-    );
-    for (let attempt = 0; attempt < 200; attempt++) {
-      try {
-        const client = await RawClient.open(this.port);
-        const reply = await client.command('PING');
-        client.close();
-        if (reply !== null && !reply.toString().startsWith('-LOADING')) return;
-      } catch {
-        // not listening yet
-      }
-      await sleep(25);
-    }
-    throw new Error(`redis-server on ${this.port} did not start`);
+    const started = await startRedisServer({
+      port: this.port,
+      dir: this.dir,
+      args: ['--logfile', this.logfile, ...this.args],
+    });
+    this.child = started.child;
   }
 
   log(): string {
@@ -126,14 +102,7 @@ export class RedisProcess implements RunningServer {
   }
 
   stop(): Promise<void> {
-    const child = this.child;
-    if (child === null || child.exitCode !== null || child.signalCode !== null) {
-      return Promise.resolve();
-    }
-    return new Promise((resolve) => {
-      child.once('exit', () => resolve());
-      child.kill('SIGKILL');
-    });
+    return this.child === null ? Promise.resolve() : stopChild(this.child);
   }
 }
 

@@ -1,0 +1,9 @@
+export { freePort } from './free-port.js';
+export {
+  redisAvailable,
+  requireRedisOrSkip,
+  startRedisServer,
+  stopChild,
+  type RedisServerOptions,
+  type RedisServerProcess,
+} from './redis-server.js';
