@@ -16,6 +16,8 @@ export type CommandFlag =
   | 'fast'
   | 'no_auth'
   | 'may_replicate'
+  /** Key positions depend on the arguments (numkeys, STREAMS, STORE): COMMAND shows it. */
+  | 'movablekeys'
   | 'no_multi'
   | 'no_async_loading'
   | 'allow_busy';

@@ -7,6 +7,8 @@ export type ExpireUnit = 'seconds' | 'milliseconds';
 
 const INT64_MAX = 2n ** 63n - 1n;
 const INT64_MIN = -(2n ** 63n);
+/** |time| up to this (seconds or ms) converts to ms plus a clock reading exactly in a double. */
+const SAFE_WITHOUT_BIGINT = 1e12;
 
 /**
  * Turns an expire argument into an absolute time in ms, with Redis's 64-bit overflow checks
@@ -28,9 +30,18 @@ export function expireArgument(
     engine.replyError(client, Errors.notInteger);
     return null;
   }
+  const now = relative ? Date.now() : 0;
+  // Common times stay far from 64-bit limits: plain numbers are exact there, and BigInt is slow.
+  if (typeof parsed === 'number' && Math.abs(parsed) <= SAFE_WITHOUT_BIGINT) {
+    if (positiveOnly && parsed <= 0) {
+      engine.replyError(client, invalidExpireError(commandName));
+      return null;
+    }
+    return parsed * (unit === 'seconds' ? 1000 : 1) + now;
+  }
   const value = BigInt(parsed);
   const perUnit = unit === 'seconds' ? 1000n : 1n;
-  const base = relative ? BigInt(Date.now()) : 0n;
+  const base = BigInt(now);
   const invalid =
     (positiveOnly && value <= 0n) ||
     value > INT64_MAX / perUnit ||

@@ -157,7 +157,7 @@ function reset(client: Client, _argv: string[], engine: Engine): void {
 
 export const connectionCommands = commandGroup('connection', [
   ['ping', -1, ['fast'], NO_KEYS, ping, 'Ping the server', '1.0.0'],
-  ['echo', 2, ['fast'], NO_KEYS, echo, 'Echo the given string', '1.0.0'],
+  ['echo', 2, ['loading', 'stale', 'fast'], NO_KEYS, echo, 'Echo the given string', '1.0.0'],
   [
     'select',
     2,
@@ -167,11 +167,19 @@ export const connectionCommands = commandGroup('connection', [
     'Change the selected database for the current connection',
     '1.0.0',
   ],
-  ['quit', -1, ['allow_busy', 'no_auth', 'fast'], NO_KEYS, quit, 'Close the connection', '1.0.0'],
+  [
+    'quit',
+    -1,
+    ['allow_busy', 'noscript', 'loading', 'stale', 'no_auth', 'fast'],
+    NO_KEYS,
+    quit,
+    'Close the connection',
+    '1.0.0',
+  ],
   [
     'auth',
     -2,
-    ['noscript', 'loading', 'stale', 'fast', 'no_auth'],
+    ['noscript', 'loading', 'stale', 'fast', 'no_auth', 'allow_busy'],
     NO_KEYS,
     auth,
     'Authenticate to the server',
@@ -180,7 +188,7 @@ export const connectionCommands = commandGroup('connection', [
   [
     'hello',
     -1,
-    ['noscript', 'loading', 'stale', 'fast', 'no_auth'],
+    ['noscript', 'loading', 'stale', 'fast', 'no_auth', 'allow_busy'],
     NO_KEYS,
     hello,
     'Handshake with Redis',
@@ -189,7 +197,7 @@ export const connectionCommands = commandGroup('connection', [
   [
     'reset',
     1,
-    ['noscript', 'loading', 'stale', 'fast', 'no_auth'],
+    ['noscript', 'loading', 'stale', 'fast', 'no_auth', 'allow_busy'],
     NO_KEYS,
     reset,
     'Reset the connection',

@@ -502,7 +502,7 @@ export const geoCommands = commandGroup('geo', [
   [
     'georadius',
     -6,
-    ['write', 'denyoom'],
+    ['write', 'denyoom', 'movablekeys'],
     FIRST_KEY,
     geoSearch('radius', false, false),
     'Query a sorted set representing a geospatial index to fetch members matching a given maximum distance from a point',
@@ -520,7 +520,7 @@ export const geoCommands = commandGroup('geo', [
   [
     'georadiusbymember',
     -5,
-    ['write', 'denyoom'],
+    ['write', 'denyoom', 'movablekeys'],
     FIRST_KEY,
     geoSearch('radius-member', false, false),
     'Query a sorted set representing a geospatial index to fetch members matching a given maximum distance from a member',

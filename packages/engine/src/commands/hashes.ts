@@ -188,7 +188,8 @@ function hincrbyfloat(client: Client, argv: string[], engine: Engine): void {
   engine.notify(client.db, EventClass.hash, 'hincrbyfloat', argv[1]);
   // Propagated as HSET with the result, so float formatting can't differ on replicas.
   if (engine.propagation.active) {
-    engine.propagation.replaceCurrent(['HSET', argv[1], argv[2], result]);
+    if (engine.propagation.active)
+      engine.propagation.replaceCurrent(['HSET', argv[1], argv[2], result]);
   }
   client.out.bulk(result);
 }

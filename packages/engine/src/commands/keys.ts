@@ -557,13 +557,5 @@ export const keyCommands = commandGroup('generic', [
     'Remove the expiration from a key',
     '2.2.0',
   ],
-  [
-    'object',
-    -2,
-    ['readonly'],
-    [2, 2, 1],
-    object,
-    'A container for object introspection commands',
-    '2.2.3',
-  ],
+  ['object', -2, [], [2, 2, 1], object, 'A container for object introspection commands', '2.2.3'],
 ]);

@@ -337,7 +337,8 @@ function popFromFirst(
     if (list === undefined) continue;
     // Propagated as [LR]POP key count, the count capped at what the list held, as Redis.
     if (engine.propagation.active) {
-      engine.propagation.replaceCurrent(popArgv(end, key, Math.min(count, list.length)));
+      if (engine.propagation.active)
+        engine.propagation.replaceCurrent(popArgv(end, key, Math.min(count, list.length)));
     }
     replyPopped(client, engine, key, list, end, count);
     return true;
@@ -618,7 +619,7 @@ export const listCommands = commandGroup('list', [
     'Remove the last element in a list, prepend it to another list and return it',
     '1.2.0',
   ],
-  ['lmpop', -4, ['write'], [0, 0, 0], lmpop, 'Pop elements from a list', '7.0.0'],
+  ['lmpop', -4, ['write', 'movablekeys'], [0, 0, 0], lmpop, 'Pop elements from a list', '7.0.0'],
   [
     'blpop',
     -3,
@@ -658,7 +659,7 @@ export const listCommands = commandGroup('list', [
   [
     'blmpop',
     -5,
-    ['write', 'blocking'],
+    ['write', 'blocking', 'movablekeys'],
     [0, 0, 0],
     blmpop,
     'Pop elements from a list, or block until one is available',

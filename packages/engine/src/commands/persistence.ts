@@ -145,6 +145,7 @@ function restore(client: Client, argv: string[], engine: Engine): void {
 const PERSISTENCE_FLAGS: Parameters<typeof commandGroup>[1][number][2] = [
   'admin',
   'noscript',
+  'no_async_loading',
   'no_multi',
 ];
 
@@ -153,7 +154,7 @@ export const persistenceCommands = commandGroup('server', [
   [
     'bgsave',
     -1,
-    ['admin', 'noscript'],
+    ['admin', 'noscript', 'no_async_loading'],
     NO_KEYS,
     bgsave,
     'Asynchronously save the dataset to disk',
@@ -162,7 +163,7 @@ export const persistenceCommands = commandGroup('server', [
   [
     'bgrewriteaof',
     1,
-    ['admin', 'noscript'],
+    ['admin', 'noscript', 'no_async_loading'],
     NO_KEYS,
     bgrewriteaof,
     'Asynchronously rewrite the append-only file',

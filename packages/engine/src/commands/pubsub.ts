@@ -116,7 +116,7 @@ export const pubsubCommands = commandGroup('pubsub', [
   [
     'publish',
     3,
-    ['pubsub', 'loading', 'stale', 'fast', 'may_replicate'],
+    ['pubsub', 'loading', 'stale', 'fast'],
     NO_KEYS,
     publish,
     'Post a message to a channel',

@@ -392,7 +392,7 @@ export const setCommands = commandGroup('set', [
   [
     'sintercard',
     -3,
-    ['readonly'],
+    ['readonly', 'movablekeys'],
     [0, 0, 0],
     sintercard,
     'Intersect multiple sets and return the cardinality of the result',

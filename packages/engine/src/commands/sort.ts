@@ -169,7 +169,7 @@ export const sortCommands = commandGroup('generic', [
   [
     'sort',
     -2,
-    ['write', 'denyoom'],
+    ['write', 'denyoom', 'movablekeys'],
     [1, 1, 1],
     sortGeneric(false),
     'Sort the elements in a list, set or sorted set',
@@ -178,7 +178,7 @@ export const sortCommands = commandGroup('generic', [
   [
     'sort_ro',
     -2,
-    ['readonly'],
+    ['readonly', 'movablekeys'],
     [1, 1, 1],
     sortGeneric(true),
     'Sort the elements in a list, set or sorted set. Read-only variant of SORT.',

@@ -901,7 +901,7 @@ export const groupCommandRows: CommandRow[] = [
   [
     'xreadgroup',
     -7,
-    ['write', 'blocking'],
+    ['write', 'blocking', 'movablekeys'],
     [0, 0, 0],
     xreadgroup,
     'Return new entries from a stream using a consumer group, or access the history of the pending entries for a given consumer. Can block.',

@@ -710,7 +710,7 @@ export const streamCommands = commandGroup('stream', [
   [
     'xread',
     -4,
-    ['readonly', 'blocking'],
+    ['readonly', 'blocking', 'movablekeys'],
     [0, 0, 0],
     xread,
     'Return never seen elements in multiple streams, with IDs greater than the ones reported by the caller for each stream. Can block.',
