@@ -37,6 +37,11 @@ export class RcServer {
     this.engine.persistence = this.persistence;
     this.replication = new Replication(this.engine, { log: options.log });
     this.engine.replication = this.replication;
+    const log = options.log;
+    if (log !== undefined) {
+      const levels = ['debug', 'verbose', 'notice', 'warning'] as const;
+      this.engine.scripting.log = (level, message) => log(levels[level], message);
+    }
     this.aof = new AppendOnlyFile(this.engine, options.log ?? (() => undefined));
     this.persistence.aof = this.aof;
     this.listener = createServer((socket) => {

@@ -69,6 +69,12 @@ function directoryProblem(path: string): string | null {
   }
 }
 
+/** Parameters known under two names, as Redis's alias configs: setting one sets both. */
+const ALIASES = new Map([
+  ['lua-time-limit', 'busy-reply-threshold'],
+  ['busy-reply-threshold', 'lua-time-limit'],
+]);
+
 export type ConfigListener = (name: string, value: string) => void;
 
 /**
@@ -137,6 +143,8 @@ export class Config {
     // Redis chdirs and reports getcwd(): always an absolute path.
     if (key === 'dir') value = resolve(value);
     this.values.set(key, value);
+    const alias = ALIASES.get(key);
+    if (alias !== undefined) this.values.set(alias, value);
     for (const listener of this.listeners.get(key) ?? []) listener(key, value);
     return true;
   }

@@ -16,6 +16,7 @@ import { Propagation } from './propagation.js';
 import type { PersistenceHost } from './persistence-host.js';
 import type { ReplicationHost } from './replication-host.js';
 import { Snapshot } from './persistence/snapshot.js';
+import { Scripting } from './scripting/scripting.js';
 import type { RdbWriter } from '@rc/rdb';
 
 export interface EngineOptions {
@@ -98,6 +99,13 @@ export class Engine implements KeyspaceObserver {
   replication: ReplicationHost | undefined;
   /** `hide` on a replica, `keep` while it applies its master's stream (see ExpiryMode). */
   expiryMode: ExpiryMode = 'delete';
+  /** EVAL and friends: the Lua state, the script cache, the running script. */
+  readonly scripting: Scripting = new Scripting(this);
+  /**
+   * A script ran past busy-reply-threshold and yields between slices: other clients get -BUSY
+   * except for the commands flagged allow_busy (SCRIPT KILL, SHUTDOWN NOSAVE, MULTI...).
+   */
+  scriptTimedOut = false;
   /** Snapshots being written; every write preserves what they still need first. */
   private readonly snapshots = new Set<Snapshot>();
 
@@ -159,8 +167,12 @@ export class Engine implements KeyspaceObserver {
   execute(client: Client, argv: string[]): CommandResult {
     const entry = this.resolve(client, argv);
     if (entry === undefined) return;
+    // The checks of Redis's processCommand, in its order (which error wins matters).
     if (!client.authenticated && !entry.spec.flags.includes('no_auth')) {
       return this.reject(client, entry, Errors.noAuth);
+    }
+    if (client.transaction !== null && entry.spec.flags.includes('no_multi')) {
+      return this.reject(client, entry, 'ERR Command not allowed inside a transaction');
     }
     if (
       (entry.isWrite || entry.spec.name === 'ping') &&
@@ -170,6 +182,13 @@ export class Engine implements KeyspaceObserver {
       const refusal = this.persistence.writeRefusal();
       if (refusal !== null) return this.reject(client, entry, refusal);
     }
+    if (entry.isWrite && this.replication !== undefined && !client.obeysAll) {
+      if (!this.replication.enoughGoodReplicas) {
+        return this.reject(client, entry, Errors.noReplicas);
+      }
+      // A read-only replica takes writes from its master only.
+      if (this.replication.readOnly) return this.reject(client, entry, Errors.readOnlyReplica);
+    }
     if (client.inSubscribedMode && !SUBSCRIBED_MODE_ALLOWED.has(entry.spec.name)) {
       return this.reject(
         client,
@@ -177,16 +196,15 @@ export class Engine implements KeyspaceObserver {
         `ERR Can't execute '${entry.fullName}': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context`,
       );
     }
+    if (this.replication?.servesStaleData === false && !entry.spec.flags.includes('stale')) {
+      return this.reject(client, entry, Errors.masterDown);
+    }
     // The AOF loader's replay is the loading itself.
     if (this.loading && !client.obeysAll && !entry.spec.flags.includes('loading')) {
       return this.reject(client, entry, Errors.loading);
     }
-    if (client.transaction !== null && entry.spec.flags.includes('no_multi')) {
-      return this.reject(client, entry, 'ERR Command not allowed inside a transaction');
-    }
-    // As Redis's processCommand: a read-only replica takes writes from its master only.
-    if (entry.isWrite && this.replication?.readOnly === true && !client.obeysAll) {
-      return this.reject(client, entry, Errors.readOnlyReplica);
+    if (this.scriptTimedOut && !entry.spec.flags.includes('allow_busy')) {
+      return this.rejectBusy(client, entry);
     }
     if (client.transaction !== null && !TRANSACTION_CONTROL.has(entry.spec.name)) {
       client.transaction.push(argv);
@@ -204,8 +222,25 @@ export class Engine implements KeyspaceObserver {
     if (modeBefore !== 'on' && !SUBSCRIPTION_COMMANDS.has(entry.spec.name)) {
       this.suppressReply(client, modeBefore, mark);
     }
-    if (this.blocking.hasReadyKeys) this.blocking.serveReadyKeys();
+    // Waiters are served once a timed-out script has ended, as Redis's handleClientsBlockedOnKeys.
+    if (this.blocking.hasReadyKeys && !this.scriptTimedOut) this.blocking.serveReadyKeys();
     return result;
+  }
+
+  /**
+   * As Redis's rejectCommand while a script is busy: -BUSY, which also fails a MULTI in
+   * progress; EXEC itself aborts and discards the transaction.
+   */
+  private rejectBusy(client: Client, entry: CommandEntry): void {
+    if (entry.spec.name !== 'exec') {
+      this.reject(client, entry, Errors.busyScript);
+      return;
+    }
+    entry.rejectedCalls++;
+    client.transaction = null;
+    client.transactionFailed = false;
+    this.unwatchAll(client);
+    this.replyError(client, `EXECABORT Transaction discarded because of: ${Errors.busyScript}`);
   }
 
   /**

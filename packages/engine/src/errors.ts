@@ -5,6 +5,8 @@
 export const Errors = {
   syntax: 'ERR syntax error',
   loading: 'LOADING Redis is loading the dataset in memory',
+  noReplicas: 'NOREPLICAS Not enough good replicas to write.',
+  masterDown: "MASTERDOWN Link with MASTER is down and replica-serve-stale-data is set to 'no'.",
   wrongType: 'WRONGTYPE Operation against a key holding the wrong kind of value',
   notInteger: 'ERR value is not an integer or out of range',
   notFloat: 'ERR value is not a valid float',
@@ -40,6 +42,11 @@ export const Errors = {
   hashNotInteger: 'ERR hash value is not an integer',
   hashNotFloat: 'ERR hash value is not a float',
   unblockedByClient: 'UNBLOCKED client unblocked via CLIENT UNBLOCK',
+  noScript: 'NOSCRIPT No matching script. Please use EVAL.',
+  busyScript:
+    'BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE.',
+  unkillableScript:
+    'UNKILLABLE Sorry the script already executed write commands against the dataset. You can either wait the script termination or kill the server in a hard way using the SHUTDOWN NOSAVE command.',
 } as const;
 
 /** Redis sanitises user text echoed in errors: CR and LF would break the reply framing. */

@@ -128,6 +128,21 @@ export class Propagation {
     if (this.unitDepth === 0 && this.pending.length !== 0) this.emit(true);
   }
 
+  /**
+   * Takes the ops the current unit gathered so far: a script that gives the event loop back
+   * mid-run keeps its effects aside and puts them back (`restorePending`) when it continues,
+   * so they still go out as one unit when it ends.
+   */
+  takePending(): PropagatedOp[] {
+    const ops = this.pending;
+    this.pending = [];
+    return ops;
+  }
+
+  restorePending(ops: readonly PropagatedOp[]): void {
+    if (this.active) this.pending.unshift(...ops);
+  }
+
   beginUnit(): void {
     this.unitDepth++;
   }

@@ -15,6 +15,10 @@ export interface ReplicationHost {
   readonly offset: number;
   /** A replica with replica-read-only: writes from anyone but its master are refused. */
   readonly readOnly: boolean;
+  /** min-replicas-to-write is met (or off): writes are accepted. */
+  readonly enoughGoodReplicas: boolean;
+  /** False on a replica whose link is down with replica-serve-stale-data no. */
+  readonly servesStaleData: boolean;
   /** INFO stats' sync_full, sync_partial_ok and sync_partial_err. */
   readonly stats: {
     readonly fullSyncs: number;

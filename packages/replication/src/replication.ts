@@ -84,6 +84,8 @@ export class Replication implements ReplicationHost, LinkOwner {
   private cron: NodeJS.Timeout | null = null;
   private cronLoops = 0;
   private readonly logLine: (level: ReplicationLogLevel, message: string) => void;
+  private minReplicasToWrite: number;
+  private minReplicasMaxLag: number;
 
   constructor(
     readonly engine: Engine,
@@ -95,6 +97,49 @@ export class Replication implements ReplicationHost, LinkOwner {
     engine.config.onChange('slave-read-only', (_, value) => {
       engine.config.set('replica-read-only', value);
     });
+    const aliases = [
+      ['min-slaves-to-write', 'min-replicas-to-write'],
+      ['min-slaves-max-lag', 'min-replicas-max-lag'],
+      ['slave-serve-stale-data', 'replica-serve-stale-data'],
+    ] as const;
+    for (const [old, current] of aliases) {
+      engine.config.onChange(old, (_, value) => engine.config.set(current, value));
+    }
+    engine.config.onChange('min-replicas-to-write', (_, value) => {
+      this.minReplicasToWrite = Number(value);
+    });
+    engine.config.onChange('min-replicas-max-lag', (_, value) => {
+      this.minReplicasMaxLag = Number(value);
+    });
+    this.minReplicasToWrite = engine.config.getNumber('min-replicas-to-write');
+    this.minReplicasMaxLag = engine.config.getNumber('min-replicas-max-lag');
+  }
+
+  /**
+   * min-replicas-to-write: whether enough replicas acknowledged within min-replicas-max-lag
+   * seconds for a write to be accepted (always, on a replica or with the option off).
+   */
+  get enoughGoodReplicas(): boolean {
+    if (this.minReplicasToWrite === 0 || this.minReplicasMaxLag === 0) return true;
+    if (this.master !== null) return true;
+    return this.goodReplicaCount() >= this.minReplicasToWrite;
+  }
+
+  /** replica-serve-stale-data no: a replica whose link is down answers only `stale` commands. */
+  get servesStaleData(): boolean {
+    const link = this.master;
+    if (link === null || link.state === 'connected') return true;
+    return this.engine.config.get('replica-serve-stale-data') !== 'no';
+  }
+
+  private goodReplicaCount(): number {
+    const nowSeconds = Math.floor(Date.now() / 1000);
+    let good = 0;
+    for (const replica of this.replicas) {
+      const lag = nowSeconds - Math.floor(replica.ackTime / 1000);
+      if (replica.state === 'online' && lag <= this.minReplicasMaxLag) good++;
+    }
+    return good;
   }
 
   log(level: ReplicationLogLevel, message: string): void {
@@ -368,6 +413,9 @@ export class Replication implements ReplicationHost, LinkOwner {
       );
     }
     fields.push(['connected_slaves', this.replicas.size]);
+    if (this.minReplicasToWrite !== 0 && this.minReplicasMaxLag !== 0) {
+      fields.push(['min_slaves_good_slaves', this.goodReplicaCount()]);
+    }
     let index = 0;
     const nowSeconds = Math.floor(Date.now() / 1000);
     for (const replica of this.replicas) {

@@ -12,6 +12,7 @@ import { listCommands } from './lists.js';
 import { persistenceCommands } from './persistence.js';
 import { pubsubCommands } from './pubsub.js';
 import { replicationCommands } from './replication.js';
+import { scriptingCommands } from './scripting.js';
 import { serverCommands } from './server.js';
 import { setCommands } from './sets.js';
 import { sortCommands } from './sort.js';
@@ -42,4 +43,5 @@ export const allCommands: readonly CommandSpec[] = [
   memoryCommand,
   ...transactionCommands,
   ...pubsubCommands,
+  ...scriptingCommands,
 ];

@@ -4,6 +4,7 @@ import { Errors } from '../errors.js';
 import { infoText } from '../info.js';
 import { NO_KEYS, commandGroup, container } from './define.js';
 import { floatArgument, isKeyword, ok } from './reply-helpers.js';
+import { functionKill } from './scripting.js';
 
 function configGet(client: Client, argv: string[], engine: Engine): void {
   const pairs = new Map<string, string>();
@@ -111,6 +112,11 @@ function shutdown(client: Client, argv: string[], engine: Engine): void {
     engine.replyError(client, Errors.syntax);
     return;
   }
+  // While a script is busy only SHUTDOWN NOSAVE goes through (saving would store half of it).
+  if (save !== 'nosave' && engine.scriptTimedOut) {
+    engine.replyError(client, Errors.busyScript);
+    return;
+  }
   if (abort) {
     engine.replyError(client, 'ERR No shutdown in progress.');
     return;
@@ -208,7 +214,7 @@ function debug(client: Client, argv: string[], engine: Engine): void {
   engine.replyError(client, `ERR DEBUG ${argv[1]} is not supported by rc`);
 }
 
-/** rc has no scripting engine: there are never functions to flush. */
+/** rc has EVAL scripts but no functions (FUNCTION LOAD): there are never functions to flush. */
 function functionFlush(client: Client, argv: string[], engine: Engine): void {
   if (
     argv.length > 3 ||
@@ -336,5 +342,14 @@ export const serverCommands = commandGroup('server', [
   ]),
   container('function', 'A container for function commands', '7.0.0', [
     ['flush', -2, ['write', 'noscript'], NO_KEYS, functionFlush, 'Deleting all functions', '7.0.0'],
+    [
+      'kill',
+      2,
+      ['noscript', 'allow_busy'],
+      NO_KEYS,
+      functionKill,
+      'Kill the function currently in execution.',
+      '7.0.0',
+    ],
   ]),
 );

@@ -1,0 +1,884 @@
+import { createHash } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
+import { formatDouble } from '@rc/resp';
+import type { BlockedState } from '../blocking.js';
+import { Client } from '../client.js';
+import { BLOCKED, type CommandEntry, type CommandResult } from '../command-table.js';
+import { SERVER_VERSION } from '../commands/connection.js';
+import { detachedConnection } from '../detached-connection.js';
+import type { Engine } from '../engine.js';
+import { Errors } from '../errors.js';
+import type { PropagatedOp } from '../propagation.js';
+import {
+  FIELD,
+  pushErrorTable,
+  pushReply,
+  writeLuaValue,
+  type ReplyTarget,
+} from './conversions.js';
+import {
+  bytesLatin1,
+  fengari,
+  formatLuaNumber,
+  latin1Bytes,
+  newLuaState,
+  type LuaState,
+} from './lua.js';
+
+const { lua, lauxlib, lualib } = fengari;
+
+/** Redis checks for timeouts and kills every 100k Lua instructions. */
+const HOOK_INSTRUCTIONS = 100_000;
+/** Once timed out, a slice between event-loop turns is this many instructions (about 1 ms). */
+const BUSY_HOOK_INSTRUCTIONS = 10_000;
+
+/** Shebang flags of Redis 7.0 (`#!lua flags=no-writes,allow-oom`). */
+const SHEBANG_FLAGS = new Set([
+  'no-writes',
+  'allow-oom',
+  'allow-stale',
+  'no-cluster',
+  'allow-cross-slot-keys',
+]);
+
+const KEYS = fengari.to_luastring('KEYS');
+const ARGV = fengari.to_luastring('ARGV');
+const CHUNK_NAME = fengari.to_luastring('@user_script');
+const INFO_WHAT = fengari.to_luastring('Sl');
+
+/** Library tables scripts may read but not change, as Redis's readonly tables. */
+const PROTECTED_LIBRARIES = ['string', 'math', 'table', 'coroutine', 'redis', 'bit'];
+
+/** What Lua 5.1 had that 5.3 dropped or renamed, for scripts written against Redis. */
+const COMPATIBILITY = `
+unpack = table.unpack
+loadstring = load
+table.getn = function(t) return #t end
+table.maxn = function(t) local n = 0 for k in pairs(t) do if type(k) == 'number' and k > n then n = k end end return n end
+math.pow = function(x, y) return x ^ y end
+math.mod = math.fmod
+math.log10 = function(x) return math.log(x, 10) end
+math.ldexp = function(m, e) return m * 2.0 ^ e end
+gcinfo = function() return collectgarbage('count') end
+string.gfind = string.gmatch
+print = nil
+dofile = nil
+loadfile = nil
+rawlen = nil
+`;
+
+const PROTECTION = `
+local readonly, nonexistent, names = ...
+local next, setmetatable = next, setmetatable
+local function protect(t)
+  return setmetatable({}, {
+    __index = t,
+    __newindex = readonly,
+    __pairs = function() return next, t, nil end,
+    __len = function() return #t end,
+    __metatable = false,
+  })
+end
+for _, name in ipairs(names) do
+  local t = rawget(_G, name)
+  if t ~= nil then rawset(_G, name, protect(t)) end
+end
+setmetatable(_G, { __index = nonexistent, __newindex = readonly, __metatable = false })
+`;
+
+export interface Script {
+  readonly sha: string;
+  readonly body: string;
+  /** Registry reference of the compiled function. */
+  readonly ref: number;
+  /** No shebang: Redis's EVAL compatibility mode (flags come from the command). */
+  readonly compatible: boolean;
+  readonly noWrites: boolean;
+}
+
+/** One script execution, from EVAL to its reply; it may span several event-loop turns. */
+interface ScriptRun {
+  readonly script: Script;
+  readonly caller: Client;
+  readonly thread: LuaState;
+  readonly started: number;
+  readonly readOnly: boolean;
+  /** May give the event loop back once timed out (not inside EXEC, not for a master). */
+  readonly yieldable: boolean;
+  /** Redis's SCRIPT_WRITE_DIRTY: a write command ran, so SCRIPT KILL refuses. */
+  dirty: boolean;
+  killed: boolean;
+  timedOut: boolean;
+  /** Effects of a run that yielded, held until it ends to go out as one unit. */
+  held: PropagatedOp[] | null;
+}
+
+/**
+ * Lua scripting as Redis 7.0: EVAL and friends, the script cache, the `redis` API, conversions
+ * between replies and Lua values, and the script timeout. Scripts run in a coroutine with a
+ * count hook; once a script has run longer than busy-reply-threshold, the hook yields between
+ * slices so the server can answer other clients (-BUSY, SCRIPT KILL, SHUTDOWN NOSAVE) while the
+ * caller stays blocked until the script ends.
+ */
+export class Scripting {
+  private L: LuaState | null = null;
+  private readonly scripts = new Map<string, Script>();
+  private readonly byBody = new Map<string, Script>();
+  /** A coroutine that finished cleanly, reused by the next run. */
+  private spare: LuaState | null = null;
+  /** The client commands called from scripts run as (Redis's lua client). */
+  private scriptClient: Client | null = null;
+  current: ScriptRun | null = null;
+  /** Where redis.log lines go; the server sets it to its log. */
+  log: (level: number, message: string) => void = () => undefined;
+
+  constructor(private readonly engine: Engine) {}
+
+  get scriptCount(): number {
+    return this.scripts.size;
+  }
+
+  /** Bytes of script bodies in the cache, for INFO's used_memory_scripts_eval. */
+  get cachedBytes(): number {
+    let total = 0;
+    for (const script of this.scripts.values()) total += script.body.length + 40;
+    return total;
+  }
+
+  // EVAL / EVALSHA / SCRIPT
+
+  eval(client: Client, argv: string[], bySha: boolean, readOnlyCommand: boolean): CommandResult {
+    const engine = this.engine;
+    if (bySha && argv[1].length !== 40) {
+      engine.replyError(client, Errors.noScript);
+      return;
+    }
+    const numkeysText = argv[2];
+    const numkeys = /^-?\d{1,18}$/.test(numkeysText) ? Number(numkeysText) : NaN;
+    if (!Number.isSafeInteger(numkeys)) {
+      engine.replyError(client, Errors.notInteger);
+      return;
+    }
+    if (numkeys > argv.length - 3) {
+      engine.replyError(client, "ERR Number of keys can't be greater than number of args");
+      return;
+    }
+    if (numkeys < 0) {
+      engine.replyError(client, "ERR Number of keys can't be negative");
+      return;
+    }
+    let script: Script | undefined;
+    if (bySha) {
+      script = this.scripts.get(argv[1].toLowerCase());
+      if (script === undefined) {
+        engine.replyError(client, Errors.noScript);
+        return;
+      }
+    } else {
+      script = this.byBody.get(argv[1]) ?? this.create(client, argv[1]);
+      if (script === undefined) return;
+    }
+    if (!script.compatible && !script.noWrites && readOnlyCommand) {
+      engine.replyError(client, 'ERR Can not execute a script with write flag using *_ro command.');
+      return;
+    }
+    // EVAL itself is never propagated: the writes it makes are (effects replication).
+    engine.propagation.preventCurrent();
+    return this.start(client, script, argv, numkeys, readOnlyCommand);
+  }
+
+  /** SCRIPT LOAD: compiles and caches, replying the SHA1. */
+  load(client: Client, body: string): void {
+    const script = this.byBody.get(body) ?? this.create(client, body);
+    if (script !== undefined) client.out.bulk(script.sha);
+  }
+
+  exists(sha: string): boolean {
+    return this.scripts.has(sha.toLowerCase());
+  }
+
+  /** SCRIPT FLUSH: forgets every script and starts a fresh Lua state, as Redis does. */
+  flush(): void {
+    this.scripts.clear();
+    this.byBody.clear();
+    this.L = null;
+    this.spare = null;
+  }
+
+  /** SCRIPT KILL (isEval) and FUNCTION KILL, as Redis's scriptKill. */
+  kill(client: Client, isEval: boolean): void {
+    const engine = this.engine;
+    const run = this.current;
+    if (run === null) {
+      engine.replyError(client, 'NOTBUSY No scripts in execution right now.');
+      return;
+    }
+    if (run.caller.obeysAll) {
+      engine.replyError(
+        client,
+        'UNKILLABLE The busy script was sent by a master instance in the context of replication and cannot be killed.',
+      );
+      return;
+    }
+    if (run.dirty) {
+      engine.replyError(client, Errors.unkillableScript);
+      return;
+    }
+    if (!isEval) {
+      engine.replyError(client, Errors.busyScript);
+      return;
+    }
+    run.killed = true;
+    client.out.simple('OK');
+  }
+
+  private create(client: Client, body: string): Script | undefined {
+    const engine = this.engine;
+    let compatible = true;
+    let noWrites = false;
+    let shebangLength = 0;
+    if (body.startsWith('#!')) {
+      const end = body.indexOf('\n');
+      if (end === -1) {
+        engine.replyError(client, 'ERR Invalid script shebang');
+        return undefined;
+      }
+      shebangLength = end;
+      const parts = body
+        .slice(0, end)
+        .split(/[ \t\r]+/)
+        .filter((part) => part !== '');
+      if (parts[0] !== '#!lua') {
+        engine.replyError(client, `ERR Unexpected engine in script shebang: ${parts[0]}`);
+        return undefined;
+      }
+      compatible = false;
+      for (const part of parts.slice(1)) {
+        if (!part.startsWith('flags=')) {
+          engine.replyError(client, `ERR Unknown lua shebang option: ${part}`);
+          return undefined;
+        }
+        for (const flag of part.slice(6).split(',')) {
+          if (flag === '') continue;
+          if (!SHEBANG_FLAGS.has(flag)) {
+            engine.replyError(client, `ERR Unexpected flag in script shebang: ${flag}`);
+            return undefined;
+          }
+          if (flag === 'no-writes') noWrites = true;
+        }
+      }
+    }
+    const L = this.state();
+    const code = latin1Bytes(shebangLength === 0 ? body : body.slice(shebangLength));
+    if (lauxlib.luaL_loadbuffer(L, code, code.length, CHUNK_NAME) !== lua.LUA_OK) {
+      const message = bytesLatin1(lua.lua_tolstring(L, -1) ?? new Uint8Array());
+      lua.lua_pop(L, 1);
+      // Lua 5.3 prints the end of input unquoted where 5.1 (Redis) quotes it.
+      const text = message.replace(/ near <eof>$/, " near '<eof>'");
+      engine.replyError(client, `ERR Error compiling script (new function): ${text}`);
+      return undefined;
+    }
+    const ref = lauxlib.luaL_ref(L, lua.LUA_REGISTRYINDEX);
+    const sha = createHash('sha1').update(body, 'latin1').digest('hex');
+    const script: Script = { sha, body, ref, compatible, noWrites };
+    this.scripts.set(sha, script);
+    this.byBody.set(body, script);
+    return script;
+  }
+
+  // Running
+
+  private start(
+    caller: Client,
+    script: Script,
+    argv: string[],
+    numkeys: number,
+    readOnlyCommand: boolean,
+  ): CommandResult {
+    const L = this.state();
+    const scriptClient = this.client();
+    scriptClient.db = caller.db;
+    scriptClient.out.protocol = 2;
+    setGlobalArray(L, KEYS, argv, 3, 3 + numkeys);
+    setGlobalArray(L, ARGV, argv, 3 + numkeys, argv.length);
+    let thread = this.spare;
+    this.spare = null;
+    if (thread === null) {
+      thread = lua.lua_newthread(L);
+      lua.lua_pop(L, 1);
+    }
+    lua.lua_sethook(thread, this.hook, lua.LUA_MASKCOUNT, HOOK_INSTRUCTIONS);
+    lua.lua_rawgeti(L, lua.LUA_REGISTRYINDEX, script.ref);
+    lua.lua_xmove(L, thread, 1);
+    const run: ScriptRun = {
+      script,
+      caller,
+      thread,
+      started: performance.now(),
+      readOnly: readOnlyCommand || (!script.compatible && script.noWrites),
+      yieldable: !caller.executing && !caller.obeysAll,
+      dirty: false,
+      killed: false,
+      timedOut: false,
+      held: null,
+    };
+    this.current = run;
+    const status = lua.lua_resume(thread, L, 0);
+    if (status !== lua.LUA_YIELD) {
+      this.finish(run, status);
+      return;
+    }
+    // Timed out: the caller waits (its pipeline too) while others get -BUSY between slices.
+    run.held = this.engine.propagation.takePending();
+    const state: BlockedState = {
+      db: caller.db,
+      keys: [],
+      tryServe: () => false,
+      replyOnTimeout: () => undefined,
+      timer: null,
+    };
+    this.engine.blocking.block(caller, state, 0);
+    setImmediate(() => this.continueRun(run));
+    return BLOCKED;
+  }
+
+  /** Runs the next slice of a timed-out script. */
+  private continueRun(run: ScriptRun): void {
+    if (this.current !== run) return;
+    const engine = this.engine;
+    const propagation = engine.propagation;
+    const propagating = propagation.active;
+    if (propagating) {
+      propagation.beginUnit();
+      if (run.held !== null) propagation.restorePending(run.held);
+    }
+    run.held = null;
+    const status = lua.lua_resume(run.thread, this.L, 0);
+    if (status === lua.LUA_YIELD) {
+      if (propagating) {
+        run.held = propagation.takePending();
+        propagation.endUnit();
+      }
+      setImmediate(() => this.continueRun(run));
+      return;
+    }
+    this.finish(run, status);
+    if (propagating) propagation.endUnit();
+    const caller = run.caller;
+    engine.blocking.unblock(caller);
+    if (engine.replication !== undefined) caller.replicationOffset = engine.replication.offset;
+    if (engine.blocking.hasReadyKeys) engine.blocking.serveReadyKeys();
+    caller.connection.resume();
+  }
+
+  /** Writes the script's result (or error) to its caller and ends the run. */
+  private finish(run: ScriptRun, status: number): void {
+    const thread = run.thread;
+    const caller = run.caller;
+    const engine = this.engine;
+    const target: ReplyTarget = {
+      out: caller.out,
+      error: (message, counted) => {
+        if (counted) engine.replyError(caller, message);
+        else caller.out.error(message);
+      },
+    };
+    this.current = null;
+    engine.scriptTimedOut = false;
+    if (status === lua.LUA_OK) {
+      // One value is returned, as Redis calls the function for a single result.
+      lua.lua_settop(thread, 1);
+      writeLuaValue(thread, target, this.client().out.protocol);
+      lua.lua_settop(thread, 0);
+      lua.lua_sethook(thread, null, 0, 0);
+      this.spare = thread;
+      return;
+    }
+    const [message, counted] = this.errorMessage(run);
+    target.error(message, counted);
+  }
+
+  /**
+   * The reply for a script that raised, as Redis's error handler builds it: the error table's
+   * `err` (or "ERR " and the error text), then where it happened in the script.
+   */
+  private errorMessage(run: ScriptRun): [string, boolean] {
+    const thread = run.thread;
+    // The dead coroutine keeps its frames (where the error happened) but has no stack room
+    // left: the error value is read on the main state.
+    const L = this.L as LuaState;
+    lua.lua_xmove(thread, L, 1);
+    let message: string;
+    let counted = true;
+    if (lua.lua_type(L, -1) === lua.LUA_TTABLE) {
+      lua.lua_getfield(L, -1, FIELD.err);
+      message = lua.lua_isstring(L, -1) ? luaText(L, -1) : 'ERR unknown error';
+      lua.lua_pop(L, 1);
+      lua.lua_getfield(L, -1, FIELD.ignoreStats);
+      counted = !lua.lua_toboolean(L, -1);
+      lua.lua_pop(L, 1);
+    } else {
+      message = `ERR ${luaText(L, -1)}`;
+    }
+    lua.lua_pop(L, 1);
+    const ar = new lua.lua_Debug();
+    let found = lua.lua_getstack(thread, 0, ar) === 1;
+    if (found) {
+      lua.lua_getinfo(thread, INFO_WHAT, ar);
+      const what = ar.what;
+      // A function not written in Lua (fengari says "J" where C Lua says "C"): its caller.
+      if (what !== null && what.length === 1 && what[0] === 74 /* J */) {
+        found = lua.lua_getstack(thread, 1, ar) === 1;
+        if (found) lua.lua_getinfo(thread, INFO_WHAT, ar);
+      }
+    }
+    if (found && ar.source !== null) {
+      message += ` script: ${run.script.sha}, on ${bytesLatin1(ar.source)}:${ar.currentline}.`;
+    }
+    return [message.replace(/[\r\n]/g, ' '), counted];
+  }
+
+  /** The count hook: kills, detects the timeout, and yields once timed out. */
+  private readonly hook = (L: LuaState): void => {
+    const run = this.current;
+    if (run === null) return;
+    if (run.killed) {
+      // Every line raises again, so a script can't catch the kill with pcall and go on.
+      lua.lua_sethook(L, this.hook, lua.LUA_MASKLINE, 0);
+      pushErrorTable(L, 'Script killed by user with SCRIPT KILL...');
+      lua.lua_error(L);
+    }
+    if (!run.timedOut) {
+      const threshold = this.engine.config.getNumber('busy-reply-threshold');
+      if (!(threshold > 0) || performance.now() - run.started < threshold) return;
+      if (!run.yieldable) return;
+      run.timedOut = true;
+      this.engine.scriptTimedOut = true;
+      // Shorter slices from now on: a slice holds up every other client.
+      lua.lua_sethook(L, this.hook, lua.LUA_MASKCOUNT, BUSY_HOOK_INSTRUCTIONS);
+      this.log(
+        3,
+        `Slow script detected: still in execution after ${Math.round(performance.now() - run.started)} milliseconds. You can try killing the script using the SCRIPT KILL command. Script name is: ${run.script.sha}.`,
+      );
+    }
+    if (lua.lua_isyieldable(L)) lua.lua_yield(L, 0);
+  };
+
+  // redis.call and friends
+
+  private client(): Client {
+    if (this.scriptClient === null) {
+      const client = new Client(0, this.engine.databases[0], detachedConnection('lua'), false);
+      // Blocking commands act as their non-blocking forms (Redis's CLIENT_DENY_BLOCKING).
+      client.executing = true;
+      this.scriptClient = client;
+    }
+    return this.scriptClient;
+  }
+
+  /** redis.call (raise) and redis.pcall. */
+  private command(L: LuaState, raise: boolean): number {
+    const run = this.current;
+    if (run === null) {
+      pushErrorTable(L, 'redis.call/pcall can only be called inside a script invocation');
+      return lua.lua_error(L);
+    }
+    const argv = argumentsOf(L);
+    if (typeof argv === 'string') {
+      pushErrorTable(L, argv);
+      return raise ? lua.lua_error(L) : 1;
+    }
+    const client = this.client();
+    this.runCommand(run, client, argv);
+    const reply = client.out.take();
+    pushReply(L, reply, 0);
+    if (raise && reply[0] === 45 /* - */) return lua.lua_error(L);
+    return 1;
+  }
+
+  /** Redis's scriptCall: the checks for commands called from scripts, then the command. */
+  private runCommand(run: ScriptRun, client: Client, argv: string[]): void {
+    const engine = this.engine;
+    let entry: CommandEntry | undefined = engine.commands.lookup(argv[0]);
+    if (entry !== undefined && entry.subcommands !== null && argv.length >= 2) {
+      entry = entry.subcommands.get(argv[1].toLowerCase());
+    }
+    if (entry === undefined) {
+      engine.replyError(client, 'ERR Unknown Redis command called from script');
+      return;
+    }
+    const arity = entry.spec.arity;
+    let refusal: string | null = null;
+    if (arity > 0 ? argv.length !== arity : argv.length < -arity) {
+      refusal = 'ERR Wrong number of args calling Redis command from script';
+    } else if (entry.spec.flags.includes('noscript')) {
+      refusal = 'ERR This Redis command is not allowed from script';
+    } else if (run.readOnly && (entry.isWrite || entry.spec.flags.includes('may_replicate'))) {
+      refusal = 'ERR Write commands are not allowed from read-only scripts.';
+    } else if (entry.isWrite && !run.dirty && !run.caller.obeysAll) {
+      if (engine.replication?.readOnly === true) refusal = Errors.readOnlyReplica;
+      else if (engine.persistence !== undefined) refusal = engine.persistence.writeRefusal();
+    }
+    if (refusal !== null) {
+      entry.rejectedCalls++;
+      engine.replyError(client, refusal);
+      return;
+    }
+    if (entry.isWrite) run.dirty = true;
+    engine.call(client, entry, argv);
+  }
+
+  // The Lua state
+
+  private state(): LuaState {
+    if (this.L !== null) return this.L;
+    const L = newLuaState();
+    const libraries: Array<[string, (L: LuaState) => number]> = [
+      ['_G', lualib.luaopen_base],
+      ['table', lualib.luaopen_table],
+      ['string', lualib.luaopen_string],
+      ['math', lualib.luaopen_math],
+      ['coroutine', lualib.luaopen_coroutine],
+    ];
+    for (const [name, open] of libraries) {
+      lauxlib.luaL_requiref(L, name, open, 1);
+      lua.lua_pop(L, 1);
+    }
+    runChunk(L, COMPATIBILITY, 0);
+    lua.lua_pushcfunction(L, this.pcall);
+    lua.lua_setglobal(L, 'pcall');
+    lua.lua_pushcfunction(L, tostring);
+    lua.lua_setglobal(L, 'tostring');
+    this.registerRedis(L);
+    this.registerBit(L);
+    lua.lua_pushcfunction(L, readonlyTable);
+    lua.lua_pushcfunction(L, nonexistentGlobal);
+    lua.lua_createtable(L, PROTECTED_LIBRARIES.length, 0);
+    PROTECTED_LIBRARIES.forEach((name, i) => {
+      lua.lua_pushstring(L, name);
+      lua.lua_rawseti(L, -2, i + 1);
+    });
+    runChunk(L, PROTECTION, 3);
+    this.L = L;
+    return L;
+  }
+
+  /**
+   * Redis's pcall: as Lua's, but an error table (what redis.call raises) is returned as its
+   * `err` string, as scripts written for Redis 6 expect. Built on lua_pcallk so a timed-out
+   * script can still yield inside it.
+   */
+  private readonly pcall = (L: LuaState): number => {
+    const argc = lua.lua_gettop(L);
+    lua.lua_pushboolean(L, true);
+    lua.lua_insert(L, 1);
+    const status = lua.lua_pcallk(L, argc - 1, lua.LUA_MULTRET, 0, 0, this.pcallDone);
+    return this.pcallDone(L, status, 0);
+  };
+
+  private readonly pcallDone = (L: LuaState, status: number, _context: number): number => {
+    if (status !== lua.LUA_OK && status !== lua.LUA_YIELD) {
+      lua.lua_remove(L, 1);
+      if (lua.lua_istable(L, -1)) {
+        lua.lua_getfield(L, -1, FIELD.err);
+        if (lua.lua_isstring(L, -1)) lua.lua_replace(L, -2);
+        else lua.lua_pop(L, 1);
+      }
+      lua.lua_pushboolean(L, false);
+      lua.lua_insert(L, 1);
+    }
+    return lua.lua_gettop(L);
+  };
+
+  private registerRedis(L: LuaState): void {
+    lua.lua_createtable(L, 0, 32);
+    const functions: Array<[string, (L: LuaState) => number]> = [
+      ['call', (L) => this.command(L, true)],
+      ['pcall', (L) => this.command(L, false)],
+      ['log', (L) => this.redisLog(L)],
+      ['setresp', (L) => this.setResp(L)],
+      ['sha1hex', sha1hex],
+      ['error_reply', (L) => singleFieldReply(L, true)],
+      ['status_reply', (L) => singleFieldReply(L, false)],
+      ['set_repl', (L) => this.setRepl(L)],
+      ['replicate_commands', (L) => pushTrue(L)],
+      [
+        'breakpoint',
+        (L) => {
+          lua.lua_pushboolean(L, false);
+          return 1;
+        },
+      ],
+      ['debug', () => 0],
+      ['acl_check_cmd', (L) => this.aclCheck(L)],
+    ];
+    for (const [name, fn] of functions) {
+      lua.lua_pushcfunction(L, fn);
+      lua.lua_setfield(L, -2, name);
+    }
+    const [major, minor, patch] = SERVER_VERSION.split('.').map(Number);
+    const numbers: Array<[string, number]> = [
+      ['LOG_DEBUG', 0],
+      ['LOG_VERBOSE', 1],
+      ['LOG_NOTICE', 2],
+      ['LOG_WARNING', 3],
+      ['REPL_NONE', 0],
+      ['REPL_AOF', 1],
+      ['REPL_SLAVE', 2],
+      ['REPL_REPLICA', 2],
+      ['REPL_ALL', 3],
+      ['REDIS_VERSION_NUM', (major << 16) | (minor << 8) | patch],
+    ];
+    for (const [name, value] of numbers) {
+      lua.lua_pushnumber(L, value);
+      lua.lua_setfield(L, -2, name);
+    }
+    lua.lua_pushstring(L, SERVER_VERSION);
+    lua.lua_setfield(L, -2, 'REDIS_VERSION');
+    lua.lua_setglobal(L, 'redis');
+  }
+
+  /** Raises (never returns) when no script is running: the function was kept and called later. */
+  private requireRun(L: LuaState, name: string): void {
+    if (this.current === null) {
+      raiseError(L, `${name} can only be called inside a script invocation`);
+    }
+  }
+
+  private redisLog(L: LuaState): number {
+    const argc = lua.lua_gettop(L);
+    if (argc < 2) return raiseError(L, 'redis.log() requires two arguments or more.');
+    if (!lua.lua_isnumber(L, 1))
+      return raiseError(L, 'First argument must be a number (log level).');
+    const level = Math.trunc(lua.lua_tonumber(L, 1));
+    if (level < 0 || level > 3) return raiseError(L, 'Invalid debug level.');
+    const parts: string[] = [];
+    for (let i = 2; i <= argc; i++) {
+      const text = lua.lua_tolstring(L, i);
+      if (text !== null) parts.push(bytesLatin1(text));
+    }
+    this.log(level, parts.join(' '));
+    return 0;
+  }
+
+  private setResp(L: LuaState): number {
+    this.requireRun(L, 'redis.setresp');
+    if (lua.lua_gettop(L) !== 1) return raiseError(L, 'redis.setresp() requires one argument.');
+    const resp = Math.trunc(lua.lua_tonumber(L, 1));
+    if (resp !== 2 && resp !== 3) return raiseError(L, 'RESP version must be 2 or 3.');
+    this.client().out.protocol = resp;
+    return 0;
+  }
+
+  /** Validated as Redis does; rc propagates a script's effects to every target regardless. */
+  private setRepl(L: LuaState): number {
+    this.requireRun(L, 'redis.set_repl');
+    if (lua.lua_gettop(L) !== 1) return raiseError(L, 'redis.set_repl() requires two arguments.');
+    const flags = Math.trunc(lua.lua_tonumber(L, -1));
+    if ((flags & ~3) !== 0) {
+      return raiseError(
+        L,
+        'Invalid replication flags. Use REPL_AOF, REPL_REPLICA, REPL_ALL or REPL_NONE.',
+      );
+    }
+    return 0;
+  }
+
+  /** rc has no ACLs: every known command is permitted. */
+  private aclCheck(L: LuaState): number {
+    this.requireRun(L, 'redis.acl_check_cmd');
+    const argv = argumentsOf(L);
+    if (typeof argv === 'string') return raiseError(L, argv);
+    if (this.engine.commands.lookup(argv[0]) === undefined) {
+      return raiseError(L, 'Invalid command passed to redis.acl_check_cmd()');
+    }
+    lua.lua_pushboolean(L, true);
+    return 1;
+  }
+
+  /** The `bit` library Redis bundles (LuaBitOp): 32-bit operations on numbers. */
+  private registerBit(L: LuaState): void {
+    const toBit = (L: LuaState, index: number): number => lauxlib.luaL_checknumber(L, index) | 0;
+    const reduce = (op: (a: number, b: number) => number) => (L: LuaState) => {
+      let value = toBit(L, 1);
+      for (let i = 2; i <= lua.lua_gettop(L); i++) value = op(value, toBit(L, i));
+      lua.lua_pushnumber(L, value | 0);
+      return 1;
+    };
+    const shift = (op: (a: number, n: number) => number) => (L: LuaState) => {
+      lua.lua_pushnumber(L, op(toBit(L, 1), toBit(L, 2) & 31) | 0);
+      return 1;
+    };
+    const functions: Array<[string, (L: LuaState) => number]> = [
+      ['tobit', (L) => (lua.lua_pushnumber(L, toBit(L, 1)), 1)],
+      ['bnot', (L) => (lua.lua_pushnumber(L, ~toBit(L, 1)), 1)],
+      ['band', reduce((a, b) => a & b)],
+      ['bor', reduce((a, b) => a | b)],
+      ['bxor', reduce((a, b) => a ^ b)],
+      ['lshift', shift((a, n) => a << n)],
+      ['rshift', shift((a, n) => a >>> n)],
+      ['arshift', shift((a, n) => a >> n)],
+      ['rol', shift((a, n) => (a << n) | (a >>> (32 - n)))],
+      ['ror', shift((a, n) => (a >>> n) | (a << (32 - n)))],
+      [
+        'bswap',
+        (L) => {
+          const b = toBit(L, 1);
+          lua.lua_pushnumber(
+            L,
+            (b >>> 24) | ((b >> 8) & 0xff00) | ((b & 0xff00) << 8) | (b << 24) | 0,
+          );
+          return 1;
+        },
+      ],
+      [
+        'tohex',
+        (L) => {
+          const value = toBit(L, 1);
+          let digits = lua.lua_gettop(L) >= 2 ? toBit(L, 2) : 8;
+          let upper = false;
+          if (digits < 0) {
+            upper = true;
+            digits = -digits;
+          }
+          if (digits > 8) digits = 8;
+          let text = (value >>> 0)
+            .toString(16)
+            .padStart(8, '0')
+            .slice(8 - digits);
+          if (upper) text = text.toUpperCase();
+          lua.lua_pushstring(L, text);
+          return 1;
+        },
+      ],
+    ];
+    lua.lua_createtable(L, 0, functions.length);
+    for (const [name, fn] of functions) {
+      lua.lua_pushcfunction(L, fn);
+      lua.lua_setfield(L, -2, name);
+    }
+    lua.lua_setglobal(L, 'bit');
+  }
+}
+
+/** Arguments of a redis.call as strings (numbers as "%.17g"), or the error to raise. */
+function argumentsOf(L: LuaState): string[] | string {
+  const argc = lua.lua_gettop(L);
+  if (argc === 0) return 'Please specify at least one argument for this redis lib call';
+  const argv = new Array<string>(argc);
+  for (let j = 0; j < argc; j++) {
+    const type = lua.lua_type(L, j + 1);
+    if (type === lua.LUA_TNUMBER) argv[j] = formatDouble(lua.lua_tonumber(L, j + 1));
+    else if (type === lua.LUA_TSTRING)
+      argv[j] = bytesLatin1(lua.lua_tolstring(L, j + 1) as Uint8Array);
+    else {
+      lua.lua_settop(L, 0);
+      return 'Lua redis lib command arguments must be strings or integers';
+    }
+  }
+  lua.lua_settop(L, 0);
+  return argv;
+}
+
+function raiseError(L: LuaState, message: string): number {
+  pushErrorTable(L, message);
+  return lua.lua_error(L);
+}
+
+function pushTrue(L: LuaState): number {
+  lua.lua_pushboolean(L, true);
+  return 1;
+}
+
+/** redis.sha1hex(s): the lower-case hex SHA1 of a string. */
+function sha1hex(L: LuaState): number {
+  if (lua.lua_gettop(L) !== 1) return raiseError(L, 'wrong number of arguments');
+  const bytes = lua.lua_tolstring(L, 1) ?? new Uint8Array();
+  lua.lua_pushstring(L, createHash('sha1').update(bytes).digest('hex'));
+  return 1;
+}
+
+/** redis.error_reply / redis.status_reply: {err=...} (with an error code) or {ok=...}. */
+function singleFieldReply(L: LuaState, isError: boolean): number {
+  if (lua.lua_gettop(L) !== 1 || lua.lua_type(L, -1) !== lua.LUA_TSTRING) {
+    pushErrorTable(L, 'wrong number or type of arguments');
+    return 1;
+  }
+  if (isError) {
+    const text = luaText(L, -1);
+    pushErrorTable(L, text.startsWith('-') ? text : `-${text}`);
+    return 1;
+  }
+  lua.lua_createtable(L, 0, 1);
+  lua.lua_pushvalue(L, -2);
+  lua.lua_setfield(L, -2, FIELD.ok);
+  return 1;
+}
+
+/** tostring with Lua 5.1's "%.14g" for numbers (1e+15 where 5.3 prints 1000000000000000). */
+function tostring(L: LuaState): number {
+  lauxlib.luaL_checkany(L, 1);
+  if (lua.lua_type(L, 1) === lua.LUA_TNUMBER) {
+    lua.lua_pushstring(L, formatLuaNumber(lua.lua_tonumber(L, 1)));
+  } else {
+    lauxlib.luaL_tolstring(L, 1);
+  }
+  return 1;
+}
+
+function readonlyTable(L: LuaState): number {
+  return lauxlib.luaL_error(L, 'Attempt to modify a readonly table');
+}
+
+function nonexistentGlobal(L: LuaState): number {
+  const name = lua.lua_tolstring(L, 2) ?? new Uint8Array();
+  return lauxlib.luaL_error(L, "Script attempted to access nonexistent global variable '%s'", name);
+}
+
+/** tostring() of any value, for error messages. */
+function luaText(L: LuaState, index: number): string {
+  switch (lua.lua_type(L, index)) {
+    case lua.LUA_TSTRING:
+      return bytesLatin1(lua.lua_tolstring(L, index) as Uint8Array);
+    case lua.LUA_TNUMBER:
+      return formatLuaNumber(lua.lua_tonumber(L, index));
+    case lua.LUA_TNIL:
+    case lua.LUA_TNONE:
+      return 'nil';
+    case lua.LUA_TBOOLEAN:
+      return lua.lua_toboolean(L, index) ? 'true' : 'false';
+    default:
+      return 'unknown';
+  }
+}
+
+/** Sets KEYS or ARGV, bypassing the globals protection as Redis does. */
+function setGlobalArray(
+  L: LuaState,
+  name: Uint8Array,
+  argv: string[],
+  from: number,
+  to: number,
+): void {
+  lua.lua_rawgeti(L, lua.LUA_REGISTRYINDEX, lua.LUA_RIDX_GLOBALS);
+  lua.lua_pushstring(L, name);
+  lua.lua_createtable(L, to - from, 0);
+  for (let i = from; i < to; i++) {
+    lua.lua_pushstring(L, latin1Bytes(argv[i]));
+    lua.lua_rawseti(L, -2, i - from + 1);
+  }
+  lua.lua_rawset(L, -3);
+  lua.lua_pop(L, 1);
+}
+
+/** Runs setup code in the state; the `nargs` values on the stack are its arguments. */
+function runChunk(L: LuaState, code: string, nargs: number): void {
+  const bytes = fengari.to_luastring(code);
+  if (lauxlib.luaL_loadbuffer(L, bytes, bytes.length, '=rc') !== lua.LUA_OK) {
+    throw new Error(`rc: Lua setup failed: ${lua.lua_tojsstring(L, -1)}`);
+  }
+  lua.lua_insert(L, -(nargs + 1));
+  if (lua.lua_pcall(L, nargs, 0, 0) !== lua.LUA_OK) {
+    throw new Error(`rc: Lua setup failed: ${lua.lua_tojsstring(L, -1)}`);
+  }
+}
