@@ -3,7 +3,8 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { describe, expect, it } from 'vitest';
+import { stopChild } from '@rc/test-support';
+import { afterEach, describe, expect, it } from 'vitest';
 import { RawClient, encodeCommand } from '../test-support/raw-client.js';
 import { freePort } from '../test-support/servers.js';
 
@@ -15,6 +16,13 @@ interface Daemon {
   readonly output: () => string;
 }
 
+/** Daemons started by the current test: a failed assertion must not leave one running. */
+const started = new Set<ChildProcess>();
+afterEach(async () => {
+  await Promise.all([...started].map((child) => stopChild(child)));
+  started.clear();
+});
+
 async function daemon(dir: string, extra: string[] = []): Promise<Daemon> {
   const port = await freePort();
   const child = spawn(
@@ -22,6 +30,7 @@ async function daemon(dir: string, extra: string[] = []): Promise<Daemon> {
     [main, '--port', String(port), '--dir', dir, '--save', '', '--appendonly', 'yes', ...extra],
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );
+  started.add(child);
   let output = '';
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));

@@ -1,11 +1,12 @@
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { RdbWriter } from '@rc/rdb';
 import { Redis } from 'ioredis';
-import { describe, expect, it } from 'vitest';
+import { stopChild } from '@rc/test-support';
+import { afterEach, describe, expect, it } from 'vitest';
 import { RawClient, encodeCommand } from '../test-support/raw-client.js';
 import { freePort, startRc } from '../test-support/servers.js';
 
@@ -32,9 +33,17 @@ async function until(condition: () => Promise<boolean>, timeoutMs = 10_000): Pro
   }
 }
 
+/** Daemons started by the current test: a failed assertion must not leave one running. */
+const started = new Set<ChildProcess>();
+afterEach(async () => {
+  await Promise.all([...started].map((child) => stopChild(child)));
+  started.clear();
+});
+
 /** The daemon as a child process; resolves once it announced it is ready (or exited). */
 function daemon(args: string[]): Promise<{ exited: Promise<number | null>; output: () => string }> {
   const child = spawn(process.execPath, [main, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  started.add(child);
   let output = '';
   const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
   return new Promise((resolve) => {
