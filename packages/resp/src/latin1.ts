@@ -11,7 +11,17 @@ export function latin1Slice(buffer: Buffer, start: number, end: number): string 
   return (buffer as unknown as Latin1Buffer).latin1Slice(start, end);
 }
 
+/**
+ * Writes `text` at `offset`, one byte per char; returns the byte count. Replies are mostly
+ * short (IDs, fields, small values): below 16 chars a plain loop beats crossing into native
+ * code, which took a fifth of an XRANGE reply's time.
+ */
 export function latin1Write(buffer: Buffer, text: string, offset: number): number {
+  const length = text.length;
+  if (length < 16) {
+    for (let i = 0; i < length; i++) buffer[offset + i] = text.charCodeAt(i);
+    return length;
+  }
   return (buffer as unknown as Latin1Buffer).latin1Write(text, offset);
 }
 
