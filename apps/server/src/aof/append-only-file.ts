@@ -488,6 +488,18 @@ export class AppendOnlyFile implements AofParticipant {
     }
   }
 
+  /** Drops a failed or cancelled rewrite's files; a failure (with `reason`) is counted. */
+  private abandonRewrite(rewrite: Rewrite, temporaryBase: string, reason: string | null): void {
+    if (reason !== null) {
+      this.log('warning', reason);
+      this.lastRewriteOk = false;
+      this.consecutiveFailures++;
+    }
+    this.removeQuietly(temporaryBase);
+    this.abandonTemporaryIncrement(rewrite);
+    if (this.state === 'wait-rewrite') this.rewriteScheduled = true;
+  }
+
   /** As backgroundRewriteDoneHandler: install the base, retire old files, update the state. */
   private rewriteFinished(rewrite: Rewrite, temporaryBase: string, error: Error | null): void {
     // Nothing was written after the snapshot began? Then switching now is the same instant.
@@ -496,26 +508,17 @@ export class AppendOnlyFile implements AofParticipant {
     this.rewriteDone = null;
     this.lastRewriteSeconds = Math.round((Date.now() - rewrite.startedAt) / 1000);
     if (error !== null || rewrite.cancelled) {
-      if (error !== null) {
-        this.log('warning', `Background AOF rewrite terminated with error: ${error.message}`);
-        this.lastRewriteOk = false;
-        this.consecutiveFailures++;
-      }
-      this.removeQuietly(temporaryBase);
-      this.abandonTemporaryIncrement(rewrite);
-      if (this.state === 'wait-rewrite') this.rewriteScheduled = true;
+      const reason =
+        error === null ? null : `Background AOF rewrite terminated with error: ${error.message}`;
+      this.abandonRewrite(rewrite, temporaryBase, reason);
       return;
     }
     this.log('notice', 'Background AOF rewrite terminated with success');
     try {
       this.installRewrite(rewrite, temporaryBase);
     } catch (failure) {
-      this.log('warning', `Error installing the rewritten AOF: ${(failure as Error).message}`);
-      this.lastRewriteOk = false;
-      this.consecutiveFailures++;
-      this.removeQuietly(temporaryBase);
-      this.abandonTemporaryIncrement(rewrite);
-      if (this.state === 'wait-rewrite') this.rewriteScheduled = true;
+      const reason = `Error installing the rewritten AOF: ${(failure as Error).message}`;
+      this.abandonRewrite(rewrite, temporaryBase, reason);
       return;
     }
     this.lastRewriteOk = true;
