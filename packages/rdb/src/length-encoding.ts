@@ -12,10 +12,16 @@ import type { OutputBuffer } from './output-buffer.js';
 
 /** Reads a length. Lengths beyond 2^53 lose precision; use readLengthBig where they occur. */
 export function readLength(input: InputCursor): number {
-  const first = input.uint8();
-  const kind = first >> 6;
-  if (kind === 0) return first & 0x3f;
-  if (kind === 1) return ((first & 0x3f) << 8) | input.uint8();
+  return lengthAfter(input, input.uint8());
+}
+
+/**
+ * The rest of a length whose first byte, `first`, was already read (string-encoding.ts reads
+ * it first to tell lengths from special encodings).
+ */
+export function lengthAfter(input: InputCursor, first: number): number {
+  if (first < 0x40) return first;
+  if (first < 0x80) return ((first & 0x3f) << 8) | input.uint8();
   if (first === LENGTH_32BIT) return input.buffer.readUInt32BE(input.take(4));
   if (first === LENGTH_64BIT) {
     const at = input.take(8);

@@ -7,35 +7,13 @@
  * as integers, strings longer than 20 bytes LZF-compressed when that saves at least 4 bytes.
  */
 
-import {
-  ENCODING_INT16,
-  ENCODING_INT32,
-  ENCODING_INT8,
-  ENCODING_LZF,
-  LENGTH_32BIT,
-  LENGTH_64BIT,
-} from './constants.js';
+import { ENCODING_INT16, ENCODING_INT32, ENCODING_INT8, ENCODING_LZF } from './constants.js';
 import { RdbErrors } from './errors.js';
 import type { InputCursor } from './input-cursor.js';
 import { decodeLatin1, encodeLatin1 } from './latin1.js';
-import { writeLength } from './length-encoding.js';
+import { lengthAfter, writeLength } from './length-encoding.js';
 import { lzfCompress, lzfDecompress } from './lzf.js';
 import type { OutputBuffer } from './output-buffer.js';
-
-/** Reads the length part of a plain string whose first byte was `first`. */
-function plainLength(input: InputCursor, first: number): number {
-  if (first < 0x40) return first;
-  if (first < 0x80) return ((first & 0x3f) << 8) | input.uint8();
-  if (first === LENGTH_32BIT) return input.buffer.readUInt32BE(input.take(4));
-  if (first === LENGTH_64BIT) {
-    const at = input.take(8);
-    return input.buffer.readUInt32BE(at) * 0x100000000 + input.buffer.readUInt32BE(at + 4);
-  }
-  return input.fail(
-    RdbErrors.badEncoding(`length encoding 0x${first.toString(16)}`),
-    input.position - 1,
-  );
-}
 
 function readEncodedInteger(input: InputCursor, encoding: number): number {
   switch (encoding) {
@@ -62,14 +40,14 @@ function readCompressed(input: InputCursor): Buffer {
 }
 
 function readPlainLength(input: InputCursor): number {
-  return plainLength(input, input.uint8());
+  return lengthAfter(input, input.uint8());
 }
 
 /** Reads a string as latin1 text. */
 export function readString(input: InputCursor): string {
   const first = input.uint8();
   if (first < 0xc0) {
-    const length = plainLength(input, first);
+    const length = lengthAfter(input, first);
     const at = input.take(length);
     return decodeLatin1(input.buffer, at, at + length);
   }
@@ -87,7 +65,7 @@ export function readString(input: InputCursor): string {
  */
 export function readBlob(input: InputCursor): Buffer {
   const first = input.uint8();
-  if (first < 0xc0) return input.view(plainLength(input, first));
+  if (first < 0xc0) return input.view(lengthAfter(input, first));
   const encoding = first & 0x3f;
   if (encoding === ENCODING_LZF) return readCompressed(input);
   return Buffer.from(String(readEncodedInteger(input, encoding)), 'latin1');
