@@ -79,7 +79,7 @@ export class Connection implements ClientConnection, Flushable {
       out.truncate(0);
       return;
     }
-    // Replies written outside the batched flush (QUIT's) still follow the AOF write.
+    // Writes this turn made reach the AOF (and its fsync) before any reply leaves.
     runBeforeReplies();
     if (!this.socket.write(out.take()) && !this.closing) this.socket.pause();
   }

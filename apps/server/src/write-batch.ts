@@ -24,14 +24,16 @@ export function beforeReplies(hook: () => void): () => void {
   };
 }
 
-/** Runs the before-reply work; cheap when it has nothing to do. */
+/**
+ * Runs the before-reply work; every reply leaves through a connection's flush, which calls
+ * this first. Cheap when there is nothing to do.
+ */
 export function runBeforeReplies(): void {
   for (let i = 0; i < hooks.length; i++) hooks[i]();
 }
 
 function flushAll(): void {
   scheduled = false;
-  runBeforeReplies();
   for (const connection of pending) connection.flush();
   pending.clear();
 }

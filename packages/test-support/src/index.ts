@@ -7,3 +7,4 @@ export {
   type RedisServerOptions,
   type RedisServerProcess,
 } from './redis-server.js';
+export { until } from './until.js';

@@ -1,54 +1,27 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { stopChild } from '@rc/test-support';
 import { afterEach, describe, expect, it } from 'vitest';
+import { startDaemon, stopDaemons, type Daemon as StartedDaemon } from '../test-support/daemon.js';
 import { RawClient, encodeCommand } from '../test-support/raw-client.js';
 import { freePort } from '../test-support/servers.js';
 
-const main = fileURLToPath(new URL('../../dist/main.js', import.meta.url));
-
-interface Daemon {
-  readonly child: ChildProcess;
+interface Daemon extends StartedDaemon {
   readonly port: number;
-  readonly output: () => string;
 }
 
-/** Daemons started by the current test: a failed assertion must not leave one running. */
-const started = new Set<ChildProcess>();
-afterEach(async () => {
-  await Promise.all([...started].map((child) => stopChild(child)));
-  started.clear();
-});
+afterEach(stopDaemons);
 
+/** rc with appendonly yes on a free port; fails the test if it does not start. */
 async function daemon(dir: string, extra: string[] = []): Promise<Daemon> {
   const port = await freePort();
-  const child = spawn(
-    process.execPath,
-    [main, '--port', String(port), '--dir', dir, '--save', '', '--appendonly', 'yes', ...extra],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  started.add(child);
-  let output = '';
-  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  await new Promise<void>((resolve, reject) => {
-    const check = (): void => {
-      if (output.includes('ready to accept connections')) resolve();
-    };
-    child.stdout?.on('data', check);
-    child.once('exit', (code) => reject(new Error(`rc-server exited with ${code}: ${output}`)));
-  });
-  return { child, port, output: () => output };
-}
-
-function kill9(child: ChildProcess): Promise<void> {
-  return new Promise((resolve) => {
-    child.once('exit', () => resolve());
-    child.kill('SIGKILL');
-  });
+  const args = ['--port', String(port), '--dir', dir, '--save', '', '--appendonly', 'yes'];
+  const started = await startDaemon([...args, ...extra]);
+  if (!started.output().includes('ready to accept connections')) {
+    throw new Error(`rc-server did not start: ${started.output()}`);
+  }
+  return { ...started, port };
 }
 
 /**
@@ -80,7 +53,7 @@ async function loadThenKill(
     client.close();
   });
   await new Promise((resolve) => setTimeout(resolve, runMs));
-  await kill9(server.child);
+  await stopChild(server.child);
   running = false;
   await Promise.all(work);
   return results;
@@ -107,7 +80,7 @@ describe('crash safety of the append-only file (kill -9 under load)', () => {
     expect(total).toBeGreaterThan(100);
     const second = await daemon(dir, ['--appendfsync', 'always']);
     const restored = await counters(second.port, results.length);
-    await kill9(second.child);
+    await stopChild(second.child);
     for (let i = 0; i < results.length; i++) {
       // At least what was acknowledged; at most the batch in flight when the process died.
       expect(restored[i]).toBeGreaterThanOrEqual(results[i].acknowledged);
@@ -121,7 +94,7 @@ describe('crash safety of the append-only file (kill -9 under load)', () => {
     const results = await loadThenKill(first, 2500);
     const second = await daemon(dir);
     const restored = await counters(second.port, results.length);
-    await kill9(second.child);
+    await stopChild(second.child);
     for (let i = 0; i < results.length; i++) {
       const { acknowledged, at } = results[i];
       expect(restored[i]).toBeLessThanOrEqual(acknowledged + 8);
@@ -139,7 +112,7 @@ describe('crash safety of the append-only file (kill -9 under load)', () => {
     await client.command('SET', 'kept', '1');
     await client.command('SET', 'torn', '2');
     client.close();
-    await kill9(first.child);
+    await stopChild(first.child);
     const incr = join(dir, 'appendonlydir', 'appendonly.aof.1.incr.aof');
     const bytes = readFileSync(incr);
     writeFileSync(incr, bytes.subarray(0, bytes.length - 5));
@@ -149,7 +122,7 @@ describe('crash safety of the append-only file (kill -9 under load)', () => {
       '*2\r\n$1\r\n1\r\n$-1\r\n',
     );
     reader.close();
-    await kill9(second.child);
+    await stopChild(second.child);
     expect(second.output()).toContain('!!! Warning: short read while loading the AOF file');
     expect(second.output()).toContain('loaded anyway because aof-load-truncated is enabled');
   }, 30_000);

@@ -1,16 +1,13 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { RdbWriter } from '@rc/rdb';
 import { Redis } from 'ioredis';
-import { stopChild } from '@rc/test-support';
+import { until } from '@rc/test-support';
 import { afterEach, describe, expect, it } from 'vitest';
+import { startDaemon, stopDaemons } from '../test-support/daemon.js';
 import { RawClient, encodeCommand } from '../test-support/raw-client.js';
 import { freePort, startRc } from '../test-support/servers.js';
-
-const main = fileURLToPath(new URL('../../dist/main.js', import.meta.url));
 
 function temporaryDir(): string {
   return mkdtempSync(join(tmpdir(), 'rc-persistence-'));
@@ -25,39 +22,7 @@ async function infoField(client: Redis, name: string): Promise<string> {
   return new RegExp(`^${name}:(.*)\\r?$`, 'm').exec(info)?.[1] ?? '';
 }
 
-async function until(condition: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
-
-/** Daemons started by the current test: a failed assertion must not leave one running. */
-const started = new Set<ChildProcess>();
-afterEach(async () => {
-  await Promise.all([...started].map((child) => stopChild(child)));
-  started.clear();
-});
-
-/** The daemon as a child process; resolves once it announced it is ready (or exited). */
-function daemon(args: string[]): Promise<{ exited: Promise<number | null>; output: () => string }> {
-  const child = spawn(process.execPath, [main, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-  started.add(child);
-  let output = '';
-  const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
-  return new Promise((resolve) => {
-    const collect = (chunk: Buffer): void => {
-      output += chunk.toString();
-      if (output.includes('ready to accept connections')) {
-        resolve({ exited, output: () => output });
-      }
-    };
-    child.stdout.on('data', collect);
-    child.stderr.on('data', collect);
-    void exited.then(() => resolve({ exited, output: () => output }));
-  });
-}
+afterEach(stopDaemons);
 
 describe('RDB persistence', () => {
   it('SAVE writes dump.rdb and a restart loads every type with its TTL', async () => {
@@ -111,7 +76,10 @@ describe('RDB persistence', () => {
     for (let i = 1; i < keys; i += 3) writes.del(`key:${i}`);
     writes.set('created-later', 'x');
     await writes.exec();
-    await until(async () => (await infoField(client, 'rdb_bgsave_in_progress')) === '0');
+    await until(
+      async () => (await infoField(client, 'rdb_bgsave_in_progress')) === '0',
+      'BGSAVE to end',
+    );
     expect(await infoField(client, 'rdb_last_bgsave_status')).toBe('ok');
     expect(Number(await infoField(client, 'rdb_changes_since_last_save'))).toBeGreaterThan(0);
     client.disconnect();
@@ -148,7 +116,10 @@ describe('RDB persistence', () => {
       'ERR Background save already in progress',
       'ERR syntax error',
     ]);
-    await until(async () => (await infoField(client, 'rdb_bgsave_in_progress')) === '0');
+    await until(
+      async () => (await infoField(client, 'rdb_bgsave_in_progress')) === '0',
+      'BGSAVE to end',
+    );
     expect(await infoField(client, 'rdb_saves')).toBe('1');
     client.disconnect();
     await rc.stop();
@@ -161,8 +132,11 @@ describe('RDB persistence', () => {
     await client.config('SET', 'save', '1 2');
     await client.set('a', '1');
     await client.set('b', '2');
-    await until(async () => existsSync(join(dir, 'dump.rdb')));
-    await until(async () => (await infoField(client, 'rdb_changes_since_last_save')) === '0');
+    await until(async () => existsSync(join(dir, 'dump.rdb')), 'dump.rdb');
+    await until(
+      async () => (await infoField(client, 'rdb_changes_since_last_save')) === '0',
+      'changes saved',
+    );
     client.disconnect();
     await rc.stop();
   });
@@ -175,7 +149,10 @@ describe('RDB persistence', () => {
     const client = connect(rc.port);
     await expect(client.save()).rejects.toThrow(/^ERR$/);
     expect(await client.bgsave()).toBe('Background saving started');
-    await until(async () => (await infoField(client, 'rdb_bgsave_in_progress')) === '0');
+    await until(
+      async () => (await infoField(client, 'rdb_bgsave_in_progress')) === '0',
+      'BGSAVE to end',
+    );
     expect(await infoField(client, 'rdb_last_bgsave_status')).toBe('err');
     expect(await client.set('allowed', 'without save points')).toBe('OK');
     await client.config('SET', 'save', '3600 1');
@@ -194,7 +171,7 @@ describe('RDB persistence', () => {
     const dir = temporaryDir();
     const port = await freePort();
     const args = ['--port', String(port), '--dir', dir];
-    let server = await daemon(args);
+    let server = await startDaemon(args);
     let client = connect(port);
     await client.set('kept', 'through SIGTERM');
     client.disconnect();
@@ -202,7 +179,7 @@ describe('RDB persistence', () => {
     expect(await server.exited).toBe(0);
     expect(server.output()).toContain('DB saved on disk');
 
-    server = await daemon(args);
+    server = await startDaemon(args);
     client = connect(port);
     expect(await client.get('kept')).toBe('through SIGTERM');
     await client.set('kept', 'through SHUTDOWN');
@@ -210,7 +187,7 @@ describe('RDB persistence', () => {
     await shutdown(port);
     expect(await server.exited).toBe(0);
 
-    server = await daemon(args);
+    server = await startDaemon(args);
     client = connect(port);
     expect(await client.get('kept')).toBe('through SHUTDOWN');
     await client.set('kept', 'lost');
@@ -218,7 +195,7 @@ describe('RDB persistence', () => {
     await shutdown(port, 'NOSAVE');
     expect(await server.exited).toBe(0);
 
-    server = await daemon(args);
+    server = await startDaemon(args);
     client = connect(port);
     expect(await client.get('kept')).toBe('through SHUTDOWN');
     client.disconnect();
@@ -266,7 +243,7 @@ describe('RDB persistence', () => {
     writer.end();
     writeFileSync(join(dir, 'dump.rdb'), writer.take());
     const port = await freePort();
-    const started = daemon(['--port', String(port), '--dir', dir]);
+    const started = startDaemon(['--port', String(port), '--dir', dir]);
     let client: RawClient | undefined;
     while (client === undefined) {
       client = await RawClient.open(port).catch(() => undefined);
@@ -302,12 +279,12 @@ describe('RDB persistence', () => {
     const corrupt = Buffer.from(good);
     corrupt[corrupt.length - 20] ^= 0xff;
     writeFileSync(file, corrupt);
-    let server = await daemon(['--port', String(port), '--dir', dir]);
+    let server = await startDaemon(['--port', String(port), '--dir', dir]);
     expect(await server.exited).toBe(1);
     expect(server.output()).toMatch(/checksum|Bad|corrupt/i);
 
     writeFileSync(file, good.subarray(0, good.length - 30));
-    server = await daemon(['--port', String(port), '--dir', dir]);
+    server = await startDaemon(['--port', String(port), '--dir', dir]);
     expect(await server.exited).toBe(1);
     expect(server.output()).toMatch(/truncated|unexpected end|incomplete/i);
   }, 30_000);

@@ -8,7 +8,7 @@ import type { Database } from '../keyspace.js';
 import { filterByPattern, parseCursor, scanPage, type ScanPage } from '../scan-cursor.js';
 import { cloneValue, encodingOf, typeOf, type RedisValue } from '../values.js';
 import { ALL_KEYS, FIRST_KEY, NO_KEYS, commandGroup } from './define.js';
-import { integerArgument, isKeyword, ok } from './reply-helpers.js';
+import { helpReply, integerArgument, isKeyword, ok } from './reply-helpers.js';
 
 function del(client: Client, argv: string[], engine: Engine): void {
   let removed = 0;
@@ -373,28 +373,28 @@ function persist(client: Client, argv: string[], engine: Engine): void {
   client.out.integer(removed ? 1 : 0);
 }
 
+const objectHelp = helpReply([
+  'OBJECT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:',
+  'ENCODING <key>',
+  '    Return the kind of internal representation used in order to store the value',
+  '    associated with a <key>.',
+  'FREQ <key>',
+  '    Return the access frequency index of the <key>. The returned integer is',
+  '    proportional to the logarithm of the recent access frequency of the key.',
+  'IDLETIME <key>',
+  '    Return the idle time of the <key>, that is the approximated number of',
+  '    seconds elapsed since the last access to the key.',
+  'REFCOUNT <key>',
+  '    Return the number of references of the value associated with the specified',
+  '    <key>.',
+  'HELP',
+  '    Print this help.',
+]);
+
 function object(client: Client, argv: string[], engine: Engine): void {
   const subcommand = argv[1].toLowerCase();
   if (subcommand === 'help') {
-    const lines = [
-      'OBJECT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:',
-      'ENCODING <key>',
-      '    Return the kind of internal representation used in order to store the value',
-      '    associated with a <key>.',
-      'FREQ <key>',
-      '    Return the access frequency index of the <key>. The returned integer is',
-      '    proportional to the logarithm of the recent access frequency of the key.',
-      'IDLETIME <key>',
-      '    Return the idle time of the <key>, that is the approximated number of',
-      '    seconds elapsed since the last access to the key.',
-      'REFCOUNT <key>',
-      '    Return the number of references of the value associated with the specified',
-      '    <key>.',
-      'HELP',
-      '    Print this help.',
-    ];
-    client.out.array(lines.length);
-    for (const line of lines) client.out.simple(line);
+    objectHelp(client);
     return;
   }
   if (argv.length !== 3 || !['encoding', 'refcount', 'idletime', 'freq'].includes(subcommand)) {

@@ -210,3 +210,11 @@ export function optionalCount(client: Client, engine: Engine, argv: string[]): n
   }
   return count;
 }
+
+/** A HELP subcommand: its lines as an array of status replies, as Redis's addReplyHelp. */
+export function helpReply(lines: readonly string[]) {
+  return (client: Client): void => {
+    client.out.array(lines.length);
+    for (const line of lines) client.out.simple(line);
+  };
+}

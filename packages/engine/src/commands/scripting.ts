@@ -2,7 +2,7 @@ import type { Client } from '../client.js';
 import type { CommandResult, CommandSpec } from '../command-table.js';
 import type { Engine } from '../engine.js';
 import { commandGroup, NO_KEYS } from './define.js';
-import { isKeyword, ok } from './reply-helpers.js';
+import { helpReply, isKeyword, ok } from './reply-helpers.js';
 
 function evalCommand(client: Client, argv: string[], engine: Engine): CommandResult {
   return engine.scripting.eval(client, argv, false, false);
@@ -46,23 +46,19 @@ function scriptKill(client: Client, _argv: string[], engine: Engine): void {
   engine.scripting.kill(client, true);
 }
 
-function scriptHelp(client: Client): void {
-  const lines = [
-    'SCRIPT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:',
-    'EXISTS <sha1> [<sha1> ...]',
-    '    For each SHA1, 1 if the script is cached, 0 otherwise.',
-    'FLUSH [ASYNC|SYNC]',
-    '    Empty the script cache.',
-    'KILL',
-    '    Stop the running script, if it has not written anything yet.',
-    'LOAD <script>',
-    '    Cache a script without running it; replies its SHA1.',
-    'HELP',
-    '    Print this help.',
-  ];
-  client.out.array(lines.length);
-  for (const line of lines) client.out.simple(line);
-}
+const scriptHelp = helpReply([
+  'SCRIPT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:',
+  'EXISTS <sha1> [<sha1> ...]',
+  '    For each SHA1, 1 if the script is cached, 0 otherwise.',
+  'FLUSH [ASYNC|SYNC]',
+  '    Empty the script cache.',
+  'KILL',
+  '    Stop the running script, if it has not written anything yet.',
+  'LOAD <script>',
+  '    Cache a script without running it; replies its SHA1.',
+  'HELP',
+  '    Print this help.',
+]);
 
 /** FUNCTION KILL: rc has no functions, so it only reports on a running EVAL script. */
 export function functionKill(client: Client, _argv: string[], engine: Engine): void {

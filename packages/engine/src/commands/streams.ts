@@ -36,7 +36,7 @@ import {
   sortedConsumers,
   sortedGroups,
 } from './stream-groups.js';
-import { WRONG_TYPE, integerArgument, isKeyword, wrongType } from './reply-helpers.js';
+import { WRONG_TYPE, helpReply, integerArgument, isKeyword, wrongType } from './reply-helpers.js';
 
 const X_ERRORS = {
   notGreater: 'ERR The ID specified in XADD is equal or smaller than the target stream top item',
@@ -634,13 +634,6 @@ function xinfoConsumers(client: Client, argv: string[], engine: Engine): void {
     client.out.bulk('idle');
     client.out.integer(Math.max(0, now - consumer.seenTime));
   }
-}
-
-function helpReply(lines: string[]) {
-  return (client: Client): void => {
-    client.out.array(lines.length);
-    for (const line of lines) client.out.simple(line);
-  };
 }
 
 export const streamCommands = commandGroup('stream', [

@@ -3,26 +3,13 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { startRedisServer, stopChild } from '@rc/test-support';
+import { startRedisServer, stopChild, until } from '@rc/test-support';
+
+export { until };
 import { Redis } from 'ioredis';
 import { RawClient } from '../../test-support/raw-client.js';
 import { freePort, type RunningServer } from '../../test-support/servers.js';
 import type { RcServer } from '../../server.js';
-
-/** Polls `probe` until it returns something other than undefined/false. */
-export async function until<T>(
-  probe: () => Promise<T | undefined | false> | T | undefined | false,
-  what: string,
-  timeoutMs = 15_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(20);
-  }
-}
 
 export function connectTo(port: number): Redis {
   return new Redis({ port, host: '127.0.0.1', maxRetriesPerRequest: 1, enableOfflineQueue: true });
