@@ -23,10 +23,14 @@ export function timeoutArgument(client: Client, engine: Engine, text: string): n
   return ms;
 }
 
-/** Parks the client on keys; `serve` runs the non-blocking form once a key has data. */
+/**
+ * Parks the client on keys; `serve` runs the non-blocking form once a key has data. `argv` is
+ * the blocked command: serving it writes, so a running snapshot first keeps what it names.
+ */
 export function blockOnKeys(
   client: Client,
   engine: Engine,
+  argv: readonly string[],
   keys: string[],
   timeoutMs: number,
   serve: (key: string) => boolean,
@@ -44,6 +48,7 @@ export function blockOnKeys(
       propagation.beginUnit();
       propagation.resetCommand();
     }
+    engine.beforeWrite(client.db, argv);
     const served = serve(key);
     if (propagating) {
       if (served && propagation.replacement !== null) {

@@ -393,6 +393,7 @@ function blockingPop(end: End) {
     return blockOnKeys(
       client,
       engine,
+      argv,
       keys,
       timeout,
       (key) => {
@@ -437,12 +438,11 @@ function blockingMove(
   return blockOnKeys(
     client,
     engine,
+    argv,
     [source],
     timeout,
     () => {
       if (!(client.db.lookup(source) instanceof QuickList)) return false;
-      // The destination is not among the keys the waking write touched.
-      engine.beforeWrite(client.db, argv);
       const target = client.db.lookup(destination);
       if (target !== undefined && !(target instanceof QuickList)) return false;
       if (engine.propagation.active) {
@@ -488,6 +488,7 @@ function blmpop(client: Client, argv: string[], engine: Engine): CommandResult {
   return blockOnKeys(
     client,
     engine,
+    argv,
     parsed.keys,
     timeout,
     (key) => {

@@ -498,7 +498,7 @@ function bzpopCommand(side: Side) {
       client.out.nullArray();
       return;
     }
-    return blockOnKeys(client, engine, keys, timeout, serve, () => client.out.nullArray());
+    return blockOnKeys(client, engine, argv, keys, timeout, serve, () => client.out.nullArray());
   };
 }
 
@@ -553,6 +553,7 @@ function bzmpop(client: Client, argv: string[], engine: Engine): CommandResult {
   return blockOnKeys(
     client,
     engine,
+    argv,
     parsed.keys,
     timeout,
     (key) => {

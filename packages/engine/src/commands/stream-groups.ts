@@ -505,6 +505,7 @@ function xreadgroup(client: Client, argv: string[], engine: Engine): CommandResu
   return blockOnKeys(
     client,
     engine,
+    argv,
     reads.map((read) => read.key),
     block,
     (key) => {

@@ -434,6 +434,7 @@ function xread(client: Client, argv: string[], engine: Engine): CommandResult {
   return blockOnKeys(
     client,
     engine,
+    argv,
     keys,
     block,
     (key) => {
