@@ -53,11 +53,23 @@ const BASE_NAMES: Record<string, string> = {
   appenddirname: "appenddirname can't be a path, just a dirname",
 };
 
-/** `save`: pairs of seconds (≥ 1) and changes (≥ 0); "" disables snapshots. */
-function validSavePoints(value: string): boolean {
+export type SavePoint = readonly [seconds: number, changes: number];
+
+/**
+ * `save "3600 1 300 100"` → [[3600, 1], [300, 100]]; "" → none. Null unless the words pair up
+ * as seconds ≥ 1 and changes ≥ 0 (Redis's "Invalid save parameters").
+ */
+export function parseSavePoints(value: string): SavePoint[] | null {
   const words = value.trim() === '' ? [] : value.trim().split(/\s+/);
-  if (words.length % 2 !== 0) return false;
-  return words.every((word, i) => /^-?\d+$/.test(word) && Number(word) >= (i % 2 === 0 ? 1 : 0));
+  if (words.length % 2 !== 0) return null;
+  const points: SavePoint[] = [];
+  for (let i = 0; i < words.length; i += 2) {
+    if (!/^-?\d+$/.test(words[i]) || !/^-?\d+$/.test(words[i + 1])) return null;
+    const point = [Number(words[i]), Number(words[i + 1])] as const;
+    if (point[0] < 1 || point[1] < 0) return null;
+    points.push(point);
+  }
+  return points;
 }
 
 /** Why `dir` cannot be used, as chdir(2) would say, or null. */
@@ -109,7 +121,7 @@ export class Config {
       return "can't set protected config";
     }
     if (key in BASE_NAMES && basename(value) !== value) return BASE_NAMES[key];
-    if (key === 'save' && !validSavePoints(value)) return 'Invalid save parameters';
+    if (key === 'save' && parseSavePoints(value) === null) return 'Invalid save parameters';
     if (key === 'dir') return directoryProblem(value);
     if (key === 'notify-keyspace-events' && parseEventFlags(value) === null) {
       return "Invalid event class character. Use 'Ag$lshzxeKEtmdn'.";

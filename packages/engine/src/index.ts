@@ -12,7 +12,7 @@ export {
   type CommandSpec,
 } from './command-table.js';
 export type { BlockedState } from './blocking.js';
-export { Config } from './config.js';
+export { Config, parseSavePoints, type SavePoint } from './config.js';
 export { Database, type ExpiryMode } from './keyspace.js';
 export { Errors } from './errors.js';
 export { globMatch } from './glob.js';

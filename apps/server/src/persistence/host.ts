@@ -1,6 +1,14 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Engine, HostReply, InfoFields, PersistenceHost } from '@rc/engine';
+import {
+  parseSavePoints,
+  type Config,
+  type Engine,
+  type HostReply,
+  type InfoFields,
+  type PersistenceHost,
+  type SavePoint,
+} from '@rc/engine';
 import type { Log } from '../log.js';
 import { loadRdbFile, writeRdbFile, writeRdbFileSync } from './rdb-file.js';
 
@@ -38,15 +46,9 @@ const LOADING_LOG_INTERVAL_MS = 1000;
 /** How often save points are checked: Redis's serverCron runs at hz 10. */
 const CRON_MS = 100;
 
-type SavePoint = readonly [seconds: number, changes: number];
-
-/** `save "3600 1 300 100"` → [[3600, 1], [300, 100]]; an empty string disables saving. */
-export function parseSavePoints(text: string): SavePoint[] {
-  const words = text.trim().split(/\s+/).filter(Boolean);
-  const points: SavePoint[] = [];
-  for (let i = 0; i + 1 < words.length; i += 2)
-    points.push([Number(words[i]), Number(words[i + 1])]);
-  return points;
+/** The configured save points (CONFIG SET has validated them). */
+function savePoints(config: Config): readonly SavePoint[] {
+  return parseSavePoints(config.get('save')) ?? [];
 }
 
 /**
@@ -154,7 +156,7 @@ export class ServerPersistence implements PersistenceHost {
   }
 
   prepareShutdown(save: 'default' | 'save' | 'nosave', force: boolean): HostReply {
-    const points = parseSavePoints(this.engine.config.get('save'));
+    const points = savePoints(this.engine.config);
     if (save === 'nosave' || (save === 'default' && points.length === 0)) return { status: 'OK' };
     this.log('notice', 'Saving the final RDB snapshot before exiting.');
     if (this.saveNow()) return { status: 'OK' };
@@ -166,7 +168,7 @@ export class ServerPersistence implements PersistenceHost {
     if (this.lastBackgroundOk) return null;
     const config = this.engine.config;
     if (config.get('stop-writes-on-bgsave-error') !== 'yes') return null;
-    if (parseSavePoints(config.get('save')).length === 0) return null;
+    if (savePoints(config).length === 0) return null;
     return MISCONF;
   }
 
@@ -275,7 +277,7 @@ export class ServerPersistence implements PersistenceHost {
     const now = Date.now();
     if (!this.lastBackgroundOk && now - this.lastBackgroundTry < RETRY_AFTER_FAILURE_MS) return;
     const sinceSave = now / 1000 - this.engine.stats.lastSave;
-    for (const [seconds, changes] of parseSavePoints(this.engine.config.get('save'))) {
+    for (const [seconds, changes] of savePoints(this.engine.config)) {
       if (dirty >= changes && sinceSave > seconds) {
         this.log('notice', `${changes} changes in ${seconds} seconds. Saving...`);
         this.startBackgroundSave();
