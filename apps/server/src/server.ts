@@ -33,16 +33,16 @@ export class RcServer {
       config: options.config,
       onShutdown: () => void this.close().then(() => options.onShutdown?.()),
     });
-    this.persistence = new ServerPersistence(this.engine, options.log ?? (() => undefined));
+    const log: Log = options.log ?? (() => undefined);
+    this.persistence = new ServerPersistence(this.engine, log);
     this.engine.persistence = this.persistence;
     this.replication = new Replication(this.engine, { log: options.log });
     this.engine.replication = this.replication;
-    const log = options.log;
-    if (log !== undefined) {
+    if (options.log !== undefined) {
       const levels = ['debug', 'verbose', 'notice', 'warning'] as const;
       this.engine.scripting.log = (level, message) => log(levels[level], message);
     }
-    this.aof = new AppendOnlyFile(this.engine, options.log ?? (() => undefined));
+    this.aof = new AppendOnlyFile(this.engine, log);
     this.persistence.aof = this.aof;
     this.listener = createServer((socket) => {
       const connection = new Connection(socket, this.engine, (closed) =>
