@@ -6,7 +6,7 @@ import {
   type LexBound,
   type ScoreBound,
 } from './bounds.js';
-import { SkipList, type SkipNode } from './skiplist.js';
+import { NONE, SkipList, type NodeHandle } from './skiplist.js';
 
 export interface SortedSetEntry {
   readonly member: string;
@@ -77,8 +77,7 @@ export class SortedSet implements Iterable<SortedSetEntry> {
     if ((options.gt && next <= current) || (options.lt && next >= current))
       return { outcome: 'skipped' };
     if (next === current) return { outcome: 'unchanged', score: current };
-    this.list.delete(member, current);
-    this.list.insert(member, next);
+    this.list.updateScore(member, current, next);
     this.scores.set(member, next);
     return { outcome: 'updated', score: next };
   }
@@ -109,10 +108,11 @@ export class SortedSet implements Iterable<SortedSetEntry> {
     if (stop >= length) stop = length - 1;
     const count = stop - start + 1;
     const result: SortedSetEntry[] = [];
-    let node = reverse ? this.list.byRank(length - start) : this.list.byRank(start + 1);
-    for (let i = 0; i < count && node !== null; i++) {
-      result.push({ member: node.member, score: node.score });
-      node = reverse ? node.backward : node.next;
+    const list = this.list;
+    let node = reverse ? list.byRank(length - start) : list.byRank(start + 1);
+    for (let i = 0; i < count && node !== NONE; i++) {
+      result.push({ member: list.member(node), score: list.score(node) });
+      node = reverse ? list.previous(node) : list.next(node);
     }
     return result;
   }
@@ -122,7 +122,9 @@ export class SortedSet implements Iterable<SortedSetEntry> {
       ? this.list.lastInScoreRange(min, max)
       : this.list.firstInScoreRange(min, max);
     return this.walk(start, limit, (node) =>
-      limit.reverse ? scoreAtLeast(node.score, min) : scoreAtMost(node.score, max),
+      limit.reverse
+        ? scoreAtLeast(this.list.score(node), min)
+        : scoreAtMost(this.list.score(node), max),
     );
   }
 
@@ -131,44 +133,53 @@ export class SortedSet implements Iterable<SortedSetEntry> {
       ? this.list.lastInLexRange(min, max)
       : this.list.firstInLexRange(min, max);
     return this.walk(start, limit, (node) =>
-      limit.reverse ? lexAtLeast(node.member, min) : lexAtMost(node.member, max),
+      limit.reverse
+        ? lexAtLeast(this.list.member(node), min)
+        : lexAtMost(this.list.member(node), max),
     );
   }
 
   private walk(
-    start: SkipNode | null,
+    start: NodeHandle,
     limit: RangeLimit,
-    inRange: (node: SkipNode) => boolean,
+    inRange: (node: NodeHandle) => boolean,
   ): SortedSetEntry[] {
+    const list = this.list;
     const result: SortedSetEntry[] = [];
     let node = start;
     let skip = limit.offset ?? 0;
     let remaining = limit.count ?? -1;
     if (skip < 0) return result;
-    while (node !== null && skip > 0 && inRange(node)) {
-      node = limit.reverse ? node.backward : node.next;
+    while (node !== NONE && skip > 0 && inRange(node)) {
+      node = limit.reverse ? list.previous(node) : list.next(node);
       skip--;
     }
-    while (node !== null && remaining !== 0 && inRange(node)) {
-      result.push({ member: node.member, score: node.score });
-      node = limit.reverse ? node.backward : node.next;
+    while (node !== NONE && remaining !== 0 && inRange(node)) {
+      result.push({ member: list.member(node), score: list.score(node) });
+      node = limit.reverse ? list.previous(node) : list.next(node);
       remaining--;
     }
     return result;
   }
 
   countByScore(min: ScoreBound, max: ScoreBound): number {
-    const first = this.list.firstInScoreRange(min, max);
-    if (first === null) return 0;
-    const last = this.list.lastInScoreRange(min, max) as SkipNode;
-    return this.list.rank(last.member, last.score) - this.list.rank(first.member, first.score) + 1;
+    const list = this.list;
+    const first = list.firstInScoreRange(min, max);
+    if (first === NONE) return 0;
+    const last = list.lastInScoreRange(min, max);
+    return this.rankOf(last) - this.rankOf(first) + 1;
   }
 
   countByLex(min: LexBound, max: LexBound): number {
-    const first = this.list.firstInLexRange(min, max);
-    if (first === null) return 0;
-    const last = this.list.lastInLexRange(min, max) as SkipNode;
-    return this.list.rank(last.member, last.score) - this.list.rank(first.member, first.score) + 1;
+    const list = this.list;
+    const first = list.firstInLexRange(min, max);
+    if (first === NONE) return 0;
+    const last = list.lastInLexRange(min, max);
+    return this.rankOf(last) - this.rankOf(first) + 1;
+  }
+
+  private rankOf(node: NodeHandle): number {
+    return this.list.rank(this.list.member(node), this.list.score(node));
   }
 
   popMin(count = 1): SortedSetEntry[] {
@@ -183,9 +194,10 @@ export class SortedSet implements Iterable<SortedSetEntry> {
     const result: SortedSetEntry[] = [];
     while (result.length < count) {
       const node = fromMax ? this.list.tail : this.list.first();
-      if (node === null) break;
-      result.push({ member: node.member, score: node.score });
-      this.remove(node.member);
+      if (node === NONE) break;
+      const member = this.list.member(node);
+      result.push({ member, score: this.list.score(node) });
+      this.remove(member);
     }
     return result;
   }
@@ -208,8 +220,9 @@ export class SortedSet implements Iterable<SortedSetEntry> {
   }
 
   *[Symbol.iterator](): IterableIterator<SortedSetEntry> {
-    for (let node = this.list.first(); node !== null; node = node.next) {
-      yield { member: node.member, score: node.score };
+    const list = this.list;
+    for (let node = list.first(); node !== NONE; node = list.next(node)) {
+      yield { member: list.member(node), score: list.score(node) };
     }
   }
 
@@ -220,8 +233,11 @@ export class SortedSet implements Iterable<SortedSetEntry> {
   checkInvariants(): void {
     this.list.checkInvariants();
     if (this.list.length !== this.size) throw new Error('zset: length mismatch');
-    for (let node = this.list.first(); node !== null; node = node.next) {
-      if (this.scores.get(node.member) !== node.score) throw new Error('zset: score map mismatch');
+    const list = this.list;
+    for (let node = list.first(); node !== NONE; node = list.next(node)) {
+      if (this.scores.get(list.member(node)) !== list.score(node)) {
+        throw new Error('zset: score map mismatch');
+      }
     }
   }
 }
