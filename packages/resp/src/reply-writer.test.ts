@@ -72,6 +72,21 @@ describe('ReplyWriter', () => {
     expect(written(2, (out) => out.integer(-(2n ** 63n)))).toBe(':-9223372036854775808\r\n');
   });
 
+  it('writes two integers joined by a byte as one bulk string', () => {
+    for (const [a, b] of [
+      [0, 0],
+      [9, 10],
+      [99, 100],
+      [1764080000000, 3],
+      [Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER],
+    ]) {
+      const text = `${a}-${b}`;
+      expect(written(2, (out) => out.bulkJoinedIntegers(a, 45, b))).toBe(
+        `$${text.length}\r\n${text}\r\n`,
+      );
+    }
+  });
+
   it('writes Buffers and latin1 strings byte for byte', () => {
     const bytes = Buffer.from([0, 13, 10, 255]);
     expect(written(2, (out) => out.bulk(bytes))).toBe('$4\r\n\x00\r\n\xff\r\n');

@@ -12,10 +12,41 @@ import {
 
 export type { IdRequest } from './stream-id.js';
 
-export interface StreamEntry {
-  readonly id: StreamId;
+/**
+ * A stored entry, read from its block when asked: XRANGE's reply needs neither bigint IDs nor
+ * field arrays, and building both for every entry cost more than writing the reply.
+ */
+export class StreamEntry {
+  private cachedId: StreamId | undefined = undefined;
+  private cachedFields: string[] | undefined = undefined;
+
+  constructor(
+    private readonly block: Block,
+    private readonly index: number,
+  ) {}
+
+  get id(): StreamId {
+    return (this.cachedId ??= entryId(this.block, this.index));
+  }
+
   /** Flat field, value, field, value... */
-  readonly fields: string[];
+  get fields(): string[] {
+    return (this.cachedFields ??= entryFields(this.block, this.index));
+  }
+
+  /** The ID's milliseconds as an exact number, or NaN above 2^53 - 1 (read `id` then). */
+  get msNumber(): number {
+    return exactNumber(this.block.masterMs + this.block.msDelta[this.index]);
+  }
+
+  /** The ID's sequence as an exact number, or NaN above 2^53 - 1. */
+  get seqNumber(): number {
+    return exactNumber(this.block.masterSeq + this.block.seqDelta[this.index]);
+  }
+}
+
+function exactNumber(value: number): number {
+  return value <= Number.MAX_SAFE_INTEGER ? value : NaN;
 }
 
 /** How full a block may get, as stream-node-max-entries / stream-node-max-bytes. */
@@ -35,6 +66,9 @@ export interface StreamNodeLimits {
  */
 interface Block {
   readonly master: StreamId;
+  /** The master's parts as numbers, NaN when not exact: entries' IDs without bigints. */
+  readonly masterMs: number;
+  readonly masterSeq: number;
   readonly masterNames: string[];
   /** id.ms - master.ms, a safe integer ≥ 0. */
   readonly msDelta: number[];
@@ -232,6 +266,8 @@ export class Stream {
       }
       block = {
         master: id,
+        masterMs: exactNumber(Number(id.ms)),
+        masterSeq: exactNumber(Number(id.seq)),
         masterNames,
         msDelta: [],
         seqDelta: [],
@@ -291,7 +327,7 @@ export class Stream {
   entry(id: StreamId): StreamEntry | undefined {
     const found = this.locate(id);
     if (found === undefined) return undefined;
-    return { id: entryId(found[0], found[1]), fields: entryFields(found[0], found[1]) };
+    return new StreamEntry(found[0], found[1]);
   }
 
   /** Block and index of the live entry with this ID. */
@@ -330,7 +366,7 @@ export class Stream {
           const ms = block.msDelta[i];
           if (ms < startMs || (ms === startMs && block.seqDelta[i] < startSeq)) return result;
           if (block.deleted[i] === 1) continue;
-          result.push({ id: entryId(block, i), fields: entryFields(block, i) });
+          result.push(new StreamEntry(block, i));
           if (result.length === count) return result;
         }
         found = this.blocks.seek('<', found[0]);
@@ -356,7 +392,7 @@ export class Stream {
         const ms = block.msDelta[i];
         if (ms > endMs || (ms === endMs && block.seqDelta[i] > endSeq)) return result;
         if (block.deleted[i] === 1) continue;
-        result.push({ id: entryId(block, i), fields: entryFields(block, i) });
+        result.push(new StreamEntry(block, i));
         if (result.length === count) return result;
       }
       found = this.blocks.seek('>', found[0]);

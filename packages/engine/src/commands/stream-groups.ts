@@ -27,6 +27,7 @@ import {
   readOptions,
   replyEntry,
   strictId,
+  replyId,
 } from './stream-replies.js';
 import type { CommandRow } from './define.js';
 import { WRONG_TYPE, integerArgument, isKeyword, wrongType } from './reply-helpers.js';
@@ -394,7 +395,7 @@ function replyHistory(
     if (found) replyEntry(client, found);
     else {
       client.out.array(2);
-      client.out.bulk(formatId(entry.id));
+      replyId(client.out, entry.id);
       client.out.nullArray();
     }
   }
@@ -628,8 +629,8 @@ function xpending(client: Client, argv: string[], engine: Engine): void {
     const owners = sortedConsumers(group).filter((consumer) => consumer.pending.size > 0);
     out.array(4);
     out.integer(group.pending.size);
-    out.bulk(formatId(first[1].id));
-    out.bulk(formatId(last[1].id));
+    replyId(out, first[1].id);
+    replyId(out, last[1].id);
     out.array(owners.length);
     for (const owner of owners) {
       out.array(2);
@@ -652,7 +653,7 @@ function xpending(client: Client, argv: string[], engine: Engine): void {
   out.array(rows.length);
   for (const entry of rows) {
     out.array(4);
-    out.bulk(formatId(entry.id));
+    replyId(out, entry.id);
     out.bulk(entry.consumer.name);
     out.integer(now - entry.deliveryTime);
     out.integer(entry.deliveryCount);
@@ -778,7 +779,7 @@ function xclaim(client: Client, argv: string[], engine: Engine): void {
   client.out.array(claimed.length);
   for (const item of claimed) {
     if ('fields' in item) replyEntry(client, item);
-    else client.out.bulk(formatId(item));
+    else replyId(client.out, item);
   }
 }
 
@@ -858,12 +859,12 @@ function xautoclaim(client: Client, argv: string[], engine: Engine): void {
   if (index < candidates.length) next = candidates[index].id;
   const out = client.out;
   out.array(3);
-  out.bulk(formatId(next));
+  replyId(out, next);
   out.array(claimedIds.length);
-  if (justId) for (const id of claimedIds) out.bulk(formatId(id));
+  if (justId) for (const id of claimedIds) replyId(out, id);
   else for (const entry of claimed) replyEntry(client, entry);
   out.array(deleted.length);
-  for (const id of deleted) out.bulk(formatId(id));
+  for (const id of deleted) replyId(out, id);
 }
 
 export const groupSubcommands: CommandRow[] = [

@@ -1,14 +1,15 @@
 import {
   MAX_ID,
   MIN_ID,
-  Stream,
   formatId,
+  Stream,
   nextId,
   parseId,
   previousId,
   type StreamEntry,
   type StreamId,
 } from '@rc/datatypes/stream';
+import type { ReplyWriter } from '@rc/resp';
 import type { Client } from '../client.js';
 import type { Engine } from '../engine.js';
 import { Errors } from '../errors.js';
@@ -59,11 +60,21 @@ export function intervalId(
   return id;
 }
 
+export function replyId(out: ReplyWriter, id: StreamId): void {
+  out.bulk(formatId(id));
+}
+
 export function replyEntry(client: Client, entry: StreamEntry): void {
-  client.out.array(2);
-  client.out.bulk(formatId(entry.id));
-  client.out.array(entry.fields.length);
-  for (const field of entry.fields) client.out.bulk(field);
+  const out = client.out;
+  out.array(2);
+  const ms = entry.msNumber;
+  const seq = entry.seqNumber;
+  // NaN (an ID part above 2^53 - 1) fails both comparisons.
+  if (ms >= 0 && seq >= 0) out.bulkJoinedIntegers(ms, 45 /* - */, seq);
+  else replyId(out, entry.id);
+  const fields = entry.fields;
+  out.array(fields.length);
+  for (let i = 0; i < fields.length; i++) out.bulk(fields[i]);
 }
 
 export function replyEntries(client: Client, entries: StreamEntry[]): void {

@@ -27,6 +27,7 @@ import {
   replyEntries,
   replyEntry,
   strictId,
+  replyId,
 } from './stream-replies.js';
 import { FIRST_KEY, commandGroup, container } from './define.js';
 import {
@@ -219,7 +220,7 @@ function xadd(client: Client, argv: string[], engine: Engine): void {
   }
   stream.append(id, argv.slice(parsed.next + 1));
   client.db.touch(key);
-  client.out.bulk(formatId(id));
+  replyId(client.out, id);
   engine.notify(client.db, EventClass.stream, 'xadd', key);
   if (parsed.trim !== null) trimStream(client, engine, key, stream, parsed.trim);
   if (engine.propagation.active) {
@@ -500,13 +501,13 @@ function xinfoStream(client: Client, argv: string[], engine: Engine): void {
   out.bulk('radix-tree-nodes');
   out.integer(stream.radixNodeCount);
   out.bulk('last-generated-id');
-  out.bulk(formatId(stream.lastId));
+  replyId(out, stream.lastId);
   out.bulk('max-deleted-entry-id');
-  out.bulk(formatId(stream.maxDeletedId));
+  replyId(out, stream.maxDeletedId);
   out.bulk('entries-added');
   out.integer(stream.entriesAdded);
   out.bulk('recorded-first-entry-id');
-  out.bulk(formatId(first?.id ?? MIN_ID));
+  replyId(out, first?.id ?? MIN_ID);
   if (full) {
     out.bulk('entries');
     replyEntries(client, stream.range(MIN_ID, MAX_ID, count));
@@ -540,7 +541,7 @@ function replyGroupsFull(client: Client, stream: Stream, count: number): void {
     out.bulk('name');
     out.bulk(group.name);
     out.bulk('last-delivered-id');
-    out.bulk(formatId(group.lastId));
+    replyId(out, group.lastId);
     out.bulk('entries-read');
     replyOptionalInteger(client, group.entriesRead);
     out.bulk('lag');
@@ -552,7 +553,7 @@ function replyGroupsFull(client: Client, stream: Stream, count: number): void {
     out.array(pending.length);
     for (const [, entry] of pending) {
       out.array(4);
-      out.bulk(formatId(entry.id));
+      replyId(out, entry.id);
       out.bulk(entry.consumer.name);
       out.integer(entry.deliveryTime);
       out.integer(entry.deliveryCount);
@@ -573,7 +574,7 @@ function replyGroupsFull(client: Client, stream: Stream, count: number): void {
       out.array(own.length);
       for (const [, entry] of own) {
         out.array(3);
-        out.bulk(formatId(entry.id));
+        replyId(out, entry.id);
         out.integer(entry.deliveryTime);
         out.integer(entry.deliveryCount);
       }
@@ -600,7 +601,7 @@ function xinfoGroups(client: Client, argv: string[], engine: Engine): void {
     out.bulk('pending');
     out.integer(group.pending.size);
     out.bulk('last-delivered-id');
-    out.bulk(formatId(group.lastId));
+    replyId(out, group.lastId);
     out.bulk('entries-read');
     replyOptionalInteger(client, group.entriesRead);
     out.bulk('lag');
