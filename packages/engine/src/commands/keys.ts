@@ -1,6 +1,6 @@
 import type { Client } from '../client.js';
 import type { Engine } from '../engine.js';
-import type { CommandHandler, CommandSpec } from '../command-table.js';
+import type { CommandHandler } from '../command-table.js';
 import { Errors } from '../errors.js';
 import { EventClass } from '../keyspace-events.js';
 import { expireArgument, type ExpireUnit } from '../expire-time.js';
@@ -403,8 +403,11 @@ function objectInspector(
   };
 }
 
-const objectCommand: CommandSpec = {
-  ...container('object', 'A container for object introspection commands', '2.2.3', [
+const objectCommand = container(
+  'object',
+  'A container for object introspection commands',
+  '2.2.3',
+  [
     [
       'encoding',
       3,
@@ -464,9 +467,9 @@ const objectCommand: CommandSpec = {
       'Show helpful text about the different subcommands',
       '6.2.0',
     ],
-  ]),
-  group: 'generic',
-};
+  ],
+  'generic',
+);
 
 export const keyCommands = commandGroup('generic', [
   ['del', -2, ['write'], ALL_KEYS, del, 'Delete a key', '1.0.0'],
