@@ -220,6 +220,24 @@ describe.runIf(requireRedisOrSkip('command introspection differential'))(
       }
     });
 
+    it('COMMAND DOCS without names: every top-level command once, as Redis documents it', async () => {
+      const { plain } = await comparableNames();
+      for (const protocol of [2, 3] as const) {
+        const [ours, oursCount] = await rawReplies(servers.rcPort(), protocol, [
+          ['COMMAND', 'DOCS'],
+          ['COMMAND', 'COUNT'],
+        ]);
+        const [theirs] = await rawReplies(servers.redisPort(), protocol, [['COMMAND', 'DOCS']]);
+        const oursByName = byKey(elements(ours));
+        expect(text(oursCount)).toBe(`:${oursByName.size}\r\n`);
+        const theirsByName = byKey(elements(theirs));
+        for (const [name, docs] of oursByName) {
+          if (!plain.includes(name)) continue;
+          expect(text(docs), `RESP${protocol} ${name}`).toBe(text(theirsByName.get(name)!));
+        }
+      }
+    });
+
     it("COMMAND LIST FILTERBY ACLCAT: Redis's members of each category that rc has", async () => {
       const names = await rcNames();
       const categories = [
@@ -393,6 +411,8 @@ describe.runIf(requireRedisOrSkip('command introspection differential'))(
         ['COMMAND', 'GETKEYS', 'CONFIG'],
         ['COMMAND', 'GETKEYS', 'OBJECT', 'NOSUCH', 'k'],
         ['COMMAND', 'GETKEYS', 'OBJECT', 'HELP'],
+        ['COMMAND', 'GETKEYS', 'XINFO'],
+        ['COMMAND', 'GETKEYS', 'COMMAND', 'GETKEYS', 'GET', 'k'],
         ['COMMAND', 'GETKEYS', 'GET'],
         ['COMMAND', 'GETKEYS', 'GET', 'a', 'b'],
         ['COMMAND', 'GETKEYS', 'PUBLISH', 'c', 'm'],
