@@ -125,13 +125,3 @@ function resolve(spec: CommandSpec, parent: CommandEntry | null): CommandEntry {
   }
   return entry;
 }
-
-/** Key positions of a call, from the spec's first/last/step. */
-export function commandKeys(spec: CommandSpec, argv: readonly string[]): string[] {
-  const [first, last, step] = spec.keys;
-  if (first === 0) return [];
-  const end = last < 0 ? argv.length + last : last;
-  const keys: string[] = [];
-  for (let i = first; i <= end && i < argv.length; i += step) keys.push(argv[i]);
-  return keys;
-}

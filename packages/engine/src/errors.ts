@@ -47,6 +47,10 @@ export const Errors = {
     'BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE.',
   unkillableScript:
     'UNKILLABLE Sorry the script already executed write commands against the dataset. You can either wait the script termination or kill the server in a hard way using the SHUTDOWN NOSAVE command.',
+  getKeysUnknownCommand: 'ERR Invalid command specified',
+  getKeysNoKeys: 'ERR The command has no key arguments',
+  getKeysArity: 'ERR Invalid number of arguments specified for command',
+  getKeysInvalidArguments: 'ERR Invalid arguments specified for command',
 } as const;
 
 /** Redis sanitises user text echoed in errors: CR and LF would break the reply framing. */

@@ -3,7 +3,6 @@ export { Client, type ClientConnection, type RawOutput, type ReplyMode } from '.
 export {
   BLOCKED,
   CommandTable,
-  commandKeys,
   type CommandEntry,
   type CommandFlag,
   type CommandGroup,

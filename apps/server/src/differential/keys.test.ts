@@ -135,7 +135,7 @@ describe.runIf(requireRedisOrSkip('keyspace differential'))(
       await servers.compare(steps);
     });
 
-    it('OBJECT ENCODING for strings', () =>
+    it('OBJECT ENCODING for strings, and OBJECT as a container of subcommands', () =>
       servers.compare([
         ['SET', 'i', '12345'],
         ['SET', 's', 'short'],
@@ -146,6 +146,9 @@ describe.runIf(requireRedisOrSkip('keyspace differential'))(
         ['OBJECT', 'ENCODING', 'none'],
         ['OBJECT', 'FREQ', 'i'],
         ['OBJECT', 'BOGUS', 'i'],
+        ['OBJECT', 'ENCODING'],
+        ['OBJECT', 'REFCOUNT', 'i', 'extra'],
+        ['OBJECT', 'HELP'],
       ]));
   },
 );

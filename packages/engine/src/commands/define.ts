@@ -34,15 +34,16 @@ export function container(
   summary: string,
   since: string,
   rows: CommandRow[],
+  group: CommandGroup = 'server',
 ): CommandSpec {
   return {
     name,
     arity: -2,
     flags: [],
     keys: NO_KEYS,
-    group: 'server',
+    group,
     summary,
     since,
-    subcommands: commandGroup('server', rows),
+    subcommands: commandGroup(group, rows),
   };
 }

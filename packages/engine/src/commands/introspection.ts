@@ -1,120 +1,41 @@
 import type { Client } from '../client.js';
-import { commandKeys, type CommandEntry, type CommandSpec } from '../command-table.js';
+import type { CommandEntry, CommandSpec } from '../command-table.js';
+import { commandKeys, hasKeys } from '../command-metadata/command-keys.js';
+import {
+  aclCategories,
+  isAclCategory,
+  metadataOf,
+} from '../command-metadata/command-description.js';
+import {
+  replyCommandDocs,
+  replyCommandInfo,
+  replyKeyFlags,
+} from '../command-metadata/command-replies.js';
 import type { Engine } from '../engine.js';
 import { Errors } from '../errors.js';
 import { globMatch } from '../glob.js';
 import { NO_KEYS, commandGroup } from './define.js';
-import { isKeyword } from './reply-helpers.js';
+import { helpReply, isKeyword } from './reply-helpers.js';
 
-/** ACL categories follow from flags and group, as Redis derives most of them. */
-function aclCategories(spec: CommandSpec): string[] {
-  const categories: string[] = [];
-  if (spec.flags.includes('write')) categories.push('@write');
-  if (spec.flags.includes('readonly')) categories.push('@read');
-  if (spec.flags.includes('admin')) categories.push('@admin', '@dangerous');
-  if (spec.flags.includes('pubsub')) categories.push('@pubsub');
-  if (spec.flags.includes('fast')) categories.push('@fast');
-  else categories.push('@slow');
-  if (spec.flags.includes('blocking')) categories.push('@blocking');
-  const byGroup: Partial<Record<CommandSpec['group'], string>> = {
-    generic: '@keyspace',
-    string: '@string',
-    list: '@list',
-    hash: '@hash',
-    set: '@set',
-    'sorted-set': '@sortedset',
-    stream: '@stream',
-    bitmap: '@bitmap',
-    geo: '@geo',
-    transactions: '@transaction',
-    connection: '@connection',
-  };
-  const category = byGroup[spec.group];
-  if (category) categories.push(category);
-  return categories;
-}
-
-function replyCommandInfo(client: Client, entry: CommandEntry): void {
-  const { spec } = entry;
-  const out = client.out;
-  out.array(10);
-  out.bulk(entry.fullName);
-  out.integer(spec.arity);
-  out.set(spec.flags.length);
-  for (const flag of spec.flags) out.simple(flag);
-  const [first, last, step] = spec.keys;
-  out.integer(first);
-  out.integer(last);
-  out.integer(step);
-  const categories = aclCategories(spec);
-  out.set(categories.length);
-  for (const category of categories) out.simple(category);
-  out.set(0);
-  if (first === 0) out.array(0);
-  else {
-    out.array(1);
-    out.map(3);
-    out.bulk('flags');
-    out.set(0);
-    out.bulk('begin_search');
-    out.map(2);
-    out.bulk('type');
-    out.bulk('index');
-    out.bulk('spec');
-    out.map(1);
-    out.bulk('index');
-    out.integer(first);
-    out.bulk('find_keys');
-    out.map(2);
-    out.bulk('type');
-    out.bulk('range');
-    out.bulk('spec');
-    out.map(3);
-    out.bulk('lastkey');
-    out.integer(last < 0 ? last : last - first);
-    out.bulk('keystep');
-    out.integer(step);
-    out.bulk('limit');
-    out.integer(0);
-  }
-  const children = entry.subcommands ? [...entry.subcommands.values()] : [];
-  out.array(children.length);
-  for (const child of children) replyCommandInfo(client, child);
-}
-
-function replyCommandDocs(client: Client, entry: CommandEntry): void {
-  const { spec } = entry;
-  const out = client.out;
-  const children = entry.subcommands ? [...entry.subcommands.values()] : [];
-  out.map(children.length > 0 ? 4 : 3);
-  out.bulk('summary');
-  out.bulk(spec.summary);
-  out.bulk('since');
-  out.bulk(spec.since);
-  out.bulk('group');
-  out.bulk(spec.group);
-  if (children.length > 0) {
-    out.bulk('subcommands');
-    out.map(children.length);
-    for (const child of children) {
-      out.bulk(child.fullName);
-      replyCommandDocs(client, child);
-    }
-  }
-}
-
-/** Finds "get" or "config|get" style names. */
-function findEntry(engine: Engine, name: string): CommandEntry | undefined {
-  const [parent, child] = name.toLowerCase().split('|');
+/** "get" or "config|get", as Redis's lookupCommandBySds: one level of subcommands. */
+function findByFullName(engine: Engine, name: string): CommandEntry | undefined {
+  const [parent, child, ...rest] = name.split('|');
+  if (rest.length > 0) return undefined;
   const entry = engine.commands.lookup(parent);
   if (child === undefined) return entry;
-  return entry?.subcommands?.get(child);
+  return entry?.subcommands?.get(child.toLowerCase());
+}
+
+/** The command a call runs, as Redis's lookupCommand: the subcommand of a container. */
+function findByCall(engine: Engine, call: readonly string[]): CommandEntry | undefined {
+  const entry = engine.commands.lookup(call[0]);
+  if (entry === undefined || entry.subcommands === null || call.length === 1) return entry;
+  return entry.subcommands.get(call[1].toLowerCase());
 }
 
 function command(client: Client, _argv: string[], engine: Engine): void {
-  const entries = [...engine.commands.entries()];
-  client.out.array(entries.length);
-  for (const entry of entries) replyCommandInfo(client, entry);
+  client.out.array(engine.commands.size);
+  for (const entry of engine.commands.entries()) replyCommandInfo(client.out, entry);
 }
 
 function commandCount(client: Client, _argv: string[], engine: Engine): void {
@@ -122,67 +43,122 @@ function commandCount(client: Client, _argv: string[], engine: Engine): void {
 }
 
 function commandInfo(client: Client, argv: string[], engine: Engine): void {
-  const entries =
-    argv.length === 2
-      ? [...engine.commands.entries()]
-      : argv.slice(2).map((name) => findEntry(engine, name));
-  client.out.array(entries.length);
-  for (const entry of entries) {
-    if (entry) replyCommandInfo(client, entry);
-    else client.out.nullArray();
+  if (argv.length === 2) {
+    command(client, argv, engine);
+    return;
+  }
+  client.out.array(argv.length - 2);
+  for (let i = 2; i < argv.length; i++) {
+    const entry = findByFullName(engine, argv[i]);
+    if (entry) replyCommandInfo(client.out, entry);
+    else client.out.nullBulk();
   }
 }
 
+/** Unknown names are left out of the map. */
 function commandDocs(client: Client, argv: string[], engine: Engine): void {
   const entries =
     argv.length === 2
       ? [...engine.commands.entries()]
-      : argv.slice(2).flatMap((name) => findEntry(engine, name) ?? []);
+      : argv.slice(2).flatMap((name) => findByFullName(engine, name) ?? []);
   client.out.map(entries.length);
   for (const entry of entries) {
     client.out.bulk(entry.fullName);
-    replyCommandDocs(client, entry);
+    replyCommandDocs(client.out, entry);
   }
 }
 
+/** Every command and subcommand, each subcommand after its container. */
+function* allEntries(engine: Engine): Generator<CommandEntry> {
+  for (const entry of engine.commands.entries()) {
+    yield entry;
+    if (entry.subcommands) yield* entry.subcommands.values();
+  }
+}
+
+/** COMMAND LIST [FILTERBY MODULE name | ACLCAT category | PATTERN pattern]. */
 function commandList(client: Client, argv: string[], engine: Engine): void {
-  let pattern: string | null = null;
-  if (argv.length === 5 && isKeyword(argv[2], 'filterby') && isKeyword(argv[3], 'pattern')) {
-    pattern = argv[4];
-  } else if (argv.length !== 2) {
-    engine.replyError(client, Errors.syntax);
-    return;
+  let filter: (entry: CommandEntry) => boolean = () => true;
+  for (let i = 2; i < argv.length; i += 3) {
+    if (!isKeyword(argv[i], 'filterby') || argv.length - 1 - i !== 2) {
+      engine.replyError(client, Errors.syntax);
+      return;
+    }
+    const [type, value] = [argv[i + 1], argv[i + 2]];
+    if (isKeyword(type, 'module')) filter = () => false;
+    else if (isKeyword(type, 'aclcat')) {
+      const category = value.toLowerCase();
+      filter = (entry) => isAclCategory(category) && aclCategories(entry).includes(category);
+    } else if (isKeyword(type, 'pattern')) {
+      filter = (entry) => globMatch(value, entry.fullName, true);
+    } else {
+      engine.replyError(client, Errors.syntax);
+      return;
+    }
   }
   const names: string[] = [];
-  for (const entry of engine.commands.entries()) {
-    names.push(entry.fullName);
-    for (const child of entry.subcommands?.values() ?? []) names.push(child.fullName);
-  }
-  const matched = pattern === null ? names : names.filter((name) => globMatch(pattern, name, true));
-  client.out.array(matched.length);
-  for (const name of matched) client.out.bulk(name);
+  for (const entry of allEntries(engine)) if (filter(entry)) names.push(entry.fullName);
+  client.out.array(names.length);
+  for (const name of names) client.out.bulk(name);
 }
 
-function commandGetKeys(client: Client, argv: string[], engine: Engine): void {
-  const target = argv.slice(2);
-  const entry = findEntry(engine, target[0]);
-  if (!entry) {
-    engine.replyError(client, 'ERR Invalid command specified');
-    return;
-  }
-  const arity = entry.spec.arity;
-  if (arity > 0 ? target.length !== arity : target.length < -arity) {
-    engine.replyError(client, 'ERR Invalid number of arguments specified for command');
-    return;
-  }
-  const keys = commandKeys(entry.spec, target);
-  if (keys.length === 0) {
-    engine.replyError(client, 'ERR The command has no key arguments');
-    return;
-  }
-  client.out.array(keys.length);
-  for (const key of keys) client.out.bulk(key);
+/** COMMAND GETKEYS and GETKEYSANDFLAGS, with Redis's checks in Redis's order. */
+function keysOfCall(withFlags: boolean) {
+  return (client: Client, argv: string[], engine: Engine): void => {
+    const call = argv.slice(2);
+    const entry = findByCall(engine, call);
+    if (!entry) {
+      engine.replyError(client, Errors.getKeysUnknownCommand);
+      return;
+    }
+    const metadata = metadataOf(entry);
+    if (!hasKeys(metadata)) {
+      engine.replyError(client, Errors.getKeysNoKeys);
+      return;
+    }
+    const arity = entry.spec.arity;
+    if (arity > 0 ? call.length !== arity : call.length < -arity) {
+      engine.replyError(client, Errors.getKeysArity);
+      return;
+    }
+    const keys = commandKeys(metadata, call);
+    if (keys.length === 0 && !metadata.noMandatoryKeys) {
+      engine.replyError(client, Errors.getKeysInvalidArguments);
+      return;
+    }
+    const out = client.out;
+    out.array(keys.length);
+    for (const key of keys) {
+      if (withFlags) out.array(2);
+      out.bulk(call[key.index]);
+      if (withFlags) replyKeyFlags(out, key.flags);
+    }
+  };
 }
+
+const commandHelp = helpReply([
+  'COMMAND <subcommand> [<arg> [value] [opt] ...]. Subcommands are:',
+  '(no subcommand)',
+  '    Return details about all Redis commands.',
+  'COUNT',
+  '    Return the total number of commands in this Redis server.',
+  'LIST',
+  '    Return a list of all commands in this Redis server.',
+  'INFO [<command-name> ...]',
+  '    Return details about multiple Redis commands.',
+  '    If no command names are given, documentation details for all',
+  '    commands are returned.',
+  'DOCS [<command-name> ...]',
+  '    Return documentation details about multiple Redis commands.',
+  '    If no command names are given, documentation details for all',
+  '    commands are returned.',
+  'GETKEYS <full-command>',
+  '    Return the keys from a full Redis command.',
+  'GETKEYSANDFLAGS <full-command>',
+  '    Return the keys and the access flags from a full Redis command.',
+  'HELP',
+  '    Prints this help.',
+]);
 
 const COMMAND_FLAGS: CommandSpec['flags'] = ['loading', 'stale'];
 
@@ -229,12 +205,30 @@ export const introspectionCommands = commandGroup('server', [
     ],
     [
       'getkeys',
-      -3,
+      -4,
       COMMAND_FLAGS,
       NO_KEYS,
-      commandGetKeys,
+      keysOfCall(false),
       'Extract keys given a full Redis command',
       '2.8.13',
+    ],
+    [
+      'getkeysandflags',
+      -4,
+      COMMAND_FLAGS,
+      NO_KEYS,
+      keysOfCall(true),
+      'Extract keys and access flags given a full Redis command',
+      '7.0.0',
+    ],
+    [
+      'help',
+      2,
+      COMMAND_FLAGS,
+      NO_KEYS,
+      commandHelp,
+      'Show helpful text about the different subcommands',
+      '5.0.0',
     ],
   ]),
 }));

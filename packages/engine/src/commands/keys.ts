@@ -1,13 +1,14 @@
 import type { Client } from '../client.js';
 import type { Engine } from '../engine.js';
-import { Errors, unknownSubcommandError } from '../errors.js';
+import type { CommandHandler } from '../command-table.js';
+import { Errors } from '../errors.js';
 import { EventClass } from '../keyspace-events.js';
 import { expireArgument, type ExpireUnit } from '../expire-time.js';
 import { globMatch } from '../glob.js';
 import type { Database } from '../keyspace.js';
 import { filterByPattern, parseCursor, scanPage, type ScanPage } from '../scan-cursor.js';
 import { cloneValue, encodingOf, typeOf, type RedisValue } from '../values.js';
-import { ALL_KEYS, FIRST_KEY, NO_KEYS, commandGroup } from './define.js';
+import { ALL_KEYS, FIRST_KEY, NO_KEYS, commandGroup, container } from './define.js';
 import { helpReply, integerArgument, isKeyword, ok } from './reply-helpers.js';
 
 function del(client: Client, argv: string[], engine: Engine): void {
@@ -388,48 +389,87 @@ const objectHelp = helpReply([
   '    Return the number of references of the value associated with the specified',
   '    <key>.',
   'HELP',
-  '    Print this help.',
+  '    Prints this help.',
 ]);
 
-function object(client: Client, argv: string[], engine: Engine): void {
-  const subcommand = argv[1].toLowerCase();
-  if (subcommand === 'help') {
-    objectHelp(client);
-    return;
-  }
-  if (argv.length !== 3 || !['encoding', 'refcount', 'idletime', 'freq'].includes(subcommand)) {
-    engine.replyError(client, unknownSubcommandError('object', argv[1]));
-    return;
-  }
-  const value = client.db.lookup(argv[2]);
-  if (value === undefined) {
-    client.out.nullBulk();
-    return;
-  }
-  switch (subcommand) {
-    case 'encoding':
-      client.out.bulk(encodingOf(value, engine.config));
-      return;
-    case 'refcount':
-      client.out.integer(1);
-      return;
-    case 'idletime':
-      if (engine.config.get('maxmemory-policy').includes('lfu')) {
-        engine.replyError(
-          client,
-          'ERR An LFU maxmemory policy is selected, idle time not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust.',
-        );
-      } else client.out.integer(0);
-      return;
-    case 'freq':
-      if (!engine.config.get('maxmemory-policy').includes('lfu')) {
-        engine.replyError(
-          client,
-          'ERR An LFU maxmemory policy is not selected, access frequency not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust.',
-        );
-      } else client.out.integer(0);
-  }
+/** OBJECT's subcommands share the lookup: a missing key is a null reply. */
+function objectInspector(
+  reply: (client: Client, value: RedisValue, engine: Engine) => void,
+): CommandHandler {
+  return (client, argv, engine) => {
+    const value = client.db.lookup(argv[2]);
+    if (value === undefined) client.out.nullBulk();
+    else reply(client, value, engine);
+  };
 }
+
+const objectCommand = container(
+  'object',
+  'A container for object introspection commands',
+  '2.2.3',
+  [
+    [
+      'encoding',
+      3,
+      ['readonly'],
+      [2, 2, 1],
+      objectInspector((client, value, engine) => client.out.bulk(encodingOf(value, engine.config))),
+      'Inspect the internal encoding of a Redis object',
+      '2.2.3',
+    ],
+    [
+      'freq',
+      3,
+      ['readonly'],
+      [2, 2, 1],
+      objectInspector((client, _value, engine) => {
+        if (!engine.config.get('maxmemory-policy').includes('lfu')) {
+          engine.replyError(
+            client,
+            'ERR An LFU maxmemory policy is not selected, access frequency not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust.',
+          );
+        } else client.out.integer(0);
+      }),
+      'Get the logarithmic access frequency counter of a Redis object',
+      '4.0.0',
+    ],
+    [
+      'idletime',
+      3,
+      ['readonly'],
+      [2, 2, 1],
+      objectInspector((client, _value, engine) => {
+        if (engine.config.get('maxmemory-policy').includes('lfu')) {
+          engine.replyError(
+            client,
+            'ERR An LFU maxmemory policy is selected, idle time not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust.',
+          );
+        } else client.out.integer(0);
+      }),
+      'Get the time since a Redis object was last accessed',
+      '2.2.3',
+    ],
+    [
+      'refcount',
+      3,
+      ['readonly'],
+      [2, 2, 1],
+      objectInspector((client) => client.out.integer(1)),
+      'Get the number of references to the value of the key',
+      '2.2.3',
+    ],
+    [
+      'help',
+      2,
+      ['loading', 'stale'],
+      NO_KEYS,
+      objectHelp,
+      'Show helpful text about the different subcommands',
+      '6.2.0',
+    ],
+  ],
+  'generic',
+);
 
 export const keyCommands = commandGroup('generic', [
   ['del', -2, ['write'], ALL_KEYS, del, 'Delete a key', '1.0.0'],
@@ -557,5 +597,4 @@ export const keyCommands = commandGroup('generic', [
     'Remove the expiration from a key',
     '2.2.0',
   ],
-  ['object', -2, [], [2, 2, 1], object, 'A container for object introspection commands', '2.2.3'],
-]);
+]).concat(objectCommand);

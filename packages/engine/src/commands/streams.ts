@@ -654,7 +654,7 @@ export const streamCommands = commandGroup('stream', [
     ['write'],
     FIRST_KEY,
     xtrim,
-    'Trims the stream to (approximately if ~ is passed) a certain size',
+    "Trims the stream to (approximately if '~' is passed) a certain size",
     '5.0.0',
   ],
   [

@@ -1,0 +1,109 @@
+import type { CommandEntry } from '../command-table.js';
+import { redisCommands } from './redis-commands.js';
+import type { AclCategory, CommandMetadata } from './types.js';
+
+const NO_METADATA: CommandMetadata = { docs: {} };
+
+/** Redis's description of a command; the metadata test keeps it complete for rc's table. */
+export function metadataOf(entry: CommandEntry): CommandMetadata {
+  return redisCommands[entry.fullName] ?? NO_METADATA;
+}
+
+/**
+ * The flags COMMAND shows, in Redis's order. may_replicate is one Redis hides; movablekeys and
+ * no_mandatory_keys describe key positions, so they follow from the key specs as in Redis.
+ */
+const SHOWN_FLAGS = [
+  'write',
+  'readonly',
+  'denyoom',
+  'admin',
+  'pubsub',
+  'noscript',
+  'blocking',
+  'loading',
+  'stale',
+  'skip_monitor',
+  'skip_slowlog',
+  'fast',
+  'no_auth',
+  'no_mandatory_keys',
+  'no_async_loading',
+  'no_multi',
+  'movablekeys',
+  'allow_busy',
+] as const;
+export type ShownFlag = (typeof SHOWN_FLAGS)[number];
+
+export function shownFlags(entry: CommandEntry): ShownFlag[] {
+  const metadata = metadataOf(entry);
+  const flags = new Set<string>(entry.spec.flags);
+  if (metadata.noMandatoryKeys) flags.add('no_mandatory_keys');
+  if (hasMovableKeys(metadata)) flags.add('movablekeys');
+  return SHOWN_FLAGS.filter((flag) => flags.has(flag));
+}
+
+/**
+ * Whether the first/last/step triple COMMAND shows misses keys, as Redis's
+ * populateCommandLegacyRangeSpec decides: unless the key specs are index-then-range searches
+ * with step 1, complete, following each other, some keys move with the arguments.
+ */
+function hasMovableKeys(metadata: CommandMetadata): boolean {
+  const specs = metadata.keySpecs ?? [];
+  let previousLast = 0;
+  for (const { beginSearch, findKeys, flags } of specs) {
+    if (beginSearch.type !== 'index' || findKeys.type !== 'range') return true;
+    if (flags.includes('incomplete')) return true;
+    if (specs.length === 1) return false;
+    if (findKeys.keyStep !== 1) return true;
+    if (previousLast !== 0 && previousLast !== beginSearch.index - 1) return true;
+    const last = findKeys.lastKey >= 0 ? beginSearch.index + findKeys.lastKey : findKeys.lastKey;
+    // Redis compares as unsigned, so a last key counted from the end (negative) wins.
+    if (last >>> 0 > previousLast >>> 0) previousLast = last;
+  }
+  return false;
+}
+
+/** Redis's ACL category table, whose order COMMAND follows. */
+const ACL_CATEGORIES: readonly AclCategory[] = [
+  'keyspace',
+  'read',
+  'write',
+  'set',
+  'sortedset',
+  'list',
+  'hash',
+  'string',
+  'bitmap',
+  'hyperloglog',
+  'geo',
+  'stream',
+  'pubsub',
+  'admin',
+  'fast',
+  'slow',
+  'blocking',
+  'dangerous',
+  'connection',
+  'transaction',
+  'scripting',
+];
+
+export function isAclCategory(name: string): name is AclCategory {
+  return (ACL_CATEGORIES as readonly string[]).includes(name);
+}
+
+/** The declared categories plus those the flags imply, as Redis's setImplicitACLCategories. */
+export function aclCategories(entry: CommandEntry): AclCategory[] {
+  const flags = entry.spec.flags;
+  const categories = new Set(metadataOf(entry).aclCategories);
+  if (flags.includes('write')) categories.add('write');
+  // Read-only scripts (EVAL_RO) are not @read: what they read depends on the script.
+  if (flags.includes('readonly') && !categories.has('scripting')) categories.add('read');
+  if (flags.includes('admin')) categories.add('admin').add('dangerous');
+  if (flags.includes('pubsub')) categories.add('pubsub');
+  if (flags.includes('fast')) categories.add('fast');
+  if (flags.includes('blocking')) categories.add('blocking');
+  if (!categories.has('fast')) categories.add('slow');
+  return ACL_CATEGORIES.filter((category) => categories.has(category));
+}
