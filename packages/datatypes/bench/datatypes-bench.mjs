@@ -14,12 +14,18 @@ function time(label, operations, run) {
 }
 
 /** Heap bytes per element retained by what `build` returns. */
+/** Heap plus ArrayBuffer memory: typed-array storage lives outside the JS heap. */
+function usedBytes() {
+  const { heapUsed, arrayBuffers } = process.memoryUsage();
+  return heapUsed + arrayBuffers;
+}
+
 function bytesPerElement(count, build) {
   globalThis.gc();
-  const before = process.memoryUsage().heapUsed;
+  const before = usedBytes();
   const kept = build();
   globalThis.gc();
-  const after = process.memoryUsage().heapUsed;
+  const after = usedBytes();
   if (!kept) throw new Error('nothing built');
   return Math.round((after - before) / count);
 }

@@ -44,8 +44,11 @@ const FORWARD_UPPER = 3;
 /** The header's number. It is never anyone's forward or backward, so it doubles as "none". */
 export const NONE = 0;
 const HEADER = 0;
-/** The header's upper block starts the upper array and has every level. */
-const HEADER_UPPER = 0;
+/**
+ * Levels the header has room for at first. Small sets never go higher, and reserving all 32
+ * levels up front cost a kilobyte per sorted set; a taller header moves to a full-size block.
+ */
+const INITIAL_HEADER_LEVELS = 4;
 
 /** A node's number, valid until the node is removed. */
 export type NodeHandle = number;
@@ -84,22 +87,28 @@ const PATH_RANKS = new Float64Array(MAX_LEVEL);
  */
 export class SkipList {
   private nodes = new Float64Array(8 * NODE_SIZE);
-  private upper = new Float64Array((MAX_LEVEL - 1) * LINK_SIZE + 4 * LINK_SIZE);
+  private upper = new Float64Array((INITIAL_HEADER_LEVELS - 1 + 4) * LINK_SIZE);
   private readonly members: string[] = [''];
   /** Node numbers after the last one ever used start here. */
   private nodeCount = 1;
-  private upperTop = (MAX_LEVEL - 1) * LINK_SIZE;
+  private upperTop = (INITIAL_HEADER_LEVELS - 1) * LINK_SIZE;
+  /** The header's upper block, and how many levels it has room for. */
+  private headerUpper = 0;
+  private headerLevels = INITIAL_HEADER_LEVELS;
   /** Freed node numbers, chained through their score field; NONE ends the chain. */
   private freeNode = NONE;
-  /** Freed upper blocks by level, chained through their first field; -1 ends a chain. */
-  private readonly freeUpper = new Float64Array(MAX_LEVEL + 1).fill(-1);
+  /**
+   * Freed upper blocks by level, chained through their first field; -1 or a hole ends a chain.
+   * A plain array that starts empty: most sorted sets are small and never free a tall node.
+   */
+  private readonly freeUpper: number[] = [];
   tail: NodeHandle = NONE;
   length = 0;
   level = 1;
 
   constructor() {
     this.nodes[HEADER * NODE_SIZE + LEVEL] = MAX_LEVEL;
-    this.nodes[HEADER * NODE_SIZE + UPPER] = HEADER_UPPER;
+    this.nodes[HEADER * NODE_SIZE + UPPER] = this.headerUpper;
   }
 
   score(node: NodeHandle): number {
@@ -134,7 +143,7 @@ export class SkipList {
   private findPath(score: number, member: string): NodeHandle {
     const upper = this.upper;
     let x = HEADER;
-    let block = HEADER_UPPER;
+    let block = this.headerUpper;
     let rank = 0;
     for (let i = this.level - 1; i >= 1; i--) {
       let at = upperLink(block, i);
@@ -168,11 +177,12 @@ export class SkipList {
     this.findPath(score, member);
     const level = randomLevel();
     if (level > this.level) {
+      if (level > this.headerLevels) this.growHeader();
       for (let i = this.level; i < level; i++) {
         PATH_RANKS[i] = 0;
         PATH_NODES[i] = HEADER;
-        PATH_UPPER[i] = HEADER_UPPER;
-        this.upper[upperLink(HEADER_UPPER, i) + SPAN] = this.length;
+        PATH_UPPER[i] = this.headerUpper;
+        this.upper[upperLink(this.headerUpper, i) + SPAN] = this.length;
       }
       this.level = level;
     }
@@ -277,7 +287,10 @@ export class SkipList {
     const next = nodes[base + NEXT];
     if (next !== NONE) nodes[next * NODE_SIZE + BACKWARD] = nodes[base + BACKWARD];
     else this.tail = nodes[base + BACKWARD];
-    while (this.level > 1 && upper[upperLink(HEADER_UPPER, this.level - 1) + FORWARD] === NONE) {
+    while (
+      this.level > 1 &&
+      upper[upperLink(this.headerUpper, this.level - 1) + FORWARD] === NONE
+    ) {
       this.level--;
     }
     this.length--;
@@ -301,7 +314,7 @@ export class SkipList {
   }
 
   private allocateUpper(level: number): number {
-    const free = this.freeUpper[level];
+    const free = this.freeUpper[level] ?? -1;
     if (free !== -1) {
       this.freeUpper[level] = this.upper[free];
       return free;
@@ -312,13 +325,33 @@ export class SkipList {
     return block;
   }
 
+  /**
+   * Moves the header's links to a block with room for every level. Nothing links to the header,
+   * so only the walks' starting point changes; the path to it is refreshed too.
+   */
+  private growHeader(): void {
+    const old = this.headerUpper;
+    const used = (this.headerLevels - 1) * LINK_SIZE;
+    const block = this.upperTop;
+    this.upperTop += (MAX_LEVEL - 1) * LINK_SIZE;
+    if (this.upperTop > this.upper.length) this.upper = grown(this.upper, this.upperTop);
+    this.upper.copyWithin(block, old, old + used);
+    this.upper.fill(0, block + used, this.upperTop);
+    for (let i = 1; i < this.level; i++) if (PATH_UPPER[i] === old) PATH_UPPER[i] = block;
+    this.upper[old] = this.freeUpper[this.headerLevels] ?? -1;
+    this.freeUpper[this.headerLevels] = old;
+    this.headerUpper = block;
+    this.headerLevels = MAX_LEVEL;
+    this.nodes[HEADER * NODE_SIZE + UPPER] = block;
+  }
+
   private release(node: NodeHandle): void {
     const nodes = this.nodes;
     const base = node * NODE_SIZE;
     const level = nodes[base + LEVEL];
     if (level > 1) {
       const block = nodes[base + UPPER];
-      this.upper[block] = this.freeUpper[level];
+      this.upper[block] = this.freeUpper[level] ?? -1;
       this.freeUpper[level] = block;
     }
     this.members[node] = '';
@@ -338,7 +371,7 @@ export class SkipList {
     const upper = this.upper;
     let traversed = 0;
     let x = HEADER;
-    let block = HEADER_UPPER;
+    let block = this.headerUpper;
     for (let i = this.level - 1; i >= 1; i--) {
       let at = upperLink(block, i);
       while (upper[at + FORWARD] !== NONE && traversed + upper[at + SPAN] <= rank) {
@@ -384,7 +417,7 @@ export class SkipList {
   private lastBefore(stillBefore: (score: number, node: NodeHandle) => boolean): NodeHandle {
     const upper = this.upper;
     let x = HEADER;
-    let block = HEADER_UPPER;
+    let block = this.headerUpper;
     for (let i = this.level - 1; i >= 1; i--) {
       let at = upperLink(block, i);
       while (
