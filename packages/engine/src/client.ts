@@ -9,6 +9,11 @@ export interface ClientConnection {
   readonly localAddress: string;
   /** Bytes written to the socket but not yet sent (for output buffer limits). */
   readonly pendingOutputBytes: number;
+  /**
+   * Redis's query buffer length for CLIENT LIST's qbuf: while a batch of input runs, all of
+   * it; otherwise what is not parsed yet. Absent where there is no socket.
+   */
+  readonly queryBufferLength?: number;
   /** Output was written outside the client's own command (pub/sub, unblocking): send it soon. */
   scheduleFlush(): void;
   /** A blocked client got its reply: continue with the commands it had pipelined. */

@@ -51,19 +51,7 @@ function configSet(client: Client, argv: string[], engine: Engine): void {
 }
 
 function configResetstat(client: Client, _argv: string[], engine: Engine): void {
-  const stats = engine.stats;
-  stats.totalCommands = 0;
-  stats.totalConnections = 0;
-  stats.expiredKeys = 0;
-  stats.keyspaceHits = 0;
-  stats.keyspaceMisses = 0;
-  stats.totalErrorReplies = 0;
-  stats.errorCodes.clear();
-  for (const entry of engine.commands.entries()) {
-    for (const each of [entry, ...(entry.subcommands?.values() ?? [])]) {
-      each.calls = each.microseconds = each.rejectedCalls = each.failedCalls = 0;
-    }
-  }
+  engine.resetStats();
   ok(client);
 }
 
