@@ -89,6 +89,12 @@ export class Client {
     this.authenticated = !requiresAuth;
   }
 
+  /** A loopback peer, for the `local` setting of enable-debug-command and friends. */
+  get local(): boolean {
+    const address = this.connection.remoteAddress;
+    return address.startsWith('127.') || address.startsWith('[::1]') || address.startsWith('::1');
+  }
+
   get protocol(): 2 | 3 {
     return this.out.protocol;
   }

@@ -225,6 +225,9 @@ export class Engine implements KeyspaceObserver {
     const entry = this.resolve(client, argv);
     if (entry === undefined) return;
     // The checks of Redis's processCommand, in its order (which error wins matters).
+    if (entry.spec.name === 'debug' && !this.config.allows('enable-debug-command', client.local)) {
+      return this.reject(client, entry, Errors.debugNotAllowed);
+    }
     if (!client.authenticated && !entry.spec.flags.includes('no_auth')) {
       return this.reject(client, entry, Errors.noAuth);
     }
