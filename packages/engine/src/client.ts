@@ -65,6 +65,8 @@ export class Client {
   /** When the client last sent anything (CLIENT LIST idle); the transport updates it. */
   lastInteraction = Date.now();
   lastCommand = 'NULL';
+  /** CLIENT NO-EVICT: shown in CLIENT LIST's flags (rc evicts no clients either way). */
+  noEvict = false;
   libraryName = '';
   libraryVersion = '';
   /**

@@ -317,17 +317,22 @@ export class Engine implements KeyspaceObserver {
   private resolve(client: Client, argv: string[]): CommandEntry | undefined {
     let entry = this.commands.lookup(argv[0]);
     if (entry === undefined) {
+      client.lastCommand = 'NULL';
       this.rejectUnknown(client, unknownCommandError(argv));
       return undefined;
     }
     if (entry.subcommands !== null && argv.length >= 2) {
       const sub = entry.subcommands.get(argv[1].toLowerCase());
       if (sub === undefined) {
+        client.lastCommand = 'NULL';
         this.rejectUnknown(client, unknownSubcommandError(entry.spec.name, argv[1]));
         return undefined;
       }
       entry = sub;
     }
+    // CLIENT LIST's cmd, as Redis's c->lastcmd: set once looked up, even if then rejected or
+    // queued; the commands EXEC and scripts run leave it alone.
+    client.lastCommand = entry.fullName;
     const arity = entry.spec.arity;
     if (arity > 0 ? argv.length !== arity : argv.length < -arity) {
       this.reject(client, entry, arityError(entry.fullName));
@@ -361,7 +366,6 @@ export class Engine implements KeyspaceObserver {
     if (handler === undefined) return;
     const started = performance.now();
     const errorsBefore = this.stats.totalErrorReplies;
-    client.lastCommand = entry.fullName;
     if (this.snapshots.size !== 0 && entry.isWrite) {
       if (KEYSPACE_WIDE_WRITES.has(entry.spec.name)) this.finishSnapshots();
       else this.beforeWrite(client.db, argv);
