@@ -20,6 +20,8 @@ export class Connection implements ClientConnection, Flushable {
   readonly localAddress: string;
   private readonly parser: RequestParser;
   private closing = false;
+  /** Input is being run: Redis trims its query buffer only once the whole batch ran. */
+  private processing = false;
   private resumeScheduled = false;
   /** A replica's connection: replies are dropped, the replication stream is written raw. */
   private detached = false;
@@ -48,8 +50,15 @@ export class Connection implements ClientConnection, Flushable {
     return this.socket.writableLength;
   }
 
+  get queryBufferLength(): number {
+    return this.processing ? this.parser.bufferLength : this.parser.buffered;
+  }
+
   private receive(chunk: Buffer): void {
     if (this.closing) return;
+    const stats = this.engine.stats;
+    stats.readsProcessed++;
+    stats.netInputBytes += chunk.length;
     this.client.lastInteraction = Date.now();
     this.parser.feed(chunk);
     this.processInput();
@@ -58,6 +67,12 @@ export class Connection implements ClientConnection, Flushable {
 
   /** Runs every complete command buffered, until the client blocks or the connection closes. */
   private processInput(): void {
+    this.processing = true;
+    this.runCommands();
+    this.processing = false;
+  }
+
+  private runCommands(): void {
     const client = this.client;
     while (!this.closing && client.blocked === null) {
       const argv = this.parser.next();
@@ -81,6 +96,9 @@ export class Connection implements ClientConnection, Flushable {
     }
     // Writes this turn made reach the AOF (and its fsync) before any reply leaves.
     runBeforeReplies();
+    const stats = this.engine.stats;
+    stats.writesProcessed++;
+    stats.netOutputBytes += out.length;
     if (!this.socket.write(out.take()) && !this.closing) this.socket.pause();
   }
 
@@ -104,8 +122,13 @@ export class Connection implements ClientConnection, Flushable {
     this.flush();
     this.detached = true;
     const socket = this.socket;
+    const stats = this.engine.stats;
     return {
-      write: (bytes) => !socket.destroyed && socket.write(bytes),
+      write: (bytes) => {
+        if (socket.destroyed) return false;
+        stats.netReplicationOutputBytes += bytes.length;
+        return socket.write(bytes);
+      },
       get pendingOutputBytes() {
         return socket.writableLength;
       },

@@ -1,42 +1,110 @@
 import type { Client } from './client.js';
+import type { Engine } from './engine.js';
 
-/** One CLIENT LIST / CLIENT INFO line, with the fields Redis 7.0 prints, in its order. */
-export function formatClientInfo(client: Client): string {
+export type ClientType = 'normal' | 'replica' | 'pubsub' | 'master';
+
+/** Redis's getClientType: what CLIENT LIST TYPE and CLIENT KILL TYPE filter on. */
+export function clientType(client: Client): ClientType {
+  if (client.kind === 'master') return 'master';
+  if (client.kind === 'replica') return 'replica';
+  return client.subscriptionCount > 0 ? 'pubsub' : 'normal';
+}
+
+/** Redis's getClientTypeByName, or null for an unknown name. */
+export function clientTypeByName(name: string): ClientType | null {
+  const type = name.toLowerCase();
+  if (type === 'normal' || type === 'replica' || type === 'pubsub' || type === 'master') {
+    return type;
+  }
+  return type === 'slave' ? 'replica' : null;
+}
+
+/** Redis's PROTO_REPLY_CHUNK_BYTES: a client's reply buffer, which rc does not resize. */
+const REPLY_BUFFER_BYTES = 16 * 1024;
+/** Redis's PROTO_IOBUF_LEN: what a read reserves in the query buffer. */
+const READ_BUFFER_BYTES = 16 * 1024;
+/** Redis's sizeof(robj*): multi-mem counts one per argument of each queued command. */
+const POINTER_BYTES = 8;
+/** Roughly Redis's sizeof(client) and its fixed allocations, for tot-mem. */
+const CLIENT_BYTES = 1800;
+
+function argumentBytes(argv: readonly string[]): number {
+  let bytes = 0;
+  for (const arg of argv) bytes += arg.length;
+  return bytes;
+}
+
+/** Redis's flag letters, in catClientInfoString's order. */
+function flags(client: Client, engine: Engine): string {
+  let text = '';
+  if (engine.monitors.clients.has(client)) text += 'O';
+  else if (client.kind === 'replica') text += 'S';
+  if (client.kind === 'master') text += 'M';
+  if (client.subscriptionCount > 0) text += 'P';
+  if (client.transaction !== null) text += 'x';
+  if (client.blocked !== null) text += 'b';
+  if (client.watchInvalidated) text += 'd';
+  if (client.noEvict) text += 'e';
+  return text === '' ? 'N' : text;
+}
+
+/**
+ * One CLIENT LIST / CLIENT INFO line, with the fields Redis 7.0 prints, in its order. `running`
+ * is the command being run when `client` is the one asking: Redis still holds its arguments
+ * (argv-mem) and, inside EXEC, the arguments of EXEC itself.
+ */
+export function formatClientInfo(
+  client: Client,
+  engine: Engine,
+  running: readonly string[] | null,
+): string {
   const now = Date.now();
-  let flags = client.kind === 'master' ? 'M' : client.kind === 'replica' ? 'S' : '';
-  if (client.transaction !== null) flags += 'x';
-  if (client.blocked !== null) flags += 'b';
-  if (client.subscriptionCount > 0) flags += 'P';
-  if (flags === '') flags = 'N';
+  const queryBuffer = client.connection.queryBufferLength ?? 0;
+  const queryFree = queryBuffer === 0 ? 0 : Math.max(0, READ_BUFFER_BYTES - queryBuffer);
+  const argvBytes =
+    running === null ? 0 : client.executing ? 'exec'.length : argumentBytes(running);
+  let multiBytes = 0;
+  for (const queued of client.transaction ?? []) {
+    multiBytes += argumentBytes(queued) + POINTER_BYTES * queued.length;
+  }
+  // Replies not yet sent fill the reply buffer first, then a list of 16 KB blocks.
+  const pending = client.out.length + client.connection.pendingOutputBytes;
+  const inBuffer = Math.min(pending, REPLY_BUFFER_BYTES);
+  const inList = pending - inBuffer;
+  const totalBytes =
+    CLIENT_BYTES + queryBuffer + queryFree + argvBytes + multiBytes + REPLY_BUFFER_BYTES + inList;
   const fields: Array<[string, string | number]> = [
     ['id', client.id],
     ['addr', client.connection.remoteAddress],
     ['laddr', client.connection.localAddress],
+    // The socket's descriptor is not exposed by Node; Redis's first client gets 8.
     ['fd', 8],
     ['name', client.name],
     ['age', Math.floor((now - client.createdAt) / 1000)],
     ['idle', Math.floor((now - client.lastInteraction) / 1000)],
-    ['flags', flags],
+    ['flags', flags(client, engine)],
     ['db', client.db.id],
     ['sub', client.channels.size],
     ['psub', client.patterns.size],
     ['ssub', 0],
     ['multi', client.transaction === null ? -1 : client.transaction.length],
-    ['qbuf', 0],
-    ['qbuf-free', 0],
-    ['argv-mem', 0],
-    ['multi-mem', 0],
-    ['rbs', 1024],
-    ['rbp', 0],
-    ['obl', 0],
-    ['oll', 0],
-    ['omem', client.out.length],
-    ['tot-mem', client.out.length],
-    ['events', 'r'],
+    ['qbuf', queryBuffer],
+    ['qbuf-free', queryFree],
+    ['argv-mem', argvBytes],
+    ['multi-mem', multiBytes],
+    ['rbs', REPLY_BUFFER_BYTES],
+    ['rbp', REPLY_BUFFER_BYTES],
+    ['obl', inBuffer],
+    ['oll', Math.ceil(inList / REPLY_BUFFER_BYTES)],
+    ['omem', inList],
+    ['tot-mem', totalBytes],
+    ['events', client.connection.pendingOutputBytes > 0 ? 'rw' : 'r'],
     ['cmd', client.lastCommand],
     ['user', 'default'],
     ['redir', -1],
     ['resp', client.protocol],
   ];
-  return fields.map(([name, value]) => `${name}=${value}`).join(' ');
+  let line = '';
+  for (const [name, value] of fields) line += `${line === '' ? '' : ' '}${name}=${value}`;
+  return line;
 }

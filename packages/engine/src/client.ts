@@ -9,6 +9,11 @@ export interface ClientConnection {
   readonly localAddress: string;
   /** Bytes written to the socket but not yet sent (for output buffer limits). */
   readonly pendingOutputBytes: number;
+  /**
+   * Redis's query buffer length for CLIENT LIST's qbuf: while a batch of input runs, all of
+   * it; otherwise what is not parsed yet. Absent where there is no socket.
+   */
+  readonly queryBufferLength?: number;
   /** Output was written outside the client's own command (pub/sub, unblocking): send it soon. */
   scheduleFlush(): void;
   /** A blocked client got its reply: continue with the commands it had pipelined. */
@@ -60,6 +65,8 @@ export class Client {
   /** When the client last sent anything (CLIENT LIST idle); the transport updates it. */
   lastInteraction = Date.now();
   lastCommand = 'NULL';
+  /** CLIENT NO-EVICT: shown in CLIENT LIST's flags (rc evicts no clients either way). */
+  noEvict = false;
   libraryName = '';
   libraryVersion = '';
   /**
@@ -82,6 +89,12 @@ export class Client {
     requiresAuth: boolean,
   ) {
     this.authenticated = !requiresAuth;
+  }
+
+  /** A loopback peer, for the `local` setting of enable-debug-command and friends. */
+  get local(): boolean {
+    const address = this.connection.remoteAddress;
+    return address.startsWith('127.') || address.startsWith('[::1]') || address.startsWith('::1');
   }
 
   get protocol(): 2 | 3 {

@@ -1,5 +1,6 @@
 import type { Client } from './client.js';
 import type { Engine } from './engine.js';
+import type { LatencyHistogram } from './latency-histogram.js';
 
 export type CommandFlag =
   | 'write'
@@ -77,6 +78,8 @@ export interface CommandEntry {
   microseconds: number;
   rejectedCalls: number;
   failedCalls: number;
+  /** INFO latencystats: created by the first call since start or CONFIG RESETSTAT. */
+  latency: LatencyHistogram | null;
 }
 
 export class CommandTable {
@@ -117,6 +120,7 @@ function resolve(spec: CommandSpec, parent: CommandEntry | null): CommandEntry {
     microseconds: 0,
     rejectedCalls: 0,
     failedCalls: 0,
+    latency: null,
   };
   if (spec.subcommands) {
     const children = new Map<string, CommandEntry>();

@@ -2,7 +2,7 @@ import { performance } from 'node:perf_hooks';
 import { randomBytes } from 'node:crypto';
 import { BlockingRegistry } from './blocking.js';
 import { Client, type ClientConnection } from './client.js';
-import { CommandTable, type CommandEntry, type CommandResult } from './command-table.js';
+import { BLOCKED, CommandTable, type CommandEntry, type CommandResult } from './command-table.js';
 import { allCommands } from './commands/index.js';
 import { Config } from './config.js';
 import { Errors, arityError, unknownCommandError, unknownSubcommandError } from './errors.js';
@@ -10,6 +10,8 @@ import { ActiveExpiry } from './expiry.js';
 import { Database, type ExpiryMode, type KeyspaceObserver } from './keyspace.js';
 import { EventClass, KeyspaceEvents } from './keyspace-events.js';
 import { OutputLimits } from './output-limits.js';
+import { InstantaneousMetrics } from './instantaneous-metrics.js';
+import { LatencyHistogram } from './latency-histogram.js';
 import { Monitors } from './monitor.js';
 import { PubSub } from './pubsub.js';
 import { Propagation } from './propagation.js';
@@ -64,6 +66,32 @@ export class EngineStats {
   lastSave = Math.floor(Date.now() / 1000);
   totalErrorReplies = 0;
   readonly errorCodes = new Map<string, number>();
+  /** Socket traffic, counted by the transport per read and per write (not per command). */
+  netInputBytes = 0;
+  netOutputBytes = 0;
+  netReplicationInputBytes = 0;
+  netReplicationOutputBytes = 0;
+  readsProcessed = 0;
+  writesProcessed = 0;
+  /** The highest used_memory reported so far (Redis's stat_peak_memory). */
+  peakMemory = 0;
+
+  /** CONFIG RESETSTAT: what Redis's resetServerStats clears (not dirty, lastSave, the peak). */
+  reset(): void {
+    this.totalCommands = 0;
+    this.totalConnections = 0;
+    this.expiredKeys = 0;
+    this.keyspaceHits = 0;
+    this.keyspaceMisses = 0;
+    this.totalErrorReplies = 0;
+    this.errorCodes.clear();
+    this.netInputBytes = 0;
+    this.netOutputBytes = 0;
+    this.netReplicationInputBytes = 0;
+    this.netReplicationOutputBytes = 0;
+    this.readsProcessed = 0;
+    this.writesProcessed = 0;
+  }
 }
 
 /**
@@ -80,6 +108,11 @@ export class Engine implements KeyspaceObserver {
   readonly blocking = new BlockingRegistry();
   readonly monitors = new Monitors();
   readonly stats = new EngineStats();
+  readonly metrics = new InstantaneousMetrics(this.stats);
+  /** latency-tracking, cached: every call consults it. */
+  private latencyTracking = true;
+  /** A read-only command is running: its key lookups are keyspace hits and misses. */
+  private countingLookups = false;
   /** Effective writes, for the append-only file and replicas. */
   readonly propagation = new Propagation();
   /** Snapshots started so far: what was written before one began is in it. */
@@ -121,11 +154,34 @@ export class Engine implements KeyspaceObserver {
     this.keyspaceEvents = new KeyspaceEvents(this.config, this.pubsub, (client) =>
       this.delivered(client),
     );
+    this.latencyTracking = this.config.get('latency-tracking') === 'yes';
+    this.config.onChange('latency-tracking', (_name, value) => {
+      this.latencyTracking = value === 'yes';
+    });
   }
 
   /** Starts background work (active expiry). Tests that drive time by hand may skip it. */
   start(): void {
     this.expiry.start();
+    this.metrics.start();
+  }
+
+  /** CONFIG RESETSTAT: INFO's counters, commandstats, latencystats and errorstats restart. */
+  resetStats(): void {
+    this.stats.reset();
+    this.metrics.reset();
+    for (const entry of this.commands.entries()) {
+      for (const each of [entry, ...(entry.subcommands?.values() ?? [])]) {
+        each.calls = each.microseconds = each.rejectedCalls = each.failedCalls = 0;
+        each.latency = null;
+      }
+    }
+    this.persistence?.resetStats();
+  }
+
+  /** INFO keyspace's avg_ttl, estimated by the active expiry cycle. */
+  averageTtl(db: Database): number {
+    return this.expiry.averageTtl(db);
   }
 
   /** DEBUG SET-ACTIVE-EXPIRE: tests make expiry happen only on access. */
@@ -135,6 +191,7 @@ export class Engine implements KeyspaceObserver {
 
   stop(): void {
     this.expiry.stop();
+    this.metrics.stop();
     for (const client of this.clients.values()) this.blocking.unblock(client);
   }
 
@@ -168,6 +225,9 @@ export class Engine implements KeyspaceObserver {
     const entry = this.resolve(client, argv);
     if (entry === undefined) return;
     // The checks of Redis's processCommand, in its order (which error wins matters).
+    if (entry.spec.name === 'debug' && !this.config.allows('enable-debug-command', client.local)) {
+      return this.reject(client, entry, Errors.debugNotAllowed);
+    }
     if (!client.authenticated && !entry.spec.flags.includes('no_auth')) {
       return this.reject(client, entry, Errors.noAuth);
     }
@@ -257,17 +317,22 @@ export class Engine implements KeyspaceObserver {
   private resolve(client: Client, argv: string[]): CommandEntry | undefined {
     let entry = this.commands.lookup(argv[0]);
     if (entry === undefined) {
+      client.lastCommand = 'NULL';
       this.rejectUnknown(client, unknownCommandError(argv));
       return undefined;
     }
     if (entry.subcommands !== null && argv.length >= 2) {
       const sub = entry.subcommands.get(argv[1].toLowerCase());
       if (sub === undefined) {
+        client.lastCommand = 'NULL';
         this.rejectUnknown(client, unknownSubcommandError(entry.spec.name, argv[1]));
         return undefined;
       }
       entry = sub;
     }
+    // CLIENT LIST's cmd, as Redis's c->lastcmd: set once looked up, even if then rejected or
+    // queued; the commands EXEC and scripts run leave it alone.
+    client.lastCommand = entry.fullName;
     const arity = entry.spec.arity;
     if (arity > 0 ? argv.length !== arity : argv.length < -arity) {
       this.reject(client, entry, arityError(entry.fullName));
@@ -301,7 +366,6 @@ export class Engine implements KeyspaceObserver {
     if (handler === undefined) return;
     const started = performance.now();
     const errorsBefore = this.stats.totalErrorReplies;
-    client.lastCommand = entry.fullName;
     if (this.snapshots.size !== 0 && entry.isWrite) {
       if (KEYSPACE_WIDE_WRITES.has(entry.spec.name)) this.finishSnapshots();
       else this.beforeWrite(client.db, argv);
@@ -315,6 +379,8 @@ export class Engine implements KeyspaceObserver {
     if (propagating) propagation.resetCommand();
     const dirtyBefore = this.stats.dirty;
     let result: CommandResult = undefined;
+    const countingBefore = this.countingLookups;
+    this.countingLookups = !entry.isWrite;
     try {
       result = handler(client, argv, this);
     } catch (error) {
@@ -322,6 +388,7 @@ export class Engine implements KeyspaceObserver {
       process.emitWarning(`rc: ${entry.fullName} failed: ${(error as Error).stack ?? error}`);
       this.replyError(client, `ERR internal error while running '${entry.fullName}'`);
     }
+    this.countingLookups = countingBefore;
     if (propagating) {
       // SAVE resets the counter: only an increase is a change (Redis clamps the delta at 0).
       propagation.commandDone(client.db.id, argv, this.stats.dirty > dirtyBefore);
@@ -329,9 +396,15 @@ export class Engine implements KeyspaceObserver {
       propagation.replacement = savedReplacement;
       propagation.forced = savedForced;
     }
-    entry.microseconds += Math.round((performance.now() - started) * 1000);
+    const microseconds = Math.round((performance.now() - started) * 1000);
+    entry.microseconds += microseconds;
     entry.calls++;
-    if (this.stats.totalErrorReplies !== errorsBefore) entry.failedCalls++;
+    // As Redis, a call that blocked is measured when it is served, not now.
+    if (this.latencyTracking && result !== BLOCKED) {
+      (entry.latency ??= new LatencyHistogram()).record(microseconds * 1000);
+    }
+    // Greater, as in Redis: CONFIG RESETSTAT itself sets the count back to 0.
+    if (this.stats.totalErrorReplies > errorsBefore) entry.failedCalls++;
     this.stats.totalCommands++;
     if (this.monitors.clients.size !== 0 && !entry.hiddenFromMonitor)
       this.monitors.feed(client, argv);
@@ -413,6 +486,13 @@ export class Engine implements KeyspaceObserver {
     if (this.blocking.blockedCount !== 0 && this.blocking.hasWaiters(db, key)) {
       this.blocking.signalKeyReady(db, key);
     }
+  }
+
+  keyLookedUp(found: boolean): void {
+    // As Redis's lookupKeyRead: the lookups of write commands are not counted.
+    if (!this.countingLookups) return;
+    if (found) this.stats.keyspaceHits++;
+    else this.stats.keyspaceMisses++;
   }
 
   keyCreated(db: Database, key: string): void {

@@ -39,6 +39,10 @@ export const Errors = {
   indexOutOfRange: 'ERR index out of range',
   noProtocol: 'NOPROTO unsupported protocol version',
   noSuchClient: 'ERR No such client',
+  clientIdNotPositive: 'ERR client-id should be greater than 0',
+  invalidClientId: 'ERR Invalid client ID',
+  debugNotAllowed:
+    'ERR DEBUG command not allowed. If the enable-debug-command option is set to "local", you can run it from a local connection, otherwise you need to set this option in the configuration file, and then restart the server.',
   hashNotInteger: 'ERR hash value is not an integer',
   hashNotFloat: 'ERR hash value is not a float',
   unblockedByClient: 'UNBLOCKED client unblocked via CLIENT UNBLOCK',

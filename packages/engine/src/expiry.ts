@@ -1,4 +1,5 @@
 import type { Engine } from './engine.js';
+import type { Database } from './keyspace.js';
 
 /** Keys looked at per database per cycle, and the cycle's time budget, as Redis's defaults. */
 const KEYS_PER_CYCLE = 20;
@@ -13,6 +14,8 @@ const CYCLE_BUDGET_MS = 25;
 export class ActiveExpiry {
   private timer: NodeJS.Timeout | null = null;
   private readonly cursors = new Map<number, Iterator<string>>();
+  /** Per database id, Redis's avg_ttl: a running average of the TTLs the cycle samples. */
+  private readonly averageTtls = new Map<number, number>();
 
   constructor(private readonly engine: Engine) {}
 
@@ -26,6 +29,11 @@ export class ActiveExpiry {
   stop(): void {
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
+  }
+
+  /** INFO keyspace's avg_ttl in ms: 0 until sampled, and once no key has a TTL. */
+  averageTtl(db: Database): number {
+    return db.expires.size === 0 ? 0 : (this.averageTtls.get(db.id) ?? 0);
   }
 
   /** DEBUG SET-ACTIVE-EXPIRE 0 turns the cycle off (keys then expire only when accessed). */
@@ -55,6 +63,8 @@ export class ActiveExpiry {
         const now = Date.now();
         let sampled = 0;
         let expired = 0;
+        let ttlSum = 0;
+        let ttlSamples = 0;
         let cursor = this.cursors.get(db.id) ?? db.expires.keys();
         while (sampled < KEYS_PER_CYCLE) {
           const next = cursor.next();
@@ -65,12 +75,26 @@ export class ActiveExpiry {
             continue;
           }
           sampled++;
+          const at = db.expires.get(next.value);
           if (db.expireIfNeeded(next.value, now)) expired++;
+          else if (at !== undefined) {
+            ttlSum += at - now;
+            ttlSamples++;
+          }
         }
         this.cursors.set(db.id, cursor);
+        if (ttlSamples !== 0) this.updateAverageTtl(db, Math.trunc(ttlSum / ttlSamples));
         if (expired * 4 <= sampled || Date.now() >= deadline) break;
       }
       if (Date.now() >= deadline) return;
     }
+  }
+
+  /** As activeExpireCycle: the new sample weighs 1/50 against the previous average. */
+  private updateAverageTtl(db: Database, sample: number): void {
+    const previous = this.averageTtls.get(db.id) ?? 0;
+    const average =
+      previous === 0 ? sample : Math.trunc(previous / 50) * 49 + Math.trunc(sample / 50);
+    this.averageTtls.set(db.id, average);
   }
 }

@@ -5,6 +5,8 @@ export interface KeyspaceObserver {
   keyModified(db: Database, key: string): void;
   keyExpired(db: Database, key: string): void;
   keyCreated(db: Database, key: string): void;
+  /** A read command looked a key up: INFO's keyspace_hits and keyspace_misses. */
+  keyLookedUp(found: boolean): void;
   /** How keys whose time has come are treated; see `ExpiryMode`. */
   readonly expiryMode: ExpiryMode;
 }
@@ -38,8 +40,10 @@ export class Database {
   }
 
   lookup(key: string): RedisValue | undefined {
-    if (this.expires.size !== 0 && this.expireIfNeeded(key)) return undefined;
-    return this.data.get(key);
+    const value =
+      this.expires.size !== 0 && this.expireIfNeeded(key) ? undefined : this.data.get(key);
+    this.observer.keyLookedUp(value !== undefined);
+    return value;
   }
 
   has(key: string): boolean {

@@ -28,4 +28,6 @@ export interface PersistenceHost {
   writeRefusal(): string | null;
   /** INFO persistence after `loading` and `async_loading`. */
   infoFields(): InfoFields;
+  /** CONFIG RESETSTAT: rdb_saves, aof_rewrites and aof_rewrites_consecutive_failures restart. */
+  resetStats(): void;
 }

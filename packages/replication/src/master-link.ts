@@ -124,6 +124,7 @@ export class MasterLink {
 
   private receive(chunk: Buffer): void {
     this.lastIo = Date.now();
+    this.owner.engine.stats.netReplicationInputBytes += chunk.length;
     if (this.state === 'handshake') {
       this.lines?.feed(chunk);
       this.lineWaiter?.();

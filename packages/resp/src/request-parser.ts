@@ -64,6 +64,11 @@ export class RequestParser {
     return this.buffer.length - this.position + this.largeFilled;
   }
 
+  /** Bytes of the input being parsed, returned as commands or not (Redis's querybuf). */
+  get bufferLength(): number {
+    return this.buffer.length + this.largeFilled;
+  }
+
   feed(chunk: Buffer): void {
     if (this.failed !== null || chunk.length === 0) return;
     if (this.largeBulk !== null) {

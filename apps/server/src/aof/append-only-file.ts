@@ -687,6 +687,12 @@ export class AppendOnlyFile implements AofParticipant {
     return fields;
   }
 
+  /** CONFIG RESETSTAT. */
+  resetStats(): void {
+    this.rewrites = 0;
+    this.consecutiveFailures = 0;
+  }
+
   /** The fields Redis adds while AOF is on, after module_fork_*. */
   sizeFields(): InfoFields {
     if (this.state === 'off') return [];

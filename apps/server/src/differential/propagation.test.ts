@@ -358,7 +358,7 @@ describe.runIf(requireRedisOrSkip('propagation differential'))(
 
     beforeAll(async () => {
       [rc, redis] = await Promise.all([
-        startRc(),
+        startRc([['enable-debug-command', 'yes']]),
         startRedis(['--repl-diskless-sync', 'no', '--enable-debug-command', 'yes']),
       ]);
       replica = await ReplicationStream.open(redis.port);

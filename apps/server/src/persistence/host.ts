@@ -20,6 +20,8 @@ export interface AofParticipant {
   infoFields(): InfoFields;
   /** aof_current_size and the rest, which Redis prints after module_fork_* when AOF is on. */
   sizeFields?(): InfoFields;
+  /** CONFIG RESETSTAT: aof_rewrites and aof_rewrites_consecutive_failures restart. */
+  resetStats(): void;
 }
 
 /** INFO's aof_* fields while no AOF module is attached. */
@@ -170,6 +172,11 @@ export class ServerPersistence implements PersistenceHost {
     if (config.get('stop-writes-on-bgsave-error') !== 'yes') return null;
     if (savePoints(config).length === 0) return null;
     return MISCONF;
+  }
+
+  resetStats(): void {
+    this.saves = 0;
+    this.aof?.resetStats();
   }
 
   infoFields(): InfoFields {

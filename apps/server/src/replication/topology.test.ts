@@ -62,7 +62,7 @@ describe('rc master with rc replicas', () => {
   });
 
   it('leaves expiry to the master: an expired key is hidden on the replica until its DEL', async () => {
-    const master = await rc();
+    const master = await rc([['enable-debug-command', 'yes']]);
     const client = connectTo(master.port);
     expect(await client.call('DEBUG', 'SET-ACTIVE-EXPIRE', '0')).toBe('OK');
     const replica = await rcReplicaOf(master.port);

@@ -2,8 +2,18 @@ import { afterAll, beforeAll, expect } from 'vitest';
 import { RawClient, encodeCommand } from './raw-client.js';
 import { startRc, startRedis, type RunningServer } from './servers.js';
 
-/** One step of a scenario: a command, or raw bytes with the number of replies they produce. */
-export type Step = string[] | { raw: string; replies: number };
+/**
+ * One step of a scenario: a command, raw bytes with the number of replies they produce, or a
+ * command whose reply differs by nature (timestamps, ids, memory) and is compared once both
+ * replies went through `normalize`.
+ */
+export type Step = string[] | { raw: string; replies: number } | NormalizedStep;
+
+export interface NormalizedStep {
+  command: string[];
+  /** Masks the volatile parts of a raw reply, keeping everything else byte for byte. */
+  normalize: (reply: string) => string;
+}
 
 export interface Differential {
   /**
@@ -57,6 +67,10 @@ async function run(port: number, steps: Step[], protocol: 2 | 3): Promise<Array<
     if (Array.isArray(step)) {
       client.write(encodeCommand(step));
       replies.push(bytesText(await client.readReply(2000)));
+    } else if ('command' in step) {
+      client.write(encodeCommand(step.command));
+      const reply = bytesText(await client.readReply(2000));
+      replies.push(reply === null ? null : step.normalize(reply));
     } else {
       client.write(step.raw);
       for (let i = 0; i < step.replies; i++) replies.push(bytesText(await client.readReply(2000)));
@@ -80,5 +94,6 @@ function show(text: string | null | undefined): string {
 
 function describe(step: Step | undefined): string {
   if (step === undefined) return 'connection state';
-  return Array.isArray(step) ? step.join(' ') : JSON.stringify(step.raw);
+  if (Array.isArray(step)) return step.join(' ');
+  return 'command' in step ? `${step.command.join(' ')} (normalized)` : JSON.stringify(step.raw);
 }

@@ -1,5 +1,5 @@
 import type { Client } from '../client.js';
-import { formatClientInfo } from '../client-info.js';
+import { clientType, clientTypeByName, formatClientInfo } from '../client-info.js';
 import type { Engine } from '../engine.js';
 import { Errors } from '../errors.js';
 import { validClientName } from './connection.js';
@@ -22,17 +22,44 @@ function getname(client: Client): void {
   else client.out.bulk(client.name);
 }
 
-function list(client: Client, _argv: string[], engine: Engine): void {
+/** CLIENT LIST [TYPE type | ID id [id ...]] */
+function list(client: Client, argv: string[], engine: Engine): void {
+  let clients: Client[];
+  if (argv.length === 4 && isKeyword(argv[2], 'type')) {
+    const type = clientTypeByName(argv[3]);
+    if (type === null) {
+      engine.replyError(client, `ERR Unknown client type '${argv[3]}'`);
+      return;
+    }
+    clients = [...engine.clients.values()].filter((each) => clientType(each) === type);
+  } else if (argv.length > 3 && isKeyword(argv[2], 'id')) {
+    const ids: number[] = [];
+    for (let i = 3; i < argv.length; i++) {
+      const id = integerArgument(client, engine, argv[i], Errors.invalidClientId);
+      if (id === null) return;
+      ids.push(id);
+    }
+    // One line per id asked, in that order, as Redis.
+    clients = ids.flatMap((id) => engine.clients.get(id) ?? []);
+  } else if (argv.length !== 2) {
+    engine.replyError(client, Errors.syntax);
+    return;
+  } else clients = [...engine.clients.values()];
   let text = '';
-  for (const each of engine.clients.values()) text += formatClientInfo(each) + '\n';
+  for (const each of clients) {
+    text += formatClientInfo(each, engine, each === client ? argv : null) + '\n';
+  }
   replyText(client, text);
 }
 
-function info(client: Client): void {
-  replyText(client, formatClientInfo(client) + '\n');
+function info(client: Client, argv: string[], engine: Engine): void {
+  replyText(client, formatClientInfo(client, engine, argv) + '\n');
 }
 
-/** CLIENT KILL ip:port | CLIENT KILL [ID id] [ADDR ip:port] [LADDR ip:port] [SKIPME yes/no] */
+/**
+ * CLIENT KILL ip:port | CLIENT KILL [ID id] [TYPE type] [ADDR ip:port] [LADDR ip:port]
+ * [USER name] [SKIPME yes/no]
+ */
 function kill(client: Client, argv: string[], engine: Engine): void {
   if (argv.length === 3) {
     const target = [...engine.clients.values()].find(
@@ -55,28 +82,28 @@ function kill(client: Client, argv: string[], engine: Engine): void {
   for (let i = 2; i < argv.length; i += 2) {
     const value = argv[i + 1];
     if (isKeyword(argv[i], 'id')) {
-      const wanted = integerArgument(
-        client,
-        engine,
-        value,
-        'ERR client-id should be greater than 0',
-      );
+      const wanted = integerArgument(client, engine, value, Errors.clientIdNotPositive);
       if (wanted === null) return;
+      if (wanted < 1) {
+        engine.replyError(client, Errors.clientIdNotPositive);
+        return;
+      }
       filters.push((each) => each.id === wanted);
     } else if (isKeyword(argv[i], 'addr')) {
       filters.push((each) => each.connection.remoteAddress === value);
     } else if (isKeyword(argv[i], 'laddr')) {
       filters.push((each) => each.connection.localAddress === value);
     } else if (isKeyword(argv[i], 'type')) {
-      const type = value.toLowerCase();
-      if (type === 'normal') {
-        filters.push((each) => each.kind === 'normal' && each.subscriptionCount === 0);
-      } else if (type === 'master') filters.push((each) => each.kind === 'master');
-      else if (type === 'replica' || type === 'slave') {
-        filters.push((each) => each.kind === 'replica');
-      } else if (type === 'pubsub') filters.push((each) => each.subscriptionCount > 0);
-      else {
+      const type = clientTypeByName(value);
+      if (type === null) {
         engine.replyError(client, `ERR Unknown client type '${value}'`);
+        return;
+      }
+      filters.push((each) => clientType(each) === type);
+    } else if (isKeyword(argv[i], 'user')) {
+      // Every rc connection is the default user.
+      if (value !== 'default') {
+        engine.replyError(client, `ERR No such user '${value}'`);
         return;
       }
     } else if (isKeyword(argv[i], 'skipme')) {
@@ -140,6 +167,7 @@ function noEvict(client: Client, argv: string[], engine: Engine): void {
     engine.replyError(client, Errors.syntax);
     return;
   }
+  client.noEvict = isKeyword(argv[2], 'on');
   ok(client);
 }
 

@@ -3,7 +3,7 @@ import type { Engine } from '../engine.js';
 import { Errors } from '../errors.js';
 import { infoText } from '../info.js';
 import { NO_KEYS, commandGroup, container } from './define.js';
-import { floatArgument, isKeyword, ok } from './reply-helpers.js';
+import { isKeyword, ok } from './reply-helpers.js';
 import { functionKill } from './scripting.js';
 
 function configGet(client: Client, argv: string[], engine: Engine): void {
@@ -16,12 +16,6 @@ function configGet(client: Client, argv: string[], engine: Engine): void {
     client.out.bulk(name);
     client.out.bulk(value);
   }
-}
-
-/** Loopback clients, for the `local` setting of enable-protected-configs. */
-function isLocal(client: Client): boolean {
-  const address = client.connection.remoteAddress;
-  return address.startsWith('127.') || address.startsWith('[::1]') || address.startsWith('::1');
 }
 
 function configSet(client: Client, argv: string[], engine: Engine): void {
@@ -37,7 +31,7 @@ function configSet(client: Client, argv: string[], engine: Engine): void {
       );
       return;
     }
-    const reason = engine.config.invalidReason(argv[i], argv[i + 1], isLocal(client));
+    const reason = engine.config.invalidReason(argv[i], argv[i + 1], client.local);
     if (reason !== null) {
       engine.replyError(
         client,
@@ -51,19 +45,7 @@ function configSet(client: Client, argv: string[], engine: Engine): void {
 }
 
 function configResetstat(client: Client, _argv: string[], engine: Engine): void {
-  const stats = engine.stats;
-  stats.totalCommands = 0;
-  stats.totalConnections = 0;
-  stats.expiredKeys = 0;
-  stats.keyspaceHits = 0;
-  stats.keyspaceMisses = 0;
-  stats.totalErrorReplies = 0;
-  stats.errorCodes.clear();
-  for (const entry of engine.commands.entries()) {
-    for (const each of [entry, ...(entry.subcommands?.values() ?? [])]) {
-      each.calls = each.microseconds = each.rejectedCalls = each.failedCalls = 0;
-    }
-  }
+  engine.resetStats();
   ok(client);
 }
 
@@ -197,9 +179,9 @@ function lastsave(client: Client, _argv: string[], engine: Engine): void {
 /** DEBUG SLEEP blocks the whole server, as in Redis; other subcommands are not supported. */
 function debug(client: Client, argv: string[], engine: Engine): void {
   if (isKeyword(argv[1], 'sleep') && argv.length === 3) {
-    const seconds = floatArgument(client, engine, argv[2]);
-    if (seconds === null) return;
-    const until = Date.now() + seconds * 1000;
+    // strtod without error checking, as Redis: what is not a number sleeps 0 seconds.
+    const seconds = Number.parseFloat(argv[2]);
+    const until = Date.now() + (Number.isFinite(seconds) ? seconds * 1000 : 0);
     while (Date.now() < until) {
       // Busy-wait on purpose: DEBUG SLEEP exists to stall the server.
     }

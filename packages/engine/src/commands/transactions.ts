@@ -24,19 +24,26 @@ function exec(client: Client, _argv: string[], engine: Engine): void {
   }
   const failed = client.transactionFailed;
   const invalidated = client.watchInvalidated;
-  client.transaction = null;
-  client.transactionFailed = false;
   engine.unwatchAll(client);
   if (failed) {
+    endTransaction(client);
     engine.replyError(client, Errors.execAbort);
     return;
   }
   if (invalidated) {
+    endTransaction(client);
     client.out.nullArray();
     return;
   }
   client.out.array(queue.length);
+  // The client is still in MULTI while its queue runs (CLIENT INFO shows it), as in Redis.
   engine.runTransaction(client, queue);
+  endTransaction(client);
+}
+
+function endTransaction(client: Client): void {
+  client.transaction = null;
+  client.transactionFailed = false;
 }
 
 function discard(client: Client, _argv: string[], engine: Engine): void {
@@ -44,8 +51,7 @@ function discard(client: Client, _argv: string[], engine: Engine): void {
     engine.replyError(client, Errors.discardWithoutMulti);
     return;
   }
-  client.transaction = null;
-  client.transactionFailed = false;
+  endTransaction(client);
   engine.unwatchAll(client);
   ok(client);
 }
