@@ -25,4 +25,18 @@ describe('MONITOR', () => {
     monitor.close();
     client.close();
   });
+
+  it('shows passwords as (redacted), as Redis does', async () => {
+    const monitor = await RawClient.open(rc.port);
+    const client = await RawClient.open(rc.port);
+    await monitor.command('MONITOR');
+    await client.command('AUTH', 'user', 'secret');
+    await client.command('HELLO', '2', 'AUTH', 'default', 'secret');
+    const auth = (await monitor.readReply())?.toString('latin1') ?? '';
+    const hello = (await monitor.readReply())?.toString('latin1') ?? '';
+    expect(auth).toMatch(/\] "AUTH" "\(redacted\)" "\(redacted\)"\r\n$/);
+    expect(hello).toMatch(/\] "HELLO" "2" "AUTH" "\(redacted\)" "\(redacted\)"\r\n$/);
+    monitor.close();
+    client.close();
+  });
 });

@@ -12,6 +12,7 @@ import { EventClass, KeyspaceEvents } from './keyspace-events.js';
 import { OutputLimits } from './output-limits.js';
 import { InstantaneousMetrics } from './instantaneous-metrics.js';
 import { LatencyHistogram } from './latency-histogram.js';
+import { SlowLog } from './slowlog.js';
 import { Monitors } from './monitor.js';
 import { PubSub } from './pubsub.js';
 import { Propagation } from './propagation.js';
@@ -111,6 +112,10 @@ export class Engine implements KeyspaceObserver {
   readonly metrics = new InstantaneousMetrics(this.stats);
   /** latency-tracking, cached: every call consults it. */
   private latencyTracking = true;
+  readonly slowlog = new SlowLog();
+  /** slowlog-log-slower-than (negative: off) and slowlog-max-len, cached for every call. */
+  private slowlogThreshold = 10000;
+  private slowlogMaxLength = 128;
   /** A read-only command is running: its key lookups are keyspace hits and misses. */
   private countingLookups = false;
   /** Effective writes, for the append-only file and replicas. */
@@ -157,6 +162,15 @@ export class Engine implements KeyspaceObserver {
     this.latencyTracking = this.config.get('latency-tracking') === 'yes';
     this.config.onChange('latency-tracking', (_name, value) => {
       this.latencyTracking = value === 'yes';
+    });
+    this.slowlogThreshold = Number(this.config.get('slowlog-log-slower-than'));
+    this.config.onChange('slowlog-log-slower-than', (_name, value) => {
+      this.slowlogThreshold = Number(value);
+    });
+    this.slowlogMaxLength = Number(this.config.get('slowlog-max-len'));
+    this.config.onChange('slowlog-max-len', (_name, value) => {
+      this.slowlogMaxLength = Number(value);
+      this.slowlog.trim(this.slowlogMaxLength);
     });
   }
 
@@ -402,6 +416,15 @@ export class Engine implements KeyspaceObserver {
     // As Redis, a call that blocked is measured when it is served, not now.
     if (this.latencyTracking && result !== BLOCKED) {
       (entry.latency ??= new LatencyHistogram()).record(microseconds * 1000);
+    }
+    // As Redis, a blocked call is logged when it is served; a negative threshold is "off".
+    if (
+      microseconds >= this.slowlogThreshold &&
+      this.slowlogThreshold >= 0 &&
+      result !== BLOCKED &&
+      !entry.spec.flags.includes('skip_slowlog')
+    ) {
+      this.slowlog.push(client, argv, microseconds, this.slowlogMaxLength);
     }
     // Greater, as in Redis: CONFIG RESETSTAT itself sets the count back to 0.
     if (this.stats.totalErrorReplies > errorsBefore) entry.failedCalls++;

@@ -3213,6 +3213,24 @@ export const redisCommands: Readonly<Record<string, CommandMetadata>> = {
       ],
     },
   },
+  slowlog: { docs: { complexity: 'Depends on subcommand.' } },
+  'slowlog|get': {
+    tips: ['request_policy:all_nodes', 'nondeterministic_output'],
+    docs: {
+      complexity: 'O(N) where N is the number of entries returned',
+      history: [['4.0.0', 'Added client IP address, port and name to the reply.']],
+      arguments: [{ name: 'count', type: 'integer', flags: ['optional'] }],
+    },
+  },
+  'slowlog|help': { docs: { complexity: 'O(1)' } },
+  'slowlog|len': {
+    tips: ['request_policy:all_nodes', 'response_policy:agg_sum', 'nondeterministic_output'],
+    docs: { complexity: 'O(1)' },
+  },
+  'slowlog|reset': {
+    tips: ['request_policy:all_nodes', 'response_policy:all_succeeded'],
+    docs: { complexity: 'O(N) where N is the number of entries in the slowlog' },
+  },
   smembers: {
     aclCategories: ['set'],
     keySpecs: [

@@ -2,7 +2,7 @@ import type { Client } from '../client.js';
 import type { Engine } from '../engine.js';
 import { Errors } from '../errors.js';
 import { NO_KEYS, commandGroup } from './define.js';
-import { integerArgument, isKeyword, ok } from './reply-helpers.js';
+import { integerArgument, isKeyword, ok, redactArgument } from './reply-helpers.js';
 
 export const SERVER_VERSION = '7.0.15';
 
@@ -49,12 +49,14 @@ function auth(client: Client, argv: string[], engine: Engine): void {
     engine.replyError(client, Errors.syntax);
     return;
   }
+  const username = argv.length === 3 ? argv[1] : 'default';
+  const password = argv[argv.length - 1];
+  redactArgument(argv, 1);
+  if (argv.length === 3) redactArgument(argv, 2);
   if (argv.length === 2 && engine.config.get('requirepass') === '') {
     engine.replyError(client, Errors.authNotConfigured);
     return;
   }
-  const username = argv.length === 3 ? argv[1] : 'default';
-  const password = argv[argv.length - 1];
   if (!checkPassword(engine, username, password)) {
     engine.replyError(client, Errors.wrongPass);
     return;
@@ -84,7 +86,10 @@ function hello(client: Client, argv: string[], engine: Engine): void {
   for (let i = 2; i < argv.length; i++) {
     const more = argv.length - i - 1;
     if (isKeyword(argv[i], 'auth') && more >= 2) {
-      if (!checkPassword(engine, argv[i + 1], argv[i + 2])) {
+      const [username, password] = [argv[i + 1], argv[i + 2]];
+      redactArgument(argv, i + 1);
+      redactArgument(argv, i + 2);
+      if (!checkPassword(engine, username, password)) {
         engine.replyError(client, Errors.wrongPass);
         return;
       }

@@ -8,6 +8,7 @@ import { hashCommands } from './hashes.js';
 import { keyCommands } from './keys.js';
 import { lcsCommands } from './lcs.js';
 import { memoryCommand } from './memory.js';
+import { slowlogCommand } from './slowlog.js';
 import { listCommands } from './lists.js';
 import { persistenceCommands } from './persistence.js';
 import { pubsubCommands } from './pubsub.js';
@@ -41,6 +42,7 @@ export const allCommands: readonly CommandSpec[] = [
   ...replicationCommands,
   ...introspectionCommands,
   memoryCommand,
+  slowlogCommand,
   ...transactionCommands,
   ...pubsubCommands,
   ...scriptingCommands,

@@ -218,3 +218,12 @@ export function helpReply(lines: readonly string[]) {
     for (const line of lines) client.out.simple(line);
   };
 }
+
+/**
+ * Replaces a secret argument (a password) in the call's own argv, as Redis's
+ * redactClientCommandArgument: SLOWLOG and MONITOR, which read argv after the call, show
+ * "(redacted)" instead.
+ */
+export function redactArgument(argv: string[], index: number): void {
+  argv[index] = '(redacted)';
+}

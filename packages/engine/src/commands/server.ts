@@ -3,7 +3,7 @@ import type { Engine } from '../engine.js';
 import { Errors } from '../errors.js';
 import { infoText } from '../info.js';
 import { NO_KEYS, commandGroup, container } from './define.js';
-import { isKeyword, ok } from './reply-helpers.js';
+import { isKeyword, ok, redactArgument } from './reply-helpers.js';
 import { functionKill } from './scripting.js';
 
 function configGet(client: Client, argv: string[], engine: Engine): void {
@@ -18,29 +18,37 @@ function configGet(client: Client, argv: string[], engine: Engine): void {
   }
 }
 
+/** Configs whose values are secrets (Redis's SENSITIVE_CONFIG). */
+const SENSITIVE_CONFIGS = new Set(['masteruser', 'masterauth', 'requirepass']);
+
 function configSet(client: Client, argv: string[], engine: Engine): void {
   if (argv.length % 2 !== 0) {
     engine.replyError(client, "ERR wrong number of arguments for 'config|set' command");
     return;
   }
-  for (let i = 2; i < argv.length; i += 2) {
-    if (!engine.config.has(argv[i])) {
+  const settings = argv.slice(2);
+  // Before anything can fail, as Redis: SLOWLOG and MONITOR never show these values.
+  for (let i = 0; i < settings.length; i += 2) {
+    if (SENSITIVE_CONFIGS.has(settings[i].toLowerCase())) redactArgument(argv, 2 + i + 1);
+  }
+  for (let i = 0; i < settings.length; i += 2) {
+    if (!engine.config.has(settings[i])) {
       engine.replyError(
         client,
-        `ERR Unknown option or number of arguments for CONFIG SET - '${argv[i]}'`,
+        `ERR Unknown option or number of arguments for CONFIG SET - '${settings[i]}'`,
       );
       return;
     }
-    const reason = engine.config.invalidReason(argv[i], argv[i + 1], client.local);
+    const reason = engine.config.invalidReason(settings[i], settings[i + 1], client.local);
     if (reason !== null) {
       engine.replyError(
         client,
-        `ERR CONFIG SET failed (possibly related to argument '${argv[i].toLowerCase()}') - ${reason}`,
+        `ERR CONFIG SET failed (possibly related to argument '${settings[i].toLowerCase()}') - ${reason}`,
       );
       return;
     }
   }
-  for (let i = 2; i < argv.length; i += 2) engine.config.set(argv[i], argv[i + 1]);
+  for (let i = 0; i < settings.length; i += 2) engine.config.set(settings[i], settings[i + 1]);
   ok(client);
 }
 
