@@ -60,11 +60,6 @@ const scriptHelp = helpReply([
   '    Print this help.',
 ]);
 
-/** FUNCTION KILL: rc has no functions, so it only reports on a running EVAL script. */
-export function functionKill(client: Client, _argv: string[], engine: Engine): void {
-  engine.scripting.kill(client, false);
-}
-
 const EVAL_FLAGS = ['noscript', 'skip_monitor', 'may_replicate', 'stale'] as const;
 const EVAL_RO_FLAGS = ['noscript', 'skip_monitor', 'stale', 'readonly'] as const;
 
