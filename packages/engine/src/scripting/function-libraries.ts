@@ -229,8 +229,10 @@ type Metadata = { name: string; engine: string; body: string } | { error: string
  */
 function parseMetadata(code: string): Metadata {
   if (!code.startsWith('#!')) return { error: 'Missing library metadata' };
+  // Redis looks for the newline with strchr, which stops at a NUL.
   const end = code.indexOf('\n');
-  if (end === -1) return { error: 'Invalid library metadata' };
+  const nul = code.indexOf('\0');
+  if (end === -1 || (nul !== -1 && nul < end)) return { error: 'Invalid library metadata' };
   const parts = splitArguments(code.slice(0, end));
   if (parts === null || parts.length === 0) return { error: 'Invalid library metadata' };
   let name: string | null = null;
