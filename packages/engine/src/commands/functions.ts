@@ -235,7 +235,7 @@ const functionHelp = helpReply([
   '      libraries with the new libraries (notice that even on this option there is a chance of failure',
   '      in case of functions name collision with another library).',
   'HELP',
-  '    Print this help.',
+  '    Prints this help.',
 ]);
 
 export const functionCommands: CommandSpec[] = commandGroup('scripting', [
