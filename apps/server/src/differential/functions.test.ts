@@ -76,7 +76,9 @@ describe.runIf(requireRedisOrSkip('functions differential'))(
         loadError(
           "redis.register_function{function_name='f1', callback=function() end, description={}}",
         ),
-        loadError("redis.register_function{function_name='f1', callback=function() end, flags='x'}"),
+        loadError(
+          "redis.register_function{function_name='f1', callback=function() end, flags='x'}",
+        ),
         loadError(
           "redis.register_function{function_name='f1', callback=function() end, flags={'bad'}}",
         ),

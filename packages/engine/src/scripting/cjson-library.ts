@@ -293,7 +293,10 @@ class JsonParser {
   }
 
   private fail(expected: string, found: string, at = this.position): never {
-    return lauxlib.luaL_error(this.L, `Expected ${expected} but found ${found} at character ${at + 1}`);
+    return lauxlib.luaL_error(
+      this.L,
+      `Expected ${expected} but found ${found} at character ${at + 1}`,
+    );
   }
 
   private skipSpace(): void {

@@ -19,9 +19,7 @@ export interface FunctionDefinition {
   readonly ref: number;
 }
 
-export type LoadResult =
-  | { readonly functions: FunctionDefinition[] }
-  | { readonly error: string };
+export type LoadResult = { readonly functions: FunctionDefinition[] } | { readonly error: string };
 
 export const INVALID_NAME =
   'Library names can only contain letters, numbers, or underscores(_) and must be at least one character long';
@@ -174,7 +172,9 @@ function raise(L: LuaState, message: string): number {
 
 /** The error on top of the stack as Redis's luaExtractErrorInformation reads it. */
 function errorText(L: LuaState): string {
-  let message = lua.lua_isstring(L, -1) ? `ERR ${lua51Wording(luaString(L, -1))}` : 'ERR unknown error';
+  let message = lua.lua_isstring(L, -1)
+    ? `ERR ${lua51Wording(luaString(L, -1))}`
+    : 'ERR unknown error';
   if (lua.lua_istable(L, -1)) {
     lua.lua_getfield(L, -1, FIELD.err);
     if (lua.lua_isstring(L, -1)) message = luaString(L, -1);
@@ -192,7 +192,8 @@ function readRegistration(L: LuaState): FunctionDefinition | string {
   const argc = lua.lua_gettop(L);
   if (argc < 1 || argc > 2) return 'wrong number of arguments to redis.register_function';
   if (argc === 2) {
-    if (!lua.lua_isstring(L, 1)) return 'first argument to redis.register_function must be a string';
+    if (!lua.lua_isstring(L, 1))
+      return 'first argument to redis.register_function must be a string';
     if (!lua.lua_isfunction(L, 2)) {
       return 'second argument to redis.register_function must be a function';
     }

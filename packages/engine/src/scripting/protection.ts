@@ -3,7 +3,16 @@ import { fengari, type LuaState } from './lua.js';
 const { lua, lauxlib } = fengari;
 
 /** Library tables scripts may read but not change, as Redis's readonly tables. */
-const PROTECTED_LIBRARIES = ['string', 'math', 'table', 'coroutine', 'redis', 'bit', 'cjson', 'cmsgpack'];
+const PROTECTED_LIBRARIES = [
+  'string',
+  'math',
+  'table',
+  'coroutine',
+  'redis',
+  'bit',
+  'cjson',
+  'cmsgpack',
+];
 
 const PROTECTION = `
 local readonly, nonexistent, names = ...

@@ -65,7 +65,6 @@ loadfile = nil
 rawlen = nil
 `;
 
-
 /** Something a client can run: an EVAL script or a function. */
 export interface Runnable {
   /** The SHA1 of a script, the name of a function: in errors, logs and FUNCTION STATS. */
@@ -235,7 +234,11 @@ export class Scripting {
    * Why a script may not run now, as Redis's scriptPrepareForRun and the checks processCommand
    * makes with the command flags a script's own flags imply (scriptFlagsToCmdFlags).
    */
-  private refusal(caller: Client, flags: ScriptFlags | null, readOnlyCommand: boolean): string | null {
+  private refusal(
+    caller: Client,
+    flags: ScriptFlags | null,
+    readOnlyCommand: boolean,
+  ): string | null {
     const engine = this.engine;
     const stale = engine.replication?.servesStaleData === false;
     if (flags === null) return stale ? Errors.masterDown : null;
