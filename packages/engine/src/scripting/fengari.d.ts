@@ -87,10 +87,11 @@ declare module 'fengari' {
     lua_getglobal(L: LuaState, name: LuaString | string): number;
     lua_setglobal(L: LuaState, name: LuaString | string): void;
     lua_setmetatable(L: LuaState, index: number): void;
-    lua_getmetatable(L: LuaState, index: number): number;
+    lua_getmetatable(L: LuaState, index: number): boolean;
     lua_next(L: LuaState, index: number): number;
     lua_error(L: LuaState): never;
     lua_pcall(L: LuaState, nargs: number, nresults: number, msgh: number): number;
+    lua_call(L: LuaState, nargs: number, nresults: number): void;
     lua_pcallk(
       L: LuaState,
       nargs: number,

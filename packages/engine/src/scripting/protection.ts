@@ -14,38 +14,71 @@ const PROTECTED_LIBRARIES = [
   'cmsgpack',
 ];
 
+/**
+ * Every protected table is an empty proxy, so that any assignment reaches __newindex, even to a
+ * name that exists (`redis = nil`). Its metatable reads as a read-only table too, as Redis's
+ * readonly tables make getmetatable(_G).__index = {} fail.
+ */
 const PROTECTION = `
-local readonly, nonexistent, names = ...
-local next, setmetatable = next, setmetatable
-local function protect(t)
-  return setmetatable({}, {
-    __index = t,
+local readonly, globalsIndex, names, globals = ...
+local next, rawget, rawset, setmetatable = next, rawget, rawset, setmetatable
+local function protect(t, index)
+  local meta = {
+    __index = index or t,
     __newindex = readonly,
     __pairs = function() return next, t, nil end,
     __len = function() return #t end,
-    __metatable = false,
-  })
+  }
+  meta.__metatable = setmetatable({}, { __index = meta, __newindex = readonly, __metatable = false })
+  return setmetatable({}, meta)
 end
 for _, name in ipairs(names) do
-  local t = rawget(_G, name)
-  if t ~= nil then rawset(_G, name, protect(t)) end
+  local t = rawget(globals, name)
+  if t ~= nil then rawset(globals, name, protect(t)) end
 end
-setmetatable(_G, { __index = nonexistent, __newindex = readonly, __metatable = false })
+local proxy = protect(globals, globalsIndex)
+rawset(globals, '_G', proxy)
+return proxy
 `;
 
 /**
- * Redis's global protection: library tables become read-only, and the globals table refuses
- * new globals and raises on reading one that does not exist.
+ * Redis's global protection: library tables and the globals become read-only (setmetatable and
+ * rawset refuse them too), and reading a global that does not exist raises.
  */
 export function protectGlobals(L: LuaState): void {
+  for (const name of ['setmetatable', 'rawset']) {
+    lua.lua_getglobal(L, name);
+    lua.lua_pushcclosure(L, refuseProtected, 1);
+    lua.lua_setglobal(L, name);
+  }
   lua.lua_pushcfunction(L, readonlyTable);
-  lua.lua_pushcfunction(L, nonexistentGlobal);
+  lua.lua_rawgeti(L, lua.LUA_REGISTRYINDEX, lua.LUA_RIDX_GLOBALS);
+  lua.lua_pushcclosure(L, strictIndex, 1);
   lua.lua_createtable(L, PROTECTED_LIBRARIES.length, 0);
   PROTECTED_LIBRARIES.forEach((name, i) => {
     lua.lua_pushstring(L, name);
     lua.lua_rawseti(L, -2, i + 1);
   });
-  runChunk(L, PROTECTION, 3);
+  lua.lua_rawgeti(L, lua.LUA_REGISTRYINDEX, lua.LUA_RIDX_GLOBALS);
+  runChunk(L, PROTECTION, 4, 1);
+  lua.lua_rawseti(L, lua.LUA_REGISTRYINDEX, lua.LUA_RIDX_GLOBALS);
+}
+
+/** setmetatable or rawset (the upvalue), refusing a protected table as Redis does. */
+function refuseProtected(L: LuaState): number {
+  if (lua.lua_type(L, 1) === lua.LUA_TTABLE && lua.lua_getmetatable(L, 1)) {
+    const locked = lua.lua_getfield(L, -1, '__metatable') !== lua.LUA_TNIL;
+    lua.lua_pop(L, 2);
+    // Raised by setmetatable itself: no position, as in Redis.
+    if (locked) {
+      lua.lua_pushstring(L, 'Attempt to modify a readonly table');
+      return lua.lua_error(L);
+    }
+  }
+  lua.lua_pushvalue(L, lua.lua_upvalueindex(1));
+  lua.lua_insert(L, 1);
+  lua.lua_call(L, lua.lua_gettop(L) - 1, lua.LUA_MULTRET);
+  return lua.lua_gettop(L);
 }
 
 /**
@@ -84,13 +117,13 @@ export function nonexistentGlobal(L: LuaState): number {
 }
 
 /** Runs setup code in the state; the `nargs` values on the stack are its arguments. */
-export function runChunk(L: LuaState, code: string, nargs: number): void {
+export function runChunk(L: LuaState, code: string, nargs: number, nresults = 0): void {
   const bytes = fengari.to_luastring(code);
   if (lauxlib.luaL_loadbuffer(L, bytes, bytes.length, '=rc') !== lua.LUA_OK) {
     throw new Error(`rc: Lua setup failed: ${lua.lua_tojsstring(L, -1)}`);
   }
   lua.lua_insert(L, -(nargs + 1));
-  if (lua.lua_pcall(L, nargs, 0, 0) !== lua.LUA_OK) {
+  if (lua.lua_pcall(L, nargs, nresults, 0) !== lua.LUA_OK) {
     throw new Error(`rc: Lua setup failed: ${lua.lua_tojsstring(L, -1)}`);
   }
 }
