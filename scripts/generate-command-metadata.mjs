@@ -28,6 +28,7 @@ const KEYS_PROCEDURES = {
   georadiusGetKeys: 'georadius',
   xreadGetKeys: 'xread',
   evalGetKeys: 'eval',
+  functionGetKeys: 'eval',
   sintercardGetKeys: 'sintercard',
   lmpopGetKeys: 'lmpop',
   blmpopGetKeys: 'blmpop',

@@ -306,15 +306,16 @@ export class Engine implements KeyspaceObserver {
    * progress; EXEC itself aborts and discards the transaction.
    */
   private rejectBusy(client: Client, entry: CommandEntry): void {
+    const busy = this.scripting.busyError;
     if (entry.spec.name !== 'exec') {
-      this.reject(client, entry, Errors.busyScript);
+      this.reject(client, entry, busy);
       return;
     }
     entry.rejectedCalls++;
     client.transaction = null;
     client.transactionFailed = false;
     this.unwatchAll(client);
-    this.replyError(client, `EXECABORT Transaction discarded because of: ${Errors.busyScript}`);
+    this.replyError(client, `EXECABORT Transaction discarded because of: ${busy}`);
   }
 
   /**

@@ -49,6 +49,8 @@ export const Errors = {
   noScript: 'NOSCRIPT No matching script. Please use EVAL.',
   busyScript:
     'BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE.',
+  busyFunction:
+    'BUSY Redis is busy running a script. You can only call FUNCTION KILL or SHUTDOWN NOSAVE.',
   unkillableScript:
     'UNKILLABLE Sorry the script already executed write commands against the dataset. You can either wait the script termination or kill the server in a hard way using the SHUTDOWN NOSAVE command.',
   getKeysUnknownCommand: 'ERR Invalid command specified',

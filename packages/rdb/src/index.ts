@@ -6,6 +6,7 @@ export {
   verifyDumpPayload,
   type DumpPayloadOptions,
 } from './dump-payload.js';
+export { decodeFunctionsPayload, encodeFunctionsPayload } from './functions-payload.js';
 export { RdbError, RdbErrors } from './errors.js';
 export { RdbReader, readRdb, type RdbReaderOptions } from './reader.js';
 export type { RdbKey, RdbRecord, RdbStream, RdbStreamGroup, RdbValue, StreamId } from './types.js';

@@ -11,6 +11,7 @@
  */
 
 import * as T from './constants.js';
+import { readPreGaLibrary } from './functions-payload.js';
 import { Crc64 } from './crc64.js';
 import { RdbError, RdbErrors } from './errors.js';
 import { InputCursor, NEED_MORE } from './input-cursor.js';
@@ -243,13 +244,8 @@ export class RdbReader {
         const id = readLengthBig(input);
         return input.fail(RdbErrors.unsupportedModuleAux(moduleTypeName(id)), typeAt);
       }
-      case T.OPCODE_FUNCTION_PRE_GA: {
-        // Redis 7.0 RC format: name, engine, optional description, code.
-        readString(input);
-        readString(input);
-        if (readLength(input) !== 0) readString(input);
-        return { kind: 'function', payload: readString(input) };
-      }
+      case T.OPCODE_FUNCTION_PRE_GA:
+        return { kind: 'function', payload: readPreGaLibrary(input) };
       case T.OPCODE_FUNCTION2:
         return { kind: 'function', payload: readString(input) };
       case T.OPCODE_EOF:

@@ -270,6 +270,8 @@ export class MasterLink {
     const flusher = this.createMasterClient(0);
     engine.execute(flusher, ['FLUSHALL']);
     engine.disconnect(flusher);
+    // The snapshot holds the master's function libraries: those of before must not linger.
+    engine.scripting.libraries.flush();
     this.owner.log('notice', 'MASTER <-> REPLICA sync: Loading DB in memory');
     const reader = new RdbReader();
     reader.push(rdb);

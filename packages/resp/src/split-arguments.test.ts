@@ -11,6 +11,11 @@ describe('splitArguments (sdssplitargs)', () => {
     expect(splitArguments(' \t ')).toEqual([]);
   });
 
+  it('ends the line at a NUL, as the C string Redis splits ends there', () => {
+    expect(splitArguments('SET k v\0ignored')).toEqual(['SET', 'k', 'v']);
+    expect(splitArguments('SET k \0v')).toEqual(['SET', 'k']);
+  });
+
   it('keeps \\v and \\f inside an unquoted word, as Redis', () => {
     expect(splitArguments('ECHO a\vb\fc')).toEqual(['ECHO', 'a\vb\fc']);
   });

@@ -14,7 +14,8 @@ export function splitArguments(line: string): string[] | null {
   let i = 0;
   for (;;) {
     while (i < length && isSpace(line.charCodeAt(i))) i++;
-    if (i >= length) return args;
+    // A NUL ends the line, as it ends the C string sdssplitargs reads.
+    if (i >= length || line.charCodeAt(i) === 0) return args;
     let current = '';
     let quote = 0; // 0, or the char code of the open quote
     for (;;) {

@@ -17,7 +17,6 @@ const NEWER_THAN_REDIS_7_0: Record<string, string> = {
 const UNIMPLEMENTED_SUBCOMMANDS: Record<string, string[]> = {
   client: ['caching', 'getredir', 'help', 'pause', 'tracking', 'trackinginfo', 'unpause'],
   config: ['help'],
-  function: ['delete', 'dump', 'help', 'list', 'load', 'restore', 'stats'],
   memory: ['help', 'malloc-stats', 'purge', 'stats'],
   pubsub: ['help', 'shardchannels', 'shardnumsub'],
   script: ['debug'],

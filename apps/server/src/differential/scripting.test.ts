@@ -141,6 +141,7 @@ describe.runIf(requireRedisOrSkip('scripting differential'))(
         ['SCRIPT', 'LOAD', 'return +'],
         ['SCRIPT', 'FLUSH', 'BOGUS'],
         ['SCRIPT', 'FLUSH', 'ASYNC'],
+        ['SCRIPT', 'HELP', 'extra'],
         ['SCRIPT', 'EXISTS', '1fa00e76656cc152ad327c13fe365858fd7be306'],
         ['EVALSHA', '1fa00e76656cc152ad327c13fe365858fd7be306', '0'],
         ['SCRIPT', 'KILL'],

@@ -872,6 +872,50 @@ export const redisCommands: Readonly<Record<string, CommandMetadata>> = {
     ],
     docs: { complexity: 'O(1)', arguments: [{ name: 'key', type: 'key', keySpecIndex: 0 }] },
   },
+  fcall: {
+    aclCategories: ['scripting'],
+    keySpecs: [
+      {
+        notes: 'We cannot tell how the keys will be used so we assume the worst, RW and UPDATE',
+        flags: ['RW', 'access', 'update'],
+        beginSearch: { type: 'index', index: 2 },
+        findKeys: { type: 'keynum', keyNumIndex: 0, firstKey: 1, keyStep: 1 },
+      },
+    ],
+    noMandatoryKeys: true,
+    keysProcedure: 'eval',
+    docs: {
+      complexity: 'Depends on the function that is executed.',
+      arguments: [
+        { name: 'function', type: 'string' },
+        { name: 'numkeys', type: 'integer' },
+        { name: 'key', type: 'key', keySpecIndex: 0, flags: ['optional', 'multiple'] },
+        { name: 'arg', type: 'string', flags: ['optional', 'multiple'] },
+      ],
+    },
+  },
+  fcall_ro: {
+    aclCategories: ['scripting'],
+    keySpecs: [
+      {
+        notes: 'We cannot tell how the keys will be used so we assume the worst, RO and ACCESS',
+        flags: ['RO', 'access'],
+        beginSearch: { type: 'index', index: 2 },
+        findKeys: { type: 'keynum', keyNumIndex: 0, firstKey: 1, keyStep: 1 },
+      },
+    ],
+    noMandatoryKeys: true,
+    keysProcedure: 'eval',
+    docs: {
+      complexity: 'Depends on the function that is executed.',
+      arguments: [
+        { name: 'function', type: 'string' },
+        { name: 'numkeys', type: 'integer' },
+        { name: 'key', type: 'key', keySpecIndex: 0, flags: ['optional', 'multiple'] },
+        { name: 'arg', type: 'string', flags: ['optional', 'multiple'] },
+      ],
+    },
+  },
   flushall: {
     aclCategories: ['keyspace', 'dangerous'],
     tips: ['request_policy:all_shards', 'response_policy:all_succeeded'],
@@ -917,6 +961,15 @@ export const redisCommands: Readonly<Record<string, CommandMetadata>> = {
     },
   },
   function: { docs: { complexity: 'Depends on subcommand.' } },
+  'function|delete': {
+    aclCategories: ['scripting'],
+    tips: ['request_policy:all_shards', 'response_policy:all_succeeded'],
+    docs: { complexity: 'O(1)', arguments: [{ name: 'library-name', type: 'string' }] },
+  },
+  'function|dump': {
+    aclCategories: ['scripting'],
+    docs: { complexity: 'O(N) where N is the number of functions' },
+  },
   'function|flush': {
     aclCategories: ['scripting'],
     tips: ['request_policy:all_shards', 'response_policy:all_succeeded'],
@@ -935,9 +988,57 @@ export const redisCommands: Readonly<Record<string, CommandMetadata>> = {
       ],
     },
   },
+  'function|help': { aclCategories: ['scripting'], docs: { complexity: 'O(1)' } },
   'function|kill': {
     aclCategories: ['scripting'],
     tips: ['request_policy:all_shards', 'response_policy:one_succeeded'],
+    docs: { complexity: 'O(1)' },
+  },
+  'function|list': {
+    aclCategories: ['scripting'],
+    tips: ['nondeterministic_output_order'],
+    docs: {
+      complexity: 'O(N) where N is the number of functions',
+      arguments: [
+        { name: 'library-name-pattern', type: 'string', token: 'LIBRARYNAME', flags: ['optional'] },
+        { name: 'withcode', type: 'pure-token', token: 'WITHCODE', flags: ['optional'] },
+      ],
+    },
+  },
+  'function|load': {
+    aclCategories: ['scripting'],
+    tips: ['request_policy:all_shards', 'response_policy:all_succeeded'],
+    docs: {
+      complexity: 'O(1) (considering compilation time is redundant)',
+      arguments: [
+        { name: 'replace', type: 'pure-token', token: 'REPLACE', flags: ['optional'] },
+        { name: 'function-code', type: 'string' },
+      ],
+    },
+  },
+  'function|restore': {
+    aclCategories: ['scripting'],
+    tips: ['request_policy:all_shards', 'response_policy:all_succeeded'],
+    docs: {
+      complexity: 'O(N) where N is the number of functions on the payload',
+      arguments: [
+        { name: 'serialized-value', type: 'string' },
+        {
+          name: 'policy',
+          type: 'oneof',
+          flags: ['optional'],
+          arguments: [
+            { name: 'flush', type: 'pure-token', token: 'FLUSH' },
+            { name: 'append', type: 'pure-token', token: 'APPEND' },
+            { name: 'replace', type: 'pure-token', token: 'REPLACE' },
+          ],
+        },
+      ],
+    },
+  },
+  'function|stats': {
+    aclCategories: ['scripting'],
+    tips: ['nondeterministic_output', 'request_policy:all_shards', 'response_policy:special'],
     docs: { complexity: 'O(1)' },
   },
   geoadd: {

@@ -2,6 +2,7 @@ import type { CommandSpec } from '../command-table.js';
 import { bitCommands } from './bits.js';
 import { clientCommand } from './client.js';
 import { connectionCommands } from './connection.js';
+import { functionCommands } from './functions.js';
 import { introspectionCommands } from './introspection.js';
 import { geoCommands } from './geo.js';
 import { hashCommands } from './hashes.js';
@@ -46,4 +47,5 @@ export const allCommands: readonly CommandSpec[] = [
   ...transactionCommands,
   ...pubsubCommands,
   ...scriptingCommands,
+  ...functionCommands,
 ];

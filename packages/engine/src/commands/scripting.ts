@@ -57,13 +57,8 @@ const scriptHelp = helpReply([
   'LOAD <script>',
   '    Cache a script without running it; replies its SHA1.',
   'HELP',
-  '    Print this help.',
+  '    Prints this help.',
 ]);
-
-/** FUNCTION KILL: rc has no functions, so it only reports on a running EVAL script. */
-export function functionKill(client: Client, _argv: string[], engine: Engine): void {
-  engine.scripting.kill(client, false);
-}
 
 const EVAL_FLAGS = ['noscript', 'skip_monitor', 'may_replicate', 'stale'] as const;
 const EVAL_RO_FLAGS = ['noscript', 'skip_monitor', 'stale', 'readonly'] as const;

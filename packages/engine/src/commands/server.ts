@@ -3,8 +3,7 @@ import type { Engine } from '../engine.js';
 import { Errors } from '../errors.js';
 import { infoText } from '../info.js';
 import { NO_KEYS, commandGroup, container } from './define.js';
-import { isKeyword, ok, redactArgument } from './reply-helpers.js';
-import { functionKill } from './scripting.js';
+import { floatArgument, isKeyword, ok, redactArgument } from './reply-helpers.js';
 
 function configGet(client: Client, argv: string[], engine: Engine): void {
   const pairs = new Map<string, string>();
@@ -204,18 +203,6 @@ function debug(client: Client, argv: string[], engine: Engine): void {
   engine.replyError(client, `ERR DEBUG ${argv[1]} is not supported by rc`);
 }
 
-/** rc has EVAL scripts but no functions (FUNCTION LOAD): there are never functions to flush. */
-function functionFlush(client: Client, argv: string[], engine: Engine): void {
-  if (
-    argv.length > 3 ||
-    (argv.length === 3 && !isKeyword(argv[2], 'async') && !isKeyword(argv[2], 'sync'))
-  ) {
-    engine.replyError(client, Errors.syntax);
-    return;
-  }
-  ok(client);
-}
-
 export const serverCommands = commandGroup('server', [
   [
     'info',
@@ -330,30 +317,4 @@ export const serverCommands = commandGroup('server', [
       '2.8.0',
     ],
   ]),
-  container(
-    'function',
-    'A container for function commands',
-    '7.0.0',
-    [
-      [
-        'flush',
-        -2,
-        ['write', 'noscript'],
-        NO_KEYS,
-        functionFlush,
-        'Deleting all functions',
-        '7.0.0',
-      ],
-      [
-        'kill',
-        2,
-        ['noscript', 'allow_busy'],
-        NO_KEYS,
-        functionKill,
-        'Kill the function currently in execution.',
-        '7.0.0',
-      ],
-    ],
-    'scripting',
-  ),
 );

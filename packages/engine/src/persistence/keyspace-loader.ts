@@ -25,6 +25,7 @@ export class KeyspaceLoader {
 
   accept(record: RdbRecord): void {
     if (record.kind === 'aux') this.aux.set(record.name, record.value);
+    if (record.kind === 'function') this.loadLibrary(record.payload);
     if (record.kind !== 'key' || record.db >= this.engine.databases.length) return;
     if (!this.keepExpired && record.expireAt !== null && record.expireAt <= this.now) {
       this.expiredSkipped++;
@@ -37,5 +38,14 @@ export class KeyspaceLoader {
     if (record.expireAt !== null) db.expires.set(record.key, record.expireAt);
     else db.expires.delete(record.key);
     this.keys++;
+  }
+
+  /**
+   * A library replaces one of the same name, as Redis's RDBFLAGS_ALLOW_DUP. One that fails to
+   * load fails the whole load, as in Redis: starting without it would lose it for good.
+   */
+  private loadLibrary(code: string): void {
+    const loaded = this.engine.scripting.libraries.load(code, true, 0);
+    if ('error' in loaded) throw new Error(`Failed loading library, ${loaded.error}`);
   }
 }

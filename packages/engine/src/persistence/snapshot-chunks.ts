@@ -37,6 +37,10 @@ export interface SnapshotOptions {
 export function* snapshotChunks(engine: Engine, options: SnapshotOptions): Generator<Buffer> {
   const writer = new RdbWriter();
   writer.header(options.aux);
+  // Libraries go first, as in Redis's rdbSaveRio: they are few and small, so all at once.
+  for (const library of engine.scripting.libraries.libraries()) {
+    writer.functionLibrary(library.code);
+  }
   const snapshot = engine.startSnapshot(writer);
   const maxBytes = options.maxChunkBytes ?? 1 << 20;
   try {

@@ -25,6 +25,7 @@ declare module 'fengari' {
     LUA_TNONE: -1;
     LUA_TNIL: 0;
     LUA_TBOOLEAN: 1;
+    LUA_TLIGHTUSERDATA: 2;
     LUA_TNUMBER: 3;
     LUA_TSTRING: 4;
     LUA_TTABLE: 5;
@@ -86,10 +87,11 @@ declare module 'fengari' {
     lua_getglobal(L: LuaState, name: LuaString | string): number;
     lua_setglobal(L: LuaState, name: LuaString | string): void;
     lua_setmetatable(L: LuaState, index: number): void;
-    lua_getmetatable(L: LuaState, index: number): number;
+    lua_getmetatable(L: LuaState, index: number): boolean;
     lua_next(L: LuaState, index: number): number;
     lua_error(L: LuaState): never;
     lua_pcall(L: LuaState, nargs: number, nresults: number, msgh: number): number;
+    lua_call(L: LuaState, nargs: number, nresults: number): void;
     lua_pcallk(
       L: LuaState,
       nargs: number,
@@ -100,6 +102,15 @@ declare module 'fengari' {
     ): number;
     lua_rawgetp?: never;
     lua_status(L: LuaState): number;
+    lua_setupvalue(L: LuaState, funcindex: number, n: number): LuaString | null;
+    lua_upvalueindex(i: number): number;
+    lua_isfunction(L: LuaState, index: number): boolean;
+    lua_isboolean(L: LuaState, index: number): boolean;
+    lua_rawlen(L: LuaState, index: number): number;
+    lua_rawequal(L: LuaState, index1: number, index2: number): boolean;
+    lua_pushlightuserdata(L: LuaState, p: object | null): void;
+    lua_touserdata(L: LuaState, index: number): unknown;
+    lua_typename(L: LuaState, type: number): LuaString;
   };
   export const lauxlib: {
     luaL_newstate(): LuaState;
@@ -110,6 +121,9 @@ declare module 'fengari' {
     luaL_checklstring(L: LuaState, arg: number): LuaString;
     luaL_requiref(L: LuaState, name: LuaString | string, open: LuaFunction, global: number): void;
     luaL_ref(L: LuaState, table: number): number;
+    luaL_unref(L: LuaState, table: number, ref: number): void;
+    luaL_checkstack(L: LuaState, space: number, message: string | null): void;
+    luaL_argerror(L: LuaState, arg: number, message: string): never;
     luaL_tolstring(L: LuaState, index: number): LuaString;
     luaL_checkany(L: LuaState, arg: number): void;
   };

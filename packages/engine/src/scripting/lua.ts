@@ -88,3 +88,36 @@ export function bytesLatin1(bytes: Uint8Array): string {
   for (let i = 0; i < length; i++) text += String.fromCharCode(bytes[i]);
   return text;
 }
+
+/**
+ * Compiles `code` and leaves the function on the stack; or returns the error, worded as Lua 5.1
+ * (Redis's) words it: 5.3 prints the end of input unquoted where 5.1 quotes it.
+ */
+export function compile(L: LuaState, code: Uint8Array, chunkName: Uint8Array): string | null {
+  const { lua, lauxlib } = fengari;
+  if (lauxlib.luaL_loadbuffer(L, code, code.length, chunkName) === lua.LUA_OK) return null;
+  const message = bytesLatin1(lua.lua_tolstring(L, -1) ?? new Uint8Array());
+  lua.lua_pop(L, 1);
+  return message.replace(/ near <eof>$/, " near '<eof>'");
+}
+
+/**
+ * After lua_pcallk with a continuation caught an error, turns hooks back on. fengari saves the
+ * caller's 'allowhook' with `callstatus &= ~CIST_OAH | allowhook`, which can clear the bit but
+ * never set it, so recovery restores "hooks off": the count hook would stop for good (no more
+ * timeout, no SCRIPT KILL). Scripts never run inside a hook, so "on" is the state to restore.
+ */
+export function allowHooksAfterError(L: LuaState): void {
+  (L as unknown as { allowhook: number }).allowhook = 1;
+}
+
+/**
+ * A runtime error worded as Lua 5.1 (Redis's) words it: 5.3 says "attempt to call a nil value
+ * (field 'f')" where 5.1 says "attempt to call field 'f' (a nil value)".
+ */
+export function lua51Wording(message: string): string {
+  return message.replace(
+    /attempt to (\w+) a (\w+) value \((\w+) '([^']*)'\)/,
+    "attempt to $1 $3 '$4' (a $2 value)",
+  );
+}

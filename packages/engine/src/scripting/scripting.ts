@@ -16,14 +16,24 @@ import {
   writeLuaValue,
   type ReplyTarget,
 } from './conversions.js';
+import { openBit } from './bit-library.js';
+import { openCjson } from './cjson-library.js';
+import { openCmsgpack } from './cmsgpack-library.js';
+import { FunctionLibraries } from './function-libraries.js';
+import { LibraryLoader, versionNumber } from './library-loader.js';
 import {
+  allowHooksAfterError,
   bytesLatin1,
+  compile,
   fengari,
   formatLuaNumber,
   latin1Bytes,
+  lua51Wording,
   newLuaState,
   type LuaState,
 } from './lua.js';
+import { protectGlobals, runChunk } from './protection.js';
+import { scriptFlagNamed, type ScriptFlag, type ScriptFlags } from './script-flags.js';
 
 const { lua, lauxlib, lualib } = fengari;
 
@@ -32,22 +42,10 @@ const HOOK_INSTRUCTIONS = 100_000;
 /** Once timed out, a slice between event-loop turns is this many instructions (about 1 ms). */
 const BUSY_HOOK_INSTRUCTIONS = 10_000;
 
-/** Shebang flags of Redis 7.0 (`#!lua flags=no-writes,allow-oom`). */
-const SHEBANG_FLAGS = new Set([
-  'no-writes',
-  'allow-oom',
-  'allow-stale',
-  'no-cluster',
-  'allow-cross-slot-keys',
-]);
-
 const KEYS = fengari.to_luastring('KEYS');
 const ARGV = fengari.to_luastring('ARGV');
 const CHUNK_NAME = fengari.to_luastring('@user_script');
 const INFO_WHAT = fengari.to_luastring('Sl');
-
-/** Library tables scripts may read but not change, as Redis's readonly tables. */
-const PROTECTED_LIBRARIES = ['string', 'math', 'table', 'coroutine', 'redis', 'bit'];
 
 /** What Lua 5.1 had that 5.3 dropped or renamed, for scripts written against Redis. */
 const COMPATIBILITY = `
@@ -67,39 +65,42 @@ loadfile = nil
 rawlen = nil
 `;
 
-const PROTECTION = `
-local readonly, nonexistent, names = ...
-local next, setmetatable = next, setmetatable
-local function protect(t)
-  return setmetatable({}, {
-    __index = t,
-    __newindex = readonly,
-    __pairs = function() return next, t, nil end,
-    __len = function() return #t end,
-    __metatable = false,
-  })
-end
-for _, name in ipairs(names) do
-  local t = rawget(_G, name)
-  if t ~= nil then rawset(_G, name, protect(t)) end
-end
-setmetatable(_G, { __index = nonexistent, __newindex = readonly, __metatable = false })
-`;
-
-export interface Script {
-  readonly sha: string;
-  readonly body: string;
-  /** Registry reference of the compiled function. */
+/** Something a client can run: an EVAL script or a function. */
+export interface Runnable {
+  /** The SHA1 of a script, the name of a function: in errors, logs and FUNCTION STATS. */
+  readonly name: string;
+  /** Registry reference of the compiled Lua function, in its state. */
   readonly ref: number;
-  /** No shebang: Redis's EVAL compatibility mode (flags come from the command). */
-  readonly compatible: boolean;
-  readonly noWrites: boolean;
+  /** null for a script without shebang: Redis's EVAL compatibility mode. */
+  readonly flags: ScriptFlags | null;
+}
+
+export interface Script extends Runnable {
+  readonly body: string;
+}
+
+export interface RunningScript {
+  readonly name: string;
+  readonly argv: readonly string[];
+  readonly milliseconds: number;
+  readonly isEval: boolean;
+}
+
+/** A Lua state with the coroutine that finished cleanly last, reused by the next run. */
+interface ScriptState {
+  readonly L: LuaState;
+  spare: LuaState | null;
 }
 
 /** One script execution, from EVAL to its reply; it may span several event-loop turns. */
 interface ScriptRun {
-  readonly script: Script;
+  readonly runnable: Runnable;
+  readonly state: ScriptState;
+  /** EVAL (SCRIPT KILL stops it) or FCALL (FUNCTION KILL does). */
+  readonly isEval: boolean;
   readonly caller: Client;
+  /** The caller's command, for FUNCTION STATS. */
+  readonly argv: readonly string[];
   readonly thread: LuaState;
   readonly started: number;
   readonly readOnly: boolean;
@@ -121,18 +122,24 @@ interface ScriptRun {
  * caller stays blocked until the script ends.
  */
 export class Scripting {
-  private L: LuaState | null = null;
+  /** EVAL's state; SCRIPT FLUSH starts a new one. */
+  private evalState: ScriptState | null = null;
+  /** Functions have a state of their own, as in Redis, with its own globals. */
+  private functionState: ScriptState | null = null;
+  private loader: LibraryLoader | null = null;
   private readonly scripts = new Map<string, Script>();
   private readonly byBody = new Map<string, Script>();
-  /** A coroutine that finished cleanly, reused by the next run. */
-  private spare: LuaState | null = null;
   /** The client commands called from scripts run as (Redis's lua client). */
   private scriptClient: Client | null = null;
   current: ScriptRun | null = null;
   /** Where redis.log lines go; the server sets it to its log. */
   log: (level: number, message: string) => void = () => undefined;
 
-  constructor(private readonly engine: Engine) {}
+  readonly libraries: FunctionLibraries;
+
+  constructor(private readonly engine: Engine) {
+    this.libraries = new FunctionLibraries(() => this.libraryLoader());
+  }
 
   get scriptCount(): number {
     return this.scripts.size;
@@ -159,14 +166,7 @@ export class Scripting {
       engine.replyError(client, Errors.notInteger);
       return;
     }
-    if (numkeys > argv.length - 3) {
-      engine.replyError(client, "ERR Number of keys can't be greater than number of args");
-      return;
-    }
-    if (numkeys < 0) {
-      engine.replyError(client, "ERR Number of keys can't be negative");
-      return;
-    }
+    if (!this.checkNumkeys(client, argv, numkeys)) return;
     let script: Script | undefined;
     if (bySha) {
       script = this.scripts.get(argv[1].toLowerCase());
@@ -178,19 +178,88 @@ export class Scripting {
       script = this.byBody.get(argv[1]) ?? this.create(client, argv[1]);
       if (script === undefined) return;
     }
-    if (!script.compatible && !script.noWrites && readOnlyCommand) {
-      engine.replyError(client, 'ERR Can not execute a script with write flag using *_ro command.');
+    return this.run(client, argv, script, this.evalLuaState(), true, numkeys, readOnlyCommand);
+  }
+
+  /** FCALL and FCALL_RO. */
+  fcall(client: Client, argv: string[], readOnlyCommand: boolean): CommandResult {
+    const engine = this.engine;
+    const fn = this.libraries.functionNamed(argv[1]);
+    if (fn === undefined) {
+      engine.replyError(client, 'ERR Function not found');
       return;
     }
-    // EVAL itself is never propagated: the writes it makes are (effects replication).
-    engine.propagation.preventCurrent();
-    return this.start(client, script, argv, numkeys, readOnlyCommand);
+    const numkeys = parseLongLong(argv[2]);
+    if (numkeys === null) {
+      engine.replyError(client, 'ERR Bad number of keys provided');
+      return;
+    }
+    if (!this.checkNumkeys(client, argv, numkeys)) return;
+    const state = this.functionState as ScriptState;
+    return this.run(client, argv, fn, state, false, numkeys, readOnlyCommand);
+  }
+
+  private checkNumkeys(client: Client, argv: string[], numkeys: number): boolean {
+    if (numkeys > argv.length - 3) {
+      this.engine.replyError(client, "ERR Number of keys can't be greater than number of args");
+      return false;
+    }
+    if (numkeys < 0) {
+      this.engine.replyError(client, "ERR Number of keys can't be negative");
+      return false;
+    }
+    return true;
+  }
+
+  private run(
+    client: Client,
+    argv: string[],
+    runnable: Runnable,
+    state: ScriptState,
+    isEval: boolean,
+    numkeys: number,
+    readOnlyCommand: boolean,
+  ): CommandResult {
+    const refusal = this.refusal(client, runnable.flags, readOnlyCommand);
+    if (refusal !== null) {
+      this.engine.replyError(client, refusal);
+      return;
+    }
+    // The script itself is never propagated: the writes it makes are (effects replication).
+    this.engine.propagation.preventCurrent();
+    return this.start(client, argv, runnable, state, isEval, numkeys, readOnlyCommand);
+  }
+
+  /**
+   * Why a script may not run now, as Redis's scriptPrepareForRun and the checks processCommand
+   * makes with the command flags a script's own flags imply (scriptFlagsToCmdFlags).
+   */
+  private refusal(
+    caller: Client,
+    flags: ScriptFlags | null,
+    readOnlyCommand: boolean,
+  ): string | null {
+    const engine = this.engine;
+    const stale = engine.replication?.servesStaleData === false;
+    if (flags === null) return stale ? Errors.masterDown : null;
+    if (!flags.has('no-writes') && !caller.obeysAll) {
+      const diskRefusal = engine.persistence?.writeRefusal() ?? null;
+      if (diskRefusal !== null) return diskRefusal;
+      const replication = engine.replication;
+      if (replication !== undefined && !replication.enoughGoodReplicas) return Errors.noReplicas;
+      if (replication?.readOnly === true) return Errors.readOnlyReplica;
+    }
+    if (stale && !flags.has('allow-stale')) return Errors.masterDown;
+    if (!flags.has('no-writes') && readOnlyCommand) {
+      return 'ERR Can not execute a script with write flag using *_ro command.';
+    }
+    return null;
   }
 
   /** SCRIPT LOAD: compiles and caches, replying the SHA1. */
   load(client: Client, body: string): void {
     const script = this.byBody.get(body) ?? this.create(client, body);
-    if (script !== undefined) client.out.bulk(script.sha);
+    if (script !== undefined) client.out.bulk(script.name);
   }
 
   exists(sha: string): boolean {
@@ -201,8 +270,20 @@ export class Scripting {
   flush(): void {
     this.scripts.clear();
     this.byBody.clear();
-    this.L = null;
-    this.spare = null;
+    this.evalState = null;
+  }
+
+  /** The -BUSY error while a script has timed out: it names the command that can kill it. */
+  get busyError(): string {
+    return this.current === null || this.current.isEval ? Errors.busyScript : Errors.busyFunction;
+  }
+
+  /** The script running now (one that timed out), for FUNCTION STATS. */
+  get runningScript(): RunningScript | null {
+    const run = this.current;
+    if (run === null) return null;
+    const milliseconds = Math.floor(performance.now() - run.started);
+    return { name: run.runnable.name, argv: run.argv, milliseconds, isEval: run.isEval };
   }
 
   /** SCRIPT KILL (isEval) and FUNCTION KILL, as Redis's scriptKill. */
@@ -224,8 +305,8 @@ export class Scripting {
       engine.replyError(client, Errors.unkillableScript);
       return;
     }
-    if (!isEval) {
-      engine.replyError(client, Errors.busyScript);
+    if (isEval !== run.isEval) {
+      engine.replyError(client, run.isEval ? Errors.busyScript : Errors.busyFunction);
       return;
     }
     run.killed = true;
@@ -234,8 +315,7 @@ export class Scripting {
 
   private create(client: Client, body: string): Script | undefined {
     const engine = this.engine;
-    let compatible = true;
-    let noWrites = false;
+    let flags: Set<ScriptFlag> | null = null;
     let shebangLength = 0;
     if (body.startsWith('#!')) {
       const end = body.indexOf('\n');
@@ -252,35 +332,33 @@ export class Scripting {
         engine.replyError(client, `ERR Unexpected engine in script shebang: ${parts[0]}`);
         return undefined;
       }
-      compatible = false;
+      flags = new Set();
       for (const part of parts.slice(1)) {
         if (!part.startsWith('flags=')) {
           engine.replyError(client, `ERR Unknown lua shebang option: ${part}`);
           return undefined;
         }
-        for (const flag of part.slice(6).split(',')) {
-          if (flag === '') continue;
-          if (!SHEBANG_FLAGS.has(flag)) {
-            engine.replyError(client, `ERR Unexpected flag in script shebang: ${flag}`);
+        for (const name of part.slice(6).split(',')) {
+          if (name === '') continue;
+          const flag = scriptFlagNamed(name, true);
+          if (flag === null) {
+            engine.replyError(client, `ERR Unexpected flag in script shebang: ${name}`);
             return undefined;
           }
-          if (flag === 'no-writes') noWrites = true;
+          flags.add(flag);
         }
       }
     }
-    const L = this.state();
+    const L = this.evalLuaState().L;
     const code = latin1Bytes(shebangLength === 0 ? body : body.slice(shebangLength));
-    if (lauxlib.luaL_loadbuffer(L, code, code.length, CHUNK_NAME) !== lua.LUA_OK) {
-      const message = bytesLatin1(lua.lua_tolstring(L, -1) ?? new Uint8Array());
-      lua.lua_pop(L, 1);
-      // Lua 5.3 prints the end of input unquoted where 5.1 (Redis) quotes it.
-      const text = message.replace(/ near <eof>$/, " near '<eof>'");
-      engine.replyError(client, `ERR Error compiling script (new function): ${text}`);
+    const error = compile(L, code, CHUNK_NAME);
+    if (error !== null) {
+      engine.replyError(client, `ERR Error compiling script (new function): ${error}`);
       return undefined;
     }
     const ref = lauxlib.luaL_ref(L, lua.LUA_REGISTRYINDEX);
     const sha = createHash('sha1').update(body, 'latin1').digest('hex');
-    const script: Script = { sha, body, ref, compatible, noWrites };
+    const script: Script = { name: sha, body, ref, flags };
     this.scripts.set(sha, script);
     this.byBody.set(body, script);
     return script;
@@ -290,32 +368,46 @@ export class Scripting {
 
   private start(
     caller: Client,
-    script: Script,
     argv: string[],
+    runnable: Runnable,
+    state: ScriptState,
+    isEval: boolean,
     numkeys: number,
     readOnlyCommand: boolean,
   ): CommandResult {
-    const L = this.state();
+    const L = state.L;
     const scriptClient = this.client();
     scriptClient.db = caller.db;
     scriptClient.out.protocol = 2;
-    setGlobalArray(L, KEYS, argv, 3, 3 + numkeys);
-    setGlobalArray(L, ARGV, argv, 3 + numkeys, argv.length);
-    let thread = this.spare;
-    this.spare = null;
+    let thread = state.spare;
+    state.spare = null;
     if (thread === null) {
       thread = lua.lua_newthread(L);
       lua.lua_pop(L, 1);
     }
     lua.lua_sethook(thread, this.hook, lua.LUA_MASKCOUNT, HOOK_INSTRUCTIONS);
-    lua.lua_rawgeti(L, lua.LUA_REGISTRYINDEX, script.ref);
-    lua.lua_xmove(L, thread, 1);
+    lua.lua_rawgeti(L, lua.LUA_REGISTRYINDEX, runnable.ref);
+    let nargs = 0;
+    if (isEval) {
+      // EVAL passes keys and arguments as globals, functions as their two arguments.
+      setGlobalArray(L, KEYS, argv, 3, 3 + numkeys);
+      setGlobalArray(L, ARGV, argv, 3 + numkeys, argv.length);
+    } else {
+      pushArray(L, argv, 3, 3 + numkeys);
+      pushArray(L, argv, 3 + numkeys, argv.length);
+      nargs = 2;
+    }
+    lua.lua_xmove(L, thread, nargs + 1);
+    const flags = runnable.flags;
     const run: ScriptRun = {
-      script,
+      runnable,
+      state,
+      isEval,
       caller,
+      argv,
       thread,
       started: performance.now(),
-      readOnly: readOnlyCommand || (!script.compatible && script.noWrites),
+      readOnly: readOnlyCommand || (flags !== null && flags.has('no-writes')),
       yieldable: !caller.executing && !caller.obeysAll,
       dirty: false,
       killed: false,
@@ -323,21 +415,21 @@ export class Scripting {
       held: null,
     };
     this.current = run;
-    const status = lua.lua_resume(thread, L, 0);
+    const status = lua.lua_resume(thread, L, nargs);
     if (status !== lua.LUA_YIELD) {
       this.finish(run, status);
       return;
     }
     // Timed out: the caller waits (its pipeline too) while others get -BUSY between slices.
     run.held = this.engine.propagation.takePending();
-    const state: BlockedState = {
+    const blocked: BlockedState = {
       db: caller.db,
       keys: [],
       tryServe: () => false,
       replyOnTimeout: () => undefined,
       timer: null,
     };
-    this.engine.blocking.block(caller, state, 0);
+    this.engine.blocking.block(caller, blocked, 0);
     setImmediate(() => this.continueRun(run));
     return BLOCKED;
   }
@@ -353,7 +445,7 @@ export class Scripting {
       if (run.held !== null) propagation.restorePending(run.held);
     }
     run.held = null;
-    const status = lua.lua_resume(run.thread, this.L, 0);
+    const status = lua.lua_resume(run.thread, run.state.L, 0);
     if (status === lua.LUA_YIELD) {
       if (propagating) {
         run.held = propagation.takePending();
@@ -391,7 +483,7 @@ export class Scripting {
       writeLuaValue(thread, target, this.client().out.protocol);
       lua.lua_settop(thread, 0);
       lua.lua_sethook(thread, null, 0, 0);
-      this.spare = thread;
+      run.state.spare = thread;
       return;
     }
     const [message, counted] = this.errorMessage(run);
@@ -406,7 +498,7 @@ export class Scripting {
     const thread = run.thread;
     // The dead coroutine keeps its frames (where the error happened) but has no stack room
     // left: the error value is read on the main state.
-    const L = this.L as LuaState;
+    const L = run.state.L;
     lua.lua_xmove(thread, L, 1);
     let message: string;
     let counted = true;
@@ -418,7 +510,7 @@ export class Scripting {
       counted = !lua.lua_toboolean(L, -1);
       lua.lua_pop(L, 1);
     } else {
-      message = `ERR ${luaText(L, -1)}`;
+      message = `ERR ${lua51Wording(luaText(L, -1))}`;
     }
     lua.lua_pop(L, 1);
     const ar = new lua.lua_Debug();
@@ -433,7 +525,7 @@ export class Scripting {
       }
     }
     if (found && ar.source !== null) {
-      message += ` script: ${run.script.sha}, on ${bytesLatin1(ar.source)}:${ar.currentline}.`;
+      message += ` script: ${run.runnable.name}, on ${bytesLatin1(ar.source)}:${ar.currentline}.`;
     }
     return [message.replace(/[\r\n]/g, ' '), counted];
   }
@@ -458,7 +550,7 @@ export class Scripting {
       lua.lua_sethook(L, this.hook, lua.LUA_MASKCOUNT, BUSY_HOOK_INSTRUCTIONS);
       this.log(
         3,
-        `Slow script detected: still in execution after ${Math.round(performance.now() - run.started)} milliseconds. You can try killing the script using the SCRIPT KILL command. Script name is: ${run.script.sha}.`,
+        `Slow script detected: still in execution after ${Math.round(performance.now() - run.started)} milliseconds. You can try killing the script using the SCRIPT KILL command. Script name is: ${run.runnable.name}.`,
       );
     }
     if (lua.lua_isyieldable(L)) lua.lua_yield(L, 0);
@@ -530,8 +622,27 @@ export class Scripting {
 
   // The Lua state
 
-  private state(): LuaState {
-    if (this.L !== null) return this.L;
+  private evalLuaState(): ScriptState {
+    if (this.evalState === null) {
+      const L = this.newState();
+      protectGlobals(L);
+      this.evalState = { L, spare: null };
+    }
+    return this.evalState;
+  }
+
+  private libraryLoader(): LibraryLoader {
+    if (this.loader === null) {
+      const L = this.newState();
+      protectGlobals(L);
+      this.loader = new LibraryLoader(L, (L) => this.redisLog(L));
+      this.functionState = { L, spare: null };
+    }
+    return this.loader;
+  }
+
+  /** A Lua state with the libraries and the `redis` API scripts see. */
+  private newState(): LuaState {
     const L = newLuaState();
     const libraries: Array<[string, (L: LuaState) => number]> = [
       ['_G', lualib.luaopen_base],
@@ -550,16 +661,9 @@ export class Scripting {
     lua.lua_pushcfunction(L, tostring);
     lua.lua_setglobal(L, 'tostring');
     this.registerRedis(L);
-    this.registerBit(L);
-    lua.lua_pushcfunction(L, readonlyTable);
-    lua.lua_pushcfunction(L, nonexistentGlobal);
-    lua.lua_createtable(L, PROTECTED_LIBRARIES.length, 0);
-    PROTECTED_LIBRARIES.forEach((name, i) => {
-      lua.lua_pushstring(L, name);
-      lua.lua_rawseti(L, -2, i + 1);
-    });
-    runChunk(L, PROTECTION, 3);
-    this.L = L;
+    openBit(L);
+    openCjson(L);
+    openCmsgpack(L);
     return L;
   }
 
@@ -578,6 +682,7 @@ export class Scripting {
 
   private readonly pcallDone = (L: LuaState, status: number, _context: number): number => {
     if (status !== lua.LUA_OK && status !== lua.LUA_YIELD) {
+      allowHooksAfterError(L);
       lua.lua_remove(L, 1);
       if (lua.lua_istable(L, -1)) {
         lua.lua_getfield(L, -1, FIELD.err);
@@ -616,7 +721,6 @@ export class Scripting {
       lua.lua_pushcfunction(L, fn);
       lua.lua_setfield(L, -2, name);
     }
-    const [major, minor, patch] = SERVER_VERSION.split('.').map(Number);
     const numbers: Array<[string, number]> = [
       ['LOG_DEBUG', 0],
       ['LOG_VERBOSE', 1],
@@ -627,7 +731,7 @@ export class Scripting {
       ['REPL_SLAVE', 2],
       ['REPL_REPLICA', 2],
       ['REPL_ALL', 3],
-      ['REDIS_VERSION_NUM', (major << 16) | (minor << 8) | patch],
+      ['REDIS_VERSION_NUM', versionNumber()],
     ];
     for (const [name, value] of numbers) {
       lua.lua_pushnumber(L, value);
@@ -694,70 +798,6 @@ export class Scripting {
     }
     lua.lua_pushboolean(L, true);
     return 1;
-  }
-
-  /** The `bit` library Redis bundles (LuaBitOp): 32-bit operations on numbers. */
-  private registerBit(L: LuaState): void {
-    const toBit = (L: LuaState, index: number): number => lauxlib.luaL_checknumber(L, index) | 0;
-    const reduce = (op: (a: number, b: number) => number) => (L: LuaState) => {
-      let value = toBit(L, 1);
-      for (let i = 2; i <= lua.lua_gettop(L); i++) value = op(value, toBit(L, i));
-      lua.lua_pushnumber(L, value | 0);
-      return 1;
-    };
-    const shift = (op: (a: number, n: number) => number) => (L: LuaState) => {
-      lua.lua_pushnumber(L, op(toBit(L, 1), toBit(L, 2) & 31) | 0);
-      return 1;
-    };
-    const functions: Array<[string, (L: LuaState) => number]> = [
-      ['tobit', (L) => (lua.lua_pushnumber(L, toBit(L, 1)), 1)],
-      ['bnot', (L) => (lua.lua_pushnumber(L, ~toBit(L, 1)), 1)],
-      ['band', reduce((a, b) => a & b)],
-      ['bor', reduce((a, b) => a | b)],
-      ['bxor', reduce((a, b) => a ^ b)],
-      ['lshift', shift((a, n) => a << n)],
-      ['rshift', shift((a, n) => a >>> n)],
-      ['arshift', shift((a, n) => a >> n)],
-      ['rol', shift((a, n) => (a << n) | (a >>> (32 - n)))],
-      ['ror', shift((a, n) => (a >>> n) | (a << (32 - n)))],
-      [
-        'bswap',
-        (L) => {
-          const b = toBit(L, 1);
-          lua.lua_pushnumber(
-            L,
-            (b >>> 24) | ((b >> 8) & 0xff00) | ((b & 0xff00) << 8) | (b << 24) | 0,
-          );
-          return 1;
-        },
-      ],
-      [
-        'tohex',
-        (L) => {
-          const value = toBit(L, 1);
-          let digits = lua.lua_gettop(L) >= 2 ? toBit(L, 2) : 8;
-          let upper = false;
-          if (digits < 0) {
-            upper = true;
-            digits = -digits;
-          }
-          if (digits > 8) digits = 8;
-          let text = (value >>> 0)
-            .toString(16)
-            .padStart(8, '0')
-            .slice(8 - digits);
-          if (upper) text = text.toUpperCase();
-          lua.lua_pushstring(L, text);
-          return 1;
-        },
-      ],
-    ];
-    lua.lua_createtable(L, 0, functions.length);
-    for (const [name, fn] of functions) {
-      lua.lua_pushcfunction(L, fn);
-      lua.lua_setfield(L, -2, name);
-    }
-    lua.lua_setglobal(L, 'bit');
   }
 }
 
@@ -826,15 +866,6 @@ function tostring(L: LuaState): number {
   return 1;
 }
 
-function readonlyTable(L: LuaState): number {
-  return lauxlib.luaL_error(L, 'Attempt to modify a readonly table');
-}
-
-function nonexistentGlobal(L: LuaState): number {
-  const name = lua.lua_tolstring(L, 2) ?? new Uint8Array();
-  return lauxlib.luaL_error(L, "Script attempted to access nonexistent global variable '%s'", name);
-}
-
 /** tostring() of any value, for error messages. */
 function luaText(L: LuaState, index: number): string {
   switch (lua.lua_type(L, index)) {
@@ -852,6 +883,23 @@ function luaText(L: LuaState, index: number): string {
   }
 }
 
+/** Pushes argv[from..to) as a Lua array. */
+function pushArray(L: LuaState, argv: string[], from: number, to: number): void {
+  lua.lua_createtable(L, to - from, 0);
+  for (let i = from; i < to; i++) {
+    lua.lua_pushstring(L, latin1Bytes(argv[i]));
+    lua.lua_rawseti(L, -2, i - from + 1);
+  }
+}
+
+/** Redis's string2ll: an optional minus sign and digits, no leading zeros, within 64 bits. */
+function parseLongLong(text: string): number | null {
+  if (!/^(0|-?[1-9]\d{0,18})$/.test(text)) return null;
+  const value = BigInt(text);
+  if (value > 9223372036854775807n || value < -9223372036854775808n) return null;
+  return Number(value);
+}
+
 /** Sets KEYS or ARGV, bypassing the globals protection as Redis does. */
 function setGlobalArray(
   L: LuaState,
@@ -862,23 +910,7 @@ function setGlobalArray(
 ): void {
   lua.lua_rawgeti(L, lua.LUA_REGISTRYINDEX, lua.LUA_RIDX_GLOBALS);
   lua.lua_pushstring(L, name);
-  lua.lua_createtable(L, to - from, 0);
-  for (let i = from; i < to; i++) {
-    lua.lua_pushstring(L, latin1Bytes(argv[i]));
-    lua.lua_rawseti(L, -2, i - from + 1);
-  }
+  pushArray(L, argv, from, to);
   lua.lua_rawset(L, -3);
   lua.lua_pop(L, 1);
-}
-
-/** Runs setup code in the state; the `nargs` values on the stack are its arguments. */
-function runChunk(L: LuaState, code: string, nargs: number): void {
-  const bytes = fengari.to_luastring(code);
-  if (lauxlib.luaL_loadbuffer(L, bytes, bytes.length, '=rc') !== lua.LUA_OK) {
-    throw new Error(`rc: Lua setup failed: ${lua.lua_tojsstring(L, -1)}`);
-  }
-  lua.lua_insert(L, -(nargs + 1));
-  if (lua.lua_pcall(L, nargs, 0, 0) !== lua.LUA_OK) {
-    throw new Error(`rc: Lua setup failed: ${lua.lua_tojsstring(L, -1)}`);
-  }
 }

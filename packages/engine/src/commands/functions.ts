@@ -1,0 +1,350 @@
+import type { Client } from '../client.js';
+import type { CommandResult, CommandSpec } from '../command-table.js';
+import type { Engine } from '../engine.js';
+import { globMatch } from '../glob.js';
+import {
+  ENGINE_NAME,
+  LOAD_TIMEOUT_MILLISECONDS,
+  type Library,
+  type RestorePolicy,
+} from '../scripting/function-libraries.js';
+import { SCRIPT_FLAG_NAMES } from '../scripting/script-flags.js';
+import { NO_KEYS, commandGroup, container } from './define.js';
+import { helpReply, isKeyword, ok } from './reply-helpers.js';
+
+/** Redis's addReplySubcommandSyntaxError, for FUNCTION's subcommands. */
+function syntaxError(client: Client, argv: string[], engine: Engine): void {
+  engine.replyError(
+    client,
+    `ERR unknown subcommand or wrong number of arguments for '${argv[1].slice(0, 128)}'. Try FUNCTION HELP.`,
+  );
+}
+
+function fcall(client: Client, argv: string[], engine: Engine): CommandResult {
+  return engine.scripting.fcall(client, argv, false);
+}
+
+function fcallRo(client: Client, argv: string[], engine: Engine): CommandResult {
+  return engine.scripting.fcall(client, argv, true);
+}
+
+/** FUNCTION LOAD [REPLACE] code */
+function functionLoad(client: Client, argv: string[], engine: Engine): void {
+  let replace = false;
+  let position = 2;
+  while (position < argv.length - 1) {
+    const option = argv[position++];
+    if (!isKeyword(option, 'replace')) {
+      engine.replyError(client, `ERR Unknown option given: ${option}`);
+      return;
+    }
+    replace = true;
+  }
+  // What a master or the AOF sends loaded once already: no timeout for it.
+  const timeout = client.obeysAll ? 0 : LOAD_TIMEOUT_MILLISECONDS;
+  const result = engine.scripting.libraries.load(argv[position], replace, timeout);
+  if ('error' in result) {
+    engine.replyError(client, `ERR ${result.error}`);
+    return;
+  }
+  engine.stats.dirty++;
+  client.out.bulk(result.name);
+}
+
+function functionDelete(client: Client, argv: string[], engine: Engine): void {
+  if (!engine.scripting.libraries.delete(argv[2])) {
+    engine.replyError(client, 'ERR Library not found');
+    return;
+  }
+  engine.stats.dirty++;
+  ok(client);
+}
+
+/** FUNCTION FLUSH [ASYNC|SYNC]: both free at once, the libraries being small. */
+function functionFlush(client: Client, argv: string[], engine: Engine): void {
+  if (argv.length > 3) {
+    syntaxError(client, argv, engine);
+    return;
+  }
+  if (argv.length === 3 && !isKeyword(argv[2], 'sync') && !isKeyword(argv[2], 'async')) {
+    engine.replyError(client, 'ERR FUNCTION FLUSH only supports SYNC|ASYNC option');
+    return;
+  }
+  engine.scripting.libraries.flush();
+  engine.stats.dirty++;
+  ok(client);
+}
+
+function functionKill(client: Client, _argv: string[], engine: Engine): void {
+  engine.scripting.kill(client, false);
+}
+
+/** FUNCTION LIST [LIBRARYNAME pattern] [WITHCODE] */
+function functionList(client: Client, argv: string[], engine: Engine): void {
+  let withCode = false;
+  let pattern: string | null = null;
+  for (let i = 2; i < argv.length; i++) {
+    if (!withCode && isKeyword(argv[i], 'withcode')) {
+      withCode = true;
+      continue;
+    }
+    if (pattern === null && isKeyword(argv[i], 'libraryname')) {
+      if (i >= argv.length - 1) {
+        engine.replyError(client, 'ERR library name argument was not given');
+        return;
+      }
+      pattern = argv[++i];
+      continue;
+    }
+    engine.replyError(client, `ERR Unknown argument ${argv[i]}`);
+    return;
+  }
+  const libraries: Library[] = [];
+  for (const library of engine.scripting.libraries.libraries()) {
+    if (pattern === null || globMatch(pattern, library.name, true)) libraries.push(library);
+  }
+  const out = client.out;
+  out.array(libraries.length);
+  for (const library of libraries) {
+    out.map(withCode ? 4 : 3);
+    out.bulk('library_name');
+    out.bulk(library.name);
+    out.bulk('engine');
+    out.bulk(ENGINE_NAME);
+    out.bulk('functions');
+    out.array(library.functions.size);
+    for (const fn of library.functions.values()) {
+      out.map(3);
+      out.bulk('name');
+      out.bulk(fn.name);
+      out.bulk('description');
+      if (fn.description === null) out.nullBulk();
+      else out.bulk(fn.description);
+      out.bulk('flags');
+      out.set(fn.flags.size);
+      for (const flag of SCRIPT_FLAG_NAMES) if (fn.flags.has(flag)) out.simple(flag);
+    }
+    if (withCode) {
+      out.bulk('library_code');
+      out.bulk(library.code);
+    }
+  }
+}
+
+/** FUNCTION STATS: the function running (a running EVAL gets -BUSY) and the engine's counts. */
+function functionStats(client: Client, _argv: string[], engine: Engine): void {
+  const scripting = engine.scripting;
+  const running = scripting.runningScript;
+  if (running !== null && running.isEval) {
+    engine.replyError(client, scripting.busyError);
+    return;
+  }
+  const out = client.out;
+  out.map(2);
+  out.bulk('running_script');
+  if (running === null) {
+    out.nullBulk();
+  } else {
+    out.map(3);
+    out.bulk('name');
+    out.bulk(running.name);
+    out.bulk('command');
+    out.array(running.argv.length);
+    for (const arg of running.argv) out.bulk(arg);
+    out.bulk('duration_ms');
+    out.integer(running.milliseconds);
+  }
+  out.bulk('engines');
+  out.map(1);
+  out.bulk(ENGINE_NAME);
+  out.map(2);
+  out.bulk('libraries_count');
+  out.integer(scripting.libraries.libraryCount);
+  out.bulk('functions_count');
+  out.integer(scripting.libraries.functionCount);
+}
+
+function functionDump(client: Client, _argv: string[], engine: Engine): void {
+  client.out.bulk(engine.scripting.libraries.dump());
+}
+
+/** FUNCTION RESTORE payload [FLUSH|APPEND|REPLACE] */
+function functionRestore(client: Client, argv: string[], engine: Engine): void {
+  if (argv.length > 4) {
+    syntaxError(client, argv, engine);
+    return;
+  }
+  let policy: RestorePolicy = 'append';
+  if (argv.length === 4) {
+    const given = argv[3].toLowerCase();
+    if (given !== 'append' && given !== 'replace' && given !== 'flush') {
+      engine.replyError(
+        client,
+        'ERR Wrong restore policy given, value should be either FLUSH, APPEND or REPLACE.',
+      );
+      return;
+    }
+    policy = given;
+  }
+  const error = engine.scripting.libraries.restore(Buffer.from(argv[2], 'latin1'), policy);
+  if (error !== null) {
+    engine.replyError(client, `ERR ${error}`);
+    return;
+  }
+  engine.stats.dirty++;
+  ok(client);
+}
+
+const functionHelp = helpReply([
+  'FUNCTION <subcommand> [<arg> [value] [opt] ...]. Subcommands are:',
+  'LOAD [REPLACE] <FUNCTION CODE>',
+  '    Create a new library with the given library name and code.',
+  'DELETE <LIBRARY NAME>',
+  '    Delete the given library.',
+  'LIST [LIBRARYNAME PATTERN] [WITHCODE]',
+  '    Return general information on all the libraries:',
+  '    * Library name',
+  '    * The engine used to run the Library',
+  '    * Library description',
+  '    * Functions list',
+  '    * Library code (if WITHCODE is given)',
+  '    It also possible to get only function that matches a pattern using LIBRARYNAME argument.',
+  'STATS',
+  '    Return information about the current function running:',
+  '    * Function name',
+  '    * Command used to run the function',
+  '    * Duration in MS that the function is running',
+  '    If no function is running, return nil',
+  '    In addition, returns a list of available engines.',
+  'KILL',
+  '    Kill the current running function.',
+  'FLUSH [ASYNC|SYNC]',
+  '    Delete all the libraries.',
+  '    When called without the optional mode argument, the behavior is determined by the',
+  '    lazyfree-lazy-user-flush configuration directive. Valid modes are:',
+  '    * ASYNC: Asynchronously flush the libraries.',
+  '    * SYNC: Synchronously flush the libraries.',
+  'DUMP',
+  '    Return a serialized payload representing the current libraries, can be restored using FUNCTION RESTORE command',
+  'RESTORE <PAYLOAD> [FLUSH|APPEND|REPLACE]',
+  '    Restore the libraries represented by the given payload, it is possible to give a restore policy to',
+  '    control how to handle existing libraries (default APPEND):',
+  '    * FLUSH: delete all existing libraries.',
+  '    * APPEND: appends the restored libraries to the existing libraries. On collision, abort.',
+  '    * REPLACE: appends the restored libraries to the existing libraries, On collision, replace the old',
+  '      libraries with the new libraries (notice that even on this option there is a chance of failure',
+  '      in case of functions name collision with another library).',
+  'HELP',
+  '    Prints this help.',
+]);
+
+export const functionCommands: CommandSpec[] = commandGroup('scripting', [
+  [
+    'fcall',
+    -3,
+    ['noscript', 'skip_monitor', 'may_replicate', 'stale'],
+    NO_KEYS,
+    fcall,
+    'Invoke a function',
+    '7.0.0',
+  ],
+  [
+    'fcall_ro',
+    -3,
+    ['noscript', 'skip_monitor', 'stale', 'readonly'],
+    NO_KEYS,
+    fcallRo,
+    'Invoke a read-only function',
+    '7.0.0',
+  ],
+]).concat(
+  container(
+    'function',
+    'A container for function commands',
+    '7.0.0',
+    [
+      [
+        'load',
+        -3,
+        ['write', 'denyoom', 'noscript'],
+        NO_KEYS,
+        functionLoad,
+        'Create a function with the given arguments (name, code, description)',
+        '7.0.0',
+      ],
+      [
+        'delete',
+        3,
+        ['write', 'noscript'],
+        NO_KEYS,
+        functionDelete,
+        'Delete a function by name',
+        '7.0.0',
+      ],
+      [
+        'flush',
+        -2,
+        ['write', 'noscript'],
+        NO_KEYS,
+        functionFlush,
+        'Deleting all functions',
+        '7.0.0',
+      ],
+      [
+        'kill',
+        2,
+        ['noscript', 'allow_busy'],
+        NO_KEYS,
+        functionKill,
+        'Kill the function currently in execution.',
+        '7.0.0',
+      ],
+      [
+        'list',
+        -2,
+        ['noscript'],
+        NO_KEYS,
+        functionList,
+        'List information about all the functions',
+        '7.0.0',
+      ],
+      [
+        'stats',
+        2,
+        ['noscript', 'allow_busy'],
+        NO_KEYS,
+        functionStats,
+        'Return information about the function currently running (name, description, duration)',
+        '7.0.0',
+      ],
+      [
+        'dump',
+        2,
+        ['noscript'],
+        NO_KEYS,
+        functionDump,
+        'Dump all functions into a serialized binary payload',
+        '7.0.0',
+      ],
+      [
+        'restore',
+        -3,
+        ['write', 'denyoom', 'noscript'],
+        NO_KEYS,
+        functionRestore,
+        'Restore all the functions on the given payload',
+        '7.0.0',
+      ],
+      [
+        'help',
+        2,
+        ['loading', 'stale'],
+        NO_KEYS,
+        functionHelp,
+        'Show helpful text about the different subcommands',
+        '7.0.0',
+      ],
+    ],
+    'scripting',
+  ),
+);
