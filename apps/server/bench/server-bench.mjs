@@ -1,38 +1,19 @@
 // Server benchmark: rc and a real redis-server side by side in one run, measured with
-// redis-benchmark. Prints requests per second for each and the ratio rc/redis.
+// redis-benchmark. Each test runs BENCH_ROUNDS times on each server, alternating which goes
+// first, and the table gives the medians and the median of the per-round ratios rc/redis with
+// their range: on a shared 2-core machine one run of each moved ratios by ±0.2.
 // Usage (from the repo root, after a build): pnpm bench   or   node apps/server/bench/server-bench.mjs
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-const tests = process.env.BENCH_TESTS ?? 'ping,set,get,incr,lpush,lpop';
+const tests = (process.env.BENCH_TESTS ?? 'ping_inline,ping_mbulk,set,get,incr,lpush,lpop').split(
+  ',',
+);
 const requests = process.env.BENCH_REQUESTS ?? '200000';
+const rounds = Number(process.env.BENCH_ROUNDS ?? '3');
 const clients = '50';
-
-function benchmark(port, pipeline) {
-  const args = [
-    '-p',
-    String(port),
-    '-t',
-    tests,
-    '-n',
-    requests,
-    '-c',
-    clients,
-    '-P',
-    String(pipeline),
-    '--csv',
-  ];
-  const run = spawnSync('redis-benchmark', args, { encoding: 'utf8' });
-  if (run.status !== 0) throw new Error(`redis-benchmark failed: ${run.stderr}`);
-  const results = new Map();
-  for (const line of run.stdout.trim().split('\n').slice(1)) {
-    const [name, rps] = line.split(',').map((cell) => cell.replaceAll('"', ''));
-    results.set(name, Number(rps));
-  }
-  return results;
-}
 
 /** Commands without a built-in redis-benchmark test, run in its custom-command mode. */
 const customCommands = [
@@ -42,69 +23,86 @@ const customCommands = [
   ['XRANGE', 's', '-', '+', 'COUNT', '10'],
 ];
 
-function benchmarkCommand(port, pipeline, command) {
+/** Requests per second of one redis-benchmark run: a built-in test or a custom command. */
+function benchmark(port, pipeline, test) {
   const args = ['-p', String(port), '-n', requests, '-c', clients, '-P', String(pipeline)];
-  const run = spawnSync('redis-benchmark', [...args, '-r', '100000', '--csv', ...command], {
-    encoding: 'utf8',
-  });
+  const command = typeof test === 'string' ? ['-t', test] : ['-r', '100000', ...test];
+  const run = spawnSync('redis-benchmark', [...args, '--csv', ...command], { encoding: 'utf8' });
   if (run.status !== 0) throw new Error(`redis-benchmark failed: ${run.stderr}`);
   const [, line] = run.stdout.trim().split('\n');
   return Number(line.split(',')[1].replaceAll('"', ''));
 }
 
-async function startRedis(port) {
-  const dir = mkdtempSync(join(tmpdir(), 'rc-bench-'));
-  const child = spawn(
-    'redis-server',
-    ['--port', String(port), '--save', '', '--appendonly', 'no', '--dir', dir],
-    {
-      stdio: 'ignore',
-    },
-  );
-  await new Promise((resolve) => setTimeout(resolve, 300));
-  return child;
+function median(values) {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
 }
 
-// rc runs in a child process so it does not share this process's event loop.
-async function startRc(port) {
-  const child = spawn(
-    process.execPath,
-    [
-      new URL('../dist/main.js', import.meta.url).pathname,
-      '--port',
-      String(port),
-      '--save',
-      '',
-      '--dir',
-      mkdtempSync(join(tmpdir(), 'rc-bench-')),
-    ],
-    {
-      stdio: 'ignore',
-    },
-  );
-  await new Promise((resolve) => setTimeout(resolve, 500));
-  return child;
+function startServer(command, args) {
+  return spawn(command, [...args, '--dir', mkdtempSync(join(tmpdir(), 'rc-bench-'))], {
+    stdio: 'ignore',
+  });
+}
+
+/** Waits until the server answers PING. */
+async function ready(port) {
+  for (let attempt = 0; attempt < 100; attempt++) {
+    if (
+      spawnSync('redis-cli', ['-p', String(port), 'ping'])
+        .stdout?.toString()
+        .includes('PONG')
+    ) {
+      return;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`nothing answers on port ${port}`);
 }
 
 const rcPort = 16379;
 const redisPort = 16380;
-const rc = await startRc(rcPort);
-const redis = await startRedis(redisPort);
+// rc runs in a child process so it does not share this process's event loop.
+const rc = startServer(process.execPath, [
+  new URL('../dist/main.js', import.meta.url).pathname,
+  '--port',
+  String(rcPort),
+  '--save',
+  '',
+]);
+const redis = startServer('redis-server', [
+  '--port',
+  String(redisPort),
+  '--save',
+  '',
+  '--appendonly',
+  'no',
+]);
 try {
-  console.log(`redis-benchmark -t ${tests} -n ${requests} -c ${clients}\n`);
-  console.log('| test | pipeline | rc req/s | redis req/s | rc/redis |');
-  console.log('| --- | --- | ---: | ---: | ---: |');
+  await ready(rcPort);
+  await ready(redisPort);
+  console.log(
+    `redis-benchmark -n ${requests} -c ${clients}, ${rounds} rounds per test and server, alternating\n`,
+  );
+  console.log(
+    '| test | pipeline | rc req/s | redis req/s | rc/redis (median) | rc/redis (range) |',
+  );
+  console.log('| --- | --- | ---: | ---: | ---: | :---: |');
   for (const pipeline of [1, 16]) {
-    const ours = benchmark(rcPort, pipeline);
-    const theirs = benchmark(redisPort, pipeline);
-    for (const command of customCommands) {
-      ours.set(command.join(' '), benchmarkCommand(rcPort, pipeline, command));
-      theirs.set(command.join(' '), benchmarkCommand(redisPort, pipeline, command));
-    }
-    for (const [name, theirRps] of theirs) {
-      const ourRps = ours.get(name) ?? 0;
+    for (const test of [...tests, ...customCommands]) {
+      const ours = [];
+      const theirs = [];
+      for (let round = 0; round < rounds; round++) {
+        const order = round % 2 === 0 ? [rcPort, redisPort] : [redisPort, rcPort];
+        for (const port of order) {
+          (port === rcPort ? ours : theirs).push(benchmark(port, pipeline, test));
+        }
+      }
+      const ratios = ours.map((value, round) => value / theirs[round]);
+      const name = typeof test === 'string' ? test.toUpperCase() : test.join(' ');
       console.log(
-        `| ${name} | ${pipeline} | ${ourRps.toFixed(0)} | ${theirRps.toFixed(0)} | ${(ourRps / theirRps).toFixed(2)} |`,
+        `| ${name} | ${pipeline} | ${median(ours).toFixed(0)} | ${median(theirs).toFixed(0)} | ` +
+          `${median(ratios).toFixed(2)} | ${Math.min(...ratios).toFixed(2)}–${Math.max(...ratios).toFixed(2)} |`,
       );
     }
   }
