@@ -3,7 +3,7 @@ import type { Engine } from '../engine.js';
 import { Errors } from '../errors.js';
 import { infoText } from '../info.js';
 import { NO_KEYS, commandGroup, container } from './define.js';
-import { floatArgument, isKeyword, ok, redactArgument } from './reply-helpers.js';
+import { isKeyword, ok, redactArgument } from './reply-helpers.js';
 
 function configGet(client: Client, argv: string[], engine: Engine): void {
   const pairs = new Map<string, string>();
