@@ -110,19 +110,7 @@ export class LibraryLoader {
     lua.lua_setfield(L, -2, 'register_function');
     lua.lua_pushcfunction(L, log);
     lua.lua_setfield(L, -2, 'log');
-    const numbers: Array<[string, number]> = [
-      ['LOG_DEBUG', 0],
-      ['LOG_VERBOSE', 1],
-      ['LOG_NOTICE', 2],
-      ['LOG_WARNING', 3],
-      ['REDIS_VERSION_NUM', versionNumber()],
-    ];
-    for (const [name, value] of numbers) {
-      lua.lua_pushnumber(L, value);
-      lua.lua_setfield(L, -2, name);
-    }
-    lua.lua_pushstring(L, SERVER_VERSION);
-    lua.lua_setfield(L, -2, 'REDIS_VERSION');
+    setRedisConstants(L, []);
     pushStrictView(L);
     lua.lua_setfield(L, -2, 'redis');
     pushStrictView(L);
@@ -159,10 +147,27 @@ export class LibraryLoader {
   };
 }
 
-/** Redis's REDIS_VERSION_NUM: 0x00MMmmpp. */
-export function versionNumber(): number {
+/**
+ * Sets the constants both `redis` tables carry (scripts' and the library loader's) on the table
+ * at the top of the stack: the log levels, `extra`, and the server version as a string and as
+ * REDIS_VERSION_NUM (0x00MMmmpp).
+ */
+export function setRedisConstants(L: LuaState, extra: ReadonlyArray<[string, number]>): void {
   const [major, minor, patch] = SERVER_VERSION.split('.').map(Number);
-  return (major << 16) | (minor << 8) | patch;
+  const numbers: Array<[string, number]> = [
+    ['LOG_DEBUG', 0],
+    ['LOG_VERBOSE', 1],
+    ['LOG_NOTICE', 2],
+    ['LOG_WARNING', 3],
+    ...extra,
+    ['REDIS_VERSION_NUM', (major << 16) | (minor << 8) | patch],
+  ];
+  for (const [name, value] of numbers) {
+    lua.lua_pushnumber(L, value);
+    lua.lua_setfield(L, -2, name);
+  }
+  lua.lua_pushstring(L, SERVER_VERSION);
+  lua.lua_setfield(L, -2, 'REDIS_VERSION');
 }
 
 function raise(L: LuaState, message: string): number {

@@ -4,7 +4,6 @@ import { formatDouble } from '@rc/resp';
 import type { BlockedState } from '../blocking.js';
 import { Client } from '../client.js';
 import { BLOCKED, type CommandEntry, type CommandResult } from '../command-table.js';
-import { SERVER_VERSION } from '../commands/connection.js';
 import { detachedConnection } from '../detached-connection.js';
 import type { Engine } from '../engine.js';
 import { Errors } from '../errors.js';
@@ -20,7 +19,7 @@ import { openBit } from './bit-library.js';
 import { openCjson } from './cjson-library.js';
 import { openCmsgpack } from './cmsgpack-library.js';
 import { FunctionLibraries } from './function-libraries.js';
-import { LibraryLoader, versionNumber } from './library-loader.js';
+import { LibraryLoader, setRedisConstants } from './library-loader.js';
 import {
   allowHooksAfterError,
   bytesLatin1,
@@ -721,24 +720,13 @@ export class Scripting {
       lua.lua_pushcfunction(L, fn);
       lua.lua_setfield(L, -2, name);
     }
-    const numbers: Array<[string, number]> = [
-      ['LOG_DEBUG', 0],
-      ['LOG_VERBOSE', 1],
-      ['LOG_NOTICE', 2],
-      ['LOG_WARNING', 3],
+    setRedisConstants(L, [
       ['REPL_NONE', 0],
       ['REPL_AOF', 1],
       ['REPL_SLAVE', 2],
       ['REPL_REPLICA', 2],
       ['REPL_ALL', 3],
-      ['REDIS_VERSION_NUM', versionNumber()],
-    ];
-    for (const [name, value] of numbers) {
-      lua.lua_pushnumber(L, value);
-      lua.lua_setfield(L, -2, name);
-    }
-    lua.lua_pushstring(L, SERVER_VERSION);
-    lua.lua_setfield(L, -2, 'REDIS_VERSION');
+    ]);
     lua.lua_setglobal(L, 'redis');
   }
 
