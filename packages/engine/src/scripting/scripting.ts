@@ -210,25 +210,6 @@ export class Scripting {
     return true;
   }
 
-  private run(
-    client: Client,
-    argv: string[],
-    runnable: Runnable,
-    state: ScriptState,
-    isEval: boolean,
-    numkeys: number,
-    readOnlyCommand: boolean,
-  ): CommandResult {
-    const refusal = this.refusal(client, runnable.flags, readOnlyCommand);
-    if (refusal !== null) {
-      this.engine.replyError(client, refusal);
-      return;
-    }
-    // The script itself is never propagated: the writes it makes are (effects replication).
-    this.engine.propagation.preventCurrent();
-    return this.start(client, argv, runnable, state, isEval, numkeys, readOnlyCommand);
-  }
-
   /**
    * Why a script may not run now, as Redis's scriptPrepareForRun and the checks processCommand
    * makes with the command flags a script's own flags imply (scriptFlagsToCmdFlags).
@@ -365,7 +346,7 @@ export class Scripting {
 
   // Running
 
-  private start(
+  private run(
     caller: Client,
     argv: string[],
     runnable: Runnable,
@@ -374,6 +355,13 @@ export class Scripting {
     numkeys: number,
     readOnlyCommand: boolean,
   ): CommandResult {
+    const refusal = this.refusal(caller, runnable.flags, readOnlyCommand);
+    if (refusal !== null) {
+      this.engine.replyError(caller, refusal);
+      return;
+    }
+    // The script itself is never propagated: the writes it makes are (effects replication).
+    this.engine.propagation.preventCurrent();
     const L = state.L;
     const scriptClient = this.client();
     scriptClient.db = caller.db;
