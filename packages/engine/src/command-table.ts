@@ -21,7 +21,9 @@ export type CommandFlag =
   | 'movablekeys'
   | 'no_multi'
   | 'no_async_loading'
-  | 'allow_busy';
+  | 'allow_busy'
+  /** Refused unless enable-debug-command allows it (Redis's CMD_PROTECTED); COMMAND hides it. */
+  | 'protected';
 
 export type CommandGroup =
   | 'generic'
@@ -71,6 +73,7 @@ export interface CommandEntry {
   readonly fullName: string;
   readonly parent: CommandEntry | null;
   readonly isWrite: boolean;
+  readonly isProtected: boolean;
   /** Admin commands are too sensitive to echo to MONITOR clients. */
   readonly hiddenFromMonitor: boolean;
   readonly subcommands: ReadonlyMap<string, CommandEntry> | null;
@@ -114,6 +117,7 @@ function resolve(spec: CommandSpec, parent: CommandEntry | null): CommandEntry {
     fullName: parent ? `${parent.spec.name}|${spec.name}` : spec.name,
     parent,
     isWrite: spec.flags.includes('write'),
+    isProtected: spec.flags.includes('protected'),
     hiddenFromMonitor: spec.flags.includes('admin') || spec.flags.includes('skip_monitor'),
     subcommands: null,
     calls: 0,

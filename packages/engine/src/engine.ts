@@ -239,7 +239,8 @@ export class Engine implements KeyspaceObserver {
     const entry = this.resolve(client, argv);
     if (entry === undefined) return;
     // The checks of Redis's processCommand, in its order (which error wins matters).
-    if (entry.spec.name === 'debug' && !this.config.allows('enable-debug-command', client.local)) {
+    // DEBUG is rc's only protected command, so its setting is the one to ask.
+    if (entry.isProtected && !this.config.allows('enable-debug-command', client.local)) {
       return this.reject(client, entry, Errors.debugNotAllowed);
     }
     if (!client.authenticated && !entry.spec.flags.includes('no_auth')) {

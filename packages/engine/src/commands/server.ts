@@ -272,7 +272,7 @@ export const serverCommands = commandGroup('server', [
   [
     'debug',
     -2,
-    ['admin', 'noscript', 'loading', 'stale'],
+    ['admin', 'noscript', 'loading', 'stale', 'protected'],
     NO_KEYS,
     debug,
     'A container for debugging commands',
