@@ -7,6 +7,7 @@ import {
   type RawOutput,
 } from '@rc/engine';
 import { ProtocolError, RequestParser } from '@rc/resp';
+import { adoptWithSharedReads } from './shared-read-socket.js';
 import { flushSoon, runBeforeReplies, type Flushable } from './write-batch.js';
 
 /**
@@ -23,14 +24,20 @@ export class Connection implements ClientConnection, Flushable {
   /** Input is being run: Redis trims its query buffer only once the whole batch ran. */
   private processing = false;
   private resumeScheduled = false;
+  flushQueued = false;
   /** A replica's connection: replies are dropped, the replication stream is written raw. */
   private detached = false;
 
+  private readonly socket: Socket;
+
+  /** `accepted`: a socket a server accepted with `pauseOnConnect` (see adoptWithSharedReads). */
   constructor(
-    private readonly socket: Socket,
+    accepted: Socket,
     private readonly engine: Engine,
     private readonly onClose: (connection: Connection) => void,
   ) {
+    const socket = adoptWithSharedReads(accepted, (chunk) => this.receive(chunk));
+    this.socket = socket;
     this.remoteAddress = `${socket.remoteAddress}:${socket.remotePort}`;
     this.localAddress = `${socket.localAddress}:${socket.localPort}`;
     this.parser = new RequestParser({
@@ -38,7 +45,6 @@ export class Connection implements ClientConnection, Flushable {
     });
     this.client = engine.connect(this);
     socket.setNoDelay(true);
-    socket.on('data', (chunk: Buffer) => this.receive(chunk));
     socket.on('drain', () => {
       if (!this.closing) socket.resume();
     });
@@ -62,6 +68,8 @@ export class Connection implements ClientConnection, Flushable {
     this.client.lastInteraction = Date.now();
     this.parser.feed(chunk);
     this.processInput();
+    // The chunk's memory is reused by the next read of any client.
+    this.parser.release();
     flushSoon(this);
   }
 

@@ -44,7 +44,7 @@ export class RcServer {
     }
     this.aof = new AppendOnlyFile(this.engine, log);
     this.persistence.aof = this.aof;
-    this.listener = createServer((socket) => {
+    this.listener = createServer({ pauseOnConnect: true }, (socket) => {
       const connection = new Connection(socket, this.engine, (closed) =>
         this.connections.delete(closed),
       );

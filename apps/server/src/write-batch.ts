@@ -6,9 +6,12 @@
  */
 export interface Flushable {
   flush(): void;
+  /** Set by `flushSoon` until the flush ran: a connection is queued once per turn. */
+  flushQueued: boolean;
 }
 
-const pending = new Set<Flushable>();
+/** An array, not a Set: a Set emptied every turn shrinks and regrows its table every turn. */
+const pending: Flushable[] = [];
 let scheduled = false;
 let hooks: Array<() => void> = [];
 
@@ -34,12 +37,18 @@ export function runBeforeReplies(): void {
 
 function flushAll(): void {
   scheduled = false;
-  for (const connection of pending) connection.flush();
-  pending.clear();
+  for (let i = 0; i < pending.length; i++) {
+    const connection = pending[i];
+    connection.flushQueued = false;
+    connection.flush();
+  }
+  pending.length = 0;
 }
 
 export function flushSoon(connection: Flushable): void {
-  pending.add(connection);
+  if (connection.flushQueued) return;
+  connection.flushQueued = true;
+  pending.push(connection);
   if (scheduled) return;
   scheduled = true;
   setImmediate(flushAll);

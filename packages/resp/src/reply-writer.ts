@@ -61,6 +61,8 @@ function writeDigits(buffer: Buffer, at: number, value: number): number {
 
 /** Outputs at least this large are handed over whole by `take()` instead of copied. */
 const HAND_OVER = 64 * 1024;
+/** Outputs up to this size are copied byte by byte by `take()`. */
+const SMALL_COPY = 64;
 
 /**
  * Encodes replies into one growing buffer, in RESP2 or RESP3 (`protocol`). Nothing is
@@ -94,7 +96,10 @@ export class ReplyWriter {
       return bytes;
     }
     const bytes = Buffer.allocUnsafe(used);
-    this.buffer.copy(bytes, 0, 0, used);
+    const buffer = this.buffer;
+    // Most outputs are a few bytes; Buffer.copy's own set-up costs more than copying them.
+    if (used <= SMALL_COPY) for (let i = 0; i < used; i++) bytes[i] = buffer[i];
+    else buffer.copy(bytes, 0, 0, used);
     return bytes;
   }
 

@@ -344,6 +344,41 @@ describe('RequestParser: chunking', () => {
     );
   });
 
+  it('reads the same from one reused buffer when released after each chunk', () => {
+    fc.assert(
+      fc.property(
+        fc.array(command, { minLength: 1, maxLength: 12 }),
+        fc.array(fc.nat(), { maxLength: 30 }),
+        fc.nat({ max: 3 }),
+        (commands, offsets, perChunk) => {
+          const stream = latin1(commands.map((each) => each.text).join(''));
+          const cuts = offsets.map((offset) => offset % (stream.length + 1));
+          const shared = Buffer.alloc(stream.length);
+          const parser = new RequestParser();
+          const results: Parsed[] = [];
+          const take = (limit: number) => {
+            for (let taken = 0; taken < limit; taken++) {
+              const next = parser.next();
+              if (next === null || next instanceof ProtocolError) return;
+              results.push(next);
+            }
+          };
+          for (const chunk of splitAt(stream, cuts)) {
+            chunk.copy(shared);
+            parser.feed(shared.subarray(0, chunk.length));
+            // Commands left unread (a blocked client) must survive the buffer's reuse.
+            take(perChunk);
+            parser.release();
+            shared.fill(0x2a);
+          }
+          take(Infinity);
+          expect(results).toEqual(commands.map((each) => each.args));
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
   it('parses a stream fed one byte at a time', () => {
     const stream = latin1(encode(['SET', 'key', 'value']) + 'GET key\r\n' + encode(['DEL', 'k']));
     expect(parseAll(splitEvery(stream, 1))).toEqual([

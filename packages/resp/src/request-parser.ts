@@ -42,6 +42,8 @@ export class RequestParser {
    */
   authRequired: boolean;
   private buffer: Buffer = EMPTY;
+  /** Whether `buffer` is the caller's last chunk itself, not a copy (see `release`). */
+  private borrowed = false;
   private position = 0;
   /** Arguments still expected by the multibulk in progress (0 = none in progress). */
   private remaining = 0;
@@ -78,10 +80,24 @@ export class RequestParser {
     }
     if (this.position >= this.buffer.length) {
       this.buffer = chunk;
+      this.borrowed = true;
     } else {
       // Only a partial header, a partial small bulk or unread commands are left: bounded.
       this.buffer = Buffer.concat([this.buffer.subarray(this.position), chunk]);
+      this.borrowed = false;
     }
+    this.position = 0;
+  }
+
+  /**
+   * Stops referring to the chunks fed so far, copying what is still unread, so the caller may
+   * reuse their memory (a socket that reads into one shared buffer). Free when all was read.
+   */
+  release(): void {
+    if (!this.borrowed) return;
+    this.borrowed = false;
+    this.buffer =
+      this.position < this.buffer.length ? Buffer.from(this.buffer.subarray(this.position)) : EMPTY;
     this.position = 0;
   }
 
