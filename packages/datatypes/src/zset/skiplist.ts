@@ -14,32 +14,37 @@ const PROBABILITY = 0.25;
 
 /*
  * Nodes are numbered, and their fields live in typed arrays rather than one object per node.
- * Level 0 (every node) and the upper levels (a quarter of the nodes) are stored apart:
+ * Level 0 (every node) and the upper levels (a quarter of the nodes) are stored apart, each as
+ * 32-byte records read through two views of one buffer: doubles for scores, int32 for links.
  *
- *   nodes: [score, backward, level, upper block, next, next's score] per node number
- *   upper: per node of level L > 1, a block of L - 1 links [forward, span, forward's score,
- *          forward's upper block]
+ *   node record: score, next's score (doubles); next, backward, level, upper block (int32)
+ *   link record: forward's score (double); forward, span, forward's upper block (int32)
  *
+ * A node of level L > 1 owns a block of L - 1 consecutive link records, for levels 1 to L - 1.
  * A walk descends through the upper links without touching a node: a link carries what the
  * walk needs of its target (score to compare, block to continue from), and the upper blocks
  * together are a quarter of the nodes, compact enough to stay in cache. Only the last few steps
- * at level 0 touch the node array. With one object per node, each step reached the node, its
- * boxed score and its array of upper links, and ZADD on a 100k-member set spent 15-20 µs in its
- * two walks.
+ * at level 0 touch the node records. Int32 links are used as indexes as they are (links kept as
+ * doubles had to be converted at every step), and a record never straddles two cache lines.
  */
-const NODE_SIZE = 6;
-const SCORE = 0;
-const BACKWARD = 1;
-const LEVEL = 2;
-const UPPER = 3;
-const NEXT = 4;
-const NEXT_SCORE = 5;
+const RECORD_BYTES = 32;
+/** Doubles and int32 slots per record. */
+const DOUBLES = RECORD_BYTES / 8;
+const INTS = RECORD_BYTES / 4;
 
-const LINK_SIZE = 4;
-const FORWARD = 0;
-const SPAN = 1;
-const FORWARD_SCORE = 2;
-const FORWARD_UPPER = 3;
+// Node record: doubles at node * DOUBLES + ..., int32 at node * INTS + ...
+const SCORE = 0;
+const NEXT_SCORE = 1;
+const NEXT = 4;
+const BACKWARD = 5;
+const LEVEL = 6;
+const UPPER = 7;
+
+// Link record: the same, at link * DOUBLES / link * INTS.
+const FORWARD_SCORE = 0;
+const FORWARD = 2;
+const SPAN = 3;
+const FORWARD_UPPER = 4;
 
 /** The header's number. It is never anyone's forward or backward, so it doubles as "none". */
 export const NONE = 0;
@@ -53,9 +58,9 @@ const INITIAL_HEADER_LEVELS = 4;
 /** A node's number, valid until the node is removed. */
 export type NodeHandle = number;
 
-/** Offset of the level-`level` (>= 1) link in the upper block at `block`. */
+/** The link record for `level` (>= 1) in the upper block starting at record `block`. */
 function upperLink(block: number, level: number): number {
-  return block + (level - 1) * LINK_SIZE;
+  return block + level - 1;
 }
 
 function randomLevel(): number {
@@ -64,11 +69,23 @@ function randomLevel(): number {
   return level;
 }
 
-/** A copy of `array` with at least twice the room, or `needed` if that is more. */
-function grown(array: Float64Array<ArrayBuffer>, needed: number): Float64Array<ArrayBuffer> {
-  const copy = new Float64Array(Math.max(needed, array.length * 2));
-  copy.set(array);
-  return copy;
+/** Records of 32 bytes, seen as doubles and as int32. */
+class Records {
+  readonly doubles: Float64Array<ArrayBuffer>;
+  readonly ints: Int32Array<ArrayBuffer>;
+
+  constructor(readonly capacity: number) {
+    const buffer = new ArrayBuffer(capacity * RECORD_BYTES);
+    this.doubles = new Float64Array(buffer);
+    this.ints = new Int32Array(buffer);
+  }
+
+  /** A copy with room for at least twice the records, or `needed` if that is more. */
+  grown(needed: number): Records {
+    const copy = new Records(Math.max(needed, this.capacity * 2));
+    copy.doubles.set(this.doubles);
+    return copy;
+  }
 }
 
 /**
@@ -86,20 +103,21 @@ const PATH_RANKS = new Float64Array(MAX_LEVEL);
  * by member bytes.
  */
 export class SkipList {
-  private nodes = new Float64Array(8 * NODE_SIZE);
-  private upper = new Float64Array((INITIAL_HEADER_LEVELS - 1 + 4) * LINK_SIZE);
+  private nodes = new Records(8);
+  private upper = new Records(INITIAL_HEADER_LEVELS - 1 + 4);
   private readonly members: string[] = [''];
   /** Node numbers after the last one ever used start here. */
   private nodeCount = 1;
-  private upperTop = (INITIAL_HEADER_LEVELS - 1) * LINK_SIZE;
+  private upperTop = INITIAL_HEADER_LEVELS - 1;
   /** The header's upper block, and how many levels it has room for. */
   private headerUpper = 0;
   private headerLevels = INITIAL_HEADER_LEVELS;
-  /** Freed node numbers, chained through their score field; NONE ends the chain. */
+  /** Freed node numbers, chained through their next field; NONE ends the chain. */
   private freeNode = NONE;
   /**
-   * Freed upper blocks by level, chained through their first field; -1 or a hole ends a chain.
-   * A plain array that starts empty: most sorted sets are small and never free a tall node.
+   * Freed upper blocks by level, chained through their first forward; -1 or a hole ends a
+   * chain. A plain array that starts empty: most sorted sets are small and never free a tall
+   * node.
    */
   private readonly freeUpper: number[] = [];
   tail: NodeHandle = NONE;
@@ -107,12 +125,12 @@ export class SkipList {
   level = 1;
 
   constructor() {
-    this.nodes[HEADER * NODE_SIZE + LEVEL] = MAX_LEVEL;
-    this.nodes[HEADER * NODE_SIZE + UPPER] = this.headerUpper;
+    this.nodes.ints[HEADER * INTS + LEVEL] = MAX_LEVEL;
+    this.nodes.ints[HEADER * INTS + UPPER] = this.headerUpper;
   }
 
   score(node: NodeHandle): number {
-    return this.nodes[node * NODE_SIZE + SCORE];
+    return this.nodes.doubles[node * DOUBLES + SCORE];
   }
 
   member(node: NodeHandle): string {
@@ -120,15 +138,23 @@ export class SkipList {
   }
 
   next(node: NodeHandle): NodeHandle {
-    return this.nodes[node * NODE_SIZE + NEXT];
+    return this.nodes.ints[node * INTS + NEXT];
   }
 
   previous(node: NodeHandle): NodeHandle {
-    return this.nodes[node * NODE_SIZE + BACKWARD];
+    return this.nodes.ints[node * INTS + BACKWARD];
   }
 
   first(): NodeHandle {
     return this.next(HEADER);
+  }
+
+  private levelOf(node: NodeHandle): number {
+    return this.nodes.ints[node * INTS + LEVEL];
+  }
+
+  private upperOf(node: NodeHandle): number {
+    return this.nodes.ints[node * INTS + UPPER];
   }
 
   /** Whether (score, member) sorts after the entry (nodeScore, members[node]). */
@@ -141,40 +167,51 @@ export class SkipList {
    * its upper block, and PATH_RANKS with their ranks; returns the level-0 predecessor.
    */
   private findPath(score: number, member: string): NodeHandle {
-    const upper = this.upper;
+    const linkScores = this.upper.doubles;
+    const links = this.upper.ints;
     let x = HEADER;
     let block = this.headerUpper;
     let rank = 0;
     for (let i = this.level - 1; i >= 1; i--) {
       let at = upperLink(block, i);
-      let next = upper[at + FORWARD];
-      while (next !== NONE && this.isAfter(score, member, upper[at + FORWARD_SCORE], next)) {
-        rank += upper[at + SPAN];
+      let next = links[at * INTS + FORWARD];
+      while (
+        next !== NONE &&
+        this.isAfter(score, member, linkScores[at * DOUBLES + FORWARD_SCORE], next)
+      ) {
+        rank += links[at * INTS + SPAN];
         x = next;
-        block = upper[at + FORWARD_UPPER];
+        block = links[at * INTS + FORWARD_UPPER];
         at = upperLink(block, i);
-        next = upper[at + FORWARD];
+        next = links[at * INTS + FORWARD];
       }
       PATH_NODES[i] = x;
       PATH_UPPER[i] = block;
       PATH_RANKS[i] = rank;
     }
-    const nodes = this.nodes;
-    let base = x * NODE_SIZE;
-    let next = nodes[base + NEXT];
-    while (next !== NONE && this.isAfter(score, member, nodes[base + NEXT_SCORE], next)) {
+    const scores = this.nodes.doubles;
+    const nodes = this.nodes.ints;
+    let next = nodes[x * INTS + NEXT];
+    while (next !== NONE && this.isAfter(score, member, scores[x * DOUBLES + NEXT_SCORE], next)) {
       rank++;
       x = next;
-      base = x * NODE_SIZE;
-      next = nodes[base + NEXT];
+      next = nodes[x * INTS + NEXT];
     }
     PATH_NODES[0] = x;
     PATH_RANKS[0] = rank;
     return x;
   }
 
+  /** Adds (score, member), which must not be in the list yet; returns its node. */
   insert(member: string, score: number): NodeHandle {
-    this.findPath(score, member);
+    const node = this.allocate(member);
+    this.place(node, score);
+    return node;
+  }
+
+  /** Links a node that is in no level at its place for `score`, with a fresh random level. */
+  private place(node: NodeHandle, score: number): void {
+    this.findPath(score, this.members[node]);
     const level = randomLevel();
     if (level > this.level) {
       if (level > this.headerLevels) this.growHeader();
@@ -182,146 +219,149 @@ export class SkipList {
         PATH_RANKS[i] = 0;
         PATH_NODES[i] = HEADER;
         PATH_UPPER[i] = this.headerUpper;
-        this.upper[upperLink(this.headerUpper, i) + SPAN] = this.length;
+        this.upper.ints[upperLink(this.headerUpper, i) * INTS + SPAN] = this.length;
       }
       this.level = level;
     }
-    const node = this.allocate(level, member, score);
-    const nodes = this.nodes;
-    const upper = this.upper;
-    const base = node * NODE_SIZE;
-    const previousBase = PATH_NODES[0] * NODE_SIZE;
-    nodes[base + NEXT] = nodes[previousBase + NEXT];
-    nodes[base + NEXT_SCORE] = nodes[previousBase + NEXT_SCORE];
-    nodes[previousBase + NEXT] = node;
-    nodes[previousBase + NEXT_SCORE] = score;
-    const block = nodes[base + UPPER];
+    const block = level > 1 ? this.allocateUpper(level) : -1;
+    const scores = this.nodes.doubles;
+    const nodes = this.nodes.ints;
+    const linkScores = this.upper.doubles;
+    const links = this.upper.ints;
+    const previous = PATH_NODES[0];
+    nodes[node * INTS + NEXT] = nodes[previous * INTS + NEXT];
+    scores[node * DOUBLES + NEXT_SCORE] = scores[previous * DOUBLES + NEXT_SCORE];
+    nodes[previous * INTS + NEXT] = node;
+    scores[previous * DOUBLES + NEXT_SCORE] = score;
+    scores[node * DOUBLES + SCORE] = score;
+    nodes[node * INTS + LEVEL] = level;
+    nodes[node * INTS + UPPER] = block;
     const rank0 = PATH_RANKS[0];
     for (let i = 1; i < level; i++) {
       const from = upperLink(PATH_UPPER[i], i);
       const to = upperLink(block, i);
-      upper[to + FORWARD] = upper[from + FORWARD];
-      upper[to + FORWARD_SCORE] = upper[from + FORWARD_SCORE];
-      upper[to + FORWARD_UPPER] = upper[from + FORWARD_UPPER];
-      upper[to + SPAN] = upper[from + SPAN] - (rank0 - PATH_RANKS[i]);
-      upper[from + FORWARD] = node;
-      upper[from + FORWARD_SCORE] = score;
-      upper[from + FORWARD_UPPER] = block;
-      upper[from + SPAN] = rank0 - PATH_RANKS[i] + 1;
+      links[to * INTS + FORWARD] = links[from * INTS + FORWARD];
+      linkScores[to * DOUBLES + FORWARD_SCORE] = linkScores[from * DOUBLES + FORWARD_SCORE];
+      links[to * INTS + FORWARD_UPPER] = links[from * INTS + FORWARD_UPPER];
+      links[to * INTS + SPAN] = links[from * INTS + SPAN] - (rank0 - PATH_RANKS[i]);
+      links[from * INTS + FORWARD] = node;
+      linkScores[from * DOUBLES + FORWARD_SCORE] = score;
+      links[from * INTS + FORWARD_UPPER] = block;
+      links[from * INTS + SPAN] = rank0 - PATH_RANKS[i] + 1;
     }
-    for (let i = level; i < this.level; i++) upper[upperLink(PATH_UPPER[i], i) + SPAN]++;
-    nodes[base + BACKWARD] = PATH_NODES[0];
-    const next = nodes[base + NEXT];
-    if (next !== NONE) nodes[next * NODE_SIZE + BACKWARD] = node;
+    for (let i = level; i < this.level; i++) links[upperLink(PATH_UPPER[i], i) * INTS + SPAN]++;
+    nodes[node * INTS + BACKWARD] = previous;
+    const next = nodes[node * INTS + NEXT];
+    if (next !== NONE) nodes[next * INTS + BACKWARD] = node;
     else this.tail = node;
     this.length++;
-    return node;
   }
 
-  /** Removes the node with exactly this score and member; false if absent. */
-  delete(member: string, score: number): boolean {
-    const target = this.find(member, score);
-    if (target === NONE) return false;
-    this.unlink(target);
-    this.release(target);
-    return true;
+  /** Removes a node; its handle is no longer valid. */
+  delete(node: NodeHandle): void {
+    this.findPathTo(node);
+    this.unlink(node);
+    this.releaseUpper(node);
+    this.members[node] = '';
+    this.nodes.ints[node * INTS + NEXT] = this.freeNode;
+    this.freeNode = node;
   }
 
   /**
-   * Moves a member to a new score. When the new score keeps its place between its neighbours
-   * the node is updated where it is (ZINCRBY by small steps), as Redis's zslUpdateScore does.
+   * Gives a node a new score; the node keeps its handle. When the new score keeps its place
+   * between its neighbours the node is updated where it is (ZINCRBY by small steps), as
+   * Redis's zslUpdateScore does; otherwise it is unlinked and placed anew.
    */
-  updateScore(member: string, score: number, newScore: number): void {
-    const node = this.find(member, score);
-    if (node === NONE) throw new Error(`skiplist: no member ${member} with score ${score}`);
-    const nodes = this.nodes;
-    const base = node * NODE_SIZE;
-    const previous = nodes[base + BACKWARD];
-    const next = nodes[base + NEXT];
+  updateScore(node: NodeHandle, newScore: number): void {
+    this.findPathTo(node);
+    const member = this.members[node];
+    const scores = this.nodes.doubles;
+    const previous = this.previous(node);
+    const next = this.next(node);
     const staysAfterPrevious =
-      previous === NONE || this.isAfter(newScore, member, this.score(previous), previous);
+      previous === NONE ||
+      this.isAfter(newScore, member, scores[previous * DOUBLES + SCORE], previous);
     const staysBeforeNext =
-      next === NONE || !this.isAfter(newScore, member, nodes[base + NEXT_SCORE], next);
+      next === NONE || !this.isAfter(newScore, member, scores[node * DOUBLES + NEXT_SCORE], next);
     if (staysAfterPrevious && staysBeforeNext) {
-      nodes[base + SCORE] = newScore;
-      nodes[PATH_NODES[0] * NODE_SIZE + NEXT_SCORE] = newScore;
-      const level = nodes[base + LEVEL];
+      scores[node * DOUBLES + SCORE] = newScore;
+      scores[PATH_NODES[0] * DOUBLES + NEXT_SCORE] = newScore;
+      const level = this.levelOf(node);
       for (let i = 1; i < level; i++) {
-        this.upper[upperLink(PATH_UPPER[i], i) + FORWARD_SCORE] = newScore;
+        this.upper.doubles[upperLink(PATH_UPPER[i], i) * DOUBLES + FORWARD_SCORE] = newScore;
       }
       return;
     }
     this.unlink(node);
-    this.release(node);
-    this.insert(member, newScore);
+    this.releaseUpper(node);
+    this.place(node, newScore);
   }
 
-  /** The node with exactly this score and member (the PATH_ arrays leading to it), or NONE. */
-  private find(member: string, score: number): NodeHandle {
-    const target = this.next(this.findPath(score, member));
-    if (target === NONE) return NONE;
-    return this.score(target) === score && this.members[target] === member ? target : NONE;
+  /** Fills the PATH_ arrays with the predecessors of `node`, which must be in the list. */
+  private findPathTo(node: NodeHandle): void {
+    if (this.next(this.findPath(this.score(node), this.members[node])) !== node) {
+      throw new Error(`skiplist: node ${node} is not in the list`);
+    }
   }
 
   /** Takes `node` out of every level; the PATH_ arrays must hold its predecessors. */
   private unlink(node: NodeHandle): void {
-    const nodes = this.nodes;
-    const upper = this.upper;
-    const base = node * NODE_SIZE;
-    const previousBase = PATH_NODES[0] * NODE_SIZE;
-    nodes[previousBase + NEXT] = nodes[base + NEXT];
-    nodes[previousBase + NEXT_SCORE] = nodes[base + NEXT_SCORE];
-    const block = nodes[base + UPPER];
+    const scores = this.nodes.doubles;
+    const nodes = this.nodes.ints;
+    const linkScores = this.upper.doubles;
+    const links = this.upper.ints;
+    const previous = PATH_NODES[0];
+    nodes[previous * INTS + NEXT] = nodes[node * INTS + NEXT];
+    scores[previous * DOUBLES + NEXT_SCORE] = scores[node * DOUBLES + NEXT_SCORE];
+    const block = nodes[node * INTS + UPPER];
     for (let i = 1; i < this.level; i++) {
       const from = upperLink(PATH_UPPER[i], i);
-      if (upper[from + FORWARD] === node) {
+      if (links[from * INTS + FORWARD] === node) {
         const own = upperLink(block, i);
-        upper[from + SPAN] += upper[own + SPAN] - 1;
-        upper[from + FORWARD] = upper[own + FORWARD];
-        upper[from + FORWARD_SCORE] = upper[own + FORWARD_SCORE];
-        upper[from + FORWARD_UPPER] = upper[own + FORWARD_UPPER];
+        links[from * INTS + SPAN] += links[own * INTS + SPAN] - 1;
+        links[from * INTS + FORWARD] = links[own * INTS + FORWARD];
+        linkScores[from * DOUBLES + FORWARD_SCORE] = linkScores[own * DOUBLES + FORWARD_SCORE];
+        links[from * INTS + FORWARD_UPPER] = links[own * INTS + FORWARD_UPPER];
       } else {
-        upper[from + SPAN]--;
+        links[from * INTS + SPAN]--;
       }
     }
-    const next = nodes[base + NEXT];
-    if (next !== NONE) nodes[next * NODE_SIZE + BACKWARD] = nodes[base + BACKWARD];
-    else this.tail = nodes[base + BACKWARD];
+    const next = nodes[node * INTS + NEXT];
+    const backward = nodes[node * INTS + BACKWARD];
+    if (next !== NONE) nodes[next * INTS + BACKWARD] = backward;
+    else this.tail = backward;
     while (
       this.level > 1 &&
-      upper[upperLink(this.headerUpper, this.level - 1) + FORWARD] === NONE
+      links[upperLink(this.headerUpper, this.level - 1) * INTS + FORWARD] === NONE
     ) {
       this.level--;
     }
     this.length--;
   }
 
-  private allocate(level: number, member: string, score: number): NodeHandle {
+  /** A node number for `member`, in no level yet. */
+  private allocate(member: string): NodeHandle {
     let node = this.freeNode;
     if (node !== NONE) {
-      this.freeNode = this.nodes[node * NODE_SIZE + SCORE];
+      this.freeNode = this.next(node);
       this.members[node] = member;
     } else {
       node = this.nodeCount++;
-      if (node * NODE_SIZE + NODE_SIZE > this.nodes.length) this.nodes = grown(this.nodes, 0);
+      if (node >= this.nodes.capacity) this.nodes = this.nodes.grown(0);
       this.members.push(member);
     }
-    const base = node * NODE_SIZE;
-    this.nodes[base + SCORE] = score;
-    this.nodes[base + LEVEL] = level;
-    this.nodes[base + UPPER] = level > 1 ? this.allocateUpper(level) : -1;
     return node;
   }
 
   private allocateUpper(level: number): number {
     const free = this.freeUpper[level] ?? -1;
     if (free !== -1) {
-      this.freeUpper[level] = this.upper[free];
+      this.freeUpper[level] = this.upper.ints[free * INTS + FORWARD];
       return free;
     }
     const block = this.upperTop;
-    this.upperTop += (level - 1) * LINK_SIZE;
-    if (this.upperTop > this.upper.length) this.upper = grown(this.upper, this.upperTop);
+    this.upperTop += level - 1;
+    if (this.upperTop > this.upper.capacity) this.upper = this.upper.grown(this.upperTop);
     return block;
   }
 
@@ -331,53 +371,50 @@ export class SkipList {
    */
   private growHeader(): void {
     const old = this.headerUpper;
-    const used = (this.headerLevels - 1) * LINK_SIZE;
+    const used = this.headerLevels - 1;
     const block = this.upperTop;
-    this.upperTop += (MAX_LEVEL - 1) * LINK_SIZE;
-    if (this.upperTop > this.upper.length) this.upper = grown(this.upper, this.upperTop);
-    this.upper.copyWithin(block, old, old + used);
-    this.upper.fill(0, block + used, this.upperTop);
+    this.upperTop += MAX_LEVEL - 1;
+    if (this.upperTop > this.upper.capacity) this.upper = this.upper.grown(this.upperTop);
+    const doubles = this.upper.doubles;
+    doubles.copyWithin(block * DOUBLES, old * DOUBLES, (old + used) * DOUBLES);
+    doubles.fill(0, (block + used) * DOUBLES, this.upperTop * DOUBLES);
     for (let i = 1; i < this.level; i++) if (PATH_UPPER[i] === old) PATH_UPPER[i] = block;
-    this.upper[old] = this.freeUpper[this.headerLevels] ?? -1;
+    this.upper.ints[old * INTS + FORWARD] = this.freeUpper[this.headerLevels] ?? -1;
     this.freeUpper[this.headerLevels] = old;
     this.headerUpper = block;
     this.headerLevels = MAX_LEVEL;
-    this.nodes[HEADER * NODE_SIZE + UPPER] = block;
+    this.nodes.ints[HEADER * INTS + UPPER] = block;
   }
 
-  private release(node: NodeHandle): void {
-    const nodes = this.nodes;
-    const base = node * NODE_SIZE;
-    const level = nodes[base + LEVEL];
+  /** Frees the node's block of upper links, if it has one. */
+  private releaseUpper(node: NodeHandle): void {
+    const level = this.levelOf(node);
     if (level > 1) {
-      const block = nodes[base + UPPER];
-      this.upper[block] = this.freeUpper[level] ?? -1;
+      const block = this.upperOf(node);
+      this.upper.ints[block * INTS + FORWARD] = this.freeUpper[level] ?? -1;
       this.freeUpper[level] = block;
     }
-    this.members[node] = '';
-    nodes[base + SCORE] = this.freeNode;
-    this.freeNode = node;
   }
 
-  /** 1-based rank of the node with this score and member, 0 if absent. */
-  rank(member: string, score: number): number {
-    const node = this.find(member, score);
-    return node === NONE ? 0 : PATH_RANKS[0] + 1;
+  /** 1-based rank of a node. */
+  rank(node: NodeHandle): number {
+    this.findPathTo(node);
+    return PATH_RANKS[0] + 1;
   }
 
   /** The node at a 1-based rank, or NONE. */
   byRank(rank: number): NodeHandle {
     if (rank < 1 || rank > this.length) return NONE;
-    const upper = this.upper;
+    const links = this.upper.ints;
     let traversed = 0;
     let x = HEADER;
     let block = this.headerUpper;
     for (let i = this.level - 1; i >= 1; i--) {
       let at = upperLink(block, i);
-      while (upper[at + FORWARD] !== NONE && traversed + upper[at + SPAN] <= rank) {
-        traversed += upper[at + SPAN];
-        x = upper[at + FORWARD];
-        block = upper[at + FORWARD_UPPER];
+      while (links[at * INTS + FORWARD] !== NONE && traversed + links[at * INTS + SPAN] <= rank) {
+        traversed += links[at * INTS + SPAN];
+        x = links[at * INTS + FORWARD];
+        block = links[at * INTS + FORWARD_UPPER];
         at = upperLink(block, i);
       }
     }
@@ -415,17 +452,18 @@ export class SkipList {
 
   /** The last node of the prefix whose entries satisfy `stillBefore` (HEADER if none does). */
   private lastBefore(stillBefore: (score: number, node: NodeHandle) => boolean): NodeHandle {
-    const upper = this.upper;
+    const linkScores = this.upper.doubles;
+    const links = this.upper.ints;
     let x = HEADER;
     let block = this.headerUpper;
     for (let i = this.level - 1; i >= 1; i--) {
       let at = upperLink(block, i);
       while (
-        upper[at + FORWARD] !== NONE &&
-        stillBefore(upper[at + FORWARD_SCORE], upper[at + FORWARD])
+        links[at * INTS + FORWARD] !== NONE &&
+        stillBefore(linkScores[at * DOUBLES + FORWARD_SCORE], links[at * INTS + FORWARD])
       ) {
-        x = upper[at + FORWARD];
-        block = upper[at + FORWARD_UPPER];
+        x = links[at * INTS + FORWARD];
+        block = links[at * INTS + FORWARD_UPPER];
         at = upperLink(block, i);
       }
     }
@@ -454,22 +492,22 @@ export class SkipList {
 
   /** The link at `level` of `node` as [forward, span, forward's score, forward's block]. */
   private linkOf(node: NodeHandle, level: number): [number, number, number, number] {
-    const base = node * NODE_SIZE;
     if (level === 0) {
-      const next = this.nodes[base + NEXT];
+      const next = this.next(node);
       return [
         next,
         1,
-        this.nodes[base + NEXT_SCORE],
-        next === NONE ? -1 : this.nodes[next * NODE_SIZE + UPPER],
+        this.nodes.doubles[node * DOUBLES + NEXT_SCORE],
+        next === NONE ? -1 : this.upperOf(next),
       ];
     }
-    const at = upperLink(this.nodes[base + UPPER], level);
+    const at = upperLink(this.upperOf(node), level);
+    const links = this.upper.ints;
     return [
-      this.upper[at + FORWARD],
-      this.upper[at + SPAN],
-      this.upper[at + FORWARD_SCORE],
-      this.upper[at + FORWARD_UPPER],
+      links[at * INTS + FORWARD],
+      links[at * INTS + SPAN],
+      this.upper.doubles[at * DOUBLES + FORWARD_SCORE],
+      links[at * INTS + FORWARD_UPPER],
     ];
   }
 
@@ -478,7 +516,6 @@ export class SkipList {
    * bounds; throws on a violation.
    */
   checkInvariants(): void {
-    const levelOf = (node: NodeHandle): number => this.nodes[node * NODE_SIZE + LEVEL];
     const position = new Map<NodeHandle, number>();
     let previous = NONE;
     let rank = 0;
@@ -493,7 +530,7 @@ export class SkipList {
       ) {
         throw new Error('skiplist: order violated');
       }
-      if (levelOf(node) > this.level) throw new Error('skiplist: level');
+      if (this.levelOf(node) > this.level) throw new Error('skiplist: level');
       previous = node;
     }
     if (rank !== this.length) throw new Error('skiplist: length mismatch');
@@ -503,10 +540,10 @@ export class SkipList {
     }
     for (const from of [HEADER, ...position.keys()]) {
       const fromRank = from === HEADER ? 0 : (position.get(from) as number);
-      for (let level = 0; level < Math.min(levelOf(from), this.level); level++) {
+      for (let level = 0; level < Math.min(this.levelOf(from), this.level); level++) {
         const [to, span, toScore, toBlock] = this.linkOf(from, level);
         if (to === NONE) continue;
-        if (toScore !== this.score(to) || toBlock !== this.nodes[to * NODE_SIZE + UPPER]) {
+        if (toScore !== this.score(to) || toBlock !== this.upperOf(to)) {
           throw new Error('skiplist: link carries a stale copy of its target');
         }
         const toRank = position.get(to);
@@ -515,7 +552,7 @@ export class SkipList {
         }
         // A level-i pointer must reach the next node that has level i.
         let expected = this.next(from);
-        while (expected !== NONE && levelOf(expected) <= level) expected = this.next(expected);
+        while (expected !== NONE && this.levelOf(expected) <= level) expected = this.next(expected);
         if (expected !== to) throw new Error('skiplist: pointer skips a node of its level');
       }
     }

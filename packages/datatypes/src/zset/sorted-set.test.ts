@@ -182,6 +182,31 @@ describe('SortedSet', () => {
     expect([...set].map((entry) => entry.member)).toEqual(['a', 'd', 'e']);
   });
 
+  it('moves members to new scores, up and down, with every link and span intact', () => {
+    // Few members and many moves: the walk to the new place often passes through the moved
+    // node itself, at several levels.
+    const random = seededRandom(11);
+    const set = new SortedSet();
+    const model = new Map<string, number>();
+    for (let i = 0; i < 400; i++) {
+      const m = `m${i}`;
+      const s = Math.floor(random() * 50);
+      set.add(m, s);
+      model.set(m, s);
+    }
+    for (let step = 0; step < 4000; step++) {
+      const m = `m${Math.floor(random() * 400)}`;
+      const s = Math.floor(random() * 50);
+      set.add(m, s);
+      model.set(m, s);
+      if (step % 200 === 0) set.checkInvariants();
+    }
+    set.checkInvariants();
+    const entries = sortedModel(model);
+    expect([...set]).toEqual(entries);
+    entries.forEach((entry, index) => expect(set.rank(entry.member)).toBe(index));
+  });
+
   it('keeps spans, order and the score map with 100k members under random operations', () => {
     const random = seededRandom(5);
     const set = new SortedSet();

@@ -40,35 +40,38 @@ export interface RangeLimit {
 }
 
 /**
- * A Redis sorted set: a skiplist ordered by (score, member bytes) plus a member → score map,
- * with the operations ZADD and friends need. Members are latin1 strings.
+ * A Redis sorted set: a skiplist ordered by (score, member bytes) plus a member → node map
+ * (the node holds the score), with the operations ZADD and friends need. Members are latin1
+ * strings. Mapping to the node rather than to the score, as Redis does, lets a score change
+ * leave the map alone and tell the node found by a walk by its number, not by its member.
  */
 export class SortedSet implements Iterable<SortedSetEntry> {
   private readonly list = new SkipList();
-  private readonly scores = new Map<string, number>();
+  private readonly nodes = new Map<string, NodeHandle>();
 
   get size(): number {
-    return this.scores.size;
+    return this.nodes.size;
   }
 
   score(member: string): number | undefined {
-    return this.scores.get(member);
+    const node = this.nodes.get(member);
+    return node === undefined ? undefined : this.list.score(node);
   }
 
   has(member: string): boolean {
-    return this.scores.has(member);
+    return this.nodes.has(member);
   }
 
   /** ZADD's core: honours NX/XX/GT/LT/INCR and reports what happened. */
   add(member: string, score: number, options: AddOptions = {}): AddResult {
-    const current = this.scores.get(member);
-    if (current === undefined) {
+    const node = this.nodes.get(member);
+    if (node === undefined) {
       if (options.xx) return { outcome: 'skipped' };
-      this.scores.set(member, score);
-      this.list.insert(member, score);
+      this.nodes.set(member, this.list.insert(member, score));
       return { outcome: 'added', score };
     }
     if (options.nx) return { outcome: 'skipped' };
+    const current = this.list.score(node);
     let next = score;
     if (options.incr) {
       next = current + score;
@@ -77,24 +80,23 @@ export class SortedSet implements Iterable<SortedSetEntry> {
     if ((options.gt && next <= current) || (options.lt && next >= current))
       return { outcome: 'skipped' };
     if (next === current) return { outcome: 'unchanged', score: current };
-    this.list.updateScore(member, current, next);
-    this.scores.set(member, next);
+    this.list.updateScore(node, next);
     return { outcome: 'updated', score: next };
   }
 
   remove(member: string): boolean {
-    const current = this.scores.get(member);
-    if (current === undefined) return false;
-    this.scores.delete(member);
-    this.list.delete(member, current);
+    const node = this.nodes.get(member);
+    if (node === undefined) return false;
+    this.nodes.delete(member);
+    this.list.delete(node);
     return true;
   }
 
   /** 0-based rank, or undefined when the member is absent. */
   rank(member: string, reverse = false): number | undefined {
-    const score = this.scores.get(member);
-    if (score === undefined) return undefined;
-    const rank = this.list.rank(member, score) - 1;
+    const node = this.nodes.get(member);
+    if (node === undefined) return undefined;
+    const rank = this.list.rank(node) - 1;
     return reverse ? this.size - 1 - rank : rank;
   }
 
@@ -167,7 +169,7 @@ export class SortedSet implements Iterable<SortedSetEntry> {
     const first = list.firstInScoreRange(min, max);
     if (first === NONE) return 0;
     const last = list.lastInScoreRange(min, max);
-    return this.rankOf(last) - this.rankOf(first) + 1;
+    return list.rank(last) - list.rank(first) + 1;
   }
 
   countByLex(min: LexBound, max: LexBound): number {
@@ -175,11 +177,7 @@ export class SortedSet implements Iterable<SortedSetEntry> {
     const first = list.firstInLexRange(min, max);
     if (first === NONE) return 0;
     const last = list.lastInLexRange(min, max);
-    return this.rankOf(last) - this.rankOf(first) + 1;
-  }
-
-  private rankOf(node: NodeHandle): number {
-    return this.list.rank(this.list.member(node), this.list.score(node));
+    return list.rank(last) - list.rank(first) + 1;
   }
 
   popMin(count = 1): SortedSetEntry[] {
@@ -228,15 +226,15 @@ export class SortedSet implements Iterable<SortedSetEntry> {
 
   /**
    * Checks the structure: skiplist order, backward links, spans and level bounds, and that the
-   * member → score map agrees with it. Throws on a violation; for tests.
+   * member → node map agrees with it. Throws on a violation; for tests.
    */
   checkInvariants(): void {
     this.list.checkInvariants();
     if (this.list.length !== this.size) throw new Error('zset: length mismatch');
     const list = this.list;
     for (let node = list.first(); node !== NONE; node = list.next(node)) {
-      if (this.scores.get(list.member(node)) !== list.score(node)) {
-        throw new Error('zset: score map mismatch');
+      if (this.nodes.get(list.member(node)) !== node) {
+        throw new Error('zset: node map mismatch');
       }
     }
   }
