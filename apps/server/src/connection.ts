@@ -8,7 +8,7 @@ import {
 } from '@rc/engine';
 import { ProtocolError, RequestParser } from '@rc/resp';
 import { adoptWithSharedReads } from './shared-read-socket.js';
-import { flushSoon, runBeforeReplies, type Flushable } from './write-batch.js';
+import { flushSoon, runBeforeReplies, turnTime, type Flushable } from './write-batch.js';
 
 /**
  * One client socket: bytes in → parser → engine → the client's reply buffer → one socket write
@@ -65,7 +65,7 @@ export class Connection implements ClientConnection, Flushable {
     const stats = this.engine.stats;
     stats.readsProcessed++;
     stats.netInputBytes += chunk.length;
-    this.client.lastInteraction = Date.now();
+    this.client.lastInteraction = turnTime();
     this.parser.feed(chunk);
     this.processInput();
     // The chunk's memory is reused by the next read of any client.
