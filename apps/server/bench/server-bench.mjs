@@ -2,10 +2,12 @@
 // redis-benchmark. Each test runs BENCH_ROUNDS times on each server, alternating which goes
 // first, and the table gives the medians and the median of the per-round ratios rc/redis with
 // their range: on a shared 2-core machine one run of each moved ratios by ±0.2.
+// With two or more cores and `taskset`, the servers run on core 0 and redis-benchmark on core 1,
+// so neither server competes with the load generator for its core.
 // Usage (from the repo root, after a build): pnpm bench   or   node apps/server/bench/server-bench.mjs
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 const tests = (process.env.BENCH_TESTS ?? 'ping_inline,ping_mbulk,set,get,incr,lpush,lpop').split(
@@ -23,11 +25,21 @@ const customCommands = [
   ['XRANGE', 's', '-', '+', 'COUNT', '10'],
 ];
 
+const pinning =
+  availableParallelism() >= 2 && spawnSync('taskset', ['-c', '0', 'true']).status === 0;
+
+/** The command line that runs `command` on core `core` when pinning, else as it is. */
+function onCore(core, command, args) {
+  return pinning ? ['taskset', ['-c', String(core), command, ...args]] : [command, args];
+}
+
 /** Requests per second of one redis-benchmark run: a built-in test or a custom command. */
 function benchmark(port, pipeline, test) {
   const args = ['-p', String(port), '-n', requests, '-c', clients, '-P', String(pipeline)];
   const command = typeof test === 'string' ? ['-t', test] : ['-r', '100000', ...test];
-  const run = spawnSync('redis-benchmark', [...args, '--csv', ...command], { encoding: 'utf8' });
+  const run = spawnSync(...onCore(1, 'redis-benchmark', [...args, '--csv', ...command]), {
+    encoding: 'utf8',
+  });
   if (run.status !== 0) throw new Error(`redis-benchmark failed: ${run.stderr}`);
   const [, line] = run.stdout.trim().split('\n');
   return Number(line.split(',')[1].replaceAll('"', ''));
@@ -40,9 +52,8 @@ function median(values) {
 }
 
 function startServer(command, args) {
-  return spawn(command, [...args, '--dir', mkdtempSync(join(tmpdir(), 'rc-bench-'))], {
-    stdio: 'ignore',
-  });
+  const dir = mkdtempSync(join(tmpdir(), 'rc-bench-'));
+  return spawn(...onCore(0, command, [...args, '--dir', dir]), { stdio: 'ignore' });
 }
 
 /** Waits until the server answers PING. */
@@ -82,7 +93,8 @@ try {
   await ready(rcPort);
   await ready(redisPort);
   console.log(
-    `redis-benchmark -n ${requests} -c ${clients}, ${rounds} rounds per test and server, alternating\n`,
+    `redis-benchmark -n ${requests} -c ${clients}, ${rounds} rounds per test and server, alternating` +
+      (pinning ? '; servers on core 0, redis-benchmark on core 1\n' : '\n'),
   );
   console.log(
     '| test | pipeline | rc req/s | redis req/s | rc/redis (median) | rc/redis (range) |',
