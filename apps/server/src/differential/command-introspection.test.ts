@@ -15,10 +15,9 @@ const NEWER_THAN_REDIS_7_0: Record<string, string> = {
  * list fewer subcommands in COMMAND INFO and COMMAND DOCS (and COMMAND LIST).
  */
 const UNIMPLEMENTED_SUBCOMMANDS: Record<string, string[]> = {
-  client: ['caching', 'getredir', 'help', 'pause', 'tracking', 'trackinginfo', 'unpause'],
-  config: ['help'],
-  memory: ['help', 'malloc-stats', 'purge', 'stats'],
-  pubsub: ['help', 'shardchannels', 'shardnumsub'],
+  client: ['caching', 'pause', 'tracking', 'unpause'],
+  memory: ['malloc-stats', 'purge', 'stats'],
+  pubsub: ['shardchannels', 'shardnumsub'],
   script: ['debug'],
 };
 

@@ -26,6 +26,19 @@ describe.runIf(requireRedisOrSkip('connection differential'))(
         ['ECHO', 'still here'],
       ]));
 
+    it('HELP of CLIENT, CONFIG, MEMORY and PUBSUB; tracking reported off (not implemented)', () =>
+      servers.compare([
+        ['CLIENT', 'HELP'],
+        ['CONFIG', 'HELP'],
+        ['MEMORY', 'HELP'],
+        ['PUBSUB', 'HELP'],
+        ['PUBSUB', 'HELP', 'extra'],
+        ['CLIENT', 'HELP', 'extra'],
+        ['CLIENT', 'GETREDIR'],
+        ['CLIENT', 'TRACKINGINFO'],
+        ['CLIENT', 'TRACKINGINFO', 'extra'],
+      ]));
+
     it('CLIENT REPLY OFF and SKIP drop replies', () =>
       servers.compare([
         {

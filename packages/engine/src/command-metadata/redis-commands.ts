@@ -328,6 +328,8 @@ export const redisCommands: Readonly<Record<string, CommandMetadata>> = {
   },
   client: { docs: { complexity: 'Depends on subcommand.' } },
   'client|getname': { aclCategories: ['connection'], docs: { complexity: 'O(1)' } },
+  'client|getredir': { aclCategories: ['connection'], docs: { complexity: 'O(1)' } },
+  'client|help': { aclCategories: ['connection'], docs: { complexity: 'O(1)' } },
   'client|id': { aclCategories: ['connection'], docs: { complexity: 'O(1)' } },
   'client|info': {
     aclCategories: ['connection'],
@@ -491,6 +493,7 @@ export const redisCommands: Readonly<Record<string, CommandMetadata>> = {
     aclCategories: ['connection'],
     docs: { complexity: 'O(1)', arguments: [{ name: 'connection-name', type: 'string' }] },
   },
+  'client|trackinginfo': { aclCategories: ['connection'], docs: { complexity: 'O(1)' } },
   'client|unblock': {
     aclCategories: ['connection'],
     docs: {
@@ -576,6 +579,7 @@ export const redisCommands: Readonly<Record<string, CommandMetadata>> = {
       ],
     },
   },
+  'config|help': { docs: { complexity: 'O(1)' } },
   'config|resetstat': { docs: { complexity: 'O(1)' } },
   'config|rewrite': { docs: { complexity: 'O(1)' } },
   'config|set': {
@@ -2392,6 +2396,7 @@ export const redisCommands: Readonly<Record<string, CommandMetadata>> = {
     tips: ['nondeterministic_output', 'request_policy:all_shards', 'response_policy:special'],
     docs: { complexity: 'O(1)' },
   },
+  'memory|help': { docs: { complexity: 'O(1)' } },
   'memory|usage': {
     keySpecs: [
       {
@@ -2705,6 +2710,7 @@ export const redisCommands: Readonly<Record<string, CommandMetadata>> = {
       arguments: [{ name: 'pattern', type: 'pattern', flags: ['optional'] }],
     },
   },
+  'pubsub|help': { docs: { complexity: 'O(1)' } },
   'pubsub|numpat': { docs: { complexity: 'O(1)' } },
   'pubsub|numsub': {
     docs: {

@@ -4,7 +4,7 @@ import type { Engine } from '../engine.js';
 import { Errors } from '../errors.js';
 import { validClientName } from './connection.js';
 import { NO_KEYS, container } from './define.js';
-import { integerArgument, isKeyword, ok } from './reply-helpers.js';
+import { helpReply, integerArgument, isKeyword, ok } from './reply-helpers.js';
 import { replyText } from './server.js';
 
 function id(client: Client): void {
@@ -181,6 +181,74 @@ function setinfo(client: Client, argv: string[], engine: Engine): void {
   ok(client);
 }
 
+/** Client-side caching (CLIENT TRACKING) is not implemented: every client reports it off. */
+function getredir(client: Client): void {
+  client.out.integer(-1);
+}
+
+function trackinginfo(client: Client): void {
+  const out = client.out;
+  out.map(3);
+  out.bulk('flags');
+  out.set(1);
+  out.bulk('off');
+  out.bulk('redirect');
+  out.integer(-1);
+  out.bulk('prefixes');
+  out.array(0);
+}
+
+const help = helpReply([
+  'CLIENT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:',
+  'CACHING (YES|NO)',
+  '    Enable/disable tracking of the keys for next command in OPTIN/OPTOUT modes.',
+  'GETREDIR',
+  '    Return the client ID we are redirecting to when tracking is enabled.',
+  'GETNAME',
+  '    Return the name of the current connection.',
+  'ID',
+  '    Return the ID of the current connection.',
+  'INFO',
+  '    Return information about the current client connection.',
+  'KILL <ip:port>',
+  '    Kill connection made from <ip:port>.',
+  'KILL <option> <value> [<option> <value> [...]]',
+  '    Kill connections. Options are:',
+  '    * ADDR (<ip:port>|<unixsocket>:0)',
+  '      Kill connections made from the specified address',
+  '    * LADDR (<ip:port>|<unixsocket>:0)',
+  '      Kill connections made to specified local address',
+  '    * TYPE (NORMAL|MASTER|REPLICA|PUBSUB)',
+  '      Kill connections by type.',
+  '    * USER <username>',
+  '      Kill connections authenticated by <username>.',
+  '    * SKIPME (YES|NO)',
+  '      Skip killing current connection (default: yes).',
+  'LIST [options ...]',
+  '    Return information about client connections. Options:',
+  '    * TYPE (NORMAL|MASTER|REPLICA|PUBSUB)',
+  '      Return clients of specified type.',
+  'UNPAUSE',
+  '    Stop the current client pause, resuming traffic.',
+  'PAUSE <timeout> [WRITE|ALL]',
+  '    Suspend all, or just write, clients for <timeout> milliseconds.',
+  'REPLY (ON|OFF|SKIP)',
+  '    Control the replies sent to the current connection.',
+  'SETNAME <name>',
+  '    Assign the name <name> to the current connection.',
+  'UNBLOCK <clientid> [TIMEOUT|ERROR]',
+  '    Unblock the specified blocked client.',
+  'TRACKING (ON|OFF) [REDIRECT <id>] [BCAST] [PREFIX <prefix> [...]]',
+  '         [OPTIN] [OPTOUT] [NOLOOP]',
+  '    Control server assisted client side caching.',
+  'TRACKINGINFO',
+  '    Report tracking status for the current connection.',
+  'NO-EVICT (ON|OFF)',
+  '    Protect current client connection from eviction.',
+  'HELP',
+  '    Prints this help.',
+]);
+
 const FLAGS = ['admin', 'noscript', 'loading', 'stale'] as const;
 const CONNECTION_FLAGS = ['noscript', 'loading', 'stale'] as const;
 
@@ -250,6 +318,33 @@ export const clientCommand = {
       noEvict,
       'Set client eviction mode for the current connection',
       '7.0.0',
+    ],
+    [
+      'getredir',
+      2,
+      [...CONNECTION_FLAGS],
+      NO_KEYS,
+      getredir,
+      'Get tracking notifications redirection client ID if any',
+      '6.0.0',
+    ],
+    [
+      'trackinginfo',
+      2,
+      [...CONNECTION_FLAGS],
+      NO_KEYS,
+      trackinginfo,
+      'Return information about server assisted client side caching for the current connection',
+      '6.2.0',
+    ],
+    [
+      'help',
+      2,
+      ['loading', 'stale'],
+      NO_KEYS,
+      help,
+      'Show helpful text about the different subcommands',
+      '5.0.0',
     ],
     [
       'setinfo',

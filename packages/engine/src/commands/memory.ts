@@ -5,7 +5,7 @@ import type { Engine } from '../engine.js';
 import { Errors } from '../errors.js';
 import type { RedisValue } from '../values.js';
 import { NO_KEYS, container } from './define.js';
-import { integerArgument, isKeyword } from './reply-helpers.js';
+import { helpReply, integerArgument, isKeyword } from './reply-helpers.js';
 
 /** Per-allocation overhead we charge, in the spirit of Redis's object + dict entry sizes. */
 const ENTRY_OVERHEAD = 16;
@@ -64,6 +64,23 @@ function doctor(client: Client): void {
   client.out.bulk('rc keeps no allocator statistics to diagnose: use MEMORY USAGE per key.');
 }
 
+const help = helpReply([
+  'MEMORY <subcommand> [<arg> [value] [opt] ...]. Subcommands are:',
+  'DOCTOR',
+  '    Return memory problems reports.',
+  'MALLOC-STATS',
+  '    Return internal statistics report from the memory allocator.',
+  'PURGE',
+  '    Attempt to purge dirty pages for reclamation by the allocator.',
+  'STATS',
+  '    Return information about the memory usage of the server.',
+  'USAGE <key> [SAMPLES <count>]',
+  '    Return memory in bytes used by <key> and its value. Nested values are',
+  '    sampled up to <count> times (default: 5, 0 means sample all).',
+  'HELP',
+  '    Prints this help.',
+]);
+
 export const memoryCommand = container(
   'memory',
   'A container for memory diagnostics commands',
@@ -71,5 +88,14 @@ export const memoryCommand = container(
   [
     ['usage', -3, ['readonly'], [2, 2, 1], usage, 'Estimate the memory usage of a key', '4.0.0'],
     ['doctor', 2, [], NO_KEYS, doctor, 'Outputs memory problems report', '4.0.0'],
+    [
+      'help',
+      2,
+      ['loading', 'stale'],
+      NO_KEYS,
+      help,
+      'Show helpful text about the different subcommands',
+      '4.0.0',
+    ],
   ],
 );

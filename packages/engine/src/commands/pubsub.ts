@@ -3,6 +3,7 @@ import type { Engine } from '../engine.js';
 import { globMatch } from '../glob.js';
 import { PropagationTarget } from '../propagation.js';
 import { NO_KEYS, commandGroup, container } from './define.js';
+import { helpReply } from './reply-helpers.js';
 
 /** Confirmation frames: [kind, name, subscription count], pushes in RESP3. */
 function confirm(client: Client, kind: string, name: string | null): void {
@@ -75,6 +76,23 @@ function numpat(client: Client, _argv: string[], engine: Engine): void {
 }
 
 const FLAGS = ['pubsub', 'noscript', 'loading', 'stale'] as const;
+
+const help = helpReply([
+  'PUBSUB <subcommand> [<arg> [value] [opt] ...]. Subcommands are:',
+  'CHANNELS [<pattern>]',
+  "    Return the currently active channels matching a <pattern> (default: '*').",
+  'NUMPAT',
+  '    Return number of subscriptions to patterns.',
+  'NUMSUB [<channel> ...]',
+  '    Return the number of subscribers for the specified channels, excluding',
+  '    pattern subscriptions(default: no channels).',
+  'SHARDCHANNELS [<pattern>]',
+  "    Return the currently active shard level channels matching a <pattern> (default: '*').",
+  'SHARDNUMSUB [<shardchannel> ...]',
+  '    Return the number of subscribers for the specified shard level channel(s)',
+  'HELP',
+  '    Prints this help.',
+]);
 
 export const pubsubCommands = commandGroup('pubsub', [
   [
@@ -150,6 +168,15 @@ export const pubsubCommands = commandGroup('pubsub', [
       numpat,
       'Get the count of unique patterns pattern subscriptions',
       '2.8.0',
+    ],
+    [
+      'help',
+      2,
+      ['loading', 'stale'],
+      NO_KEYS,
+      help,
+      'Show helpful text about the different subcommands',
+      '6.2.0',
     ],
   ]),
   group: 'pubsub',

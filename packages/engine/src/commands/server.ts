@@ -3,7 +3,7 @@ import type { Engine } from '../engine.js';
 import { Errors } from '../errors.js';
 import { infoText } from '../info.js';
 import { NO_KEYS, commandGroup, container } from './define.js';
-import { isKeyword, ok, redactArgument } from './reply-helpers.js';
+import { helpReply, isKeyword, ok, redactArgument } from './reply-helpers.js';
 
 function configGet(client: Client, argv: string[], engine: Engine): void {
   const pairs = new Map<string, string>();
@@ -203,6 +203,20 @@ function debug(client: Client, argv: string[], engine: Engine): void {
   engine.replyError(client, `ERR DEBUG ${argv[1]} is not supported by rc`);
 }
 
+const configHelp = helpReply([
+  'CONFIG <subcommand> [<arg> [value] [opt] ...]. Subcommands are:',
+  'GET <pattern>',
+  '    Return parameters matching the glob-like <pattern> and their values.',
+  'SET <directive> <value>',
+  '    Set the configuration <directive> to <value>.',
+  'RESETSTAT',
+  '    Reset statistics reported by the INFO command.',
+  'REWRITE',
+  '    Rewrite the configuration file.',
+  'HELP',
+  '    Prints this help.',
+]);
+
 export const serverCommands = commandGroup('server', [
   [
     'info',
@@ -315,6 +329,15 @@ export const serverCommands = commandGroup('server', [
       configRewrite,
       'Rewrite the configuration file with the in memory configuration',
       '2.8.0',
+    ],
+    [
+      'help',
+      2,
+      ['loading', 'stale'],
+      NO_KEYS,
+      configHelp,
+      'Show helpful text about the different subcommands',
+      '5.0.0',
     ],
   ]),
 );
