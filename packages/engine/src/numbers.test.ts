@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parseFloatStrict, parseInteger } from './numbers.js';
 
@@ -32,7 +33,19 @@ describe('parseFloatStrict (strtod rules)', () => {
     ['1 ', null],
     ['', null],
     ['abc', null],
+    ['-', null],
+    ['-0', -0],
+    ['007', 7],
+    ['1-2', null],
   ])('%j → %s', (text, expected) => {
     expect(parseFloatStrict(text)).toBe(expected);
+  });
+
+  it('reads decimal integers of every length exactly as Number does', () => {
+    fc.assert(
+      fc.property(fc.stringMatching(/^-?\d{1,20}$/), (text) => {
+        expect(parseFloatStrict(text)).toBe(Number(text));
+      }),
+    );
   });
 });

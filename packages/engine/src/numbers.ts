@@ -50,12 +50,33 @@ const HEX_FLOAT_SYNTAX = /^[+-]?0[xX][0-9a-fA-F]+$/;
 const INFINITY_SYNTAX = /^([+-]?)(?:inf|infinity)$/i;
 
 /**
+ * A plain decimal integer of at most 15 characters (most scores), which a double holds
+ * exactly, read without a regular expression; null for anything else.
+ */
+function shortInteger(text: string): number | null {
+  const length = text.length;
+  if (length > 15) return null;
+  const negative = text.charCodeAt(0) === 45; /* - */
+  let i = negative ? 1 : 0;
+  if (i === length) return null;
+  let value = 0;
+  for (; i < length; i++) {
+    const digit = text.charCodeAt(i) - 48;
+    if (digit < 0 || digit > 9) return null;
+    value = value * 10 + digit;
+  }
+  return negative ? -value : value;
+}
+
+/**
  * Parses a double as Redis does with strtod/strtold: no surrounding spaces, "inf"/"infinity"
  * in any case with an optional sign, hex integers accepted; NaN rejected. Returns null when
  * invalid.
  */
 export function parseFloatStrict(text: string): number | null {
   if (text.length === 0) return null;
+  const integer = shortInteger(text);
+  if (integer !== null) return integer;
   if (FLOAT_SYNTAX.test(text)) return Number(text);
   const infinity = INFINITY_SYNTAX.exec(text);
   if (infinity) return infinity[1] === '-' ? -Infinity : Infinity;
