@@ -137,6 +137,12 @@ export class Engine implements KeyspaceObserver {
   replication: ReplicationHost | undefined;
   /** `hide` on a replica, `keep` while it applies its master's stream (see ExpiryMode). */
   expiryMode: ExpiryMode = 'delete';
+  /**
+   * Redis's LRU clock (seconds), refreshed ten times a second as Redis's serverCron does: every
+   * key access records it, and reading the clock each time would cost a system call on some VMs.
+   */
+  lruClock = Math.floor(Date.now() / 1000);
+  private lruClockTimer: NodeJS.Timeout | null = null;
   /** EVAL and friends: the Lua state, the script cache, the running script. */
   readonly scripting: Scripting = new Scripting(this);
   /**
@@ -178,6 +184,9 @@ export class Engine implements KeyspaceObserver {
   start(): void {
     this.expiry.start();
     this.metrics.start();
+    this.lruClockTimer ??= setInterval(() => {
+      this.lruClock = Math.floor(Date.now() / 1000);
+    }, 100).unref();
   }
 
   /** CONFIG RESETSTAT: INFO's counters, commandstats, latencystats and errorstats restart. */
@@ -206,6 +215,8 @@ export class Engine implements KeyspaceObserver {
   stop(): void {
     this.expiry.stop();
     this.metrics.stop();
+    if (this.lruClockTimer !== null) clearInterval(this.lruClockTimer);
+    this.lruClockTimer = null;
     for (const client of this.clients.values()) this.blocking.unblock(client);
   }
 

@@ -9,6 +9,8 @@ export interface KeyspaceObserver {
   keyLookedUp(found: boolean): void;
   /** How keys whose time has come are treated; see `ExpiryMode`. */
   readonly expiryMode: ExpiryMode;
+  /** Redis's LRU clock, in seconds: what a key's last access is recorded as. */
+  readonly lruClock: number;
 }
 
 /**
@@ -26,6 +28,11 @@ export type ExpiryMode = 'delete' | 'hide' | 'keep';
 export class Database {
   data = new Map<string, RedisValue>();
   expires = new Map<string, number>();
+  /**
+   * Each key's last access (read or write) in LRU-clock seconds, for OBJECT IDLETIME: Redis
+   * keeps it in the object's header, and values here are plain strings and collections.
+   */
+  private accessed = new Map<string, number>();
   readonly id: number;
 
   constructor(
@@ -40,10 +47,31 @@ export class Database {
   }
 
   lookup(key: string): RedisValue | undefined {
+    const value = this.peek(key);
+    if (value !== undefined) this.accessed.set(key, this.observer.lruClock);
+    return value;
+  }
+
+  /**
+   * As `lookup`, but leaves the key's access time alone: Redis's LOOKUP_NOTOUCH, for TYPE,
+   * EXISTS, the TTL family, OBJECT and MEMORY USAGE.
+   */
+  peek(key: string): RedisValue | undefined {
     const value =
       this.expires.size !== 0 && this.expireIfNeeded(key) ? undefined : this.data.get(key);
     this.observer.keyLookedUp(value !== undefined);
     return value;
+  }
+
+  /** Seconds since the key was last read or written (OBJECT IDLETIME). */
+  idleSeconds(key: string): number {
+    const at = this.accessed.get(key) ?? this.observer.lruClock;
+    return Math.max(0, this.observer.lruClock - at);
+  }
+
+  /** Records the key as last accessed `seconds` ago (RESTORE ... IDLETIME). */
+  setIdleSeconds(key: string, seconds: number): void {
+    this.accessed.set(key, this.observer.lruClock - seconds);
   }
 
   has(key: string): boolean {
@@ -58,6 +86,7 @@ export class Database {
     if (mode !== 'delete') return mode === 'hide';
     this.data.delete(key);
     this.expires.delete(key);
+    this.accessed.delete(key);
     this.observer.keyExpired(this, key);
     return true;
   }
@@ -68,6 +97,7 @@ export class Database {
     if (this.expires.size !== 0) this.expireIfNeeded(key);
     const size = this.data.size;
     this.data.set(key, value);
+    this.accessed.set(key, this.observer.lruClock);
     if (this.data.size !== size) this.observer.keyCreated(this, key);
     if (!keepTtl && this.expires.size !== 0) this.expires.delete(key);
     this.observer.keyModified(this, key);
@@ -76,6 +106,7 @@ export class Database {
   /** Adds a brand-new key: the caller has already checked it does not exist. */
   add(key: string, value: RedisValue): void {
     this.data.set(key, value);
+    this.accessed.set(key, this.observer.lruClock);
     this.observer.keyCreated(this, key);
     this.observer.keyModified(this, key);
   }
@@ -84,6 +115,7 @@ export class Database {
     if (this.lookup(key) === undefined) return false;
     this.data.delete(key);
     this.expires.delete(key);
+    this.accessed.delete(key);
     this.observer.keyModified(this, key);
     return true;
   }
@@ -113,6 +145,7 @@ export class Database {
     const keys = [...this.data.keys()];
     this.data = new Map();
     this.expires = new Map();
+    this.accessed = new Map();
     for (const key of keys) this.observer.keyModified(this, key);
   }
 
@@ -120,5 +153,14 @@ export class Database {
   swapWith(other: Database): void {
     [this.data, other.data] = [other.data, this.data];
     [this.expires, other.expires] = [other.expires, this.expires];
+    [this.accessed, other.accessed] = [other.accessed, this.accessed];
+  }
+
+  /** A key read from a data file: no notifications, accessed now (as a fresh Redis object). */
+  load(key: string, value: RedisValue, expireAt: number | null): void {
+    this.data.set(key, value);
+    this.accessed.set(key, this.observer.lruClock);
+    if (expireAt !== null) this.expires.set(key, expireAt);
+    else this.expires.delete(key);
   }
 }

@@ -21,14 +21,23 @@ function del(client: Client, argv: string[], engine: Engine): void {
   client.out.integer(removed);
 }
 
-function exists(client: Client, argv: string[]): void {
-  let found = 0;
-  for (let i = 1; i < argv.length; i++) if (client.db.has(argv[i])) found++;
-  client.out.integer(found);
+/** EXISTS leaves access times alone; TOUCH is the same count, recording an access. */
+function countExisting(touching: boolean) {
+  return (client: Client, argv: string[]): void => {
+    const db = client.db;
+    let found = 0;
+    for (let i = 1; i < argv.length; i++) {
+      if ((touching ? db.lookup(argv[i]) : db.peek(argv[i])) !== undefined) found++;
+    }
+    client.out.integer(found);
+  };
 }
 
+const exists = countExisting(false);
+const touch = countExisting(true);
+
 function type(client: Client, argv: string[]): void {
-  const value = client.db.lookup(argv[1]);
+  const value = client.db.peek(argv[1]);
   client.out.simple(value === undefined ? 'none' : typeOf(value));
 }
 
@@ -262,10 +271,6 @@ function move(client: Client, argv: string[], engine: Engine): void {
   client.out.integer(1);
 }
 
-function touch(client: Client, argv: string[]): void {
-  exists(client, argv);
-}
-
 interface ExpireConditions {
   nx: boolean;
   xx: boolean;
@@ -349,7 +354,7 @@ function expireCommand(unit: ExpireUnit, relative: boolean, name: string) {
 function ttlCommand(inMilliseconds: boolean, absolute: boolean) {
   return (client: Client, argv: string[]): void => {
     const db = client.db;
-    if (!db.has(argv[1])) {
+    if (db.peek(argv[1]) === undefined) {
       client.out.integer(-2);
       return;
     }
@@ -394,12 +399,12 @@ const objectHelp = helpReply([
 
 /** OBJECT's subcommands share the lookup: a missing key is a null reply. */
 function objectInspector(
-  reply: (client: Client, value: RedisValue, engine: Engine) => void,
+  reply: (client: Client, value: RedisValue, engine: Engine, key: string) => void,
 ): CommandHandler {
   return (client, argv, engine) => {
-    const value = client.db.lookup(argv[2]);
+    const value = client.db.peek(argv[2]);
     if (value === undefined) client.out.nullBulk();
-    else reply(client, value, engine);
+    else reply(client, value, engine, argv[2]);
   };
 }
 
@@ -438,13 +443,13 @@ const objectCommand = container(
       3,
       ['readonly'],
       [2, 2, 1],
-      objectInspector((client, _value, engine) => {
+      objectInspector((client, _value, engine, key) => {
         if (engine.config.get('maxmemory-policy').includes('lfu')) {
           engine.replyError(
             client,
             'ERR An LFU maxmemory policy is selected, idle time not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust.',
           );
-        } else client.out.integer(0);
+        } else client.out.integer(client.db.idleSeconds(key));
       }),
       'Get the time since a Redis object was last accessed',
       '2.2.3',

@@ -44,12 +44,13 @@ function dump(client: Client, argv: string[]): void {
 interface RestoreOptions {
   replace: boolean;
   absoluteTtl: boolean;
+  /** IDLETIME s: how long ago the key was last accessed. */
+  idleSeconds: number | null;
 }
 
 /** REPLACE, ABSTTL, IDLETIME s, FREQ n; null after replying the error. */
 function restoreOptions(client: Client, argv: string[], engine: Engine): RestoreOptions | null {
-  const options: RestoreOptions = { replace: false, absoluteTtl: false };
-  let idle = false;
+  const options: RestoreOptions = { replace: false, absoluteTtl: false, idleSeconds: null };
   let frequency = false;
   for (let i = 4; i < argv.length; i++) {
     const more = i + 1 < argv.length;
@@ -62,8 +63,8 @@ function restoreOptions(client: Client, argv: string[], engine: Engine): Restore
         engine.replyError(client, 'ERR Invalid IDLETIME value, must be >= 0');
         return null;
       }
-      idle = true;
-    } else if (isKeyword(argv[i], 'freq') && more && !idle) {
+      options.idleSeconds = seconds;
+    } else if (isKeyword(argv[i], 'freq') && more && options.idleSeconds === null) {
       const count = integerArgument(client, engine, argv[++i]);
       if (count === null) return null;
       if (count < 0 || count > 255) {
@@ -126,6 +127,10 @@ function restore(client: Client, argv: string[], engine: Engine): void {
     return;
   }
   db.add(key, value);
+  // As Redis's objectSetLRUOrLFU: the idle time counts unless an LFU policy is selected.
+  if (options.idleSeconds !== null && !engine.config.get('maxmemory-policy').includes('lfu')) {
+    db.setIdleSeconds(key, options.idleSeconds);
+  }
   if (expireAt !== 0) {
     db.setExpire(key, expireAt);
     // Replicas and the AOF get the absolute time, as Redis rewrites it.

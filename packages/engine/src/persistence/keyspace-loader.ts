@@ -34,9 +34,7 @@ export class KeyspaceLoader {
     const value = fromRdbValue(record.value, this.limits);
     if (isEmptyValue(value)) return;
     const db = this.engine.databases[record.db];
-    db.data.set(record.key, value);
-    if (record.expireAt !== null) db.expires.set(record.key, record.expireAt);
-    else db.expires.delete(record.key);
+    db.load(record.key, value, record.expireAt);
     this.keys++;
   }
 

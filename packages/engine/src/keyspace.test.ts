@@ -1,0 +1,76 @@
+import { describe, expect, it } from 'vitest';
+import { detachedConnection } from './detached-connection.js';
+import { Engine } from './engine.js';
+
+/** An engine whose LRU clock the test moves by hand, and a client to run commands. */
+function setup(config: Array<[string, string]> = []) {
+  const engine = new Engine({ config });
+  const client = engine.connect(detachedConnection());
+  const run = (...argv: string[]): string => {
+    engine.execute(client, argv);
+    return client.out.take().toString('latin1');
+  };
+  const idle = (key: string): string => run('OBJECT', 'IDLETIME', key);
+  return { engine, run, idle };
+}
+
+describe('key access times (OBJECT IDLETIME)', () => {
+  it('counts seconds since the last read or write', () => {
+    const { engine, run, idle } = setup();
+    run('SET', 'k', 'v');
+    run('RPUSH', 'list', 'a');
+    engine.lruClock += 7;
+    expect(idle('k')).toBe(':7\r\n');
+    run('GET', 'k');
+    expect(idle('k')).toBe(':0\r\n');
+    run('LPUSH', 'list', 'b');
+    expect(idle('list')).toBe(':0\r\n');
+    expect(idle('missing')).toBe('$-1\r\n');
+  });
+
+  it('is left alone by TYPE, EXISTS, the TTL family, OBJECT and MEMORY USAGE', () => {
+    const { engine, run, idle } = setup();
+    run('SET', 'k', 'v');
+    engine.lruClock += 3;
+    for (const argv of [
+      ['TYPE', 'k'],
+      ['EXISTS', 'k'],
+      ['TTL', 'k'],
+      ['PTTL', 'k'],
+      ['EXPIRETIME', 'k'],
+      ['OBJECT', 'ENCODING', 'k'],
+      ['MEMORY', 'USAGE', 'k'],
+    ]) {
+      run(...argv);
+    }
+    expect(idle('k')).toBe(':3\r\n');
+    run('TOUCH', 'k');
+    expect(idle('k')).toBe(':0\r\n');
+  });
+
+  it('follows a key through RENAME and SWAPDB and forgets deleted keys', () => {
+    const { engine, run, idle } = setup();
+    run('SET', 'k', 'v');
+    engine.lruClock += 5;
+    run('RENAME', 'k', 'renamed');
+    expect(idle('renamed')).toBe(':0\r\n');
+    engine.lruClock += 4;
+    run('SWAPDB', '0', '1');
+    run('SELECT', '1');
+    expect(idle('renamed')).toBe(':4\r\n');
+    run('DEL', 'renamed');
+    run('SET', 'renamed', 'again');
+    expect(idle('renamed')).toBe(':0\r\n');
+  });
+
+  it('takes RESTORE IDLETIME, unless an LFU policy is selected', () => {
+    const { run, idle } = setup();
+    run('SET', 'k', 'v');
+    const payload = run('DUMP', 'k').split('\r\n')[1];
+    expect(run('RESTORE', 'copy', '0', payload, 'IDLETIME', '1000')).toBe('+OK\r\n');
+    expect(idle('copy')).toBe(':1000\r\n');
+    run('CONFIG', 'SET', 'maxmemory-policy', 'allkeys-lfu');
+    expect(run('RESTORE', 'lfu', '0', payload, 'IDLETIME', '1000')).toBe('+OK\r\n');
+    expect(idle('lfu')).toMatch(/^-ERR An LFU maxmemory policy is selected/);
+  });
+});
