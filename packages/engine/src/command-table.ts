@@ -39,7 +39,8 @@ export type CommandGroup =
   | 'stream'
   | 'bitmap'
   | 'geo'
-  | 'scripting';
+  | 'scripting'
+  | 'cluster';
 
 /** Returned by a handler that parked its client (BLPOP with nothing to pop). */
 export const BLOCKED = Symbol('blocked');

@@ -23,6 +23,7 @@ export const redisCommands: Readonly<Record<string, CommandMetadata>> = {
       ],
     },
   },
+  asking: { aclCategories: ['connection'], docs: { complexity: 'O(1)' } },
   auth: {
     aclCategories: ['connection'],
     docs: {
@@ -509,6 +510,195 @@ export const redisCommands: Readonly<Record<string, CommandMetadata>> = {
             { name: 'error', type: 'pure-token', token: 'ERROR' },
           ],
         },
+      ],
+    },
+  },
+  cluster: { docs: { complexity: 'Depends on subcommand.' } },
+  'cluster|addslots': {
+    docs: {
+      complexity: 'O(N) where N is the total number of hash slot arguments',
+      arguments: [{ name: 'slot', type: 'integer', flags: ['multiple'] }],
+    },
+  },
+  'cluster|addslotsrange': {
+    docs: {
+      complexity:
+        'O(N) where N is the total number of the slots between the start slot and end slot arguments.',
+      arguments: [
+        {
+          name: 'start-slot_end-slot',
+          type: 'block',
+          flags: ['multiple'],
+          arguments: [
+            { name: 'start-slot', type: 'integer' },
+            { name: 'end-slot', type: 'integer' },
+          ],
+        },
+      ],
+    },
+  },
+  'cluster|bumpepoch': { tips: ['nondeterministic_output'], docs: { complexity: 'O(1)' } },
+  'cluster|count-failure-reports': {
+    tips: ['nondeterministic_output'],
+    docs: {
+      complexity: 'O(N) where N is the number of failure reports',
+      arguments: [{ name: 'node-id', type: 'string' }],
+    },
+  },
+  'cluster|countkeysinslot': {
+    docs: { complexity: 'O(1)', arguments: [{ name: 'slot', type: 'integer' }] },
+  },
+  'cluster|delslots': {
+    docs: {
+      complexity: 'O(N) where N is the total number of hash slot arguments',
+      arguments: [{ name: 'slot', type: 'integer', flags: ['multiple'] }],
+    },
+  },
+  'cluster|delslotsrange': {
+    docs: {
+      complexity:
+        'O(N) where N is the total number of the slots between the start slot and end slot arguments.',
+      arguments: [
+        {
+          name: 'start-slot_end-slot',
+          type: 'block',
+          flags: ['multiple'],
+          arguments: [
+            { name: 'start-slot', type: 'integer' },
+            { name: 'end-slot', type: 'integer' },
+          ],
+        },
+      ],
+    },
+  },
+  'cluster|failover': {
+    docs: {
+      complexity: 'O(1)',
+      arguments: [
+        {
+          name: 'options',
+          type: 'oneof',
+          flags: ['optional'],
+          arguments: [
+            { name: 'force', type: 'pure-token', token: 'FORCE' },
+            { name: 'takeover', type: 'pure-token', token: 'TAKEOVER' },
+          ],
+        },
+      ],
+    },
+  },
+  'cluster|flushslots': { docs: { complexity: 'O(1)' } },
+  'cluster|forget': {
+    docs: { complexity: 'O(1)', arguments: [{ name: 'node-id', type: 'string' }] },
+  },
+  'cluster|getkeysinslot': {
+    tips: ['nondeterministic_output'],
+    docs: {
+      complexity: 'O(log(N)) where N is the number of requested keys',
+      arguments: [
+        { name: 'slot', type: 'integer' },
+        { name: 'count', type: 'integer' },
+      ],
+    },
+  },
+  'cluster|help': { docs: { complexity: 'O(1)' } },
+  'cluster|info': { tips: ['nondeterministic_output'], docs: { complexity: 'O(1)' } },
+  'cluster|keyslot': {
+    docs: {
+      complexity: 'O(N) where N is the number of bytes in the key',
+      arguments: [{ name: 'key', type: 'string' }],
+    },
+  },
+  'cluster|links': {
+    tips: ['nondeterministic_output'],
+    docs: { complexity: 'O(N) where N is the total number of Cluster nodes' },
+  },
+  'cluster|meet': {
+    docs: {
+      complexity: 'O(1)',
+      history: [['4.0.0', 'Added the optional `cluster_bus_port` argument.']],
+      arguments: [
+        { name: 'ip', type: 'string' },
+        { name: 'port', type: 'integer' },
+        { name: 'cluster_bus_port', type: 'integer', since: '4.0.0', flags: ['optional'] },
+      ],
+    },
+  },
+  'cluster|myid': { docs: { complexity: 'O(1)' } },
+  'cluster|nodes': {
+    tips: ['nondeterministic_output'],
+    docs: { complexity: 'O(N) where N is the total number of Cluster nodes' },
+  },
+  'cluster|replicas': {
+    tips: ['nondeterministic_output'],
+    docs: { complexity: 'O(1)', arguments: [{ name: 'node-id', type: 'string' }] },
+  },
+  'cluster|replicate': {
+    docs: { complexity: 'O(1)', arguments: [{ name: 'node-id', type: 'string' }] },
+  },
+  'cluster|reset': {
+    docs: {
+      complexity:
+        'O(N) where N is the number of known nodes. The command may execute a FLUSHALL as a side effect.',
+      arguments: [
+        {
+          name: 'hard_soft',
+          type: 'oneof',
+          flags: ['optional'],
+          arguments: [
+            { name: 'hard', type: 'pure-token', token: 'HARD' },
+            { name: 'soft', type: 'pure-token', token: 'SOFT' },
+          ],
+        },
+      ],
+    },
+  },
+  'cluster|saveconfig': { docs: { complexity: 'O(1)' } },
+  'cluster|set-config-epoch': {
+    docs: { complexity: 'O(1)', arguments: [{ name: 'config-epoch', type: 'integer' }] },
+  },
+  'cluster|setslot': {
+    docs: {
+      complexity: 'O(1)',
+      arguments: [
+        { name: 'slot', type: 'integer' },
+        {
+          name: 'subcommand',
+          type: 'oneof',
+          arguments: [
+            { name: 'node-id', type: 'string', token: 'IMPORTING' },
+            { name: 'node-id', type: 'string', token: 'MIGRATING' },
+            { name: 'node-id', type: 'string', token: 'NODE' },
+            { name: 'stable', type: 'pure-token', token: 'STABLE' },
+          ],
+        },
+      ],
+    },
+  },
+  'cluster|shards': {
+    tips: ['nondeterministic_output'],
+    docs: { complexity: 'O(N) where N is the total number of cluster nodes' },
+  },
+  'cluster|slaves': {
+    tips: ['nondeterministic_output'],
+    docs: {
+      complexity: 'O(1)',
+      docFlags: ['deprecated'],
+      deprecatedSince: '5.0.0',
+      replacedBy: '`CLUSTER REPLICAS`',
+      arguments: [{ name: 'node-id', type: 'string' }],
+    },
+  },
+  'cluster|slots': {
+    tips: ['nondeterministic_output'],
+    docs: {
+      complexity: 'O(N) where N is the total number of Cluster nodes',
+      docFlags: ['deprecated'],
+      deprecatedSince: '7.0.0',
+      replacedBy: '`CLUSTER SHARDS`',
+      history: [
+        ['4.0.0', 'Added node IDs.'],
+        ['7.0.0', 'Added additional networking metadata field.'],
       ],
     },
   },
@@ -2731,6 +2921,8 @@ export const redisCommands: Readonly<Record<string, CommandMetadata>> = {
     tips: ['request_policy:all_shards', 'nondeterministic_output'],
     docs: { complexity: 'O(1)' },
   },
+  readonly: { aclCategories: ['connection'], docs: { complexity: 'O(1)' } },
+  readwrite: { aclCategories: ['connection'], docs: { complexity: 'O(1)' } },
   rename: {
     aclCategories: ['keyspace'],
     keySpecs: [

@@ -1,6 +1,7 @@
 import type { CommandSpec } from '../command-table.js';
 import { bitCommands } from './bits.js';
 import { clientCommand } from './client.js';
+import { clusterCommands } from './cluster.js';
 import { connectionCommands } from './connection.js';
 import { functionCommands } from './functions.js';
 import { introspectionCommands } from './introspection.js';
@@ -48,4 +49,5 @@ export const allCommands: readonly CommandSpec[] = [
   ...pubsubCommands,
   ...scriptingCommands,
   ...functionCommands,
+  ...clusterCommands,
 ];
