@@ -78,6 +78,45 @@ describe('ioredis and node-redis against rc', () => {
     await resp3.quit();
   });
 
+  it('node-redis: pipeline, and publish reaching a subscriber', async () => {
+    const client = createClient({ socket: { port: rc.port, host: '127.0.0.1' } });
+    await client.connect();
+    const pipelined = await client.multi().incr('nr:p').incr('nr:p').get('nr:p').execAsPipeline();
+    expect(pipelined).toEqual([1, 2, '2']);
+    const subscriber = client.duplicate();
+    await subscriber.connect();
+    const received = new Promise<[string, string]>((resolve) => {
+      void subscriber.subscribe('nr:news', (message, channel) => resolve([channel, message]));
+    });
+    // The subscription is confirmed once subscribe's promise settles; wait for a subscriber.
+    while (Number(await client.publish('nr:news', 'hi')) === 0) {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    expect(await received).toEqual(['nr:news', 'hi']);
+    await subscriber.quit();
+    await client.quit();
+  });
+
+  it('node-redis reconnects after a server restart', async () => {
+    const server = new RcServer();
+    const port = await server.listen(0, '127.0.0.1');
+    const client = createClient({ socket: { port, host: '127.0.0.1', reconnectStrategy: 50 } });
+    client.on('error', () => undefined);
+    await client.connect();
+    expect(await client.set('r', '1')).toBe('OK');
+    // node-redis fails commands in flight when the socket closes, and queues those sent once
+    // it knows it is reconnecting.
+    const reconnecting = new Promise((resolve) => client.once('reconnecting', resolve));
+    await server.close();
+    await reconnecting;
+    const restarted = new RcServer();
+    await restarted.listen(port, '127.0.0.1');
+    expect(await client.set('r', '2')).toBe('OK');
+    expect(await client.get('r')).toBe('2');
+    await client.quit();
+    await restarted.close();
+  });
+
   it('ioredis reconnects after a server restart', async () => {
     const server = new RcServer();
     const port = await server.listen(0, '127.0.0.1');
