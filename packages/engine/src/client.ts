@@ -52,6 +52,8 @@ export class Client {
   transactionFailed = false;
   /** Set while EXEC runs its queue: blocking commands then act as their non-blocking forms. */
   executing = false;
+  /** The client scripts run their commands as (Redis's CLIENT_SCRIPT). */
+  fromScript = false;
   /** Keys under WATCH, per database, and whether one of them changed since. */
   readonly watched = new Map<Database, Set<string>>();
   watchInvalidated = false;

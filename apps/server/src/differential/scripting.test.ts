@@ -182,6 +182,28 @@ describe.runIf(requireRedisOrSkip('scripting differential'))(
         ['EXEC'],
         ['EVAL', "return redis.call('blpop', 'empty', 0)", '0'],
         ['EVAL', "return redis.call('brpoplpush', 'empty', 'other', 0)", '0'],
+        ['XGROUP', 'CREATE', 's', 'g', '$', 'MKSTREAM'],
+        ['EVAL', "return redis.pcall('xread', 'STREAMS', 's', '$')", '1', 's'],
+        ['EVAL', "return redis.pcall('xread', 'BLOCK', 0, 'STREAMS', 's', '$')", '1', 's'],
+        ['EVAL', "return redis.pcall('XREAD', 'BLOCK', 'x', 'STREAMS', 's', '$')", '1', 's'],
+        [
+          'EVAL',
+          "return redis.pcall('xreadgroup', 'group', 'g', 'c', 'BLOCK', 0, 'STREAMS', 's', '>')",
+          '1',
+          's',
+        ],
+      ]));
+
+    it('min-replicas-to-write refuses scripts that may write, and writes inside others', () =>
+      servers.compare([
+        ['SET', 'x', 'value'],
+        ['CONFIG', 'SET', 'min-replicas-to-write', '1'],
+        ['EVAL', '#!lua flags=no-writes\nreturn redis.call("get", "x")', '1', 'x'],
+        ['EVAL', 'return redis.call("get", "x")', '1', 'x'],
+        ['EVAL', '#!lua\nreturn redis.call("get", "x")', '1', 'x'],
+        ['EVAL', 'return redis.call("set", "x", 1)', '1', 'x'],
+        ['EVAL', 'return redis.pcall("set", "x", 1)', '1', 'x'],
+        ['CONFIG', 'SET', 'min-replicas-to-write', '0'],
       ]));
 
     it('a busy script: BUSY for others, SCRIPT KILL, the killed script error', async () => {

@@ -37,4 +37,18 @@ describe.runIf(requireRedisOrSkip('sort differential'))('SORT, compared with red
       ['SET', 'str', 'x'],
       ['SORT', 'str'],
     ]));
+
+  it('BY a constant keeps the order, except a set stored or sorted for a script: ALPHA', () =>
+    servers.compare([
+      ['SADD', 'letters', 'b', 'aa', 'c', 'a', 'azz', 'z'],
+      ['SORT', 'letters', 'BY', 'nosort', 'STORE', 'out'],
+      ['LRANGE', 'out', '0', '-1'],
+      ['EVAL', "return redis.call('sort', KEYS[1], 'by', '_')", '1', 'letters'],
+      ['EVAL', "return redis.call('sort', KEYS[1], 'by', '_', 'desc')", '1', 'letters'],
+      ['EVAL', "return redis.call('sort', KEYS[1], 'by', '_', 'get', '#')", '1', 'letters'],
+      ['RPUSH', 'list', 'b', 'a', 'c'],
+      ['SORT', 'list', 'BY', 'nosort', 'STORE', 'out'],
+      ['LRANGE', 'out', '0', '-1'],
+      ['EVAL', "return redis.call('sort', KEYS[1], 'by', '_')", '1', 'list'],
+    ]));
 });

@@ -80,13 +80,24 @@ function parseOptions(
   return options;
 }
 
-/** The elements to sort: a list in order, a set, or a sorted set in score order. */
-function elementsOf(client: Client, engine: Engine, key: string): string[] | null {
+/**
+ * The elements to sort: a list in order, a set, or a sorted set in score order; `unordered`
+ * when they come from a set, whose order is its own.
+ */
+function elementsOf(
+  client: Client,
+  engine: Engine,
+  key: string,
+): { elements: string[]; unordered: boolean } | null {
   const value = client.db.lookup(key);
-  if (value === undefined) return [];
-  if (value instanceof QuickList) return [...(value as QuickList<string>)];
-  if (value instanceof Set) return [...value];
-  if (value instanceof SortedSet) return [...value].map((entry) => entry.member);
+  if (value === undefined) return { elements: [], unordered: false };
+  if (value instanceof QuickList) {
+    return { elements: [...(value as QuickList<string>)], unordered: false };
+  }
+  if (value instanceof Set) return { elements: [...value], unordered: true };
+  if (value instanceof SortedSet) {
+    return { elements: [...value].map((entry) => entry.member), unordered: false };
+  }
   wrongType(client, engine);
   return null;
 }
@@ -99,11 +110,19 @@ function sortGeneric(readOnly: boolean) {
   return (client: Client, argv: string[], engine: Engine): void => {
     const options = parseOptions(client, engine, argv, readOnly);
     if (options === null) return;
-    const elements = elementsOf(client, engine, argv[1]);
-    if (elements === null) return;
+    const input = elementsOf(client, engine, argv[1]);
+    if (input === null) return;
+    const elements = input.elements;
     const db = client.db;
-    // BY without "*" (conventionally "nosort") keeps the input order.
-    const sorting = options.by === null || options.by.includes('*');
+    // BY without "*" (conventionally "nosort") keeps the input order, except a set's when the
+    // result is stored or goes to a script: then it is sorted ALPHA, as in Redis, so replicas
+    // and the AOF, whose sets may iterate differently, get the same result.
+    let sorting = options.by === null || options.by.includes('*');
+    if (!sorting && input.unordered && (options.store !== null || client.fromScript)) {
+      sorting = true;
+      options.alpha = true;
+      options.by = null;
+    }
     if (sorting) {
       const weights = new Map<string, string | null>();
       for (const element of elements) {

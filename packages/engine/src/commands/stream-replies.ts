@@ -105,6 +105,13 @@ export function readOptions(
     const more = argv.length - i - 1;
     const option = argv[i];
     if (isKeyword(option, 'block') && more > 0) {
+      if (client.fromScript) {
+        engine.replyError(
+          client,
+          `ERR ${argv[0]} command is not allowed with BLOCK option from scripts`,
+        );
+        return null;
+      }
       const value = integerArgument(
         client,
         engine,

@@ -550,6 +550,7 @@ export class Scripting {
       const client = new Client(0, this.engine.databases[0], detachedConnection('lua'), false);
       // Blocking commands act as their non-blocking forms (Redis's CLIENT_DENY_BLOCKING).
       client.executing = true;
+      client.fromScript = true;
       this.scriptClient = client;
     }
     return this.scriptClient;
@@ -595,8 +596,13 @@ export class Scripting {
     } else if (run.readOnly && (entry.isWrite || entry.spec.flags.includes('may_replicate'))) {
       refusal = 'ERR Write commands are not allowed from read-only scripts.';
     } else if (entry.isWrite && !run.dirty && !run.caller.obeysAll) {
-      if (engine.replication?.readOnly === true) refusal = Errors.readOnlyReplica;
+      const replication = engine.replication;
+      if (replication?.readOnly === true) refusal = Errors.readOnlyReplica;
       else if (engine.persistence !== undefined) refusal = engine.persistence.writeRefusal();
+      // Reached by EVAL scripts without flags only: others were refused before running.
+      if (refusal === null && replication !== undefined && !replication.enoughGoodReplicas) {
+        refusal = Errors.noReplicas;
+      }
     }
     if (refusal !== null) {
       entry.rejectedCalls++;
