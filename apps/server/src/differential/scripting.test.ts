@@ -110,6 +110,8 @@ describe.runIf(requireRedisOrSkip('scripting differential'))(
         ['EVAL', 'return 1 +', '0'],
         ['EVAL', 'if true then', '0'],
         ['EVAL', 'x = = 1', '0'],
+        ['EVAL', 'return loadstring(string.dump(function() return 1 end))()', '0'],
+        ['EVAL', "return loadstring('return 5')()", '0'],
         ['EVAL', "return pcall(function() redis.call('nosuch') end)", '0'],
         ['EVAL', "local ok, e = pcall(function() redis.call('nosuch') end) return e", '0'],
         ['EVAL', "local ok, e = pcall(function() error('x') end) return e", '0'],

@@ -46,9 +46,14 @@ const ARGV = fengari.to_luastring('ARGV');
 const CHUNK_NAME = fengari.to_luastring('@user_script');
 const INFO_WHAT = fengari.to_luastring('Sl');
 
-/** What Lua 5.1 had that 5.3 dropped or renamed, for scripts written against Redis. */
+/**
+ * What Lua 5.1 had that 5.3 dropped or renamed, for scripts written against Redis. Redis's Lua
+ * refuses precompiled (binary) chunks, so loading text only is the one mode here too.
+ */
 const COMPATIBILITY = `
 unpack = table.unpack
+local loadText = load
+load = function(chunk, name) return loadText(chunk, name, 't') end
 loadstring = load
 table.getn = function(t) return #t end
 table.maxn = function(t) local n = 0 for k in pairs(t) do if type(k) == 'number' and k > n then n = k end end return n end
