@@ -50,5 +50,14 @@ describe.runIf(requireRedisOrSkip('sort differential'))('SORT, compared with red
       ['SORT', 'list', 'BY', 'nosort', 'STORE', 'out'],
       ['LRANGE', 'out', '0', '-1'],
       ['EVAL', "return redis.call('sort', KEYS[1], 'by', '_')", '1', 'list'],
+      ['SORT', 'list', 'BY', 'nosort', 'DESC'],
+      ['SORT', 'list', 'BY', 'nosort', 'DESC', 'LIMIT', '1', '2'],
+      ['ZADD', 'zset', '1', 'a', '5', 'b', '2', 'c', '10', 'd', '3', 'e'],
+      ['SORT', 'zset', 'BY', 'nosort'],
+      ['SORT', 'zset', 'BY', 'nosort', 'DESC'],
+      ['SORT', 'zset', 'BY', 'nosort', 'DESC', 'LIMIT', '0', '1'],
+      ['SORT', 'zset', 'BY', 'nosort', 'DESC', 'LIMIT', '1', '2', 'STORE', 'out'],
+      ['LRANGE', 'out', '0', '-1'],
+      ['EVAL', "return redis.call('sort', KEYS[1], 'by', 'nosort', 'desc')", '1', 'zset'],
     ]));
 });

@@ -80,23 +80,19 @@ function parseOptions(
   return options;
 }
 
-/**
- * The elements to sort: a list in order, a set, or a sorted set in score order; `unordered`
- * when they come from a set, whose order is its own.
- */
+/** The elements to sort, in the value's own order, and what kind of value held them. */
 function elementsOf(
   client: Client,
   engine: Engine,
   key: string,
-): { elements: string[]; unordered: boolean } | null {
+): { elements: string[]; from: 'list' | 'set' | 'zset' } | null {
   const value = client.db.lookup(key);
-  if (value === undefined) return { elements: [], unordered: false };
-  if (value instanceof QuickList) {
-    return { elements: [...(value as QuickList<string>)], unordered: false };
-  }
-  if (value instanceof Set) return { elements: [...value], unordered: true };
+  if (value === undefined) return { elements: [], from: 'list' };
+  if (value instanceof QuickList)
+    return { elements: [...(value as QuickList<string>)], from: 'list' };
+  if (value instanceof Set) return { elements: [...value], from: 'set' };
   if (value instanceof SortedSet) {
-    return { elements: [...value].map((entry) => entry.member), unordered: false };
+    return { elements: [...value].map((entry) => entry.member), from: 'zset' };
   }
   wrongType(client, engine);
   return null;
@@ -114,15 +110,16 @@ function sortGeneric(readOnly: boolean) {
     if (input === null) return;
     const elements = input.elements;
     const db = client.db;
-    // BY without "*" (conventionally "nosort") keeps the input order, except a set's when the
-    // result is stored or goes to a script: then it is sorted ALPHA, as in Redis, so replicas
-    // and the AOF, whose sets may iterate differently, get the same result.
+    // BY without "*" (conventionally "nosort") keeps the input order, which DESC reverses for
+    // lists and sorted sets. A set's is sorted ALPHA when the result is stored or goes to a
+    // script, as in Redis, so replicas and the AOF, whose sets may iterate differently, agree.
     let sorting = options.by === null || options.by.includes('*');
-    if (!sorting && input.unordered && (options.store !== null || client.fromScript)) {
+    if (!sorting && input.from === 'set' && (options.store !== null || client.fromScript)) {
       sorting = true;
       options.alpha = true;
       options.by = null;
     }
+    if (!sorting && input.from !== 'set' && options.descending) elements.reverse();
     if (sorting) {
       const weights = new Map<string, string | null>();
       for (const element of elements) {
