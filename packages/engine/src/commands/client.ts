@@ -3,7 +3,7 @@ import { clientType, clientTypeByName, formatClientInfo } from '../client-info.j
 import type { Engine } from '../engine.js';
 import { Errors } from '../errors.js';
 import { validClientName } from './connection.js';
-import { NO_KEYS, container } from './define.js';
+import { container, helpSubcommand, NO_KEYS } from './define.js';
 import { helpReply, integerArgument, isKeyword, ok } from './reply-helpers.js';
 import { replyText } from './server.js';
 
@@ -337,15 +337,7 @@ export const clientCommand = {
       'Return information about server assisted client side caching for the current connection',
       '6.2.0',
     ],
-    [
-      'help',
-      2,
-      ['loading', 'stale'],
-      NO_KEYS,
-      help,
-      'Show helpful text about the different subcommands',
-      '5.0.0',
-    ],
+    helpSubcommand(help, '5.0.0'),
     [
       'setinfo',
       4,

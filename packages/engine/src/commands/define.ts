@@ -1,4 +1,4 @@
-import type { CommandGroup, CommandSpec } from '../command-table.js';
+import type { CommandGroup, CommandHandler, CommandSpec } from '../command-table.js';
 
 /** name, arity, flags, key positions, handler, summary, since: one command per line. */
 export type CommandRow = [
@@ -25,6 +25,23 @@ export function commandGroup(group: CommandGroup, rows: CommandRow[]): CommandSp
 }
 
 export const NO_KEYS: CommandSpec['keys'] = [0, 0, 0];
+
+/** A container's HELP subcommand: Redis's arity, summary and usual flags, its own text. */
+export function helpSubcommand(
+  handler: CommandHandler,
+  since: string,
+  flags: CommandSpec['flags'] = ['loading', 'stale'],
+): CommandRow {
+  return [
+    'help',
+    2,
+    flags,
+    NO_KEYS,
+    handler,
+    'Show helpful text about the different subcommands',
+    since,
+  ];
+}
 export const FIRST_KEY: CommandSpec['keys'] = [1, 1, 1];
 export const ALL_KEYS: CommandSpec['keys'] = [1, -1, 1];
 

@@ -9,7 +9,7 @@ import {
   type RestorePolicy,
 } from '../scripting/function-libraries.js';
 import { SCRIPT_FLAG_NAMES } from '../scripting/script-flags.js';
-import { NO_KEYS, commandGroup, container } from './define.js';
+import { commandGroup, container, helpSubcommand, NO_KEYS } from './define.js';
 import { helpReply, isKeyword, ok } from './reply-helpers.js';
 
 /** Redis's addReplySubcommandSyntaxError, for FUNCTION's subcommands. */
@@ -335,15 +335,7 @@ export const functionCommands: CommandSpec[] = commandGroup('scripting', [
         'Restore all the functions on the given payload',
         '7.0.0',
       ],
-      [
-        'help',
-        2,
-        ['loading', 'stale'],
-        NO_KEYS,
-        functionHelp,
-        'Show helpful text about the different subcommands',
-        '7.0.0',
-      ],
+      helpSubcommand(functionHelp, '7.0.0'),
     ],
     'scripting',
   ),

@@ -14,7 +14,7 @@ import {
 import type { Engine } from '../engine.js';
 import { Errors } from '../errors.js';
 import { globMatch } from '../glob.js';
-import { NO_KEYS, commandGroup } from './define.js';
+import { commandGroup, helpSubcommand, NO_KEYS } from './define.js';
 import { helpReply, isKeyword } from './reply-helpers.js';
 
 /** "get" or "config|get", as Redis's lookupCommandBySds: one level of subcommands. */
@@ -221,14 +221,6 @@ export const introspectionCommands = commandGroup('server', [
       'Extract keys and access flags given a full Redis command',
       '7.0.0',
     ],
-    [
-      'help',
-      2,
-      COMMAND_FLAGS,
-      NO_KEYS,
-      commandHelp,
-      'Show helpful text about the different subcommands',
-      '5.0.0',
-    ],
+    helpSubcommand(commandHelp, '5.0.0', COMMAND_FLAGS),
   ]),
 }));

@@ -8,7 +8,7 @@ import { globMatch } from '../glob.js';
 import type { Database } from '../keyspace.js';
 import { filterByPattern, parseCursor, scanPage, type ScanPage } from '../scan-cursor.js';
 import { cloneValue, encodingOf, typeOf, type RedisValue } from '../values.js';
-import { ALL_KEYS, FIRST_KEY, NO_KEYS, commandGroup, container } from './define.js';
+import { ALL_KEYS, commandGroup, container, FIRST_KEY, helpSubcommand, NO_KEYS } from './define.js';
 import { helpReply, integerArgument, isKeyword, ok } from './reply-helpers.js';
 
 function del(client: Client, argv: string[], engine: Engine): void {
@@ -463,15 +463,7 @@ const objectCommand = container(
       'Get the number of references to the value of the key',
       '2.2.3',
     ],
-    [
-      'help',
-      2,
-      ['loading', 'stale'],
-      NO_KEYS,
-      objectHelp,
-      'Show helpful text about the different subcommands',
-      '6.2.0',
-    ],
+    helpSubcommand(objectHelp, '6.2.0'),
   ],
   'generic',
 );

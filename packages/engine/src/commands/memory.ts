@@ -4,7 +4,7 @@ import type { Client } from '../client.js';
 import type { Engine } from '../engine.js';
 import { Errors } from '../errors.js';
 import type { RedisValue } from '../values.js';
-import { NO_KEYS, container } from './define.js';
+import { container, helpSubcommand, NO_KEYS } from './define.js';
 import { helpReply, integerArgument, isKeyword } from './reply-helpers.js';
 
 /** Per-allocation overhead we charge, in the spirit of Redis's object + dict entry sizes. */
@@ -88,14 +88,6 @@ export const memoryCommand = container(
   [
     ['usage', -3, ['readonly'], [2, 2, 1], usage, 'Estimate the memory usage of a key', '4.0.0'],
     ['doctor', 2, [], NO_KEYS, doctor, 'Outputs memory problems report', '4.0.0'],
-    [
-      'help',
-      2,
-      ['loading', 'stale'],
-      NO_KEYS,
-      help,
-      'Show helpful text about the different subcommands',
-      '4.0.0',
-    ],
+    helpSubcommand(help, '4.0.0'),
   ],
 );

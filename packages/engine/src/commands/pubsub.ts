@@ -2,7 +2,7 @@ import type { Client } from '../client.js';
 import type { Engine } from '../engine.js';
 import { globMatch } from '../glob.js';
 import { PropagationTarget } from '../propagation.js';
-import { NO_KEYS, commandGroup, container } from './define.js';
+import { commandGroup, container, helpSubcommand, NO_KEYS } from './define.js';
 import { helpReply } from './reply-helpers.js';
 
 /** Confirmation frames: [kind, name, subscription count], pushes in RESP3. */
@@ -169,15 +169,7 @@ export const pubsubCommands = commandGroup('pubsub', [
       'Get the count of unique patterns pattern subscriptions',
       '2.8.0',
     ],
-    [
-      'help',
-      2,
-      ['loading', 'stale'],
-      NO_KEYS,
-      help,
-      'Show helpful text about the different subcommands',
-      '6.2.0',
-    ],
+    helpSubcommand(help, '6.2.0'),
   ]),
   group: 'pubsub',
 });

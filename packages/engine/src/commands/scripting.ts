@@ -1,7 +1,7 @@
 import type { Client } from '../client.js';
 import type { CommandResult, CommandSpec } from '../command-table.js';
 import type { Engine } from '../engine.js';
-import { commandGroup, NO_KEYS } from './define.js';
+import { commandGroup, helpSubcommand, NO_KEYS } from './define.js';
 import { helpReply, isKeyword, ok } from './reply-helpers.js';
 
 function evalCommand(client: Client, argv: string[], engine: Engine): CommandResult {
@@ -129,14 +129,6 @@ export const scriptingCommands: CommandSpec[] = commandGroup('scripting', [
       'Kill the script currently in execution.',
       '2.6.0',
     ],
-    [
-      'help',
-      2,
-      ['loading', 'stale'],
-      NO_KEYS,
-      scriptHelp,
-      'Show helpful text about the different subcommands',
-      '5.0.0',
-    ],
+    helpSubcommand(scriptHelp, '5.0.0'),
   ]),
 });

@@ -2,7 +2,7 @@ import type { Client } from '../client.js';
 import type { Engine } from '../engine.js';
 import { Errors } from '../errors.js';
 import { infoText } from '../info.js';
-import { NO_KEYS, commandGroup, container } from './define.js';
+import { commandGroup, container, helpSubcommand, NO_KEYS } from './define.js';
 import { helpReply, isKeyword, ok, redactArgument } from './reply-helpers.js';
 
 function configGet(client: Client, argv: string[], engine: Engine): void {
@@ -330,14 +330,6 @@ export const serverCommands = commandGroup('server', [
       'Rewrite the configuration file with the in memory configuration',
       '2.8.0',
     ],
-    [
-      'help',
-      2,
-      ['loading', 'stale'],
-      NO_KEYS,
-      configHelp,
-      'Show helpful text about the different subcommands',
-      '5.0.0',
-    ],
+    helpSubcommand(configHelp, '5.0.0'),
   ]),
 );

@@ -1,7 +1,7 @@
 import type { Client } from '../client.js';
 import type { Engine } from '../engine.js';
 import { parseInteger } from '../numbers.js';
-import { NO_KEYS, container } from './define.js';
+import { container, helpSubcommand, NO_KEYS } from './define.js';
 import { helpReply, ok } from './reply-helpers.js';
 
 /** SLOWLOG GET [count]: the newest `count` entries (10 by default, -1 for all). */
@@ -67,13 +67,5 @@ export const slowlogCommand = container('slowlog', 'A container for slow log com
   ['get', -2, FLAGS, NO_KEYS, get, "Get the slow log's entries", '2.2.12'],
   ['len', 2, FLAGS, NO_KEYS, len, "Get the slow log's length", '2.2.12'],
   ['reset', 2, FLAGS, NO_KEYS, reset, 'Clear all entries from the slow log', '2.2.12'],
-  [
-    'help',
-    2,
-    ['loading', 'stale'],
-    NO_KEYS,
-    help,
-    'Show helpful text about the different subcommands',
-    '6.2.0',
-  ],
+  helpSubcommand(help, '6.2.0'),
 ]);

@@ -29,7 +29,7 @@ import {
   strictId,
   replyId,
 } from './stream-replies.js';
-import { FIRST_KEY, commandGroup, container } from './define.js';
+import { commandGroup, container, FIRST_KEY, helpSubcommand } from './define.js';
 import {
   groupCommandRows,
   groupLag,
@@ -741,34 +741,24 @@ export const streamCommands = commandGroup('stream', [
         'List the consumers in a consumer group',
         '5.0.0',
       ],
-      [
-        'help',
-        2,
-        ['loading', 'stale'],
-        [0, 0, 0],
+      helpSubcommand(
         helpReply([
           'XINFO <subcommand> [<arg> ...]. Subcommands: STREAM <key> [FULL [COUNT <count>]], GROUPS <key>, CONSUMERS <key> <group>, HELP.',
         ]),
-        'Show helpful text about the different subcommands',
         '5.0.0',
-      ],
+      ),
     ]),
     group: 'stream' as const,
   },
   {
     ...container('xgroup', 'A container for consumer groups commands', '5.0.0', [
       ...groupSubcommands,
-      [
-        'help',
-        2,
-        ['loading', 'stale'],
-        [0, 0, 0],
+      helpSubcommand(
         helpReply([
           'XGROUP <subcommand> [<arg> ...]. Subcommands: CREATE, SETID, DESTROY, CREATECONSUMER, DELCONSUMER, HELP.',
         ]),
-        'Show helpful text about the different subcommands',
         '5.0.0',
-      ],
+      ),
     ]),
     group: 'stream' as const,
   },
