@@ -139,7 +139,7 @@ export class Engine implements KeyspaceObserver {
   expiryMode: ExpiryMode = 'delete';
   /**
    * Redis's LRU clock (seconds), refreshed ten times a second as Redis's serverCron does: every
-   * key access records it, and reading the clock each time would cost a system call on some VMs.
+   * key access records it, and a clock read per access would cost about 150 ns on some VMs.
    */
   lruClock = Math.floor(Date.now() / 1000);
   private lruClockTimer: NodeJS.Timeout | null = null;
