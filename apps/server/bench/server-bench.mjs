@@ -15,6 +15,7 @@ const tests = (process.env.BENCH_TESTS ?? 'ping_inline,ping_mbulk,set,get,incr,l
 );
 const requests = process.env.BENCH_REQUESTS ?? '200000';
 const rounds = Number(process.env.BENCH_ROUNDS ?? '3');
+const warmUpRequests = Math.ceil(Number(requests) / 10);
 const clients = '50';
 
 /** Commands without a built-in redis-benchmark test, run in its custom-command mode. */
@@ -34,8 +35,8 @@ function onCore(core, command, args) {
 }
 
 /** Requests per second of one redis-benchmark run: a built-in test or a custom command. */
-function benchmark(port, pipeline, test) {
-  const args = ['-p', String(port), '-n', requests, '-c', clients, '-P', String(pipeline)];
+function benchmark(port, pipeline, test, count = requests) {
+  const args = ['-p', String(port), '-n', String(count), '-c', clients, '-P', String(pipeline)];
   const command = typeof test === 'string' ? ['-t', test] : ['-r', '100000', ...test];
   const run = spawnSync(...onCore(1, 'redis-benchmark', [...args, '--csv', ...command]), {
     encoding: 'utf8',
@@ -104,6 +105,9 @@ try {
     for (const test of [...tests, ...customCommands]) {
       const ours = [];
       const theirs = [];
+      // An untimed run on each server first: rc's code paths for the test get compiled by the
+      // JIT before it is measured, as a long-running server's would be.
+      for (const port of [rcPort, redisPort]) benchmark(port, pipeline, test, warmUpRequests);
       for (let round = 0; round < rounds; round++) {
         const order = round % 2 === 0 ? [rcPort, redisPort] : [redisPort, rcPort];
         for (const port of order) {
