@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   parseSavePoints,
@@ -88,7 +88,8 @@ export class ServerPersistence implements PersistenceHost {
     if (!existsSync(path)) return;
     const started = Date.now();
     this.log('notice', `Loading RDB produced by ${path}`);
-    const loading = { started: Date.now(), total: 0, loaded: 0 };
+    // The size is known from the start, as Redis's startLoadingFile: INFO never shows a load of 0.
+    const loading = { started: Date.now(), total: statSync(path).size, loaded: 0 };
     this.loadingProgress = loading;
     let logged = loading.started;
     const progress = (read: number, total: number, keys: number): void => {
