@@ -1,15 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { detachedConnection } from './detached-connection.js';
-import { Engine } from './engine.js';
+import { engineWithClient } from './test-support/engine-client.js';
 
 /** An engine whose LRU clock the test moves by hand, and a client to run commands. */
-function setup(config: Array<[string, string]> = []) {
-  const engine = new Engine({ config });
-  const client = engine.connect(detachedConnection());
-  const run = (...argv: string[]): string => {
-    engine.execute(client, argv);
-    return client.out.take().toString('latin1');
-  };
+function setup() {
+  const { engine, run } = engineWithClient();
   const idle = (key: string): string => run('OBJECT', 'IDLETIME', key);
   return { engine, run, idle };
 }

@@ -112,7 +112,8 @@ export class Database {
   }
 
   delete(key: string): boolean {
-    if (this.lookup(key) === undefined) return false;
+    // peek: the key's access time is about to go with it.
+    if (this.peek(key) === undefined) return false;
     this.data.delete(key);
     this.expires.delete(key);
     this.accessed.delete(key);

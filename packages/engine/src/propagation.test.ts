@@ -1,34 +1,18 @@
 import { RequestParser } from '@rc/resp';
 import { describe, expect, it } from 'vitest';
-import type { Client } from './client.js';
 import { Engine } from './engine.js';
 import { PropagationEncoder } from './propagation-encoder.js';
 import { PropagationTarget, type PropagatedOp } from './propagation.js';
-
-function connect(engine: Engine): Client {
-  return engine.connect({
-    remoteAddress: '127.0.0.1:1',
-    localAddress: '127.0.0.1:2',
-    pendingOutputBytes: 0,
-    scheduleFlush: () => undefined,
-    resume: () => undefined,
-    close: () => undefined,
-  });
-}
+import { connect, engineWithClient } from './test-support/engine-client.js';
 
 /** An engine whose propagated batches are recorded as lines of space-joined argv. */
 function recording(config: Array<[string, string]> = []) {
-  const engine = new Engine({ config });
+  const setup = engineWithClient(config);
   const batches: string[][] = [];
-  engine.propagation.addListener((batch) =>
+  setup.engine.propagation.addListener((batch) =>
     batches.push(batch.map((op) => `${op.db}: ${op.argv.join(' ')}`)),
   );
-  const client = connect(engine);
-  const run = (...argv: string[]): string => {
-    engine.execute(client, argv);
-    return client.out.take().toString('latin1');
-  };
-  return { engine, client, batches, run };
+  return { ...setup, batches };
 }
 
 describe('propagation of effective writes', () => {

@@ -1,22 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Engine } from '../engine.js';
-
-function setup() {
-  const engine = new Engine({ config: [] });
-  const client = engine.connect({
-    remoteAddress: '127.0.0.1:1',
-    localAddress: '127.0.0.1:2',
-    pendingOutputBytes: 0,
-    scheduleFlush: () => undefined,
-    resume: () => undefined,
-    close: () => undefined,
-  });
-  const run = (...argv: string[]): string => {
-    engine.execute(client, argv);
-    return client.out.take().toString('latin1');
-  };
-  return { engine, run };
-}
+import { engineWithClient } from '../test-support/engine-client.js';
 
 function library(name: string, ...functions: string[]): string {
   const registrations = functions.map(
@@ -27,13 +10,13 @@ function library(name: string, ...functions: string[]): string {
 
 describe('function libraries', () => {
   it('calls a function by name, whatever its case', () => {
-    const { run } = setup();
+    const { run } = engineWithClient();
     expect(run('FUNCTION', 'LOAD', library('lib', 'MyFunction'))).toBe('$3\r\nlib\r\n');
     expect(run('FCALL', 'myfunction', '0')).toBe('$10\r\nMyFunction\r\n');
   });
 
   it('passes keys and arguments as the two arguments of the callback', () => {
-    const { run } = setup();
+    const { run } = engineWithClient();
     run(
       'FUNCTION',
       'LOAD',
@@ -43,14 +26,14 @@ describe('function libraries', () => {
   });
 
   it('keeps the old library when a REPLACE fails', () => {
-    const { run } = setup();
+    const { run } = engineWithClient();
     run('FUNCTION', 'LOAD', library('lib', 'f1'));
     expect(run('FUNCTION', 'LOAD', 'REPLACE', '#!lua name=lib\nerror')).toMatch(/^-ERR Error/);
     expect(run('FCALL', 'f1', '0')).toBe('$2\r\nf1\r\n');
   });
 
   it('refuses a function name another library registered, in any case', () => {
-    const { run } = setup();
+    const { run } = engineWithClient();
     run('FUNCTION', 'LOAD', library('lib1', 'shared'));
     expect(run('FUNCTION', 'LOAD', library('lib2', 'SHARED'))).toBe(
       '-ERR Function SHARED already exists\r\n',
@@ -59,7 +42,7 @@ describe('function libraries', () => {
   });
 
   it('restores all of a payload or nothing', () => {
-    const { engine, run } = setup();
+    const { engine, run } = engineWithClient();
     run('FUNCTION', 'LOAD', library('a', 'fa'));
     run('FUNCTION', 'LOAD', library('b', 'fb'));
     const payload = engine.scripting.libraries.dump().toString('latin1');
@@ -78,7 +61,7 @@ describe('function libraries', () => {
   });
 
   it('propagates the commands that change libraries, as they were sent', () => {
-    const { engine, run } = setup();
+    const { engine, run } = engineWithClient();
     const sent: string[][] = [];
     engine.propagation.addListener((batch) => {
       for (const op of batch) sent.push([...op.argv]);
@@ -96,7 +79,7 @@ describe('function libraries', () => {
   });
 
   it('keeps functions apart from EVAL: SCRIPT FLUSH leaves them', () => {
-    const { run } = setup();
+    const { run } = engineWithClient();
     run('FUNCTION', 'LOAD', library('lib', 'f'));
     run('SCRIPT', 'FLUSH');
     expect(run('FCALL', 'f', '0')).toBe('$1\r\nf\r\n');
@@ -105,7 +88,7 @@ describe('function libraries', () => {
 
 describe('Lua libraries', () => {
   it('cjson encodes and decodes as lua-cjson', () => {
-    const { run } = setup();
+    const { run } = engineWithClient();
     expect(run('EVAL', "return cjson.encode({1, 'a/b', {x=true}})", '0')).toBe(
       '$21\r\n[1,"a\\/b",{"x":true}]\r\n',
     );
@@ -117,7 +100,7 @@ describe('Lua libraries', () => {
   });
 
   it('cmsgpack packs numbers as the smallest fitting type and unpacks them back', () => {
-    const { run } = setup();
+    const { run } = engineWithClient();
     const hex =
       "local h = '' for i = 1, #s do h = h .. string.format('%02x', string.byte(s, i)) end return h";
     expect(
