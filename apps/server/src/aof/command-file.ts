@@ -1,4 +1,4 @@
-import type { Client, Engine } from '@rc/engine';
+import { detachedConnection, type Client, type Engine } from '@rc/engine';
 
 /** How replaying one file of commands ended. */
 export type ReplayOutcome =
@@ -11,14 +11,7 @@ const LF = 0x0a;
 
 /** The fake client AOF commands run as (Redis's createAOFClient): no replies kept. */
 export function createLoadingClient(engine: Engine): Client {
-  const client = engine.connect({
-    remoteAddress: '',
-    localAddress: '',
-    pendingOutputBytes: 0,
-    scheduleFlush: () => undefined,
-    resume: () => undefined,
-    close: () => undefined,
-  });
+  const client = engine.connect(detachedConnection());
   client.authenticated = true;
   client.obeysAll = true;
   return client;
