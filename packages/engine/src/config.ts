@@ -167,6 +167,15 @@ export class Config {
     this.listeners.set(name, list);
   }
 
+  /**
+   * Calls `apply` with the parameter's value now and after every change: for settings kept in
+   * a field because a hot path reads them.
+   */
+  follow(name: string, apply: (value: string) => void): void {
+    apply(this.get(name));
+    this.onChange(name, (_name, value) => apply(value));
+  }
+
   /** Name/value pairs whose name matches the glob, in Redis's order (as stored). */
   matching(pattern: string): Array<[string, string]> {
     const lower = pattern.toLowerCase();

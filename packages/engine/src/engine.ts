@@ -165,16 +165,13 @@ export class Engine implements KeyspaceObserver {
     this.keyspaceEvents = new KeyspaceEvents(this.config, this.pubsub, (client) =>
       this.delivered(client),
     );
-    this.latencyTracking = this.config.get('latency-tracking') === 'yes';
-    this.config.onChange('latency-tracking', (_name, value) => {
+    this.config.follow('latency-tracking', (value) => {
       this.latencyTracking = value === 'yes';
     });
-    this.slowlogThreshold = Number(this.config.get('slowlog-log-slower-than'));
-    this.config.onChange('slowlog-log-slower-than', (_name, value) => {
+    this.config.follow('slowlog-log-slower-than', (value) => {
       this.slowlogThreshold = Number(value);
     });
-    this.slowlogMaxLength = Number(this.config.get('slowlog-max-len'));
-    this.config.onChange('slowlog-max-len', (_name, value) => {
+    this.config.follow('slowlog-max-len', (value) => {
       this.slowlogMaxLength = Number(value);
       this.slowlog.trim(this.slowlogMaxLength);
     });

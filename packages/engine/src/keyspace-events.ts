@@ -76,8 +76,7 @@ export class KeyspaceEvents {
     private readonly pubsub: PubSub,
     private readonly deliver: (client: Client) => void,
   ) {
-    this.flags = parseEventFlags(config.get('notify-keyspace-events')) ?? 0;
-    config.onChange('notify-keyspace-events', (_name, value) => {
+    config.follow('notify-keyspace-events', (value) => {
       this.flags = parseEventFlags(value) ?? 0;
     });
   }

@@ -18,8 +18,7 @@ export class OutputLimits {
   private readonly softSince = new WeakMap<Client, number>();
 
   constructor(config: Config) {
-    this.configure(config.get('client-output-buffer-limit'));
-    config.onChange('client-output-buffer-limit', (_name, value) => this.configure(value));
+    config.follow('client-output-buffer-limit', (value) => this.configure(value));
   }
 
   private configure(value: string): void {

@@ -84,8 +84,8 @@ export class Replication implements ReplicationHost, LinkOwner {
   private cron: NodeJS.Timeout | null = null;
   private cronLoops = 0;
   private readonly logLine: (level: ReplicationLogLevel, message: string) => void;
-  private minReplicasToWrite: number;
-  private minReplicasMaxLag: number;
+  private minReplicasToWrite = 0;
+  private minReplicasMaxLag = 0;
 
   constructor(
     readonly engine: Engine,
@@ -105,14 +105,12 @@ export class Replication implements ReplicationHost, LinkOwner {
     for (const [old, current] of aliases) {
       engine.config.onChange(old, (_, value) => engine.config.set(current, value));
     }
-    engine.config.onChange('min-replicas-to-write', (_, value) => {
+    engine.config.follow('min-replicas-to-write', (value) => {
       this.minReplicasToWrite = Number(value);
     });
-    engine.config.onChange('min-replicas-max-lag', (_, value) => {
+    engine.config.follow('min-replicas-max-lag', (value) => {
       this.minReplicasMaxLag = Number(value);
     });
-    this.minReplicasToWrite = engine.config.getNumber('min-replicas-to-write');
-    this.minReplicasMaxLag = engine.config.getNumber('min-replicas-max-lag');
   }
 
   /**
