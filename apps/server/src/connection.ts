@@ -8,6 +8,7 @@ import {
 } from '@rc/engine';
 import { ProtocolError, RequestParser } from '@rc/resp';
 import { adoptWithSharedReads } from './shared-read-socket.js';
+import { socketOutput, type SocketOutput } from './socket-output.js';
 import { flushSoon, runBeforeReplies, turnTime, type Flushable } from './write-batch.js';
 
 /**
@@ -29,6 +30,13 @@ export class Connection implements ClientConnection, Flushable {
   private detached = false;
 
   private readonly socket: Socket;
+  private readonly output: SocketOutput;
+  /** Reading stopped because the output is full; it resumes once the output drained. */
+  private outputFull = false;
+  /** The replication stream's drain listeners, once the connection carries one. */
+  private readonly drainListeners: Array<() => void> = [];
+  /** Bound once: `ReplyWriter.sendTo` takes it on every flush. */
+  private readonly send = (bytes: Buffer): boolean => this.output.write(bytes);
 
   /** `accepted`: a socket a server accepted with `pauseOnConnect` (see adoptWithSharedReads). */
   constructor(
@@ -38,6 +46,10 @@ export class Connection implements ClientConnection, Flushable {
   ) {
     const socket = adoptWithSharedReads(accepted, (chunk) => this.receive(chunk));
     this.socket = socket;
+    this.output = socketOutput(socket, {
+      drained: () => this.drained(),
+      failed: () => socket.destroy(),
+    });
     this.remoteAddress = `${socket.remoteAddress}:${socket.remotePort}`;
     this.localAddress = `${socket.localAddress}:${socket.localPort}`;
     this.parser = new RequestParser({
@@ -45,15 +57,12 @@ export class Connection implements ClientConnection, Flushable {
     });
     this.client = engine.connect(this);
     socket.setNoDelay(true);
-    socket.on('drain', () => {
-      if (!this.closing) socket.resume();
-    });
     socket.on('error', () => socket.destroy());
     socket.on('close', () => this.closed());
   }
 
   get pendingOutputBytes(): number {
-    return this.socket.writableLength;
+    return this.output.queuedBytes;
   }
 
   get queryBufferLength(): number {
@@ -107,7 +116,19 @@ export class Connection implements ClientConnection, Flushable {
     const stats = this.engine.stats;
     stats.writesProcessed++;
     stats.netOutputBytes += out.length;
-    if (!this.socket.write(out.take()) && !this.closing) this.socket.pause();
+    out.sendTo(this.send);
+    if (this.output.full && !this.closing && !this.outputFull) {
+      this.outputFull = true;
+      this.socket.pause();
+    }
+  }
+
+  private drained(): void {
+    if (this.outputFull && !this.closing) {
+      this.outputFull = false;
+      this.socket.resume();
+    }
+    for (const listener of this.drainListeners) listener();
   }
 
   scheduleFlush(): void {
@@ -130,17 +151,19 @@ export class Connection implements ClientConnection, Flushable {
     this.flush();
     this.detached = true;
     const socket = this.socket;
+    const output = this.output;
     const stats = this.engine.stats;
     return {
       write: (bytes) => {
         if (socket.destroyed) return false;
         stats.netReplicationOutputBytes += bytes.length;
-        return socket.write(bytes);
+        output.write(bytes);
+        return !output.full;
       },
       get pendingOutputBytes() {
-        return socket.writableLength;
+        return output.queuedBytes;
       },
-      onDrain: (listener) => socket.on('drain', listener),
+      onDrain: (listener) => this.drainListeners.push(listener),
       onClose: (listener) => socket.once('close', listener),
     };
   }

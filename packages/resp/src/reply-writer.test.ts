@@ -126,4 +126,26 @@ describe('ReplyWriter buffer', () => {
     out.bulk('z'.repeat(70000));
     expect(big.toString('latin1', 0, 12)).toBe('$70000\r\nyyyy');
   });
+
+  it('sendTo() lends a view of the pending bytes, and moves to fresh storage when it is kept', () => {
+    const out = new ReplyWriter(16);
+    out.simple('lent');
+    let lent = Buffer.alloc(0);
+    out.sendTo((bytes) => {
+      lent = bytes;
+      return false;
+    });
+    expect(out.length).toBe(0);
+    out.simple('next');
+    // Not kept: the writer reused its storage, so the view shows the later write.
+    expect(lent.toString()).toBe('+next\r\n');
+    let kept = Buffer.alloc(0);
+    out.sendTo((bytes) => {
+      kept = bytes;
+      return true;
+    });
+    out.simple('later');
+    expect(kept.toString()).toBe('+next\r\n');
+    expect(out.take().toString()).toBe('+later\r\n');
+  });
 });

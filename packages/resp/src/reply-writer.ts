@@ -59,7 +59,10 @@ function writeDigits(buffer: Buffer, at: number, value: number): number {
   return end;
 }
 
-/** Outputs at least this large are handed over whole by `take()` instead of copied. */
+/**
+ * Outputs at least this large are handed over whole by `take()` instead of copied, and after
+ * `sendTo` the writer starts on fresh storage rather than keep that much.
+ */
 const HAND_OVER = 64 * 1024;
 /** Outputs up to this size are copied byte by byte by `take()`. */
 const SMALL_COPY = 64;
@@ -101,6 +104,21 @@ export class ReplyWriter {
     if (used <= SMALL_COPY) for (let i = 0; i < used; i++) bytes[i] = buffer[i];
     else buffer.copy(bytes, 0, 0, used);
     return bytes;
+  }
+
+  /**
+   * Hands the pending bytes to `send` as a view of the writer's own storage, without copying,
+   * and starts over empty. `send` returns true when it still holds the view after returning
+   * (a socket write the kernel did not take whole); the writer then moves to fresh storage.
+   */
+  sendTo(send: (bytes: Buffer) => boolean): void {
+    const used = this.used;
+    this.used = 0;
+    const kept = send(this.buffer.subarray(0, used));
+    // After one huge reply, let its storage go as well.
+    if (kept || used >= HAND_OVER) {
+      this.buffer = Buffer.allocUnsafe(this.initialCapacity);
+    }
   }
 
   /** Drops everything written after `length` (CLIENT REPLY OFF/SKIP). */
