@@ -62,12 +62,17 @@ const streamWrap = loadStreamWrap();
  * spent 17.8 µs of CPU per request through `socket.write` and 15.3 µs this way.
  *
  * libuv keeps queued writes in order, and a write that the kernel takes whole (the common
- * case) leaves nothing behind; one it does not gets a request object that keeps the bytes
+ * case) leaves nothing behind; one it does not keeps its request object, which keeps the bytes
  * alive until libuv reports it done.
  */
 class HandleOutput implements SocketOutput {
   private readonly handle: StreamHandle;
   private readonly onComplete: (status: number) => void;
+  /**
+   * The request the next write passes. A write the kernel takes whole never involves it, so
+   * it serves write after write; creating one costs a call into C++.
+   */
+  private request: WriteRequest;
 
   constructor(
     private readonly socket: Socket,
@@ -79,6 +84,7 @@ class HandleOutput implements SocketOutput {
       if (status < 0) events.failed();
       else if (this.queuedBytes === 0) events.drained();
     };
+    this.request = this.newRequest();
   }
 
   get queuedBytes(): number {
@@ -90,17 +96,24 @@ class HandleOutput implements SocketOutput {
   }
 
   write(bytes: Buffer): boolean {
-    const request = new this.binding.WriteWrap();
-    request.oncomplete = this.onComplete;
-    request.bytes = null;
+    const request = this.request;
     const error = this.handle.writeBuffer(request, bytes);
     if (error !== 0) {
       this.onComplete(error);
       return false;
     }
     if (this.binding.streamBaseState[this.binding.kLastWriteWasAsync] === 0) return false;
+    // libuv holds this request until the write completes; later writes need their own.
     request.bytes = bytes;
+    this.request = this.newRequest();
     return true;
+  }
+
+  private newRequest(): WriteRequest {
+    const request = new this.binding.WriteWrap();
+    request.oncomplete = this.onComplete;
+    request.bytes = null;
+    return request;
   }
 }
 
