@@ -12,6 +12,7 @@ import { EventClass, KeyspaceEvents } from './keyspace-events.js';
 import { OutputLimits } from './output-limits.js';
 import { InstantaneousMetrics } from './instantaneous-metrics.js';
 import { LatencyHistogram } from './latency-histogram.js';
+import { LatencyMonitor } from './latency-monitor.js';
 import { SlowLog } from './slowlog.js';
 import { Monitors } from './monitor.js';
 import { PubSub } from './pubsub.js';
@@ -113,6 +114,7 @@ export class Engine implements KeyspaceObserver {
   /** latency-tracking, cached: every call consults it. */
   private latencyTracking = true;
   readonly slowlog = new SlowLog();
+  readonly latencyMonitor = new LatencyMonitor();
   /** slowlog-log-slower-than (negative: off) and slowlog-max-len, cached for every call. */
   private slowlogThreshold = 10000;
   private slowlogMaxLength = 128;
@@ -170,6 +172,9 @@ export class Engine implements KeyspaceObserver {
     });
     this.config.follow('slowlog-log-slower-than', (value) => {
       this.slowlogThreshold = Number(value);
+    });
+    this.config.follow('latency-monitor-threshold', (value) => {
+      this.latencyMonitor.threshold = Number(value);
     });
     this.config.follow('slowlog-max-len', (value) => {
       this.slowlogMaxLength = Number(value);
@@ -426,6 +431,10 @@ export class Engine implements KeyspaceObserver {
     // As Redis, a call that blocked is measured when it is served, not now.
     if (this.latencyTracking && result !== BLOCKED) {
       (entry.latency ??= new LatencyHistogram()).record(microseconds * 1000);
+    }
+    if (this.latencyMonitor.threshold !== 0) {
+      const event = entry.spec.flags.includes('fast') ? 'fast-command' : 'command';
+      this.latencyMonitor.addIfNeeded(event, Math.floor(microseconds / 1000));
     }
     // As Redis, a blocked call is logged when it is served; a negative threshold is "off".
     if (

@@ -48,11 +48,13 @@ export class ActiveExpiry {
     const propagation = this.engine.propagation;
     const propagating = propagation.active;
     if (propagating) propagation.beginUnit();
+    const started = Date.now();
     try {
       this.expireSlices();
     } finally {
       if (propagating) propagation.endUnit(false);
     }
+    this.engine.latencyMonitor.addIfNeeded('expire-cycle', Date.now() - started);
   }
 
   private expireSlices(): void {

@@ -33,7 +33,37 @@ export class LatencyHistogram {
     }
     return 0;
   }
+
+  /** Calls recorded. */
+  get calls(): number {
+    return this.total;
+  }
+
+  /**
+   * LATENCY HISTOGRAM's buckets: for each power of two from 1024 ns, the calls up to the end of
+   * the slot holding that power (cumulative), listed only where the count grew, and labelled
+   * with that slot's highest value in whole microseconds, as hdr_histogram's logarithmic
+   * iteration reports them.
+   */
+  cumulativeBuckets(): Array<[microseconds: number, calls: number]> {
+    const buckets: Array<[number, number]> = [];
+    let slot = 0;
+    let cumulative = 0;
+    let reported = 0;
+    for (let level = 1024; cumulative < this.total; level *= 2) {
+      const last = level > MAX_SLOT_VALUE ? SLOTS - 1 : slotOf(level);
+      for (; slot <= last; slot++) cumulative += this.counts[slot];
+      if (cumulative > reported) {
+        buckets.push([Math.floor(highestOf(last) / 1000), cumulative]);
+        reported = cumulative;
+      }
+    }
+    return buckets;
+  }
 }
+
+/** The highest value the last slot holds: the powers of two past it have no slot. */
+const MAX_SLOT_VALUE = 2 ** 30 - 1;
 
 function slotOf(value: number): number {
   if (value < EXACT_BELOW) return value;

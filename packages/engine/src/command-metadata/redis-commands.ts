@@ -2286,6 +2286,39 @@ export const redisCommands: Readonly<Record<string, CommandMetadata>> = {
     tips: ['nondeterministic_output'],
     docs: { complexity: 'O(1)' },
   },
+  latency: { docs: { complexity: 'Depends on subcommand.' } },
+  'latency|doctor': {
+    tips: ['nondeterministic_output', 'request_policy:all_nodes', 'response_policy:special'],
+    docs: { complexity: 'O(1)' },
+  },
+  'latency|graph': {
+    tips: ['nondeterministic_output', 'request_policy:all_nodes', 'response_policy:special'],
+    docs: { complexity: 'O(1)', arguments: [{ name: 'event', type: 'string' }] },
+  },
+  'latency|help': { docs: { complexity: 'O(1)' } },
+  'latency|histogram': {
+    tips: ['nondeterministic_output', 'request_policy:all_nodes', 'response_policy:special'],
+    docs: {
+      complexity:
+        'O(N) where N is the number of commands with latency information being retrieved.',
+      arguments: [{ name: 'command', type: 'string', flags: ['optional', 'multiple'] }],
+    },
+  },
+  'latency|history': {
+    tips: ['nondeterministic_output', 'request_policy:all_nodes', 'response_policy:special'],
+    docs: { complexity: 'O(1)', arguments: [{ name: 'event', type: 'string' }] },
+  },
+  'latency|latest': {
+    tips: ['nondeterministic_output', 'request_policy:all_nodes', 'response_policy:special'],
+    docs: { complexity: 'O(1)' },
+  },
+  'latency|reset': {
+    tips: ['request_policy:all_nodes', 'response_policy:all_succeeded'],
+    docs: {
+      complexity: 'O(1)',
+      arguments: [{ name: 'event', type: 'string', flags: ['optional', 'multiple'] }],
+    },
+  },
   lcs: {
     aclCategories: ['string'],
     keySpecs: [

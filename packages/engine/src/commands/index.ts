@@ -10,6 +10,7 @@ import { hashCommands } from './hashes.js';
 import { keyCommands } from './keys.js';
 import { lcsCommands } from './lcs.js';
 import { memoryCommand } from './memory.js';
+import { latencyCommand } from './latency.js';
 import { slowlogCommand } from './slowlog.js';
 import { listCommands } from './lists.js';
 import { persistenceCommands } from './persistence.js';
@@ -45,6 +46,7 @@ export const allCommands: readonly CommandSpec[] = [
   ...introspectionCommands,
   memoryCommand,
   slowlogCommand,
+  latencyCommand,
   ...transactionCommands,
   ...pubsubCommands,
   ...scriptingCommands,

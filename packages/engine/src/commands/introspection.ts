@@ -18,7 +18,7 @@ import { commandGroup, helpSubcommand, NO_KEYS } from './define.js';
 import { helpReply, isKeyword } from './reply-helpers.js';
 
 /** "get" or "config|get", as Redis's lookupCommandBySds: one level of subcommands. */
-function findByFullName(engine: Engine, name: string): CommandEntry | undefined {
+export function findByFullName(engine: Engine, name: string): CommandEntry | undefined {
   const [parent, child, ...rest] = name.split('|');
   if (rest.length > 0) return undefined;
   const entry = engine.commands.lookup(parent);

@@ -1,0 +1,193 @@
+import type { Client } from '../client.js';
+import type { CommandEntry } from '../command-table.js';
+import type { Engine } from '../engine.js';
+import type { LatencyHistogram } from '../latency-histogram.js';
+import type { LatencySample } from '../latency-monitor.js';
+import { renderLatencyGraph } from '../latency-graph.js';
+import { container, NO_KEYS } from './define.js';
+import { findByFullName } from './introspection.js';
+import { helpReply } from './reply-helpers.js';
+
+/** LATENCY HISTORY event: [time, latency] per second that had a spike, oldest first. */
+function history(client: Client, argv: string[], engine: Engine): void {
+  const samples = engine.latencyMonitor.history(argv[2]);
+  client.out.array(samples.length);
+  for (const sample of samples) {
+    client.out.array(2);
+    client.out.integer(sample.time);
+    client.out.integer(sample.latency);
+  }
+}
+
+/** LATENCY LATEST: [event, time, latest latency, all-time maximum] per event. */
+function latest(client: Client, _argv: string[], engine: Engine): void {
+  const events = engine.latencyMonitor.latest();
+  client.out.array(events.length);
+  for (const { event, sample, max } of events) {
+    client.out.array(4);
+    client.out.bulk(event);
+    client.out.integer(sample.time);
+    client.out.integer(sample.latency);
+    client.out.integer(max);
+  }
+}
+
+function reset(client: Client, argv: string[], engine: Engine): void {
+  client.out.integer(engine.latencyMonitor.reset(argv.length > 2 ? argv.slice(2) : undefined));
+}
+
+function graph(client: Client, argv: string[], engine: Engine): void {
+  const event = argv[2];
+  const samples = engine.latencyMonitor.history(event);
+  if (samples.length === 0) {
+    engine.replyError(client, `ERR No samples available for event '${event}'`);
+    return;
+  }
+  const max = engine.latencyMonitor.latest().find((each) => each.event === event)?.max ?? 0;
+  const now = Math.floor(Date.now() / 1000);
+  client.out.verbatim('txt', renderLatencyGraph(event, samples, max, now));
+}
+
+/**
+ * LATENCY DOCTOR: a plain summary per event. Redis writes a longer essay with advice; its
+ * wording is not reproduced here.
+ */
+function doctor(client: Client, _argv: string[], engine: Engine): void {
+  const monitor = engine.latencyMonitor;
+  const events = monitor.latest();
+  let report: string;
+  if (events.length === 0) {
+    report =
+      monitor.threshold === 0
+        ? 'Latency monitoring is disabled: CONFIG SET latency-monitor-threshold <milliseconds> turns it on.\n'
+        : 'No latency spike was recorded since the start or the last LATENCY RESET.\n';
+  } else {
+    report = events
+      .map(({ event, max }, index) => {
+        const samples = monitor.history(event);
+        return `${index + 1}. ${event}: ${samples.length} latency spikes (average ${averageOf(samples)}ms). Worst all time event ${max}ms.\n`;
+      })
+      .join('');
+  }
+  client.out.verbatim('txt', report);
+}
+
+function averageOf(samples: readonly LatencySample[]): number {
+  return Math.floor(samples.reduce((sum, sample) => sum + sample.latency, 0) / samples.length);
+}
+
+/**
+ * LATENCY HISTOGRAM [command ...]: per command (subcommands by full name) its calls and
+ * cumulative latency buckets; all commands with data when none are named. Unknown names and
+ * commands without calls are left out.
+ */
+function histogram(client: Client, argv: string[], engine: Engine): void {
+  const measured: Array<[fullName: string, latency: LatencyHistogram]> = [];
+  const addWithSubcommands = (entry: CommandEntry) => {
+    if (entry.latency !== null) measured.push([entry.fullName, entry.latency]);
+    for (const child of entry.subcommands?.values() ?? []) {
+      if (child.latency !== null) measured.push([child.fullName, child.latency]);
+    }
+  };
+  if (argv.length === 2) {
+    for (const entry of engine.commands.entries()) addWithSubcommands(entry);
+  } else {
+    for (const name of argv.slice(2)) {
+      const entry = findByFullName(engine, name);
+      if (entry !== undefined) addWithSubcommands(entry);
+    }
+  }
+  const out = client.out;
+  out.map(measured.length);
+  for (const [fullName, latency] of measured) {
+    out.bulk(fullName);
+    out.map(2);
+    out.bulk('calls');
+    out.integer(latency.calls);
+    out.bulk('histogram_usec');
+    const buckets = latency.cumulativeBuckets();
+    out.map(buckets.length);
+    for (const [microseconds, calls] of buckets) {
+      out.integer(microseconds);
+      out.integer(calls);
+    }
+  }
+}
+
+const help = helpReply([
+  'LATENCY <subcommand> [<arg> [value] [opt] ...]. Subcommands are:',
+  'DOCTOR',
+  '    Return a human readable latency analysis report.',
+  'GRAPH <event>',
+  '    Return an ASCII latency graph for the <event> class.',
+  'HISTORY <event>',
+  '    Return time-latency samples for the <event> class.',
+  'LATEST',
+  '    Return the latest latency samples for all events.',
+  'RESET [<event> ...]',
+  '    Reset latency data of one or more <event> classes.',
+  '    (default: reset all data for all event classes)',
+  'HISTOGRAM [COMMAND ...]',
+  '    Return a cumulative distribution of latencies in the format of a histogram for the specified command names.',
+  '    If no commands are specified then all histograms are replied.',
+  'HELP',
+  '    Prints this help.',
+]);
+
+const FLAGS: ['admin', 'noscript', 'loading', 'stale'] = ['admin', 'noscript', 'loading', 'stale'];
+
+export const latencyCommand = container(
+  'latency',
+  'A container for latency diagnostics commands',
+  '2.8.13',
+  [
+    [
+      'doctor',
+      2,
+      FLAGS,
+      NO_KEYS,
+      doctor,
+      'Return a human readable latency analysis report.',
+      '2.8.13',
+    ],
+    ['graph', 3, FLAGS, NO_KEYS, graph, 'Return a latency graph for the event.', '2.8.13'],
+    [
+      'histogram',
+      -2,
+      FLAGS,
+      NO_KEYS,
+      histogram,
+      'Return the cumulative distribution of latencies of a subset of commands or all.',
+      '7.0.0',
+    ],
+    [
+      'history',
+      3,
+      FLAGS,
+      NO_KEYS,
+      history,
+      'Return timestamp-latency samples for the event.',
+      '2.8.13',
+    ],
+    [
+      'latest',
+      2,
+      FLAGS,
+      NO_KEYS,
+      latest,
+      'Return the latest latency samples for all events.',
+      '2.8.13',
+    ],
+    ['reset', -2, FLAGS, NO_KEYS, reset, 'Reset latency data for one or more events.', '2.8.13'],
+    // Unlike the other containers' HELP, Redis 7.0 ends this summary with a full stop.
+    [
+      'help',
+      2,
+      ['loading', 'stale'],
+      NO_KEYS,
+      help,
+      'Show helpful text about the different subcommands.',
+      '2.8.13',
+    ],
+  ],
+);
