@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import { randomBytes } from 'node:crypto';
-import { BlockingRegistry } from './blocking.js';
+import { BlockingRegistry, type BlockedState } from './blocking.js';
 import { Client, type ClientConnection } from './client.js';
 import { BLOCKED, CommandTable, type CommandEntry, type CommandResult } from './command-table.js';
 import { allCommands } from './commands/index.js';
@@ -12,6 +12,7 @@ import { EventClass, KeyspaceEvents } from './keyspace-events.js';
 import { OutputLimits } from './output-limits.js';
 import { InstantaneousMetrics } from './instantaneous-metrics.js';
 import { LatencyHistogram } from './latency-histogram.js';
+import { ClientPause } from './client-pause.js';
 import { LatencyMonitor } from './latency-monitor.js';
 import { SlowLog } from './slowlog.js';
 import { Monitors } from './monitor.js';
@@ -44,6 +45,15 @@ const TRANSACTION_CONTROL = new Set(['exec', 'discard', 'multi', 'watch', 'quit'
 const TOUCHES_ARBITRARY_KEYS = new Set(['scan', 'randomkey']);
 /** Their confirmations are pushes, which Redis delivers even under CLIENT REPLY OFF. */
 const SUBSCRIPTION_COMMANDS = new Set(['subscribe', 'unsubscribe', 'psubscribe', 'punsubscribe']);
+/** The commands that run a script, and how each names it: flags come from the script. */
+const SCRIPT_CALLS = new Map<string, 'eval' | 'evalsha' | 'fcall'>([
+  ['eval', 'eval'],
+  ['eval_ro', 'eval'],
+  ['evalsha', 'evalsha'],
+  ['evalsha_ro', 'evalsha'],
+  ['fcall', 'fcall'],
+  ['fcall_ro', 'fcall'],
+]);
 /** What a RESP2 client may run while subscribed. */
 const SUBSCRIBED_MODE_ALLOWED = new Set([
   'ping',
@@ -138,7 +148,20 @@ export class Engine implements KeyspaceObserver {
   /** Who runs replication (PSYNC, WAIT, REPLICAOF...); without one, a master with no replicas. */
   replication: ReplicationHost | undefined;
   /** `hide` on a replica, `keep` while it applies its master's stream (see ExpiryMode). */
-  expiryMode: ExpiryMode = 'delete';
+  private baseExpiryMode: ExpiryMode = 'delete';
+  /** CLIENT PAUSE, and the commands it holds back. */
+  readonly clientPause = new ClientPause((client, argv) => this.rerunPostponed(client, argv));
+
+  /** While clients are paused a master keeps its dataset as it is: expired keys are hidden. */
+  get expiryMode(): ExpiryMode {
+    return this.baseExpiryMode === 'delete' && this.clientPause.current !== null
+      ? 'hide'
+      : this.baseExpiryMode;
+  }
+
+  set expiryMode(mode: ExpiryMode) {
+    this.baseExpiryMode = mode;
+  }
   /**
    * Redis's LRU clock (seconds), refreshed ten times a second as Redis's serverCron does: every
    * key access records it, and a clock read per access would cost about 150 ns on some VMs.
@@ -237,6 +260,7 @@ export class Engine implements KeyspaceObserver {
   disconnect(client: Client): void {
     client.closed = true;
     this.blocking.unblock(client);
+    this.clientPause.forget(client);
     for (const channel of [...client.channels]) this.pubsub.unsubscribe(client, channel);
     for (const pattern of [...client.patterns]) this.pubsub.punsubscribe(client, pattern);
     this.unwatchAll(client);
@@ -293,6 +317,10 @@ export class Engine implements KeyspaceObserver {
     }
     if (this.scriptTimedOut && !entry.spec.flags.includes('allow_busy')) {
       return this.rejectBusy(client, entry);
+    }
+    // Redis's master link and AOF replay are not held back here (rc applies them as a stream).
+    if (!client.obeysAll && this.clientPause.holds(this.mayReplicate(client, entry, argv))) {
+      return this.postpone(client, argv);
     }
     if (client.transaction !== null && !TRANSACTION_CONTROL.has(entry.spec.name)) {
       client.transaction.push(argv);
@@ -496,6 +524,43 @@ export class Engine implements KeyspaceObserver {
       if (entry) this.call(client, entry, argv);
     }
     client.executing = false;
+  }
+
+  /**
+   * Whether a call counts as one that may write for CLIENT PAUSE WRITE, as Redis's
+   * is_may_replicate_command: write and may-replicate commands, scripts by the flags they
+   * declare, and EXEC by what it queued.
+   */
+  private mayReplicate(client: Client, entry: CommandEntry, argv: string[]): boolean {
+    if (entry.spec.name === 'exec') {
+      return (client.transaction ?? []).some((queued) => {
+        const queuedEntry = this.resolveQueued(queued);
+        return queuedEntry !== undefined && this.mayReplicate(client, queuedEntry, queued);
+      });
+    }
+    const script = SCRIPT_CALLS.get(entry.spec.name);
+    const flags = script === undefined ? null : this.scripting.declaredFlags(argv, script);
+    if (flags !== null) return !flags.has('no-writes');
+    return entry.isWrite || entry.spec.flags.includes('may_replicate');
+  }
+
+  /** Parks the client, counted as blocked, until the pause ends; then its command runs anew. */
+  private postpone(client: Client, argv: string[]): CommandResult {
+    const state: BlockedState = {
+      db: client.db,
+      keys: [],
+      tryServe: () => false,
+      replyOnTimeout: () => {},
+      timer: null,
+    };
+    this.blocking.block(client, state, 0);
+    this.clientPause.postpone(client, argv);
+    return BLOCKED;
+  }
+
+  private rerunPostponed(client: Client, argv: string[]): void {
+    this.blocking.unblock(client);
+    if (this.execute(client, argv) !== BLOCKED) client.connection.resume();
   }
 
   private resolveQueued(argv: string[]): CommandEntry | undefined {

@@ -85,6 +85,11 @@ export function unknownSubcommandError(command: string, subcommand: string): str
   );
 }
 
+/** A container's own refusal of a subcommand it knows but got with the wrong arguments. */
+export function subcommandSyntaxError(command: string, subcommand: string): string {
+  return `ERR unknown subcommand or wrong number of arguments for '${subcommand.slice(0, 128)}'. Try ${command.toUpperCase()} HELP.`;
+}
+
 export function arityError(fullName: string): string {
   return `ERR wrong number of arguments for '${fullName}' command`;
 }

@@ -47,6 +47,23 @@ describe.runIf(requireRedisOrSkip('connection differential'))(
         },
       ]));
 
+    it('CLIENT PAUSE and UNPAUSE: their errors; a pause of 0 is over at once', () =>
+      servers.compare([
+        ['CLIENT', 'PAUSE', 'x'],
+        ['CLIENT', 'PAUSE', '-1'],
+        ['CLIENT', 'PAUSE', '10', 'BOGUS'],
+        ['CLIENT', 'PAUSE', '10', 'WRITE', 'extra'],
+        ['CLIENT', 'PAUSE', '99999999999999999999'],
+        ['CLIENT', 'PAUSE'],
+        ['CLIENT', 'UNPAUSE', 'extra'],
+        ['CLIENT', 'PAUSE', '0', 'all'],
+        ['SET', 'k', 'v'],
+        ['CLIENT', 'PAUSE', '60000', 'write'],
+        ['GET', 'k'],
+        ['CLIENT', 'UNPAUSE'],
+        ['SET', 'k', 'w'],
+      ]));
+
     it('QUIT replies OK and closes', () => servers.compare([['QUIT']]));
 
     it('RESET leaves MULTI and subscriptions', () =>

@@ -457,6 +457,26 @@ export const redisCommands: Readonly<Record<string, CommandMetadata>> = {
       ],
     },
   },
+  'client|pause': {
+    aclCategories: ['connection'],
+    docs: {
+      complexity: 'O(1)',
+      history: [['6.2.0', '`CLIENT PAUSE WRITE` mode added along with the `mode` option.']],
+      arguments: [
+        { name: 'timeout', type: 'integer' },
+        {
+          name: 'mode',
+          type: 'oneof',
+          since: '6.2.0',
+          flags: ['optional'],
+          arguments: [
+            { name: 'write', type: 'pure-token', token: 'WRITE' },
+            { name: 'all', type: 'pure-token', token: 'ALL' },
+          ],
+        },
+      ],
+    },
+  },
   'client|reply': {
     aclCategories: ['connection'],
     docs: {
@@ -512,6 +532,10 @@ export const redisCommands: Readonly<Record<string, CommandMetadata>> = {
         },
       ],
     },
+  },
+  'client|unpause': {
+    aclCategories: ['connection'],
+    docs: { complexity: 'O(N) Where N is the number of paused clients' },
   },
   cluster: { docs: { complexity: 'Depends on subcommand.' } },
   'cluster|addslots': {

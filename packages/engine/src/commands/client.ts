@@ -1,7 +1,9 @@
 import type { Client } from '../client.js';
 import { clientType, clientTypeByName, formatClientInfo } from '../client-info.js';
 import type { Engine } from '../engine.js';
-import { Errors } from '../errors.js';
+import type { PauseType } from '../client-pause.js';
+import { Errors, subcommandSyntaxError } from '../errors.js';
+import { parseInteger } from '../numbers.js';
 import { validClientName } from './connection.js';
 import { container, helpSubcommand, NO_KEYS } from './define.js';
 import { helpReply, integerArgument, isKeyword, ok } from './reply-helpers.js';
@@ -141,7 +143,8 @@ function unblock(client: Client, argv: string[], engine: Engine): void {
   }
   const target = engine.clients.get(targetId);
   const state = target?.blocked;
-  if (!target || !state) {
+  // A client held back by CLIENT PAUSE waits for the pause, not for data.
+  if (!target || !state || engine.clientPause.isPostponed(target)) {
     client.out.integer(0);
     return;
   }
@@ -150,6 +153,44 @@ function unblock(client: Client, argv: string[], engine: Engine): void {
   else state.replyOnTimeout();
   target.connection.resume();
   client.out.integer(1);
+}
+
+/** CLIENT PAUSE timeout [WRITE|ALL]: ALL unless WRITE is asked for. */
+function pause(client: Client, argv: string[], engine: Engine): void {
+  if (argv.length > 4) {
+    engine.replyError(client, subcommandSyntaxError('client', argv[1]));
+    return;
+  }
+  let type: PauseType = 'all';
+  if (argv.length === 4) {
+    if (isKeyword(argv[3], 'write')) type = 'write';
+    else if (!isKeyword(argv[3], 'all')) {
+      engine.replyError(client, 'ERR CLIENT PAUSE mode must be WRITE or ALL');
+      return;
+    }
+  }
+  const timeout = parseInteger(argv[2]);
+  if (timeout === null) {
+    engine.replyError(client, Errors.timeoutNotInteger);
+    return;
+  }
+  if (timeout < 0) {
+    engine.replyError(client, Errors.timeoutNegative);
+    return;
+  }
+  const now = Date.now();
+  if (BigInt(timeout) > BigInt(Number.MAX_SAFE_INTEGER - now)) {
+    engine.replyError(client, Errors.timeoutOutOfRange);
+    return;
+  }
+  // As Redis, 0 is a deadline already past: the pause ends at its next check.
+  engine.clientPause.pause(type, timeout === 0 ? 0 : now + Number(timeout));
+  ok(client);
+}
+
+function unpause(client: Client, _argv: string[], engine: Engine): void {
+  engine.clientPause.unpause();
+  ok(client);
 }
 
 function reply(client: Client, argv: string[], engine: Engine): void {
@@ -300,6 +341,24 @@ export const clientCommand = {
       unblock,
       'Unblock a client blocked in a blocking command from a different connection',
       '5.0.0',
+    ],
+    [
+      'pause',
+      -3,
+      [...FLAGS],
+      NO_KEYS,
+      pause,
+      'Stop processing commands from clients for some time',
+      '2.9.50',
+    ],
+    [
+      'unpause',
+      2,
+      [...FLAGS],
+      NO_KEYS,
+      unpause,
+      'Resume processing of clients that were paused',
+      '6.2.0',
     ],
     [
       'reply',

@@ -1,4 +1,5 @@
 import type { Client } from '../client.js';
+import { subcommandSyntaxError } from '../errors.js';
 import type { CommandResult, CommandSpec } from '../command-table.js';
 import type { Engine } from '../engine.js';
 import { globMatch } from '../glob.js';
@@ -14,10 +15,7 @@ import { helpReply, isKeyword, ok } from './reply-helpers.js';
 
 /** Redis's addReplySubcommandSyntaxError, for FUNCTION's subcommands. */
 function syntaxError(client: Client, argv: string[], engine: Engine): void {
-  engine.replyError(
-    client,
-    `ERR unknown subcommand or wrong number of arguments for '${argv[1].slice(0, 128)}'. Try FUNCTION HELP.`,
-  );
+  engine.replyError(client, subcommandSyntaxError('function', argv[1]));
 }
 
 function fcall(client: Client, argv: string[], engine: Engine): CommandResult {

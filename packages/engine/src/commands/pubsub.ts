@@ -134,7 +134,7 @@ export const pubsubCommands = commandGroup('pubsub', [
   [
     'publish',
     3,
-    ['pubsub', 'loading', 'stale', 'fast'],
+    ['pubsub', 'loading', 'stale', 'fast', 'may_replicate'],
     NO_KEYS,
     publish,
     'Post a message to a channel',

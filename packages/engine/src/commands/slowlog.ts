@@ -1,4 +1,5 @@
 import type { Client } from '../client.js';
+import { subcommandSyntaxError } from '../errors.js';
 import type { Engine } from '../engine.js';
 import { parseInteger } from '../numbers.js';
 import { container, helpSubcommand, NO_KEYS } from './define.js';
@@ -7,10 +8,7 @@ import { helpReply, ok } from './reply-helpers.js';
 /** SLOWLOG GET [count]: the newest `count` entries (10 by default, -1 for all). */
 function get(client: Client, argv: string[], engine: Engine): void {
   if (argv.length > 3) {
-    engine.replyError(
-      client,
-      `ERR unknown subcommand or wrong number of arguments for '${argv[1]}'. Try SLOWLOG HELP.`,
-    );
+    engine.replyError(client, subcommandSyntaxError('slowlog', argv[1]));
     return;
   }
   let count = 10;

@@ -16,7 +16,7 @@ import type { Client } from '../client.js';
 import type { CommandResult } from '../command-table.js';
 import type { Engine } from '../engine.js';
 import { streamLimits } from '../persistence/rdb-values.js';
-import { Errors } from '../errors.js';
+import { Errors, subcommandSyntaxError } from '../errors.js';
 import { EventClass } from '../keyspace-events.js';
 import { parseInteger } from '../numbers.js';
 import { blockOnKeys } from './blocking-arguments.js';
@@ -114,10 +114,7 @@ function createGroup(client: Client, argv: string[], engine: Engine): void {
       }
       entriesRead = value === -1 ? null : BigInt(value);
     } else {
-      engine.replyError(
-        client,
-        `ERR unknown subcommand or wrong number of arguments for '${argv[1]}'. Try XGROUP HELP.`,
-      );
+      engine.replyError(client, subcommandSyntaxError('xgroup', argv[1]));
       return;
     }
   }
@@ -174,10 +171,7 @@ function setGroupId(client: Client, argv: string[], engine: Engine): void {
   let entriesRead: bigint | null = null;
   if (argv.length === 7) {
     if (!isKeyword(argv[5], 'entriesread')) {
-      engine.replyError(
-        client,
-        `ERR unknown subcommand or wrong number of arguments for '${argv[1]}'. Try XGROUP HELP.`,
-      );
+      engine.replyError(client, subcommandSyntaxError('xgroup', argv[1]));
       return;
     }
     const value = integerArgument(client, engine, argv[6]);
@@ -188,10 +182,7 @@ function setGroupId(client: Client, argv: string[], engine: Engine): void {
     }
     entriesRead = value === -1 ? null : BigInt(value);
   } else if (argv.length !== 5) {
-    engine.replyError(
-      client,
-      `ERR unknown subcommand or wrong number of arguments for '${argv[1]}'. Try XGROUP HELP.`,
-    );
+    engine.replyError(client, subcommandSyntaxError('xgroup', argv[1]));
     return;
   }
   const found = existingGroup(client, engine, argv[2], argv[3]);

@@ -32,7 +32,7 @@ import {
   type LuaState,
 } from './lua.js';
 import { protectGlobals, runChunk } from './protection.js';
-import { scriptFlagNamed, type ScriptFlag, type ScriptFlags } from './script-flags.js';
+import { parseShebang, type ScriptFlags } from './script-flags.js';
 
 const { lua, lauxlib, lualib } = fengari;
 
@@ -241,6 +241,20 @@ export class Scripting {
     return null;
   }
 
+  /**
+   * The flags the script of an EVAL, EVALSHA or FCALL call (or their _RO forms) declares, as
+   * Redis's evalGetCommandFlags reads them before running anything: null when it declares none
+   * (no shebang, a bad one, an unknown script), and the command's own flags then apply.
+   */
+  declaredFlags(argv: readonly string[], kind: 'eval' | 'evalsha' | 'fcall'): ScriptFlags | null {
+    if (kind === 'fcall') return this.libraries.functionNamed(argv[1])?.flags ?? null;
+    if (kind === 'evalsha') return this.scripts.get(argv[1].toLowerCase())?.flags ?? null;
+    const cached = this.byBody.get(argv[1]);
+    if (cached !== undefined) return cached.flags;
+    const shebang = parseShebang(argv[1]);
+    return 'error' in shebang ? null : shebang.flags;
+  }
+
   /** SCRIPT LOAD: compiles and caches, replying the SHA1. */
   load(client: Client, body: string): void {
     const script = this.byBody.get(body) ?? this.create(client, body);
@@ -300,40 +314,12 @@ export class Scripting {
 
   private create(client: Client, body: string): Script | undefined {
     const engine = this.engine;
-    let flags: Set<ScriptFlag> | null = null;
-    let shebangLength = 0;
-    if (body.startsWith('#!')) {
-      const end = body.indexOf('\n');
-      if (end === -1) {
-        engine.replyError(client, 'ERR Invalid script shebang');
-        return undefined;
-      }
-      shebangLength = end;
-      const parts = body
-        .slice(0, end)
-        .split(/[ \t\r]+/)
-        .filter((part) => part !== '');
-      if (parts[0] !== '#!lua') {
-        engine.replyError(client, `ERR Unexpected engine in script shebang: ${parts[0]}`);
-        return undefined;
-      }
-      flags = new Set();
-      for (const part of parts.slice(1)) {
-        if (!part.startsWith('flags=')) {
-          engine.replyError(client, `ERR Unknown lua shebang option: ${part}`);
-          return undefined;
-        }
-        for (const name of part.slice(6).split(',')) {
-          if (name === '') continue;
-          const flag = scriptFlagNamed(name, true);
-          if (flag === null) {
-            engine.replyError(client, `ERR Unexpected flag in script shebang: ${name}`);
-            return undefined;
-          }
-          flags.add(flag);
-        }
-      }
+    const shebang = parseShebang(body);
+    if ('error' in shebang) {
+      engine.replyError(client, shebang.error);
+      return undefined;
     }
+    const { flags, length: shebangLength } = shebang;
     const L = this.evalLuaState().L;
     const code = latin1Bytes(shebangLength === 0 ? body : body.slice(shebangLength));
     const error = compile(L, code, CHUNK_NAME);
