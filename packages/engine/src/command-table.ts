@@ -40,6 +40,7 @@ export type CommandGroup =
   | 'bitmap'
   | 'geo'
   | 'scripting'
+  | 'hyperloglog'
   | 'cluster';
 
 /** Returned by a handler that parked its client (BLPOP with nothing to pop). */

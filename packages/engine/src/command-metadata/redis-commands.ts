@@ -2876,6 +2876,81 @@ export const redisCommands: Readonly<Record<string, CommandMetadata>> = {
     ],
     docs: { complexity: 'O(1)', arguments: [{ name: 'key', type: 'key', keySpecIndex: 0 }] },
   },
+  pfadd: {
+    aclCategories: ['hyperloglog'],
+    keySpecs: [
+      {
+        flags: ['RW', 'insert'],
+        beginSearch: { type: 'index', index: 1 },
+        findKeys: { type: 'range', lastKey: 0, keyStep: 1, limit: 0 },
+      },
+    ],
+    docs: {
+      complexity: 'O(1) to add every element.',
+      arguments: [
+        { name: 'key', type: 'key', keySpecIndex: 0 },
+        { name: 'element', type: 'string', flags: ['optional', 'multiple'] },
+      ],
+    },
+  },
+  pfcount: {
+    aclCategories: ['hyperloglog'],
+    keySpecs: [
+      {
+        notes:
+          'RW because it may change the internal representation of the key, and propagate to replicas',
+        flags: ['RW', 'access'],
+        beginSearch: { type: 'index', index: 1 },
+        findKeys: { type: 'range', lastKey: -1, keyStep: 1, limit: 0 },
+      },
+    ],
+    docs: {
+      complexity:
+        'O(1) with a very small average constant time when called with a single key. O(N) with N being the number of keys, and much bigger constant times, when called with multiple keys.',
+      arguments: [{ name: 'key', type: 'key', keySpecIndex: 0, flags: ['multiple'] }],
+    },
+  },
+  pfdebug: {
+    aclCategories: ['hyperloglog'],
+    keySpecs: [
+      {
+        flags: ['RW', 'access'],
+        beginSearch: { type: 'index', index: 2 },
+        findKeys: { type: 'range', lastKey: 0, keyStep: 1, limit: 0 },
+      },
+    ],
+    docs: {
+      complexity: 'N/A',
+      docFlags: ['syscmd'],
+      arguments: [
+        { name: 'subcommand', type: 'string' },
+        { name: 'key', type: 'key', keySpecIndex: 0 },
+      ],
+    },
+  },
+  pfmerge: {
+    aclCategories: ['hyperloglog'],
+    keySpecs: [
+      {
+        flags: ['RW', 'access', 'insert'],
+        beginSearch: { type: 'index', index: 1 },
+        findKeys: { type: 'range', lastKey: 0, keyStep: 1, limit: 0 },
+      },
+      {
+        flags: ['RO', 'access'],
+        beginSearch: { type: 'index', index: 2 },
+        findKeys: { type: 'range', lastKey: -1, keyStep: 1, limit: 0 },
+      },
+    ],
+    docs: {
+      complexity: 'O(N) to merge N HyperLogLogs, but with high constant times.',
+      arguments: [
+        { name: 'destkey', type: 'key', keySpecIndex: 0 },
+        { name: 'sourcekey', type: 'key', keySpecIndex: 1, flags: ['multiple'] },
+      ],
+    },
+  },
+  pfselftest: { aclCategories: ['hyperloglog'], docs: { complexity: 'N/A', docFlags: ['syscmd'] } },
   ping: {
     aclCategories: ['connection'],
     tips: ['request_policy:all_shards', 'response_policy:all_succeeded'],

@@ -7,6 +7,7 @@ import { functionCommands } from './functions.js';
 import { introspectionCommands } from './introspection.js';
 import { geoCommands } from './geo.js';
 import { hashCommands } from './hashes.js';
+import { hyperloglogCommands } from './hyperloglog.js';
 import { keyCommands } from './keys.js';
 import { lcsCommands } from './lcs.js';
 import { memoryCommand } from './memory.js';
@@ -29,6 +30,7 @@ import { transactionCommands } from './transactions.js';
 export const allCommands: readonly CommandSpec[] = [
   ...stringCommands,
   ...bitCommands,
+  ...hyperloglogCommands,
   ...lcsCommands,
   ...keyCommands,
   ...listCommands,
