@@ -130,7 +130,7 @@ describe('ReplyWriter buffer', () => {
   it('sendTo() lends a view of the pending bytes, and moves to fresh storage when it is kept', () => {
     const out = new ReplyWriter(16);
     out.simple('lent');
-    let lent = Buffer.alloc(0);
+    let lent: Buffer = Buffer.alloc(0);
     out.sendTo((bytes) => {
       lent = bytes;
       return false;
@@ -139,7 +139,7 @@ describe('ReplyWriter buffer', () => {
     out.simple('next');
     // Not kept: the writer reused its storage, so the view shows the later write.
     expect(lent.toString()).toBe('+next\r\n');
-    let kept = Buffer.alloc(0);
+    let kept: Buffer = Buffer.alloc(0);
     out.sendTo((bytes) => {
       kept = bytes;
       return true;
