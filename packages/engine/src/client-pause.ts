@@ -44,10 +44,21 @@ export class ClientPause {
   pause(type: PauseType, deadline: number): void {
     this.type = this.type === 'all' ? 'all' : type;
     this.deadline = Math.max(this.deadline, deadline);
+    this.armTimer();
+  }
+
+  /**
+   * Ends the pause at its deadline. A timer may fire a little early by the wall clock, and Node's
+   * timers cannot wait longer than 2^31 - 1 ms: either way it is set again for what is left.
+   */
+  private armTimer(): void {
     if (this.timer !== null) clearTimeout(this.timer);
-    // Node's timers cannot wait longer than 2^31 - 1 ms; a later check ends it in time.
     const wait = Math.min(0x7fffffff, Math.max(0, this.deadline - Date.now() + 1));
-    this.timer = setTimeout(() => this.endIfDue(), wait);
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      this.endIfDue();
+      if (this.type !== null) this.armTimer();
+    }, wait);
     this.timer.unref();
   }
 
