@@ -23,6 +23,7 @@ const output = fileURLToPath(
 /** Redis's getkeys_proc functions, by the names types.ts gives them. */
 const KEYS_PROCEDURES = {
   setGetKeys: 'set',
+  bitfieldGetKeys: 'bitfield',
   sortGetKeys: 'sort',
   sortROGetKeys: 'sort_ro',
   georadiusGetKeys: 'georadius',

@@ -91,6 +91,7 @@ const UNFLAGGED: readonly KeySpecFlag[] = [];
 
 const KEYS_PROCEDURES: Record<KeysProcedure, (argv: readonly string[]) => KeyReference[]> = {
   set: setKeys,
+  bitfield: bitfieldKeys,
   sort: sortKeys,
   sort_ro: () => [{ index: 1, flags: READ }],
   georadius: georadiusKeys,
@@ -126,6 +127,20 @@ function countedKeys(
 function atoi(text: string): number {
   const match = /^[\t\n\v\f\r ]*([+-]?\d+)/.exec(text);
   return match ? Number.parseInt(match[1], 10) : 0;
+}
+
+/**
+ * BITFIELD only reads its key when every subcommand is a GET (OVERFLOW aside); anything else,
+ * a syntax error included, counts as a write.
+ */
+function bitfieldKeys(argv: readonly string[]): KeyReference[] {
+  for (let i = 2; i < argv.length; i++) {
+    const remaining = argv.length - i - 1;
+    if (isKeyword(argv[i], 'get') && remaining >= 2) i += 2;
+    else if (isKeyword(argv[i], 'overflow') && remaining >= 1) i += 1;
+    else return [{ index: 1, flags: ['RW', 'access', 'update'] }];
+  }
+  return [{ index: 1, flags: READ }];
 }
 
 /** SET reads its key only with the GET option. */

@@ -87,6 +87,132 @@ export const redisCommands: Readonly<Record<string, CommandMetadata>> = {
       ],
     },
   },
+  bitfield: {
+    aclCategories: ['bitmap'],
+    keySpecs: [
+      {
+        notes: 'This command allows both access and modification of the key',
+        flags: ['RW', 'update', 'access', 'variable_flags'],
+        beginSearch: { type: 'index', index: 1 },
+        findKeys: { type: 'range', lastKey: 0, keyStep: 1, limit: 0 },
+      },
+    ],
+    keysProcedure: 'bitfield',
+    docs: {
+      complexity: 'O(1) for each subcommand specified',
+      arguments: [
+        { name: 'key', type: 'key', keySpecIndex: 0 },
+        {
+          name: 'operation',
+          type: 'oneof',
+          flags: ['optional', 'multiple'],
+          arguments: [
+            {
+              name: 'encoding_offset',
+              type: 'block',
+              token: 'GET',
+              arguments: [
+                { name: 'encoding', type: 'string' },
+                { name: 'offset', type: 'integer' },
+              ],
+            },
+            {
+              name: 'write',
+              type: 'block',
+              arguments: [
+                {
+                  name: 'wrap_sat_fail',
+                  type: 'oneof',
+                  token: 'OVERFLOW',
+                  flags: ['optional'],
+                  arguments: [
+                    { name: 'wrap', type: 'pure-token', token: 'WRAP' },
+                    { name: 'sat', type: 'pure-token', token: 'SAT' },
+                    { name: 'fail', type: 'pure-token', token: 'FAIL' },
+                  ],
+                },
+                {
+                  name: 'write_operation',
+                  type: 'oneof',
+                  arguments: [
+                    {
+                      name: 'encoding_offset_value',
+                      type: 'block',
+                      token: 'SET',
+                      arguments: [
+                        { name: 'encoding', type: 'string' },
+                        { name: 'offset', type: 'integer' },
+                        { name: 'value', type: 'integer' },
+                      ],
+                    },
+                    {
+                      name: 'encoding_offset_increment',
+                      type: 'block',
+                      token: 'INCRBY',
+                      arguments: [
+                        { name: 'encoding', type: 'string' },
+                        { name: 'offset', type: 'integer' },
+                        { name: 'increment', type: 'integer' },
+                      ],
+                    },
+                  ],
+                },
+              ],
+            },
+          ],
+        },
+      ],
+    },
+  },
+  bitfield_ro: {
+    aclCategories: ['bitmap'],
+    keySpecs: [
+      {
+        flags: ['RO', 'access'],
+        beginSearch: { type: 'index', index: 1 },
+        findKeys: { type: 'range', lastKey: 0, keyStep: 1, limit: 0 },
+      },
+    ],
+    docs: {
+      complexity: 'O(1) for each subcommand specified',
+      arguments: [
+        { name: 'key', type: 'key', keySpecIndex: 0 },
+        {
+          name: 'encoding_offset',
+          type: 'block',
+          token: 'GET',
+          flags: ['optional', 'multiple', 'multiple_token'],
+          arguments: [
+            { name: 'encoding', type: 'string' },
+            { name: 'offset', type: 'integer' },
+          ],
+        },
+      ],
+    },
+  },
+  bitop: {
+    aclCategories: ['bitmap'],
+    keySpecs: [
+      {
+        flags: ['OW', 'update'],
+        beginSearch: { type: 'index', index: 2 },
+        findKeys: { type: 'range', lastKey: 0, keyStep: 1, limit: 0 },
+      },
+      {
+        flags: ['RO', 'access'],
+        beginSearch: { type: 'index', index: 3 },
+        findKeys: { type: 'range', lastKey: -1, keyStep: 1, limit: 0 },
+      },
+    ],
+    docs: {
+      complexity: 'O(N)',
+      arguments: [
+        { name: 'operation', type: 'string' },
+        { name: 'destkey', type: 'key', keySpecIndex: 0 },
+        { name: 'key', type: 'key', keySpecIndex: 1, flags: ['multiple'] },
+      ],
+    },
+  },
   bitpos: {
     aclCategories: ['bitmap'],
     keySpecs: [

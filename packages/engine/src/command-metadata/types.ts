@@ -86,6 +86,7 @@ export type FindKeys =
 /** Redis's getkeys_proc functions that rc's commands need, by the commands they serve. */
 export type KeysProcedure =
   | 'set'
+  | 'bitfield'
   | 'sort'
   | 'sort_ro'
   | 'georadius'

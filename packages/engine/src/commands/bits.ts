@@ -165,6 +165,64 @@ function bitpos(client: Client, argv: string[], engine: Engine): void {
   client.out.integer(wanted === 0 && !endGiven ? range[1] + 1 : -1);
 }
 
+const BITOP_OPERATIONS = ['and', 'or', 'xor', 'not'] as const;
+type BitOperation = (typeof BITOP_OPERATIONS)[number];
+
+/**
+ * BITOP AND|OR|XOR|NOT destkey key [key ...]: the result is as long as the longest source,
+ * missing keys and bytes counting as zero; an empty result deletes the destination.
+ */
+function bitop(client: Client, argv: string[], engine: Engine): void {
+  const operation = BITOP_OPERATIONS.find((name) => isKeyword(argv[1], name));
+  if (operation === undefined) {
+    engine.replyError(client, Errors.syntax);
+    return;
+  }
+  if (operation === 'not' && argv.length !== 4) {
+    engine.replyError(client, 'ERR BITOP NOT must be called with a single source key.');
+    return;
+  }
+  const sources: string[] = [];
+  for (const key of argv.slice(3)) {
+    const value = lookupString(client, engine, key);
+    if (value === WRONG_TYPE) return;
+    sources.push(value ?? '');
+  }
+  const length = Math.max(...sources.map((source) => source.length));
+  const destination = argv[2];
+  const db = client.db;
+  if (length === 0) {
+    if (db.delete(destination)) engine.notify(db, EventClass.generic, 'del', destination);
+    client.out.integer(0);
+    return;
+  }
+  const result = combine(operation, sources, length);
+  db.set(destination, result.toString('latin1'));
+  engine.notify(db, EventClass.string, 'set', destination);
+  client.out.integer(length);
+}
+
+function combine(operation: BitOperation, sources: readonly string[], length: number): Buffer {
+  const inputs = sources.map((source) => Buffer.from(source, 'latin1'));
+  const result = Buffer.alloc(length);
+  if (operation === 'not') {
+    for (let i = 0; i < length; i++) result[i] = ~inputs[0][i] & 0xff;
+    return result;
+  }
+  for (let i = 0; i < length; i++) {
+    // Past a source's end its bytes count as zero.
+    let byte = i < inputs[0].length ? inputs[0][i] : 0;
+    for (let j = 1; j < inputs.length; j++) {
+      const other = i < inputs[j].length ? inputs[j][i] : 0;
+      if (operation === 'and') byte &= other;
+      else if (operation === 'or') byte |= other;
+      else byte ^= other;
+    }
+    result[i] = byte;
+  }
+  return result;
+}
+
 export const bitCommands = commandGroup('bitmap', [
   [
     'setbit',
@@ -193,5 +251,14 @@ export const bitCommands = commandGroup('bitmap', [
     bitpos,
     'Find first bit set or clear in a string',
     '2.8.7',
+  ],
+  [
+    'bitop',
+    -4,
+    ['write', 'denyoom'],
+    [2, -1, 1],
+    bitop,
+    'Perform bitwise operations between strings',
+    '2.6.0',
   ],
 ]);

@@ -1,4 +1,5 @@
 import type { CommandSpec } from '../command-table.js';
+import { bitfieldCommands } from './bitfield.js';
 import { bitCommands } from './bits.js';
 import { clientCommand } from './client.js';
 import { clusterCommands } from './cluster.js';
@@ -30,6 +31,7 @@ import { transactionCommands } from './transactions.js';
 export const allCommands: readonly CommandSpec[] = [
   ...stringCommands,
   ...bitCommands,
+  ...bitfieldCommands,
   ...hyperloglogCommands,
   ...lcsCommands,
   ...keyCommands,
