@@ -130,5 +130,22 @@ describe.runIf(requireRedisOrSkip('bitmap differential'))(
         ['BITFIELD', 'list', 'GET', 'i8', '0'],
         ['BITFIELD', 'list', 'SET', 'i8', '0', '1'],
       ]));
+
+    it('BITCOUNT and BITPOS check their arguments in Redis order', () =>
+      servers.compare([
+        ['SET', 'str', 'foobar'],
+        ['BITCOUNT', 'str', '-6', '-7'],
+        ['BITCOUNT', 'str', '-6', '-7', 'BOGUS'],
+        ['BITCOUNT', 'str', '-7', '-6'],
+        ['BITCOUNT', 'str', '0'],
+        ['BITCOUNT', 'missing', '0'],
+        ['BITCOUNT', 'missing', 'x', 'y', 'BOGUS'],
+        ['BITPOS', 'str', 'x'],
+        ['BITPOS', 'str', '2'],
+        ['BITPOS', 'str', '1', '0', 'x', 'BOGUS'],
+        ['BITPOS', 'str', '1', '0', '1', 'BIT', 'extra'],
+        ['BITPOS', 'missing', '1', 'x', 'y', 'z', 'w'],
+        ['BITPOS', 'missing', '0', 'x'],
+      ]));
   },
 );

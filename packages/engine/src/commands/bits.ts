@@ -86,51 +86,62 @@ function rangeUnit(client: Client, engine: Engine, text: string | undefined): nu
   return null;
 }
 
+/** BITCOUNT key [start end [BYTE|BIT]]: checks in Redis's order (a missing key answers 0 first). */
 function bitcount(client: Client, argv: string[], engine: Engine): void {
   const value = lookupString(client, engine, argv[1]);
   if (value === WRONG_TYPE) return;
+  if (value === undefined) {
+    client.out.integer(0);
+    return;
+  }
   let first = 0;
-  let last: number;
+  let last = value.length * 8 - 1;
   if (argv.length === 4 || argv.length === 5) {
     const start = integerArgument(client, engine, argv[2]);
     if (start === null) return;
     const end = integerArgument(client, engine, argv[3]);
     if (end === null) return;
-    const unit = rangeUnit(client, engine, argv[4]);
-    if (unit === null) return;
-    if (value === undefined) {
+    // Both from the end and crossed: empty, before the unit is even read.
+    if (start < 0 && end < 0 && start > end) {
       client.out.integer(0);
       return;
     }
+    const unit = rangeUnit(client, engine, argv[4]);
+    if (unit === null) return;
     const range = bitRange(start, end, unit === 8 ? value.length : value.length * 8, unit);
     if (range === null) {
       client.out.integer(0);
       return;
     }
     [first, last] = range;
-  } else if (argv.length === 2) {
-    last = (value?.length ?? 0) * 8 - 1;
-  } else {
+  } else if (argv.length !== 2) {
     engine.replyError(client, Errors.syntax);
     return;
   }
   let count = 0;
-  for (let bit = first; value !== undefined && bit <= last; bit++) count += bitAt(value, bit);
+  for (let bit = first; bit <= last; bit++) count += bitAt(value, bit);
   client.out.integer(count);
 }
 
+/** BITPOS key bit [start [end [BYTE|BIT]]]: checks in Redis's order. */
 function bitpos(client: Client, argv: string[], engine: Engine): void {
-  if (argv[2] !== '0' && argv[2] !== '1') {
+  const bit = integerArgument(client, engine, argv[2]);
+  if (bit === null) return;
+  if (bit !== 0 && bit !== 1) {
     engine.replyError(client, 'ERR The bit argument must be 1 or 0.');
     return;
   }
-  const wanted = argv[2] === '1' ? 1 : 0;
+  // A missing key is an endless run of zeros.
+  const value = lookupString(client, engine, argv[1]);
+  if (value === WRONG_TYPE) return;
+  if (value === undefined) {
+    client.out.integer(bit === 1 ? -1 : 0);
+    return;
+  }
   if (argv.length > 6) {
     engine.replyError(client, Errors.syntax);
     return;
   }
-  const value = lookupString(client, engine, argv[1]);
-  if (value === WRONG_TYPE) return;
   let start = 0;
   let end = -1;
   const endGiven = argv.length >= 5;
@@ -139,30 +150,26 @@ function bitpos(client: Client, argv: string[], engine: Engine): void {
     if (parsed === null) return;
     start = parsed;
   }
+  const unit = rangeUnit(client, engine, argv[5]);
+  if (unit === null) return;
   if (endGiven) {
     const parsed = integerArgument(client, engine, argv[4]);
     if (parsed === null) return;
     end = parsed;
-  }
-  const unit = rangeUnit(client, engine, argv[5]);
-  if (unit === null) return;
-  if (value === undefined) {
-    client.out.integer(wanted ? -1 : 0);
-    return;
   }
   const range = bitRange(start, end, unit === 8 ? value.length : value.length * 8, unit);
   if (range === null) {
     client.out.integer(-1);
     return;
   }
-  for (let bit = range[0]; bit <= range[1]; bit++) {
-    if (bitAt(value, bit) === wanted) {
-      client.out.integer(bit);
+  for (let at = range[0]; at <= range[1]; at++) {
+    if (bitAt(value, at) === bit) {
+      client.out.integer(at);
       return;
     }
   }
   // Looking for a clear bit with no explicit end: the string is as if padded with zeros.
-  client.out.integer(wanted === 0 && !endGiven ? range[1] + 1 : -1);
+  client.out.integer(bit === 0 && !endGiven ? range[1] + 1 : -1);
 }
 
 const BITOP_OPERATIONS = ['and', 'or', 'xor', 'not'] as const;
