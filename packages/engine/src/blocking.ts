@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks';
 import type { Client } from './client.js';
 import type { Database } from './keyspace.js';
 
@@ -27,6 +28,18 @@ export class BlockingRegistry {
   private readonly readySet = new Set<string>();
   blockedCount = 0;
 
+  /**
+   * `served` hears of every client whose wait ended with a reply, data or timeout, and how long
+   * writing that reply took: the engine's statistics count a blocked call once it is served.
+   */
+  constructor(
+    private readonly served: (
+      client: Client,
+      state: BlockedState,
+      microseconds: number,
+    ) => void = () => {},
+  ) {}
+
   block(client: Client, state: BlockedState, timeoutMs: number): void {
     client.blocked = state;
     this.blockedCount++;
@@ -44,8 +57,7 @@ export class BlockingRegistry {
     if (timeoutMs > 0) {
       state.timer = setTimeout(() => {
         if (client.blocked !== state) return;
-        this.unblock(client);
-        state.replyOnTimeout();
+        this.timeOut(client);
         client.connection.resume();
       }, timeoutMs);
     }
@@ -84,11 +96,23 @@ export class BlockingRegistry {
       const state = client.blocked;
       // Waiters decide for themselves: a deleted key ends an XREADGROUP wait with an error.
       if (!state) continue;
+      const started = performance.now();
       if (state.tryServe(key)) {
         this.unblock(client);
+        this.served(client, state, Math.round((performance.now() - started) * 1000));
         client.connection.resume();
       }
     }
+  }
+
+  /** Ends a wait as its timeout does (also CLIENT UNBLOCK ... TIMEOUT); the caller resumes. */
+  timeOut(client: Client): void {
+    const state = client.blocked;
+    if (state === null) return;
+    this.unblock(client);
+    const started = performance.now();
+    state.replyOnTimeout();
+    this.served(client, state, Math.round((performance.now() - started) * 1000));
   }
 
   /** Removes the client from every queue and cancels its timer; the caller writes the reply. */

@@ -117,7 +117,14 @@ export class Engine implements KeyspaceObserver {
   readonly commands = new CommandTable(allCommands);
   readonly clients = new Map<number, Client>();
   readonly pubsub = new PubSub();
-  readonly blocking = new BlockingRegistry();
+  readonly blocking = new BlockingRegistry((client, state, microseconds) =>
+    this.servedAfterBlocking(client, state, microseconds),
+  );
+  /** What a call that blocked needs for its statistics once it is served. */
+  private readonly blockedCalls = new WeakMap<
+    BlockedState,
+    { entry: CommandEntry; argv: readonly string[]; microseconds: number }
+  >();
   readonly monitors = new Monitors();
   readonly stats = new EngineStats();
   readonly metrics = new InstantaneousMetrics(this.stats);
@@ -464,21 +471,54 @@ export class Engine implements KeyspaceObserver {
       const event = entry.spec.flags.includes('fast') ? 'fast-command' : 'command';
       this.latencyMonitor.addIfNeeded(event, Math.floor(microseconds / 1000));
     }
-    // As Redis, a blocked call is logged when it is served; a negative threshold is "off".
-    if (
-      microseconds >= this.slowlogThreshold &&
-      this.slowlogThreshold >= 0 &&
-      result !== BLOCKED &&
-      !entry.spec.flags.includes('skip_slowlog')
-    ) {
-      this.slowlog.push(client, argv, microseconds, this.slowlogMaxLength);
-    }
+    // As Redis, a blocked call is logged when it is served.
+    if (result === BLOCKED) {
+      if (client.blocked !== null) {
+        this.blockedCalls.set(client.blocked, { entry, argv, microseconds });
+      }
+    } else this.logIfSlow(client, entry, argv, microseconds);
     // Greater, as in Redis: CONFIG RESETSTAT itself sets the count back to 0.
     if (this.stats.totalErrorReplies > errorsBefore) entry.failedCalls++;
     this.stats.totalCommands++;
     if (this.monitors.clients.size !== 0 && !entry.hiddenFromMonitor)
       this.monitors.feed(client, argv);
     return result;
+  }
+
+  /** SLOWLOG: a negative threshold is "off". */
+  private logIfSlow(
+    client: Client,
+    entry: CommandEntry,
+    argv: readonly string[],
+    microseconds: number,
+  ): void {
+    if (
+      microseconds >= this.slowlogThreshold &&
+      this.slowlogThreshold >= 0 &&
+      !entry.spec.flags.includes('skip_slowlog')
+    ) {
+      this.slowlog.push(client, argv, microseconds, this.slowlogMaxLength);
+    }
+  }
+
+  /**
+   * A blocked call got its reply: as Redis's updateStatsOnUnblock, its first run's time plus the
+   * reply's counts again in commandstats, and goes to the latency histogram and the slowlog.
+   */
+  private servedAfterBlocking(
+    client: Client,
+    state: BlockedState,
+    replyMicroseconds: number,
+  ): void {
+    const call = this.blockedCalls.get(state);
+    if (call === undefined) return;
+    this.blockedCalls.delete(state);
+    const total = call.microseconds + replyMicroseconds;
+    call.entry.microseconds += total;
+    if (this.latencyTracking) {
+      (call.entry.latency ??= new LatencyHistogram()).record(total * 1000);
+    }
+    this.logIfSlow(client, call.entry, call.argv, total);
   }
 
   /**

@@ -148,9 +148,10 @@ function unblock(client: Client, argv: string[], engine: Engine): void {
     client.out.integer(0);
     return;
   }
-  engine.blocking.unblock(target);
-  if (withError) engine.replyError(target, Errors.unblockedByClient);
-  else state.replyOnTimeout();
+  if (withError) {
+    engine.blocking.unblock(target);
+    engine.replyError(target, Errors.unblockedByClient);
+  } else engine.blocking.timeOut(target);
   target.connection.resume();
   client.out.integer(1);
 }
