@@ -506,6 +506,18 @@ describe.runIf(requireRedisOrSkip('introspection differential'))(
           ]),
       );
 
+      it.fails(
+        'keyspace_hits/misses: rc counts the lookups of read commands only; Redis also counts the sources a write command reads (BITOP, SUNIONSTORE...)',
+        () =>
+          servers.compare([
+            ['CONFIG', 'RESETSTAT'],
+            ['SET', 'a', '1'],
+            ['BITOP', 'AND', 'd', 'a', 'missing'],
+            ['SUNIONSTORE', 's', 'x', 'y'],
+            info('stats'),
+          ]),
+      );
+
       it.fails('LATENCY DOCTOR: rc writes its own plain report, not Redis essay', () =>
         servers.compare([['LATENCY', 'DOCTOR']]),
       );
