@@ -77,12 +77,6 @@ export class ClientPause {
     }
   }
 
-  /** Whether a command is held back now: `mayReplicate` for writes and the like. */
-  holds(mayReplicate: boolean): boolean {
-    const type = this.current;
-    return type === 'all' || (type === 'write' && mayReplicate);
-  }
-
   postpone(client: Client, argv: string[]): void {
     this.postponed.push({ client, argv });
   }

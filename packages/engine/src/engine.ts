@@ -326,7 +326,13 @@ export class Engine implements KeyspaceObserver {
       return this.rejectBusy(client, entry);
     }
     // Redis's master link and AOF replay are not held back here (rc applies them as a stream).
-    if (!client.obeysAll && this.clientPause.holds(this.mayReplicate(client, entry, argv))) {
+    // Whether the command may write is only worked out while a pause is on.
+    const pause = this.clientPause.current;
+    if (
+      pause !== null &&
+      !client.obeysAll &&
+      (pause === 'all' || this.mayReplicate(client, entry, argv))
+    ) {
       return this.postpone(client, argv);
     }
     if (client.transaction !== null && !TRANSACTION_CONTROL.has(entry.spec.name)) {
