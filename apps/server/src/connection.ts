@@ -116,8 +116,9 @@ export class Connection implements ClientConnection, Flushable {
     const stats = this.engine.stats;
     stats.writesProcessed++;
     stats.netOutputBytes += out.length;
-    out.sendTo(this.send);
-    if (this.output.full && !this.closing && !this.outputFull) {
+    // Only bytes the kernel did not take whole can have filled the output.
+    const kept = out.sendTo(this.send);
+    if (kept && this.output.full && !this.closing && !this.outputFull) {
       this.outputFull = true;
       this.socket.pause();
     }

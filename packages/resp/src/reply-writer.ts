@@ -110,8 +110,9 @@ export class ReplyWriter {
    * Hands the pending bytes to `send` as a view of the writer's own storage, without copying,
    * and starts over empty. `send` returns true when it still holds the view after returning
    * (a socket write the kernel did not take whole); the writer then moves to fresh storage.
+   * Returns what `send` returned.
    */
-  sendTo(send: (bytes: Buffer) => boolean): void {
+  sendTo(send: (bytes: Buffer) => boolean): boolean {
     const used = this.used;
     this.used = 0;
     const kept = send(this.buffer.subarray(0, used));
@@ -119,6 +120,7 @@ export class ReplyWriter {
     if (kept || used >= HAND_OVER) {
       this.buffer = Buffer.allocUnsafe(this.initialCapacity);
     }
+    return kept;
   }
 
   /** Drops everything written after `length` (CLIENT REPLY OFF/SKIP). */
