@@ -66,21 +66,15 @@ function store(client: Client, key: string, hll: Hll): void {
 /** PFADD key [element ...]: 1 when a register changed (or the key was created). */
 function pfadd(client: Client, argv: string[], engine: Engine): void {
   const key = argv[1];
+  const value = lookupHllValue(client, engine, key);
+  if (value === WRONG_TYPE) return;
   // Adding elements already counted to a dense HLL changes nothing: read it in place.
-  const current = client.db.lookup(key);
-  if (
-    typeof current === 'string' &&
-    isHll(current) &&
-    isDense(current) &&
-    denseStringUnchangedBy(current, argv.slice(2))
-  ) {
+  if (value !== null && isDense(value) && denseStringUnchangedBy(value, argv.slice(2))) {
     client.out.integer(0);
     return;
   }
-  const found = lookupHll(client, engine, key);
-  if (found === WRONG_TYPE) return;
-  const hll = found ?? new Hll(emptyHll(), sparseMaxBytes(engine));
-  let updated = found === null ? 1 : 0;
+  const hll = new Hll(value === null ? emptyHll() : bytesOf(value), sparseMaxBytes(engine));
+  let updated = value === null ? 1 : 0;
   for (let i = 2; i < argv.length; i++) {
     const result = hll.add(argv[i]);
     if (result === -1) {
