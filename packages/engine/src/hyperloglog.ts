@@ -196,20 +196,13 @@ export class Hll {
   /** Rewrites a sparse form as dense; false (and no change) when the sparse form is corrupt. */
   toDense(): boolean {
     if (this.isDense) return true;
+    // Read as PFMERGE reads it (same checks), then written out 6 bits a register.
+    const registers = new Uint8Array(REGISTERS);
+    if (!this.mergeInto(registers)) return false;
     const dense = new Uint8Array(DENSE_SIZE);
     dense.set(this.bytes.subarray(0, HEADER));
     dense[4] = DENSE;
-    let index = 0;
-    for (let at = HEADER; at < this.bytes.length;) {
-      const { span, value, size } = opcodeAt(this.bytes, at);
-      if (value !== 0) {
-        if (index + span > REGISTERS) break;
-        for (let i = 0; i < span; i++) denseSet(dense, index + i, value);
-      }
-      index += span;
-      at += size;
-    }
-    if (index !== REGISTERS) return false;
+    for (let i = 0; i < REGISTERS; i++) if (registers[i] !== 0) denseSet(dense, i, registers[i]);
     this.bytes = dense;
     return true;
   }
