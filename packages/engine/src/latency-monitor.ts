@@ -75,6 +75,11 @@ export class LatencyMonitor {
     return result;
   }
 
+  /** The event's all-time maximum (0 for an event never seen). */
+  maxOf(event: string): number {
+    return this.events.get(event)?.max ?? 0;
+  }
+
   /** The event's samples, oldest first (none for an event never seen). */
   history(event: string): LatencySample[] {
     return this.events.get(event)?.ordered() ?? [];

@@ -43,8 +43,8 @@ function graph(client: Client, argv: string[], engine: Engine): void {
     engine.replyError(client, `ERR No samples available for event '${event}'`);
     return;
   }
-  const max = engine.latencyMonitor.latest().find((each) => each.event === event)?.max ?? 0;
   const now = Math.floor(Date.now() / 1000);
+  const max = engine.latencyMonitor.maxOf(event);
   client.out.verbatim('txt', renderLatencyGraph(event, samples, max, now));
 }
 
