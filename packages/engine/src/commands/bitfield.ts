@@ -3,6 +3,7 @@ import type { Engine } from '../engine.js';
 import { Errors } from '../errors.js';
 import { EventClass } from '../keyspace-events.js';
 import { parseInteger } from '../numbers.js';
+import { parseBitOffset } from './bits.js';
 import { commandGroup, FIRST_KEY } from './define.js';
 import { WRONG_TYPE, isKeyword, lookupString } from './reply-helpers.js';
 
@@ -29,17 +30,6 @@ function fieldType(text: string): { signed: boolean; bits: number } | null {
   const bits = parseInteger(text.slice(1));
   if (bits === null || bits < 1 || bits > (signed ? 64 : 63)) return null;
   return { signed, bits: Number(bits) };
-}
-
-/** A bit offset, or `#n` for the n-th field of this width; null when invalid. */
-function fieldOffset(text: string, bits: number, engine: Engine): number | null {
-  const byIndex = text[0] === '#';
-  const parsed = parseInteger(byIndex ? text.slice(1) : text);
-  if (parsed === null) return null;
-  const offset = BigInt(parsed) * (byIndex ? BigInt(bits) : 1n);
-  const maxBytes = BigInt(engine.config.getNumber('proto-max-bulk-len'));
-  if (offset < 0n || offset >> 3n >= maxBytes) return null;
-  return Number(offset);
 }
 
 function readField(bytes: Uint8Array, offset: number, bits: number, signed: boolean): bigint {
@@ -110,7 +100,7 @@ function parseOperations(client: Client, argv: string[], engine: Engine): FieldO
       engine.replyError(client, TYPE_ERROR);
       return null;
     }
-    const offset = fieldOffset(argv[i + 2], type.bits, engine);
+    const offset = parseBitOffset(argv[i + 2], engine, type.bits);
     if (offset === null) {
       engine.replyError(client, Errors.bitOffset);
       return null;

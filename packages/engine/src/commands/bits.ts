@@ -6,21 +6,25 @@ import { parseInteger } from '../numbers.js';
 import { FIRST_KEY, commandGroup } from './define.js';
 import { WRONG_TYPE, integerArgument, isKeyword, lookupString } from './reply-helpers.js';
 
-/** Bit offsets address at most proto-max-bulk-len bytes (512 MiB → 2^32 bits). */
+/**
+ * A bit offset, or null when it is not an integer or out of range: offsets address at most
+ * proto-max-bulk-len bytes (512 MiB → 2^32 bits). With `fieldBits` (BITFIELD), `#n` means the
+ * n-th field of that width, as in Redis's getBitOffsetFromArgument.
+ */
+export function parseBitOffset(text: string, engine: Engine, fieldBits = 0): number | null {
+  const byIndex = fieldBits > 0 && text[0] === '#';
+  const parsed = parseInteger(byIndex ? text.slice(1) : text);
+  if (parsed === null) return null;
+  const offset = BigInt(parsed) * (byIndex ? BigInt(fieldBits) : 1n);
+  const maxBytes = BigInt(engine.config.getNumber('proto-max-bulk-len'));
+  if (offset < 0n || offset >> 3n >= maxBytes) return null;
+  return Number(offset);
+}
+
 function bitOffsetArgument(client: Client, engine: Engine, text: string): number | null {
-  const value = parseInteger(text);
-  const maxBytes = engine.config.getNumber('proto-max-bulk-len');
-  if (
-    value === null ||
-    typeof value === 'bigint' ||
-    value < 0 ||
-    value >> 3 >= maxBytes ||
-    value / 8 >= maxBytes
-  ) {
-    engine.replyError(client, Errors.bitOffset);
-    return null;
-  }
-  return value;
+  const offset = parseBitOffset(text, engine);
+  if (offset === null) engine.replyError(client, Errors.bitOffset);
+  return offset;
 }
 
 function bitAt(value: string, offset: number): number {
