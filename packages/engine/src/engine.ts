@@ -135,8 +135,8 @@ export class Engine implements KeyspaceObserver {
   /** slowlog-log-slower-than (negative: off) and slowlog-max-len, cached for every call. */
   private slowlogThreshold = 10000;
   private slowlogMaxLength = 128;
-  /** A read-only command is running: its key lookups are keyspace hits and misses. */
-  private countingLookups = false;
+  /** Key lookups count as keyspace hits and misses: in read-only commands, and see readingKeys. */
+  private lookupsCounted = false;
   /** Effective writes, for the append-only file and replicas. */
   readonly propagation = new Propagation();
   /** Snapshots started so far: what was written before one began is in it. */
@@ -449,8 +449,8 @@ export class Engine implements KeyspaceObserver {
     if (propagating) propagation.resetCommand();
     const dirtyBefore = this.stats.dirty;
     let result: CommandResult = undefined;
-    const countingBefore = this.countingLookups;
-    this.countingLookups = !entry.isWrite;
+    const countingBefore = this.lookupsCounted;
+    this.lookupsCounted = !entry.isWrite;
     try {
       result = handler(client, argv, this);
     } catch (error) {
@@ -458,7 +458,7 @@ export class Engine implements KeyspaceObserver {
       process.emitWarning(`rc: ${entry.fullName} failed: ${(error as Error).stack ?? error}`);
       this.replyError(client, `ERR internal error while running '${entry.fullName}'`);
     }
-    this.countingLookups = countingBefore;
+    this.lookupsCounted = countingBefore;
     if (propagating) {
       // SAVE resets the counter: only an increase is a change (Redis clamps the delta at 0).
       propagation.commandDone(client.db.id, argv, this.stats.dirty > dirtyBefore);
@@ -641,9 +641,23 @@ export class Engine implements KeyspaceObserver {
     }
   }
 
+  /**
+   * Runs `read` with its lookups counted in keyspace_hits/misses, even inside a write command:
+   * the keys Redis reads with lookupKeyRead there (BITOP's sources, SET ... GET's old value...).
+   */
+  readingKeys<T>(read: () => T): T {
+    const before = this.lookupsCounted;
+    this.lookupsCounted = true;
+    try {
+      return read();
+    } finally {
+      this.lookupsCounted = before;
+    }
+  }
+
   keyLookedUp(found: boolean): void {
     // As Redis's lookupKeyRead: the lookups of write commands are not counted.
-    if (!this.countingLookups) return;
+    if (!this.lookupsCounted) return;
     if (found) this.stats.keyspaceHits++;
     else this.stats.keyspaceMisses++;
   }

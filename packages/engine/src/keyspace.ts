@@ -57,10 +57,17 @@ export class Database {
    * EXISTS, the TTL family, OBJECT and MEMORY USAGE.
    */
   peek(key: string): RedisValue | undefined {
-    const value =
-      this.expires.size !== 0 && this.expireIfNeeded(key) ? undefined : this.data.get(key);
+    const value = this.find(key);
     this.observer.keyLookedUp(value !== undefined);
     return value;
+  }
+
+  /**
+   * As `peek`, and not counted in keyspace_hits/misses either: the commands Redis answers from
+   * its dict directly (RANDOMKEY, MEMORY USAGE).
+   */
+  find(key: string): RedisValue | undefined {
+    return this.expires.size !== 0 && this.expireIfNeeded(key) ? undefined : this.data.get(key);
   }
 
   /** Seconds since the key was last read or written (OBJECT IDLETIME). */

@@ -129,7 +129,11 @@ function bitfieldGeneric(client: Client, argv: string[], engine: Engine, readOnl
     engine.replyError(client, 'ERR BITFIELD_RO only supports the GET subcommand');
     return;
   }
-  const current = lookupString(client, engine, key);
+  // Without writes, Redis reads the key as a read command would: a keyspace hit or miss.
+  const current =
+    writes.length === 0
+      ? engine.readingKeys(() => lookupString(client, engine, key))
+      : lookupString(client, engine, key);
   if (current === WRONG_TYPE) return;
   let bytes: Uint8Array = Buffer.from(current ?? '', 'latin1');
   // Writes first grow the string to the farthest bit they touch.

@@ -195,7 +195,7 @@ function bitop(client: Client, argv: string[], engine: Engine): void {
   }
   const sources: string[] = [];
   for (const key of argv.slice(3)) {
-    const value = lookupString(client, engine, key);
+    const value = engine.readingKeys(() => lookupString(client, engine, key));
     if (value === WRONG_TYPE) return;
     sources.push(value ?? '');
   }

@@ -212,7 +212,8 @@ interface SearchOptions {
 function geoSearch(kind: SearchKind, readOnly: boolean, store: boolean) {
   return (client: Client, argv: string[], engine: Engine): void => {
     const sourceIndex = store ? 2 : 1;
-    const source = client.db.lookup(argv[sourceIndex]);
+    // The STORE forms read their source as a read command does: a keyspace hit or miss.
+    const source = engine.readingKeys(() => client.db.lookup(argv[sourceIndex]));
     if (source !== undefined && !(source instanceof SortedSet)) {
       engine.replyError(client, Errors.wrongType);
       return;

@@ -136,7 +136,8 @@ function pfmerge(client: Client, argv: string[], engine: Engine): void {
   const max = new Uint8Array(REGISTERS);
   let anyDense = false;
   for (let i = 1; i < argv.length; i++) {
-    const hll = lookupHll(client, engine, argv[i]);
+    // Sources are read as a read command reads them: keyspace hits and misses.
+    const hll = engine.readingKeys(() => lookupHll(client, engine, argv[i]));
     if (hll === WRONG_TYPE) return;
     if (hll === null) continue;
     anyDense ||= hll.isDense;

@@ -136,13 +136,16 @@ function scan(client: Client, argv: string[], engine: Engine): void {
   const db = client.db;
   const page = scanPage(db.data.keys(), cursor, options.count);
   const now = Date.now();
+  const type = options.type;
   const items = filterByPattern(page.items, options.pattern).filter((key) => {
-    if (!isLive(db, key, now)) {
-      db.expireIfNeeded(key, now);
-      return false;
+    if (type !== null) {
+      // Redis looks each key up to learn its type: a keyspace hit or miss.
+      const value = db.peek(key);
+      return value !== undefined && typeOf(value) === type;
     }
-    const value = db.data.get(key);
-    return options.type === null || (value !== undefined && typeOf(value) === options.type);
+    if (isLive(db, key, now)) return true;
+    db.expireIfNeeded(key, now);
+    return false;
   });
   replyScan(client, page.cursor, items);
 }
@@ -153,7 +156,7 @@ function randomkey(client: Client): void {
     let index = Math.floor(Math.random() * db.size);
     for (const key of db.data.keys()) {
       if (index-- > 0) continue;
-      if (db.lookup(key) !== undefined) {
+      if (db.find(key) !== undefined) {
         client.out.bulk(key);
         return;
       }
@@ -236,7 +239,7 @@ function copy(client: Client, argv: string[], engine: Engine): void {
     engine.replyError(client, Errors.sameObject);
     return;
   }
-  const value = client.db.lookup(source);
+  const value = engine.readingKeys(() => client.db.lookup(source));
   if (value === undefined || (!replace && target.has(destination))) {
     client.out.integer(0);
     return;

@@ -55,7 +55,7 @@ function usage(client: Client, argv: string[], engine: Engine): void {
       return;
     }
   }
-  const value = client.db.peek(argv[2]);
+  const value = client.db.find(argv[2]);
   if (value === undefined) client.out.nullBulk();
   else client.out.integer(estimateBytes(argv[2], value, samples));
 }

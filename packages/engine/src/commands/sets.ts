@@ -206,7 +206,8 @@ function setsOf(
 ): Array<RedisSet | undefined> | null {
   const sets: Array<RedisSet | undefined> = [];
   for (const key of keys) {
-    const set = lookupSet(client, engine, key);
+    // Read as a read command reads, for the STORE forms too: keyspace hits and misses.
+    const set = engine.readingKeys(() => lookupSet(client, engine, key));
     if (set === WRONG_TYPE) return null;
     sets.push(set);
   }

@@ -102,66 +102,83 @@ function compareBytes(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
+/**
+ * The reply's elements: the key's sorted (or not), limited, with GET patterns applied. Null
+ * after replying an error.
+ */
+function sortedResults(
+  client: Client,
+  engine: Engine,
+  key: string,
+  options: SortOptions,
+): Array<string | null> | null {
+  const input = elementsOf(client, engine, key);
+  if (input === null) return null;
+  const elements = input.elements;
+  const db = client.db;
+  // BY without "*" (conventionally "nosort") keeps the input order, which DESC reverses for
+  // lists and sorted sets. A set's is sorted ALPHA when the result is stored or goes to a
+  // script, as in Redis, so replicas and the AOF, whose sets may iterate differently, agree.
+  let sorting = options.by === null || options.by.includes('*');
+  if (!sorting && input.from === 'set' && (options.store !== null || client.fromScript)) {
+    sorting = true;
+    options.alpha = true;
+    options.by = null;
+  }
+  if (!sorting && input.from !== 'set' && options.descending) elements.reverse();
+  if (sorting) {
+    const weights = new Map<string, string | null>();
+    for (const element of elements) {
+      weights.set(
+        element,
+        options.by === null ? element : lookupByPattern(db, options.by, element),
+      );
+    }
+    let compare: (a: string, b: string) => number;
+    if (options.alpha) {
+      compare = (a, b) => {
+        const left = weights.get(a) ?? null;
+        const right = weights.get(b) ?? null;
+        if (left === null || right === null)
+          return left === right ? compareBytes(a, b) : left === null ? -1 : 1;
+        return compareBytes(left, right) || compareBytes(a, b);
+      };
+    } else {
+      const scores = new Map<string, number>();
+      for (const [element, weight] of weights) {
+        const score = weight === null ? 0 : parseFloatStrict(weight);
+        if (score === null) {
+          engine.replyError(client, "ERR One or more scores can't be converted into double");
+          return null;
+        }
+        scores.set(element, score);
+      }
+      compare = (a, b) =>
+        (scores.get(a) as number) - (scores.get(b) as number) || compareBytes(a, b);
+    }
+    elements.sort(options.descending ? (a, b) => compare(b, a) : compare);
+  }
+  let start = Math.max(0, options.offset);
+  let end = options.count < 0 ? elements.length : start + options.count;
+  if (start > elements.length) start = end = elements.length;
+  end = Math.min(end, elements.length);
+  const picked = elements.slice(start, end);
+  const results: Array<string | null> = [];
+  for (const element of picked) {
+    if (options.get.length === 0) results.push(element);
+    for (const pattern of options.get) results.push(lookupByPattern(db, pattern, element));
+  }
+  return results;
+}
+
 function sortGeneric(readOnly: boolean) {
   return (client: Client, argv: string[], engine: Engine): void => {
     const options = parseOptions(client, engine, argv, readOnly);
     if (options === null) return;
-    const input = elementsOf(client, engine, argv[1]);
-    if (input === null) return;
-    const elements = input.elements;
+    // Redis reads the key and the BY/GET keys as a read command does, even for SORT ... STORE.
+    const results = engine.readingKeys(() => sortedResults(client, engine, argv[1], options));
+    if (results === null) return;
     const db = client.db;
-    // BY without "*" (conventionally "nosort") keeps the input order, which DESC reverses for
-    // lists and sorted sets. A set's is sorted ALPHA when the result is stored or goes to a
-    // script, as in Redis, so replicas and the AOF, whose sets may iterate differently, agree.
-    let sorting = options.by === null || options.by.includes('*');
-    if (!sorting && input.from === 'set' && (options.store !== null || client.fromScript)) {
-      sorting = true;
-      options.alpha = true;
-      options.by = null;
-    }
-    if (!sorting && input.from !== 'set' && options.descending) elements.reverse();
-    if (sorting) {
-      const weights = new Map<string, string | null>();
-      for (const element of elements) {
-        weights.set(
-          element,
-          options.by === null ? element : lookupByPattern(db, options.by, element),
-        );
-      }
-      let compare: (a: string, b: string) => number;
-      if (options.alpha) {
-        compare = (a, b) => {
-          const left = weights.get(a) ?? null;
-          const right = weights.get(b) ?? null;
-          if (left === null || right === null)
-            return left === right ? compareBytes(a, b) : left === null ? -1 : 1;
-          return compareBytes(left, right) || compareBytes(a, b);
-        };
-      } else {
-        const scores = new Map<string, number>();
-        for (const [element, weight] of weights) {
-          const score = weight === null ? 0 : parseFloatStrict(weight);
-          if (score === null) {
-            engine.replyError(client, "ERR One or more scores can't be converted into double");
-            return;
-          }
-          scores.set(element, score);
-        }
-        compare = (a, b) =>
-          (scores.get(a) as number) - (scores.get(b) as number) || compareBytes(a, b);
-      }
-      elements.sort(options.descending ? (a, b) => compare(b, a) : compare);
-    }
-    let start = Math.max(0, options.offset);
-    let end = options.count < 0 ? elements.length : start + options.count;
-    if (start > elements.length) start = end = elements.length;
-    end = Math.min(end, elements.length);
-    const picked = elements.slice(start, end);
-    const results: Array<string | null> = [];
-    for (const element of picked) {
-      if (options.get.length === 0) results.push(element);
-      for (const pattern of options.get) results.push(lookupByPattern(db, pattern, element));
-    }
     if (options.store === null) {
       client.out.array(results.length);
       for (const result of results) {

@@ -336,7 +336,8 @@ function zrangeGeneric(
     }
     select = (zset) => zset.rangeByLex(min, max, limit);
   }
-  const zset = lookupZset(client, engine, argv[keyIndex]);
+  // ZRANGESTORE reads its source as ZRANGE does: a keyspace hit or miss.
+  const zset = engine.readingKeys(() => lookupZset(client, engine, argv[keyIndex]));
   if (zset === WRONG_TYPE) return;
   const entries = zset === undefined ? [] : select(zset);
   if (store === null) {
@@ -575,7 +576,8 @@ function readInput(
   engine: Engine,
   key: string,
 ): Map<string, number> | null | typeof WRONG_TYPE {
-  const value = client.db.lookup(key);
+  // Read as a read command reads, for the STORE forms too: keyspace hits and misses.
+  const value = engine.readingKeys(() => client.db.lookup(key));
   if (value === undefined) return null;
   if (value instanceof SortedSet)
     return new Map([...value].map((entry) => [entry.member, entry.score]));

@@ -423,7 +423,8 @@ function xreadgroup(client: Client, argv: string[], engine: Engine): CommandResu
   for (let k = 0; k < half; k++) {
     const key = argv[streamsAt + k];
     const text = argv[streamsAt + half + k];
-    const stream = client.db.lookup(key);
+    // Redis reads each stream twice, checking then serving, as XREAD does: keyspace hits.
+    const stream = engine.readingKeys(() => client.db.lookup(key));
     if (stream !== undefined && !(stream instanceof Stream)) {
       wrongType(client, engine);
       return;
@@ -466,7 +467,7 @@ function xreadgroup(client: Client, argv: string[], engine: Engine): CommandResu
   // Histories are always answered; new entries only for streams that have some.
   const answers: Array<() => void> = [];
   for (const read of reads) {
-    const stream = client.db.lookup(read.key) as Stream;
+    const stream = engine.readingKeys(() => client.db.lookup(read.key)) as Stream;
     const consumer = consumerOf(read);
     if (read.after !== null) {
       answers.push(() => {
@@ -538,7 +539,8 @@ function groupFor(
   key: string,
   name: string,
 ): { stream: Stream; group: ConsumerGroup } | null | undefined {
-  const stream = lookupStream(client, engine, key);
+  // XACK and XCLAIM too read the key as a read command does: a keyspace hit or miss.
+  const stream = engine.readingKeys(() => lookupStream(client, engine, key));
   if (stream === WRONG_TYPE) return null;
   const group = stream?.groups.get(name);
   return stream === undefined || group === undefined ? undefined : { stream, group };

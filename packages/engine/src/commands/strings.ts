@@ -57,7 +57,7 @@ function set(client: Client, argv: string[], engine: Engine): void {
   const key = argv[1];
   const db = client.db;
   if (get) {
-    const old = lookupString(client, engine, key);
+    const old = engine.readingKeys(() => lookupString(client, engine, key));
     if (old === WRONG_TYPE) return;
     if (old === undefined) client.out.nullBulk();
     else client.out.bulk(old);
@@ -142,7 +142,7 @@ function getex(client: Client, argv: string[], engine: Engine): void {
     expireAt = at;
   }
   const key = argv[1];
-  const value = lookupString(client, engine, key);
+  const value = engine.readingKeys(() => lookupString(client, engine, key));
   if (value === WRONG_TYPE) return;
   if (value === undefined) {
     client.out.nullBulk();
@@ -167,7 +167,7 @@ function getex(client: Client, argv: string[], engine: Engine): void {
 }
 
 function getdel(client: Client, argv: string[], engine: Engine): void {
-  const value = lookupString(client, engine, argv[1]);
+  const value = engine.readingKeys(() => lookupString(client, engine, argv[1]));
   if (value === WRONG_TYPE) return;
   if (value === undefined) {
     client.out.nullBulk();
@@ -180,7 +180,7 @@ function getdel(client: Client, argv: string[], engine: Engine): void {
 }
 
 function getset(client: Client, argv: string[], engine: Engine): void {
-  const value = lookupString(client, engine, argv[1]);
+  const value = engine.readingKeys(() => lookupString(client, engine, argv[1]));
   if (value === WRONG_TYPE) return;
   if (value === undefined) client.out.nullBulk();
   else client.out.bulk(value);
