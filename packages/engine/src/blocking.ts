@@ -38,6 +38,9 @@ export class BlockingRegistry {
       state: BlockedState,
       microseconds: number,
     ) => void = () => {},
+    /** Runs a waiter's serving as that client's command (client-side caching needs to know). */
+    private readonly runAs: (client: Client, serve: () => boolean) => boolean = (_, serve) =>
+      serve(),
   ) {}
 
   block(client: Client, state: BlockedState, timeoutMs: number): void {
@@ -97,7 +100,7 @@ export class BlockingRegistry {
       // Waiters decide for themselves: a deleted key ends an XREADGROUP wait with an error.
       if (!state) continue;
       const started = performance.now();
-      if (state.tryServe(key)) {
+      if (this.runAs(client, () => state.tryServe(key))) {
         this.unblock(client);
         this.served(client, state, Math.round((performance.now() - started) * 1000));
         client.connection.resume();

@@ -43,6 +43,11 @@ function flags(client: Client, engine: Engine): string {
   if (client.subscriptionCount > 0) text += 'P';
   if (client.transaction !== null) text += 'x';
   if (client.blocked !== null) text += 'b';
+  if (client.tracking !== null) {
+    text += 't';
+    if (client.tracking.brokenRedirect) text += 'R';
+    if (client.tracking.broadcast) text += 'B';
+  }
   if (client.watchInvalidated) text += 'd';
   if (client.noEvict) text += 'e';
   return text === '' ? 'N' : text;
@@ -101,7 +106,7 @@ export function formatClientInfo(
     ['events', client.connection.pendingOutputBytes > 0 ? 'rw' : 'r'],
     ['cmd', client.lastCommand],
     ['user', 'default'],
-    ['redir', -1],
+    ['redir', client.tracking?.redirect ?? -1],
     ['resp', client.protocol],
   ];
   let line = '';

@@ -1,6 +1,7 @@
 import { ReplyWriter } from '@rc/resp';
 import type { Database } from './keyspace.js';
 import type { BlockedState } from './blocking.js';
+import type { ClientTracking } from './tracking.js';
 
 /** What the engine needs from the transport that owns a client: it never sees the socket. */
 export interface ClientConnection {
@@ -60,6 +61,8 @@ export class Client {
   readonly channels = new Set<string>();
   readonly patterns = new Set<string>();
   blocked: BlockedState | null = null;
+  /** CLIENT TRACKING's state while it is on. */
+  tracking: ClientTracking | null = null;
   replyMode: ReplyMode = 'on';
   /** Set once the connection is closing: nothing more is executed or written. */
   closed = false;

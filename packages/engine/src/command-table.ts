@@ -75,6 +75,11 @@ export interface CommandEntry {
   readonly fullName: string;
   readonly parent: CommandEntry | null;
   readonly isWrite: boolean;
+  /**
+   * A read-only command whose keys a tracking client then caches; not EVAL_RO and friends,
+   * whose declared keys count only if the script reads (Redis's call()).
+   */
+  readonly tracksKeys: boolean;
   readonly isProtected: boolean;
   /** Admin commands are too sensitive to echo to MONITOR clients. */
   readonly hiddenFromMonitor: boolean;
@@ -113,12 +118,15 @@ export class CommandTable {
   }
 }
 
+const SCRIPTS_TRACKED_BY_THEIR_READS = new Set(['eval_ro', 'evalsha_ro', 'fcall_ro']);
+
 function resolve(spec: CommandSpec, parent: CommandEntry | null): CommandEntry {
   const entry: CommandEntry = {
     spec,
     fullName: parent ? `${parent.spec.name}|${spec.name}` : spec.name,
     parent,
     isWrite: spec.flags.includes('write'),
+    tracksKeys: spec.flags.includes('readonly') && !SCRIPTS_TRACKED_BY_THEIR_READS.has(spec.name),
     isProtected: spec.flags.includes('protected'),
     hiddenFromMonitor: spec.flags.includes('admin') || spec.flags.includes('skip_monitor'),
     subcommands: null,

@@ -22,6 +22,9 @@ import type { PersistenceHost } from './persistence-host.js';
 import type { ReplicationHost } from './replication-host.js';
 import { Snapshot } from './persistence/snapshot.js';
 import { Scripting } from './scripting/scripting.js';
+import { Tracking } from './tracking.js';
+import { commandKeys } from './command-metadata/command-keys.js';
+import { metadataOf } from './command-metadata/command-description.js';
 import type { RdbWriter } from '@rc/rdb';
 
 export interface EngineOptions {
@@ -117,9 +120,17 @@ export class Engine implements KeyspaceObserver {
   readonly commands = new CommandTable(allCommands);
   readonly clients = new Map<number, Client>();
   readonly pubsub = new PubSub();
-  readonly blocking = new BlockingRegistry((client, state, microseconds) =>
-    this.servedAfterBlocking(client, state, microseconds),
+  readonly blocking = new BlockingRegistry(
+    (client, state, microseconds) => this.servedAfterBlocking(client, state, microseconds),
+    // A served waiter's invalidations, as a command's, follow its reply.
+    (client, serve) =>
+      this.tracking.clientCount === 0 ? serve() : this.tracking.runAs(client, serve),
   );
+  /** CLIENT TRACKING: who cached which keys, and their invalidations. */
+  readonly tracking = new Tracking(this.clients, (client) => this.delivered(client));
+  private trackingMaxKeys = 1000000;
+  /** The client whose command is running (a script's own client inside scripts). */
+  private callingClient: Client | null = null;
   /** What a call that blocked needs for its statistics once it is served. */
   private readonly blockedCalls = new WeakMap<
     BlockedState,
@@ -206,6 +217,10 @@ export class Engine implements KeyspaceObserver {
     this.config.follow('latency-monitor-threshold', (value) => {
       this.latencyMonitor.threshold = Number(value);
     });
+    this.config.follow('tracking-table-max-keys', (value) => {
+      // Applied after the command, outside it: evictions are nobody's own change (NOLOOP).
+      this.trackingMaxKeys = Number(value);
+    });
     this.config.follow('slowlog-max-len', (value) => {
       this.slowlogMaxLength = Number(value);
       this.slowlog.trim(this.slowlogMaxLength);
@@ -271,6 +286,7 @@ export class Engine implements KeyspaceObserver {
     for (const channel of [...client.channels]) this.pubsub.unsubscribe(client, channel);
     for (const pattern of [...client.patterns]) this.pubsub.punsubscribe(client, pattern);
     this.unwatchAll(client);
+    this.tracking.disable(client);
     this.monitors.clients.delete(client);
     this.clients.delete(client.id);
   }
@@ -340,6 +356,26 @@ export class Engine implements KeyspaceObserver {
       client.out.simple('QUEUED');
       return;
     }
+    // Without tracking clients, no closure on the hot path.
+    const result =
+      this.tracking.clientCount === 0
+        ? this.runTopLevel(client, entry, argv)
+        : this.tracking.runAs(client, () => this.runTopLevel(client, entry, argv));
+    const tracking = client.tracking;
+    if (tracking !== null) {
+      // CLIENT CACHING applies to the next command (or transaction) only, as Redis's resetClient.
+      if (client.transaction === null && (entry.parent ?? entry).spec.name !== 'client') {
+        tracking.caching = false;
+      }
+    }
+    if (this.tracking.clientCount !== 0) this.tracking.limit(this.trackingMaxKeys);
+    // Waiters are served once a timed-out script has ended, as Redis's handleClientsBlockedOnKeys.
+    if (this.blocking.hasReadyKeys && !this.scriptTimedOut) this.blocking.serveReadyKeys();
+    return result;
+  }
+
+  /** A command from the client itself (not from EXEC or a script), with its reply mode applied. */
+  private runTopLevel(client: Client, entry: CommandEntry, argv: string[]): CommandResult {
     const modeBefore = client.replyMode;
     const mark = client.out.length;
     // One command (or a whole EXEC) is one unit: its writes go out together, after it.
@@ -351,8 +387,6 @@ export class Engine implements KeyspaceObserver {
     if (modeBefore !== 'on' && !SUBSCRIPTION_COMMANDS.has(entry.spec.name)) {
       this.suppressReply(client, modeBefore, mark);
     }
-    // Waiters are served once a timed-out script has ended, as Redis's handleClientsBlockedOnKeys.
-    if (this.blocking.hasReadyKeys && !this.scriptTimedOut) this.blocking.serveReadyKeys();
     return result;
   }
 
@@ -451,6 +485,8 @@ export class Engine implements KeyspaceObserver {
     let result: CommandResult = undefined;
     const countingBefore = this.lookupsCounted;
     this.lookupsCounted = !entry.isWrite;
+    const callingBefore = this.callingClient;
+    this.callingClient = client;
     try {
       result = handler(client, argv, this);
     } catch (error) {
@@ -459,6 +495,9 @@ export class Engine implements KeyspaceObserver {
       this.replyError(client, `ERR internal error while running '${entry.fullName}'`);
     }
     this.lookupsCounted = countingBefore;
+    this.callingClient = callingBefore;
+    if (entry.tracksKeys && this.tracking.clientCount !== 0)
+      this.rememberTrackedKeys(client, entry, argv);
     if (propagating) {
       // SAVE resets the counter: only an increase is a change (Redis clamps the delta at 0).
       propagation.commandDone(client.db.id, argv, this.stats.dirty > dirtyBefore);
@@ -489,6 +528,26 @@ export class Engine implements KeyspaceObserver {
     if (this.monitors.clients.size !== 0 && !entry.hiddenFromMonitor)
       this.monitors.feed(client, argv);
     return result;
+  }
+
+  /**
+   * A read-only command ran: a tracking client now caches its keys. Inside a script, the
+   * script's caller caches the keys its EVAL or FCALL declared, as Redis does.
+   */
+  private rememberTrackedKeys(client: Client, entry: CommandEntry, argv: readonly string[]): void {
+    let owner = client;
+    let ownerEntry: CommandEntry | undefined = entry;
+    let ownerArgv = argv;
+    if (client.fromScript) {
+      const run = this.scripting.current;
+      if (run === null) return;
+      owner = run.caller;
+      ownerArgv = run.argv;
+      ownerEntry = this.commands.lookup(ownerArgv[0]);
+    }
+    if (owner.tracking === null || owner.tracking.broadcast || ownerEntry === undefined) return;
+    const keys = commandKeys(metadataOf(ownerEntry), ownerArgv).map((key) => ownerArgv[key.index]);
+    this.tracking.remember(owner, keys);
   }
 
   /** SLOWLOG: a negative threshold is "off". */
@@ -639,6 +698,12 @@ export class Engine implements KeyspaceObserver {
     if (this.blocking.blockedCount !== 0 && this.blocking.hasWaiters(db, key)) {
       this.blocking.signalKeyReady(db, key);
     }
+    if (this.tracking.watchingKeys) this.tracking.keyModified(key, this.callingClient);
+  }
+
+  keysFlushed(db: Database, keys: readonly string[]): void {
+    this.stats.dirty += keys.length;
+    if (this.watchers.size !== 0) for (const key of keys) this.invalidateWatchers(db, key);
   }
 
   /**
@@ -680,6 +745,7 @@ export class Engine implements KeyspaceObserver {
     }
     this.keyspaceEvents.notify(db.id, EventClass.expired, 'expired', key);
     if (this.watchers.size !== 0) this.invalidateWatchers(db, key);
+    if (this.tracking.watchingKeys) this.tracking.keyModified(key, null);
   }
 
   watch(client: Client, key: string): void {

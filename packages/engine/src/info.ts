@@ -92,7 +92,7 @@ function clientsFields(engine: Engine): InfoFields {
     ['client_recent_max_input_buffer', maxInput],
     ['client_recent_max_output_buffer', maxOutput],
     ['blocked_clients', engine.blocking.blockedCount],
-    ['tracking_clients', 0],
+    ['tracking_clients', engine.tracking.clientCount],
     ['clients_in_timeout_table', engine.blocking.blockedCount],
   ];
 }
@@ -141,9 +141,9 @@ function statsFields(engine: Engine): InfoFields {
     ['active_defrag_key_misses', 0],
     ['total_active_defrag_time', 0],
     ['current_active_defrag_time', 0],
-    ['tracking_total_keys', 0],
-    ['tracking_total_items', 0],
-    ['tracking_total_prefixes', 0],
+    ['tracking_total_keys', engine.tracking.totalKeys],
+    ['tracking_total_items', engine.tracking.totalItems],
+    ['tracking_total_prefixes', engine.tracking.totalPrefixes],
     ['unexpected_error_replies', 0],
     ['total_error_replies', stats.totalErrorReplies],
     ['dump_payload_sanitizations', 0],

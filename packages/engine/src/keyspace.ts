@@ -3,6 +3,8 @@ import type { RedisValue } from './values.js';
 /** What the keyspace tells the rest of the engine: WATCH, blocking and propagation hang here. */
 export interface KeyspaceObserver {
   keyModified(db: Database, key: string): void;
+  /** FLUSHDB/FLUSHALL emptied the database of `keys`: a change to each, but one flush event. */
+  keysFlushed(db: Database, keys: readonly string[]): void;
   keyExpired(db: Database, key: string): void;
   keyCreated(db: Database, key: string): void;
   /** A read command looked a key up: INFO's keyspace_hits and keyspace_misses. */
@@ -154,7 +156,7 @@ export class Database {
     this.data = new Map();
     this.expires = new Map();
     this.accessed = new Map();
-    for (const key of keys) this.observer.keyModified(this, key);
+    this.observer.keysFlushed(this, keys);
   }
 
   /** Exchanges contents with another database (SWAPDB); ids stay. */

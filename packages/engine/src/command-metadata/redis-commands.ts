@@ -454,6 +454,22 @@ export const redisCommands: Readonly<Record<string, CommandMetadata>> = {
     },
   },
   client: { docs: { complexity: 'Depends on subcommand.' } },
+  'client|caching': {
+    aclCategories: ['connection'],
+    docs: {
+      complexity: 'O(1)',
+      arguments: [
+        {
+          name: 'mode',
+          type: 'oneof',
+          arguments: [
+            { name: 'yes', type: 'pure-token', token: 'YES' },
+            { name: 'no', type: 'pure-token', token: 'NO' },
+          ],
+        },
+      ],
+    },
+  },
   'client|getname': { aclCategories: ['connection'], docs: { complexity: 'O(1)' } },
   'client|getredir': { aclCategories: ['connection'], docs: { complexity: 'O(1)' } },
   'client|help': { aclCategories: ['connection'], docs: { complexity: 'O(1)' } },
@@ -639,6 +655,33 @@ export const redisCommands: Readonly<Record<string, CommandMetadata>> = {
   'client|setname': {
     aclCategories: ['connection'],
     docs: { complexity: 'O(1)', arguments: [{ name: 'connection-name', type: 'string' }] },
+  },
+  'client|tracking': {
+    aclCategories: ['connection'],
+    docs: {
+      complexity: 'O(1). Some options may introduce additional complexity.',
+      arguments: [
+        {
+          name: 'status',
+          type: 'oneof',
+          arguments: [
+            { name: 'on', type: 'pure-token', token: 'ON' },
+            { name: 'off', type: 'pure-token', token: 'OFF' },
+          ],
+        },
+        { name: 'client-id', type: 'integer', token: 'REDIRECT', flags: ['optional'] },
+        {
+          name: 'prefix',
+          type: 'string',
+          token: 'PREFIX',
+          flags: ['optional', 'multiple', 'multiple_token'],
+        },
+        { name: 'bcast', type: 'pure-token', token: 'BCAST', flags: ['optional'] },
+        { name: 'optin', type: 'pure-token', token: 'OPTIN', flags: ['optional'] },
+        { name: 'optout', type: 'pure-token', token: 'OPTOUT', flags: ['optional'] },
+        { name: 'noloop', type: 'pure-token', token: 'NOLOOP', flags: ['optional'] },
+      ],
+    },
   },
   'client|trackinginfo': { aclCategories: ['connection'], docs: { complexity: 'O(1)' } },
   'client|unblock': {

@@ -223,21 +223,145 @@ function setinfo(client: Client, argv: string[], engine: Engine): void {
   ok(client);
 }
 
-/** Client-side caching (CLIENT TRACKING) is not implemented: every client reports it off. */
+/**
+ * CLIENT TRACKING ON|OFF [REDIRECT id] [BCAST] [PREFIX p]... [OPTIN] [OPTOUT] [NOLOOP], with
+ * Redis's checks in its order.
+ */
+function tracking(client: Client, argv: string[], engine: Engine): void {
+  let redirect = 0;
+  let broadcast = false;
+  let optIn = false;
+  let optOut = false;
+  let noLoop = false;
+  const prefixes: string[] = [];
+  for (let i = 3; i < argv.length; i++) {
+    const hasNext = i + 1 < argv.length;
+    const option = argv[i];
+    if (isKeyword(option, 'redirect') && hasNext) {
+      if (redirect !== 0) {
+        engine.replyError(client, 'ERR A client can only redirect to a single other client');
+        return;
+      }
+      const id = integerArgument(client, engine, argv[++i]);
+      if (id === null) return;
+      if (!engine.clients.has(id)) {
+        engine.replyError(client, 'ERR The client ID you want redirect to does not exist');
+        return;
+      }
+      redirect = id;
+    } else if (isKeyword(option, 'bcast')) broadcast = true;
+    else if (isKeyword(option, 'optin')) optIn = true;
+    else if (isKeyword(option, 'optout')) optOut = true;
+    else if (isKeyword(option, 'noloop')) noLoop = true;
+    else if (isKeyword(option, 'prefix') && hasNext) prefixes.push(argv[++i]);
+    else {
+      engine.replyError(client, Errors.syntax);
+      return;
+    }
+  }
+  if (isKeyword(argv[2], 'off')) {
+    engine.tracking.disable(client);
+    ok(client);
+    return;
+  }
+  if (!isKeyword(argv[2], 'on')) {
+    engine.replyError(client, Errors.syntax);
+    return;
+  }
+  const error = trackingOnRefusal(client, engine, { broadcast, optIn, optOut }, prefixes);
+  if (error !== null) {
+    engine.replyError(client, error);
+    return;
+  }
+  engine.tracking.enable(client, { redirect, broadcast, optIn, optOut, noLoop }, prefixes);
+  ok(client);
+}
+
+/** Why CLIENT TRACKING ON cannot take these options now, or null. */
+function trackingOnRefusal(
+  client: Client,
+  engine: Engine,
+  asked: { broadcast: boolean; optIn: boolean; optOut: boolean },
+  prefixes: readonly string[],
+): string | null {
+  const current = client.tracking;
+  if (!asked.broadcast && prefixes.length !== 0) {
+    return 'ERR PREFIX option requires BCAST mode to be enabled';
+  }
+  if (current !== null && current.broadcast !== asked.broadcast) {
+    return "ERR You can't switch BCAST mode on/off before disabling tracking for this client, and then re-enabling it with a different mode.";
+  }
+  if (asked.broadcast && (asked.optIn || asked.optOut)) {
+    return 'ERR OPTIN and OPTOUT are not compatible with BCAST';
+  }
+  if (asked.optIn && asked.optOut) return "ERR You can't specify both OPTIN mode and OPTOUT mode";
+  if ((asked.optIn && current?.optOut) || (asked.optOut && current?.optIn)) {
+    return "ERR You can't switch OPTIN/OPTOUT mode before disabling tracking for this client, and then re-enabling it with a different mode.";
+  }
+  return asked.broadcast ? engine.tracking.prefixCollision(client, prefixes) : null;
+}
+
+/** CLIENT CACHING YES|NO: whether the next command's keys are tracked in OPTIN/OPTOUT mode. */
+function caching(client: Client, argv: string[], engine: Engine): void {
+  const state = client.tracking;
+  if (state === null) {
+    engine.replyError(
+      client,
+      'ERR CLIENT CACHING can be called only when the client is in tracking mode with OPTIN or OPTOUT mode enabled',
+    );
+    return;
+  }
+  if (isKeyword(argv[2], 'yes')) {
+    if (!state.optIn) {
+      engine.replyError(
+        client,
+        'ERR CLIENT CACHING YES is only valid when tracking is enabled in OPTIN mode.',
+      );
+      return;
+    }
+  } else if (isKeyword(argv[2], 'no')) {
+    if (!state.optOut) {
+      engine.replyError(
+        client,
+        'ERR CLIENT CACHING NO is only valid when tracking is enabled in OPTOUT mode.',
+      );
+      return;
+    }
+  } else {
+    engine.replyError(client, Errors.syntax);
+    return;
+  }
+  state.caching = true;
+  ok(client);
+}
+
 function getredir(client: Client): void {
-  client.out.integer(-1);
+  client.out.integer(client.tracking?.redirect ?? -1);
 }
 
 function trackinginfo(client: Client): void {
+  const state = client.tracking;
+  const flags = [state === null ? 'off' : 'on'];
+  if (state !== null) {
+    if (state.broadcast) flags.push('bcast');
+    if (state.optIn) flags.push('optin');
+    if (state.optIn && state.caching) flags.push('caching-yes');
+    if (state.optOut) flags.push('optout');
+    if (state.optOut && state.caching) flags.push('caching-no');
+    if (state.noLoop) flags.push('noloop');
+    if (state.brokenRedirect) flags.push('broken_redirect');
+  }
   const out = client.out;
   out.map(3);
   out.bulk('flags');
-  out.set(1);
-  out.bulk('off');
+  out.set(flags.length);
+  for (const flag of flags) out.bulk(flag);
   out.bulk('redirect');
-  out.integer(-1);
+  out.integer(state?.redirect ?? -1);
   out.bulk('prefixes');
-  out.array(0);
+  const prefixes = [...(state?.prefixes ?? [])].sort();
+  out.array(prefixes.length);
+  for (const prefix of prefixes) out.bulk(prefix);
 }
 
 const help = helpReply([
@@ -378,6 +502,24 @@ export const clientCommand = {
       noEvict,
       'Set client eviction mode for the current connection',
       '7.0.0',
+    ],
+    [
+      'tracking',
+      -3,
+      [...CONNECTION_FLAGS],
+      NO_KEYS,
+      tracking,
+      'Enable or disable server assisted client side caching support',
+      '6.0.0',
+    ],
+    [
+      'caching',
+      3,
+      [...CONNECTION_FLAGS],
+      NO_KEYS,
+      caching,
+      'Instruct the server about tracking or not keys in the next request',
+      '6.0.0',
     ],
     [
       'getredir',

@@ -150,6 +150,7 @@ function reset(client: Client, _argv: string[], engine: Engine): void {
   client.transaction = null;
   client.transactionFailed = false;
   engine.unwatchAll(client);
+  engine.tracking.disable(client);
   for (const channel of [...client.channels]) engine.pubsub.unsubscribe(client, channel);
   for (const pattern of [...client.patterns]) engine.pubsub.punsubscribe(client, pattern);
   client.db = engine.databases[0];

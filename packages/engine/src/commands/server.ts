@@ -133,6 +133,7 @@ function flushMode(client: Client, argv: string[], engine: Engine): boolean {
 function flushdb(client: Client, argv: string[], engine: Engine): void {
   if (!flushMode(client, argv, engine)) return;
   client.db.clear();
+  engine.tracking.flushed();
   // Propagated even when the database was already empty, as Redis forces it.
   engine.propagation.forceCurrent();
   ok(client);
@@ -141,6 +142,7 @@ function flushdb(client: Client, argv: string[], engine: Engine): void {
 function flushall(client: Client, argv: string[], engine: Engine): void {
   if (!flushMode(client, argv, engine)) return;
   for (const db of engine.databases) db.clear();
+  engine.tracking.flushed();
   engine.propagation.forceCurrent();
   ok(client);
 }
