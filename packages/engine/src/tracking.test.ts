@@ -3,7 +3,7 @@ import { connect, engineWithClient } from './test-support/engine-client.js';
 
 /** One engine, a tracking client in RESP3 and a second client that writes. */
 function setup() {
-  const { engine, client, run } = engineWithClient();
+  const { engine, run } = engineWithClient();
   run('HELLO', '3');
   const writer = connect(engine);
   const write = (...argv: string[]) => {
