@@ -1,5 +1,5 @@
 import { Redis } from 'ioredis';
-import { createClient } from 'redis';
+import { BasicClientSideCache, createClient } from 'redis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startRc } from './test-support/servers.js';
 import { RcServer } from './server.js';
@@ -76,6 +76,29 @@ describe('ioredis and node-redis against rc', () => {
     await resp3.connect();
     expect(await resp3.ping()).toBe('PONG');
     await resp3.quit();
+  });
+
+  it('node-redis: client-side caching (RESP3) serves repeats from its cache until invalidated', async () => {
+    const cache = new BasicClientSideCache({ ttl: 0, maxEntries: 0, evictPolicy: 'LRU' });
+    const cached = createClient({
+      socket: { port: rc.port, host: '127.0.0.1' },
+      RESP: 3,
+      clientSideCache: cache,
+    });
+    const writer = createClient({ socket: { port: rc.port, host: '127.0.0.1' } });
+    await Promise.all([cached.connect(), writer.connect()]);
+    await writer.set('nr:cached', 'one');
+    expect(await cached.get('nr:cached')).toBe('one');
+    expect(await cached.get('nr:cached')).toBe('one');
+    expect(cache.stats().hitCount).toBe(1);
+    await writer.set('nr:cached', 'two');
+    // The invalidation push travels on its own: wait until the cache has dropped the key.
+    for (let attempt = 0; attempt < 100 && cache.size() !== 0; attempt++) {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    expect(await cached.get('nr:cached')).toBe('two');
+    expect(cache.stats().missCount).toBe(2);
+    await Promise.all([cached.quit(), writer.quit()]);
   });
 
   it('node-redis: pipeline, and publish reaching a subscriber', async () => {
