@@ -7,7 +7,7 @@ export type ClientType = 'normal' | 'replica' | 'pubsub' | 'master';
 export function clientType(client: Client): ClientType {
   if (client.kind === 'master') return 'master';
   if (client.kind === 'replica') return 'replica';
-  return client.subscriptionCount > 0 ? 'pubsub' : 'normal';
+  return client.isSubscriber ? 'pubsub' : 'normal';
 }
 
 /** Redis's getClientTypeByName, or null for an unknown name. */
@@ -40,7 +40,7 @@ function flags(client: Client, engine: Engine): string {
   if (engine.monitors.clients.has(client)) text += 'O';
   else if (client.kind === 'replica') text += 'S';
   if (client.kind === 'master') text += 'M';
-  if (client.subscriptionCount > 0) text += 'P';
+  if (client.isSubscriber) text += 'P';
   if (client.transaction !== null) text += 'x';
   if (client.blocked !== null) text += 'b';
   if (client.tracking !== null) {
@@ -91,7 +91,7 @@ export function formatClientInfo(
     ['db', client.db.id],
     ['sub', client.channels.size],
     ['psub', client.patterns.size],
-    ['ssub', 0],
+    ['ssub', client.shardChannels.size],
     ['multi', client.transaction === null ? -1 : client.transaction.length],
     ['qbuf', queryBuffer],
     ['qbuf-free', queryFree],

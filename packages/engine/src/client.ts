@@ -60,6 +60,8 @@ export class Client {
   watchInvalidated = false;
   readonly channels = new Set<string>();
   readonly patterns = new Set<string>();
+  /** SSUBSCRIBE's shard channels: a namespace of their own, counted apart. */
+  readonly shardChannels = new Set<string>();
   blocked: BlockedState | null = null;
   /** CLIENT TRACKING's state while it is on. */
   tracking: ClientTracking | null = null;
@@ -106,12 +108,18 @@ export class Client {
     return this.out.protocol;
   }
 
+  /** Channels and patterns: what SUBSCRIBE and PSUBSCRIBE replies count. */
   get subscriptionCount(): number {
     return this.channels.size + this.patterns.size;
   }
 
+  /** Subscribed to anything, shard channels included: Redis's CLIENT_PUBSUB. */
+  get isSubscriber(): boolean {
+    return this.subscriptionCount + this.shardChannels.size > 0;
+  }
+
   /** RESP2 clients with subscriptions may only run the pub/sub commands. */
   get inSubscribedMode(): boolean {
-    return this.out.protocol === 2 && this.subscriptionCount > 0;
+    return this.out.protocol === 2 && this.isSubscriber;
   }
 }

@@ -47,7 +47,14 @@ const TRANSACTION_CONTROL = new Set(['exec', 'discard', 'multi', 'watch', 'quit'
  */
 const TOUCHES_ARBITRARY_KEYS = new Set(['scan', 'randomkey']);
 /** Their confirmations are pushes, which Redis delivers even under CLIENT REPLY OFF. */
-const SUBSCRIPTION_COMMANDS = new Set(['subscribe', 'unsubscribe', 'psubscribe', 'punsubscribe']);
+const SUBSCRIPTION_COMMANDS = new Set([
+  'subscribe',
+  'unsubscribe',
+  'psubscribe',
+  'punsubscribe',
+  'ssubscribe',
+  'sunsubscribe',
+]);
 /** The commands that run a script, and how each names it: flags come from the script. */
 const SCRIPT_CALLS = new Map<string, 'eval' | 'evalsha' | 'fcall'>([
   ['eval', 'eval'],
@@ -283,8 +290,7 @@ export class Engine implements KeyspaceObserver {
     client.closed = true;
     this.blocking.unblock(client);
     this.clientPause.forget(client);
-    for (const channel of [...client.channels]) this.pubsub.unsubscribe(client, channel);
-    for (const pattern of [...client.patterns]) this.pubsub.punsubscribe(client, pattern);
+    this.pubsub.unsubscribeAll(client);
     this.unwatchAll(client);
     this.tracking.disable(client);
     this.monitors.clients.delete(client);

@@ -8,6 +8,7 @@ import { globMatch } from './glob.js';
 export class PubSub {
   readonly channels = new Map<string, Set<Client>>();
   readonly patterns = new Map<string, Set<Client>>();
+  readonly shardChannels = new Map<string, Set<Client>>();
 
   subscribe(client: Client, channel: string): boolean {
     if (client.channels.has(channel)) return false;
@@ -33,6 +34,41 @@ export class PubSub {
     if (!client.patterns.delete(pattern)) return false;
     removeMember(this.patterns, pattern, client);
     return true;
+  }
+
+  ssubscribe(client: Client, channel: string): boolean {
+    if (client.shardChannels.has(channel)) return false;
+    client.shardChannels.add(channel);
+    addMember(this.shardChannels, channel, client);
+    return true;
+  }
+
+  sunsubscribe(client: Client, channel: string): boolean {
+    if (!client.shardChannels.delete(channel)) return false;
+    removeMember(this.shardChannels, channel, client);
+    return true;
+  }
+
+  /** Drops every subscription of a client that leaves (or RESETs). */
+  unsubscribeAll(client: Client): void {
+    for (const channel of [...client.channels]) this.unsubscribe(client, channel);
+    for (const pattern of [...client.patterns]) this.punsubscribe(client, pattern);
+    for (const channel of [...client.shardChannels]) this.sunsubscribe(client, channel);
+  }
+
+  /** SPUBLISH: shard channel subscribers only (patterns never match shard channels). */
+  spublish(channel: string, message: string, deliver: (client: Client) => void): number {
+    const subscribers = this.shardChannels.get(channel);
+    if (subscribers === undefined) return 0;
+    for (const client of subscribers) {
+      const out = client.out;
+      out.push(3);
+      out.bulk('smessage');
+      out.bulk(channel);
+      out.bulk(message);
+      deliver(client);
+    }
+    return subscribers.size;
   }
 
   /** Delivers to channel subscribers, then pattern subscribers; returns the receiver count. */

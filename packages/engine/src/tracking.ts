@@ -272,7 +272,7 @@ export class Tracking {
     if (target.protocol === 3) {
       out.push(2);
       out.bulk('invalidate');
-    } else if (target !== client && target.subscriptionCount > 0) {
+    } else if (target !== client && target.isSubscriber) {
       out.push(3);
       out.bulk('message');
       out.bulk(INVALIDATION_CHANNEL);

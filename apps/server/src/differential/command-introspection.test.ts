@@ -16,7 +16,6 @@ const NEWER_THAN_REDIS_7_0: Record<string, string> = {
  */
 const UNIMPLEMENTED_SUBCOMMANDS: Record<string, string[]> = {
   memory: ['malloc-stats', 'purge', 'stats'],
-  pubsub: ['shardchannels', 'shardnumsub'],
   script: ['debug'],
 };
 

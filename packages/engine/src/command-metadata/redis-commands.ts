@@ -3209,6 +3209,20 @@ export const redisCommands: Readonly<Record<string, CommandMetadata>> = {
       arguments: [{ name: 'channel', type: 'string', flags: ['optional', 'multiple'] }],
     },
   },
+  'pubsub|shardchannels': {
+    docs: {
+      complexity:
+        'O(N) where N is the number of active shard channels, and assuming constant time pattern matching (relatively short shard channels).',
+      arguments: [{ name: 'pattern', type: 'pattern', flags: ['optional'] }],
+    },
+  },
+  'pubsub|shardnumsub': {
+    docs: {
+      complexity:
+        'O(N) for the SHARDNUMSUB subcommand, where N is the number of requested shard channels',
+      arguments: [{ name: 'shardchannel', type: 'string', flags: ['optional', 'multiple'] }],
+    },
+  },
   punsubscribe: {
     docs: {
       complexity:
@@ -4020,6 +4034,23 @@ export const redisCommands: Readonly<Record<string, CommandMetadata>> = {
       ],
     },
   },
+  spublish: {
+    keySpecs: [
+      {
+        flags: ['not_key'],
+        beginSearch: { type: 'index', index: 1 },
+        findKeys: { type: 'range', lastKey: 0, keyStep: 1, limit: 0 },
+      },
+    ],
+    docs: {
+      complexity:
+        'O(N) where N is the number of clients subscribed to the receiving shard channel.',
+      arguments: [
+        { name: 'shardchannel', type: 'string' },
+        { name: 'message', type: 'string' },
+      ],
+    },
+  },
   srandmember: {
     aclCategories: ['set'],
     keySpecs: [
@@ -4077,6 +4108,19 @@ export const redisCommands: Readonly<Record<string, CommandMetadata>> = {
         { name: 'pattern', type: 'pattern', token: 'MATCH', flags: ['optional'] },
         { name: 'count', type: 'integer', token: 'COUNT', flags: ['optional'] },
       ],
+    },
+  },
+  ssubscribe: {
+    keySpecs: [
+      {
+        flags: ['not_key'],
+        beginSearch: { type: 'index', index: 1 },
+        findKeys: { type: 'range', lastKey: -1, keyStep: 1, limit: 0 },
+      },
+    ],
+    docs: {
+      complexity: 'O(N) where N is the number of shard channels to subscribe to.',
+      arguments: [{ name: 'shardchannel', type: 'string', flags: ['multiple'] }],
     },
   },
   strlen: {
@@ -4153,6 +4197,19 @@ export const redisCommands: Readonly<Record<string, CommandMetadata>> = {
         { name: 'destination', type: 'key', keySpecIndex: 0 },
         { name: 'key', type: 'key', keySpecIndex: 1, flags: ['multiple'] },
       ],
+    },
+  },
+  sunsubscribe: {
+    keySpecs: [
+      {
+        flags: ['not_key'],
+        beginSearch: { type: 'index', index: 1 },
+        findKeys: { type: 'range', lastKey: -1, keyStep: 1, limit: 0 },
+      },
+    ],
+    docs: {
+      complexity: 'O(N) where N is the number of clients already subscribed to a shard channel.',
+      arguments: [{ name: 'shardchannel', type: 'string', flags: ['optional', 'multiple'] }],
     },
   },
   swapdb: {

@@ -151,8 +151,7 @@ function reset(client: Client, _argv: string[], engine: Engine): void {
   client.transactionFailed = false;
   engine.unwatchAll(client);
   engine.tracking.disable(client);
-  for (const channel of [...client.channels]) engine.pubsub.unsubscribe(client, channel);
-  for (const pattern of [...client.patterns]) engine.pubsub.punsubscribe(client, pattern);
+  engine.pubsub.unsubscribeAll(client);
   client.db = engine.databases[0];
   client.name = '';
   client.replyMode = 'on';

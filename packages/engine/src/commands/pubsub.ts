@@ -2,16 +2,20 @@ import type { Client } from '../client.js';
 import type { Engine } from '../engine.js';
 import { globMatch } from '../glob.js';
 import { PropagationTarget } from '../propagation.js';
-import { commandGroup, container, helpSubcommand, NO_KEYS } from './define.js';
+import { ALL_KEYS, FIRST_KEY, commandGroup, container, helpSubcommand, NO_KEYS } from './define.js';
 import { helpReply } from './reply-helpers.js';
 
-/** Confirmation frames: [kind, name, subscription count], pushes in RESP3. */
+/**
+ * Confirmation frames: [kind, name, subscription count], pushes in RESP3. Shard channels are
+ * counted apart from channels and patterns.
+ */
 function confirm(client: Client, kind: string, name: string | null): void {
   client.out.push(3);
   client.out.bulk(kind);
   if (name === null) client.out.nullBulk();
   else client.out.bulk(name);
-  client.out.integer(client.subscriptionCount);
+  const shard = kind === 'ssubscribe' || kind === 'sunsubscribe';
+  client.out.integer(shard ? client.shardChannels.size : client.subscriptionCount);
 }
 
 function subscribe(client: Client, argv: string[], engine: Engine): void {
@@ -46,6 +50,34 @@ function punsubscribe(client: Client, argv: string[], engine: Engine): void {
   }
 }
 
+function ssubscribe(client: Client, argv: string[], engine: Engine): void {
+  // Unlike SUBSCRIBE, refused inside MULTI too (Redis's CLIENT_DENY_BLOCKING).
+  if (client.executing) {
+    engine.replyError(client, "ERR SSUBSCRIBE isn't allowed for a DENY BLOCKING client");
+    return;
+  }
+  for (let i = 1; i < argv.length; i++) {
+    engine.pubsub.ssubscribe(client, argv[i]);
+    confirm(client, 'ssubscribe', argv[i]);
+  }
+}
+
+function sunsubscribe(client: Client, argv: string[], engine: Engine): void {
+  const channels = argv.length > 1 ? argv.slice(1) : [...client.shardChannels];
+  if (channels.length === 0) confirm(client, 'sunsubscribe', null);
+  for (const channel of channels) {
+    engine.pubsub.sunsubscribe(client, channel);
+    confirm(client, 'sunsubscribe', channel);
+  }
+}
+
+function spublish(client: Client, argv: string[], engine: Engine): void {
+  engine.propagation.forceCurrent(PropagationTarget.Replication);
+  client.out.integer(
+    engine.pubsub.spublish(argv[1], argv[2], (receiver) => engine.delivered(receiver)),
+  );
+}
+
 function publish(client: Client, argv: string[], engine: Engine): void {
   // Replicas get PUBLISH (their subscribers hear it too); the AOF does not.
   engine.propagation.forceCurrent(PropagationTarget.Replication);
@@ -54,21 +86,29 @@ function publish(client: Client, argv: string[], engine: Engine): void {
   );
 }
 
-function channels(client: Client, argv: string[], engine: Engine): void {
-  const pattern = argv.length > 2 ? argv[2] : null;
-  const names = [...engine.pubsub.channels.keys()].filter(
-    (name) => pattern === null || globMatch(pattern, name),
-  );
-  client.out.array(names.length);
-  for (const name of names) client.out.bulk(name);
+type ChannelIndex = 'channels' | 'shardChannels';
+
+/** PUBSUB CHANNELS and SHARDCHANNELS [pattern] */
+function channelList(index: ChannelIndex) {
+  return (client: Client, argv: string[], engine: Engine): void => {
+    const pattern = argv.length > 2 ? argv[2] : null;
+    const names = [...engine.pubsub[index].keys()].filter(
+      (name) => pattern === null || globMatch(pattern, name),
+    );
+    client.out.array(names.length);
+    for (const name of names) client.out.bulk(name);
+  };
 }
 
-function numsub(client: Client, argv: string[], engine: Engine): void {
-  client.out.array((argv.length - 2) * 2);
-  for (let i = 2; i < argv.length; i++) {
-    client.out.bulk(argv[i]);
-    client.out.integer(engine.pubsub.channels.get(argv[i])?.size ?? 0);
-  }
+/** PUBSUB NUMSUB and SHARDNUMSUB [channel ...] */
+function subscriberCounts(index: ChannelIndex) {
+  return (client: Client, argv: string[], engine: Engine): void => {
+    client.out.array((argv.length - 2) * 2);
+    for (let i = 2; i < argv.length; i++) {
+      client.out.bulk(argv[i]);
+      client.out.integer(engine.pubsub[index].get(argv[i])?.size ?? 0);
+    }
+  };
 }
 
 function numpat(client: Client, _argv: string[], engine: Engine): void {
@@ -132,6 +172,33 @@ export const pubsubCommands = commandGroup('pubsub', [
     '2.0.0',
   ],
   [
+    'ssubscribe',
+    -2,
+    [...FLAGS],
+    ALL_KEYS,
+    ssubscribe,
+    'Listen for messages published to the given shard channels',
+    '7.0.0',
+  ],
+  [
+    'sunsubscribe',
+    -1,
+    [...FLAGS],
+    ALL_KEYS,
+    sunsubscribe,
+    'Stop listening for messages posted to the given shard channels',
+    '7.0.0',
+  ],
+  [
+    'spublish',
+    3,
+    ['pubsub', 'loading', 'stale', 'fast', 'may_replicate'],
+    FIRST_KEY,
+    spublish,
+    'Post a message to a shard channel',
+    '7.0.0',
+  ],
+  [
     'publish',
     3,
     ['pubsub', 'loading', 'stale', 'fast', 'may_replicate'],
@@ -147,7 +214,7 @@ export const pubsubCommands = commandGroup('pubsub', [
       -2,
       ['pubsub', 'loading', 'stale'],
       NO_KEYS,
-      channels,
+      channelList('channels'),
       'List active channels',
       '2.8.0',
     ],
@@ -156,7 +223,7 @@ export const pubsubCommands = commandGroup('pubsub', [
       -2,
       ['pubsub', 'loading', 'stale'],
       NO_KEYS,
-      numsub,
+      subscriberCounts('channels'),
       'Get the count of subscribers for channels',
       '2.8.0',
     ],
@@ -168,6 +235,24 @@ export const pubsubCommands = commandGroup('pubsub', [
       numpat,
       'Get the count of unique patterns pattern subscriptions',
       '2.8.0',
+    ],
+    [
+      'shardchannels',
+      -2,
+      ['pubsub', 'loading', 'stale'],
+      NO_KEYS,
+      channelList('shardChannels'),
+      'List active shard channels',
+      '7.0.0',
+    ],
+    [
+      'shardnumsub',
+      -2,
+      ['pubsub', 'loading', 'stale'],
+      NO_KEYS,
+      subscriberCounts('shardChannels'),
+      'Get the count of subscribers for shard channels',
+      '7.0.0',
     ],
     helpSubcommand(help, '6.2.0'),
   ]),
