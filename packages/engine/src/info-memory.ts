@@ -27,49 +27,86 @@ export function usedMemory(): number {
 }
 
 /**
- * What Redis reports for an empty Lua VM: fengari's state lives in the V8 heap with everything
- * else and cannot be measured apart.
+ * What Redis reports for its empty Lua VMs, the EVAL one and the FUNCTION one: fengari's states
+ * live in the V8 heap with everything else and cannot be measured apart.
  */
 const EMPTY_LUA_VM = 32 * 1024;
+const EMPTY_FUNCTIONS_VM = 33 * 1024;
 
 const ratio = (numerator: number, denominator: number): string =>
   (denominator === 0 ? 0 : numerator / denominator).toFixed(2);
 
 /**
- * INFO memory in Redis's fields and formats. Redis describes jemalloc; rc maps V8's figures
- * onto them: allocated = heap used, active = heap reserved, resident = heap pages in memory.
- * Fields about machinery rc does not have (defrag, lazy free, cluster links) are zero.
+ * rc's memory in Redis's terms (its redisMemOverhead), shared by INFO memory and MEMORY STATS.
+ * Redis describes jemalloc; rc maps V8's figures onto it: allocated = heap used, active = heap
+ * reserved, resident = heap pages in memory.
  */
-export function memoryFields(engine: Engine): InfoFields {
+export interface MemoryOverview {
+  readonly used: number;
+  readonly peak: number;
+  readonly startup: number;
+  readonly rss: number;
+  readonly clientsNormal: number;
+  readonly clientsReplicas: number;
+  readonly scripts: number;
+  readonly functions: number;
+  /** Startup memory, client buffers, script and function caches. */
+  readonly overhead: number;
+  readonly dataset: number;
+  readonly allocated: number;
+  readonly active: number;
+  readonly resident: number;
+}
+
+export function memoryOverview(engine: Engine): MemoryOverview {
   const usage = memoryUsage();
   const heap = getHeapStatistics();
   const used = usage.heapUsed + usage.external;
   const stats = engine.stats;
   stats.peakMemory = Math.max(stats.peakMemory, used);
-  let normalClients = 0;
-  let replicaClients = 0;
+  let clientsNormal = 0;
+  let clientsReplicas = 0;
   for (const client of engine.clients.values()) {
     const buffered = client.out.length + client.connection.pendingOutputBytes;
-    if (client.kind === 'replica') replicaClients += buffered;
-    else normalClients += buffered + (client.connection.queryBufferLength ?? 0);
+    if (client.kind === 'replica') clientsReplicas += buffered;
+    else clientsNormal += buffered + (client.connection.queryBufferLength ?? 0);
   }
-  const overhead = startupMemory + normalClients + replicaClients;
-  const dataset = Math.max(0, used - overhead);
   const scripts = engine.scripting.cachedBytes;
+  const functions = engine.scripting.libraries.memoryBytes;
+  const overhead = startupMemory + clientsNormal + clientsReplicas + scripts + functions;
+  return {
+    used,
+    peak: stats.peakMemory,
+    startup: startupMemory,
+    rss: usage.rss,
+    clientsNormal,
+    clientsReplicas,
+    scripts,
+    functions,
+    overhead,
+    dataset: Math.max(0, used - overhead),
+    allocated: heap.used_heap_size + usage.external,
+    active: heap.total_heap_size + usage.external,
+    resident: heap.total_physical_size + usage.external,
+  };
+}
+
+/** INFO memory in Redis's fields and formats; machinery rc does not have reports zero. */
+export function memoryFields(engine: Engine): InfoFields {
+  const memory = memoryOverview(engine);
+  const { used, dataset, scripts, allocated, active, resident } = memory;
   const system = totalmem();
   const maxmemory = engine.config.getNumber('maxmemory');
-  const allocated = heap.used_heap_size + usage.external;
-  const active = heap.total_heap_size + usage.external;
-  const resident = heap.total_physical_size + usage.external;
+  const libraries = engine.scripting.libraries;
   return [
     ['used_memory', used],
     ['used_memory_human', humanBytes(used)],
-    ['used_memory_rss', usage.rss],
-    ['used_memory_rss_human', humanBytes(usage.rss)],
-    ['used_memory_peak', stats.peakMemory],
-    ['used_memory_peak_human', humanBytes(stats.peakMemory)],
-    ['used_memory_peak_perc', `${((used * 100) / stats.peakMemory).toFixed(2)}%`],
-    ['used_memory_overhead', overhead],
+    ['used_memory_rss', memory.rss],
+    ['used_memory_rss_human', humanBytes(memory.rss)],
+    ['used_memory_peak', memory.peak],
+    ['used_memory_peak_human', humanBytes(memory.peak)],
+    ['used_memory_peak_perc', `${((used * 100) / memory.peak).toFixed(2)}%`],
+    ['used_memory_overhead', memory.overhead],
     ['used_memory_startup', startupMemory],
     ['used_memory_dataset', dataset],
     [
@@ -86,15 +123,14 @@ export function memoryFields(engine: Engine): InfoFields {
     ['used_memory_lua_human', humanBytes(EMPTY_LUA_VM)],
     ['used_memory_scripts_eval', scripts],
     ['number_of_cached_scripts', engine.scripting.scriptCount],
-    // rc has no FUNCTION libraries, hence no second Lua VM for them.
-    ['number_of_functions', 0],
-    ['number_of_libraries', 0],
-    ['used_memory_vm_functions', 0],
-    ['used_memory_vm_total', EMPTY_LUA_VM],
-    ['used_memory_vm_total_human', humanBytes(EMPTY_LUA_VM)],
-    ['used_memory_functions', 0],
-    ['used_memory_scripts', scripts],
-    ['used_memory_scripts_human', humanBytes(scripts)],
+    ['number_of_functions', libraries.functionCount],
+    ['number_of_libraries', libraries.libraryCount],
+    ['used_memory_vm_functions', EMPTY_FUNCTIONS_VM],
+    ['used_memory_vm_total', EMPTY_LUA_VM + EMPTY_FUNCTIONS_VM],
+    ['used_memory_vm_total_human', humanBytes(EMPTY_LUA_VM + EMPTY_FUNCTIONS_VM)],
+    ['used_memory_functions', memory.functions],
+    ['used_memory_scripts', scripts + memory.functions],
+    ['used_memory_scripts_human', humanBytes(scripts + memory.functions)],
     ['maxmemory', maxmemory],
     ['maxmemory_human', humanBytes(maxmemory)],
     ['maxmemory_policy', engine.config.get('maxmemory-policy')],
@@ -102,16 +138,16 @@ export function memoryFields(engine: Engine): InfoFields {
     ['allocator_frag_bytes', active - allocated],
     ['allocator_rss_ratio', ratio(resident, active)],
     ['allocator_rss_bytes', resident - active],
-    ['rss_overhead_ratio', ratio(usage.rss, resident)],
-    ['rss_overhead_bytes', usage.rss - resident],
-    ['mem_fragmentation_ratio', ratio(usage.rss, used)],
-    ['mem_fragmentation_bytes', usage.rss - used],
+    ['rss_overhead_ratio', ratio(memory.rss, resident)],
+    ['rss_overhead_bytes', memory.rss - resident],
+    ['mem_fragmentation_ratio', ratio(memory.rss, used)],
+    ['mem_fragmentation_bytes', memory.rss - used],
     ['mem_not_counted_for_evict', 0],
     // The replication backlog and the AOF buffer are not measured apart from the heap.
     ['mem_replication_backlog', 0],
-    ['mem_total_replication_buffers', replicaClients],
-    ['mem_clients_slaves', replicaClients],
-    ['mem_clients_normal', normalClients],
+    ['mem_total_replication_buffers', memory.clientsReplicas],
+    ['mem_clients_slaves', memory.clientsReplicas],
+    ['mem_clients_normal', memory.clientsNormal],
     ['mem_cluster_links', 0],
     ['mem_aof_buffer', 0],
     ['mem_allocator', `v8-${process.versions.v8}`],

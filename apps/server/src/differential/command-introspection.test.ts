@@ -15,7 +15,6 @@ const NEWER_THAN_REDIS_7_0: Record<string, string> = {
  * list fewer subcommands in COMMAND INFO and COMMAND DOCS (and COMMAND LIST).
  */
 const UNIMPLEMENTED_SUBCOMMANDS: Record<string, string[]> = {
-  memory: ['malloc-stats', 'purge', 'stats'],
   script: ['debug'],
 };
 

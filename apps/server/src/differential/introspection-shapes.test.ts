@@ -121,6 +121,13 @@ const CLIENT_MASKS = {
  */
 const fromSave: Step[] = [['SAVE'], ['CONFIG', 'RESETSTAT']];
 
+/** MEMORY STATS: every figure masked (integers, and doubles in either protocol), names kept. */
+const maskMemoryStats = (reply: string): string =>
+  reply
+    .replace(/:-?\d+\r\n/g, ':N\r\n')
+    .replace(/,[^\r]*\r\n/g, ',F\r\n')
+    .replace(/\$\d+\r\n-?\d+(\.\d+)?(e[-+]?\d+)?\r\n/g, '$F\r\n');
+
 const info = (...sections: string[]): Step => ({
   command: ['INFO', ...sections],
   normalize: maskInfo(INFO_MASKS),
@@ -429,6 +436,17 @@ describe.runIf(requireRedisOrSkip('introspection differential'))(
           ['MEMORY', 'USAGE', 'a', 'SAMPLES'],
           ['MEMORY', 'USAGE', 'a', 'SAMPLES', 'x'],
           ['MEMORY', 'USAGE', 'a', 'NOSUCHOPTION', '1'],
+        ]));
+
+      it('MEMORY STATS: the fields in order, per database with keys; PURGE', () =>
+        servers.compare([
+          ['SET', 'a', 'value'],
+          ['SET', 'b', 'value', 'EX', '100'],
+          ['SELECT', '2'],
+          ['SET', 'c', 'value'],
+          { command: ['MEMORY', 'STATS'], normalize: maskMemoryStats },
+          ['MEMORY', 'STATS', 'extra'],
+          ['MEMORY', 'PURGE'],
         ]));
 
       it('CONFIG GET * lists every parameter with its value (dir and port differ)', () =>

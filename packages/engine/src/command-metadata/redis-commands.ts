@@ -2813,6 +2813,18 @@ export const redisCommands: Readonly<Record<string, CommandMetadata>> = {
     docs: { complexity: 'O(1)' },
   },
   'memory|help': { docs: { complexity: 'O(1)' } },
+  'memory|malloc-stats': {
+    tips: ['nondeterministic_output', 'request_policy:all_shards', 'response_policy:special'],
+    docs: { complexity: 'Depends on how much memory is allocated, could be slow' },
+  },
+  'memory|purge': {
+    tips: ['request_policy:all_shards', 'response_policy:all_succeeded'],
+    docs: { complexity: 'Depends on how much memory is allocated, could be slow' },
+  },
+  'memory|stats': {
+    tips: ['nondeterministic_output', 'request_policy:all_shards', 'response_policy:special'],
+    docs: { complexity: 'O(1)' },
+  },
   'memory|usage': {
     keySpecs: [
       {

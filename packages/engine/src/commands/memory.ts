@@ -3,9 +3,15 @@ import { SortedSet } from '@rc/datatypes/zset';
 import type { Client } from '../client.js';
 import type { Engine } from '../engine.js';
 import { Errors } from '../errors.js';
+import { memoryOverview } from '../info-memory.js';
 import type { RedisValue } from '../values.js';
 import { container, helpSubcommand, NO_KEYS } from './define.js';
 import { helpReply, integerArgument, isKeyword } from './reply-helpers.js';
+
+/** The sizes of Redis's dictEntry, robj and a table slot, for MEMORY STATS's dict overheads. */
+const DICT_ENTRY_BYTES = 24;
+const OBJECT_BYTES = 16;
+const POINTER_BYTES = 8;
 
 /** Per-allocation overhead we charge, in the spirit of Redis's object + dict entry sizes. */
 const ENTRY_OVERHEAD = 16;
@@ -60,6 +66,93 @@ function usage(client: Client, argv: string[], engine: Engine): void {
   else client.out.integer(estimateBytes(argv[2], value, samples));
 }
 
+/** The size of a Redis dict's table for `size` entries: a power of two, at least 4. */
+function dictSlots(size: number): number {
+  let slots = 4;
+  while (slots < size) slots *= 2;
+  return slots;
+}
+
+/** Redis's percentages and ratios are floats, printed as doubles: the same digits here. */
+function replyFloat(client: Client, value: number): void {
+  client.out.double(Math.fround(value));
+}
+
+/**
+ * MEMORY STATS: Redis's fields in its order, from the same figures as INFO memory. Per database
+ * with keys, the overhead Redis's dict would have (entries, table slots, key objects).
+ */
+function stats(client: Client, _argv: string[], engine: Engine): void {
+  const memory = memoryOverview(engine);
+  const databases = engine.databases.filter((db) => db.size > 0);
+  const out = client.out;
+  out.map(27 + databases.length);
+  const integer = (name: string, value: number) => {
+    out.bulk(name);
+    out.integer(value);
+  };
+  integer('peak.allocated', memory.peak);
+  integer('total.allocated', memory.used);
+  integer('startup.allocated', memory.startup);
+  integer('replication.backlog', 0);
+  integer('clients.slaves', memory.clientsReplicas);
+  integer('clients.normal', memory.clientsNormal);
+  integer('cluster.links', 0);
+  integer('aof.buffer', 0);
+  integer('lua.caches', memory.scripts);
+  integer('functions.caches', memory.functions);
+  let overhead = memory.overhead;
+  let keys = 0;
+  for (const db of databases) {
+    const main = db.size * (DICT_ENTRY_BYTES + OBJECT_BYTES) + dictSlots(db.size) * POINTER_BYTES;
+    const expiring = db.expires.size;
+    const expires =
+      expiring === 0 ? 0 : expiring * DICT_ENTRY_BYTES + dictSlots(expiring) * POINTER_BYTES;
+    overhead += main + expires;
+    keys += db.size;
+    out.bulk(`db.${db.id}`);
+    out.map(3);
+    integer('overhead.hashtable.main', main);
+    integer('overhead.hashtable.expires', expires);
+    integer('overhead.hashtable.slot-to-keys', 0);
+  }
+  const netUsed = memory.used - memory.startup;
+  const dataset = Math.max(0, memory.used - overhead);
+  integer('overhead.total', overhead);
+  integer('keys.count', keys);
+  integer('keys.bytes-per-key', keys === 0 ? 0 : Math.floor(netUsed / keys));
+  integer('dataset.bytes', dataset);
+  out.bulk('dataset.percentage');
+  replyFloat(client, netUsed <= 0 ? 0 : (dataset * 100) / netUsed);
+  out.bulk('peak.percentage');
+  replyFloat(client, (memory.used * 100) / memory.peak);
+  integer('allocator.allocated', memory.allocated);
+  integer('allocator.active', memory.active);
+  integer('allocator.resident', memory.resident);
+  out.bulk('allocator-fragmentation.ratio');
+  replyFloat(client, memory.active / memory.allocated);
+  integer('allocator-fragmentation.bytes', memory.active - memory.allocated);
+  out.bulk('allocator-rss.ratio');
+  replyFloat(client, memory.resident / memory.active);
+  integer('allocator-rss.bytes', memory.resident - memory.active);
+  out.bulk('rss-overhead.ratio');
+  replyFloat(client, memory.rss / memory.resident);
+  integer('rss-overhead.bytes', memory.rss - memory.resident);
+  out.bulk('fragmentation');
+  replyFloat(client, memory.rss / memory.used);
+  integer('fragmentation.bytes', memory.rss - memory.used);
+}
+
+/** Redis's answer when it is not built with jemalloc, which rc is not. */
+function mallocStats(client: Client): void {
+  client.out.bulk('Stats not supported for the current allocator');
+}
+
+/** Nothing to purge: V8 returns free pages by itself. Redis without jemalloc says OK too. */
+function purge(client: Client): void {
+  client.out.simple('OK');
+}
+
 function doctor(client: Client): void {
   client.out.bulk('rc keeps no allocator statistics to diagnose: use MEMORY USAGE per key.');
 }
@@ -88,6 +181,9 @@ export const memoryCommand = container(
   [
     ['usage', -3, ['readonly'], [2, 2, 1], usage, 'Estimate the memory usage of a key', '4.0.0'],
     ['doctor', 2, [], NO_KEYS, doctor, 'Outputs memory problems report', '4.0.0'],
+    ['stats', 2, [], NO_KEYS, stats, 'Show memory usage details', '4.0.0'],
+    ['malloc-stats', 2, [], NO_KEYS, mallocStats, 'Show allocator internal stats', '4.0.0'],
+    ['purge', 2, [], NO_KEYS, purge, 'Ask the allocator to release memory', '4.0.0'],
     helpSubcommand(help, '4.0.0'),
   ],
 );

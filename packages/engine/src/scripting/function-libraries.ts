@@ -21,6 +21,9 @@ export interface Library {
   readonly functions: ReadonlyMap<string, LuaFunction>;
 }
 
+/** What Redis 7.0 reports as used_memory_functions with no library loaded. */
+const EMPTY_FUNCTIONS_BYTES = 200;
+
 /** Lua is Redis 7.0's only engine. */
 export const ENGINE_NAME = 'LUA';
 
@@ -82,6 +85,13 @@ export class FunctionLibraries {
 
   get functionCount(): number {
     return this.current.functions.size;
+  }
+
+  /** INFO's used_memory_functions: Redis's empty-table overhead plus each library's code. */
+  get memoryBytes(): number {
+    let total = EMPTY_FUNCTIONS_BYTES;
+    for (const library of this.current.libraries.values()) total += library.code.length;
+    return total;
   }
 
   libraries(): IterableIterator<Library> {
