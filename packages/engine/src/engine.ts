@@ -709,7 +709,13 @@ export class Engine implements KeyspaceObserver {
 
   keysFlushed(db: Database, keys: readonly string[]): void {
     this.stats.dirty += keys.length;
-    if (this.watchers.size !== 0) for (const key of keys) this.invalidateWatchers(db, key);
+    for (const key of keys) {
+      if (this.watchers.size !== 0) this.invalidateWatchers(db, key);
+      // XREADGROUP waiters on a flushed stream get their error (Redis's scan for deleted streams).
+      if (this.blocking.blockedCount !== 0 && this.blocking.hasWaiters(db, key)) {
+        this.blocking.signalKeyReady(db, key);
+      }
+    }
   }
 
   /**

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { engineWithClient } from './test-support/engine-client.js';
+import { BLOCKED } from './command-table.js';
+import { connect, engineWithClient } from './test-support/engine-client.js';
 
 /** An engine whose LRU clock the test moves by hand, and a client to run commands. */
 function setup() {
@@ -66,5 +67,28 @@ describe('key access times (OBJECT IDLETIME)', () => {
     run('CONFIG', 'SET', 'maxmemory-policy', 'allkeys-lfu');
     expect(run('RESTORE', 'lfu', '0', payload, 'IDLETIME', '1000')).toBe('+OK\r\n');
     expect(idle('lfu')).toMatch(/^-ERR An LFU maxmemory policy is selected/);
+  });
+});
+
+describe('FLUSHALL and FLUSHDB', () => {
+  it('end WATCHes and wake XREADGROUP waiters with their error', () => {
+    const { engine, run } = setup();
+    run('XGROUP', 'CREATE', 's', 'g', '$', 'MKSTREAM');
+    run('SET', 'k', 'v');
+    const waiter = connect(engine);
+    expect(
+      engine.execute(waiter, ['XREADGROUP', 'GROUP', 'g', 'c', 'BLOCK', '0', 'STREAMS', 's', '>']),
+    ).toBe(BLOCKED);
+    const watcher = connect(engine);
+    engine.execute(watcher, ['WATCH', 'k']);
+    run('FLUSHALL');
+    expect(waiter.out.take().toString('latin1')).toBe(
+      '-UNBLOCKED the stream key no longer exists\r\n',
+    );
+    engine.execute(watcher, ['MULTI']);
+    engine.execute(watcher, ['PING']);
+    watcher.out.take();
+    engine.execute(watcher, ['EXEC']);
+    expect(watcher.out.take().toString('latin1')).toBe('*-1\r\n');
   });
 });
