@@ -138,6 +138,8 @@ export class Engine implements KeyspaceObserver {
   private trackingMaxKeys = 1000000;
   /** The client whose command is running (a script's own client inside scripts). */
   private callingClient: Client | null = null;
+  /** The running command's own count of changes, when it counts as Redis does (see countChanges). */
+  private declaredChanges: number | null = null;
   /** What a call that blocked needs for its statistics once it is served. */
   private readonly blockedCalls = new WeakMap<
     BlockedState,
@@ -493,6 +495,8 @@ export class Engine implements KeyspaceObserver {
     this.lookupsCounted = !entry.isWrite;
     const callingBefore = this.callingClient;
     this.callingClient = client;
+    const declaredBefore = this.declaredChanges;
+    this.declaredChanges = null;
     try {
       result = handler(client, argv, this);
     } catch (error) {
@@ -502,6 +506,7 @@ export class Engine implements KeyspaceObserver {
     }
     this.lookupsCounted = countingBefore;
     this.callingClient = callingBefore;
+    this.settleChanges(dirtyBefore, declaredBefore);
     if (entry.tracksKeys && this.tracking.clientCount !== 0)
       this.rememberTrackedKeys(client, entry, argv);
     if (propagating) {
@@ -716,6 +721,33 @@ export class Engine implements KeyspaceObserver {
         this.blocking.signalKeyReady(db, key);
       }
     }
+  }
+
+  /**
+   * The running command's changes, as Redis counts them in server.dirty (the save points and
+   * rdb_changes_since_last_save): elements for element-wise writes (RPUSH of 3 is 3, SADD counts
+   * the members added), one for a write done in several steps (SET ... EX, RENAME). Without it a
+   * command counts one per key write. Zero also keeps the command from being propagated.
+   */
+  countChanges(count: number): void {
+    this.declaredChanges = count;
+  }
+
+  /** Runs a served waiter's reply as a command of its own, for countChanges. */
+  countedAsCommand<T>(run: () => T): T {
+    const dirtyBefore = this.stats.dirty;
+    const outer = this.declaredChanges;
+    this.declaredChanges = null;
+    try {
+      return run();
+    } finally {
+      this.settleChanges(dirtyBefore, outer);
+    }
+  }
+
+  private settleChanges(dirtyBefore: number, outer: number | null): void {
+    if (this.declaredChanges !== null) this.stats.dirty = dirtyBefore + this.declaredChanges;
+    this.declaredChanges = outer;
   }
 
   /**

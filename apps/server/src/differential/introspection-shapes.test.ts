@@ -115,10 +115,7 @@ const CLIENT_MASKS = {
   'tot-mem': Formats.integer,
 };
 
-/**
- * Statistics restart, and so does rdb_changes_since_last_save (whose count differs for some
- * writes, see the known differences below) and rdb_saves.
- */
+/** Statistics restart, and so do rdb_changes_since_last_save and rdb_saves. */
 const fromSave: Step[] = [['SAVE'], ['CONFIG', 'RESETSTAT']];
 
 /** MEMORY STATS: every figure masked (integers, and doubles in either protocol), names kept. */
@@ -281,6 +278,31 @@ describe.runIf(requireRedisOrSkip('introspection differential'))(
           ['SET', 'a', '1'],
           ['MSET', 'b', '1', 'c', '2'],
           ['DEL', 'a', 'b', 'missing'],
+          info('persistence'),
+        ]));
+
+      it('rdb_changes_since_last_save counts changes as Redis does: elements, not keys', () =>
+        servers.compare([
+          ['RPUSH', 'l', '1', '2', '3', '4'],
+          ['XADD', 's', '1-1', 'f', 'v'],
+          ['XGROUP', 'CREATE', 's', 'g', '0'],
+          ...fromSave,
+          ['SADD', 'set', 'a', 'b', 'c'],
+          ['SET', 'k', 'v', 'EX', '100'],
+          ['SETEX', 'k2', '100', 'v'],
+          ['LPOP', 'l', '2'],
+          ['LTRIM', 'l', '0', '-1'],
+          ['HSET', 'h', 'f', '1', 'g', '2'],
+          ['ZADD', 'z', '1', 'a', '2', 'b'],
+          ['ZADD', 'z', '1', 'a', '3', 'b'],
+          ['RENAME', 'k', 'k3'],
+          ['SWAPDB', '0', '1'],
+          ['SWAPDB', '0', '1'],
+          ['BITFIELD', 'bf', 'SET', 'u8', '0', '1', 'INCRBY', 'u8', '0', '1'],
+          ['PFADD', 'hll', 'a', 'b'],
+          ['SORT', 'l', 'STORE', 'sorted'],
+          ['XREADGROUP', 'GROUP', 'g', 'c', 'STREAMS', 's', '>'],
+          ['XREADGROUP', 'GROUP', 'g', 'c2', 'STREAMS', 's', '>'],
           info('persistence'),
         ]));
 
@@ -556,18 +578,6 @@ describe.runIf(requireRedisOrSkip('introspection differential'))(
      * test pass, and vitest then asks for it to move up with the others.
      */
     describe('known differences', () => {
-      it.fails(
-        'rdb_changes_since_last_save: rc counts one change per key a command modifies, Redis counts elements (RPUSH of 3 is 3) and SET EX as one',
-        () =>
-          servers.compare([
-            ...fromSave,
-            ['RPUSH', 'l', '1', '2', '3'],
-            ['SADD', 's', 'a', 'b', 'c'],
-            ['SET', 'k', 'v', 'EX', '100'],
-            info('persistence'),
-          ]),
-      );
-
       it.fails('LATENCY DOCTOR: rc writes its own plain report, not Redis essay', () =>
         servers.compare([['LATENCY', 'DOCTOR']]),
       );

@@ -53,6 +53,17 @@ describe.runIf(requireRedisOrSkip('stream consumer groups differential'))(
         ));
     }
 
+    it('XREADGROUP creates its consumer only for a stream it answers', () =>
+      servers.compare([
+        ['XADD', 's', '1-1', 'f', 'v'],
+        ['XGROUP', 'CREATE', 's', 'g', '$'],
+        ['XREADGROUP', 'GROUP', 'g', 'idle', 'STREAMS', 's', '>'],
+        ['XINFO', 'CONSUMERS', 's', 'g'],
+        ['XINFO', 'GROUPS', 's'],
+        ['XREADGROUP', 'GROUP', 'g', 'history', 'STREAMS', 's', '0'],
+        ['XINFO', 'GROUPS', 's'],
+      ]));
+
     it('XCLAIM and XAUTOCLAIM with JUSTID', () =>
       servers.compare([
         ['XADD', 's', '1-0', 'a', '1'],

@@ -179,6 +179,7 @@ function bitfieldGeneric(client: Client, argv: string[], engine: Engine, readOnl
     client.db.set(key, Buffer.from(bytes).toString('latin1'), true);
   }
   if (changes !== 0) engine.notify(client.db, EventClass.string, 'setbit', key);
+  if (writes.length !== 0) engine.countChanges(changes);
 }
 
 export const bitfieldCommands = commandGroup('bitmap', [

@@ -49,7 +49,7 @@ export function blockOnKeys(
       propagation.resetCommand();
     }
     engine.beforeWrite(client.db, argv);
-    const served = serve(key);
+    const served = engine.countedAsCommand(() => serve(key));
     if (propagating) {
       if (served && propagation.replacement !== null) {
         propagation.also(client.db.id, propagation.replacement);

@@ -417,6 +417,7 @@ function storeResults(
     for (const point of points)
       result.add(point.member, options.storeDist ? point.distance : point.score);
     client.db.add(key, result);
+    engine.countChanges(points.length);
     engine.notify(client.db, EventClass.zset, event, key);
   } else if (existed) {
     engine.notify(client.db, EventClass.generic, 'del', key);

@@ -40,6 +40,7 @@ function hsetGeneric(client: Client, argv: string[], engine: Engine, replyOk: bo
     hash.set(argv[i], argv[i + 1]);
   }
   client.db.touch(argv[1]);
+  engine.countChanges((argv.length - 2) / 2);
   engine.notify(client.db, EventClass.hash, 'hset', argv[1]);
   if (replyOk) ok(client);
   else client.out.integer(added);
@@ -110,6 +111,7 @@ function hdel(client: Client, argv: string[], engine: Engine): void {
   if (hash === WRONG_TYPE) return;
   let removed = 0;
   for (let i = 2; hash && i < argv.length; i++) if (hash.delete(argv[i])) removed++;
+  engine.countChanges(removed);
   if (hash && removed > 0) {
     if (hash.size === 0) client.db.delete(argv[1]);
     else client.db.touch(argv[1]);

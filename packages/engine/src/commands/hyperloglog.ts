@@ -84,6 +84,7 @@ function pfadd(client: Client, argv: string[], engine: Engine): void {
     updated += result;
   }
   if (updated > 0) {
+    engine.countChanges(updated);
     hll.invalidateCache();
     store(client, key, hll);
     engine.notify(client.db, EventClass.string, 'pfadd', key);

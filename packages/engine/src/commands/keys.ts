@@ -193,6 +193,7 @@ function renameGeneric(
   db.delete(source);
   db.add(destination, value);
   if (expireAt !== undefined) db.setExpire(destination, expireAt);
+  engine.countChanges(1);
   engine.notify(db, EventClass.generic, 'rename_from', source);
   engine.notify(db, EventClass.generic, 'rename_to', destination);
   if (onlyIfAbsent) client.out.integer(1);
@@ -269,6 +270,7 @@ function move(client: Client, argv: string[], engine: Engine): void {
   client.db.delete(key);
   target.add(key, value);
   if (expireAt !== undefined) target.setExpire(key, expireAt);
+  engine.countChanges(1);
   engine.notify(client.db, EventClass.generic, 'move_from', key);
   engine.notify(target, EventClass.generic, 'move_to', key);
   client.out.integer(1);

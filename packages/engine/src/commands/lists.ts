@@ -71,6 +71,7 @@ function pushCommand(end: End, onlyIfExists: boolean) {
       for (let i = 2; i < argv.length; i++) push(list, end, argv[i]);
       client.db.touch(key);
     }
+    engine.countChanges(argv.length - 2);
     engine.notify(client.db, EventClass.list, pushEvent(end), key);
     client.out.integer(list.length);
   };
@@ -109,6 +110,7 @@ function popCommand(end: End) {
       const taken = Math.min(count, list.length);
       client.out.array(taken);
       for (let i = 0; i < taken; i++) client.out.bulk(pop(list, end) as string);
+      engine.countChanges(taken);
     }
     afterRemoval(engine, client.db, argv[1], list, popEvent(end));
   };
@@ -191,6 +193,7 @@ function lrem(client: Client, argv: string[], engine: Engine): void {
     return;
   }
   const removed = list.remove(argv[3], count);
+  engine.countChanges(removed);
   if (removed > 0) afterRemoval(engine, client.db, argv[1], list, 'lrem');
   client.out.integer(removed);
 }
@@ -206,8 +209,8 @@ function ltrim(client: Client, argv: string[], engine: Engine): void {
     const before = list.length;
     list.trim(start, stop);
     afterRemoval(engine, client.db, argv[1], list, 'ltrim');
-    // Redis counts only removed elements as changes: a no-op LTRIM is not propagated.
-    if (list.length === before) engine.propagation.preventCurrent();
+    // Removed elements only: a no-op LTRIM is not propagated either.
+    engine.countChanges(before - list.length);
   }
   ok(client);
 }
@@ -300,6 +303,7 @@ function moveElement(
   }
   engine.notify(client.db, EventClass.list, pushEvent(to), destination);
   afterRemoval(engine, client.db, source, list, popEvent(from));
+  engine.countChanges(1);
   return value;
 }
 
@@ -337,8 +341,7 @@ function popFromFirst(
     if (list === undefined) continue;
     // Propagated as [LR]POP key count, the count capped at what the list held, as Redis.
     if (engine.propagation.active) {
-      if (engine.propagation.active)
-        engine.propagation.replaceCurrent(popArgv(end, key, Math.min(count, list.length)));
+      engine.propagation.replaceCurrent(popArgv(end, key, Math.min(count, list.length)));
     }
     replyPopped(client, engine, key, list, end, count);
     return true;
@@ -359,6 +362,7 @@ function replyPopped(
   client.out.bulk(key);
   client.out.array(taken);
   for (let i = 0; i < taken; i++) client.out.bulk(pop(list, end) as string);
+  engine.countChanges(taken);
   afterRemoval(engine, client.db, key, list, popEvent(end));
 }
 
@@ -368,6 +372,12 @@ function lmpop(client: Client, argv: string[], engine: Engine): void {
   const popped = popFromFirst(client, engine, parsed.keys, parsed.where, parsed.count);
   if (popped === false) client.out.nullArray();
 }
+
+/**
+ * Redis does not count BLPOP's or BLMOVE's pop served to a waiter in server.dirty (a served
+ * BLMPOP or ZPOP it does).
+ */
+const SERVED_LIST_CHANGES = 0;
 
 function blockingPop(end: End) {
   return (client: Client, argv: string[], engine: Engine): CommandResult => {
@@ -404,6 +414,7 @@ function blockingPop(end: End) {
         client.out.bulk(key);
         client.out.bulk(pop(list, end) as string);
         afterRemoval(engine, db, key, list as QuickList<string>, popEvent(end));
+        engine.countChanges(SERVED_LIST_CHANGES);
         return true;
       },
       () => client.out.nullArray(),
@@ -453,6 +464,7 @@ function blockingMove(
         );
       }
       replyMoved(client, moveElement(client, engine, source, destination, from, to));
+      engine.countChanges(SERVED_LIST_CHANGES);
       return true;
     },
     () => client.out.nullBulk(),

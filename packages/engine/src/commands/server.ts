@@ -169,6 +169,7 @@ function swapdb(client: Client, argv: string[], engine: Engine): void {
     first.swapWith(second);
     engine.databasesSwapped(first, second);
   }
+  engine.countChanges(1);
   engine.propagation.forceCurrent();
   ok(client);
 }

@@ -38,6 +38,7 @@ function sadd(client: Client, argv: string[], engine: Engine): void {
     client.db.touch(argv[1]);
     engine.notify(client.db, EventClass.set, 'sadd', argv[1]);
   }
+  engine.countChanges(set.size - before);
   client.out.integer(set.size - before);
 }
 
@@ -61,6 +62,7 @@ function srem(client: Client, argv: string[], engine: Engine): void {
   let removed = 0;
   for (let i = 2; set && i < argv.length; i++) if (set.delete(argv[i])) removed++;
   if (set && removed > 0) afterRemoval(client, engine, argv[1], set, 'srem');
+  engine.countChanges(removed);
   client.out.integer(removed);
 }
 
@@ -125,6 +127,7 @@ function spop(client: Client, argv: string[], engine: Engine): void {
   const picked = pickRandom([...set], count ?? 1);
   for (const member of picked) set.delete(member);
   if (picked.length > 0) afterRemoval(client, engine, argv[1], set, 'spop');
+  engine.countChanges(picked.length);
   if (picked.length > 0 && engine.propagation.active)
     propagateSpop(engine, client, argv, picked, size);
   if (count === undefined) client.out.bulk(picked[0]);

@@ -190,6 +190,7 @@ function sortGeneric(readOnly: boolean) {
     const existed = db.delete(options.store);
     if (results.length > 0) {
       db.add(options.store, QuickList.from(results.map((result) => result ?? '')));
+      engine.countChanges(results.length);
       engine.notify(db, EventClass.generic, 'sortstore', options.store);
     } else if (existed) {
       engine.notify(db, EventClass.generic, 'del', options.store);

@@ -170,6 +170,7 @@ export function addToZset(
     if (result.outcome !== 'skipped') incremented = result.score;
   }
   if (zset.size === 0) client.db.delete(key);
+  engine.countChanges(added + updated);
   if (added + updated > 0) {
     client.db.touch(key);
     engine.notify(client.db, EventClass.zset, flags.incr ? 'zincr' : 'zadd', key);
@@ -198,6 +199,7 @@ function zrem(client: Client, argv: string[], engine: Engine): void {
   if (zset === WRONG_TYPE) return;
   let removed = 0;
   for (let i = 2; zset && i < argv.length; i++) if (zset.remove(argv[i])) removed++;
+  engine.countChanges(removed);
   if (zset && removed > 0) afterChange(engine, client.db, argv[1], zset, 'zrem');
   client.out.integer(removed);
 }
@@ -430,6 +432,7 @@ function zremrangeCommand(type: 'rank' | 'score' | 'lex') {
     const zset = lookupZset(client, engine, argv[1]);
     if (zset === WRONG_TYPE) return;
     const removed = zset === undefined ? 0 : remove(zset);
+    engine.countChanges(removed);
     if (zset && removed > 0) afterChange(engine, client.db, argv[1], zset, `zremrangeby${type}`);
     client.out.integer(removed);
   };
@@ -446,6 +449,7 @@ function popEntries(
   count: number,
 ): SortedSetEntry[] {
   const popped = side === 'min' ? zset.popMin(count) : zset.popMax(count);
+  engine.countChanges(popped.length);
   if (popped.length > 0) afterChange(engine, db, key, zset, side === 'min' ? 'zpopmin' : 'zpopmax');
   return popped;
 }
@@ -513,8 +517,7 @@ function replyMultiPop(
 ): void {
   // Propagated as ZPOPMIN/ZPOPMAX key count, the count capped at the set's size, as Redis.
   if (engine.propagation.active) {
-    if (engine.propagation.active)
-      engine.propagation.replaceCurrent([popName(side), key, String(Math.min(count, zset.size))]);
+    engine.propagation.replaceCurrent([popName(side), key, String(Math.min(count, zset.size))]);
   }
   const popped = popEntries(engine, client.db, key, zset, side, count);
   client.out.array(2);

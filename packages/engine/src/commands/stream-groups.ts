@@ -340,13 +340,15 @@ function propagateDelivery(
 function deliverNew(
   stream: Stream,
   read: GroupRead,
-  consumer: Consumer,
+  consumerOf: () => Consumer,
   count: number,
   noAck: boolean,
 ): StreamEntry[] {
   const from = nextId(read.group.lastId);
   if (from === null) return [];
   const entries = stream.range(from, MAX_ID, count);
+  if (entries.length === 0) return entries;
+  const consumer = consumerOf();
   const now = Date.now();
   for (const entry of entries) {
     const group = read.group;
@@ -455,30 +457,36 @@ function xreadgroup(client: Client, argv: string[], engine: Engine): CommandResu
   engine.propagation.preventCurrent();
   // Consumers created here and not yet announced to replicas (NOACK announces them itself).
   const unannounced = new Set<GroupRead>();
+  // As Redis's server.dirty: one per consumer created, one per stream answered.
+  let changes = 0;
   const consumerOf = (read: GroupRead): Consumer => {
     const { consumer, created } = read.group.consumer(consumerName, Date.now());
     consumer.seenTime = Date.now();
     if (created) {
+      changes++;
       unannounced.add(read);
       engine.notify(client.db, EventClass.stream, 'xgroup-createconsumer', read.key);
     }
     return consumer;
   };
-  // Histories are always answered; new entries only for streams that have some.
+  // Histories are always answered; new entries only for streams that have some. The consumer
+  // is created only for a stream answered, as in Redis.
   const answers: Array<() => void> = [];
   for (const read of reads) {
     const stream = engine.readingKeys(() => client.db.lookup(read.key)) as Stream;
-    const consumer = consumerOf(read);
     if (read.after !== null) {
+      const consumer = consumerOf(read);
+      changes++;
       answers.push(() => {
         replyStreamKey(client, read.key);
         replyHistory(client, stream, read, consumer, count);
       });
       continue;
     }
-    const entries = deliverNew(stream, read, consumer, count, noAck);
-    propagateDelivery(engine, client, read, consumerName, unannounced, entries, noAck);
+    const entries = deliverNew(stream, read, () => consumerOf(read), count, noAck);
     if (entries.length > 0) {
+      changes++;
+      propagateDelivery(engine, client, read, consumerName, unannounced, entries, noAck);
       answers.push(() => {
         replyStreamKey(client, read.key);
         client.out.array(entries.length);
@@ -486,6 +494,7 @@ function xreadgroup(client: Client, argv: string[], engine: Engine): CommandResu
       });
     }
   }
+  engine.countChanges(changes);
   if (answers.length > 0) {
     replyStreamsHeader(client, answers.length);
     for (const answer of answers) answer();
@@ -518,7 +527,9 @@ function xreadgroup(client: Client, argv: string[], engine: Engine): CommandResu
         );
         return true;
       }
-      const entries = deliverNew(stream, read, consumerOf(read), count, noAck);
+      const entries = deliverNew(stream, read, () => consumerOf(read), count, noAck);
+      // Served, Redis counts the consumer it created, not the stream answered.
+      engine.countChanges(changes);
       if (entries.length === 0) return false;
       propagateDelivery(engine, client, read, consumerName, unannounced, entries, noAck);
       replyStreamsHeader(client, 1);

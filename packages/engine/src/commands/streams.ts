@@ -255,6 +255,7 @@ function xtrim(client: Client, argv: string[], engine: Engine): void {
     stream === undefined || parsed.trim === null
       ? 0
       : trimStream(client, engine, argv[1], stream, parsed.trim);
+  engine.countChanges(removed);
   if (removed > 0 && parsed.trim?.approximate && engine.propagation.active) {
     const propagated = argv.slice();
     exactTrim(propagated, parsed, stream as Stream);

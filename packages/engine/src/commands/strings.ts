@@ -73,6 +73,8 @@ function set(client: Client, argv: string[], engine: Engine): void {
   engine.notify(db, EventClass.string, 'set', key);
   if (expireAt !== -1) {
     db.setExpire(key, expireAt);
+    // One change, as Redis counts SET ... EX.
+    engine.countChanges(1);
     engine.notify(db, EventClass.generic, 'expire', key);
     // Replicas and the AOF get an absolute time, as Redis 7.0 propagates SET ... PXAT.
     if (engine.propagation.active)
@@ -237,6 +239,7 @@ function setWithExpire(unit: ExpireUnit, name: string) {
     if (at === null) return;
     setString(client, engine, argv[1], argv[3]);
     client.db.setExpire(argv[1], at);
+    engine.countChanges(1);
     engine.notify(client.db, EventClass.generic, 'expire', argv[1]);
     if (engine.propagation.active)
       engine.propagation.replaceCurrent(['SET', argv[1], argv[3], 'PXAT', String(at)]);
