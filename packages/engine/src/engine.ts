@@ -23,6 +23,8 @@ import type { ReplicationHost } from './replication-host.js';
 import { Snapshot } from './persistence/snapshot.js';
 import { Scripting } from './scripting/scripting.js';
 import { Tracking } from './tracking.js';
+import { Eviction, heapGauge, type MemoryGauge } from './eviction.js';
+import type { LfuSettings } from './access-frequency.js';
 import { commandKeys } from './command-metadata/command-keys.js';
 import { metadataOf } from './command-metadata/command-description.js';
 import type { RdbWriter } from '@rc/rdb';
@@ -34,6 +36,8 @@ export interface EngineOptions {
   onShutdown?: () => void;
   /** Who writes snapshots and the append-only file; without one, SAVE and friends fail. */
   persistence?: PersistenceHost;
+  /** What maxmemory is measured with: V8's heap unless a test gives its own. */
+  memoryGauge?: MemoryGauge;
 }
 
 /** Writes that replace whole databases: a running snapshot finishes before they run. */
@@ -55,6 +59,8 @@ const SUBSCRIPTION_COMMANDS = new Set([
   'ssubscribe',
   'sunsubscribe',
 ]);
+/** Out of memory, these still run inside MULTI (the rest would queue without bound). */
+const ALWAYS_ALLOWED_IN_MULTI = new Set(['exec', 'discard', 'quit', 'reset']);
 /** The commands that run a script, and how each names it: flags come from the script. */
 const SCRIPT_CALLS = new Map<string, 'eval' | 'evalsha' | 'fcall'>([
   ['eval', 'eval'],
@@ -81,6 +87,7 @@ export class EngineStats {
   totalCommands = 0;
   totalConnections = 0;
   expiredKeys = 0;
+  evictedKeys = 0;
   keyspaceHits = 0;
   keyspaceMisses = 0;
   /** Changes since the last save, as INFO's rdb_changes_since_last_save. */
@@ -103,6 +110,7 @@ export class EngineStats {
     this.totalCommands = 0;
     this.totalConnections = 0;
     this.expiredKeys = 0;
+    this.evictedKeys = 0;
     this.keyspaceHits = 0;
     this.keyspaceMisses = 0;
     this.totalErrorReplies = 0;
@@ -140,6 +148,13 @@ export class Engine implements KeyspaceObserver {
   private callingClient: Client | null = null;
   /** The running command's own count of changes, when it counts as Redis does (see countChanges). */
   private declaredChanges: number | null = null;
+  /** maxmemory and its policies; created once a limit is first set. */
+  private eviction: Eviction | null = null;
+  private readonly memoryGauge: MemoryGauge | undefined;
+  /** The last command found memory over maxmemory (Redis's pre_command_oom_state). */
+  outOfMemory = false;
+  /** Set under an LFU maxmemory-policy (the keyspace then counts accesses). */
+  lfu: LfuSettings | null = null;
   /** What a call that blocked needs for its statistics once it is served. */
   private readonly blockedCalls = new WeakMap<
     BlockedState,
@@ -226,6 +241,22 @@ export class Engine implements KeyspaceObserver {
     this.config.follow('latency-monitor-threshold', (value) => {
       this.latencyMonitor.threshold = Number(value);
     });
+    this.memoryGauge = options.memoryGauge;
+    this.config.follow('maxmemory', (value) => {
+      if (Number(value) > 0) this.eviction ??= new Eviction(this, this.memoryGauge ?? heapGauge());
+      this.eviction?.settingsChange();
+    });
+    for (const name of ['maxmemory-policy', 'lfu-log-factor', 'lfu-decay-time']) {
+      this.config.follow(name, () => {
+        this.eviction?.settingsChange();
+        this.lfu = this.config.get('maxmemory-policy').includes('lfu')
+          ? {
+              logFactor: this.config.getNumber('lfu-log-factor'),
+              decayMinutes: this.config.getNumber('lfu-decay-time'),
+            }
+          : null;
+      });
+    }
     this.config.follow('tracking-table-max-keys', (value) => {
       // Applied after the command, outside it: evictions are nobody's own change (NOLOOP).
       this.trackingMaxKeys = Number(value);
@@ -317,6 +348,12 @@ export class Engine implements KeyspaceObserver {
     if (client.transaction !== null && entry.spec.flags.includes('no_multi')) {
       return this.reject(client, entry, 'ERR Command not allowed inside a transaction');
     }
+    if (this.eviction !== null) {
+      this.outOfMemory = !this.eviction.run(entry.spec.flags.includes('denyoom'));
+      if (this.outOfMemory && this.deniedOutOfMemory(client, entry, argv)) {
+        return this.reject(client, entry, Errors.outOfMemory);
+      }
+    }
     if (
       (entry.isWrite || entry.spec.name === 'ping') &&
       this.persistence !== undefined &&
@@ -347,7 +384,7 @@ export class Engine implements KeyspaceObserver {
       return this.reject(client, entry, Errors.loading);
     }
     if (this.scriptTimedOut && !entry.spec.flags.includes('allow_busy')) {
-      return this.rejectBusy(client, entry);
+      return this.reject(client, entry, this.scripting.busyError);
     }
     // Redis's master link and AOF replay are not held back here (rc applies them as a stream).
     // Whether the command may write is only worked out while a pause is on.
@@ -399,23 +436,6 @@ export class Engine implements KeyspaceObserver {
   }
 
   /**
-   * As Redis's rejectCommand while a script is busy: -BUSY, which also fails a MULTI in
-   * progress; EXEC itself aborts and discards the transaction.
-   */
-  private rejectBusy(client: Client, entry: CommandEntry): void {
-    const busy = this.scripting.busyError;
-    if (entry.spec.name !== 'exec') {
-      this.reject(client, entry, busy);
-      return;
-    }
-    entry.rejectedCalls++;
-    client.transaction = null;
-    client.transactionFailed = false;
-    this.unwatchAll(client);
-    this.replyError(client, `EXECABORT Transaction discarded because of: ${busy}`);
-  }
-
-  /**
    * CLIENT REPLY OFF drops every reply until CLIENT REPLY ON (whose OK is sent); SKIP drops
    * the next command's reply only.
    */
@@ -458,9 +478,22 @@ export class Engine implements KeyspaceObserver {
     this.replyError(client, error);
   }
 
+  /**
+   * As Redis's rejectCommand: the error, which also fails a MULTI in progress; a refused EXEC
+   * aborts and discards the transaction instead.
+   */
   private reject(client: Client, entry: CommandEntry, error: string): void {
     entry.rejectedCalls++;
-    this.rejectUnknown(client, error);
+    if (entry.spec.name !== 'exec') {
+      this.rejectUnknown(client, error);
+      return;
+    }
+    client.transaction = null;
+    client.transactionFailed = false;
+    this.unwatchAll(client);
+    // Redis formats the errors it words itself (arity, subscribed mode) without their ERR.
+    const reason = error.startsWith('ERR ') ? error.slice(4) : error;
+    this.replyError(client, `EXECABORT Transaction discarded because of: ${reason}`);
   }
 
   /** Writes an error reply and counts it for INFO errorstats. */
@@ -640,6 +673,25 @@ export class Engine implements KeyspaceObserver {
       if (entry) this.call(client, entry, argv);
     }
     client.executing = false;
+  }
+
+  /**
+   * Whether a command is refused while memory is over maxmemory, as Redis's processCommand
+   * decides: denyoom commands (EXEC by what it queued, scripts by the flags they declare), and
+   * anything queued inside MULTI.
+   */
+  private deniedOutOfMemory(client: Client, entry: CommandEntry, argv: string[]): boolean {
+    const name = entry.spec.name;
+    if (client.transaction !== null && !ALWAYS_ALLOWED_IN_MULTI.has(name)) return true;
+    if (name === 'exec') {
+      return (client.transaction ?? []).some(
+        (queued) => this.resolveQueued(queued)?.spec.flags.includes('denyoom') === true,
+      );
+    }
+    const script = SCRIPT_CALLS.get(name);
+    const flags = script === undefined ? null : this.scripting.declaredFlags(argv, script);
+    if (flags !== null) return !flags.has('allow-oom') && !flags.has('no-writes');
+    return entry.spec.flags.includes('denyoom');
   }
 
   /**

@@ -6,6 +6,7 @@ export const Errors = {
   syntax: 'ERR syntax error',
   loading: 'LOADING Redis is loading the dataset in memory',
   noReplicas: 'NOREPLICAS Not enough good replicas to write.',
+  outOfMemory: "OOM command not allowed when used memory > 'maxmemory'.",
   masterDown: "MASTERDOWN Link with MASTER is down and replica-serve-stale-data is set to 'no'.",
   wrongType: 'WRONGTYPE Operation against a key holding the wrong kind of value',
   notInteger: 'ERR value is not an integer or out of range',

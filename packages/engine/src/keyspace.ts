@@ -1,3 +1,11 @@
+import {
+  lfuCounter,
+  lfuInitial,
+  lfuMinutes,
+  lfuTouched,
+  lfuWithCounter,
+  type LfuSettings,
+} from './access-frequency.js';
 import type { RedisValue } from './values.js';
 
 /** What the keyspace tells the rest of the engine: WATCH, blocking and propagation hang here. */
@@ -13,6 +21,8 @@ export interface KeyspaceObserver {
   readonly expiryMode: ExpiryMode;
   /** Redis's LRU clock, in seconds: what a key's last access is recorded as. */
   readonly lruClock: number;
+  /** Set under an LFU maxmemory-policy: accesses then count toward a frequency instead. */
+  readonly lfu: LfuSettings | null;
 }
 
 /**
@@ -31,8 +41,9 @@ export class Database {
   data = new Map<string, RedisValue>();
   expires = new Map<string, number>();
   /**
-   * Each key's last access (read or write) in LRU-clock seconds, for OBJECT IDLETIME: Redis
-   * keeps it in the object's header, and values here are plain strings and collections.
+   * Each key's last access (read or write) in LRU-clock seconds, for OBJECT IDLETIME and LRU
+   * eviction, or under an LFU policy its access counter (see access-frequency.ts): Redis keeps
+   * either in the object's header, and values here are plain strings and collections.
    */
   private accessed = new Map<string, number>();
   readonly id: number;
@@ -50,8 +61,47 @@ export class Database {
 
   lookup(key: string): RedisValue | undefined {
     const value = this.peek(key);
-    if (value !== undefined) this.accessed.set(key, this.observer.lruClock);
+    if (value !== undefined) this.accessedNow(key, true);
     return value;
+  }
+
+  /**
+   * Records an access: the LRU clock, or under an LFU policy a bump of the key's counter (of a
+   * fresh one when `existing` is false, as Redis's createObject).
+   */
+  private accessedNow(key: string, existing: boolean): void {
+    const observer = this.observer;
+    const lfu = observer.lfu;
+    if (lfu === null) {
+      this.accessed.set(key, observer.lruClock);
+      return;
+    }
+    const minutes = lfuMinutes(observer.lruClock);
+    const stamp = existing ? this.accessed.get(key) : undefined;
+    this.accessed.set(
+      key,
+      stamp === undefined ? lfuInitial(minutes) : lfuTouched(stamp, minutes, lfu),
+    );
+  }
+
+  /** OBJECT FREQ: the key's access counter, decayed to now (under an LFU policy). */
+  frequency(key: string, lfu: LfuSettings): number {
+    const minutes = lfuMinutes(this.observer.lruClock);
+    return lfuCounter(this.accessed.get(key) ?? lfuInitial(minutes), minutes, lfu);
+  }
+
+  /** RESTORE ... FREQ. */
+  setFrequency(key: string, counter: number): void {
+    this.accessed.set(key, lfuWithCounter(counter, lfuMinutes(this.observer.lruClock)));
+  }
+
+  /**
+   * How good a key is to evict under an LRU or LFU policy, as Redis's eviction pool ranks them:
+   * the seconds since its last access, or 255 minus its access counter.
+   */
+  evictionScore(key: string): number {
+    const lfu = this.observer.lfu;
+    return lfu === null ? this.idleSeconds(key) : 255 - this.frequency(key, lfu);
   }
 
   /**
@@ -106,8 +156,10 @@ export class Database {
     if (this.expires.size !== 0) this.expireIfNeeded(key);
     const size = this.data.size;
     this.data.set(key, value);
-    this.accessed.set(key, this.observer.lruClock);
-    if (this.data.size !== size) this.observer.keyCreated(this, key);
+    const created = this.data.size !== size;
+    // Overwritten, a key keeps its LFU counter (bumped, as Redis's lookupKeyWrite then dbSetValue).
+    this.accessedNow(key, !created);
+    if (created) this.observer.keyCreated(this, key);
     if (!keepTtl && this.expires.size !== 0) this.expires.delete(key);
     this.observer.keyModified(this, key);
   }
@@ -115,7 +167,7 @@ export class Database {
   /** Adds a brand-new key: the caller has already checked it does not exist. */
   add(key: string, value: RedisValue): void {
     this.data.set(key, value);
-    this.accessed.set(key, this.observer.lruClock);
+    this.accessedNow(key, false);
     this.observer.keyCreated(this, key);
     this.observer.keyModified(this, key);
   }
@@ -169,7 +221,7 @@ export class Database {
   /** A key read from a data file: no notifications, accessed now (as a fresh Redis object). */
   load(key: string, value: RedisValue, expireAt: number | null): void {
     this.data.set(key, value);
-    this.accessed.set(key, this.observer.lruClock);
+    this.accessedNow(key, false);
     if (expireAt !== null) this.expires.set(key, expireAt);
     else this.expires.delete(key);
   }

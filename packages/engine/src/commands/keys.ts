@@ -432,13 +432,13 @@ const objectCommand = container(
       3,
       ['readonly'],
       [2, 2, 1],
-      objectInspector((client, _value, engine) => {
-        if (!engine.config.get('maxmemory-policy').includes('lfu')) {
+      objectInspector((client, _value, engine, key) => {
+        if (engine.lfu === null) {
           engine.replyError(
             client,
             'ERR An LFU maxmemory policy is not selected, access frequency not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust.',
           );
-        } else client.out.integer(0);
+        } else client.out.integer(client.db.frequency(key, engine.lfu));
       }),
       'Get the logarithmic access frequency counter of a Redis object',
       '4.0.0',

@@ -17,7 +17,7 @@ const POINTER_BYTES = 8;
 const ENTRY_OVERHEAD = 16;
 
 /** An estimate of the bytes a key and its value occupy; SAMPLES bounds how many elements are looked at. */
-function estimateBytes(key: string, value: RedisValue, samples: number): number {
+export function estimateBytes(key: string, value: RedisValue, samples: number): number {
   const base = 48 + key.length;
   if (typeof value === 'string') return base + value.length;
   if (value instanceof Stream) return base + value.length * 64 + value.blockCount * 128;

@@ -46,17 +46,22 @@ interface RestoreOptions {
   absoluteTtl: boolean;
   /** IDLETIME s: how long ago the key was last accessed. */
   idleSeconds: number | null;
+  frequency: number | null;
 }
 
 /** REPLACE, ABSTTL, IDLETIME s, FREQ n; null after replying the error. */
 function restoreOptions(client: Client, argv: string[], engine: Engine): RestoreOptions | null {
-  const options: RestoreOptions = { replace: false, absoluteTtl: false, idleSeconds: null };
-  let frequency = false;
+  const options: RestoreOptions = {
+    replace: false,
+    absoluteTtl: false,
+    idleSeconds: null,
+    frequency: null,
+  };
   for (let i = 4; i < argv.length; i++) {
     const more = i + 1 < argv.length;
     if (isKeyword(argv[i], 'replace')) options.replace = true;
     else if (isKeyword(argv[i], 'absttl')) options.absoluteTtl = true;
-    else if (isKeyword(argv[i], 'idletime') && more && !frequency) {
+    else if (isKeyword(argv[i], 'idletime') && more && options.frequency === null) {
       const seconds = integerArgument(client, engine, argv[++i]);
       if (seconds === null) return null;
       if (seconds < 0) {
@@ -71,7 +76,7 @@ function restoreOptions(client: Client, argv: string[], engine: Engine): Restore
         engine.replyError(client, 'ERR Invalid FREQ value, must be >= 0 and <= 255');
         return null;
       }
-      frequency = true;
+      options.frequency = count;
     } else {
       engine.replyError(client, Errors.syntax);
       return null;
@@ -127,10 +132,10 @@ function restore(client: Client, argv: string[], engine: Engine): void {
     return;
   }
   db.add(key, value);
-  // As Redis's objectSetLRUOrLFU: the idle time counts unless an LFU policy is selected.
-  if (options.idleSeconds !== null && !engine.config.get('maxmemory-policy').includes('lfu')) {
-    db.setIdleSeconds(key, options.idleSeconds);
-  }
+  // As Redis's objectSetLRUOrLFU: FREQ counts under an LFU policy, IDLETIME otherwise.
+  if (engine.lfu !== null) {
+    if (options.frequency !== null) db.setFrequency(key, options.frequency);
+  } else if (options.idleSeconds !== null) db.setIdleSeconds(key, options.idleSeconds);
   if (expireAt !== 0) {
     db.setExpire(key, expireAt);
     // Replicas and the AOF get the absolute time, as Redis rewrites it.

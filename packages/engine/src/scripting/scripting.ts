@@ -595,6 +595,18 @@ export class Scripting {
         refusal = Errors.noReplicas;
       }
     }
+    // As Redis's scriptVerifyOOM, last: over maxmemory when the script began, a script refuses
+    // its first command that may grow memory, unless it declared allow-oom.
+    if (
+      refusal === null &&
+      engine.outOfMemory &&
+      entry.spec.flags.includes('denyoom') &&
+      !run.dirty &&
+      !run.caller.obeysAll &&
+      run.runnable.flags?.has('allow-oom') !== true
+    ) {
+      refusal = Errors.outOfMemory;
+    }
     if (refusal !== null) {
       entry.rejectedCalls++;
       engine.replyError(client, refusal);

@@ -1,6 +1,6 @@
 import type { Client } from '../client.js';
 import { detachedConnection } from '../detached-connection.js';
-import { Engine } from '../engine.js';
+import { Engine, type EngineOptions } from '../engine.js';
 
 /** A client of `engine` with no socket behind it. */
 export function connect(engine: Engine): Client {
@@ -8,8 +8,11 @@ export function connect(engine: Engine): Client {
 }
 
 /** An engine, one client, and `run`: executes a command and returns its raw reply as latin1. */
-export function engineWithClient(config: Array<[string, string]> = []) {
-  const engine = new Engine({ config });
+export function engineWithClient(
+  config: Array<[string, string]> = [],
+  options: Omit<EngineOptions, 'config'> = {},
+) {
+  const engine = new Engine({ ...options, config });
   const client = connect(engine);
   const run = (...argv: string[]): string => {
     engine.execute(client, argv);

@@ -1,0 +1,73 @@
+import { describe, it } from 'vitest';
+import { useDifferential } from '../test-support/differential.js';
+import { requireRedisOrSkip } from '../test-support/servers.js';
+
+/**
+ * maxmemory 1 puts both servers over the limit whatever they hold, so what is refused and what
+ * is evicted does not depend on how each measures its memory.
+ */
+describe.runIf(requireRedisOrSkip('maxmemory differential'))(
+  'maxmemory, compared with redis-server',
+  () => {
+    const servers = useDifferential();
+
+    it('noeviction refuses what may grow memory, in MULTI everything; scripts by their flags', () =>
+      servers.compare([
+        ['SET', 'a', '1'],
+        ['CONFIG', 'SET', 'maxmemory', '1'],
+        ['SET', 'b', '2'],
+        ['GET', 'a'],
+        ['DEL', 'a'],
+        ['INCR', 'n'],
+        ['MULTI'],
+        ['GET', 'a'],
+        ['EXEC'],
+        ['MULTI'],
+        ['DISCARD'],
+        ['EVAL', "return redis.call('set','x','y')", '1', 'x'],
+        ['EVAL', "return redis.call('get','x')", '0'],
+        ['EVAL', '#!lua\nreturn 1', '0'],
+        ['EVAL', '#!lua flags=no-writes\nreturn 1', '0'],
+        ['EVAL', "#!lua flags=allow-oom\nreturn redis.call('set','x','y')", '1', 'x'],
+        ['CONFIG', 'SET', 'maxmemory', '0'],
+        ['SET', 'b', '2'],
+        ['DBSIZE'],
+      ]));
+
+    it('an eviction policy evicts every key it may, then refuses', () =>
+      servers.compare([
+        ['SET', 'a', '1'],
+        ['SET', 'v', '1', 'EX', '100'],
+        ['CONFIG', 'SET', 'maxmemory-policy', 'volatile-lru'],
+        ['CONFIG', 'SET', 'maxmemory', '1'],
+        ['SET', 'b', '2'],
+        ['EXISTS', 'a', 'v'],
+        ['CONFIG', 'SET', 'maxmemory-policy', 'allkeys-random'],
+        ['SET', 'c', '3'],
+        ['DBSIZE'],
+        ['CONFIG', 'SET', 'maxmemory', '0'],
+        ['CONFIG', 'SET', 'maxmemory-policy', 'noeviction'],
+      ]));
+
+    it('OBJECT FREQ under an LFU policy, RESTORE ... FREQ', () =>
+      servers.compare([
+        ['SET', 'a', '1'],
+        ['OBJECT', 'FREQ', 'a'],
+        ['CONFIG', 'SET', 'maxmemory-policy', 'allkeys-lfu'],
+        // Not a small integer: Redis would share one object (and its counter) for those.
+        ['SET', 'b', 'value'],
+        ['OBJECT', 'FREQ', 'b'],
+        [
+          'RESTORE',
+          'c',
+          '0',
+          '\u0000\u00c0\u0001\n\u0000&x\u00e7\u00b6\u00d1\u0001\u0011\u00fc',
+          'FREQ',
+          '100',
+        ],
+        ['OBJECT', 'FREQ', 'c'],
+        ['OBJECT', 'IDLETIME', 'c'],
+        ['CONFIG', 'SET', 'maxmemory-policy', 'noeviction'],
+      ]));
+  },
+);
