@@ -144,6 +144,10 @@ export class Engine implements KeyspaceObserver {
   /** CLIENT TRACKING: who cached which keys, and their invalidations. */
   readonly tracking = new Tracking(this.clients, (client) => this.delivered(client));
   private trackingMaxKeys = 1000000;
+  /** totalErrorReplies when the last call or refusal was accounted for (failed_calls). */
+  private errorsAccounted = 0;
+  /** The running call replied an error its statistics already had (a script's pcall error). */
+  private failedUncounted = false;
   /** The client whose command is running (a script's own client inside scripts). */
   private callingClient: Client | null = null;
   /** The running command's own count of changes, when it counts as Redis does (see countChanges). */
@@ -476,6 +480,23 @@ export class Engine implements KeyspaceObserver {
   private rejectUnknown(client: Client, error: string): void {
     if (client.transaction !== null) client.transactionFailed = true;
     this.replyError(client, error);
+    this.errorsAccounted = this.stats.totalErrorReplies;
+  }
+
+  /**
+   * The running call replies an error already counted in errorstats (a script returning the
+   * error table of a pcall): not counted again, but the call failed (Redis's
+   * ERR_REPLY_FLAG_NO_STATS_UPDATE).
+   */
+  replyUncountedError(client: Client, error: string): void {
+    client.out.error(error);
+    this.failedUncounted = true;
+  }
+
+  /** A call refused before it ran (its error replied): rejected_calls, as Redis counts them. */
+  callRefused(entry: CommandEntry): void {
+    entry.rejectedCalls++;
+    this.errorsAccounted = this.stats.totalErrorReplies;
   }
 
   /**
@@ -483,17 +504,17 @@ export class Engine implements KeyspaceObserver {
    * aborts and discards the transaction instead.
    */
   private reject(client: Client, entry: CommandEntry, error: string): void {
-    entry.rejectedCalls++;
     if (entry.spec.name !== 'exec') {
       this.rejectUnknown(client, error);
-      return;
+    } else {
+      client.transaction = null;
+      client.transactionFailed = false;
+      this.unwatchAll(client);
+      // Redis formats the errors it words itself (arity, subscribed mode) without their ERR.
+      const reason = error.startsWith('ERR ') ? error.slice(4) : error;
+      this.replyError(client, `EXECABORT Transaction discarded because of: ${reason}`);
     }
-    client.transaction = null;
-    client.transactionFailed = false;
-    this.unwatchAll(client);
-    // Redis formats the errors it words itself (arity, subscribed mode) without their ERR.
-    const reason = error.startsWith('ERR ') ? error.slice(4) : error;
-    this.replyError(client, `EXECABORT Transaction discarded because of: ${reason}`);
+    this.callRefused(entry);
   }
 
   /** Writes an error reply and counts it for INFO errorstats. */
@@ -510,7 +531,6 @@ export class Engine implements KeyspaceObserver {
     const handler = entry.spec.handler;
     if (handler === undefined) return;
     const started = performance.now();
-    const errorsBefore = this.stats.totalErrorReplies;
     if (this.snapshots.size !== 0 && entry.isWrite) {
       if (KEYSPACE_WIDE_WRITES.has(entry.spec.name)) this.finishSnapshots();
       else this.beforeWrite(client.db, argv);
@@ -530,6 +550,8 @@ export class Engine implements KeyspaceObserver {
     this.callingClient = client;
     const declaredBefore = this.declaredChanges;
     this.declaredChanges = null;
+    const failedUncountedBefore = this.failedUncounted;
+    this.failedUncounted = false;
     try {
       result = handler(client, argv, this);
     } catch (error) {
@@ -566,8 +588,14 @@ export class Engine implements KeyspaceObserver {
         this.blockedCalls.set(client.blocked, { entry, argv, microseconds });
       }
     } else this.logIfSlow(client, entry, argv, microseconds);
-    // Greater, as in Redis: CONFIG RESETSTAT itself sets the count back to 0.
-    if (this.stats.totalErrorReplies > errorsBefore) entry.failedCalls++;
+    // As Redis's incrCommandStatsOnError: errors since the last call or refusal accounted for,
+    // so that a script's failed_calls leaves out the errors its commands had (pcall). Greater:
+    // CONFIG RESETSTAT itself sets the count back to 0.
+    if (this.stats.totalErrorReplies > this.errorsAccounted || this.failedUncounted) {
+      entry.failedCalls++;
+    }
+    this.errorsAccounted = this.stats.totalErrorReplies;
+    this.failedUncounted = failedUncountedBefore;
     this.stats.totalCommands++;
     if (this.monitors.clients.size !== 0 && !entry.hiddenFromMonitor)
       this.monitors.feed(client, argv);

@@ -34,6 +34,27 @@ describe.runIf(requireRedisOrSkip('maxmemory differential'))(
         ['DBSIZE'],
       ]));
 
+    it("a script's refused command counts as rejected, not as the script's failure", () =>
+      servers.compare([
+        ['CONFIG', 'SET', 'maxmemory', '1'],
+        ['CONFIG', 'RESETSTAT'],
+        ['EVAL', "local t = redis.pcall('set','x','y') return t['err']", '1', 'x'],
+        ['EVAL', "return redis.pcall('set','x','y')", '1', 'x'],
+        ['CONFIG', 'SET', 'maxmemory', '0'],
+        {
+          command: ['INFO', 'commandstats'],
+          // Calls and outcomes only: the microseconds differ by nature, the order too.
+          normalize: (reply) =>
+            reply
+              .split('\r\n')
+              .filter((line) => /^cmdstat_(eval|set):/.test(line))
+              .map((line) => line.replace(/usec=\d+,usec_per_call=[\d.]+,/, ''))
+              // Redis lists them in its dict's (random) order.
+              .sort()
+              .join('\n'),
+        },
+      ]));
+
     it('an eviction policy evicts every key it may, then refuses', () =>
       servers.compare([
         ['SET', 'a', '1'],

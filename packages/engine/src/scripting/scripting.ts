@@ -450,7 +450,7 @@ export class Scripting {
       out: caller.out,
       error: (message, counted) => {
         if (counted) engine.replyError(caller, message);
-        else caller.out.error(message);
+        else engine.replyUncountedError(caller, message);
       },
     };
     this.current = null;
@@ -608,8 +608,8 @@ export class Scripting {
       refusal = Errors.outOfMemory;
     }
     if (refusal !== null) {
-      entry.rejectedCalls++;
       engine.replyError(client, refusal);
+      engine.callRefused(entry);
       return;
     }
     if (entry.isWrite) run.dirty = true;
