@@ -1,7 +1,8 @@
 import { constants, PerformanceObserver } from 'node:perf_hooks';
-import { getHeapSpaceStatistics, getHeapStatistics, setFlagsFromString } from 'node:v8';
+import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { estimateBytes } from './commands/memory.js';
+import { usedMemory } from './info-memory.js';
 import type { Engine } from './engine.js';
 import { EventClass } from './keyspace-events.js';
 import type { Database } from './keyspace.js';
@@ -24,11 +25,9 @@ export interface MemoryGauge {
 }
 
 /**
- * V8's heap in use plus Buffers outside it, without the young generation: that is where each
- * command's short-lived garbage churns, and data that stays gets promoted out of it. What
- * evictions freed stays counted in the old generation until a full collection, so it is
- * subtracted until one happens. Over the limit, the gauge also asks for a full collection, at
- * most often enough that collecting takes a tenth of the time.
+ * INFO's used_memory (see usedMemory). What evictions freed stays counted in the old generation
+ * until a full collection, so it is subtracted until one happens. Over the limit, the gauge also
+ * asks for a full collection, at most often enough that collecting takes a tenth of the time.
  */
 export function heapGauge(): MemoryGauge {
   setFlagsFromString('--expose-gc');
@@ -44,10 +43,7 @@ export function heapGauge(): MemoryGauge {
   }).observe({ entryTypes: ['gc'] });
   return {
     used() {
-      const heap = getHeapStatistics();
-      const young = getHeapSpaceStatistics().find((space) => space.space_name === 'new_space');
-      const used = heap.used_heap_size - (young?.space_used_size ?? 0) + heap.external_memory;
-      return Math.max(0, used - pendingFreed);
+      return Math.max(0, usedMemory() - pendingFreed);
     },
     freed(bytes) {
       pendingFreed += bytes;

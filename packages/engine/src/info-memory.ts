@@ -1,6 +1,6 @@
 import { totalmem } from 'node:os';
 import { memoryUsage } from 'node:process';
-import { getHeapStatistics } from 'node:v8';
+import { getHeapSpaceStatistics, getHeapStatistics } from 'node:v8';
 import type { Engine } from './engine.js';
 import type { InfoFields } from './persistence-host.js';
 
@@ -20,10 +20,16 @@ export function humanBytes(bytes: number): string {
 /** Memory in use once rc loaded, before any data: Redis's used_memory_startup. */
 const startupMemory = usedMemory();
 
-/** What rc holds: the V8 heap plus the memory of Buffers outside it (Redis's zmalloc_used). */
+/**
+ * What rc holds, as Redis's zmalloc_used: V8's heap in use without the young generation, plus
+ * Buffers outside the heap. Each command's short-lived garbage churns in the young generation,
+ * and what stays is promoted out of it, so this follows the data rather than the traffic; it is
+ * also what maxmemory is held to.
+ */
 export function usedMemory(): number {
-  const usage = memoryUsage();
-  return usage.heapUsed + usage.external;
+  const heap = getHeapStatistics();
+  const young = getHeapSpaceStatistics().find((space) => space.space_name === 'new_space');
+  return heap.used_heap_size - (young?.space_used_size ?? 0) + heap.external_memory;
 }
 
 /**
@@ -61,7 +67,7 @@ export interface MemoryOverview {
 export function memoryOverview(engine: Engine): MemoryOverview {
   const usage = memoryUsage();
   const heap = getHeapStatistics();
-  const used = usage.heapUsed + usage.external;
+  const used = usedMemory();
   const stats = engine.stats;
   stats.peakMemory = Math.max(stats.peakMemory, used);
   let clientsNormal = 0;
