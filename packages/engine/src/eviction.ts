@@ -1,8 +1,6 @@
 import { constants, PerformanceObserver } from 'node:perf_hooks';
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
 import { estimateBytes } from './commands/memory.js';
-import { usedMemory } from './info-memory.js';
+import { collectGarbage, usedMemory } from './info-memory.js';
 import type { Engine } from './engine.js';
 import { EventClass } from './keyspace-events.js';
 import type { Database } from './keyspace.js';
@@ -27,14 +25,10 @@ export interface MemoryGauge {
 /**
  * INFO's used_memory (see usedMemory). What evictions freed stays counted in the old generation
  * until a full collection, so it is subtracted until one happens. Over the limit, the gauge also
- * asks for a full collection, at most often enough that collecting takes a tenth of the time.
+ * asks for a full collection (see collectGarbage).
  */
 export function heapGauge(): MemoryGauge {
-  setFlagsFromString('--expose-gc');
-  const gc = runInNewContext('gc') as () => void;
   let pendingFreed = 0;
-  let lastEnd = 0;
-  let lastDuration = 0;
   new PerformanceObserver((list) => {
     const entries = list.getEntries() as Array<{ detail?: { kind?: number } }>;
     if (entries.some((entry) => entry.detail?.kind === constants.NODE_PERFORMANCE_GC_MAJOR)) {
@@ -49,12 +43,8 @@ export function heapGauge(): MemoryGauge {
       pendingFreed += bytes;
     },
     collect(always) {
-      const started = performance.now();
-      if (!always && started - lastEnd < lastDuration * 10) return false;
-      gc();
+      if (!collectGarbage(always)) return false;
       pendingFreed = 0;
-      lastEnd = performance.now();
-      lastDuration = lastEnd - started;
       return true;
     },
   };

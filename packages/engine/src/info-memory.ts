@@ -1,6 +1,7 @@
 import { totalmem } from 'node:os';
 import { memoryUsage } from 'node:process';
-import { getHeapSpaceStatistics, getHeapStatistics } from 'node:v8';
+import { getHeapSpaceStatistics, getHeapStatistics, setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import type { Engine } from './engine.js';
 import type { InfoFields } from './persistence-host.js';
 
@@ -15,6 +16,28 @@ export function humanBytes(bytes: number): string {
     unit++;
   }
   return `${value.toFixed(2)}${units[unit]}`;
+}
+
+let fullCollection: (() => void) | null = null;
+let lastCollectionEnd = 0;
+let lastCollectionDuration = 0;
+
+/**
+ * A full garbage collection, so that memory figures show live data; skipped (false) when the
+ * last one ended less than ten of its durations ago, unless `always`: collecting then takes
+ * at most a tenth of the time, whatever the heap's size.
+ */
+export function collectGarbage(always = false): boolean {
+  const started = performance.now();
+  if (!always && started - lastCollectionEnd < lastCollectionDuration * 10) return false;
+  if (fullCollection === null) {
+    setFlagsFromString('--expose-gc');
+    fullCollection = runInNewContext('gc') as () => void;
+  }
+  fullCollection();
+  lastCollectionEnd = performance.now();
+  lastCollectionDuration = lastCollectionEnd - started;
+  return true;
 }
 
 /** Memory in use once rc loaded, before any data: Redis's used_memory_startup. */
@@ -65,6 +88,7 @@ export interface MemoryOverview {
 }
 
 export function memoryOverview(engine: Engine): MemoryOverview {
+  collectGarbage();
   const usage = memoryUsage();
   const heap = getHeapStatistics();
   const used = usedMemory();
