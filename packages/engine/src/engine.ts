@@ -353,7 +353,7 @@ export class Engine implements KeyspaceObserver {
       return this.reject(client, entry, 'ERR Command not allowed inside a transaction');
     }
     if (this.eviction !== null) {
-      this.outOfMemory = !this.eviction.run(entry.spec.flags.includes('denyoom'));
+      this.outOfMemory = !this.eviction.run();
       if (this.outOfMemory && this.deniedOutOfMemory(client, entry, argv)) {
         return this.reject(client, entry, Errors.outOfMemory);
       }

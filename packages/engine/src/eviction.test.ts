@@ -65,15 +65,27 @@ describe('maxmemory eviction', () => {
     expect(keys()).toEqual(['keep']);
   });
 
-  it('while figures are stale (no collection possible), a write evicts one key for itself', () => {
+  it('while no collection is possible, figures are stale: the last verdict stands', () => {
     const { run, gauge, keys } = setup('allkeys-random');
     run('MSET', 'a', '1', 'b', '2', 'c', '3');
+    gauge.usedBytes = 50_000_000;
+    // The settings just changed: this check collects, evicts everything, and stays over.
+    expect(run('SET', 'd', '4')).toBe(
+      "-OOM command not allowed when used memory > 'maxmemory'.\r\n",
+    );
+    expect(keys()).toBeUndefined();
     gauge.collects = false;
     gauge.usedBytes = 50_000_000;
-    expect(run('GET', 'a')).toBe('$1\r\n1\r\n');
-    expect(keys()).toHaveLength(3);
+    expect(run('SET', 'd', '4')).toBe(
+      "-OOM command not allowed when used memory > 'maxmemory'.\r\n",
+    );
+    gauge.collects = true;
+    gauge.usedBytes = 10;
     expect(run('SET', 'd', '4')).toBe('+OK\r\n');
-    expect(keys()).toHaveLength(3);
+    gauge.collects = false;
+    gauge.usedBytes = 50_000_000;
+    expect(run('SET', 'e', '5')).toBe('+OK\r\n');
+    expect(keys()).toEqual(['d', 'e']);
   });
 
   it('allkeys-lfu evicts the least frequently used key; OBJECT FREQ reports the counters', () => {

@@ -73,31 +73,26 @@ export class Eviction {
 
   /**
    * False when memory stays over maxmemory: Redis's EVICT_FAIL, which OOM-rejects writes.
-   * `growing`: the command about to run may grow memory (a denyoom command).
+   * Figures are only trusted fresh from a full collection: until the next one is cheap enough,
+   * the last verdict stands (a write load can overshoot the limit that long), since evicting on
+   * figures that still count garbage could empty the dataset.
    */
-  run(growing: boolean): boolean {
+  run(): boolean {
     const engine = this.engine;
     const maxmemory = engine.config.getNumber('maxmemory');
     if (maxmemory === 0) return true;
     // A replica leaves eviction to its master, a paused server keeps its data as it is, and
     // nothing goes while loading or while a timed-out script holds the dataset.
     if (engine.expiryMode !== 'delete' || engine.loading || engine.scriptTimedOut) return true;
-    let used = this.gauge.used();
-    if (used <= maxmemory) return true;
+    // Garbage only adds to the figure: under the limit, certainly under.
+    if (this.gauge.used() <= maxmemory) return (this.lastVerdict = true);
     const fresh = this.gauge.collect(this.settingsChanged);
     this.settingsChanged = false;
-    if (fresh) {
-      used = this.gauge.used();
-      if (used <= maxmemory) return (this.lastVerdict = true);
-    }
+    if (!fresh) return this.lastVerdict;
+    const used = this.gauge.used();
+    if (used <= maxmemory) return (this.lastVerdict = true);
     const policy = engine.config.get('maxmemory-policy');
-    if (policy === 'noeviction') return fresh ? (this.lastVerdict = false) : this.lastVerdict;
-    if (!fresh && this.lastVerdict) {
-      // Garbage since the last collection inflates the figure: until the next one, a write
-      // makes room for itself only (evicting on inflated figures could empty the dataset).
-      if (growing) this.evictOne(policy);
-      return true;
-    }
+    if (policy === 'noeviction') return (this.lastVerdict = false);
     for (let excess = used - maxmemory; excess > 0;) {
       const freed = this.evictOne(policy);
       if (freed === null) return (this.lastVerdict = false);
