@@ -101,8 +101,8 @@ export class Tracking {
   }
 
   /**
-   * The keys the client already tracks in BCAST mode that overlap one of `prefixes`, or the
-   * prefixes among themselves: Redis's error for the first overlap found, or null.
+   * Redis's error for the first of `prefixes` that overlaps a prefix the client already has,
+   * or another one given (one is the start of the other); null when none does.
    */
   prefixCollision(client: Client, prefixes: readonly string[]): string | null {
     const overlaps = (a: string, b: string) => a.startsWith(b) || b.startsWith(a);
