@@ -214,6 +214,11 @@ export class Engine implements KeyspaceObserver {
    */
   lruClock = Math.floor(Date.now() / 1000);
   private lruClockTimer: NodeJS.Timeout | null = null;
+  /**
+   * DEBUG PAUSE-CRON: what Redis's serverCron does here stops, the active expiry cycle and the
+   * LRU clock, so tests can hold time still.
+   */
+  cronPaused = false;
   /** EVAL and friends: the Lua state, the script cache, the running script. */
   readonly scripting: Scripting = new Scripting(this);
   /**
@@ -276,7 +281,7 @@ export class Engine implements KeyspaceObserver {
     this.expiry.start();
     this.metrics.start();
     this.lruClockTimer ??= setInterval(() => {
-      this.lruClock = Math.floor(Date.now() / 1000);
+      if (!this.cronPaused) this.lruClock = Math.floor(Date.now() / 1000);
     }, 100).unref();
   }
 

@@ -41,7 +41,7 @@ export class ActiveExpiry {
 
   cycle(): void {
     // Replicas wait for their master's DELs (Redis runs the cycle on masters only).
-    if (!this.enabled || this.engine.expiryMode !== 'delete') return;
+    if (!this.enabled || this.engine.cronPaused || this.engine.expiryMode !== 'delete') return;
     // A timed-out script is still running: its keys must not change under it.
     if (this.engine.scriptTimedOut) return;
     // The DELs of one cycle go out together, without MULTI/EXEC, as Redis's activeExpireCycle.

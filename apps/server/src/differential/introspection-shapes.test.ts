@@ -598,6 +598,17 @@ describe.runIf(requireRedisOrSkip('introspection differential'))(
         ['DEBUG', 'SLEEP', 'x'],
         info('commandstats'),
       ]));
+
+    it('DEBUG PAUSE-CRON holds the expiry cycle: an expired key stays counted until resumed', () =>
+      servers.compare([
+        ['DEBUG', 'PAUSE-CRON', '1'],
+        ['SET', 'k', 'v', 'PX', '1'],
+        ['DEBUG', 'SLEEP', '0.3'],
+        ['DBSIZE'],
+        ['DEBUG', 'PAUSE-CRON', '0'],
+        ['DEBUG', 'SLEEP', '0.01'],
+        ['DEBUG', 'PAUSE-CRON'],
+      ]));
   },
 );
 

@@ -1,6 +1,6 @@
 import type { Client } from '../client.js';
 import type { Engine } from '../engine.js';
-import { Errors } from '../errors.js';
+import { Errors, subcommandSyntaxError } from '../errors.js';
 import { infoText } from '../info.js';
 import { commandGroup, container, helpSubcommand, NO_KEYS } from './define.js';
 import { helpReply, isKeyword, ok, redactArgument } from './reply-helpers.js';
@@ -186,7 +186,10 @@ function lastsave(client: Client, _argv: string[], engine: Engine): void {
   client.out.integer(engine.stats.lastSave);
 }
 
-/** DEBUG SLEEP blocks the whole server, as in Redis; other subcommands are not supported. */
+/**
+ * DEBUG SLEEP (blocks the whole server, as in Redis), SET-ACTIVE-EXPIRE and PAUSE-CRON; other
+ * subcommands are not supported.
+ */
 function debug(client: Client, argv: string[], engine: Engine): void {
   if (isKeyword(argv[1], 'sleep') && argv.length === 3) {
     // strtod without error checking, as Redis: what is not a number sleeps 0 seconds.
@@ -201,6 +204,17 @@ function debug(client: Client, argv: string[], engine: Engine): void {
   if (isKeyword(argv[1], 'set-active-expire') && argv.length === 3) {
     engine.setActiveExpire(argv[2] !== '0');
     ok(client);
+    return;
+  }
+  if (isKeyword(argv[1], 'pause-cron') && argv.length === 3) {
+    // atoi, as Redis: anything but a non-zero number resumes.
+    const value = Number.parseInt(argv[2], 10);
+    engine.cronPaused = Number.isFinite(value) && value !== 0;
+    ok(client);
+    return;
+  }
+  if (['sleep', 'set-active-expire', 'pause-cron'].some((name) => isKeyword(argv[1], name))) {
+    engine.replyError(client, subcommandSyntaxError('debug', argv[1]));
     return;
   }
   engine.replyError(client, `ERR DEBUG ${argv[1]} is not supported by rc`);
