@@ -2,6 +2,13 @@ import type { Client } from './client.js';
 import { globMatch } from './glob.js';
 
 /**
+ * What a client can subscribe to, each a namespace of its own: channels (SUBSCRIBE), patterns
+ * (PSUBSCRIBE) and shard channels (SSUBSCRIBE). The names match the sets on both sides.
+ */
+export type SubscriptionKind = 'channels' | 'patterns' | 'shardChannels';
+const SUBSCRIPTION_KINDS: readonly SubscriptionKind[] = ['channels', 'patterns', 'shardChannels'];
+
+/**
  * Channel and pattern subscriptions. Messages are written straight into each subscriber's
  * output (push frames in RESP3, arrays in RESP2) and the transport is asked to flush.
  */
@@ -10,50 +17,25 @@ export class PubSub {
   readonly patterns = new Map<string, Set<Client>>();
   readonly shardChannels = new Map<string, Set<Client>>();
 
-  subscribe(client: Client, channel: string): boolean {
-    if (client.channels.has(channel)) return false;
-    client.channels.add(channel);
-    addMember(this.channels, channel, client);
+  subscribe(client: Client, kind: SubscriptionKind, name: string): boolean {
+    const own = client[kind];
+    if (own.has(name)) return false;
+    own.add(name);
+    addMember(this[kind], name, client);
     return true;
   }
 
-  unsubscribe(client: Client, channel: string): boolean {
-    if (!client.channels.delete(channel)) return false;
-    removeMember(this.channels, channel, client);
-    return true;
-  }
-
-  psubscribe(client: Client, pattern: string): boolean {
-    if (client.patterns.has(pattern)) return false;
-    client.patterns.add(pattern);
-    addMember(this.patterns, pattern, client);
-    return true;
-  }
-
-  punsubscribe(client: Client, pattern: string): boolean {
-    if (!client.patterns.delete(pattern)) return false;
-    removeMember(this.patterns, pattern, client);
-    return true;
-  }
-
-  ssubscribe(client: Client, channel: string): boolean {
-    if (client.shardChannels.has(channel)) return false;
-    client.shardChannels.add(channel);
-    addMember(this.shardChannels, channel, client);
-    return true;
-  }
-
-  sunsubscribe(client: Client, channel: string): boolean {
-    if (!client.shardChannels.delete(channel)) return false;
-    removeMember(this.shardChannels, channel, client);
+  unsubscribe(client: Client, kind: SubscriptionKind, name: string): boolean {
+    if (!client[kind].delete(name)) return false;
+    removeMember(this[kind], name, client);
     return true;
   }
 
   /** Drops every subscription of a client that leaves (or RESETs). */
   unsubscribeAll(client: Client): void {
-    for (const channel of [...client.channels]) this.unsubscribe(client, channel);
-    for (const pattern of [...client.patterns]) this.punsubscribe(client, pattern);
-    for (const channel of [...client.shardChannels]) this.sunsubscribe(client, channel);
+    for (const kind of SUBSCRIPTION_KINDS) {
+      for (const name of [...client[kind]]) this.unsubscribe(client, kind, name);
+    }
   }
 
   /** SPUBLISH: shard channel subscribers only (patterns never match shard channels). */

@@ -2,6 +2,7 @@ import type { Client } from '../client.js';
 import type { Engine } from '../engine.js';
 import { globMatch } from '../glob.js';
 import { PropagationTarget } from '../propagation.js';
+import type { SubscriptionKind } from '../pubsub.js';
 import { ALL_KEYS, FIRST_KEY, commandGroup, container, helpSubcommand, NO_KEYS } from './define.js';
 import { helpReply } from './reply-helpers.js';
 
@@ -9,46 +10,44 @@ import { helpReply } from './reply-helpers.js';
  * Confirmation frames: [kind, name, subscription count], pushes in RESP3. Shard channels are
  * counted apart from channels and patterns.
  */
-function confirm(client: Client, kind: string, name: string | null): void {
+function confirm(
+  client: Client,
+  kind: SubscriptionKind,
+  confirmation: string,
+  name: string | null,
+): void {
   client.out.push(3);
-  client.out.bulk(kind);
+  client.out.bulk(confirmation);
   if (name === null) client.out.nullBulk();
   else client.out.bulk(name);
-  const shard = kind === 'ssubscribe' || kind === 'sunsubscribe';
-  client.out.integer(shard ? client.shardChannels.size : client.subscriptionCount);
+  client.out.integer(
+    kind === 'shardChannels' ? client.shardChannels.size : client.subscriptionCount,
+  );
 }
 
-function subscribe(client: Client, argv: string[], engine: Engine): void {
-  for (let i = 1; i < argv.length; i++) {
-    engine.pubsub.subscribe(client, argv[i]);
-    confirm(client, 'subscribe', argv[i]);
-  }
+/** SUBSCRIBE, PSUBSCRIBE and SSUBSCRIBE: one confirmation per name. */
+function subscribeCommand(kind: SubscriptionKind, confirmation: string) {
+  return (client: Client, argv: string[], engine: Engine): void => {
+    for (let i = 1; i < argv.length; i++) {
+      engine.pubsub.subscribe(client, kind, argv[i]);
+      confirm(client, kind, confirmation, argv[i]);
+    }
+  };
 }
 
-function psubscribe(client: Client, argv: string[], engine: Engine): void {
-  for (let i = 1; i < argv.length; i++) {
-    engine.pubsub.psubscribe(client, argv[i]);
-    confirm(client, 'psubscribe', argv[i]);
-  }
+/** The UNSUBSCRIBE family: the names given, or all the client has (a nil one when none). */
+function unsubscribeCommand(kind: SubscriptionKind, confirmation: string) {
+  return (client: Client, argv: string[], engine: Engine): void => {
+    const names = argv.length > 1 ? argv.slice(1) : [...client[kind]];
+    if (names.length === 0) confirm(client, kind, confirmation, null);
+    for (const name of names) {
+      engine.pubsub.unsubscribe(client, kind, name);
+      confirm(client, kind, confirmation, name);
+    }
+  };
 }
 
-function unsubscribe(client: Client, argv: string[], engine: Engine): void {
-  const channels = argv.length > 1 ? argv.slice(1) : [...client.channels];
-  if (channels.length === 0) confirm(client, 'unsubscribe', null);
-  for (const channel of channels) {
-    engine.pubsub.unsubscribe(client, channel);
-    confirm(client, 'unsubscribe', channel);
-  }
-}
-
-function punsubscribe(client: Client, argv: string[], engine: Engine): void {
-  const patterns = argv.length > 1 ? argv.slice(1) : [...client.patterns];
-  if (patterns.length === 0) confirm(client, 'punsubscribe', null);
-  for (const pattern of patterns) {
-    engine.pubsub.punsubscribe(client, pattern);
-    confirm(client, 'punsubscribe', pattern);
-  }
-}
+const ssubscribeAny = subscribeCommand('shardChannels', 'ssubscribe');
 
 function ssubscribe(client: Client, argv: string[], engine: Engine): void {
   // Unlike SUBSCRIBE, refused inside MULTI too (Redis's CLIENT_DENY_BLOCKING).
@@ -56,19 +55,7 @@ function ssubscribe(client: Client, argv: string[], engine: Engine): void {
     engine.replyError(client, "ERR SSUBSCRIBE isn't allowed for a DENY BLOCKING client");
     return;
   }
-  for (let i = 1; i < argv.length; i++) {
-    engine.pubsub.ssubscribe(client, argv[i]);
-    confirm(client, 'ssubscribe', argv[i]);
-  }
-}
-
-function sunsubscribe(client: Client, argv: string[], engine: Engine): void {
-  const channels = argv.length > 1 ? argv.slice(1) : [...client.shardChannels];
-  if (channels.length === 0) confirm(client, 'sunsubscribe', null);
-  for (const channel of channels) {
-    engine.pubsub.sunsubscribe(client, channel);
-    confirm(client, 'sunsubscribe', channel);
-  }
+  ssubscribeAny(client, argv, engine);
 }
 
 function spublish(client: Client, argv: string[], engine: Engine): void {
@@ -86,7 +73,8 @@ function publish(client: Client, argv: string[], engine: Engine): void {
   );
 }
 
-type ChannelIndex = 'channels' | 'shardChannels';
+/** The kinds of channels PUBSUB lists and counts (patterns are counted by NUMPAT). */
+type ChannelIndex = Exclude<SubscriptionKind, 'patterns'>;
 
 /** PUBSUB CHANNELS and SHARDCHANNELS [pattern] */
 function channelList(index: ChannelIndex) {
@@ -140,7 +128,7 @@ export const pubsubCommands = commandGroup('pubsub', [
     -2,
     [...FLAGS],
     NO_KEYS,
-    subscribe,
+    subscribeCommand('channels', 'subscribe'),
     'Listen for messages published to the given channels',
     '2.0.0',
   ],
@@ -149,7 +137,7 @@ export const pubsubCommands = commandGroup('pubsub', [
     -1,
     [...FLAGS],
     NO_KEYS,
-    unsubscribe,
+    unsubscribeCommand('channels', 'unsubscribe'),
     'Stop listening for messages posted to the given channels',
     '2.0.0',
   ],
@@ -158,7 +146,7 @@ export const pubsubCommands = commandGroup('pubsub', [
     -2,
     [...FLAGS],
     NO_KEYS,
-    psubscribe,
+    subscribeCommand('patterns', 'psubscribe'),
     'Listen for messages published to channels matching the given patterns',
     '2.0.0',
   ],
@@ -167,7 +155,7 @@ export const pubsubCommands = commandGroup('pubsub', [
     -1,
     [...FLAGS],
     NO_KEYS,
-    punsubscribe,
+    unsubscribeCommand('patterns', 'punsubscribe'),
     'Stop listening for messages posted to channels matching the given patterns',
     '2.0.0',
   ],
@@ -185,7 +173,7 @@ export const pubsubCommands = commandGroup('pubsub', [
     -1,
     [...FLAGS],
     ALL_KEYS,
-    sunsubscribe,
+    unsubscribeCommand('shardChannels', 'sunsubscribe'),
     'Stop listening for messages posted to the given shard channels',
     '7.0.0',
   ],
