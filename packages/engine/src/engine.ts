@@ -22,6 +22,7 @@ import type { PersistenceHost } from './persistence-host.js';
 import type { ReplicationHost } from './replication-host.js';
 import { Snapshot } from './persistence/snapshot.js';
 import { Scripting } from './scripting/scripting.js';
+import type { ScriptFlags } from './scripting/script-flags.js';
 import { Tracking } from './tracking.js';
 import { Eviction, heapGauge, type MemoryGauge } from './eviction.js';
 import type { LfuSettings } from './access-frequency.js';
@@ -415,12 +416,14 @@ export class Engine implements KeyspaceObserver {
       this.tracking.clientCount === 0
         ? this.runTopLevel(client, entry, argv)
         : this.tracking.runAs(client, () => this.runTopLevel(client, entry, argv));
+    // CLIENT CACHING applies to the next command (or transaction) only, as Redis's resetClient.
     const tracking = client.tracking;
-    if (tracking !== null) {
-      // CLIENT CACHING applies to the next command (or transaction) only, as Redis's resetClient.
-      if (client.transaction === null && (entry.parent ?? entry).spec.name !== 'client') {
-        tracking.caching = false;
-      }
+    if (
+      tracking !== null &&
+      client.transaction === null &&
+      (entry.parent ?? entry).spec.name !== 'client'
+    ) {
+      tracking.caching = false;
     }
     if (this.tracking.clientCount !== 0) this.tracking.limit(this.trackingMaxKeys);
     // Waiters are served once a timed-out script has ended, as Redis's handleClientsBlockedOnKeys.
@@ -721,10 +724,15 @@ export class Engine implements KeyspaceObserver {
         (queued) => this.resolveQueued(queued)?.spec.flags.includes('denyoom') === true,
       );
     }
-    const script = SCRIPT_CALLS.get(name);
-    const flags = script === undefined ? null : this.scripting.declaredFlags(argv, script);
+    const flags = this.declaredScriptFlags(entry, argv);
     if (flags !== null) return !flags.has('allow-oom') && !flags.has('no-writes');
     return entry.spec.flags.includes('denyoom');
+  }
+
+  /** The flags a script call's script declares, which stand for the command's own; else null. */
+  private declaredScriptFlags(entry: CommandEntry, argv: string[]): ScriptFlags | null {
+    const script = SCRIPT_CALLS.get(entry.spec.name);
+    return script === undefined ? null : this.scripting.declaredFlags(argv, script);
   }
 
   /**
@@ -739,8 +747,7 @@ export class Engine implements KeyspaceObserver {
         return queuedEntry !== undefined && this.mayReplicate(client, queuedEntry, queued);
       });
     }
-    const script = SCRIPT_CALLS.get(entry.spec.name);
-    const flags = script === undefined ? null : this.scripting.declaredFlags(argv, script);
+    const flags = this.declaredScriptFlags(entry, argv);
     if (flags !== null) return !flags.has('no-writes');
     return entry.isWrite || entry.spec.flags.includes('may_replicate');
   }
@@ -791,9 +798,7 @@ export class Engine implements KeyspaceObserver {
   keyModified(db: Database, key: string): void {
     this.stats.dirty++;
     if (this.watchers.size !== 0) this.invalidateWatchers(db, key);
-    if (this.blocking.blockedCount !== 0 && this.blocking.hasWaiters(db, key)) {
-      this.blocking.signalKeyReady(db, key);
-    }
+    this.wakeWaiters(db, key);
     if (this.tracking.watchingKeys) this.tracking.keyModified(key, this.callingClient);
   }
 
@@ -802,9 +807,14 @@ export class Engine implements KeyspaceObserver {
     for (const key of keys) {
       if (this.watchers.size !== 0) this.invalidateWatchers(db, key);
       // XREADGROUP waiters on a flushed stream get their error (Redis's scan for deleted streams).
-      if (this.blocking.blockedCount !== 0 && this.blocking.hasWaiters(db, key)) {
-        this.blocking.signalKeyReady(db, key);
-      }
+      this.wakeWaiters(db, key);
+    }
+  }
+
+  /** Clients blocked on the key get to try again once the current command is done. */
+  private wakeWaiters(db: Database, key: string): void {
+    if (this.blocking.blockedCount !== 0 && this.blocking.hasWaiters(db, key)) {
+      this.blocking.signalKeyReady(db, key);
     }
   }
 

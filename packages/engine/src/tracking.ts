@@ -205,7 +205,8 @@ export class Tracking {
 
   /** tracking-table-max-keys: the oldest tracked keys are invalidated until the table fits. */
   limit(maxKeys: number): void {
-    if (maxKeys === 0) return;
+    // Checked first: it runs after every command while anyone tracks.
+    if (maxKeys === 0 || this.table.size <= maxKeys) return;
     for (const key of this.table.keys()) {
       if (this.table.size <= maxKeys) return;
       this.keyModified(key, null, false);
