@@ -79,12 +79,43 @@ export interface MemoryOverview {
   readonly clientsReplicas: number;
   readonly scripts: number;
   readonly functions: number;
-  /** Startup memory, client buffers, script and function caches. */
+  /** Per database with keys, the overhead Redis's dicts would have (entries, slots, objects). */
+  readonly databases: readonly DatabaseOverhead[];
+  readonly keys: number;
+  /** Startup memory, client buffers, script and function caches, the databases' dicts. */
   readonly overhead: number;
   readonly dataset: number;
   readonly allocated: number;
   readonly active: number;
   readonly resident: number;
+}
+
+export interface DatabaseOverhead {
+  readonly id: number;
+  readonly keys: number;
+  readonly main: number;
+  readonly expires: number;
+}
+
+/** The sizes of Redis's dictEntry, robj and a table slot. */
+const DICT_ENTRY_BYTES = 24;
+const OBJECT_BYTES = 16;
+const POINTER_BYTES = 8;
+
+/** The size of a Redis dict's table for `size` entries: a power of two, at least 4. */
+function dictSlots(size: number): number {
+  let slots = 4;
+  while (slots < size) slots *= 2;
+  return slots;
+}
+
+function databaseOverhead(id: number, keys: number, expiring: number): DatabaseOverhead {
+  return {
+    id,
+    keys,
+    main: keys * (DICT_ENTRY_BYTES + OBJECT_BYTES) + dictSlots(keys) * POINTER_BYTES,
+    expires: expiring === 0 ? 0 : expiring * DICT_ENTRY_BYTES + dictSlots(expiring) * POINTER_BYTES,
+  };
 }
 
 export function memoryOverview(engine: Engine): MemoryOverview {
@@ -103,7 +134,15 @@ export function memoryOverview(engine: Engine): MemoryOverview {
   }
   const scripts = engine.scripting.cachedBytes;
   const functions = engine.scripting.libraries.memoryBytes;
-  const overhead = startupMemory + clientsNormal + clientsReplicas + scripts + functions;
+  const databases = engine.databases
+    .filter((db) => db.size > 0)
+    .map((db) => databaseOverhead(db.id, db.size, db.expires.size));
+  let overhead = startupMemory + clientsNormal + clientsReplicas + scripts + functions;
+  let keys = 0;
+  for (const db of databases) {
+    overhead += db.main + db.expires;
+    keys += db.keys;
+  }
   return {
     used,
     peak: stats.peakMemory,
@@ -113,6 +152,8 @@ export function memoryOverview(engine: Engine): MemoryOverview {
     clientsReplicas,
     scripts,
     functions,
+    databases,
+    keys,
     overhead,
     dataset: Math.max(0, used - overhead),
     allocated: heap.used_heap_size + usage.external,

@@ -8,11 +8,6 @@ import type { RedisValue } from '../values.js';
 import { container, helpSubcommand, NO_KEYS } from './define.js';
 import { helpReply, integerArgument, isKeyword } from './reply-helpers.js';
 
-/** The sizes of Redis's dictEntry, robj and a table slot, for MEMORY STATS's dict overheads. */
-const DICT_ENTRY_BYTES = 24;
-const OBJECT_BYTES = 16;
-const POINTER_BYTES = 8;
-
 /** Per-allocation overhead we charge, in the spirit of Redis's object + dict entry sizes. */
 const ENTRY_OVERHEAD = 16;
 
@@ -66,30 +61,25 @@ function usage(client: Client, argv: string[], engine: Engine): void {
   else client.out.integer(estimateBytes(argv[2], value, samples));
 }
 
-/** The size of a Redis dict's table for `size` entries: a power of two, at least 4. */
-function dictSlots(size: number): number {
-  let slots = 4;
-  while (slots < size) slots *= 2;
-  return slots;
-}
-
-/** Redis's percentages and ratios are floats, printed as doubles: the same digits here. */
-function replyFloat(client: Client, value: number): void {
-  client.out.double(Math.fround(value));
-}
-
 /**
- * MEMORY STATS: Redis's fields in its order, from the same figures as INFO memory. Per database
- * with keys, the overhead Redis's dict would have (entries, table slots, key objects).
+ * MEMORY STATS: Redis's fields in its order, from the same figures as INFO memory. Redis's
+ * percentages and ratios are floats, printed as doubles: the same digits here.
  */
 function stats(client: Client, _argv: string[], engine: Engine): void {
   const memory = memoryOverview(engine);
-  const databases = engine.databases.filter((db) => db.size > 0);
   const out = client.out;
-  out.map(27 + databases.length);
+  out.map(27 + memory.databases.length);
   const integer = (name: string, value: number) => {
     out.bulk(name);
     out.integer(value);
+  };
+  const float = (name: string, value: number) => {
+    out.bulk(name);
+    out.double(Math.fround(value));
+  };
+  const ratioAndBytes = (ratioName: string, bytesName: string, larger: number, base: number) => {
+    float(ratioName, larger / base);
+    integer(bytesName, larger - base);
   };
   integer('peak.allocated', memory.peak);
   integer('total.allocated', memory.used);
@@ -101,46 +91,32 @@ function stats(client: Client, _argv: string[], engine: Engine): void {
   integer('aof.buffer', 0);
   integer('lua.caches', memory.scripts);
   integer('functions.caches', memory.functions);
-  let overhead = memory.overhead;
-  let keys = 0;
-  for (const db of databases) {
-    const main = db.size * (DICT_ENTRY_BYTES + OBJECT_BYTES) + dictSlots(db.size) * POINTER_BYTES;
-    const expiring = db.expires.size;
-    const expires =
-      expiring === 0 ? 0 : expiring * DICT_ENTRY_BYTES + dictSlots(expiring) * POINTER_BYTES;
-    overhead += main + expires;
-    keys += db.size;
+  for (const db of memory.databases) {
     out.bulk(`db.${db.id}`);
     out.map(3);
-    integer('overhead.hashtable.main', main);
-    integer('overhead.hashtable.expires', expires);
+    integer('overhead.hashtable.main', db.main);
+    integer('overhead.hashtable.expires', db.expires);
     integer('overhead.hashtable.slot-to-keys', 0);
   }
   const netUsed = memory.used - memory.startup;
-  const dataset = Math.max(0, memory.used - overhead);
-  integer('overhead.total', overhead);
-  integer('keys.count', keys);
-  integer('keys.bytes-per-key', keys === 0 ? 0 : Math.floor(netUsed / keys));
-  integer('dataset.bytes', dataset);
-  out.bulk('dataset.percentage');
-  replyFloat(client, netUsed <= 0 ? 0 : (dataset * 100) / netUsed);
-  out.bulk('peak.percentage');
-  replyFloat(client, (memory.used * 100) / memory.peak);
+  integer('overhead.total', memory.overhead);
+  integer('keys.count', memory.keys);
+  integer('keys.bytes-per-key', memory.keys === 0 ? 0 : Math.floor(netUsed / memory.keys));
+  integer('dataset.bytes', memory.dataset);
+  float('dataset.percentage', netUsed <= 0 ? 0 : (memory.dataset * 100) / netUsed);
+  float('peak.percentage', (memory.used * 100) / memory.peak);
   integer('allocator.allocated', memory.allocated);
   integer('allocator.active', memory.active);
   integer('allocator.resident', memory.resident);
-  out.bulk('allocator-fragmentation.ratio');
-  replyFloat(client, memory.active / memory.allocated);
-  integer('allocator-fragmentation.bytes', memory.active - memory.allocated);
-  out.bulk('allocator-rss.ratio');
-  replyFloat(client, memory.resident / memory.active);
-  integer('allocator-rss.bytes', memory.resident - memory.active);
-  out.bulk('rss-overhead.ratio');
-  replyFloat(client, memory.rss / memory.resident);
-  integer('rss-overhead.bytes', memory.rss - memory.resident);
-  out.bulk('fragmentation');
-  replyFloat(client, memory.rss / memory.used);
-  integer('fragmentation.bytes', memory.rss - memory.used);
+  ratioAndBytes(
+    'allocator-fragmentation.ratio',
+    'allocator-fragmentation.bytes',
+    memory.active,
+    memory.allocated,
+  );
+  ratioAndBytes('allocator-rss.ratio', 'allocator-rss.bytes', memory.resident, memory.active);
+  ratioAndBytes('rss-overhead.ratio', 'rss-overhead.bytes', memory.rss, memory.resident);
+  ratioAndBytes('fragmentation', 'fragmentation.bytes', memory.rss, memory.used);
 }
 
 /** Redis's answer when it is not built with jemalloc, which rc is not. */
