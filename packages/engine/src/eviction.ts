@@ -65,6 +65,8 @@ export class Eviction {
   private lastVerdict = true;
   /** The limit or the policy changed: the next check gets fresh figures. */
   private settingsChanged = true;
+  /** maxmemory, read when it changes rather than before every command. */
+  private maxmemory = 0;
 
   constructor(
     private readonly engine: Engine,
@@ -79,7 +81,7 @@ export class Eviction {
    */
   run(): boolean {
     const engine = this.engine;
-    const maxmemory = engine.config.getNumber('maxmemory');
+    const maxmemory = this.maxmemory;
     if (maxmemory === 0) return true;
     // A replica leaves eviction to its master, a paused server keeps its data as it is, and
     // nothing goes while loading or while a timed-out script holds the dataset.
@@ -113,6 +115,7 @@ export class Eviction {
 
   /** maxmemory or maxmemory-policy was set. */
   settingsChange(): void {
+    this.maxmemory = this.engine.config.getNumber('maxmemory');
     this.settingsChanged = true;
   }
 
