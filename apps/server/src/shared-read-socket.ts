@@ -1,7 +1,10 @@
 import { Socket, type OnReadOpts, type SocketConstructorOpts } from 'node:net';
+import { PrefixViews } from '@rc/resp';
 
 /** Every client's reads land here; a read is handled before the next one can happen. */
 const sharedReadBuffer = Buffer.allocUnsafe(64 * 1024);
+/** The reads' views: requests are mostly short, and of a few recurring lengths. */
+const readViews = new PrefixViews(sharedReadBuffer, 4096);
 
 /** What Node's Socket constructor accepts beyond its typings: the handle to wrap. */
 interface HandleSocketOptions extends SocketConstructorOpts {
@@ -33,7 +36,7 @@ export function adoptWithSharedReads(accepted: Socket, onData: (chunk: Buffer) =
     onread: {
       buffer: sharedReadBuffer,
       callback: (length) => {
-        onData(sharedReadBuffer.subarray(0, length));
+        onData(readViews.of(length));
         return true;
       },
     },

@@ -28,3 +28,4 @@ export {
 } from './reply-parser.js';
 export { splitArguments } from './split-arguments.js';
 export { parseIntegerBytes } from './integer-text.js';
+export { PrefixViews } from './prefix-views.js';

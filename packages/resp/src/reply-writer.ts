@@ -1,5 +1,6 @@
 import { latin1Write } from './latin1.js';
 import { formatDouble } from './format-double.js';
+import { PrefixViews } from './prefix-views.js';
 
 export type ProtocolVersion = 2 | 3;
 
@@ -66,6 +67,8 @@ function writeDigits(buffer: Buffer, at: number, value: number): number {
 const HAND_OVER = 64 * 1024;
 /** Outputs up to this size are copied byte by byte by `take()`. */
 const SMALL_COPY = 64;
+/** Outputs up to this size reuse the view `sendTo` made for their length (a small table each). */
+const VIEWED_LENGTHS = 64;
 
 /**
  * Encodes replies into one growing buffer, in RESP2 or RESP3 (`protocol`). Nothing is
@@ -77,10 +80,18 @@ export class ReplyWriter {
   private buffer: Buffer;
   private used = 0;
   private readonly initialCapacity: number;
+  /** What `sendTo` hands out: most replies are short and of a few recurring lengths. */
+  private readonly views: PrefixViews;
 
   constructor(initialCapacity = 16 * 1024) {
     this.initialCapacity = initialCapacity > 16 ? initialCapacity : 16;
     this.buffer = Buffer.allocUnsafe(this.initialCapacity);
+    this.views = new PrefixViews(this.buffer, VIEWED_LENGTHS);
+  }
+
+  private useStorage(buffer: Buffer): void {
+    this.buffer = buffer;
+    this.views.reset(buffer);
   }
 
   get length(): number {
@@ -95,7 +106,7 @@ export class ReplyWriter {
       // Large output: give the storage away rather than copy it, and start a fresh one (which
       // also releases memory after one huge reply).
       const bytes = this.buffer.subarray(0, used);
-      this.buffer = Buffer.allocUnsafe(this.initialCapacity);
+      this.useStorage(Buffer.allocUnsafe(this.initialCapacity));
       return bytes;
     }
     const bytes = Buffer.allocUnsafe(used);
@@ -115,11 +126,9 @@ export class ReplyWriter {
   sendTo(send: (bytes: Buffer) => boolean): boolean {
     const used = this.used;
     this.used = 0;
-    const kept = send(this.buffer.subarray(0, used));
+    const kept = send(this.views.of(used));
     // After one huge reply, let its storage go as well.
-    if (kept || used >= HAND_OVER) {
-      this.buffer = Buffer.allocUnsafe(this.initialCapacity);
-    }
+    if (kept || used >= HAND_OVER) this.useStorage(Buffer.allocUnsafe(this.initialCapacity));
     return kept;
   }
 
@@ -135,7 +144,7 @@ export class ReplyWriter {
     while (capacity < needed) capacity *= 2;
     const grown = Buffer.allocUnsafe(capacity);
     this.buffer.copy(grown, 0, 0, this.used);
-    this.buffer = grown;
+    this.useStorage(grown);
   }
 
   raw(bytes: Buffer): void {
