@@ -306,6 +306,24 @@ describe.runIf(requireRedisOrSkip('introspection differential'))(
           info('persistence'),
         ]));
 
+      it('rdb_changes_since_last_save after XCLAIM and XAUTOCLAIM', () =>
+        servers.compare([
+          ['XADD', 's', '1-1', 'f', 'v'],
+          ['XADD', 's', '2-1', 'f', 'v'],
+          ['XADD', 's', '3-1', 'f', 'v'],
+          ['XGROUP', 'CREATE', 's', 'g', '0'],
+          ['XREADGROUP', 'GROUP', 'g', 'c', 'STREAMS', 's', '>'],
+          ['XDEL', 's', '3-1'],
+          ...fromSave,
+          ['XCLAIM', 's', 'g', 'd', '100000000', '1-1'],
+          ['XCLAIM', 's', 'g', 'd', '0', '1-1', '3-1'],
+          ['XAUTOCLAIM', 's', 'g', 'e', '100000000', '0'],
+          ['XAUTOCLAIM', 's', 'g', 'e', '0', '0'],
+          ['XCLAIM', 's', 'g', 'd', '0', '9-9', 'LASTID', '10-0'],
+          ['XINFO', 'GROUPS', 's'],
+          info('persistence'),
+        ]));
+
       it('clients and stats while subscribed', () =>
         servers.compare(
           [

@@ -83,5 +83,40 @@ describe.runIf(requireRedisOrSkip('stream consumer groups differential'))(
         ['XAUTOCLAIM', 's', 'g', 'dave', '0', '0-0'],
         ['XPENDING', 's', 'g'],
       ]));
+
+    it('XCLAIM with IDLE, TIME, FORCE, RETRYCOUNT and LASTID', () =>
+      servers.compare([
+        ['XADD', 's', '1-0', 'a', '1'],
+        ['XADD', 's', '2-0', 'b', '2'],
+        ['XADD', 's', '3-0', 'c', '3'],
+        ['XGROUP', 'CREATE', 's', 'g', '0'],
+        ['XREADGROUP', 'GROUP', 'g', 'alice', 'COUNT', '1', 'STREAMS', 's', '>'],
+        // IDLE and TIME set the last delivery back: XAUTOCLAIM's minimum idle time sees it.
+        ['XCLAIM', 's', 'g', 'bob', '0', '1-0', 'IDLE', '100000000', 'JUSTID'],
+        ['XAUTOCLAIM', 's', 'g', 'carol', '50000000', '0-0', 'JUSTID'],
+        ['XAUTOCLAIM', 's', 'g', 'dave', '50000000', '0-0', 'JUSTID'],
+        ['XCLAIM', 's', 'g', 'bob', '0', '1-0', 'TIME', '1', 'JUSTID'],
+        ['XAUTOCLAIM', 's', 'g', 'carol', '50000000', '0-0'],
+        // FORCE makes a pending entry for an ID that is in the stream but was never delivered.
+        ['XCLAIM', 's', 'g', 'bob', '0', '2-0'],
+        ['XCLAIM', 's', 'g', 'bob', '0', '2-0', 'FORCE'],
+        ['XCLAIM', 's', 'g', 'bob', '0', '9-0', 'FORCE'],
+        ['XCLAIM', 's', 'g', 'bob', '0', '3-0', 'FORCE', 'RETRYCOUNT', '7', 'JUSTID'],
+        ['XPENDING', 's', 'g'],
+        {
+          // Each entry: id, consumer, idle milliseconds (masked), delivery count.
+          command: ['XPENDING', 's', 'g', '-', '+', '10'],
+          normalize: (reply) => reply.replace(/(\$\d+\r\n\w+\r\n):\d+\r\n/g, '$1:IDLE\r\n'),
+        },
+        ['XCLAIM', 's', 'g', 'bob', '0', '1-0', 'LASTID', '5-0', 'JUSTID'],
+        ['XCLAIM', 's', 'g', 'bob', '0', '1-0', 'LASTID', '4-0', 'JUSTID'],
+        ['XINFO', 'GROUPS', 's'],
+        ['XCLAIM', 's', 'g', 'bob', '0', '1-0', 'RETRYCOUNT', '-1'],
+        ['XCLAIM', 's', 'g', 'bob', '0', '1-0', 'RETRYCOUNT', 'x'],
+        ['XCLAIM', 's', 'g', 'bob', '0', '1-0', 'IDLE', 'x'],
+        ['XCLAIM', 's', 'g', 'bob', '0', '1-0', 'TIME', 'x'],
+        ['XCLAIM', 's', 'g', 'bob', '0', '1-0', 'LASTID', 'bad'],
+        ['XCLAIM', 's', 'g', 'bob', '0', '1-0', 'IDLE'],
+      ]));
   },
 );

@@ -664,18 +664,38 @@ function xpending(client: Client, argv: string[], engine: Engine): void {
   }
 }
 
-/** The named consumer, created (and announced) on first use. */
-function consumerFor(
-  client: Client,
-  engine: Engine,
-  key: string,
-  group: ConsumerGroup,
-  name: string,
-  now: number,
-): Consumer {
-  const { consumer, created } = group.consumer(name, now);
-  if (created) engine.notify(client.db, EventClass.stream, 'xgroup-createconsumer', key);
-  return consumer;
+/**
+ * Who XCLAIM or XAUTOCLAIM hands entries to: the consumer is looked up (and created, and
+ * announced) only at the first entry claimed, as in Redis; `changes` counts what the command
+ * changed as Redis's server.dirty does (the consumer created, each entry claimed or dropped).
+ */
+class Claimant {
+  private consumer: Consumer | null = null;
+  changes = 0;
+
+  constructor(
+    private readonly client: Client,
+    private readonly engine: Engine,
+    private readonly key: string,
+    private readonly group: ConsumerGroup,
+    private readonly name: string,
+    private readonly now: number,
+  ) {}
+
+  /** The consumer, seen and active now, for an entry it is about to claim (a change). */
+  claiming(): Consumer {
+    this.changes++;
+    if (this.consumer !== null) return this.consumer;
+    const { consumer, created } = this.group.consumer(this.name, this.now);
+    if (created) {
+      this.changes++;
+      this.engine.notify(this.client.db, EventClass.stream, 'xgroup-createconsumer', this.key);
+    }
+    consumer.seenTime = this.now;
+    consumer.activeTime = this.now;
+    this.consumer = consumer;
+    return consumer;
+  }
 }
 
 /** XCLAIM key group consumer min-idle-time id... [IDLE ms] [TIME ms] [RETRYCOUNT n] [FORCE] [JUSTID] [LASTID id] */
@@ -747,8 +767,7 @@ function xclaim(client: Client, argv: string[], engine: Engine): void {
     group.lastId = lastId;
     propagateLastId = true;
   }
-  const consumer = consumerFor(client, engine, argv[1], group, argv[3], now);
-  consumer.seenTime = now;
+  const claimant = new Claimant(client, engine, argv[1], group, argv[3], now);
   const claimed: Array<StreamEntry | StreamId> = [];
   for (let n = 0; n < ids.length; n++) {
     const id = ids[n];
@@ -764,22 +783,26 @@ function xclaim(client: Client, argv: string[], engine: Engine): void {
       }
       propagateLastId = false;
       group.acknowledge(id);
+      claimant.changes++;
       continue;
     }
     if (pending !== undefined && minIdle > 0 && now - pending.deliveryTime < Number(minIdle))
       continue;
-    pending = group.deliver(id, consumer, now, false);
+    pending = group.deliver(id, claimant.claiming(), now, false);
     if (deliveryTime !== null) pending.deliveryTime = deliveryTime;
     if (retryCount !== null) pending.deliveryCount = retryCount;
     else if (!justId) pending.deliveryCount++;
-    consumer.activeTime = now;
     claimed.push(justId ? id : (entry as StreamEntry));
     if (propagating) {
       propagateClaim(engine, client, argv[1], argv[2], argv[5 + n], pending, group.lastId);
     }
     propagateLastId = false;
   }
-  if (propagateLastId && propagating) propagateGroupId(engine, client, argv[1], group);
+  if (propagateLastId) {
+    claimant.changes++;
+    if (propagating) propagateGroupId(engine, client, argv[1], group);
+  }
+  engine.countChanges(claimant.changes);
   client.out.array(claimed.length);
   for (const item of claimed) {
     if ('fields' in item) replyEntry(client, item);
@@ -823,8 +846,7 @@ function xautoclaim(client: Client, argv: string[], engine: Engine): void {
   engine.propagation.preventCurrent();
   const propagating = engine.propagation.active;
   const now = Date.now();
-  const consumer = consumerFor(client, engine, argv[1], group, argv[3], now);
-  consumer.seenTime = now;
+  const claimant = new Claimant(client, engine, argv[1], group, argv[3], now);
   const claimed: StreamEntry[] = [];
   const claimedIds: StreamId[] = [];
   const deleted: StreamId[] = [];
@@ -847,12 +869,12 @@ function xautoclaim(client: Client, argv: string[], engine: Engine): void {
       }
       group.acknowledge(pending.id);
       deleted.push(pending.id);
+      claimant.changes++;
       continue;
     }
     if (now - pending.deliveryTime < Number(minIdle)) continue;
-    const claimedEntry = group.deliver(pending.id, consumer, now, false);
+    const claimedEntry = group.deliver(pending.id, claimant.claiming(), now, false);
     if (!justId) claimedEntry.deliveryCount++;
-    consumer.activeTime = now;
     if (propagating) {
       const idText = formatId(pending.id);
       propagateClaim(engine, client, argv[1], argv[2], idText, claimedEntry, group.lastId);
@@ -861,6 +883,7 @@ function xautoclaim(client: Client, argv: string[], engine: Engine): void {
     claimed.push(entry);
   }
   if (index < candidates.length) next = candidates[index].id;
+  engine.countChanges(claimant.changes);
   const out = client.out;
   out.array(3);
   replyId(out, next);
