@@ -35,11 +35,22 @@ export function scanPage(names: Iterable<string>, cursor: number, count: number)
   return { cursor: next, items: candidates.slice(0, end).map((entry) => entry[1]) };
 }
 
-/** Parses a SCAN cursor as Redis's strtoul-based check does; null when invalid. */
+const MAX_CURSOR = 2n ** 64n - 1n;
+
+/**
+ * Parses a SCAN cursor as Redis does with strtoul: an optional sign, then digits (none at all
+ * reads as 0), nothing else, no leading space; a negative number wraps around 2^64 (-1 is the
+ * largest cursor); beyond 2^64 - 1 is out of range. Null when invalid. Cursors beyond our hash
+ * range simply end the iteration, so precision lost above 2^53 does not matter.
+ */
 export function parseCursor(text: string): number | null {
-  // strtoull accepts up to 20 digits; cursors beyond our hash range simply end the iteration.
-  if (!/^\d{1,20}$/.test(text)) return null;
-  return Number(text);
+  const match = /^([+-]?)(\d*)$/.exec(text);
+  if (match === null) return null;
+  const [, sign, digits] = match;
+  if (digits === '') return sign === '' ? 0 : null;
+  const magnitude = BigInt(digits);
+  if (magnitude > MAX_CURSOR) return null;
+  return Number(sign === '-' && magnitude !== 0n ? MAX_CURSOR + 1n - magnitude : magnitude);
 }
 
 export function filterByPattern(items: string[], pattern: string | null): string[] {

@@ -60,6 +60,21 @@ describe.runIf(requireRedisOrSkip('bitmap differential'))(
         ['BITPOS', 'p', '1', '0', '1', 'BOGUS'],
       ]));
 
+    it('BITPOS with BYTE ranges, and a clear bit past an explicit end', () =>
+      servers.compare([
+        ['SET', 'p', '\xff\xf0\x00\xff'],
+        ['BITPOS', 'p', '0', '0', '-1', 'BYTE'],
+        ['BITPOS', 'p', '1', '2', '-1', 'BYTE'],
+        ['BITPOS', 'p', '0', '3', '3', 'BYTE'],
+        ['BITPOS', 'p', '0', '3', 'BYTE'],
+        ['BITPOS', 'p', '1', '-2', '-2', 'byte'],
+        ['BITPOS', 'p', '1', '5', '10', 'BYTE'],
+        ['BITPOS', 'p', '0', '8', '15', 'BIT'],
+        ['BITPOS', 'p', '0', '12', '-1', 'BIT'],
+        ['BITPOS', 'p', '1', '0', 'x', 'BYTE'],
+        ['BITPOS', 'p', '1', '0', '1', 'BYTE', 'BIT'],
+      ]));
+
     it('BITOP AND, OR, XOR, NOT over strings of different lengths, and its errors', () =>
       servers.compare([
         ['SET', 'a', 'abcdef'],

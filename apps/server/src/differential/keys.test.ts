@@ -106,6 +106,59 @@ describe.runIf(requireRedisOrSkip('keyspace differential'))(
         ['EXISTS', 'k'],
       ]));
 
+    it('PEXPIRE, EXPIREAT and PEXPIREAT with NX XX GT LT, read back as absolute times', () =>
+      servers.compare([
+        ['SET', 'k', 'v'],
+        ['PEXPIRE', 'k', '100000', 'XX'],
+        ['PEXPIRE', 'k', '100000', 'GT'],
+        ['PEXPIRE', 'k', '100000', 'LT'],
+        ['TTL', 'k'],
+        ['EXPIREAT', 'k', '4102444800', 'XX'],
+        ['EXPIREAT', 'k', '4102444800', 'NX'],
+        ['EXPIRETIME', 'k'],
+        ['EXPIREAT', 'k', '4102444800', 'NX'],
+        ['EXPIREAT', 'k', '4102444700', 'GT'],
+        ['EXPIREAT', 'k', '4102444900', 'GT'],
+        ['EXPIREAT', 'k', '4102445000', 'LT'],
+        ['EXPIREAT', 'k', '4102444600', 'LT'],
+        ['EXPIRETIME', 'k'],
+        ['PEXPIREAT', 'k', '4102444600001', 'GT'],
+        ['PEXPIREAT', 'k', '4102444600000', 'GT'],
+        ['PEXPIREAT', 'k', '4102444500000', 'LT'],
+        ['PEXPIREAT', 'k', '4102444500000', 'XX'],
+        ['PEXPIREAT', 'k', '4102444500000', 'NX'],
+        ['PEXPIRETIME', 'k'],
+        ['PERSIST', 'k'],
+        ['PEXPIREAT', 'k', '4102444500000', 'GT'],
+        ['PEXPIREAT', 'k', '4102444500000', 'LT'],
+        ['PEXPIRETIME', 'k'],
+        ['PEXPIREAT', 'k', '1', 'GT'],
+        ['EXISTS', 'k'],
+        ['PEXPIREAT', 'k', '1', 'LT'],
+        ['EXISTS', 'k'],
+        ['PEXPIRE', 'k', '100', 'NX', 'GT'],
+        ['EXPIREAT', 'k', '100', 'LT', 'GT'],
+        ['PEXPIREAT', 'none', '1', 'NX'],
+      ]));
+
+    it('FLUSHALL ASYNC and FLUSHDB SYNC empty as their plain forms', () =>
+      servers.compare([
+        ['SET', 'a', '1'],
+        ['SELECT', '1'],
+        ['SET', 'b', '1'],
+        ['FLUSHDB', 'SYNC'],
+        ['DBSIZE'],
+        ['SET', 'b', '1'],
+        ['SELECT', '0'],
+        ['FLUSHALL', 'ASYNC'],
+        ['DBSIZE'],
+        ['SELECT', '1'],
+        ['DBSIZE'],
+        ['FLUSHALL', 'ASYNC', 'SYNC'],
+        ['FLUSHDB', 'SYNC', 'x'],
+        ['SELECT', '0'],
+      ]));
+
     it('FLUSHDB, FLUSHALL, SWAPDB, DBSIZE options', () =>
       servers.compare([
         ['SET', 'a', '1'],

@@ -89,6 +89,26 @@ describe.runIf(requireRedisOrSkip('lists differential'))(
         ['LMPOP', '1', 'src', 'LEFT', 'COUNT', '0'],
       ]));
 
+    it('LMPOP RIGHT with COUNT, across keys, and its errors', () =>
+      servers.compare([
+        ['RPUSH', 'b', '1', '2', '3', '4'],
+        ['LMPOP', '2', 'a', 'b', 'RIGHT'],
+        ['LMPOP', '2', 'a', 'b', 'RIGHT', 'COUNT', '2'],
+        ['LMPOP', '2', 'a', 'b', 'right', 'COUNT', '10'],
+        ['EXISTS', 'b'],
+        ['LMPOP', '2', 'a', 'b', 'RIGHT'],
+        ['RPUSH', 'a', 'x'],
+        ['LMPOP', '1', 'a', 'RIGHT', 'COUNT', '-1'],
+        ['LMPOP', '1', 'a', 'RIGHT', 'COUNT'],
+        ['LMPOP', '1', 'a', 'RIGHT', 'COUNT', '1', 'COUNT', '1'],
+        ['LMPOP', '1', 'a', 'RIGHT', 'FOO'],
+        ['LMPOP', '3', 'a', 'RIGHT'],
+        ['LMPOP', '-1', 'a', 'RIGHT'],
+        ['SET', 's', 'v'],
+        ['LMPOP', '2', 's', 'a', 'RIGHT'],
+        ['BLMPOP', '0.01', '2', 'none', 'a', 'RIGHT', 'COUNT', '3'],
+      ]));
+
     it('blocking commands: errors, immediate data and MULTI', () =>
       servers.compare([
         ['BLPOP', 'l', '-1'],

@@ -28,6 +28,36 @@ describe.runIf(requireRedisOrSkip('scan and random-member differential'))(
         ['OBJECT', 'ENCODING', 'words'],
       ]));
 
+    it('HSCAN, SSCAN and ZSCAN with COUNT and MATCH together, and their errors', () =>
+      servers.compare([
+        ['HSET', 'h', 'b1', '1', 'a1', '2', 'a2', '3'],
+        ['HSCAN', 'h', '0', 'COUNT', '1'],
+        ['HSCAN', 'h', '0', 'COUNT', '100', 'MATCH', 'a*'],
+        ['HSCAN', 'h', '0', 'MATCH', '*2', 'COUNT', '2'],
+        ['SADD', 'ints', '10', '-3', '7', '100'],
+        ['SSCAN', 'ints', '0', 'MATCH', '1*'],
+        ['SSCAN', 'ints', '0', 'MATCH', '-*', 'COUNT', '5'],
+        ['ZADD', 'z', '2', 'b', '1', 'a', '3', 'ab'],
+        ['ZSCAN', 'z', '0', 'COUNT', '1'],
+        ['ZSCAN', 'z', '0', 'MATCH', 'a*', 'COUNT', '10'],
+        ['HSCAN', 'h', '0', 'COUNT', '0'],
+        ['SSCAN', 'ints', '0', 'COUNT', '-1'],
+        ['ZSCAN', 'z', '0', 'COUNT', 'x'],
+        ['ZSCAN', 'z', '0', 'MATCH'],
+        ['HSCAN', 'h', '0', 'TYPE', 'string'],
+        ['SSCAN', 'ints', '0', 'NOVALUES'],
+        // Cursors are read as strtoul reads them; a small set comes back whole whatever it is.
+        ...['', '-1', '+3', '-0', '+', '-', ' 1', '1 ', '0x1', '00000000000000000000001'].map(
+          (cursor) => ['SSCAN', 'ints', cursor],
+        ),
+        ['SSCAN', 'ints', '18446744073709551615'],
+        ['SSCAN', 'ints', '18446744073709551616'],
+        ['SSCAN', 'ints', '-18446744073709551615'],
+        ['SSCAN', 'ints', '-18446744073709551616'],
+        ['SCAN', '18446744073709551616'],
+        ['SCAN', '1.5'],
+      ]));
+
     it('random commands when only one answer is possible', () =>
       servers.compare([
         ['RANDOMKEY'],

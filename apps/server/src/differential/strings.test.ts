@@ -76,6 +76,32 @@ describe.runIf(requireRedisOrSkip('strings differential'))(
         ['PSETEX', 'e', '-1', 'v'],
       ]));
 
+    it('SET EXAT and GETEX PX, EXAT, PXAT, read back as absolute times', () =>
+      servers.compare([
+        ['SET', 'k', 'v', 'EXAT', '4102444800'],
+        ['EXPIRETIME', 'k'],
+        ['SET', 'k', 'v', 'EXAT', '4102444800', 'GET'],
+        ['SET', 'k', 'v', 'EXAT', '0'],
+        ['SET', 'k', 'v', 'EXAT', 'x'],
+        ['SET', 'k', 'v', 'EXAT', '4102444800', 'KEEPTTL'],
+        ['SET', 'k', 'v', 'EXAT', '4102444800', 'PX', '100'],
+        ['SET', 'k', 'v', 'EXAT', '1'],
+        ['EXISTS', 'k'],
+        ['SET', 'k', 'v'],
+        ['GETEX', 'k', 'PX', '100000'],
+        ['TTL', 'k'],
+        ['GETEX', 'k', 'EXAT', '4102444800'],
+        ['EXPIRETIME', 'k'],
+        ['GETEX', 'k', 'PXAT', '4102444800123'],
+        ['PEXPIRETIME', 'k'],
+        ['GETEX', 'k', 'PX', '0'],
+        ['GETEX', 'k', 'EXAT', '-1'],
+        ['GETEX', 'k', 'PX'],
+        ['GETEX', 'k', 'PX', '100', 'EXAT', '4102444800'],
+        ['GETEX', 'k', 'EXAT', '1'],
+        ['EXISTS', 'k'],
+      ]));
+
     it('APPEND, STRLEN, GETRANGE, SETRANGE', () =>
       servers.compare([
         ['APPEND', 's', 'hello'],
