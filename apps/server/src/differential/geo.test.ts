@@ -45,6 +45,49 @@ describe.runIf(requireRedisOrSkip('geo differential'))('geo, compared with redis
         { protocol },
       ));
 
+    it(`GEODIST in every unit, GEORADIUS and GEORADIUSBYMEMBER with every option (RESP${protocol})`, () =>
+      servers.compare(
+        [
+          cities,
+          ['GEODIST', 'Sicily', 'Palermo', 'Catania'],
+          ['GEODIST', 'Sicily', 'Palermo', 'Catania', 'm'],
+          ['GEODIST', 'Sicily', 'Palermo', 'Catania', 'km'],
+          ['GEODIST', 'Sicily', 'Palermo', 'Catania', 'MI'],
+          ['GEODIST', 'Sicily', 'Palermo', 'Catania', 'ft'],
+          ['GEODIST', 'Sicily', 'Palermo', 'Catania', 'yd'],
+          ['GEODIST', 'Sicily', 'Palermo', 'none', 'ft'],
+          ['GEORADIUS', 'Sicily', '15', '37', '200', 'km', 'WITHCOORD', 'WITHHASH', 'DESC'],
+          ['GEORADIUS', 'Sicily', '15', '37', '200', 'km', 'COUNT', '1'],
+          ['GEORADIUS', 'Sicily', '15', '37', '200', 'km', 'COUNT', '1', 'ANY', 'WITHDIST'],
+          ['GEORADIUS', 'Sicily', '15', '37', '200', 'km', 'ANY'],
+          ['GEORADIUS', 'Sicily', '15', '37', '200', 'km', 'COUNT', '-1'],
+          ['GEORADIUS', 'Sicily', '15', '37', '200', 'km', 'STOREDIST', 'd1', 'DESC', 'COUNT', '1'],
+          ['ZRANGE', 'd1', '0', '-1', 'WITHSCORES'],
+          ['GEORADIUS', 'Sicily', '15', '37', '200', 'km', 'STORE', 'd2', 'WITHDIST'],
+          ['GEORADIUS', 'Sicily', '15', '37', '1', 'km', 'STORE', 'd1'],
+          ['EXISTS', 'd1'],
+          [
+            'GEORADIUSBYMEMBER',
+            'Sicily',
+            'Palermo',
+            '200',
+            'km',
+            'WITHCOORD',
+            'WITHDIST',
+            'WITHHASH',
+          ],
+          ['GEORADIUSBYMEMBER', 'Sicily', 'Palermo', '300', 'km', 'COUNT', '2', 'DESC'],
+          ['GEORADIUSBYMEMBER', 'Sicily', 'Palermo', '300', 'km', 'STORE', 'd3'],
+          ['ZRANGE', 'd3', '0', '-1', 'WITHSCORES'],
+          ['GEORADIUSBYMEMBER', 'Sicily', 'Palermo', '300', 'mi', 'STOREDIST', 'd4', 'ASC'],
+          ['ZRANGE', 'd4', '0', '-1', 'WITHSCORES'],
+          ['GEORADIUSBYMEMBER', 'Sicily', 'none', '300', 'km'],
+          ['GEORADIUSBYMEMBER_RO', 'Sicily', 'Palermo', '300', 'km', 'WITHDIST'],
+          ['GEORADIUSBYMEMBER_RO', 'Sicily', 'Palermo', '300', 'km', 'STORE', 'x'],
+        ],
+        { protocol },
+      ));
+
     it(`GEOSEARCH and GEORADIUS with options (RESP${protocol})`, () =>
       servers.compare(
         [

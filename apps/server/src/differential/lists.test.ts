@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { useDifferential } from '../test-support/differential.js';
-import { RawClient } from '../test-support/raw-client.js';
+import { RawClient, encodeCommand } from '../test-support/raw-client.js';
 import { requireRedisOrSkip } from '../test-support/servers.js';
 
 describe.runIf(requireRedisOrSkip('lists differential'))(
@@ -124,6 +124,20 @@ describe.runIf(requireRedisOrSkip('lists differential'))(
         ['EXEC'],
       ]));
 
+    it('every blocking command timing out, in RESP2 and RESP3', () =>
+      servers.compare([
+        ['BLPOP', 'q', '0.01'],
+        ['BRPOP', 'q', 'q2', '0.01'],
+        ['BLMOVE', 'q', 'd', 'LEFT', 'RIGHT', '0.01'],
+        ['BRPOPLPUSH', 'q', 'd', '0.01'],
+        ['BLMPOP', '0.01', '1', 'q', 'LEFT'],
+        ['BZPOPMIN', 'z', '0.01'],
+        ['BZPOPMAX', 'z', '0.01'],
+        ['BZMPOP', '0.01', '1', 'z', 'MIN'],
+        ['XREAD', 'BLOCK', '10', 'STREAMS', 's', '$'],
+        ['EXISTS', 'd'],
+      ]));
+
     async function blockedThenServed(port: number): Promise<string[]> {
       const waiter = await RawClient.open(port);
       const second = await RawClient.open(port);
@@ -146,6 +160,46 @@ describe.runIf(requireRedisOrSkip('lists differential'))(
     it('serves blocked clients first come first served, and times out', async () => {
       const ours = await blockedThenServed(servers.rcPort());
       const theirs = await blockedThenServed(servers.redisPort());
+      expect(ours).toEqual(theirs);
+    });
+
+    /** Blocks a client in each blocking command, then CLIENT UNBLOCK releases it both ways. */
+    async function unblocked(port: number): Promise<string[]> {
+      const waiter = await RawClient.open(port);
+      const other = await RawClient.open(port);
+      const id = (await waiter.command('CLIENT', 'ID'))!.toString('latin1').slice(1, -2);
+      await other.command('DEL', 'q', 'z', 's');
+      await other.command('XADD', 's', '1-0', 'f', 'v');
+      await other.command('XGROUP', 'CREATE', 's', 'g', '$');
+      const replies: Array<Buffer | null> = [];
+      const blockers = [
+        ['BLPOP', 'q', '0'],
+        ['BLMOVE', 'q', 'd', 'LEFT', 'RIGHT', '0'],
+        ['BLMPOP', '0', '1', 'q', 'LEFT'],
+        ['BZPOPMIN', 'z', '0'],
+        ['BZMPOP', '0', '1', 'z', 'MAX'],
+        ['XREAD', 'BLOCK', '0', 'STREAMS', 's', '$'],
+        ['XREADGROUP', 'GROUP', 'g', 'c', 'BLOCK', '0', 'STREAMS', 's', '>'],
+      ];
+      for (const blocker of blockers) {
+        for (const how of ['TIMEOUT', 'ERROR']) {
+          waiter.write(encodeCommand(blocker));
+          await new Promise((resolve) => setTimeout(resolve, 20));
+          replies.push(await other.command('CLIENT', 'UNBLOCK', id, how));
+          replies.push(await waiter.readReply());
+        }
+      }
+      replies.push(await other.command('CLIENT', 'UNBLOCK', id));
+      replies.push(await other.command('CLIENT', 'UNBLOCK', id, 'SOFTLY'));
+      replies.push(await waiter.command('PING'));
+      waiter.close();
+      other.close();
+      return replies.map((reply) => reply?.toString('latin1') ?? 'none');
+    }
+
+    it('CLIENT UNBLOCK with TIMEOUT and ERROR releases every kind of blocked client', async () => {
+      const ours = await unblocked(servers.rcPort());
+      const theirs = await unblocked(servers.redisPort());
       expect(ours).toEqual(theirs);
     });
   },

@@ -78,6 +78,30 @@ describe.runIf(requireRedisOrSkip('streams differential'))(
         ['DEL', 's'],
       ]));
 
+    it('XTRIM and XADD with = thresholds, MINID ranges and LIMIT rules', () =>
+      servers.compare([
+        ...['1-0', '2-0', '3-0', '4-0', '5-0', '6-0'].map((id) => ['XADD', 's', id, 'f', 'v']),
+        ['XTRIM', 's', 'MAXLEN', '=', '5'],
+        ['XTRIM', 's', 'MINID', '=', '3-0'],
+        ['XRANGE', 's', '-', '+'],
+        ['XTRIM', 's', 'MINID', '=', '9'],
+        ['XLEN', 's'],
+        ['XTRIM', 's', 'MAXLEN', '=', '1', 'LIMIT', '10'],
+        ['XTRIM', 's', 'MINID', '~', '1', 'LIMIT', '-1'],
+        ['XTRIM', 's', 'MINID', 'x'],
+        ['XTRIM', 's', 'MAXLEN', '~'],
+        ['XTRIM', 'none', 'MAXLEN', '0'],
+        ['XADD', 't', 'MAXLEN', '=', '2', '1-0', 'f', 'v'],
+        ['XADD', 't', 'MAXLEN', '=', '1', '2-0', 'f', 'v'],
+        ['XADD', 't', 'MINID', '=', '3', '3-0', 'f', 'v'],
+        ['XRANGE', 't', '-', '+'],
+        ['XADD', 't', 'MAXLEN', '~', '1', 'LIMIT', '0', '4-0', 'f', 'v'],
+        ['XADD', 't', 'MAXLEN', '1', 'LIMIT', '5', '5-0', 'f', 'v'],
+        ['XADD', 't', 'NOMKSTREAM', 'MAXLEN', '=', '1', '6-0', 'f', 'v'],
+        ['XADD', 'none', 'NOMKSTREAM', 'MINID', '1', '*', 'f', 'v'],
+        ['XLEN', 't'],
+      ]));
+
     for (const protocol of [2, 3] as const) {
       it(`XREAD without blocking (RESP${protocol})`, () =>
         servers.compare(

@@ -467,7 +467,9 @@ function blockingMove(
       engine.countChanges(SERVED_LIST_CHANGES);
       return true;
     },
-    () => client.out.nullBulk(),
+    // Redis 7.0 times out every list, sorted set and stream waiter with a null array, this
+    // one included (replyToBlockedClientTimedOut), though LMOVE's own null is a bulk.
+    () => client.out.nullArray(),
   );
 }
 
