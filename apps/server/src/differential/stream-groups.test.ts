@@ -84,6 +84,67 @@ describe.runIf(requireRedisOrSkip('stream consumer groups differential'))(
         ['XPENDING', 's', 'g'],
       ]));
 
+    /** XPENDING's extended form, its idle times masked. */
+    const pending = (...args: string[]) => ({
+      command: ['XPENDING', 's', 'g', ...args],
+      normalize: (reply: string) => reply.replace(/(\$\d+\r\n\w+\r\n):\d+\r\n/g, '$1:IDLE\r\n'),
+    });
+
+    it('XPENDING extended form: IDLE, consumer filter, exclusive bounds, COUNT, errors', () =>
+      servers.compare([
+        ...['1-0', '2-0', '3-0', '4-0'].map((id) => ['XADD', 's', id, 'f', 'v']),
+        ['XGROUP', 'CREATE', 's', 'g', '0'],
+        ['XREADGROUP', 'GROUP', 'g', 'alice', 'COUNT', '2', 'STREAMS', 's', '>'],
+        ['XREADGROUP', 'GROUP', 'g', 'bob', 'STREAMS', 's', '>'],
+        ['XCLAIM', 's', 'g', 'bob', '0', '1-0', 'IDLE', '100000000', 'JUSTID'],
+        pending('-', '+', '10'),
+        pending('IDLE', '50000000', '-', '+', '10'),
+        pending('IDLE', '50000000', '-', '+', '10', 'alice'),
+        pending('-', '+', '10', 'alice'),
+        pending('(1-0', '(4-0', '10'),
+        pending('(1', '+', '1'),
+        pending('-', '+', '0'),
+        pending('-', '+', '-1'),
+        pending('+', '-', '10'),
+        pending('-', '+', '10', 'nobody'),
+        ['XPENDING', 's', 'g', 'IDLE', 'x', '-', '+', '10'],
+        ['XPENDING', 's', 'g', 'IDLE', '10'],
+        ['XPENDING', 's', 'g', '-', '+'],
+        ['XPENDING', 's', 'g', '-', '+', 'x'],
+        ['XPENDING', 's', 'g', 'x', '+', '10'],
+        pending('-', '+', '10', 'alice', 'extra'),
+        ['XPENDING', 's', 'g', 'x', '+', 'y'],
+        ['XPENDING', 's', 'g', '(18446744073709551615-18446744073709551615', '+', '1'],
+        ['XPENDING', 's', 'g', '-', '(0-0', '1'],
+        ['XPENDING', 's', 'nogroup', '-', '+', '10'],
+        ['XPENDING', 'none', 'g'],
+      ]));
+
+    it('XREADGROUP NOACK leaves nothing pending; history reads after XACK', () =>
+      servers.compare([
+        ...['1-0', '2-0', '3-0'].map((id) => ['XADD', 's', id, 'f', 'v']),
+        ['XGROUP', 'CREATE', 's', 'g', '0'],
+        ['XREADGROUP', 'GROUP', 'g', 'alice', 'NOACK', 'COUNT', '1', 'STREAMS', 's', '>'],
+        ['XPENDING', 's', 'g'],
+        ['XREADGROUP', 'GROUP', 'g', 'alice', 'COUNT', '1', 'STREAMS', 's', '>'],
+        ['XREADGROUP', 'GROUP', 'g', 'alice', 'STREAMS', 's', '0'],
+        ['XACK', 's', 'g', '2-0', '9-0'],
+        ['XREADGROUP', 'GROUP', 'g', 'alice', 'STREAMS', 's', '0'],
+        ['XREADGROUP', 'GROUP', 'g', 'alice', 'NOACK', 'STREAMS', 's', '0'],
+        ['XINFO', 'GROUPS', 's'],
+        ['XGROUP', 'CREATE', 's', 'g2', '$', 'ENTRIESREAD', '2'],
+        ['XGROUP', 'CREATE', 's', 'g3', '1-0', 'ENTRIESREAD', '1'],
+        ['XGROUP', 'SETID', 's', 'g2', '0', 'ENTRIESREAD', '3'],
+        ['XGROUP', 'SETID', 's', 'g2', '$', 'ENTRIESREAD', 'x'],
+        ['XINFO', 'GROUPS', 's'],
+        ['XDEL', 's', '2-0'],
+        ['XINFO', 'GROUPS', 's'],
+        ['XGROUP', 'DESTROY', 's', 'g3'],
+        ['XGROUP', 'DESTROY', 's', 'g3'],
+        ['XGROUP', 'CREATE', 's', 'g4', '$', 'BOGUS'],
+        ['XGROUP', 'HELP'],
+      ]));
+
     it('XCLAIM with IDLE, TIME, FORCE, RETRYCOUNT and LASTID', () =>
       servers.compare([
         ['XADD', 's', '1-0', 'a', '1'],
@@ -103,11 +164,7 @@ describe.runIf(requireRedisOrSkip('stream consumer groups differential'))(
         ['XCLAIM', 's', 'g', 'bob', '0', '9-0', 'FORCE'],
         ['XCLAIM', 's', 'g', 'bob', '0', '3-0', 'FORCE', 'RETRYCOUNT', '7', 'JUSTID'],
         ['XPENDING', 's', 'g'],
-        {
-          // Each entry: id, consumer, idle milliseconds (masked), delivery count.
-          command: ['XPENDING', 's', 'g', '-', '+', '10'],
-          normalize: (reply) => reply.replace(/(\$\d+\r\n\w+\r\n):\d+\r\n/g, '$1:IDLE\r\n'),
-        },
+        pending('-', '+', '10'),
         ['XCLAIM', 's', 'g', 'bob', '0', '1-0', 'LASTID', '5-0', 'JUSTID'],
         ['XCLAIM', 's', 'g', 'bob', '0', '1-0', 'LASTID', '4-0', 'JUSTID'],
         ['XINFO', 'GROUPS', 's'],

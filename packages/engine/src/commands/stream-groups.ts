@@ -596,20 +596,17 @@ function xpending(client: Client, argv: string[], engine: Engine): void {
         return;
       }
     }
+    // Redis reads the count before the range, and ignores what follows the consumer.
+    const parsedCount = integerArgument(client, engine, argv[at + 2]);
+    if (parsedCount === null) return;
     const parsedStart = intervalId(client, engine, argv[at], 0n, true);
     if (parsedStart === null) return;
     const parsedEnd = intervalId(client, engine, argv[at + 1], MAX_ID.seq, false);
     if (parsedEnd === null) return;
-    const parsedCount = integerArgument(client, engine, argv[at + 2]);
-    if (parsedCount === null) return;
     start = parsedStart;
     end = parsedEnd;
     count = Math.max(0, parsedCount);
     if (argv.length > at + 3) consumerName = argv[at + 3];
-    if (argv.length > at + 4) {
-      engine.replyError(client, Errors.syntax);
-      return;
-    }
   }
   const found = groupFor(client, engine, argv[1], argv[2]);
   if (found === null) return;
