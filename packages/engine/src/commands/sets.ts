@@ -176,9 +176,14 @@ function smove(client: Client, argv: string[], engine: Engine): void {
   const [, sourceKey, destinationKey, member] = argv;
   const source = lookupSet(client, engine, sourceKey);
   if (source === WRONG_TYPE) return;
+  // As Redis: a missing source answers 0 before the destination's type is looked at.
+  if (source === undefined) {
+    client.out.integer(0);
+    return;
+  }
   const destination = lookupSet(client, engine, destinationKey);
   if (destination === WRONG_TYPE) return;
-  if (source === undefined || !source.has(member)) {
+  if (!source.has(member)) {
     client.out.integer(0);
     return;
   }
