@@ -6,7 +6,7 @@ import { parseFloatStrict, parseInteger, inInt64Range } from '../numbers.js';
 import { filterByPattern } from '../scan-cursor.js';
 import type { RedisHash } from '../values.js';
 import { FIRST_KEY, commandGroup } from './define.js';
-import { cursorArgument, replyScan, scanCollection, scanOptions } from './keys.js';
+import { collectionScan, replyScan, scanCollection } from './keys.js';
 import { WRONG_TYPE, lookupTyped, ok, randomCountArgument } from './reply-helpers.js';
 import { addFloats } from './strings.js';
 
@@ -254,16 +254,13 @@ export function pickRandom(items: string[], count: number): string[] {
 }
 
 function hscan(client: Client, argv: string[], engine: Engine): void {
-  const cursor = cursorArgument(client, engine, argv[2]);
-  if (cursor === null) return;
-  const options = scanOptions(client, engine, argv, 3, false);
-  if (options === null) return;
-  const hash = lookupHash(client, engine, argv[1]);
-  if (hash === WRONG_TYPE) return;
-  const page = scanCollection(engine, hash, hash ? [...hash.keys()] : [], cursor, options.count);
+  const scan = collectionScan(client, engine, argv, (key) => lookupHash(client, engine, key));
+  if (scan === null) return;
+  const { value: hash, cursor, options } = scan;
+  const page = scanCollection(engine, hash, [...hash.keys()], cursor, options.count);
   const fields = filterByPattern(page.items, options.pattern);
   const items: string[] = [];
-  for (const field of fields) items.push(field, hash?.get(field) ?? '');
+  for (const field of fields) items.push(field, hash.get(field) ?? '');
   replyScan(client, page.cursor, items);
 }
 

@@ -9,7 +9,7 @@ import type { Database } from '../keyspace.js';
 import { filterByPattern, parseCursor, scanPage, type ScanPage } from '../scan-cursor.js';
 import { cloneValue, encodingOf, typeOf, type RedisValue } from '../values.js';
 import { ALL_KEYS, commandGroup, container, FIRST_KEY, helpSubcommand, NO_KEYS } from './define.js';
-import { helpReply, integerArgument, isKeyword, ok } from './reply-helpers.js';
+import { helpReply, integerArgument, isKeyword, ok, WRONG_TYPE } from './reply-helpers.js';
 
 function del(client: Client, argv: string[], engine: Engine): void {
   let removed = 0;
@@ -108,18 +108,47 @@ export function replyScan(client: Client, cursor: number, items: string[]): void
  */
 export function scanCollection(
   engine: Engine,
-  value: RedisValue | undefined,
+  value: RedisValue,
   names: string[],
   cursor: number,
   count: number,
 ): ScanPage {
-  if (value === undefined) return { cursor: 0, items: [] };
   const encoding = encodingOf(value, engine.config);
   if (encoding === 'intset') {
     return { cursor: 0, items: [...names].sort((a, b) => Number(BigInt(a) - BigInt(b))) };
   }
   if (encoding === 'listpack') return { cursor: 0, items: names };
   return scanPage(names, cursor, count);
+}
+
+/** What HSCAN, SSCAN and ZSCAN page through once their arguments are checked. */
+export interface CollectionScan<T> {
+  readonly value: T;
+  readonly cursor: number;
+  readonly options: { pattern: string | null; count: number };
+}
+
+/**
+ * HSCAN/SSCAN/ZSCAN's checks in Redis's order: the cursor, then the key (missing: an empty
+ * page, whatever the options; another type: WRONGTYPE), then the options. Null once a reply
+ * was written.
+ */
+export function collectionScan<T>(
+  client: Client,
+  engine: Engine,
+  argv: string[],
+  lookup: (key: string) => T | typeof WRONG_TYPE | undefined,
+): CollectionScan<T> | null {
+  const cursor = cursorArgument(client, engine, argv[2]);
+  if (cursor === null) return null;
+  const value = lookup(argv[1]);
+  if (value === WRONG_TYPE) return null;
+  if (value === undefined) {
+    replyScan(client, 0, []);
+    return null;
+  }
+  const options = scanOptions(client, engine, argv, 3, false);
+  return options === null ? null : { value, cursor, options };
 }
 
 export function cursorArgument(client: Client, engine: Engine, text: string): number | null {

@@ -137,22 +137,27 @@ function lrange(client: Client, argv: string[], engine: Engine): void {
 function lindex(client: Client, argv: string[], engine: Engine): void {
   const list = lookupList(client, engine, argv[1]);
   if (list === WRONG_TYPE) return;
+  // As Redis, a missing key answers before the index is read.
+  if (list === undefined) {
+    client.out.nullBulk();
+    return;
+  }
   const index = integerArgument(client, engine, argv[2]);
   if (index === null) return;
-  const value = list?.at(index);
+  const value = list.at(index);
   if (value === undefined) client.out.nullBulk();
   else client.out.bulk(value);
 }
 
 function lset(client: Client, argv: string[], engine: Engine): void {
-  const index = integerArgument(client, engine, argv[2]);
-  if (index === null) return;
   const list = lookupList(client, engine, argv[1]);
   if (list === WRONG_TYPE) return;
   if (list === undefined) {
     engine.replyError(client, Errors.noSuchKey);
     return;
   }
+  const index = integerArgument(client, engine, argv[2]);
+  if (index === null) return;
   if (!list.set(index, argv[3])) {
     engine.replyError(client, Errors.indexOutOfRange);
     return;

@@ -6,7 +6,7 @@ import { filterByPattern } from '../scan-cursor.js';
 import type { RedisSet } from '../values.js';
 import { ALL_KEYS, FIRST_KEY, commandGroup } from './define.js';
 import { pickRandom } from './hashes.js';
-import { cursorArgument, replyScan, scanCollection, scanOptions } from './keys.js';
+import { collectionScan, replyScan, scanCollection } from './keys.js';
 import {
   WRONG_TYPE,
   integerArgument,
@@ -282,13 +282,10 @@ function sintercard(client: Client, argv: string[], engine: Engine): void {
 }
 
 function sscan(client: Client, argv: string[], engine: Engine): void {
-  const cursor = cursorArgument(client, engine, argv[2]);
-  if (cursor === null) return;
-  const options = scanOptions(client, engine, argv, 3, false);
-  if (options === null) return;
-  const set = lookupSet(client, engine, argv[1]);
-  if (set === WRONG_TYPE) return;
-  const page = scanCollection(engine, set, set ? [...set] : [], cursor, options.count);
+  const scan = collectionScan(client, engine, argv, (key) => lookupSet(client, engine, key));
+  if (scan === null) return;
+  const { value: set, cursor, options } = scan;
+  const page = scanCollection(engine, set, [...set], cursor, options.count);
   replyScan(client, page.cursor, filterByPattern(page.items, options.pattern));
 }
 

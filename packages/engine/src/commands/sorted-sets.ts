@@ -11,7 +11,7 @@ import { blockOnKeys, timeoutArgument } from './blocking-arguments.js';
 import { formatDouble } from '@rc/resp';
 import { FIRST_KEY, commandGroup } from './define.js';
 import { pickRandom } from './hashes.js';
-import { cursorArgument, replyScan, scanCollection, scanOptions } from './keys.js';
+import { collectionScan, replyScan, scanCollection } from './keys.js';
 import {
   WRONG_TYPE,
   floatArgument,
@@ -613,6 +613,9 @@ function setOperationCommand(operation: SetOperation, store: boolean) {
       return;
     }
     const keys = argv.slice(at + 1, at + 1 + numkeys);
+    // As Redis, the inputs' types are checked before the options are read.
+    const inputs = readInputs(client, engine, keys);
+    if (inputs === null) return;
     const weights = keys.map(() => 1);
     let how: Aggregate = 'sum';
     let withScores = false;
@@ -644,12 +647,6 @@ function setOperationCommand(operation: SetOperation, store: boolean) {
         return;
       }
     }
-    const inputs: Array<Map<string, number> | null> = [];
-    for (const key of keys) {
-      const input = readInput(client, engine, key);
-      if (input === WRONG_TYPE) return;
-      inputs.push(input);
-    }
     const result = combine(operation, inputs, weights, how);
     const entries = [...result].map(([member, score]) => ({ member, score }));
     if (store) {
@@ -660,6 +657,21 @@ function setOperationCommand(operation: SetOperation, store: boolean) {
     for (const entry of entries) sorted.add(entry.member, entry.score);
     replyEntries(client, [...sorted], withScores);
   };
+}
+
+/** Every key read as a set operation's input (missing = null); null after a WRONGTYPE. */
+function readInputs(
+  client: Client,
+  engine: Engine,
+  keys: string[],
+): Array<Map<string, number> | null> | null {
+  const inputs: Array<Map<string, number> | null> = [];
+  for (const key of keys) {
+    const input = readInput(client, engine, key);
+    if (input === WRONG_TYPE) return null;
+    inputs.push(input);
+  }
+  return inputs;
 }
 
 function combine(
@@ -716,14 +728,10 @@ function zintercard(client: Client, argv: string[], engine: Engine): void {
     engine.replyError(client, Errors.syntax);
     return;
   }
+  const inputs = readInputs(client, engine, argv.slice(2, 2 + numkeys));
+  if (inputs === null) return;
   const limit = intercardLimit(client, engine, argv, 2 + numkeys);
   if (limit === null) return;
-  const inputs: Array<Map<string, number> | null> = [];
-  for (const key of argv.slice(2, 2 + numkeys)) {
-    const input = readInput(client, engine, key);
-    if (input === WRONG_TYPE) return;
-    inputs.push(input);
-  }
   const size = combine(
     'inter',
     inputs,
@@ -766,17 +774,14 @@ function zrandmember(client: Client, argv: string[], engine: Engine): void {
 }
 
 function zscan(client: Client, argv: string[], engine: Engine): void {
-  const cursor = cursorArgument(client, engine, argv[2]);
-  if (cursor === null) return;
-  const options = scanOptions(client, engine, argv, 3, false);
-  if (options === null) return;
-  const zset = lookupZset(client, engine, argv[1]);
-  if (zset === WRONG_TYPE) return;
-  const members = zset ? [...zset].map((entry) => entry.member) : [];
+  const scan = collectionScan(client, engine, argv, (key) => lookupZset(client, engine, key));
+  if (scan === null) return;
+  const { value: zset, cursor, options } = scan;
+  const members = [...zset].map((entry) => entry.member);
   const page = scanCollection(engine, zset, members, cursor, options.count);
   const items: string[] = [];
   for (const member of filterByPattern(page.items, options.pattern)) {
-    items.push(member, formatDouble(zset?.score(member) ?? 0));
+    items.push(member, formatDouble(zset.score(member) ?? 0));
   }
   replyScan(client, page.cursor, items);
 }

@@ -469,6 +469,13 @@ function badXinfoStream(subcommand: string): string {
 
 /** XINFO STREAM key [FULL [COUNT count]] */
 function xinfoStream(client: Client, argv: string[], engine: Engine): void {
+  // As Redis, the key is looked up before the options are read.
+  const stream = lookupStream(client, engine, argv[2]);
+  if (stream === WRONG_TYPE) return;
+  if (stream === undefined) {
+    engine.replyError(client, Errors.noSuchKey);
+    return;
+  }
   let full = false;
   let count = 10;
   if (argv.length > 3) {
@@ -480,17 +487,12 @@ function xinfoStream(client: Client, argv: string[], engine: Engine): void {
     if (argv.length === 6 && isKeyword(argv[4], 'count')) {
       const value = integerArgument(client, engine, argv[5]);
       if (value === null) return;
-      count = Math.max(0, value);
+      // 0 shows everything; Redis takes a negative COUNT for the default.
+      count = value < 0 ? 10 : value;
     } else if (argv.length !== 4) {
       engine.replyError(client, badXinfoStream(argv[1]));
       return;
     }
-  }
-  const stream = lookupStream(client, engine, argv[2]);
-  if (stream === WRONG_TYPE) return;
-  if (stream === undefined) {
-    engine.replyError(client, Errors.noSuchKey);
-    return;
   }
   const out = client.out;
   const first = stream.firstEntry();

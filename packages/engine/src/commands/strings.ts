@@ -130,6 +130,14 @@ function getex(client: Client, argv: string[], engine: Engine): void {
       return;
     }
   }
+  const key = argv[1];
+  const value = engine.readingKeys(() => lookupString(client, engine, key));
+  if (value === WRONG_TYPE) return;
+  if (value === undefined) {
+    client.out.nullBulk();
+    return;
+  }
+  // As Redis, the time is checked only once the key is known to hold a string.
   let expireAt = -1;
   if (expire !== null) {
     const at = expireArgument(
@@ -142,13 +150,6 @@ function getex(client: Client, argv: string[], engine: Engine): void {
     );
     if (at === null) return;
     expireAt = at;
-  }
-  const key = argv[1];
-  const value = engine.readingKeys(() => lookupString(client, engine, key));
-  if (value === WRONG_TYPE) return;
-  if (value === undefined) {
-    client.out.nullBulk();
-    return;
   }
   client.out.bulk(value);
   // GETEX is never propagated as itself: DEL/UNLINK, PEXPIREAT or PERSIST, as Redis 7.0.
