@@ -2,6 +2,9 @@ import { performance } from 'node:perf_hooks';
 import type { Client } from './client.js';
 import type { Database } from './keyspace.js';
 
+/** The longest delay a Node timer keeps (2^31 - 1 ms). */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
 /**
  * How a parked client is served: `tryServe` runs the non-blocking form of its command against
  * a key that became ready, writes the reply and returns true, or returns false to keep waiting
@@ -58,12 +61,24 @@ export class BlockingRegistry {
       } else queues.set(key, [client]);
     }
     if (timeoutMs > 0) {
-      state.timer = setTimeout(() => {
+      this.armTimer(state, timeoutMs, () => {
         if (client.blocked !== state) return;
         this.timeOut(client);
         client.connection.resume();
-      }, timeoutMs);
+      });
     }
+  }
+
+  /**
+   * Runs `fire` after `ms`. Node fires a timer of more than 2^31 - 1 ms at once, so a longer
+   * wait (BLPOP k 3000000 is 35 days) re-arms until its time has come.
+   */
+  private armTimer(state: BlockedState, ms: number, fire: () => void): void {
+    const step = Math.min(ms, MAX_TIMER_MS);
+    state.timer = setTimeout(
+      () => (ms > step ? this.armTimer(state, ms - step, fire) : fire()),
+      step,
+    );
   }
 
   hasWaiters(db: Database, key: string): boolean {

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { addLongDoubles, formatLongDouble, parseLongDouble } from './long-double.js';
+import {
+  INFINITE,
+  addLongDoubles,
+  ceilThousandTimes,
+  formatLongDouble,
+  parseLongDouble,
+  readLongDouble,
+} from './long-double.js';
 
 function add(a: string, b: string): string {
   const left = parseLongDouble(a);
@@ -27,5 +34,41 @@ describe('long double INCRBYFLOAT arithmetic', () => {
     expect(parseLongDouble('inf')).toBeNull();
     expect(parseLongDouble('1e99999')).toBeNull();
     expect(parseLongDouble('.')).toBeNull();
+  });
+});
+
+describe('readLongDouble and ceilThousandTimes (timeouts in seconds)', () => {
+  const ms = (text: string): bigint | string | null => {
+    const value = readLongDouble(text);
+    return value === null || value === INFINITE ? value : ceilThousandTimes(value);
+  };
+
+  it('rounds up to whole milliseconds, after rounding the product to long double', () => {
+    expect(ms('1')).toBe(1000n);
+    expect(ms('0.001')).toBe(1n);
+    expect(ms('0.0001')).toBe(1n);
+    expect(ms('0.1')).toBe(100n);
+    expect(ms('1.5')).toBe(1500n);
+  });
+
+  it('keeps the sign, truncating toward zero below it, as ceill does', () => {
+    expect(ms('-1')).toBe(-1000n);
+    expect(ms('-0.0001')).toBe(0n);
+    expect(ms('-0')).toBe(0n);
+  });
+
+  it('reads hexadecimal, and turns out-of-range products into the lowest int64', () => {
+    expect(ms('0x1f')).toBe(31000n);
+    expect(ms('0x1.8p1')).toBe(3000n);
+    expect(ms('9223372036854775807')).toBe(-(2n ** 63n));
+    expect(ms('1e309')).toBe(-(2n ** 63n));
+  });
+
+  it('accepts inf, and rejects what string2ld rejects', () => {
+    expect(ms('inf')).toBe(INFINITE);
+    expect(ms('-Infinity')).toBe(INFINITE);
+    for (const text of ['', ' 1', '1 ', 'nan', '1e5000', '0x', 'abc', '1_0']) {
+      expect(ms(text), text).toBeNull();
+    }
   });
 });

@@ -44,9 +44,18 @@ function normalize(negative: boolean, magnitude: bigint, exponent: number): Long
 }
 
 const DECIMAL = /^([+-]?)(\d*)(?:\.(\d*))?(?:[eE]([+-]?\d+))?$/;
+const HEX = /^([+-]?)0[xX]([0-9a-fA-F]*)(?:\.([0-9a-fA-F]*))?(?:[pP]([+-]?\d+))?$/;
+/** Binary exponents beyond long double's range (largest, then smallest subnormal). */
+const MAX_BINARY_EXPONENT = 16384;
+const MIN_BINARY_EXPONENT = -16445;
 
-/** strtold for plain decimals; null when the text is not one, or out of long double range. */
+/**
+ * strtold for decimal and hexadecimal numbers; null when the text is not one, or out of long
+ * double range (strtold's ERANGE, which string2ld rejects). inf and nan are left to callers.
+ */
 export function parseLongDouble(text: string): LongDouble | null {
+  const hex = HEX.exec(text);
+  if (hex !== null) return parseHexLongDouble(hex);
   const match = DECIMAL.exec(text);
   if (!match || (match[2] === '' && (match[3] ?? '') === '')) return null;
   const fraction = match[3] ?? '';
@@ -65,6 +74,59 @@ export function parseLongDouble(text: string): LongDouble | null {
   // Fold the remainder into a sticky bit so the final rounding sees it.
   const sticky = remainder === 0n ? 0n : 1n;
   return normalize(negative, (quotient << 1n) | sticky, -scale - 1);
+}
+
+/** 0x digits [. digits] [p exponent]: exact in binary, rounded to 64 bits like any other. */
+function parseHexLongDouble(match: RegExpExecArray): LongDouble | null {
+  const [, sign, whole, fraction = '', power = '0'] = match;
+  if (whole === '' && fraction === '') return null;
+  const digits = BigInt(`0x${whole}${fraction}`);
+  if (digits === 0n) return { mantissa: 0n, exponent: 0 };
+  const exponent = Number(power) - 4 * fraction.length;
+  const top = bitLength(digits) + exponent;
+  if (top > MAX_BINARY_EXPONENT || top < MIN_BINARY_EXPONENT) return null;
+  return normalize(sign === '-', digits, exponent);
+}
+
+/**
+ * ceill(value * 1000) as a 64-bit integer, as Redis turns a timeout in seconds into
+ * milliseconds: the product is rounded to long double first. Out of the int64 range (the C
+ * conversion's undefined case) gives what x86 gives, the lowest int64.
+ */
+export function ceilThousandTimes(value: LongDouble): bigint {
+  const negative = value.mantissa < 0n;
+  const product = normalize(
+    negative,
+    (negative ? -value.mantissa : value.mantissa) * 1000n,
+    value.exponent,
+  );
+  const magnitude = product.mantissa < 0n ? -product.mantissa : product.mantissa;
+  let result: bigint;
+  if (product.exponent >= 0) {
+    const whole = magnitude << BigInt(product.exponent);
+    result = negative ? -whole : whole;
+  } else {
+    const divisor = 1n << BigInt(-product.exponent);
+    const quotient = magnitude / divisor;
+    const exact = quotient * divisor === magnitude;
+    // Ceiling: up for a positive remainder, toward zero (truncation) for a negative one.
+    result = negative ? -quotient : exact ? quotient : quotient + 1n;
+  }
+  return result >= 2n ** 63n || result < -(2n ** 63n) ? -(2n ** 63n) : result;
+}
+
+/** string2ld's answer for inf and infinity: accepted, but never a finite long double. */
+export const INFINITE = 'infinite';
+
+/**
+ * A long double as Redis's string2ld reads one (INCRBYFLOAT, HINCRBYFLOAT, timeouts): strtold
+ * over the whole text, under 5 KiB, no leading space, NaN and ERANGE rejected, inf accepted
+ * (INFINITE). Null when invalid.
+ */
+export function readLongDouble(text: string): LongDouble | typeof INFINITE | null {
+  if (text.length === 0 || text.length >= 5 * 1024) return null;
+  if (/^[+-]?inf(?:inity)?$/i.test(text)) return INFINITE;
+  return parseLongDouble(text);
 }
 
 export function addLongDoubles(a: LongDouble, b: LongDouble): LongDouble {

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { parseFloatStrict, parseInteger } from './numbers.js';
+import { parseFloatLoosely, parseFloatStrict, parseInteger, strtod } from './numbers.js';
 
 describe('parseInteger (string2ll rules)', () => {
   it.each([
@@ -37,6 +37,14 @@ describe('parseFloatStrict (strtod rules)', () => {
     ['-0', -0],
     ['007', 7],
     ['1-2', null],
+    ['0x1.8p1', 3],
+    ['0x', null],
+    ['1e309', null],
+    ['-1e309', null],
+    ['1e-400', null],
+    ['0e-400', 0],
+    ['4.9e-324', 5e-324],
+    ['nan(123)', null],
   ])('%j → %s', (text, expected) => {
     expect(parseFloatStrict(text)).toBe(expected);
   });
@@ -47,5 +55,33 @@ describe('parseFloatStrict (strtod rules)', () => {
         expect(parseFloatStrict(text)).toBe(Number(text));
       }),
     );
+  });
+});
+
+describe('parseFloatLoosely (score ranges, SORT)', () => {
+  it.each([
+    ['1.5', false, 1.5],
+    [' 1', false, 1],
+    ['', false, 0],
+    ['   ', false, null],
+    ['1 ', false, null],
+    ['1e309', false, Infinity],
+    ['1e309', true, null],
+    ['1e-400', false, 0],
+    ['1e-400', true, null],
+    ['nan', false, null],
+    ['0x1f', false, 31],
+  ])('%j (rejecting ERANGE: %s) → %s', (text, rejectOutOfRange, expected) => {
+    expect(parseFloatLoosely(text, rejectOutOfRange)).toBe(expected);
+  });
+});
+
+describe('strtod', () => {
+  it('reports how far it read, like C', () => {
+    expect(strtod('12abc')).toEqual({ value: 12, length: 2, outOfRange: false });
+    expect(strtod('0x')).toEqual({ value: 0, length: 1, outOfRange: false });
+    expect(strtod('1e')).toEqual({ value: 1, length: 1, outOfRange: false });
+    expect(strtod('  -infinityx')).toEqual({ value: -Infinity, length: 11, outOfRange: false });
+    expect(strtod('x')).toEqual({ value: 0, length: 0, outOfRange: false });
   });
 });

@@ -305,8 +305,7 @@ export class Replication implements ReplicationHost, LinkOwner {
       replyOnTimeout: () => client.out.integer(this.countAcks(offset)),
       timer: null,
     };
-    // Node's timers cannot wait longer than 2^31 - 1 ms (about 24.8 days).
-    this.engine.blocking.block(client, state, Math.min(timeoutMs, 0x7fffffff));
+    this.engine.blocking.block(client, state, timeoutMs);
     this.waiting.push({ client, state, offset, replicas });
     this.requestAcks();
     return BLOCKED;

@@ -2,25 +2,25 @@ import type { Client } from '../client.js';
 import { BLOCKED, type CommandResult } from '../command-table.js';
 import type { Engine } from '../engine.js';
 import { Errors } from '../errors.js';
-import { parseFloatStrict } from '../numbers.js';
+import { INFINITE, ceilThousandTimes, readLongDouble } from '../long-double.js';
 
-/** A blocking timeout in seconds (float) as ms; 0 waits forever. Null after an error. */
+/**
+ * A blocking timeout in seconds as milliseconds; 0 waits forever. Null after an error. As
+ * Redis: a long double, ceil(seconds * 1000) as a 64-bit integer, where infinities and numbers
+ * past the int64 range turn into its lowest value, hence "negative".
+ */
 export function timeoutArgument(client: Client, engine: Engine, text: string): number | null {
-  const seconds = parseFloatStrict(text);
-  if (seconds === null || !Number.isFinite(seconds)) {
+  const seconds = readLongDouble(text);
+  if (seconds === null) {
     engine.replyError(client, Errors.timeoutNotFloat);
     return null;
   }
-  if (seconds < 0) {
+  const ms = seconds === INFINITE ? -1n : ceilThousandTimes(seconds);
+  if (ms < 0n) {
     engine.replyError(client, Errors.timeoutNegative);
     return null;
   }
-  const ms = Math.ceil(seconds * 1000);
-  if (ms > Number.MAX_SAFE_INTEGER) {
-    engine.replyError(client, Errors.timeoutOutOfRange);
-    return null;
-  }
-  return ms;
+  return Number(ms);
 }
 
 /**

@@ -44,6 +44,16 @@ function replyDistance(client: Client, meters: number): void {
   client.out.bulk(meters.toFixed(4));
 }
 
+/**
+ * C's "%f": six decimals, infinities as inf and -inf, the sign of -0 kept, and every digit of
+ * a huge number (toFixed turns to exponent notation at 1e21).
+ */
+function fixed6(value: number): string {
+  if (!Number.isFinite(value)) return value > 0 ? 'inf' : '-inf';
+  if (Math.abs(value) >= 1e21) return `${BigInt(value)}.000000`;
+  return Object.is(value, -0) ? '-0.000000' : value.toFixed(6);
+}
+
 /** A longitude/latitude pair from two arguments, or null after Redis's error. */
 function pointArguments(
   client: Client,
@@ -65,7 +75,7 @@ function pointArguments(
   ) {
     engine.replyError(
       client,
-      `ERR invalid longitude,latitude pair ${longitude.toFixed(6)},${latitude.toFixed(6)}`,
+      `ERR invalid longitude,latitude pair ${fixed6(longitude)},${fixed6(latitude)}`,
     );
     return null;
   }

@@ -2,13 +2,14 @@ import type { Client } from '../client.js';
 import type { Engine } from '../engine.js';
 import { Errors } from '../errors.js';
 import { EventClass } from '../keyspace-events.js';
-import { parseFloatStrict, parseInteger, inInt64Range } from '../numbers.js';
+import { parseInteger, inInt64Range } from '../numbers.js';
 import { filterByPattern } from '../scan-cursor.js';
 import type { RedisHash } from '../values.js';
 import { FIRST_KEY, commandGroup } from './define.js';
 import { collectionScan, replyScan, scanCollection } from './keys.js';
 import { WRONG_TYPE, lookupTyped, ok, randomCountArgument } from './reply-helpers.js';
 import { addFloats } from './strings.js';
+import { INFINITE, readLongDouble } from '../long-double.js';
 
 function lookupHash(client: Client, engine: Engine, key: string) {
   return lookupTyped(client, engine, key, Map) as RedisHash | undefined | typeof WRONG_TYPE;
@@ -164,23 +165,23 @@ function hincrby(client: Client, argv: string[], engine: Engine): void {
 }
 
 function hincrbyfloat(client: Client, argv: string[], engine: Engine): void {
-  const increment = parseFloatStrict(argv[3]);
+  const increment = readLongDouble(argv[3]);
   if (increment === null) {
     engine.replyError(client, Errors.notFloat);
     return;
   }
-  if (!Number.isFinite(increment)) {
+  if (increment === INFINITE) {
     engine.replyError(client, 'ERR value is NaN or Infinity');
     return;
   }
   const hash = hashForWrite(client, engine, argv[1]);
   if (hash === WRONG_TYPE) return;
-  const current = hash.get(argv[2]) ?? '0';
-  if (parseFloatStrict(current) === null) {
+  const current = readLongDouble(hash.get(argv[2]) ?? '0');
+  if (current === null) {
     engine.replyError(client, Errors.hashNotFloat);
     return;
   }
-  const result = addFloats(current, argv[3]);
+  const result = addFloats(current, increment);
   if (result === null) {
     engine.replyError(client, Errors.incrFloatNaN);
     return;
@@ -190,8 +191,7 @@ function hincrbyfloat(client: Client, argv: string[], engine: Engine): void {
   engine.notify(client.db, EventClass.hash, 'hincrbyfloat', argv[1]);
   // Propagated as HSET with the result, so float formatting can't differ on replicas.
   if (engine.propagation.active) {
-    if (engine.propagation.active)
-      engine.propagation.replaceCurrent(['HSET', argv[1], argv[2], result]);
+    engine.propagation.replaceCurrent(['HSET', argv[1], argv[2], result]);
   }
   client.out.bulk(result);
 }

@@ -2,6 +2,7 @@ import type { CommandResult } from '../command-table.js';
 import type { Client } from '../client.js';
 import type { Engine } from '../engine.js';
 import { Errors } from '../errors.js';
+import { parseInteger } from '../numbers.js';
 import { NO_KEYS, commandGroup, type CommandRow } from './define.js';
 import { replyHost } from './persistence.js';
 import { integerArgument, isKeyword, ok } from './reply-helpers.js';
@@ -43,8 +44,8 @@ function sync(client: Client, _argv: string[], engine: Engine): void {
 function wait(client: Client, argv: string[], engine: Engine): CommandResult {
   const replicas = integerArgument(client, engine, argv[1]);
   if (replicas === null) return;
-  const timeout = Number(argv[2]);
-  if (!/^-?\d+$/.test(argv[2]) || !Number.isSafeInteger(timeout)) {
+  const timeout = parseInteger(argv[2]);
+  if (timeout === null) {
     engine.replyError(client, Errors.timeoutNotInteger);
     return;
   }
@@ -56,7 +57,7 @@ function wait(client: Client, argv: string[], engine: Engine): CommandResult {
     client.out.integer(0);
     return;
   }
-  return engine.replication.wait(client, replicas, timeout);
+  return engine.replication.wait(client, replicas, Number(timeout));
 }
 
 function role(client: Client, _argv: string[], engine: Engine): void {

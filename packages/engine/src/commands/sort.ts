@@ -5,7 +5,7 @@ import type { Engine } from '../engine.js';
 import { Errors } from '../errors.js';
 import { EventClass } from '../keyspace-events.js';
 import type { Database } from '../keyspace.js';
-import { parseFloatStrict } from '../numbers.js';
+import { parseFloatLoosely } from '../numbers.js';
 import { commandGroup } from './define.js';
 import { integerArgument, isKeyword, wrongType } from './reply-helpers.js';
 
@@ -146,7 +146,7 @@ function sortedResults(
     } else {
       const scores = new Map<string, number>();
       for (const [element, weight] of weights) {
-        const score = weight === null ? 0 : parseFloatStrict(weight);
+        const score = weight === null ? 0 : parseFloatLoosely(weight, true);
         if (score === null) {
           engine.replyError(client, "ERR One or more scores can't be converted into double");
           return null;

@@ -3,9 +3,22 @@ import type { Engine } from '../engine.js';
 import { Errors } from '../errors.js';
 import { EventClass } from '../keyspace-events.js';
 import { expireArgument, type ExpireUnit } from '../expire-time.js';
-import { addLongDoubles, formatLongDouble, parseLongDouble } from '../long-double.js';
-import { inInt64Range, parseFloatStrict, parseInteger } from '../numbers.js';
-import { WRONG_TYPE, integerArgument, isKeyword, lookupString, ok } from './reply-helpers.js';
+import {
+  INFINITE,
+  addLongDoubles,
+  formatLongDouble,
+  readLongDouble,
+  type LongDouble,
+} from '../long-double.js';
+import { inInt64Range, parseInteger } from '../numbers.js';
+import {
+  WRONG_TYPE,
+  checkStringLength,
+  integerArgument,
+  isKeyword,
+  lookupString,
+  ok,
+} from './reply-helpers.js';
 import { ALL_KEYS, FIRST_KEY, commandGroup } from './define.js';
 
 const enum SetCondition {
@@ -248,19 +261,11 @@ function setWithExpire(unit: ExpireUnit, name: string) {
   };
 }
 
-function checkStringLength(client: Client, engine: Engine, length: number): boolean {
-  if (length > engine.config.getNumber('proto-max-bulk-len')) {
-    engine.replyError(client, Errors.stringTooLong);
-    return false;
-  }
-  return true;
-}
-
 function append(client: Client, argv: string[], engine: Engine): void {
   const value = lookupString(client, engine, argv[1]);
   if (value === WRONG_TYPE) return;
+  if (!checkStringLength(client, engine, (value?.length ?? 0) + argv[2].length)) return;
   const next = value === undefined ? argv[2] : value + argv[2];
-  if (!checkStringLength(client, engine, next.length)) return;
   client.db.set(argv[1], next, true);
   engine.notify(client.db, EventClass.string, 'append', argv[1]);
   client.out.integer(next.length);
@@ -383,29 +388,27 @@ function decrby(client: Client, argv: string[], engine: Engine): void {
 }
 
 /**
- * Adds as Redis does in long double, shared with HINCRBYFLOAT: null when either operand is
- * not a finite decimal (inf, hex, out of range), which INCRBYFLOAT reports as NaN/Infinity.
+ * left + right as Redis adds them in long double, shared with HINCRBYFLOAT; null when either
+ * is infinite, which both commands report as NaN/Infinity.
  */
-export function addFloats(current: string, increment: string): string | null {
-  const left = parseLongDouble(current);
-  const right = parseLongDouble(increment);
-  if (left === null || right === null) return null;
+export function addFloats(
+  left: LongDouble | typeof INFINITE,
+  right: LongDouble | typeof INFINITE,
+): string | null {
+  if (left === INFINITE || right === INFINITE) return null;
   return formatLongDouble(addLongDoubles(left, right));
 }
 
 function incrbyfloat(client: Client, argv: string[], engine: Engine): void {
   const value = lookupString(client, engine, argv[1]);
   if (value === WRONG_TYPE) return;
-  const current = value ?? '0';
-  if (parseFloatStrict(current) === null || current.length > 5000) {
+  const current = readLongDouble(value ?? '0');
+  const increment = current === null ? null : readLongDouble(argv[2]);
+  if (current === null || increment === null) {
     engine.replyError(client, Errors.notFloat);
     return;
   }
-  if (parseFloatStrict(argv[2]) === null) {
-    engine.replyError(client, Errors.notFloat);
-    return;
-  }
-  const result = addFloats(current, argv[2]);
+  const result = addFloats(current, increment);
   if (result === null) {
     engine.replyError(client, Errors.incrFloatNaN);
     return;
