@@ -8,22 +8,31 @@
 
 import { RdbError, RdbErrors } from './errors.js';
 
-const HASH_BITS = 14;
+// liblzf 3.6 as Redis builds it (lzfP.h): HLOG 16, VERY_FAST. Following its match search
+// step for step makes DUMP payloads and RDB files byte-identical to Redis's.
+const HASH_LOG = 16;
 const MAX_OFFSET = 1 << 13;
-const MAX_LITERAL = 32;
-const MAX_MATCH = 264; // (1 << 8) + (1 << 3): 7 + 255 + 2
+const MAX_LITERAL = 1 << 5;
+const MAX_MATCH = (1 << 8) + (1 << 3);
 
 /**
  * Positions of the last occurrence of each 3-byte hash, offset by `generation` so entries left
- * by earlier calls are recognisably stale without clearing the table per call.
+ * by earlier calls are recognisably stale without clearing the table per call. (Redis leaves
+ * its table uninitialised; a stale entry there can only ever point at a real earlier match.)
  */
-const table = new Int32Array(1 << HASH_BITS);
+const table = new Int32Array(1 << HASH_LOG);
 let generation = 1;
 
+/** liblzf's IDX for VERY_FAST: `bytes` holds the 3 bytes at a position, first one highest. */
+function slotOf(bytes: number): number {
+  return ((bytes >>> (24 - HASH_LOG)) - Math.imul(bytes, 5)) & ((1 << HASH_LOG) - 1);
+}
+
 /**
- * Compresses input[start, end) into output. Returns the compressed length, or 0 when the result
- * would not fit in `output.length` bytes (callers pass a limit below the input length, as Redis
- * keeps the string uncompressed when compression saves less than 4 bytes).
+ * Compresses input[start, end) into output as lzf_compress does. Returns the compressed
+ * length, or 0 when the result would not fit in `output.length` bytes (callers pass a limit
+ * below the input length, as Redis keeps the string uncompressed when compression saves less
+ * than 4 bytes).
  */
 export function lzfCompress(
   input: Uint8Array,
@@ -33,7 +42,7 @@ export function lzfCompress(
 ): number {
   const length = end - start;
   const limit = output.length;
-  if (length === 0 || limit === 0) return 0;
+  if (length === 0) return 0;
   if (generation + length + 1 > 0x3fffffff) {
     table.fill(0);
     generation = 1;
@@ -44,75 +53,67 @@ export function lzfCompress(
   let ip = start;
   let op = 1; // output[0] is the control byte of the first literal run
   let literals = 0;
-  if (length >= 3) {
-    let hashInput = (input[ip] << 8) | input[ip + 1];
-    const lastMatchStart = end - 2;
-    while (ip < lastMatchStart) {
-      hashInput = ((hashInput << 8) | input[ip + 2]) & 0xffffff;
-      const slot = Math.imul(hashInput, 0x9e3779b1) >>> (32 - HASH_BITS);
-      const ref = table[slot] - base;
-      table[slot] = base + ip;
-      const distance = ip - ref - 1;
-      if (
-        ref >= start &&
-        distance >= 0 &&
-        distance < MAX_OFFSET &&
-        input[ref] === input[ip] &&
-        input[ref + 1] === input[ip + 1] &&
-        input[ref + 2] === input[ip + 2]
-      ) {
-        let maxLength = end - ip;
-        if (maxLength > MAX_MATCH) maxLength = MAX_MATCH;
-        let matched = 3;
-        while (matched < maxLength && input[ref + matched] === input[ip + matched]) matched++;
-        // Close the literal run (or drop its unused control byte), then the match, then open
-        // the next run's control byte: at most 4 bytes.
-        if (op + 4 > limit) return 0;
-        if (literals > 0) output[op - literals - 1] = literals - 1;
-        else op--;
-        const encodedLength = matched - 2;
-        if (encodedLength < 7) {
-          output[op++] = (encodedLength << 5) | (distance >> 8);
-        } else {
-          output[op++] = (7 << 5) | (distance >> 8);
-          output[op++] = encodedLength - 7;
-        }
-        output[op++] = distance & 0xff;
-        output[op++] = 0;
-        literals = 0;
-        ip += matched;
-        if (ip >= lastMatchStart) break;
-        // Index the last two positions of the match so the next search can find them.
-        hashInput = (input[ip - 2] << 8) | input[ip - 1];
-        {
-          const before = ((hashInput << 8) | input[ip]) & 0xffffff;
-          table[Math.imul(before, 0x9e3779b1) >>> (32 - HASH_BITS)] = base + ip - 2;
-        }
-        hashInput = (input[ip] << 8) | input[ip + 1];
-        {
-          const before = ((input[ip - 1] << 16) | hashInput) & 0xffffff;
-          table[Math.imul(before, 0x9e3779b1) >>> (32 - HASH_BITS)] = base + ip - 1;
-        }
-        continue;
+  let bytes = length >= 2 ? (input[ip] << 8) | input[ip + 1] : 0;
+  while (ip < end - 2) {
+    bytes = ((bytes << 8) | input[ip + 2]) & 0xffffff;
+    const slot = slotOf(bytes);
+    const ref = table[slot] - base;
+    table[slot] = base + ip;
+    const offset = ip - ref - 1;
+    if (
+      ref > start &&
+      offset >= 0 &&
+      offset < MAX_OFFSET &&
+      input[ref + 2] === input[ip + 2] &&
+      input[ref] === input[ip] &&
+      input[ref + 1] === input[ip + 1]
+    ) {
+      const maxLength = Math.min(end - ip - 2, MAX_MATCH);
+      if (op - (literals === 0 ? 1 : 0) + 4 >= limit) return 0;
+      // Close the literal run, or drop its control byte when it is empty.
+      if (literals > 0) output[op - literals - 1] = literals - 1;
+      else op--;
+      let matched = 2;
+      do matched++;
+      while (matched < maxLength && input[ref + matched] === input[ip + matched]);
+      const encoded = matched - 2;
+      if (encoded < 7) {
+        output[op++] = (offset >> 8) + (encoded << 5);
+      } else {
+        output[op++] = (offset >> 8) + (7 << 5);
+        output[op++] = encoded - 7;
       }
+      output[op++] = offset & 0xff;
+      literals = 0;
+      op++; // the next run's control byte
+      ip += matched;
+      if (ip >= end - 2) break;
+      // The match's last two positions go into the table, as VERY_FAST does.
+      ip -= 2;
+      bytes = (input[ip] << 16) | (input[ip + 1] << 8) | input[ip + 2];
+      table[slotOf(bytes)] = base + ip;
+      ip++;
+      bytes = ((bytes << 8) | input[ip + 2]) & 0xffffff;
+      table[slotOf(bytes)] = base + ip;
+      ip++;
+    } else {
       if (op >= limit) return 0;
       output[op++] = input[ip++];
       if (++literals === MAX_LITERAL) {
         output[op - MAX_LITERAL - 1] = MAX_LITERAL - 1;
         literals = 0;
-        if (op >= limit) return 0;
-        output[op++] = 0;
+        op++;
       }
     }
   }
+  // At most two bytes are left, with perhaps a control byte: three more bytes at most.
+  if (op + 3 > limit) return 0;
   while (ip < end) {
-    if (op >= limit) return 0;
     output[op++] = input[ip++];
     if (++literals === MAX_LITERAL) {
       output[op - MAX_LITERAL - 1] = MAX_LITERAL - 1;
       literals = 0;
-      if (op >= limit) return 0;
-      output[op++] = 0;
+      op++;
     }
   }
   if (literals > 0) output[op - literals - 1] = literals - 1;

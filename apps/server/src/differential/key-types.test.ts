@@ -297,3 +297,100 @@ describe.runIf(requireRedisOrSkip('key types differential'))(
     }
   },
 );
+
+/** Numbers as clients send them, well-formed or not, at every limit Redis checks. */
+const NUMBERS = [
+  '0',
+  '-0',
+  '+1',
+  '1.',
+  '.5',
+  '1e3',
+  '1E3',
+  '0x1f',
+  ' 1',
+  '1 ',
+  '',
+  'inf',
+  '-inf',
+  '+inf',
+  'nan',
+  '9223372036854775807',
+  '9223372036854775808',
+  '-9223372036854775808',
+  '-9223372036854775809',
+  '1.7976931348623157e308',
+  '1e309',
+  '4.9e-324',
+  '00012',
+  '1_000',
+  '3.0000000000000001',
+  '-1',
+  '2147483648',
+  '4294967296',
+];
+
+/** Commands taking a number (written N); each runs on fresh keys for every number. */
+const NUMERIC_COMMANDS = [
+  'INCRBY str N',
+  'DECRBY str N',
+  'INCRBYFLOAT str N',
+  'HINCRBY hash f N',
+  'HINCRBYFLOAT hash f N',
+  'ZADD zset N m',
+  'ZINCRBY zset N a',
+  'ZRANGEBYSCORE zset N +inf',
+  'ZCOUNT zset -inf N',
+  'GEOADD geo N 10 m',
+  'GEOADD geo 10 N m',
+  'EXPIRE str N',
+  'PEXPIREAT str N',
+  'SETRANGE str N x',
+  'GETRANGE str N 2',
+  'LINDEX list N',
+  'LRANGE list 0 N',
+  'LPOS list a RANK N',
+  'SETBIT str N 1',
+  'BITCOUNT str 0 N',
+  'SET str v EX N',
+  'SRANDMEMBER set N',
+  'ZRANDMEMBER zset N',
+  'LPOP list N',
+  'XRANGE stream - + COUNT N',
+  'XADD stream MAXLEN N 5-5 f v',
+  'SELECT N',
+  'OBJECT FREQ N',
+  'BLPOP list N',
+  'BZPOPMIN zset N',
+  'XREAD BLOCK N STREAMS stream 0',
+  'XREAD COUNT N STREAMS stream 0',
+  'ZUNION 1 zset WEIGHTS N WITHSCORES',
+  'SORT list LIMIT 0 N',
+  'HRANDFIELD hash N',
+  'SPOP set N',
+  'ZRANGE zset 0 N',
+  'DEBUG SLEEP N',
+];
+
+describe.runIf(requireRedisOrSkip('numeric arguments differential'))(
+  'numeric arguments in every form, compared with redis-server',
+  () => {
+    const servers = useDifferential();
+
+    for (const command of NUMERIC_COMMANDS) {
+      it(command, () =>
+        servers.compare(
+          NUMBERS.flatMap((number) => [
+            ['FLUSHALL'],
+            ...SETUP,
+            ['GEOADD', 'geo', '1', '1', 'a'],
+            command.split(' ').map((word) => (word === 'N' ? number : word)),
+            ['DUMP', 'str'],
+            ['ZRANGE', 'zset', '0', '-1', 'WITHSCORES'],
+            ['HGETALL', 'hash'],
+          ]),
+        ),
+      );
+    }
+  },
+);

@@ -53,6 +53,38 @@ describe.runIf(requireRedisOrSkip('persistence differential'))(
         ['DUMP'],
       ]));
 
+    it('DUMP gives the same bytes for strings, lists and streams, LZF included', () => {
+      // A fixed pseudo-random text: compressible in places, as real data is.
+      let seed = 7;
+      const words = Array.from({ length: 400 }, () => {
+        seed = (seed * 1103515245 + 12345) % 2 ** 31;
+        return ['alpha', 'beta', 'gamma', 'delta', String(seed % 1000)][seed % 5];
+      }).join(' ');
+      const strings = [
+        'a'.repeat(100),
+        'abc'.repeat(50),
+        'hello world '.repeat(20),
+        'abcdefghijklmnopqrstu',
+        '12345',
+        '-1',
+        '0123',
+        '9223372036854775808',
+        words,
+        words.slice(0, 8191) + words,
+      ];
+      return servers.compare([
+        ...strings.flatMap((value, i) => [
+          ['SET', `s${i}`, value],
+          ['DUMP', `s${i}`],
+        ]),
+        ['RPUSH', 'list', 'x'.repeat(40), 'y'.repeat(40), '1', '-5', words.slice(0, 300)],
+        ['DUMP', 'list'],
+        ['XADD', 'stream', '1-1', 'field', 'value'.repeat(10)],
+        ['XADD', 'stream', '1-2', 'field', 'other'],
+        ['DUMP', 'stream'],
+      ]);
+    });
+
     it('validates persistence settings and BGSAVE arguments as Redis does', () =>
       servers.compare([
         ['CONFIG', 'SET', 'dbfilename', 'sub/dump.rdb'],

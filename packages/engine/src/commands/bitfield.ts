@@ -5,7 +5,7 @@ import { EventClass } from '../keyspace-events.js';
 import { parseInteger } from '../numbers.js';
 import { parseBitOffset } from './bits.js';
 import { commandGroup, FIRST_KEY } from './define.js';
-import { WRONG_TYPE, isKeyword, lookupString } from './reply-helpers.js';
+import { WRONG_TYPE, checkStringLength, isKeyword, lookupString } from './reply-helpers.js';
 
 type Overflow = 'wrap' | 'sat' | 'fail';
 
@@ -35,9 +35,11 @@ function fieldType(text: string): { signed: boolean; bits: number } | null {
 function readField(bytes: Uint8Array, offset: number, bits: number, signed: boolean): bigint {
   let value = 0n;
   for (let i = 0; i < bits; i++) {
+    // Offsets go up to 2^32 - 1, past what shifts keep: bytes are found by division.
     const at = offset + i;
-    const byte = at >> 3 < bytes.length ? bytes[at >> 3] : 0;
-    value = (value << 1n) | BigInt((byte >> (7 - (at & 7))) & 1);
+    const index = Math.floor(at / 8);
+    const byte = index < bytes.length ? bytes[index] : 0;
+    value = (value << 1n) | BigInt((byte >> (7 - (at % 8))) & 1);
   }
   return signed ? BigInt.asIntN(bits, value) : value;
 }
@@ -47,8 +49,9 @@ function writeField(bytes: Uint8Array, offset: number, bits: number, value: bigi
   for (let i = 0; i < bits; i++) {
     const at = offset + i;
     const bit = Number((unsigned >> BigInt(bits - 1 - i)) & 1n);
-    const mask = 1 << (7 - (at & 7));
-    bytes[at >> 3] = bit ? bytes[at >> 3] | mask : bytes[at >> 3] & ~mask;
+    const index = Math.floor(at / 8);
+    const mask = 1 << (7 - (at % 8));
+    bytes[index] = bit ? bytes[index] | mask : bytes[index] & ~mask;
   }
 }
 
@@ -137,7 +140,11 @@ function bitfieldGeneric(client: Client, argv: string[], engine: Engine, readOnl
   if (current === WRONG_TYPE) return;
   let bytes: Uint8Array = Buffer.from(current ?? '', 'latin1');
   // Writes first grow the string to the farthest bit they touch.
-  const needed = Math.max(0, ...writes.map(({ offset, bits }) => ((offset + bits - 1) >> 3) + 1));
+  const needed = Math.max(
+    0,
+    ...writes.map(({ offset, bits }) => Math.floor((offset + bits - 1) / 8) + 1),
+  );
+  if (!checkStringLength(client, engine, needed)) return;
   const grown = writes.length !== 0 && (current === undefined || needed > bytes.length);
   if (grown) {
     const larger = new Uint8Array(Math.max(needed, bytes.length));

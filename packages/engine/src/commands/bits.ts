@@ -4,7 +4,13 @@ import { Errors } from '../errors.js';
 import { EventClass } from '../keyspace-events.js';
 import { parseInteger } from '../numbers.js';
 import { FIRST_KEY, commandGroup } from './define.js';
-import { WRONG_TYPE, integerArgument, isKeyword, lookupString } from './reply-helpers.js';
+import {
+  WRONG_TYPE,
+  checkStringLength,
+  integerArgument,
+  isKeyword,
+  lookupString,
+} from './reply-helpers.js';
 
 /**
  * A bit offset, or null when it is not an integer or out of range: offsets address at most
@@ -27,10 +33,11 @@ function bitOffsetArgument(client: Client, engine: Engine, text: string): number
   return offset;
 }
 
+// Offsets go up to 2^32 - 1: shifts would wrap them at 2^31, so bytes are found by division.
 function bitAt(value: string, offset: number): number {
-  const byte = offset >> 3;
+  const byte = Math.floor(offset / 8);
   if (byte >= value.length) return 0;
-  return (value.charCodeAt(byte) >> (7 - (offset & 7))) & 1;
+  return (value.charCodeAt(byte) >> (7 - (offset % 8))) & 1;
 }
 
 function setbit(client: Client, argv: string[], engine: Engine): void {
@@ -42,10 +49,11 @@ function setbit(client: Client, argv: string[], engine: Engine): void {
   }
   const current = lookupString(client, engine, argv[1]);
   if (current === WRONG_TYPE) return;
-  const bytes = Buffer.alloc(Math.max(current?.length ?? 0, (offset >> 3) + 1));
+  const byte = Math.floor(offset / 8);
+  if (!checkStringLength(client, engine, byte + 1)) return;
+  const bytes = Buffer.alloc(Math.max(current?.length ?? 0, byte + 1));
   if (current !== undefined) bytes.write(current, 0, 'latin1');
-  const byte = offset >> 3;
-  const mask = 1 << (7 - (offset & 7));
+  const mask = 1 << (7 - (offset % 8));
   const old = bytes[byte] & mask ? 1 : 0;
   const bit = argv[3] === '1' ? 1 : 0;
   // As Redis: rewriting a bit with its own value in place is not a change (nor propagated).

@@ -2,7 +2,7 @@ import type { Client } from '../client.js';
 import type { Engine } from '../engine.js';
 import { Errors } from '../errors.js';
 import { NO_KEYS, commandGroup } from './define.js';
-import { integerArgument, isKeyword, ok, redactArgument } from './reply-helpers.js';
+import { intArgument, integerArgument, isKeyword, ok, redactArgument } from './reply-helpers.js';
 
 export const SERVER_VERSION = '7.0.15';
 
@@ -24,7 +24,7 @@ function echo(client: Client, argv: string[]): void {
 }
 
 function select(client: Client, argv: string[], engine: Engine): void {
-  const index = integerArgument(client, engine, argv[1]);
+  const index = intArgument(client, engine, argv[1]);
   if (index === null) return;
   if (index < 0 || index >= engine.databases.length) {
     engine.replyError(client, Errors.dbIndexOutOfRange);

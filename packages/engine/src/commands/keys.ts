@@ -9,7 +9,14 @@ import type { Database } from '../keyspace.js';
 import { filterByPattern, parseCursor, scanPage, type ScanPage } from '../scan-cursor.js';
 import { cloneValue, encodingOf, typeOf, type RedisValue } from '../values.js';
 import { ALL_KEYS, commandGroup, container, FIRST_KEY, helpSubcommand, NO_KEYS } from './define.js';
-import { helpReply, integerArgument, isKeyword, ok, WRONG_TYPE } from './reply-helpers.js';
+import {
+  helpReply,
+  intArgument,
+  integerArgument,
+  isKeyword,
+  ok,
+  WRONG_TYPE,
+} from './reply-helpers.js';
 
 function del(client: Client, argv: string[], engine: Engine): void {
   let removed = 0;
@@ -239,7 +246,7 @@ function renamenx(client: Client, argv: string[], engine: Engine): void {
 
 /** A database index argument, or null after replying Redis's error. */
 function databaseArgument(client: Client, engine: Engine, text: string): Database | null {
-  const index = integerArgument(client, engine, text);
+  const index = intArgument(client, engine, text);
   if (index === null) return null;
   if (index < 0 || index >= engine.databases.length) {
     engine.replyError(client, Errors.dbIndexOutOfRange);

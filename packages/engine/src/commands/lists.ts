@@ -221,6 +221,8 @@ function ltrim(client: Client, argv: string[], engine: Engine): void {
 }
 
 /** LPOS key element [RANK rank] [COUNT num-matches] [MAXLEN len] */
+const INT64_MIN = -(2 ** 63);
+
 function lpos(client: Client, argv: string[], engine: Engine): void {
   let rank = 1;
   let count = -1;
@@ -258,6 +260,12 @@ function lpos(client: Client, argv: string[], engine: Engine): void {
       engine.replyError(client, Errors.syntax);
       return;
     }
+  }
+  if (rank === INT64_MIN) {
+    // Redis negates the rank to walk from the tail; -INT64_MIN wraps to itself, still
+    // negative, so every match from the tail qualifies and no COUNT stops the walk.
+    rank = -1;
+    if (count > 0) count = 0;
   }
   const list = lookupList(client, engine, argv[1]);
   if (list === WRONG_TYPE) return;

@@ -1,3 +1,4 @@
+import { constants } from 'node:buffer';
 import type { Client } from '../client.js';
 import type { Engine } from '../engine.js';
 import { Errors } from '../errors.js';
@@ -107,6 +108,34 @@ export function positiveArgument(
 }
 
 const LONG_MAX = 2n ** 63n - 1n;
+const INT_MIN = -(2 ** 31);
+const INT_MAX = 2 ** 31 - 1;
+
+/**
+ * An int argument as Redis's getIntFromObjectOrReply reads it (database indexes): a 64-bit
+ * integer, then the int range; `error`, when given, replaces both of its errors. Null after
+ * replying.
+ */
+export function intArgument(
+  client: Client,
+  engine: Engine,
+  text: string,
+  error?: string,
+): number | null {
+  const value = parseInteger(text);
+  if (value === null) {
+    engine.replyError(client, error ?? Errors.notInteger);
+    return null;
+  }
+  if (value < INT_MIN || value > INT_MAX) {
+    engine.replyError(
+      client,
+      error ?? `ERR value is out of range, value must between ${INT_MIN} and ${INT_MAX}`,
+    );
+    return null;
+  }
+  return Number(value);
+}
 
 /**
  * SRANDMEMBER/HRANDFIELD's count: any integer but LONG_MIN, whose negation would overflow.
@@ -226,4 +255,21 @@ export function helpReply(lines: readonly string[]) {
  */
 export function redactArgument(argv: string[], index: number): void {
   argv[index] = '(redacted)';
+}
+
+/**
+ * Whether a string value may grow to `length` bytes, replying Redis's error when not: up to
+ * proto-max-bulk-len, and never beyond the longest string V8 can hold (24 bytes short of the
+ * default 512 MiB), which rc's string values are.
+ */
+export function checkStringLength(client: Client, engine: Engine, length: number): boolean {
+  const limit = Math.min(
+    engine.config.getNumber('proto-max-bulk-len'),
+    constants.MAX_STRING_LENGTH,
+  );
+  if (length > limit) {
+    engine.replyError(client, Errors.stringTooLong);
+    return false;
+  }
+  return true;
 }

@@ -3,7 +3,7 @@ import type { Engine } from '../engine.js';
 import { Errors, subcommandSyntaxError } from '../errors.js';
 import { infoText } from '../info.js';
 import { commandGroup, container, helpSubcommand, NO_KEYS } from './define.js';
-import { helpReply, isKeyword, ok, redactArgument } from './reply-helpers.js';
+import { helpReply, intArgument, isKeyword, ok, redactArgument } from './reply-helpers.js';
 
 function configGet(client: Client, argv: string[], engine: Engine): void {
   const pairs = new Map<string, string>();
@@ -153,11 +153,8 @@ function swapdb(client: Client, argv: string[], engine: Engine): void {
     ['first', argv[1]],
     ['second', argv[2]],
   ]) {
-    const index = /^-?\d+$/.test(text) ? Number(text) : NaN;
-    if (!Number.isSafeInteger(index)) {
-      engine.replyError(client, `ERR invalid ${position} DB index`);
-      return;
-    }
+    const index = intArgument(client, engine, text, `ERR invalid ${position} DB index`);
+    if (index === null) return;
     indexes.push(index);
   }
   if (indexes.some((index) => index < 0 || index >= engine.databases.length)) {

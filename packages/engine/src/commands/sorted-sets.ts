@@ -5,7 +5,8 @@ import type { Engine } from '../engine.js';
 import { Errors } from '../errors.js';
 import type { Database } from '../keyspace.js';
 import { EventClass } from '../keyspace-events.js';
-import { parseFloatStrict } from '../numbers.js';
+import { encodingOf } from '../values.js';
+import { parseFloatLoosely } from '../numbers.js';
 import { filterByPattern } from '../scan-cursor.js';
 import { blockOnKeys, timeoutArgument } from './blocking-arguments.js';
 import { formatDouble } from '@rc/resp';
@@ -52,7 +53,7 @@ function afterChange(
 /** "1.5", "(1.5", "-inf", "+inf": a ZRANGEBYSCORE endpoint, or null. */
 export function parseScoreBound(text: string): ScoreBound | null {
   const exclusive = text.startsWith('(');
-  const value = parseFloatStrict(exclusive ? text.slice(1) : text);
+  const value = parseFloatLoosely(exclusive ? text.slice(1) : text);
   return value === null ? null : { value, exclusive };
 }
 
@@ -168,6 +169,8 @@ export function addToZset(
     if (result.outcome === 'added') added++;
     else if (result.outcome === 'updated') updated++;
     if (result.outcome !== 'skipped') incremented = result.score;
+    const changed = result.outcome === 'added' || result.outcome === 'updated';
+    if (changed && Object.is(result.score, -0)) storeNegativeZero(engine, zset, members[i]);
   }
   if (zset.size === 0) client.db.delete(key);
   engine.countChanges(added + updated);
@@ -179,6 +182,17 @@ export function addToZset(
     if (incremented === null) client.out.nullBulk();
     else client.out.double(incremented);
   } else client.out.integer(flags.ch ? added + updated : added);
+}
+
+/**
+ * A member just given the score -0: Redis's listpack stores whole scores as integers
+ * (double2ll), so a listpack-encoded set keeps 0 while a skiplist keeps -0. The reply still
+ * shows the -0 computed.
+ */
+function storeNegativeZero(engine: Engine, zset: SortedSet, member: string): void {
+  if (encodingOf(zset, engine.config) !== 'listpack') return;
+  zset.remove(member);
+  zset.add(member, 0);
 }
 
 function zincrby(client: Client, argv: string[], engine: Engine): void {
