@@ -673,7 +673,7 @@ export class Engine implements KeyspaceObserver {
   startSnapshot(writer: RdbWriter): Snapshot {
     // The AOF rewrite switches files at exactly this point in the op stream.
     this.snapshotsStarted++;
-    const snapshot = new Snapshot(this.databases, writer);
+    const snapshot = new Snapshot(this.databases, writer, this.config);
     this.snapshots.add(snapshot);
     return snapshot;
   }

@@ -1,6 +1,7 @@
 import { QuickList } from '@rc/datatypes/list';
 import { Stream } from '@rc/datatypes/stream';
 import { SortedSet } from '@rc/datatypes/zset';
+import { parseInteger } from './numbers.js';
 import { fromRdbValue, toRdbValue } from './persistence/rdb-values.js';
 
 /** Strings are latin1 JavaScript strings (one char per byte): binary safe and fast Map keys. */
@@ -66,7 +67,8 @@ export function encodingOf(value: RedisValue, config: { get(name: string): strin
   }
   if (value instanceof Set) {
     if (value.size > Number(config.get('set-max-intset-entries'))) return 'hashtable';
-    for (const member of value) if (!INTEGER_TEXT.test(member)) return 'hashtable';
+    // An intset holds int64s only: string2ll's canonical integers.
+    for (const member of value) if (parseInteger(member) === null) return 'hashtable';
     return 'intset';
   }
   if (value instanceof SortedSet) {

@@ -4,6 +4,7 @@ import { crc64 } from './crc64.js';
 import { decodeDumpPayload, encodeDumpPayload, verifyDumpPayload } from './dump-payload.js';
 import { RdbError } from './errors.js';
 import { rdbValue } from './test-support/arbitraries.js';
+import type { RdbValue } from './types.js';
 
 describe('DUMP payloads', () => {
   it('are the type byte, the value, version 10 little endian and the CRC64 of all that', () => {
@@ -18,6 +19,47 @@ describe('DUMP payloads', () => {
     // redis-cli --no-raw DUMP foo after SET foo bar, on redis-server 7.0.15.
     const payload = encodeDumpPayload({ type: 'string', value: 'bar' });
     expect(payload.toString('latin1')).toBe('\x00\x03bar\n\x00\xe6\xbeI`\xeef\xfd\x17');
+  });
+
+  it('write compact sets, hashes and sorted sets as intsets and listpacks', () => {
+    const values: RdbValue[] = [
+      { type: 'set', members: ['5', '-3', '70000'], compact: true },
+      { type: 'set', members: ['1', '-9223372036854775808'], compact: true },
+      {
+        type: 'hash',
+        entries: [
+          ['field', 'value'],
+          ['n', '12'],
+        ],
+        compact: true,
+      },
+      {
+        type: 'zset',
+        entries: [
+          ['a', -Infinity],
+          ['b', 0.1],
+          ['c', 2],
+          ['d', 2 ** 62],
+          ['e', 2 ** 63],
+          ['f', Infinity],
+        ],
+        compact: true,
+      },
+    ];
+    const typeBytes = { set: 11, hash: 16, zset: 17 } as Record<string, number>;
+    for (const value of values) {
+      const payload = encodeDumpPayload(value);
+      expect(payload[0]).toBe(typeBytes[value.type]);
+      const { compact: _, ...content } = value as RdbValue & { compact: boolean };
+      const expected =
+        content.type === 'set'
+          ? {
+              ...content,
+              members: [...content.members].sort((a, b) => Number(BigInt(a) - BigInt(b))),
+            }
+          : content;
+      expect(decodeDumpPayload(payload)).toEqual(expected);
+    }
   });
 
   it('round-trip any value', () => {

@@ -14,10 +14,17 @@ export interface StreamId {
 export type RdbValue =
   | { type: 'string'; value: string }
   | { type: 'list'; items: string[] }
-  | { type: 'set'; members: string[] }
+  | {
+      type: 'set';
+      members: string[];
+      /** Written as an intset (every member an int64), as Redis writes a small set of integers. */
+      compact?: boolean;
+    }
   | {
       type: 'hash';
       entries: Array<[field: string, value: string]>;
+      /** Written as a listpack, as Redis writes a hash its size settings keep compact. */
+      compact?: boolean;
       /**
        * Only for hashes read from Redis 7.4 types with field TTLs (HEXPIRE): the fields that
        * have one and their absolute expire time in ms. The writer ignores it (RDB 10 has no
@@ -25,7 +32,12 @@ export type RdbValue =
        */
       fieldExpireAt?: Array<[field: string, expireAt: number]>;
     }
-  | { type: 'zset'; entries: Array<[member: string, score: number]> }
+  | {
+      type: 'zset';
+      entries: Array<[member: string, score: number]>;
+      /** Written as a listpack, as Redis writes a sorted set its size settings keep compact. */
+      compact?: boolean;
+    }
   | { type: 'stream'; stream: RdbStream };
 
 export interface RdbStream {

@@ -85,6 +85,46 @@ describe.runIf(requireRedisOrSkip('persistence differential'))(
       ]);
     });
 
+    it('DUMP gives the same bytes for hashes, sets and sorted sets kept compact', () =>
+      servers.compare([
+        ['HSET', 'hash', 'field', 'v'.repeat(30), 'other', '12', 'n', '-70000'],
+        ['HSET', 'hash', 'field', 'changed'],
+        ['DUMP', 'hash'],
+        ['SADD', 'int16', '1', '200', '-3'],
+        ['DUMP', 'int16'],
+        ['SADD', 'int32', '1', '70000', '-3'],
+        ['DUMP', 'int32'],
+        ['SADD', 'int64', '5', '-9223372036854775808', '9223372036854775807'],
+        ['DUMP', 'int64'],
+        ['SADD', 'words', 'a'],
+        ['DUMP', 'words'],
+        [
+          'ZADD',
+          'zset',
+          '1',
+          'm'.repeat(30),
+          '2.5',
+          'b',
+          '-inf',
+          'c',
+          'inf',
+          'd',
+          '0.1',
+          'e',
+          '-0',
+          'f',
+          '4611686018427387904',
+          'g',
+          '9223372036854775808',
+          'h',
+          '1e-5',
+          'i',
+        ],
+        ['DUMP', 'zset'],
+        ['ZADD', 'long', '1', 'x'.repeat(100)],
+        ['DUMP', 'long'],
+      ]));
+
     it('validates persistence settings and BGSAVE arguments as Redis does', () =>
       servers.compare([
         ['CONFIG', 'SET', 'dbfilename', 'sub/dump.rdb'],

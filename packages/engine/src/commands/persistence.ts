@@ -35,10 +35,10 @@ function bgrewriteaof(client: Client, _argv: string[], engine: Engine): void {
 }
 
 /** DUMP key: the value in RDB encoding, with the RDB version and a CRC64. */
-function dump(client: Client, argv: string[]): void {
+function dump(client: Client, argv: string[], engine: Engine): void {
   const value = client.db.lookup(argv[1]);
   if (value === undefined) client.out.nullBulk();
-  else client.out.bulk(encodeDumpPayload(toRdbValue(value)).toString('latin1'));
+  else client.out.bulk(encodeDumpPayload(toRdbValue(value, engine.config)).toString('latin1'));
 }
 
 interface RestoreOptions {

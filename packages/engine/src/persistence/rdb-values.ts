@@ -3,7 +3,7 @@ import { QuickList } from '@rc/datatypes/list';
 import { MAX_ID, MIN_ID, Stream, type Consumer, type StreamNodeLimits } from '@rc/datatypes/stream';
 import { SortedSet } from '@rc/datatypes/zset';
 import type { Config } from '../config.js';
-import type { RedisValue } from '../values.js';
+import { encodingOf, type RedisValue } from '../values.js';
 
 /** Stream block sizes from stream-node-max-entries and stream-node-max-bytes. */
 export function streamLimits(config: Config): StreamNodeLimits {
@@ -13,15 +13,20 @@ export function streamLimits(config: Config): StreamNodeLimits {
   };
 }
 
-/** The RDB model of a value: plain arrays, so it no longer shares state with the keyspace. */
-export function toRdbValue(value: RedisValue): RdbValue {
+/**
+ * The RDB model of a value: plain arrays, so it no longer shares state with the keyspace.
+ * With `config`, hashes, sets and sorted sets that Redis would keep compact are marked to be
+ * written in its compact encodings, as Redis writes them (DUMP, SAVE).
+ */
+export function toRdbValue(value: RedisValue, config?: Config): RdbValue {
   if (typeof value === 'string') return { type: 'string', value };
-  if (value instanceof Map) return { type: 'hash', entries: [...value] };
-  if (value instanceof Set) return { type: 'set', members: [...value] };
+  const compact = config !== undefined && isCompact(value, config);
+  if (value instanceof Map) return { type: 'hash', entries: [...value], compact };
+  if (value instanceof Set) return { type: 'set', members: [...value], compact };
   if (value instanceof SortedSet) {
     const entries: Array<[string, number]> = [];
     for (const { member, score } of value) entries.push([member, score]);
-    return { type: 'zset', entries };
+    return { type: 'zset', entries, compact };
   }
   if (value instanceof Stream) return { type: 'stream', stream: toRdbStream(value) };
   return { type: 'list', items: [...value] };
@@ -105,4 +110,9 @@ function fromRdbStream(source: RdbStream, limits: StreamNodeLimits): Stream {
 export function isEmptyValue(value: RedisValue): boolean {
   if (typeof value === 'string' || value instanceof Stream) return false;
   return value instanceof QuickList ? value.length === 0 : value.size === 0;
+}
+
+function isCompact(value: RedisValue, config: Config): boolean {
+  const encoding = encodingOf(value, config);
+  return encoding === 'listpack' || encoding === 'intset';
 }

@@ -1,4 +1,5 @@
 import type { RdbKey, RdbWriter } from '@rc/rdb';
+import type { Config } from '../config.js';
 import type { Database } from '../keyspace.js';
 import type { RedisValue } from '../values.js';
 import { toRdbValue } from './rdb-values.js';
@@ -32,9 +33,11 @@ export class Snapshot {
   private iterator: Iterator<[string, RedisValue]> | null = null;
   private complete = false;
 
+  /** `config`: the size settings that decide which values Redis would write compact. */
   constructor(
     databases: readonly Database[],
     private readonly writer: RdbWriter,
+    private readonly config: Config,
   ) {
     this.included = databases.filter((db) => db.size !== 0);
     for (const db of this.included) this.settled.set(db, new Set());
@@ -62,7 +65,7 @@ export class Snapshot {
       const settled = this.settled.get(db) as Set<string>;
       if (settled.has(key)) continue;
       settled.add(key);
-      this.writer.key(key, toRdbValue(value), db.expires.get(key) ?? null);
+      this.writer.key(key, toRdbValue(value, this.config), db.expires.get(key) ?? null);
       if (this.writer.pendingBytes >= budget.maxBytes) return false;
       if (++sinceClockCheck === KEYS_BETWEEN_CLOCK_CHECKS) {
         sinceClockCheck = 0;
@@ -88,12 +91,12 @@ export class Snapshot {
     if (value === undefined) return;
     const expireAt = db.expires.get(key) ?? null;
     if (index === this.position) {
-      this.writer.key(key, toRdbValue(value), expireAt);
+      this.writer.key(key, toRdbValue(value, this.config), expireAt);
       return;
     }
     let keys = this.waiting.get(db);
     if (keys === undefined) this.waiting.set(db, (keys = []));
-    keys.push({ db: db.id, key, value: toRdbValue(value), expireAt });
+    keys.push({ db: db.id, key, value: toRdbValue(value, this.config), expireAt });
   }
 
   private enterNextDatabase(): void {
