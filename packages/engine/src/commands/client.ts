@@ -128,8 +128,6 @@ function kill(client: Client, argv: string[], engine: Engine): void {
 
 /** CLIENT UNBLOCK id [TIMEOUT|ERROR] */
 function unblock(client: Client, argv: string[], engine: Engine): void {
-  const targetId = integerArgument(client, engine, argv[2]);
-  if (targetId === null) return;
   let withError = false;
   if (argv.length === 4) {
     if (isKeyword(argv[3], 'error')) withError = true;
@@ -138,9 +136,12 @@ function unblock(client: Client, argv: string[], engine: Engine): void {
       return;
     }
   } else if (argv.length > 4) {
-    engine.replyError(client, Errors.syntax);
+    engine.replyError(client, subcommandSyntaxError('client', argv[1]));
     return;
   }
+  // As Redis, the reason is checked before the id is read.
+  const targetId = integerArgument(client, engine, argv[2]);
+  if (targetId === null) return;
   const target = engine.clients.get(targetId);
   const state = target?.blocked;
   // A client held back by CLIENT PAUSE waits for the pause, not for data.

@@ -228,14 +228,15 @@ function lpos(client: Client, argv: string[], engine: Engine): void {
   let count = -1;
   let maxlen = 0;
   for (let i = 3; i < argv.length; i++) {
-    const option = argv[i];
-    if (i + 1 >= argv.length) {
+    const option = argv[i].toLowerCase();
+    // As Redis: an unknown option, or one without its value, fails before any value is read.
+    if ((option !== 'rank' && option !== 'count' && option !== 'maxlen') || i + 1 >= argv.length) {
       engine.replyError(client, Errors.syntax);
       return;
     }
     const value = integerArgument(client, engine, argv[++i]);
     if (value === null) return;
-    if (isKeyword(option, 'rank')) {
+    if (option === 'rank') {
       if (value === 0) {
         engine.replyError(
           client,
@@ -244,21 +245,18 @@ function lpos(client: Client, argv: string[], engine: Engine): void {
         return;
       }
       rank = value;
-    } else if (isKeyword(option, 'count')) {
+    } else if (option === 'count') {
       if (value < 0) {
         engine.replyError(client, "ERR COUNT can't be negative");
         return;
       }
       count = value;
-    } else if (isKeyword(option, 'maxlen')) {
+    } else {
       if (value < 0) {
         engine.replyError(client, "ERR MAXLEN can't be negative");
         return;
       }
       maxlen = value;
-    } else {
-      engine.replyError(client, Errors.syntax);
-      return;
     }
   }
   if (rank === INT64_MIN) {
@@ -501,10 +499,11 @@ function brpoplpush(client: Client, argv: string[], engine: Engine): CommandResu
 }
 
 function blmpop(client: Client, argv: string[], engine: Engine): CommandResult {
-  const timeout = timeoutArgument(client, engine, argv[1]);
-  if (timeout === null) return;
+  // As Redis, the timeout is read after the other arguments.
   const parsed = multiPopArguments(client, engine, argv, 2, ['left', 'right'] as const);
   if (parsed === null) return;
+  const timeout = timeoutArgument(client, engine, argv[1]);
+  if (timeout === null) return;
   const popped = popFromFirst(client, engine, parsed.keys, parsed.where, parsed.count);
   if (popped !== false) return;
   if (client.executing) {

@@ -1,5 +1,6 @@
 import type { Client } from '../client.js';
 import type { Engine } from '../engine.js';
+import { subcommandSyntaxError } from '../errors.js';
 import { globMatch } from '../glob.js';
 import { PropagationTarget } from '../propagation.js';
 import type { SubscriptionKind } from '../pubsub.js';
@@ -79,6 +80,11 @@ type ChannelIndex = Exclude<SubscriptionKind, 'patterns'>;
 /** PUBSUB CHANNELS and SHARDCHANNELS [pattern] */
 function channelList(index: ChannelIndex) {
   return (client: Client, argv: string[], engine: Engine): void => {
+    // At most one pattern, though the arity allows more (Redis checks it in the handler).
+    if (argv.length > 3) {
+      engine.replyError(client, subcommandSyntaxError('pubsub', argv[1]));
+      return;
+    }
     const pattern = argv.length > 2 ? argv[2] : null;
     const names = [...engine.pubsub[index].keys()].filter(
       (name) => pattern === null || globMatch(pattern, name),

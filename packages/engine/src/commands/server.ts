@@ -21,8 +21,9 @@ function configGet(client: Client, argv: string[], engine: Engine): void {
 const SENSITIVE_CONFIGS = new Set(['masteruser', 'masterauth', 'requirepass']);
 
 function configSet(client: Client, argv: string[], engine: Engine): void {
+  // Name-value pairs: an odd count is Redis's syntax error.
   if (argv.length % 2 !== 0) {
-    engine.replyError(client, "ERR wrong number of arguments for 'config|set' command");
+    engine.replyError(client, Errors.syntax);
     return;
   }
   const settings = argv.slice(2);

@@ -553,10 +553,11 @@ function zmpop(client: Client, argv: string[], engine: Engine): void {
 }
 
 function bzmpop(client: Client, argv: string[], engine: Engine): CommandResult {
-  const timeout = timeoutArgument(client, engine, argv[1]);
-  if (timeout === null) return;
+  // As Redis, the timeout is read after the other arguments.
   const parsed = multiPopArguments(client, engine, argv, 2, ['min', 'max'] as const);
   if (parsed === null) return;
+  const timeout = timeoutArgument(client, engine, argv[1]);
+  if (timeout === null) return;
   for (const key of parsed.keys) {
     const zset = lookupZset(client, engine, key);
     if (zset === WRONG_TYPE) return;

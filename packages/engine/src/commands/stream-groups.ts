@@ -558,16 +558,21 @@ function groupFor(
 }
 
 function xack(client: Client, argv: string[], engine: Engine): void {
+  // As Redis: no key or no group acknowledges nothing, before the IDs are read.
+  const found = groupFor(client, engine, argv[1], argv[2]);
+  if (found === null) return;
+  if (found === undefined) {
+    client.out.integer(0);
+    return;
+  }
   const ids: StreamId[] = [];
   for (let i = 3; i < argv.length; i++) {
     const id = strictId(client, engine, argv[i]);
     if (id === null) return;
     ids.push(id);
   }
-  const found = groupFor(client, engine, argv[1], argv[2]);
-  if (found === null) return;
   let acknowledged = 0;
-  for (const id of ids) if (found?.group.acknowledge(id)) acknowledged++;
+  for (const id of ids) if (found.group.acknowledge(id)) acknowledged++;
   // A change to the group (propagated), though not to the key: WATCH is not invalidated.
   engine.stats.dirty += acknowledged;
   client.out.integer(acknowledged);

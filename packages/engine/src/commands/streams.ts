@@ -304,16 +304,21 @@ function rangeCommand(reverse: boolean) {
 }
 
 function xdel(client: Client, argv: string[], engine: Engine): void {
+  // As Redis: the key first (missing: 0), then every ID before anything is deleted.
+  const stream = lookupStream(client, engine, argv[1]);
+  if (stream === WRONG_TYPE) return;
+  if (stream === undefined) {
+    client.out.integer(0);
+    return;
+  }
   const ids: StreamId[] = [];
   for (let i = 2; i < argv.length; i++) {
     const id = strictId(client, engine, argv[i]);
     if (id === null) return;
     ids.push(id);
   }
-  const stream = lookupStream(client, engine, argv[1]);
-  if (stream === WRONG_TYPE) return;
   let deleted = 0;
-  for (const id of ids) if (stream?.delete(id)) deleted++;
+  for (const id of ids) if (stream.delete(id)) deleted++;
   if (deleted > 0) {
     client.db.touch(argv[1]);
     engine.notify(client.db, EventClass.stream, 'xdel', argv[1]);

@@ -91,14 +91,18 @@ export function bytesLatin1(bytes: Uint8Array): string {
 
 /**
  * Compiles `code` and leaves the function on the stack; or returns the error, worded as Lua 5.1
- * (Redis's) words it: 5.3 prints the end of input unquoted where 5.1 quotes it.
+ * (Redis's) words it: 5.3 prints the end of input unquoted where 5.1 quotes it, and a statement
+ * that is neither a call nor an assignment (`x`) is 5.3's "syntax error" where 5.1 expected the
+ * '=' of an assignment.
  */
 export function compile(L: LuaState, code: Uint8Array, chunkName: Uint8Array): string | null {
   const { lua, lauxlib } = fengari;
   if (lauxlib.luaL_loadbuffer(L, code, code.length, chunkName) === lua.LUA_OK) return null;
   const message = bytesLatin1(lua.lua_tolstring(L, -1) ?? new Uint8Array());
   lua.lua_pop(L, 1);
-  return message.replace(/ near <eof>$/, " near '<eof>'");
+  return message
+    .replace(/ near <eof>$/, " near '<eof>'")
+    .replace(/^(.*?:\d+:) syntax error near /, "$1 '=' expected near ");
 }
 
 /**
