@@ -1,7 +1,8 @@
-import { Engine } from '@rc/engine';
+import { Engine, type CommandEntry } from '@rc/engine';
 import { describe, it } from 'vitest';
 import { useDifferential } from '../test-support/differential.js';
 import { requireRedisOrSkip } from '../test-support/servers.js';
+import { TYPED_KEYS, TYPED_KEYS_SETUP } from '../test-support/typed-keys.js';
 
 /**
  * Commands (and subcommands) left out of the sweep: they end or change the connection or the
@@ -62,35 +63,59 @@ const LEFT_OUT = new Set([
   'function|kill',
   'slowlog|get',
   'latency|histogram',
+  'memory|usage',
   'slowlog',
   'client|setinfo',
   'script|help',
 ]);
 
-/** Every command and subcommand rc has, as argv prefixes: ['GET'], ['CLIENT', 'SETNAME']... */
-function commandPrefixes(): string[][] {
-  const names: string[] = [];
+interface SweptCommand {
+  /** The argv prefix: ['GET'], ['CLIENT', 'SETNAME']... */
+  readonly prefix: string[];
+  /** A blocking command waits on a missing key: it is tried with made-up arguments only. */
+  readonly blocking: boolean;
+}
+
+/** Every command and subcommand rc has, but those left out. */
+function sweptCommands(): SweptCommand[] {
+  const entries: CommandEntry[] = [];
   for (const entry of new Engine().commands.entries()) {
-    if (entry.subcommands === null) names.push(entry.fullName);
-    else for (const sub of entry.subcommands.values()) names.push(sub.fullName);
+    if (entry.subcommands === null) entries.push(entry);
+    else entries.push(...entry.subcommands.values());
   }
-  return names
-    .filter((name) => !LEFT_OUT.has(name) && !LEFT_OUT.has(name.split('|')[0]))
-    .sort()
-    .map((name) => name.toUpperCase().split('|'));
+  return entries
+    .filter(({ fullName }) => !LEFT_OUT.has(fullName) && !LEFT_OUT.has(fullName.split('|')[0]))
+    .sort((a, b) => (a.fullName < b.fullName ? -1 : 1))
+    .map((entry) => ({
+      prefix: entry.fullName.toUpperCase().split('|'),
+      blocking: entry.spec.flags.includes('blocking'),
+    }));
 }
 
 /** Argument lists short and long enough to reach every arity check and first argument check. */
 const ARGUMENTS = [[], ['x'], ['x', 'y'], ['x', 'y', 'z'], ['x', 'y', 'z', 'w']];
 
+/** Then a key of each type first, with a few plausible values after it. */
+const KEYED_ARGUMENTS = TYPED_KEYS.flatMap((key) => [
+  [key],
+  [key, '0'],
+  [key, '0', '-1'],
+  [key, 'a', '1'],
+  [key, '1', 'a'],
+]);
+
 describe.runIf(requireRedisOrSkip('arity sweep differential'))(
-  'every command with zero to four made-up arguments, compared with redis-server',
+  'every command with zero to four made-up arguments, then on each type of key, compared with redis-server',
   () => {
     const servers = useDifferential();
 
-    for (const prefix of commandPrefixes()) {
+    for (const { prefix, blocking } of sweptCommands()) {
+      const argumentLists = blocking ? ARGUMENTS : [...ARGUMENTS, ...KEYED_ARGUMENTS];
       it(prefix.join(' '), () =>
-        servers.compare([['SET', 'str', 'v'], ...ARGUMENTS.map((args) => [...prefix, ...args])]),
+        servers.compare([
+          ...TYPED_KEYS_SETUP,
+          ...argumentLists.map((args) => [...prefix, ...args]),
+        ]),
       );
     }
   },

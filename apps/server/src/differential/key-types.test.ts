@@ -1,19 +1,10 @@
 import { describe, it } from 'vitest';
 import { useDifferential } from '../test-support/differential.js';
 import { requireRedisOrSkip } from '../test-support/servers.js';
+import { TYPED_KEYS, TYPED_KEYS_SETUP } from '../test-support/typed-keys.js';
 
-/** One key of each type, plus a name that holds nothing. */
-const KEYS = ['missing', 'str', 'list', 'hash', 'set', 'zset', 'stream'];
-const SETUP = [
-  ['SET', 'str', '12'],
-  ['RPUSH', 'list', 'a', 'b'],
-  ['HSET', 'hash', 'f', '1'],
-  // One member each: a set of words is a hash table in Redis 7.0, whose order rc does not
-  // share, and random picks must have one answer.
-  ['SADD', 'set', 'a'],
-  ['ZADD', 'zset', '1', 'a'],
-  ['XADD', 'stream', '1-1', 'f', 'v'],
-];
+const KEYS = TYPED_KEYS;
+const SETUP = TYPED_KEYS_SETUP;
 
 /** Commands whose key (written K) is tried against every type and a missing key. */
 const COMMANDS = [

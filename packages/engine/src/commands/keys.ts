@@ -438,6 +438,21 @@ const objectHelp = helpReply([
   '    Prints this help.',
 ]);
 
+/** OBJECT REFCOUNT of an object Redis shares (OBJ_SHARED_REFCOUNT, INT_MAX). */
+const SHARED_REFCOUNT = 2147483647;
+
+/**
+ * Whether Redis would hold the value as one of its shared integer objects (0 to 9999), which
+ * it does unless an LRU or LFU maxmemory policy needs each key's own access time.
+ */
+function isSharedInteger(value: RedisValue, engine: Engine): boolean {
+  if (typeof value !== 'string' || encodingOf(value, engine.config) !== 'int') return false;
+  const number = Number(value);
+  if (number < 0 || number >= 10000) return false;
+  const policy = engine.config.get('maxmemory-policy');
+  return engine.config.getNumber('maxmemory') === 0 || !/lru|lfu/.test(policy);
+}
+
 /** OBJECT's subcommands share the lookup: a missing key is a null reply. */
 function objectInspector(
   reply: (client: Client, value: RedisValue, engine: Engine, key: string) => void,
@@ -500,7 +515,9 @@ const objectCommand = container(
       3,
       ['readonly'],
       [2, 2, 1],
-      objectInspector((client) => client.out.integer(1)),
+      objectInspector((client, value, engine) =>
+        client.out.integer(isSharedInteger(value, engine) ? SHARED_REFCOUNT : 1),
+      ),
       'Get the number of references to the value of the key',
       '2.2.3',
     ],
