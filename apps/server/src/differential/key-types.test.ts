@@ -3,9 +3,6 @@ import { useDifferential } from '../test-support/differential.js';
 import { requireRedisOrSkip } from '../test-support/servers.js';
 import { TYPED_KEYS, TYPED_KEYS_SETUP } from '../test-support/typed-keys.js';
 
-const KEYS = TYPED_KEYS;
-const SETUP = TYPED_KEYS_SETUP;
-
 /** Commands whose key (written K) is tried against every type and a missing key. */
 const COMMANDS = [
   // strings
@@ -268,23 +265,18 @@ describe.runIf(requireRedisOrSkip('key types differential'))(
   () => {
     const servers = useDifferential();
 
-    for (const command of COMMANDS) {
-      it(command, () =>
+    const tests = [
+      ...COMMANDS.map((command) => [command, command]),
+      ...BAD_ARGUMENTS.map((command) => [`${command} (a bad argument)`, command]),
+    ];
+    for (const [name, command] of tests) {
+      it(name, () =>
         servers.compare([
-          ...SETUP,
-          ...KEYS.map((key) => command.split(' ').map((word) => (word === 'K' ? key : word))),
+          ...TYPED_KEYS_SETUP,
+          ...TYPED_KEYS.map((key) => command.split(' ').map((word) => (word === 'K' ? key : word))),
           ['TYPE', 'dst'],
         ]),
       );
-    }
-
-    for (const command of BAD_ARGUMENTS) {
-      it(`${command} (a bad argument)`, () =>
-        servers.compare([
-          ...SETUP,
-          ...KEYS.map((key) => command.split(' ').map((word) => (word === 'K' ? key : word))),
-          ['TYPE', 'dst'],
-        ]));
     }
   },
 );
@@ -373,7 +365,7 @@ describe.runIf(requireRedisOrSkip('numeric arguments differential'))(
         servers.compare(
           NUMBERS.flatMap((number) => [
             ['FLUSHALL'],
-            ...SETUP,
+            ...TYPED_KEYS_SETUP,
             ['GEOADD', 'geo', '1', '1', 'a'],
             command.split(' ').map((word) => (word === 'N' ? number : word)),
             ['DUMP', 'str'],
