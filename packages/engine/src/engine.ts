@@ -41,6 +41,9 @@ export interface EngineOptions {
   memoryGauge?: MemoryGauge;
 }
 
+// The command sets below hold full names, as CommandEntry.fullName: LATENCY RESET is
+// "latency|reset", not RESET.
+
 /** Writes that replace whole databases: a running snapshot finishes before they run. */
 const KEYSPACE_WIDE_WRITES = new Set(['flushall', 'flushdb', 'swapdb', 'move', 'copy']);
 
@@ -365,7 +368,7 @@ export class Engine implements KeyspaceObserver {
       }
     }
     if (
-      (entry.isWrite || entry.spec.name === 'ping') &&
+      (entry.isWrite || entry.fullName === 'ping') &&
       this.persistence !== undefined &&
       !client.obeysAll
     ) {
@@ -379,7 +382,7 @@ export class Engine implements KeyspaceObserver {
       // A read-only replica takes writes from its master only.
       if (this.replication.readOnly) return this.reject(client, entry, Errors.readOnlyReplica);
     }
-    if (client.inSubscribedMode && !SUBSCRIBED_MODE_ALLOWED.has(entry.spec.name)) {
+    if (client.inSubscribedMode && !SUBSCRIBED_MODE_ALLOWED.has(entry.fullName)) {
       return this.reject(
         client,
         entry,
@@ -406,7 +409,7 @@ export class Engine implements KeyspaceObserver {
     ) {
       return this.postpone(client, argv);
     }
-    if (client.transaction !== null && !TRANSACTION_CONTROL.has(entry.spec.name)) {
+    if (client.transaction !== null && !TRANSACTION_CONTROL.has(entry.fullName)) {
       client.transaction.push(argv);
       client.out.simple('QUEUED');
       return;
@@ -439,9 +442,9 @@ export class Engine implements KeyspaceObserver {
     const propagating = this.propagation.active;
     if (propagating) this.propagation.beginUnit();
     const result = this.call(client, entry, argv);
-    if (propagating) this.propagation.endUnit(!TOUCHES_ARBITRARY_KEYS.has(entry.spec.name));
+    if (propagating) this.propagation.endUnit(!TOUCHES_ARBITRARY_KEYS.has(entry.fullName));
     if (this.replication !== undefined) client.replicationOffset = this.replication.offset;
-    if (modeBefore !== 'on' && !SUBSCRIPTION_COMMANDS.has(entry.spec.name)) {
+    if (modeBefore !== 'on' && !SUBSCRIPTION_COMMANDS.has(entry.fullName)) {
       this.suppressReply(client, modeBefore, mark);
     }
     return result;
@@ -512,7 +515,7 @@ export class Engine implements KeyspaceObserver {
    * aborts and discards the transaction instead.
    */
   private reject(client: Client, entry: CommandEntry, error: string): void {
-    if (entry.spec.name !== 'exec') {
+    if (entry.fullName !== 'exec') {
       this.rejectUnknown(client, error);
     } else {
       client.transaction = null;
@@ -540,7 +543,7 @@ export class Engine implements KeyspaceObserver {
     if (handler === undefined) return;
     const started = performance.now();
     if (this.snapshots.size !== 0 && entry.isWrite) {
-      if (KEYSPACE_WIDE_WRITES.has(entry.spec.name)) this.finishSnapshots();
+      if (KEYSPACE_WIDE_WRITES.has(entry.fullName)) this.finishSnapshots();
       else this.beforeWrite(client.db, argv);
     }
     const propagation = this.propagation;
@@ -717,7 +720,7 @@ export class Engine implements KeyspaceObserver {
    * anything queued inside MULTI.
    */
   private deniedOutOfMemory(client: Client, entry: CommandEntry, argv: string[]): boolean {
-    const name = entry.spec.name;
+    const name = entry.fullName;
     if (client.transaction !== null && !ALWAYS_ALLOWED_IN_MULTI.has(name)) return true;
     if (name === 'exec') {
       return (client.transaction ?? []).some(
@@ -731,7 +734,7 @@ export class Engine implements KeyspaceObserver {
 
   /** The flags a script call's script declares, which stand for the command's own; else null. */
   private declaredScriptFlags(entry: CommandEntry, argv: string[]): ScriptFlags | null {
-    const script = SCRIPT_CALLS.get(entry.spec.name);
+    const script = SCRIPT_CALLS.get(entry.fullName);
     return script === undefined ? null : this.scripting.declaredFlags(argv, script);
   }
 
@@ -741,7 +744,7 @@ export class Engine implements KeyspaceObserver {
    * declare, and EXEC by what it queued.
    */
   private mayReplicate(client: Client, entry: CommandEntry, argv: string[]): boolean {
-    if (entry.spec.name === 'exec') {
+    if (entry.fullName === 'exec') {
       return (client.transaction ?? []).some((queued) => {
         const queuedEntry = this.resolveQueued(queued);
         return queuedEntry !== undefined && this.mayReplicate(client, queuedEntry, queued);

@@ -115,6 +115,14 @@ describe.runIf(requireRedisOrSkip('arity sweep differential'))(
         servers.compare([
           ...TYPED_KEYS_SETUP,
           ...argumentLists.map((args) => [...prefix, ...args]),
+          // Queued in a transaction: what MULTI refuses at once, what EXEC runs (a blocking
+          // command does not block there).
+          ['MULTI'],
+          ...[...ARGUMENTS, ...KEYED_ARGUMENTS].map((args) => [...prefix, ...args]),
+          ['EXEC'],
+          ['MULTI'],
+          [...prefix, 'list', '0', '-1'],
+          ['EXEC'],
         ]),
       );
     }

@@ -14,6 +14,9 @@ describe.runIf(requireRedisOrSkip('pub/sub differential'))(
         ['PING'],
         ['PING', 'x'],
         ['GET', 'k'],
+        // Subcommands are not the commands they share a name with.
+        ['LATENCY', 'RESET'],
+        ['CLUSTER', 'RESET'],
         ['PUNSUBSCRIBE'],
         ['UNSUBSCRIBE'],
         ['UNSUBSCRIBE'],
