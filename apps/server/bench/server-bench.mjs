@@ -14,7 +14,7 @@ const tests = (process.env.BENCH_TESTS ?? 'ping_inline,ping_mbulk,set,get,incr,l
   ',',
 );
 const requests = process.env.BENCH_REQUESTS ?? '200000';
-const rounds = Number(process.env.BENCH_ROUNDS ?? '3');
+const rounds = Number(process.env.BENCH_ROUNDS ?? '5');
 const warmUpRequests = Math.ceil(Number(requests) / 10);
 const clients = '50';
 
