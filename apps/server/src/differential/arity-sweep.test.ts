@@ -7,7 +7,7 @@ import { TYPED_KEYS, TYPED_KEYS_SETUP } from '../test-support/typed-keys.js';
 /**
  * Commands (and subcommands) left out of the sweep: they end or change the connection or the
  * server (SHUTDOWN, MONITOR, SUBSCRIBE, SYNC, MULTI...), or their replies differ by nature (times,
- * ids, the command count, memory figures, what the slow log caught), or they are known
+ * ids, idle times, the command count, memory figures, what the slow log caught), or they are known
  * differences: CLIENT SETINFO is Redis 7.2's (command-introspection.test.ts), and SCRIPT HELP
  * describes rc's SCRIPT, which has no DEBUG.
  */
@@ -64,6 +64,7 @@ const LEFT_OUT = new Set([
   'slowlog|get',
   'latency|histogram',
   'memory|usage',
+  'object|idletime',
   'slowlog',
   'client|setinfo',
   'script|help',
@@ -102,6 +103,18 @@ const KEYED_ARGUMENTS = TYPED_KEYS.flatMap((key) => [
   [key, '0', '-1'],
   [key, 'a', '1'],
   [key, '1', 'a'],
+  [key, '0', '-1', 'WITHSCORES'],
+  [key, '-inf', '+inf', 'LIMIT', '0', '1'],
+  [key, '-', '+', 'COUNT', '1'],
+  [key, '1', '2', '3'],
+  [key, 'a', 'b', 'c', 'd'],
+  [key, 'NX', '1', 'a'],
+  [key, 'XX', 'GT', 'CH', '1', 'a'],
+  [key, 'a', 'EX', '10'],
+  [key, '(1', '[a'],
+  [key, '+', '-', 'BYLEX', 'REV'],
+  [key, 'MAXLEN', '~', '1', '5-5', 'f', 'v'],
+  [key, '0', 'MATCH', '*', 'COUNT', '5'],
 ]);
 
 describe.runIf(requireRedisOrSkip('arity sweep differential'))(
