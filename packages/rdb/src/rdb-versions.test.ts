@@ -473,15 +473,16 @@ describe('RDB 1 to 4 (Redis 1.x to 2.4)', () => {
       .raw(3)
       .string('zset:text')
       .length(4)
-      .string('a')
-      .raw(3, 0x31, 0x2e, 0x35)
+      // Greatest first, as Redis writes a skiplist.
       .string('b')
       .raw(254)
-      .string('c')
-      .raw(255)
+      .string('a')
+      .raw(3, 0x31, 0x2e, 0x35)
       .string('d')
       .raw(5)
       .raw(...Buffer.from('1e-05'))
+      .string('c')
+      .raw(255)
       .raw(11)
       .string('set:intset16')
       .string(Uint8Array.from(intset(2, [-1, 7])))
@@ -507,10 +508,10 @@ describe('RDB 1 to 4 (Redis 1.x to 2.4)', () => {
         {
           type: 'zset',
           entries: [
-            ['a', 1.5],
-            ['b', Infinity],
             ['c', -Infinity],
             ['d', 0.00001],
+            ['a', 1.5],
+            ['b', Infinity],
           ],
         },
         null,

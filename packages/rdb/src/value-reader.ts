@@ -115,9 +115,10 @@ export function readValue(input: InputCursor, type: number): RdbValue | null {
     }
     case T.TYPE_ZSET:
     case T.TYPE_ZSET_2: {
+      // Redis writes a skiplist from its greatest entry down: read back, they are ascending.
       const count = readLength(input);
       const entries = new Array<[string, number]>(count);
-      for (let i = 0; i < count; i++) {
+      for (let i = count - 1; i >= 0; i--) {
         const member = readString(input);
         const at = input.position;
         const score = type === T.TYPE_ZSET_2 ? input.doubleLE() : readTextDouble(input);

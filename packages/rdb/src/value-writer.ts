@@ -141,9 +141,10 @@ export function writeValue(
         writePairsListpack(out, value, compress);
         return;
       }
+      // As Redis writes a skiplist: from the greatest entry to the smallest.
       const entries = value.entries;
       writeLength(out, entries.length);
-      for (let i = 0; i < entries.length; i++) {
+      for (let i = entries.length - 1; i >= 0; i--) {
         writeString(out, entries[i][0], compress);
         out.doubleLE(entries[i][1]);
       }

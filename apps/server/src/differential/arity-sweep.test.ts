@@ -96,26 +96,38 @@ function sweptCommands(): SweptCommand[] {
 /** Argument lists short and long enough to reach every arity check and first argument check. */
 const ARGUMENTS = [[], ['x'], ['x', 'y'], ['x', 'y', 'z'], ['x', 'y', 'z', 'w']];
 
+/** Big ordered values, past Redis's compact encodings (quicklist nodes, skiplist, stream nodes). */
+const BIG_SETUP = [
+  ['RPUSH', 'biglist', ...Array.from({ length: 300 }, (_, i) => `e${i % 50}`)],
+  ['ZADD', 'bigzset', ...Array.from({ length: 200 }, (_, i) => [String(i % 40), `m${i}`]).flat()],
+  ...Array.from({ length: 150 }, (_, i) => ['XADD', 'bigstream', `${i + 1}-1`, 'f', `v${i}`]),
+];
+const BIG_KEYS = ['biglist', 'bigzset', 'bigstream'];
+
+/** Commands whose answer on a big value is random or in hash order, by nature. */
+const RANDOM_ON_BIG_VALUES = new Set(['zrandmember', 'zscan']);
+
 /** Then a key of each type first, with a few plausible values after it. */
-const KEYED_ARGUMENTS = TYPED_KEYS.flatMap((key) => [
-  [key],
-  [key, '0'],
-  [key, '0', '-1'],
-  [key, 'a', '1'],
-  [key, '1', 'a'],
-  [key, '0', '-1', 'WITHSCORES'],
-  [key, '-inf', '+inf', 'LIMIT', '0', '1'],
-  [key, '-', '+', 'COUNT', '1'],
-  [key, '1', '2', '3'],
-  [key, 'a', 'b', 'c', 'd'],
-  [key, 'NX', '1', 'a'],
-  [key, 'XX', 'GT', 'CH', '1', 'a'],
-  [key, 'a', 'EX', '10'],
-  [key, '(1', '[a'],
-  [key, '+', '-', 'BYLEX', 'REV'],
-  [key, 'MAXLEN', '~', '1', '5-5', 'f', 'v'],
-  [key, '0', 'MATCH', '*', 'COUNT', '5'],
-]);
+const keyedArguments = (keys: string[]) =>
+  keys.flatMap((key) => [
+    [key],
+    [key, '0'],
+    [key, '0', '-1'],
+    [key, 'a', '1'],
+    [key, '1', 'a'],
+    [key, '0', '-1', 'WITHSCORES'],
+    [key, '-inf', '+inf', 'LIMIT', '0', '1'],
+    [key, '-', '+', 'COUNT', '1'],
+    [key, '1', '2', '3'],
+    [key, 'a', 'b', 'c', 'd'],
+    [key, 'NX', '1', 'a'],
+    [key, 'XX', 'GT', 'CH', '1', 'a'],
+    [key, 'a', 'EX', '10'],
+    [key, '(1', '[a'],
+    [key, '+', '-', 'BYLEX', 'REV'],
+    [key, 'MAXLEN', '~', '1', '5-5', 'f', 'v'],
+    [key, '0', 'MATCH', '*', 'COUNT', '5'],
+  ]);
 
 describe.runIf(requireRedisOrSkip('arity sweep differential'))(
   'every command with zero to four made-up arguments, then on each type of key, compared with redis-server',
@@ -123,15 +135,20 @@ describe.runIf(requireRedisOrSkip('arity sweep differential'))(
     const servers = useDifferential();
 
     for (const { prefix, blocking } of sweptCommands()) {
-      const argumentLists = blocking ? ARGUMENTS : [...ARGUMENTS, ...KEYED_ARGUMENTS];
+      const keys = RANDOM_ON_BIG_VALUES.has(prefix.join('|').toLowerCase())
+        ? TYPED_KEYS
+        : [...TYPED_KEYS, ...BIG_KEYS];
+      const keyed = keyedArguments(keys);
+      const argumentLists = blocking ? ARGUMENTS : [...ARGUMENTS, ...keyed];
       it(prefix.join(' '), () =>
         servers.compare([
           ...TYPED_KEYS_SETUP,
+          ...BIG_SETUP,
           ...argumentLists.map((args) => [...prefix, ...args]),
           // Queued in a transaction: what MULTI refuses at once, what EXEC runs (a blocking
           // command does not block there).
           ['MULTI'],
-          ...[...ARGUMENTS, ...KEYED_ARGUMENTS].map((args) => [...prefix, ...args]),
+          ...[...ARGUMENTS, ...keyed].map((args) => [...prefix, ...args]),
           ['EXEC'],
           ['MULTI'],
           [...prefix, 'list', '0', '-1'],

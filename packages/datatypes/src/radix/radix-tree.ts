@@ -138,14 +138,24 @@ export class RadixTree<V> {
     return this.count;
   }
 
-  /** Nodes in the tree, the root included (XINFO STREAM's radix-tree-nodes). */
+  /**
+   * The nodes Redis's rax would have for these keys (XINFO STREAM's radix-tree-nodes). A rax
+   * node is either a branch (one byte per child) or a compressed run with one child, and a key
+   * ends at a node of its own: a node here with one child is one rax node (its run), with
+   * several it is a branch plus a run for each child edge longer than the byte the branch
+   * holds, and a leaf is one node.
+   */
   get nodeCount(): number {
     let nodes = 0;
     const pending: Array<RadixNode<V>> = [this.root];
     while (pending.length > 0) {
       const node = pending.pop() as RadixNode<V>;
       nodes++;
-      pending.push(...node.children);
+      const children = node.children;
+      if (children.length > 1) {
+        for (const child of children) if (child.edge.length > 1) nodes++;
+      }
+      pending.push(...children);
     }
     return nodes;
   }
