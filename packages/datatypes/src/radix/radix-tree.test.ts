@@ -6,6 +6,19 @@ import { RadixTree } from './radix-tree.js';
 const key = fc.string({ unit: fc.constantFrom('a', 'b', 'c', '\x00', '\xff'), maxLength: 6 });
 
 describe('RadixTree', () => {
+  it("counts the nodes Redis's rax would have", () => {
+    const tree = new RadixTree<number>();
+    expect(tree.nodeCount).toBe(1); // the empty root
+    tree.insert('abcdefgh', 1);
+    expect(tree.nodeCount).toBe(2); // a compressed run, then the key's leaf
+    tree.insert('abcxyz', 2);
+    // run "abc", a branch on d/x, runs "efgh" and "yz" after it, two leaves
+    expect(tree.nodeCount).toBe(6);
+    tree.insert('abcq', 3);
+    // the branch takes q; a one-byte edge needs no run of its own
+    expect(tree.nodeCount).toBe(7);
+  });
+
   it('matches a sorted-map model over random inserts, removes and seeks', () => {
     fc.assert(
       fc.property(
