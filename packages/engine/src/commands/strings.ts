@@ -403,7 +403,7 @@ function incrbyfloat(client: Client, argv: string[], engine: Engine): void {
   const value = lookupString(client, engine, argv[1]);
   if (value === WRONG_TYPE) return;
   const current = readLongDouble(value ?? '0');
-  const increment = current === null ? null : readLongDouble(argv[2]);
+  const increment = readLongDouble(argv[2]);
   if (current === null || increment === null) {
     engine.replyError(client, Errors.notFloat);
     return;
