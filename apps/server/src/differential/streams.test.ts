@@ -43,6 +43,15 @@ describe.runIf(requireRedisOrSkip('streams differential'))(
             ['XADD', 'str', '1-1', 'a', '1'],
             ['XRANGE', 'str', '-', '+'],
             ['TYPE', 's'],
+            // A refused XADD leaves an empty stream (made by MKSTREAM) in place.
+            ['XGROUP', 'CREATE', 'empty', 'g', '$', 'MKSTREAM'],
+            ['XSETID', 'empty', '5'],
+            ['XADD', 'empty', '2', 'a', '1'],
+            ['EXISTS', 'empty'],
+            // A key named twice is read twice, each after its own id.
+            ['XREAD', 'STREAMS', 's', 's', '1', '7-1'],
+            ['XREAD', 'STREAMS', 's', 's', '7-1', '1'],
+            ['XREAD', 'COUNT', '1', 'STREAMS', 's', 's', '0', '0'],
           ],
           { protocol },
         ));

@@ -157,3 +157,23 @@ export function sortedPairs(masked: Readonly<Record<string, ValueFormat>>) {
     return [lines[0], ...pairs.map(([, shown]) => shown)].join('\n');
   };
 }
+
+/**
+ * A flat array or set of bulk strings and integers (SMEMBERS, KEYS) with its elements sorted:
+ * where Redis walks a hash table, the order is its own. Anything else is left as it is.
+ */
+export function sortedElements(reply: string): string {
+  const match = /^([*~])(\d+)\r\n/.exec(reply);
+  if (match === null) return reply;
+  const elements: string[] = [];
+  let at = match[0].length;
+  for (let i = 0; i < Number(match[2]); i++) {
+    const end = reply.indexOf('\r\n', at);
+    const header = reply.slice(at, end + 2);
+    const length = header[0] === '$' ? Number(header.slice(1, -2)) + 2 : 0;
+    elements.push(reply.slice(at, end + 2 + length));
+    at = end + 2 + length;
+  }
+  if (at !== reply.length) return reply;
+  return match[0] + elements.sort().join('');
+}

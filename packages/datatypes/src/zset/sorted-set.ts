@@ -130,10 +130,14 @@ export class SortedSet implements Iterable<SortedSetEntry> {
     );
   }
 
-  rangeByLex(min: LexBound, max: LexBound, limit: RangeLimit = {}): SortedSetEntry[] {
+  /**
+   * Members within [min, max]. Lex ranges assume equal scores; where scores differ, `scan`
+   * finds the range's end as Redis does in a listpack (a walk in order, not a skiplist search).
+   */
+  rangeByLex(min: LexBound, max: LexBound, limit: RangeLimit = {}, scan = false): SortedSetEntry[] {
     const start = limit.reverse
-      ? this.list.lastInLexRange(min, max)
-      : this.list.firstInLexRange(min, max);
+      ? this.list.lastInLexRange(min, max, scan)
+      : this.list.firstInLexRange(min, max, scan);
     return this.walk(start, limit, (node) =>
       limit.reverse
         ? lexAtLeast(this.list.member(node), min)
@@ -152,7 +156,9 @@ export class SortedSet implements Iterable<SortedSetEntry> {
     let skip = limit.offset ?? 0;
     let remaining = limit.count ?? -1;
     if (skip < 0) return result;
-    while (node !== NONE && skip > 0 && inRange(node)) {
+    // The offset is skipped without checking the range, as Redis does: only lex ranges over
+    // differing scores can leave it and come back.
+    while (node !== NONE && skip > 0) {
       node = limit.reverse ? list.previous(node) : list.next(node);
       skip--;
     }
@@ -172,7 +178,9 @@ export class SortedSet implements Iterable<SortedSetEntry> {
     return list.rank(last) - list.rank(first) + 1;
   }
 
-  countByLex(min: LexBound, max: LexBound): number {
+  /** `scan`: counted as Redis does in a listpack, by walking from the first member in range. */
+  countByLex(min: LexBound, max: LexBound, scan = false): number {
+    if (scan) return this.rangeByLex(min, max, {}, true).length;
     const list = this.list;
     const first = list.firstInLexRange(min, max);
     if (first === NONE) return 0;
@@ -208,8 +216,8 @@ export class SortedSet implements Iterable<SortedSetEntry> {
     return this.removeAll(this.rangeByScore(min, max));
   }
 
-  removeRangeByLex(min: LexBound, max: LexBound): number {
-    return this.removeAll(this.rangeByLex(min, max));
+  removeRangeByLex(min: LexBound, max: LexBound, scan = false): number {
+    return this.removeAll(this.rangeByLex(min, max, {}, scan));
   }
 
   private removeAll(entries: SortedSetEntry[]): number {

@@ -185,6 +185,14 @@ export function addToZset(
 }
 
 /**
+ * Whether a lex range is found by walking the members in order, as Redis does in a listpack:
+ * over members whose scores differ, that finds other ends than a skiplist search.
+ */
+function scansLikeListpack(zset: SortedSet, engine: Engine): boolean {
+  return encodingOf(zset, engine.config) === 'listpack';
+}
+
+/**
  * A member just given the score -0: Redis's listpack stores whole scores as integers
  * (double2ll), so a listpack-encoded set keeps 0 while a skiplist keeps -0. The reply still
  * shows the -0 computed.
@@ -350,7 +358,7 @@ function zrangeGeneric(
       engine.replyError(client, Z_ERRORS.notLexRange);
       return;
     }
-    select = (zset) => zset.rangeByLex(min, max, limit);
+    select = (zset) => zset.rangeByLex(min, max, limit, scansLikeListpack(zset, engine));
   }
   // ZRANGESTORE reads its source as ZRANGE does: a keyspace hit or miss.
   const zset = engine.readingKeys(() => lookupZset(client, engine, argv[keyIndex]));
@@ -414,7 +422,7 @@ function zlexcount(client: Client, argv: string[], engine: Engine): void {
   }
   const zset = lookupZset(client, engine, argv[1]);
   if (zset === WRONG_TYPE) return;
-  client.out.integer(zset?.countByLex(min, max) ?? 0);
+  client.out.integer(zset?.countByLex(min, max, scansLikeListpack(zset, engine)) ?? 0);
 }
 
 function zremrangeCommand(type: 'rank' | 'score' | 'lex') {
@@ -441,7 +449,7 @@ function zremrangeCommand(type: 'rank' | 'score' | 'lex') {
         engine.replyError(client, Z_ERRORS.notLexRange);
         return;
       }
-      remove = (zset) => zset.removeRangeByLex(min, max);
+      remove = (zset) => zset.removeRangeByLex(min, max, scansLikeListpack(zset, engine));
     }
     const zset = lookupZset(client, engine, argv[1]);
     if (zset === WRONG_TYPE) return;

@@ -211,7 +211,6 @@ function xadd(client: Client, argv: string[], engine: Engine): void {
   }
   const id = stream.nextIdFor(parsed.id, BigInt(Date.now()));
   if (typeof id === 'string') {
-    if (stream.length === 0 && stream.entriesAdded === 0n) client.db.delete(key);
     engine.replyError(
       client,
       id === 'zero' ? X_ERRORS.zero : id === 'exhausted' ? X_ERRORS.exhausted : X_ERRORS.notGreater,
@@ -395,7 +394,8 @@ function xread(client: Client, argv: string[], engine: Engine): CommandResult {
   const rest = argv.length - streamsAt;
   const half = rest / 2;
   const keys = argv.slice(streamsAt, streamsAt + half);
-  const after = new Map<string, StreamId>();
+  // By position: a key named twice is read once per naming, each after its own id.
+  const after: StreamId[] = [];
   for (let k = 0; k < half; k++) {
     const text = argv[streamsAt + half + k];
     const stream = client.db.lookup(keys[k]);
@@ -404,7 +404,7 @@ function xread(client: Client, argv: string[], engine: Engine): CommandResult {
       return;
     }
     if (text === '$') {
-      after.set(keys[k], stream?.lastId ?? MIN_ID);
+      after.push(stream?.lastId ?? MIN_ID);
       continue;
     }
     if (text === '>') {
@@ -419,16 +419,16 @@ function xread(client: Client, argv: string[], engine: Engine): CommandResult {
       engine.replyError(client, INVALID_STREAM_ID);
       return;
     }
-    after.set(keys[k], id);
+    after.push(id);
   }
-  const newEntries = (key: string): StreamEntry[] => {
+  const newEntries = (key: string, last: StreamId): StreamEntry[] => {
     const stream = client.db.lookup(key);
     if (!(stream instanceof Stream) || stream.length === 0) return [];
-    const from = nextId(after.get(key) as StreamId);
+    const from = nextId(last);
     return from === null ? [] : stream.range(from, MAX_ID, count);
   };
   const ready = keys
-    .map((key) => [key, newEntries(key)] as const)
+    .map((key, k) => [key, newEntries(key, after[k])] as const)
     .filter(([, entries]) => entries.length > 0);
   if (ready.length > 0) {
     replyStreams(client, ready);
@@ -445,7 +445,8 @@ function xread(client: Client, argv: string[], engine: Engine): CommandResult {
     keys,
     block,
     (key) => {
-      const entries = newEntries(key);
+      // Blocked, a key named twice waits after the id it was first named with, as in Redis.
+      const entries = newEntries(key, after[keys.indexOf(key)]);
       if (entries.length === 0) return false;
       replyStreams(client, [[key, entries]]);
       return true;
