@@ -213,6 +213,18 @@ describe.runIf(requireRedisOrSkip('sorted sets differential'))(
         ['ZRANGE', 'dst', '0', '-1', 'WITHSCORES'],
         ['ZINTERSTORE', 'dst', '2', 'pinf', 'z', 'WEIGHTS', '-1', '0', 'AGGREGATE', 'SUM'],
         ['ZRANGE', 'dst', '0', '-1', 'WITHSCORES'],
+        // The smallest input comes first; only its product is checked for NaN, MIN and MAX
+        // keep the current score on NaN and on equal signed zeros; -0 stored in a listpack is 0.
+        ['ZADD', 'big', 'inf', 'b', '1', 'x', '2', 'y'],
+        ['ZINTERSTORE', 'dst', '2', 'big', 'pinf', 'WEIGHTS', '0', '10'],
+        ['ZRANGE', 'dst', '0', '-1', 'WITHSCORES'],
+        ['ZINTER', '2', 'big', 'pinf', 'WEIGHTS', '0', '10', 'AGGREGATE', 'MIN', 'WITHSCORES'],
+        ['ZINTER', '2', 'pinf', 'big', 'WEIGHTS', '10', '0', 'AGGREGATE', 'MAX', 'WITHSCORES'],
+        ['ZADD', 'zero', '0', 'b'],
+        ['ZUNION', '2', 'zero', 'pinf', 'WEIGHTS', '-1', '0', 'AGGREGATE', 'MIN', 'WITHSCORES'],
+        ['ZUNIONSTORE', 'dst', '1', 'zero', 'WEIGHTS', '-1'],
+        ['ZSCORE', 'dst', 'b'],
+        ['ZUNION', '1', 'zero', 'WEIGHTS', '-1', 'WITHSCORES'],
       ]));
 
     it('ZREVRANGEBYSCORE WITHSCORES, ZRANGEBYLEX and ZREVRANGEBYLEX with LIMIT', () =>

@@ -381,7 +381,12 @@ function storeEntries(
   event: string,
 ): number {
   const result = new SortedSet();
-  for (const { member, score } of entries) result.add(member, score);
+  const negativeZeros: string[] = [];
+  for (const { member, score } of entries) {
+    result.add(member, score);
+    if (Object.is(score, -0)) negativeZeros.push(member);
+  }
+  for (const member of negativeZeros) storeNegativeZero(engine, result, member);
   const existed = client.db.delete(key);
   if (result.size > 0) {
     client.db.add(key, result);
@@ -612,9 +617,10 @@ function readInput(
   return WRONG_TYPE;
 }
 
+/** Redis's zunionInterAggregate: C comparisons, so NaN and signed zeros keep the current score. */
 function aggregate(how: Aggregate, current: number, next: number): number {
-  if (how === 'min') return Math.min(current, next);
-  if (how === 'max') return Math.max(current, next);
+  if (how === 'min') return next < current ? next : current;
+  if (how === 'max') return next > current ? next : current;
   const sum = current + next;
   // inf + -inf: Redis settles on 0 rather than NaN.
   return Number.isNaN(sum) ? 0 : sum;
@@ -703,10 +709,6 @@ function combine(
   weights: number[],
   how: Aggregate,
 ): Map<string, number> {
-  const weighted = (score: number, weight: number): number => {
-    const value = score * weight;
-    return Number.isNaN(value) ? 0 : value;
-  };
   const result = new Map<string, number>();
   if (operation === 'diff') {
     for (const [member, score] of inputs[0] ?? []) {
@@ -714,25 +716,34 @@ function combine(
     }
     return result;
   }
+  // As Redis, smallest input first (a stable sort): the order decides which product is checked
+  // for NaN, how MIN and MAX settle ties of signed zeros, and how sums round.
+  const sources = inputs
+    .map((input, index) => ({ input: input ?? new Map<string, number>(), weight: weights[index] }))
+    .sort((a, b) => a.input.size - b.input.size);
+  const weighted = (score: number, weight: number): number => {
+    const value = score * weight;
+    return Number.isNaN(value) ? 0 : value;
+  };
   if (operation === 'union') {
-    inputs.forEach((input, index) => {
-      for (const [member, score] of input ?? []) {
-        const value = weighted(score, weights[index]);
+    for (const { input, weight } of sources) {
+      for (const [member, score] of input) {
+        const value = weighted(score, weight);
         const current = result.get(member);
         result.set(member, current === undefined ? value : aggregate(how, current, value));
       }
-    });
+    }
     return result;
   }
-  if (inputs.some((input) => input === null || input.size === 0)) return result;
-  const [first, ...rest] = inputs as Array<Map<string, number>>;
-  for (const [member, score] of first) {
-    let value = weighted(score, weights[0]);
+  const [first, ...rest] = sources;
+  for (const [member, score] of first.input) {
+    // Only the first product is checked for NaN; later ones go to the aggregate as they are.
+    let value = weighted(score, first.weight);
     let everywhere = true;
     for (let i = 0; i < rest.length && everywhere; i++) {
-      const other = rest[i].get(member);
+      const other = rest[i].input.get(member);
       if (other === undefined) everywhere = false;
-      else value = aggregate(how, value, weighted(other, weights[i + 1]));
+      else value = aggregate(how, value, other * rest[i].weight);
     }
     if (everywhere) result.set(member, value);
   }
