@@ -88,9 +88,22 @@ export function decode(hash: GeoHash, latitudeRange: Range = LATITUDE_RANGE): Ar
   };
 }
 
+const TWO_POW_63 = 2 ** 63;
+
+/**
+ * A score as Redis reads it as a geohash, `(uint64_t)score` compiled for x86-64: truncated, with
+ * what the conversion instructions give outside the range (any score can sit in a geo key).
+ */
+function scoreBits(score: number): bigint {
+  if (score <= -TWO_POW_63) return 1n << 63n;
+  if (score < TWO_POW_63) return BigInt.asUintN(64, BigInt(Math.trunc(score)));
+  if (score < 2 * TWO_POW_63) return BigInt(Math.trunc(score));
+  return 0n;
+}
+
 /** The centre of a score's cell: [longitude, latitude], clamped to the valid ranges. */
 export function scoreToPoint(score: number): [number, number] {
-  const area = decode({ bits: BigInt(score), step: STEP_MAX });
+  const area = decode({ bits: scoreBits(score), step: STEP_MAX });
   const longitude = Math.min(
     LONGITUDE_RANGE.max,
     Math.max(LONGITUDE_RANGE.min, (area.longitude.min + area.longitude.max) / 2),

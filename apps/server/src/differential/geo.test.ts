@@ -41,6 +41,12 @@ describe.runIf(requireRedisOrSkip('geo differential'))('geo, compared with redis
           ['GEODIST', 'Sicily', 'Palermo', 'Catania', 'parsec'],
           ['GEOHASH', 'Sicily', 'Palermo', 'Catania', 'none'],
           ['ZSCORE', 'Sicily', 'Catania'],
+          // Scores no GEOADD makes (ZADD, GEOSEARCHSTORE's distances) read as C casts them.
+          ['ZADD', 'odd', '1.5', 'a', '-1', 'b', 'inf', 'c', '-inf', 'd', '1e19', 'e'],
+          ['ZADD', 'odd', '1e30', 'f', '3776.37', 'h', '-1e19', 'i', '9.3e18', 'j'],
+          ['GEOPOS', 'odd', 'a', 'b', 'c', 'd', 'e', 'f', 'h', 'i', 'j'],
+          ['GEOHASH', 'odd', 'a', 'b', 'c', 'd', 'e', 'f', 'h', 'i', 'j'],
+          ['GEODIST', 'odd', 'a', 'h'],
         ],
         { protocol },
       ));

@@ -32,6 +32,14 @@ const POOLS: Readonly<Record<string, readonly string[]>> = {
   I: ['1', '1-1', '2', '2-5', '3-0', '4', '5-5', '7-1', '10', '0-1', '12-0'],
   G: ['g1', 'g2'],
   Q: ['c1', 'c2'],
+  /** A longitude and a latitude, some out of range. */
+  LON: ['13.361389', '15.087269', '-122.27652', '0', '180', '-180', '181', '2.35'],
+  LAT: ['38.115556', '37.502669', '37.80574', '0', '85.05112878', '-85.06', '90', '48.85'],
+  /** A radius or box side. */
+  R: ['0', '1', '100', '500', '1000', '5000', '-1', '20000'],
+  U: ['m', 'km', 'mi', 'ft'],
+  /** A BITFIELD type. */
+  T: ['u8', 'i8', 'u1', 'i5', 'u16', 'i64', 'u63', 'u64', 'i0'],
 };
 
 /** Templates by family; every family's keys include `x`, so a walk also meets other types. */
@@ -74,6 +82,10 @@ const FAMILIES: Readonly<Record<string, Family>> = {
       'BITOP AND|OR|XOR K K K',
       'BITOP NOT K K',
       'LCS K K LEN|IDX?',
+      'BITFIELD K GET,T,C|N',
+      'BITFIELD K SET,T,C,N GET,T,C',
+      'BITFIELD K OVERFLOW,WRAP|SAT|FAIL? INCRBY,T,C|#1,N+',
+      'BITFIELD_RO K GET,T,C+',
       'EXISTS K+',
       'DEL K+',
       'TYPE K',
@@ -105,6 +117,7 @@ const FAMILIES: Readonly<Record<string, Family>> = {
       'BRPOP K 0.01',
       'BLMOVE K K LEFT|RIGHT LEFT|RIGHT 0.01',
       'SORT K ALPHA? DESC? LIMIT,N,C?',
+      'OBJECT ENCODING K',
       'DEL K',
       'SET x V',
     ],
@@ -126,6 +139,8 @@ const FAMILIES: Readonly<Record<string, Family>> = {
       'HINCRBY K M N',
       'HINCRBYFLOAT K M F',
       'HSTRLEN K M',
+      'HSCAN K 0 MATCH,a*|?? COUNT,C?',
+      'OBJECT ENCODING K',
       'COPY K K REPLACE?',
       'DEL K',
       'SADD x M',
@@ -193,6 +208,8 @@ const FAMILIES: Readonly<Record<string, Family>> = {
       'ZRANGESTORE K K S S BYSCORE LIMIT,N,C?',
       'ZMPOP 1 K MIN|MAX COUNT,C?',
       'ZINTERCARD 2 K K',
+      'ZSCAN K 0 MATCH,a*|?? COUNT,C?',
+      'OBJECT ENCODING K',
       'BZPOPMIN K 0.01',
       // Not SORT: Redis converts a listpack sorted set it sorts to a skiplist for good, and rc
       // derives encodings from the value as it is (the engine README's "Encodings").
@@ -230,6 +247,40 @@ const FAMILIES: Readonly<Record<string, Family>> = {
       'SET x V',
     ],
   },
+  geo: {
+    keys: ['g1', 'g2', 'x'],
+    templates: [
+      'GEOADD K NX|XX|CH? LON,LAT,M+',
+      'GEOADD K LON LAT M',
+      'GEOPOS K M+',
+      'GEODIST K M M U?',
+      'GEOHASH K M+',
+      'GEOSEARCH K FROMMEMBER M BYRADIUS R U ASC|DESC? COUNT,C,ANY? WITHCOORD? WITHDIST? WITHHASH?',
+      'GEOSEARCH K FROMLONLAT LON LAT BYBOX R R U ASC|DESC COUNT,C? WITHDIST?',
+      'GEOSEARCHSTORE K K FROMMEMBER M BYRADIUS R U STOREDIST? ASC|DESC?',
+      'GEORADIUS K LON LAT R U WITHDIST? ASC|DESC COUNT,C?',
+      'GEORADIUSBYMEMBER K M R U WITHCOORD? ASC|DESC',
+      'GEORADIUS_RO K LON LAT R U ASC',
+      'ZREM K M',
+      'ZRANGE K 0 -1 WITHSCORES',
+      'DEL K',
+      'SET x V',
+    ],
+  },
+  hyperloglog: {
+    keys: ['p1', 'p2', 'x'],
+    templates: [
+      'PFADD K M*',
+      'PFADD K M+',
+      'PFCOUNT K+',
+      'PFMERGE K K*',
+      'GET K',
+      'STRLEN K',
+      'APPEND K V',
+      'DEL K',
+      'SET x V',
+    ],
+  },
   keys: {
     keys: ['a', 'b', 'c'],
     templates: [
@@ -258,6 +309,8 @@ const FAMILIES: Readonly<Record<string, Family>> = {
       'PEXPIRE K 200000 NX|XX?',
       'EXPIRE K -1',
       'PERSIST K',
+      'WATCH K+',
+      'UNWATCH',
       'FLUSHDB',
     ],
     unordered: ['KEYS'],
