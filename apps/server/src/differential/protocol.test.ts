@@ -1,5 +1,6 @@
 import { describe, it } from 'vitest';
 import { useDifferential } from '../test-support/differential.js';
+import { seeded } from '../test-support/seeded.js';
 import { requireRedisOrSkip } from '../test-support/servers.js';
 
 describe.runIf(requireRedisOrSkip('protocol differential'))(
@@ -18,6 +19,18 @@ describe.runIf(requireRedisOrSkip('protocol differential'))(
         { raw: 'ECHO "\\x41\\n\\t"\r\n', replies: 1 },
         { raw: '\r\n\r\nPING\r\n', replies: 1 },
       ]));
+
+    it('parses 300 seeded random inline lines of quotes, escapes and spaces as Redis does', async () => {
+      // Each line on a fresh connection: a protocol error closes it.
+      const random = seeded(7);
+      const alphabet = ['a', 'b', ' ', ' ', '"', "'", '\\', 'x', '4', '1', 'n', 't', '\t', 'F', '0'];
+      for (let i = 0; i < 300; i++) {
+        const length = 1 + Math.floor(random() * 10);
+        let line = 'ECHO ';
+        for (let c = 0; c < length; c++) line += alphabet[Math.floor(random() * alphabet.length)];
+        await servers.compare([{ raw: `${line}\r\n`, replies: 1 }]);
+      }
+    });
 
     it('closes on unbalanced quotes', () =>
       servers.compare([{ raw: 'ECHO "abc\r\n', replies: 1 }]));

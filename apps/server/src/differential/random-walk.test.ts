@@ -1,6 +1,7 @@
 import { describe, it } from 'vitest';
 import { useDifferential, type Step } from '../test-support/differential.js';
 import { sortedElements } from '../test-support/reply-masks.js';
+import { seeded } from '../test-support/seeded.js';
 import { requireRedisOrSkip } from '../test-support/servers.js';
 
 /**
@@ -316,18 +317,6 @@ const FAMILIES: Readonly<Record<string, Family>> = {
     unordered: ['KEYS'],
   },
 };
-
-/** Mulberry32: a small seeded generator, so every run walks the same way. */
-function seeded(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function expand(template: string, keys: readonly string[], random: () => number): string[] {
   const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)];
