@@ -115,8 +115,12 @@ export function scoreToPoint(score: number): [number, number] {
   return [longitude, latitude];
 }
 
-export function pointToScore(longitude: number, latitude: number): number {
-  return Number(encode(longitude, latitude, STEP_MAX).bits);
+/**
+ * A point's geohash as an integer. At longitude 180 it takes 54 bits, past a double's exact
+ * integers: the score stored is its nearest double, while Redis propagates the integer itself.
+ */
+export function pointToHash(longitude: number, latitude: number): bigint {
+  return encode(longitude, latitude, STEP_MAX).bits;
 }
 
 /** The standard 11-character geohash (latitude range ±90) that GEOHASH reports. */

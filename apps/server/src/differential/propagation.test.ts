@@ -1,6 +1,7 @@
 import { PropagationEncoder, PropagationTarget } from '@rc/engine';
 import { RequestParser } from '@rc/resp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FAMILIES, walk } from '../test-support/random-walk.js';
 import { RawClient, encodeCommand } from '../test-support/raw-client.js';
 import { ReplicationStream, normalizeTimes, opLines } from '../test-support/replication-stream.js';
 import {
@@ -249,6 +250,8 @@ const scenarios: Record<string, Scenario> = {
       ['XREADGROUP', 'GROUP', 'g', 'c1', 'COUNT', '2', 'STREAMS', 's', '>'],
       ['XREADGROUP', 'GROUP', 'g', 'c1', 'STREAMS', 's', '0'],
       ['XREADGROUP', 'GROUP', 'g', 'c2', 'COUNT', '1', 'NOACK', 'STREAMS', 's', '>'],
+      // A history read with NOACK creates its consumer and announces it, delivering nothing.
+      ['XREADGROUP', 'GROUP', 'g', 'h', 'NOACK', 'STREAMS', 's', '0'],
       ['XCLAIM', 's', 'g', 'c3', '0', '1-1', 'JUSTID'],
       ['XCLAIM', 's', 'g', 'c3', '0', '1-2', 'RETRYCOUNT', '7', 'TIME', `${inSeconds(-20)}000`],
       ['XCLAIM', 's', 'g', 'c3', '0', '99-1', 'LASTID', '9-9'],
@@ -347,6 +350,18 @@ const scenarios: Record<string, Scenario> = {
     ],
   },
 };
+
+/**
+ * The random walks' commands (random-walk.ts), a few seeds per family: whatever each command
+ * propagates (rewritten or not) must match, in order, including inside MULTI/EXEC.
+ */
+for (const [name, family] of Object.entries(FAMILIES)) {
+  for (let seed = 1; seed <= Number(process.env.NSEEDS ?? 3); seed++) {
+    scenarios[`random walk: ${name}, seed ${seed}`] = {
+      steps: walk(family, seed, 150).map((step) => ('command' in step ? step.command : step)),
+    };
+  }
+}
 
 describe.runIf(requireRedisOrSkip('propagation differential'))(
   'propagated writes, compared with a real redis-server replication stream',

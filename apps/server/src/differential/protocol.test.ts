@@ -23,7 +23,23 @@ describe.runIf(requireRedisOrSkip('protocol differential'))(
     it('parses 300 seeded random inline lines of quotes, escapes and spaces as Redis does', async () => {
       // Each line on a fresh connection: a protocol error closes it.
       const random = seeded(7);
-      const alphabet = ['a', 'b', ' ', ' ', '"', "'", '\\', 'x', '4', '1', 'n', 't', '\t', 'F', '0'];
+      const alphabet = [
+        'a',
+        'b',
+        ' ',
+        ' ',
+        '"',
+        "'",
+        '\\',
+        'x',
+        '4',
+        '1',
+        'n',
+        't',
+        '\t',
+        'F',
+        '0',
+      ];
       for (let i = 0; i < 300; i++) {
         const length = 1 + Math.floor(random() * 10);
         let line = 'ECHO ';

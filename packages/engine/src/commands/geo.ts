@@ -9,7 +9,7 @@ import {
   distance,
   distanceIfInside,
   geohashString,
-  pointToScore,
+  pointToHash,
   scoreToPoint,
   searchCells,
   type Shape,
@@ -105,21 +105,21 @@ function geoadd(client: Client, argv: string[], engine: Engine): void {
     engine.replyError(client, Errors.syntax);
     return;
   }
-  const scores: number[] = [];
+  const hashes: bigint[] = [];
   const members: string[] = [];
   for (let i = at; i < argv.length; i += 3) {
     const point = pointArguments(client, engine, argv[i], argv[i + 1]);
     if (point === null) return;
-    scores.push(pointToScore(point[0], point[1]));
+    hashes.push(pointToHash(point[0], point[1]));
     members.push(argv[i + 2]);
   }
   if (engine.propagation.active) {
     // As Redis, GEOADD runs (and propagates) as the ZADD it turns into, scores encoded.
     const zadd = ['zadd', ...argv.slice(1, at)];
-    for (let i = 0; i < members.length; i++) zadd.push(String(scores[i]), members[i]);
+    for (let i = 0; i < members.length; i++) zadd.push(String(hashes[i]), members[i]);
     engine.propagation.replaceCurrent(zadd);
   }
-  addToZset(client, engine, argv[1], scores, members, flags);
+  addToZset(client, engine, argv[1], hashes.map(Number), members, flags);
 }
 
 function geopos(client: Client, argv: string[], engine: Engine): void {

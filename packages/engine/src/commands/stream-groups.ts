@@ -301,30 +301,18 @@ function propagateGroupId(engine: Engine, client: Client, key: string, group: Co
 
 /**
  * What XREADGROUP propagates for entries it delivered: an XCLAIM per entry, or with NOACK the
- * consumer's creation and the group's new last ID.
+ * group's new last ID.
  */
 function propagateDelivery(
   engine: Engine,
   client: Client,
   read: GroupRead,
-  consumerName: string,
-  unannounced: Set<GroupRead>,
   entries: StreamEntry[],
   noAck: boolean,
 ): void {
   if (entries.length === 0 || !engine.propagation.active) return;
   const group = read.group;
-  const created = unannounced.delete(read);
   if (noAck) {
-    if (created) {
-      engine.propagation.also(client.db.id, [
-        'XGROUP',
-        'CREATECONSUMER',
-        read.key,
-        group.name,
-        consumerName,
-      ]);
-    }
     propagateGroupId(engine, client, read.key, group);
     return;
   }
@@ -455,8 +443,6 @@ function xreadgroup(client: Client, argv: string[], engine: Engine): CommandResu
   }
   // Propagated as the XCLAIM / XGROUP forms of what it delivered, never as itself.
   engine.propagation.preventCurrent();
-  // Consumers created here and not yet announced to replicas (NOACK announces them itself).
-  const unannounced = new Set<GroupRead>();
   // As Redis's server.dirty: one per consumer created, one per stream answered.
   let changes = 0;
   const consumerOf = (read: GroupRead): Consumer => {
@@ -464,8 +450,18 @@ function xreadgroup(client: Client, argv: string[], engine: Engine): CommandResu
     consumer.seenTime = Date.now();
     if (created) {
       changes++;
-      unannounced.add(read);
       engine.notify(client.db, EventClass.stream, 'xgroup-createconsumer', read.key);
+      // With NOACK no XCLAIM will make the consumer on replicas: Redis announces it, even
+      // when nothing is delivered (a history read).
+      if (noAck && engine.propagation.active) {
+        engine.propagation.also(client.db.id, [
+          'XGROUP',
+          'CREATECONSUMER',
+          read.key,
+          read.group.name,
+          consumerName,
+        ]);
+      }
     }
     return consumer;
   };
@@ -486,7 +482,7 @@ function xreadgroup(client: Client, argv: string[], engine: Engine): CommandResu
     const entries = deliverNew(stream, read, () => consumerOf(read), count, noAck);
     if (entries.length > 0) {
       changes++;
-      propagateDelivery(engine, client, read, consumerName, unannounced, entries, noAck);
+      propagateDelivery(engine, client, read, entries, noAck);
       answers.push(() => {
         replyStreamKey(client, read.key);
         client.out.array(entries.length);
@@ -531,7 +527,7 @@ function xreadgroup(client: Client, argv: string[], engine: Engine): CommandResu
       // Served, Redis counts the consumer it created, not the stream answered.
       engine.countChanges(changes);
       if (entries.length === 0) return false;
-      propagateDelivery(engine, client, read, consumerName, unannounced, entries, noAck);
+      propagateDelivery(engine, client, read, entries, noAck);
       replyStreamsHeader(client, 1);
       replyStreamKey(client, key);
       client.out.array(entries.length);
