@@ -151,9 +151,11 @@ export class Config {
     if (MEMORY.test(key) && /^-?\d+$/.test(CONFIG_DEFAULTS_BY_NAME.get(key) ?? '')) {
       value = String(parseMemory(value) ?? value);
     }
-    if (key === 'notify-keyspace-events') value = formatEventFlags(parseEventFlags(value) ?? 0);
     // Redis chdirs and reports getcwd(): always an absolute path.
     if (key === 'dir') value = resolve(value);
+    if (key === 'notify-keyspace-events') {
+      value = formatEventFlags(parseEventFlags(value) ?? 0, { keepNewKey: true });
+    }
     this.values.set(key, value);
     const alias = ALIASES.get(key);
     if (alias !== undefined) this.values.set(alias, value);
@@ -176,15 +178,20 @@ export class Config {
     this.onChange(name, (_name, value) => apply(value));
   }
 
-  /** Name/value pairs whose name matches the glob, in Redis's order (as stored). */
+  /** Name/value pairs whose name matches the glob, in Redis's order (as stored), as shown. */
   matching(pattern: string): Array<[string, string]> {
     const lower = pattern.toLowerCase();
     const exact = this.values.get(lower);
-    if (exact !== undefined) return [[lower, exact]];
+    if (exact !== undefined) return [[lower, shown(lower, exact)]];
     const result: Array<[string, string]> = [];
     for (const [name, value] of this.values) {
-      if (globMatch(lower, name, true)) result.push([name, value]);
+      if (globMatch(lower, name, true)) result.push([name, shown(name, value)]);
     }
     return result;
   }
+}
+
+/** A value as CONFIG GET shows it: Redis spells event flags holding "A" without their 'n'. */
+function shown(name: string, value: string): string {
+  return name === 'notify-keyspace-events' ? formatEventFlags(parseEventFlags(value) ?? 0) : value;
 }

@@ -52,12 +52,16 @@ export function parseEventFlags(text: string): number | null {
   return flags;
 }
 
-/** Redis's canonical spelling of the flags, as CONFIG GET shows them. */
-export function formatEventFlags(flags: number): string {
+/**
+ * Redis's canonical spelling of the flags, as CONFIG GET shows them: "A" stands for the whole
+ * group and then hides 'n', which `keepNewKey` spells out (to store the flags without loss).
+ */
+export function formatEventFlags(flags: number, { keepNewKey = false } = {}): string {
   let text = '';
-  // As in Redis, "A" stands for the whole group and then hides 'n'.
-  if ((flags & ALL) === ALL) text = 'A';
-  else for (const [letter, bit] of LETTERS) if (flags & bit) text += letter;
+  if ((flags & ALL) === ALL) {
+    text = 'A';
+    if (keepNewKey && flags & EventClass.newKey) text += 'n';
+  } else for (const [letter, bit] of LETTERS) if (flags & bit) text += letter;
   if (flags & EventClass.keyspace) text += 'K';
   if (flags & EventClass.keyevent) text += 'E';
   if (flags & EventClass.keyMiss) text += 'm';

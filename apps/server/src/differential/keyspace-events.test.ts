@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { useDifferential } from '../test-support/differential.js';
+import { FAMILIES, walk } from '../test-support/random-walk.js';
 import { RawClient } from '../test-support/raw-client.js';
 import { requireRedisOrSkip } from '../test-support/servers.js';
 
@@ -69,7 +70,7 @@ describe.runIf(requireRedisOrSkip('keyspace notifications differential'))(
       ],
       [
         'hash and set events',
-        'KEA',
+        'KEAn',
         [
           ['HSET', 'h', 'a', '1'],
           ['HINCRBY', 'h', 'a', '2'],
@@ -82,6 +83,8 @@ describe.runIf(requireRedisOrSkip('keyspace notifications differential'))(
           ['SADD', 't', 'b'],
           ['SMOVE', 's', 't', 'b'],
           ['SINTERSTORE', 'u', 't', 't'],
+          // Overwritten, the destination is no new key.
+          ['SUNIONSTORE', 'u', 't', 't'],
           ['SDIFFSTORE', 'u', 't', 't'],
         ],
       ],
@@ -100,9 +103,22 @@ describe.runIf(requireRedisOrSkip('keyspace notifications differential'))(
         [
           ['SET', 'foo', 'bar'],
           ['LPUSH', 'l', 'x'],
+          // SORT ... STORE is a list event; a pop of 0 elements is none.
+          ['SORT', 'l', 'ALPHA', 'STORE', 'sorted'],
+          ['RPOP', 'l', '0'],
         ],
       ],
     ];
+
+    // The random walks' commands (random-walk.ts), every event class and new-key events on.
+    for (const [name, family] of Object.entries(FAMILIES)) {
+      for (let seed = 1; seed <= Number(process.env.NSEEDS ?? 2); seed++) {
+        const steps = walk(family, seed, 150).map((step) =>
+          'command' in step ? step.command : (step as string[]),
+        );
+        scenarios.push([`random walk: ${name}, seed ${seed}`, 'KEAn', steps]);
+      }
+    }
 
     for (const [name, flags, steps] of scenarios) {
       it(name, async () => {

@@ -20,6 +20,7 @@ import { parseFloatStrict, parseInteger } from '../numbers.js';
 import { FIRST_KEY, commandGroup } from './define.js';
 import { WRONG_TYPE, isKeyword, lookupTyped } from './reply-helpers.js';
 import { addToZset } from './sorted-sets.js';
+import { storeResult } from './store-result.js';
 
 const UNITS: Record<string, number> = { m: 1, km: 1000, ft: 0.3048, mi: 1609.34 };
 
@@ -421,17 +422,14 @@ function storeResults(
   event: string,
 ): void {
   const key = options.store as string;
-  const existed = client.db.delete(key);
+  let result: SortedSet | null = null;
   if (points.length > 0) {
-    const result = new SortedSet();
+    result = new SortedSet();
     for (const point of points)
       result.add(point.member, options.storeDist ? point.distance : point.score);
-    client.db.add(key, result);
     engine.countChanges(points.length);
-    engine.notify(client.db, EventClass.zset, event, key);
-  } else if (existed) {
-    engine.notify(client.db, EventClass.generic, 'del', key);
   }
+  storeResult(client, engine, key, result, EventClass.zset, event);
   client.out.integer(points.length);
 }
 

@@ -104,6 +104,11 @@ function popCommand(end: End) {
       else client.out.nullArray();
       return;
     }
+    if (count === 0) {
+      // Nothing popped: no event, and WATCH holds.
+      client.out.array(0);
+      return;
+    }
     if (count === -1) {
       client.out.bulk(pop(list, end) as string);
     } else {

@@ -15,6 +15,7 @@ import {
   positiveArgument,
   randomCountArgument,
 } from './reply-helpers.js';
+import { storeResult } from './store-result.js';
 
 function lookupSet(client: Client, engine: Engine, key: string) {
   return lookupTyped(client, engine, key, Set) as RedisSet | undefined | typeof WRONG_TYPE;
@@ -254,13 +255,8 @@ function setOperationStore(operation: Operation) {
     const sets = setsOf(client, engine, argv.slice(2));
     if (sets === null) return;
     const result = combine(sets, operation);
-    const existed = client.db.delete(argv[1]);
-    if (result.size > 0) {
-      client.db.add(argv[1], result);
-      engine.notify(client.db, EventClass.set, `s${operation}store`, argv[1]);
-    } else if (existed) {
-      engine.notify(client.db, EventClass.generic, 'del', argv[1]);
-    }
+    const stored = result.size > 0 ? result : null;
+    storeResult(client, engine, argv[1], stored, EventClass.set, `s${operation}store`);
     client.out.integer(result.size);
   };
 }

@@ -8,6 +8,7 @@ import type { Database } from '../keyspace.js';
 import { parseFloatLoosely } from '../numbers.js';
 import { commandGroup } from './define.js';
 import { integerArgument, isKeyword, wrongType } from './reply-helpers.js';
+import { storeResult } from './store-result.js';
 
 interface SortOptions {
   by: string | null;
@@ -178,7 +179,6 @@ function sortGeneric(readOnly: boolean) {
     // Redis reads the key and the BY/GET keys as a read command does, even for SORT ... STORE.
     const results = engine.readingKeys(() => sortedResults(client, engine, argv[1], options));
     if (results === null) return;
-    const db = client.db;
     if (options.store === null) {
       client.out.array(results.length);
       for (const result of results) {
@@ -187,14 +187,12 @@ function sortGeneric(readOnly: boolean) {
       }
       return;
     }
-    const existed = db.delete(options.store);
+    let stored: QuickList<string> | null = null;
     if (results.length > 0) {
-      db.add(options.store, QuickList.from(results.map((result) => result ?? '')));
+      stored = QuickList.from(results.map((result) => result ?? ''));
       engine.countChanges(results.length);
-      engine.notify(db, EventClass.generic, 'sortstore', options.store);
-    } else if (existed) {
-      engine.notify(db, EventClass.generic, 'del', options.store);
     }
+    storeResult(client, engine, options.store, stored, EventClass.list, 'sortstore');
     client.out.integer(results.length);
   };
 }

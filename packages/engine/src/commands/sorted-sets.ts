@@ -12,6 +12,7 @@ import { blockOnKeys, timeoutArgument } from './blocking-arguments.js';
 import { formatDouble } from '@rc/resp';
 import { FIRST_KEY, commandGroup } from './define.js';
 import { pickRandom } from './hashes.js';
+import { storeResult } from './store-result.js';
 import { collectionScan, replyScan, scanCollection } from './keys.js';
 import {
   WRONG_TYPE,
@@ -387,13 +388,7 @@ function storeEntries(
     if (Object.is(score, -0)) negativeZeros.push(member);
   }
   for (const member of negativeZeros) storeNegativeZero(engine, result, member);
-  const existed = client.db.delete(key);
-  if (result.size > 0) {
-    client.db.add(key, result);
-    engine.notify(client.db, EventClass.zset, event, key);
-  } else if (existed) {
-    engine.notify(client.db, EventClass.generic, 'del', key);
-  }
+  storeResult(client, engine, key, result.size > 0 ? result : null, EventClass.zset, event);
   return result.size;
 }
 
