@@ -814,8 +814,12 @@ export class Engine implements KeyspaceObserver {
     }
   }
 
-  /** Clients blocked on the key get to try again once the current command is done. */
-  private wakeWaiters(db: Database, key: string): void {
+  /**
+   * Clients blocked on the key get to try again once the current command is done (Redis's
+   * signalKeyAsReady): part of every key change, and alone where Redis wakes waiters without
+   * counting a change to the key (XGROUP DESTROY).
+   */
+  wakeWaiters(db: Database, key: string): void {
     if (this.blocking.blockedCount !== 0 && this.blocking.hasWaiters(db, key)) {
       this.blocking.signalKeyReady(db, key);
     }

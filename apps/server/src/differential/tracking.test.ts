@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { useDifferential, type Step } from '../test-support/differential.js';
+import { FAMILIES, walk } from '../test-support/random-walk.js';
 import { RawClient, encodeCommand } from '../test-support/raw-client.js';
 import { requireRedisOrSkip } from '../test-support/servers.js';
 
@@ -168,6 +169,43 @@ describe.runIf(requireRedisOrSkip('client tracking differential'))(
       return frames.map((frame) =>
         (frame?.toString('latin1') ?? 'none').replaceAll(`:${id}\r\n`, ':ID\r\n'),
       );
+    }
+
+    /**
+     * A random walk (random-walk.ts) on a connection tracking what it reads, its invalidations
+     * redirected to a RESP2 subscriber: which keys each command reads and changes decides what
+     * the subscriber gets. Returns the messages it got.
+     */
+    async function walkInvalidations(port: number, steps: string[][]): Promise<string[]> {
+      const listener = await RawClient.open(port);
+      const tracker = await RawClient.open(port);
+      await tracker.command('FLUSHALL');
+      const id = (await listener.command('CLIENT', 'ID'))?.toString('latin1').slice(1, -2) ?? '';
+      await listener.command('SUBSCRIBE', '__redis__:invalidate');
+      await tracker.command('CLIENT', 'TRACKING', 'ON', 'REDIRECT', id);
+      for (const step of steps) await tracker.command(...step);
+      const messages: string[] = [];
+      for (;;) {
+        const frame = await listener.readReply(150);
+        if (frame === null) break;
+        messages.push(frame.toString('latin1'));
+      }
+      listener.close();
+      tracker.close();
+      return messages;
+    }
+
+    for (const [name, family] of Object.entries(FAMILIES)) {
+      for (let seed = 1; seed <= Number(process.env.NSEEDS ?? 2); seed++) {
+        it(`random walk: ${name}, seed ${seed}: invalidations redirected`, async () => {
+          const steps = walk(family, seed, 150).map((step) =>
+            'command' in step ? step.command : (step as string[]),
+          );
+          const ours = await walkInvalidations(servers.rcPort(), steps);
+          const theirs = await walkInvalidations(servers.redisPort(), steps);
+          expect(ours).toEqual(theirs);
+        });
+      }
     }
 
     it('redirection to a RESP2 subscriber, BCAST prefixes with NOLOOP, a broken redirect', async () => {

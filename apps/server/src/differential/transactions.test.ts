@@ -51,5 +51,30 @@ describe.runIf(requireRedisOrSkip('transactions differential'))(
         ['GET', 'w'],
         ['EXEC'],
       ]));
+
+    it("changes Redis does not signal leave WATCH alone: a stream's groups and last id", () =>
+      servers.compare([
+        ['XADD', 's', '1-1', 'f', 'v'],
+        ['WATCH', 's'],
+        ['XGROUP', 'CREATE', 's', 'g', '0'],
+        ['XGROUP', 'CREATECONSUMER', 's', 'g', 'c'],
+        ['XGROUP', 'SETID', 's', 'g', '$'],
+        ['XSETID', 's', '5-0'],
+        ['XGROUP', 'DESTROY', 's', 'g'],
+        ['MULTI'],
+        ['XLEN', 's'],
+        ['EXEC'],
+        ['WATCH', 's'],
+        ['XTRIM', 's', 'MAXLEN', '5'],
+        ['XDEL', 's', '9-9'],
+        ['MULTI'],
+        ['XLEN', 's'],
+        ['EXEC'],
+        ['WATCH', 's'],
+        ['XDEL', 's', '1-1'],
+        ['MULTI'],
+        ['XLEN', 's'],
+        ['EXEC'],
+      ]));
   },
 );

@@ -225,8 +225,9 @@ function renameGeneric(
     return;
   }
   const expireAt = db.expireAt(source);
-  db.delete(destination);
+  // Source first: trackers are told of the source, then the destination, as Redis signals them.
   db.delete(source);
+  db.delete(destination);
   db.add(destination, value);
   if (expireAt !== undefined) db.setExpire(destination, expireAt);
   engine.countChanges(1);

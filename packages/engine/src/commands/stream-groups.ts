@@ -143,7 +143,8 @@ function createGroup(client: Client, argv: string[], engine: Engine): void {
     return;
   }
   stream.groups.set(name, new ConsumerGroup(name, id, entriesRead));
-  client.db.touch(key);
+  // A change, but not one to the key's value (no WATCH or tracking invalidation), as in Redis.
+  engine.stats.dirty++;
   engine.notify(client.db, EventClass.stream, 'xgroup-create', key);
   client.out.simple('OK');
 }
@@ -218,8 +219,10 @@ function destroyGroup(client: Client, argv: string[], engine: Engine): void {
     client.out.integer(0);
     return;
   }
-  // Touching the key wakes XREADGROUP waiters, which then get NOGROUP.
-  client.db.touch(argv[2]);
+  // XREADGROUP waiters wake up to get NOGROUP; the key's value counts as unchanged (WATCH and
+  // tracking hold), as in Redis.
+  engine.stats.dirty++;
+  engine.wakeWaiters(client.db, argv[2]);
   engine.notify(client.db, EventClass.stream, 'xgroup-destroy', argv[2]);
   client.out.integer(1);
 }

@@ -381,7 +381,8 @@ function xsetid(client: Client, argv: string[], engine: Engine): void {
     return;
   }
   stream.setLastId(id, entriesAdded, maxDeleted);
-  client.db.touch(argv[1]);
+  // As in Redis, a change that leaves WATCH and tracking alone.
+  engine.stats.dirty++;
   engine.notify(client.db, EventClass.stream, 'xsetid', argv[1]);
   client.out.simple('OK');
 }
