@@ -47,6 +47,8 @@ export interface Family {
   readonly templates: readonly string[];
   /** Commands whose multi-element reply is in hash-table order: compared sorted, not in MULTI. */
   readonly unordered?: readonly string[];
+  /** Pools this family draws from instead of the shared ones. */
+  readonly pools?: Readonly<Record<string, readonly string[]>>;
 }
 
 export const FAMILIES: Readonly<Record<string, Family>> = {
@@ -216,11 +218,44 @@ export const FAMILIES: Readonly<Record<string, Family>> = {
       'LPUSH x M',
     ],
   },
+  bigzsets: {
+    // Past zset-max-listpack-entries (128): skiplists. No lex ranges: over differing scores, a skiplist's answer depends on its random
+    // levels.
+    keys: ['y1', 'y2'],
+    // No -0 either: a listpack stores it as 0, and which encoding a set that shrank has is the
+    // same difference as OBJECT ENCODING's below.
+    pools: {
+      M: Array.from({ length: 300 }, (_, i) => `m${i}`),
+      F: ['0', '1', '1.5', '-2.5', '1e3', '3', '0.1', 'inf', '-inf', '10', '-7'],
+    },
+    templates: [
+      // Six times: growth must outrun the pops and removals.
+      ...Array.from({ length: 6 }, () => 'ZADD K F M F M F M F M F M F M F M F M F M F M'),
+      'ZADD K GT|LT|CH? F,M+',
+      'ZINCRBY K F M',
+      'ZREM K M+',
+      'ZCARD K',
+      'ZSCORE K M',
+      'ZRANK K M',
+      'ZREVRANK K M',
+      'ZCOUNT K S S',
+      'ZRANGE K N N WITHSCORES?',
+      'ZRANGE K S S BYSCORE REV? LIMIT,N,C? WITHSCORES?',
+      'ZREMRANGEBYRANK K 0|-1|5 5|-5|-1',
+      'ZPOPMIN K C?',
+      'ZPOPMAX K C?',
+      'ZUNIONSTORE K 2 K K WEIGHTS,F,F? AGGREGATE,SUM|MIN|MAX?',
+      'ZRANGE K 0 -1 WITHSCORES',
+      // Not OBJECT ENCODING: Redis keeps a skiplist that shrank, rc derives the encoding from
+      // the value as it is (the engine README's "Encodings").
+    ],
+  },
   streams: {
     keys: ['x1', 'x2', 'x'],
     templates: [
       'XADD K I M,V+',
-      'XADD K NOMKSTREAM? MAXLEN|MINID,=|~?,C|I I M,V',
+      'XADD K NOMKSTREAM? MAXLEN|MINID,C|I I M,V',
+      'XADD K MAXLEN|MINID =|~ C|I I M,V',
       'XLEN K',
       'XRANGE K -|I +|I COUNT,C?',
       'XREVRANGE K +|I -|I COUNT,C?',
@@ -316,12 +351,12 @@ export const FAMILIES: Readonly<Record<string, Family>> = {
   },
 };
 
-function expand(template: string, keys: readonly string[], random: () => number): string[] {
+function expand(template: string, family: Family, random: () => number): string[] {
   const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)];
   const word = (choices: string): string => {
     const choice = pick(choices.split('|'));
-    if (choice === 'K') return pick(keys);
-    const pool = POOLS[choice];
+    if (choice === 'K') return pick(family.keys);
+    const pool = family.pools?.[choice] ?? POOLS[choice];
     return pool === undefined ? choice : pick(pool);
   };
   const argv: string[] = [];
@@ -353,7 +388,7 @@ export function walk(family: Family, seed: number, length: number): Step[] {
       queued = 1 + Math.floor(random() * 4);
     }
     const template = family.templates[Math.floor(random() * family.templates.length)];
-    const command = expand(template, family.keys, random);
+    const command = expand(template, family, random);
     const isUnordered = unordered.has(command[0]);
     // Blocking commands run as their non-blocking forms inside MULTI: both servers do that.
     if (isUnordered && queued !== -1) continue;
