@@ -13,8 +13,8 @@ import { join } from 'node:path';
 const tests = (process.env.BENCH_TESTS ?? 'ping_inline,ping_mbulk,set,get,incr,lpush,lpop').split(
   ',',
 );
-const requests = process.env.BENCH_REQUESTS ?? '200000';
-const rounds = Number(process.env.BENCH_ROUNDS ?? '5');
+const requests = process.env.BENCH_REQUESTS ?? '100000';
+const rounds = Number(process.env.BENCH_ROUNDS ?? '15');
 const warmUpRequests = Math.ceil(Number(requests) / 10);
 const clients = '50';
 
