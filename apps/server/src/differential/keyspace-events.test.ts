@@ -114,7 +114,7 @@ describe.runIf(requireRedisOrSkip('keyspace notifications differential'))(
     for (const [name, family] of Object.entries(FAMILIES)) {
       for (let seed = 1; seed <= Number(process.env.NSEEDS ?? 2); seed++) {
         const steps = walk(family, seed, 150).map((step) =>
-          'command' in step ? step.command : (step as string[]),
+          'command' in step ? step.command : step,
         );
         scenarios.push([`random walk: ${name}, seed ${seed}`, 'KEAn', steps]);
       }

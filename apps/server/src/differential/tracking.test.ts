@@ -199,7 +199,7 @@ describe.runIf(requireRedisOrSkip('client tracking differential'))(
       for (let seed = 1; seed <= Number(process.env.NSEEDS ?? 2); seed++) {
         it(`random walk: ${name}, seed ${seed}: invalidations redirected`, async () => {
           const steps = walk(family, seed, 150).map((step) =>
-            'command' in step ? step.command : (step as string[]),
+            'command' in step ? step.command : step,
           );
           const ours = await walkInvalidations(servers.rcPort(), steps);
           const theirs = await walkInvalidations(servers.redisPort(), steps);

@@ -1,4 +1,4 @@
-import type { Step } from './differential.js';
+import type { NormalizedStep } from './differential.js';
 import { sortedElements } from './reply-masks.js';
 import { seeded } from './seeded.js';
 
@@ -377,10 +377,14 @@ function expand(template: string, family: Family, random: () => number): string[
 }
 
 /** A walk of `length` commands; now and then a few of them go through MULTI/EXEC. */
-export function walk(family: Family, seed: number, length: number): Step[] {
+export function walk(
+  family: Family,
+  seed: number,
+  length: number,
+): Array<string[] | NormalizedStep> {
   const random = seeded(seed);
   const unordered = new Set(family.unordered ?? []);
-  const steps: Step[] = [];
+  const steps: Array<string[] | NormalizedStep> = [];
   let queued = -1;
   while (steps.length < length) {
     if (queued === -1 && random() < 0.05) {
