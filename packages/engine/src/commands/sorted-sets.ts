@@ -123,19 +123,14 @@ function zadd(client: Client, argv: string[], engine: Engine): void {
     return;
   }
   const scores: number[] = [];
+  const members: string[] = [];
   for (let i = at; i < argv.length; i += 2) {
     const score = floatArgument(client, engine, argv[i]);
     if (score === null) return;
     scores.push(score);
+    members.push(argv[i + 1]);
   }
-  addToZset(
-    client,
-    engine,
-    argv[1],
-    scores,
-    argv.slice(at + 1).filter((_, i) => i % 2 === 0),
-    flags,
-  );
+  addToZset(client, engine, argv[1], scores, members, flags);
 }
 
 export function addToZset(
