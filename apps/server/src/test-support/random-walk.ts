@@ -123,6 +123,30 @@ export const FAMILIES: Readonly<Record<string, Family>> = {
       'SET x V',
     ],
   },
+  biglists: {
+    // Hundreds of elements, pushed and popped at both ends: edits across the list's ring buffer
+    // wrapping around, growing and shrinking.
+    keys: ['b1', 'b2'],
+    pools: {
+      M: Array.from({ length: 40 }, (_, i) => `e${i}`),
+      N: ['0', '1', '-1', '5', '-5', '100', '130', '-130', '250', '-250', '400'],
+    },
+    templates: [
+      ...Array.from({ length: 4 }, () => 'RPUSH K M M M M M M M M M M M M M M M M M M M M'),
+      'LPUSH K M M M M M M M M M M',
+      'LINSERT K BEFORE|AFTER M M',
+      'LSET K N M',
+      'LREM K -2|0|2 M',
+      'LINDEX K N',
+      'LRANGE K N N',
+      'LPOS K M RANK,N? COUNT,C? MAXLEN,N?',
+      'LTRIM K -300|0|5 -1|280|-5',
+      'LPOP K C?',
+      'RPOP K C?',
+      'LMOVE K K LEFT|RIGHT LEFT|RIGHT',
+      'LLEN K',
+    ],
+  },
   hashes: {
     keys: ['h1', 'h2', 'x'],
     templates: [
