@@ -49,6 +49,8 @@ export interface Family {
   readonly unordered?: readonly string[];
   /** Pools this family draws from instead of the shared ones. */
   readonly pools?: Readonly<Record<string, readonly string[]>>;
+  /** Commands per walk, when the default is too short for the family's values to grow. */
+  readonly length?: number;
 }
 
 export const FAMILIES: Readonly<Record<string, Family>> = {
@@ -305,6 +307,33 @@ export const FAMILIES: Readonly<Record<string, Family>> = {
       'SET x V',
     ],
   },
+  bigstreams: {
+    // Past stream-node-max-entries (100): approximate trims and XINFO's radix-tree figures
+    // depend on how entries are split into nodes.
+    keys: ['w1', 'w2'],
+    length: 600,
+    pools: {
+      /** A MAXLEN threshold. */
+      L: ['90', '99', '100', '101', '150', '200', '250'],
+      /** A MINID threshold, low: the ids made grow to about 350. */
+      N: ['0', '1', '5', '10', '30', '50'],
+      I: ['1-1', '5-1', '50-1', '99-1', '100-1', '101-1', '120-1', '200-1', '250-1'],
+    },
+    templates: [
+      ...Array.from({ length: 12 }, () => 'XADD K NEXT f v'),
+      'XADD K MAXLEN ~|= L NEXT f v',
+      'XADD K MINID ~|= N NEXT f v',
+      'XADD K MAXLEN ~ L LIMIT C|N NEXT f v',
+      'XTRIM K MAXLEN ~|=? L',
+      'XTRIM K MINID ~ N LIMIT N',
+      'XDEL K I+',
+      'XLEN K',
+      'XRANGE K -|I +|I COUNT,C?',
+      'XREVRANGE K +|I -|I COUNT,C?',
+      'XINFO STREAM K',
+      'XINFO STREAM K FULL COUNT,C?',
+    ],
+  },
   geo: {
     keys: ['g1', 'g2', 'x'],
     templates: [
@@ -375,11 +404,23 @@ export const FAMILIES: Readonly<Record<string, Family>> = {
   },
 };
 
-function expand(template: string, family: Family, random: () => number): string[] {
+/** What a walk keeps between commands: the last id `NEXT` made. */
+interface WalkState {
+  lastId: number;
+}
+
+function expand(
+  template: string,
+  family: Family,
+  random: () => number,
+  state: WalkState,
+): string[] {
   const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)];
   const word = (choices: string): string => {
     const choice = pick(choices.split('|'));
     if (choice === 'K') return pick(family.keys);
+    // Ever-growing stream ids, so a stream can grow without the clock's `*`.
+    if (choice === 'NEXT') return `${++state.lastId}-1`;
     const pool = family.pools?.[choice] ?? POOLS[choice];
     return pool === undefined ? choice : pick(pool);
   };
@@ -407,16 +448,18 @@ export function walk(
   length: number,
 ): Array<string[] | NormalizedStep> {
   const random = seeded(seed);
+  const state: WalkState = { lastId: 0 };
   const unordered = new Set(family.unordered ?? []);
   const steps: Array<string[] | NormalizedStep> = [];
   let queued = -1;
-  while (steps.length < length) {
+  const total = family.length ?? length;
+  while (steps.length < total) {
     if (queued === -1 && random() < 0.05) {
       steps.push(['MULTI']);
       queued = 1 + Math.floor(random() * 4);
     }
     const template = family.templates[Math.floor(random() * family.templates.length)];
-    const command = expand(template, family, random);
+    const command = expand(template, family, random, state);
     const isUnordered = unordered.has(command[0]);
     // Blocking commands run as their non-blocking forms inside MULTI: both servers do that.
     if (isUnordered && queued !== -1) continue;

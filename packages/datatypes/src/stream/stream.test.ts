@@ -196,6 +196,18 @@ describe('Stream', () => {
     for (let i = 1; i < all.length; i++) expect(compareIds(all[i - 1].id, all[i].id)).toBe(-1);
   });
 
+  it('keeps deleted entries in the first ID it holds until their block goes', () => {
+    const stream = new Stream({ maxEntries: 2, maxBytes: 0 });
+    for (let ms = 1n; ms <= 5n; ms++) stream.append({ ms, seq: 1n }, ['f', 'v']);
+    stream.delete({ ms: 1n, seq: 1n });
+    expect(stream.firstEntry()?.id).toEqual({ ms: 2n, seq: 1n });
+    expect(stream.firstIdWithDeleted()).toEqual({ ms: 1n, seq: 1n });
+    // Its block emptied, the deleted entry is gone for good.
+    stream.delete({ ms: 2n, seq: 1n });
+    expect(stream.firstIdWithDeleted()).toEqual({ ms: 3n, seq: 1n });
+    expect(new Stream().firstIdWithDeleted()).toBeUndefined();
+  });
+
   it('generates IDs like XADD: *, <ms>-*, explicit, and refuses the invalid ones', () => {
     const stream = new Stream();
     expect(stream.nextIdFor({ kind: 'explicit', id: id(0, 0) }, 5n)).toBe('zero');

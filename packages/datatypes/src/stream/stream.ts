@@ -404,6 +404,15 @@ export class Stream {
     return this.range(MIN_ID, MAX_ID, 1)[0];
   }
 
+  /**
+   * The first ID still held, deleted entries included: a deleted entry keeps its place until
+   * its whole block goes. Redis propagates this as XADD/XTRIM's exact MINID after a `~` trim.
+   */
+  firstIdWithDeleted(): StreamId | undefined {
+    const first = this.blocks.first();
+    return first === undefined ? undefined : entryId(first[1], 0);
+  }
+
   lastEntry(): StreamEntry | undefined {
     return this.range(MIN_ID, MAX_ID, 1, true)[0];
   }

@@ -238,7 +238,7 @@ function exactTrim(argv: string[], parsed: TrimArguments, stream: Stream): void 
   argv[index] =
     parsed.trim?.strategy === 'maxlen'
       ? String(stream.length)
-      : formatId(stream.firstEntry()?.id ?? MAX_ID);
+      : formatId(stream.firstIdWithDeleted() ?? MAX_ID);
 }
 
 function xtrim(client: Client, argv: string[], engine: Engine): void {
