@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { useDifferential } from '../test-support/differential.js';
-import { FAMILIES, walk } from '../test-support/random-walk.js';
+import { FAMILIES, walkCommands } from '../test-support/random-walk.js';
 import { RawClient } from '../test-support/raw-client.js';
 import { requireRedisOrSkip } from '../test-support/servers.js';
 
@@ -13,12 +13,7 @@ async function notifications(port: number, flags: string, steps: string[][]): Pr
   await subscriber.command('PSUBSCRIBE', '*');
   for (const step of steps) await writer.command(...step);
   await writer.command('CONFIG', 'SET', 'notify-keyspace-events', '');
-  const received: string[] = [];
-  for (;;) {
-    const frame = await subscriber.readReply(150);
-    if (frame === null) break;
-    received.push(frame.toString('latin1'));
-  }
+  const received = await subscriber.readUntilQuiet();
   writer.close();
   subscriber.close();
   return received;
@@ -113,9 +108,7 @@ describe.runIf(requireRedisOrSkip('keyspace notifications differential'))(
     // The random walks' commands (random-walk.ts), every event class and new-key events on.
     for (const [name, family] of Object.entries(FAMILIES)) {
       for (let seed = 1; seed <= Number(process.env.NSEEDS ?? 2); seed++) {
-        const steps = walk(family, seed, 150).map((step) =>
-          'command' in step ? step.command : step,
-        );
+        const steps = walkCommands(family, seed, 150);
         scenarios.push([`random walk: ${name}, seed ${seed}`, 'KEAn', steps]);
       }
     }

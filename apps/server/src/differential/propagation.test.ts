@@ -1,7 +1,7 @@
 import { PropagationEncoder, PropagationTarget } from '@rc/engine';
 import { RequestParser } from '@rc/resp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FAMILIES, walk } from '../test-support/random-walk.js';
+import { FAMILIES, walkCommands } from '../test-support/random-walk.js';
 import { RawClient, encodeCommand } from '../test-support/raw-client.js';
 import { ReplicationStream, normalizeTimes, opLines } from '../test-support/replication-stream.js';
 import {
@@ -358,7 +358,7 @@ const scenarios: Record<string, Scenario> = {
 for (const [name, family] of Object.entries(FAMILIES)) {
   for (let seed = 1; seed <= Number(process.env.NSEEDS ?? 3); seed++) {
     scenarios[`random walk: ${name}, seed ${seed}`] = {
-      steps: walk(family, seed, 150).map((step) => ('command' in step ? step.command : step)),
+      steps: walkCommands(family, seed, 150),
     };
   }
 }

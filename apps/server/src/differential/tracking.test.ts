@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { useDifferential, type Step } from '../test-support/differential.js';
-import { FAMILIES, walk } from '../test-support/random-walk.js';
+import { FAMILIES, walkCommands } from '../test-support/random-walk.js';
 import { RawClient, encodeCommand } from '../test-support/raw-client.js';
 import { requireRedisOrSkip } from '../test-support/servers.js';
 
@@ -184,12 +184,7 @@ describe.runIf(requireRedisOrSkip('client tracking differential'))(
       await listener.command('SUBSCRIBE', '__redis__:invalidate');
       await tracker.command('CLIENT', 'TRACKING', 'ON', 'REDIRECT', id);
       for (const step of steps) await tracker.command(...step);
-      const messages: string[] = [];
-      for (;;) {
-        const frame = await listener.readReply(150);
-        if (frame === null) break;
-        messages.push(frame.toString('latin1'));
-      }
+      const messages = await listener.readUntilQuiet();
       listener.close();
       tracker.close();
       return messages;
@@ -198,9 +193,7 @@ describe.runIf(requireRedisOrSkip('client tracking differential'))(
     for (const [name, family] of Object.entries(FAMILIES)) {
       for (let seed = 1; seed <= Number(process.env.NSEEDS ?? 2); seed++) {
         it(`random walk: ${name}, seed ${seed}: invalidations redirected`, async () => {
-          const steps = walk(family, seed, 150).map((step) =>
-            'command' in step ? step.command : step,
-          );
+          const steps = walkCommands(family, seed, 150);
           const ours = await walkInvalidations(servers.rcPort(), steps);
           const theirs = await walkInvalidations(servers.redisPort(), steps);
           expect(ours).toEqual(theirs);

@@ -245,8 +245,8 @@ export const FAMILIES: Readonly<Record<string, Family>> = {
     ],
   },
   bigzsets: {
-    // Past zset-max-listpack-entries (128): skiplists. No lex ranges: over differing scores, a skiplist's answer depends on its random
-    // levels.
+    // Past zset-max-listpack-entries (128): skiplists. No lex ranges: over differing scores, a
+    // skiplist's answer depends on its random levels.
     keys: ['y1', 'y2'],
     // No -0 either: a listpack stores it as 0, and which encoding a set that shrank has is the
     // same difference as OBJECT ENCODING's below.
@@ -471,4 +471,9 @@ export function walk(
   }
   if (queued !== -1) steps.push(['EXEC']);
   return steps;
+}
+
+/** A walk's commands alone, for tests that compare what they cause rather than their replies. */
+export function walkCommands(family: Family, seed: number, length: number): string[][] {
+  return walk(family, seed, length).map((step) => ('command' in step ? step.command : step));
 }

@@ -67,6 +67,16 @@ export class RawClient {
     }
   }
 
+  /** Every frame that arrives until none has for `quietMs` (pushes, pub/sub messages), as text. */
+  async readUntilQuiet(quietMs = 150): Promise<string[]> {
+    const frames: string[] = [];
+    for (let frame = await this.readReply(quietMs); frame !== null;) {
+      frames.push(frame.toString('latin1'));
+      frame = await this.readReply(quietMs);
+    }
+    return frames;
+  }
+
   async command(...args: string[]): Promise<Buffer | null> {
     this.write(encodeCommand(args));
     return this.readReply();

@@ -11,6 +11,7 @@ import {
   isKeyword,
   lookupString,
 } from './reply-helpers.js';
+import { storeResult } from './store-result.js';
 
 /**
  * A bit offset, or null when it is not an integer or out of range: offsets address at most
@@ -208,16 +209,8 @@ function bitop(client: Client, argv: string[], engine: Engine): void {
     sources.push(value ?? '');
   }
   const length = Math.max(...sources.map((source) => source.length));
-  const destination = argv[2];
-  const db = client.db;
-  if (length === 0) {
-    if (db.delete(destination)) engine.notify(db, EventClass.generic, 'del', destination);
-    client.out.integer(0);
-    return;
-  }
-  const result = combine(operation, sources, length);
-  db.set(destination, result.toString('latin1'));
-  engine.notify(db, EventClass.string, 'set', destination);
+  const result = length === 0 ? null : combine(operation, sources, length).toString('latin1');
+  storeResult(client, engine, argv[2], result, EventClass.string, 'set');
   client.out.integer(length);
 }
 

@@ -4,9 +4,10 @@ import { EventClass } from '../keyspace-events.js';
 import type { RedisValue } from '../values.js';
 
 /**
- * The STORE forms' ending (SINTERSTORE, ZUNIONSTORE, GEOSEARCHSTORE...): a non-empty result
- * replaces the destination as Redis's setKey does (a "new" event only when there was no key,
- * any TTL dropped) and fires `event`; an empty one deletes it, with a "del" event if it was there.
+ * The ending of commands that store a result (SINTERSTORE, ZUNIONSTORE, BITOP...): a non-empty
+ * result replaces the destination as Redis's setKey does (a "new" event only when there was no
+ * key, any TTL dropped) and fires `event`; an empty one deletes it, with a "del" event if it was
+ * there.
  */
 export function storeResult(
   client: Client,
