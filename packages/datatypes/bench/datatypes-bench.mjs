@@ -123,6 +123,22 @@ const SMALL = 100_000;
   time(`zset: 100k ZRANK (SortedSet, ${N} members)`, SMALL, () => {
     for (let i = 0; i < SMALL; i++) zset.rank(`m${Math.floor(random() * N)}`);
   });
+  // ZADD of existing members: each moves to a random place (unlinked, then linked anew).
+  const moves = Array.from({ length: SMALL }, () => [
+    Math.floor(random() * N),
+    Math.floor(random() * 1e9),
+  ]);
+  time(`zset: 100k score changes (SortedSet, ${N} members)`, SMALL, () => {
+    for (const [k, score] of moves) zset.add(`m${k}`, score);
+  });
+  const treeScores = [...scores];
+  time(`zset: 100k score changes (sorted-btree, ${N} members)`, SMALL, () => {
+    for (const [k, score] of moves) {
+      tree.delete([treeScores[k], `m${k}`]);
+      treeScores[k] = score;
+      tree.set([score, `m${k}`], true);
+    }
+  });
   time(`zset: 100k rank by binary search (sorted array, ${SMALL} members)`, SMALL, () => {
     for (let i = 0; i < SMALL; i++) {
       const k = Math.floor(random() * SMALL);
