@@ -151,12 +151,20 @@ export class BlockingRegistry {
     }
   }
 
-  /** SWAPDB moves the data, not the waiters: keys now holding data become ready. */
+  /**
+   * SWAPDB moves the data, not the waiters: keys now holding data become ready, and so do keys
+   * whose data left (the other database has it now), for XREADGROUP waiters to get their error.
+   */
   databasesSwapped(first: Database, second: Database): void {
-    for (const db of [first, second]) {
+    for (const [db, other] of [
+      [first, second],
+      [second, first],
+    ]) {
       const queues = this.waiting.get(db);
       if (!queues) continue;
-      for (const key of queues.keys()) if (db.has(key)) this.signalKeyReady(db, key);
+      for (const key of queues.keys()) {
+        if (db.has(key) || other.has(key)) this.signalKeyReady(db, key);
+      }
     }
   }
 }

@@ -801,8 +801,11 @@ export class Engine implements KeyspaceObserver {
   keyModified(db: Database, key: string): void {
     this.stats.dirty++;
     if (this.watchers.size !== 0) this.invalidateWatchers(db, key);
-    this.wakeWaiters(db, key);
     if (this.tracking.watchingKeys) this.tracking.keyModified(key, this.callingClient);
+  }
+
+  keyReady(db: Database, key: string): void {
+    this.wakeWaiters(db, key);
   }
 
   keysFlushed(db: Database, keys: readonly string[]): void {
@@ -816,8 +819,8 @@ export class Engine implements KeyspaceObserver {
 
   /**
    * Clients blocked on the key get to try again once the current command is done (Redis's
-   * signalKeyAsReady): part of every key change, and alone where Redis wakes waiters without
-   * counting a change to the key (XGROUP DESTROY).
+   * signalKeyAsReady): when the keyspace says so (`keyReady`), and after XADD and XGROUP
+   * DESTROY, the two commands that signal by themselves in Redis.
    */
   wakeWaiters(db: Database, key: string): void {
     if (this.blocking.blockedCount !== 0 && this.blocking.hasWaiters(db, key)) {

@@ -6,7 +6,15 @@ import {
   lfuWithCounter,
   type LfuSettings,
 } from './access-frequency.js';
+import { QuickList } from '@rc/datatypes/list';
+import { Stream } from '@rc/datatypes/stream';
+import { SortedSet } from '@rc/datatypes/zset';
 import type { RedisValue } from './values.js';
+
+/** Values a client can block on (BLPOP, BZPOPMIN, XREAD...). */
+export function canBeWaitedOn(value: RedisValue): boolean {
+  return value instanceof QuickList || value instanceof SortedSet || value instanceof Stream;
+}
 
 /** What the keyspace tells the rest of the engine: WATCH, blocking and propagation hang here. */
 export interface KeyspaceObserver {
@@ -15,6 +23,12 @@ export interface KeyspaceObserver {
   keysFlushed(db: Database, keys: readonly string[]): void;
   keyExpired(db: Database, key: string): void;
   keyCreated(db: Database, key: string): void;
+  /**
+   * Clients blocked on the key may be served, or told their stream is gone (Redis's
+   * signalKeyAsReady): a key created with a value one can wait on, or a stream overwritten or
+   * deleted. Other changes do not wake anyone, as in Redis.
+   */
+  keyReady(db: Database, key: string): void;
   /** A read command looked a key up: INFO's keyspace_hits and keyspace_misses. */
   keyLookedUp(found: boolean): void;
   /** How keys whose time has come are treated; see `ExpiryMode`. */
@@ -143,10 +157,12 @@ export class Database {
     if (at === undefined || at > now) return false;
     const mode = this.observer.expiryMode;
     if (mode !== 'delete') return mode === 'hide';
+    const value = this.data.get(key);
     this.data.delete(key);
     this.expires.delete(key);
     this.accessed.delete(key);
     this.observer.keyExpired(this, key);
+    if (value instanceof Stream) this.observer.keyReady(this, key);
     return true;
   }
 
@@ -154,14 +170,17 @@ export class Database {
   set(key: string, value: RedisValue, keepTtl = false): void {
     // As Redis's lookupKeyWrite: an expired key is deleted (and its DEL propagated) first.
     if (this.expires.size !== 0) this.expireIfNeeded(key);
-    const size = this.data.size;
+    const previous = this.data.get(key);
     this.data.set(key, value);
-    const created = this.data.size !== size;
+    const created = previous === undefined;
     // Overwritten, a key keeps its LFU counter (bumped, as Redis's lookupKeyWrite then dbSetValue).
     this.accessedNow(key, !created);
     if (created) this.observer.keyCreated(this, key);
     if (!keepTtl && this.expires.size !== 0) this.expires.delete(key);
     this.observer.keyModified(this, key);
+    if (created ? canBeWaitedOn(value) : previous instanceof Stream) {
+      this.observer.keyReady(this, key);
+    }
   }
 
   /** Adds a brand-new key: the caller has already checked it does not exist. */
@@ -170,15 +189,18 @@ export class Database {
     this.accessedNow(key, false);
     this.observer.keyCreated(this, key);
     this.observer.keyModified(this, key);
+    if (canBeWaitedOn(value)) this.observer.keyReady(this, key);
   }
 
   delete(key: string): boolean {
     // peek: the key's access time is about to go with it.
-    if (this.peek(key) === undefined) return false;
+    const value = this.peek(key);
+    if (value === undefined) return false;
     this.data.delete(key);
     this.expires.delete(key);
     this.accessed.delete(key);
     this.observer.keyModified(this, key);
+    if (value instanceof Stream) this.observer.keyReady(this, key);
     return true;
   }
 

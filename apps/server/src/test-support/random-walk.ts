@@ -405,11 +405,12 @@ export const FAMILIES: Readonly<Record<string, Family>> = {
 };
 
 /** What a walk keeps between commands: the last id `NEXT` made. */
-interface WalkState {
+export interface WalkState {
   lastId: number;
 }
 
-function expand(
+/** One command from a template, its words drawn with `random`. */
+export function expand(
   template: string,
   family: Family,
   random: () => number,

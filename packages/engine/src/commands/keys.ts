@@ -5,7 +5,7 @@ import { Errors } from '../errors.js';
 import { EventClass } from '../keyspace-events.js';
 import { expireArgument, type ExpireUnit } from '../expire-time.js';
 import { globMatch } from '../glob.js';
-import type { Database } from '../keyspace.js';
+import { canBeWaitedOn, type Database } from '../keyspace.js';
 import { filterByPattern, parseCursor, scanPage, type ScanPage } from '../scan-cursor.js';
 import { cloneValue, encodingOf, typeOf, type RedisValue } from '../values.js';
 import { ALL_KEYS, commandGroup, container, FIRST_KEY, helpSubcommand, NO_KEYS } from './define.js';
@@ -225,7 +225,12 @@ function renameGeneric(
     return;
   }
   const expireAt = db.expireAt(source);
-  // Source first: trackers are told of the source, then the destination, as Redis signals them.
+  // Redis deletes and adds the destination before deleting the source, and its waiters are
+  // woken in that order; trackers hear of the source first.
+  const replaced = db.find(destination);
+  if (canBeWaitedOn(value) || (replaced !== undefined && typeOf(replaced) === 'stream')) {
+    engine.wakeWaiters(db, destination);
+  }
   db.delete(source);
   db.delete(destination);
   db.add(destination, value);

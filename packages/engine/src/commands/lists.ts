@@ -471,7 +471,12 @@ function blockingMove(
     () => {
       if (!(client.db.lookup(source) instanceof QuickList)) return false;
       const target = client.db.lookup(destination);
-      if (target !== undefined && !(target instanceof QuickList)) return false;
+      // As Redis 7.0, a destination of another type ends the wait with WRONGTYPE, and the
+      // element stays where it is for the next waiter.
+      if (target !== undefined && !(target instanceof QuickList)) {
+        engine.replyError(client, Errors.wrongType);
+        return true;
+      }
       if (engine.propagation.active) {
         engine.propagation.replaceCurrent(
           argv.length === 4

@@ -522,14 +522,17 @@ function xreadgroup(client: Client, argv: string[], engine: Engine): CommandResu
       else {
         engine.replyError(
           client,
-          `${noGroup(key, read.group.name)} in XREADGROUP with GROUP option`,
+          'NOGROUP the consumer group this client was blocked on no longer exists',
         );
         return true;
       }
-      const entries = deliverNew(stream, read, () => consumerOf(read), count, noAck);
+      // Served once the stream's last ID passes the group's, as in Redis: with an empty list of
+      // entries when those were deleted since, the consumer made all the same.
+      if (compareIds(stream.lastId, read.group.lastId) <= 0) return false;
+      const consumer = consumerOf(read);
+      const entries = deliverNew(stream, read, () => consumer, count, noAck);
       // Served, Redis counts the consumer it created, not the stream answered.
       engine.countChanges(changes);
-      if (entries.length === 0) return false;
       propagateDelivery(engine, client, read, entries, noAck);
       replyStreamsHeader(client, 1);
       replyStreamKey(client, key);

@@ -219,6 +219,7 @@ function xadd(client: Client, argv: string[], engine: Engine): void {
   }
   stream.append(id, argv.slice(parsed.next + 1));
   client.db.touch(key);
+  engine.wakeWaiters(client.db, key);
   replyId(client.out, id);
   engine.notify(client.db, EventClass.stream, 'xadd', key);
   if (parsed.trim !== null) trimStream(client, engine, key, stream, parsed.trim);
@@ -447,9 +448,12 @@ function xread(client: Client, argv: string[], engine: Engine): CommandResult {
     block,
     (key) => {
       // Blocked, a key named twice waits after the id it was first named with, as in Redis.
-      const entries = newEntries(key, after[keys.indexOf(key)]);
-      if (entries.length === 0) return false;
-      replyStreams(client, [[key, entries]]);
+      const last = after[keys.indexOf(key)];
+      // A waiter is served once the stream's last ID passes the one it waits after, as in
+      // Redis: with an empty list of entries when those were deleted since.
+      const stream = client.db.lookup(key);
+      if (!(stream instanceof Stream) || compareIds(stream.lastId, last) <= 0) return false;
+      replyStreams(client, [[key, newEntries(key, last)]]);
       return true;
     },
     () => client.out.nullArray(),
