@@ -1,6 +1,7 @@
 import { PropagationEncoder, PropagationTarget } from '@rc/engine';
 import { RequestParser } from '@rc/resp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { randomBlockingSteps, runBlockingSteps } from '../test-support/blocking-walk.js';
 import { FAMILIES, walkCommands } from '../test-support/random-walk.js';
 import { RawClient, encodeCommand } from '../test-support/raw-client.js';
 import { ReplicationStream, normalizeTimes, opLines } from '../test-support/replication-stream.js';
@@ -49,16 +50,24 @@ async function propagated(
       else if ('read' in step) await clients[step.on].readReply(2000);
       else await new Promise((resolve) => setTimeout(resolve, step.sleep));
     }
-    const marker = `end-${++sentinel}`;
-    await clients[0].command('SET', '__sentinel__', marker);
-    const commands = await take(marker);
-    const { lines } = opLines(commands);
-    lines.pop();
-    const mask = scenario.mask ?? ((line: string) => line);
-    return lines.map((line) => mask(normalizeTimes(line, origin)));
+    return await sentinelAndLines(clients[0], take, origin, scenario.mask);
   } finally {
     for (const client of clients) client.close();
   }
+}
+
+/** Writes a sentinel key and returns what was propagated before it, as normalized op lines. */
+async function sentinelAndLines(
+  client: RawClient,
+  take: (until: string) => Promise<string[][]>,
+  origin: number,
+  mask: (line: string) => string = (line) => line,
+): Promise<string[]> {
+  const marker = `end-${++sentinel}`;
+  await client.command('SET', '__sentinel__', marker);
+  const { lines } = opLines(await take(marker));
+  lines.pop();
+  return lines.map((line) => mask(normalizeTimes(line, origin)));
 }
 
 function isSentinel(marker: string): (command: string[]) => boolean {
@@ -394,22 +403,39 @@ describe.runIf(requireRedisOrSkip('propagation differential'))(
       await Promise.all([rc?.stop(), redis?.stop()]);
     });
 
+    const takeOurs = async (marker: string) => {
+      const index = rcCommands.findIndex(isSentinel(marker));
+      return rcCommands.splice(0, index + 1);
+    };
+    const takeTheirs = (marker: string) => replica.takeUntil(isSentinel(marker));
+
     for (const [name, scenario] of Object.entries(scenarios)) {
       it(name, async () => {
-        const ours = await propagated(
-          rc.port,
-          async (marker) => {
-            const index = rcCommands.findIndex(isSentinel(marker));
-            return rcCommands.splice(0, index + 1);
-          },
-          scenario,
-        );
-        const theirs = await propagated(
-          redis.port,
-          (marker) => replica.takeUntil(isSentinel(marker)),
-          scenario,
-        );
+        const ours = await propagated(rc.port, takeOurs, scenario);
+        const theirs = await propagated(redis.port, takeTheirs, scenario);
         expect(ours).toEqual(theirs);
+      });
+    }
+
+    // Waiters served as their non-blocking forms, among pushes, renames and type changes: about
+    // a hundred writes per walk, a fifth of them served waiters.
+    for (let seed = 1; seed <= Number(process.env.NSEEDS ?? 3); seed++) {
+      it(`blocking walk, seed ${seed}`, async () => {
+        const origin = Date.now();
+        const ports = { rc: rc.port, redis: redis.port };
+        await runBlockingSteps(ports, 2, randomBlockingSteps(seed, 120));
+        const [ourClient, theirClient] = await Promise.all([
+          RawClient.open(rc.port),
+          RawClient.open(redis.port),
+        ]);
+        try {
+          const ours = await sentinelAndLines(ourClient, takeOurs, origin);
+          const theirs = await sentinelAndLines(theirClient, takeTheirs, origin);
+          expect(ours).toEqual(theirs);
+        } finally {
+          ourClient.close();
+          theirClient.close();
+        }
       });
     }
   },
