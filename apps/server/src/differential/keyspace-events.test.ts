@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { randomBlockingSteps, runBlockingSteps } from '../test-support/blocking-walk.js';
 import { useDifferential } from '../test-support/differential.js';
 import { FAMILIES, walkCommands } from '../test-support/random-walk.js';
 import { RawClient } from '../test-support/raw-client.js';
@@ -117,6 +118,34 @@ describe.runIf(requireRedisOrSkip('keyspace notifications differential'))(
       it(name, async () => {
         const ours = await notifications(servers.rcPort(), flags, steps);
         const theirs = await notifications(servers.redisPort(), flags, steps);
+        expect(ours).toEqual(theirs);
+      });
+    }
+
+    // Blocking walks: served waiters notify as their non-blocking forms, among the others' writes.
+    for (let seed = 1; seed <= Number(process.env.NSEEDS ?? 2); seed++) {
+      it(`blocking walk, seed ${seed}`, async () => {
+        const ports = [servers.rcPort(), servers.redisPort()];
+        const subscribers = await Promise.all(ports.map((port) => RawClient.open(port)));
+        for (const subscriber of subscribers) {
+          await subscriber.command('CONFIG', 'SET', 'notify-keyspace-events', 'KEAn');
+          await subscriber.command('PSUBSCRIBE', '*');
+        }
+        await runBlockingSteps(
+          { rc: ports[0], redis: ports[1] },
+          2,
+          randomBlockingSteps(seed, 120),
+        );
+        const [ours, theirs] = await Promise.all(
+          subscribers.map((subscriber) => subscriber.readUntilQuiet()),
+        );
+        for (const port of ports) {
+          const client = await RawClient.open(port);
+          await client.command('CONFIG', 'SET', 'notify-keyspace-events', '');
+          client.close();
+        }
+        for (const subscriber of subscribers) subscriber.close();
+        expect(ours.length).toBeGreaterThan(0);
         expect(ours).toEqual(theirs);
       });
     }
