@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import type { Client } from './client.js';
-import type { Database } from './keyspace.js';
+import { waitKindOf, type Database } from './keyspace.js';
 
 /** The longest delay a Node timer keeps (2^31 - 1 ms). */
 const MAX_TIMER_MS = 2 ** 31 - 1;
@@ -10,8 +10,13 @@ const MAX_TIMER_MS = 2 ** 31 - 1;
  * a key that became ready, writes the reply and returns true, or returns false to keep waiting
  * (the key was emptied again, or holds the wrong type for it).
  */
+/** The type of value a waiter waits on, as Redis's BLOCKED_LIST, BLOCKED_ZSET, BLOCKED_STREAM. */
+export type WaitKind = 'list' | 'zset' | 'stream';
+
 export interface BlockedState {
   readonly db: Database;
+  /** Null for a client parked without keys (a paused client, a script's caller). */
+  readonly kind: WaitKind | null;
   readonly keys: readonly string[];
   readonly tryServe: (key: string) => boolean;
   /** Writes the reply for a timeout (null array for BLPOP, nil for XREAD...). */
@@ -30,6 +35,8 @@ export class BlockingRegistry {
   private readyKeys: Array<{ db: Database; key: string }> = [];
   private readonly readySet = new Set<string>();
   blockedCount = 0;
+  /** Waiters per kind: a key is signalled only if someone waits on its kind of value. */
+  private readonly blockedByKind: Record<WaitKind, number> = { list: 0, zset: 0, stream: 0 };
 
   /**
    * `served` hears of every client whose wait ended with a reply, data or timeout, and how long
@@ -49,6 +56,7 @@ export class BlockingRegistry {
   block(client: Client, state: BlockedState, timeoutMs: number): void {
     client.blocked = state;
     this.blockedCount++;
+    if (state.kind !== null) this.blockedByKind[state.kind]++;
     let queues = this.waiting.get(state.db);
     if (!queues) {
       queues = new Map();
@@ -85,7 +93,12 @@ export class BlockingRegistry {
     return this.waiting.get(db)?.has(key) ?? false;
   }
 
-  signalKeyReady(db: Database, key: string): void {
+  /**
+   * Marks the key ready for its waiters (Redis's signalKeyAsReady), if anyone waits on `kind`
+   * of value at all: as in Redis, a key signalled for a kind nobody waits on is not queued.
+   */
+  signalKeyReady(db: Database, key: string, kind: WaitKind): void {
+    if (this.blockedByKind[kind] === 0 || !this.hasWaiters(db, key)) return;
     const tag = `${db.id}\u0000${key}`;
     if (this.readySet.has(tag)) return;
     this.readySet.add(tag);
@@ -139,6 +152,7 @@ export class BlockingRegistry {
     if (!state) return;
     client.blocked = null;
     this.blockedCount--;
+    if (state.kind !== null) this.blockedByKind[state.kind]--;
     if (state.timer) clearTimeout(state.timer);
     const queues = this.waiting.get(state.db);
     if (!queues) return;
@@ -152,18 +166,30 @@ export class BlockingRegistry {
   }
 
   /**
-   * SWAPDB moves the data, not the waiters: keys now holding data become ready, and so do keys
-   * whose data left (the other database has it now), for XREADGROUP waiters to get their error.
+   * SWAPDB moves the data, not the waiters. As Redis, first the keys whose stream left (the
+   * other database has it now) are signalled, for XREADGROUP waiters to get their error, then
+   * every key that now holds a value, for its type.
    */
   databasesSwapped(first: Database, second: Database): void {
-    for (const [db, other] of [
+    const pairs = [
       [first, second],
       [second, first],
-    ]) {
-      const queues = this.waiting.get(db);
-      if (!queues) continue;
-      for (const key of queues.keys()) {
-        if (db.has(key) || other.has(key)) this.signalKeyReady(db, key);
+    ] as const;
+    for (const [db, other] of pairs) {
+      for (const key of this.waiting.get(db)?.keys() ?? []) {
+        const before = other.find(key);
+        const now = db.find(key);
+        const wasStream = before !== undefined && waitKindOf(before) === 'stream';
+        if (wasStream && (now === undefined || waitKindOf(now) !== 'stream')) {
+          this.signalKeyReady(db, key, 'stream');
+        }
+      }
+    }
+    for (const [db] of pairs) {
+      for (const key of this.waiting.get(db)?.keys() ?? []) {
+        const now = db.find(key);
+        const kind = now === undefined ? null : waitKindOf(now);
+        if (kind !== null) this.signalKeyReady(db, key, kind);
       }
     }
   }

@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import { randomBytes } from 'node:crypto';
-import { BlockingRegistry, type BlockedState } from './blocking.js';
+import { BlockingRegistry, type BlockedState, type WaitKind } from './blocking.js';
 import { Client, type ClientConnection } from './client.js';
 import { BLOCKED, CommandTable, type CommandEntry, type CommandResult } from './command-table.js';
 import { allCommands } from './commands/index.js';
@@ -759,6 +759,7 @@ export class Engine implements KeyspaceObserver {
   private postpone(client: Client, argv: string[]): CommandResult {
     const state: BlockedState = {
       db: client.db,
+      kind: null,
       keys: [],
       tryServe: () => false,
       replyOnTimeout: () => {},
@@ -804,8 +805,8 @@ export class Engine implements KeyspaceObserver {
     if (this.tracking.watchingKeys) this.tracking.keyModified(key, this.callingClient);
   }
 
-  keyReady(db: Database, key: string): void {
-    this.wakeWaiters(db, key);
+  keyReady(db: Database, key: string, kind: WaitKind): void {
+    this.wakeWaiters(db, key, kind);
   }
 
   keysFlushed(db: Database, keys: readonly string[]): void {
@@ -813,7 +814,7 @@ export class Engine implements KeyspaceObserver {
     for (const key of keys) {
       if (this.watchers.size !== 0) this.invalidateWatchers(db, key);
       // XREADGROUP waiters on a flushed stream get their error (Redis's scan for deleted streams).
-      this.wakeWaiters(db, key);
+      this.wakeWaiters(db, key, 'stream');
     }
   }
 
@@ -822,10 +823,8 @@ export class Engine implements KeyspaceObserver {
    * signalKeyAsReady): when the keyspace says so (`keyReady`), and after XADD and XGROUP
    * DESTROY, the two commands that signal by themselves in Redis.
    */
-  wakeWaiters(db: Database, key: string): void {
-    if (this.blocking.blockedCount !== 0 && this.blocking.hasWaiters(db, key)) {
-      this.blocking.signalKeyReady(db, key);
-    }
+  wakeWaiters(db: Database, key: string, kind: WaitKind): void {
+    this.blocking.signalKeyReady(db, key, kind);
   }
 
   /**

@@ -9,11 +9,14 @@ import {
 import { QuickList } from '@rc/datatypes/list';
 import { Stream } from '@rc/datatypes/stream';
 import { SortedSet } from '@rc/datatypes/zset';
+import type { WaitKind } from './blocking.js';
 import type { RedisValue } from './values.js';
 
-/** Values a client can block on (BLPOP, BZPOPMIN, XREAD...). */
-export function canBeWaitedOn(value: RedisValue): boolean {
-  return value instanceof QuickList || value instanceof SortedSet || value instanceof Stream;
+/** The kind of wait a value can end (BLPOP, BZPOPMIN, XREAD...), or null. */
+export function waitKindOf(value: RedisValue): WaitKind | null {
+  if (value instanceof QuickList) return 'list';
+  if (value instanceof SortedSet) return 'zset';
+  return value instanceof Stream ? 'stream' : null;
 }
 
 /** What the keyspace tells the rest of the engine: WATCH, blocking and propagation hang here. */
@@ -26,9 +29,10 @@ export interface KeyspaceObserver {
   /**
    * Clients blocked on the key may be served, or told their stream is gone (Redis's
    * signalKeyAsReady): a key created with a value one can wait on, or a stream overwritten or
-   * deleted. Other changes do not wake anyone, as in Redis.
+   * deleted. Other changes do not wake anyone, as in Redis. `kind`: of the value created, or
+   * 'stream' for the stream that went.
    */
-  keyReady(db: Database, key: string): void;
+  keyReady(db: Database, key: string, kind: WaitKind): void;
   /** A read command looked a key up: INFO's keyspace_hits and keyspace_misses. */
   keyLookedUp(found: boolean): void;
   /** How keys whose time has come are treated; see `ExpiryMode`. */
@@ -162,7 +166,7 @@ export class Database {
     this.expires.delete(key);
     this.accessed.delete(key);
     this.observer.keyExpired(this, key);
-    if (value instanceof Stream) this.observer.keyReady(this, key);
+    if (value instanceof Stream) this.observer.keyReady(this, key, 'stream');
     return true;
   }
 
@@ -178,9 +182,8 @@ export class Database {
     if (created) this.observer.keyCreated(this, key);
     if (!keepTtl && this.expires.size !== 0) this.expires.delete(key);
     this.observer.keyModified(this, key);
-    if (created ? canBeWaitedOn(value) : previous instanceof Stream) {
-      this.observer.keyReady(this, key);
-    }
+    const kind = created ? waitKindOf(value) : previous instanceof Stream ? 'stream' : null;
+    if (kind !== null) this.observer.keyReady(this, key, kind);
   }
 
   /** Adds a brand-new key: the caller has already checked it does not exist. */
@@ -189,7 +192,8 @@ export class Database {
     this.accessedNow(key, false);
     this.observer.keyCreated(this, key);
     this.observer.keyModified(this, key);
-    if (canBeWaitedOn(value)) this.observer.keyReady(this, key);
+    const kind = waitKindOf(value);
+    if (kind !== null) this.observer.keyReady(this, key, kind);
   }
 
   delete(key: string): boolean {
@@ -200,7 +204,7 @@ export class Database {
     this.expires.delete(key);
     this.accessed.delete(key);
     this.observer.keyModified(this, key);
-    if (value instanceof Stream) this.observer.keyReady(this, key);
+    if (value instanceof Stream) this.observer.keyReady(this, key, 'stream');
     return true;
   }
 

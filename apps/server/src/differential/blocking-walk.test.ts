@@ -90,6 +90,23 @@ describe.runIf(requireRedisOrSkip('blocking walk differential'))(
           ]),
         ));
 
+      it(`a replaced stream signals its key only while someone waits on a stream (RESP${protocol})`, () =>
+        run(
+          protocol,
+          fixedSteps([
+            [0, ['RPUSH', 'src', 'b', 'a']],
+            [1, ['BLPOP', 'k', '0']],
+            [0, ['XADD', 'k', '1-1', 'f', 'v']],
+            [0, ['SORT', 'src', 'ALPHA', 'STORE', 'k']],
+            [0, ['LLEN', 'k']],
+            [0, ['DEL', 'k']],
+            [0, ['XADD', 'k', '1-1', 'f', 'v']],
+            [2, ['XREAD', 'BLOCK', '0', 'STREAMS', 'other', '$']],
+            [0, ['SORT', 'src', 'ALPHA', 'STORE', 'k']],
+            [0, ['LLEN', 'k']],
+          ]),
+        ));
+
       it(`a stream waiter is served once the last ID passes its own, entries or not (RESP${protocol})`, () =>
         run(
           protocol,

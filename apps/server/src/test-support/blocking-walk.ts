@@ -97,21 +97,25 @@ class Side {
     readonly clients: RawClient[],
     private readonly control: RawClient,
     private readonly ids: string[],
+    private readonly port: number,
+    private readonly protocol: 2 | 3,
   ) {}
 
   static async open(port: number, protocol: 2 | 3): Promise<Side> {
     const control = await RawClient.open(port);
     await control.command('FLUSHALL');
-    const clients: RawClient[] = [];
-    const ids: string[] = [];
-    for (let i = 0; i < CLIENTS; i++) {
-      const client = await RawClient.open(port);
-      if (protocol === 3) await client.command('HELLO', '3');
-      const id = await client.command('CLIENT', 'ID');
-      ids.push(String(id).slice(1, -2));
-      clients.push(client);
-    }
-    return new Side(clients, control, ids);
+    const side = new Side([], control, [], port, protocol);
+    for (let i = 0; i < CLIENTS; i++) await side.connect(i);
+    return side;
+  }
+
+  /** Opens client `index` (again), in the walk's protocol, and learns its id. */
+  private async connect(index: number): Promise<void> {
+    const client = await RawClient.open(this.port);
+    if (this.protocol === 3) await client.command('HELLO', '3');
+    const id = await client.command('CLIENT', 'ID');
+    this.ids[index] = String(id).slice(1, -2);
+    this.clients[index] = client;
   }
 
   private async blockedClients(): Promise<number> {
@@ -142,8 +146,24 @@ class Side {
   }
 
   /** CLIENT UNBLOCK for a client, and what every client received after it. */
-  async unblock(client: number): Promise<string[][]> {
-    await this.control.command('CLIENT', 'UNBLOCK', this.ids[client]);
+  async unblock(client: number, mode: 'TIMEOUT' | 'ERROR'): Promise<string[][]> {
+    return this.settle(['CLIENT', 'UNBLOCK', this.ids[client], mode]);
+  }
+
+  /** CLIENT KILL for a client, which then connects anew; what the others received. */
+  async kill(client: number): Promise<string[][]> {
+    const killed = this.clients[client];
+    const frames = await this.settle(['CLIENT', 'KILL', 'ID', this.ids[client]]);
+    await killed.waitClosed();
+    killed.close();
+    await this.connect(client);
+    return frames;
+  }
+
+  /** Runs a command on the control connection and collects what the clients got after it. */
+  private async settle(command: string[]): Promise<string[][]> {
+    await this.control.command(...command);
+    await this.control.command('PING');
     await new Promise((resolve) => setTimeout(resolve, 2));
     const frames: string[][] = this.clients.map(() => []);
     await this.drain(frames);
@@ -176,10 +196,16 @@ export interface BlockingStep {
   readonly theirs: string[][];
 }
 
-/** The next commands to send and on which client, or null when the run is over. */
-export type NextStep = (
-  blocked: ReadonlySet<number>,
-) => { client: number; commands: string[][] } | null;
+/**
+ * What a walk does next: commands sent on a client, a blocked client released by CLIENT UNBLOCK
+ * or a client killed (and connected anew), or null when the run is over.
+ */
+export type Action =
+  | { client: number; commands: string[][] }
+  | { unblock: number; mode: 'TIMEOUT' | 'ERROR' }
+  | { kill: number };
+
+export type NextStep = (blocked: ReadonlySet<number>) => Action | null;
 
 /**
  * Runs steps on both servers in lockstep, each chosen by `next` from the clients blocked so far
@@ -198,24 +224,46 @@ export async function runBlockingSteps(
   const blocked = new Set<number>();
   const steps: BlockingStep[] = [];
   try {
-    for (let step = next(blocked); step !== null; step = next(blocked)) {
-      const { client, commands } = step;
-      const blockedBefore = blocked.size;
-      const [a, b] = await Promise.all([
-        ours.step(client, commands, blockedBefore),
-        theirs.step(client, commands, blockedBefore),
-      ]);
+    const perform = async (action: Action): Promise<void> => {
+      if ('client' in action) {
+        const { client, commands } = action;
+        const blockedBefore = blocked.size;
+        const [a, b] = await Promise.all([
+          ours.step(client, commands, blockedBefore),
+          theirs.step(client, commands, blockedBefore),
+        ]);
+        steps.push({
+          description: `client ${client}: ${commands.map((c) => c.join(' ')).join(' ; ')}`,
+          ours: a,
+          theirs: b,
+        });
+        if (b[client].length < commands.length) blocked.add(client);
+        for (let c = 0; c < CLIENTS; c++) if (c !== client && b[c].length > 0) blocked.delete(c);
+        return;
+      }
+      const [a, b] =
+        'unblock' in action
+          ? await Promise.all([
+              ours.unblock(action.unblock, action.mode),
+              theirs.unblock(action.unblock, action.mode),
+            ])
+          : await Promise.all([ours.kill(action.kill), theirs.kill(action.kill)]);
+      const client = 'unblock' in action ? action.unblock : action.kill;
       steps.push({
-        description: `client ${client}: ${commands.map((c) => c.join(' ')).join(' ; ')}`,
+        description:
+          'unblock' in action
+            ? `CLIENT UNBLOCK client ${client} ${action.mode}`
+            : `CLIENT KILL client ${client}`,
         ours: a,
         theirs: b,
       });
-      if (b[client].length < commands.length) blocked.add(client);
-      for (let c = 0; c < CLIENTS; c++) if (c !== client && b[c].length > 0) blocked.delete(c);
+      blocked.delete(client);
+    };
+    for (let action = next(blocked); action !== null; action = next(blocked)) {
+      await perform(action);
     }
     for (const client of [...blocked].sort()) {
-      const [a, b] = await Promise.all([ours.unblock(client), theirs.unblock(client)]);
-      steps.push({ description: `CLIENT UNBLOCK client ${client}`, ours: a, theirs: b });
+      await perform({ unblock: client, mode: 'TIMEOUT' });
     }
     const [a, b] = await Promise.all([ours.blockedCount(), theirs.blockedCount()]);
     steps.push({
@@ -237,6 +285,13 @@ export function randomBlockingSteps(seed: number, length: number): NextStep {
   let taken = 0;
   return (blocked) => {
     if (taken++ === length) return null;
+    if (blocked.size > 0 && random() < 0.06) {
+      const waiting = [...blocked];
+      const client = waiting[Math.floor(random() * waiting.length)];
+      const choice = random();
+      if (choice < 0.4) return { unblock: client, mode: 'TIMEOUT' };
+      return choice < 0.7 ? { unblock: client, mode: 'ERROR' } : { kill: client };
+    }
     const free = Array.from({ length: CLIENTS }, (_, c) => c).filter((c) => !blocked.has(c));
     const client = free[Math.floor(random() * free.length)];
     const templates = client !== 0 && random() < 0.4 ? BLOCKING.waits : BLOCKING.templates;

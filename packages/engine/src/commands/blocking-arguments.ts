@@ -1,3 +1,4 @@
+import type { WaitKind } from '../blocking.js';
 import type { Client } from '../client.js';
 import { BLOCKED, type CommandResult } from '../command-table.js';
 import type { Engine } from '../engine.js';
@@ -31,6 +32,7 @@ export function blockOnKeys(
   client: Client,
   engine: Engine,
   argv: readonly string[],
+  kind: WaitKind,
   keys: string[],
   timeoutMs: number,
   serve: (key: string) => boolean,
@@ -63,7 +65,7 @@ export function blockOnKeys(
   };
   engine.blocking.block(
     client,
-    { db: client.db, keys, tryServe, replyOnTimeout, timer: null },
+    { db: client.db, kind, keys, tryServe, replyOnTimeout, timer: null },
     timeoutMs,
   );
   return BLOCKED;

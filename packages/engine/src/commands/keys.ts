@@ -5,7 +5,7 @@ import { Errors } from '../errors.js';
 import { EventClass } from '../keyspace-events.js';
 import { expireArgument, type ExpireUnit } from '../expire-time.js';
 import { globMatch } from '../glob.js';
-import { canBeWaitedOn, type Database } from '../keyspace.js';
+import { waitKindOf, type Database } from '../keyspace.js';
 import { filterByPattern, parseCursor, scanPage, type ScanPage } from '../scan-cursor.js';
 import { cloneValue, encodingOf, typeOf, type RedisValue } from '../values.js';
 import { ALL_KEYS, commandGroup, container, FIRST_KEY, helpSubcommand, NO_KEYS } from './define.js';
@@ -228,9 +228,11 @@ function renameGeneric(
   // Redis deletes and adds the destination before deleting the source, and its waiters are
   // woken in that order; trackers hear of the source first.
   const replaced = db.find(destination);
-  if (canBeWaitedOn(value) || (replaced !== undefined && typeOf(replaced) === 'stream')) {
-    engine.wakeWaiters(db, destination);
+  if (replaced !== undefined && waitKindOf(replaced) === 'stream') {
+    engine.wakeWaiters(db, destination, 'stream');
   }
+  const kind = waitKindOf(value);
+  if (kind !== null) engine.wakeWaiters(db, destination, kind);
   db.delete(source);
   db.delete(destination);
   db.add(destination, value);

@@ -420,6 +420,7 @@ function blockingPop(end: End) {
       client,
       engine,
       argv,
+      'list',
       keys,
       timeout,
       (key) => {
@@ -466,6 +467,7 @@ function blockingMove(
     client,
     engine,
     argv,
+    'list',
     [source],
     timeout,
     () => {
@@ -525,6 +527,7 @@ function blmpop(client: Client, argv: string[], engine: Engine): CommandResult {
     client,
     engine,
     argv,
+    'list',
     parsed.keys,
     timeout,
     (key) => {

@@ -520,7 +520,9 @@ function bzpopCommand(side: Side) {
       client.out.nullArray();
       return;
     }
-    return blockOnKeys(client, engine, argv, keys, timeout, serve, () => client.out.nullArray());
+    return blockOnKeys(client, engine, argv, 'zset', keys, timeout, serve, () =>
+      client.out.nullArray(),
+    );
   };
 }
 
@@ -576,6 +578,7 @@ function bzmpop(client: Client, argv: string[], engine: Engine): CommandResult {
     client,
     engine,
     argv,
+    'zset',
     parsed.keys,
     timeout,
     (key) => {

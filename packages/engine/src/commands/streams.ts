@@ -219,7 +219,7 @@ function xadd(client: Client, argv: string[], engine: Engine): void {
   }
   stream.append(id, argv.slice(parsed.next + 1));
   client.db.touch(key);
-  engine.wakeWaiters(client.db, key);
+  engine.wakeWaiters(client.db, key, 'stream');
   replyId(client.out, id);
   engine.notify(client.db, EventClass.stream, 'xadd', key);
   if (parsed.trim !== null) trimStream(client, engine, key, stream, parsed.trim);
@@ -444,6 +444,7 @@ function xread(client: Client, argv: string[], engine: Engine): CommandResult {
     client,
     engine,
     argv,
+    'stream',
     keys,
     block,
     (key) => {

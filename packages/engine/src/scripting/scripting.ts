@@ -402,6 +402,7 @@ export class Scripting {
     run.held = this.engine.propagation.takePending();
     const blocked: BlockedState = {
       db: caller.db,
+      kind: null,
       keys: [],
       tryServe: () => false,
       replyOnTimeout: () => undefined,
