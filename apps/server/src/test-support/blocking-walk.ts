@@ -6,8 +6,9 @@ import { seeded } from './seeded.js';
  * Random walks over blocking commands: several clients of one server, some of them blocked
  * with a timeout of 0 (BLPOP, BLMOVE, BZPOPMIN, BZMPOP, XREAD and XREADGROUP BLOCK), while the
  * others push, add, delete, rename, copy, change types, run transactions and write to another
- * database. Every step is run on both servers and what each client received is compared: who
- * was served, in which order, with what, and who stays blocked.
+ * database; now and then a waiter is released by CLIENT UNBLOCK (TIMEOUT or ERROR) or killed.
+ * Every step is run on both servers and what each client received is compared: who was served,
+ * in which order, with what, and who stays blocked.
  *
  * Not SWAPDB: Redis then wakes the keys of its table of blocked keys in that table's order,
  * which its random hash seed sets anew at every start, so a client blocked on several keys is
