@@ -15,7 +15,7 @@ export type WaitKind = 'list' | 'zset' | 'stream';
 
 export interface BlockedState {
   readonly db: Database;
-  /** Null for a client parked without keys (a paused client, a script's caller). */
+  /** Null for a client parked without keys (WAIT, a paused client, a script's caller). */
   readonly kind: WaitKind | null;
   readonly keys: readonly string[];
   readonly tryServe: (key: string) => boolean;

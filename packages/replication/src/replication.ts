@@ -300,6 +300,7 @@ export class Replication implements ReplicationHost, LinkOwner {
     }
     const state: BlockedState = {
       db: client.db,
+      kind: null,
       keys: [],
       tryServe: () => false,
       replyOnTimeout: () => client.out.integer(this.countAcks(offset)),
