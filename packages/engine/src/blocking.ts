@@ -5,14 +5,14 @@ import { waitKindOf, type Database } from './keyspace.js';
 /** The longest delay a Node timer keeps (2^31 - 1 ms). */
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
+/** The type of value a waiter waits on, as Redis's BLOCKED_LIST, BLOCKED_ZSET, BLOCKED_STREAM. */
+export type WaitKind = 'list' | 'zset' | 'stream';
+
 /**
  * How a parked client is served: `tryServe` runs the non-blocking form of its command against
  * a key that became ready, writes the reply and returns true, or returns false to keep waiting
  * (the key was emptied again, or holds the wrong type for it).
  */
-/** The type of value a waiter waits on, as Redis's BLOCKED_LIST, BLOCKED_ZSET, BLOCKED_STREAM. */
-export type WaitKind = 'list' | 'zset' | 'stream';
-
 export interface BlockedState {
   readonly db: Database;
   /** Null for a client parked without keys (WAIT, a paused client, a script's caller). */

@@ -805,8 +805,13 @@ export class Engine implements KeyspaceObserver {
     if (this.tracking.watchingKeys) this.tracking.keyModified(key, this.callingClient);
   }
 
+  /**
+   * Clients blocked on the key get to try again once the current command is done (Redis's
+   * signalKeyAsReady): when the keyspace says so, and after XADD, XGROUP DESTROY and RENAME,
+   * which signal by themselves in Redis.
+   */
   keyReady(db: Database, key: string, kind: WaitKind): void {
-    this.wakeWaiters(db, key, kind);
+    this.blocking.signalKeyReady(db, key, kind);
   }
 
   keysFlushed(db: Database, keys: readonly string[]): void {
@@ -814,17 +819,8 @@ export class Engine implements KeyspaceObserver {
     for (const key of keys) {
       if (this.watchers.size !== 0) this.invalidateWatchers(db, key);
       // XREADGROUP waiters on a flushed stream get their error (Redis's scan for deleted streams).
-      this.wakeWaiters(db, key, 'stream');
+      this.keyReady(db, key, 'stream');
     }
-  }
-
-  /**
-   * Clients blocked on the key get to try again once the current command is done (Redis's
-   * signalKeyAsReady): when the keyspace says so (`keyReady`), and after XADD and XGROUP
-   * DESTROY, the two commands that signal by themselves in Redis.
-   */
-  wakeWaiters(db: Database, key: string, kind: WaitKind): void {
-    this.blocking.signalKeyReady(db, key, kind);
   }
 
   /**

@@ -166,7 +166,7 @@ export class Database {
     this.expires.delete(key);
     this.accessed.delete(key);
     this.observer.keyExpired(this, key);
-    if (value instanceof Stream) this.observer.keyReady(this, key, 'stream');
+    this.signalGone(key, value);
     return true;
   }
 
@@ -182,8 +182,8 @@ export class Database {
     if (created) this.observer.keyCreated(this, key);
     if (!keepTtl && this.expires.size !== 0) this.expires.delete(key);
     this.observer.keyModified(this, key);
-    const kind = created ? waitKindOf(value) : previous instanceof Stream ? 'stream' : null;
-    if (kind !== null) this.observer.keyReady(this, key, kind);
+    if (created) this.signalCreated(key, value);
+    else this.signalGone(key, previous);
   }
 
   /** Adds a brand-new key: the caller has already checked it does not exist. */
@@ -192,8 +192,7 @@ export class Database {
     this.accessedNow(key, false);
     this.observer.keyCreated(this, key);
     this.observer.keyModified(this, key);
-    const kind = waitKindOf(value);
-    if (kind !== null) this.observer.keyReady(this, key, kind);
+    this.signalCreated(key, value);
   }
 
   delete(key: string): boolean {
@@ -204,8 +203,19 @@ export class Database {
     this.expires.delete(key);
     this.accessed.delete(key);
     this.observer.keyModified(this, key);
-    if (value instanceof Stream) this.observer.keyReady(this, key, 'stream');
+    this.signalGone(key, value);
     return true;
+  }
+
+  /** A key created holding a value one can wait on is ready for its waiters (Redis's dbAdd). */
+  private signalCreated(key: string, value: RedisValue): void {
+    const kind = waitKindOf(value);
+    if (kind !== null) this.observer.keyReady(this, key, kind);
+  }
+
+  /** A stream overwritten or deleted is signalled, for XREADGROUP waiters to get their error. */
+  private signalGone(key: string, value: RedisValue | undefined): void {
+    if (value instanceof Stream) this.observer.keyReady(this, key, 'stream');
   }
 
   /** Records an in-place change to a value (list push, hash set...). */

@@ -124,15 +124,14 @@ class Side {
     this.clients[index] = client;
   }
 
-  private async blockedClients(): Promise<number> {
+  async blockedCount(): Promise<number> {
     const info = String(await this.control.command('INFO', 'clients'));
     return Number(/blocked_clients:(\d+)/.exec(info)?.[1]);
   }
 
   /**
    * Sends `commands` on one client and waits until they are done: every reply is in, or the
-   * client is blocked. Then one round trip on the control connection: whatever the commands
-   * woke was written before its reply. Returns the frames each client received meanwhile.
+   * client is blocked. Returns the frames each client received meanwhile, woken ones included.
    */
   async step(client: number, commands: string[][], blockedBefore: number): Promise<string[][]> {
     const sent = this.clients[client];
@@ -143,12 +142,9 @@ class Side {
     while (Date.now() < deadline) {
       await this.drain(frames);
       if (frames[client].length >= commands.length) break;
-      if ((await this.blockedClients()) > blockedBefore) break;
+      if ((await this.blockedCount()) > blockedBefore) break;
     }
-    await this.control.command('PING');
-    await new Promise((resolve) => setTimeout(resolve, 2));
-    await this.drain(frames);
-    return frames;
+    return this.collectWoken(frames);
   }
 
   /** CLIENT UNBLOCK for a client, and what every client received after it. */
@@ -169,9 +165,16 @@ class Side {
   /** Runs a command on the control connection and collects what the clients got after it. */
   private async settle(command: string[]): Promise<string[][]> {
     await this.control.command(...command);
+    return this.collectWoken(this.clients.map(() => []));
+  }
+
+  /**
+   * One round trip on the control connection (whatever the last command woke was written
+   * before its reply), a moment for those frames to be read, then every frame into `frames`.
+   */
+  private async collectWoken(frames: string[][]): Promise<string[][]> {
     await this.control.command('PING');
     await new Promise((resolve) => setTimeout(resolve, 2));
-    const frames: string[][] = this.clients.map(() => []);
     await this.drain(frames);
     return frames;
   }
@@ -179,15 +182,8 @@ class Side {
   /** Moves every complete frame the clients hold into `frames`, waiting for none. */
   private async drain(frames: string[][]): Promise<void> {
     for (let i = 0; i < this.clients.length; i++) {
-      for (let frame = await this.clients[i].readReply(0); frame !== null;) {
-        frames[i].push(frame.toString('latin1'));
-        frame = await this.clients[i].readReply(0);
-      }
+      frames[i].push(...(await this.clients[i].readUntilQuiet(0)));
     }
-  }
-
-  async blockedCount(): Promise<number> {
-    return this.blockedClients();
   }
 
   close(): void {

@@ -229,10 +229,10 @@ function renameGeneric(
   // woken in that order; trackers hear of the source first.
   const replaced = db.find(destination);
   if (replaced !== undefined && waitKindOf(replaced) === 'stream') {
-    engine.wakeWaiters(db, destination, 'stream');
+    engine.keyReady(db, destination, 'stream');
   }
   const kind = waitKindOf(value);
-  if (kind !== null) engine.wakeWaiters(db, destination, kind);
+  if (kind !== null) engine.keyReady(db, destination, kind);
   db.delete(source);
   db.delete(destination);
   db.add(destination, value);

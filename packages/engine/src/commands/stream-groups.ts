@@ -222,7 +222,7 @@ function destroyGroup(client: Client, argv: string[], engine: Engine): void {
   // XREADGROUP waiters wake up to get NOGROUP; the key's value counts as unchanged (WATCH and
   // tracking hold), as in Redis.
   engine.stats.dirty++;
-  engine.wakeWaiters(client.db, argv[2], 'stream');
+  engine.keyReady(client.db, argv[2], 'stream');
   engine.notify(client.db, EventClass.stream, 'xgroup-destroy', argv[2]);
   client.out.integer(1);
 }

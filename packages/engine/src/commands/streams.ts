@@ -13,6 +13,7 @@ import {
 } from '@rc/datatypes/stream';
 import type { Client } from '../client.js';
 import type { CommandResult } from '../command-table.js';
+import type { RedisValue } from '../values.js';
 import type { Engine } from '../engine.js';
 import { streamLimits } from '../persistence/rdb-values.js';
 import { Errors } from '../errors.js';
@@ -219,7 +220,7 @@ function xadd(client: Client, argv: string[], engine: Engine): void {
   }
   stream.append(id, argv.slice(parsed.next + 1));
   client.db.touch(key);
-  engine.wakeWaiters(client.db, key, 'stream');
+  engine.keyReady(client.db, key, 'stream');
   replyId(client.out, id);
   engine.notify(client.db, EventClass.stream, 'xadd', key);
   if (parsed.trim !== null) trimStream(client, engine, key, stream, parsed.trim);
@@ -423,14 +424,13 @@ function xread(client: Client, argv: string[], engine: Engine): CommandResult {
     }
     after.push(id);
   }
-  const newEntries = (key: string, last: StreamId): StreamEntry[] => {
-    const stream = client.db.lookup(key);
+  const newEntries = (stream: RedisValue | undefined, last: StreamId): StreamEntry[] => {
     if (!(stream instanceof Stream) || stream.length === 0) return [];
     const from = nextId(last);
     return from === null ? [] : stream.range(from, MAX_ID, count);
   };
   const ready = keys
-    .map((key, k) => [key, newEntries(key, after[k])] as const)
+    .map((key, k) => [key, newEntries(client.db.lookup(key), after[k])] as const)
     .filter(([, entries]) => entries.length > 0);
   if (ready.length > 0) {
     replyStreams(client, ready);
@@ -454,7 +454,7 @@ function xread(client: Client, argv: string[], engine: Engine): CommandResult {
       // Redis: with an empty list of entries when those were deleted since.
       const stream = client.db.lookup(key);
       if (!(stream instanceof Stream) || compareIds(stream.lastId, last) <= 0) return false;
-      replyStreams(client, [[key, newEntries(key, last)]]);
+      replyStreams(client, [[key, newEntries(stream, last)]]);
       return true;
     },
     () => client.out.nullArray(),
