@@ -438,26 +438,29 @@ export class Engine implements KeyspaceObserver {
   private runTopLevel(client: Client, entry: CommandEntry, argv: string[]): CommandResult {
     const modeBefore = client.replyMode;
     const mark = client.out.length;
+    // SKIP covers this one command: CLIENT REPLY run now sees the mode it would leave behind.
+    const skipping = modeBefore === 'skip' && !SUBSCRIPTION_COMMANDS.has(entry.fullName);
+    if (skipping) client.replyMode = 'on';
     // One command (or a whole EXEC) is one unit: its writes go out together, after it.
     const propagating = this.propagation.active;
     if (propagating) this.propagation.beginUnit();
     const result = this.call(client, entry, argv);
     if (propagating) this.propagation.endUnit(!TOUCHES_ARBITRARY_KEYS.has(entry.fullName));
     if (this.replication !== undefined) client.replicationOffset = this.replication.offset;
-    if (modeBefore !== 'on' && !SUBSCRIPTION_COMMANDS.has(entry.fullName)) {
-      this.suppressReply(client, modeBefore, mark);
+    if (skipping || (modeBefore === 'off' && !SUBSCRIPTION_COMMANDS.has(entry.fullName))) {
+      this.suppressReply(client, entry, mark);
     }
     return result;
   }
 
   /**
-   * CLIENT REPLY OFF drops every reply until CLIENT REPLY ON (whose OK is sent); SKIP drops
-   * the next command's reply only.
+   * CLIENT REPLY OFF drops every reply until CLIENT REPLY ON, SKIP the next command's reply
+   * only; CLIENT REPLY ON clears both before its OK, which is sent (as Redis's
+   * clientReplyCommand).
    */
-  private suppressReply(client: Client, modeBefore: 'off' | 'skip', mark: number): void {
-    if (modeBefore === 'off' && client.replyMode === 'on') return;
+  private suppressReply(client: Client, entry: CommandEntry, mark: number): void {
+    if (entry.fullName === 'client|reply' && client.replyMode === 'on') return;
     client.out.truncate(mark);
-    if (modeBefore === 'skip' && client.replyMode === 'skip') client.replyMode = 'on';
   }
 
   /** Finds the command (and subcommand) and checks arity, replying the error when it fails. */

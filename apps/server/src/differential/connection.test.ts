@@ -47,6 +47,16 @@ describe.runIf(requireRedisOrSkip('connection differential'))(
         },
       ]));
 
+    it('CLIENT REPLY ON replies OK after SKIP; SKIP twice skips two replies; SKIP under OFF is ignored', () =>
+      servers.compare([
+        { raw: 'CLIENT REPLY SKIP\r\nCLIENT REPLY ON\r\nGET a\r\n', replies: 2 },
+        { raw: 'CLIENT REPLY SKIP\r\nCLIENT REPLY SKIP\r\nECHO one\r\nECHO two\r\n', replies: 1 },
+        {
+          raw: 'CLIENT REPLY OFF\r\nCLIENT REPLY SKIP\r\nECHO one\r\nECHO two\r\nCLIENT REPLY ON\r\nECHO three\r\n',
+          replies: 2,
+        },
+      ]));
+
     it('CLIENT PAUSE and UNPAUSE: their errors; a pause of 0 is over at once', () =>
       servers.compare([
         ['CLIENT', 'PAUSE', 'x'],

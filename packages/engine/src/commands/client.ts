@@ -201,6 +201,8 @@ function reply(client: Client, argv: string[], engine: Engine): void {
     engine.replyError(client, Errors.syntax);
     return;
   }
+  // SKIP under OFF changes nothing, as Redis.
+  if (mode === 'skip' && client.replyMode === 'off') return;
   client.replyMode = mode;
   if (mode === 'on') ok(client);
 }
