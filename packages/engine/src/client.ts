@@ -55,8 +55,11 @@ export class Client {
   executing = false;
   /** The client scripts run their commands as (Redis's CLIENT_SCRIPT). */
   fromScript = false;
-  /** Keys under WATCH, per database, and whether one of them changed since. */
-  readonly watched = new Map<Database, Set<string>>();
+  /**
+   * Keys under WATCH, per database, each flagged when it had already expired at WATCH time (as
+   * Redis's watchedKey.expired); and whether one of them changed since.
+   */
+  readonly watched = new Map<Database, Map<string, { expired: boolean }>>();
   watchInvalidated = false;
   readonly channels = new Set<string>();
   readonly patterns = new Set<string>();

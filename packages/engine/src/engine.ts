@@ -819,8 +819,9 @@ export class Engine implements KeyspaceObserver {
 
   keysFlushed(db: Database, keys: readonly string[]): void {
     this.stats.dirty += keys.length;
+    const watched = this.watchers.get(db);
     for (const key of keys) {
-      if (this.watchers.size !== 0) this.invalidateWatchers(db, key);
+      if (watched !== undefined) this.watchedKeyReplaced(db, key, true, null);
       // XREADGROUP waiters on a flushed stream get their error (Redis's scan for deleted streams).
       this.keyReady(db, key, 'stream');
     }
@@ -899,11 +900,11 @@ export class Engine implements KeyspaceObserver {
     const db = client.db;
     let keys = client.watched.get(db);
     if (!keys) {
-      keys = new Set();
+      keys = new Map();
       client.watched.set(db, keys);
     }
     if (keys.has(key)) return;
-    keys.add(key);
+    keys.set(key, { expired: db.isExpired(key) });
     let byKey = this.watchers.get(db);
     if (!byKey) {
       byKey = new Map();
@@ -918,7 +919,7 @@ export class Engine implements KeyspaceObserver {
     for (const [db, keys] of client.watched) {
       const byKey = this.watchers.get(db);
       if (!byKey) continue;
-      for (const key of keys) {
+      for (const key of keys.keys()) {
         const clients = byKey.get(key);
         clients?.delete(client);
         if (clients?.size === 0) byKey.delete(key);
@@ -929,18 +930,78 @@ export class Engine implements KeyspaceObserver {
     client.watchInvalidated = false;
   }
 
-  private invalidateWatchers(db: Database, key: string): void {
-    const clients = this.watchers.get(db)?.get(key);
-    if (clients) for (const client of clients) client.watchInvalidated = true;
+  /** EXEC refuses to run once a key it WATCHed has expired since, deleted or not (Redis 7.0). */
+  watchedKeyExpired(client: Client): boolean {
+    const now = Date.now();
+    for (const [db, keys] of client.watched) {
+      for (const [key, watched] of keys) {
+        if (!watched.expired && db.isExpired(key, now)) return true;
+      }
+    }
+    return false;
   }
 
-  /** Watchers of keys that exist in either database see SWAPDB as a change. */
+  /** As Redis's touchWatchedKey: the key changed under its watchers. */
+  private invalidateWatchers(db: Database, key: string): void {
+    const clients = this.watchers.get(db)?.get(key);
+    if (!clients) return;
+    for (const client of clients) {
+      const watched = client.watched.get(db)?.get(key);
+      if (watched?.expired) {
+        // A key already expired when WATCHed, now deleted: logically no change.
+        if (!db.data.has(key)) {
+          watched.expired = false;
+          continue;
+        }
+        // Still there: Redis 7.0 stops at it, telling no further watcher of the key.
+        break;
+      }
+      client.watchInvalidated = true;
+    }
+  }
+
+  /**
+   * As Redis's touchAllWatchedKeysInDb: `db`'s contents were replaced, by nothing (a flush) or by
+   * `replacement` (SWAPDB; `db` itself holds them now). `existed`: the key was in the old
+   * contents, expired or not. An expired key going or staying expired is no change.
+   */
+  private watchedKeyReplaced(
+    db: Database,
+    key: string,
+    existed: boolean,
+    replacement: Database | null,
+  ): void {
+    const clients = this.watchers.get(db)?.get(key);
+    const replaced = replacement !== null && replacement.data.has(key);
+    if (!clients || (!existed && !replaced)) return;
+    for (const client of clients) {
+      const watched = client.watched.get(db)?.get(key);
+      if (watched === undefined) continue;
+      if (watched.expired) {
+        if (!replaced) {
+          watched.expired = false;
+          continue;
+        }
+        if (replacement.isExpired(key)) continue;
+      } else if (!existed && replacement?.isExpired(key)) {
+        // A missing key replaced by an expired one: watched as expired from now on.
+        watched.expired = true;
+        continue;
+      }
+      client.watchInvalidated = true;
+    }
+  }
+
+  /** SWAPDB has exchanged the contents of the two databases: their watchers see the change. */
   databasesSwapped(first: Database, second: Database): void {
-    for (const db of [first, second]) {
+    for (const [db, other] of [
+      [first, second],
+      [second, first],
+    ]) {
       const byKey = this.watchers.get(db);
       if (!byKey) continue;
-      for (const key of byKey.keys()) {
-        if (first.data.has(key) || second.data.has(key)) this.invalidateWatchers(db, key);
+      for (const key of [...byKey.keys()]) {
+        this.watchedKeyReplaced(db, key, other.data.has(key), db);
       }
     }
     this.blocking.databasesSwapped(first, second);

@@ -155,6 +155,12 @@ export class Database {
     return this.lookup(key) !== undefined;
   }
 
+  /** The key is there but its time has come, deleted or not yet (Redis's keyIsExpired). */
+  isExpired(key: string, now = Date.now()): boolean {
+    const at = this.expires.get(key);
+    return at !== undefined && at <= now;
+  }
+
   /** Deletes the key if its time has come; true when it did. */
   expireIfNeeded(key: string, now = Date.now()): boolean {
     const at = this.expires.get(key);

@@ -5,7 +5,8 @@ import { requireRedisOrSkip } from '../test-support/servers.js';
 describe.runIf(requireRedisOrSkip('transactions differential'))(
   'transactions, compared with redis-server',
   () => {
-    const servers = useDifferential();
+    // DEBUG SLEEP and SET-ACTIVE-EXPIRE let keys expire logically at a known point.
+    const servers = useDifferential([['enable-debug-command', 'yes']]);
     for (const protocol of [2, 3] as const) {
       it(`MULTI/EXEC with runtime errors inside (RESP${protocol})`, () =>
         servers.compare([['MULTI'], ['SET', 'a', 'x'], ['INCR', 'a'], ['GET', 'a'], ['EXEC']], {
@@ -76,5 +77,125 @@ describe.runIf(requireRedisOrSkip('transactions differential'))(
         ['XLEN', 's'],
         ['EXEC'],
       ]));
+
+    // Keys expire logically here: active expiry is off, so only lookups and EXEC see them.
+    const expiring = (steps: string[][]): string[][] => [
+      ['DEBUG', 'SET-ACTIVE-EXPIRE', '0'],
+      ...steps,
+      ['DEBUG', 'SET-ACTIVE-EXPIRE', '1'],
+    ];
+
+    it('a WATCHed key that expires before EXEC aborts it, even untouched', () =>
+      servers.compare(
+        expiring([
+          ['SET', 'k', 'v', 'PX', '20'],
+          ['WATCH', 'k'],
+          ['DEBUG', 'SLEEP', '0.05'],
+          ['MULTI'],
+          ['PING'],
+          ['EXEC'],
+          ['SET', 'k', 'v', 'PX', '20'],
+          ['WATCH', 'k'],
+          ['DEBUG', 'SLEEP', '0.05'],
+          ['GET', 'k'],
+          ['MULTI'],
+          ['PING'],
+          ['EXEC'],
+        ]),
+      ));
+
+    it('a key already expired when WATCHed: untouched, deleted or flushed, EXEC runs; written, it aborts', () =>
+      servers.compare(
+        expiring([
+          ['SET', 'k', 'v', 'PX', '1'],
+          ['DEBUG', 'SLEEP', '0.01'],
+          ['WATCH', 'k'],
+          ['MULTI'],
+          ['PING'],
+          ['EXEC'],
+          ['SET', 'k', 'v', 'PX', '1'],
+          ['DEBUG', 'SLEEP', '0.01'],
+          ['WATCH', 'k'],
+          ['DEL', 'k'],
+          ['MULTI'],
+          ['PING'],
+          ['EXEC'],
+          ['SET', 'k', 'v', 'PX', '1'],
+          ['DEBUG', 'SLEEP', '0.01'],
+          ['WATCH', 'k'],
+          ['FLUSHDB'],
+          ['MULTI'],
+          ['PING'],
+          ['EXEC'],
+          ['SET', 'k', 'v', 'PX', '1'],
+          ['DEBUG', 'SLEEP', '0.01'],
+          ['WATCH', 'k'],
+          ['FLUSHALL'],
+          ['MULTI'],
+          ['PING'],
+          ['EXEC'],
+          ['SET', 'k', 'v', 'PX', '1'],
+          ['DEBUG', 'SLEEP', '0.01'],
+          ['WATCH', 'k'],
+          ['SET', 'k', 'w'],
+          ['MULTI'],
+          ['PING'],
+          ['EXEC'],
+        ]),
+      ));
+
+    it('SWAPDB and WATCHed keys that expired: replaced by nothing or by an expired key, EXEC runs', () =>
+      servers.compare(
+        expiring([
+          ['SET', 'k', 'v', 'PX', '1'],
+          ['DEBUG', 'SLEEP', '0.01'],
+          ['WATCH', 'k'],
+          ['SWAPDB', '0', '1'],
+          ['MULTI'],
+          ['PING'],
+          ['EXEC'],
+          ['FLUSHALL'],
+          ['SET', 'k', 'v', 'PX', '1'],
+          ['SELECT', '1'],
+          ['SET', 'k', 'v', 'PX', '1'],
+          ['SELECT', '0'],
+          ['DEBUG', 'SLEEP', '0.01'],
+          ['WATCH', 'k'],
+          ['SWAPDB', '0', '1'],
+          ['MULTI'],
+          ['PING'],
+          ['EXEC'],
+          ['FLUSHALL'],
+          ['SELECT', '1'],
+          ['SET', 'k', 'v', 'PX', '1'],
+          ['SELECT', '0'],
+          ['DEBUG', 'SLEEP', '0.01'],
+          ['WATCH', 'k'],
+          ['SWAPDB', '0', '1'],
+          ['MULTI'],
+          ['PING'],
+          ['EXEC'],
+          ['FLUSHALL'],
+          ['SET', 'k', 'v', 'PX', '1'],
+          ['SELECT', '1'],
+          ['SET', 'k', 'v'],
+          ['SELECT', '0'],
+          ['DEBUG', 'SLEEP', '0.01'],
+          ['WATCH', 'k'],
+          ['SWAPDB', '0', '1'],
+          ['MULTI'],
+          ['PING'],
+          ['EXEC'],
+          ['FLUSHALL'],
+          ['SELECT', '1'],
+          ['SET', 'k', 'v'],
+          ['SELECT', '0'],
+          ['WATCH', 'k'],
+          ['SWAPDB', '0', '1'],
+          ['MULTI'],
+          ['PING'],
+          ['EXEC'],
+        ]),
+      ));
   },
 );

@@ -23,7 +23,7 @@ function exec(client: Client, _argv: string[], engine: Engine): void {
     return;
   }
   const failed = client.transactionFailed;
-  const invalidated = client.watchInvalidated;
+  const invalidated = client.watchInvalidated || engine.watchedKeyExpired(client);
   engine.unwatchAll(client);
   if (failed) {
     endTransaction(client);
