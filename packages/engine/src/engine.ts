@@ -2,7 +2,13 @@ import { performance } from 'node:perf_hooks';
 import { randomBytes } from 'node:crypto';
 import { BlockingRegistry, type BlockedState, type WaitKind } from './blocking.js';
 import { Client, type ClientConnection } from './client.js';
-import { BLOCKED, CommandTable, type CommandEntry, type CommandResult } from './command-table.js';
+import {
+  BLOCKED,
+  CommandTable,
+  type CommandEntry,
+  type CommandFlag,
+  type CommandResult,
+} from './command-table.js';
 import { allCommands } from './commands/index.js';
 import { Config } from './config.js';
 import { Errors, arityError, unknownCommandError, unknownSubcommandError } from './errors.js';
@@ -46,6 +52,11 @@ export interface EngineOptions {
 
 /** Writes that replace whole databases: a running snapshot finishes before they run. */
 const KEYSPACE_WIDE_WRITES = new Set(['flushall', 'flushdb', 'swapdb', 'move', 'copy']);
+
+/** A test for queuedAny: the command lacks a flag (stale, loading). */
+function lacksFlag(flag: CommandFlag): (entry: CommandEntry) => boolean {
+  return (entry) => !entry.spec.flags.includes(flag);
+}
 
 /** Commands a transaction runs right away instead of queueing them. */
 const TRANSACTION_CONTROL = new Set(['exec', 'discard', 'multi', 'watch', 'quit', 'reset']);
@@ -367,15 +378,19 @@ export class Engine implements KeyspaceObserver {
         return this.reject(client, entry, Errors.outOfMemory);
       }
     }
+    // EXEC is judged by what it queued, as Redis by mstate.cmd_flags: the state may have
+    // changed since each command was queued.
+    const exec = entry.fullName === 'exec' && client.transaction !== null;
+    const isWrite = exec ? this.queuedAny(client, (queued) => queued.isWrite) : entry.isWrite;
     if (
-      (entry.isWrite || entry.fullName === 'ping') &&
+      (isWrite || entry.fullName === 'ping') &&
       this.persistence !== undefined &&
       !client.obeysAll
     ) {
       const refusal = this.persistence.writeRefusal();
       if (refusal !== null) return this.reject(client, entry, refusal);
     }
-    if (entry.isWrite && this.replication !== undefined && !client.obeysAll) {
+    if (isWrite && this.replication !== undefined && !client.obeysAll) {
       if (!this.replication.enoughGoodReplicas) {
         return this.reject(client, entry, Errors.noReplicas);
       }
@@ -389,11 +404,18 @@ export class Engine implements KeyspaceObserver {
         `ERR Can't execute '${entry.fullName}': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context`,
       );
     }
-    if (this.replication?.servesStaleData === false && !entry.spec.flags.includes('stale')) {
+    if (
+      this.replication?.servesStaleData === false &&
+      (exec ? this.queuedAny(client, lacksFlag('stale')) : !entry.spec.flags.includes('stale'))
+    ) {
       return this.reject(client, entry, Errors.masterDown);
     }
     // The AOF loader's replay is the loading itself.
-    if (this.loading && !client.obeysAll && !entry.spec.flags.includes('loading')) {
+    if (
+      this.loading &&
+      !client.obeysAll &&
+      (exec ? this.queuedAny(client, lacksFlag('loading')) : !entry.spec.flags.includes('loading'))
+    ) {
       return this.reject(client, entry, Errors.loading);
     }
     if (this.scriptTimedOut && !entry.spec.flags.includes('allow_busy')) {
@@ -776,6 +798,15 @@ export class Engine implements KeyspaceObserver {
   private rerunPostponed(client: Client, argv: string[]): void {
     this.blocking.unblock(client);
     if (this.execute(client, argv) !== BLOCKED) client.connection.resume();
+  }
+
+  /** Whether a command of the client's transaction passes `test`. */
+  private queuedAny(client: Client, test: (entry: CommandEntry) => boolean): boolean {
+    for (const queued of client.transaction ?? []) {
+      const entry = this.resolveQueued(queued);
+      if (entry !== undefined && test(entry)) return true;
+    }
+    return false;
   }
 
   private resolveQueued(argv: string[]): CommandEntry | undefined {

@@ -90,5 +90,18 @@ describe.runIf(requireRedisOrSkip('maxmemory differential'))(
         ['OBJECT', 'IDLETIME', 'c'],
         ['CONFIG', 'SET', 'maxmemory-policy', 'noeviction'],
       ]));
+
+    it('EXEC re-checks memory: maxmemory lowered after queuing aborts a transaction that may grow it', () =>
+      servers.compare([
+        ['MULTI'],
+        ['SET', 'a', '1'],
+        { other: ['CONFIG', 'SET', 'maxmemory', '1'] },
+        ['EXEC'],
+        ['MULTI'],
+        ['GET', 'a'],
+        ['EXEC'],
+        { other: ['CONFIG', 'SET', 'maxmemory', '0'] },
+        ['DBSIZE'],
+      ]));
   },
 );

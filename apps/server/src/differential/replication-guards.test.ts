@@ -46,5 +46,28 @@ describe.runIf(requireRedisOrSkip('replication guards differential'))(
         ['REPLICAOF', 'NO', 'ONE'],
         ['GET', 'a'],
       ]));
+
+    it('EXEC re-checks the replicas and the master link: changes made after queuing abort it', () =>
+      servers.compare([
+        ['MULTI'],
+        ['SET', 'a', '1'],
+        { other: ['CONFIG', 'SET', 'min-replicas-to-write', '1'] },
+        ['EXEC'],
+        ['MULTI'],
+        ['GET', 'a'],
+        ['EXEC'],
+        { other: ['CONFIG', 'SET', 'min-replicas-to-write', '0'] },
+        ['REPLICAOF', '127.0.0.1', '1'],
+        ['MULTI'],
+        ['GET', 'a'],
+        { other: ['CONFIG', 'SET', 'replica-serve-stale-data', 'no'] },
+        ['EXEC'],
+        ['MULTI'],
+        ['PING'],
+        ['EXEC'],
+        { other: ['CONFIG', 'SET', 'replica-serve-stale-data', 'yes'] },
+        ['REPLICAOF', 'NO', 'ONE'],
+        ['GET', 'a'],
+      ]));
   },
 );

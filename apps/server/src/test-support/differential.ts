@@ -7,7 +7,15 @@ import { startRc, startRedis, type RunningServer } from './servers.js';
  * command whose reply differs by nature (timestamps, ids, memory) and is compared once both
  * replies went through `normalize`.
  */
-export type Step = string[] | { raw: string; replies: number } | NormalizedStep;
+export type Step = string[] | { raw: string; replies: number } | NormalizedStep | OtherClientStep;
+
+/**
+ * A command sent by a second connection (opened on first use, same protocol), for what changes
+ * under the scenario's client between two of its commands (a config set while it is in MULTI).
+ */
+export interface OtherClientStep {
+  other: string[];
+}
 
 export interface NormalizedStep {
   command: string[];
@@ -63,8 +71,16 @@ async function run(port: number, steps: Step[], protocol: 2 | 3): Promise<Array<
   await client.command('FLUSHALL');
   if (protocol === 3) await client.command('HELLO', '3');
   const replies: Array<string | null> = [];
+  let other: RawClient | null = null;
   for (const step of steps) {
-    if (Array.isArray(step)) {
+    if ('other' in step) {
+      if (other === null) {
+        other = await RawClient.open(port);
+        if (protocol === 3) await other.command('HELLO', '3');
+      }
+      other.write(encodeCommand(step.other));
+      replies.push(bytesText(await other.readReply(2000)));
+    } else if (Array.isArray(step)) {
       client.write(encodeCommand(step));
       replies.push(bytesText(await client.readReply(2000)));
     } else if ('command' in step) {
@@ -76,6 +92,7 @@ async function run(port: number, steps: Step[], protocol: 2 | 3): Promise<Array<
       for (let i = 0; i < step.replies; i++) replies.push(bytesText(await client.readReply(2000)));
     }
   }
+  other?.close();
   await client.waitClosed(0);
   replies.push(client.closed ? 'connection closed' : 'connection open');
   client.close();
@@ -95,5 +112,6 @@ function show(text: string | null | undefined): string {
 function describe(step: Step | undefined): string {
   if (step === undefined) return 'connection state';
   if (Array.isArray(step)) return step.join(' ');
+  if ('other' in step) return `(other client) ${step.other.join(' ')}`;
   return 'command' in step ? `${step.command.join(' ')} (normalized)` : JSON.stringify(step.raw);
 }
