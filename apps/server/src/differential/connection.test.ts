@@ -78,5 +78,8 @@ describe.runIf(requireRedisOrSkip('connection differential'))(
 
     it('RESET leaves MULTI and subscriptions', () =>
       servers.compare([['MULTI'], ['SUBSCRIBE', 'c'], ['RESET'], ['PING']]));
+
+    it('RESET leaves MONITOR: commands of others are no longer shown', () =>
+      servers.compare([['MONITOR'], ['RESET'], { other: ['SET', 'a', '1'] }, ['PING']]));
   },
 );

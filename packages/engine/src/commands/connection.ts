@@ -145,8 +145,12 @@ export function validClientName(client: Client, engine: Engine, name: string): b
   return true;
 }
 
-/** RESET: back to a fresh connection's state (no MULTI, WATCH, subscriptions, RESP2, db 0). */
+/**
+ * RESET: back to a fresh connection's state (no MULTI, WATCH, MONITOR, subscriptions, RESP2,
+ * db 0), as Redis's clearClientConnectionState.
+ */
 function reset(client: Client, _argv: string[], engine: Engine): void {
+  engine.monitors.clients.delete(client);
   client.transaction = null;
   client.transactionFailed = false;
   engine.unwatchAll(client);
