@@ -168,7 +168,9 @@ export class BlockingRegistry {
   /**
    * SWAPDB moves the data, not the waiters. As Redis, first the keys whose stream left (the
    * other database has it now) are signalled, for XREADGROUP waiters to get their error, then
-   * every key that now holds a value, for its type.
+   * every key that now holds a value, for its type. Values are read as they are, expired or
+   * not (Redis's dictFind): an expired key is deleted, and its DEL propagated after SWAPDB, by
+   * the waiter that looks it up.
    */
   databasesSwapped(first: Database, second: Database): void {
     const pairs = [
@@ -177,8 +179,8 @@ export class BlockingRegistry {
     ] as const;
     for (const [db, other] of pairs) {
       for (const key of this.waiting.get(db)?.keys() ?? []) {
-        const before = other.find(key);
-        const now = db.find(key);
+        const before = other.data.get(key);
+        const now = db.data.get(key);
         const wasStream = before !== undefined && waitKindOf(before) === 'stream';
         if (wasStream && (now === undefined || waitKindOf(now) !== 'stream')) {
           this.signalKeyReady(db, key, 'stream');
@@ -187,7 +189,7 @@ export class BlockingRegistry {
     }
     for (const [db] of pairs) {
       for (const key of this.waiting.get(db)?.keys() ?? []) {
-        const now = db.find(key);
+        const now = db.data.get(key);
         const kind = now === undefined ? null : waitKindOf(now);
         if (kind !== null) this.signalKeyReady(db, key, kind);
       }
