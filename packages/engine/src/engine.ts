@@ -270,6 +270,10 @@ export class Engine implements KeyspaceObserver {
       if (Number(value) > 0) this.eviction ??= new Eviction(this, this.memoryGauge ?? heapGauge());
       this.eviction?.settingsChange();
     });
+    // Set (not at startup), a limit is enforced right away, as Redis's updateMaxmemory.
+    this.config.onChange('maxmemory', () => {
+      if (this.config.getNumber('maxmemory') > 0) this.eviction?.runSoon();
+    });
     for (const name of ['maxmemory-policy', 'lfu-log-factor', 'lfu-decay-time']) {
       this.config.follow(name, () => {
         this.eviction?.settingsChange();

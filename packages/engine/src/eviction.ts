@@ -67,6 +67,8 @@ export class Eviction {
   private settingsChanged = true;
   /** maxmemory, read when it changes rather than before every command. */
   private maxmemory = 0;
+  /** runSoon's turn is already scheduled. */
+  private scheduled = false;
 
   constructor(
     private readonly engine: Engine,
@@ -111,6 +113,26 @@ export class Eviction {
     const freed = this.evict(victim.db, victim.key);
     this.gauge.freed(freed);
     return freed;
+  }
+
+  /**
+   * CONFIG SET maxmemory: evicts on the next turn of the event loop, whether or not a command
+   * follows, as Redis's startEvictionTimeProc. The DELs go out together, without MULTI/EXEC.
+   */
+  runSoon(): void {
+    if (this.scheduled) return;
+    this.scheduled = true;
+    setImmediate(() => {
+      this.scheduled = false;
+      const propagation = this.engine.propagation;
+      const propagating = propagation.active;
+      if (propagating) propagation.beginUnit();
+      try {
+        this.run();
+      } finally {
+        if (propagating) propagation.endUnit(false);
+      }
+    }).unref();
   }
 
   /** maxmemory or maxmemory-policy was set. */

@@ -103,5 +103,19 @@ describe.runIf(requireRedisOrSkip('maxmemory differential'))(
         { other: ['CONFIG', 'SET', 'maxmemory', '0'] },
         ['DBSIZE'],
       ]));
+
+    it('CONFIG SET maxmemory evicts right away, though no command follows (a subscriber sees it)', () =>
+      servers.compare([
+        ['CONFIG', 'SET', 'maxmemory-policy', 'allkeys-random'],
+        ['CONFIG', 'SET', 'notify-keyspace-events', 'Ee'],
+        ['SET', 'a', '1'],
+        ['SUBSCRIBE', '__keyevent@0__:evicted'],
+        { other: ['CONFIG', 'SET', 'maxmemory', '1'] },
+        { raw: '', replies: 1 },
+        { other: ['CONFIG', 'SET', 'maxmemory', '0'] },
+        { other: ['CONFIG', 'SET', 'notify-keyspace-events', ''] },
+        { other: ['CONFIG', 'SET', 'maxmemory-policy', 'noeviction'] },
+        { other: ['DBSIZE'] },
+      ]));
   },
 );
