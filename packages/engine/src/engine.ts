@@ -45,6 +45,23 @@ export interface EngineOptions {
   persistence?: PersistenceHost;
   /** What maxmemory is measured with: V8's heap unless a test gives its own. */
   memoryGauge?: MemoryGauge;
+  /** Where the engine's log lines go (DEBUG LOG, DEBUG RELOAD...); silent when left out. */
+  log?: EngineLog;
+  /**
+   * A crash was asked for (DEBUG SEGFAULT, PANIC, ASSERT, OOM) or the data can no longer be
+   * trusted (DEBUG LOADAOF of a broken AOF): the daemon writes its crash report and exits.
+   * Without it the engine stops serving: every connection is closed.
+   */
+  onCrash?: (crash: EngineCrash) => void;
+}
+
+export type EngineLogLevel = 'debug' | 'verbose' | 'notice' | 'warning';
+export type EngineLog = (level: EngineLogLevel, message: string) => void;
+
+/** Why the engine crashed, with the line Redis logs for it (serverPanic's message...). */
+export interface EngineCrash {
+  readonly kind: 'segfault' | 'panic' | 'assertion' | 'out-of-memory' | 'aof-load';
+  readonly message: string;
 }
 
 // The command sets below hold full names, as CommandEntry.fullName: LATENCY RESET is
@@ -234,6 +251,14 @@ export class Engine implements KeyspaceObserver {
    * LRU clock, so tests can hold time still.
    */
   cronPaused = false;
+  /** DEBUG SET-SKIP-CHECKSUM-VALIDATION: RESTORE accepts payloads whose CRC64 is wrong. */
+  skipChecksumValidation = false;
+  /** DEBUG SET-DISABLE-DENY-SCRIPTS: scripts may call commands flagged noscript. */
+  scriptDenyDisabled = false;
+  /** Where log lines go; the daemon sets it to its log. */
+  log: EngineLog;
+  /** See EngineOptions.onCrash. */
+  onCrash: ((crash: EngineCrash) => void) | undefined;
   /** EVAL and friends: the Lua state, the script cache, the running script. */
   readonly scripting: Scripting = new Scripting(this);
   /**
@@ -246,6 +271,8 @@ export class Engine implements KeyspaceObserver {
 
   constructor(options: EngineOptions = {}) {
     this.onShutdown = options.onShutdown;
+    this.log = options.log ?? (() => undefined);
+    this.onCrash = options.onCrash;
     this.persistence = options.persistence;
     this.config = new Config();
     for (const [name, value] of options.config ?? []) this.config.set(name, value);
@@ -325,6 +352,20 @@ export class Engine implements KeyspaceObserver {
   /** DEBUG SET-ACTIVE-EXPIRE: tests make expiry happen only on access. */
   setActiveExpire(enabled: boolean): void {
     this.expiry.enabled = enabled;
+  }
+
+  /**
+   * Redis's serverPanic and crash handler: the host's onCrash reports and exits; without one,
+   * the engine logs the crash, stops and closes every connection, as a dead server would.
+   */
+  crash(crash: EngineCrash): void {
+    if (this.onCrash !== undefined) {
+      this.onCrash(crash);
+      return;
+    }
+    this.log('warning', crash.message);
+    this.stop();
+    for (const client of [...this.clients.values()]) client.connection.close();
   }
 
   stop(): void {

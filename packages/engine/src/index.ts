@@ -1,4 +1,10 @@
-export { Engine, EngineStats, type EngineOptions } from './engine.js';
+export {
+  Engine,
+  EngineStats,
+  type EngineCrash,
+  type EngineLog,
+  type EngineOptions,
+} from './engine.js';
 export { Client, type ClientConnection, type RawOutput, type ReplyMode } from './client.js';
 export {
   BLOCKED,

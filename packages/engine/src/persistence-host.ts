@@ -30,4 +30,20 @@ export interface PersistenceHost {
   infoFields(): InfoFields;
   /** CONFIG RESETSTAT: rdb_saves, aof_rewrites and aof_rewrites_consecutive_failures restart. */
   resetStats(): void;
+  /** DEBUG RELOAD's first step (unless NOSAVE): the RDB file written now; false when it failed. */
+  saveForReload(): boolean;
+  /**
+   * DEBUG RELOAD's last step: the RDB file read into the databases now, over what they hold.
+   * A key both hold is replaced with `merge` (Redis's RDBFLAGS_ALLOW_DUP); without it Redis
+   * dies, and so does the host (through Engine.crash). Null when loaded, else why not.
+   */
+  loadForReload(merge: boolean): string | null;
+  /** DEBUG LOADAOF's first step: writes still buffered for the AOF are written to it now. */
+  flushAppendOnlyFile(): void;
+  /**
+   * DEBUG LOADAOF's last step, once the databases are empty: the AOF's base and increments
+   * (as the manifest on disk lists them) loaded now. Null when loaded, else why not (an AOF
+   * missing or broken, which makes Redis exit).
+   */
+  loadAppendOnlyFile(): string | null;
 }

@@ -42,6 +42,8 @@ export interface ReplicationHost {
    * replica continues its history with PSYNC; empty when there is no history to continue.
    */
   rdbSaveInfo(): ReadonlyArray<readonly [string, string]>;
+  /** DEBUG CHANGE-REPL-ID: a new replication ID, and no secondary one (a fresh history). */
+  changeReplicationId?(): void;
   /** The RDB loaded at startup carried those fields (before the host starts). */
   restoreFromRdb(aux: ReadonlyMap<string, string>): void;
 }

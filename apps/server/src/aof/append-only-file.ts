@@ -24,10 +24,20 @@ import {
 } from '@rc/engine';
 import type { Log } from '../log.js';
 import type { AofParticipant } from '../persistence/host.js';
-import { loadRdbFile, writeRdbFile, writeRdbFileSync } from '../persistence/rdb-file.js';
+import {
+  loadRdbFile,
+  loadRdbFileSync,
+  writeRdbFile,
+  writeRdbFileSync,
+} from '../persistence/rdb-file.js';
 import { beforeReplies } from '../write-batch.js';
 import { createLoadingClient, replayCommands } from './command-file.js';
 import { AofManifest, ManifestError, type AofFileInfo } from './manifest.js';
+
+/** A base file in RDB format (an AOF base may also be a file of commands). */
+function isRdbBase(bytes: Buffer): boolean {
+  return bytes.subarray(0, 5).toString('latin1') === 'REDIS';
+}
 
 /** Redis's aof_state: off, on, or switched on and waiting for the first rewrite. */
 type AofState = 'off' | 'on' | 'wait-rewrite';
@@ -177,9 +187,9 @@ export class AppendOnlyFile implements AofParticipant {
     );
   }
 
-  private async loadFiles(manifest: AofManifest): Promise<boolean> {
+  /** The manifest's files, base first, once each is known to exist; empty when all are. */
+  private filesToLoad(manifest: AofManifest): AofFileInfo[] {
     const files = [...(manifest.base ? [manifest.base] : []), ...manifest.incr];
-    if (files.length === 0) return false;
     let total = 0;
     for (const file of files) {
       const path = this.path(file.name);
@@ -189,52 +199,115 @@ export class AppendOnlyFile implements AofParticipant {
       }
       total += statSync(path).size;
     }
-    if (total === 0) return false;
+    return total === 0 ? [] : files;
+  }
+
+  private async loadFiles(manifest: AofManifest): Promise<boolean> {
+    const files = this.filesToLoad(manifest);
+    if (files.length === 0) return false;
     const started = Date.now();
     this.engine.propagation.suspend();
     const client = createLoadingClient(this.engine);
     try {
       for (let index = 0; index < files.length; index++) {
         const file = files[index];
-        const last = index === files.length - 1;
         const fileStarted = Date.now();
-        await this.loadFile(file, client, last);
-        const seconds = ((Date.now() - fileStarted) / 1000).toFixed(3);
-        const kind = file.type === 'b' ? 'base' : 'incr';
-        this.log('notice', `DB loaded from ${kind} file ${file.name}: ${seconds} seconds`);
+        const bytes = readFileSync(this.path(file.name));
+        if (isRdbBase(bytes)) {
+          this.log('notice', 'Reading RDB base file on AOF loading...');
+          await loadRdbFile(this.engine, this.path(file.name), undefined, { aofBase: true }).catch(
+            (error: unknown) => {
+              throw this.baseLoadError(file, error);
+            },
+          );
+        } else this.replayFile(file, bytes, client, index === files.length - 1);
+        this.logFileLoaded(file, fileStarted);
       }
     } finally {
       this.engine.disconnect(client);
       this.engine.propagation.resume();
     }
-    this.currentSize = total;
-    this.baseSize = manifest.base ? statSync(this.path(manifest.base.name)).size : 0;
-    const seconds = ((Date.now() - started) / 1000).toFixed(3);
-    this.log('notice', `DB loaded from append only file: ${seconds} seconds`);
+    this.loaded(manifest, started);
     return true;
   }
 
-  private async loadFile(
+  /**
+   * DEBUG LOADAOF, once the databases are empty: the manifest on disk and the files it lists,
+   * loaded before returning (Redis's aofLoadManifestFromDisk and loadAppendOnlyFiles). Null
+   * when loaded, else why not: no AOF at all is a failure, as in Redis.
+   */
+  loadNow(): string | null {
+    try {
+      if (!existsSync(this.manifestPath)) return `AOF manifest ${this.manifestPath} does not exist`;
+      const manifest = this.readManifest();
+      const files = this.filesToLoad(manifest);
+      if (this.enabled) this.manifest = manifest;
+      if (files.length === 0) return null;
+      const started = Date.now();
+      this.engine.propagation.suspend();
+      const client = createLoadingClient(this.engine);
+      try {
+        for (let index = 0; index < files.length; index++) {
+          const file = files[index];
+          const fileStarted = Date.now();
+          const bytes = readFileSync(this.path(file.name));
+          if (isRdbBase(bytes)) {
+            this.log('notice', 'Reading RDB base file on AOF loading...');
+            try {
+              loadRdbFileSync(this.engine, this.path(file.name), {
+                aofBase: true,
+                allowDuplicates: true,
+              });
+            } catch (error) {
+              throw this.baseLoadError(file, error);
+            }
+          } else this.replayFile(file, bytes, client, index === files.length - 1);
+          this.logFileLoaded(file, fileStarted);
+        }
+      } finally {
+        this.engine.disconnect(client);
+        this.engine.propagation.resume();
+      }
+      this.loaded(manifest, started);
+      return null;
+    } catch (error) {
+      return (error as Error).message;
+    }
+  }
+
+  private logFileLoaded(file: AofFileInfo, started: number): void {
+    const seconds = ((Date.now() - started) / 1000).toFixed(3);
+    const kind = file.type === 'b' ? 'base' : 'incr';
+    this.log('notice', `DB loaded from ${kind} file ${file.name}: ${seconds} seconds`);
+  }
+
+  private loaded(manifest: AofManifest, started: number): void {
+    const files = [...(manifest.base ? [manifest.base] : []), ...manifest.incr];
+    this.currentSize = files.reduce((sum, file) => sum + statSync(this.path(file.name)).size, 0);
+    this.baseSize = manifest.base ? statSync(this.path(manifest.base.name)).size : 0;
+    const seconds = ((Date.now() - started) / 1000).toFixed(3);
+    this.log('notice', `DB loaded from append only file: ${seconds} seconds`);
+  }
+
+  /** A base that does not load aborts the whole load. */
+  private baseLoadError(file: AofFileInfo, error: unknown): AofLoadError {
+    const message = (error as Error).message;
+    this.log(
+      'warning',
+      `Error reading the RDB base file ${file.name}, AOF loading aborted: ${message}`,
+    );
+    return new AofLoadError(`Bad RDB base file ${this.path(file.name)}: ${message}`);
+  }
+
+  /** Replays a file of commands; a truncated last file is cut, with aof-load-truncated. */
+  private replayFile(
     file: AofFileInfo,
+    bytes: Buffer,
     client: ReturnType<typeof createLoadingClient>,
     last: boolean,
-  ): Promise<void> {
-    const path = this.path(file.name);
-    const bytes = readFileSync(path);
+  ): void {
     if (bytes.length === 0) return;
-    if (bytes.subarray(0, 5).toString('latin1') === 'REDIS') {
-      this.log('notice', 'Reading RDB base file on AOF loading...');
-      try {
-        await loadRdbFile(this.engine, path, undefined, { aofBase: true });
-      } catch (error) {
-        this.log(
-          'warning',
-          `Error reading the RDB base file ${file.name}, AOF loading aborted: ${(error as Error).message}`,
-        );
-        throw new AofLoadError(`Bad RDB base file ${path}: ${(error as Error).message}`);
-      }
-      return;
-    }
+    const path = this.path(file.name);
     const outcome = replayCommands(this.engine, client, bytes);
     if (outcome.kind === 'ok') return;
     if (outcome.kind === 'unknown-command') {

@@ -10,7 +10,13 @@ import {
   type SavePoint,
 } from '@rc/engine';
 import type { Log } from '../log.js';
-import { loadRdbFile, writeRdbFile, writeRdbFileSync } from './rdb-file.js';
+import {
+  DuplicateKeyError,
+  loadRdbFile,
+  loadRdbFileSync,
+  writeRdbFile,
+  writeRdbFileSync,
+} from './rdb-file.js';
 
 /** The append-only file's side of persistence, as the AOF module provides it. */
 export interface AofParticipant {
@@ -22,6 +28,10 @@ export interface AofParticipant {
   sizeFields?(): InfoFields;
   /** CONFIG RESETSTAT: aof_rewrites and aof_rewrites_consecutive_failures restart. */
   resetStats(): void;
+  /** Writes what is buffered for the AOF now (DEBUG LOADAOF). */
+  flush(): void;
+  /** Loads the AOF the manifest on disk lists, now; null when loaded, else why not. */
+  loadNow(): string | null;
 }
 
 /** INFO's aof_* fields while no AOF module is attached. */
@@ -227,6 +237,36 @@ export class ServerPersistence implements PersistenceHost {
       ['loading_loaded_perc', percent.toFixed(2)],
       ['loading_eta_seconds', eta],
     ];
+  }
+
+  saveForReload(): boolean {
+    return this.saveNow();
+  }
+
+  loadForReload(merge: boolean): string | null {
+    const path = this.rdbPath;
+    if (!existsSync(path)) return `${path} does not exist`;
+    try {
+      const result = loadRdbFileSync(this.engine, path, { allowDuplicates: merge });
+      this.loadedKeys = result.keys;
+      this.loadedExpired = result.expiredSkipped;
+    } catch (error) {
+      if (error instanceof DuplicateKeyError) {
+        // As Redis's rdbLoad without RDBFLAGS_ALLOW_DUP: a panic.
+        this.log('warning', error.message);
+        this.engine.crash({ kind: 'panic', message: 'Duplicated key found in RDB file' });
+      }
+      return (error as Error).message;
+    }
+    return null;
+  }
+
+  flushAppendOnlyFile(): void {
+    this.aof?.flush();
+  }
+
+  loadAppendOnlyFile(): string | null {
+    return this.aof === null ? 'no append only file' : this.aof.loadNow();
   }
 
   /** A synchronous save; true when the file was written. */

@@ -1,4 +1,12 @@
-import { closeSync, fsyncSync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  fsyncSync,
+  openSync,
+  readFileSync,
+  renameSync,
+  unlinkSync,
+  writeSync,
+} from 'node:fs';
 import { open, rename, stat, unlink } from 'node:fs/promises';
 import { createReadStream } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
@@ -146,6 +154,48 @@ export async function loadRdbFile(
     bytesRead += (chunk as Buffer).length;
     progress?.(bytesRead, total, loader.keys);
   }
+  reader.end();
+  drain();
+  return { keys: loader.keys, expiredSkipped: loader.expiredSkipped, aux: loader.aux };
+}
+
+/** A key of the file is already in the database, and the load does not allow duplicates. */
+export class DuplicateKeyError extends Error {
+  constructor(
+    readonly key: string,
+    readonly db: number,
+  ) {
+    super(`RDB has duplicated key '${key}' in DB ${db}`);
+  }
+}
+
+/**
+ * Loads an RDB file at once, for DEBUG RELOAD and DEBUG LOADAOF (which hold the server while
+ * they load, as Redis's). Keys already in the databases are replaced with `allowDuplicates`
+ * (Redis's RDBFLAGS_ALLOW_DUP); otherwise the first one throws DuplicateKeyError.
+ */
+export function loadRdbFileSync(
+  engine: Engine,
+  path: string,
+  options: { aofBase?: boolean; allowDuplicates?: boolean } = {},
+): LoadResult {
+  const reader = new RdbReader();
+  const replica = engine.config.get('replicaof') !== '';
+  const loader = new KeyspaceLoader(engine, replica || options.aofBase === true);
+  const drain = (): void => {
+    for (let record = reader.next(); record !== undefined; record = reader.next()) {
+      if (
+        record.kind === 'key' &&
+        options.allowDuplicates !== true &&
+        engine.databases[record.db]?.data.has(record.key) === true
+      ) {
+        throw new DuplicateKeyError(record.key, record.db);
+      }
+      loader.accept(record);
+    }
+  };
+  reader.push(readFileSync(path));
+  drain();
   reader.end();
   drain();
   return { keys: loader.keys, expiredSkipped: loader.expiredSkipped, aux: loader.aux };

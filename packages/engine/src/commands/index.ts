@@ -4,6 +4,7 @@ import { bitCommands } from './bits.js';
 import { clientCommand } from './client.js';
 import { clusterCommands } from './cluster.js';
 import { connectionCommands } from './connection.js';
+import { debugCommands } from './debug.js';
 import { functionCommands } from './functions.js';
 import { introspectionCommands } from './introspection.js';
 import { geoCommands } from './geo.js';
@@ -45,6 +46,7 @@ export const allCommands: readonly CommandSpec[] = [
   ...connectionCommands,
   clientCommand,
   ...serverCommands,
+  ...debugCommands,
   ...persistenceCommands,
   ...replicationCommands,
   ...introspectionCommands,

@@ -89,7 +89,9 @@ function restoreOptions(client: Client, argv: string[], engine: Engine): Restore
 function payloadValue(client: Client, engine: Engine, payload: string): RdbValue | null {
   let value: RdbValue | null;
   try {
-    value = decodeDumpPayload(Buffer.from(payload, 'latin1'));
+    value = decodeDumpPayload(Buffer.from(payload, 'latin1'), {
+      skipChecksum: engine.skipChecksumValidation,
+    });
   } catch {
     engine.replyError(client, 'ERR Bad data format');
     return null;

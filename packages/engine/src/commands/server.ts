@@ -1,6 +1,6 @@
 import type { Client } from '../client.js';
 import type { Engine } from '../engine.js';
-import { Errors, subcommandSyntaxError } from '../errors.js';
+import { Errors } from '../errors.js';
 import { infoText } from '../info.js';
 import { commandGroup, container, helpSubcommand, NO_KEYS } from './define.js';
 import { helpReply, intArgument, isKeyword, ok, redactArgument } from './reply-helpers.js';
@@ -184,40 +184,6 @@ function lastsave(client: Client, _argv: string[], engine: Engine): void {
   client.out.integer(engine.stats.lastSave);
 }
 
-/**
- * DEBUG SLEEP (blocks the whole server, as in Redis), SET-ACTIVE-EXPIRE and PAUSE-CRON; other
- * subcommands are not supported.
- */
-function debug(client: Client, argv: string[], engine: Engine): void {
-  if (isKeyword(argv[1], 'sleep') && argv.length === 3) {
-    // strtod without error checking, as Redis: what is not a number sleeps 0 seconds.
-    const seconds = Number.parseFloat(argv[2]);
-    const until = Date.now() + (Number.isFinite(seconds) ? seconds * 1000 : 0);
-    while (Date.now() < until) {
-      // Busy-wait on purpose: DEBUG SLEEP exists to stall the server.
-    }
-    ok(client);
-    return;
-  }
-  if (isKeyword(argv[1], 'set-active-expire') && argv.length === 3) {
-    engine.setActiveExpire(argv[2] !== '0');
-    ok(client);
-    return;
-  }
-  if (isKeyword(argv[1], 'pause-cron') && argv.length === 3) {
-    // atoi, as Redis: anything but a non-zero number resumes.
-    const value = Number.parseInt(argv[2], 10);
-    engine.cronPaused = Number.isFinite(value) && value !== 0;
-    ok(client);
-    return;
-  }
-  if (['sleep', 'set-active-expire', 'pause-cron'].some((name) => isKeyword(argv[1], name))) {
-    engine.replyError(client, subcommandSyntaxError('debug', argv[1]));
-    return;
-  }
-  engine.replyError(client, `ERR DEBUG ${argv[1]} is not supported by rc`);
-}
-
 const configHelp = helpReply([
   'CONFIG <subcommand> [<arg> [value] [opt] ...]. Subcommands are:',
   'GET <pattern>',
@@ -296,15 +262,6 @@ export const serverCommands = commandGroup('server', [
     NO_KEYS,
     lastsave,
     'Get the UNIX time stamp of the last successful save to disk',
-    '1.0.0',
-  ],
-  [
-    'debug',
-    -2,
-    ['admin', 'noscript', 'loading', 'stale', 'protected'],
-    NO_KEYS,
-    debug,
-    'A container for debugging commands',
     '1.0.0',
   ],
 ]).concat(

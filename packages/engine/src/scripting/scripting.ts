@@ -583,7 +583,7 @@ export class Scripting {
     let refusal: string | null = null;
     if (arity > 0 ? argv.length !== arity : argv.length < -arity) {
       refusal = 'ERR Wrong number of args calling Redis command from script';
-    } else if (entry.spec.flags.includes('noscript')) {
+    } else if (!engine.scriptDenyDisabled && entry.spec.flags.includes('noscript')) {
       refusal = 'ERR This Redis command is not allowed from script';
     } else if (run.readOnly && (entry.isWrite || entry.spec.flags.includes('may_replicate'))) {
       refusal = 'ERR Write commands are not allowed from read-only scripts.';

@@ -1,0 +1,857 @@
+import { randomBytes } from 'node:crypto';
+import { encodeDumpPayload } from '@rc/rdb';
+import { QuickList } from '@rc/datatypes/list';
+import { SortedSet } from '@rc/datatypes/zset';
+import type { Client } from '../client.js';
+import { datasetDigest, valueDigest } from '../digest.js';
+import type { Engine } from '../engine.js';
+import { Errors, subcommandSyntaxError } from '../errors.js';
+import { globMatch } from '../glob.js';
+import type { Database } from '../keyspace.js';
+import { parseMemory } from '../memory-units.js';
+import { parseInteger } from '../numbers.js';
+import { toRdbValue } from '../persistence/rdb-values.js';
+import { encodingOf, type RedisValue } from '../values.js';
+import { commandGroup, NO_KEYS } from './define.js';
+import { integerArgument, isKeyword, ok } from './reply-helpers.js';
+
+/**
+ * DEBUG, as Redis 7.0's debugCommand (debug.c): the subcommands the Redis test suite relies on,
+ * each answering with Redis's replies and errors. Those about C internals (allocator, SDS
+ * headers, hash table buckets) answer with what Redis would show for the same data.
+ */
+
+/** Where the state only DEBUG reads lives: per engine, beside it. */
+interface DebugState {
+  /** Redis's packed_threshold: list elements this long get a quicklist node of their own. */
+  quicklistPackedThreshold: number;
+  /** Redis's reply_buffer_peak_reset_time (ms, -1 for never); rc's buffers are not resized. */
+  replyBufferPeakResetTime: number;
+  replyBufferResizing: boolean;
+  /** Pseudo addresses for DEBUG OBJECT's "Value at:" of container values. */
+  readonly addresses: WeakMap<object, string>;
+}
+
+const DEFAULT_PACKED_THRESHOLD = 2 ** 30;
+const DEFAULT_PEAK_RESET_TIME = 5000;
+const states = new WeakMap<Engine, DebugState>();
+
+function stateOf(engine: Engine): DebugState {
+  let state = states.get(engine);
+  if (state === undefined) {
+    state = {
+      quicklistPackedThreshold: DEFAULT_PACKED_THRESHOLD,
+      replyBufferPeakResetTime: DEFAULT_PEAK_RESET_TIME,
+      replyBufferResizing: true,
+      addresses: new WeakMap(),
+    };
+    states.set(engine, state);
+  }
+  return state;
+}
+
+/** C's atoi: optional blanks and sign, then digits; anything else reads as 0. */
+function atoi(text: string): number {
+  const match = /^[ \t\n\v\f\r]*([+-]?\d+)/.exec(text);
+  return match === null ? 0 : Number.parseInt(match[1], 10) | 0;
+}
+
+/** getLongFromObjectOrReply: null after replying the error. */
+function longArgument(client: Client, engine: Engine, text: string): number | null {
+  return integerArgument(client, engine, text);
+}
+
+/** Redis's addReplyHelp around debugCommand's lines (a build without jemalloc: no MALLCTL). */
+const HELP_LINES = [
+  'DEBUG <subcommand> [<arg> [value] [opt] ...]. Subcommands are:',
+  'AOF-FLUSH-SLEEP <microsec>',
+  '    Server will sleep before flushing the AOF, this is used for testing.',
+  'ASSERT',
+  '    Crash by assertion failed.',
+  'CHANGE-REPL-ID',
+  '    Change the replication IDs of the instance.',
+  '    Dangerous: should be used only for testing the replication subsystem.',
+  'CONFIG-REWRITE-FORCE-ALL',
+  '    Like CONFIG REWRITE but writes all configuration options, including',
+  '    keywords not listed in original configuration file or default values.',
+  'CRASH-AND-RECOVER [<milliseconds>]',
+  '    Hard crash and restart after a <milliseconds> delay (default 0).',
+  'DIGEST',
+  '    Output a hex signature representing the current DB content.',
+  'DIGEST-VALUE <key> [<key> ...]',
+  '    Output a hex signature of the values of all the specified keys.',
+  'ERROR <string>',
+  '    Return a Redis protocol error with <string> as message. Useful for clients',
+  '    unit tests to simulate Redis errors.',
+  'LEAK <string>',
+  '    Create a memory leak of the input string.',
+  'LOG <message>',
+  '    Write <message> to the server log.',
+  'HTSTATS <dbid>',
+  '    Return hash table statistics of the specified Redis database.',
+  'HTSTATS-KEY <key>',
+  "    Like HTSTATS but for the hash table stored at <key>'s value.",
+  'LOADAOF',
+  '    Flush the AOF buffers on disk and reload the AOF in memory.',
+  'REPLICATE <string>',
+  '    Replicates the provided string to replicas, allowing data divergence.',
+  'OBJECT <key>',
+  '    Show low level info about `key` and associated value.',
+  'DROP-CLUSTER-PACKET-FILTER <packet-type>',
+  '    Drop all packets that match the filtered type. Set to -1 allow all packets.',
+  'OOM',
+  '    Crash the server simulating an out-of-memory error.',
+  'PANIC',
+  '    Crash the server simulating a panic.',
+  'POPULATE <count> [<prefix>] [<size>]',
+  '    Create <count> string keys named key:<num>. If <prefix> is specified then',
+  "    it is used instead of the 'key' prefix. These are not propagated to",
+  '    replicas. Cluster slots are not respected so keys not belonging to the',
+  '    current node can be created in cluster mode.',
+  'PROTOCOL <type>',
+  '    Reply with a test value of the specified type. <type> can be: string,',
+  '    integer, double, bignum, null, array, set, map, attrib, push, verbatim,',
+  '    true, false.',
+  'RELOAD [option ...]',
+  '    Save the RDB on disk and reload it back to memory. Valid <option> values:',
+  '    * MERGE: conflicting keys will be loaded from RDB.',
+  '    * NOFLUSH: the existing database will not be removed before load, but',
+  '      conflicting keys will generate an exception and kill the server.',
+  '    * NOSAVE: the database will be loaded from an existing RDB file.',
+  '    Examples:',
+  '    * DEBUG RELOAD: verify that the server is able to persist, flush and reload',
+  '      the database.',
+  '    * DEBUG RELOAD NOSAVE: replace the current database with the contents of an',
+  '      existing RDB file.',
+  '    * DEBUG RELOAD NOSAVE NOFLUSH MERGE: add the contents of an existing RDB',
+  '      file to the database.',
+  'RESTART [<milliseconds>]',
+  '    Graceful restart: save config, db, restart after a <milliseconds> delay (default 0).',
+  'SDSLEN <key>',
+  '    Show low level SDS string info representing `key` and value.',
+  'SEGFAULT',
+  '    Crash the server with sigsegv.',
+  'SET-ACTIVE-EXPIRE <0|1>',
+  '    Setting it to 0 disables expiring keys in background when they are not',
+  '    accessed (otherwise the Redis behavior). Setting it to 1 reenables back the',
+  '    default.',
+  'QUICKLIST-PACKED-THRESHOLD <size>',
+  '    Sets the threshold for elements to be inserted as plain vs packed nodes',
+  '    Default value is 1GB, allows values up to 4GB. Setting to 0 restores to default.',
+  'SET-SKIP-CHECKSUM-VALIDATION <0|1>',
+  "    Enables or disables checksum checks for RDB files and RESTORE's payload.",
+  'SLEEP <seconds>',
+  '    Stop the server for <seconds>. Decimals allowed.',
+  'STRINGMATCH-TEST',
+  '    Run a fuzz tester against the stringmatchlen() function.',
+  'STRUCTSIZE',
+  '    Return the size of different Redis core C structures.',
+  'LISTPACK <key>',
+  '    Show low level info about the listpack encoding of <key>.',
+  'QUICKLIST <key> [<0|1>]',
+  '    Show low level info about the quicklist encoding of <key>.',
+  '    The optional argument (0 by default) sets the level of detail',
+  'CLIENT-EVICTION',
+  '    Show low level client eviction pools info (maxmemory-clients).',
+  'PAUSE-CRON <0|1>',
+  '    Stop periodic cron job processing.',
+  'REPLYBUFFER PEAK-RESET-TIME <NEVER||RESET|time>',
+  '    Sets the time (in milliseconds) to wait between client reply buffer peak resets.',
+  '    In case NEVER is provided the last observed peak will never be reset',
+  '    In case RESET is provided the peak reset time will be restored to the default value',
+  'REPLYBUFFER RESIZING <0|1>',
+  '    Enable or disable the reply buffer resize cron job',
+  'CLUSTERLINK KILL <to|from|all> <node-id>',
+  '    Kills the link based on the direction to/from (both) with the provided node.',
+  'HELP',
+  '    Prints this help.',
+];
+
+function help(client: Client): void {
+  client.out.array(HELP_LINES.length);
+  for (const line of HELP_LINES) client.out.simple(line);
+}
+
+// Crashes: the host writes the report and exits (Engine.crash).
+
+function segfault(_client: Client, _argv: string[], engine: Engine): void {
+  engine.crash({ kind: 'segfault', message: 'Redis 7.0.15 crashed by signal: 11, si_code: 2' });
+}
+
+function panic(_client: Client, _argv: string[], engine: Engine): void {
+  const seconds = Math.floor(Date.now() / 1000);
+  engine.crash({ kind: 'panic', message: `DEBUG PANIC called at Unix time ${seconds}` });
+}
+
+function assert(_client: Client, _argv: string[], engine: Engine): void {
+  engine.crash({
+    kind: 'assertion',
+    message: "=== ASSERTION FAILED ===\n==> '1 == 2' is not true",
+  });
+}
+
+function oom(_client: Client, _argv: string[], engine: Engine): void {
+  const bytes = 2n ** 63n - 1n;
+  engine.crash({ kind: 'out-of-memory', message: `Out Of Memory allocating ${bytes} bytes!` });
+}
+
+function log(client: Client, argv: string[], engine: Engine): void {
+  engine.log('warning', `DEBUG LOG: ${argv[2]}`);
+  ok(client);
+}
+
+/** LEAK string: Redis duplicates the string and loses it; rc keeps nothing. */
+function leak(client: Client): void {
+  ok(client);
+}
+
+// Persistence: RELOAD and LOADAOF go through the host, which owns the files.
+
+/** Redis's emptyData(-1): every database and the function libraries. */
+function emptyData(engine: Engine): void {
+  for (const db of engine.databases) db.clear();
+  engine.scripting.libraries.flush();
+  engine.tracking.flushed();
+}
+
+/** RELOAD [MERGE] [NOFLUSH] [NOSAVE] */
+function reload(client: Client, argv: string[], engine: Engine): void {
+  let merge = false;
+  let flush = true;
+  let save = true;
+  for (let i = 2; i < argv.length; i++) {
+    if (isKeyword(argv[i], 'merge')) merge = true;
+    else if (isKeyword(argv[i], 'noflush')) flush = false;
+    else if (isKeyword(argv[i], 'nosave')) save = false;
+    else {
+      engine.replyError(
+        client,
+        'ERR DEBUG RELOAD only supports the MERGE, NOFLUSH and NOSAVE options.',
+      );
+      return;
+    }
+  }
+  const host = engine.persistence;
+  const dirtyBefore = engine.stats.dirty;
+  if (save && host?.saveForReload() !== true) {
+    engine.replyError(client, 'ERR');
+    return;
+  }
+  // A save resets the change counter; the reload itself changes nothing (and is not propagated).
+  engine.countChanges(save ? -dirtyBefore : 0);
+  if (flush) emptyData(engine);
+  const failure = host === undefined ? 'no RDB file' : host.loadForReload(merge);
+  if (failure !== null) {
+    engine.replyError(client, 'ERR Error trying to load the RDB dump');
+    return;
+  }
+  engine.log('warning', 'DB reloaded by DEBUG RELOAD');
+  ok(client);
+}
+
+function loadaof(client: Client, _argv: string[], engine: Engine): void {
+  const host = engine.persistence;
+  const dirtyBefore = engine.stats.dirty;
+  host?.flushAppendOnlyFile();
+  emptyData(engine);
+  const failure = host === undefined ? 'no append only file' : host.loadAppendOnlyFile();
+  if (failure !== null) {
+    // Redis exits here: what it had is gone and the AOF cannot give it back.
+    engine.crash({ kind: 'aof-load', message: `DEBUG LOADAOF failed: ${failure}` });
+    return;
+  }
+  // As Redis: the loaded writes are neither saved again nor propagated.
+  engine.countChanges(-dirtyBefore);
+  engine.log('warning', 'Append Only File loaded by DEBUG LOADAOF');
+  ok(client);
+}
+
+function dropClusterPacketFilter(client: Client, argv: string[], engine: Engine): void {
+  if (longArgument(client, engine, argv[2]) !== null) ok(client);
+}
+
+// Looking at one value.
+
+/** A key as Redis's dictFind sees it: no expiry, no access-time update. */
+function findKey(client: Client, engine: Engine, key: string): RedisValue | undefined {
+  const value = client.db.data.get(key);
+  if (value === undefined) engine.replyError(client, Errors.noSuchKey);
+  return value;
+}
+
+/** objectCommandLookupOrReply: as OBJECT does, a logically expired key is not there. */
+function lookupKey(client: Client, engine: Engine, key: string): RedisValue | undefined {
+  const value = client.db.peek(key);
+  if (value === undefined) engine.replyError(client, Errors.noSuchKey);
+  return value;
+}
+
+/** OBJ_SHARED_REFCOUNT, which Redis prints for its shared integers. */
+const SHARED_REFCOUNT = 2147483647;
+const SHARED_INTEGERS = 10000;
+
+/** Whether Redis would store the value as one of its shared integers 0..9999. */
+function isSharedInteger(value: RedisValue, engine: Engine): boolean {
+  if (typeof value !== 'string' || encodingOf(value, engine.config) !== 'int') return false;
+  const number = Number(value);
+  if (number < 0 || number >= SHARED_INTEGERS) return false;
+  const policy = engine.config.get('maxmemory-policy');
+  return (
+    engine.config.getNumber('maxmemory') === 0 ||
+    !(policy.includes('lru') || policy.includes('lfu'))
+  );
+}
+
+/** %p of the value: stable for a container while it lives, as an address would be. */
+function addressOf(value: RedisValue, engine: Engine): string {
+  if (typeof value === 'string') return `0x7f${randomBytes(5).toString('hex')}`;
+  const addresses = stateOf(engine).addresses;
+  let address = addresses.get(value);
+  if (address === undefined) {
+    address = `0x7f${randomBytes(5).toString('hex')}`;
+    addresses.set(value, address);
+  }
+  return address;
+}
+
+/** rdbSavedObjectLen: the value's RDB serialization, type byte, version and CRC excluded. */
+function serializedLength(value: RedisValue, engine: Engine): number {
+  const DUMP_OVERHEAD = 1 + 2 + 8;
+  return encodeDumpPayload(toRdbValue(value, engine.config)).length - DUMP_OVERHEAD;
+}
+
+/** lpEncodeBacklen's size: how many bytes a listpack entry of `length` bytes ends with. */
+function backlenSize(length: number): number {
+  if (length < 128) return 1;
+  if (length < 16384) return 2;
+  if (length < 2097152) return 3;
+  if (length < 268435456) return 4;
+  return 5;
+}
+
+/** The bytes an element takes in a listpack: integers in their smallest encoding. */
+function listpackEntrySize(element: string): number {
+  let encoded: number;
+  const integer = element.length <= 20 ? parseInteger(element) : null;
+  if (integer !== null) {
+    const value = Number(integer);
+    if (value >= 0 && value <= 127) encoded = 1;
+    else if (value >= -4096 && value <= 4095) encoded = 2;
+    else if (value >= -32768 && value <= 32767) encoded = 3;
+    else if (value >= -8388608 && value <= 8388607) encoded = 4;
+    else if (value >= -2147483648 && value <= 2147483647) encoded = 5;
+    else encoded = 9;
+  } else if (element.length < 64) encoded = 1 + element.length;
+  else if (element.length < 4096) encoded = 2 + element.length;
+  else encoded = 5 + element.length;
+  return encoded + backlenSize(encoded);
+}
+
+/** A listpack's header (total bytes, element count) and its end byte. */
+const LISTPACK_EMPTY_SIZE = 7;
+/** quicklist.c's limits for a negative list-max-listpack-size (-1 to -5). */
+const NODE_SIZE_LIMITS = [4096, 8192, 16384, 32768, 65536];
+const SIZE_SAFETY_LIMIT = 8192;
+const SIZE_ESTIMATE_OVERHEAD = 8;
+
+interface QuicklistNode {
+  count: number;
+  bytes: number;
+  plain: boolean;
+}
+
+/**
+ * The quicklist Redis builds when the list's elements are pushed at the tail one by one
+ * (_quicklistNodeAllowInsert): rc keeps lists in one ring buffer, Redis in listpack nodes.
+ */
+function quicklistNodes(list: QuickList, fill: number, packedThreshold: number): QuicklistNode[] {
+  const nodes: QuicklistNode[] = [];
+  for (const element of list) {
+    if (element.length >= packedThreshold) {
+      nodes.push({ count: 1, bytes: element.length, plain: true });
+      continue;
+    }
+    const tail = nodes.at(-1);
+    if (tail !== undefined && !tail.plain) {
+      const estimate = tail.bytes + element.length + SIZE_ESTIMATE_OVERHEAD;
+      const sizeLimit = fill < 0 ? NODE_SIZE_LIMITS[-fill - 1] : undefined;
+      const fits =
+        sizeLimit !== undefined
+          ? estimate <= sizeLimit
+          : estimate <= SIZE_SAFETY_LIMIT && tail.count < fill;
+      if (fits) {
+        tail.count++;
+        tail.bytes += listpackEntrySize(element);
+        continue;
+      }
+    }
+    nodes.push({ count: 1, bytes: LISTPACK_EMPTY_SIZE + listpackEntrySize(element), plain: false });
+  }
+  return nodes;
+}
+
+function quicklistFields(list: QuickList, engine: Engine): string {
+  const fill = engine.config.getNumber('list-max-listpack-size');
+  const nodes = quicklistNodes(list, fill, stateOf(engine).quicklistPackedThreshold);
+  let bytes = 0;
+  for (const node of nodes) bytes += node.bytes;
+  const compressed = engine.config.getNumber('list-compress-depth') !== 0 ? 1 : 0;
+  return (
+    ` ql_nodes:${nodes.length} ql_avg_node:${(list.length / nodes.length).toFixed(2)}` +
+    ` ql_listpack_max:${fill} ql_compressed:${compressed} ql_uncompressed_size:${bytes}`
+  );
+}
+
+/** OBJECT key: Redis's one-line summary of the value behind a key. */
+function object(client: Client, argv: string[], engine: Engine): void {
+  const value = findKey(client, engine, argv[2]);
+  if (value === undefined) return;
+  const idle = client.db.idleSeconds(argv[2]);
+  const lru = (engine.lruClock - idle) & 0xffffff;
+  const refcount = isSharedInteger(value, engine) ? SHARED_REFCOUNT : 1;
+  const extra = value instanceof QuickList ? quicklistFields(value, engine) : '';
+  client.out.simple(
+    `Value at:${addressOf(value, engine)} refcount:${refcount} ` +
+      `encoding:${encodingOf(value, engine.config)} ` +
+      `serializedlength:${serializedLength(value, engine)} ` +
+      `lru:${lru} lru_seconds_idle:${idle}${extra}`,
+  );
+}
+
+/** sdsReqType's header sizes: sdshdr5 for short values, sdshdr8 for empty or short keys. */
+function sdsHeaderSize(length: number, isKey: boolean): number {
+  if (length < 32) return isKey && length === 0 ? 3 : 1;
+  if (length < 256) return 3;
+  if (length < 65536) return 5;
+  if (length < 2 ** 32) return 9;
+  return 17;
+}
+
+/** jemalloc's size class for an allocation of `bytes`. */
+function allocationSize(bytes: number): number {
+  if (bytes <= 8) return 8;
+  if (bytes <= 128) return Math.ceil(bytes / 16) * 16;
+  const group = 2 ** Math.floor(Math.log2(bytes - 1));
+  const step = group / 4;
+  return Math.ceil(bytes / step) * step;
+}
+
+/** The robj header an embedded string shares its allocation with. */
+const OBJECT_HEADER_SIZE = 16;
+/** OBJ_ENCODING_EMBSTR_SIZE_LIMIT */
+const EMBSTR_LIMIT = 44;
+
+/** SDSLEN key: the key's and the value's SDS lengths, free space and allocation sizes. */
+function sdslen(client: Client, argv: string[], engine: Engine): void {
+  const value = findKey(client, engine, argv[2]);
+  if (value === undefined) return;
+  if (typeof value !== 'string' || encodingOf(value, engine.config) === 'int') {
+    engine.replyError(client, 'ERR Not an sds encoded string.');
+    return;
+  }
+  const key = argv[2];
+  const keyAllocation = allocationSize(sdsHeaderSize(key.length, true) + key.length + 1);
+  // An embedded string's allocation holds the object header too (3 bytes of sdshdr8).
+  const valueAllocation =
+    value.length <= EMBSTR_LIMIT
+      ? allocationSize(OBJECT_HEADER_SIZE + 3 + value.length + 1) - OBJECT_HEADER_SIZE
+      : allocationSize(sdsHeaderSize(value.length, false) + value.length + 1);
+  client.out.simple(
+    `key_sds_len:${key.length}, key_sds_avail:0, key_zmalloc: ${keyAllocation}, ` +
+      `val_sds_len:${value.length}, val_sds_avail:0, val_zmalloc: ${valueAllocation}`,
+  );
+}
+
+function listpack(client: Client, argv: string[], engine: Engine): void {
+  const value = lookupKey(client, engine, argv[2]);
+  if (value === undefined) return;
+  if (encodingOf(value, engine.config) !== 'listpack') {
+    engine.replyError(client, 'ERR Not a listpack encoded object.');
+    return;
+  }
+  client.out.simple('Listpack structure printed on stdout');
+}
+
+function quicklist(client: Client, argv: string[], engine: Engine): void {
+  const value = lookupKey(client, engine, argv[2]);
+  if (value === undefined) return;
+  if (!(value instanceof QuickList)) {
+    engine.replyError(client, 'ERR Not a quicklist encoded object.');
+    return;
+  }
+  client.out.simple('Quicklist structure printed on stdout');
+}
+
+/**
+ * A non-negative long, as getPositiveLongFromObjectOrReply: anything else, a non-number
+ * included, gets the one error. Null after replying.
+ */
+function nonNegativeArgument(client: Client, engine: Engine, text: string): number | null {
+  const value = parseInteger(text);
+  if (value === null || value < 0) {
+    engine.replyError(client, Errors.countPositive);
+    return null;
+  }
+  return Number(value);
+}
+
+/** Redis formats POPULATE's names into a 128-byte buffer. */
+const POPULATE_NAME_LIMIT = 127;
+
+/**
+ * POPULATE count [prefix] [size]: keys prefix:0... holding "value:<n>" (padded with zero bytes
+ * or cut to `size`); existing keys are left alone, nothing is propagated.
+ */
+function populate(client: Client, argv: string[], engine: Engine): void {
+  const count = nonNegativeArgument(client, engine, argv[2]);
+  if (count === null) return;
+  const size = argv.length === 5 ? nonNegativeArgument(client, engine, argv[4]) : 0;
+  if (size === null) return;
+  const prefix = argv.length === 3 ? 'key' : argv[3];
+  const db = client.db;
+  for (let j = 0; j < count; j++) {
+    const key = `${prefix}:${j}`.slice(0, POPULATE_NAME_LIMIT);
+    if (db.find(key) !== undefined) continue;
+    const text = `value:${j}`;
+    const value = size === 0 ? text : text.slice(0, size).padEnd(size, '\0');
+    db.add(key, value);
+  }
+  // dbAdd without server.dirty: not a change to save or propagate.
+  engine.countChanges(0);
+  ok(client);
+}
+
+function digest(client: Client, _argv: string[], engine: Engine): void {
+  client.out.simple(datasetDigest(engine.databases));
+}
+
+/** DIGEST-VALUE key...: each value's digest (logically expired keys included), in the DB. */
+function digestValue(client: Client, argv: string[]): void {
+  client.out.array(argv.length - 2);
+  for (let j = 2; j < argv.length; j++) client.out.simple(valueDigest(client.db, argv[j]));
+}
+
+const PROTOCOL_TYPES =
+  'string|integer|double|bignum|null|array|set|map|attrib|push|verbatim|true|false';
+
+/** PROTOCOL type: one sample of each RESP3 type, downgraded for RESP2 clients as Redis does. */
+function protocol(client: Client, argv: string[], engine: Engine): void {
+  const out = client.out;
+  const name = argv[2].toLowerCase();
+  if (name === 'string') out.bulk('Hello World');
+  else if (name === 'integer') out.integer(12345);
+  else if (name === 'double') out.double(3.141);
+  else if (name === 'bignum') out.bigNumber('1234567999999999999999999999999999999');
+  else if (name === 'null') out.nullBulk();
+  else if (name === 'array' || name === 'set') {
+    if (name === 'array') out.array(3);
+    else out.set(3);
+    for (let j = 0; j < 3; j++) out.integer(j);
+  } else if (name === 'map') {
+    out.map(3);
+    for (let j = 0; j < 3; j++) {
+      out.integer(j);
+      out.boolean(j === 1);
+    }
+  } else if (name === 'attrib') {
+    if (client.protocol === 3) {
+      out.attribute(1);
+      out.bulk('key-popularity');
+      out.array(2);
+      out.bulk('key:123');
+      out.integer(90);
+    }
+    out.bulk('Some real reply following the attribute');
+  } else if (name === 'push') {
+    if (client.protocol < 3) {
+      engine.replyError(client, 'ERR RESP2 is not supported by this command');
+      return;
+    }
+    out.push(2);
+    out.bulk('server-cpu-usage');
+    out.integer(42);
+    out.bulk('Some real reply following the push reply');
+  } else if (name === 'true') out.boolean(true);
+  else if (name === 'false') out.boolean(false);
+  else if (name === 'verbatim') out.verbatim('txt', 'This is a verbatim\nstring');
+  else {
+    engine.replyError(
+      client,
+      `ERR Wrong protocol type name. Please use one of the following: ${PROTOCOL_TYPES}`,
+    );
+  }
+}
+
+// Switches for tests.
+
+/** SLEEP seconds: stalls the whole server, as Redis's nanosleep does. */
+function sleep(client: Client, argv: string[]): void {
+  // strtod without error checking, as Redis: what is not a number sleeps 0 seconds.
+  const seconds = Number.parseFloat(argv[2]);
+  const until = Date.now() + (Number.isFinite(seconds) ? seconds * 1000 : 0);
+  while (Date.now() < until) {
+    // Busy-wait on purpose: DEBUG SLEEP exists to stall the server.
+  }
+  ok(client);
+}
+
+function setActiveExpire(client: Client, argv: string[], engine: Engine): void {
+  engine.setActiveExpire(atoi(argv[2]) !== 0);
+  ok(client);
+}
+
+/** quicklistisSetPackedThreshold's ceiling: just under 4GB. */
+const MAX_PACKED_THRESHOLD = 2 ** 32 - 2 ** 20;
+
+function quicklistPackedThreshold(client: Client, argv: string[], engine: Engine): void {
+  const size = parseMemory(argv[2]);
+  if (size === null || size < 0 || size > MAX_PACKED_THRESHOLD) {
+    engine.replyError(
+      client,
+      'ERR argument must be a memory value bigger than 1 and smaller than 4gb',
+    );
+    return;
+  }
+  stateOf(engine).quicklistPackedThreshold = size === 0 ? DEFAULT_PACKED_THRESHOLD : size;
+  ok(client);
+}
+
+function setSkipChecksumValidation(client: Client, argv: string[], engine: Engine): void {
+  engine.skipChecksumValidation = atoi(argv[2]) !== 0;
+  ok(client);
+}
+
+/** AOF-FLUSH-SLEEP microseconds: rc's appends are written in one piece per turn, unslowed. */
+function aofFlushSleep(client: Client): void {
+  ok(client);
+}
+
+/** ERROR text: the text as a protocol error, newlines blanked; not counted as an error reply. */
+function error(client: Client, argv: string[]): void {
+  client.out.error(argv[2].replace(/[\r\n]/g, ' '));
+}
+
+/** STRUCTSIZE: the sizes of Redis's core structures on a 64-bit build. */
+function structsize(client: Client): void {
+  client.out.bulk(
+    'bits:64 robj:16 dictentry:24 sdshdr5:1 sdshdr8:3 sdshdr16:5 sdshdr32:9 sdshdr64:17 ',
+  );
+}
+
+// Hash table statistics, for the same data in a Redis dict.
+
+/** DICT_STATS_VECTLEN */
+const CHAIN_LENGTHS = 50;
+
+/** The size of the dict Redis would hold `used` entries in: a power of two, at least 4. */
+function tableSize(used: number): number {
+  let size = 4;
+  while (size < used) size *= 2;
+  return size;
+}
+
+/** A 32-bit FNV-1a hash: a stand-in for Redis's seeded siphash to place keys in buckets. */
+function bucketHash(text: string): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    hash ^= text.charCodeAt(i);
+    hash = Math.imul(hash, 0x01000193);
+  }
+  return hash >>> 0;
+}
+
+/** Two decimals of a C float, as %.02f prints it. */
+function floatFixed(value: number): string {
+  return Math.fround(value).toFixed(2);
+}
+
+/** dictGetStats: the main table of a dict holding `keys` (rc never shows one rehashing). */
+function dictStats(keys: Iterable<string>, used: number): string {
+  if (used === 0) {
+    return 'Hash table 0 stats (main hash table):\nNo stats available for empty dictionaries\n';
+  }
+  const size = tableSize(used);
+  const buckets = new Uint32Array(size);
+  for (const key of keys) buckets[bucketHash(key) & (size - 1)]++;
+  const chains = new Array<number>(CHAIN_LENGTHS).fill(0);
+  let slots = 0;
+  let longest = 0;
+  let total = 0;
+  for (const length of buckets) {
+    chains[Math.min(length, CHAIN_LENGTHS - 1)]++;
+    if (length === 0) continue;
+    slots++;
+    longest = Math.max(longest, length);
+    total += length;
+  }
+  let text =
+    'Hash table 0 stats (main hash table):\n' +
+    ` table size: ${size}\n` +
+    ` number of elements: ${used}\n` +
+    ` different slots: ${slots}\n` +
+    ` max chain length: ${longest}\n` +
+    ` avg chain length (counted): ${floatFixed(total / slots)}\n` +
+    ` avg chain length (computed): ${floatFixed(used / slots)}\n` +
+    ' Chain length distribution:\n';
+  for (let i = 0; i < CHAIN_LENGTHS - 1; i++) {
+    if (chains[i] === 0) continue;
+    text += `   ${i}: ${chains[i]} (${floatFixed((chains[i] / size) * 100)}%)\n`;
+  }
+  return text;
+}
+
+function htstats(client: Client, argv: string[], engine: Engine): void {
+  const index = longArgument(client, engine, argv[2]);
+  if (index === null) return;
+  if (index < 0 || index >= engine.databases.length) {
+    engine.replyError(client, 'ERR Out of range database');
+    return;
+  }
+  const db: Database = engine.databases[index];
+  client.out.verbatim(
+    'txt',
+    '[Dictionary HT]\n' +
+      dictStats(db.data.keys(), db.data.size) +
+      '[Expires HT]\n' +
+      dictStats(db.expires.keys(), db.expires.size),
+  );
+}
+
+/** HTSTATS-KEY key: the statistics of a value Redis keeps in a dict (set, hash, zset). */
+function htstatsKey(client: Client, argv: string[], engine: Engine): void {
+  const value = lookupKey(client, engine, argv[2]);
+  if (value === undefined) return;
+  const encoding = encodingOf(value, engine.config);
+  let stats: string | null = null;
+  if (value instanceof SortedSet && encoding === 'skiplist') {
+    const members: string[] = [];
+    for (const { member } of value) members.push(member);
+    stats = dictStats(members, value.size);
+  } else if (encoding === 'hashtable' && (value instanceof Set || value instanceof Map)) {
+    stats = dictStats(value.keys(), value.size);
+  }
+  if (stats === null) {
+    engine.replyError(
+      client,
+      'ERR The value stored at the specified key is not represented using an hash table',
+    );
+  } else client.out.verbatim('txt', stats);
+}
+
+function changeReplId(client: Client, _argv: string[], engine: Engine): void {
+  engine.log('warning', 'Changing replication IDs after receiving DEBUG change-repl-id');
+  engine.replication?.changeReplicationId?.();
+  ok(client);
+}
+
+/** STRINGMATCH-TEST: random patterns against random strings; the matcher must not throw. */
+function stringmatchTest(client: Client): void {
+  const alphabet = '*?[]^-\\abc';
+  const random = (length: number): string => {
+    let text = '';
+    for (let i = 0; i < length; i++) text += alphabet[Math.floor(Math.random() * alphabet.length)];
+    return text;
+  };
+  for (let i = 0; i < 1000; i++) globMatch(random(Math.floor(Math.random() * 32)), random(32));
+  client.out.simple('Apparently Redis did not crash: test passed');
+}
+
+function setDisableDenyScripts(client: Client, argv: string[], engine: Engine): void {
+  engine.scriptDenyDisabled = atoi(argv[2]) !== 0;
+  ok(client);
+}
+
+function pauseCron(client: Client, argv: string[], engine: Engine): void {
+  engine.cronPaused = atoi(argv[2]) !== 0;
+  ok(client);
+}
+
+/** REPLYBUFFER PEAK-RESET-TIME <NEVER|RESET|ms> | RESIZING <0|1> */
+function replybuffer(client: Client, argv: string[], engine: Engine): void {
+  const state = stateOf(engine);
+  if (isKeyword(argv[2], 'peak-reset-time')) {
+    if (isKeyword(argv[3], 'never')) state.replyBufferPeakResetTime = -1;
+    else if (isKeyword(argv[3], 'reset')) state.replyBufferPeakResetTime = DEFAULT_PEAK_RESET_TIME;
+    else {
+      const time = longArgument(client, engine, argv[3]);
+      if (time === null) return;
+      state.replyBufferPeakResetTime = time;
+    }
+  } else if (isKeyword(argv[2], 'resizing')) {
+    state.replyBufferResizing = atoi(argv[3]) !== 0;
+  } else {
+    engine.replyError(client, subcommandSyntaxError('debug', argv[1]));
+    return;
+  }
+  ok(client);
+}
+
+function clusterlink(client: Client, argv: string[], engine: Engine): void {
+  if (engine.config.get('cluster-enabled') !== 'yes') {
+    engine.replyError(client, 'ERR Debug option only available for cluster mode enabled setup!');
+    return;
+  }
+  engine.replyError(client, `ERR Unknown node ${argv[4]}`);
+}
+
+type Subcommand = (client: Client, argv: string[], engine: Engine) => void;
+
+/** name, which argument counts it takes (the whole argv), handler: in debugCommand's order. */
+const SUBCOMMANDS: ReadonlyArray<readonly [string, (argc: number) => boolean, Subcommand]> = [
+  ['help', (argc) => argc === 2, help],
+  ['segfault', () => true, segfault],
+  ['panic', () => true, panic],
+  ['oom', () => true, oom],
+  ['assert', () => true, assert],
+  ['log', (argc) => argc === 3, log],
+  ['leak', (argc) => argc === 3, leak],
+  ['reload', () => true, reload],
+  ['loadaof', () => true, loadaof],
+  ['drop-cluster-packet-filter', (argc) => argc === 3, dropClusterPacketFilter],
+  ['object', (argc) => argc === 3, object],
+  ['sdslen', (argc) => argc === 3, sdslen],
+  ['listpack', (argc) => argc === 3, listpack],
+  ['quicklist', (argc) => argc === 3 || argc === 4, quicklist],
+  ['populate', (argc) => argc >= 3 && argc <= 5, populate],
+  ['digest', (argc) => argc === 2, digest],
+  ['digest-value', (argc) => argc >= 2, digestValue],
+  ['protocol', (argc) => argc === 3, protocol],
+  ['sleep', (argc) => argc === 3, sleep],
+  ['set-active-expire', (argc) => argc === 3, setActiveExpire],
+  ['quicklist-packed-threshold', (argc) => argc === 3, quicklistPackedThreshold],
+  ['set-skip-checksum-validation', (argc) => argc === 3, setSkipChecksumValidation],
+  ['aof-flush-sleep', (argc) => argc === 3, aofFlushSleep],
+  ['error', (argc) => argc === 3, error],
+  ['structsize', (argc) => argc === 2, structsize],
+  ['htstats', (argc) => argc === 3, htstats],
+  ['htstats-key', (argc) => argc === 3, htstatsKey],
+  ['change-repl-id', (argc) => argc === 2, changeReplId],
+  ['stringmatch-test', (argc) => argc === 2, stringmatchTest],
+  ['set-disable-deny-scripts', (argc) => argc === 3, setDisableDenyScripts],
+  ['pause-cron', (argc) => argc === 3, pauseCron],
+  ['replybuffer', (argc) => argc === 4, replybuffer],
+  ['clusterlink', (argc) => argc === 5, clusterlink],
+];
+
+/** DEBUG subcommand [argument...]: an unknown one, or one with the wrong arguments, errs. */
+function debug(client: Client, argv: string[], engine: Engine): void {
+  for (const [name, accepts, run] of SUBCOMMANDS) {
+    if (!isKeyword(argv[1], name) || !accepts(argv.length)) continue;
+    if (name === 'clusterlink' && !isKeyword(argv[2], 'kill')) continue;
+    run(client, argv, engine);
+    return;
+  }
+  engine.replyError(client, subcommandSyntaxError('debug', argv[1]));
+}
+
+export const debugCommands = commandGroup('server', [
+  [
+    'debug',
+    -2,
+    ['admin', 'noscript', 'loading', 'stale', 'protected'],
+    NO_KEYS,
+    debug,
+    'A container for debugging commands',
+    '1.0.0',
+  ],
+]);
