@@ -1,14 +1,96 @@
 import { QuickList } from '@rc/datatypes/list';
 import { Stream } from '@rc/datatypes/stream';
 import { SortedSet } from '@rc/datatypes/zset';
-import { parseInteger } from './numbers.js';
-import { fromRdbValue, toRdbValue } from './persistence/rdb-values.js';
+import { fromRdbStream, toRdbStream } from './persistence/rdb-values.js';
 
 /** Strings are latin1 JavaScript strings (one char per byte): binary safe and fast Map keys. */
 export type RedisString = string;
-export type RedisHash = Map<string, string>;
-export type RedisSet = Set<string>;
-export type RedisValue = RedisString | QuickList | RedisHash | RedisSet | SortedSet | Stream;
+export type RedisValue = RedisString | QuickList | RedisHash | RedisSet | RedisZset | Stream;
+
+export type HashEncoding = 'listpack' | 'hashtable';
+export type SetEncoding = 'intset' | 'hashtable';
+export type ZsetEncoding = 'listpack' | 'skiplist';
+
+/*
+ * Hashes, sets and sorted sets carry the encoding Redis would hold them in. It is chosen when
+ * the value is created and changed only by the one-way conversion Redis makes when a write
+ * outgrows the compact form (the rules, and the limits they read, are in encodings.ts): a value
+ * never goes back to its compact encoding, however small it gets, as in Redis. Nothing here is
+ * derived from the contents, so the tag costs one field and no work on reads.
+ */
+
+/** A hash: a listpack until converted to a hash table (Redis's hashTypeConvert). */
+export class RedisHash extends Map<string, string> {
+  private listpack: boolean;
+
+  constructor(encoding: HashEncoding) {
+    super();
+    this.listpack = encoding === 'listpack';
+  }
+
+  get encoding(): HashEncoding {
+    return this.listpack ? 'listpack' : 'hashtable';
+  }
+
+  get isListpack(): boolean {
+    return this.listpack;
+  }
+
+  /** To a hash table, for good. */
+  convertToHashtable(): void {
+    this.listpack = false;
+  }
+}
+
+/** A set: an intset (int64 members only) until converted to a hash table (setTypeConvert). */
+export class RedisSet extends Set<string> {
+  private intset: boolean;
+
+  constructor(encoding: SetEncoding) {
+    super();
+    this.intset = encoding === 'intset';
+  }
+
+  get encoding(): SetEncoding {
+    return this.intset ? 'intset' : 'hashtable';
+  }
+
+  get isIntset(): boolean {
+    return this.intset;
+  }
+
+  /** To a hash table, for good. */
+  convertToHashtable(): void {
+    this.intset = false;
+  }
+}
+
+/**
+ * A sorted set: a listpack until converted to a skiplist (zsetConvert). Redis builds some
+ * values as skiplists and makes them listpacks before storing them (ZUNIONSTORE, GEO stores,
+ * loading); those are created here with the encoding they end with.
+ */
+export class RedisZset extends SortedSet {
+  private listpack: boolean;
+
+  constructor(encoding: ZsetEncoding) {
+    super();
+    this.listpack = encoding === 'listpack';
+  }
+
+  get encoding(): ZsetEncoding {
+    return this.listpack ? 'listpack' : 'skiplist';
+  }
+
+  get isListpack(): boolean {
+    return this.listpack;
+  }
+
+  /** To a skiplist, for good. */
+  convertToSkiplist(): void {
+    this.listpack = false;
+  }
+}
 
 export type TypeName = 'string' | 'list' | 'hash' | 'set' | 'zset' | 'stream';
 
@@ -24,16 +106,25 @@ export function typeOf(value: RedisValue): TypeName {
 /** A deep copy for COPY: containers are mutated in place, strings are immutable. */
 export function cloneValue(value: RedisValue): RedisValue {
   if (typeof value === 'string') return value;
-  if (value instanceof Map) return new Map(value);
-  if (value instanceof Set) return new Set(value);
-  if (value instanceof SortedSet) {
-    const copy = new SortedSet();
+  // Copies keep the encoding, as Redis's hashTypeDup, setTypeDup and zsetDup.
+  if (value instanceof RedisHash) {
+    const copy = new RedisHash(value.encoding);
+    for (const [field, element] of value) copy.set(field, element);
+    return copy;
+  }
+  if (value instanceof RedisSet) {
+    const copy = new RedisSet(value.encoding);
+    for (const member of value) copy.add(member);
+    return copy;
+  }
+  if (value instanceof RedisZset) {
+    const copy = new RedisZset(value.encoding);
     for (const { member, score } of value) copy.add(member, score);
     return copy;
   }
   if (value instanceof Stream) {
     // Entries, metadata, groups, consumers and PEL: the RDB model already carries them all.
-    return fromRdbValue(toRdbValue(value), {
+    return fromRdbStream(toRdbStream(value), {
       maxEntries: value.blockCapacity,
       maxBytes: value.blockMaxBytes,
     });
@@ -46,36 +137,19 @@ export function cloneValue(value: RedisValue): RedisValue {
 const INTEGER_TEXT = /^-?[1-9]\d{0,18}$|^0$/;
 
 /**
- * OBJECT ENCODING, answered as Redis 7.0 would for the same value (small hashes are listpacks,
- * sets of integers intsets...), so tools reading it see familiar names.
+ * OBJECT ENCODING: the encoding the value carries (hashes, sets, sorted sets), as Redis 7.0
+ * holds it. Strings are named from their contents as Redis's tryObjectEncoding names a value
+ * it stores (an int64 as int, up to 44 bytes embstr, longer raw).
  */
-export function encodingOf(value: RedisValue, config: { get(name: string): string }): string {
+export function encodingOf(value: RedisValue, _config?: { get(name: string): string }): string {
   if (typeof value === 'string') {
     if (INTEGER_TEXT.test(value) && BigInt(value) >= -(2n ** 63n) && BigInt(value) < 2n ** 63n) {
       return 'int';
     }
     return value.length <= 44 ? 'embstr' : 'raw';
   }
-  if (value instanceof Map) {
-    const maxEntries = Number(config.get('hash-max-listpack-entries'));
-    const maxValue = Number(config.get('hash-max-listpack-value'));
-    if (value.size > maxEntries) return 'hashtable';
-    for (const [field, element] of value) {
-      if (field.length > maxValue || element.length > maxValue) return 'hashtable';
-    }
-    return 'listpack';
-  }
-  if (value instanceof Set) {
-    if (value.size > Number(config.get('set-max-intset-entries'))) return 'hashtable';
-    // An intset holds int64s only: string2ll's canonical integers.
-    for (const member of value) if (parseInteger(member) === null) return 'hashtable';
-    return 'intset';
-  }
-  if (value instanceof SortedSet) {
-    if (value.size > Number(config.get('zset-max-listpack-entries'))) return 'skiplist';
-    const maxValue = Number(config.get('zset-max-listpack-value'));
-    for (const { member } of value) if (member.length > maxValue) return 'skiplist';
-    return 'listpack';
+  if (value instanceof RedisHash || value instanceof RedisSet || value instanceof RedisZset) {
+    return value.encoding;
   }
   if (value instanceof Stream) return 'stream';
   return 'quicklist';

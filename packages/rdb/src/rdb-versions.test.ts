@@ -179,6 +179,7 @@ describe('RDB 11 (Redis 7.2)', () => {
           ['f1', 'v1'],
           ['n', '1000'],
         ],
+        compact: true,
       }),
       key(
         'zset:listpack',
@@ -191,6 +192,7 @@ describe('RDB 11 (Redis 7.2)', () => {
             ['d', -4096],
             ['e', -Infinity],
           ],
+          compact: true,
         },
         1_900_000_000_123,
       ),
@@ -399,6 +401,7 @@ describe('RDB 9 (Redis 5 and 6)', () => {
           ['f', 'v'],
           ['n', '300'],
         ],
+        compact: true,
       }),
       key('zset:ziplist', {
         type: 'zset',
@@ -407,6 +410,7 @@ describe('RDB 9 (Redis 5 and 6)', () => {
           ['b', 2.5],
           ['c', -70000],
         ],
+        compact: true,
       }),
       key('list:quicklist', {
         type: 'list',
@@ -415,6 +419,7 @@ describe('RDB 9 (Redis 5 and 6)', () => {
       key('set:intset', {
         type: 'set',
         members: ['-9223372036854775808', '0', '4611686018427387904'],
+        compact: true,
       }),
       key('str:lzf', { type: 'string', value: 'abcabcabcabcabc' }),
       key('str:ints', { type: 'string', value: '-128' }),
@@ -517,7 +522,7 @@ describe('RDB 1 to 4 (Redis 1.x to 2.4)', () => {
         null,
         2,
       ),
-      key('set:intset16', { type: 'set', members: ['-1', '7'] }, null, 2),
+      key('set:intset16', { type: 'set', members: ['-1', '7'], compact: true }, null, 2),
       { kind: 'end', checksum: 'absent' },
     ]);
     expectSameInBytes(file);

@@ -17,13 +17,16 @@ export type RdbValue =
   | {
       type: 'set';
       members: string[];
-      /** Written as an intset (every member an int64), as Redis writes a small set of integers. */
+      /**
+       * Written as an intset (every member an int64), as Redis writes a small set of integers;
+       * read: the value was stored as one.
+       */
       compact?: boolean;
     }
   | {
       type: 'hash';
       entries: Array<[field: string, value: string]>;
-      /** Written as a listpack, as Redis writes a hash its size settings keep compact. */
+      /** Written as a listpack, as Redis writes a compact hash; read: stored as a listpack or ziplist. */
       compact?: boolean;
       /**
        * Only for hashes read from Redis 7.4 types with field TTLs (HEXPIRE): the fields that
@@ -35,7 +38,7 @@ export type RdbValue =
   | {
       type: 'zset';
       entries: Array<[member: string, score: number]>;
-      /** Written as a listpack, as Redis writes a sorted set its size settings keep compact. */
+      /** Written as a listpack, as Redis writes a compact sorted set; read: stored as one (or a ziplist). */
       compact?: boolean;
     }
   | { type: 'stream'; stream: RdbStream };

@@ -149,7 +149,7 @@ export function readValue(input: InputCursor, type: number): RdbValue | null {
     case T.TYPE_SET_INTSET: {
       const at = input.position;
       const members = decodeIntset(readBlob(input), input.base + at);
-      return members.length === 0 ? null : { type: 'set', members };
+      return members.length === 0 ? null : { type: 'set', members, compact: true };
     }
     case T.TYPE_SET_LISTPACK: {
       const at = input.position;
@@ -165,7 +165,7 @@ export function readValue(input: InputCursor, type: number): RdbValue | null {
           ? decodeZiplist(blob, false, input.base + at)
           : decodeListpack(blob, false, input.base + at);
       const entries = scoredPairs(input, values, at);
-      return entries.length === 0 ? null : { type: 'zset', entries };
+      return entries.length === 0 ? null : { type: 'zset', entries, compact: true };
     }
     case T.TYPE_HASH_ZIPLIST:
     case T.TYPE_HASH_LISTPACK: {
@@ -176,7 +176,7 @@ export function readValue(input: InputCursor, type: number): RdbValue | null {
           ? decodeZiplist(blob, true, input.base + at)
           : decodeListpack(blob, true, input.base + at);
       const entries = pairs(input, values, at);
-      return entries.length === 0 ? null : { type: 'hash', entries };
+      return entries.length === 0 ? null : { type: 'hash', entries, compact: true };
     }
     case T.TYPE_LIST_QUICKLIST:
     case T.TYPE_LIST_QUICKLIST_2: {

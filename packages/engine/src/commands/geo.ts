@@ -21,11 +21,13 @@ import { FIRST_KEY, commandGroup } from './define.js';
 import { WRONG_TYPE, isKeyword, lookupTyped } from './reply-helpers.js';
 import { addToZset } from './sorted-sets.js';
 import { storeResult } from './store-result.js';
+import { zsetFromEntries, zsetLimits } from '../encodings.js';
+import { RedisZset } from '../values.js';
 
 const UNITS: Record<string, number> = { m: 1, km: 1000, ft: 0.3048, mi: 1609.34 };
 
 function lookupZset(client: Client, engine: Engine, key: string) {
-  return lookupTyped(client, engine, key, SortedSet);
+  return lookupTyped(client, engine, key, RedisZset);
 }
 
 /**
@@ -422,11 +424,13 @@ function storeResults(
   event: string,
 ): void {
   const key = options.store as string;
-  let result: SortedSet | null = null;
+  let result: RedisZset | null = null;
   if (points.length > 0) {
-    result = new SortedSet();
-    for (const point of points)
-      result.add(point.member, options.storeDist ? point.distance : point.score);
+    const entries = points.map((point) => ({
+      member: point.member,
+      score: options.storeDist ? point.distance : point.score,
+    }));
+    result = zsetFromEntries(entries, zsetLimits(engine.config));
     engine.countChanges(points.length);
   }
   storeResult(client, engine, key, result, EventClass.zset, event);

@@ -4,7 +4,8 @@ import { Errors } from '../errors.js';
 import { EventClass } from '../keyspace-events.js';
 import { parseInteger, inInt64Range } from '../numbers.js';
 import { filterByPattern } from '../scan-cursor.js';
-import type { RedisHash } from '../values.js';
+import { createHash, hashLimits, hashSet, hashTryConversion } from '../encodings.js';
+import { RedisHash } from '../values.js';
 import { FIRST_KEY, commandGroup } from './define.js';
 import { collectionScan, replyScan, scanCollection } from './keys.js';
 import { WRONG_TYPE, lookupTyped, ok, randomCountArgument } from './reply-helpers.js';
@@ -12,7 +13,7 @@ import { addFloats } from './strings.js';
 import { INFINITE, readLongDouble } from '../long-double.js';
 
 function lookupHash(client: Client, engine: Engine, key: string) {
-  return lookupTyped(client, engine, key, Map) as RedisHash | undefined | typeof WRONG_TYPE;
+  return lookupTyped(client, engine, key, RedisHash);
 }
 
 /** The hash at key, created empty (not yet stored) when missing. */
@@ -20,7 +21,7 @@ function hashForWrite(client: Client, engine: Engine, key: string): RedisHash | 
   const hash = lookupHash(client, engine, key);
   if (hash === WRONG_TYPE) return WRONG_TYPE;
   if (hash !== undefined) return hash;
-  const created: RedisHash = new Map();
+  const created = createHash();
   client.db.add(key, created);
   return created;
 }
@@ -35,11 +36,10 @@ function hsetGeneric(client: Client, argv: string[], engine: Engine, replyOk: bo
   }
   const hash = hashForWrite(client, engine, argv[1]);
   if (hash === WRONG_TYPE) return;
+  const limits = hashLimits(engine.config);
+  hashTryConversion(hash, limits, argv, 2, argv.length - 1);
   let added = 0;
-  for (let i = 2; i < argv.length; i += 2) {
-    if (!hash.has(argv[i])) added++;
-    hash.set(argv[i], argv[i + 1]);
-  }
+  for (let i = 2; i < argv.length; i += 2) if (hashSet(hash, limits, argv[i], argv[i + 1])) added++;
   client.db.touch(argv[1]);
   engine.countChanges((argv.length - 2) / 2);
   engine.notify(client.db, EventClass.hash, 'hset', argv[1]);
@@ -63,7 +63,9 @@ function hsetnx(client: Client, argv: string[], engine: Engine): void {
     return;
   }
   const hash = hashForWrite(client, engine, argv[1]) as RedisHash;
-  hash.set(argv[2], argv[3]);
+  const limits = hashLimits(engine.config);
+  hashTryConversion(hash, limits, argv, 2, 3);
+  hashSet(hash, limits, argv[2], argv[3]);
   client.db.touch(argv[1]);
   engine.notify(client.db, EventClass.hash, 'hset', argv[1]);
   client.out.integer(1);
@@ -158,7 +160,7 @@ function hincrby(client: Client, argv: string[], engine: Engine): void {
     engine.replyError(client, Errors.overflow);
     return;
   }
-  hash.set(argv[2], result.toString());
+  hashSet(hash, hashLimits(engine.config), argv[2], result.toString());
   client.db.touch(argv[1]);
   engine.notify(client.db, EventClass.hash, 'hincrby', argv[1]);
   client.out.integer(Number.isSafeInteger(Number(result)) ? Number(result) : result);
@@ -186,7 +188,7 @@ function hincrbyfloat(client: Client, argv: string[], engine: Engine): void {
     engine.replyError(client, Errors.incrFloatNaN);
     return;
   }
-  hash.set(argv[2], result);
+  hashSet(hash, hashLimits(engine.config), argv[2], result);
   client.db.touch(argv[1]);
   engine.notify(client.db, EventClass.hash, 'hincrbyfloat', argv[1]);
   // Propagated as HSET with the result, so float formatting can't differ on replicas.

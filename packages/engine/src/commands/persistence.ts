@@ -118,7 +118,7 @@ function restore(client: Client, argv: string[], engine: Engine): void {
   }
   const decoded = payloadValue(client, engine, payload);
   if (decoded === null) return;
-  const value = fromRdbValue(decoded, streamLimits(engine.config));
+  const value = fromRdbValue(decoded, streamLimits(engine.config), engine.config);
   if (isEmptyValue(value)) {
     engine.replyError(client, 'ERR Bad data format');
     return;

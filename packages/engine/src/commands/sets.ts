@@ -3,7 +3,16 @@ import type { Engine } from '../engine.js';
 import { Errors } from '../errors.js';
 import { EventClass } from '../keyspace-events.js';
 import { filterByPattern } from '../scan-cursor.js';
-import type { RedisSet } from '../values.js';
+import {
+  createSetFor,
+  fitsIntset,
+  intsetOrder,
+  setAdd,
+  setFromMembers,
+  setMaxIntsetEntries,
+  setMembersInOrder,
+} from '../encodings.js';
+import { RedisSet } from '../values.js';
 import { ALL_KEYS, FIRST_KEY, commandGroup } from './define.js';
 import { pickRandom } from './hashes.js';
 import { collectionScan, replyScan, scanCollection } from './keys.js';
@@ -18,7 +27,7 @@ import {
 import { storeResult } from './store-result.js';
 
 function lookupSet(client: Client, engine: Engine, key: string) {
-  return lookupTyped(client, engine, key, Set) as RedisSet | undefined | typeof WRONG_TYPE;
+  return lookupTyped(client, engine, key, RedisSet);
 }
 
 function replyMembers(client: Client, members: Iterable<string>, size: number): void {
@@ -30,11 +39,12 @@ function sadd(client: Client, argv: string[], engine: Engine): void {
   let set = lookupSet(client, engine, argv[1]);
   if (set === WRONG_TYPE) return;
   if (set === undefined) {
-    set = new Set();
+    set = createSetFor(argv[2]);
     client.db.add(argv[1], set);
   }
   const before = set.size;
-  for (let i = 2; i < argv.length; i++) set.add(argv[i]);
+  const maxIntsetEntries = setMaxIntsetEntries(engine.config);
+  for (let i = 2; i < argv.length; i++) setAdd(set, maxIntsetEntries, argv[i]);
   if (set.size !== before) {
     client.db.touch(argv[1]);
     engine.notify(client.db, EventClass.set, 'sadd', argv[1]);
@@ -70,7 +80,7 @@ function srem(client: Client, argv: string[], engine: Engine): void {
 function smembers(client: Client, argv: string[], engine: Engine): void {
   const set = lookupSet(client, engine, argv[1]);
   if (set === WRONG_TYPE) return;
-  replyMembers(client, set ?? [], set?.size ?? 0);
+  replyMembers(client, set === undefined ? [] : setMembersInOrder(set), set?.size ?? 0);
 }
 
 function sismember(client: Client, argv: string[], engine: Engine): void {
@@ -114,6 +124,9 @@ function countArgument(
   return count;
 }
 
+/** SPOP with a count rebuilds the set when fewer than count / 5 members stay. */
+const SPOP_MOVE_STRATEGY_MUL = 5;
+
 function spop(client: Client, argv: string[], engine: Engine): void {
   const count = countArgument(client, engine, argv, false);
   if (count === null) return;
@@ -125,8 +138,20 @@ function spop(client: Client, argv: string[], engine: Engine): void {
     return;
   }
   const size = set.size;
-  const picked = pickRandom([...set], count ?? 1);
+  // All of it: Redis replies as SUNION of the one set would, ascending if an intset holds it.
+  const all = count !== undefined && count >= size;
+  const picked = !all
+    ? pickRandom([...set], count ?? 1)
+    : fitsIntset(set, setMaxIntsetEntries(engine.config))
+      ? intsetOrder(set)
+      : [...set];
   for (const member of picked) set.delete(member);
+  if (count !== undefined && count < size && (size - count) * SPOP_MOVE_STRATEGY_MUL <= count) {
+    // Redis builds a new set of what stays (spopWithCountCommand's third case): it gets the
+    // encoding a set of those members gets, an intset again when they fit one.
+    const rest = setFromMembers(set, setMaxIntsetEntries(engine.config));
+    client.db.set(argv[1], rest, true);
+  }
   if (picked.length > 0) afterRemoval(client, engine, argv[1], set, 'spop');
   engine.countChanges(picked.length);
   if (picked.length > 0 && engine.propagation.active)
@@ -195,10 +220,12 @@ function smove(client: Client, argv: string[], engine: Engine): void {
   source.delete(member);
   afterRemoval(client, engine, sourceKey, source, 'srem');
   if (destination === undefined) {
-    client.db.add(destinationKey, new Set([member]));
+    const created = createSetFor(member);
+    setAdd(created, setMaxIntsetEntries(engine.config), member);
+    client.db.add(destinationKey, created);
     engine.notify(client.db, EventClass.set, 'sadd', destinationKey);
   } else if (!destination.has(member)) {
-    destination.add(member);
+    setAdd(destination, setMaxIntsetEntries(engine.config), member);
     client.db.touch(destinationKey);
     engine.notify(client.db, EventClass.set, 'sadd', destinationKey);
   }
@@ -223,7 +250,7 @@ function setsOf(
   return sets;
 }
 
-function combine(sets: Array<RedisSet | undefined>, operation: Operation): RedisSet {
+function combine(sets: Array<RedisSet | undefined>, operation: Operation): Set<string> {
   if (operation === 'union') {
     const result = new Set<string>();
     for (const set of sets) for (const member of set ?? []) result.add(member);
@@ -246,7 +273,12 @@ function setOperation(operation: Operation) {
     const sets = setsOf(client, engine, argv.slice(1));
     if (sets === null) return;
     const result = combine(sets, operation);
-    replyMembers(client, result, result.size);
+    // Redis gathers the result in a set of its own, walked as it is encoded: ascending when
+    // it is an intset.
+    const ordered = fitsIntset(result, setMaxIntsetEntries(engine.config))
+      ? intsetOrder(result)
+      : result;
+    replyMembers(client, ordered, result.size);
   };
 }
 
@@ -255,7 +287,8 @@ function setOperationStore(operation: Operation) {
     const sets = setsOf(client, engine, argv.slice(2));
     if (sets === null) return;
     const result = combine(sets, operation);
-    const stored = result.size > 0 ? result : null;
+    const stored =
+      result.size > 0 ? setFromMembers(result, setMaxIntsetEntries(engine.config)) : null;
     storeResult(client, engine, argv[1], stored, EventClass.set, `s${operation}store`);
     client.out.integer(result.size);
   };

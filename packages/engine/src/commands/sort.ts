@@ -1,5 +1,4 @@
 import { QuickList } from '@rc/datatypes/list';
-import { SortedSet } from '@rc/datatypes/zset';
 import type { Client } from '../client.js';
 import type { Engine } from '../engine.js';
 import { Errors } from '../errors.js';
@@ -9,6 +8,7 @@ import { parseFloatLoosely } from '../numbers.js';
 import { commandGroup } from './define.js';
 import { integerArgument, isKeyword, wrongType } from './reply-helpers.js';
 import { storeResult } from './store-result.js';
+import { RedisZset } from '../values.js';
 
 interface SortOptions {
   by: string | null;
@@ -92,7 +92,9 @@ function elementsOf(
   if (value instanceof QuickList)
     return { elements: [...(value as QuickList<string>)], from: 'list' };
   if (value instanceof Set) return { elements: [...value], from: 'set' };
-  if (value instanceof SortedSet) {
+  if (value instanceof RedisZset) {
+    // Redis turns a listpack sorted set into a skiplist to sort it, and it stays one.
+    value.convertToSkiplist();
     return { elements: [...value].map((entry) => entry.member), from: 'zset' };
   }
   wrongType(client, engine);

@@ -5,7 +5,8 @@ import type { Engine } from '../engine.js';
 import { Errors } from '../errors.js';
 import type { Database } from '../keyspace.js';
 import { EventClass } from '../keyspace-events.js';
-import { encodingOf } from '../values.js';
+import { createZsetFor, zsetBeforeAdd, zsetFromEntries, zsetLimits } from '../encodings.js';
+import { RedisZset } from '../values.js';
 import { parseFloatLoosely } from '../numbers.js';
 import { filterByPattern } from '../scan-cursor.js';
 import { blockOnKeys, timeoutArgument } from './blocking-arguments.js';
@@ -34,7 +35,7 @@ const Z_ERRORS = {
 } as const;
 
 function lookupZset(client: Client, engine: Engine, key: string) {
-  return lookupTyped(client, engine, key, SortedSet);
+  return lookupTyped(client, engine, key, RedisZset);
 }
 
 /** Announces `event`, and removes (and announces) the key if the set became empty. */
@@ -143,19 +144,21 @@ export function addToZset(
 ): void {
   let zset = lookupZset(client, engine, key);
   if (zset === WRONG_TYPE) return;
+  const limits = zsetLimits(engine.config);
   if (zset === undefined) {
     if (flags.xx) {
       if (flags.incr) client.out.nullBulk();
       else client.out.integer(0);
       return;
     }
-    zset = new SortedSet();
+    zset = createZsetFor(members[0], limits);
     client.db.add(key, zset);
   }
   let added = 0;
   let updated = 0;
   let incremented: number | null = null;
   for (let i = 0; i < members.length; i++) {
+    zsetBeforeAdd(zset, limits, members[i], flags.xx);
     const result = zset.add(members[i], scores[i], flags);
     if (result.outcome === 'nan') {
       if (zset.size === 0) client.db.delete(key);
@@ -166,7 +169,7 @@ export function addToZset(
     else if (result.outcome === 'updated') updated++;
     if (result.outcome !== 'skipped') incremented = result.score;
     const changed = result.outcome === 'added' || result.outcome === 'updated';
-    if (changed && Object.is(result.score, -0)) storeNegativeZero(engine, zset, members[i]);
+    if (changed && Object.is(result.score, -0)) storeNegativeZero(zset, members[i]);
   }
   if (zset.size === 0) client.db.delete(key);
   engine.countChanges(added + updated);
@@ -184,8 +187,8 @@ export function addToZset(
  * Whether a lex range is found by walking the members in order, as Redis does in a listpack:
  * over members whose scores differ, that finds other ends than a skiplist search.
  */
-function scansLikeListpack(zset: SortedSet, engine: Engine): boolean {
-  return encodingOf(zset, engine.config) === 'listpack';
+function scansLikeListpack(zset: RedisZset): boolean {
+  return zset.isListpack;
 }
 
 /**
@@ -193,8 +196,8 @@ function scansLikeListpack(zset: SortedSet, engine: Engine): boolean {
  * (double2ll), so a listpack-encoded set keeps 0 while a skiplist keeps -0. The reply still
  * shows the -0 computed.
  */
-function storeNegativeZero(engine: Engine, zset: SortedSet, member: string): void {
-  if (encodingOf(zset, engine.config) !== 'listpack') return;
+function storeNegativeZero(zset: RedisZset, member: string): void {
+  if (!zset.isListpack) return;
   zset.remove(member);
   zset.add(member, 0);
 }
@@ -331,7 +334,7 @@ function zrangeGeneric(
   let minText = argv[keyIndex + 1];
   let maxText = argv[keyIndex + 2];
   if (reverse && type !== 'rank') [minText, maxText] = [maxText, minText];
-  let select: (zset: SortedSet) => SortedSetEntry[];
+  let select: (zset: RedisZset) => SortedSetEntry[];
   const limit = { reverse, offset: request.offset, count: request.count };
   if (type === 'rank') {
     const start = integerArgument(client, engine, minText);
@@ -354,7 +357,7 @@ function zrangeGeneric(
       engine.replyError(client, Z_ERRORS.notLexRange);
       return;
     }
-    select = (zset) => zset.rangeByLex(min, max, limit, scansLikeListpack(zset, engine));
+    select = (zset) => zset.rangeByLex(min, max, limit, scansLikeListpack(zset));
   }
   // ZRANGESTORE reads its source as ZRANGE does: a keyspace hit or miss.
   const zset = engine.readingKeys(() => lookupZset(client, engine, argv[keyIndex]));
@@ -376,13 +379,7 @@ function storeEntries(
   entries: Iterable<SortedSetEntry>,
   event: string,
 ): number {
-  const result = new SortedSet();
-  const negativeZeros: string[] = [];
-  for (const { member, score } of entries) {
-    result.add(member, score);
-    if (Object.is(score, -0)) negativeZeros.push(member);
-  }
-  for (const member of negativeZeros) storeNegativeZero(engine, result, member);
+  const result = zsetFromEntries(entries, zsetLimits(engine.config));
   storeResult(client, engine, key, result.size > 0 ? result : null, EventClass.zset, event);
   return result.size;
 }
@@ -417,12 +414,12 @@ function zlexcount(client: Client, argv: string[], engine: Engine): void {
   }
   const zset = lookupZset(client, engine, argv[1]);
   if (zset === WRONG_TYPE) return;
-  client.out.integer(zset?.countByLex(min, max, scansLikeListpack(zset, engine)) ?? 0);
+  client.out.integer(zset?.countByLex(min, max, scansLikeListpack(zset)) ?? 0);
 }
 
 function zremrangeCommand(type: 'rank' | 'score' | 'lex') {
   return (client: Client, argv: string[], engine: Engine): void => {
-    let remove: (zset: SortedSet) => number;
+    let remove: (zset: RedisZset) => number;
     if (type === 'rank') {
       const start = integerArgument(client, engine, argv[2]);
       if (start === null) return;
@@ -444,7 +441,7 @@ function zremrangeCommand(type: 'rank' | 'score' | 'lex') {
         engine.replyError(client, Z_ERRORS.notLexRange);
         return;
       }
-      remove = (zset) => zset.removeRangeByLex(min, max, scansLikeListpack(zset, engine));
+      remove = (zset) => zset.removeRangeByLex(min, max, scansLikeListpack(zset));
     }
     const zset = lookupZset(client, engine, argv[1]);
     if (zset === WRONG_TYPE) return;

@@ -31,7 +31,7 @@ export class KeyspaceLoader {
       this.expiredSkipped++;
       return;
     }
-    const value = fromRdbValue(record.value, this.limits);
+    const value = fromRdbValue(record.value, this.limits, this.engine.config);
     if (isEmptyValue(value)) return;
     const db = this.engine.databases[record.db];
     db.load(record.key, value, record.expireAt);

@@ -1,9 +1,16 @@
 import type { RdbStream, RdbValue } from '@rc/rdb';
 import { QuickList } from '@rc/datatypes/list';
 import { MAX_ID, MIN_ID, Stream, type Consumer, type StreamNodeLimits } from '@rc/datatypes/stream';
-import { SortedSet } from '@rc/datatypes/zset';
 import type { Config } from '../config.js';
-import { encodingOf, type RedisValue } from '../values.js';
+import {
+  hashFromRdb,
+  hashLimits,
+  setFromRdb,
+  setMaxIntsetEntries,
+  zsetFromRdb,
+  zsetLimits,
+} from '../encodings.js';
+import { RedisHash, RedisSet, RedisZset, type RedisValue } from '../values.js';
 
 /** Stream block sizes from stream-node-max-entries and stream-node-max-bytes. */
 export function streamLimits(config: Config): StreamNodeLimits {
@@ -15,24 +22,26 @@ export function streamLimits(config: Config): StreamNodeLimits {
 
 /**
  * The RDB model of a value: plain arrays, so it no longer shares state with the keyspace.
- * With `config`, hashes, sets and sorted sets that Redis would keep compact are marked to be
- * written in its compact encodings, as Redis writes them (DUMP, SAVE).
+ * Hashes, sets and sorted sets are marked to be written in the encoding they carry (listpack,
+ * intset or the large forms), as Redis writes them (DUMP, SAVE).
  */
-export function toRdbValue(value: RedisValue, config?: Config): RdbValue {
+export function toRdbValue(value: RedisValue, _config?: Config): RdbValue {
   if (typeof value === 'string') return { type: 'string', value };
-  const compact = config !== undefined && isCompact(value, config);
-  if (value instanceof Map) return { type: 'hash', entries: [...value], compact };
-  if (value instanceof Set) return { type: 'set', members: [...value], compact };
-  if (value instanceof SortedSet) {
+  if (value instanceof RedisHash) {
+    return { type: 'hash', entries: [...value], compact: value.isListpack };
+  }
+  if (value instanceof RedisSet)
+    return { type: 'set', members: [...value], compact: value.isIntset };
+  if (value instanceof RedisZset) {
     const entries: Array<[string, number]> = [];
     for (const { member, score } of value) entries.push([member, score]);
-    return { type: 'zset', entries, compact };
+    return { type: 'zset', entries, compact: value.isListpack };
   }
   if (value instanceof Stream) return { type: 'stream', stream: toRdbStream(value) };
   return { type: 'list', items: [...value] };
 }
 
-function toRdbStream(stream: Stream): RdbStream {
+export function toRdbStream(stream: Stream): RdbStream {
   const entries = stream.range(MIN_ID, MAX_ID).map(({ id, fields }) => ({ id, fields }));
   return {
     entries,
@@ -61,10 +70,16 @@ function toRdbStream(stream: Stream): RdbStream {
 }
 
 /**
- * Builds the keyspace's representation of a value read from an RDB file or DUMP payload (or
- * copied by COPY); streams get blocks of the given size.
+ * Builds the keyspace's representation of a value read from an RDB file or DUMP payload;
+ * streams get blocks of the given size. Hashes, sets and sorted sets get the encoding Redis's
+ * rdbLoadObject gives them under `config`'s limits: the one they were stored in (`compact`),
+ * unless a rule converts them on load (see encodings.ts).
  */
-export function fromRdbValue(value: RdbValue, limits: StreamNodeLimits): RedisValue {
+export function fromRdbValue(
+  value: RdbValue,
+  limits: StreamNodeLimits,
+  config: { getNumber(name: string): number },
+): RedisValue {
   switch (value.type) {
     case 'string':
       return value.value;
@@ -74,20 +89,21 @@ export function fromRdbValue(value: RdbValue, limits: StreamNodeLimits): RedisVa
       return list;
     }
     case 'set':
-      return new Set(value.members);
+      return setFromRdb(value.members, value.compact === true, setMaxIntsetEntries(config));
     case 'hash':
-      return new Map(value.entries);
-    case 'zset': {
-      const set = new SortedSet();
-      for (const [member, score] of value.entries) set.add(member, score);
-      return set;
-    }
+      return hashFromRdb(value.entries, value.compact === true, hashLimits(config));
+    case 'zset':
+      return zsetFromRdb(
+        value.entries.map(([member, score]) => ({ member, score })),
+        value.compact === true,
+        zsetLimits(config),
+      );
     case 'stream':
       return fromRdbStream(value.stream, limits);
   }
 }
 
-function fromRdbStream(source: RdbStream, limits: StreamNodeLimits): Stream {
+export function fromRdbStream(source: RdbStream, limits: StreamNodeLimits): Stream {
   const stream = new Stream(limits);
   for (const { id, fields } of source.entries) stream.append(id, fields);
   stream.setLastId(source.lastId, source.entriesAdded, source.maxDeletedId);
@@ -110,9 +126,4 @@ function fromRdbStream(source: RdbStream, limits: StreamNodeLimits): Stream {
 export function isEmptyValue(value: RedisValue): boolean {
   if (typeof value === 'string' || value instanceof Stream) return false;
   return value instanceof QuickList ? value.length === 0 : value.size === 0;
-}
-
-function isCompact(value: RedisValue, config: Config): boolean {
-  const encoding = encodingOf(value, config);
-  return encoding === 'listpack' || encoding === 'intset';
 }

@@ -1,0 +1,463 @@
+import { describe, it } from 'vitest';
+import { useDifferential, type Step } from '../test-support/differential.js';
+import { RawClient } from '../test-support/raw-client.js';
+import { requireRedisOrSkip } from '../test-support/servers.js';
+
+/**
+ * Encodings stick as in Redis 7.0: a value converts to its large encoding once, when a write
+ * outgrows the limits, and never back; values built whole (STORE results, RESTORE) get the
+ * encoding Redis gives them. OBJECT ENCODING, DUMP's bytes and the encoding-dependent replies
+ * are compared with redis-server.
+ */
+
+const LIMITS = [
+  'hash-max-listpack-entries',
+  'hash-max-listpack-value',
+  'set-max-intset-entries',
+  'zset-max-listpack-entries',
+  'zset-max-listpack-value',
+] as const;
+type Limit = (typeof LIMITS)[number];
+
+const DEFAULT_LIMITS: Record<Limit, number> = {
+  'hash-max-listpack-entries': 128,
+  'hash-max-listpack-value': 64,
+  'set-max-intset-entries': 512,
+  'zset-max-listpack-entries': 128,
+  'zset-max-listpack-value': 64,
+};
+
+/** CONFIG SET of the given limits, the others back to their defaults. */
+function limits(overrides: Partial<Record<Limit, number>> = {}): string[] {
+  const command = ['CONFIG', 'SET'];
+  for (const name of LIMITS) command.push(name, String(overrides[name] ?? DEFAULT_LIMITS[name]));
+  return command;
+}
+
+function encoding(key: string): string[] {
+  return ['OBJECT', 'ENCODING', key];
+}
+
+const LONG = 'x'.repeat(65);
+
+/** Only the length line of an array or set reply: the members are random. */
+function lengthOnly(command: string[]): Step {
+  return { command, normalize: (reply) => reply.slice(0, reply.indexOf('\r\n')) };
+}
+
+/** The payload of a DUMP run on redis-server under the given limits. */
+async function dumpFromRedis(
+  port: number,
+  overrides: Partial<Record<Limit, number>>,
+  write: string[][],
+  key: string,
+): Promise<string> {
+  const client = await RawClient.open(port);
+  try {
+    await client.command('FLUSHALL');
+    await client.command(...limits(overrides));
+    for (const command of write) await client.command(...command);
+    const reply = (await client.command('DUMP', key))?.toString('latin1') ?? '';
+    const start = reply.indexOf('\r\n') + 2;
+    const payload = reply.slice(start, start + Number(reply.slice(1, start - 2)));
+    await client.command('FLUSHALL');
+    await client.command(...limits());
+    return payload;
+  } finally {
+    client.close();
+  }
+}
+
+describe.runIf(requireRedisOrSkip('encodings differential'))(
+  'sticky encodings, compared with redis-server',
+  () => {
+    const servers = useDifferential();
+
+    it('a hash that grew past its limits stays a hash table', () =>
+      servers.compare([
+        limits({ 'hash-max-listpack-entries': 4 }),
+        ['HSET', 'h', 'a', '1', 'b', '2', 'c', '3', 'd', '4'],
+        encoding('h'),
+        ['HSET', 'h', 'e', '5'],
+        encoding('h'),
+        ['HDEL', 'h', 'e', 'd', 'c', 'b'],
+        encoding('h'),
+        ['HGETALL', 'h'],
+        ['HSCAN', 'h', '0'],
+        ['DUMP', 'h'],
+        ['HSET', 'v', 'f', LONG],
+        encoding('v'),
+        ['HSET', 'v', 'f', 'short'],
+        encoding('v'),
+        ['DUMP', 'v'],
+        ['COPY', 'h', 'copy'],
+        encoding('copy'),
+        ['RENAME', 'v', 'renamed'],
+        encoding('renamed'),
+        limits(),
+      ]));
+
+    it('hash writes convert at Redis moments', () =>
+      servers.compare([
+        limits({ 'hash-max-listpack-value': 4 }),
+        ['HSET', 'a', 'f', '1', 'g', 'long!'],
+        encoding('a'),
+        ['HSET', 'b', 'f', '1'],
+        ['HSETNX', 'b', 'f', 'long!'],
+        encoding('b'),
+        ['HSETNX', 'b', 'g', 'long!'],
+        encoding('b'),
+        ['HSET', 'c', 'f', '1'],
+        ['HINCRBY', 'c', 'f', '12345'],
+        encoding('c'),
+        ['HSET', 'd', 'f', '1'],
+        ['HINCRBYFLOAT', 'd', 'f', '0.125'],
+        encoding('d'),
+        ['HINCRBY', 'e', 'longfield', '1'],
+        encoding('e'),
+        ['HSET', 'f', 'f', '1'],
+        ['HINCRBY', 'f', 'f', 'x'],
+        encoding('f'),
+        limits(),
+      ]));
+
+    it('CONFIG SET of the hash limits changes only later conversions', () =>
+      servers.compare([
+        limits(),
+        ['HSET', 'h', 'a', '1', 'b', '2', 'c', '3'],
+        limits({ 'hash-max-listpack-entries': 2 }),
+        encoding('h'),
+        ['HDEL', 'h', 'c'],
+        encoding('h'),
+        ['HSET', 'h', 'c', '3'],
+        encoding('h'),
+        ['HSET', 'g', 'a', '1', 'b', '2', 'c', '3'],
+        encoding('g'),
+        limits({ 'hash-max-listpack-entries': 128 }),
+        ['HSET', 'k', 'a', '1'],
+        encoding('k'),
+        limits({ 'hash-max-listpack-entries': 0 }),
+        ['HSET', 'z', 'a', '1'],
+        encoding('z'),
+        limits(),
+        encoding('k'),
+        ['HSET', 'k', 'a', '2'],
+        encoding('k'),
+      ]));
+
+    it('a set that took a non-integer stays a hash table', () =>
+      servers.compare([
+        limits(),
+        ['SADD', 's', '1', '2', '3'],
+        encoding('s'),
+        ['SADD', 's', 'a'],
+        encoding('s'),
+        ['SREM', 's', 'a'],
+        encoding('s'),
+        ['SCARD', 's'],
+        ['SISMEMBER', 's', '2'],
+        // A hash table's order is its own: one member left, DUMP's bytes are comparable.
+        ['SREM', 's', '2', '3'],
+        ['SSCAN', 's', '0'],
+        ['DUMP', 's'],
+        ['SADD', 's', '2', '3'],
+        ['SADD', 'mixed', '1', 'a'],
+        encoding('mixed'),
+        ['SADD', 'text', 'a'],
+        encoding('text'),
+        ['SREM', 'text', 'a'],
+        ['SADD', 'text', '7'],
+        encoding('text'),
+        ['SADD', 'big', '9223372036854775807', '-9223372036854775808'],
+        encoding('big'),
+        ['SADD', 'over', '9223372036854775808'],
+        encoding('over'),
+        ['SADD', 'zero', '-0', '01'],
+        encoding('zero'),
+        ['SMOVE', 's', 'moved', '1'],
+        encoding('moved'),
+        ['SADD', 'src', 'b'],
+        ['SMOVE', 'src', 'moved2', 'b'],
+        encoding('moved2'),
+        ['COPY', 's', 'copy'],
+        encoding('copy'),
+      ]));
+
+    it('set-max-intset-entries: grow then shrink, and CONFIG SET between writes', () =>
+      servers.compare([
+        limits({ 'set-max-intset-entries': 3 }),
+        ['SADD', 's', '1', '2', '3'],
+        encoding('s'),
+        ['SADD', 's', '4'],
+        encoding('s'),
+        ['SREM', 's', '4', '3', '2'],
+        encoding('s'),
+        ['DUMP', 's'],
+        limits(),
+        ['SADD', 't', '1', '2', '3'],
+        limits({ 'set-max-intset-entries': 2 }),
+        encoding('t'),
+        ['SADD', 't', '1'],
+        encoding('t'),
+        ['SADD', 't', '4'],
+        encoding('t'),
+        limits(),
+      ]));
+
+    it('set STORE results and SPOP take the encoding of what they hold', () =>
+      servers.compare([
+        limits(),
+        ['SADD', 'a', '1', '2', '3', 'x'],
+        ['SREM', 'a', 'x'],
+        ['SADD', 'b', '2', '3', '4'],
+        ['SINTERSTORE', 'inter', 'a', 'b'],
+        encoding('inter'),
+        ['SUNIONSTORE', 'union', 'a', 'b'],
+        encoding('union'),
+        ['SDIFFSTORE', 'diff', 'a', 'b'],
+        encoding('diff'),
+        ['SADD', 'c', 'y', '5'],
+        ['SUNIONSTORE', 'union2', 'a', 'c'],
+        encoding('union2'),
+        ['SDIFFSTORE', 'diff2', 'c', 'a'],
+        encoding('diff2'),
+        limits({ 'set-max-intset-entries': 2 }),
+        ['SUNIONSTORE', 'union3', 'a', 'b'],
+        encoding('union3'),
+        limits(),
+        ['SADD', 'p', '1', '2', '3', '4', '5', '6', '7', '8', '9', '10', 'x'],
+        ['SREM', 'p', 'x'],
+        lengthOnly(['SPOP', 'p', '1']),
+        encoding('p'),
+        lengthOnly(['SPOP', 'p', '8']),
+        encoding('p'),
+        ['SCARD', 'p'],
+        ['SADD', 'q', '1', '2', '3', '4', '5', '6', '7', '8', '9', '10', 'x'],
+        ['SREM', 'q', 'x'],
+        lengthOnly(['SPOP', 'q', '2']),
+        encoding('q'),
+      ]));
+
+    it('a sorted set that grew past its limits stays a skiplist', () =>
+      servers.compare([
+        limits({ 'zset-max-listpack-entries': 3 }),
+        ['ZADD', 'z', '1', 'b', '2', 'a', '3', 'c'],
+        encoding('z'),
+        ['ZADD', 'z', '4', 'd'],
+        encoding('z'),
+        ['ZREM', 'z', 'd'],
+        encoding('z'),
+        ['ZRANGE', 'z', '0', '-1', 'WITHSCORES'],
+        ['ZRANGEBYLEX', 'z', '[a', '[b'],
+        ['ZLEXCOUNT', 'z', '[a', '[b'],
+        ['DUMP', 'z'],
+        ['ZADD', 'z', '0', 'n'],
+        ['ZINCRBY', 'z', '-0', 'n'],
+        ['ZADD', 'z', '-0', 'm'],
+        ['ZSCORE', 'z', 'm'],
+        ['DUMP', 'z'],
+        ['ZADD', 'l', '1', 'b', '2', 'a', '3', 'c'],
+        encoding('l'),
+        ['ZRANGEBYLEX', 'l', '[a', '[b'],
+        ['ZLEXCOUNT', 'l', '[a', '[b'],
+        ['ZSCAN', 'l', '0'],
+        ['ZADD', 'l', '-0', 'm'],
+        ['ZSCORE', 'l', 'm'],
+        ['ZADD', 'long', '1', LONG],
+        encoding('long'),
+        ['ZREM', 'long', LONG],
+        ['ZADD', 'long2', '1', 'a', '2', LONG],
+        encoding('long2'),
+        ['ZREM', 'long2', LONG],
+        encoding('long2'),
+        ['DUMP', 'long2'],
+        ['COPY', 'long2', 'copy'],
+        encoding('copy'),
+        limits(),
+      ]));
+
+    it('ZADD on a new key, XX, and CONFIG SET of the sorted set limits', () =>
+      servers.compare([
+        limits(),
+        ['ZADD', 'a', '1', 'm'],
+        encoding('a'),
+        ['ZADD', 'a', 'XX', '2', LONG],
+        encoding('a'),
+        ['ZADD', 'a', 'NX', '2', 'm'],
+        encoding('a'),
+        ['ZINCRBY', 'a', '1', LONG],
+        encoding('a'),
+        limits({ 'zset-max-listpack-entries': 0 }),
+        ['ZADD', 'b', '1', 'm'],
+        encoding('b'),
+        limits(),
+        ['ZADD', 'c', '1', 'a', '2', 'b', '3', 'c'],
+        limits({ 'zset-max-listpack-entries': 2 }),
+        encoding('c'),
+        ['ZADD', 'c', '5', 'a'],
+        encoding('c'),
+        ['ZREM', 'c', 'c'],
+        ['ZADD', 'c', '3', 'c'],
+        encoding('c'),
+        ['ZADD', 'c', '4', 'd'],
+        encoding('c'),
+        limits({ 'zset-max-listpack-value': 3 }),
+        ['ZADD', 'd', '1', 'abcd', '2', 'a'],
+        encoding('d'),
+        ['ZADD', 'e', '1', 'a', '2', 'abcd'],
+        encoding('e'),
+        ['GEOADD', 'g', '13.361389', '38.115556', 'Palermo'],
+        encoding('g'),
+        limits(),
+      ]));
+
+    it('sorted set STORE results and SORT', () =>
+      servers.compare([
+        limits({ 'zset-max-listpack-entries': 2 }),
+        ['ZADD', 'big', '1', 'a', '2', 'b', '3', 'c'],
+        ['ZREM', 'big', 'c'],
+        encoding('big'),
+        ['ZUNIONSTORE', 'u', '1', 'big'],
+        encoding('u'),
+        ['ZINTERSTORE', 'i', '1', 'big'],
+        encoding('i'),
+        ['ZDIFFSTORE', 'd', '1', 'big'],
+        encoding('d'),
+        ['ZADD', 'other', '1', 'x', '2', 'y'],
+        ['ZUNIONSTORE', 'u2', '2', 'big', 'other'],
+        encoding('u2'),
+        ['ZRANGESTORE', 'r', 'u2', '0', '1'],
+        encoding('r'),
+        ['ZRANGESTORE', 'r2', 'u2', '0', '-1'],
+        encoding('r2'),
+        ['ZRANGESTORE', 'r3', 'u2', '(1', '+inf', 'BYSCORE'],
+        encoding('r3'),
+        ['ZRANGESTORE', 'r4', 'u2', '[a', '[b', 'BYLEX'],
+        encoding('r4'),
+        ['ZADD', 'neg', '-0', 'a'],
+        ['ZADD', 'neg', '1', 'b', '2', 'c'],
+        encoding('neg'),
+        ['ZSCORE', 'neg', 'a'],
+        ['ZREM', 'neg', 'c'],
+        ['ZUNIONSTORE', 'negu', '1', 'neg'],
+        encoding('negu'),
+        ['ZSCORE', 'negu', 'a'],
+        ['SADD', 'ints', '1', '2'],
+        ['ZUNIONSTORE', 'fromset', '1', 'ints'],
+        encoding('fromset'),
+        limits({ 'zset-max-listpack-value': 3 }),
+        ['ZADD', 'lm', '1', 'abcd'],
+        ['ZUNIONSTORE', 'lmu', '1', 'lm'],
+        encoding('lmu'),
+        limits(),
+        ['ZADD', 'sorted', '2', 'b', '1', 'a'],
+        encoding('sorted'),
+        ['SORT', 'sorted', 'ALPHA'],
+        encoding('sorted'),
+        ['ZADD', 'sorted2', '2', 'b', '1', 'a'],
+        ['SORT_RO', 'sorted2', 'ALPHA'],
+        encoding('sorted2'),
+        ['ZADD', 'sorted3', '2', 'b', '1', 'a'],
+        ['SORT', 'sorted3', 'BADOPTION'],
+        encoding('sorted3'),
+        ['GEOADD', 'geo', '13.361389', '38.115556', 'Palermo', '15.087269', '37.502669', 'Catania'],
+        ['GEOSEARCHSTORE', 'gs', 'geo', 'FROMLONLAT', '15', '37', 'BYRADIUS', '200', 'km'],
+        encoding('gs'),
+        limits({ 'zset-max-listpack-entries': 1 }),
+        ['GEOSEARCHSTORE', 'gs2', 'geo', 'FROMLONLAT', '15', '37', 'BYRADIUS', '200', 'km'],
+        encoding('gs2'),
+        ['GEORADIUS', 'geo', '15', '37', '200', 'km', 'STORE', 'gr'],
+        encoding('gr'),
+        ['GEORADIUS', 'geo', '15', '37', '100', 'km', 'STOREDIST', 'gr2'],
+        encoding('gr2'),
+        limits(),
+      ]));
+
+    it('RESTORE keeps the encoding the payload had, by the rules of rdb.c', async () => {
+      const port = servers.redisPort();
+      const hashListpack = await dumpFromRedis(
+        port,
+        { 'hash-max-listpack-value': 1000 },
+        [['HSET', 'k', 'a', '1', 'b', LONG, 'c', '3']],
+        'k',
+      );
+      const hashTable = await dumpFromRedis(
+        port,
+        { 'hash-max-listpack-entries': 1 },
+        [
+          ['HSET', 'k', 'a', '1', 'b', '2'],
+          ['HDEL', 'k', 'b'],
+        ],
+        'k',
+      );
+      const hashTableLong = await dumpFromRedis(
+        port,
+        {},
+        [
+          ['HSET', 'k', 'a', LONG, 'b', '2'],
+          ['HDEL', 'k', 'b'],
+        ],
+        'k',
+      );
+      const intset = await dumpFromRedis(port, {}, [['SADD', 'k', '3', '1', '2']], 'k');
+      const setTable = await dumpFromRedis(
+        port,
+        {},
+        [
+          ['SADD', 'k', '3', '1', 'x'],
+          ['SREM', 'k', 'x'],
+        ],
+        'k',
+      );
+      const zsetListpack = await dumpFromRedis(
+        port,
+        { 'zset-max-listpack-value': 1000 },
+        [['ZADD', 'k', '1', 'a', '2', LONG, '3', 'c']],
+        'k',
+      );
+      const zsetSkiplist = await dumpFromRedis(
+        port,
+        { 'zset-max-listpack-entries': 0 },
+        [['ZADD', 'k', '-0', 'a', '2', 'b', '1', 'c']],
+        'k',
+      );
+      const zsetSkiplistLong = await dumpFromRedis(
+        port,
+        { 'zset-max-listpack-entries': 0 },
+        [['ZADD', 'k', '1', 'a', '2', LONG]],
+        'k',
+      );
+      // A hash table's order is its own: DUMP's bytes are compared for the other encodings.
+      const restored = (key: string, payload: string, dump = true): Step[] => [
+        ['RESTORE', key, '0', payload],
+        encoding(key),
+        ...(dump ? [['DUMP', key]] : []),
+      ];
+      await servers.compare([
+        limits(),
+        ...restored('hl', hashListpack),
+        ['HGET', 'hl', 'b'],
+        ...restored('ht', hashTable),
+        ...restored('htl', hashTableLong),
+        ...restored('is', intset),
+        ['SMEMBERS', 'is'],
+        ...restored('st', setTable),
+        ['SMEMBERS', 'st'],
+        ...restored('zl', zsetListpack),
+        ['ZRANGEBYLEX', 'zl', '-', '+'],
+        ...restored('zs', zsetSkiplist),
+        ['ZSCORE', 'zs', 'a'],
+        ...restored('zsl', zsetSkiplistLong),
+        limits({
+          'hash-max-listpack-entries': 2,
+          'set-max-intset-entries': 2,
+          'zset-max-listpack-entries': 2,
+        }),
+        ...restored('hl2', hashListpack, false),
+        ...restored('is2', intset, false),
+        ...restored('zl2', zsetListpack),
+        limits(),
+      ]);
+    });
+  },
+);

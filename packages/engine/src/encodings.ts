@@ -1,0 +1,255 @@
+import type { SortedSetEntry } from '@rc/datatypes/zset';
+import { parseInteger } from './numbers.js';
+import { RedisHash, RedisSet, RedisZset } from './values.js';
+
+/**
+ * When hashes, sets and sorted sets get their encoding, and when they convert: Redis 7.0's
+ * rules (t_hash.c, t_set.c, t_zset.c, rdb.c). A write that grows a compact value checks the
+ * limits as Redis checks them, at the same moment, and converts it for good; nothing shrinks a
+ * value back. The limits are read when the check is made, so CONFIG SET only affects later
+ * conversions. Values built whole (STORE results, loading) get the encoding Redis ends with.
+ *
+ * Redis also converts a listpack that would pass 1 GB (lpSafeToAdd); rc's values never get
+ * there under any limits rc accepts, and that check is not made.
+ */
+
+/** Anything with CONFIG's values. */
+interface ConfigReader {
+  getNumber(name: string): number;
+}
+
+export interface HashLimits {
+  readonly entries: number;
+  readonly value: number;
+}
+
+export function hashLimits(config: ConfigReader): HashLimits {
+  return {
+    entries: config.getNumber('hash-max-listpack-entries'),
+    value: config.getNumber('hash-max-listpack-value'),
+  };
+}
+
+/** A new hash (createHashObject): always a listpack, converted as it is filled. */
+export function createHash(): RedisHash {
+  return new RedisHash('listpack');
+}
+
+/**
+ * hashTypeTryConversion: before HSET/HSETNX write anything, any field or value given
+ * (`texts[from..to]`) longer than hash-max-listpack-value converts the hash, whether or not
+ * its field is new.
+ */
+export function hashTryConversion(
+  hash: RedisHash,
+  limits: HashLimits,
+  texts: readonly string[],
+  from: number,
+  to: number,
+): void {
+  if (!hash.isListpack) return;
+  for (let i = from; i <= to; i++) {
+    if (texts[i].length > limits.value) {
+      hash.convertToHashtable();
+      return;
+    }
+  }
+}
+
+/**
+ * hashTypeSet: writes a field (true when it is new). A listpack converts first when the field
+ * or value is too long (HINCRBY and HINCRBYFLOAT, which skip hashTryConversion), and after
+ * the write when it holds more than hash-max-listpack-entries fields.
+ */
+export function hashSet(
+  hash: RedisHash,
+  limits: HashLimits,
+  field: string,
+  value: string,
+): boolean {
+  if (hash.isListpack && (field.length > limits.value || value.length > limits.value)) {
+    hash.convertToHashtable();
+  }
+  const size = hash.size;
+  hash.set(field, value);
+  if (hash.isListpack && hash.size > limits.entries) hash.convertToHashtable();
+  return hash.size !== size;
+}
+
+/**
+ * A hash read from an RDB file or DUMP payload. One stored as a listpack stays one unless it
+ * has too many fields (a long value does not convert it); one stored as a hash table is a
+ * listpack again when it has few enough fields, none of them too long.
+ */
+export function hashFromRdb(
+  entries: ReadonlyArray<readonly [string, string]>,
+  listpackInFile: boolean,
+  limits: HashLimits,
+): RedisHash {
+  const fits = listpackInFile
+    ? entries.length <= limits.entries
+    : entries.length <= limits.entries &&
+      entries.every(
+        ([field, value]) => field.length <= limits.value && value.length <= limits.value,
+      );
+  const hash = new RedisHash(fits ? 'listpack' : 'hashtable');
+  for (const [field, value] of entries) hash.set(field, value);
+  return hash;
+}
+
+/** set-max-intset-entries, capped at 2^30 as Redis caps it (intset internals). */
+export function setMaxIntsetEntries(config: ConfigReader): number {
+  return Math.min(config.getNumber('set-max-intset-entries'), 2 ** 30);
+}
+
+/** Whether an intset can hold the member: an int64 in canonical form (string2ll). */
+function isIntsetMember(member: string): boolean {
+  return parseInteger(member) !== null;
+}
+
+/** setTypeCreate: a new set for a first member, an intset when that member is an integer. */
+export function createSetFor(member: string): RedisSet {
+  return new RedisSet(isIntsetMember(member) ? 'intset' : 'hashtable');
+}
+
+/**
+ * setTypeAdd: adds a member (true when new). A non-integer converts an intset before it is
+ * added; an intset that passes set-max-intset-entries converts after.
+ */
+export function setAdd(set: RedisSet, maxIntsetEntries: number, member: string): boolean {
+  if (!set.isIntset) {
+    const size = set.size;
+    return set.add(member).size !== size;
+  }
+  if (!isIntsetMember(member)) set.convertToHashtable();
+  const size = set.size;
+  set.add(member);
+  if (set.size === size) return false;
+  if (set.isIntset && set.size > maxIntsetEntries) set.convertToHashtable();
+  return true;
+}
+
+/**
+ * A set built whole, as Redis builds SINTERSTORE/SUNIONSTORE/SDIFFSTORE results and the rest
+ * of a set SPOP takes most of: an intset, then each member added.
+ */
+export function setFromMembers(members: Iterable<string>, maxIntsetEntries: number): RedisSet {
+  const set = new RedisSet('intset');
+  for (const member of members) setAdd(set, maxIntsetEntries, member);
+  return set;
+}
+
+/** Integers in canonical text, ascending: the order an intset keeps its members in. */
+export function intsetOrder(members: Iterable<string>): string[] {
+  return [...members].sort(compareIntegerText);
+}
+
+function compareIntegerText(a: string, b: string): number {
+  const x = Number(a);
+  const y = Number(b);
+  if (x !== y) return x < y ? -1 : 1;
+  if (a === b) return 0;
+  // Beyond 2^53 two integers can share a double.
+  const bigA = BigInt(a);
+  const bigB = BigInt(b);
+  return bigA < bigB ? -1 : bigA > bigB ? 1 : 0;
+}
+
+/** A set's members in the order Redis walks them: ascending in an intset. */
+export function setMembersInOrder(set: RedisSet): Iterable<string> {
+  return set.isIntset ? intsetOrder(set) : set;
+}
+
+/** Whether a set of these members would be an intset (all int64, few enough). */
+export function fitsIntset(members: ReadonlySet<string>, maxIntsetEntries: number): boolean {
+  if (members.size > maxIntsetEntries) return false;
+  for (const member of members) if (!isIntsetMember(member)) return false;
+  return true;
+}
+
+/**
+ * A set read from an RDB file or DUMP payload: one stored as an intset stays one unless it has
+ * too many members; one stored as a hash table is built as `setFromMembers` builds it.
+ */
+export function setFromRdb(
+  members: readonly string[],
+  intsetInFile: boolean,
+  maxIntsetEntries: number,
+): RedisSet {
+  if (!intsetInFile) return setFromMembers(members, maxIntsetEntries);
+  const set = new RedisSet(members.length <= maxIntsetEntries ? 'intset' : 'hashtable');
+  for (const member of members) set.add(member);
+  return set;
+}
+
+export interface ZsetLimits {
+  readonly entries: number;
+  readonly value: number;
+}
+
+export function zsetLimits(config: ConfigReader): ZsetLimits {
+  return {
+    entries: config.getNumber('zset-max-listpack-entries'),
+    value: config.getNumber('zset-max-listpack-value'),
+  };
+}
+
+/**
+ * ZADD (and ZINCRBY, GEOADD) creating the key: a skiplist when listpacks are off
+ * (zset-max-listpack-entries 0) or the first member given is too long, else a listpack.
+ */
+export function createZsetFor(firstMember: string, limits: ZsetLimits): RedisZset {
+  const listpack = limits.entries !== 0 && firstMember.length <= limits.value;
+  return new RedisZset(listpack ? 'listpack' : 'skiplist');
+}
+
+/**
+ * zsetAdd's check before a member is inserted into a listpack: a member that is new (and
+ * will be added: not under XX) converts the set when the set would pass
+ * zset-max-listpack-entries or the member is too long.
+ */
+export function zsetBeforeAdd(
+  zset: RedisZset,
+  limits: ZsetLimits,
+  member: string,
+  xx: boolean,
+): void {
+  if (!zset.isListpack || xx || zset.has(member)) return;
+  if (zset.size + 1 > limits.entries || member.length > limits.value) zset.convertToSkiplist();
+}
+
+/**
+ * A sorted set built whole: ZUNIONSTORE/ZINTERSTORE/ZDIFFSTORE, ZRANGESTORE, GEORADIUS and
+ * GEOSEARCH STORE results and sorted sets loaded in skiplist form all end as a listpack when
+ * they have few enough members, none too long (zsetConvertToListpackIfNeeded). A listpack
+ * stores a whole score as an integer, so -0 becomes 0 there.
+ */
+export function zsetFromEntries(entries: Iterable<SortedSetEntry>, limits: ZsetLimits): RedisZset {
+  const all = [...entries];
+  let fits = all.length <= limits.entries;
+  for (let i = 0; fits && i < all.length; i++) fits = all[i].member.length <= limits.value;
+  return filledZset(all, fits);
+}
+
+/**
+ * A sorted set read from an RDB file or DUMP payload. One stored as a listpack stays one
+ * unless it has too many members (a long member does not convert it); one stored as a
+ * skiplist is built as `zsetFromEntries` builds it.
+ */
+export function zsetFromRdb(
+  entries: Iterable<SortedSetEntry>,
+  listpackInFile: boolean,
+  limits: ZsetLimits,
+): RedisZset {
+  if (!listpackInFile) return zsetFromEntries(entries, limits);
+  const all = [...entries];
+  return filledZset(all, all.length <= limits.entries);
+}
+
+function filledZset(entries: readonly SortedSetEntry[], listpack: boolean): RedisZset {
+  const zset = new RedisZset(listpack ? 'listpack' : 'skiplist');
+  for (const { member, score } of entries) {
+    zset.add(member, listpack && Object.is(score, -0) ? 0 : score);
+  }
+  return zset;
+}
