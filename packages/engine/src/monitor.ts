@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks';
 import type { Client } from './client.js';
 
 /** sdscatrepr: a quoted, escaped representation of a binary-safe string. */
@@ -34,17 +35,26 @@ export function quoteArgument(text: string): string {
   return out + '"';
 }
 
+/** The wall clock in microseconds, as Redis's gettimeofday. */
+function nowMicroseconds(): number {
+  return Math.floor((performance.timeOrigin + performance.now()) * 1000);
+}
+
 /**
  * MONITOR: every executed command (but admin ones) is echoed to monitoring clients as
- * `+<seconds.micros> [<db> <addr>] "arg" ...`.
+ * `+<seconds.microseconds> [<db> <addr>] "arg" ...`, after it ran; EVAL, EVALSHA and FCALL
+ * (flagged skip_monitor) feed theirs before the commands their script runs, as Redis.
  */
 export class Monitors {
   readonly clients = new Set<Client>();
 
+  constructor(private readonly clock: () => number = nowMicroseconds) {}
+
   feed(source: Client, argv: readonly string[]): void {
-    const now = Date.now();
-    const micros = String((now % 1000) * 1000).padStart(6, '0');
-    let line = `${Math.floor(now / 1000)}.${micros} [${source.db.id} ${source.connection.remoteAddress}]`;
+    if (this.clients.size === 0) return;
+    const micros = this.clock();
+    const fraction = String(micros % 1_000_000).padStart(6, '0');
+    let line = `${Math.floor(micros / 1_000_000)}.${fraction} [${source.db.id} ${source.connection.remoteAddress}]`;
     for (const arg of argv) line += ' ' + quoteArgument(arg);
     for (const monitor of this.clients) {
       if (monitor.closed) continue;

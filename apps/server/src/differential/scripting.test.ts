@@ -271,5 +271,37 @@ describe.runIf(requireRedisOrSkip('scripting differential'))(
         runner.close();
       }
     }, 60_000);
+
+    // Timestamps and client addresses differ by nature; the db, the "lua" source and the
+    // arguments are compared.
+    const monitorLine = (line: string): string =>
+      line.replace(/^\+\d+\.\d{6} \[(\d+) (?:127\.0\.0\.1:\d+|lua)\]/, (whole, db: string) =>
+        whole.endsWith('lua]') ? `+<time> [${db} lua]` : `+<time> [${db} <client>]`,
+      );
+    const read = (replies: number) => ({ raw: '', replies, normalize: monitorLine });
+
+    it('MONITOR shows EVAL, EVALSHA and FCALL before the commands their script runs', () =>
+      servers.compare([
+        [
+          'FUNCTION',
+          'LOAD',
+          'REPLACE',
+          "#!lua name=mon\nredis.register_function('f', function() return redis.call('ping') end)",
+        ],
+        { other: ['PING'] },
+        ['MONITOR'],
+        { other: ['EVAL', "redis.call('set', 'x', '1') return redis.call('get', 'x')", '0'] },
+        read(3),
+        { other: ['EVALSHA', 'ffffffffffffffffffffffffffffffffffffffff', '0'] },
+        read(1),
+        { other: ['EVAL_RO', "return redis.call('get', KEYS[1])", '1', 'x'] },
+        read(2),
+        { other: ['FCALL', 'f', '0'] },
+        read(2),
+        { other: ['FCALL', 'nosuch', '0'] },
+        read(1),
+        { other: ['FUNCTION', 'DELETE', 'mon'] },
+        read(1),
+      ]));
   },
 );

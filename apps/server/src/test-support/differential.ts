@@ -7,7 +7,14 @@ import { startRc, startRedis, type RunningServer } from './servers.js';
  * command whose reply differs by nature (timestamps, ids, memory) and is compared once both
  * replies went through `normalize`.
  */
-export type Step = string[] | { raw: string; replies: number } | NormalizedStep | OtherClientStep;
+export type Step = string[] | RawStep | NormalizedStep | OtherClientStep;
+
+/** Raw bytes (possibly none: a read) and how many replies to read, each normalized if asked. */
+export interface RawStep {
+  raw: string;
+  replies: number;
+  normalize?: (reply: string) => string;
+}
 
 /**
  * A command sent by a second connection (opened on first use, same protocol), for what changes
@@ -88,8 +95,13 @@ async function run(port: number, steps: Step[], protocol: 2 | 3): Promise<Array<
       const reply = bytesText(await client.readReply(2000));
       replies.push(reply === null ? null : step.normalize(reply));
     } else {
-      client.write(step.raw);
-      for (let i = 0; i < step.replies; i++) replies.push(bytesText(await client.readReply(2000)));
+      if (step.raw !== '') client.write(step.raw);
+      for (let i = 0; i < step.replies; i++) {
+        const reply = bytesText(await client.readReply(2000));
+        replies.push(
+          reply === null || step.normalize === undefined ? reply : step.normalize(reply),
+        );
+      }
     }
   }
   other?.close();

@@ -19,10 +19,12 @@ function syntaxError(client: Client, argv: string[], engine: Engine): void {
 }
 
 function fcall(client: Client, argv: string[], engine: Engine): CommandResult {
+  engine.monitors.feed(client, argv);
   return engine.scripting.fcall(client, argv, false);
 }
 
 function fcallRo(client: Client, argv: string[], engine: Engine): CommandResult {
+  engine.monitors.feed(client, argv);
   return engine.scripting.fcall(client, argv, true);
 }
 

@@ -5,18 +5,22 @@ import { commandGroup, helpSubcommand, NO_KEYS } from './define.js';
 import { helpReply, isKeyword, ok } from './reply-helpers.js';
 
 function evalCommand(client: Client, argv: string[], engine: Engine): CommandResult {
+  engine.monitors.feed(client, argv);
   return engine.scripting.eval(client, argv, false, false);
 }
 
 function evalsha(client: Client, argv: string[], engine: Engine): CommandResult {
+  engine.monitors.feed(client, argv);
   return engine.scripting.eval(client, argv, true, false);
 }
 
 function evalRo(client: Client, argv: string[], engine: Engine): CommandResult {
+  engine.monitors.feed(client, argv);
   return engine.scripting.eval(client, argv, false, true);
 }
 
 function evalshaRo(client: Client, argv: string[], engine: Engine): CommandResult {
+  engine.monitors.feed(client, argv);
   return engine.scripting.eval(client, argv, true, true);
 }
 
