@@ -179,7 +179,8 @@ export function loadRdbFileSync(
   path: string,
   options: { aofBase?: boolean; allowDuplicates?: boolean } = {},
 ): LoadResult {
-  const reader = new RdbReader();
+  // DEBUG SET-SKIP-CHECKSUM-VALIDATION applies to the files DEBUG loads, as in Redis.
+  const reader = new RdbReader({ skipChecksum: engine.skipChecksumValidation });
   const replica = engine.config.get('replicaof') !== '';
   const loader = new KeyspaceLoader(engine, replica || options.aofBase === true);
   const drain = (): void => {

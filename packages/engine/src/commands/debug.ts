@@ -418,22 +418,31 @@ function object(client: Client, argv: string[], engine: Engine): void {
   );
 }
 
-/** sdsReqType's header sizes: sdshdr5 for short values, sdshdr8 for empty or short keys. */
-function sdsHeaderSize(length: number, isKey: boolean): number {
-  if (length < 32) return isKey && length === 0 ? 3 : 1;
+/** sdsReqType's header size for a string of `length` bytes (sdshdr5 holds no free space). */
+function sdsHeaderSize(length: number): number {
+  if (length < 32) return 1;
   if (length < 256) return 3;
   if (length < 65536) return 5;
   if (length < 2 ** 32) return 9;
   return 17;
 }
 
-/** jemalloc's size class for an allocation of `bytes`. */
+/** jemalloc's size class for an allocation of `bytes`: four classes per doubling. */
 function allocationSize(bytes: number): number {
   if (bytes <= 8) return 8;
   if (bytes <= 128) return Math.ceil(bytes / 16) * 16;
-  const group = 2 ** Math.floor(Math.log2(bytes - 1));
-  const step = group / 4;
+  const step = 2 ** Math.floor(Math.log2(bytes - 1)) / 4;
   return Math.ceil(bytes / step) * step;
+}
+
+/**
+ * An SDS made by sdsnewlen: its allocation's size class, and the free space that leaves (all
+ * of the usable size is the string's, except in an sdshdr5).
+ */
+function sdsLayout(length: number): { allocation: number; available: number } {
+  const header = sdsHeaderSize(length);
+  const allocation = allocationSize(header + length + 1);
+  return { allocation, available: header === 1 ? 0 : allocation - header - 1 - length };
 }
 
 /** The robj header an embedded string shares its allocation with. */
@@ -441,7 +450,11 @@ const OBJECT_HEADER_SIZE = 16;
 /** OBJ_ENCODING_EMBSTR_SIZE_LIMIT */
 const EMBSTR_LIMIT = 44;
 
-/** SDSLEN key: the key's and the value's SDS lengths, free space and allocation sizes. */
+/**
+ * SDSLEN key: the key's and the value's SDS lengths, free space and allocation sizes, for a
+ * value stored by SET (an embedded string up to 44 bytes, else its own SDS, trimmed by
+ * tryObjectEncoding when more than a tenth of it is free).
+ */
 function sdslen(client: Client, argv: string[], engine: Engine): void {
   const value = findKey(client, engine, argv[2]);
   if (value === undefined) return;
@@ -449,16 +462,22 @@ function sdslen(client: Client, argv: string[], engine: Engine): void {
     engine.replyError(client, 'ERR Not an sds encoded string.');
     return;
   }
-  const key = argv[2];
-  const keyAllocation = allocationSize(sdsHeaderSize(key.length, true) + key.length + 1);
-  // An embedded string's allocation holds the object header too (3 bytes of sdshdr8).
-  const valueAllocation =
-    value.length <= EMBSTR_LIMIT
-      ? allocationSize(OBJECT_HEADER_SIZE + 3 + value.length + 1) - OBJECT_HEADER_SIZE
-      : allocationSize(sdsHeaderSize(value.length, false) + value.length + 1);
+  const key = sdsLayout(argv[2].length);
+  let valueAllocation: number;
+  let valueAvailable = 0;
+  if (value.length <= EMBSTR_LIMIT) {
+    // One allocation for the object header, an sdshdr8 and the bytes.
+    valueAllocation =
+      allocationSize(OBJECT_HEADER_SIZE + 3 + value.length + 1) - OBJECT_HEADER_SIZE;
+  } else {
+    const layout = sdsLayout(value.length);
+    valueAllocation = layout.allocation;
+    if (layout.available <= Math.floor(value.length / 10)) valueAvailable = layout.available;
+  }
   client.out.simple(
-    `key_sds_len:${key.length}, key_sds_avail:0, key_zmalloc: ${keyAllocation}, ` +
-      `val_sds_len:${value.length}, val_sds_avail:0, val_zmalloc: ${valueAllocation}`,
+    `key_sds_len:${argv[2].length}, key_sds_avail:${key.available}, ` +
+      `key_zmalloc: ${key.allocation}, val_sds_len:${value.length}, ` +
+      `val_sds_avail:${valueAvailable}, val_zmalloc: ${valueAllocation}`,
   );
 }
 
