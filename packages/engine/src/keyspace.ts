@@ -10,7 +10,12 @@ import { QuickList } from '@rc/datatypes/list';
 import { Stream } from '@rc/datatypes/stream';
 import { SortedSet } from '@rc/datatypes/zset';
 import type { WaitKind } from './blocking.js';
-import type { RedisValue } from './values.js';
+import {
+  unusualStringEncoding,
+  type RedisValue,
+  type StringEncoding,
+  type StringOrigin,
+} from './values.js';
 
 /** The kind of wait a value can end (BLPOP, BZPOPMIN, XREAD...), or null. */
 export function waitKindOf(value: RedisValue): WaitKind | null {
@@ -64,6 +69,13 @@ export class Database {
    * either in the object's header, and values here are plain strings and collections.
    */
   private accessed = new Map<string, number>();
+  /**
+   * Strings Redis would hold in another encoding than the one their bytes name (see
+   * `encodingOf`): raw after APPEND, SETRANGE, SETBIT..., embstr after INCRBYFLOAT. Set by the
+   * command that wrote the value, dropped with the value: any store, delete or load of the key
+   * forgets it. A string value is a JavaScript string, which cannot carry a tag itself.
+   */
+  private stringEncodings = new Map<string, StringEncoding>();
   readonly id: number;
 
   constructor(
@@ -171,6 +183,7 @@ export class Database {
     this.data.delete(key);
     this.expires.delete(key);
     this.accessed.delete(key);
+    this.forgetStringEncoding(key);
     this.observer.keyExpired(this, key);
     this.signalGone(key, value);
     return true;
@@ -182,6 +195,7 @@ export class Database {
     if (this.expires.size !== 0) this.expireIfNeeded(key);
     const previous = this.data.get(key);
     this.data.set(key, value);
+    this.forgetStringEncoding(key);
     const created = previous === undefined;
     // Overwritten, a key keeps its LFU counter (bumped, as Redis's lookupKeyWrite then dbSetValue).
     this.accessedNow(key, !created);
@@ -195,6 +209,7 @@ export class Database {
   /** Adds a brand-new key: the caller has already checked it does not exist. */
   add(key: string, value: RedisValue): void {
     this.data.set(key, value);
+    this.forgetStringEncoding(key);
     this.accessedNow(key, false);
     this.observer.keyCreated(this, key);
     this.observer.keyModified(this, key);
@@ -208,6 +223,7 @@ export class Database {
     this.data.delete(key);
     this.expires.delete(key);
     this.accessed.delete(key);
+    this.forgetStringEncoding(key);
     this.observer.keyModified(this, key);
     this.signalGone(key, value);
     return true;
@@ -222,6 +238,29 @@ export class Database {
   /** A stream overwritten or deleted is signalled, for XREADGROUP waiters to get their error. */
   private signalGone(key: string, value: RedisValue | undefined): void {
     if (value instanceof Stream) this.observer.keyReady(this, key, 'stream');
+  }
+
+  /**
+   * The encoding Redis would hold the string at `key` in, when the command that wrote it made
+   * one its bytes do not name; undefined otherwise (then `encodingOf` names it from the bytes).
+   */
+  stringEncoding(key: string): StringEncoding | undefined {
+    return this.stringEncodings.size === 0 ? undefined : this.stringEncodings.get(key);
+  }
+
+  /**
+   * Records how the command that just stored the string at `key` made it (see `StringOrigin`),
+   * for as long as the value stays.
+   */
+  stringWritten(key: string, origin: StringOrigin): void {
+    const value = this.data.get(key);
+    const encoding = typeof value === 'string' ? unusualStringEncoding(value, origin) : undefined;
+    if (encoding === undefined) this.forgetStringEncoding(key);
+    else this.stringEncodings.set(key, encoding);
+  }
+
+  private forgetStringEncoding(key: string): void {
+    if (this.stringEncodings.size !== 0) this.stringEncodings.delete(key);
   }
 
   /** Records an in-place change to a value (list push, hash set...). */
@@ -250,6 +289,7 @@ export class Database {
     this.data = new Map();
     this.expires = new Map();
     this.accessed = new Map();
+    this.stringEncodings = new Map();
     this.observer.keysFlushed(this, keys);
   }
 
@@ -258,11 +298,13 @@ export class Database {
     [this.data, other.data] = [other.data, this.data];
     [this.expires, other.expires] = [other.expires, this.expires];
     [this.accessed, other.accessed] = [other.accessed, this.accessed];
+    [this.stringEncodings, other.stringEncodings] = [other.stringEncodings, this.stringEncodings];
   }
 
   /** A key read from a data file: no notifications, accessed now (as a fresh Redis object). */
   load(key: string, value: RedisValue, expireAt: number | null): void {
     this.data.set(key, value);
+    this.forgetStringEncoding(key);
     this.accessedNow(key, false);
     if (expireAt !== null) this.expires.set(key, expireAt);
     else this.expires.delete(key);

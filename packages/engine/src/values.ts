@@ -136,18 +136,57 @@ export function cloneValue(value: RedisValue): RedisValue {
 
 const INTEGER_TEXT = /^-?[1-9]\d{0,18}$|^0$/;
 
+export type StringEncoding = 'int' | 'embstr' | 'raw';
+
+/** OBJ_ENCODING_EMBSTR_SIZE_LIMIT: longer strings are never embedded. */
+const EMBSTR_LIMIT = 44;
+
+/**
+ * The encoding Redis's tryObjectEncoding gives a string it stores (SET, GETSET, MSET, APPEND
+ * to a missing key, RESTORE and loading): int for an int64 in canonical form, embstr up to 44
+ * bytes, raw beyond.
+ */
+export function storedStringEncoding(text: string): StringEncoding {
+  if (text.length <= 20 && INTEGER_TEXT.test(text)) {
+    const value = BigInt(text);
+    if (value >= -(2n ** 63n) && value < 2n ** 63n) return 'int';
+  }
+  return text.length <= EMBSTR_LIMIT ? 'embstr' : 'raw';
+}
+
+/**
+ * How a command made a string, for the ones Redis does not pass through tryObjectEncoding:
+ * `raw`, an sds built or changed in place (APPEND to an existing key, SETRANGE, SETBIT,
+ * BITFIELD, BITOP, the HyperLogLog commands); `created`, createStringObject's choice of
+ * embstr or raw by length alone (INCRBYFLOAT), so an integer result stays a string.
+ */
+export type StringOrigin = 'raw' | 'created';
+
+/**
+ * The encoding a string made so has when it is not the one `storedStringEncoding` names, or
+ * undefined: what the keyspace keeps beside such a value.
+ */
+export function unusualStringEncoding(
+  text: string,
+  origin: StringOrigin,
+): StringEncoding | undefined {
+  const stored = storedStringEncoding(text);
+  const made = origin === 'raw' || text.length > EMBSTR_LIMIT ? 'raw' : 'embstr';
+  return made === stored ? undefined : made;
+}
+
 /**
  * OBJECT ENCODING: the encoding the value carries (hashes, sets, sorted sets), as Redis 7.0
- * holds it. Strings are named from their contents as Redis's tryObjectEncoding names a value
- * it stores (an int64 as int, up to 44 bytes embstr, longer raw).
+ * holds it. A string's is `stringEncoding`, what the keyspace keeps for a string written by a
+ * command that makes raw or embedded strings (`Database.stringEncoding`), else the one its
+ * bytes name.
  */
-export function encodingOf(value: RedisValue, _config?: { get(name: string): string }): string {
-  if (typeof value === 'string') {
-    if (INTEGER_TEXT.test(value) && BigInt(value) >= -(2n ** 63n) && BigInt(value) < 2n ** 63n) {
-      return 'int';
-    }
-    return value.length <= 44 ? 'embstr' : 'raw';
-  }
+export function encodingOf(
+  value: RedisValue,
+  _config?: { get(name: string): string },
+  stringEncoding?: StringEncoding,
+): string {
+  if (typeof value === 'string') return stringEncoding ?? storedStringEncoding(value);
   if (value instanceof RedisHash || value instanceof RedisSet || value instanceof RedisZset) {
     return value.encoding;
   }

@@ -373,6 +373,44 @@ describe.runIf(requireRedisOrSkip('encodings differential'))(
         limits(),
       ]));
 
+    it('strings stored as SET, GETSET, INCR and INCRBYFLOAT store them', () =>
+      servers.compare([
+        ['SET', 'short', 'abc'],
+        encoding('short'),
+        ['SET', 'long', 'x'.repeat(45)],
+        encoding('long'),
+        ['SET', 'edge', 'x'.repeat(44)],
+        encoding('edge'),
+        ['SET', 'n', '123'],
+        encoding('n'),
+        ['SET', 'big', '9223372036854775808'],
+        encoding('big'),
+        ['SET', 'padded', '0123'],
+        encoding('padded'),
+        ['GETSET', 'g', '12'],
+        encoding('g'),
+        ['GETSET', 'g', 'abc'],
+        encoding('g'),
+        ['MSET', 'm1', '7', 'm2', 'x'.repeat(50)],
+        encoding('m1'),
+        encoding('m2'),
+        ['INCR', 'i'],
+        encoding('i'),
+        ['INCRBY', 'short2', '5'],
+        ['SET', 'f', '1.5'],
+        ['INCRBYFLOAT', 'f', '1.25'],
+        encoding('f'),
+        ['APPEND', 'fresh', '12'],
+        encoding('fresh'),
+        ['APPEND', 'fresh2', 'x'.repeat(45)],
+        encoding('fresh2'),
+        ['SETRANGE', 'padded', '10', 'x'.repeat(40)],
+        encoding('padded'),
+        ['DUMP', 'n'],
+        ['DUMP', 'short'],
+        ['DUMP', 'long'],
+      ]));
+
     it('RESTORE keeps the encoding the payload had, by the rules of rdb.c', async () => {
       const port = servers.redisPort();
       const hashListpack = await dumpFromRedis(

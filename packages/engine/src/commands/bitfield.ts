@@ -185,6 +185,8 @@ function bitfieldGeneric(client: Client, argv: string[], engine: Engine, readOnl
   if (changes !== 0 || grown) {
     client.db.set(key, Buffer.from(bytes).toString('latin1'), true);
   }
+  // Writes make the string a raw one, whatever they changed (lookupStringForBitCommand).
+  if (writes.length !== 0) client.db.stringWritten(key, 'raw');
   if (changes !== 0) engine.notify(client.db, EventClass.string, 'setbit', key);
   if (writes.length !== 0) engine.countChanges(changes);
 }

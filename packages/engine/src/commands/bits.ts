@@ -63,6 +63,8 @@ function setbit(client: Client, argv: string[], engine: Engine): void {
     client.db.set(argv[1], bytes.toString('latin1'), true);
     engine.notify(client.db, EventClass.string, 'setbit', argv[1]);
   }
+  // Created or not, changed or not, the string is a raw one now (lookupStringForBitCommand).
+  client.db.stringWritten(argv[1], 'raw');
   client.out.integer(old);
 }
 
@@ -211,6 +213,7 @@ function bitop(client: Client, argv: string[], engine: Engine): void {
   const length = Math.max(...sources.map((source) => source.length));
   const result = length === 0 ? null : combine(operation, sources, length).toString('latin1');
   storeResult(client, engine, argv[2], result, EventClass.string, 'set');
+  if (result !== null) client.db.stringWritten(argv[2], 'raw');
   client.out.integer(length);
 }
 

@@ -58,9 +58,18 @@ function sparseMaxBytes(engine: Engine): number {
   return engine.config.getNumber('hll-sparse-max-bytes');
 }
 
-/** Stores a changed HLL in place of the old value, keeping the key's TTL. */
+/** Stores a changed HLL in place of the old value, keeping the key's TTL: a raw string. */
 function store(client: Client, key: string, hll: Hll): void {
   client.db.set(key, stringOf(hll.bytes), true);
+  client.db.stringWritten(key, 'raw');
+}
+
+/**
+ * PFADD, PFCOUNT of one key, PFMERGE's destination and PFDEBUG make an existing HLL a raw
+ * string before they look at it (dbUnshareStringValue), changed or not.
+ */
+function unshare(client: Client, key: string): void {
+  client.db.stringWritten(key, 'raw');
 }
 
 /** PFADD key [element ...]: 1 when a register changed (or the key was created). */
@@ -68,6 +77,7 @@ function pfadd(client: Client, argv: string[], engine: Engine): void {
   const key = argv[1];
   const value = lookupHllValue(client, engine, key);
   if (value === WRONG_TYPE) return;
+  if (value !== null) unshare(client, key);
   // Adding elements already counted to a dense HLL changes nothing: read it in place.
   if (value !== null && isDense(value) && denseStringUnchangedBy(value, argv.slice(2))) {
     client.out.integer(0);
@@ -116,6 +126,7 @@ function pfcount(client: Client, argv: string[], engine: Engine): void {
     client.out.integer(0);
     return;
   }
+  unshare(client, argv[1]);
   const cached = cachedCardinality(value);
   if (cached !== null) {
     client.out.integer(cached);
@@ -176,6 +187,7 @@ function pfdebug(client: Client, argv: string[], engine: Engine): void {
     engine.replyError(client, 'ERR The specified key does not exist');
     return;
   }
+  unshare(client, key);
   switch (subcommand.toLowerCase()) {
     case 'getreg':
     case 'todense': {

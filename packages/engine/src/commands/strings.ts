@@ -267,6 +267,8 @@ function append(client: Client, argv: string[], engine: Engine): void {
   if (!checkStringLength(client, engine, (value?.length ?? 0) + argv[2].length)) return;
   const next = value === undefined ? argv[2] : value + argv[2];
   client.db.set(argv[1], next, true);
+  // A new key stores the argument as SET does; an existing string is grown as a raw sds.
+  if (value !== undefined) client.db.stringWritten(argv[1], 'raw');
   engine.notify(client.db, EventClass.string, 'append', argv[1]);
   client.out.integer(next.length);
 }
@@ -315,6 +317,7 @@ function setrange(client: Client, argv: string[], engine: Engine): void {
   const padded = current.length < offset ? current + '\0'.repeat(offset - current.length) : current;
   const next = padded.slice(0, offset) + patch + padded.slice(offset + patch.length);
   client.db.set(argv[1], next, true);
+  client.db.stringWritten(argv[1], 'raw');
   engine.notify(client.db, EventClass.string, 'setrange', argv[1]);
   client.out.integer(next.length);
 }
@@ -414,6 +417,8 @@ function incrbyfloat(client: Client, argv: string[], engine: Engine): void {
     return;
   }
   client.db.set(argv[1], result, true);
+  // createStringObject: embedded when short, even when the result is an integer.
+  client.db.stringWritten(argv[1], 'created');
   engine.notify(client.db, EventClass.string, 'incrbyfloat', argv[1]);
   // The result, not the increment: float formatting must not differ on replicas.
   if (engine.propagation.active)
