@@ -814,49 +814,62 @@ function clusterlink(client: Client, argv: string[], engine: Engine): void {
 }
 
 type Subcommand = (client: Client, argv: string[], engine: Engine) => void;
+type Arguments = (argv: string[]) => boolean;
 
-/** name, which argument counts it takes (the whole argv), handler: in debugCommand's order. */
-const SUBCOMMANDS: ReadonlyArray<readonly [string, (argc: number) => boolean, Subcommand]> = [
-  ['help', (argc) => argc === 2, help],
-  ['segfault', () => true, segfault],
-  ['panic', () => true, panic],
-  ['oom', () => true, oom],
-  ['assert', () => true, assert],
-  ['log', (argc) => argc === 3, log],
-  ['leak', (argc) => argc === 3, leak],
-  ['reload', () => true, reload],
-  ['loadaof', () => true, loadaof],
-  ['drop-cluster-packet-filter', (argc) => argc === 3, dropClusterPacketFilter],
-  ['object', (argc) => argc === 3, object],
-  ['sdslen', (argc) => argc === 3, sdslen],
-  ['listpack', (argc) => argc === 3, listpack],
-  ['quicklist', (argc) => argc === 3 || argc === 4, quicklist],
-  ['populate', (argc) => argc >= 3 && argc <= 5, populate],
-  ['digest', (argc) => argc === 2, digest],
-  ['digest-value', (argc) => argc >= 2, digestValue],
-  ['protocol', (argc) => argc === 3, protocol],
-  ['sleep', (argc) => argc === 3, sleep],
-  ['set-active-expire', (argc) => argc === 3, setActiveExpire],
-  ['quicklist-packed-threshold', (argc) => argc === 3, quicklistPackedThreshold],
-  ['set-skip-checksum-validation', (argc) => argc === 3, setSkipChecksumValidation],
-  ['aof-flush-sleep', (argc) => argc === 3, aofFlushSleep],
-  ['error', (argc) => argc === 3, error],
-  ['structsize', (argc) => argc === 2, structsize],
-  ['htstats', (argc) => argc === 3, htstats],
-  ['htstats-key', (argc) => argc === 3, htstatsKey],
-  ['change-repl-id', (argc) => argc === 2, changeReplId],
-  ['stringmatch-test', (argc) => argc === 2, stringmatchTest],
-  ['set-disable-deny-scripts', (argc) => argc === 3, setDisableDenyScripts],
-  ['pause-cron', (argc) => argc === 3, pauseCron],
-  ['replybuffer', (argc) => argc === 4, replybuffer],
-  ['clusterlink', (argc) => argc === 5, clusterlink],
+/** Argument counts, DEBUG and the subcommand's name included, as debugCommand tests argc. */
+function exactly(count: number): Arguments {
+  return (argv) => argv.length === count;
+}
+
+function atLeast(count: number): Arguments {
+  return (argv) => argv.length >= count;
+}
+
+function between(min: number, max: number): Arguments {
+  return (argv) => argv.length >= min && argv.length <= max;
+}
+
+/** name, which arguments it takes (the whole argv), handler: in debugCommand's order. */
+const SUBCOMMANDS: ReadonlyArray<readonly [string, Arguments, Subcommand]> = [
+  ['help', exactly(2), help],
+  ['segfault', atLeast(2), segfault],
+  ['panic', atLeast(2), panic],
+  ['oom', atLeast(2), oom],
+  ['assert', atLeast(2), assert],
+  ['log', exactly(3), log],
+  ['leak', exactly(3), leak],
+  ['reload', atLeast(2), reload],
+  ['loadaof', atLeast(2), loadaof],
+  ['drop-cluster-packet-filter', exactly(3), dropClusterPacketFilter],
+  ['object', exactly(3), object],
+  ['sdslen', exactly(3), sdslen],
+  ['listpack', exactly(3), listpack],
+  ['quicklist', between(3, 4), quicklist],
+  ['populate', between(3, 5), populate],
+  ['digest', exactly(2), digest],
+  ['digest-value', atLeast(2), digestValue],
+  ['protocol', exactly(3), protocol],
+  ['sleep', exactly(3), sleep],
+  ['set-active-expire', exactly(3), setActiveExpire],
+  ['quicklist-packed-threshold', exactly(3), quicklistPackedThreshold],
+  ['set-skip-checksum-validation', exactly(3), setSkipChecksumValidation],
+  ['aof-flush-sleep', exactly(3), aofFlushSleep],
+  ['error', exactly(3), error],
+  ['structsize', exactly(2), structsize],
+  ['htstats', exactly(3), htstats],
+  ['htstats-key', exactly(3), htstatsKey],
+  ['change-repl-id', exactly(2), changeReplId],
+  ['stringmatch-test', exactly(2), stringmatchTest],
+  ['set-disable-deny-scripts', exactly(3), setDisableDenyScripts],
+  ['pause-cron', exactly(3), pauseCron],
+  ['replybuffer', exactly(4), replybuffer],
+  ['clusterlink', (argv) => argv.length === 5 && isKeyword(argv[2], 'kill'), clusterlink],
 ];
 
 /** DEBUG subcommand [argument...]: an unknown one, or one with the wrong arguments, errs. */
 function debug(client: Client, argv: string[], engine: Engine): void {
   for (const [name, accepts, run] of SUBCOMMANDS) {
-    if (!isKeyword(argv[1], name) || !accepts(argv.length)) continue;
-    if (name === 'clusterlink' && !isKeyword(argv[2], 'kill')) continue;
+    if (!isKeyword(argv[1], name) || !accepts(argv)) continue;
     run(client, argv, engine);
     return;
   }
