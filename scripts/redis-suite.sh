@@ -1,44 +1,152 @@
 #!/usr/bin/env bash
-# Runs units of the official Redis 7.0.15 test suite against rc (or any server), one unit per
-# freshly started server, since units leave CONFIG changes behind. A conformance report, not a
-# CI step: it always exits 0 after printing one line per unit.
+# Runs files of the official Redis 7.0.15 test suite in spawn mode: the suite starts its own
+# servers from src/redis-server, which is rc's daemon (a launcher that execs it, same pid) or, for
+# the control column, Debian's redis-server. Debian's redis-cli, redis-benchmark,
+# redis-check-aof and redis-check-rdb sit beside it. Each file runs alone
+# (`./runtest --single <file> --clients 1`); a file passes only when the harness printed
+# "All tests passed" with no [err], [exception] or timeout.
 #
-#   scripts/redis-suite.sh unit/type/incr unit/type/list ...
-#   SERVER_CMD="redis-server --save '' --appendonly no" scripts/redis-suite.sh unit/type/incr
+#   scripts/redis-suite.sh unit/type/incr integration/rdb     # rc, then redis-server
+#   scripts/redis-suite.sh --servers rc unit/acl              # rc only
+#   scripts/redis-suite.sh --all                              # every unit and integration file
+#   scripts/redis-suite.sh --check unit/info integration/rdb  # exit 1 unless rc passes every
+#                                                             # file redis-server passes
 #
-# The suite is not part of this repository. Extract it once (git-ignored) from a clone of
-# redis/redis:  git --git-dir=<redis.git> archive 7.0.15 tests runtest | tar -x -C external/redis-tests
+# Output: one line per file and server as it finishes, then a Markdown table (also written to
+# external/results/summary.md); logs in external/results/<server>/<file>.log.
+#
+# The suite is never committed. It is extracted once into the git-ignored external/redis-tests/
+# from a clone of redis/redis (REDIS_GIT=<path to its .git>, `git archive 7.0.15`) or else from
+# Debian's source package of redis 7.0.15 (`apt-get source`, which needs a deb-src line; this
+# script adds one for bookworm when it runs as root).
 set -u
 cd "$(dirname "$0")/.."
+repo=$(pwd)
 suite=external/redis-tests
 results=external/results
-if [ ! -x "$suite/runtest" ]; then
-  echo "No test suite in $suite: extract tag 7.0.15 of redis/redis there (see this script's header)." >&2
+servers="rc redis"
+check=0
+file_timeout=${FILE_TIMEOUT:-1800}
+files=()
+
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --servers) servers=$2; shift 2 ;;
+    --check) check=1; shift ;;
+    --all) all=1; shift ;;
+    *) files+=("$1"); shift ;;
+  esac
+done
+
+extract_suite() {
+  [ -x "$suite/base/runtest" ] && return 0
+  rm -rf "$suite/base" && mkdir -p "$suite/base"
+  if [ -n "${REDIS_GIT:-}" ]; then
+    git --git-dir="$REDIS_GIT" archive 7.0.15 tests runtest | tar -x -C "$suite/base"
+  else
+    local sources=/etc/apt/sources.list.d/rc-debian-src.sources
+    if [ ! -f "$sources" ] && [ "$(id -u)" = 0 ]; then
+      printf 'Types: deb-src\nURIs: http://deb.debian.org/debian\nSuites: bookworm\nComponents: main\nSigned-By: /usr/share/keyrings/debian-archive-keyring.gpg\n' >"$sources"
+      apt-get update -qq >/dev/null 2>&1
+    fi
+    local download
+    download=$(mktemp -d)
+    (cd "$download" && apt-get source --download-only -qq redis >/dev/null 2>&1)
+    local tarball
+    tarball=$(ls "$download"/redis_7.0.15.orig.tar.gz 2>/dev/null)
+    if [ -z "$tarball" ]; then
+      echo "Could not get Redis 7.0.15's sources: set REDIS_GIT or add a deb-src line." >&2
+      return 1
+    fi
+    tar -xzf "$tarball" -C "$suite/base" --strip-components=1 redis-7.0.15/tests redis-7.0.15/runtest
+    rm -rf "$download"
+  fi
+  [ -x "$suite/base/runtest" ]
+}
+
+# A tree per server, so that each has its own src/ and tests/tmp.
+prepare_tree() {
+  local server=$1 tree=$suite/$1
+  rm -rf "$tree" && mkdir -p "$tree/src"
+  cp -r "$suite/base/tests" "$suite/base/runtest" "$tree/"
+  for tool in redis-cli redis-benchmark redis-check-aof redis-check-rdb; do
+    ln -sf "$(command -v "$tool")" "$tree/src/$tool"
+  done
+  if [ "$server" = rc ]; then
+    printf '#!/bin/sh\nexec node "%s/apps/server/dist/main.js" "$@"\n' "$repo" >"$tree/src/redis-server"
+    chmod +x "$tree/src/redis-server"
+  else
+    ln -sf "$(command -v redis-server)" "$tree/src/redis-server"
+  fi
+}
+
+extract_suite || exit 1
+if [ "${all:-0}" = 1 ]; then
+  for path in "$suite"/base/tests/unit/*.tcl "$suite"/base/tests/unit/type/*.tcl "$suite"/base/tests/integration/*.tcl; do
+    file=${path#"$suite"/base/tests/}
+    files+=("${file%.tcl}")
+  done
+fi
+if [ ${#files[@]} -eq 0 ]; then
+  echo "Usage: scripts/redis-suite.sh [--servers 'rc redis'] [--check] [--all] <file>..." >&2
+  exit 2
+fi
+if ! command -v tclsh >/dev/null || ! command -v redis-server >/dev/null; then
+  echo "Needs tclsh and redis-server/redis-tools (apt-get install tcl redis-server redis-tools)." >&2
   exit 1
 fi
-mkdir -p "$results"
-server_cmd=${SERVER_CMD:-node apps/server/dist/main.js}
-port=${PORT_BASE:-21111}
+for server in $servers; do prepare_tree "$server"; done
 
-for unit in "$@"; do
-  port=$((port + 1))
-  # A fresh data directory per unit: a unit must not load what the previous one saved.
-  bash -c "exec $server_cmd --port $port --dir $(mktemp -d)" >"$results/server-$port.log" 2>&1 &
-  server=$!
-  for _ in $(seq 50); do redis-cli -p "$port" ping >/dev/null 2>&1 && break; sleep 0.1; done
-  log="$results/$(echo "$unit" | tr / _).log"
-  (cd "$suite" && timeout 900 ./runtest --host 127.0.0.1 --port "$port" --baseport $((port + 2000)) --single "$unit" \
-    --clients 1 --timeout 120 --durable --ignore-encoding --ignore-digest \
-    --tags -needs:debug --tags -needs:repl --tags -needs:config-maxmemory \
-    --tags -needs:config-resetstat --tags -needs:reset --tags -needs:save \
-    --tags -needs:pfdebug --tags -needs:latency --tags -needs:local-process) >"$log" 2>&1
-  kill "$server" 2>/dev/null
-  wait "$server" 2>/dev/null
-  plain=$(tr -d '\000' <"$log" | sed 's/\x1b\[[0-9;]*m//g')
-  ok=$(grep -c '^\[ok\]' <<<"$plain")
-  err=$(grep -cE '^\[(err|exception)\]' <<<"$plain")
-  grep -q 'The End' <<<"$plain" || ending=' (did not finish: see log)'
-  echo "$unit: $ok ok, $err err/exception${ending:-}"
-  unset ending
+declare -A row
+summary=$results/summary.md
+mkdir -p "$results"
+port=${BASEPORT:-21111}
+for file in "${files[@]}"; do
+  for server in $servers; do
+    mkdir -p "$results/$server"
+    log="$results/$server/$(echo "$file" | tr / _).log"
+    (cd "$suite/$server" && rm -rf tests/tmp/* &&
+      timeout -k 10 "$file_timeout" ./runtest --single "$file" --clients 1 --baseport "$port" \
+        --timeout 600 --dump-logs) >"$log" 2>&1
+    code=$?
+    plain=$(tr -d '\000' <"$log" | sed 's/\x1b\[[0-9;]*m//g')
+    ok=$(grep -c '^\[ok\]' <<<"$plain")
+    err=$(grep -c '^\[err\]' <<<"$plain")
+    exception=$(grep -c '^\[exception\]' <<<"$plain")
+    timeouts=$(grep -c '^\[TIMEOUT\]' <<<"$plain")
+    [ "$code" = 124 ] || [ "$code" = 137 ] && timeouts=$((timeouts + 1))
+    if grep -q 'All tests passed' <<<"$plain" && [ $((err + exception + timeouts)) = 0 ]; then
+      result=pass
+    else
+      result=FAIL
+    fi
+    row[$file,$server]="$ok | $err | $exception | $timeouts | $result"
+    echo "$file [$server]: $ok ok, $err err, $exception exception, $timeouts timeout: $result"
+  done
 done
+
+{
+  printf '| file |'
+  for server in $servers; do printf ' %s ok | err | exception | timeout | result |' "$server"; done
+  printf '\n| --- |'
+  for server in $servers; do printf ' --: | --: | --: | --: | --- |'; done
+  printf '\n'
+  for file in "${files[@]}"; do
+    printf '| %s |' "$file"
+    for server in $servers; do printf ' %s |' "${row[$file,$server]}"; done
+    printf '\n'
+  done
+} >"$summary"
+cat "$summary"
+
+if [ "$check" = 1 ]; then
+  failed=0
+  for file in "${files[@]}"; do
+    if [[ "${row[$file,redis]:-}" == *pass ]] && [[ "${row[$file,rc]:-}" != *pass ]]; then
+      echo "rc fails $file, which redis-server passes" >&2
+      failed=1
+    fi
+  done
+  exit "$failed"
+fi
 exit 0

@@ -30,12 +30,42 @@ describe('parseArguments', () => {
     ]);
   });
 
-  it('rejects unknown options and a config file that is not there', () => {
-    expect(parseArguments(['--no-such-option', 'x'])).toEqual({
+  it('follows include directives, and takes a multi-word value given as one argument', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'rc-conf-'));
+    writeFileSync(join(dir, 'other.conf'), 'maxmemory 10mb\n');
+    writeFileSync(join(dir, 'redis.conf'), `include ${join(dir, 'other.conf')}\nport 7002\n`);
+    expect(configOf([join(dir, 'redis.conf'), '--save', '900 1 300 10'])).toEqual([
+      ['maxmemory', '10mb'],
+      ['port', '7002'],
+      ['save', '900 1 300 10'],
+    ]);
+  });
+
+  it('reads --save with no value as save "", and a value starting with -- after a bare name', () => {
+    expect(configOf(['--save', '--port', '7003'])).toEqual([
+      ['save', ''],
+      ['port', '7003'],
+    ]);
+    expect(configOf(['--logfile', '--my--log--file'])).toEqual([['logfile', '--my--log--file']]);
+  });
+
+  it("names the bad line of the whole text, as Redis's FATAL CONFIG FILE ERROR", () => {
+    const parsed = parseArguments(['--port', '7000', '--no-such-option', 'x']);
+    expect(parsed).toEqual({
       kind: 'error',
-      message: "Bad directive or wrong number of arguments: 'no-such-option'",
+      via: 'stderr',
+      message:
+        '\n*** FATAL CONFIG FILE ERROR (Redis 7.0.15) ***\n' +
+        'Reading the configuration file, at line 3\n' +
+        `>>> 'no-such-option "x"'\n` +
+        'Bad directive or wrong number of arguments\n',
     });
     const missing = parseArguments(['/nonexistent/redis.conf']);
-    expect(missing.kind === 'error' && missing.message).toMatch(/^Can't open config file/);
+    expect(missing).toEqual({
+      kind: 'error',
+      via: 'log',
+      message:
+        "Fatal error, can't open config file '/nonexistent/redis.conf': No such file or directory",
+    });
   });
 });

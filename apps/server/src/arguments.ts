@@ -1,88 +1,160 @@
 import { readFileSync } from 'node:fs';
-import { Config } from '@rc/engine';
+import { resolve } from 'node:path';
+import { Config, SERVER_VERSION, quoteArgument } from '@rc/engine';
+import { splitArguments } from '@rc/resp';
+import { describeErrno } from './errno.js';
 
 export type ParsedArguments =
-  | { kind: 'run'; config: Array<[string, string]> }
+  | {
+      kind: 'run';
+      config: Array<[string, string]>;
+      /** The config file's absolute path (CONFIG REWRITE's target), if one was given. */
+      configFile: string | null;
+    }
   | { kind: 'help' }
   | { kind: 'version' }
-  | { kind: 'error'; message: string };
+  /** A fatal error; `log` ones go to the log as Redis's serverLog does, the rest to stderr. */
+  | { kind: 'error'; message: string; via: 'stderr' | 'log' };
 
 /** Option names accepted under another spelling, as redis-server's own aliases. */
 const ALIASES: Record<string, string> = { slaveof: 'replicaof' };
 
+/** Parameters taking several words (Redis's MULTI_ARG_CONFIG): `save 900 1 300 10`. */
+const MULTI_WORD = new Set([
+  'save',
+  'client-output-buffer-limit',
+  'oom-score-adj-values',
+  'bind',
+  'replicaof',
+  'latency-tracking-info-percentiles',
+]);
+
+/** Directives Redis 7.0 still accepts and ignores, with the word counts it allows. */
+const DEPRECATED = new Set(['list-max-ziplist-entries', 'list-max-ziplist-value']);
+
 /**
- * redis-server's command line: an optional config file first, then `--name value...` options
- * whose values run until the next `--` (so `--save 900 1` and `--replicaof host port` work).
- * Option names are validated against the known configuration parameters.
+ * redis-server's command line, read as Redis reads it: an optional config file first, then
+ * `--name value...` options appended to the file's text as one directive line each (values
+ * quoted), and the whole text parsed as a config file, so errors name a line of that text.
  */
 export function parseArguments(args: readonly string[]): ParsedArguments {
   if (args[0] === '--help' || args[0] === '-h') return { kind: 'help' };
   if (args[0] === '--version' || args[0] === '-v') return { kind: 'version' };
-  const directives: Array<[string, string[]]> = [];
-  let index = 0;
-  if (args.length > 0 && !args[0].startsWith('--')) {
-    let text: string;
-    try {
-      text = readFileSync(args[0], 'utf8');
-    } catch (error) {
-      return {
-        kind: 'error',
-        message: `Can't open config file '${args[0]}': ${(error as Error).message}`,
-      };
-    }
-    const parsed = parseConfigFile(text);
-    if ('error' in parsed) return { kind: 'error', message: parsed.error };
-    directives.push(...parsed.directives);
-    index = 1;
+  let text = '';
+  let configFile: string | null = null;
+  let first = 0;
+  if (args.length > 0 && !args[0].startsWith('-')) {
+    configFile = resolve(args[0]);
+    const read = readConfigFile(args[0]);
+    if (typeof read !== 'string') return read;
+    text = read;
+    first = 1;
   }
-  while (index < args.length) {
-    const option = args[index];
-    if (!option.startsWith('--') || option.length === 2) {
-      return { kind: 'error', message: `Invalid argument '${option}': options start with '--'` };
-    }
-    const values: string[] = [];
-    index++;
-    while (index < args.length && !args[index].startsWith('--')) values.push(args[index++]);
-    directives.push([option.slice(2), values]);
-  }
-  const known = new Config();
+  const options = commandLineOptions(args.slice(first));
+  if (args.length > 0) text += '\n' + options;
   const config: Array<[string, string]> = [];
-  for (const [rawName, values] of directives) {
-    const name = ALIASES[rawName.toLowerCase()] ?? rawName.toLowerCase();
-    if (!known.has(name)) {
-      return { kind: 'error', message: `Bad directive or wrong number of arguments: '${rawName}'` };
-    }
-    config.push([name, values.join(' ')]);
-  }
-  return { kind: 'run', config };
+  const error = loadConfigText(text, config);
+  return error ?? { kind: 'run', config, configFile };
 }
 
-/** redis.conf syntax: one directive per line, `#` comments, double or single quoted words. */
-export function parseConfigFile(
+/**
+ * The options as config text: `--port 7000 --save 900 1` → `port "7000" \nsave "900" "1" `. A
+ * name whose value comes in the same argument (`"--port 7000"`) takes no quotes, as Redis.
+ */
+function commandLineOptions(args: readonly string[]): string {
+  let options = '';
+  let valueSeen = true;
+  for (let j = 0; j < args.length; j++) {
+    const arg = args[j];
+    if (valueSeen && arg.startsWith('--')) {
+      if (options !== '') options += '\n';
+      options += arg.slice(2) + ' ';
+      const nameOnly = (splitArguments(arg) ?? []).length === 1;
+      valueSeen = !nameOnly;
+      // `--save` with no value means `save ""`, whether more options follow or not.
+      if (nameOnly && arg.toLowerCase() === '--save') {
+        const next = args[j + 1];
+        if (next === undefined || next.startsWith('--')) {
+          options += '""';
+          valueSeen = true;
+        }
+      }
+    } else {
+      options += quoteArgument(arg) + ' ';
+      valueSeen = true;
+    }
+  }
+  return options;
+}
+
+function readConfigFile(path: string): string | Extract<ParsedArguments, { kind: 'error' }> {
+  try {
+    return readFileSync(path, 'latin1');
+  } catch (error) {
+    const reason = describeErrno(error);
+    return {
+      kind: 'error',
+      via: 'log',
+      message: `Fatal error, can't open config file '${path}': ${reason}`,
+    };
+  }
+}
+
+/**
+ * Parses config text into `config`, following `include`s, checking each directive as Redis's
+ * loadServerConfigFromString does; returns the fatal error for the first bad line.
+ */
+function loadConfigText(
   text: string,
-): { directives: Array<[string, string[]]> } | { error: string } {
-  const directives: Array<[string, string[]]> = [];
-  const lines = text.split(/\r?\n/);
-  for (let number = 0; number < lines.length; number++) {
-    const line = lines[number].trim();
+  config: Array<[string, string]>,
+): Extract<ParsedArguments, { kind: 'error' }> | null {
+  const known = new Config();
+  const lines = text.split('\n');
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i].replace(/^[ \t\r\n]+|[ \t\r\n]+$/g, '');
     if (line === '' || line.startsWith('#')) continue;
-    const words = splitWords(line);
-    if (words === null) {
-      return { error: `Unbalanced quotes in configuration line ${number + 1}: '${line}'` };
+    const fail = (reason: string): Extract<ParsedArguments, { kind: 'error' }> => ({
+      kind: 'error',
+      via: 'stderr',
+      message:
+        `\n*** FATAL CONFIG FILE ERROR (Redis ${SERVER_VERSION}) ***\n` +
+        `Reading the configuration file, at line ${i + 1}\n>>> '${line}'\n${reason}\n`,
+    });
+    const words = splitArguments(line);
+    if (words === null) return fail('Unbalanced quotes in configuration line');
+    if (words.length === 0) continue;
+    const written = words[0].toLowerCase();
+    const name = ALIASES[written] ?? written;
+    if (known.has(name)) {
+      let values = words.slice(1);
+      if (!MULTI_WORD.has(name) && values.length !== 1) return fail('wrong number of arguments');
+      // One non-empty argument of a multi-word parameter holds its words: `--save "900 1"`.
+      if (MULTI_WORD.has(name) && values.length === 1 && values[0] !== '') {
+        values = splitArguments(values[0]) ?? values;
+      }
+      const value = values.join(' ');
+      const problem = multiWordProblem(name, values) ?? known.valueProblem(name, value);
+      if (problem !== null) return fail(problem);
+      config.push([name, name === 'replicaof' && value.toLowerCase() === 'no one' ? '' : value]);
+    } else if (DEPRECATED.has(name) && words.length === 2) {
+      continue;
+    } else if (name === 'include' && words.length === 2) {
+      const included = readConfigFile(words[1]);
+      if (typeof included !== 'string') return included;
+      const error = loadConfigText(included, config);
+      if (error !== null) return error;
+    } else {
+      return fail('Bad directive or wrong number of arguments');
     }
-    directives.push([words[0], words.slice(1)]);
   }
-  return { directives };
+  return null;
 }
 
-function splitWords(line: string): string[] | null {
-  const words: string[] = [];
-  const pattern = /\s*(?:"((?:[^"\\]|\\.)*)"|'((?:[^'\\]|\\.)*)'|([^\s"']+))/gy;
-  let match: RegExpExecArray | null;
-  let consumed = 0;
-  while ((match = pattern.exec(line)) !== null && match[0].length > 0) {
-    words.push(match[1] ?? match[2] ?? match[3]);
-    consumed = pattern.lastIndex;
-  }
-  return line.slice(consumed).trim() === '' ? words : null;
+/** The word-count rules of the multi-word parameters that Config does not check itself. */
+function multiWordProblem(name: string, values: readonly string[]): string | null {
+  if (name !== 'replicaof') return null;
+  if (values.length !== 2) return 'wrong number of arguments';
+  if (values[0].toLowerCase() === 'no' && values[1].toLowerCase() === 'one') return null;
+  const port = /^-?\d+$/.test(values[1]) ? Number(values[1]) : -1;
+  return port < 0 || port > 65535 ? 'Invalid master port' : null;
 }

@@ -38,11 +38,15 @@ export class Connection implements ClientConnection, Flushable {
   /** Bound once: `ReplyWriter.sendTo` takes it on every flush. */
   private readonly send = (bytes: Buffer): boolean => this.output.write(bytes);
 
-  /** `accepted`: a socket a server accepted with `pauseOnConnect` (see adoptWithSharedReads). */
+  /**
+   * `accepted`: a socket a server accepted with `pauseOnConnect` (see adoptWithSharedReads).
+   * `unixAddress`: for a unix socket peer, the address both ends show (`<path>:0`, as Redis).
+   */
   constructor(
     accepted: Socket,
     private readonly engine: Engine,
     private readonly onClose: (connection: Connection) => void,
+    unixAddress?: string,
   ) {
     const socket = adoptWithSharedReads(accepted, (chunk) => this.receive(chunk));
     this.socket = socket;
@@ -50,8 +54,8 @@ export class Connection implements ClientConnection, Flushable {
       drained: () => this.drained(),
       failed: () => socket.destroy(),
     });
-    this.remoteAddress = `${socket.remoteAddress}:${socket.remotePort}`;
-    this.localAddress = `${socket.localAddress}:${socket.localPort}`;
+    this.remoteAddress = unixAddress ?? `${socket.remoteAddress}:${socket.remotePort}`;
+    this.localAddress = unixAddress ?? `${socket.localAddress}:${socket.localPort}`;
     this.parser = new RequestParser({
       maxBulkLength: engine.config.getNumber('proto-max-bulk-len'),
     });

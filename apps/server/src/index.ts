@@ -1,2 +1,2 @@
 export { RcServer, type ServerOptions } from './server.js';
-export { parseArguments, parseConfigFile, type ParsedArguments } from './arguments.js';
+export { parseArguments, type ParsedArguments } from './arguments.js';

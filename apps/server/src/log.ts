@@ -1,7 +1,23 @@
+import { appendFileSync } from 'node:fs';
+
 /** Severity marks as in Redis's log lines: `.` debug, `-` verbose, `*` notice, `#` warning. */
 export type LogLevel = 'debug' | 'verbose' | 'notice' | 'warning';
 
 export type Log = (level: LogLevel, message: string) => void;
+
+/**
+ * The role letter of a log line: `C` before the server is initialized (Redis logs its first
+ * lines as a child would), `M` for a master, `S` for a replica.
+ */
+export type LogRole = 'C' | 'M' | 'S';
+
+export interface LogSettings {
+  /** `loglevel`: lines below it are dropped. */
+  level(): string;
+  /** `logfile`: a path to append to, or '' for standard output. */
+  file(): string;
+  role(): LogRole;
+}
 
 const MARKS: Record<LogLevel, string> = { debug: '.', verbose: '-', notice: '*', warning: '#' };
 const RANKS: Record<LogLevel, number> = { debug: 0, verbose: 1, notice: 2, warning: 3 };
@@ -16,14 +32,37 @@ function timestamp(date: Date): string {
   );
 }
 
+/** Whether a line of `severity` passes the configured `loglevel`. */
+export function logs(settings: LogSettings, severity: LogLevel): boolean {
+  return RANKS[severity] >= (RANKS[settings.level() as LogLevel] ?? RANKS.notice);
+}
+
 /**
- * A logger writing Redis-style lines (`pid:M 25 Nov 2026 12:00:00.000 * message`) to `write`
- * for messages at or above the `loglevel` that `level()` reports when called.
+ * Writes text where `logfile` says. The file is opened for every write, as Redis does, so a log
+ * that a test or logrotate moved away is created anew.
  */
-export function createLog(write: (line: string) => void, level: () => string): Log {
+export function writeLog(settings: LogSettings, text: string): void {
+  const file = settings.file();
+  if (file === '') {
+    process.stdout.write(text);
+    return;
+  }
+  try {
+    appendFileSync(file, text);
+  } catch {
+    // As Redis: a log line that cannot be written is dropped, the server goes on.
+  }
+}
+
+/** Redis's log line: `pid:role dd Mon yyyy HH:MM:SS.mmm mark message`. */
+export function formatLogLine(role: LogRole, severity: LogLevel, message: string): string {
+  return `${process.pid}:${role} ${timestamp(new Date())} ${MARKS[severity]} ${message}\n`;
+}
+
+/** A logger writing Redis-style lines for messages at or above `loglevel`. */
+export function createLog(settings: LogSettings): Log {
   return (severity, message) => {
-    const threshold = RANKS[level() as LogLevel] ?? RANKS.notice;
-    if (RANKS[severity] < threshold) return;
-    write(`${process.pid}:M ${timestamp(new Date())} ${MARKS[severity]} ${message}\n`);
+    if (!logs(settings, severity)) return;
+    writeLog(settings, formatLogLine(settings.role(), severity, message));
   };
 }

@@ -1,52 +1,211 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { describe, expect, it } from 'vitest';
-import { freePort } from './test-support/servers.js';
+import { afterEach, describe, expect, it } from 'vitest';
+import { until } from '@rc/test-support';
+import { RawClient } from './test-support/raw-client.js';
+import { freePort, requireRedisOrSkip } from './test-support/servers.js';
 
 const main = fileURLToPath(new URL('../dist/main.js', import.meta.url));
+const BINARIES = { rc: [process.execPath, main], redis: ['redis-server'] } as const;
+type Binary = keyof typeof BINARIES;
 
-function run(
-  args: string[],
-): Promise<{ code: number | null; output: string; exitedAfterSignalMs?: number }> {
+interface Outcome {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+function run(binary: Binary, args: string[]): Promise<Outcome> {
+  const [command, ...first] = BINARIES[binary];
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [main, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let output = '';
-    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.on('exit', (code) => resolve({ code, output }));
+    const child = spawn(command, [...first, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.on('exit', (code) => resolve({ code, stdout, stderr }));
   });
 }
 
-describe('rc-server command line', () => {
-  it('exits with code 1 and a clear error on an unknown option', async () => {
-    const result = await run(['--no-such-option', '1']);
-    expect(result.code).toBe(1);
-    expect(result.output).toContain("Bad directive or wrong number of arguments: 'no-such-option'");
-  });
+/** A log line's message, without the pid, role letter and time, which differ by nature. */
+const LOG_LINE = /^\d+:[CMS] \d\d [A-Z][a-z]{2} \d{4} \d\d:\d\d:\d\d\.\d{3} ([.\-*#]) (.*)$/;
 
-  it('prints its version and help', async () => {
-    expect((await run(['--version'])).output).toMatch(/^rc-server v=/);
-    expect((await run(['--help'])).output).toContain('Usage: rc-server');
+function messages(log: string): string[] {
+  return log
+    .split('\n')
+    .map((line) => LOG_LINE.exec(line))
+    .filter((match) => match !== null)
+    .map((match) => `${match[1]} ${match[2]}`);
+}
+
+const daemons: number[] = [];
+afterEach(() => {
+  for (const pid of daemons.splice(0)) {
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      // Already gone.
+    }
+  }
+});
+
+describe('rc-server command line', () => {
+  it('prints its version, and its usage to stderr with exit code 1 as redis-server', async () => {
+    expect((await run('rc', ['--version'])).stdout).toMatch(/^Redis server v=7\.0\.15 /);
+    const help = await run('rc', ['--help']);
+    expect(help.code).toBe(1);
+    expect(help.stderr).toContain('Usage: rc-server');
   });
 
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
-    it(`exits cleanly within a second of ${signal}`, async () => {
+    it(`logs ${signal} and exits 0`, async () => {
       const port = await freePort();
       const dir = mkdtempSync(join(tmpdir(), 'rc-main-'));
       const child = spawn(process.execPath, [main, '--port', String(port), '--dir', dir], {
         stdio: ['ignore', 'pipe', 'ignore'],
       });
-      await new Promise((resolve) => child.stdout.once('data', resolve));
-      const sent = Date.now();
+      let output = '';
+      child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+      await until(() => output.includes('Ready to accept connections'), 'the ready line');
       const code = await new Promise<number | null>((resolve) => {
         child.once('exit', (exitCode) => resolve(exitCode));
         child.kill(signal);
       });
       expect(code).toBe(0);
-      expect(Date.now() - sent).toBeLessThan(1000);
+      const lines = messages(output);
+      expect(lines).toContain(`# Received ${signal} scheduling shutdown...`);
+      expect(lines.at(-1)).toBe('# Redis is now ready to exit, bye bye...');
     });
   }
 });
+
+describe.runIf(requireRedisOrSkip('daemon process differential'))(
+  'rc-server as a process, compared with redis-server',
+  () => {
+    // Each case: the arguments, and whether a config file with these lines comes first.
+    const badStarts: Array<{ args: string[]; file?: string }> = [
+      { args: ['--port'] },
+      { args: ['--port', 'notaport'] },
+      { args: ['--port', '6380', '--loglevel'] },
+      { args: ['--port', '6379', '6380'] },
+      { args: ['--port', '--loglevel', 'verbose'] },
+      { args: ['--port', '--bla', '--loglevel', 'verbose'] },
+      { args: ['--no-such-option', '1'] },
+      { args: ['--replicaof', '127.0.0.1', 'abc'] },
+      { args: ['--replicaof', '--127.0.0.1', 'abc'] },
+      { args: ['--appendonly', 'maybe'] },
+      { args: ['--save', '900'] },
+      { args: ['--maxmemory', 'lots'] },
+      { args: ['--dbfilename', 'a/b.rdb'] },
+      { args: ['--loglevel', 'verbose'], file: 'port 1\nbogus 2\n' },
+      { args: [], file: '# comment\n\nport "unbalanced\n' },
+      { args: [], file: 'include /nonexistent/other.conf\n' },
+    ];
+    for (const { args, file } of badStarts) {
+      it(`refuses ${file === undefined ? '' : 'a config file and '}${JSON.stringify(args)} as redis-server`, async () => {
+        const prefix: string[] = [];
+        if (file !== undefined) {
+          const path = join(mkdtempSync(join(tmpdir(), 'rc-conf-')), 'redis.conf');
+          writeFileSync(path, file);
+          prefix.push(path);
+        }
+        const [ours, theirs] = await Promise.all([
+          run('rc', [...prefix, ...args]),
+          run('redis', [...prefix, ...args]),
+        ]);
+        expect(ours.code).toBe(1);
+        expect(ours.code).toBe(theirs.code);
+        expect(ours.stderr).toBe(theirs.stderr);
+        expect(messages(ours.stdout)).toEqual(messages(theirs.stdout));
+      });
+    }
+
+    it('logs the startup and SHUTDOWN lines Redis logs, to the logfile, in its format', async () => {
+      const logged: Record<Binary, string[]> = { rc: [], redis: [] };
+      for (const binary of ['rc', 'redis'] as const) {
+        const dir = mkdtempSync(join(tmpdir(), 'rc-log-'));
+        const port = await freePort();
+        const logfile = join(dir, 'server.log');
+        const pidfile = join(dir, 'server.pid');
+        const started = await run(binary, [
+          '--port',
+          String(port),
+          '--dir',
+          dir,
+          '--logfile',
+          logfile,
+          '--pidfile',
+          pidfile,
+          '--daemonize',
+          'yes',
+          '--save',
+          '900 1',
+        ]);
+        // daemonize: the parent exits 0 at once, the daemon writes its pid file.
+        expect(started.code).toBe(0);
+        await until(
+          () => existsSync(pidfile) && readFileSync(logfile, 'latin1').includes('Ready'),
+          'the daemon',
+        );
+        const pid = Number(readFileSync(pidfile, 'latin1'));
+        daemons.push(pid);
+        const client = await RawClient.open(port);
+        expect(String(await client.command('SET', 'k', 'v'))).toBe('+OK\r\n');
+        client.write('*1\r\n$8\r\nSHUTDOWN\r\n');
+        await client.waitClosed(5000);
+        await until(() => !existsSync(pidfile), 'the pid file removed');
+        const text = readFileSync(logfile, 'latin1');
+        for (const line of text.split('\n').filter((l) => /^\d+:/.test(l))) {
+          expect(line).toMatch(LOG_LINE);
+          expect(line.startsWith(`${pid}:`)).toBe(true);
+        }
+        logged[binary] = messages(text);
+      }
+      // Redis's own extra lines (its clock source, kernel warnings) are not rc's business.
+      const shared = (lines: string[]): string[] =>
+        lines.filter((line) => logged.rc.includes(line) && logged.redis.includes(line));
+      const expected = [
+        '# oO0OoO0OoO0Oo Redis is starting oO0OoO0OoO0Oo',
+        '# Configuration loaded',
+        '# Server initialized',
+        '* Ready to accept connections',
+        '# User requested shutdown...',
+        '* Saving the final RDB snapshot before exiting.',
+        '* DB saved on disk',
+        '* Removing the pid file.',
+        '# Redis is now ready to exit, bye bye...',
+      ];
+      expect(shared(logged.rc)).toEqual(shared(logged.redis));
+      for (const line of expected) expect(logged.rc).toContain(line);
+      expect(logged.rc.filter((line) => line.includes('Running mode=standalone'))).toHaveLength(1);
+    });
+
+    it('shows the PID in the logo with always-show-logo, and fails on a port in use', async () => {
+      const port = await freePort();
+      const dir = mkdtempSync(join(tmpdir(), 'rc-logo-'));
+      const child = spawn(
+        process.execPath,
+        [main, '--port', String(port), '--dir', dir, '--always-show-logo', 'yes'],
+        { stdio: ['ignore', 'pipe', 'ignore'] },
+      );
+      let output = '';
+      child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+      await until(() => output.includes('Ready to accept connections'), 'the ready line');
+      expect(output).toContain(` PID: ${child.pid}`);
+      const [ours, theirs] = await Promise.all([
+        run('rc', ['--port', String(port), '--dir', dir]),
+        run('redis', ['--port', String(port), '--dir', dir]),
+      ]);
+      child.kill('SIGKILL');
+      expect(ours.code).toBe(theirs.code);
+      // The address in the warning before it is the bind setting's, whose default differs.
+      const failure = (outcome: Outcome): string[] =>
+        messages(outcome.stdout).filter((line) => /^# Failed listening/.test(line));
+      expect(failure(ours)).toEqual(failure(theirs));
+      expect(failure(ours)).toHaveLength(1);
+    });
+  },
+);

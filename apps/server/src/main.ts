@@ -1,54 +1,162 @@
 #!/usr/bin/env node
-import { SERVER_VERSION } from '@rc/engine';
+import { spawn } from 'node:child_process';
+import { rmSync, writeFileSync } from 'node:fs';
+import { Config, SERVER_VERSION } from '@rc/engine';
 import { parseArguments } from './arguments.js';
-import { createLog } from './log.js';
+import { describeErrno } from './errno.js';
+import { logo } from './banner.js';
+import {
+  createLog,
+  formatLogLine,
+  logs,
+  writeLog,
+  type Log,
+  type LogRole,
+  type LogSettings,
+} from './log.js';
 import { RcServer } from './server.js';
 
 const USAGE = `Usage: rc-server [/path/to/redis.conf] [options]
-       rc-server --version
-       rc-server --help
+       rc-server -v or --version
+       rc-server -h or --help
 
 Options are redis-server's configuration directives, e.g.
        rc-server --port 7777
        rc-server --bind 0.0.0.0 --dir /var/lib/rc --dbfilename dump.rdb
-       rc-server --replicaof 127.0.0.1 8888
+       rc-server --port 7777 --replicaof 127.0.0.1 8888
        rc-server /etc/redis/6379.conf --loglevel verbose
+
 `;
 
+/** Set in the environment of the detached process that `daemonize yes` starts. */
+const DAEMON_CHILD = 'RC_DAEMONIZED';
+/** Redis's pidfile when daemonized without one configured. */
+const DEFAULT_PIDFILE = '/var/run/redis.pid';
+
 async function main(): Promise<void> {
-  const parsed = parseArguments(process.argv.slice(2));
-  switch (parsed.kind) {
-    case 'help':
-      process.stdout.write(USAGE);
-      return;
-    case 'version':
-      process.stdout.write(
-        `rc-server v=0.1.0 redis-compatible=${SERVER_VERSION} node=${process.version}\n`,
-      );
-      return;
-    case 'error':
-      process.stderr.write(`*** FATAL CONFIG ERROR ***\n${parsed.message}\n\n${USAGE}`);
-      process.exitCode = 1;
-      return;
+  const args = process.argv.slice(2);
+  const parsed = parseArguments(args);
+  if (parsed.kind === 'help') {
+    process.stderr.write(USAGE);
+    process.exit(1);
   }
-  const log = createLog(
-    (line) => process.stdout.write(line),
-    () => server.engine.config.get('loglevel'),
+  if (parsed.kind === 'version') {
+    process.stdout.write(
+      `Redis server v=${SERVER_VERSION} sha=00000000:0 malloc=node bits=64 build=rc (node ${process.version})\n`,
+    );
+    return;
+  }
+  if (parsed.kind === 'error') {
+    if (parsed.via === 'stderr') process.stderr.write(parsed.message);
+    else process.stdout.write(formatLogLine('C', 'warning', parsed.message));
+    process.exit(1);
+  }
+  const startup = new Config();
+  for (const [name, value] of parsed.config) startup.set(name, value);
+  const daemonized = startup.get('daemonize') === 'yes';
+  if (daemonized && process.env[DAEMON_CHILD] === undefined) {
+    // Node cannot fork: the daemon is this program again, detached, and the parent exits 0.
+    const child = spawn(process.execPath, [...process.execArgv, process.argv[1], ...args], {
+      detached: true,
+      stdio: 'ignore',
+      env: { ...process.env, [DAEMON_CHILD]: '1' },
+    });
+    child.unref();
+    process.exit(0);
+  }
+
+  let role: LogRole = 'C';
+  // loglevel may change at runtime (CONFIG SET): read from the server's config once it exists.
+  let config = startup;
+  const settings: LogSettings = {
+    level: () => config.get('loglevel'),
+    file: () => startup.get('logfile'),
+    role: () => role,
+  };
+  const log = createLog(settings);
+  log('warning', 'oO0OoO0OoO0Oo Redis is starting oO0OoO0OoO0Oo');
+  log(
+    'warning',
+    `Redis version=${SERVER_VERSION}, bits=64, commit=00000000, modified=0, pid=${process.pid}, just started`,
   );
-  const server = new RcServer({ config: parsed.config, onShutdown: () => process.exit(0), log });
-  const port = await server.listen();
-  const shutdown = (signal: string): void => {
+  if (args.length === 0) {
+    log(
+      'warning',
+      'Warning: no config file specified, using the default config. In order to specify a config file use rc-server /path/to/redis.conf',
+    );
+  } else {
+    log('warning', 'Configuration loaded');
+  }
+
+  const pidfile = startup.get('pidfile') || (daemonized ? DEFAULT_PIDFILE : '');
+  const running = new RcServer({
+    config: parsed.config,
+    log,
+    onShutdown: () => finish(),
+  });
+  config = running.engine.config;
+  const port = Number(startup.get('port'));
+  try {
+    await running.bind();
+  } catch (error) {
+    const bind = startup.get('bind').split(/\s+/)[0];
+    log(
+      'warning',
+      `Warning: Could not create server TCP listening socket ${bind}:${port}: bind: ${describeErrno(error)}`,
+    );
+    log('warning', `Failed listening on port ${port} (TCP), aborting.`);
+    process.exit(1);
+  }
+  role = running.replication.master === null ? 'M' : 'S';
+  if (pidfile !== '') writePidFile(pidfile, log);
+  if (startup.get('always-show-logo') === 'yes' || (!daemonized && process.stdout.isTTY)) {
+    if (logs(settings, 'notice')) writeLog(settings, logo(running.port));
+  } else {
+    log('notice', `Running mode=standalone, port=${running.port}.`);
+  }
+  log('warning', 'Server initialized');
+  try {
+    await running.load();
+  } catch (error) {
+    log('warning', (error as Error).message);
+    process.exit(1);
+  }
+  log('notice', 'Ready to accept connections');
+  const unixsocket = startup.get('unixsocket');
+  if (unixsocket !== '') {
+    log('notice', `The server is now ready to accept connections at ${unixsocket}`);
+  }
+
+  /** finishShutdown's last steps, once the data is safe: files removed, then the exit. */
+  function finish(): void {
+    if (pidfile !== '') {
+      log('notice', 'Removing the pid file.');
+      rmSync(pidfile, { force: true });
+    }
+    if (unixsocket !== '') log('notice', 'Removing the unix socket file.');
+    log('warning', 'Redis is now ready to exit, bye bye...');
+    process.exit(0);
+  }
+
+  const shutdownOnSignal = (signal: string): void => {
     log('warning', `Received ${signal} scheduling shutdown...`);
     // As Redis: a failed final save keeps the server running rather than losing the data.
-    if ('error' in server.persistence.prepareShutdown('default', false)) return;
+    if ('error' in running.persistence.prepareShutdown('default', false)) return;
     // Exit even if a socket lingers: SIGTERM must finish within a second.
-    setTimeout(() => process.exit(0), 800).unref();
-    void server.close().then(() => process.exit(0));
+    setTimeout(finish, 800).unref();
+    void running.close().then(finish);
   };
-  process.on('SIGTERM', () => shutdown('SIGTERM'));
-  process.on('SIGINT', () => shutdown('SIGINT'));
-  // Announced last, so that whoever waits for this line can already stop us cleanly.
-  process.stdout.write(`rc-server ready to accept connections on port ${port}\n`);
+  process.on('SIGTERM', () => shutdownOnSignal('SIGTERM'));
+  process.on('SIGINT', () => shutdownOnSignal('SIGINT'));
+}
+
+/** The pid file: written at start, as Redis's createPidFile; a failure is only logged. */
+function writePidFile(path: string, log: Log): void {
+  try {
+    writeFileSync(path, `${process.pid}\n`);
+  } catch (error) {
+    log('warning', `Failed to write PID file: ${describeErrno(error)}`);
+  }
 }
 
 main().catch((error: unknown) => {

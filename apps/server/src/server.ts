@@ -1,10 +1,14 @@
-import { createServer, type Server } from 'node:net';
+import { chmodSync, rmSync } from 'node:fs';
+import { createServer, type Server, type Socket } from 'node:net';
 import { Engine } from '@rc/engine';
 import { Replication } from '@rc/replication';
 import { Connection } from './connection.js';
 import type { Log } from './log.js';
 import { ServerPersistence } from './persistence/host.js';
 import { AppendOnlyFile } from './aof/append-only-file.js';
+
+/** How often a load checks whether it read enough to let waiting clients in. */
+const LOADING_WATCH_MS = 10;
 
 export interface ServerOptions {
   /** Configuration name → value pairs, as from the command line or a config file. */
@@ -22,7 +26,12 @@ export interface ServerOptions {
 export class RcServer {
   readonly engine: Engine;
   private readonly listener: Server;
+  private unixListener: Server | null = null;
   private readonly connections = new Set<Connection>();
+  /** Sockets accepted while a load serves no events, with their unix socket address. */
+  private waiting: Array<[Socket, string | undefined]> | null = null;
+  /** The TCP port listened on, once bound. */
+  port = 0;
   readonly persistence: ServerPersistence;
   readonly replication: Replication;
   /** The append-only file: loading, appending, BGREWRITEAOF and its INFO fields. */
@@ -44,32 +53,55 @@ export class RcServer {
     }
     this.aof = new AppendOnlyFile(this.engine, log);
     this.persistence.aof = this.aof;
-    this.listener = createServer({ pauseOnConnect: true }, (socket) => {
-      const connection = new Connection(socket, this.engine, (closed) =>
-        this.connections.delete(closed),
-      );
-      this.connections.add(connection);
-    });
+    this.listener = this.createListener();
   }
 
   /**
-   * Listens on the configured port and first bind address, loads the data files (clients that
-   * connect meanwhile get LOADING, as from Redis), then starts background work; resolves with
-   * the actual port once loaded. A corrupt data file rejects: serving an empty dataset would
-   * lose it.
+   * Listens on the configured port and first bind address, loads the data files, then starts
+   * background work; resolves with the actual port once loaded. A corrupt data file rejects:
+   * serving an empty dataset would lose it.
    */
   async listen(port = Number(this.engine.config.get('port')), host?: string): Promise<number> {
+    const listening = await this.bind(port, host);
+    await this.load();
+    return listening;
+  }
+
+  /**
+   * Opens the listeners: TCP on the port and first bind address, and `unixsocket` when set.
+   * Resolves with the actual TCP port; rejects as `listen(2)` fails (EADDRINUSE...).
+   */
+  async bind(port = Number(this.engine.config.get('port')), host?: string): Promise<number> {
     const bind = host ?? this.engine.config.get('bind').split(/\s+/)[0] ?? '127.0.0.1';
     const address = bind === '*' ? '0.0.0.0' : bind;
-    const listening = await new Promise<number>((resolve, reject) => {
-      this.listener.once('error', reject);
-      this.listener.listen(port, address, () => {
-        this.listener.off('error', reject);
-        const actual = this.listener.address();
-        resolve(typeof actual === 'object' && actual !== null ? actual.port : port);
-      });
-    });
+    await listenOn(this.listener, (done) => this.listener.listen(port, address, done));
+    const actual = this.listener.address();
+    this.port = typeof actual === 'object' && actual !== null ? actual.port : port;
+    const path = this.engine.config.get('unixsocket');
+    if (path !== '') {
+      // A socket file left by a previous run would make listen fail, as Redis unlinks it first.
+      rmSync(path, { force: true });
+      this.unixListener = this.createListener(`${path}:0`);
+      const unix = this.unixListener;
+      await listenOn(unix, (done) => unix.listen(path, done));
+      const mode = Number.parseInt(this.engine.config.get('unixsocketperm'), 8);
+      if (mode > 0) chmodSync(path, mode);
+    }
+    return this.port;
+  }
+
+  /**
+   * Loads the data files, then starts background work. Clients that connect meanwhile wait, as
+   * Redis serves no events while it loads a small file; once `loading-process-events-interval-
+   * bytes` were read they are let in and get LOADING until the load is done.
+   */
+  async load(): Promise<void> {
     this.engine.loading = true;
+    this.waiting = [];
+    const interval = this.engine.config.getNumber('loading-process-events-interval-bytes');
+    const watch = setInterval(() => {
+      if (this.persistence.loadedBytes >= interval) this.admitWaiting();
+    }, LOADING_WATCH_MS);
     try {
       // As Redis 7.0: with appendonly yes the AOF is the only source (dump.rdb is ignored).
       if (this.aof.enabled) await this.aof.loadAtStartup();
@@ -78,14 +110,38 @@ export class RcServer {
       await this.close();
       throw error;
     } finally {
+      clearInterval(watch);
       this.engine.loading = false;
+      this.admitWaiting();
     }
     this.engine.start();
     this.persistence.start();
     this.aof.start();
     // Replicas announce this port to their master (REPLCONF listening-port).
-    this.replication.start(listening);
-    return listening;
+    this.replication.start(this.port);
+  }
+
+  private createListener(unixAddress?: string): Server {
+    return createServer({ pauseOnConnect: true }, (socket) => {
+      if (this.waiting !== null) this.waiting.push([socket, unixAddress]);
+      else this.adopt(socket, unixAddress);
+    });
+  }
+
+  private adopt(socket: Socket, unixAddress: string | undefined): void {
+    const connection = new Connection(
+      socket,
+      this.engine,
+      (closed) => this.connections.delete(closed),
+      unixAddress,
+    );
+    this.connections.add(connection);
+  }
+
+  private admitWaiting(): void {
+    const waiting = this.waiting ?? [];
+    this.waiting = null;
+    for (const [socket, unixAddress] of waiting) this.adopt(socket, unixAddress);
   }
 
   /** Stops accepting, drops every client, stops background work and lets a BGSAVE finish. */
@@ -94,8 +150,23 @@ export class RcServer {
     this.engine.stop();
     for (const connection of this.connections) connection.destroy();
     this.connections.clear();
+    for (const [socket] of this.waiting ?? []) socket.destroy();
+    this.waiting = null;
     await new Promise<void>((resolve) => this.listener.close(() => resolve()));
+    const unix = this.unixListener;
+    if (unix !== null) await new Promise<void>((resolve) => unix.close(() => resolve()));
     await this.persistence.stop();
     await this.aof.close();
   }
+}
+
+/** Starts a listener, resolving once it listens and rejecting with its error. */
+function listenOn(listener: Server, start: (done: () => void) => void): Promise<void> {
+  return new Promise((resolve, reject) => {
+    listener.once('error', reject);
+    start(() => {
+      listener.off('error', reject);
+      resolve();
+    });
+  });
 }

@@ -101,10 +101,18 @@ export class Client {
     this.authenticated = !requiresAuth;
   }
 
-  /** A loopback peer, for the `local` setting of enable-debug-command and friends. */
+  /**
+   * A loopback or unix socket peer (whose address is the socket's path), for the `local`
+   * setting of enable-debug-command and friends.
+   */
   get local(): boolean {
     const address = this.connection.remoteAddress;
-    return address.startsWith('127.') || address.startsWith('[::1]') || address.startsWith('::1');
+    return (
+      address.startsWith('127.') ||
+      address.startsWith('[::1]') ||
+      address.startsWith('::1') ||
+      address.startsWith('/')
+    );
   }
 
   get protocol(): 2 | 3 {

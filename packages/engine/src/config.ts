@@ -120,6 +120,15 @@ export class Config {
     if (PROTECTED.has(key) && !this.allows('enable-protected-configs', localClient)) {
       return "can't set protected config";
     }
+    return this.valueProblem(key, value);
+  }
+
+  /**
+   * Why the value does not fit the parameter, as a config file line or CONFIG SET would be told,
+   * or null. Unlike `invalidReason`, startup-only and protected parameters are fine here.
+   */
+  valueProblem(name: string, value: string): string | null {
+    const key = name.toLowerCase();
     if (key in BASE_NAMES && basename(value) !== value) return BASE_NAMES[key];
     if (key === 'save' && parseSavePoints(value) === null) return 'Invalid save parameters';
     if (key === 'dir') return directoryProblem(value);

@@ -40,3 +40,4 @@ export {
   type SnapshotOptions,
 } from './persistence/snapshot-chunks.js';
 export { detachedConnection } from './detached-connection.js';
+export { quoteArgument } from './monitor.js';

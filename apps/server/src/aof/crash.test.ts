@@ -18,7 +18,7 @@ async function daemon(dir: string, extra: string[] = []): Promise<Daemon> {
   const port = await freePort();
   const args = ['--port', String(port), '--dir', dir, '--save', '', '--appendonly', 'yes'];
   const started = await startDaemon([...args, ...extra]);
-  if (!started.output().includes('ready to accept connections')) {
+  if (!started.output().includes('Ready to accept connections')) {
     throw new Error(`rc-server did not start: ${started.output()}`);
   }
   return { ...started, port };

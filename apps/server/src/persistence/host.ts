@@ -82,6 +82,11 @@ export class ServerPersistence implements PersistenceHost {
   /** While dump.rdb loads: when it began (ms) and the bytes read of the file's size. */
   private loadingProgress: { started: number; total: number; loaded: number } | null = null;
 
+  /** Bytes of the dataset file read so far by the load in progress (0 when none). */
+  get loadedBytes(): number {
+    return this.loadingProgress?.loaded ?? 0;
+  }
+
   constructor(
     private readonly engine: Engine,
     private readonly log: Log,
@@ -170,6 +175,7 @@ export class ServerPersistence implements PersistenceHost {
 
   prepareShutdown(save: 'default' | 'save' | 'nosave', force: boolean): HostReply {
     const points = savePoints(this.engine.config);
+    this.log('warning', 'User requested shutdown...');
     if (save === 'nosave' || (save === 'default' && points.length === 0)) return { status: 'OK' };
     this.log('notice', 'Saving the final RDB snapshot before exiting.');
     if (this.saveNow()) return { status: 'OK' };

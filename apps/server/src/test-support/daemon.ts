@@ -24,7 +24,7 @@ export function startDaemon(args: readonly string[]): Promise<Daemon> {
   return new Promise((resolve) => {
     const collect = (chunk: Buffer): void => {
       output += chunk.toString();
-      if (output.includes('ready to accept connections')) resolve(daemon);
+      if (output.includes('Ready to accept connections')) resolve(daemon);
     };
     child.stdout.on('data', collect);
     child.stderr.on('data', collect);
