@@ -45,7 +45,7 @@ export class Connection implements ClientConnection, Flushable {
   constructor(
     accepted: Socket,
     private readonly engine: Engine,
-    private readonly onClose: (connection: Connection) => void,
+    private readonly onClose: (connection: Connection, byPeer: boolean) => void,
     unixAddress?: string,
   ) {
     const socket = adoptWithSharedReads(accepted, (chunk) => this.receive(chunk));
@@ -190,8 +190,10 @@ export class Connection implements ClientConnection, Flushable {
   }
 
   private closed(): void {
+    const byPeer = !this.closing;
     this.closing = true;
+    // Told before the engine forgets the client, so its state can still be described.
+    this.onClose(this, byPeer);
     this.engine.disconnect(this.client);
-    this.onClose(this);
   }
 }

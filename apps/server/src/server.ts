@@ -1,6 +1,6 @@
 import { chmodSync, rmSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
-import { Engine } from '@rc/engine';
+import { Engine, formatClientInfo } from '@rc/engine';
 import { Replication } from '@rc/replication';
 import { Connection } from './connection.js';
 import type { Log } from './log.js';
@@ -30,6 +30,7 @@ export class RcServer {
   private readonly connections = new Set<Connection>();
   /** Sockets accepted while a load serves no events, with their unix socket address. */
   private waiting: Array<[Socket, string | undefined]> | null = null;
+  private readonly log: Log;
   /** The TCP port listened on, once bound. */
   port = 0;
   readonly persistence: ServerPersistence;
@@ -43,6 +44,7 @@ export class RcServer {
       onShutdown: () => void this.close().then(() => options.onShutdown?.()),
     });
     const log: Log = options.log ?? (() => undefined);
+    this.log = log;
     this.persistence = new ServerPersistence(this.engine, log);
     this.engine.persistence = this.persistence;
     this.replication = new Replication(this.engine, { log: options.log });
@@ -132,10 +134,22 @@ export class RcServer {
     const connection = new Connection(
       socket,
       this.engine,
-      (closed) => this.connections.delete(closed),
+      (closed, byPeer) => {
+        this.connections.delete(closed);
+        if (byPeer) {
+          const info = formatClientInfo(closed.client, this.engine, null);
+          this.log('verbose', `Client closed connection ${info}`);
+        }
+      },
       unixAddress,
     );
     this.connections.add(connection);
+    this.log(
+      'verbose',
+      unixAddress === undefined
+        ? `Accepted ${connection.remoteAddress}`
+        : `Accepted connection to ${this.engine.config.get('unixsocket')}`,
+    );
   }
 
   private admitWaiting(): void {

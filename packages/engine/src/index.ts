@@ -41,3 +41,4 @@ export {
 } from './persistence/snapshot-chunks.js';
 export { detachedConnection } from './detached-connection.js';
 export { quoteArgument } from './monitor.js';
+export { formatClientInfo } from './client-info.js';
