@@ -255,6 +255,8 @@ describe.runIf(requireRedisOrSkip('DEBUG differential'))(
         ['DEBUG', 'LOG', 'a line for the log'],
         ['DEBUG', 'LEAK', 'bytes'],
         ['DEBUG', 'CHANGE-REPL-ID'],
+        ['DEBUG', 'REPLICATE', 'fake-command-1'],
+        ['DEBUG', 'REPLICATE'],
         ['DEBUG', 'STRUCTSIZE'],
         ['DEBUG', 'ERROR', 'MYERR something\r\nwent wrong'],
         ['DEBUG', 'ERROR'],

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { detachedConnection } from '../detached-connection.js';
 import type { EngineCrash } from '../engine.js';
+import { PropagationTarget } from '../propagation.js';
 import { engineWithClient } from '../test-support/engine-client.js';
 
 const DEBUG_ALLOWED: Array<[string, string]> = [['enable-debug-command', 'yes']];
@@ -78,5 +79,16 @@ describe('DEBUG without a host', () => {
     const nodes = Number(/ql_nodes:(\d+)/.exec(line)?.[1]);
     // 1000 elements of about 13 bytes each need two 8 kB listpacks.
     expect(nodes).toBe(2);
+  });
+
+  it('sends the command REPLICATE is given to the replicas only, and does not propagate POPULATE', () => {
+    const { engine, run } = engineWithClient(DEBUG_ALLOWED);
+    const sent: Array<{ argv: readonly string[]; target: number }> = [];
+    engine.propagation.addListener((batch) => {
+      for (const op of batch) sent.push({ argv: op.argv, target: op.target });
+    });
+    expect(run('DEBUG', 'POPULATE', '3')).toBe('+OK\r\n');
+    expect(run('DEBUG', 'REPLICATE', 'fake-command', 'x')).toBe('+OK\r\n');
+    expect(sent).toEqual([{ argv: ['fake-command', 'x'], target: PropagationTarget.Replication }]);
   });
 });

@@ -10,6 +10,7 @@ import { globMatch } from '../glob.js';
 import type { Database } from '../keyspace.js';
 import { parseMemory } from '../memory-units.js';
 import { parseInteger } from '../numbers.js';
+import { PropagationTarget } from '../propagation.js';
 import { toRdbValue } from '../persistence/rdb-values.js';
 import { encodingOf, type RedisValue } from '../values.js';
 import { commandGroup, NO_KEYS } from './define.js';
@@ -645,6 +646,13 @@ function aofFlushSleep(client: Client): void {
   ok(client);
 }
 
+/** REPLICATE command...: sent to the replicas only, as if it had run here (data divergence tests). */
+function replicate(client: Client, argv: string[], engine: Engine): void {
+  engine.propagation.replaceCurrent(argv.slice(2));
+  engine.propagation.forceCurrent(PropagationTarget.Replication);
+  ok(client);
+}
+
 /** ERROR text: the text as a protocol error, newlines blanked; not counted as an error reply. */
 function error(client: Client, argv: string[]): void {
   client.out.error(argv[2].replace(/[\r\n]/g, ' '));
@@ -854,6 +862,7 @@ const SUBCOMMANDS: ReadonlyArray<readonly [string, Arguments, Subcommand]> = [
   ['quicklist-packed-threshold', exactly(3), quicklistPackedThreshold],
   ['set-skip-checksum-validation', exactly(3), setSkipChecksumValidation],
   ['aof-flush-sleep', exactly(3), aofFlushSleep],
+  ['replicate', atLeast(3), replicate],
   ['error', exactly(3), error],
   ['structsize', exactly(2), structsize],
   ['htstats', exactly(3), htstats],
