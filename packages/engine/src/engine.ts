@@ -407,9 +407,13 @@ export class Engine implements KeyspaceObserver {
     const entry = this.resolve(client, argv);
     if (entry === undefined) return;
     // The checks of Redis's processCommand, in its order (which error wins matters).
-    // DEBUG is rc's only protected command, so its setting is the one to ask.
-    if (entry.isProtected && !this.config.allows('enable-debug-command', client.local)) {
-      return this.reject(client, entry, Errors.debugNotAllowed);
+    // DEBUG and MODULE's loading subcommands, each allowed by its own setting.
+    if (entry.isProtected) {
+      const debug = entry.parent === null;
+      const setting = debug ? 'enable-debug-command' : 'enable-module-command';
+      if (!this.config.allows(setting, client.local)) {
+        return this.reject(client, entry, debug ? Errors.debugNotAllowed : Errors.moduleNotAllowed);
+      }
     }
     if (!client.authenticated && !entry.spec.flags.includes('no_auth')) {
       return this.reject(client, entry, Errors.noAuth);

@@ -44,6 +44,8 @@ export const Errors = {
   invalidClientId: 'ERR Invalid client ID',
   debugNotAllowed:
     'ERR DEBUG command not allowed. If the enable-debug-command option is set to "local", you can run it from a local connection, otherwise you need to set this option in the configuration file, and then restart the server.',
+  moduleNotAllowed:
+    'ERR MODULE command not allowed. If the enable-module-command option is set to "local", you can run it from a local connection, otherwise you need to set this option in the configuration file, and then restart the server.',
   hashNotInteger: 'ERR hash value is not an integer',
   hashNotFloat: 'ERR hash value is not a float',
   unblockedByClient: 'UNBLOCKED client unblocked via CLIENT UNBLOCK',

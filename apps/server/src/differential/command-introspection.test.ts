@@ -14,9 +14,7 @@ const NEWER_THAN_REDIS_7_0: Record<string, string> = {
  * Known differences: subcommands Redis 7.0 has and rc does not implement, so rc's containers
  * list fewer subcommands in COMMAND INFO and COMMAND DOCS (and COMMAND LIST).
  */
-const UNIMPLEMENTED_SUBCOMMANDS: Record<string, string[]> = {
-  script: ['debug'],
-};
+const UNIMPLEMENTED_SUBCOMMANDS: Record<string, string[]> = {};
 
 type Protocol = 2 | 3;
 

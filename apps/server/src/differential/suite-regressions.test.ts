@@ -76,5 +76,76 @@ describe.runIf(requireRedisOrSkip('suite regressions differential'))(
         ['MEMORY', 'USAGE', 'none'],
         ['MEMORY', 'USAGE', 'none', 'SAMPLES'],
       ]));
+
+    // LOLWUT's art is random but for Schotter's first two rows; the shape of the rest is
+    // compared: the reply's length, the lines, each pixel or Braille character as one mark.
+    const artShape = (reply: string): string =>
+      reply
+        .replace(/^([$=])\d+\r\n/, '$1<length>\r\n')
+        .replace(/\x1b\[[0-9;]+m \x1b\[0m/g, '#')
+        .replace(/\xe2[\xa0-\xa3][\x80-\xbf]/g, '.');
+
+    it('LOLWUT: 7.0 shows its version; VERSION 5 and 6 draw their art, with their arguments', () =>
+      servers.compare([
+        ['LOLWUT'],
+        ['LOLWUT', '10', '20'],
+        ['LOLWUT', 'VERSION'],
+        ['LOLWUT', 'VERSION', '7'],
+        ['LOLWUT', 'VERSION', 'x'],
+        ['LOLWUT', 'VERSION', '-1'],
+        ['LOLWUT', 'VERSION', '59'],
+        ['LOLWUT', 'VERSION', '5', '30', '6', '2'],
+        ['LOLWUT', 'version', '4294967301', '0', '0', '0'],
+        ['LOLWUT', 'VERSION', '5', '2000', '300', '1'],
+        ['LOLWUT', 'VERSION', '5', '1', 'x'],
+        ['LOLWUT', 'VERSION', '6', 'x'],
+        { command: ['LOLWUT', 'VERSION', '5'], normalize: artShape },
+        { command: ['LOLWUT', 'VERSION', '5', '40', '5', '9'], normalize: artShape },
+        { command: ['LOLWUT', 'VERSION', '6'], normalize: artShape },
+        { command: ['LOLWUT', 'VERSION', '6', '30', '7'], normalize: artShape },
+        { command: ['LOLWUT', 'VERSION', '6', '0', '0'], normalize: artShape },
+      ]));
+
+    it('MODULE: none loaded; loading needs enable-module-command; HELP', () =>
+      servers.compare([
+        ['MODULE', 'LIST'],
+        ['MODULE', 'HELP'],
+        ['MODULE', 'LOAD', '/nonexistent.so'],
+        ['MODULE', 'LOADEX', '/nonexistent.so', 'ARGS', 'a'],
+        ['MODULE', 'UNLOAD', 'm'],
+        ['MODULE', 'UNLOAD'],
+        ['MODULE', 'LIST', 'x'],
+        ['MODULE', 'BOGUS'],
+        ['MODULE'],
+      ]));
+
+    it('SCRIPT DEBUG: its modes, its error, not inside a pipeline; SCRIPT HELP', () =>
+      servers.compare([
+        ['SCRIPT', 'DEBUG', 'YES'],
+        ['SCRIPT', 'DEBUG', 'SYNC'],
+        ['SCRIPT', 'DEBUG', 'no'],
+        ['SCRIPT', 'DEBUG', 'maybe'],
+        ['SCRIPT', 'DEBUG'],
+        { raw: 'PING\r\nSCRIPT DEBUG NO\r\n', replies: 2 },
+        ['SCRIPT', 'HELP'],
+      ]));
+  },
+);
+
+describe.runIf(requireRedisOrSkip('module loading differential'))(
+  'MODULE with enable-module-command, compared with redis-server',
+  () => {
+    const servers = useDifferential([['enable-module-command', 'yes']]);
+
+    it('MODULE LOAD, LOADEX and UNLOAD fail as Redis does for a module it cannot load', () =>
+      servers.compare([
+        ['MODULE', 'LOAD', '/nonexistent/module.so'],
+        ['MODULE', 'LOAD', '/nonexistent/module.so', 'arg1', 'arg2'],
+        ['MODULE', 'LOADEX', '/nonexistent/module.so'],
+        ['MODULE', 'LOADEX', '/nonexistent/module.so', 'CONFIG', 'name', 'value', 'ARGS', 'a'],
+        ['MODULE', 'LOADEX', '/nonexistent/module.so', 'BOGUS'],
+        ['MODULE', 'UNLOAD', 'nosuch'],
+        ['MODULE', 'LIST'],
+      ]));
   },
 );

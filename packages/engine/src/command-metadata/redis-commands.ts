@@ -2655,6 +2655,11 @@ export const redisCommands: Readonly<Record<string, CommandMetadata>> = {
       ],
     },
   },
+  lolwut: {
+    docs: {
+      arguments: [{ name: 'version', type: 'integer', token: 'VERSION', flags: ['optional'] }],
+    },
+  },
   lpop: {
     aclCategories: ['list'],
     keySpecs: [
@@ -2856,6 +2861,47 @@ export const redisCommands: Readonly<Record<string, CommandMetadata>> = {
       arguments: [{ name: 'key', type: 'key', keySpecIndex: 0, flags: ['multiple'] }],
     },
   },
+  module: { docs: { complexity: 'Depends on subcommand.' } },
+  'module|help': { docs: { complexity: 'O(1)' } },
+  'module|list': {
+    tips: ['nondeterministic_output_order'],
+    docs: { complexity: 'O(N) where N is the number of loaded modules.' },
+  },
+  'module|load': {
+    docs: {
+      complexity: 'O(1)',
+      arguments: [
+        { name: 'path', type: 'string' },
+        { name: 'arg', type: 'string', flags: ['optional', 'multiple'] },
+      ],
+    },
+  },
+  'module|loadex': {
+    docs: {
+      complexity: 'O(1)',
+      arguments: [
+        { name: 'path', type: 'string' },
+        {
+          name: 'configs',
+          type: 'block',
+          token: 'CONFIG',
+          flags: ['optional', 'multiple', 'multiple_token'],
+          arguments: [
+            { name: 'name', type: 'string' },
+            { name: 'value', type: 'string' },
+          ],
+        },
+        {
+          name: 'args',
+          type: 'block',
+          token: 'ARGS',
+          flags: ['optional', 'multiple'],
+          arguments: [{ name: 'arg', type: 'string' }],
+        },
+      ],
+    },
+  },
+  'module|unload': { docs: { complexity: 'O(1)', arguments: [{ name: 'name', type: 'string' }] } },
   monitor: { docs: {} },
   move: {
     aclCategories: ['keyspace'],
@@ -3506,6 +3552,23 @@ export const redisCommands: Readonly<Record<string, CommandMetadata>> = {
     docs: { complexity: 'O(1)', arguments: [{ name: 'key', type: 'key', keySpecIndex: 0 }] },
   },
   script: { docs: { complexity: 'Depends on subcommand.' } },
+  'script|debug': {
+    aclCategories: ['scripting'],
+    docs: {
+      complexity: 'O(1)',
+      arguments: [
+        {
+          name: 'mode',
+          type: 'oneof',
+          arguments: [
+            { name: 'yes', type: 'pure-token', token: 'YES' },
+            { name: 'sync', type: 'pure-token', token: 'SYNC' },
+            { name: 'no', type: 'pure-token', token: 'NO' },
+          ],
+        },
+      ],
+    },
+  },
   'script|exists': {
     aclCategories: ['scripting'],
     tips: ['request_policy:all_shards', 'response_policy:agg_logical_and'],

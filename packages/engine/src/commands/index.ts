@@ -13,9 +13,11 @@ import { hyperloglogCommands } from './hyperloglog.js';
 import { keyCommands } from './keys.js';
 import { lcsCommands } from './lcs.js';
 import { memoryCommand } from './memory.js';
+import { moduleCommand } from './modules.js';
 import { latencyCommand } from './latency.js';
 import { slowlogCommand } from './slowlog.js';
 import { listCommands } from './lists.js';
+import { lolwutCommands } from './lolwut.js';
 import { persistenceCommands } from './persistence.js';
 import { pubsubCommands } from './pubsub.js';
 import { replicationCommands } from './replication.js';
@@ -46,6 +48,8 @@ export const allCommands: readonly CommandSpec[] = [
   ...connectionCommands,
   clientCommand,
   ...serverCommands,
+  ...lolwutCommands,
+  moduleCommand,
   ...debugCommands,
   ...persistenceCommands,
   ...replicationCommands,

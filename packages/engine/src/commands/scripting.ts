@@ -50,16 +50,40 @@ function scriptKill(client: Client, _argv: string[], engine: Engine): void {
   engine.scripting.kill(client, true);
 }
 
+/**
+ * SCRIPT DEBUG YES|SYNC|NO: Redis then runs the client's next scripts under its Lua debugger
+ * (LDB), forked (YES) or blocking the server (SYNC). rc has no debugger: the mode is accepted
+ * as Redis accepts it, and scripts keep running as usual.
+ */
+function scriptDebug(client: Client, argv: string[], engine: Engine): void {
+  // Replies still waiting to be written: the debugger would talk over them.
+  if (client.out.length !== 0 || client.connection.pendingOutputBytes !== 0) {
+    engine.replyError(client, 'ERR SCRIPT DEBUG must be called outside a pipeline');
+    return;
+  }
+  if (!isKeyword(argv[2], 'no') && !isKeyword(argv[2], 'yes') && !isKeyword(argv[2], 'sync')) {
+    engine.replyError(client, 'ERR Use SCRIPT DEBUG YES/SYNC/NO');
+    return;
+  }
+  ok(client);
+}
+
 const scriptHelp = helpReply([
   'SCRIPT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:',
+  'DEBUG (YES|SYNC|NO)',
+  '    Set the debug mode for subsequent scripts executed.',
   'EXISTS <sha1> [<sha1> ...]',
-  '    For each SHA1, 1 if the script is cached, 0 otherwise.',
+  '    Return information about the existence of the scripts in the script cache.',
   'FLUSH [ASYNC|SYNC]',
-  '    Empty the script cache.',
+  '    Flush the Lua scripts cache. Very dangerous on replicas.',
+  '    When called without the optional mode argument, the behavior is determined by the',
+  '    lazyfree-lazy-user-flush configuration directive. Valid modes are:',
+  '    * ASYNC: Asynchronously flush the scripts cache.',
+  '    * SYNC: Synchronously flush the scripts cache.',
   'KILL',
-  '    Stop the running script, if it has not written anything yet.',
+  '    Kill the currently executing Lua script.',
   'LOAD <script>',
-  '    Cache a script without running it; replies its SHA1.',
+  '    Load a script into the scripts cache without executing it.',
   'HELP',
   '    Prints this help.',
 ]);
@@ -97,6 +121,15 @@ export const scriptingCommands: CommandSpec[] = commandGroup('scripting', [
   summary: 'A container for Lua scripts management commands',
   since: '2.6.0',
   subcommands: commandGroup('scripting', [
+    [
+      'debug',
+      3,
+      ['noscript'],
+      NO_KEYS,
+      scriptDebug,
+      'Set the debug mode for executed scripts.',
+      '3.2.0',
+    ],
     [
       'load',
       3,
