@@ -373,6 +373,26 @@ describe.runIf(requireRedisOrSkip('encodings differential'))(
         limits(),
       ]));
 
+    it('replies that take a whole compact value walk it in its order', () =>
+      servers.compare([
+        limits(),
+        ['HSET', 'h', 'b', '1', 'a', '2', 'c', '3'],
+        ['HRANDFIELD', 'h', '3'],
+        ['HRANDFIELD', 'h', '10', 'WITHVALUES'],
+        ['SADD', 's', '30', '-2', '100', '7'],
+        ['SMEMBERS', 's'],
+        ['SRANDMEMBER', 's', '4'],
+        ['SRANDMEMBER', 's', '100'],
+        ['SADD', 't', '5', '1'],
+        ['SUNION', 's', 't'],
+        ['SINTER', 's', 's'],
+        ['SDIFF', 's', 't'],
+        ['ZADD', 'z', '3', 'c', '1', 'a', '2', 'b'],
+        ['ZRANDMEMBER', 'z', '3'],
+        ['ZRANDMEMBER', 'z', '5', 'WITHSCORES'],
+        ['SPOP', 's', '10'],
+      ]));
+
     it('strings stored as SET, GETSET, INCR and INCRBYFLOAT store them', () =>
       servers.compare([
         ['SET', 'short', 'abc'],

@@ -187,7 +187,9 @@ function srandmember(client: Client, argv: string[], engine: Engine): void {
   if (count === null) return;
   const set = lookupSet(client, engine, argv[1]);
   if (set === WRONG_TYPE) return;
-  const members = set ? [...set] : [];
+  // All of it comes back in the set's own order (ascending for an intset).
+  const whole = set !== undefined && count !== undefined && count >= set.size;
+  const members = set === undefined ? [] : whole ? [...setMembersInOrder(set)] : [...set];
   if (count === undefined) {
     if (members.length === 0) client.out.nullBulk();
     else client.out.bulk(members[Math.floor(Math.random() * members.length)]);

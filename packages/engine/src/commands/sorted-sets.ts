@@ -790,6 +790,8 @@ function zrandmember(client: Client, argv: string[], engine: Engine): void {
     else client.out.bulk(members[Math.floor(Math.random() * members.length)]);
     return;
   }
+  // All of it is walked as Redis's zuiNext walks a sorted set: from the highest score down.
+  if (count >= members.length) members.reverse();
   const picked = pickRandom(members, count).map((member) => ({
     member,
     score: zset?.score(member) ?? 0,
