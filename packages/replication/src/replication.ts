@@ -178,6 +178,13 @@ export class Replication implements ReplicationHost, LinkOwner {
     }
   }
 
+  /** DEBUG CHANGE-REPL-ID: Redis's changeReplicationId then clearReplicationId2. */
+  changeReplicationId(): void {
+    this.replid = randomHexId();
+    this.replid2 = NO_REPLID;
+    this.secondOffset = -1;
+  }
+
   rdbSaveInfo(): ReadonlyArray<readonly [string, string]> {
     let db: number;
     if (this.master === null) {

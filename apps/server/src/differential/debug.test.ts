@@ -1,4 +1,5 @@
-import { describe, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { RawClient } from '../test-support/raw-client.js';
 import { useDifferential, type Step } from '../test-support/differential.js';
 import { requireRedisOrSkip } from '../test-support/servers.js';
 
@@ -264,6 +265,25 @@ describe.runIf(requireRedisOrSkip('DEBUG differential'))(
         ['DEBUG', 'HELP', 'extra'],
         ['DEBUG'],
       ]));
+
+    it('CHANGE-REPL-ID gives both servers a new replication ID and no secondary one', async () => {
+      for (const port of [servers.rcPort(), servers.redisPort()]) {
+        const client = await RawClient.open(port);
+        const ids = async () => {
+          const info = String(await client.command('INFO', 'replication'));
+          return [/master_replid:(\w+)/, /master_replid2:(\w+)/].map(
+            (field) => field.exec(info)?.[1],
+          );
+        };
+        const [before] = await ids();
+        expect(String(await client.command('DEBUG', 'CHANGE-REPL-ID'))).toBe('+OK\r\n');
+        const [after, secondary] = await ids();
+        expect(after).toMatch(/^[0-9a-f]{40}$/);
+        expect(after).not.toBe(before);
+        expect(secondary).toBe('0'.repeat(40));
+        client.close();
+      }
+    });
 
     it('HELP lists the subcommands of 7.0.15', () =>
       servers.compare([{ command: ['DEBUG', 'HELP'], normalize: maskAllocatorHelp }]));
