@@ -71,7 +71,7 @@ async function dumpFromRedis(
 describe.runIf(requireRedisOrSkip('encodings differential'))(
   'sticky encodings, compared with redis-server',
   () => {
-    const servers = useDifferential();
+    const servers = useDifferential([['enable-debug-command', 'yes']]);
 
     it('a hash that grew past its limits stays a hash table', () =>
       servers.compare([
@@ -429,6 +429,37 @@ describe.runIf(requireRedisOrSkip('encodings differential'))(
         ['DUMP', 'n'],
         ['DUMP', 'short'],
         ['DUMP', 'long'],
+      ]));
+
+    it('DEBUG RELOAD loads values back by the rules of rdb.c', () =>
+      servers.compare([
+        limits({ 'hash-max-listpack-entries': 2, 'zset-max-listpack-entries': 2 }),
+        ['HSET', 'h', 'a', '1', 'b', '2', 'c', '3'],
+        ['HDEL', 'h', 'b', 'c'],
+        ['SADD', 's', '1', 'x'],
+        ['SREM', 's', 'x'],
+        ['ZADD', 'z', '1', 'a', '2', 'b', '3', 'c'],
+        ['ZREM', 'z', 'b', 'c'],
+        limits({ 'hash-max-listpack-value': 200, 'zset-max-listpack-value': 200 }),
+        ['HSET', 'lh', 'f', LONG],
+        ['ZADD', 'lz', '1', LONG],
+        limits(),
+        ['SET', 'n', '12'],
+        ['APPEND', 'n', '3'],
+        encoding('h'),
+        encoding('s'),
+        encoding('z'),
+        ['DEBUG', 'RELOAD'],
+        encoding('h'),
+        encoding('s'),
+        encoding('z'),
+        encoding('lh'),
+        encoding('lz'),
+        encoding('n'),
+        ['HSET', 'lh', 'g', '1'],
+        encoding('lh'),
+        ['ZADD', 'lz', '2', 'm'],
+        encoding('lz'),
       ]));
 
     it('RESTORE keeps the encoding the payload had, by the rules of rdb.c', async () => {
