@@ -82,10 +82,16 @@ function directoryProblem(path: string): string | null {
 }
 
 /** Parameters known under two names, as Redis's alias configs: setting one sets both. */
-const ALIASES = new Map([
+const ALIAS_PAIRS: Array<[string, string]> = [
   ['lua-time-limit', 'busy-reply-threshold'],
-  ['busy-reply-threshold', 'lua-time-limit'],
-]);
+  // The encoding limits' names from before listpacks, as Redis 7.0 still accepts them.
+  ['hash-max-ziplist-entries', 'hash-max-listpack-entries'],
+  ['hash-max-ziplist-value', 'hash-max-listpack-value'],
+  ['zset-max-ziplist-entries', 'zset-max-listpack-entries'],
+  ['zset-max-ziplist-value', 'zset-max-listpack-value'],
+  ['list-max-ziplist-size', 'list-max-listpack-size'],
+];
+const ALIASES = new Map(ALIAS_PAIRS.flatMap(([a, b]) => [[a, b] as const, [b, a] as const]));
 
 export type ConfigListener = (name: string, value: string) => void;
 
@@ -169,6 +175,9 @@ export class Config {
     const alias = ALIASES.get(key);
     if (alias !== undefined) this.values.set(alias, value);
     for (const listener of this.listeners.get(key) ?? []) listener(key, value);
+    if (alias !== undefined) {
+      for (const listener of this.listeners.get(alias) ?? []) listener(alias, value);
+    }
     return true;
   }
 

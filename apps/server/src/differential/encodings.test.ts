@@ -20,7 +20,7 @@ const LIMITS = [
 type Limit = (typeof LIMITS)[number];
 
 const DEFAULT_LIMITS: Record<Limit, number> = {
-  'hash-max-listpack-entries': 128,
+  'hash-max-listpack-entries': 512,
   'hash-max-listpack-value': 64,
   'set-max-intset-entries': 512,
   'zset-max-listpack-entries': 128,
@@ -143,6 +143,26 @@ describe.runIf(requireRedisOrSkip('encodings differential'))(
         encoding('k'),
         ['HSET', 'k', 'a', '2'],
         encoding('k'),
+      ]));
+
+    it('the limits answer to their ziplist names too', () =>
+      servers.compare([
+        limits(),
+        ['CONFIG', 'SET', 'hash-max-ziplist-entries', '1', 'zset-max-ziplist-value', '2'],
+        ['CONFIG', 'GET', 'hash-max-listpack-entries'],
+        ['CONFIG', 'GET', 'zset-max-listpack-value'],
+        ['HSET', 'h', 'a', '1', 'b', '2'],
+        encoding('h'),
+        ['ZADD', 'z', '1', 'abc'],
+        encoding('z'),
+        ['CONFIG', 'SET', 'zset-max-listpack-entries', '0'],
+        ['CONFIG', 'GET', 'zset-max-ziplist-entries'],
+        ['CONFIG', 'SET', 'list-max-ziplist-size', '5'],
+        ['CONFIG', 'GET', 'list-max-listpack-size'],
+        ['CONFIG', 'SET', 'list-max-listpack-size', '-2'],
+        ['CONFIG', 'GET', 'list-max-ziplist-size'],
+        limits(),
+        ['CONFIG', 'GET', 'hash-max-ziplist-entries'],
       ]));
 
     it('a set that took a non-integer stays a hash table', () =>
