@@ -71,6 +71,22 @@ describe('string encodings', () => {
     expect(encoding('hll')).toBe('raw');
   });
 
+  it('moves with the value when told (RENAME, MOVE, COPY)', () => {
+    const { run, db, encoding } = setup();
+    run('SET', 'a', '12');
+    run('APPEND', 'a', '3');
+    run('SET', 'b', '12');
+    db.stringMoved('b', db.stringEncoding('a'));
+    expect(encoding('b')).toBe('raw');
+    db.stringMoved('b', 'embstr');
+    expect(encoding('b')).toBe('embstr');
+    db.stringMoved('b', 'int');
+    expect(encoding('b')).toBe('int');
+    run('SET', 'c', 'x'.repeat(45));
+    db.stringMoved('c', 'embstr');
+    expect(encoding('c')).toBe('raw');
+  });
+
   it('forgets the encoding with the value', () => {
     const { run, db, encoding } = setup();
     run('SET', 'a', '1');

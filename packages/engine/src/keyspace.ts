@@ -259,6 +259,20 @@ export class Database {
     else this.stringEncodings.set(key, encoding);
   }
 
+  /**
+   * RENAME, MOVE and COPY: the string now at `key` keeps the encoding it had under its old
+   * key (`encoding`, that key's `stringEncoding`), as Redis moves or duplicates the object.
+   */
+  stringMoved(key: string, encoding: StringEncoding | undefined): void {
+    const value = this.data.get(key);
+    const kept =
+      typeof value === 'string' && encoding !== undefined
+        ? unusualStringEncoding(value, encoding === 'raw' ? 'raw' : 'created')
+        : undefined;
+    if (kept === undefined || kept !== encoding) this.forgetStringEncoding(key);
+    else this.stringEncodings.set(key, kept);
+  }
+
   private forgetStringEncoding(key: string): void {
     if (this.stringEncodings.size !== 0) this.stringEncodings.delete(key);
   }
