@@ -207,5 +207,39 @@ describe.runIf(requireRedisOrSkip('daemon process differential'))(
       expect(failure(ours)).toEqual(failure(theirs));
       expect(failure(ours)).toHaveLength(1);
     });
+
+    it('writes a bug report and dies by SIGSEGV on DEBUG SEGFAULT, as redis-server', async () => {
+      const reports: Record<Binary, { signal: string | null; log: string }> = {
+        rc: { signal: null, log: '' },
+        redis: { signal: null, log: '' },
+      };
+      for (const binary of ['rc', 'redis'] as const) {
+        const dir = mkdtempSync(join(tmpdir(), 'rc-crash-'));
+        const port = await freePort();
+        const [command, ...first] = BINARIES[binary];
+        const child = spawn(
+          command,
+          [...first, '--port', String(port), '--dir', dir, '--enable-debug-command', 'yes'],
+          { stdio: ['ignore', 'pipe', 'ignore'] },
+        );
+        let log = '';
+        child.stdout.on('data', (chunk: Buffer) => (log += chunk.toString()));
+        const exited = new Promise<string | null>((resolve) =>
+          child.once('exit', (_code, signal) => resolve(signal)),
+        );
+        await until(() => log.includes('Ready to accept connections'), 'the ready line');
+        const client = await RawClient.open(port);
+        client.write('*2\r\n$5\r\nDEBUG\r\n$8\r\nSEGFAULT\r\n');
+        reports[binary] = { signal: await exited, log };
+      }
+      for (const { signal, log } of Object.values(reports)) {
+        expect(signal).toBe('SIGSEGV');
+        expect(log).toContain('=== REDIS BUG REPORT START: Cut & paste starting from here ===');
+        expect(messages(log)).toContain('# Redis 7.0.15 crashed by signal: 11, si_code: 2');
+        expect(log).toContain(
+          '=== REDIS BUG REPORT END. Make sure to include from START to END. ===',
+        );
+      }
+    });
   },
 );

@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 import { spawn } from 'node:child_process';
 import { rmSync, writeFileSync } from 'node:fs';
-import { Config, SERVER_VERSION } from '@rc/engine';
+import { Config, SERVER_VERSION, formatClientInfo, infoText, type EngineCrash } from '@rc/engine';
 import { parseArguments } from './arguments.js';
+import { crashSignal, writeCrashReport } from './crash-report.js';
 import { describeErrno } from './errno.js';
 import { logo } from './banner.js';
 import {
@@ -93,6 +94,7 @@ async function main(): Promise<void> {
     config: parsed.config,
     log,
     onShutdown: () => finish(),
+    onCrash: (crash) => crashed(crash),
   });
   config = running.engine.config;
   const port = Number(startup.get('port'));
@@ -136,6 +138,40 @@ async function main(): Promise<void> {
     if (unixsocket !== '') log('notice', 'Removing the unix socket file.');
     log('warning', 'Redis is now ready to exit, bye bye...');
     process.exit(0);
+  }
+
+  /** A crash asked for (DEBUG SEGFAULT, PANIC...) or a fatal signal: Redis's bug report. */
+  function crashed(crash: EngineCrash): void {
+    if (crash.kind === 'aof-load') {
+      log('warning', crash.message);
+      process.exit(1);
+    }
+    writeCrashReport(crash, log, (text) => logs(settings, 'warning') && writeLog(settings, text), {
+      info: () => infoText(running.engine, ['all']),
+      clientList: () =>
+        [...running.engine.clients.values()]
+          .map((client) => formatClientInfo(client, running.engine, null))
+          .join('\n'),
+    });
+    if (daemonized && pidfile !== '') rmSync(pidfile, { force: true });
+    // Die by the signal, as Redis re-raises it once its handler is gone.
+    const signal = crashSignal(crash);
+    process.removeAllListeners(signal);
+    process.kill(process.pid, signal);
+  }
+  for (const [signal, number] of [
+    ['SIGSEGV', 11],
+    ['SIGBUS', 7],
+    ['SIGFPE', 8],
+    ['SIGILL', 4],
+    ['SIGABRT', 6],
+  ] as const) {
+    process.on(signal, () =>
+      crashed({
+        kind: signal === 'SIGABRT' ? 'assertion' : 'segfault',
+        message: `Redis ${SERVER_VERSION} crashed by signal: ${number}, si_code: 0`,
+      }),
+    );
   }
 
   const shutdownOnSignal = (signal: string): void => {

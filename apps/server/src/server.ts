@@ -1,6 +1,6 @@
 import { chmodSync, rmSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
-import { Engine, formatClientInfo } from '@rc/engine';
+import { Engine, formatClientInfo, type EngineCrash } from '@rc/engine';
 import { Replication } from '@rc/replication';
 import { Connection } from './connection.js';
 import type { Log } from './log.js';
@@ -17,6 +17,11 @@ export interface ServerOptions {
   onShutdown?: () => void;
   /** Where log lines go; silent when left out (embedded servers, tests). */
   log?: Log;
+  /**
+   * DEBUG SEGFAULT/PANIC and other crashes: the daemon writes a crash report and dies; left
+   * out, the engine closes every connection instead.
+   */
+  onCrash?: (crash: EngineCrash) => void;
 }
 
 /**
@@ -39,12 +44,14 @@ export class RcServer {
   readonly aof: AppendOnlyFile;
 
   constructor(options: ServerOptions = {}) {
+    const log: Log = options.log ?? (() => undefined);
+    this.log = log;
     this.engine = new Engine({
       config: options.config,
       onShutdown: () => void this.close().then(() => options.onShutdown?.()),
+      log,
+      onCrash: options.onCrash,
     });
-    const log: Log = options.log ?? (() => undefined);
-    this.log = log;
     this.persistence = new ServerPersistence(this.engine, log);
     this.engine.persistence = this.persistence;
     this.replication = new Replication(this.engine, { log: options.log });

@@ -42,3 +42,4 @@ export {
 export { detachedConnection } from './detached-connection.js';
 export { quoteArgument } from './monitor.js';
 export { formatClientInfo } from './client-info.js';
+export { infoText } from './info.js';
