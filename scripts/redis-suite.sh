@@ -110,7 +110,7 @@ for file in "${files[@]}"; do
     log="$results/$server/$(echo "$file" | tr / _).log"
     (cd "$suite/$server" && rm -rf tests/tmp/* &&
       timeout -k 10 "$file_timeout" ./runtest --single "$file" --clients 1 --baseport "$port" \
-        --timeout 600 --dump-logs) >"$log" 2>&1
+        --timeout 300 --dump-logs) >"$log" 2>&1
     code=$?
     plain=$(tr -d '\000' <"$log" | sed 's/\x1b\[[0-9;]*m//g')
     ok=$(grep -c '^\[ok\]' <<<"$plain")

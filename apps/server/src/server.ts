@@ -1,8 +1,10 @@
 import { chmodSync, rmSync } from 'node:fs';
-import { createServer, type Server, type Socket } from 'node:net';
+import { createServer, isIP, type Server, type Socket } from 'node:net';
 import { Engine, formatClientInfo, type EngineCrash } from '@rc/engine';
 import { Replication } from '@rc/replication';
 import { Connection } from './connection.js';
+import { describeErrno } from './errno.js';
+import { listenNow } from './listen-now.js';
 import type { Log } from './log.js';
 import { ServerPersistence } from './persistence/host.js';
 import { AppendOnlyFile } from './aof/append-only-file.js';
@@ -30,7 +32,7 @@ export interface ServerOptions {
  */
 export class RcServer {
   readonly engine: Engine;
-  private readonly listener: Server;
+  private listener: Server;
   private unixListener: Server | null = null;
   private readonly connections = new Set<Connection>();
   /** Sockets accepted while a load serves no events, with their unix socket address. */
@@ -63,6 +65,12 @@ export class RcServer {
     this.aof = new AppendOnlyFile(this.engine, log);
     this.persistence.aof = this.aof;
     this.listener = this.createListener();
+    this.engine.config.onApply('port', () =>
+      this.relisten() ? null : 'Unable to listen on this port. Check server logs.',
+    );
+    this.engine.config.onApply('bind', () =>
+      this.relisten() ? null : 'Failed to bind to specified addresses.',
+    );
   }
 
   /**
@@ -128,6 +136,30 @@ export class RcServer {
     this.aof.start();
     // Replicas announce this port to their master (REPLCONF listening-port).
     this.replication.start(this.port);
+  }
+
+  /**
+   * CONFIG SET port/bind: listens anew on the configured port and first address, then closes
+   * the old listener (its clients stay); on failure the old listener keeps serving.
+   */
+  private relisten(): boolean {
+    const port = this.engine.config.getNumber('port');
+    const bind = this.engine.config.get('bind').split(/\s+/)[0] ?? '127.0.0.1';
+    const address = bind === '*' ? '0.0.0.0' : bind;
+    if (isIP(address) === 0) return false;
+    const next = this.createListener();
+    const failure = listenNow(next, port, address);
+    if (failure !== null) {
+      this.log(
+        'warning',
+        `Warning: Could not create server TCP listening socket ${bind}:${port}: bind: ${describeErrno({ code: failure })}`,
+      );
+      return false;
+    }
+    this.listener.close();
+    this.listener = next;
+    this.port = port;
+    return true;
   }
 
   private createListener(unixAddress?: string): Server {

@@ -39,6 +39,18 @@ const IMMUTABLE = new Set([
   'replicaof',
 ]);
 
+/**
+ * Redis's HIDDEN_CONFIG test switches: CONFIG GET shows them only when named exactly, never for
+ * a pattern.
+ */
+const HIDDEN = new Set([
+  'key-load-delay',
+  'rdb-key-save-delay',
+  'loading-process-events-interval-bytes',
+  'use-exit-on-panic',
+  'watchdog-period',
+]);
+
 /** Parameters CONFIG SET may change only when enable-protected-configs allows it. */
 const PROTECTED = new Set(['dir', 'dbfilename']);
 
@@ -94,6 +106,8 @@ const ALIAS_PAIRS: Array<[string, string]> = [
 const ALIASES = new Map(ALIAS_PAIRS.flatMap(([a, b]) => [[a, b] as const, [b, a] as const]));
 
 export type ConfigListener = (name: string, value: string) => void;
+/** Makes a changed parameter take effect; returns why it could not, or null. */
+export type ConfigApplier = () => string | null;
 
 /**
  * The server's configuration: every Redis 7.0 parameter by lower-case name. Values are kept as
@@ -102,6 +116,7 @@ export type ConfigListener = (name: string, value: string) => void;
 export class Config {
   private readonly values = new Map<string, string>(CONFIG_DEFAULTS);
   private readonly listeners = new Map<string, ConfigListener[]>();
+  private readonly appliers = new Map<string, ConfigApplier>();
 
   has(name: string): boolean {
     return this.values.has(name.toLowerCase());
@@ -116,22 +131,22 @@ export class Config {
   }
 
   /**
-   * Why CONFIG SET would reject the value (Redis's wording after "CONFIG SET failed ... - "),
-   * or null when it is acceptable. Types are inferred from the defaults: yes/no switches and
-   * numbers (memory units allowed) are checked; free-form values are stored as given.
+   * Why CONFIG SET may not change the parameter at all (Redis's wording after "CONFIG SET
+   * failed ... - "), or null: startup-only parameters, and protected ones unless allowed.
    */
-  invalidReason(name: string, value: string, localClient = false): string | null {
+  refusal(name: string, localClient: boolean): string | null {
     const key = name.toLowerCase();
     if (IMMUTABLE.has(key)) return "can't set immutable config";
     if (PROTECTED.has(key) && !this.allows('enable-protected-configs', localClient)) {
       return "can't set protected config";
     }
-    return this.valueProblem(key, value);
+    return null;
   }
 
   /**
    * Why the value does not fit the parameter, as a config file line or CONFIG SET would be told,
-   * or null. Unlike `invalidReason`, startup-only and protected parameters are fine here.
+   * or null. Types are inferred from the defaults: yes/no switches and numbers (memory units
+   * allowed) are checked; free-form values are stored as given.
    */
   valueProblem(name: string, value: string): string | null {
     const key = name.toLowerCase();
@@ -181,6 +196,30 @@ export class Config {
     return true;
   }
 
+  /**
+   * Registers how a parameter takes effect where that can fail (Redis's apply functions: a new
+   * port must be listened on). `apply` returns the reason it failed, or null.
+   */
+  onApply(name: string, apply: ConfigApplier): void {
+    this.appliers.set(name, apply);
+  }
+
+  /**
+   * Runs the appliers of the parameters just set, each once; the first failure, with the name of
+   * the parameter it belongs to, or null.
+   */
+  applyChanges(names: readonly string[]): { name: string; reason: string } | null {
+    const run = new Set<ConfigApplier>();
+    for (const name of names) {
+      const apply = this.appliers.get(name.toLowerCase());
+      if (apply === undefined || run.has(apply)) continue;
+      run.add(apply);
+      const reason = apply();
+      if (reason !== null) return { name: name.toLowerCase(), reason };
+    }
+    return null;
+  }
+
   onChange(name: string, listener: ConfigListener): void {
     const list = this.listeners.get(name) ?? [];
     list.push(listener);
@@ -203,6 +242,7 @@ export class Config {
     if (exact !== undefined) return [[lower, shown(lower, exact)]];
     const result: Array<[string, string]> = [];
     for (const [name, value] of this.values) {
+      if (HIDDEN.has(name)) continue;
       if (globMatch(lower, name, true)) result.push([name, shown(name, value)]);
     }
     return result;

@@ -36,6 +36,7 @@ export {
 export { PropagationEncoder } from './propagation-encoder.js';
 export {
   rdbAuxFields,
+  savePacing,
   snapshotChunks,
   type SnapshotOptions,
 } from './persistence/snapshot-chunks.js';

@@ -1,5 +1,5 @@
-import { setImmediate as nextTurn } from 'node:timers/promises';
-import { snapshotChunks, type Engine } from '@rc/engine';
+import { setImmediate as nextTurn, setTimeout as sleep } from 'node:timers/promises';
+import { savePacing, snapshotChunks, type Engine } from '@rc/engine';
 import type { ConnectedReplica } from './connected-replica.js';
 import { randomHexId } from './connected-replica.js';
 
@@ -29,7 +29,7 @@ export function sendSnapshot(
   const chunks = snapshotChunks(engine, { aux, sliceMilliseconds: SLICE_MILLISECONDS });
   // The generator starts the snapshot on its first step: do it before anything else can run.
   const first = chunks.next();
-  return { done: pump(chunks, first, replica, eof) };
+  return { done: pump(chunks, first, replica, eof, savePacing(engine).pauseMs) };
 }
 
 async function pump(
@@ -37,6 +37,7 @@ async function pump(
   first: IteratorResult<Buffer>,
   replica: ConnectedReplica,
   eof: boolean,
+  pauseMs: number,
 ): Promise<number | null> {
   const mark = eof ? Buffer.from(randomHexId(), 'latin1') : null;
   const gathered: Buffer[] = [];
@@ -51,7 +52,7 @@ async function pump(
         else gathered.push(step.value);
       }
       if (step.done) break;
-      await nextTurn();
+      await (pauseMs > 0 ? sleep(pauseMs) : nextTurn());
     }
     if (replica.closed) return null;
     if (mark !== null) await replica.write(mark);

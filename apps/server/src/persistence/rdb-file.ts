@@ -10,8 +10,8 @@ import {
 import { open, rename, stat, unlink } from 'node:fs/promises';
 import { createReadStream } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { setImmediate as nextTurn } from 'node:timers/promises';
-import { KeyspaceLoader, rdbAuxFields, snapshotChunks, type Engine } from '@rc/engine';
+import { setImmediate as nextTurn, setTimeout as sleep } from 'node:timers/promises';
+import { KeyspaceLoader, rdbAuxFields, savePacing, snapshotChunks, type Engine } from '@rc/engine';
 import { RdbReader } from '@rc/rdb';
 
 /**
@@ -57,6 +57,7 @@ export async function writeRdbFile(
   const keys = keyCount(engine);
   const file = await open(temporary, 'w');
   let bytes = 0;
+  const { pauseMs } = savePacing(engine);
   try {
     for (const chunk of snapshotChunks(engine, {
       aux: rdbAuxFields({
@@ -68,7 +69,7 @@ export async function writeRdbFile(
     })) {
       bytes += chunk.length;
       if (chunk.length !== 0) await file.write(chunk);
-      await nextTurn();
+      await (pauseMs > 0 ? sleep(pauseMs) : nextTurn());
     }
     await file.sync();
     await file.close();
@@ -143,12 +144,17 @@ export async function loadRdbFile(
   const loader = new KeyspaceLoader(engine, replica || options.aofBase === true);
   const total = (await stat(path)).size;
   let bytesRead = 0;
+  const keyDelay = engine.config.getNumber('key-load-delay');
   const drain = (): void => {
     for (let record = reader.next(); record !== undefined; record = reader.next()) {
       loader.accept(record);
+      if (keyDelay !== 0) debugDelay(keyDelay);
     }
   };
-  for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 })) {
+  // Read a slice of loading-process-events-interval-bytes at a time: between two slices the
+  // event loop serves clients (LOADING replies, INFO's loading fields), as Redis does.
+  const slice = engine.config.getNumber('loading-process-events-interval-bytes');
+  for await (const chunk of createReadStream(path, { highWaterMark: slice })) {
     reader.push(chunk as Buffer);
     drain();
     bytesRead += (chunk as Buffer).length;
@@ -200,4 +206,15 @@ export function loadRdbFileSync(
   reader.end();
   drain();
   return { keys: loader.keys, expiredSkipped: loader.expiredSkipped, aux: loader.aux };
+}
+
+const sleeper = new Int32Array(new SharedArrayBuffer(4));
+
+/**
+ * key-load-delay's pause after each key, as Redis's debugDelay: that many microseconds, or for
+ * -N a 1 µs sleep one time in N. Loading blocks the server in Redis too, so this sleeps.
+ */
+function debugDelay(micros: number): void {
+  const sleep = micros > 0 ? micros : Math.random() * -micros < 1 ? 1 : 0;
+  if (sleep > 0) Atomics.wait(sleeper, 0, 0, sleep / 1000);
 }

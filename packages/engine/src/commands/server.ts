@@ -26,30 +26,63 @@ function configSet(client: Client, argv: string[], engine: Engine): void {
     engine.replyError(client, Errors.syntax);
     return;
   }
-  const settings = argv.slice(2);
+  const config = engine.config;
   // Before anything can fail, as Redis: SLOWLOG and MONITOR never show these values.
-  for (let i = 0; i < settings.length; i += 2) {
-    if (SENSITIVE_CONFIGS.has(settings[i].toLowerCase())) redactArgument(argv, 2 + i + 1);
+  for (let i = 2; i < argv.length; i += 2) {
+    if (SENSITIVE_CONFIGS.has(argv[i].toLowerCase())) redactArgument(argv, i + 1);
   }
-  for (let i = 0; i < settings.length; i += 2) {
-    if (!engine.config.has(settings[i])) {
+  const names: string[] = [];
+  const values: string[] = [];
+  for (let i = 2; i < argv.length; i += 2) {
+    const written = argv[i];
+    const name = written.toLowerCase();
+    if (!config.has(name)) {
       engine.replyError(
         client,
-        `ERR Unknown option or number of arguments for CONFIG SET - '${settings[i]}'`,
+        `ERR Unknown option or number of arguments for CONFIG SET - '${written}'`,
       );
       return;
     }
-    const reason = engine.config.invalidReason(settings[i], settings[i + 1], client.local);
-    if (reason !== null) {
-      engine.replyError(
-        client,
-        `ERR CONFIG SET failed (possibly related to argument '${settings[i].toLowerCase()}') - ${reason}`,
-      );
+    const refusal = names.includes(name)
+      ? 'duplicate parameter'
+      : config.refusal(name, client.local);
+    if (refusal !== null) {
+      engine.replyError(client, configSetFailure(written, refusal));
       return;
     }
+    names.push(name);
+    values.push(argv[i + 1]);
   }
-  for (let i = 0; i < settings.length; i += 2) engine.config.set(settings[i], settings[i + 1]);
+  // As configSetCommand: set every value, then apply them; any failure restores them all.
+  const previous = names.map((name) => config.get(name));
+  const restore = (count: number): void => {
+    for (let i = 0; i < count; i++) config.set(names[i], previous[i]);
+  };
+  for (let i = 0; i < names.length; i++) {
+    const problem = config.valueProblem(names[i], values[i]);
+    if (problem !== null) {
+      restore(i);
+      engine.replyError(client, configSetFailure(names[i], problem));
+      return;
+    }
+    config.set(names[i], values[i]);
+  }
+  const failure = config.applyChanges(names);
+  if (failure !== null) {
+    engine.log(
+      'warning',
+      `Failed applying new configuration. Possibly related to new ${failure.name} setting. Restoring previous settings.`,
+    );
+    restore(names.length);
+    config.applyChanges(names);
+    engine.replyError(client, configSetFailure(failure.name, failure.reason));
+    return;
+  }
   ok(client);
+}
+
+function configSetFailure(name: string, reason: string): string {
+  return `ERR CONFIG SET failed (possibly related to argument '${name}') - ${reason}`;
 }
 
 function configResetstat(client: Client, _argv: string[], engine: Engine): void {

@@ -43,9 +43,14 @@ export function* snapshotChunks(engine: Engine, options: SnapshotOptions): Gener
   }
   const snapshot = engine.startSnapshot(writer);
   const maxBytes = options.maxChunkBytes ?? 1 << 20;
+  const { keysPerSlice } = savePacing(engine);
   try {
     for (;;) {
-      const done = snapshot.step({ maxBytes, deadline: Date.now() + options.sliceMilliseconds });
+      const done = snapshot.step({
+        maxBytes,
+        deadline: Date.now() + options.sliceMilliseconds,
+        maxKeys: options.sliceMilliseconds === Infinity ? Infinity : keysPerSlice,
+      });
       if (done) writer.end();
       yield writer.take();
       if (done) return;
@@ -53,4 +58,17 @@ export function* snapshotChunks(engine: Engine, options: SnapshotOptions): Gener
   } finally {
     engine.endSnapshot(snapshot);
   }
+}
+
+/**
+ * rdb-key-save-delay, the test switch that makes a save slow (Redis sleeps that many
+ * microseconds per key in its fork child): a background snapshot writes `keysPerSlice` keys and
+ * its caller waits `pauseMs` before the next slice, so the save takes as long while the server
+ * keeps serving. No pacing when the switch is 0 or negative (Redis's rare 1 µs sleeps).
+ */
+export function savePacing(engine: Engine): { keysPerSlice: number; pauseMs: number } {
+  const micros = engine.config.getNumber('rdb-key-save-delay');
+  if (!(micros > 0)) return { keysPerSlice: Infinity, pauseMs: 0 };
+  const keysPerSlice = Math.max(1, Math.floor(1000 / micros));
+  return { keysPerSlice, pauseMs: (keysPerSlice * micros) / 1000 };
 }

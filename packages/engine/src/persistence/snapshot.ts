@@ -10,6 +10,8 @@ export interface SliceBudget {
   readonly maxBytes: number;
   /** Stop at this time (Date.now() ms). */
   readonly deadline: number;
+  /** Stop after writing this many keys (rdb-key-save-delay paces a save key by key). */
+  readonly maxKeys?: number;
 }
 
 /** Checking the clock costs; a few dozen keys between checks keeps slices within budget. */
@@ -50,6 +52,7 @@ export class Snapshot {
   /** Writes keys until the budget runs out; true once every database is written. */
   step(budget: SliceBudget): boolean {
     let sinceClockCheck = 0;
+    let keysLeft = budget.maxKeys ?? Infinity;
     while (!this.complete) {
       if (this.iterator === null) {
         this.enterNextDatabase();
@@ -66,7 +69,7 @@ export class Snapshot {
       if (settled.has(key)) continue;
       settled.add(key);
       this.writer.key(key, toRdbValue(value, this.config), db.expires.get(key) ?? null);
-      if (this.writer.pendingBytes >= budget.maxBytes) return false;
+      if (this.writer.pendingBytes >= budget.maxBytes || --keysLeft === 0) return false;
       if (++sinceClockCheck === KEYS_BETWEEN_CLOCK_CHECKS) {
         sinceClockCheck = 0;
         if (Date.now() >= budget.deadline) return false;

@@ -1,0 +1,63 @@
+import { describe, expect, it } from 'vitest';
+import { useDifferential } from '../test-support/differential.js';
+import { RawClient } from '../test-support/raw-client.js';
+import { freePort, requireRedisOrSkip } from '../test-support/servers.js';
+
+describe.runIf(requireRedisOrSkip('CONFIG SET differential'))(
+  'CONFIG SET as redis-server applies it',
+  () => {
+    const servers = useDifferential([['enable-protected-configs', 'yes']]);
+
+    it('refuses duplicates and bad values, restoring every value of the call', () =>
+      servers.compare([
+        ['CONFIG', 'SET', 'maxmemory', '10mb', 'maxmemory', '20mb'],
+        ['CONFIG', 'SET', 'maxmemory', '10mb', 'MAXMEMORY', '20mb'],
+        ['CONFIG', 'SET', 'daemonize', 'yes', 'no-such-config', '1'],
+        ['CONFIG', 'SET', 'no-such-config', '1', 'daemonize', 'yes'],
+        ['CONFIG', 'SET', 'maxmemory-samples', '7', 'appendonly', 'maybe'],
+        ['CONFIG', 'GET', 'maxmemory-samples'],
+        ['CONFIG', 'SET', 'maxmemory-samples', '7', 'hz', '20'],
+        ['CONFIG', 'GET', 'maxmemory-samples'],
+        ['CONFIG', 'SET', 'maxmemory-samples', '5'],
+      ]));
+
+    it('shows hidden test switches only when named exactly', () =>
+      servers.compare([
+        ['CONFIG', 'GET', 'key-load-delay'],
+        ['CONFIG', 'GET', 'rdb-key-save-delay'],
+        ['CONFIG', 'GET', 'loading-process-events-interval-bytes'],
+        ['CONFIG', 'GET', 'key-load-*'],
+        ['CONFIG', 'GET', 'rdb-key-save-*'],
+        ['CONFIG', 'GET', 'loading-process-*'],
+        ['CONFIG', 'SET', 'key-load-delay', '50'],
+        ['CONFIG', 'GET', 'key-load-delay'],
+        ['CONFIG', 'SET', 'key-load-delay', '0'],
+      ]));
+
+    it('keeps listening on the old port when the new one is taken, and moves when it is free', async () => {
+      for (const [port, other] of [
+        [servers.rcPort(), servers.redisPort()],
+        [servers.redisPort(), servers.rcPort()],
+      ]) {
+        const client = await RawClient.open(port);
+        const taken = String(await client.command('CONFIG', 'SET', 'port', String(other)));
+        expect(taken).toBe(
+          "-ERR CONFIG SET failed (possibly related to argument 'port') - Unable to listen on this port. Check server logs.\r\n",
+        );
+        const badBind = String(await client.command('CONFIG', 'SET', 'bind', '999.999.999.999'));
+        expect(badBind).toBe(
+          "-ERR CONFIG SET failed (possibly related to argument 'bind') - Failed to bind to specified addresses.\r\n",
+        );
+        expect(String(await client.command('CONFIG', 'GET', 'port'))).toContain(`${port}\r\n`);
+        const still = await RawClient.open(port);
+        expect(String(await still.command('PING'))).toBe('+PONG\r\n');
+        const free = await freePort();
+        expect(String(await client.command('CONFIG', 'SET', 'port', String(free)))).toBe('+OK\r\n');
+        const moved = await RawClient.open(free);
+        expect(String(await moved.command('PING'))).toBe('+PONG\r\n');
+        // Back where the other tests expect the server.
+        expect(String(await moved.command('CONFIG', 'SET', 'port', String(port)))).toBe('+OK\r\n');
+      }
+    });
+  },
+);
