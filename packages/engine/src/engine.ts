@@ -25,6 +25,7 @@ import { Monitors } from './monitor.js';
 import { PubSub } from './pubsub.js';
 import { Propagation } from './propagation.js';
 import type { PersistenceHost } from './persistence-host.js';
+import type { MigrationHost } from './migration-host.js';
 import type { ReplicationHost } from './replication-host.js';
 import { Snapshot } from './persistence/snapshot.js';
 import { Scripting } from './scripting/scripting.js';
@@ -225,6 +226,8 @@ export class Engine implements KeyspaceObserver {
   loading = false;
   /** Who runs replication (PSYNC, WAIT, REPLICAOF...); without one, a master with no replicas. */
   replication: ReplicationHost | undefined;
+  /** MIGRATE's connections to other servers; without one, MIGRATE cannot connect. */
+  migration: MigrationHost | undefined;
   /** `hide` on a replica, `keep` while it applies its master's stream (see ExpiryMode). */
   private baseExpiryMode: ExpiryMode = 'delete';
   /** CLIENT PAUSE, and the commands it holds back. */

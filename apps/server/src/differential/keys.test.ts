@@ -1,6 +1,7 @@
-import { describe, it } from 'vitest';
+import { createServer, type AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import { useDifferential } from '../test-support/differential.js';
-import { requireRedisOrSkip } from '../test-support/servers.js';
+import { requireRedisOrSkip, startRedis, type RunningServer } from '../test-support/servers.js';
 
 describe.runIf(requireRedisOrSkip('keyspace differential'))(
   'keyspace, compared with redis-server',
@@ -202,6 +203,120 @@ describe.runIf(requireRedisOrSkip('keyspace differential'))(
         ['OBJECT', 'ENCODING'],
         ['OBJECT', 'REFCOUNT', 'i', 'extra'],
         ['OBJECT', 'HELP'],
+      ]));
+  },
+);
+
+describe.runIf(requireRedisOrSkip('MIGRATE differential'))(
+  'MIGRATE to a real redis-server, compared with redis-server migrating to it',
+  () => {
+    const servers = useDifferential();
+    let target: RunningServer;
+    // Accepts connections and never answers: a target that times out.
+    const silent = createServer(() => undefined);
+    let silentPort = 0;
+    beforeAll(async () => {
+      target = await startRedis();
+      await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+      silentPort = (silent.address() as AddressInfo).port;
+    }, 30_000);
+    afterAll(async () => {
+      silent.close();
+      await target?.stop();
+    });
+
+    const on = (...command: string[]) => ({ other: command, port: target.port });
+    const migrate = (...rest: string[]) => ['MIGRATE', '127.0.0.1', String(target.port), ...rest];
+
+    it('moves a key with its TTL, into the destination database; NOKEY when it is missing', () =>
+      servers.compare([
+        on('FLUSHALL'),
+        ['SET', 'k', 'v', 'EX', '100000'],
+        ['RPUSH', 'l', 'a', 'b'],
+        migrate('k', '0', '5000'),
+        ['EXISTS', 'k'],
+        on('GET', 'k'),
+        on('TTL', 'k'),
+        migrate('l', '3', '5000'),
+        ['EXISTS', 'l'],
+        on('SELECT', '3'),
+        on('LRANGE', 'l', '0', '-1'),
+        migrate('missing', '0', '5000'),
+        migrate('', '0', '5000', 'KEYS', 'missing', 'other'),
+      ]));
+
+    it('a cached connection the target closed is replaced without an error', () =>
+      servers.compare([
+        on('FLUSHALL'),
+        ['MSET', 'a', '1', 'b', '2'],
+        migrate('a', '0', '5000'),
+        // Both servers' connections may be there: how many were killed is not compared.
+        {
+          ...on('CLIENT', 'KILL', 'TYPE', 'normal', 'SKIPME', 'yes'),
+          normalize: (reply: string) => reply.replace(/^:\d+/, ':<killed>'),
+        },
+        migrate('b', '0', '5000'),
+        on('MGET', 'a', 'b'),
+      ]));
+
+    it('COPY keeps the key, REPLACE overwrites, and an existing key is the target error', () =>
+      servers.compare([
+        on('FLUSHALL'),
+        ['SET', 'k', 'v'],
+        on('SET', 'k', 'old'),
+        migrate('k', '0', '5000'),
+        ['GET', 'k'],
+        migrate('k', '0', '5000', 'COPY'),
+        migrate('k', '0', '5000', 'COPY', 'REPLACE'),
+        ['GET', 'k'],
+        on('GET', 'k'),
+        migrate('k', '0', '5000', 'REPLACE'),
+        ['EXISTS', 'k'],
+      ]));
+
+    it('KEYS moves several keys, skipping missing ones; the target errors per key', () =>
+      servers.compare([
+        on('FLUSHALL'),
+        ['MSET', 'a', '1', 'b', '2', 'c', '3'],
+        ['SADD', 's', 'x'],
+        on('SET', 'b', 'taken'),
+        migrate('', '0', '5000', 'KEYS', 'a', 'missing', 'b', 's'),
+        ['MGET', 'a', 'b', 'c'],
+        ['EXISTS', 's'],
+        migrate('', '0', '5000', 'REPLACE', 'KEYS', 'b', 'c'),
+        ['DBSIZE'],
+        on('MGET', 'a', 'b', 'c'),
+        on('SMEMBERS', 's'),
+      ]));
+
+    it('COMMAND GETKEYS: the key argument, or the keys after KEYS, AUTH values skipped', () =>
+      servers.compare([
+        ['COMMAND', 'GETKEYS', 'MIGRATE', 'h', '1', 'k', '0', '10'],
+        ['COMMAND', 'GETKEYS', 'MIGRATE', 'h', '1', '', '0', '10', 'COPY', 'KEYS', 'a', 'b'],
+        ['COMMAND', 'GETKEYS', 'MIGRATE', 'h', '1', '', '0', '10', 'AUTH', 'keys', 'KEYS', 'a'],
+        ['COMMAND', 'GETKEYS', 'MIGRATE', 'h', '1', '', '0', '10', 'AUTH2', 'u', 'p', 'KEYS', 'a'],
+        ['COMMAND', 'GETKEYS', 'MIGRATE', 'h', '1', 'k', '0', '10', 'KEYS', 'a'],
+      ]));
+
+    it('argument errors, AUTH refused by the target, a bad database, unreachable targets', () =>
+      servers.compare([
+        on('FLUSHALL'),
+        ['SET', 'k', 'v'],
+        migrate('k', '0', '5000', 'BOGUS'),
+        migrate('k', '0', '5000', 'AUTH'),
+        migrate('k', '0', '5000', 'AUTH2', 'user'),
+        migrate('k', '0', '5000', 'KEYS', 'k'),
+        migrate('k', 'x', '5000'),
+        migrate('k', '0', 'x'),
+        migrate('k', '0', '5000', 'AUTH', 'secret'),
+        migrate('k', '0', '5000', 'AUTH2', 'user', 'secret'),
+        migrate('k', '99', '5000'),
+        migrate('k', '0', '5000'),
+        ['EXISTS', 'k'],
+        ['SET', 'k', 'v'],
+        ['MIGRATE', '127.0.0.1', '1', 'k', '0', '1000'],
+        ['MIGRATE', '127.0.0.1', String(silentPort), 'k', '0', '200'],
+        ['GET', 'k'],
       ]));
   },
 );

@@ -451,6 +451,34 @@ describe.runIf(requireRedisOrSkip('propagation differential'))(
       });
     }
 
+    it('MIGRATE: the keys the target took, as one DEL; COPY and refused keys propagate nothing', async () => {
+      const target = await startRedis();
+      const admin = await RawClient.open(target.port);
+      const migrate = (...rest: string[]) => ['MIGRATE', '127.0.0.1', String(target.port), ...rest];
+      const scenario: Scenario = {
+        steps: [
+          ['MSET', 'a', '1', 'b', '2', 'c', '3'],
+          migrate('a', '0', '5000', 'COPY'),
+          migrate('', '0', '5000', 'KEYS', 'a', 'b', 'missing'),
+          migrate('c', '0', '5000'),
+          ['SET', 'a', 'again'],
+          migrate('a', '0', '5000'),
+          ['SET', 'd', '4'],
+          migrate('d', '0', '5000'),
+        ],
+      };
+      try {
+        await admin.command('FLUSHALL');
+        const ours = await propagated(rc.port, takeOurs, scenario);
+        await admin.command('FLUSHALL');
+        const theirs = await propagated(redis.port, takeTheirs, scenario);
+        expect(ours).toEqual(theirs);
+      } finally {
+        admin.close();
+        await target.stop();
+      }
+    });
+
     // Waiters served as their non-blocking forms, among pushes, renames and type changes: about
     // a hundred writes per walk, a fifth of them served waiters.
     for (let seed = 1; seed <= Number(process.env.NSEEDS ?? 3); seed++) {

@@ -18,10 +18,13 @@ export interface RawStep {
 
 /**
  * A command sent by a second connection (opened on first use, same protocol), for what changes
- * under the scenario's client between two of its commands (a config set while it is in MULTI).
+ * under the scenario's client between two of its commands (a config set while it is in MULTI);
+ * with `port`, a connection to that other server (MIGRATE's target).
  */
 export interface OtherClientStep {
   other: string[];
+  port?: number;
+  normalize?: (reply: string) => string;
 }
 
 export interface NormalizedStep {
@@ -78,15 +81,19 @@ async function run(port: number, steps: Step[], protocol: 2 | 3): Promise<Array<
   await client.command('FLUSHALL');
   if (protocol === 3) await client.command('HELLO', '3');
   const replies: Array<string | null> = [];
-  let other: RawClient | null = null;
+  const others = new Map<number, RawClient>();
   for (const step of steps) {
     if ('other' in step) {
-      if (other === null) {
-        other = await RawClient.open(port);
+      const otherPort = step.port ?? port;
+      let other = others.get(otherPort);
+      if (other === undefined) {
+        other = await RawClient.open(otherPort);
         if (protocol === 3) await other.command('HELLO', '3');
+        others.set(otherPort, other);
       }
       other.write(encodeCommand(step.other));
-      replies.push(bytesText(await other.readReply(2000)));
+      const reply = bytesText(await other.readReply(2000));
+      replies.push(reply === null || step.normalize === undefined ? reply : step.normalize(reply));
     } else if (Array.isArray(step)) {
       client.write(encodeCommand(step));
       replies.push(bytesText(await client.readReply(2000)));
@@ -104,7 +111,7 @@ async function run(port: number, steps: Step[], protocol: 2 | 3): Promise<Array<
       }
     }
   }
-  other?.close();
+  for (const other of others.values()) other.close();
   await client.waitClosed(0);
   replies.push(client.closed ? 'connection closed' : 'connection open');
   client.close();

@@ -103,7 +103,32 @@ const KEYS_PROCEDURES: Record<KeysProcedure, (argv: readonly string[]) => KeyRef
   zmpop: (argv) => countedKeys(argv, 0, 1),
   zunionInterDiff: (argv) => countedKeys(argv, 0, 1),
   zunionInterDiffStore: (argv) => countedKeys(argv, 1, 2),
+  migrate: migrateKeys,
 };
+
+const MIGRATED: readonly KeySpecFlag[] = ['RW', 'access', 'delete'];
+
+/**
+ * MIGRATE: the key argument, or with KEYS every argument after it (none when the key argument
+ * is not empty then, MIGRATE's own syntax error); AUTH and AUTH2 values are skipped over.
+ */
+function migrateKeys(argv: readonly string[]): KeyReference[] {
+  let first = 3;
+  let count = 1;
+  for (let i = 6; i < argv.length; i++) {
+    if (isKeyword(argv[i], 'keys')) {
+      if (argv[3].length > 0) count = 0;
+      else {
+        first = i + 1;
+        count = argv.length - first;
+      }
+      break;
+    }
+    if (isKeyword(argv[i], 'auth')) i += 1;
+    else if (isKeyword(argv[i], 'auth2')) i += 2;
+  }
+  return Array.from({ length: count }, (_, k) => ({ index: first + k, flags: MIGRATED }));
+}
 
 /**
  * `[destination] numkeys key...` (ZUNIONSTORE, EVAL, LMPOP...): the keys, then the destination

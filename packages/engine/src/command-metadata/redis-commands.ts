@@ -2861,6 +2861,88 @@ export const redisCommands: Readonly<Record<string, CommandMetadata>> = {
       arguments: [{ name: 'key', type: 'key', keySpecIndex: 0, flags: ['multiple'] }],
     },
   },
+  migrate: {
+    aclCategories: ['keyspace', 'dangerous'],
+    keySpecs: [
+      {
+        flags: ['RW', 'access', 'delete'],
+        beginSearch: { type: 'index', index: 3 },
+        findKeys: { type: 'range', lastKey: 0, keyStep: 1, limit: 0 },
+      },
+      {
+        flags: ['RW', 'access', 'delete', 'incomplete'],
+        beginSearch: { type: 'keyword', keyword: 'KEYS', startFrom: -2 },
+        findKeys: { type: 'range', lastKey: -1, keyStep: 1, limit: 0 },
+      },
+    ],
+    tips: ['nondeterministic_output'],
+    keysProcedure: 'migrate',
+    docs: {
+      complexity:
+        'This command actually executes a DUMP+DEL in the source instance, and a RESTORE in the target instance. See the pages of these commands for time complexity. Also an O(N) data transfer between the two instances is performed.',
+      history: [
+        ['3.0.0', 'Added the `COPY` and `REPLACE` options.'],
+        ['3.0.6', 'Added the `KEYS` option.'],
+        ['4.0.7', 'Added the `AUTH` option.'],
+        ['6.0.0', 'Added the `AUTH2` option.'],
+      ],
+      arguments: [
+        { name: 'host', type: 'string' },
+        { name: 'port', type: 'integer' },
+        {
+          name: 'key_or_empty_string',
+          type: 'oneof',
+          arguments: [
+            { name: 'key', type: 'key', keySpecIndex: 0 },
+            { name: 'empty_string', type: 'pure-token', token: '' },
+          ],
+        },
+        { name: 'destination-db', type: 'integer' },
+        { name: 'timeout', type: 'integer' },
+        { name: 'copy', type: 'pure-token', token: 'COPY', since: '3.0.0', flags: ['optional'] },
+        {
+          name: 'replace',
+          type: 'pure-token',
+          token: 'REPLACE',
+          since: '3.0.0',
+          flags: ['optional'],
+        },
+        {
+          name: 'authentication',
+          type: 'oneof',
+          flags: ['optional'],
+          arguments: [
+            {
+              name: 'password',
+              type: 'string',
+              token: 'AUTH',
+              since: '4.0.7',
+              flags: ['optional'],
+            },
+            {
+              name: 'username_password',
+              type: 'block',
+              token: 'AUTH2',
+              since: '6.0.0',
+              flags: ['optional'],
+              arguments: [
+                { name: 'username', type: 'string' },
+                { name: 'password', type: 'string' },
+              ],
+            },
+          ],
+        },
+        {
+          name: 'key',
+          type: 'key',
+          keySpecIndex: 1,
+          token: 'KEYS',
+          since: '3.0.6',
+          flags: ['optional', 'multiple'],
+        },
+      ],
+    },
+  },
   module: { docs: { complexity: 'Depends on subcommand.' } },
   'module|help': { docs: { complexity: 'O(1)' } },
   'module|list': {

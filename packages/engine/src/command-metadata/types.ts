@@ -97,7 +97,8 @@ export type KeysProcedure =
   | 'blmpop'
   | 'zmpop'
   | 'zunionInterDiff'
-  | 'zunionInterDiffStore';
+  | 'zunionInterDiffStore'
+  | 'migrate';
 
 export interface CommandDocs {
   readonly complexity?: string;

@@ -13,6 +13,7 @@ import { hyperloglogCommands } from './hyperloglog.js';
 import { keyCommands } from './keys.js';
 import { lcsCommands } from './lcs.js';
 import { memoryCommand } from './memory.js';
+import { migrateCommands } from './migrate.js';
 import { moduleCommand } from './modules.js';
 import { latencyCommand } from './latency.js';
 import { slowlogCommand } from './slowlog.js';
@@ -38,6 +39,7 @@ export const allCommands: readonly CommandSpec[] = [
   ...hyperloglogCommands,
   ...lcsCommands,
   ...keyCommands,
+  ...migrateCommands,
   ...listCommands,
   ...hashCommands,
   ...setCommands,

@@ -1,0 +1,325 @@
+import { encodeDumpPayload } from '@rc/rdb';
+import type { Client } from '../client.js';
+import type { Engine } from '../engine.js';
+import { Errors } from '../errors.js';
+import { EventClass } from '../keyspace-events.js';
+import type { MigrationConnection } from '../migration-host.js';
+import { toRdbValue } from '../persistence/rdb-values.js';
+import type { RedisValue } from '../values.js';
+import { commandGroup } from './define.js';
+import { integerArgument, isKeyword, ok, redactArgument } from './reply-helpers.js';
+
+/*--- Cached connections to targets (Redis's migrateGetSocket and friends) ---*/
+
+/** At most this many targets keep a connection; an idle one is closed after TTL seconds. */
+const CACHE_ITEMS = 64;
+const CACHE_TTL_MS = 10_000;
+
+interface CachedConnection {
+  readonly connection: MigrationConnection;
+  /** The database the target has selected on it, or -1 when unknown. */
+  lastDb: number;
+  idleTimer: NodeJS.Timeout | null;
+}
+
+const connectionsByEngine = new WeakMap<Engine, Map<string, CachedConnection>>();
+
+function cacheOf(engine: Engine): Map<string, CachedConnection> {
+  let cache = connectionsByEngine.get(engine);
+  if (cache === undefined) {
+    cache = new Map();
+    connectionsByEngine.set(engine, cache);
+  }
+  return cache;
+}
+
+/** The cached connection to host:port or a new one; null after replying the error. */
+function connectionTo(
+  client: Client,
+  engine: Engine,
+  host: string,
+  port: string,
+  timeoutMs: number,
+): CachedConnection | null {
+  const cache = cacheOf(engine);
+  const name = `${host}:${port}`;
+  let cached = cache.get(name);
+  if (cached === undefined) {
+    if (cache.size === CACHE_ITEMS) closeConnection(engine, cache.keys().next().value as string);
+    // atoi, as Redis: what is not a number is port 0, which no connection reaches.
+    const connection = engine.migration?.connect(host, atoi(port), timeoutMs) ?? null;
+    if (connection === null) {
+      engine.replyError(client, 'IOERR error or timeout connecting to the client');
+      return null;
+    }
+    cached = { connection, lastDb: -1, idleTimer: null };
+    cache.set(name, cached);
+  }
+  // Used now: closed once idle for longer than the TTL (Redis's migrateCloseTimedoutSockets).
+  if (cached.idleTimer !== null) clearTimeout(cached.idleTimer);
+  cached.idleTimer = setTimeout(() => closeConnection(engine, name), CACHE_TTL_MS);
+  cached.idleTimer.unref();
+  return cached;
+}
+
+function closeConnection(engine: Engine, name: string): void {
+  const cache = cacheOf(engine);
+  const cached = cache.get(name);
+  if (cached === undefined) return;
+  if (cached.idleTimer !== null) clearTimeout(cached.idleTimer);
+  cached.connection.close();
+  cache.delete(name);
+}
+
+function atoi(text: string): number {
+  const match = /^\s*[+-]?\d+/.exec(text);
+  return match === null ? 0 : Number.parseInt(match[0], 10);
+}
+
+/*--- The request: AUTH, SELECT and one RESTORE per key, in RESP ---*/
+
+function encodeRequest(commands: string[][]): Buffer {
+  const chunks: Buffer[] = [];
+  for (const argv of commands) {
+    chunks.push(Buffer.from(`*${argv.length}\r\n`, 'latin1'));
+    for (const arg of argv) {
+      chunks.push(Buffer.from(`$${arg.length}\r\n${arg}\r\n`, 'latin1'));
+    }
+  }
+  return Buffer.concat(chunks);
+}
+
+interface MigrateOptions {
+  copy: boolean;
+  replace: boolean;
+  username: string | null;
+  password: string | null;
+  /** Where the keys are in argv, and how many: the key argument, or those after KEYS. */
+  firstKey: number;
+  keyCount: number;
+}
+
+/** COPY, REPLACE, AUTH, AUTH2 and KEYS; null after replying the error. */
+function migrateOptions(client: Client, argv: string[], engine: Engine): MigrateOptions | null {
+  const options: MigrateOptions = {
+    copy: false,
+    replace: false,
+    username: null,
+    password: null,
+    firstKey: 3,
+    keyCount: 1,
+  };
+  for (let i = 6; i < argv.length; i++) {
+    const more = argv.length - 1 - i;
+    if (isKeyword(argv[i], 'copy')) options.copy = true;
+    else if (isKeyword(argv[i], 'replace')) options.replace = true;
+    else if (isKeyword(argv[i], 'auth')) {
+      if (more < 1) return syntaxError(client, engine);
+      options.password = argv[++i];
+      redactArgument(argv, i);
+    } else if (isKeyword(argv[i], 'auth2')) {
+      if (more < 2) return syntaxError(client, engine);
+      options.username = argv[++i];
+      redactArgument(argv, i);
+      options.password = argv[++i];
+      redactArgument(argv, i);
+    } else if (isKeyword(argv[i], 'keys')) {
+      if (argv[3].length !== 0) {
+        engine.replyError(
+          client,
+          'ERR When using MIGRATE KEYS option, the key argument must be set to the empty string',
+        );
+        return null;
+      }
+      options.firstKey = i + 1;
+      options.keyCount = argv.length - i - 1;
+      break;
+    } else return syntaxError(client, engine);
+  }
+  return options;
+}
+
+function syntaxError(client: Client, engine: Engine): null {
+  engine.replyError(client, Errors.syntax);
+  return null;
+}
+
+/**
+ * MIGRATE host port key|"" destination-db timeout [COPY] [REPLACE] [AUTH password]
+ * [AUTH2 username password] [KEYS key...]: each key is DUMPed, RESTOREd on the target, then
+ * deleted here (but with COPY), as Redis's migrateCommand; the deletion propagates as DEL.
+ */
+function migrate(client: Client, argv: string[], engine: Engine): void {
+  const options = migrateOptions(client, argv, engine);
+  if (options === null) return;
+  let timeout = integerArgument(client, engine, argv[5]);
+  if (timeout === null) return;
+  const db = integerArgument(client, engine, argv[4]);
+  if (db === null) return;
+  if (timeout <= 0) timeout = 1000;
+
+  // Missing keys are left out; none at all is NOKEY (often a key that just expired).
+  let keys: string[] = [];
+  let values: RedisValue[] = [];
+  engine.readingKeys(() => {
+    for (let i = 0; i < options.keyCount; i++) {
+      const key = argv[options.firstKey + i];
+      const value = client.db.lookup(key);
+      if (value === undefined) continue;
+      keys.push(key);
+      values.push(value);
+    }
+  });
+  if (keys.length === 0) {
+    client.out.simple('NOKEY');
+    return;
+  }
+
+  const [host, port] = [argv[1], argv[2]];
+  const name = `${host}:${port}`;
+  const restore = engine.config.get('cluster-enabled') === 'yes' ? 'RESTORE-ASKING' : 'RESTORE';
+  let mayRetry = true;
+  for (;;) {
+    let writeError = false;
+    let timedOut = false;
+    const cached = connectionTo(client, engine, host, port, timeout);
+    if (cached === null) return;
+    const { connection } = cached;
+
+    const commands: string[][] = [];
+    if (options.password !== null) {
+      commands.push(
+        options.username === null
+          ? ['AUTH', options.password]
+          : ['AUTH', options.username, options.password],
+      );
+    }
+    const select = cached.lastDb !== db;
+    if (select) commands.push(['SELECT', String(db)]);
+    // A key may have expired since it was found: it stays out.
+    const liveKeys: string[] = [];
+    const liveValues: RedisValue[] = [];
+    const now = Date.now();
+    for (let i = 0; i < keys.length; i++) {
+      const expireAt = client.db.expireAt(keys[i]);
+      let ttl = 0;
+      if (expireAt !== undefined) {
+        ttl = expireAt - now;
+        if (ttl < 0) continue;
+        if (ttl < 1) ttl = 1;
+      }
+      liveKeys.push(keys[i]);
+      liveValues.push(values[i]);
+      const payload = encodeDumpPayload(toRdbValue(values[i], engine.config)).toString('latin1');
+      const restoreArgv = [restore, keys[i], String(ttl), payload];
+      if (options.replace) restoreArgv.push('REPLACE');
+      commands.push(restoreArgv);
+    }
+    keys = liveKeys;
+    values = liveValues;
+
+    let failed = false;
+    const written = connection.write(encodeRequest(commands), timeout);
+    let authReply = '';
+    let selectReply = '';
+    if (written !== 'ok') {
+      writeError = true;
+      timedOut = written === 'timeout';
+      failed = true;
+    }
+    if (!failed && options.password !== null) {
+      const line = connection.readLine(timeout);
+      if (line === 'timeout' || line === 'error') {
+        timedOut = line === 'timeout';
+        failed = true;
+      } else authReply = line;
+    }
+    if (!failed && select) {
+      const line = connection.readLine(timeout);
+      if (line === 'timeout' || line === 'error') {
+        timedOut = line === 'timeout';
+        failed = true;
+      } else selectReply = line;
+    }
+
+    if (!failed) {
+      let targetError = false;
+      let socketError = false;
+      const deleted: string[] = [];
+      let read = 0;
+      for (; read < keys.length; read++) {
+        const line = connection.readLine(timeout);
+        if (line === 'timeout' || line === 'error') {
+          timedOut = line === 'timeout';
+          socketError = true;
+          break;
+        }
+        const errorLine = authReply.startsWith('-')
+          ? authReply
+          : selectReply.startsWith('-')
+            ? selectReply
+            : line.startsWith('-')
+              ? line
+              : null;
+        if (errorLine !== null) {
+          // The first error is the reply; the target's database is no longer known.
+          if (!targetError) {
+            cached.lastDb = -1;
+            targetError = true;
+            engine.replyError(
+              client,
+              `ERR Target instance replied with error: ${errorLine.slice(1)}`,
+            );
+          }
+        } else if (!options.copy) {
+          client.db.delete(keys[read]);
+          engine.notify(client.db, EventClass.generic, 'del', keys[read]);
+          deleted.push(keys[read]);
+        }
+      }
+      // Nothing was answered at all: worth one more try on a new connection.
+      const retry = !targetError && socketError && read === 0 && mayRetry && !timedOut;
+      if (!retry) {
+        if (socketError) closeConnection(engine, name);
+        if (deleted.length > 0) engine.propagation.replaceCurrent(['DEL', ...deleted]);
+        if (!targetError && socketError) {
+          ioError(client, engine, writeError);
+          return;
+        }
+        if (!targetError) {
+          cached.lastDb = db;
+          ok(client);
+        }
+        return;
+      }
+    }
+
+    // A cached connection the target closed is common: a new one gets one more try.
+    closeConnection(engine, name);
+    if (!timedOut && mayRetry) {
+      mayRetry = false;
+      continue;
+    }
+    ioError(client, engine, writeError);
+    return;
+  }
+}
+
+function ioError(client: Client, engine: Engine, writeError: boolean): void {
+  engine.replyError(
+    client,
+    `IOERR error or timeout ${writeError ? 'writing' : 'reading'} to target instance`,
+  );
+}
+
+export const migrateCommands = commandGroup('generic', [
+  [
+    'migrate',
+    -6,
+    ['write'],
+    [3, 3, 1],
+    migrate,
+    'Atomically transfer a key from a Redis instance to another one.',
+    '2.6.0',
+  ],
+]);
