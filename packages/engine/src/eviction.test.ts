@@ -37,6 +37,21 @@ function setup(policy: string) {
 }
 
 describe('maxmemory eviction', () => {
+  it('CONFIG SET maxmemory under the memory used warns, then evicts on the next turn by itself', async () => {
+    const { engine, run, gauge } = setup('allkeys-random');
+    const lines: string[] = [];
+    engine.log = (level, message) => lines.push(`${level} ${message}`);
+    run('MSET', 'a', '1', 'b', '2');
+    gauge.usedBytes = 500_000;
+    expect(run('CONFIG', 'SET', 'maxmemory', '400000')).toBe('+OK\r\n');
+    expect(lines).toEqual([
+      'warning WARNING: the new maxmemory value set via CONFIG SET (400000) is smaller than the current memory usage (500000). This will result in key eviction and/or the inability to accept new write commands depending on the maxmemory-policy.',
+    ]);
+    expect(engine.db(0).size).toBe(2);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(engine.db(0).size).toBeLessThan(2);
+  });
+
   it('allkeys-lru evicts the least recently used key first, counted and announced', () => {
     const { engine, run, gauge, keys } = setup('allkeys-lru');
     run('MSET', 'a', '1', 'b', '2', 'c', '3');

@@ -117,9 +117,17 @@ export class Eviction {
 
   /**
    * CONFIG SET maxmemory: evicts on the next turn of the event loop, whether or not a command
-   * follows, as Redis's startEvictionTimeProc. The DELs go out together, without MULTI/EXEC.
+   * follows, as Redis's startEvictionTimeProc (warning first, as updateMaxmemory, when the new
+   * limit is under the memory used). The DELs go out together, without MULTI/EXEC.
    */
   runSoon(): void {
+    const used = this.gauge.used();
+    if (this.maxmemory < used) {
+      this.engine.log(
+        'warning',
+        `WARNING: the new maxmemory value set via CONFIG SET (${this.maxmemory}) is smaller than the current memory usage (${used}). This will result in key eviction and/or the inability to accept new write commands depending on the maxmemory-policy.`,
+      );
+    }
     if (this.scheduled) return;
     this.scheduled = true;
     setImmediate(() => {

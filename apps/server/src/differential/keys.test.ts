@@ -245,6 +245,25 @@ describe.runIf(requireRedisOrSkip('MIGRATE differential'))(
         migrate('', '0', '5000', 'KEYS', 'missing', 'other'),
       ]));
 
+    it('inside MULTI and scripts, as the server waits for the target', () =>
+      servers.compare([
+        on('FLUSHALL'),
+        ['MSET', 'a', '1', 'b', '2'],
+        ['MULTI'],
+        migrate('a', '0', '5000'),
+        ['EXISTS', 'a'],
+        ['EXEC'],
+        [
+          'EVAL',
+          "return {redis.call('migrate', ARGV[1], ARGV[2], KEYS[1], 0, 5000), redis.call('exists', KEYS[1])}",
+          '1',
+          'b',
+          '127.0.0.1',
+          String(target.port),
+        ],
+        on('MGET', 'a', 'b'),
+      ]));
+
     it('a cached connection the target closed is replaced without an error', () =>
       servers.compare([
         on('FLUSHALL'),
