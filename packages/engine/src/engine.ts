@@ -415,19 +415,24 @@ export class Engine implements KeyspaceObserver {
       const debug = entry.parent === null;
       const setting = debug ? 'enable-debug-command' : 'enable-module-command';
       if (!this.config.allows(setting, client.local)) {
-        return this.reject(client, entry, debug ? Errors.debugNotAllowed : Errors.moduleNotAllowed);
+        return this.reject(
+          client,
+          entry,
+          argv,
+          debug ? Errors.debugNotAllowed : Errors.moduleNotAllowed,
+        );
       }
     }
     if (!client.authenticated && !entry.spec.flags.includes('no_auth')) {
-      return this.reject(client, entry, Errors.noAuth);
+      return this.reject(client, entry, argv, Errors.noAuth);
     }
     if (client.transaction !== null && entry.spec.flags.includes('no_multi')) {
-      return this.reject(client, entry, 'ERR Command not allowed inside a transaction');
+      return this.reject(client, entry, argv, 'ERR Command not allowed inside a transaction');
     }
     if (this.eviction !== null) {
       this.outOfMemory = !this.eviction.run();
       if (this.outOfMemory && this.deniedOutOfMemory(client, entry, argv)) {
-        return this.reject(client, entry, Errors.outOfMemory);
+        return this.reject(client, entry, argv, Errors.outOfMemory);
       }
     }
     // EXEC is judged by what it queued, as Redis by mstate.cmd_flags: the state may have
@@ -440,19 +445,22 @@ export class Engine implements KeyspaceObserver {
       !client.obeysAll
     ) {
       const refusal = this.persistence.writeRefusal();
-      if (refusal !== null) return this.reject(client, entry, refusal);
+      if (refusal !== null) return this.reject(client, entry, argv, refusal);
     }
     if (isWrite && this.replication !== undefined && !client.obeysAll) {
       if (!this.replication.enoughGoodReplicas) {
-        return this.reject(client, entry, Errors.noReplicas);
+        return this.reject(client, entry, argv, Errors.noReplicas);
       }
       // A read-only replica takes writes from its master only.
-      if (this.replication.readOnly) return this.reject(client, entry, Errors.readOnlyReplica);
+      if (this.replication.readOnly) {
+        return this.reject(client, entry, argv, Errors.readOnlyReplica);
+      }
     }
     if (client.inSubscribedMode && !SUBSCRIBED_MODE_ALLOWED.has(entry.fullName)) {
       return this.reject(
         client,
         entry,
+        argv,
         `ERR Can't execute '${entry.fullName}': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context`,
       );
     }
@@ -460,7 +468,7 @@ export class Engine implements KeyspaceObserver {
       this.replication?.servesStaleData === false &&
       (exec ? this.queuedAny(client, lacksFlag('stale')) : !entry.spec.flags.includes('stale'))
     ) {
-      return this.reject(client, entry, Errors.masterDown);
+      return this.reject(client, entry, argv, Errors.masterDown);
     }
     // The AOF loader's replay is the loading itself.
     if (
@@ -468,10 +476,10 @@ export class Engine implements KeyspaceObserver {
       !client.obeysAll &&
       (exec ? this.queuedAny(client, lacksFlag('loading')) : !entry.spec.flags.includes('loading'))
     ) {
-      return this.reject(client, entry, Errors.loading);
+      return this.reject(client, entry, argv, Errors.loading);
     }
     if (this.scriptTimedOut && !entry.spec.flags.includes('allow_busy')) {
-      return this.reject(client, entry, this.scripting.busyError);
+      return this.reject(client, entry, argv, this.scripting.busyError);
     }
     // Redis's master link and AOF replay are not held back here (rc applies them as a stream).
     // Whether the command may write is only worked out while a pause is on.
@@ -559,7 +567,7 @@ export class Engine implements KeyspaceObserver {
     client.lastCommand = entry.fullName;
     const arity = entry.spec.arity;
     if (arity > 0 ? argv.length !== arity : argv.length < -arity) {
-      this.reject(client, entry, arityError(entry.fullName));
+      this.reject(client, entry, argv, arityError(entry.fullName));
       return undefined;
     }
     return entry;
@@ -591,7 +599,7 @@ export class Engine implements KeyspaceObserver {
    * As Redis's rejectCommand: the error, which also fails a MULTI in progress; a refused EXEC
    * aborts and discards the transaction instead.
    */
-  private reject(client: Client, entry: CommandEntry, error: string): void {
+  private reject(client: Client, entry: CommandEntry, argv: string[], error: string): void {
     if (entry.fullName !== 'exec') {
       this.rejectUnknown(client, error);
     } else {
@@ -601,6 +609,8 @@ export class Engine implements KeyspaceObserver {
       // Redis formats the errors it words itself (arity, subscribed mode) without their ERR.
       const reason = error.startsWith('ERR ') ? error.slice(4) : error;
       this.replyError(client, `EXECABORT Transaction discarded because of: ${reason}`);
+      // MONITOR saw the MULTI: it sees the EXEC that ends it (Redis's execCommandAbort).
+      this.monitors.feed(client, argv);
     }
     this.callRefused(entry);
   }

@@ -303,5 +303,18 @@ describe.runIf(requireRedisOrSkip('scripting differential'))(
         { other: ['FUNCTION', 'DELETE', 'mon'] },
         read(1),
       ]));
+
+    it('MONITOR shows the EXEC of a transaction refused at EXEC time', () =>
+      servers.compare([
+        { other: ['PING'] },
+        ['MONITOR'],
+        { other: ['MULTI'] },
+        read(1),
+        { other: ['SET', 'a', '1'] },
+        ['CONFIG', 'SET', 'min-replicas-to-write', '1'],
+        { other: ['EXEC'] },
+        read(1),
+        ['CONFIG', 'SET', 'min-replicas-to-write', '0'],
+      ]));
   },
 );
