@@ -6,28 +6,53 @@ import { RedisHash, RedisSet, RedisZset } from './values.js';
  * When hashes, sets and sorted sets get their encoding, and when they convert: Redis 7.0's
  * rules (t_hash.c, t_set.c, t_zset.c, rdb.c). A write that grows a compact value checks the
  * limits as Redis checks them, at the same moment, and converts it for good; nothing shrinks a
- * value back. The limits are read when the check is made, so CONFIG SET only affects later
- * conversions. Values built whole (STORE results, loading) get the encoding Redis ends with.
+ * value back. The limits in force when the check is made count, so CONFIG SET only affects
+ * later conversions. Values built whole (STORE results, loading) get the encoding Redis ends
+ * with.
  *
  * Redis also converts a listpack that would pass 1 GB (lpSafeToAdd); rc's values never get
  * there under any limits rc accepts, and that check is not made.
  */
 
-/** Anything with CONFIG's values. */
+/** What the rules need of the configuration: its values, followed as they change. */
 interface ConfigReader {
-  getNumber(name: string): number;
+  follow(name: string, apply: (value: string) => void): void;
 }
 
-export interface HashLimits {
-  readonly entries: number;
-  readonly value: number;
+/**
+ * The limits Redis converts values at, kept up to date by CONFIG SET (Config.follow), so a
+ * write reads numbers instead of parsing settings: one object per configuration.
+ */
+export interface EncodingLimits {
+  hashEntries: number;
+  hashValue: number;
+  /** set-max-intset-entries, capped at 2^30 as Redis caps it (intset internals). */
+  intsetEntries: number;
+  zsetEntries: number;
+  zsetValue: number;
 }
 
-export function hashLimits(config: ConfigReader): HashLimits {
-  return {
-    entries: config.getNumber('hash-max-listpack-entries'),
-    value: config.getNumber('hash-max-listpack-value'),
+const LIMITS = new WeakMap<ConfigReader, EncodingLimits>();
+
+export function encodingLimits(config: ConfigReader): EncodingLimits {
+  const known = LIMITS.get(config);
+  if (known !== undefined) return known;
+  const limits: EncodingLimits = {
+    hashEntries: 0,
+    hashValue: 0,
+    intsetEntries: 0,
+    zsetEntries: 0,
+    zsetValue: 0,
   };
+  config.follow('hash-max-listpack-entries', (value) => (limits.hashEntries = Number(value)));
+  config.follow('hash-max-listpack-value', (value) => (limits.hashValue = Number(value)));
+  config.follow('set-max-intset-entries', (value) => {
+    limits.intsetEntries = Math.min(Number(value), 2 ** 30);
+  });
+  config.follow('zset-max-listpack-entries', (value) => (limits.zsetEntries = Number(value)));
+  config.follow('zset-max-listpack-value', (value) => (limits.zsetValue = Number(value)));
+  LIMITS.set(config, limits);
+  return limits;
 }
 
 /** A new hash (createHashObject): always a listpack, converted as it is filled. */
@@ -42,14 +67,14 @@ export function createHash(): RedisHash {
  */
 export function hashTryConversion(
   hash: RedisHash,
-  limits: HashLimits,
+  limits: EncodingLimits,
   texts: readonly string[],
   from: number,
   to: number,
 ): void {
   if (!hash.isListpack) return;
   for (let i = from; i <= to; i++) {
-    if (texts[i].length > limits.value) {
+    if (texts[i].length > limits.hashValue) {
       hash.convertToHashtable();
       return;
     }
@@ -63,16 +88,16 @@ export function hashTryConversion(
  */
 export function hashSet(
   hash: RedisHash,
-  limits: HashLimits,
+  limits: EncodingLimits,
   field: string,
   value: string,
 ): boolean {
-  if (hash.isListpack && (field.length > limits.value || value.length > limits.value)) {
+  if (hash.isListpack && (field.length > limits.hashValue || value.length > limits.hashValue)) {
     hash.convertToHashtable();
   }
   const size = hash.size;
   hash.set(field, value);
-  if (hash.isListpack && hash.size > limits.entries) hash.convertToHashtable();
+  if (hash.isListpack && hash.size > limits.hashEntries) hash.convertToHashtable();
   return hash.size !== size;
 }
 
@@ -84,22 +109,17 @@ export function hashSet(
 export function hashFromRdb(
   entries: ReadonlyArray<readonly [string, string]>,
   listpackInFile: boolean,
-  limits: HashLimits,
+  limits: EncodingLimits,
 ): RedisHash {
   const fits = listpackInFile
-    ? entries.length <= limits.entries
-    : entries.length <= limits.entries &&
+    ? entries.length <= limits.hashEntries
+    : entries.length <= limits.hashEntries &&
       entries.every(
-        ([field, value]) => field.length <= limits.value && value.length <= limits.value,
+        ([field, value]) => field.length <= limits.hashValue && value.length <= limits.hashValue,
       );
   const hash = new RedisHash(fits ? 'listpack' : 'hashtable');
   for (const [field, value] of entries) hash.set(field, value);
   return hash;
-}
-
-/** set-max-intset-entries, capped at 2^30 as Redis caps it (intset internals). */
-export function setMaxIntsetEntries(config: ConfigReader): number {
-  return Math.min(config.getNumber('set-max-intset-entries'), 2 ** 30);
 }
 
 /** Whether an intset can hold the member: an int64 in canonical form (string2ll). */
@@ -182,24 +202,12 @@ export function setFromRdb(
   return set;
 }
 
-export interface ZsetLimits {
-  readonly entries: number;
-  readonly value: number;
-}
-
-export function zsetLimits(config: ConfigReader): ZsetLimits {
-  return {
-    entries: config.getNumber('zset-max-listpack-entries'),
-    value: config.getNumber('zset-max-listpack-value'),
-  };
-}
-
 /**
  * ZADD (and ZINCRBY, GEOADD) creating the key: a skiplist when listpacks are off
  * (zset-max-listpack-entries 0) or the first member given is too long, else a listpack.
  */
-export function createZsetFor(firstMember: string, limits: ZsetLimits): RedisZset {
-  const listpack = limits.entries !== 0 && firstMember.length <= limits.value;
+export function createZsetFor(firstMember: string, limits: EncodingLimits): RedisZset {
+  const listpack = limits.zsetEntries !== 0 && firstMember.length <= limits.zsetValue;
   return new RedisZset(listpack ? 'listpack' : 'skiplist');
 }
 
@@ -210,12 +218,13 @@ export function createZsetFor(firstMember: string, limits: ZsetLimits): RedisZse
  */
 export function zsetBeforeAdd(
   zset: RedisZset,
-  limits: ZsetLimits,
+  limits: EncodingLimits,
   member: string,
   xx: boolean,
 ): void {
-  if (!zset.isListpack || xx || zset.has(member)) return;
-  if (zset.size + 1 > limits.entries || member.length > limits.value) zset.convertToSkiplist();
+  if (!zset.isListpack || xx) return;
+  if (zset.size + 1 <= limits.zsetEntries && member.length <= limits.zsetValue) return;
+  if (!zset.has(member)) zset.convertToSkiplist();
 }
 
 /**
@@ -224,10 +233,13 @@ export function zsetBeforeAdd(
  * they have few enough members, none too long (zsetConvertToListpackIfNeeded). A listpack
  * stores a whole score as an integer, so -0 becomes 0 there.
  */
-export function zsetFromEntries(entries: Iterable<SortedSetEntry>, limits: ZsetLimits): RedisZset {
+export function zsetFromEntries(
+  entries: Iterable<SortedSetEntry>,
+  limits: EncodingLimits,
+): RedisZset {
   const all = [...entries];
-  let fits = all.length <= limits.entries;
-  for (let i = 0; fits && i < all.length; i++) fits = all[i].member.length <= limits.value;
+  let fits = all.length <= limits.zsetEntries;
+  for (let i = 0; fits && i < all.length; i++) fits = all[i].member.length <= limits.zsetValue;
   return filledZset(all, fits);
 }
 
@@ -239,11 +251,11 @@ export function zsetFromEntries(entries: Iterable<SortedSetEntry>, limits: ZsetL
 export function zsetFromRdb(
   entries: Iterable<SortedSetEntry>,
   listpackInFile: boolean,
-  limits: ZsetLimits,
+  limits: EncodingLimits,
 ): RedisZset {
   if (!listpackInFile) return zsetFromEntries(entries, limits);
   const all = [...entries];
-  return filledZset(all, all.length <= limits.entries);
+  return filledZset(all, all.length <= limits.zsetEntries);
 }
 
 function filledZset(entries: readonly SortedSetEntry[], listpack: boolean): RedisZset {

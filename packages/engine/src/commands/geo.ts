@@ -21,7 +21,7 @@ import { FIRST_KEY, commandGroup } from './define.js';
 import { WRONG_TYPE, isKeyword, lookupTyped } from './reply-helpers.js';
 import { addToZset } from './sorted-sets.js';
 import { storeResult } from './store-result.js';
-import { zsetFromEntries, zsetLimits } from '../encodings.js';
+import { encodingLimits, zsetFromEntries } from '../encodings.js';
 import { RedisZset } from '../values.js';
 
 const UNITS: Record<string, number> = { m: 1, km: 1000, ft: 0.3048, mi: 1609.34 };
@@ -430,7 +430,7 @@ function storeResults(
       member: point.member,
       score: options.storeDist ? point.distance : point.score,
     }));
-    result = zsetFromEntries(entries, zsetLimits(engine.config));
+    result = zsetFromEntries(entries, encodingLimits(engine.config));
     engine.countChanges(points.length);
   }
   storeResult(client, engine, key, result, EventClass.zset, event);

@@ -4,7 +4,7 @@ import { Errors } from '../errors.js';
 import { EventClass } from '../keyspace-events.js';
 import { parseInteger, inInt64Range } from '../numbers.js';
 import { filterByPattern } from '../scan-cursor.js';
-import { createHash, hashLimits, hashSet, hashTryConversion } from '../encodings.js';
+import { createHash, encodingLimits, hashSet, hashTryConversion } from '../encodings.js';
 import { RedisHash } from '../values.js';
 import { FIRST_KEY, commandGroup } from './define.js';
 import { collectionScan, replyScan, scanCollection } from './keys.js';
@@ -36,7 +36,7 @@ function hsetGeneric(client: Client, argv: string[], engine: Engine, replyOk: bo
   }
   const hash = hashForWrite(client, engine, argv[1]);
   if (hash === WRONG_TYPE) return;
-  const limits = hashLimits(engine.config);
+  const limits = encodingLimits(engine.config);
   hashTryConversion(hash, limits, argv, 2, argv.length - 1);
   let added = 0;
   for (let i = 2; i < argv.length; i += 2) if (hashSet(hash, limits, argv[i], argv[i + 1])) added++;
@@ -63,7 +63,7 @@ function hsetnx(client: Client, argv: string[], engine: Engine): void {
     return;
   }
   const hash = hashForWrite(client, engine, argv[1]) as RedisHash;
-  const limits = hashLimits(engine.config);
+  const limits = encodingLimits(engine.config);
   hashTryConversion(hash, limits, argv, 2, 3);
   hashSet(hash, limits, argv[2], argv[3]);
   client.db.touch(argv[1]);
@@ -160,7 +160,7 @@ function hincrby(client: Client, argv: string[], engine: Engine): void {
     engine.replyError(client, Errors.overflow);
     return;
   }
-  hashSet(hash, hashLimits(engine.config), argv[2], result.toString());
+  hashSet(hash, encodingLimits(engine.config), argv[2], result.toString());
   client.db.touch(argv[1]);
   engine.notify(client.db, EventClass.hash, 'hincrby', argv[1]);
   client.out.integer(Number.isSafeInteger(Number(result)) ? Number(result) : result);
@@ -188,7 +188,7 @@ function hincrbyfloat(client: Client, argv: string[], engine: Engine): void {
     engine.replyError(client, Errors.incrFloatNaN);
     return;
   }
-  hashSet(hash, hashLimits(engine.config), argv[2], result);
+  hashSet(hash, encodingLimits(engine.config), argv[2], result);
   client.db.touch(argv[1]);
   engine.notify(client.db, EventClass.hash, 'hincrbyfloat', argv[1]);
   // Propagated as HSET with the result, so float formatting can't differ on replicas.

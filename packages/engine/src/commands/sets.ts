@@ -9,7 +9,7 @@ import {
   intsetOrder,
   setAdd,
   setFromMembers,
-  setMaxIntsetEntries,
+  encodingLimits,
   setMembersInOrder,
 } from '../encodings.js';
 import { RedisSet } from '../values.js';
@@ -43,7 +43,7 @@ function sadd(client: Client, argv: string[], engine: Engine): void {
     client.db.add(argv[1], set);
   }
   const before = set.size;
-  const maxIntsetEntries = setMaxIntsetEntries(engine.config);
+  const maxIntsetEntries = encodingLimits(engine.config).intsetEntries;
   for (let i = 2; i < argv.length; i++) setAdd(set, maxIntsetEntries, argv[i]);
   if (set.size !== before) {
     client.db.touch(argv[1]);
@@ -142,14 +142,14 @@ function spop(client: Client, argv: string[], engine: Engine): void {
   const all = count !== undefined && count >= size;
   const picked = !all
     ? pickRandom([...set], count ?? 1)
-    : fitsIntset(set, setMaxIntsetEntries(engine.config))
+    : fitsIntset(set, encodingLimits(engine.config).intsetEntries)
       ? intsetOrder(set)
       : [...set];
   for (const member of picked) set.delete(member);
   if (count !== undefined && count < size && (size - count) * SPOP_MOVE_STRATEGY_MUL <= count) {
     // Redis builds a new set of what stays (spopWithCountCommand's third case): it gets the
     // encoding a set of those members gets, an intset again when they fit one.
-    const rest = setFromMembers(set, setMaxIntsetEntries(engine.config));
+    const rest = setFromMembers(set, encodingLimits(engine.config).intsetEntries);
     client.db.set(argv[1], rest, true);
   }
   if (picked.length > 0) afterRemoval(client, engine, argv[1], set, 'spop');
@@ -223,11 +223,11 @@ function smove(client: Client, argv: string[], engine: Engine): void {
   afterRemoval(client, engine, sourceKey, source, 'srem');
   if (destination === undefined) {
     const created = createSetFor(member);
-    setAdd(created, setMaxIntsetEntries(engine.config), member);
+    setAdd(created, encodingLimits(engine.config).intsetEntries, member);
     client.db.add(destinationKey, created);
     engine.notify(client.db, EventClass.set, 'sadd', destinationKey);
   } else if (!destination.has(member)) {
-    setAdd(destination, setMaxIntsetEntries(engine.config), member);
+    setAdd(destination, encodingLimits(engine.config).intsetEntries, member);
     client.db.touch(destinationKey);
     engine.notify(client.db, EventClass.set, 'sadd', destinationKey);
   }
@@ -277,7 +277,7 @@ function setOperation(operation: Operation) {
     const result = combine(sets, operation);
     // Redis gathers the result in a set of its own, walked as it is encoded: ascending when
     // it is an intset.
-    const ordered = fitsIntset(result, setMaxIntsetEntries(engine.config))
+    const ordered = fitsIntset(result, encodingLimits(engine.config).intsetEntries)
       ? intsetOrder(result)
       : result;
     replyMembers(client, ordered, result.size);
@@ -290,7 +290,7 @@ function setOperationStore(operation: Operation) {
     if (sets === null) return;
     const result = combine(sets, operation);
     const stored =
-      result.size > 0 ? setFromMembers(result, setMaxIntsetEntries(engine.config)) : null;
+      result.size > 0 ? setFromMembers(result, encodingLimits(engine.config).intsetEntries) : null;
     storeResult(client, engine, argv[1], stored, EventClass.set, `s${operation}store`);
     client.out.integer(result.size);
   };

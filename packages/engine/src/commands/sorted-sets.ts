@@ -5,7 +5,7 @@ import type { Engine } from '../engine.js';
 import { Errors } from '../errors.js';
 import type { Database } from '../keyspace.js';
 import { EventClass } from '../keyspace-events.js';
-import { createZsetFor, zsetBeforeAdd, zsetFromEntries, zsetLimits } from '../encodings.js';
+import { createZsetFor, encodingLimits, zsetBeforeAdd, zsetFromEntries } from '../encodings.js';
 import { RedisZset } from '../values.js';
 import { parseFloatLoosely } from '../numbers.js';
 import { filterByPattern } from '../scan-cursor.js';
@@ -144,7 +144,7 @@ export function addToZset(
 ): void {
   let zset = lookupZset(client, engine, key);
   if (zset === WRONG_TYPE) return;
-  const limits = zsetLimits(engine.config);
+  const limits = encodingLimits(engine.config);
   if (zset === undefined) {
     if (flags.xx) {
       if (flags.incr) client.out.nullBulk();
@@ -379,7 +379,7 @@ function storeEntries(
   entries: Iterable<SortedSetEntry>,
   event: string,
 ): number {
-  const result = zsetFromEntries(entries, zsetLimits(engine.config));
+  const result = zsetFromEntries(entries, encodingLimits(engine.config));
   storeResult(client, engine, key, result.size > 0 ? result : null, EventClass.zset, event);
   return result.size;
 }

@@ -2,14 +2,7 @@ import type { RdbStream, RdbValue } from '@rc/rdb';
 import { QuickList } from '@rc/datatypes/list';
 import { MAX_ID, MIN_ID, Stream, type Consumer, type StreamNodeLimits } from '@rc/datatypes/stream';
 import type { Config } from '../config.js';
-import {
-  hashFromRdb,
-  hashLimits,
-  setFromRdb,
-  setMaxIntsetEntries,
-  zsetFromRdb,
-  zsetLimits,
-} from '../encodings.js';
+import { encodingLimits, hashFromRdb, setFromRdb, zsetFromRdb } from '../encodings.js';
 import { RedisHash, RedisSet, RedisZset, type RedisValue } from '../values.js';
 
 /** Stream block sizes from stream-node-max-entries and stream-node-max-bytes. */
@@ -78,7 +71,7 @@ export function toRdbStream(stream: Stream): RdbStream {
 export function fromRdbValue(
   value: RdbValue,
   limits: StreamNodeLimits,
-  config: { getNumber(name: string): number },
+  config: Config,
 ): RedisValue {
   switch (value.type) {
     case 'string':
@@ -89,14 +82,18 @@ export function fromRdbValue(
       return list;
     }
     case 'set':
-      return setFromRdb(value.members, value.compact === true, setMaxIntsetEntries(config));
+      return setFromRdb(
+        value.members,
+        value.compact === true,
+        encodingLimits(config).intsetEntries,
+      );
     case 'hash':
-      return hashFromRdb(value.entries, value.compact === true, hashLimits(config));
+      return hashFromRdb(value.entries, value.compact === true, encodingLimits(config));
     case 'zset':
       return zsetFromRdb(
         value.entries.map(([member, score]) => ({ member, score })),
         value.compact === true,
-        zsetLimits(config),
+        encodingLimits(config),
       );
     case 'stream':
       return fromRdbStream(value.stream, limits);
