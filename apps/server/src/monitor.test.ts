@@ -1,6 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RawClient } from './test-support/raw-client.js';
-import { startRc } from './test-support/servers.js';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  requireRedisOrSkip,
+  startRc,
+  startRedis,
+  type RunningServer,
+} from './test-support/servers.js';
 
 describe('MONITOR', () => {
   let rc: Awaited<ReturnType<typeof startRc>>;
@@ -40,3 +48,39 @@ describe('MONITOR', () => {
     client.close();
   });
 });
+
+describe.runIf(requireRedisOrSkip('MONITOR over a unix socket'))(
+  'MONITOR lines of unix socket clients, compared with redis-server',
+  () => {
+    const dir = mkdtempSync(join(tmpdir(), 'rc-monitor-'));
+    const paths = { rc: join(dir, 'rc.sock'), redis: join(dir, 'redis.sock') };
+    let rc: RunningServer;
+    let redis: RunningServer;
+    beforeAll(async () => {
+      rc = await startRc([['unixsocket', paths.rc]]);
+      redis = await startRedis(['--unixsocket', paths.redis]);
+    }, 30_000);
+    afterAll(() => Promise.all([rc?.stop(), redis?.stop()]));
+
+    /** What a monitor sees of one command sent over the server's unix socket. */
+    async function lineFor(port: number, path: string): Promise<string> {
+      const monitor = await RawClient.open(port);
+      const client = await RawClient.openPath(path);
+      try {
+        await monitor.command('MONITOR');
+        await client.command('PING', 'x');
+        const line = (await monitor.readReply())?.toString('latin1') ?? '';
+        return line.replace(/^\+\d+\.\d{6} /, '+<time> ').replace(path, '<path>');
+      } finally {
+        monitor.close();
+        client.close();
+      }
+    }
+
+    it('name the socket as unix:<path>, as Redis', async () => {
+      const ours = await lineFor(rc.port, paths.rc);
+      expect(ours).toBe(await lineFor(redis.port, paths.redis));
+      expect(ours).toBe('+<time> [0 unix:<path>] "PING" "x"\r\n');
+    });
+  },
+);

@@ -35,6 +35,15 @@ export function quoteArgument(text: string): string {
   return out + '"';
 }
 
+/**
+ * Who sent a command, as MONITOR names it: the peer's address, or for a unix socket client
+ * (whose address is `<path>:0`) `unix:<path>`.
+ */
+function origin(source: Client): string {
+  const address = source.connection.remoteAddress;
+  return address.startsWith('/') ? `unix:${address.slice(0, address.lastIndexOf(':'))}` : address;
+}
+
 /** The wall clock in microseconds, as Redis's gettimeofday. */
 function nowMicroseconds(): number {
   return Math.floor((performance.timeOrigin + performance.now()) * 1000);
@@ -54,7 +63,7 @@ export class Monitors {
     if (this.clients.size === 0) return;
     const micros = this.clock();
     const fraction = String(micros % 1_000_000).padStart(6, '0');
-    let line = `${Math.floor(micros / 1_000_000)}.${fraction} [${source.db.id} ${source.connection.remoteAddress}]`;
+    let line = `${Math.floor(micros / 1_000_000)}.${fraction} [${source.db.id} ${origin(source)}]`;
     for (const arg of argv) line += ' ' + quoteArgument(arg);
     for (const monitor of this.clients) {
       if (monitor.closed) continue;

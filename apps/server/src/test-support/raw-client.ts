@@ -36,6 +36,14 @@ export class RawClient {
     });
   }
 
+  /** A connection over a unix socket. */
+  static openPath(path: string): Promise<RawClient> {
+    return new Promise((resolve, reject) => {
+      const socket = connect(path, () => resolve(new RawClient(socket)));
+      socket.once('error', reject);
+    });
+  }
+
   private wake(): void {
     const waiters = this.waiters;
     this.waiters = [];
