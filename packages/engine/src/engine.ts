@@ -787,7 +787,8 @@ export class Engine implements KeyspaceObserver {
     }
   }
 
-  private finishSnapshots(): void {
+  /** Completes running snapshots now, before a change they cannot copy-on-write (FLUSHALL). */
+  finishSnapshots(): void {
     for (const snapshot of this.snapshots) snapshot.finish();
   }
 

@@ -234,6 +234,8 @@ function reload(client: Client, argv: string[], engine: Engine): void {
   }
   const host = engine.persistence;
   const dirtyBefore = engine.stats.dirty;
+  // A BGSAVE running meanwhile keeps the dataset it began with, as a fork would.
+  engine.finishSnapshots();
   if (save && host?.saveForReload() !== true) {
     engine.replyError(client, 'ERR');
     return;
@@ -253,6 +255,7 @@ function reload(client: Client, argv: string[], engine: Engine): void {
 function loadaof(client: Client, _argv: string[], engine: Engine): void {
   const host = engine.persistence;
   const dirtyBefore = engine.stats.dirty;
+  engine.finishSnapshots();
   host?.flushAppendOnlyFile();
   emptyData(engine);
   const failure = host === undefined ? 'no append only file' : host.loadAppendOnlyFile();
