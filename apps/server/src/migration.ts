@@ -52,8 +52,9 @@ export class SocketMigration implements MigrationHost {
     const request = this.nextRequest++;
     Atomics.store(this.signal, 0, 0);
     port.postMessage({ ...message, request });
-    // The worker answers within the timeout; past it (and a margin), give up on the answer.
-    const deadline = Date.now() + timeoutMs + 1000;
+    // The worker answers within the timeout; past it and a margin (the worker's own start on
+    // first use), the answer is given up on.
+    const deadline = Date.now() + timeoutMs + 10_000;
     for (;;) {
       const left = deadline - Date.now();
       if (left <= 0) return 'timeout';
