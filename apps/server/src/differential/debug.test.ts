@@ -237,6 +237,25 @@ describe.runIf(requireRedisOrSkip('DEBUG differential'))(
         ['DBSIZE'],
       ]));
 
+    it('RELOAD NOFLUSH fails on a function library already loaded, unless MERGE', () =>
+      servers.compare([
+        ['FUNCTION', 'FLUSH'],
+        [
+          'FUNCTION',
+          'LOAD',
+          "#!lua name=lib\nredis.register_function('f', function() return 1 end)",
+        ],
+        ['DEBUG', 'RELOAD'],
+        ['FUNCTION', 'LIST'],
+        ['DEBUG', 'RELOAD', 'NOFLUSH'],
+        ['DEBUG', 'RELOAD', 'NOFLUSH', 'MERGE'],
+        ['FCALL', 'f', '0'],
+        ['FUNCTION', 'FLUSH'],
+        ['DEBUG', 'RELOAD', 'NOSAVE', 'NOFLUSH'],
+        ['FCALL', 'f', '0'],
+        ['FUNCTION', 'FLUSH'],
+      ]));
+
     it('answers the switches the test suite flips as Redis', () =>
       servers.compare([
         ['DEBUG', 'SLEEP', '0'],

@@ -261,7 +261,7 @@ export class ServerPersistence implements PersistenceHost {
         // As Redis's rdbLoad without RDBFLAGS_ALLOW_DUP: a panic.
         this.log('warning', error.message);
         this.engine.crash({ kind: 'panic', message: 'Duplicated key found in RDB file' });
-      }
+      } else this.log('warning', `Error trying to load the RDB dump: ${(error as Error).message}`);
       return (error as Error).message;
     }
     return null;

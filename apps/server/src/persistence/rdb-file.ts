@@ -177,8 +177,9 @@ export class DuplicateKeyError extends Error {
 
 /**
  * Loads an RDB file at once, for DEBUG RELOAD and DEBUG LOADAOF (which hold the server while
- * they load, as Redis's). Keys already in the databases are replaced with `allowDuplicates`
- * (Redis's RDBFLAGS_ALLOW_DUP); otherwise the first one throws DuplicateKeyError.
+ * they load, as Redis's). Keys and function libraries already there are replaced with
+ * `allowDuplicates` (Redis's RDBFLAGS_ALLOW_DUP); otherwise the first such key throws
+ * DuplicateKeyError and the first such library a plain Error.
  */
 export function loadRdbFileSync(
   engine: Engine,
@@ -191,12 +192,17 @@ export function loadRdbFileSync(
   const loader = new KeyspaceLoader(engine, replica || options.aofBase === true);
   const drain = (): void => {
     for (let record = reader.next(); record !== undefined; record = reader.next()) {
-      if (
-        record.kind === 'key' &&
-        options.allowDuplicates !== true &&
-        engine.databases[record.db]?.data.has(record.key) === true
-      ) {
-        throw new DuplicateKeyError(record.key, record.db);
+      if (options.allowDuplicates !== true) {
+        if (record.kind === 'key' && engine.databases[record.db]?.data.has(record.key) === true) {
+          throw new DuplicateKeyError(record.key, record.db);
+        }
+        // A library of the same name makes the load fail (Redis's rdbFunctionLoad without
+        // RDBFLAGS_ALLOW_DUP), unlike a key, which is fatal.
+        if (record.kind === 'function') {
+          const loaded = engine.scripting.libraries.load(record.payload, false, 0);
+          if ('error' in loaded) throw new Error(`Failed loading library, ${loaded.error}`);
+          continue;
+        }
       }
       loader.accept(record);
     }
