@@ -91,4 +91,18 @@ describe('DEBUG without a host', () => {
     expect(run('DEBUG', 'REPLICATE', 'fake-command', 'x')).toBe('+OK\r\n');
     expect(sent).toEqual([{ argv: ['fake-command', 'x'], target: PropagationTarget.Replication }]);
   });
+
+  it('keeps the address DEBUG OBJECT shows while a value is modified in place', () => {
+    const { run } = engineWithClient(DEBUG_ALLOWED);
+    const address = (key: string) =>
+      /Value at:(0x[0-9a-f]+) /.exec(run('DEBUG', 'OBJECT', key))?.[1];
+    run('SET', 'counter', '20000');
+    run('RPUSH', 'list', 'a');
+    const [counter, list] = [address('counter'), address('list')];
+    run('INCR', 'counter');
+    run('RPUSH', 'list', 'b');
+    expect(address('counter')).toBe(counter);
+    expect(address('list')).toBe(list);
+    expect(counter).not.toBe(list);
+  });
 });

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { encodeDumpPayload } from '@rc/rdb';
 import { QuickList } from '@rc/datatypes/list';
 import { SortedSet } from '@rc/datatypes/zset';
@@ -306,9 +306,16 @@ function isSharedInteger(value: RedisValue, engine: Engine): boolean {
   );
 }
 
-/** %p of the value: stable for a container while it lives, as an address would be. */
-function addressOf(value: RedisValue, engine: Engine): string {
-  if (typeof value === 'string') return `0x7f${randomBytes(5).toString('hex')}`;
+/**
+ * %p of the value: a container's stays while it lives, as its address would; a string's is
+ * the key's (rc's strings are immutable values), so that it stays across INCR as Redis's
+ * in-place update keeps it.
+ */
+function addressOf(value: RedisValue, db: Database, key: string, engine: Engine): string {
+  if (typeof value === 'string') {
+    const digest = createHash('sha1').update(`${db.id}\0${key}`, 'latin1').digest('hex');
+    return `0x7f${digest.slice(0, 10)}`;
+  }
   const addresses = stateOf(engine).addresses;
   let address = addresses.get(value);
   if (address === undefined) {
@@ -415,7 +422,7 @@ function object(client: Client, argv: string[], engine: Engine): void {
   const refcount = isSharedInteger(value, engine) ? SHARED_REFCOUNT : 1;
   const extra = value instanceof QuickList ? quicklistFields(value, engine) : '';
   client.out.simple(
-    `Value at:${addressOf(value, engine)} refcount:${refcount} ` +
+    `Value at:${addressOf(value, client.db, argv[2], engine)} refcount:${refcount} ` +
       `encoding:${encodingOf(value, engine.config)} ` +
       `serializedlength:${serializedLength(value, engine)} ` +
       `lru:${lru} lru_seconds_idle:${idle}${extra}`,
