@@ -41,12 +41,14 @@ export class BlockingRegistry {
   /**
    * `served` hears of every client whose wait ended with a reply, data or timeout, and how long
    * writing that reply took: the engine's statistics count a blocked call once it is served.
+   * `mark`: where in the client's output that reply starts.
    */
   constructor(
     private readonly served: (
       client: Client,
       state: BlockedState,
       microseconds: number,
+      mark: number,
     ) => void = () => {},
     /** Runs a waiter's serving as that client's command (client-side caching needs to know). */
     private readonly runAs: (client: Client, serve: () => boolean) => boolean = (_, serve) =>
@@ -128,9 +130,10 @@ export class BlockingRegistry {
       // Waiters decide for themselves: a deleted key ends an XREADGROUP wait with an error.
       if (!state) continue;
       const started = performance.now();
+      const mark = client.out.length;
       if (this.runAs(client, () => state.tryServe(key))) {
         this.unblock(client);
-        this.served(client, state, Math.round((performance.now() - started) * 1000));
+        this.served(client, state, Math.round((performance.now() - started) * 1000), mark);
         client.connection.resume();
       }
     }
@@ -142,8 +145,9 @@ export class BlockingRegistry {
     if (state === null) return;
     this.unblock(client);
     const started = performance.now();
+    const mark = client.out.length;
     state.replyOnTimeout();
-    this.served(client, state, Math.round((performance.now() - started) * 1000));
+    this.served(client, state, Math.round((performance.now() - started) * 1000), mark);
   }
 
   /** Removes the client from every queue and cancels its timer; the caller writes the reply. */

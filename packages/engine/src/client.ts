@@ -68,7 +68,12 @@ export class Client {
   blocked: BlockedState | null = null;
   /** CLIENT TRACKING's state while it is on. */
   tracking: ClientTracking | null = null;
+  /** CLIENT REPLY OFF, or SKIP for the command running; see Engine.execute. */
   replyMode: ReplyMode = 'on';
+  /** CLIENT REPLY SKIP was just asked for: the next command's reply is dropped. */
+  skipNext = false;
+  /** The command waiting ran under SKIP: the reply its wait ends with is dropped. */
+  skipWaitReply = false;
   /** Set once the connection is closing: nothing more is executed or written. */
   closed = false;
   readonly createdAt = Date.now();

@@ -169,7 +169,10 @@ export class Engine implements KeyspaceObserver {
   readonly clients = new Map<number, Client>();
   readonly pubsub = new PubSub();
   readonly blocking = new BlockingRegistry(
-    (client, state, microseconds) => this.servedAfterBlocking(client, state, microseconds),
+    (client, state, microseconds, mark) => {
+      this.waitEnded(client, mark);
+      this.servedAfterBlocking(client, state, microseconds);
+    },
     // A served waiter's invalidations, as a command's, follow its reply.
     (client, serve) =>
       this.tracking.clientCount === 0 ? serve() : this.tracking.runAs(client, serve),
@@ -181,6 +184,8 @@ export class Engine implements KeyspaceObserver {
   private errorsAccounted = 0;
   /** The running call replied an error its statistics already had (a script's pcall error). */
   private failedUncounted = false;
+  /** The command being executed was a (un)subscription that ran: see applyReplyMode. */
+  private subscriptionReplied = false;
   /** The client whose command is running (a script's own client inside scripts). */
   private callingClient: Client | null = null;
   /** The running command's own count of changes, when it counts as Redis does (see countChanges). */
@@ -407,6 +412,40 @@ export class Engine implements KeyspaceObserver {
    * then the handler. Returns BLOCKED when the client is parked and must not run more yet.
    */
   execute(client: Client, argv: string[]): CommandResult {
+    // Left from a wait whose end did not go through waitEnded (WAIT, a timed-out script).
+    if (client.skipWaitReply) client.skipWaitReply = false;
+    const mark = client.out.length;
+    this.subscriptionReplied = false;
+    const result = this.process(client, argv);
+    if (client.replyMode !== 'on' || client.skipNext) this.applyReplyMode(client, mark, result);
+    return result;
+  }
+
+  /**
+   * CLIENT REPLY OFF and SKIP: what the command replied is dropped (refusals and QUEUED too),
+   * but for the confirmations of (un)subscribing, which Redis pushes past them. Then, as
+   * Redis's resetClient, SKIP is over and a SKIP just asked for covers the next command. A
+   * command that waits under SKIP has the reply its wait ends with dropped (waitEnded).
+   */
+  private applyReplyMode(client: Client, mark: number, result: CommandResult): void {
+    if (client.replyMode !== 'on' && !this.subscriptionReplied) client.out.truncate(mark);
+    if (result === BLOCKED && client.replyMode === 'skip') client.skipWaitReply = true;
+    if (client.replyMode === 'skip') client.replyMode = 'on';
+    if (client.skipNext) {
+      client.replyMode = 'skip';
+      client.skipNext = false;
+    }
+  }
+
+  /** A waiter's wait ended with the reply written from `mark`: dropped under OFF or SKIP. */
+  waitEnded(client: Client, mark: number): void {
+    if (client.replyMode !== 'off' && !client.skipWaitReply) return;
+    client.out.truncate(mark);
+    client.skipWaitReply = false;
+  }
+
+  /** One command: lookup, the checks of Redis's processCommand, queueing or running it. */
+  private process(client: Client, argv: string[]): CommandResult {
     const entry = this.resolve(client, argv);
     if (entry === undefined) return;
     // The checks of Redis's processCommand, in its order (which error wins matters).
@@ -518,31 +557,14 @@ export class Engine implements KeyspaceObserver {
 
   /** A command from the client itself (not from EXEC or a script), with its reply mode applied. */
   private runTopLevel(client: Client, entry: CommandEntry, argv: string[]): CommandResult {
-    const modeBefore = client.replyMode;
-    const mark = client.out.length;
-    // SKIP covers this one command: CLIENT REPLY run now sees the mode it would leave behind.
-    const skipping = modeBefore === 'skip' && !SUBSCRIPTION_COMMANDS.has(entry.fullName);
-    if (skipping) client.replyMode = 'on';
+    if (SUBSCRIPTION_COMMANDS.has(entry.fullName)) this.subscriptionReplied = true;
     // One command (or a whole EXEC) is one unit: its writes go out together, after it.
     const propagating = this.propagation.active;
     if (propagating) this.propagation.beginUnit();
     const result = this.call(client, entry, argv);
     if (propagating) this.propagation.endUnit(!TOUCHES_ARBITRARY_KEYS.has(entry.fullName));
     if (this.replication !== undefined) client.replicationOffset = this.replication.offset;
-    if (skipping || (modeBefore === 'off' && !SUBSCRIPTION_COMMANDS.has(entry.fullName))) {
-      this.suppressReply(client, entry, mark);
-    }
     return result;
-  }
-
-  /**
-   * CLIENT REPLY OFF drops every reply until CLIENT REPLY ON, SKIP the next command's reply
-   * only; CLIENT REPLY ON clears both before its OK, which is sent (as Redis's
-   * clientReplyCommand).
-   */
-  private suppressReply(client: Client, entry: CommandEntry, mark: number): void {
-    if (entry.fullName === 'client|reply' && client.replyMode === 'on') return;
-    client.out.truncate(mark);
   }
 
   /** Finds the command (and subcommand) and checks arity, replying the error when it fails. */
@@ -860,6 +882,8 @@ export class Engine implements KeyspaceObserver {
 
   private rerunPostponed(client: Client, argv: string[]): void {
     this.blocking.unblock(client);
+    // Held back under SKIP, the command runs under it now.
+    if (client.skipWaitReply) client.replyMode = 'skip';
     if (this.execute(client, argv) !== BLOCKED) client.connection.resume();
   }
 

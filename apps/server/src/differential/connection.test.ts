@@ -57,6 +57,27 @@ describe.runIf(requireRedisOrSkip('connection differential'))(
         },
       ]));
 
+    it('CLIENT REPLY SKIP: a SUBSCRIBE still replies, and uses the skip up', () =>
+      servers.compare([
+        { raw: 'CLIENT REPLY SKIP\r\nSUBSCRIBE c\r\nPING\r\n', replies: 2 },
+        { raw: 'CLIENT REPLY OFF\r\nUNSUBSCRIBE c\r\nCLIENT REPLY ON\r\n', replies: 2 },
+      ]));
+
+    it('CLIENT REPLY OFF and SKIP drop refusals, QUEUED, and the reply a wait ends with', () =>
+      servers.compare([
+        {
+          raw:
+            'CLIENT REPLY OFF\r\nGET\r\nNOSUCH\r\nMULTI\r\nPING\r\nEXEC\r\nCLIENT REPLY ON\r\n' +
+            'CLIENT REPLY SKIP\r\nGET\r\nPING\r\nCLIENT REPLY SKIP\r\nBLPOP nolist 0.05\r\nPING\r\n',
+          replies: 3,
+        },
+        { raw: 'CLIENT REPLY SKIP\r\nBLPOP l 0\r\n', replies: 0 },
+        { other: ['RPUSH', 'l', 'x'] },
+        ['PING'],
+        { raw: 'CLIENT REPLY SKIP\r\nMULTI\r\n', replies: 0 },
+        ['EXEC'],
+      ]));
+
     it('CLIENT PAUSE and UNPAUSE: their errors; a pause of 0 is over at once', () =>
       servers.compare([
         ['CLIENT', 'PAUSE', 'x'],

@@ -151,7 +151,9 @@ function unblock(client: Client, argv: string[], engine: Engine): void {
   }
   if (withError) {
     engine.blocking.unblock(target);
+    const mark = target.out.length;
     engine.replyError(target, Errors.unblockedByClient);
+    engine.waitEnded(target, mark);
   } else engine.blocking.timeOut(target);
   target.connection.resume();
   client.out.integer(1);
@@ -201,10 +203,13 @@ function reply(client: Client, argv: string[], engine: Engine): void {
     engine.replyError(client, Errors.syntax);
     return;
   }
-  // SKIP under OFF changes nothing, as Redis.
-  if (mode === 'skip' && client.replyMode === 'off') return;
-  client.replyMode = mode;
-  if (mode === 'on') ok(client);
+  // As Redis's clientReplyCommand: ON ends OFF and SKIP, then replies; SKIP is for the next
+  // command, and changes nothing under OFF.
+  if (mode === 'on') {
+    client.replyMode = 'on';
+    ok(client);
+  } else if (mode === 'off') client.replyMode = 'off';
+  else if (client.replyMode !== 'off') client.skipNext = true;
 }
 
 function noEvict(client: Client, argv: string[], engine: Engine): void {

@@ -158,7 +158,10 @@ function reset(client: Client, _argv: string[], engine: Engine): void {
   engine.pubsub.unsubscribeAll(client);
   client.db = engine.databases[0];
   client.name = '';
-  client.replyMode = 'on';
+  // OFF ends before the reply; a SKIP in force still drops it (Redis's
+  // clearClientConnectionState, then resetClient).
+  if (client.replyMode === 'off') client.replyMode = 'on';
+  client.skipNext = false;
   client.out.protocol = 2;
   client.authenticated = engine.config.get('requirepass') === '';
   client.out.simple('RESET');
