@@ -76,6 +76,10 @@ describe.runIf(requireRedisOrSkip('connection differential'))(
         ['PING'],
         { raw: 'CLIENT REPLY SKIP\r\nMULTI\r\n', replies: 0 },
         ['EXEC'],
+        {
+          raw: 'CLIENT REPLY SKIP\r\nRESET\r\nPING\r\nCLIENT REPLY OFF\r\nRESET\r\nPING\r\n',
+          replies: 3,
+        },
       ]));
 
     it('CLIENT PAUSE and UNPAUSE: their errors; a pause of 0 is over at once', () =>
