@@ -5,6 +5,7 @@ import { cpuUsage } from 'node:process';
 import { SERVER_VERSION } from './commands/connection.js';
 import type { Engine } from './engine.js';
 import { memoryFields } from './info-memory.js';
+import { cachedMigrationConnections } from './migration-connections.js';
 import type { InfoFields } from './persistence-host.js';
 
 /** What identifies this build, as Redis's redis_build_id: rc's version on this Node. */
@@ -133,7 +134,7 @@ function statsFields(engine: Engine): InfoFields {
     // Snapshots are written without forking.
     ['latest_fork_usec', 0],
     ['total_forks', 0],
-    ['migrate_cached_sockets', 0],
+    ['migrate_cached_sockets', cachedMigrationConnections(engine)],
     ['slave_expires_tracked_keys', 0],
     ['active_defrag_hits', 0],
     ['active_defrag_misses', 0],

@@ -3,78 +3,11 @@ import type { Client } from '../client.js';
 import type { Engine } from '../engine.js';
 import { Errors } from '../errors.js';
 import { EventClass } from '../keyspace-events.js';
-import type { MigrationConnection } from '../migration-host.js';
+import { closeMigrationConnection, migrationConnection } from '../migration-connections.js';
 import { toRdbValue } from '../persistence/rdb-values.js';
 import type { RedisValue } from '../values.js';
 import { commandGroup } from './define.js';
 import { integerArgument, isKeyword, ok, redactArgument } from './reply-helpers.js';
-
-/*--- Cached connections to targets (Redis's migrateGetSocket and friends) ---*/
-
-/** At most this many targets keep a connection; an idle one is closed after TTL seconds. */
-const CACHE_ITEMS = 64;
-const CACHE_TTL_MS = 10_000;
-
-interface CachedConnection {
-  readonly connection: MigrationConnection;
-  /** The database the target has selected on it, or -1 when unknown. */
-  lastDb: number;
-  idleTimer: NodeJS.Timeout | null;
-}
-
-const connectionsByEngine = new WeakMap<Engine, Map<string, CachedConnection>>();
-
-function cacheOf(engine: Engine): Map<string, CachedConnection> {
-  let cache = connectionsByEngine.get(engine);
-  if (cache === undefined) {
-    cache = new Map();
-    connectionsByEngine.set(engine, cache);
-  }
-  return cache;
-}
-
-/** The cached connection to host:port or a new one; null after replying the error. */
-function connectionTo(
-  client: Client,
-  engine: Engine,
-  host: string,
-  port: string,
-  timeoutMs: number,
-): CachedConnection | null {
-  const cache = cacheOf(engine);
-  const name = `${host}:${port}`;
-  let cached = cache.get(name);
-  if (cached === undefined) {
-    if (cache.size === CACHE_ITEMS) closeConnection(engine, cache.keys().next().value as string);
-    // atoi, as Redis: what is not a number is port 0, which no connection reaches.
-    const connection = engine.migration?.connect(host, atoi(port), timeoutMs) ?? null;
-    if (connection === null) {
-      engine.replyError(client, 'IOERR error or timeout connecting to the client');
-      return null;
-    }
-    cached = { connection, lastDb: -1, idleTimer: null };
-    cache.set(name, cached);
-  }
-  // Used now: closed once idle for longer than the TTL (Redis's migrateCloseTimedoutSockets).
-  if (cached.idleTimer !== null) clearTimeout(cached.idleTimer);
-  cached.idleTimer = setTimeout(() => closeConnection(engine, name), CACHE_TTL_MS);
-  cached.idleTimer.unref();
-  return cached;
-}
-
-function closeConnection(engine: Engine, name: string): void {
-  const cache = cacheOf(engine);
-  const cached = cache.get(name);
-  if (cached === undefined) return;
-  if (cached.idleTimer !== null) clearTimeout(cached.idleTimer);
-  cached.connection.close();
-  cache.delete(name);
-}
-
-function atoi(text: string): number {
-  const match = /^\s*[+-]?\d+/.exec(text);
-  return match === null ? 0 : Number.parseInt(match[0], 10);
-}
 
 /*--- The request: AUTH, SELECT and one RESTORE per key, in RESP ---*/
 
@@ -176,14 +109,16 @@ function migrate(client: Client, argv: string[], engine: Engine): void {
   }
 
   const [host, port] = [argv[1], argv[2]];
-  const name = `${host}:${port}`;
   const restore = engine.config.get('cluster-enabled') === 'yes' ? 'RESTORE-ASKING' : 'RESTORE';
   let mayRetry = true;
   for (;;) {
     let writeError = false;
     let timedOut = false;
-    const cached = connectionTo(client, engine, host, port, timeout);
-    if (cached === null) return;
+    const cached = migrationConnection(engine, host, port, timeout);
+    if (cached === null) {
+      engine.replyError(client, 'IOERR error or timeout connecting to the client');
+      return;
+    }
     const { connection } = cached;
 
     const commands: string[][] = [];
@@ -280,7 +215,7 @@ function migrate(client: Client, argv: string[], engine: Engine): void {
       // Nothing was answered at all: worth one more try on a new connection.
       const retry = !targetError && socketError && read === 0 && mayRetry && !timedOut;
       if (!retry) {
-        if (socketError) closeConnection(engine, name);
+        if (socketError) closeMigrationConnection(engine, host, port);
         if (deleted.length > 0) engine.propagation.replaceCurrent(['DEL', ...deleted]);
         if (!targetError && socketError) {
           ioError(client, engine, writeError);
@@ -295,7 +230,7 @@ function migrate(client: Client, argv: string[], engine: Engine): void {
     }
 
     // A cached connection the target closed is common: a new one gets one more try.
-    closeConnection(engine, name);
+    closeMigrationConnection(engine, host, port);
     if (!timedOut && mayRetry) {
       mayRetry = false;
       continue;
