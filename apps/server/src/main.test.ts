@@ -41,6 +41,38 @@ function messages(log: string): string[] {
     .map((match) => `${match[1]} ${match[2]}`);
 }
 
+interface Started {
+  readonly pid: number;
+  readonly port: number;
+  /** The signal it died by, once it exited. */
+  readonly exited: Promise<string | null>;
+  log(): string;
+  kill(): void;
+}
+
+/** The binary on a free port in a fresh directory, once it logged that it is ready. */
+async function startBinary(binary: Binary, args: string[]): Promise<Started> {
+  const dir = mkdtempSync(join(tmpdir(), 'rc-main-'));
+  const port = await freePort();
+  const [command, ...first] = BINARIES[binary];
+  const child = spawn(command, [...first, '--port', String(port), '--dir', dir, ...args], {
+    stdio: ['ignore', 'pipe', 'ignore'],
+  });
+  let log = '';
+  child.stdout.on('data', (chunk: Buffer) => (log += chunk.toString()));
+  const exited = new Promise<string | null>((resolve) =>
+    child.once('exit', (_code, signal) => resolve(signal)),
+  );
+  await until(() => log.includes('Ready to accept connections'), 'the ready line');
+  return {
+    pid: child.pid ?? 0,
+    port,
+    exited,
+    log: () => log,
+    kill: () => child.kill('SIGKILL'),
+  };
+}
+
 const daemons: number[] = [];
 afterEach(() => {
   for (const pid of daemons.splice(0)) {
@@ -209,37 +241,44 @@ describe.runIf(requireRedisOrSkip('daemon process differential'))(
     });
 
     it('writes a bug report and dies by SIGSEGV on DEBUG SEGFAULT, as redis-server', async () => {
-      const reports: Record<Binary, { signal: string | null; log: string }> = {
-        rc: { signal: null, log: '' },
-        redis: { signal: null, log: '' },
-      };
       for (const binary of ['rc', 'redis'] as const) {
-        const dir = mkdtempSync(join(tmpdir(), 'rc-crash-'));
-        const port = await freePort();
-        const [command, ...first] = BINARIES[binary];
-        const child = spawn(
-          command,
-          [...first, '--port', String(port), '--dir', dir, '--enable-debug-command', 'yes'],
-          { stdio: ['ignore', 'pipe', 'ignore'] },
-        );
-        let log = '';
-        child.stdout.on('data', (chunk: Buffer) => (log += chunk.toString()));
-        const exited = new Promise<string | null>((resolve) =>
-          child.once('exit', (_code, signal) => resolve(signal)),
-        );
-        await until(() => log.includes('Ready to accept connections'), 'the ready line');
-        const client = await RawClient.open(port);
+        const server = await startBinary(binary, ['--enable-debug-command', 'yes']);
+        const client = await RawClient.open(server.port);
         client.write('*2\r\n$5\r\nDEBUG\r\n$8\r\nSEGFAULT\r\n');
-        reports[binary] = { signal: await exited, log };
-      }
-      for (const { signal, log } of Object.values(reports)) {
-        expect(signal).toBe('SIGSEGV');
+        expect(await server.exited).toBe('SIGSEGV');
+        const log = server.log();
         expect(log).toContain('=== REDIS BUG REPORT START: Cut & paste starting from here ===');
         expect(messages(log)).toContain('# Redis 7.0.15 crashed by signal: 11, si_code: 2');
         expect(log).toContain(
           '=== REDIS BUG REPORT END. Make sure to include from START to END. ===',
         );
       }
+    });
+
+    it('keeps the OOM score as oom-score-adj says, by role, as redis-server', async () => {
+      const scores: Record<Binary, number[]> = { rc: [], redis: [] };
+      for (const binary of ['rc', 'redis'] as const) {
+        const server = await startBinary(binary, []);
+        const client = await RawClient.open(server.port);
+        const score = (): number =>
+          Number(readFileSync(`/proc/${server.pid}/oom_score_adj`, 'latin1'));
+        const steps = [
+          ['CONFIG', 'SET', 'oom-score-adj-values', '10 20 30'],
+          ['CONFIG', 'SET', 'oom-score-adj', 'yes'],
+          ['CONFIG', 'SET', 'oom-score-adj-values', '15 20 30'],
+          ['REPLICAOF', '127.0.0.1', '1'],
+          ['REPLICAOF', 'NO', 'ONE'],
+          ['CONFIG', 'SET', 'oom-score-adj', 'absolute'],
+          ['CONFIG', 'SET', 'oom-score-adj', 'no'],
+        ];
+        scores[binary].push(score());
+        for (const step of steps) {
+          expect(String(await client.command(...step))).toBe('+OK\r\n');
+          scores[binary].push(score());
+        }
+        server.kill();
+      }
+      expect(scores.rc).toEqual(scores.redis);
     });
   },
 );

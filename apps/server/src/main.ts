@@ -5,6 +5,7 @@ import { Config, SERVER_VERSION, formatClientInfo, infoText, type EngineCrash } 
 import { parseArguments } from './arguments.js';
 import { crashSignal, writeCrashReport } from './crash-report.js';
 import { describeErrno } from './errno.js';
+import { followOomScoreAdj } from './oom-score.js';
 import { logo } from './banner.js';
 import {
   createLog,
@@ -97,6 +98,7 @@ async function main(): Promise<void> {
     onCrash: (crash) => crashed(crash),
   });
   config = running.engine.config;
+  followOomScoreAdj(config, log);
   const port = Number(startup.get('port'));
   try {
     await running.bind();

@@ -170,6 +170,12 @@ export class RcServer {
   }
 
   private adopt(socket: Socket, unixAddress: string | undefined): void {
+    // As Redis's acceptCommonHandler: past maxclients, one error line and the socket closes.
+    if (this.connections.size >= this.engine.config.getNumber('maxclients')) {
+      this.engine.stats.rejectedConnections++;
+      socket.end('-ERR max number of clients reached\r\n', () => socket.destroy());
+      return;
+    }
     const connection = new Connection(
       socket,
       this.engine,

@@ -1,6 +1,7 @@
 import { statSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import { CONFIG_DEFAULTS } from './config-defaults.js';
+import { CONFIG_ENUMS, enumProblem, enumValue } from './config-enums.js';
 import { globMatch } from './glob.js';
 import { formatEventFlags, parseEventFlags } from './keyspace-events.js';
 import { parseMemory } from './memory-units.js';
@@ -150,6 +151,9 @@ export class Config {
    */
   valueProblem(name: string, value: string): string | null {
     const key = name.toLowerCase();
+    if (CONFIG_ENUMS.has(key)) return enumProblem(key, value);
+    if (key === 'oom-score-adj-values') return oomScoreValuesProblem(value);
+    if (key === 'latency-tracking-info-percentiles') return percentilesProblem(value);
     if (key in BASE_NAMES && basename(value) !== value) return BASE_NAMES[key];
     if (key === 'save' && parseSavePoints(value) === null) return 'Invalid save parameters';
     if (key === 'dir') return directoryProblem(value);
@@ -181,6 +185,8 @@ export class Config {
     if (MEMORY.test(key) && /^-?\d+$/.test(CONFIG_DEFAULTS_BY_NAME.get(key) ?? '')) {
       value = String(parseMemory(value) ?? value);
     }
+    if (CONFIG_ENUMS.has(key)) value = enumValue(key, value);
+    if (key === 'latency-tracking-info-percentiles') value = formatPercentiles(value);
     // Redis chdirs and reports getcwd(): always an absolute path.
     if (key === 'dir') value = resolve(value);
     if (key === 'notify-keyspace-events') {
@@ -252,4 +258,41 @@ export class Config {
 /** A value as CONFIG GET shows it: Redis spells event flags holding "A" without their 'n'. */
 function shown(name: string, value: string): string {
   return name === 'notify-keyspace-events' ? formatEventFlags(parseEventFlags(value) ?? 0) : value;
+}
+
+/** oom-score-adj-values: three integers (master, replica, background child) within ±2000. */
+function oomScoreValuesProblem(value: string): string | null {
+  const words = value.split(/\s+/).filter((word) => word !== '');
+  if (words.length !== 3) return 'wrong number of arguments';
+  const fits = (word: string): boolean => /^-?\d+$/.test(word) && Math.abs(Number(word)) <= 2000;
+  return words.every(fits)
+    ? null
+    : 'Invalid oom-score-adj-values, elements must be between -2000 and 2000.';
+}
+
+/** latency-tracking-info-percentiles: numbers from 0 to 100 ("" for none). */
+function percentilesProblem(value: string): string | null {
+  for (const word of value.split(/\s+/).filter((each) => each !== '')) {
+    const percentile = Number(word);
+    if (!/^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i.test(word) || Number.isNaN(percentile)) {
+      return 'Invalid latency-tracking-info-percentiles parameters';
+    }
+    if (percentile < 0 || percentile > 100) {
+      return 'latency-tracking-info-percentiles parameters should sit between [0.0,100.0]';
+    }
+  }
+  return null;
+}
+
+/** The percentiles as Redis prints them: `%f` with trailing zeros trimmed (50, 99.9). */
+function formatPercentiles(value: string): string {
+  return value
+    .split(/\s+/)
+    .filter((word) => word !== '')
+    .map((word) =>
+      Number(word)
+        .toFixed(6)
+        .replace(/\.?0+$/, ''),
+    )
+    .join(' ');
 }

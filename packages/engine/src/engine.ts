@@ -119,6 +119,8 @@ const SUBSCRIBED_MODE_ALLOWED = new Set([
 export class EngineStats {
   totalCommands = 0;
   totalConnections = 0;
+  /** Connections refused at accept (maxclients): INFO's rejected_connections. */
+  rejectedConnections = 0;
   expiredKeys = 0;
   evictedKeys = 0;
   keyspaceHits = 0;
@@ -142,6 +144,7 @@ export class EngineStats {
   reset(): void {
     this.totalCommands = 0;
     this.totalConnections = 0;
+    this.rejectedConnections = 0;
     this.expiredKeys = 0;
     this.evictedKeys = 0;
     this.keyspaceHits = 0;

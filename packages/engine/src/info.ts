@@ -114,7 +114,7 @@ function statsFields(engine: Engine): InfoFields {
     ['instantaneous_output_kbps', kbps(metrics.netOutput.value)],
     ['instantaneous_input_repl_kbps', kbps(metrics.replicationInput.value)],
     ['instantaneous_output_repl_kbps', kbps(metrics.replicationOutput.value)],
-    ['rejected_connections', 0],
+    ['rejected_connections', engine.stats.rejectedConnections],
     ['sync_full', engine.replication?.stats.fullSyncs ?? 0],
     ['sync_partial_ok', engine.replication?.stats.partialSyncsAccepted ?? 0],
     ['sync_partial_err', engine.replication?.stats.partialSyncsRejected ?? 0],

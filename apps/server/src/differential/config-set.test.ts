@@ -21,6 +21,31 @@ describe.runIf(requireRedisOrSkip('CONFIG SET differential'))(
         ['CONFIG', 'SET', 'maxmemory-samples', '5'],
       ]));
 
+    it('checks enumerated values, percentiles and oom-score-adj-values as Redis', () =>
+      servers.compare([
+        ['CONFIG', 'SET', 'maxmemory-policy', 'ALLKEYS-LRU'],
+        ['CONFIG', 'GET', 'maxmemory-policy'],
+        ['CONFIG', 'SET', 'maxmemory-policy', 'lru'],
+        ['CONFIG', 'SET', 'loglevel', 'loud'],
+        ['CONFIG', 'SET', 'appendfsync', 'sometimes'],
+        ['CONFIG', 'SET', 'oom-score-adj', 'maybe'],
+        ['CONFIG', 'SET', 'enable-protected-configs', 'local'],
+        ['CONFIG', 'GET', 'enable-protected-configs'],
+        ['CONFIG', 'SET', 'latency-tracking-info-percentiles', '0.0 50.0 100.0'],
+        ['CONFIG', 'GET', 'latency-tracking-info-percentiles'],
+        ['CONFIG', 'SET', 'latency-tracking-info-percentiles', '10.0 50.0 a'],
+        ['CONFIG', 'SET', 'latency-tracking-info-percentiles', '10.0 50.0 101.0'],
+        ['CONFIG', 'SET', 'latency-tracking-info-percentiles', '99.9 1e1'],
+        ['CONFIG', 'GET', 'latency-tracking-info-percentiles'],
+        ['CONFIG', 'SET', 'latency-tracking-info-percentiles', ''],
+        ['CONFIG', 'GET', 'latency-tracking-info-percentiles'],
+        ['CONFIG', 'SET', 'latency-tracking-info-percentiles', '50 99 99.9'],
+        ['CONFIG', 'SET', 'oom-score-adj-values', '0 200'],
+        ['CONFIG', 'SET', 'oom-score-adj-values', '0 200 2001'],
+        ['CONFIG', 'SET', 'oom-score-adj-values', '0 x 800'],
+        ['CONFIG', 'GET', 'oom-score-adj-values'],
+      ]));
+
     it('shows hidden test switches only when named exactly', () =>
       servers.compare([
         ['CONFIG', 'GET', 'key-load-delay'],
