@@ -25,7 +25,7 @@ set -u
 cd "$(dirname "$0")/.."
 repo=$(pwd)
 suite=external/redis-tests
-results=external/results
+results=${RESULTS:-external/results}
 servers="rc redis"
 check=0
 file_timeout=${FILE_TIMEOUT:-1800}
