@@ -14,6 +14,9 @@
 #   scripts/redis-suite.sh --expect scripts/suite-passing.txt ...  # exit 1 if rc fails a file
 #                                                             # listed there (CI's gate)
 #
+# FILE_TIMEOUT (seconds, default 1800) bounds a whole file; TEST_TIMEOUT (default 300) is the
+# harness's own limit for a test that makes no progress.
+#
 # Output: one line per file and server as it finishes, then a Markdown table (also written to
 # external/results/summary.md); logs in external/results/<server>/<file>.log.
 #
@@ -110,7 +113,7 @@ for file in "${files[@]}"; do
     log="$results/$server/$(echo "$file" | tr / _).log"
     (cd "$suite/$server" && rm -rf tests/tmp/* &&
       timeout -k 10 "$file_timeout" ./runtest --single "$file" --clients 1 --baseport "$port" \
-        --timeout 300 --dump-logs) >"$log" 2>&1
+        --timeout "${TEST_TIMEOUT:-300}" --dump-logs) >"$log" 2>&1
     code=$?
     plain=$(tr -d '\000' <"$log" | sed 's/\x1b\[[0-9;]*m//g')
     ok=$(grep -c '^\[ok\]' <<<"$plain")

@@ -96,6 +96,8 @@ export class Connection implements ClientConnection, Flushable {
   private runCommands(): void {
     const client = this.client;
     while (!this.closing && client.blocked === null) {
+      // Until AUTH succeeds, requests are held to Redis's small unauthenticated limits.
+      this.parser.authRequired = !client.authenticated;
       const argv = this.parser.next();
       if (argv === null) return;
       if (argv instanceof ProtocolError) {

@@ -22,6 +22,20 @@ describe.runIf(requireRedisOrSkip('auth differential'))(
         ['GET', 'k'],
       ]));
 
+    it('closes an unauthenticated client sending more than 10 arguments', () =>
+      servers.compare([{ raw: '*100\r\n', replies: 1 }]));
+
+    it('closes an unauthenticated client announcing a bulk over 16 KB', () =>
+      servers.compare([{ raw: '*1\r\n$100000000\r\n', replies: 1 }]));
+
+    it('lifts the limits once authenticated', () =>
+      servers.compare([
+        ['AUTH', 'secret'],
+        ['MSET', 'a', '1', 'b', '2', 'c', '3', 'd', '4', 'e', '5', 'f', '6'],
+        ['SET', 'big', 'x'.repeat(20000)],
+        ['STRLEN', 'big'],
+      ]));
+
     it('HELLO with AUTH authenticates (the reply carries the connection id, so rc alone)', async () => {
       const client = await RawClient.open(servers.rcPort());
       const hello = await client.command('HELLO', '2', 'AUTH', 'default', 'secret');
