@@ -1,8 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { Config, SERVER_VERSION, quoteArgument } from '@rc/engine';
+import { Config, SERVER_VERSION, quoteArgument, describeErrno } from '@rc/engine';
 import { splitArguments } from '@rc/resp';
-import { describeErrno } from './errno.js';
 
 export type ParsedArguments =
   | {

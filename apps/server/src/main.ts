@@ -1,10 +1,16 @@
 #!/usr/bin/env node
 import { spawn } from 'node:child_process';
 import { rmSync, writeFileSync } from 'node:fs';
-import { Config, SERVER_VERSION, formatClientInfo, infoText, type EngineCrash } from '@rc/engine';
+import {
+  Config,
+  SERVER_VERSION,
+  formatClientInfo,
+  infoText,
+  type EngineCrash,
+  describeErrno,
+} from '@rc/engine';
 import { parseArguments } from './arguments.js';
 import { crashSignal, writeCrashReport } from './crash-report.js';
-import { describeErrno } from './errno.js';
 import { followOomScoreAdj } from './oom-score.js';
 import { logo } from './banner.js';
 import {
@@ -93,6 +99,7 @@ async function main(): Promise<void> {
   const pidfile = startup.get('pidfile') || (daemonized ? DEFAULT_PIDFILE : '');
   const running = new RcServer({
     config: parsed.config,
+    configFile: parsed.configFile,
     log,
     onShutdown: () => finish(),
     onCrash: (crash) => crashed(crash),

@@ -1,6 +1,6 @@
+import { describeErrno } from '@rc/engine';
 import { readFileSync, writeFileSync } from 'node:fs';
 import type { Config } from '@rc/engine';
-import { describeErrno } from './errno.js';
 import type { Log } from './log.js';
 
 const OOM_SCORE_ADJ = '/proc/self/oom_score_adj';

@@ -1,9 +1,8 @@
 import { chmodSync, rmSync } from 'node:fs';
 import { createServer, isIP, type Server, type Socket } from 'node:net';
-import { Engine, formatClientInfo, type EngineCrash } from '@rc/engine';
+import { Engine, formatClientInfo, type EngineCrash, describeErrno } from '@rc/engine';
 import { Replication } from '@rc/replication';
 import { Connection } from './connection.js';
-import { describeErrno } from './errno.js';
 import { listenNow } from './listen-now.js';
 import type { Log } from './log.js';
 import { ServerPersistence } from './persistence/host.js';
@@ -24,6 +23,8 @@ export interface ServerOptions {
    * out, the engine closes every connection instead.
    */
   onCrash?: (crash: EngineCrash) => void;
+  /** The config file the daemon started from, for CONFIG REWRITE. */
+  configFile?: string | null;
 }
 
 /**
@@ -53,6 +54,7 @@ export class RcServer {
       onShutdown: () => void this.close().then(() => options.onShutdown?.()),
       log,
       onCrash: options.onCrash,
+      configFile: options.configFile,
     });
     this.persistence = new ServerPersistence(this.engine, log);
     this.engine.persistence = this.persistence;

@@ -127,6 +127,22 @@ export class Config {
     return this.values.get(name.toLowerCase()) ?? '';
   }
 
+  /** Every parameter with its value, in Redis's order (CONFIG REWRITE walks them). */
+  entries(): IterableIterator<[string, string]> {
+    return this.values.entries();
+  }
+
+  /** The value a parameter has when nothing set it. */
+  defaultValue(name: string): string {
+    return CONFIG_DEFAULTS_BY_NAME.get(name.toLowerCase()) ?? '';
+  }
+
+  /** Whether the parameter is a byte count that takes memory units (64mb). */
+  isMemory(name: string): boolean {
+    const key = name.toLowerCase();
+    return MEMORY.test(key) && /^-?\d+$/.test(CONFIG_DEFAULTS_BY_NAME.get(key) ?? '');
+  }
+
   getNumber(name: string): number {
     return Number(this.get(name));
   }
@@ -154,6 +170,7 @@ export class Config {
     if (CONFIG_ENUMS.has(key)) return enumProblem(key, value);
     if (key === 'oom-score-adj-values') return oomScoreValuesProblem(value);
     if (key === 'latency-tracking-info-percentiles') return percentilesProblem(value);
+    if (key === 'client-output-buffer-limit') return outputLimitsProblem(value);
     if (key in BASE_NAMES && basename(value) !== value) return BASE_NAMES[key];
     if (key === 'save' && parseSavePoints(value) === null) return 'Invalid save parameters';
     if (key === 'dir') return directoryProblem(value);
@@ -182,11 +199,12 @@ export class Config {
   set(name: string, value: string): boolean {
     const key = name.toLowerCase();
     if (!this.values.has(key)) return false;
-    if (MEMORY.test(key) && /^-?\d+$/.test(CONFIG_DEFAULTS_BY_NAME.get(key) ?? '')) {
+    if (this.isMemory(key)) {
       value = String(parseMemory(value) ?? value);
     }
     if (CONFIG_ENUMS.has(key)) value = enumValue(key, value);
     if (key === 'latency-tracking-info-percentiles') value = formatPercentiles(value);
+    if (key === 'client-output-buffer-limit') value = mergeOutputLimits(this.get(key), value);
     // Redis chdirs and reports getcwd(): always an absolute path.
     if (key === 'dir') value = resolve(value);
     if (key === 'notify-keyspace-events') {
@@ -295,4 +313,47 @@ function formatPercentiles(value: string): string {
         .replace(/\.?0+$/, ''),
     )
     .join(' ');
+}
+
+/** client-output-buffer-limit's classes, by the names Redis accepts, as it shows them. */
+const OUTPUT_LIMIT_CLASSES: Record<string, string> = {
+  normal: 'normal',
+  slave: 'slave',
+  replica: 'slave',
+  pubsub: 'pubsub',
+};
+
+/** client-output-buffer-limit: `<class> <hard> <soft> <seconds>` groups, all valid or none. */
+function outputLimitsProblem(value: string): string | null {
+  const words = value.split(/\s+/).filter((word) => word !== '');
+  if (words.length % 4 !== 0) return 'Wrong number of arguments in buffer limit configuration.';
+  for (let i = 0; i < words.length; i += 4) {
+    if (OUTPUT_LIMIT_CLASSES[words[i].toLowerCase()] === undefined) {
+      return 'Invalid client class specified in buffer limit configuration.';
+    }
+    if (
+      parseMemory(words[i + 1]) === null ||
+      parseMemory(words[i + 2]) === null ||
+      !/^\d+$/.test(words[i + 3])
+    ) {
+      return 'Error in hard, soft or soft_seconds setting in buffer limit configuration.';
+    }
+  }
+  return null;
+}
+
+/** The classes given replace theirs in the current value, in bytes, as CONFIG GET shows it. */
+function mergeOutputLimits(current: string, value: string): string {
+  const limits = new Map<string, string>();
+  const read = (text: string): void => {
+    const words = text.split(/\s+/).filter((word) => word !== '');
+    for (let i = 0; i + 3 < words.length; i += 4) {
+      const kind = OUTPUT_LIMIT_CLASSES[words[i].toLowerCase()];
+      const [hard, soft, seconds] = [words[i + 1], words[i + 2], words[i + 3]];
+      limits.set(kind, `${parseMemory(hard)} ${parseMemory(soft)} ${Number(seconds)}`);
+    }
+  };
+  read(current);
+  read(value);
+  return ['normal', 'slave', 'pubsub'].map((kind) => `${kind} ${limits.get(kind)}`).join(' ');
 }

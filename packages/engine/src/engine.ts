@@ -54,6 +54,8 @@ export interface EngineOptions {
    * Without it the engine stops serving: every connection is closed.
    */
   onCrash?: (crash: EngineCrash) => void;
+  /** The config file the server started from: CONFIG REWRITE's target. */
+  configFile?: string | null;
 }
 
 export type EngineLogLevel = 'debug' | 'verbose' | 'notice' | 'warning';
@@ -270,6 +272,8 @@ export class Engine implements KeyspaceObserver {
   log: EngineLog;
   /** See EngineOptions.onCrash. */
   onCrash: ((crash: EngineCrash) => void) | undefined;
+  /** See EngineOptions.configFile. */
+  readonly configFile: string | null;
   /** EVAL and friends: the Lua state, the script cache, the running script. */
   readonly scripting: Scripting = new Scripting(this);
   /**
@@ -284,6 +288,7 @@ export class Engine implements KeyspaceObserver {
     this.onShutdown = options.onShutdown;
     this.log = options.log ?? (() => undefined);
     this.onCrash = options.onCrash;
+    this.configFile = options.configFile ?? null;
     this.persistence = options.persistence;
     this.config = new Config();
     for (const [name, value] of options.config ?? []) this.config.set(name, value);

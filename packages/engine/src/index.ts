@@ -45,3 +45,4 @@ export { detachedConnection } from './detached-connection.js';
 export { quoteArgument } from './monitor.js';
 export { formatClientInfo } from './client-info.js';
 export { infoText } from './info.js';
+export { describeErrno } from './errno.js';

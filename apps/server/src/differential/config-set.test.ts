@@ -44,6 +44,22 @@ describe.runIf(requireRedisOrSkip('CONFIG SET differential'))(
         ['CONFIG', 'SET', 'oom-score-adj-values', '0 200 2001'],
         ['CONFIG', 'SET', 'oom-score-adj-values', '0 x 800'],
         ['CONFIG', 'GET', 'oom-score-adj-values'],
+        ['CONFIG', 'SET', 'client-output-buffer-limit', 'pubsub 64mb 16mb 90'],
+        ['CONFIG', 'GET', 'client-output-buffer-limit'],
+        ['CONFIG', 'SET', 'client-output-buffer-limit', 'replica 1gb 1kb 0 NORMAL 1 2 3'],
+        ['CONFIG', 'GET', 'client-output-buffer-limit'],
+        ['CONFIG', 'SET', 'client-output-buffer-limit', 'pubsub 1 2'],
+        ['CONFIG', 'SET', 'client-output-buffer-limit', 'master 1 2 3'],
+        ['CONFIG', 'SET', 'client-output-buffer-limit', 'pubsub 1 2 x'],
+        ['CONFIG', 'SET', 'client-output-buffer-limit', 'pubsub lots 2 3'],
+        ['CONFIG', 'GET', 'client-output-buffer-limit'],
+        [
+          'CONFIG',
+          'SET',
+          'client-output-buffer-limit',
+          'normal 0 0 0 replica 256mb 64mb 60 pubsub 32mb 8mb 60',
+        ],
+        ['CONFIG', 'REWRITE'],
       ]));
 
     it('shows hidden test switches only when named exactly', () =>

@@ -1,7 +1,10 @@
+import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import type { Client } from '../client.js';
 import type { Engine } from '../engine.js';
 import { Errors } from '../errors.js';
 import { infoText } from '../info.js';
+import { rewriteConfigText } from '../config-rewrite.js';
+import { describeErrno } from '../errno.js';
 import { commandGroup, container, helpSubcommand, NO_KEYS } from './define.js';
 import { helpReply, intArgument, isKeyword, ok, redactArgument } from './reply-helpers.js';
 
@@ -90,8 +93,31 @@ function configResetstat(client: Client, _argv: string[], engine: Engine): void 
   ok(client);
 }
 
+/** CONFIG REWRITE: the config file with today's values, its comments and order kept. */
 function configRewrite(client: Client, _argv: string[], engine: Engine): void {
-  engine.replyError(client, 'ERR The server is running without a config file');
+  const path = engine.configFile;
+  if (path === null) {
+    engine.replyError(client, 'ERR The server is running without a config file');
+    return;
+  }
+  try {
+    let old = '';
+    try {
+      old = readFileSync(path, 'latin1');
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    }
+    // Written aside then renamed over the old file, so a crash never leaves half a file.
+    const temporary = `${path}.${process.pid}.tmp`;
+    writeFileSync(temporary, rewriteConfigText(old, engine.config), 'latin1');
+    renameSync(temporary, path);
+  } catch (error) {
+    engine.log('warning', `CONFIG REWRITE failed: ${describeErrno(error)}`);
+    engine.replyError(client, `ERR Rewriting config file: ${describeErrno(error)}`);
+    return;
+  }
+  engine.log('warning', 'CONFIG REWRITE executed with success.');
+  ok(client);
 }
 
 function info(client: Client, argv: string[], engine: Engine): void {
