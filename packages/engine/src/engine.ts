@@ -243,8 +243,12 @@ export class Engine implements KeyspaceObserver {
   /** CLIENT PAUSE, and the commands it holds back. */
   readonly clientPause = new ClientPause((client, argv) => this.rerunPostponed(client, argv));
 
-  /** While clients are paused a master keeps its dataset as it is: expired keys are hidden. */
+  /**
+   * While clients are paused a master keeps its dataset as it is: expired keys are hidden.
+   * While loading nothing expires (Redis's keyIsExpired is false during loading).
+   */
   get expiryMode(): ExpiryMode {
+    if (this.loading) return 'keep';
     return this.baseExpiryMode === 'delete' && this.clientPause.current !== null
       ? 'hide'
       : this.baseExpiryMode;

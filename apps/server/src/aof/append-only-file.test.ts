@@ -65,7 +65,19 @@ describe('replaying AOF commands', () => {
       client,
       complete.subarray(0, complete.length - 3),
     );
-    expect(outcome).toEqual({ kind: 'truncated', commands: 3 - 1, validBytes: prefix });
+    expect(outcome).toEqual({
+      kind: 'truncated',
+      commands: 3 - 1,
+      validBytes: prefix,
+      unfinishedMulti: false,
+    });
+    // Whole commands but no EXEC: Redis reverts the transaction (its "Revert incomplete MULTI").
+    expect(replayCommands(server.engine, createLoadingClient(server.engine), complete)).toEqual({
+      kind: 'truncated',
+      commands: 3,
+      validBytes: prefix,
+      unfinishedMulti: true,
+    });
     expect(server.engine.db(0).lookup('a')).toBe('1');
     expect(server.engine.db(0).lookup('b')).toBeUndefined();
   });

@@ -15,18 +15,21 @@ import {
 } from 'node:fs';
 import { join } from 'node:path';
 import {
+  describeErrno,
   PropagationEncoder,
   PropagationTarget,
   type Engine,
   type HostReply,
   type InfoFields,
   type PropagatedOp,
+  type Client,
 } from '@rc/engine';
 import type { Log } from '../log.js';
 import type { AofParticipant } from '../persistence/host.js';
 import {
   loadRdbFile,
   loadRdbFileSync,
+  type LoadResult,
   writeRdbFile,
   writeRdbFileSync,
 } from '../persistence/rdb-file.js';
@@ -42,7 +45,10 @@ function isRdbBase(bytes: Buffer): boolean {
 /** Redis's aof_state: off, on, or switched on and waiting for the first rewrite. */
 type AofState = 'off' | 'on' | 'wait-rewrite';
 
-/** The AOF could not be loaded: the server must not start (Redis exits with code 1). */
+/**
+ * The AOF could not be loaded: the server must not start (Redis exits with code 1). The lines
+ * Redis logs before are logged already; the message is its last one, which the daemon logs.
+ */
 export class AofLoadError extends Error {
   readonly code = 'ERR_AOF_LOAD';
 }
@@ -145,8 +151,8 @@ export class AppendOnlyFile implements AofParticipant {
    */
   async loadAtStartup(): Promise<boolean> {
     if (!this.enabled) return false;
-    this.upgradeOldStyleFile();
     const manifest = existsSync(this.manifestPath) ? this.readManifest() : new AofManifest();
+    this.upgradeOldStyleFile(manifest);
     this.manifest = manifest;
     const loaded = await this.loadFiles(manifest);
     this.openOnStart(manifest);
@@ -161,22 +167,46 @@ export class AppendOnlyFile implements AofParticipant {
     this.cronTimer.unref();
   }
 
+  /** aofLoadManifestFromFile: a bad manifest is logged as Redis logs it, then fatal. */
   private readManifest(): AofManifest {
+    let text: string;
     try {
-      return AofManifest.parse(readFileSync(this.manifestPath, 'latin1'));
+      text = readFileSync(this.manifestPath, 'latin1');
     } catch (error) {
-      const message = error instanceof ManifestError ? error.message : (error as Error).message;
-      this.log('warning', `*** FATAL AOF MANIFEST FILE ERROR *** ${message}`);
-      throw new AofLoadError(`Bad AOF manifest ${this.manifestPath}: ${message}`);
+      throw new AofLoadError(
+        `Fatal error: can't open the AOF manifest file ${this.manifestPath} for reading: ${describeErrno(error)}`,
+      );
+    }
+    try {
+      return AofManifest.parse(text);
+    } catch (error) {
+      if (!(error instanceof ManifestError)) throw error;
+      this.log('warning', '\n*** FATAL AOF MANIFEST FILE ERROR ***\n');
+      if (error.line !== null) {
+        this.log('warning', `Reading the manifest file, at line ${error.lineNumber}\n`);
+        this.log('warning', `>>> '${error.line}'\n`);
+      }
+      throw new AofLoadError(`${error.message}\n`);
     }
   }
 
-  /** An `appendonly.aof` in dir from before 7.0 moves into the AOF directory as the base. */
-  private upgradeOldStyleFile(): void {
+  /**
+   * An `appendonly.aof` in dir from before 7.0 moves into the AOF directory as the base, when
+   * loadAppendOnlyFiles would: no AOF directory, a manifest listing nothing, or one listing only
+   * that base while the AOF directory lacks it (an upgrade interrupted before the rename).
+   */
+  private upgradeOldStyleFile(manifest: AofManifest): void {
     const old = join(this.config.get('dir'), this.filename);
-    if (!existsSync(old) || existsSync(this.manifestPath)) return;
+    if (!existsSync(old)) return;
+    const upgrade =
+      !existsSync(this.directory) ||
+      (manifest.base === null && manifest.incr.length === 0) ||
+      (manifest.base !== null &&
+        manifest.incr.length === 0 &&
+        manifest.base.name === this.filename &&
+        !existsSync(this.path(this.filename)));
+    if (!upgrade) return;
     mkdirSync(this.directory, { recursive: true });
-    const manifest = new AofManifest();
     manifest.base = { name: this.filename, seq: 1, type: 'b' };
     manifest.baseSeq = 1;
     this.persistManifest(manifest);
@@ -187,45 +217,51 @@ export class AppendOnlyFile implements AofParticipant {
     );
   }
 
-  /** The manifest's files, base first, once each is known to exist; empty when all are. */
+  /**
+   * The manifest's files, base first, once each is known to exist (getAppendOnlyFileSize);
+   * empty when they are all empty.
+   */
   private filesToLoad(manifest: AofManifest): AofFileInfo[] {
     const files = [...(manifest.base ? [manifest.base] : []), ...manifest.incr];
     let total = 0;
     for (const file of files) {
-      const path = this.path(file.name);
-      if (!existsSync(path)) {
-        this.log('warning', `The append log file ${file.name} doesn't exist`);
-        throw new AofLoadError(`AOF file ${path} listed in the manifest does not exist`);
+      try {
+        total += statSync(this.path(file.name)).size;
+      } catch (error) {
+        throw new AofLoadError(
+          `Unable to obtain the AOF file ${file.name} length. stat: ${describeErrno(error)}`,
+        );
       }
-      total += statSync(path).size;
     }
     return total === 0 ? [] : files;
   }
 
   private async loadFiles(manifest: AofManifest): Promise<boolean> {
-    const files = this.filesToLoad(manifest);
-    if (files.length === 0) return false;
+    if (manifest.base === null && manifest.incr.length === 0) return false;
     const started = Date.now();
-    this.engine.propagation.suspend();
-    const client = createLoadingClient(this.engine);
+    const files = this.filesToLoad(manifest);
+    const client = this.beginLoading();
     try {
       for (let index = 0; index < files.length; index++) {
         const file = files[index];
         const fileStarted = Date.now();
         const bytes = readFileSync(this.path(file.name));
+        if (bytes.length === 0) continue;
+        let commands: Buffer = bytes;
         if (isRdbBase(bytes)) {
-          this.log('notice', 'Reading RDB base file on AOF loading...');
-          await loadRdbFile(this.engine, this.path(file.name), undefined, { aofBase: true }).catch(
-            (error: unknown) => {
-              throw this.baseLoadError(file, error);
-            },
-          );
-        } else this.replayFile(file, bytes, client, index === files.length - 1);
+          this.logReadingRdb(file);
+          const result = await loadRdbFile(this.engine, this.path(file.name), undefined, {
+            aofBase: true,
+          }).catch((error: unknown) => {
+            throw this.rdbLoadError(file, error);
+          });
+          commands = this.tailAfterRdb(file, result);
+        }
+        this.replayFile(file, commands, bytes.length - commands.length, client, index, files);
         this.logFileLoaded(file, fileStarted);
       }
     } finally {
-      this.engine.disconnect(client);
-      this.engine.propagation.resume();
+      this.endLoading(client);
     }
     this.loaded(manifest, started);
     return true;
@@ -240,39 +276,82 @@ export class AppendOnlyFile implements AofParticipant {
     try {
       if (!existsSync(this.manifestPath)) return `AOF manifest ${this.manifestPath} does not exist`;
       const manifest = this.readManifest();
-      const files = this.filesToLoad(manifest);
       if (this.enabled) this.manifest = manifest;
-      if (files.length === 0) return null;
+      if (manifest.base === null && manifest.incr.length === 0) return 'no AOF files';
       const started = Date.now();
-      this.engine.propagation.suspend();
-      const client = createLoadingClient(this.engine);
+      const files = this.filesToLoad(manifest);
+      const client = this.beginLoading();
       try {
         for (let index = 0; index < files.length; index++) {
           const file = files[index];
           const fileStarted = Date.now();
           const bytes = readFileSync(this.path(file.name));
+          if (bytes.length === 0) continue;
+          let commands: Buffer = bytes;
           if (isRdbBase(bytes)) {
-            this.log('notice', 'Reading RDB base file on AOF loading...');
+            this.logReadingRdb(file);
+            let result: LoadResult;
             try {
-              loadRdbFileSync(this.engine, this.path(file.name), {
+              result = loadRdbFileSync(this.engine, this.path(file.name), {
                 aofBase: true,
                 allowDuplicates: true,
               });
             } catch (error) {
-              throw this.baseLoadError(file, error);
+              throw this.rdbLoadError(file, error);
             }
-          } else this.replayFile(file, bytes, client, index === files.length - 1);
+            commands = this.tailAfterRdb(file, result);
+          }
+          this.replayFile(file, commands, bytes.length - commands.length, client, index, files);
           this.logFileLoaded(file, fileStarted);
         }
       } finally {
-        this.engine.disconnect(client);
-        this.engine.propagation.resume();
+        this.endLoading(client);
       }
       this.loaded(manifest, started);
       return null;
     } catch (error) {
       return (error as Error).message;
     }
+  }
+
+  /**
+   * Replay runs as Redis's loading does: nothing propagated, and keys past their time stay
+   * until the load is over (keyIsExpired is false while loading).
+   */
+  private beginLoading(): Client {
+    this.loadingBefore = this.engine.loading;
+    this.engine.loading = true;
+    this.engine.propagation.suspend();
+    return createLoadingClient(this.engine);
+  }
+
+  private loadingBefore = false;
+
+  private endLoading(client: Client): void {
+    this.engine.disconnect(client);
+    this.engine.propagation.resume();
+    this.engine.loading = this.loadingBefore;
+  }
+
+  /** An RDB-format file: a 7.0 base, or the preamble of an old-style file named as the AOF. */
+  private logReadingRdb(file: AofFileInfo): void {
+    const oldStyle = file.name === this.filename;
+    this.log(
+      'notice',
+      oldStyle
+        ? 'Reading RDB preamble from AOF file...'
+        : 'Reading RDB base file on AOF loading...',
+    );
+  }
+
+  /** The commands after an RDB part (an old-style preamble's tail); Redis reads them too. */
+  private tailAfterRdb(file: AofFileInfo, result: LoadResult): Buffer {
+    this.log(
+      'notice',
+      `Done loading RDB, keys loaded: ${result.keys}, keys expired: ${result.expiredSkipped}.`,
+    );
+    if (file.name === this.filename) this.log('notice', 'Reading the remaining AOF tail...');
+    return result.remainder;
   }
 
   private logFileLoaded(file: AofFileInfo, started: number): void {
@@ -289,56 +368,58 @@ export class AppendOnlyFile implements AofParticipant {
     this.log('notice', `DB loaded from append only file: ${seconds} seconds`);
   }
 
-  /** A base that does not load aborts the whole load. */
-  private baseLoadError(file: AofFileInfo, error: unknown): AofLoadError {
-    const message = (error as Error).message;
-    this.log(
-      'warning',
-      `Error reading the RDB base file ${file.name}, AOF loading aborted: ${message}`,
+  /** An RDB part that does not load aborts the whole load. */
+  private rdbLoadError(file: AofFileInfo, error: unknown): AofLoadError {
+    this.log('warning', `Short read or OOM loading DB: ${(error as Error).message}`);
+    return new AofLoadError(
+      file.name === this.filename
+        ? `Error reading the RDB preamble of the AOF file ${file.name}, AOF loading aborted`
+        : `Error reading the RDB base file ${file.name}, AOF loading aborted`,
     );
-    return new AofLoadError(`Bad RDB base file ${this.path(file.name)}: ${message}`);
   }
 
-  /** Replays a file of commands; a truncated last file is cut, with aof-load-truncated. */
+  /**
+   * Replays a file of commands (`offset` bytes into the file, after an RDB part) as
+   * loadSingleAppendOnlyFile: a truncated file is cut at its last complete command with
+   * aof-load-truncated, which only the last file may need.
+   */
   private replayFile(
     file: AofFileInfo,
     bytes: Buffer,
-    client: ReturnType<typeof createLoadingClient>,
-    last: boolean,
+    offset: number,
+    client: Client,
+    index: number,
+    files: readonly AofFileInfo[],
   ): void {
     if (bytes.length === 0) return;
-    const path = this.path(file.name);
     const outcome = replayCommands(this.engine, client, bytes);
     if (outcome.kind === 'ok') return;
     if (outcome.kind === 'unknown-command') {
-      this.log(
-        'warning',
+      throw new AofLoadError(
         `Unknown command '${outcome.name}' reading the append only file ${file.name}`,
       );
-      throw new AofLoadError(`Unknown command '${outcome.name}' in ${path}`);
     }
     if (outcome.kind === 'format-error') {
-      this.log(
-        'warning',
+      throw new AofLoadError(
         `Bad file format reading the append only file ${file.name}: make a backup of your AOF file, then use ./redis-check-aof --fix <filename.manifest>`,
       );
-      throw new AofLoadError(`Bad file format in ${path} at offset ${outcome.offset}`);
     }
-    if (!last) {
-      this.log('warning', 'Fatal error: the truncated file is not the last file');
-      throw new AofLoadError(`Truncated AOF file ${path} is not the last file`);
+    if (outcome.unfinishedMulti) {
+      this.log('warning', `Revert incomplete MULTI/EXEC transaction in AOF file ${file.name}`);
     }
     if (this.config.get('aof-load-truncated') !== 'yes') {
-      this.log(
-        'warning',
+      throw new AofLoadError(
         `Unexpected end of file reading the append only file ${file.name}. You can: 1) Make a backup of your AOF file, then use ./redis-check-aof --fix <filename.manifest>. 2) Alternatively you can set the 'aof-load-truncated' configuration option to yes and restart the server.`,
       );
-      throw new AofLoadError(`Unexpected end of file reading ${path}`);
     }
+    const validBytes = offset + outcome.validBytes;
     this.log('warning', `!!! Warning: short read while loading the AOF file ${file.name}!!!`);
-    this.log('warning', `!!! Truncating the AOF ${file.name} at offset ${outcome.validBytes} !!!`);
-    truncateSync(path, outcome.validBytes);
+    this.log('warning', `!!! Truncating the AOF ${file.name} at offset ${validBytes} !!!`);
+    truncateSync(this.path(file.name), validBytes);
     this.log('warning', `AOF ${file.name} loaded anyway because aof-load-truncated is enabled`);
+    if (index !== files.length - 1) {
+      throw new AofLoadError('Fatal error: the truncated file is not the last file');
+    }
   }
 
   /**

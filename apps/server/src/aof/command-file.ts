@@ -3,7 +3,13 @@ import { detachedConnection, type Client, type Engine } from '@rc/engine';
 /** How replaying one file of commands ended. */
 export type ReplayOutcome =
   | { readonly kind: 'ok'; readonly commands: number }
-  | { readonly kind: 'truncated'; readonly commands: number; readonly validBytes: number }
+  | {
+      readonly kind: 'truncated';
+      readonly commands: number;
+      readonly validBytes: number;
+      /** The file ended cleanly inside MULTI (Redis reverts the transaction, as a short read). */
+      readonly unfinishedMulti: boolean;
+    }
   | { readonly kind: 'format-error'; readonly offset: number }
   | { readonly kind: 'unknown-command'; readonly name: string };
 
@@ -71,7 +77,9 @@ export function replayCommands(engine: Engine, client: Client, bytes: Buffer): R
     offset = position;
     validUpTo = position;
   }
-  if (client.transaction !== null) return truncated(commands, client, validUpTo, validBeforeMulti);
+  if (client.transaction !== null) {
+    return truncated(commands, client, validUpTo, validBeforeMulti, true);
+  }
   return { kind: 'ok', commands };
 }
 
@@ -80,6 +88,7 @@ function truncated(
   client: Client,
   validUpTo: number,
   validBeforeMulti: number,
+  unfinishedMulti = false,
 ): ReplayOutcome {
   // An unfinished transaction is dropped whole: Redis reverts to before its MULTI.
   const inTransaction = client.transaction !== null;
@@ -89,5 +98,6 @@ function truncated(
     kind: 'truncated',
     commands,
     validBytes: inTransaction ? validBeforeMulti : validUpTo,
+    unfinishedMulti,
   };
 }

@@ -57,4 +57,35 @@ describe('AofManifest', () => {
       expect(() => AofManifest.parse(text)).toThrow(message);
     }
   });
+
+  it('reads lines as fgets does: a blank line is invalid, a line without its newline too long', () => {
+    const at = (text: string): ManifestError => {
+      try {
+        AofManifest.parse(text);
+      } catch (error) {
+        return error as ManifestError;
+      }
+      throw new Error('parsed');
+    };
+    const blank = at('file a seq 1 type i\n\nfile b seq 2 type i\n');
+    expect([blank.message, blank.lineNumber, blank.line]).toEqual([
+      'Invalid AOF manifest file format',
+      2,
+      '',
+    ]);
+    const short = at('# note\n file a seq 1 type i\nfile b type i \r\n');
+    expect([short.message, short.lineNumber, short.line]).toEqual([
+      'Invalid AOF manifest file format',
+      3,
+      'file b type i',
+    ]);
+    for (const text of ['file a seq 1 type i', `file a seq 1 type i${' k v'.repeat(400)}\n`]) {
+      const long = at(text);
+      expect([long.message, long.line]).toEqual([
+        'The AOF manifest file contains too long line',
+        null,
+      ]);
+    }
+    expect(AofManifest.parse('# only a comment\n').base).toBeNull();
+  });
 });

@@ -7,8 +7,23 @@ export interface AofFileInfo {
   readonly type: AofFileType;
 }
 
+/** Longest manifest line Redis reads (MANIFEST_MAX_LINE), its newline not counted. */
+const MANIFEST_MAX_LINE = 1024;
+
+/**
+ * A manifest Redis would refuse, with its reason and, once a line was read whole, the line's
+ * number and its trimmed text (what aofLoadManifestFromFile prints before exiting).
+ */
 export class ManifestError extends Error {
   readonly code = 'ERR_AOF_MANIFEST';
+
+  constructor(
+    message: string,
+    readonly lineNumber: number | null = null,
+    readonly line: string | null = null,
+  ) {
+    super(message);
+  }
 }
 
 /** Names with spaces, quotes or unprintable bytes are quoted, as Redis's sdscatrepr. */
@@ -35,6 +50,17 @@ function quote(name: string): string {
     else out += char;
   }
   return `${out}"`;
+}
+
+/** sdstrim(line, " \t\r\n"). */
+function trimLine(line: string): string {
+  let start = 0;
+  let end = line.length;
+  const blank = (char: string): boolean =>
+    char === ' ' || char === '\t' || char === '\r' || char === '\n';
+  while (start < end && blank(line[start])) start++;
+  while (end > start && blank(line[end - 1])) end--;
+  return line.slice(start, end);
 }
 
 /** Splits a manifest line into words: bare words and "quoted" ones, as sdssplitargs. */
@@ -88,20 +114,34 @@ export class AofManifest {
   baseSeq = 0;
   incrSeq = 0;
 
-  /** Parses a manifest with Redis's checks; throws ManifestError with Redis's wording. */
+  /**
+   * Parses a manifest as aofLoadManifestFromFile reads it: fgets-sized lines (a line without
+   * its newline, the last one included, is "too long"), `#` comments, trimmed lines split into
+   * key/value pairs. Throws ManifestError with Redis's wording.
+   */
   static parse(text: string): AofManifest {
     const manifest = new AofManifest();
-    const lines = text.split('\n');
-    if (lines[lines.length - 1] === '') lines.pop();
-    if (lines.length === 0) throw new ManifestError('Found an empty AOF manifest');
+    if (text.length === 0) throw new ManifestError('Found an empty AOF manifest');
     let maxSeq = 0;
-    for (const raw of lines) {
+    let lineNumber = 0;
+    for (let position = 0; position < text.length;) {
+      const newline = text.indexOf('\n', position);
+      const end =
+        newline !== -1 && newline - position < MANIFEST_MAX_LINE
+          ? newline + 1
+          : Math.min(text.length, position + MANIFEST_MAX_LINE);
+      const raw = text.slice(position, end);
+      position = end;
+      lineNumber++;
       if (raw.startsWith('#')) continue;
-      const line = raw.trim();
-      const words = line === '' ? null : splitWords(line);
-      if (words === null || words.length < 6 || words.length % 2 !== 0) {
-        throw new ManifestError('Invalid AOF manifest file format');
+      if (!raw.endsWith('\n')) {
+        throw new ManifestError('The AOF manifest file contains too long line');
       }
+      const line = trimLine(raw);
+      const invalid = (): ManifestError =>
+        new ManifestError('Invalid AOF manifest file format', lineNumber, line);
+      const words = line === '' ? null : splitWords(line);
+      if (words === null || words.length < 6 || words.length % 2 !== 0) throw invalid();
       let name: string | null = null;
       let seq = 0;
       let type = '';
@@ -110,28 +150,26 @@ export class AofManifest {
         if (key === 'file') {
           name = words[i + 1];
           if (name.includes('/')) {
-            throw new ManifestError("File can't be a path, just a filename");
+            throw new ManifestError("File can't be a path, just a filename", lineNumber, line);
           }
         } else if (key === 'seq') seq = Number.parseInt(words[i + 1], 10) || 0;
         else if (key === 'type') type = words[i + 1][0] ?? '';
       }
-      if (name === null || seq === 0 || type === '') {
-        throw new ManifestError('Invalid AOF manifest file format');
-      }
+      if (name === null || seq === 0 || type === '') throw invalid();
+      const fail = (reason: string): ManifestError => new ManifestError(reason, lineNumber, line);
       if (type === 'b') {
-        if (manifest.base !== null)
-          throw new ManifestError('Found duplicate base file information');
+        if (manifest.base !== null) throw fail('Found duplicate base file information');
         manifest.base = { name, seq, type };
         manifest.baseSeq = seq;
       } else if (type === 'h') {
         manifest.history.push({ name, seq, type });
       } else if (type === 'i') {
-        if (seq <= maxSeq) throw new ManifestError('Found a non-monotonic sequence number');
+        if (seq <= maxSeq) throw fail('Found a non-monotonic sequence number');
         manifest.incr.push({ name, seq, type });
         manifest.incrSeq = seq;
         maxSeq = seq;
       } else {
-        throw new ManifestError('Unknown AOF file type');
+        throw fail('Unknown AOF file type');
       }
     }
     return manifest;

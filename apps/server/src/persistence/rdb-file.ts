@@ -29,6 +29,8 @@ export interface LoadResult {
   readonly keys: number;
   readonly expiredSkipped: number;
   readonly aux: ReadonlyMap<string, string>;
+  /** Bytes after the RDB's end: the commands of an AOF with an RDB preamble. */
+  readonly remainder: Buffer;
 }
 
 let temporaryFiles = 0;
@@ -162,7 +164,12 @@ export async function loadRdbFile(
   }
   reader.end();
   drain();
-  return { keys: loader.keys, expiredSkipped: loader.expiredSkipped, aux: loader.aux };
+  return {
+    keys: loader.keys,
+    expiredSkipped: loader.expiredSkipped,
+    aux: loader.aux,
+    remainder: reader.remainder,
+  };
 }
 
 /** A key of the file is already in the database, and the load does not allow duplicates. */
@@ -211,7 +218,12 @@ export function loadRdbFileSync(
   drain();
   reader.end();
   drain();
-  return { keys: loader.keys, expiredSkipped: loader.expiredSkipped, aux: loader.aux };
+  return {
+    keys: loader.keys,
+    expiredSkipped: loader.expiredSkipped,
+    aux: loader.aux,
+    remainder: reader.remainder,
+  };
 }
 
 const sleeper = new Int32Array(new SharedArrayBuffer(4));

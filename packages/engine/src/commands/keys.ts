@@ -380,7 +380,8 @@ function expireCommand(unit: ExpireUnit, relative: boolean, name: string) {
       client.out.integer(0);
       return;
     }
-    if (at <= Date.now()) {
+    // As checkAlreadyExpired: while loading (an AOF replayed) the time is set, not acted on.
+    if (at <= Date.now() && !engine.loading) {
       db.delete(key);
       engine.notify(db, EventClass.generic, 'del', key);
       const lazy = engine.config.get('lazyfree-lazy-expire') === 'yes';

@@ -1,0 +1,247 @@
+import { spawn } from 'node:child_process';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterEach, describe, expect, it } from 'vitest';
+import { RawClient, encodeCommand } from '../test-support/raw-client.js';
+import { freePort, requireRedisOrSkip } from '../test-support/servers.js';
+
+const rcMain = fileURLToPath(new URL('../../dist/main.js', import.meta.url));
+
+/** Files of a data directory: paths relative to it, and their bytes. */
+type Layout = Record<string, string | Buffer>;
+
+const command = (...args: string[]): string => encodeCommand(args).toString('latin1');
+const MANIFEST = 'appendonlydir/appendonly.aof.manifest';
+const BASE = 'appendonlydir/appendonly.aof.1.base.aof';
+const INCR1 = 'appendonlydir/appendonly.aof.1.incr.aof';
+const INCR2 = 'appendonlydir/appendonly.aof.2.incr.aof';
+
+interface Run {
+  /** The exit code, or null while it still serves (it was ready). */
+  readonly code: number | null;
+  /** Log lines from "Server initialized" on, without pid, role and time. */
+  readonly lines: string[];
+  readonly port: number;
+}
+
+const running: Array<() => void> = [];
+afterEach(() => {
+  for (const stop of running.splice(0)) stop();
+});
+
+function layout(files: Layout): string {
+  const dir = mkdtempSync(join(tmpdir(), 'rc-aof-load-'));
+  for (const [name, content] of Object.entries(files)) {
+    mkdirSync(join(dir, name, '..'), { recursive: true });
+    writeFileSync(join(dir, name), content);
+  }
+  return dir;
+}
+
+/** Log lines as the suite reads them: the message after the level mark, lines joined. */
+function logLines(output: string): string[] {
+  const start = output.indexOf('Server initialized');
+  const lines: string[] = [];
+  for (const entry of output.slice(start).split(/\n(?=\d+:[CMS] )/)) {
+    const message = entry.replace(/^\d+:[CMS] \d\d \w{3} \d{4} [\d:.]+ [#*.-] /, '').trimEnd();
+    // Host warnings (memory overcommit, THP) and timings differ by machine; rc does not print
+    // an RDB's aux fields (version, age, memory) as it loads one.
+    if (message.startsWith('WARNING') || message === '' || /^(Loading RDB|RDB )/.test(message)) {
+      continue;
+    }
+    lines.push(message.replace(/\d+\.\d{3} seconds/, 'N seconds'));
+  }
+  return lines;
+}
+
+/** Starts a server on a copy of `dir`; resolves once it serves or has exited. */
+async function serve(server: 'rc' | 'redis', dir: string, extra: string[] = []): Promise<Run> {
+  const copy = mkdtempSync(join(tmpdir(), `rc-aof-${server}-`));
+  cpSync(dir, copy, { recursive: true });
+  const port = await freePort();
+  const args = ['--port', String(port), '--dir', copy, '--save', '', '--appendonly', 'yes'];
+  const child =
+    server === 'rc'
+      ? spawn(process.execPath, [rcMain, ...args, ...extra])
+      : spawn('redis-server', [...args, ...extra]);
+  running.push(() => child.kill('SIGKILL'));
+  let output = '';
+  return new Promise((resolve) => {
+    const ready = (): void => {
+      if (output.includes('Ready to accept connections')) {
+        resolve({ code: null, lines: logLines(output), port });
+      }
+    };
+    child.stdout.on('data', (chunk: Buffer) => {
+      output += chunk.toString('latin1');
+      ready();
+    });
+    child.once('exit', (code) => resolve({ code, lines: logLines(output), port }));
+  });
+}
+
+async function get(port: number, ...keys: string[]): Promise<string> {
+  const client = await RawClient.open(port);
+  const reply = (await client.command('MGET', ...keys))?.toString() ?? '';
+  client.close();
+  return reply;
+}
+
+/** Layouts both servers must refuse, exiting with code 1 after the same log lines. */
+const REFUSED: Array<[string, Layout, string[]]> = [
+  [
+    'an increment listed in the manifest is missing',
+    {
+      [BASE]: command('set', 'k1', 'v1'),
+      [INCR2]: command('set', 'k2', 'v2'),
+      [MANIFEST]:
+        'file appendonly.aof.1.base.aof seq 1 type b\nfile appendonly.aof.1.incr.aof seq 1 type i\nfile appendonly.aof.2.incr.aof seq 2 type i\n',
+    },
+    [],
+  ],
+  [
+    'a manifest whose sequence does not increase',
+    {
+      [INCR1]: command('set', 'k1', 'v1'),
+      [INCR2]: command('set', 'k2', 'v2'),
+      [MANIFEST]:
+        'file appendonly.aof.2.incr.aof seq 2 type i\nfile appendonly.aof.1.incr.aof seq 1 type i\n',
+    },
+    [],
+  ],
+  [
+    'a blank line in the manifest',
+    {
+      [INCR1]: command('set', 'k1', 'v1'),
+      [MANIFEST]: 'file appendonly.aof.1.incr.aof seq 1 type i\n\nfile x seq 3 type i\n',
+    },
+    [],
+  ],
+  [
+    'a manifest line too long, or without its newline',
+    { [MANIFEST]: `file appendonly.aof.1.incr.aof seq 1 type i${' x y'.repeat(300)}\n` },
+    [],
+  ],
+  ['an empty manifest', { [MANIFEST]: '' }, []],
+  [
+    'a format error',
+    {
+      [INCR1]: `${command('set', 'foo', 'hello')}!!!`,
+      [MANIFEST]: 'file appendonly.aof.1.incr.aof seq 1 type i\n',
+    },
+    [],
+  ],
+  [
+    'an unfinished MULTI without aof-load-truncated',
+    {
+      [INCR1]: command('set', 'foo', 'hello') + command('multi') + command('set', 'bar', 'world'),
+      [MANIFEST]: 'file appendonly.aof.1.incr.aof seq 1 type i\n',
+    },
+    ['--aof-load-truncated', 'no'],
+  ],
+  [
+    'a short read without aof-load-truncated',
+    {
+      [INCR1]: command('set', 'foo', 'hello') + command('set', 'bar', 'world').slice(0, -1),
+      [MANIFEST]: 'file appendonly.aof.1.incr.aof seq 1 type i\n',
+    },
+    ['--aof-load-truncated', 'no'],
+  ],
+  [
+    'an unknown command',
+    {
+      [INCR1]: command('set', 'foo', 'hello') + command('bla', 'foo', 'hello'),
+      [MANIFEST]: 'file appendonly.aof.1.incr.aof seq 1 type i\n',
+    },
+    [],
+  ],
+  [
+    'a truncated file that is not the last (truncated anyway)',
+    {
+      [INCR1]: command('set', 'foo', 'hello') + command('set', 'bar', 'world').slice(0, -3),
+      [INCR2]: command('set', 'k2', 'v2'),
+      [MANIFEST]:
+        'file appendonly.aof.1.incr.aof seq 1 type i\nfile appendonly.aof.2.incr.aof seq 2 type i\n',
+    },
+    [],
+  ],
+  [
+    'a manifest naming the old-style file, which is nowhere',
+    { [MANIFEST]: 'file appendonly.aof seq 1 type b\n' },
+    [],
+  ],
+];
+
+describe.runIf(requireRedisOrSkip('AOF loading, compared'))(
+  'loading an AOF directory, compared with redis-server 7.0',
+  () => {
+    for (const [name, files, extra] of REFUSED) {
+      it(`refuses ${name}, with Redis's log lines and exit code`, async () => {
+        const dir = layout(files);
+        const [rc, redis] = [await serve('rc', dir, extra), await serve('redis', dir, extra)];
+        expect(redis.code).toBe(1);
+        expect(rc.code).toBe(1);
+        expect(rc.lines).toEqual(redis.lines);
+      }, 30_000);
+    }
+
+    it('loads an old-style AOF with an RDB preamble and a tail of commands', async () => {
+      const source = mkdtempSync(join(tmpdir(), 'rc-aof-preamble-'));
+      const port = await freePort();
+      const saver = spawn('redis-server', ['--port', String(port), '--dir', source, '--save', '']);
+      running.push(() => saver.kill('SIGKILL'));
+      await new Promise<void>((resolve) =>
+        saver.stdout.on('data', (chunk: Buffer) => {
+          if (chunk.toString().includes('Ready to accept')) resolve();
+        }),
+      );
+      const client = await RawClient.open(port);
+      await client.command('MSET', 'k1', 'v1', 'k2', 'v2');
+      await client.command('SAVE');
+      client.close();
+      const preamble = readFileSync(join(source, 'dump.rdb'));
+      const dir = layout({
+        'appendonly.aof': Buffer.concat([preamble, encodeCommand(['set', 'k3', 'v3'])]),
+      });
+      const [rc, redis] = [await serve('rc', dir), await serve('redis', dir)];
+      expect(rc.code).toBeNull();
+      expect(await get(rc.port, 'k1', 'k2', 'k3')).toBe(await get(redis.port, 'k1', 'k2', 'k3'));
+      expect(await get(rc.port, 'k3')).toBe('*1\r\n$2\r\nv3\r\n');
+      expect(rc.lines.filter((line) => !line.startsWith('Ready'))).toEqual(
+        redis.lines.filter((line) => !line.startsWith('Ready')),
+      );
+    }, 30_000);
+
+    it('resumes an upgrade interrupted before the old file was moved', async () => {
+      const dir = layout({
+        'appendonly.aof': command('set', 'k1', 'v1'),
+        [MANIFEST]: 'file appendonly.aof seq 1 type b\n',
+      });
+      const [rc, redis] = [await serve('rc', dir), await serve('redis', dir)];
+      expect(rc.code).toBeNull();
+      expect(await get(rc.port, 'k1')).toBe(await get(redis.port, 'k1'));
+      expect(rc.lines).toEqual(redis.lines);
+    }, 30_000);
+
+    it('keeps a key whose PEXPIREAT passed until the load is over', async () => {
+      const dir = layout({
+        [INCR1]:
+          command('rpush', 'list', 'foo') +
+          command('pexpireat', 'list', '1000') +
+          command('rpush', 'list', 'bar'),
+        [MANIFEST]: 'file appendonly.aof.1.incr.aof seq 1 type i\n',
+      });
+      const [rc, redis] = [await serve('rc', dir), await serve('redis', dir)];
+      const llen = async (port: number): Promise<string> => {
+        const reader = await RawClient.open(port);
+        const reply = (await reader.command('LLEN', 'list'))?.toString() ?? '';
+        reader.close();
+        return reply;
+      };
+      expect(await llen(rc.port)).toBe(await llen(redis.port));
+      expect(await llen(rc.port)).toBe(':0\r\n');
+    }, 30_000);
+  },
+);
