@@ -68,4 +68,13 @@ describe('parseArguments', () => {
         "Fatal error, can't open config file '/nonexistent/redis.conf': No such file or directory",
     });
   });
+
+  it('takes save lines together: the first replaces the defaults, "" empties them', () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'rc-conf-')), 'redis.conf');
+    writeFileSync(file, 'save 900 1\n');
+    expect(configOf([file])).toEqual([['save', '900 1']]);
+    expect(configOf([file, '--save', '100', '100'])).toEqual([['save', '900 1 100 100']]);
+    expect(configOf([file, '--save', ''])).toEqual([['save', '']]);
+    expect(configOf([file, '--save', '', '--save', '60 5'])).toEqual([['save', '60 5']]);
+  });
 });

@@ -53,7 +53,19 @@ export function parseArguments(args: readonly string[]): ParsedArguments {
   if (args.length > 0) text += '\n' + options;
   const config: Array<[string, string]> = [];
   const error = loadConfigText(text, config);
-  return error ?? { kind: 'run', config, configFile };
+  return error ?? { kind: 'run', config: mergeSaveLines(config), configFile };
+}
+
+/**
+ * While reading the config, Redis takes `save` lines together: the first replaces the default
+ * save points, each later one adds its points, and `save ""` empties the list.
+ */
+function mergeSaveLines(config: Array<[string, string]>): Array<[string, string]> {
+  const saves = config.filter(([name]) => name === 'save').map(([, value]) => value);
+  if (saves.length <= 1) return config;
+  let points = '';
+  for (const value of saves) points = value === '' || points === '' ? value : `${points} ${value}`;
+  return [...config.filter(([name]) => name !== 'save'), ['save', points]];
 }
 
 /**

@@ -141,14 +141,20 @@ export class RcServer {
   }
 
   /**
-   * CONFIG SET port/bind: listens anew on the configured port and first address, then closes
-   * the old listener (its clients stay); on failure the old listener keeps serving.
+   * CONFIG SET port/bind: listens anew on the configured port and first address and closes the
+   * old listener (its clients stay); on failure the old listener keeps serving. A new address
+   * is bound after the old listener closed, as Redis's changeBindAddr, since both may share the
+   * port; a new port is tried first, as changeListenPort.
    */
   private relisten(): boolean {
     const port = this.engine.config.getNumber('port');
     const bind = this.engine.config.get('bind').split(/\s+/)[0] ?? '127.0.0.1';
     const address = bind === '*' ? '0.0.0.0' : bind;
     if (isIP(address) === 0) return false;
+    const previous = this.listener;
+    const old = previous.address();
+    const samePort = typeof old === 'object' && old !== null && old.port === port;
+    if (samePort) previous.close();
     const next = this.createListener();
     const failure = listenNow(next, port, address);
     if (failure !== null) {
@@ -156,9 +162,13 @@ export class RcServer {
         'warning',
         `Warning: Could not create server TCP listening socket ${bind}:${port}: bind: ${describeErrno({ code: failure })}`,
       );
+      if (samePort && typeof old === 'object' && old !== null) {
+        this.listener = this.createListener();
+        listenNow(this.listener, old.port, old.address);
+      }
       return false;
     }
-    this.listener.close();
+    if (!samePort) previous.close();
     this.listener = next;
     this.port = port;
     return true;

@@ -90,6 +90,8 @@ describe.runIf(requireRedisOrSkip('CONFIG SET differential'))(
           "-ERR CONFIG SET failed (possibly related to argument 'bind') - Failed to bind to specified addresses.\r\n",
         );
         expect(String(await client.command('CONFIG', 'GET', 'port'))).toContain(`${port}\r\n`);
+        // The address it already listens on: the old listener makes way for the new one.
+        expect(String(await client.command('CONFIG', 'SET', 'bind', '127.0.0.1'))).toBe('+OK\r\n');
         const still = await RawClient.open(port);
         expect(String(await still.command('PING'))).toBe('+PONG\r\n');
         const free = await freePort();

@@ -70,7 +70,8 @@ function configSet(client: Client, argv: string[], engine: Engine): void {
     }
     config.set(names[i], values[i]);
   }
-  const failure = config.applyChanges(names);
+  // As Redis, only values that changed take effect anew (CONFIG SET port <same> binds nothing).
+  const failure = config.applyChanges(names.filter((name, i) => config.get(name) !== previous[i]));
   if (failure !== null) {
     engine.log(
       'warning',
