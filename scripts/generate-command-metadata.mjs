@@ -36,6 +36,7 @@ const KEYS_PROCEDURES = {
   zmpopGetKeys: 'zmpop',
   zunionInterDiffGetKeys: 'zunionInterDiff',
   zunionInterDiffStoreGetKeys: 'zunionInterDiffStore',
+  migrateGetKeys: 'migrate',
 };
 
 const repository = process.argv[2];
@@ -104,7 +105,8 @@ function argument(arg) {
     name: arg.name.toLowerCase(),
     type: arg.type,
     keySpecIndex: arg.key_spec_index,
-    token: arg.token?.toUpperCase(),
+    // A token written `""` in the JSON is the empty string in Redis's generated C (MIGRATE's key).
+    token: arg.token === '""' ? '' : arg.token?.toUpperCase(),
     since: arg.since,
     deprecatedSince: arg.deprecated_since,
     flags: flags.length > 0 ? flags : undefined,

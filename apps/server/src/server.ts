@@ -4,6 +4,7 @@ import { Engine, formatClientInfo, type EngineCrash, describeErrno } from '@rc/e
 import { Replication } from '@rc/replication';
 import { Connection } from './connection.js';
 import { listenNow } from './listen-now.js';
+import { SocketMigration } from './migration.js';
 import type { Log } from './log.js';
 import { ServerPersistence } from './persistence/host.js';
 import { AppendOnlyFile } from './aof/append-only-file.js';
@@ -43,6 +44,8 @@ export class RcServer {
   port = 0;
   readonly persistence: ServerPersistence;
   readonly replication: Replication;
+  /** MIGRATE's connections to other servers. */
+  private readonly migration: SocketMigration;
   /** The append-only file: loading, appending, BGREWRITEAOF and its INFO fields. */
   readonly aof: AppendOnlyFile;
 
@@ -65,6 +68,8 @@ export class RcServer {
       this.engine.scripting.log = (level, message) => log(levels[level], message);
     }
     this.aof = new AppendOnlyFile(this.engine, log);
+    this.migration = new SocketMigration();
+    this.engine.migration = this.migration;
     this.persistence.aof = this.aof;
     this.listener = this.createListener();
     this.engine.config.onApply('port', () =>
@@ -228,6 +233,7 @@ export class RcServer {
     if (unix !== null) await new Promise<void>((resolve) => unix.close(() => resolve()));
     await this.persistence.stop();
     await this.aof.close();
+    this.migration.close();
   }
 }
 

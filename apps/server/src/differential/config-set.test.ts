@@ -19,6 +19,10 @@ describe.runIf(requireRedisOrSkip('CONFIG SET differential'))(
         ['CONFIG', 'SET', 'maxmemory-samples', '7', 'hz', '20'],
         ['CONFIG', 'GET', 'maxmemory-samples'],
         ['CONFIG', 'SET', 'maxmemory-samples', '5'],
+        // Hidden from SLOWLOG and MONITOR, but stored as given.
+        ['CONFIG', 'SET', 'masterauth', 'secret', 'requirepass', ''],
+        ['CONFIG', 'GET', 'masterauth'],
+        ['CONFIG', 'SET', 'masterauth', ''],
       ]));
 
     it('checks enumerated values, percentiles and oom-score-adj-values as Redis', () =>

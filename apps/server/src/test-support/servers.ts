@@ -2,7 +2,6 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startRedisServer } from '@rc/test-support';
-import { SocketMigration } from '../migration.js';
 import { RcServer } from '../server.js';
 
 export { freePort, redisAvailable, requireRedisOrSkip } from '@rc/test-support';
@@ -18,19 +17,9 @@ export async function startRc(
 ): Promise<RunningServer & { server: RcServer }> {
   const dir = mkdtempSync(join(tmpdir(), 'rc-server-'));
   const server = new RcServer({ config: [['save', ''], ['dir', dir], ...config] });
-  // MIGRATE's connections (the daemon's RcServer does not set them up yet).
-  const migration = new SocketMigration();
-  server.engine.migration ??= migration;
   const port = await server.listen(0, '127.0.0.1');
   server.engine.config.set('port', String(port));
-  return {
-    port,
-    server,
-    stop: async () => {
-      migration.close();
-      await server.close();
-    },
-  };
+  return { port, server, stop: () => server.close() };
 }
 
 /** A real redis-server 7.0 on a free port, without persistence unless `extra` asks for it. */

@@ -3,6 +3,8 @@ import { encodeDumpPayload } from '@rc/rdb';
 import { QuickList } from '@rc/datatypes/list';
 import { SortedSet } from '@rc/datatypes/zset';
 import type { Client } from '../client.js';
+import { rewriteConfigFile } from '../config-rewrite.js';
+import { describeErrno } from '../errno.js';
 import { datasetDigest, valueDigest } from '../digest.js';
 import type { Engine } from '../engine.js';
 import { Errors, subcommandSyntaxError } from '../errors.js';
@@ -848,6 +850,17 @@ function between(min: number, max: number): Arguments {
 }
 
 /** name, which arguments it takes (the whole argv), handler: in debugCommand's order. */
+/** CONFIG REWRITE writing every parameter, defaults included. */
+function configRewriteForceAll(client: Client, _argv: string[], engine: Engine): void {
+  try {
+    rewriteConfigFile(engine.configFile ?? '', engine.config, true);
+  } catch (error) {
+    engine.replyError(client, `ERR CONFIG-REWRITE-FORCE-ALL failed: ${describeErrno(error)}`);
+    return;
+  }
+  ok(client);
+}
+
 const SUBCOMMANDS: ReadonlyArray<readonly [string, Arguments, Subcommand]> = [
   ['help', exactly(2), help],
   ['segfault', atLeast(2), segfault],
@@ -881,6 +894,7 @@ const SUBCOMMANDS: ReadonlyArray<readonly [string, Arguments, Subcommand]> = [
   ['stringmatch-test', exactly(2), stringmatchTest],
   ['set-disable-deny-scripts', exactly(3), setDisableDenyScripts],
   ['pause-cron', exactly(3), pauseCron],
+  ['config-rewrite-force-all', exactly(2), configRewriteForceAll],
   ['replybuffer', exactly(4), replybuffer],
   ['clusterlink', (argv) => argv.length === 5 && isKeyword(argv[2], 'kill'), clusterlink],
 ];

@@ -1,9 +1,8 @@
-import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import type { Client } from '../client.js';
 import type { Engine } from '../engine.js';
 import { Errors } from '../errors.js';
 import { infoText } from '../info.js';
-import { rewriteConfigText } from '../config-rewrite.js';
+import { rewriteConfigFile } from '../config-rewrite.js';
 import { describeErrno } from '../errno.js';
 import { commandGroup, container, helpSubcommand, NO_KEYS } from './define.js';
 import { helpReply, intArgument, isKeyword, ok, redactArgument } from './reply-helpers.js';
@@ -30,6 +29,7 @@ function configSet(client: Client, argv: string[], engine: Engine): void {
     return;
   }
   const config = engine.config;
+  const given = argv.slice(2);
   // Before anything can fail, as Redis: SLOWLOG and MONITOR never show these values.
   for (let i = 2; i < argv.length; i += 2) {
     if (SENSITIVE_CONFIGS.has(argv[i].toLowerCase())) redactArgument(argv, i + 1);
@@ -54,7 +54,7 @@ function configSet(client: Client, argv: string[], engine: Engine): void {
       return;
     }
     names.push(name);
-    values.push(argv[i + 1]);
+    values.push(given[i - 1]);
   }
   // As configSetCommand: set every value, then apply them; any failure restores them all.
   const previous = names.map((name) => config.get(name));
@@ -102,16 +102,7 @@ function configRewrite(client: Client, _argv: string[], engine: Engine): void {
     return;
   }
   try {
-    let old = '';
-    try {
-      old = readFileSync(path, 'latin1');
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-    }
-    // Written aside then renamed over the old file, so a crash never leaves half a file.
-    const temporary = `${path}.${process.pid}.tmp`;
-    writeFileSync(temporary, rewriteConfigText(old, engine.config), 'latin1');
-    renameSync(temporary, path);
+    rewriteConfigFile(path, engine.config);
   } catch (error) {
     engine.log('warning', `CONFIG REWRITE failed: ${describeErrno(error)}`);
     engine.replyError(client, `ERR Rewriting config file: ${describeErrno(error)}`);
