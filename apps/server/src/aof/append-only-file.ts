@@ -14,6 +14,7 @@ import {
   writeSync,
 } from 'node:fs';
 import { join } from 'node:path';
+import { readRdb } from '@rc/rdb';
 import {
   describeErrno,
   PropagationEncoder,
@@ -36,6 +37,7 @@ import {
 import { beforeReplies } from '../write-batch.js';
 import { createLoadingClient, replayCommands } from './command-file.js';
 import { AofManifest, ManifestError, type AofFileInfo } from './manifest.js';
+import { rdbRecordsToCommands, timestampAnnotation } from './rdb-commands.js';
 
 /** A base file in RDB format (an AOF base may also be a file of commands). */
 function isRdbBase(bytes: Buffer): boolean {
@@ -429,8 +431,9 @@ export class AppendOnlyFile implements AofParticipant {
   private openOnStart(manifest: AofManifest): void {
     mkdirSync(this.directory, { recursive: true });
     if (manifest.base === null && manifest.incr.length === 0) {
-      const base = manifest.newBase(this.filename, true);
+      const base = manifest.newBase(this.filename, this.rdbPreamble);
       writeRdbFileSync(this.engine, this.path(base.name));
+      if (!this.rdbPreamble) this.rdbToCommandFile(this.path(base.name));
       this.log('notice', `Creating AOF base file ${base.name} on server start`);
     }
     const existing = manifest.incr.length !== 0;
@@ -473,12 +476,40 @@ export class AppendOnlyFile implements AofParticipant {
     ) {
       this.switchToNextIncrement(rewrite);
     }
+    if (this.config.get('aof-timestamp-enabled') === 'yes') this.annotateTime();
     this.encoder.append(batch);
     // Writes from timers (active expiry) have no reply to ride on: flush them next turn.
     if (!this.flushScheduled) {
       this.flushScheduled = true;
       setImmediate(this.scheduledFlush);
     }
+  }
+
+  /** Seconds of the last `#TS:` annotation (Redis's aof_cur_timestamp). */
+  private annotatedSecond = 0;
+  /** What was encoded before the last annotation, and the annotation, not yet written. */
+  private annotated: Buffer[] = [];
+
+  /** genAofTimestampAnnotationIfNeeded: a `#TS:` line before the first write of a second. */
+  private annotateTime(): void {
+    const now = Math.floor(Date.now() / 1000);
+    if (this.annotatedSecond >= now) return;
+    this.annotatedSecond = now;
+    this.annotated.push(this.encoder.take(), Buffer.from(timestampAnnotation(now), 'latin1'));
+  }
+
+  /** Everything appended and not written yet. */
+  private takePending(): Buffer {
+    if (this.annotated.length === 0) return this.encoder.take();
+    const bytes = Buffer.concat([...this.annotated, this.encoder.take()]);
+    this.annotated = [];
+    return bytes;
+  }
+
+  private get pendingLength(): number {
+    let length = this.encoder.length;
+    for (const chunk of this.annotated) length += chunk.length;
+    return length;
   }
 
   private flushScheduled = false;
@@ -491,7 +522,7 @@ export class AppendOnlyFile implements AofParticipant {
     rewrite.switched = true;
     if (rewrite.nextFd === null) return;
     // Collected while waiting for the first rewrite: all of it is in the new base.
-    if (this.fd === null) this.encoder.take();
+    if (this.fd === null) this.takePending();
     this.flush();
     if (this.fd !== null) {
       try {
@@ -508,8 +539,8 @@ export class AppendOnlyFile implements AofParticipant {
 
   /** Writes what this turn appended; with `always`, fsyncs before any reply goes out. */
   flush(): void {
-    if (this.encoder.length === 0 || this.fd === null) return;
-    const bytes = this.encoder.take();
+    if (this.pendingLength === 0 || this.fd === null) return;
+    const bytes = this.takePending();
     try {
       for (let offset = 0; offset < bytes.length;) {
         offset += writeSync(this.fd, bytes, offset);
@@ -633,6 +664,30 @@ export class AppendOnlyFile implements AofParticipant {
     return true;
   }
 
+  /** aof-use-rdb-preamble: a new base is an RDB file, or a file of commands. */
+  private get rdbPreamble(): boolean {
+    return this.config.get('aof-use-rdb-preamble') === 'yes';
+  }
+
+  /**
+   * Rewrites an RDB image as the commands that rebuild it (a base without RDB preamble), in
+   * place: the image is the rewrite's point-in-time snapshot, so the commands are too.
+   */
+  private rdbToCommandFile(path: string): void {
+    const timestamp =
+      this.config.get('aof-timestamp-enabled') === 'yes' ? Math.floor(Date.now() / 1000) : null;
+    const text = rdbRecordsToCommands(readRdb(readFileSync(path)), timestamp);
+    const temporary = `${path}.commands`;
+    const fd = openSync(temporary, 'w');
+    try {
+      writeSync(fd, Buffer.from(text, 'latin1'));
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    renameSync(temporary, path);
+  }
+
   private loadManifestOrEmpty(): AofManifest {
     if (!existsSync(this.manifestPath)) return new AofManifest();
     try {
@@ -682,8 +737,9 @@ export class AppendOnlyFile implements AofParticipant {
 
   private installRewrite(rewrite: Rewrite, temporaryBase: string): void {
     const manifest = (this.manifest ?? this.loadManifestOrEmpty()).clone();
-    const base = manifest.newBase(this.filename, true);
+    const base = manifest.newBase(this.filename, this.rdbPreamble);
     const basePath = this.path(base.name);
+    if (!this.rdbPreamble) this.rdbToCommandFile(temporaryBase);
     renameSync(temporaryBase, basePath);
     this.log(
       'notice',
@@ -719,7 +775,7 @@ export class AppendOnlyFile implements AofParticipant {
     if (this.fd !== null && this.fd === rewrite.nextFd && this.state === 'wait-rewrite') {
       closeSync(this.fd);
       this.fd = null;
-      this.encoder.take();
+      this.takePending();
       this.encoder.reset();
     }
     this.removeQuietly(this.path(rewrite.temporaryIncr));
@@ -759,6 +815,7 @@ export class AppendOnlyFile implements AofParticipant {
   private startAppendOnly(): void {
     this.state = 'wait-rewrite';
     this.encoder = new PropagationEncoder(PropagationTarget.Aof);
+    this.annotated = [];
     this.attach();
     if (this.rewrite !== null || this.engine.snapshotInProgress) {
       this.rewriteScheduled = true;
@@ -854,7 +911,7 @@ export class AppendOnlyFile implements AofParticipant {
       ['aof_current_size', this.currentSize],
       ['aof_base_size', this.baseSize],
       ['aof_pending_rewrite', this.rewriteScheduled ? 1 : 0],
-      ['aof_buffer_length', this.encoder.length],
+      ['aof_buffer_length', this.pendingLength],
       ['aof_pending_bio_fsync', this.fsyncInFlight ? 1 : 0],
       ['aof_delayed_fsync', 0],
     ];

@@ -160,5 +160,66 @@ describe.runIf(requireRedisOrSkip('AOF interoperability'))(
       servers.push(rc);
       expect(await describeDataset(rc.port)).toEqual(expected);
     }, 60_000);
+
+    it('redis-server loads the AOF-format base rc wrote (aof-use-rdb-preamble no, #TS annotations)', async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'rc-aof-interop-'));
+      const rc = await startRc([
+        ['dir', dir],
+        ['appendonly', 'yes'],
+        ['aof-use-rdb-preamble', 'no'],
+        ['aof-timestamp-enabled', 'yes'],
+      ]);
+      await run(rc.port, BEFORE_REWRITE);
+      await run(rc.port, [
+        [
+          'FUNCTION',
+          'LOAD',
+          "#!lua name=lib\nredis.register_function('f', function() return 1 end)",
+        ],
+      ]);
+      await rewrite(rc.port);
+      await run(rc.port, AFTER_REWRITE);
+      const expected = await describeDataset(rc.port);
+      await rc.stop();
+      const aofDir = join(dir, 'appendonlydir');
+      expect(files(dir).names).toEqual([
+        'appendonly.aof.2.base.aof',
+        'appendonly.aof.2.incr.aof',
+        'appendonly.aof.manifest',
+      ]);
+      // The base starts with the rewrite's time (the increment only once the second changes).
+      expect(readFileSync(join(aofDir, 'appendonly.aof.2.base.aof'), 'latin1')).toMatch(
+        /^#TS:\d+\r\n\*/,
+      );
+      const redis = await startRedis(['--dir', dir, '--appendonly', 'yes']);
+      servers.push(redis);
+      expect(await describeDataset(redis.port)).toEqual(expected);
+      const client = await RawClient.open(redis.port);
+      expect((await client.command('FUNCTION', 'LIST'))?.toString()).toContain('lib');
+      client.close();
+    }, 60_000);
+
+    it('aof-timestamp-enabled annotates the increment as redis-server does', async () => {
+      const increments: string[] = [];
+      for (const start of [startRc, startRedis] as const) {
+        const dir = mkdtempSync(join(tmpdir(), 'rc-aof-interop-'));
+        const server =
+          start === startRc
+            ? await startRc([
+                ['dir', dir],
+                ['appendonly', 'yes'],
+              ])
+            : await startRedis(['--dir', dir, '--appendonly', 'yes']);
+        servers.push(server);
+        await run(server.port, [
+          ['CONFIG', 'SET', 'aof-timestamp-enabled', 'yes'],
+          ['SET', 'foo', 'bar'],
+        ]);
+        const incr = join(dir, 'appendonlydir', 'appendonly.aof.1.incr.aof');
+        increments.push(readFileSync(incr, 'latin1').replace(/#TS:\d+/g, '#TS:N'));
+      }
+      expect(increments[0]).toMatch(/^#TS:N\r\n\*2\r\n\$6\r\nSELECT/);
+      expect(increments[0]).toBe(increments[1]);
+    }, 60_000);
   },
 );
