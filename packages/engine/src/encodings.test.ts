@@ -10,7 +10,7 @@ function setup() {
     const value = db.find(key);
     return value === undefined ? 'none' : encodingOf(value, engine.config, db.stringEncoding(key));
   };
-  return { run, db, encoding };
+  return { engine, run, db, encoding };
 }
 
 describe('string encodings', () => {
@@ -71,20 +71,34 @@ describe('string encodings', () => {
     expect(encoding('hll')).toBe('raw');
   });
 
-  it('moves with the value when told (RENAME, MOVE, COPY)', () => {
-    const { run, db, encoding } = setup();
+  it('moves with the value (RENAME, MOVE, SWAPDB) and is duplicated by COPY', () => {
+    const { engine, run, db, encoding } = setup();
     run('SET', 'a', '12');
     run('APPEND', 'a', '3');
-    run('SET', 'b', '12');
-    db.stringMoved('b', db.stringEncoding('a'));
+    run('RENAME', 'a', 'b');
     expect(encoding('b')).toBe('raw');
-    db.stringMoved('b', 'embstr');
-    expect(encoding('b')).toBe('embstr');
-    db.stringMoved('b', 'int');
-    expect(encoding('b')).toBe('int');
-    run('SET', 'c', 'x'.repeat(45));
-    db.stringMoved('c', 'embstr');
+    run('SET', 'f', '1');
+    run('INCRBYFLOAT', 'f', '1');
+    run('RENAMENX', 'f', 'g');
+    expect(encoding('g')).toBe('embstr');
+    run('COPY', 'b', 'c');
     expect(encoding('c')).toBe('raw');
+    run('COPY', 'g', 'h');
+    expect(encoding('h')).toBe('embstr');
+    // A copied integer is int in an object of its own, never a shared one.
+    run('SET', 'i', '7');
+    run('COPY', 'i', 'j');
+    expect(encoding('j')).toBe('int');
+    expect(db.stringEncoding('i')).toBeUndefined();
+    expect(db.stringEncoding('j')).toBe('int');
+    run('SET', 'k', 'plain');
+    run('COPY', 'k', 'l');
+    expect(db.stringEncoding('l')).toBeUndefined();
+    run('MOVE', 'b', '1');
+    expect(engine.databases[1].stringEncoding('b')).toBe('raw');
+    run('SWAPDB', '0', '1');
+    expect(db.stringEncoding('b')).toBe('raw');
+    expect(encoding('b')).toBe('raw');
   });
 
   it('forgets the encoding with the value', () => {

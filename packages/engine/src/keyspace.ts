@@ -11,6 +11,7 @@ import { Stream } from '@rc/datatypes/stream';
 import { SortedSet } from '@rc/datatypes/zset';
 import type { WaitKind } from './blocking.js';
 import {
+  storedStringEncoding,
   unusualStringEncoding,
   type RedisValue,
   type StringEncoding,
@@ -71,9 +72,11 @@ export class Database {
   private accessed = new Map<string, number>();
   /**
    * Strings Redis would hold in another encoding than the one their bytes name (see
-   * `encodingOf`): raw after APPEND, SETRANGE, SETBIT..., embstr after INCRBYFLOAT. Set by the
-   * command that wrote the value, dropped with the value: any store, delete or load of the key
-   * forgets it. A string value is a JavaScript string, which cannot carry a tag itself.
+   * `encodingOf`): raw after APPEND, SETRANGE, SETBIT..., embstr after INCRBYFLOAT, and `int`
+   * for COPY's duplicate of an integer, which is not a shared object. Set by the command that
+   * wrote the value, carried by RENAME, MOVE, COPY and SWAPDB, dropped with the value: any
+   * other store, a delete or a load of the key forgets it. A string value is a JavaScript
+   * string, which cannot carry a tag itself.
    */
   private stringEncodings = new Map<string, StringEncoding>();
   readonly id: number;
@@ -260,17 +263,29 @@ export class Database {
   }
 
   /**
-   * RENAME, MOVE and COPY: the string now at `key` keeps the encoding it had under its old
-   * key (`encoding`, that key's `stringEncoding`), as Redis moves or duplicates the object.
+   * RENAME and MOVE: the string now at `key` is the object that was at the old key, and keeps
+   * the encoding recorded there (`encoding`, that key's `stringEncoding`, read before it went).
    */
   stringMoved(key: string, encoding: StringEncoding | undefined): void {
+    if (encoding !== undefined && typeof this.data.get(key) === 'string') {
+      this.stringEncodings.set(key, encoding);
+    } else this.forgetStringEncoding(key);
+  }
+
+  /**
+   * COPY: the string now at `key` duplicates one whose encoding was `encoding` (see
+   * `stringMoved`). dupStringObject keeps raw and embstr as they were, and puts an integer in
+   * an object of its own: never a shared one, recorded as `int`.
+   */
+  stringCopied(key: string, encoding: StringEncoding | undefined): void {
     const value = this.data.get(key);
-    const kept =
-      typeof value === 'string' && encoding !== undefined
-        ? unusualStringEncoding(value, encoding === 'raw' ? 'raw' : 'created')
-        : undefined;
-    if (kept === undefined || kept !== encoding) this.forgetStringEncoding(key);
-    else this.stringEncodings.set(key, kept);
+    if (typeof value !== 'string') {
+      this.forgetStringEncoding(key);
+      return;
+    }
+    const kept = encoding ?? storedStringEncoding(value);
+    if (kept === 'int' || encoding !== undefined) this.stringEncodings.set(key, kept);
+    else this.forgetStringEncoding(key);
   }
 
   private forgetStringEncoding(key: string): void {

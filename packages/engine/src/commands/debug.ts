@@ -14,7 +14,7 @@ import { parseMemory } from '../memory-units.js';
 import { parseInteger } from '../numbers.js';
 import { PropagationTarget } from '../propagation.js';
 import { toRdbValue } from '../persistence/rdb-values.js';
-import { encodingOf, type RedisValue } from '../values.js';
+import { encodingOf, isSharedInteger, type RedisValue } from '../values.js';
 import { commandGroup, NO_KEYS } from './define.js';
 import { integerArgument, isKeyword, ok } from './reply-helpers.js';
 
@@ -294,19 +294,6 @@ function lookupKey(client: Client, engine: Engine, key: string): RedisValue | un
 
 /** OBJ_SHARED_REFCOUNT, which Redis prints for its shared integers. */
 const SHARED_REFCOUNT = 2147483647;
-const SHARED_INTEGERS = 10000;
-
-/** Whether Redis would store the value as one of its shared integers 0..9999. */
-function isSharedInteger(value: RedisValue, engine: Engine): boolean {
-  if (typeof value !== 'string' || encodingOf(value, engine.config) !== 'int') return false;
-  const number = Number(value);
-  if (number < 0 || number >= SHARED_INTEGERS) return false;
-  const policy = engine.config.get('maxmemory-policy');
-  return (
-    engine.config.getNumber('maxmemory') === 0 ||
-    !(policy.includes('lru') || policy.includes('lfu'))
-  );
-}
 
 /**
  * %p of the value: a container's stays while it lives, as its address would; a string's is
@@ -421,11 +408,12 @@ function object(client: Client, argv: string[], engine: Engine): void {
   if (value === undefined) return;
   const idle = client.db.idleSeconds(argv[2]);
   const lru = (engine.lruClock - idle) & 0xffffff;
-  const refcount = isSharedInteger(value, engine) ? SHARED_REFCOUNT : 1;
+  const stringEncoding = client.db.stringEncoding(argv[2]);
+  const refcount = isSharedInteger(value, engine.config, stringEncoding) ? SHARED_REFCOUNT : 1;
   const extra = value instanceof QuickList ? quicklistFields(value, engine) : '';
   client.out.simple(
     `Value at:${addressOf(value, client.db, argv[2], engine)} refcount:${refcount} ` +
-      `encoding:${encodingOf(value, engine.config)} ` +
+      `encoding:${encodingOf(value, engine.config, stringEncoding)} ` +
       `serializedlength:${serializedLength(value, engine)} ` +
       `lru:${lru} lru_seconds_idle:${idle}${extra}`,
   );
@@ -460,32 +448,36 @@ function sdsLayout(length: number): { allocation: number; available: number } {
 
 /** The robj header an embedded string shares its allocation with. */
 const OBJECT_HEADER_SIZE = 16;
-/** OBJ_ENCODING_EMBSTR_SIZE_LIMIT */
-const EMBSTR_LIMIT = 44;
 
 /**
- * SDSLEN key: the key's and the value's SDS lengths, free space and allocation sizes, for a
- * value stored by SET (an embedded string up to 44 bytes, else its own SDS, trimmed by
- * tryObjectEncoding when more than a tenth of it is free).
+ * SDSLEN key: the key's and the value's SDS lengths, free space and allocation sizes. A value
+ * stored by SET is an embedded string up to 44 bytes, else its own SDS, trimmed by
+ * tryObjectEncoding when more than a tenth of it is free; one a command made raw (see
+ * `Database.stringEncoding`) is an SDS as sdsnewlen allocates it, untrimmed. The spare room
+ * APPEND and growing bit writes reserve (sdsMakeRoomFor's greedy growth) is not modelled.
  */
 function sdslen(client: Client, argv: string[], engine: Engine): void {
   const value = findKey(client, engine, argv[2]);
   if (value === undefined) return;
-  if (typeof value !== 'string' || encodingOf(value, engine.config) === 'int') {
+  const recorded = client.db.stringEncoding(argv[2]);
+  const encoding = typeof value === 'string' ? encodingOf(value, engine.config, recorded) : null;
+  if (typeof value !== 'string' || encoding === 'int') {
     engine.replyError(client, 'ERR Not an sds encoded string.');
     return;
   }
   const key = sdsLayout(argv[2].length);
   let valueAllocation: number;
   let valueAvailable = 0;
-  if (value.length <= EMBSTR_LIMIT) {
+  if (encoding === 'embstr') {
     // One allocation for the object header, an sdshdr8 and the bytes.
     valueAllocation =
       allocationSize(OBJECT_HEADER_SIZE + 3 + value.length + 1) - OBJECT_HEADER_SIZE;
   } else {
     const layout = sdsLayout(value.length);
     valueAllocation = layout.allocation;
-    if (layout.available <= Math.floor(value.length / 10)) valueAvailable = layout.available;
+    if (recorded !== undefined || layout.available <= Math.floor(value.length / 10)) {
+      valueAvailable = layout.available;
+    }
   }
   client.out.simple(
     `key_sds_len:${argv[2].length}, key_sds_avail:${key.available}, ` +

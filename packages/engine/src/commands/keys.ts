@@ -7,7 +7,7 @@ import { expireArgument, type ExpireUnit } from '../expire-time.js';
 import { globMatch } from '../glob.js';
 import { waitKindOf, type Database } from '../keyspace.js';
 import { filterByPattern, parseCursor, scanPage, type ScanPage } from '../scan-cursor.js';
-import { cloneValue, encodingOf, typeOf, type RedisValue } from '../values.js';
+import { cloneValue, encodingOf, isSharedInteger, typeOf, type RedisValue } from '../values.js';
 import { ALL_KEYS, commandGroup, container, FIRST_KEY, helpSubcommand, NO_KEYS } from './define.js';
 import {
   helpReply,
@@ -233,9 +233,12 @@ function renameGeneric(
   }
   const kind = waitKindOf(value);
   if (kind !== null) engine.keyReady(db, destination, kind);
+  // The object moves: a string keeps the encoding recorded for it.
+  const encoding = db.stringEncoding(source);
   db.delete(source);
   db.delete(destination);
   db.add(destination, value);
+  db.stringMoved(destination, encoding);
   if (expireAt !== undefined) db.setExpire(destination, expireAt);
   engine.countChanges(1);
   engine.notify(db, EventClass.generic, 'rename_from', source);
@@ -292,6 +295,7 @@ function copy(client: Client, argv: string[], engine: Engine): void {
   const expireAt = client.db.expireAt(source);
   target.delete(destination);
   target.add(destination, cloneValue(value));
+  target.stringCopied(destination, client.db.stringEncoding(source));
   if (expireAt !== undefined) target.setExpire(destination, expireAt);
   engine.notify(target, EventClass.generic, 'copy_to', destination);
   client.out.integer(1);
@@ -311,8 +315,10 @@ function move(client: Client, argv: string[], engine: Engine): void {
     return;
   }
   const expireAt = client.db.expireAt(key);
+  const encoding = client.db.stringEncoding(key);
   client.db.delete(key);
   target.add(key, value);
+  target.stringMoved(key, encoding);
   if (expireAt !== undefined) target.setExpire(key, expireAt);
   engine.countChanges(1);
   engine.notify(client.db, EventClass.generic, 'move_from', key);
@@ -450,18 +456,6 @@ const objectHelp = helpReply([
 /** OBJECT REFCOUNT of an object Redis shares (OBJ_SHARED_REFCOUNT, INT_MAX). */
 const SHARED_REFCOUNT = 2147483647;
 
-/**
- * Whether Redis would hold the value as one of its shared integer objects (0 to 9999), which
- * it does unless an LRU or LFU maxmemory policy needs each key's own access time.
- */
-function isSharedInteger(value: RedisValue, engine: Engine): boolean {
-  if (typeof value !== 'string' || encodingOf(value, engine.config) !== 'int') return false;
-  const number = Number(value);
-  if (number < 0 || number >= 10000) return false;
-  const policy = engine.config.get('maxmemory-policy');
-  return engine.config.getNumber('maxmemory') === 0 || !/lru|lfu/.test(policy);
-}
-
 /** OBJECT's subcommands share the lookup: a missing key is a null reply. */
 function objectInspector(
   reply: (client: Client, value: RedisValue, engine: Engine, key: string) => void,
@@ -483,7 +477,9 @@ const objectCommand = container(
       3,
       ['readonly'],
       [2, 2, 1],
-      objectInspector((client, value, engine) => client.out.bulk(encodingOf(value, engine.config))),
+      objectInspector((client, value, engine, key) =>
+        client.out.bulk(encodingOf(value, engine.config, client.db.stringEncoding(key))),
+      ),
       'Inspect the internal encoding of a Redis object',
       '2.2.3',
     ],
@@ -524,9 +520,10 @@ const objectCommand = container(
       3,
       ['readonly'],
       [2, 2, 1],
-      objectInspector((client, value, engine) =>
-        client.out.integer(isSharedInteger(value, engine) ? SHARED_REFCOUNT : 1),
-      ),
+      objectInspector((client, value, engine, key) => {
+        const shared = isSharedInteger(value, engine.config, client.db.stringEncoding(key));
+        client.out.integer(shared ? SHARED_REFCOUNT : 1);
+      }),
       'Get the number of references to the value of the key',
       '2.2.3',
     ],
