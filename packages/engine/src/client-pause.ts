@@ -3,6 +3,12 @@ import type { Client } from './client.js';
 /** WRITE holds back commands that may change data or feed replicas; ALL holds back all. */
 export type PauseType = 'write' | 'all';
 
+/**
+ * Who paused: CLIENT PAUSE, or a FAILOVER waiting for its replica. Each purpose has its own
+ * pause; the one in force is the strictest, as Redis's pause_purpose.
+ */
+export type PausePurpose = 'command' | 'failover';
+
 /** What a held-back command needs when the pause ends: the client and its command. */
 interface Postponed {
   readonly client: Client;
@@ -17,7 +23,7 @@ interface Postponed {
  */
 export class ClientPause {
   private type: PauseType | null = null;
-  private deadline = 0;
+  private readonly pauses = new Map<PausePurpose, { type: PauseType; deadline: number }>();
   private timer: NodeJS.Timeout | null = null;
   private postponed: Postponed[] = [];
 
@@ -27,49 +33,81 @@ export class ClientPause {
    */
   constructor(private readonly rerun: (client: Client, argv: string[]) => void) {}
 
-  /** The pause in force, after ending one whose deadline passed. */
+  /** The pause in force, after ending those whose deadline passed. */
   get current(): PauseType | null {
-    this.endIfDue();
+    if (this.type !== null) this.update();
     return this.type;
   }
 
-  private endIfDue(): void {
-    if (this.type !== null && this.deadline < Date.now()) this.unpause();
+  /**
+   * Pauses until `deadline` (ms since the epoch; Infinity for no deadline). A pause already in
+   * force for the same purpose keeps the stricter type and the later deadline, as Redis does.
+   */
+  pause(type: PauseType, deadline: number, purpose: PausePurpose = 'command'): void {
+    const previous = this.pauses.get(purpose);
+    this.pauses.set(
+      purpose,
+      previous === undefined
+        ? { type, deadline }
+        : {
+            type: previous.type === 'all' ? 'all' : type,
+            deadline: Math.max(previous.deadline, deadline),
+          },
+    );
+    this.update();
+  }
+
+  unpause(purpose: PausePurpose = 'command'): void {
+    this.pauses.delete(purpose);
+    this.update();
   }
 
   /**
-   * Pauses until `deadline` (ms since the epoch). A pause already in force keeps the stricter
-   * type and the later deadline, as Redis does.
+   * Redis's updateClientPauseTypeAndEndTime: drops the pauses past their deadline and takes the
+   * strictest left; when that is less strict than before, the held-back commands run again
+   * (those still covered are held back anew).
    */
-  pause(type: PauseType, deadline: number): void {
-    this.type = this.type === 'all' ? 'all' : type;
-    this.deadline = Math.max(this.deadline, deadline);
-    this.armTimer();
+  private update(): void {
+    const now = Date.now();
+    const before = this.type;
+    let type: PauseType | null = null;
+    let nextDeadline = Infinity;
+    for (const [purpose, pause] of this.pauses) {
+      if (pause.deadline < now) {
+        this.pauses.delete(purpose);
+        continue;
+      }
+      if (type !== 'all') type = pause.type;
+      nextDeadline = Math.min(nextDeadline, pause.deadline);
+    }
+    this.type = type;
+    this.armTimer(nextDeadline);
+    if (before !== null && (type === null || (before === 'all' && type === 'write'))) {
+      this.release();
+    }
   }
 
   /**
-   * Ends the pause at its deadline. A timer may fire a little early by the wall clock, and Node's
-   * timers cannot wait longer than 2^31 - 1 ms: either way it is set again for what is left.
+   * Checks again at the next deadline. A timer may fire a little early by the wall clock, and
+   * Node's timers cannot wait longer than 2^31 - 1 ms: either way it is set again.
    */
-  private armTimer(): void {
+  private armTimer(deadline: number): void {
     if (this.timer !== null) clearTimeout(this.timer);
-    const wait = Math.min(0x7fffffff, Math.max(0, this.deadline - Date.now() + 1));
+    this.timer = null;
+    if (deadline === Infinity) return;
+    const wait = Math.min(0x7fffffff, Math.max(0, deadline - Date.now() + 1));
     this.timer = setTimeout(() => {
       this.timer = null;
-      this.endIfDue();
-      if (this.type !== null) this.armTimer();
+      this.update();
     }, wait);
     this.timer.unref();
   }
 
-  unpause(): void {
-    this.type = null;
-    this.deadline = 0;
-    if (this.timer !== null) clearTimeout(this.timer);
-    this.timer = null;
+  /** Runs the held-back commands again, after the command that ended the pause. */
+  private release(): void {
     const waiting = this.postponed;
     this.postponed = [];
-    // After the command that ended the pause, as Redis reprocesses them before sleeping.
+    // As Redis reprocesses them before sleeping.
     if (waiting.length !== 0) {
       queueMicrotask(() => {
         for (const { client, argv } of waiting) if (!client.closed) this.rerun(client, argv);
