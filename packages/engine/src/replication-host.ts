@@ -2,6 +2,16 @@ import type { Client } from './client.js';
 import type { CommandResult } from './command-table.js';
 import type { HostReply, InfoFields } from './persistence-host.js';
 
+/** FAILOVER [TO host port [FORCE]] [TIMEOUT ms], its arguments parsed. */
+export interface FailoverRequest {
+  /** The replica to fail over to; null for the first one to catch up. */
+  readonly target: { readonly host: string; readonly port: number } | null;
+  /** After the timeout, fail over to the target even if it did not catch up. */
+  readonly force: boolean;
+  /** 0 for no timeout. */
+  readonly timeoutMs: number;
+}
+
 /**
  * What the engine asks of whoever runs replication (the daemon's @rc/replication): the
  * REPLCONF / PSYNC / SYNC / WAIT / ROLE / REPLICAOF commands and INFO replication. The engine
@@ -27,14 +37,21 @@ export interface ReplicationHost {
   };
   /** REPLCONF option value ...; null when nothing is replied (ACK, GETACK). */
   replconf(client: Client, argv: readonly string[]): HostReply | null;
-  /** PSYNC replid offset (or SYNC when `replid` is null): the host takes the client over. */
-  sync(client: Client, replid: string | null, offset: string | null): void;
+  /**
+   * PSYNC replid offset [FAILOVER] (or SYNC when `replid` is null): the host takes the client
+   * over. With `failover` a replica whose master is failing over to it becomes the master.
+   */
+  sync(client: Client, replid: string | null, offset: string | null, failover?: boolean): void;
   /** WAIT numreplicas timeout, arguments already parsed; may block the client. */
   wait(client: Client, replicas: number, timeoutMs: number): CommandResult;
   /** ROLE's reply, written into the client. */
   role(client: Client): void;
   /** REPLICAOF host port, or NO ONE when `host` is null. */
   replicaof(client: Client, host: string | null, port: number): HostReply;
+  /** FAILOVER: starts a coordinated failover to a replica. */
+  failover(client: Client, request: FailoverRequest): HostReply;
+  /** FAILOVER ABORT. */
+  abortFailover(): HostReply;
   /** INFO replication, every field in Redis's order. */
   infoFields(): InfoFields;
   /**

@@ -9,5 +9,10 @@ export {
 } from './connected-replica.js';
 export { sendSnapshot, type SnapshotTransfer } from './full-sync.js';
 export { MasterLink, type LinkOwner, type LinkState } from './master-link.js';
-export { Replication, type ReplicationLogLevel, type ReplicationOptions } from './replication.js';
+export {
+  Replication,
+  type FailoverState,
+  type ReplicationLogLevel,
+  type ReplicationOptions,
+} from './replication.js';
 export { EOF_MARK_LENGTH, ReplyLineReader, SyncPayloadReader } from './sync-payload.js';

@@ -25,6 +25,10 @@ export interface LinkOwner {
   applied(bytes: Buffer): void;
   /** The link went down (we reconnect on our own). */
   linkLost(): void;
+  /** We are failing over to this master: PSYNC carries FAILOVER, which makes it the master. */
+  readonly failingOver: boolean;
+  /** The master answered PSYNC (accepted: +FULLRESYNC or +CONTINUE); may stop the link. */
+  psyncReplied(accepted: boolean): void;
 }
 
 const MAX_RETRY_DELAY_MS = 1000;
@@ -176,7 +180,10 @@ export class MasterLink {
     }
     const psync =
       resume === null ? ['PSYNC', '?', '-1'] : ['PSYNC', resume.replid, String(resume.offset)];
+    if (this.owner.failingOver) psync.push('FAILOVER');
     const reply = await this.ask(generation, psync);
+    this.owner.psyncReplied(reply.startsWith('+FULLRESYNC') || reply.startsWith('+CONTINUE'));
+    if (this.stopped || generation !== this.generation) return;
     if (reply.startsWith('+FULLRESYNC')) {
       const [, replid, offset] = reply.split(' ');
       this.owner.log('notice', `Full resync from master: ${replid}:${offset}`);

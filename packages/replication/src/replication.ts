@@ -1,5 +1,6 @@
 import {
   BLOCKED,
+  formatClientInfo,
   PropagationEncoder,
   PropagationTarget,
   rdbAuxFields,
@@ -7,6 +8,7 @@ import {
   type Client,
   type CommandResult,
   type Engine,
+  type FailoverRequest,
   type HostReply,
   type InfoFields,
   type PropagatedOp,
@@ -31,9 +33,14 @@ export interface ReplicationOptions {
 
 const NO_REPLID = '0000000000000000000000000000000000000000';
 const CRON_MS = 1000;
+/** While failing over the cron runs ten times as often, as Redis's, to hurry the handshake. */
+const FAILOVER_CRON_MS = 100;
 /** The master's keepalive through the stream, and the request for acknowledgements. */
 const PING = Buffer.from('*1\r\n$4\r\nPING\r\n');
 const GETACK = Buffer.from('*3\r\n$8\r\nREPLCONF\r\n$6\r\nGETACK\r\n$1\r\n*\r\n');
+
+/** INFO's master_failover_state. */
+export type FailoverState = 'no-failover' | 'waiting-for-sync' | 'failover-in-progress';
 
 interface WaitingClient {
   readonly client: Client;
@@ -82,7 +89,14 @@ export class Replication implements ReplicationHost, LinkOwner {
   /** Replication info of the RDB loaded at startup, applied by `start`. */
   private restored: { replid: string; offset: number; db: number } | null = null;
   private cron: NodeJS.Timeout | null = null;
+  private cronRunning = false;
   private cronLoops = 0;
+  /** FAILOVER: its state, target (once known), deadline (ms, 0 for none) and FORCE. */
+  failoverState: FailoverState = 'no-failover';
+  private failoverTarget: { host: string; port: number } | null = null;
+  private failoverEndTime = 0;
+  private forceFailover = false;
+  private failoverCheckScheduled = false;
   private readonly logLine: (level: ReplicationLogLevel, message: string) => void;
   private minReplicasToWrite = 0;
   private minReplicasMaxLag = 0;
@@ -150,8 +164,8 @@ export class Replication implements ReplicationHost, LinkOwner {
    */
   start(listeningPort: number): void {
     this.listeningPort = listeningPort;
-    this.cron = setInterval(() => this.tick(), CRON_MS);
-    this.cron.unref();
+    this.cronRunning = true;
+    this.scheduleCron();
     const replicaof = (this.engine.config.get('replicaof') || this.engine.config.get('slaveof'))
       .trim()
       .split(/\s+/);
@@ -211,7 +225,8 @@ export class Replication implements ReplicationHost, LinkOwner {
 
   stop(): void {
     this.flushStream();
-    if (this.cron !== null) clearInterval(this.cron);
+    this.cronRunning = false;
+    if (this.cron !== null) clearTimeout(this.cron);
     this.cron = null;
     this.master?.stop();
     for (const replica of [...this.replicas]) replica.close();
@@ -253,8 +268,30 @@ export class Replication implements ReplicationHost, LinkOwner {
     return { status: 'OK' };
   }
 
-  sync(client: Client, replid: string | null, offsetText: string | null): void {
+  sync(client: Client, replid: string | null, offsetText: string | null, failover = false): void {
     if (this.byClient.has(client)) return;
+    // Our master is failing over to us: with the same history we become the master, and the
+    // PSYNC goes on as any other (it continues our old id, now replid2).
+    if (failover) {
+      this.log('warning', `Failover request received for replid ${replid}.`);
+      if (this.master === null) {
+        this.engine.replyError(client, "ERR PSYNC FAILOVER can't be sent to a master.");
+        return;
+      }
+      if ((replid ?? '').toLowerCase() !== this.replid) {
+        this.engine.replyError(client, 'ERR PSYNC FAILOVER replid must match my replid.');
+        return;
+      }
+      this.unsetMaster();
+      this.log(
+        'notice',
+        `MASTER MODE enabled (failover request from '${formatClientInfo(client, this.engine, null)}')`,
+      );
+    }
+    if (this.failoverState !== 'no-failover') {
+      this.engine.replyError(client, "NOMASTERLINK Can't SYNC while failing over");
+      return;
+    }
     // What was encoded this turn belongs before the new replica's starting point.
     this.flushStream();
     if (this.master !== null && this.master.state !== 'connected') {
@@ -345,6 +382,9 @@ export class Replication implements ReplicationHost, LinkOwner {
   }
 
   replicaof(client: Client, host: string | null, port: number): HostReply {
+    if (this.failoverState !== 'no-failover') {
+      return { error: 'ERR REPLICAOF not allowed while failing over.' };
+    }
     if (host === null) {
       if (this.master !== null) {
         this.unsetMaster();
@@ -432,7 +472,7 @@ export class Replication implements ReplicationHost, LinkOwner {
     }
     const backlog = this.backlog;
     fields.push(
-      ['master_failover_state', 'no-failover'],
+      ['master_failover_state', this.failoverState],
       ['master_replid', this.replid],
       ['master_replid2', this.replid2],
       ['master_repl_offset', this.offset],
@@ -445,7 +485,145 @@ export class Replication implements ReplicationHost, LinkOwner {
     return fields;
   }
 
+  // FAILOVER (Redis's failoverCommand, updateFailoverStatus, abortFailover).
+
+  /**
+   * Pauses writes and waits for the target (or any replica) to acknowledge our whole stream;
+   * then we become its replica and our PSYNC, marked FAILOVER, makes it the master.
+   */
+  failover(_client: Client, request: FailoverRequest): HostReply {
+    if (this.failoverState !== 'no-failover') return { error: 'ERR FAILOVER already in progress.' };
+    if (this.master !== null) {
+      return { error: 'ERR FAILOVER is not valid when server is a replica.' };
+    }
+    if (this.replicas.size === 0) return { error: 'ERR FAILOVER requires connected replicas.' };
+    const { target, force, timeoutMs } = request;
+    if (force && (timeoutMs === 0 || target === null)) {
+      return {
+        error: 'ERR FAILOVER with force option requires both a timeout and target HOST and IP.',
+      };
+    }
+    if (target !== null) {
+      const replica = this.findReplica(target.host, target.port);
+      if (replica === undefined) {
+        return { error: 'ERR FAILOVER target HOST and PORT is not a replica.' };
+      }
+      if (replica.state !== 'online') {
+        return { error: 'ERR FAILOVER target replica is not online.' };
+      }
+      this.failoverTarget = { host: target.host, port: target.port };
+      this.log('notice', `FAILOVER requested to ${target.host}:${target.port}.`);
+    } else {
+      this.log('notice', 'FAILOVER requested to any replica.');
+    }
+    this.failoverEndTime = timeoutMs !== 0 ? Date.now() + timeoutMs : 0;
+    this.forceFailover = force;
+    this.failoverState = 'waiting-for-sync';
+    this.engine.clientPause.pause('write', Infinity, 'failover');
+    this.scheduleCron();
+    // A replica may have caught up already: checked after this command, as Redis's beforeSleep.
+    this.scheduleFailoverCheck();
+    return { status: 'OK' };
+  }
+
+  abortFailover(): HostReply {
+    if (this.failoverState === 'no-failover') return { error: 'ERR No failover in progress.' };
+    this.abortFailoverWith('Failover manually aborted');
+    return { status: 'OK' };
+  }
+
+  /** A replica by the address and listening port it is known by (Redis's findReplica). */
+  private findReplica(host: string, port: number): ConnectedReplica | undefined {
+    for (const replica of this.replicas) {
+      if (
+        replica.address.toLowerCase() === host.toLowerCase() &&
+        replica.announced.listeningPort === port
+      ) {
+        return replica;
+      }
+    }
+    return undefined;
+  }
+
+  private scheduleFailoverCheck(): void {
+    if (this.failoverCheckScheduled) return;
+    this.failoverCheckScheduled = true;
+    setImmediate(() => {
+      this.failoverCheckScheduled = false;
+      this.updateFailoverStatus();
+    });
+  }
+
+  /** Redis's updateFailoverStatus: the deadline, then whether a replica caught up. */
+  private updateFailoverStatus(): void {
+    if (this.failoverState !== 'waiting-for-sync') return;
+    if (this.failoverEndTime !== 0 && this.failoverEndTime <= Date.now()) {
+      const target = this.failoverTarget;
+      if (this.forceFailover && target !== null) {
+        this.log(
+          'notice',
+          `FAILOVER to ${target.host}:${target.port} time out exceeded, failing over.`,
+        );
+        this.failoverState = 'failover-in-progress';
+        this.setMaster(target.host, target.port, true);
+      } else {
+        this.abortFailoverWith('Replica never caught up before timeout');
+      }
+      return;
+    }
+    let caughtUp: ConnectedReplica | undefined;
+    if (this.failoverTarget !== null) {
+      const replica = this.findReplica(this.failoverTarget.host, this.failoverTarget.port);
+      if (replica !== undefined && replica.ackOffset === this.offset) caughtUp = replica;
+    } else {
+      for (const replica of this.replicas) {
+        if (replica.ackOffset !== this.offset) continue;
+        caughtUp = replica;
+        this.failoverTarget = { host: replica.address, port: replica.announced.listeningPort };
+        break;
+      }
+    }
+    const target = this.failoverTarget;
+    if (caughtUp === undefined || target === null) return;
+    this.failoverState = 'failover-in-progress';
+    this.log('notice', `Failover target ${target.host}:${target.port} is synced, failing over.`);
+    this.setMaster(target.host, target.port, true);
+  }
+
+  /** Redis's abortFailover: a failover already under way turns us back into a master. */
+  private abortFailoverWith(reason: string): void {
+    if (this.failoverState === 'no-failover') return;
+    const target = this.failoverTarget;
+    this.log(
+      'notice',
+      target !== null
+        ? `FAILOVER to ${target.host}:${target.port} aborted: ${reason}`
+        : `FAILOVER to any replica aborted: ${reason}`,
+    );
+    if (this.failoverState === 'failover-in-progress') this.unsetMaster();
+    this.clearFailoverState();
+  }
+
+  private clearFailoverState(): void {
+    this.failoverEndTime = 0;
+    this.forceFailover = false;
+    this.failoverTarget = null;
+    this.failoverState = 'no-failover';
+    this.engine.clientPause.unpause('failover');
+  }
+
   // LinkOwner: our own master link reports here.
+
+  get failingOver(): boolean {
+    return this.failoverState === 'failover-in-progress';
+  }
+
+  psyncReplied(accepted: boolean): void {
+    if (this.failoverState !== 'failover-in-progress') return;
+    // The target took over (a full resync is unexpected but no failure).
+    if (accepted) this.clearFailoverState();
+    else this.abortFailoverWith('Failover target rejected psync request');
+  }
 
   resumePoint(): { replid: string; offset: number } | null {
     return this.cachedMaster ? { replid: this.replid, offset: this.offset + 1 } : null;
@@ -597,6 +775,8 @@ export class Replication implements ReplicationHost, LinkOwner {
     replica.ackTime = Date.now();
     if (replica.startStreamOnAck) replica.startStream();
     if (this.waiting.length !== 0) this.serveWaiting();
+    // Not from here: failing over disconnects the replica whose command this is.
+    if (this.failoverState === 'waiting-for-sync') this.scheduleFailoverCheck();
   }
 
   /** Replicas online whose acknowledged offset reached `offset`. */
@@ -631,10 +811,17 @@ export class Replication implements ReplicationHost, LinkOwner {
   private requestAcks(): void {
     if (this.ackRequested) return;
     this.ackRequested = true;
-    setImmediate(() => {
-      this.ackRequested = false;
-      if (this.master === null && this.replicas.size !== 0) this.appendStream(GETACK);
-    });
+    setImmediate(() => this.sendRequestedAcks());
+  }
+
+  /**
+   * Not while clients are paused: the offset must stay put (a failover compares it with the
+   * replicas'). The cron tries again, as Redis's beforeSleep after the pause.
+   */
+  private sendRequestedAcks(): void {
+    if (!this.ackRequested || this.engine.clientPause.current !== null) return;
+    this.ackRequested = false;
+    if (this.master === null && this.replicas.size !== 0) this.appendStream(GETACK);
   }
 
   private createBacklog(): void {
@@ -741,14 +928,31 @@ export class Replication implements ReplicationHost, LinkOwner {
     this.engine.expiryMode = this.master !== null ? 'hide' : 'delete';
   }
 
-  /** Redis's replicationCron, once a second. */
+  /** The next cron run: in a second, or in 100 ms while failing over. */
+  private scheduleCron(): void {
+    if (!this.cronRunning) return;
+    if (this.cron !== null) clearTimeout(this.cron);
+    const delay = this.failoverState !== 'no-failover' ? FAILOVER_CRON_MS : CRON_MS;
+    this.cron = setTimeout(() => {
+      this.cron = null;
+      this.tick();
+      this.scheduleCron();
+    }, delay);
+    this.cron.unref();
+  }
+
+  /** Redis's replicationCron. */
   private tick(): void {
+    this.updateFailoverStatus();
     const now = Date.now();
     this.cronLoops++;
     this.master?.tick(now);
+    this.sendRequestedAcks();
     if (this.master !== null || this.replicas.size === 0) return;
     const period = Math.max(1, this.engine.config.getNumber('repl-ping-replica-period'));
-    if (this.cronLoops % period === 0) this.appendStream(PING);
+    // A PING would move the offset a failover with a deadline waits for the replica to reach.
+    const failoverPause = this.failoverEndTime !== 0 && this.engine.clientPause.current !== null;
+    if (this.cronLoops % period === 0 && !failoverPause) this.appendStream(PING);
     const timeout = this.engine.config.getNumber('repl-timeout') * 1000;
     for (const replica of [...this.replicas]) {
       if (replica.state === 'online' && timeout > 0 && now - replica.ackTime > timeout) {

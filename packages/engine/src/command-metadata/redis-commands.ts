@@ -1259,6 +1259,26 @@ export const redisCommands: Readonly<Record<string, CommandMetadata>> = {
     ],
     docs: { complexity: 'O(1)', arguments: [{ name: 'key', type: 'key', keySpecIndex: 0 }] },
   },
+  failover: {
+    docs: {
+      complexity: 'O(1)',
+      arguments: [
+        {
+          name: 'target',
+          type: 'block',
+          token: 'TO',
+          flags: ['optional'],
+          arguments: [
+            { name: 'host', type: 'string' },
+            { name: 'port', type: 'integer' },
+            { name: 'force', type: 'pure-token', token: 'FORCE', flags: ['optional'] },
+          ],
+        },
+        { name: 'abort', type: 'pure-token', token: 'ABORT', flags: ['optional'] },
+        { name: 'milliseconds', type: 'integer', token: 'TIMEOUT', flags: ['optional'] },
+      ],
+    },
+  },
   fcall: {
     aclCategories: ['scripting'],
     keySpecs: [

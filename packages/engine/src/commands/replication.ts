@@ -28,7 +28,13 @@ function psync(client: Client, argv: string[], engine: Engine): void {
     engine.replyError(client, 'ERR replication is not available in this server');
     return;
   }
-  engine.replication.sync(client, argv[1], argv[2]);
+  // Redis looks at the fourth argument only: the rest are ignored.
+  engine.replication.sync(
+    client,
+    argv[1],
+    argv[2],
+    argv.length > 3 && isKeyword(argv[3], 'failover'),
+  );
 }
 
 /** SYNC: the pre-PSYNC full synchronization. */
@@ -90,6 +96,55 @@ function replicaof(client: Client, argv: string[], engine: Engine): void {
   replyHost(client, engine, host.replicaof(client, argv[1], port));
 }
 
+/**
+ * FAILOVER [TO host port [FORCE]] [ABORT] [TIMEOUT ms]: Redis's failoverCommand. Arguments
+ * are read in order, each option once; the state checks are the host's.
+ */
+function failover(client: Client, argv: string[], engine: Engine): void {
+  if (engine.config.get('cluster-enabled') === 'yes') {
+    engine.replyError(
+      client,
+      'ERR FAILOVER not allowed in cluster mode. Use CLUSTER FAILOVER command instead.',
+    );
+    return;
+  }
+  const host = engine.replication;
+  if (argv.length === 2 && isKeyword(argv[1], 'abort')) {
+    replyHost(client, engine, host?.abortFailover() ?? { error: 'ERR No failover in progress.' });
+    return;
+  }
+  let timeoutMs = 0;
+  let force = false;
+  let target: { host: string; port: number } | null = null;
+  for (let i = 1; i < argv.length; i++) {
+    if (isKeyword(argv[i], 'timeout') && i + 1 < argv.length && timeoutMs === 0) {
+      const timeout = integerArgument(client, engine, argv[i + 1]);
+      if (timeout === null) return;
+      if (timeout <= 0) {
+        engine.replyError(client, 'ERR FAILOVER timeout must be greater than 0');
+        return;
+      }
+      timeoutMs = timeout;
+      i++;
+    } else if (isKeyword(argv[i], 'to') && i + 2 < argv.length && target === null) {
+      const port = integerArgument(client, engine, argv[i + 2]);
+      if (port === null) return;
+      target = { host: argv[i + 1], port };
+      i += 2;
+    } else if (isKeyword(argv[i], 'force') && !force) {
+      force = true;
+    } else {
+      engine.replyError(client, Errors.syntax);
+      return;
+    }
+  }
+  if (host === undefined) {
+    engine.replyError(client, 'ERR FAILOVER requires connected replicas.');
+    return;
+  }
+  replyHost(client, engine, host.failover(client, { target, force, timeoutMs }));
+}
+
 const REPLICAOF_FLAGS: CommandRow[2] = ['admin', 'noscript', 'stale', 'no_async_loading'];
 const REPLICAOF_SUMMARY = 'Make the server a replica of another instance, or promote it as master.';
 
@@ -129,6 +184,15 @@ export const replicationCommands = commandGroup('server', [
     role,
     'Return the role of the instance in the context of replication',
     '2.8.12',
+  ],
+  [
+    'failover',
+    -1,
+    ['admin', 'noscript', 'stale'],
+    NO_KEYS,
+    failover,
+    'Start a coordinated failover between this server and one of its replicas.',
+    '6.2.0',
   ],
   ['replicaof', 3, REPLICAOF_FLAGS, NO_KEYS, replicaof, REPLICAOF_SUMMARY, '5.0.0'],
   ['slaveof', 3, REPLICAOF_FLAGS, NO_KEYS, replicaof, REPLICAOF_SUMMARY, '1.0.0'],
