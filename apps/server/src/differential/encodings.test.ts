@@ -667,6 +667,38 @@ describe.runIf(requireRedisOrSkip('encodings differential'))(
         ...inspect('merged'),
       ]));
 
+    it('RESTORE stores a string as tryObjectEncoding, whatever encoding it was dumped in', async () => {
+      const port = servers.redisPort();
+      const dumped = (write: string[][]) => dumpFromRedis(port, {}, write, 'k');
+      const appended = await dumped([
+        ['SET', 'k', '12'],
+        ['APPEND', 'k', '3'],
+      ]);
+      const float = await dumped([['INCRBYFLOAT', 'k', '7']]);
+      const longDigits = await dumped([['SETRANGE', 'k', '0', '1'.repeat(15)]]);
+      const built = await dumped([['SETBIT', 'k', '7', '1']]);
+      const long = await dumped([
+        ['SET', 'k', 'y'.repeat(30)],
+        ['APPEND', 'k', 'z'.repeat(30)],
+      ]);
+      const restored = (key: string, payload: string): Step[] => [
+        ['RESTORE', key, '0', payload],
+        ...inspect(key),
+        ['DUMP', key],
+      ];
+      await servers.compare([
+        ...restored('appended', appended),
+        ...restored('float', float),
+        ...restored('digits', longDigits),
+        ...restored('built', built),
+        ...restored('long', long),
+        ['APPEND', 'float', '1'],
+        ['DUMP', 'float'],
+        ['RESTORE', 'float', '0', float, 'REPLACE'],
+        ...inspect('float'),
+      ]);
+    });
+
     it('DEBUG SDSLEN tells embedded, stored and built strings apart', () =>
       servers.compare([
         ['SET', 'int', '12'],
