@@ -71,4 +71,24 @@ describe('CLIENT PAUSE', () => {
     await afterUnpause();
     expect(run('GET', 'k')).toBe('$1\r\nv\r\n');
   });
+
+  it("keeps a failover's pause apart: CLIENT UNPAUSE ends only its own, the strictest holds", async () => {
+    const { engine, run, runOther } = setup();
+    engine.clientPause.pause('write', Infinity, 'failover');
+    run('CLIENT', 'PAUSE', '60000', 'WRITE');
+    run('CLIENT', 'UNPAUSE');
+    expect(engine.clientPause.current).toBe('write');
+    // CLIENT UNPAUSE itself would wait under ALL: ended from the engine's side here.
+    engine.clientPause.pause('all', Date.now() + 60000);
+    expect(runOther('GET', 'k').blocked).toBe(true);
+    engine.clientPause.unpause();
+    await afterUnpause();
+    // Less strict now: the held-back read runs, writes wait for the failover.
+    expect(engine.clientPause.current).toBe('write');
+    expect(runOther('SET', 'k', 'v').blocked).toBe(true);
+    engine.clientPause.unpause('failover');
+    await afterUnpause();
+    expect(engine.clientPause.current).toBe(null);
+    expect(run('GET', 'k')).toBe('$1\r\nv\r\n');
+  });
 });
