@@ -101,6 +101,22 @@ describe('string encodings', () => {
     expect(encoding('b')).toBe('raw');
   });
 
+  it('gives integers stored under an LRU or LFU policy objects of their own', () => {
+    const { run, db } = setup();
+    run('SET', 'shared', '5');
+    run('CONFIG', 'SET', 'maxmemory', '1gb', 'maxmemory-policy', 'allkeys-lfu');
+    run('SET', 'own', '5');
+    run('SET', 'large', '10000');
+    run('INCR', 'counter');
+    run('CONFIG', 'SET', 'maxmemory', '0');
+    expect(db.stringEncoding('shared')).toBeUndefined();
+    expect(db.stringEncoding('own')).toBe('int');
+    expect(db.stringEncoding('large')).toBeUndefined();
+    expect(db.stringEncoding('counter')).toBe('int');
+    expect(run('OBJECT', 'REFCOUNT', 'shared')).toBe(':2147483647\r\n');
+    expect(run('OBJECT', 'REFCOUNT', 'own')).toBe(':1\r\n');
+  });
+
   it('forgets the encoding with the value', () => {
     const { run, db, encoding } = setup();
     run('SET', 'a', '1');

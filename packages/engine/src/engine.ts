@@ -202,6 +202,8 @@ export class Engine implements KeyspaceObserver {
   outOfMemory = false;
   /** Set under an LFU maxmemory-policy (the keyspace then counts accesses). */
   lfu: LfuSettings | null = null;
+  /** Off under an LRU or LFU policy with a maxmemory limit (see KeyspaceObserver). */
+  sharedIntegers = true;
   /** What a call that blocked needs for its statistics once it is served. */
   private readonly blockedCalls = new WeakMap<
     BlockedState,
@@ -321,6 +323,14 @@ export class Engine implements KeyspaceObserver {
     this.config.onChange('maxmemory', () => {
       if (this.config.getNumber('maxmemory') > 0) this.eviction?.runSoon();
     });
+    for (const name of ['maxmemory', 'maxmemory-policy']) {
+      this.config.follow(name, () => {
+        const policy = this.config.get('maxmemory-policy');
+        this.sharedIntegers =
+          this.config.getNumber('maxmemory') === 0 ||
+          !(policy.includes('lru') || policy.includes('lfu'));
+      });
+    }
     for (const name of ['maxmemory-policy', 'lfu-log-factor', 'lfu-decay-time']) {
       this.config.follow(name, () => {
         this.eviction?.settingsChange();

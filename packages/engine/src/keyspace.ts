@@ -47,6 +47,11 @@ export interface KeyspaceObserver {
   readonly lruClock: number;
   /** Set under an LFU maxmemory-policy: accesses then count toward a frequency instead. */
   readonly lfu: LfuSettings | null;
+  /**
+   * Whether an integer stored now may be one of Redis's shared objects 0..9999: not under an
+   * LRU or LFU maxmemory policy, which needs each key's own access time.
+   */
+  readonly sharedIntegers: boolean;
 }
 
 /**
@@ -73,7 +78,8 @@ export class Database {
   /**
    * Strings Redis would hold in another encoding than the one their bytes name (see
    * `encodingOf`): raw after APPEND, SETRANGE, SETBIT..., embstr after INCRBYFLOAT, and `int`
-   * for COPY's duplicate of an integer, which is not a shared object. Set by the command that
+   * for an integer in an object of its own where its bytes would make it a shared one (COPY's
+   * duplicate, or stored under an LRU or LFU maxmemory policy). Set by the command that
    * wrote the value, carried by RENAME, MOVE, COPY and SWAPDB, dropped with the value: any
    * other store, a delete or a load of the key forgets it. A string value is a JavaScript
    * string, which cannot carry a tag itself.
@@ -198,7 +204,7 @@ export class Database {
     if (this.expires.size !== 0) this.expireIfNeeded(key);
     const previous = this.data.get(key);
     this.data.set(key, value);
-    this.forgetStringEncoding(key);
+    this.stringStored(key, value);
     const created = previous === undefined;
     // Overwritten, a key keeps its LFU counter (bumped, as Redis's lookupKeyWrite then dbSetValue).
     this.accessedNow(key, !created);
@@ -212,7 +218,7 @@ export class Database {
   /** Adds a brand-new key: the caller has already checked it does not exist. */
   add(key: string, value: RedisValue): void {
     this.data.set(key, value);
-    this.forgetStringEncoding(key);
+    this.stringStored(key, value);
     this.accessedNow(key, false);
     this.observer.keyCreated(this, key);
     this.observer.keyModified(this, key);
@@ -288,6 +294,24 @@ export class Database {
     else this.forgetStringEncoding(key);
   }
 
+  /**
+   * A value stored as tryObjectEncoding or createStringObjectFromLongLongForValue store it
+   * (SET, INCR, RESTORE, loading...): named from its bytes, except an integer 0..9999 stored
+   * while shared integers are off, which keeps an object of its own (recorded `int`) even once
+   * the policy changes, as in Redis.
+   */
+  private stringStored(key: string, value: RedisValue): void {
+    if (
+      !this.observer.sharedIntegers &&
+      typeof value === 'string' &&
+      value.length <= 4 &&
+      storedStringEncoding(value) === 'int' &&
+      value[0] !== '-'
+    ) {
+      this.stringEncodings.set(key, 'int');
+    } else this.forgetStringEncoding(key);
+  }
+
   private forgetStringEncoding(key: string): void {
     if (this.stringEncodings.size !== 0) this.stringEncodings.delete(key);
   }
@@ -333,7 +357,7 @@ export class Database {
   /** A key read from a data file: no notifications, accessed now (as a fresh Redis object). */
   load(key: string, value: RedisValue, expireAt: number | null): void {
     this.data.set(key, value);
-    this.forgetStringEncoding(key);
+    this.stringStored(key, value);
     this.accessedNow(key, false);
     if (expireAt !== null) this.expires.set(key, expireAt);
     else this.expires.delete(key);

@@ -179,24 +179,20 @@ export function unusualStringEncoding(
 const SHARED_INTEGERS = 10000;
 
 /**
- * Whether Redis would hold the string as one of its shared integers (OBJECT REFCOUNT and DEBUG
- * OBJECT then show OBJ_SHARED_REFCOUNT): an int-encoded 0..9999 named from its bytes, unless an
- * LRU or LFU maxmemory policy needs each key's own access time. A recorded encoding (see
- * `Database.stringEncoding`) is never a shared object: a recorded `int` is COPY's duplicate,
- * an integer in an object of its own (dupStringObject).
+ * Whether Redis holds the string as one of its shared integers (OBJECT REFCOUNT and DEBUG
+ * OBJECT then show OBJ_SHARED_REFCOUNT): an int-encoded 0..9999 named from its bytes. A
+ * recorded encoding (see `Database.stringEncoding`) is never a shared object: a recorded `int`
+ * is an integer in an object of its own, COPY's duplicate (dupStringObject) or one stored
+ * under an LRU or LFU maxmemory policy.
  */
 export function isSharedInteger(
   value: RedisValue,
-  config: { get(name: string): string; getNumber(name: string): number },
   stringEncoding: StringEncoding | undefined,
 ): boolean {
   if (typeof value !== 'string' || stringEncoding !== undefined) return false;
   if (value.length > 4 || storedStringEncoding(value) !== 'int') return false;
   const number = Number(value);
-  if (number < 0 || number >= SHARED_INTEGERS) return false;
-  if (config.getNumber('maxmemory') === 0) return true;
-  const policy = config.get('maxmemory-policy');
-  return !(policy.includes('lru') || policy.includes('lfu'));
+  return number >= 0 && number < SHARED_INTEGERS;
 }
 
 /**

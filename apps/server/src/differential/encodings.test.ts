@@ -699,6 +699,39 @@ describe.runIf(requireRedisOrSkip('encodings differential'))(
       ]);
     });
 
+    it('integers stored under an LRU or LFU policy keep objects of their own', () =>
+      servers.compare([
+        ['SET', 'a', '1'],
+        ...inspect('a'),
+        ['CONFIG', 'SET', 'maxmemory', '1gb', 'maxmemory-policy', 'allkeys-lru'],
+        ...inspect('a'),
+        ['SET', 'b', '1'],
+        ...inspect('b'),
+        ['INCR', 'c'],
+        ...inspect('c'),
+        ['RENAME', 'a', 'a2'],
+        ...inspect('a2'),
+        ['COPY', 'a2', 'a3'],
+        ...inspect('a3'),
+        ['CONFIG', 'SET', 'maxmemory-policy', 'volatile-ttl'],
+        ['SET', 'd', '2'],
+        ...inspect('d'),
+        ['CONFIG', 'SET', 'maxmemory-policy', 'allkeys-lfu'],
+        ['SET', 'e', '3'],
+        ...inspect('e'),
+        ['DEBUG', 'RELOAD'],
+        ...inspect('a2'),
+        ...inspect('d'),
+        ['CONFIG', 'SET', 'maxmemory', '0'],
+        ...inspect('b'),
+        ...inspect('e'),
+        ['SET', 'f', '4'],
+        ...inspect('f'),
+        ['DEBUG', 'RELOAD'],
+        ...inspect('b'),
+        ['CONFIG', 'SET', 'maxmemory-policy', 'noeviction'],
+      ]));
+
     it('DEBUG SDSLEN tells embedded, stored and built strings apart', () =>
       servers.compare([
         ['SET', 'int', '12'],

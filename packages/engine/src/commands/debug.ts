@@ -409,7 +409,7 @@ function object(client: Client, argv: string[], engine: Engine): void {
   const idle = client.db.idleSeconds(argv[2]);
   const lru = (engine.lruClock - idle) & 0xffffff;
   const stringEncoding = client.db.stringEncoding(argv[2]);
-  const refcount = isSharedInteger(value, engine.config, stringEncoding) ? SHARED_REFCOUNT : 1;
+  const refcount = isSharedInteger(value, stringEncoding) ? SHARED_REFCOUNT : 1;
   const extra = value instanceof QuickList ? quicklistFields(value, engine) : '';
   client.out.simple(
     `Value at:${addressOf(value, client.db, argv[2], engine)} refcount:${refcount} ` +

@@ -521,7 +521,7 @@ const objectCommand = container(
       ['readonly'],
       [2, 2, 1],
       objectInspector((client, value, engine, key) => {
-        const shared = isSharedInteger(value, engine.config, client.db.stringEncoding(key));
+        const shared = isSharedInteger(value, client.db.stringEncoding(key));
         client.out.integer(shared ? SHARED_REFCOUNT : 1);
       }),
       'Get the number of references to the value of the key',
