@@ -732,6 +732,31 @@ describe.runIf(requireRedisOrSkip('encodings differential'))(
         ['CONFIG', 'SET', 'maxmemory-policy', 'noeviction'],
       ]));
 
+    it('an HLL stored by SET is embstr until a command that changes HLLs unshares it', () => {
+      // An empty sparse HLL: header, sparse encoding, a zero cache, one XZERO of 16384 registers.
+      const hll = 'HYLL\x01\x00\x00\x00' + '\x00'.repeat(8) + '\x7f\xff';
+      return servers.compare([
+        ['SET', 'a', hll],
+        ['SET', 'b', hll],
+        ['SET', 'c', hll],
+        ['SET', 'd', hll],
+        ...inspect('a'),
+        ['PFCOUNT', 'a', 'b'],
+        ...inspect('a'),
+        ...inspect('b'),
+        ['PFCOUNT', 'a'],
+        ...inspect('a'),
+        ['PFADD', 'b'],
+        ...inspect('b'),
+        ['PFMERGE', 'c'],
+        ...inspect('c'),
+        ['PFDEBUG', 'GETREG', 'd'],
+        ...inspect('d'),
+        ['COPY', 'd', 'e'],
+        ...inspect('e'),
+      ]);
+    });
+
     it('DEBUG SDSLEN tells embedded, stored and built strings apart', () =>
       servers.compare([
         ['SET', 'int', '12'],
