@@ -38,6 +38,7 @@ import { beforeReplies } from '../write-batch.js';
 import { createLoadingClient, replayCommands } from './command-file.js';
 import { AofManifest, ManifestError, type AofFileInfo } from './manifest.js';
 import { rdbRecordsToCommands, timestampAnnotation } from './rdb-commands.js';
+import { RewriteChild } from './rewrite-child.js';
 
 /** A base file in RDB format (an AOF base may also be a file of commands). */
 function isRdbBase(bytes: Buffer): boolean {
@@ -66,6 +67,9 @@ interface Rewrite {
   readonly temporaryIncr: string | null;
   switched: boolean;
   cancelled: boolean;
+  /** The rewrite's stand-in child process, and the signal that killed it, if one did. */
+  readonly child: RewriteChild;
+  killedBy: number | null;
 }
 
 /** Bytes appended per fsync in `everysec` mode are fsynced by libuv's pool, off the loop. */
@@ -112,6 +116,10 @@ export class AppendOnlyFile implements AofParticipant {
       if (this.applyingConfig) return;
       if (value === 'yes' && this.state === 'off') this.startAppendOnly();
       else if (value !== 'yes' && this.state !== 'off') this.stopAppendOnly();
+    });
+    // Turning the collection back on collects what piled up (updateAofAutoGCEnabled).
+    engine.config.onChange('aof-disable-auto-gc', (_name, value) => {
+      if (value !== 'yes') this.deleteHistoryFiles(this.manifest);
     });
   }
 
@@ -277,8 +285,10 @@ export class AppendOnlyFile implements AofParticipant {
   loadNow(): string | null {
     try {
       if (!existsSync(this.manifestPath)) return `AOF manifest ${this.manifestPath} does not exist`;
+      // As Redis, the manifest on disk replaces the one in memory, and its history goes.
       const manifest = this.readManifest();
-      if (this.enabled) this.manifest = manifest;
+      this.manifest = manifest;
+      this.deleteHistoryFiles(manifest);
       if (manifest.base === null && manifest.incr.length === 0) return 'no AOF files';
       const started = Date.now();
       const files = this.filesToLoad(manifest);
@@ -652,12 +662,22 @@ export class AppendOnlyFile implements AofParticipant {
       temporaryIncr,
       switched: false,
       cancelled: false,
+      child: new RewriteChild(),
+      killedBy: null,
     };
     this.rewrite = rewrite;
     this.rewriteScheduled = false;
-    const temporaryBase = this.path(`temp-rewriteaof-bg-${process.pid}.aof`);
-    this.log('notice', `Background append only file rewriting started by pid ${process.pid}`);
-    this.rewriteDone = writeRdbFile(this.engine, temporaryBase, { aofBase: true }).then(
+    const pid = rewrite.child.pid;
+    const temporaryBase = this.path(`temp-rewriteaof-bg-${pid}.aof`);
+    this.log('notice', `Background append only file rewriting started by pid ${pid}`);
+    // Killing the child (kill -9 <pid>, as the suite does) fails the rewrite, as in Redis.
+    rewrite.child.onKilled((signal) => {
+      rewrite.killedBy = signal;
+    });
+    this.rewriteDone = writeRdbFile(this.engine, temporaryBase, {
+      aofBase: true,
+      signal: rewrite.child.signal,
+    }).then(
       () => this.rewriteFinished(rewrite, temporaryBase, null),
       (error: unknown) => this.rewriteFinished(rewrite, temporaryBase, error as Error),
     );
@@ -715,7 +735,16 @@ export class AppendOnlyFile implements AofParticipant {
     if (!rewrite.switched && !rewrite.cancelled) this.switchToNextIncrement(rewrite);
     this.rewrite = null;
     this.rewriteDone = null;
+    rewrite.child.release();
     this.lastRewriteSeconds = Math.round((Date.now() - rewrite.startedAt) / 1000);
+    if (rewrite.killedBy !== null && !rewrite.cancelled) {
+      this.abandonRewrite(
+        rewrite,
+        temporaryBase,
+        `Background AOF rewrite terminated by signal ${rewrite.killedBy}`,
+      );
+      return;
+    }
     if (error !== null || rewrite.cancelled) {
       const reason =
         error === null ? null : `Background AOF rewrite terminated with error: ${error.message}`;
@@ -759,15 +788,19 @@ export class AppendOnlyFile implements AofParticipant {
     if (this.state === 'wait-rewrite') this.state = 'on';
     this.baseSize = statSync(basePath).size;
     this.currentSize = this.baseSize + (this.fd !== null ? fstatSync(this.fd).size : 0);
-    // History files are deleted, then the manifest forgets them (aofDelHistoryFiles).
-    if (manifest.history.length !== 0 && this.config.get('aof-disable-auto-gc') !== 'yes') {
-      for (const file of manifest.history) {
-        this.log('notice', `Removing the history file ${file.name} in the background`);
-        this.removeQuietly(this.path(file.name));
-      }
-      manifest.history = [];
-      this.persistManifest(manifest);
+    this.deleteHistoryFiles(manifest);
+  }
+
+  /** aofDelHistoryFiles: history files are deleted, then the manifest forgets them. */
+  private deleteHistoryFiles(manifest: AofManifest | null): void {
+    if (manifest === null || manifest.history.length === 0) return;
+    if (this.config.get('aof-disable-auto-gc') === 'yes') return;
+    for (const file of manifest.history) {
+      this.log('notice', `Removing the history file ${file.name} in the background`);
+      this.removeQuietly(this.path(file.name));
     }
+    manifest.history = [];
+    this.persistManifest(manifest);
   }
 
   private abandonTemporaryIncrement(rewrite: Rewrite): void {
@@ -840,7 +873,7 @@ export class AppendOnlyFile implements AofParticipant {
   private cron(): void {
     if (this.rewrite !== null || this.engine.snapshotInProgress) return;
     if (this.rewriteScheduled) {
-      this.startRewrite();
+      if (!this.rewriteLimited()) this.startRewrite();
       return;
     }
     if (this.state !== 'on') return;
@@ -848,11 +881,44 @@ export class AppendOnlyFile implements AofParticipant {
     const minimum = this.config.getNumber('auto-aof-rewrite-min-size');
     if (percentage <= 0 || this.currentSize <= minimum) return;
     const base = this.baseSize === 0 ? 1 : this.baseSize;
-    const growth = ((this.currentSize - base) * 100) / base;
-    if (growth >= percentage) {
-      this.log('notice', `Starting automatic rewriting of AOF on ${Math.floor(growth)}% growth`);
+    const growth = Math.floor((this.currentSize * 100) / base) - 100;
+    if (growth >= percentage && !this.rewriteLimited()) {
+      this.log('notice', `Starting automatic rewriting of AOF on ${growth}% growth`);
       this.startRewrite();
     }
+  }
+
+  /** Minutes the next automatic rewrite waits after repeated failures, and until when. */
+  private limitDelayMinutes = 0;
+  private limitUntil = 0;
+
+  /**
+   * aofRewriteLimited: after 3 consecutive failures automatic rewrites wait 1 minute, then
+   * 2, 4... up to an hour (BGREWRITEAOF still runs at once), so failing rewrites do not open
+   * increment after increment.
+   */
+  private rewriteLimited(): boolean {
+    if (this.consecutiveFailures < 3) {
+      this.limitDelayMinutes = 0;
+      this.limitUntil = 0;
+      return false;
+    }
+    const now = Math.floor(Date.now() / 1000);
+    if (this.limitUntil !== 0) {
+      if (now < this.limitUntil) return true;
+      this.limitUntil = 0;
+      return false;
+    }
+    this.limitDelayMinutes = Math.min(
+      60,
+      this.limitDelayMinutes === 0 ? 1 : this.limitDelayMinutes * 2,
+    );
+    this.limitUntil = now + this.limitDelayMinutes * 60;
+    this.log(
+      'warning',
+      `Background AOF rewrite has repeatedly failed and triggered the limit, will retry in ${this.limitDelayMinutes} minutes`,
+    );
+    return true;
   }
 
   /** Flushes, fsyncs and closes; waits for a running rewrite to finish first. */

@@ -1,86 +1,19 @@
 import { spawn } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { RawClient, encodeCommand } from '../test-support/raw-client.js';
 import { freePort, requireRedisOrSkip } from '../test-support/servers.js';
+import { layout, running, serve, stopAll, type Layout } from './spawned-servers.js';
 
-const rcMain = fileURLToPath(new URL('../../dist/main.js', import.meta.url));
-
-/** Files of a data directory: paths relative to it, and their bytes. */
-type Layout = Record<string, string | Buffer>;
+afterEach(stopAll);
 
 const command = (...args: string[]): string => encodeCommand(args).toString('latin1');
 const MANIFEST = 'appendonlydir/appendonly.aof.manifest';
 const BASE = 'appendonlydir/appendonly.aof.1.base.aof';
 const INCR1 = 'appendonlydir/appendonly.aof.1.incr.aof';
 const INCR2 = 'appendonlydir/appendonly.aof.2.incr.aof';
-
-interface Run {
-  /** The exit code, or null while it still serves (it was ready). */
-  readonly code: number | null;
-  /** Log lines from "Server initialized" on, without pid, role and time. */
-  readonly lines: string[];
-  readonly port: number;
-}
-
-const running: Array<() => void> = [];
-afterEach(() => {
-  for (const stop of running.splice(0)) stop();
-});
-
-function layout(files: Layout): string {
-  const dir = mkdtempSync(join(tmpdir(), 'rc-aof-load-'));
-  for (const [name, content] of Object.entries(files)) {
-    mkdirSync(join(dir, name, '..'), { recursive: true });
-    writeFileSync(join(dir, name), content);
-  }
-  return dir;
-}
-
-/** Log lines as the suite reads them: the message after the level mark, lines joined. */
-function logLines(output: string): string[] {
-  const start = output.indexOf('Server initialized');
-  const lines: string[] = [];
-  for (const entry of output.slice(start).split(/\n(?=\d+:[CMS] )/)) {
-    const message = entry.replace(/^\d+:[CMS] \d\d \w{3} \d{4} [\d:.]+ [#*.-] /, '').trimEnd();
-    // Host warnings (memory overcommit, THP) and timings differ by machine; rc does not print
-    // an RDB's aux fields (version, age, memory) as it loads one.
-    if (message.startsWith('WARNING') || message === '' || /^(Loading RDB|RDB )/.test(message)) {
-      continue;
-    }
-    lines.push(message.replace(/\d+\.\d{3} seconds/, 'N seconds'));
-  }
-  return lines;
-}
-
-/** Starts a server on a copy of `dir`; resolves once it serves or has exited. */
-async function serve(server: 'rc' | 'redis', dir: string, extra: string[] = []): Promise<Run> {
-  const copy = mkdtempSync(join(tmpdir(), `rc-aof-${server}-`));
-  cpSync(dir, copy, { recursive: true });
-  const port = await freePort();
-  const args = ['--port', String(port), '--dir', copy, '--save', '', '--appendonly', 'yes'];
-  const child =
-    server === 'rc'
-      ? spawn(process.execPath, [rcMain, ...args, ...extra])
-      : spawn('redis-server', [...args, ...extra]);
-  running.push(() => child.kill('SIGKILL'));
-  let output = '';
-  return new Promise((resolve) => {
-    const ready = (): void => {
-      if (output.includes('Ready to accept connections')) {
-        resolve({ code: null, lines: logLines(output), port });
-      }
-    };
-    child.stdout.on('data', (chunk: Buffer) => {
-      output += chunk.toString('latin1');
-      ready();
-    });
-    child.once('exit', (code) => resolve({ code, lines: logLines(output), port }));
-  });
-}
 
 async function get(port: number, ...keys: string[]): Promise<string> {
   const client = await RawClient.open(port);

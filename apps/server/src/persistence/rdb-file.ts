@@ -43,6 +43,8 @@ function temporaryPath(path: string): string {
 export interface WriteOptions {
   /** The file is the base of an AOF (aof-base aux field). */
   readonly aofBase?: boolean;
+  /** Stops the save (its temporary file removed) when aborted. */
+  readonly signal?: AbortSignal;
 }
 
 /**
@@ -70,8 +72,11 @@ export async function writeRdbFile(
       sliceMilliseconds: SLICE_MILLISECONDS,
     })) {
       bytes += chunk.length;
+      options.signal?.throwIfAborted();
       if (chunk.length !== 0) await file.write(chunk);
-      await (pauseMs > 0 ? sleep(pauseMs) : nextTurn());
+      await (pauseMs > 0
+        ? sleep(pauseMs, undefined, { signal: options.signal })
+        : nextTurn(undefined, { signal: options.signal }));
     }
     await file.sync();
     await file.close();
