@@ -86,6 +86,11 @@ export class Replication implements ReplicationHost, LinkOwner {
   private readonly flushCallback = (): void => this.flushStream();
   /** A PSYNC may continue our history: we were a master, or were connected to one. */
   private cachedMaster = false;
+  /**
+   * The history that PSYNC continues (Redis's cached_master->replid): our master's id, or ours
+   * when we were the master. It differs from `replid` after DEBUG CHANGE-REPL-ID on a replica.
+   */
+  private masterReplid = NO_REPLID;
   /** Replication info of the RDB loaded at startup, applied by `start`. */
   private restored: { replid: string; offset: number; db: number } | null = null;
   private cron: NodeJS.Timeout | null = null;
@@ -175,7 +180,7 @@ export class Replication implements ReplicationHost, LinkOwner {
       // A restarted replica whose RDB names its history continues it with PSYNC, as Redis's
       // replicationCacheMasterUsingMyself; without one the first PSYNC is `? -1`.
       if (restored !== null) {
-        this.replid = restored.replid;
+        this.replid = this.masterReplid = restored.replid;
         this.offset = restored.offset;
       }
       this.setMaster(replicaof[0], Number(replicaof[1]), false);
@@ -626,7 +631,7 @@ export class Replication implements ReplicationHost, LinkOwner {
   }
 
   resumePoint(): { replid: string; offset: number } | null {
-    return this.cachedMaster ? { replid: this.replid, offset: this.offset + 1 } : null;
+    return this.cachedMaster ? { replid: this.masterReplid, offset: this.offset + 1 } : null;
   }
 
   fullResyncStarted(): void {
@@ -636,7 +641,7 @@ export class Replication implements ReplicationHost, LinkOwner {
   }
 
   synchronized(replid: string, offset: number): void {
-    this.replid = replid;
+    this.replid = this.masterReplid = replid;
     this.replid2 = NO_REPLID;
     this.secondOffset = -1;
     this.offset = offset;
@@ -645,9 +650,11 @@ export class Replication implements ReplicationHost, LinkOwner {
   }
 
   continued(replid: string | null): void {
-    if (replid !== null && replid !== this.replid) {
-      // The master changed history (a promoted replica): ours continues as its replid2.
-      this.shiftReplicationId(replid);
+    if (replid !== null && replid !== this.masterReplid) {
+      // The master changed history (a promoted replica): the one we followed is its replid2.
+      this.replid2 = this.masterReplid;
+      this.secondOffset = this.offset + 1;
+      this.replid = this.masterReplid = replid;
       this.disconnectReplicas();
     }
     if (this.backlog === null) this.createBacklog();
@@ -880,17 +887,20 @@ export class Replication implements ReplicationHost, LinkOwner {
   }
 
   /** Redis's shiftReplicationId: our history so far continues under a new id. */
-  private shiftReplicationId(replid = randomHexId()): void {
+  private shiftReplicationId(): void {
     this.replid2 = this.replid;
     this.secondOffset = this.offset + 1;
-    this.replid = replid;
+    this.replid = randomHexId();
   }
 
   /** `cacheMyself`: a master turning replica may continue its own history with PSYNC. */
   private setMaster(host: string, port: number, cacheMyself: boolean): void {
     this.flushStream();
     if (this.master !== null) this.master.stop();
-    else this.cachedMaster = cacheMyself;
+    else {
+      this.cachedMaster = cacheMyself;
+      this.masterReplid = this.replid;
+    }
     this.unblockWaiting(
       'UNBLOCKED force unblock from blocking operation, instance state changed (master -> replica?)',
     );

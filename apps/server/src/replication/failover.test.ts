@@ -48,7 +48,9 @@ async function redis(args: string[] = []): Promise<RedisProcess & Node> {
 }
 
 async function start(kind: Kind): Promise<Node> {
-  return kind === 'rc' ? rc() : redis();
+  return kind === 'rc'
+    ? rc([['enable-debug-command', 'yes']])
+    : redis(['--enable-debug-command', 'yes']);
 }
 
 async function failoverState(port: number): Promise<string> {
@@ -177,7 +179,37 @@ async function fakeReplica(
   return fake;
 }
 
+/**
+ * A replica whose id no longer matches (DEBUG CHANGE-REPL-ID) refuses PSYNC FAILOVER: the
+ * failover is aborted, and the replica still continues its master's history (Redis's cached
+ * master keeps the master's id).
+ */
+async function refusedScenario(kind: Kind): Promise<unknown[]> {
+  const master = await start(kind);
+  const replica = await start(kind);
+  await replies(replica.port, [['REPLICAOF', '127.0.0.1', String(master.port)]]);
+  await linkUp(replica.port);
+  const client = connectTo(master.port);
+  await client.set('k', 'v');
+  expect(await client.wait(1, 5000)).toBe(1);
+  await replies(replica.port, [['DEBUG', 'CHANGE-REPL-ID']]);
+  expect(await client.call('FAILOVER', 'TO', '127.0.0.1', String(replica.port))).toBe('OK');
+  await until(async () => (await failoverState(master.port)) === 'no-failover', 'aborted');
+  await until(async () => (await info(master.port)).role === 'master', 'master again');
+  await linkUp(replica.port);
+  const stats = await info(master.port, 'stats');
+  client.disconnect();
+  expect(master.log()).toMatch(
+    /FAILOVER to 127\.0\.0\.1:\d+ aborted: Failover target rejected psync request/,
+  );
+  return [stats.sync_full, stats.sync_partial_ok, (await info(replica.port)).role];
+}
+
 describe.runIf(withRedis)('FAILOVER compared with redis-server', () => {
+  it('is aborted when the target refuses PSYNC FAILOVER, as on Redis', async () => {
+    expect(await refusedScenario('rc')).toEqual(await refusedScenario('redis'));
+  });
+
   it('refuses what Redis refuses, with its errors', async () => {
     expect(await errorScenario('rc')).toEqual(await errorScenario('redis'));
   });
