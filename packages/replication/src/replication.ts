@@ -393,7 +393,10 @@ export class Replication implements ReplicationHost, LinkOwner {
     if (host === null) {
       if (this.master !== null) {
         this.unsetMaster();
-        this.log('notice', 'MASTER MODE enabled (user request)');
+        this.log(
+          'notice',
+          `MASTER MODE enabled (user request from '${formatClientInfo(client, this.engine, null)}')`,
+        );
       }
       return { status: 'OK' };
     }
@@ -412,7 +415,10 @@ export class Replication implements ReplicationHost, LinkOwner {
       return { status: 'OK Already connected to specified master' };
     }
     this.setMaster(host, port, true);
-    this.log('notice', `REPLICAOF ${host}:${port} enabled (user request)`);
+    this.log(
+      'notice',
+      `REPLICAOF ${host}:${port} enabled (user request from '${formatClientInfo(client, this.engine, null)}')`,
+    );
     return { status: 'OK' };
   }
 
