@@ -141,6 +141,8 @@ export class EngineStats {
   writesProcessed = 0;
   /** The highest used_memory reported so far (Redis's stat_peak_memory). */
   peakMemory = 0;
+  /** Background saves and rewrites started (INFO's total_forks; their children stand in). */
+  forks = 0;
 
   /** CONFIG RESETSTAT: what Redis's resetServerStats clears (not dirty, lastSave, the peak). */
   reset(): void {
@@ -159,6 +161,7 @@ export class EngineStats {
     this.netReplicationOutputBytes = 0;
     this.readsProcessed = 0;
     this.writesProcessed = 0;
+    this.forks = 0;
   }
 }
 

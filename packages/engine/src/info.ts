@@ -131,9 +131,9 @@ function statsFields(engine: Engine): InfoFields {
     ['pubsub_channels', engine.pubsub.channels.size],
     ['pubsub_patterns', engine.pubsub.patterns.size],
     ['pubsubshard_channels', 0],
-    // Snapshots are written without forking.
+    // Snapshots are written without forking (a stand-in child shows for each).
     ['latest_fork_usec', 0],
-    ['total_forks', 0],
+    ['total_forks', stats.forks],
     ['migrate_cached_sockets', cachedMigrationConnections(engine)],
     ['slave_expires_tracked_keys', 0],
     ['active_defrag_hits', 0],

@@ -34,11 +34,11 @@ import {
   writeRdbFile,
   writeRdbFileSync,
 } from '../persistence/rdb-file.js';
+import { StandInChild } from '../stand-in-child.js';
 import { beforeReplies } from '../write-batch.js';
 import { createLoadingClient, replayCommands } from './command-file.js';
 import { AofManifest, ManifestError, type AofFileInfo } from './manifest.js';
 import { rdbRecordsToCommands, timestampAnnotation } from './rdb-commands.js';
-import { RewriteChild } from './rewrite-child.js';
 
 /** A base file in RDB format (an AOF base may also be a file of commands). */
 function isRdbBase(bytes: Buffer): boolean {
@@ -68,7 +68,7 @@ interface Rewrite {
   switched: boolean;
   cancelled: boolean;
   /** The rewrite's stand-in child process, and the signal that killed it, if one did. */
-  readonly child: RewriteChild;
+  readonly child: StandInChild;
   killedBy: number | null;
 }
 
@@ -601,7 +601,7 @@ export class AppendOnlyFile implements AofParticipant {
     if (this.rewrite !== null) {
       return { error: 'ERR Background append only file rewriting already in progress' };
     }
-    if (this.engine.snapshotInProgress) {
+    if (this.childActive) {
       this.rewriteScheduled = true;
       this.consecutiveFailures = 0;
       return { status: 'Background append only file rewriting scheduled' };
@@ -621,7 +621,7 @@ export class AppendOnlyFile implements AofParticipant {
    * the new increment when the snapshot starts.
    */
   private startRewrite(): boolean {
-    if (this.rewrite !== null || this.engine.snapshotInProgress) return false;
+    if (this.rewrite !== null || this.childActive) return false;
     try {
       mkdirSync(this.directory, { recursive: true });
     } catch (error) {
@@ -654,6 +654,7 @@ export class AppendOnlyFile implements AofParticipant {
       return false;
     }
     this.rewrites++;
+    this.engine.stats.forks++;
     const rewrite: Rewrite = {
       startedAt: Date.now(),
       snapshotMark: this.engine.snapshotsStarted,
@@ -662,7 +663,7 @@ export class AppendOnlyFile implements AofParticipant {
       temporaryIncr,
       switched: false,
       cancelled: false,
-      child: new RewriteChild(),
+      child: new StandInChild(),
       killedBy: null,
     };
     this.rewrite = rewrite;
@@ -682,6 +683,14 @@ export class AppendOnlyFile implements AofParticipant {
       (error: unknown) => this.rewriteFinished(rewrite, temporaryBase, error as Error),
     );
     return true;
+  }
+
+  /**
+   * hasActiveChildProcess: a background save or rewrite runs (its stand-in child lives), or a
+   * snapshot for a replica is being taken.
+   */
+  private get childActive(): boolean {
+    return StandInChild.active !== 0 || this.engine.snapshotInProgress;
   }
 
   /** aof-use-rdb-preamble: a new base is an RDB file, or a file of commands. */
@@ -850,7 +859,7 @@ export class AppendOnlyFile implements AofParticipant {
     this.encoder = new PropagationEncoder(PropagationTarget.Aof);
     this.annotated = [];
     this.attach();
-    if (this.rewrite !== null || this.engine.snapshotInProgress) {
+    if (this.rewrite !== null || this.childActive) {
       this.rewriteScheduled = true;
       return;
     }
@@ -871,7 +880,7 @@ export class AppendOnlyFile implements AofParticipant {
   }
 
   private cron(): void {
-    if (this.rewrite !== null || this.engine.snapshotInProgress) return;
+    if (this.rewrite !== null || this.childActive) return;
     if (this.rewriteScheduled) {
       if (!this.rewriteLimited()) this.startRewrite();
       return;

@@ -101,5 +101,32 @@ describe.runIf(requireRedisOrSkip('AOF rewrite, compared'))(
         'file appendonly.aof.4.base.rdb seq 4 type b\nfile appendonly.aof.1.incr.aof seq 1 type i\n',
       );
     }, 60_000);
+
+    it('a BGSAVE child: a rewrite waits for it, and killing it fails the save', async () => {
+      const dir = layout({});
+      const outcomes: string[][] = [];
+      for (const kind of ['rc', 'redis'] as const) {
+        const server = await serve(kind, dir);
+        const seen: string[] = [];
+        await call(server.port, 'SET', 'k', 'v');
+        await call(server.port, 'CONFIG', 'SET', 'rdb-key-save-delay', '10000000');
+        seen.push(await call(server.port, 'BGSAVE'));
+        seen.push(await call(server.port, 'BGREWRITEAOF'));
+        const info = await call(server.port, 'INFO', 'persistence');
+        seen.push(/aof_rewrite_scheduled:\d/.exec(info)![0]);
+        seen.push(/total_forks:\d+/.exec(await call(server.port, 'INFO', 'stats'))![0]);
+        await call(server.port, 'CONFIG', 'SET', 'rdb-key-save-delay', '0');
+        process.kill(childOf(server.pid), 'SIGKILL');
+        await rewriteDone(server.port);
+        seen.push(
+          /rdb_last_bgsave_status:\w+/.exec(await call(server.port, 'INFO', 'persistence'))![0],
+        );
+        seen.push(/total_forks:\d+/.exec(await call(server.port, 'INFO', 'stats'))![0]);
+        seen.push(...server.log().filter((line) => line.includes('terminated by signal')));
+        outcomes.push(seen);
+      }
+      expect(outcomes[0]).toEqual(outcomes[1]);
+      expect(outcomes[0]).toContain('Background saving terminated by signal 9');
+    }, 60_000);
   },
 );

@@ -10,6 +10,7 @@ import {
   type SavePoint,
 } from '@rc/engine';
 import type { Log } from '../log.js';
+import { StandInChild } from '../stand-in-child.js';
 import {
   DuplicateKeyError,
   loadRdbFile,
@@ -296,9 +297,17 @@ export class ServerPersistence implements PersistenceHost {
     this.saves++;
     this.scheduled = false;
     this.backgroundStartedAt = this.lastBackgroundTry = Date.now();
-    this.log('notice', 'Background saving started');
-    this.background = writeRdbFile(this.engine, this.rdbPath).then(
+    // The save's child as Redis's fork shows it: killing it fails the save.
+    const child = new StandInChild();
+    let killedBy: number | null = null;
+    child.onKilled((signal) => {
+      killedBy = signal;
+    });
+    this.engine.stats.forks++;
+    this.log('notice', `Background saving started by pid ${child.pid}`);
+    this.background = writeRdbFile(this.engine, this.rdbPath, { signal: child.signal }).then(
       () => {
+        child.release();
         // Changes made while the snapshot was written are not in it.
         this.engine.stats.dirty = Math.max(0, this.engine.stats.dirty - dirtyBefore);
         this.engine.stats.lastSave = Math.floor(Date.now() / 1000);
@@ -307,8 +316,14 @@ export class ServerPersistence implements PersistenceHost {
         this.backgroundFinished();
       },
       (error: unknown) => {
+        child.release();
         this.lastBackgroundOk = false;
-        this.log('warning', `Background saving error: ${(error as Error).message}`);
+        this.log(
+          'warning',
+          killedBy !== null
+            ? `Background saving terminated by signal ${killedBy}`
+            : `Background saving error: ${(error as Error).message}`,
+        );
         this.backgroundFinished();
       },
     );

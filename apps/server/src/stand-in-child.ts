@@ -2,14 +2,17 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { constants } from 'node:os';
 
 /**
- * The process a background rewrite shows as its child. Redis forks one and writes the new
- * base in it; rc writes it from a point-in-time snapshot in the server process (DESIGN.md,
+ * The process a background save or AOF rewrite shows as its child. Redis forks one and writes
+ * the file in it; rc writes it from a point-in-time snapshot in the server process (DESIGN.md,
  * "Snapshots without fork"), but what is observable of the child stays: a process whose pid
- * names the rewrite (its log line, `temp-rewriteaof-bg-<pid>.aof`), found with `pgrep -P`, and
- * whose death by a signal fails the rewrite. It only waits on a pipe from the server, so it
- * ends with the server even if that one is killed.
+ * names the job (its log line, `temp-rewriteaof-bg-<pid>.aof`), found with `pgrep -P`, and
+ * whose death by a signal fails the job. It only waits on a pipe from the server, so it ends
+ * with the server even if that one is killed.
  */
-export class RewriteChild {
+export class StandInChild {
+  /** Children not yet released: Redis's hasActiveChildProcess() is `active !== 0`. */
+  static active = 0;
+
   private readonly process: ChildProcess | null;
   private readonly controller = new AbortController();
   private released = false;
@@ -17,6 +20,7 @@ export class RewriteChild {
 
   constructor() {
     this.process = this.spawnChild();
+    StandInChild.active++;
   }
 
   private spawnChild(): ChildProcess | null {
@@ -40,7 +44,7 @@ export class RewriteChild {
     return this.process?.pid ?? process.pid;
   }
 
-  /** Aborted when the child is killed: the rewrite stops writing. */
+  /** Aborted when the child is killed: the job stops writing. */
   get signal(): AbortSignal {
     return this.controller.signal;
   }
@@ -49,10 +53,11 @@ export class RewriteChild {
     this.killed = listener;
   }
 
-  /** The rewrite is over: the child ends (its pipe closes) and its exit no longer matters. */
+  /** The job is over: the child ends (its pipe closes) and its exit no longer matters. */
   release(): void {
     if (this.released) return;
     this.released = true;
+    StandInChild.active--;
     this.process?.stdin?.end();
   }
 }
