@@ -820,6 +820,13 @@ export class AppendOnlyFile implements AofParticipant {
       this.takePending();
       this.encoder.reset();
     }
+    // aofDelTempIncrAofFile, for the next try (only while still waiting for the first rewrite).
+    if (this.state === 'wait-rewrite') {
+      this.log(
+        'notice',
+        `Removing the temp incr aof file ${rewrite.temporaryIncr} in the background`,
+      );
+    }
     this.removeQuietly(this.path(rewrite.temporaryIncr));
   }
 

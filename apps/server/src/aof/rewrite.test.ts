@@ -128,5 +128,30 @@ describe.runIf(requireRedisOrSkip('AOF rewrite, compared'))(
       expect(outcomes[0]).toEqual(outcomes[1]);
       expect(outcomes[0]).toContain('Background saving terminated by signal 9');
     }, 60_000);
+
+    it('appendonly yes whose first rewrite is killed drops its temporary increment', async () => {
+      const dir = layout({});
+      const outcomes: string[][] = [];
+      for (const kind of ['rc', 'redis'] as const) {
+        const server = await serve(kind, dir, ['--appendonly', 'no']);
+        await call(server.port, 'SET', 'k', 'v');
+        await call(server.port, 'CONFIG', 'SET', 'rdb-key-save-delay', '10000000');
+        await call(server.port, 'CONFIG', 'SET', 'appendonly', 'yes');
+        process.kill(childOf(server.pid), 'SIGKILL');
+        await call(server.port, 'CONFIG', 'SET', 'rdb-key-save-delay', '0');
+        await rewriteDone(server.port);
+        outcomes.push([
+          ...server
+            .log()
+            .filter((line) => /terminated|temp incr|^Background append/.test(line))
+            .map((line) => line.replace(/pid \d+/, 'pid N')),
+          manifest(server),
+        ]);
+      }
+      expect(outcomes[0]).toEqual(outcomes[1]);
+      expect(outcomes[0]).toContain(
+        'Removing the temp incr aof file temp-appendonly.aof.incr in the background',
+      );
+    }, 60_000);
   },
 );
