@@ -332,5 +332,40 @@ describe.runIf(requireRedisOrSkip('daemon process differential'))(
       const sorted = (text: string): string[] => text.split('\n').sort();
       expect(sorted(appendedRc)).toEqual(sorted(appendedRedis));
     });
+
+    it('refuses to start on an RDB file with a bad checksum, logging as redis-server', async () => {
+      // A file redis-server saved, its checksum then overwritten.
+      const source = await startBinary('redis', []);
+      const client = await RawClient.open(source.port);
+      await client.command('SET', 'k', 'v');
+      const reply = String(await client.command('CONFIG', 'GET', 'dir'));
+      await client.command('SAVE');
+      source.kill();
+      const dir = /\r\n\$\d+\r\n(.*)\r\n$/.exec(reply)?.[1] ?? '';
+      const saved = readFileSync(join(dir, 'dump.rdb'));
+      saved.write('foobar00', saved.length - 8, 'latin1');
+      const logged: Record<Binary, { code: number | null; lines: string[] }> = {
+        rc: { code: null, lines: [] },
+        redis: { code: null, lines: [] },
+      };
+      for (const binary of ['rc', 'redis'] as const) {
+        const copy = mkdtempSync(join(tmpdir(), 'rc-crc-'));
+        writeFileSync(join(copy, 'dump.rdb'), saved);
+        const outcome = await run(binary, ['--port', String(await freePort()), '--dir', copy]);
+        logged[binary] = {
+          code: outcome.code,
+          lines: messages(outcome.stdout)
+            .filter((line) => line.includes('RDB'))
+            .map((line) =>
+              line
+                .replace(/\d+ seconds/, 'N seconds')
+                .replace(/function at .* ->/, 'function at ->'),
+            ),
+        };
+      }
+      expect(logged.rc).toEqual(logged.redis);
+      expect(logged.rc.code).toBe(1);
+      expect(logged.rc.lines.at(-1)).toContain('RDB CRC error');
+    });
   },
 );

@@ -2,6 +2,12 @@
  * Every failure the reader reports is an RdbError whose message says what went wrong and, for
  * file input, at which byte offset. The texts live here so they can be read in one place.
  */
+/** What kind of failure an RdbError is, for callers that report each kind in its own words. */
+export type RdbFailure =
+  | { readonly kind: 'checksum'; readonly stored: bigint; readonly computed: bigint }
+  | { readonly kind: 'truncated' }
+  | { readonly kind: 'format' };
+
 export class RdbError extends Error {
   override name = 'RdbError';
 
@@ -9,6 +15,7 @@ export class RdbError extends Error {
     message: string,
     /** Byte offset in the input where the problem was found, when known. */
     readonly offset?: number,
+    readonly failure: RdbFailure = { kind: 'format' },
   ) {
     super(offset === undefined ? message : `${message} at byte offset ${offset}`);
   }

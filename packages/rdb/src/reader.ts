@@ -125,7 +125,11 @@ export class RdbReader {
         this.ready.push(record);
       }
       if (this.stage !== Stage.Done) {
-        throw new RdbError(RdbErrors.truncated, this.input.base + this.input.end + this.chunkBytes);
+        throw new RdbError(
+          RdbErrors.truncated,
+          this.input.base + this.input.end + this.chunkBytes,
+          { kind: 'truncated' },
+        );
       }
     } catch (error) {
       this.failure = error;
@@ -290,6 +294,7 @@ export class RdbReader {
               `0x${this.crc.value.toString(16)}`,
             ),
             input.base + at,
+            { kind: 'checksum', stored, computed: this.crc.value },
           );
         }
         checksum = 'verified';

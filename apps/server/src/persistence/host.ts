@@ -1,6 +1,8 @@
 import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { RdbError } from '@rc/rdb';
 import {
+  describeErrno,
   parseSavePoints,
   type Config,
   type Engine,
@@ -103,7 +105,6 @@ export class ServerPersistence implements PersistenceHost {
     const path = this.rdbPath;
     if (!existsSync(path)) return;
     const started = Date.now();
-    this.log('notice', `Loading RDB produced by ${path}`);
     // The size is known from the start, as Redis's startLoadingFile: INFO never shows a load of 0.
     const loading = { started: Date.now(), total: statSync(path).size, loaded: 0 };
     this.loadingProgress = loading;
@@ -115,8 +116,10 @@ export class ServerPersistence implements PersistenceHost {
       logged = Date.now();
       this.log('notice', `Loading RDB: ${Math.floor((read / total) * 100)}% (${keys} keys)`);
     };
-    const result = await loadRdbFile(this.engine, path, progress).catch((error: unknown) => {
-      throw new Error(`Failed loading ${path}: ${(error as Error).message}`);
+    const result = await loadRdbFile(this.engine, path, progress, {
+      onAux: (name, value) => this.logAux(name, value),
+    }).catch((error: unknown) => {
+      throw new Error(this.loadFailure(error));
     });
     this.loadingProgress = null;
     this.loadedKeys = result.keys;
@@ -130,6 +133,46 @@ export class ServerPersistence implements PersistenceHost {
       'notice',
       `DB loaded from disk: ${((Date.now() - started) / 1000).toFixed(3)} seconds`,
     );
+  }
+
+  /** The lines Redis logs as it reads the file's header (rdbLoadRioWithLoadingCtx). */
+  private logAux(name: string, value: string): void {
+    if (name === 'redis-ver') this.log('notice', `Loading RDB produced by version ${value}`);
+    else if (name === 'ctime') {
+      const age = Math.max(0, Math.floor(Date.now() / 1000) - Number(value));
+      this.log('notice', `RDB age ${age} seconds`);
+    } else if (name === 'used-mem') {
+      this.log(
+        'notice',
+        `RDB memory usage when created ${(Number(value) / 1048576).toFixed(2)} Mb`,
+      );
+    }
+  }
+
+  /**
+   * Why the file could not be loaded, in Redis's words: the lines before the last are logged
+   * here, the last is returned for the daemon to log as it exits.
+   */
+  private loadFailure(error: unknown): string {
+    const internal = (reason: string): string =>
+      `Internal error in RDB reading offset 0, function at rc -> ${reason}`;
+    if (!(error instanceof RdbError)) {
+      return `Fatal error loading the DB: ${describeErrno(error)}. Exiting.`;
+    }
+    const failure = error.failure;
+    switch (failure.kind) {
+      case 'checksum':
+        this.log(
+          'warning',
+          `Wrong RDB checksum expected: (${failure.computed.toString(16)}) but got (${failure.stored.toString(16)}). Aborting now.`,
+        );
+        return internal('RDB CRC error');
+      case 'truncated':
+        this.log('warning', 'Short read or OOM loading DB. Unrecoverable error, aborting now.');
+        return internal('Unexpected EOF reading RDB file');
+      case 'format':
+        return internal(error.message);
+    }
   }
 
   start(): void {

@@ -142,7 +142,7 @@ export async function loadRdbFile(
   engine: Engine,
   path: string,
   progress?: LoadProgress,
-  options: { aofBase?: boolean } = {},
+  options: { aofBase?: boolean; onAux?: (name: string, value: string) => void } = {},
 ): Promise<LoadResult> {
   const reader = new RdbReader();
   // As Redis: a master drops keys that expired while the file sat on disk; a replica keeps
@@ -154,6 +154,7 @@ export async function loadRdbFile(
   const keyDelay = engine.config.getNumber('key-load-delay');
   const drain = (): void => {
     for (let record = reader.next(); record !== undefined; record = reader.next()) {
+      if (record.kind === 'aux') options.onAux?.(record.name, record.value);
       loader.accept(record);
       if (keyDelay !== 0) debugDelay(keyDelay);
     }
