@@ -612,12 +612,16 @@ function protocol(client: Client, argv: string[], engine: Engine): void {
 function sleep(client: Client, argv: string[]): void {
   // strtod without error checking, as Redis: what is not a number sleeps 0 seconds.
   const seconds = Number.parseFloat(argv[2]);
-  const until = Date.now() + (Number.isFinite(seconds) ? seconds * 1000 : 0);
-  while (Date.now() < until) {
-    // Busy-wait on purpose: DEBUG SLEEP exists to stall the server.
+  // The whole server stalls, as Redis's usleep: this thread sleeps (no spinning) for at least
+  // the time asked, measured with the clock command latencies are measured with.
+  const until = performance.now() + (Number.isFinite(seconds) ? seconds * 1000 : 0);
+  for (let left = until - performance.now(); left > 0; left = until - performance.now()) {
+    Atomics.wait(SLEEPER, 0, 0, left);
   }
   ok(client);
 }
+
+const SLEEPER = new Int32Array(new SharedArrayBuffer(4));
 
 function setActiveExpire(client: Client, argv: string[], engine: Engine): void {
   engine.setActiveExpire(atoi(argv[2]) !== 0);
