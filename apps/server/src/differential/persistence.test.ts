@@ -145,5 +145,27 @@ describe.runIf(requireRedisOrSkip('persistence differential'))(
         ['LASTSAVE', 'x'],
         ['BGREWRITEAOF', 'x'],
       ]));
+
+    it('FLUSHALL saves at once when save points are set, so the change counter restarts', () => {
+      const changes = {
+        command: ['INFO', 'persistence'],
+        normalize: (reply: string) => /rdb_changes_since_last_save:\d+/.exec(reply)?.[0] ?? reply,
+      };
+      return servers.compare(
+        [
+          ['SAVE'],
+          ['CONFIG', 'SET', 'save', '3600 1 300 100 60 10000'],
+          ['SET', 'key', 'value'],
+          changes,
+          ['FLUSHALL'],
+          changes,
+          ['CONFIG', 'SET', 'save', ''],
+          ['SET', 'key', 'value'],
+          ['FLUSHALL'],
+          changes,
+        ],
+        { protocol: 2 },
+      );
+    });
   },
 );

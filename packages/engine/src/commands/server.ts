@@ -1,5 +1,6 @@
 import type { Client } from '../client.js';
 import type { Engine } from '../engine.js';
+import { parseSavePoints } from '../config.js';
 import { Errors } from '../errors.js';
 import { infoText } from '../info.js';
 import { rewriteConfigFile } from '../config-rewrite.js';
@@ -195,6 +196,9 @@ function flushall(client: Client, argv: string[], engine: Engine): void {
   if (!flushMode(client, argv, engine)) return;
   for (const db of engine.databases) db.clear();
   engine.tracking.flushed();
+  // As flushAllDataAndResetRDB: with save points the empty dataset is saved at once, so the
+  // change counter starts again from 0 (and no save point fires for the flush).
+  if (parseSavePoints(engine.config.get('save'))?.length) engine.persistence?.save();
   engine.propagation.forceCurrent();
   ok(client);
 }
