@@ -77,4 +77,15 @@ describe('parseArguments', () => {
     expect(configOf([file, '--save', ''])).toEqual([['save', '']]);
     expect(configOf([file, '--save', '', '--save', '60 5'])).toEqual([['save', '60 5']]);
   });
+
+  it('reads back the default user line CONFIG REWRITE writes, and refuses other users', () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'rc-conf-')), 'redis.conf');
+    writeFileSync(file, 'user default on nopass ~* &* +@all\nport 7004\n');
+    expect(configOf([file])).toEqual([['port', '7004']]);
+    writeFileSync(file, 'user alice on >secret ~* +@all\n');
+    const parsed = parseArguments([file]);
+    expect(parsed.kind === 'error' && parsed.message).toContain(
+      "Error in user declaration 'alice'",
+    );
+  });
 });

@@ -149,6 +149,12 @@ function loadConfigText(
       config.push([name, name === 'replicaof' && value.toLowerCase() === 'no one' ? '' : value]);
     } else if (DEPRECATED.has(name) && words.length === 2) {
       continue;
+    } else if (name === 'user' && words.length >= 2) {
+      // CONFIG REWRITE writes the default user's line, which holds nothing requirepass does
+      // not; ACL users are not implemented, so any other user stops the start.
+      if (words[1] !== 'default') {
+        return fail(`Error in user declaration '${words[1]}': ACL users are not supported by rc`);
+      }
     } else if (name === 'include' && words.length === 2) {
       const included = readConfigFile(words[1]);
       if (typeof included !== 'string') return included;
