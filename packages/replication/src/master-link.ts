@@ -396,7 +396,15 @@ export class MasterLink {
     if (this.state === 'connect') return;
     const timeout = this.owner.engine.config.getNumber('repl-timeout') * 1000;
     if (timeout > 0 && this.lastIo !== 0 && now - this.lastIo > timeout) {
-      this.owner.log('warning', 'MASTER timeout: no data nor PING received...');
+      // Redis's replicationCron words it by the state the link was in.
+      this.owner.log(
+        'warning',
+        this.state === 'connected'
+          ? 'MASTER timeout: no data nor PING received...'
+          : this.state === 'sync'
+            ? "Timeout receiving bulk data from MASTER... If the problem persists try to set the 'repl-timeout' parameter in redis.conf to a larger value."
+            : 'Timeout connecting to the MASTER...',
+      );
       this.dropSocket();
     }
   }
