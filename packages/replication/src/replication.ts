@@ -907,9 +907,7 @@ export class Replication implements ReplicationHost, LinkOwner {
       this.cachedMaster = cacheMyself;
       this.masterReplid = this.replid;
     }
-    this.unblockWaiting(
-      'UNBLOCKED force unblock from blocking operation, instance state changed (master -> replica?)',
-    );
+    this.failBlockedClients();
     this.disconnectReplicas();
     this.engine.config.set('replicaof', `${host} ${port}`);
     this.master = new MasterLink(host, port, this);
@@ -929,11 +927,19 @@ export class Replication implements ReplicationHost, LinkOwner {
     this.cachedMaster = true;
   }
 
-  private unblockWaiting(error: string): void {
-    for (const { client, state } of this.waiting) {
-      if (client.blocked !== state) continue;
+  /**
+   * Redis's disconnectAllBlockedClients: a master turning replica fails every blocked command
+   * (WAIT, BLPOP...), which would otherwise be served by its master's stream. Commands held back
+   * by a pause are left to run anew. Redis also closes those clients after the reply.
+   */
+  private failBlockedClients(): void {
+    for (const client of this.engine.clients.values()) {
+      if (client.blocked === null || this.engine.clientPause.isPostponed(client)) continue;
       this.engine.blocking.unblock(client);
-      this.engine.replyError(client, error);
+      this.engine.replyError(
+        client,
+        'UNBLOCKED force unblock from blocking operation, instance state changed (master -> replica?)',
+      );
       client.connection.resume();
     }
     this.waiting = [];

@@ -228,6 +228,29 @@ describe('FAILOVER', () => {
     await failoverTo('rc', 'rc');
   });
 
+  it('fails the commands blocked on the old master, as Redis when it turns replica', async () => {
+    const master = await start('rc');
+    const replica = await start('rc');
+    await replies(replica.port, [['REPLICAOF', '127.0.0.1', String(master.port)]]);
+    await linkUp(replica.port);
+    const blocked = connectTo(master.port);
+    const popped = blocked.blpop('list', 0).catch((error: Error) => error.message);
+    const client = connectTo(master.port);
+    await until(async () => (await info(master.port, 'clients')).blocked_clients === '1', 'blpop');
+    expect(await client.call('FAILOVER', 'TO', '127.0.0.1', String(replica.port))).toBe('OK');
+    expect(await popped).toBe(
+      'UNBLOCKED force unblock from blocking operation, instance state changed (master -> replica?)',
+    );
+    await until(async () => (await failoverState(master.port)) === 'no-failover', 'failover');
+    const promoted = connectTo(replica.port);
+    await promoted.rpush('list', 'a');
+    expect(await promoted.wait(1, 5000)).toBe(1);
+    expect(await client.lrange('list', 0, -1)).toEqual(['a']);
+    promoted.disconnect();
+    blocked.disconnect();
+    client.disconnect();
+  });
+
   it('holds writes back while waiting, gives up at the timeout and runs them as master', async () => {
     const master = await rc();
     const fake = await fakeReplica(master.port, '+CONTINUE');
