@@ -33,12 +33,21 @@ export interface NormalizedStep {
   normalize: (reply: string) => string;
 }
 
+export interface CompareOptions {
+  protocol?: 2 | 3;
+  /**
+   * How long a step may take to answer before it counts as "no reply": 2 s unless a scenario
+   * makes replies that are slow by nature (strings of hundreds of megabytes).
+   */
+  replyTimeoutMs?: number;
+}
+
 export interface Differential {
   /**
    * Runs steps on fresh connections to both servers, in RESP2 and RESP3 unless one protocol is
    * given, and asserts identical raw replies.
    */
-  compare(steps: Step[], options?: { protocol?: 2 | 3 }): Promise<void>;
+  compare(steps: Step[], options?: CompareOptions): Promise<void>;
   rcPort(): number;
   redisPort(): number;
 }
@@ -64,8 +73,9 @@ export function useDifferential(config: Array<[string, string]> = []): Different
     async compare(steps, options = {}) {
       // Without an explicit protocol, a scenario runs in both RESP2 and RESP3.
       for (const protocol of options.protocol ? [options.protocol] : ([2, 3] as const)) {
-        const ours = await run(rc.port, steps, protocol);
-        const theirs = await run(redis.port, steps, protocol);
+        const timeout = options.replyTimeoutMs ?? 2000;
+        const ours = await run(rc.port, steps, protocol, timeout);
+        const theirs = await run(redis.port, steps, protocol, timeout);
         for (let i = 0; i < theirs.length; i++) {
           expect(show(ours[i]), `RESP${protocol} step ${i}: ${describe(steps[i])}`).toBe(
             show(theirs[i]),
@@ -76,7 +86,12 @@ export function useDifferential(config: Array<[string, string]> = []): Different
   };
 }
 
-async function run(port: number, steps: Step[], protocol: 2 | 3): Promise<Array<string | null>> {
+async function run(
+  port: number,
+  steps: Step[],
+  protocol: 2 | 3,
+  timeoutMs: number,
+): Promise<Array<string | null>> {
   const client = await RawClient.open(port);
   await client.command('FLUSHALL');
   if (protocol === 3) await client.command('HELLO', '3');
@@ -92,19 +107,19 @@ async function run(port: number, steps: Step[], protocol: 2 | 3): Promise<Array<
         others.set(otherPort, other);
       }
       other.write(encodeCommand(step.other));
-      const reply = bytesText(await other.readReply(2000));
+      const reply = bytesText(await other.readReply(timeoutMs));
       replies.push(reply === null || step.normalize === undefined ? reply : step.normalize(reply));
     } else if (Array.isArray(step)) {
       client.write(encodeCommand(step));
-      replies.push(bytesText(await client.readReply(2000)));
+      replies.push(bytesText(await client.readReply(timeoutMs)));
     } else if ('command' in step) {
       client.write(encodeCommand(step.command));
-      const reply = bytesText(await client.readReply(2000));
+      const reply = bytesText(await client.readReply(timeoutMs));
       replies.push(reply === null ? null : step.normalize(reply));
     } else {
       if (step.raw !== '') client.write(step.raw);
       for (let i = 0; i < step.replies; i++) {
-        const reply = bytesText(await client.readReply(2000));
+        const reply = bytesText(await client.readReply(timeoutMs));
         replies.push(
           reply === null || step.normalize === undefined ? reply : step.normalize(reply),
         );
