@@ -86,6 +86,18 @@ prepare_tree() {
   fi
 }
 
+# Servers a file left behind (a test that stopped one with SIGSTOP and then failed) would hold
+# ports the next files expect free: every process still working in the tree is killed.
+reap_servers() {
+  local tree
+  tree=$(cd "$1" && pwd)
+  for proc in /proc/[0-9]*; do
+    case "$(readlink "$proc/cwd" 2>/dev/null)" in
+      "$tree" | "$tree"/*) kill -9 "${proc#/proc/}" 2>/dev/null ;;
+    esac
+  done
+}
+
 extract_suite || exit 1
 if [ "${all:-0}" = 1 ]; then
   for path in "$suite"/base/tests/unit/*.tcl "$suite"/base/tests/unit/type/*.tcl "$suite"/base/tests/integration/*.tcl; do
@@ -115,6 +127,7 @@ for file in "${files[@]}"; do
       timeout -k 10 "$file_timeout" ./runtest --single "$file" --clients 1 --baseport "$port" \
         --timeout "${TEST_TIMEOUT:-300}" --dump-logs) >"$log" 2>&1
     code=$?
+    reap_servers "$suite/$server"
     plain=$(tr -d '\000' <"$log" | sed 's/\x1b\[[0-9;]*m//g')
     ok=$(grep -c '^\[ok\]' <<<"$plain")
     err=$(grep -c '^\[err\]' <<<"$plain")
