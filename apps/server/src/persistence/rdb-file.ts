@@ -170,12 +170,7 @@ export async function loadRdbFile(
   }
   reader.end();
   drain();
-  return {
-    keys: loader.keys,
-    expiredSkipped: loader.expiredSkipped,
-    aux: loader.aux,
-    remainder: reader.remainder,
-  };
+  return loadResult(loader, reader);
 }
 
 /** A key of the file is already in the database, and the load does not allow duplicates. */
@@ -224,12 +219,7 @@ export function loadRdbFileSync(
   drain();
   reader.end();
   drain();
-  return {
-    keys: loader.keys,
-    expiredSkipped: loader.expiredSkipped,
-    aux: loader.aux,
-    remainder: reader.remainder,
-  };
+  return loadResult(loader, reader);
 }
 
 const sleeper = new Int32Array(new SharedArrayBuffer(4));
@@ -241,4 +231,14 @@ const sleeper = new Int32Array(new SharedArrayBuffer(4));
 function debugDelay(micros: number): void {
   const sleep = micros > 0 ? micros : Math.random() * -micros < 1 ? 1 : 0;
   if (sleep > 0) Atomics.wait(sleeper, 0, 0, sleep / 1000);
+}
+
+/** What a finished load tells: its counts, the file's AUX fields and the bytes after the RDB. */
+function loadResult(loader: KeyspaceLoader, reader: RdbReader): LoadResult {
+  return {
+    keys: loader.keys,
+    expiredSkipped: loader.expiredSkipped,
+    aux: loader.aux,
+    remainder: reader.remainder,
+  };
 }
