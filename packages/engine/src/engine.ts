@@ -375,6 +375,7 @@ export class Engine implements KeyspaceObserver {
       }
     }
     this.persistence?.resetStats();
+    this.replication?.resetStats();
   }
 
   /** INFO keyspace's avg_ttl, estimated by the active expiry cycle. */

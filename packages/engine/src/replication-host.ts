@@ -35,6 +35,8 @@ export interface ReplicationHost {
     readonly partialSyncsAccepted: number;
     readonly partialSyncsRejected: number;
   };
+  /** CONFIG RESETSTAT: those counters restart from zero. */
+  resetStats(): void;
   /** REPLCONF option value ...; null when nothing is replied (ACK, GETACK). */
   replconf(client: Client, argv: readonly string[]): HostReply | null;
   /**
@@ -61,6 +63,11 @@ export interface ReplicationHost {
   rdbSaveInfo(): ReadonlyArray<readonly [string, string]>;
   /** DEBUG CHANGE-REPL-ID: a new replication ID, and no secondary one (a fresh history). */
   changeReplicationId?(): void;
+  /**
+   * A master's startup load dropped a key that had expired on disk: its DEL goes to the backlog
+   * (Redis's RDBFLAGS_FEED_REPL), so replicas resuming with PSYNC drop it too.
+   */
+  expiredAtLoad(db: number, key: string): void;
   /** The RDB loaded at startup carried those fields (before the host starts). */
   restoreFromRdb(aux: ReadonlyMap<string, string>): void;
 }

@@ -63,6 +63,11 @@ export class ReplicationBacklog {
     ];
   }
 
+  /** The history held moves `delta` bytes later in the stream (a restarted master's). */
+  rebase(delta: number): void {
+    this.endOffset += delta;
+  }
+
   /** CONFIG SET repl-backlog-size: keeps the newest bytes that still fit. */
   resize(size: number): void {
     const capacity = Math.max(16 * 1024, size);

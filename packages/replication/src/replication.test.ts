@@ -1,5 +1,12 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { BLOCKED, Engine, type Client, type ClientConnection } from '@rc/engine';
+import {
+  BLOCKED,
+  Engine,
+  PropagationEncoder,
+  PropagationTarget,
+  type Client,
+  type ClientConnection,
+} from '@rc/engine';
 import { readRdb } from '@rc/rdb';
 import { RequestParser } from '@rc/resp';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -174,6 +181,50 @@ describe('Replication as a master', () => {
     const third = connect();
     run(third.client, 'PSYNC', replication.replid, String(offset + 1000));
     expect(third.connection.take().toString('latin1')).toMatch(/^\+FULLRESYNC /);
+  });
+
+  it('restarted from an RDB, continues its saved history after the DELs of keys found expired', () => {
+    const { replication, connect, run } = setup();
+    const saved = 'a'.repeat(40);
+    // As the startup load calls them: expired keys first, then the file's AUX fields.
+    replication.expiredAtLoad(0, 'gone');
+    replication.expiredAtLoad(3, 'old');
+    replication.restoreFromRdb(
+      new Map([
+        ['repl-id', saved],
+        ['repl-offset', '100'],
+      ]),
+    );
+    replication.start(0);
+    const dels = PropagationEncoder.encode(
+      [
+        { db: 0, argv: ['DEL', 'gone'], target: PropagationTarget.Replication },
+        { db: 3, argv: ['DEL', 'old'], target: PropagationTarget.Replication },
+      ],
+      PropagationTarget.Replication,
+    );
+    expect(replication.replid2).toBe(saved);
+    expect(replication.secondOffset).toBe(101);
+    expect(replication.offset).toBe(100 + dels.length);
+    expect(replication.backlog?.firstByteOffset).toBe(101);
+    const replica = connect();
+    run(replica.client, 'REPLCONF', 'capa', 'psync2');
+    run(replica.client, 'PSYNC', saved, '101');
+    expect(replica.connection.take()).toEqual(
+      Buffer.concat([Buffer.from(`+CONTINUE ${replication.replid}\r\n`), dels]),
+    );
+    // CONFIG RESETSTAT starts the sync counters again.
+    expect(replication.stats.partialSyncsAccepted).toBe(1);
+    run(connect().client, 'CONFIG', 'RESETSTAT');
+    expect(replication.stats.partialSyncsAccepted).toBe(0);
+  });
+
+  it('restarted from an RDB without replication info, keeps no backlog', () => {
+    const { replication } = setup();
+    replication.expiredAtLoad(0, 'gone');
+    replication.start(0);
+    expect(replication.backlog).toBeNull();
+    expect(replication.replid2).toBe('0'.repeat(40));
   });
 
   it('blocks WAIT until enough replicas acknowledged the client’s last write', async () => {

@@ -174,6 +174,8 @@ export class Replication implements ReplicationHost, LinkOwner {
     const replicaof = (this.engine.config.get('replicaof') || this.engine.config.get('slaveof'))
       .trim()
       .split(/\s+/);
+    // The DELs of keys the load found expired are in the backlog before anything else.
+    this.flushStream();
     const restored = this.restored;
     this.restored = null;
     if (replicaof.length === 2 && replicaof[0] !== '') {
@@ -189,12 +191,27 @@ export class Replication implements ReplicationHost, LinkOwner {
         this.master.cachedDb = restored.db;
       }
     } else if (restored !== null) {
-      // A restarted master keeps its old history as replid2 so its replicas can continue.
+      // A restarted master keeps its old history as replid2 so its replicas can continue,
+      // followed by the DELs its load fed (Redis's loadDataFromDisk rebases the backlog).
       this.replid2 = restored.replid;
       this.secondOffset = restored.offset + 1;
-      this.offset = restored.offset;
-      this.createBacklog();
+      this.offset += restored.offset;
+      if (this.backlog === null) this.createBacklog();
+      else this.backlog.rebase(restored.offset);
+    } else {
+      // No history to continue: the backlog that took the DELs is of no use.
+      this.backlog = null;
     }
+  }
+
+  expiredAtLoad(db: number, key: string): void {
+    if (this.backlog === null) this.createBacklog();
+    const command = this.engine.config.get('lazyfree-lazy-expire') === 'yes' ? 'UNLINK' : 'DEL';
+    this.propagated([{ db, argv: [command, key], target: PropagationTarget.Replication }]);
+  }
+
+  resetStats(): void {
+    this.stats.fullSyncs = this.stats.partialSyncsAccepted = this.stats.partialSyncsRejected = 0;
   }
 
   /** DEBUG CHANGE-REPL-ID: Redis's changeReplicationId then clearReplicationId2. */

@@ -118,6 +118,7 @@ export class ServerPersistence implements PersistenceHost {
     };
     const result = await loadRdbFile(this.engine, path, progress, {
       onAux: (name, value) => this.logAux(name, value),
+      onExpiredDropped: (db, key) => this.engine.replication?.expiredAtLoad(db, key),
     }).catch((error: unknown) => {
       throw new Error(this.loadFailure(error));
     });

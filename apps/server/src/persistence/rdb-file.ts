@@ -142,13 +142,18 @@ export async function loadRdbFile(
   engine: Engine,
   path: string,
   progress?: LoadProgress,
-  options: { aofBase?: boolean; onAux?: (name: string, value: string) => void } = {},
+  options: {
+    aofBase?: boolean;
+    onAux?: (name: string, value: string) => void;
+    onExpiredDropped?: (db: number, key: string) => void;
+  } = {},
 ): Promise<LoadResult> {
   const reader = new RdbReader();
   // As Redis: a master drops keys that expired while the file sat on disk; a replica keeps
   // them until its master's DEL arrives (and an AOF base is replayed as it was).
   const replica = engine.config.get('replicaof') !== '';
   const loader = new KeyspaceLoader(engine, replica || options.aofBase === true);
+  loader.onExpiredDropped = options.onExpiredDropped ?? null;
   const total = (await stat(path)).size;
   let bytesRead = 0;
   const keyDelay = engine.config.getNumber('key-load-delay');

@@ -1,6 +1,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 import { RcServer } from '../server.js';
 import { describeDataset } from '../test-support/dataset.js';
@@ -210,6 +211,49 @@ describe.runIf(withRedis)('rc master with redis-server 7.0 replicas', () => {
     expect(await fresh.wait(1, 5000)).toBe(1);
     expect(await describeDataset(replica.port)).toEqual(await describeDataset(port));
     fresh.disconnect();
+  });
+
+  it('after a restart, streams the DELs of keys that expired on disk to the replica it continues', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'rc-master-'));
+    const config: Array<[string, string]> = [
+      ['save', ''],
+      ['dir', dir],
+      ['enable-debug-command', 'yes'],
+    ];
+    const first = new RcServer({ config });
+    const port = await first.listen(0, '127.0.0.1');
+    const client = connectTo(port);
+    await client.call('DEBUG', 'SET-ACTIVE-EXPIRE', '0');
+    await client.set('kept', '1');
+    for (let db = 0; db < 4; db++) {
+      await client.select(db);
+      await client.set(`short${db}`, 'v', 'PX', 200);
+    }
+    const replica = await redisReplicaOf(port);
+    await linkUp(replica.port);
+    expect(await client.wait(1, 5000)).toBe(1);
+    expect(await client.save()).toBe('OK');
+    client.disconnect();
+    await first.close();
+    // The short keys expire while no server runs.
+    await sleep(300);
+    const second = new RcServer({ config });
+    await second.listen(port, '127.0.0.1');
+    running.push({ stop: () => second.close() });
+    await until(() => second.replication.stats.partialSyncsAccepted === 1, 'psync accepted');
+    expect(await info(port, 'persistence')).toMatchObject({ rdb_last_load_keys_expired: '4' });
+    const master = await info(port);
+    expect(Number(master.master_repl_offset)).toBe(
+      Number(master.second_repl_offset) - 1 + Number(master.repl_backlog_histlen),
+    );
+    // A redis replica keeps expired keys until its master's DEL: they are gone.
+    const replicaClient = connectTo(replica.port);
+    await until(async () => (await replicaClient.dbsize()) === 1, 'DELs applied on the replica');
+    for (let db = 1; db < 4; db++) {
+      await replicaClient.select(db);
+      expect(await replicaClient.dbsize()).toBe(0);
+    }
+    replicaClient.disconnect();
   });
 
   it('recovers when the link is cut during the initial transfer', async () => {

@@ -15,6 +15,9 @@ export class KeyspaceLoader {
   readonly aux = new Map<string, string>();
   private readonly limits: StreamNodeLimits;
 
+  /** Told of each expired key dropped (a master's startup load feeds its DEL to replicas). */
+  onExpiredDropped: ((db: number, key: string) => void) | null = null;
+
   constructor(
     private readonly engine: Engine,
     private readonly keepExpired = false,
@@ -27,8 +30,10 @@ export class KeyspaceLoader {
     if (record.kind === 'aux') this.aux.set(record.name, record.value);
     if (record.kind === 'function') this.loadLibrary(record.payload);
     if (record.kind !== 'key' || record.db >= this.engine.databases.length) return;
-    if (!this.keepExpired && record.expireAt !== null && record.expireAt <= this.now) {
+    // Strictly before now, as Redis's rdbLoad.
+    if (!this.keepExpired && record.expireAt !== null && record.expireAt < this.now) {
       this.expiredSkipped++;
+      this.onExpiredDropped?.(record.db, record.key);
       return;
     }
     const value = fromRdbValue(record.value, this.limits, this.engine.config);
