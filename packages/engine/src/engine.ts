@@ -239,6 +239,8 @@ export class Engine implements KeyspaceObserver {
   persistence: PersistenceHost | undefined;
   /** The dataset is being loaded: only commands flagged `loading` run (INFO, CONFIG...). */
   loading = false;
+  /** Redis's server.in_exec: an EXEC runs its queue (background work is only scheduled then). */
+  inExec = false;
   /** Who runs replication (PSYNC, WAIT, REPLICAOF...); without one, a master with no replicas. */
   replication: ReplicationHost | undefined;
   /** MIGRATE's connections to other servers; without one, MIGRATE cannot connect. */
@@ -843,10 +845,12 @@ export class Engine implements KeyspaceObserver {
   /** Runs a queued transaction's commands; the caller has written the array header. */
   runTransaction(client: Client, queue: string[][]): void {
     client.executing = true;
+    this.inExec = true;
     for (const argv of queue) {
       const entry = this.resolveQueued(argv);
       if (entry) this.call(client, entry, argv);
     }
+    this.inExec = false;
     client.executing = false;
   }
 

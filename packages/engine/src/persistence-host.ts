@@ -14,8 +14,8 @@ export interface PersistenceHost {
   save(): HostReply;
   /** BGSAVE [SCHEDULE]; inside EXEC Redis only schedules it. */
   bgsave(schedule: boolean, inTransaction: boolean): HostReply;
-  /** BGREWRITEAOF. */
-  bgrewriteaof(): HostReply;
+  /** BGREWRITEAOF; inside EXEC Redis only schedules it. */
+  bgrewriteaof(inTransaction: boolean): HostReply;
   /**
    * SHUTDOWN's saving step: `default` saves when save points are configured. An error keeps
    * the server running (unless `force`).

@@ -262,7 +262,7 @@ export class MasterLink {
     this.owner.log('notice', 'MASTER <-> REPLICA sync: Finished with success');
     // The append-only file must describe the loaded data: rewrite it, as Redis restarts AOF.
     if (this.owner.engine.config.get('appendonly') === 'yes') {
-      this.owner.engine.persistence?.bgrewriteaof();
+      this.owner.engine.persistence?.bgrewriteaof(false);
     }
     // After an EOF-framed transfer the master waits for this ACK before streaming.
     if (this.eofFramed) this.sendAck();

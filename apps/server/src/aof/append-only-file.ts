@@ -597,11 +597,11 @@ export class AppendOnlyFile implements AofParticipant {
 
   // Rewriting
 
-  bgrewriteaof(): HostReply {
+  bgrewriteaof(inTransaction: boolean): HostReply {
     if (this.rewrite !== null) {
       return { error: 'ERR Background append only file rewriting already in progress' };
     }
-    if (this.childActive) {
+    if (this.childActive || inTransaction) {
       this.rewriteScheduled = true;
       this.consecutiveFailures = 0;
       return { status: 'Background append only file rewriting scheduled' };
@@ -866,7 +866,23 @@ export class AppendOnlyFile implements AofParticipant {
     this.encoder = new PropagationEncoder(PropagationTarget.Aof);
     this.annotated = [];
     this.attach();
-    if (this.rewrite !== null || this.childActive) {
+    if (this.rewrite === null && this.childActive) {
+      this.rewriteScheduled = true;
+      this.log(
+        'warning',
+        'AOF was enabled but there is already another background operation. An AOF background was scheduled to start when possible.',
+      );
+      return;
+    }
+    if (this.engine.inExec) {
+      this.rewriteScheduled = true;
+      this.log(
+        'warning',
+        'AOF was enabled during a transaction. An AOF background was scheduled to start when possible.',
+      );
+      return;
+    }
+    if (this.rewrite !== null) {
       this.rewriteScheduled = true;
       return;
     }

@@ -24,7 +24,7 @@ import {
 /** The append-only file's side of persistence, as the AOF module provides it. */
 export interface AofParticipant {
   readonly rewriteInProgress: boolean;
-  bgrewriteaof(): HostReply;
+  bgrewriteaof(inTransaction: boolean): HostReply;
   /** INFO's aof_* fields, in Redis's order. */
   infoFields(): InfoFields;
   /** aof_current_size and the rest, which Redis prints after module_fork_* when AOF is on. */
@@ -214,8 +214,8 @@ export class ServerPersistence implements PersistenceHost {
     return { status: 'Background saving started' };
   }
 
-  bgrewriteaof(): HostReply {
-    return this.aof?.bgrewriteaof() ?? { error: 'ERR' };
+  bgrewriteaof(inTransaction: boolean): HostReply {
+    return this.aof?.bgrewriteaof(inTransaction) ?? { error: 'ERR' };
   }
 
   prepareShutdown(save: 'default' | 'save' | 'nosave', force: boolean): HostReply {

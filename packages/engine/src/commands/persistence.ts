@@ -31,7 +31,7 @@ function bgsave(client: Client, argv: string[], engine: Engine): void {
 }
 
 function bgrewriteaof(client: Client, _argv: string[], engine: Engine): void {
-  replyHost(client, engine, engine.persistence?.bgrewriteaof() ?? NO_HOST);
+  replyHost(client, engine, engine.persistence?.bgrewriteaof(client.executing) ?? NO_HOST);
 }
 
 /** DUMP key: the value in RDB encoding, with the RDB version and a CRC64. */
