@@ -20,6 +20,7 @@ import { InstantaneousMetrics } from './instantaneous-metrics.js';
 import { LatencyHistogram } from './latency-histogram.js';
 import { ClientPause } from './client-pause.js';
 import { LatencyMonitor } from './latency-monitor.js';
+import { freedInBackground } from './lazy-free.js';
 import { SlowLog } from './slowlog.js';
 import { Monitors } from './monitor.js';
 import { PubSub } from './pubsub.js';
@@ -36,6 +37,7 @@ import type { LfuSettings } from './access-frequency.js';
 import { commandKeys } from './command-metadata/command-keys.js';
 import { metadataOf } from './command-metadata/command-description.js';
 import type { RdbWriter } from '@rc/rdb';
+import type { RedisValue } from './values.js';
 
 export interface EngineOptions {
   /** Initial configuration, e.g. from the command line: name → value. */
@@ -143,6 +145,8 @@ export class EngineStats {
   peakMemory = 0;
   /** Background saves and rewrites started (INFO's total_forks; their children stand in). */
   forks = 0;
+  /** Values and keys Redis would have freed in the background (INFO's lazyfreed_objects). */
+  lazyfreedObjects = 0;
 
   /** CONFIG RESETSTAT: what Redis's resetServerStats clears (not dirty, lastSave, the peak). */
   reset(): void {
@@ -162,6 +166,7 @@ export class EngineStats {
     this.readsProcessed = 0;
     this.writesProcessed = 0;
     this.forks = 0;
+    this.lazyfreedObjects = 0;
   }
 }
 
@@ -1032,16 +1037,25 @@ export class Engine implements KeyspaceObserver {
     this.keyspaceEvents.notify(db.id, eventClass, event, key);
   }
 
-  keyExpired(db: Database, key: string): void {
+  keyExpired(db: Database, key: string, value: RedisValue): void {
     this.stats.expiredKeys++;
-    if (this.propagation.active) {
-      // As Redis 7.0's deleteExpiredKeyAndPropagate: DEL, or UNLINK under lazyfree-lazy-expire.
-      const lazy = this.config.get('lazyfree-lazy-expire') === 'yes';
-      this.propagation.also(db.id, [lazy ? 'UNLINK' : 'DEL', key]);
-    }
+    // As Redis 7.0's deleteExpiredKeyAndPropagate: DEL, or UNLINK under lazyfree-lazy-expire.
+    const lazy = this.config.get('lazyfree-lazy-expire') === 'yes';
+    if (lazy) this.valueDeleted(value, true);
+    if (this.propagation.active) this.propagation.also(db.id, [lazy ? 'UNLINK' : 'DEL', key]);
     this.keyspaceEvents.notify(db.id, EventClass.expired, 'expired', key);
     if (this.watchers.size !== 0) this.invalidateWatchers(db, key);
     if (this.tracking.watchingKeys) this.tracking.keyModified(key, null);
+  }
+
+  /**
+   * A value left the keyspace; `lazy` when Redis frees it with freeObjAsync (UNLINK and the
+   * lazyfree-lazy-* settings), which counts it in lazyfreed_objects if it is big.
+   */
+  valueDeleted(value: RedisValue, lazy: boolean): void {
+    if (lazy && freedInBackground(value, this.config.getNumber('list-max-listpack-size'))) {
+      this.stats.lazyfreedObjects++;
+    }
   }
 
   watch(client: Client, key: string): void {

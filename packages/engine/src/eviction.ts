@@ -215,10 +215,9 @@ export class Eviction {
     if (!deleted) return freed;
     engine.stats.evictedKeys++;
     engine.notify(db, EventClass.evicted, 'evicted', key);
-    if (engine.propagation.active) {
-      const lazy = engine.config.get('lazyfree-lazy-eviction') === 'yes';
-      engine.propagation.also(db.id, [lazy ? 'UNLINK' : 'DEL', key]);
-    }
+    const lazy = engine.config.get('lazyfree-lazy-eviction') === 'yes';
+    if (value !== undefined) engine.valueDeleted(value, lazy);
+    if (engine.propagation.active) engine.propagation.also(db.id, [lazy ? 'UNLINK' : 'DEL', key]);
     return freed;
   }
 }

@@ -224,6 +224,6 @@ export function memoryFields(engine: Engine): InfoFields {
     ['mem_allocator', `v8-${process.versions.v8}`],
     ['active_defrag_running', 0],
     ['lazyfree_pending_objects', 0],
-    ['lazyfreed_objects', 0],
+    ['lazyfreed_objects', engine.stats.lazyfreedObjects],
   ];
 }

@@ -30,7 +30,7 @@ export interface KeyspaceObserver {
   keyModified(db: Database, key: string): void;
   /** FLUSHDB/FLUSHALL emptied the database of `keys`: a change to each, but one flush event. */
   keysFlushed(db: Database, keys: readonly string[]): void;
-  keyExpired(db: Database, key: string): void;
+  keyExpired(db: Database, key: string, value: RedisValue): void;
   keyCreated(db: Database, key: string): void;
   /**
    * Clients blocked on the key may be served, or told their stream is gone (Redis's
@@ -189,11 +189,12 @@ export class Database {
     const mode = this.observer.expiryMode;
     if (mode !== 'delete') return mode === 'hide';
     const value = this.data.get(key);
+    if (value === undefined) return false;
     this.data.delete(key);
     this.expires.delete(key);
     this.accessed.delete(key);
     this.forgetStringEncoding(key);
-    this.observer.keyExpired(this, key);
+    this.observer.keyExpired(this, key, value);
     this.signalGone(key, value);
     return true;
   }

@@ -18,14 +18,25 @@ import {
   WRONG_TYPE,
 } from './reply-helpers.js';
 
-function del(client: Client, argv: string[], engine: Engine): void {
+/** delGenericCommand: `lazy` as Redis frees the values in the background (UNLINK). */
+function deleteKeys(client: Client, argv: string[], engine: Engine, lazy: boolean): void {
   let removed = 0;
   for (let i = 1; i < argv.length; i++) {
-    if (!client.db.delete(argv[i])) continue;
+    const value = client.db.peek(argv[i]);
+    if (value === undefined || !client.db.delete(argv[i])) continue;
+    engine.valueDeleted(value, lazy);
     engine.notify(client.db, EventClass.generic, 'del', argv[i]);
     removed++;
   }
   client.out.integer(removed);
+}
+
+function del(client: Client, argv: string[], engine: Engine): void {
+  deleteKeys(client, argv, engine, engine.config.get('lazyfree-lazy-user-del') === 'yes');
+}
+
+function unlink(client: Client, argv: string[], engine: Engine): void {
+  deleteKeys(client, argv, engine, true);
 }
 
 /** EXISTS leaves access times alone; TOUCH is the same count, recording an access. */
@@ -539,7 +550,7 @@ export const keyCommands = commandGroup('generic', [
     -2,
     ['write', 'fast'],
     ALL_KEYS,
-    del,
+    unlink,
     'Delete a key asynchronously in another thread. Otherwise it is just as DEL, but non blocking.',
     '4.0.0',
   ],

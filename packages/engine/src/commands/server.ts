@@ -3,6 +3,7 @@ import type { Engine } from '../engine.js';
 import { parseSavePoints } from '../config.js';
 import { Errors } from '../errors.js';
 import { infoText } from '../info.js';
+import type { Database } from '../keyspace.js';
 import { rewriteConfigFile } from '../config-rewrite.js';
 import { describeErrno } from '../errno.js';
 import { commandGroup, container, helpSubcommand, NO_KEYS } from './define.js';
@@ -175,17 +176,29 @@ function dbsize(client: Client): void {
   client.out.integer(client.db.size);
 }
 
-/** FLUSHDB/FLUSHALL accept ASYNC or SYNC; we always flush synchronously. */
-function flushMode(client: Client, argv: string[], engine: Engine): boolean {
-  if (argv.length === 1) return true;
-  if (argv.length === 2 && (isKeyword(argv[1], 'async') || isKeyword(argv[1], 'sync'))) return true;
+/**
+ * FLUSHDB/FLUSHALL [ASYNC|SYNC] (getFlushCommandFlags): whether Redis would empty the databases
+ * in the background, the default from lazyfree-lazy-user-flush; null after a syntax error.
+ * rc always flushes synchronously.
+ */
+function flushIsAsync(client: Client, argv: string[], engine: Engine): boolean | null {
+  if (argv.length === 1) return engine.config.get('lazyfree-lazy-user-flush') === 'yes';
+  if (argv.length === 2 && isKeyword(argv[1], 'async')) return true;
+  if (argv.length === 2 && isKeyword(argv[1], 'sync')) return false;
   engine.replyError(client, Errors.syntax);
-  return false;
+  return null;
+}
+
+/** emptyDbAsync counts every key of a database emptied in the background as lazily freed. */
+function emptyDatabase(db: Database, async: boolean, engine: Engine): void {
+  if (async) engine.stats.lazyfreedObjects += db.data.size;
+  db.clear();
 }
 
 function flushdb(client: Client, argv: string[], engine: Engine): void {
-  if (!flushMode(client, argv, engine)) return;
-  client.db.clear();
+  const async = flushIsAsync(client, argv, engine);
+  if (async === null) return;
+  emptyDatabase(client.db, async, engine);
   engine.tracking.flushed();
   // Propagated even when the database was already empty, as Redis forces it.
   engine.propagation.forceCurrent();
@@ -193,8 +206,9 @@ function flushdb(client: Client, argv: string[], engine: Engine): void {
 }
 
 function flushall(client: Client, argv: string[], engine: Engine): void {
-  if (!flushMode(client, argv, engine)) return;
-  for (const db of engine.databases) db.clear();
+  const async = flushIsAsync(client, argv, engine);
+  if (async === null) return;
+  for (const db of engine.databases) emptyDatabase(db, async, engine);
   engine.tracking.flushed();
   // As flushAllDataAndResetRDB: with save points the empty dataset is saved at once, so the
   // change counter starts again from 0 (and no save point fires for the flush).
