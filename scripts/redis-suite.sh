@@ -14,6 +14,10 @@
 #   scripts/redis-suite.sh --expect scripts/suite-passing.txt ...  # exit 1 if rc fails a file
 #                                                             # listed there (CI's gate)
 #
+# SUITE_TLS=1 runs the files in TLS mode (`./runtest --tls`: servers listen on tls-port only and
+# replicate over TLS); the suite's certificates are made once by its utils/gen-test-certs.sh
+# into the git-ignored tree (needs openssl and Tcl's tls package: apt-get install tcl-tls).
+#
 # FILE_TIMEOUT (seconds, default 1800) bounds a whole file; TEST_TIMEOUT (default 300) is the
 # harness's own limit for a test that makes no progress.
 #
@@ -48,7 +52,7 @@ extract_suite() {
   [ -x "$suite/base/runtest" ] && return 0
   rm -rf "$suite/base" && mkdir -p "$suite/base"
   if [ -n "${REDIS_GIT:-}" ]; then
-    git --git-dir="$REDIS_GIT" archive 7.0.15 tests runtest | tar -x -C "$suite/base"
+    git --git-dir="$REDIS_GIT" archive 7.0.15 tests runtest utils/gen-test-certs.sh | tar -x -C "$suite/base"
   else
     local sources=/etc/apt/sources.list.d/rc-debian-src.sources
     if [ ! -f "$sources" ] && [ "$(id -u)" = 0 ]; then
@@ -64,10 +68,18 @@ extract_suite() {
       echo "Could not get Redis 7.0.15's sources: set REDIS_GIT or add a deb-src line." >&2
       return 1
     fi
-    tar -xzf "$tarball" -C "$suite/base" --strip-components=1 redis-7.0.15/tests redis-7.0.15/runtest
+    tar -xzf "$tarball" -C "$suite/base" --strip-components=1 redis-7.0.15/tests redis-7.0.15/runtest \
+      redis-7.0.15/utils/gen-test-certs.sh
     rm -rf "$download"
   fi
   [ -x "$suite/base/runtest" ]
+}
+
+# The suite's CA and certificates, made once (never committed: the tree is git-ignored).
+make_certs() {
+  [ -f "$suite/base/tests/tls/redis.dh" ] && return 0
+  (cd "$suite/base" && bash utils/gen-test-certs.sh >/dev/null 2>&1)
+  [ -f "$suite/base/tests/tls/redis.dh" ]
 }
 
 # A tree per server, so that each has its own src/ and tests/tmp.
@@ -99,6 +111,13 @@ reap_servers() {
 }
 
 extract_suite || exit 1
+tls_flag=()
+if [ "${SUITE_TLS:-0}" = 1 ]; then
+  # A suite extracted before TLS support lacks the script: extract it again.
+  [ -f "$suite/base/utils/gen-test-certs.sh" ] || { rm -rf "$suite/base" && extract_suite; } || exit 1
+  make_certs || { echo "Could not make the suite's TLS certificates (needs openssl)." >&2; exit 1; }
+  tls_flag=(--tls)
+fi
 if [ "${all:-0}" = 1 ]; then
   for path in "$suite"/base/tests/unit/*.tcl "$suite"/base/tests/unit/type/*.tcl "$suite"/base/tests/integration/*.tcl; do
     file=${path#"$suite"/base/tests/}
@@ -124,7 +143,7 @@ for file in "${files[@]}"; do
     mkdir -p "$results/$server"
     log="$results/$server/$(echo "$file" | tr / _).log"
     (cd "$suite/$server" && rm -rf tests/tmp/* &&
-      timeout -k 10 "$file_timeout" ./runtest --single "$file" --clients 1 --baseport "$port" \
+      timeout -k 10 "$file_timeout" ./runtest --single "$file" --clients 1 --baseport "$port" "${tls_flag[@]}" \
         --timeout "${TEST_TIMEOUT:-300}" --dump-logs) >"$log" 2>&1
     code=$?
     reap_servers "$suite/$server"

@@ -1,4 +1,5 @@
 import type { Socket } from 'node:net';
+import { TLSSocket } from 'node:tls';
 import {
   BLOCKED,
   type Client,
@@ -39,7 +40,8 @@ export class Connection implements ClientConnection, Flushable {
   private readonly send = (bytes: Buffer): boolean => this.output.write(bytes);
 
   /**
-   * `accepted`: a socket a server accepted with `pauseOnConnect` (see adoptWithSharedReads).
+   * `accepted`: a socket a server accepted with `pauseOnConnect` (see adoptWithSharedReads), or
+   * a TLS socket past its handshake.
    * `unixAddress`: for a unix socket peer, the address both ends show (`<path>:0`, as Redis).
    */
   constructor(
@@ -48,12 +50,18 @@ export class Connection implements ClientConnection, Flushable {
     private readonly onClose: (connection: Connection, byPeer: boolean) => void,
     unixAddress?: string,
   ) {
-    const socket = adoptWithSharedReads(accepted, (chunk) => this.receive(chunk));
+    const events = { drained: () => this.drained(), failed: () => socket.destroy() };
+    let socket: Socket;
+    if (accepted instanceof TLSSocket) {
+      // Bytes pass through OpenSSL: they are read and written through the TLS stream.
+      socket = accepted;
+      socket.on('data', (chunk: Buffer) => this.receive(chunk));
+      this.output = socketOutput(socket, events, false);
+    } else {
+      socket = adoptWithSharedReads(accepted, (chunk) => this.receive(chunk));
+      this.output = socketOutput(socket, events);
+    }
     this.socket = socket;
-    this.output = socketOutput(socket, {
-      drained: () => this.drained(),
-      failed: () => socket.destroy(),
-    });
     this.remoteAddress = unixAddress ?? `${socket.remoteAddress}:${socket.remotePort}`;
     this.localAddress = unixAddress ?? `${socket.localAddress}:${socket.localPort}`;
     this.parser = new RequestParser({

@@ -23,6 +23,7 @@ import {
   type LogSettings,
 } from './log.js';
 import { RcServer } from './server.js';
+import { TlsStartupError } from './tls-listener.js';
 
 const USAGE = `Usage: rc-server [/path/to/redis.conf] [options]
        rc-server -v or --version
@@ -110,6 +111,10 @@ async function main(): Promise<void> {
   try {
     await running.bind();
   } catch (error) {
+    if (error instanceof TlsStartupError) {
+      log('warning', error.message);
+      process.exit(1);
+    }
     const bind = startup.get('bind').split(/\s+/)[0];
     log(
       'warning',
@@ -121,9 +126,9 @@ async function main(): Promise<void> {
   role = running.replication.master === null ? 'M' : 'S';
   if (pidfile !== '') writePidFile(pidfile, log);
   if (startup.get('always-show-logo') === 'yes' || (!daemonized && process.stdout.isTTY)) {
-    if (logs(settings, 'notice')) writeLog(settings, logo(running.port));
+    if (logs(settings, 'notice')) writeLog(settings, logo(running.port || running.tls.port));
   } else {
-    log('notice', `Running mode=standalone, port=${running.port}.`);
+    log('notice', `Running mode=standalone, port=${running.port || running.tls.port}.`);
   }
   log('warning', 'Server initialized');
   try {

@@ -8,6 +8,8 @@ import { SocketMigration } from './migration.js';
 import type { Log } from './log.js';
 import { ServerPersistence } from './persistence/host.js';
 import { AppendOnlyFile } from './aof/append-only-file.js';
+import { TlsListener } from './tls-listener.js';
+import { dialMaster } from './tls-dial.js';
 
 /** How often a load checks whether it read enough to let waiting clients in. */
 const LOADING_WATCH_MS = 10;
@@ -36,6 +38,8 @@ export class RcServer {
   readonly engine: Engine;
   private listener: Server;
   private unixListener: Server | null = null;
+  /** `tls-port` and the TLS contexts. */
+  readonly tls: TlsListener;
   private readonly connections = new Set<Connection>();
   /** Sockets accepted while a load serves no events, with their unix socket address. */
   private waiting: Array<[Socket, string | undefined]> | null = null;
@@ -61,7 +65,11 @@ export class RcServer {
     });
     this.persistence = new ServerPersistence(this.engine, log);
     this.engine.persistence = this.persistence;
-    this.replication = new Replication(this.engine, { log: options.log });
+    this.tls = new TlsListener(this.engine.config, log, (socket) => this.accept(socket));
+    this.replication = new Replication(this.engine, {
+      log: options.log,
+      dial: (host, port) => dialMaster(host, port, this.engine.config, this.tls),
+    });
     this.engine.replication = this.replication;
     if (options.log !== undefined) {
       const levels = ['debug', 'verbose', 'notice', 'warning'] as const;
@@ -98,9 +106,13 @@ export class RcServer {
   async bind(port = Number(this.engine.config.get('port')), host?: string): Promise<number> {
     const bind = host ?? this.engine.config.get('bind').split(/\s+/)[0] ?? '127.0.0.1';
     const address = bind === '*' ? '0.0.0.0' : bind;
-    await listenOn(this.listener, (done) => this.listener.listen(port, address, done));
-    const actual = this.listener.address();
-    this.port = typeof actual === 'object' && actual !== null ? actual.port : port;
+    await this.tls.listen(address);
+    // A daemon with `port 0` listens on its TLS port only, as Redis.
+    if (port !== 0 || this.tls.port === 0) {
+      await listenOn(this.listener, (done) => this.listener.listen(port, address, done));
+      const actual = this.listener.address();
+      this.port = typeof actual === 'object' && actual !== null ? actual.port : port;
+    }
     const path = this.engine.config.get('unixsocket');
     if (path !== '') {
       // A socket file left by a previous run would make listen fail, as Redis unlinks it first.
@@ -180,10 +192,12 @@ export class RcServer {
   }
 
   private createListener(unixAddress?: string): Server {
-    return createServer({ pauseOnConnect: true }, (socket) => {
-      if (this.waiting !== null) this.waiting.push([socket, unixAddress]);
-      else this.adopt(socket, unixAddress);
-    });
+    return createServer({ pauseOnConnect: true }, (socket) => this.accept(socket, unixAddress));
+  }
+
+  private accept(socket: Socket, unixAddress?: string): void {
+    if (this.waiting !== null) this.waiting.push([socket, unixAddress]);
+    else this.adopt(socket, unixAddress);
   }
 
   private adopt(socket: Socket, unixAddress: string | undefined): void {
@@ -231,6 +245,7 @@ export class RcServer {
     await new Promise<void>((resolve) => this.listener.close(() => resolve()));
     const unix = this.unixListener;
     if (unix !== null) await new Promise<void>((resolve) => unix.close(() => resolve()));
+    await this.tls.close();
     await this.persistence.stop();
     await this.aof.close();
     this.migration.close();

@@ -62,7 +62,8 @@ function serverFields(engine: Engine): InfoFields {
     ['process_id', process.pid],
     ['process_supervised', 'no'],
     ['run_id', engine.runId],
-    ['tcp_port', engine.config.get('port')],
+    // A server listening on TLS only reports its TLS port.
+    ['tcp_port', String(engine.config.getNumber('port') || engine.config.getNumber('tls-port'))],
     ['server_time_usec', now * 1000],
     ['uptime_in_seconds', uptime],
     ['uptime_in_days', Math.floor(uptime / 86400)],

@@ -8,7 +8,12 @@ export {
   type ReplicaState,
 } from './connected-replica.js';
 export { sendSnapshot, type SnapshotTransfer } from './full-sync.js';
-export { MasterLink, type LinkOwner, type LinkState } from './master-link.js';
+export {
+  MasterLink,
+  type LinkOwner,
+  type LinkState,
+  type MasterConnection,
+} from './master-link.js';
 export {
   Replication,
   type FailoverState,

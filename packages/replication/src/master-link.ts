@@ -12,6 +12,8 @@ export interface LinkOwner {
   readonly engine: Engine;
   /** The port this server announces (REPLCONF listening-port). */
   readonly listeningPort: number;
+  /** Opens the connection to the master (plain TCP unless the server says otherwise). */
+  dial(host: string, port: number): MasterConnection;
   log(level: 'verbose' | 'notice' | 'warning', message: string): void;
   /** PSYNC's arguments: our replication id and next offset, or null for `? -1`. */
   resumePoint(): { replid: string; offset: number } | null;
@@ -29,6 +31,17 @@ export interface LinkOwner {
   readonly failingOver: boolean;
   /** The master answered PSYNC (accepted: +FULLRESYNC or +CONTINUE); may stop the link. */
   psyncReplied(accepted: boolean): void;
+}
+
+/** A connection to the master and the event after which the handshake may start. */
+export interface MasterConnection {
+  readonly socket: Socket;
+  readonly ready: 'connect' | 'secureConnect';
+}
+
+/** The default dialer: plain TCP. */
+export function dialTcp(host: string, port: number): MasterConnection {
+  return { socket: connect({ host, port }), ready: 'connect' };
 }
 
 const MAX_RETRY_DELAY_MS = 1000;
@@ -100,10 +113,10 @@ export class MasterLink {
     const generation = ++this.generation;
     this.state = 'connecting';
     this.owner.log('notice', `Connecting to MASTER ${this.host}:${this.port}`);
-    const socket = connect({ host: this.host, port: this.port });
+    const { socket, ready } = this.owner.dial(this.host, this.port);
     this.socket = socket;
     socket.setNoDelay(true);
-    socket.on('connect', () => {
+    socket.on(ready, () => {
       if (generation !== this.generation) return;
       this.lastIo = Date.now();
       this.state = 'handshake';
@@ -153,7 +166,10 @@ export class MasterLink {
       );
       if (reply.startsWith('-')) throw new Error(`Unable to AUTH to MASTER: ${reply}`);
     }
-    const announcedPort = config.getNumber('replica-announce-port') || this.owner.listeningPort;
+    // Over TLS, the master is told our TLS port (Redis's syncWithMaster).
+    const tlsPort = config.get('tls-replication') === 'yes' ? config.getNumber('tls-port') : 0;
+    const announcedPort =
+      config.getNumber('replica-announce-port') || tlsPort || this.owner.listeningPort;
     const portReply = await this.ask(generation, [
       'REPLCONF',
       'listening-port',

@@ -22,13 +22,15 @@ import {
   type ReplicaAnnouncement,
 } from './connected-replica.js';
 import { sendSnapshot } from './full-sync.js';
-import { MasterLink, type LinkOwner } from './master-link.js';
+import { dialTcp, MasterLink, type LinkOwner, type MasterConnection } from './master-link.js';
 
 export type ReplicationLogLevel = 'verbose' | 'notice' | 'warning';
 
 export interface ReplicationOptions {
   /** Where log lines go (Redis's replication messages); silent when left out. */
   log?: (level: ReplicationLogLevel, message: string) => void;
+  /** How a replica connects to its master (the server's TLS); plain TCP when left out. */
+  dial?: (host: string, port: number) => MasterConnection;
 }
 
 const NO_REPLID = '0000000000000000000000000000000000000000';
@@ -103,6 +105,7 @@ export class Replication implements ReplicationHost, LinkOwner {
   private forceFailover = false;
   private failoverCheckScheduled = false;
   private readonly logLine: (level: ReplicationLogLevel, message: string) => void;
+  readonly dial: (host: string, port: number) => MasterConnection;
   private minReplicasToWrite = 0;
   private minReplicasMaxLag = 0;
 
@@ -111,6 +114,7 @@ export class Replication implements ReplicationHost, LinkOwner {
     options: ReplicationOptions = {},
   ) {
     this.logLine = options.log ?? (() => undefined);
+    this.dial = options.dial ?? dialTcp;
     engine.config.onChange('repl-backlog-size', (_, value) => this.backlog?.resize(Number(value)));
     engine.config.onChange('replica-read-only', () => this.updateReadOnly());
     engine.config.onChange('slave-read-only', (_, value) => {

@@ -1,0 +1,28 @@
+import { connect as connectTcp } from 'node:net';
+import { connect as connectTls } from 'node:tls';
+import type { Config } from '@rc/engine';
+import type { MasterConnection } from '@rc/replication';
+import type { TlsListener } from './tls-listener.js';
+
+/**
+ * A replica's connection to its master: TLS with `tls-replication yes`, as Redis's
+ * connCreateTLS, with the client context (tls-client-cert-file, else tls-cert-file). The
+ * master's certificate must chain to our CA; its name is not checked, as Redis does not.
+ */
+export function dialMaster(
+  host: string,
+  port: number,
+  config: Config,
+  tls: TlsListener,
+): MasterConnection {
+  const secureContext = config.get('tls-replication') === 'yes' ? tls.clientContext : null;
+  if (secureContext === null) return { socket: connectTcp({ host, port }), ready: 'connect' };
+  const socket = connectTls({
+    host,
+    port,
+    secureContext,
+    rejectUnauthorized: true,
+    checkServerIdentity: () => undefined,
+  });
+  return { socket, ready: 'secureConnect' };
+}
