@@ -93,7 +93,7 @@ export class RcServer {
    * background work; resolves with the actual port once loaded. A corrupt data file rejects:
    * serving an empty dataset would lose it.
    */
-  async listen(port = Number(this.engine.config.get('port')), host?: string): Promise<number> {
+  async listen(port?: number, host?: string): Promise<number> {
     const listening = await this.bind(port, host);
     await this.load();
     return listening;
@@ -103,15 +103,17 @@ export class RcServer {
    * Opens the listeners: TCP on the port and first bind address, and `unixsocket` when set.
    * Resolves with the actual TCP port; rejects as `listen(2)` fails (EADDRINUSE...).
    */
-  async bind(port = Number(this.engine.config.get('port')), host?: string): Promise<number> {
+  async bind(port?: number, host?: string): Promise<number> {
     const bind = host ?? this.engine.config.get('bind').split(/\s+/)[0] ?? '127.0.0.1';
     const address = bind === '*' ? '0.0.0.0' : bind;
     await this.tls.listen(address);
-    // A daemon with `port 0` listens on its TLS port only, as Redis.
-    if (port !== 0 || this.tls.port === 0) {
-      await listenOn(this.listener, (done) => this.listener.listen(port, address, done));
+    const tcpPort = port ?? this.engine.config.getNumber('port');
+    // Configured with `port 0` and a TLS port, it listens on that one only, as Redis; a port 0
+    // given here takes a free port.
+    if (port !== undefined || tcpPort !== 0 || this.tls.port === 0) {
+      await listenOn(this.listener, (done) => this.listener.listen(tcpPort, address, done));
       const actual = this.listener.address();
-      this.port = typeof actual === 'object' && actual !== null ? actual.port : port;
+      this.port = typeof actual === 'object' && actual !== null ? actual.port : tcpPort;
     }
     const path = this.engine.config.get('unixsocket');
     if (path !== '') {

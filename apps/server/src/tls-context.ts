@@ -30,7 +30,8 @@ const PROTOCOLS: ReadonlyArray<readonly [word: string, version: SecureVersion, o
 const DEFAULT_PROTOCOLS = 'tlsv1.2 tlsv1.3';
 /** OpenSSL's own defaults, which Redis keeps when tls-ciphers / tls-ciphersuites are unset. */
 const DEFAULT_CIPHERS = 'DEFAULT';
-const DEFAULT_CIPHERSUITES = 'TLS_AES_256_GCM_SHA384:TLS_CHACHA20_POLY1305_SHA256:TLS_AES_128_GCM_SHA256';
+const DEFAULT_CIPHERSUITES =
+  'TLS_AES_256_GCM_SHA384:TLS_CHACHA20_POLY1305_SHA256:TLS_AES_128_GCM_SHA256';
 /** The reason OpenSSL gives for an encrypted key read without a passphrase. */
 const NO_PASSPHRASE = 'error:07880109:common libcrypto routines::interrupted or cancelled';
 /** The reason OpenSSL gives for a CA file holding no certificate. */
@@ -162,7 +163,10 @@ function loadIdentity(
   keyFile: string,
   passphrase: string | null,
 ): Pick<SecureContextOptions, 'cert' | 'key' | 'passphrase'> {
-  const cert = readOrFail(certFile, (reason) => `Failed to load certificate: ${certFile}: ${reason}`);
+  const cert = readOrFail(
+    certFile,
+    (reason) => `Failed to load certificate: ${certFile}: ${reason}`,
+  );
   try {
     createSecureContext({ cert });
   } catch (error) {

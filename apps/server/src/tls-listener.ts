@@ -1,5 +1,9 @@
 import { createServer as createTcpServer, type Server, type Socket } from 'node:net';
-import { createServer as createTlsServer, type TLSSocket, type Server as TlsServer } from 'node:tls';
+import {
+  createServer as createTlsServer,
+  type TLSSocket,
+  type Server as TlsServer,
+} from 'node:tls';
 import { describeErrno, type Config } from '@rc/engine';
 import { listenNow } from './listen-now.js';
 import type { Log } from './log.js';
@@ -79,7 +83,8 @@ export class TlsListener {
    */
   async listen(address: string): Promise<void> {
     if (!tlsEnabled(this.config)) return;
-    if (!this.configure()) throw new TlsStartupError('Failed to configure TLS. Check logs for more info.');
+    if (!this.configure())
+      throw new TlsStartupError('Failed to configure TLS. Check logs for more info.');
     const port = this.config.getNumber('tls-port');
     if (port === 0) return;
     const listener = this.createListener();
