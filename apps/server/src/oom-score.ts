@@ -2,17 +2,31 @@ import { describeErrno } from '@rc/engine';
 import { readFileSync, writeFileSync } from 'node:fs';
 import type { Config } from '@rc/engine';
 import type { Log } from './log.js';
+import { StandInChild } from './stand-in-child.js';
 
 const OOM_SCORE_ADJ = '/proc/self/oom_score_adj';
+
+/** oom-score-adj-values' classes, in their order there (Redis's CONFIG_OOM_*). */
+const enum OomClass {
+  Master = 0,
+  Replica = 1,
+  BackgroundChild = 2,
+}
 
 /**
  * oom-score-adj: the Linux OOM killer's bias for this process, kept as Redis's setOOMScoreAdj
  * keeps it: the value for the process's class (master, replica) from oom-score-adj-values,
  * relative to the score the process had before rc first changed it (or absolute), and that
- * score back once the option is turned off. Re-applied when the role changes.
+ * score back once the option is turned off. Re-applied when the role changes. A background
+ * save's or rewrite's child gets the background class's score, as Redis's child sets its own.
  */
 export function followOomScoreAdj(config: Config, log: Log): void {
   let base: number | null = null;
+  const scoreFor = (oomClass: OomClass, from: number): number => {
+    const forClass = Number(config.get('oom-score-adj-values').split(' ')[oomClass]);
+    const absolute = config.get('oom-score-adj') === 'absolute';
+    return Math.min(1000, Math.max(-1000, absolute ? forClass : forClass + from));
+  };
   const apply = (): string | null => {
     const mode = config.get('oom-score-adj');
     let score: number;
@@ -25,9 +39,7 @@ export function followOomScoreAdj(config: Config, log: Log): void {
           return 'Failed to set current oom_score_adj. Check server logs.';
         }
       }
-      const values = config.get('oom-score-adj-values').split(' ').map(Number);
-      const forClass = values[config.get('replicaof') === '' ? 0 : 1];
-      score = Math.min(1000, Math.max(-1000, mode === 'absolute' ? forClass : forClass + base));
+      score = scoreFor(config.get('replicaof') === '' ? OomClass.Master : OomClass.Replica, base);
     } else if (base !== null) {
       score = base;
       base = null;
@@ -45,5 +57,13 @@ export function followOomScoreAdj(config: Config, log: Log): void {
   config.onApply('oom-score-adj', apply);
   config.onApply('oom-score-adj-values', apply);
   config.onChange('replicaof', () => void apply());
+  StandInChild.onSpawn = (pid) => {
+    if (base === null) return;
+    try {
+      writeFileSync(`/proc/${pid}/oom_score_adj`, `${scoreFor(OomClass.BackgroundChild, base)}\n`);
+    } catch (error) {
+      log('warning', `Unable to write oom_score_adj: ${describeErrno(error)}`);
+    }
+  };
   apply();
 }

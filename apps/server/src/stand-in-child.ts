@@ -12,6 +12,8 @@ import { constants } from 'node:os';
 export class StandInChild {
   /** Children not yet released: Redis's hasActiveChildProcess() is `active !== 0`. */
   static active = 0;
+  /** Called with each new child's pid (oom-score-adj gives it the background class's score). */
+  static onSpawn: ((pid: number) => void) | null = null;
 
   private readonly process: ChildProcess | null;
   private readonly controller = new AbortController();
@@ -28,6 +30,7 @@ export class StandInChild {
       const child = spawn('/bin/sh', ['-c', 'read line'], { stdio: ['pipe', 'ignore', 'ignore'] });
       child.on('error', () => undefined);
       child.stdin?.on('error', () => undefined);
+      if (child.pid !== undefined) StandInChild.onSpawn?.(child.pid);
       child.once('exit', (_code, signal) => {
         if (this.released || signal === null) return;
         this.killed?.(constants.signals[signal] ?? 0);
