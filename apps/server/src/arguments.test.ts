@@ -69,6 +69,26 @@ describe('parseArguments', () => {
     });
   });
 
+  it('reads the shutdown flags as several words, and refuses none', () => {
+    expect(
+      configOf([
+        '--shutdown-on-sigint',
+        'nosave',
+        'force',
+        'now',
+        '--shutdown-on-sigterm',
+        'nosave force',
+      ]),
+    ).toEqual([
+      ['shutdown-on-sigint', 'nosave force now'],
+      ['shutdown-on-sigterm', 'nosave force'],
+    ]);
+    const parsed = parseArguments(['--shutdown-on-sigint', 'now force', '--shutdown-on-sigterm']);
+    expect(parsed.kind === 'error' && parsed.message).toContain(
+      ">>> 'shutdown-on-sigterm'\nargument(s) must be one of the following: default, save, nosave, now, force\n",
+    );
+  });
+
   it('takes save lines together: the first replaces the defaults, "" empties them', () => {
     const file = join(mkdtempSync(join(tmpdir(), 'rc-conf-')), 'redis.conf');
     writeFileSync(file, 'save 900 1\n');

@@ -26,6 +26,8 @@ const MULTI_WORD = new Set([
   'bind',
   'replicaof',
   'latency-tracking-info-percentiles',
+  'shutdown-on-sigint',
+  'shutdown-on-sigterm',
 ]);
 
 /** Directives Redis 7.0 still accepts and ignores, with the word counts it allows. */

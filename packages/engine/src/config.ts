@@ -57,7 +57,25 @@ const PROTECTED = new Set(['dir', 'dbfilename']);
 
 /** Numeric parameters that take memory units ("64mb"). */
 const MEMORY =
-  /maxmemory$|-bytes$|-size$|^proto-max-bulk-len$|^client-query-buffer-limit$|^repl-backlog-size$|^auto-aof-rewrite-min-size$|^active-defrag-ignore-bytes$/;
+  /maxmemory$|^maxmemory-clients$|-bytes$|-size$|^proto-max-bulk-len$|^client-query-buffer-limit$|^repl-backlog-size$|^auto-aof-rewrite-min-size$|^active-defrag-ignore-bytes$/;
+
+/** Memory parameters that also take a percentage ("10%", of maxmemory): Redis's PERCENT_CONFIG. */
+const PERCENT = new Set(['maxmemory-clients']);
+/** The highest percentage they take. */
+const MAX_PERCENT = 100;
+
+/** numericParseString for a memory-or-percent parameter: why the value is refused, or null. */
+function memoryOrPercentProblem(value: string): string | null {
+  if (parseMemory(value) !== null) return null;
+  // string2ll's digits: no sign, no leading zero, within a long long.
+  const percent = /^(0|[1-9]\d{0,18})%$/.exec(value);
+  if (percent === null || BigInt(percent[1]) > 2n ** 63n - 1n) {
+    return 'argument must be a memory or percent value';
+  }
+  return Number(percent[1]) > MAX_PERCENT
+    ? `percentage argument must be less or equal to ${MAX_PERCENT}`
+    : null;
+}
 
 /** Parameters naming a file inside `dir`: Redis refuses paths for them. */
 const BASE_NAMES: Record<string, string> = {
@@ -182,6 +200,7 @@ export class Config {
       return /^(yes|no)$/i.test(value) ? null : "argument must be 'yes' or 'no'";
     }
     if (/^-?\d+$/.test(current)) {
+      if (PERCENT.has(key)) return memoryOrPercentProblem(value);
       if (MEMORY.test(key))
         return parseMemory(value) === null ? 'argument must be a memory value' : null;
       return /^-?\d+$/.test(value) ? null : "argument couldn't be parsed into an integer";
@@ -202,6 +221,8 @@ export class Config {
     if (this.isMemory(key)) {
       value = String(parseMemory(value) ?? value);
     }
+    // Redis keeps a percentage as its negative: 0% is 0, shown as a byte count.
+    if (PERCENT.has(key) && value === '0%') value = '0';
     if (CONFIG_ENUMS.has(key)) value = enumValue(key, value);
     if (key === 'latency-tracking-info-percentiles') value = formatPercentiles(value);
     if (key === 'client-output-buffer-limit') value = mergeOutputLimits(this.get(key), value);

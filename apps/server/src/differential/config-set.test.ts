@@ -66,6 +66,46 @@ describe.runIf(requireRedisOrSkip('CONFIG SET differential'))(
         ['CONFIG', 'REWRITE'],
       ]));
 
+    it('takes shutdown flags several at once and memory as a percentage where Redis does', () =>
+      servers.compare([
+        ...[
+          '',
+          'now force',
+          'NOSAVE force now',
+          'default',
+          'default now',
+          'save nosave',
+          'bla',
+        ].flatMap((value) => [
+          ['CONFIG', 'SET', 'shutdown-on-sigint', value],
+          ['CONFIG', 'GET', 'shutdown-on-sigint'],
+        ]),
+        ['CONFIG', 'SET', 'shutdown-on-sigint', 'default', 'shutdown-on-sigterm', 'force'],
+        ['CONFIG', 'GET', 'shutdown-on-sigterm'],
+        ['CONFIG', 'SET', 'shutdown-on-sigterm', 'default'],
+        ...[
+          '10%',
+          '200%',
+          '100%',
+          '0%',
+          '-1%',
+          '010%',
+          'abc%',
+          '1.5%',
+          '1kb%',
+          '%',
+          '1mb',
+          'x',
+        ].flatMap((value) => [
+          ['CONFIG', 'SET', 'maxmemory-clients', value],
+          ['CONFIG', 'GET', 'maxmemory-clients'],
+        ]),
+        ['CONFIG', 'SET', 'maxmemory', '10%'],
+        ['CONFIG', 'SET', 'maxmemory', '10000001', 'maxmemory-clients', '200%'],
+        ['CONFIG', 'GET', 'maxmemory'],
+        ['CONFIG', 'SET', 'maxmemory-clients', '0'],
+      ]));
+
     it('shows hidden test switches only when named exactly', () =>
       servers.compare([
         ['CONFIG', 'GET', 'key-load-delay'],
