@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { Config, SERVER_VERSION, quoteArgument, describeErrno } from '@rc/engine';
+import { Config, SERVER_VERSION, UserDeclarations, quoteArgument, describeErrno } from '@rc/engine';
 import { splitArguments } from '@rc/resp';
 
 export type ParsedArguments =
@@ -9,6 +9,8 @@ export type ParsedArguments =
       config: Array<[string, string]>;
       /** The config file's absolute path (CONFIG REWRITE's target), if one was given. */
       configFile: string | null;
+      /** ACL users from `user` lines: name, then rules. */
+      users: string[][];
     }
   | { kind: 'help' }
   | { kind: 'version' }
@@ -54,8 +56,9 @@ export function parseArguments(args: readonly string[]): ParsedArguments {
   const options = commandLineOptions(args.slice(first));
   if (args.length > 0) text += '\n' + options;
   const config: Array<[string, string]> = [];
-  const error = loadConfigText(text, config);
-  return error ?? { kind: 'run', config: mergeSaveLines(config), configFile };
+  const users = new UserDeclarations();
+  const error = loadConfigText(text, config, users);
+  return error ?? { kind: 'run', config: mergeSaveLines(config), configFile, users: users.lines };
 }
 
 /**
@@ -114,12 +117,14 @@ function readConfigFile(path: string): string | Extract<ParsedArguments, { kind:
 }
 
 /**
- * Parses config text into `config`, following `include`s, checking each directive as Redis's
- * loadServerConfigFromString does; returns the fatal error for the first bad line.
+ * Parses config text into `config` (and `user` lines into `users`), following `include`s,
+ * checking each directive as Redis's loadServerConfigFromString does; returns the fatal error
+ * for the first bad line.
  */
 function loadConfigText(
   text: string,
   config: Array<[string, string]>,
+  users: UserDeclarations,
 ): Extract<ParsedArguments, { kind: 'error' }> | null {
   const known = new Config();
   const lines = text.split('\n');
@@ -152,15 +157,12 @@ function loadConfigText(
     } else if (DEPRECATED.has(name) && words.length === 2) {
       continue;
     } else if (name === 'user' && words.length >= 2) {
-      // CONFIG REWRITE writes the default user's line, which holds nothing requirepass does
-      // not; ACL users are not implemented, so any other user stops the start.
-      if (words[1] !== 'default') {
-        return fail(`Error in user declaration '${words[1]}': ACL users are not supported by rc`);
-      }
+      const problem = users.add(words);
+      if (problem !== null) return fail(problem);
     } else if (name === 'include' && words.length === 2) {
       const included = readConfigFile(words[1]);
       if (typeof included !== 'string') return included;
-      const error = loadConfigText(included, config);
+      const error = loadConfigText(included, config, users);
       if (error !== null) return error;
     } else {
       return fail('Bad directive or wrong number of arguments');

@@ -105,7 +105,7 @@ export class Connection implements ClientConnection, Flushable {
     const client = this.client;
     while (!this.closing && client.blocked === null) {
       // Until AUTH succeeds, requests are held to Redis's small unauthenticated limits.
-      this.parser.authRequired = !client.authenticated;
+      this.parser.authRequired = this.engine.authRequired(client);
       const argv = this.parser.next();
       if (argv === null) return;
       if (argv instanceof ProtocolError) {

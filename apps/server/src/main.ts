@@ -101,6 +101,7 @@ async function main(): Promise<void> {
   const running = new RcServer({
     config: parsed.config,
     configFile: parsed.configFile,
+    users: parsed.users,
     log,
     onShutdown: () => finish(),
     onCrash: (crash) => crashed(crash),

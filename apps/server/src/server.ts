@@ -10,6 +10,7 @@ import { ServerPersistence } from './persistence/host.js';
 import { AppendOnlyFile } from './aof/append-only-file.js';
 import { TlsListener } from './tls-listener.js';
 import { dialMaster } from './tls-dial.js';
+import { loadStartupUsers } from './startup-users.js';
 
 /** How often a load checks whether it read enough to let waiting clients in. */
 const LOADING_WATCH_MS = 10;
@@ -28,6 +29,8 @@ export interface ServerOptions {
   onCrash?: (crash: EngineCrash) => void;
   /** The config file the daemon started from, for CONFIG REWRITE. */
   configFile?: string | null;
+  /** ACL users declared by `user` lines: name, then rules. */
+  users?: ReadonlyArray<readonly string[]>;
 }
 
 /**
@@ -52,10 +55,12 @@ export class RcServer {
   private readonly migration: SocketMigration;
   /** The append-only file: loading, appending, BGREWRITEAOF and its INFO fields. */
   readonly aof: AppendOnlyFile;
+  private readonly users: ReadonlyArray<readonly string[]>;
 
   constructor(options: ServerOptions = {}) {
     const log: Log = options.log ?? (() => undefined);
     this.log = log;
+    this.users = options.users ?? [];
     this.engine = new Engine({
       config: options.config,
       onShutdown: () => void this.close().then(() => options.onShutdown?.()),
@@ -134,6 +139,11 @@ export class RcServer {
    * bytes` were read they are let in and get LOADING until the load is done.
    */
   async load(): Promise<void> {
+    const usersProblem = loadStartupUsers(this.engine, this.users, this.log);
+    if (usersProblem !== null) {
+      await this.close();
+      throw new Error(usersProblem);
+    }
     this.engine.loading = true;
     this.waiting = [];
     const interval = this.engine.config.getNumber('loading-process-events-interval-bytes');

@@ -105,7 +105,7 @@ export function formatClientInfo(
     ['tot-mem', totalBytes],
     ['events', client.connection.pendingOutputBytes > 0 ? 'rw' : 'r'],
     ['cmd', client.lastCommand],
-    ['user', 'default'],
+    ['user', client.user?.name ?? '(superuser)'],
     ['redir', client.tracking?.redirect ?? -1],
     ['resp', client.protocol],
   ];

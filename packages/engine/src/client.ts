@@ -2,6 +2,7 @@ import { ReplyWriter } from '@rc/resp';
 import type { Database } from './keyspace.js';
 import type { BlockedState } from './blocking.js';
 import type { ClientTracking } from './tracking.js';
+import type { AclUser } from './acl/user.js';
 
 /** What the engine needs from the transport that owns a client: it never sees the socket. */
 export interface ClientConnection {
@@ -46,7 +47,13 @@ export type ReplyMode = 'on' | 'off' | 'skip';
 export class Client {
   readonly out = new ReplyWriter();
   name = '';
-  authenticated: boolean;
+  /** Logged in (by AUTH, HELLO or a password-less default user); see Engine.authRequired. */
+  authenticated = true;
+  /**
+   * The ACL user whose permissions apply; null for the clients that may run anything (a
+   * master, the AOF loader), shown as "(superuser)".
+   */
+  user: AclUser | null = null;
   /** Queued commands while in MULTI, or null outside a transaction. */
   transaction: string[][] | null = null;
   /** A queued command was rejected: EXEC must abort. */
@@ -101,10 +108,7 @@ export class Client {
     readonly id: number,
     public db: Database,
     readonly connection: ClientConnection,
-    requiresAuth: boolean,
-  ) {
-    this.authenticated = !requiresAuth;
-  }
+  ) {}
 
   /**
    * A loopback or unix socket peer (whose address is the socket's path), for the `local`

@@ -71,6 +71,8 @@ export interface CommandSpec {
 /** A resolved entry: the spec plus what dispatch needs precomputed. */
 export interface CommandEntry {
   readonly spec: CommandSpec;
+  /** Index of the command (or subcommand) in its table, for ACL permission bitmaps. */
+  readonly id: number;
   /** "get" or "config|get": the name used in arity errors and COMMAND output. */
   readonly fullName: string;
   readonly parent: CommandEntry | null;
@@ -94,13 +96,17 @@ export interface CommandEntry {
 
 export class CommandTable {
   private readonly byName = new Map<string, CommandEntry>();
+  /** How many ids entries (subcommands included) were given: ids run from 0 to this, excluded. */
+  readonly idCount: number;
 
   constructor(specs: Iterable<CommandSpec>) {
+    const ids = { next: 0 };
     for (const spec of specs) {
-      const entry = resolve(spec, null);
+      const entry = resolve(spec, null, ids);
       this.byName.set(spec.name, entry);
       this.byName.set(spec.name.toUpperCase(), entry);
     }
+    this.idCount = ids.next;
   }
 
   /** Case-insensitive lookup; the common all-lower and all-upper spellings avoid allocating. */
@@ -120,9 +126,14 @@ export class CommandTable {
 
 const SCRIPTS_TRACKED_BY_THEIR_READS = new Set(['eval_ro', 'evalsha_ro', 'fcall_ro']);
 
-function resolve(spec: CommandSpec, parent: CommandEntry | null): CommandEntry {
+function resolve(
+  spec: CommandSpec,
+  parent: CommandEntry | null,
+  ids: { next: number },
+): CommandEntry {
   const entry: CommandEntry = {
     spec,
+    id: ids.next++,
     fullName: parent ? `${parent.spec.name}|${spec.name}` : spec.name,
     parent,
     isWrite: spec.flags.includes('write'),
@@ -138,7 +149,7 @@ function resolve(spec: CommandSpec, parent: CommandEntry | null): CommandEntry {
   };
   if (spec.subcommands) {
     const children = new Map<string, CommandEntry>();
-    for (const child of spec.subcommands) children.set(child.name, resolve(child, entry));
+    for (const child of spec.subcommands) children.set(child.name, resolve(child, entry, ids));
     (entry as { subcommands: ReadonlyMap<string, CommandEntry> }).subcommands = children;
   }
   return entry;

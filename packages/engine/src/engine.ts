@@ -36,6 +36,11 @@ import { Eviction, heapGauge, type MemoryGauge } from './eviction.js';
 import type { LfuSettings } from './access-frequency.js';
 import { commandKeys } from './command-metadata/command-keys.js';
 import { metadataOf } from './command-metadata/command-description.js';
+import { AccessControl } from './acl/access-control.js';
+import type { LogContext } from './acl/acl-log.js';
+import { KEY_READ, type Denial } from './acl/selector.js';
+import type { AclUser } from './acl/user.js';
+import { formatClientInfo } from './client-info.js';
 import type { RdbWriter } from '@rc/rdb';
 import type { RedisValue } from './values.js';
 
@@ -179,6 +184,8 @@ export class Engine implements KeyspaceObserver {
   readonly config: Config;
   readonly databases: Database[];
   readonly commands = new CommandTable(allCommands);
+  /** ACL users, their permissions and the ACL log. */
+  readonly acl = new AccessControl(this.commands);
   readonly clients = new Map<number, Client>();
   readonly pubsub = new PubSub();
   readonly blocking = new BlockingRegistry(
@@ -360,6 +367,13 @@ export class Engine implements KeyspaceObserver {
       this.slowlogMaxLength = Number(value);
       this.slowlog.trim(this.slowlogMaxLength);
     });
+    // requirepass is the default user's password, as Redis's ACLUpdateDefaultUserPassword.
+    this.config.follow('requirepass', (value) => this.acl.setDefaultPassword(value));
+    this.config.follow('acl-pubsub-default', (value) => {
+      this.acl.channelsByDefault = value === 'allchannels';
+    });
+    this.acl.onUserRemoved = (user) => this.disconnectUser(user);
+    this.acl.onChannelsNarrowed = (user) => this.disconnectLostSubscribers(user);
   }
 
   /** Starts background work (active expiry). Tests that drive time by hand may skip it. */
@@ -418,12 +432,9 @@ export class Engine implements KeyspaceObserver {
   }
 
   connect(connection: ClientConnection): Client {
-    const client = new Client(
-      this.nextClientId++,
-      this.databases[0],
-      connection,
-      this.config.get('requirepass') !== '',
-    );
+    const client = new Client(this.nextClientId++, this.databases[0], connection);
+    client.user = this.acl.defaultUser;
+    client.authenticated = this.acl.openByDefault;
     this.clients.set(client.id, client);
     this.stats.totalConnections++;
     return client;
@@ -495,11 +506,20 @@ export class Engine implements KeyspaceObserver {
         );
       }
     }
-    if (!client.authenticated && !entry.spec.flags.includes('no_auth')) {
+    if (this.authRequired(client) && !entry.spec.flags.includes('no_auth')) {
       return this.reject(client, entry, argv, Errors.noAuth);
     }
     if (client.transaction !== null && entry.spec.flags.includes('no_multi')) {
       return this.reject(client, entry, argv, 'ERR Command not allowed inside a transaction');
+    }
+    const user = client.user;
+    if (user !== null && !user.unrestricted) {
+      const denial = user.check(entry, argv);
+      if (denial !== null) {
+        const context = client.transaction === null ? 'toplevel' : 'multi';
+        this.logDenial(client, denial, context, entry, argv);
+        return this.reject(client, entry, argv, permissionError(denial, entry));
+      }
     }
     if (this.eviction !== null) {
       this.outOfMemory = !this.eviction.run();
@@ -853,10 +873,113 @@ export class Engine implements KeyspaceObserver {
     this.inExec = true;
     for (const argv of queue) {
       const entry = this.resolveQueued(argv);
-      if (entry) this.call(client, entry, argv);
+      if (entry === undefined) continue;
+      // Permissions may have changed since the command was queued.
+      const denial = client.user?.unrestricted === false ? client.user.check(entry, argv) : null;
+      if (denial === null) this.call(client, entry, argv);
+      else {
+        this.logDenial(client, denial, 'multi', entry, argv);
+        this.replyError(client, changedPermissionError(denial));
+      }
     }
     this.inExec = false;
     client.executing = false;
+  }
+
+  /**
+   * Whether the client's permissions let the call read any key at all (SORT's BY and GET read
+   * keys named by patterns), as Redis's ACLUserCheckCmdWithUnrestrictedKeyAccess.
+   */
+  mayReadEveryKey(client: Client, argv: readonly string[]): boolean {
+    const user = client.user;
+    if (user === null || user.unrestricted) return true;
+    const entry = this.lookupCall(argv);
+    return entry !== undefined && user.mayRunWithEveryKey(entry, argv, KEY_READ);
+  }
+
+  /** CONFIG REWRITE's `user` lines: the users, unless an aclfile holds them (null). */
+  configUserLines(): string[] | null {
+    return this.config.get('aclfile') === '' ? this.acl.userLines() : null;
+  }
+
+  /** Whether the client must authenticate first (Redis's authRequired). */
+  authRequired(client: Client): boolean {
+    return !client.authenticated && !this.acl.openByDefault;
+  }
+
+  /** Logs a client into `user` (AUTH, HELLO AUTH). */
+  logIn(client: Client, user: AclUser): void {
+    client.user = user;
+    client.authenticated = true;
+  }
+
+  /** An ACL LOG entry for a refused call; for scripts, `client` is the one running the script. */
+  logDenial(
+    client: Client,
+    denial: Denial,
+    context: LogContext,
+    entry: CommandEntry,
+    argv: readonly string[],
+  ): void {
+    this.acl.log.add(
+      {
+        reason: denial.kind,
+        context,
+        object: denial.kind === 'command' ? entry.fullName : argv[denial.index],
+        username: client.user?.name ?? '(superuser)',
+        time: Date.now(),
+        clientInfo: formatClientInfo(client, this, context === 'lua' ? null : argv),
+      },
+      this.config.getNumber('acllog-max-len'),
+    );
+  }
+
+  /** A failed AUTH or HELLO AUTH, logged with the name tried and the command as typed. */
+  logFailedAuth(client: Client, argv: readonly string[], username: string): void {
+    this.acl.log.add(
+      {
+        reason: 'auth',
+        context: client.transaction === null ? 'toplevel' : 'multi',
+        object: argv[0],
+        username,
+        time: Date.now(),
+        clientInfo: formatClientInfo(client, this, argv),
+      },
+      this.config.getNumber('acllog-max-len'),
+    );
+  }
+
+  /** A deleted (or reloaded) user's clients are logged out and disconnected, as Redis does. */
+  private disconnectUser(user: AclUser): void {
+    for (const client of this.clients.values()) {
+      if (client.user !== user) continue;
+      client.user = this.acl.defaultUser;
+      client.authenticated = false;
+      client.connection.close();
+    }
+  }
+
+  /** Subscribers of `user` that hold a channel or pattern it may no longer use are dropped. */
+  private disconnectLostSubscribers(user: AclUser): void {
+    for (const client of this.clients.values()) {
+      if (client.user !== user || !client.isSubscriber) continue;
+      const lost =
+        [...client.patterns].some((pattern) => !user.mayUseChannel(pattern, true)) ||
+        [...client.channels, ...client.shardChannels].some(
+          (channel) => !user.mayUseChannel(channel, false),
+        );
+      if (lost) client.connection.close();
+    }
+  }
+
+  /**
+   * The command a call names, its subcommand resolved, as Redis's lookupCommand (no error
+   * replied): for ACL DRYRUN and redis.acl_check_cmd.
+   */
+  lookupCall(argv: readonly string[]): CommandEntry | undefined {
+    const entry = this.commands.lookup(argv[0]);
+    if (entry?.subcommands == null || argv.length < 2) return entry;
+    return entry.subcommands.get(argv[1].toLowerCase());
   }
 
   /**
@@ -1168,4 +1291,26 @@ export class Engine implements KeyspaceObserver {
     }
     this.blocking.databasesSwapped(first, second);
   }
+}
+
+/** The NOPERM error of a refused command, as Redis's processCommand words it. */
+function permissionError(denial: Denial, entry: CommandEntry): string {
+  switch (denial.kind) {
+    case 'command':
+      return `NOPERM this user has no permissions to run the '${entry.fullName}' command`;
+    case 'key':
+      return 'NOPERM this user has no permissions to access one of the keys used as arguments';
+    case 'channel':
+      return 'NOPERM this user has no permissions to access one of the channels used as arguments';
+  }
+}
+
+/** EXEC's error for a queued command that permissions changed since refuse. */
+function changedPermissionError(denial: Denial): string {
+  const reason = {
+    command: 'no permission to execute the command or subcommand',
+    key: 'no permission to touch the specified keys',
+    channel: 'no permission to access one of the channels used as arguments',
+  }[denial.kind];
+  return `NOPERM ACLs rules changed between the moment the transaction was accumulated and the EXEC call. This command is no longer allowed for the following reason: ${reason}`;
 }

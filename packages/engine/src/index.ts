@@ -46,3 +46,5 @@ export { quoteArgument } from './monitor.js';
 export { formatClientInfo } from './client-info.js';
 export { infoText } from './info.js';
 export { describeErrno } from './errno.js';
+export { UserDeclarations } from './acl/user-declarations.js';
+export { loadAclFile } from './acl/acl-file.js';

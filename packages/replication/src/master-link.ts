@@ -335,6 +335,7 @@ export class MasterLink {
       },
     });
     client.authenticated = true;
+    client.user = null;
     client.obeysAll = true;
     client.kind = 'master';
     client.db = engine.databases[db];

@@ -19,6 +19,7 @@ const LF = 0x0a;
 export function createLoadingClient(engine: Engine): Client {
   const client = engine.connect(detachedConnection());
   client.authenticated = true;
+  client.user = null;
   client.obeysAll = true;
   return client;
 }

@@ -64,8 +64,8 @@ function hasMovableKeys(metadata: CommandMetadata): boolean {
   return false;
 }
 
-/** Redis's ACL category table, whose order COMMAND follows. */
-const ACL_CATEGORIES: readonly AclCategory[] = [
+/** Redis's ACL category table, whose order COMMAND and ACL CAT follow. */
+export const ACL_CATEGORIES: readonly AclCategory[] = [
   'keyspace',
   'read',
   'write',

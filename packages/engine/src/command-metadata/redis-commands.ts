@@ -5,6 +5,84 @@ import type { CommandMetadata } from './types.js';
 
 /** Redis's description of each command rc implements, by full name ("get", "config|get"). */
 export const redisCommands: Readonly<Record<string, CommandMetadata>> = {
+  acl: { docs: { complexity: 'Depends on subcommand.' } },
+  'acl|cat': {
+    docs: {
+      complexity: 'O(1) since the categories and commands are a fixed set.',
+      arguments: [{ name: 'categoryname', type: 'string', flags: ['optional'] }],
+    },
+  },
+  'acl|deluser': {
+    docs: {
+      complexity: 'O(1) amortized time considering the typical user.',
+      arguments: [{ name: 'username', type: 'string', flags: ['multiple'] }],
+    },
+  },
+  'acl|dryrun': {
+    docs: {
+      complexity: 'O(1).',
+      arguments: [
+        { name: 'username', type: 'string' },
+        { name: 'command', type: 'string' },
+        { name: 'arg', type: 'string', flags: ['optional', 'multiple'] },
+      ],
+    },
+  },
+  'acl|genpass': {
+    docs: {
+      complexity: 'O(1)',
+      arguments: [{ name: 'bits', type: 'integer', flags: ['optional'] }],
+    },
+  },
+  'acl|getuser': {
+    docs: {
+      complexity:
+        'O(N). Where N is the number of password, command and pattern rules that the user has.',
+      history: [
+        ['6.2.0', 'Added Pub/Sub channel patterns.'],
+        [
+          '7.0.0',
+          'Added selectors and changed the format of key and channel patterns from a list to their rule representation.',
+        ],
+      ],
+      arguments: [{ name: 'username', type: 'string' }],
+    },
+  },
+  'acl|help': { docs: { complexity: 'O(1)' } },
+  'acl|list': { docs: { complexity: 'O(N). Where N is the number of configured users.' } },
+  'acl|load': { docs: { complexity: 'O(N). Where N is the number of configured users.' } },
+  'acl|log': {
+    docs: {
+      complexity: 'O(N) with N being the number of entries shown.',
+      arguments: [
+        {
+          name: 'operation',
+          type: 'oneof',
+          flags: ['optional'],
+          arguments: [
+            { name: 'count', type: 'integer' },
+            { name: 'reset', type: 'pure-token', token: 'RESET' },
+          ],
+        },
+      ],
+    },
+  },
+  'acl|save': { docs: { complexity: 'O(N). Where N is the number of configured users.' } },
+  'acl|setuser': {
+    docs: {
+      complexity: 'O(N). Where N is the number of rules provided.',
+      history: [
+        ['6.2.0', 'Added Pub/Sub channel patterns.'],
+        ['7.0.0', 'Added selectors and key based permissions.'],
+      ],
+      arguments: [
+        { name: 'username', type: 'string' },
+        { name: 'rule', type: 'string', flags: ['optional', 'multiple'] },
+      ],
+    },
+  },
+  'acl|users': { docs: { complexity: 'O(N). Where N is the number of configured users.' } },
+  'acl|whoami': { docs: { complexity: 'O(1)' } },
   append: {
     aclCategories: ['string'],
     keySpecs: [

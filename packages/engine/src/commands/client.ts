@@ -103,11 +103,12 @@ function kill(client: Client, argv: string[], engine: Engine): void {
       }
       filters.push((each) => clientType(each) === type);
     } else if (isKeyword(argv[i], 'user')) {
-      // Every rc connection is the default user.
-      if (value !== 'default') {
+      const user = engine.acl.get(value);
+      if (user === undefined) {
         engine.replyError(client, `ERR No such user '${value}'`);
         return;
       }
+      filters.push((each) => each.user === user);
     } else if (isKeyword(argv[i], 'skipme')) {
       if (!isKeyword(value, 'yes') && !isKeyword(value, 'no')) {
         engine.replyError(client, Errors.syntax);

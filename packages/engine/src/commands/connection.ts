@@ -39,9 +39,21 @@ function quit(client: Client): void {
   client.connection.close();
 }
 
-function checkPassword(engine: Engine, username: string, password: string): boolean {
-  const required = engine.config.get('requirepass');
-  return username === 'default' && (required === '' || password === required);
+/** Logs the client in as `username`, or logs the failure (ACL LOG) and returns false. */
+function logIn(
+  client: Client,
+  engine: Engine,
+  argv: readonly string[],
+  username: string,
+  password: string,
+): boolean {
+  const user = engine.acl.authenticate(username, password);
+  if (user === null) {
+    engine.logFailedAuth(client, argv, username);
+    return false;
+  }
+  engine.logIn(client, user);
+  return true;
 }
 
 function auth(client: Client, argv: string[], engine: Engine): void {
@@ -51,17 +63,17 @@ function auth(client: Client, argv: string[], engine: Engine): void {
   }
   const username = argv.length === 3 ? argv[1] : 'default';
   const password = argv[argv.length - 1];
+  const typed = [...argv];
   redactArgument(argv, 1);
   if (argv.length === 3) redactArgument(argv, 2);
-  if (argv.length === 2 && engine.config.get('requirepass') === '') {
+  if (argv.length === 2 && engine.acl.defaultUser.noPassword) {
     engine.replyError(client, Errors.authNotConfigured);
     return;
   }
-  if (!checkPassword(engine, username, password)) {
+  if (!logIn(client, engine, typed, username, password)) {
     engine.replyError(client, Errors.wrongPass);
     return;
   }
-  client.authenticated = true;
   ok(client);
 }
 
@@ -87,13 +99,13 @@ function hello(client: Client, argv: string[], engine: Engine): void {
     const more = argv.length - i - 1;
     if (isKeyword(argv[i], 'auth') && more >= 2) {
       const [username, password] = [argv[i + 1], argv[i + 2]];
+      const typed = [...argv];
       redactArgument(argv, i + 1);
       redactArgument(argv, i + 2);
-      if (!checkPassword(engine, username, password)) {
+      if (!logIn(client, engine, typed, username, password)) {
         engine.replyError(client, Errors.wrongPass);
         return;
       }
-      client.authenticated = true;
       i += 2;
     } else if (isKeyword(argv[i], 'setname') && more >= 1) {
       name = argv[++i];
@@ -163,7 +175,9 @@ function reset(client: Client, _argv: string[], engine: Engine): void {
   if (client.replyMode === 'off') client.replyMode = 'on';
   client.skipNext = false;
   client.out.protocol = 2;
-  client.authenticated = engine.config.get('requirepass') === '';
+  // Back to the default user, logged in only if it needs no password.
+  client.user = engine.acl.defaultUser;
+  client.authenticated = engine.acl.openByDefault;
   client.out.simple('RESET');
 }
 

@@ -779,7 +779,7 @@ function between(min: number, max: number): Arguments {
 /** CONFIG REWRITE writing every parameter, defaults included. */
 function configRewriteForceAll(client: Client, _argv: string[], engine: Engine): void {
   try {
-    rewriteConfigFile(engine.configFile ?? '', engine.config, true);
+    rewriteConfigFile(engine.configFile ?? '', engine.config, engine.configUserLines(), true);
   } catch (error) {
     engine.replyError(client, `ERR CONFIG-REWRITE-FORCE-ALL failed: ${describeErrno(error)}`);
     return;

@@ -1,4 +1,5 @@
 import type { CommandSpec } from '../command-table.js';
+import { aclCommand } from './acl.js';
 import { bitfieldCommands } from './bitfield.js';
 import { bitCommands } from './bits.js';
 import { clientCommand } from './client.js';
@@ -60,6 +61,7 @@ export const allCommands: readonly CommandSpec[] = [
   slowlogCommand,
   latencyCommand,
   ...transactionCommands,
+  aclCommand,
   ...pubsubCommands,
   ...scriptingCommands,
   ...functionCommands,

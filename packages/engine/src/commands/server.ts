@@ -104,7 +104,7 @@ function configRewrite(client: Client, _argv: string[], engine: Engine): void {
     return;
   }
   try {
-    rewriteConfigFile(path, engine.config);
+    rewriteConfigFile(path, engine.config, engine.configUserLines());
   } catch (error) {
     engine.log('warning', `CONFIG REWRITE failed: ${describeErrno(error)}`);
     engine.replyError(client, `ERR Rewriting config file: ${describeErrno(error)}`);

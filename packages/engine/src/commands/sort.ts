@@ -71,7 +71,22 @@ function parseOptions(
       options.store = argv[++i];
     } else if (isKeyword(option, 'by') && left >= 1) {
       options.by = argv[++i];
+      // Sorting by other keys reads keys no ACL check saw: it needs access to every key.
+      if (options.by.includes('*') && !engine.mayReadEveryKey(client, argv)) {
+        engine.replyError(
+          client,
+          'ERR BY option of SORT denied due to insufficient ACL permissions.',
+        );
+        return null;
+      }
     } else if (isKeyword(option, 'get') && left >= 1) {
+      if (!engine.mayReadEveryKey(client, argv)) {
+        engine.replyError(
+          client,
+          'ERR GET option of SORT denied due to insufficient ACL permissions.',
+        );
+        return null;
+      }
       options.get.push(argv[++i]);
     } else {
       engine.replyError(client, Errors.syntax);

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import type { DenialKind } from '../acl/selector.js';
 import { performance } from 'node:perf_hooks';
 import { formatDouble } from '@rc/resp';
 import type { BlockedState } from '../blocking.js';
@@ -539,7 +540,7 @@ export class Scripting {
 
   private client(): Client {
     if (this.scriptClient === null) {
-      const client = new Client(0, this.engine.databases[0], detachedConnection('lua'), false);
+      const client = new Client(0, this.engine.databases[0], detachedConnection('lua'));
       // Blocking commands act as their non-blocking forms (Redis's CLIENT_DENY_BLOCKING).
       client.executing = true;
       client.fromScript = true;
@@ -580,21 +581,13 @@ export class Scripting {
       return;
     }
     const arity = entry.spec.arity;
-    let refusal: string | null = null;
+    let refusal: string | null;
     if (arity > 0 ? argv.length !== arity : argv.length < -arity) {
       refusal = 'ERR Wrong number of args calling Redis command from script';
     } else if (!engine.scriptDenyDisabled && entry.spec.flags.includes('noscript')) {
       refusal = 'ERR This Redis command is not allowed from script';
-    } else if (run.readOnly && (entry.isWrite || entry.spec.flags.includes('may_replicate'))) {
-      refusal = 'ERR Write commands are not allowed from read-only scripts.';
-    } else if (entry.isWrite && !run.dirty && !run.caller.obeysAll) {
-      const replication = engine.replication;
-      if (replication?.readOnly === true) refusal = Errors.readOnlyReplica;
-      else if (engine.persistence !== undefined) refusal = engine.persistence.writeRefusal();
-      // Reached by EVAL scripts without flags only: others were refused before running.
-      if (refusal === null && replication !== undefined && !replication.enoughGoodReplicas) {
-        refusal = Errors.noReplicas;
-      }
+    } else {
+      refusal = this.permissionRefusal(run.caller, entry, argv) ?? this.writeRefusal(run, entry);
     }
     // As Redis's scriptVerifyOOM, last: over maxmemory when the script began, a script refuses
     // its first command that may grow memory, unless it declared allow-oom.
@@ -614,7 +607,35 @@ export class Scripting {
       return;
     }
     if (entry.isWrite) run.dirty = true;
+    // Commands run with the caller's permissions (SORT's BY and GET check them).
+    client.user = run.caller.user;
     engine.call(client, entry, argv);
+  }
+
+  /** Redis's scriptVerifyACL: the caller's permissions apply to what its script calls. */
+  private permissionRefusal(caller: Client, entry: CommandEntry, argv: string[]): string | null {
+    const user = caller.user;
+    if (user === null || user.unrestricted) return null;
+    const denial = user.check(entry, argv);
+    if (denial === null) return null;
+    this.engine.logDenial(caller, denial, 'lua', entry, argv);
+    return `ERR The user executing the script ${SCRIPT_DENIALS[denial.kind]}`;
+  }
+
+  /** Whether a write may run now: read-only scripts, replicas, failed saves, min-replicas. */
+  private writeRefusal(run: ScriptRun, entry: CommandEntry): string | null {
+    if (run.readOnly && (entry.isWrite || entry.spec.flags.includes('may_replicate'))) {
+      return 'ERR Write commands are not allowed from read-only scripts.';
+    }
+    if (!entry.isWrite || run.dirty || run.caller.obeysAll) return null;
+    const engine = this.engine;
+    const replication = engine.replication;
+    if (replication?.readOnly === true) return Errors.readOnlyReplica;
+    const refusal = engine.persistence?.writeRefusal() ?? null;
+    if (refusal !== null) return refusal;
+    // Reached by EVAL scripts without flags only: others were refused before running.
+    if (replication !== undefined && !replication.enoughGoodReplicas) return Errors.noReplicas;
+    return null;
   }
 
   // The Lua state
@@ -774,18 +795,27 @@ export class Scripting {
     return 0;
   }
 
-  /** rc has no ACLs: every known command is permitted. */
+  /** redis.acl_check_cmd: whether the script's caller may run the call. */
   private aclCheck(L: LuaState): number {
     this.requireRun(L, 'redis.acl_check_cmd');
     const argv = argumentsOf(L);
     if (typeof argv === 'string') return raiseError(L, argv);
-    if (this.engine.commands.lookup(argv[0]) === undefined) {
+    const entry = this.engine.lookupCall(argv);
+    if (entry === undefined) {
       return raiseError(L, 'Invalid command passed to redis.acl_check_cmd()');
     }
-    lua.lua_pushboolean(L, true);
+    const user = this.current?.caller.user ?? null;
+    lua.lua_pushboolean(L, user === null || user.check(entry, argv) === null);
     return 1;
   }
 }
+
+/** How a refused call reads after "The user executing the script " (getAclErrorMessage). */
+const SCRIPT_DENIALS: Record<DenialKind, string> = {
+  command: "can't run this command or subcommand",
+  key: "can't access at least one of the keys mentioned in the command arguments",
+  channel: "can't publish to the channel mentioned in the command",
+};
 
 /** Arguments of a redis.call as strings (numbers as "%.17g"), or the error to raise. */
 function argumentsOf(L: LuaState): string[] | string {
