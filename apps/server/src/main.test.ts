@@ -139,6 +139,10 @@ describe.runIf(requireRedisOrSkip('daemon process differential'))(
       { args: ['--loglevel', 'verbose'], file: 'port 1\nbogus 2\n' },
       { args: [], file: '# comment\n\nport "unbalanced\n' },
       { args: [], file: 'include /nonexistent/other.conf\n' },
+      { args: ['--user', 'foo', '--user', 'foo'] },
+      { args: ['--user', 'default', '--user', 'default'] },
+      { args: ['--user', 'alice', 'on', 'bogus'] },
+      { args: ['--user', 'alice', 'on', '#nothex'] },
     ];
     for (const { args, file } of badStarts) {
       it(`refuses ${file === undefined ? '' : 'a config file and '}${JSON.stringify(args)} as redis-server`, async () => {
@@ -331,6 +335,39 @@ describe.runIf(requireRedisOrSkip('daemon process differential'))(
       // Redis appends in its hash table's order, which changes with every start.
       const sorted = (text: string): string[] => text.split('\n').sort();
       expect(sorted(appendedRc)).toEqual(sorted(appendedRedis));
+    });
+
+    it('refuses to start on ACL users it cannot load, logging as redis-server', async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'rc-users-'));
+      const config = join(dir, 'redis.conf');
+      writeFileSync(config, 'user alice on >pw +nosuchcommand\n');
+      const aclfile = join(dir, 'users.acl');
+      writeFileSync(aclfile, 'user bob on +get\nnot a user line\n');
+      const starts = [
+        [config],
+        ['--aclfile', '/nonexistent/users.acl'],
+        ['--aclfile', aclfile],
+        ['--aclfile', aclfile, '--user', 'alice', 'on'],
+      ];
+      for (const args of starts) {
+        const port = ['--port', String(await freePort())];
+        const [ours, theirs] = await Promise.all([
+          run('rc', [...args, ...port]),
+          run('redis', [...args, ...port]),
+        ]);
+        // What follows the start's own lines (pid, clock), but the machine's memory warnings.
+        const last = (outcome: Outcome) => {
+          const lines = messages(outcome.stdout);
+          return lines
+            .slice(lines.indexOf('# Server initialized') + 1)
+            .filter((line) => !line.startsWith('# WARNING'));
+        };
+        expect({ code: ours.code, log: last(ours) }).toEqual({
+          code: theirs.code,
+          log: last(theirs),
+        });
+        expect(ours.code).toBe(1);
+      }
     });
 
     it('refuses to start on an RDB file with a bad checksum, logging as redis-server', async () => {

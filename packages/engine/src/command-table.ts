@@ -14,6 +14,8 @@ export type CommandFlag =
   | 'stale'
   | 'skip_monitor'
   | 'skip_slowlog'
+  /** Served on a cluster node importing the key's slot without a redirect (RESTORE-ASKING). */
+  | 'asking'
   | 'fast'
   | 'no_auth'
   | 'may_replicate'

@@ -25,6 +25,7 @@ const SHOWN_FLAGS = [
   'stale',
   'skip_monitor',
   'skip_slowlog',
+  'asking',
   'fast',
   'no_auth',
   'no_mandatory_keys',

@@ -3603,6 +3603,53 @@ export const redisCommands: Readonly<Record<string, CommandMetadata>> = {
       ],
     },
   },
+  'restore-asking': {
+    aclCategories: ['keyspace', 'dangerous'],
+    keySpecs: [
+      {
+        flags: ['OW', 'update'],
+        beginSearch: { type: 'index', index: 1 },
+        findKeys: { type: 'range', lastKey: 0, keyStep: 1, limit: 0 },
+      },
+    ],
+    docs: {
+      complexity:
+        'O(1) to create the new key and additional O(N*M) to reconstruct the serialized value, where N is the number of Redis objects composing the value and M their average size. For small string values the time complexity is thus O(1)+O(1*M) where M is small, so simply O(1). However for sorted set values the complexity is O(N*M*log(N)) because inserting values into sorted sets is O(log(N)).',
+      docFlags: ['syscmd'],
+      history: [
+        ['3.0.0', 'Added the `REPLACE` modifier.'],
+        ['5.0.0', 'Added the `ABSTTL` modifier.'],
+        ['5.0.0', 'Added the `IDLETIME` and `FREQ` options.'],
+      ],
+      arguments: [
+        { name: 'key', type: 'key', keySpecIndex: 0 },
+        { name: 'ttl', type: 'integer' },
+        { name: 'serialized-value', type: 'string' },
+        {
+          name: 'replace',
+          type: 'pure-token',
+          token: 'REPLACE',
+          since: '3.0.0',
+          flags: ['optional'],
+        },
+        {
+          name: 'absttl',
+          type: 'pure-token',
+          token: 'ABSTTL',
+          since: '5.0.0',
+          flags: ['optional'],
+        },
+        {
+          name: 'seconds',
+          type: 'integer',
+          token: 'IDLETIME',
+          since: '5.0.0',
+          flags: ['optional'],
+        },
+        { name: 'frequency', type: 'integer', token: 'FREQ', since: '5.0.0', flags: ['optional'] },
+      ],
+    },
+  },
   role: { aclCategories: ['admin', 'dangerous'], docs: { complexity: 'O(1)' } },
   rpop: {
     aclCategories: ['list'],

@@ -202,4 +202,16 @@ export const persistenceCommands = commandGroup('server', [
       '2.6.0',
     ],
   ]),
+  // What MIGRATE sends in a cluster to a node importing the slot; RESTORE everywhere else.
+  commandGroup('server', [
+    [
+      'restore-asking',
+      -4,
+      ['write', 'denyoom', 'asking'],
+      FIRST_KEY,
+      restore,
+      'An internal command for migrating keys in a cluster',
+      '3.0.0',
+    ],
+  ]),
 );
