@@ -98,14 +98,19 @@ describe('parseArguments', () => {
     expect(configOf([file, '--save', '', '--save', '60 5'])).toEqual([['save', '60 5']]);
   });
 
-  it('reads back the default user line CONFIG REWRITE writes, and refuses other users', () => {
+  it('reads user lines apart from the config, and refuses a user declared twice', () => {
     const file = join(mkdtempSync(join(tmpdir(), 'rc-conf-')), 'redis.conf');
-    writeFileSync(file, 'user default on nopass ~* &* +@all\nport 7004\n');
-    expect(configOf([file])).toEqual([['port', '7004']]);
-    writeFileSync(file, 'user alice on >secret ~* +@all\n');
+    writeFileSync(file, 'user default on nopass ~* &* +@all\nport 7004\nuser alice (~a* +get)\n');
     const parsed = parseArguments([file]);
-    expect(parsed.kind === 'error' && parsed.message).toContain(
-      "Error in user declaration 'alice'",
+    expect(parsed.kind === 'run' && parsed.config).toEqual([['port', '7004']]);
+    expect(parsed.kind === 'run' && parsed.users).toEqual([
+      ['default', 'on', 'nopass', '~*', '&*', '+@all'],
+      ['alice', '(~a* +get)'],
+    ]);
+    writeFileSync(file, 'user alice on >secret ~* +@all\nuser alice off\n');
+    const twice = parseArguments([file]);
+    expect(twice.kind === 'error' && twice.message).toContain(
+      "Error in user declaration 'alice': Duplicate user found",
     );
   });
 });

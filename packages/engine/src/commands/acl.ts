@@ -277,7 +277,7 @@ const PLAIN: ['noscript', 'loading', 'stale'] = ['noscript', 'loading', 'stale']
 
 export const aclCommand = container(
   'acl',
-  'A container for Access List Control commands',
+  'A container for Access List Control commands ',
   '6.0.0',
   [
     [
