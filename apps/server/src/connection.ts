@@ -23,6 +23,8 @@ export class Connection implements ClientConnection, Flushable {
   readonly localAddress: string;
   private readonly parser: RequestParser;
   private closing = false;
+  /** The engine forgot the client (the socket may still be finishing its close). */
+  private released = false;
   /** Input is being run: Redis trims its query buffer only once the whole batch ran. */
   private processing = false;
   private resumeScheduled = false;
@@ -190,6 +192,9 @@ export class Connection implements ClientConnection, Flushable {
       this.flush();
       // Close fully once the replies are out, as Redis does: a peer that keeps writing gets a reset.
       this.socket.end(() => this.socket.destroy());
+      // Redis frees the client once its last reply is written. A TLS socket closes only after
+      // its shutdown exchange, so its client goes now (a tracking redirect is broken at once).
+      if (this.socket instanceof TLSSocket) this.release(false);
     });
   }
 
@@ -202,6 +207,12 @@ export class Connection implements ClientConnection, Flushable {
   private closed(): void {
     const byPeer = !this.closing;
     this.closing = true;
+    this.release(byPeer);
+  }
+
+  private release(byPeer: boolean): void {
+    if (this.released) return;
+    this.released = true;
     // Told before the engine forgets the client, so its state can still be described.
     this.onClose(this, byPeer);
     this.engine.disconnect(this.client);
