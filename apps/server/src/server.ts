@@ -1,5 +1,6 @@
 import { chmodSync, rmSync } from 'node:fs';
 import { createServer, isIP, type Server, type Socket } from 'node:net';
+import { TLSSocket } from 'node:tls';
 import { Engine, formatClientInfo, type EngineCrash, describeErrno } from '@rc/engine';
 import { Replication } from '@rc/replication';
 import { Connection } from './connection.js';
@@ -216,7 +217,9 @@ export class RcServer {
     // As Redis's acceptCommonHandler: past maxclients, one error line and the socket closes.
     if (this.connections.size >= this.engine.config.getNumber('maxclients')) {
       this.engine.stats.rejectedConnections++;
-      socket.end('-ERR max number of clients reached\r\n', () => socket.destroy());
+      // Redis refuses a TLS client before its handshake: nothing is written, it just drops.
+      if (socket instanceof TLSSocket) socket.destroy();
+      else socket.end('-ERR max number of clients reached\r\n', () => socket.destroy());
       return;
     }
     const connection = new Connection(

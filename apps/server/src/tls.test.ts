@@ -5,7 +5,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connect as connectTls, type ConnectionOptions } from 'node:tls';
 import { promisify } from 'node:util';
-import { startRedisServer, stopChild, until } from '@rc/test-support';
+import {
+  makeTestCertificates,
+  requireOpensslOrSkip,
+  startRedisServer,
+  stopChild,
+  tlsSettings,
+  until,
+  type TestCertificates,
+} from '@rc/test-support';
 import { Redis } from 'ioredis';
 import { createClient } from 'redis';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -13,12 +21,6 @@ import { startDaemon, stopDaemons } from './test-support/daemon.js';
 import { TLS_CONTEXT_SETTINGS } from './tls-listener.js';
 import { RawClient, encodeCommand } from './test-support/raw-client.js';
 import { freePort, requireRedisOrSkip, startRc } from './test-support/servers.js';
-import {
-  makeTestCertificates,
-  requireOpensslOrSkip,
-  tlsSettings,
-  type TestCertificates,
-} from './test-support/tls-certificates.js';
 
 const run = promisify(execFile);
 const enabled =

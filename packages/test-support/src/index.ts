@@ -8,3 +8,11 @@ export {
   type RedisServerProcess,
 } from './redis-server.js';
 export { until } from './until.js';
+export {
+  makeTestCertificates,
+  opensslAvailable,
+  requireOpensslOrSkip,
+  tlsSettings,
+  type Identity,
+  type TestCertificates,
+} from './tls-certificates.js';
