@@ -186,10 +186,13 @@ function loadIdentity(
   return identity;
 }
 
+/** A CA directory's certificate names, as `openssl rehash` makes them: `<subject hash>.<n>`. */
+const HASHED_CERTIFICATE = /^[0-9a-f]{8}\.\d+$/;
+
 /**
- * The trusted certificates: the file's, and those of every file in the directory (OpenSSL
- * looks there by hashed names; Node takes certificates only as data). A missing directory is
- * no error, as OpenSSL only looks in it when verifying.
+ * The trusted certificates: the file's, and the directory's under hashed names, those OpenSSL
+ * would look up (Node takes certificates only as data, so they are read now). A missing
+ * directory is no error, as OpenSSL only looks in it when verifying.
  */
 function loadCertificateAuthorities(file: string | null, dir: string | null): string[] {
   const failure = (reason: string): string =>
@@ -203,7 +206,7 @@ function loadCertificateAuthorities(file: string | null, dir: string | null): st
     certificates.push(pem);
   }
   if (dir !== null) {
-    for (const name of listDirectory(dir)) {
+    for (const name of listDirectory(dir).filter((entry) => HASHED_CERTIFICATE.test(entry))) {
       const pem = readOptional(join(dir, name));
       if (pem?.includes('-----BEGIN CERTIFICATE-----')) certificates.push(pem);
     }

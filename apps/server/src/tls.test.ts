@@ -1,5 +1,5 @@
 import { execFile, spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { copyFileSync, mkdtempSync } from 'node:fs';
 import { connect as connectTcp } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -272,6 +272,29 @@ describe.runIf(enabled)('TLS as redis-server has it', () => {
       expect(ours, step.join(' ')).toBe(theirs);
     }
     expect(await tlsPing(servers[0].tlsPort, clientCertificate())).toBe('+PONG\r\n');
+  });
+
+  it('tls-ca-cert-dir trusts the certificates under their hashed names only', async () => {
+    const caDir = mkdtempSync(join(tmpdir(), 'rc-tls-ca-'));
+    const { stdout } = await run('openssl', [
+      'x509',
+      '-hash',
+      '-noout',
+      '-in',
+      certificates.ca.certFile,
+    ]);
+    copyFileSync(certificates.ca.certFile, join(caDir, `${stdout.trim()}.0`));
+    // Not under its hash: OpenSSL never looks at it.
+    copyFileSync(certificates.stranger.certFile, join(caDir, 'stranger.crt'));
+    const settings: Array<[string, string]> = [
+      ['tls-ca-cert-file', ''],
+      ['tls-ca-cert-dir', caDir],
+    ];
+    const stranger = { cert: certificates.stranger.cert, key: certificates.stranger.key };
+    for (const server of await bothWithTls(settings)) {
+      expect(await tlsPing(server.tlsPort, clientCertificate())).toBe('+PONG\r\n');
+      expect(await tlsPing(server.tlsPort, stranger)).toBe('no reply');
+    }
   });
 
   it('an encrypted key needs tls-key-file-pass', async () => {
