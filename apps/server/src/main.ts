@@ -1,12 +1,14 @@
 #!/usr/bin/env node
 import { spawn } from 'node:child_process';
 import { rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import {
   Config,
   SERVER_VERSION,
   formatClientInfo,
   infoText,
   type EngineCrash,
+  type ShutdownSignal,
   describeErrno,
 } from '@rc/engine';
 import { parseArguments } from './arguments.js';
@@ -189,13 +191,22 @@ async function main(): Promise<void> {
     );
   }
 
-  const shutdownOnSignal = (signal: string): void => {
-    log('warning', `Received ${signal} scheduling shutdown...`);
-    // As Redis: a failed final save keeps the server running rather than losing the data.
-    if ('error' in running.persistence.prepareShutdown('default', false)) return;
-    // Exit even if a socket lingers: SIGTERM must finish within a second.
-    setTimeout(finish, 800).unref();
-    void running.close().then(finish);
+  const shutdownOnSignal = (signal: ShutdownSignal): void => {
+    const shutdown = running.engine.shutdown;
+    // A second SIGINT: the user insists, Redis exits at once (with an error) and leaves no
+    // half-written final save behind.
+    if (signal === 'SIGINT' && shutdown.requestedBySignal) {
+      log('warning', 'You insist... exiting now.');
+      rmSync(join(running.engine.config.get('dir'), `temp-${process.pid}.rdb`), { force: true });
+      process.exit(1);
+    }
+    log(
+      'warning',
+      running.engine.loading
+        ? 'Received shutdown signal during loading, scheduling shutdown.'
+        : `Received ${signal} scheduling shutdown...`,
+    );
+    shutdown.signal(signal);
   };
   process.on('SIGTERM', () => shutdownOnSignal('SIGTERM'));
   process.on('SIGINT', () => shutdownOnSignal('SIGINT'));

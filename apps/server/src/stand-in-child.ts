@@ -56,6 +56,14 @@ export class StandInChild {
     this.killed = listener;
   }
 
+  /** Redis's killRDBChild (SIGUSR1): the job stops now, told so as if by that signal. */
+  kill(): void {
+    if (this.released) return;
+    this.killed?.(constants.signals.SIGUSR1);
+    this.controller.abort();
+    this.release();
+  }
+
   /** The job is over: the child ends (its pipe closes) and its exit no longer matters. */
   release(): void {
     if (this.released) return;

@@ -4,10 +4,10 @@ import type { Client } from './client.js';
 export type PauseType = 'write' | 'all';
 
 /**
- * Who paused: CLIENT PAUSE, or a FAILOVER waiting for its replica. Each purpose has its own
+ * Who paused: CLIENT PAUSE, a FAILOVER or a SHUTDOWN waiting for replicas. Each purpose has its own
  * pause; the one in force is the strictest, as Redis's pause_purpose.
  */
-export type PausePurpose = 'command' | 'failover';
+export type PausePurpose = 'command' | 'failover' | 'shutdown';
 
 /** What a held-back command needs when the pause ends: the client and its command. */
 interface Postponed {

@@ -19,6 +19,7 @@ import { OutputLimits } from './output-limits.js';
 import { InstantaneousMetrics } from './instantaneous-metrics.js';
 import { LatencyHistogram } from './latency-histogram.js';
 import { ClientPause } from './client-pause.js';
+import { Shutdown } from './shutdown.js';
 import { LatencyMonitor } from './latency-monitor.js';
 import { freedInBackground } from './lazy-free.js';
 import { SlowLog } from './slowlog.js';
@@ -261,6 +262,8 @@ export class Engine implements KeyspaceObserver {
   private baseExpiryMode: ExpiryMode = 'delete';
   /** CLIENT PAUSE, and the commands it holds back. */
   readonly clientPause = new ClientPause((client, argv) => this.rerunPostponed(client, argv));
+  /** SHUTDOWN and the signals: waiting for replicas, the final save, the exit. */
+  readonly shutdown = new Shutdown(this);
 
   /**
    * While clients are paused a master keeps its dataset as it is: expired keys are hidden.

@@ -73,7 +73,14 @@ function serverFields(engine: Engine): InfoFields {
     ['executable', process.argv[1] === undefined ? '' : resolve(process.argv[1])],
     ['config_file', ''],
     ['io_threads_active', 0],
+    ...shutdownFields(engine),
   ];
+}
+
+/** Shown while a shutdown waits for lagging replicas. */
+function shutdownFields(engine: Engine): InfoFields {
+  const remaining = engine.shutdown.remainingMs;
+  return remaining === null ? [] : [['shutdown_in_milliseconds', remaining]];
 }
 
 function clientsFields(engine: Engine): InfoFields {

@@ -1,3 +1,5 @@
+import type { ShutdownSave } from './shutdown.js';
+
 /** INFO fields in Redis's order; the host owns their values. */
 export type InfoFields = ReadonlyArray<readonly [string, string | number]>;
 
@@ -17,10 +19,11 @@ export interface PersistenceHost {
   /** BGREWRITEAOF; inside EXEC Redis only schedules it. */
   bgrewriteaof(inTransaction: boolean): HostReply;
   /**
-   * SHUTDOWN's saving step: `default` saves when save points are configured. An error keeps
-   * the server running (unless `force`).
+   * The files' part of Redis's finishShutdown: a background save is stopped, the AOF synced,
+   * and the final save made (`default`: when save points are configured). An error keeps the
+   * server running (unless `force`).
    */
-  prepareShutdown(save: 'default' | 'save' | 'nosave', force: boolean): HostReply;
+  finishShutdown(save: ShutdownSave, force: boolean): Promise<HostReply>;
   /**
    * Why write commands are refused right now (Redis's MISCONF error after a failed save with
    * stop-writes-on-bgsave-error), or null. Called for every write: keep it cheap.

@@ -35,6 +35,12 @@ export interface ReplicationHost {
     readonly partialSyncsAccepted: number;
     readonly partialSyncsRejected: number;
   };
+  /** Every replica acknowledged the whole stream (Redis's isReadyToShutdown). */
+  readonly replicasInSync: boolean;
+  /** REPLCONF GETACK * to the replicas now: a shutdown waits for their acknowledgements. */
+  sendGetack(): void;
+  /** finishShutdown's lines: each lagging replica, then how many are in sync. */
+  logShutdownReport(): void;
   /** CONFIG RESETSTAT: those counters restart from zero. */
   resetStats(): void;
   /** REPLCONF option value ...; null when nothing is replied (ACK, GETACK). */

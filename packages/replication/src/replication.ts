@@ -214,6 +214,34 @@ export class Replication implements ReplicationHost, LinkOwner {
     this.propagated([{ db, argv: [command, key], target: PropagationTarget.Replication }]);
   }
 
+  get replicasInSync(): boolean {
+    for (const replica of this.replicas) if (replica.ackOffset !== this.offset) return false;
+    return true;
+  }
+
+  sendGetack(): void {
+    if (this.master === null && this.replicas.size !== 0) this.appendStream(GETACK);
+  }
+
+  logShutdownReport(): void {
+    if (this.replicas.size === 0) return;
+    let lagging = 0;
+    const nowSeconds = Math.floor(Date.now() / 1000);
+    for (const replica of this.replicas) {
+      if (replica.ackOffset === this.offset) continue;
+      lagging++;
+      const lag = replica.state === 'online' ? nowSeconds - Math.floor(replica.ackTime / 1000) : 0;
+      this.log(
+        'warning',
+        `Lagging replica ${replica.address}:${replica.announced.listeningPort} reported offset ${this.offset - replica.ackOffset} behind master, lag=${lag}, state=${replica.state}.`,
+      );
+    }
+    this.log(
+      'notice',
+      `${this.replicas.size - lagging} of ${this.replicas.size} replicas are in sync when shutting down.`,
+    );
+  }
+
   resetStats(): void {
     this.stats.fullSyncs = this.stats.partialSyncsAccepted = this.stats.partialSyncsRejected = 0;
   }

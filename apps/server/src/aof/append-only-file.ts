@@ -147,6 +147,10 @@ export class AppendOnlyFile implements AofParticipant {
     return this.path(`${this.filename}.manifest`);
   }
 
+  get waitingFirstRewrite(): boolean {
+    return this.state === 'wait-rewrite';
+  }
+
   get rewriteInProgress(): boolean {
     return this.rewrite !== null;
   }

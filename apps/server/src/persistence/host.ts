@@ -1,4 +1,5 @@
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, rmSync, statSync } from 'node:fs';
+import { constants } from 'node:os';
 import { join } from 'node:path';
 import { RdbError } from '@rc/rdb';
 import {
@@ -10,6 +11,7 @@ import {
   type InfoFields,
   type PersistenceHost,
   type SavePoint,
+  type ShutdownSave,
 } from '@rc/engine';
 import type { Log } from '../log.js';
 import { StandInChild } from '../stand-in-child.js';
@@ -17,6 +19,7 @@ import {
   DuplicateKeyError,
   loadRdbFile,
   loadRdbFileSync,
+  temporaryRdbPath,
   writeRdbFile,
   writeRdbFileSync,
 } from './rdb-file.js';
@@ -33,6 +36,8 @@ export interface AofParticipant {
   resetStats(): void;
   /** Writes what is buffered for the AOF now (DEBUG LOADAOF). */
   flush(): void;
+  /** Switched on and waiting for the first rewrite (Redis's AOF_WAIT_REWRITE). */
+  readonly waitingFirstRewrite: boolean;
   /** Loads the AOF the manifest on disk lists, now; null when loaded, else why not. */
   loadNow(): string | null;
 }
@@ -73,6 +78,8 @@ function savePoints(config: Config): readonly SavePoint[] {
 export class ServerPersistence implements PersistenceHost {
   aof: AofParticipant | null = null;
   private background: Promise<void> | null = null;
+  /** The running BGSAVE's stand-in child (killed by a shutdown, as Redis's killRDBChild). */
+  private backgroundChild: StandInChild | null = null;
   private backgroundStartedAt = 0;
   private scheduled = false;
   private lastBackgroundOk = true;
@@ -218,14 +225,37 @@ export class ServerPersistence implements PersistenceHost {
     return this.aof?.bgrewriteaof(inTransaction) ?? { error: 'ERR' };
   }
 
-  prepareShutdown(save: 'default' | 'save' | 'nosave', force: boolean): HostReply {
+  async finishShutdown(save: ShutdownSave, force: boolean): Promise<HostReply> {
+    // Its file would otherwise race the final save.
+    if (this.backgroundChild !== null) {
+      this.log('warning', 'There is a child saving an .rdb. Killing it!');
+      this.backgroundChild.kill();
+      // Now, not when the save notices: the server may be gone by then (rdbRemoveTempFile).
+      rmSync(temporaryRdbPath(this.rdbPath, this.backgroundChild.pid), { force: true });
+    }
+    const aof = this.aof;
+    if (aof?.waitingFirstRewrite === true) {
+      // Without its first rewrite the AOF does not hold the dataset yet.
+      if (!force) {
+        this.log('warning', "Writing initial AOF, can't exit.");
+        return { error: 'ERR' };
+      }
+      this.log('warning', 'Writing initial AOF. Exit anyway.');
+    }
+    if (aof?.rewriteInProgress === true) {
+      this.log('warning', 'There is a child rewriting the AOF. Killing it!');
+    }
     const points = savePoints(this.engine.config);
-    this.log('warning', 'User requested shutdown...');
     if (save === 'nosave' || (save === 'default' && points.length === 0)) return { status: 'OK' };
     this.log('notice', 'Saving the final RDB snapshot before exiting.');
-    if (this.saveNow()) return { status: 'OK' };
-    if (!force) this.log('warning', "Error trying to save the DB, can't exit.");
-    return { error: 'ERR' };
+    if (await this.saveFinal()) return { status: 'OK' };
+    this.log(
+      'warning',
+      force
+        ? 'Error trying to save the DB. Exit anyway.'
+        : "Error trying to save the DB, can't exit.",
+    );
+    return force ? { status: 'OK' } : { error: 'ERR' };
   }
 
   writeRefusal(): string | null {
@@ -325,15 +355,34 @@ export class ServerPersistence implements PersistenceHost {
     try {
       writeRdbFileSync(this.engine, this.rdbPath);
     } catch (error) {
+      // Unlike a failed BGSAVE this refuses no writes (Redis's rdbSave keeps lastbgsave_status).
       this.log('warning', `Failed saving the DB: ${(error as Error).message}`);
-      this.lastBackgroundOk = false;
       return false;
     }
+    this.savedOnDisk();
+    return true;
+  }
+
+  /**
+   * The final save of a shutdown, written in slices (the shutdown pauses every client) so that
+   * rdb-key-save-delay slows it as in Redis and a second SIGINT can still end the process.
+   */
+  private async saveFinal(): Promise<boolean> {
+    try {
+      await writeRdbFile(this.engine, this.rdbPath, { pid: process.pid });
+    } catch (error) {
+      this.log('warning', `Failed saving the DB: ${(error as Error).message}`);
+      return false;
+    }
+    this.savedOnDisk();
+    return true;
+  }
+
+  private savedOnDisk(): void {
     this.engine.stats.dirty = 0;
     this.engine.stats.lastSave = Math.floor(Date.now() / 1000);
     this.lastBackgroundOk = true;
     this.log('notice', 'DB saved on disk');
-    return true;
   }
 
   private startBackgroundSave(): void {
@@ -343,13 +392,17 @@ export class ServerPersistence implements PersistenceHost {
     this.backgroundStartedAt = this.lastBackgroundTry = Date.now();
     // The save's child as Redis's fork shows it: killing it fails the save.
     const child = new StandInChild();
+    this.backgroundChild = child;
     let killedBy: number | null = null;
     child.onKilled((signal) => {
       killedBy = signal;
     });
     this.engine.stats.forks++;
     this.log('notice', `Background saving started by pid ${child.pid}`);
-    this.background = writeRdbFile(this.engine, this.rdbPath, { signal: child.signal }).then(
+    this.background = writeRdbFile(this.engine, this.rdbPath, {
+      signal: child.signal,
+      pid: child.pid,
+    }).then(
       () => {
         child.release();
         // Changes made while the snapshot was written are not in it.
@@ -361,7 +414,8 @@ export class ServerPersistence implements PersistenceHost {
       },
       (error: unknown) => {
         child.release();
-        this.lastBackgroundOk = false;
+        // Stopped on purpose (SIGUSR1, as a shutdown does): not a failure, as in Redis.
+        if (killedBy !== constants.signals.SIGUSR1) this.lastBackgroundOk = false;
         this.log(
           'warning',
           killedBy !== null
@@ -374,6 +428,7 @@ export class ServerPersistence implements PersistenceHost {
   }
 
   private backgroundFinished(): void {
+    this.backgroundChild = null;
     this.lastBackgroundSeconds = Math.floor((Date.now() - this.backgroundStartedAt) / 1000);
     this.background = null;
   }

@@ -1,4 +1,11 @@
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { RdbWriter } from '@rc/rdb';
@@ -202,6 +209,32 @@ describe('RDB persistence', () => {
     await shutdown(port, 'NOSAVE');
     await server.exited;
   }, 30_000);
+
+  it('SHUTDOWN stops a running BGSAVE, removing its file; a failed final save keeps serving', async () => {
+    const dir = temporaryDir();
+    const port = await freePort();
+    const server = await startDaemon(['--port', String(port), '--dir', dir, '--save', '3600 1']);
+    const client = connect(port);
+    for (let i = 0; i < 20; i++) await client.set(`k${i}`, 'v');
+    await client.config('SET', 'rdb-key-save-delay', '100000');
+    expect(await client.bgsave()).toBe('Background saving started');
+    // Redis's name for a BGSAVE's file: temp-<pid of its child>.rdb.
+    const temporary = (): string[] =>
+      readdirSync(dir).filter((name) => /^temp-\d+\.rdb$/.test(name));
+    await until(() => temporary().length === 1, 'the BGSAVE file');
+    await client.config('SET', 'rdb-key-save-delay', '0');
+    // The final save cannot rename its file over a directory.
+    mkdirSync(join(dir, 'dump.rdb'));
+    await expect(client.shutdown()).rejects.toThrow('ERR Errors trying to SHUTDOWN. Check logs.');
+    expect(temporary()).toEqual([]);
+    expect(server.output()).toContain('There is a child saving an .rdb. Killing it!');
+    expect(server.output()).toContain("Error trying to save the DB, can't exit.");
+    // Unlike a failed BGSAVE, a failed SAVE refuses no writes.
+    expect(await client.set('still', 'serving')).toBe('OK');
+    client.disconnect();
+    await shutdown(port, 'NOSAVE');
+    expect(await server.exited).toBe(0);
+  });
 
   it('a master drops keys that expired on disk; a replica keeps them for its master', async () => {
     const dir = temporaryDir();

@@ -35,9 +35,14 @@ export interface LoadResult {
 
 let temporaryFiles = 0;
 
-/** Redis's own names (temp-<pid>.rdb) would collide between a SAVE and a BGSAVE here. */
-function temporaryPath(path: string): string {
-  return join(dirname(path), `temp-${process.pid}-${++temporaryFiles}-${basename(path)}`);
+/**
+ * Redis's temp-<pid>.rdb, the pid of the process that writes it: a BGSAVE's child, or the
+ * server itself for SAVE. Without a pid of its own (an AOF base) the name is made unique.
+ */
+export function temporaryRdbPath(path: string, pid: number | null): string {
+  const name =
+    pid !== null ? `temp-${pid}.rdb` : `temp-${process.pid}-${++temporaryFiles}-${basename(path)}`;
+  return join(dirname(path), name);
 }
 
 export interface WriteOptions {
@@ -45,6 +50,8 @@ export interface WriteOptions {
   readonly aofBase?: boolean;
   /** Stops the save (its temporary file removed) when aborted. */
   readonly signal?: AbortSignal;
+  /** The pid the temporary file is named after (Redis's temp-<pid>.rdb). */
+  readonly pid?: number;
 }
 
 /**
@@ -57,7 +64,7 @@ export async function writeRdbFile(
   path: string,
   options: WriteOptions = {},
 ): Promise<SaveResult> {
-  const temporary = temporaryPath(path);
+  const temporary = temporaryRdbPath(path, options.pid ?? null);
   const keys = keyCount(engine);
   const file = await open(temporary, 'w');
   let bytes = 0;
@@ -85,14 +92,18 @@ export async function writeRdbFile(
     await unlink(temporary).catch(() => undefined);
     throw error;
   }
-  await rename(temporary, path);
+  // As Redis's rdbSave: a file that cannot take its place is removed.
+  await rename(temporary, path).catch(async (error: unknown) => {
+    await unlink(temporary).catch(() => undefined);
+    throw error;
+  });
   await syncDirectory(dirname(path));
   return { bytes, keys };
 }
 
 /** SAVE: the same file, written before returning. */
 export function writeRdbFileSync(engine: Engine, path: string): SaveResult {
-  const temporary = temporaryPath(path);
+  const temporary = temporaryRdbPath(path, process.pid);
   const keys = keyCount(engine);
   const fd = openSync(temporary, 'w');
   let bytes = 0;
@@ -111,7 +122,12 @@ export function writeRdbFileSync(engine: Engine, path: string): SaveResult {
     throw error;
   }
   closeSync(fd);
-  renameSync(temporary, path);
+  try {
+    renameSync(temporary, path);
+  } catch (error) {
+    unlinkSync(temporary);
+    throw error;
+  }
   return { bytes, keys };
 }
 

@@ -1,4 +1,6 @@
 import type { Client } from '../client.js';
+import { BLOCKED, type CommandResult } from '../command-table.js';
+import type { ShutdownSave } from '../shutdown.js';
 import type { Engine } from '../engine.js';
 import { parseSavePoints } from '../config.js';
 import { Errors } from '../errors.js';
@@ -133,10 +135,14 @@ function monitor(client: Client, _argv: string[], engine: Engine): void {
   ok(client);
 }
 
-/** SHUTDOWN [NOSAVE|SAVE] [NOW] [FORCE] [ABORT]: saves as the host decides, then stops. */
-function shutdown(client: Client, argv: string[], engine: Engine): void {
-  let save: 'default' | 'save' | 'nosave' = 'default';
+/**
+ * SHUTDOWN [NOSAVE|SAVE] [NOW] [FORCE] [ABORT]: the caller blocks while lagging replicas catch
+ * up; the server then saves as asked and exits, or the caller gets an error.
+ */
+function shutdown(client: Client, argv: string[], engine: Engine): CommandResult {
+  let save: ShutdownSave = 'default';
   let both = false;
+  let now = false;
   let force = false;
   let abort = false;
   for (let i = 1; i < argv.length; i++) {
@@ -144,9 +150,10 @@ function shutdown(client: Client, argv: string[], engine: Engine): void {
     if (option === 'save' || option === 'nosave') {
       both ||= save !== 'default' && save !== option;
       save = option;
-    } else if (option === 'force') force = true;
+    } else if (option === 'now') now = true;
+    else if (option === 'force') force = true;
     else if (option === 'abort') abort = true;
-    else if (option !== 'now') {
+    else {
       engine.replyError(client, Errors.syntax);
       return;
     }
@@ -155,21 +162,25 @@ function shutdown(client: Client, argv: string[], engine: Engine): void {
     engine.replyError(client, Errors.syntax);
     return;
   }
+  if (abort) {
+    if (engine.shutdown.abort()) ok(client);
+    else engine.replyError(client, 'ERR No shutdown in progress.');
+    return;
+  }
+  if (!now && (client.executing || client.fromScript)) {
+    engine.replyError(
+      client,
+      "ERR SHUTDOWN without NOW or ABORT isn't allowed for DENY BLOCKING client",
+    );
+    return;
+  }
   // While a script is busy only SHUTDOWN NOSAVE goes through (saving would store half of it).
   if (save !== 'nosave' && engine.scriptTimedOut) {
     engine.replyError(client, Errors.busyScript);
     return;
   }
-  if (abort) {
-    engine.replyError(client, 'ERR No shutdown in progress.');
-    return;
-  }
-  const saved = engine.persistence?.prepareShutdown(save, force) ?? { status: 'OK' };
-  if (engine.onShutdown === undefined || ('error' in saved && !force)) {
-    engine.replyError(client, 'ERR Errors trying to SHUTDOWN. Check logs.');
-    return;
-  }
-  engine.onShutdown();
+  engine.shutdown.command(client, { save, now, force });
+  return client.blocked !== null ? BLOCKED : undefined;
 }
 
 function dbsize(client: Client): void {
