@@ -109,6 +109,26 @@ async function main(): Promise<void> {
     onCrash: (crash) => crashed(crash),
   });
   config = running.engine.config;
+  // From the start, as Redis's setupSignalHandlers: a signal during loading is handled too.
+  const shutdownOnSignal = (signal: ShutdownSignal): void => {
+    const shutdown = running.engine.shutdown;
+    // A second SIGINT: the user insists, Redis exits at once (with an error) and leaves no
+    // half-written final save behind.
+    if (signal === 'SIGINT' && shutdown.requestedBySignal) {
+      log('warning', 'You insist... exiting now.');
+      rmSync(join(running.engine.config.get('dir'), `temp-${process.pid}.rdb`), { force: true });
+      process.exit(1);
+    }
+    log(
+      'warning',
+      running.engine.loading
+        ? 'Received shutdown signal during loading, scheduling shutdown.'
+        : `Received ${signal} scheduling shutdown...`,
+    );
+    shutdown.signal(signal);
+  };
+  process.on('SIGTERM', () => shutdownOnSignal('SIGTERM'));
+  process.on('SIGINT', () => shutdownOnSignal('SIGINT'));
   followOomScoreAdj(config, log);
   const port = Number(startup.get('port'));
   try {
@@ -190,26 +210,6 @@ async function main(): Promise<void> {
       }),
     );
   }
-
-  const shutdownOnSignal = (signal: ShutdownSignal): void => {
-    const shutdown = running.engine.shutdown;
-    // A second SIGINT: the user insists, Redis exits at once (with an error) and leaves no
-    // half-written final save behind.
-    if (signal === 'SIGINT' && shutdown.requestedBySignal) {
-      log('warning', 'You insist... exiting now.');
-      rmSync(join(running.engine.config.get('dir'), `temp-${process.pid}.rdb`), { force: true });
-      process.exit(1);
-    }
-    log(
-      'warning',
-      running.engine.loading
-        ? 'Received shutdown signal during loading, scheduling shutdown.'
-        : `Received ${signal} scheduling shutdown...`,
-    );
-    shutdown.signal(signal);
-  };
-  process.on('SIGTERM', () => shutdownOnSignal('SIGTERM'));
-  process.on('SIGINT', () => shutdownOnSignal('SIGINT'));
 }
 
 /** The pid file: written at start, as Redis's createPidFile; a failure is only logged. */
