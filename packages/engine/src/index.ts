@@ -48,9 +48,4 @@ export { infoText } from './info.js';
 export { describeErrno } from './errno.js';
 export { UserDeclarations } from './acl/user-declarations.js';
 export { loadAclFile } from './acl/acl-file.js';
-export {
-  DEFAULT_SHUTDOWN,
-  type ShutdownFlags,
-  type ShutdownSave,
-  type ShutdownSignal,
-} from './shutdown.js';
+export type { ShutdownSave, ShutdownSignal } from './shutdown.js';

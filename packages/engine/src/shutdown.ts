@@ -15,7 +15,7 @@ export interface ShutdownFlags {
   readonly force: boolean;
 }
 
-export const DEFAULT_SHUTDOWN: ShutdownFlags = { save: 'default', now: false, force: false };
+const DEFAULT_SHUTDOWN: ShutdownFlags = { save: 'default', now: false, force: false };
 
 /** The signals that ask for a shutdown, as the daemon receives them. */
 export type ShutdownSignal = 'SIGTERM' | 'SIGINT';
