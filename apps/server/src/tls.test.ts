@@ -341,14 +341,16 @@ describe.runIf(enabled)('TLS as redis-server has it', () => {
       [...identity, '--tls-ca-cert-file', join(dir, 'missing-ca.crt')],
       [...identity, '--tls-auth-clients', 'no', '--tls-protocols', 'TLSv1.2 SSLv3'],
     ];
-    for (const flags of cases) {
-      const args = [...base, ...flags];
-      const rc = await startDaemon(args);
-      const [rcCode, redis] = [await rc.exited, await runRedisServer(args)];
-      expect(rcCode, flags.join(' ')).toBe(1);
-      expect(logMessages(rc.output()), flags.join(' ')).toEqual(logMessages(redis));
-    }
-  });
+    await Promise.all(
+      cases.map(async (flags) => {
+        const args = [...base, ...flags];
+        const [rc, redis] = await Promise.all([startDaemon(args), runRedisServer(args)]);
+        expect(await rc.exited, flags.join(' ')).toBe(1);
+        expect(logMessages(rc.output()), flags.join(' ')).toEqual(logMessages(redis));
+      }),
+    );
+    // Six daemons of each kind at once: slow on a busy machine.
+  }, 120_000);
 });
 
 /** redis-server with these flags, run to its exit: what it printed. */
@@ -404,7 +406,7 @@ describe.runIf(enabled)('replication over TLS with a real redis-server', () => {
     ]);
     await linkedAndCopied(master, replica);
     expect(await command(replica.port, 'GET', 'before')).toBe('$4\r\nsync\r\n');
-  });
+  }, 120_000);
 
   it('an rc replica syncs from a redis-server master', async () => {
     const master = await redisWithTls();
@@ -415,5 +417,5 @@ describe.runIf(enabled)('replication over TLS with a real redis-server', () => {
     ]);
     await linkedAndCopied(master, replica);
     expect(await command(replica.port, 'GET', 'before')).toBe('$4\r\nsync\r\n');
-  });
+  }, 120_000);
 });
