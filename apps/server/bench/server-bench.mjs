@@ -7,10 +7,8 @@
 // Then the same over TLS (tls-port, throwaway certificates made with openssl) for SET and GET
 // (BENCH_TLS_TESTS), when redis-benchmark has --tls.
 // Usage (from the repo root, after a build): pnpm bench   or   node apps/server/bench/server-bench.mjs
-import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
-import { availableParallelism, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { benchmark, clients, median, pinning, ready, startServer } from './bench-support.mjs';
 import { makeTestCertificates, opensslAvailable, tlsSettings } from '@rc/test-support';
 
 const tests = (process.env.BENCH_TESTS ?? 'ping_inline,ping_mbulk,set,get,incr,lpush,lpop').split(
@@ -19,7 +17,6 @@ const tests = (process.env.BENCH_TESTS ?? 'ping_inline,ping_mbulk,set,get,incr,l
 const requests = process.env.BENCH_REQUESTS ?? '100000';
 const rounds = Number(process.env.BENCH_ROUNDS ?? '15');
 const warmUpRequests = Math.ceil(Number(requests) / 10);
-const clients = '50';
 const tlsTests = (process.env.BENCH_TLS_TESTS ?? 'set,get').split(',');
 const tlsBench =
   opensslAvailable &&
@@ -32,56 +29,6 @@ const customCommands = [
   ['XADD', 's', '*', 'field', '__rand_int__'],
   ['XRANGE', 's', '-', '+', 'COUNT', '10'],
 ];
-
-const pinning =
-  availableParallelism() >= 2 && spawnSync('taskset', ['-c', '0', 'true']).status === 0;
-
-/** The command line that runs `command` on core `core` when pinning, else as it is. */
-function onCore(core, command, args) {
-  return pinning ? ['taskset', ['-c', String(core), command, ...args]] : [command, args];
-}
-
-/**
- * Requests per second of one redis-benchmark run: a built-in test or a custom command;
- * `connection` adds its TLS flags.
- */
-function benchmark(port, pipeline, test, connection, count = requests) {
-  const args = ['-p', String(port), '-n', String(count), '-c', clients, '-P', String(pipeline)];
-  args.push(...connection);
-  const command = typeof test === 'string' ? ['-t', test] : ['-r', '100000', ...test];
-  const run = spawnSync(...onCore(1, 'redis-benchmark', [...args, '--csv', ...command]), {
-    encoding: 'utf8',
-  });
-  if (run.status !== 0) throw new Error(`redis-benchmark failed: ${run.stderr}`);
-  const [, line] = run.stdout.trim().split('\n');
-  return Number(line.split(',')[1].replaceAll('"', ''));
-}
-
-function median(values) {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
-}
-
-function startServer(command, args) {
-  const dir = mkdtempSync(join(tmpdir(), 'rc-bench-'));
-  return spawn(...onCore(0, command, [...args, '--dir', dir]), { stdio: 'ignore' });
-}
-
-/** Waits until the server answers PING. */
-async function ready(port) {
-  for (let attempt = 0; attempt < 100; attempt++) {
-    if (
-      spawnSync('redis-cli', ['-p', String(port), 'ping'])
-        .stdout?.toString()
-        .includes('PONG')
-    ) {
-      return;
-    }
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error(`nothing answers on port ${port}`);
-}
 
 /** One table: each test on both servers, `rounds` times, alternating which goes first. */
 function table(rcPort, redisPort, testList, connection) {
@@ -96,12 +43,14 @@ function table(rcPort, redisPort, testList, connection) {
       // An untimed run on each server first: rc's code paths for the test get compiled by the
       // JIT before it is measured, as a long-running server's would be.
       for (const port of [rcPort, redisPort]) {
-        benchmark(port, pipeline, test, connection, warmUpRequests);
+        benchmark(port, pipeline, test, warmUpRequests, connection);
       }
       for (let round = 0; round < rounds; round++) {
         const order = round % 2 === 0 ? [rcPort, redisPort] : [redisPort, rcPort];
         for (const port of order) {
-          (port === rcPort ? ours : theirs).push(benchmark(port, pipeline, test, connection));
+          (port === rcPort ? ours : theirs).push(
+            benchmark(port, pipeline, test, requests, connection),
+          );
         }
       }
       const ratios = ours.map((value, round) => value / theirs[round]);

@@ -12,6 +12,39 @@ describe('ioredis and node-redis against rc', () => {
   });
   afterAll(() => rc.stop());
 
+  it('ioredis and node-redis log in as an ACL user and get its NOPERM errors', async () => {
+    const admin = new Redis({ port: rc.port });
+    await admin.call('ACL', 'SETUSER', 'app', 'on', '>apppass', '~app:*', '+@all', '-flushall');
+    const io = new Redis({ port: rc.port, username: 'app', password: 'apppass' });
+    expect(await io.call('ACL', 'WHOAMI')).toBe('app');
+    expect(await io.set('app:1', 'v')).toBe('OK');
+    await expect(io.get('other')).rejects.toThrow(
+      'NOPERM this user has no permissions to access one of the keys used as arguments',
+    );
+    await expect(io.flushall()).rejects.toThrow(
+      "NOPERM this user has no permissions to run the 'flushall' command",
+    );
+    const node = createClient({
+      socket: { port: rc.port, host: '127.0.0.1' },
+      username: 'app',
+      password: 'apppass',
+    });
+    await node.connect();
+    expect(await node.get('app:1')).toBe('v');
+    await expect(node.set('other', 'v')).rejects.toThrow('NOPERM');
+    const wrong = createClient({
+      socket: { port: rc.port, host: '127.0.0.1', reconnectStrategy: false },
+      username: 'app',
+      password: 'nope',
+    });
+    wrong.on('error', () => undefined);
+    await expect(wrong.connect()).rejects.toThrow('WRONGPASS');
+    await node.quit();
+    io.disconnect();
+    await admin.call('ACL', 'DELUSER', 'app');
+    admin.disconnect();
+  });
+
   it('ioredis: SET/GET, pipeline and MULTI', async () => {
     const client = new Redis({ port: rc.port, lazyConnect: true });
     await client.connect();

@@ -1,0 +1,66 @@
+// What the benchmarks share: redis-benchmark runs, medians, servers started on their own core.
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { availableParallelism, tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+export const clients = '50';
+
+export const pinning =
+  availableParallelism() >= 2 && spawnSync('taskset', ['-c', '0', 'true']).status === 0;
+
+/** The command line that runs `command` on core `core` when pinning, else as it is. */
+export function onCore(core, command, args) {
+  return pinning ? ['taskset', ['-c', String(core), command, ...args]] : [command, args];
+}
+
+/**
+ * Requests per second of one redis-benchmark run: a built-in test or a custom command; `extra`
+ * adds flags (TLS, a user to log in as).
+ */
+export function benchmark(port, pipeline, test, count, extra = []) {
+  const args = [
+    '-p',
+    String(port),
+    '-n',
+    String(count),
+    '-c',
+    clients,
+    '-P',
+    String(pipeline),
+    ...extra,
+  ];
+  const command = typeof test === 'string' ? ['-t', test] : ['-r', '100000', ...test];
+  const run = spawnSync(...onCore(1, 'redis-benchmark', [...args, '--csv', ...command]), {
+    encoding: 'utf8',
+  });
+  if (run.status !== 0) throw new Error(`redis-benchmark failed: ${run.stderr}`);
+  const [, line] = run.stdout.trim().split('\n');
+  return Number(line.split(',')[1].replaceAll('"', ''));
+}
+
+export function median(values) {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+}
+
+export function startServer(command, args) {
+  const dir = mkdtempSync(join(tmpdir(), 'rc-bench-'));
+  return spawn(...onCore(0, command, [...args, '--dir', dir]), { stdio: 'ignore' });
+}
+
+/** Waits until the server answers PING. */
+export async function ready(port, auth = []) {
+  for (let attempt = 0; attempt < 100; attempt++) {
+    if (
+      spawnSync('redis-cli', ['-p', String(port), ...auth, 'ping'])
+        .stdout?.toString()
+        .includes('PONG')
+    ) {
+      return;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`nothing answers on port ${port}`);
+}
