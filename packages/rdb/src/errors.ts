@@ -16,10 +16,50 @@ export class RdbError extends Error {
     /** Byte offset in the input where the problem was found, when known. */
     readonly offset?: number,
     readonly failure: RdbFailure = { kind: 'format' },
+    /**
+     * The reason Redis logs for this corruption (rdbReportCorruptRDB's text, "Hash ziplist
+     * integrity check failed."), when the failure is one Redis names.
+     */
+    readonly report?: string,
   ) {
     super(offset === undefined ? message : `${message} at byte offset ${offset}`);
   }
 }
+
+/**
+ * Runs a decode whose failures Redis reports as `report` (a whole encoded blob checked at
+ * once); a failure that already has its own report keeps it.
+ */
+export function reportedAs<T>(report: string, decode: () => T): T {
+  try {
+    return decode();
+  } catch (error) {
+    if (!(error instanceof RdbError) || error.report !== undefined) throw error;
+    throw new RdbError(error.message, undefined, error.failure, report);
+  }
+}
+
+/** Fails with Redis's report for a corruption it detects apart from the blob checks. */
+export function corrupt(report: string, offset?: number): never {
+  throw new RdbError(RdbErrors.badEncoding(report), offset, { kind: 'format' }, report);
+}
+
+/** rdbReportCorruptRDB's reasons, as Redis words them. */
+export const RedisReports = {
+  integrity: (what: string) => `${what} integrity check failed.`,
+  duplicateSetMembers: 'Duplicate set members detected',
+  duplicateZsetFields: 'Duplicate zset fields detected',
+  duplicateHashFields: 'Duplicate hash fields detected',
+  streamNodeKey: 'Stream node key entry is not the size of a stream ID',
+  emptyStreamListpack: 'Empty listpack inside stream',
+  streamListpackReAdded: 'Listpack re-added with existing key',
+  duplicateGroup: (name: string) => `Duplicated consumer group name ${name}`,
+  duplicateGlobalPel: 'Duplicated global PEL entry loading stream consumer group',
+  duplicateConsumer: 'Duplicate stream consumer detected.',
+  consumerPelMissing: 'Consumer entry not found in group global PEL',
+  duplicateConsumerPel: 'Duplicated consumer PEL entry  loading a stream consumer group',
+  pelWithoutConsumer: 'Stream CG PEL entry without consumer',
+} as const;
 
 export const RdbErrors = {
   badSignature: 'not an RDB file: bad signature',

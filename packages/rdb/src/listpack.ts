@@ -26,6 +26,21 @@ function backlenSize(encodedSize: number): number {
   return 5;
 }
 
+/**
+ * The element size a backlen ending at `end` (exclusive) records, read backwards 7 bits a byte
+ * (lpDecodeBacklen); -1 if it runs on past `start`.
+ */
+function readBacklen(bytes: Buffer, start: number, end: number): number {
+  let value = 0;
+  let shift = 0;
+  for (let p = end - 1; p >= start; p--) {
+    value += (bytes[p] & 0x7f) * 2 ** shift;
+    if ((bytes[p] & 0x80) === 0) return p === start ? value : -1;
+    shift += 7;
+  }
+  return -1;
+}
+
 function corrupt(what: string, offset?: number): never {
   throw new RdbError(RdbErrors.badEncoding(`listpack: ${what}`), offset);
 }
@@ -122,7 +137,11 @@ export function decodeListpack(
       }
       if (asStrings && typeof value !== 'string') value = String(value);
     }
-    p += entrySize + backlenSize(entrySize);
+    // lpValidateNext: the backlen must record this element's size.
+    const backlenEnd = p + entrySize + backlenSize(entrySize);
+    if (backlenEnd > last) corrupt('element past the end', offset);
+    if (readBacklen(bytes, p + entrySize, backlenEnd) !== entrySize) corrupt('backlen', offset);
+    p = backlenEnd;
     values.push(value);
   }
   if (p !== last) corrupt('element runs past the end', offset);

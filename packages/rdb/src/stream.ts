@@ -19,7 +19,7 @@ import {
   TYPE_STREAM_LISTPACKS_2,
   TYPE_STREAM_LISTPACKS_3,
 } from './constants.js';
-import { RdbErrors } from './errors.js';
+import { corrupt, RdbErrors, RedisReports, reportedAs } from './errors.js';
 import type { InputCursor } from './input-cursor.js';
 import { decodeLatin1 } from './latin1.js';
 import { readLength, readLengthBig, writeLength, writeLengthBig } from './length-encoding.js';
@@ -47,11 +47,6 @@ function toText(value: ListpackValue): string {
   return typeof value === 'string' ? value : String(value);
 }
 
-function toInteger(input: InputCursor, value: ListpackValue | undefined, at: number): number {
-  if (typeof value !== 'number') input.fail(RdbErrors.badEncoding('stream listpack entry'), at);
-  return value;
-}
-
 /** Redis's estimate of a group's entries-read for files without it (before RDB 10). */
 function estimateEntriesRead(stream: RdbStream, id: StreamId): bigint | null {
   if (stream.entriesAdded === 0n) return 0n;
@@ -75,54 +70,85 @@ function readRawId(input: InputCursor): StreamId {
   return { ms: input.buffer.readBigUInt64BE(at), seq: input.buffer.readBigUInt64BE(at + 8) };
 }
 
-function readEntries(input: InputCursor, entries: RdbStream['entries']): void {
+/** One node of the stream: its master ID (the radix tree key) and listpack of entries. */
+function readEntries(
+  input: InputCursor,
+  entries: RdbStream['entries'],
+  nodeKeys: Set<string>,
+): void {
   const keyAt = input.position;
   const nodeKey = readBlob(input);
-  if (nodeKey.length !== 16)
-    input.fail(RdbErrors.badEncoding('stream node key (not 16 bytes)'), keyAt);
+  if (nodeKey.length !== 16) corrupt(RedisReports.streamNodeKey, input.base + keyAt);
+  const at = input.position;
+  const blob = readBlob(input);
+  const report = RedisReports.integrity('Stream listpack');
+  const values = reportedAs(report, () => decodeListpack(blob, false, input.base + at));
+  if (values.length === 0) corrupt(RedisReports.emptyStreamListpack, input.base + at);
+  const key = decodeLatin1(nodeKey, 0, 16);
+  if (nodeKeys.has(key)) corrupt(RedisReports.streamListpackReAdded, input.base + keyAt);
+  nodeKeys.add(key);
+  reportedAs(report, () => readNodeEntries(input, nodeKey, values, at, entries));
+}
+
+/** The entries of a node's listpack, each ID a difference from the master ID. */
+function readNodeEntries(
+  input: InputCursor,
+  nodeKey: Buffer,
+  values: ListpackValue[],
+  at: number,
+  entries: RdbStream['entries'],
+): void {
   const masterMs = nodeKey.readBigUInt64BE(0);
   const masterSeq = nodeKey.readBigUInt64BE(8);
-  const at = input.position;
-  const values = decodeListpack(readBlob(input), false, input.base + at);
-  if (values.length === 0) input.fail(RdbErrors.badEncoding('empty stream listpack'), at);
+  // Checked as streamValidateListpackIntegrity: every count holds, nothing is left over.
+  const fail = (what: string): never => input.fail(RdbErrors.badEncoding(what), at);
+  let i = 0;
+  const next = (): ListpackValue => (i < values.length ? values[i++] : fail('stream entry'));
+  const integer = (): number | bigint => {
+    const value = next();
+    return typeof value === 'string' ? fail('stream listpack entry') : value;
+  };
+  const count = (): number => {
+    const value = integer();
+    return typeof value === 'number' && value >= 0 ? value : fail('stream listpack count');
+  };
   // Master entry: count, deleted, field count, fields..., 0.
-  const masterFieldCount = toInteger(input, values[2], at);
+  const live = count();
+  const deleted = count();
+  const masterFieldCount = count();
   const masterFields: string[] = [];
-  for (let i = 0; i < masterFieldCount; i++) masterFields.push(toText(values[3 + i]));
-  let i = 4 + masterFieldCount;
-  if (i > values.length) input.fail(RdbErrors.badEncoding('stream master entry'), at);
-  while (i < values.length) {
-    const flags = toInteger(input, values[i], at);
-    const msDiff = values[i + 1];
-    const seqDiff = values[i + 2];
+  for (let f = 0; f < masterFieldCount; f++) masterFields.push(toText(next()));
+  if (integer() !== 0) fail('stream master entry');
+  for (let n = 0; n < live + deleted; n++) {
+    const flags = Number(integer());
+    const msDiff = integer();
+    const seqDiff = integer();
     const ms = msDiff === 0 ? masterMs : BigInt.asUintN(64, masterMs + toBig(msDiff));
     const seq = seqDiff === 0 ? masterSeq : BigInt.asUintN(64, masterSeq + toBig(seqDiff));
-    i += 3;
     let fields: string[];
+    let elements: number;
     if (flags & STREAM_ITEM_FLAG_SAMEFIELDS) {
       fields = new Array<string>(masterFieldCount * 2);
-      for (let f = 0; f < masterFieldCount; f++) {
-        fields[2 * f] = masterFields[f];
-        fields[2 * f + 1] = toText(values[i + f]);
-      }
-      i += masterFieldCount;
+      for (let f = 0; f < masterFieldCount; f++) fields[2 * f] = masterFields[f];
+      for (let f = 0; f < masterFieldCount; f++) fields[2 * f + 1] = toText(next());
+      elements = 3 + masterFieldCount;
     } else {
-      const count = toInteger(input, values[i++], at);
-      fields = new Array<string>(count * 2);
-      for (let f = 0; f < count * 2; f++) fields[f] = toText(values[i + f]);
-      i += count * 2;
+      const fieldCount = count();
+      // Each field followed by its value.
+      fields = Array.from({ length: fieldCount * 2 }, () => toText(next()));
+      elements = 4 + 2 * fieldCount;
     }
-    i++; // lp-count
-    if (i > values.length)
-      input.fail(RdbErrors.badEncoding('stream entry runs past its listpack'), at);
+    if (integer() !== elements) fail('stream entry lp-count');
     if (!(flags & STREAM_ITEM_FLAG_DELETED)) entries.push({ id: { ms, seq }, fields });
   }
+  if (i !== values.length) fail('stream listpack holds more than its entries');
 }
 
 export function readStream(input: InputCursor, type: number): RdbStream {
   const nodes = readLength(input);
   const entries: RdbStream['entries'] = [];
-  for (let n = 0; n < nodes; n++) readEntries(input, entries);
+  const nodeKeys = new Set<string>();
+  for (let n = 0; n < nodes; n++) readEntries(input, entries, nodeKeys);
   const length = readLength(input);
   const lastId = { ms: readLengthBig(input), seq: readLengthBig(input) };
   let firstId: StreamId;
@@ -147,8 +173,11 @@ export function readStream(input: InputCursor, type: number): RdbStream {
     groups: [],
   };
   const groupCount = readLength(input);
+  const groupNames = new Set<string>();
   for (let g = 0; g < groupCount; g++) {
     const name = readString(input);
+    if (groupNames.has(name)) corrupt(RedisReports.duplicateGroup(name));
+    groupNames.add(name);
     const groupLastId = { ms: readLengthBig(input), seq: readLengthBig(input) };
     let entriesRead: bigint | null;
     if (type >= TYPE_STREAM_LISTPACKS_2) {
@@ -172,24 +201,29 @@ export function readStream(input: InputCursor, type: number): RdbStream {
       const deliveryTime = input.int64LE();
       const deliveryCount = readLength(input);
       const nack = { id, deliveryTime, deliveryCount, consumer: '' };
-      byId.set(decodeLatin1(input.buffer, idAt, idAt + 16), nack);
+      const idKey = decodeLatin1(input.buffer, idAt, idAt + 16);
+      if (byId.has(idKey)) corrupt(RedisReports.duplicateGlobalPel, input.base + idAt);
+      byId.set(idKey, nack);
       group.pending.push(nack);
     }
     const consumerCount = readLength(input);
+    const consumerNames = new Set<string>();
+    const claimed = new Set<string>();
     for (let c = 0; c < consumerCount; c++) {
       const consumerName = readString(input);
+      if (consumerNames.has(consumerName)) corrupt(RedisReports.duplicateConsumer);
+      consumerNames.add(consumerName);
       const seenTime = input.int64LE();
       const activeTime = type >= TYPE_STREAM_LISTPACKS_3 ? input.int64LE() : seenTime;
       group.consumers.push({ name: consumerName, seenTime, activeTime });
       const owned = readLength(input);
       for (let p = 0; p < owned; p++) {
         const idAt = input.take(16);
-        const nack = byId.get(decodeLatin1(input.buffer, idAt, idAt + 16));
-        if (nack === undefined)
-          input.fail(
-            RdbErrors.badEncoding('stream consumer PEL entry missing from the group PEL'),
-            idAt,
-          );
+        const idKey = decodeLatin1(input.buffer, idAt, idAt + 16);
+        const nack = byId.get(idKey);
+        if (nack === undefined) corrupt(RedisReports.consumerPelMissing, input.base + idAt);
+        if (claimed.has(idKey)) corrupt(RedisReports.duplicateConsumerPel, input.base + idAt);
+        claimed.add(idKey);
         nack.consumer = consumerName;
       }
     }

@@ -6,9 +6,10 @@
 
 import * as T from './constants.js';
 import { parseDoubleText, readTextDouble } from './double.js';
-import { RdbErrors } from './errors.js';
+import { corrupt, RdbErrors, RedisReports, reportedAs } from './errors.js';
 import type { InputCursor } from './input-cursor.js';
 import { decodeIntset } from './intset.js';
+import { decodeLatin1 } from './latin1.js';
 import { readLength, readLengthBig } from './length-encoding.js';
 import { decodeListpack, type ListpackValue } from './listpack.js';
 import { readStream } from './stream.js';
@@ -62,6 +63,20 @@ function scoredPairs(
   return entries;
 }
 
+/** Fails with `report` when a collection names the same member twice. */
+function checkUnique(names: Iterable<string>, count: number, report: string): void {
+  if (new Set(names).size !== count) corrupt(report);
+}
+
+/** Pairs of a ziplist (hash or zset): Redis checks their count and duplicates as it converts. */
+function checkUniqueFirsts<T>(entries: ReadonlyArray<readonly [string, T]>, what: string): void {
+  checkUnique(
+    entries.map(([first]) => first),
+    entries.length,
+    RedisReports.integrity(what),
+  );
+}
+
 function readHashWithFieldTtls(input: InputCursor, type: number): RdbValue | null {
   // RDB_TYPE_HASH_METADATA stores TTLs relative to the smallest one (+1, 0 meaning none);
   // the pre-GA type stores them absolute.
@@ -111,6 +126,7 @@ export function readValue(input: InputCursor, type: number): RdbValue | null {
       const count = readLength(input);
       const members = new Array<string>(count);
       for (let i = 0; i < count; i++) members[i] = readString(input);
+      checkUnique(members, count, RedisReports.duplicateSetMembers);
       return count === 0 ? null : { type: 'set', members };
     }
     case T.TYPE_ZSET:
@@ -125,6 +141,11 @@ export function readValue(input: InputCursor, type: number): RdbValue | null {
         if (score !== score) input.fail(RdbErrors.badEncoding('sorted set score (NaN)'), at);
         entries[i] = [member, score];
       }
+      checkUnique(
+        entries.map(([member]) => member),
+        count,
+        RedisReports.duplicateZsetFields,
+      );
       return count === 0 ? null : { type: 'zset', entries };
     }
     case T.TYPE_HASH: {
@@ -134,21 +155,43 @@ export function readValue(input: InputCursor, type: number): RdbValue | null {
         const field = readString(input);
         entries[i] = [field, readString(input)];
       }
+      checkUnique(
+        entries.map(([field]) => field),
+        count,
+        RedisReports.duplicateHashFields,
+      );
       return count === 0 ? null : { type: 'hash', entries };
     }
     case T.TYPE_HASH_ZIPMAP: {
       const at = input.position;
-      const entries = decodeZipmap(readBlob(input), input.base + at);
-      return entries.length === 0 ? null : { type: 'hash', entries };
+      const blob = readBlob(input);
+      const entries = reportedAs(RedisReports.integrity('Zipmap'), () => {
+        const decoded = decodeZipmap(blob, input.base + at);
+        // zipmapValidateIntegrity refuses an empty zipmap.
+        if (decoded.length === 0) corrupt(RedisReports.integrity('Zipmap'));
+        return decoded;
+      });
+      checkUnique(
+        entries.map(([field]) => field),
+        entries.length,
+        `Hash zipmap with dup elements, or big length (${entries.length})`,
+      );
+      return { type: 'hash', entries };
     }
     case T.TYPE_LIST_ZIPLIST: {
       const at = input.position;
-      const items = decodeZiplist(readBlob(input), true, input.base + at);
+      const blob = readBlob(input);
+      const items = reportedAs(RedisReports.integrity('List ziplist'), () =>
+        decodeZiplist(blob, true, input.base + at),
+      );
       return items.length === 0 ? null : { type: 'list', items };
     }
     case T.TYPE_SET_INTSET: {
       const at = input.position;
-      const members = decodeIntset(readBlob(input), input.base + at);
+      const blob = readBlob(input);
+      const members = reportedAs(RedisReports.integrity('Intset'), () =>
+        decodeIntset(blob, input.base + at),
+      );
       return members.length === 0 ? null : { type: 'set', members, compact: true };
     }
     case T.TYPE_SET_LISTPACK: {
@@ -160,22 +203,32 @@ export function readValue(input: InputCursor, type: number): RdbValue | null {
     case T.TYPE_ZSET_LISTPACK: {
       const at = input.position;
       const blob = readBlob(input);
-      const values =
-        type === T.TYPE_ZSET_ZIPLIST
-          ? decodeZiplist(blob, false, input.base + at)
-          : decodeListpack(blob, false, input.base + at);
-      const entries = scoredPairs(input, values, at);
+      const what = type === T.TYPE_ZSET_ZIPLIST ? 'Zset ziplist' : 'Zset listpack';
+      const entries = reportedAs(RedisReports.integrity(what), () => {
+        const values =
+          type === T.TYPE_ZSET_ZIPLIST
+            ? decodeZiplist(blob, false, input.base + at)
+            : decodeListpack(blob, false, input.base + at);
+        const pairs = scoredPairs(input, values, at);
+        checkUniqueFirsts(pairs, what);
+        return pairs;
+      });
       return entries.length === 0 ? null : { type: 'zset', entries, compact: true };
     }
     case T.TYPE_HASH_ZIPLIST:
     case T.TYPE_HASH_LISTPACK: {
       const at = input.position;
       const blob = readBlob(input);
-      const values =
-        type === T.TYPE_HASH_ZIPLIST
-          ? decodeZiplist(blob, true, input.base + at)
-          : decodeListpack(blob, true, input.base + at);
-      const entries = pairs(input, values, at);
+      const what = type === T.TYPE_HASH_ZIPLIST ? 'Hash ziplist' : 'Hash listpack';
+      const entries = reportedAs(RedisReports.integrity(what), () => {
+        const values =
+          type === T.TYPE_HASH_ZIPLIST
+            ? decodeZiplist(blob, true, input.base + at)
+            : decodeListpack(blob, true, input.base + at);
+        const fields = pairs(input, values, at);
+        checkUniqueFirsts(fields, what);
+        return fields;
+      });
       return entries.length === 0 ? null : { type: 'hash', entries, compact: true };
     }
     case T.TYPE_LIST_QUICKLIST:
@@ -188,19 +241,25 @@ export function readValue(input: InputCursor, type: number): RdbValue | null {
           const at = input.position;
           container = readLength(input);
           if (container !== T.QUICKLIST_NODE_PACKED && container !== T.QUICKLIST_NODE_PLAIN) {
-            input.fail(RdbErrors.badEncoding(`quicklist node container ${container}`), at);
+            corrupt(RedisReports.integrity('Quicklist'), input.base + at);
           }
         }
+        const at = input.position;
+        // A node of no bytes cannot be (rdbLoadObject refuses it).
+        const blob = readBlob(input);
+        if (blob.length === 0) input.fail(RdbErrors.badEncoding('empty quicklist node'), at);
         if (container === T.QUICKLIST_NODE_PLAIN) {
-          items.push(readString(input));
+          items.push(decodeLatin1(blob, 0, blob.length));
           continue;
         }
-        const at = input.position;
-        const blob = readBlob(input);
         const nodeItems =
           type === T.TYPE_LIST_QUICKLIST
-            ? decodeZiplist(blob, true, input.base + at)
-            : decodeListpack(blob, true, input.base + at);
+            ? reportedAs(RedisReports.integrity('Ziplist'), () =>
+                decodeZiplist(blob, true, input.base + at),
+              )
+            : reportedAs(RedisReports.integrity('Listpack'), () =>
+                decodeListpack(blob, true, input.base + at),
+              );
         if (items.length === 0) items = nodeItems;
         else for (const item of nodeItems) items.push(item);
       }

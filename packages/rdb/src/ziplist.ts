@@ -38,8 +38,17 @@ export function decodeZiplist(
   const last = size - 1;
   const values: ListpackValue[] = [];
   let p = HEADER_SIZE;
+  // As ziplistValidateIntegrity: each entry records the length of the one before it, and the
+  // header's tail offset points at the last one.
+  let entryStart = HEADER_SIZE;
+  let previousLength = 0;
   while (p < last) {
-    p += bytes[p] < 254 ? 1 : 5;
+    entryStart = p;
+    const small = bytes[p] < 254;
+    if (!small && p + 5 > last) corrupt('entry past the end', offset);
+    const recordedPrevious = small ? bytes[p] : bytes.readUInt32LE(p + 1);
+    if (recordedPrevious !== previousLength) corrupt('previous entry length', offset);
+    p += small ? 1 : 5;
     if (p >= last) corrupt('entry past the end', offset);
     const b = bytes[p];
     let value: ListpackValue;
@@ -61,6 +70,7 @@ export function decodeZiplist(
       if (p + length > last) corrupt('string past the end', offset);
       values.push(decodeLatin1(bytes, p, p + length));
       p += length;
+      previousLength = p - entryStart;
       continue;
     }
     let width: number;
@@ -98,8 +108,10 @@ export function decodeZiplist(
     }
     values.push(asStrings ? String(value) : value);
     p += 1 + width;
+    previousLength = p - entryStart;
   }
   if (p !== last) corrupt('entry runs past the end', offset);
+  if (bytes.readUInt32LE(4) !== entryStart) corrupt('tail offset', offset);
   if (declared !== 0xffff && declared !== values.length)
     corrupt('entry count does not match', offset);
   return values;

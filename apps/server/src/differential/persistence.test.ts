@@ -1,15 +1,7 @@
-import { crc64 } from '@rc/rdb';
 import { describe, it } from 'vitest';
 import { useDifferential } from '../test-support/differential.js';
+import { dumpPayload as payload } from '../test-support/dump-payload.js';
 import { requireRedisOrSkip } from '../test-support/servers.js';
-
-/** A DUMP payload around hand-written value bytes: RDB version 10 and a valid CRC64. */
-function payload(valueBytes: number[]): string {
-  const body = Buffer.from([...valueBytes, 10, 0]);
-  const checksum = Buffer.alloc(8);
-  checksum.writeBigUInt64LE(crc64(0, body));
-  return Buffer.concat([body, checksum]).toString('latin1');
-}
 
 const HELLO = payload([0, 5, ...Buffer.from('hello')]);
 /** Object type 99 does not exist: the checksum is right, the data is not. */

@@ -1,4 +1,4 @@
-import { decodeDumpPayload, encodeDumpPayload, type RdbValue } from '@rc/rdb';
+import { decodeDumpPayload, encodeDumpPayload, RdbError, type RdbValue } from '@rc/rdb';
 import type { Client } from '../client.js';
 import type { Engine } from '../engine.js';
 import { Errors } from '../errors.js';
@@ -92,7 +92,11 @@ function payloadValue(client: Client, engine: Engine, payload: string): RdbValue
     value = decodeDumpPayload(Buffer.from(payload, 'latin1'), {
       skipChecksum: engine.skipChecksumValidation,
     });
-  } catch {
+  } catch (error) {
+    // As rdbReportError in a RESTORE: the corruption Redis names goes to the verbose log.
+    if (error instanceof RdbError && error.report !== undefined) {
+      engine.log('verbose', `Internal error in RDB reading offset 0 -> ${error.report}`);
+    }
     engine.replyError(client, 'ERR Bad data format');
     return null;
   }
