@@ -1,5 +1,6 @@
-import { isIPv6, type Server } from 'node:net';
+import type { Server } from 'node:net';
 import { getSystemErrorName } from 'node:util';
+import { describeErrno } from '@rc/engine';
 
 interface TcpHandle {
   bind(address: string, port: number): number;
@@ -13,6 +14,9 @@ interface TcpBinding {
   constants: { SERVER: number };
 }
 
+/** libuv's UV_TCP_IPV6ONLY: an IPv6 listener takes no IPv4 peers, as Redis sets IPV6_V6ONLY. */
+const IPV6_ONLY = 1;
+
 /** Node's own TCP handle type, reached the way Node's net module reaches it. */
 function tcpBinding(): TcpBinding | null {
   try {
@@ -22,25 +26,41 @@ function tcpBinding(): TcpBinding | null {
   }
 }
 
+/** Why a listening socket could not be made: the errno's code and Redis's (anet's) words. */
+export interface ListenFailure {
+  code: string;
+  message: string;
+}
+
 /**
- * Binds and listens on `address:port` now, then hands the listening socket to `server`;
- * returns null, or the error's code (EADDRINUSE...). `Server.listen` reports a failed bind only
- * on a later turn, but CONFIG SET port must answer with the outcome, as Redis's bind(2) does.
- * Where Node no longer offers its TCP binding, the listen is started and assumed to succeed.
+ * Binds and listens on `address:port` now (an IP address, IPv6 ones taking only IPv6 peers),
+ * then hands the listening socket to `server`; returns null, or why it failed. `Server.listen`
+ * reports a failed bind only on a later turn, but startup and CONFIG SET bind/port must know
+ * the outcome at once, as Redis's bind(2) does. Where Node no longer offers its TCP binding,
+ * the listen is started and assumed to succeed.
  */
-export function listenNow(server: Server, port: number, address: string): string | null {
+export function listenNow(
+  server: Server,
+  port: number,
+  address: string,
+  ipv6: boolean,
+  backlog: number,
+): ListenFailure | null {
   const binding = tcpBinding();
   if (binding === null) {
-    server.listen(port, address);
+    server.listen({ port, host: address, ipv6Only: ipv6, backlog });
     return null;
   }
   const handle = new binding.TCP(binding.constants.SERVER);
-  let status = isIPv6(address) ? handle.bind6(address, port, 0) : handle.bind(address, port);
-  if (status === 0) status = handle.listen(511);
-  if (status !== 0) {
+  const bound = ipv6 ? handle.bind6(address, port, IPV6_ONLY) : handle.bind(address, port);
+  const listened = bound === 0 ? handle.listen(backlog) : 0;
+  if (bound !== 0 || listened !== 0) {
     handle.close();
-    return getSystemErrorName(status);
+    const code = getSystemErrorName(bound !== 0 ? bound : listened);
+    // libuv holds back bind's EADDRINUSE until listen; Redis sees it from bind(2).
+    const step = bound !== 0 || code === 'EADDRINUSE' ? 'bind' : 'listen';
+    return { code, message: `${step}: ${describeErrno({ code })}` };
   }
-  server.listen({ _handle: handle } as unknown as { port: number });
+  server.listen({ _handle: handle, backlog } as unknown as { port: number });
   return null;
 }

@@ -25,7 +25,6 @@ import {
   type LogSettings,
 } from './log.js';
 import { RcServer } from './server.js';
-import { TlsStartupError } from './tls-listener.js';
 
 const USAGE = `Usage: rc-server [/path/to/redis.conf] [options]
        rc-server -v or --version
@@ -130,23 +129,15 @@ async function main(): Promise<void> {
   process.on('SIGTERM', () => shutdownOnSignal('SIGTERM'));
   process.on('SIGINT', () => shutdownOnSignal('SIGINT'));
   followOomScoreAdj(config, log);
-  const port = Number(startup.get('port'));
+  // From initServer on, Redis's log lines carry the server's role.
+  role = running.replication.master === null ? 'M' : 'S';
   try {
     await running.bind();
   } catch (error) {
-    if (error instanceof TlsStartupError) {
-      log('warning', error.message);
-      process.exit(1);
-    }
-    const bind = startup.get('bind').split(/\s+/)[0];
-    log(
-      'warning',
-      `Warning: Could not create server TCP listening socket ${bind}:${port}: bind: ${describeErrno(error)}`,
-    );
-    log('warning', `Failed listening on port ${port} (TCP), aborting.`);
+    // Why each address failed is logged already; this is Redis's last word before exiting.
+    log('warning', (error as Error).message);
     process.exit(1);
   }
-  role = running.replication.master === null ? 'M' : 'S';
   if (pidfile !== '') writePidFile(pidfile, log);
   if (startup.get('always-show-logo') === 'yes' || (!daemonized && process.stdout.isTTY)) {
     if (logs(settings, 'notice')) writeLog(settings, logo(running.port || running.tls.port));

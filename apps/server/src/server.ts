@@ -1,10 +1,11 @@
 import { chmodSync, rmSync } from 'node:fs';
-import { createServer, isIP, type Server, type Socket } from 'node:net';
+import { createServer, type Server, type Socket } from 'node:net';
 import { TLSSocket } from 'node:tls';
 import { Engine, formatClientInfo, type EngineCrash, describeErrno } from '@rc/engine';
 import { Replication } from '@rc/replication';
 import { Connection } from './connection.js';
-import { listenNow } from './listen-now.js';
+import { bindAddresses, closeListeners, listenOnAddresses, listeningPort } from './listeners.js';
+import { PROTECTED_MODE_DENIAL, protectedModeRefuses } from './protected-mode.js';
 import { SocketMigration } from './migration.js';
 import type { Log } from './log.js';
 import { ServerPersistence } from './persistence/host.js';
@@ -12,6 +13,8 @@ import { AppendOnlyFile } from './aof/append-only-file.js';
 import { TlsListener } from './tls-listener.js';
 import { dialMaster } from './tls-dial.js';
 import { loadStartupUsers } from './startup-users.js';
+
+const FAILED_TO_BIND = 'Failed to bind to specified addresses.';
 
 /** How often a load checks whether it read enough to let waiting clients in. */
 const LOADING_WATCH_MS = 10;
@@ -40,7 +43,8 @@ export interface ServerOptions {
  */
 export class RcServer {
   readonly engine: Engine;
-  private listener: Server;
+  /** The TCP listeners, one per `bind` address. */
+  private listeners: Server[] = [];
   private unixListener: Server | null = null;
   /** `tls-port` and the TLS contexts. */
   readonly tls: TlsListener;
@@ -85,19 +89,16 @@ export class RcServer {
     this.migration = new SocketMigration();
     this.engine.migration = this.migration;
     this.persistence.aof = this.aof;
-    this.listener = this.createListener();
     this.engine.config.onApply('port', () =>
       this.relisten() ? null : 'Unable to listen on this port. Check server logs.',
     );
-    this.engine.config.onApply('bind', () =>
-      this.relisten() ? null : 'Failed to bind to specified addresses.',
-    );
+    this.engine.config.onApply('bind', () => (this.rebind() ? null : FAILED_TO_BIND));
   }
 
   /**
-   * Listens on the configured port and first bind address, loads the data files, then starts
-   * background work; resolves with the actual port once loaded. A corrupt data file rejects:
-   * serving an empty dataset would lose it.
+   * Listens on the configured port and bind addresses (`host` instead, when given), loads the
+   * data files, then starts background work; resolves with the actual port once loaded. A
+   * corrupt data file rejects: serving an empty dataset would lose it.
    */
   async listen(port?: number, host?: string): Promise<number> {
     const listening = await this.bind(port, host);
@@ -106,30 +107,40 @@ export class RcServer {
   }
 
   /**
-   * Opens the listeners: TCP on the port and first bind address, and `unixsocket` when set.
-   * Resolves with the actual TCP port; rejects as `listen(2)` fails (EADDRINUSE...).
+   * Opens the listeners, as Redis's initServer: TCP on the port at each bind address (`host`
+   * becomes the only one), tls-port alike, and `unixsocket` when set. Resolves with the actual
+   * TCP port; rejects, with Redis's fatal log line as message, when an address cannot be
+   * listened on (the reasons are logged) or nothing listens at all.
    */
   async bind(port?: number, host?: string): Promise<number> {
-    const bind = host ?? this.engine.config.get('bind').split(/\s+/)[0] ?? '127.0.0.1';
-    const address = bind === '*' ? '0.0.0.0' : bind;
-    await this.tls.listen(address);
+    if (host !== undefined) this.engine.config.set('bind', host);
+    this.tls.configureAtStartup();
     const tcpPort = port ?? this.engine.config.getNumber('port');
     // Configured with `port 0` and a TLS port, it listens on that one only, as Redis; a port 0
     // given here takes a free port.
-    if (port !== undefined || tcpPort !== 0 || this.tls.port === 0) {
-      await listenOn(this.listener, (done) => this.listener.listen(tcpPort, address, done));
-      const actual = this.listener.address();
-      this.port = typeof actual === 'object' && actual !== null ? actual.port : tcpPort;
+    if (port !== undefined || tcpPort !== 0 || this.engine.config.getNumber('tls-port') === 0) {
+      const listeners = this.listenTcp(tcpPort);
+      if (listeners === null) {
+        throw new Error(`Failed listening on port ${tcpPort} (TCP), aborting.`);
+      }
+      this.listeners = listeners;
+      this.port = listeners.length > 0 ? listeningPort(listeners[0]) : tcpPort;
     }
+    this.tls.listen();
     const path = this.engine.config.get('unixsocket');
     if (path !== '') {
       // A socket file left by a previous run would make listen fail, as Redis unlinks it first.
       rmSync(path, { force: true });
       this.unixListener = this.createListener(`${path}:0`);
       const unix = this.unixListener;
-      await listenOn(unix, (done) => unix.listen(path, done));
+      await listenOn(unix, (done) => unix.listen(path, done)).catch((error: unknown) => {
+        throw new Error(`Failed opening Unix socket: bind: ${describeErrno(error)}`);
+      });
       const mode = Number.parseInt(this.engine.config.get('unixsocketperm'), 8);
       if (mode > 0) chmodSync(path, mode);
+    }
+    if (this.listeners.length === 0 && !this.tls.listening && path === '') {
+      throw new Error('Configured to not listen anywhere, exiting.');
     }
     return this.port;
   }
@@ -171,37 +182,44 @@ export class RcServer {
   }
 
   /**
-   * CONFIG SET port/bind: listens anew on the configured port and first address and closes the
-   * old listener (its clients stay); on failure the old listener keeps serving. A new address
-   * is bound after the old listener closed, as Redis's changeBindAddr, since both may share the
-   * port; a new port is tried first, as changeListenPort.
+   * CONFIG SET port, as Redis's changeListenPort: the old listeners close (their clients stay),
+   * then every bind address is listened on at the new port; port 0 listens nowhere. On failure
+   * nothing listens until CONFIG SET restores the previous value and applies it.
    */
   private relisten(): boolean {
+    void closeListeners(this.listeners);
+    this.listeners = [];
     const port = this.engine.config.getNumber('port');
-    const bind = this.engine.config.get('bind').split(/\s+/)[0] ?? '127.0.0.1';
-    const address = bind === '*' ? '0.0.0.0' : bind;
-    if (isIP(address) === 0) return false;
-    const previous = this.listener;
-    const old = previous.address();
-    const samePort = typeof old === 'object' && old !== null && old.port === port;
-    if (samePort) previous.close();
-    const next = this.createListener();
-    const failure = listenNow(next, port, address);
-    if (failure !== null) {
-      this.log(
-        'warning',
-        `Warning: Could not create server TCP listening socket ${bind}:${port}: bind: ${describeErrno({ code: failure })}`,
-      );
-      if (samePort && typeof old === 'object' && old !== null) {
-        this.listener = this.createListener();
-        listenNow(this.listener, old.port, old.address);
-      }
-      return false;
-    }
-    if (!samePort) previous.close();
-    this.listener = next;
     this.port = port;
+    if (port === 0) return true;
+    const listeners = this.listenTcp(port);
+    if (listeners === null) return false;
+    this.listeners = listeners;
     return true;
+  }
+
+  /** CONFIG SET bind, as Redis's changeBindAddr: TCP and TLS listen anew, or neither does. */
+  private rebind(): boolean {
+    this.tls.stopListening();
+    if (this.relisten() && this.tls.rebind()) return true;
+    this.log('warning', 'Failed to bind');
+    void closeListeners(this.listeners);
+    this.listeners = [];
+    this.tls.stopListening();
+    return false;
+  }
+
+  /** Plain TCP listeners on every bind address, or null when one failed (see listeners.ts). */
+  private listenTcp(port: number): Server[] | null {
+    return listenOnAddresses(
+      {
+        port,
+        addresses: bindAddresses(this.engine.config.get('bind')),
+        backlog: this.engine.config.getNumber('tcp-backlog'),
+        create: () => this.createListener(),
+      },
+      this.log,
+    );
   }
 
   private createListener(unixAddress?: string): Server {
@@ -214,12 +232,23 @@ export class RcServer {
   }
 
   private adopt(socket: Socket, unixAddress: string | undefined): void {
+    this.log(
+      'verbose',
+      unixAddress === undefined
+        ? `Accepted ${socket.remoteAddress}:${socket.remotePort}`
+        : `Accepted connection to ${this.engine.config.get('unixsocket')}`,
+    );
     // As Redis's acceptCommonHandler: past maxclients, one error line and the socket closes.
     if (this.connections.size >= this.engine.config.getNumber('maxclients')) {
-      this.engine.stats.rejectedConnections++;
       // Redis refuses a TLS client before its handshake: nothing is written, it just drops.
-      if (socket instanceof TLSSocket) socket.destroy();
-      else socket.end('-ERR max number of clients reached\r\n', () => socket.destroy());
+      this.refuse(
+        socket,
+        socket instanceof TLSSocket ? null : '-ERR max number of clients reached\r\n',
+      );
+      return;
+    }
+    if (unixAddress === undefined && protectedModeRefuses(this.engine, socket.remoteAddress)) {
+      this.refuse(socket, PROTECTED_MODE_DENIAL);
       return;
     }
     const connection = new Connection(
@@ -235,12 +264,13 @@ export class RcServer {
       unixAddress,
     );
     this.connections.add(connection);
-    this.log(
-      'verbose',
-      unixAddress === undefined
-        ? `Accepted ${connection.remoteAddress}`
-        : `Accepted connection to ${this.engine.config.get('unixsocket')}`,
-    );
+  }
+
+  /** A connection turned away: one error line if any, then the socket closes. */
+  private refuse(socket: Socket, error: string | null): void {
+    this.engine.stats.rejectedConnections++;
+    if (error === null) socket.destroy();
+    else socket.end(error, () => socket.destroy());
   }
 
   private admitWaiting(): void {
@@ -257,7 +287,8 @@ export class RcServer {
     this.connections.clear();
     for (const [socket] of this.waiting ?? []) socket.destroy();
     this.waiting = null;
-    await new Promise<void>((resolve) => this.listener.close(() => resolve()));
+    await closeListeners(this.listeners);
+    this.listeners = [];
     const unix = this.unixListener;
     if (unix !== null) await new Promise<void>((resolve) => unix.close(() => resolve()));
     await this.tls.close();

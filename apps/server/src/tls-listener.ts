@@ -5,7 +5,7 @@ import {
   type Server as TlsServer,
 } from 'node:tls';
 import { describeErrno, type Config } from '@rc/engine';
-import { listenNow } from './listen-now.js';
+import { bindAddresses, closeListeners, listenOnAddresses, listeningPort } from './listeners.js';
 import type { Log } from './log.js';
 import { configureTls, tlsEnabled, type TlsContexts } from './tls-context.js';
 
@@ -48,7 +48,8 @@ export class TlsListener {
   private contexts: TlsContexts | null = null;
   /** Performs handshakes for the current contexts, one per client authentication mode. */
   private readonly handshakers = new Map<ClientAuth, TlsServer>();
-  private listener: Server | null = null;
+  /** A listener per `bind` address. */
+  private listeners: Server[] = [];
   /** The TLS port listened on, once bound (0 when none). */
   port = 0;
 
@@ -78,58 +79,63 @@ export class TlsListener {
   }
 
   /**
-   * At startup: when TLS is in use, the contexts must build, and tls-port is listened on.
-   * Rejects with Redis's fatal log line as message.
+   * At startup, before any listener (Redis's initServer): when TLS is in use, the contexts must
+   * build. Throws with Redis's fatal log line as message.
    */
-  async listen(address: string): Promise<void> {
-    if (!tlsEnabled(this.config)) return;
-    if (!this.configure())
+  configureAtStartup(): void {
+    if (tlsEnabled(this.config) && !this.configure()) {
       throw new TlsStartupError('Failed to configure TLS. Check logs for more info.');
+    }
+  }
+
+  /** At startup, after the TCP listeners: tls-port is listened on at every bind address. */
+  listen(): void {
     const port = this.config.getNumber('tls-port');
-    if (port === 0) return;
-    const listener = this.createListener();
-    try {
-      await new Promise<void>((resolve, reject) => {
-        listener.once('error', reject);
-        listener.listen(port, address, () => {
-          listener.off('error', reject);
-          resolve();
-        });
-      });
-    } catch (error) {
-      this.log(
-        'warning',
-        `Warning: Could not create server TCP listening socket ${address}:${port}: bind: ${describeErrno(error)}`,
-      );
+    if (port !== 0 && !this.listenOnBindAddresses()) {
       throw new TlsStartupError(`Failed listening on port ${port} (TLS), aborting.`);
     }
-    this.listener = listener;
-    const bound = listener.address();
-    this.port = typeof bound === 'object' && bound !== null ? bound.port : port;
+  }
+
+  /** The TLS side of CONFIG SET bind (Redis's changeBindAddr); false (logged) on failure. */
+  rebind(): boolean {
+    return this.config.getNumber('tls-port') === 0 || this.listenOnBindAddresses();
   }
 
   /** CONFIG SET tls-port, as Redis's applyTLSPort: configure TLS if need be, then relisten. */
   private applyPort(): string | null {
     if (this.contexts === null && !this.configure()) return UPDATE_FAILED;
+    this.stopListening();
+    if (this.config.getNumber('tls-port') === 0) return null;
+    return this.listenOnBindAddresses()
+      ? null
+      : 'Unable to listen on this port. Check server logs.';
+  }
+
+  /** Listens on tls-port at every bind address; false (logged) when one failed. */
+  private listenOnBindAddresses(): boolean {
     const port = this.config.getNumber('tls-port');
-    const address = this.config.get('bind').split(/\s+/)[0] ?? '127.0.0.1';
-    this.listener?.close();
-    this.listener = null;
-    this.port = 0;
-    if (port === 0) return null;
-    const listener = this.createListener();
-    const host = address === '*' ? '0.0.0.0' : address;
-    const failure = listenNow(listener, port, host);
-    if (failure !== null) {
-      this.log(
-        'warning',
-        `Warning: Could not create server TCP listening socket ${address}:${port}: bind: ${describeErrno({ code: failure })}`,
-      );
-      return 'Unable to listen on this port. Check server logs.';
-    }
-    this.listener = listener;
-    this.port = port;
-    return null;
+    const listeners = listenOnAddresses(
+      {
+        port,
+        addresses: bindAddresses(this.config.get('bind')),
+        backlog: this.config.getNumber('tcp-backlog'),
+        create: () => this.createListener(),
+      },
+      this.log,
+    );
+    if (listeners === null) return false;
+    this.listeners = listeners;
+    this.port = listeners.length > 0 ? listeningPort(listeners[0]) : port;
+    return true;
+  }
+
+  /** Closes the listeners (connections stay), as before CONFIG SET bind/tls-port relistens. */
+  stopListening(): void {
+    void this.close();
+  }
+
+  get listening(): boolean {
+    return this.listeners.length > 0;
   }
 
   private createListener(): Server {
@@ -170,10 +176,10 @@ export class TlsListener {
   }
 
   close(): Promise<void> {
-    const listener = this.listener;
-    this.listener = null;
-    if (listener === null) return Promise.resolve();
-    return new Promise((resolve) => listener.close(() => resolve()));
+    const listeners = this.listeners;
+    this.listeners = [];
+    this.port = 0;
+    return closeListeners(listeners);
   }
 }
 

@@ -29,7 +29,7 @@ export const CONFIG_DEFAULTS: ReadonlyArray<readonly [name: string, value: strin
   ['auto-aof-rewrite-min-size', '67108864'],
   ['auto-aof-rewrite-percentage', '100'],
   ['bgsave_cpulist', ''],
-  ['bind', '127.0.0.1'],
+  ['bind', '* -::*'],
   ['bind-source-addr', ''],
   ['bio_cpulist', ''],
   ['busy-reply-threshold', '5000'],

@@ -191,6 +191,10 @@ export class Config {
     if (key === 'client-output-buffer-limit') return outputLimitsProblem(value);
     if (key in BASE_NAMES && basename(value) !== value) return BASE_NAMES[key];
     if (key === 'save' && parseSavePoints(value) === null) return 'Invalid save parameters';
+    // Redis's CONFIG_BINDADDR_MAX; its CONFIG SET splits on single spaces.
+    if (key === 'bind' && value !== '' && value.split(' ').length > 16) {
+      return 'Too many bind addresses specified.';
+    }
     if (key === 'dir') return directoryProblem(value);
     if (key === 'notify-keyspace-events' && parseEventFlags(value) === null) {
       return "Invalid event class character. Use 'Ag$lshzxeKEtmdn'.";

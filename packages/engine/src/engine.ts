@@ -434,6 +434,14 @@ export class Engine implements KeyspaceObserver {
     for (const client of this.clients.values()) this.blocking.unblock(client);
   }
 
+  /**
+   * Whether the default user logs in without a password: protected mode then refuses peers
+   * that are not local.
+   */
+  defaultUserIsPasswordless(): boolean {
+    return this.config.get('requirepass') === '';
+  }
+
   connect(connection: ClientConnection): Client {
     const client = new Client(this.nextClientId++, this.databases[0], connection);
     client.user = this.acl.defaultUser;

@@ -7,6 +7,8 @@ const STRERROR: Record<string, string> = {
   EADDRINUSE: 'Address already in use',
   EADDRNOTAVAIL: 'Cannot assign requested address',
   EROFS: 'Read-only file system',
+  EAFNOSUPPORT: 'Address family not supported by protocol',
+  EINVAL: 'Invalid argument',
 };
 
 export function describeErrno(error: unknown): string {

@@ -146,5 +146,32 @@ describe.runIf(requireRedisOrSkip('CONFIG SET differential'))(
         expect(String(await moved.command('CONFIG', 'SET', 'port', String(port)))).toBe('+OK\r\n');
       }
     });
+
+    it('listens on every bind address, keeping the old ones when any new one fails', async () => {
+      const many = Array.from({ length: 17 }, (_, i) => `127.0.0.${i + 1}`).join(' ');
+      const seen: string[][] = [];
+      for (const port of [servers.rcPort(), servers.redisPort()]) {
+        const client = await RawClient.open(port);
+        const replies = [
+          await client.command('CONFIG', 'SET', 'bind', many),
+          await client.command('CONFIG', 'SET', 'bind', '127.0.0.1 198.51.100.7'),
+          await client.command('CONFIG', 'GET', 'bind'),
+          await client.command('CONFIG', 'SET', 'bind', '127.0.0.1 -198.51.100.7 127.0.0.3'),
+          await client.command('CONFIG', 'GET', 'bind'),
+        ];
+        replies.push(await (await RawClient.open(port, { host: '127.0.0.3' })).command('PING'));
+        replies.push(await (await RawClient.open(port)).command('PING'));
+        replies.push(await client.command('CONFIG', 'SET', 'bind', '127.0.0.1'));
+        seen.push(replies.map(String));
+        client.close();
+      }
+      expect(seen[0]).toEqual(seen[1]);
+      expect(seen[0].slice(0, 2)).toEqual([
+        "-ERR CONFIG SET failed (possibly related to argument 'bind') - Too many bind addresses specified.\r\n",
+        "-ERR CONFIG SET failed (possibly related to argument 'bind') - Failed to bind to specified addresses.\r\n",
+      ]);
+      expect(seen[0][4]).toBe('*2\r\n$4\r\nbind\r\n$33\r\n127.0.0.1 -198.51.100.7 127.0.0.3\r\n');
+      expect(seen[0].slice(5)).toEqual(['+PONG\r\n', '+PONG\r\n', '+OK\r\n']);
+    });
   },
 );

@@ -29,9 +29,13 @@ export class RawClient {
     socket.on('error', () => undefined);
   }
 
-  static open(port: number): Promise<RawClient> {
+  /** A TCP connection, to 127.0.0.1 unless `host` says otherwise, from `localAddress` if given. */
+  static open(
+    port: number,
+    { host = '127.0.0.1', localAddress }: { host?: string; localAddress?: string } = {},
+  ): Promise<RawClient> {
     return new Promise((resolve, reject) => {
-      const socket = connect(port, '127.0.0.1', () => resolve(new RawClient(socket)));
+      const socket = connect({ port, host, localAddress }, () => resolve(new RawClient(socket)));
       socket.once('error', reject);
     });
   }
@@ -88,6 +92,11 @@ export class RawClient {
   async command(...args: string[]): Promise<Buffer | null> {
     this.write(encodeCommand(args));
     return this.readReply();
+  }
+
+  /** Bytes received that are not (yet) a whole reply, as text. */
+  unread(): string {
+    return this.pending.toString('latin1');
   }
 
   /** Waits until the server closes the connection; true if it did within the time. */
