@@ -8,6 +8,7 @@ import {
   type RawOutput,
 } from '@rc/engine';
 import { ProtocolError, RequestParser } from '@rc/resp';
+import { isHttpRequestWord, warnOfCrossProtocolAttack } from './cross-protocol-guard.js';
 import { adoptWithSharedReads } from './shared-read-socket.js';
 import { socketOutput, type SocketOutput } from './socket-output.js';
 import { flushSoon, runBeforeReplies, turnTime, type Flushable } from './write-batch.js';
@@ -116,6 +117,10 @@ export class Connection implements ClientConnection, Flushable {
         return;
       }
       if (argv.length === 0) continue;
+      if (isHttpRequestWord(argv[0])) {
+        this.abortCrossProtocolAttack();
+        return;
+      }
       if (this.engine.execute(client, argv) === BLOCKED) return;
     }
   }
@@ -196,6 +201,16 @@ export class Connection implements ClientConnection, Flushable {
       // its shutdown exchange, so its client goes now (a tracking redirect is broken at once).
       if (this.socket instanceof TLSSocket) this.release(false);
     });
+  }
+
+  /**
+   * An HTTP request sent to Redis: the connection closes at once, without the replies of the
+   * commands that came before it in this read, as Redis frees such a client before writing.
+   */
+  private abortCrossProtocolAttack(): void {
+    warnOfCrossProtocolAttack(this.engine);
+    this.client.out.truncate(0);
+    this.destroy();
   }
 
   /** Server shutdown: drop the socket without waiting for the peer. */
