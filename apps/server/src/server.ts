@@ -78,7 +78,8 @@ export class RcServer {
     this.tls = new TlsListener(this.engine.config, log, (socket) => this.accept(socket));
     this.replication = new Replication(this.engine, {
       log: options.log,
-      dial: (host, port) => dialMaster(host, port, this.engine.config, this.tls),
+      dial: (host, port, localAddress) =>
+        dialMaster(host, port, this.engine.config, this.tls, localAddress),
     });
     this.engine.replication = this.replication;
     if (options.log !== undefined) {

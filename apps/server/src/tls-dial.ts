@@ -14,12 +14,16 @@ export function dialMaster(
   port: number,
   config: Config,
   tls: TlsListener,
+  localAddress?: string,
 ): MasterConnection {
   const secureContext = config.get('tls-replication') === 'yes' ? tls.clientContext : null;
-  if (secureContext === null) return { socket: connectTcp({ host, port }), ready: 'connect' };
+  if (secureContext === null) {
+    return { socket: connectTcp({ host, port, localAddress }), ready: 'connect' };
+  }
   const socket = connectTls({
     host,
     port,
+    localAddress,
     secureContext,
     rejectUnauthorized: true,
     checkServerIdentity: () => undefined,

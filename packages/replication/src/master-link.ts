@@ -1,4 +1,4 @@
-import { connect, type Socket } from 'node:net';
+import { connect, isIP, type Socket } from 'node:net';
 import { KeyspaceLoader, type Client, type Engine } from '@rc/engine';
 import { RdbReader } from '@rc/rdb';
 import { ProtocolError, RequestParser } from '@rc/resp';
@@ -12,8 +12,11 @@ export interface LinkOwner {
   readonly engine: Engine;
   /** The port this server announces (REPLCONF listening-port). */
   readonly listeningPort: number;
-  /** Opens the connection to the master (plain TCP unless the server says otherwise). */
-  dial(host: string, port: number): MasterConnection;
+  /**
+   * Opens the connection to the master (plain TCP unless the server says otherwise), from
+   * `localAddress` when given (bind-source-addr).
+   */
+  dial(host: string, port: number, localAddress?: string): MasterConnection;
   log(level: 'verbose' | 'notice' | 'warning', message: string): void;
   /** PSYNC's arguments: our replication id and next offset, or null for `? -1`. */
   resumePoint(): { replid: string; offset: number } | null;
@@ -40,8 +43,8 @@ export interface MasterConnection {
 }
 
 /** The default dialer: plain TCP. */
-export function dialTcp(host: string, port: number): MasterConnection {
-  return { socket: connect({ host, port }), ready: 'connect' };
+export function dialTcp(host: string, port: number, localAddress?: string): MasterConnection {
+  return { socket: connect({ host, port, localAddress }), ready: 'connect' };
 }
 
 const MAX_RETRY_DELAY_MS = 1000;
@@ -108,12 +111,19 @@ export class MasterLink {
     this.releaseMasterClient();
   }
 
-  private connectNow(): void {
+  /**
+   * Connects to the master, from `bind-source-addr` when set (an IP address) unless
+   * `fromSource` is false: as Redis's best-effort binding, a source address that cannot be
+   * bound is retried without.
+   */
+  private connectNow(fromSource = true): void {
     if (this.stopped) return;
     const generation = ++this.generation;
     this.state = 'connecting';
-    this.owner.log('notice', `Connecting to MASTER ${this.host}:${this.port}`);
-    const { socket, ready } = this.owner.dial(this.host, this.port);
+    if (fromSource) this.owner.log('notice', `Connecting to MASTER ${this.host}:${this.port}`);
+    const source = fromSource ? this.owner.engine.config.get('bind-source-addr') : '';
+    const localAddress = isIP(source) !== 0 ? source : undefined;
+    const { socket, ready } = this.owner.dial(this.host, this.port, localAddress);
     this.socket = socket;
     socket.setNoDelay(true);
     socket.on(ready, () => {
@@ -130,8 +140,13 @@ export class MasterLink {
     socket.on('data', (chunk: Buffer) => {
       if (generation === this.generation) this.receive(chunk);
     });
-    socket.on('error', (error) => {
+    socket.on('error', (error: NodeJS.ErrnoException) => {
       if (generation !== this.generation) return;
+      if (error.syscall === 'bind' && fromSource) {
+        socket.destroy();
+        this.connectNow(false);
+        return;
+      }
       this.owner.log('warning', `Error condition on socket for SYNC: ${error.message}`);
     });
     socket.on('close', () => {

@@ -30,7 +30,7 @@ export interface ReplicationOptions {
   /** Where log lines go (Redis's replication messages); silent when left out. */
   log?: (level: ReplicationLogLevel, message: string) => void;
   /** How a replica connects to its master (the server's TLS); plain TCP when left out. */
-  dial?: (host: string, port: number) => MasterConnection;
+  dial?: (host: string, port: number, localAddress?: string) => MasterConnection;
 }
 
 const NO_REPLID = '0000000000000000000000000000000000000000';
@@ -105,7 +105,7 @@ export class Replication implements ReplicationHost, LinkOwner {
   private forceFailover = false;
   private failoverCheckScheduled = false;
   private readonly logLine: (level: ReplicationLogLevel, message: string) => void;
-  readonly dial: (host: string, port: number) => MasterConnection;
+  readonly dial: (host: string, port: number, localAddress?: string) => MasterConnection;
   private minReplicasToWrite = 0;
   private minReplicasMaxLag = 0;
 
