@@ -65,8 +65,8 @@ export class Connection implements ClientConnection, Flushable {
       this.output = socketOutput(socket, events);
     }
     this.socket = socket;
-    this.remoteAddress = unixAddress ?? `${socket.remoteAddress}:${socket.remotePort}`;
-    this.localAddress = unixAddress ?? `${socket.localAddress}:${socket.localPort}`;
+    this.remoteAddress = unixAddress ?? formatAddress(socket.remoteAddress, socket.remotePort);
+    this.localAddress = unixAddress ?? formatAddress(socket.localAddress, socket.localPort);
     this.parser = new RequestParser({
       maxBulkLength: engine.config.getNumber('proto-max-bulk-len'),
     });
@@ -232,4 +232,9 @@ export class Connection implements ClientConnection, Flushable {
     this.onClose(this, byPeer);
     this.engine.disconnect(this.client);
   }
+}
+
+/** `ip:port`, an IPv6 address in brackets (`[::1]:6379`), as Redis's anetFormatAddr. */
+function formatAddress(ip: string | undefined, port: number | undefined): string {
+  return ip?.includes(':') ? `[${ip}]:${port}` : `${ip}:${port}`;
 }

@@ -67,7 +67,9 @@ export class ConnectedReplica {
     if (this.announced.address !== null) return this.announced.address;
     const remote = this.client.connection.remoteAddress;
     const colon = remote.lastIndexOf(':');
-    return colon === -1 ? remote : remote.slice(0, colon);
+    const ip = colon === -1 ? remote : remote.slice(0, colon);
+    // An IPv6 peer's address is bracketed ([::1]:port); INFO shows the bare address.
+    return ip.startsWith('[') ? ip.slice(1, -1) : ip;
   }
 
   onClose(listener: () => void): void {

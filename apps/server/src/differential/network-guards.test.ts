@@ -149,6 +149,23 @@ describe.runIf(requireRedisOrSkip('protected mode and cross-protocol guard diffe
       },
     );
 
+    it('shows an IPv6 peer in brackets, as anetFormatAddr', async () => {
+      const seen: string[] = [];
+      await configSet('bind', '127.0.0.1 ::1');
+      try {
+        for (const port of both()) {
+          const client = await RawClient.open(port, { host: '::1' });
+          const info = String(await client.command('CLIENT', 'INFO'));
+          client.close();
+          seen.push(info.replace(/\d+/g, 'N').replace(/ (?!addr|laddr)[\w-]+=\S*/g, ''));
+        }
+      } finally {
+        await configSet('bind', '127.0.0.1');
+      }
+      expect(seen[0]).toEqual(seen[1]);
+      expect(seen[0]).toContain('addr=[::N]:N laddr=[::N]:N');
+    });
+
     it.each([
       ['an HTTP POST request', [['POST / HTTP/1.1\r\nHost: example.com\r\n\r\n', 0]]],
       ['a Host: header, as a multibulk', [['*2\r\n$5\r\nhost:\r\n$1\r\nx\r\n', 0]]],
