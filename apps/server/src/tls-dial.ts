@@ -1,5 +1,5 @@
 import { connect as connectTcp } from 'node:net';
-import { connect as connectTls } from 'node:tls';
+import { connect as connectTls, type ConnectionOptions } from 'node:tls';
 import type { Config } from '@rc/engine';
 import type { MasterConnection } from '@rc/replication';
 import type { TlsListener } from './tls-listener.js';
@@ -8,6 +8,7 @@ import type { TlsListener } from './tls-listener.js';
  * A replica's connection to its master: TLS with `tls-replication yes`, as Redis's
  * connCreateTLS, with the client context (tls-client-cert-file, else tls-cert-file). The
  * master's certificate must chain to our CA; its name is not checked, as Redis does not.
+ * From `localAddress` when given (bind-source-addr).
  */
 export function dialMaster(
   host: string,
@@ -20,13 +21,14 @@ export function dialMaster(
   if (secureContext === null) {
     return { socket: connectTcp({ host, port, localAddress }), ready: 'connect' };
   }
-  const socket = connectTls({
+  // tls.connect hands localAddress to the TCP connection, though its type does not list it.
+  const options: ConnectionOptions & { localAddress?: string } = {
     host,
     port,
     localAddress,
     secureContext,
     rejectUnauthorized: true,
     checkServerIdentity: () => undefined,
-  });
-  return { socket, ready: 'secureConnect' };
+  };
+  return { socket: connectTls(options), ready: 'secureConnect' };
 }
