@@ -17,6 +17,11 @@ describe('protectedModeRefuses', () => {
     engine.config.set('requirepass', 'secret');
     expect(protectedModeRefuses(engine, '192.0.2.2')).toBe(false);
     engine.config.set('requirepass', '');
+    expect(protectedModeRefuses(engine, '192.0.2.2')).toBe(true);
+    // A password given through ACL counts as well.
+    engine.acl.defaultUser.apply('>secret');
+    expect(protectedModeRefuses(engine, '192.0.2.2')).toBe(false);
+    engine.acl.defaultUser.apply('nopass');
     engine.config.set('protected-mode', 'no');
     expect(protectedModeRefuses(engine, '192.0.2.2')).toBe(false);
   });

@@ -439,7 +439,7 @@ export class Engine implements KeyspaceObserver {
    * that are not local.
    */
   defaultUserIsPasswordless(): boolean {
-    return this.config.get('requirepass') === '';
+    return this.acl.defaultUser.noPassword;
   }
 
   connect(connection: ClientConnection): Client {
