@@ -20,6 +20,7 @@ import { InstantaneousMetrics } from './instantaneous-metrics.js';
 import { LatencyHistogram } from './latency-histogram.js';
 import { ClientPause } from './client-pause.js';
 import { Shutdown } from './shutdown.js';
+import { ReplicaKeysWithExpire } from './replica-keys-with-expire.js';
 import { LatencyMonitor } from './latency-monitor.js';
 import { freedInBackground } from './lazy-free.js';
 import { SlowLog } from './slowlog.js';
@@ -264,6 +265,10 @@ export class Engine implements KeyspaceObserver {
   readonly clientPause = new ClientPause((client, argv) => this.rerunPostponed(client, argv));
   /** SHUTDOWN and the signals: waiting for replicas, the final save, the exit. */
   readonly shutdown = new Shutdown(this);
+  /** A writable replica's own keys with a TTL, which it expires itself. */
+  readonly replicaKeysWithExpire = new ReplicaKeysWithExpire();
+  /** A client's write runs on a writable replica (Redis's LOOKUP_WRITE there). */
+  private writableReplicaWrite = false;
 
   /**
    * While clients are paused a master keeps its dataset as it is: expired keys are hidden.
@@ -736,6 +741,14 @@ export class Engine implements KeyspaceObserver {
     this.declaredChanges = null;
     const failedUncountedBefore = this.failedUncounted;
     this.failedUncounted = false;
+    // On a writable replica a client's write deletes the expired keys it touches, as Redis's
+    // lookupKeyWrite forces there (its master's DEL would come after the write).
+    const expiryBefore = this.baseExpiryMode;
+    const replicaWriteBefore = this.writableReplicaWrite;
+    if (entry.isWrite && expiryBefore === 'hide' && this.replication?.readOnly === false) {
+      this.baseExpiryMode = 'delete';
+      this.writableReplicaWrite = true;
+    }
     try {
       result = handler(client, argv, this);
     } catch (error) {
@@ -743,6 +756,8 @@ export class Engine implements KeyspaceObserver {
       process.emitWarning(`rc: ${entry.fullName} failed: ${(error as Error).stack ?? error}`);
       this.replyError(client, `ERR internal error while running '${entry.fullName}'`);
     }
+    this.baseExpiryMode = expiryBefore;
+    this.writableReplicaWrite = replicaWriteBefore;
     this.lookupsCounted = countingBefore;
     this.callingClient = callingBefore;
     this.settleChanges(dirtyBefore, declaredBefore);
@@ -1169,6 +1184,21 @@ export class Engine implements KeyspaceObserver {
   /** Publishes a keyspace notification for a write (cheap when notifications are off). */
   notify(db: Database, eventClass: number, event: string, key: string): void {
     this.keyspaceEvents.notify(db.id, eventClass, event, key);
+  }
+
+  expireSet(db: Database, key: string): void {
+    if (this.writableReplicaWrite) this.replicaKeysWithExpire.remember(db, key);
+  }
+
+  /** Redis's expireSlaveKeys: a replica deletes the keys its own clients gave a TTL. */
+  expireReplicaKeys(): void {
+    const before = this.baseExpiryMode;
+    this.baseExpiryMode = 'delete';
+    try {
+      this.replicaKeysWithExpire.expire(this.databases, (db, key) => db.expireIfNeeded(key));
+    } finally {
+      this.baseExpiryMode = before;
+    }
   }
 
   keyExpired(db: Database, key: string, value: RedisValue): void {

@@ -40,8 +40,11 @@ export class ActiveExpiry {
   enabled = true;
 
   cycle(): void {
-    // Replicas wait for their master's DELs (Redis runs the cycle on masters only).
-    if (!this.enabled || this.engine.cronPaused || this.engine.expiryMode !== 'delete') return;
+    if (!this.enabled || this.engine.cronPaused) return;
+    // Replicas wait for their master's DELs (Redis runs the cycle on masters only), except for
+    // the keys their own clients gave a TTL (Redis's expireSlaveKeys).
+    const replica = this.engine.expiryMode === 'hide';
+    if (!replica && this.engine.expiryMode !== 'delete') return;
     // A timed-out script is still running: its keys must not change under it.
     if (this.engine.scriptTimedOut) return;
     // The DELs of one cycle go out together, without MULTI/EXEC, as Redis's activeExpireCycle.
@@ -50,11 +53,12 @@ export class ActiveExpiry {
     if (propagating) propagation.beginUnit();
     const started = Date.now();
     try {
-      this.expireSlices();
+      if (replica) this.engine.expireReplicaKeys();
+      else this.expireSlices();
     } finally {
       if (propagating) propagation.endUnit(false);
     }
-    this.engine.latencyMonitor.addIfNeeded('expire-cycle', Date.now() - started);
+    if (!replica) this.engine.latencyMonitor.addIfNeeded('expire-cycle', Date.now() - started);
   }
 
   private expireSlices(): void {

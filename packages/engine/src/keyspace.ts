@@ -32,6 +32,8 @@ export interface KeyspaceObserver {
   keysFlushed(db: Database, keys: readonly string[]): void;
   keyExpired(db: Database, key: string, value: RedisValue): void;
   keyCreated(db: Database, key: string): void;
+  /** The key got a TTL (a writable replica remembers the keys its clients gave one). */
+  expireSet(db: Database, key: string): void;
   /**
    * Clients blocked on the key may be served, or told their stream is gone (Redis's
    * signalKeyAsReady): a key created with a value one can wait on, or a stream overwritten or
@@ -324,6 +326,7 @@ export class Database {
 
   setExpire(key: string, at: number): void {
     this.expires.set(key, at);
+    this.observer.expireSet(this, key);
     this.observer.keyModified(this, key);
   }
 

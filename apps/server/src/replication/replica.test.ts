@@ -329,3 +329,47 @@ describe.runIf(withRedis)('rc replica of a redis-server 7.0 master', () => {
     client.disconnect();
   });
 });
+
+describe('rc writable replica (replica-read-only no) of an rc master', () => {
+  async function pair(): Promise<{ master: RcProcess; replica: RcProcess }> {
+    const master = await startRc([['enable-debug-command', 'yes']]);
+    running.push(master);
+    const replica = await rcReplicaOf(master.port, [['replica-read-only', 'no']]);
+    await linkUp(replica.port);
+    return { master, replica };
+  }
+
+  it('expires the keys its own clients gave a TTL, as its master sends no DEL for them', async () => {
+    const { replica } = await pair();
+    const client = connectTo(replica.port);
+    await client.select(5);
+    await client.set('short', '1', 'PX', 50);
+    await client.set('later', '1', 'EX', 1000);
+    await client.set('plain', '1');
+    expect(await client.dbsize()).toBe(3);
+    // Deleted by the replica's own expiry cycle, not merely hidden.
+    await until(async () => (await client.dbsize()) === 2, 'the short key deleted');
+    expect(await client.exists('later', 'plain')).toBe(2);
+    client.disconnect();
+  });
+
+  it('a write of its client recreates a key that expired but its master did not delete yet', async () => {
+    const { master, replica } = await pair();
+    const writer = connectTo(master.port);
+    await writer.call('DEBUG', 'SET-ACTIVE-EXPIRE', '0');
+    await writer.set('counter', '5', 'PX', 10);
+    await writer.set('other', '5', 'PX', 10);
+    const client = connectTo(replica.port);
+    await until(
+      async () => (await client.dbsize()) === 2 && (await client.exists('counter', 'other')) === 0,
+      'keys replicated and past their TTL',
+    );
+    expect(await client.incr('counter')).toBe(1);
+    expect(await client.ttl('counter')).toBe(-1);
+    // A read only hides the other expired key, which stays until its master's DEL.
+    expect(await client.get('other')).toBeNull();
+    expect(await client.dbsize()).toBe(2);
+    writer.disconnect();
+    client.disconnect();
+  });
+});

@@ -220,6 +220,7 @@ function flushall(client: Client, argv: string[], engine: Engine): void {
   const async = flushIsAsync(client, argv, engine);
   if (async === null) return;
   for (const db of engine.databases) emptyDatabase(db, async, engine);
+  engine.replicaKeysWithExpire.clear();
   engine.tracking.flushed();
   // As flushAllDataAndResetRDB: with save points the empty dataset is saved at once, so the
   // change counter starts again from 0 (and no save point fires for the flush).
