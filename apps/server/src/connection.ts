@@ -11,6 +11,7 @@ import { ProtocolError, RequestParser } from '@rc/resp';
 import { isHttpRequestWord, warnOfCrossProtocolAttack } from './cross-protocol-guard.js';
 import { adoptWithSharedReads } from './shared-read-socket.js';
 import { socketOutput, type SocketOutput } from './socket-output.js';
+import { TlsOutput } from './tls-output.js';
 import { flushSoon, runBeforeReplies, turnTime, type Flushable } from './write-batch.js';
 
 /**
@@ -59,7 +60,7 @@ export class Connection implements ClientConnection, Flushable {
       // Bytes pass through OpenSSL: they are read and written through the TLS stream.
       socket = accepted;
       socket.on('data', (chunk: Buffer) => this.receive(chunk));
-      this.output = socketOutput(socket, events, false);
+      this.output = new TlsOutput(accepted, events);
     } else {
       socket = adoptWithSharedReads(accepted, (chunk) => this.receive(chunk));
       this.output = socketOutput(socket, events);
