@@ -36,6 +36,8 @@ function isObjectType(type: number): boolean {
 export interface RdbReaderOptions {
   /** Skip CRC64 verification (like Redis's rdbchecksum no / skip-checksum-validation). */
   skipChecksum?: boolean;
+  /** Told of each key whose collection is empty: Redis skips those (see redis#8453). */
+  onEmptyKey?: (db: number, key: string) => void;
 }
 
 export class RdbReader {
@@ -58,11 +60,13 @@ export class RdbReader {
   /** Position in input.buffer up to which bytes have been fed to the CRC. */
   private crcPosition = 0;
   private readonly verifyChecksum: boolean;
+  private readonly onEmptyKey: ((db: number, key: string) => void) | undefined;
   /** The error that stopped decoding: thrown again by every later call. */
   private failure: unknown = undefined;
 
   constructor(options: RdbReaderOptions = {}) {
     this.verifyChecksum = options.skipChecksum !== true;
+    this.onEmptyKey = options.onEmptyKey;
   }
 
   /**
@@ -260,7 +264,10 @@ export class RdbReader {
         const value = readValue(input, type);
         const expireAt = this.expireAt;
         this.expireAt = null;
-        if (value === null) return null;
+        if (value === null) {
+          this.onEmptyKey?.(this.db, key);
+          return null;
+        }
         return { kind: 'key', db: this.db, key, value, expireAt };
       }
     }

@@ -123,9 +123,14 @@ export class ServerPersistence implements PersistenceHost {
       logged = Date.now();
       this.log('notice', `Loading RDB: ${Math.floor((read / total) * 100)}% (${keys} keys)`);
     };
+    let emptyKeys = 0;
     const result = await loadRdbFile(this.engine, path, progress, {
       onAux: (name, value) => this.logAux(name, value),
       onExpiredDropped: (db, key) => this.engine.replication?.expiredAtLoad(db, key),
+      // The first ten are named, as Redis's rdbLoadRioWithLoadingCtx.
+      onEmptyKey: (_db, key) => {
+        if (emptyKeys++ < 10) this.log('warning', `rdbLoadObject skipping empty key: ${key}`);
+      },
     }).catch((error: unknown) => {
       throw new Error(this.loadFailure(error));
     });
@@ -133,10 +138,9 @@ export class ServerPersistence implements PersistenceHost {
     this.loadedKeys = result.keys;
     this.loadedExpired = result.expiredSkipped;
     this.engine.replication?.restoreFromRdb(result.aux);
-    this.log(
-      'notice',
-      `Done loading RDB, keys loaded: ${result.keys}, keys expired: ${result.expiredSkipped}.`,
-    );
+    const loaded = `Done loading RDB, keys loaded: ${result.keys}, keys expired: ${result.expiredSkipped}`;
+    if (emptyKeys === 0) this.log('notice', `${loaded}.`);
+    else this.log('warning', `${loaded}, empty keys skipped: ${emptyKeys}.`);
     this.log(
       'notice',
       `DB loaded from disk: ${((Date.now() - started) / 1000).toFixed(3)} seconds`,
@@ -158,29 +162,36 @@ export class ServerPersistence implements PersistenceHost {
   }
 
   /**
-   * Why the file could not be loaded, in Redis's words: the lines before the last are logged
-   * here, the last is returned for the daemon to log as it exits.
+   * Why the file could not be loaded, in Redis's words (rdbReportError for a file being
+   * loaded): the reason is logged, the file checked (redis-check-rdb's report, printed to
+   * stdout), and the last line returned for the daemon to log as it exits.
    */
   private loadFailure(error: unknown): string {
-    const internal = (reason: string): string =>
-      `Internal error in RDB reading offset 0, function at rc -> ${reason}`;
     if (!(error instanceof RdbError)) {
       return `Fatal error loading the DB: ${describeErrno(error)}. Exiting.`;
     }
     const failure = error.failure;
+    let reason: string;
     switch (failure.kind) {
       case 'checksum':
         this.log(
           'warning',
           `Wrong RDB checksum expected: (${failure.computed.toString(16)}) but got (${failure.stored.toString(16)}). Aborting now.`,
         );
-        return internal('RDB CRC error');
+        reason = 'RDB CRC error';
+        break;
       case 'truncated':
         this.log('warning', 'Short read or OOM loading DB. Unrecoverable error, aborting now.');
-        return internal('Unexpected EOF reading RDB file');
+        reason = 'Unexpected EOF reading RDB file';
+        break;
       case 'format':
-        return internal(error.message);
+        reason = error.report ?? error.message;
     }
+    const internal = `Internal error in RDB reading offset 0, function at rc -> ${reason}`;
+    this.log('warning', internal);
+    // The checker Redis runs next reads the file again and stops at the same error.
+    process.stdout.write(`--- RDB ERROR DETECTED ---\n[offset ${error.offset ?? 0}] ${internal}\n`);
+    return 'Terminating server after rdb file reading failure.';
   }
 
   start(): void {

@@ -8,7 +8,7 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { RdbWriter } from '@rc/rdb';
+import { RdbWriter, crc64 } from '@rc/rdb';
 import { Redis } from 'ioredis';
 import { until } from '@rc/test-support';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -323,7 +323,49 @@ describe('RDB persistence', () => {
       'Short read or OOM loading DB. Unrecoverable error, aborting now.',
     );
   }, 30_000);
+
+  it('reports a corrupt value and its check before it stops, as Redis', async () => {
+    const dir = temporaryDir();
+    // A set whose intset says 2-byte members but holds 3 bytes.
+    const intset = [2, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0];
+    writeFileSync(join(dir, 'dump.rdb'), rdbFile([0xfe, 0, 11, 1, 0x73, intset.length, ...intset]));
+    const server = await startDaemon(['--port', String(await freePort()), '--dir', dir]);
+    expect(await server.exited).toBe(1);
+    const output = server.output();
+    expect(output).toContain('Intset integrity check failed.');
+    expect(output).toContain('--- RDB ERROR DETECTED ---');
+    expect(output).toContain('Terminating server after rdb file reading failure.');
+  }, 30_000);
+
+  it('skips empty collections, naming the first ten and counting them all', async () => {
+    const dir = temporaryDir();
+    const emptySets = Array.from({ length: 11 }, (_, i) => [2, 2, 0x73, 0x30 + i, 0]).flat();
+    writeFileSync(join(dir, 'dump.rdb'), rdbFile([0xfe, 0, 0, 1, 0x6b, 1, 0x76, ...emptySets]));
+    const port = await freePort();
+    const server = await startDaemon(['--port', String(port), '--dir', dir]);
+    await until(() => server.output().includes('Ready to accept connections'), 'the server');
+    const output = server.output();
+    expect(output).toContain('rdbLoadObject skipping empty key: s0');
+    expect(output).toContain('rdbLoadObject skipping empty key: s9');
+    expect(output).not.toContain('rdbLoadObject skipping empty key: s:');
+    expect(output).toContain(
+      'Done loading RDB, keys loaded: 1, keys expired: 0, empty keys skipped: 11.',
+    );
+    const client = connect(port);
+    expect(await client.dbsize()).toBe(1);
+    client.disconnect();
+    await shutdown(port, 'NOSAVE');
+    await server.exited;
+  }, 30_000);
 });
+
+/** An RDB version 10 file of the given records, ended and checksummed. */
+function rdbFile(records: number[]): Buffer {
+  const body = Buffer.concat([Buffer.from('REDIS0010', 'latin1'), Buffer.from([...records, 0xff])]);
+  const checksum = Buffer.alloc(8);
+  checksum.writeBigUInt64LE(crc64(0, body));
+  return Buffer.concat([body, checksum]);
+}
 
 /** SHUTDOWN closes the connection instead of replying, so send it without waiting. */
 async function shutdown(port: number, ...options: string[]): Promise<void> {

@@ -162,9 +162,10 @@ export async function loadRdbFile(
     aofBase?: boolean;
     onAux?: (name: string, value: string) => void;
     onExpiredDropped?: (db: number, key: string) => void;
+    onEmptyKey?: (db: number, key: string) => void;
   } = {},
 ): Promise<LoadResult> {
-  const reader = new RdbReader();
+  const reader = new RdbReader({ onEmptyKey: options.onEmptyKey });
   // As Redis: a master drops keys that expired while the file sat on disk; a replica keeps
   // them until its master's DEL arrives (and an AOF base is replayed as it was).
   const replica = engine.config.get('replicaof') !== '';
