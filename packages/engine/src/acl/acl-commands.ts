@@ -1,6 +1,40 @@
 import type { CommandEntry, CommandTable } from '../command-table.js';
-import { ACL_CATEGORIES, aclCategories } from '../command-metadata/command-description.js';
-import type { AclCategory } from '../command-metadata/types.js';
+import {
+  ACL_CATEGORIES,
+  aclCategories,
+  metadataOf,
+} from '../command-metadata/command-description.js';
+import type { AclCategory, KeySpecFlag } from '../command-metadata/types.js';
+
+/**
+ * Where a command's keys are, for permission checks on every call: none, a plain range of
+ * arguments (most commands: found without allocating), or only by the general key search.
+ */
+export type KeyPlan =
+  | { readonly kind: 'none' }
+  | {
+      readonly kind: 'range';
+      readonly first: number;
+      /** The last key's index; negative counts from the end of the arguments. */
+      readonly last: number;
+      readonly step: number;
+      readonly access: number;
+    }
+  | { readonly kind: 'general' };
+
+/** What a key pattern grants: ~ is both, %R~ reading, %W~ writing. */
+export const KEY_READ = 1;
+export const KEY_WRITE = 2;
+
+/** The access a key spec asks for: reading unless only written, writing for any change. */
+export function accessOf(flags: readonly KeySpecFlag[]): number {
+  let access = 0;
+  if (flags.includes('access')) access |= KEY_READ;
+  if (flags.includes('insert') || flags.includes('delete') || flags.includes('update')) {
+    access |= KEY_WRITE;
+  }
+  return access;
+}
 
 /**
  * The command table as ACL rules see it: ids index the permission bitmaps, and each command's
@@ -12,15 +46,31 @@ export class AclCommands {
   /** Length of a permission bitmap: one slot per id, then Redis's "future commands" slot. */
   readonly bitmapLength: number;
   private readonly masks: Uint32Array;
+  private readonly keyPlans: KeyPlan[] = [];
+  /** Commands anyone may run (AUTH, HELLO...), whatever the rules say. */
+  private readonly open: Uint8Array;
 
   constructor(private readonly table: CommandTable) {
     this.topLevel = [...table.entries()];
     this.bitmapLength = table.idCount + 1;
     this.masks = new Uint32Array(table.idCount);
-    for (const entry of this.topLevel) {
-      this.masks[entry.id] = categoryMask(entry);
-      for (const sub of entry.subcommands?.values() ?? []) this.masks[sub.id] = categoryMask(sub);
+    this.open = new Uint8Array(table.idCount);
+    for (const top of this.topLevel) {
+      for (const entry of [top, ...(top.subcommands?.values() ?? [])]) {
+        this.masks[entry.id] = categoryMask(entry);
+        this.keyPlans[entry.id] = keyPlan(entry);
+        this.open[entry.id] = entry.spec.flags.includes('no_auth') ? 1 : 0;
+      }
     }
+  }
+
+  keyPlan(entry: CommandEntry): KeyPlan {
+    return this.keyPlans[entry.id];
+  }
+
+  /** Whether the command needs no permission (AUTH, HELLO, QUIT, RESET). */
+  isOpen(entry: CommandEntry): boolean {
+    return this.open[entry.id] === 1;
   }
 
   /** The id of the slot that only +@all sets: whether commands added later are allowed. */
@@ -63,6 +113,33 @@ export function categoryName(index: number): AclCategory {
 }
 
 export const CATEGORY_COUNT = ACL_CATEGORIES.length;
+
+const NO_KEYS: KeyPlan = { kind: 'none' };
+const GENERAL: KeyPlan = { kind: 'general' };
+
+/** A range plan when one key spec says it all, as commandKeys would read it. */
+function keyPlan(entry: CommandEntry): KeyPlan {
+  const metadata = metadataOf(entry);
+  const specs = metadata.keySpecs ?? [];
+  if (
+    metadata.keysProcedure === undefined &&
+    specs.every((spec) => spec.flags.includes('not_key'))
+  ) {
+    return NO_KEYS;
+  }
+  if (metadata.keysProcedure !== undefined || specs.length !== 1) return GENERAL;
+  const [{ beginSearch, findKeys, flags }] = specs;
+  if (beginSearch.type !== 'index' || findKeys.type !== 'range') return GENERAL;
+  if (
+    flags.some((flag) => flag === 'not_key' || flag === 'incomplete' || flag === 'variable_flags')
+  ) {
+    return GENERAL;
+  }
+  if (findKeys.lastKey < 0 && findKeys.limit !== 0) return GENERAL;
+  const first = beginSearch.index;
+  const last = findKeys.lastKey >= 0 ? first + findKeys.lastKey : findKeys.lastKey;
+  return { kind: 'range', first, last, step: findKeys.keyStep, access: accessOf(flags) };
+}
 
 function categoryMask(entry: CommandEntry): number {
   let mask = 0;

@@ -1,15 +1,18 @@
 import type { CommandEntry } from '../command-table.js';
 import { commandKeys, type KeyReference } from '../command-metadata/command-keys.js';
 import { metadataOf } from '../command-metadata/command-description.js';
-import type { KeySpecFlag } from '../command-metadata/types.js';
 import { globMatch } from '../glob.js';
-import { type AclCommands, CATEGORY_COUNT, categoryIndex, categoryName } from './acl-commands.js';
+import {
+  type AclCommands,
+  accessOf,
+  CATEGORY_COUNT,
+  categoryIndex,
+  categoryName,
+  KEY_READ,
+  KEY_WRITE,
+} from './acl-commands.js';
 import { commandChannels } from './channels.js';
 import { hasSpaces, type RuleError } from './rule-error.js';
-
-/** What a key pattern grants: ~ is both, %R~ reading, %W~ writing. */
-const READ = 1;
-const WRITE = 2;
 
 interface KeyPattern {
   readonly pattern: string;
@@ -134,14 +137,14 @@ export class Selector {
     if (op[0] === '%') {
       for (; offset < op.length; offset++) {
         const c = op[offset].toUpperCase();
-        if (c === 'R' && (access & READ) === 0) access |= READ;
-        else if (c === 'W' && (access & WRITE) === 0) access |= WRITE;
+        if (c === 'R' && (access & KEY_READ) === 0) access |= KEY_READ;
+        else if (c === 'W' && (access & KEY_WRITE) === 0) access |= KEY_WRITE;
         else if (op[offset] === '~') {
           offset++;
           break;
         } else return 'syntax';
       }
-    } else access = READ | WRITE;
+    } else access = KEY_READ | KEY_WRITE;
     const pattern = op.slice(offset);
     if (hasSpaces(pattern)) return 'syntax';
     const existing = this.keys.find((key) => key.pattern === pattern);
@@ -201,7 +204,8 @@ export class Selector {
   /** Redis's ACLSelectorCheckCmd: null when this selector allows the whole call. */
   check(call: KeysOfCall): Denial | null {
     const { entry, argv } = call;
-    if (!this.allCommands && !entry.spec.flags.includes('no_auth') && !this.allowed[entry.id]) {
+    const commands = this.commands;
+    if (!this.allCommands && !this.allowed[entry.id] && !commands.isOpen(entry)) {
       const args = this.firstArgs?.get(entry.id);
       const firstArg = argv[entry.parent === null ? 1 : 2];
       if (
@@ -213,9 +217,20 @@ export class Selector {
       }
     }
     if (!this.allKeys) {
-      for (const key of call.get()) {
-        if (!this.mayAccessKey(argv[key.index], accessOf(key.flags))) {
-          return { kind: 'key', index: key.index };
+      const plan = commands.keyPlan(entry);
+      if (plan.kind === 'range') {
+        const argc = argv.length;
+        const last = plan.last >= 0 ? plan.last : argc + plan.last;
+        if (last < argc && last >= plan.first && plan.first < argc) {
+          for (let index = plan.first; index <= last; index += plan.step) {
+            if (!this.mayAccessKey(argv[index], plan.access)) return { kind: 'key', index };
+          }
+        }
+      } else if (plan.kind === 'general') {
+        for (const key of call.get()) {
+          if (!this.mayAccessKey(argv[key.index], accessOf(key.flags))) {
+            return { kind: 'key', index: key.index };
+          }
         }
       }
     }
@@ -232,9 +247,10 @@ export class Selector {
   /** Redis's ACLSelectorCheckKey. */
   mayAccessKey(key: string, access: number): boolean {
     if (this.allKeys) return true;
-    return this.keys.some(
-      (pattern) => (pattern.access & access) === access && globMatch(pattern.pattern, key),
-    );
+    for (const pattern of this.keys) {
+      if ((pattern.access & access) === access && globMatch(pattern.pattern, key)) return true;
+    }
+    return false;
   }
 
   /** Whether `~*` (or `%R~*`... for `access`) grants every key. */
@@ -343,21 +359,10 @@ export class Selector {
 }
 
 function keyPatternText(key: KeyPattern): string {
-  const prefix = key.access === (READ | WRITE) ? '~' : key.access === READ ? '%R~' : '%W~';
+  const prefix =
+    key.access === (KEY_READ | KEY_WRITE) ? '~' : key.access === KEY_READ ? '%R~' : '%W~';
   return prefix + key.pattern;
 }
-
-/** The access a key spec asks for: reading unless only written, writing for any change. */
-export function accessOf(flags: readonly KeySpecFlag[]): number {
-  let access = 0;
-  if (flags.includes('access')) access |= READ;
-  if (flags.includes('insert') || flags.includes('delete') || flags.includes('update')) {
-    access |= WRITE;
-  }
-  return access;
-}
-
-export const KEY_READ = READ;
 
 /** Orders denials as Redis picks the one to report: the most relevant kind, then the latest. */
 export function moreRelevant(a: Denial, b: Denial): boolean {

@@ -162,6 +162,7 @@ export class AclUser {
    */
   check(entry: CommandEntry, argv: readonly string[]): Denial | null {
     const call = new KeysOfCall(entry, argv);
+    if (this.selectors.length === 1) return this.root.check(call);
     let relevant: Denial = { kind: 'command', index: 0 };
     for (const selector of this.selectors) {
       const denial = selector.check(call);
