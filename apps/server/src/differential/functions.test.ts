@@ -36,6 +36,30 @@ describe.runIf(requireRedisOrSkip('functions differential'))(
         ['FUNCTION', 'STATS'],
       ]));
 
+    it('on a stale replica, allow-stale functions run but call only stale commands', () =>
+      servers.compare([
+        FRESH,
+        [
+          'FUNCTION',
+          'LOAD',
+          [
+            '#!lua name=stale',
+            "redis.register_function{function_name='f1', callback=function() return 'hello' end, flags={'no-writes'}}",
+            "redis.register_function{function_name='f2', callback=function() return 'hello' end, flags={'allow-stale', 'no-writes'}}",
+            "redis.register_function{function_name='f3', callback=function() return redis.call('get', 'x') end, flags={'allow-stale', 'no-writes'}}",
+            "redis.register_function{function_name='f4', callback=function() return redis.call('echo', 'e') end, flags={'allow-stale', 'no-writes'}}",
+          ].join('\n'),
+        ],
+        ['CONFIG', 'SET', 'replica-serve-stale-data', 'no'],
+        ['REPLICAOF', '127.0.0.1', '1'],
+        ['FCALL', 'f1', '0'],
+        ['FCALL', 'f2', '0'],
+        ['FCALL', 'f3', '0'],
+        ['FCALL', 'f4', '0'],
+        ['REPLICAOF', 'NO', 'ONE'],
+        ['CONFIG', 'SET', 'replica-serve-stale-data', 'yes'],
+      ]));
+
     it('FUNCTION LOAD errors', () =>
       servers.compare([
         FRESH,

@@ -586,6 +586,12 @@ export class Scripting {
       refusal = 'ERR Wrong number of args calling Redis command from script';
     } else if (!engine.scriptDenyDisabled && entry.spec.flags.includes('noscript')) {
       refusal = 'ERR This Redis command is not allowed from script';
+    } else if (
+      engine.replication?.servesStaleData === false &&
+      !entry.spec.flags.includes('stale')
+    ) {
+      // A script allowed to run on a stale replica (allow-stale) still only calls stale commands.
+      refusal = 'ERR Can not execute the command on a stale replica';
     } else {
       refusal = this.permissionRefusal(run.caller, entry, argv) ?? this.writeRefusal(run, entry);
     }
