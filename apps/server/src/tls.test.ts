@@ -1,4 +1,4 @@
-import { execFile, spawn } from 'node:child_process';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { copyFileSync, mkdtempSync } from 'node:fs';
 import { connect as connectTcp } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -346,6 +346,7 @@ describe.runIf(enabled)('TLS as redis-server has it', () => {
         const args = [...base, ...flags];
         const [rc, redis] = await Promise.all([startDaemon(args), runRedisServer(args)]);
         expect(await rc.exited, flags.join(' ')).toBe(1);
+        await outputClosed(rc.child);
         expect(logMessages(rc.output()), flags.join(' ')).toEqual(logMessages(redis));
       }),
     );
@@ -360,12 +361,19 @@ function runRedisServer(args: string[]): Promise<string> {
   child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
   const stopped = setTimeout(() => void stopChild(child), 20_000);
+  // 'close', not 'exit': the last lines may still be in the pipe when the process is gone.
   return new Promise((resolve) =>
-    child.once('exit', () => {
+    child.once('close', () => {
       clearTimeout(stopped);
       resolve(output);
     }),
   );
+}
+
+/** Resolves once everything the process printed was read. */
+async function outputClosed(child: ChildProcess): Promise<void> {
+  if (child.stdout?.closed === true && child.stderr?.closed === true) return;
+  await new Promise((resolve) => child.once('close', resolve));
 }
 
 /** The TLS lines of a log, without pid, role and time. */
