@@ -25,4 +25,19 @@ describe('a blocked call, once served', () => {
       /^\*2\r\n\$5\r\nblpop\r\n\*4\r\n\$5\r\ncalls\r\n:1\r\n/,
     );
   });
+
+  it('counts as failed when CLIENT UNBLOCK ends it, with the error or as a timeout', () => {
+    const { engine, run } = engineWithClient();
+    run('CONFIG', 'RESETSTAT');
+    for (const reason of ['ERROR', 'TIMEOUT']) {
+      const waiter = connect(engine);
+      expect(engine.execute(waiter, ['BLPOP', 'l', '0'])).toBe(BLOCKED);
+      expect(run('CLIENT', 'UNBLOCK', String(waiter.id), reason)).toBe(':1\r\n');
+    }
+    const stats = run('INFO', 'commandstats');
+    expect(stats).toMatch(
+      /cmdstat_blpop:calls=2,usec=\d+,usec_per_call=[\d.]+,rejected_calls=0,failed_calls=2/,
+    );
+    expect(run('INFO', 'errorstats')).toContain('errorstat_UNBLOCKED:count=1');
+  });
 });

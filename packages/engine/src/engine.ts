@@ -842,6 +842,26 @@ export class Engine implements KeyspaceObserver {
    * A blocked call got its reply: as Redis's updateStatsOnUnblock, its first run's time plus the
    * reply's counts again in commandstats, and goes to the latency histogram and the slowlog.
    */
+  /**
+   * CLIENT UNBLOCK: the wait ends as a timeout, or with the UNBLOCKED error; either way Redis
+   * counts the blocked call as failed (updateStatsOnUnblock).
+   */
+  unblockByClient(target: Client, withError: boolean): void {
+    const state = target.blocked;
+    if (state === null) return;
+    const call = this.blockedCalls.get(state);
+    if (call !== undefined) call.entry.failedCalls++;
+    if (!withError) {
+      this.blocking.timeOut(target);
+      return;
+    }
+    this.blocking.unblock(target);
+    const mark = target.out.length;
+    this.replyError(target, Errors.unblockedByClient);
+    this.waitEnded(target, mark);
+    this.servedAfterBlocking(target, state, 0);
+  }
+
   private servedAfterBlocking(
     client: Client,
     state: BlockedState,

@@ -150,12 +150,7 @@ function unblock(client: Client, argv: string[], engine: Engine): void {
     client.out.integer(0);
     return;
   }
-  if (withError) {
-    engine.blocking.unblock(target);
-    const mark = target.out.length;
-    engine.replyError(target, Errors.unblockedByClient);
-    engine.waitEnded(target, mark);
-  } else engine.blocking.timeOut(target);
+  engine.unblockByClient(target, withError);
   target.connection.resume();
   client.out.integer(1);
 }
