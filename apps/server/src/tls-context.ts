@@ -81,12 +81,13 @@ function buildContexts(config: Config): TlsContexts {
     );
   }
   const protocols = parseProtocols(setting('tls-protocols') ?? DEFAULT_PROTOCOLS);
+  // Checked in Redis's order: certificate, key, CA, ciphers, ciphersuites.
+  const serverIdentity = loadIdentity(certFile, keyFile, setting('tls-key-file-pass'));
   const common: SecureContextOptions = {
     ...protocols,
     ca: caFile !== null || caDir !== null ? loadCertificateAuthorities(caFile, caDir) : undefined,
     ciphers: cipherString(setting('tls-ciphers'), setting('tls-ciphersuites')),
   };
-  const serverIdentity = loadIdentity(certFile, keyFile, setting('tls-key-file-pass'));
   const server: TlsOptions = { ...common, ...serverIdentity };
   // Node's tls.Server prefers its own cipher order unless told otherwise; Redis does not.
   server.honorCipherOrder = config.get('tls-prefer-server-ciphers') === 'yes';
@@ -118,7 +119,7 @@ function parseProtocols(value: string): SecureContextOptions {
     }
     enabled.add(index);
   }
-  const indexes = [...enabled].sort();
+  const indexes = [...enabled].sort((a, b) => a - b);
   const lowest = indexes[0];
   const highest = indexes[indexes.length - 1];
   let secureOptions = 0;

@@ -334,7 +334,11 @@ describe.runIf(enabled)('TLS as redis-server has it', () => {
     const { server, dir } = certificates;
     const identity = ['--tls-cert-file', server.certFile, '--tls-key-file', server.keyFile];
     const cases: string[][] = [
-      ['--tls-cert-file', join(dir, 'missing.crt'), '--tls-key-file', server.keyFile],
+      // Two bad settings: the certificate is named first, as Redis checks it first.
+      [
+        ...['--tls-cert-file', join(dir, 'missing.crt'), '--tls-key-file', server.keyFile],
+        ...['--tls-ca-cert-file', join(dir, 'missing-ca.crt')],
+      ],
       ['--tls-cert-file', server.certFile, '--tls-key-file', join(dir, 'missing.key')],
       ['--tls-cert-file', server.certFile],
       identity,
