@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { until } from '@rc/test-support';
 import { useDifferential } from '../test-support/differential.js';
 import { RawClient, encodeCommand } from '../test-support/raw-client.js';
 import { requireRedisOrSkip } from '../test-support/servers.js';
@@ -246,9 +247,10 @@ describe.runIf(requireRedisOrSkip('scripting differential'))(
             '0',
           ]),
         );
-        await new Promise((resolve) => setTimeout(resolve, 100));
         const text = async (...argv: string[]) =>
           (await other.command(...argv))?.toString('latin1');
+        // Once the script runs past busy-reply-threshold, other clients get -BUSY.
+        await until(async () => (await text('PING'))?.startsWith('-BUSY'), 'a busy script');
         const results = [
           (await admin.command('SCRIPT', 'KILL'))?.toString('latin1').slice(0, 60),
           await text('MULTI'),
