@@ -590,12 +590,13 @@ export class Engine implements KeyspaceObserver {
     if (this.scriptTimedOut && !entry.spec.flags.includes('allow_busy')) {
       return this.reject(client, entry, argv, this.scripting.busyError);
     }
-    // Redis's master link and AOF replay are not held back here (rc applies them as a stream).
+    // The AOF replay is not held back; the master link is, as in Redis: a paused replica
+    // reads its master's stream but applies none of its writes until the pause ends.
     // Whether the command may write is only worked out while a pause is on.
     const pause = this.clientPause.current;
     if (
       pause !== null &&
-      !client.obeysAll &&
+      (!client.obeysAll || client.kind === 'master') &&
       (pause === 'all' || this.mayReplicate(client, entry, argv))
     ) {
       return this.postpone(client, argv);
@@ -1089,7 +1090,12 @@ export class Engine implements KeyspaceObserver {
     this.blocking.unblock(client);
     // Held back under SKIP, the command runs under it now.
     if (client.skipWaitReply) client.replyMode = 'skip';
-    if (this.execute(client, argv) !== BLOCKED) client.connection.resume();
+    // The master's command sees keys as the master did, as when its link applies the stream.
+    const expiry = this.baseExpiryMode;
+    if (client.kind === 'master' && expiry === 'hide') this.baseExpiryMode = 'keep';
+    const result = this.execute(client, argv);
+    this.baseExpiryMode = expiry;
+    if (result !== BLOCKED) client.connection.resume();
   }
 
   /** Whether a command of the client's transaction passes `test`. */

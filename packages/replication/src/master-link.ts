@@ -1,5 +1,5 @@
 import { connect, isIP, type Socket } from 'node:net';
-import { KeyspaceLoader, type Client, type Engine } from '@rc/engine';
+import { BLOCKED, KeyspaceLoader, type Client, type Engine } from '@rc/engine';
 import { RdbReader } from '@rc/rdb';
 import { ProtocolError, RequestParser } from '@rc/resp';
 import { ReplyLineReader, SyncPayloadReader } from './sync-payload.js';
@@ -67,6 +67,8 @@ export class MasterLink {
   processedOffset = 0;
   readOffset = 0;
   private forwardedOffset = 0;
+  /** A command of the stream waits for a client pause to end (Redis postpones the master). */
+  private held = false;
   /** Received bytes not yet forwarded to our backlog (a command still incomplete). */
   private carry: Buffer[] = [];
   private parser: RequestParser = new RequestParser();
@@ -333,6 +335,7 @@ export class MasterLink {
     this.downSince = 0;
     this.parser = new RequestParser();
     this.carry = [];
+    this.held = false;
     this.masterClient = this.createMasterClient(db);
   }
 
@@ -343,7 +346,7 @@ export class MasterLink {
       localAddress: this.socket ? `${this.socket.localAddress}:${this.socket.localPort}` : '',
       pendingOutputBytes: 0,
       scheduleFlush: () => undefined,
-      resume: () => undefined,
+      resume: () => this.resumed(client),
       // CLIENT KILL TYPE master: drop the link, we reconnect and resume.
       close: () => {
         if (this.masterClient === client) this.dropSocket();
@@ -363,12 +366,27 @@ export class MasterLink {
    * reploff: a link lost inside a transaction resumes from its MULTI.
    */
   private applyStream(chunk: Buffer): void {
-    const client = this.masterClient;
-    if (client === null) return;
-    const engine = this.owner.engine;
+    if (this.masterClient === null) return;
     this.readOffset += chunk.length;
     this.parser.feed(chunk);
     this.carry.push(chunk);
+    if (!this.held) this.applyBuffered();
+  }
+
+  /** The pause ended and the held command ran: the offset moves past it, the stream goes on. */
+  private resumed(client: Client): void {
+    if (!this.held || this.masterClient !== client) return;
+    this.held = false;
+    if (client.transaction === null) {
+      this.processedOffset = this.readOffset - this.parser.buffered;
+    }
+    this.applyBuffered();
+  }
+
+  private applyBuffered(): void {
+    const client = this.masterClient;
+    if (client === null) return;
+    const engine = this.owner.engine;
     for (;;) {
       const argv = this.parser.next();
       if (argv === null) break;
@@ -381,8 +399,12 @@ export class MasterLink {
         const errors = engine.stats.totalErrorReplies;
         // The master decides when keys expire: its commands see them as it did.
         engine.expiryMode = 'keep';
-        engine.execute(client, argv);
+        const result = engine.execute(client, argv);
         engine.expiryMode = 'hide';
+        if (result === BLOCKED) {
+          this.held = true;
+          break;
+        }
         if (engine.stats.totalErrorReplies !== errors) {
           this.owner.log(
             'warning',

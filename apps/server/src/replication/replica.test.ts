@@ -373,3 +373,28 @@ describe('rc writable replica (replica-read-only no) of an rc master', () => {
     client.disconnect();
   });
 });
+
+describe('rc replica paused by CLIENT PAUSE WRITE', () => {
+  it('reads its master stream but applies its writes only once unpaused', async () => {
+    const master = await startRc([['repl-ping-replica-period', '3600']]);
+    running.push(master);
+    const replica = await rcReplicaOf(master.port);
+    await linkUp(replica.port);
+    const writer = connectTo(master.port);
+    const client = connectTo(replica.port);
+    await writer.set('foo', 'bar');
+    const applied = (await info(master.port)).master_repl_offset;
+    await until(async () => (await info(replica.port)).slave_repl_offset === applied, 'in sync');
+    await client.call('CLIENT', 'PAUSE', '100000', 'WRITE');
+    await writer.set('foo2', 'bar2');
+    const sent = (await info(master.port)).master_repl_offset;
+    await until(async () => (await info(replica.port)).slave_read_repl_offset === sent, 'read');
+    expect((await info(replica.port)).slave_repl_offset).toBe(applied);
+    expect(await client.get('foo2')).toBeNull();
+    await client.call('CLIENT', 'UNPAUSE');
+    await until(async () => (await info(replica.port)).slave_repl_offset === sent, 'applied');
+    expect(await client.get('foo2')).toBe('bar2');
+    writer.disconnect();
+    client.disconnect();
+  });
+});
