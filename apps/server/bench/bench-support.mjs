@@ -64,3 +64,36 @@ export async function ready(port, auth = []) {
   }
   throw new Error(`nothing answers on port ${port}`);
 }
+
+/**
+ * One Markdown table: each test on two servers `rounds` times, alternating which goes first,
+ * after an untimed run on each (a tenth of the requests, so rc's JIT has compiled the test's
+ * paths, as a long-running server's would be); the medians and the median of the per-round
+ * ratios first/second with their range. A server is `{ name, port, flags }`, `flags` being
+ * redis-benchmark options for it (TLS, a user to log in as).
+ */
+export function compareServers(first, second, tests, { requests, rounds }) {
+  const ratio = `${first.name}/${second.name}`;
+  console.log(
+    `| test | pipeline | ${first.name} req/s | ${second.name} req/s | ${ratio} (median) | ${ratio} (range) |`,
+  );
+  console.log('| --- | --- | ---: | ---: | ---: | :---: |');
+  for (const pipeline of [1, 16]) {
+    for (const test of tests) {
+      const run = (server, count) => benchmark(server.port, pipeline, test, count, server.flags);
+      for (const server of [first, second]) run(server, Math.ceil(Number(requests) / 10));
+      const ours = [];
+      const theirs = [];
+      for (let round = 0; round < rounds; round++) {
+        const order = round % 2 === 0 ? [first, second] : [second, first];
+        for (const server of order) (server === first ? ours : theirs).push(run(server, requests));
+      }
+      const ratios = ours.map((value, round) => value / theirs[round]);
+      const name = typeof test === 'string' ? test.toUpperCase() : test.join(' ');
+      console.log(
+        `| ${name} | ${pipeline} | ${median(ours).toFixed(0)} | ${median(theirs).toFixed(0)} | ` +
+          `${median(ratios).toFixed(2)} | ${Math.min(...ratios).toFixed(2)}–${Math.max(...ratios).toFixed(2)} |`,
+      );
+    }
+  }
+}

@@ -8,7 +8,7 @@
 // (BENCH_TLS_TESTS), when redis-benchmark has --tls.
 // Usage (from the repo root, after a build): pnpm bench   or   node apps/server/bench/server-bench.mjs
 import { spawnSync } from 'node:child_process';
-import { benchmark, clients, median, pinning, ready, startServer } from './bench-support.mjs';
+import { clients, compareServers, pinning, ready, startServer } from './bench-support.mjs';
 import { makeTestCertificates, opensslAvailable, tlsSettings } from '@rc/test-support';
 
 const tests = (process.env.BENCH_TESTS ?? 'ping_inline,ping_mbulk,set,get,incr,lpush,lpop').split(
@@ -16,7 +16,6 @@ const tests = (process.env.BENCH_TESTS ?? 'ping_inline,ping_mbulk,set,get,incr,l
 );
 const requests = process.env.BENCH_REQUESTS ?? '100000';
 const rounds = Number(process.env.BENCH_ROUNDS ?? '15');
-const warmUpRequests = Math.ceil(Number(requests) / 10);
 const tlsTests = (process.env.BENCH_TLS_TESTS ?? 'set,get').split(',');
 const tlsBench =
   opensslAvailable &&
@@ -29,39 +28,6 @@ const customCommands = [
   ['XADD', 's', '*', 'field', '__rand_int__'],
   ['XRANGE', 's', '-', '+', 'COUNT', '10'],
 ];
-
-/** One table: each test on both servers, `rounds` times, alternating which goes first. */
-function table(rcPort, redisPort, testList, connection) {
-  console.log(
-    '| test | pipeline | rc req/s | redis req/s | rc/redis (median) | rc/redis (range) |',
-  );
-  console.log('| --- | --- | ---: | ---: | ---: | :---: |');
-  for (const pipeline of [1, 16]) {
-    for (const test of testList) {
-      const ours = [];
-      const theirs = [];
-      // An untimed run on each server first: rc's code paths for the test get compiled by the
-      // JIT before it is measured, as a long-running server's would be.
-      for (const port of [rcPort, redisPort]) {
-        benchmark(port, pipeline, test, warmUpRequests, connection);
-      }
-      for (let round = 0; round < rounds; round++) {
-        const order = round % 2 === 0 ? [rcPort, redisPort] : [redisPort, rcPort];
-        for (const port of order) {
-          (port === rcPort ? ours : theirs).push(
-            benchmark(port, pipeline, test, requests, connection),
-          );
-        }
-      }
-      const ratios = ours.map((value, round) => value / theirs[round]);
-      const name = typeof test === 'string' ? test.toUpperCase() : test.join(' ');
-      console.log(
-        `| ${name} | ${pipeline} | ${median(ours).toFixed(0)} | ${median(theirs).toFixed(0)} | ` +
-          `${median(ratios).toFixed(2)} | ${Math.min(...ratios).toFixed(2)}–${Math.max(...ratios).toFixed(2)} |`,
-      );
-    }
-  }
-}
 
 const rcPort = 16379;
 const redisPort = 16380;
@@ -102,10 +68,21 @@ try {
     `redis-benchmark -n ${requests} -c ${clients}, ${rounds} rounds per test and server, alternating` +
       (pinning ? '; servers on core 0, redis-benchmark on core 1\n' : '\n'),
   );
-  table(rcPort, redisPort, [...tests, ...customCommands], []);
+  compareServers(
+    { name: 'rc', port: rcPort, flags: [] },
+    { name: 'redis', port: redisPort, flags: [] },
+    [...tests, ...customCommands],
+    { requests, rounds },
+  );
   if (certificates !== null) {
     console.log('\nOver TLS (redis-benchmark --tls, TLSv1.3):\n');
-    table(rcTlsPort, redisTlsPort, tlsTests, ['--tls', '--cacert', certificates.ca.certFile]);
+    const tls = ['--tls', '--cacert', certificates.ca.certFile];
+    compareServers(
+      { name: 'rc', port: rcTlsPort, flags: tls },
+      { name: 'redis', port: redisTlsPort, flags: tls },
+      tlsTests,
+      { requests, rounds },
+    );
   } else {
     console.log('\nNo TLS figures: needs openssl and a redis-benchmark with --tls.');
   }
