@@ -9,6 +9,8 @@ export interface ReplicaAnnouncement {
   capaEof: boolean;
   /** `capa psync2`: it understands `+CONTINUE <replid>`. */
   capaPsync2: boolean;
+  /** `rdb-filter-only`: what its snapshot holds, or null for everything (a real replica). */
+  rdbFilter: { data: boolean; functions: boolean } | null;
 }
 
 /**

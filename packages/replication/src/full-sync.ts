@@ -1,5 +1,5 @@
 import { setImmediate as nextTurn, setTimeout as sleep } from 'node:timers/promises';
-import { savePacing, snapshotChunks, type Engine } from '@rc/engine';
+import { savePacing, snapshotChunks, type Engine, type SnapshotOptions } from '@rc/engine';
 import type { ConnectedReplica } from './connected-replica.js';
 import { randomHexId } from './connected-replica.js';
 
@@ -23,10 +23,10 @@ export interface SnapshotTransfer {
 export function sendSnapshot(
   engine: Engine,
   replica: ConnectedReplica,
-  aux: Iterable<readonly [string, string]>,
+  image: Pick<SnapshotOptions, 'aux' | 'include'>,
   eof: boolean,
 ): SnapshotTransfer {
-  const chunks = snapshotChunks(engine, { aux, sliceMilliseconds: SLICE_MILLISECONDS });
+  const chunks = snapshotChunks(engine, { ...image, sliceMilliseconds: SLICE_MILLISECONDS });
   // The generator starts the snapshot on its first step: do it before anything else can run.
   const first = chunks.next();
   return { done: pump(chunks, first, replica, eof, savePacing(engine).pauseMs) };

@@ -14,6 +14,7 @@ import {
   type PropagatedOp,
   type ReplicationHost,
 } from '@rc/engine';
+import { splitArguments } from '@rc/resp';
 import { ReplicationBacklog } from './backlog.js';
 import {
   ConnectedReplica,
@@ -315,7 +316,19 @@ export class Replication implements ReplicationHost, LinkOwner {
       } else if (option === 'getack') {
         if (this.master !== null && client === this.master.masterClient) this.master.sendAck();
         return null;
-      } else if (option !== 'rdb-only' && option !== 'rdb-filter-only') {
+      } else if (option === 'rdb-filter-only') {
+        // Everything is left out but what the filters name; only "functions" exists.
+        const filters = splitArguments(value);
+        if (filters === null) return { error: 'ERR Missing rdb-filter-only values' };
+        const filter = { data: false, functions: false };
+        for (const name of filters) {
+          if (name.toLowerCase() !== 'functions') {
+            return { error: `ERR Unsupported rdb-filter-only option: ${name}` };
+          }
+          filter.functions = true;
+        }
+        announced.rdbFilter = filter;
+      } else if (option !== 'rdb-only') {
         return { error: `ERR Unrecognized REPLCONF option: ${argv[i]}` };
       }
     }
@@ -354,6 +367,12 @@ export class Replication implements ReplicationHost, LinkOwner {
     }
     if (client.connection.detachOutput === undefined) {
       this.engine.replyError(client, 'ERR this connection cannot become a replica');
+      return;
+    }
+    // A filtered snapshot is always streamed (never a file a real replica could share).
+    const filtered = this.announcement(client);
+    if (filtered.rdbFilter !== null && !filtered.capaEof) {
+      this.engine.replyError(client, 'ERR Filtered replica requires EOF capability');
       return;
     }
     let offset = -1;
@@ -728,7 +747,13 @@ export class Replication implements ReplicationHost, LinkOwner {
   private announcement(client: Client): ReplicaAnnouncement {
     let announced = this.announcements.get(client);
     if (announced === undefined) {
-      announced = { listeningPort: 0, address: null, capaEof: false, capaPsync2: false };
+      announced = {
+        listeningPort: 0,
+        address: null,
+        capaEof: false,
+        capaPsync2: false,
+        rdbFilter: null,
+      };
       this.announcements.set(client, announced);
     }
     return announced;
@@ -772,13 +797,20 @@ export class Replication implements ReplicationHost, LinkOwner {
       ],
     });
     // repl-diskless-sync no: the length-framed payload a disk-based Redis sends.
-    const eof = announced.capaEof && this.engine.config.get('repl-diskless-sync') === 'yes';
+    const eof =
+      announced.capaEof &&
+      (this.engine.config.get('repl-diskless-sync') === 'yes' || announced.rdbFilter !== null);
     this.log(
       'notice',
       `Starting BGSAVE for SYNC with target: ${eof ? 'replicas sockets' : 'memory'} (${replica.address}:${announced.listeningPort})`,
     );
     const started = Date.now();
-    sendSnapshot(this.engine, replica, aux, eof).done.then(
+    sendSnapshot(
+      this.engine,
+      replica,
+      { aux, include: announced.rdbFilter ?? undefined },
+      eof,
+    ).done.then(
       (size) => {
         if (size === null) return;
         const milliseconds = Date.now() - started;

@@ -26,6 +26,11 @@ export interface SnapshotOptions {
   readonly sliceMilliseconds: number;
   /** A chunk ends once this many bytes are waiting. */
   readonly maxChunkBytes?: number;
+  /**
+   * What the image holds (a replica's REPLCONF rdb-filter-only): keys and function libraries
+   * unless left out.
+   */
+  readonly include?: { readonly data: boolean; readonly functions: boolean };
 }
 
 /**
@@ -38,8 +43,15 @@ export function* snapshotChunks(engine: Engine, options: SnapshotOptions): Gener
   const writer = new RdbWriter();
   writer.header(options.aux);
   // Libraries go first, as in Redis's rdbSaveRio: they are few and small, so all at once.
-  for (const library of engine.scripting.libraries.libraries()) {
-    writer.functionLibrary(library.code);
+  if (options.include?.functions !== false) {
+    for (const library of engine.scripting.libraries.libraries()) {
+      writer.functionLibrary(library.code);
+    }
+  }
+  if (options.include?.data === false) {
+    writer.end();
+    yield writer.take();
+    return;
   }
   const snapshot = engine.startSnapshot(writer);
   const maxBytes = options.maxChunkBytes ?? 1 << 20;
