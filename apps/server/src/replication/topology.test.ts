@@ -61,6 +61,25 @@ describe('rc master with rc replicas', () => {
     client.disconnect();
   });
 
+  it('connects from bind-source-addr, and without it when that address cannot be bound', async () => {
+    // 127.0.0.2 is not local to protected mode, as to Redis.
+    const master = await rc([['protected-mode', 'no']]);
+    const replica = await rc([
+      ['bind-source-addr', '127.0.0.2'],
+      ['replicaof', `127.0.0.1 ${master.port}`],
+    ]);
+    await linkUp(replica.port);
+    expect((await info(master.port)).slave0).toMatch(/^ip=127\.0\.0\.2,/);
+    // Best effort, as Redis: an address this machine lacks is dropped, the link still comes up.
+    const unbound = await rc([
+      ['bind-source-addr', '198.51.100.7'],
+      ['replicaof', `127.0.0.1 ${master.port}`],
+    ]);
+    await linkUp(unbound.port);
+    await until(async () => (await info(master.port)).slave1 !== undefined, 'second replica');
+    expect((await info(master.port)).slave1).toMatch(/^ip=127\.0\.0\.1,/);
+  });
+
   it('leaves expiry to the master: an expired key is hidden on the replica until its DEL', async () => {
     const master = await rc([['enable-debug-command', 'yes']]);
     const client = connectTo(master.port);
