@@ -112,15 +112,13 @@ export class Client {
 
   /**
    * A loopback or unix socket peer (whose address is the socket's path), for the `local`
-   * setting of enable-debug-command and friends.
+   * setting of enable-debug-command and friends. As Redis's islocalClient, loopback is
+   * 127.0.0.1 and ::1 only, not the rest of 127.0.0.0/8.
    */
   get local(): boolean {
     const address = this.connection.remoteAddress;
     return (
-      address.startsWith('127.') ||
-      address.startsWith('[::1]') ||
-      address.startsWith('::1') ||
-      address.startsWith('/')
+      address.startsWith('127.0.0.1:') || address.startsWith('[::1]:') || address.startsWith('/')
     );
   }
 

@@ -203,3 +203,30 @@ describe.runIf(requireRedisOrSkip('protected mode and cross-protocol guard diffe
     });
   },
 );
+
+describe.runIf(requireRedisOrSkip('enable-*-command local differential'))(
+  '`local` protected settings, compared with redis-server',
+  () => {
+    const servers = useDifferential([
+      ['protected-mode', 'no'],
+      ['enable-protected-configs', 'local'],
+      ['enable-debug-command', 'local'],
+    ]);
+
+    it('count 127.0.0.1 as local, not 127.0.0.2', async () => {
+      const seen: string[][] = [];
+      for (const port of [servers.rcPort(), servers.redisPort()]) {
+        for (const localAddress of ['127.0.0.1', '127.0.0.2']) {
+          const exchanges: Exchange[] = [
+            ['CONFIG SET dir .\r\n', 1],
+            ['DEBUG SLEEP 0\r\n', 1],
+          ];
+          seen.push(await replies(port, exchanges, { localAddress }));
+        }
+      }
+      expect(seen.slice(0, 2)).toEqual(seen.slice(2));
+      expect(seen[0]).toEqual(['+OK\r\n', '+OK\r\n']);
+      expect(seen[1][0]).toMatch(/^-ERR CONFIG SET failed .*protected config/);
+    });
+  },
+);
