@@ -209,6 +209,8 @@ export class Engine implements KeyspaceObserver {
   private failedUncounted = false;
   /** The command being executed was a (un)subscription that ran: see applyReplyMode. */
   private subscriptionReplied = false;
+  /** See `now`: the time of the command running, once something asked for it; else 0. */
+  private timeSnapshot = 0;
   /** The client whose command is running (a script's own client inside scripts). */
   private callingClient: Client | null = null;
   /** The running command's own count of changes, when it counts as Redis does (see countChanges). */
@@ -739,6 +741,7 @@ export class Engine implements KeyspaceObserver {
     this.lookupsCounted = !entry.isWrite;
     const callingBefore = this.callingClient;
     this.callingClient = client;
+    const outermost = callingBefore === null;
     const declaredBefore = this.declaredChanges;
     this.declaredChanges = null;
     const failedUncountedBefore = this.failedUncounted;
@@ -762,6 +765,7 @@ export class Engine implements KeyspaceObserver {
     this.writableReplicaWrite = replicaWriteBefore;
     this.lookupsCounted = countingBefore;
     this.callingClient = callingBefore;
+    if (outermost) this.timeSnapshot = 0;
     this.settleChanges(dirtyBefore, declaredBefore);
     if (entry.tracksKeys && this.tracking.clientCount !== 0)
       this.rememberTrackedKeys(client, entry, argv);
@@ -943,6 +947,21 @@ export class Engine implements KeyspaceObserver {
     if (user === null || user.unrestricted) return true;
     const entry = this.lookupCall(argv);
     return entry !== undefined && user.mayRunWithEveryKey(entry, argv, KEY_READ);
+  }
+
+  /**
+   * The time keys expire by: within a command (and the commands EXEC or a script runs) the same
+   * for all of it, read once, as Redis's cached time; outside commands the clock's.
+   */
+  now(): number {
+    if (this.callingClient === null) return Date.now();
+    if (this.timeSnapshot === 0) this.timeSnapshot = Date.now();
+    return this.timeSnapshot;
+  }
+
+  /** A script starts: keys expire as of now until it ends (Redis's scriptTimeSnapshot). */
+  freezeTime(): void {
+    if (this.callingClient !== null && this.timeSnapshot === 0) this.timeSnapshot = Date.now();
   }
 
   /** CONFIG REWRITE's `user` lines: the users, unless an aclfile holds them (null). */

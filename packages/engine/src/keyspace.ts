@@ -45,6 +45,11 @@ export interface KeyspaceObserver {
   keyLookedUp(found: boolean): void;
   /** How keys whose time has come are treated; see `ExpiryMode`. */
   readonly expiryMode: ExpiryMode;
+  /**
+   * The time keys expire by, in milliseconds: fixed for the whole of a command (or script), as
+   * Redis's cached time, so a key does not expire between two lookups of one command.
+   */
+  now(): number;
   /** Redis's LRU clock, in seconds: what a key's last access is recorded as. */
   readonly lruClock: number;
   /** Set under an LFU maxmemory-policy: accesses then count toward a frequency instead. */
@@ -179,13 +184,13 @@ export class Database {
   }
 
   /** The key is there but its time has come, deleted or not yet (Redis's keyIsExpired). */
-  isExpired(key: string, now = Date.now()): boolean {
+  isExpired(key: string, now = this.observer.now()): boolean {
     const at = this.expires.get(key);
     return at !== undefined && at <= now;
   }
 
   /** Deletes the key if its time has come; true when it did. */
-  expireIfNeeded(key: string, now = Date.now()): boolean {
+  expireIfNeeded(key: string, now = this.observer.now()): boolean {
     const at = this.expires.get(key);
     if (at === undefined || at > now) return false;
     const mode = this.observer.expiryMode;

@@ -217,6 +217,19 @@ describe.runIf(requireRedisOrSkip('DEBUG differential'))(
         ['DEBUG', 'DIGEST'],
       ]));
 
+    it('a script sees keys expire as of its start (DEBUG SLEEP inside it), not in its middle', () =>
+      servers.compare([
+        ['DEBUG', 'SET-DISABLE-DENY-SCRIPTS', '1'],
+        [
+          'EVAL',
+          "redis.call('SET', 'key', 'value', 'PX', '1') redis.call('DEBUG', 'SLEEP', 0.01) return redis.call('EXISTS', 'key')",
+          '0',
+        ],
+        ['DEBUG', 'SLEEP', '0.01'],
+        ['EXISTS', 'key'],
+        ['DEBUG', 'SET-DISABLE-DENY-SCRIPTS', '0'],
+      ]));
+
     it('RELOAD saves and loads the dataset back, with NOSAVE, NOFLUSH and MERGE', () =>
       servers.compare([
         ...DATASET,

@@ -354,6 +354,8 @@ export class Scripting {
     }
     // The script itself is never propagated: the writes it makes are (effects replication).
     this.engine.propagation.preventCurrent();
+    // Keys expire as of the script's start, not in its middle (Redis's scriptTimeSnapshot).
+    this.engine.freezeTime();
     const L = state.L;
     const scriptClient = this.client();
     scriptClient.db = caller.db;
