@@ -5,7 +5,7 @@
 // With two or more cores and `taskset`, the servers run on core 0 and redis-benchmark on core 1,
 // so neither server competes with the load generator for its core.
 // Then the same over TLS (tls-port, throwaway certificates made with openssl) for SET and GET
-// (BENCH_TLS_TESTS), when redis-benchmark has --tls.
+// (BENCH_TLS_TESTS), when redis-benchmark has --tls; BENCH_TLS_ONLY=1 runs that table alone.
 // Usage (from the repo root, after a build): pnpm bench   or   node apps/server/bench/server-bench.mjs
 import { spawnSync } from 'node:child_process';
 import { clients, compareServers, pinning, ready, startServer } from './bench-support.mjs';
@@ -68,12 +68,14 @@ try {
     `redis-benchmark -n ${requests} -c ${clients}, ${rounds} rounds per test and server, alternating` +
       (pinning ? '; servers on core 0, redis-benchmark on core 1\n' : '\n'),
   );
-  compareServers(
-    { name: 'rc', port: rcPort, flags: [] },
-    { name: 'redis', port: redisPort, flags: [] },
-    [...tests, ...customCommands],
-    { requests, rounds },
-  );
+  if (process.env.BENCH_TLS_ONLY !== '1') {
+    compareServers(
+      { name: 'rc', port: rcPort, flags: [] },
+      { name: 'redis', port: redisPort, flags: [] },
+      [...tests, ...customCommands],
+      { requests, rounds },
+    );
+  }
   if (certificates !== null) {
     console.log('\nOver TLS (redis-benchmark --tls, TLSv1.3):\n');
     const tls = ['--tls', '--cacert', certificates.ca.certFile];
