@@ -99,6 +99,8 @@ async function main(): Promise<void> {
   }
 
   const pidfile = startup.get('pidfile') || (daemonized ? DEFAULT_PIDFILE : '');
+  // Known before the signal handlers, which may finish the shutdown while the data loads.
+  const unixsocket = startup.get('unixsocket');
   const running = new RcServer({
     config: parsed.config,
     configFile: parsed.configFile,
@@ -152,7 +154,6 @@ async function main(): Promise<void> {
     process.exit(1);
   }
   log('notice', 'Ready to accept connections');
-  const unixsocket = startup.get('unixsocket');
   if (unixsocket !== '') {
     log('notice', `The server is now ready to accept connections at ${unixsocket}`);
   }
