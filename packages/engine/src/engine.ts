@@ -26,7 +26,7 @@ import { freedInBackground } from './lazy-free.js';
 import { SlowLog } from './slowlog.js';
 import { Monitors } from './monitor.js';
 import { PubSub } from './pubsub.js';
-import { Propagation } from './propagation.js';
+import { Propagation, PropagationTarget } from './propagation.js';
 import type { PersistenceHost } from './persistence-host.js';
 import type { MigrationHost } from './migration-host.js';
 import type { ReplicationHost } from './replication-host.js';
@@ -771,7 +771,12 @@ export class Engine implements KeyspaceObserver {
       this.rememberTrackedKeys(client, entry, argv);
     if (propagating) {
       // SAVE resets the counter: only an increase is a change (Redis clamps the delta at 0).
-      propagation.commandDone(client.db.id, argv, this.stats.dirty > dirtyBefore);
+      propagation.commandDone(
+        client.db.id,
+        argv,
+        this.stats.dirty > dirtyBefore,
+        client.fromScript ? this.scripting.replicationTarget : PropagationTarget.All,
+      );
       propagation.mode = savedMode;
       propagation.replacement = savedReplacement;
       propagation.forced = savedForced;

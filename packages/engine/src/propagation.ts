@@ -1,5 +1,5 @@
-/** Where a propagated operation goes: the append-only file, replicas, or both (bits). */
-export const PropagationTarget = { Aof: 1, Replication: 2, All: 3 } as const;
+/** Where a propagated operation goes: nowhere, the append-only file, replicas, or both (bits). */
+export const PropagationTarget = { None: 0, Aof: 1, Replication: 2, All: 3 } as const;
 export type PropagationTarget = (typeof PropagationTarget)[keyof typeof PropagationTarget];
 
 /** One effective write: the database it applies to and the command that reproduces it. */
@@ -111,12 +111,19 @@ export class Propagation {
 
   /**
    * Called by the engine after a handler: queues what the command propagates, given whether it
-   * changed the data set. Resets the per-command state for the next command.
+   * changed the data set, to the targets `allowed` (a script's redis.set_repl). Resets the
+   * per-command state for the next command.
    */
-  commandDone(db: number, argv: readonly string[], dirty: boolean): void {
+  commandDone(
+    db: number,
+    argv: readonly string[],
+    dirty: boolean,
+    allowed: PropagationTarget = PropagationTarget.All,
+  ): void {
     const mode = this.mode;
-    if (mode !== CallPropagation.Prevented && (dirty || this.forced)) {
-      const target = dirty ? PropagationTarget.All : this.forcedTarget;
+    const target = ((dirty ? PropagationTarget.All : this.forcedTarget) &
+      allowed) as PropagationTarget;
+    if (mode !== CallPropagation.Prevented && (dirty || this.forced) && target !== 0) {
       this.pending.push({
         db,
         argv:

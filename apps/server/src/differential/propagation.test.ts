@@ -373,6 +373,17 @@ const scenarios: Record<string, Scenario> = {
       ['SETBIT', 'bits', '100', '0'],
     ],
   },
+  'scripts: their writes in MULTI/EXEC, only those redis.set_repl sends to replicas': {
+    steps: [
+      [
+        'EVAL',
+        "redis.call('set','a','1') redis.set_repl(redis.REPL_NONE) redis.call('set','b','2') redis.set_repl(redis.REPL_AOF) redis.call('set','c','3') redis.set_repl(redis.REPL_ALL) redis.call('set','d','4')",
+        '0',
+      ],
+      ['EVAL', "redis.set_repl(redis.REPL_AOF) redis.call('incr','e')", '0'],
+      ['EVAL', "redis.set_repl(redis.REPL_REPLICA) redis.call('incr','e')", '0'],
+    ],
+  },
   'expired keys: DEL on access, before the command that found them': {
     steps: [
       ['DEBUG', 'SET-ACTIVE-EXPIRE', '0'],

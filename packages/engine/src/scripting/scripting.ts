@@ -8,7 +8,7 @@ import { BLOCKED, type CommandEntry, type CommandResult } from '../command-table
 import { detachedConnection } from '../detached-connection.js';
 import type { Engine } from '../engine.js';
 import { Errors } from '../errors.js';
-import type { PropagatedOp } from '../propagation.js';
+import { PropagationTarget, type PropagatedOp } from '../propagation.js';
 import {
   FIELD,
   pushErrorTable,
@@ -117,6 +117,8 @@ interface ScriptRun {
   timedOut: boolean;
   /** Effects of a run that yielded, held until it ends to go out as one unit. */
   held: PropagatedOp[] | null;
+  /** redis.set_repl: where the writes of the commands it calls go (both unless told). */
+  replicateTo: PropagationTarget;
 }
 
 /**
@@ -394,6 +396,7 @@ export class Scripting {
       killed: false,
       timedOut: false,
       held: null,
+      replicateTo: PropagationTarget.All,
     };
     this.current = run;
     const status = lua.lua_resume(thread, L, nargs);
@@ -789,7 +792,7 @@ export class Scripting {
     return 0;
   }
 
-  /** Validated as Redis does; rc propagates a script's effects to every target regardless. */
+  /** redis.set_repl: the commands the script calls next go to the AOF, replicas, both or none. */
   private setRepl(L: LuaState): number {
     this.requireRun(L, 'redis.set_repl');
     if (lua.lua_gettop(L) !== 1) return raiseError(L, 'redis.set_repl() requires two arguments.');
@@ -800,7 +803,13 @@ export class Scripting {
         'Invalid replication flags. Use REPL_AOF, REPL_REPLICA, REPL_ALL or REPL_NONE.',
       );
     }
+    if (this.current !== null) this.current.replicateTo = flags as PropagationTarget;
     return 0;
+  }
+
+  /** Where the writes of the command a script calls now go (Redis's script repl_flags). */
+  get replicationTarget(): PropagationTarget {
+    return this.current?.replicateTo ?? PropagationTarget.All;
   }
 
   /** redis.acl_check_cmd: whether the script's caller may run the call. */
