@@ -25,6 +25,8 @@ function configGet(client: Client, argv: string[], engine: Engine): void {
 
 /** Configs whose values are secrets (Redis's SENSITIVE_CONFIG). */
 const SENSITIVE_CONFIGS = new Set(['masteruser', 'masterauth', 'requirepass']);
+/** Configs that cannot change while the dataset loads (Redis's DENY_LOADING_CONFIG). */
+const DENIED_WHILE_LOADING = new Set(['appendonly', 'repl-diskless-load', 'dir']);
 
 function configSet(client: Client, argv: string[], engine: Engine): void {
   // Name-value pairs: an odd count is Redis's syntax error.
@@ -55,6 +57,10 @@ function configSet(client: Client, argv: string[], engine: Engine): void {
       : config.refusal(name, client.local);
     if (refusal !== null) {
       engine.replyError(client, configSetFailure(written, refusal));
+      return;
+    }
+    if (engine.loading && DENIED_WHILE_LOADING.has(name)) {
+      engine.replyError(client, Errors.loading);
       return;
     }
     names.push(name);
