@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { globMatch } from './glob.js';
+import { compileGlob, globMatch } from './glob.js';
 
 describe('globMatch', () => {
   it.each([
@@ -23,5 +23,15 @@ describe('globMatch', () => {
   it('folds case when asked', () => {
     expect(globMatch('MAX*', 'maxmemory', true)).toBe(true);
     expect(globMatch('MAX*', 'maxmemory')).toBe(false);
+  });
+
+  it('compiles patterns into matchers that agree with globMatch', () => {
+    const patterns = ['*', 'key', 'key:*', 'k?y', 'key[0-9]*', 'a\\*', '*:x', ''];
+    const texts = ['', 'key', 'key:1', 'kay', 'key5', 'a*', 'ab', 'y:x', 'key:'];
+    for (const pattern of patterns) {
+      const matches = compileGlob(pattern);
+      for (const text of texts)
+        expect(matches(text), `${pattern} ${text}`).toBe(globMatch(pattern, text));
+    }
   });
 });

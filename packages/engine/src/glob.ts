@@ -84,3 +84,17 @@ function matchFrom(p: string, pi: number, s: string, si: number, noCase: boolean
   }
   return pi === plen && si === slen ? Match.Yes : Match.No;
 }
+
+/**
+ * A matcher for one pattern, for patterns tested against many strings (ACL key patterns on
+ * every command): a plain string or a prefix followed by `*` is compared without the general
+ * matcher.
+ */
+export function compileGlob(pattern: string): (text: string) => boolean {
+  const special = /[*?[\\]/;
+  if (pattern === '*') return () => true;
+  if (!special.test(pattern)) return (text) => text === pattern;
+  const prefix = pattern.slice(0, -1);
+  if (pattern.endsWith('*') && !special.test(prefix)) return (text) => text.startsWith(prefix);
+  return (text) => globMatch(pattern, text);
+}

@@ -5,6 +5,7 @@ import {
   metadataOf,
 } from '../command-metadata/command-description.js';
 import type { AclCategory, KeySpecFlag } from '../command-metadata/types.js';
+import { takesChannels } from './channels.js';
 
 /**
  * Where a command's keys are, for permission checks on every call: none, a plain range of
@@ -49,23 +50,32 @@ export class AclCommands {
   private readonly keyPlans: KeyPlan[] = [];
   /** Commands anyone may run (AUTH, HELLO...), whatever the rules say. */
   private readonly open: Uint8Array;
+  /** Commands naming channels (PUBLISH, SUBSCRIBE...). */
+  private readonly channelled: Uint8Array;
 
   constructor(private readonly table: CommandTable) {
     this.topLevel = [...table.entries()];
     this.bitmapLength = table.idCount + 1;
     this.masks = new Uint32Array(table.idCount);
     this.open = new Uint8Array(table.idCount);
+    this.channelled = new Uint8Array(table.idCount);
     for (const top of this.topLevel) {
       for (const entry of [top, ...(top.subcommands?.values() ?? [])]) {
         this.masks[entry.id] = categoryMask(entry);
         this.keyPlans[entry.id] = keyPlan(entry);
         this.open[entry.id] = entry.spec.flags.includes('no_auth') ? 1 : 0;
+        this.channelled[entry.id] = takesChannels(entry) ? 1 : 0;
       }
     }
   }
 
   keyPlan(entry: CommandEntry): KeyPlan {
     return this.keyPlans[entry.id];
+  }
+
+  /** Whether channel rules apply to the command. */
+  takesChannels(entry: CommandEntry): boolean {
+    return this.channelled[entry.id] === 1;
   }
 
   /** Whether the command needs no permission (AUTH, HELLO, QUIT, RESET). */

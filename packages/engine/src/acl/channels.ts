@@ -21,6 +21,11 @@ const CHANNEL_COMMANDS: ReadonlyMap<string, { pattern: boolean; all: boolean }> 
 
 const NONE: readonly ChannelReference[] = [];
 
+/** Whether ACL channel rules apply to the command at all. */
+export function takesChannels(entry: CommandEntry): boolean {
+  return CHANNEL_COMMANDS.has(entry.fullName);
+}
+
 export function commandChannels(
   entry: CommandEntry,
   argv: readonly string[],

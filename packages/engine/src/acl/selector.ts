@@ -1,7 +1,7 @@
 import type { CommandEntry } from '../command-table.js';
 import { commandKeys, type KeyReference } from '../command-metadata/command-keys.js';
 import { metadataOf } from '../command-metadata/command-description.js';
-import { globMatch } from '../glob.js';
+import { compileGlob, globMatch } from '../glob.js';
 import {
   type AclCommands,
   accessOf,
@@ -16,6 +16,7 @@ import { hasSpaces, type RuleError } from './rule-error.js';
 
 interface KeyPattern {
   readonly pattern: string;
+  readonly matches: (key: string) => boolean;
   access: number;
 }
 
@@ -148,7 +149,7 @@ export class Selector {
     const pattern = op.slice(offset);
     if (hasSpaces(pattern)) return 'syntax';
     const existing = this.keys.find((key) => key.pattern === pattern);
-    if (existing === undefined) this.keys.push({ pattern, access });
+    if (existing === undefined) this.keys.push({ pattern, matches: compileGlob(pattern), access });
     else existing.access |= access;
     this.allKeys = false;
     return null;
@@ -201,9 +202,15 @@ export class Selector {
     for (const entry of this.commands.ofCategory(category)) this.setCommand(entry, allow);
   }
 
-  /** Redis's ACLSelectorCheckCmd: null when this selector allows the whole call. */
-  check(call: KeysOfCall): Denial | null {
-    const { entry, argv } = call;
+  /**
+   * Redis's ACLSelectorCheckCmd: null when this selector allows the whole call. `keys` shares
+   * the keys found the general way between a user's selectors.
+   */
+  check(
+    entry: CommandEntry,
+    argv: readonly string[],
+    keys: KeysOfCall | null = null,
+  ): Denial | null {
     const commands = this.commands;
     if (!this.allCommands && !this.allowed[entry.id] && !commands.isOpen(entry)) {
       const args = this.firstArgs?.get(entry.id);
@@ -227,14 +234,14 @@ export class Selector {
           }
         }
       } else if (plan.kind === 'general') {
-        for (const key of call.get()) {
+        for (const key of (keys ?? new KeysOfCall(entry, argv)).get()) {
           if (!this.mayAccessKey(argv[key.index], accessOf(key.flags))) {
             return { kind: 'key', index: key.index };
           }
         }
       }
     }
-    if (!this.allChannels) {
+    if (!this.allChannels && commands.takesChannels(entry)) {
       for (const channel of commandChannels(entry, argv)) {
         if (!this.mayUseChannel(argv[channel.index], channel.pattern)) {
           return { kind: 'channel', index: channel.index };
@@ -248,7 +255,7 @@ export class Selector {
   mayAccessKey(key: string, access: number): boolean {
     if (this.allKeys) return true;
     for (const pattern of this.keys) {
-      if ((pattern.access & access) === access && globMatch(pattern.pattern, key)) return true;
+      if ((pattern.access & access) === access && pattern.matches(key)) return true;
     }
     return false;
   }

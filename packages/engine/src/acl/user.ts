@@ -161,11 +161,11 @@ export class AclUser {
    * relevant refusal among them.
    */
   check(entry: CommandEntry, argv: readonly string[]): Denial | null {
-    const call = new KeysOfCall(entry, argv);
-    if (this.selectors.length === 1) return this.root.check(call);
+    if (this.selectors.length === 1) return this.root.check(entry, argv);
+    const keys = new KeysOfCall(entry, argv);
     let relevant: Denial = { kind: 'command', index: 0 };
     for (const selector of this.selectors) {
-      const denial = selector.check(call);
+      const denial = selector.check(entry, argv, keys);
       if (denial === null) return null;
       if (moreRelevant(denial, relevant)) relevant = denial;
     }
@@ -174,9 +174,10 @@ export class AclUser {
 
   /** Whether any selector allows the call with `access` to every key (SORT's BY and GET). */
   mayRunWithEveryKey(entry: CommandEntry, argv: readonly string[], access: number): boolean {
-    const call = new KeysOfCall(entry, argv);
+    const keys = new KeysOfCall(entry, argv);
     return this.selectors.some(
-      (selector) => selector.check(call) === null && selector.hasUnrestrictedKeys(access),
+      (selector) =>
+        selector.check(entry, argv, keys) === null && selector.hasUnrestrictedKeys(access),
     );
   }
 
