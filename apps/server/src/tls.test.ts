@@ -118,7 +118,7 @@ const clientCertificate = (): ConnectionOptions => ({
 });
 
 describe.runIf(enabled)('TLS clients', () => {
-  it('redis-cli --tls runs commands on a daemon listening on its TLS port only (port 0)', async () => {
+  it('redis-cli --tls logs in as an ACL user and runs commands on a daemon listening on its TLS port only (port 0)', async () => {
     const tlsPort = await freePort();
     const dir = mkdtempSync(join(tmpdir(), 'rc-tls-daemon-'));
     const daemon = await startDaemon([
@@ -130,6 +130,13 @@ describe.runIf(enabled)('TLS clients', () => {
       dir,
       '--save',
       '',
+      '--user',
+      'app',
+      'on',
+      '>apppass',
+      '~*',
+      '+@all',
+      '-flushall',
       ...tlsSettings(certificates).flatMap(([name, value]) => [`--${name}`, value]),
     ]);
     expect(daemon.output()).toContain(`Running mode=standalone, port=${tlsPort}.`);
@@ -144,18 +151,30 @@ describe.runIf(enabled)('TLS clients', () => {
         certificates.client.certFile,
         '--key',
         certificates.client.keyFile,
+        '--user',
+        'app',
+        '--pass',
+        'apppass',
         ...args,
       ]);
+    expect((await cli('ACL', 'WHOAMI')).stdout).toBe('app\n');
+    expect((await cli('FLUSHALL')).stdout).toContain('NOPERM');
     expect((await cli('SET', 'greeting', 'hello')).stdout).toBe('OK\n');
     expect((await cli('GET', 'greeting')).stdout).toBe('hello\n');
     expect((await cli('INFO', 'server')).stdout).toContain(`tcp_port:${tlsPort}\r\n`);
   });
 
-  it('ioredis and node-redis connect with their tls options', async () => {
+  it('ioredis and node-redis connect with their tls options and log in as an ACL user', async () => {
     const rc = await rcWithTls();
+    const admin = new Redis({ port: rc.port });
+    await admin.call('ACL', 'SETUSER', 'app', 'on', '>apppass', '~*', '+@all', '-flushall');
+    admin.disconnect();
     const tls = { ca: certificates.ca.cert, ...clientCertificate() };
-    const ioredis = new Redis({ host: '127.0.0.1', port: rc.tlsPort, tls });
+    const login = { username: 'app', password: 'apppass' };
+    const ioredis = new Redis({ host: '127.0.0.1', port: rc.tlsPort, tls, ...login });
     try {
+      expect(await ioredis.call('ACL', 'WHOAMI')).toBe('app');
+      await expect(ioredis.flushall()).rejects.toThrow('NOPERM');
       expect(await ioredis.set('a', '1')).toBe('OK');
       expect(await ioredis.incr('a')).toBe(2);
     } finally {
@@ -163,9 +182,11 @@ describe.runIf(enabled)('TLS clients', () => {
     }
     const nodeRedis = createClient({
       socket: { host: '127.0.0.1', port: rc.tlsPort, tls: true, ...tls },
+      ...login,
     });
     await nodeRedis.connect();
     try {
+      expect(await nodeRedis.sendCommand(['ACL', 'WHOAMI'])).toBe('app');
       expect(await nodeRedis.get('a')).toBe('2');
       expect(await nodeRedis.lPush('list', ['x', 'y'])).toBe(2);
     } finally {
