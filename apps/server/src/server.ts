@@ -282,17 +282,22 @@ export class RcServer {
 
   /** Stops accepting, drops every client, stops background work and lets a BGSAVE finish. */
   async close(): Promise<void> {
+    // The listeners close first, as Redis's closeListeningSockets: a client that sees its
+    // connection dropped and connects again at once must be refused, not accepted then dropped.
+    const unix = this.unixListener;
+    const listenersClosed = Promise.all([
+      closeListeners(this.listeners),
+      unix === null ? undefined : new Promise<void>((resolve) => unix.close(() => resolve())),
+      this.tls.close(),
+    ]);
+    this.listeners = [];
     this.replication.stop();
     this.engine.stop();
     for (const connection of this.connections) connection.destroy();
     this.connections.clear();
     for (const [socket] of this.waiting ?? []) socket.destroy();
     this.waiting = null;
-    await closeListeners(this.listeners);
-    this.listeners = [];
-    const unix = this.unixListener;
-    if (unix !== null) await new Promise<void>((resolve) => unix.close(() => resolve()));
-    await this.tls.close();
+    await listenersClosed;
     await this.persistence.stop();
     await this.aof.close();
     this.migration.close();
