@@ -1,6 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { Config, SERVER_VERSION, UserDeclarations, quoteArgument, describeErrno } from '@rc/engine';
+import {
+  CommandRenames,
+  Config,
+  SERVER_VERSION,
+  UserDeclarations,
+  quoteArgument,
+  describeErrno,
+} from '@rc/engine';
 import { splitArguments } from '@rc/resp';
 
 export type ParsedArguments =
@@ -11,6 +18,8 @@ export type ParsedArguments =
       configFile: string | null;
       /** ACL users from `user` lines: name, then rules. */
       users: string[][];
+      /** `rename-command` lines: the command's name, then its new name ('' removes it). */
+      renames: Array<[string, string]>;
     }
   | { kind: 'help' }
   | { kind: 'version' }
@@ -56,9 +65,17 @@ export function parseArguments(args: readonly string[]): ParsedArguments {
   const options = commandLineOptions(args.slice(first));
   if (args.length > 0) text += '\n' + options;
   const config: Array<[string, string]> = [];
-  const users = new UserDeclarations();
-  const error = loadConfigText(text, config, users);
-  return error ?? { kind: 'run', config: mergeSaveLines(config), configFile, users: users.lines };
+  const declared = { users: new UserDeclarations(), renames: new CommandRenames() };
+  const error = loadConfigText(text, config, declared);
+  return (
+    error ?? {
+      kind: 'run',
+      config: mergeSaveLines(config),
+      configFile,
+      users: declared.users.lines,
+      renames: declared.renames.renames,
+    }
+  );
 }
 
 /**
@@ -117,14 +134,15 @@ function readConfigFile(path: string): string | Extract<ParsedArguments, { kind:
 }
 
 /**
- * Parses config text into `config` (and `user` lines into `users`), following `include`s,
+ * Parses config text into `config` (`user` and `rename-command` lines into `declared`),
+ * following `include`s,
  * checking each directive as Redis's loadServerConfigFromString does; returns the fatal error
  * for the first bad line.
  */
 function loadConfigText(
   text: string,
   config: Array<[string, string]>,
-  users: UserDeclarations,
+  declared: { users: UserDeclarations; renames: CommandRenames },
 ): Extract<ParsedArguments, { kind: 'error' }> | null {
   const known = new Config();
   const lines = text.split('\n');
@@ -157,12 +175,15 @@ function loadConfigText(
     } else if (DEPRECATED.has(name) && words.length === 2) {
       continue;
     } else if (name === 'user' && words.length >= 2) {
-      const problem = users.add(words);
+      const problem = declared.users.add(words);
+      if (problem !== null) return fail(problem);
+    } else if (name === 'rename-command' && words.length === 3) {
+      const problem = declared.renames.add(words[1], words[2]);
       if (problem !== null) return fail(problem);
     } else if (name === 'include' && words.length === 2) {
       const included = readConfigFile(words[1]);
       if (typeof included !== 'string') return included;
-      const error = loadConfigText(included, config, users);
+      const error = loadConfigText(included, config, declared);
       if (error !== null) return error;
     } else {
       return fail('Bad directive or wrong number of arguments');

@@ -143,6 +143,8 @@ describe.runIf(requireRedisOrSkip('daemon process differential'))(
       { args: ['--user', 'default', '--user', 'default'] },
       { args: ['--user', 'alice', 'on', 'bogus'] },
       { args: ['--user', 'alice', 'on', '#nothex'] },
+      { args: ['--rename-command', 'nosuch', 'x'] },
+      { args: ['--rename-command', 'get', 'set'] },
     ];
     for (const { args, file } of badStarts) {
       it(`refuses ${file === undefined ? '' : 'a config file and '}${JSON.stringify(args)} as redis-server`, async () => {
@@ -340,6 +342,29 @@ describe.runIf(requireRedisOrSkip('daemon process differential'))(
       // Redis appends in its hash table's order, which changes with every start.
       const sorted = (text: string): string[] => text.split('\n').sort();
       expect(sorted(appendedRc)).toEqual(sorted(appendedRedis));
+    });
+
+    it('answers to the names rename-command gives, as redis-server', async () => {
+      const replies: Record<Binary, string[]> = { rc: [], redis: [] };
+      for (const binary of ['rc', 'redis'] as const) {
+        const args = ['--rename-command', 'flushdb', 'badger', '--rename-command', 'get', ''];
+        const server = await startBinary(binary, args);
+        const client = await RawClient.open(server.port);
+        for (const step of [
+          ['FLUSHDB'],
+          ['BADGER'],
+          ['GET', 'x'],
+          ['COMMAND', 'INFO', 'badger', 'flushdb', 'get'],
+          ['ACL', 'SETUSER', 'u', '+flushdb', '+get'],
+          ['ACL', 'DRYRUN', 'u', 'badger'],
+          ['ACL', 'DRYRUN', 'u', 'flushdb'],
+        ]) {
+          replies[binary].push(String(await client.command(...step)));
+        }
+        client.close();
+        server.kill();
+      }
+      expect(replies.rc).toEqual(replies.redis);
     });
 
     it('refuses to start on ACL users it cannot load, logging as redis-server', async () => {

@@ -105,6 +105,7 @@ async function main(): Promise<void> {
     config: parsed.config,
     configFile: parsed.configFile,
     users: parsed.users,
+    renames: parsed.renames,
     log,
     onShutdown: () => finish(),
     onCrash: (crash) => crashed(crash),

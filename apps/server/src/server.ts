@@ -35,6 +35,8 @@ export interface ServerOptions {
   configFile?: string | null;
   /** ACL users declared by `user` lines: name, then rules. */
   users?: ReadonlyArray<readonly string[]>;
+  /** `rename-command` lines, already checked: a command's name, then its new one. */
+  renames?: ReadonlyArray<readonly [string, string]>;
 }
 
 /**
@@ -73,6 +75,7 @@ export class RcServer {
       onCrash: options.onCrash,
       configFile: options.configFile,
     });
+    for (const [from, to] of options.renames ?? []) this.engine.commands.rename(from, to);
     this.persistence = new ServerPersistence(this.engine, log);
     this.engine.persistence = this.persistence;
     this.tls = new TlsListener(this.engine.config, log, (socket) => this.accept(socket));

@@ -97,7 +97,12 @@ export interface CommandEntry {
 }
 
 export class CommandTable {
+  /** Current names, lower case: what COMMAND lists (rename-command changes them). */
+  private readonly names = new Map<string, CommandEntry>();
+  /** The same under their all-upper spelling too, so that lookup rarely lowercases. */
   private readonly byName = new Map<string, CommandEntry>();
+  /** Every command under its own name, whatever rename-command did (ACL rules use these). */
+  private readonly originals = new Map<string, CommandEntry>();
   /** How many ids entries (subcommands included) were given: ids run from 0 to this, excluded. */
   readonly idCount: number;
 
@@ -105,10 +110,16 @@ export class CommandTable {
     const ids = { next: 0 };
     for (const spec of specs) {
       const entry = resolve(spec, null, ids);
-      this.byName.set(spec.name, entry);
-      this.byName.set(spec.name.toUpperCase(), entry);
+      this.originals.set(spec.name, entry);
+      this.add(spec.name, entry);
     }
     this.idCount = ids.next;
+  }
+
+  private add(name: string, entry: CommandEntry): void {
+    this.names.set(name, entry);
+    this.byName.set(name, entry);
+    this.byName.set(name.toUpperCase(), entry);
   }
 
   /** Case-insensitive lookup; the common all-lower and all-upper spellings avoid allocating. */
@@ -116,13 +127,35 @@ export class CommandTable {
     return this.byName.get(name) ?? this.byName.get(name.toLowerCase());
   }
 
-  /** Every top-level command once, in registration order. */
-  *entries(): IterableIterator<CommandEntry> {
-    for (const [name, entry] of this.byName) if (name === entry.spec.name) yield entry;
+  /** A command by its own name, even if renamed or removed by rename-command. */
+  original(name: string): CommandEntry | undefined {
+    return this.originals.get(name.toLowerCase());
+  }
+
+  /**
+   * Redis's rename-command: the command answers to `to` instead of `from`, or to nothing when
+   * `to` is empty. Returns Redis's reason when it cannot.
+   */
+  rename(from: string, to: string): string | null {
+    const entry = this.lookup(from);
+    if (entry === undefined) return 'No such command in rename-command';
+    const name = from.toLowerCase();
+    this.names.delete(name);
+    this.byName.delete(name);
+    this.byName.delete(name.toUpperCase());
+    if (to === '') return null;
+    if (this.lookup(to) !== undefined) return 'Target command name already exists';
+    this.add(to.toLowerCase(), entry);
+    return null;
+  }
+
+  /** Every top-level command once, under its current name. */
+  entries(): IterableIterator<CommandEntry> {
+    return this.names.values();
   }
 
   get size(): number {
-    return this.byName.size / 2;
+    return this.names.size;
   }
 }
 

@@ -49,3 +49,4 @@ export { describeErrno } from './errno.js';
 export { UserDeclarations } from './acl/user-declarations.js';
 export { loadAclFile } from './acl/acl-file.js';
 export type { ShutdownSave, ShutdownSignal } from './shutdown.js';
+export { CommandRenames } from './command-renames.js';

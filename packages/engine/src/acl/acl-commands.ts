@@ -102,11 +102,14 @@ export class AclCommands {
     }
   }
 
-  /** Redis's ACLLookupCommand: "get" or "config|get", any case; anything else is unknown. */
+  /**
+   * Redis's ACLLookupCommand: "get" or "config|get", any case, by the command's own name
+   * (rename-command does not change ACL rules); anything else is unknown.
+   */
   lookup(name: string): CommandEntry | undefined {
     const bar = name.indexOf('|');
-    if (bar === -1) return this.table.lookup(name);
-    const parent = this.table.lookup(name.slice(0, bar));
+    if (bar === -1) return this.table.original(name);
+    const parent = this.table.original(name.slice(0, bar));
     const sub = name.slice(bar + 1);
     if (sub.includes('|')) return undefined;
     return parent?.subcommands?.get(sub.toLowerCase());

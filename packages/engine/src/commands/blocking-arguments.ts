@@ -38,7 +38,7 @@ export function blockOnKeys(
   serve: (key: string) => boolean,
   replyOnTimeout: () => void,
 ): CommandResult {
-  const entry = engine.commands.lookup(client.lastCommand);
+  const entry = engine.commands.original(client.lastCommand);
   // A wait that ends in an error (NOGROUP, deleted stream) counts as a failed call, as in Redis.
   const tryServe = (key: string): boolean => {
     const errorsBefore = engine.stats.totalErrorReplies;
