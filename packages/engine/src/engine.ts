@@ -39,7 +39,7 @@ import type { LfuSettings } from './access-frequency.js';
 import { commandKeys } from './command-metadata/command-keys.js';
 import { metadataOf } from './command-metadata/command-description.js';
 import { AccessControl } from './acl/access-control.js';
-import type { LogContext } from './acl/acl-log.js';
+import type { LogContext, LogReason } from './acl/acl-log.js';
 import type { Denial } from './acl/selector.js';
 import { KEY_READ } from './acl/acl-commands.js';
 import type { AclUser } from './acl/user.js';
@@ -535,8 +535,7 @@ export class Engine implements KeyspaceObserver {
     if (user !== null && !user.unrestricted) {
       const denial = user.check(entry, argv);
       if (denial !== null) {
-        const context = client.transaction === null ? 'toplevel' : 'multi';
-        this.logDenial(client, denial, context, entry, argv);
+        this.logDenial(client, denial, callContext(client), entry, argv);
         return this.reject(client, entry, argv, permissionError(denial, entry));
       }
     }
@@ -993,32 +992,27 @@ export class Engine implements KeyspaceObserver {
     entry: CommandEntry,
     argv: readonly string[],
   ): void {
-    this.acl.log.add(
-      {
-        reason: denial.kind,
-        context,
-        object: denial.kind === 'command' ? entry.fullName : argv[denial.index],
-        username: client.user?.name ?? '(superuser)',
-        time: Date.now(),
-        clientInfo: formatClientInfo(client, this, context === 'lua' ? null : argv),
-      },
-      this.config.getNumber('acllog-max-len'),
-    );
+    const object = denial.kind === 'command' ? entry.fullName : argv[denial.index];
+    const username = client.user?.name ?? '(superuser)';
+    this.logAcl(client, denial.kind, context, object, username, context === 'lua' ? null : argv);
   }
 
   /** A failed AUTH or HELLO AUTH, logged with the name tried and the command as typed. */
   logFailedAuth(client: Client, argv: readonly string[], username: string): void {
-    this.acl.log.add(
-      {
-        reason: 'auth',
-        context: client.transaction === null ? 'toplevel' : 'multi',
-        object: argv[0],
-        username,
-        time: Date.now(),
-        clientInfo: formatClientInfo(client, this, argv),
-      },
-      this.config.getNumber('acllog-max-len'),
-    );
+    this.logAcl(client, 'auth', callContext(client), argv[0], username, argv);
+  }
+
+  private logAcl(
+    client: Client,
+    reason: LogReason,
+    context: LogContext,
+    object: string,
+    username: string,
+    running: readonly string[] | null,
+  ): void {
+    const clientInfo = formatClientInfo(client, this, running);
+    const event = { reason, context, object, username, clientInfo };
+    this.acl.log.add(event, this.config.getNumber('acllog-max-len'));
   }
 
   /** A deleted (or reloaded) user's clients are logged out and disconnected, as Redis does. */
@@ -1383,6 +1377,11 @@ export class Engine implements KeyspaceObserver {
     }
     this.blocking.databasesSwapped(first, second);
   }
+}
+
+/** Where a client's command runs for ACL LOG: on its own, or queued in MULTI. */
+function callContext(client: Client): LogContext {
+  return client.transaction === null ? 'toplevel' : 'multi';
 }
 
 /** The NOPERM error of a refused command, as Redis's processCommand words it. */

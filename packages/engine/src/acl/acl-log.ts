@@ -25,7 +25,9 @@ const GROUPING_SCAN = 10;
 export class AclLog {
   private entries: LogEntry[] = [];
 
-  add(event: Omit<LogEntry, 'count'>, maxLength: number): void {
+  /** Records an event now, counted on an alike recent entry when there is one. */
+  add(happened: Omit<LogEntry, 'count' | 'time'>, maxLength: number): void {
+    const event = { ...happened, time: Date.now() };
     const scan = Math.min(GROUPING_SCAN, this.entries.length);
     for (let i = 0; i < scan; i++) {
       const entry = this.entries[i];
