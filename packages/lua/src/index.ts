@@ -1,0 +1,12 @@
+export { LuaError, argumentError } from './error.js';
+export { formatNumber, parseNumber, isSpace } from './number.js';
+export { LuaTable } from './table.js';
+export {
+  LuaThread,
+  NO_VALUES,
+  isTruthy,
+  typeName,
+  type LuaFunction,
+  type LuaTypeName,
+  type LuaValue,
+} from './value.js';

@@ -1,0 +1,72 @@
+/** How Lua 5.1 prints a number: C's "%.14g" (1e+15, 0.1, 3, inf, -nan). */
+export function formatNumber(n: number): string {
+  if (Number.isInteger(n) && n < 1e14 && n > -1e14) return Object.is(n, -0) ? '-0' : String(n);
+  // glibc prints the NaN of 0/0 (sign bit set on x86) as "-nan"; JavaScript hides the sign.
+  if (n !== n) return '-nan';
+  if (n === Infinity) return 'inf';
+  if (n === -Infinity) return '-inf';
+  const exponential = n.toExponential(13);
+  const marker = exponential.indexOf('e');
+  const exponent = Number(exponential.slice(marker + 1));
+  if (exponent < -4 || exponent >= 14) {
+    const mantissa = trimZeros(exponential.slice(0, marker));
+    const digits = String(Math.abs(exponent));
+    return `${mantissa}e${exponent < 0 ? '-' : '+'}${digits.length < 2 ? '0' : ''}${digits}`;
+  }
+  return trimZeros(n.toFixed(13 - exponent));
+}
+
+function trimZeros(text: string): string {
+  if (text.indexOf('.') === -1) return text;
+  let end = text.length;
+  while (text.charCodeAt(end - 1) === 48) end--;
+  if (text.charCodeAt(end - 1) === 46) end--;
+  return text.slice(0, end);
+}
+
+const DECIMAL = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
+const HEXADECIMAL = /^([+-]?)0[xX]([0-9a-fA-F]*)(?:\.([0-9a-fA-F]*))?(?:[pP]([+-]?\d+))?$/;
+const SPECIAL = /^([+-]?)(inf|infinity|nan(?:\([0-9a-zA-Z_]*\))?)$/i;
+
+/**
+ * A string read as a number the way Lua 5.1 does (`tonumber`, arithmetic on strings,
+ * numerals): C's strtod after optional spaces, which on glibc also reads hexadecimal
+ * (`0x10`, `0x1p4`), `inf` and `nan`, then nothing but spaces. Undefined when it is no number.
+ */
+export function parseNumber(text: string): number | undefined {
+  const trimmed = trimSpaces(text);
+  if (trimmed.length === 0) return undefined;
+  if (DECIMAL.test(trimmed)) return Number(trimmed);
+  const hex = HEXADECIMAL.exec(trimmed);
+  if (hex !== null) return parseHex(hex[1], hex[2], hex[3] ?? '', hex[4]);
+  const special = SPECIAL.exec(trimmed);
+  if (special === null) return undefined;
+  if (special[2].toLowerCase().startsWith('nan')) return NaN;
+  return special[1] === '-' ? -Infinity : Infinity;
+}
+
+function parseHex(sign: string, whole: string, fraction: string, exponent: string | undefined) {
+  if (whole.length === 0 && fraction.length === 0) return undefined;
+  let value = 0;
+  for (const digit of whole) value = value * 16 + parseInt(digit, 16);
+  let scale = 1 / 16;
+  for (const digit of fraction) {
+    value += parseInt(digit, 16) * scale;
+    scale /= 16;
+  }
+  if (exponent !== undefined) value *= 2 ** Number(exponent);
+  return sign === '-' ? -value : value;
+}
+
+/** C's isspace in the "C" locale. */
+export function isSpace(code: number): boolean {
+  return code === 32 || (code >= 9 && code <= 13);
+}
+
+function trimSpaces(text: string): string {
+  let start = 0;
+  let end = text.length;
+  while (start < end && isSpace(text.charCodeAt(start))) start++;
+  while (end > start && isSpace(text.charCodeAt(end - 1))) end--;
+  return start === 0 && end === text.length ? text : text.slice(start, end);
+}
