@@ -8,4 +8,6 @@ export interface LibraryHost {
   index(v: LuaValue, k: LuaValue): LuaValue;
   /** `tostring(v)` with __tostring, numbers via formatNumber, `table: 0x...` addresses. */
   tostring(v: LuaValue): string;
+  /** `a < b` as the language does it (numbers, strings byte-wise, __lt), errors included. */
+  lessThan(a: LuaValue, b: LuaValue): boolean;
 }

@@ -3,7 +3,7 @@ import { LuaError } from '../../error.js';
 import type { LibraryHost } from '../../host.js';
 import { formatNumber } from '../../number.js';
 import { LuaTable } from '../../table.js';
-import type { LuaValue } from '../../value.js';
+import { typeName, type LuaFunction, type LuaValue } from '../../value.js';
 import { formatFloat } from '../printf.js';
 
 /*
@@ -13,10 +13,21 @@ import { formatFloat } from '../printf.js';
  * errors without their "chunk:line: " position).
  */
 
-/** An argument as a test writes it: arrays and plain objects become tables. */
-export type Argument = LuaValue | Argument[] | { [key: string]: Argument };
+/** A function argument written twice: as Lua source for the reference, as JS for ours. */
+export class Both {
+  constructor(
+    readonly lua: string,
+    readonly js: LuaFunction,
+  ) {}
+}
 
-/** A call: the function's path ("string.rep") and its arguments. */
+/** An argument as a test writes it: arrays and plain objects become tables. */
+export type Argument = LuaValue | Both | Argument[] | { [key: string]: Argument };
+
+/**
+ * A call: the function's path ("string.rep") and its arguments. A path starting with '&'
+ * ("&table.insert") also returns its first argument, a table, as the call left it.
+ */
 export type Call = [path: string, ...args: Argument[]];
 
 /** A runner that fakes the runtime: calls JS functions, indexes raw, prints numbers. */
@@ -30,9 +41,18 @@ export const fakeHost: LibraryHost = {
     return v.get(k);
   },
   tostring: (v) => (typeof v === 'number' ? formatNumber(v) : String(v)),
+  lessThan: (a, b) => {
+    if (typeof a === 'number' && typeof b === 'number') return a < b;
+    if (typeof a === 'string' && typeof b === 'string') return a < b;
+    const [x, y] = [typeName(a), typeName(b)];
+    throw new LuaError(
+      x === y ? `attempt to compare two ${x} values` : `attempt to compare ${x} with ${y}`,
+    );
+  },
 };
 
 export function toLuaValue(argument: Argument): LuaValue {
+  if (argument instanceof Both) return argument.js;
   if (Array.isArray(argument)) return LuaTable.fromArray(argument.map(toLuaValue));
   if (argument !== null && typeof argument === 'object' && !(argument instanceof LuaTable)) {
     const table = new LuaTable();
@@ -43,6 +63,7 @@ export function toLuaValue(argument: Argument): LuaValue {
 }
 
 function luaLiteral(argument: Argument): string {
+  if (argument instanceof Both) return `(${argument.lua})`;
   if (argument === undefined) return 'nil';
   if (typeof argument === 'boolean') return String(argument);
   if (typeof argument === 'number') {
@@ -95,13 +116,13 @@ function canonical(value: LuaValue): string {
 /** The canonical output of a call on our natives, found through `libraries` by path. */
 export function runOurs(libraries: Record<string, LuaTable>, call: Call): string {
   const [path, ...args] = call;
-  const [library, name] = path.split('.');
+  const [library, name] = path.replace(/^&/, '').split('.');
   const fn = libraries[library]?.get(name);
   if (typeof fn !== 'function') throw new Error(`no function ${path}`);
   try {
-    return fn(...args.map(toLuaValue))
-      .map(canonical)
-      .join(' ');
+    const values = args.map(toLuaValue);
+    const results = fn(...values);
+    return (path.startsWith('&') ? [values[0], ...results] : results).map(canonical).join(' ');
   } catch (error) {
     if (!(error instanceof LuaError)) throw error;
     return `error:${hex(String(error.value))}`;
@@ -144,9 +165,12 @@ end
 `;
 
 function program(calls: Call[]): string {
-  const runs = calls.map(
-    ([path, ...args]) => `run(function() return ${path}(${args.map(luaLiteral).join(', ')}) end)`,
-  );
+  const runs = calls.map(([path, ...args]) => {
+    const literals = args.map(luaLiteral);
+    if (!path.startsWith('&')) return `run(function() return ${path}(${literals.join(', ')}) end)`;
+    const rest = ['t', ...literals.slice(1)].join(', ');
+    return `run(function() local t = ${literals[0]} return (function(...) return t, ... end)(${path.slice(1)}(${rest})) end)`;
+  });
   return `${PRELUDE}\n${runs.join('\n')}\nreturn table.concat(out, '\\n')`;
 }
 
