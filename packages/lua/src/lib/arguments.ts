@@ -52,7 +52,7 @@ export function optInteger(args: LuaValue[], position: number, name: string, fal
   return args[position - 1] === undefined ? fallback : checkInteger(args, position, name);
 }
 
-/** luaL_checkint: the number cast to a C int (x86-64: out of range and NaN give INT_MIN). */
+/** luaL_checkint: luaL_checkinteger's 64-bit integer cast to a C int (its low 32 bits). */
 export function checkInt(args: LuaValue[], position: number, name: string): number {
   return toInt(checkNumber(args, position, name));
 }
@@ -70,7 +70,8 @@ export function toInteger(n: number): number {
 
 export function toInt(n: number): number {
   const truncated = Math.trunc(n);
-  return truncated >= -2147483648 && truncated <= 2147483647 ? truncated : -2147483648;
+  if (truncated >= -2147483648 && truncated <= 2147483647) return truncated;
+  return Number(BigInt.asIntN(32, BigInt(toInteger(n))));
 }
 
 export function checkTable(args: LuaValue[], position: number, name: string): LuaTable {

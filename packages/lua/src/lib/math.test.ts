@@ -5,6 +5,7 @@ import {
   lua51Available,
   requireOrSkip,
   runLua51,
+  runOnFreshRedis,
   runOurs,
   type Call,
 } from './test-support/reference.js';
@@ -103,5 +104,36 @@ describe('the math library against lua5.1', () => {
   it('has pi and huge', () => {
     expect(libraries.math.get('pi')).toBe(Math.PI);
     expect(libraries.math.get('huge')).toBe(Infinity);
+  });
+});
+
+describe("math.random, Redis's generator", () => {
+  const RANDOM_CALLS: Call[] = [
+    ['math.random'],
+    ['math.random'],
+    ['math.random', 10],
+    ['math.random', 3, 7],
+    ['math.random', -5, -5],
+    ['math.random', 2 ** 31 - 1],
+    ['math.random', -(2 ** 31), 2 ** 31 - 1],
+    ['math.random', 0],
+    ['math.random', 5, 4],
+    ['math.random', 1, 2, 3],
+    ['math.random', 'x'],
+    ['math.randomseed', 42],
+    ['math.random'],
+    ['math.random', 100],
+    ['math.randomseed', -1],
+    ['math.random'],
+    ['math.randomseed', 2 ** 40],
+    ['math.random'],
+    ['math.randomseed'],
+  ];
+
+  it('draws the same sequence as a fresh redis-server, seeded or not', async () => {
+    const expected = await runOnFreshRedis('math.random differential', RANDOM_CALLS);
+    if (expected === undefined) return;
+    const ours = { math: installMath(new RedisRandom()) };
+    expect(RANDOM_CALLS.map((call) => runOurs(ours, call))).toEqual(expected);
   });
 });

@@ -4,6 +4,7 @@ import type { LibraryHost } from '../../host.js';
 import { formatNumber } from '../../number.js';
 import { LuaTable } from '../../table.js';
 import { typeName, type LuaFunction, type LuaValue } from '../../value.js';
+import { requireRedisOrSkip, startRedisServer } from '@rc/test-support';
 import { formatFloat } from '../printf.js';
 
 /*
@@ -199,4 +200,18 @@ export function requireOrSkip(suite: string, available: boolean, binary: string)
   }
   console.warn(`SKIPPED ${suite}: ${binary} is not installed`);
   return false;
+}
+
+/**
+ * Runs `calls` on a fresh redis-server (one EVAL) and returns its lines, or undefined (after
+ * a visible skip message) where redis-server is not installed.
+ */
+export async function runOnFreshRedis(suite: string, calls: Call[]): Promise<string[] | undefined> {
+  if (!requireRedisOrSkip(suite)) return undefined;
+  const server = await startRedisServer();
+  try {
+    return runRedis(calls, server.port);
+  } finally {
+    await server.stop();
+  }
 }
