@@ -14,6 +14,7 @@ import {
 import { parseArguments } from './arguments.js';
 import { crashSignal, writeCrashReport } from './crash-report.js';
 import { followOomScoreAdj } from './oom-score.js';
+import { followMaxclients } from './open-files-limit.js';
 import { logo } from './banner.js';
 import {
   createLog,
@@ -134,6 +135,7 @@ async function main(): Promise<void> {
   followOomScoreAdj(config, log);
   // From initServer on, Redis's log lines carry the server's role.
   role = running.replication.master === null ? 'M' : 'S';
+  if (!followMaxclients(config, log)) process.exit(1);
   try {
     await running.bind();
   } catch (error) {
