@@ -3,6 +3,7 @@ export { formatNumber, parseNumber, isSpace } from './number.js';
 export { LuaTable } from './table.js';
 export {
   LuaThread,
+  LuaUserdata,
   NO_VALUES,
   isTruthy,
   typeName,

@@ -1,11 +1,12 @@
-import type { LuaTable } from './table.js';
+import { LuaTable } from './table.js';
 
 /**
  * A Lua 5.1 value as JavaScript holds it. nil is `undefined`; numbers are doubles, as in 5.1;
  * strings are byte strings: JavaScript strings whose every char code is a byte (0–255), so
  * binary data passes through unchanged and `#s` is `s.length`.
  */
-export type LuaValue = undefined | boolean | number | string | LuaTable | LuaFunction | LuaThread;
+export type LuaValue =
+  undefined | boolean | number | string | LuaTable | LuaFunction | LuaThread | LuaUserdata;
 
 /**
  * Every function, compiled from Lua or written in JavaScript, takes its arguments as
@@ -24,7 +25,16 @@ export class LuaThread {
   constructor(readonly body: LuaFunction) {}
 }
 
-export type LuaTypeName = 'nil' | 'boolean' | 'number' | 'string' | 'table' | 'function' | 'thread';
+/**
+ * A light userdata: an opaque C pointer, compared by identity. The only one scripts meet is
+ * cjson.null, lua-cjson's NULL (`tostring` gives "userdata: (nil)" for it, as glibc's %p).
+ */
+export class LuaUserdata {
+  constructor(readonly address: number) {}
+}
+
+export type LuaTypeName =
+  'nil' | 'boolean' | 'number' | 'string' | 'table' | 'function' | 'thread' | 'userdata';
 
 /** The name `type(value)` gives. */
 export function typeName(value: LuaValue): LuaTypeName {
@@ -40,7 +50,8 @@ export function typeName(value: LuaValue): LuaTypeName {
     case 'function':
       return 'function';
     default:
-      return value instanceof LuaThread ? 'thread' : 'table';
+      if (value instanceof LuaTable) return 'table';
+      return value instanceof LuaThread ? 'thread' : 'userdata';
   }
 }
 

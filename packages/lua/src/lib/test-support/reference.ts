@@ -104,7 +104,7 @@ function canonical(value: LuaValue): string {
     case 'function':
       return 'function';
     default: {
-      if (!(value instanceof LuaTable)) return 'thread';
+      if (!(value instanceof LuaTable)) return typeName(value);
       const entries: string[] = [];
       for (let entry = value.next(undefined); entry !== undefined; entry = value.next(entry[0])) {
         entries.push(`${canonical(entry[0])}=${canonical(entry[1])}`);
