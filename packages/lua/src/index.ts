@@ -11,3 +11,5 @@ export {
   type LuaTypeName,
   type LuaValue,
 } from './value.js';
+export type { LibraryHost } from './host.js';
+export * from './lib/index.js';
