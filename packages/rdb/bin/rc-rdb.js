@@ -1,0 +1,3 @@
+#!/usr/bin/env node
+// Outside dist/ so that installing the workspace can link the bin before the first build.
+import '../dist/rc-rdb.js';
