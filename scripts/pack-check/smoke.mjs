@@ -2,7 +2,7 @@
 // developer would (ESM imports, the bins), and exits non-zero on the first mismatch.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
@@ -11,6 +11,11 @@ import { SortedSet } from '@rc/datatypes/zset';
 import { writeRdb } from '@rc/rdb';
 import { RcServer } from '@rc/server';
 import { pingDaemon } from './daemon-ping.mjs';
+
+// Every installed package loads, including any without a check of its own below.
+const project = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8'));
+for (const name of Object.keys(project.dependencies).filter((name) => name.startsWith('@rc/')))
+  assert.ok(Object.keys(await import(name)).length > 0, name);
 
 const writer = new ReplyWriter();
 writer.array(2);
