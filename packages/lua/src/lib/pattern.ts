@@ -222,6 +222,8 @@ export class PatternMatcher {
       throw new LuaError('invalid capture index');
     }
     const { start, length } = this.captures[index];
+    // A position capture has no text: C compares its length as a huge size_t and fails.
+    if (length === POSITION) return -1;
     const subject = this.subject;
     if (subject.length - s >= length && subject.startsWith(subject.substr(start, length), s)) {
       return s + length;

@@ -279,7 +279,7 @@ function convert(args: LuaValue[], position: number, spec: Spec): string {
     case 'u':
     case 'x':
     case 'X':
-      return formatUnsigned(spec, BigInt.asUintN(64, cLong(checkNumber(args, position, 'format'))));
+      return formatUnsigned(spec, cUnsignedLong(checkNumber(args, position, 'format')));
     case 'e':
     case 'E':
     case 'f':
@@ -303,6 +303,20 @@ function convert(args: LuaValue[], position: number, spec: Spec): string {
 /** A double cast to a C long as x86-64 does (out of range and NaN give LONG_MIN). */
 function cLong(n: number): bigint {
   return BigInt(toInteger(n));
+}
+
+const TWO_63 = 2 ** 63;
+
+/**
+ * A double cast to a C unsigned long as gcc does on x86-64: below 2^63 through the signed
+ * conversion (negative values wrap), above it by subtracting 2^63 first; out of range gives 0.
+ */
+function cUnsignedLong(n: number): bigint {
+  if (n >= TWO_63) {
+    const rest = n - TWO_63;
+    return rest < TWO_63 ? BigInt(Math.trunc(rest)) + (1n << 63n) : 0n;
+  }
+  return BigInt.asUintN(64, cLong(n));
 }
 
 function cString(text: string): string {
