@@ -2,6 +2,8 @@ import type { Socket } from 'node:net';
 import { TLSSocket } from 'node:tls';
 import {
   BLOCKED,
+  formatClientInfo,
+  quoteArgument,
   type Client,
   type ClientConnection,
   type Engine,
@@ -9,6 +11,8 @@ import {
 } from '@rc/engine';
 import { ProtocolError, RequestParser } from '@rc/resp';
 import { isHttpRequestWord, warnOfCrossProtocolAttack } from './cross-protocol-guard.js';
+import type { ClientLimits } from './client-limits.js';
+import { QueryBufferSize } from './query-buffer.js';
 import { adoptWithSharedReads } from './shared-read-socket.js';
 import { socketOutput, type SocketOutput } from './socket-output.js';
 import { TlsOutput } from './tls-output.js';
@@ -24,6 +28,7 @@ export class Connection implements ClientConnection, Flushable {
   readonly remoteAddress: string;
   readonly localAddress: string;
   private readonly parser: RequestParser;
+  private readonly queryBuffer = new QueryBufferSize();
   private closing = false;
   /** The engine forgot the client (the socket may still be finishing its close). */
   private released = false;
@@ -51,6 +56,7 @@ export class Connection implements ClientConnection, Flushable {
   constructor(
     accepted: Socket,
     private readonly engine: Engine,
+    private readonly limits: ClientLimits,
     private readonly onClose: (connection: Connection, byPeer: boolean) => void,
     unixAddress?: string,
   ) {
@@ -68,9 +74,7 @@ export class Connection implements ClientConnection, Flushable {
     this.socket = socket;
     this.remoteAddress = unixAddress ?? formatAddress(socket.remoteAddress, socket.remotePort);
     this.localAddress = unixAddress ?? formatAddress(socket.localAddress, socket.localPort);
-    this.parser = new RequestParser({
-      maxBulkLength: engine.config.getNumber('proto-max-bulk-len'),
-    });
+    this.parser = new RequestParser({ maxBulkLength: limits.maxBulkLength });
     this.client = engine.connect(this);
     socket.setNoDelay(true);
     socket.on('error', () => socket.destroy());
@@ -85,17 +89,54 @@ export class Connection implements ClientConnection, Flushable {
     return this.processing ? this.parser.bufferLength : this.parser.buffered;
   }
 
+  get queryBufferFree(): number {
+    return Math.max(0, this.queryBuffer.allocated - this.queryBufferLength);
+  }
+
   private receive(chunk: Buffer): void {
     if (this.closing) return;
     const stats = this.engine.stats;
     stats.readsProcessed++;
     stats.netInputBytes += chunk.length;
     this.client.lastInteraction = turnTime();
-    this.parser.feed(chunk);
+    const parser = this.parser;
+    this.queryBuffer.read(parser.buffered, chunk.length);
+    parser.feed(chunk);
+    if (parser.buffered > this.limits.queryBufferLimit) {
+      this.closeOverQueryBufferLimit();
+      return;
+    }
+    parser.maxBulkLength = this.limits.maxBulkLength;
     this.processInput();
+    this.queryBuffer.parsed(parser.bulkInProgress);
     // The chunk's memory is reused by the next read of any client.
     this.parser.release();
     flushSoon(this);
+  }
+
+  /**
+   * As Redis's readQueryFromClient: input past client-query-buffer-limit closes the client at
+   * once, with a warning showing it and how its input begins.
+   */
+  private closeOverQueryBufferLimit(): void {
+    const info = formatClientInfo(this.client, this.engine, null);
+    const head = quoteArgument(this.parser.head(64).toString('latin1'));
+    this.engine.log(
+      'warning',
+      `Closing client that reached max query buffer length: ${info} (qbuf initial bytes: ${head})`,
+    );
+    this.parser.release();
+    this.client.out.truncate(0);
+    this.destroy();
+  }
+
+  /**
+   * The clients cron's share for this connection (Redis's clientsCron): the query buffer is
+   * trimmed as Redis trims it.
+   */
+  cron(nowSeconds: number): void {
+    const idle = nowSeconds - Math.floor(this.client.lastInteraction / 1000);
+    this.queryBuffer.cron(this.parser.buffered, this.parser.bulkInProgress, idle);
   }
 
   /** Runs every complete command buffered, until the client blocks or the connection closes. */

@@ -3,6 +3,7 @@ import { createServer, type Server, type Socket } from 'node:net';
 import { TLSSocket } from 'node:tls';
 import { Engine, formatClientInfo, type EngineCrash, describeErrno } from '@rc/engine';
 import { Replication } from '@rc/replication';
+import { ClientLimits } from './client-limits.js';
 import { Connection } from './connection.js';
 import { bindAddresses, closeListeners, listenOnAddresses, listeningPort } from './listeners.js';
 import { PROTECTED_MODE_DENIAL, protectedModeRefuses } from './protected-mode.js';
@@ -15,6 +16,9 @@ import { dialMaster } from './tls-dial.js';
 import { loadStartupUsers } from './startup-users.js';
 
 const FAILED_TO_BIND = 'Failed to bind to specified addresses.';
+
+/** How often the clients cron visits every connection (Redis's serverCron at its default hz). */
+const CLIENTS_CRON_MS = 100;
 
 /** How often a load checks whether it read enough to let waiting clients in. */
 const LOADING_WATCH_MS = 10;
@@ -63,6 +67,8 @@ export class RcServer {
   /** The append-only file: loading, appending, BGREWRITEAOF and its INFO fields. */
   readonly aof: AppendOnlyFile;
   private readonly users: ReadonlyArray<readonly string[]>;
+  private readonly clientLimits: ClientLimits;
+  private clientsCron: NodeJS.Timeout | null = null;
 
   constructor(options: ServerOptions = {}) {
     const log: Log = options.log ?? (() => undefined);
@@ -76,6 +82,7 @@ export class RcServer {
       configFile: options.configFile,
     });
     for (const [from, to] of options.renames ?? []) this.engine.commands.rename(from, to);
+    this.clientLimits = new ClientLimits(this.engine.config);
     this.persistence = new ServerPersistence(this.engine, log);
     this.engine.persistence = this.persistence;
     this.tls = new TlsListener(this.engine.config, log, (socket) => this.accept(socket));
@@ -179,6 +186,8 @@ export class RcServer {
       this.admitWaiting();
     }
     this.engine.start();
+    this.clientsCron = setInterval(() => this.visitClients(), CLIENTS_CRON_MS);
+    this.clientsCron.unref();
     this.persistence.start();
     this.aof.start();
     // Replicas announce this port to their master (REPLCONF listening-port).
@@ -258,6 +267,7 @@ export class RcServer {
     const connection = new Connection(
       socket,
       this.engine,
+      this.clientLimits,
       (closed, byPeer) => {
         this.connections.delete(closed);
         if (byPeer) {
@@ -283,6 +293,13 @@ export class RcServer {
     for (const [socket, unixAddress] of waiting) this.adopt(socket, unixAddress);
   }
 
+  /** Redis's clientsCron: each connection's periodic upkeep, unless DEBUG PAUSE-CRON. */
+  private visitClients(): void {
+    if (this.engine.cronPaused) return;
+    const nowSeconds = Math.floor(Date.now() / 1000);
+    for (const connection of this.connections) connection.cron(nowSeconds);
+  }
+
   /** Stops accepting, drops every client, stops background work and lets a BGSAVE finish. */
   async close(): Promise<void> {
     // The listeners close first, as Redis's closeListeningSockets: a client that sees its
@@ -295,6 +312,7 @@ export class RcServer {
     ]);
     this.listeners = [];
     this.replication.stop();
+    if (this.clientsCron !== null) clearInterval(this.clientsCron);
     this.engine.stop();
     for (const connection of this.connections) connection.destroy();
     this.connections.clear();

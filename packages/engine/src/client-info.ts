@@ -21,8 +21,6 @@ export function clientTypeByName(name: string): ClientType | null {
 
 /** Redis's PROTO_REPLY_CHUNK_BYTES: a client's reply buffer, which rc does not resize. */
 const REPLY_BUFFER_BYTES = 16 * 1024;
-/** Redis's PROTO_IOBUF_LEN: what a read reserves in the query buffer. */
-const READ_BUFFER_BYTES = 16 * 1024;
 /** Redis's sizeof(robj*): multi-mem counts one per argument of each queued command. */
 const POINTER_BYTES = 8;
 /** Roughly Redis's sizeof(client) and its fixed allocations, for tot-mem. */
@@ -65,7 +63,7 @@ export function formatClientInfo(
 ): string {
   const now = Date.now();
   const queryBuffer = client.connection.queryBufferLength ?? 0;
-  const queryFree = queryBuffer === 0 ? 0 : Math.max(0, READ_BUFFER_BYTES - queryBuffer);
+  const queryFree = client.connection.queryBufferFree ?? 0;
   const argvBytes =
     running === null ? 0 : client.executing ? 'exec'.length : argumentBytes(running);
   let multiBytes = 0;

@@ -16,6 +16,8 @@ export interface ClientConnection {
    * it; otherwise what is not parsed yet. Absent where there is no socket.
    */
   readonly queryBufferLength?: number;
+  /** The free space Redis's query buffer would have beyond that (CLIENT LIST's qbuf-free). */
+  readonly queryBufferFree?: number;
   /** Output was written outside the client's own command (pub/sub, unblocking): send it soon. */
   scheduleFlush(): void;
   /** A blocked client got its reply: continue with the commands it had pipelined. */

@@ -61,6 +61,11 @@ const MEMORY =
 
 /** Memory parameters that also take a percentage ("10%", of maxmemory): Redis's PERCENT_CONFIG. */
 const PERCENT = new Set(['maxmemory-clients']);
+/** Memory parameters with a lower bound (their upper bound is LONG_MAX). */
+const MEMORY_MINIMUMS = new Map([
+  ['proto-max-bulk-len', 1024 * 1024],
+  ['client-query-buffer-limit', 1024 * 1024],
+]);
 /** The highest percentage they take. */
 const MAX_PERCENT = 100;
 
@@ -205,8 +210,7 @@ export class Config {
     }
     if (/^-?\d+$/.test(current)) {
       if (PERCENT.has(key)) return memoryOrPercentProblem(value);
-      if (MEMORY.test(key))
-        return parseMemory(value) === null ? 'argument must be a memory value' : null;
+      if (MEMORY.test(key)) return memoryProblem(key, value);
       return /^-?\d+$/.test(value) ? null : "argument couldn't be parsed into an integer";
     }
     return null;
@@ -338,6 +342,15 @@ function formatPercentiles(value: string): string {
         .replace(/\.?0+$/, ''),
     )
     .join(' ');
+}
+
+function memoryProblem(key: string, value: string): string | null {
+  const bytes = parseMemory(value);
+  if (bytes === null) return 'argument must be a memory value';
+  const minimum = MEMORY_MINIMUMS.get(key);
+  return minimum !== undefined && bytes < minimum
+    ? `argument must be between ${minimum} and 9223372036854775807 inclusive`
+    : null;
 }
 
 /** client-output-buffer-limit's classes, by the names Redis accepts, as it shows them. */

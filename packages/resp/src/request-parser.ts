@@ -71,6 +71,19 @@ export class RequestParser {
     return this.buffer.length + this.largeFilled;
   }
 
+  /** Length of the bulk argument being received, or -1 between arguments. */
+  get bulkInProgress(): number {
+    return this.bulkLength;
+  }
+
+  /** The first bytes of the unparsed input, for a log line about it. */
+  head(length: number): Buffer {
+    if (this.largeBulk !== null) {
+      return this.largeBulk.subarray(0, Math.min(length, this.largeFilled));
+    }
+    return this.buffer.subarray(this.position, this.position + length);
+  }
+
   feed(chunk: Buffer): void {
     if (this.failed !== null || chunk.length === 0) return;
     if (this.largeBulk !== null) {
