@@ -13,8 +13,8 @@ export interface Spec {
 }
 
 /** %d %i: `value` is already the C long the double was cast to. */
-export function formatSigned(spec: Spec, value: bigint): string {
-  const negative = value < 0n;
+export function formatSigned(spec: Spec, value: bigint | number): string {
+  const negative = value < 0;
   const digits = integerDigits(spec, (negative ? -value : value).toString());
   return pad(spec, signOf(spec, negative), digits, spec.precision < 0);
 }
@@ -95,17 +95,20 @@ function dropTrailingZeros(body: string): string {
   return exponent === -1 ? trimmed : trimmed + body.slice(exponent);
 }
 
-/** `magnitude` (finite, >= 0) as exact numerator / denominator. */
+const bits = new DataView(new ArrayBuffer(8));
+
+/** `magnitude` (finite, >= 0) as exact numerator / denominator, from its bits. */
 function rational(magnitude: number): [bigint, bigint] {
-  if (Number.isInteger(magnitude)) return [BigInt(magnitude), 1n];
-  let denominator = 1n;
-  let scaled = magnitude;
-  // Doubling is exact: at most 1074 steps make any double an integer.
-  while (!Number.isInteger(scaled)) {
-    scaled *= 2;
-    denominator *= 2n;
-  }
-  return [BigInt(scaled), denominator];
+  if (Number.isSafeInteger(magnitude)) return [BigInt(magnitude), 1n];
+  bits.setFloat64(0, magnitude);
+  const high = bits.getUint32(0);
+  const biased = high >>> 20;
+  let mantissa = (BigInt(high & 0xfffff) << 32n) | BigInt(bits.getUint32(4));
+  // Normal numbers have the implicit leading 1; subnormals scale as the smallest exponent.
+  if (biased !== 0) mantissa |= 1n << 52n;
+  const exponent = (biased === 0 ? 1 : biased) - 1075;
+  if (exponent >= 0) return [mantissa << BigInt(exponent), 1n];
+  return [mantissa, 1n << BigInt(-exponent)];
 }
 
 /** numerator / denominator rounded to the nearest integer, ties to even (glibc's rounding). */
@@ -123,18 +126,65 @@ function scaledInteger(magnitude: number, scale: number): bigint {
   return roundDivide(numerator, denominator * 10n ** BigInt(-scale));
 }
 
+/**
+ * Whether JavaScript's rounding (ties away from zero) may differ from glibc's (ties to even):
+ * only when the value is exactly halfway, i.e. one more digit shows it exactly, ending in 5.
+ */
+function maybeTie(magnitude: number, oneMoreDigit: () => string): boolean {
+  // A tie sits at a power of ten no finer than 10^-(precision+1): the value has few bits.
+  const text = oneMoreDigit();
+  const marker = text.indexOf('e');
+  const mantissa = marker === -1 ? text : text.slice(0, marker);
+  return mantissa.endsWith('5') && Number(text) === magnitude;
+}
+
+/**
+ * Whether magnitude * 2^bits is an integer: a value exactly halfway between two decimals of
+ * `bits` digits after the point must be (10^-n has a factor 2^-n), so others can't be ties.
+ */
+function fewBits(magnitude: number, bits: number): boolean {
+  return Number.isInteger(magnitude * 2 ** bits);
+}
+
 function fixed(magnitude: number, precision: number, alternate: boolean): string {
-  const digits = scaledInteger(magnitude, precision)
-    .toString()
-    .padStart(precision + 1, '0');
-  const whole = digits.slice(0, digits.length - precision);
-  if (precision === 0) return alternate ? `${whole}.` : whole;
-  return `${whole}.${digits.slice(digits.length - precision)}`;
+  let text: string;
+  // toFixed rounds the exact value, as glibc does, but for ties; it covers up to 1e21.
+  if (
+    magnitude < 1e21 &&
+    precision < 100 &&
+    !(
+      fewBits(magnitude, precision + 1) &&
+      maybeTie(magnitude, () => magnitude.toFixed(precision + 1))
+    )
+  ) {
+    text = magnitude.toFixed(precision);
+  } else {
+    const digits = scaledInteger(magnitude, precision)
+      .toString()
+      .padStart(precision + 1, '0');
+    const whole = digits.slice(0, digits.length - precision);
+    text = precision === 0 ? whole : `${whole}.${digits.slice(digits.length - precision)}`;
+  }
+  return alternate && precision === 0 ? `${text}.` : text;
 }
 
 /** The digits d.ddd (precision after the point) and exponent of `magnitude`, rounded. */
 function scientific(magnitude: number, precision: number): { digits: string; exponent: number } {
   if (magnitude === 0) return { digits: '0'.repeat(precision + 1), exponent: 0 };
+  const shift = precision + 2 - Math.floor(Math.log10(magnitude));
+  if (
+    precision < 100 &&
+    !(
+      fewBits(magnitude, shift) && maybeTie(magnitude, () => magnitude.toExponential(precision + 1))
+    )
+  ) {
+    const text = magnitude.toExponential(precision);
+    const marker = text.indexOf('e');
+    return {
+      digits: text.slice(0, marker).replace('.', ''),
+      exponent: Number(text.slice(marker + 1)),
+    };
+  }
   let exponent = Math.floor(Math.log10(magnitude));
   // The logarithm may be one off, and rounding may carry (9.99 -> 10.0): adjust and redo.
   for (;;) {

@@ -239,6 +239,20 @@ function stringFormat(...args: LuaValue[]): LuaValue[] {
       continue;
     }
     if (++position > args.length) throw argumentError(position, 'format', 'no value');
+    // The common bare %s and %d, without building a spec.
+    const bare = format[i];
+    if (bare === 's') {
+      const text = checkString(args, position, 'format');
+      result += text.length >= 100 ? text : cString(text);
+      i++;
+      continue;
+    }
+    if (bare === 'd') {
+      const n = Math.trunc(checkNumber(args, position, 'format'));
+      result += Number.isSafeInteger(n) ? String(n) : cLong(n).toString();
+      i++;
+      continue;
+    }
     const specStart = i;
     while (i < format.length && FLAGS.includes(format[i])) i++;
     if (i - specStart > FLAGS.length) throw new LuaError('invalid format (repeated flags)');
@@ -273,8 +287,10 @@ function convert(args: LuaValue[], position: number, spec: Spec): string {
     case 'c':
       return cString(padText(spec, String.fromCharCode(checkInt(args, position, 'format') & 255)));
     case 'd':
-    case 'i':
-      return formatSigned(spec, cLong(checkNumber(args, position, 'format')));
+    case 'i': {
+      const n = Math.trunc(checkNumber(args, position, 'format'));
+      return formatSigned(spec, Number.isSafeInteger(n) ? n : cLong(n));
+    }
     case 'o':
     case 'u':
     case 'x':
