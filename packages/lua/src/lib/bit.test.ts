@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { installBit } from './bit.js';
-import { runOnFreshRedis, runOurs, type Call } from './test-support/reference.js';
+import { differences, runOnFreshRedis, type Call } from './test-support/reference.js';
 
 const libraries = { bit: installBit() };
 
@@ -57,10 +57,6 @@ describe('the bit library against redis-server', () => {
   it('gives the same results and errors for every call', async () => {
     const expected = await runOnFreshRedis('bit library differential', CALLS);
     if (expected === undefined) return;
-    const differences = CALLS.flatMap((call, i) => {
-      const ours = runOurs(libraries, call);
-      return ours === expected[i] ? [] : [{ call: JSON.stringify(call), ours, redis: expected[i] }];
-    });
-    expect(differences).toEqual([]);
+    expect(differences(libraries, CALLS, expected)).toEqual([]);
   });
 });

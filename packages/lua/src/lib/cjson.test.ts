@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { CJSON_NULL, installCjson } from './cjson.js';
-import { runOnFreshRedis, runOurs, type Call } from './test-support/reference.js';
+import { differences, runOnFreshRedis, type Call } from './test-support/reference.js';
 
 const libraries = { cjson: installCjson() };
 const deep = (depth: number): string => '['.repeat(depth) + ']'.repeat(depth);
@@ -114,11 +114,7 @@ describe('the cjson library against redis-server', () => {
   it('gives the same results and errors for every call', async () => {
     const expected = await runOnFreshRedis('cjson library differential', CALLS);
     if (expected === undefined) return;
-    const differences = CALLS.flatMap((call, i) => {
-      const ours = runOurs(libraries, call);
-      return ours === expected[i] ? [] : [{ call: JSON.stringify(call), ours, redis: expected[i] }];
-    });
-    expect(differences).toEqual([]);
+    expect(differences(libraries, CALLS, expected)).toEqual([]);
   });
 
   it('decodes null to cjson.null, which encodes as null', () => {

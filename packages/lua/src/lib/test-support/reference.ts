@@ -215,3 +215,17 @@ export async function runOnFreshRedis(suite: string, calls: Call[]): Promise<str
     await server.stop();
   }
 }
+
+/** The calls whose canonical output on our natives differs from the reference's lines. */
+export function differences(
+  libraries: Record<string, LuaTable>,
+  calls: Call[],
+  expected: string[],
+) {
+  return calls.flatMap((call, i) => {
+    const ours = runOurs(libraries, call);
+    return ours === expected[i]
+      ? []
+      : [{ call: JSON.stringify(call), ours, reference: expected[i] }];
+  });
+}
