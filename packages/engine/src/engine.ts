@@ -14,6 +14,7 @@ import { Config } from './config.js';
 import { Errors, arityError, unknownCommandError, unknownSubcommandError } from './errors.js';
 import { ActiveExpiry } from './expiry.js';
 import { Database, type ExpiryMode, type KeyspaceObserver } from './keyspace.js';
+import type { DetachedDataset } from './persistence/keyspace-loader.js';
 import { EventClass, KeyspaceEvents } from './keyspace-events.js';
 import { OutputLimits } from './output-limits.js';
 import { InstantaneousMetrics } from './instantaneous-metrics.js';
@@ -256,6 +257,11 @@ export class Engine implements KeyspaceObserver {
   persistence: PersistenceHost | undefined;
   /** The dataset is being loaded: only commands flagged `loading` run (INFO, CONFIG...). */
   loading = false;
+  /**
+   * A replica loads its master's snapshot beside the dataset it keeps serving (Redis's
+   * async_loading): only commands flagged `no_async_loading` are refused.
+   */
+  asyncLoading = false;
   /** Redis's server.in_exec: an EXEC runs its queue (background work is only scheduled then). */
   inExec = false;
   /** Who runs replication (PSYNC, WAIT, REPLICAOF...); without one, a master with no replicas. */
@@ -585,6 +591,14 @@ export class Engine implements KeyspaceObserver {
       this.loading &&
       !client.obeysAll &&
       (exec ? this.queuedAny(client, lacksFlag('loading')) : !entry.spec.flags.includes('loading'))
+    ) {
+      return this.reject(client, entry, argv, Errors.loading);
+    }
+    if (
+      this.asyncLoading &&
+      (exec
+        ? this.queuedAny(client, (queued) => queued.spec.flags.includes('no_async_loading'))
+        : entry.spec.flags.includes('no_async_loading'))
     ) {
       return this.reject(client, entry, argv, Errors.loading);
     }
@@ -1364,6 +1378,28 @@ export class Engine implements KeyspaceObserver {
   }
 
   /** SWAPDB has exchanged the contents of the two databases: their watchers see the change. */
+  /** Redis's disklessLoadInitTempDb: an empty dataset beside this one, to load into. */
+  detachedDataset(): DetachedDataset {
+    return {
+      databases: Array.from({ length: this.databases.length }, (_, id) => new Database(id, this)),
+      scripting: { libraries: this.scripting.detachedLibraries() },
+    };
+  }
+
+  /**
+   * Redis's swapMainDbWithTempDb: a loaded dataset takes the place of this one, whose data is
+   * dropped (watchers and blocked clients see the change as after SWAPDB).
+   */
+  swapInDataset(loaded: DetachedDataset): void {
+    loaded.databases.forEach((incoming, id) => {
+      const db = this.databases[id];
+      db.swapWith(incoming);
+      this.databasesSwapped(db, incoming);
+    });
+    this.scripting.libraries.swapWith(loaded.scripting.libraries);
+    loaded.scripting.libraries.flush();
+  }
+
   databasesSwapped(first: Database, second: Database): void {
     for (const [db, other] of [
       [first, second],

@@ -271,7 +271,7 @@ const SECTIONS: readonly Section[] = [
     names: ['persistence'],
     fields: (engine) => [
       ['loading', engine.loading ? 1 : 0],
-      ['async_loading', 0],
+      ['async_loading', engine.asyncLoading ? 1 : 0],
       ...(engine.persistence?.infoFields() ?? withoutFiles(engine)),
     ],
   },

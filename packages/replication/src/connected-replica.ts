@@ -108,6 +108,13 @@ export class ConnectedReplica {
     this.checkLimit(this.output.pendingOutputBytes);
   }
 
+  /** Its snapshot is taken now: the stream it held until this point is in the snapshot. */
+  snapshotTaken(): void {
+    if (this.held === null) return;
+    this.held = [];
+    this.heldBytes = 0;
+  }
+
   /** Sends what was held back and streams from now on. */
   startStream(): void {
     this.state = 'online';

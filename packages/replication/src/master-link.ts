@@ -1,7 +1,7 @@
 import { connect, isIP, type Socket } from 'node:net';
-import { BLOCKED, KeyspaceLoader, type Client, type Engine } from '@rc/engine';
-import { RdbReader } from '@rc/rdb';
+import { BLOCKED, type Client, type Engine } from '@rc/engine';
 import { ProtocolError, RequestParser } from '@rc/resp';
+import { SnapshotIntake, intakeMode, type IntakeHost } from './snapshot-intake.js';
 import { ReplyLineReader, SyncPayloadReader } from './sync-payload.js';
 
 /** The replica's side of the link, in ROLE's words. */
@@ -75,6 +75,9 @@ export class MasterLink {
   private lines: ReplyLineReader | null = null;
   private lineWaiter: (() => void) | null = null;
   private payload: SyncPayloadReader | null = null;
+  private intake: SnapshotIntake | null = null;
+  /** The master's stream, received while the snapshot before it is still loading. */
+  private afterPayload: Buffer[] = [];
   private fullResync: { replid: string; offset: number } | null = null;
   private eofFramed = false;
   /** Last time anything came from the master, ms (master_last_io_seconds_ago). */
@@ -162,8 +165,10 @@ export class MasterLink {
     if (this.state === 'handshake') {
       this.lines?.feed(chunk);
       this.lineWaiter?.();
-    } else if (this.state === 'sync') this.receivePayload(chunk);
-    else if (this.state === 'connected') this.applyStream(chunk);
+    } else if (this.state === 'sync') {
+      if (this.payload !== null) this.receivePayload(chunk);
+      else this.afterPayload.push(chunk);
+    } else if (this.state === 'connected') this.applyStream(chunk);
   }
 
   private async handshake(generation: number): Promise<void> {
@@ -225,6 +230,9 @@ export class MasterLink {
       this.releaseMasterClient();
       this.state = 'sync';
       this.payload = new SyncPayloadReader();
+      const mode = intakeMode(this.owner.engine, resume?.replid === replid);
+      this.intake = new SnapshotIntake(mode, this.intakeHost(generation));
+      this.afterPayload = [];
       const rest = this.lines?.take() ?? Buffer.alloc(0);
       this.lines = null;
       if (rest.length !== 0) this.receivePayload(rest);
@@ -265,30 +273,71 @@ export class MasterLink {
 
   private receivePayload(chunk: Buffer): void {
     const payload = this.payload as SyncPayloadReader;
-    let complete: { rdb: Buffer; rest: Buffer } | null;
+    const intake = this.intake as SnapshotIntake;
+    let part: { rdb: Buffer; done: boolean; rest: Buffer };
     try {
-      complete = payload.feed(chunk);
+      const started = payload.started;
+      part = payload.feedStreaming(chunk);
+      if (!started && payload.started) {
+        const to = intake.mode === 'disk' ? 'to disk' : 'to parser';
+        this.owner.log(
+          'notice',
+          payload.total === -1
+            ? `MASTER <-> REPLICA sync: receiving streamed RDB from master with EOF ${to}`
+            : `MASTER <-> REPLICA sync: receiving ${payload.total} bytes from master ${to}`,
+        );
+        intake.begin();
+      }
     } catch (error) {
       this.owner.log('warning', `MASTER <-> REPLICA sync: ${(error as Error).message}`);
       this.lost();
       return;
     }
-    if (complete === null) return;
-    this.eofFramed = payload.total === -1;
-    this.payload = null;
+    if (part.done) {
+      this.eofFramed = payload.total === -1;
+      this.payload = null;
+      if (part.rest.length !== 0) this.afterPayload.push(part.rest);
+    }
+    intake.push(part.rdb, part.done);
+  }
+
+  /** How a snapshot's intake reaches this link; inert once the link moved on. */
+  private intakeHost(generation: number): IntakeHost {
+    const current = (): boolean => generation === this.generation;
+    return {
+      engine: this.owner.engine,
+      log: (level, message) => this.owner.log(level, message),
+      flush: () => this.flushForSync(),
+      pause: () => {
+        if (current()) this.socket?.pause();
+      },
+      resume: () => {
+        if (current()) this.socket?.resume();
+      },
+      loaded: (db) => {
+        if (current()) this.snapshotLoaded(db);
+      },
+      failed: () => {
+        if (current()) this.lost();
+      },
+    };
+  }
+
+  /** Empties the dataset for the master's snapshot (Redis's emptyData). */
+  private flushForSync(): void {
+    const engine = this.owner.engine;
+    // Through the command so running snapshots and WATCHers see it as Redis's emptyData.
+    const flusher = this.createMasterClient(0);
+    engine.execute(flusher, ['FLUSHALL']);
+    engine.disconnect(flusher);
+    // The snapshot holds the master's function libraries: those of before must not linger.
+    engine.scripting.libraries.flush();
+  }
+
+  private snapshotLoaded(streamDb: number): void {
+    this.intake = null;
     const { replid, offset } = this.fullResync as { replid: string; offset: number };
     this.fullResync = null;
-    let streamDb: number;
-    try {
-      streamDb = this.load(complete.rdb);
-    } catch (error) {
-      this.owner.log(
-        'warning',
-        `Failed trying to load the MASTER synchronization DB from socket: ${(error as Error).message}`,
-      );
-      this.lost();
-      return;
-    }
     this.processedOffset = this.readOffset = this.forwardedOffset = offset;
     this.owner.synchronized(replid, offset);
     this.becomeConnected(streamDb);
@@ -299,34 +348,9 @@ export class MasterLink {
     }
     // After an EOF-framed transfer the master waits for this ACK before streaming.
     if (this.eofFramed) this.sendAck();
-    if (complete.rest.length !== 0) this.applyStream(complete.rest);
-  }
-
-  /** Flushes the old data and loads the snapshot; returns the stream's database. */
-  private load(rdb: Buffer): number {
-    const engine = this.owner.engine;
-    this.owner.log('notice', 'MASTER <-> REPLICA sync: Flushing old data');
-    // Through the command so running snapshots and WATCHers see it as Redis's emptyData.
-    const flusher = this.createMasterClient(0);
-    engine.execute(flusher, ['FLUSHALL']);
-    engine.disconnect(flusher);
-    // The snapshot holds the master's function libraries: those of before must not linger.
-    engine.scripting.libraries.flush();
-    this.owner.log('notice', 'MASTER <-> REPLICA sync: Loading DB in memory');
-    const reader = new RdbReader();
-    reader.push(rdb);
-    // Keys already expired stay: the master's DEL removes them, as on a Redis replica.
-    const loader = new KeyspaceLoader(engine, true);
-    // Records are taken as decoded: end() first would queue them all before handing them out.
-    for (let record = reader.next(); record !== undefined; record = reader.next()) {
-      loader.accept(record);
-    }
-    reader.end();
-    for (let record = reader.next(); record !== undefined; record = reader.next()) {
-      loader.accept(record);
-    }
-    const db = Number(loader.aux.get('repl-stream-db') ?? 0);
-    return Number.isInteger(db) && db >= 0 && db < engine.databases.length ? db : 0;
+    const stream = this.afterPayload;
+    this.afterPayload = [];
+    for (const chunk of stream) this.applyStream(chunk);
   }
 
   private becomeConnected(db: number): void {
@@ -480,6 +504,9 @@ export class MasterLink {
     this.lines = null;
     this.lineWaiter?.();
     this.payload = null;
+    this.intake?.abort();
+    this.intake = null;
+    this.afterPayload = [];
     this.fullResync = null;
     this.state = 'connect';
     if (this.downSince === 0) this.downSince = Date.now();

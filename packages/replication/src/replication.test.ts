@@ -132,8 +132,36 @@ describe('Replication as a master', () => {
     expect(replication.offset).toBeGreaterThan(0);
   });
 
+  it('holds diskless transfers for repl-diskless-sync-delay, or until enough replicas wait', async () => {
+    const { engine, connect, run } = setup();
+    engine.config.set('repl-diskless-sync-delay', '60');
+    engine.config.set('repl-diskless-sync-max-replicas', '2');
+    const { client: writer } = connect();
+    const replicas = [connect(), connect()];
+    const [first, second] = replicas;
+    run(first.client, 'REPLCONF', 'capa', 'eof');
+    run(first.client, 'PSYNC', '?', '-1');
+    // Written while the first replica waits: its snapshot, taken later, holds it.
+    run(writer, 'SET', 'while-waiting', '1');
+    await sleep(50);
+    expect(first.connection.take().length).toBe(0);
+    run(second.client, 'REPLCONF', 'capa', 'eof');
+    run(second.client, 'PSYNC', '?', '-1');
+    for (const { client, connection } of replicas) {
+      const received: Buffer[] = [];
+      await transferred(connection, received);
+      const all = Buffer.concat(received).toString('latin1');
+      expect(all).toMatch(/^\+FULLRESYNC [0-9a-f]{40} \d+\r\n\$EOF:/);
+      expect(all).toContain('while-waiting');
+      run(client, 'REPLCONF', 'ACK', '0');
+      // Nothing of the stream before the snapshot follows it.
+      expect(commands(connection.take())).toEqual([]);
+    }
+  });
+
   it('streams to a replica with capa eof only after its first ACK', async () => {
-    const { replication, connect, run } = setup();
+    const { engine, replication, connect, run } = setup();
+    engine.config.set('repl-diskless-sync-delay', '0');
     const { client: writer } = connect();
     run(writer, 'SET', 'k', 'v');
     const { client: replica, connection } = connect();

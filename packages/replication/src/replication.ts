@@ -41,6 +41,8 @@ const FAILOVER_CRON_MS = 100;
 /** The master's keepalive through the stream, and the request for acknowledgements. */
 const PING = Buffer.from('*1\r\n$4\r\nPING\r\n');
 const GETACK = Buffer.from('*3\r\n$8\r\nREPLCONF\r\n$6\r\nGETACK\r\n$1\r\n*\r\n');
+/** What a master sends replicas waiting for their transfer to start, to keep the link alive. */
+const NEWLINE = Buffer.from('\n');
 
 /** INFO's master_failover_state. */
 export type FailoverState = 'no-failover' | 'waiting-for-sync' | 'failover-in-progress';
@@ -99,6 +101,9 @@ export class Replication implements ReplicationHost, LinkOwner {
   private cron: NodeJS.Timeout | null = null;
   private cronRunning = false;
   private cronLoops = 0;
+  /** Replicas waiting for the next diskless transfer (Redis's WAIT_BGSAVE_START). */
+  private awaitingTransfer: Array<{ replica: ConnectedReplica; preSync: boolean; since: number }> =
+    [];
   /** FAILOVER: its state, target (once known), deadline (ms, 0 for none) and FORCE. */
   failoverState: FailoverState = 'no-failover';
   private failoverTarget: { host: string; port: number } | null = null;
@@ -784,6 +789,49 @@ export class Replication implements ReplicationHost, LinkOwner {
   private fullSync(client: Client, announced: ReplicaAnnouncement, preSync: boolean): void {
     this.createBacklog();
     const replica = this.attach(client, announced, false);
+    // repl-diskless-sync no: the length-framed payload a disk-based Redis sends.
+    const eof =
+      announced.capaEof &&
+      (this.engine.config.get('repl-diskless-sync') === 'yes' || announced.rdbFilter !== null);
+    if (eof && this.engine.config.getNumber('repl-diskless-sync-delay') > 0) {
+      // As Redis: the transfer waits a few seconds for more replicas to share it.
+      this.log('notice', 'Delay next BGSAVE for diskless SYNC');
+      this.awaitingTransfer.push({ replica, preSync, since: Date.now() });
+      this.startAwaitedTransfers(Date.now());
+      return;
+    }
+    this.transfer(replica, preSync, eof);
+  }
+
+  /**
+   * Redis's shouldStartChildReplication: the replicas waiting for a diskless transfer get it
+   * once the oldest waited repl-diskless-sync-delay seconds, or once
+   * repl-diskless-sync-max-replicas of them wait.
+   */
+  private startAwaitedTransfers(now: number): void {
+    const waiting = this.awaitingTransfer.filter((each) => !each.replica.closed);
+    this.awaitingTransfer = waiting;
+    if (waiting.length === 0) return;
+    const config = this.engine.config;
+    const most = config.getNumber('repl-diskless-sync-max-replicas');
+    const idleSeconds = Math.floor((now - waiting[0].since) / 1000);
+    if (
+      !(most > 0 && waiting.length >= most) &&
+      idleSeconds < config.getNumber('repl-diskless-sync-delay')
+    ) {
+      return;
+    }
+    this.awaitingTransfer = [];
+    this.flushStream();
+    for (const { replica, preSync } of waiting) {
+      replica.snapshotTaken();
+      this.transfer(replica, preSync, true);
+    }
+  }
+
+  /** Starts the snapshot of a full sync: FULLRESYNC, then the payload, then the stream. */
+  private transfer(replica: ConnectedReplica, preSync: boolean, eof: boolean): void {
+    const announced = replica.announced;
     const offset = this.offset;
     // The stream continues after the snapshot from an unknown database: SELECT comes first.
     this.encoder.reset();
@@ -796,10 +844,6 @@ export class Replication implements ReplicationHost, LinkOwner {
         ['repl-offset', String(offset)],
       ],
     });
-    // repl-diskless-sync no: the length-framed payload a disk-based Redis sends.
-    const eof =
-      announced.capaEof &&
-      (this.engine.config.get('repl-diskless-sync') === 'yes' || announced.rdbFilter !== null);
     this.log(
       'notice',
       `Starting BGSAVE for SYNC with target: ${eof ? 'replicas sockets' : 'memory'} (${replica.address}:${announced.listeningPort})`,
@@ -1051,6 +1095,9 @@ export class Replication implements ReplicationHost, LinkOwner {
     this.cronLoops++;
     this.master?.tick(now);
     this.sendRequestedAcks();
+    // Newlines keep the waiting replicas' links alive until their transfer starts.
+    for (const { replica } of this.awaitingTransfer) replica.output.write(NEWLINE);
+    this.startAwaitedTransfers(now);
     if (this.master !== null || this.replicas.size === 0) return;
     const period = Math.max(1, this.engine.config.getNumber('repl-ping-replica-period'));
     // A PING would move the offset a failover with a deadline waits for the replica to reach.

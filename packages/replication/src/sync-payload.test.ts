@@ -29,6 +29,40 @@ describe('SyncPayloadReader', () => {
     }
   });
 
+  it('streams either framing in order, wherever chunks split it, done only at the end', () => {
+    for (const [framed, after] of [
+      [`\n$18\r\nREDIS0010-payload-*1\r\n`, '*1\r\n'],
+      [`$EOF:${MARK}\r\nREDIS0010-payload-${MARK}`, ''],
+    ]) {
+      const bytes = Buffer.from(framed);
+      for (let first = 0; first <= bytes.length; first++) {
+        for (let second = first; second <= bytes.length; second += 7) {
+          const reader = new SyncPayloadReader();
+          const rdb: Buffer[] = [];
+          let rest: Buffer | null = null;
+          for (const [from, to] of [
+            [0, first],
+            [first, second],
+            [second, bytes.length],
+          ]) {
+            const chunk = bytes.subarray(from, to);
+            if (rest !== null) {
+              rest = Buffer.concat([rest, chunk]);
+              continue;
+            }
+            const part = reader.feedStreaming(chunk);
+            rdb.push(part.rdb);
+            if (part.done) rest = part.rest;
+          }
+          expect(Buffer.concat(rdb).toString(), `cuts ${first}, ${second}`).toBe(
+            'REDIS0010-payload-',
+          );
+          expect(rest?.toString(), `cuts ${first}, ${second}`).toBe(after);
+        }
+      }
+    }
+  });
+
   it('reports the size of a length-prefixed payload while it arrives', () => {
     const reader = new SyncPayloadReader();
     expect(reader.feed(Buffer.from('$10\r\n1234'))).toBeNull();

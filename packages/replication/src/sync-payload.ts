@@ -2,6 +2,7 @@
 export const EOF_MARK_LENGTH = 40;
 
 const LF = 0x0a;
+const EMPTY = Buffer.alloc(0);
 
 /**
  * The RDB a master sends after `+FULLRESYNC`, in either of Redis's two framings:
@@ -35,21 +36,51 @@ export class SyncPayloadReader {
    * once the payload is complete, else null. Throws on a malformed header.
    */
   feed(chunk: Buffer): { rdb: Buffer; rest: Buffer } | null {
-    if (this.header !== null) {
-      const bytes = this.header.length === 0 ? chunk : Buffer.concat([this.header, chunk]);
-      let start = 0;
-      while (start < bytes.length && bytes[start] === LF) start++;
-      const end = bytes.indexOf(LF, start);
-      if (end === -1) {
-        this.header = bytes.subarray(start);
-        return null;
-      }
-      this.parseHeader(bytes.subarray(start, end).toString('latin1').replace(/\r$/, ''));
-      this.header = null;
-      chunk = bytes.subarray(end + 1);
+    const body = this.readHeader(chunk);
+    if (body === null) return null;
+    if (this.mark === null) return this.feedSized(body);
+    return this.feedMarked(body);
+  }
+
+  /**
+   * As feed, but hands payload bytes on as soon as they are known to be RDB, for a load that
+   * parses while the transfer goes on (diskless load): all of them for a sized payload; for an
+   * EOF-framed one, all but the last 40 seen, which may be its end mark.
+   */
+  feedStreaming(chunk: Buffer): { rdb: Buffer; done: boolean; rest: Buffer } {
+    const body = this.readHeader(chunk);
+    if (body === null) return { rdb: EMPTY, done: false, rest: EMPTY };
+    if (this.mark === null) {
+      const taken = Math.min(this.total - this.received, body.length);
+      this.received += taken;
+      return {
+        rdb: body.subarray(0, taken),
+        done: this.received === this.total,
+        rest: body.subarray(taken),
+      };
     }
-    if (this.mark === null) return this.feedSized(chunk);
-    return this.feedMarked(chunk);
+    this.received += body.length;
+    const bytes = this.tail.length === 0 ? body : Buffer.concat([this.tail, body]);
+    const keep = Math.max(0, bytes.length - EOF_MARK_LENGTH);
+    const done = bytes.length >= EOF_MARK_LENGTH && bytes.subarray(keep).equals(this.mark);
+    this.tail = done ? EMPTY : Buffer.from(bytes.subarray(keep));
+    return { rdb: bytes.subarray(0, keep), done, rest: EMPTY };
+  }
+
+  /** Reads the header line once; returns the bytes after it, or null while it is incomplete. */
+  private readHeader(chunk: Buffer): Buffer | null {
+    if (this.header === null) return chunk;
+    const bytes = this.header.length === 0 ? chunk : Buffer.concat([this.header, chunk]);
+    let start = 0;
+    while (start < bytes.length && bytes[start] === LF) start++;
+    const end = bytes.indexOf(LF, start);
+    if (end === -1) {
+      this.header = bytes.subarray(start);
+      return null;
+    }
+    this.parseHeader(bytes.subarray(start, end).toString('latin1').replace(/\r$/, ''));
+    this.header = null;
+    return bytes.subarray(end + 1);
   }
 
   private parseHeader(line: string): void {

@@ -59,7 +59,7 @@ function configSet(client: Client, argv: string[], engine: Engine): void {
       engine.replyError(client, configSetFailure(written, refusal));
       return;
     }
-    if (engine.loading && DENIED_WHILE_LOADING.has(name)) {
+    if ((engine.loading || engine.asyncLoading) && DENIED_WHILE_LOADING.has(name)) {
       engine.replyError(client, Errors.loading);
       return;
     }

@@ -1,5 +1,7 @@
 import type { RdbRecord } from '@rc/rdb';
 import type { Engine } from '../engine.js';
+import type { Database } from '../keyspace.js';
+import type { FunctionLibraries } from '../scripting/function-libraries.js';
 import type { StreamNodeLimits } from '@rc/datatypes/stream';
 import { fromRdbValue, isEmptyValue, streamLimits } from './rdb-values.js';
 
@@ -18,18 +20,28 @@ export class KeyspaceLoader {
   /** Told of each expired key dropped (a master's startup load feeds its DEL to replicas). */
   onExpiredDropped: ((db: number, key: string) => void) | null = null;
 
+  private readonly databases: readonly Database[];
+  private readonly libraries: FunctionLibraries;
+
+  /**
+   * Loads into the engine's dataset, or into `target` (a replica's diskless load with
+   * repl-diskless-load swapdb, swapped in once complete).
+   */
   constructor(
     private readonly engine: Engine,
     private readonly keepExpired = false,
     private readonly now = Date.now(),
+    target: DetachedDataset = engine,
   ) {
     this.limits = streamLimits(engine.config);
+    this.databases = target.databases;
+    this.libraries = target.scripting.libraries;
   }
 
   accept(record: RdbRecord): void {
     if (record.kind === 'aux') this.aux.set(record.name, record.value);
     if (record.kind === 'function') this.loadLibrary(record.payload);
-    if (record.kind !== 'key' || record.db >= this.engine.databases.length) return;
+    if (record.kind !== 'key' || record.db >= this.databases.length) return;
     // Strictly before now, as Redis's rdbLoad.
     if (!this.keepExpired && record.expireAt !== null && record.expireAt < this.now) {
       this.expiredSkipped++;
@@ -38,7 +50,7 @@ export class KeyspaceLoader {
     }
     const value = fromRdbValue(record.value, this.limits, this.engine.config);
     if (isEmptyValue(value)) return;
-    const db = this.engine.databases[record.db];
+    const db = this.databases[record.db];
     db.load(record.key, value, record.expireAt);
     this.keys++;
   }
@@ -48,7 +60,13 @@ export class KeyspaceLoader {
    * load fails the whole load, as in Redis: starting without it would lose it for good.
    */
   private loadLibrary(code: string): void {
-    const loaded = this.engine.scripting.libraries.load(code, true, 0);
+    const loaded = this.libraries.load(code, true, 0);
     if ('error' in loaded) throw new Error(`Failed loading library, ${loaded.error}`);
   }
+}
+
+/** A dataset outside the engine's: databases and function libraries. */
+export interface DetachedDataset {
+  readonly databases: readonly Database[];
+  readonly scripting: { readonly libraries: FunctionLibraries };
 }

@@ -116,6 +116,11 @@ export class FunctionLibraries {
     return true;
   }
 
+  /** Exchanges libraries with another set (a replica's diskless load with swapdb). */
+  swapWith(other: FunctionLibraries): void {
+    [this.current, other.current] = [other.current, this.current];
+  }
+
   /** FUNCTION FLUSH. */
   flush(): void {
     for (const library of this.current.libraries.values()) this.release(library);

@@ -145,7 +145,12 @@ export class Scripting {
   readonly libraries: FunctionLibraries;
 
   constructor(private readonly engine: Engine) {
-    this.libraries = new FunctionLibraries(() => this.libraryLoader());
+    this.libraries = this.detachedLibraries();
+  }
+
+  /** An empty set of libraries compiled by this engine, not (yet) the ones FCALL sees. */
+  detachedLibraries(): FunctionLibraries {
+    return new FunctionLibraries(() => this.libraryLoader());
   }
 
   get scriptCount(): number {

@@ -1,0 +1,178 @@
+import { KeyspaceLoader, type DetachedDataset, type Engine } from '@rc/engine';
+import { RdbReader } from '@rc/rdb';
+
+/**
+ * How a replica takes in its master's snapshot, by repl-diskless-load (Redis's
+ * readSyncBulkPayload):
+ * - `disk`: the whole payload first (Redis writes it to a file), then flush and load at once;
+ * - `direct`: flushed when the transfer starts and loaded as it arrives (LOADING meanwhile);
+ * - `swap`: loaded as it arrives beside the old data, swapped in at the end; a failed transfer
+ *   leaves the old data as it was. Clients get LOADING meanwhile, unless the master kept our
+ *   replication id (`async`): then they go on reading the old data.
+ */
+export type IntakeMode = 'disk' | 'direct' | 'swap' | 'async';
+
+/** What an intake needs from the link. */
+export interface IntakeHost {
+  readonly engine: Engine;
+  log(level: 'notice' | 'warning', message: string): void;
+  /** Empties the dataset as FLUSHALL does (Redis's emptyData) and the function libraries. */
+  flush(): void;
+  /** Stop and restart reading the socket, while key-load-delay holds the load. */
+  pause(): void;
+  resume(): void;
+  /** The snapshot is loaded; its stream continues in database `streamDb`. */
+  loaded(streamDb: number): void;
+  /** The load failed (a corrupt payload): the link must be dropped. */
+  failed(): void;
+}
+
+/** Picks the mode: Redis's useDisklessLoad, and async loading when the history is ours. */
+export function intakeMode(engine: Engine, sameHistory: boolean): IntakeMode {
+  const setting = engine.config.get('repl-diskless-load');
+  if (setting === 'swapdb') return sameHistory ? 'async' : 'swap';
+  if (setting === 'on-empty-db' && engine.databases.every((db) => db.size === 0)) return 'direct';
+  return 'disk';
+}
+
+/**
+ * One snapshot on its way in. The link feeds it the payload's RDB bytes as they arrive; the
+ * records are loaded as they decode (for the diskless modes), paced by key-load-delay.
+ */
+export class SnapshotIntake {
+  private readonly reader = new RdbReader();
+  private loader: KeyspaceLoader | null = null;
+  private target: DetachedDataset | null = null;
+  private held: Buffer[] = [];
+  private complete = false;
+  private waiting: NodeJS.Timeout | null = null;
+  private finished = false;
+  /** Payload bytes received so far (Redis's loading_loaded_bytes, for its error lines). */
+  private bytes = 0;
+
+  constructor(
+    readonly mode: IntakeMode,
+    private readonly host: IntakeHost,
+  ) {}
+
+  /** The payload's header was read: a diskless load starts now. */
+  begin(): void {
+    if (this.mode === 'disk') return;
+    this.start();
+  }
+
+  /** More RDB bytes; `last` when the payload is complete. */
+  push(bytes: Buffer, last: boolean): void {
+    this.bytes += bytes.length;
+    if (this.mode === 'disk') {
+      if (bytes.length !== 0) this.held.push(bytes);
+      if (!last) return;
+      this.start();
+      this.reader.push(Buffer.concat(this.held));
+      this.held = [];
+    } else {
+      this.reader.push(bytes);
+    }
+    this.complete = last;
+    this.drain();
+  }
+
+  /**
+   * The link dropped before the end: the half-loaded data goes (Redis's short read while
+   * loading from the socket), the old data stays in swap modes.
+   */
+  abort(): void {
+    if (this.finished) return;
+    if (this.loader !== null) {
+      this.host.log('warning', 'Short read or OOM loading DB. Unrecoverable error, aborting now.');
+      this.host.log(
+        'warning',
+        `Internal error in RDB reading offset ${this.bytes}, function at rc -> Unexpected EOF reading RDB file. Failure loading rdb format from socket, assuming connection error, resuming operation.`,
+      );
+      this.host.log(
+        'warning',
+        'Failed trying to load the MASTER synchronization DB from socket: Connection reset by peer',
+      );
+    }
+    this.stop(false);
+  }
+
+  private start(): void {
+    const { engine } = this.host;
+    if (this.mode === 'swap' || this.mode === 'async') {
+      this.target = engine.detachedDataset();
+    } else {
+      this.host.log('notice', 'MASTER <-> REPLICA sync: Flushing old data');
+      this.host.flush();
+    }
+    this.host.log('notice', 'MASTER <-> REPLICA sync: Loading DB in memory');
+    if (this.mode === 'async') engine.asyncLoading = true;
+    else engine.loading = true;
+    // Keys already expired stay: the master's DEL removes them, as on a Redis replica.
+    this.loader = new KeyspaceLoader(engine, true, Date.now(), this.target ?? engine);
+  }
+
+  /** Loads every record decoded so far; key-load-delay pauses between keys, as Redis's. */
+  private drain(): void {
+    if (this.waiting !== null || this.finished) return;
+    const loader = this.loader as KeyspaceLoader;
+    const delay = this.host.engine.config.getNumber('key-load-delay');
+    try {
+      for (;;) {
+        let record = this.reader.next();
+        if (record === undefined && this.complete && !this.reader.done) {
+          this.reader.end();
+          record = this.reader.next();
+        }
+        if (record === undefined) break;
+        loader.accept(record);
+        if (delay > 0 && record.kind === 'key') {
+          this.host.pause();
+          this.waiting = setTimeout(() => {
+            this.waiting = null;
+            this.host.resume();
+            this.drain();
+          }, delay / 1000);
+          return;
+        }
+      }
+    } catch (error) {
+      this.host.log(
+        'warning',
+        `Failed trying to load the MASTER synchronization DB from socket: ${(error as Error).message}`,
+      );
+      this.stop(false);
+      this.host.failed();
+      return;
+    }
+    if (this.complete && this.reader.done) this.succeed(loader);
+  }
+
+  private succeed(loader: KeyspaceLoader): void {
+    const { engine } = this.host;
+    if (this.target !== null) {
+      this.host.log('notice', 'MASTER <-> REPLICA sync: Swapping active DB with loaded DB');
+      engine.swapInDataset(this.target);
+      this.host.log('notice', 'MASTER <-> REPLICA sync: Discarding old DB in background');
+    }
+    this.stop(true);
+    const db = Number(loader.aux.get('repl-stream-db') ?? 0);
+    this.host.loaded(Number.isInteger(db) && db >= 0 && db < engine.databases.length ? db : 0);
+  }
+
+  private stop(success: boolean): void {
+    this.finished = true;
+    if (this.waiting !== null) clearTimeout(this.waiting);
+    this.waiting = null;
+    const { engine } = this.host;
+    engine.loading = false;
+    engine.asyncLoading = false;
+    if (success || this.loader === null) return;
+    if (this.target !== null) {
+      this.target.scripting.libraries.flush();
+      this.host.log('notice', 'MASTER <-> REPLICA sync: Discarding temporary DB in background');
+    } else {
+      this.host.flush();
+    }
+  }
+}
