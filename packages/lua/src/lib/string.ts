@@ -161,22 +161,26 @@ function stringGsub(host: LibraryHost, args: LuaValue[]): LuaValue[] {
   let result = '';
   let count = 0;
   let at = 0;
+  /** Where the text not yet copied to the result starts (unmatched bytes are copied in runs). */
+  let copied = 0;
   while (count < limit) {
     matcher.reset();
     const end = matcher.match(at, patternStart);
     if (end !== -1) {
       count++;
+      result += s.slice(copied, at);
       result +=
         text !== undefined
           ? expand(matcher, text, at, end)
           : substitute(host, matcher, replacement, at, end);
+      copied = end;
     }
     if (end !== -1 && end > at) at = end;
-    else if (at < s.length) result += s[at++];
+    else if (at < s.length) at++;
     else break;
     if (anchored) break;
   }
-  return [result + s.slice(at), count];
+  return [result + s.slice(copied), count];
 }
 
 /** A replacement string with %0-%9 replaced by captures and %x by x. */
