@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { LuaTable } from '../table.js';
 import type { LuaFunction, LuaValue } from '../value.js';
@@ -217,6 +218,16 @@ describe('the string library against the references', () => {
     const expected = await runOnFreshRedis('string library differential', CALLS);
     if (expected === undefined) return;
     expect(differences(libraries, CALLS, expected)).toEqual([]);
+  });
+});
+
+describe('string.dump', () => {
+  it("gives the header of lua5.1's binary chunks (a compiled function has no bytecode)", () => {
+    const dump = string.get('dump') as LuaFunction;
+    const [chunk] = dump(() => []) as [string];
+    if (!requireOrSkip('string.dump header', lua51Available, 'lua5.1')) return;
+    const header = spawnSync('lua5.1', ['-e', 'io.write(string.dump(function() end):sub(1, 12))']);
+    expect(chunk).toBe(header.stdout.toString('latin1'));
   });
 });
 
