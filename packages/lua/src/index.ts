@@ -11,5 +11,6 @@ export {
   type LuaTypeName,
   type LuaValue,
 } from './value.js';
+export { LuaRuntime, type DebugHook, type LuaRuntimeOptions } from './lua-runtime.js';
 export type { LibraryHost } from './host.js';
 export * from './lib/index.js';

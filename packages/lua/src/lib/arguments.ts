@@ -8,7 +8,13 @@ import { typeName, type LuaFunction, type LuaValue } from '../value.js';
  * native received; `position` is 1-based; a position past args.length is "no value".
  */
 
-function typeError(args: LuaValue[], position: number, name: string, expected: string) {
+/** luaL_typerror: "bad argument #1 to 'f' (table expected, got nil)". */
+export function argumentTypeError(
+  args: LuaValue[],
+  position: number,
+  name: string,
+  expected: string,
+) {
   const got = position > args.length ? 'no value' : typeName(args[position - 1]);
   return argumentError(position, name, `${expected} expected, got ${got}`);
 }
@@ -18,7 +24,7 @@ export function checkString(args: LuaValue[], position: number, name: string): s
   const value = args[position - 1];
   if (typeof value === 'string') return value;
   if (typeof value === 'number') return formatNumber(value);
-  throw typeError(args, position, name, 'string');
+  throw argumentTypeError(args, position, name, 'string');
 }
 
 export function optString(args: LuaValue[], position: number, name: string, fallback: string) {
@@ -33,7 +39,7 @@ export function checkNumber(args: LuaValue[], position: number, name: string): n
     const parsed = parseNumber(value);
     if (parsed !== undefined) return parsed;
   }
-  throw typeError(args, position, name, 'number');
+  throw argumentTypeError(args, position, name, 'number');
 }
 
 export function optNumber(args: LuaValue[], position: number, name: string, fallback: number) {
@@ -77,13 +83,13 @@ export function toInt(n: number): number {
 export function checkTable(args: LuaValue[], position: number, name: string): LuaTable {
   const value = args[position - 1];
   if (value instanceof LuaTable) return value;
-  throw typeError(args, position, name, 'table');
+  throw argumentTypeError(args, position, name, 'table');
 }
 
 export function checkFunction(args: LuaValue[], position: number, name: string): LuaFunction {
   const value = args[position - 1];
   if (typeof value === 'function') return value;
-  throw typeError(args, position, name, 'function');
+  throw argumentTypeError(args, position, name, 'function');
 }
 
 /** luaL_checkany: any value, nil included, but not nothing. */

@@ -1,0 +1,578 @@
+import type { Call, Expression, FunctionBody, Statement, Target } from './ast.js';
+
+/**
+ * Lua 5.1 to JavaScript: one JavaScript function per Lua function, Lua locals as `let`
+ * variables (so upvalues are JavaScript closures and each loop iteration gets fresh ones),
+ * results as arrays. The generated source is the body of `new Function('$h', '$env', ...)`,
+ * where `$h` holds the helpers (see helpers.ts) and `$env` is the chunk's globals table; it
+ * returns `[main, setEnvironment, getEnvironment]`.
+ */
+export interface CompileOptions {
+  chunkName: string;
+  /** Calls `$rt.debugStep(line, locals)` before each statement (for a debugger). */
+  debug: boolean;
+  /** Also compiles each function as a generator, which coroutines run. */
+  coroutines: boolean;
+}
+
+/** The helper names the generated code takes from `$h`. */
+export const HELPER_NAMES = [
+  '$rt',
+  '$NO',
+  '$get',
+  '$getf',
+  '$set',
+  '$fn',
+  '$gcall',
+  '$add',
+  '$sub',
+  '$mul',
+  '$div',
+  '$mod',
+  '$pow',
+  '$unm',
+  '$len',
+  '$concat',
+  '$eq',
+  '$lt',
+  '$le',
+  '$gt',
+  '$ge',
+  '$truthy',
+  '$table',
+  '$forNumber',
+  '$closure',
+  '$closureOfGenerator',
+] as const;
+
+interface Local {
+  /** The JavaScript name (Lua name plus a unique suffix). */
+  id: string;
+  /** The Lua function that declared it (0 for the main chunk). */
+  functionDepth: number;
+}
+
+class Scope {
+  readonly names = new Map<string, Local>();
+  constructor(readonly parent: Scope | undefined) {}
+
+  resolve(name: string): Local | undefined {
+    return this.names.get(name) ?? this.parent?.resolve(name);
+  }
+
+  /** The locals of one function visible here, by name (the innermost declaration wins). */
+  visible(functionDepth: number, into = new Map<string, string>()): Map<string, string> {
+    this.parent?.visible(functionDepth, into);
+    for (const [name, local] of this.names)
+      if (local.functionDepth === functionDepth) into.set(name, local.id);
+    return into;
+  }
+}
+
+const BINARY_HELPERS: Record<string, string> = {
+  '+': '$add',
+  '-': '$sub',
+  '*': '$mul',
+  '/': '$div',
+  '%': '$mod',
+  '^': '$pow',
+  '..': '$concat',
+  '<': '$lt',
+  '<=': '$le',
+  '>': '$gt',
+  '>=': '$ge',
+};
+
+const INLINE_OPERATORS: Record<string, string> = {
+  '+': '+',
+  '-': '-',
+  '*': '*',
+  '/': '/',
+  '<': '<',
+  '<=': '<=',
+  '>': '>',
+  '>=': '>=',
+};
+
+const isMultiple = (e: Expression) =>
+  e.kind === 'call' || e.kind === 'method' || e.kind === 'vararg';
+const quote = (text: string) => JSON.stringify(text);
+
+/** Compiles a parsed chunk to the JavaScript source described above. */
+export function compile(chunk: FunctionBody, options: CompileOptions): string {
+  const counter = { next: 0 };
+  const main = new FunctionEmitter(chunk, undefined, 0, options, counter, false);
+  const lines = [
+    '"use strict";',
+    `const {${HELPER_NAMES.join(', ')}} = $h;`,
+    `const $chunk = ${quote(options.chunkName)};`,
+    `const $main = ${main.closure()};`,
+    'return [$main, (table) => { $env = table; }, () => $env];',
+  ];
+  return lines.join('\n');
+}
+
+class FunctionEmitter {
+  private scope: Scope;
+  private readonly out: string[] = [];
+  private indent = '  ';
+
+  constructor(
+    private readonly body: FunctionBody,
+    enclosing: Scope | undefined,
+    private readonly depth: number,
+    private readonly options: CompileOptions,
+    private readonly counter: { next: number },
+    private readonly generator: boolean,
+  ) {
+    this.scope = new Scope(enclosing);
+  }
+
+  /** The expression creating this function as a closure value. */
+  closure(): string {
+    if (!this.options.coroutines) return this.emit();
+    if (this.generator) return `$closureOfGenerator(${this.emit()})`;
+    const generatorVariant = new FunctionEmitter(
+      this.body,
+      this.scope.parent,
+      this.depth,
+      this.options,
+      this.counter,
+      true,
+    );
+    return `$closure(${this.emit()}, ${generatorVariant.emit()})`;
+  }
+
+  private emit(): string {
+    const parameters = this.body.parameters.map((name) => this.declare(name));
+    if (this.body.isVararg) parameters.push('...$va');
+    this.line(`let $line = ${this.body.line}, $t, $s;`);
+    this.line('if (--$rt.budget < 0) $rt.interrupt();');
+    this.line('try {');
+    this.block(this.body.body, false);
+    this.line('  return $NO;');
+    this.line('} catch ($e) { throw $rt.fault($e, $line, $chunk); }');
+    const keyword = this.generator ? 'function*' : 'function';
+    return `${keyword} (${parameters.join(', ')}) {\n${this.out.join('\n')}\n${this.indent.slice(2)}}`;
+  }
+
+  private fresh(prefix: string): string {
+    return `${prefix}${this.counter.next++}`;
+  }
+
+  private declare(name: string): string {
+    const id = `${name}$${this.counter.next++}`;
+    this.scope.names.set(name, { id, functionDepth: this.depth });
+    return id;
+  }
+
+  private line(text: string): void {
+    this.out.push(this.indent + text);
+  }
+
+  private block(statements: Statement[], newScope = true, prologue?: () => void): void {
+    const saved = this.scope;
+    if (newScope) this.scope = new Scope(saved);
+    this.indent += '  ';
+    prologue?.();
+    for (const statement of statements) this.statement(statement);
+    this.indent = this.indent.slice(2);
+    this.scope = saved;
+  }
+
+  private statement(s: Statement): void {
+    this.line(`$line = ${s.line};`);
+    if (this.options.debug) {
+      const locals = [...this.scope.visible(this.depth)].map(
+        ([name, id]) => `[${quote(name)}, ${id}]`,
+      );
+      this.line(`$rt.debugStep(${s.line}, () => [${locals.join(', ')}]);`);
+    }
+    switch (s.kind) {
+      case 'local':
+        return this.localStatement(s.names, s.values);
+      case 'assign':
+        return this.assignment(s.targets, s.values);
+      case 'call':
+        return this.line(`${this.call(s.call)};`);
+      case 'do':
+        this.line('{');
+        this.block(s.body);
+        return this.line('}');
+      case 'while':
+        this.line(`while (${this.condition(s.condition)}) {`);
+        this.block(s.body, true, () => this.line('if (--$rt.budget < 0) $rt.interrupt();'));
+        return this.line('}');
+      case 'repeat': {
+        this.line('for (;;) {');
+        const saved = this.scope;
+        this.scope = new Scope(saved);
+        this.indent += '  ';
+        this.line('if (--$rt.budget < 0) $rt.interrupt();');
+        for (const statement of s.body) this.statement(statement);
+        // `until` sees the body's locals.
+        this.line(`if (${this.condition(s.condition)}) break;`);
+        this.indent = this.indent.slice(2);
+        this.scope = saved;
+        return this.line('}');
+      }
+      case 'if':
+        s.clauses.forEach((clause, index) => {
+          const opener = index === 0 ? 'if' : '} else if';
+          this.line(`${opener} (${this.condition(clause.condition)}) {`);
+          this.block(clause.body);
+        });
+        if (s.otherwise !== undefined) {
+          this.line('} else {');
+          this.block(s.otherwise);
+        }
+        return this.line('}');
+      case 'numericFor':
+        return this.numericFor(s);
+      case 'genericFor':
+        return this.genericFor(s);
+      case 'function':
+        return this.assignOne(s.target, this.functionValue(s.body));
+      case 'localFunction': {
+        const id = this.declare(s.name);
+        return this.line(`let ${id}; ${id} = ${this.functionValue(s.body)};`);
+      }
+      case 'return':
+        return this.line(`return ${this.valueArray(s.values)};`);
+      case 'break':
+        return this.line('break;');
+    }
+  }
+
+  private numericFor(s: Extract<Statement, { kind: 'numericFor' }>): void {
+    const index = this.fresh('$i');
+    const limit = this.fresh('$limit');
+    const step = this.fresh('$step');
+    const start = `$forNumber(${this.expression(s.start)}, "'for' initial value must be a number")`;
+    const limitValue = `$forNumber(${this.expression(s.limit)}, "'for' limit must be a number")`;
+    const stepValue =
+      s.step === undefined
+        ? '1'
+        : `$forNumber(${this.expression(s.step)}, "'for' step must be a number")`;
+    this.line(`for (let ${index} = ${start}, ${limit} = ${limitValue}, ${step} = ${stepValue};`);
+    const constantStep =
+      s.step === undefined ? 1 : s.step.kind === 'number' ? s.step.value : undefined;
+    const test =
+      constantStep === undefined
+        ? `${step} > 0 ? ${index} <= ${limit} : ${index} >= ${limit}`
+        : constantStep > 0
+          ? `${index} <= ${limit}`
+          : `${index} >= ${limit}`;
+    this.line(`     ${test}; ${index} += ${step}) {`);
+    this.block(s.body, true, () => {
+      this.line('if (--$rt.budget < 0) $rt.interrupt();');
+      this.line(`let ${this.declare(s.variable)} = ${index};`);
+    });
+    this.line('}');
+  }
+
+  private genericFor(s: Extract<Statement, { kind: 'genericFor' }>): void {
+    const state = this.fresh('$for');
+    this.line(`{ const ${state} = ${this.valueArray(s.values)};`);
+    const f = this.fresh('$f');
+    const invariant = this.fresh('$state');
+    const control = this.fresh('$control');
+    this.line(
+      `  const ${f} = ${state}[0], ${invariant} = ${state}[1]; let ${control} = ${state}[2];`,
+    );
+    this.line('  for (;;) {');
+    this.block(s.body, true, () => {
+      this.line('if (--$rt.budget < 0) $rt.interrupt();');
+      const results = this.fresh('$r');
+      this.line(`const ${results} = ${this.callCode(`$fn(${f})`, `${invariant}, ${control}`)};`);
+      const ids = s.names.map((name) => this.declare(name));
+      this.line(`let ${ids.map((id, i) => `${id} = ${results}[${i}]`).join(', ')};`);
+      this.line(`if (${ids[0]} === undefined) break;`);
+      this.line(`${control} = ${ids[0]};`);
+    });
+    this.line('} }');
+  }
+
+  private localStatement(names: string[], values: Expression[]): void {
+    const simple =
+      values.length === names.length &&
+      (values.length === 0 || !isMultiple(values[values.length - 1]));
+    if (simple || (values.length === 0 && names.length > 0)) {
+      const codes = names.map((_, i) =>
+        i < values.length ? this.expression(values[i]) : undefined,
+      );
+      const ids = names.map((name) => this.declare(name));
+      this.line(
+        `let ${ids.map((id, i) => (codes[i] === undefined ? id : `${id} = ${codes[i]}`)).join(', ')};`,
+      );
+      return;
+    }
+    const temp = this.fresh('$v');
+    this.line(`const ${temp} = ${this.valueArray(values)};`);
+    const ids = names.map((name) => this.declare(name));
+    this.line(`let ${ids.map((id, i) => `${id} = ${temp}[${i}]`).join(', ')};`);
+  }
+
+  private assignment(targets: Target[], values: Expression[]): void {
+    if (targets.length === 1 && values.length === 1) {
+      this.assignOne(targets[0], this.expression(values[0]));
+      return;
+    }
+    // Targets' tables and keys first, then all the values, then the stores (last first, as 5.1).
+    this.line('{');
+    const places = targets.map((target) => {
+      if (target.kind === 'name') return target;
+      const object = this.fresh('$o');
+      const key = this.fresh('$k');
+      this.line(
+        `  const ${object} = ${this.expression(target.object)}, ${key} = ${this.expression(target.key)};`,
+      );
+      return { object, key, description: this.describe(target.object) };
+    });
+    const temp = this.fresh('$v');
+    this.line(`  const ${temp} = ${this.valueArray(values)};`);
+    for (let i = places.length - 1; i >= 0; i--) {
+      const place = places[i];
+      const value = `${temp}[${i}]`;
+      if ('kind' in place) this.assignOne(place, value);
+      else
+        this.line(
+          `  $set(${place.object}, ${place.key}, ${value}${this.descriptionArgument(place.description)});`,
+        );
+    }
+    this.line('}');
+  }
+
+  private assignOne(target: Target, value: string): void {
+    if (target.kind === 'name') {
+      const local = this.scope.resolve(target.name);
+      if (local !== undefined) this.line(`${local.id} = ${value};`);
+      else this.line(`$set($env, ${quote(target.name)}, ${value});`);
+      return;
+    }
+    const object = this.expression(target.object);
+    const key = this.expression(target.key);
+    this.line(
+      `$set(${object}, ${key}, ${value}${this.descriptionArgument(this.describe(target.object))});`,
+    );
+  }
+
+  private functionValue(body: FunctionBody): string {
+    const emitter = new FunctionEmitter(
+      body,
+      this.scope,
+      this.depth + 1,
+      this.options,
+      this.counter,
+      this.generator,
+    );
+    emitter.indent = this.indent + '  ';
+    return emitter.closure();
+  }
+
+  /** A list of values as an array expression, the last one expanded when it is a call or `...`. */
+  private valueArray(values: Expression[]): string {
+    if (values.length === 1 && isMultiple(values[0])) return this.multiple(values[0]);
+    return `[${this.valueList(values)}]`;
+  }
+
+  /** A list of values as JavaScript arguments, the last one spread when multiple. */
+  private valueList(values: Expression[]): string {
+    return values
+      .map((value, i) =>
+        i === values.length - 1 && isMultiple(value)
+          ? `...${this.multiple(value)}`
+          : this.expression(value),
+      )
+      .join(', ');
+  }
+
+  /** The array of all values of a call or `...`. */
+  private multiple(e: Expression): string {
+    if (e.kind === 'vararg') return '$va';
+    return this.call(e as Call);
+  }
+
+  private call(call: Call): string {
+    if (call.kind === 'method') {
+      const object = this.expression(call.object);
+      const method = `$fn($getf($s, ${quote(call.name)}${this.descriptionArgument(this.describe(call.object))}), ${quote(`method '${call.name}'`)})`;
+      const args = this.valueList(call.args);
+      return this.callCode(`($s = ${object}, ${method})`, args.length === 0 ? '$s' : `$s, ${args}`);
+    }
+    const callee = this.expression(call.callee);
+    return this.callCode(
+      `$fn(${callee}${this.descriptionArgument(this.describe(call.callee))})`,
+      this.valueList(call.args),
+    );
+  }
+
+  private callCode(f: string, args: string): string {
+    if (this.generator) return `(yield* $gcall(${f}${args.length === 0 ? '' : ', ' + args}))`;
+    return `${f}(${args})`;
+  }
+
+  private describe(e: Expression): string | undefined {
+    if (e.kind === 'name') {
+      const local = this.scope.resolve(e.name);
+      if (local === undefined) return `global '${e.name}'`;
+      return local.functionDepth === this.depth ? `local '${e.name}'` : `upvalue '${e.name}'`;
+    }
+    if (e.kind === 'index' && e.key.kind === 'string') return `field '${e.key.value}'`;
+    if (e.kind === 'method') return `method '${e.name}'`;
+    return undefined;
+  }
+
+  private descriptionArgument(description: string | undefined): string {
+    return description === undefined ? '' : `, ${quote(description)}`;
+  }
+
+  /** A Lua expression's first value. */
+  private expression(e: Expression): string {
+    switch (e.kind) {
+      case 'nil':
+        return 'undefined';
+      case 'true':
+        return 'true';
+      case 'false':
+        return 'false';
+      case 'number':
+        return Object.is(e.value, -0) ? '(-0)' : e.value < 0 ? `(${e.value})` : String(e.value);
+      case 'string':
+        return quote(e.value);
+      case 'vararg':
+        return '$va[0]';
+      case 'function':
+        return this.functionValue(e.body);
+      case 'paren':
+        return this.expression(e.expression);
+      case 'call':
+      case 'method':
+        return `${this.call(e)}[0]`;
+      case 'name': {
+        const local = this.scope.resolve(e.name);
+        return local !== undefined ? local.id : `$getf($env, ${quote(e.name)})`;
+      }
+      case 'index': {
+        const description = this.descriptionArgument(this.describe(e.object));
+        if (e.key.kind === 'string')
+          return `$getf(${this.expression(e.object)}, ${quote(e.key.value)}${description})`;
+        return `$get(${this.expression(e.object)}, ${this.expression(e.key)}${description})`;
+      }
+      case 'table':
+        return this.table(e.items);
+      case 'unary':
+        return this.unary(e);
+      case 'binary':
+        return this.binary(e);
+    }
+  }
+
+  private table(items: Extract<Expression, { kind: 'table' }>['items']): string {
+    const positional = items.filter((item) => item.key === undefined).map((item) => item.value);
+    const keyed = items.filter((item) => item.key !== undefined);
+    const array = `[${this.valueList(positional)}]`;
+    if (keyed.length === 0) return `$table(${array})`;
+    const pairs = keyed.map(
+      (item) => `${this.expression(item.key!)}, ${this.expression(item.value)}`,
+    );
+    return `$table(${array}, [${pairs.join(', ')}])`;
+  }
+
+  private unary(e: Extract<Expression, { kind: 'unary' }>): string {
+    const operand = this.expression(e.operand);
+    const description = this.descriptionArgument(this.describe(e.operand));
+    switch (e.operator) {
+      case 'not':
+        return `!${this.condition(e.operand)}`;
+      case '-':
+        if (e.operand.kind === 'number') return `(${-e.operand.value})`;
+        return `$unm(${operand}${description})`;
+      case '#':
+        return `$len(${operand}${description})`;
+    }
+  }
+
+  private binary(e: Extract<Expression, { kind: 'binary' }>): string {
+    const { operator, left, right } = e;
+    if (operator === 'and' || operator === 'or') {
+      const a = this.expression(left);
+      const b = this.expression(right);
+      const isFalse = this.isSimple(left)
+        ? `(${a} === undefined || ${a} === false)`
+        : `(($t = ${a}) === undefined || $t === false)`;
+      const first = this.isSimple(left) ? a : '$t';
+      return operator === 'and'
+        ? `(${isFalse} ? ${first} : ${b})`
+        : `(${isFalse} ? ${b} : ${first})`;
+    }
+    if (operator === '==' || operator === '~=') {
+      const test = `$eq(${this.expression(left)}, ${this.expression(right)})`;
+      return operator === '==' ? test : `!${test}`;
+    }
+    const a = this.expression(left);
+    const b = this.expression(right);
+    const inline = INLINE_OPERATORS[operator];
+    const numeric = (x: Expression, code: string) =>
+      x.kind === 'number' ? undefined : `typeof ${code} === 'number'`;
+    const descriptions =
+      operator === '<' || operator === '<=' || operator === '>' || operator === '>='
+        ? ''
+        : this.descriptionPair(left, right);
+    const slow = `${BINARY_HELPERS[operator]}(${a}, ${b}${descriptions})`;
+    if (inline !== undefined && this.isSimple(left) && this.isSimple(right)) {
+      const checks = [numeric(left, a), numeric(right, b)].filter((check) => check !== undefined);
+      if (checks.length === 0) return `(${a} ${inline} ${b})`;
+      return `(${checks.join(' && ')} ? ${a} ${inline} ${b} : ${slow})`;
+    }
+    return slow;
+  }
+
+  private descriptionPair(left: Expression, right: Expression): string {
+    const da = this.describe(left);
+    const db = this.describe(right);
+    if (da === undefined && db === undefined) return '';
+    return `, ${da === undefined ? 'undefined' : quote(da)}${db === undefined ? '' : `, ${quote(db)}`}`;
+  }
+
+  /** An expression that can be evaluated twice: a local or a constant. */
+  private isSimple(e: Expression): boolean {
+    if (e.kind === 'name') return this.scope.resolve(e.name) !== undefined;
+    return (
+      e.kind === 'number' ||
+      e.kind === 'string' ||
+      e.kind === 'nil' ||
+      e.kind === 'true' ||
+      e.kind === 'false'
+    );
+  }
+
+  /** A Lua expression as a JavaScript boolean (its truth). */
+  private condition(e: Expression): string {
+    switch (e.kind) {
+      case 'true':
+        return 'true';
+      case 'false':
+      case 'nil':
+        return 'false';
+      case 'unary':
+        if (e.operator === 'not') return `!${this.condition(e.operand)}`;
+        break;
+      case 'binary':
+        if (e.operator === 'and')
+          return `(${this.condition(e.left)} && ${this.condition(e.right)})`;
+        if (e.operator === 'or') return `(${this.condition(e.left)} || ${this.condition(e.right)})`;
+        if (['==', '~=', '<', '<=', '>', '>='].includes(e.operator)) return this.binary(e);
+        break;
+      case 'name':
+      case 'paren':
+        if (e.kind === 'paren') return this.condition(e.expression);
+        if (this.scope.resolve(e.name) !== undefined) {
+          const id = this.expression(e);
+          return `(${id} !== undefined && ${id} !== false)`;
+        }
+        break;
+    }
+    return `$truthy(${this.expression(e)})`;
+  }
+}

@@ -1,0 +1,163 @@
+import type { HELPER_NAMES } from './compiler.js';
+import { LuaError } from './error.js';
+import type { Description, Operations } from './runtime.js';
+import { toArithmeticNumber } from './runtime.js';
+import { LuaTable } from './table.js';
+import { NO_VALUES, type LuaFunction, type LuaValue } from './value.js';
+
+/** What compiled code needs from the runtime beyond the operations. */
+export interface CompiledCodeHost {
+  operations: Operations;
+  /** Counts down at function entries and loop back-edges; `interrupt()` when below 0. */
+  budget: number;
+  interrupt(): void;
+  /** Turns an exception leaving a compiled function into what goes on up (adds positions). */
+  fault(error: unknown, line: number, chunkName: string): unknown;
+  /** Before each statement, in debug-compiled chunks. */
+  debugStep(line: number, locals: () => [string, LuaValue][]): void;
+  /** The `coroutine.yield` native: the generator variant yields where it is called. */
+  readonly yieldFunction: LuaFunction;
+}
+
+/** A compiled function's generator variant, which runs it inside a coroutine. */
+export type GeneratorVariant = (
+  ...args: LuaValue[]
+) => Generator<LuaValue[], LuaValue[], LuaValue[]>;
+
+export type CompiledFunction = LuaFunction & { generator?: GeneratorVariant };
+
+type Helpers = Record<(typeof HELPER_NAMES)[number], unknown>;
+
+/**
+ * The helpers compiled code calls (see compiler.ts): each handles the common case inline
+ * (numbers, tables without metatables, functions) and defers the rest to the operations.
+ */
+export function makeHelpers(host: CompiledCodeHost): Helpers {
+  const ops = host.operations;
+
+  const $get = (o: LuaValue, k: LuaValue, d?: Description): LuaValue => {
+    if (o instanceof LuaTable) {
+      const v = o.get(k);
+      if (v !== undefined || o.metatable === undefined) return v;
+    }
+    return ops.index(o, k, d);
+  };
+  const $getf = (o: LuaValue, k: string, d?: Description): LuaValue => {
+    if (o instanceof LuaTable) {
+      const v = o.getField(k);
+      if (v !== undefined || o.metatable === undefined) return v;
+    }
+    return ops.index(o, k, d);
+  };
+  const $set = (o: LuaValue, k: LuaValue, v: LuaValue, d?: Description): void => {
+    if (o instanceof LuaTable && o.metatable === undefined) o.set(k, v);
+    else ops.setIndex(o, k, v, d);
+  };
+  const $fn = (f: LuaValue, d?: Description): LuaFunction =>
+    typeof f === 'function' ? f : ops.callable(f, d);
+
+  const yieldFunction = host.yieldFunction;
+  function* $gcall(
+    f: CompiledFunction,
+    ...args: LuaValue[]
+  ): Generator<LuaValue[], LuaValue[], LuaValue[]> {
+    const generator = f.generator;
+    if (generator !== undefined) return yield* generator(...args);
+    if (f === yieldFunction) return yield args;
+    return f(...args);
+  }
+
+  const arithmetic =
+    (event: '__add' | '__sub' | '__mul' | '__div', compute: (a: number, b: number) => number) =>
+    (a: LuaValue, b: LuaValue, da?: Description, db?: Description): number =>
+      typeof a === 'number' && typeof b === 'number'
+        ? compute(a, b)
+        : ops.arithmetic(event, a, b, da, db);
+  const comparison =
+    (
+      compare: (a: LuaValue, b: LuaValue) => boolean,
+      fallback: (a: LuaValue, b: LuaValue) => boolean,
+    ) =>
+    (a: LuaValue, b: LuaValue): boolean =>
+      typeof a === 'number' && typeof b === 'number' ? compare(a, b) : fallback(a, b);
+  const lessThan = (a: LuaValue, b: LuaValue) => ops.lessThan(a, b);
+  const lessOrEqual = (a: LuaValue, b: LuaValue) => ops.lessOrEqual(a, b);
+
+  return {
+    $rt: host,
+    $NO: NO_VALUES,
+    $get,
+    $getf,
+    $set,
+    $fn,
+    $gcall,
+    $add: arithmetic('__add', (a, b) => a + b),
+    $sub: arithmetic('__sub', (a, b) => a - b),
+    $mul: arithmetic('__mul', (a, b) => a * b),
+    $div: arithmetic('__div', (a, b) => a / b),
+    $mod: (a: LuaValue, b: LuaValue, da?: Description, db?: Description) =>
+      typeof a === 'number' && typeof b === 'number'
+        ? a - Math.floor(a / b) * b
+        : ops.arithmetic('__mod', a, b, da, db),
+    $pow: (a: LuaValue, b: LuaValue, da?: Description, db?: Description) =>
+      typeof a === 'number' && typeof b === 'number'
+        ? Math.pow(a, b)
+        : ops.arithmetic('__pow', a, b, da, db),
+    $unm: (a: LuaValue, d?: Description) => (typeof a === 'number' ? -a : ops.negate(a, d)),
+    $len: (a: LuaValue, d?: Description) => {
+      if (typeof a === 'string') return a.length;
+      if (a instanceof LuaTable) return a.length();
+      return ops.length(a, d);
+    },
+    $concat: (a: LuaValue, b: LuaValue, da?: Description, db?: Description) =>
+      typeof a === 'string' && typeof b === 'string' ? a + b : ops.concat(a, b, da, db),
+    $eq: (a: LuaValue, b: LuaValue) =>
+      a === b || (a instanceof LuaTable && b instanceof LuaTable && ops.equals(a, b)),
+    $lt: comparison((a, b) => (a as number) < (b as number), lessThan),
+    $le: comparison((a, b) => (a as number) <= (b as number), lessOrEqual),
+    $gt: comparison(
+      (a, b) => (a as number) > (b as number),
+      (a, b) => lessThan(b, a),
+    ),
+    $ge: comparison(
+      (a, b) => (a as number) >= (b as number),
+      (a, b) => lessOrEqual(b, a),
+    ),
+    $truthy: (v: LuaValue) => v !== undefined && v !== false,
+    $table: makeTable,
+    $forNumber: (value: LuaValue, message: string) => {
+      const n = toArithmeticNumber(value);
+      if (n === undefined) throw new LuaError(message);
+      return n;
+    },
+    $closure: (f: CompiledFunction, generator: GeneratorVariant) => {
+      f.generator = generator;
+      return f;
+    },
+    $closureOfGenerator: (generator: GeneratorVariant) => {
+      const f: CompiledFunction = (...args: LuaValue[]) => runOutsideCoroutine(generator(...args));
+      f.generator = generator;
+      return f;
+    },
+  };
+}
+
+/** A table constructor: positional values win over keyed ones with the same index, as in 5.1. */
+function makeTable(positional: LuaValue[], keyed?: LuaValue[]): LuaTable {
+  const count = positional.length;
+  const table = LuaTable.fromArray(positional);
+  if (keyed === undefined) return table;
+  for (let i = 0; i < keyed.length; i += 2) {
+    const key = keyed[i];
+    if (typeof key === 'number' && key >= 1 && key <= count && Number.isInteger(key)) continue;
+    table.set(key, keyed[i + 1]);
+  }
+  return table;
+}
+
+/** Runs a generator variant to its end as a plain call: a yield there crosses a C call. */
+function runOutsideCoroutine(generator: Generator<LuaValue[], LuaValue[], LuaValue[]>): LuaValue[] {
+  const step = generator.next();
+  if (!step.done) throw new LuaError('attempt to yield across metamethod/C-call boundary');
+  return step.value;
+}

@@ -1,0 +1,189 @@
+import { installBaseLibrary } from './base-library.js';
+import { compile } from './compiler.js';
+import { installCoroutineLibrary } from './coroutine-library.js';
+import { LuaError } from './error.js';
+import { makeHelpers, type CompiledCodeHost } from './helpers.js';
+import type { LibraryHost } from './host.js';
+import { formatNumber } from './number.js';
+import { parse } from './parser.js';
+import { Operations } from './runtime.js';
+import { LuaTable } from './table.js';
+import { LuaUserdata, typeName, type LuaFunction, type LuaValue } from './value.js';
+
+export interface LuaRuntimeOptions {
+  /** Where `print` writes each line (without its newline). Default: nowhere. */
+  print?: (line: string) => void;
+}
+
+/** Called before each statement of a chunk loaded while a debug hook is set. */
+export type DebugHook = (line: number, locals: () => [string, LuaValue][]) => void;
+
+/** The accessors of a loaded chunk's globals table (setfenv/getfenv on the chunk). */
+interface ChunkEnvironment {
+  get(): LuaTable;
+  set(table: LuaTable): void;
+}
+
+/** V8's message for a stack overflow (a plain string: testing it must not call much). */
+const STACK_OVERFLOW = 'Maximum call stack size exceeded';
+
+/**
+ * A Lua 5.1 state: globals with the base and coroutine libraries, the string metatable, the
+ * compiler, and the hooks a host needs (interrupts, a debugger).
+ */
+export class LuaRuntime implements LibraryHost, CompiledCodeHost {
+  readonly operations = new Operations();
+  readonly globals = new LuaTable();
+  budget = Infinity;
+  readonly yieldFunction: LuaFunction;
+  print: (line: string) => void;
+
+  private interruptInterval = Infinity;
+  private interruptHandler: (() => void) | undefined = undefined;
+  private debugHook: DebugHook | undefined = undefined;
+  private readonly helpers: ReturnType<typeof makeHelpers>;
+  private readonly environments = new WeakMap<LuaFunction, ChunkEnvironment>();
+  private readonly addresses = new WeakMap<object, string>();
+  private nextAddress = 0;
+
+  constructor(options: LuaRuntimeOptions = {}) {
+    this.print = options.print ?? (() => {});
+    this.yieldFunction = installCoroutineLibrary(this);
+    this.helpers = makeHelpers(this);
+    installBaseLibrary(this);
+  }
+
+  get stringMetatable(): LuaTable {
+    return this.operations.stringMetatable;
+  }
+
+  /**
+   * Compiles a chunk; `chunkName` is how messages name it ("user_script" gives
+   * "user_script:1: ..."). Throws a LuaError with the syntax error's message.
+   */
+  load(source: string, chunkName: string, env: LuaTable = this.globals): LuaFunction {
+    const tree = parse(source, chunkName);
+    const javascript = compile(tree, {
+      chunkName,
+      debug: this.debugHook !== undefined,
+      coroutines: source.includes('coroutine'),
+    });
+    const instantiate = new Function('$h', '$env', javascript) as (
+      helpers: unknown,
+      env: LuaTable,
+    ) => [LuaFunction, (table: LuaTable) => void, () => LuaTable];
+    const [main, set, get] = instantiate(this.helpers, env);
+    this.environments.set(main, { get, set });
+    return main;
+  }
+
+  /** The globals table of a loaded chunk (getfenv), or undefined for other functions. */
+  environmentOf(f: LuaFunction): LuaTable | undefined {
+    return this.environments.get(f)?.get();
+  }
+
+  /** Replaces a loaded chunk's globals table (setfenv); false for other functions. */
+  setEnvironment(f: LuaFunction, table: LuaTable): boolean {
+    const environment = this.environments.get(f);
+    if (environment === undefined) return false;
+    environment.set(table);
+    return true;
+  }
+
+  call(f: LuaValue, ...args: LuaValue[]): LuaValue[] {
+    return this.operations.callable(f)(...args);
+  }
+
+  index(value: LuaValue, key: LuaValue): LuaValue {
+    return this.operations.index(value, key);
+  }
+
+  lessThan(a: LuaValue, b: LuaValue): boolean {
+    return this.operations.lessThan(a, b);
+  }
+
+  setIndex(value: LuaValue, key: LuaValue, newValue: LuaValue): void {
+    this.operations.setIndex(value, key, newValue);
+  }
+
+  /** `tostring(value)`: __tostring, numbers as 5.1 prints them, `table: 0x...`. */
+  tostring(value: LuaValue): string {
+    const result = this.tostringValue(value);
+    if (typeof result !== 'string') throw new LuaError("'__tostring' must return a string");
+    return result;
+  }
+
+  /** What the base library's tostring returns (__tostring may return any value). */
+  tostringValue(value: LuaValue): LuaValue {
+    switch (typeof value) {
+      case 'undefined':
+        return 'nil';
+      case 'boolean':
+        return value ? 'true' : 'false';
+      case 'number':
+        return formatNumber(value);
+      case 'string':
+        return value;
+    }
+    const handler = this.operations.metamethod(value, '__tostring');
+    if (handler !== undefined) return this.call(handler, value)[0];
+    if (value instanceof LuaUserdata) {
+      return `userdata: ${value.address === 0 ? '(nil)' : '0x' + value.address.toString(16)}`;
+    }
+    return `${typeName(value)}: ${this.addressOf(value)}`;
+  }
+
+  private addressOf(value: object): string {
+    let address = this.addresses.get(value);
+    if (address === undefined) {
+      address = '0x' + (0x55d0c0a00000 + this.nextAddress++ * 0x40).toString(16);
+      this.addresses.set(value, address);
+    }
+    return address;
+  }
+
+  /**
+   * Calls `handler` every `interval` function entries and loop iterations (a budget counted
+   * down by compiled code); the handler may throw to abort the running script.
+   */
+  setInterruptHandler(handler: (() => void) | undefined, interval = 100_000): void {
+    this.interruptHandler = handler;
+    this.interruptInterval = handler === undefined ? Infinity : interval;
+    this.budget = this.interruptInterval;
+  }
+
+  interrupt(): void {
+    this.budget = this.interruptInterval;
+    this.interruptHandler?.();
+  }
+
+  /** With a hook set, chunks loaded afterwards call it before each statement. */
+  setDebugHook(hook: DebugHook | undefined): void {
+    this.debugHook = hook;
+  }
+
+  debugStep(line: number, locals: () => [string, LuaValue][]): void {
+    this.debugHook?.(line, locals);
+  }
+
+  fault(error: unknown, line: number, chunkName: string): unknown {
+    let luaError: LuaError;
+    if (error instanceof LuaError) luaError = error;
+    else if (error instanceof RangeError && error.message === STACK_OVERFLOW)
+      luaError = new LuaError('stack overflow');
+    else return error;
+    if (luaError.line === undefined) {
+      luaError.source = chunkName;
+      luaError.line = line;
+    }
+    if (luaError.level === 1) {
+      const message = `${chunkName}:${line}: ${luaError.value as string}`;
+      luaError.value = message;
+      luaError.message = message;
+      luaError.level = 0;
+    } else if (luaError.level > 1) {
+      luaError.level--;
+    }
+    return luaError;
+  }
+}
