@@ -35,17 +35,28 @@ type Helpers = Record<(typeof HELPER_NAMES)[number], unknown>;
 export function makeHelpers(host: CompiledCodeHost): Helpers {
   const ops = host.operations;
 
+  // Fast paths: a table's own field, then one level of __index that is a plain table (the
+  // class pattern); everything else goes through the operations.
   const $get = (o: LuaValue, k: LuaValue, d?: Description): LuaValue => {
     if (o instanceof LuaTable) {
       const v = o.get(k);
-      if (v !== undefined || o.metatable === undefined) return v;
+      if (v !== undefined) return v;
+      const metatable = o.metatable;
+      if (metatable === undefined) return undefined;
+      const handler = metatable.getField('__index');
+      if (handler instanceof LuaTable && handler.metatable === undefined) return handler.get(k);
     }
     return ops.index(o, k, d);
   };
   const $getf = (o: LuaValue, k: string, d?: Description): LuaValue => {
     if (o instanceof LuaTable) {
       const v = o.getField(k);
-      if (v !== undefined || o.metatable === undefined) return v;
+      if (v !== undefined) return v;
+      const metatable = o.metatable;
+      if (metatable === undefined) return undefined;
+      const handler = metatable.getField('__index');
+      if (handler instanceof LuaTable && handler.metatable === undefined)
+        return handler.getField(k);
     }
     return ops.index(o, k, d);
   };

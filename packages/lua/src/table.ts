@@ -9,7 +9,8 @@ export class LuaTable {
   metatable: LuaTable | undefined = undefined;
   /** Values of keys 1..array.length; holes are `undefined`, never at the end. */
   private array: LuaValue[] = [];
-  private readonly hash = new Map<LuaValue, LuaValue>();
+  /** Every other key; created with the first one (most tables are arrays or records). */
+  private hash: Map<LuaValue, LuaValue> | undefined = undefined;
   /** The iterator `next` used last and the key it returned, so a traversal is linear. */
   private cursor: Iterator<[LuaValue, LuaValue]> | undefined = undefined;
   private cursorKey: LuaValue = undefined;
@@ -19,12 +20,12 @@ export class LuaTable {
       const array = this.array;
       if (key >= 1 && key <= array.length && (key | 0) === key) return array[key - 1];
     }
-    return this.hash.get(key);
+    return this.hash === undefined ? undefined : this.hash.get(key);
   }
 
   /** `t[key]` for a string key, the common case of fields and globals. */
   getField(key: string): LuaValue {
-    return this.hash.get(key);
+    return this.hash === undefined ? undefined : this.hash.get(key);
   }
 
   set(key: LuaValue, value: LuaValue): void {
@@ -37,8 +38,7 @@ export class LuaTable {
     } else if (key === undefined) {
       throw new LuaError('table index is nil');
     }
-    if (value === undefined) this.hash.delete(key);
-    else this.hash.set(key, value);
+    this.setInHash(key, value);
   }
 
   private setIndex(index: number, value: LuaValue): void {
@@ -58,14 +58,18 @@ export class LuaTable {
       this.migrateFollowing();
       return;
     }
-    if (value === undefined) this.hash.delete(index);
-    else this.hash.set(index, value);
+    this.setInHash(index, value);
+  }
+
+  private setInHash(key: LuaValue, value: LuaValue): void {
+    if (value !== undefined) (this.hash ??= new Map()).set(key, value);
+    else if (this.hash !== undefined) this.hash.delete(key);
   }
 
   /** After an append, keys n+1, n+2... that sat in the hash part join the array part. */
   private migrateFollowing(): void {
     const hash = this.hash;
-    if (hash.size === 0) return;
+    if (hash === undefined || hash.size === 0) return;
     const array = this.array;
     for (;;) {
       const next = array.length + 1;
@@ -92,7 +96,11 @@ export class LuaTable {
     const array = this.array;
     let index = 0;
     if (key !== undefined) {
-      if (typeof key === 'number' && (key | 0) === key && key >= 1 && key <= array.length) {
+      const isIndex = typeof key === 'number' && (key | 0) === key && key >= 1;
+      if (isIndex && key <= array.length) {
+        index = key;
+      } else if (isIndex && key !== this.cursorKey && !this.hash?.has(key)) {
+        // An array key cleared during the traversal (the array part shrank): go on after it.
         index = key;
       } else {
         return this.nextInHash(key);
@@ -106,6 +114,7 @@ export class LuaTable {
   }
 
   private startHash(): [LuaValue, LuaValue] | undefined {
+    if (this.hash === undefined) return undefined;
     this.cursor = this.hash.entries();
     return this.advance();
   }
@@ -113,7 +122,8 @@ export class LuaTable {
   private nextInHash(key: LuaValue): [LuaValue, LuaValue] | undefined {
     if (this.cursor === undefined || this.cursorKey !== key) {
       // Another traversal moved the cursor: find the key again.
-      if (!this.hash.has(key)) throw new LuaError("invalid key to 'next'");
+      if (this.hash === undefined || !this.hash.has(key))
+        throw new LuaError("invalid key to 'next'");
       this.cursor = this.hash.entries();
       while (this.cursor.next().value![0] !== key);
     }

@@ -1,0 +1,132 @@
+import { describe, expect, it } from 'vitest';
+import { LuaError } from './error.js';
+import { LuaRuntime } from './lua-runtime.js';
+import { LuaTable } from './table.js';
+import type { LuaValue } from './value.js';
+
+function run(lua: LuaRuntime, source: string, ...args: LuaValue[]): LuaValue[] {
+  return lua.call(lua.load(source, 'user_script'), ...args);
+}
+
+function errorOf(action: () => unknown): LuaError {
+  try {
+    action();
+  } catch (error) {
+    if (error instanceof LuaError) return error;
+    throw error;
+  }
+  throw new Error('expected a LuaError');
+}
+
+describe('LuaRuntime', () => {
+  it('runs a chunk with arguments and returns its results', () => {
+    const lua = new LuaRuntime();
+    expect(run(lua, 'local a, b = ... return b, a, select("#", ...)', 1, 'x')).toEqual(['x', 1, 2]);
+  });
+
+  it('reports syntax errors as a LuaError with the 5.1 message', () => {
+    const error = errorOf(() => new LuaRuntime().load('x = = 1', 'user_script'));
+    expect(error.value).toBe("user_script:1: unexpected symbol near '='");
+  });
+
+  it('records where a runtime error was raised', () => {
+    const lua = new LuaRuntime();
+    const error = errorOf(() => run(lua, '\n\nlocal t = nil\nreturn t.x'));
+    expect(error.value).toBe("user_script:4: attempt to index local 't' (a nil value)");
+    expect([error.source, error.line]).toEqual(['user_script', 4]);
+  });
+
+  it('keeps table error values as they are', () => {
+    const lua = new LuaRuntime();
+    const error = errorOf(() => run(lua, 'error({err = "boom"})'));
+    expect((error.value as LuaTable).get('err')).toBe('boom');
+  });
+
+  it("prefixes natives' errors with the calling line", () => {
+    const lua = new LuaRuntime();
+    lua.globals.set('fail', () => {
+      throw new LuaError('native problem');
+    });
+    expect(errorOf(() => run(lua, '\nfail()')).value).toBe('user_script:2: native problem');
+  });
+
+  it('lets JavaScript exceptions that are not Lua errors pass, even through pcall', () => {
+    const lua = new LuaRuntime();
+    lua.globals.set('crash', () => {
+      throw new TypeError('host bug');
+    });
+    expect(() => run(lua, 'pcall(crash)')).toThrow(TypeError);
+  });
+
+  it('calls the interrupt handler during a busy loop, which may abort the script', () => {
+    const lua = new LuaRuntime();
+    let calls = 0;
+    class Killed extends Error {}
+    lua.setInterruptHandler(() => {
+      calls++;
+      if (calls === 3) throw new Killed('script killed');
+    }, 1000);
+    expect(() => run(lua, 'while true do pcall(function() end) end')).toThrow(Killed);
+    expect(calls).toBe(3);
+    lua.setInterruptHandler(undefined);
+    expect(run(lua, 'local n = 0 for i = 1, 10000 do n = n + i end return n')).toEqual([50005000]);
+  });
+
+  it("calls the debug hook before each statement with the frame's locals", () => {
+    const lua = new LuaRuntime();
+    const steps: string[] = [];
+    lua.setDebugHook((line, locals) => {
+      const shown = locals().map(
+        ([name, value]) => `${name}=${typeof value === 'function' ? 'fn' : String(value)}`,
+      );
+      steps.push(`${line}:${shown.join(',')}`);
+    });
+    run(lua, 'local a = 1\nlocal b = a + 1\nlocal function f(x)\n  return x\nend\nf(b)');
+    expect(steps).toEqual(['1:', '2:a=1', '3:a=1,b=2', '6:a=1,b=2,f=fn', '4:x=2']);
+  });
+
+  it('indexes strings through the string metatable', () => {
+    const lua = new LuaRuntime();
+    const string = new LuaTable();
+    string.set('upper', (s: LuaValue) => [(s as string).toUpperCase()]);
+    lua.stringMetatable.set('__index', string);
+    expect(run(lua, 'local s = "abc" return s:upper(), ("x"):upper()')).toEqual(['ABC', 'X']);
+  });
+
+  it('runs a chunk in the environment it is loaded with', () => {
+    const lua = new LuaRuntime();
+    const env = new LuaTable();
+    const chunk = lua.load('x = 5 return y', 'user_script', env);
+    env.set('y', 'from env');
+    expect(lua.call(chunk)).toEqual(['from env']);
+    expect(env.get('x')).toBe(5);
+    expect(lua.globals.get('x')).toBeUndefined();
+  });
+
+  it('gives tables and functions stable, distinct addresses', () => {
+    const lua = new LuaRuntime();
+    const [a, b, c] = run(lua, 'local t = {} return tostring(t), tostring(t), tostring({})');
+    expect(a).toMatch(/^table: 0x[0-9a-f]+$/);
+    expect(a).toBe(b);
+    expect(a).not.toBe(c);
+  });
+
+  it('prints through the host sink', () => {
+    const lines: string[] = [];
+    const lua = new LuaRuntime({ print: (line) => lines.push(line) });
+    run(lua, 'print(1, "a", nil, true, 1e15)');
+    expect(lines).toEqual(['1\ta\tnil\ttrue\t1e+15']);
+  });
+
+  it('calls, indexes and converts values for libraries', () => {
+    const lua = new LuaRuntime();
+    const [t] = run(
+      lua,
+      'return setmetatable({}, {__index = function(_, k) return k .. "!" end, __call = function(self, x) return x * 2 end, __tostring = function() return "T" end})',
+    );
+    expect(lua.index(t, 'a')).toBe('a!');
+    expect(lua.call(t, 21)).toEqual([42]);
+    expect(lua.tostring(t)).toBe('T');
+    expect(lua.tostring(0.1)).toBe('0.1');
+  });
+});

@@ -1,0 +1,71 @@
+import { describe, expect, it } from 'vitest';
+import { LuaError } from './error.js';
+import { LuaTable } from './table.js';
+import type { LuaValue } from './value.js';
+
+function entries(table: LuaTable): [LuaValue, LuaValue][] {
+  const all: [LuaValue, LuaValue][] = [];
+  for (let entry = table.next(undefined); entry !== undefined; entry = table.next(entry[0]))
+    all.push(entry);
+  return all;
+}
+
+describe('LuaTable', () => {
+  it('keeps 1..n in the array part and counts its length', () => {
+    const t = new LuaTable();
+    for (let i = 1; i <= 5; i++) t.set(i, i * 10);
+    expect(t.length()).toBe(5);
+    expect(t.get(3)).toBe(30);
+    t.set(5, undefined);
+    expect(t.length()).toBe(4);
+  });
+
+  it('moves following keys from the hash part when the gap is filled', () => {
+    const t = new LuaTable();
+    t.set(2, 'b');
+    t.set(3, 'c');
+    expect(t.length()).toBe(0);
+    t.set(1, 'a');
+    expect(t.length()).toBe(3);
+  });
+
+  it('treats 2 and 2.0 as one key and 2.5 as another', () => {
+    const t = new LuaTable();
+    t.set(2.0, 'two');
+    t.set(2.5, 'two and a half');
+    expect(t.get(2)).toBe('two');
+    expect(t.get(2.5)).toBe('two and a half');
+  });
+
+  it('refuses nil and NaN keys', () => {
+    const t = new LuaTable();
+    expect(() => t.set(undefined, 1)).toThrow(LuaError);
+    expect(() => t.set(NaN, 1)).toThrow('table index is NaN');
+  });
+
+  it('traverses array keys in order, then the others, and allows clearing while traversing', () => {
+    const t = LuaTable.fromArray(['a', 'b']);
+    t.set('x', 1);
+    t.set('y', 2);
+    expect(entries(t)).toEqual([
+      [1, 'a'],
+      [2, 'b'],
+      ['x', 1],
+      ['y', 2],
+    ]);
+    for (let entry = t.next(undefined); entry !== undefined; entry = t.next(entry[0]))
+      t.set(entry[0], undefined);
+    expect(entries(t)).toEqual([]);
+  });
+
+  it('rejects a key it does not hold in next', () => {
+    expect(() => new LuaTable().next('missing')).toThrow("invalid key to 'next'");
+  });
+
+  it('holds more than 2^24 array elements', () => {
+    const values = new Array<LuaValue>(2 ** 24 + 2).fill(true);
+    const t = LuaTable.fromArray(values);
+    t.push(false);
+    expect(t.length()).toBe(2 ** 24 + 3);
+  });
+});
