@@ -169,6 +169,6 @@ function makeTable(positional: LuaValue[], keyed?: LuaValue[]): LuaTable {
 /** Runs a generator variant to its end as a plain call: a yield there crosses a C call. */
 function runOutsideCoroutine(generator: Generator<LuaValue[], LuaValue[], LuaValue[]>): LuaValue[] {
   const step = generator.next();
-  if (!step.done) throw new LuaError('attempt to yield across metamethod/C-call boundary');
+  if (!step.done) throw new LuaError('attempt to yield across metamethod/C-call boundary', 0);
   return step.value;
 }

@@ -4,6 +4,10 @@ import { installCoroutineLibrary } from './coroutine-library.js';
 import { LuaError } from './error.js';
 import { makeHelpers, type CompiledCodeHost } from './helpers.js';
 import type { LibraryHost } from './host.js';
+import { installMath } from './lib/math.js';
+import { RedisRandom } from './lib/random.js';
+import { installString } from './lib/string.js';
+import { installTable } from './lib/table.js';
 import { formatNumber } from './number.js';
 import { parse } from './parser.js';
 import { Operations } from './runtime.js';
@@ -13,6 +17,11 @@ import { LuaUserdata, typeName, type LuaFunction, type LuaValue } from './value.
 export interface LuaRuntimeOptions {
   /** Where `print` writes each line (without its newline). Default: nowhere. */
   print?: (line: string) => void;
+  /**
+   * Installs string (with the string metatable), table and math, as Redis loads them.
+   * Default: true. The host adds the rest (bit, struct, cjson, cmsgpack, redis).
+   */
+  standardLibraries?: boolean;
 }
 
 /** Called before each statement of a chunk loaded while a debug hook is set. */
@@ -26,6 +35,12 @@ interface ChunkEnvironment {
 
 /** V8's message for a stack overflow (a plain string: testing it must not call much). */
 const STACK_OVERFLOW = 'Maximum call stack size exceeded';
+
+/** An error raised by the language's operations inside a native keeps its message bare. */
+function raisedInNative(error: unknown): unknown {
+  if (error instanceof LuaError && error.line === undefined && error.level === 1) error.level = 0;
+  return error;
+}
 
 /**
  * A Lua 5.1 state: globals with the base and coroutine libraries, the string metatable, the
@@ -51,6 +66,15 @@ export class LuaRuntime implements LibraryHost, CompiledCodeHost {
     this.yieldFunction = installCoroutineLibrary(this);
     this.helpers = makeHelpers(this);
     installBaseLibrary(this);
+    if (options.standardLibraries ?? true) this.installStandardLibraries();
+  }
+
+  private installStandardLibraries(): void {
+    const string = installString(this);
+    this.globals.set('string', string);
+    this.stringMetatable.set('__index', string);
+    this.globals.set('table', installTable(this));
+    this.globals.set('math', installMath(new RedisRandom()));
   }
 
   get stringMetatable(): LuaTable {
@@ -94,12 +118,23 @@ export class LuaRuntime implements LibraryHost, CompiledCodeHost {
     return this.operations.callable(f)(...args);
   }
 
+  // The LibraryHost operations below run inside a native: an error they raise themselves gets
+  // no position, as 5.1's luaG_runerror adds none when the running function is a C function.
+
   index(value: LuaValue, key: LuaValue): LuaValue {
-    return this.operations.index(value, key);
+    try {
+      return this.operations.index(value, key);
+    } catch (error) {
+      throw raisedInNative(error);
+    }
   }
 
   lessThan(a: LuaValue, b: LuaValue): boolean {
-    return this.operations.lessThan(a, b);
+    try {
+      return this.operations.lessThan(a, b);
+    } catch (error) {
+      throw raisedInNative(error);
+    }
   }
 
   setIndex(value: LuaValue, key: LuaValue, newValue: LuaValue): void {
