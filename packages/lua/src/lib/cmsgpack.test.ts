@@ -1,8 +1,19 @@
 import { describe, expect, it } from 'vitest';
+import type { LuaFunction } from '../value.js';
 import { installCmsgpack } from './cmsgpack.js';
-import { differences, runOnFreshRedis, type Call } from './test-support/reference.js';
+import { Both, differences, runOnFreshRedis, type Call } from './test-support/reference.js';
 
 const libraries = { cmsgpack: installCmsgpack() };
+
+/** The strings of the suite's "cmsgpack pack/unpack smoke test", one per length class. */
+const strings = [30, 250, 65530, 100000].map(
+  (n) => new Both(`string.rep('x', ${n})`, 'x'.repeat(n)),
+);
+const pack = libraries.cmsgpack.get('pack') as LuaFunction;
+const packed = new Both(
+  `cmsgpack.pack(${strings.map((s) => s.lua).join(', ')})`,
+  pack(...strings.map((s) => s.js))[0],
+);
 
 /** Maps have one key at most: the order of several is the hash order of Lua's tables. */
 const CALLS: Call[] = [
@@ -49,6 +60,13 @@ const CALLS: Call[] = [
   ['cmsgpack.unpack_limit', '\x01\x02\x03', 5],
   ['cmsgpack.unpack_limit', '\x01\x02\x03', -1],
   ['cmsgpack.unpack_limit', '\x01\x02\x03'],
+  ['cmsgpack.pack', ...strings],
+  ['cmsgpack.unpack_limit', packed, 1, 0],
+  ['cmsgpack.unpack_limit', packed, 1, 32],
+  ['cmsgpack.unpack_limit', packed, 1, 32 + 252],
+  ['cmsgpack.unpack_limit', packed, 1, 32 + 252 + 65533],
+  ['cmsgpack.unpack_limit', packed, 2, 32 + 252 + 65533],
+  ['cmsgpack.unpack', packed],
 ];
 
 describe('the cmsgpack library against redis-server', () => {

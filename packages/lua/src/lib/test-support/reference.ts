@@ -3,7 +3,7 @@ import { LuaError } from '../../error.js';
 import type { LibraryHost } from '../../host.js';
 import { formatNumber } from '../../number.js';
 import { LuaTable } from '../../table.js';
-import { typeName, type LuaFunction, type LuaValue } from '../../value.js';
+import { typeName, type LuaValue } from '../../value.js';
 import { requireRedisOrSkip, startRedisServer } from '@rc/test-support';
 import { formatFloat } from '../printf.js';
 
@@ -14,11 +14,11 @@ import { formatFloat } from '../printf.js';
  * errors without their "chunk:line: " position).
  */
 
-/** A function argument written twice: as Lua source for the reference, as JS for ours. */
+/** An argument written twice: as a Lua expression for the reference, as a value for ours. */
 export class Both {
   constructor(
     readonly lua: string,
-    readonly js: LuaFunction,
+    readonly js: LuaValue,
   ) {}
 }
 
