@@ -10,7 +10,7 @@ import {
 import { LuaError, argumentError } from './error.js';
 import type { LuaRuntime } from './lua-runtime.js';
 import { formatNumber, isSpace, parseNumber } from './number.js';
-import { LuaTable } from './table.js';
+import { LuaTable, READONLY_TABLE } from './table.js';
 import { NO_VALUES, isTruthy, typeName, type LuaFunction, type LuaValue } from './value.js';
 
 /** 5.1's LUAI_MAXCSTACK: how many values a native may push (unpack's limit). */
@@ -140,6 +140,7 @@ export function installBaseLibrary(runtime: LuaRuntime): void {
     if (table.metatable?.getField('__metatable') !== undefined) {
       throw new LuaError('cannot change a protected metatable');
     }
+    if (table.readonly) throw new LuaError(READONLY_TABLE, 0);
     table.metatable = metatable;
     return [table];
   });

@@ -61,7 +61,7 @@ export function makeHelpers(host: CompiledCodeHost): Helpers {
     return ops.index(o, k, d);
   };
   const $set = (o: LuaValue, k: LuaValue, v: LuaValue, d?: Description): void => {
-    if (o instanceof LuaTable && o.metatable === undefined) o.set(k, v);
+    if (o instanceof LuaTable && o.metatable === undefined && !o.readonly) o.set(k, v);
     else ops.setIndex(o, k, v, d);
   };
   const $fn = (f: LuaValue, d?: Description): LuaFunction =>

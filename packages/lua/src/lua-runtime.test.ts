@@ -129,4 +129,27 @@ describe('LuaRuntime', () => {
     expect(lua.tostring(t)).toBe('T');
     expect(lua.tostring(0.1)).toBe('0.1');
   });
+
+  it('refuses to modify read-only tables as Redis does (position only for assignments)', () => {
+    const lua = new LuaRuntime();
+    const sealed = (source: string) => {
+      const env = new LuaTable();
+      env.set('setmetatable', lua.globals.get('setmetatable'));
+      env.set('rawset', lua.globals.get('rawset'));
+      env.set('string', lua.globals.get('string'));
+      env.set('_G', env);
+      (env.get('string') as LuaTable).readonly = true;
+      env.readonly = true;
+      try {
+        return errorOf(() => lua.call(lua.load(source, 'user_script', env))).value;
+      } finally {
+        (env.get('string') as LuaTable).readonly = false;
+      }
+    };
+    expect(sealed('x = 1')).toBe('user_script:1: Attempt to modify a readonly table');
+    expect(sealed('string.foo = 1')).toBe('user_script:1: Attempt to modify a readonly table');
+    expect(sealed('setmetatable(_G, {})')).toBe('Attempt to modify a readonly table');
+    expect(sealed('rawset(_G, "a", 1)')).toBe('Attempt to modify a readonly table');
+    expect(run(lua, 'local t = {} t.x = 1 return t.x, string.rep("a", 2)')).toEqual([1, 'aa']);
+  });
 });

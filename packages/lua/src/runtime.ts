@@ -1,6 +1,6 @@
 import { LuaError } from './error.js';
 import { formatNumber, parseNumber } from './number.js';
-import { LuaTable } from './table.js';
+import { LuaTable, READONLY_TABLE } from './table.js';
 import { typeName, type LuaFunction, type LuaValue } from './value.js';
 
 /**
@@ -94,6 +94,8 @@ export class Operations {
     for (let loop = 0; loop < MAXIMUM_TAG_LOOP; loop++) {
       let handler: LuaValue;
       if (current instanceof LuaTable) {
+        // Raised by the assignment itself, so it gets the script's position.
+        if (current.readonly) throw new LuaError(READONLY_TABLE);
         const metatable = current.metatable;
         if (metatable === undefined || current.get(key) !== undefined) {
           current.set(key, value);

@@ -1,12 +1,19 @@
 import { LuaError } from './error.js';
 import type { LuaValue } from './value.js';
 
+export const READONLY_TABLE = 'Attempt to modify a readonly table';
+
 /**
  * A Lua table. Keys 1..n live in a dense array (as Lua's array part), every other key in a
  * Map, which already treats 2 and 2.0 as one key. These methods are raw: no metamethods.
  */
 export class LuaTable {
   metatable: LuaTable | undefined = undefined;
+  /**
+   * Redis's patch to Lua: a read-only table refuses every store and a new metatable
+   * ("Attempt to modify a readonly table"); Redis seals its library tables and globals this way.
+   */
+  readonly = false;
   /** Values of keys 1..array.length; holes are `undefined`, never at the end. */
   private array: LuaValue[] = [];
   /** Every other key; created with the first one (most tables are arrays or records). */
@@ -28,7 +35,9 @@ export class LuaTable {
     return this.hash === undefined ? undefined : this.hash.get(key);
   }
 
+  /** A raw store (rawset, libraries); a read-only table refuses it, with no position. */
   set(key: LuaValue, value: LuaValue): void {
+    if (this.readonly) throw new LuaError(READONLY_TABLE, 0);
     if (typeof key === 'number') {
       if ((key | 0) === key && key >= 1) {
         this.setIndex(key, value);
