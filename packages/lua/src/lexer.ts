@@ -26,35 +26,41 @@ const KEYWORDS = new Set([
   'while',
 ]);
 
-/** Symbols, longest first so `...` wins over `..` and `.`. */
-const SYMBOLS = [
-  '...',
-  '..',
-  '==',
-  '~=',
-  '<=',
-  '>=',
-  '+',
-  '-',
-  '*',
-  '/',
-  '%',
-  '^',
-  '#',
-  '<',
-  '>',
-  '=',
-  '(',
-  ')',
-  '{',
-  '}',
-  '[',
-  ']',
-  ';',
-  ':',
-  ',',
-  '.',
-];
+/** The symbol starting at `position`, longest first (`...` before `..` before `.`). */
+function symbolAt(source: string, position: number): string | undefined {
+  const c = source[position];
+  const next = source[position + 1];
+  switch (c) {
+    case '.':
+      if (next !== '.') return '.';
+      return source[position + 2] === '.' ? '...' : '..';
+    case '=':
+    case '~':
+    case '<':
+    case '>':
+      if (next === '=') return c + '=';
+      return c === '~' ? undefined : c;
+    case '+':
+    case '-':
+    case '*':
+    case '/':
+    case '%':
+    case '^':
+    case '#':
+    case '(':
+    case ')':
+    case '{':
+    case '}':
+    case '[':
+    case ']':
+    case ';':
+    case ':':
+    case ',':
+      return c;
+    default:
+      return undefined;
+  }
+}
 
 export type TokenKind = 'name' | 'string' | 'number' | 'eof' | string;
 
@@ -83,9 +89,11 @@ const isDigit = (c: number) => c >= 48 && c <= 57;
 const isAlpha = (c: number) => (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
 const isAlphaNumeric = (c: number) => isAlpha(c) || isDigit(c);
 
-/** Splits a Lua 5.1 chunk into tokens (all at once: chunks are small). */
-export function tokenize(source: string, chunkName: string): Token[] {
-  const tokens: Token[] = [];
+/**
+ * A Lua 5.1 chunk's tokens, one per call (then 'eof' for ever): read as the parser asks, so a
+ * syntax error comes before a lexical one further on, as in 5.1, and no token list is kept.
+ */
+export function tokenize(source: string, chunkName: string): () => Token {
   let position = 0;
   let line = 1;
   const length = source.length;
@@ -206,77 +214,76 @@ export function tokenize(source: string, chunkName: string): Token[] {
     return value;
   };
 
-  while (position < length) {
-    const c = source.charCodeAt(position);
-    if (c === 10 || c === 13) {
-      skipNewline();
-      continue;
-    }
-    if (c === 32 || c === 9 || c === 11 || c === 12) {
-      position++;
-      continue;
-    }
-    const tokenLine = line;
-    if (c === 45 && source.charCodeAt(position + 1) === 45) {
-      position += 2;
-      if (source.charCodeAt(position) === 91) {
-        const level = longBracketLevel(position);
-        if (level >= 0) {
-          readLongBracket(level, true);
-          continue;
-        }
-      }
-      while (
-        position < length &&
-        source.charCodeAt(position) !== 10 &&
-        source.charCodeAt(position) !== 13
-      ) {
-        position++;
-      }
-      continue;
-    }
-    if (isAlpha(c)) {
-      const start = position;
-      while (isAlphaNumeric(source.charCodeAt(position))) position++;
-      const word = source.slice(start, position);
-      const kind = KEYWORDS.has(word) ? word : 'name';
-      tokens.push({ kind, value: word, text: word, line: tokenLine });
-      continue;
-    }
-    if (isDigit(c) || (c === 46 && isDigit(source.charCodeAt(position + 1)))) {
-      const start = position;
-      const value = readNumber();
-      tokens.push({ kind: 'number', value, text: source.slice(start, position), line: tokenLine });
-      continue;
-    }
-    if (c === 34 || c === 39) {
-      const start = position;
-      const value = readString(c);
-      tokens.push({ kind: 'string', value, text: source.slice(start, position), line: tokenLine });
-      continue;
-    }
-    if (c === 91) {
-      const level = longBracketLevel(position);
-      if (level >= 0) {
-        const start = position;
-        const value = readLongBracket(level, false);
-        tokens.push({
-          kind: 'string',
-          value,
-          text: source.slice(start, position),
-          line: tokenLine,
-        });
+  const nextToken = (): Token => {
+    while (position < length) {
+      const c = source.charCodeAt(position);
+      if (c === 10 || c === 13) {
+        skipNewline();
         continue;
       }
-      if (source.charCodeAt(position + 1) === 61) throw fail('invalid long string delimiter', '[=');
+      if (c === 32 || c === 9 || c === 11 || c === 12) {
+        position++;
+        continue;
+      }
+      const tokenLine = line;
+      if (c === 45 && source.charCodeAt(position + 1) === 45) {
+        position += 2;
+        if (source.charCodeAt(position) === 91) {
+          const level = longBracketLevel(position);
+          if (level >= 0) {
+            readLongBracket(level, true);
+            continue;
+          }
+        }
+        while (
+          position < length &&
+          source.charCodeAt(position) !== 10 &&
+          source.charCodeAt(position) !== 13
+        ) {
+          position++;
+        }
+        continue;
+      }
+      if (isAlpha(c)) {
+        const start = position;
+        while (isAlphaNumeric(source.charCodeAt(position))) position++;
+        const word = source.slice(start, position);
+        const kind = KEYWORDS.has(word) ? word : 'name';
+        return { kind, value: word, text: word, line: tokenLine };
+      }
+      if (isDigit(c) || (c === 46 && isDigit(source.charCodeAt(position + 1)))) {
+        const start = position;
+        const value = readNumber();
+        return { kind: 'number', value, text: source.slice(start, position), line: tokenLine };
+      }
+      if (c === 34 || c === 39) {
+        const start = position;
+        const value = readString(c);
+        return { kind: 'string', value, text: source.slice(start, position), line: tokenLine };
+      }
+      if (c === 91) {
+        const level = longBracketLevel(position);
+        if (level >= 0) {
+          const start = position;
+          const value = readLongBracket(level, false);
+          return {
+            kind: 'string',
+            value,
+            text: source.slice(start, position),
+            line: tokenLine,
+          };
+        }
+        if (source.charCodeAt(position + 1) === 61)
+          throw fail('invalid long string delimiter', '[=');
+      }
+      const symbol = symbolAt(source, position);
+      if (symbol === undefined) throw fail('unexpected symbol', quoteChar(c));
+      position += symbol.length;
+      return { kind: symbol, value: symbol, text: symbol, line: tokenLine };
     }
-    const symbol = SYMBOLS.find((s) => source.startsWith(s, position));
-    if (symbol === undefined) throw fail('unexpected symbol', quoteChar(c));
-    position += symbol.length;
-    tokens.push({ kind: symbol, value: symbol, text: symbol, line: tokenLine });
-  }
-  tokens.push({ kind: 'eof', value: '<eof>', text: '<eof>', line });
-  return tokens;
+    return { kind: 'eof', value: '<eof>', text: '<eof>', line };
+  };
+  return nextToken;
 }
 
 /** How 5.1 quotes a stray character: control characters as `<\N>`. */

@@ -36,14 +36,19 @@ export function parse(source: string, chunkName: string): FunctionBody {
 }
 
 class Parser {
-  private position = 0;
+  private current: Token;
+  private lookahead: Token | undefined = undefined;
+  /** The line of the token before `current` (for the ambiguous-call check). */
+  private previousLine = 0;
   /** Whether the function being parsed may use `...`, innermost last. */
   private readonly varargScopes: boolean[] = [];
 
   constructor(
-    private readonly tokens: Token[],
+    private readonly nextToken: () => Token,
     private readonly chunkName: string,
-  ) {}
+  ) {
+    this.current = nextToken();
+  }
 
   chunk(): FunctionBody {
     this.varargScopes.push(true);
@@ -53,12 +58,16 @@ class Parser {
     return { parameters: [], isVararg: true, body, line: 0 };
   }
 
-  private get current(): Token {
-    return this.tokens[this.position];
+  private next(): Token {
+    const token = this.current;
+    this.previousLine = token.line;
+    this.current = this.lookahead ?? this.nextToken();
+    this.lookahead = undefined;
+    return token;
   }
 
-  private next(): Token {
-    return this.tokens[this.position++];
+  private peek(): Token {
+    return (this.lookahead ??= this.nextToken());
   }
 
   private check(kind: string): boolean {
@@ -67,7 +76,7 @@ class Parser {
 
   private accept(kind: string): boolean {
     if (this.current.kind !== kind) return false;
-    this.position++;
+    this.next();
     return true;
   }
 
@@ -396,8 +405,7 @@ class Parser {
     }
     if (token.kind === '{') return [this.tableConstructor()];
     if (token.kind !== '(') throw this.error('function arguments expected');
-    const previous = this.tokens[this.position - 1];
-    if (previous !== undefined && previous.line !== token.line) {
+    if (this.previousLine !== token.line) {
       throw this.error('ambiguous syntax (function call x new statement)');
     }
     this.next();
@@ -410,7 +418,7 @@ class Parser {
     const line = this.expect('{').line;
     const items: TableItem[] = [];
     while (!this.check('}')) {
-      if (this.check('name') && this.tokens[this.position + 1].kind === '=') {
+      if (this.check('name') && this.peek().kind === '=') {
         const key: Expression = { kind: 'string', value: this.next().value as string };
         this.next();
         items.push({ key, value: this.expression() });
