@@ -1,8 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import { CJSON_NULL, installCjson } from './cjson.js';
-import { differences, runOnFreshRedis, type Call } from './test-support/reference.js';
+import { LuaTable } from '../table.js';
+import { Both, differences, runOnFreshRedis, type Call } from './test-support/reference.js';
 
 const libraries = { cjson: installCjson() };
+const booleanKeyed = new LuaTable();
+booleanKeyed.set(true, 1);
+/** {1, 2, [last] = 4}: an array with holes, or too sparse to be one. */
+function sparse(last: number): Both {
+  const table = LuaTable.fromArray([1, 2]);
+  table.set(last, 4);
+  return new Both(`{1, 2, [${last}] = 4}`, table);
+}
 const deep = (depth: number): string => '['.repeat(depth) + ']'.repeat(depth);
 
 /** Objects have one key at most: the order of several is the hash order of Lua's tables. */
@@ -25,6 +34,16 @@ const CALLS: Call[] = [
   ['cjson.encode', 1 / 0],
   ['cjson.encode', 0 / 0],
   ['cjson.encode'],
+  ['cjson.encode', new Both('function() end', () => [])],
+  [
+    'cjson.encode',
+    new Both('{1, {function() end}}', LuaTable.fromArray([1, LuaTable.fromArray([() => []])])),
+  ],
+  ['cjson.encode', new Both('{[true] = 1}', booleanKeyed)],
+  ['cjson.encode', sparse(4)],
+  ['cjson.encode', sparse(11)],
+  ['cjson.encode', sparse(12)],
+  ['cjson.encode', [[], [[]]]],
   ['cjson.encode', 1, 2],
   ['cjson.decode', '{"a":1}'],
   ['cjson.decode', '[1,2,[3,{"x":null}]]'],

@@ -52,6 +52,7 @@ function stringByte(...args: LuaValue[]): LuaValue[] {
   const start = Math.max(relative(optInteger(args, 2, 'byte', 1), s.length), 1);
   const end = Math.min(relative(optInteger(args, 3, 'byte', start), s.length), s.length);
   if (start > end) return NO_VALUES;
+  if (start === end) return [s.charCodeAt(start - 1)];
   const codes: LuaValue[] = new Array(end - start + 1);
   for (let i = start; i <= end; i++) codes[i - start] = s.charCodeAt(i - 1);
   return codes;
