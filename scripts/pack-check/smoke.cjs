@@ -17,5 +17,9 @@ assert.equal(zset.score('x'), 5);
 
 const file = writeRdb([{ db: 0, key: 'k', value: { type: 'list', items: ['a'] }, expireAt: null }]);
 assert.ok(readRdb(file).some((record) => record.kind === 'key' && record.key === 'k'));
-assert.equal(typeof RcServer, 'function');
-console.log('CommonJS smoke test passed');
+RcServer.start().then(async (server) => {
+  server.data.set('k', 'v');
+  assert.deepEqual(server.data.get('k'), { type: 'string', value: 'v' });
+  await server.stop();
+  console.log('CommonJS smoke test passed');
+});

@@ -47,20 +47,17 @@ try {
 
   await pingDaemon();
 
-  // Embedded in the test process.
-  const server = new RcServer({
-    config: [
-      ['save', ''],
-      ['dir', dir],
-    ],
-  });
-  const embeddedPort = await server.listen(0, '127.0.0.1');
-  const client = new Redis({ port: embeddedPort, lazyConnect: true });
-  await client.connect();
-  assert.equal(await client.set('k', 'v'), 'OK');
-  assert.equal(await client.get('k'), 'v');
+  // Embedded in the test process, with the test API.
+  const server = await RcServer.start();
+  const client = new Redis(server.url);
+  server.time.freeze();
+  assert.equal(await client.set('k', 'v', 'EX', 10), 'OK');
+  server.time.advance(10_000);
+  assert.equal(await client.get('k'), null);
+  server.data.set('seeded', 'yes');
+  assert.equal(await client.get('seeded'), 'yes');
   client.disconnect();
-  await server.close();
+  await server.stop();
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }

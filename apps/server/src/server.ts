@@ -1,10 +1,12 @@
 import { chmodSync, rmSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
 import { TLSSocket } from 'node:tls';
-import { Engine, formatClientInfo, type EngineCrash, describeErrno } from '@rc/engine';
+import { Engine, formatClientInfo, type Clock, type EngineCrash, describeErrno } from '@rc/engine';
 import { Replication } from '@rc/replication';
 import { ClientLimits } from './client-limits.js';
 import { Connection } from './connection.js';
+import { embeddedConfig } from './embedded-config.js';
+import { KeyspaceAccess } from './keyspace-access.js';
 import { bindAddresses, closeListeners, listenOnAddresses, listeningPort } from './listeners.js';
 import { PROTECTED_MODE_DENIAL, protectedModeRefuses } from './protected-mode.js';
 import { SocketMigration } from './migration.js';
@@ -43,6 +45,14 @@ export interface ServerOptions {
   renames?: ReadonlyArray<readonly [string, string]>;
 }
 
+/** RcServer.start's options: a server for tests, in memory and on a free port by default. */
+export interface StartOptions extends ServerOptions {
+  /** The TCP port; 0 (the default) takes a free one. */
+  port?: number;
+  /** The address to listen on: 127.0.0.1 by default. */
+  host?: string;
+}
+
 /**
  * The daemon: a TCP listener feeding connections into one engine. Everything Redis-specific
  * lives in the engine; this is transport only.
@@ -69,6 +79,57 @@ export class RcServer {
   private readonly users: ReadonlyArray<readonly string[]>;
   private readonly clientLimits: ClientLimits;
   private clientsCron: NodeJS.Timeout | null = null;
+  /** The address start() listens on. */
+  host = '127.0.0.1';
+  /** The data, without a client: seeding and assertions in tests. */
+  readonly data: KeyspaceAccess;
+  /** start()'s temporary `dir`, removed by stop(). */
+  private temporaryDir: string | null = null;
+
+  /**
+   * A server for tests, listening once the promise resolves: on a free port of 127.0.0.1, in
+   * memory (no save points, no AOF, `dir` a temporary folder that stop() removes) unless
+   * `config` says otherwise.
+   */
+  static async start(options: StartOptions = {}): Promise<RcServer> {
+    const { config, temporaryDir } = embeddedConfig(options.config ?? []);
+    const server = new RcServer({ ...options, config });
+    server.temporaryDir = temporaryDir;
+    server.host = options.host ?? '127.0.0.1';
+    try {
+      await server.listen(options.port ?? 0, server.host);
+    } catch (error) {
+      await server.stop();
+      throw error;
+    }
+    return server;
+  }
+
+  /** close(), then removes start()'s temporary folder. */
+  async stop(): Promise<void> {
+    await this.close();
+    if (this.temporaryDir !== null) rmSync(this.temporaryDir, { recursive: true, force: true });
+    this.temporaryDir = null;
+  }
+
+  /** `redis://host:port`, for clients that take a URL. */
+  get url(): string {
+    const host = this.host.includes(':') ? `[${this.host}]` : this.host;
+    return `redis://${host}:${this.port}`;
+  }
+
+  /**
+   * The time of the data: freeze(), advance(ms), set(ms), real(). Expiry (lazy and active),
+   * TTL/PTTL, TIME, `*` stream IDs, OBJECT IDLETIME and blocking timeouts follow it.
+   */
+  get time(): Clock {
+    return this.engine.clock;
+  }
+
+  /** Empties every database, as FLUSHALL. */
+  flushAll(): void {
+    this.data.flushAll();
+  }
 
   constructor(options: ServerOptions = {}) {
     const log: Log = options.log ?? (() => undefined);
@@ -104,6 +165,7 @@ export class RcServer {
       this.relisten() ? null : 'Unable to listen on this port. Check server logs.',
     );
     this.engine.config.onApply('bind', () => (this.rebind() ? null : FAILED_TO_BIND));
+    this.data = new KeyspaceAccess(this.engine);
   }
 
   /**

@@ -1,9 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import type { Client } from './client.js';
+import { Clock, type ClockTimer } from './clock.js';
 import { waitKindOf, type Database } from './keyspace.js';
-
-/** The longest delay a Node timer keeps (2^31 - 1 ms). */
-const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /** The type of value a waiter waits on, as Redis's BLOCKED_LIST, BLOCKED_ZSET, BLOCKED_STREAM. */
 export type WaitKind = 'list' | 'zset' | 'stream';
@@ -21,7 +19,8 @@ export interface BlockedState {
   readonly tryServe: (key: string) => boolean;
   /** Writes the reply for a timeout (null array for BLPOP, nil for XREAD...). */
   readonly replyOnTimeout: () => void;
-  timer: NodeJS.Timeout | null;
+  /** The timeout, on the engine's clock: a test that advances it times the wait out. */
+  timer: ClockTimer | null;
 }
 
 type WaitQueues = Map<string, Client[]>;
@@ -53,6 +52,7 @@ export class BlockingRegistry {
     /** Runs a waiter's serving as that client's command (client-side caching needs to know). */
     private readonly runAs: (client: Client, serve: () => boolean) => boolean = (_, serve) =>
       serve(),
+    private readonly clock = new Clock(),
   ) {}
 
   block(client: Client, state: BlockedState, timeoutMs: number): void {
@@ -71,24 +71,12 @@ export class BlockingRegistry {
       } else queues.set(key, [client]);
     }
     if (timeoutMs > 0) {
-      this.armTimer(state, timeoutMs, () => {
+      state.timer = this.clock.after(timeoutMs, () => {
         if (client.blocked !== state) return;
         this.timeOut(client);
         client.connection.resume();
       });
     }
-  }
-
-  /**
-   * Runs `fire` after `ms`. Node fires a timer of more than 2^31 - 1 ms at once, so a longer
-   * wait (BLPOP k 3000000 is 35 days) re-arms until its time has come.
-   */
-  private armTimer(state: BlockedState, ms: number, fire: () => void): void {
-    const step = Math.min(ms, MAX_TIMER_MS);
-    state.timer = setTimeout(
-      () => (ms > step ? this.armTimer(state, ms - step, fire) : fire()),
-      step,
-    );
   }
 
   hasWaiters(db: Database, key: string): boolean {
@@ -157,7 +145,7 @@ export class BlockingRegistry {
     client.blocked = null;
     this.blockedCount--;
     if (state.kind !== null) this.blockedByKind[state.kind]--;
-    if (state.timer) clearTimeout(state.timer);
+    state.timer?.cancel();
     const queues = this.waiting.get(state.db);
     if (!queues) return;
     for (const key of state.keys) {

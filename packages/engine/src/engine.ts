@@ -1,6 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import { randomBytes } from 'node:crypto';
 import { BlockingRegistry, type BlockedState, type WaitKind } from './blocking.js';
+import { Clock } from './clock.js';
 import { Client, type ClientConnection } from './client.js';
 import {
   BLOCKED,
@@ -192,6 +193,10 @@ export class Engine implements KeyspaceObserver {
   readonly acl = new AccessControl(this.commands);
   readonly clients = new Map<number, Client>();
   readonly pubsub = new PubSub();
+  /** The time of the data (expiry, TTLs, TIME, stream IDs, blocking timeouts): tests move it. */
+  readonly clock = new Clock(() => {
+    if (!this.cronPaused) this.lruClock = Math.floor(this.clock.now() / 1000);
+  });
   readonly blocking = new BlockingRegistry(
     (client, state, microseconds, mark) => {
       this.waitEnded(client, mark);
@@ -200,6 +205,7 @@ export class Engine implements KeyspaceObserver {
     // A served waiter's invalidations, as a command's, follow its reply.
     (client, serve) =>
       this.tracking.clientCount === 0 ? serve() : this.tracking.runAs(client, serve),
+    this.clock,
   );
   /** CLIENT TRACKING: who cached which keys, and their invalidations. */
   readonly tracking = new Tracking(this.clients, (client) => this.delivered(client));
@@ -297,7 +303,7 @@ export class Engine implements KeyspaceObserver {
    * Redis's LRU clock (seconds), refreshed ten times a second as Redis's serverCron does: every
    * key access records it, and a clock read per access would cost about 150 ns on some VMs.
    */
-  lruClock = Math.floor(Date.now() / 1000);
+  lruClock = Math.floor(this.clock.now() / 1000);
   private lruClockTimer: NodeJS.Timeout | null = null;
   /**
    * DEBUG PAUSE-CRON: what Redis's serverCron does here stops, the active expiry cycle and the
@@ -398,7 +404,7 @@ export class Engine implements KeyspaceObserver {
     this.expiry.start();
     this.metrics.start();
     this.lruClockTimer ??= setInterval(() => {
-      if (!this.cronPaused) this.lruClock = Math.floor(Date.now() / 1000);
+      if (!this.cronPaused) this.lruClock = Math.floor(this.clock.now() / 1000);
     }, 100).unref();
   }
 
@@ -972,14 +978,15 @@ export class Engine implements KeyspaceObserver {
    * for all of it, read once, as Redis's cached time; outside commands the clock's.
    */
   now(): number {
-    if (this.callingClient === null) return Date.now();
-    if (this.timeSnapshot === 0) this.timeSnapshot = Date.now();
+    if (this.callingClient === null) return this.clock.now();
+    if (this.timeSnapshot === 0) this.timeSnapshot = this.clock.now();
     return this.timeSnapshot;
   }
 
   /** A script starts: keys expire as of now until it ends (Redis's scriptTimeSnapshot). */
   freezeTime(): void {
-    if (this.callingClient !== null && this.timeSnapshot === 0) this.timeSnapshot = Date.now();
+    if (this.callingClient !== null && this.timeSnapshot === 0)
+      this.timeSnapshot = this.clock.now();
   }
 
   /** CONFIG REWRITE's `user` lines: the users, unless an aclfile holds them (null). */
@@ -1317,7 +1324,7 @@ export class Engine implements KeyspaceObserver {
 
   /** EXEC refuses to run once a key it WATCHed has expired since, deleted or not (Redis 7.0). */
   watchedKeyExpired(client: Client): boolean {
-    const now = Date.now();
+    const now = this.clock.now();
     for (const [db, keys] of client.watched) {
       for (const [key, watched] of keys) {
         if (!watched.expired && db.isExpired(key, now)) return true;

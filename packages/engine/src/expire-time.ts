@@ -30,7 +30,7 @@ export function expireArgument(
     engine.replyError(client, Errors.notInteger);
     return null;
   }
-  const now = relative ? Date.now() : 0;
+  const now = relative ? engine.clock.now() : 0;
   // Common times stay far from 64-bit limits: plain numbers are exact there, and BigInt is slow.
   if (typeof parsed === 'number' && Math.abs(parsed) <= SAFE_WITHOUT_BIGINT) {
     if (positiveOnly && parsed <= 0) {

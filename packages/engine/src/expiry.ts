@@ -66,7 +66,7 @@ export class ActiveExpiry {
     for (const db of this.engine.databases) {
       if (db.expires.size === 0) continue;
       for (;;) {
-        const now = Date.now();
+        const now = this.engine.clock.now();
         let sampled = 0;
         let expired = 0;
         let ttlSum = 0;

@@ -50,3 +50,4 @@ export { UserDeclarations } from './acl/user-declarations.js';
 export { loadAclFile } from './acl/acl-file.js';
 export type { ShutdownSave, ShutdownSignal } from './shutdown.js';
 export { CommandRenames } from './command-renames.js';
+export { Clock, type ClockTimer } from './clock.js';

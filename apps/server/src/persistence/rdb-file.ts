@@ -216,6 +216,15 @@ export function loadRdbFileSync(
   path: string,
   options: { aofBase?: boolean; allowDuplicates?: boolean } = {},
 ): LoadResult {
+  return loadRdbBytes(engine, readFileSync(path), options);
+}
+
+/** loadRdbFileSync for an image in memory (an embedded server's loadRdb). */
+export function loadRdbBytes(
+  engine: Engine,
+  bytes: Buffer,
+  options: { aofBase?: boolean; allowDuplicates?: boolean } = {},
+): LoadResult {
   // DEBUG SET-SKIP-CHECKSUM-VALIDATION applies to the files DEBUG loads, as in Redis.
   const reader = new RdbReader({ skipChecksum: engine.skipChecksumValidation });
   const replica = engine.config.get('replicaof') !== '';
@@ -237,7 +246,7 @@ export function loadRdbFileSync(
       loader.accept(record);
     }
   };
-  reader.push(readFileSync(path));
+  reader.push(bytes);
   drain();
   reader.end();
   drain();

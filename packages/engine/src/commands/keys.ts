@@ -64,10 +64,10 @@ function isLive(db: Database, key: string, now: number): boolean {
   return at === undefined || at > now;
 }
 
-function keys(client: Client, argv: string[]): void {
+function keys(client: Client, argv: string[], engine: Engine): void {
   const pattern = argv[1];
   const db = client.db;
-  const now = Date.now();
+  const now = engine.clock.now();
   const matched: string[] = [];
   const all = pattern === '*';
   for (const key of db.data.keys()) {
@@ -182,7 +182,7 @@ function scan(client: Client, argv: string[], engine: Engine): void {
   if (options === null) return;
   const db = client.db;
   const page = scanPage(db.data.keys(), cursor, options.count);
-  const now = Date.now();
+  const now = engine.clock.now();
   const type = options.type;
   const items = filterByPattern(page.items, options.pattern).filter((key) => {
     if (type !== null) {
@@ -398,7 +398,7 @@ function expireCommand(unit: ExpireUnit, relative: boolean, name: string) {
       return;
     }
     // As checkAlreadyExpired: while loading (an AOF replayed) the time is set, not acted on.
-    if (at <= Date.now() && !engine.loading) {
+    if (at <= engine.clock.now() && !engine.loading) {
       db.delete(key);
       engine.notify(db, EventClass.generic, 'del', key);
       const lazy = engine.config.get('lazyfree-lazy-expire') === 'yes';
@@ -419,7 +419,7 @@ function expireCommand(unit: ExpireUnit, relative: boolean, name: string) {
 }
 
 function ttlCommand(inMilliseconds: boolean, absolute: boolean) {
-  return (client: Client, argv: string[]): void => {
+  return (client: Client, argv: string[], engine: Engine): void => {
     const db = client.db;
     if (db.peek(argv[1]) === undefined) {
       client.out.integer(-2);
@@ -434,7 +434,7 @@ function ttlCommand(inMilliseconds: boolean, absolute: boolean) {
       client.out.integer(inMilliseconds ? at : Math.floor((at + 500) / 1000));
       return;
     }
-    const remaining = Math.max(0, at - Date.now());
+    const remaining = Math.max(0, at - engine.clock.now());
     client.out.integer(inMilliseconds ? remaining : Math.floor((remaining + 500) / 1000));
   };
 }

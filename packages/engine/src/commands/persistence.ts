@@ -128,8 +128,9 @@ function restore(client: Client, argv: string[], engine: Engine): void {
     return;
   }
   const deleted = options.replace && db.delete(key);
-  const expireAt = ttl !== 0 && !options.absoluteTtl ? ttl + Date.now() : ttl;
-  if (expireAt !== 0 && expireAt <= Date.now()) {
+  const now = engine.clock.now();
+  const expireAt = ttl !== 0 && !options.absoluteTtl ? ttl + now : ttl;
+  if (expireAt !== 0 && expireAt <= now) {
     if (deleted) {
       engine.propagation.replaceCurrent(['DEL', key]);
       engine.notify(db, EventClass.generic, 'del', key);

@@ -259,9 +259,11 @@ function swapdb(client: Client, argv: string[], engine: Engine): void {
   ok(client);
 }
 
-function time(client: Client): void {
-  const now = process.hrtime.bigint();
-  const micros = BigInt(Date.now()) * 1000n + ((now / 1000n) % 1000n);
+function time(client: Client, _argv: string[], engine: Engine): void {
+  // Microseconds from the high-resolution clock while the time runs; none while it is frozen.
+  const micros = engine.clock.frozen
+    ? BigInt(engine.clock.now()) * 1000n
+    : BigInt(engine.clock.now()) * 1000n + ((process.hrtime.bigint() / 1000n) % 1000n);
   client.out.array(2);
   client.out.bulk(String(micros / 1000000n));
   client.out.bulk(String(micros % 1000000n));

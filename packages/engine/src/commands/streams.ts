@@ -210,7 +210,7 @@ function xadd(client: Client, argv: string[], engine: Engine): void {
     engine.replyError(client, X_ERRORS.exhausted);
     return;
   }
-  const id = stream.nextIdFor(parsed.id, BigInt(Date.now()));
+  const id = stream.nextIdFor(parsed.id, BigInt(engine.clock.now()));
   if (typeof id === 'string') {
     engine.replyError(
       client,

@@ -167,7 +167,7 @@ function getex(client: Client, argv: string[], engine: Engine): void {
   client.out.bulk(value);
   // GETEX is never propagated as itself: DEL/UNLINK, PEXPIREAT or PERSIST, as Redis 7.0.
   if (expireAt !== -1) {
-    if (expireAt <= Date.now()) {
+    if (expireAt <= engine.clock.now()) {
       client.db.delete(key);
       engine.notify(client.db, EventClass.generic, 'del', key);
       engine.propagation.replaceCurrent([deletionCommand(engine, 'lazyfree-lazy-expire'), key]);

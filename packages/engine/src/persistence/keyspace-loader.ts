@@ -30,7 +30,7 @@ export class KeyspaceLoader {
   constructor(
     private readonly engine: Engine,
     private readonly keepExpired = false,
-    private readonly now = Date.now(),
+    private readonly now = engine.clock.now(),
     target: DetachedDataset = engine,
   ) {
     this.limits = streamLimits(engine.config);
