@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { CJSON_NULL, installCjson } from './cjson.js';
 import { LuaTable } from '../table.js';
+import type { LuaFunction } from '../value.js';
 import { Both, differences, runOnFreshRedis, type Call } from './test-support/reference.js';
 
 const libraries = { cjson: installCjson() };
@@ -134,6 +135,15 @@ describe('the cjson library against redis-server', () => {
     const expected = await runOnFreshRedis('cjson library differential', CALLS);
     if (expected === undefined) return;
     expect(differences(libraries, CALLS, expected)).toEqual([]);
+  });
+
+  it('makes instances with settings of their own (cjson.new)', () => {
+    const cjson = installCjson();
+    const other = (cjson.get('new') as LuaFunction)()[0] as LuaTable;
+    (other.get('encode_number_precision') as LuaFunction)(3);
+    expect((other.get('encode') as LuaFunction)(Math.PI)).toEqual(['3.14']);
+    expect((cjson.get('encode') as LuaFunction)(Math.PI)).toEqual(['3.1415926535898']);
+    expect(other.get('null')).toBe(CJSON_NULL);
   });
 
   it('decodes null to cjson.null, which encodes as null', () => {

@@ -91,6 +91,8 @@ export function installCjson(): LuaTable {
     },
   };
   for (const [name, fn] of Object.entries(functions)) table.set(name, fn);
+  // cjson.new(): another instance with settings of its own.
+  table.set('new', () => [installCjson()]);
   table.set('null', CJSON_NULL);
   table.set('_NAME', 'cjson');
   table.set('_VERSION', '2.1.0');

@@ -24,7 +24,7 @@ export function installCmsgpack(): LuaTable {
         optionalInteger(args, 3, 'unpack_limit'),
       ),
   });
-  table.set('_NAME', 'lua-cmsgpack');
+  table.set('_NAME', 'cmsgpack');
   table.set('_VERSION', 'lua-cmsgpack 0.4.0');
   table.set('_COPYRIGHT', 'Copyright (C) 2012, Salvatore Sanfilippo');
   table.set('_DESCRIPTION', 'MessagePack C implementation for Lua');

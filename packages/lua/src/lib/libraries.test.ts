@@ -20,6 +20,10 @@ interface Case {
 }
 
 const CASES: Record<string, Case> = {
+  'every library has the fields and constants of Redis': {
+    source: `local out = {} for _, lib in ipairs({string, table, math, bit, struct, cjson, cmsgpack}) do local names = {} for name, v in pairs(lib) do names[#names + 1] = name .. (type(v) == 'function' and '' or '=' .. tostring(v)) end table.sort(names) out[#out + 1] = table.concat(names, ' ') end return table.concat(out, ';')`,
+    redisOnly: true,
+  },
   'string methods through the string metatable': {
     source: `return ('abc'):upper() .. ('x'):rep(3) .. ('%d|%5.2f'):format(5, 1/3) .. ('hello'):sub(-3)`,
   },
