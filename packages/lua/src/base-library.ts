@@ -8,6 +8,7 @@ import {
   optString,
 } from './lib/arguments.js';
 import { LuaError, argumentError } from './error.js';
+import { callFromGenerator, forwardPauses, withGenerator } from './helpers.js';
 import type { LuaRuntime } from './lua-runtime.js';
 import { formatNumber, isSpace, parseNumber } from './number.js';
 import { LuaTable, READONLY_TABLE } from './table.js';
@@ -37,23 +38,53 @@ export function installBaseLibrary(runtime: LuaRuntime): void {
     throw new LuaError(value, level);
   });
 
-  define('pcall', function (...args) {
-    const f = checkAny(args, 1, 'pcall');
-    try {
-      return [true, ...runtime.call(f, ...args.slice(1))];
-    } catch (error) {
-      return [false, caughtValue(error)];
-    }
-  });
+  // pcall and xpcall have generator forms, so a resumable run can pause inside them; a
+  // coroutine still cannot yield across them (5.1's C-call boundary).
+  define(
+    'pcall',
+    withGenerator(
+      function (...args) {
+        const f = checkAny(args, 1, 'pcall');
+        try {
+          return [true, ...runtime.call(f, ...args.slice(1))];
+        } catch (error) {
+          return [false, caughtValue(error)];
+        }
+      },
+      function* (...args) {
+        const f = checkAny(args, 1, 'pcall');
+        try {
+          const callee = runtime.operations.callable(f);
+          return [true, ...(yield* forwardPauses(callFromGenerator(callee, args.slice(1))))];
+        } catch (error) {
+          return [false, caughtValue(error)];
+        }
+      },
+    ),
+  );
 
-  define('xpcall', function (...args) {
-    const handler = checkAny(args, 2, 'xpcall');
-    try {
-      return [true, ...runtime.call(args[0])];
-    } catch (error) {
-      return [false, ...runtime.call(handler, caughtValue(error))];
-    }
-  });
+  define(
+    'xpcall',
+    withGenerator(
+      function (...args) {
+        const handler = checkAny(args, 2, 'xpcall');
+        try {
+          return [true, ...runtime.call(args[0])];
+        } catch (error) {
+          return [false, ...runtime.call(handler, caughtValue(error))];
+        }
+      },
+      function* (...args) {
+        const handler = checkAny(args, 2, 'xpcall');
+        try {
+          const callee = runtime.operations.callable(args[0]);
+          return [true, ...(yield* forwardPauses(callFromGenerator(callee, [])))];
+        } catch (error) {
+          return [false, ...runtime.call(handler, caughtValue(error))];
+        }
+      },
+    ),
+  );
 
   define('type', function (...args) {
     return [typeName(checkAny(args, 1, 'type'))];

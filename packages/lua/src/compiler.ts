@@ -11,7 +11,7 @@ export interface CompileOptions {
   chunkName: string;
   /** Calls `$rt.debugStep(line, locals)` before each statement (for a debugger). */
   debug: boolean;
-  /** Also compiles each function as a generator, which coroutines run. */
+  /** Also compiles each function as a generator, which coroutines and resumable runs use. */
   coroutines: boolean;
 }
 
@@ -19,6 +19,7 @@ export interface CompileOptions {
 export const HELPER_NAMES = [
   '$rt',
   '$NO',
+  '$PAUSE',
   '$get',
   '$getf',
   '$set',
@@ -147,13 +148,22 @@ class FunctionEmitter {
     const parameters = this.body.parameters.map((name) => this.declare(name));
     if (this.body.isVararg) parameters.push('...$va');
     this.line(`let $line = ${this.body.line}, $t, $s;`);
-    this.line('if (--$rt.budget < 0) $rt.interrupt();');
+    this.interruptCheck();
     this.line('try {');
     this.block(this.body.body, false);
     this.line('  return $NO;');
     this.line('} catch ($e) { throw $rt.fault($e, $line, $chunk); }');
     const keyword = this.generator ? 'function*' : 'function';
     return `${keyword} (${parameters.join(', ')}) {\n${this.out.join('\n')}\n${this.indent.slice(2)}}`;
+  }
+
+  /**
+   * At function entry and loop back-edges: a decrement and compare, and every so often the
+   * host's handler, which may ask a generator variant to pause (yield to the host).
+   */
+  private interruptCheck(): void {
+    if (this.generator) this.line('if (--$rt.budget < 0 && $rt.interrupt()) yield $PAUSE;');
+    else this.line('if (--$rt.budget < 0) $rt.interrupt();');
   }
 
   private fresh(prefix: string): string {
@@ -201,14 +211,14 @@ class FunctionEmitter {
         return this.line('}');
       case 'while':
         this.line(`while (${this.condition(s.condition)}) {`);
-        this.block(s.body, true, () => this.line('if (--$rt.budget < 0) $rt.interrupt();'));
+        this.block(s.body, true, () => this.interruptCheck());
         return this.line('}');
       case 'repeat': {
         this.line('for (;;) {');
         const saved = this.scope;
         this.scope = new Scope(saved);
         this.indent += '  ';
-        this.line('if (--$rt.budget < 0) $rt.interrupt();');
+        this.interruptCheck();
         for (const statement of s.body) this.statement(statement);
         // `until` sees the body's locals.
         this.line(`if (${this.condition(s.condition)}) break;`);
@@ -265,7 +275,7 @@ class FunctionEmitter {
           : `${index} >= ${limit}`;
     this.line(`     ${test}; ${index} += ${step}) {`);
     this.block(s.body, true, () => {
-      this.line('if (--$rt.budget < 0) $rt.interrupt();');
+      this.interruptCheck();
       this.line(`let ${this.declare(s.variable)} = ${index};`);
     });
     this.line('}');
@@ -282,7 +292,7 @@ class FunctionEmitter {
     );
     this.line('  for (;;) {');
     this.block(s.body, true, () => {
-      this.line('if (--$rt.budget < 0) $rt.interrupt();');
+      this.interruptCheck();
       const results = this.fresh('$r');
       this.line(`const ${results} = ${this.callCode(`$fn(${f})`, `${invariant}, ${control}`)};`);
       const ids = s.names.map((name) => this.declare(name));

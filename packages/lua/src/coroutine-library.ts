@@ -1,6 +1,12 @@
 import { argumentTypeError, checkFunction } from './lib/arguments.js';
 import { LuaError } from './error.js';
-import type { CompiledFunction } from './helpers.js';
+import {
+  PAUSE,
+  YIELD_ACROSS_NATIVE,
+  runToEnd,
+  withGenerator,
+  type CompiledFunction,
+} from './helpers.js';
 import type { LuaRuntime } from './lua-runtime.js';
 import { LuaTable } from './table.js';
 import { LuaThread, type LuaFunction, type LuaValue } from './value.js';
@@ -27,8 +33,12 @@ export function installCoroutineLibrary(runtime: LuaRuntime): LuaFunction {
     })();
   };
 
-  /** Runs `thread` until it yields or ends; throws what its body throws. */
-  const resume = (thread: LuaThread, args: LuaValue[]): LuaValue[] => {
+  /**
+   * Runs `thread` until it yields or ends, as a generator of pauses: a pause inside the
+   * coroutine goes up to whoever runs this (the host, or nobody when a native drives it).
+   * Throws what the body throws.
+   */
+  function* resume(thread: LuaThread, args: LuaValue[]): Body {
     let body = bodies.get(thread);
     const first = body === undefined;
     if (body === undefined) {
@@ -40,7 +50,11 @@ export function installCoroutineLibrary(runtime: LuaRuntime): LuaFunction {
     thread.status = 'running';
     running.push(thread);
     try {
-      const step = first ? body.next() : body.next(args);
+      let step = first ? body.next() : body.next(args);
+      while (!step.done && step.value === PAUSE) {
+        yield PAUSE;
+        step = body.next();
+      }
       thread.status = step.done ? 'dead' : 'suspended';
       return step.value;
     } catch (error) {
@@ -50,7 +64,7 @@ export function installCoroutineLibrary(runtime: LuaRuntime): LuaFunction {
       running.pop();
       if (outer !== undefined) outer.status = 'running';
     }
-  };
+  }
 
   const checkThread = (args: LuaValue[], name: string): LuaThread => {
     const value = args[0];
@@ -67,7 +81,7 @@ export function installCoroutineLibrary(runtime: LuaRuntime): LuaFunction {
   // Reached only when not called from a coroutine's generator code. 5.1 words both cases
   // alike (the main thread also runs under a C call) and adds no position.
   const yieldFunction: LuaFunction = () => {
-    throw new LuaError('attempt to yield across metamethod/C-call boundary', 0);
+    throw new LuaError(YIELD_ACROSS_NATIVE, 0);
   };
 
   const library = new LuaTable();
@@ -75,17 +89,35 @@ export function installCoroutineLibrary(runtime: LuaRuntime): LuaFunction {
   define('create', function (...args) {
     return [new LuaThread(checkFunction(args, 1, 'create'))];
   });
-  define('resume', function (...args) {
-    const thread = checkThread(args, 'resume');
-    const problem = resumable(thread);
-    if (problem !== undefined) return [false, problem];
-    try {
-      return [true, ...resume(thread, args.slice(1))];
-    } catch (error) {
-      if (error instanceof LuaError) return [false, error.value];
-      throw error;
-    }
-  });
+  const resumeResults = (error: unknown): LuaValue[] => {
+    if (error instanceof LuaError) return [false, error.value];
+    throw error;
+  };
+  define(
+    'resume',
+    withGenerator(
+      function (...args) {
+        const thread = checkThread(args, 'resume');
+        const problem = resumable(thread);
+        if (problem !== undefined) return [false, problem];
+        try {
+          return [true, ...runToEnd(resume(thread, args.slice(1)))];
+        } catch (error) {
+          return resumeResults(error);
+        }
+      },
+      function* (...args) {
+        const thread = checkThread(args, 'resume');
+        const problem = resumable(thread);
+        if (problem !== undefined) return [false, problem];
+        try {
+          return [true, ...(yield* resume(thread, args.slice(1)))];
+        } catch (error) {
+          return resumeResults(error);
+        }
+      },
+    ),
+  );
   define('yield', yieldFunction);
   define('status', function (...args) {
     return [checkThread(args, 'status').status];
@@ -93,18 +125,18 @@ export function installCoroutineLibrary(runtime: LuaRuntime): LuaFunction {
   define('running', () => [running[running.length - 1]]);
   define('wrap', function (...args) {
     const thread = new LuaThread(checkFunction(args, 1, 'wrap'));
-    return [
-      (...values: LuaValue[]) => {
-        const problem = resumable(thread);
-        if (problem !== undefined) throw new LuaError(problem);
-        try {
-          return resume(thread, values);
-        } catch (error) {
-          if (error instanceof LuaError) error.level = 0;
-          throw error;
-        }
-      },
-    ];
+    // 5.1's wrap rethrows the coroutine's error value as it is.
+    function* wrapped(...values: LuaValue[]): Body {
+      const problem = resumable(thread);
+      if (problem !== undefined) throw new LuaError(problem);
+      try {
+        return yield* resume(thread, values);
+      } catch (error) {
+        if (error instanceof LuaError) error.level = 0;
+        throw error;
+      }
+    }
+    return [withGenerator((...values) => runToEnd(wrapped(...values)), wrapped)];
   });
   runtime.globals.set('coroutine', library);
   return yieldFunction;

@@ -10,7 +10,8 @@ export interface CompiledCodeHost {
   operations: Operations;
   /** Counts down at function entries and loop back-edges; `interrupt()` when below 0. */
   budget: number;
-  interrupt(): void;
+  /** Calls the host's handler; true asks generator code to pause (see `PAUSE`). */
+  interrupt(): boolean;
   /** Turns an exception leaving a compiled function into what goes on up (adds positions). */
   fault(error: unknown, line: number, chunkName: string): unknown;
   /** Before each statement, in debug-compiled chunks. */
@@ -19,12 +20,67 @@ export interface CompiledCodeHost {
   readonly yieldFunction: LuaFunction;
 }
 
-/** A compiled function's generator variant, which runs it inside a coroutine. */
-export type GeneratorVariant = (
-  ...args: LuaValue[]
-) => Generator<LuaValue[], LuaValue[], LuaValue[]>;
+/**
+ * A function's generator variant, run inside coroutines and resumable runs: it yields a
+ * coroutine's yielded values, or `PAUSE` when the interrupt handler asks to give the host a
+ * turn. Compiled functions have one; so do natives that call back into Lua without blocking
+ * pauses (pcall, xpcall, coroutine.resume, coroutine.wrap's functions).
+ */
+export type GeneratorVariant = (...args: LuaValue[]) => Body;
+
+type Body = Generator<LuaValue[], LuaValue[], LuaValue[]>;
 
 export type CompiledFunction = LuaFunction & { generator?: GeneratorVariant };
+
+/** What generator code yields to pause (never a coroutine's values: those are fresh arrays). */
+export const PAUSE: LuaValue[] = Object.freeze([]) as unknown as LuaValue[];
+
+export const YIELD_ACROSS_NATIVE = 'attempt to yield across metamethod/C-call boundary';
+
+/** A native with a generator form for generator code. */
+export function withGenerator(f: LuaFunction, generator: GeneratorVariant): LuaFunction {
+  (f as CompiledFunction).generator = generator;
+  return f;
+}
+
+/**
+ * Steps a generator variant to its end where no coroutine can yield (from a native): pauses
+ * are skipped (the host gets no turn), and a coroutine yield fails where it was called.
+ */
+export function runToEnd(generator: Body): LuaValue[] {
+  let step = generator.next();
+  while (!step.done) {
+    step =
+      step.value === PAUSE
+        ? generator.next()
+        : generator.throw(new LuaError(YIELD_ACROSS_NATIVE, 0));
+  }
+  return step.value;
+}
+
+/**
+ * The same inside generator code that lets no coroutine yield through (pcall): pauses go on
+ * up to the host, coroutine yields fail where they were called.
+ */
+export function* forwardPauses(generator: Body): Body {
+  let step = generator.next();
+  while (!step.done) {
+    if (step.value === PAUSE) {
+      yield PAUSE;
+      step = generator.next();
+    } else {
+      step = generator.throw(new LuaError(YIELD_ACROSS_NATIVE, 0));
+    }
+  }
+  return step.value;
+}
+
+/** Calls `f` from generator code: its generator variant if it has one, else plainly. */
+export function* callFromGenerator(f: LuaFunction, args: LuaValue[]): Body {
+  const generator = (f as CompiledFunction).generator;
+  if (generator !== undefined) return yield* generator(...args);
+  return f(...args);
+}
 
 type Helpers = Record<(typeof HELPER_NAMES)[number], unknown>;
 
@@ -97,6 +153,7 @@ export function makeHelpers(host: CompiledCodeHost): Helpers {
   return {
     $rt: host,
     $NO: NO_VALUES,
+    $PAUSE: PAUSE,
     $get,
     $getf,
     $set,
@@ -146,7 +203,7 @@ export function makeHelpers(host: CompiledCodeHost): Helpers {
       return f;
     },
     $closureOfGenerator: (generator: GeneratorVariant) => {
-      const f: CompiledFunction = (...args: LuaValue[]) => runOutsideCoroutine(generator(...args));
+      const f: CompiledFunction = (...args: LuaValue[]) => runToEnd(generator(...args));
       f.generator = generator;
       return f;
     },
@@ -164,11 +221,4 @@ function makeTable(positional: LuaValue[], keyed?: LuaValue[]): LuaTable {
     table.set(key, keyed[i + 1]);
   }
   return table;
-}
-
-/** Runs a generator variant to its end as a plain call: a yield there crosses a C call. */
-function runOutsideCoroutine(generator: Generator<LuaValue[], LuaValue[], LuaValue[]>): LuaValue[] {
-  const step = generator.next();
-  if (!step.done) throw new LuaError('attempt to yield across metamethod/C-call boundary', 0);
-  return step.value;
 }

@@ -11,6 +11,12 @@ export {
   type LuaTypeName,
   type LuaValue,
 } from './value.js';
-export { LuaRuntime, type DebugHook, type LuaRuntimeOptions } from './lua-runtime.js';
+export {
+  LuaRuntime,
+  type DebugHook,
+  type LoadOptions,
+  type LuaRun,
+  type LuaRuntimeOptions,
+} from './lua-runtime.js';
 export type { LibraryHost } from './host.js';
 export * from './lib/index.js';

@@ -152,4 +152,66 @@ describe('LuaRuntime', () => {
     expect(sealed('rawset(_G, "a", 1)')).toBe('Attempt to modify a readonly table');
     expect(run(lua, 'local t = {} t.x = 1 return t.x, string.rep("a", 2)')).toEqual([1, 'aa']);
   });
+
+  describe('resumable runs', () => {
+    /** Steps a run to its end, counting the pauses. */
+    function finish(lua: LuaRuntime, source: string): { results: LuaValue[]; pauses: number } {
+      const run = lua.start(lua.load(source, 'user_script', undefined, { resumable: true }));
+      let pauses = 0;
+      for (;;) {
+        const results = run.resume();
+        if (results !== undefined) return { results, pauses };
+        pauses++;
+      }
+    }
+
+    function pausingRuntime(): LuaRuntime {
+      const lua = new LuaRuntime();
+      lua.setInterruptHandler(() => true, 1000);
+      return lua;
+    }
+
+    it('pause when the interrupt handler asks and go on where they stopped', () => {
+      const { results, pauses } = finish(
+        pausingRuntime(),
+        'local n = 0 for i = 1, 10000 do n = n + i end return n',
+      );
+      expect(results).toEqual([50005000]);
+      expect(pauses).toBeGreaterThanOrEqual(9);
+    });
+
+    it('pause inside functions, pcall and coroutines, keeping their semantics', () => {
+      const source = `
+        local function busy(n) local s = 0 for i = 1, n do s = s + 1 end return s end
+        local ok, value = pcall(busy, 5000)
+        local failed, message = pcall(function() busy(3000) error('late') end)
+        local co = coroutine.create(function(a) local b = coroutine.yield(busy(a)) return busy(b) end)
+        local _, first = coroutine.resume(co, 2000)
+        local _, second = coroutine.resume(co, 4000)
+        local blocked = {coroutine.resume(coroutine.create(function() return pcall(coroutine.yield) end))}
+        return ok, value, failed, message, first, second, blocked[2], blocked[3]`;
+      const { results, pauses } = finish(pausingRuntime(), source);
+      expect(results).toEqual([
+        true,
+        5000,
+        false,
+        'user_script:4: late',
+        2000,
+        4000,
+        false,
+        'attempt to yield across metamethod/C-call boundary',
+      ]);
+      expect(pauses).toBeGreaterThanOrEqual(10);
+    });
+
+    it('refuse a yield outside any coroutine and never pause without the handler asking', () => {
+      const lua = new LuaRuntime();
+      const error = errorOf(() => finish(lua, 'coroutine.yield(1)'));
+      expect(error.value).toBe('attempt to yield across metamethod/C-call boundary');
+      expect(finish(lua, 'local n = 0 while n < 50000 do n = n + 1 end return n')).toEqual({
+        results: [50000],
+        pauses: 0,
+      });
+    });
+  });
 });

@@ -2,7 +2,14 @@ import { installBaseLibrary } from './base-library.js';
 import { compile } from './compiler.js';
 import { installCoroutineLibrary } from './coroutine-library.js';
 import { LuaError } from './error.js';
-import { makeHelpers, type CompiledCodeHost } from './helpers.js';
+import {
+  PAUSE,
+  YIELD_ACROSS_NATIVE,
+  callFromGenerator,
+  makeHelpers,
+  type CompiledCodeHost,
+  type CompiledFunction,
+} from './helpers.js';
 import type { LibraryHost } from './host.js';
 import { installMath } from './lib/math.js';
 import { RedisRandom } from './lib/random.js';
@@ -12,7 +19,7 @@ import { formatNumber } from './number.js';
 import { parse } from './parser.js';
 import { Operations } from './runtime.js';
 import { LuaTable } from './table.js';
-import { LuaUserdata, typeName, type LuaFunction, type LuaValue } from './value.js';
+import { LuaUserdata, NO_VALUES, typeName, type LuaFunction, type LuaValue } from './value.js';
 
 export interface LuaRuntimeOptions {
   /** Where `print` writes each line (without its newline). Default: nowhere. */
@@ -22,6 +29,19 @@ export interface LuaRuntimeOptions {
    * Default: true. The host adds the rest (bit, struct, cjson, cmsgpack, redis).
    */
   standardLibraries?: boolean;
+}
+
+export interface LoadOptions {
+  /** Compiles generator variants too, so `start` can pause the chunk (see `start`). */
+  resumable?: boolean;
+}
+
+/** A call in progress that pauses when the interrupt handler asks (see `LuaRuntime.start`). */
+export interface LuaRun {
+  /** Goes on: the results once the call ends, or undefined when it paused again. */
+  resume(): LuaValue[] | undefined;
+  /** Abandons a paused run (its pending `finally` blocks run). */
+  cancel(): void;
 }
 
 /** Called before each statement of a chunk loaded while a debug hook is set. */
@@ -54,7 +74,7 @@ export class LuaRuntime implements LibraryHost, CompiledCodeHost {
   print: (line: string) => void;
 
   private interruptInterval = Infinity;
-  private interruptHandler: (() => void) | undefined = undefined;
+  private interruptHandler: (() => boolean | void) | undefined = undefined;
   private debugHook: DebugHook | undefined = undefined;
   private readonly helpers: ReturnType<typeof makeHelpers>;
   private readonly environments = new WeakMap<LuaFunction, ChunkEnvironment>();
@@ -83,14 +103,20 @@ export class LuaRuntime implements LibraryHost, CompiledCodeHost {
 
   /**
    * Compiles a chunk; `chunkName` is how messages name it ("user_script" gives
-   * "user_script:1: ..."). Throws a LuaError with the syntax error's message.
+   * "user_script:1: ..."). Throws a LuaError with the syntax error's message. A `resumable`
+   * chunk can also run with `start`, pausing when the interrupt handler asks.
    */
-  load(source: string, chunkName: string, env: LuaTable = this.globals): LuaFunction {
+  load(
+    source: string,
+    chunkName: string,
+    env: LuaTable = this.globals,
+    options: LoadOptions = {},
+  ): LuaFunction {
     const tree = parse(source, chunkName);
     const javascript = compile(tree, {
       chunkName,
       debug: this.debugHook !== undefined,
-      coroutines: source.includes('coroutine'),
+      coroutines: options.resumable === true || source.includes('coroutine'),
     });
     const instantiate = new Function('$h', '$env', javascript) as (
       helpers: unknown,
@@ -99,6 +125,34 @@ export class LuaRuntime implements LibraryHost, CompiledCodeHost {
     const [main, set, get] = instantiate(this.helpers, env);
     this.environments.set(main, { get, set });
     return main;
+  }
+
+  /**
+   * Starts calling `f` as a run the host steps with `resume()`: in a chunk loaded
+   * `resumable`, each time the interrupt handler returns true the run pauses (resume returns
+   * undefined) so the host can serve others, then goes on where it stopped on the next
+   * resume. Pauses happen in Lua code, pcall and coroutines; not inside other natives'
+   * callbacks (sort comparators, gsub functions, metamethods), which run to their end.
+   */
+  start(f: LuaFunction, ...args: LuaValue[]): LuaRun {
+    const generator = (f as CompiledFunction).generator;
+    const body =
+      generator !== undefined
+        ? generator(...args)
+        : callFromGenerator(this.operations.callable(f), args);
+    return {
+      resume: () => {
+        let step = body.next();
+        for (;;) {
+          if (step.done) return step.value;
+          if (step.value === PAUSE) return undefined;
+          step = body.throw(new LuaError(YIELD_ACROSS_NATIVE, 0));
+        }
+      },
+      cancel: () => {
+        body.return(NO_VALUES);
+      },
+    };
   }
 
   /** The globals table of a loaded chunk (getfenv), or undefined for other functions. */
@@ -179,17 +233,18 @@ export class LuaRuntime implements LibraryHost, CompiledCodeHost {
 
   /**
    * Calls `handler` every `interval` function entries and loop iterations (a budget counted
-   * down by compiled code); the handler may throw to abort the running script.
+   * down by compiled code); the handler may throw to abort the running script, or return
+   * true to pause a run made with `start`.
    */
-  setInterruptHandler(handler: (() => void) | undefined, interval = 100_000): void {
+  setInterruptHandler(handler: (() => boolean | void) | undefined, interval = 100_000): void {
     this.interruptHandler = handler;
     this.interruptInterval = handler === undefined ? Infinity : interval;
     this.budget = this.interruptInterval;
   }
 
-  interrupt(): void {
+  interrupt(): boolean {
     this.budget = this.interruptInterval;
-    this.interruptHandler?.();
+    return this.interruptHandler?.() === true;
   }
 
   /** With a hook set, chunks loaded afterwards call it before each statement. */
