@@ -9,7 +9,10 @@ import type { Call, Expression, FunctionBody, Statement, Target } from './ast.js
  */
 export interface CompileOptions {
   chunkName: string;
-  /** Calls `$rt.debugStep(line, locals)` before each statement (for a debugger). */
+  /**
+   * Calls `$rt.debugStep(line, locals)` before each statement (for a debugger); in generator
+   * variants, a true result pauses the run there.
+   */
   debug: boolean;
   /** Also compiles each function as a generator, which coroutines and resumable runs use. */
   coroutines: boolean;
@@ -196,7 +199,9 @@ class FunctionEmitter {
       const locals = [...this.scope.visible(this.depth)].map(
         ([name, id]) => `[${quote(name)}, ${id}]`,
       );
-      this.line(`$rt.debugStep(${s.line}, () => [${locals.join(', ')}]);`);
+      const step = `$rt.debugStep(${s.line}, () => [${locals.join(', ')}])`;
+      // A debugger waiting for its client pauses a resumable run at the statement.
+      this.line(this.generator ? `if (${step}) yield $PAUSE;` : `${step};`);
     }
     switch (s.kind) {
       case 'local':

@@ -15,7 +15,8 @@ export interface CompiledCodeHost {
   /** Turns an exception leaving a compiled function into what goes on up (adds positions). */
   fault(error: unknown, line: number, chunkName: string): unknown;
   /** Before each statement, in debug-compiled chunks. */
-  debugStep(line: number, locals: () => [string, LuaValue][]): void;
+  /** True pauses a resumable run before the statement. */
+  debugStep(line: number, locals: () => [string, LuaValue][]): boolean;
   /** The `coroutine.yield` native: the generator variant yields where it is called. */
   readonly yieldFunction: LuaFunction;
 }

@@ -213,5 +213,31 @@ describe('LuaRuntime', () => {
         pauses: 0,
       });
     });
+
+    it('pause where the debug hook asks, before the statement', () => {
+      const lua = new LuaRuntime();
+      const seen: string[] = [];
+      lua.setDebugHook((line, locals) => {
+        seen.push(
+          `${line}:${locals()
+            .map(([name, value]) => `${name}=${String(value)}`)
+            .join(',')}`,
+        );
+        return line === 3;
+      });
+      const chunk = lua.load(
+        'local a = 1\nlocal b = 2\nlocal c = a + b\nreturn c',
+        'user_script',
+        undefined,
+        {
+          resumable: true,
+        },
+      );
+      const run = lua.start(chunk);
+      expect(run.resume()).toBeUndefined();
+      expect(seen).toEqual(['1:', '2:a=1', '3:a=1,b=2']);
+      expect(run.resume()).toEqual([3]);
+      expect(seen).toEqual(['1:', '2:a=1', '3:a=1,b=2', '4:a=1,b=2,c=3']);
+    });
   });
 });

@@ -44,8 +44,12 @@ export interface LuaRun {
   cancel(): void;
 }
 
-/** Called before each statement of a chunk loaded while a debug hook is set. */
-export type DebugHook = (line: number, locals: () => [string, LuaValue][]) => void;
+/**
+ * Called before each statement of a chunk loaded while a debug hook is set; returning true
+ * pauses a resumable run (see `start`) before that statement, so a debugger can wait for its
+ * client (Redis's LDB) and resume the run afterwards.
+ */
+export type DebugHook = (line: number, locals: () => [string, LuaValue][]) => boolean | void;
 
 /** The accessors of a loaded chunk's globals table (setfenv/getfenv on the chunk). */
 interface ChunkEnvironment {
@@ -252,8 +256,8 @@ export class LuaRuntime implements LibraryHost, CompiledCodeHost {
     this.debugHook = hook;
   }
 
-  debugStep(line: number, locals: () => [string, LuaValue][]): void {
-    this.debugHook?.(line, locals);
+  debugStep(line: number, locals: () => [string, LuaValue][]): boolean {
+    return this.debugHook?.(line, locals) === true;
   }
 
   fault(error: unknown, line: number, chunkName: string): unknown {
