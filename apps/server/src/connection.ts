@@ -18,6 +18,9 @@ import { socketOutput, type SocketOutput } from './socket-output.js';
 import { TlsOutput } from './tls-output.js';
 import { flushSoon, runBeforeReplies, turnTime, type Flushable } from './write-batch.js';
 
+/** Redis's reply buffer: replies beyond it count toward the output limits. */
+const REPLY_BUFFER_BYTES = 16 * 1024;
+
 /**
  * One client socket: bytes in → parser → engine → the client's reply buffer → one socket write
  * per read (pipelining costs one syscall, not one per command). Stops reading a client whose
@@ -137,6 +140,14 @@ export class Connection implements ClientConnection, Flushable {
   cron(nowSeconds: number): void {
     const idle = nowSeconds - Math.floor(this.client.lastInteraction / 1000);
     this.queryBuffer.cron(this.parser.buffered, this.parser.bulkInProgress, idle);
+    // A soft output limit runs out with time, even when nothing more is written. A client held
+    // back is owed at least what holds it back.
+    if (this.outputFull) {
+      const owed = this.engine.outputHoldBack(this.client);
+      this.engine.enforceOutputLimits(this.client, owed, false);
+    } else if (this.output.queuedBytes > 0) {
+      this.engine.enforceOutputLimits(this.client, 0, false);
+    }
   }
 
   /** Runs every complete command buffered, until the client blocks or the connection closes. */
@@ -163,8 +174,25 @@ export class Connection implements ClientConnection, Flushable {
         this.abortCrossProtocolAttack();
         return;
       }
-      if (this.engine.execute(client, argv) === BLOCKED) return;
+      const blocked = this.engine.execute(client, argv) === BLOCKED;
+      if (client.out.length > REPLY_BUFFER_BYTES && this.outputHeld()) return;
+      if (blocked) return;
     }
+  }
+
+  /**
+   * After a command whose replies outgrew the reply buffer: whether they stop the batch, as
+   * the client went over its output limits, or as they piled up until its socket is full (a
+   * client that does not read gets no more replies made until it drains, however many
+   * commands one read brought).
+   */
+  private outputHeld(): boolean {
+    const client = this.client;
+    const pending = client.out.length;
+    if (this.engine.enforceOutputLimits(client, pending, true)) return true;
+    if (pending + this.output.queuedBytes < this.engine.outputHoldBack(client)) return false;
+    this.flush();
+    return this.outputFull;
   }
 
   flush(): void {
@@ -181,7 +209,9 @@ export class Connection implements ClientConnection, Flushable {
     stats.netOutputBytes += out.length;
     // Only bytes the kernel did not take whole can have filled the output.
     const kept = out.sendTo(this.send);
-    if (kept && this.output.full && !this.closing && !this.outputFull) {
+    if (!kept) return;
+    if (this.engine.enforceOutputLimits(this.client, 0, true)) return;
+    if (this.output.full && !this.closing && !this.outputFull) {
       this.outputFull = true;
       this.socket.pause();
     }
@@ -191,6 +221,8 @@ export class Connection implements ClientConnection, Flushable {
     if (this.outputFull && !this.closing) {
       this.outputFull = false;
       this.socket.resume();
+      // Commands a full output held back run now.
+      if (this.parser.buffered > 0) this.resume();
     }
     for (const listener of this.drainListeners) listener();
   }
@@ -253,6 +285,12 @@ export class Connection implements ClientConnection, Flushable {
     warnOfCrossProtocolAttack(this.engine);
     this.client.out.truncate(0);
     this.destroy();
+  }
+
+  closeAsap(): void {
+    this.closing = true;
+    this.client.out.truncate(0);
+    this.socket.destroy();
   }
 
   /** Server shutdown: drop the socket without waiting for the peer. */

@@ -1,4 +1,5 @@
 import type { Client } from './client.js';
+import { REPLY_BUFFER_BYTES } from './output-limits.js';
 import type { Engine } from './engine.js';
 
 export type ClientType = 'normal' | 'replica' | 'pubsub' | 'master';
@@ -19,8 +20,6 @@ export function clientTypeByName(name: string): ClientType | null {
   return type === 'slave' ? 'replica' : null;
 }
 
-/** Redis's PROTO_REPLY_CHUNK_BYTES: a client's reply buffer, which rc does not resize. */
-const REPLY_BUFFER_BYTES = 16 * 1024;
 /** Redis's sizeof(robj*): multi-mem counts one per argument of each queued command. */
 const POINTER_BYTES = 8;
 /** Roughly Redis's sizeof(client) and its fixed allocations, for tot-mem. */

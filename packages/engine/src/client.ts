@@ -22,8 +22,14 @@ export interface ClientConnection {
   scheduleFlush(): void;
   /** A blocked client got its reply: continue with the commands it had pipelined. */
   resume(): void;
-  /** Close after flushing what was written (QUIT, CLIENT KILL, output limits). */
+  /** Close after flushing what was written (QUIT, CLIENT KILL). */
   close(): void;
+  /**
+   * Close at once, dropping what was not sent (Redis's freeClientAsync): the client went over
+   * its output limits. Commands already running finish; nothing more is read or written.
+   * Absent where there is no socket: such clients are never closed for their output.
+   */
+  closeAsap?(): void;
   /**
    * PSYNC/SYNC turned the client into a replica: what it was written so far is flushed, later
    * replies are dropped, and the returned output writes the replication stream to the socket.
@@ -100,6 +106,10 @@ export class Client {
   obeysAll = false;
   /** Redis's client types for CLIENT KILL TYPE and CLIENT LIST flags: set by replication. */
   kind: 'normal' | 'master' | 'replica' = 'normal';
+  /** Going away (Redis's CLIENT_CLOSE_ASAP): long replies stop early, output is dropped. */
+  closingAsap = false;
+  /** When the output first reached its soft limit (unix seconds), or 0. */
+  outputSoftLimitSince = 0;
   /**
    * Redis's woff: the replication offset after this client's last command, the point its WAIT
    * waits for the replicas to acknowledge.

@@ -464,6 +464,10 @@ export class Engine implements KeyspaceObserver {
 
   connect(connection: ClientConnection): Client {
     const client = new Client(this.nextClientId++, this.databases[0], connection);
+    if (connection.closeAsap !== undefined) {
+      // Checked each time a reply outgrows its buffer, as Redis checks on each new reply block.
+      client.out.onGrow = (needed) => this.outputGrew(client, needed);
+    }
     client.user = this.acl.defaultUser;
     client.authenticated = this.acl.openByDefault;
     this.clients.set(client.id, client);
@@ -1156,12 +1160,46 @@ export class Engine implements KeyspaceObserver {
 
   /** A message was written to a subscriber: send it, or drop a subscriber that can't keep up. */
   delivered(client: Client): void {
-    const pending = client.out.length + client.connection.pendingOutputBytes;
-    if (this.outputLimits.exceeded(client, pending)) {
-      client.connection.close();
-      return;
-    }
+    if (this.enforceOutputLimits(client, client.out.length, true)) return;
     client.connection.scheduleFlush();
+  }
+
+  /**
+   * A reply needs `needed` bytes of buffer: whether what it writes is to be dropped, because
+   * the client is over its output limits (now or already).
+   */
+  private outputGrew(client: Client, needed: number): boolean {
+    return client.closingAsap || this.enforceOutputLimits(client, needed, true);
+  }
+
+  /** Output a client may pile up before it waits for its socket to drain. */
+  outputHoldBack(client: Client): number {
+    return this.outputLimits.holdBackAt(client);
+  }
+
+  /**
+   * Redis's closeClientOnOutputBufferLimitReached: a client whose output (`replyBytes` not
+   * sent yet from its reply, and what its socket holds) is over client-output-buffer-limit is
+   * closed, with a warning; true if it was. `duringCommand`: it is closed once the command
+   * ends, else at once (the clients cron, a write that left output behind).
+   */
+  enforceOutputLimits(client: Client, replyBytes: number, duringCommand: boolean): boolean {
+    const close = client.connection.closeAsap;
+    if (close === undefined || client.closingAsap) return false;
+    // Counted whole: Redis leaves out what its 16 KB reply buffer holds, but a reply of
+    // deferred length (KEYS, LRANGE...) goes past that buffer from its start.
+    const used = replyBytes + client.connection.pendingOutputBytes;
+    if (used <= 0 || !this.outputLimits.exceeded(client, used)) return false;
+    const info = formatClientInfo(client, this, null);
+    client.closingAsap = true;
+    close.call(client.connection);
+    this.log(
+      'warning',
+      duringCommand
+        ? `Client ${info} scheduled to be closed ASAP for overcoming of output buffer limits.`
+        : `Client ${info} closed for overcoming of output buffer limits.`,
+    );
+    return true;
   }
 
   db(index: number): Database {

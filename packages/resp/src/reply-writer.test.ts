@@ -149,3 +149,25 @@ describe('ReplyWriter buffer', () => {
     expect(out.take().toString()).toBe('+later\r\n');
   });
 });
+
+describe('ReplyWriter onGrow', () => {
+  it('is told the bytes needed when the output outgrows its storage, and may drop it', () => {
+    const out = new ReplyWriter(64);
+    const told: number[] = [];
+    let dropping = false;
+    out.onGrow = (needed) => {
+      told.push(needed);
+      return dropping;
+    };
+    out.bulk('x'.repeat(50));
+    expect(told).toEqual([]);
+    out.bulk('y'.repeat(50));
+    expect(told).toHaveLength(1);
+    expect(told[0]).toBeGreaterThan(64);
+    dropping = true;
+    for (let i = 0; i < 1000; i++) out.bulk('z'.repeat(50));
+    // What was pending is dropped each time it would grow: the storage stays at 128 bytes.
+    expect(out.length).toBeLessThanOrEqual(128);
+    expect(out.take().toString()).toMatch(/^(\$50\r\nz{50}\r\n)+$/);
+  });
+});

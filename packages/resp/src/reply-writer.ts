@@ -77,6 +77,12 @@ const VIEWED_LENGTHS = 64;
  */
 export class ReplyWriter {
   protocol: ProtocolVersion = 2;
+  /**
+   * Told each time the pending output outgrows the storage, with the bytes it needs; returning
+   * true drops what is pending instead (a client over its output limits), so the storage stays
+   * as it is however much more is written.
+   */
+  onGrow: ((needed: number) => boolean) | null = null;
   private buffer: Buffer;
   private used = 0;
   private readonly initialCapacity: number;
@@ -140,6 +146,10 @@ export class ReplyWriter {
   private reserve(bytes: number): void {
     const needed = this.used + bytes;
     if (needed <= this.buffer.length) return;
+    if (this.onGrow !== null && this.onGrow(needed)) {
+      this.used = 0;
+      if (bytes <= this.buffer.length) return;
+    }
     let capacity = this.buffer.length * 2;
     while (capacity < needed) capacity *= 2;
     const grown = Buffer.allocUnsafe(capacity);

@@ -224,6 +224,18 @@ function hrandfield(client: Client, argv: string[], engine: Engine): void {
     else client.out.bulk(fields[Math.floor(Math.random() * fields.length)]);
     return;
   }
+  if (count < 0 && fields.length > 0) {
+    // Picked as written: a huge count stops once the client is over its output limits.
+    const pairs = withValues && client.protocol === 3;
+    client.out.array(withValues && !pairs ? -count * 2 : -count);
+    for (let i = 0; i < -count && !client.closingAsap; i++) {
+      const field = fields[Math.floor(Math.random() * fields.length)];
+      if (pairs) client.out.array(2);
+      client.out.bulk(field);
+      if (withValues) client.out.bulk(hash?.get(field) ?? '');
+    }
+    return;
+  }
   const picked = pickRandom(fields, count);
   if (withValues && client.protocol === 3) {
     client.out.array(picked.length);
