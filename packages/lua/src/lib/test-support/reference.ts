@@ -63,7 +63,7 @@ export function toLuaValue(argument: Argument): LuaValue {
   return argument as LuaValue;
 }
 
-function luaLiteral(argument: Argument): string {
+export function luaLiteral(argument: Argument): string {
   if (argument instanceof Both) return `(${argument.lua})`;
   if (argument === undefined) return 'nil';
   if (typeof argument === 'boolean') return String(argument);
@@ -165,29 +165,31 @@ local function run(f)
 end
 `;
 
-function program(calls: Call[]): string {
-  const runs = calls.map(([path, ...args]) => {
-    const literals = args.map(luaLiteral);
-    if (!path.startsWith('&')) return `run(function() return ${path}(${literals.join(', ')}) end)`;
-    const rest = ['t', ...literals.slice(1)].join(', ');
-    return `run(function() local t = ${literals[0]} return (function(...) return t, ... end)(${path.slice(1)}(${rest})) end)`;
-  });
-  return `${PRELUDE}\n${runs.join('\n')}\nreturn table.concat(out, '\\n')`;
+/** The line of the program that runs one call. */
+function runLine([path, ...args]: Call): string {
+  const literals = args.map(luaLiteral);
+  if (!path.startsWith('&')) return `run(function() return ${path}(${literals.join(', ')}) end)`;
+  const rest = ['t', ...literals.slice(1)].join(', ');
+  return `run(function() local t = ${literals[0]} return (function(...) return t, ... end)(${path.slice(1)}(${rest})) end)`;
+}
+
+function program(lines: string[]): string {
+  return `${PRELUDE}\n${lines.join('\n')}\nreturn table.concat(out, '\\n')`;
 }
 
 export const lua51Available = spawnSync('lua5.1', ['-v'], { stdio: 'ignore' }).status === 0;
 
 /** Runs the calls on lua5.1: one canonical line per call. */
 export function runLua51(calls: Call[]): string[] {
-  const source = `io.write((function() ${program(calls)} end)())`;
+  const source = `io.write((function() ${program(calls.map(runLine))} end)())`;
   const result = spawnSync('lua5.1', ['-'], { input: Buffer.from(source, 'latin1') });
   if (result.status !== 0) throw new Error(`lua5.1 failed: ${result.stderr.toString()}`);
   return result.stdout.toString('latin1').split('\n');
 }
 
-/** Runs the calls as one EVAL on the redis-server at `port`: one canonical line per call. */
-export function runRedis(calls: Call[], port: number): string[] {
-  const result = spawnSync('redis-cli', ['-p', String(port), 'eval', program(calls), '0']);
+/** Runs program lines as one EVAL on the redis-server at `port`: one canonical line each. */
+function runRedis(lines: string[], port: number): string[] {
+  const result = spawnSync('redis-cli', ['-p', String(port), 'eval', program(lines), '0']);
   if (result.status !== 0) throw new Error(`redis-cli failed: ${result.stderr.toString()}`);
   return result.stdout.toString('latin1').replace(/\n$/, '').split('\n');
 }
@@ -202,6 +204,9 @@ export function requireOrSkip(suite: string, available: boolean, binary: string)
   return false;
 }
 
+/** The largest script one EVAL gets: it is one argument of redis-cli, which the OS bounds. */
+const MAX_SCRIPT = 100_000;
+
 /**
  * Runs `calls` on a fresh redis-server (one EVAL) and returns its lines, or undefined (after
  * a visible skip message) where redis-server is not installed.
@@ -210,7 +215,20 @@ export async function runOnFreshRedis(suite: string, calls: Call[]): Promise<str
   if (!requireRedisOrSkip(suite)) return undefined;
   const server = await startRedisServer();
   try {
-    return runRedis(calls, server.port);
+    const results: string[] = [];
+    let batch: string[] = [];
+    let size = 0;
+    for (const line of calls.map(runLine)) {
+      if (size + line.length > MAX_SCRIPT && batch.length > 0) {
+        results.push(...runRedis(batch, server.port));
+        batch = [];
+        size = 0;
+      }
+      batch.push(line);
+      size += line.length + 1;
+    }
+    if (batch.length > 0) results.push(...runRedis(batch, server.port));
+    return results;
   } finally {
     await server.stop();
   }
