@@ -1,8 +1,9 @@
-import { argumentTypeError, checkFunction } from './lib/arguments.js';
-import { LuaError } from './error.js';
+import { argumentTypeError } from './lib/arguments.js';
+import { LuaError, argumentError } from './error.js';
 import {
   PAUSE,
   YIELD_ACROSS_NATIVE,
+  isCoroutineBody,
   runToEnd,
   withGenerator,
   type CompiledFunction,
@@ -24,14 +25,9 @@ export function installCoroutineLibrary(runtime: LuaRuntime): LuaFunction {
   /** The running coroutines, innermost last. */
   const running: LuaThread[] = [];
 
-  const start = (thread: LuaThread, args: LuaValue[]): Body => {
-    const body = thread.body as CompiledFunction;
-    if (body.generator !== undefined) return body.generator(...args);
-    // eslint-disable-next-line require-yield -- a native body runs to its end: it cannot yield
-    return (function* (): Body {
-      return runtime.call(body, ...args);
-    })();
-  };
+  /** A coroutine's body is a Lua function with generator variants (checked by create/wrap). */
+  const start = (thread: LuaThread, args: LuaValue[]): Body =>
+    (thread.body as CompiledFunction).generator!(...args);
 
   /**
    * Runs `thread` until it yields or ends, as a generator of pauses: a pause inside the
@@ -66,6 +62,12 @@ export function installCoroutineLibrary(runtime: LuaRuntime): LuaFunction {
     }
   }
 
+  // 5.1 refuses C functions (and anything else) the same way.
+  const checkLuaFunction = (args: LuaValue[], name: string): LuaFunction => {
+    if (isCoroutineBody(args[0])) return args[0];
+    throw argumentError(1, name, 'Lua function expected');
+  };
+
   const checkThread = (args: LuaValue[], name: string): LuaThread => {
     const value = args[0];
     if (value instanceof LuaThread) return value;
@@ -87,7 +89,7 @@ export function installCoroutineLibrary(runtime: LuaRuntime): LuaFunction {
   const library = new LuaTable();
   const define = (name: string, f: LuaFunction) => library.set(name, f);
   define('create', function (...args) {
-    return [new LuaThread(checkFunction(args, 1, 'create'))];
+    return [new LuaThread(checkLuaFunction(args, 'create'))];
   });
   const resumeResults = (error: unknown): LuaValue[] => {
     if (error instanceof LuaError) return [false, error.value];
@@ -124,7 +126,7 @@ export function installCoroutineLibrary(runtime: LuaRuntime): LuaFunction {
   });
   define('running', () => [running[running.length - 1]]);
   define('wrap', function (...args) {
-    const thread = new LuaThread(checkFunction(args, 1, 'wrap'));
+    const thread = new LuaThread(checkLuaFunction(args, 'wrap'));
     // 5.1's wrap rethrows the coroutine's error value as it is.
     function* wrapped(...values: LuaValue[]): Body {
       const problem = resumable(thread);

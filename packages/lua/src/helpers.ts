@@ -38,10 +38,25 @@ export const PAUSE: LuaValue[] = Object.freeze([]) as unknown as LuaValue[];
 
 export const YIELD_ACROSS_NATIVE = 'attempt to yield across metamethod/C-call boundary';
 
+const nativesWithGenerators = new WeakSet<LuaFunction>();
+
 /** A native with a generator form for generator code. */
 export function withGenerator(f: LuaFunction, generator: GeneratorVariant): LuaFunction {
   (f as CompiledFunction).generator = generator;
+  nativesWithGenerators.add(f);
   return f;
+}
+
+/**
+ * Whether `f` is a Lua function that can run as a coroutine: compiled with generator variants
+ * (every function of a chunk that mentions `coroutine` or is loaded resumable).
+ */
+export function isCoroutineBody(f: LuaValue): f is CompiledFunction {
+  return (
+    typeof f === 'function' &&
+    (f as CompiledFunction).generator !== undefined &&
+    !nativesWithGenerators.has(f)
+  );
 }
 
 /**

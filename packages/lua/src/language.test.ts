@@ -185,7 +185,9 @@ string]], [==[with ]] inside]==], #'\\0\\0')
     local nested = coroutine.wrap(function()
       local inner = coroutine.wrap(function() coroutine.yield('a') coroutine.yield('b') end)
       coroutine.yield(inner() .. inner())
-    end) print(nested())`,
+    end) print(nested())
+    print(pcall(function() coroutine.create(print) end)) print(pcall(function() coroutine.wrap(1) end))
+    print(pcall(function() coroutine.create(pcall) end)) print(pcall(function() coroutine.create() end))`,
   'syntax errors': `
     for _, s in ipairs({'x = "abc', 'x = "abc\\ny', 'x = 3x', 'x = @', 'x = [==[ abc', '--[[ abc', 'x = "\\\\400"',
       'x = 1 y', 'local function f() ', 'return return', 'x = }', 'for i=1 do end', 'a.b:c = 1', 'x = 0x', 'local 1',
