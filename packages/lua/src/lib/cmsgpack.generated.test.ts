@@ -74,7 +74,7 @@ function generatedCalls(count: number): Call[] {
 
 describe('generated cmsgpack values against redis-server', () => {
   it('packs and unpacks every generated value as lua-cmsgpack does', async () => {
-    const calls = generatedCalls(300);
+    const calls = generatedCalls(150);
     const expected = await runOnFreshRedis('generated cmsgpack differential', calls);
     if (expected === undefined) return;
     expect(differences(libraries, calls, expected)).toEqual([]);
