@@ -1,3 +1,4 @@
+import { until } from '@rc/test-support';
 import { describe, expect, it } from 'vitest';
 import { useDifferential } from '../test-support/differential.js';
 import { RawClient, encodeCommand } from '../test-support/raw-client.js';
@@ -145,7 +146,10 @@ describe.runIf(requireRedisOrSkip('lists differential'))(
       await pusher.command('DEL', 'q', 'q2');
       waiter.write('*3\r\n$5\r\nBLPOP\r\n$1\r\nq\r\n$1\r\n0\r\n');
       second.write('*4\r\n$5\r\nBLPOP\r\n$2\r\nq2\r\n$1\r\nq\r\n$1\r\n0\r\n');
-      await new Promise((resolve) => setTimeout(resolve, 50));
+      await until(
+        async () => (await pusher.command('INFO', 'clients'))?.includes('blocked_clients:2\r\n'),
+        'both BLPOPs to block',
+      );
       const pushed = await pusher.command('RPUSH', 'q', 'one', 'two', 'three');
       const first = await waiter.readReply();
       const next = await second.readReply();

@@ -1,3 +1,4 @@
+import { until } from '@rc/test-support';
 import { describe, expect, it } from 'vitest';
 import { useDifferential } from '../test-support/differential.js';
 import { RawClient } from '../test-support/raw-client.js';
@@ -172,7 +173,10 @@ describe.runIf(requireRedisOrSkip('streams differential'))(
       reader.write(
         '*6\r\n$5\r\nXREAD\r\n$5\r\nBLOCK\r\n$1\r\n0\r\n$7\r\nSTREAMS\r\n$2\r\nbs\r\n$1\r\n$\r\n',
       );
-      await new Promise((resolve) => setTimeout(resolve, 50));
+      await until(
+        async () => (await writer.command('INFO', 'clients'))?.includes('blocked_clients:1\r\n'),
+        'XREAD to block',
+      );
       const added = await writer.command('XADD', 'bs', '2-0', 'f', 'new');
       const served = await reader.readReply();
       reader.close();

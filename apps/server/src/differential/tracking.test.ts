@@ -1,3 +1,4 @@
+import { until } from '@rc/test-support';
 import { describe, expect, it } from 'vitest';
 import { useDifferential, type Step } from '../test-support/differential.js';
 import { FAMILIES, walkCommands } from '../test-support/random-walk.js';
@@ -160,7 +161,10 @@ describe.runIf(requireRedisOrSkip('client tracking differential'))(
       frames.push(await tracker.command('CLIENT', 'TRACKING', 'ON', 'REDIRECT', id));
       frames.push(await tracker.command('GET', 'k1'));
       listener.close();
-      await new Promise((resolve) => setTimeout(resolve, 50));
+      await until(
+        async () => !(await writer.command('CLIENT', 'LIST'))?.includes(`id=${id} `),
+        'the server to drop the redirect client',
+      );
       frames.push(await writer.command('SET', 'k1', 'c'));
       frames.push(await tracker.readReply());
       frames.push(await tracker.command('CLIENT', 'TRACKINGINFO'));
