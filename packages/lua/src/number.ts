@@ -58,6 +58,12 @@ function parseHex(sign: string, whole: string, fraction: string, exponent: strin
   return sign === '-' ? -value : value;
 }
 
+/** C's isdigit: whether text[i] is 0-9 (false past the end). */
+export function isDigitAt(text: string, i: number): boolean {
+  const code = text.charCodeAt(i);
+  return code >= 48 && code <= 57;
+}
+
 /** C's isspace in the "C" locale. */
 export function isSpace(code: number): boolean {
   return code === 32 || (code >= 9 && code <= 13);

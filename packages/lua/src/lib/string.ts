@@ -1,6 +1,6 @@
 import { argumentError, LuaError } from '../error.js';
 import type { LibraryHost } from '../host.js';
-import { formatNumber } from '../number.js';
+import { formatNumber, isDigitAt } from '../number.js';
 import { LuaTable } from '../table.js';
 import { NO_VALUES, typeName, type LuaFunction, type LuaValue } from '../value.js';
 import {
@@ -270,13 +270,13 @@ function stringFormat(...args: LuaValue[]): LuaValue[] {
     if (i - specStart > FLAGS.length) throw new LuaError('invalid format (repeated flags)');
     const flags = format.slice(specStart, i);
     const widthStart = i;
-    while (isDigit(format, i)) i++;
+    while (isDigitAt(format, i)) i++;
     const width = i > widthStart ? Number(format.slice(widthStart, i)) : 0;
     let precision = -1;
     let tooLong = i - widthStart > 2;
     if (format[i] === '.') {
       const precisionStart = ++i;
-      while (isDigit(format, i)) i++;
+      while (isDigitAt(format, i)) i++;
       precision = Number(format.slice(precisionStart, i));
       tooLong ||= i - precisionStart > 2;
     }
@@ -286,11 +286,6 @@ function stringFormat(...args: LuaValue[]): LuaValue[] {
     result += convert(args, position, spec);
   }
   return [result];
-}
-
-function isDigit(text: string, i: number): boolean {
-  const code = text.charCodeAt(i);
-  return code >= 48 && code <= 57;
 }
 
 /** One conversion of string.format; C strings end at a zero byte, so does its text. */

@@ -1,5 +1,5 @@
 import { argumentError, LuaError } from '../error.js';
-import { parseNumber } from '../number.js';
+import { isDigitAt, parseNumber } from '../number.js';
 import type { LuaTable } from '../table.js';
 import type { LuaValue } from '../value.js';
 import { checkNumber, checkString, libraryTable, optInteger } from './arguments.js';
@@ -40,7 +40,7 @@ class FormatReader {
   }
 
   private number(fallback: number): number {
-    if (!isDigit(this.format, this.position)) return fallback;
+    if (!isDigitAt(this.format, this.position)) return fallback;
     let value = 0;
     do {
       const digit = this.format.charCodeAt(this.position) - 48;
@@ -49,7 +49,7 @@ class FormatReader {
       }
       value = value * 10 + digit;
       this.position++;
-    } while (isDigit(this.format, this.position));
+    } while (isDigitAt(this.format, this.position));
     return value;
   }
 
@@ -115,11 +115,6 @@ class FormatReader {
         throw argumentError(1, functionName, `invalid format option '${option}'`);
     }
   }
-}
-
-function isDigit(text: string, i: number): boolean {
-  const code = text.charCodeAt(i);
-  return code >= 48 && code <= 57;
 }
 
 const INTEGER_OPTIONS = 'bBhHlLTiI';
