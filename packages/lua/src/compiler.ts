@@ -118,6 +118,10 @@ export function compile(chunk: FunctionBody, options: CompileOptions): string {
 
 class FunctionEmitter {
   private scope: Scope;
+  private statementLine = 0;
+  /** Called names by statement line (methods as `:name`); lines with a method call only. */
+  private readonly callSites = new Map<number, string[]>();
+  private readonly methodSites = new Map<number, string[]>();
   private readonly out: string[] = [];
   private indent = '  ';
 
@@ -155,7 +159,11 @@ class FunctionEmitter {
     this.line('try {');
     this.block(this.body.body, false);
     this.line('  return $NO;');
-    this.line('} catch ($e) { throw $rt.fault($e, $line, $chunk); }');
+    const sites =
+      this.methodSites.size === 0
+        ? ''
+        : `, ${JSON.stringify(Object.fromEntries(this.methodSites))}`;
+    this.line(`} catch ($e) { throw $rt.fault($e, $line, $chunk${sites}); }`);
     const keyword = this.generator ? 'function*' : 'function';
     return `${keyword} (${parameters.join(', ')}) {\n${this.out.join('\n')}\n${this.indent.slice(2)}}`;
   }
@@ -194,6 +202,7 @@ class FunctionEmitter {
   }
 
   private statement(s: Statement): void {
+    this.statementLine = s.line;
     this.line(`$line = ${s.line};`);
     if (this.options.debug) {
       const locals = [...this.scope.visible(this.depth)].map(
@@ -409,6 +418,7 @@ class FunctionEmitter {
   }
 
   private call(call: Call): string {
+    this.recordCallSite(call);
     if (call.kind === 'method') {
       const object = this.expression(call.object);
       const method = `$fn($getf($s, ${quote(call.name)}${this.descriptionArgument(this.describe(call.object))}), ${quote(`method '${call.name}'`)})`;
@@ -420,6 +430,20 @@ class FunctionEmitter {
       `$fn(${callee}${this.descriptionArgument(this.describe(call.callee))})`,
       this.valueList(call.args),
     );
+  }
+
+  /**
+   * Remembers the names called on each statement's line, when one is a method call: a
+   * native's argument error is renumbered for it (see CallSites in helpers.ts).
+   */
+  private recordCallSite(call: Call): void {
+    const name = call.kind === 'method' ? call.name : this.describe(call.callee)?.split("'")[1];
+    if (name === undefined) return;
+    const line = this.statementLine;
+    const sites = this.callSites.get(line) ?? [];
+    sites.push(call.kind === 'method' ? `:${name}` : name);
+    this.callSites.set(line, sites);
+    if (call.kind === 'method') this.methodSites.set(line, sites);
   }
 
   private callCode(f: string, args: string): string {

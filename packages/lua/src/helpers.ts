@@ -5,6 +5,12 @@ import { toArithmeticNumber } from './runtime.js';
 import { LuaTable } from './table.js';
 import { NO_VALUES, type LuaFunction, type LuaValue } from './value.js';
 
+/**
+ * The functions a compiled function calls on each line that has a method call, by name
+ * (methods as `:name`), for renumbering a native's argument error as 5.1 does for methods.
+ */
+export type CallSites = Record<number, string[]>;
+
 /** What compiled code needs from the runtime beyond the operations. */
 export interface CompiledCodeHost {
   operations: Operations;
@@ -13,7 +19,7 @@ export interface CompiledCodeHost {
   /** Calls the host's handler; true asks generator code to pause (see `PAUSE`). */
   interrupt(): boolean;
   /** Turns an exception leaving a compiled function into what goes on up (adds positions). */
-  fault(error: unknown, line: number, chunkName: string): unknown;
+  fault(error: unknown, line: number, chunkName: string, sites?: CallSites): unknown;
   /** Before each statement, in debug-compiled chunks. */
   /** True pauses a resumable run before the statement. */
   debugStep(line: number, locals: () => [string, LuaValue][]): boolean;

@@ -192,7 +192,8 @@ string]], [==[with ]] inside]==], #'\\0\\0')
     for _, s in ipairs({'x = "abc', 'x = "abc\\ny', 'x = 3x', 'x = @', 'x = [==[ abc', '--[[ abc', 'x = "\\\\400"',
       'x = 1 y', 'local function f() ', 'return return', 'x = }', 'for i=1 do end', 'a.b:c = 1', 'x = 0x', 'local 1',
       'goto x', 'f(\\n)', 'x = (1', 'function f(a,) end', 'if x then', 'if x then\\n\\nelse', 'f()\\n(g)()', 'x = ...',
-      'function f() return ... end', '(f) = 1', 'f() = 1', 'local t = {1, 2', 'return 1 2', 'x = 1 .. ', 'x = not'}) do
+      'function f() return ... end', '(f) = 1', 'f() = 1', 'local t = {1, 2', 'return 1 2', 'x = 1 .. ', 'x = not',
+      'x = \\1', 'x = \\127', 'x = ~= 1'}) do
       local f, e = loadstring(s, '=user_script') print(type(f), e)
     end`,
   'clearing fields while traversing with pairs': `
@@ -207,6 +208,12 @@ string]], [==[with ]] inside]==], #'\\0\\0')
     print(pcall(function() local t = {} table.sort({1, 'a'}) end))
     print(math.floor(-3.5), math.max(1, 9, 3), math.huge, -math.huge, math.fmod(7, 3))
     print(tostring(2^31), string.format('%x', 2^32 - 1), string.format('%5.1f|%-5s|', 3.14159, 'ab'))`,
+  'argument errors of natives called as methods': `
+    print(pcall(function() return ('x'):rep() end))
+    print(pcall(function() local s = 'x' return s:rep('a') end))
+    print(pcall(function() return string.rep() end))
+    print(pcall(function() local t = {upper = string.upper} return t:upper() end))
+    print(pcall(function() local s = 'x' return s:sub(1):rep() end))`,
   'yielding from inside a library callback fails as in 5.1': `
     print(coroutine.resume(coroutine.create(function() table.sort({3, 2, 1}, function(a, b) coroutine.yield() return a < b end) end)))`,
 };

@@ -286,7 +286,7 @@ export function tokenize(source: string, chunkName: string): () => Token {
   return nextToken;
 }
 
-/** How 5.1 quotes a stray character: control characters as `<\N>`. */
+/** How 5.1 quotes a stray character (luaX_token2str): control characters as `char(N)`. */
 function quoteChar(code: number): string {
-  return code < 32 || code === 127 ? `<\\${code}>` : String.fromCharCode(code);
+  return code < 32 || code === 127 ? `char(${code})` : String.fromCharCode(code);
 }

@@ -7,6 +7,7 @@ import {
   YIELD_ACROSS_NATIVE,
   callFromGenerator,
   makeHelpers,
+  type CallSites,
   type CompiledCodeHost,
   type CompiledFunction,
 } from './helpers.js';
@@ -59,6 +60,25 @@ interface ChunkEnvironment {
 
 /** V8's message for a stack overflow (a plain string: testing it must not call much). */
 const STACK_OVERFLOW = 'Maximum call stack size exceeded';
+
+const ARGUMENT_ERROR = /^bad argument #(\d+) to '([^']*)' \((.*)\)$/s;
+
+/**
+ * A native's argument error when it was called as a method (`s:rep()`): 5.1 does not count
+ * `self` ("calling 'rep' on bad self" when it is self that is wrong). The native is known by
+ * name: the statement must call exactly one function of that name, as a method.
+ */
+function asMethodCall(message: string, names: string[] | undefined): string {
+  if (names === undefined) return message;
+  const match = ARGUMENT_ERROR.exec(message);
+  if (match === null) return message;
+  const [, position, name, problem] = match;
+  const calls = names.filter((called) => called === name || called === `:${name}`);
+  if (calls.length !== 1 || calls[0] !== `:${name}`) return message;
+  const argument = Number(position) - 1;
+  if (argument === 0) return `calling '${name}' on bad self (${problem})`;
+  return `bad argument #${argument} to '${name}' (${problem})`;
+}
 
 /** An error raised by the language's operations inside a native keeps its message bare. */
 function raisedInNative(error: unknown): unknown {
@@ -260,7 +280,7 @@ export class LuaRuntime implements LibraryHost, CompiledCodeHost {
     return this.debugHook?.(line, locals) === true;
   }
 
-  fault(error: unknown, line: number, chunkName: string): unknown {
+  fault(error: unknown, line: number, chunkName: string, sites?: CallSites): unknown {
     let luaError: LuaError;
     if (error instanceof LuaError) luaError = error;
     else if (error instanceof RangeError && error.message === STACK_OVERFLOW)
@@ -271,7 +291,11 @@ export class LuaRuntime implements LibraryHost, CompiledCodeHost {
       luaError.line = line;
     }
     if (luaError.level === 1) {
-      const message = `${chunkName}:${line}: ${luaError.value as string}`;
+      const bare =
+        sites === undefined
+          ? (luaError.value as string)
+          : asMethodCall(luaError.value as string, sites[line]);
+      const message = `${chunkName}:${line}: ${bare}`;
       luaError.value = message;
       luaError.message = message;
       luaError.level = 0;
