@@ -2,8 +2,9 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    testTimeout: 20_000,
-    hookTimeout: 30_000,
+    // Sized for a busy 2-core machine: spawning two daemons took over 20 s there (load ~15).
+    testTimeout: 60_000,
+    hookTimeout: 60_000,
     // Test files start servers on free ports; a few at a time keeps a 2-core machine steady.
     maxWorkers: 2,
   },

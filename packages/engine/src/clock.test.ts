@@ -82,6 +82,24 @@ describe("the engine's clock", () => {
     expect(run('XADD', 's', '*', 'f', 'v')).toBe(`$15\r\n${seconds * 1000 + 1500}-0\r\n`);
   });
 
+  it("ages consumer groups' pending entries: XPENDING idle times and XAUTOCLAIM", () => {
+    const { engine, run } = frozen();
+    run('XADD', 's', '1-1', 'f', 'v');
+    run('XGROUP', 'CREATE', 's', 'g', '0');
+    run('XREADGROUP', 'GROUP', 'g', 'alice', 'STREAMS', 's', '>');
+    engine.clock.advance(60_000);
+    expect(run('XPENDING', 's', 'g', '-', '+', '10')).toBe(
+      '*1\r\n*4\r\n$3\r\n1-1\r\n$5\r\nalice\r\n:60000\r\n:1\r\n',
+    );
+    expect(run('XAUTOCLAIM', 's', 'g', 'bob', '60001', '0', 'JUSTID')).toBe(
+      '*3\r\n$3\r\n0-0\r\n*0\r\n*0\r\n',
+    );
+    engine.clock.advance(1);
+    expect(run('XAUTOCLAIM', 's', 'g', 'bob', '60001', '0', 'JUSTID')).toBe(
+      '*3\r\n$3\r\n0-0\r\n*1\r\n$3\r\n1-1\r\n*0\r\n',
+    );
+  });
+
   it('ages keys for OBJECT IDLETIME', () => {
     const { engine, run } = frozen();
     run('SET', 'k', 'v');

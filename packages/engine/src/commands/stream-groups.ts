@@ -230,7 +230,7 @@ function destroyGroup(client: Client, argv: string[], engine: Engine): void {
 function createConsumer(client: Client, argv: string[], engine: Engine): void {
   const found = existingGroup(client, engine, argv[2], argv[3]);
   if (found === null) return;
-  const { created } = found.group.consumer(argv[4], Date.now());
+  const { created } = found.group.consumer(argv[4], engine.clock.now());
   if (created) {
     engine.stats.dirty++;
     engine.notify(client.db, EventClass.stream, 'xgroup-createconsumer', argv[2]);
@@ -334,13 +334,13 @@ function deliverNew(
   consumerOf: () => Consumer,
   count: number,
   noAck: boolean,
+  now: number,
 ): StreamEntry[] {
   const from = nextId(read.group.lastId);
   if (from === null) return [];
   const entries = stream.range(from, MAX_ID, count);
   if (entries.length === 0) return entries;
   const consumer = consumerOf();
-  const now = Date.now();
   for (const entry of entries) {
     const group = read.group;
     group.lastId = entry.id;
@@ -361,6 +361,7 @@ function replyHistory(
   read: GroupRead,
   consumer: Consumer,
   count: number,
+  now: number,
 ): void {
   const from = nextId(read.after as StreamId);
   const pending: PendingEntry[] = [];
@@ -370,7 +371,6 @@ function replyHistory(
       if (count > 0 && pending.length >= count) break;
     }
   }
-  const now = Date.now();
   client.out.array(pending.length);
   for (const entry of pending) {
     entry.deliveryTime = now;
@@ -449,8 +449,8 @@ function xreadgroup(client: Client, argv: string[], engine: Engine): CommandResu
   // As Redis's server.dirty: one per consumer created, one per stream answered.
   let changes = 0;
   const consumerOf = (read: GroupRead): Consumer => {
-    const { consumer, created } = read.group.consumer(consumerName, Date.now());
-    consumer.seenTime = Date.now();
+    const { consumer, created } = read.group.consumer(consumerName, engine.clock.now());
+    consumer.seenTime = engine.clock.now();
     if (created) {
       changes++;
       engine.notify(client.db, EventClass.stream, 'xgroup-createconsumer', read.key);
@@ -478,11 +478,18 @@ function xreadgroup(client: Client, argv: string[], engine: Engine): CommandResu
       changes++;
       answers.push(() => {
         replyStreamKey(client, read.key);
-        replyHistory(client, stream, read, consumer, count);
+        replyHistory(client, stream, read, consumer, count, engine.clock.now());
       });
       continue;
     }
-    const entries = deliverNew(stream, read, () => consumerOf(read), count, noAck);
+    const entries = deliverNew(
+      stream,
+      read,
+      () => consumerOf(read),
+      count,
+      noAck,
+      engine.clock.now(),
+    );
     if (entries.length > 0) {
       changes++;
       propagateDelivery(engine, client, read, entries, noAck);
@@ -531,7 +538,7 @@ function xreadgroup(client: Client, argv: string[], engine: Engine): CommandResu
       // entries when those were deleted since, the consumer made all the same.
       if (compareIds(stream.lastId, read.group.lastId) <= 0) return false;
       const consumer = consumerOf(read);
-      const entries = deliverNew(stream, read, () => consumer, count, noAck);
+      const entries = deliverNew(stream, read, () => consumer, count, noAck, engine.clock.now());
       // Served, Redis counts the consumer it created, not the stream answered.
       engine.countChanges(changes);
       propagateDelivery(engine, client, read, entries, noAck);
@@ -649,7 +656,7 @@ function xpending(client: Client, argv: string[], engine: Engine): void {
     return;
   }
   const source = consumerName === null ? group.pending : group.consumers.get(consumerName)?.pending;
-  const now = Date.now();
+  const now = engine.clock.now();
   const rows: PendingEntry[] = [];
   if (source !== undefined && count > 0) {
     for (const [, entry] of source.ascending(idKeyOf(start))) {
@@ -723,7 +730,7 @@ function xclaim(client: Client, argv: string[], engine: Engine): void {
     if (id === null) break;
     ids.push(id);
   }
-  const now = Date.now();
+  const now = engine.clock.now();
   let deliveryTime: number | null = null;
   let retryCount: number | null = null;
   let force = false;
@@ -850,7 +857,7 @@ function xautoclaim(client: Client, argv: string[], engine: Engine): void {
   const { stream, group } = found;
   engine.propagation.preventCurrent();
   const propagating = engine.propagation.active;
-  const now = Date.now();
+  const now = engine.clock.now();
   const claimant = new Claimant(client, engine, argv[1], group, argv[3], now);
   const claimed: StreamEntry[] = [];
   const claimedIds: StreamId[] = [];

@@ -639,7 +639,7 @@ function xinfoConsumers(client: Client, argv: string[], engine: Engine): void {
     );
     return;
   }
-  const now = Date.now();
+  const now = engine.clock.now();
   const consumers = sortedConsumers(group);
   client.out.array(consumers.length);
   for (const consumer of consumers) {
