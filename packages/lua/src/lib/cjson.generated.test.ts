@@ -1,7 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { installCjson } from './cjson.js';
 import { RedisRandom } from './random.js';
-import { differences, runOnFreshRedis, type Call } from './test-support/reference.js';
+import {
+  differences,
+  runOnFreshRedis,
+  type Argument,
+  type Call,
+} from './test-support/reference.js';
 
 /*
  * Generated JSON documents (numbers in every notation, escapes, \u sequences, nesting, odd
@@ -75,7 +80,32 @@ function generatedCalls(count: number): Call[] {
   return calls;
 }
 
+/** Lua values of every kind cjson encodes: arrays (with holes), one-key objects, all bytes. */
+function encodeCalls(count: number): Call[] {
+  const random = new RedisRandom();
+  random.seed(4);
+  const below = (n: number) => random.next() % n;
+  const value = (depth: number): Argument => {
+    const kind = below(depth > 2 ? 4 : 6);
+    if (kind === 0) return [0, -0.5, 1e14, 1e15, 123.456, 2 ** 53, -1e-7, 1 / 3][below(8)];
+    if (kind === 1)
+      return String.fromCharCode(...Array.from({ length: below(6) }, () => below(256)));
+    if (kind === 2) return below(2) === 0;
+    if (kind === 3) return (random.next() % 1000000) / 8;
+    if (kind === 4) return Array.from({ length: below(5) }, () => value(depth + 1));
+    return { [`k${below(3)}`]: value(depth + 1) };
+  };
+  return Array.from({ length: count }, (): Call => ['cjson.encode', value(0)]);
+}
+
 describe('generated JSON documents against redis-server', () => {
+  it('encodes every generated value as lua-cjson', async () => {
+    const calls = encodeCalls(400);
+    const expected = await runOnFreshRedis('generated cjson encode differential', calls);
+    if (expected === undefined) return;
+    expect(differences(libraries, calls, expected)).toEqual([]);
+  });
+
   it('decodes every generated document, or fails at the same character, as lua-cjson', async () => {
     const calls = generatedCalls(400);
     const expected = await runOnFreshRedis('generated cjson differential', calls);
