@@ -118,7 +118,12 @@ export function compile(chunk: FunctionBody, options: CompileOptions): string {
 
 class FunctionEmitter {
   private scope: Scope;
-  private statementLine = 0;
+  /**
+   * What `$line` holds at this point of the generated code, undefined when that depends on
+   * the path taken. An operation that can raise sets `$line` to its own line (5.1 reports the
+   * line of the instruction, not of the statement) when it differs.
+   */
+  private lineNow: number | undefined = undefined;
   /** Called names by statement line (methods as `:name`); lines with a method call only. */
   private readonly callSites = new Map<number, string[]>();
   private readonly methodSites = new Map<number, string[]>();
@@ -154,7 +159,7 @@ class FunctionEmitter {
   private emit(): string {
     const parameters = this.body.parameters.map((name) => this.declare(name));
     if (this.body.isVararg) parameters.push('...$va');
-    this.line(`let $line = ${this.body.line}, $t, $s;`);
+    this.line(`let $line = ${this.body.line}, $t, $s, $v;`);
     this.interruptCheck();
     this.line('try {');
     this.block(this.body.body, false);
@@ -202,7 +207,7 @@ class FunctionEmitter {
   }
 
   private statement(s: Statement): void {
-    this.statementLine = s.line;
+    this.lineNow = s.line;
     this.line(`$line = ${s.line};`);
     if (this.options.debug) {
       const locals = [...this.scope.visible(this.depth)].map(
@@ -224,6 +229,7 @@ class FunctionEmitter {
         this.block(s.body);
         return this.line('}');
       case 'while':
+        this.lineNow = undefined; // evaluated again after the body
         this.line(`while (${this.condition(s.condition)}) {`);
         this.block(s.body, true, () => this.interruptCheck());
         return this.line('}');
@@ -235,6 +241,7 @@ class FunctionEmitter {
         this.interruptCheck();
         for (const statement of s.body) this.statement(statement);
         // `until` sees the body's locals.
+        this.lineNow = undefined;
         this.line(`if (${this.condition(s.condition)}) break;`);
         this.indent = this.indent.slice(2);
         this.scope = saved;
@@ -242,6 +249,7 @@ class FunctionEmitter {
       }
       case 'if':
         s.clauses.forEach((clause, index) => {
+          if (index > 0) this.lineNow = undefined;
           const opener = index === 0 ? 'if' : '} else if';
           this.line(`${opener} (${this.condition(clause.condition)}) {`);
           this.block(clause.body);
@@ -308,6 +316,8 @@ class FunctionEmitter {
     this.block(s.body, true, () => {
       this.interruptCheck();
       const results = this.fresh('$r');
+      this.line(`$line = ${s.line};`);
+      this.lineNow = s.line;
       this.line(`const ${results} = ${this.callCode(`$fn(${f})`, `${invariant}, ${control}`)};`);
       const ids = s.names.map((name) => this.declare(name));
       this.line(`let ${ids.map((id, i) => `${id} = ${results}[${i}]`).join(', ')};`);
@@ -402,13 +412,15 @@ class FunctionEmitter {
 
   /** A list of values as JavaScript arguments, the last one spread when multiple. */
   private valueList(values: Expression[]): string {
-    return values
-      .map((value, i) =>
-        i === values.length - 1 && isMultiple(value)
-          ? `...${this.multiple(value)}`
-          : this.expression(value),
-      )
-      .join(', ');
+    return this.valueCodes(values).join(', ');
+  }
+
+  private valueCodes(values: Expression[]): string[] {
+    return values.map((value, i) =>
+      i === values.length - 1 && isMultiple(value)
+        ? `...${this.multiple(value)}`
+        : this.expression(value),
+    );
   }
 
   /** The array of all values of a call or `...`. */
@@ -421,15 +433,33 @@ class FunctionEmitter {
     this.recordCallSite(call);
     if (call.kind === 'method') {
       const object = this.expression(call.object);
-      const method = `$fn($getf($s, ${quote(call.name)}${this.descriptionArgument(this.describe(call.object))}), ${quote(`method '${call.name}'`)})`;
-      const args = this.valueList(call.args);
-      return this.callCode(`($s = ${object}, ${method})`, args.length === 0 ? '$s' : `$s, ${args}`);
+      const name = quote(call.name);
+      const method = `$fn($getf($s, ${name}${this.descriptionArgument(this.describe(call.object))}), ${quote(`method '${call.name}'`)})`;
+      const args = this.valueCodes(call.args);
+      if (args.length === 0)
+        return this.callCode(`($s = ${object}, ${method})`, this.atLine(call.line, '$s'));
+      args[args.length - 1] = this.atLine(call.line, args[args.length - 1]);
+      return this.callCode(`($s = ${object}, ${method})`, `$s, ${args.join(', ')}`);
     }
-    const callee = this.expression(call.callee);
+    let callee = this.expression(call.callee);
+    const args = this.valueCodes(call.args);
+    if (args.length === 0) callee = this.atLine(call.line, callee);
+    else args[args.length - 1] = this.atLine(call.line, args[args.length - 1]);
     return this.callCode(
       `$fn(${callee}${this.descriptionArgument(this.describe(call.callee))})`,
-      this.valueList(call.args),
+      args.join(', '),
     );
+  }
+
+  /**
+   * An operand's code, evaluated last before an operation at `line`, made to leave `$line`
+   * at `line` (a spread `...x` stays a spread).
+   */
+  private atLine(line: number, code: string): string {
+    if (this.lineNow === line) return code;
+    this.lineNow = line;
+    if (code.startsWith('...')) return `...($v = ${code.slice(3)}, $line = ${line}, $v)`;
+    return `($v = ${code}, $line = ${line}, $v)`;
   }
 
   /**
@@ -439,7 +469,7 @@ class FunctionEmitter {
   private recordCallSite(call: Call): void {
     const name = call.kind === 'method' ? call.name : this.describe(call.callee)?.split("'")[1];
     if (name === undefined) return;
-    const line = this.statementLine;
+    const line = call.line;
     const sites = this.callSites.get(line) ?? [];
     sites.push(call.kind === 'method' ? `:${name}` : name);
     this.callSites.set(line, sites);
@@ -490,13 +520,17 @@ class FunctionEmitter {
         return `${this.call(e)}[0]`;
       case 'name': {
         const local = this.scope.resolve(e.name);
-        return local !== undefined ? local.id : `$getf($env, ${quote(e.name)})`;
+        if (local !== undefined) return local.id;
+        return `$getf($env, ${this.atLine(e.line, quote(e.name))})`;
       }
       case 'index': {
         const description = this.descriptionArgument(this.describe(e.object));
-        if (e.key.kind === 'string')
-          return `$getf(${this.expression(e.object)}, ${quote(e.key.value)}${description})`;
-        return `$get(${this.expression(e.object)}, ${this.expression(e.key)}${description})`;
+        const object = this.expression(e.object);
+        if (e.key.kind === 'string') {
+          return `$getf(${object}, ${this.atLine(e.line, quote(e.key.value))}${description})`;
+        }
+        const key = this.atLine(e.line, this.expression(e.key));
+        return `$get(${object}, ${key}${description})`;
       }
       case 'table':
         return this.table(e.items);
@@ -519,24 +553,20 @@ class FunctionEmitter {
   }
 
   private unary(e: Extract<Expression, { kind: 'unary' }>): string {
-    const operand = this.expression(e.operand);
+    if (e.operator === 'not') return `!${this.condition(e.operand)}`;
+    if (e.operator === '-' && e.operand.kind === 'number') return `(${-e.operand.value})`;
+    const operand = this.atLine(e.line, this.expression(e.operand));
     const description = this.descriptionArgument(this.describe(e.operand));
-    switch (e.operator) {
-      case 'not':
-        return `!${this.condition(e.operand)}`;
-      case '-':
-        if (e.operand.kind === 'number') return `(${-e.operand.value})`;
-        return `$unm(${operand}${description})`;
-      case '#':
-        return `$len(${operand}${description})`;
-    }
+    return `${e.operator === '-' ? '$unm' : '$len'}(${operand}${description})`;
   }
 
   private binary(e: Extract<Expression, { kind: 'binary' }>): string {
     const { operator, left, right } = e;
     if (operator === 'and' || operator === 'or') {
       const a = this.expression(left);
+      const after = this.lineNow;
       const b = this.expression(right);
+      if (this.lineNow !== after) this.lineNow = undefined; // the right side may not run
       const isFalse = this.isSimple(left)
         ? `(${a} === undefined || ${a} === false)`
         : `(($t = ${a}) === undefined || $t === false)`;
@@ -550,7 +580,11 @@ class FunctionEmitter {
       return operator === '==' ? test : `!${test}`;
     }
     const a = this.expression(left);
-    const b = this.expression(right);
+    const simple = this.isSimple(left) && this.isSimple(right);
+    // Simple operands are used twice by the inline path: the line is set before them.
+    const b = simple ? this.expression(right) : this.atLine(e.line, this.expression(right));
+    const setLine = simple && this.lineNow !== e.line ? `$line = ${e.line}, ` : '';
+    if (simple) this.lineNow = e.line;
     const inline = INLINE_OPERATORS[operator];
     const numeric = (x: Expression, code: string) =>
       x.kind === 'number' ? undefined : `typeof ${code} === 'number'`;
@@ -559,12 +593,11 @@ class FunctionEmitter {
         ? ''
         : this.descriptionPair(left, right);
     const slow = `${BINARY_HELPERS[operator]}(${a}, ${b}${descriptions})`;
-    if (inline !== undefined && this.isSimple(left) && this.isSimple(right)) {
-      const checks = [numeric(left, a), numeric(right, b)].filter((check) => check !== undefined);
-      if (checks.length === 0) return `(${a} ${inline} ${b})`;
-      return `(${checks.join(' && ')} ? ${a} ${inline} ${b} : ${slow})`;
-    }
-    return slow;
+    if (!simple) return slow;
+    if (inline === undefined) return `(${setLine}${slow})`;
+    const checks = [numeric(left, a), numeric(right, b)].filter((check) => check !== undefined);
+    if (checks.length === 0) return `(${a} ${inline} ${b})`;
+    return `(${setLine}${checks.join(' && ')} ? ${a} ${inline} ${b} : ${slow})`;
   }
 
   private descriptionPair(left: Expression, right: Expression): string {
@@ -598,9 +631,13 @@ class FunctionEmitter {
         if (e.operator === 'not') return `!${this.condition(e.operand)}`;
         break;
       case 'binary':
-        if (e.operator === 'and')
-          return `(${this.condition(e.left)} && ${this.condition(e.right)})`;
-        if (e.operator === 'or') return `(${this.condition(e.left)} || ${this.condition(e.right)})`;
+        if (e.operator === 'and' || e.operator === 'or') {
+          const a = this.condition(e.left);
+          const after = this.lineNow;
+          const b = this.condition(e.right);
+          if (this.lineNow !== after) this.lineNow = undefined; // the right side may not run
+          return `(${a} ${e.operator === 'and' ? '&&' : '||'} ${b})`;
+        }
         if (['==', '~=', '<', '<=', '>', '>='].includes(e.operator)) return this.binary(e);
         break;
       case 'name':

@@ -208,6 +208,44 @@ string]], [==[with ]] inside]==], #'\\0\\0')
     print(pcall(function() local t = {} table.sort({1, 'a'}) end))
     print(math.floor(-3.5), math.max(1, 9, 3), math.huge, -math.huge, math.fmod(7, 3))
     print(tostring(2^31), string.format('%x', 2^32 - 1), string.format('%5.1f|%-5s|', 3.14159, 'ab'))`,
+  'errors in statements over several lines name the line of the operation': `
+    print(pcall(function()
+      local x = string.rep(
+        'x',
+        nil)
+    end))
+    print(pcall(function()
+      local a, b = 1
+      return a +
+        b
+    end))
+    print(pcall(function()
+      local t = {
+        a = 1,
+        b = nil .. 'x',
+      }
+    end))
+    print(pcall(function()
+      local f
+      local v = {
+        1,
+        f(),
+      }
+    end))
+    print(pcall(function()
+      local t = {n = 1}
+      while t.n < 3 do
+        t.n = t.n + 1
+        if t.n == 3 then t = nil end
+      end
+    end))
+    print(pcall(function()
+      local s = 'a'
+      return s ..
+        (nil or
+          undefinedGlobal) .. (#s > 0 and
+            s.x.y)
+    end))`,
   'argument errors of natives called as methods': `
     print(pcall(function() return ('x'):rep() end))
     print(pcall(function() local s = 'x' return s:rep('a') end))

@@ -293,7 +293,8 @@ class Parser {
     if (token.kind === 'not' || token.kind === '-' || token.kind === '#') {
       this.next();
       const operand = this.expression(UNARY_PRIORITY);
-      left = { kind: 'unary', operator: token.kind, operand, line: token.line };
+      // 5.1 reports an operator's error at the line where its last operand ends.
+      left = { kind: 'unary', operator: token.kind, operand, line: this.previousLine };
     } else {
       left = this.simpleExpression();
     }
@@ -301,9 +302,9 @@ class Parser {
       const operator = this.current.kind as BinaryOperator;
       const priority = Object.hasOwn(PRIORITY, operator) ? PRIORITY[operator] : undefined;
       if (priority === undefined || priority[0] <= limit) return left;
-      const line = this.next().line;
+      this.next();
       const right = this.expression(priority[1]);
-      left = { kind: 'binary', operator, left, right, line };
+      left = { kind: 'binary', operator, left, right, line: this.previousLine };
     }
   }
 
