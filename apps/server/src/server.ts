@@ -11,6 +11,7 @@ import { bindAddresses, closeListeners, listenOnAddresses, listeningPort } from 
 import { PROTECTED_MODE_DENIAL, protectedModeRefuses } from './protected-mode.js';
 import { SocketMigration } from './migration.js';
 import type { Log } from './log.js';
+import { StandInChild } from './stand-in-child.js';
 import { ServerPersistence } from './persistence/host.js';
 import { AppendOnlyFile } from './aof/append-only-file.js';
 import { TlsListener } from './tls-listener.js';
@@ -151,6 +152,7 @@ export class RcServer {
       log: options.log,
       dial: (host, port, localAddress) =>
         dialMaster(host, port, this.engine.config, this.tls, localAddress),
+      transferChild: () => new StandInChild(),
     });
     this.engine.replication = this.replication;
     if (options.log !== undefined) {

@@ -29,6 +29,8 @@ export interface ReplicationHost {
   readonly enoughGoodReplicas: boolean;
   /** False on a replica whose link is down with replica-serve-stale-data no. */
   readonly servesStaleData: boolean;
+  /** A snapshot is being sent to replicas (Redis's rdb child with a socket target). */
+  readonly transferInProgress: boolean;
   /** INFO stats' sync_full, sync_partial_ok and sync_partial_err. */
   readonly stats: {
     readonly fullSyncs: number;

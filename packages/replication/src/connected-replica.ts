@@ -43,6 +43,8 @@ export class ConnectedReplica {
   /** After an EOF-framed transfer the replica finds the end mark only if nothing follows it. */
   startStreamOnAck = false;
   closed = false;
+  /** Since when a transfer write waits for the socket to drain, ms; 0 when it does not. */
+  writeBlockedSince = 0;
   /** When the output first went over the soft limit, or 0. */
   private softLimitSince = 0;
   private drainWaiters: Array<() => void> = [];
@@ -58,6 +60,7 @@ export class ConnectedReplica {
     this.state = online ? 'online' : 'wait_bgsave';
     if (!online) this.held = [];
     output.onDrain(() => {
+      this.writeBlockedSince = 0;
       const waiters = this.drainWaiters;
       this.drainWaiters = [];
       for (const waiter of waiters) waiter();
@@ -131,6 +134,7 @@ export class ConnectedReplica {
   async write(bytes: Buffer): Promise<void> {
     if (this.closed) return;
     if (this.output.write(bytes)) return;
+    if (this.writeBlockedSince === 0) this.writeBlockedSince = Date.now();
     await new Promise<void>((resolve) => this.drainWaiters.push(resolve));
   }
 

@@ -6,15 +6,22 @@ import { randomHexId } from './connected-replica.js';
 /** How long one slice of snapshot work may keep the event loop. */
 const SLICE_MILLISECONDS = 4;
 
-export interface SnapshotTransfer {
-  /** Resolves with the payload's size once sent, or null if the replica went away first. */
-  readonly done: Promise<number | null>;
+/** How a transfer ended: its payload's size, or why it stopped. */
+export type TransferOutcome =
+  { kind: 'sent'; size: number } | { kind: 'dropped' } | { kind: 'killed' };
+
+export interface TransferOptions {
+  /** Aborted when the transfer's child is killed: the transfer stops. */
+  readonly signal?: AbortSignal;
+  /** The whole payload was produced; `alive` replicas still take it (Redis's rdb pipe). */
+  readonly produced?: (alive: number) => void;
 }
 
 /**
- * Sends a point-in-time RDB image to a replica without blocking the server. The image is taken
+ * Sends one point-in-time RDB image to replicas without blocking the server. The image is taken
  * now (synchronously, so it matches the stream offset the caller announced); its bytes are
- * produced in slices between event-loop turns, as `snapshotChunks` allows.
+ * produced in slices between event-loop turns, as `snapshotChunks` allows, and go to every
+ * replica still there: the slowest one sets the pace, as with Redis's rdb pipe.
  *
  * With `eof` the payload is streamed as produced, framed `$EOF:<mark>\r\n...<mark>`, as Redis's
  * diskless sync; otherwise it is gathered in memory to announce its length first, as a
@@ -22,47 +29,60 @@ export interface SnapshotTransfer {
  */
 export function sendSnapshot(
   engine: Engine,
-  replica: ConnectedReplica,
+  replicas: readonly ConnectedReplica[],
   image: Pick<SnapshotOptions, 'aux' | 'include'>,
   eof: boolean,
-): SnapshotTransfer {
+  options: TransferOptions = {},
+): Promise<TransferOutcome> {
   const chunks = snapshotChunks(engine, { ...image, sliceMilliseconds: SLICE_MILLISECONDS });
   // The generator starts the snapshot on its first step: do it before anything else can run.
   const first = chunks.next();
-  return { done: pump(chunks, first, replica, eof, savePacing(engine).pauseMs) };
+  return pump(chunks, first, replicas, eof, savePacing(engine).pauseMs, options);
 }
 
 async function pump(
   chunks: Generator<Buffer>,
   first: IteratorResult<Buffer>,
-  replica: ConnectedReplica,
+  replicas: readonly ConnectedReplica[],
   eof: boolean,
   pauseMs: number,
-): Promise<number | null> {
+  options: TransferOptions,
+): Promise<TransferOutcome> {
   const mark = eof ? Buffer.from(randomHexId(), 'latin1') : null;
   const gathered: Buffer[] = [];
+  const alive = (): ConnectedReplica[] => replicas.filter((replica) => !replica.closed);
+  const stopped = (): TransferOutcome | null =>
+    options.signal?.aborted === true
+      ? { kind: 'killed' }
+      : alive().length === 0
+        ? { kind: 'dropped' }
+        : null;
+  const writeAll = (bytes: Buffer) => Promise.all(alive().map((replica) => replica.write(bytes)));
   let size = 0;
   try {
-    if (mark !== null) await replica.write(Buffer.from(`$EOF:${mark.toString('latin1')}\r\n`));
+    if (mark !== null) await writeAll(Buffer.from(`$EOF:${mark.toString('latin1')}\r\n`));
     for (let step = first; ; step = chunks.next()) {
-      if (replica.closed) return null;
+      const stop = stopped();
+      if (stop !== null) return stop;
       if (!step.done && step.value.length !== 0) {
         size += step.value.length;
-        if (mark !== null) await replica.write(step.value);
+        if (mark !== null) await writeAll(step.value);
         else gathered.push(step.value);
       }
       if (step.done) break;
       await (pauseMs > 0 ? sleep(pauseMs) : nextTurn());
     }
-    if (replica.closed) return null;
-    if (mark !== null) await replica.write(mark);
+    const stop = stopped();
+    if (stop !== null) return stop;
+    options.produced?.(alive().length);
+    if (mark !== null) await writeAll(mark);
     else {
-      await replica.write(Buffer.from(`$${size}\r\n`));
-      for (const chunk of gathered) await replica.write(chunk);
+      await writeAll(Buffer.from(`$${size}\r\n`));
+      for (const chunk of gathered) await writeAll(chunk);
     }
-    return replica.closed ? null : size;
+    return stopped() ?? { kind: 'sent', size };
   } finally {
-    // Ends the snapshot when the replica went away halfway.
+    // Ends the snapshot when the transfer stopped halfway.
     chunks.return(undefined);
   }
 }

@@ -7,7 +7,7 @@ export {
   type ReplicaAnnouncement,
   type ReplicaState,
 } from './connected-replica.js';
-export { sendSnapshot, type SnapshotTransfer } from './full-sync.js';
+export { sendSnapshot, type TransferOutcome } from './full-sync.js';
 export {
   MasterLink,
   type LinkOwner,
@@ -19,5 +19,6 @@ export {
   type FailoverState,
   type ReplicationLogLevel,
   type ReplicationOptions,
+  type TransferChild,
 } from './replication.js';
 export { EOF_MARK_LENGTH, ReplyLineReader, SyncPayloadReader } from './sync-payload.js';

@@ -22,7 +22,7 @@ import {
   replicaOutputLimit,
   type ReplicaAnnouncement,
 } from './connected-replica.js';
-import { sendSnapshot } from './full-sync.js';
+import { sendSnapshot, type TransferOutcome } from './full-sync.js';
 import { dialTcp, MasterLink, type LinkOwner, type MasterConnection } from './master-link.js';
 
 export type ReplicationLogLevel = 'verbose' | 'notice' | 'warning';
@@ -32,6 +32,15 @@ export interface ReplicationOptions {
   log?: (level: ReplicationLogLevel, message: string) => void;
   /** How a replica connects to its master (the server's TLS); plain TCP when left out. */
   dial?: (host: string, port: number, localAddress?: string) => MasterConnection;
+  /** The process a transfer shows as its child (Redis forks one); none when left out. */
+  transferChild?: () => TransferChild;
+}
+
+/** A transfer's child: its pid, and the signal that stops the transfer if it dies. */
+export interface TransferChild {
+  readonly pid: number;
+  readonly signal: AbortSignal;
+  release(): void;
 }
 
 const NO_REPLID = '0000000000000000000000000000000000000000';
@@ -101,6 +110,9 @@ export class Replication implements ReplicationHost, LinkOwner {
   private cron: NodeJS.Timeout | null = null;
   private cronRunning = false;
   private cronLoops = 0;
+  private readonly transferChild: (() => TransferChild) | undefined;
+  /** Snapshot transfers under way (each one Redis's rdb child). */
+  private transfers = 0;
   /** Replicas waiting for the next diskless transfer (Redis's WAIT_BGSAVE_START). */
   private awaitingTransfer: Array<{ replica: ConnectedReplica; preSync: boolean; since: number }> =
     [];
@@ -121,6 +133,7 @@ export class Replication implements ReplicationHost, LinkOwner {
   ) {
     this.logLine = options.log ?? (() => undefined);
     this.dial = options.dial ?? dialTcp;
+    this.transferChild = options.transferChild;
     engine.config.onChange('repl-backlog-size', (_, value) => this.backlog?.resize(Number(value)));
     engine.config.onChange('replica-read-only', () => this.updateReadOnly());
     engine.config.onChange('slave-read-only', (_, value) => {
@@ -698,6 +711,11 @@ export class Replication implements ReplicationHost, LinkOwner {
 
   // LinkOwner: our own master link reports here.
 
+  /** A snapshot is being sent to replicas: INFO's rdb_bgsave_in_progress, as Redis's rdb child. */
+  get transferInProgress(): boolean {
+    return this.transfers !== 0;
+  }
+
   get failingOver(): boolean {
     return this.failoverState === 'failover-in-progress';
   }
@@ -800,7 +818,7 @@ export class Replication implements ReplicationHost, LinkOwner {
       this.startAwaitedTransfers(Date.now());
       return;
     }
-    this.transfer(replica, preSync, eof);
+    this.transfer([{ replica, preSync }], eof);
   }
 
   /**
@@ -823,19 +841,30 @@ export class Replication implements ReplicationHost, LinkOwner {
     }
     this.awaitingTransfer = [];
     this.flushStream();
-    for (const { replica, preSync } of waiting) {
-      replica.snapshotTaken();
-      this.transfer(replica, preSync, true);
-    }
+    for (const { replica } of waiting) replica.snapshotTaken();
+    // Replicas that asked for a filtered image (rdb-filter-only) get one of their own.
+    const shared = waiting.filter(({ replica }) => replica.announced.rdbFilter === null);
+    if (shared.length !== 0) this.transfer(shared, true);
+    for (const each of waiting) if (!shared.includes(each)) this.transfer([each], true);
   }
 
   /** Starts the snapshot of a full sync: FULLRESYNC, then the payload, then the stream. */
-  private transfer(replica: ConnectedReplica, preSync: boolean, eof: boolean): void {
-    const announced = replica.announced;
+  /**
+   * Starts one snapshot for replicas that sync together: FULLRESYNC to each, the payload to all
+   * of them, then the stream. The transfer shows as Redis's rdb child: a process (the server's
+   * `transferChild`) whose death stops it, and its log lines.
+   */
+  private transfer(
+    group: ReadonlyArray<{ replica: ConnectedReplica; preSync: boolean }>,
+    eof: boolean,
+  ): void {
     const offset = this.offset;
     // The stream continues after the snapshot from an unknown database: SELECT comes first.
     this.encoder.reset();
-    if (!preSync) replica.output.write(Buffer.from(`+FULLRESYNC ${this.replid} ${offset}\r\n`));
+    const replicas = group.map(({ replica }) => replica);
+    for (const { replica, preSync } of group) {
+      if (!preSync) replica.output.write(Buffer.from(`+FULLRESYNC ${this.replid} ${offset}\r\n`));
+    }
     const streamDb = this.master?.masterClient?.db.id ?? 0;
     const aux = rdbAuxFields({
       extra: [
@@ -844,37 +873,90 @@ export class Replication implements ReplicationHost, LinkOwner {
         ['repl-offset', String(offset)],
       ],
     });
-    this.log(
-      'notice',
-      `Starting BGSAVE for SYNC with target: ${eof ? 'replicas sockets' : 'memory'} (${replica.address}:${announced.listeningPort})`,
-    );
+    for (const replica of replicas) {
+      this.log(
+        'notice',
+        `Starting BGSAVE for SYNC with target: ${eof ? 'replicas sockets' : 'memory'} (${replicaName(replica)})`,
+      );
+    }
+    const child = this.transferChild?.() ?? null;
+    if (child !== null) {
+      this.engine.stats.forks++;
+      this.log(
+        'notice',
+        `Background ${eof ? 'RDB transfer' : 'saving'} started by pid ${child.pid}`,
+      );
+    }
+    this.transfers++;
     const started = Date.now();
-    sendSnapshot(
-      this.engine,
-      replica,
-      { aux, include: announced.rdbFilter ?? undefined },
-      eof,
-    ).done.then(
-      (size) => {
-        if (size === null) return;
-        const milliseconds = Date.now() - started;
-        this.lastFullSync = { bytes: size, milliseconds };
+    const include = replicas[0].announced.rdbFilter ?? undefined;
+    sendSnapshot(this.engine, replicas, { aux, include }, eof, {
+      signal: child?.signal,
+      produced: (alive) => {
+        if (eof) {
+          this.log(
+            'warning',
+            `Diskless rdb transfer, done reading from pipe, ${alive} replicas still up.`,
+          );
+        }
+      },
+    })
+      .then(
+        (outcome) => this.transferEnded(replicas, outcome, eof, Date.now() - started),
+        (error: unknown) => {
+          this.log('warning', `Full sync to a replica failed: ${(error as Error).message}`);
+          for (const replica of replicas) replica.close();
+        },
+      )
+      .finally(() => {
+        this.transfers--;
+        child?.release();
+      });
+  }
+
+  private transferEnded(
+    replicas: readonly ConnectedReplica[],
+    outcome: TransferOutcome,
+    eof: boolean,
+    milliseconds: number,
+  ): void {
+    if (outcome.kind === 'dropped') {
+      if (eof)
+        this.log('warning', 'Diskless rdb transfer, last replica dropped, killing fork child.');
+      return;
+    }
+    if (outcome.kind === 'killed') {
+      this.log('warning', 'Background transfer terminated by signal 9');
+      for (const replica of replicas) {
+        if (replica.closed) continue;
+        this.log('warning', 'SYNC failed. BGSAVE child returned an error');
+        replica.close();
+      }
+      return;
+    }
+    if (eof) this.log('notice', 'Background RDB transfer terminated with success');
+    this.lastFullSync = { bytes: outcome.size, milliseconds };
+    for (const replica of replicas) {
+      if (replica.closed) continue;
+      // After an EOF-framed payload the replica finds the end mark only if nothing follows:
+      // the stream starts with its first ACK, as Redis's repl_start_cmd_stream_on_ack.
+      if (eof) {
         this.log(
           'notice',
-          `Synchronization with replica ${replica.address}:${announced.listeningPort} succeeded (${size} bytes in ${milliseconds} ms)`,
+          `Streamed RDB transfer with replica ${replicaName(replica)} succeeded (socket). Waiting for REPLCONF ACK from slave to enable streaming`,
         );
-        // After an EOF-framed payload the replica finds the end mark only if nothing follows:
-        // the stream starts with its first ACK, as Redis's repl_start_cmd_stream_on_ack.
-        if (eof) {
-          replica.state = 'online';
-          replica.startStreamOnAck = true;
-        } else replica.startStream();
-      },
-      (error: unknown) => {
-        this.log('warning', `Full sync to a replica failed: ${(error as Error).message}`);
-        replica.close();
-      },
-    );
+        replica.state = 'online';
+        replica.startStreamOnAck = true;
+        // Its acknowledgements start now (Redis prevents a false timeout the same way).
+        replica.ackTime = Date.now();
+      } else {
+        this.log(
+          'notice',
+          `Synchronization with replica ${replicaName(replica)} succeeded (${outcome.size} bytes in ${milliseconds} ms)`,
+        );
+        replica.startStream();
+      }
+    }
   }
 
   /** Size and duration of the last full sync served (for benchmarks and logs). */
@@ -1105,13 +1187,29 @@ export class Replication implements ReplicationHost, LinkOwner {
     if (this.cronLoops % period === 0 && !failoverPause) this.appendStream(PING);
     const timeout = this.engine.config.getNumber('repl-timeout') * 1000;
     for (const replica of [...this.replicas]) {
+      // A replica that stopped reading its diskless transfer holds back every other one.
+      if (
+        replica.state === 'wait_bgsave' &&
+        timeout > 0 &&
+        replica.writeBlockedSince !== 0 &&
+        now - replica.writeBlockedSince > timeout
+      ) {
+        this.log('warning', `Disconnecting timedout replica (full sync): ${replicaName(replica)}`);
+        replica.close();
+        continue;
+      }
       if (replica.state === 'online' && timeout > 0 && now - replica.ackTime > timeout) {
         this.log(
           'warning',
-          `Disconnecting timedout replica: ${replica.address}:${replica.announced.listeningPort}`,
+          `Disconnecting timedout replica (streaming sync): ${replicaName(replica)}`,
         );
         replica.close();
       }
     }
   }
+}
+
+/** Redis's replicationGetSlaveName: the address and listening port it announced. */
+function replicaName(replica: ConnectedReplica): string {
+  return `${replica.address}:${replica.announced.listeningPort}`;
 }

@@ -35,6 +35,9 @@ export function intakeMode(engine: Engine, sameHistory: boolean): IntakeMode {
   return 'disk';
 }
 
+/** The shortest key-load-delay pause: a timer's resolution. */
+const PACE_MICROS = 10_000;
+
 /**
  * One snapshot on its way in. The link feeds it the payload's RDB bytes as they arrive; the
  * records are loaded as they decode (for the diskless modes), paced by key-load-delay.
@@ -49,6 +52,8 @@ export class SnapshotIntake {
   private finished = false;
   /** Payload bytes received so far (Redis's loading_loaded_bytes, for its error lines). */
   private bytes = 0;
+  /** key-load-delay owed since the last pause, µs. */
+  private owedMicros = 0;
 
   constructor(
     readonly mode: IntakeMode,
@@ -112,7 +117,11 @@ export class SnapshotIntake {
     this.loader = new KeyspaceLoader(engine, true, Date.now(), this.target ?? engine);
   }
 
-  /** Loads every record decoded so far; key-load-delay pauses between keys, as Redis's. */
+  /**
+   * Loads every record decoded so far. key-load-delay holds the load as Redis's sleep after each
+   * key does, in pauses of at least PACE_MICROS (timers are not finer); the socket is not read
+   * meanwhile, so the master feels it as it would feel a slow Redis replica.
+   */
   private drain(): void {
     if (this.waiting !== null || this.finished) return;
     const loader = this.loader as KeyspaceLoader;
@@ -126,13 +135,16 @@ export class SnapshotIntake {
         }
         if (record === undefined) break;
         loader.accept(record);
-        if (delay > 0 && record.kind === 'key') {
+        if (delay > 0 && record.kind === 'key') this.owedMicros += delay;
+        if (this.owedMicros >= PACE_MICROS) {
+          const milliseconds = this.owedMicros / 1000;
+          this.owedMicros = 0;
           this.host.pause();
           this.waiting = setTimeout(() => {
             this.waiting = null;
             this.host.resume();
             this.drain();
-          }, delay / 1000);
+          }, milliseconds);
           return;
         }
       }

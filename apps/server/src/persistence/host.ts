@@ -284,7 +284,8 @@ export class ServerPersistence implements PersistenceHost {
 
   infoFields(): InfoFields {
     const stats = this.engine.stats;
-    const running = this.background !== null;
+    const running =
+      this.background !== null || this.engine.replication?.transferInProgress === true;
     return [
       ['current_cow_peak', 0],
       ['current_cow_size', 0],

@@ -94,11 +94,14 @@ async function asyncSwap(kind: ReplicaKind): Promise<unknown[]> {
   await replica.replicaof('127.0.0.1', String(master.port));
   await until(async () => (await linkStatus(replica)) === 'up', 'the link up');
   await replica.set('mykey', 'myvalue');
-  // A backlog too small for the writes below: the replica comes back for a full sync.
+  // A backlog too small for the writes below, all in one transaction with the kill (as the
+  // suite does it): the replica comes back for a full sync.
   await master.client.config('SET', 'rdb-key-save-delay', '10000');
-  await master.client.config('SET', 'repl-backlog-size', '16384');
-  await master.client.call('CLIENT', 'KILL', 'TYPE', 'replica');
-  for (let i = 0; i < 10; i++) await master.client.set(`filler:${i}`, 'A'.repeat(16384));
+  const transaction = master.client.multi();
+  transaction.call('CLIENT', 'KILL', 'TYPE', 'replica');
+  transaction.config('SET', 'repl-backlog-size', '16384');
+  for (let i = 0; i < 10; i++) transaction.set(`filler:${i}`, 'A'.repeat(16384));
+  await transaction.exec();
   await untilFlags(replica, 'loading:0 async_loading:1');
   const during = [
     await reply(replica.get('mykey')),
