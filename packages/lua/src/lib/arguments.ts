@@ -42,10 +42,6 @@ export function checkNumber(args: LuaValue[], position: number, name: string): n
   throw argumentTypeError(args, position, name, 'number');
 }
 
-export function optNumber(args: LuaValue[], position: number, name: string, fallback: number) {
-  return args[position - 1] === undefined ? fallback : checkNumber(args, position, name);
-}
-
 /**
  * luaL_checkinteger: the number truncated to a 64-bit integer as C's cast does on x86-64
  * (out of range and NaN give INT64_MIN). Kept as a double: callers compare it with lengths.
@@ -74,7 +70,7 @@ export function toInteger(n: number): number {
   return truncated >= INT64_MIN && truncated < -INT64_MIN ? truncated : INT64_MIN;
 }
 
-export function toInt(n: number): number {
+function toInt(n: number): number {
   const truncated = Math.trunc(n);
   if (truncated >= -2147483648 && truncated <= 2147483647) return truncated;
   return Number(BigInt.asIntN(32, BigInt(toInteger(n))));
