@@ -269,7 +269,10 @@ function parseUnsigned(text: string, base: number): number | undefined {
 }
 
 /** How 5.1 names a chunk in messages (luaO_chunkid): `=name`, `@file`, or `[string "..."]`. */
-export function chunkDisplayName(name: string): string {
+export function chunkDisplayName(source: string): string {
+  // A C string: a binary chunk's name ends at its first NUL ("\x1bLuaQ").
+  const end = source.indexOf('\0');
+  const name = end === -1 ? source : source.slice(0, end);
   if (name.startsWith('=') || name.startsWith('@')) return name.slice(1, 60);
   const newline = name.search(/[\r\n]/);
   const firstLine = newline === -1 ? name : name.slice(0, newline);

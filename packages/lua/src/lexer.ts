@@ -277,7 +277,11 @@ export function tokenize(source: string, chunkName: string): () => Token {
           throw fail('invalid long string delimiter', '[=');
       }
       const symbol = symbolAt(source, position);
-      if (symbol === undefined) throw fail('unexpected symbol', quoteChar(c));
+      if (symbol === undefined) {
+        // Token 0 (a NUL byte) is falsy to luaX_lexerror, which then leaves out "near ...".
+        if (c === 0) throw syntaxError(chunkName, line, 'unexpected symbol');
+        throw fail('unexpected symbol', quoteChar(c));
+      }
       position += symbol.length;
       return { kind: symbol, value: symbol, text: symbol, line: tokenLine };
     }

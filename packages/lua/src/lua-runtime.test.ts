@@ -29,6 +29,16 @@ describe('LuaRuntime', () => {
     expect(error.value).toBe("user_script:1: unexpected symbol near '='");
   });
 
+  it('names binary and NUL-bearing chunks as Redis does', () => {
+    const lua = new LuaRuntime();
+    expect(
+      run(lua, 'local f, e = loadstring(string.dump(function() return 1 end)) return e'),
+    ).toEqual(['[string "\x1bLuaQ"]:1: unexpected symbol near \'char(27)\'']);
+    expect(run(lua, 'local f, e = loadstring("x = \\0") return e')).toEqual([
+      '[string "x = "]:1: unexpected symbol',
+    ]);
+  });
+
   it('records where a runtime error was raised', () => {
     const lua = new LuaRuntime();
     const error = errorOf(() => run(lua, '\n\nlocal t = nil\nreturn t.x'));
