@@ -128,10 +128,6 @@ export class Operations {
     return (...args: LuaValue[]) => handler(value, ...args);
   }
 
-  call(f: LuaValue, ...args: LuaValue[]): LuaValue[] {
-    return this.callable(f)(...args);
-  }
-
   arithmetic(
     event: ArithmeticEvent,
     a: LuaValue,
