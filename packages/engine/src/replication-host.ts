@@ -31,6 +31,8 @@ export interface ReplicationHost {
   readonly servesStaleData: boolean;
   /** A snapshot is being sent to replicas (Redis's rdb child with a socket target). */
   readonly transferInProgress: boolean;
+  /** Stops the transfers under way (FLUSHALL kills Redis's rdb child); their replicas resync. */
+  killTransfers(): void;
   /** INFO stats' sync_full, sync_partial_ok and sync_partial_err. */
   readonly stats: {
     readonly fullSyncs: number;

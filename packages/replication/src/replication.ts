@@ -40,6 +40,10 @@ export interface ReplicationOptions {
 export interface TransferChild {
   readonly pid: number;
   readonly signal: AbortSignal;
+  /** Told the signal number when the child dies before the transfer ends. */
+  onKilled(listener: (signal: number) => void): void;
+  /** Stops the transfer as Redis's killRDBChild (SIGUSR1). */
+  kill(): void;
   release(): void;
 }
 
@@ -111,7 +115,8 @@ export class Replication implements ReplicationHost, LinkOwner {
   private cronRunning = false;
   private cronLoops = 0;
   private readonly transferChild: (() => TransferChild) | undefined;
-  /** Snapshot transfers under way (each one Redis's rdb child). */
+  /** Children of the snapshot transfers under way (each one Redis's rdb child). */
+  private readonly transferChildren = new Set<TransferChild>();
   private transfers = 0;
   /** Replicas waiting for the next diskless transfer (Redis's WAIT_BGSAVE_START). */
   private awaitingTransfer: Array<{ replica: ConnectedReplica; preSync: boolean; since: number }> =
@@ -716,6 +721,10 @@ export class Replication implements ReplicationHost, LinkOwner {
     return this.transfers !== 0;
   }
 
+  killTransfers(): void {
+    for (const child of [...this.transferChildren]) child.kill();
+  }
+
   get failingOver(): boolean {
     return this.failoverState === 'failover-in-progress';
   }
@@ -880,7 +889,12 @@ export class Replication implements ReplicationHost, LinkOwner {
       );
     }
     const child = this.transferChild?.() ?? null;
+    let killedBy = 9;
     if (child !== null) {
+      this.transferChildren.add(child);
+      child.onKilled((signal) => {
+        killedBy = signal;
+      });
       this.engine.stats.forks++;
       this.log(
         'notice',
@@ -902,7 +916,7 @@ export class Replication implements ReplicationHost, LinkOwner {
       },
     })
       .then(
-        (outcome) => this.transferEnded(replicas, outcome, eof, Date.now() - started),
+        (outcome) => this.transferEnded(replicas, outcome, eof, Date.now() - started, killedBy),
         (error: unknown) => {
           this.log('warning', `Full sync to a replica failed: ${(error as Error).message}`);
           for (const replica of replicas) replica.close();
@@ -910,7 +924,9 @@ export class Replication implements ReplicationHost, LinkOwner {
       )
       .finally(() => {
         this.transfers--;
-        child?.release();
+        if (child === null) return;
+        this.transferChildren.delete(child);
+        child.release();
       });
   }
 
@@ -919,6 +935,7 @@ export class Replication implements ReplicationHost, LinkOwner {
     outcome: TransferOutcome,
     eof: boolean,
     milliseconds: number,
+    killedBy: number,
   ): void {
     if (outcome.kind === 'dropped') {
       if (eof)
@@ -926,7 +943,7 @@ export class Replication implements ReplicationHost, LinkOwner {
       return;
     }
     if (outcome.kind === 'killed') {
-      this.log('warning', 'Background transfer terminated by signal 9');
+      this.log('warning', `Background transfer terminated by signal ${killedBy}`);
       for (const replica of replicas) {
         if (replica.closed) continue;
         this.log('warning', 'SYNC failed. BGSAVE child returned an error');

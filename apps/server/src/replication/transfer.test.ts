@@ -81,4 +81,24 @@ describe('a diskless transfer as Redis runs one: delayed, shared, a child proces
     expect(lines).toContain('SYNC failed. BGSAVE child returned an error');
     await client.config('SET', 'rdb-key-save-delay', '0');
   }, 60_000);
+
+  it('FLUSHALL kills the transfer under way and its replica syncs again', async () => {
+    const { port, lines, client } = await master([
+      ['repl-diskless-sync', 'yes'],
+      ['repl-diskless-sync-delay', '0'],
+    ]);
+    await client.call('DEBUG', 'POPULATE', '300');
+    await client.config('SET', 'rdb-key-save-delay', '100000');
+    const replica = await replicaOf(port);
+    await until(() => childPid(lines), 'the first transfer');
+    await client.flushall();
+    await client.config('SET', 'rdb-key-save-delay', '0');
+    await until(
+      () => lines.filter((line) => line.startsWith('Background RDB transfer started')).length === 2,
+      'a second transfer',
+    );
+    await linkUp(replica);
+    expect(lines).toContain('Background transfer terminated by signal 10');
+    expect(await client.dbsize()).toBe(0);
+  }, 60_000);
 });

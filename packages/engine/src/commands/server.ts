@@ -228,6 +228,8 @@ function flushall(client: Client, argv: string[], engine: Engine): void {
   for (const db of engine.databases) emptyDatabase(db, async, engine);
   engine.replicaKeysWithExpire.clear();
   engine.tracking.flushed();
+  // As flushAllDataAndResetRDB, which kills the rdb child: its replicas sync again.
+  engine.replication?.killTransfers();
   // As flushAllDataAndResetRDB: with save points the empty dataset is saved at once, so the
   // change counter starts again from 0 (and no save point fires for the flush).
   if (parseSavePoints(engine.config.get('save'))?.length) engine.persistence?.save();
