@@ -554,7 +554,9 @@ class FunctionEmitter {
 
   private unary(e: Extract<Expression, { kind: 'unary' }>): string {
     if (e.operator === 'not') return `!${this.condition(e.operand)}`;
-    if (e.operator === '-' && e.operand.kind === 'number') return `(${-e.operand.value})`;
+    if (e.operator === '-' && e.operand.kind === 'number') {
+      return this.expression({ kind: 'number', value: -e.operand.value });
+    }
     const operand = this.atLine(e.line, this.expression(e.operand));
     const description = this.descriptionArgument(this.describe(e.operand));
     return `${e.operator === '-' ? '$unm' : '$len'}(${operand}${description})`;

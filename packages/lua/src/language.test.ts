@@ -68,7 +68,8 @@ const CASES: Record<string, string> = {
   'numbers print as %.14g': `
     print(2 ^ 63, -0.0, 1e100, 123456789012345678, 0.1 + 0.2, 1 / 3, 100000000000000, 1e14, 1e15, -1e15)
     print(2 ^ 53 + 1, 4294967296, 0x100000000, 0xFFFFFFFF, 1e-5, 123.456e2, .5, 3., 0x7fffffffffffffff)
-    print(tostring(1e300 * 1e10), tostring(-(1e300 * 1e10)), 255 // 1 == nil)`,
+    print(tostring(1e300 * 1e10), tostring(-(1e300 * 1e10)), 123456789012345, 34361055622350.5, 6369750542822.25)
+    print(-283357125424605, 12333416712806.5, 1e15 + 0.5, 2 ^ -1074, 1.7976931348623157e308, 0.1 * 3)`,
   'tonumber and tostring': `
     print(tonumber('0x10'), tonumber('  12  '), tonumber('12a'), tonumber('1e2'), tonumber(nil), tonumber(''), tonumber('0x'))
     print(tonumber('ff', 16), tonumber('  11  ', 2), tonumber('0x10', 16), tonumber('z', 36), tonumber('8', 8), tonumber('1.5', 10))
@@ -260,7 +261,10 @@ describe('Lua 5.1 language (differential against lua5.1)', () => {
   const available = requireLua51OrSkip('language.test.ts');
   for (const [name, source] of Object.entries(CASES)) {
     it.runIf(available)(name, () => {
-      expect(runOnRuntime(source)).toBe(runOnLua51(source));
+      const expected = runOnLua51(source);
+      // A case whose chunk does not compile would only compare the syntax error.
+      expect(expected).not.toMatch(/^syntax: /);
+      expect(runOnRuntime(source)).toBe(expected);
     });
   }
 });

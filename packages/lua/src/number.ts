@@ -1,27 +1,14 @@
-/** How Lua 5.1 prints a number: C's "%.14g" (1e+15, 0.1, 3, inf, -nan). */
+import { formatFloat } from './lib/printf.js';
+
+const PERCENT_14G = { flags: '', width: 0, precision: 14, conversion: 'g' };
+
+/**
+ * How Lua 5.1 prints a number: C's "%.14g" as glibc prints it (exact value, ties to even:
+ * 123456789012345 is 1.2345678901234e+14), 1e+15, 0.1, inf, -nan (the NaN of 0/0 on x86).
+ */
 export function formatNumber(n: number): string {
   if (Number.isInteger(n) && n < 1e14 && n > -1e14) return Object.is(n, -0) ? '-0' : String(n);
-  // glibc prints the NaN of 0/0 (sign bit set on x86) as "-nan"; JavaScript hides the sign.
-  if (n !== n) return '-nan';
-  if (n === Infinity) return 'inf';
-  if (n === -Infinity) return '-inf';
-  const exponential = n.toExponential(13);
-  const marker = exponential.indexOf('e');
-  const exponent = Number(exponential.slice(marker + 1));
-  if (exponent < -4 || exponent >= 14) {
-    const mantissa = trimZeros(exponential.slice(0, marker));
-    const digits = String(Math.abs(exponent));
-    return `${mantissa}e${exponent < 0 ? '-' : '+'}${digits.length < 2 ? '0' : ''}${digits}`;
-  }
-  return trimZeros(n.toFixed(13 - exponent));
-}
-
-function trimZeros(text: string): string {
-  if (text.indexOf('.') === -1) return text;
-  let end = text.length;
-  while (text.charCodeAt(end - 1) === 48) end--;
-  if (text.charCodeAt(end - 1) === 46) end--;
-  return text.slice(0, end);
+  return formatFloat(PERCENT_14G, n);
 }
 
 const DECIMAL = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
