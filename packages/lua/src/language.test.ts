@@ -46,7 +46,7 @@ const CASES: Record<string, string> = {
     local s = 0 for _, v in ipairs({1, 2, 3, nil, 5}) do s = s + v end print(s)
     local n = 0 for k, v in pairs({a = 1, b = 2, 10, 20}) do n = n + 1 end print(n)
     local t = {} for i = 1, 5 do t[i] = i end local total = 0 for k, v in next, t do total = total + k * v end print(total)
-    print(next({}), next({7})) print(pcall(next, {}, 'nope'))`,
+    print(next({}), next({7})) print(pcall(next, {}, 'nope')) print(pcall(next, {}, 1))`,
   'repeat sees the body locals in until':
     'local r = 0 repeat local q = r; r = r + 1 until q >= 3 print(r)',
   'break leaves the innermost loop': `

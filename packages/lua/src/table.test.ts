@@ -60,6 +60,12 @@ describe('LuaTable', () => {
 
   it('rejects a key it does not hold in next', () => {
     expect(() => new LuaTable().next('missing')).toThrow("invalid key to 'next'");
+    expect(() => new LuaTable().next(1)).toThrow("invalid key to 'next'");
+    const cleared = LuaTable.fromArray([1, 2]);
+    cleared.set(2, undefined);
+    cleared.set(1, undefined);
+    expect(cleared.next(2)).toBeUndefined();
+    expect(() => cleared.next(3)).toThrow("invalid key to 'next'");
   });
 
   it('holds more than 2^24 array elements', () => {

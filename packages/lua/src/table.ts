@@ -21,6 +21,8 @@ export class LuaTable {
   /** The iterator `next` used last and the key it returned, so a traversal is linear. */
   private cursor: Iterator<[LuaValue, LuaValue]> | undefined = undefined;
   private cursorKey: LuaValue = undefined;
+  /** The longest the array part was before it shrank: keys up to it stay valid for `next`. */
+  private shrunkFrom = 0;
 
   get(key: LuaValue): LuaValue {
     if (typeof key === 'number') {
@@ -56,6 +58,7 @@ export class LuaTable {
     if (index <= length) {
       array[index - 1] = value;
       if (value === undefined && index === length) {
+        if (length > this.shrunkFrom) this.shrunkFrom = length;
         let end = length - 1;
         while (end > 0 && array[end - 1] === undefined) end--;
         array.length = end;
@@ -108,7 +111,12 @@ export class LuaTable {
       const isIndex = typeof key === 'number' && (key | 0) === key && key >= 1;
       if (isIndex && key <= array.length) {
         index = key;
-      } else if (isIndex && key !== this.cursorKey && !this.hash?.has(key)) {
+      } else if (
+        isIndex &&
+        key <= this.shrunkFrom &&
+        key !== this.cursorKey &&
+        !this.hash?.has(key)
+      ) {
         // An array key cleared during the traversal (the array part shrank): go on after it.
         index = key;
       } else {
