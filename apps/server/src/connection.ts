@@ -110,10 +110,13 @@ export class Connection implements ClientConnection, Flushable {
       return;
     }
     parser.maxBulkLength = this.limits.maxBulkLength;
+    if (this.overClientMemory()) return;
     this.processInput();
     this.queryBuffer.parsed(parser.bulkInProgress);
     // The chunk's memory is reused by the next read of any client.
     this.parser.release();
+    // A big argument being received counts in full from its header on, as in Redis.
+    if (this.overClientMemory()) return;
     flushSoon(this);
   }
 
@@ -148,6 +151,7 @@ export class Connection implements ClientConnection, Flushable {
     } else if (this.output.queuedBytes > 0) {
       this.engine.enforceOutputLimits(this.client, 0, false);
     }
+    if (!this.closing) this.engine.clientEviction.update(this.client);
   }
 
   /** Runs every complete command buffered, until the client blocks or the connection closes. */
@@ -176,8 +180,19 @@ export class Connection implements ClientConnection, Flushable {
       }
       const blocked = this.engine.execute(client, argv) === BLOCKED;
       if (client.out.length > REPLY_BUFFER_BYTES && this.outputHeld()) return;
-      if (blocked) return;
+      if (this.overClientMemory() || blocked) return;
     }
+  }
+
+  /**
+   * maxmemory-clients: the client's memory counted anew, as its buffers changed, and the
+   * largest clients evicted if all of them now hold too much; true if this one was.
+   */
+  private overClientMemory(): boolean {
+    const eviction = this.engine.clientEviction;
+    if (!eviction.enabled) return false;
+    eviction.update(this.client);
+    return eviction.evict(this.client);
   }
 
   /**
@@ -211,7 +226,12 @@ export class Connection implements ClientConnection, Flushable {
     const kept = out.sendTo(this.send);
     if (!kept) return;
     if (this.engine.enforceOutputLimits(this.client, 0, true)) return;
-    if (this.output.full && !this.closing && !this.outputFull) {
+    // Held back once it owes as much as its limits allow (see OutputLimits.holdBackAt).
+    if (
+      !this.closing &&
+      !this.outputFull &&
+      this.output.queuedBytes >= this.engine.outputHoldBack(this.client)
+    ) {
       this.outputFull = true;
       this.socket.pause();
     }

@@ -362,6 +362,7 @@ export class RcServer {
     if (this.engine.cronPaused) return;
     const nowSeconds = Math.floor(Date.now() / 1000);
     for (const connection of this.connections) connection.cron(nowSeconds);
+    this.engine.clientEviction.evict();
   }
 
   /** Stops accepting, drops every client, stops background work and lets a BGSAVE finish. */

@@ -1,5 +1,6 @@
 import type { Client } from './client.js';
 import { REPLY_BUFFER_BYTES } from './output-limits.js';
+import { argumentBytes, clientMemoryUsage, transactionBytes } from './client-memory.js';
 import type { Engine } from './engine.js';
 
 export type ClientType = 'normal' | 'replica' | 'pubsub' | 'master';
@@ -18,17 +19,6 @@ export function clientTypeByName(name: string): ClientType | null {
     return type;
   }
   return type === 'slave' ? 'replica' : null;
-}
-
-/** Redis's sizeof(robj*): multi-mem counts one per argument of each queued command. */
-const POINTER_BYTES = 8;
-/** Roughly Redis's sizeof(client) and its fixed allocations, for tot-mem. */
-const CLIENT_BYTES = 1800;
-
-function argumentBytes(argv: readonly string[]): number {
-  let bytes = 0;
-  for (const arg of argv) bytes += arg.length;
-  return bytes;
 }
 
 /** Redis's flag letters, in catClientInfoString's order. */
@@ -65,16 +55,12 @@ export function formatClientInfo(
   const queryFree = client.connection.queryBufferFree ?? 0;
   const argvBytes =
     running === null ? 0 : client.executing ? 'exec'.length : argumentBytes(running);
-  let multiBytes = 0;
-  for (const queued of client.transaction ?? []) {
-    multiBytes += argumentBytes(queued) + POINTER_BYTES * queued.length;
-  }
+  const multiBytes = transactionBytes(client);
   // Replies not yet sent fill the reply buffer first, then a list of 16 KB blocks.
   const pending = client.out.length + client.connection.pendingOutputBytes;
   const inBuffer = Math.min(pending, REPLY_BUFFER_BYTES);
   const inList = pending - inBuffer;
-  const totalBytes =
-    CLIENT_BYTES + queryBuffer + queryFree + argvBytes + multiBytes + REPLY_BUFFER_BYTES + inList;
+  const totalBytes = clientMemoryUsage(client, argvBytes);
   const fields: Array<[string, string | number]> = [
     ['id', client.id],
     ['addr', client.connection.remoteAddress],

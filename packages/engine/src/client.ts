@@ -108,6 +108,8 @@ export class Client {
   kind: 'normal' | 'master' | 'replica' = 'normal';
   /** Going away (Redis's CLIENT_CLOSE_ASAP): long replies stop early, output is dropped. */
   closingAsap = false;
+  /** The memory maxmemory-clients last counted for the client (see ClientEviction). */
+  evictionMemory = 0;
   /** When the output first reached its soft limit (unix seconds), or 0. */
   outputSoftLimitSince = 0;
   /**

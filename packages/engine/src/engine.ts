@@ -18,6 +18,7 @@ import { Database, type ExpiryMode, type KeyspaceObserver } from './keyspace.js'
 import type { DetachedDataset } from './persistence/keyspace-loader.js';
 import { EventClass, KeyspaceEvents } from './keyspace-events.js';
 import { OutputLimits } from './output-limits.js';
+import { ClientEviction } from './client-eviction.js';
 import { InstantaneousMetrics } from './instantaneous-metrics.js';
 import { LatencyHistogram } from './latency-histogram.js';
 import { ClientPause } from './client-pause.js';
@@ -137,6 +138,8 @@ export class EngineStats {
   rejectedConnections = 0;
   expiredKeys = 0;
   evictedKeys = 0;
+  /** Clients closed by maxmemory-clients (INFO's evicted_clients). */
+  evictedClients = 0;
   keyspaceHits = 0;
   keyspaceMisses = 0;
   /** Changes since the last save, as INFO's rdb_changes_since_last_save. */
@@ -165,6 +168,7 @@ export class EngineStats {
     this.rejectedConnections = 0;
     this.expiredKeys = 0;
     this.evictedKeys = 0;
+    this.evictedClients = 0;
     this.keyspaceHits = 0;
     this.keyspaceMisses = 0;
     this.totalErrorReplies = 0;
@@ -257,6 +261,8 @@ export class Engine implements KeyspaceObserver {
   private readonly watchers = new Map<Database, Map<string, Set<Client>>>();
   private readonly expiry: ActiveExpiry;
   private readonly outputLimits: OutputLimits;
+  /** maxmemory-clients: the clients' memory, and the eviction of the largest. */
+  readonly clientEviction: ClientEviction;
   readonly keyspaceEvents: KeyspaceEvents;
   private nextClientId = 1;
   readonly onShutdown: (() => void) | undefined;
@@ -342,6 +348,7 @@ export class Engine implements KeyspaceObserver {
     this.databases = Array.from({ length: count }, (_, id) => new Database(id, this));
     this.expiry = new ActiveExpiry(this);
     this.outputLimits = new OutputLimits(this.config);
+    this.clientEviction = new ClientEviction(this);
     this.keyspaceEvents = new KeyspaceEvents(this.config, this.pubsub, (client) =>
       this.delivered(client),
     );
@@ -477,6 +484,7 @@ export class Engine implements KeyspaceObserver {
 
   disconnect(client: Client): void {
     client.closed = true;
+    this.clientEviction.forget(client);
     this.blocking.unblock(client);
     this.clientPause.forget(client);
     this.pubsub.unsubscribeAll(client);
@@ -1161,6 +1169,10 @@ export class Engine implements KeyspaceObserver {
   /** A message was written to a subscriber: send it, or drop a subscriber that can't keep up. */
   delivered(client: Client): void {
     if (this.enforceOutputLimits(client, client.out.length, true)) return;
+    if (this.clientEviction.enabled) {
+      this.clientEviction.update(client);
+      if (this.clientEviction.evict(client)) return;
+    }
     client.connection.scheduleFlush();
   }
 

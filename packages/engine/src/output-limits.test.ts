@@ -36,9 +36,9 @@ describe('OutputLimits', () => {
     expect(slow.outputSoftLimitSince).toBe(0);
   });
 
-  it('holds a client back at its hard limit, else its soft limit, else 1 MB', () => {
+  it('holds a client back at its hard limit, else its soft limit, else 16 MB', () => {
     expect(limits('normal 4mb 2mb 10').holdBackAt(client())).toBe(4 * 1024 * 1024);
     expect(limits('normal 0 2mb 10').holdBackAt(client())).toBe(2 * 1024 * 1024);
-    expect(limits('normal 0 0 0').holdBackAt(client())).toBe(1024 * 1024);
+    expect(limits('normal 0 0 0').holdBackAt(client())).toBe(16 * 1024 * 1024);
   });
 });

@@ -66,7 +66,7 @@ export class OutputLimits {
   /**
    * How much output a client may pile up before it must wait for its socket to drain: its hard
    * limit, which closes it first, or its soft limit, which it then stays at until its seconds
-   * run out, as Redis would see it; 1 MB without limits.
+   * run out, as Redis would see it; 16 MB without limits.
    */
   holdBackAt(client: Client): number {
     const { hard, soft } = this[classOf(client)];
@@ -74,8 +74,11 @@ export class OutputLimits {
   }
 }
 
-/** Where a client with no output limits is held back (see holdBackAt). */
-const HOLD_BACK_WITHOUT_LIMITS = 1024 * 1024;
+/**
+ * Where a client with no output limits is held back (see holdBackAt): well above what one read
+ * of commands usually asks for, as Redis lets such a client's output grow.
+ */
+const HOLD_BACK_WITHOUT_LIMITS = 16 * 1024 * 1024;
 
 function classOf(client: Client): OutputClass {
   return client.channels.size + client.patterns.size + client.shardChannels.size > 0
