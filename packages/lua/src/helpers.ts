@@ -146,15 +146,15 @@ export function makeHelpers(host: CompiledCodeHost): Helpers {
     typeof f === 'function' ? f : ops.callable(f, d);
 
   const yieldFunction = host.yieldFunction;
-  function* $gcall(
-    f: CompiledFunction,
-    ...args: LuaValue[]
-  ): Generator<LuaValue[], LuaValue[], LuaValue[]> {
+  // Generator code runs `yield* $gcall(f, ...args)`: a Lua callee's generator is delegated to
+  // directly (no generator frame in between, so recursion goes deeper), a native's results
+  // come back at once, and coroutine.yield suspends once.
+  const $gcall = (f: CompiledFunction, ...args: LuaValue[]): Iterable<LuaValue[]> => {
     const generator = f.generator;
-    if (generator !== undefined) return yield* generator(...args);
-    if (f === yieldFunction) return yield args;
-    return f(...args);
-  }
+    if (generator !== undefined) return generator(...args);
+    if (f === yieldFunction) return suspension(args);
+    return finished(f(...args));
+  };
 
   const arithmetic =
     (event: '__add' | '__sub' | '__mul' | '__div', compute: (a: number, b: number) => number) =>
@@ -243,4 +243,33 @@ function makeTable(positional: LuaValue[], keyed?: LuaValue[]): LuaTable {
     table.set(key, keyed[i + 1]);
   }
   return table;
+}
+
+/** What `yield*` delegates to for a call that ended: done at once with its results. */
+function finished(results: LuaValue[]): IterableIterator<LuaValue[]> {
+  return {
+    [Symbol.iterator]() {
+      return this;
+    },
+    next: () => ({ value: results, done: true }),
+  };
+}
+
+/** coroutine.yield in generator code: yields `values` once, then returns what resume sends. */
+function suspension(values: LuaValue[]): IterableIterator<LuaValue[]> {
+  let suspended = false;
+  return {
+    [Symbol.iterator]() {
+      return this;
+    },
+    next(sent: LuaValue[]) {
+      if (suspended) return { value: sent, done: true };
+      suspended = true;
+      return { value: values, done: false };
+    },
+    throw(error: unknown): never {
+      throw error;
+    },
+    return: (value: LuaValue[]) => ({ value, done: true }),
+  };
 }
