@@ -40,7 +40,7 @@ export interface SnapshotOptions {
  * complete when the generator returns; stopping early (return/throw) abandons it.
  */
 export function* snapshotChunks(engine: Engine, options: SnapshotOptions): Generator<Buffer> {
-  const writer = new RdbWriter();
+  const writer = new RdbWriter({ compress: engine.config.get('rdbcompression') === 'yes' });
   writer.header(options.aux);
   // Libraries go first, as in Redis's rdbSaveRio: they are few and small, so all at once.
   if (options.include?.functions !== false) {
