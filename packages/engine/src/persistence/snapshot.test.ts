@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { Client } from '../client.js';
 import { detachedConnection } from '../detached-connection.js';
 import { Engine } from '../engine.js';
+import { snapshotChunks } from './snapshot-chunks.js';
 
 function connect(engine: Engine): Client {
   return engine.connect(detachedConnection('127.0.0.1:1', '127.0.0.1:2'));
@@ -110,5 +111,17 @@ describe('Snapshot', () => {
     engine.endSnapshot(snapshot);
     writer.end();
     expect(contents(readRdb(writer.take()))).toEqual(before);
+  });
+
+  it('compresses strings only with rdbcompression yes, as Redis', () => {
+    const sizes = ['yes', 'no'].map((setting) => {
+      const { engine, client } = filled();
+      run(engine, client, 'SET', 'zeros', '\0'.repeat(10_000));
+      engine.config.set('rdbcompression', setting);
+      let size = 0;
+      for (const chunk of snapshotChunks(engine, { aux: [] })) size += chunk.length;
+      return size;
+    });
+    expect(sizes[1] - sizes[0]).toBeGreaterThan(9_000);
   });
 });
