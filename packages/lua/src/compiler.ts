@@ -276,31 +276,38 @@ class FunctionEmitter {
     }
   }
 
+  /**
+   * As 5.1's FORPREP/FORLOOP: the three values are evaluated, then checked; the index starts at
+   * `start - step` and each turn adds the step before the test (so float loops see the same
+   * values as 5.1's).
+   */
   private numericFor(s: Extract<Statement, { kind: 'numericFor' }>): void {
     const index = this.fresh('$i');
     const limit = this.fresh('$limit');
     const step = this.fresh('$step');
-    const start = `$forNumber(${this.expression(s.start)}, "'for' initial value must be a number")`;
-    const limitValue = `$forNumber(${this.expression(s.limit)}, "'for' limit must be a number")`;
-    const stepValue =
-      s.step === undefined
-        ? '1'
-        : `$forNumber(${this.expression(s.step)}, "'for' step must be a number")`;
-    this.line(`for (let ${index} = ${start}, ${limit} = ${limitValue}, ${step} = ${stepValue};`);
+    const stepCode = s.step === undefined ? '1' : this.expression(s.step);
+    this.line(
+      `{ let ${index} = ${this.expression(s.start)}, ${limit} = ${this.expression(s.limit)}, ${step} = ${stepCode};`,
+    );
+    this.line(`  ${index} = $forNumber(${index}, "'for' initial value must be a number");`);
+    this.line(`  ${limit} = $forNumber(${limit}, "'for' limit must be a number");`);
+    if (s.step !== undefined)
+      this.line(`  ${step} = $forNumber(${step}, "'for' step must be a number");`);
     const constantStep =
       s.step === undefined ? 1 : s.step.kind === 'number' ? s.step.value : undefined;
+    const advance = `(${index} += ${step})`;
     const test =
       constantStep === undefined
-        ? `${step} > 0 ? ${index} <= ${limit} : ${index} >= ${limit}`
+        ? `(${advance}, ${step} > 0 ? ${index} <= ${limit} : ${index} >= ${limit})`
         : constantStep > 0
-          ? `${index} <= ${limit}`
-          : `${index} >= ${limit}`;
-    this.line(`     ${test}; ${index} += ${step}) {`);
+          ? `${advance} <= ${limit}`
+          : `${advance} >= ${limit}`;
+    this.line(`  for (${index} -= ${step}; ${test}; ) {`);
     this.block(s.body, true, () => {
       this.interruptCheck();
       this.line(`let ${this.declare(s.variable)} = ${index};`);
     });
-    this.line('}');
+    this.line('} }');
   }
 
   private genericFor(s: Extract<Statement, { kind: 'genericFor' }>): void {

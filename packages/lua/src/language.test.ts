@@ -37,7 +37,9 @@ const CASES: Record<string, string> = {
     for k = 1, 3 do local k2 = k; k = k * 10; print(k, k2) end
     for k = 1.5, 3 do print(k) end
     for k = '1', '2' do print(k, type(k)) end
-    for k = 1, 2, 0.5 do print(k) end`,
+    for k = 1, 2, 0.5 do print(k) end
+    for k = 0.1, 2e20, 1e20 do print(k) end
+    local n = 0 for k = 1, 3 do n = n + 1 k = 10 end print(n)`,
   'numeric for errors': `
     print(pcall(function() for i = 'a', 2 do end end))
     print(pcall(function() for i = 1, {} do end end))
