@@ -505,7 +505,28 @@ export class Engine implements KeyspaceObserver {
     this.subscriptionReplied = false;
     const result = this.process(client, argv);
     if (client.replyMode !== 'on' || client.skipNext) this.applyReplyMode(client, mark, result);
+    if (client.kind === 'replica' && client.out.length > mark) this.replicaReplied(client, mark);
     return result;
+  }
+
+  /**
+   * A replica's link carries the stream one way: a command of the replica's that made a reply
+   * gets it dropped, as Redis's logInvalidUseAndFreeClientAsync (an error is logged first).
+   */
+  private replicaReplied(client: Client, mark: number): void {
+    const reply = client.out.take().subarray(mark).toString('latin1');
+    if (reply.startsWith('-')) {
+      this.log(
+        'warning',
+        `== CRITICAL == This master is sending an error to its replica: '${reply.slice(1).trimEnd()}' after processing the command '${client.lastCommand}'`,
+      );
+    }
+    const info = formatClientInfo(client, this, null);
+    this.log(
+      'warning',
+      `Replica generated a reply to command '${client.lastCommand}', disconnecting it: ${info}`,
+    );
+    client.connection.close();
   }
 
   /**
@@ -622,6 +643,15 @@ export class Engine implements KeyspaceObserver {
     }
     if (this.scriptTimedOut && !entry.spec.flags.includes('allow_busy')) {
       return this.reject(client, entry, argv, this.scripting.busyError);
+    }
+    // Replicas are never paused: they may not touch the keyspace either.
+    if (
+      client.kind === 'replica' &&
+      (entry.isWrite ||
+        entry.spec.flags.includes('readonly') ||
+        entry.spec.flags.includes('may_replicate'))
+    ) {
+      return this.reject(client, entry, argv, "ERR Replica can't interact with the keyspace");
     }
     // The AOF replay is not held back; the master link is, as in Redis: a paused replica
     // reads its master's stream but applies none of its writes until the pause ends.

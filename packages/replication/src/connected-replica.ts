@@ -69,12 +69,7 @@ export class ConnectedReplica {
 
   /** The replica's address for INFO and ROLE: what it announced, or its peer address. */
   get address(): string {
-    if (this.announced.address !== null) return this.announced.address;
-    const remote = this.client.connection.remoteAddress;
-    const colon = remote.lastIndexOf(':');
-    const ip = colon === -1 ? remote : remote.slice(0, colon);
-    // An IPv6 peer's address is bracketed ([::1]:port); INFO shows the bare address.
-    return ip.startsWith('[') ? ip.slice(1, -1) : ip;
+    return replicaAddress(this.client, this.announced);
   }
 
   onClose(listener: () => void): void {
@@ -154,6 +149,16 @@ export class ConnectedReplica {
       else if (now - this.softLimitSince > softSeconds * 1000) this.close();
     } else this.softLimitSince = 0;
   }
+}
+
+/** A replica's address: what it announced (REPLCONF ip-address), or its peer address. */
+export function replicaAddress(client: Client, announced: ReplicaAnnouncement): string {
+  if (announced.address !== null) return announced.address;
+  const remote = client.connection.remoteAddress;
+  const colon = remote.lastIndexOf(':');
+  const ip = colon === -1 ? remote : remote.slice(0, colon);
+  // An IPv6 peer's address is bracketed ([::1]:port); INFO shows the bare address.
+  return ip.startsWith('[') ? ip.slice(1, -1) : ip;
 }
 
 /** A random 40-character id, as Redis's replication ids and EOF marks. */

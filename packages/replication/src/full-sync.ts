@@ -57,7 +57,13 @@ async function pump(
       : alive().length === 0
         ? { kind: 'dropped' }
         : null;
-  const writeAll = (bytes: Buffer) => Promise.all(alive().map((replica) => replica.write(bytes)));
+  // A killed child stops the transfer at once, even while a replica that does not read holds it.
+  const killed = new Promise<void>((resolve) => {
+    if (options.signal?.aborted === true) resolve();
+    options.signal?.addEventListener('abort', () => resolve(), { once: true });
+  });
+  const writeAll = (bytes: Buffer) =>
+    Promise.race([Promise.all(alive().map((replica) => replica.write(bytes))), killed]);
   let size = 0;
   try {
     if (mark !== null) await writeAll(Buffer.from(`$EOF:${mark.toString('latin1')}\r\n`));

@@ -20,8 +20,12 @@ export interface LinkOwner {
   log(level: 'verbose' | 'notice' | 'warning', message: string): void;
   /** PSYNC's arguments: our replication id and next offset, or null for `? -1`. */
   resumePoint(): { replid: string; offset: number } | null;
-  /** +FULLRESYNC: the master starts a new history for us at `offset`. */
-  fullResyncStarted(replid: string, offset: number): void;
+  /**
+   * The master's snapshot is about to replace our data (Redis's replicationAttachToNewMaster):
+   * our history ends, sub-replicas must resynchronize. Not at +FULLRESYNC: a transfer that
+   * fails before this point leaves both intact.
+   */
+  attachToNewMaster(): void;
   /** The snapshot is loaded: the stream continues from `offset`, under `replid`. */
   synchronized(replid: string, offset: number): void;
   /** +CONTINUE: the master continues our history, possibly under a new id. */
@@ -226,7 +230,6 @@ export class MasterLink {
       const [, replid, offset] = reply.split(' ');
       this.owner.log('notice', `Full resync from master: ${replid}:${offset}`);
       this.fullResync = { replid, offset: Number(offset) };
-      this.owner.fullResyncStarted(replid, Number(offset));
       this.releaseMasterClient();
       this.state = 'sync';
       this.payload = new SyncPayloadReader();
@@ -308,6 +311,9 @@ export class MasterLink {
       engine: this.owner.engine,
       log: (level, message) => this.owner.log(level, message),
       flush: () => this.flushForSync(),
+      attachToNewMaster: () => {
+        if (current()) this.owner.attachToNewMaster();
+      },
       pause: () => {
         if (current()) this.socket?.pause();
       },

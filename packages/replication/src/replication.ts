@@ -19,6 +19,7 @@ import { ReplicationBacklog } from './backlog.js';
 import {
   ConnectedReplica,
   randomHexId,
+  replicaAddress,
   replicaOutputLimit,
   type ReplicaAnnouncement,
 } from './connected-replica.js';
@@ -402,6 +403,11 @@ export class Replication implements ReplicationHost, LinkOwner {
     if (replid !== null) {
       offset = Number(offsetText);
       if (!/^-?\d+$/.test(offsetText ?? '') || !Number.isSafeInteger(offset)) {
+        const announced = this.announcement(client);
+        this.log(
+          'warning',
+          `Replica ${replicaAddress(client, announced)}:${announced.listeningPort} asks for synchronization but with a wrong offset`,
+        );
         this.engine.replyError(client, 'ERR value is not an integer or out of range');
         return;
       }
@@ -740,7 +746,7 @@ export class Replication implements ReplicationHost, LinkOwner {
     return this.cachedMaster ? { replid: this.masterReplid, offset: this.offset + 1 } : null;
   }
 
-  fullResyncStarted(): void {
+  attachToNewMaster(): void {
     // Our history is about to be replaced: sub-replicas must resynchronize with the new one.
     this.cachedMaster = false;
     this.disconnectReplicas();

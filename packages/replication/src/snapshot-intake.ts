@@ -16,6 +16,8 @@ export type IntakeMode = 'disk' | 'direct' | 'swap' | 'async';
 export interface IntakeHost {
   readonly engine: Engine;
   log(level: 'notice' | 'warning', message: string): void;
+  /** Our data is about to be replaced: history and sub-replicas go (see LinkOwner). */
+  attachToNewMaster(): void;
   /** Empties the dataset as FLUSHALL does (Redis's emptyData) and the function libraries. */
   flush(): void;
   /** Stop and restart reading the socket, while key-load-delay holds the load. */
@@ -107,6 +109,7 @@ export class SnapshotIntake {
     if (this.mode === 'swap' || this.mode === 'async') {
       this.target = engine.detachedDataset();
     } else {
+      this.host.attachToNewMaster();
       this.host.log('notice', 'MASTER <-> REPLICA sync: Flushing old data');
       this.host.flush();
     }
@@ -163,6 +166,7 @@ export class SnapshotIntake {
   private succeed(loader: KeyspaceLoader): void {
     const { engine } = this.host;
     if (this.target !== null) {
+      this.host.attachToNewMaster();
       this.host.log('notice', 'MASTER <-> REPLICA sync: Swapping active DB with loaded DB');
       engine.swapInDataset(this.target);
       this.host.log('notice', 'MASTER <-> REPLICA sync: Discarding old DB in background');
