@@ -1138,7 +1138,8 @@ export class Replication implements ReplicationHost, LinkOwner {
       this.masterReplid = this.replid;
     }
     this.failBlockedClients();
-    this.disconnectReplicas();
+    // Replicas stay, as in Redis 7: they go when our history changes (a new replid on
+    // +CONTINUE, or a new master's snapshot replacing the data), else they just go on.
     this.engine.config.set('replicaof', `${host} ${port}`);
     this.master = new MasterLink(host, port, this);
     this.updateReadOnly();
