@@ -2,13 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { installMath } from './math.js';
 import { RedisRandom } from './random.js';
 import {
-  lua51Available,
-  requireOrSkip,
-  runLua51,
-  differences,
   runOnFreshRedis,
   runOurs,
   type Call,
+  checkAgainstReferences,
 } from './test-support/reference.js';
 
 const libraries = { math: installMath(new RedisRandom()) };
@@ -91,16 +88,7 @@ const CALLS: Call[] = [
 ];
 
 describe('the math library against the references', () => {
-  it('gives the results and errors of lua5.1 for every call', () => {
-    if (!requireOrSkip('math library differential', lua51Available, 'lua5.1')) return;
-    expect(differences(libraries, CALLS, runLua51(CALLS))).toEqual([]);
-  });
-
-  it('gives the results and errors of redis-server for every call', async () => {
-    const expected = await runOnFreshRedis('math library differential', CALLS);
-    if (expected === undefined) return;
-    expect(differences(libraries, CALLS, expected)).toEqual([]);
-  });
+  checkAgainstReferences('math', libraries, CALLS);
 
   it('has pi and huge', () => {
     expect(libraries.math.get('pi')).toBe(Math.PI);

@@ -7,10 +7,8 @@ import {
   fakeHost,
   lua51Available,
   requireOrSkip,
-  runLua51,
-  differences,
-  runOnFreshRedis,
   type Call,
+  checkAgainstReferences,
 } from './test-support/reference.js';
 
 const string = installString(fakeHost);
@@ -209,16 +207,7 @@ const CALLS: Call[] = [
 ];
 
 describe('the string library against the references', () => {
-  it('gives the results and errors of lua5.1 for every call', () => {
-    if (!requireOrSkip('string library differential', lua51Available, 'lua5.1')) return;
-    expect(differences(libraries, CALLS, runLua51(CALLS))).toEqual([]);
-  });
-
-  it('gives the results and errors of redis-server for every call', async () => {
-    const expected = await runOnFreshRedis('string library differential', CALLS);
-    if (expected === undefined) return;
-    expect(differences(libraries, CALLS, expected)).toEqual([]);
-  });
+  checkAgainstReferences('string', libraries, CALLS);
 });
 
 describe('string.dump', () => {

@@ -4,13 +4,9 @@ import { installTable } from './table.js';
 import {
   Both,
   fakeHost,
-  lua51Available,
-  requireOrSkip,
-  runLua51,
-  differences,
-  runOnFreshRedis,
   runOurs,
   type Call,
+  checkAgainstReferences,
 } from './test-support/reference.js';
 
 const libraries = { table: installTable(fakeHost) };
@@ -93,16 +89,7 @@ const CALLS: Call[] = [
 ];
 
 describe('the table library against the references', () => {
-  it('gives the results and errors of lua5.1 for every call', () => {
-    if (!requireOrSkip('table library differential', lua51Available, 'lua5.1')) return;
-    expect(differences(libraries, CALLS, runLua51(CALLS))).toEqual([]);
-  });
-
-  it('gives the results and errors of redis-server for every call', async () => {
-    const expected = await runOnFreshRedis('table library differential', CALLS);
-    if (expected === undefined) return;
-    expect(differences(libraries, CALLS, expected)).toEqual([]);
-  });
+  checkAgainstReferences('table', libraries, CALLS);
 });
 
 describe('table.sort', () => {

@@ -5,6 +5,7 @@ import { formatNumber } from '../../number.js';
 import { LuaTable } from '../../table.js';
 import { typeName, type LuaValue } from '../../value.js';
 import { requireRedisOrSkip, startRedisServer } from '@rc/test-support';
+import { expect, it } from 'vitest';
 import { formatFloat } from '../printf.js';
 
 /*
@@ -245,5 +246,24 @@ export function differences(
     return ours === expected[i]
       ? []
       : [{ call: JSON.stringify(call), ours, reference: expected[i] }];
+  });
+}
+
+/** The two checks of a library's hand-written calls: against lua5.1 and redis-server's EVAL. */
+export function checkAgainstReferences(
+  name: string,
+  libraries: Record<string, LuaTable>,
+  calls: Call[],
+): void {
+  const suite = `${name} library differential`;
+  it('gives the results and errors of lua5.1 for every call', () => {
+    if (!requireOrSkip(suite, lua51Available, 'lua5.1')) return;
+    expect(differences(libraries, calls, runLua51(calls))).toEqual([]);
+  });
+
+  it('gives the results and errors of redis-server for every call', async () => {
+    const expected = await runOnFreshRedis(suite, calls);
+    if (expected === undefined) return;
+    expect(differences(libraries, calls, expected)).toEqual([]);
   });
 }
