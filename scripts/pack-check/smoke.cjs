@@ -4,6 +4,7 @@ const { ReplyParser, ReplyWriter } = require('@rc/resp');
 const { SortedSet } = require('@rc/datatypes/zset');
 const { readRdb, writeRdb } = require('@rc/rdb');
 const { RcServer } = require('@rc/server');
+const { LuaRuntime } = require('@rc/lua');
 
 const writer = new ReplyWriter();
 writer.simple('PONG');
@@ -17,6 +18,8 @@ assert.equal(zset.score('x'), 5);
 
 const file = writeRdb([{ db: 0, key: 'k', value: { type: 'list', items: ['a'] }, expireAt: null }]);
 assert.ok(readRdb(file).some((record) => record.kind === 'key' && record.key === 'k'));
+const lua = new LuaRuntime();
+assert.equal(lua.call(lua.load('return tostring(0x100000000)', 'smoke'))[0], '4294967296');
 RcServer.start().then(async (server) => {
   server.data.set('k', 'v');
   assert.deepEqual(server.data.get('k'), { type: 'string', value: 'v' });
