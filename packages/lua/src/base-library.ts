@@ -234,11 +234,16 @@ export function installBaseLibrary(runtime: LuaRuntime): void {
   });
 }
 
-/** The value pcall returns for an error: the Lua error value; JS stack overflows become Lua's. */
+/**
+ * The value pcall returns for an error: the Lua error value; JS stack overflows and strings
+ * past V8's length limit become Lua's errors.
+ */
 function caughtValue(error: unknown): LuaValue {
   if (error instanceof LuaError) return error.value;
   if (error instanceof RangeError && error.message === 'Maximum call stack size exceeded')
     return 'stack overflow';
+  if (error instanceof RangeError && error.message === 'Invalid string length')
+    return 'not enough memory';
   throw error;
 }
 

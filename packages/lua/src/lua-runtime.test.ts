@@ -19,6 +19,13 @@ function errorOf(action: () => unknown): LuaError {
 }
 
 describe('LuaRuntime', () => {
+  it("turns a string past V8's length limit into Lua's memory error, which pcall catches", () => {
+    const lua = new LuaRuntime();
+    const grow = "local s = string.rep('x', 2^28) return s .. s .. s";
+    expect(run(lua, `return pcall(function() ${grow} end)`)).toEqual([false, 'not enough memory']);
+    expect(errorOf(() => run(lua, grow)).value).toBe('not enough memory');
+  });
+
   it('runs a chunk with arguments and returns its results', () => {
     const lua = new LuaRuntime();
     expect(run(lua, 'local a, b = ... return b, a, select("#", ...)', 1, 'x')).toEqual(['x', 1, 2]);

@@ -60,6 +60,7 @@ interface ChunkEnvironment {
 
 /** V8's message for a stack overflow (a plain string: testing it must not call much). */
 const STACK_OVERFLOW = 'Maximum call stack size exceeded';
+const STRING_TOO_LONG = 'Invalid string length';
 
 const ARGUMENT_ERROR = /^bad argument #(\d+) to '([^']*)' \((.*)\)$/s;
 
@@ -285,6 +286,9 @@ export class LuaRuntime implements LibraryHost, CompiledCodeHost {
     if (error instanceof LuaError) luaError = error;
     else if (error instanceof RangeError && error.message === STACK_OVERFLOW)
       luaError = new LuaError('stack overflow');
+    // A string past V8's length limit: Lua's memory error, which has no position.
+    else if (error instanceof RangeError && error.message === STRING_TOO_LONG)
+      luaError = new LuaError('not enough memory', 0);
     else return error;
     if (luaError.line === undefined) {
       luaError.source = chunkName;
