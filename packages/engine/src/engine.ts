@@ -198,9 +198,7 @@ export class Engine implements KeyspaceObserver {
   readonly clients = new Map<number, Client>();
   readonly pubsub = new PubSub();
   /** The time of the data (expiry, TTLs, TIME, stream IDs, blocking timeouts): tests move it. */
-  readonly clock = new Clock(() => {
-    if (!this.cronPaused) this.lruClock = Math.floor(this.clock.now() / 1000);
-  });
+  readonly clock = new Clock(() => this.refreshLruClock());
   readonly blocking = new BlockingRegistry(
     (client, state, microseconds, mark) => {
       this.waitEnded(client, mark);
@@ -410,9 +408,11 @@ export class Engine implements KeyspaceObserver {
   start(): void {
     this.expiry.start();
     this.metrics.start();
-    this.lruClockTimer ??= setInterval(() => {
-      if (!this.cronPaused) this.lruClock = Math.floor(this.clock.now() / 1000);
-    }, 100).unref();
+    this.lruClockTimer ??= setInterval(() => this.refreshLruClock(), 100).unref();
+  }
+
+  private refreshLruClock(): void {
+    if (!this.cronPaused) this.lruClock = Math.floor(this.clock.now() / 1000);
   }
 
   /** CONFIG RESETSTAT: INFO's counters, commandstats, latencystats and errorstats restart. */

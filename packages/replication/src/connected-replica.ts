@@ -72,6 +72,11 @@ export class ConnectedReplica {
     return replicaAddress(this.client, this.announced);
   }
 
+  /** Redis's replicationGetSlaveName, as log lines name it: address and listening port. */
+  get name(): string {
+    return replicaName(this.client, this.announced);
+  }
+
   onClose(listener: () => void): void {
     this.closeListeners.push(listener);
   }
@@ -159,6 +164,11 @@ export function replicaAddress(client: Client, announced: ReplicaAnnouncement): 
   const ip = colon === -1 ? remote : remote.slice(0, colon);
   // An IPv6 peer's address is bracketed ([::1]:port); INFO shows the bare address.
   return ip.startsWith('[') ? ip.slice(1, -1) : ip;
+}
+
+/** A (would-be) replica as Redis's log lines name it: its address and listening port. */
+export function replicaName(client: Client, announced: ReplicaAnnouncement): string {
+  return `${replicaAddress(client, announced)}:${announced.listeningPort}`;
 }
 
 /** A random 40-character id, as Redis's replication ids and EOF marks. */

@@ -19,7 +19,7 @@ import { ReplicationBacklog } from './backlog.js';
 import {
   ConnectedReplica,
   randomHexId,
-  replicaAddress,
+  replicaName,
   replicaOutputLimit,
   type ReplicaAnnouncement,
 } from './connected-replica.js';
@@ -258,7 +258,7 @@ export class Replication implements ReplicationHost, LinkOwner {
       const lag = replica.state === 'online' ? nowSeconds - Math.floor(replica.ackTime / 1000) : 0;
       this.log(
         'warning',
-        `Lagging replica ${replica.address}:${replica.announced.listeningPort} reported offset ${this.offset - replica.ackOffset} behind master, lag=${lag}, state=${replica.state}.`,
+        `Lagging replica ${replica.name} reported offset ${this.offset - replica.ackOffset} behind master, lag=${lag}, state=${replica.state}.`,
       );
     }
     this.log(
@@ -406,7 +406,7 @@ export class Replication implements ReplicationHost, LinkOwner {
         const announced = this.announcement(client);
         this.log(
           'warning',
-          `Replica ${replicaAddress(client, announced)}:${announced.listeningPort} asks for synchronization but with a wrong offset`,
+          `Replica ${replicaName(client, announced)} asks for synchronization but with a wrong offset`,
         );
         this.engine.replyError(client, 'ERR value is not an integer or out of range');
         return;
@@ -815,7 +815,7 @@ export class Replication implements ReplicationHost, LinkOwner {
     }
     this.log(
       'notice',
-      `Partial resynchronization request from ${replica.address}:${announced.listeningPort} accepted. Sending ${this.offset + 1 - offset} bytes of backlog starting from offset ${offset}.`,
+      `Partial resynchronization request from ${replica.name} accepted. Sending ${this.offset + 1 - offset} bytes of backlog starting from offset ${offset}.`,
     );
   }
 
@@ -863,7 +863,6 @@ export class Replication implements ReplicationHost, LinkOwner {
     for (const each of waiting) if (!shared.includes(each)) this.transfer([each], true);
   }
 
-  /** Starts the snapshot of a full sync: FULLRESYNC, then the payload, then the stream. */
   /**
    * Starts one snapshot for replicas that sync together: FULLRESYNC to each, the payload to all
    * of them, then the stream. The transfer shows as Redis's rdb child: a process (the server's
@@ -891,7 +890,7 @@ export class Replication implements ReplicationHost, LinkOwner {
     for (const replica of replicas) {
       this.log(
         'notice',
-        `Starting BGSAVE for SYNC with target: ${eof ? 'replicas sockets' : 'memory'} (${replicaName(replica)})`,
+        `Starting BGSAVE for SYNC with target: ${eof ? 'replicas sockets' : 'memory'} (${replica.name})`,
       );
     }
     const child = this.transferChild?.() ?? null;
@@ -966,7 +965,7 @@ export class Replication implements ReplicationHost, LinkOwner {
       if (eof) {
         this.log(
           'notice',
-          `Streamed RDB transfer with replica ${replicaName(replica)} succeeded (socket). Waiting for REPLCONF ACK from slave to enable streaming`,
+          `Streamed RDB transfer with replica ${replica.name} succeeded (socket). Waiting for REPLCONF ACK from slave to enable streaming`,
         );
         replica.state = 'online';
         replica.startStreamOnAck = true;
@@ -975,7 +974,7 @@ export class Replication implements ReplicationHost, LinkOwner {
       } else {
         this.log(
           'notice',
-          `Synchronization with replica ${replicaName(replica)} succeeded (${outcome.size} bytes in ${milliseconds} ms)`,
+          `Synchronization with replica ${replica.name} succeeded (${outcome.size} bytes in ${milliseconds} ms)`,
         );
         replica.startStream();
       }
@@ -1001,10 +1000,7 @@ export class Replication implements ReplicationHost, LinkOwner {
     replica.onClose(() => {
       this.replicas.delete(replica);
       this.byClient.delete(client);
-      this.log(
-        'notice',
-        `Connection with replica ${replica.address}:${announced.listeningPort} lost.`,
-      );
+      this.log('notice', `Connection with replica ${replica.name} lost.`);
     });
     return replica;
   }
@@ -1218,22 +1214,14 @@ export class Replication implements ReplicationHost, LinkOwner {
         replica.writeBlockedSince !== 0 &&
         now - replica.writeBlockedSince > timeout
       ) {
-        this.log('warning', `Disconnecting timedout replica (full sync): ${replicaName(replica)}`);
+        this.log('warning', `Disconnecting timedout replica (full sync): ${replica.name}`);
         replica.close();
         continue;
       }
       if (replica.state === 'online' && timeout > 0 && now - replica.ackTime > timeout) {
-        this.log(
-          'warning',
-          `Disconnecting timedout replica (streaming sync): ${replicaName(replica)}`,
-        );
+        this.log('warning', `Disconnecting timedout replica (streaming sync): ${replica.name}`);
         replica.close();
       }
     }
   }
-}
-
-/** Redis's replicationGetSlaveName: the address and listening port it announced. */
-function replicaName(replica: ConnectedReplica): string {
-  return `${replica.address}:${replica.announced.listeningPort}`;
 }

@@ -48,7 +48,6 @@ export class SnapshotIntake {
   private readonly reader = new RdbReader();
   private loader: KeyspaceLoader | null = null;
   private target: DetachedDataset | null = null;
-  private held: Buffer[] = [];
   private complete = false;
   private waiting: NodeJS.Timeout | null = null;
   private finished = false;
@@ -71,14 +70,11 @@ export class SnapshotIntake {
   /** More RDB bytes; `last` when the payload is complete. */
   push(bytes: Buffer, last: boolean): void {
     this.bytes += bytes.length;
+    this.reader.push(bytes);
+    // A disk-mode payload waits whole in the reader (Redis's file) until its load starts.
     if (this.mode === 'disk') {
-      if (bytes.length !== 0) this.held.push(bytes);
       if (!last) return;
       this.start();
-      this.reader.push(Buffer.concat(this.held));
-      this.held = [];
-    } else {
-      this.reader.push(bytes);
     }
     this.complete = last;
     this.drain();

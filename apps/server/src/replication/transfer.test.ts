@@ -28,6 +28,17 @@ async function replicaOf(port: number): Promise<number> {
   return replica.port;
 }
 
+/** A master whose diskless transfer of 300 keys takes 30 s unless rdb-key-save-delay drops. */
+async function slowTransferMaster() {
+  const started = await master([
+    ['repl-diskless-sync', 'yes'],
+    ['repl-diskless-sync-delay', '0'],
+  ]);
+  await started.client.call('DEBUG', 'POPULATE', '300');
+  await started.client.config('SET', 'rdb-key-save-delay', '100000');
+  return started;
+}
+
 /** The pid in the log line announcing the transfer's child. */
 function childPid(lines: string[]): number | undefined {
   for (const line of lines) {
@@ -65,12 +76,7 @@ describe('a diskless transfer as Redis runs one: delayed, shared, a child proces
   }, 60_000);
 
   it('shows rdb_bgsave_in_progress while it runs; killing its child fails the sync', async () => {
-    const { port, lines, client } = await master([
-      ['repl-diskless-sync', 'yes'],
-      ['repl-diskless-sync-delay', '0'],
-    ]);
-    await client.call('DEBUG', 'POPULATE', '300');
-    await client.config('SET', 'rdb-key-save-delay', '100000');
+    const { port, lines, client } = await slowTransferMaster();
     await replicaOf(port);
     const inProgress = async () => (await info(port, 'persistence')).rdb_bgsave_in_progress;
     await until(async () => (await inProgress()) === '1', 'the transfer');
@@ -83,12 +89,7 @@ describe('a diskless transfer as Redis runs one: delayed, shared, a child proces
   }, 60_000);
 
   it('FLUSHALL kills the transfer under way and its replica syncs again', async () => {
-    const { port, lines, client } = await master([
-      ['repl-diskless-sync', 'yes'],
-      ['repl-diskless-sync-delay', '0'],
-    ]);
-    await client.call('DEBUG', 'POPULATE', '300');
-    await client.config('SET', 'rdb-key-save-delay', '100000');
+    const { port, lines, client } = await slowTransferMaster();
     const replica = await replicaOf(port);
     await until(() => childPid(lines), 'the first transfer');
     await client.flushall();
