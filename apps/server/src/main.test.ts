@@ -44,7 +44,7 @@ function messages(log: string): string[] {
 interface Started {
   readonly pid: number;
   readonly port: number;
-  /** The signal it died by, once it exited. */
+  /** The signal it died by, once it exited and its output was read. */
   readonly exited: Promise<string | null>;
   log(): string;
   kill(): void;
@@ -64,8 +64,9 @@ async function startBinary(binary: Binary, args: string[], configFile?: string):
   });
   let log = '';
   child.stdout.on('data', (chunk: Buffer) => (log += chunk.toString()));
+  // 'close', not 'exit': the log read from its pipe is whole only once the pipe closed.
   const exited = new Promise<string | null>((resolve) =>
-    child.once('exit', (_code, signal) => resolve(signal)),
+    child.once('close', (_code, signal) => resolve(signal)),
   );
   await until(() => log.includes('Ready to accept connections'), 'the ready line');
   return {
