@@ -101,7 +101,7 @@ export class Connection implements ClientConnection, Flushable {
     const stats = this.engine.stats;
     stats.readsProcessed++;
     stats.netInputBytes += chunk.length;
-    this.client.lastInteraction = turnTime();
+    this.client.lastInteraction = this.engine.clock.at(turnTime());
     const parser = this.parser;
     this.queryBuffer.read(parser.buffered, chunk.length);
     parser.feed(chunk);

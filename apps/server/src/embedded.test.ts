@@ -137,6 +137,57 @@ describe('RcServer.start', () => {
       expect(await popped).toBeNull();
     });
 
+    it('times out an XREAD BLOCK when advanced past its timeout', async () => {
+      const server = await start();
+      server.time.freeze();
+      const reader = connect(server);
+      const read = reader.xread('BLOCK', 5000, 'STREAMS', 'events', '$');
+      await until(() => server.engine.blocking.blockedCount === 1, 'XREAD to block');
+      server.time.advance(5000);
+      expect(await read).toBeNull();
+    });
+
+    it('counts OBJECT IDLETIME on the clock', async () => {
+      const server = await start();
+      server.time.freeze(NEW_YEAR_2030);
+      const client = connect(server);
+      await client.set('k', 'v');
+      server.time.advance(90_000);
+      expect(await client.object('IDLETIME', 'k')).toBe(90);
+    });
+
+    it("shows CLIENT LIST's age and idle on the clock", async () => {
+      const server = await start();
+      server.time.freeze(NEW_YEAR_2030);
+      const quiet = connect(server);
+      await quiet.client('SETNAME', 'quiet');
+      server.time.advance(90_000);
+      const asker = connect(server);
+      await asker.client('SETNAME', 'asker');
+      server.time.advance(30_000);
+      const list = (await asker.client('LIST')) as string;
+      const line = (name: string) =>
+        list.split('\n').find((each) => each.includes(` name=${name} `));
+      expect(line('quiet')).toMatch(/ age=120 idle=120 /);
+      expect(line('asker')).toMatch(/ age=30 idle=0 /);
+    });
+
+    it('ends a CLIENT PAUSE when the clock passes its deadline', async () => {
+      const server = await start();
+      server.time.freeze();
+      const admin = connect(server);
+      const writer = connect(server);
+      expect(await admin.client('PAUSE', 10_000, 'WRITE')).toBe('OK');
+      const written = writer.set('k', 'v');
+      await until(() => server.engine.blocking.blockedCount === 1, 'SET to be held');
+      server.time.advance(9000);
+      expect(await admin.get('k')).toBeNull();
+      // Past the deadline: at it, the pause still holds, as in Redis.
+      server.time.advance(1001);
+      expect(await written).toBe('OK');
+      expect(await admin.get('k')).toBe('v');
+    });
+
     it('returns to the real clock', async () => {
       const server = await start();
       server.time.set(NEW_YEAR_2030);

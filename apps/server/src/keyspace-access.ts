@@ -16,7 +16,12 @@ export class KeyspaceAccess {
   private readonly parser = new ReplyParser();
 
   constructor(private readonly engine: Engine) {
-    this.client = new Client(0, engine.databases[0], detachedConnection('rc-server-api'));
+    this.client = new Client(
+      0,
+      engine.databases[0],
+      detachedConnection('rc-server-api'),
+      engine.clock.now(),
+    );
   }
 
   /**

@@ -360,7 +360,8 @@ export class RcServer {
   /** Redis's clientsCron: each connection's periodic upkeep, unless DEBUG PAUSE-CRON. */
   private visitClients(): void {
     if (this.engine.cronPaused) return;
-    const nowSeconds = Math.floor(Date.now() / 1000);
+    // Idle times are on the data's clock, as CLIENT LIST shows them.
+    const nowSeconds = Math.floor(this.engine.clock.now() / 1000);
     for (const connection of this.connections) connection.cron(nowSeconds);
     this.engine.clientEviction.evict();
   }

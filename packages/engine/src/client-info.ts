@@ -50,7 +50,7 @@ export function formatClientInfo(
   engine: Engine,
   running: readonly string[] | null,
 ): string {
-  const now = Date.now();
+  const now = engine.clock.now();
   const queryBuffer = client.connection.queryBufferLength ?? 0;
   const queryFree = client.connection.queryBufferFree ?? 0;
   const argvBytes =

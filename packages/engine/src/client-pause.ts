@@ -1,4 +1,5 @@
 import type { Client } from './client.js';
+import type { Clock, ClockTimer } from './clock.js';
 
 /** WRITE holds back commands that may change data or feed replicas; ALL holds back all. */
 export type PauseType = 'write' | 'all';
@@ -24,14 +25,18 @@ interface Postponed {
 export class ClientPause {
   private type: PauseType | null = null;
   private readonly pauses = new Map<PausePurpose, { type: PauseType; deadline: number }>();
-  private timer: NodeJS.Timeout | null = null;
+  private timer: ClockTimer | null = null;
   private postponed: Postponed[] = [];
 
   /**
    * `rerun` executes a held-back command again once the pause is over, outside the command
-   * that ended it.
+   * that ended it. Deadlines are times of `clock`, the data's clock: a test that advances it
+   * ends a pause as it expires keys.
    */
-  constructor(private readonly rerun: (client: Client, argv: string[]) => void) {}
+  constructor(
+    private readonly rerun: (client: Client, argv: string[]) => void,
+    private readonly clock: Clock,
+  ) {}
 
   /** The pause in force, after ending those whose deadline passed. */
   get current(): PauseType | null {
@@ -68,7 +73,7 @@ export class ClientPause {
    * (those still covered are held back anew).
    */
   private update(): void {
-    const now = Date.now();
+    const now = this.clock.now();
     const before = this.type;
     let type: PauseType | null = null;
     let nextDeadline = Infinity;
@@ -87,20 +92,15 @@ export class ClientPause {
     }
   }
 
-  /**
-   * Checks again at the next deadline. A timer may fire a little early by the wall clock, and
-   * Node's timers cannot wait longer than 2^31 - 1 ms: either way it is set again.
-   */
+  /** Checks again once the clock passes the next deadline. */
   private armTimer(deadline: number): void {
-    if (this.timer !== null) clearTimeout(this.timer);
+    this.timer?.cancel();
     this.timer = null;
     if (deadline === Infinity) return;
-    const wait = Math.min(0x7fffffff, Math.max(0, deadline - Date.now() + 1));
-    this.timer = setTimeout(() => {
+    this.timer = this.clock.after(deadline - this.clock.now() + 1, () => {
       this.timer = null;
       this.update();
-    }, wait);
-    this.timer.unref();
+    });
   }
 
   /** Runs the held-back commands again, after the command that ended the pause. */

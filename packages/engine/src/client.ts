@@ -91,9 +91,10 @@ export class Client {
   skipWaitReply = false;
   /** Set once the connection is closing: nothing more is executed or written. */
   closed = false;
-  readonly createdAt = Date.now();
-  /** When the client last sent anything (CLIENT LIST idle); the transport updates it. */
-  lastInteraction = Date.now();
+  /** When it connected, on the engine's clock (CLIENT LIST age). */
+  readonly createdAt: number;
+  /** When it last sent anything, on the engine's clock (CLIENT LIST idle); the transport sets it. */
+  lastInteraction: number;
   lastCommand = 'NULL';
   /** CLIENT NO-EVICT: shown in CLIENT LIST's flags (rc evicts no clients either way). */
   noEvict = false;
@@ -122,7 +123,11 @@ export class Client {
     readonly id: number,
     public db: Database,
     readonly connection: ClientConnection,
-  ) {}
+    connectedAt = Date.now(),
+  ) {
+    this.createdAt = connectedAt;
+    this.lastInteraction = connectedAt;
+  }
 
   /**
    * A loopback or unix socket peer (whose address is the socket's path), for the `local`

@@ -23,6 +23,15 @@ describe('Clock', () => {
     expect(clock.now()).toBe(1_000_020);
   });
 
+  it('maps a cached real-clock reading onto itself: shifted while running, pinned while frozen', () => {
+    const clock = new Clock();
+    expect(clock.at(1000)).toBe(1000);
+    clock.advance(500);
+    expect(clock.at(1000)).toBe(1500);
+    clock.freeze(7);
+    expect(clock.at(1000)).toBe(7);
+  });
+
   it('fires a timer when a move reaches it, not before, and never once cancelled', () => {
     const clock = new Clock();
     clock.freeze(0);

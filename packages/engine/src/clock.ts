@@ -1,8 +1,9 @@
 /**
- * The time the dataset lives by: key expiry, TTLs, TIME, stream IDs, idle times and blocking
- * timeouts read it. It follows the real clock unless a test moves it (frozen, shifted, set),
- * as Go's miniredis lets tests FastForward or SetTime. Budgets of work slices and latency
- * measurements stay on the real clock: they are about this process, not about the data.
+ * The time the dataset lives by: key expiry, TTLs, TIME, stream IDs, idle times (OBJECT IDLETIME,
+ * CLIENT LIST), blocking timeouts and CLIENT PAUSE deadlines read it. It follows the real clock
+ * unless a test moves it (frozen, shifted, set), as Go's miniredis lets tests FastForward or
+ * SetTime. Budgets of work slices and latency measurements stay on the real clock: they are about
+ * this process, not about the data.
  */
 
 /** The longest delay a Node timer keeps (2^31 - 1 ms); longer waits re-arm. */
@@ -31,7 +32,12 @@ export class Clock {
 
   /** Milliseconds since the epoch, as Date.now() but for any move a test made. */
   now(): number {
-    return this.frozenAt ?? Date.now() + this.offset;
+    return this.at(Date.now());
+  }
+
+  /** The time this clock read when the real clock read `realMs` (a reading cached per turn). */
+  at(realMs: number): number {
+    return this.frozenAt ?? realMs + this.offset;
   }
 
   get frozen(): boolean {
@@ -92,7 +98,8 @@ export class Clock {
       return;
     }
     if (this.frozenAt !== null) return;
-    timer.handle = setTimeout(() => this.arm(timer), Math.min(left, MAX_TIMER_MS));
+    // The data's deadlines never keep a process alive on their own: its sockets do.
+    timer.handle = setTimeout(() => this.arm(timer), Math.min(left, MAX_TIMER_MS)).unref();
   }
 
   private moved(): void {

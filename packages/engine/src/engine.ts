@@ -281,7 +281,10 @@ export class Engine implements KeyspaceObserver {
   /** `hide` on a replica, `keep` while it applies its master's stream (see ExpiryMode). */
   private baseExpiryMode: ExpiryMode = 'delete';
   /** CLIENT PAUSE, and the commands it holds back. */
-  readonly clientPause = new ClientPause((client, argv) => this.rerunPostponed(client, argv));
+  readonly clientPause = new ClientPause(
+    (client, argv) => this.rerunPostponed(client, argv),
+    this.clock,
+  );
   /** SHUTDOWN and the signals: waiting for replicas, the final save, the exit. */
   readonly shutdown = new Shutdown(this);
   /** A writable replica's own keys with a TTL, which it expires itself. */
@@ -470,7 +473,7 @@ export class Engine implements KeyspaceObserver {
   }
 
   connect(connection: ClientConnection): Client {
-    const client = new Client(this.nextClientId++, this.databases[0], connection);
+    const client = new Client(this.nextClientId++, this.databases[0], connection, this.clock.now());
     if (connection.closeAsap !== undefined) {
       // Checked each time a reply outgrows its buffer, as Redis checks on each new reply block.
       client.out.onGrow = (needed) => this.outputGrew(client, needed);
@@ -1341,7 +1344,9 @@ export class Engine implements KeyspaceObserver {
     const before = this.baseExpiryMode;
     this.baseExpiryMode = 'delete';
     try {
-      this.replicaKeysWithExpire.expire(this.databases, (db, key) => db.expireIfNeeded(key));
+      this.replicaKeysWithExpire.expire(this.databases, this.clock.now(), (db, key) =>
+        db.expireIfNeeded(key),
+      );
     } finally {
       this.baseExpiryMode = before;
     }

@@ -27,10 +27,14 @@ export class ReplicaKeysWithExpire {
   }
 
   /**
-   * Deletes the remembered keys whose time has come (`expire` deletes and propagates); a name
-   * no database holds with a TTL any more is forgotten.
+   * Deletes the remembered keys whose time has come by `now`, the data's clock (`expire`
+   * deletes and propagates); a name no database holds with a TTL any more is forgotten.
    */
-  expire(databases: readonly Database[], expire: (db: Database, key: string) => void): void {
+  expire(
+    databases: readonly Database[],
+    now: number,
+    expire: (db: Database, key: string) => void,
+  ): void {
     if (this.keys.size === 0) return;
     const deadline = Date.now() + BUDGET_MS;
     let checked = 0;
@@ -44,7 +48,6 @@ export class ReplicaKeysWithExpire {
       }
       visited++;
       const [key, dbs] = next.value;
-      const now = Date.now();
       for (const id of [...dbs]) {
         const db = databases[id];
         const at = db?.expires.get(key);

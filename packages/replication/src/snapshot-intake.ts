@@ -113,7 +113,7 @@ export class SnapshotIntake {
     if (this.mode === 'async') engine.asyncLoading = true;
     else engine.loading = true;
     // Keys already expired stay: the master's DEL removes them, as on a Redis replica.
-    this.loader = new KeyspaceLoader(engine, true, Date.now(), this.target ?? engine);
+    this.loader = new KeyspaceLoader(engine, true, engine.clock.now(), this.target ?? engine);
   }
 
   /**

@@ -178,7 +178,7 @@ function pause(client: Client, argv: string[], engine: Engine): void {
     engine.replyError(client, Errors.timeoutNegative);
     return;
   }
-  const now = Date.now();
+  const now = engine.clock.now();
   if (BigInt(timeout) > BigInt(Number.MAX_SAFE_INTEGER - now)) {
     engine.replyError(client, Errors.timeoutOutOfRange);
     return;

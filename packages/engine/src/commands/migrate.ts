@@ -134,7 +134,7 @@ function migrate(client: Client, argv: string[], engine: Engine): void {
     // A key may have expired since it was found: it stays out.
     const liveKeys: string[] = [];
     const liveValues: RedisValue[] = [];
-    const now = Date.now();
+    const now = engine.clock.now();
     for (let i = 0; i < keys.length; i++) {
       const expireAt = client.db.expireAt(keys[i]);
       let ttl = 0;
