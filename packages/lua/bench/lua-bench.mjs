@@ -26,6 +26,24 @@ const PROGRAMS = {
     local t = {} for i = 1, 200000 do t['k' .. i] = i end
     local s = 0 for i = 1, 200000 do s = s + t['k' .. i] end`,
   '1e6 closures and pcall': 'local n = 0 for i = 1, 1000000 do pcall(function() n = n + i end) end',
+  '3e6 field reads': `
+    local job = {name = 'send', attempts = 3, delay = 0, priority = 1, timestamp = 1700000000000}
+    local s = 0 for i = 1, 1000000 do s = s + job.attempts + job.delay + job.priority end`,
+  '2e4 BullMQ-like job moves': `
+    local reply = {'name', 'send', 'data', '{"to":"x"}', 'attempts', '3', 'delay', '0',
+      'priority', '1', 'timestamp', '1700000000000', 'processedOn', '0', 'atm', '0'}
+    local waiting, active = {}, {}
+    for i = 1, 20000 do waiting[#waiting + 1] = 'bull:q:' .. i end
+    for n = 1, 20000 do
+      local id = table.remove(waiting, #waiting)
+      local job = {}
+      for j = 1, #reply, 2 do job[reply[j]] = reply[j + 1] end
+      local fields = 0
+      for k, v in pairs(job) do fields = fields + #k + #v end
+      job.attempts = tonumber(job.attempts) + 1
+      job.processedOn = n
+      table.insert(active, {id = id, job = job, fields = fields})
+    end`,
 };
 
 /** CPU seconds (user + system) `run` takes. */
@@ -63,6 +81,8 @@ try {
 } catch {
   fengari = undefined;
 }
+// `--quick`: @rc/lua and lua5.1 only (fengari takes minutes on the shared machine).
+if (process.argv.includes('--quick')) fengari = undefined;
 function timeFengari(source) {
   const { lua, lauxlib, lualib, to_luastring } = fengari;
   const L = lauxlib.luaL_newstate();

@@ -552,11 +552,14 @@ class FunctionEmitter {
     const positional = items.filter((item) => item.key === undefined).map((item) => item.value);
     const keyed = items.filter((item) => item.key !== undefined);
     const array = `[${this.valueList(positional)}]`;
-    if (keyed.length === 0) return `$table(${array})`;
+    // 5.1 sizes the table by the counts of both kinds of items, a last call or `...` aside.
+    const last = positional[positional.length - 1];
+    const arrayItems = positional.length - (last !== undefined && isMultiple(last) ? 1 : 0);
+    if (keyed.length === 0) return `$table(${array}, undefined, ${arrayItems}, 0)`;
     const pairs = keyed.map(
       (item) => `${this.expression(item.key!)}, ${this.expression(item.value)}`,
     );
-    return `$table(${array}, [${pairs.join(', ')}])`;
+    return `$table(${array}, [${pairs.join(', ')}], ${arrayItems}, ${keyed.length})`;
   }
 
   private unary(e: Extract<Expression, { kind: 'unary' }>): string {

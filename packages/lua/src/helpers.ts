@@ -214,7 +214,7 @@ export function makeHelpers(host: CompiledCodeHost): Helpers {
       (a, b) => lessOrEqual(b, a),
     ),
     $truthy: (v: LuaValue) => v !== undefined && v !== false,
-    $table: makeTable,
+    $table: LuaTable.fromConstructor,
     $forNumber: (value: LuaValue, message: string) => {
       const n = toArithmeticNumber(value);
       if (n === undefined) throw new LuaError(message);
@@ -230,19 +230,6 @@ export function makeHelpers(host: CompiledCodeHost): Helpers {
       return f;
     },
   };
-}
-
-/** A table constructor: positional values win over keyed ones with the same index, as in 5.1. */
-function makeTable(positional: LuaValue[], keyed?: LuaValue[]): LuaTable {
-  const count = positional.length;
-  const table = LuaTable.fromArray(positional);
-  if (keyed === undefined) return table;
-  for (let i = 0; i < keyed.length; i += 2) {
-    const key = keyed[i];
-    if (typeof key === 'number' && key >= 1 && key <= count && Number.isInteger(key)) continue;
-    table.set(key, keyed[i + 1]);
-  }
-  return table;
 }
 
 /** What `yield*` delegates to for a call that ended: done at once with its results. */

@@ -47,9 +47,12 @@ describe('LuaTable', () => {
     const t = LuaTable.fromArray(['a', 'b']);
     t.set('x', 1);
     t.set('y', 2);
-    expect(entries(t)).toEqual([
+    const all = entries(t);
+    expect(all.slice(0, 2)).toEqual([
       [1, 'a'],
       [2, 'b'],
+    ]);
+    expect(all.slice(2).sort()).toEqual([
       ['x', 1],
       ['y', 2],
     ]);
@@ -66,6 +69,24 @@ describe('LuaTable', () => {
     cleared.set(1, undefined);
     expect(cleared.next(2)).toBeUndefined();
     expect(() => cleared.next(3)).toThrow("invalid key to 'next'");
+  });
+
+  it('keeps a cleared key in its slot: next goes on from it, a new store reuses it', () => {
+    const t = new LuaTable();
+    for (const key of ['a', 'b', 'c', 'd']) t.set(key, key);
+    const order = entries(t).map(([key]) => key);
+    t.set(order[1], undefined);
+    expect(t.next(order[1])).toEqual([order[2], order[2]]);
+    t.set(order[1], 'again');
+    expect(entries(t).map(([key]) => key)).toEqual(order);
+  });
+
+  it('gives a border of the array part by binary search, as 5.1', () => {
+    const t = LuaTable.fromArray([1, 2, 3, 4]);
+    t.set(2, undefined);
+    expect(t.length()).toBe(4);
+    t.set(4, undefined);
+    expect(t.length()).toBe(1);
   });
 
   it('holds more than 2^24 array elements', () => {

@@ -1,11 +1,29 @@
 import { LuaError } from './error.js';
-import type { LuaValue } from './value.js';
+import { LuaUserdata, type LuaValue } from './value.js';
 
 export const READONLY_TABLE = 'Attempt to modify a readonly table';
 
+/** Integer keys above 2^26 never go to the array part (5.1's MAXASIZE). */
+const MAX_ARRAY_BITS = 26;
+const MAX_ARRAY_SIZE = 2 ** MAX_ARRAY_BITS;
+/** 5.1's MAX_INT: where `#`'s doubling search gives up and counts from 1. */
+const MAX_INT = 2 ** 31 - 1;
+const NO_NODE = -1;
+/** The parts of a table that has none: never written to (a part grows by replacement). */
+const NONE: LuaValue[] = [];
+const NO_LINKS: number[] = [];
+/** Node vectors up to this size are searched by scanning their keys: no Map to allocate. */
+const SCANNED_SIZE = 4;
+
 /**
- * A Lua table. Keys 1..n live in a dense array (as Lua's array part), every other key in a
- * Map, which already treats 2 and 2.0 as one key. These methods are raw: no metamethods.
+ * A Lua table laid out as Lua 5.1 lays it out, because that layout is visible: `next` (so
+ * `pairs`, cjson, cmsgpack) walks the array part and then the node slots in order, and `#` of a
+ * table with holes is the border 5.1's searches find. So the array part has 5.1's size (set by
+ * rehashes and constructors, holes included), and the hash part is 5.1's node vector: 2^k slots,
+ * a key at its main position (5.1's hashes) or in a free slot taken from the top and chained
+ * after it, a cleared key staying in its slot until the next rehash. Lookups scan a small
+ * node vector and use a Map from key to slot in a larger one (V8's Map is faster than 5.1's
+ * chains with strings hashed in JavaScript). These methods are raw: no metamethods.
  */
 export class LuaTable {
   metatable: LuaTable | undefined = undefined;
@@ -14,148 +32,309 @@ export class LuaTable {
    * ("Attempt to modify a readonly table"); Redis seals its library tables and globals this way.
    */
   readonly = false;
-  /** Values of keys 1..array.length; holes are `undefined`, never at the end. */
-  private array: LuaValue[] = [];
-  /** Every other key; created with the first one (most tables are arrays or records). */
-  private hash: Map<LuaValue, LuaValue> | undefined = undefined;
-  /** The iterator `next` used last and the key it returned, so a traversal is linear. */
-  private cursor: Iterator<[LuaValue, LuaValue]> | undefined = undefined;
-  private cursorKey: LuaValue = undefined;
-  /** The longest the array part was before it shrank: keys up to it stay valid for `next`. */
-  private shrunkFrom = 0;
+  /** The array part: values of keys 1..array.length, `undefined` for nil. */
+  private array: LuaValue[] = NONE;
+  /**
+   * n when the array part holds exactly keys 1..n (its only border, what `#` finds without
+   * searching), -1 when it has holes.
+   */
+  private denseLength = 0;
+  /**
+   * The node vector, slot i at [2i] (its key; undefined: never used since the last rehash)
+   * and [2i + 1] (its value; undefined with a key: a cleared entry, still valid for `next`).
+   */
+  private nodes: LuaValue[] = NONE;
+  /** Per slot: [2i] the next slot of its collision chain (NO_NODE at the end), [2i + 1] the key's hash. */
+  private links: number[] = NO_LINKS;
+  /** Free slots are looked for below this one (5.1's lastfree). */
+  private lastFree = 0;
+  /** The slot of every key in a node vector larger than SCANNED_SIZE, cleared ones included. */
+  private slots: Map<LuaValue, number> | undefined = undefined;
 
   get(key: LuaValue): LuaValue {
     if (typeof key === 'number') {
       const array = this.array;
       if (key >= 1 && key <= array.length && (key | 0) === key) return array[key - 1];
     }
-    return this.hash === undefined ? undefined : this.hash.get(key);
+    return this.nodeValue(key);
   }
 
   /** `t[key]` for a string key, the common case of fields and globals. */
   getField(key: string): LuaValue {
-    return this.hash === undefined ? undefined : this.hash.get(key);
+    return this.nodeValue(key);
+  }
+
+  private nodeValue(key: LuaValue): LuaValue {
+    const slots = this.slots;
+    const nodes = this.nodes;
+    if (slots !== undefined) {
+      const slot = slots.get(key);
+      return slot === undefined ? undefined : nodes[2 * slot + 1];
+    }
+    for (let i = 0; i < nodes.length; i += 2) if (nodes[i] === key) return nodes[i + 1];
+    return undefined;
+  }
+
+  /** The slot of `key` in the node vector (a cleared entry's too), or NO_NODE. */
+  private slotOf(key: LuaValue): number {
+    const slots = this.slots;
+    if (slots !== undefined) return slots.get(key) ?? NO_NODE;
+    const nodes = this.nodes;
+    for (let i = 0; i < nodes.length; i += 2) if (nodes[i] === key) return i >> 1;
+    return NO_NODE;
   }
 
   /** A raw store (rawset, libraries); a read-only table refuses it, with no position. */
   set(key: LuaValue, value: LuaValue): void {
     if (this.readonly) throw new LuaError(READONLY_TABLE, 0);
+    this.store(key, value);
+  }
+
+  /**
+   * 5.1's luaH_set and the store: an existing key (cleared ones too) keeps its place; a new
+   * key gets a node even when the value is nil, as in 5.1.
+   */
+  private store(key: LuaValue, value: LuaValue): void {
     if (typeof key === 'number') {
-      if ((key | 0) === key && key >= 1) {
-        this.setIndex(key, value);
+      if (key >= 1 && key <= this.array.length && (key | 0) === key) {
+        this.setArraySlot(key, value);
         return;
       }
       if (key !== key) throw new LuaError('table index is NaN');
     } else if (key === undefined) {
       throw new LuaError('table index is nil');
     }
-    this.setInHash(key, value);
+    const slot = this.slotOf(key);
+    if (slot !== NO_NODE) this.nodes[2 * slot + 1] = value;
+    else this.newKey(key, value, hashOf(key));
   }
 
-  private setIndex(index: number, value: LuaValue): void {
-    const array = this.array;
-    const length = array.length;
-    if (index <= length) {
-      array[index - 1] = value;
-      if (value === undefined && index === length) {
-        if (length > this.shrunkFrom) this.shrunkFrom = length;
-        let end = length - 1;
-        while (end > 0 && array[end - 1] === undefined) end--;
-        array.length = end;
+  private setArraySlot(index: number, value: LuaValue): void {
+    this.array[index - 1] = value;
+    const dense = this.denseLength;
+    if (dense < 0) return;
+    if (value !== undefined) {
+      if (index > dense) this.denseLength = index === dense + 1 ? index : -1;
+    } else if (index <= dense) {
+      this.denseLength = index === dense ? dense - 1 : -1;
+    }
+  }
+
+  /** 5.1's newkey: main position, else a free slot (moving a squatter out), else a rehash. */
+  private newKey(key: LuaValue, value: LuaValue, hash: number): void {
+    const nodes = this.nodes;
+    const links = this.links;
+    let slot = nodes.length === 0 ? NO_NODE : this.position(hash, key);
+    if (slot === NO_NODE || nodes[2 * slot + 1] !== undefined) {
+      const free = this.freeSlot();
+      if (free === NO_NODE) {
+        this.rehash(key);
+        this.storeAbsent(key, value, hash);
+        return;
       }
-      return;
+      const occupant = nodes[2 * slot];
+      let previous = this.position(links[2 * slot + 1]!, occupant);
+      if (previous !== slot) {
+        // The occupant is not in its main position: it moves to the free slot.
+        while (links[2 * previous] !== slot) previous = links[2 * previous]!;
+        links[2 * previous] = free;
+        nodes[2 * free] = occupant;
+        nodes[2 * free + 1] = nodes[2 * slot + 1];
+        links[2 * free] = links[2 * slot]!;
+        links[2 * free + 1] = links[2 * slot + 1]!;
+        this.slots?.set(occupant, free);
+        links[2 * slot] = NO_NODE;
+      } else {
+        // The occupant is at home: the new key goes to the free slot, chained after it.
+        links[2 * free] = links[2 * slot]!;
+        links[2 * slot] = free;
+        slot = free;
+      }
+    } else {
+      // A free or cleared main position: a cleared key there is gone for good.
+      const cleared = nodes[2 * slot];
+      if (cleared !== undefined) this.slots?.delete(cleared);
     }
-    if (index === length + 1 && value !== undefined) {
-      array.push(value);
-      this.migrateFollowing();
-      return;
-    }
-    this.setInHash(index, value);
+    nodes[2 * slot] = key;
+    nodes[2 * slot + 1] = value;
+    links[2 * slot + 1] = hash;
+    this.slots?.set(key, slot);
   }
 
-  private setInHash(key: LuaValue, value: LuaValue): void {
-    if (value !== undefined) (this.hash ??= new Map()).set(key, value);
-    else if (this.hash !== undefined) this.hash.delete(key);
+  /** Stores a key the node vector does not hold: after a rehash, or moved by one. */
+  private storeAbsent(key: LuaValue, value: LuaValue, hash: number): void {
+    if (typeof key === 'number' && key >= 1 && key <= this.array.length && (key | 0) === key) {
+      this.setArraySlot(key, value);
+    } else {
+      this.newKey(key, value, hash);
+    }
   }
 
-  /** After an append, keys n+1, n+2... that sat in the hash part join the array part. */
-  private migrateFollowing(): void {
-    const hash = this.hash;
-    if (hash === undefined || hash.size === 0) return;
-    const array = this.array;
-    for (;;) {
-      const next = array.length + 1;
-      const value = hash.get(next);
-      if (value === undefined) return;
-      hash.delete(next);
-      array.push(value);
+  private freeSlot(): number {
+    const nodes = this.nodes;
+    while (this.lastFree > 0) {
+      this.lastFree--;
+      if (nodes[2 * this.lastFree] === undefined) return this.lastFree;
     }
+    return NO_NODE;
+  }
+
+  /** The main position of a key with this hash in the node vector (not empty), as 5.1. */
+  private position(hash: number, key: LuaValue): number {
+    const mask = (this.nodes.length >> 1) - 1;
+    // 5.1 masks the hashes of strings and booleans, and takes the others modulo an odd number.
+    return typeof key === 'string' || typeof key === 'boolean'
+      ? hash & mask
+      : (hash >>> 0) % (mask | 1);
   }
 
   /**
-   * The `#` operator without __len: a border. The array part never ends in a hole and key
-   * n+1 never waits in the hash part, so its length is one.
+   * 5.1's rehash when a new key finds no free slot: the array part becomes the largest power
+   * of two more than half full of integer keys, the node vector holds the rest.
    */
-  length(): number {
-    return this.array.length;
+  private rehash(extraKey: LuaValue): void {
+    const counts = keyCounts.fill(0);
+    let integerKeys = countArrayKeys(this.array, counts);
+    let total = integerKeys;
+    const nodes = this.nodes;
+    for (let i = nodes.length - 2; i >= 0; i -= 2) {
+      if (nodes[i + 1] === undefined) continue;
+      integerKeys += countIntegerKey(nodes[i], counts);
+      total++;
+    }
+    integerKeys += countIntegerKey(extraKey, counts);
+    total++;
+    const arraySize = arraySizeFor(counts, integerKeys);
+    this.resize(arraySize, total - keysInArray(counts, arraySize));
   }
 
   /**
-   * `next(t, key)`: the entry after `key` (the first for nil), or undefined at the end. Array
-   * keys come first, in order, then the others in insertion order.
+   * 5.1's resize: new parts, then the vanishing array slice and the old nodes (last first).
+   * The slot map is kept: moved keys get their new slot, cleared and array-bound keys leave.
+   */
+  private resize(arraySize: number, hashSize: number): void {
+    let array = this.array;
+    const oldNodes = this.nodes;
+    const oldLinks = this.links;
+    if (array.length < arraySize) {
+      if (array === NONE) array = this.array = [];
+      while (array.length < arraySize) array.push(undefined);
+    }
+    this.setNodeVector(hashSize);
+    const slots = this.slots;
+    if (arraySize < array.length) {
+      const vanishing = array.slice(arraySize);
+      array.length = arraySize;
+      for (let i = 0; i < vanishing.length; i++) {
+        const key = arraySize + i + 1;
+        if (vanishing[i] !== undefined) this.newKey(key, vanishing[i], hashOf(key));
+      }
+    }
+    for (let i = oldNodes.length - 2; i >= 0; i -= 2) {
+      const key = oldNodes[i];
+      const value = oldNodes[i + 1];
+      if (value === undefined) {
+        if (key !== undefined) slots?.delete(key);
+      } else if (typeof key === 'number' && key >= 1 && key <= arraySize && (key | 0) === key) {
+        slots?.delete(key);
+        array[key - 1] = value;
+      } else {
+        this.newKey(key, value, oldLinks[i + 1]!);
+      }
+    }
+    this.denseLength = denseLengthOf(array);
+  }
+
+  private setNodeVector(requested: number): void {
+    this.lastFree = 0;
+    if (requested === 0) {
+      this.nodes = NONE;
+      this.links = NO_LINKS;
+      this.slots = undefined;
+      return;
+    }
+    const size = 2 ** ceilLog2(requested);
+    if (size > MAX_ARRAY_SIZE) throw new LuaError('table overflow');
+    const nodes: LuaValue[] = [];
+    const links: number[] = [];
+    for (let i = 0; i < size; i++) {
+      nodes.push(undefined, undefined);
+      links.push(NO_NODE, 0);
+    }
+    this.nodes = nodes;
+    this.links = links;
+    this.lastFree = size;
+    if (size <= SCANNED_SIZE) this.slots = undefined;
+    else this.slots ??= new Map();
+  }
+
+  /** 5.1's luaH_getn: a border, by binary search in the array part or beyond it. */
+  length(): number {
+    const array = this.array;
+    const size = array.length;
+    if (size > 0 && array[size - 1] === undefined) {
+      if (this.denseLength >= 0) return this.denseLength;
+      let present = 0;
+      let absent = size;
+      while (absent - present > 1) {
+        const middle = (present + absent) >>> 1;
+        if (array[middle - 1] === undefined) absent = middle;
+        else present = middle;
+      }
+      return present;
+    }
+    if (this.nodes.length === 0) return size;
+    return this.borderBeyond(size);
+  }
+
+  /** 5.1's unbound_search: doubling from the array's end into the hash part, then halving. */
+  private borderBeyond(start: number): number {
+    let present = start;
+    let absent = start + 1;
+    while (this.get(absent) !== undefined) {
+      present = absent;
+      absent *= 2;
+      if (absent > MAX_INT) {
+        // Built to defeat the search: count from 1, as 5.1 does.
+        let i = 1;
+        while (this.get(i) !== undefined) i++;
+        return i - 1;
+      }
+    }
+    while (absent - present > 1) {
+      const middle = Math.floor((present + absent) / 2);
+      if (this.get(middle) === undefined) absent = middle;
+      else present = middle;
+    }
+    return present;
+  }
+
+  /**
+   * `next(t, key)`: the entry after `key` (the first for nil), or undefined at the end: the
+   * array part in order, then the node slots in order, as 5.1.
    */
   next(key: LuaValue): [LuaValue, LuaValue] | undefined {
     const array = this.array;
-    let index = 0;
+    let position = 0;
     if (key !== undefined) {
-      const isIndex = typeof key === 'number' && (key | 0) === key && key >= 1;
-      if (isIndex && key <= array.length) {
-        index = key;
-      } else if (
-        isIndex &&
-        key <= this.shrunkFrom &&
-        key !== this.cursorKey &&
-        !this.hash?.has(key)
-      ) {
-        // An array key cleared during the traversal (the array part shrank): go on after it.
-        index = key;
+      if (typeof key === 'number' && key >= 1 && key <= array.length && (key | 0) === key) {
+        position = key;
       } else {
-        return this.nextInHash(key);
+        const slot = this.slotOf(key);
+        if (slot === NO_NODE) throw new LuaError("invalid key to 'next'");
+        position = array.length + slot + 1;
       }
     }
-    for (; index < array.length; index++) {
-      const value = array[index];
-      if (value !== undefined) return [index + 1, value];
+    for (; position < array.length; position++) {
+      const value = array[position];
+      if (value !== undefined) return [position + 1, value];
     }
-    return this.startHash();
-  }
-
-  private startHash(): [LuaValue, LuaValue] | undefined {
-    if (this.hash === undefined) return undefined;
-    this.cursor = this.hash.entries();
-    return this.advance();
-  }
-
-  private nextInHash(key: LuaValue): [LuaValue, LuaValue] | undefined {
-    if (this.cursor === undefined || this.cursorKey !== key) {
-      // Another traversal moved the cursor: find the key again.
-      if (this.hash === undefined || !this.hash.has(key))
-        throw new LuaError("invalid key to 'next'");
-      this.cursor = this.hash.entries();
-      while (this.cursor.next().value![0] !== key);
+    const nodes = this.nodes;
+    for (let i = 2 * (position - array.length); i < nodes.length; i += 2) {
+      const value = nodes[i + 1];
+      if (value !== undefined) return [nodes[i], value];
     }
-    return this.advance();
-  }
-
-  private advance(): [LuaValue, LuaValue] | undefined {
-    const step = this.cursor!.next();
-    if (step.done) {
-      this.cursor = undefined;
-      this.cursorKey = undefined;
-      return undefined;
-    }
-    this.cursorKey = step.value[0];
-    return step.value;
+    return undefined;
   }
 
   /** Appends at `#t + 1` (table.insert, building arrays from replies). */
@@ -163,13 +342,177 @@ export class LuaTable {
     this.set(this.length() + 1, value);
   }
 
-  /** A table whose array part is `values` (which it keeps; holes allowed, not at the end). */
+  /**
+   * The table `t[1] = values[0]`, `t[2] = values[1]`... on an empty table would make (how
+   * Redis and its libraries build KEYS, ARGV, replies and decoded arrays). Keeps `values`.
+   */
   static fromArray(values: LuaValue[]): LuaTable {
     const table = new LuaTable();
-    let end = values.length;
-    while (end > 0 && values[end - 1] === undefined) end--;
-    values.length = end;
+    if (values.includes(undefined)) {
+      for (let i = 0; i < values.length; i++) table.store(i + 1, values[i]);
+      return table;
+    }
+    const length = values.length;
+    // Appends double the array part each time it is full.
+    const size = length === 0 ? 0 : 2 ** ceilLog2(length);
+    while (values.length < size) values.push(undefined);
     table.array = values;
+    table.denseLength = length;
     return table;
   }
+
+  /**
+   * A table constructor as 5.1 runs it: sized by the compiler's counts (`arrayItems`
+   * positional items not counting a last call or `...`, `keyedItems` keyed ones), keyed items
+   * stored in order, then the positional `values` (all of them, a last call's results
+   * included), which win over keyed items with the same index.
+   */
+  static fromConstructor(
+    values: LuaValue[],
+    keyed: LuaValue[] | undefined,
+    arrayItems: number,
+    keyedItems: number,
+  ): LuaTable {
+    const table = new LuaTable();
+    const arraySize = roundedSizeHint(arrayItems);
+    if (keyed === undefined) {
+      // No node to reorder: the array part is the values, grown to the hinted size.
+      while (values.length < arraySize) values.push(undefined);
+      table.array = values;
+    } else {
+      const array: LuaValue[] = [];
+      while (array.length < arraySize) array.push(undefined);
+      table.array = array;
+      table.setNodeVector(roundedSizeHint(keyedItems));
+      for (let i = 0; i < keyed.length; i += 2) table.store(keyed[i], keyed[i + 1]);
+      // A last call that gave more values than the hint grows the array part (a resize).
+      if (values.length > arraySize) table.resize(values.length, table.nodes.length >> 1);
+      const grown = table.array;
+      for (let i = 0; i < values.length; i++) grown[i] = values[i];
+    }
+    table.denseLength = denseLengthOf(table.array);
+    return table;
+  }
+}
+
+/** ceil(log2(n)) for n >= 1. */
+function ceilLog2(n: number): number {
+  return n <= 1 ? 0 : 32 - Math.clz32(n - 1);
+}
+
+/** The size 5.1 gives a constructor's part: its count in 5.1's one-byte float (rounded up). */
+function roundedSizeHint(count: number): number {
+  let mantissa = count;
+  let exponent = 0;
+  while (mantissa >= 16) {
+    mantissa = (mantissa + 1) >>> 1;
+    exponent++;
+  }
+  return mantissa * 2 ** exponent;
+}
+
+/** Counts the array part's keys into counts[ceil(log2(k))]; returns how many. */
+function countArrayKeys(array: LuaValue[], counts: number[]): number {
+  let total = 0;
+  let index = 1;
+  for (let bits = 0, limit = 1; index <= array.length; bits++, limit *= 2) {
+    let inSlice = 0;
+    for (const end = Math.min(limit, array.length); index <= end; index++) {
+      if (array[index - 1] !== undefined) inSlice++;
+    }
+    counts[bits]! += inSlice;
+    total += inSlice;
+  }
+  return total;
+}
+
+function countIntegerKey(key: LuaValue, counts: number[]): number {
+  if (typeof key !== 'number' || (key | 0) !== key || key < 1 || key > MAX_ARRAY_SIZE) return 0;
+  counts[ceilLog2(key)]!++;
+  return 1;
+}
+
+/** Counts of integer keys k by ceil(log2(k)), reused by every rehash (they do not nest). */
+const keyCounts = new Array<number>(MAX_ARRAY_BITS + 1).fill(0);
+
+/** 5.1's computesizes: the largest 2^i with more than 2^(i-1) of the integer keys up to it. */
+function arraySizeFor(counts: number[], integerKeys: number): number {
+  let below = 0;
+  let arraySize = 0;
+  for (let bits = 0, power = 1; power >>> 1 < integerKeys; bits++, power *= 2) {
+    below += counts[bits]!;
+    if (below > power >>> 1) arraySize = power;
+    if (below === integerKeys) break;
+  }
+  return arraySize;
+}
+
+/** How many of the counted keys are at most `arraySize` (a power of two, or 0). */
+function keysInArray(counts: number[], arraySize: number): number {
+  let keys = 0;
+  for (let bits = 0, power = 1; power <= arraySize; bits++, power *= 2) keys += counts[bits]!;
+  return keys;
+}
+
+function denseLengthOf(array: LuaValue[]): number {
+  let length = 0;
+  while (length < array.length && array[length] !== undefined) length++;
+  for (let i = length; i < array.length; i++) if (array[i] !== undefined) return -1;
+  return length;
+}
+
+/** 5.1's hash of a key, before it is reduced to a slot (see `position`). */
+function hashOf(key: LuaValue): number {
+  switch (typeof key) {
+    case 'string':
+      return stringHash(key);
+    case 'number':
+      return key === 0 ? 0 : numberHash(key);
+    case 'boolean':
+      return key ? 1 : 0;
+    default:
+      return key instanceof LuaUserdata ? key.address >>> 0 : identityHash(key as object);
+  }
+}
+
+/** Strings at least this long keep their hash in `longStringHashes` (5.1 keeps every one). */
+const CACHED_HASH_LENGTH = 40;
+const HASH_CACHE_LIMIT = 4096;
+const longStringHashes = new Map<string, number>();
+
+/** Redis's Lua string hash (5.1's, with every byte hashed: Redis dropped the step). */
+function stringHash(s: string): number {
+  if (s.length >= CACHED_HASH_LENGTH) {
+    const cached = longStringHashes.get(s);
+    if (cached !== undefined) return cached;
+  }
+  let h = s.length | 0;
+  for (let i = s.length; i > 0; i--) h ^= (h << 5) + (h >>> 2) + s.charCodeAt(i - 1);
+  if (s.length >= CACHED_HASH_LENGTH) {
+    if (longStringHashes.size >= HASH_CACHE_LIMIT) longStringHashes.clear();
+    longStringHashes.set(s, h);
+  }
+  return h;
+}
+
+const float = new Float64Array(1);
+const words = new Uint32Array(float.buffer);
+
+/** 5.1's hashnum before the modulo: the double's two 32-bit halves added. */
+function numberHash(n: number): number {
+  float[0] = n;
+  return (words[0]! + words[1]!) >>> 0;
+}
+
+/** Tables, functions and userdata hash by address in 5.1: here by a number given at first use. */
+const identities = new WeakMap<object, number>();
+let nextIdentity = 0;
+
+function identityHash(value: object): number {
+  let identity = identities.get(value);
+  if (identity === undefined) {
+    identity = (0x5a0c0a00 + nextIdentity++ * 0x40) >>> 0;
+    identities.set(value, identity);
+  }
+  return identity;
 }
