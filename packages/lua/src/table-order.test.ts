@@ -1,9 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import {
-  requireRedisOrSkip,
-  startRedisServer,
-  type RedisServerProcess,
-} from '@rc/test-support';
+import { requireRedisOrSkip, startRedisServer, type RedisServerProcess } from '@rc/test-support';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { installCjson } from './lib/cjson.js';
 import { installCmsgpack } from './lib/cmsgpack.js';
@@ -198,7 +194,9 @@ describe('table iteration order against redis-server EVAL', () => {
     const next = random(7);
     const objects = Array.from({ length: 40 }, () => {
       const fields = Array.from({ length: 1 + Math.floor(next() * 20) }, (_, i) => {
-        const name = Math.floor(next() * 1e6).toString(36).repeat(1 + Math.floor(next() * 8));
+        const name = Math.floor(next() * 1e6)
+          .toString(36)
+          .repeat(1 + Math.floor(next() * 8));
         return `"${name}":${next() < 0.3 ? `{"n${i}":${i},"m":[1,2,{"z":1,"y":2}]}` : i}`;
       });
       return `{${fields.join(',')}}`;

@@ -12,8 +12,6 @@ const NO_NODE = -1;
 /** The parts of a table that has none: never written to (a part grows by replacement). */
 const NONE: LuaValue[] = [];
 const NO_LINKS: number[] = [];
-/** Node vectors up to this size are searched by scanning their keys: no Map to allocate. */
-const SCANNED_SIZE = 4;
 
 /**
  * A Lua table laid out as Lua 5.1 lays it out, because that layout is visible: `next` (so
@@ -21,9 +19,9 @@ const SCANNED_SIZE = 4;
  * table with holes is the border 5.1's searches find. So the array part has 5.1's size (set by
  * rehashes and constructors, holes included), and the hash part is 5.1's node vector: 2^k slots,
  * a key at its main position (5.1's hashes) or in a free slot taken from the top and chained
- * after it, a cleared key staying in its slot until the next rehash. Lookups scan a small
- * node vector and use a Map from key to slot in a larger one (V8's Map is faster than 5.1's
- * chains with strings hashed in JavaScript). These methods are raw: no metamethods.
+ * after it, a cleared key keeping its slot until the next rehash. The values of the hash part
+ * live in a Map (V8's lookups are faster than 5.1's chains with strings hashed in JavaScript);
+ * the slots only order the keys. These methods are raw: no metamethods.
  */
 export class LuaTable {
   metatable: LuaTable | undefined = undefined;
@@ -40,48 +38,31 @@ export class LuaTable {
    */
   private denseLength = 0;
   /**
-   * The node vector, slot i at [2i] (its key; undefined: never used since the last rehash)
-   * and [2i + 1] (its value; undefined with a key: a cleared entry, still valid for `next`).
+   * Every key of the hash part and its value; a cleared key stays (value undefined) as long
+   * as it keeps its slot.
    */
-  private nodes: LuaValue[] = NONE;
+  private hash: Map<LuaValue, LuaValue> | undefined = undefined;
+  /** The node vector: the key in each slot (undefined: never used since the last rehash). */
+  private slotKeys: LuaValue[] = NONE;
   /** Per slot: [2i] the next slot of its collision chain (NO_NODE at the end), [2i + 1] the key's hash. */
   private links: number[] = NO_LINKS;
   /** Free slots are looked for below this one (5.1's lastfree). */
   private lastFree = 0;
-  /** The slot of every key in a node vector larger than SCANNED_SIZE, cleared ones included. */
-  private slots: Map<LuaValue, number> | undefined = undefined;
+  /** The key `next` returned last from the hash part and its slot: a traversal need not hash. */
+  private cursorKey: LuaValue = undefined;
+  private cursorSlot = NO_NODE;
 
   get(key: LuaValue): LuaValue {
     if (typeof key === 'number') {
       const array = this.array;
       if (key >= 1 && key <= array.length && (key | 0) === key) return array[key - 1];
     }
-    return this.nodeValue(key);
+    return this.hash?.get(key);
   }
 
   /** `t[key]` for a string key, the common case of fields and globals. */
   getField(key: string): LuaValue {
-    return this.nodeValue(key);
-  }
-
-  private nodeValue(key: LuaValue): LuaValue {
-    const slots = this.slots;
-    const nodes = this.nodes;
-    if (slots !== undefined) {
-      const slot = slots.get(key);
-      return slot === undefined ? undefined : nodes[2 * slot + 1];
-    }
-    for (let i = 0; i < nodes.length; i += 2) if (nodes[i] === key) return nodes[i + 1];
-    return undefined;
-  }
-
-  /** The slot of `key` in the node vector (a cleared entry's too), or NO_NODE. */
-  private slotOf(key: LuaValue): number {
-    const slots = this.slots;
-    if (slots !== undefined) return slots.get(key) ?? NO_NODE;
-    const nodes = this.nodes;
-    for (let i = 0; i < nodes.length; i += 2) if (nodes[i] === key) return i >> 1;
-    return NO_NODE;
+    return this.hash?.get(key);
   }
 
   /** A raw store (rawset, libraries); a read-only table refuses it, with no position. */
@@ -92,7 +73,7 @@ export class LuaTable {
 
   /**
    * 5.1's luaH_set and the store: an existing key (cleared ones too) keeps its place; a new
-   * key gets a node even when the value is nil, as in 5.1.
+   * key gets a slot even when the value is nil, as in 5.1.
    */
   private store(key: LuaValue, value: LuaValue): void {
     if (typeof key === 'number') {
@@ -104,9 +85,10 @@ export class LuaTable {
     } else if (key === undefined) {
       throw new LuaError('table index is nil');
     }
-    const slot = this.slotOf(key);
-    if (slot !== NO_NODE) this.nodes[2 * slot + 1] = value;
-    else this.newKey(key, value, hashOf(key));
+    const hash = (this.hash ??= new Map());
+    const size = hash.size;
+    hash.set(key, value);
+    if (hash.size !== size) this.newKey(key, hashOf(key));
   }
 
   private setArraySlot(index: number, value: LuaValue): void {
@@ -120,29 +102,32 @@ export class LuaTable {
     }
   }
 
-  /** 5.1's newkey: main position, else a free slot (moving a squatter out), else a rehash. */
-  private newKey(key: LuaValue, value: LuaValue, hash: number): void {
-    const nodes = this.nodes;
+  /**
+   * 5.1's newkey for a key just added to `hash`: its main position, else a free slot (moving
+   * a squatter out), else a rehash.
+   */
+  private newKey(key: LuaValue, hash: number): void {
+    const keys = this.slotKeys;
     const links = this.links;
-    let slot = nodes.length === 0 ? NO_NODE : this.position(hash, key);
-    if (slot === NO_NODE || nodes[2 * slot + 1] !== undefined) {
+    const values = this.hash!;
+    this.cursorKey = undefined;
+    let slot = keys.length === 0 ? NO_NODE : this.position(hash, key);
+    const occupant = slot === NO_NODE ? undefined : keys[slot];
+    if (slot === NO_NODE || values.get(occupant) !== undefined) {
       const free = this.freeSlot();
       if (free === NO_NODE) {
         this.rehash(key);
-        this.storeAbsent(key, value, hash);
+        this.placeAbsent(key, hash);
         return;
       }
-      const occupant = nodes[2 * slot];
       let previous = this.position(links[2 * slot + 1]!, occupant);
       if (previous !== slot) {
         // The occupant is not in its main position: it moves to the free slot.
         while (links[2 * previous] !== slot) previous = links[2 * previous]!;
         links[2 * previous] = free;
-        nodes[2 * free] = occupant;
-        nodes[2 * free + 1] = nodes[2 * slot + 1];
+        keys[free] = occupant;
         links[2 * free] = links[2 * slot]!;
         links[2 * free + 1] = links[2 * slot + 1]!;
-        this.slots?.set(occupant, free);
         links[2 * slot] = NO_NODE;
       } else {
         // The occupant is at home: the new key goes to the free slot, chained after it.
@@ -150,42 +135,55 @@ export class LuaTable {
         links[2 * slot] = free;
         slot = free;
       }
-    } else {
-      // A free or cleared main position: a cleared key there is gone for good.
-      const cleared = nodes[2 * slot];
-      if (cleared !== undefined) this.slots?.delete(cleared);
+    } else if (occupant !== undefined) {
+      // A cleared key held the main position: it is gone for good.
+      values.delete(occupant);
     }
-    nodes[2 * slot] = key;
-    nodes[2 * slot + 1] = value;
+    keys[slot] = key;
     links[2 * slot + 1] = hash;
-    this.slots?.set(key, slot);
   }
 
-  /** Stores a key the node vector does not hold: after a rehash, or moved by one. */
-  private storeAbsent(key: LuaValue, value: LuaValue, hash: number): void {
+  /** After a rehash: the new key, already in `hash`, goes to the array part or a slot. */
+  private placeAbsent(key: LuaValue, hash: number): void {
     if (typeof key === 'number' && key >= 1 && key <= this.array.length && (key | 0) === key) {
+      const value = this.hash!.get(key);
+      this.hash!.delete(key);
       this.setArraySlot(key, value);
     } else {
-      this.newKey(key, value, hash);
+      this.newKey(key, hash);
     }
   }
 
   private freeSlot(): number {
-    const nodes = this.nodes;
+    const keys = this.slotKeys;
     while (this.lastFree > 0) {
       this.lastFree--;
-      if (nodes[2 * this.lastFree] === undefined) return this.lastFree;
+      if (keys[this.lastFree] === undefined) return this.lastFree;
     }
     return NO_NODE;
   }
 
   /** The main position of a key with this hash in the node vector (not empty), as 5.1. */
   private position(hash: number, key: LuaValue): number {
-    const mask = (this.nodes.length >> 1) - 1;
+    const mask = this.slotKeys.length - 1;
     // 5.1 masks the hashes of strings and booleans, and takes the others modulo an odd number.
     return typeof key === 'string' || typeof key === 'boolean'
       ? hash & mask
       : (hash >>> 0) % (mask | 1);
+  }
+
+  /** The slot of a key of the hash part, by its chain as 5.1 finds it, or NO_NODE. */
+  private slotOf(key: LuaValue): number {
+    if (key === this.cursorKey) return this.cursorSlot;
+    const keys = this.slotKeys;
+    if (keys.length === 0) return NO_NODE;
+    const links = this.links;
+    let slot = this.position(hashOf(key), key);
+    do {
+      if (keys[slot] === key) return slot;
+      slot = links[2 * slot]!;
+    } while (slot !== NO_NODE);
+    return NO_NODE;
   }
 
   /**
@@ -193,53 +191,67 @@ export class LuaTable {
    * of two more than half full of integer keys, the node vector holds the rest.
    */
   private rehash(extraKey: LuaValue): void {
-    const counts = keyCounts.fill(0);
-    let integerKeys = countArrayKeys(this.array, counts);
-    let total = integerKeys;
-    const nodes = this.nodes;
-    for (let i = nodes.length - 2; i >= 0; i -= 2) {
-      if (nodes[i + 1] === undefined) continue;
-      integerKeys += countIntegerKey(nodes[i], counts);
-      total++;
+    const keys = this.slotKeys;
+    const values = this.hash!;
+    let live = 0;
+    let integerKeys = typeof extraKey === 'number' || this.array.length > 0;
+    for (let slot = 0; slot < keys.length; slot++) {
+      const key = keys[slot];
+      if (key === undefined || values.get(key) === undefined) continue;
+      live++;
+      if (typeof key === 'number') integerKeys = true;
     }
-    integerKeys += countIntegerKey(extraKey, counts);
-    total++;
-    const arraySize = arraySizeFor(counts, integerKeys);
+    // Without a number key anywhere (records), everything stays in the hash part.
+    if (!integerKeys) return this.resize(0, live + 1);
+    const counts = keyCounts.fill(0);
+    let candidates = countArrayKeys(this.array, counts);
+    const total = candidates + live + 1;
+    for (let slot = 0; slot < keys.length; slot++) {
+      const key = keys[slot];
+      if (typeof key === 'number' && values.get(key) !== undefined) {
+        candidates += countIntegerKey(key, counts);
+      }
+    }
+    candidates += countIntegerKey(extraKey, counts);
+    const arraySize = arraySizeFor(counts, candidates);
     this.resize(arraySize, total - keysInArray(counts, arraySize));
   }
 
   /**
-   * 5.1's resize: new parts, then the vanishing array slice and the old nodes (last first).
-   * The slot map is kept: moved keys get their new slot, cleared and array-bound keys leave.
+   * 5.1's resize: new parts, then the vanishing array slice and the old slots (last first).
+   * Cleared keys leave `hash`; keys that now fit the array part move there.
    */
   private resize(arraySize: number, hashSize: number): void {
     let array = this.array;
-    const oldNodes = this.nodes;
+    const oldKeys = this.slotKeys;
     const oldLinks = this.links;
     if (array.length < arraySize) {
       if (array === NONE) array = this.array = [];
       while (array.length < arraySize) array.push(undefined);
     }
     this.setNodeVector(hashSize);
-    const slots = this.slots;
+    const values = (this.hash ??= new Map());
     if (arraySize < array.length) {
       const vanishing = array.slice(arraySize);
       array.length = arraySize;
       for (let i = 0; i < vanishing.length; i++) {
+        if (vanishing[i] === undefined) continue;
         const key = arraySize + i + 1;
-        if (vanishing[i] !== undefined) this.newKey(key, vanishing[i], hashOf(key));
+        values.set(key, vanishing[i]);
+        this.newKey(key, hashOf(key));
       }
     }
-    for (let i = oldNodes.length - 2; i >= 0; i -= 2) {
-      const key = oldNodes[i];
-      const value = oldNodes[i + 1];
+    for (let slot = oldKeys.length - 1; slot >= 0; slot--) {
+      const key = oldKeys[slot];
+      if (key === undefined) continue;
+      const value = values.get(key);
       if (value === undefined) {
-        if (key !== undefined) slots?.delete(key);
+        values.delete(key);
       } else if (typeof key === 'number' && key >= 1 && key <= arraySize && (key | 0) === key) {
-        slots?.delete(key);
+        values.delete(key);
         array[key - 1] = value;
       } else {
-        this.newKey(key, value, oldLinks[i + 1]!);
+        this.newKey(key, oldLinks[2 * slot + 1]!);
       }
     }
     this.denseLength = denseLengthOf(array);
@@ -247,25 +259,29 @@ export class LuaTable {
 
   private setNodeVector(requested: number): void {
     this.lastFree = 0;
+    this.cursorKey = undefined;
     if (requested === 0) {
-      this.nodes = NONE;
+      this.slotKeys = NONE;
       this.links = NO_LINKS;
-      this.slots = undefined;
       return;
     }
     const size = 2 ** ceilLog2(requested);
     if (size > MAX_ARRAY_SIZE) throw new LuaError('table overflow');
-    const nodes: LuaValue[] = [];
-    const links: number[] = [];
-    for (let i = 0; i < size; i++) {
-      nodes.push(undefined, undefined);
-      links.push(NO_NODE, 0);
+    if (size <= 64) {
+      // Small vectors: literal pushes allocate faster than `new Array(n).fill()`.
+      const keys: LuaValue[] = [];
+      const links: number[] = [];
+      for (let i = 0; i < size; i++) {
+        keys.push(undefined);
+        links.push(NO_NODE, NO_NODE);
+      }
+      this.slotKeys = keys;
+      this.links = links;
+    } else {
+      this.slotKeys = new Array<LuaValue>(size).fill(undefined);
+      this.links = new Array<number>(2 * size).fill(NO_NODE);
     }
-    this.nodes = nodes;
-    this.links = links;
     this.lastFree = size;
-    if (size <= SCANNED_SIZE) this.slots = undefined;
-    else this.slots ??= new Map();
   }
 
   /** 5.1's luaH_getn: a border, by binary search in the array part or beyond it. */
@@ -283,7 +299,7 @@ export class LuaTable {
       }
       return present;
     }
-    if (this.nodes.length === 0) return size;
+    if (this.slotKeys.length === 0) return size;
     return this.borderBeyond(size);
   }
 
@@ -329,10 +345,15 @@ export class LuaTable {
       const value = array[position];
       if (value !== undefined) return [position + 1, value];
     }
-    const nodes = this.nodes;
-    for (let i = 2 * (position - array.length); i < nodes.length; i += 2) {
-      const value = nodes[i + 1];
-      if (value !== undefined) return [nodes[i], value];
+    const keys = this.slotKeys;
+    for (let slot = position - array.length; slot < keys.length; slot++) {
+      const found = keys[slot];
+      if (found === undefined) continue;
+      const value = this.hash!.get(found);
+      if (value === undefined) continue;
+      this.cursorKey = found;
+      this.cursorSlot = slot;
+      return [found, value];
     }
     return undefined;
   }
@@ -380,13 +401,15 @@ export class LuaTable {
       while (values.length < arraySize) values.push(undefined);
       table.array = values;
     } else {
-      const array: LuaValue[] = [];
-      while (array.length < arraySize) array.push(undefined);
-      table.array = array;
+      if (arraySize > 0) {
+        const array: LuaValue[] = [];
+        while (array.length < arraySize) array.push(undefined);
+        table.array = array;
+      }
       table.setNodeVector(roundedSizeHint(keyedItems));
       for (let i = 0; i < keyed.length; i += 2) table.store(keyed[i], keyed[i + 1]);
       // A last call that gave more values than the hint grows the array part (a resize).
-      if (values.length > arraySize) table.resize(values.length, table.nodes.length >> 1);
+      if (values.length > arraySize) table.resize(values.length, table.slotKeys.length);
       const grown = table.array;
       for (let i = 0; i < values.length; i++) grown[i] = values[i];
     }
