@@ -9,14 +9,19 @@ const SMALLEST_LIMIT = 128 * 1024;
 /**
  * maxmemory-clients, as Redis 7.0's client eviction: the memory of every normal and pub/sub
  * client (not CLIENT NO-EVICT) is kept as a sum, each client's share updated when its buffers
- * change; reaching the limit evicts the largest clients until below it. Off (maxmemory-clients
- * 0), nothing is counted.
+ * change; reaching the limit evicts the largest clients until below it. The memory of all
+ * clients but replicas is summed too, for maxmemory (see Engine.memoryForEviction). With
+ * neither limit, nothing is counted.
  */
 export class ClientEviction {
   /** The limit in bytes; 0 when off. */
   private limit = 0;
   /** The tracked clients' memory, each counted as its `evictionMemory` says. */
   private total = 0;
+  /** maxmemory is set: every client's memory is counted. */
+  private forMaxmemory = false;
+  /** The memory of every client but replicas, each counted as its `countedMemory` says. */
+  clientsBytes = 0;
 
   constructor(private readonly engine: Engine) {
     const configure = (): void => this.configure();
@@ -25,8 +30,9 @@ export class ClientEviction {
     this.configure();
   }
 
+  /** Clients' memory is counted: call `update` when a client's buffers change. */
   get enabled(): boolean {
-    return this.limit > 0;
+    return this.limit > 0 || this.forMaxmemory;
   }
 
   /** Redis's getClientEvictionLimit: bytes, or a percentage of maxmemory (`7%`). */
@@ -40,9 +46,12 @@ export class ClientEviction {
       limit = Number(setting);
     }
     this.limit = limit === 0 ? 0 : Math.max(limit, SMALLEST_LIMIT);
+    this.forMaxmemory = maxmemory > 0;
     this.total = 0;
+    this.clientsBytes = 0;
     for (const client of this.engine.clients.values()) {
       client.evictionMemory = 0;
+      client.countedMemory = 0;
       this.update(client);
     }
     this.evict();
@@ -50,16 +59,21 @@ export class ClientEviction {
 
   /** Counts the client's memory anew (none for a client that may not be evicted). */
   update(client: Client, argvBytes = 0): void {
-    if (this.limit === 0) return;
-    const memory = evictable(client) ? clientMemoryUsage(client, argvBytes) : 0;
-    this.total += memory - client.evictionMemory;
-    client.evictionMemory = memory;
+    if (!this.enabled || client.closed) return;
+    const memory = client.kind === 'replica' ? 0 : clientMemoryUsage(client, argvBytes);
+    this.clientsBytes += memory - client.countedMemory;
+    client.countedMemory = memory;
+    const evictionMemory = this.limit > 0 && evictable(client) ? memory : 0;
+    this.total += evictionMemory - client.evictionMemory;
+    client.evictionMemory = evictionMemory;
   }
 
-  /** A client is gone: its memory no longer counts. */
+  /** A client is gone, or evicted: its memory no longer counts. */
   forget(client: Client): void {
     this.total -= client.evictionMemory;
     client.evictionMemory = 0;
+    this.clientsBytes -= client.countedMemory;
+    client.countedMemory = 0;
   }
 
   /**

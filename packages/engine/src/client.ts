@@ -111,6 +111,8 @@ export class Client {
   closingAsap = false;
   /** The memory maxmemory-clients last counted for the client (see ClientEviction). */
   evictionMemory = 0;
+  /** The memory maxmemory last counted for the client (see ClientEviction.clientsBytes). */
+  countedMemory = 0;
   /** When the output first reached its soft limit (unix seconds), or 0. */
   outputSoftLimitSince = 0;
   /**

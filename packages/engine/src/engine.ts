@@ -14,7 +14,12 @@ import { allCommands } from './commands/index.js';
 import { Config } from './config.js';
 import { Errors, arityError, unknownCommandError, unknownSubcommandError } from './errors.js';
 import { ActiveExpiry } from './expiry.js';
-import { Database, type ExpiryMode, type KeyspaceObserver } from './keyspace.js';
+import {
+  Database,
+  type DatasetMemory,
+  type ExpiryMode,
+  type KeyspaceObserver,
+} from './keyspace.js';
 import type { DetachedDataset } from './persistence/keyspace-loader.js';
 import { EventClass, KeyspaceEvents } from './keyspace-events.js';
 import { OutputLimits } from './output-limits.js';
@@ -37,7 +42,8 @@ import { Snapshot } from './persistence/snapshot.js';
 import { Scripting } from './scripting/scripting.js';
 import type { ScriptFlags } from './scripting/script-flags.js';
 import { Tracking } from './tracking.js';
-import { Eviction, heapGauge, type MemoryGauge } from './eviction.js';
+import { Eviction } from './eviction.js';
+import { STARTUP_BYTES } from './memory-estimate.js';
 import type { LfuSettings } from './access-frequency.js';
 import { commandKeys } from './command-metadata/command-keys.js';
 import { metadataOf } from './command-metadata/command-description.js';
@@ -57,8 +63,6 @@ export interface EngineOptions {
   onShutdown?: () => void;
   /** Who writes snapshots and the append-only file; without one, SAVE and friends fail. */
   persistence?: PersistenceHost;
-  /** What maxmemory is measured with: V8's heap unless a test gives its own. */
-  memoryGauge?: MemoryGauge;
   /** Where the engine's log lines go (DEBUG LOG, DEBUG RELOAD...); silent when left out. */
   log?: EngineLog;
   /**
@@ -225,8 +229,9 @@ export class Engine implements KeyspaceObserver {
   /** The running command's own count of changes, when it counts as Redis does (see countChanges). */
   private declaredChanges: number | null = null;
   /** maxmemory and its policies; created once a limit is first set. */
-  private eviction: Eviction | null = null;
-  private readonly memoryGauge: MemoryGauge | undefined;
+  eviction: Eviction | null = null;
+  /** The estimate of what the databases hold, kept by each write (see memory-estimate.ts). */
+  readonly dataset: DatasetMemory = { bytes: 0 };
   /** The last command found memory over maxmemory (Redis's pre_command_oom_state). */
   outOfMemory = false;
   /** Set under an LFU maxmemory-policy (the keyspace then counts accesses). */
@@ -362,14 +367,12 @@ export class Engine implements KeyspaceObserver {
     this.config.follow('latency-monitor-threshold', (value) => {
       this.latencyMonitor.threshold = Number(value);
     });
-    this.memoryGauge = options.memoryGauge;
     this.config.follow('maxmemory', (value) => {
-      if (Number(value) > 0) this.eviction ??= new Eviction(this, this.memoryGauge ?? heapGauge());
-      this.eviction?.settingsChange();
+      if (Number(value) > 0) this.eviction ??= new Eviction(this);
     });
     // Set (not at startup), a limit is enforced right away, as Redis's updateMaxmemory.
     this.config.onChange('maxmemory', () => {
-      if (this.config.getNumber('maxmemory') > 0) this.eviction?.runSoon();
+      if (this.config.getNumber('maxmemory') > 0) this.eviction?.limitLowered();
     });
     for (const name of ['maxmemory', 'maxmemory-policy']) {
       this.config.follow(name, () => {
@@ -381,7 +384,6 @@ export class Engine implements KeyspaceObserver {
     }
     for (const name of ['maxmemory-policy', 'lfu-log-factor', 'lfu-decay-time']) {
       this.config.follow(name, () => {
-        this.eviction?.settingsChange();
         this.lfu = this.config.get('maxmemory-policy').includes('lfu')
           ? {
               logFactor: this.config.getNumber('lfu-log-factor'),
@@ -430,6 +432,16 @@ export class Engine implements KeyspaceObserver {
     }
     this.persistence?.resetStats();
     this.replication?.resetStats();
+    this.eviction?.resetStats();
+  }
+
+  /**
+   * used_memory as maxmemory holds it, before each command: an empty server's memory, the
+   * dataset's, and the clients' other than replicas as last counted (see ClientEviction). Kept
+   * up to date by the writes and the clients themselves, so reading it costs nothing.
+   */
+  memoryForEviction(): number {
+    return STARTUP_BYTES + this.dataset.bytes + this.clientEviction.clientsBytes;
   }
 
   /** INFO keyspace's avg_ttl, estimated by the active expiry cycle. */
@@ -482,6 +494,7 @@ export class Engine implements KeyspaceObserver {
     client.authenticated = this.acl.openByDefault;
     this.clients.set(client.id, client);
     this.stats.totalConnections++;
+    this.clientEviction.update(client);
     return client;
   }
 
@@ -588,7 +601,7 @@ export class Engine implements KeyspaceObserver {
       }
     }
     if (this.eviction !== null) {
-      this.outOfMemory = !this.eviction.run();
+      this.outOfMemory = this.eviction.run() === 'fail';
       if (this.outOfMemory && this.deniedOutOfMemory(client, entry, argv)) {
         return this.reject(client, entry, argv, Errors.outOfMemory);
       }

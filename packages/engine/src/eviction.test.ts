@@ -1,116 +1,145 @@
 import { describe, expect, it } from 'vitest';
-import type { MemoryGauge } from './eviction.js';
+import { evictionTimeLimitMs } from './eviction.js';
 import { engineWithClient } from './test-support/engine-client.js';
 
-/**
- * A gauge the test sets: `used` bytes, less what evictions freed; `collects` says whether a
- * collection (fresh figures) is possible now.
- */
-function fakeGauge() {
-  const gauge = {
-    usedBytes: 0,
-    collects: true,
-    used: () => gauge.usedBytes,
-    freed: (bytes: number) => {
-      gauge.usedBytes -= bytes;
-    },
-    collect: () => gauge.collects,
-  };
-  return gauge satisfies MemoryGauge;
-}
+const OOM = "-OOM command not allowed when used memory > 'maxmemory'.\r\n";
 
+/**
+ * An engine under `policy` with no limit yet; `limitAt(extra)` sets maxmemory to the memory
+ * counted now plus `extra` bytes. Many samples: the pool then surely sees every key of a few.
+ */
 function setup(policy: string) {
-  const gauge = fakeGauge();
-  const { engine, run } = engineWithClient(
-    [
-      ['maxmemory', '1000000'],
-      ['maxmemory-policy', policy],
-    ],
-    { memoryGauge: gauge },
-  );
+  // A limit far away for a start: clients are counted from then on.
+  const { engine, run } = engineWithClient([
+    ['maxmemory', String(2 ** 40)],
+    ['maxmemory-policy', policy],
+    ['maxmemory-samples', '64'],
+  ]);
+  const limitAt = (extra: number) =>
+    run('CONFIG', 'SET', 'maxmemory', String(engine.memoryForEviction() + extra));
   const keys = () =>
     run('KEYS', '*')
       .match(/\$\d+\r\n([^\r]+)/g)
       ?.map((bulk) => bulk.split('\r\n')[1])
       .sort();
-  return { engine, run, gauge, keys };
+  const info = (field: string) => Number(new RegExp(`${field}:(\\d+)`).exec(run('INFO'))?.[1]);
+  return { engine, run, limitAt, keys, info };
 }
+
+describe('used_memory', () => {
+  it('grows by what MEMORY USAGE reports for a key and its table slot, and goes back on DEL', () => {
+    const { run, info } = setup('noeviction');
+    const before = info('used_memory');
+    run('SET', 'key', 'x'.repeat(100));
+    const usage = Number(run('MEMORY', 'USAGE', 'key').slice(1));
+    expect(usage).toBe(160); // Redis 7.0's figure for this key
+    expect(info('used_memory')).toBe(before + usage + 8);
+    run('DEL', 'key');
+    expect(info('used_memory')).toBe(before);
+  });
+
+  it('follows collections changed in place, TTLs, SWAPDB and FLUSHALL', () => {
+    const { engine, run } = setup('noeviction');
+    const empty = engine.dataset.bytes;
+    run('RPUSH', 'list', 'x'.repeat(20));
+    const one = engine.dataset.bytes;
+    run('RPUSH', 'list', ...Array.from({ length: 100 }, () => 'x'.repeat(20)));
+    expect(engine.dataset.bytes).toBeGreaterThan(one + 100 * 20);
+    run('EXPIRE', 'list', '100');
+    const withTtl = engine.dataset.bytes;
+    run('PERSIST', 'list');
+    expect(engine.dataset.bytes).toBe(withTtl - 32);
+    run('SWAPDB', '0', '1');
+    expect(engine.dataset.bytes).toBe(withTtl - 32);
+    run('FLUSHALL');
+    expect(engine.dataset.bytes).toBe(empty);
+  });
+});
 
 describe('maxmemory eviction', () => {
   it('CONFIG SET maxmemory under the memory used warns, then evicts on the next turn by itself', async () => {
-    const { engine, run, gauge } = setup('allkeys-random');
+    const { engine, run } = setup('allkeys-random');
     const lines: string[] = [];
     engine.log = (level, message) => lines.push(`${level} ${message}`);
     run('MSET', 'a', '1', 'b', '2');
-    gauge.usedBytes = 500_000;
-    expect(run('CONFIG', 'SET', 'maxmemory', '400000')).toBe('+OK\r\n');
+    const used = engine.memoryForEviction();
+    expect(run('CONFIG', 'SET', 'maxmemory', String(used - 10))).toBe('+OK\r\n');
     expect(lines).toEqual([
-      'warning WARNING: the new maxmemory value set via CONFIG SET (400000) is smaller than the current memory usage (500000). This will result in key eviction and/or the inability to accept new write commands depending on the maxmemory-policy.',
+      `warning WARNING: the new maxmemory value set via CONFIG SET (${used - 10}) is smaller than the current memory usage (${used}). This will result in key eviction and/or the inability to accept new write commands depending on the maxmemory-policy.`,
     ]);
     expect(engine.db(0).size).toBe(2);
     await new Promise((resolve) => setImmediate(resolve));
-    expect(engine.db(0).size).toBeLessThan(2);
+    expect(engine.db(0).size).toBe(1);
   });
 
   it('allkeys-lru evicts the least recently used key first, counted and announced', () => {
-    const { engine, run, gauge, keys } = setup('allkeys-lru');
+    const { engine, run, limitAt, keys, info } = setup('allkeys-lru');
     run('MSET', 'a', '1', 'b', '2', 'c', '3');
     engine.lruClock += 100;
     run('GET', 'a');
     run('GET', 'c');
-    // Just over: one key's worth of excess.
-    gauge.usedBytes = 1_000_001;
+    limitAt(0);
     expect(run('SET', 'd', '4')).toBe('+OK\r\n');
+    // Over by d's worth: one key goes before the next command.
+    expect(run('PING')).toBe('+PONG\r\n');
     expect(keys()).toEqual(['a', 'c', 'd']);
-    expect(run('INFO', 'stats')).toContain('evicted_keys:1\r\n');
-  });
-
-  it('volatile-ttl evicts the key that expires soonest, and never a key without TTL', () => {
-    const { run, gauge, keys } = setup('volatile-ttl');
-    run('SET', 'keep', '1');
-    run('SET', 'late', '1', 'EX', '1000');
-    run('SET', 'soon', '1', 'EX', '10');
-    gauge.usedBytes = 1_000_001;
-    run('PING');
-    expect(keys()).toEqual(['keep', 'late']);
-    gauge.usedBytes = 10_000_000;
-    expect(run('SET', 'x', '1')).toBe(
-      "-OOM command not allowed when used memory > 'maxmemory'.\r\n",
-    );
-    expect(keys()).toEqual(['keep']);
-  });
-
-  it('while no collection is possible, figures are stale: the last verdict stands', () => {
-    const { run, gauge, keys } = setup('allkeys-random');
-    run('MSET', 'a', '1', 'b', '2', 'c', '3');
-    gauge.usedBytes = 50_000_000;
-    // The settings just changed: this check collects, evicts everything, and stays over.
-    expect(run('SET', 'd', '4')).toBe(
-      "-OOM command not allowed when used memory > 'maxmemory'.\r\n",
-    );
-    expect(keys()).toBeUndefined();
-    gauge.collects = false;
-    gauge.usedBytes = 50_000_000;
-    expect(run('SET', 'd', '4')).toBe(
-      "-OOM command not allowed when used memory > 'maxmemory'.\r\n",
-    );
-    gauge.collects = true;
-    gauge.usedBytes = 10;
-    expect(run('SET', 'd', '4')).toBe('+OK\r\n');
-    gauge.collects = false;
-    gauge.usedBytes = 50_000_000;
-    expect(run('SET', 'e', '5')).toBe('+OK\r\n');
-    expect(keys()).toEqual(['d', 'e']);
+    expect(info('evicted_keys')).toBe(1);
   });
 
   it('allkeys-lfu evicts the least frequently used key; OBJECT FREQ reports the counters', () => {
-    const { run, gauge, keys } = setup('allkeys-lfu');
+    const { run, limitAt, keys } = setup('allkeys-lfu');
     run('MSET', 'rare', 'x', 'hot', 'y');
     for (let i = 0; i < 200; i++) run('GET', 'hot');
     expect(Number(run('OBJECT', 'FREQ', 'hot').slice(1))).toBeGreaterThan(5);
     expect(run('OBJECT', 'FREQ', 'rare')).toBe(':5\r\n');
-    gauge.usedBytes = 1_000_001;
+    limitAt(0);
+    run('SET', 'new', 'z');
     run('PING');
-    expect(keys()).toEqual(['hot']);
+    expect(keys()).toEqual(['hot', 'new']);
+  });
+
+  it('volatile-ttl evicts the key that expires soonest, never one without TTL, then refuses', () => {
+    const { run, limitAt, keys } = setup('volatile-ttl');
+    run('SET', 'keep', '1');
+    run('SET', 'late', '1', 'EX', '1000');
+    run('SET', 'soon', '1', 'EX', '10');
+    limitAt(0);
+    run('SET', 'x', '1');
+    run('PING');
+    expect(keys()).toEqual(['keep', 'late', 'x']);
+    run('SET', 'y', 'y'.repeat(1000));
+    expect(run('SET', 'z', '1')).toBe(OOM);
+    expect(keys()).toEqual(['keep', 'x', 'y']);
+    // Commands that add no memory still run.
+    expect(run('GET', 'keep')).toBe('$1\r\n1\r\n');
+  });
+
+  it('noeviction refuses writes over the limit and keeps every key', () => {
+    const { run, limitAt, keys } = setup('noeviction');
+    run('SET', 'a', '1');
+    limitAt(-1);
+    expect(run('SET', 'b', '2')).toBe(OOM);
+    expect(run('DEL', 'a')).toBe(':1\r\n');
+    expect(run('SET', 'b', '2')).toBe('+OK\r\n');
+    expect(keys()).toEqual(['b']);
+  });
+
+  it('allkeys-random evicts until memory is under the limit again', () => {
+    const { engine, run, limitAt } = setup('allkeys-random');
+    for (let i = 0; i < 100; i++) run('SET', `key:${i}`, 'v'.repeat(100));
+    limitAt(0);
+    const limit = engine.memoryForEviction();
+    for (let i = 100; i < 200; i++) run('SET', `key:${i}`, 'v'.repeat(100));
+    run('PING');
+    expect(engine.memoryForEviction()).toBeLessThanOrEqual(limit);
+    expect(engine.db(0).size).toBeGreaterThan(90);
+    expect(engine.db(0).size).toBeLessThanOrEqual(100);
+  });
+
+  it('maxmemory-eviction-tenacity bounds a round as Redis does', () => {
+    expect(evictionTimeLimitMs(10)).toBe(0.5);
+    expect(evictionTimeLimitMs(0)).toBe(0);
+    expect(evictionTimeLimitMs(11)).toBeCloseTo(0.575);
+    expect(evictionTimeLimitMs(100)).toBe(Infinity);
   });
 });

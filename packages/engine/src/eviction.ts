@@ -1,133 +1,149 @@
-import { constants, PerformanceObserver } from 'node:perf_hooks';
-import { estimateBytes } from './commands/memory.js';
-import { collectGarbage, usedMemory } from './info-memory.js';
 import type { Engine } from './engine.js';
 import { EventClass } from './keyspace-events.js';
 import type { Database } from './keyspace.js';
 
-/**
- * What a key costs V8 beyond MEMORY USAGE's Redis-like estimate: its entries in the keyspace's
- * maps and string headers. Measured: 1M keys of 16 bytes with 100-byte values take 283 bytes
- * each, where the estimate says 164.
- */
-const KEY_HEAP_BYTES = 120;
+/** Redis's EVPOOL_SIZE: the best candidates kept from one sampling to the next. */
+const POOL_SIZE = 16;
+/** Keys evicted between two looks at the clock (Redis checks every 16). */
+const KEYS_PER_CLOCK_CHECK = 16;
 
-/** How much memory rc uses, as eviction sees it. */
-export interface MemoryGauge {
-  /** Bytes in use now, less what evictions freed that no collection has reclaimed yet. */
-  used(): number;
-  /** Evicted keys held about this many bytes, which become free at the next collection. */
-  freed(bytes: number): void;
-  /** Drops garbage if that is cheap enough now, or `always`; true when it did. */
-  collect(always: boolean): boolean;
+/** What one round of eviction achieved, as Redis's performEvictions answers. */
+export type EvictionResult = 'ok' | 'running' | 'fail';
+
+/**
+ * Redis's evictionTimeLimitUs: how long one round may evict, from maxmemory-eviction-tenacity
+ * (10: 500 µs; each step above grows it by 15%; 100: no limit).
+ */
+export function evictionTimeLimitMs(tenacity: number): number {
+  if (tenacity <= 10) return (50 * tenacity) / 1000;
+  if (tenacity < 100) return (500 * 1.15 ** (tenacity - 10)) / 1000;
+  return Infinity;
 }
 
 /**
- * INFO's used_memory (see usedMemory). What evictions freed stays counted in the old generation
- * until a full collection, so it is subtracted until one happens. Over the limit, the gauge also
- * asks for a full collection (see collectGarbage).
- */
-export function heapGauge(): MemoryGauge {
-  let pendingFreed = 0;
-  new PerformanceObserver((list) => {
-    const entries = list.getEntries() as Array<{ detail?: { kind?: number } }>;
-    if (entries.some((entry) => entry.detail?.kind === constants.NODE_PERFORMANCE_GC_MAJOR)) {
-      pendingFreed = 0;
-    }
-  }).observe({ entryTypes: ['gc'] });
-  return {
-    used() {
-      return Math.max(0, usedMemory() - pendingFreed);
-    },
-    freed(bytes) {
-      pendingFreed += bytes;
-    },
-    collect(always) {
-      if (!collectGarbage(always)) return false;
-      pendingFreed = 0;
-      return true;
-    },
-  };
-}
-
-/**
- * maxmemory and its policies, as Redis's performEvictions before each command: over the limit,
- * keys go until the estimate of what they held covers the excess. Candidates are sampled by a
- * cursor that walks each database's keys (or keys with a TTL) round and round: the random
- * policies take the next key, LRU and LFU the best of maxmemory-samples keys per database,
- * volatile-ttl the nearest expiry among them.
+ * maxmemory and its policies, as Redis's performEvictions before each command: while the memory
+ * counted for eviction (see Engine.memoryForEviction) is over the limit, the policy's best
+ * candidate goes. LRU, LFU and volatile-ttl keep a pool of the best candidates found so far
+ * and add maxmemory-samples keys picked at random from each database to it every round; the
+ * random policies take a random key from the next database in turn.
  */
 export class Eviction {
-  /** Where each key map's walk stands; a flushed database gets new maps, hence new walks. */
-  private readonly cursors = new WeakMap<Map<string, unknown>, Iterator<string>>();
+  /** The pool, worst candidate first: a score the higher, the better to evict. */
+  private readonly poolKeys: string[] = [];
+  private readonly poolDatabases: Database[] = [];
+  private readonly poolScores: number[] = [];
+  /** Where volatile sampling's walk of each expires map stands (see sampleVolatile). */
+  private readonly cursors = new WeakMap<Map<string, number>, Iterator<string>>();
   private nextDatabase = 0;
-  /** What the last check on figures fresh from a full collection found: under the limit. */
-  private lastVerdict = true;
-  /** The limit or the policy changed: the next check gets fresh figures. */
-  private settingsChanged = true;
-  /** maxmemory, read when it changes rather than before every command. */
+  /** Settings, read when they change rather than before every command. */
   private maxmemory = 0;
-  /** runSoon's turn is already scheduled. */
+  private policy = 'noeviction';
+  private samples = 5;
+  private timeLimitMs = 0.5;
+  /** A round left memory over the limit and another is scheduled (Redis's eviction timer). */
   private scheduled = false;
+  /** Since when memory has been over the limit (performance.now()), or null. */
+  private exceededSince: number | null = null;
+  /** The time spent over the limit in the episodes that ended, in ms. */
+  private exceededTotal = 0;
 
-  constructor(
-    private readonly engine: Engine,
-    private readonly gauge: MemoryGauge,
-  ) {}
-
-  /**
-   * False when memory stays over maxmemory: Redis's EVICT_FAIL, which OOM-rejects writes.
-   * Figures are only trusted fresh from a full collection: until the next one is cheap enough,
-   * the last verdict stands (a write load can overshoot the limit that long), since evicting on
-   * figures that still count garbage could empty the dataset.
-   */
-  run(): boolean {
-    const engine = this.engine;
-    const maxmemory = this.maxmemory;
-    if (maxmemory === 0) return true;
-    // A replica leaves eviction to its master, a paused server keeps its data as it is, and
-    // nothing goes while loading or while a timed-out script holds the dataset.
-    if (engine.expiryMode !== 'delete' || engine.loading || engine.scriptTimedOut) return true;
-    // Garbage only adds to the figure: under the limit, certainly under.
-    if (this.gauge.used() <= maxmemory) return (this.lastVerdict = true);
-    const fresh = this.gauge.collect(this.settingsChanged);
-    this.settingsChanged = false;
-    if (!fresh) return this.lastVerdict;
-    const used = this.gauge.used();
-    if (used <= maxmemory) return (this.lastVerdict = true);
-    const policy = engine.config.get('maxmemory-policy');
-    if (policy === 'noeviction') return (this.lastVerdict = false);
-    for (let excess = used - maxmemory; excess > 0;) {
-      const freed = this.evictOne(policy);
-      if (freed === null) return (this.lastVerdict = false);
-      excess -= freed;
+  constructor(private readonly engine: Engine) {
+    const config = engine.config;
+    for (const name of [
+      'maxmemory',
+      'maxmemory-policy',
+      'maxmemory-samples',
+      'maxmemory-eviction-tenacity',
+    ]) {
+      config.follow(name, () => {
+        this.maxmemory = config.getNumber('maxmemory');
+        this.policy = config.get('maxmemory-policy');
+        this.samples = Math.max(1, config.getNumber('maxmemory-samples'));
+        this.timeLimitMs = evictionTimeLimitMs(config.getNumber('maxmemory-eviction-tenacity'));
+        this.clearPool();
+      });
     }
-    return (this.lastVerdict = true);
   }
 
-  /** Evicts the policy's best candidate; the bytes it is estimated to free, or null if none. */
-  private evictOne(policy: string): number | null {
-    const samples = Math.max(1, this.engine.config.getNumber('maxmemory-samples'));
-    const victim = this.victim(policy, samples);
-    if (victim === null) return null;
-    const freed = this.evict(victim.db, victim.key);
-    this.gauge.freed(freed);
-    return freed;
+  /** INFO's total_eviction_exceeded_time and current_eviction_exceeded_time, in ms. */
+  exceededTimes(): { total: number; current: number } {
+    const current = this.exceededSince === null ? 0 : performance.now() - this.exceededSince;
+    return { total: Math.floor(this.exceededTotal + current), current: Math.floor(current) };
+  }
+
+  resetStats(): void {
+    this.exceededTotal = 0;
+    if (this.exceededSince !== null) this.exceededSince = performance.now();
+  }
+
+  /**
+   * Evicts until under the limit, or until the round's time is up ('running': another round
+   * follows on the next turn). 'fail' when nothing more can go (or noeviction): Redis's
+   * EVICT_FAIL, which OOM-rejects the commands that may add memory.
+   */
+  run(): EvictionResult {
+    const result = this.evict();
+    this.recordExceeded(result);
+    return result;
+  }
+
+  private evict(): EvictionResult {
+    const engine = this.engine;
+    const maxmemory = this.maxmemory;
+    if (maxmemory === 0) return 'ok';
+    // A replica leaves eviction to its master, a paused server keeps its data as it is, and
+    // nothing goes while loading or while a timed-out script holds the dataset.
+    if (engine.expiryMode !== 'delete' || engine.loading || engine.scriptTimedOut) return 'ok';
+    let excess = engine.memoryForEviction() - maxmemory;
+    if (excess <= 0) return 'ok';
+    if (this.policy === 'noeviction') return 'fail';
+    const started = performance.now();
+    const dataset = engine.dataset;
+    for (let evicted = 1; excess > 0; evicted++) {
+      const victim = this.victim();
+      if (victim === null) return 'fail';
+      const before = dataset.bytes;
+      this.delete(victim.db, victim.key);
+      // What the key held alone: messages its deletion sends out are not counted against it.
+      excess -= before - dataset.bytes;
+      if (evicted % KEYS_PER_CLOCK_CHECK === 0 && performance.now() - started > this.timeLimitMs) {
+        this.runSoon();
+        return excess > 0 ? 'running' : 'ok';
+      }
+    }
+    return 'ok';
+  }
+
+  private recordExceeded(result: EvictionResult): void {
+    if (result !== 'ok') {
+      this.exceededSince ??= performance.now();
+    } else if (this.exceededSince !== null) {
+      this.exceededTotal += performance.now() - this.exceededSince;
+      this.exceededSince = null;
+    }
   }
 
   /**
    * CONFIG SET maxmemory: evicts on the next turn of the event loop, whether or not a command
    * follows, as Redis's startEvictionTimeProc (warning first, as updateMaxmemory, when the new
-   * limit is under the memory used). The DELs go out together, without MULTI/EXEC.
+   * limit is under the memory used).
    */
-  runSoon(): void {
-    const used = this.gauge.used();
+  limitLowered(): void {
+    const used = this.engine.memoryForEviction();
     if (this.maxmemory < used) {
       this.engine.log(
         'warning',
         `WARNING: the new maxmemory value set via CONFIG SET (${this.maxmemory}) is smaller than the current memory usage (${used}). This will result in key eviction and/or the inability to accept new write commands depending on the maxmemory-policy.`,
       );
     }
+    this.runSoon();
+  }
+
+  /**
+   * A round on the next turn, and more as long as one runs out of time. Its DELs go out
+   * together, without MULTI/EXEC.
+   */
+  private runSoon(): void {
     if (this.scheduled) return;
     this.scheduled = true;
     setImmediate(() => {
@@ -143,49 +159,101 @@ export class Eviction {
     }).unref();
   }
 
-  /** maxmemory or maxmemory-policy was set. */
-  settingsChange(): void {
-    this.maxmemory = this.engine.config.getNumber('maxmemory');
-    this.settingsChanged = true;
-  }
-
-  private victim(policy: string, samples: number): { db: Database; key: string } | null {
-    const volatile = policy.startsWith('volatile-');
+  /** The next key to evict under the policy, or null if there is none. */
+  private victim(): { db: Database; key: string } | null {
+    const volatile = this.policy.startsWith('volatile-');
     const databases = this.engine.databases;
-    if (policy.endsWith('-random')) {
+    if (this.policy.endsWith('-random')) {
       for (let i = 0; i < databases.length; i++) {
         const index = (this.nextDatabase + i) % databases.length;
-        const [key] = this.nextKeys(databases[index], volatile, 1);
+        const db = databases[index];
+        const key = volatile ? this.sampleVolatile(db, 1)[0] : db.randomKey();
         if (key === undefined) continue;
         this.nextDatabase = (index + 1) % databases.length;
-        return { db: databases[index], key };
+        return { db, key };
       }
       return null;
     }
-    let best: { db: Database; key: string } | null = null;
-    let bestScore = -Infinity;
-    for (const db of databases) {
-      for (const key of this.nextKeys(db, volatile, samples)) {
-        // The higher, the better to evict: idle time, 255 - LFU counter, or the nearest expiry.
-        const score =
-          policy === 'volatile-ttl' ? -(db.expires.get(key) ?? Infinity) : db.evictionScore(key);
-        if (score > bestScore) {
-          best = { db, key };
-          bestScore = score;
-        }
+    for (;;) {
+      let candidates = 0;
+      for (const db of databases) {
+        const keys = volatile ? db.expires.size : db.size;
+        if (keys === 0) continue;
+        candidates += keys;
+        this.populate(db, volatile);
+      }
+      // Keys counted but none sampled: nothing this policy can find.
+      if (candidates === 0 || this.poolKeys.length === 0) return null;
+      // Best first; a key deleted since it was pooled is a ghost, and the next one is tried.
+      while (this.poolKeys.length > 0) {
+        const key = this.poolKeys.pop() as string;
+        const db = this.poolDatabases.pop() as Database;
+        this.poolScores.pop();
+        if (volatile ? db.expires.has(key) : db.data.has(key)) return { db, key };
       }
     }
-    return best;
   }
 
-  /** Up to `count` keys, continuing the walk where it stopped and wrapping around once. */
-  private nextKeys(db: Database, volatile: boolean, count: number): string[] {
-    const source: Map<string, unknown> = volatile ? db.expires : db.data;
-    const wanted = Math.min(count, source.size);
+  /** Redis's evictionPoolPopulate: sampled keys enter the pool if better than its worst. */
+  private populate(db: Database, volatile: boolean): void {
+    const ttl = this.policy === 'volatile-ttl';
+    const keys = volatile ? this.sampleVolatile(db, this.samples) : this.sampleAll(db);
+    for (const key of keys) {
+      // The higher, the better to evict: idle time, 255 - LFU counter, or the nearest expiry.
+      const score = ttl ? -(db.expires.get(key) ?? Infinity) : db.evictionScore(key);
+      this.offer(db, key, score);
+    }
+  }
+
+  private offer(db: Database, key: string, score: number): void {
+    const scores = this.poolScores;
+    let at = 0;
+    while (at < scores.length && scores[at] < score) at++;
+    if (scores.length === POOL_SIZE) {
+      // Full: worse than every candidate, it stays out; else the worst makes room.
+      if (at === 0) return;
+      this.poolKeys.shift();
+      this.poolDatabases.shift();
+      scores.shift();
+      at--;
+    }
+    this.poolKeys.splice(at, 0, key);
+    this.poolDatabases.splice(at, 0, db);
+    scores.splice(at, 0, score);
+  }
+
+  private clearPool(): void {
+    this.poolKeys.length = 0;
+    this.poolDatabases.length = 0;
+    this.poolScores.length = 0;
+  }
+
+  private sampleAll(db: Database): string[] {
     const keys: string[] = [];
-    let cursor = this.cursors.get(source) ?? source.keys();
+    for (let i = 0; i < this.samples; i++) {
+      const key = db.randomKey();
+      if (key !== undefined) keys.push(key);
+    }
+    return keys;
+  }
+
+  /**
+   * Up to `count` keys with a TTL: picked at random among all keys when enough of them have
+   * one, else the next ones of a walk round the expires map.
+   */
+  private sampleVolatile(db: Database, count: number): string[] {
+    const keys: string[] = [];
+    const expires = db.expires;
+    if (expires.size * 4 >= db.size) {
+      for (let tries = 0; keys.length < count && tries < count * 8; tries++) {
+        const key = db.randomKey();
+        if (key !== undefined && expires.has(key)) keys.push(key);
+      }
+      if (keys.length > 0) return keys;
+    }
+    let cursor = this.cursors.get(expires) ?? expires.keys();
     let restarted = false;
-    while (keys.length < wanted) {
+    while (keys.length < Math.min(count, expires.size)) {
       const step = cursor.next();
       if (step.done !== true) {
         keys.push(step.value);
@@ -193,31 +261,28 @@ export class Eviction {
       }
       if (restarted) break;
       restarted = true;
-      cursor = source.keys();
+      cursor = expires.keys();
     }
-    this.cursors.set(source, cursor);
+    this.cursors.set(expires, cursor);
     return keys;
   }
 
   /**
    * Deletes the key as Redis evicts: counted in evicted_keys, an `evicted` event, a DEL (or
    * UNLINK) propagated, WATCH and client-side caches told, but no change in server.dirty.
-   * Returns the bytes it is estimated to free.
    */
-  private evict(db: Database, key: string): number {
+  private delete(db: Database, key: string): void {
     const engine = this.engine;
     const value = db.data.get(key);
-    const freed = value === undefined ? 0 : estimateBytes(key, value, 5) + KEY_HEAP_BYTES;
     const deleted = engine.countedAsCommand(() => {
       engine.countChanges(0);
       return db.delete(key);
     });
-    if (!deleted) return freed;
+    if (!deleted) return;
     engine.stats.evictedKeys++;
     engine.notify(db, EventClass.evicted, 'evicted', key);
     const lazy = engine.config.get('lazyfree-lazy-eviction') === 'yes';
     if (value !== undefined) engine.valueDeleted(value, lazy);
     if (engine.propagation.active) engine.propagation.also(db.id, [lazy ? 'UNLINK' : 'DEL', key]);
-    return freed;
   }
 }

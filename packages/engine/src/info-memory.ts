@@ -1,8 +1,9 @@
 import { totalmem } from 'node:os';
 import { memoryUsage } from 'node:process';
-import { getHeapSpaceStatistics, getHeapStatistics, setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
+import { getHeapStatistics } from 'node:v8';
+import { clientMemoryUsage } from './client-memory.js';
 import type { Engine } from './engine.js';
+import { DICT_ENTRY_BYTES, DICT_SLOT_BYTES, STARTUP_BYTES } from './memory-estimate.js';
 import type { InfoFields } from './persistence-host.js';
 
 /** Redis's bytesToHuman: 512B, 1.50K, 20.00M... */
@@ -16,43 +17,6 @@ export function humanBytes(bytes: number): string {
     unit++;
   }
   return `${value.toFixed(2)}${units[unit]}`;
-}
-
-let fullCollection: (() => void) | null = null;
-let lastCollectionEnd = 0;
-let lastCollectionDuration = 0;
-
-/**
- * A full garbage collection, so that memory figures show live data; skipped (false) when the
- * last one ended less than ten of its durations ago, unless `always`: collecting then takes
- * at most a tenth of the time, whatever the heap's size.
- */
-export function collectGarbage(always = false): boolean {
-  const started = performance.now();
-  if (!always && started - lastCollectionEnd < lastCollectionDuration * 10) return false;
-  if (fullCollection === null) {
-    setFlagsFromString('--expose-gc');
-    fullCollection = runInNewContext('gc') as () => void;
-  }
-  fullCollection();
-  lastCollectionEnd = performance.now();
-  lastCollectionDuration = lastCollectionEnd - started;
-  return true;
-}
-
-/** Memory in use once rc loaded, before any data: Redis's used_memory_startup. */
-const startupMemory = usedMemory();
-
-/**
- * What rc holds, as Redis's zmalloc_used: V8's heap in use without the young generation, plus
- * Buffers outside the heap. Each command's short-lived garbage churns in the young generation,
- * and what stays is promoted out of it, so this follows the data rather than the traffic; it is
- * also what maxmemory is held to.
- */
-export function usedMemory(): number {
-  const heap = getHeapStatistics();
-  const young = getHeapSpaceStatistics().find((space) => space.space_name === 'new_space');
-  return heap.used_heap_size - (young?.space_used_size ?? 0) + heap.external_memory;
 }
 
 /**
@@ -97,47 +61,33 @@ export interface DatabaseOverhead {
   readonly expires: number;
 }
 
-/** The sizes of Redis's dictEntry, robj and a table slot. */
-const DICT_ENTRY_BYTES = 24;
-const OBJECT_BYTES = 16;
-const POINTER_BYTES = 8;
-
-/** The size of a Redis dict's table for `size` entries: a power of two, at least 4. */
-function dictSlots(size: number): number {
-  let slots = 4;
-  while (slots < size) slots *= 2;
-  return slots;
-}
-
+/** A database's dicts: an entry and a table slot for each key, and each TTL. */
 function databaseOverhead(id: number, keys: number, expiring: number): DatabaseOverhead {
-  return {
-    id,
-    keys,
-    main: keys * (DICT_ENTRY_BYTES + OBJECT_BYTES) + dictSlots(keys) * POINTER_BYTES,
-    expires: expiring === 0 ? 0 : expiring * DICT_ENTRY_BYTES + dictSlots(expiring) * POINTER_BYTES,
-  };
+  const entry = DICT_ENTRY_BYTES + DICT_SLOT_BYTES;
+  return { id, keys, main: keys * entry, expires: expiring * entry };
 }
 
+/**
+ * used_memory: an empty server's memory, the dataset's estimate (see memory-estimate.ts) and
+ * the clients'. Scripts and functions are reported apart, not in it.
+ */
 export function memoryOverview(engine: Engine): MemoryOverview {
-  collectGarbage();
   const usage = memoryUsage();
   const heap = getHeapStatistics();
-  const used = usedMemory();
-  const stats = engine.stats;
-  stats.peakMemory = Math.max(stats.peakMemory, used);
   let clientsNormal = 0;
   let clientsReplicas = 0;
   for (const client of engine.clients.values()) {
-    const buffered = client.out.length + client.connection.pendingOutputBytes;
-    if (client.kind === 'replica') clientsReplicas += buffered;
-    else clientsNormal += buffered + (client.connection.queryBufferLength ?? 0);
+    if (client.kind === 'replica') {
+      clientsReplicas += client.out.length + client.connection.pendingOutputBytes;
+    } else clientsNormal += clientMemoryUsage(client, 0);
   }
-  const scripts = engine.scripting.cachedBytes;
-  const functions = engine.scripting.libraries.memoryBytes;
+  const used = STARTUP_BYTES + engine.dataset.bytes + clientsNormal + clientsReplicas;
+  const stats = engine.stats;
+  stats.peakMemory = Math.max(stats.peakMemory, used);
   const databases = engine.databases
     .filter((db) => db.size > 0)
     .map((db) => databaseOverhead(db.id, db.size, db.expires.size));
-  let overhead = startupMemory + clientsNormal + clientsReplicas + scripts + functions;
+  let overhead = STARTUP_BYTES + clientsNormal + clientsReplicas;
   let keys = 0;
   for (const db of databases) {
     overhead += db.main + db.expires;
@@ -146,12 +96,12 @@ export function memoryOverview(engine: Engine): MemoryOverview {
   return {
     used,
     peak: stats.peakMemory,
-    startup: startupMemory,
+    startup: STARTUP_BYTES,
     rss: usage.rss,
     clientsNormal,
     clientsReplicas,
-    scripts,
-    functions,
+    scripts: engine.scripting.cachedBytes,
+    functions: engine.scripting.libraries.memoryBytes,
     databases,
     keys,
     overhead,
@@ -178,11 +128,11 @@ export function memoryFields(engine: Engine): InfoFields {
     ['used_memory_peak_human', humanBytes(memory.peak)],
     ['used_memory_peak_perc', `${((used * 100) / memory.peak).toFixed(2)}%`],
     ['used_memory_overhead', memory.overhead],
-    ['used_memory_startup', startupMemory],
+    ['used_memory_startup', memory.startup],
     ['used_memory_dataset', dataset],
     [
       'used_memory_dataset_perc',
-      `${((dataset * 100) / Math.max(1, used - startupMemory)).toFixed(2)}%`,
+      `${((dataset * 100) / Math.max(1, used - memory.startup)).toFixed(2)}%`,
     ],
     ['allocator_allocated', allocated],
     ['allocator_active', active],
@@ -213,7 +163,8 @@ export function memoryFields(engine: Engine): InfoFields {
     ['rss_overhead_bytes', memory.rss - resident],
     ['mem_fragmentation_ratio', ratio(memory.rss, used)],
     ['mem_fragmentation_bytes', memory.rss - used],
-    ['mem_not_counted_for_evict', 0],
+    // Replicas' output, as Redis's freeMemoryGetNotCountedMemory (rc keeps no AOF buffer).
+    ['mem_not_counted_for_evict', memory.clientsReplicas],
     // The replication backlog and the AOF buffer are not measured apart from the heap.
     ['mem_replication_backlog', 0],
     ['mem_total_replication_buffers', memory.clientsReplicas],

@@ -108,6 +108,7 @@ function clientsFields(engine: Engine): InfoFields {
 
 function statsFields(engine: Engine): InfoFields {
   const stats = engine.stats;
+  const exceeded = engine.eviction?.exceededTimes();
   const metrics = engine.metrics;
   const kbps = (perSecond: number): string => (perSecond / 1024).toFixed(2);
   return [
@@ -132,8 +133,8 @@ function statsFields(engine: Engine): InfoFields {
     ['expire_cycle_cpu_milliseconds', 0],
     ['evicted_keys', stats.evictedKeys],
     ['evicted_clients', stats.evictedClients],
-    ['total_eviction_exceeded_time', 0],
-    ['current_eviction_exceeded_time', 0],
+    ['total_eviction_exceeded_time', exceeded?.total ?? 0],
+    ['current_eviction_exceeded_time', exceeded?.current ?? 0],
     ['keyspace_hits', stats.keyspaceHits],
     ['keyspace_misses', stats.keyspaceMisses],
     ['pubsub_channels', engine.pubsub.channels.size],

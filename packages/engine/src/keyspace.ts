@@ -6,10 +6,12 @@ import {
   lfuWithCounter,
   type LfuSettings,
 } from './access-frequency.js';
+import { AccessStamps } from './access-stamps.js';
 import { QuickList } from '@rc/datatypes/list';
 import { Stream } from '@rc/datatypes/stream';
 import { SortedSet } from '@rc/datatypes/zset';
 import type { WaitKind } from './blocking.js';
+import { DICT_ENTRY_BYTES, DICT_SLOT_BYTES, keyBytes, valueBytes } from './memory-estimate.js';
 import {
   storedStringEncoding,
   unusualStringEncoding,
@@ -59,7 +61,19 @@ export interface KeyspaceObserver {
    * LRU or LFU maxmemory policy, which needs each key's own access time.
    */
   readonly sharedIntegers: boolean;
+  /** The estimate of what all databases hold, which each database adds its changes to. */
+  readonly dataset: DatasetMemory;
 }
+
+/** What the keys, values and TTLs of every database hold, as memory-estimate.ts counts them. */
+export interface DatasetMemory {
+  bytes: number;
+}
+
+/** A key's TTL: its entry in the expires dict. */
+const EXPIRE_BYTES = DICT_ENTRY_BYTES + DICT_SLOT_BYTES;
+/** How many elements of a collection its estimate samples, as MEMORY USAGE by default. */
+const COLLECTION_SAMPLES = 5;
 
 /**
  * `delete`: a master deletes an expired key when it finds it (and propagates a DEL).
@@ -81,7 +95,14 @@ export class Database {
    * eviction, or under an LFU policy its access counter (see access-frequency.ts): Redis keeps
    * either in the object's header, and values here are plain strings and collections.
    */
-  private accessed = new Map<string, number>();
+  private accessed = new AccessStamps();
+  /** This database's share of `observer.dataset`. */
+  private bytes = 0;
+  /**
+   * Each collection's estimate as last counted (a string's follows from its length): collections
+   * change in place, and what they were counted at must go when they change or leave.
+   */
+  private collectionBytes = new Map<string, number>();
   /**
    * Strings Redis would hold in another encoding than the one their bytes name (see
    * `encodingOf`): raw after APPEND, SETRANGE, SETBIT..., embstr after INCRBYFLOAT, and `int`
@@ -198,9 +219,10 @@ export class Database {
     const value = this.data.get(key);
     if (value === undefined) return false;
     this.data.delete(key);
-    this.expires.delete(key);
+    this.dropExpire(key);
     this.accessed.delete(key);
     this.forgetStringEncoding(key);
+    this.uncount(key, value);
     this.observer.keyExpired(this, key, value);
     this.signalGone(key, value);
     return true;
@@ -212,12 +234,14 @@ export class Database {
     if (this.expires.size !== 0) this.expireIfNeeded(key);
     const previous = this.data.get(key);
     this.data.set(key, value);
+    if (previous !== undefined) this.uncount(key, previous);
+    this.count(key, value);
     this.stringStored(key, value);
     const created = previous === undefined;
     // Overwritten, a key keeps its LFU counter (bumped, as Redis's lookupKeyWrite then dbSetValue).
     this.accessedNow(key, !created);
     if (created) this.observer.keyCreated(this, key);
-    if (!keepTtl && this.expires.size !== 0) this.expires.delete(key);
+    if (!keepTtl && this.expires.size !== 0) this.dropExpire(key);
     this.observer.keyModified(this, key);
     if (created) this.signalCreated(key, value);
     else this.signalGone(key, previous);
@@ -226,6 +250,7 @@ export class Database {
   /** Adds a brand-new key: the caller has already checked it does not exist. */
   add(key: string, value: RedisValue): void {
     this.data.set(key, value);
+    this.count(key, value);
     this.stringStored(key, value);
     this.accessedNow(key, false);
     this.observer.keyCreated(this, key);
@@ -238,9 +263,10 @@ export class Database {
     const value = this.peek(key);
     if (value === undefined) return false;
     this.data.delete(key);
-    this.expires.delete(key);
+    this.dropExpire(key);
     this.accessed.delete(key);
     this.forgetStringEncoding(key);
+    this.uncount(key, value);
     this.observer.keyModified(this, key);
     this.signalGone(key, value);
     return true;
@@ -324,21 +350,76 @@ export class Database {
     if (this.stringEncodings.size !== 0) this.stringEncodings.delete(key);
   }
 
-  /** Records an in-place change to a value (list push, hash set...). */
+  /** Records an in-place change to a value (list push, hash set...), counted anew. */
   touch(key: string): void {
+    const counted = this.collectionBytes.get(key);
+    const value = this.data.get(key);
+    if (counted !== undefined && value !== undefined) {
+      const bytes = valueBytes(value, COLLECTION_SAMPLES);
+      this.collectionBytes.set(key, bytes);
+      this.account(bytes - counted);
+    }
     this.observer.keyModified(this, key);
   }
 
+  /** Counts a key that came with its value (see DatasetMemory). */
+  private count(key: string, value: RedisValue): void {
+    let bytes = keyBytes(key) + DICT_SLOT_BYTES;
+    if (typeof value === 'string') bytes += valueBytes(value, 0);
+    else {
+      const collection = valueBytes(value, COLLECTION_SAMPLES);
+      this.collectionBytes.set(key, collection);
+      bytes += collection;
+    }
+    this.account(bytes);
+  }
+
+  /** A key and its value left, or the value was replaced: what they were counted at goes. */
+  private uncount(key: string, value: RedisValue): void {
+    let bytes = keyBytes(key) + DICT_SLOT_BYTES;
+    if (typeof value === 'string') bytes += valueBytes(value, 0);
+    else {
+      bytes += this.collectionBytes.get(key) ?? 0;
+      this.collectionBytes.delete(key);
+    }
+    this.account(-bytes);
+  }
+
+  private account(bytes: number): void {
+    this.bytes += bytes;
+    this.observer.dataset.bytes += bytes;
+  }
+
+  private dropExpire(key: string): void {
+    if (this.expires.delete(key)) this.account(-EXPIRE_BYTES);
+  }
+
+  /** A random key, or undefined when the database is empty (eviction's sampling). */
+  randomKey(): string | undefined {
+    return this.accessed.randomKey();
+  }
+
+  /** The estimate of what the database's keys, values and TTLs hold. */
+  get memoryBytes(): number {
+    return this.bytes;
+  }
+
   setExpire(key: string, at: number): void {
-    this.expires.set(key, at);
+    this.setExpireQuietly(key, at);
     this.observer.expireSet(this, key);
     this.observer.keyModified(this, key);
   }
 
   removeExpire(key: string): boolean {
     if (!this.expires.delete(key)) return false;
+    this.account(-EXPIRE_BYTES);
     this.observer.keyModified(this, key);
     return true;
+  }
+
+  private setExpireQuietly(key: string, at: number): void {
+    if (!this.expires.has(key)) this.account(EXPIRE_BYTES);
+    this.expires.set(key, at);
   }
 
   /** Absolute expire time in ms, or undefined when the key has no TTL. */
@@ -350,8 +431,10 @@ export class Database {
     const keys = [...this.data.keys()];
     this.data = new Map();
     this.expires = new Map();
-    this.accessed = new Map();
+    this.accessed = new AccessStamps();
     this.stringEncodings = new Map();
+    this.collectionBytes = new Map();
+    this.account(-this.bytes);
     this.observer.keysFlushed(this, keys);
   }
 
@@ -361,14 +444,19 @@ export class Database {
     [this.expires, other.expires] = [other.expires, this.expires];
     [this.accessed, other.accessed] = [other.accessed, this.accessed];
     [this.stringEncodings, other.stringEncodings] = [other.stringEncodings, this.stringEncodings];
+    [this.collectionBytes, other.collectionBytes] = [other.collectionBytes, this.collectionBytes];
+    [this.bytes, other.bytes] = [other.bytes, this.bytes];
   }
 
   /** A key read from a data file: no notifications, accessed now (as a fresh Redis object). */
   load(key: string, value: RedisValue, expireAt: number | null): void {
+    const previous = this.data.get(key);
     this.data.set(key, value);
+    if (previous !== undefined) this.uncount(key, previous);
+    this.count(key, value);
     this.stringStored(key, value);
     this.accessedNow(key, false);
-    if (expireAt !== null) this.expires.set(key, expireAt);
-    else this.expires.delete(key);
+    if (expireAt !== null) this.setExpireQuietly(key, expireAt);
+    else this.dropExpire(key);
   }
 }

@@ -1,48 +1,10 @@
-import { Stream } from '@rc/datatypes/stream';
-import { SortedSet } from '@rc/datatypes/zset';
 import type { Client } from '../client.js';
 import type { Engine } from '../engine.js';
 import { Errors } from '../errors.js';
 import { memoryOverview } from '../info-memory.js';
-import type { RedisValue } from '../values.js';
+import { estimateBytes } from '../memory-estimate.js';
 import { container, helpSubcommand, NO_KEYS } from './define.js';
 import { helpReply, integerArgument, isKeyword } from './reply-helpers.js';
-
-/** Per-allocation overhead we charge, in the spirit of Redis's object + dict entry sizes. */
-const ENTRY_OVERHEAD = 16;
-
-/** An estimate of the bytes a key and its value occupy; SAMPLES bounds how many elements are looked at. */
-export function estimateBytes(key: string, value: RedisValue, samples: number): number {
-  const base = 48 + key.length;
-  if (typeof value === 'string') return base + value.length;
-  if (value instanceof Stream) return base + value.length * 64 + value.blockCount * 128;
-  let size = 0;
-  let seen = 0;
-  let total: number;
-  if (value instanceof Map) {
-    total = value.size;
-    for (const [field, element] of value) {
-      if (samples !== 0 && seen >= samples) break;
-      size += field.length + element.length + 2 * ENTRY_OVERHEAD;
-      seen++;
-    }
-  } else if (value instanceof SortedSet) {
-    total = value.size;
-    for (const { member } of value) {
-      if (samples !== 0 && seen >= samples) break;
-      size += member.length + 8 + 2 * ENTRY_OVERHEAD;
-      seen++;
-    }
-  } else {
-    total = value instanceof Set ? value.size : value.length;
-    for (const element of value) {
-      if (samples !== 0 && seen >= samples) break;
-      size += element.length + ENTRY_OVERHEAD;
-      seen++;
-    }
-  }
-  return base + (seen === 0 ? 0 : Math.round((size / seen) * total));
-}
 
 function usage(client: Client, argv: string[], engine: Engine): void {
   let samples = 5;

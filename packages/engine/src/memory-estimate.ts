@@ -1,0 +1,148 @@
+import { QuickList } from '@rc/datatypes/list';
+import { Stream } from '@rc/datatypes/stream';
+import { RedisHash, RedisZset, type RedisValue } from './values.js';
+
+/*
+ * What keys and values would cost in Redis, in the sizes of its structures and its allocator's
+ * size classes: the figures MEMORY USAGE reports, and the ones used_memory and maxmemory add up
+ * (see DatasetMemory). An estimate rather than a measure of V8's heap, so that it moves only
+ * with the data, exactly and at once, and costs a few integer operations per write.
+ */
+
+/**
+ * An empty server's memory (Redis's used_memory_startup): what Redis 7.0 reports, about 860 KB,
+ * so that a limit sized for Redis's data leaves room for as much in rc. What V8 and Node hold
+ * for themselves is not data, and no limit could bring it down.
+ */
+export const STARTUP_BYTES = 880_000;
+
+/** Redis's dictEntry: key, value and next pointers. */
+export const DICT_ENTRY_BYTES = 24;
+/** A dict's table slot per entry (a table is as large as its entries, at load factor 1). */
+export const DICT_SLOT_BYTES = 8;
+/** Redis's robj header. */
+const OBJECT_BYTES = 16;
+/** A quicklist's own structure, and each of its nodes. */
+const QUICKLIST_BYTES = 40;
+const QUICKLIST_NODE_BYTES = 32;
+/** A dict's own structure (hash table encodings of hashes, sets and sorted sets). */
+const DICT_BYTES = 96;
+/** A skiplist node with its average 1.33 levels, and the skiplist's own structure. */
+const SKIPLIST_NODE_BYTES = 48;
+const SKIPLIST_BYTES = 32;
+/** Entries per quicklist node, roughly, at the default list-max-listpack-size. */
+const QUICKLIST_NODE_ENTRIES = 128;
+/** An intset's header, and each member (as 64-bit integers, the widest encoding). */
+const INTSET_BYTES = 8;
+const INTSET_ENTRY_BYTES = 8;
+/** A listpack's header and end byte; each entry's length and back-length bytes. */
+const LISTPACK_BYTES = 7;
+const LISTPACK_ENTRY_BYTES = 2;
+/** A stream entry (in listpacks inside radix tree nodes) and a radix tree node with its listpack. */
+const STREAM_ENTRY_BYTES = 64;
+const STREAM_NODE_BYTES = 128;
+/** Strings up to this length share one allocation with their object (Redis's embstr). */
+const EMBSTR_LIMIT = 44;
+
+/** The size jemalloc gives a request of `bytes`: its size classes, four per doubling. */
+export function allocationSize(bytes: number): number {
+  if (bytes <= 8) return 8;
+  if (bytes <= 128) return (bytes + 15) & ~15;
+  const step = 2 ** (Math.floor(Math.log2(bytes - 1)) - 2);
+  return Math.ceil(bytes / step) * step;
+}
+
+/** An sds string of `length` bytes: its header (by the length it must hold), bytes and NUL. */
+function sdsBytes(length: number, shortHeader: boolean): number {
+  let header: number;
+  if (length < 32 && shortHeader) header = 1;
+  else if (length < 256) header = 3;
+  else if (length < 65536) header = 5;
+  else header = 9;
+  return allocationSize(header + length + 1);
+}
+
+/** A key's dict entry and its name, as MEMORY USAGE counts them. */
+export function keyBytes(key: string): number {
+  return DICT_ENTRY_BYTES + sdsBytes(key.length, true);
+}
+
+/** A string value with its object header: one allocation when short, two otherwise. */
+export function stringBytes(value: string): number {
+  if (value.length <= EMBSTR_LIMIT) return allocationSize(OBJECT_BYTES + 3 + value.length + 1);
+  return OBJECT_BYTES + sdsBytes(value.length, false);
+}
+
+/** An element in a hash table: its sds string; in a listpack: its bytes and lengths. */
+const tableElement = (element: string) => sdsBytes(element.length, true);
+const packedElement = (element: string) => element.length + LISTPACK_ENTRY_BYTES;
+const tableMember = (member: string) => tableElement(member) + DICT_ENTRY_BYTES + DICT_SLOT_BYTES;
+const packedField = ([field, element]: [string, string]) =>
+  packedElement(field) + packedElement(element);
+const tableField = ([field, element]: [string, string]) =>
+  tableMember(field) + tableElement(element);
+/** A sorted set's member in a listpack (member and score) or in its dict and skiplist. */
+const packedScored = ({ member }: { member: string }) =>
+  packedElement(member) + LISTPACK_ENTRY_BYTES + 8;
+const skiplistMember = ({ member }: { member: string }) =>
+  tableMember(member) + SKIPLIST_NODE_BYTES;
+
+/**
+ * A value's bytes with its object header, in the encoding Redis holds it in. Collections are
+ * sampled as Redis's objectComputeSize samples them: the first `samples` elements (all when 0)
+ * stand for the rest.
+ */
+export function valueBytes(value: RedisValue, samples: number): number {
+  if (typeof value === 'string') return stringBytes(value);
+  if (value instanceof Stream) {
+    return OBJECT_BYTES + value.length * STREAM_ENTRY_BYTES + value.blockCount * STREAM_NODE_BYTES;
+  }
+  if (value instanceof QuickList) {
+    const nodes = Math.ceil(value.length / QUICKLIST_NODE_ENTRIES);
+    const elements = sample(value, value.length, samples, packedElement);
+    return (
+      OBJECT_BYTES + QUICKLIST_BYTES + nodes * (QUICKLIST_NODE_BYTES + LISTPACK_BYTES) + elements
+    );
+  }
+  if (value instanceof RedisZset) {
+    if (value.isListpack)
+      return OBJECT_BYTES + LISTPACK_BYTES + sample(value, value.size, samples, packedScored);
+    return (
+      OBJECT_BYTES +
+      DICT_BYTES +
+      SKIPLIST_BYTES +
+      sample(value, value.size, samples, skiplistMember)
+    );
+  }
+  if (value instanceof RedisHash) {
+    if (value.isListpack)
+      return (
+        OBJECT_BYTES + LISTPACK_BYTES + sample(value.entries(), value.size, samples, packedField)
+      );
+    return OBJECT_BYTES + DICT_BYTES + sample(value.entries(), value.size, samples, tableField);
+  }
+  if (value.isIntset) return OBJECT_BYTES + INTSET_BYTES + value.size * INTSET_ENTRY_BYTES;
+  return OBJECT_BYTES + DICT_BYTES + sample(value, value.size, samples, tableMember);
+}
+
+/** The elements' bytes, from the first `samples` of them (all when 0) scaled to `total`. */
+function sample<T>(
+  elements: Iterable<T>,
+  total: number,
+  samples: number,
+  bytesOf: (element: T) => number,
+): number {
+  let bytes = 0;
+  let seen = 0;
+  for (const element of elements) {
+    if (samples !== 0 && seen >= samples) break;
+    bytes += bytesOf(element);
+    seen++;
+  }
+  return seen === 0 ? 0 : Math.round((bytes / seen) * total);
+}
+
+/** MEMORY USAGE: a key's entry, name and value. */
+export function estimateBytes(key: string, value: RedisValue, samples: number): number {
+  return keyBytes(key) + valueBytes(value, samples);
+}
