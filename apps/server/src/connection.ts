@@ -92,6 +92,10 @@ export class Connection implements ClientConnection, Flushable {
     return this.processing ? this.parser.bufferLength : this.parser.buffered;
   }
 
+  get partialArgumentBytes(): number {
+    return this.parser.partialArgumentBytes;
+  }
+
   get queryBufferFree(): number {
     return Math.max(0, this.queryBuffer.allocated - this.queryBufferLength);
   }
@@ -224,6 +228,8 @@ export class Connection implements ClientConnection, Flushable {
     stats.netOutputBytes += out.length;
     // Only bytes the kernel did not take whole can have filled the output.
     const kept = out.sendTo(this.send);
+    // What the client holds shrank by what went out (maxmemory counts it).
+    this.engine.clientEviction.update(this.client);
     if (!kept) return;
     if (this.engine.enforceOutputLimits(this.client, 0, true)) return;
     // Held back once it owes as much as its limits allow (see OutputLimits.holdBackAt).

@@ -35,7 +35,10 @@ export function transactionBytes(client: Client): number {
  */
 export function clientMemoryUsage(client: Client, argvBytes: number): number {
   const connection = client.connection;
-  const query = (connection.queryBufferLength ?? 0) + (connection.queryBufferFree ?? 0);
+  const query =
+    (connection.queryBufferLength ?? 0) +
+    (connection.queryBufferFree ?? 0) +
+    (connection.partialArgumentBytes ?? 0);
   const pending = client.out.length + connection.pendingOutputBytes;
   let watched = 0;
   for (const keys of client.watched.values()) watched += keys.size;

@@ -18,6 +18,8 @@ export interface ClientConnection {
   readonly queryBufferLength?: number;
   /** The free space Redis's query buffer would have beyond that (CLIENT LIST's qbuf-free). */
   readonly queryBufferFree?: number;
+  /** The arguments of a command not complete yet, already parsed: their bytes. */
+  readonly partialArgumentBytes?: number;
   /** Output was written outside the client's own command (pub/sub, unblocking): send it soon. */
   scheduleFlush(): void;
   /** A blocked client got its reply: continue with the commands it had pipelined. */

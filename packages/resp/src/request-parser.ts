@@ -49,6 +49,8 @@ export class RequestParser {
   private remaining = 0;
   private args: string[] = [];
   private filled = 0;
+  /** The bytes of `args` so far. */
+  private argsBytes = 0;
   /** Length of the bulk being read, or -1 while its `$` header is not parsed yet. */
   private bulkLength = -1;
   /** Destination of a large bulk being assembled across chunks, and how much is filled. */
@@ -69,6 +71,11 @@ export class RequestParser {
   /** Bytes of the input being parsed, returned as commands or not (Redis's querybuf). */
   get bufferLength(): number {
     return this.buffer.length + this.largeFilled;
+  }
+
+  /** The arguments of the command in progress parsed so far: their bytes (Redis's argv_len_sum). */
+  get partialArgumentBytes(): number {
+    return this.argsBytes;
   }
 
   /** Length of the bulk argument being received, or -1 between arguments. */
@@ -148,6 +155,7 @@ export class RequestParser {
     const args = this.args;
     this.args = [];
     this.filled = 0;
+    this.argsBytes = 0;
     return args;
   }
 
@@ -236,6 +244,7 @@ export class RequestParser {
         this.position,
         this.position + this.bulkLength,
       );
+      this.argsBytes += this.bulkLength;
       this.position += this.bulkLength + 2;
       this.bulkLength = -1;
       this.remaining--;
@@ -285,6 +294,7 @@ export class RequestParser {
     this.largeFilled += taken;
     if (this.largeFilled === target.length) {
       this.args[this.filled++] = latin1Slice(target, 0, target.length - 2);
+      this.argsBytes += target.length - 2;
       this.largeBulk = null;
       this.largeFilled = 0;
       this.bulkLength = -1;

@@ -59,6 +59,16 @@ function info(client: Client, argv: string[], engine: Engine): void {
 }
 
 /**
+ * A killed client: its replies go out first, as rc closes connections; a replica's stream is
+ * dropped at once, as Redis frees it (a replica that stopped reading would hold it forever).
+ */
+function drop(target: Client): void {
+  const connection = target.connection;
+  if (target.kind === 'replica' && connection.closeAsap !== undefined) connection.closeAsap();
+  else connection.close();
+}
+
+/**
  * CLIENT KILL ip:port | CLIENT KILL [ID id] [TYPE type] [ADDR ip:port] [LADDR ip:port]
  * [USER name] [SKIPME yes/no]
  */
@@ -72,7 +82,7 @@ function kill(client: Client, argv: string[], engine: Engine): void {
       return;
     }
     ok(client);
-    target.connection.close();
+    drop(target);
     return;
   }
   if (argv.length % 2 !== 0) {
@@ -124,7 +134,7 @@ function kill(client: Client, argv: string[], engine: Engine): void {
     (each) => (!skipMe || each !== client) && filters.every((matches) => matches(each)),
   );
   client.out.integer(targets.length);
-  for (const target of targets) target.connection.close();
+  for (const target of targets) drop(target);
 }
 
 /** CLIENT UNBLOCK id [TIMEOUT|ERROR] */
