@@ -21,14 +21,25 @@ export const NULL_RESP3 = preEncoded('_\r\n');
 export const EMPTY_ARRAY = preEncoded('*0\r\n');
 export const EMPTY_BULK = preEncoded('$0\r\n\r\n');
 
-/** Replies cached by value: ":n\r\n" for small integers, the most common reply of all. */
-const SMALL_INTEGERS: readonly Buffer[] = Array.from({ length: 10000 }, (_, n) =>
-  preEncoded(`:${n}\r\n`),
-);
+const SMALL_INTEGER_LIMIT = 10000;
+/**
+ * Replies cached by value: ":n\r\n" for small integers, the most common reply of all. Each is
+ * encoded on first use: encoding all of them at import slowed every process that loads rc.
+ */
+const smallIntegers = new Array<Buffer | undefined>(SMALL_INTEGER_LIMIT);
+
+/** ":n\r\n" for an integer 0 <= n < SMALL_INTEGER_LIMIT. */
+function cachedSmallInteger(n: number): Buffer {
+  return (smallIntegers[n] ??= preEncoded(`:${n}\r\n`));
+}
+
+function isSmallInteger(value: number): boolean {
+  return value >= 0 && value < SMALL_INTEGER_LIMIT && Number.isInteger(value);
+}
 
 /** The pre-encoded ":n\r\n" for 0 <= n < 10000, else undefined. */
 export function smallIntegerReply(n: number): Buffer | undefined {
-  return SMALL_INTEGERS[n];
+  return isSmallInteger(n) ? cachedSmallInteger(n) : undefined;
 }
 
 /** Decimal digits of a non-negative safe integer. */
@@ -211,8 +222,8 @@ export class ReplyWriter {
   }
 
   integer(value: number | bigint): void {
-    if (typeof value === 'number' && value >= 0 && value < 10000 && Number.isInteger(value)) {
-      this.raw(SMALL_INTEGERS[value]);
+    if (typeof value === 'number' && isSmallInteger(value)) {
+      this.raw(cachedSmallInteger(value));
     } else if (
       typeof value === 'number' &&
       Number.isInteger(value) &&

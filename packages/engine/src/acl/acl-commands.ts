@@ -1,4 +1,4 @@
-import type { CommandEntry, CommandTable } from '../command-table.js';
+import type { CommandEntry, CommandSpec, CommandTable } from '../command-table.js';
 import {
   ACL_CATEGORIES,
   aclCategories,
@@ -61,10 +61,11 @@ export class AclCommands {
     this.channelled = new Uint8Array(table.idCount);
     for (const top of this.topLevel) {
       for (const entry of [top, ...(top.subcommands?.values() ?? [])]) {
-        this.masks[entry.id] = categoryMask(entry);
-        this.keyPlans[entry.id] = keyPlan(entry);
-        this.open[entry.id] = entry.spec.flags.includes('no_auth') ? 1 : 0;
-        this.channelled[entry.id] = takesChannels(entry) ? 1 : 0;
+        const rules = rulesOf(entry);
+        this.masks[entry.id] = rules.mask;
+        this.keyPlans[entry.id] = rules.keyPlan;
+        this.open[entry.id] = rules.open ? 1 : 0;
+        this.channelled[entry.id] = rules.channelled ? 1 : 0;
       }
     }
   }
@@ -114,6 +115,34 @@ export class AclCommands {
     if (sub.includes('|')) return undefined;
     return parent?.subcommands?.get(sub.toLowerCase());
   }
+}
+
+/** What ACL checks need of one command, which follows from its spec alone. */
+interface CommandRules {
+  readonly mask: number;
+  readonly keyPlan: KeyPlan;
+  readonly open: boolean;
+  readonly channelled: boolean;
+}
+
+/**
+ * Worked out once per process: every engine's table holds the same specs, and starting a server
+ * (tests start many) should not derive them again.
+ */
+const rulesBySpec = new WeakMap<CommandSpec, CommandRules>();
+
+function rulesOf(entry: CommandEntry): CommandRules {
+  let rules = rulesBySpec.get(entry.spec);
+  if (rules === undefined) {
+    rules = {
+      mask: categoryMask(entry),
+      keyPlan: keyPlan(entry),
+      open: entry.spec.flags.includes('no_auth'),
+      channelled: takesChannels(entry),
+    };
+    rulesBySpec.set(entry.spec, rules);
+  }
+  return rules;
 }
 
 /** The index of a category name (any case) in ACL_CATEGORIES, or -1. */
