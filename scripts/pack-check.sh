@@ -2,7 +2,8 @@
 # Installs rc as a Node developer would, outside the monorepo: packs every public package,
 # installs the tarballs into fresh projects with npm and with pnpm (third-party dependencies
 # come from the npm registry), and runs an ESM and a CommonJS program against them there
-# (scripts/pack-check/). Any install warning fails the check. Then the release dry run:
+# (scripts/pack-check/), and the Jest example (apps/server/examples/jest). Any install warning
+# of rc's packages fails the check. Then the release dry run:
 # `pnpm release` publishes every package to a local verdaccio, and a fresh project installs
 # @rc/server from it and starts `npx rc-server`. PACK_CHECK_RELEASE=0 skips the dry run.
 set -euo pipefail
@@ -36,29 +37,40 @@ for entry in "${public[@]}"; do
 done
 echo "packed: $(cd "$work/tarballs" && echo *)"
 
-# A fresh project depending on every tarball; overrides make the packages' dependencies on
-# each other resolve to the tarballs too, with npm and with pnpm alike.
-new_project() {
-  local dir=$1
-  mkdir -p "$dir"
-  cp scripts/pack-check/*.mjs scripts/pack-check/*.cjs "$dir"
+# Points a project's @rc/* dependencies at the tarballs, and through overrides the packages'
+# dependencies on each other too, with npm and with pnpm alike. With --all, the project
+# depends on every package.
+use_tarballs() {
   node -e '
     const fs = require("node:fs");
-    const [dir, tarballs, ioredis, ...entries] = process.argv.slice(1);
+    const [dir, tarballs, all, ...entries] = process.argv.slice(1);
     const local = {};
     for (const entry of entries) {
       const name = entry.split("=")[0];
       const file = fs.readdirSync(tarballs).find((f) => f.startsWith(name.slice(1).replace("/", "-") + "-"));
       local[name] = `file:${tarballs}/${file}`;
     }
-    const project = {
-      name: "rc-pack-check", private: true, type: "module",
-      dependencies: { ...local, ioredis },
-      overrides: local,
-      pnpm: { overrides: local },
-    };
+    const project = JSON.parse(fs.readFileSync(`${dir}/package.json`, "utf8"));
+    for (const field of ["dependencies", "devDependencies"])
+      for (const name of Object.keys(project[field] ?? {}))
+        if (name in local) project[field][name] = local[name];
+    if (all === "--all") project.dependencies = { ...project.dependencies, ...local };
+    project.overrides = local;
+    project.pnpm = { overrides: local };
     fs.writeFileSync(`${dir}/package.json`, JSON.stringify(project, null, 2));
-  ' "$dir" "$work/tarballs" "$(node -p "require('./apps/server/package.json').devDependencies.ioredis")" "${public[@]}"
+  ' "$1" "$work/tarballs" "${2:-}" "${public[@]}"
+}
+
+# A fresh project depending on every tarball, with the smoke programs.
+new_project() {
+  local dir=$1
+  mkdir -p "$dir"
+  cp scripts/pack-check/*.mjs scripts/pack-check/*.cjs "$dir"
+  local ioredis
+  ioredis=$(node -p "require('./apps/server/package.json').devDependencies.ioredis")
+  printf '{ "name": "rc-pack-check", "private": true, "type": "module", "dependencies": { "ioredis": "%s" } }\n' \
+    "$ioredis" >"$dir/package.json"
+  use_tarballs "$dir" --all
 }
 
 fail_on_warnings() {
@@ -77,6 +89,15 @@ new_project "$work/npm-project"
   { cat "$work/npm-install.log"; exit 1; }
 fail_on_warnings "$work/npm-install.log" npm
 smoke "$work/npm-project"
+
+# The Jest example, installed as its README says, its @rc/server from the tarballs. Its own
+# third-party dependencies (Jest's) may warn: the check above is about rc's packages.
+cp -r apps/server/examples/jest "$work/jest-project"
+rm -rf "$work/jest-project/node_modules"
+use_tarballs "$work/jest-project"
+(cd "$work/jest-project" && npm install --no-audit --no-fund >"$work/jest-install.log" 2>&1) ||
+  { cat "$work/jest-install.log"; exit 1; }
+(cd "$work/jest-project" && npm test)
 
 new_project "$work/pnpm-project"
 (cd "$work/pnpm-project" && "${pnpm_cli[@]}" install >"$work/pnpm-install.log" 2>&1) ||

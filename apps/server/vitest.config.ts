@@ -1,4 +1,4 @@
-import { defineConfig } from 'vitest/config';
+import { configDefaults, defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
@@ -7,5 +7,7 @@ export default defineConfig({
     hookTimeout: 60_000,
     // Test files start servers on free ports; a few at a time keeps a 2-core machine steady.
     maxWorkers: 2,
+    // examples/ are projects of their own, run by their own test runner (Jest).
+    exclude: [...configDefaults.exclude, 'examples/**'],
   },
 });

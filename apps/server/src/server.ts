@@ -121,7 +121,8 @@ export class RcServer {
 
   /**
    * The time of the data: freeze(), advance(ms), set(ms), real(). Expiry (lazy and active),
-   * TTL/PTTL, TIME, `*` stream IDs, OBJECT IDLETIME and blocking timeouts follow it.
+   * TTL/PTTL, TIME, `*` stream IDs, OBJECT IDLETIME, CLIENT LIST's idle times, blocking timeouts
+   * and CLIENT PAUSE deadlines follow it.
    */
   get time(): Clock {
     return this.engine.clock;
