@@ -14,6 +14,7 @@ import {
 import { parseArguments } from './arguments.js';
 import { crashSignal, writeCrashReport } from './crash-report.js';
 import { followOomScoreAdj } from './oom-score.js';
+import { followWatchdogPeriod } from './watchdog.js';
 import { followMaxclients } from './open-files-limit.js';
 import { logo } from './banner.js';
 import {
@@ -133,6 +134,7 @@ async function main(): Promise<void> {
   process.on('SIGTERM', () => shutdownOnSignal('SIGTERM'));
   process.on('SIGINT', () => shutdownOnSignal('SIGINT'));
   followOomScoreAdj(config, log);
+  followWatchdogPeriod(running.engine);
   // From initServer on, Redis's log lines carry the server's role.
   role = running.replication.master === null ? 'M' : 'S';
   if (!followMaxclients(config, log)) process.exit(1);

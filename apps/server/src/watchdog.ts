@@ -1,0 +1,55 @@
+import { Worker } from 'node:worker_threads';
+import type { Engine } from '@rc/engine';
+
+/** Slots of the state shared with the watchdog thread (BigInt64Array). */
+export const BEAT = 0;
+export const PERIOD = 1;
+
+/** What the watchdog thread is started with. */
+export interface WatchdogData {
+  /** BEAT: when the cron last ran (ms since the epoch); PERIOD: watchdog-period, 0 when off. */
+  readonly state: SharedArrayBuffer;
+  /** `logfile`: '' for standard output. */
+  readonly logfile: string;
+}
+
+/**
+ * Redis's software watchdog (watchdog-period, a debugging aid): when the server's cron has not
+ * run for longer than the period, "--- WATCHDOG TIMER EXPIRED ---" is logged, once per stall.
+ * The cron stops while the main thread is busy (a long command, a blocking loop) and, as Redis's
+ * serverCron, while a dataset is loaded (a replica's diskless load among them) or DEBUG
+ * PAUSE-CRON holds it. A blocked main thread cannot log, so a thread of its own watches and
+ * writes the lines, as Redis's SIGALRM handler does; it cannot read the main thread's stack, so
+ * its report is Redis's for systems without backtrace().
+ */
+export function followWatchdogPeriod(engine: Engine): void {
+  const state = new BigInt64Array(new SharedArrayBuffer(2 * BigInt64Array.BYTES_PER_ELEMENT));
+  let thread: Worker | null = null;
+  let cron: NodeJS.Timeout | null = null;
+  const beat = (): void => {
+    if (!engine.loading && !engine.cronPaused) Atomics.store(state, BEAT, BigInt(Date.now()));
+  };
+  engine.config.follow('watchdog-period', (value) => {
+    const period = Number(value);
+    const cronMs = 1000 / engine.config.getNumber('hz');
+    // As Redis: a period under two cron intervals is too short to tell a stall from a tick.
+    Atomics.store(state, PERIOD, BigInt(period === 0 ? 0 : Math.max(period, cronMs * 2)));
+    if (period === 0) {
+      void thread?.terminate();
+      thread = null;
+      if (cron !== null) clearInterval(cron);
+      cron = null;
+      return;
+    }
+    beat();
+    cron ??= setInterval(beat, cronMs).unref();
+    if (thread === null) {
+      const workerData: WatchdogData = {
+        state: state.buffer as SharedArrayBuffer,
+        logfile: engine.config.get('logfile'),
+      };
+      thread = new Worker(new URL('./watchdog-thread.js', import.meta.url), { workerData });
+      thread.unref();
+    }
+  });
+}
