@@ -74,7 +74,11 @@ const CASES: Record<string, string> = {
   'a table that grows and shrinks through rehashes': `
     local t = {} for i = 1, 50 do t[i] = i t['s' .. i] = i end
     for i = 1, 50 do if i % 2 == 0 then t[i] = nil t['s' .. i] = nil end end
-    t.after = 1 for i = 51, 70 do t[i] = i end keys(t)`,
+    t.after = 1 for i = 51, 70 do t[i] = i end keys(t)
+    local u = {} for i = 1, 5 do u['m' .. i] = i end for k in pairs(u) do u[k] = nil end
+    for i = 1, 6 do u['n' .. i] = i keys(u) end
+    local w = {} for i = 1, 40 do w[i * 7] = i end for i = 1, 40 do w[i * 7] = nil end
+    for i = 1, 10 do w[i] = i w['s' .. i] = i end keys(w)`,
 };
 
 /** A small seeded generator, so a failing program can be reproduced from its seed. */

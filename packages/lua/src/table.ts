@@ -11,7 +11,12 @@ const MAX_INT = 2 ** 31 - 1;
 const NO_NODE = -1;
 /** The parts of a table that has none: never written to (a part grows by replacement). */
 const NONE: LuaValue[] = [];
-const NO_LINKS: number[] = [];
+/** A node slot's entries in `slots`: key, value (small vectors only), next slot of its chain. */
+const SLOT = 3;
+const VALUE = 1;
+const NEXT = 2;
+/** Node vectors up to this size keep values by slot and are scanned; larger ones use a Map. */
+const SMALL_VECTOR = 4;
 
 /**
  * A Lua table laid out as Lua 5.1 lays it out, because that layout is visible: `next` (so
@@ -19,9 +24,10 @@ const NO_LINKS: number[] = [];
  * table with holes is the border 5.1's searches find. So the array part has 5.1's size (set by
  * rehashes and constructors, holes included), and the hash part is 5.1's node vector: 2^k slots,
  * a key at its main position (5.1's hashes) or in a free slot taken from the top and chained
- * after it, a cleared key keeping its slot until the next rehash. The values of the hash part
- * live in a Map (V8's lookups are faster than 5.1's chains with strings hashed in JavaScript);
- * the slots only order the keys. These methods are raw: no metamethods.
+ * after it, a cleared key keeping its slot until the next rehash. A small node vector keeps
+ * its values in its slots and is searched by scanning; a larger one keeps them in a Map (V8's
+ * lookups are faster than 5.1's chains with strings hashed in JavaScript), its slots only
+ * ordering the keys. These methods are raw: no metamethods.
  */
 export class LuaTable {
   metatable: LuaTable | undefined = undefined;
@@ -38,14 +44,16 @@ export class LuaTable {
    */
   private denseLength = 0;
   /**
-   * Every key of the hash part and its value; a cleared key stays (value undefined) as long
-   * as it keeps its slot.
+   * The node vector, SLOT entries per slot: its key (undefined: never used since the last
+   * rehash), its value in a small vector (undefined with a key: a cleared entry), the next
+   * slot of its collision chain (NO_NODE at the end).
+   */
+  private slots: LuaValue[] = NONE;
+  /**
+   * A large vector's keys and values; a cleared key stays, with value undefined, as long as
+   * it keeps its slot.
    */
   private hash: Map<LuaValue, LuaValue> | undefined = undefined;
-  /** The node vector: the key in each slot (undefined: never used since the last rehash). */
-  private slotKeys: LuaValue[] = NONE;
-  /** Per slot: [2i] the next slot of its collision chain (NO_NODE at the end), [2i + 1] the key's hash. */
-  private links: number[] = NO_LINKS;
   /** Free slots are looked for below this one (5.1's lastfree). */
   private lastFree = 0;
   /** The key `next` returned last from the hash part and its slot: a traversal need not hash. */
@@ -57,12 +65,20 @@ export class LuaTable {
       const array = this.array;
       if (key >= 1 && key <= array.length && (key | 0) === key) return array[key - 1];
     }
-    return this.hash?.get(key);
+    return this.nodeValue(key);
   }
 
   /** `t[key]` for a string key, the common case of fields and globals. */
   getField(key: string): LuaValue {
-    return this.hash?.get(key);
+    return this.nodeValue(key);
+  }
+
+  private nodeValue(key: LuaValue): LuaValue {
+    const hash = this.hash;
+    if (hash !== undefined) return hash.get(key);
+    const slots = this.slots;
+    for (let i = 0; i < slots.length; i += SLOT) if (slots[i] === key) return slots[i + VALUE];
+    return undefined;
   }
 
   /** A raw store (rawset, libraries); a read-only table refuses it, with no position. */
@@ -85,10 +101,26 @@ export class LuaTable {
     } else if (key === undefined) {
       throw new LuaError('table index is nil');
     }
-    const hash = (this.hash ??= new Map());
-    const size = hash.size;
-    hash.set(key, value);
-    if (hash.size !== size) this.newKey(key, hashOf(key));
+    const hash = this.hash;
+    if (hash !== undefined) {
+      const size = hash.size;
+      hash.set(key, value);
+      // A new key, already in the Map: it needs a slot (the slots are all a rehash counts).
+      if (hash.size !== size && this.place(key) === NO_NODE) {
+        this.rehash(key);
+        this.hash?.delete(key);
+        this.storeAbsent(key, value);
+      }
+      return;
+    }
+    const slots = this.slots;
+    for (let i = 0; i < slots.length; i += SLOT) {
+      if (slots[i] === key) {
+        slots[i + VALUE] = value;
+        return;
+      }
+    }
+    this.newKey(key, value);
   }
 
   private setArraySlot(index: number, value: LuaValue): void {
@@ -102,86 +134,111 @@ export class LuaTable {
     }
   }
 
-  /**
-   * 5.1's newkey for a key just added to `hash`: its main position, else a free slot (moving
-   * a squatter out), else a rehash.
-   */
-  private newKey(key: LuaValue, hash: number): void {
-    const keys = this.slotKeys;
-    const links = this.links;
-    const values = this.hash!;
-    this.cursorKey = undefined;
-    let slot = keys.length === 0 ? NO_NODE : this.position(hash, key);
-    const occupant = slot === NO_NODE ? undefined : keys[slot];
-    if (slot === NO_NODE || values.get(occupant) !== undefined) {
-      const free = this.freeSlot();
-      if (free === NO_NODE) {
-        this.rehash(key);
-        this.placeAbsent(key, hash);
-        return;
-      }
-      let previous = this.position(links[2 * slot + 1]!, occupant);
-      if (previous !== slot) {
-        // The occupant is not in its main position: it moves to the free slot.
-        while (links[2 * previous] !== slot) previous = links[2 * previous]!;
-        links[2 * previous] = free;
-        keys[free] = occupant;
-        links[2 * free] = links[2 * slot]!;
-        links[2 * free + 1] = links[2 * slot + 1]!;
-        links[2 * slot] = NO_NODE;
-      } else {
-        // The occupant is at home: the new key goes to the free slot, chained after it.
-        links[2 * free] = links[2 * slot]!;
-        links[2 * slot] = free;
-        slot = free;
-      }
-    } else if (occupant !== undefined) {
-      // A cleared key held the main position: it is gone for good.
-      values.delete(occupant);
+  /** 5.1's newkey for a key the table does not hold: a slot, else a rehash first. */
+  private newKey(key: LuaValue, value: LuaValue): void {
+    const slot = this.place(key);
+    if (slot === NO_NODE) {
+      this.rehash(key);
+      this.storeAbsent(key, value);
+    } else if (this.hash !== undefined) {
+      this.hash.set(key, value);
+    } else {
+      this.slots[slot * SLOT + VALUE] = value;
     }
-    keys[slot] = key;
-    links[2 * slot + 1] = hash;
   }
 
-  /** After a rehash: the new key, already in `hash`, goes to the array part or a slot. */
-  private placeAbsent(key: LuaValue, hash: number): void {
+  /** After a rehash: a key the table does not hold goes to the array part or a slot. */
+  private storeAbsent(key: LuaValue, value: LuaValue): void {
     if (typeof key === 'number' && key >= 1 && key <= this.array.length && (key | 0) === key) {
-      const value = this.hash!.get(key);
-      this.hash!.delete(key);
       this.setArraySlot(key, value);
     } else {
-      this.newKey(key, hash);
+      this.newKey(key, value);
     }
+  }
+
+  /**
+   * 5.1's newkey layout: the key's main position if it is free (or holds a cleared key, gone
+   * for good), else a free slot, the occupant moving there when it is not at home. Returns
+   * the key's slot, or NO_NODE when no slot is free (the table must rehash).
+   */
+  private place(key: LuaValue): number {
+    const slots = this.slots;
+    this.cursorKey = undefined;
+    if (slots.length === 0) return NO_NODE;
+    let slot = this.mainPosition(key);
+    const occupant = slots[slot * SLOT];
+    if (occupant !== undefined) {
+      if (this.valueAt(slot) === undefined) {
+        this.hash?.delete(occupant);
+      } else {
+        const free = this.freeSlot();
+        if (free === NO_NODE) return NO_NODE;
+        let previous = this.mainPosition(occupant);
+        if (previous !== slot) {
+          // The occupant is not in its main position: it moves to the free slot.
+          while (slots[previous * SLOT + NEXT] !== slot) {
+            previous = slots[previous * SLOT + NEXT] as number;
+          }
+          slots[previous * SLOT + NEXT] = free;
+          slots[free * SLOT] = occupant;
+          slots[free * SLOT + VALUE] = slots[slot * SLOT + VALUE];
+          slots[free * SLOT + NEXT] = slots[slot * SLOT + NEXT];
+          slots[slot * SLOT + NEXT] = NO_NODE;
+        } else {
+          // The occupant is at home: the new key goes to the free slot, chained after it.
+          slots[free * SLOT + NEXT] = slots[slot * SLOT + NEXT];
+          slots[slot * SLOT + NEXT] = free;
+          slot = free;
+        }
+      }
+    }
+    slots[slot * SLOT] = key;
+    return slot;
+  }
+
+  private valueAt(slot: number): LuaValue {
+    const hash = this.hash;
+    return hash === undefined ? this.slots[slot * SLOT + VALUE] : hash.get(this.slots[slot * SLOT]);
   }
 
   private freeSlot(): number {
-    const keys = this.slotKeys;
+    const slots = this.slots;
     while (this.lastFree > 0) {
       this.lastFree--;
-      if (keys[this.lastFree] === undefined) return this.lastFree;
+      if (slots[this.lastFree * SLOT] === undefined) return this.lastFree;
     }
     return NO_NODE;
   }
 
-  /** The main position of a key with this hash in the node vector (not empty), as 5.1. */
-  private position(hash: number, key: LuaValue): number {
-    const mask = this.slotKeys.length - 1;
-    // 5.1 masks the hashes of strings and booleans, and takes the others modulo an odd number.
-    return typeof key === 'string' || typeof key === 'boolean'
-      ? hash & mask
-      : (hash >>> 0) % (mask | 1);
+  /** The slot 5.1's hash gives `key` in the node vector (not empty). */
+  private mainPosition(key: LuaValue): number {
+    const mask = this.slots.length / SLOT - 1;
+    switch (typeof key) {
+      case 'string':
+        return stringHash(key) & mask;
+      case 'boolean':
+        return (key ? 1 : 0) & mask;
+      case 'number':
+        return key === 0 ? 0 : numberHash(key) % (mask | 1);
+      default: {
+        const address = key instanceof LuaUserdata ? key.address : identityHash(key as object);
+        return (address >>> 0) % (mask | 1);
+      }
+    }
   }
 
   /** The slot of a key of the hash part, by its chain as 5.1 finds it, or NO_NODE. */
   private slotOf(key: LuaValue): number {
     if (key === this.cursorKey) return this.cursorSlot;
-    const keys = this.slotKeys;
-    if (keys.length === 0) return NO_NODE;
-    const links = this.links;
-    let slot = this.position(hashOf(key), key);
+    const slots = this.slots;
+    if (this.hash === undefined) {
+      for (let i = 0; i < slots.length; i += SLOT) if (slots[i] === key) return i / SLOT;
+      return NO_NODE;
+    }
+    let slot = this.mainPosition(key);
     do {
-      if (keys[slot] === key) return slot;
-      slot = links[2 * slot]!;
+      if (slots[slot * SLOT] === key) return slot;
+      slot = slots[slot * SLOT + NEXT] as number;
     } while (slot !== NO_NODE);
     return NO_NODE;
   }
@@ -191,13 +248,13 @@ export class LuaTable {
    * of two more than half full of integer keys, the node vector holds the rest.
    */
   private rehash(extraKey: LuaValue): void {
-    const keys = this.slotKeys;
-    const values = this.hash!;
+    const slots = this.slots;
+    const size = slots.length / SLOT;
     let live = 0;
     let integerKeys = typeof extraKey === 'number' || this.array.length > 0;
-    for (let slot = 0; slot < keys.length; slot++) {
-      const key = keys[slot];
-      if (key === undefined || values.get(key) === undefined) continue;
+    for (let slot = 0; slot < size; slot++) {
+      const key = slots[slot * SLOT];
+      if (key === undefined || this.valueAt(slot) === undefined) continue;
       live++;
       if (typeof key === 'number') integerKeys = true;
     }
@@ -206,9 +263,9 @@ export class LuaTable {
     const counts = keyCounts.fill(0);
     let candidates = countArrayKeys(this.array, counts);
     const total = candidates + live + 1;
-    for (let slot = 0; slot < keys.length; slot++) {
-      const key = keys[slot];
-      if (typeof key === 'number' && values.get(key) !== undefined) {
+    for (let slot = 0; slot < size; slot++) {
+      const key = slots[slot * SLOT];
+      if (typeof key === 'number' && this.valueAt(slot) !== undefined) {
         candidates += countIntegerKey(key, counts);
       }
     }
@@ -219,68 +276,68 @@ export class LuaTable {
 
   /**
    * 5.1's resize: new parts, then the vanishing array slice and the old slots (last first).
-   * Cleared keys leave `hash`; keys that now fit the array part move there.
+   * A Map that stays keeps its entries: only cleared keys and keys bound for the array leave.
    */
   private resize(arraySize: number, hashSize: number): void {
     let array = this.array;
-    const oldKeys = this.slotKeys;
-    const oldLinks = this.links;
+    const oldSlots = this.slots;
+    const oldHash = this.hash;
     if (array.length < arraySize) {
       if (array === NONE) array = this.array = [];
       while (array.length < arraySize) array.push(undefined);
     }
-    this.setNodeVector(hashSize);
-    const values = (this.hash ??= new Map());
+    this.setNodeVector(hashSize, oldHash);
+    const keptHash = oldHash !== undefined && this.hash === oldHash;
     if (arraySize < array.length) {
       const vanishing = array.slice(arraySize);
       array.length = arraySize;
       for (let i = 0; i < vanishing.length; i++) {
-        if (vanishing[i] === undefined) continue;
-        const key = arraySize + i + 1;
-        values.set(key, vanishing[i]);
-        this.newKey(key, hashOf(key));
+        if (vanishing[i] !== undefined) this.newKey(arraySize + i + 1, vanishing[i]);
       }
     }
-    for (let slot = oldKeys.length - 1; slot >= 0; slot--) {
-      const key = oldKeys[slot];
+    for (let i = oldSlots.length - SLOT; i >= 0; i -= SLOT) {
+      const key = oldSlots[i];
       if (key === undefined) continue;
-      const value = values.get(key);
+      const value = oldHash === undefined ? oldSlots[i + VALUE] : oldHash.get(key);
       if (value === undefined) {
-        values.delete(key);
+        if (keptHash) oldHash.delete(key);
       } else if (typeof key === 'number' && key >= 1 && key <= arraySize && (key | 0) === key) {
-        values.delete(key);
+        if (keptHash) oldHash.delete(key);
         array[key - 1] = value;
+      } else if (keptHash) {
+        this.place(key);
       } else {
-        this.newKey(key, oldLinks[2 * slot + 1]!);
+        this.newKey(key, value);
       }
     }
     this.denseLength = denseLengthOf(array);
   }
 
-  private setNodeVector(requested: number): void {
+  /**
+   * A node vector of 2^ceil(log2(requested)) free slots (none for 0), as 5.1's setnodevector;
+   * a large one takes over `map` when given.
+   */
+  private setNodeVector(requested: number, map?: Map<LuaValue, LuaValue>): void {
     this.lastFree = 0;
     this.cursorKey = undefined;
+    this.hash = undefined;
     if (requested === 0) {
-      this.slotKeys = NONE;
-      this.links = NO_LINKS;
+      this.slots = NONE;
       return;
     }
     const size = 2 ** ceilLog2(requested);
     if (size > MAX_ARRAY_SIZE) throw new LuaError('table overflow');
+    let slots: LuaValue[];
     if (size <= 64) {
-      // Small vectors: literal pushes allocate faster than `new Array(n).fill()`.
-      const keys: LuaValue[] = [];
-      const links: number[] = [];
-      for (let i = 0; i < size; i++) {
-        keys.push(undefined);
-        links.push(NO_NODE, NO_NODE);
-      }
-      this.slotKeys = keys;
-      this.links = links;
+      // Literal pushes allocate faster than `new Array(n).fill()` or copies at these sizes.
+      slots = [];
+      for (let i = 0; i < size; i++) slots.push(undefined, undefined, NO_NODE);
     } else {
-      this.slotKeys = new Array<LuaValue>(size).fill(undefined);
-      this.links = new Array<number>(2 * size).fill(NO_NODE);
+      slots = new Array<LuaValue>(size * SLOT).fill(undefined);
+      for (let i = NEXT; i < slots.length; i += SLOT) slots[i] = NO_NODE;
     }
+    this.slots = slots;
+    if (size > SMALL_VECTOR) this.hash = map ?? new Map();
     this.lastFree = size;
   }
 
@@ -299,7 +356,7 @@ export class LuaTable {
       }
       return present;
     }
-    if (this.slotKeys.length === 0) return size;
+    if (this.slots.length === 0) return size;
     return this.borderBeyond(size);
   }
 
@@ -345,11 +402,11 @@ export class LuaTable {
       const value = array[position];
       if (value !== undefined) return [position + 1, value];
     }
-    const keys = this.slotKeys;
-    for (let slot = position - array.length; slot < keys.length; slot++) {
-      const found = keys[slot];
+    const slots = this.slots;
+    for (let slot = position - array.length; slot * SLOT < slots.length; slot++) {
+      const found = slots[slot * SLOT];
       if (found === undefined) continue;
-      const value = this.hash!.get(found);
+      const value = this.valueAt(slot);
       if (value === undefined) continue;
       this.cursorKey = found;
       this.cursorSlot = slot;
@@ -409,7 +466,7 @@ export class LuaTable {
       table.setNodeVector(roundedSizeHint(keyedItems));
       for (let i = 0; i < keyed.length; i += 2) table.store(keyed[i], keyed[i + 1]);
       // A last call that gave more values than the hint grows the array part (a resize).
-      if (values.length > arraySize) table.resize(values.length, table.slotKeys.length);
+      if (values.length > arraySize) table.resize(values.length, table.slots.length / SLOT);
       const grown = table.array;
       for (let i = 0; i < values.length; i++) grown[i] = values[i];
     }
@@ -482,20 +539,6 @@ function denseLengthOf(array: LuaValue[]): number {
   while (length < array.length && array[length] !== undefined) length++;
   for (let i = length; i < array.length; i++) if (array[i] !== undefined) return -1;
   return length;
-}
-
-/** 5.1's hash of a key, before it is reduced to a slot (see `position`). */
-function hashOf(key: LuaValue): number {
-  switch (typeof key) {
-    case 'string':
-      return stringHash(key);
-    case 'number':
-      return key === 0 ? 0 : numberHash(key);
-    case 'boolean':
-      return key ? 1 : 0;
-    default:
-      return key instanceof LuaUserdata ? key.address >>> 0 : identityHash(key as object);
-  }
 }
 
 /** Strings at least this long keep their hash in `longStringHashes` (5.1 keeps every one). */
