@@ -17,6 +17,19 @@ const VALUE = 1;
 const NEXT = 2;
 /** Node vectors up to this size keep values by slot and are scanned; larger ones use a Map. */
 const SMALL_VECTOR = 4;
+/** FREE_SLOTS[k]: the entries of 2^k free slots, copied for node vectors up to 2^TEMPLATE_BITS. */
+const TEMPLATE_BITS = 10;
+const FREE_SLOTS: LuaValue[][] = [];
+
+function freeSlots(size: number): LuaValue[] {
+  const slots = new Array<LuaValue>(size * SLOT);
+  for (let i = 0; i < slots.length; i += SLOT) {
+    slots[i] = undefined;
+    slots[i + VALUE] = undefined;
+    slots[i + NEXT] = NO_NODE;
+  }
+  return slots;
+}
 
 /**
  * A Lua table laid out as Lua 5.1 lays it out, because that layout is visible: `next` (so
@@ -327,15 +340,10 @@ export class LuaTable {
     }
     const size = 2 ** ceilLog2(requested);
     if (size > MAX_ARRAY_SIZE) throw new LuaError('table overflow');
-    let slots: LuaValue[];
-    if (size <= 64) {
-      // Literal pushes allocate faster than `new Array(n).fill()` or copies at these sizes.
-      slots = [];
-      for (let i = 0; i < size; i++) slots.push(undefined, undefined, NO_NODE);
-    } else {
-      slots = new Array<LuaValue>(size * SLOT).fill(undefined);
-      for (let i = NEXT; i < slots.length; i += SLOT) slots[i] = NO_NODE;
-    }
+    const bits = ceilLog2(size);
+    // A copy of a template has exactly the needed capacity (pushes would leave slack).
+    const slots =
+      bits <= TEMPLATE_BITS ? (FREE_SLOTS[bits] ??= freeSlots(size)).slice() : freeSlots(size);
     this.slots = slots;
     if (size > SMALL_VECTOR) this.hash = map ?? new Map();
     this.lastFree = size;
