@@ -7,7 +7,7 @@ import {
   optInt,
   optString,
 } from './lib/arguments.js';
-import { LuaError, argumentError } from './error.js';
+import { LuaError, argumentError, namedByNative } from './error.js';
 import { callFromGenerator, forwardPauses, withGenerator } from './helpers.js';
 import type { LuaRuntime } from './lua-runtime.js';
 import { formatNumber, isSpace, parseNumber } from './number.js';
@@ -239,7 +239,10 @@ export function installBaseLibrary(runtime: LuaRuntime): void {
  * past V8's length limit become Lua's errors.
  */
 function caughtValue(error: unknown): LuaValue {
-  if (error instanceof LuaError) return error.value;
+  if (error instanceof LuaError) {
+    // Raised by a native that pcall called itself: no Lua call site names it.
+    return error.line === undefined && error.level === 1 ? namedByNative(error.value) : error.value;
+  }
   if (error instanceof RangeError && error.message === 'Maximum call stack size exceeded')
     return 'stack overflow';
   if (error instanceof RangeError && error.message === 'Invalid string length')

@@ -98,6 +98,13 @@ const INLINE_OPERATORS: Record<string, string> = {
   '>=': '>=',
 };
 
+/**
+ * Whether a line's calls can rename a native's argument error: one of them is a method (the
+ * argument is renumbered), or the line makes one call only, by a name or by no name.
+ */
+const namesNatives = (sites: string[]): boolean =>
+  sites.some((site) => site.startsWith(':')) || (sites.length === 1 && !sites[0]!.startsWith('.'));
+
 const isMultiple = (e: Expression) =>
   e.kind === 'call' || e.kind === 'method' || e.kind === 'vararg';
 const quote = (text: string) => JSON.stringify(text);
@@ -124,9 +131,11 @@ class FunctionEmitter {
    * line of the instruction, not of the statement) when it differs.
    */
   private lineNow: number | undefined = undefined;
-  /** Called names by statement line (methods as `:name`); lines with a method call only. */
+  /**
+   * The calls of each line, as argument errors name them (see CallSites in helpers.ts):
+   * `:name` a method, `.name` a field, `name` a global, local or upvalue, `?` anything else.
+   */
   private readonly callSites = new Map<number, string[]>();
-  private readonly methodSites = new Map<number, string[]>();
   private readonly out: string[] = [];
   private indent = '  ';
 
@@ -164,10 +173,8 @@ class FunctionEmitter {
     this.line('try {');
     this.block(this.body.body, false);
     this.line('  return $NO;');
-    const sites =
-      this.methodSites.size === 0
-        ? ''
-        : `, ${JSON.stringify(Object.fromEntries(this.methodSites))}`;
+    const named = [...this.callSites].filter(([, sites]) => namesNatives(sites));
+    const sites = named.length === 0 ? '' : `, ${JSON.stringify(Object.fromEntries(named))}`;
     this.line(`} catch ($e) { throw $rt.fault($e, $line, $chunk${sites}); }`);
     const keyword = this.generator ? 'function*' : 'function';
     return `${keyword} (${parameters.join(', ')}) {\n${this.out.join('\n')}\n${this.indent.slice(2)}}`;
@@ -469,18 +476,19 @@ class FunctionEmitter {
     return `($v = ${code}, $line = ${line}, $v)`;
   }
 
-  /**
-   * Remembers the names called on each statement's line, when one is a method call: a
-   * native's argument error is renumbered for it (see CallSites in helpers.ts).
-   */
+  /** Remembers how each line calls, for the argument errors of natives (see callSites). */
   private recordCallSite(call: Call): void {
-    const name = call.kind === 'method' ? call.name : this.describe(call.callee)?.split("'")[1];
-    if (name === undefined) return;
-    const line = call.line;
-    const sites = this.callSites.get(line) ?? [];
-    sites.push(call.kind === 'method' ? `:${name}` : name);
-    this.callSites.set(line, sites);
-    if (call.kind === 'method') this.methodSites.set(line, sites);
+    let callee = call.kind === 'method' ? undefined : call.callee;
+    while (callee?.kind === 'paren') callee = callee.expression;
+    const description = callee === undefined ? undefined : this.describe(callee);
+    const name = description?.split("'")[1];
+    let site = '?';
+    if (call.kind === 'method') site = `:${call.name}`;
+    else if (description?.startsWith('field')) site = `.${name}`;
+    else if (name !== undefined) site = name;
+    const sites = this.callSites.get(call.line) ?? [];
+    sites.push(site);
+    this.callSites.set(call.line, sites);
   }
 
   private callCode(f: string, args: string): string {

@@ -24,3 +24,37 @@ export class LuaError extends Error {
 export function argumentError(position: number, functionName: string, problem: string): LuaError {
   return new LuaError(`bad argument #${position} to '${functionName}' (${problem})`);
 }
+
+const ARGUMENT_ERROR = /^bad argument #(\d+) to '([^']*)' \((.*)\)$/s;
+
+/**
+ * A native's argument error named as 5.1 names it, from the call site (5.1 reads the calling
+ * instruction): the local, global or upvalue called (`local f = string.rep; f()` says 'f'),
+ * '?' for a call of no name, and for a method (`s:rep()`) `self` is not counted ("calling
+ * 'rep' on bad self" when it is self that is wrong). The call is known when the line makes
+ * only that call, or for a method when the line calls one function of the native's name.
+ */
+export function namedByCallSite(message: string, sites: string[] | undefined): string {
+  if (sites === undefined) return message;
+  const match = ARGUMENT_ERROR.exec(message);
+  if (match === null) return message;
+  const [, position, name, problem] = match;
+  const calls = sites.filter((site) => site.slice(1) === name || site === name);
+  if (calls.length === 1 && calls[0] === `:${name}`) {
+    const argument = Number(position) - 1;
+    if (argument === 0) return `calling '${name}' on bad self (${problem})`;
+    return `bad argument #${argument} to '${name}' (${problem})`;
+  }
+  const only = sites.length === 1 ? sites[0]! : undefined;
+  if (only === undefined || only.startsWith(':') || only.startsWith('.') || name === '?') {
+    return message;
+  }
+  return `bad argument #${position} to '${only}' (${problem})`;
+}
+
+/** An argument error of a native called by a native (pcall): 5.1 cannot name the function. */
+export function namedByNative(message: LuaValue): LuaValue {
+  if (typeof message !== 'string') return message;
+  const match = ARGUMENT_ERROR.exec(message);
+  return match === null ? message : `bad argument #${match[1]} to '?' (${match[3]})`;
+}

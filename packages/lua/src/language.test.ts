@@ -255,6 +255,21 @@ string]], [==[with ]] inside]==], #'\\0\\0')
     print(pcall(function() return string.rep() end))
     print(pcall(function() local t = {upper = string.upper} return t:upper() end))
     print(pcall(function() local s = 'x' return s:sub(1):rep() end))`,
+  'argument errors of natives name the call site as 5.1': `
+    print(pcall(string.rep))
+    print(pcall(function() local f = string.rep return f() end))
+    rep = string.rep print(pcall(function() return rep('x', {}) end))
+    local up = string.sub print(pcall(function() return up() end))
+    print(pcall(function() local t = {string.rep} return t[1]() end))
+    print(pcall(function() return (string.rep)() end))
+    print(pcall(function() local s = string return s.rep() end))
+    print(pcall(function() local u = string.upper return u(nil) end))
+    print(pcall(table.concat, {{}}))
+    print(pcall(function() local tn = tonumber return tn('1', 99) end))
+    print(xpcall(string.rep, function(m) return 'handled: ' .. m end))
+    print(pcall(function() local floor = math.floor return floor('a') end))
+    print(pcall(function() local t = setmetatable({}, {__index = string.rep}) return t.x end))
+    print(pcall(function() local t = setmetatable({}, {__newindex = string.rep}) t.x = 1 end))`,
   'yielding from inside a library callback fails as in 5.1': `
     print(coroutine.resume(coroutine.create(function() table.sort({3, 2, 1}, function(a, b) coroutine.yield() return a < b end) end)))`,
 };

@@ -1,7 +1,7 @@
 import { installBaseLibrary } from './base-library.js';
 import { compile } from './compiler.js';
 import { installCoroutineLibrary } from './coroutine-library.js';
-import { LuaError } from './error.js';
+import { LuaError, namedByCallSite } from './error.js';
 import {
   PAUSE,
   YIELD_ACROSS_NATIVE,
@@ -61,25 +61,6 @@ interface ChunkEnvironment {
 /** V8's message for a stack overflow (a plain string: testing it must not call much). */
 const STACK_OVERFLOW = 'Maximum call stack size exceeded';
 const STRING_TOO_LONG = 'Invalid string length';
-
-const ARGUMENT_ERROR = /^bad argument #(\d+) to '([^']*)' \((.*)\)$/s;
-
-/**
- * A native's argument error when it was called as a method (`s:rep()`): 5.1 does not count
- * `self` ("calling 'rep' on bad self" when it is self that is wrong). The native is known by
- * name: the statement must call exactly one function of that name, as a method.
- */
-function asMethodCall(message: string, names: string[] | undefined): string {
-  if (names === undefined) return message;
-  const match = ARGUMENT_ERROR.exec(message);
-  if (match === null) return message;
-  const [, position, name, problem] = match;
-  const calls = names.filter((called) => called === name || called === `:${name}`);
-  if (calls.length !== 1 || calls[0] !== `:${name}`) return message;
-  const argument = Number(position) - 1;
-  if (argument === 0) return `calling '${name}' on bad self (${problem})`;
-  return `bad argument #${argument} to '${name}' (${problem})`;
-}
 
 /** An error raised by the language's operations inside a native keeps its message bare. */
 function raisedInNative(error: unknown): unknown {
@@ -298,7 +279,7 @@ export class LuaRuntime implements LibraryHost, CompiledCodeHost {
       const bare =
         sites === undefined
           ? (luaError.value as string)
-          : asMethodCall(luaError.value as string, sites[line]);
+          : namedByCallSite(luaError.value as string, sites[line]);
       const message = `${chunkName}:${line}: ${bare}`;
       luaError.value = message;
       luaError.message = message;

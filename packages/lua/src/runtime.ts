@@ -1,4 +1,4 @@
-import { LuaError } from './error.js';
+import { LuaError, namedByNative } from './error.js';
 import { formatNumber, parseNumber } from './number.js';
 import { LuaTable, READONLY_TABLE } from './table.js';
 import { typeName, type LuaFunction, type LuaValue } from './value.js';
@@ -82,7 +82,7 @@ export class Operations {
         if (handler === undefined)
           throw typeError(current, 'index', loop === 0 ? description : undefined);
       }
-      if (typeof handler === 'function') return handler(current, key)[0];
+      if (typeof handler === 'function') return callHandler(handler, current, key)[0];
       current = handler;
     }
     throw new LuaError('loop in gettable');
@@ -112,7 +112,7 @@ export class Operations {
           throw typeError(current, 'index', loop === 0 ? description : undefined);
       }
       if (typeof handler === 'function') {
-        handler(current, key, value);
+        callHandler(handler, current, key, value);
         return;
       }
       current = handler;
@@ -240,5 +240,17 @@ export class Operations {
     const typeB = typeName(b);
     if (typeA === typeB) return new LuaError(`attempt to compare two ${typeA} values`);
     return new LuaError(`attempt to compare ${typeA} with ${typeB}`);
+  }
+}
+
+/** Calls an __index or __newindex function: a native's argument error names it '?', as 5.1. */
+function callHandler(handler: LuaFunction, ...args: LuaValue[]): LuaValue[] {
+  try {
+    return handler(...args);
+  } catch (error) {
+    if (error instanceof LuaError && error.line === undefined && error.level === 1) {
+      error.value = namedByNative(error.value);
+    }
+    throw error;
   }
 }
