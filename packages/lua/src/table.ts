@@ -18,7 +18,7 @@ const NEXT = 2;
 /** Node vectors up to this size keep values by slot and are scanned; larger ones use a Map. */
 const SMALL_VECTOR = 4;
 /** FREE_SLOTS[k]: the entries of 2^k free slots, copied for node vectors up to 2^TEMPLATE_BITS. */
-const TEMPLATE_BITS = 10;
+const TEMPLATE_BITS = 14;
 const FREE_SLOTS: LuaValue[][] = [];
 
 function freeSlots(size: number): LuaValue[] {
@@ -261,30 +261,39 @@ export class LuaTable {
    * of two more than half full of integer keys, the node vector holds the rest.
    */
   private rehash(extraKey: LuaValue): void {
-    const slots = this.slots;
-    const size = slots.length / SLOT;
     let live = 0;
     let integerKeys = typeof extraKey === 'number' || this.array.length > 0;
-    for (let slot = 0; slot < size; slot++) {
-      const key = slots[slot * SLOT];
-      if (key === undefined || this.valueAt(slot) === undefined) continue;
+    this.forEachLive(extraKey, (key) => {
       live++;
       if (typeof key === 'number') integerKeys = true;
-    }
+    });
     // Without a number key anywhere (records), everything stays in the hash part.
     if (!integerKeys) return this.resize(0, live + 1);
     const counts = keyCounts.fill(0);
     let candidates = countArrayKeys(this.array, counts);
     const total = candidates + live + 1;
-    for (let slot = 0; slot < size; slot++) {
-      const key = slots[slot * SLOT];
-      if (typeof key === 'number' && this.valueAt(slot) !== undefined) {
-        candidates += countIntegerKey(key, counts);
-      }
-    }
+    this.forEachLive(extraKey, (key) => {
+      if (typeof key === 'number') candidates += countIntegerKey(key, counts);
+    });
     candidates += countIntegerKey(extraKey, counts);
     const arraySize = arraySizeFor(counts, candidates);
     this.resize(arraySize, total - keysInArray(counts, arraySize));
+  }
+
+  /** Each key of the node vector with a value, in no particular order (`pending` left out). */
+  private forEachLive(pending: LuaValue, visit: (key: LuaValue) => void): void {
+    const hash = this.hash;
+    if (hash !== undefined) {
+      // The Map holds the slots' keys (and maybe the pending one): no lookups needed.
+      hash.forEach((value, key) => {
+        if (value !== undefined && key !== pending) visit(key);
+      });
+      return;
+    }
+    const slots = this.slots;
+    for (let i = 0; i < slots.length; i += SLOT) {
+      if (slots[i] !== undefined && slots[i + VALUE] !== undefined) visit(slots[i]);
+    }
   }
 
   /**
