@@ -8,6 +8,7 @@
 // (BENCH_TLS_TESTS), when redis-benchmark has --tls; BENCH_TLS_ONLY=1 runs that table alone.
 // Usage (from the repo root, after a build): pnpm bench   or   node apps/server/bench/server-bench.mjs
 import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { clients, compareServers, pinning, ready, startServer } from './bench-support.mjs';
 import { makeTestCertificates, opensslAvailable, tlsSettings } from '@rc/test-support';
 
@@ -21,13 +22,38 @@ const tlsBench =
   opensslAvailable &&
   spawnSync('redis-benchmark', ['--help'], { encoding: 'utf8' }).stdout.includes('--tls');
 
+const benchScripts = process.env.BENCH_SCRIPTS !== '0';
+const INCR_SCRIPT = "return redis.call('incr', KEYS[1])";
+const TWENTY_COMMANDS_SCRIPT =
+  "local n = 0 for i = 1, 10 do redis.call('set', KEYS[1], i) n = n + tonumber(redis.call('get', KEYS[1])) end return n";
+
 /** Commands without a built-in redis-benchmark test, run in its custom-command mode. */
 const customCommands = [
   ['ZADD', 'z', '__rand_int__', 'm:__rand_int__'],
   ['ZRANGE', 'z', '0', '9', 'WITHSCORES'],
   ['XADD', 's', '*', 'field', '__rand_int__'],
   ['XRANGE', 's', '-', '+', 'COUNT', '10'],
+  ...scriptCommands(),
 ];
+
+/**
+ * Scripts: one INCR per call by EVAL and by EVALSHA (loaded on both servers first), and a
+ * script of 20 commands. BENCH_SCRIPTS=0 leaves them out.
+ */
+function scriptCommands() {
+  if (!benchScripts) return [];
+  return [
+    ['EVAL', INCR_SCRIPT, '1', 'counter'],
+    ['EVALSHA', createHash('sha1').update(INCR_SCRIPT).digest('hex'), '1', 'counter'],
+    ['EVAL', TWENTY_COMMANDS_SCRIPT, '1', 'twenty'],
+  ];
+}
+
+/** Loads the EVALSHA script into a server's script cache. */
+function loadScripts(port) {
+  if (!benchScripts) return;
+  spawnSync('redis-cli', ['-p', String(port), 'SCRIPT', 'LOAD', INCR_SCRIPT], { stdio: 'ignore' });
+}
 
 const rcPort = 16379;
 const redisPort = 16380;
@@ -64,6 +90,8 @@ const redis = startServer('redis-server', [
 try {
   await ready(rcPort);
   await ready(redisPort);
+  loadScripts(rcPort);
+  loadScripts(redisPort);
   console.log(
     `redis-benchmark -n ${requests} -c ${clients}, ${rounds} rounds per test and server, alternating` +
       (pinning ? '; servers on core 0, redis-benchmark on core 1\n' : '\n'),

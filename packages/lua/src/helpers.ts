@@ -54,6 +54,19 @@ export function withGenerator(f: LuaFunction, generator: GeneratorVariant): LuaF
 }
 
 /**
+ * A native that calls `f` and passes its results through `map`, keeping `f`'s generator form,
+ * so a resumable run can still pause inside it (a host's own pcall built on the base one).
+ */
+export function mapResults(f: LuaFunction, map: (results: LuaValue[]) => LuaValue[]): LuaFunction {
+  const mapped: LuaFunction = (...args) => map(f(...args));
+  const generator = (f as CompiledFunction).generator;
+  if (generator === undefined) return mapped;
+  return withGenerator(mapped, function* (...args) {
+    return map(yield* generator(...args));
+  });
+}
+
+/**
  * Whether `f` is a Lua function that can run as a coroutine: compiled with generator variants
  * (every function of a chunk that mentions `coroutine` or is loaded resumable).
  */

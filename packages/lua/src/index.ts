@@ -19,4 +19,5 @@ export {
   type LuaRuntimeOptions,
 } from './lua-runtime.js';
 export type { LibraryHost } from './host.js';
+export { mapResults } from './helpers.js';
 export * from './lib/index.js';

@@ -249,36 +249,45 @@ export function replyFrameLength(buffer: Buffer, offset = 0): number {
   return end === -1 ? -1 : end - offset;
 }
 
+/** Where the frame at `at` ends, or -1 when incomplete; iterative, so any nesting depth works. */
 function frameEnd(buffer: Buffer, at: number): number {
-  if (at >= buffer.length) return -1;
-  const marker = buffer[at];
-  const cr = buffer.indexOf(CR, at);
-  if (cr === -1 || cr + 1 >= buffer.length) return -1;
-  const afterLine = cr + 2;
-  const count = Number(buffer.toString('latin1', at + 1, cr));
-  switch (marker) {
-    case 36: // $
-    case 33: // !
-    case 61: // =
-      if (count < 0) return afterLine;
-      return buffer.length >= afterLine + count + 2 ? afterLine + count + 2 : -1;
-    case 42: // *
-    case 126: // ~
-    case 62: // >
-    case 37: // %
-    case 124: {
-      // |
-      if (count < 0) return afterLine;
-      const items = marker === 37 || marker === 124 ? count * 2 : count;
-      let position = afterLine;
-      for (let i = 0; i < items; i++) {
-        position = frameEnd(buffer, position);
-        if (position === -1) return -1;
+  let position = at;
+  // Replies still to read: the frame itself, then the elements its aggregates announce.
+  let remaining = 1;
+  while (remaining > 0) {
+    if (position >= buffer.length) return -1;
+    const start = position;
+    const marker = buffer[start];
+    const cr = buffer.indexOf(CR, start);
+    if (cr === -1 || cr + 1 >= buffer.length) return -1;
+    const afterLine = cr + 2;
+    remaining--;
+    position = afterLine;
+    switch (marker) {
+      case 36: // $
+      case 33: // !
+      case 61: {
+        // =
+        const count = Number(buffer.toString('latin1', start + 1, cr));
+        if (count < 0) break;
+        if (buffer.length < afterLine + count + 2) return -1;
+        position = afterLine + count + 2;
+        break;
       }
-      // An attribute annotates the reply that follows it: both form one frame.
-      return marker === 124 ? frameEnd(buffer, position) : position;
+      case 42: // *
+      case 126: // ~
+      case 62: // >
+      case 37: // %
+      case 124: {
+        // |
+        const count = Number(buffer.toString('latin1', start + 1, cr));
+        if (count < 0) break;
+        remaining += marker === 37 || marker === 124 ? count * 2 : count;
+        // An attribute annotates the reply that follows it: both form one frame.
+        if (marker === 124) remaining++;
+        break;
+      }
     }
-    default:
-      return afterLine;
   }
+  return position;
 }

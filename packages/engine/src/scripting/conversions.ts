@@ -1,30 +1,12 @@
 import type { ReplyWriter } from '@rc/resp';
-import { fengari, bytesLatin1, type LuaState } from './lua.js';
-
-const { lua } = fengari;
-
-/** Field names of the tables Redis uses for non-array replies, pre-encoded once. */
-const FIELD = {
-  err: fengari.to_luastring('err'),
-  ok: fengari.to_luastring('ok'),
-  double: fengari.to_luastring('double'),
-  bigNumber: fengari.to_luastring('big_number'),
-  verbatim: fengari.to_luastring('verbatim_string'),
-  format: fengari.to_luastring('format'),
-  string: fengari.to_luastring('string'),
-  map: fengari.to_luastring('map'),
-  set: fengari.to_luastring('set'),
-  ignoreStats: fengari.to_luastring('ignore_error_stats_update'),
-  source: fengari.to_luastring('source'),
-  line: fengari.to_luastring('line'),
-};
-export { FIELD };
+import { LuaTable, formatNumber, type LuaValue } from '@rc/lua';
 
 /**
- * Pushes Redis's error table `{err = "CODE message"}`. As Redis's luaPushErrorBuff: "-CODE msg"
- * keeps its code, a text without the leading dash gets "ERR", trailing CR/LF are trimmed.
+ * Redis's error table `{err = "CODE message"}`. As Redis's luaPushErrorBuff: "-CODE msg" keeps
+ * its code, a text without the leading dash gets "ERR", trailing CR/LF are trimmed.
+ * `ignoreStats` marks an error a command already counted (ignore_error_stats_update).
  */
-export function pushErrorTable(L: LuaState, error: string, ignoreStats = false): void {
+export function errorTable(error: string, ignoreStats = false): LuaTable {
   let message: string;
   if (error.charCodeAt(0) === 45 /* - */) {
     const space = error.indexOf(' ');
@@ -36,127 +18,111 @@ export function pushErrorTable(L: LuaState, error: string, ignoreStats = false):
   let end = message.length;
   while (end > 0 && (message.charCodeAt(end - 1) === 13 || message.charCodeAt(end - 1) === 10))
     end--;
-  lua.lua_createtable(L, 0, 2);
-  lua.lua_pushstring(L, Buffer.from(message.slice(0, end), 'latin1'));
-  lua.lua_setfield(L, -2, FIELD.err);
-  if (ignoreStats) {
-    lua.lua_pushboolean(L, true);
-    lua.lua_setfield(L, -2, FIELD.ignoreStats);
-  }
+  const table = new LuaTable();
+  table.set('err', message.slice(0, end));
+  if (ignoreStats) table.set('ignore_error_stats_update', true);
+  return table;
+}
+
+/** A table with one field: Redis's `{ok=...}`, `{double=...}` and the like. */
+function single(field: string, value: LuaValue): LuaTable {
+  const table = new LuaTable();
+  table.set(field, value);
+  return table;
 }
 
 /**
- * Converts one RESP reply a command wrote (RESP2 or RESP3) into a Lua value on the stack, as
- * Redis's redisProtocolToLuaType: integer → number, bulk → string, null bulk/array → false
- * (RESP3 null → nil), array → table, status → {ok=...}, error → {err=...}, and the RESP3 types
- * to {map=}, {set=}, {double=}, {big_number=}, {verbatim_string=}, booleans. Returns the offset
- * after the reply.
+ * Reads the RESP reply a command wrote (RESP2 or RESP3) as a Lua value, as Redis's
+ * redisProtocolToLuaType: integer → number, bulk → string, null bulk/array → false (RESP3 null
+ * → nil), array → table, status → {ok=...}, error → {err=...}, and the RESP3 types to
+ * {map=}, {set=}, {double=}, {big_number=}, {verbatim_string=}, booleans.
  */
-export function pushReply(L: LuaState, bytes: Buffer, at: number, push = true): number {
-  const type = bytes[at];
-  const lineEnd = bytes.indexOf(13, at);
-  const next = lineEnd + 2;
-  switch (type) {
-    case 58 /* : */:
-      if (push) lua.lua_pushnumber(L, Number(bytes.toString('latin1', at + 1, lineEnd)));
-      return next;
-    case 36 /* $ */: {
-      const length = Number(bytes.toString('latin1', at + 1, lineEnd));
-      if (length < 0) {
-        if (push) lua.lua_pushboolean(L, false);
-        return next;
+export class ReplyReader {
+  private at = 0;
+  private bytes: Buffer = Buffer.alloc(0);
+
+  read(bytes: Buffer): LuaValue {
+    this.bytes = bytes;
+    this.at = 0;
+    return this.value();
+  }
+
+  private line(): string {
+    const start = this.at + 1;
+    const end = this.bytes.indexOf(13, start);
+    this.at = end + 2;
+    return this.bytes.toString('latin1', start, end);
+  }
+
+  private count(): number {
+    return Number(this.line());
+  }
+
+  private bulk(length: number): string {
+    const start = this.at;
+    this.at = start + length + 2;
+    return this.bytes.toString('latin1', start, start + length);
+  }
+
+  private value(): LuaValue {
+    switch (this.bytes[this.at]) {
+      case 58 /* : */:
+        return Number(this.line());
+      case 36 /* $ */: {
+        const length = this.count();
+        return length < 0 ? false : this.bulk(length);
       }
-      if (push) lua.lua_pushstring(L, bytes.subarray(next, next + length));
-      return next + length + 2;
+      case 43 /* + */:
+        return single('ok', this.line());
+      case 45 /* - */: {
+        const start = this.at;
+        const end = this.bytes.indexOf(13, start);
+        this.at = end + 2;
+        return errorTable(this.bytes.toString('latin1', start, end), true);
+      }
+      case 42 /* * */: {
+        const length = this.count();
+        if (length < 0) return false;
+        const values = new Array<LuaValue>(length);
+        for (let i = 0; i < length; i++) values[i] = this.value();
+        return LuaTable.fromArray(values);
+      }
+      case 37 /* % */:
+      case 126 /* ~ */: {
+        const isMap = this.bytes[this.at] === 37;
+        const length = this.count();
+        const inner = new LuaTable();
+        for (let i = 0; i < length; i++) {
+          const key = this.value();
+          inner.set(key, isMap ? this.value() : true);
+        }
+        return single(isMap ? 'map' : 'set', inner);
+      }
+      case 95 /* _ */:
+        this.line();
+        return undefined;
+      case 35 /* # */:
+        return this.line() === 't';
+      case 44 /* , */:
+        return single('double', parseRespDouble(this.line()));
+      case 40 /* ( */:
+        return single('big_number', this.line());
+      case 61 /* = */: {
+        const text = this.bulk(this.count());
+        const verbatim = new LuaTable();
+        verbatim.set('string', text.slice(4));
+        verbatim.set('format', text.slice(0, 3));
+        return single('verbatim_string', verbatim);
+      }
+      case 124 /* | */: {
+        // Attributes are not exposed to scripts: skip them, read what they annotate.
+        const pairs = this.count();
+        for (let i = 0; i < pairs * 2; i++) this.value();
+        return this.value();
+      }
+      default:
+        throw new Error(`rc: cannot convert reply type ${this.bytes[this.at]} for Lua`);
     }
-    case 43 /* + */:
-      if (push) {
-        lua.lua_createtable(L, 0, 1);
-        lua.lua_pushstring(L, bytes.subarray(at + 1, lineEnd));
-        lua.lua_setfield(L, -2, FIELD.ok);
-      }
-      return next;
-    case 45 /* - */:
-      if (push) pushErrorTable(L, bytes.toString('latin1', at, lineEnd), true);
-      return next;
-    case 42 /* * */: {
-      const length = Number(bytes.toString('latin1', at + 1, lineEnd));
-      if (length < 0) {
-        if (push) lua.lua_pushboolean(L, false);
-        return next;
-      }
-      if (push) {
-        lua.lua_checkstack(L, 4);
-        lua.lua_createtable(L, length, 0);
-      }
-      let offset = next;
-      for (let i = 1; i <= length; i++) {
-        offset = pushReply(L, bytes, offset, push);
-        if (push) lua.lua_rawseti(L, -2, i);
-      }
-      return offset;
-    }
-    case 37 /* % */:
-    case 126 /* ~ */: {
-      const isMap = type === 37;
-      const length = Number(bytes.toString('latin1', at + 1, lineEnd));
-      if (push) {
-        lua.lua_checkstack(L, 6);
-        lua.lua_createtable(L, 0, 1);
-        lua.lua_createtable(L, 0, length);
-      }
-      let offset = next;
-      for (let i = 0; i < length; i++) {
-        offset = pushReply(L, bytes, offset, push);
-        if (isMap) offset = pushReply(L, bytes, offset, push);
-        else if (push) lua.lua_pushboolean(L, true);
-        if (push) lua.lua_settable(L, -3);
-      }
-      if (push) lua.lua_setfield(L, -2, isMap ? FIELD.map : FIELD.set);
-      return offset;
-    }
-    case 95 /* _ */:
-      if (push) lua.lua_pushnil(L);
-      return next;
-    case 35 /* # */:
-      if (push) lua.lua_pushboolean(L, bytes[at + 1] === 116 /* t */);
-      return next;
-    case 44 /* , */:
-      if (push) {
-        lua.lua_createtable(L, 0, 1);
-        lua.lua_pushnumber(L, parseRespDouble(bytes.toString('latin1', at + 1, lineEnd)));
-        lua.lua_setfield(L, -2, FIELD.double);
-      }
-      return next;
-    case 40 /* ( */:
-      if (push) {
-        lua.lua_createtable(L, 0, 1);
-        lua.lua_pushstring(L, bytes.subarray(at + 1, lineEnd));
-        lua.lua_setfield(L, -2, FIELD.bigNumber);
-      }
-      return next;
-    case 61 /* = */: {
-      const length = Number(bytes.toString('latin1', at + 1, lineEnd));
-      if (push) {
-        lua.lua_createtable(L, 0, 1);
-        lua.lua_createtable(L, 0, 2);
-        lua.lua_pushstring(L, bytes.subarray(next + 4, next + length));
-        lua.lua_setfield(L, -2, FIELD.string);
-        lua.lua_pushstring(L, bytes.subarray(next, next + 3));
-        lua.lua_setfield(L, -2, FIELD.format);
-        lua.lua_setfield(L, -2, FIELD.verbatim);
-      }
-      return next + length + 2;
-    }
-    case 124 /* | */: {
-      // Attributes are not exposed to scripts: skip them, convert what they annotate.
-      const pairs = Number(bytes.toString('latin1', at + 1, lineEnd));
-      let offset = next;
-      for (let i = 0; i < pairs * 2; i++) offset = pushReply(L, bytes, offset, false);
-      return pushReply(L, bytes, offset, push);
-    }
-    default:
-      throw new Error(`rc: cannot convert reply type ${String.fromCharCode(type)} for Lua`);
   }
 }
 
@@ -184,164 +150,125 @@ export function luaNumberToInteger(n: number): number | bigint {
   return BigInt(truncated);
 }
 
+/** The deepest value of a reply Redis writes before its Lua stack check (8000 slots) fails. */
+const MAX_REPLY_DEPTH = 7994;
+
 /**
- * Writes the Lua value on top of the stack as a reply and pops it, as Redis's
- * luaReplyToRedisReply: string → bulk, number → integer (truncated), boolean → 1 / null (RESP2
- * scripts) or a RESP3 boolean, {err=} → error, {ok=} → status, {double=}, {big_number=},
- * {verbatim_string=}, {map=}, {set=}, and any other table → array up to its first nil.
+ * Writes a script's result as a reply, as Redis's luaReplyToRedisReply: string → bulk, number
+ * → integer (truncated), boolean → 1 / null (RESP2 scripts) or a RESP3 boolean, {err=} →
+ * error, {ok=} → status, {double=}, {big_number=}, {verbatim_string=}, {map=}, {set=}, and any
+ * other table → array up to its first nil. Nested tables are walked with a stack of their own,
+ * as deep as Redis goes (a table that contains itself is 7995 levels of reply).
  */
-export function writeLuaValue(
-  L: LuaState,
-  target: ReplyTarget,
-  scriptProtocol: 2 | 3,
-  depth = 0,
-): void {
-  const out = target.out;
-  if (depth > 200 || !lua.lua_checkstack(L, 4)) {
-    lua.lua_pop(L, 1);
-    target.error('ERR reached lua stack limit', true);
+export function writeLuaValue(value: LuaValue, target: ReplyTarget, scriptProtocol: 2 | 3): void {
+  if (!(value instanceof LuaTable)) {
+    writeScalar(value, target.out, scriptProtocol);
     return;
   }
-  switch (lua.lua_type(L, -1)) {
-    case lua.LUA_TSTRING:
-      out.bulk(bytesLatin1(lua.lua_tolstring(L, -1) as Uint8Array));
-      break;
-    case lua.LUA_TBOOLEAN:
-      if (scriptProtocol === 2) {
-        if (lua.lua_toboolean(L, -1)) out.integer(1);
-        else out.nullBulk();
-      } else {
-        out.boolean(lua.lua_toboolean(L, -1));
+  const pending: LuaValue[] = [value];
+  const depths: number[] = [0];
+  while (pending.length > 0) {
+    const next = pending.pop();
+    const depth = depths.pop() as number;
+    if (depth > MAX_REPLY_DEPTH) {
+      target.error('ERR reached lua stack limit', true);
+    } else if (next instanceof LuaTable) {
+      const children = writeTable(next, target);
+      for (let i = children.length - 1; i >= 0; i--) {
+        pending.push(children[i]);
+        depths.push(depth + 1);
       }
-      break;
-    case lua.LUA_TNUMBER:
-      out.integer(luaNumberToInteger(lua.lua_tonumber(L, -1)));
-      break;
-    case lua.LUA_TTABLE:
-      writeTable(L, target, scriptProtocol, depth);
-      break;
+    } else {
+      writeScalar(next, target.out, scriptProtocol);
+    }
+  }
+}
+
+function writeScalar(value: LuaValue, out: ReplyWriter, scriptProtocol: 2 | 3): void {
+  switch (typeof value) {
+    case 'string':
+      out.bulk(value);
+      return;
+    case 'boolean':
+      if (scriptProtocol === 3) out.boolean(value);
+      else if (value) out.integer(1);
+      else out.nullBulk();
+      return;
+    case 'number':
+      out.integer(luaNumberToInteger(value));
+      return;
     default:
       out.nullBulk();
   }
-  lua.lua_pop(L, 1);
 }
 
-/** Reads a string field of the table on top of the stack (raw access), or null. */
-function stringField(L: LuaState, name: Uint8Array): string | null {
-  lua.lua_pushstring(L, name);
-  lua.lua_rawget(L, -2);
-  const value =
-    lua.lua_type(L, -1) === lua.LUA_TSTRING || lua.lua_type(L, -1) === lua.LUA_TNUMBER
-      ? bytesLatin1(lua.lua_tolstring(L, -1) as Uint8Array)
-      : null;
-  lua.lua_pop(L, 1);
-  return value;
-}
-
-function rawFieldType(L: LuaState, name: Uint8Array): number {
-  lua.lua_pushstring(L, name);
-  lua.lua_rawget(L, -2);
-  return lua.lua_type(L, -1);
+/** A field that is a string or a number (which Lua reads as a string), or null. */
+function stringField(table: LuaTable, name: string): string | null {
+  const value = table.get(name);
+  if (typeof value === 'string') return value;
+  return typeof value === 'number' ? formatNumber(value) : null;
 }
 
 function spaced(text: string): string {
   return text.replace(/[\r\n]/g, ' ');
 }
 
-function writeTable(L: LuaState, target: ReplyTarget, scriptProtocol: 2 | 3, depth: number): void {
-  const out = target.out;
-  if (rawFieldType(L, FIELD.err) === lua.LUA_TSTRING) {
-    const message = bytesLatin1(lua.lua_tolstring(L, -1) as Uint8Array);
-    lua.lua_pop(L, 1);
-    lua.lua_pushstring(L, FIELD.ignoreStats);
-    lua.lua_rawget(L, -2);
-    const ignore = lua.lua_type(L, -1) === lua.LUA_TBOOLEAN && lua.lua_toboolean(L, -1);
-    lua.lua_pop(L, 1);
-    target.error(spaced(message), !ignore);
-    return;
-  }
-  lua.lua_pop(L, 1);
-  if (rawFieldType(L, FIELD.ok) === lua.LUA_TSTRING) {
-    out.simple(spaced(bytesLatin1(lua.lua_tolstring(L, -1) as Uint8Array)));
-    lua.lua_pop(L, 1);
-    return;
-  }
-  lua.lua_pop(L, 1);
-  if (rawFieldType(L, FIELD.double) === lua.LUA_TNUMBER) {
-    out.double(lua.lua_tonumber(L, -1));
-    lua.lua_pop(L, 1);
-    return;
-  }
-  lua.lua_pop(L, 1);
-  if (rawFieldType(L, FIELD.bigNumber) === lua.LUA_TSTRING) {
-    out.bigNumber(spaced(bytesLatin1(lua.lua_tolstring(L, -1) as Uint8Array)));
-    lua.lua_pop(L, 1);
-    return;
-  }
-  lua.lua_pop(L, 1);
-  if (rawFieldType(L, FIELD.verbatim) === lua.LUA_TTABLE) {
-    const format = stringField(L, FIELD.format);
-    const text = stringField(L, FIELD.string);
-    if (format !== null && text !== null && lua.lua_type(L, -1) === lua.LUA_TTABLE) {
-      out.verbatim(format.slice(0, 3), text);
-      lua.lua_pop(L, 1);
-      return;
-    }
-  }
-  lua.lua_pop(L, 1);
-  const mapType = rawFieldType(L, FIELD.map);
-  if (mapType === lua.LUA_TTABLE) {
-    writeMapOrSet(L, target, scriptProtocol, depth, true);
-    lua.lua_pop(L, 1);
-    return;
-  }
-  lua.lua_pop(L, 1);
-  if (rawFieldType(L, FIELD.set) === lua.LUA_TTABLE) {
-    writeMapOrSet(L, target, scriptProtocol, depth, false);
-    lua.lua_pop(L, 1);
-    return;
-  }
-  lua.lua_pop(L, 1);
-  let length = 0;
-  while (lua.lua_rawgeti(L, -1, length + 1) !== lua.LUA_TNIL) {
-    lua.lua_pop(L, 1);
-    length++;
-  }
-  lua.lua_pop(L, 1);
-  out.array(length);
-  for (let i = 1; i <= length; i++) {
-    lua.lua_rawgeti(L, -1, i);
-    writeLuaValue(L, target, scriptProtocol, depth + 1);
-  }
-}
+const NO_CHILDREN: LuaValue[] = [];
 
-/** The table on top of the stack is the {map=} / {set=} inner table. */
-function writeMapOrSet(
-  L: LuaState,
-  target: ReplyTarget,
-  scriptProtocol: 2 | 3,
-  depth: number,
-  isMap: boolean,
-): void {
-  let count = 0;
-  lua.lua_pushnil(L);
-  while (lua.lua_next(L, -2) !== 0) {
-    lua.lua_pop(L, 1);
-    count++;
+/** Writes a table's own reply (or the header of its aggregate); returns what goes inside. */
+function writeTable(table: LuaTable, target: ReplyTarget): LuaValue[] {
+  const out = target.out;
+  const err = table.get('err');
+  if (typeof err === 'string') {
+    target.error(spaced(err), table.get('ignore_error_stats_update') !== true);
+    return NO_CHILDREN;
   }
-  if (isMap) target.out.map(count);
-  else target.out.set(count);
-  lua.lua_pushnil(L);
-  while (lua.lua_next(L, -2) !== 0) {
-    // Stack: table, key, value.
-    if (isMap) {
-      lua.lua_pushvalue(L, -2);
-      writeLuaValue(L, target, scriptProtocol, depth + 1);
-      writeLuaValue(L, target, scriptProtocol, depth + 1);
-    } else {
-      lua.lua_pop(L, 1);
-      lua.lua_pushvalue(L, -1);
-      writeLuaValue(L, target, scriptProtocol, depth + 1);
+  const ok = table.get('ok');
+  if (typeof ok === 'string') {
+    out.simple(spaced(ok));
+    return NO_CHILDREN;
+  }
+  const double = table.get('double');
+  if (typeof double === 'number') {
+    out.double(double);
+    return NO_CHILDREN;
+  }
+  const bigNumber = table.get('big_number');
+  if (typeof bigNumber === 'string') {
+    out.bigNumber(spaced(bigNumber));
+    return NO_CHILDREN;
+  }
+  const verbatim = table.get('verbatim_string');
+  if (verbatim instanceof LuaTable) {
+    const format = stringField(verbatim, 'format');
+    const text = stringField(verbatim, 'string');
+    if (format !== null && text !== null) {
+      out.verbatim(format.slice(0, 3), text);
+      return NO_CHILDREN;
     }
   }
+  const map = table.get('map');
+  if (map instanceof LuaTable) {
+    const children: LuaValue[] = [];
+    for (let entry = map.next(undefined); entry !== undefined; entry = map.next(entry[0])) {
+      children.push(entry[0], entry[1]);
+    }
+    out.map(children.length / 2);
+    return children;
+  }
+  const set = table.get('set');
+  if (set instanceof LuaTable) {
+    const children: LuaValue[] = [];
+    for (let entry = set.next(undefined); entry !== undefined; entry = set.next(entry[0])) {
+      children.push(entry[0]);
+    }
+    out.set(children.length);
+    return children;
+  }
+  const children: LuaValue[] = [];
+  for (let value = table.get(1); value !== undefined; value = table.get(children.length + 1)) {
+    children.push(value);
+  }
+  out.array(children.length);
+  return children;
 }

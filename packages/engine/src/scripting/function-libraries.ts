@@ -6,10 +6,9 @@ import {
   type FunctionDefinition,
   type LibraryLoader,
 } from './library-loader.js';
-import { latin1Bytes } from './lua.js';
 
 /** A registered function, callable with FCALL. */
-export interface LuaFunction extends FunctionDefinition {
+export interface LibraryFunction extends FunctionDefinition {
   readonly library: Library;
 }
 
@@ -18,7 +17,7 @@ export interface Library {
   /** The whole code FUNCTION LOAD got, shebang line included. */
   readonly code: string;
   /** By name, in registration order; names are case-sensitive within a library. */
-  readonly functions: ReadonlyMap<string, LuaFunction>;
+  readonly functions: ReadonlyMap<string, LibraryFunction>;
 }
 
 /** What Redis 7.0 reports as used_memory_functions with no library loaded. */
@@ -42,7 +41,7 @@ export type CreateResult = { readonly name: string } | { readonly error: string 
 class LibrarySet {
   readonly libraries = new Map<string, Library>();
   /** By lower-cased name. */
-  readonly functions = new Map<string, LuaFunction>();
+  readonly functions = new Map<string, LibraryFunction>();
 
   link(library: Library): void {
     this.libraries.set(library.name, library);
@@ -62,7 +61,7 @@ class LibrarySet {
   }
 
   /** The first of `library`'s functions whose name is taken in this set, if any. */
-  collision(library: Library): LuaFunction | undefined {
+  collision(library: Library): LibraryFunction | undefined {
     for (const fn of library.functions.values()) {
       if (this.functions.has(fn.name.toLowerCase())) return fn;
     }
@@ -98,7 +97,7 @@ export class FunctionLibraries {
     return this.current.libraries.values();
   }
 
-  functionNamed(name: string): LuaFunction | undefined {
+  functionNamed(name: string): LibraryFunction | undefined {
     return this.current.functions.get(name.toLowerCase());
   }
 
@@ -112,7 +111,6 @@ export class FunctionLibraries {
     const library = this.current.libraries.get(name);
     if (library === undefined) return false;
     this.current.unlink(library);
-    this.release(library);
     return true;
   }
 
@@ -123,7 +121,6 @@ export class FunctionLibraries {
 
   /** FUNCTION FLUSH. */
   flush(): void {
-    for (const library of this.current.libraries.values()) this.release(library);
     this.current = new LibrarySet();
   }
 
@@ -145,19 +142,13 @@ export class FunctionLibraries {
     const incoming = new LibrarySet();
     for (const code of decoded.codes) {
       const created = this.create(incoming, code, false, 0);
-      if ('error' in created) {
-        this.releaseAll(incoming);
-        return created.error;
-      }
+      if ('error' in created) return created.error;
     }
     if (policy === 'flush') {
-      this.flush();
       this.current = incoming;
       return null;
     }
-    const error = this.join(incoming, policy === 'replace');
-    if (error !== null) this.releaseAll(incoming);
-    return error;
+    return this.join(incoming, policy === 'replace');
   }
 
   private join(incoming: LibrarySet, replace: boolean): string | null {
@@ -181,7 +172,6 @@ export class FunctionLibraries {
       }
     }
     for (const library of incoming.libraries.values()) current.link(library);
-    for (const old of replaced) this.release(old);
     return null;
   }
 
@@ -200,13 +190,13 @@ export class FunctionLibraries {
     const old = set.libraries.get(name);
     if (old !== undefined && !replace) return { error: `Library '${name}' already exists` };
     if (old !== undefined) set.unlink(old);
-    const loaded = this.loader().load(latin1Bytes(body), timeoutMilliseconds);
+    const loaded = this.loader().load(body, timeoutMilliseconds);
     let error: string | null = null;
     let library: Library | null = null;
     if ('error' in loaded) {
       error = loaded.error;
     } else {
-      const functions = new Map<string, LuaFunction>();
+      const functions = new Map<string, LibraryFunction>();
       library = { name, code, functions };
       for (const definition of loaded.functions) {
         functions.set(definition.name, { ...definition, library });
@@ -218,21 +208,11 @@ export class FunctionLibraries {
       }
     }
     if (error !== null) {
-      if (library !== null) this.release(library);
       if (old !== undefined) set.link(old);
       return { error };
     }
     set.link(library as Library);
-    if (old !== undefined) this.release(old);
     return { name };
-  }
-
-  private release(library: Library): void {
-    this.loader().release(library.functions.values());
-  }
-
-  private releaseAll(set: LibrarySet): void {
-    for (const library of set.libraries.values()) this.release(library);
   }
 }
 

@@ -1,7 +1,18 @@
 import { createHash } from 'node:crypto';
-import type { DenialKind } from '../acl/selector.js';
 import { performance } from 'node:perf_hooks';
 import { formatDouble } from '@rc/resp';
+import {
+  LuaError,
+  LuaTable,
+  RedisRandom,
+  formatNumber,
+  parseNumber,
+  type LuaFunction,
+  type LuaRun,
+  type LuaRuntime,
+  type LuaValue,
+} from '@rc/lua';
+import type { DenialKind } from '../acl/selector.js';
 import type { BlockedState } from '../blocking.js';
 import { Client } from '../client.js';
 import { BLOCKED, type CommandEntry, type CommandResult } from '../command-table.js';
@@ -9,73 +20,26 @@ import { detachedConnection } from '../detached-connection.js';
 import type { Engine } from '../engine.js';
 import { Errors } from '../errors.js';
 import { PropagationTarget, type PropagatedOp } from '../propagation.js';
-import {
-  FIELD,
-  pushErrorTable,
-  pushReply,
-  writeLuaValue,
-  type ReplyTarget,
-} from './conversions.js';
-import { openBit } from './bit-library.js';
-import { openCjson } from './cjson-library.js';
-import { openCmsgpack } from './cmsgpack-library.js';
+import { ReplyReader, errorTable, writeLuaValue, type ReplyTarget } from './conversions.js';
 import { FunctionLibraries } from './function-libraries.js';
-import { LibraryLoader, setRedisConstants } from './library-loader.js';
-import {
-  allowHooksAfterError,
-  bytesLatin1,
-  compile,
-  fengari,
-  formatLuaNumber,
-  latin1Bytes,
-  lua51Wording,
-  newLuaState,
-  type LuaState,
-} from './lua.js';
-import { protectGlobals, runChunk } from './protection.js';
+import { LibraryLoader } from './library-loader.js';
+import { createLuaState, raiseError, scriptErrorReply, setRedisConstants } from './lua-state.js';
+import { setSealed } from './sandbox.js';
 import { parseShebang, type ScriptFlags } from './script-flags.js';
-
-const { lua, lauxlib, lualib } = fengari;
 
 /** Redis checks for timeouts and kills every 100k Lua instructions. */
 const HOOK_INSTRUCTIONS = 100_000;
-/** Once timed out, a slice between event-loop turns is this many instructions (about 1 ms). */
-const BUSY_HOOK_INSTRUCTIONS = 10_000;
+/** Once timed out, a script gives the event loop a turn after each slice this long. */
+const BUSY_SLICE_MILLISECONDS = 1;
 
-const KEYS = fengari.to_luastring('KEYS');
-const ARGV = fengari.to_luastring('ARGV');
-const CHUNK_NAME = fengari.to_luastring('@user_script');
-const INFO_WHAT = fengari.to_luastring('Sl');
-
-/**
- * What Lua 5.1 had that 5.3 dropped or renamed, for scripts written against Redis. Redis's Lua
- * refuses precompiled (binary) chunks, so loading text only is the one mode here too.
- */
-const COMPATIBILITY = `
-unpack = table.unpack
-local loadText = load
-load = function(chunk, name) return loadText(chunk, name, 't') end
-loadstring = load
-table.getn = function(t) return #t end
-table.maxn = function(t) local n = 0 for k in pairs(t) do if type(k) == 'number' and k > n then n = k end end return n end
-math.pow = function(x, y) return x ^ y end
-math.mod = math.fmod
-math.log10 = function(x) return math.log(x, 10) end
-math.ldexp = function(m, e) return m * 2.0 ^ e end
-gcinfo = function() return collectgarbage('count') end
-string.gfind = string.gmatch
-print = nil
-dofile = nil
-loadfile = nil
-rawlen = nil
-`;
+const KILLED = 'Script killed by user with SCRIPT KILL...';
 
 /** Something a client can run: an EVAL script or a function. */
 export interface Runnable {
   /** The SHA1 of a script, the name of a function: in errors, logs and FUNCTION STATS. */
   readonly name: string;
-  /** Registry reference of the compiled Lua function, in its state. */
-  readonly ref: number;
+  /** The compiled chunk (a script) or the registered callback (a function). */
+  readonly callback: LuaFunction;
   /** null for a script without shebang: Redis's EVAL compatibility mode. */
   readonly flags: ScriptFlags | null;
 }
@@ -91,23 +55,20 @@ export interface RunningScript {
   readonly isEval: boolean;
 }
 
-/** A Lua state with the coroutine that finished cleanly last, reused by the next run. */
-interface ScriptState {
-  readonly L: LuaState;
-  spare: LuaState | null;
-}
-
 /** One script execution, from EVAL to its reply; it may span several event-loop turns. */
 interface ScriptRun {
   readonly runnable: Runnable;
-  readonly state: ScriptState;
+  readonly runtime: LuaRuntime;
   /** EVAL (SCRIPT KILL stops it) or FCALL (FUNCTION KILL does). */
   readonly isEval: boolean;
   readonly caller: Client;
   /** The caller's command, for FUNCTION STATS. */
   readonly argv: readonly string[];
-  readonly thread: LuaState;
+  /** The paused run of a script that timed out; null until it first pauses. */
+  paused: LuaRun | null;
   readonly started: number;
+  /** When the script last got the event loop back (slices of a timed-out script). */
+  sliceStarted: number;
   readonly readOnly: boolean;
   /** May give the event loop back once timed out (not inside EXEC, not for a master). */
   readonly yieldable: boolean;
@@ -123,17 +84,20 @@ interface ScriptRun {
 
 /**
  * Lua scripting as Redis 7.0: EVAL and friends, the script cache, the `redis` API, conversions
- * between replies and Lua values, and the script timeout. Scripts run in a coroutine with a
- * count hook; once a script has run longer than busy-reply-threshold, the hook yields between
- * slices so the server can answer other clients (-BUSY, SCRIPT KILL, SHUTDOWN NOSAVE) while the
- * caller stays blocked until the script ends.
+ * between replies and Lua values, and the script timeout. Scripts run on @rc/lua with an
+ * interrupt check; a script that may pause runs as a resumable run, and once it has run longer
+ * than busy-reply-threshold it pauses between slices so the server can answer other clients
+ * (-BUSY, SCRIPT KILL, SHUTDOWN NOSAVE) while the caller stays blocked until the script ends.
  */
 export class Scripting {
   /** EVAL's state; SCRIPT FLUSH starts a new one. */
-  private evalState: ScriptState | null = null;
+  private evalState: LuaRuntime | null = null;
   /** Functions have a state of their own, as in Redis, with its own globals. */
-  private functionState: ScriptState | null = null;
+  private functionState: LuaRuntime | null = null;
   private loader: LibraryLoader | null = null;
+  /** Redis's math.random state: one per server, shared by both states, never reseeded. */
+  private readonly random = new RedisRandom();
+  private readonly replyReader = new ReplyReader();
   private readonly scripts = new Map<string, Script>();
   private readonly byBody = new Map<string, Script>();
   /** The client commands called from scripts run as (Redis's lua client). */
@@ -207,7 +171,7 @@ export class Scripting {
       return;
     }
     if (!this.checkNumkeys(client, argv, numkeys)) return;
-    const state = this.functionState as ScriptState;
+    const state = this.functionState as LuaRuntime;
     return this.run(client, argv, fn, state, false, numkeys, readOnlyCommand);
   }
 
@@ -328,16 +292,19 @@ export class Scripting {
       return undefined;
     }
     const { flags, length: shebangLength } = shebang;
-    const L = this.evalLuaState().L;
-    const code = latin1Bytes(shebangLength === 0 ? body : body.slice(shebangLength));
-    const error = compile(L, code, CHUNK_NAME);
-    if (error !== null) {
-      engine.replyError(client, `ERR Error compiling script (new function): ${error}`);
+    const runtime = this.evalLuaState();
+    const code = shebangLength === 0 ? body : body.slice(shebangLength);
+    let callback: LuaFunction;
+    try {
+      callback = runtime.load(code, 'user_script', runtime.globals, { resumable: true });
+    } catch (error) {
+      if (!(error instanceof LuaError)) throw error;
+      const message = String(error.value);
+      engine.replyError(client, `ERR Error compiling script (new function): ${message}`);
       return undefined;
     }
-    const ref = lauxlib.luaL_ref(L, lua.LUA_REGISTRYINDEX);
     const sha = createHash('sha1').update(body, 'latin1').digest('hex');
-    const script: Script = { name: sha, body, ref, flags };
+    const script: Script = { name: sha, body, callback, flags };
     this.scripts.set(sha, script);
     this.byBody.set(body, script);
     return script;
@@ -349,7 +316,7 @@ export class Scripting {
     caller: Client,
     argv: string[],
     runnable: Runnable,
-    state: ScriptState,
+    runtime: LuaRuntime,
     isEval: boolean,
     numkeys: number,
     readOnlyCommand: boolean,
@@ -363,38 +330,27 @@ export class Scripting {
     this.engine.propagation.preventCurrent();
     // Keys expire as of the script's start, not in its middle (Redis's scriptTimeSnapshot).
     this.engine.freezeTime();
-    const L = state.L;
     const scriptClient = this.client();
     scriptClient.db = caller.db;
     scriptClient.out.protocol = 2;
-    let thread = state.spare;
-    state.spare = null;
-    if (thread === null) {
-      thread = lua.lua_newthread(L);
-      lua.lua_pop(L, 1);
-    }
-    lua.lua_sethook(thread, this.hook, lua.LUA_MASKCOUNT, HOOK_INSTRUCTIONS);
-    lua.lua_rawgeti(L, lua.LUA_REGISTRYINDEX, runnable.ref);
-    let nargs = 0;
+    const keys = LuaTable.fromArray(argv.slice(3, 3 + numkeys));
+    const args = LuaTable.fromArray(argv.slice(3 + numkeys));
     if (isEval) {
       // EVAL passes keys and arguments as globals, functions as their two arguments.
-      setGlobalArray(L, KEYS, argv, 3, 3 + numkeys);
-      setGlobalArray(L, ARGV, argv, 3 + numkeys, argv.length);
-    } else {
-      pushArray(L, argv, 3, 3 + numkeys);
-      pushArray(L, argv, 3 + numkeys, argv.length);
-      nargs = 2;
+      setSealed(runtime.globals, 'KEYS', keys);
+      setSealed(runtime.globals, 'ARGV', args);
     }
-    lua.lua_xmove(L, thread, nargs + 1);
     const flags = runnable.flags;
+    const started = performance.now();
     const run: ScriptRun = {
       runnable,
-      state,
+      runtime,
       isEval,
       caller,
       argv,
-      thread,
-      started: performance.now(),
+      paused: null,
+      started,
+      sliceStarted: started,
       readOnly: readOnlyCommand || (flags !== null && flags.has('no-writes')),
       yieldable: !caller.executing && !caller.obeysAll,
       dirty: false,
@@ -404,12 +360,17 @@ export class Scripting {
       replicateTo: PropagationTarget.All,
     };
     this.current = run;
-    const status = lua.lua_resume(thread, L, nargs);
-    if (status !== lua.LUA_YIELD) {
-      this.finish(run, status);
+    runtime.setInterruptHandler(this.interrupt, HOOK_INSTRUCTIONS);
+    const callArgs: LuaValue[] = isEval ? [] : [keys, args];
+    if (!run.yieldable) {
+      // A script that may not pause (inside EXEC, from a master) runs its plain code.
+      this.settle(run, () => runtime.call(runnable.callback, ...callArgs));
       return;
     }
+    const luaRun = runtime.start(runnable.callback, ...callArgs);
+    if (this.settle(run, () => luaRun.resume())) return;
     // Timed out: the caller waits (its pipeline too) while others get -BUSY between slices.
+    run.paused = luaRun;
     run.held = this.engine.propagation.takePending();
     const blocked: BlockedState = {
       db: caller.db,
@@ -424,6 +385,47 @@ export class Scripting {
     return BLOCKED;
   }
 
+  /**
+   * Runs a slice of the script; false when it paused. Once it ended, its result (or error)
+   * is the caller's reply and the run is over.
+   */
+  private settle(run: ScriptRun, slice: () => LuaValue[] | undefined): boolean {
+    let results: LuaValue[] | undefined;
+    try {
+      results = slice();
+      if (results === undefined) return false;
+    } catch (error) {
+      this.end(run);
+      const luaError = asLuaError(error);
+      if (luaError === null) throw error;
+      const [message, counted] = scriptErrorReply(luaError, run.runnable.name);
+      this.replyTarget(run).error(message, counted);
+      return true;
+    }
+    this.end(run);
+    // One value is returned, as Redis calls the function for a single result.
+    writeLuaValue(results[0], this.replyTarget(run), this.client().out.protocol);
+    return true;
+  }
+
+  private end(run: ScriptRun): void {
+    this.current = null;
+    this.engine.scriptTimedOut = false;
+    run.runtime.setInterruptHandler(undefined);
+  }
+
+  private replyTarget(run: ScriptRun): ReplyTarget {
+    const caller = run.caller;
+    const engine = this.engine;
+    return {
+      out: caller.out,
+      error: (message, counted) => {
+        if (counted) engine.replyError(caller, message);
+        else engine.replyUncountedError(caller, message);
+      },
+    };
+  }
+
   /** Runs the next slice of a timed-out script. */
   private continueRun(run: ScriptRun): void {
     if (this.current !== run) return;
@@ -435,8 +437,9 @@ export class Scripting {
       if (run.held !== null) propagation.restorePending(run.held);
     }
     run.held = null;
-    const status = lua.lua_resume(run.thread, run.state.L, 0);
-    if (status === lua.LUA_YIELD) {
+    run.sliceStarted = performance.now();
+    const paused = run.paused as LuaRun;
+    if (!this.settle(run, () => paused.resume())) {
       if (propagating) {
         run.held = propagation.takePending();
         propagation.endUnit();
@@ -444,7 +447,6 @@ export class Scripting {
       setImmediate(() => this.continueRun(run));
       return;
     }
-    this.finish(run, status);
     if (propagating) propagation.endUnit();
     const caller = run.caller;
     engine.blocking.unblock(caller);
@@ -453,97 +455,32 @@ export class Scripting {
     caller.connection.resume();
   }
 
-  /** Writes the script's result (or error) to its caller and ends the run. */
-  private finish(run: ScriptRun, status: number): void {
-    const thread = run.thread;
-    const caller = run.caller;
-    const engine = this.engine;
-    const target: ReplyTarget = {
-      out: caller.out,
-      error: (message, counted) => {
-        if (counted) engine.replyError(caller, message);
-        else engine.replyUncountedError(caller, message);
-      },
-    };
-    this.current = null;
-    engine.scriptTimedOut = false;
-    if (status === lua.LUA_OK) {
-      // One value is returned, as Redis calls the function for a single result.
-      lua.lua_settop(thread, 1);
-      writeLuaValue(thread, target, this.client().out.protocol);
-      lua.lua_settop(thread, 0);
-      lua.lua_sethook(thread, null, 0, 0);
-      run.state.spare = thread;
-      return;
-    }
-    const [message, counted] = this.errorMessage(run);
-    target.error(message, counted);
-  }
-
   /**
-   * The reply for a script that raised, as Redis's error handler builds it: the error table's
-   * `err` (or "ERR " and the error text), then where it happened in the script.
+   * The interrupt check compiled code makes every 100k function entries and loop turns: kills,
+   * detects the timeout, and asks a timed-out run to pause once its slice is over.
    */
-  private errorMessage(run: ScriptRun): [string, boolean] {
-    const thread = run.thread;
-    // The dead coroutine keeps its frames (where the error happened) but has no stack room
-    // left: the error value is read on the main state.
-    const L = run.state.L;
-    lua.lua_xmove(thread, L, 1);
-    let message: string;
-    let counted = true;
-    if (lua.lua_type(L, -1) === lua.LUA_TTABLE) {
-      lua.lua_getfield(L, -1, FIELD.err);
-      message = lua.lua_isstring(L, -1) ? luaText(L, -1) : 'ERR unknown error';
-      lua.lua_pop(L, 1);
-      lua.lua_getfield(L, -1, FIELD.ignoreStats);
-      counted = !lua.lua_toboolean(L, -1);
-      lua.lua_pop(L, 1);
-    } else {
-      message = `ERR ${lua51Wording(luaText(L, -1))}`;
-    }
-    lua.lua_pop(L, 1);
-    const ar = new lua.lua_Debug();
-    let found = lua.lua_getstack(thread, 0, ar) === 1;
-    if (found) {
-      lua.lua_getinfo(thread, INFO_WHAT, ar);
-      const what = ar.what;
-      // A function not written in Lua (fengari says "J" where C Lua says "C"): its caller.
-      if (what !== null && what.length === 1 && what[0] === 74 /* J */) {
-        found = lua.lua_getstack(thread, 1, ar) === 1;
-        if (found) lua.lua_getinfo(thread, INFO_WHAT, ar);
-      }
-    }
-    if (found && ar.source !== null) {
-      message += ` script: ${run.runnable.name}, on ${bytesLatin1(ar.source)}:${ar.currentline}.`;
-    }
-    return [message.replace(/[\r\n]/g, ' '), counted];
-  }
-
-  /** The count hook: kills, detects the timeout, and yields once timed out. */
-  private readonly hook = (L: LuaState): void => {
+  private readonly interrupt = (): boolean => {
     const run = this.current;
-    if (run === null) return;
+    if (run === null) return false;
     if (run.killed) {
-      // Every line raises again, so a script can't catch the kill with pcall and go on.
-      lua.lua_sethook(L, this.hook, lua.LUA_MASKLINE, 0);
-      pushErrorTable(L, 'Script killed by user with SCRIPT KILL...');
-      lua.lua_error(L);
+      // Every check raises again, so a script can't catch the kill with pcall and go on.
+      run.runtime.setInterruptHandler(this.interrupt, 0);
+      throw new LuaError(errorTable(KILLED));
     }
+    const now = performance.now();
     if (!run.timedOut) {
       const threshold = this.engine.config.getNumber('busy-reply-threshold');
-      if (!(threshold > 0) || performance.now() - run.started < threshold) return;
-      if (!run.yieldable) return;
+      if (!(threshold > 0) || now - run.started < threshold) return false;
+      if (!run.yieldable) return false;
       run.timedOut = true;
       this.engine.scriptTimedOut = true;
-      // Shorter slices from now on: a slice holds up every other client.
-      lua.lua_sethook(L, this.hook, lua.LUA_MASKCOUNT, BUSY_HOOK_INSTRUCTIONS);
       this.log(
         3,
-        `Slow script detected: still in execution after ${Math.round(performance.now() - run.started)} milliseconds. You can try killing the script using the SCRIPT KILL command. Script name is: ${run.runnable.name}.`,
+        `Slow script detected: still in execution after ${Math.round(now - run.started)} milliseconds. You can try killing the script using the SCRIPT KILL command. Script name is: ${run.runnable.name}.`,
       );
+      return true;
     }
-    if (lua.lua_isyieldable(L)) lua.lua_yield(L, 0);
+    return now - run.sliceStarted >= BUSY_SLICE_MILLISECONDS;
   };
 
   // redis.call and friends
@@ -560,23 +497,24 @@ export class Scripting {
   }
 
   /** redis.call (raise) and redis.pcall. */
-  private command(L: LuaState, raise: boolean): number {
-    const run = this.current;
-    if (run === null) {
-      pushErrorTable(L, 'redis.call/pcall can only be called inside a script invocation');
-      return lua.lua_error(L);
-    }
-    const argv = argumentsOf(L);
-    if (typeof argv === 'string') {
-      pushErrorTable(L, argv);
-      return raise ? lua.lua_error(L) : 1;
-    }
-    const client = this.client();
-    this.runCommand(run, client, argv);
-    const reply = client.out.take();
-    pushReply(L, reply, 0);
-    if (raise && reply[0] === 45 /* - */) return lua.lua_error(L);
-    return 1;
+  private command(raise: boolean): LuaFunction {
+    return (...args) => {
+      const run = this.current;
+      if (run === null)
+        raiseError('redis.call/pcall can only be called inside a script invocation');
+      const argv = argumentsOf(args);
+      if (typeof argv === 'string') {
+        const error = errorTable(argv);
+        if (raise) throw new LuaError(error);
+        return [error];
+      }
+      const client = this.client();
+      this.runCommand(run, client, argv);
+      const reply = client.out.take();
+      const value = this.replyReader.read(reply);
+      if (raise && reply[0] === 45 /* - */) throw new LuaError(value);
+      return [value];
+    };
   }
 
   /** Redis's scriptCall: the checks for commands called from scripts, then the command. */
@@ -656,160 +594,91 @@ export class Scripting {
 
   // The Lua state
 
-  private evalLuaState(): ScriptState {
-    if (this.evalState === null) {
-      const L = this.newState();
-      protectGlobals(L);
-      this.evalState = { L, spare: null };
-    }
+  private evalLuaState(): LuaRuntime {
+    if (this.evalState === null) this.evalState = createLuaState(this.redisTable(), this.random);
     return this.evalState;
   }
 
   private libraryLoader(): LibraryLoader {
     if (this.loader === null) {
-      const L = this.newState();
-      protectGlobals(L);
-      this.loader = new LibraryLoader(L, (L) => this.redisLog(L));
-      this.functionState = { L, spare: null };
+      const runtime = createLuaState(this.redisTable(), this.random);
+      this.loader = new LibraryLoader(runtime, this.redisLog);
+      this.functionState = runtime;
     }
     return this.loader;
   }
 
-  /** A Lua state with the libraries and the `redis` API scripts see. */
-  private newState(): LuaState {
-    const L = newLuaState();
-    const libraries: Array<[string, (L: LuaState) => number]> = [
-      ['_G', lualib.luaopen_base],
-      ['table', lualib.luaopen_table],
-      ['string', lualib.luaopen_string],
-      ['math', lualib.luaopen_math],
-      ['coroutine', lualib.luaopen_coroutine],
-    ];
-    for (const [name, open] of libraries) {
-      lauxlib.luaL_requiref(L, name, open, 1);
-      lua.lua_pop(L, 1);
-    }
-    runChunk(L, COMPATIBILITY, 0);
-    lua.lua_pushcfunction(L, this.pcall);
-    lua.lua_setglobal(L, 'pcall');
-    lua.lua_pushcfunction(L, tostring);
-    lua.lua_setglobal(L, 'tostring');
-    this.registerRedis(L);
-    openBit(L);
-    openCjson(L);
-    openCmsgpack(L);
-    return L;
-  }
-
-  /**
-   * Redis's pcall: as Lua's, but an error table (what redis.call raises) is returned as its
-   * `err` string, as scripts written for Redis 6 expect. Built on lua_pcallk so a timed-out
-   * script can still yield inside it.
-   */
-  private readonly pcall = (L: LuaState): number => {
-    const argc = lua.lua_gettop(L);
-    lua.lua_pushboolean(L, true);
-    lua.lua_insert(L, 1);
-    const status = lua.lua_pcallk(L, argc - 1, lua.LUA_MULTRET, 0, 0, this.pcallDone);
-    return this.pcallDone(L, status, 0);
-  };
-
-  private readonly pcallDone = (L: LuaState, status: number, _context: number): number => {
-    if (status !== lua.LUA_OK && status !== lua.LUA_YIELD) {
-      allowHooksAfterError(L);
-      lua.lua_remove(L, 1);
-      if (lua.lua_istable(L, -1)) {
-        lua.lua_getfield(L, -1, FIELD.err);
-        if (lua.lua_isstring(L, -1)) lua.lua_replace(L, -2);
-        else lua.lua_pop(L, 1);
-      }
-      lua.lua_pushboolean(L, false);
-      lua.lua_insert(L, 1);
-    }
-    return lua.lua_gettop(L);
-  };
-
-  private registerRedis(L: LuaState): void {
-    lua.lua_createtable(L, 0, 32);
-    const functions: Array<[string, (L: LuaState) => number]> = [
-      ['call', (L) => this.command(L, true)],
-      ['pcall', (L) => this.command(L, false)],
-      ['log', (L) => this.redisLog(L)],
-      ['setresp', (L) => this.setResp(L)],
+  /** The `redis` table scripts and functions see. */
+  private redisTable(): LuaTable {
+    const redis = new LuaTable();
+    const natives: Array<[string, LuaFunction]> = [
+      ['call', this.command(true)],
+      ['pcall', this.command(false)],
+      ['log', this.redisLog],
+      ['setresp', (...args) => this.setResp(args)],
       ['sha1hex', sha1hex],
-      ['error_reply', (L) => singleFieldReply(L, true)],
-      ['status_reply', (L) => singleFieldReply(L, false)],
-      ['set_repl', (L) => this.setRepl(L)],
-      ['replicate_commands', (L) => pushTrue(L)],
-      [
-        'breakpoint',
-        (L) => {
-          lua.lua_pushboolean(L, false);
-          return 1;
-        },
-      ],
-      ['debug', () => 0],
-      ['acl_check_cmd', (L) => this.aclCheck(L)],
+      ['error_reply', (...args) => singleFieldReply(args, true)],
+      ['status_reply', (...args) => singleFieldReply(args, false)],
+      ['set_repl', (...args) => this.setRepl(args)],
+      ['replicate_commands', () => [true]],
+      ['breakpoint', () => [false]],
+      ['debug', () => []],
+      ['acl_check_cmd', (...args) => this.aclCheck(args)],
     ];
-    for (const [name, fn] of functions) {
-      lua.lua_pushcfunction(L, fn);
-      lua.lua_setfield(L, -2, name);
-    }
-    setRedisConstants(L, [
+    for (const [name, fn] of natives) redis.set(name, fn);
+    setRedisConstants(redis, [
       ['REPL_NONE', 0],
       ['REPL_AOF', 1],
       ['REPL_SLAVE', 2],
       ['REPL_REPLICA', 2],
       ['REPL_ALL', 3],
     ]);
-    lua.lua_setglobal(L, 'redis');
+    return redis;
   }
 
   /** Raises (never returns) when no script is running: the function was kept and called later. */
-  private requireRun(L: LuaState, name: string): void {
-    if (this.current === null) {
-      raiseError(L, `${name} can only be called inside a script invocation`);
-    }
+  private requireRun(name: string): ScriptRun {
+    const run = this.current;
+    if (run === null) raiseError(`${name} can only be called inside a script invocation`);
+    return run;
   }
 
-  private redisLog(L: LuaState): number {
-    const argc = lua.lua_gettop(L);
-    if (argc < 2) return raiseError(L, 'redis.log() requires two arguments or more.');
-    if (!lua.lua_isnumber(L, 1))
-      return raiseError(L, 'First argument must be a number (log level).');
-    const level = Math.trunc(lua.lua_tonumber(L, 1));
-    if (level < 0 || level > 3) return raiseError(L, 'Invalid debug level.');
+  private readonly redisLog: LuaFunction = (...args) => {
+    if (args.length < 2) raiseError('redis.log() requires two arguments or more.');
+    if (toNumber(args[0]) === undefined) {
+      raiseError('First argument must be a number (log level).');
+    }
+    const level = Math.trunc(toNumber(args[0]) as number);
+    if (level < 0 || level > 3) raiseError('Invalid debug level.');
     const parts: string[] = [];
-    for (let i = 2; i <= argc; i++) {
-      const text = lua.lua_tolstring(L, i);
-      if (text !== null) parts.push(bytesLatin1(text));
+    for (let i = 1; i < args.length; i++) {
+      const value = args[i];
+      if (typeof value === 'string') parts.push(value);
+      else if (typeof value === 'number') parts.push(formatNumber(value));
     }
     this.log(level, parts.join(' '));
-    return 0;
-  }
+    return [];
+  };
 
-  private setResp(L: LuaState): number {
-    this.requireRun(L, 'redis.setresp');
-    if (lua.lua_gettop(L) !== 1) return raiseError(L, 'redis.setresp() requires one argument.');
-    const resp = Math.trunc(lua.lua_tonumber(L, 1));
-    if (resp !== 2 && resp !== 3) return raiseError(L, 'RESP version must be 2 or 3.');
+  private setResp(args: LuaValue[]): LuaValue[] {
+    this.requireRun('redis.setresp');
+    if (args.length !== 1) raiseError('redis.setresp() requires one argument.');
+    const resp = Math.trunc(toNumber(args[0]) ?? 0);
+    if (resp !== 2 && resp !== 3) raiseError('RESP version must be 2 or 3.');
     this.client().out.protocol = resp;
-    return 0;
+    return [];
   }
 
   /** redis.set_repl: the commands the script calls next go to the AOF, replicas, both or none. */
-  private setRepl(L: LuaState): number {
-    this.requireRun(L, 'redis.set_repl');
-    if (lua.lua_gettop(L) !== 1) return raiseError(L, 'redis.set_repl() requires two arguments.');
-    const flags = Math.trunc(lua.lua_tonumber(L, -1));
+  private setRepl(args: LuaValue[]): LuaValue[] {
+    const run = this.requireRun('redis.set_repl');
+    if (args.length !== 1) raiseError('redis.set_repl() requires two arguments.');
+    const flags = Math.trunc(toNumber(args[0]) ?? 0);
     if ((flags & ~3) !== 0) {
-      return raiseError(
-        L,
-        'Invalid replication flags. Use REPL_AOF, REPL_REPLICA, REPL_ALL or REPL_NONE.',
-      );
+      raiseError('Invalid replication flags. Use REPL_AOF, REPL_REPLICA, REPL_ALL or REPL_NONE.');
     }
-    if (this.current !== null) this.current.replicateTo = flags as PropagationTarget;
-    return 0;
+    run.replicateTo = flags as PropagationTarget;
+    return [];
   }
 
   /** Where the writes of the command a script calls now go (Redis's script repl_flags). */
@@ -818,17 +687,14 @@ export class Scripting {
   }
 
   /** redis.acl_check_cmd: whether the script's caller may run the call. */
-  private aclCheck(L: LuaState): number {
-    this.requireRun(L, 'redis.acl_check_cmd');
-    const argv = argumentsOf(L);
-    if (typeof argv === 'string') return raiseError(L, argv);
+  private aclCheck(args: LuaValue[]): LuaValue[] {
+    const run = this.requireRun('redis.acl_check_cmd');
+    const argv = argumentsOf(args);
+    if (typeof argv === 'string') raiseError(argv);
     const entry = this.engine.lookupCall(argv);
-    if (entry === undefined) {
-      return raiseError(L, 'Invalid command passed to redis.acl_check_cmd()');
-    }
-    const user = this.current?.caller.user ?? null;
-    lua.lua_pushboolean(L, user === null || user.check(entry, argv) === null);
-    return 1;
+    if (entry === undefined) raiseError('Invalid command passed to redis.acl_check_cmd()');
+    const user = run.caller.user;
+    return [user === null || user.check(entry, argv) === null];
   }
 }
 
@@ -840,94 +706,53 @@ const SCRIPT_DENIALS: Record<DenialKind, string> = {
 };
 
 /** Arguments of a redis.call as strings (numbers as "%.17g"), or the error to raise. */
-function argumentsOf(L: LuaState): string[] | string {
-  const argc = lua.lua_gettop(L);
+function argumentsOf(args: LuaValue[]): string[] | string {
+  const argc = args.length;
   if (argc === 0) return 'Please specify at least one argument for this redis lib call';
   const argv = new Array<string>(argc);
   for (let j = 0; j < argc; j++) {
-    const type = lua.lua_type(L, j + 1);
-    if (type === lua.LUA_TNUMBER) argv[j] = formatDouble(lua.lua_tonumber(L, j + 1));
-    else if (type === lua.LUA_TSTRING)
-      argv[j] = bytesLatin1(lua.lua_tolstring(L, j + 1) as Uint8Array);
-    else {
-      lua.lua_settop(L, 0);
-      return 'Lua redis lib command arguments must be strings or integers';
-    }
+    const value = args[j];
+    if (typeof value === 'string') argv[j] = value;
+    else if (typeof value === 'number') argv[j] = formatDouble(value);
+    else return 'Lua redis lib command arguments must be strings or integers';
   }
-  lua.lua_settop(L, 0);
   return argv;
 }
 
-function raiseError(L: LuaState, message: string): number {
-  pushErrorTable(L, message);
-  return lua.lua_error(L);
-}
-
-function pushTrue(L: LuaState): number {
-  lua.lua_pushboolean(L, true);
-  return 1;
+/** Lua's lua_tonumber: numbers, and strings that read as one. */
+function toNumber(value: LuaValue): number | undefined {
+  if (typeof value === 'number') return value;
+  return typeof value === 'string' ? parseNumber(value) : undefined;
 }
 
 /** redis.sha1hex(s): the lower-case hex SHA1 of a string. */
-function sha1hex(L: LuaState): number {
-  if (lua.lua_gettop(L) !== 1) return raiseError(L, 'wrong number of arguments');
-  const bytes = lua.lua_tolstring(L, 1) ?? new Uint8Array();
-  lua.lua_pushstring(L, createHash('sha1').update(bytes).digest('hex'));
-  return 1;
+function sha1hex(...args: LuaValue[]): LuaValue[] {
+  if (args.length !== 1) raiseError('wrong number of arguments');
+  const value = args[0];
+  const text =
+    typeof value === 'number' ? formatNumber(value) : typeof value === 'string' ? value : '';
+  return [createHash('sha1').update(text, 'latin1').digest('hex')];
 }
 
 /** redis.error_reply / redis.status_reply: {err=...} (with an error code) or {ok=...}. */
-function singleFieldReply(L: LuaState, isError: boolean): number {
-  if (lua.lua_gettop(L) !== 1 || lua.lua_type(L, -1) !== lua.LUA_TSTRING) {
-    pushErrorTable(L, 'wrong number or type of arguments');
-    return 1;
+function singleFieldReply(args: LuaValue[], isError: boolean): LuaValue[] {
+  const text = args[0];
+  if (args.length !== 1 || typeof text !== 'string') {
+    return [errorTable('wrong number or type of arguments')];
   }
-  if (isError) {
-    const text = luaText(L, -1);
-    pushErrorTable(L, text.startsWith('-') ? text : `-${text}`);
-    return 1;
-  }
-  lua.lua_createtable(L, 0, 1);
-  lua.lua_pushvalue(L, -2);
-  lua.lua_setfield(L, -2, FIELD.ok);
-  return 1;
+  if (isError) return [errorTable(text.startsWith('-') ? text : `-${text}`)];
+  const table = new LuaTable();
+  table.set('ok', text);
+  return [table];
 }
 
-/** tostring with Lua 5.1's "%.14g" for numbers (1e+15 where 5.3 prints 1000000000000000). */
-function tostring(L: LuaState): number {
-  lauxlib.luaL_checkany(L, 1);
-  if (lua.lua_type(L, 1) === lua.LUA_TNUMBER) {
-    lua.lua_pushstring(L, formatLuaNumber(lua.lua_tonumber(L, 1)));
-  } else {
-    lauxlib.luaL_tolstring(L, 1);
+/** An error a script's run ended with, as a Lua error; null for a fault of rc itself. */
+function asLuaError(error: unknown): LuaError | null {
+  if (error instanceof LuaError) return error;
+  if (error instanceof RangeError && error.message === 'Maximum call stack size exceeded') {
+    return new LuaError('stack overflow', 0);
   }
-  return 1;
-}
-
-/** tostring() of any value, for error messages. */
-function luaText(L: LuaState, index: number): string {
-  switch (lua.lua_type(L, index)) {
-    case lua.LUA_TSTRING:
-      return bytesLatin1(lua.lua_tolstring(L, index) as Uint8Array);
-    case lua.LUA_TNUMBER:
-      return formatLuaNumber(lua.lua_tonumber(L, index));
-    case lua.LUA_TNIL:
-    case lua.LUA_TNONE:
-      return 'nil';
-    case lua.LUA_TBOOLEAN:
-      return lua.lua_toboolean(L, index) ? 'true' : 'false';
-    default:
-      return 'unknown';
-  }
-}
-
-/** Pushes argv[from..to) as a Lua array. */
-function pushArray(L: LuaState, argv: string[], from: number, to: number): void {
-  lua.lua_createtable(L, to - from, 0);
-  for (let i = from; i < to; i++) {
-    lua.lua_pushstring(L, latin1Bytes(argv[i]));
-    lua.lua_rawseti(L, -2, i - from + 1);
-  }
+  return null;
 }
 
 /** Redis's string2ll: an optional minus sign and digits, no leading zeros, within 64 bits. */
@@ -936,19 +761,4 @@ function parseLongLong(text: string): number | null {
   const value = BigInt(text);
   if (value > 9223372036854775807n || value < -9223372036854775808n) return null;
   return Number(value);
-}
-
-/** Sets KEYS or ARGV, bypassing the globals protection as Redis does. */
-function setGlobalArray(
-  L: LuaState,
-  name: Uint8Array,
-  argv: string[],
-  from: number,
-  to: number,
-): void {
-  lua.lua_rawgeti(L, lua.LUA_REGISTRYINDEX, lua.LUA_RIDX_GLOBALS);
-  lua.lua_pushstring(L, name);
-  pushArray(L, argv, from, to);
-  lua.lua_rawset(L, -3);
-  lua.lua_pop(L, 1);
 }
