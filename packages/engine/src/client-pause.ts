@@ -5,10 +5,11 @@ import type { Clock, ClockTimer } from './clock.js';
 export type PauseType = 'write' | 'all';
 
 /**
- * Who paused: CLIENT PAUSE, a FAILOVER or a SHUTDOWN waiting for replicas. Each purpose has its own
- * pause; the one in force is the strictest, as Redis's pause_purpose.
+ * Who paused: CLIENT PAUSE, a FAILOVER, a SHUTDOWN waiting for replicas, or a synchronous Lua
+ * debugging session (the server serves its client alone). Each purpose has its own pause; the
+ * one in force is the strictest, as Redis's pause_purpose.
  */
-export type PausePurpose = 'command' | 'failover' | 'shutdown';
+export type PausePurpose = 'command' | 'failover' | 'shutdown' | 'debugger';
 
 /** What a held-back command needs when the pause ends: the client and its command. */
 interface Postponed {

@@ -3,6 +3,7 @@ import type { Database } from './keyspace.js';
 import type { BlockedState } from './blocking.js';
 import type { ClientTracking } from './tracking.js';
 import type { AclUser } from './acl/user.js';
+import type { DebugMode } from './scripting/debugger.js';
 
 /** What the engine needs from the transport that owns a client: it never sees the socket. */
 export interface ClientConnection {
@@ -72,6 +73,8 @@ export class Client {
   executing = false;
   /** The client scripts run their commands as (Redis's CLIENT_SCRIPT). */
   fromScript = false;
+  /** SCRIPT DEBUG: its next EVAL runs under the Lua debugger. */
+  luaDebug: DebugMode | null = null;
   /**
    * Keys under WATCH, per database, each flagged when it had already expired at WATCH time (as
    * Redis's watchedKey.expired); and whether one of them changed since.

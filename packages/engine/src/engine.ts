@@ -500,6 +500,7 @@ export class Engine implements KeyspaceObserver {
 
   disconnect(client: Client): void {
     client.closed = true;
+    this.scripting.clientClosed(client);
     this.clientEviction.forget(client);
     this.blocking.unblock(client);
     this.clientPause.forget(client);
@@ -515,6 +516,11 @@ export class Engine implements KeyspaceObserver {
    * then the handler. Returns BLOCKED when the client is parked and must not run more yet.
    */
   execute(client: Client, argv: string[]): CommandResult {
+    // A script stopped by the Lua debugger reads its client's commands itself.
+    if (client === this.scripting.debugClient) {
+      this.scripting.debuggerCommand(argv);
+      return;
+    }
     // Left from a wait whose end did not go through waitEnded (WAIT, a timed-out script).
     if (client.skipWaitReply) client.skipWaitReply = false;
     const mark = client.out.length;

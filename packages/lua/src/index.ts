@@ -20,4 +20,5 @@ export {
 } from './lua-runtime.js';
 export type { LibraryHost } from './host.js';
 export { mapResults } from './helpers.js';
+export { formatFloat, type Spec as PrintfSpec } from './lib/printf.js';
 export * from './lib/index.js';

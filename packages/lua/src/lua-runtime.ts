@@ -41,6 +41,11 @@ export interface LoadOptions {
 export interface LuaRun {
   /** Goes on: the results once the call ends, or undefined when it paused again. */
   resume(): LuaValue[] | undefined;
+  /**
+   * Goes on by raising `error` where the run paused, as if the paused statement raised it (a
+   * debugger aborting the script): pcall can catch it.
+   */
+  raise(error: LuaError): LuaValue[] | undefined;
   /** Abandons a paused run (its pending `finally` blocks run). */
   cancel(): void;
 }
@@ -146,15 +151,17 @@ export class LuaRuntime implements LibraryHost, CompiledCodeHost {
       generator !== undefined
         ? generator(...args)
         : callFromGenerator(this.operations.callable(f), args);
+    const drive = (first: IteratorResult<LuaValue[], LuaValue[]>) => {
+      let step = first;
+      for (;;) {
+        if (step.done) return step.value;
+        if (step.value === PAUSE) return undefined;
+        step = body.throw(new LuaError(YIELD_ACROSS_NATIVE, 0));
+      }
+    };
     return {
-      resume: () => {
-        let step = body.next();
-        for (;;) {
-          if (step.done) return step.value;
-          if (step.value === PAUSE) return undefined;
-          step = body.throw(new LuaError(YIELD_ACROSS_NATIVE, 0));
-        }
-      },
+      resume: () => drive(body.next()),
+      raise: (error) => drive(body.throw(error)),
       cancel: () => {
         body.return(NO_VALUES);
       },

@@ -51,9 +51,8 @@ function scriptKill(client: Client, _argv: string[], engine: Engine): void {
 }
 
 /**
- * SCRIPT DEBUG YES|SYNC|NO: Redis then runs the client's next scripts under its Lua debugger
- * (LDB), forked (YES) or blocking the server (SYNC). rc has no debugger: the mode is accepted
- * as Redis accepts it, and scripts keep running as usual.
+ * SCRIPT DEBUG YES|SYNC|NO: the client's next EVAL runs under the Lua debugger (LDB). Redis
+ * forks for YES; rc runs both modes as SYNC does (see the engine README).
  */
 function scriptDebug(client: Client, argv: string[], engine: Engine): void {
   // Replies still waiting to be written: the debugger would talk over them.
@@ -61,10 +60,12 @@ function scriptDebug(client: Client, argv: string[], engine: Engine): void {
     engine.replyError(client, 'ERR SCRIPT DEBUG must be called outside a pipeline');
     return;
   }
-  if (!isKeyword(argv[2], 'no') && !isKeyword(argv[2], 'yes') && !isKeyword(argv[2], 'sync')) {
+  const mode = argv[2].toLowerCase();
+  if (mode !== 'no' && mode !== 'yes' && mode !== 'sync') {
     engine.replyError(client, 'ERR Use SCRIPT DEBUG YES/SYNC/NO');
     return;
   }
+  client.luaDebug = mode === 'no' ? null : mode;
   ok(client);
 }
 

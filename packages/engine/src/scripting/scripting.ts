@@ -21,6 +21,7 @@ import type { Engine } from '../engine.js';
 import { Errors } from '../errors.js';
 import { PropagationTarget, type PropagatedOp } from '../propagation.js';
 import { ReplyReader, errorTable, writeLuaValue, type ReplyTarget } from './conversions.js';
+import { LuaDebugger, type DebuggerHost } from './debugger.js';
 import { FunctionLibraries } from './function-libraries.js';
 import { LibraryLoader } from './library-loader.js';
 import { createLuaState, raiseError, scriptErrorReply, setRedisConstants } from './lua-state.js';
@@ -80,6 +81,8 @@ interface ScriptRun {
   held: PropagatedOp[] | null;
   /** redis.set_repl: where the writes of the commands it calls go (both unless told). */
   replicateTo: PropagationTarget;
+  /** The Lua debugger of a SCRIPT DEBUG session's EVAL. */
+  readonly debugger: LuaDebugger | null;
 }
 
 /**
@@ -103,6 +106,8 @@ export class Scripting {
   /** The client commands called from scripts run as (Redis's lua client). */
   private scriptClient: Client | null = null;
   current: ScriptRun | null = null;
+  /** The client whose script the debugger stopped: its commands go to the debugger. */
+  debugClient: Client | null = null;
   /** Where redis.log lines go; the server sets it to its log. */
   log: (level: number, message: string) => void = () => undefined;
 
@@ -136,25 +141,96 @@ export class Scripting {
       engine.replyError(client, Errors.noScript);
       return;
     }
-    const numkeysText = argv[2];
-    const numkeys = /^-?\d{1,18}$/.test(numkeysText) ? Number(numkeysText) : NaN;
-    if (!Number.isSafeInteger(numkeys)) {
-      engine.replyError(client, Errors.notInteger);
+    if (client.luaDebug !== null && !client.executing) {
+      if (!bySha) return this.debugEval(client, argv, readOnlyCommand);
+      engine.replyError(client, 'ERR Please use EVAL instead of EVALSHA for debugging');
       return;
     }
-    if (!this.checkNumkeys(client, argv, numkeys)) return;
-    let script: Script | undefined;
-    if (bySha) {
-      script = this.scripts.get(argv[1].toLowerCase());
-      if (script === undefined) {
-        engine.replyError(client, Errors.noScript);
-        return;
-      }
-    } else {
-      script = this.byBody.get(argv[1]) ?? this.create(client, argv[1]);
-      if (script === undefined) return;
+    const prepared = this.prepareEval(argv, bySha);
+    if (typeof prepared === 'string') {
+      engine.replyError(client, prepared);
+      return;
     }
-    return this.run(client, argv, script, this.evalLuaState(), true, numkeys, readOnlyCommand);
+    const { script, numkeys } = prepared;
+    const runtime = this.evalLuaState();
+    return this.run(client, argv, script, runtime, true, numkeys, readOnlyCommand, null);
+  }
+
+  /** The script an EVAL or EVALSHA runs and its number of keys, or the error to reply. */
+  private prepareEval(
+    argv: string[],
+    bySha: boolean,
+  ): { script: Script; numkeys: number } | string {
+    const numkeysText = argv[2];
+    const numkeys = /^-?\d{1,18}$/.test(numkeysText) ? Number(numkeysText) : NaN;
+    if (!Number.isSafeInteger(numkeys)) return Errors.notInteger;
+    const numkeysError = this.numkeysError(argv, numkeys);
+    if (numkeysError !== null) return numkeysError;
+    if (bySha) {
+      const script = this.scripts.get(argv[1].toLowerCase());
+      return script === undefined ? Errors.noScript : { script, numkeys };
+    }
+    const script = this.byBody.get(argv[1]) ?? this.create(argv[1]);
+    return typeof script === 'string' ? script : { script, numkeys };
+  }
+
+  /**
+   * EVAL under the Lua debugger (Redis's evalGenericCommandWithDebugging): the script runs
+   * compiled with a stop check before each statement, in a Lua state of its own; while it is
+   * stopped, the client's commands go to the debugger, and the other clients wait. The
+   * session ends with the script: "<endsession>", the EVAL reply, and the connection closes.
+   */
+  private debugEval(client: Client, argv: string[], readOnlyCommand: boolean): CommandResult {
+    this.log(3, 'Redis synchronous debugging eval session started');
+    const prepared = this.prepareEval(argv, false);
+    if (typeof prepared === 'string') {
+      client.out.raw(Buffer.from('*1\r\n+<endsession>\r\n', 'latin1'));
+      client.luaDebug = null;
+      this.log(3, 'Redis synchronous debugging eval session ended');
+      this.engine.replyError(client, prepared);
+      client.connection.close();
+      return;
+    }
+    const { script, numkeys } = prepared;
+    const runtime = createLuaState(this.redisTable(), this.random);
+    const debug = new LuaDebugger(script.body, this.debuggerHost(runtime));
+    runtime.setDebugHook((line, locals) => debug.shouldStop(line, locals));
+    const compiled = { ...script, callback: this.compile(runtime, script.body, script.flags) };
+    this.engine.clientPause.pause('all', Infinity, 'debugger');
+    return this.run(client, argv, compiled, runtime, true, numkeys, readOnlyCommand, debug);
+  }
+
+  /** What the debugger uses of the script's Lua state and of the server. */
+  private debuggerHost(runtime: LuaRuntime): DebuggerHost {
+    return {
+      evaluate: (code) => {
+        let chunk: LuaFunction;
+        try {
+          chunk = runtime.load(`return ${code}`, 'ldb_eval');
+        } catch {
+          try {
+            chunk = runtime.load(code, 'ldb_eval');
+          } catch (error) {
+            return { error: errorText(error) };
+          }
+        }
+        try {
+          return { value: runtime.call(chunk)[0] };
+        } catch (error) {
+          return { error: errorText(error) };
+        }
+      },
+      redisCall: (argv) => {
+        try {
+          this.command(true)(...argv);
+        } catch (error) {
+          if (!(error instanceof LuaError)) throw error;
+        }
+      },
+      global: (name) => runtime.globals.get(name),
+      address: (value) => runtime.tostring(value).replace(/^[a-z]+: /, ''),
+      timeLimit: () => this.engine.config.getNumber('busy-reply-threshold') || 5000,
+    };
   }
 
   /** FCALL and FCALL_RO. */
@@ -170,21 +246,19 @@ export class Scripting {
       engine.replyError(client, 'ERR Bad number of keys provided');
       return;
     }
-    if (!this.checkNumkeys(client, argv, numkeys)) return;
+    const numkeysError = this.numkeysError(argv, numkeys);
+    if (numkeysError !== null) {
+      engine.replyError(client, numkeysError);
+      return;
+    }
     const state = this.functionState as LuaRuntime;
-    return this.run(client, argv, fn, state, false, numkeys, readOnlyCommand);
+    return this.run(client, argv, fn, state, false, numkeys, readOnlyCommand, null);
   }
 
-  private checkNumkeys(client: Client, argv: string[], numkeys: number): boolean {
-    if (numkeys > argv.length - 3) {
-      this.engine.replyError(client, "ERR Number of keys can't be greater than number of args");
-      return false;
-    }
-    if (numkeys < 0) {
-      this.engine.replyError(client, "ERR Number of keys can't be negative");
-      return false;
-    }
-    return true;
+  private numkeysError(argv: string[], numkeys: number): string | null {
+    if (numkeys > argv.length - 3) return "ERR Number of keys can't be greater than number of args";
+    if (numkeys < 0) return "ERR Number of keys can't be negative";
+    return null;
   }
 
   /**
@@ -229,8 +303,9 @@ export class Scripting {
 
   /** SCRIPT LOAD: compiles and caches, replying the SHA1. */
   load(client: Client, body: string): void {
-    const script = this.byBody.get(body) ?? this.create(client, body);
-    if (script !== undefined) client.out.bulk(script.name);
+    const script = this.byBody.get(body) ?? this.create(body);
+    if (typeof script === 'string') this.engine.replyError(client, script);
+    else client.out.bulk(script.name);
   }
 
   exists(sha: string): boolean {
@@ -284,30 +359,28 @@ export class Scripting {
     client.out.simple('OK');
   }
 
-  private create(client: Client, body: string): Script | undefined {
-    const engine = this.engine;
+  /** Compiles and caches a script; or the error to reply. */
+  private create(body: string): Script | string {
     const shebang = parseShebang(body);
-    if ('error' in shebang) {
-      engine.replyError(client, shebang.error);
-      return undefined;
-    }
-    const { flags, length: shebangLength } = shebang;
-    const runtime = this.evalLuaState();
-    const code = shebangLength === 0 ? body : body.slice(shebangLength);
+    if ('error' in shebang) return shebang.error;
     let callback: LuaFunction;
     try {
-      callback = runtime.load(code, 'user_script', runtime.globals, { resumable: true });
+      callback = this.compile(this.evalLuaState(), body, shebang.flags);
     } catch (error) {
       if (!(error instanceof LuaError)) throw error;
-      const message = String(error.value);
-      engine.replyError(client, `ERR Error compiling script (new function): ${message}`);
-      return undefined;
+      return `ERR Error compiling script (new function): ${String(error.value)}`;
     }
     const sha = createHash('sha1').update(body, 'latin1').digest('hex');
-    const script: Script = { name: sha, body, callback, flags };
+    const script: Script = { name: sha, body, callback, flags: shebang.flags };
     this.scripts.set(sha, script);
     this.byBody.set(body, script);
     return script;
+  }
+
+  /** An EVAL body as a resumable chunk; its shebang line stays out, its newline counts. */
+  private compile(runtime: LuaRuntime, body: string, flags: ScriptFlags | null): LuaFunction {
+    const code = flags === null ? body : body.slice(body.indexOf('\n'));
+    return runtime.load(code, 'user_script', runtime.globals, { resumable: true });
   }
 
   // Running
@@ -320,10 +393,13 @@ export class Scripting {
     isEval: boolean,
     numkeys: number,
     readOnlyCommand: boolean,
+    debug: LuaDebugger | null,
   ): CommandResult {
     const refusal = this.refusal(caller, runnable.flags, readOnlyCommand);
     if (refusal !== null) {
+      if (debug !== null) this.endDebugSession(caller, debug);
       this.engine.replyError(caller, refusal);
+      if (debug !== null) caller.connection.close();
       return;
     }
     // The script itself is never propagated: the writes it makes are (effects replication).
@@ -358,6 +434,7 @@ export class Scripting {
       timedOut: false,
       held: null,
       replicateTo: PropagationTarget.All,
+      debugger: debug,
     };
     this.current = run;
     runtime.setInterruptHandler(this.interrupt, HOOK_INSTRUCTIONS);
@@ -368,10 +445,16 @@ export class Scripting {
       return;
     }
     const luaRun = runtime.start(runnable.callback, ...callArgs);
-    if (this.settle(run, () => luaRun.resume())) return;
-    // Timed out: the caller waits (its pipeline too) while others get -BUSY between slices.
     run.paused = luaRun;
+    if (this.settle(run, () => luaRun.resume())) return;
     run.held = this.engine.propagation.takePending();
+    if (debug !== null) {
+      // Stopped by the debugger: the client's next commands are the debugger's.
+      this.debugClient = caller;
+      caller.out.raw(debug.takeLogs());
+      return;
+    }
+    // Timed out: the caller waits (its pipeline too) while others get -BUSY between slices.
     const blocked: BlockedState = {
       db: caller.db,
       kind: null,
@@ -400,11 +483,13 @@ export class Scripting {
       if (luaError === null) throw error;
       const [message, counted] = scriptErrorReply(luaError, run.runnable.name);
       this.replyTarget(run).error(message, counted);
+      if (run.debugger !== null) run.caller.connection.close();
       return true;
     }
     this.end(run);
     // One value is returned, as Redis calls the function for a single result.
     writeLuaValue(results[0], this.replyTarget(run), this.client().out.protocol);
+    if (run.debugger !== null) run.caller.connection.close();
     return true;
   }
 
@@ -412,6 +497,80 @@ export class Scripting {
     this.current = null;
     this.engine.scriptTimedOut = false;
     run.runtime.setInterruptHandler(undefined);
+    if (run.debugger !== null) this.endDebugSession(run.caller, run.debugger);
+  }
+
+  /**
+   * Ends a debugging session (Redis's ldbEndSession): "<endsession>" goes out before the EVAL
+   * reply, the other clients go on, and the connection closes once the reply is written.
+   */
+  private endDebugSession(client: Client, debug: LuaDebugger): void {
+    debug.log('<endsession>');
+    client.out.raw(debug.takeLogs());
+    client.luaDebug = null;
+    if (this.debugClient === client) this.debugClient = null;
+    this.engine.clientPause.unpause('debugger');
+    this.log(3, 'Redis synchronous debugging eval session ended');
+  }
+
+  /**
+   * A command of the client whose script the debugger stopped (Redis's ldbRepl): answered
+   * with the debugger's log, or the script goes on until it stops again or ends.
+   */
+  debuggerCommand(argv: string[]): void {
+    const run = this.current as ScriptRun;
+    const debug = run.debugger as LuaDebugger;
+    const paused = run.paused as LuaRun;
+    // Redis's debugger reads its commands itself, with limits of its own.
+    if (argv.length > 1024 || argv.some((arg) => arg.length === 0 || arg.length > 1024)) {
+      this.debuggerSlice(run, () => paused.raise(new LuaError(errorTable('protocol error'))));
+      return;
+    }
+    const step = debug.command(argv);
+    if (step === 'stay') {
+      run.caller.out.raw(debug.takeLogs());
+      return;
+    }
+    debug.resumed();
+    const abort = new LuaError(errorTable('script aborted for user request'));
+    this.debuggerSlice(run, () => (step === 'abort' ? paused.raise(abort) : paused.resume()));
+  }
+
+  /** Runs the debugged script until it stops again (its log goes out) or ends. */
+  private debuggerSlice(run: ScriptRun, slice: () => LuaValue[] | undefined): void {
+    if (!this.sliceInUnit(run, slice)) run.caller.out.raw((run.debugger as LuaDebugger).takeLogs());
+  }
+
+  /**
+   * The debugging client went away while its script was stopped: as Redis, the script runs
+   * on to its end without stopping (a long one as any busy script).
+   */
+  clientClosed(client: Client): void {
+    if (this.debugClient !== client) return;
+    const run = this.current as ScriptRun;
+    (run.debugger as LuaDebugger).detached = true;
+    this.debugClient = null;
+    setImmediate(() => this.continueRun(run));
+  }
+
+  /**
+   * Runs a slice of a script that spans several turns, its writes held until it ends so they
+   * go out as one unit (as the EVAL's own writes would). True when the script ended.
+   */
+  private sliceInUnit(run: ScriptRun, slice: () => LuaValue[] | undefined): boolean {
+    const propagation = this.engine.propagation;
+    const propagating = propagation.active;
+    if (propagating) {
+      propagation.beginUnit();
+      if (run.held !== null) propagation.restorePending(run.held);
+    }
+    run.held = null;
+    const done = this.settle(run, slice);
+    if (propagating) {
+      if (!done) run.held = propagation.takePending();
+      propagation.endUnit();
+    }
+    return done;
   }
 
   private replyTarget(run: ScriptRun): ReplyTarget {
@@ -430,24 +589,12 @@ export class Scripting {
   private continueRun(run: ScriptRun): void {
     if (this.current !== run) return;
     const engine = this.engine;
-    const propagation = engine.propagation;
-    const propagating = propagation.active;
-    if (propagating) {
-      propagation.beginUnit();
-      if (run.held !== null) propagation.restorePending(run.held);
-    }
-    run.held = null;
     run.sliceStarted = performance.now();
     const paused = run.paused as LuaRun;
-    if (!this.settle(run, () => paused.resume())) {
-      if (propagating) {
-        run.held = propagation.takePending();
-        propagation.endUnit();
-      }
+    if (!this.sliceInUnit(run, () => paused.resume())) {
       setImmediate(() => this.continueRun(run));
       return;
     }
-    if (propagating) propagation.endUnit();
     const caller = run.caller;
     engine.blocking.unblock(caller);
     if (engine.replication !== undefined) caller.replicationOffset = engine.replication.offset;
@@ -467,6 +614,8 @@ export class Scripting {
       run.runtime.setInterruptHandler(this.interrupt, 0);
       throw new LuaError(errorTable(KILLED));
     }
+    // The debugger stops a script that runs too long itself.
+    if (run.debugger !== null && !run.debugger.detached) return false;
     const now = performance.now();
     if (!run.timedOut) {
       const threshold = this.engine.config.getNumber('busy-reply-threshold');
@@ -509,16 +658,26 @@ export class Scripting {
         return [error];
       }
       const client = this.client();
-      this.runCommand(run, client, argv);
+      const debug = run.debugger?.tracing === true ? run.debugger : null;
+      debug?.logCommand(argv);
+      const refused = this.runCommand(run, client, argv);
       const reply = client.out.take();
+      if (debug !== null) {
+        if (refused)
+          debug.log(`<error> ${reply.toString('latin1', 1).trimEnd().replace(/^ERR /, '')}`);
+        else debug.logReply(reply);
+      }
       const value = this.replyReader.read(reply);
       if (raise && reply[0] === 45 /* - */) throw new LuaError(value);
       return [value];
     };
   }
 
-  /** Redis's scriptCall: the checks for commands called from scripts, then the command. */
-  private runCommand(run: ScriptRun, client: Client, argv: string[]): void {
+  /**
+   * Redis's scriptCall: the checks for commands called from scripts, then the command. True
+   * when a check refused it (the reply is that refusal).
+   */
+  private runCommand(run: ScriptRun, client: Client, argv: string[]): boolean {
     const engine = this.engine;
     let entry: CommandEntry | undefined = engine.commands.lookup(argv[0]);
     if (entry !== undefined && entry.subcommands !== null && argv.length >= 2) {
@@ -526,7 +685,7 @@ export class Scripting {
     }
     if (entry === undefined) {
       engine.replyError(client, 'ERR Unknown Redis command called from script');
-      return;
+      return true;
     }
     const arity = entry.spec.arity;
     let refusal: string | null;
@@ -558,12 +717,13 @@ export class Scripting {
     if (refusal !== null) {
       engine.replyError(client, refusal);
       engine.callRefused(entry);
-      return;
+      return true;
     }
     if (entry.isWrite) run.dirty = true;
     // Commands run with the caller's permissions (SORT's BY and GET check them).
     client.user = run.caller.user;
     engine.call(client, entry, argv);
+    return false;
   }
 
   /** Redis's scriptVerifyACL: the caller's permissions apply to what its script calls. */
@@ -621,8 +781,8 @@ export class Scripting {
       ['status_reply', (...args) => singleFieldReply(args, false)],
       ['set_repl', (...args) => this.setRepl(args)],
       ['replicate_commands', () => [true]],
-      ['breakpoint', () => [false]],
-      ['debug', () => []],
+      ['breakpoint', () => this.breakpoint()],
+      ['debug', (...args) => this.debugLog(args)],
       ['acl_check_cmd', (...args) => this.aclCheck(args)],
     ];
     for (const [name, fn] of natives) redis.set(name, fn);
@@ -634,6 +794,21 @@ export class Scripting {
       ['REPL_ALL', 3],
     ]);
     return redis;
+  }
+
+  /** redis.breakpoint(): under the debugger, stop at the next line. */
+  private breakpoint(): LuaValue[] {
+    const debug = this.current?.debugger;
+    if (debug === undefined || debug === null || debug.detached) return [false];
+    debug.breakNext();
+    return [true];
+  }
+
+  /** redis.debug(...): a line in the debugger's log; nothing outside a debugging session. */
+  private debugLog(args: LuaValue[]): LuaValue[] {
+    const debug = this.current?.debugger;
+    if (debug !== undefined && debug !== null && !debug.detached) debug.debugLog(args);
+    return [];
   }
 
   /** Raises (never returns) when no script is running: the function was kept and called later. */
@@ -753,6 +928,15 @@ function asLuaError(error: unknown): LuaError | null {
     return new LuaError('stack overflow', 0);
   }
   return null;
+}
+
+/** An error of the debugger's `eval` as Redis logs it: Lua's message (tables have none). */
+function errorText(error: unknown): string {
+  const luaError = asLuaError(error);
+  if (luaError === null) throw error;
+  const value = luaError.value;
+  if (typeof value === 'string') return value;
+  return typeof value === 'number' ? formatNumber(value) : '(null)';
 }
 
 /** Redis's string2ll: an optional minus sign and digits, no leading zeros, within 64 bits. */
