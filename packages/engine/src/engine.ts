@@ -615,7 +615,10 @@ export class Engine implements KeyspaceObserver {
     // EXEC is judged by what it queued, as Redis by mstate.cmd_flags: the state may have
     // changed since each command was queued.
     const exec = entry.fullName === 'exec' && client.transaction !== null;
-    const isWrite = exec ? this.queuedAny(client, (queued) => queued.isWrite) : entry.isWrite;
+    // A queued script that declares flags writes unless it says no-writes (evalGetCommandFlags).
+    const isWrite = exec
+      ? this.queuedAny(client, (queued, queuedArgv) => this.writes(queued, queuedArgv))
+      : entry.isWrite;
     if (
       (isWrite || entry.fullName === 'ping') &&
       this.persistence !== undefined &&
@@ -1202,12 +1205,21 @@ export class Engine implements KeyspaceObserver {
   }
 
   /** Whether a command of the client's transaction passes `test`. */
-  private queuedAny(client: Client, test: (entry: CommandEntry) => boolean): boolean {
+  private queuedAny(
+    client: Client,
+    test: (entry: CommandEntry, argv: string[]) => boolean,
+  ): boolean {
     for (const queued of client.transaction ?? []) {
       const entry = this.resolveQueued(queued);
-      if (entry !== undefined && test(entry)) return true;
+      if (entry !== undefined && test(entry, queued)) return true;
     }
     return false;
+  }
+
+  /** Whether a call writes: by its command's flags, or for a script by the flags it declares. */
+  private writes(entry: CommandEntry, argv: string[]): boolean {
+    const flags = this.declaredScriptFlags(entry, argv);
+    return flags === null ? entry.isWrite : !flags.has('no-writes');
   }
 
   private resolveQueued(argv: string[]): CommandEntry | undefined {

@@ -20,7 +20,7 @@ export function humanBytes(bytes: number): string {
 }
 
 /**
- * What Redis reports for its empty Lua VMs, the EVAL one and the FUNCTION one: fengari's states
+ * What Redis reports for its empty Lua VMs, the EVAL one and the FUNCTION one: our Lua states
  * live in the V8 heap with everything else and cannot be measured apart.
  */
 const EMPTY_LUA_VM = 32 * 1024;
