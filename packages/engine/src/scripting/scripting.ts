@@ -30,6 +30,11 @@ import { parseShebang, type ScriptFlags } from './script-flags.js';
 
 /** Redis checks for timeouts and kills every 100k Lua instructions. */
 const HOOK_INSTRUCTIONS = 100_000;
+/**
+ * What a command called from a script counts for in the interrupt budget, in loop turns: a
+ * script that mostly calls commands still checks its time every hundred calls or so.
+ */
+const COMMAND_BUDGET_COST = 1000;
 /** Once timed out, a script gives the event loop a turn after each slice this long. */
 const BUSY_SLICE_MILLISECONDS = 1;
 
@@ -657,6 +662,7 @@ export class Scripting {
         if (raise) throw new LuaError(error);
         return [error];
       }
+      run.runtime.budget -= COMMAND_BUDGET_COST;
       const client = this.client();
       const debug = run.debugger?.tracing === true ? run.debugger : null;
       debug?.logCommand(argv);
