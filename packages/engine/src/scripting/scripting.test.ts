@@ -1,3 +1,4 @@
+import { getHeapStatistics } from 'node:v8';
 import { describe, expect, it } from 'vitest';
 import type { Client } from '../client.js';
 import { BLOCKED } from '../command-table.js';
@@ -26,6 +27,16 @@ function setup(config: Array<[string, string]> = []) {
 }
 
 describe('EVAL', () => {
+  it('returns the memory of a script that built a big table once it ends', async () => {
+    const { run } = setup();
+    const before = getHeapStatistics().used_heap_size;
+    const script = 'local t = {} for i = 1, 1e7 do t[i] = i end return #t';
+    expect(run('EVAL', script, '0')).toBe(':10000000\r\n');
+    // The collection runs right after the command, once its reply could go out.
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(getHeapStatistics().used_heap_size - before).toBeLessThan(32 * 1024 * 1024);
+  });
+
   it('returns Lua values converted to replies', () => {
     const { run } = setup();
     expect(run('EVAL', 'return 1', '0')).toBe(':1\r\n');

@@ -24,6 +24,7 @@ import { ReplyReader, errorTable, writeLuaValue, type ReplyTarget } from './conv
 import { LuaDebugger, type DebuggerHost } from './debugger.js';
 import { FunctionLibraries } from './function-libraries.js';
 import { LibraryLoader } from './library-loader.js';
+import { ScriptMemory } from './memory-return.js';
 import { createLuaState, raiseError, scriptErrorReply, setRedisConstants } from './lua-state.js';
 import { setSealed } from './sandbox.js';
 import { parseShebang, type ScriptFlags } from './script-flags.js';
@@ -106,6 +107,7 @@ export class Scripting {
   /** Redis's math.random state: one per server, shared by both states, never reseeded. */
   private readonly random = new RedisRandom();
   private readonly replyReader = new ReplyReader();
+  private readonly memory = new ScriptMemory();
   private readonly scripts = new Map<string, Script>();
   private readonly byBody = new Map<string, Script>();
   /** The client commands called from scripts run as (Redis's lua client). */
@@ -502,6 +504,7 @@ export class Scripting {
     this.current = null;
     this.engine.scriptTimedOut = false;
     run.runtime.setInterruptHandler(undefined);
+    this.memory.ended();
     if (run.debugger !== null) this.endDebugSession(run.caller, run.debugger);
   }
 
@@ -614,6 +617,7 @@ export class Scripting {
   private readonly interrupt = (): boolean => {
     const run = this.current;
     if (run === null) return false;
+    this.memory.observe();
     if (run.killed) {
       // Every check raises again, so a script can't catch the kill with pcall and go on.
       run.runtime.setInterruptHandler(this.interrupt, 0);
