@@ -53,9 +53,15 @@ export function installBaseLibrary(runtime: LuaRuntime): void {
       },
       function* (...args) {
         const f = checkAny(args, 1, 'pcall');
+        const operations = runtime.operations;
         try {
-          const callee = runtime.operations.callable(f);
-          return [true, ...(yield* forwardPauses(callFromGenerator(callee, args.slice(1))))];
+          operations.enterNative(0);
+          try {
+            const callee = operations.callable(f);
+            return [true, ...(yield* forwardPauses(callFromGenerator(callee, args.slice(1))))];
+          } finally {
+            operations.nativeDepth--;
+          }
         } catch (error) {
           return [false, caughtValue(error)];
         }
@@ -76,9 +82,15 @@ export function installBaseLibrary(runtime: LuaRuntime): void {
       },
       function* (...args) {
         const handler = checkAny(args, 2, 'xpcall');
+        const operations = runtime.operations;
         try {
-          const callee = runtime.operations.callable(args[0]);
-          return [true, ...(yield* forwardPauses(callFromGenerator(callee, [])))];
+          operations.enterNative(0);
+          try {
+            const callee = operations.callable(args[0]);
+            return [true, ...(yield* forwardPauses(callFromGenerator(callee, [])))];
+          } finally {
+            operations.nativeDepth--;
+          }
         } catch (error) {
           return [false, ...runtime.call(handler, caughtValue(error))];
         }

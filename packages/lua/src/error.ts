@@ -25,7 +25,24 @@ export function argumentError(position: number, functionName: string, problem: s
   return new LuaError(`bad argument #${position} to '${functionName}' (${problem})`);
 }
 
-const ARGUMENT_ERROR = /^bad argument #(\d+) to '([^']*)' \((.*)\)$/s;
+const ARGUMENT_PREFIX = 'bad argument #';
+
+/**
+ * The parts of "bad argument #n to 'name' (problem)", or undefined for another message. No
+ * regular expression: this runs while a stack overflow unwinds, where V8 cannot compile one.
+ */
+function argumentErrorParts(message: string): [string, string, string] | undefined {
+  if (!message.startsWith(ARGUMENT_PREFIX) || !message.endsWith(')')) return undefined;
+  const to = message.indexOf(" to '", ARGUMENT_PREFIX.length);
+  if (to === -1) return undefined;
+  const position = message.slice(ARGUMENT_PREFIX.length, to);
+  if (position === '' || [...position].some((c) => c < '0' || c > '9')) return undefined;
+  const nameEnd = message.indexOf("' (", to + 5);
+  if (nameEnd === -1) return undefined;
+  const name = message.slice(to + 5, nameEnd);
+  if (name.includes("'")) return undefined;
+  return [position, name, message.slice(nameEnd + 3, -1)];
+}
 
 /**
  * A native's argument error named as 5.1 names it, from the call site (5.1 reads the calling
@@ -36,9 +53,9 @@ const ARGUMENT_ERROR = /^bad argument #(\d+) to '([^']*)' \((.*)\)$/s;
  */
 export function namedByCallSite(message: string, sites: string[] | undefined): string {
   if (sites === undefined) return message;
-  const match = ARGUMENT_ERROR.exec(message);
-  if (match === null) return message;
-  const [, position, name, problem] = match;
+  const parts = argumentErrorParts(message);
+  if (parts === undefined) return message;
+  const [position, name, problem] = parts;
   const calls = sites.filter((site) => site.slice(1) === name || site === name);
   if (calls.length === 1 && calls[0] === `:${name}`) {
     const argument = Number(position) - 1;
@@ -55,6 +72,6 @@ export function namedByCallSite(message: string, sites: string[] | undefined): s
 /** An argument error of a native called by a native (pcall): 5.1 cannot name the function. */
 export function namedByNative(message: LuaValue): LuaValue {
   if (typeof message !== 'string') return message;
-  const match = ARGUMENT_ERROR.exec(message);
-  return match === null ? message : `bad argument #${match[1]} to '?' (${match[3]})`;
+  const parts = argumentErrorParts(message);
+  return parts === undefined ? message : `bad argument #${parts[0]} to '?' (${parts[2]})`;
 }

@@ -270,6 +270,12 @@ string]], [==[with ]] inside]==], #'\\0\\0')
     print(pcall(function() local floor = math.floor return floor('a') end))
     print(pcall(function() local t = setmetatable({}, {__index = string.rep}) return t.x end))
     print(pcall(function() local t = setmetatable({}, {__newindex = string.rep}) t.x = 1 end))`,
+  'recursion limits: stack overflow, and C stack overflow at 200 nested native calls': `
+    print(pcall(function() local function f() return 1 + f() end return f() end))
+    print(pcall(function() local function f(n) return 1 + f(n + 1) end return f(1) end))
+    print(pcall(function() local t = setmetatable({}, {__index = function(t, k) return t[k] end}) return t.x end))
+    local function g() return pcall(g) end local r = {g()} print(r[#r - 1], r[#r])
+    local function h() return select(2, xpcall(h, function(m) return m end)) end print(h())`,
   'yielding from inside a library callback fails as in 5.1': `
     print(coroutine.resume(coroutine.create(function() table.sort({3, 2, 1}, function(a, b) coroutine.yield() return a < b end) end)))`,
 };

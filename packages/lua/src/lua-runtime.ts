@@ -151,17 +151,26 @@ export class LuaRuntime implements LibraryHost, CompiledCodeHost {
       generator !== undefined
         ? generator(...args)
         : callFromGenerator(this.operations.callable(f), args);
-    const drive = (first: IteratorResult<LuaValue[], LuaValue[]>) => {
-      let step = first;
-      for (;;) {
-        if (step.done) return step.value;
-        if (step.value === PAUSE) return undefined;
-        step = body.throw(new LuaError(YIELD_ACROSS_NATIVE, 0));
+    const operations = this.operations;
+    // A run starts from no native call (one left unfinished by an abandoned run is forgotten).
+    operations.nativeDepth = 0;
+    const drive = (advance: () => IteratorResult<LuaValue[], LuaValue[]>) => {
+      // Each slice runs as a call from the host, as `call` does.
+      operations.enterNative(0);
+      try {
+        let step = advance();
+        for (;;) {
+          if (step.done) return step.value;
+          if (step.value === PAUSE) return undefined;
+          step = body.throw(new LuaError(YIELD_ACROSS_NATIVE, 0));
+        }
+      } finally {
+        operations.nativeDepth--;
       }
     };
     return {
-      resume: () => drive(body.next()),
-      raise: (error) => drive(body.throw(error)),
+      resume: () => drive(() => body.next()),
+      raise: (error) => drive(() => body.throw(error)),
       cancel: () => {
         body.return(NO_VALUES);
       },
@@ -182,7 +191,13 @@ export class LuaRuntime implements LibraryHost, CompiledCodeHost {
   }
 
   call(f: LuaValue, ...args: LuaValue[]): LuaValue[] {
-    return this.operations.callable(f)(...args);
+    const operations = this.operations;
+    operations.enterNative(0);
+    try {
+      return operations.callable(f)(...args);
+    } finally {
+      operations.nativeDepth--;
+    }
   }
 
   // The LibraryHost operations below run inside a native: an error they raise themselves gets

@@ -50,9 +50,39 @@ function arithmetic(event: ArithmeticEvent, a: number, b: number): number {
  * The language's operations on values, with metatables: what compiled code calls when its
  * inline fast path (numbers, plain tables, functions) does not apply.
  */
+/** 5.1's LUAI_MAXCCALLS. */
+const MAX_NATIVE_DEPTH = 200;
+
 export class Operations {
   /** The metatable every string shares; the string library sets its __index. */
   readonly stringMetatable = new LuaTable();
+  /**
+   * How many calls made by natives (pcall, sort's comparator...) and metamethods are under
+   * way, as 5.1's nCcalls counts them; the 200th fails ("C stack overflow").
+   */
+  nativeDepth = 0;
+
+  /**
+   * One native call level deeper, or 5.1's "C stack overflow" at the 200th: positioned at the
+   * calling Lua function (`level` 1) for a metamethod, bare (0) when a native calls.
+   */
+  enterNative(level: number): void {
+    if (++this.nativeDepth < MAX_NATIVE_DEPTH) return;
+    this.nativeDepth--;
+    throw new LuaError('C stack overflow', level);
+  }
+
+  /** Calls a metamethod handler from the language's operations, one native level deeper. */
+  private callMetamethod(handler: LuaValue, ...args: LuaValue[]): LuaValue[] {
+    this.enterNative(1);
+    try {
+      return typeof handler === 'function'
+        ? callHandler(handler, ...args)
+        : this.callable(handler)(...args);
+    } finally {
+      this.nativeDepth--;
+    }
+  }
 
   metatableOf(value: LuaValue): LuaTable | undefined {
     if (value instanceof LuaTable) return value.metatable;
@@ -82,7 +112,7 @@ export class Operations {
         if (handler === undefined)
           throw typeError(current, 'index', loop === 0 ? description : undefined);
       }
-      if (typeof handler === 'function') return callHandler(handler, current, key)[0];
+      if (typeof handler === 'function') return this.callMetamethod(handler, current, key)[0];
       current = handler;
     }
     throw new LuaError('loop in gettable');
@@ -112,7 +142,7 @@ export class Operations {
           throw typeError(current, 'index', loop === 0 ? description : undefined);
       }
       if (typeof handler === 'function') {
-        callHandler(handler, current, key, value);
+        this.callMetamethod(handler, current, key, value);
         return;
       }
       current = handler;
@@ -139,7 +169,7 @@ export class Operations {
     const y = toArithmeticNumber(b);
     if (x !== undefined && y !== undefined) return arithmetic(event, x, y);
     const handler = this.binaryHandler(a, b, event);
-    if (handler !== undefined) return this.callable(handler)(a, b)[0] as number;
+    if (handler !== undefined) return this.callMetamethod(handler, a, b)[0] as number;
     // luaG_aritherror blames the first operand that is not a number.
     throw x === undefined
       ? typeError(a, 'perform arithmetic on', da)
@@ -150,7 +180,7 @@ export class Operations {
     const x = toArithmeticNumber(a);
     if (x !== undefined) return -x;
     const handler = this.metamethod(a, '__unm');
-    if (handler !== undefined) return this.callable(handler)(a, a)[0] as number;
+    if (handler !== undefined) return this.callMetamethod(handler, a, a)[0] as number;
     throw typeError(a, 'perform arithmetic on', description);
   }
 
@@ -159,7 +189,7 @@ export class Operations {
     if (typeof value === 'string') return value.length;
     if (value instanceof LuaTable) return value.length();
     const handler = this.metamethod(value, '__len');
-    if (handler !== undefined) return this.callable(handler)(value, undefined)[0] as number;
+    if (handler !== undefined) return this.callMetamethod(handler, value, undefined)[0] as number;
     throw typeError(value, 'get length of', description);
   }
 
@@ -170,7 +200,7 @@ export class Operations {
       return this.toStringCoerced(a) + this.toStringCoerced(b);
     }
     const handler = this.binaryHandler(a, b, '__concat');
-    if (handler !== undefined) return this.callable(handler)(a, b)[0];
+    if (handler !== undefined) return this.callMetamethod(handler, a, b)[0];
     // luaG_concaterror blames the first operand that is not a string or number.
     throw typeA === 'string' || typeA === 'number'
       ? typeError(b, 'concatenate', db)
@@ -192,7 +222,7 @@ export class Operations {
     if (!(a instanceof LuaTable) || !(b instanceof LuaTable)) return false;
     const handler = this.comparisonHandler(a, b, '__eq');
     if (handler === undefined) return false;
-    const result = this.callable(handler)(a, b)[0];
+    const result = this.callMetamethod(handler, a, b)[0];
     return result !== undefined && result !== false;
   }
 
@@ -220,7 +250,7 @@ export class Operations {
   }
 
   private truth(handler: LuaValue, a: LuaValue, b: LuaValue): boolean {
-    const result = this.callable(handler)(a, b)[0];
+    const result = this.callMetamethod(handler, a, b)[0];
     return result !== undefined && result !== false;
   }
 
@@ -243,7 +273,7 @@ export class Operations {
   }
 }
 
-/** Calls an __index or __newindex function: a native's argument error names it '?', as 5.1. */
+/** Calls a metamethod function: a native's argument error names it '?', as 5.1. */
 function callHandler(handler: LuaFunction, ...args: LuaValue[]): LuaValue[] {
   try {
     return handler(...args);
