@@ -14,11 +14,8 @@ export function onCore(core, command, args) {
   return pinning ? ['taskset', ['-c', String(core), command, ...args]] : [command, args];
 }
 
-/**
- * Requests per second of one redis-benchmark run: a built-in test or a custom command; `extra`
- * adds flags (TLS, a user to log in as).
- */
-export function benchmark(port, pipeline, test, count, extra = []) {
+/** redis-benchmark's arguments for a built-in test or a custom command, `extra` flags added. */
+function benchmarkArguments(port, pipeline, test, count, extra) {
   const args = [
     '-p',
     String(port),
@@ -31,12 +28,44 @@ export function benchmark(port, pipeline, test, count, extra = []) {
     ...extra,
   ];
   const command = typeof test === 'string' ? ['-t', test] : ['-r', '100000', ...test];
-  const run = spawnSync(...onCore(1, 'redis-benchmark', [...args, '--csv', ...command]), {
-    encoding: 'utf8',
-  });
+  return [...args, '--csv', ...command];
+}
+
+/** One CSV result line: requests per second and the 99th percentile latency in ms. */
+function parseResult(stdout) {
+  const [, line] = stdout.trim().split('\n');
+  const fields = line.split(',').map((field) => Number(field.replaceAll('"', '')));
+  return { rps: fields[1], p99: fields[6] };
+}
+
+/**
+ * Requests per second of one redis-benchmark run: a built-in test or a custom command; `extra`
+ * adds flags (TLS, a user to log in as).
+ */
+export function benchmark(port, pipeline, test, count, extra = []) {
+  const run = spawnSync(
+    ...onCore(1, 'redis-benchmark', benchmarkArguments(port, pipeline, test, count, extra)),
+    { encoding: 'utf8' },
+  );
   if (run.status !== 0) throw new Error(`redis-benchmark failed: ${run.stderr}`);
-  const [, line] = run.stdout.trim().split('\n');
-  return Number(line.split(',')[1].replaceAll('"', ''));
+  return parseResult(run.stdout).rps;
+}
+
+/** As `benchmark`, without blocking this process (it may watch the server meanwhile). */
+export function benchmarkAsync(port, pipeline, test, count, extra = []) {
+  const child = spawn(
+    ...onCore(1, 'redis-benchmark', benchmarkArguments(port, pipeline, test, count, extra)),
+  );
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk) => (stdout += chunk));
+  child.stderr.on('data', (chunk) => (stderr += chunk));
+  return new Promise((resolve, reject) =>
+    child.on('close', (status) => {
+      if (status === 0) resolve(parseResult(stdout));
+      else reject(new Error(`redis-benchmark failed: ${stderr}`));
+    }),
+  );
 }
 
 export function median(values) {

@@ -45,10 +45,18 @@ export class AccessStamps {
     if (last > 16 && last * 4 < this.stamps.length) this.resize(this.stamps.length / 2);
   }
 
-  /** A key picked at random, or undefined when there is none. */
-  randomKey(): string | undefined {
-    const keys = this.keys;
-    return keys.length === 0 ? undefined : keys[Math.floor(Math.random() * keys.length)];
+  /** A slot picked at random (read with keyAt and stampAt), or -1 when there is none. */
+  randomSlot(): number {
+    const size = this.keys.length;
+    return size === 0 ? -1 : Math.floor(Math.random() * size);
+  }
+
+  keyAt(slot: number): string {
+    return this.keys[slot];
+  }
+
+  stampAt(slot: number): number {
+    return this.stamps[slot];
   }
 
   private resize(capacity: number): void {

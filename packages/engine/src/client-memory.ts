@@ -21,7 +21,8 @@ export function argumentBytes(argv: readonly string[]): number {
 /** The queued commands of a transaction: their arguments and a pointer each (multi-mem). */
 export function transactionBytes(client: Client): number {
   let bytes = 0;
-  for (const queued of client.transaction ?? []) {
+  if (client.transaction === null) return bytes;
+  for (const queued of client.transaction) {
     bytes += argumentBytes(queued) + POINTER_BYTES * queued.length;
   }
   return bytes;
@@ -40,10 +41,15 @@ export function clientMemoryUsage(client: Client, argvBytes: number): number {
     (connection.queryBufferFree ?? 0) +
     (connection.partialArgumentBytes ?? 0);
   const pending = client.out.length + connection.pendingOutputBytes;
+  // Counted after every command under maxmemory: nothing is walked (or allocated) for a
+  // client that watches nothing and tracks no prefixes.
   let watched = 0;
-  for (const keys of client.watched.values()) watched += keys.size;
+  if (client.watched.size !== 0) for (const keys of client.watched.values()) watched += keys.size;
   let prefixes = 0;
-  for (const prefix of client.tracking?.prefixes ?? []) prefixes += prefix.length + 1;
+  const tracked = client.tracking?.prefixes;
+  if (tracked !== undefined && tracked.size !== 0) {
+    for (const prefix of tracked) prefixes += prefix.length + 1;
+  }
   const subscriptions = client.channels.size + client.patterns.size + client.shardChannels.size;
   return (
     CLIENT_BYTES +

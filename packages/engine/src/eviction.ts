@@ -1,4 +1,5 @@
 import type { Engine } from './engine.js';
+import { collectGarbageSoon } from './garbage.js';
 import { EventClass } from './keyspace-events.js';
 import type { Database } from './keyspace.js';
 
@@ -6,6 +7,11 @@ import type { Database } from './keyspace.js';
 const POOL_SIZE = 16;
 /** Keys evicted between two looks at the clock (Redis checks every 16). */
 const KEYS_PER_CLOCK_CHECK = 16;
+/**
+ * The share of maxmemory evicted between two garbage collections asked for: what keeps the
+ * process's memory near the limit, as V8 would otherwise let the garbage pile up.
+ */
+const EVICTED_PER_COLLECTION = 1 / 4;
 
 /** What one round of eviction achieved, as Redis's performEvictions answers. */
 export type EvictionResult = 'ok' | 'running' | 'fail';
@@ -32,13 +38,20 @@ export class Eviction {
   private readonly poolKeys: string[] = [];
   private readonly poolDatabases: Database[] = [];
   private readonly poolScores: number[] = [];
+  /** Where a key sampled at random was (see Database.stillAt); -1 for volatile samples. */
+  private readonly poolSlots: number[] = [];
   /** Where volatile sampling's walk of each expires map stands (see sampleVolatile). */
   private readonly cursors = new WeakMap<Map<string, number>, Iterator<string>>();
   private nextDatabase = 0;
   /** Settings, read when they change rather than before every command. */
   private maxmemory = 0;
   private policy = 'noeviction';
+  /** The policy's parts: which keys it may evict, and how it picks them. */
+  private volatile = false;
+  private random = false;
+  private byTtl = false;
   private samples = 5;
+  private lazy = false;
   private timeLimitMs = 0.5;
   /** A round left memory over the limit and another is scheduled (Redis's eviction timer). */
   private scheduled = false;
@@ -46,6 +59,8 @@ export class Eviction {
   private exceededSince: number | null = null;
   /** The time spent over the limit in the episodes that ended, in ms. */
   private exceededTotal = 0;
+  /** What evictions freed since a garbage collection was last asked for. */
+  private evictedBytes = 0;
 
   constructor(private readonly engine: Engine) {
     const config = engine.config;
@@ -54,10 +69,15 @@ export class Eviction {
       'maxmemory-policy',
       'maxmemory-samples',
       'maxmemory-eviction-tenacity',
+      'lazyfree-lazy-eviction',
     ]) {
       config.follow(name, () => {
         this.maxmemory = config.getNumber('maxmemory');
         this.policy = config.get('maxmemory-policy');
+        this.volatile = this.policy.startsWith('volatile-');
+        this.random = this.policy.endsWith('-random');
+        this.byTtl = this.policy === 'volatile-ttl';
+        this.lazy = config.get('lazyfree-lazy-eviction') === 'yes';
         this.samples = Math.max(1, config.getNumber('maxmemory-samples'));
         this.timeLimitMs = evictionTimeLimitMs(config.getNumber('maxmemory-eviction-tenacity'));
         this.clearPool();
@@ -105,7 +125,13 @@ export class Eviction {
       const before = dataset.bytes;
       this.delete(victim.db, victim.key);
       // What the key held alone: messages its deletion sends out are not counted against it.
-      excess -= before - dataset.bytes;
+      const freed = before - dataset.bytes;
+      excess -= freed;
+      this.evictedBytes += freed;
+      if (this.evictedBytes >= maxmemory * EVICTED_PER_COLLECTION) {
+        this.evictedBytes = 0;
+        collectGarbageSoon();
+      }
       if (evicted % KEYS_PER_CLOCK_CHECK === 0 && performance.now() - started > this.timeLimitMs) {
         this.runSoon();
         return excess > 0 ? 'running' : 'ok';
@@ -161,9 +187,9 @@ export class Eviction {
 
   /** The next key to evict under the policy, or null if there is none. */
   private victim(): { db: Database; key: string } | null {
-    const volatile = this.policy.startsWith('volatile-');
+    const volatile = this.volatile;
     const databases = this.engine.databases;
-    if (this.policy.endsWith('-random')) {
+    if (this.random) {
       for (let i = 0; i < databases.length; i++) {
         const index = (this.nextDatabase + i) % databases.length;
         const db = databases[index];
@@ -188,24 +214,30 @@ export class Eviction {
       while (this.poolKeys.length > 0) {
         const key = this.poolKeys.pop() as string;
         const db = this.poolDatabases.pop() as Database;
+        const slot = this.poolSlots.pop() as number;
         this.poolScores.pop();
-        if (volatile ? db.expires.has(key) : db.data.has(key)) return { db, key };
+        if (slot >= 0 ? db.stillAt(slot, key) : db.expires.has(key)) return { db, key };
       }
     }
   }
 
   /** Redis's evictionPoolPopulate: sampled keys enter the pool if better than its worst. */
   private populate(db: Database, volatile: boolean): void {
-    const ttl = this.policy === 'volatile-ttl';
-    const keys = volatile ? this.sampleVolatile(db, this.samples) : this.sampleAll(db);
-    for (const key of keys) {
-      // The higher, the better to evict: idle time, 255 - LFU counter, or the nearest expiry.
-      const score = ttl ? -(db.expires.get(key) ?? Infinity) : db.evictionScore(key);
-      this.offer(db, key, score);
+    // The higher, the better to evict: idle time, 255 - LFU counter, or the nearest expiry.
+    if (!volatile) {
+      for (let i = 0; i < this.samples; i++) {
+        const sample = db.sampleForEviction();
+        if (sample !== null) this.offer(db, sample.key, sample.score, sample.slot);
+      }
+      return;
+    }
+    for (const key of this.sampleVolatile(db, this.samples)) {
+      const score = this.byTtl ? -(db.expires.get(key) ?? Infinity) : db.evictionScore(key);
+      this.offer(db, key, score, -1);
     }
   }
 
-  private offer(db: Database, key: string, score: number): void {
+  private offer(db: Database, key: string, score: number, slot: number): void {
     const scores = this.poolScores;
     let at = 0;
     while (at < scores.length && scores[at] < score) at++;
@@ -214,27 +246,21 @@ export class Eviction {
       if (at === 0) return;
       this.poolKeys.shift();
       this.poolDatabases.shift();
+      this.poolSlots.shift();
       scores.shift();
       at--;
     }
     this.poolKeys.splice(at, 0, key);
     this.poolDatabases.splice(at, 0, db);
+    this.poolSlots.splice(at, 0, slot);
     scores.splice(at, 0, score);
   }
 
   private clearPool(): void {
     this.poolKeys.length = 0;
     this.poolDatabases.length = 0;
+    this.poolSlots.length = 0;
     this.poolScores.length = 0;
-  }
-
-  private sampleAll(db: Database): string[] {
-    const keys: string[] = [];
-    for (let i = 0; i < this.samples; i++) {
-      const key = db.randomKey();
-      if (key !== undefined) keys.push(key);
-    }
-    return keys;
   }
 
   /**
@@ -281,7 +307,7 @@ export class Eviction {
     if (!deleted) return;
     engine.stats.evictedKeys++;
     engine.notify(db, EventClass.evicted, 'evicted', key);
-    const lazy = engine.config.get('lazyfree-lazy-eviction') === 'yes';
+    const lazy = this.lazy;
     if (value !== undefined) engine.valueDeleted(value, lazy);
     if (engine.propagation.active) engine.propagation.also(db.id, [lazy ? 'UNLINK' : 'DEL', key]);
   }

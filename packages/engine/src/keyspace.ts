@@ -103,6 +103,8 @@ export class Database {
    * change in place, and what they were counted at must go when they change or leave.
    */
   private collectionBytes = new Map<string, number>();
+  /** What sampleForEviction returns, reused: it is read before the next sample. */
+  private readonly sampled = { key: '', score: 0, slot: 0 };
   /**
    * Strings Redis would hold in another encoding than the one their bytes name (see
    * `encodingOf`): raw after APPEND, SETRANGE, SETBIT..., embstr after INCRBYFLOAT, and `int`
@@ -167,8 +169,29 @@ export class Database {
    * the seconds since its last access, or 255 minus its access counter.
    */
   evictionScore(key: string): number {
-    const lfu = this.observer.lfu;
-    return lfu === null ? this.idleSeconds(key) : 255 - this.frequency(key, lfu);
+    const stamp = this.accessed.get(key);
+    return stamp === undefined ? 0 : this.scoreOfStamp(stamp);
+  }
+
+  private scoreOfStamp(stamp: number): number {
+    const observer = this.observer;
+    const lfu = observer.lfu;
+    if (lfu === null) return Math.max(0, observer.lruClock - stamp);
+    return 255 - lfuCounter(stamp, lfuMinutes(observer.lruClock), lfu);
+  }
+
+  /**
+   * A key picked at random for eviction, with its evictionScore: read from the slot it was
+   * picked from, without a lookup by name. Null when the database is empty.
+   */
+  sampleForEviction(): { key: string; score: number; slot: number } | null {
+    const accessed = this.accessed;
+    const slot = accessed.randomSlot();
+    if (slot < 0) return null;
+    this.sampled.slot = slot;
+    this.sampled.key = accessed.keyAt(slot);
+    this.sampled.score = this.scoreOfStamp(accessed.stampAt(slot));
+    return this.sampled;
   }
 
   /**
@@ -394,9 +417,18 @@ export class Database {
     if (this.expires.delete(key)) this.account(-EXPIRE_BYTES);
   }
 
+  /**
+   * Whether a key sampled from `slot` is still there: false once it was deleted, or moved to
+   * another slot by a deletion (then it counts as gone, though it is not).
+   */
+  stillAt(slot: number, key: string): boolean {
+    return slot < this.accessed.size && this.accessed.keyAt(slot) === key;
+  }
+
   /** A random key, or undefined when the database is empty (eviction's sampling). */
   randomKey(): string | undefined {
-    return this.accessed.randomKey();
+    const slot = this.accessed.randomSlot();
+    return slot < 0 ? undefined : this.accessed.keyAt(slot);
   }
 
   /** The estimate of what the database's keys, values and TTLs hold. */
