@@ -270,7 +270,7 @@ export class LuaTable {
     // Without a number key anywhere (records), everything stays in the hash part.
     if (!integerKeys) return this.resize(0, live + 1);
     const counts = keyCounts.fill(0);
-    let candidates = countArrayKeys(this.array, counts);
+    let candidates = countArrayKeys(this.array, this.denseLength, counts);
     const total = candidates + live + 1;
     this.forEachLive(extraKey, (key) => {
       if (typeof key === 'number') candidates += countIntegerKey(key, counts);
@@ -508,8 +508,19 @@ function roundedSizeHint(count: number): number {
   return mantissa * 2 ** exponent;
 }
 
-/** Counts the array part's keys into counts[ceil(log2(k))]; returns how many. */
-function countArrayKeys(array: LuaValue[], counts: number[]): number {
+/**
+ * Counts the array part's keys into counts[ceil(log2(k))]; returns how many. An array part
+ * holding exactly 1..dense (dense >= 0) is counted by arithmetic, not read.
+ */
+function countArrayKeys(array: LuaValue[], dense: number, counts: number[]): number {
+  if (dense >= 0) {
+    for (let bits = 0, limit = 1, index = 1; index <= dense; bits++, limit *= 2) {
+      const end = Math.min(limit, dense);
+      counts[bits]! += end - index + 1;
+      index = end + 1;
+    }
+    return dense;
+  }
   let total = 0;
   let index = 1;
   for (let bits = 0, limit = 1; index <= array.length; bits++, limit *= 2) {
