@@ -16,6 +16,11 @@ export interface CompileOptions {
   debug: boolean;
   /** Also compiles each function as a generator, which coroutines and resumable runs use. */
   coroutines: boolean;
+  /**
+   * Compiles the generator forms alone (with `coroutines`): plain calls step them to their
+   * end. A third of the code, for chunks that mostly run resumable.
+   */
+  generatorsOnly?: boolean;
 }
 
 /** The helper names the generated code takes from `$h`. */
@@ -112,7 +117,8 @@ const quote = (text: string) => JSON.stringify(text);
 /** Compiles a parsed chunk to the JavaScript source described above. */
 export function compile(chunk: FunctionBody, options: CompileOptions): string {
   const counter = { next: 0 };
-  const main = new FunctionEmitter(chunk, undefined, 0, options, counter, false);
+  const generatorsOnly = options.coroutines && options.generatorsOnly === true;
+  const main = new FunctionEmitter(chunk, undefined, 0, options, counter, generatorsOnly);
   const lines = [
     '"use strict";',
     `const {${HELPER_NAMES.join(', ')}} = $h;`,

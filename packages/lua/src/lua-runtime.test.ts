@@ -197,6 +197,24 @@ describe('LuaRuntime', () => {
       expect(pauses).toBeGreaterThanOrEqual(9);
     });
 
+    it('compiled as generators only, run both resumable and plainly', () => {
+      const lua = pausingRuntime();
+      const source =
+        'local function add(a, b) return a + b end local n = 0 for i = 1, 5000 do n = add(n, i) end return n';
+      const chunk = lua.load(source, 'user_script', undefined, {
+        resumable: true,
+        resumableOnly: true,
+      });
+      const run = lua.start(chunk);
+      let pauses = 0;
+      let results = run.resume();
+      for (; results === undefined; results = run.resume()) pauses++;
+      expect(results).toEqual([12502500]);
+      expect(pauses).toBeGreaterThan(0);
+      // A plain call steps the generators to their end, without pausing.
+      expect(lua.call(chunk)).toEqual([12502500]);
+    });
+
     it('pause inside functions, pcall and coroutines, keeping their semantics', () => {
       const source = `
         local function busy(n) local s = 0 for i = 1, n do s = s + 1 end return s end

@@ -66,7 +66,10 @@ export class LibraryLoader {
     const runtime = this.runtime;
     let chunk: LuaFunction;
     try {
-      chunk = runtime.load(code, CHUNK_NAME, this.globals, { resumable: true });
+      chunk = runtime.load(code, CHUNK_NAME, this.globals, {
+        resumable: true,
+        resumableOnly: true,
+      });
     } catch (error) {
       if (!(error instanceof LuaError)) throw error;
       return { error: `Error compiling function: ${String(error.value)}` };

@@ -387,7 +387,10 @@ export class Scripting {
   /** An EVAL body as a resumable chunk; its shebang line stays out, its newline counts. */
   private compile(runtime: LuaRuntime, body: string, flags: ScriptFlags | null): LuaFunction {
     const code = flags === null ? body : body.slice(body.indexOf('\n'));
-    return runtime.load(code, 'user_script', runtime.globals, { resumable: true });
+    return runtime.load(code, 'user_script', runtime.globals, {
+      resumable: true,
+      resumableOnly: true,
+    });
   }
 
   // Running
