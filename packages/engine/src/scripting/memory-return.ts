@@ -1,19 +1,8 @@
-import { getHeapStatistics, setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
+import { getHeapStatistics } from 'node:v8';
+import { collectGarbageSoon } from '../garbage.js';
 
 /** Growth of V8's heap during one script past which its garbage is collected at once. */
 const GROWTH_BYTES = 64 * 1024 * 1024;
-
-let collectGarbage: (() => void) | null = null;
-
-/** V8's full collection, which also gives the freed pages back to the system. */
-function fullCollection(): void {
-  if (collectGarbage === null) {
-    setFlagsFromString('--expose_gc');
-    collectGarbage = runInNewContext('gc') as () => void;
-  }
-  collectGarbage();
-}
 
 /**
  * Watches the heap of a long script (from its first interrupt check on): once it ends, if it
@@ -29,12 +18,12 @@ export class ScriptMemory {
     if (this.heapAtStart === null) this.heapAtStart = getHeapStatistics().used_heap_size;
   }
 
-  /** The script ended: collect after the reply went out if it left much garbage. */
+  /** The script ended: a full collection if it left much garbage. */
   ended(): void {
     const start = this.heapAtStart;
     if (start === null) return;
     this.heapAtStart = null;
     const growth = getHeapStatistics().used_heap_size - start;
-    if (growth > Math.max(GROWTH_BYTES, start / 2)) setImmediate(fullCollection);
+    if (growth > Math.max(GROWTH_BYTES, start / 2)) collectGarbageSoon();
   }
 }
