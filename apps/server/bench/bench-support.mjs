@@ -31,11 +31,14 @@ function benchmarkArguments(port, pipeline, test, count, extra) {
   return [...args, '--csv', ...command];
 }
 
-/** One CSV result line: requests per second and the 99th percentile latency in ms. */
+/**
+ * One CSV result line: requests per second and the 99th percentile latency in ms. Read from
+ * the end: a custom command's name (the first field) may hold commas.
+ */
 function parseResult(stdout) {
   const [, line] = stdout.trim().split('\n');
   const fields = line.split(',').map((field) => Number(field.replaceAll('"', '')));
-  return { rps: fields[1], p99: fields[6] };
+  return { rps: fields.at(-7), p99: fields.at(-2) };
 }
 
 /**
