@@ -174,7 +174,7 @@ class FunctionEmitter {
   private emit(): string {
     const parameters = this.body.parameters.map((name) => this.declare(name));
     if (this.body.isVararg) parameters.push('...$va');
-    this.line(`let $line = ${this.body.line}, $t, $s, $v;`);
+    this.line(`let $line = ${this.body.line}, $t, $s, $v${this.generator ? ', $c' : ''};`);
     this.interruptCheck();
     this.line('try {');
     this.block(this.body.body, false);
@@ -498,7 +498,10 @@ class FunctionEmitter {
   }
 
   private callCode(f: string, args: string): string {
-    if (this.generator) return `(yield* $gcall(${f}${args.length === 0 ? '' : ', ' + args}))`;
+    if (this.generator) {
+      const call = `$gcall(${f}${args.length === 0 ? '' : ', ' + args})`;
+      return `(Array.isArray($c = ${call}) ? $c : yield* $c)`;
+    }
     return `${f}(${args})`;
   }
 

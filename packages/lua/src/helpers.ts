@@ -159,14 +159,15 @@ export function makeHelpers(host: CompiledCodeHost): Helpers {
     typeof f === 'function' ? f : ops.callable(f, d);
 
   const yieldFunction = host.yieldFunction;
-  // Generator code runs `yield* $gcall(f, ...args)`: a Lua callee's generator is delegated to
-  // directly (no generator frame in between, so recursion goes deeper), a native's results
-  // come back at once, and coroutine.yield suspends once.
-  const $gcall = (f: CompiledFunction, ...args: LuaValue[]): Iterable<LuaValue[]> => {
+  // Generator code runs `$gcall(f, ...args)` and delegates with `yield*` to what is not an
+  // array yet: a Lua callee's generator directly (no generator frame in between, so recursion
+  // goes deeper), coroutine.yield's one suspension. A native's results come back at once,
+  // without the iterator protocol (redis.call is the common call of a script).
+  const $gcall = (f: CompiledFunction, ...args: LuaValue[]): LuaValue[] | Iterable<LuaValue[]> => {
     const generator = f.generator;
     if (generator !== undefined) return generator(...args);
     if (f === yieldFunction) return suspension(args);
-    return finished(f(...args));
+    return f(...args);
   };
 
   const arithmetic =
@@ -242,16 +243,6 @@ export function makeHelpers(host: CompiledCodeHost): Helpers {
       f.generator = generator;
       return f;
     },
-  };
-}
-
-/** What `yield*` delegates to for a call that ended: done at once with its results. */
-function finished(results: LuaValue[]): IterableIterator<LuaValue[]> {
-  return {
-    [Symbol.iterator]() {
-      return this;
-    },
-    next: () => ({ value: results, done: true }),
   };
 }
 

@@ -26,9 +26,7 @@ export function errorTable(error: string, ignoreStats = false): LuaTable {
 
 /** A table with one field: Redis's `{ok=...}`, `{double=...}` and the like. */
 function single(field: string, value: LuaValue): LuaTable {
-  const table = new LuaTable();
-  table.set(field, value);
-  return table;
+  return LuaTable.fromConstructor([], [field, value], 0, 1);
 }
 
 /**
@@ -54,8 +52,21 @@ export class ReplyReader {
     return this.bytes.toString('latin1', start, end);
   }
 
+  /**
+   * The integer on the rest of the line (a length, a count, an integer reply), read from its
+   * bytes; past 15 digits as Number reads the text, rounded once to the nearest double.
+   */
   private count(): number {
-    return Number(this.line());
+    const bytes = this.bytes;
+    const start = this.at + 1;
+    let at = start;
+    const negative = bytes[at] === 45; /* - */
+    if (negative) at++;
+    let value = 0;
+    for (let byte = bytes[at]; byte !== 13; byte = bytes[++at]) value = value * 10 + byte - 48;
+    this.at = at + 2;
+    if (at - start > 15) return Number(bytes.toString('latin1', start, at));
+    return negative ? -value : value;
   }
 
   private bulk(length: number): string {
@@ -67,7 +78,7 @@ export class ReplyReader {
   private value(): LuaValue {
     switch (this.bytes[this.at]) {
       case 58 /* : */:
-        return Number(this.line());
+        return this.count();
       case 36 /* $ */: {
         const length = this.count();
         return length < 0 ? false : this.bulk(length);
