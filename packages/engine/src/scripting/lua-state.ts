@@ -19,8 +19,8 @@ import { SERVER_VERSION } from '../commands/connection.js';
 import { errorTable } from './conversions.js';
 import { sealRecursively, strictMetatable } from './sandbox.js';
 
-/** What Redis 7.0 leaves of Lua's base library: no print, dofile, loadfile, getfenv, setfenv. */
-const REMOVED_GLOBALS = ['print', 'dofile', 'loadfile', 'getfenv', 'setfenv', 'newproxy'];
+/** The base library's functions Redis 7.0 leaves out (@rc/lua has no dofile or loadfile). */
+const REMOVED_GLOBALS = ['print', 'getfenv', 'setfenv'];
 
 /**
  * A Lua state as Redis 7.0 prepares one: the base, table, string, math and coroutine

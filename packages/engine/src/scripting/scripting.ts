@@ -191,11 +191,7 @@ export class Scripting {
     this.log(3, 'Redis synchronous debugging eval session started');
     const prepared = this.prepareEval(argv, false);
     if (typeof prepared === 'string') {
-      client.out.raw(Buffer.from('*1\r\n+<endsession>\r\n', 'latin1'));
-      client.luaDebug = null;
-      this.log(3, 'Redis synchronous debugging eval session ended');
-      this.engine.replyError(client, prepared);
-      client.connection.close();
+      this.refuseDebugged(client, null, prepared);
       return;
     }
     const { script, numkeys } = prepared;
@@ -407,9 +403,8 @@ export class Scripting {
   ): CommandResult {
     const refusal = this.refusal(caller, runnable.flags, readOnlyCommand);
     if (refusal !== null) {
-      if (debug !== null) this.endDebugSession(caller, debug);
-      this.engine.replyError(caller, refusal);
-      if (debug !== null) caller.connection.close();
+      if (debug !== null) this.refuseDebugged(caller, debug, refusal);
+      else this.engine.replyError(caller, refusal);
       return;
     }
     // The script itself is never propagated: the writes it makes are (effects replication).
@@ -515,13 +510,23 @@ export class Scripting {
    * Ends a debugging session (Redis's ldbEndSession): "<endsession>" goes out before the EVAL
    * reply, the other clients go on, and the connection closes once the reply is written.
    */
-  private endDebugSession(client: Client, debug: LuaDebugger): void {
-    debug.log('<endsession>');
-    client.out.raw(debug.takeLogs());
+  private endDebugSession(client: Client, debug: LuaDebugger | null): void {
+    if (debug === null) client.out.raw(Buffer.from('*1\r\n+<endsession>\r\n', 'latin1'));
+    else {
+      debug.log('<endsession>');
+      client.out.raw(debug.takeLogs());
+    }
     client.luaDebug = null;
     if (this.debugClient === client) this.debugClient = null;
     this.engine.clientPause.unpause('debugger');
     this.log(3, 'Redis synchronous debugging eval session ended');
+  }
+
+  /** A debugged EVAL refused before its script ran: the session ends with the error. */
+  private refuseDebugged(client: Client, debug: LuaDebugger | null, error: string): void {
+    this.endDebugSession(client, debug);
+    this.engine.replyError(client, error);
+    client.connection.close();
   }
 
   /**
@@ -543,8 +548,11 @@ export class Scripting {
       return;
     }
     debug.resumed();
-    const abort = new LuaError(errorTable('script aborted for user request'));
-    this.debuggerSlice(run, () => (step === 'abort' ? paused.raise(abort) : paused.resume()));
+    if (step === 'resume') this.debuggerSlice(run, () => paused.resume());
+    else {
+      const abort = new LuaError(errorTable('script aborted for user request'));
+      this.debuggerSlice(run, () => paused.raise(abort));
+    }
   }
 
   /** Runs the debugged script until it stops again (its log goes out) or ends. */
@@ -833,10 +841,9 @@ export class Scripting {
 
   private readonly redisLog: LuaFunction = (...args) => {
     if (args.length < 2) raiseError('redis.log() requires two arguments or more.');
-    if (toNumber(args[0]) === undefined) {
-      raiseError('First argument must be a number (log level).');
-    }
-    const level = Math.trunc(toNumber(args[0]) as number);
+    const levelNumber = toNumber(args[0]);
+    if (levelNumber === undefined) raiseError('First argument must be a number (log level).');
+    const level = Math.trunc(levelNumber);
     if (level < 0 || level > 3) raiseError('Invalid debug level.');
     const parts: string[] = [];
     for (let i = 1; i < args.length; i++) {
