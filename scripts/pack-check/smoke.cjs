@@ -5,6 +5,7 @@ const { SortedSet } = require('@rc/datatypes/zset');
 const { readRdb, writeRdb } = require('@rc/rdb');
 const { RcServer } = require('@rc/server');
 const { LuaRuntime } = require('@rc/lua');
+const { keyHashSlot } = require('@rc/cluster');
 
 const writer = new ReplyWriter();
 writer.simple('PONG');
@@ -20,6 +21,7 @@ const file = writeRdb([{ db: 0, key: 'k', value: { type: 'list', items: ['a'] },
 assert.ok(readRdb(file).some((record) => record.kind === 'key' && record.key === 'k'));
 const lua = new LuaRuntime();
 assert.equal(lua.call(lua.load('return tostring(0x100000000)', 'smoke'))[0], '4294967296');
+assert.equal(keyHashSlot('{user1000}.following'), 3443);
 RcServer.start().then(async (server) => {
   server.data.set('k', 'v');
   assert.deepEqual(server.data.get('k'), { type: 'string', value: 'v' });
