@@ -137,8 +137,9 @@ class Side {
     const sent = this.clients[client];
     sent.write(Buffer.concat(commands.map((command) => encodeCommand(command))));
     const frames: string[][] = this.clients.map(() => []);
-    // A server that neither answers nor blocks shows as missing replies, after a while.
-    const deadline = Date.now() + 2000;
+    // A server that neither answers nor blocks shows as missing replies, after a while: long
+    // enough for a loaded machine, since a step that answers or blocks ends the wait at once.
+    const deadline = Date.now() + 30_000;
     while (Date.now() < deadline) {
       await this.drain(frames);
       if (frames[client].length >= commands.length) break;

@@ -36,11 +36,23 @@ export interface NormalizedStep {
 export interface CompareOptions {
   protocol?: 2 | 3;
   /**
-   * How long a step may take to answer before it counts as "no reply": 2 s unless a scenario
-   * makes replies that are slow by nature (strings of hundreds of megabytes).
+   * How long redis-server may take to answer a step before it counts as "no reply" (a blocked
+   * command): 2 s unless a scenario makes replies that are slow by nature (strings of hundreds
+   * of megabytes). rc then gets at least `RC_REPLY_MS` for each reply redis-server gave.
    */
   replyTimeoutMs?: number;
 }
+
+/** How long redis-server's silence is waited for before a step counts as "no reply". */
+const SILENCE_MS = 2000;
+
+/**
+ * How long rc may take to send a reply that redis-server sent: generous, for a loaded machine,
+ * yet a hang still fails, as "(no reply)" against redis-server's reply to the step it names.
+ */
+const RC_REPLY_MS = 30_000;
+
+const CLOSED = 'connection closed';
 
 export interface Differential {
   /**
@@ -73,53 +85,68 @@ export function useDifferential(config: Array<[string, string]> = []): Different
     async compare(steps, options = {}) {
       // Without an explicit protocol, a scenario runs in both RESP2 and RESP3.
       for (const protocol of options.protocol ? [options.protocol] : ([2, 3] as const)) {
-        const timeout = options.replyTimeoutMs ?? 2000;
-        const ours = await run(rc.port, steps, protocol, timeout);
-        const theirs = await run(redis.port, steps, protocol, timeout);
+        // redis-server first: which steps it answers tells which replies rc must give, and
+        // those are waited for long; where it stays silent, rc's silence is waited for as long.
+        const silenceMs = options.replyTimeoutMs ?? SILENCE_MS;
+        const theirs = await run(redis.port, steps, protocol, silenceMs);
+        const ours = await run(rc.port, steps, protocol, silenceMs, theirs);
+        const labels = slotLabels(steps);
         for (let i = 0; i < theirs.length; i++) {
-          expect(show(ours[i]), `RESP${protocol} step ${i}: ${describe(steps[i])}`).toBe(
-            show(theirs[i]),
-          );
+          expect(show(ours[i]), `RESP${protocol} reply ${i}: ${labels[i]}`).toBe(show(theirs[i]));
         }
       }
     },
   };
 }
 
+/**
+ * The replies to `steps` on a fresh connection, then the connection's state. A reply is waited
+ * for `silenceMs`, or longer where the `reference` run (redis-server's) got one.
+ */
 async function run(
   port: number,
   steps: Step[],
   protocol: 2 | 3,
-  timeoutMs: number,
+  silenceMs: number,
+  reference?: ReadonlyArray<string | null>,
 ): Promise<Array<string | null>> {
+  const answeredMs = Math.max(silenceMs, RC_REPLY_MS);
+  const limit = (slot: number) => (reference?.[slot] == null ? silenceMs : answeredMs);
+  const prepare = async (connection: RawClient, ...commands: string[][]) => {
+    for (const command of commands) {
+      connection.write(encodeCommand(command));
+      await connection.readReply(answeredMs);
+    }
+  };
+  const hello = protocol === 3 ? [['HELLO', '3']] : [];
   const client = await RawClient.open(port);
-  await client.command('FLUSHALL');
-  if (protocol === 3) await client.command('HELLO', '3');
+  await prepare(client, ['FLUSHALL'], ...hello);
   const replies: Array<string | null> = [];
   const others = new Map<number, RawClient>();
+  const read = async (from: RawClient) => bytesText(await from.readReply(limit(replies.length)));
   for (const step of steps) {
     if ('other' in step) {
       const otherPort = step.port ?? port;
       let other = others.get(otherPort);
       if (other === undefined) {
         other = await RawClient.open(otherPort);
-        if (protocol === 3) await other.command('HELLO', '3');
+        await prepare(other, ...hello);
         others.set(otherPort, other);
       }
       other.write(encodeCommand(step.other));
-      const reply = bytesText(await other.readReply(timeoutMs));
+      const reply = await read(other);
       replies.push(reply === null || step.normalize === undefined ? reply : step.normalize(reply));
     } else if (Array.isArray(step)) {
       client.write(encodeCommand(step));
-      replies.push(bytesText(await client.readReply(timeoutMs)));
+      replies.push(await read(client));
     } else if ('command' in step) {
       client.write(encodeCommand(step.command));
-      const reply = bytesText(await client.readReply(timeoutMs));
+      const reply = await read(client);
       replies.push(reply === null ? null : step.normalize(reply));
     } else {
       if (step.raw !== '') client.write(step.raw);
       for (let i = 0; i < step.replies; i++) {
-        const reply = bytesText(await client.readReply(timeoutMs));
+        const reply = await read(client);
         replies.push(
           reply === null || step.normalize === undefined ? reply : step.normalize(reply),
         );
@@ -127,8 +154,9 @@ async function run(
     }
   }
   for (const other of others.values()) other.close();
-  await client.waitClosed(0);
-  replies.push(client.closed ? 'connection closed' : 'connection open');
+  // Where the reference run's server closed the connection, this one's close may be on its way.
+  await client.waitClosed(reference?.[replies.length] === CLOSED ? answeredMs : 0);
+  replies.push(client.closed ? CLOSED : 'connection open');
   client.close();
   return replies;
 }
@@ -143,8 +171,17 @@ function show(text: string | null | undefined): string {
   return JSON.stringify(text);
 }
 
-function describe(step: Step | undefined): string {
-  if (step === undefined) return 'connection state';
+/** What each reply slot of a run answers (a raw step has several), then the connection state. */
+function slotLabels(steps: Step[]): string[] {
+  const labels = steps.flatMap((step) =>
+    !Array.isArray(step) && 'raw' in step
+      ? Array.from({ length: step.replies }, () => describe(step))
+      : [describe(step)],
+  );
+  return [...labels, 'connection state'];
+}
+
+function describe(step: Step): string {
   if (Array.isArray(step)) return step.join(' ');
   if ('other' in step) return `(other client) ${step.other.join(' ')}`;
   return 'command' in step ? `${step.command.join(' ')} (normalized)` : JSON.stringify(step.raw);
