@@ -30,10 +30,10 @@ export function followWatchdogPeriod(engine: Engine): void {
     if (!engine.loading && !engine.cronPaused) Atomics.store(state, BEAT, BigInt(Date.now()));
   };
   engine.config.follow('watchdog-period', (value) => {
+    // The engine raised a period under two cron intervals already, as Redis does.
     const period = Number(value);
     const cronMs = 1000 / engine.config.getNumber('hz');
-    // As Redis: a period under two cron intervals is too short to tell a stall from a tick.
-    Atomics.store(state, PERIOD, BigInt(period === 0 ? 0 : Math.max(period, cronMs * 2)));
+    Atomics.store(state, PERIOD, BigInt(period));
     if (period === 0) {
       void thread?.terminate();
       thread = null;

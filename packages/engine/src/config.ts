@@ -236,6 +236,8 @@ export class Config {
     if (key === 'client-output-buffer-limit') value = mergeOutputLimits(this.get(key), value);
     // Redis chdirs and reports getcwd(): always an absolute path.
     if (key === 'dir') value = resolve(value);
+    if (key === 'hz') value = String(Math.min(MAX_HZ, Math.max(MIN_HZ, Number(value))));
+    if (key === 'watchdog-period') value = raisedWatchdogPeriod(value, this.getNumber('hz'));
     if (key === 'notify-keyspace-events') {
       value = formatEventFlags(parseEventFlags(value) ?? 0, { keepNewKey: true });
     }
@@ -305,6 +307,20 @@ export class Config {
 /** A value as CONFIG GET shows it: Redis spells event flags holding "A" without their 'n'. */
 function shown(name: string, value: string): string {
   return name === 'notify-keyspace-events' ? formatEventFlags(parseEventFlags(value) ?? 0) : value;
+}
+
+/** Redis's CONFIG_MIN_HZ and CONFIG_MAX_HZ: hz is a hint, capped to these rather than refused. */
+const MIN_HZ = 1;
+const MAX_HZ = 500;
+
+/**
+ * As Redis's applyWatchdogPeriod: a period under two cron intervals (whole milliseconds each) is
+ * too short to tell a stall from a tick, so it is raised to that; 0 keeps the watchdog off.
+ */
+function raisedWatchdogPeriod(value: string, hz: number): string {
+  const minimum = Math.trunc(1000 / hz) * 2;
+  const period = Number(value);
+  return period !== 0 && period < minimum ? String(minimum) : value;
 }
 
 /** oom-score-adj-values: three integers (master, replica, background child) within ±2000. */

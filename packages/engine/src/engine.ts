@@ -349,7 +349,15 @@ export class Engine implements KeyspaceObserver {
     this.configFile = options.configFile ?? null;
     this.persistence = options.persistence;
     this.config = new Config();
-    for (const [name, value] of options.config ?? []) this.config.set(name, value);
+    // watchdog-period last: Redis raises it once the whole configuration is read, by the final hz.
+    const startup = [...(options.config ?? [])];
+    const watchdog = (name: string) => name.toLowerCase() === 'watchdog-period';
+    for (const [name, value] of [
+      ...startup.filter(([name]) => !watchdog(name)),
+      ...startup.filter(([name]) => watchdog(name)),
+    ]) {
+      this.config.set(name, value);
+    }
     const count = Math.max(1, this.config.getNumber('databases') || 16);
     this.databases = Array.from({ length: count }, (_, id) => new Database(id, this));
     this.expiry = new ActiveExpiry(this);

@@ -119,6 +119,23 @@ describe.runIf(requireRedisOrSkip('CONFIG SET differential'))(
         ['CONFIG', 'SET', 'key-load-delay', '0'],
       ]));
 
+    it('caps hz and raises a watchdog-period under two cron intervals', () =>
+      servers.compare([
+        ...['1000', '0', '3', '10'].flatMap((hz) => [
+          ['CONFIG', 'SET', 'hz', hz],
+          ['CONFIG', 'GET', 'hz'],
+          ...['1', '199', '200', '201', '666', '0'].flatMap((period) => [
+            ['CONFIG', 'SET', 'watchdog-period', period],
+            ['CONFIG', 'GET', 'watchdog-period'],
+          ]),
+        ]),
+        ['CONFIG', 'SET', 'hz', '100', 'watchdog-period', '1'],
+        ['CONFIG', 'GET', 'watchdog-period'],
+        ['CONFIG', 'SET', 'hz', '10'],
+        ['CONFIG', 'GET', 'watchdog-period'],
+        ['CONFIG', 'SET', 'watchdog-period', '0'],
+      ]));
+
     it('keeps listening on the old port when the new one is taken, and moves when it is free', async () => {
       for (const [port, other] of [
         [servers.rcPort(), servers.redisPort()],
@@ -173,5 +190,23 @@ describe.runIf(requireRedisOrSkip('CONFIG SET differential'))(
       expect(seen[0][4]).toBe('*2\r\n$4\r\nbind\r\n$33\r\n127.0.0.1 -198.51.100.7 127.0.0.3\r\n');
       expect(seen[0].slice(5)).toEqual(['+PONG\r\n', '+PONG\r\n', '+OK\r\n']);
     });
+  },
+);
+
+describe.runIf(requireRedisOrSkip('startup watchdog-period differential'))(
+  'a watchdog-period given at startup',
+  () => {
+    // Given before hz: Redis raises it once the whole configuration is read.
+    const servers = useDifferential([
+      ['watchdog-period', '1'],
+      ['hz', '100'],
+    ]);
+
+    it('is raised to two cron intervals of the final hz', () =>
+      servers.compare([
+        ['CONFIG', 'GET', 'watchdog-period'],
+        ['CONFIG', 'GET', 'hz'],
+        ['CONFIG', 'SET', 'watchdog-period', '0'],
+      ]));
   },
 );
