@@ -108,6 +108,13 @@ export class MasterLink {
   }
 
   start(): void {
+    this.connectLogged(`Connecting to MASTER ${this.host}:${this.port}`);
+  }
+
+  /** Logs why (Redis's cron connecting, or a retry after a failed transfer), then connects. */
+  private connectLogged(reason: string): void {
+    if (this.stopped) return;
+    this.owner.log('notice', reason);
     this.connectNow();
   }
 
@@ -129,7 +136,6 @@ export class MasterLink {
     if (this.stopped) return;
     const generation = ++this.generation;
     this.state = 'connecting';
-    if (fromSource) this.owner.log('notice', `Connecting to MASTER ${this.host}:${this.port}`);
     const source = fromSource ? this.owner.engine.config.get('bind-source-addr') : '';
     const localAddress = isIP(source) !== 0 ? source : undefined;
     const { socket, ready } = this.owner.dial(this.host, this.port, localAddress);
@@ -504,6 +510,7 @@ export class MasterLink {
 
   private lost(): void {
     const wasConnected = this.state === 'connected';
+    const transferFailed = this.state === 'sync';
     this.generation++;
     this.socket?.destroy();
     this.socket = null;
@@ -523,9 +530,15 @@ export class MasterLink {
     }
     if (this.stopped) return;
     if (this.retryTimer !== null) clearTimeout(this.retryTimer);
+    this.retryTimer = null;
+    if (transferFailed) {
+      // As Redis's cancelReplicationHandshake(1): a failed transfer is retried at once.
+      this.connectLogged(`Reconnecting to MASTER ${this.host}:${this.port} after failure`);
+      return;
+    }
     this.retryTimer = setTimeout(() => {
       this.retryTimer = null;
-      this.connectNow();
+      this.connectLogged(`Connecting to MASTER ${this.host}:${this.port}`);
     }, this.retryDelay);
     this.retryDelay = Math.min(MAX_RETRY_DELAY_MS, this.retryDelay * 2);
   }
