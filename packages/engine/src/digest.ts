@@ -1,10 +1,10 @@
-import { createHash } from 'node:crypto';
 import { QuickList } from '@rc/datatypes/list';
 import { MAX_ID, MIN_ID, Stream } from '@rc/datatypes/stream';
 import { SortedSet } from '@rc/datatypes/zset';
 import { formatDouble } from '@rc/resp';
 import type { Database } from './keyspace.js';
 import type { RedisValue } from './values.js';
+import { SHA1_WORDS, sha1Hex, sha1Latin1, sha1Words, type Sha1Words } from './sha1.js';
 
 /**
  * DEBUG DIGEST and DEBUG DIGEST-VALUE: the SHA1-based signature Redis computes of a dataset
@@ -14,46 +14,50 @@ import type { RedisValue } from './values.js';
  * so their order counts.
  */
 
-const DIGEST_BYTES = 20;
-
 /** What Redis prints for an empty dataset or a missing key. */
-export const EMPTY_DIGEST = '0'.repeat(DIGEST_BYTES * 2);
+export const EMPTY_DIGEST = '0'.repeat(SHA1_WORDS * 8);
 
 /** Redis's OBJ_* type numbers, which are part of each value's digest. */
 const OBJECT_TYPE = { string: 0, list: 1, set: 2, zset: 3, hash: 4, stream: 6 } as const;
 
-function sha1(data: Buffer): Buffer {
-  return createHash('sha1').update(data).digest();
+/** A fresh all-zero digest. */
+function newDigest(): Sha1Words {
+  return new Int32Array(SHA1_WORDS);
 }
 
-/** xorDigest: XORs SHA1(data) into the digest, so the order of such additions does not matter. */
-function xorInto(digest: Buffer, data: Buffer): void {
-  const hash = sha1(data);
-  for (let i = 0; i < DIGEST_BYTES; i++) digest[i] ^= hash[i];
+/** Scratch for the SHA1 of what is XORed in. */
+const hashed = newDigest();
+
+function xorHashed(digest: Sha1Words): void {
+  for (let i = 0; i < SHA1_WORDS; i++) digest[i] ^= hashed[i];
+}
+
+/**
+ * xorDigest: XORs SHA1(data) into the digest, so the order of such additions does not matter.
+ * Data is a binary string (one byte per character) or another digest's bytes.
+ */
+function xorInto(digest: Sha1Words, data: string | Sha1Words): void {
+  if (typeof data === 'string') sha1Latin1(data, hashed);
+  else sha1Words(data, hashed);
+  xorHashed(digest);
 }
 
 /** mixDigest: digest = SHA1(digest XOR SHA1(data)), so what came before changes the result. */
-function mixInto(digest: Buffer, data: Buffer): void {
+function mixInto(digest: Sha1Words, data: string): void {
   xorInto(digest, data);
-  sha1(digest).copy(digest);
-}
-
-function bytes(text: string): Buffer {
-  return Buffer.from(text, 'latin1');
+  sha1Words(digest, digest);
 }
 
 /** A 32-bit number in network byte order, as Redis hashes DB ids and type numbers. */
-function uint32(value: number): Buffer {
-  const buffer = Buffer.alloc(4);
-  buffer.writeUInt32BE(value);
-  return buffer;
+function uint32(value: number): string {
+  return String.fromCharCode(value >>> 24, (value >>> 16) & 255, (value >>> 8) & 255, value & 255);
 }
 
 /** The digest of one field-value pair (hash) or member-score pair (sorted set). */
-function pairDigest(first: string, second: string): Buffer {
-  const digest = Buffer.alloc(DIGEST_BYTES);
-  mixInto(digest, bytes(first));
-  mixInto(digest, bytes(second));
+function pairDigest(first: string, second: string): Sha1Words {
+  const digest = newDigest();
+  mixInto(digest, first);
+  mixInto(digest, second);
   return digest;
 }
 
@@ -70,14 +74,14 @@ function typeNumber(value: RedisValue): number {
  * xorObjectDigest: mixes a value (its type, its content, and whether it has a TTL) into
  * `digest`. The expire time itself is not part of it, only its presence.
  */
-function mixValue(digest: Buffer, value: RedisValue, hasExpire: boolean): void {
+function mixValue(digest: Sha1Words, value: RedisValue, hasExpire: boolean): void {
   mixInto(digest, uint32(typeNumber(value)));
   if (typeof value === 'string') {
-    mixInto(digest, bytes(value));
+    mixInto(digest, value);
   } else if (value instanceof QuickList) {
-    for (const element of value) mixInto(digest, bytes(element));
+    for (const element of value) mixInto(digest, element);
   } else if (value instanceof Set) {
-    for (const member of value) xorInto(digest, bytes(member));
+    for (const member of value) xorInto(digest, member);
   } else if (value instanceof SortedSet) {
     // Scores as "%.17g", in either of Redis's encodings.
     for (const { member, score } of value) {
@@ -89,11 +93,11 @@ function mixValue(digest: Buffer, value: RedisValue, hasExpire: boolean): void {
     // Entries only, in ID order: consumer groups are not part of a stream's digest.
     for (const entry of value.range(MIN_ID, MAX_ID)) {
       const { ms, seq } = entry.id;
-      mixInto(digest, bytes(`${ms}.${seq}`));
-      for (const part of entry.fields) mixInto(digest, bytes(part));
+      mixInto(digest, `${ms}.${seq}`);
+      for (const part of entry.fields) mixInto(digest, part);
     }
   }
-  if (hasExpire) xorInto(digest, bytes('!!expire!!'));
+  if (hasExpire) xorInto(digest, '!!expire!!');
 }
 
 /**
@@ -103,9 +107,9 @@ function mixValue(digest: Buffer, value: RedisValue, hasExpire: boolean): void {
 export function valueDigest(db: Database, key: string): string {
   const value = db.data.get(key);
   if (value === undefined) return EMPTY_DIGEST;
-  const digest = Buffer.alloc(DIGEST_BYTES);
+  const digest = newDigest();
   mixValue(digest, value, db.expires.has(key));
-  return digest.toString('hex');
+  return sha1Hex(digest);
 }
 
 /**
@@ -113,17 +117,18 @@ export function valueDigest(db: Database, key: string): string {
  * key-value pairs XORed in; forty zeros for an empty dataset.
  */
 export function datasetDigest(databases: readonly Database[]): string {
-  const result = Buffer.alloc(DIGEST_BYTES);
+  const result = newDigest();
+  const digest = newDigest();
   for (let index = 0; index < databases.length; index++) {
     const db = databases[index];
     if (db.data.size === 0) continue;
     mixInto(result, uint32(index));
     for (const [key, value] of db.data) {
-      const digest = Buffer.alloc(DIGEST_BYTES);
-      mixInto(digest, bytes(key));
+      digest.fill(0);
+      mixInto(digest, key);
       mixValue(digest, value, db.expires.has(key));
       xorInto(result, digest);
     }
   }
-  return result.toString('hex');
+  return sha1Hex(result);
 }
