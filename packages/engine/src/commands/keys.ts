@@ -200,14 +200,11 @@ function scan(client: Client, argv: string[], engine: Engine): void {
 function randomkey(client: Client): void {
   const db = client.db;
   for (let attempt = 0; attempt < 100 && db.size > 0; attempt++) {
-    let index = Math.floor(Math.random() * db.size);
-    for (const key of db.data.keys()) {
-      if (index-- > 0) continue;
-      if (db.find(key) !== undefined) {
-        client.out.bulk(key);
-        return;
-      }
-      break;
+    // Picked in constant time, as Redis's dictGetFairRandomKey: an expired pick is tried again.
+    const key = db.randomKey();
+    if (key !== undefined && db.find(key) !== undefined) {
+      client.out.bulk(key);
+      return;
     }
   }
   client.out.nullBulk();
