@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { until } from '@rc/test-support';
+import { blob, dumpPayload, element, listpack, stream } from './test-support/dump-payload.js';
 import { RawClient } from './test-support/raw-client.js';
 import { freePort, requireRedisOrSkip } from './test-support/servers.js';
 
@@ -269,6 +270,42 @@ describe.runIf(requireRedisOrSkip('daemon process differential'))(
           '=== REDIS BUG REPORT END. Make sure to include from START to END. ===',
         );
       }
+    });
+
+    it('fails an assertion reading a corrupt value RESTORE took unchecked, as redis-server', async () => {
+      // The entry's lp-count has a wrong backlen: RESTORE's walk stops at the entry's v, XRANGE
+      // walks on.
+      const corrupt = dumpPayload(stream(4, [0], [4, 5]));
+      for (const binary of ['rc', 'redis'] as const) {
+        const server = await startBinary(binary, ['--sanitize-dump-payload', 'no']);
+        const client = await RawClient.open(server.port);
+        expect(String(await client.command('RESTORE', 'key', '0', corrupt))).toBe('+OK\r\n');
+        expect(String(await client.command('TYPE', 'key'))).toBe('+stream\r\n');
+        // No reply comes: the server dies.
+        client.command('XRANGE', 'key', '-', '+').catch(() => {});
+        expect(await server.exited).toBe('SIGABRT');
+        expect(messages(server.log())).toContain('# === ASSERTION FAILED ===');
+      }
+    });
+
+    it('panics loading a hash listpack with a field twice that it converts, as redis-server', async () => {
+      const twice = dumpPayload([16, ...blob(listpack(['f', 'v', 'f', 'w'].map(element)))]);
+      const logs: Record<Binary, string[]> = { rc: [], redis: [] };
+      for (const binary of ['rc', 'redis'] as const) {
+        const server = await startBinary(binary, ['--hash-max-listpack-entries', '1']);
+        const client = await RawClient.open(server.port);
+        client.command('RESTORE', 'key', '0', twice).catch(() => {});
+        expect(await server.exited).toBe('SIGABRT');
+        // Up to the panic's source location, which names Redis's file or rc.
+        logs[binary] = messages(server.log())
+          .filter((line) => /dup elements|Guru Meditation/.test(line))
+          .map((line) => line.replace(/ #\S+$/, ''));
+      }
+      expect(logs.rc).toEqual(logs.redis);
+      expect(logs.rc).toEqual([
+        '# listpack with dup elements dump (hexdump of 19 bytes):',
+        '# Guru Meditation: Listpack corruption detected',
+      ]);
     });
 
     it('keeps the OOM score as oom-score-adj says, by role, as redis-server', async () => {

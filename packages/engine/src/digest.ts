@@ -3,7 +3,7 @@ import { MAX_ID, MIN_ID, Stream } from '@rc/datatypes/stream';
 import { SortedSet } from '@rc/datatypes/zset';
 import { formatDouble } from '@rc/resp';
 import type { Database } from './keyspace.js';
-import type { RedisValue } from './values.js';
+import { UnreadableValue, type RedisValue } from './values.js';
 import { SHA1_WORDS, sha1Hex, sha1Latin1, sha1Words, type Sha1Words } from './sha1.js';
 
 /**
@@ -63,6 +63,7 @@ function pairDigest(first: string, second: string): Sha1Words {
 
 function typeNumber(value: RedisValue): number {
   if (typeof value === 'string') return OBJECT_TYPE.string;
+  if (value instanceof UnreadableValue) return OBJECT_TYPE[value.type];
   if (value instanceof Map) return OBJECT_TYPE.hash;
   if (value instanceof Set) return OBJECT_TYPE.set;
   if (value instanceof SortedSet) return OBJECT_TYPE.zset;
@@ -89,6 +90,9 @@ function mixValue(digest: Sha1Words, value: RedisValue, hasExpire: boolean): voi
     }
   } else if (value instanceof Map) {
     for (const [field, element] of value) xorInto(digest, pairDigest(field, element));
+  } else if (value instanceof UnreadableValue) {
+    // Redis's walk would fail on it; its encoding as it came stands for its content.
+    mixInto(digest, value.source.encoded.toString('latin1'));
   } else {
     // Entries only, in ID order: consumer groups are not part of a stream's digest.
     for (const entry of value.range(MIN_ID, MAX_ID)) {

@@ -53,8 +53,9 @@ import type { Denial } from './acl/selector.js';
 import { KEY_READ } from './acl/acl-commands.js';
 import type { AclUser } from './acl/user.js';
 import { formatClientInfo } from './client-info.js';
-import type { RdbWriter } from '@rc/rdb';
-import type { RedisValue } from './values.js';
+import type { RdbFault, RdbWriter } from '@rc/rdb';
+import type { RedisValue, UnreadableValue } from './values.js';
+import { crashOfFault, faultLogLines } from './value-faults.js';
 
 export interface EngineOptions {
   /** Initial configuration, e.g. from the command line: name → value. */
@@ -1356,6 +1357,16 @@ export class Engine implements KeyspaceObserver {
     } finally {
       this.lookupsCounted = before;
     }
+  }
+
+  unreadableValueRead(value: UnreadableValue): void {
+    this.faulted(value.source.fault);
+  }
+
+  /** Redis fails on a value it loaded unchecked (UnreadableValue): its log lines, then the crash. */
+  faulted(fault: RdbFault): void {
+    for (const line of faultLogLines(fault)) this.log('warning', line);
+    this.crash(crashOfFault(fault));
   }
 
   keyLookedUp(found: boolean): void {

@@ -18,6 +18,7 @@ import {
   type RedisValue,
   type StringEncoding,
   type StringOrigin,
+  UnreadableValue,
 } from './values.js';
 
 /** The kind of wait a value can end (BLPOP, BZPOPMIN, XREAD...), or null. */
@@ -45,6 +46,8 @@ export interface KeyspaceObserver {
   keyReady(db: Database, key: string, kind: WaitKind): void;
   /** A read command looked a key up: INFO's keyspace_hits and keyspace_misses. */
   keyLookedUp(found: boolean): void;
+  /** A command read a value rc cannot decode, where Redis's walk of it fails: a crash. */
+  unreadableValueRead(value: UnreadableValue): void;
   /** How keys whose time has come are treated; see `ExpiryMode`. */
   readonly expiryMode: ExpiryMode;
   /**
@@ -128,7 +131,23 @@ export class Database {
     return this.data.size;
   }
 
+  /**
+   * The value a command reads, recording the access. A value rc cannot read (UnreadableValue)
+   * is Redis's crash when it walks it: the observer reports it, and the key reads as missing
+   * if the engine lives on (without a host to exit).
+   */
   lookup(key: string): RedisValue | undefined {
+    const value = this.lookupWhole(key);
+    if (!(value instanceof UnreadableValue)) return value;
+    this.observer.unreadableValueRead(value);
+    return undefined;
+  }
+
+  /**
+   * As `lookup`, for the commands that take a value whole without reading it (DUMP, RENAME,
+   * COPY, MOVE, TOUCH): an UnreadableValue is returned as it is.
+   */
+  lookupWhole(key: string): RedisValue | undefined {
     const value = this.peek(key);
     if (value !== undefined) this.accessedNow(key, true);
     return value;

@@ -1,6 +1,6 @@
 import { QuickList } from '@rc/datatypes/list';
 import { Stream } from '@rc/datatypes/stream';
-import { RedisHash, RedisZset, type RedisValue } from './values.js';
+import { RedisHash, RedisZset, UnreadableValue, type RedisValue } from './values.js';
 
 /*
  * What keys and values would cost in Redis, in the sizes of its structures and its allocator's
@@ -97,6 +97,8 @@ export function valueBytes(value: RedisValue, samples: number): number {
   if (value instanceof Stream) {
     return OBJECT_BYTES + value.length * STREAM_ENTRY_BYTES + value.blockCount * STREAM_NODE_BYTES;
   }
+  // Its encoding as it came, which Redis holds as it is.
+  if (value instanceof UnreadableValue) return OBJECT_BYTES + value.source.encoded.length;
   if (value instanceof QuickList) {
     const nodes = Math.ceil(value.length / QUICKLIST_NODE_ENTRIES);
     const elements = sample(value, value.length, samples, packedElement);

@@ -1,11 +1,29 @@
 import { QuickList } from '@rc/datatypes/list';
 import { Stream } from '@rc/datatypes/stream';
 import { SortedSet } from '@rc/datatypes/zset';
+import type { RdbUnreadable } from '@rc/rdb';
 import { fromRdbStream, toRdbStream } from './persistence/rdb-values.js';
 
 /** Strings are latin1 JavaScript strings (one char per byte): binary safe and fast Map keys. */
 export type RedisString = string;
-export type RedisValue = RedisString | QuickList | RedisHash | RedisSet | RedisZset | Stream;
+export type RedisValue =
+  RedisString | QuickList | RedisHash | RedisSet | RedisZset | Stream | UnreadableValue;
+
+/**
+ * A value RESTORE took without deep checks (sanitize-dump-payload no) whose encoding rc cannot
+ * decode. Redis keeps such a value as it came and fails an assertion, or panics, when a command
+ * walks it (the fault the payload reader worked out). rc keeps the encoding, which DUMP, SAVE
+ * and replication write back as it came, and crashes with Redis's report when a command reads
+ * the value (Database.lookup); commands that only look at the key (TYPE, EXISTS, DEL, EXPIRE,
+ * RENAME, OBJECT ENCODING) work on it.
+ */
+export class UnreadableValue {
+  constructor(readonly source: RdbUnreadable) {}
+
+  get type(): TypeName {
+    return this.source.of;
+  }
+}
 
 export type HashEncoding = 'listpack' | 'hashtable';
 export type SetEncoding = 'intset' | 'hashtable';
@@ -96,6 +114,7 @@ export type TypeName = 'string' | 'list' | 'hash' | 'set' | 'zset' | 'stream';
 
 export function typeOf(value: RedisValue): TypeName {
   if (typeof value === 'string') return 'string';
+  if (value instanceof UnreadableValue) return value.type;
   if (value instanceof Map) return 'hash';
   if (value instanceof Set) return 'set';
   if (value instanceof SortedSet) return 'zset';
@@ -105,7 +124,8 @@ export function typeOf(value: RedisValue): TypeName {
 
 /** A deep copy for COPY: containers are mutated in place, strings are immutable. */
 export function cloneValue(value: RedisValue): RedisValue {
-  if (typeof value === 'string') return value;
+  // Neither is ever changed in place.
+  if (typeof value === 'string' || value instanceof UnreadableValue) return value;
   // Copies keep the encoding, as Redis's hashTypeDup, setTypeDup and zsetDup.
   if (value instanceof RedisHash) {
     const copy = new RedisHash(value.encoding);
@@ -211,5 +231,9 @@ export function encodingOf(
     return value.encoding;
   }
   if (value instanceof Stream) return 'stream';
+  if (value instanceof UnreadableValue) {
+    // The encoding it came in: Redis converts none of them without walking them.
+    return value.type === 'list' ? 'quicklist' : value.type === 'stream' ? 'stream' : 'listpack';
+  }
   return 'quicklist';
 }

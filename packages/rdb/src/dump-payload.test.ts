@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { crc64 } from './crc64.js';
 import { decodeDumpPayload, encodeDumpPayload, verifyDumpPayload } from './dump-payload.js';
-import { RdbError } from './errors.js';
+import { RdbError, RdbFaultError } from './errors.js';
+import { ListpackBuilder } from './listpack.js';
 import { rdbValue } from './test-support/arbitraries.js';
 import type { RdbValue } from './types.js';
 
@@ -105,5 +106,99 @@ describe('DUMP payloads', () => {
     expect(() => decodeDumpPayload(seal([0, 5, 0x61]))).toThrow(RdbError);
     expect(() => decodeDumpPayload(seal([1, 0]))).toThrow(/empty/);
     expect(() => decodeDumpPayload(seal([8, 0]))).toThrow(/unknown RDB value type/);
+  });
+});
+
+/** A payload of `type` and `body`, with version 10 and its CRC64. */
+function sealed(type: number, body: Buffer): Buffer {
+  const payload = Buffer.concat([Buffer.from([type]), body, Buffer.alloc(10)]);
+  payload[payload.length - 10] = 10;
+  payload.writeBigUInt64LE(crc64(0, payload.subarray(0, payload.length - 8)), payload.length - 8);
+  return payload;
+}
+
+/** A listpack of `elements` (integers or text) as an RDB string, `corrupt` applied first. */
+function listpackString(elements: Array<string | number>, corrupt = (_bytes: Buffer) => {}) {
+  const builder = new ListpackBuilder();
+  for (const each of elements) {
+    if (typeof each === 'number') builder.integer(each);
+    else builder.string(each);
+  }
+  const bytes = Buffer.from(builder.finish());
+  corrupt(bytes);
+  return Buffer.concat([Buffer.from([bytes.length]), bytes]);
+}
+
+/** A stream (RDB_TYPE_STREAM_LISTPACKS) of one entry {f: v} at 1-1, `corrupt` applied. */
+function streamBody(corrupt: (bytes: Buffer) => void): Buffer {
+  const key = Buffer.alloc(16);
+  key.writeBigUInt64BE(1n, 0);
+  key.writeBigUInt64BE(1n, 8);
+  const node = listpackString([1, 0, 1, 'f', 0, 2, 0, 0, 'v', 4], corrupt);
+  return Buffer.concat([Buffer.from([1, 16]), key, node, Buffer.from([1, 1, 1, 0])]);
+}
+
+/** The element that starts `at` bytes before the end marker: its last byte is its backlen. */
+const backlenBefore = (bytes: Buffer, at: number) => bytes.length - 1 - at;
+
+describe('DUMP payloads under shallow checks (sanitize-dump-payload no)', () => {
+  it('decode well-formed values as deep checks do', () => {
+    fc.assert(
+      fc.property(rdbValue(), (value) => {
+        expect(decodeDumpPayload(encodeDumpPayload(value), { shallow: true })).toEqual(value);
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('keep a listpack whose header holds but whose elements do not as it came', () => {
+    // v's backlen says 3 bytes where the element has 2.
+    const body = listpackString(['f', 'v'], (bytes) => (bytes[backlenBefore(bytes, 1)] = 3));
+    const payload = sealed(16, body);
+    expect(() => decodeDumpPayload(payload)).toThrow(RdbError);
+    const value = decodeDumpPayload(payload, { shallow: true });
+    expect(value).toMatchObject({ type: 'unreadable', of: 'hash', rdbType: 16, length: 1 });
+    expect(value?.type === 'unreadable' && value.fault.kind).toBe('assertion');
+    expect(encodeDumpPayload(value!)).toEqual(payload);
+  });
+
+  it('refuse a listpack whose header does not hold, as Redis', () => {
+    const body = listpackString(['f', 'v'], (bytes) => (bytes[0] += 1));
+    expect(() => decodeDumpPayload(sealed(16, body), { shallow: true })).toThrow(
+      /Hash listpack integrity/,
+    );
+  });
+
+  it('name the panic of a hash listpack with a field twice, with its bytes to dump', () => {
+    const value = decodeDumpPayload(sealed(16, listpackString(['f', 'v', 'f', 'w'])), {
+      shallow: true,
+    });
+    expect(value).toMatchObject({
+      type: 'unreadable',
+      length: 2,
+      fault: { kind: 'panic', message: 'Listpack corruption detected' },
+    });
+  });
+
+  it('fail as Redis loading a stream whose first entry it walks into (RdbFaultError)', () => {
+    // v, which the walk for the first ID steps on, has a wrong backlen.
+    const payload = sealed(
+      15,
+      streamBody((bytes) => (bytes[backlenBefore(bytes, 3)] = 3)),
+    );
+    expect(() => decodeDumpPayload(payload, { shallow: true })).toThrow(RdbFaultError);
+  });
+
+  it('keep a stream whose entry ends corrupt, failing where its last entry is looked for', () => {
+    // The lp-count's backlen is wrong: the walk from the end fails on it.
+    const payload = sealed(
+      15,
+      streamBody((bytes) => (bytes[backlenBefore(bytes, 1)] = 5)),
+    );
+    expect(decodeDumpPayload(payload, { shallow: true })).toMatchObject({
+      type: 'unreadable',
+      of: 'stream',
+      fault: { kind: 'assertion' },
+    });
   });
 });

@@ -34,6 +34,12 @@ export interface DumpPayloadOptions {
   maxVersion?: number;
   /** Do not verify the CRC64 (Redis's skip-checksum-validation). */
   skipChecksum?: boolean;
+  /**
+   * Check compact encodings as Redis does without deep sanitization (sanitize-dump-payload
+   * no): see readValue. The value may then be an RdbUnreadable, and an RdbFaultError says
+   * Redis would crash loading it.
+   */
+  shallow?: boolean;
 }
 
 /** Whether `payload` has an acceptable version and a matching checksum (verifyDumpPayload). */
@@ -57,7 +63,7 @@ export function decodeDumpPayload(payload: Buffer, options?: DumpPayloadOptions)
   const input = new InputCursor(payload, 0, payload.length - FOOTER_SIZE);
   let value: RdbValue | null;
   try {
-    value = readValue(input, input.uint8());
+    value = readValue(input, input.uint8(), options?.shallow);
   } catch (error) {
     if (error === NEED_MORE)
       throw new RdbError(RdbErrors.badEncoding('DUMP payload: value runs past its end'));

@@ -1,3 +1,5 @@
+import type { RdbFault } from './types.js';
+
 /**
  * Every failure the reader reports is an RdbError whose message says what went wrong and, for
  * file input, at which byte offset. The texts live here so they can be read in one place.
@@ -23,6 +25,18 @@ export class RdbError extends Error {
     readonly report?: string,
   ) {
     super(offset === undefined ? message : `${message} at byte offset ${offset}`);
+  }
+}
+
+/**
+ * Redis would crash while loading this value, on an assertion or panic (`fault`), instead of
+ * refusing it: it read, unchecked, a part of it that is corrupt (a stream node's first entry).
+ */
+export class RdbFaultError extends RdbError {
+  override name = 'RdbFaultError';
+
+  constructor(readonly fault: RdbFault) {
+    super(`Redis fails on this value as it loads it: ${fault.message}`);
   }
 }
 

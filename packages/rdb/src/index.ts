@@ -7,7 +7,16 @@ export {
   type DumpPayloadOptions,
 } from './dump-payload.js';
 export { decodeFunctionsPayload, encodeFunctionsPayload } from './functions-payload.js';
-export { RdbError, RdbErrors, type RdbFailure } from './errors.js';
+export { RdbError, RdbErrors, RdbFaultError, type RdbFailure } from './errors.js';
 export { RdbReader, readRdb, type RdbReaderOptions } from './reader.js';
-export type { RdbKey, RdbRecord, RdbStream, RdbStreamGroup, RdbValue, StreamId } from './types.js';
+export type {
+  RdbFault,
+  RdbKey,
+  RdbRecord,
+  RdbStream,
+  RdbStreamGroup,
+  RdbUnreadable,
+  RdbValue,
+  StreamId,
+} from './types.js';
 export { defaultAuxFields, RdbWriter, writeRdb, type RdbWriterOptions } from './writer.js';

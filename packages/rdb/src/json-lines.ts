@@ -60,6 +60,8 @@ export function valueJson(value: RdbValue): unknown {
         })),
       };
     }
+    case 'unreadable':
+      return { of: value.of, encoded: value.encoded.toString('hex') };
   }
 }
 

@@ -18,7 +18,7 @@ export type ListpackValue = string | number | bigint;
 const HEADER_SIZE = 6;
 const EOF = 0xff;
 
-function backlenSize(encodedSize: number): number {
+export function backlenSize(encodedSize: number): number {
   if (encodedSize <= 127) return 1;
   if (encodedSize < 16383) return 2;
   if (encodedSize < 2097151) return 3;
@@ -148,6 +148,80 @@ export function decodeListpack(
   if (declared !== 0xffff && declared !== values.length)
     corrupt('element count does not match', offset);
   return values;
+}
+
+/** lpValidateIntegrity without `deep`: the header's size matches and the end marker is there. */
+export function listpackHeaderValid(blob: Uint8Array): boolean {
+  const size = blob.length;
+  if (size < HEADER_SIZE + 1 || blob[size - 1] !== EOF) return false;
+  return (blob[0] | (blob[1] << 8) | (blob[2] << 16)) + blob[3] * 2 ** 24 === size;
+}
+
+/** Bytes an element's encoding byte says its length field takes (lpCurrentEncodedSizeBytes). */
+function lengthFieldSize(b: number): number {
+  if (b < 0xc0 || (b >= 0xf1 && b <= 0xf4)) return 1;
+  if (b < 0xf0) return 2;
+  return b === 0xf0 ? 5 : 0;
+}
+
+/** The element's size without its backlen, from its encoding (lpCurrentEncodedSizeUnsafe). */
+export function elementSize(bytes: Uint8Array, p: number): number {
+  const b = bytes[p];
+  if (b < 0x80) return 1;
+  if (b < 0xc0) return 1 + (b & 0x3f);
+  if (b < 0xe0) return 2;
+  if (b < 0xf0) return 2 + (((b & 0x0f) << 8) | bytes[p + 1]);
+  if (b === 0xf0)
+    return (
+      5 + bytes[p + 1] + bytes[p + 2] * 2 ** 8 + bytes[p + 3] * 2 ** 16 + bytes[p + 4] * 2 ** 24
+    );
+  return [3, 4, 5, 9][b - 0xf1];
+}
+
+/**
+ * Whether the element at `p` lies inside the listpack and its backlen records its size, as
+ * Redis's lpValidateNext checks one element (the first one, each time a walk starts: lpFirst).
+ */
+export function listpackElementValid(blob: Uint8Array, p: number): boolean {
+  const last = blob.length - 1;
+  if (p < HEADER_SIZE || p > last) return false;
+  if (blob[p] === EOF) return true;
+  const lengthBytes = lengthFieldSize(blob[p]);
+  if (lengthBytes === 0 || p + lengthBytes > last) return false;
+  const size = elementSize(blob, p);
+  const end = p + size + backlenSize(size);
+  if (end > last) return false;
+  const bytes = Buffer.from(blob.buffer, blob.byteOffset, blob.byteLength);
+  return readBacklen(bytes, p + size, end) === size;
+}
+
+/**
+ * The integer a valid element holds, from its integer encoding or its text (lpGet, then
+ * string2ll); null for text that is not an integer.
+ */
+export function elementInteger(blob: Buffer, p: number): number | bigint | null {
+  const b = blob[p];
+  if (b < 0x80) return b;
+  if (b >= 0xc0 && b < 0xe0) {
+    const v = ((b & 0x1f) << 8) | blob[p + 1];
+    return v >= 4096 ? v - 8192 : v;
+  }
+  switch (b) {
+    case 0xf1:
+      return blob.readInt16LE(p + 1);
+    case 0xf2:
+      return blob.readIntLE(p + 1, 3);
+    case 0xf3:
+      return blob.readInt32LE(p + 1);
+    case 0xf4:
+      return blob.readBigInt64LE(p + 1);
+  }
+  const size = elementSize(blob, p);
+  const header = b < 0xc0 ? 1 : b < 0xf0 ? 2 : 5;
+  const text = decodeLatin1(blob, p + header, p + size);
+  if (!/^(0|-?[1-9][0-9]{0,18})$/.test(text)) return null;
+  const value = BigInt(text);
+  return value >= -(2n ** 63n) && value < 2n ** 63n ? value : null;
 }
 
 /** Builds one listpack into a reusable buffer. */

@@ -19,14 +19,21 @@ import {
   TYPE_STREAM_LISTPACKS_2,
   TYPE_STREAM_LISTPACKS_3,
 } from './constants.js';
-import { corrupt, RdbErrors, RedisReports, reportedAs } from './errors.js';
+import { corrupt, RdbError, RdbErrors, RdbFaultError, RedisReports, reportedAs } from './errors.js';
 import type { InputCursor } from './input-cursor.js';
 import { decodeLatin1 } from './latin1.js';
 import { readLength, readLengthBig, writeLength, writeLengthBig } from './length-encoding.js';
-import { decodeListpack, ListpackBuilder, type ListpackValue } from './listpack.js';
+import {
+  decodeListpack,
+  ListpackBuilder,
+  listpackElementValid,
+  listpackHeaderValid,
+  type ListpackValue,
+} from './listpack.js';
 import type { OutputBuffer } from './output-buffer.js';
+import { findsLiveEntry, WalkFault } from './stream-walk.js';
 import { readBlob, readString, writeBytes, writeString } from './string-encoding.js';
-import type { RdbStream, RdbStreamGroup, StreamId } from './types.js';
+import type { RdbFault, RdbStream, RdbStreamGroup, StreamId } from './types.js';
 
 const UINT64_MAX = 0xffffffffffffffffn;
 /** Redis's stream-node-max-entries and stream-node-max-bytes defaults. */
@@ -70,24 +77,98 @@ function readRawId(input: InputCursor): StreamId {
   return { ms: input.buffer.readBigUInt64BE(at), seq: input.buffer.readBigUInt64BE(at + 8) };
 }
 
-/** One node of the stream: its master ID (the radix tree key) and listpack of entries. */
+/** A stream entry's walk fails where an element is not valid (lpAssertValidEntry). */
+/** Redis reaches a pending entry's missing consumer. */
+const PEL_WITHOUT_CONSUMER: RdbFault = {
+  kind: 'assertion',
+  message: 'a pending entry has a consumer',
+};
+
+export const INVALID_ELEMENT: RdbFault = {
+  kind: 'assertion',
+  message: 'a listpack element is valid',
+};
+
+/**
+ * One node of the stream: its master ID (the radix tree key) and listpack of entries. Under
+ * shallow checks (Redis's sanitize-dump-payload no) only the listpack's header and first
+ * element are checked, as Redis does (its lpFirst asserts that element: a bad one is a crash
+ * while loading); a node that then does not decode is the fault returned, not an error.
+ */
 function readEntries(
   input: InputCursor,
   entries: RdbStream['entries'],
-  nodeKeys: Set<string>,
-): void {
+  nodes: Map<string, Buffer>,
+  shallow: boolean,
+): RdbFault | null {
   const keyAt = input.position;
   const nodeKey = readBlob(input);
   if (nodeKey.length !== 16) corrupt(RedisReports.streamNodeKey, input.base + keyAt);
   const at = input.position;
   const blob = readBlob(input);
   const report = RedisReports.integrity('Stream listpack');
-  const values = reportedAs(report, () => decodeListpack(blob, false, input.base + at));
-  if (values.length === 0) corrupt(RedisReports.emptyStreamListpack, input.base + at);
+  let values: ListpackValue[] | RdbFault;
+  if (shallow) {
+    if (!listpackHeaderValid(blob)) corrupt(report, input.base + at);
+    if (blob[6] === 0xff) corrupt(RedisReports.emptyStreamListpack, input.base + at);
+    if (!listpackElementValid(blob, 6)) throw new RdbFaultError(INVALID_ELEMENT);
+    values = orFault(() => decodeListpack(blob, false, input.base + at));
+  } else {
+    values = reportedAs(report, () => decodeListpack(blob, false, input.base + at));
+    if (values.length === 0) corrupt(RedisReports.emptyStreamListpack, input.base + at);
+  }
   const key = decodeLatin1(nodeKey, 0, 16);
-  if (nodeKeys.has(key)) corrupt(RedisReports.streamListpackReAdded, input.base + keyAt);
-  nodeKeys.add(key);
-  reportedAs(report, () => readNodeEntries(input, nodeKey, values, at, entries));
+  if (nodes.has(key)) corrupt(RedisReports.streamListpackReAdded, input.base + keyAt);
+  nodes.set(key, Buffer.from(blob));
+  if (!Array.isArray(values)) return values;
+  const decoded = values;
+  const read = () => readNodeEntries(input, nodeKey, decoded, at, entries);
+  if (shallow) return orFault(read) ?? null;
+  reportedAs(report, read);
+  return null;
+}
+
+/** The nodes' listpacks in their radix tree order. */
+function inKeyOrder(nodes: Map<string, Buffer>): Buffer[] {
+  return [...nodes.keys()].sort().map((key) => nodes.get(key)!);
+}
+
+/**
+ * Redis's walk for the stream's first live entry (streamGetEdgeID), which it makes loading
+ * an RDB_TYPE_STREAM_LISTPACKS value: where it fails, Redis crashes while loading.
+ */
+function walkForFirstId(nodes: Map<string, Buffer>): void {
+  try {
+    findsLiveEntry(inKeyOrder(nodes), false);
+  } catch (error) {
+    if (error instanceof WalkFault) throw new RdbFaultError(error.fault);
+    throw error;
+  }
+}
+
+/**
+ * The fault a stream that does not decode meets first: most stream commands look for its last
+ * live entry (streamLastValidID), which fails where that walk fails, and panics when it finds
+ * none in a stream whose length is not 0.
+ */
+function lastIdFault(nodes: Map<string, Buffer>, length: number, fault: RdbFault): RdbFault {
+  try {
+    if (findsLiveEntry(inKeyOrder(nodes), true) || length === 0) return fault;
+    return { kind: 'panic', message: `Corrupt stream, length is ${length}, but no max id` };
+  } catch (error) {
+    if (error instanceof WalkFault) return error.fault;
+    throw error;
+  }
+}
+
+/** What `decode` returns, or INVALID_ELEMENT when it finds the bytes malformed. */
+function orFault<T>(decode: () => T): T | RdbFault {
+  try {
+    return decode();
+  } catch (error) {
+    if (error instanceof RdbError) return INVALID_ELEMENT;
+    throw error;
+  }
 }
 
 /** The entries of a node's listpack, each ID a difference from the master ID. */
@@ -144,11 +225,21 @@ function readNodeEntries(
   if (i !== values.length) fail('stream listpack holds more than its entries');
 }
 
-export function readStream(input: InputCursor, type: number): RdbStream {
+/**
+ * A stream, and under shallow checks the fault Redis would run into walking it (null when
+ * every node decoded); see readEntries. The rest (IDs, groups, PELs) is always checked.
+ */
+export function readStream(
+  input: InputCursor,
+  type: number,
+  shallow = false,
+): { stream: RdbStream; fault: RdbFault | null } {
   const nodes = readLength(input);
   const entries: RdbStream['entries'] = [];
-  const nodeKeys = new Set<string>();
-  for (let n = 0; n < nodes; n++) readEntries(input, entries, nodeKeys);
+  const nodeBlobs = new Map<string, Buffer>();
+  let fault: RdbFault | null = null;
+  for (let n = 0; n < nodes; n++) fault = readEntries(input, entries, nodeBlobs, shallow) ?? fault;
+  if (fault !== null && type < TYPE_STREAM_LISTPACKS_2) walkForFirstId(nodeBlobs);
   const length = readLength(input);
   const lastId = { ms: readLengthBig(input), seq: readLengthBig(input) };
   let firstId: StreamId;
@@ -227,9 +318,16 @@ export function readStream(input: InputCursor, type: number): RdbStream {
         nack.consumer = consumerName;
       }
     }
+    // Each pending entry is someone's: checked deeply only, as Redis; rc cannot hold one
+    // without its consumer, so unchecked it is the value's fault.
+    if (claimed.size !== byId.size) {
+      if (!shallow) corrupt(RedisReports.pelWithoutConsumer);
+      fault ??= PEL_WITHOUT_CONSUMER;
+    }
     stream.groups.push(group);
   }
-  return stream;
+  if (fault !== null) fault = lastIdFault(nodeBlobs, length, fault);
+  return { stream, fault };
 }
 
 function sameFields(fields: string[], master: string[]): boolean {

@@ -41,7 +41,35 @@ export type RdbValue =
       /** Written as a listpack, as Redis writes a compact sorted set; read: stored as one (or a ziplist). */
       compact?: boolean;
     }
-  | { type: 'stream'; stream: RdbStream };
+  | { type: 'stream'; stream: RdbStream }
+  | RdbUnreadable;
+
+/**
+ * What Redis runs into when it walks a value it loaded without looking inside: an assertion
+ * that fails (its condition), or a panic (its message, after an optional hex dump it logs).
+ */
+export interface RdbFault {
+  kind: 'assertion' | 'panic';
+  message: string;
+  /** serverLogHexDump before the panic: what it calls the bytes, and the bytes. */
+  dump?: { title: string; bytes: Buffer };
+}
+
+/**
+ * A value read under shallow checks (Redis's sanitize-dump-payload no) whose compact encoding
+ * passed Redis's header checks but does not decode: Redis stores such a value as it is and
+ * fails on it when a command walks it; rc keeps its encoding to write back as it came.
+ */
+export interface RdbUnreadable {
+  type: 'unreadable';
+  of: 'list' | 'hash' | 'zset' | 'stream';
+  /** The type byte and the encoding that follows it, as read. */
+  rdbType: number;
+  encoded: Buffer;
+  /** Elements (hash fields, zset members) the listpack header counts: Redis's conversion test. */
+  length: number;
+  fault: RdbFault;
+}
 
 export interface RdbStream {
   /** Fields flat: [f1, v1, f2, v2, ...]; ascending ids; deleted entries omitted. */

@@ -6,15 +6,15 @@
 
 import * as T from './constants.js';
 import { parseDoubleText, readTextDouble } from './double.js';
-import { corrupt, RdbErrors, RedisReports, reportedAs } from './errors.js';
+import { corrupt, RdbError, RdbErrors, RedisReports, reportedAs } from './errors.js';
 import type { InputCursor } from './input-cursor.js';
 import { decodeIntset } from './intset.js';
 import { decodeLatin1 } from './latin1.js';
 import { readLength, readLengthBig } from './length-encoding.js';
-import { decodeListpack, type ListpackValue } from './listpack.js';
-import { readStream } from './stream.js';
+import { decodeListpack, listpackHeaderValid, type ListpackValue } from './listpack.js';
+import { INVALID_ELEMENT, readStream } from './stream.js';
 import { readBlob, readString } from './string-encoding.js';
-import type { RdbValue } from './types.js';
+import type { RdbFault, RdbUnreadable, RdbValue } from './types.js';
 import { decodeZiplist } from './ziplist.js';
 import { decodeZipmap } from './zipmap.js';
 
@@ -112,7 +112,92 @@ function readListpackHashWithFieldTtls(input: InputCursor, type: number): RdbVal
   return { type: 'hash', entries, fieldExpireAt };
 }
 
-export function readValue(input: InputCursor, type: number): RdbValue | null {
+/**
+ * Under shallow checks: the value from `start` (after its type byte) to where the reader is,
+ * kept as read, with the fault Redis would meet walking it.
+ */
+function unreadable(
+  input: InputCursor,
+  start: number,
+  rdbType: number,
+  of: RdbUnreadable['of'],
+  length: number,
+  fault: RdbFault,
+): RdbUnreadable {
+  const encoded = Buffer.from(input.buffer.subarray(start, input.position));
+  return { type: 'unreadable', of, rdbType, encoded, length, fault };
+}
+
+/** Converting a listpack hash with a field twice (hashTypeConvertListpack), Redis panics. */
+function duplicateFieldsFault(blob: Buffer): RdbFault {
+  return {
+    kind: 'panic',
+    message: 'Listpack corruption detected',
+    dump: { title: 'listpack with dup elements dump', bytes: Buffer.from(blob) },
+  };
+}
+
+/** Converting a listpack sorted set with a member twice (zsetConvert), Redis's assert fails. */
+const DUPLICATE_MEMBER: RdbFault = { kind: 'assertion', message: 'a sorted set member is unique' };
+
+/**
+ * A listpack hash or sorted set under shallow checks: Redis checks its header only (a bad one
+ * is refused) and keeps the rest unread, so elements that do not decode, or a field twice,
+ * make an unreadable value. Null for an empty one, which Redis skips.
+ */
+function readPairsListpackUnchecked(
+  input: InputCursor,
+  rdbType: number,
+  start: number,
+  of: 'hash' | 'zset',
+): RdbValue | null {
+  const at = input.position;
+  const blob = readBlob(input);
+  const what = of === 'hash' ? 'Hash listpack' : 'Zset listpack';
+  if (!listpackHeaderValid(blob)) corrupt(RedisReports.integrity(what), input.base + at);
+  const counted = blob.readUInt16LE(4);
+  const fault = (length: number, reason: RdbFault): RdbUnreadable =>
+    unreadable(input, start, rdbType, of, Math.floor(length / 2), reason);
+  let values: ListpackValue[];
+  try {
+    values = decodeListpack(blob, of === 'hash', input.base + at);
+  } catch (error) {
+    if (!(error instanceof RdbError)) throw error;
+    return counted === 0 ? null : fault(counted, INVALID_ELEMENT);
+  }
+  if (values.length === 0) return null;
+  if (values.length % 2 !== 0) return fault(values.length, INVALID_ELEMENT);
+  let entries: Array<[string, string]> | Array<[string, number]>;
+  try {
+    entries = of === 'hash' ? pairs(input, values as string[], at) : scoredPairs(input, values, at);
+  } catch (error) {
+    if (!(error instanceof RdbError)) throw error;
+    return fault(values.length, INVALID_ELEMENT);
+  }
+  if (new Set(entries.map(([first]) => first)).size !== entries.length) {
+    return fault(values.length, of === 'hash' ? duplicateFieldsFault(blob) : DUPLICATE_MEMBER);
+  }
+  return of === 'hash'
+    ? { type: 'hash', entries: entries as Array<[string, string]>, compact: true }
+    : { type: 'zset', entries: entries as Array<[string, number]>, compact: true };
+}
+
+/**
+ * One value of RDB type `type`. With `shallow` (Redis's sanitize-dump-payload no), the
+ * listpacks of hashes, sorted sets, lists and streams get Redis's header checks only and one
+ * that does not decode makes an RdbUnreadable instead of an error; everything else, and the
+ * ziplists Redis converts as it loads them, is checked in full either way.
+ */
+export function readValue(input: InputCursor, type: number, shallow = false): RdbValue | null {
+  const start = input.position;
+  if (shallow && (type === T.TYPE_HASH_LISTPACK || type === T.TYPE_ZSET_LISTPACK)) {
+    return readPairsListpackUnchecked(
+      input,
+      type,
+      start,
+      type === T.TYPE_HASH_LISTPACK ? 'hash' : 'zset',
+    );
+  }
   switch (type) {
     case T.TYPE_STRING:
       return { type: 'string', value: readString(input) };
@@ -235,6 +320,8 @@ export function readValue(input: InputCursor, type: number): RdbValue | null {
     case T.TYPE_LIST_QUICKLIST_2: {
       const nodes = readLength(input);
       let items: string[] = [];
+      // Under shallow checks: the elements the headers of the nodes that did not decode count.
+      let unread = 0;
       for (let n = 0; n < nodes; n++) {
         let container = T.QUICKLIST_NODE_PACKED;
         if (type === T.TYPE_LIST_QUICKLIST_2) {
@@ -252,6 +339,19 @@ export function readValue(input: InputCursor, type: number): RdbValue | null {
           items.push(decodeLatin1(blob, 0, blob.length));
           continue;
         }
+        if (shallow && type === T.TYPE_LIST_QUICKLIST_2) {
+          if (!listpackHeaderValid(blob)) {
+            corrupt(RedisReports.integrity('Listpack'), input.base + at);
+          }
+          try {
+            const nodeItems = decodeListpack(blob, true, input.base + at);
+            for (const item of nodeItems) items.push(item);
+          } catch (error) {
+            if (!(error instanceof RdbError)) throw error;
+            unread += blob.readUInt16LE(4);
+          }
+          continue;
+        }
         const nodeItems =
           type === T.TYPE_LIST_QUICKLIST
             ? reportedAs(RedisReports.integrity('Ziplist'), () =>
@@ -263,12 +363,16 @@ export function readValue(input: InputCursor, type: number): RdbValue | null {
         if (items.length === 0) items = nodeItems;
         else for (const item of nodeItems) items.push(item);
       }
+      if (unread > 0) return unreadable(input, start, type, 'list', 0, INVALID_ELEMENT);
       return items.length === 0 ? null : { type: 'list', items };
     }
     case T.TYPE_STREAM_LISTPACKS:
     case T.TYPE_STREAM_LISTPACKS_2:
-    case T.TYPE_STREAM_LISTPACKS_3:
-      return { type: 'stream', stream: readStream(input, type) };
+    case T.TYPE_STREAM_LISTPACKS_3: {
+      const { stream, fault } = readStream(input, type, shallow);
+      if (fault !== null) return unreadable(input, start, type, 'stream', 0, fault);
+      return { type: 'stream', stream };
+    }
     case T.TYPE_HASH_METADATA_PRE_GA:
     case T.TYPE_HASH_METADATA:
       return readHashWithFieldTtls(input, type);

@@ -33,6 +33,8 @@ export function valueType(value: RdbValue, version: number): number {
       return value.compact === true ? T.TYPE_HASH_LISTPACK : T.TYPE_HASH;
     case 'stream':
       return version >= 11 ? T.TYPE_STREAM_LISTPACKS_3 : T.TYPE_STREAM_LISTPACKS_2;
+    case 'unreadable':
+      return value.rdbType;
   }
 }
 
@@ -165,6 +167,10 @@ export function writeValue(
     }
     case 'stream':
       writeStream(out, value.stream, version >= 11, compress);
+      return;
+    case 'unreadable':
+      // As Redis writes a value it never walked: its encoding as it came.
+      out.bytes(value.encoded);
       return;
   }
 }

@@ -122,7 +122,12 @@ export function rdbRecordsToCommands(
       text += batched(['ZADD', key], items, 2);
     } else if (value.type === 'hash') {
       text += batched(['HMSET', key], value.entries.flat(), 2);
-    } else text += streamCommands(key, value.stream);
+    } else if (value.type === 'stream') {
+      text += streamCommands(key, value.stream);
+    } else {
+      // A value RESTORE kept unread: Redis's rewrite would fail walking it as well.
+      throw new Error(`AOF rewrite: the ${value.of} at '${key}' cannot be read (corrupt encoding)`);
+    }
     if (record.expireAt !== null) {
       text += commandText(['PEXPIREAT', key, String(record.expireAt)]);
     }

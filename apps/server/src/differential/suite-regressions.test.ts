@@ -28,6 +28,17 @@ describe.runIf(requireRedisOrSkip('suite regressions differential'))(
         ));
     }
 
+    it('LCS refuses a table larger than proto-max-bulk-len', () =>
+      servers.compare([
+        ['SETRANGE', 'long', '20000', 'x'],
+        ['LCS', 'long', 'long'],
+        ['LCS', 'long', 'long', 'LEN'],
+        ['CONFIG', 'SET', 'proto-max-bulk-len', '1mb'],
+        ['SETRANGE', 'short', '600', 'x'],
+        ['LCS', 'short', 'short', 'LEN'],
+        ['CONFIG', 'SET', 'proto-max-bulk-len', '512mb'],
+      ]));
+
     it('EXPIRE overflow checks and combined conditions', () =>
       servers.compare([
         ['SET', 'foo', 'bar'],

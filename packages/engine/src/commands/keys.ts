@@ -45,7 +45,7 @@ function countExisting(touching: boolean) {
     const db = client.db;
     let found = 0;
     for (let i = 1; i < argv.length; i++) {
-      if ((touching ? db.lookup(argv[i]) : db.peek(argv[i])) !== undefined) found++;
+      if ((touching ? db.lookupWhole(argv[i]) : db.peek(argv[i])) !== undefined) found++;
     }
     client.out.integer(found);
   };
@@ -218,7 +218,7 @@ function renameGeneric(
 ): void {
   const [, source, destination] = argv;
   const db = client.db;
-  const value = db.lookup(source);
+  const value = db.lookupWhole(source);
   if (value === undefined) {
     engine.replyError(client, Errors.noSuchKey);
     return;
@@ -295,7 +295,7 @@ function copy(client: Client, argv: string[], engine: Engine): void {
     engine.replyError(client, Errors.sameObject);
     return;
   }
-  const value = engine.readingKeys(() => client.db.lookup(source));
+  const value = engine.readingKeys(() => client.db.lookupWhole(source));
   if (value === undefined || (!replace && target.has(destination))) {
     client.out.integer(0);
     return;
@@ -317,7 +317,7 @@ function move(client: Client, argv: string[], engine: Engine): void {
     return;
   }
   const key = argv[1];
-  const value = client.db.lookup(key);
+  const value = client.db.lookupWhole(key);
   if (value === undefined || target.has(key)) {
     client.out.integer(0);
     return;

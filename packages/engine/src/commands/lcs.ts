@@ -19,6 +19,37 @@ function lcsTable(a: string, b: string): Uint32Array {
   return table;
 }
 
+/** Lengths Redis's LCS refuses: its table indexes are 32-bit. */
+const LCS_MAX_LENGTH = 2 ** 32 - 2;
+
+/**
+ * The table, or null after Redis's error: for strings too long, a table (4 bytes a cell) over
+ * proto-max-bulk-len, or one that cannot be allocated.
+ */
+function allocatedTable(client: Client, engine: Engine, a: string, b: string): Uint32Array | null {
+  if (a.length >= LCS_MAX_LENGTH || b.length >= LCS_MAX_LENGTH) {
+    engine.replyError(client, 'ERR String too long for LCS');
+    return null;
+  }
+  if ((a.length + 1) * (b.length + 1) * 4 > engine.config.getNumber('proto-max-bulk-len')) {
+    engine.replyError(
+      client,
+      'ERR Insufficient memory, transient memory for LCS exceeds proto-max-bulk-len',
+    );
+    return null;
+  }
+  try {
+    return lcsTable(a, b);
+  } catch (error) {
+    if (!(error instanceof RangeError)) throw error;
+    engine.replyError(
+      client,
+      'ERR Insufficient memory, failed allocating transient memory for LCS',
+    );
+    return null;
+  }
+}
+
 interface MatchRange {
   a: [number, number];
   b: [number, number];
@@ -108,7 +139,8 @@ function lcs(client: Client, argv: string[], engine: Engine): void {
     engine.replyError(client, 'ERR If you want both the length and indexes, please just use IDX.');
     return;
   }
-  const table = lcsTable(a, b);
+  const table = allocatedTable(client, engine, a, b);
+  if (table === null) return;
   const total = table[table.length - 1];
   if (wantLength) {
     client.out.integer(total);

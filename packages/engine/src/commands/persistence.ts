@@ -1,10 +1,18 @@
-import { decodeDumpPayload, encodeDumpPayload, RdbError, type RdbValue } from '@rc/rdb';
+import {
+  decodeDumpPayload,
+  encodeDumpPayload,
+  RdbError,
+  RdbFaultError,
+  type RdbValue,
+} from '@rc/rdb';
 import type { Client } from '../client.js';
 import type { Engine } from '../engine.js';
 import { Errors } from '../errors.js';
 import { EventClass } from '../keyspace-events.js';
 import type { HostReply } from '../persistence-host.js';
+import { encodingLimits } from '../encodings.js';
 import { fromRdbValue, isEmptyValue, streamLimits, toRdbValue } from '../persistence/rdb-values.js';
+import { UnreadableValue } from '../values.js';
 import { FIRST_KEY, NO_KEYS, commandGroup } from './define.js';
 import { integerArgument, isKeyword, ok } from './reply-helpers.js';
 
@@ -36,7 +44,7 @@ function bgrewriteaof(client: Client, _argv: string[], engine: Engine): void {
 
 /** DUMP key: the value in RDB encoding, with the RDB version and a CRC64. */
 function dump(client: Client, argv: string[], engine: Engine): void {
-  const value = client.db.lookup(argv[1]);
+  const value = client.db.lookupWhole(argv[1]);
   if (value === undefined) client.out.nullBulk();
   else client.out.bulk(encodeDumpPayload(toRdbValue(value, engine.config)).toString('latin1'));
 }
@@ -85,14 +93,37 @@ function restoreOptions(client: Client, argv: string[], engine: Engine): Restore
   return options;
 }
 
-/** The payload's value, or null after replying Redis's error for a bad one. */
+/**
+ * Whether RESTORE checks compact encodings deeply (Redis's sanitize-dump-payload): always,
+ * never, or under `clients` for all but a master and users with skip-sanitize-payload.
+ */
+function sanitizes(client: Client, engine: Engine): boolean {
+  switch (engine.config.get('sanitize-dump-payload')) {
+    case 'yes':
+      return true;
+    case 'clients':
+      return client.kind !== 'master' && client.user?.sanitizePayload !== 'skip';
+    default:
+      return false;
+  }
+}
+
+/**
+ * The payload's value, or null after replying Redis's error for a bad one, or after the crash
+ * Redis would have reading it unchecked.
+ */
 function payloadValue(client: Client, engine: Engine, payload: string): RdbValue | null {
   let value: RdbValue | null;
   try {
     value = decodeDumpPayload(Buffer.from(payload, 'latin1'), {
       skipChecksum: engine.skipChecksumValidation,
+      shallow: !sanitizes(client, engine),
     });
   } catch (error) {
+    if (error instanceof RdbFaultError) {
+      engine.faulted(error.fault);
+      return null;
+    }
     // As rdbReportError in a RESTORE: the corruption Redis names goes to the verbose log.
     if (error instanceof RdbError && error.report !== undefined) {
       engine.log('verbose', `Internal error in RDB reading offset 0 -> ${error.report}`);
@@ -102,6 +133,17 @@ function payloadValue(client: Client, engine: Engine, payload: string): RdbValue
   }
   if (value === null) engine.replyError(client, 'ERR DUMP payload version or checksum are wrong');
   return value;
+}
+
+/**
+ * Redis converts a listpack hash or sorted set longer than its limit as it loads it, walking
+ * it: an unreadable one then fails at once.
+ */
+function convertedOnLoad(value: UnreadableValue, engine: Engine): boolean {
+  const limits = encodingLimits(engine.config);
+  const { of, length } = value.source;
+  if (of === 'hash') return length > limits.hashEntries;
+  return of === 'zset' && length > limits.zsetEntries;
 }
 
 /** RESTORE key ttl payload [REPLACE] [ABSTTL] [IDLETIME s] [FREQ n] */
@@ -123,6 +165,10 @@ function restore(client: Client, argv: string[], engine: Engine): void {
   const decoded = payloadValue(client, engine, payload);
   if (decoded === null) return;
   const value = fromRdbValue(decoded, streamLimits(engine.config), engine.config);
+  if (value instanceof UnreadableValue && convertedOnLoad(value, engine)) {
+    engine.faulted(value.source.fault);
+    return;
+  }
   if (isEmptyValue(value)) {
     engine.replyError(client, 'ERR Bad data format');
     return;

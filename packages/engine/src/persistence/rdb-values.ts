@@ -3,7 +3,7 @@ import { QuickList } from '@rc/datatypes/list';
 import { MAX_ID, MIN_ID, Stream, type Consumer, type StreamNodeLimits } from '@rc/datatypes/stream';
 import type { Config } from '../config.js';
 import { encodingLimits, hashFromRdb, setFromRdb, zsetFromRdb } from '../encodings.js';
-import { RedisHash, RedisSet, RedisZset, type RedisValue } from '../values.js';
+import { RedisHash, RedisSet, RedisZset, UnreadableValue, type RedisValue } from '../values.js';
 
 /** Stream block sizes from stream-node-max-entries and stream-node-max-bytes. */
 export function streamLimits(config: Config): StreamNodeLimits {
@@ -31,6 +31,7 @@ export function toRdbValue(value: RedisValue, _config?: Config): RdbValue {
     return { type: 'zset', entries, compact: value.isListpack };
   }
   if (value instanceof Stream) return { type: 'stream', stream: toRdbStream(value) };
+  if (value instanceof UnreadableValue) return value.source;
   return { type: 'list', items: [...value] };
 }
 
@@ -97,6 +98,8 @@ export function fromRdbValue(
       );
     case 'stream':
       return fromRdbStream(value.stream, limits);
+    case 'unreadable':
+      return new UnreadableValue(value);
   }
 }
 
@@ -121,6 +124,8 @@ export function fromRdbStream(source: RdbStream, limits: StreamNodeLimits): Stre
 
 /** Values a loaded key must not hold: Redis drops empty collections on load too. */
 export function isEmptyValue(value: RedisValue): boolean {
-  if (typeof value === 'string' || value instanceof Stream) return false;
+  if (typeof value === 'string' || value instanceof Stream || value instanceof UnreadableValue) {
+    return false;
+  }
   return value instanceof QuickList ? value.length === 0 : value.size === 0;
 }
