@@ -30,6 +30,7 @@ const allowed: Record<string, string[]> = {
   list: ['list/'],
   radix: ['radix/'],
   stream: ['stream/', 'radix/'],
+  packed: ['packed/'],
 };
 
 describe('subpath exports', () => {

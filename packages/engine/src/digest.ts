@@ -3,7 +3,7 @@ import { MAX_ID, MIN_ID, Stream } from '@rc/datatypes/stream';
 import { SortedSet } from '@rc/datatypes/zset';
 import { formatDouble } from '@rc/resp';
 import type { Database } from './keyspace.js';
-import { UnreadableValue, type RedisValue } from './values.js';
+import { RedisHash, UnreadableValue, type RedisValue } from './values.js';
 import { SHA1_WORDS, sha1Hex, sha1Latin1, sha1Words, type Sha1Words } from './sha1.js';
 
 /**
@@ -64,7 +64,7 @@ function pairDigest(first: string, second: string): Sha1Words {
 function typeNumber(value: RedisValue): number {
   if (typeof value === 'string') return OBJECT_TYPE.string;
   if (value instanceof UnreadableValue) return OBJECT_TYPE[value.type];
-  if (value instanceof Map) return OBJECT_TYPE.hash;
+  if (value instanceof RedisHash) return OBJECT_TYPE.hash;
   if (value instanceof Set) return OBJECT_TYPE.set;
   if (value instanceof SortedSet) return OBJECT_TYPE.zset;
   if (value instanceof Stream) return OBJECT_TYPE.stream;
@@ -88,7 +88,7 @@ function mixValue(digest: Sha1Words, value: RedisValue, hasExpire: boolean): voi
     for (const { member, score } of value) {
       xorInto(digest, pairDigest(member, formatDouble(score)));
     }
-  } else if (value instanceof Map) {
+  } else if (value instanceof RedisHash) {
     for (const [field, element] of value) xorInto(digest, pairDigest(field, element));
   } else if (value instanceof UnreadableValue) {
     // Redis's walk would fail on it; its encoding as it came stands for its content.

@@ -77,8 +77,6 @@ export function stringBytes(value: string): number {
 const tableElement = (element: string) => sdsBytes(element.length, true);
 const packedElement = (element: string) => element.length + LISTPACK_ENTRY_BYTES;
 const tableMember = (member: string) => tableElement(member) + DICT_ENTRY_BYTES + DICT_SLOT_BYTES;
-const packedField = ([field, element]: [string, string]) =>
-  packedElement(field) + packedElement(element);
 const tableField = ([field, element]: [string, string]) =>
   tableMember(field) + tableElement(element);
 /** A sorted set's member in a listpack (member and score) or in its dict and skiplist. */
@@ -117,10 +115,11 @@ export function valueBytes(value: RedisValue, samples: number): number {
     );
   }
   if (value instanceof RedisHash) {
-    if (value.isListpack)
-      return (
-        OBJECT_BYTES + LISTPACK_BYTES + sample(value.entries(), value.size, samples, packedField)
-      );
+    // Its packed string holds each element with a one-char length (below 128 chars), so its
+    // length plus one byte per element is packedElement's sum, without walking it.
+    if (value.isListpack) {
+      return OBJECT_BYTES + LISTPACK_BYTES + value.packedLength + 2 * value.size;
+    }
     return OBJECT_BYTES + DICT_BYTES + sample(value.entries(), value.size, samples, tableField);
   }
   if (value.isIntset) return OBJECT_BYTES + INTSET_BYTES + value.size * INTSET_ENTRY_BYTES;

@@ -1,4 +1,5 @@
 import { QuickList } from '@rc/datatypes/list';
+import { PackedMap } from '@rc/datatypes/packed';
 import { Stream } from '@rc/datatypes/stream';
 import { SortedSet } from '@rc/datatypes/zset';
 import type { RdbUnreadable } from '@rc/rdb';
@@ -37,26 +38,27 @@ export type ZsetEncoding = 'listpack' | 'skiplist';
  * derived from the contents, so the tag costs one field and no work on reads.
  */
 
-/** A hash: a listpack until converted to a hash table (Redis's hashTypeConvert). */
-export class RedisHash extends Map<string, string> {
-  private listpack: boolean;
-
+/**
+ * A hash: a listpack (one packed string, fields in insertion order) until converted to a hash
+ * table (Redis's hashTypeConvert), a Map from then on.
+ */
+export class RedisHash extends PackedMap {
   constructor(encoding: HashEncoding) {
     super();
-    this.listpack = encoding === 'listpack';
+    if (encoding === 'hashtable') this.convertToMap();
   }
 
   get encoding(): HashEncoding {
-    return this.listpack ? 'listpack' : 'hashtable';
+    return this.isPacked ? 'listpack' : 'hashtable';
   }
 
   get isListpack(): boolean {
-    return this.listpack;
+    return this.isPacked;
   }
 
   /** To a hash table, for good. */
   convertToHashtable(): void {
-    this.listpack = false;
+    this.convertToMap();
   }
 }
 
@@ -115,7 +117,7 @@ export type TypeName = 'string' | 'list' | 'hash' | 'set' | 'zset' | 'stream';
 export function typeOf(value: RedisValue): TypeName {
   if (typeof value === 'string') return 'string';
   if (value instanceof UnreadableValue) return value.type;
-  if (value instanceof Map) return 'hash';
+  if (value instanceof RedisHash) return 'hash';
   if (value instanceof Set) return 'set';
   if (value instanceof SortedSet) return 'zset';
   if (value instanceof Stream) return 'stream';

@@ -8,7 +8,7 @@ import { parseFloatLoosely } from '../numbers.js';
 import { commandGroup } from './define.js';
 import { integerArgument, isKeyword, wrongType } from './reply-helpers.js';
 import { storeResult } from './store-result.js';
-import { RedisZset } from '../values.js';
+import { RedisHash, RedisZset } from '../values.js';
 
 interface SortOptions {
   by: string | null;
@@ -34,7 +34,7 @@ function lookupByPattern(db: Database, pattern: string, element: string): string
   const key = keyPattern.slice(0, star) + element + keyPattern.slice(star + 1);
   const value = db.lookup(key);
   if (value === undefined) return null;
-  if (hasField) return value instanceof Map ? (value.get(pattern.slice(arrow + 2)) ?? null) : null;
+  if (hasField) return value instanceof RedisHash ? (value.get(pattern.slice(arrow + 2)) ?? null) : null;
   return typeof value === 'string' ? value : null;
 }
 

@@ -1,0 +1,1 @@
+export { PackedMap } from './packed-map.js';

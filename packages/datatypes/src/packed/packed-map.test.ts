@@ -1,0 +1,75 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { PackedMap } from './packed-map.js';
+
+// Keys and values around the one-char length limit (127) and with every latin1 char.
+const text = fc.oneof(
+  fc.constantFrom('', 'a', 'b', 'c', 'field', '\u0000', '\u00ff\u0080'),
+  fc.string({ unit: fc.integer({ min: 0, max: 255 }).map((code) => String.fromCharCode(code)) }),
+  fc.integer({ min: 120, max: 20000 }).map((length) => 'x'.repeat(length)),
+);
+const operation = fc.oneof(
+  fc.tuple(fc.constant('set' as const), text, text),
+  fc.tuple(fc.constant('delete' as const), text),
+  fc.tuple(fc.constant('get' as const), text),
+  fc.tuple(fc.constant('convert' as const)),
+);
+
+describe('PackedMap', () => {
+  it('matches a Map (contents and insertion order) over random operation sequences', () => {
+    fc.assert(
+      fc.property(fc.array(operation, { maxLength: 80 }), (operations) => {
+        const packed = new PackedMap();
+        const model = new Map<string, string>();
+        for (const [name, a, b] of operations) {
+          switch (name) {
+            case 'set':
+              expect(packed.set(a, b)).toBe(packed);
+              model.set(a, b);
+              break;
+            case 'delete':
+              expect(packed.delete(a)).toBe(model.delete(a));
+              break;
+            case 'get':
+              expect(packed.get(a)).toBe(model.get(a));
+              expect(packed.has(a)).toBe(model.has(a));
+              break;
+            case 'convert':
+              packed.convertToMap();
+              expect(packed.isPacked).toBe(false);
+              break;
+          }
+          expect(packed.size).toBe(model.size);
+        }
+        expect([...packed]).toEqual([...model]);
+        expect([...packed.keys()]).toEqual([...model.keys()]);
+        expect([...packed.values()]).toEqual([...model.values()]);
+      }),
+    );
+  });
+
+  it('keeps its order when converted to a Map, and stays one', () => {
+    const map = new PackedMap();
+    for (let i = 0; i < 200; i++) map.set(`field:${i}`, 'v'.repeat(i));
+    map.delete('field:3');
+    map.set('field:5', 'changed');
+    const before = [...map];
+    expect(map.isPacked).toBe(true);
+    map.convertToMap();
+    expect(map.isPacked).toBe(false);
+    expect(map.packedLength).toBe(0);
+    expect([...map]).toEqual(before);
+    map.set('field:0', 'again');
+    expect(map.get('field:0')).toBe('again');
+    expect(map.isPacked).toBe(false);
+  });
+
+  it('weighs one char per char of its keys and values, plus one per length below 128', () => {
+    const map = new PackedMap();
+    map.set('ab', 'cde');
+    map.set('f', '');
+    expect(map.packedLength).toBe(2 + 1 + 3 + 1 + 1 + 1 + 0 + 1);
+    map.set('long', 'x'.repeat(200));
+    expect(map.packedLength).toBe(10 + 1 + 4 + 2 + 200);
+  });
+});

@@ -1,0 +1,168 @@
+/*
+ * A small map of latin1 strings packed into one string, in the spirit of Redis's listpack:
+ * each key and value is its length (base-128 digits, low first, one char below 128) followed by
+ * its chars, pairs in insertion order. In V8 one flat string costs a header and a byte per char,
+ * against a Map's hash table plus two string objects per entry: about a third of the memory
+ * for ten short pairs. Lookups walk the pairs, as Redis walks a listpack, so it suits maps of
+ * at most a few hundred entries; `convertToMap` turns it into a Map for good when it outgrows
+ * that (its owner decides when). Every write builds a new string: fine at those sizes.
+ */
+
+/** Where the text after the length read last by `readLength` starts. */
+let textStart = 0;
+
+function readLength(packed: string, at: number): number {
+  let code = packed.charCodeAt(at);
+  if (code < 0x80) {
+    textStart = at + 1;
+    return code;
+  }
+  let length = 0;
+  let shift = 0;
+  while (code >= 0x80) {
+    length += (code & 0x7f) * 2 ** shift;
+    shift += 7;
+    code = packed.charCodeAt(++at);
+  }
+  textStart = at + 1;
+  return length + code * 2 ** shift;
+}
+
+function lengthText(length: number): string {
+  if (length < 0x80) return String.fromCharCode(length);
+  let text = '';
+  while (length >= 0x80) {
+    text += String.fromCharCode(0x80 | (length & 0x7f));
+    length = Math.floor(length / 0x80);
+  }
+  return text + String.fromCharCode(length);
+}
+
+/** Where the pair found last by `locate` ends, and where its value's length starts. */
+let pairEnd = 0;
+let valueAt = 0;
+
+/** The offset of the pair whose key is `key`, or -1; sets `valueAt` and `pairEnd`. */
+function locate(packed: string, key: string): number {
+  let at = 0;
+  while (at < packed.length) {
+    const keyLength = readLength(packed, at);
+    const keyStart = textStart;
+    const valueLength = readLength(packed, keyStart + keyLength);
+    if (keyLength === key.length && packed.startsWith(key, keyStart)) {
+      valueAt = keyStart + keyLength;
+      pairEnd = textStart + valueLength;
+      return at;
+    }
+    at = textStart + valueLength;
+  }
+  return -1;
+}
+
+function readValue(packed: string, at: number): string {
+  const length = readLength(packed, at);
+  return packed.slice(textStart, textStart + length);
+}
+
+export class PackedMap implements Iterable<[string, string]> {
+  private packed = '';
+  private count = 0;
+  /** The map it was converted to, for good; the packed string is then empty. */
+  private table: Map<string, string> | undefined = undefined;
+
+  /** Whether it is still packed (not yet converted to a Map). */
+  get isPacked(): boolean {
+    return this.table === undefined;
+  }
+
+  /** The chars of the packed string (0 once converted): what a packed map weighs. */
+  get packedLength(): number {
+    return this.packed.length;
+  }
+
+  get size(): number {
+    return this.table === undefined ? this.count : this.table.size;
+  }
+
+  get(key: string): string | undefined {
+    if (this.table !== undefined) return this.table.get(key);
+    return locate(this.packed, key) === -1 ? undefined : readValue(this.packed, valueAt);
+  }
+
+  has(key: string): boolean {
+    if (this.table !== undefined) return this.table.has(key);
+    return locate(this.packed, key) !== -1;
+  }
+
+  /** Sets a key's value: a new key goes last, an existing one keeps its place. */
+  set(key: string, value: string): this {
+    if (this.table !== undefined) {
+      this.table.set(key, value);
+      return this;
+    }
+    const packed = this.packed;
+    const valueText = lengthText(value.length);
+    if (locate(packed, key) === -1) {
+      this.packed = [packed, lengthText(key.length), key, valueText, value].join('');
+      this.count++;
+    } else {
+      this.packed = [packed.slice(0, valueAt), valueText, value, packed.slice(pairEnd)].join('');
+    }
+    return this;
+  }
+
+  delete(key: string): boolean {
+    if (this.table !== undefined) return this.table.delete(key);
+    const packed = this.packed;
+    const at = locate(packed, key);
+    if (at === -1) return false;
+    this.packed = [packed.slice(0, at), packed.slice(pairEnd)].join('');
+    this.count--;
+    return true;
+  }
+
+  /** To a Map, for good, in the same order; its strings are copies, not slices of the packed. */
+  convertToMap(): void {
+    if (this.table !== undefined) return;
+    const bytes = Buffer.from(this.packed, 'latin1');
+    const table = new Map<string, string>();
+    for (let at = 0; at < bytes.length; ) {
+      const keyLength = readLength(this.packed, at);
+      const key = bytes.toString('latin1', textStart, textStart + keyLength);
+      const valueLength = readLength(this.packed, textStart + keyLength);
+      table.set(key, bytes.toString('latin1', textStart, textStart + valueLength));
+      at = textStart + valueLength;
+    }
+    this.table = table;
+    this.packed = '';
+    this.count = 0;
+  }
+
+  *entries(): IterableIterator<[string, string]> {
+    if (this.table !== undefined) {
+      yield* this.table.entries();
+      return;
+    }
+    const packed = this.packed;
+    for (let at = 0; at < packed.length; ) {
+      const keyLength = readLength(packed, at);
+      const keyStart = textStart;
+      const valueLength = readLength(packed, keyStart + keyLength);
+      const valueStart = textStart;
+      at = valueStart + valueLength;
+      yield [packed.slice(keyStart, keyStart + keyLength), packed.slice(valueStart, at)];
+    }
+  }
+
+  *keys(): IterableIterator<string> {
+    for (const [key] of this.entries()) yield key;
+  }
+
+  *values(): IterableIterator<string> {
+    for (const [, value] of this.entries()) yield value;
+  }
+
+  [Symbol.iterator](): IterableIterator<[string, string]> {
+    return this.entries();
+  }
+}
