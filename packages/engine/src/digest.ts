@@ -3,7 +3,7 @@ import { MAX_ID, MIN_ID, Stream } from '@rc/datatypes/stream';
 import { SortedSet } from '@rc/datatypes/zset';
 import { formatDouble } from '@rc/resp';
 import type { Database } from './keyspace.js';
-import { RedisHash, UnreadableValue, type RedisValue } from './values.js';
+import { RedisHash, RedisSet, UnreadableValue, type RedisValue } from './values.js';
 import { SHA1_WORDS, sha1Hex, sha1Latin1, sha1Words, type Sha1Words } from './sha1.js';
 
 /**
@@ -65,7 +65,7 @@ function typeNumber(value: RedisValue): number {
   if (typeof value === 'string') return OBJECT_TYPE.string;
   if (value instanceof UnreadableValue) return OBJECT_TYPE[value.type];
   if (value instanceof RedisHash) return OBJECT_TYPE.hash;
-  if (value instanceof Set) return OBJECT_TYPE.set;
+  if (value instanceof RedisSet) return OBJECT_TYPE.set;
   if (value instanceof SortedSet) return OBJECT_TYPE.zset;
   if (value instanceof Stream) return OBJECT_TYPE.stream;
   return OBJECT_TYPE.list;
@@ -81,7 +81,7 @@ function mixValue(digest: Sha1Words, value: RedisValue, hasExpire: boolean): voi
     mixInto(digest, value);
   } else if (value instanceof QuickList) {
     for (const element of value) mixInto(digest, element);
-  } else if (value instanceof Set) {
+  } else if (value instanceof RedisSet) {
     for (const member of value) xorInto(digest, member);
   } else if (value instanceof SortedSet) {
     // Scores as "%.17g", in either of Redis's encodings.

@@ -1,5 +1,4 @@
 import type { SortedSetEntry } from '@rc/datatypes/zset';
-import { parseInteger } from './numbers.js';
 import { RedisHash, RedisSet, RedisZset } from './values.js';
 
 /**
@@ -124,7 +123,7 @@ export function hashFromRdb(
 
 /** Whether an intset can hold the member: an int64 in canonical form (string2ll). */
 function isIntsetMember(member: string): boolean {
-  return parseInteger(member) !== null;
+  return RedisSet.canPack(member);
 }
 
 /** setTypeCreate: a new set for a first member, an intset when that member is an integer. */
@@ -175,13 +174,11 @@ function compareIntegerText(a: string, b: string): number {
   return bigA < bigB ? -1 : bigA > bigB ? 1 : 0;
 }
 
-/** A set's members in the order Redis walks them: ascending in an intset. */
-export function setMembersInOrder(set: RedisSet): Iterable<string> {
-  return set.isIntset ? intsetOrder(set) : set;
-}
-
 /** Whether a set of these members would be an intset (all int64, few enough). */
-export function fitsIntset(members: ReadonlySet<string>, maxIntsetEntries: number): boolean {
+export function fitsIntset(
+  members: Iterable<string> & { readonly size: number },
+  maxIntsetEntries: number,
+): boolean {
   if (members.size > maxIntsetEntries) return false;
   for (const member of members) if (!isIntsetMember(member)) return false;
   return true;

@@ -32,9 +32,8 @@ const SKIPLIST_NODE_BYTES = 48;
 const SKIPLIST_BYTES = 32;
 /** Entries per quicklist node, roughly, at the default list-max-listpack-size. */
 const QUICKLIST_NODE_ENTRIES = 128;
-/** An intset's header, and each member (as 64-bit integers, the widest encoding). */
+/** An intset's header. */
 const INTSET_BYTES = 8;
-const INTSET_ENTRY_BYTES = 8;
 /** A listpack's header and end byte; each entry's length and back-length bytes. */
 const LISTPACK_BYTES = 7;
 const LISTPACK_ENTRY_BYTES = 2;
@@ -122,7 +121,8 @@ export function valueBytes(value: RedisValue, samples: number): number {
     }
     return OBJECT_BYTES + DICT_BYTES + sample(value.entries(), value.size, samples, tableField);
   }
-  if (value.isIntset) return OBJECT_BYTES + INTSET_BYTES + value.size * INTSET_ENTRY_BYTES;
+  // Its packed string holds each member in as many chars as an intset gives it bytes.
+  if (value.isIntset) return OBJECT_BYTES + INTSET_BYTES + value.packedLength;
   return OBJECT_BYTES + DICT_BYTES + sample(value, value.size, samples, tableMember);
 }
 

@@ -1,5 +1,5 @@
 import { QuickList } from '@rc/datatypes/list';
-import { PackedMap } from '@rc/datatypes/packed';
+import { PackedMap, PackedSet } from '@rc/datatypes/packed';
 import { Stream } from '@rc/datatypes/stream';
 import { SortedSet } from '@rc/datatypes/zset';
 import type { RdbUnreadable } from '@rc/rdb';
@@ -62,26 +62,27 @@ export class RedisHash extends PackedMap {
   }
 }
 
-/** A set: an intset (int64 members only) until converted to a hash table (setTypeConvert). */
-export class RedisSet extends Set<string> {
-  private intset: boolean;
-
+/**
+ * A set: an intset (int64 members only, one packed string, ascending) until converted to a
+ * hash table (setTypeConvert), a Set from then on.
+ */
+export class RedisSet extends PackedSet {
   constructor(encoding: SetEncoding) {
     super();
-    this.intset = encoding === 'intset';
+    if (encoding === 'hashtable') this.convertToSet();
   }
 
   get encoding(): SetEncoding {
-    return this.intset ? 'intset' : 'hashtable';
+    return this.isPacked ? 'intset' : 'hashtable';
   }
 
   get isIntset(): boolean {
-    return this.intset;
+    return this.isPacked;
   }
 
   /** To a hash table, for good. */
   convertToHashtable(): void {
-    this.intset = false;
+    this.convertToSet();
   }
 }
 
@@ -118,7 +119,7 @@ export function typeOf(value: RedisValue): TypeName {
   if (typeof value === 'string') return 'string';
   if (value instanceof UnreadableValue) return value.type;
   if (value instanceof RedisHash) return 'hash';
-  if (value instanceof Set) return 'set';
+  if (value instanceof RedisSet) return 'set';
   if (value instanceof SortedSet) return 'zset';
   if (value instanceof Stream) return 'stream';
   return 'list';

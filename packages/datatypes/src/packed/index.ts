@@ -1,1 +1,2 @@
 export { PackedMap } from './packed-map.js';
+export { PackedSet } from './packed-set.js';

@@ -15,7 +15,7 @@ import { parseInteger } from '../numbers.js';
 import { PropagationTarget } from '../propagation.js';
 import { DEFAULT_PACKED_THRESHOLD, quicklistNodes } from '../quicklist-layout.js';
 import { toRdbValue } from '../persistence/rdb-values.js';
-import { RedisHash, encodingOf, isSharedInteger, type RedisValue } from '../values.js';
+import { RedisHash, RedisSet, encodingOf, isSharedInteger, type RedisValue } from '../values.js';
 import { commandGroup, NO_KEYS } from './define.js';
 import { integerArgument, isKeyword, ok } from './reply-helpers.js';
 
@@ -692,7 +692,7 @@ function htstatsKey(client: Client, argv: string[], engine: Engine): void {
     const members: string[] = [];
     for (const { member } of value) members.push(member);
     stats = dictStats(members, value.size);
-  } else if (encoding === 'hashtable' && (value instanceof Set || value instanceof RedisHash)) {
+  } else if (encoding === 'hashtable' && (value instanceof RedisSet || value instanceof RedisHash)) {
     stats = dictStats(value.keys(), value.size);
   }
   if (stats === null) {

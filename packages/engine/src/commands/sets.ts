@@ -10,7 +10,6 @@ import {
   setAdd,
   setFromMembers,
   encodingLimits,
-  setMembersInOrder,
 } from '../encodings.js';
 import { RedisSet } from '../values.js';
 import { ALL_KEYS, FIRST_KEY, commandGroup } from './define.js';
@@ -80,7 +79,8 @@ function srem(client: Client, argv: string[], engine: Engine): void {
 function smembers(client: Client, argv: string[], engine: Engine): void {
   const set = lookupSet(client, engine, argv[1]);
   if (set === WRONG_TYPE) return;
-  replyMembers(client, set === undefined ? [] : setMembersInOrder(set), set?.size ?? 0);
+  // An intset walks its members ascending, as Redis does.
+  replyMembers(client, set ?? [], set?.size ?? 0);
 }
 
 function sismember(client: Client, argv: string[], engine: Engine): void {
@@ -187,9 +187,8 @@ function srandmember(client: Client, argv: string[], engine: Engine): void {
   if (count === null) return;
   const set = lookupSet(client, engine, argv[1]);
   if (set === WRONG_TYPE) return;
-  // All of it comes back in the set's own order (ascending for an intset).
-  const whole = set !== undefined && count !== undefined && count >= set.size;
-  const members = set === undefined ? [] : whole ? [...setMembersInOrder(set)] : [...set];
+  // All of it comes back in the set's own order (ascending for an intset): pickRandom keeps it.
+  const members = set === undefined ? [] : [...set];
   if (count === undefined) {
     if (members.length === 0) client.out.nullBulk();
     else client.out.bulk(members[Math.floor(Math.random() * members.length)]);

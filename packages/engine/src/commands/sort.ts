@@ -8,7 +8,7 @@ import { parseFloatLoosely } from '../numbers.js';
 import { commandGroup } from './define.js';
 import { integerArgument, isKeyword, wrongType } from './reply-helpers.js';
 import { storeResult } from './store-result.js';
-import { RedisHash, RedisZset } from '../values.js';
+import { RedisHash, RedisSet, RedisZset } from '../values.js';
 
 interface SortOptions {
   by: string | null;
@@ -106,7 +106,7 @@ function elementsOf(
   if (value === undefined) return { elements: [], from: 'list' };
   if (value instanceof QuickList)
     return { elements: [...(value as QuickList<string>)], from: 'list' };
-  if (value instanceof Set) return { elements: [...value], from: 'set' };
+  if (value instanceof RedisSet) return { elements: [...value], from: 'set' };
   if (value instanceof RedisZset) {
     // Redis turns a listpack sorted set into a skiplist to sort it, and it stays one.
     value.convertToSkiplist();

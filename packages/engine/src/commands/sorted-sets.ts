@@ -6,7 +6,7 @@ import { Errors } from '../errors.js';
 import type { Database } from '../keyspace.js';
 import { EventClass } from '../keyspace-events.js';
 import { createZsetFor, encodingLimits, zsetBeforeAdd, zsetFromEntries } from '../encodings.js';
-import { RedisZset } from '../values.js';
+import { RedisSet, RedisZset } from '../values.js';
 import { parseFloatLoosely } from '../numbers.js';
 import { filterByPattern } from '../scan-cursor.js';
 import { blockOnKeys, timeoutArgument } from './blocking-arguments.js';
@@ -602,7 +602,7 @@ function readInput(
   if (value === undefined) return null;
   if (value instanceof SortedSet)
     return new Map([...value].map((entry) => [entry.member, entry.score]));
-  if (value instanceof Set) return new Map([...value].map((member) => [member, 1]));
+  if (value instanceof RedisSet) return new Map([...value].map((member) => [member, 1]));
   wrongType(client, engine);
   return WRONG_TYPE;
 }

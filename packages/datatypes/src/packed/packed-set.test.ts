@@ -1,0 +1,71 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { PackedSet } from './packed-set.js';
+
+const INT64_MIN = -(2n ** 63n);
+const INT64_MAX = 2n ** 63n - 1n;
+
+// Integers at and around every width's limits, and texts that are not canonical int64s.
+const edges = [0n, 1n, -1n, 2n ** 15n, 2n ** 31n, 2n ** 32n, 2n ** 53n, INT64_MAX];
+const integer = fc.oneof(
+  fc.integer({ min: -40000, max: 40000 }).map(BigInt),
+  fc.constantFrom(...edges.flatMap((edge) => [edge - 1n, edge, edge + 1n, -edge - 1n, -edge])),
+  fc.bigInt({ min: INT64_MIN, max: INT64_MAX }),
+);
+const member = integer.filter((value) => value >= INT64_MIN && value <= INT64_MAX).map(String);
+const notPackable = fc.constantFrom('', '-0', '01', '+1', '1.0', 'a', ' 1', String(INT64_MAX + 1n));
+
+const operation = fc.oneof(
+  fc.tuple(fc.constant('add' as const), member),
+  fc.tuple(fc.constant('delete' as const), fc.oneof(member, notPackable)),
+  fc.tuple(fc.constant('has' as const), fc.oneof(member, notPackable)),
+);
+
+const ascending = (members: Iterable<string>) =>
+  [...members].sort((a, b) => (BigInt(a) < BigInt(b) ? -1 : BigInt(a) > BigInt(b) ? 1 : 0));
+
+describe('PackedSet', () => {
+  it('matches a Set and iterates in ascending order over random operation sequences', () => {
+    fc.assert(
+      fc.property(fc.array(operation, { maxLength: 80 }), fc.boolean(), (operations, convert) => {
+        const packed = new PackedSet();
+        const model = new Set<string>();
+        for (const [name, text] of operations) {
+          if (name === 'add') {
+            expect(packed.add(text)).toBe(packed);
+            model.add(text);
+          } else if (name === 'delete') expect(packed.delete(text)).toBe(model.delete(text));
+          else expect(packed.has(text)).toBe(model.has(text));
+          expect(packed.size).toBe(model.size);
+        }
+        expect([...packed]).toEqual(ascending(model));
+        if (convert) {
+          packed.convertToSet();
+          expect(packed.isPacked).toBe(false);
+          expect(packed.packedLength).toBe(0);
+          expect([...packed]).toEqual(ascending(model));
+          packed.add('not an integer');
+          expect(packed.has('not an integer')).toBe(true);
+        }
+      }),
+    );
+  });
+
+  it('holds each member in the fewest chars that fit them all, as an intset', () => {
+    const set = new PackedSet();
+    set.add('1').add('-32768').add('32767');
+    expect(set.packedLength).toBe(3 * 2);
+    set.add('32768');
+    expect(set.packedLength).toBe(4 * 4);
+    set.add('-9223372036854775808');
+    expect(set.packedLength).toBe(5 * 8);
+    expect([...set]).toEqual(['-9223372036854775808', '-32768', '1', '32767', '32768']);
+  });
+
+  it('accepts only canonical int64 text while packed', () => {
+    expect(PackedSet.canPack('-12')).toBe(true);
+    expect(PackedSet.canPack('9223372036854775808')).toBe(false);
+    expect(PackedSet.canPack('007')).toBe(false);
+    expect(() => new PackedSet().add('x')).toThrow(RangeError);
+  });
+});

@@ -1,0 +1,214 @@
+/*
+ * A small set of 64-bit integers packed into one string, in the spirit of Redis's intset: each
+ * member is `width` chars (2, 4 or 8: the fewest that hold every member), its two's complement
+ * bytes big-endian with the top bit flipped, so that the records sort as the integers do and
+ * are kept sorted. Members come and go as their canonical text (what Redis's string2ll takes);
+ * iteration is ascending, as an intset is walked. `convertToSet` turns it into a Set for good
+ * when its owner decides it outgrew the packed form.
+ */
+
+/** The two 32-bit halves of the member parsed last by `parse`: high signed, low unsigned. */
+let high = 0;
+let low = 0;
+
+const TWO_32 = 2 ** 32;
+const CANONICAL = /^(?:0|-?[1-9][0-9]{0,18})$/;
+const INT64_MIN = -(2n ** 63n);
+const INT64_MAX = 2n ** 63n - 1n;
+
+/** Parses canonical int64 text into `high`/`low`; false when the text is not one. */
+function parse(text: string): boolean {
+  if (text.length <= 15) {
+    if (!CANONICAL.test(text)) return false;
+    const value = Number(text);
+    high = Math.floor(value / TWO_32);
+    low = value - high * TWO_32;
+    return true;
+  }
+  if (!CANONICAL.test(text)) return false;
+  const value = BigInt(text);
+  if (value < INT64_MIN || value > INT64_MAX) return false;
+  high = Number(BigInt.asIntN(32, value >> 32n));
+  low = Number(BigInt.asUintN(32, value));
+  return true;
+}
+
+/** The fewest chars that hold the parsed member: 2 (int16), 4 (int32) or 8. */
+function widthOfParsed(): number {
+  if (high === 0 ? low < 0x8000 : high === -1 && low >= TWO_32 - 0x8000) return 2;
+  if (high === 0 ? low < 0x80000000 : high === -1 && low >= 0x80000000) return 4;
+  return 8;
+}
+
+/** The parsed member as a `width`-char record. */
+function recordOfParsed(width: number): string {
+  if (width === 2) {
+    const bits = (low & 0xffff) ^ 0x8000;
+    return String.fromCharCode(bits >>> 8, bits & 0xff);
+  }
+  const lowBits = width === 4 ? (low ^ 0x80000000) >>> 0 : low;
+  const lowText = String.fromCharCode(
+    lowBits >>> 24,
+    (lowBits >>> 16) & 0xff,
+    (lowBits >>> 8) & 0xff,
+    lowBits & 0xff,
+  );
+  if (width === 4) return lowText;
+  const highBits = (high ^ 0x80000000) >>> 0;
+  return (
+    String.fromCharCode(
+      highBits >>> 24,
+      (highBits >>> 16) & 0xff,
+      (highBits >>> 8) & 0xff,
+      highBits & 0xff,
+    ) + lowText
+  );
+}
+
+function readUint32(packed: string, at: number): number {
+  return (
+    packed.charCodeAt(at) * 0x1000000 +
+    packed.charCodeAt(at + 1) * 0x10000 +
+    packed.charCodeAt(at + 2) * 0x100 +
+    packed.charCodeAt(at + 3)
+  );
+}
+
+/** The member text of the record at `at`. */
+function memberAt(packed: string, at: number, width: number): string {
+  if (width === 2) return String(((packed.charCodeAt(at) << 8) | packed.charCodeAt(at + 1)) - 0x8000);
+  if (width === 4) return String(readUint32(packed, at) - 0x80000000);
+  const highValue = readUint32(packed, at) - 0x80000000;
+  const lowValue = readUint32(packed, at + 4);
+  // Within ±2^53 doubles hold the sum exactly.
+  if (highValue >= -0x200000 && highValue < 0x200000) return String(highValue * TWO_32 + lowValue);
+  return ((BigInt(highValue) << 32n) + BigInt(lowValue)).toString();
+}
+
+/** Compares the record at `at` with `record` (same width): negative, 0 or positive. */
+function compareAt(packed: string, at: number, record: string): number {
+  for (let i = 0; i < record.length; i++) {
+    const difference = packed.charCodeAt(at + i) - record.charCodeAt(i);
+    if (difference !== 0) return difference;
+  }
+  return 0;
+}
+
+/**
+ * Binary search for `record` among the packed records: its index when found, else the
+ * index it would be inserted at as `-(index + 1)`.
+ */
+function search(packed: string, record: string): number {
+  const width = record.length;
+  let lowIndex = 0;
+  let highIndex = packed.length / width - 1;
+  while (lowIndex <= highIndex) {
+    const middle = (lowIndex + highIndex) >>> 1;
+    const order = compareAt(packed, middle * width, record);
+    if (order === 0) return middle;
+    if (order < 0) lowIndex = middle + 1;
+    else highIndex = middle - 1;
+  }
+  return -(lowIndex + 1);
+}
+
+export class PackedSet implements Iterable<string> {
+  private packed = '';
+  private width = 2;
+  /** The set it was converted to, for good; the packed string is then empty. */
+  private table: Set<string> | undefined = undefined;
+
+  /** Whether a member can be packed: canonical int64 text (no sign on 0, no leading zeros). */
+  static canPack(member: string): boolean {
+    return parse(member);
+  }
+
+  /** Whether it is still packed (not yet converted to a Set). */
+  get isPacked(): boolean {
+    return this.table === undefined;
+  }
+
+  /** The chars of the packed string (0 once converted): `size` times the record width. */
+  get packedLength(): number {
+    return this.packed.length;
+  }
+
+  get size(): number {
+    return this.table === undefined ? this.packed.length / this.width : this.table.size;
+  }
+
+  has(member: string): boolean {
+    if (this.table !== undefined) return this.table.has(member);
+    if (!parse(member) || widthOfParsed() > this.width) return false;
+    return search(this.packed, recordOfParsed(this.width)) >= 0;
+  }
+
+  /** Adds a member; while packed it must be one `canPack` accepts (else this throws). */
+  add(member: string): this {
+    if (this.table !== undefined) {
+      this.table.add(member);
+      return this;
+    }
+    if (!parse(member)) throw new RangeError(`not a 64-bit integer: ${member}`);
+    const width = widthOfParsed();
+    if (width > this.width) {
+      const record = recordOfParsed(width);
+      const negative = high < 0;
+      this.widen(width);
+      // Wider than every member: it goes first when negative, last otherwise.
+      this.packed = negative ? record + this.packed : this.packed + record;
+      return this;
+    }
+    const record = recordOfParsed(this.width);
+    const index = search(this.packed, record);
+    if (index >= 0) return this;
+    const at = -(index + 1) * this.width;
+    this.packed = [this.packed.slice(0, at), record, this.packed.slice(at)].join('');
+    return this;
+  }
+
+  delete(member: string): boolean {
+    if (this.table !== undefined) return this.table.delete(member);
+    if (!parse(member) || widthOfParsed() > this.width) return false;
+    const index = search(this.packed, recordOfParsed(this.width));
+    if (index < 0) return false;
+    const at = index * this.width;
+    this.packed = [this.packed.slice(0, at), this.packed.slice(at + this.width)].join('');
+    return true;
+  }
+
+  /** To a Set, for good, its members inserted in ascending order. */
+  convertToSet(): void {
+    if (this.table !== undefined) return;
+    this.table = new Set(this);
+    this.packed = '';
+  }
+
+  /** Re-encodes every member in `width` chars. */
+  private widen(width: number): void {
+    const records: string[] = [];
+    for (const member of this) {
+      parse(member);
+      records.push(recordOfParsed(width));
+    }
+    this.packed = records.join('');
+    this.width = width;
+  }
+
+  *values(): IterableIterator<string> {
+    if (this.table !== undefined) {
+      yield* this.table;
+      return;
+    }
+    const { packed, width } = this;
+    for (let at = 0; at < packed.length; at += width) yield memberAt(packed, at, width);
+  }
+
+  keys(): IterableIterator<string> {
+    return this.values();
+  }
+
+  [Symbol.iterator](): IterableIterator<string> {
+    return this.values();
+  }
+}
