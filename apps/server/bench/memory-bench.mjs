@@ -25,7 +25,8 @@ const datasets = [
     name: 'strings',
     label: `${count(1e6)} strings (key:N → 10-byte value)`,
     *commands() {
-      for (let i = 0; i < count(1e6); i++) yield ['SET', `key:${i}`, `v${String(i).padStart(9, '0')}`];
+      for (let i = 0; i < count(1e6); i++)
+        yield ['SET', `key:${i}`, `v${String(i).padStart(9, '0')}`];
     },
   },
   {

@@ -126,7 +126,7 @@ export class PackedMap implements Iterable<[string, string]> {
     if (this.table !== undefined) return;
     const bytes = Buffer.from(this.packed, 'latin1');
     const table = new Map<string, string>();
-    for (let at = 0; at < bytes.length; ) {
+    for (let at = 0; at < bytes.length;) {
       const keyLength = readLength(this.packed, at);
       const key = bytes.toString('latin1', textStart, textStart + keyLength);
       const valueLength = readLength(this.packed, textStart + keyLength);
@@ -144,7 +144,7 @@ export class PackedMap implements Iterable<[string, string]> {
       return;
     }
     const packed = this.packed;
-    for (let at = 0; at < packed.length; ) {
+    for (let at = 0; at < packed.length;) {
       const keyLength = readLength(packed, at);
       const keyStart = textStart;
       const valueLength = readLength(packed, keyStart + keyLength);

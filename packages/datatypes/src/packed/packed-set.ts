@@ -76,7 +76,8 @@ function readUint32(packed: string, at: number): number {
 
 /** The member text of the record at `at`. */
 function memberAt(packed: string, at: number, width: number): string {
-  if (width === 2) return String(((packed.charCodeAt(at) << 8) | packed.charCodeAt(at + 1)) - 0x8000);
+  if (width === 2)
+    return String(((packed.charCodeAt(at) << 8) | packed.charCodeAt(at + 1)) - 0x8000);
   if (width === 4) return String(readUint32(packed, at) - 0x80000000);
   const highValue = readUint32(packed, at) - 0x80000000;
   const lowValue = readUint32(packed, at + 4);

@@ -692,7 +692,10 @@ function htstatsKey(client: Client, argv: string[], engine: Engine): void {
     const members: string[] = [];
     for (const { member } of value) members.push(member);
     stats = dictStats(members, value.size);
-  } else if (encoding === 'hashtable' && (value instanceof RedisSet || value instanceof RedisHash)) {
+  } else if (
+    encoding === 'hashtable' &&
+    (value instanceof RedisSet || value instanceof RedisHash)
+  ) {
     stats = dictStats(value.keys(), value.size);
   }
   if (stats === null) {

@@ -34,7 +34,8 @@ function lookupByPattern(db: Database, pattern: string, element: string): string
   const key = keyPattern.slice(0, star) + element + keyPattern.slice(star + 1);
   const value = db.lookup(key);
   if (value === undefined) return null;
-  if (hasField) return value instanceof RedisHash ? (value.get(pattern.slice(arrow + 2)) ?? null) : null;
+  if (hasField)
+    return value instanceof RedisHash ? (value.get(pattern.slice(arrow + 2)) ?? null) : null;
   return typeof value === 'string' ? value : null;
 }
 
