@@ -45,8 +45,8 @@ async function propagated(
   const origin = Date.now();
   try {
     for (const step of scenario.steps) {
-      if (Array.isArray(step)) await clients[0].command(...step);
-      else if ('send' in step) clients[step.on].write(encodeCommand(step.send));
+      if (Array.isArray(step)) await clients[0].command(...atTimes(step, origin));
+      else if ('send' in step) clients[step.on].write(encodeCommand(atTimes(step.send, origin)));
       else if ('read' in step) await clients[step.on].readReply(2000);
       else await new Promise((resolve) => setTimeout(resolve, step.sleep));
     }
@@ -74,7 +74,20 @@ function isSentinel(marker: string): (command: string[]) => boolean {
   return (command) => command[1] === '__sentinel__' && command[2] === marker;
 }
 
-const inSeconds = (seconds: number): string => String(Math.floor(Date.now() / 1000) + seconds);
+/**
+ * A time `seconds` from the start of a run, in seconds since the epoch: resolved by `atTimes`
+ * as each server's run starts, so that both runs see it equally far from their own start (a
+ * time taken when the file loads drifts towards a rounding edge while earlier tests run).
+ */
+const inSeconds = (seconds: number): string => `<start${seconds < 0 ? '' : '+'}${seconds}s>`;
+
+function atTimes(args: string[], origin: number): string[] {
+  return args.map((arg) =>
+    arg.replace(/<start([+-]\d+)s>/g, (_, seconds: string) =>
+      String(Math.floor(origin / 1000) + Number(seconds)),
+    ),
+  );
+}
 
 const scenarios: Record<string, Scenario> = {
   'strings: SET options, SETEX, GETEX, GETSET, GETDEL and float increments': {
