@@ -69,7 +69,8 @@ async function startBinary(binary: Binary, args: string[], configFile?: string):
   const exited = new Promise<string | null>((resolve) =>
     child.once('close', (_code, signal) => resolve(signal)),
   );
-  await until(() => log.includes('Ready to accept connections'), 'the ready line');
+  // Node's start on a loaded machine took over 15 s (until's default).
+  await until(() => log.includes('Ready to accept connections'), 'the ready line', 45_000);
   return {
     pid: child.pid ?? 0,
     port,
@@ -107,7 +108,7 @@ describe('rc-server command line', () => {
       });
       let output = '';
       child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-      await until(() => output.includes('Ready to accept connections'), 'the ready line');
+      await until(() => output.includes('Ready to accept connections'), 'the ready line', 45_000);
       const code = await new Promise<number | null>((resolve) => {
         child.once('exit', (exitCode) => resolve(exitCode));
         child.kill(signal);
@@ -237,7 +238,7 @@ describe.runIf(requireRedisOrSkip('daemon process differential'))(
       );
       let output = '';
       child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-      await until(() => output.includes('Ready to accept connections'), 'the ready line');
+      await until(() => output.includes('Ready to accept connections'), 'the ready line', 45_000);
       expect(output).toContain(` PID: ${child.pid}`);
       const [ours, theirs] = await Promise.all([
         run('rc', ['--port', String(port), '--dir', dir]),

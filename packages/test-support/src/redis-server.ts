@@ -72,6 +72,9 @@ function answersPing(port: number): Promise<boolean> {
   });
 }
 
+/** How long redis-server may take to answer PING after its spawn. */
+const START_TIMEOUT_MS = 45_000;
+
 /**
  * A real redis-server 7.0 on a free port, without save points or AOF unless `args` says
  * otherwise; resolves once it answers PING (after loading any data file).
@@ -87,7 +90,9 @@ export async function startRedisServer(
     [...defaults, '--appendonly', 'no', '--dir', dir, ...(options.args ?? [])],
     { stdio: 'ignore' },
   );
-  for (let attempt = 0; attempt < 400; attempt++) {
+  // Generous: on a loaded machine a start can take many seconds; one that fails exits early.
+  const deadline = Date.now() + START_TIMEOUT_MS;
+  while (Date.now() < deadline) {
     if (child.exitCode !== null) break;
     if (await answersPing(port)) return { port, dir, child, stop: () => stopChild(child) };
     await new Promise((resolve) => setTimeout(resolve, 25));

@@ -75,7 +75,7 @@ export function useDifferential(config: Array<[string, string]> = []): Different
   beforeAll(async () => {
     const flags = config.flatMap(([name, value]) => [`--${name}`, value]);
     [rc, redis] = await Promise.all([startRc(config), startRedis(flags)]);
-  }, 30_000);
+  }, 60_000);
   afterAll(async () => {
     await Promise.all([rc?.stop(), redis?.stop()]);
   });
