@@ -180,6 +180,7 @@ describe('append-only file', () => {
     await expect(server.listen(0, '127.0.0.1')).rejects.toThrow(/Unexpected end of file/);
   });
 
+  // Two daemon starts and a rewrite of many keys: over a minute on a loaded machine.
   it('BGREWRITEAOF writes a new base and increment, keeps writes made meanwhile, and deletes the old files', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'rc-aof-'));
     const first = await start(dir);
@@ -223,7 +224,7 @@ describe('append-only file', () => {
     );
     expect(await reply(second.client, 'DBSIZE')).toBe(':200001\r\n');
     second.client.close();
-  }, 60_000);
+  }, 180_000);
 
   it('CONFIG SET appendonly yes creates the directory and base; no stops appending', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'rc-aof-'));

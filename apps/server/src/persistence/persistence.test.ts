@@ -174,6 +174,7 @@ describe('RDB persistence', () => {
     await rc.stop();
   });
 
+  // Four daemon starts: over 30 s on a loaded machine.
   it('the daemon saves on SIGTERM and SHUTDOWN, not on SHUTDOWN NOSAVE', async () => {
     const dir = temporaryDir();
     const port = await freePort();
@@ -208,7 +209,7 @@ describe('RDB persistence', () => {
     client.disconnect();
     await shutdown(port, 'NOSAVE');
     await server.exited;
-  }, 30_000);
+  }, 180_000);
 
   it('SHUTDOWN stops a running BGSAVE, removing its file; a failed final save keeps serving', async () => {
     const dir = temporaryDir();
