@@ -425,8 +425,11 @@ export class Engine implements KeyspaceObserver {
     this.lruClockTimer ??= setInterval(() => this.refreshLruClock(), 100).unref();
   }
 
+  /** What serverCron does every 100 ms here: the LRU clock, and without a child, shrinking. */
   private refreshLruClock(): void {
-    if (!this.cronPaused) this.lruClock = Math.floor(this.clock.now() / 1000);
+    if (this.cronPaused) return;
+    this.lruClock = Math.floor(this.clock.now() / 1000);
+    if (!this.childRunning) for (const db of this.databases) db.shrinkSparseTables();
   }
 
   /** CONFIG RESETSTAT: INFO's counters, commandstats, latencystats and errorstats restart. */
@@ -1357,6 +1360,10 @@ export class Engine implements KeyspaceObserver {
     } finally {
       this.lookupsCounted = before;
     }
+  }
+
+  get childRunning(): boolean {
+    return this.persistence?.childRunning() ?? false;
   }
 
   unreadableValueRead(value: UnreadableValue): void {

@@ -11,6 +11,7 @@ import { QuickList } from '@rc/datatypes/list';
 import { Stream } from '@rc/datatypes/stream';
 import { SortedSet } from '@rc/datatypes/zset';
 import type { WaitKind } from './blocking.js';
+import { DictSizing } from './dict-sizing.js';
 import { DICT_ENTRY_BYTES, DICT_SLOT_BYTES, keyBytes, valueBytes } from './memory-estimate.js';
 import {
   storedStringEncoding,
@@ -44,6 +45,8 @@ export interface KeyspaceObserver {
    * 'stream' for the stream that went.
    */
   keyReady(db: Database, key: string, kind: WaitKind): void;
+  /** A child process runs (a background save or AOF rewrite): Redis avoids resizing dicts. */
+  readonly childRunning: boolean;
   /** A read command looked a key up: INFO's keyspace_hits and keyspace_misses. */
   keyLookedUp(found: boolean): void;
   /** A command read a value rc cannot decode, where Redis's walk of it fails: a crash. */
@@ -93,6 +96,9 @@ export type ExpiryMode = 'delete' | 'hide' | 'keep';
 export class Database {
   data = new Map<string, RedisValue>();
   expires = new Map<string, number>();
+  /** The sizes Redis's tables for `data` and `expires` would have (DEBUG HTSTATS). */
+  dataTable = new DictSizing();
+  expiresTable = new DictSizing();
   /**
    * Each key's last access (read or write) in LRU-clock seconds, for OBJECT IDLETIME and LRU
    * eviction, or under an LFU policy its access counter (see access-frequency.ts): Redis keeps
@@ -275,6 +281,8 @@ export class Database {
     // As Redis's lookupKeyWrite: an expired key is deleted (and its DEL propagated) first.
     if (this.expires.size !== 0) this.expireIfNeeded(key);
     const previous = this.data.get(key);
+    if (previous === undefined)
+      this.dataTable.beforeAdd(this.data.size, this.observer.childRunning);
     this.data.set(key, value);
     if (previous !== undefined) this.uncount(key, previous);
     this.count(key, value);
@@ -291,6 +299,7 @@ export class Database {
 
   /** Adds a brand-new key: the caller has already checked it does not exist. */
   add(key: string, value: RedisValue): void {
+    this.dataTable.beforeAdd(this.data.size, this.observer.childRunning);
     this.data.set(key, value);
     this.count(key, value);
     this.stringStored(key, value);
@@ -469,7 +478,10 @@ export class Database {
   }
 
   private setExpireQuietly(key: string, at: number): void {
-    if (!this.expires.has(key)) this.account(EXPIRE_BYTES);
+    if (!this.expires.has(key)) {
+      this.account(EXPIRE_BYTES);
+      this.expiresTable.beforeAdd(this.expires.size, this.observer.childRunning);
+    }
     this.expires.set(key, at);
   }
 
@@ -482,6 +494,8 @@ export class Database {
     const keys = [...this.data.keys()];
     this.data = new Map();
     this.expires = new Map();
+    this.dataTable.clear();
+    this.expiresTable.clear();
     this.accessed = new AccessStamps();
     this.stringEncodings = new Map();
     this.collectionBytes = new Map();
@@ -489,10 +503,18 @@ export class Database {
     this.observer.keysFlushed(this, keys);
   }
 
+  /** serverCron's tryResizeHashTables, when no child process runs. */
+  shrinkSparseTables(): void {
+    this.dataTable.shrinkIfSparse(this.data.size);
+    this.expiresTable.shrinkIfSparse(this.expires.size);
+  }
+
   /** Exchanges contents with another database (SWAPDB); ids stay. */
   swapWith(other: Database): void {
     [this.data, other.data] = [other.data, this.data];
     [this.expires, other.expires] = [other.expires, this.expires];
+    [this.dataTable, other.dataTable] = [other.dataTable, this.dataTable];
+    [this.expiresTable, other.expiresTable] = [other.expiresTable, this.expiresTable];
     [this.accessed, other.accessed] = [other.accessed, this.accessed];
     [this.stringEncodings, other.stringEncodings] = [other.stringEncodings, this.stringEncodings];
     [this.collectionBytes, other.collectionBytes] = [other.collectionBytes, this.collectionBytes];
@@ -502,6 +524,8 @@ export class Database {
   /** A key read from a data file: no notifications, accessed now (as a fresh Redis object). */
   load(key: string, value: RedisValue, expireAt: number | null): void {
     const previous = this.data.get(key);
+    if (previous === undefined)
+      this.dataTable.beforeAdd(this.data.size, this.observer.childRunning);
     this.data.set(key, value);
     if (previous !== undefined) this.uncount(key, previous);
     this.count(key, value);

@@ -31,6 +31,10 @@ export interface PersistenceHost {
   writeRefusal(): string | null;
   /** INFO persistence after `loading` and `async_loading`. */
   infoFields(): InfoFields;
+  /** Whether what Redis does in a child process runs: a background save or AOF rewrite. */
+  childRunning(): boolean;
+  /** Redis's killRDBChild: a background save stops, its temporary file removed. */
+  killBackgroundSave(): void;
   /** CONFIG RESETSTAT: rdb_saves, aof_rewrites and aof_rewrites_consecutive_failures restart. */
   resetStats(): void;
   /** DEBUG RELOAD's first step (unless NOSAVE): the RDB file written now; false when it failed. */

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { until } from '@rc/test-support';
 import { RawClient } from '../test-support/raw-client.js';
 import { useDifferential, type Step } from '../test-support/differential.js';
 import { requireRedisOrSkip } from '../test-support/servers.js';
@@ -330,6 +331,45 @@ describe.runIf(requireRedisOrSkip('DEBUG differential'))(
         expect(secondary).toBe('0'.repeat(40));
         client.close();
       }
+    });
+
+    it('HTSTATS shows the keyspace table grown as Redis grows it, not while a child runs', async () => {
+      const sizes: string[][] = [];
+      for (const port of [servers.rcPort(), servers.redisPort()]) {
+        const client = await RawClient.open(port);
+        const tableSizes = async () =>
+          String(await client.command('DEBUG', 'HTSTATS', '9')).match(/table size: \d+/g);
+        const seen: string[] = [];
+        await client.command('SELECT', '9');
+        await client.command('DEBUG', 'POPULATE', '4096');
+        seen.push(...((await tableSizes()) ?? []));
+        await client.command('CONFIG', 'SET', 'rdb-key-save-delay', '1000000');
+        await client.command('BGSAVE');
+        await until(
+          async () =>
+            String(await client.command('INFO', 'persistence')).includes(
+              'rdb_bgsave_in_progress:1',
+            ),
+          'the background save',
+        );
+        // Full, but a child runs: Redis does not grow the table (not 5 times over full).
+        await client.command('MSET', 'k1', 'v1', 'k2', 'v2');
+        seen.push(...((await tableSizes()) ?? []));
+        await client.command('FLUSHALL'); // kills the save
+        await client.command('CONFIG', 'SET', 'rdb-key-save-delay', '0');
+        await until(
+          async () =>
+            String(await client.command('INFO', 'persistence')).includes(
+              'rdb_bgsave_in_progress:0',
+            ),
+          'the save killed',
+        );
+        seen.push(String(await client.command('DEBUG', 'HTSTATS', '9')));
+        sizes.push(seen);
+        client.close();
+      }
+      expect(sizes[0]).toEqual(sizes[1]);
+      expect(sizes[0].slice(0, 2)).toEqual(['table size: 4096', 'table size: 4096']);
     });
 
     it('HELP lists the subcommands of 7.0.15', () =>

@@ -236,13 +236,18 @@ export class ServerPersistence implements PersistenceHost {
     return this.aof?.bgrewriteaof(inTransaction) ?? { error: 'ERR' };
   }
 
+  killBackgroundSave(): void {
+    if (this.backgroundChild === null) return;
+    this.backgroundChild.kill();
+    // Now, not when the save notices: the server may be gone by then (rdbRemoveTempFile).
+    rmSync(temporaryRdbPath(this.rdbPath, this.backgroundChild.pid), { force: true });
+  }
+
   async finishShutdown(save: ShutdownSave, force: boolean): Promise<HostReply> {
     // Its file would otherwise race the final save.
     if (this.backgroundChild !== null) {
       this.log('warning', 'There is a child saving an .rdb. Killing it!');
-      this.backgroundChild.kill();
-      // Now, not when the save notices: the server may be gone by then (rdbRemoveTempFile).
-      rmSync(temporaryRdbPath(this.rdbPath, this.backgroundChild.pid), { force: true });
+      this.killBackgroundSave();
     }
     const aof = this.aof;
     if (aof?.waitingFirstRewrite === true) {
@@ -282,10 +287,18 @@ export class ServerPersistence implements PersistenceHost {
     this.aof?.resetStats();
   }
 
+  /** A background save (or a transfer's) or an AOF rewrite: Redis's child processes. */
+  childRunning(): boolean {
+    return this.backgroundSaveRunning() || this.aof?.rewriteInProgress === true;
+  }
+
+  private backgroundSaveRunning(): boolean {
+    return this.background !== null || this.engine.replication?.transferInProgress === true;
+  }
+
   infoFields(): InfoFields {
     const stats = this.engine.stats;
-    const running =
-      this.background !== null || this.engine.replication?.transferInProgress === true;
+    const running = this.backgroundSaveRunning();
     return [
       ['current_cow_peak', 0],
       ['current_cow_size', 0],

@@ -630,12 +630,14 @@ function floatFixed(value: number): string {
   return Math.fround(value).toFixed(2);
 }
 
-/** dictGetStats: the main table of a dict holding `keys` (rc never shows one rehashing). */
-function dictStats(keys: Iterable<string>, used: number): string {
+/**
+ * dictGetStats: the main table of a dict holding `keys` in a table of `size` (by default the
+ * one it has once grown to them); rc never shows one rehashing.
+ */
+function dictStats(keys: Iterable<string>, used: number, size = tableSize(used)): string {
   if (used === 0) {
     return 'Hash table 0 stats (main hash table):\nNo stats available for empty dictionaries\n';
   }
-  const size = tableSize(used);
   const buckets = new Uint32Array(size);
   for (const key of keys) buckets[bucketHash(key) & (size - 1)]++;
   const chains = new Array<number>(CHAIN_LENGTHS).fill(0);
@@ -676,9 +678,9 @@ function htstats(client: Client, argv: string[], engine: Engine): void {
   client.out.verbatim(
     'txt',
     '[Dictionary HT]\n' +
-      dictStats(db.data.keys(), db.data.size) +
+      dictStats(db.data.keys(), db.data.size, db.dataTable.size) +
       '[Expires HT]\n' +
-      dictStats(db.expires.keys(), db.expires.size),
+      dictStats(db.expires.keys(), db.expires.size, db.expiresTable.size),
   );
 }
 

@@ -230,6 +230,7 @@ function flushall(client: Client, argv: string[], engine: Engine): void {
   engine.tracking.flushed();
   // As flushAllDataAndResetRDB, which kills the rdb child: its replicas sync again.
   engine.replication?.killTransfers();
+  engine.persistence?.killBackgroundSave();
   // As flushAllDataAndResetRDB: with save points the empty dataset is saved at once, so the
   // change counter starts again from 0 (and no save point fires for the flush).
   if (parseSavePoints(engine.config.get('save'))?.length) engine.persistence?.save();
