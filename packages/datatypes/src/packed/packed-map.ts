@@ -49,7 +49,13 @@ function locate(packed: string, key: string): number {
     const keyLength = readLength(packed, at);
     const keyStart = textStart;
     const valueLength = readLength(packed, keyStart + keyLength);
-    if (keyLength === key.length && packed.startsWith(key, keyStart)) {
+    // The last chars first: keys like field1, field2... differ there, and startsWith costs more.
+    if (
+      keyLength === key.length &&
+      (keyLength === 0 ||
+        packed.charCodeAt(keyStart + keyLength - 1) === key.charCodeAt(keyLength - 1)) &&
+      packed.startsWith(key, keyStart)
+    ) {
       valueAt = keyStart + keyLength;
       pairEnd = textStart + valueLength;
       return at;
