@@ -1,5 +1,6 @@
 import { describe, it } from 'vitest';
-import { useDifferential } from '../test-support/differential.js';
+import { useDifferential, type Step } from '../test-support/differential.js';
+import { encodeCommand } from '../test-support/raw-client.js';
 import { requireRedisOrSkip } from '../test-support/servers.js';
 
 describe.runIf(requireRedisOrSkip('transactions differential'))(
@@ -79,24 +80,36 @@ describe.runIf(requireRedisOrSkip('transactions differential'))(
       ]));
 
     // Keys expire logically here: active expiry is off, so only lookups and EXEC see them.
-    const expiring = (steps: string[][]): string[][] => [
+    const expiring = (steps: Step[]): Step[] => [
       ['DEBUG', 'SET-ACTIVE-EXPIRE', '0'],
       ...steps,
       ['DEBUG', 'SET-ACTIVE-EXPIRE', '1'],
     ];
 
+    /**
+     * SET with a short TTL and WATCH in one write: the key is surely alive when WATCHed, however
+     * long a busy machine takes between two round trips.
+     */
+    const setAndWatch: Step = {
+      raw: [
+        ['SET', 'k', 'v', 'PX', '100'],
+        ['WATCH', 'k'],
+      ]
+        .map((command) => encodeCommand(command).toString('latin1'))
+        .join(''),
+      replies: 2,
+    };
+
     it('a WATCHed key that expires before EXEC aborts it, even untouched', () =>
       servers.compare(
         expiring([
-          ['SET', 'k', 'v', 'PX', '20'],
-          ['WATCH', 'k'],
-          ['DEBUG', 'SLEEP', '0.05'],
+          setAndWatch,
+          ['DEBUG', 'SLEEP', '0.2'],
           ['MULTI'],
           ['PING'],
           ['EXEC'],
-          ['SET', 'k', 'v', 'PX', '20'],
-          ['WATCH', 'k'],
-          ['DEBUG', 'SLEEP', '0.05'],
+          setAndWatch,
+          ['DEBUG', 'SLEEP', '0.2'],
           ['GET', 'k'],
           ['MULTI'],
           ['PING'],
