@@ -35,7 +35,7 @@ export interface CompiledCodeHost {
  */
 export type GeneratorVariant = (...args: LuaValue[]) => Body;
 
-type Body = Generator<LuaValue[], LuaValue[], LuaValue[]>;
+export type Body = Generator<LuaValue[], LuaValue[], LuaValue[]>;
 
 export type CompiledFunction = LuaFunction & { generator?: GeneratorVariant };
 

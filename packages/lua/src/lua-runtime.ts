@@ -7,6 +7,7 @@ import {
   YIELD_ACROSS_NATIVE,
   callFromGenerator,
   makeHelpers,
+  type Body,
   type CallSites,
   type CompiledCodeHost,
   type CompiledFunction,
@@ -67,6 +68,44 @@ export type DebugHook = (line: number, locals: () => [string, LuaValue][]) => bo
 interface ChunkEnvironment {
   get(): LuaTable;
   set(table: LuaTable): void;
+}
+
+/** A run `LuaRuntime.start` made: the body's generator, stepped by the host. */
+class GeneratorRun implements LuaRun {
+  constructor(
+    private readonly body: Body,
+    private readonly operations: Operations,
+  ) {}
+
+  resume(): LuaValue[] | undefined {
+    return this.drive(undefined);
+  }
+
+  raise(error: LuaError): LuaValue[] | undefined {
+    return this.drive(error);
+  }
+
+  cancel(): void {
+    this.body.return(NO_VALUES);
+  }
+
+  /** Runs until the body ends (its results) or pauses (undefined); `error` is raised first. */
+  private drive(error: LuaError | undefined): LuaValue[] | undefined {
+    const operations = this.operations;
+    const body = this.body;
+    // Each slice runs as a call from the host, as `call` does.
+    operations.enterNative(0);
+    try {
+      let step = error === undefined ? body.next() : body.throw(error);
+      for (;;) {
+        if (step.done) return step.value;
+        if (step.value === PAUSE) return undefined;
+        step = body.throw(new LuaError(YIELD_ACROSS_NATIVE, 0));
+      }
+    } finally {
+      operations.nativeDepth--;
+    }
+  }
 }
 
 /** V8's message for a stack overflow (a plain string: testing it must not call much). */
@@ -158,30 +197,9 @@ export class LuaRuntime implements LibraryHost, CompiledCodeHost {
       generator !== undefined
         ? generator(...args)
         : callFromGenerator(this.operations.callable(f), args);
-    const operations = this.operations;
     // A run starts from no native call (one left unfinished by an abandoned run is forgotten).
-    operations.nativeDepth = 0;
-    const drive = (advance: () => IteratorResult<LuaValue[], LuaValue[]>) => {
-      // Each slice runs as a call from the host, as `call` does.
-      operations.enterNative(0);
-      try {
-        let step = advance();
-        for (;;) {
-          if (step.done) return step.value;
-          if (step.value === PAUSE) return undefined;
-          step = body.throw(new LuaError(YIELD_ACROSS_NATIVE, 0));
-        }
-      } finally {
-        operations.nativeDepth--;
-      }
-    };
-    return {
-      resume: () => drive(() => body.next()),
-      raise: (error) => drive(() => body.throw(error)),
-      cancel: () => {
-        body.return(NO_VALUES);
-      },
-    };
+    this.operations.nativeDepth = 0;
+    return new GeneratorRun(body, this.operations);
   }
 
   /** The globals table of a loaded chunk (getfenv), or undefined for other functions. */

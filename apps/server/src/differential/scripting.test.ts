@@ -44,6 +44,13 @@ describe.runIf(requireRedisOrSkip('scripting differential'))(
         ['EVAL', 'return 1', '2', 'only-one'],
         ['EVAL', 'return 1', '-1'],
         ['EVAL', 'return 1', 'x'],
+        // numkeys is read as string2ll reads it: no sign, leading zero or space; 64-bit range.
+        ['EVAL', 'return 1', '01'],
+        ['EVAL', 'return 1', '-0'],
+        ['EVAL', 'return 1', '+1'],
+        ['EVAL', 'return 1', '9223372036854775807'],
+        ['EVAL', 'return 1', '9223372036854775808'],
+        ['EVALSHA', 'e0e1f9fabfc9d4800c877a703b823ac0578ff8db', '01'],
         ['EVAL', 'return 1'],
         ['EVAL', 'return ARGV[1]', '0', 'bin\u0000\u00ff\r\n'],
       ]));

@@ -1,4 +1,4 @@
-import type { ReplyWriter } from '@rc/resp';
+import { decodeLatin1, type ReplyWriter } from '@rc/resp';
 import { LuaTable, formatNumber, type LuaValue } from '@rc/lua';
 
 /**
@@ -38,6 +38,15 @@ function single(field: string, value: LuaValue): LuaTable {
 export class ReplyReader {
   private at = 0;
   private bytes: Buffer = Buffer.alloc(0);
+  private result: LuaValue = undefined;
+  /** Whether the reply `readFrom` read last was an error. */
+  wasError = false;
+  /** Reads the writer's pending bytes in place (no copy per redis.call), once bound. */
+  private readonly readView = (bytes: Buffer): boolean => {
+    this.wasError = bytes[0] === 45; /* - */
+    this.result = this.read(bytes);
+    return false;
+  };
 
   read(bytes: Buffer): LuaValue {
     this.bytes = bytes;
@@ -45,11 +54,23 @@ export class ReplyReader {
     return this.value();
   }
 
+  /** Reads the reply pending in `out` and leaves `out` empty. */
+  readFrom(out: ReplyWriter): LuaValue {
+    out.sendTo(this.readView);
+    const result = this.result;
+    this.result = undefined;
+    return result;
+  }
+
+  private text(start: number, end: number): string {
+    return decodeLatin1(this.bytes, start, end);
+  }
+
   private line(): string {
     const start = this.at + 1;
     const end = this.bytes.indexOf(13, start);
     this.at = end + 2;
-    return this.bytes.toString('latin1', start, end);
+    return this.text(start, end);
   }
 
   /**
@@ -65,14 +86,14 @@ export class ReplyReader {
     let value = 0;
     for (let byte = bytes[at]; byte !== 13; byte = bytes[++at]) value = value * 10 + byte - 48;
     this.at = at + 2;
-    if (at - start > 15) return Number(bytes.toString('latin1', start, at));
+    if (at - start > 15) return Number(this.text(start, at));
     return negative ? -value : value;
   }
 
   private bulk(length: number): string {
     const start = this.at;
     this.at = start + length + 2;
-    return this.bytes.toString('latin1', start, start + length);
+    return this.text(start, start + length);
   }
 
   private value(): LuaValue {
@@ -89,7 +110,7 @@ export class ReplyReader {
         const start = this.at;
         const end = this.bytes.indexOf(13, start);
         this.at = end + 2;
-        return errorTable(this.bytes.toString('latin1', start, end), true);
+        return errorTable(this.text(start, end), true);
       }
       case 42 /* * */: {
         const length = this.count();

@@ -19,6 +19,7 @@ import { BLOCKED, type CommandEntry, type CommandResult } from '../command-table
 import { detachedConnection } from '../detached-connection.js';
 import type { Engine } from '../engine.js';
 import { Errors } from '../errors.js';
+import { parseIndex } from '../numbers.js';
 import { PropagationTarget, type PropagatedOp } from '../propagation.js';
 import { ReplyReader, errorTable, writeLuaValue, type ReplyTarget } from './conversions.js';
 import { LuaDebugger, type DebuggerHost } from './debugger.js';
@@ -168,9 +169,8 @@ export class Scripting {
     argv: string[],
     bySha: boolean,
   ): { script: Script; numkeys: number } | string {
-    const numkeysText = argv[2];
-    const numkeys = /^-?\d{1,18}$/.test(numkeysText) ? Number(numkeysText) : NaN;
-    if (!Number.isSafeInteger(numkeys)) return Errors.notInteger;
+    const numkeys = parseIndex(argv[2]);
+    if (numkeys === null) return Errors.notInteger;
     const numkeysError = this.numkeysError(argv, numkeys);
     if (numkeysError !== null) return numkeysError;
     if (bySha) {
@@ -244,7 +244,7 @@ export class Scripting {
       engine.replyError(client, 'ERR Function not found');
       return;
     }
-    const numkeys = parseLongLong(argv[2]);
+    const numkeys = parseIndex(argv[2]);
     if (numkeys === null) {
       engine.replyError(client, 'ERR Bad number of keys provided');
       return;
@@ -443,13 +443,15 @@ export class Scripting {
     };
     this.current = run;
     runtime.setInterruptHandler(this.interrupt, HOOK_INSTRUCTIONS);
-    const callArgs: LuaValue[] = isEval ? [] : [keys, args];
+    const callback = runnable.callback;
     if (!run.yieldable) {
       // A script that may not pause (inside EXEC, from a master) runs its plain code.
-      this.settle(run, () => runtime.call(runnable.callback, ...callArgs));
+      this.settle(run, () =>
+        isEval ? runtime.call(callback) : runtime.call(callback, keys, args),
+      );
       return;
     }
-    const luaRun = runtime.start(runnable.callback, ...callArgs);
+    const luaRun = isEval ? runtime.start(callback) : runtime.start(callback, keys, args);
     run.paused = luaRun;
     if (this.settle(run, () => luaRun.resume())) return;
     run.held = this.engine.propagation.takePending();
@@ -680,18 +682,31 @@ export class Scripting {
       run.runtime.budget -= COMMAND_BUDGET_COST;
       const client = this.client();
       const debug = run.debugger?.tracing === true ? run.debugger : null;
-      debug?.logCommand(argv);
-      const refused = this.runCommand(run, client, argv);
-      const reply = client.out.take();
-      if (debug !== null) {
-        if (refused)
-          debug.log(`<error> ${reply.toString('latin1', 1).trimEnd().replace(/^ERR /, '')}`);
-        else debug.logReply(reply);
-      }
-      const value = this.replyReader.read(reply);
-      if (raise && reply[0] === 45 /* - */) throw new LuaError(value);
+      if (debug !== null) return [this.tracedCommand(run, client, argv, debug, raise)];
+      this.runCommand(run, client, argv);
+      const reader = this.replyReader;
+      const value = reader.readFrom(client.out);
+      if (raise && reader.wasError) throw new LuaError(value);
       return [value];
     };
+  }
+
+  /** A command called while the debugger traces them: logged with its reply. */
+  private tracedCommand(
+    run: ScriptRun,
+    client: Client,
+    argv: string[],
+    debug: LuaDebugger,
+    raise: boolean,
+  ): LuaValue {
+    debug.logCommand(argv);
+    const refused = this.runCommand(run, client, argv);
+    const reply = client.out.take();
+    if (refused) debug.log(`<error> ${reply.toString('latin1', 1).trimEnd().replace(/^ERR /, '')}`);
+    else debug.logReply(reply);
+    const value = this.replyReader.read(reply);
+    if (raise && reply[0] === 45 /* - */) throw new LuaError(value);
+    return value;
   }
 
   /**
@@ -957,12 +972,4 @@ function errorText(error: unknown): string {
   const value = luaError.value;
   if (typeof value === 'string') return value;
   return typeof value === 'number' ? formatNumber(value) : '(null)';
-}
-
-/** Redis's string2ll: an optional minus sign and digits, no leading zeros, within 64 bits. */
-function parseLongLong(text: string): number | null {
-  if (!/^(0|-?[1-9]\d{0,18})$/.test(text)) return null;
-  const value = BigInt(text);
-  if (value > 9223372036854775807n || value < -9223372036854775808n) return null;
-  return Number(value);
 }
