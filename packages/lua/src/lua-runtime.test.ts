@@ -26,6 +26,23 @@ describe('LuaRuntime', () => {
     expect(errorOf(() => run(lua, grow)).value).toBe('not enough memory');
   });
 
+  it('shares compiled chunks between runtimes, each running on its own globals', () => {
+    const source = 'counter = (counter or 0) + 1 return counter, ...';
+    const first = new LuaRuntime();
+    const second = new LuaRuntime();
+    expect(run(first, source, 'a')).toEqual([1, 'a']);
+    expect(run(first, source, 'b')).toEqual([2, 'b']);
+    expect(run(second, source, 'c')).toEqual([1, 'c']);
+    // Same source, another chunk name: its errors name it.
+    const failing = 'local t = nil return t.x';
+    expect(errorOf(() => run(first, failing)).value).toBe(
+      "user_script:1: attempt to index local 't' (a nil value)",
+    );
+    expect(errorOf(() => first.call(first.load(failing, 'other'))).value).toBe(
+      "other:1: attempt to index local 't' (a nil value)",
+    );
+  });
+
   it('runs a chunk with arguments and returns its results', () => {
     const lua = new LuaRuntime();
     expect(run(lua, 'local a, b = ... return b, a, select("#", ...)', 1, 'x')).toEqual(['x', 1, 2]);

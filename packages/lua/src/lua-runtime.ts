@@ -1,4 +1,5 @@
 import { installBaseLibrary } from './base-library.js';
+import { CompiledChunks, type ChunkFactory } from './compiled-chunks.js';
 import { compile } from './compiler.js';
 import { installCoroutineLibrary } from './coroutine-library.js';
 import { LuaError, namedByCallSite } from './error.js';
@@ -108,6 +109,9 @@ class GeneratorRun implements LuaRun {
   }
 }
 
+/** Compiled chunks are shared by every runtime of the process. */
+const COMPILED = new CompiledChunks();
+
 /** V8's message for a stack overflow (a plain string: testing it must not call much). */
 const STACK_OVERFLOW = 'Maximum call stack size exceeded';
 const STRING_TOO_LONG = 'Invalid string length';
@@ -168,17 +172,21 @@ export class LuaRuntime implements LibraryHost, CompiledCodeHost {
     env: LuaTable = this.globals,
     options: LoadOptions = {},
   ): LuaFunction {
-    const tree = parse(source, chunkName);
-    const javascript = compile(tree, {
+    const compileOptions = {
       chunkName,
       debug: this.debugHook !== undefined,
       coroutines: options.resumable === true || source.includes('coroutine'),
       generatorsOnly: options.resumable === true && options.resumableOnly === true,
-    });
-    const instantiate = new Function('$h', '$env', javascript) as (
-      helpers: unknown,
-      env: LuaTable,
-    ) => [LuaFunction, (table: LuaTable) => void, () => LuaTable];
+    };
+    // The chunk name's length keeps the key unambiguous (a name may hold any byte).
+    const flags = `${+compileOptions.debug}${+compileOptions.coroutines}${+compileOptions.generatorsOnly}`;
+    const key = `${flags}${chunkName.length}:${chunkName}${source}`;
+    let instantiate = COMPILED.get(key);
+    if (instantiate === undefined) {
+      const javascript = compile(parse(source, chunkName), compileOptions);
+      instantiate = new Function('$h', '$env', javascript) as ChunkFactory;
+      COMPILED.set(key, instantiate);
+    }
     const [main, set, get] = instantiate(this.helpers, env);
     this.environments.set(main, { get, set });
     return main;
