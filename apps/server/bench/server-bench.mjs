@@ -5,7 +5,8 @@
 // With two or more cores and `taskset`, the servers run on core 0 and redis-benchmark on core 1,
 // so neither server competes with the load generator for its core.
 // Then the same over TLS (tls-port, throwaway certificates made with openssl) for SET and GET
-// (BENCH_TLS_TESTS), when redis-benchmark has --tls; BENCH_TLS_ONLY=1 runs that table alone.
+// (BENCH_TLS_TESTS), when redis-benchmark has --tls; BENCH_TLS_ONLY=1 runs that table alone,
+// BENCH_TLS=0 leaves it out.
 // Usage (from the repo root, after a build): pnpm bench   or   node apps/server/bench/server-bench.mjs
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -19,6 +20,7 @@ const requests = process.env.BENCH_REQUESTS ?? '100000';
 const rounds = Number(process.env.BENCH_ROUNDS ?? '15');
 const tlsTests = (process.env.BENCH_TLS_TESTS ?? 'set,get').split(',');
 const tlsBench =
+  process.env.BENCH_TLS !== '0' &&
   opensslAvailable &&
   spawnSync('redis-benchmark', ['--help'], { encoding: 'utf8' }).stdout.includes('--tls');
 
@@ -27,12 +29,20 @@ const INCR_SCRIPT = "return redis.call('incr', KEYS[1])";
 const TWENTY_COMMANDS_SCRIPT =
   "local n = 0 for i = 1, 10 do redis.call('set', KEYS[1], i) n = n + tonumber(redis.call('get', KEYS[1])) end return n";
 
-/** Commands without a built-in redis-benchmark test, run in its custom-command mode. */
+/**
+ * Commands without a built-in redis-benchmark test, run in its custom-command mode; with
+ * BENCH_CUSTOM=0 only the scripts (so `BENCH_TESTS=incr BENCH_CUSTOM=0` compares the scripts
+ * with the plain command they call).
+ */
 const customCommands = [
-  ['ZADD', 'z', '__rand_int__', 'm:__rand_int__'],
-  ['ZRANGE', 'z', '0', '9', 'WITHSCORES'],
-  ['XADD', 's', '*', 'field', '__rand_int__'],
-  ['XRANGE', 's', '-', '+', 'COUNT', '10'],
+  ...(process.env.BENCH_CUSTOM === '0'
+    ? []
+    : [
+        ['ZADD', 'z', '__rand_int__', 'm:__rand_int__'],
+        ['ZRANGE', 'z', '0', '9', 'WITHSCORES'],
+        ['XADD', 's', '*', 'field', '__rand_int__'],
+        ['XRANGE', 's', '-', '+', 'COUNT', '10'],
+      ]),
   ...scriptCommands(),
 ];
 
@@ -113,7 +123,7 @@ try {
       tlsTests,
       { requests, rounds },
     );
-  } else {
+  } else if (process.env.BENCH_TLS !== '0') {
     console.log('\nNo TLS figures: needs openssl and a redis-benchmark with --tls.');
   }
 } finally {
