@@ -13,6 +13,7 @@ import {
 } from '@rc/engine';
 import { parseArguments } from './arguments.js';
 import { crashSignal, writeCrashReport } from './crash-report.js';
+import { followProcTitle } from './proc-title.js';
 import { followOomScoreAdj } from './oom-score.js';
 import { followWatchdogPeriod } from './watchdog.js';
 import { followMaxclients } from './open-files-limit.js';
@@ -134,6 +135,7 @@ async function main(): Promise<void> {
   process.on('SIGTERM', () => shutdownOnSignal('SIGTERM'));
   process.on('SIGINT', () => shutdownOnSignal('SIGINT'));
   followOomScoreAdj(config, log);
+  followProcTitle(config, parsed.configFile);
   followWatchdogPeriod(running.engine);
   // From initServer on, Redis's log lines carry the server's role.
   role = running.replication.master === null ? 'M' : 'S';

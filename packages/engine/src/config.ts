@@ -1,3 +1,4 @@
+import { procTitleTemplateProblem } from './proc-title.js';
 import { statSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import { CONFIG_DEFAULTS } from './config-defaults.js';
@@ -192,6 +193,7 @@ export class Config {
     const key = name.toLowerCase();
     if (CONFIG_ENUMS.has(key)) return enumProblem(key, value);
     if (key === 'oom-score-adj-values') return oomScoreValuesProblem(value);
+    if (key === 'proc-title-template') return procTitleTemplateProblem(value, this);
     if (key === 'latency-tracking-info-percentiles') return percentilesProblem(value);
     if (key === 'client-output-buffer-limit') return outputLimitsProblem(value);
     if (key in BASE_NAMES && basename(value) !== value) return BASE_NAMES[key];

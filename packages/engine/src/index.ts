@@ -51,3 +51,4 @@ export { loadAclFile } from './acl/acl-file.js';
 export type { ShutdownSave, ShutdownSignal } from './shutdown.js';
 export { CommandRenames } from './command-renames.js';
 export { Clock, type ClockTimer } from './clock.js';
+export { procTitle } from './proc-title.js';

@@ -106,6 +106,22 @@ describe.runIf(requireRedisOrSkip('CONFIG SET differential'))(
         ['CONFIG', 'SET', 'maxmemory-clients', '0'],
       ]));
 
+    it('checks proc-title-template as Redis: known variables, closed braces, a title left', () =>
+      servers.compare([
+        ['CONFIG', 'SET', 'proc-title-template', '{invalid-var}'],
+        ['CONFIG', 'SET', 'proc-title-template', ''],
+        ['CONFIG', 'SET', 'proc-title-template', '{title}'],
+        ['CONFIG', 'SET', 'proc-title-template', '{title} {server-mode}'],
+        ['CONFIG', 'SET', 'proc-title-template', 'x {'],
+        ['CONFIG', 'SET', 'proc-title-template', '{title'],
+        ['CONFIG', 'SET', 'proc-title-template', '{unixsocket}'],
+        ['CONFIG', 'SET', 'proc-title-template', '{{}'],
+        ['CONFIG', 'SET', 'proc-title-template', 'a}b'],
+        ['CONFIG', 'SET', 'proc-title-template', 'T {title} {listen-addr} {port} {tls-port}'],
+        ['CONFIG', 'GET', 'proc-title-template'],
+        ['CONFIG', 'SET', 'proc-title-template', '{title} {listen-addr} {server-mode}'],
+      ]));
+
     it('shows hidden test switches only when named exactly', () =>
       servers.compare([
         ['CONFIG', 'GET', 'key-load-delay'],
