@@ -399,7 +399,7 @@ describe.runIf(requireRedisOrSkip('numeric arguments differential'))(
             // Offsets up to 2^32 bits make 512 MB strings: slow on a busy machine, not wrong.
             { replyTimeoutMs: 30_000 },
           ),
-        120_000,
+        300_000,
       );
     }
   },

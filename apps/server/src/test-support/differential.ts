@@ -38,7 +38,8 @@ export interface CompareOptions {
   /**
    * How long redis-server may take to answer a step before it counts as "no reply" (a blocked
    * command): 2 s unless a scenario makes replies that are slow by nature (strings of hundreds
-   * of megabytes). rc then gets at least `RC_REPLY_MS` for each reply redis-server gave.
+   * of megabytes). rc then gets twice that, and at least `RC_REPLY_MS`, for each reply
+   * redis-server gave.
    */
   replyTimeoutMs?: number;
 }
@@ -110,7 +111,7 @@ async function run(
   silenceMs: number,
   reference?: ReadonlyArray<string | null>,
 ): Promise<Array<string | null>> {
-  const answeredMs = Math.max(silenceMs, RC_REPLY_MS);
+  const answeredMs = Math.max(2 * silenceMs, RC_REPLY_MS);
   const limit = (slot: number) => (reference?.[slot] == null ? silenceMs : answeredMs);
   const prepare = async (connection: RawClient, ...commands: string[][]) => {
     for (const command of commands) {
