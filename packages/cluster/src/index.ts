@@ -17,3 +17,18 @@ export {
   type MessageHeader,
   type MessageType,
 } from './bus-message.js';
+export {
+  ClusterNode,
+  formatNodeFlags,
+  isNodeName,
+  randomNodeName,
+  slotRanges,
+  type BusLink,
+} from './cluster-node.js';
+export {
+  ClusterState,
+  type ClusterHost,
+  type ClusterSettings,
+  type LogLevel,
+} from './cluster-state.js';
+export { CorruptNodesConfig, formatNodesConfig, parseNodesConfig } from './nodes-config.js';
