@@ -5,11 +5,11 @@ import { SERVER_VERSION } from '@rc/engine';
  * own drawing, with the facts Redis's logo carries, among them the ` PID: <pid>` that process
  * supervisors and Redis's test harness look for.
  */
-export function logo(port: number): string {
+export function logo(port: number, mode: 'standalone' | 'cluster' = 'standalone'): string {
   const facts = [
     `Redis ${SERVER_VERSION} (00000000/0) 64 bit, rc on Node.js ${process.version}`,
     '',
-    'Running in standalone mode',
+    `Running in ${mode} mode`,
     `Port: ${port}`,
     `PID: ${process.pid}`,
   ];

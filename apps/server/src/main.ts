@@ -148,10 +148,11 @@ async function main(): Promise<void> {
     process.exit(1);
   }
   if (pidfile !== '') writePidFile(pidfile, log);
+  const mode = running.cluster === null ? 'standalone' : 'cluster';
   if (startup.get('always-show-logo') === 'yes' || (!daemonized && process.stdout.isTTY)) {
-    if (logs(settings, 'notice')) writeLog(settings, logo(running.port || running.tls.port));
+    if (logs(settings, 'notice')) writeLog(settings, logo(running.port || running.tls.port, mode));
   } else {
-    log('notice', `Running mode=standalone, port=${running.port || running.tls.port}.`);
+    log('notice', `Running mode=${mode}, port=${running.port || running.tls.port}.`);
   }
   log('warning', 'Server initialized');
   try {

@@ -17,6 +17,7 @@ import { AppendOnlyFile } from './aof/append-only-file.js';
 import { TlsListener } from './tls-listener.js';
 import { dialMaster } from './tls-dial.js';
 import { loadStartupUsers } from './startup-users.js';
+import { ClusterBus } from './cluster-bus.js';
 
 const FAILED_TO_BIND = 'Failed to bind to specified addresses.';
 
@@ -75,6 +76,8 @@ export class RcServer {
   readonly replication: Replication;
   /** MIGRATE's connections to other servers. */
   private readonly migration: SocketMigration;
+  /** The cluster bus and nodes.conf, with cluster-enabled yes. */
+  cluster: ClusterBus | null = null;
   /** The append-only file: loading, appending, BGREWRITEAOF and its INFO fields. */
   readonly aof: AppendOnlyFile;
   private readonly users: ReadonlyArray<readonly string[]>;
@@ -218,6 +221,10 @@ export class RcServer {
     if (this.listeners.length === 0 && !this.tls.listening && path === '') {
       throw new Error('Configured to not listen anywhere, exiting.');
     }
+    if (this.engine.config.get('cluster-enabled') === 'yes') {
+      this.cluster = new ClusterBus(this.engine, this.replication, this.log);
+      await this.cluster.start(this.port);
+    }
     return this.port;
   }
 
@@ -257,6 +264,7 @@ export class RcServer {
     this.aof.start();
     // Replicas announce this port to their master (REPLCONF listening-port).
     this.replication.start(this.port);
+    this.cluster?.startCron();
   }
 
   /**
@@ -378,6 +386,7 @@ export class RcServer {
       this.tls.close(),
     ]);
     this.listeners = [];
+    if (this.cluster !== null) await this.cluster.close();
     this.replication.stop();
     if (this.clientsCron !== null) clearInterval(this.clientsCron);
     this.engine.stop();

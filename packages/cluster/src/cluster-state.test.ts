@@ -154,7 +154,13 @@ class Member implements ClusterHost {
     this.replicatedFrom.push(`${ip}:${port}`);
   }
 
+  stopReplicating(): void {
+    this.replicatedFrom.push('none');
+  }
+
   publish(): void {}
+
+  wake(): void {}
 
   get name(): string {
     return this.state.myself.name;

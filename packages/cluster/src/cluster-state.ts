@@ -28,6 +28,10 @@ export interface ClusterHost {
   deleteKeysInSlot(slot: number): void;
   /** Replicate from this address (myself became a replica of it). */
   replicate(ip: string, port: number): void;
+  /** Stop replicating: myself became a master. */
+  stopReplicating(): void;
+  /** Work was scheduled: call `beforeSleep` before this event-loop turn ends. */
+  wake(): void;
   /** A message published on another node. */
   publish(channel: Buffer, message: Buffer, shard: boolean): void;
   readonly settings: ClusterSettings;
@@ -1038,6 +1042,7 @@ export class ClusterState {
     if (work.saveConfig === true) this.pending.saveConfig = true;
     if (work.fsyncConfig === true) this.pending.fsyncConfig = true;
     if (work.updateState === true) this.pending.updateState = true;
+    this.host.wake();
   }
 
   /** Before the event loop sleeps: the state update, then whether the config must be saved. */
@@ -1049,10 +1054,32 @@ export class ClusterState {
     return save;
   }
 
+  /**
+   * CLUSTER FAILOVER TAKEOVER (Redis's clusterFailoverReplaceYourMaster after a new epoch):
+   * myself becomes a master with its old master's slots, and tells every node.
+   */
+  takeOverMaster(): void {
+    const oldMaster = this.myself.replicaOf;
+    if (this.myself.isMaster || oldMaster === null) return;
+    this.setNodeAsMaster(this.myself);
+    this.host.stopReplicating();
+    for (let slot = 0; slot < SLOT_COUNT; slot++) {
+      if (!oldMaster.ownsSlot(slot)) continue;
+      this.deleteSlot(slot);
+      this.addSlot(this.myself, slot);
+    }
+    this.updateState();
+    this.schedule({ saveConfig: true, fsyncConfig: true });
+    this.broadcastPong('all');
+  }
+
   /** CLUSTER RESET: every slot and node but myself forgotten; HARD also renames and zeroes. */
   reset(hard: boolean, rename: (myself: ClusterNode) => void): void {
     const myself = this.myself;
-    if (myself.isReplica) this.setNodeAsMaster(myself);
+    if (myself.isReplica) {
+      this.setNodeAsMaster(myself);
+      this.host.stopReplicating();
+    }
     this.closeAllSlots();
     for (let slot = 0; slot < SLOT_COUNT; slot++) this.deleteSlot(slot);
     for (const node of [...this.nodes.values()]) if (node !== myself) this.deleteNode(node);

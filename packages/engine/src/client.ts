@@ -65,6 +65,10 @@ export class Client {
    * master, the AOF loader), shown as "(superuser)".
    */
   user: AclUser | null = null;
+  /** ASKING: the next command (or MULTI) may touch a slot this node is importing. */
+  asking = false;
+  /** READONLY: on a cluster replica, reads of its master's slots are served here. */
+  readonlyCluster = false;
   /** Queued commands while in MULTI, or null outside a transaction. */
   transaction: string[][] | null = null;
   /** A queued command was rejected: EXEC must abort. */

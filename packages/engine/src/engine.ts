@@ -45,7 +45,8 @@ import { Tracking } from './tracking.js';
 import { Eviction } from './eviction.js';
 import { STARTUP_BYTES } from './memory-estimate.js';
 import type { LfuSettings } from './access-frequency.js';
-import { commandKeys } from './command-metadata/command-keys.js';
+import { commandKeys, hasKeys } from './command-metadata/command-keys.js';
+import { routeCommand, routingSettings, type ClusterMode } from './cluster-mode.js';
 import { metadataOf } from './command-metadata/command-description.js';
 import { AccessControl } from './acl/access-control.js';
 import type { LogContext, LogReason } from './acl/acl-log.js';
@@ -284,6 +285,8 @@ export class Engine implements KeyspaceObserver {
   replication: ReplicationHost | undefined;
   /** MIGRATE's connections to other servers; without one, MIGRATE cannot connect. */
   migration: MigrationHost | undefined;
+  /** Cluster mode (cluster-enabled yes): the node's view and nodes.conf; else standalone. */
+  cluster: ClusterMode | undefined;
   /** `hide` on a replica, `keep` while it applies its master's stream (see ExpiryMode). */
   private baseExpiryMode: ExpiryMode = 'delete';
   /** CLIENT PAUSE, and the commands it holds back. */
@@ -538,6 +541,10 @@ export class Engine implements KeyspaceObserver {
     const mark = client.out.length;
     this.subscriptionReplied = false;
     const result = this.process(client, argv);
+    // ASKING covers the next command only (or a whole MULTI), as Redis's resetClient.
+    if (client.asking && client.transaction === null && client.lastCommand !== 'asking') {
+      client.asking = false;
+    }
     if (client.replyMode !== 'on' || client.skipNext) this.applyReplyMode(client, mark, result);
     if (client.kind === 'replica' && client.out.length > mark) this.replicaReplied(client, mark);
     return result;
@@ -617,6 +624,11 @@ export class Engine implements KeyspaceObserver {
         this.logDenial(client, denial, callContext(client), entry, argv);
         return this.reject(client, entry, argv, permissionError(denial, entry));
       }
+    }
+    // Redis redirects before any other refusal but those above; never its master's stream.
+    if (this.cluster !== undefined && !client.obeysAll) {
+      const redirect = this.clusterRoute(client, entry, argv);
+      if (redirect !== null) return this.redirect(client, entry, redirect);
     }
     if (this.eviction !== null) {
       this.outOfMemory = this.eviction.run() === 'fail';
@@ -786,6 +798,48 @@ export class Engine implements KeyspaceObserver {
   callRefused(entry: CommandEntry): void {
     entry.rejectedCalls++;
     this.errorsAccounted = this.stats.totalErrorReplies;
+  }
+
+  /**
+   * The redirection (or CLUSTERDOWN/CROSSSLOT) error for a command this node does not serve,
+   * or null. Commands without keys are never redirected; EXEC is judged by what it queued.
+   */
+  private clusterRoute(client: Client, entry: CommandEntry, argv: string[]): string | null {
+    const cluster = this.cluster!;
+    if (entry.fullName === 'exec') {
+      if (client.transaction === null) return null;
+      const calls: Array<[CommandEntry, string[]]> = [];
+      for (const queued of client.transaction) {
+        const queuedEntry = this.resolveQueued(queued);
+        if (queuedEntry !== undefined) calls.push([queuedEntry, queued]);
+      }
+      return routeCommand(
+        cluster.state,
+        routingSettings(this.config),
+        client,
+        this.databases[0]!,
+        calls,
+      );
+    }
+    if (!hasKeys(metadataOf(entry)) && (metadataOf(entry).keySpecs ?? []).length === 0) {
+      return null;
+    }
+    return routeCommand(cluster.state, routingSettings(this.config), client, this.databases[0]!, [
+      [entry, argv],
+    ]);
+  }
+
+  /** A redirected EXEC discards its transaction; other commands fail a MULTI in progress. */
+  private redirect(client: Client, entry: CommandEntry, error: string): void {
+    if (entry.fullName === 'exec') {
+      client.transaction = null;
+      client.transactionFailed = false;
+      this.unwatchAll(client);
+      this.replyError(client, error);
+    } else {
+      this.rejectUnknown(client, error);
+    }
+    this.callRefused(entry);
   }
 
   /**

@@ -49,7 +49,7 @@ function serverFields(engine: Engine): InfoFields {
     ['redis_git_sha1', '00000000'],
     ['redis_git_dirty', 0],
     ['redis_build_id', BUILD_ID],
-    ['redis_mode', 'standalone'],
+    ['redis_mode', engine.cluster === undefined ? 'standalone' : 'cluster'],
     ['os', `${type()} ${release()} ${machine()}`],
     ['arch_bits', process.arch === 'ia32' || process.arch === 'arm' ? 32 : 64],
     // libuv's clock on Unix.
@@ -95,7 +95,11 @@ function clientsFields(engine: Engine): InfoFields {
   return [
     // Replicas are not counted, as in Redis.
     ['connected_clients', engine.clients.size - replicas],
-    ['cluster_connections', 0],
+    // Two links (one each way) per other node, as Redis counts them.
+    [
+      'cluster_connections',
+      engine.cluster === undefined ? 0 : (engine.cluster.state.nodes.size - 1) * 2,
+    ],
     ['maxclients', engine.config.get('maxclients')],
     // Redis keeps the peaks of the last seconds; rc reports the current largest buffers.
     ['client_recent_max_input_buffer', maxInput],
@@ -284,7 +288,11 @@ const SECTIONS: readonly Section[] = [
   { title: 'Commandstats', names: ['commandstats'], fields: commandstatsFields },
   { title: 'Errorstats', names: ['errorstats'], fields: errorstatsFields },
   { title: 'Latencystats', names: ['latencystats'], fields: latencystatsFields },
-  { title: 'Cluster', names: ['cluster'], fields: () => [['cluster_enabled', 0]] },
+  {
+    title: 'Cluster',
+    names: ['cluster'],
+    fields: (engine) => [['cluster_enabled', engine.cluster === undefined ? 0 : 1]],
+  },
   { title: 'Keyspace', names: ['keyspace'], fields: keyspaceFields },
 ];
 

@@ -519,6 +519,21 @@ export class Replication implements ReplicationHost, LinkOwner {
     return { status: 'OK' };
   }
 
+  /**
+   * Cluster mode's replicationSetMaster: replicate from this address unless already doing so
+   * (the cluster cron asks again until the link exists).
+   */
+  follow(host: string, port: number): void {
+    const master = this.master;
+    if (master !== null && master.host === host && master.port === port) return;
+    this.setMaster(host, port, true);
+  }
+
+  /** Cluster mode's replicationUnsetMaster: myself became a master. */
+  stopFollowing(): void {
+    if (this.master !== null) this.unsetMaster();
+  }
+
   infoFields(): InfoFields {
     const fields: Array<[string, string | number]> = [
       ['role', this.master === null ? 'master' : 'slave'],

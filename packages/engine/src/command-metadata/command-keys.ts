@@ -16,12 +16,18 @@ export function hasKeys(metadata: CommandMetadata): boolean {
 /**
  * The keys of a call (argv with the command name first), found as Redis's
  * getKeysFromCommandWithSpecs finds them: from the key specs when they are exact, else by the
- * command's own procedure. Empty when the arguments are malformed.
+ * command's own procedure. Empty when the arguments are malformed. `withChannels` counts the
+ * arguments specs flag not_key too (the shard channels cluster routing hashes).
  */
-export function commandKeys(metadata: CommandMetadata, argv: readonly string[]): KeyReference[] {
+export function commandKeys(
+  metadata: CommandMetadata,
+  argv: readonly string[],
+  withChannels = false,
+): KeyReference[] {
   const specs = metadata.keySpecs ?? [];
-  if (hasRealKeySpec(specs) && !specs.some((spec) => spec.flags.includes('variable_flags'))) {
-    const keys = keysFromSpecs(specs, argv);
+  const usable = withChannels ? specs.length > 0 : hasRealKeySpec(specs);
+  if (usable && !specs.some((spec) => spec.flags.includes('variable_flags'))) {
+    const keys = keysFromSpecs(specs, argv, withChannels);
     if (keys !== null) return keys;
   }
   return metadata.keysProcedure === undefined ? [] : KEYS_PROCEDURES[metadata.keysProcedure](argv);
@@ -32,11 +38,15 @@ function hasRealKeySpec(specs: readonly KeySpec[]): boolean {
 }
 
 /** Null when a spec cannot say (unknown search, bad key count, incomplete). */
-function keysFromSpecs(specs: readonly KeySpec[], argv: readonly string[]): KeyReference[] | null {
+function keysFromSpecs(
+  specs: readonly KeySpec[],
+  argv: readonly string[],
+  withChannels: boolean,
+): KeyReference[] | null {
   const keys: KeyReference[] = [];
   const argc = argv.length;
   for (const spec of specs) {
-    if (spec.flags.includes('not_key')) continue;
+    if (spec.flags.includes('not_key') && !withChannels) continue;
     const { beginSearch, findKeys } = spec;
     let first: number;
     if (beginSearch.type === 'index') first = beginSearch.index;

@@ -26,6 +26,10 @@ function echo(client: Client, argv: string[]): void {
 function select(client: Client, argv: string[], engine: Engine): void {
   const index = intArgument(client, engine, argv[1]);
   if (index === null) return;
+  if (engine.cluster !== undefined && index !== 0) {
+    engine.replyError(client, 'ERR SELECT is not allowed in cluster mode');
+    return;
+  }
   if (index < 0 || index >= engine.databases.length) {
     engine.replyError(client, Errors.dbIndexOutOfRange);
     return;
@@ -170,6 +174,8 @@ function reset(client: Client, _argv: string[], engine: Engine): void {
   engine.pubsub.unsubscribeAll(client);
   client.db = engine.databases[0];
   client.name = '';
+  client.asking = false;
+  client.readonlyCluster = false;
   // OFF ends before the reply; a SKIP in force still drops it (Redis's
   // clearClientConnectionState, then resetClient).
   if (client.replyMode === 'off') client.replyMode = 'on';

@@ -60,15 +60,29 @@ function ssubscribe(client: Client, argv: string[], engine: Engine): void {
 }
 
 function spublish(client: Client, argv: string[], engine: Engine): void {
-  engine.propagation.forceCurrent(PropagationTarget.Replication);
+  // In a cluster the bus carries messages to the shard's other nodes, replicas included.
+  if (engine.cluster === undefined) engine.propagation.forceCurrent(PropagationTarget.Replication);
+  else
+    engine.cluster.state.publish(
+      Buffer.from(argv[1], 'latin1'),
+      Buffer.from(argv[2], 'latin1'),
+      true,
+    );
   client.out.integer(
     engine.pubsub.spublish(argv[1], argv[2], (receiver) => engine.delivered(receiver)),
   );
 }
 
 function publish(client: Client, argv: string[], engine: Engine): void {
-  // Replicas get PUBLISH (their subscribers hear it too); the AOF does not.
-  engine.propagation.forceCurrent(PropagationTarget.Replication);
+  // Replicas get PUBLISH (their subscribers hear it too); the AOF does not. In a cluster the
+  // bus carries it to every node instead.
+  if (engine.cluster === undefined) engine.propagation.forceCurrent(PropagationTarget.Replication);
+  else
+    engine.cluster.state.publish(
+      Buffer.from(argv[1], 'latin1'),
+      Buffer.from(argv[2], 'latin1'),
+      false,
+    );
   client.out.integer(
     engine.pubsub.publish(argv[1], argv[2], (receiver) => engine.delivered(receiver)),
   );

@@ -79,6 +79,11 @@ function role(client: Client, _argv: string[], engine: Engine): void {
 
 /** REPLICAOF host port | NO ONE (and its old name SLAVEOF). */
 function replicaof(client: Client, argv: string[], engine: Engine): void {
+  // A cluster node replicates the master CLUSTER REPLICATE names.
+  if (engine.cluster !== undefined) {
+    engine.replyError(client, 'ERR REPLICAOF not allowed in cluster mode.');
+    return;
+  }
   const host = engine.replication;
   if (host === undefined) {
     engine.replyError(client, 'ERR replication is not available in this server');

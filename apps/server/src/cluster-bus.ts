@@ -1,0 +1,285 @@
+import {
+  closeSync,
+  existsSync,
+  fstatSync,
+  fsyncSync,
+  ftruncateSync,
+  openSync,
+  readFileSync,
+  writeSync,
+} from 'node:fs';
+import { createServer, connect, type Server, type Socket } from 'node:net';
+import { join } from 'node:path';
+import {
+  BusFrameReader,
+  ClusterState,
+  formatNodesConfig,
+  parseNodesConfig,
+  type BusLink,
+  type ClusterHost,
+  type ClusterNode,
+  type ClusterSettings,
+} from '@rc/cluster';
+import { describeErrno, keysInSlot, type Engine } from '@rc/engine';
+import type { Replication } from '@rc/replication';
+import type { Log } from './log.js';
+
+/** Redis's clusterCron runs ten times a second. */
+const CRON_MS = 100;
+
+/** One bus connection over TCP. */
+class SocketLink implements BusLink {
+  node: ClusterNode | null;
+  readonly createdAt = Date.now();
+  private readonly reader = new BusFrameReader();
+
+  constructor(
+    readonly socket: Socket,
+    node: ClusterNode | null,
+    readonly inbound: boolean,
+    private readonly state: () => ClusterState,
+  ) {
+    this.node = node;
+    socket.setNoDelay(true);
+    socket.on('data', (chunk: Buffer) => {
+      const { frames, error } = this.reader.push(chunk);
+      for (const frame of frames) {
+        if (socket.destroyed) return;
+        this.state().receive(this, frame);
+      }
+      if (error !== undefined) this.state().linkClosed(this);
+    });
+    const closed = (): void => this.state().linkClosed(this);
+    socket.on('error', closed);
+    socket.on('close', closed);
+  }
+
+  get events(): string {
+    return this.socket.writableLength > 0 ? 'rw' : 'r';
+  }
+
+  get sendBufferAllocated(): number {
+    return this.socket.writableLength;
+  }
+
+  get sendBufferUsed(): number {
+    return this.socket.writableLength;
+  }
+
+  send(frame: Buffer): void {
+    if (!this.socket.destroyed) this.socket.write(frame);
+  }
+
+  close(): void {
+    this.socket.destroy();
+  }
+
+  peerAddress(): string {
+    return stripMappedPrefix(this.socket.remoteAddress ?? '');
+  }
+
+  localAddress(): string {
+    return stripMappedPrefix(this.socket.localAddress ?? '');
+  }
+}
+
+/** Node reports IPv4 peers of a dual-stack socket as ::ffff:a.b.c.d; Redis shows a.b.c.d. */
+function stripMappedPrefix(address: string): string {
+  return address.startsWith('::ffff:') ? address.slice(7) : address;
+}
+
+/**
+ * Cluster mode's transport (cluster-enabled yes): the bus listener on the cluster port, links
+ * to the other nodes, the 100 ms cron, and nodes.conf in `dir`. The protocol itself is
+ * @rc/cluster's ClusterState; the engine routes commands with it.
+ */
+export class ClusterBus implements ClusterHost {
+  state!: ClusterState;
+  private listener: Server | null = null;
+  private cron: NodeJS.Timeout | null = null;
+  private flushScheduled = false;
+  private clientPort = 0;
+
+  constructor(
+    private readonly engine: Engine,
+    private readonly replication: Replication,
+    private readonly logTo: Log,
+  ) {}
+
+  /** nodes.conf's path: `cluster-config-file`, relative to `dir` as Redis (which chdirs there). */
+  private get configPath(): string {
+    return join(this.engine.config.get('dir'), this.engine.config.get('cluster-config-file'));
+  }
+
+  /**
+   * Loads nodes.conf or starts as a new node (writing one), then listens on the bus port.
+   * Rejects with Redis's fatal line when the port cannot be listened on.
+   */
+  async start(clientPort: number): Promise<void> {
+    this.clientPort = clientPort;
+    const path = this.configPath;
+    const text = existsSync(path) ? readFileSync(path, 'latin1') : '';
+    if (text.length > 0) {
+      this.state = parseNodesConfig(text, this);
+    } else {
+      this.state = new ClusterState(this);
+      this.log('notice', `No cluster configuration found, I'm ${this.state.myself.name}`);
+      const error = this.saveConfig(true);
+      if (error !== null) throw new Error("Fatal: can't update cluster config file.");
+    }
+    this.engine.cluster = { state: this.state, saveConfig: () => this.saveConfig(true) };
+    const busPort = this.settings.busPort;
+    const listener = createServer((socket) => this.accept(socket));
+    await new Promise<void>((resolve, reject) => {
+      listener.once('error', () =>
+        reject(new Error(`Failed listening on port ${busPort} (cluster), aborting.`)),
+      );
+      listener.listen(busPort, () => resolve());
+    });
+    this.listener = listener;
+  }
+
+  /** The cron, once the data is loaded (Redis's serverCron runs clusterCron). */
+  startCron(): void {
+    this.cron = setInterval(() => {
+      this.state.cron();
+      this.flush();
+    }, CRON_MS);
+    this.cron.unref();
+  }
+
+  async close(): Promise<void> {
+    if (this.cron !== null) clearInterval(this.cron);
+    for (const link of this.state?.links() ?? []) link.close();
+    const listener = this.listener;
+    this.listener = null;
+    if (listener !== null) await new Promise<void>((resolve) => listener.close(() => resolve()));
+  }
+
+  // ---- ClusterHost ----
+
+  get settings(): ClusterSettings {
+    const config = this.engine.config;
+    const port = config.getNumber('cluster-announce-port') || this.clientPort;
+    const busPort =
+      config.getNumber('cluster-announce-bus-port') ||
+      config.getNumber('cluster-port') ||
+      this.clientPort + 10000;
+    return {
+      nodeTimeout: config.getNumber('cluster-node-timeout'),
+      requireFullCoverage: config.get('cluster-require-full-coverage') === 'yes',
+      allowReplicaMigration: config.get('cluster-allow-replica-migration') === 'yes',
+      announceIp: config.get('cluster-announce-ip'),
+      announceHostname: config.get('cluster-announce-hostname'),
+      port,
+      plaintextPort: 0,
+      busPort,
+    };
+  }
+
+  now(): number {
+    return Date.now();
+  }
+
+  log(level: 'debug' | 'verbose' | 'notice' | 'warning', message: string): void {
+    this.logTo(level, message);
+  }
+
+  wake(): void {
+    this.scheduleFlush();
+  }
+
+  connect(node: ClusterNode): BusLink {
+    const socket = connect({ host: node.ip, port: node.busPort });
+    const link = new SocketLink(socket, node, false, () => this.state);
+    socket.once('connect', () => {
+      this.state.linkConnected(link);
+      this.scheduleFlush();
+    });
+    return link;
+  }
+
+  replicationOffset(): number {
+    const master = this.replication.master;
+    return master === null ? this.replication.offset : master.processedOffset;
+  }
+
+  keysInSlot(slot: number): number {
+    return keysInSlot(this.engine.databases[0]!, slot).length;
+  }
+
+  deleteKeysInSlot(slot: number): void {
+    const db = this.engine.databases[0]!;
+    for (const key of keysInSlot(db, slot)) db.delete(key);
+  }
+
+  replicate(ip: string, port: number): void {
+    this.replication.follow(ip, port);
+  }
+
+  stopReplicating(): void {
+    this.replication.stopFollowing();
+  }
+
+  publish(channel: Buffer, message: Buffer, shard: boolean): void {
+    const pubsub = this.engine.pubsub;
+    const deliver = (receiver: Parameters<Engine['delivered']>[0]): void =>
+      this.engine.delivered(receiver);
+    const name = channel.toString('latin1');
+    const text = message.toString('latin1');
+    if (shard) pubsub.spublish(name, text, deliver);
+    else pubsub.publish(name, text, deliver);
+  }
+
+  // ---- transport ----
+
+  private accept(socket: Socket): void {
+    const link = new SocketLink(socket, null, true, () => this.state);
+    this.state.linkAccepted(link);
+  }
+
+  /** After the bus or a command changed the state: Redis's clusterBeforeSleep, once per turn. */
+  private scheduleFlush(): void {
+    if (this.flushScheduled) return;
+    this.flushScheduled = true;
+    setImmediate(() => {
+      this.flushScheduled = false;
+      this.flush();
+    });
+  }
+
+  private flush(): void {
+    const { save, fsync } = this.state.beforeSleep();
+    if (!save) return;
+    if (this.saveConfig(fsync) !== null) {
+      this.log('warning', "Fatal: can't update cluster config file.");
+      process.exit(1);
+    }
+  }
+
+  /**
+   * Writes nodes.conf in place as Redis does (one write, padded with newlines if the old file
+   * was longer, so that a crash leaves the old or the new content); the error's text on failure.
+   */
+  saveConfig(fsync: boolean): string | null {
+    const content = Buffer.from(formatNodesConfig(this.state), 'latin1');
+    const path = this.configPath;
+    let fd: number | null = null;
+    try {
+      fd = openSync(path, existsSync(path) ? 'r+' : 'w');
+      const previous = fstatSync(fd).size;
+      const padded =
+        previous > content.length
+          ? Buffer.concat([content, Buffer.alloc(previous - content.length, '\n')])
+          : content;
+      writeSync(fd, padded, 0, padded.length, 0);
+      if (fsync) fsyncSync(fd);
+      if (padded.length !== content.length) ftruncateSync(fd, content.length);
+      return null;
+    } catch (error) {
+      return describeErrno(error);
+    } finally {
+      if (fd !== null) closeSync(fd);
+    }
+  }
+}

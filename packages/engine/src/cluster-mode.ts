@@ -1,0 +1,147 @@
+import { keyHashSlot, type ClusterNode, type ClusterState } from '@rc/cluster';
+import type { Client } from './client.js';
+import type { CommandEntry } from './command-table.js';
+import type { Config } from './config.js';
+import { commandKeys } from './command-metadata/command-keys.js';
+import { metadataOf } from './command-metadata/command-description.js';
+import type { Database } from './keyspace.js';
+
+/**
+ * What the engine asks of whoever runs cluster mode (the daemon, which owns the bus sockets and
+ * the nodes.conf file). An engine without one is a standalone server.
+ */
+export interface ClusterMode {
+  readonly state: ClusterState;
+  /** Writes nodes.conf now (CLUSTER SAVECONFIG); the error's text when that fails. */
+  saveConfig(): string | null;
+}
+
+/** The commands that address shard channels rather than keys. */
+const SHARD_PUBSUB = new Set(['ssubscribe', 'sunsubscribe', 'spublish']);
+
+export interface RoutingSettings {
+  readonly allowReadsWhenDown: boolean;
+  readonly allowPubsubshardWhenDown: boolean;
+  /** cluster-preferred-endpoint-type: what MOVED and ASK name a node by. */
+  readonly preferredEndpoint: 'ip' | 'hostname' | 'unknown-endpoint';
+}
+
+/** The routing configs, read from the current config. */
+export function routingSettings(config: Config): RoutingSettings {
+  return {
+    allowReadsWhenDown: config.get('cluster-allow-reads-when-down') === 'yes',
+    allowPubsubshardWhenDown: config.get('cluster-allow-pubsubshard-when-down') === 'yes',
+    preferredEndpoint: config.get('cluster-preferred-endpoint-type') as
+      'ip' | 'hostname' | 'unknown-endpoint',
+  };
+}
+
+/** How a node is named to clients (MOVED, ASK, CLUSTER SLOTS, SHARDS). */
+export function preferredEndpoint(node: ClusterNode, settings: RoutingSettings): string {
+  if (settings.preferredEndpoint === 'ip') return node.ip;
+  if (settings.preferredEndpoint === 'hostname') return node.hostname === '' ? '?' : node.hostname;
+  return '';
+}
+
+/**
+ * Whether this node serves a command, as Redis's getNodeByQuery: all its keys (of every queued
+ * command for EXEC) must hash to one slot this node serves, or to a slot it is importing when
+ * the client said ASKING, or, on a replica with READONLY, one its master serves. Returns null
+ * to serve it here, else the error that redirects the client (MOVED, ASK, CROSSSLOT, TRYAGAIN,
+ * CLUSTERDOWN).
+ */
+export function routeCommand(
+  cluster: ClusterState,
+  settings: RoutingSettings,
+  client: Client,
+  db: Database,
+  calls: ReadonlyArray<readonly [CommandEntry, readonly string[]]>,
+): string | null {
+  const myself = cluster.myself;
+  let firstKey: string | null = null;
+  let slot = 0;
+  let owner: ClusterNode | null = null;
+  let migrating = false;
+  let importing = false;
+  let multipleKeys = false;
+  let missingKeys = 0;
+  let existingKeys = 0;
+  let writes = false;
+  let asking = client.asking;
+  const shardPubsub = calls.length === 1 && SHARD_PUBSUB.has(calls[0]![0].fullName);
+  for (const [entry, argv] of calls) {
+    if (entry.isWrite) writes = true;
+    if (entry.spec.flags.includes('asking')) asking = true;
+    for (const { index } of commandKeys(metadataOf(entry), argv, true)) {
+      const key = argv[index]!;
+      const keySlot = keyHashSlot(key);
+      if (firstKey === null) {
+        firstKey = key;
+        slot = keySlot;
+        owner = cluster.slotOwners[slot] ?? null;
+        if (owner === null) return 'CLUSTERDOWN Hash slot not served';
+        if (owner === myself && cluster.migratingTo[slot] !== null) migrating = true;
+        else if (cluster.importingFrom[slot] !== null) importing = true;
+      } else if (key !== firstKey) {
+        if (keySlot !== slot) return "CROSSSLOT Keys in request don't hash to the same slot";
+        multipleKeys = true;
+      }
+      if ((migrating || importing) && !shardPubsub) {
+        if (db.data.has(key) && !db.isExpired(key)) existingKeys++;
+        else missingKeys++;
+      }
+    }
+  }
+  if (owner === null) return null;
+  if (cluster.state !== 'ok') {
+    if (shardPubsub) {
+      if (!settings.allowPubsubshardWhenDown) return 'CLUSTERDOWN The cluster is down';
+    } else if (!settings.allowReadsWhenDown) {
+      return 'CLUSTERDOWN The cluster is down';
+    } else if (writes) {
+      return 'CLUSTERDOWN The cluster is down and only accepts read commands';
+    }
+  }
+  const command = calls.length === 1 ? calls[0]![0].fullName : 'exec';
+  if ((migrating || importing) && command === 'migrate') return null;
+  if (migrating && missingKeys > 0) {
+    if (existingKeys > 0) return 'TRYAGAIN Multiple keys request during rehashing of slot';
+    return redirection('ASK', slot, cluster.migratingTo[slot]!, settings);
+  }
+  if (importing && asking) {
+    if (multipleKeys && missingKeys > 0) {
+      return 'TRYAGAIN Multiple keys request during rehashing of slot';
+    }
+    return null;
+  }
+  if (
+    (client.readonlyCluster || shardPubsub) &&
+    !writes &&
+    myself.isReplica &&
+    myself.replicaOf === owner
+  ) {
+    return null;
+  }
+  return owner === myself ? null : redirection('MOVED', slot, owner, settings);
+}
+
+function redirection(
+  kind: 'MOVED' | 'ASK',
+  slot: number,
+  node: ClusterNode,
+  settings: RoutingSettings,
+): string {
+  return `${kind} ${slot} ${preferredEndpoint(node, settings)}:${node.port}`;
+}
+
+/** Keys of the database in a slot (Redis keeps an index per slot; this walks the keys). */
+export function keysInSlot(db: Database, slot: number, limit = Infinity): string[] {
+  const keys: string[] = [];
+  if (limit <= 0) return keys;
+  for (const key of db.data.keys()) {
+    if (keyHashSlot(key) !== slot) continue;
+    keys.push(key);
+    if (keys.length >= limit) break;
+  }
+  return keys;
+}
