@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, expect } from 'vitest';
 import { RawClient, encodeCommand } from './raw-client.js';
-import { startRc, startRedis, type RunningServer } from './servers.js';
+import { freePort, startRc, startRedis, type RunningServer } from './servers.js';
 
 /**
  * One step of a scenario: a command, raw bytes with the number of replies they produce, or a
@@ -70,12 +70,24 @@ export interface Differential {
  * test file (both with the same extra configuration), comparing every reply byte for byte.
  * Each scenario starts from FLUSHALL.
  */
-export function useDifferential(config: Array<[string, string]> = []): Differential {
+export function useDifferential(
+  config: Array<[string, string]> = [],
+  options: { cluster?: boolean } = {},
+): Differential {
   let rc: RunningServer;
   let redis: RunningServer;
   beforeAll(async () => {
-    const flags = config.flatMap(([name, value]) => [`--${name}`, value]);
-    [rc, redis] = await Promise.all([startRc(config), startRedis(flags)]);
+    // Cluster nodes each need a bus port of their own (port + 10000 may not exist).
+    const own = async (): Promise<Array<[string, string]>> =>
+      options.cluster === true
+        ? [
+            ['cluster-enabled', 'yes'],
+            ['cluster-port', String(await freePort())],
+          ]
+        : [];
+    const rcConfig = [...config, ...(await own())];
+    const flags = [...config, ...(await own())].flatMap(([name, value]) => [`--${name}`, value]);
+    [rc, redis] = await Promise.all([startRc(rcConfig), startRedis(flags)]);
   }, 60_000);
   afterAll(async () => {
     await Promise.all([rc?.stop(), redis?.stop()]);
