@@ -20,7 +20,7 @@ import {
   type ClusterNode,
   type ClusterSettings,
 } from '@rc/cluster';
-import { describeErrno, keysInSlot, type Engine } from '@rc/engine';
+import { describeErrno, keysInSlot, redirectBlockedClients, type Engine } from '@rc/engine';
 import type { Replication } from '@rc/replication';
 import type { Log } from './log.js';
 
@@ -144,6 +144,7 @@ export class ClusterBus implements ClusterHost {
     this.cron = setInterval(() => {
       this.state.cron();
       this.flush();
+      redirectBlockedClients(this.engine, this.state);
     }, CRON_MS);
     this.cron.unref();
   }

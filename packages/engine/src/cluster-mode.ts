@@ -5,6 +5,7 @@ import type { Config } from './config.js';
 import { commandKeys } from './command-metadata/command-keys.js';
 import { metadataOf } from './command-metadata/command-description.js';
 import type { Database } from './keyspace.js';
+import type { Engine } from './engine.js';
 
 /**
  * What the engine asks of whoever runs cluster mode (the daemon, which owns the bus sockets and
@@ -144,4 +145,44 @@ export function keysInSlot(db: Database, slot: number, limit = Infinity): string
     if (keys.length >= limit) break;
   }
   return keys;
+}
+
+/**
+ * Clients blocked on keys this node no longer serves (their slot moved, or the cluster went
+ * down) get the redirection they would get now, as Redis's clusterRedirectBlockedClientIfNeeded
+ * run by its clients cron; otherwise they would wait for a write that never comes here.
+ */
+export function redirectBlockedClients(engine: Engine, cluster: ClusterState): void {
+  const settings = routingSettings(engine.config);
+  for (const client of engine.clients.values()) {
+    const blocked = client.blocked;
+    if (blocked === null || blocked.kind === null || blocked.keys.length === 0) continue;
+    let error: string | null = null;
+    if (cluster.state === 'fail') {
+      error = 'CLUSTERDOWN The cluster is down';
+    } else {
+      // Every key of a blocking command is in one slot: the first tells.
+      const slot = keyHashSlot(blocked.keys[0]!);
+      let owner = cluster.slotOwners[slot] ?? null;
+      const myself = cluster.myself;
+      if (
+        client.readonlyCluster &&
+        engine.commands.lookup(client.lastCommand)?.isWrite === false &&
+        myself.isReplica &&
+        myself.replicaOf === owner
+      ) {
+        owner = myself;
+      }
+      if (owner !== myself && cluster.importingFrom[slot] === null) {
+        error =
+          owner === null
+            ? 'CLUSTERDOWN Hash slot not served'
+            : redirection('MOVED', slot, owner, settings);
+      }
+    }
+    if (error === null) continue;
+    engine.blocking.unblock(client);
+    engine.replyError(client, error);
+    client.connection.resume();
+  }
 }
