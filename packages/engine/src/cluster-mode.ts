@@ -186,3 +186,45 @@ export function redirectBlockedClients(engine: Engine, cluster: ClusterState): v
     client.connection.resume();
   }
 }
+
+/** The slot of a call's first key, or -1 for a call without keys. */
+function firstKeySlot(entry: CommandEntry, argv: readonly string[]): number {
+  const [first] = commandKeys(metadataOf(entry), argv, true);
+  return first === undefined ? -1 : keyHashSlot(argv[first.index]!);
+}
+
+/**
+ * Redis's scriptVerifyClusterState: a command a script calls must be served by this node, and
+ * unless the script allows cross-slot keys, all its keys must be in one slot (`slot` holds the
+ * script's: its declared keys', else the first it touched; -1 until known).
+ */
+export function scriptClusterRefusal(
+  engine: Engine,
+  cluster: ClusterState,
+  caller: Client,
+  entry: CommandEntry,
+  argv: readonly string[],
+  script: { slot: number; readonly allowCrossSlot: boolean },
+): string | null {
+  const redirect = routeCommand(
+    cluster,
+    routingSettings(engine.config),
+    caller,
+    engine.databases[0]!,
+    [[entry, argv]],
+  );
+  if (redirect === 'CLUSTERDOWN The cluster is down and only accepts read commands') {
+    return 'ERR Script attempted to execute a write command while the cluster is down and readonly';
+  }
+  if (redirect === 'CLUSTERDOWN The cluster is down') {
+    return 'ERR Script attempted to execute a command while the cluster is down';
+  }
+  if (redirect !== null) return 'ERR Script attempted to access a non local key in a cluster node';
+  const slot = firstKeySlot(entry, argv);
+  if (slot === -1 || script.allowCrossSlot) return null;
+  if (script.slot === -1) script.slot = slot;
+  else if (script.slot !== slot) {
+    return 'ERR Script attempted to access keys that do not hash to the same slot';
+  }
+  return null;
+}

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
+import { keyHashSlot } from '@rc/cluster';
 import { formatDouble } from '@rc/resp';
 import {
   LuaError,
@@ -15,6 +16,7 @@ import {
 import type { DenialKind } from '../acl/selector.js';
 import type { BlockedState } from '../blocking.js';
 import { Client } from '../client.js';
+import { scriptClusterRefusal } from '../cluster-mode.js';
 import { BLOCKED, type CommandEntry, type CommandResult } from '../command-table.js';
 import { detachedConnection } from '../detached-connection.js';
 import type { Engine } from '../engine.js';
@@ -82,6 +84,10 @@ interface ScriptRun {
   readonly yieldable: boolean;
   /** Redis's SCRIPT_WRITE_DIRTY: a write command ran, so SCRIPT KILL refuses. */
   dirty: boolean;
+  /** Cluster mode: the slot its keys are in (declared, else first touched), -1 until known. */
+  slot: number;
+  /** Cluster mode: keys of several slots allowed (EVAL without a shebang, or the flag). */
+  readonly allowCrossSlot: boolean;
   killed: boolean;
   timedOut: boolean;
   /** Effects of a run that yielded, held until it ends to go out as one unit. */
@@ -435,6 +441,8 @@ export class Scripting {
       readOnly: readOnlyCommand || (flags !== null && flags.has('no-writes')),
       yieldable: !caller.executing && !caller.obeysAll,
       dirty: false,
+      slot: this.engine.cluster !== undefined && numkeys > 0 ? keyHashSlot(argv[3]!) : -1,
+      allowCrossSlot: flags === null || flags.has('allow-cross-slot-keys'),
       killed: false,
       timedOut: false,
       held: null,
@@ -749,6 +757,11 @@ export class Scripting {
       run.runnable.flags?.has('allow-oom') !== true
     ) {
       refusal = Errors.outOfMemory;
+    }
+    const cluster = engine.cluster;
+    if (refusal === null && cluster !== undefined && !run.caller.obeysAll) {
+      if (entry.isWrite) run.dirty = true;
+      refusal = scriptClusterRefusal(engine, cluster.state, run.caller, entry, argv, run);
     }
     if (refusal !== null) {
       engine.replyError(client, refusal);
