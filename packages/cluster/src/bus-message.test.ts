@@ -167,53 +167,61 @@ describe('BusFrameReader', () => {
 const withRedis = requireRedisOrSkip('bus messages against redis-server');
 
 describe.runIf(withRedis)('a cluster-enabled redis-server 7.0', () => {
-  it('accepts our MEET, adds the node in handshake and answers with a PONG we decode', async () => {
-    const busPort = await freePort();
-    const redis = await startRedisServer({
-      args: ['--cluster-enabled', 'yes', '--cluster-port', String(busPort)],
-    });
-    const socket: Socket = connect(busPort, '127.0.0.1');
-    try {
-      const replies: BusMessage[] = [];
-      const reader = new BusFrameReader();
-      socket.on('data', (chunk: Buffer) => {
-        for (const frame of reader.push(chunk).frames) {
-          const decoded = decodeBusMessage(frame);
-          if (decoded.ok === true) replies.push(decoded.message);
-        }
+  it(
+    'accepts our MEET, adds the node in handshake and answers with a PONG we decode',
+    { timeout: 180_000 },
+    async () => {
+      const busPort = await freePort();
+      const redis = await startRedisServer({
+        args: ['--cluster-enabled', 'yes', '--cluster-port', String(busPort)],
       });
-      const meet = header('meet', {
-        sender: '0123456789abcdef0123456789abcdef01234567',
-        port: 7999,
-        busPort: 17999,
-        ip: '',
-        currentEpoch: 0,
-        configEpoch: 0,
-        slots: new Uint8Array(SLOT_BITMAP_BYTES),
-      });
-      socket.write(encodeBusMessage({ header: meet, gossip: [], hostname: '' }));
-      await until(() => replies.length > 0, 'the PONG to our MEET');
+      const socket: Socket = connect(busPort, '127.0.0.1');
+      try {
+        const replies: BusMessage[] = [];
+        let socketError: Error | undefined;
+        socket.once('error', (error) => (socketError = error));
+        const reader = new BusFrameReader();
+        socket.on('data', (chunk: Buffer) => {
+          for (const frame of reader.push(chunk).frames) {
+            const decoded = decodeBusMessage(frame);
+            if (decoded.ok === true) replies.push(decoded.message);
+          }
+        });
+        const meet = header('meet', {
+          sender: '0123456789abcdef0123456789abcdef01234567',
+          port: 7999,
+          busPort: 17999,
+          ip: '',
+          currentEpoch: 0,
+          configEpoch: 0,
+          slots: new Uint8Array(SLOT_BITMAP_BYTES),
+        });
+        socket.write(encodeBusMessage({ header: meet, gossip: [], hostname: '' }));
+        // Generous: on a loaded machine redis-server may take seconds to get to its bus.
+        await until(() => replies.length > 0 || socketError, 'the PONG to our MEET', 120_000);
+        if (socketError !== undefined) throw socketError;
 
-      const nodes = await redisCommand(redis.port, 'CLUSTER NODES');
-      const myId = (await redisCommand(redis.port, 'CLUSTER MYID')).trim();
-      const pong = replies[0]!;
-      expect(pong.header).toMatchObject({
-        type: 'pong',
-        sender: myId,
-        port: redis.port,
-        busPort,
-        flags: NodeFlag.master | NodeFlag.myself,
-        replicaOf: null,
-        currentEpoch: 0,
-      });
-      expect(pong.header.slots.every((byte) => byte === 0)).toBe(true);
-      // Redis names a node it meets at random until the handshake's PONG tells the real name.
-      expect(nodes).toMatch(/ 127\.0\.0\.1:7999@17999 handshake - 0 0 0 disconnected/);
-    } finally {
-      socket.destroy();
-      await redis.stop();
-    }
-  });
+        const nodes = await redisCommand(redis.port, 'CLUSTER NODES');
+        const myId = (await redisCommand(redis.port, 'CLUSTER MYID')).trim();
+        const pong = replies[0]!;
+        expect(pong.header).toMatchObject({
+          type: 'pong',
+          sender: myId,
+          port: redis.port,
+          busPort,
+          flags: NodeFlag.master | NodeFlag.myself,
+          replicaOf: null,
+          currentEpoch: 0,
+        });
+        expect(pong.header.slots.every((byte) => byte === 0)).toBe(true);
+        // Redis names a node it meets at random until the handshake's PONG tells the real name.
+        expect(nodes).toMatch(/ 127\.0\.0\.1:7999@17999 handshake - 0 0 0 disconnected/);
+      } finally {
+        socket.destroy();
+        await redis.stop();
+      }
+    },
+  );
 });
 
 /** One inline command's reply body (a bulk string's text) from a server. */
