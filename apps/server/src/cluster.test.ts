@@ -30,9 +30,17 @@ function connect(port: number): Redis {
   return client;
 }
 
+/** A client port and a bus port: two free ports, never the same one twice. */
+async function twoPorts(): Promise<[number, number]> {
+  const port = await freePort();
+  let busPort = await freePort();
+  while (busPort === port) busPort = await freePort();
+  return [port, busPort];
+}
+
 /** An rc daemon with cluster-enabled yes, its bus on a port of its own. */
 async function rcNode(): Promise<Node & { stop: () => void }> {
-  const [port, busPort] = [await freePort(), await freePort()];
+  const [port, busPort] = await twoPorts();
   const dir = mkdtempSync(join(tmpdir(), 'rc-cluster-'));
   const daemon = await startDaemon([
     '--port',
@@ -52,8 +60,9 @@ async function rcNode(): Promise<Node & { stop: () => void }> {
 }
 
 async function redisNode(): Promise<Node> {
-  const busPort = await freePort();
+  const [port, busPort] = await twoPorts();
   const redis = await startRedisServer({
+    port,
     args: [
       '--cluster-enabled',
       'yes',
@@ -67,9 +76,17 @@ async function redisNode(): Promise<Node> {
   return { port: redis.port, client: connect(redis.port) };
 }
 
+/** redis-cli's output; a failure throws with everything it printed, to tell why. */
 async function redisCli(...args: string[]): Promise<string> {
-  const { stdout } = await run('redis-cli', args, { timeout: 120_000 });
-  return stdout;
+  try {
+    const { stdout } = await run('redis-cli', args, { timeout: 120_000 });
+    return stdout;
+  } catch (error) {
+    const { stdout = '', stderr = '' } = error as { stdout?: string; stderr?: string };
+    throw new Error(`redis-cli ${args.join(' ')} failed:\n${stdout}${stderr}`, {
+      cause: error,
+    });
+  }
 }
 
 async function clusterField(node: Node, field: string): Promise<string> {
@@ -83,25 +100,33 @@ async function checkClean(node: Node): Promise<void> {
   expect(report).toContain('[OK] All 16384 slots covered.');
 }
 
+/** Three rc masters made a cluster by `redis-cli --cluster create`, each seeing it ok. */
+async function threeMasters(): Promise<Array<Node & { stop: () => void }>> {
+  const nodes = [await rcNode(), await rcNode(), await rcNode()];
+  await redisCli(
+    '--cluster-yes',
+    '--cluster',
+    'create',
+    ...nodes.map((node) => `127.0.0.1:${node.port}`),
+  );
+  for (const node of nodes) {
+    await until(
+      async () => (await clusterField(node, 'cluster_state')) === 'ok',
+      'cluster ok',
+      120_000,
+    );
+  }
+  return nodes;
+}
+
 // Three daemons and redis-cli round trips: minutes on a loaded 2-core machine.
 describe.runIf(requireRedisOrSkip('cluster interop'))(
   'Redis Cluster with rc nodes',
   { timeout: 600_000 },
   () => {
     it('redis-cli --cluster create makes 3 rc masters a cluster that clients use', async () => {
-      const nodes = [await rcNode(), await rcNode(), await rcNode()];
-      await redisCli(
-        '--cluster-yes',
-        '--cluster',
-        'create',
-        ...nodes.map((node) => `127.0.0.1:${node.port}`),
-      );
+      const nodes = await threeMasters();
       for (const node of nodes) {
-        await until(
-          async () => (await clusterField(node, 'cluster_state')) === 'ok',
-          'cluster ok',
-          120_000,
-        );
         expect(await clusterField(node, 'cluster_known_nodes')).toBe('3');
         expect(await clusterField(node, 'cluster_size')).toBe('3');
       }
@@ -132,13 +157,7 @@ describe.runIf(requireRedisOrSkip('cluster interop'))(
     });
 
     it('a redis-server node joins an rc cluster and takes slots with their keys', async () => {
-      const nodes = [await rcNode(), await rcNode(), await rcNode()];
-      await redisCli(
-        '--cluster-yes',
-        '--cluster',
-        'create',
-        ...nodes.map((node) => `127.0.0.1:${node.port}`),
-      );
+      const nodes = await threeMasters();
       const redis = await redisNode();
       await redisCli(
         '--cluster',
@@ -200,20 +219,7 @@ describe.runIf(requireRedisOrSkip('cluster interop'))(
     });
 
     it('marks a killed master as failing and the cluster as down', async () => {
-      const nodes = [await rcNode(), await rcNode(), await rcNode()];
-      await redisCli(
-        '--cluster-yes',
-        '--cluster',
-        'create',
-        ...nodes.map((node) => `127.0.0.1:${node.port}`),
-      );
-      for (const node of nodes) {
-        await until(
-          async () => (await clusterField(node, 'cluster_state')) === 'ok',
-          'cluster ok',
-          120_000,
-        );
-      }
+      const nodes = await threeMasters();
       const victim = nodes[2]!;
       const victimId = (await victim.client.cluster('MYID')) as string;
       victim.client.disconnect();
