@@ -82,9 +82,13 @@ describe('a diskless transfer as Redis runs one: delayed, shared, a child proces
     await until(async () => (await inProgress()) === '1', 'the transfer');
     const pid = await until(() => childPid(lines), 'its child');
     process.kill(pid, 'SIGKILL');
-    await until(async () => (await inProgress()) === '0', 'the transfer to stop');
+    // The replica reconnects at once and a new transfer starts, as with Redis: the ended
+    // transfer shows in the log, not as a moment of rdb_bgsave_in_progress:0.
+    await until(
+      () => lines.includes('SYNC failed. BGSAVE child returned an error'),
+      'the failed sync',
+    );
     expect(lines).toContain('Background transfer terminated by signal 9');
-    expect(lines).toContain('SYNC failed. BGSAVE child returned an error');
     await client.config('SET', 'rdb-key-save-delay', '0');
   }, 60_000);
 
