@@ -38,6 +38,18 @@ async function twoPorts(): Promise<[number, number]> {
   return [port, busPort];
 }
 
+/** The same cluster settings for rc and redis-server nodes. */
+function clusterFlags(busPort: number): string[] {
+  return [
+    '--cluster-enabled',
+    'yes',
+    '--cluster-port',
+    String(busPort),
+    '--cluster-node-timeout',
+    '2000',
+  ];
+}
+
 /** An rc daemon with cluster-enabled yes, its bus on a port of its own. */
 async function rcNode(): Promise<Node & { stop: () => void }> {
   const [port, busPort] = await twoPorts();
@@ -45,12 +57,7 @@ async function rcNode(): Promise<Node & { stop: () => void }> {
   const daemon = await startDaemon([
     '--port',
     String(port),
-    '--cluster-enabled',
-    'yes',
-    '--cluster-port',
-    String(busPort),
-    '--cluster-node-timeout',
-    '2000',
+    ...clusterFlags(busPort),
     '--save',
     '',
     '--dir',
@@ -63,14 +70,7 @@ async function redisNode(): Promise<Node> {
   const [port, busPort] = await twoPorts();
   const redis = await startRedisServer({
     port,
-    args: [
-      '--cluster-enabled',
-      'yes',
-      '--cluster-port',
-      String(busPort),
-      '--cluster-node-timeout',
-      '2000',
-    ],
+    args: clusterFlags(busPort),
   });
   stops.push(() => redis.stop());
   return { port: redis.port, client: connect(redis.port) };
