@@ -9,7 +9,7 @@ import type { Client } from '../client.js';
 import { keysInSlot, routingSettings, type ClusterMode } from '../cluster-mode.js';
 import type { CommandFlag } from '../command-table.js';
 import type { Engine } from '../engine.js';
-import { arityError, Errors } from '../errors.js';
+import { arityError, Errors, subcommandSyntaxError } from '../errors.js';
 import { NO_KEYS, commandGroup, container, type CommandRow } from './define.js';
 import { clusterInfo, replyLinks, replyShards, replySlots } from './cluster-topology.js';
 import { helpReply, integerArgument, ok } from './reply-helpers.js';
@@ -125,7 +125,7 @@ function meet(client: Client, argv: string[], engine: Engine, { state }: Cluster
     }
     busPort = Number(argv[4]);
   } else if (argv.length !== 4) {
-    engine.replyError(client, arityError('cluster|meet'));
+    engine.replyError(client, subcommandSyntaxError('cluster', argv[1]!));
     return;
   }
   if (state.meet(argv[2]!, port, busPort) === 'invalid') {
@@ -415,7 +415,7 @@ function countFailureReports(
 
 function failover(client: Client, argv: string[], engine: Engine, { state }: ClusterMode): void {
   if (argv.length > 3) {
-    engine.replyError(client, arityError('cluster|failover'));
+    engine.replyError(client, subcommandSyntaxError('cluster', argv[1]!));
     return;
   }
   const option = argv[2]?.toLowerCase();
@@ -473,7 +473,7 @@ function setConfigEpoch(
 
 function reset(client: Client, argv: string[], engine: Engine, { state }: ClusterMode): void {
   if (argv.length > 3) {
-    engine.replyError(client, arityError('cluster|reset'));
+    engine.replyError(client, subcommandSyntaxError('cluster', argv[1]!));
     return;
   }
   const option = argv[2]?.toLowerCase() ?? 'soft';
