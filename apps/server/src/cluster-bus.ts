@@ -98,6 +98,8 @@ export class ClusterBus implements ClusterHost {
   private listener: Server | null = null;
   private cron: NodeJS.Timeout | null = null;
   private flushScheduled = false;
+  /** Accepted sockets, closed with the bus even before their node is known. */
+  private readonly accepted = new Set<Socket>();
   private clientPort = 0;
 
   constructor(
@@ -152,6 +154,7 @@ export class ClusterBus implements ClusterHost {
   async close(): Promise<void> {
     if (this.cron !== null) clearInterval(this.cron);
     for (const link of this.state?.links() ?? []) link.close();
+    for (const socket of this.accepted) socket.destroy();
     const listener = this.listener;
     this.listener = null;
     if (listener !== null) await new Promise<void>((resolve) => listener.close(() => resolve()));
@@ -234,9 +237,11 @@ export class ClusterBus implements ClusterHost {
 
   // ---- transport ----
 
+  /** An accepted link learns its node from its first message (ClusterState.receive). */
   private accept(socket: Socket): void {
-    const link = new SocketLink(socket, null, true, () => this.state);
-    this.state.linkAccepted(link);
+    this.accepted.add(socket);
+    socket.once('close', () => this.accepted.delete(socket));
+    new SocketLink(socket, null, true, () => this.state);
   }
 
   /** After the bus or a command changed the state: Redis's clusterBeforeSleep, once per turn. */

@@ -133,10 +133,7 @@ class Member implements ClusterHost {
     const accepted = new MemoryLink(this.network, target, null, true);
     link.peer = accepted;
     accepted.peer = link;
-    this.network.post(() => {
-      target.state.linkAccepted(accepted);
-      this.state.linkConnected(link);
-    });
+    this.network.post(() => this.state.linkConnected(link));
     return link;
   }
 

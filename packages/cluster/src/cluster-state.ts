@@ -96,7 +96,6 @@ export class ClusterState {
   readonly linksBufferLimitExceeded = 0;
   private readonly pending: Pending = { saveConfig: false, fsyncConfig: false, updateState: false };
   private readonly blacklist = new Map<string, number>();
-  private readonly inboundLinks = new Set<BusLink>();
   private cronIterations = 0;
   private gossipRounds = 0;
   private pfailNodes = 0;
@@ -312,11 +311,6 @@ export class ClusterState {
 
   // ---- links ----
 
-  /** An accepted bus connection: its node is known from its first message. */
-  linkAccepted(link: BusLink): void {
-    this.inboundLinks.add(link);
-  }
-
   /** Our link to a node is up: the first message is a MEET if we were asked to meet it. */
   linkConnected(link: BusLink): void {
     const node = link.node;
@@ -335,7 +329,6 @@ export class ClusterState {
 
   private freeLink(link: BusLink): void {
     link.close();
-    this.inboundLinks.delete(link);
     const node = link.node;
     if (node === null) return;
     if (node.link === link) node.link = null;
@@ -762,7 +755,7 @@ export class ClusterState {
         if (
           !(entry.flags & (NodeFlag.fail | NodeFlag.pfail)) &&
           node.pingSent === 0 &&
-          node.failureReportCount(now, this.host.settings.nodeTimeout) === 0
+          this.failureReports(node) === 0
         ) {
           const pongTime = entry.pongReceived * 1000;
           if (pongTime <= now + 500 && pongTime > node.pongReceived) node.pongReceived = pongTime;
@@ -799,16 +792,21 @@ export class ClusterState {
     }
   }
 
+  /** Masters' reports that a node is failing, still valid (CLUSTER COUNT-FAILURE-REPORTS). */
+  failureReports(node: ClusterNode): number {
+    return node.failureReportCount(this.host.now(), this.host.settings.nodeTimeout);
+  }
+
   private deleteFailureReport(node: ClusterNode, reporter: ClusterNode): boolean {
     if (!node.failureReports.delete(reporter)) return false;
-    node.failureReportCount(this.host.now(), this.host.settings.nodeTimeout);
+    this.failureReports(node);
     return true;
   }
 
   private markFailingIfNeeded(node: ClusterNode): void {
     if (!node.timedOut || node.failed) return;
     const quorum = Math.floor(this.size / 2) + 1;
-    let failures = node.failureReportCount(this.host.now(), this.host.settings.nodeTimeout);
+    let failures = this.failureReports(node);
     if (this.myself.isMaster) failures++;
     if (failures < quorum) return;
     this.host.log('notice', `Marking node ${node.name} as failing (quorum reached).`);

@@ -20,27 +20,17 @@ export interface ClusterMode {
 /** The commands that address shard channels rather than keys. */
 const SHARD_PUBSUB = new Set(['ssubscribe', 'sunsubscribe', 'spublish']);
 
-export interface RoutingSettings {
-  readonly allowReadsWhenDown: boolean;
-  readonly allowPubsubshardWhenDown: boolean;
-  /** cluster-preferred-endpoint-type: what MOVED and ASK name a node by. */
-  readonly preferredEndpoint: 'ip' | 'hostname' | 'unknown-endpoint';
+export type EndpointType = 'ip' | 'hostname' | 'unknown-endpoint';
+
+/** cluster-preferred-endpoint-type: what MOVED, ASK, CLUSTER SLOTS and SHARDS name nodes by. */
+export function endpointType(config: Config): EndpointType {
+  return config.get('cluster-preferred-endpoint-type') as EndpointType;
 }
 
-/** The routing configs, read from the current config. */
-export function routingSettings(config: Config): RoutingSettings {
-  return {
-    allowReadsWhenDown: config.get('cluster-allow-reads-when-down') === 'yes',
-    allowPubsubshardWhenDown: config.get('cluster-allow-pubsubshard-when-down') === 'yes',
-    preferredEndpoint: config.get('cluster-preferred-endpoint-type') as
-      'ip' | 'hostname' | 'unknown-endpoint',
-  };
-}
-
-/** How a node is named to clients (MOVED, ASK, CLUSTER SLOTS, SHARDS). */
-export function preferredEndpoint(node: ClusterNode, settings: RoutingSettings): string {
-  if (settings.preferredEndpoint === 'ip') return node.ip;
-  if (settings.preferredEndpoint === 'hostname') return node.hostname === '' ? '?' : node.hostname;
+/** How a node is named to clients. */
+export function preferredEndpoint(node: ClusterNode, type: EndpointType): string {
+  if (type === 'ip') return node.ip;
+  if (type === 'hostname') return node.hostname === '' ? '?' : node.hostname;
   return '';
 }
 
@@ -53,7 +43,7 @@ export function preferredEndpoint(node: ClusterNode, settings: RoutingSettings):
  */
 export function routeCommand(
   cluster: ClusterState,
-  settings: RoutingSettings,
+  config: Config,
   client: Client,
   db: Database,
   calls: ReadonlyArray<readonly [CommandEntry, readonly string[]]>,
@@ -94,10 +84,13 @@ export function routeCommand(
     }
   }
   if (owner === null) return null;
+  // The configs are read only on these rarer paths: most commands are served right here.
   if (cluster.state !== 'ok') {
     if (shardPubsub) {
-      if (!settings.allowPubsubshardWhenDown) return 'CLUSTERDOWN The cluster is down';
-    } else if (!settings.allowReadsWhenDown) {
+      if (config.get('cluster-allow-pubsubshard-when-down') !== 'yes') {
+        return 'CLUSTERDOWN The cluster is down';
+      }
+    } else if (config.get('cluster-allow-reads-when-down') !== 'yes') {
       return 'CLUSTERDOWN The cluster is down';
     } else if (writes) {
       return 'CLUSTERDOWN The cluster is down and only accepts read commands';
@@ -107,7 +100,7 @@ export function routeCommand(
   if ((migrating || importing) && command === 'migrate') return null;
   if (migrating && missingKeys > 0) {
     if (existingKeys > 0) return 'TRYAGAIN Multiple keys request during rehashing of slot';
-    return redirection('ASK', slot, cluster.migratingTo[slot]!, settings);
+    return redirection('ASK', slot, cluster.migratingTo[slot]!, config);
   }
   if (importing && asking) {
     if (multipleKeys && missingKeys > 0) {
@@ -123,16 +116,16 @@ export function routeCommand(
   ) {
     return null;
   }
-  return owner === myself ? null : redirection('MOVED', slot, owner, settings);
+  return owner === myself ? null : redirection('MOVED', slot, owner, config);
 }
 
 function redirection(
   kind: 'MOVED' | 'ASK',
   slot: number,
   node: ClusterNode,
-  settings: RoutingSettings,
+  config: Config,
 ): string {
-  return `${kind} ${slot} ${preferredEndpoint(node, settings)}:${node.port}`;
+  return `${kind} ${slot} ${preferredEndpoint(node, endpointType(config))}:${node.port}`;
 }
 
 /** Keys of the database in a slot (Redis keeps an index per slot; this walks the keys). */
@@ -153,7 +146,6 @@ export function keysInSlot(db: Database, slot: number, limit = Infinity): string
  * run by its clients cron; otherwise they would wait for a write that never comes here.
  */
 export function redirectBlockedClients(engine: Engine, cluster: ClusterState): void {
-  const settings = routingSettings(engine.config);
   for (const client of engine.clients.values()) {
     const blocked = client.blocked;
     if (blocked === null || blocked.kind === null || blocked.keys.length === 0) continue;
@@ -177,7 +169,7 @@ export function redirectBlockedClients(engine: Engine, cluster: ClusterState): v
         error =
           owner === null
             ? 'CLUSTERDOWN Hash slot not served'
-            : redirection('MOVED', slot, owner, settings);
+            : redirection('MOVED', slot, owner, engine.config);
       }
     }
     if (error === null) continue;
@@ -206,13 +198,9 @@ export function scriptClusterRefusal(
   argv: readonly string[],
   script: { slot: number; readonly allowCrossSlot: boolean },
 ): string | null {
-  const redirect = routeCommand(
-    cluster,
-    routingSettings(engine.config),
-    caller,
-    engine.databases[0]!,
-    [[entry, argv]],
-  );
+  const redirect = routeCommand(cluster, engine.config, caller, engine.databases[0]!, [
+    [entry, argv],
+  ]);
   if (redirect === 'CLUSTERDOWN The cluster is down and only accepts read commands') {
     return 'ERR Script attempted to execute a write command while the cluster is down and readonly';
   }

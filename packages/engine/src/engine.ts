@@ -45,8 +45,8 @@ import { Tracking } from './tracking.js';
 import { Eviction } from './eviction.js';
 import { STARTUP_BYTES } from './memory-estimate.js';
 import type { LfuSettings } from './access-frequency.js';
-import { commandKeys, hasKeys } from './command-metadata/command-keys.js';
-import { routeCommand, routingSettings, type ClusterMode } from './cluster-mode.js';
+import { commandKeys } from './command-metadata/command-keys.js';
+import { routeCommand, type ClusterMode } from './cluster-mode.js';
 import { metadataOf } from './command-metadata/command-description.js';
 import { AccessControl } from './acl/access-control.js';
 import type { LogContext, LogReason } from './acl/acl-log.js';
@@ -813,20 +813,14 @@ export class Engine implements KeyspaceObserver {
         const queuedEntry = this.resolveQueued(queued);
         if (queuedEntry !== undefined) calls.push([queuedEntry, queued]);
       }
-      return routeCommand(
-        cluster.state,
-        routingSettings(this.config),
-        client,
-        this.databases[0]!,
-        calls,
-      );
+      return routeCommand(cluster.state, this.config, client, this.databases[0]!, calls);
     }
-    if (!hasKeys(metadataOf(entry)) && (metadataOf(entry).keySpecs ?? []).length === 0) {
+    // Redis skips commands with no key specs (not_key ones count) and no keys procedure.
+    const metadata = metadataOf(entry);
+    if (metadata.keysProcedure === undefined && (metadata.keySpecs ?? []).length === 0) {
       return null;
     }
-    return routeCommand(cluster.state, routingSettings(this.config), client, this.databases[0]!, [
-      [entry, argv],
-    ]);
+    return routeCommand(cluster.state, this.config, client, this.databases[0]!, [[entry, argv]]);
   }
 
   /** A redirected EXEC discards its transaction; other commands fail a MULTI in progress. */

@@ -1,6 +1,6 @@
 import type { ClusterNode, ClusterState } from '@rc/cluster';
 import type { Client } from '../client.js';
-import { preferredEndpoint, type RoutingSettings } from '../cluster-mode.js';
+import { preferredEndpoint, type EndpointType } from '../cluster-mode.js';
 
 /*
  * The replies that describe the cluster as this node sees it: CLUSTER SLOTS, SHARDS, INFO and
@@ -14,15 +14,15 @@ function replicaAvailable(node: ClusterNode, cluster: ClusterState, myOffset: nu
 }
 
 /** [endpoint, port, id, {other endpoints}] for CLUSTER SLOTS. */
-function nodeEntry(client: Client, node: ClusterNode, settings: RoutingSettings): void {
+function nodeEntry(client: Client, node: ClusterNode, endpoint: EndpointType): void {
   const out = client.out;
   out.array(4);
-  if (settings.preferredEndpoint === 'unknown-endpoint') out.nullBulk();
-  else out.bulk(preferredEndpoint(node, settings));
+  if (endpoint === 'unknown-endpoint') out.nullBulk();
+  else out.bulk(preferredEndpoint(node, endpoint));
   out.integer(node.port);
   out.bulk(node.name);
-  const withIp = settings.preferredEndpoint !== 'ip';
-  const withHostname = settings.preferredEndpoint !== 'hostname' && node.hostname !== '';
+  const withIp = endpoint !== 'ip';
+  const withHostname = endpoint !== 'hostname' && node.hostname !== '';
   out.map(Number(withIp) + Number(withHostname));
   if (withIp) {
     out.bulk('ip');
@@ -51,7 +51,7 @@ function slotRuns(cluster: ClusterState): Array<[number, number, ClusterNode]> {
 export function replySlots(
   client: Client,
   cluster: ClusterState,
-  settings: RoutingSettings,
+  endpoint: EndpointType,
   myOffset: number,
 ): void {
   const runs = slotRuns(cluster);
@@ -63,15 +63,15 @@ export function replySlots(
     client.out.array(3 + replicas.length);
     client.out.integer(start);
     client.out.integer(end);
-    nodeEntry(client, owner, settings);
-    for (const replica of replicas) nodeEntry(client, replica, settings);
+    nodeEntry(client, owner, endpoint);
+    for (const replica of replicas) nodeEntry(client, replica, endpoint);
   }
 }
 
 export function replyShards(
   client: Client,
   cluster: ClusterState,
-  settings: RoutingSettings,
+  endpoint: EndpointType,
   myOffset: number,
 ): void {
   const runs = slotRuns(cluster);
@@ -90,7 +90,7 @@ export function replyShards(
     out.bulk('nodes');
     const members = [master, ...master.replicas];
     out.array(members.length);
-    for (const node of members) shardNode(client, node, cluster, settings, myOffset);
+    for (const node of members) shardNode(client, node, cluster, endpoint, myOffset);
   }
 }
 
@@ -98,14 +98,14 @@ function shardNode(
   client: Client,
   node: ClusterNode,
   cluster: ClusterState,
-  settings: RoutingSettings,
+  endpoint: EndpointType,
   myOffset: number,
 ): void {
   const out = client.out;
   const offset = node === cluster.myself ? myOffset : node.replicationOffset;
   const fields: Array<[string, string | number]> = [['id', node.name]];
   if (node.port !== 0) fields.push(['port', node.port]);
-  fields.push(['ip', node.ip], ['endpoint', preferredEndpoint(node, settings)]);
+  fields.push(['ip', node.ip], ['endpoint', preferredEndpoint(node, endpoint)]);
   if (node.hostname !== '') fields.push(['hostname', node.hostname]);
   fields.push(
     ['role', node.isReplica ? 'replica' : 'master'],

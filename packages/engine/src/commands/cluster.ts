@@ -6,7 +6,7 @@ import {
   type ClusterState,
 } from '@rc/cluster';
 import type { Client } from '../client.js';
-import { keysInSlot, routingSettings, type ClusterMode } from '../cluster-mode.js';
+import { endpointType, keysInSlot, type ClusterMode } from '../cluster-mode.js';
 import type { CommandFlag } from '../command-table.js';
 import type { Engine } from '../engine.js';
 import { arityError, Errors, subcommandSyntaxError } from '../errors.js';
@@ -144,11 +144,11 @@ function myId(client: Client, _argv: string[], _engine: Engine, { state }: Clust
 }
 
 function slots(client: Client, _argv: string[], engine: Engine, { state }: ClusterMode): void {
-  replySlots(client, state, routingSettings(engine.config), replicationOffset(engine));
+  replySlots(client, state, endpointType(engine.config), replicationOffset(engine));
 }
 
 function shards(client: Client, _argv: string[], engine: Engine, { state }: ClusterMode): void {
-  replyShards(client, state, routingSettings(engine.config), replicationOffset(engine));
+  replyShards(client, state, endpointType(engine.config), replicationOffset(engine));
 }
 
 function info(client: Client, _argv: string[], _engine: Engine, { state }: ClusterMode): void {
@@ -245,7 +245,6 @@ function setSlot(client: Client, argv: string[], engine: Engine, { state }: Clus
     }
     return node;
   };
-  const keys = () => keysInSlot(engine.databases[0]!, slot, 1).length;
   if (action === 'migrating' && argv.length === 5) {
     if (state.slotOwners[slot] !== myself) {
       engine.replyError(client, `ERR I'm not the owner of hash slot ${slot}`);
@@ -269,14 +268,15 @@ function setSlot(client: Client, argv: string[], engine: Engine, { state }: Clus
     const node = target('Unknown node');
     if (node === null) return;
     const wasMine = state.slotOwners[slot] === myself;
-    if (wasMine && node !== myself && keys() !== 0) {
+    const holdsKeys = keysInSlot(engine.databases[0]!, slot, 1).length !== 0;
+    if (wasMine && node !== myself && holdsKeys) {
       engine.replyError(
         client,
         `ERR Can't assign hashslot ${slot} to a different node while I still hold keys for this hash slot.`,
       );
       return;
     }
-    if (keys() === 0 && state.migratingTo[slot] !== null) state.migratingTo[slot] = null;
+    if (!holdsKeys && state.migratingTo[slot] !== null) state.migratingTo[slot] = null;
     state.deleteSlot(slot);
     state.addSlot(node, slot);
     if (
@@ -408,9 +408,7 @@ function countFailureReports(
 ): void {
   const node = knownNode(client, engine, state, argv[2]!);
   if (node === null) return;
-  client.out.integer(
-    node.failureReportCount(Date.now(), engine.config.getNumber('cluster-node-timeout')),
-  );
+  client.out.integer(state.failureReports(node));
 }
 
 function failover(client: Client, argv: string[], engine: Engine, { state }: ClusterMode): void {
