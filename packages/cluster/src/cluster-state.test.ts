@@ -273,7 +273,7 @@ describe('ClusterState', () => {
       b!.state.addSlot(b!.state.myself, slot);
     }
     b!.state.bumpConfigEpoch();
-    b!.state.broadcastPong('all');
+    b!.state.broadcastPong();
     network.run(2000);
     expect(a!.state.myself.isReplica).toBe(true);
     expect(a!.state.myself.replicaOf).toBe(a!.state.lookup(b!.name));

@@ -430,15 +430,10 @@ export class ClusterState {
     });
   }
 
-  /** A PONG to every node (or every node of our shard) after our config changed. */
-  broadcastPong(target: 'all' | 'local'): void {
-    const master = this.myself.isReplica ? this.myself.replicaOf : this.myself;
+  /** A PONG to every node after our config changed, so that they learn it at once. */
+  broadcastPong(): void {
     for (const node of this.nodes.values()) {
       if (node === this.myself || node.inHandshake || node.link === null) continue;
-      if (target === 'local') {
-        const local = node.replicaOf !== null && (node.replicaOf === master || node === master);
-        if (!local && node !== master) continue;
-      }
       this.sendPing(node.link, 'pong');
     }
   }
@@ -1068,7 +1063,7 @@ export class ClusterState {
     }
     this.updateState();
     this.schedule({ saveConfig: true, fsyncConfig: true });
-    this.broadcastPong('all');
+    this.broadcastPong();
   }
 
   /** CLUSTER RESET: every slot and node but myself forgotten; HARD also renames and zeroes. */

@@ -298,7 +298,7 @@ function setSlot(client: Client, argv: string[], engine: Engine, { state }: Clus
         engine.log('warning', `configEpoch updated after importing slot ${slot}`);
       }
       state.importingFrom[slot] = null;
-      state.broadcastPong('all');
+      state.broadcastPong();
     }
   } else {
     engine.replyError(
