@@ -173,6 +173,10 @@ export class ClusterBus implements ClusterHost {
       nodeTimeout: config.getNumber('cluster-node-timeout'),
       requireFullCoverage: config.get('cluster-require-full-coverage') === 'yes',
       allowReplicaMigration: config.get('cluster-allow-replica-migration') === 'yes',
+      replicaValidityFactor: config.getNumber('cluster-replica-validity-factor'),
+      replicaNoFailover: config.get('cluster-replica-no-failover') === 'yes',
+      migrationBarrier: config.getNumber('cluster-migration-barrier'),
+      replicaPingPeriod: config.getNumber('repl-ping-replica-period') * 1000,
       announceIp: config.get('cluster-announce-ip'),
       announceHostname: config.get('cluster-announce-hostname'),
       port,
@@ -206,6 +210,18 @@ export class ClusterBus implements ClusterHost {
   replicationOffset(): number {
     const master = this.replication.master;
     return master === null ? this.replication.offset : master.processedOffset;
+  }
+
+  masterDataAge(): number {
+    return this.replication.masterDataAge();
+  }
+
+  pauseWrites(deadline: number): void {
+    this.engine.clientPause.pause('write', deadline, 'failover');
+  }
+
+  unpauseWrites(): void {
+    this.engine.clientPause.unpause('failover');
   }
 
   keysInSlot(slot: number): number {

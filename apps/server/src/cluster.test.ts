@@ -13,6 +13,8 @@ const run = promisify(execFile);
 interface Node {
   readonly port: number;
   readonly client: Redis;
+  /** Kills the process at once (SIGKILL), as a crash would. */
+  readonly kill: () => void;
 }
 
 const clients: Redis[] = [];
@@ -51,7 +53,7 @@ function clusterFlags(busPort: number): string[] {
 }
 
 /** An rc daemon with cluster-enabled yes, its bus on a port of its own. */
-async function rcNode(): Promise<Node & { stop: () => void }> {
+async function rcNode(): Promise<Node> {
   const [port, busPort] = await twoPorts();
   const dir = mkdtempSync(join(tmpdir(), 'rc-cluster-'));
   const daemon = await startDaemon([
@@ -63,7 +65,7 @@ async function rcNode(): Promise<Node & { stop: () => void }> {
     '--dir',
     dir,
   ]);
-  return { port, client: connect(port), stop: () => daemon.child.kill('SIGKILL') };
+  return { port, client: connect(port), kill: () => daemon.child.kill('SIGKILL') };
 }
 
 async function redisNode(): Promise<Node> {
@@ -73,7 +75,7 @@ async function redisNode(): Promise<Node> {
     args: clusterFlags(busPort),
   });
   stops.push(() => redis.stop());
-  return { port: redis.port, client: connect(redis.port) };
+  return { port: redis.port, client: connect(redis.port), kill: () => redis.child.kill('SIGKILL') };
 }
 
 /** redis-cli's output; a failure throws with everything it printed, to tell why. */
@@ -101,7 +103,7 @@ async function checkClean(node: Node): Promise<void> {
 }
 
 /** Three rc masters made a cluster by `redis-cli --cluster create`, each seeing it ok. */
-async function threeMasters(): Promise<Array<Node & { stop: () => void }>> {
+async function threeMasters(): Promise<Node[]> {
   const nodes = [await rcNode(), await rcNode(), await rcNode()];
   await redisCli(
     '--cluster-yes',
@@ -117,6 +119,83 @@ async function threeMasters(): Promise<Array<Node & { stop: () => void }>> {
     );
   }
   return nodes;
+}
+
+/** One line of CLUSTER NODES. */
+interface NodeRow {
+  readonly id: string;
+  readonly port: number;
+  readonly flags: string[];
+  readonly master: string;
+  readonly slots: string[];
+}
+
+async function clusterNodes(node: Node): Promise<NodeRow[]> {
+  const text = (await node.client.cluster('NODES')) as string;
+  return text
+    .trimEnd()
+    .split('\n')
+    .map((line) => {
+      const fields = line.split(' ');
+      return {
+        id: fields[0]!,
+        port: Number(/:(\d+)@/.exec(fields[1]!)![1]),
+        flags: fields[2]!.split(','),
+        master: fields[3]!,
+        slots: fields.slice(8),
+      };
+    });
+}
+
+async function untilClean(nodes: Node[]): Promise<void> {
+  for (const node of nodes) {
+    await until(
+      async () => {
+        try {
+          await checkClean(node);
+          return true;
+        } catch {
+          return undefined;
+        }
+      },
+      'a clean cluster check',
+      120_000,
+    );
+  }
+}
+
+async function untilOk(nodes: Node[]): Promise<void> {
+  for (const node of nodes) {
+    await until(
+      async () => (await clusterField(node, 'cluster_state')) === 'ok',
+      'cluster ok',
+      120_000,
+    );
+  }
+}
+
+/**
+ * Kills a master and waits until its replica was elected in its place: the replica serves the
+ * master's slots, every live node sees the cluster ok, and the check is clean.
+ */
+async function failOver(victim: Node, replica: Node, live: Node[]): Promise<void> {
+  const before = (await clusterNodes(victim)).find((row) => row.flags.includes('myself'))!;
+  // Every write the master acknowledged has reached its replica.
+  expect(await victim.client.wait(1, 10_000)).toBe(1);
+  victim.client.disconnect();
+  victim.kill();
+  await until(
+    async () => {
+      const mine = (await clusterNodes(replica)).find((row) => row.flags.includes('myself'))!;
+      return mine.flags.includes('master') && mine.slots.join(' ') === before.slots.join(' ')
+        ? true
+        : undefined;
+    },
+    "the replica serving its failed master's slots",
+    120_000,
+  );
+  await untilOk(live);
+  await untilClean(live);
 }
 
 // Three daemons and redis-cli round trips: minutes on a loaded 2-core machine.
@@ -218,12 +297,128 @@ describe.runIf(requireRedisOrSkip('cluster interop'))(
       }
     });
 
+    it('3 rc and 3 redis-server nodes: reshard under writes, and each kind of master failed over', async () => {
+      // Masters come first in the create order; redis-cli gives each a replica of the other kind
+      // where the rotation allows it. The topology is read back rather than assumed.
+      const nodes = [
+        await rcNode(),
+        await rcNode(),
+        await redisNode(),
+        await rcNode(),
+        await redisNode(),
+        await redisNode(),
+      ];
+      const kinds = new Map(
+        nodes.map((node, index) => [node.port, index === 2 || index >= 4 ? 'redis' : 'rc']),
+      );
+      await redisCli(
+        '--cluster-yes',
+        '--cluster',
+        'create',
+        ...nodes.map((node) => `127.0.0.1:${node.port}`),
+        '--cluster-replicas',
+        '1',
+      );
+      await untilOk(nodes);
+      await untilClean(nodes);
+      for (const node of nodes) {
+        await until(
+          async () =>
+            (await clusterNodes(node)).filter((row) => row.flags.includes('slave')).length === 3
+              ? true
+              : undefined,
+          'every node seeing three replicas',
+          120_000,
+        );
+      }
+      const rows = await clusterNodes(nodes[0]!);
+      const byId = new Map(
+        rows.map((row) => [row.id, nodes.find((node) => node.port === row.port)!]),
+      );
+      const masters = rows.filter((row) => row.flags.includes('master'));
+      expect(masters).toHaveLength(3);
+      const replicaOf = (master: NodeRow): Node =>
+        byId.get(rows.find((row) => row.master === master.id)!.id)!;
+      // Where the topology allows, an rc replica wins each election.
+      const pick = (kind: string): NodeRow => {
+        const ofKind = masters.filter((row) => kinds.get(row.port) === kind);
+        return ofKind.find((row) => kinds.get(replicaOf(row).port) === 'rc') ?? ofKind[0]!;
+      };
+      const rcMaster = pick('rc');
+      const redisMaster = pick('redis');
+
+      // Reshard 1000 slots from an rc master to a redis-server master while a client writes.
+      const cluster = new Cluster([{ host: '127.0.0.1', port: nodes[0]!.port }]);
+      try {
+        let writing = true;
+        let written = 0;
+        const writer = (async () => {
+          while (writing) {
+            await cluster.set(`w:${written}`, String(written));
+            written++;
+          }
+        })();
+        await until(async () => (written > 200 ? true : undefined), 'writes under way', 60_000);
+        await redisCli(
+          '--cluster-yes',
+          '--cluster',
+          'reshard',
+          `127.0.0.1:${nodes[0]!.port}`,
+          '--cluster-from',
+          rcMaster.id,
+          '--cluster-to',
+          redisMaster.id,
+          '--cluster-slots',
+          '1000',
+        );
+        writing = false;
+        await writer;
+        await untilClean(nodes);
+        for (let i = 0; i < written; i++) expect(await cluster.get(`w:${i}`)).toBe(String(i));
+
+        // An rc master dies: its replica takes over; then the same for a redis-server master.
+        const rcVictim = byId.get(rcMaster.id)!;
+        const rcHeir = replicaOf(rcMaster);
+        await failOver(
+          rcVictim,
+          rcHeir,
+          nodes.filter((node) => node !== rcVictim),
+        );
+        const redisVictim = byId.get(redisMaster.id)!;
+        const redisHeir = replicaOf(redisMaster);
+        const survivors = nodes.filter((node) => node !== rcVictim && node !== redisVictim);
+        await failOver(redisVictim, redisHeir, survivors);
+        for (let i = 0; i < written; i++) expect(await cluster.get(`w:${i}`)).toBe(String(i));
+
+        // CLUSTER FAILOVER on the last replica: it and its master swap roles.
+        const last = (await clusterNodes(survivors[0]!)).find(
+          (row) => row.flags.includes('slave') && !row.flags.includes('fail'),
+        )!;
+        const promoted = byId.get(last.id)!;
+        const demoted = byId.get(last.master)!;
+        expect(await promoted.client.cluster('FAILOVER')).toBe('OK');
+        await until(
+          async () => {
+            const mine = (await clusterNodes(demoted)).find((row) => row.flags.includes('myself'))!;
+            return mine.flags.includes('slave') && mine.master === last.id ? true : undefined;
+          },
+          'the old master following its replica',
+          120_000,
+        );
+        await untilOk(survivors);
+        await untilClean(survivors);
+        for (let i = 0; i < written; i++) expect(await cluster.get(`w:${i}`)).toBe(String(i));
+      } finally {
+        cluster.disconnect();
+      }
+    });
+
     it('marks a killed master as failing and the cluster as down', async () => {
       const nodes = await threeMasters();
       const victim = nodes[2]!;
       const victimId = (await victim.client.cluster('MYID')) as string;
       victim.client.disconnect();
-      victim.stop();
+      victim.kill();
       for (const node of nodes.slice(0, 2)) {
         await until(
           async () => {

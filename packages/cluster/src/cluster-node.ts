@@ -47,7 +47,10 @@ export class ClusterNode {
   pongReceived = 0;
   dataReceived = 0;
   failTime = 0;
+  /** When we last voted for one of its replicas (ms). */
   votedTime = 0;
+  /** Since when it has had no working replica (ms), 0 when it has some. */
+  orphanedSince = 0;
   replicationOffset = 0;
   replicationOffsetTime = 0;
   ip = '';

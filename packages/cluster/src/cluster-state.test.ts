@@ -95,6 +95,11 @@ class Member implements ClusterHost {
   readonly logs: string[] = [];
   readonly replicatedFrom: string[] = [];
   up = true;
+  /** The replication offset this node reports, and how old its master's data is. */
+  offset = 0;
+  dataAge = 0;
+  /** Until when writes are held back for a manual failover, 0 when they are not. */
+  pausedUntil = 0;
 
   constructor(
     private readonly network: Network,
@@ -105,6 +110,10 @@ class Member implements ClusterHost {
       nodeTimeout: 1000,
       requireFullCoverage: true,
       allowReplicaMigration: true,
+      replicaValidityFactor: 10,
+      replicaNoFailover: false,
+      migrationBarrier: 1,
+      replicaPingPeriod: 10_000,
       announceIp: '',
       announceHostname: '',
       port,
@@ -138,7 +147,19 @@ class Member implements ClusterHost {
   }
 
   replicationOffset(): number {
-    return 0;
+    return this.offset;
+  }
+
+  masterDataAge(): number {
+    return this.dataAge;
+  }
+
+  pauseWrites(deadline: number): void {
+    this.pausedUntil = deadline;
+  }
+
+  unpauseWrites(): void {
+    this.pausedUntil = 0;
   }
 
   keysInSlot(): number {
@@ -190,6 +211,36 @@ function threeMasters(network: Network): Member[] {
   expect(members[0]!.state.meet('127.0.0.1', 7002, 17002)).toBe('started');
   network.run(3000);
   return members;
+}
+
+/** Three masters, each with the replicas asked for, met and settled. */
+function mastersWithReplicas(network: Network, replicasPerMaster: number[]): Member[][] {
+  const masters = threeMasters(network);
+  const shards = masters.map((master, index) => {
+    const replicas: Member[] = [];
+    for (let r = 0; r < replicasPerMaster[index]!; r++) {
+      const replica = network.add(7100 + index * 10 + r);
+      expect(
+        masters[0]!.state.meet('127.0.0.1', replica.settings.port, replica.settings.busPort),
+      ).toBe('started');
+      replicas.push(replica);
+    }
+    return [master, ...replicas];
+  });
+  network.run(3000);
+  for (const [master, ...replicas] of shards) {
+    for (const replica of replicas) {
+      replica.state.setMyMaster(replica.state.lookup(master!.name)!);
+      replica.state.broadcastPong();
+    }
+  }
+  network.run(3000);
+  return shards;
+}
+
+/** Runs the network until `done` holds, at most `ms`. */
+function runUntil(network: Network, ms: number, done: () => boolean): void {
+  for (let elapsed = 0; elapsed < ms && !done(); elapsed += 100) network.run(100);
 }
 
 describe('ClusterState', () => {
@@ -279,6 +330,130 @@ describe('ClusterState', () => {
     expect(a!.state.myself.replicaOf).toBe(a!.state.lookup(b!.name));
     expect(a!.replicatedFrom).toContain('127.0.0.1:7001');
     expect(b!.known().get(a!.name)![3]).toBe(b!.name);
+  });
+
+  it('a failed master is replaced by its replica through an election', () => {
+    const network = new Network();
+    const shards = mastersWithReplicas(network, [1, 1, 1]);
+    const [master, replica] = shards[2]!;
+    const slots = master!.state.myself.slotCount;
+    master!.up = false;
+    runUntil(network, 20_000, () => replica!.state.myself.isMaster);
+    expect(replica!.logs).toContain("Failover election won: I'm the new master.");
+    expect(replica!.logs.some((line) => line.startsWith('Start of election delayed for'))).toBe(
+      true,
+    );
+    expect(replica!.state.myself.slotCount).toBe(slots);
+    expect(replica!.replicatedFrom.at(-1)).toBe('none');
+    // Two masters voted in the new epoch, which the new master's config epoch carries.
+    const voters = shards.slice(0, 2).map(([voter]) => voter!);
+    const epoch = replica!.state.myself.configEpoch;
+    expect(replica!.logs).toContain(`Starting a failover election for epoch ${epoch}.`);
+    for (const voter of voters) {
+      expect(voter.logs).toContain(`Failover auth granted to ${replica!.name} for epoch ${epoch}`);
+      expect(voter.state.myself.configEpoch).toBeLessThan(epoch);
+    }
+    network.run(2000);
+    for (const member of [...voters, shards[0]![1]!, shards[1]![1]!]) {
+      expect(member.state.slotOwners[SLOT_COUNT - 1]!.name).toBe(replica!.name);
+      expect(member.state.state).toBe('ok');
+    }
+    // The old master comes back, learns it lost its slots, and follows its replacement.
+    master!.up = true;
+    runUntil(network, 10_000, () => master!.state.myself.isReplica);
+    expect(master!.state.myself.replicaOf?.name).toBe(replica!.name);
+    expect(master!.logs).toContain(
+      `Configuration change detected. Reconfiguring myself as a replica of ${replica!.name}`,
+    );
+  });
+
+  it('a master votes once per epoch and only for a replica of a failed master', () => {
+    const network = new Network();
+    const shards = mastersWithReplicas(network, [1, 1, 0]);
+    const [voter] = shards[0]!;
+    const [, replica] = shards[1]!;
+    // The replica's master is up: no vote.
+    const epoch = voter!.state.currentEpoch + 1;
+    replica!.state.currentEpoch = epoch;
+    replica!.state.broadcastAuthRequest(false);
+    network.deliver();
+    expect(voter!.logs).toContain(`Failover auth denied to ${replica!.name}: its master is up`);
+    // Forced (a manual failover): granted, then refused in the same epoch.
+    replica!.state.broadcastAuthRequest(true);
+    network.deliver();
+    expect(voter!.logs).toContain(`Failover auth granted to ${replica!.name} for epoch ${epoch}`);
+    replica!.state.broadcastAuthRequest(true);
+    network.deliver();
+    expect(voter!.logs).toContain(
+      `Failover auth denied to ${replica!.name}: already voted for epoch ${epoch}`,
+    );
+    expect(voter!.state.lastVoteEpoch).toBe(epoch);
+  });
+
+  it('CLUSTER FAILOVER: the master pauses writes, the replica catches up and wins', () => {
+    const network = new Network();
+    const shards = mastersWithReplicas(network, [1, 0, 0]);
+    const [master, replica] = shards[0]!;
+    master!.offset = 500;
+    replica!.offset = 400;
+    replica!.state.failover.startManual('default');
+    network.run(200);
+    expect(master!.logs).toContain(`Manual failover requested by replica ${replica!.name}.`);
+    expect(master!.pausedUntil).toBeGreaterThan(network.now);
+    expect(replica!.logs).toContain(
+      'Received replication offset for paused master manual failover: 500',
+    );
+    // Not caught up yet: no election.
+    network.run(500);
+    expect(replica!.state.myself.isReplica).toBe(true);
+    replica!.offset = 500;
+    runUntil(network, 3000, () => replica!.state.myself.isMaster);
+    expect(replica!.logs).toContain(
+      'All master replication stream processed, manual failover can start.',
+    );
+    expect(replica!.logs).toContain("Failover election won: I'm the new master.");
+    runUntil(network, 3000, () => master!.state.myself.isReplica);
+    expect(master!.state.myself.replicaOf?.name).toBe(replica!.name);
+    expect(master!.pausedUntil).toBe(0);
+  });
+
+  it('a manual failover that cannot complete times out', () => {
+    const network = new Network();
+    const shards = mastersWithReplicas(network, [1, 0, 0]);
+    const [master, replica] = shards[0]!;
+    master!.offset = 500;
+    replica!.state.failover.startManual('default');
+    network.run(6000);
+    expect(replica!.logs).toContain('Manual failover timed out.');
+    expect(master!.logs).toContain('Manual failover timed out.');
+    expect(master!.pausedUntil).toBe(0);
+    expect(replica!.state.myself.isReplica).toBe(true);
+  });
+
+  it('a replica whose data is too old does not fail over, and says why', () => {
+    const network = new Network();
+    const shards = mastersWithReplicas(network, [0, 0, 1]);
+    const [master, replica] = shards[2]!;
+    replica!.dataAge = 1_000_000;
+    master!.up = false;
+    network.run(10_000);
+    expect(replica!.state.myself.isReplica).toBe(true);
+    expect(replica!.logs).toContain(
+      "Currently unable to failover: Disconnected from master for longer than allowed. Please check the 'cluster-replica-validity-factor' configuration option.",
+    );
+  });
+
+  it('a spare replica migrates to a master left without replicas', () => {
+    const network = new Network();
+    const shards = mastersWithReplicas(network, [2, 1, 0]);
+    const [, spareA, spareB] = shards[0]!;
+    const [orphan, lost] = shards[1]!;
+    lost!.up = false;
+    const migrant = spareA!.name < spareB!.name ? spareA! : spareB!;
+    runUntil(network, 20_000, () => migrant.state.myself.replicaOf?.name === orphan!.name);
+    expect(migrant.logs).toContain(`Migrating to orphaned master ${orphan!.name}`);
+    const other = migrant === spareA ? spareB! : spareA!;
+    expect(other.state.myself.replicaOf?.name).toBe(shards[0]![0]!.name);
   });
 
   it('refuses MEET to a bad address or port', () => {

@@ -3,6 +3,7 @@ import {
   decodeBusMessage,
   encodeBusMessage,
   MESSAGE_TYPES,
+  MessageFlag,
   messageTypeName,
   NodeFlag,
   SLOT_BITMAP_BYTES,
@@ -12,18 +13,22 @@ import {
   type MessageType,
 } from './bus-message.js';
 import { ClusterNode, formatNodeFlags, type BusLink } from './cluster-node.js';
+import {
+  Failover,
+  type FailoverHost,
+  type FailoverSettings,
+  type FailoverView,
+} from './failover.js';
 import { SLOT_COUNT } from './key-slot.js';
 
 export type LogLevel = 'debug' | 'verbose' | 'notice' | 'warning';
 
 /** What the cluster state needs from the server it runs in. */
-export interface ClusterHost {
+export interface ClusterHost extends FailoverHost {
   now(): number;
   log(level: LogLevel, message: string): void;
   /** Opens a bus link to the node's ip and bus port; `linkConnected` follows once it is up. */
   connect(node: ClusterNode): BusLink | null;
-  /** The master's replication offset, or what this replica has processed. */
-  replicationOffset(): number;
   keysInSlot(slot: number): number;
   deleteKeysInSlot(slot: number): void;
   /** Replicate from this address (myself became a replica of it). */
@@ -38,10 +43,8 @@ export interface ClusterHost {
 }
 
 /** The configs the protocol reads, read live (CONFIG SET applies at once). */
-export interface ClusterSettings {
-  readonly nodeTimeout: number;
+export interface ClusterSettings extends FailoverSettings {
   readonly requireFullCoverage: boolean;
-  readonly allowReplicaMigration: boolean;
   /** cluster-announce-ip, '' to let peers see our address. */
   readonly announceIp: string;
   readonly announceHostname: string;
@@ -71,7 +74,7 @@ interface Pending {
  * timeout, FAIL by a majority of masters' reports), UPDATE messages and the cluster state. It
  * does no I/O: the transport hands it links and frames, and a cron tick every 100 ms.
  */
-export class ClusterState {
+export class ClusterState implements FailoverView {
   readonly nodes = new Map<string, ClusterNode>();
   myself: ClusterNode;
   currentEpoch = 0;
@@ -101,11 +104,13 @@ export class ClusterState {
   private pfailNodes = 0;
   private firstStateUpdate = 0;
   private amongMinoritySince = 0;
+  readonly failover: Failover;
 
   constructor(
     private readonly host: ClusterHost,
     myself?: ClusterNode,
   ) {
+    this.failover = new Failover(this, host);
     this.myself = myself ?? new ClusterNode(null, NodeFlag.myself | NodeFlag.master, host.now());
     this.nodes.set(this.myself.name, this.myself);
     this.refreshMyself();
@@ -196,6 +201,7 @@ export class ClusterState {
     myself.replicaOf = master;
     master.addReplica(myself);
     this.host.replicate(master.ip, master.port);
+    this.failover.reset();
   }
 
   // ---- slots ----
@@ -226,6 +232,10 @@ export class ClusterState {
   closeAllSlots(): void {
     this.migratingTo.fill(null);
     this.importingFrom.fill(null);
+  }
+
+  slotOwnerEpoch(slot: number): number {
+    return this.slotUnclaimed(slot) ? -1 : this.slotOwners[slot]!.configEpoch;
   }
 
   private slotUnclaimed(slot: number): boolean {
@@ -371,7 +381,7 @@ export class ClusterState {
       busPort: settings.busPort,
       flags: myself.flags,
       state: this.state === 'ok' ? 0 : 1,
-      messageFlags: 0,
+      messageFlags: this.failover.messageFlags,
     };
   }
 
@@ -379,6 +389,21 @@ export class ClusterState {
     if (link === null) return;
     link.send(encodeBusMessage(message));
     this.messagesSent[MESSAGE_TYPES.indexOf(message.header.type)]!++;
+  }
+
+  /** A message that is only a header: a vote, or a replica's MFSTART. */
+  sendSignal(link: BusLink | null, type: 'failover-auth-ack' | 'mfstart'): void {
+    this.send(link, { header: this.header(type) });
+  }
+
+  /** FAILOVER_AUTH_REQUEST to every node; a manual failover forces the masters' votes. */
+  broadcastAuthRequest(forceAck: boolean): void {
+    const header = this.header('failover-auth-request');
+    this.broadcast({
+      header: forceAck
+        ? { ...header, messageFlags: header.messageFlags | MessageFlag.forceAck }
+        : header,
+    });
   }
 
   /** To every node we have a link to (handshake nodes and myself excepted). */
@@ -434,6 +459,16 @@ export class ClusterState {
   broadcastPong(): void {
     for (const node of this.nodes.values()) {
       if (node === this.myself || node.inHandshake || node.link === null) continue;
+      this.sendPing(node.link, 'pong');
+    }
+  }
+
+  pongLocalReplicas(): void {
+    const myself = this.myself;
+    for (const node of this.nodes.values()) {
+      if (node === myself || node.inHandshake || node.link === null || !node.isReplica) continue;
+      if (node.replicaOf === null) continue;
+      if (node.replicaOf !== myself && node.replicaOf !== myself.replicaOf) continue;
       this.sendPing(node.link, 'pong');
     }
   }
@@ -502,6 +537,7 @@ export class ClusterState {
       }
       sender.replicationOffset = header.offset;
       sender.replicationOffsetTime = now;
+      this.failover.headerReceived(sender, header);
     }
     if ('gossip' in message) {
       this.processPing(link, message, sender);
@@ -536,8 +572,13 @@ export class ClusterState {
       node.configEpoch = message.nodeConfigEpoch;
       this.schedule({ saveConfig: true, fsyncConfig: true });
       this.updateSlotsConfigWith(node, message.nodeConfigEpoch, message.nodeSlots);
+    } else if (header.type === 'failover-auth-request') {
+      this.failover.voteRequested(sender, header);
+    } else if (header.type === 'failover-auth-ack') {
+      this.failover.voteReceived(sender, header);
+    } else if (header.type === 'mfstart') {
+      this.failover.manualFailoverRequested(sender, link);
     }
-    // Failover votes, manual failover and module messages: not taken part in yet.
   }
 
   private processPing(
@@ -951,6 +992,10 @@ export class ClusterState {
         this.sendPing(node.link, 'ping');
         continue;
       }
+      if (node.link !== null && this.failover.pingsContinuously(node)) {
+        this.sendPing(node.link, 'ping');
+        continue;
+      }
       if (node.pingSent === 0) continue;
       if (
         Math.min(pingDelay, dataDelay) > nodeTimeout &&
@@ -965,6 +1010,7 @@ export class ClusterState {
     if (myself.isReplica && myself.replicaOf !== null && !myself.replicaOf.has(NodeFlag.noaddr)) {
       this.host.replicate(myself.replicaOf.ip, myself.replicaOf.port);
     }
+    this.failover.cron();
     if (updateState || this.state === 'fail') this.updateState();
   }
 
@@ -1040,6 +1086,7 @@ export class ClusterState {
 
   /** Before the event loop sleeps: the state update, then whether the config must be saved. */
   beforeSleep(): { save: boolean; fsync: boolean } {
+    this.failover.beforeSleep();
     if (this.pending.updateState) this.updateState();
     const save = { save: this.pending.saveConfig, fsync: this.pending.fsyncConfig };
     this.pending.saveConfig = false;
@@ -1048,10 +1095,11 @@ export class ClusterState {
   }
 
   /**
-   * CLUSTER FAILOVER TAKEOVER (Redis's clusterFailoverReplaceYourMaster after a new epoch):
-   * myself becomes a master with its old master's slots, and tells every node.
+   * The end of a failover (Redis's clusterFailoverReplaceYourMaster, after a won election or a
+   * TAKEOVER's new epoch): myself becomes a master with its old master's slots, and tells every
+   * node.
    */
-  takeOverMaster(): void {
+  replaceMyMaster(): void {
     const oldMaster = this.myself.replicaOf;
     if (this.myself.isMaster || oldMaster === null) return;
     this.setNodeAsMaster(this.myself);
@@ -1064,6 +1112,7 @@ export class ClusterState {
     this.updateState();
     this.schedule({ saveConfig: true, fsyncConfig: true });
     this.broadcastPong();
+    this.failover.reset();
   }
 
   /** CLUSTER RESET: every slot and node but myself forgotten; HARD also renames and zeroes. */
@@ -1074,6 +1123,7 @@ export class ClusterState {
       this.host.stopReplicating();
     }
     this.closeAllSlots();
+    this.failover.reset();
     for (let slot = 0; slot < SLOT_COUNT; slot++) this.deleteSlot(slot);
     for (const node of [...this.nodes.values()]) if (node !== myself) this.deleteNode(node);
     if (hard) {

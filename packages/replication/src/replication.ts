@@ -529,6 +529,17 @@ export class Replication implements ReplicationHost, LinkOwner {
     this.setMaster(host, port, true);
   }
 
+  /**
+   * How long ago this replica last heard from its master, in ms: its last read while the link
+   * is up, else since it went down (forever when it never was up, as Redis counts it).
+   */
+  masterDataAge(): number {
+    const link = this.master;
+    if (link === null) return 0;
+    const now = Date.now();
+    return link.state === 'connected' ? now - link.lastIo : now - link.downSince;
+  }
+
   /** Cluster mode's replicationUnsetMaster: myself became a master. */
   stopFollowing(): void {
     if (this.master !== null) this.unsetMaster();

@@ -435,14 +435,14 @@ function failover(client: Client, argv: string[], engine: Engine, { state }: Clu
     engine.replyError(client, 'ERR Master is down or failed, please use CLUSTER FAILOVER FORCE');
     return;
   }
-  if (option !== 'takeover') {
-    // Elections (FAILOVER_AUTH_REQUEST and the masters' votes) are not taken part in yet.
-    engine.replyError(client, 'ERR rc cannot run a cluster failover election yet: use TAKEOVER');
-    return;
+  const mode = option ?? 'default';
+  state.failover.startManual(mode);
+  if (mode === 'takeover') {
+    // No election: a new epoch of our own, and the master's slots.
+    engine.log('warning', 'Taking over the master (user request).');
+    state.bumpConfigEpoch();
+    state.replaceMyMaster();
   }
-  engine.log('warning', 'Taking over the master (user request).');
-  state.bumpConfigEpoch();
-  state.takeOverMaster();
   ok(client);
 }
 
