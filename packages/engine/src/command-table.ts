@@ -189,3 +189,12 @@ function resolve(
   }
   return entry;
 }
+
+/** "get" or "config|get", as Redis's lookupCommandBySds: one level of subcommands. */
+export function findByFullName(engine: Engine, name: string): CommandEntry | undefined {
+  const [parent, child, ...rest] = name.split('|');
+  if (rest.length > 0) return undefined;
+  const entry = engine.commands.lookup(parent);
+  if (child === undefined) return entry;
+  return entry?.subcommands?.get(child.toLowerCase());
+}

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { machine, release, type } from 'node:os';
 import { resolve } from 'node:path';
 import { cpuUsage } from 'node:process';
-import { SERVER_VERSION } from './commands/connection.js';
+import { SERVER_VERSION } from './version.js';
 import type { Engine } from './engine.js';
 import { memoryFields } from './info-memory.js';
 import { cachedMigrationConnections } from './migration-connections.js';

@@ -164,3 +164,15 @@ export function longDoubleFromNumber(value: number): LongDouble {
   const exponent = (biased === 0 ? 1 : biased) - 1075;
   return { mantissa: negative ? -mantissa : mantissa, exponent };
 }
+
+/**
+ * left + right as Redis adds them in long double, shared with HINCRBYFLOAT; null when either
+ * is infinite, which both commands report as NaN/Infinity.
+ */
+export function addFloats(
+  left: LongDouble | typeof INFINITE,
+  right: LongDouble | typeof INFINITE,
+): string | null {
+  if (left === INFINITE || right === INFINITE) return null;
+  return formatLongDouble(addLongDoubles(left, right));
+}

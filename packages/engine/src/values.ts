@@ -3,7 +3,7 @@ import { PackedMap, PackedSet } from '@rc/datatypes/packed';
 import { Stream } from '@rc/datatypes/stream';
 import { SortedSet } from '@rc/datatypes/zset';
 import type { RdbUnreadable } from '@rc/rdb';
-import { fromRdbStream, toRdbStream } from './persistence/rdb-values.js';
+import { fromRdbStream, toRdbStream } from './persistence/rdb-streams.js';
 
 /** Strings are latin1 JavaScript strings (one char per byte): binary safe and fast Map keys. */
 export type RedisString = string;

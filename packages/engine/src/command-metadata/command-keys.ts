@@ -1,4 +1,4 @@
-import { isKeyword } from '../commands/reply-helpers.js';
+import { isKeyword } from '../arguments.js';
 import { parseIndex } from '../numbers.js';
 import type { CommandMetadata, KeySpec, KeySpecFlag, KeysProcedure } from './types.js';
 

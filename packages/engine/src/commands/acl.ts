@@ -7,8 +7,9 @@ import { categoryIndex } from '../acl/acl-commands.js';
 import { loadAclFile, saveAclFile } from '../acl/acl-file.js';
 import type { Selector } from '../acl/selector.js';
 import { validUserName } from '../acl/user.js';
-import { container, NO_KEYS } from './define.js';
-import { helpReply, integerArgument, ok, redactArgument } from './reply-helpers.js';
+import { container, NO_KEYS } from '../command-rows.js';
+import { helpReply, ok } from '../replies.js';
+import { integerArgument, redactArgument } from '../arguments.js';
 
 /** ACL SETUSER username [rule ...]: every rule applies, or none. */
 function setUser(client: Client, argv: string[], engine: Engine): void {

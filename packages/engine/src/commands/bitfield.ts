@@ -4,8 +4,9 @@ import { Errors } from '../errors.js';
 import { EventClass } from '../keyspace-events.js';
 import { parseInteger } from '../numbers.js';
 import { parseBitOffset } from './bits.js';
-import { commandGroup, FIRST_KEY } from './define.js';
-import { WRONG_TYPE, checkStringLength, isKeyword, lookupString } from './reply-helpers.js';
+import { commandGroup, FIRST_KEY } from '../command-rows.js';
+import { WRONG_TYPE, lookupString } from '../typed-lookup.js';
+import { checkStringLength, isKeyword } from '../arguments.js';
 
 type Overflow = 'wrap' | 'sat' | 'fail';
 

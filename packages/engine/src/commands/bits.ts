@@ -3,15 +3,10 @@ import type { Engine } from '../engine.js';
 import { Errors } from '../errors.js';
 import { EventClass } from '../keyspace-events.js';
 import { parseInteger } from '../numbers.js';
-import { FIRST_KEY, commandGroup } from './define.js';
-import {
-  WRONG_TYPE,
-  checkStringLength,
-  integerArgument,
-  isKeyword,
-  lookupString,
-} from './reply-helpers.js';
-import { storeResult } from './store-result.js';
+import { FIRST_KEY, commandGroup } from '../command-rows.js';
+import { WRONG_TYPE, lookupString } from '../typed-lookup.js';
+import { checkStringLength, integerArgument, isKeyword } from '../arguments.js';
+import { storeResult } from '../store-result.js';
 
 /**
  * A bit offset, or null when it is not an integer or out of range: offsets address at most

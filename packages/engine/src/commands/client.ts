@@ -4,10 +4,10 @@ import type { Engine } from '../engine.js';
 import type { PauseType } from '../client-pause.js';
 import { Errors, subcommandSyntaxError } from '../errors.js';
 import { parseInteger } from '../numbers.js';
-import { validClientName } from './connection.js';
-import { container, helpSubcommand, NO_KEYS } from './define.js';
-import { helpReply, integerArgument, isKeyword, ok } from './reply-helpers.js';
-import { replyText } from './server.js';
+import { validClientName } from '../client-name.js';
+import { container, helpSubcommand, NO_KEYS } from '../command-rows.js';
+import { helpReply, ok, replyText } from '../replies.js';
+import { integerArgument, isKeyword } from '../arguments.js';
 
 function id(client: Client): void {
   client.out.integer(client.id);

@@ -10,9 +10,10 @@ import { endpointType, keysInSlot, type ClusterMode } from '../cluster-mode.js';
 import type { CommandFlag } from '../command-table.js';
 import type { Engine } from '../engine.js';
 import { arityError, Errors, subcommandSyntaxError } from '../errors.js';
-import { NO_KEYS, commandGroup, container, type CommandRow } from './define.js';
+import { NO_KEYS, commandGroup, container, type CommandRow } from '../command-rows.js';
 import { clusterInfo, replyLinks, replyShards, replySlots } from './cluster-topology.js';
-import { helpReply, integerArgument, ok } from './reply-helpers.js';
+import { helpReply, ok } from '../replies.js';
+import { integerArgument } from '../arguments.js';
 
 /**
  * CLUSTER and the cluster-only connection commands. Without cluster-enabled every one replies

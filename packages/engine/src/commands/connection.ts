@@ -1,10 +1,11 @@
 import type { Client } from '../client.js';
 import type { Engine } from '../engine.js';
 import { Errors } from '../errors.js';
-import { NO_KEYS, commandGroup } from './define.js';
-import { intArgument, integerArgument, isKeyword, ok, redactArgument } from './reply-helpers.js';
-
-export const SERVER_VERSION = '7.0.15';
+import { NO_KEYS, commandGroup } from '../command-rows.js';
+import { intArgument, integerArgument, isKeyword, redactArgument } from '../arguments.js';
+import { ok } from '../replies.js';
+import { validClientName } from '../client-name.js';
+import { SERVER_VERSION } from '../version.js';
 
 function ping(client: Client, argv: string[], engine: Engine): void {
   if (argv.length > 2) {
@@ -144,21 +145,6 @@ function hello(client: Client, argv: string[], engine: Engine): void {
   out.bulk('master');
   out.bulk('modules');
   out.array(0);
-}
-
-/** Client names may not contain spaces or special characters (they'd break CLIENT LIST). */
-export function validClientName(client: Client, engine: Engine, name: string): boolean {
-  for (let i = 0; i < name.length; i++) {
-    const c = name.charCodeAt(i);
-    if (c < 33 || c > 126) {
-      engine.replyError(
-        client,
-        'ERR Client names cannot contain spaces, newlines or special characters.',
-      );
-      return false;
-    }
-  }
-  return true;
 }
 
 /**

@@ -16,8 +16,9 @@ import { PropagationTarget } from '../propagation.js';
 import { DEFAULT_PACKED_THRESHOLD, quicklistNodes } from '../quicklist-layout.js';
 import { toRdbValue } from '../persistence/rdb-values.js';
 import { RedisHash, RedisSet, encodingOf, isSharedInteger, type RedisValue } from '../values.js';
-import { commandGroup, NO_KEYS } from './define.js';
-import { integerArgument, isKeyword, ok } from './reply-helpers.js';
+import { commandGroup, NO_KEYS } from '../command-rows.js';
+import { integerArgument, isKeyword } from '../arguments.js';
+import { ok } from '../replies.js';
 
 /**
  * DEBUG, as Redis 7.0's debugCommand (debug.c): the subcommands the Redis test suite relies on,

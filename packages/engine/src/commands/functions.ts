@@ -10,8 +10,9 @@ import {
   type RestorePolicy,
 } from '../scripting/function-libraries.js';
 import { SCRIPT_FLAG_NAMES } from '../scripting/script-flags.js';
-import { commandGroup, container, helpSubcommand, NO_KEYS } from './define.js';
-import { helpReply, isKeyword, ok } from './reply-helpers.js';
+import { commandGroup, container, helpSubcommand, NO_KEYS } from '../command-rows.js';
+import { helpReply, ok } from '../replies.js';
+import { isKeyword } from '../arguments.js';
 
 /** Redis's addReplySubcommandSyntaxError, for FUNCTION's subcommands. */
 function syntaxError(client: Client, argv: string[], engine: Engine): void {

@@ -17,10 +17,11 @@ import {
 import { EventClass } from '../keyspace-events.js';
 import { formatLongDouble, longDoubleFromNumber } from '../long-double.js';
 import { parseFloatStrict, parseInteger } from '../numbers.js';
-import { FIRST_KEY, commandGroup } from './define.js';
-import { WRONG_TYPE, isKeyword, lookupTyped } from './reply-helpers.js';
-import { addToZset } from './sorted-sets.js';
-import { storeResult } from './store-result.js';
+import { FIRST_KEY, commandGroup } from '../command-rows.js';
+import { WRONG_TYPE, lookupTyped } from '../typed-lookup.js';
+import { isKeyword } from '../arguments.js';
+import { addToZset } from '../zset-add.js';
+import { storeResult } from '../store-result.js';
 import { encodingLimits, zsetFromEntries } from '../encodings.js';
 import { RedisZset } from '../values.js';
 

@@ -6,11 +6,13 @@ import { parseInteger, inInt64Range } from '../numbers.js';
 import { filterByPattern } from '../scan-cursor.js';
 import { createHash, encodingLimits, hashSet, hashTryConversion } from '../encodings.js';
 import { RedisHash } from '../values.js';
-import { FIRST_KEY, commandGroup } from './define.js';
-import { collectionScan, replyScan, scanCollection } from './keys.js';
-import { WRONG_TYPE, lookupTyped, ok, randomCountArgument } from './reply-helpers.js';
-import { addFloats } from './strings.js';
-import { INFINITE, readLongDouble } from '../long-double.js';
+import { FIRST_KEY, commandGroup } from '../command-rows.js';
+import { collectionScan, replyScan, scanCollection } from '../collection-scan.js';
+import { WRONG_TYPE, lookupTyped } from '../typed-lookup.js';
+import { ok } from '../replies.js';
+import { randomCountArgument } from '../arguments.js';
+import { addFloats, INFINITE, readLongDouble } from '../long-double.js';
+import { pickRandom } from '../random-picks.js';
 
 function lookupHash(client: Client, engine: Engine, key: string) {
   return lookupTyped(client, engine, key, RedisHash);
@@ -251,25 +253,6 @@ function hrandfield(client: Client, argv: string[], engine: Engine): void {
     client.out.bulk(field);
     if (withValues) client.out.bulk(hash?.get(field) ?? '');
   }
-}
-
-/**
- * SRANDMEMBER/HRANDFIELD/ZRANDMEMBER's count rules: positive = distinct, negative = with
- * repeats. A count that takes everything gets the items in the order given, as Redis walks the
- * whole value (a listpack's or intset's order).
- */
-export function pickRandom(items: string[], count: number): string[] {
-  if (items.length === 0 || count === 0) return [];
-  if (count >= items.length) return items;
-  if (count < 0) {
-    return Array.from({ length: -count }, () => items[Math.floor(Math.random() * items.length)]);
-  }
-  const shuffled = [...items];
-  for (let i = shuffled.length - 1; i > 0; i--) {
-    const j = Math.floor(Math.random() * (i + 1));
-    [shuffled[i], shuffled[j]] = [shuffled[j], shuffled[i]];
-  }
-  return shuffled.slice(0, count);
 }
 
 function hscan(client: Client, argv: string[], engine: Engine): void {

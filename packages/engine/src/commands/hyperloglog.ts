@@ -14,8 +14,8 @@ import {
   REGISTERS,
 } from '../hyperloglog.js';
 import { EventClass } from '../keyspace-events.js';
-import { ALL_KEYS, commandGroup, FIRST_KEY, NO_KEYS } from './define.js';
-import { WRONG_TYPE, lookupString } from './reply-helpers.js';
+import { ALL_KEYS, commandGroup, FIRST_KEY, NO_KEYS } from '../command-rows.js';
+import { WRONG_TYPE, lookupString } from '../typed-lookup.js';
 
 const NOT_AN_HLL = 'WRONGTYPE Key is not a valid HyperLogLog string value.';
 const CORRUPT = 'INVALIDOBJ Corrupted HLL object detected';

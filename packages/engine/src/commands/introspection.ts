@@ -14,17 +14,10 @@ import {
 import type { Engine } from '../engine.js';
 import { Errors } from '../errors.js';
 import { globMatch } from '../glob.js';
-import { commandGroup, helpSubcommand, NO_KEYS } from './define.js';
-import { helpReply, isKeyword } from './reply-helpers.js';
-
-/** "get" or "config|get", as Redis's lookupCommandBySds: one level of subcommands. */
-export function findByFullName(engine: Engine, name: string): CommandEntry | undefined {
-  const [parent, child, ...rest] = name.split('|');
-  if (rest.length > 0) return undefined;
-  const entry = engine.commands.lookup(parent);
-  if (child === undefined) return entry;
-  return entry?.subcommands?.get(child.toLowerCase());
-}
+import { commandGroup, helpSubcommand, NO_KEYS } from '../command-rows.js';
+import { helpReply } from '../replies.js';
+import { isKeyword } from '../arguments.js';
+import { findByFullName } from '../command-table.js';
 
 /** The command a call runs, as Redis's lookupCommand: the subcommand of a container. */
 function findByCall(engine: Engine, call: readonly string[]): CommandEntry | undefined {

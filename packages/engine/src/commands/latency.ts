@@ -4,9 +4,9 @@ import type { Engine } from '../engine.js';
 import type { LatencyHistogram } from '../latency-histogram.js';
 import type { LatencySample } from '../latency-monitor.js';
 import { renderLatencyGraph } from '../latency-graph.js';
-import { container, NO_KEYS } from './define.js';
-import { findByFullName } from './introspection.js';
-import { helpReply } from './reply-helpers.js';
+import { container, NO_KEYS } from '../command-rows.js';
+import { findByFullName } from '../command-table.js';
+import { helpReply } from '../replies.js';
 
 /** LATENCY HISTORY event: [time, latency] per second that had a spike, oldest first. */
 function history(client: Client, argv: string[], engine: Engine): void {

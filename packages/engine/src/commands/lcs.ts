@@ -1,8 +1,8 @@
 import type { Client } from '../client.js';
 import type { Engine } from '../engine.js';
 import { Errors } from '../errors.js';
-import { commandGroup } from './define.js';
-import { integerArgument, isKeyword } from './reply-helpers.js';
+import { commandGroup } from '../command-rows.js';
+import { integerArgument, isKeyword } from '../arguments.js';
 
 /** The dynamic-programming table of LCS lengths, (a.length+1) × (b.length+1). */
 function lcsTable(a: string, b: string): Uint32Array {

@@ -5,17 +5,17 @@ import type { Engine } from '../engine.js';
 import { Errors } from '../errors.js';
 import { EventClass } from '../keyspace-events.js';
 import type { Database } from '../keyspace.js';
-import { blockOnKeys, timeoutArgument } from './blocking-arguments.js';
-import { FIRST_KEY, commandGroup } from './define.js';
+import { blockOnKeys } from '../block-on-keys.js';
 import {
-  WRONG_TYPE,
+  timeoutArgument,
   integerArgument,
   isKeyword,
-  lookupTyped,
-  ok,
   multiPopArguments,
   optionalCount,
-} from './reply-helpers.js';
+} from '../arguments.js';
+import { FIRST_KEY, commandGroup } from '../command-rows.js';
+import { WRONG_TYPE, lookupTyped } from '../typed-lookup.js';
+import { ok } from '../replies.js';
 
 type End = 'left' | 'right';
 

@@ -2,10 +2,10 @@ import type { Client } from '../client.js';
 import type { Engine } from '../engine.js';
 import { Errors } from '../errors.js';
 import { parseInteger } from '../numbers.js';
-import { NO_KEYS, commandGroup } from './define.js';
-import { SERVER_VERSION } from './connection.js';
-import { integerArgument, isKeyword } from './reply-helpers.js';
-import { replyText } from './server.js';
+import { NO_KEYS, commandGroup } from '../command-rows.js';
+import { SERVER_VERSION } from '../version.js';
+import { integerArgument, isKeyword } from '../arguments.js';
+import { replyText } from '../replies.js';
 
 /*--- A canvas of pixels (Redis's lolwut.c) ---*/
 

@@ -3,8 +3,9 @@ import type { Engine } from '../engine.js';
 import { Errors } from '../errors.js';
 import { memoryOverview } from '../info-memory.js';
 import { estimateBytes } from '../memory-estimate.js';
-import { container, helpSubcommand, NO_KEYS } from './define.js';
-import { helpReply, integerArgument, isKeyword } from './reply-helpers.js';
+import { container, helpSubcommand, NO_KEYS } from '../command-rows.js';
+import { helpReply } from '../replies.js';
+import { integerArgument, isKeyword } from '../arguments.js';
 
 function usage(client: Client, argv: string[], engine: Engine): void {
   let samples = 5;

@@ -6,8 +6,9 @@ import { EventClass } from '../keyspace-events.js';
 import { closeMigrationConnection, migrationConnection } from '../migration-connections.js';
 import { toRdbValue } from '../persistence/rdb-values.js';
 import type { RedisValue } from '../values.js';
-import { commandGroup } from './define.js';
-import { integerArgument, isKeyword, ok, redactArgument } from './reply-helpers.js';
+import { commandGroup } from '../command-rows.js';
+import { integerArgument, isKeyword, redactArgument } from '../arguments.js';
+import { ok } from '../replies.js';
 
 /*--- The request: AUTH, SELECT and one RESTORE per key, in RESP ---*/
 

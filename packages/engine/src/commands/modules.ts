@@ -1,8 +1,8 @@
 import type { Client } from '../client.js';
 import type { CommandSpec } from '../command-table.js';
 import type { Engine } from '../engine.js';
-import { NO_KEYS, container, helpSubcommand } from './define.js';
-import { helpReply } from './reply-helpers.js';
+import { NO_KEYS, container, helpSubcommand } from '../command-rows.js';
+import { helpReply } from '../replies.js';
 
 /*
  * MODULE: rc loads no modules (they are native code written against Redis's C API), so every

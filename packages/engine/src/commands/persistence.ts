@@ -11,18 +11,15 @@ import { Errors } from '../errors.js';
 import { EventClass } from '../keyspace-events.js';
 import type { HostReply } from '../persistence-host.js';
 import { encodingLimits } from '../encodings.js';
-import { fromRdbValue, isEmptyValue, streamLimits, toRdbValue } from '../persistence/rdb-values.js';
+import { fromRdbValue, isEmptyValue, toRdbValue } from '../persistence/rdb-values.js';
+import { streamLimits } from '../stream-limits.js';
 import { UnreadableValue } from '../values.js';
-import { FIRST_KEY, NO_KEYS, commandGroup } from './define.js';
-import { integerArgument, isKeyword, ok } from './reply-helpers.js';
+import { FIRST_KEY, NO_KEYS, commandGroup } from '../command-rows.js';
+import { integerArgument, isKeyword } from '../arguments.js';
+import { ok, replyHost } from '../replies.js';
 
 /** What an engine without files answers: a Redis whose saves fail replies a bare ERR. */
 const NO_HOST: HostReply = { error: 'ERR' };
-
-export function replyHost(client: Client, engine: Engine, reply: HostReply): void {
-  if ('status' in reply) client.out.simple(reply.status);
-  else engine.replyError(client, reply.error);
-}
 
 function save(client: Client, _argv: string[], engine: Engine): void {
   replyHost(client, engine, engine.persistence?.save() ?? NO_HOST);

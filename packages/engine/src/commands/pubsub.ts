@@ -4,8 +4,15 @@ import { subcommandSyntaxError } from '../errors.js';
 import { globMatch } from '../glob.js';
 import { PropagationTarget } from '../propagation.js';
 import type { SubscriptionKind } from '../pubsub.js';
-import { ALL_KEYS, FIRST_KEY, commandGroup, container, helpSubcommand, NO_KEYS } from './define.js';
-import { helpReply } from './reply-helpers.js';
+import {
+  ALL_KEYS,
+  FIRST_KEY,
+  commandGroup,
+  container,
+  helpSubcommand,
+  NO_KEYS,
+} from '../command-rows.js';
+import { helpReply } from '../replies.js';
 
 /**
  * Confirmation frames: [kind, name, subscription count], pushes in RESP3. Shard channels are

@@ -3,9 +3,9 @@ import type { Client } from '../client.js';
 import type { Engine } from '../engine.js';
 import { Errors } from '../errors.js';
 import { parseInteger } from '../numbers.js';
-import { NO_KEYS, commandGroup, type CommandRow } from './define.js';
-import { replyHost } from './persistence.js';
-import { integerArgument, isKeyword, ok } from './reply-helpers.js';
+import { NO_KEYS, commandGroup, type CommandRow } from '../command-rows.js';
+import { replyHost, ok } from '../replies.js';
+import { integerArgument, isKeyword } from '../arguments.js';
 
 /** REPLCONF option value [option value ...]: replicas describe themselves and acknowledge. */
 function replconf(client: Client, argv: string[], engine: Engine): void {

@@ -1,8 +1,9 @@
 import type { Client } from '../client.js';
 import type { CommandResult, CommandSpec } from '../command-table.js';
 import type { Engine } from '../engine.js';
-import { commandGroup, helpSubcommand, NO_KEYS } from './define.js';
-import { helpReply, isKeyword, ok } from './reply-helpers.js';
+import { commandGroup, helpSubcommand, NO_KEYS } from '../command-rows.js';
+import { helpReply, ok } from '../replies.js';
+import { isKeyword } from '../arguments.js';
 
 function evalCommand(client: Client, argv: string[], engine: Engine): CommandResult {
   engine.monitors.feed(client, argv);

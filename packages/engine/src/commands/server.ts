@@ -8,8 +8,9 @@ import { infoText } from '../info.js';
 import type { Database } from '../keyspace.js';
 import { rewriteConfigFile } from '../config-rewrite.js';
 import { describeErrno } from '../errno.js';
-import { commandGroup, container, helpSubcommand, NO_KEYS } from './define.js';
-import { helpReply, intArgument, isKeyword, ok, redactArgument } from './reply-helpers.js';
+import { commandGroup, container, helpSubcommand, NO_KEYS } from '../command-rows.js';
+import { helpReply, ok, replyText } from '../replies.js';
+import { intArgument, isKeyword, redactArgument } from '../arguments.js';
 
 function configGet(client: Client, argv: string[], engine: Engine): void {
   const pairs = new Map<string, string>();
@@ -124,12 +125,6 @@ function configRewrite(client: Client, _argv: string[], engine: Engine): void {
 
 function info(client: Client, argv: string[], engine: Engine): void {
   replyText(client, infoText(engine, argv.slice(1)));
-}
-
-/** Long text replies (INFO, CLIENT INFO) are verbatim strings in RESP3. */
-export function replyText(client: Client, text: string): void {
-  if (client.protocol === 3) client.out.verbatim('txt', text);
-  else client.out.bulk(text);
 }
 
 function monitor(client: Client, _argv: string[], engine: Engine): void {

@@ -12,18 +12,17 @@ import {
   encodingLimits,
 } from '../encodings.js';
 import { RedisSet } from '../values.js';
-import { ALL_KEYS, FIRST_KEY, commandGroup } from './define.js';
-import { pickRandom } from './hashes.js';
-import { collectionScan, replyScan, scanCollection } from './keys.js';
+import { ALL_KEYS, FIRST_KEY, commandGroup } from '../command-rows.js';
+import { pickRandom } from '../random-picks.js';
+import { collectionScan, replyScan, scanCollection } from '../collection-scan.js';
+import { WRONG_TYPE, lookupTyped } from '../typed-lookup.js';
 import {
-  WRONG_TYPE,
   integerArgument,
-  lookupTyped,
   intercardLimit,
   positiveArgument,
   randomCountArgument,
-} from './reply-helpers.js';
-import { storeResult } from './store-result.js';
+} from '../arguments.js';
+import { storeResult } from '../store-result.js';
 
 function lookupSet(client: Client, engine: Engine, key: string) {
   return lookupTyped(client, engine, key, RedisSet);

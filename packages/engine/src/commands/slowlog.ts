@@ -2,8 +2,8 @@ import type { Client } from '../client.js';
 import { subcommandSyntaxError } from '../errors.js';
 import type { Engine } from '../engine.js';
 import { parseInteger } from '../numbers.js';
-import { container, helpSubcommand, NO_KEYS } from './define.js';
-import { helpReply, ok } from './reply-helpers.js';
+import { container, helpSubcommand, NO_KEYS } from '../command-rows.js';
+import { helpReply, ok } from '../replies.js';
 
 /** SLOWLOG GET [count]: the newest `count` entries (10 by default, -1 for all). */
 function get(client: Client, argv: string[], engine: Engine): void {

@@ -5,9 +5,10 @@ import { Errors } from '../errors.js';
 import { EventClass } from '../keyspace-events.js';
 import type { Database } from '../keyspace.js';
 import { parseFloatLoosely } from '../numbers.js';
-import { commandGroup } from './define.js';
-import { integerArgument, isKeyword, wrongType } from './reply-helpers.js';
-import { storeResult } from './store-result.js';
+import { commandGroup } from '../command-rows.js';
+import { integerArgument, isKeyword } from '../arguments.js';
+import { wrongType } from '../typed-lookup.js';
+import { storeResult } from '../store-result.js';
 import { RedisHash, RedisSet, RedisZset } from '../values.js';
 
 interface SortOptions {

@@ -5,33 +5,32 @@ import type { Engine } from '../engine.js';
 import { Errors } from '../errors.js';
 import type { Database } from '../keyspace.js';
 import { EventClass } from '../keyspace-events.js';
-import { createZsetFor, encodingLimits, zsetBeforeAdd, zsetFromEntries } from '../encodings.js';
+import { encodingLimits, zsetFromEntries } from '../encodings.js';
 import { RedisSet, RedisZset } from '../values.js';
 import { parseFloatLoosely } from '../numbers.js';
 import { filterByPattern } from '../scan-cursor.js';
-import { blockOnKeys, timeoutArgument } from './blocking-arguments.js';
-import { formatDouble } from '@rc/resp';
-import { FIRST_KEY, commandGroup } from './define.js';
-import { pickRandom } from './hashes.js';
-import { storeResult } from './store-result.js';
-import { collectionScan, replyScan, scanCollection } from './keys.js';
+import { blockOnKeys } from '../block-on-keys.js';
 import {
-  WRONG_TYPE,
+  timeoutArgument,
   floatArgument,
   integerArgument,
   isKeyword,
-  lookupTyped,
   intercardLimit,
   multiPopArguments,
   randomCountArgument,
-  wrongType,
   optionalCount,
-} from './reply-helpers.js';
+} from '../arguments.js';
+import { formatDouble } from '@rc/resp';
+import { FIRST_KEY, commandGroup } from '../command-rows.js';
+import { pickRandom } from '../random-picks.js';
+import { storeResult } from '../store-result.js';
+import { collectionScan, replyScan, scanCollection } from '../collection-scan.js';
+import { WRONG_TYPE, lookupTyped, wrongType } from '../typed-lookup.js';
+import { addToZset } from '../zset-add.js';
 
 const Z_ERRORS = {
   minMaxNotFloat: 'ERR min or max is not a float',
   notLexRange: 'ERR min or max not valid string range item',
-  nan: 'ERR resulting score is not a number (NaN)',
 } as const;
 
 function lookupZset(client: Client, engine: Engine, key: string) {
@@ -134,72 +133,12 @@ function zadd(client: Client, argv: string[], engine: Engine): void {
   addToZset(client, engine, argv[1], scores, members, flags);
 }
 
-export function addToZset(
-  client: Client,
-  engine: Engine,
-  key: string,
-  scores: number[],
-  members: string[],
-  flags: { nx: boolean; xx: boolean; gt: boolean; lt: boolean; ch: boolean; incr: boolean },
-): void {
-  let zset = lookupZset(client, engine, key);
-  if (zset === WRONG_TYPE) return;
-  const limits = encodingLimits(engine.config);
-  if (zset === undefined) {
-    if (flags.xx) {
-      if (flags.incr) client.out.nullBulk();
-      else client.out.integer(0);
-      return;
-    }
-    zset = createZsetFor(members[0], limits);
-    client.db.add(key, zset);
-  }
-  let added = 0;
-  let updated = 0;
-  let incremented: number | null = null;
-  for (let i = 0; i < members.length; i++) {
-    zsetBeforeAdd(zset, limits, members[i], flags.xx);
-    const result = zset.add(members[i], scores[i], flags);
-    if (result.outcome === 'nan') {
-      if (zset.size === 0) client.db.delete(key);
-      engine.replyError(client, Z_ERRORS.nan);
-      return;
-    }
-    if (result.outcome === 'added') added++;
-    else if (result.outcome === 'updated') updated++;
-    if (result.outcome !== 'skipped') incremented = result.score;
-    const changed = result.outcome === 'added' || result.outcome === 'updated';
-    if (changed && Object.is(result.score, -0)) storeNegativeZero(zset, members[i]);
-  }
-  if (zset.size === 0) client.db.delete(key);
-  engine.countChanges(added + updated);
-  if (added + updated > 0) {
-    client.db.touch(key);
-    engine.notify(client.db, EventClass.zset, flags.incr ? 'zincr' : 'zadd', key);
-  }
-  if (flags.incr) {
-    if (incremented === null) client.out.nullBulk();
-    else client.out.double(incremented);
-  } else client.out.integer(flags.ch ? added + updated : added);
-}
-
 /**
  * Whether a lex range is found by walking the members in order, as Redis does in a listpack:
  * over members whose scores differ, that finds other ends than a skiplist search.
  */
 function scansLikeListpack(zset: RedisZset): boolean {
   return zset.isListpack;
-}
-
-/**
- * A member just given the score -0: Redis's listpack stores whole scores as integers
- * (double2ll), so a listpack-encoded set keeps 0 while a skiplist keeps -0. The reply still
- * shows the -0 computed.
- */
-function storeNegativeZero(zset: RedisZset, member: string): void {
-  if (!zset.isListpack) return;
-  zset.remove(member);
-  zset.add(member, 0);
 }
 
 function zincrby(client: Client, argv: string[], engine: Engine): void {

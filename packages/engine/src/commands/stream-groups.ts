@@ -15,11 +15,11 @@ import {
 import type { Client } from '../client.js';
 import type { CommandResult } from '../command-table.js';
 import type { Engine } from '../engine.js';
-import { streamLimits } from '../persistence/rdb-values.js';
+import { streamLimits } from '../stream-limits.js';
 import { Errors, subcommandSyntaxError } from '../errors.js';
 import { EventClass } from '../keyspace-events.js';
 import { parseInteger } from '../numbers.js';
-import { blockOnKeys } from './blocking-arguments.js';
+import { blockOnKeys } from '../block-on-keys.js';
 import {
   INVALID_STREAM_ID,
   intervalId,
@@ -29,8 +29,9 @@ import {
   strictId,
   replyId,
 } from './stream-replies.js';
-import type { CommandRow } from './define.js';
-import { WRONG_TYPE, integerArgument, isKeyword, wrongType } from './reply-helpers.js';
+import type { CommandRow } from '../command-rows.js';
+import { WRONG_TYPE, wrongType } from '../typed-lookup.js';
+import { integerArgument, isKeyword } from '../arguments.js';
 
 const MAX_AUTOCLAIM_COUNT = (2n ** 63n - 1n) / 16n;
 

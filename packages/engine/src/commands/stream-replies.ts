@@ -13,7 +13,8 @@ import type { ReplyWriter } from '@rc/resp';
 import type { Client } from '../client.js';
 import type { Engine } from '../engine.js';
 import { Errors } from '../errors.js';
-import { integerArgument, isKeyword, lookupTyped } from './reply-helpers.js';
+import { integerArgument, isKeyword } from '../arguments.js';
+import { lookupTyped } from '../typed-lookup.js';
 
 /** Argument parsing and reply shapes shared by the stream and consumer-group commands. */
 

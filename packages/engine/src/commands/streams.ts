@@ -15,11 +15,11 @@ import type { Client } from '../client.js';
 import type { CommandResult } from '../command-table.js';
 import type { RedisValue } from '../values.js';
 import type { Engine } from '../engine.js';
-import { streamLimits } from '../persistence/rdb-values.js';
+import { streamLimits } from '../stream-limits.js';
 import { Errors } from '../errors.js';
 import { EventClass } from '../keyspace-events.js';
 import { parseInteger } from '../numbers.js';
-import { blockOnKeys } from './blocking-arguments.js';
+import { blockOnKeys } from '../block-on-keys.js';
 import {
   INVALID_STREAM_ID,
   intervalId,
@@ -30,7 +30,7 @@ import {
   strictId,
   replyId,
 } from './stream-replies.js';
-import { commandGroup, container, FIRST_KEY, helpSubcommand } from './define.js';
+import { commandGroup, container, FIRST_KEY, helpSubcommand } from '../command-rows.js';
 import {
   groupCommandRows,
   groupLag,
@@ -38,7 +38,9 @@ import {
   sortedConsumers,
   sortedGroups,
 } from './stream-groups.js';
-import { WRONG_TYPE, helpReply, integerArgument, isKeyword, wrongType } from './reply-helpers.js';
+import { WRONG_TYPE, wrongType } from '../typed-lookup.js';
+import { helpReply } from '../replies.js';
+import { integerArgument, isKeyword } from '../arguments.js';
 
 const X_ERRORS = {
   notGreater: 'ERR The ID specified in XADD is equal or smaller than the target stream top item',

@@ -3,23 +3,12 @@ import type { Engine } from '../engine.js';
 import { Errors } from '../errors.js';
 import { EventClass } from '../keyspace-events.js';
 import { expireArgument, type ExpireUnit } from '../expire-time.js';
-import {
-  INFINITE,
-  addLongDoubles,
-  formatLongDouble,
-  readLongDouble,
-  type LongDouble,
-} from '../long-double.js';
+import { readLongDouble, addFloats } from '../long-double.js';
 import { inInt64Range, parseInteger } from '../numbers.js';
-import {
-  WRONG_TYPE,
-  checkStringLength,
-  integerArgument,
-  isKeyword,
-  lookupString,
-  ok,
-} from './reply-helpers.js';
-import { ALL_KEYS, FIRST_KEY, commandGroup } from './define.js';
+import { WRONG_TYPE, lookupString } from '../typed-lookup.js';
+import { checkStringLength, integerArgument, isKeyword } from '../arguments.js';
+import { ok } from '../replies.js';
+import { ALL_KEYS, FIRST_KEY, commandGroup } from '../command-rows.js';
 
 const enum SetCondition {
   None,
@@ -388,18 +377,6 @@ function decrby(client: Client, argv: string[], engine: Engine): void {
     return;
   }
   incrementBy(client, engine, argv[1], typeof decrement === 'bigint' ? -decrement : -decrement);
-}
-
-/**
- * left + right as Redis adds them in long double, shared with HINCRBYFLOAT; null when either
- * is infinite, which both commands report as NaN/Infinity.
- */
-export function addFloats(
-  left: LongDouble | typeof INFINITE,
-  right: LongDouble | typeof INFINITE,
-): string | null {
-  if (left === INFINITE || right === INFINITE) return null;
-  return formatLongDouble(addLongDoubles(left, right));
 }
 
 function incrbyfloat(client: Client, argv: string[], engine: Engine): void {

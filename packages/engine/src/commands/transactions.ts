@@ -1,8 +1,8 @@
 import type { Client } from '../client.js';
 import type { Engine } from '../engine.js';
 import { Errors } from '../errors.js';
-import { ALL_KEYS, NO_KEYS, commandGroup } from './define.js';
-import { ok } from './reply-helpers.js';
+import { ALL_KEYS, NO_KEYS, commandGroup } from '../command-rows.js';
+import { ok } from '../replies.js';
 
 function multi(client: Client, _argv: string[], engine: Engine): void {
   if (client.transaction !== null) {

@@ -3,7 +3,8 @@ import type { Engine } from '../engine.js';
 import type { Database } from '../keyspace.js';
 import type { FunctionLibraries } from '../scripting/function-libraries.js';
 import type { StreamNodeLimits } from '@rc/datatypes/stream';
-import { fromRdbValue, isEmptyValue, streamLimits } from './rdb-values.js';
+import { fromRdbValue, isEmptyValue } from './rdb-values.js';
+import { streamLimits } from '../stream-limits.js';
 
 /**
  * Fills the databases from RDB records (a dump file, an AOF base, a full sync). Keys go straight

@@ -1,17 +1,10 @@
-import type { RdbStream, RdbValue } from '@rc/rdb';
+import type { RdbValue } from '@rc/rdb';
 import { QuickList } from '@rc/datatypes/list';
-import { MAX_ID, MIN_ID, Stream, type Consumer, type StreamNodeLimits } from '@rc/datatypes/stream';
+import { Stream, type StreamNodeLimits } from '@rc/datatypes/stream';
 import type { Config } from '../config.js';
 import { encodingLimits, hashFromRdb, setFromRdb, zsetFromRdb } from '../encodings.js';
 import { RedisHash, RedisSet, RedisZset, UnreadableValue, type RedisValue } from '../values.js';
-
-/** Stream block sizes from stream-node-max-entries and stream-node-max-bytes. */
-export function streamLimits(config: Config): StreamNodeLimits {
-  return {
-    maxEntries: config.getNumber('stream-node-max-entries'),
-    maxBytes: config.getNumber('stream-node-max-bytes'),
-  };
-}
+import { fromRdbStream, toRdbStream } from './rdb-streams.js';
 
 /**
  * The RDB model of a value: plain arrays, so it no longer shares state with the keyspace.
@@ -33,34 +26,6 @@ export function toRdbValue(value: RedisValue, _config?: Config): RdbValue {
   if (value instanceof Stream) return { type: 'stream', stream: toRdbStream(value) };
   if (value instanceof UnreadableValue) return value.source;
   return { type: 'list', items: [...value] };
-}
-
-export function toRdbStream(stream: Stream): RdbStream {
-  const entries = stream.range(MIN_ID, MAX_ID).map(({ id, fields }) => ({ id, fields }));
-  return {
-    entries,
-    length: stream.length,
-    lastId: stream.lastId,
-    firstId: entries.length === 0 ? MIN_ID : entries[0].id,
-    maxDeletedId: stream.maxDeletedId,
-    entriesAdded: stream.entriesAdded,
-    groups: [...stream.groups.values()].map((group) => ({
-      name: group.name,
-      lastId: group.lastId,
-      entriesRead: group.entriesRead,
-      pending: [...group.pending.ascending()].map(([, entry]) => ({
-        id: entry.id,
-        deliveryTime: entry.deliveryTime,
-        deliveryCount: entry.deliveryCount,
-        consumer: entry.consumer.name,
-      })),
-      consumers: [...group.consumers.values()].map((consumer) => ({
-        name: consumer.name,
-        seenTime: consumer.seenTime,
-        activeTime: consumer.activeTime,
-      })),
-    })),
-  };
 }
 
 /**
@@ -101,25 +66,6 @@ export function fromRdbValue(
     case 'unreadable':
       return new UnreadableValue(value);
   }
-}
-
-export function fromRdbStream(source: RdbStream, limits: StreamNodeLimits): Stream {
-  const stream = new Stream(limits);
-  for (const { id, fields } of source.entries) stream.append(id, fields);
-  stream.setLastId(source.lastId, source.entriesAdded, source.maxDeletedId);
-  for (const group of source.groups) {
-    const target = stream.createGroup(group.name, group.lastId, group.entriesRead);
-    if (target === undefined) continue;
-    for (const consumer of group.consumers) {
-      target.consumer(consumer.name, consumer.seenTime).consumer.activeTime = consumer.activeTime;
-    }
-    for (const entry of group.pending) {
-      const owner = target.consumer(entry.consumer, entry.deliveryTime).consumer as Consumer;
-      const pending = target.deliver(entry.id, owner, entry.deliveryTime, false);
-      pending.deliveryCount = entry.deliveryCount;
-    }
-  }
-  return stream;
 }
 
 /** Values a loaded key must not hold: Redis drops empty collections on load too. */

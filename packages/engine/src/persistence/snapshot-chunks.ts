@@ -1,5 +1,5 @@
 import { RdbWriter } from '@rc/rdb';
-import { SERVER_VERSION } from '../commands/connection.js';
+import { SERVER_VERSION } from '../version.js';
 import type { Engine } from '../engine.js';
 
 /**

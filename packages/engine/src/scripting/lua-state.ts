@@ -15,7 +15,7 @@ import {
   type LuaValue,
   type RedisRandom,
 } from '@rc/lua';
-import { SERVER_VERSION } from '../commands/connection.js';
+import { SERVER_VERSION } from '../version.js';
 import { errorTable } from './conversions.js';
 import { sealRecursively, strictMetatable } from './sandbox.js';
 

@@ -1,47 +1,19 @@
 import { constants } from 'node:buffer';
-import type { Client } from '../client.js';
-import type { Engine } from '../engine.js';
-import { Errors } from '../errors.js';
-import { parseFloatStrict, parseInteger } from '../numbers.js';
-import type { RedisValue } from '../values.js';
+import type { Client } from './client.js';
+import type { Engine } from './engine.js';
+import { Errors } from './errors.js';
+import { INFINITE, ceilThousandTimes, readLongDouble } from './long-double.js';
+import { parseFloatStrict, parseInteger } from './numbers.js';
 
 /**
- * Small shared steps of command handlers: typed lookups that reply WRONGTYPE, and argument
- * parsing that replies Redis's error. Each returns undefined/null after replying an error, so a
- * handler reads `if (x === null) return;`.
+ * Argument parsing shared by command handlers: each reads one argument as Redis does and, when
+ * it is not valid, replies Redis's error and returns null, so a handler reads
+ * `if (x === null) return;`.
  */
 
-export const WRONG_TYPE = Symbol('wrong type');
-
-export function wrongType(client: Client, engine: Engine): void {
-  engine.replyError(client, Errors.wrongType);
-}
-
-/** The string at key, undefined when missing, or WRONG_TYPE after replying the error. */
-export function lookupString(
-  client: Client,
-  engine: Engine,
-  key: string,
-): string | undefined | typeof WRONG_TYPE {
-  const value = client.db.lookup(key);
-  if (value === undefined || typeof value === 'string') return value;
-  wrongType(client, engine);
-  return WRONG_TYPE;
-}
-
-/** Looks up a value that must be an instance of `kind`; see lookupString. */
-export function lookupTyped<T extends RedisValue>(
-  client: Client,
-  engine: Engine,
-  key: string,
-  kind: abstract new (...args: never[]) => T,
-): T | undefined | typeof WRONG_TYPE {
-  const value = client.db.lookup(key);
-  if (value === undefined) return undefined;
-  if (value instanceof kind) return value;
-  wrongType(client, engine);
-  return WRONG_TYPE;
-}
+const LONG_MAX = 2n ** 63n - 1n;
+const INT_MIN = -(2 ** 31);
+const INT_MAX = 2 ** 31 - 1;
 
 /** An integer argument (string2ll rules) or null after replying `error`. */
 export function integerArgument(
@@ -84,11 +56,6 @@ export function isKeyword(text: string, lower: string): boolean {
   return true;
 }
 
-/** Replies `OK`. */
-export function ok(client: Client): void {
-  client.out.simple('OK');
-}
-
 /**
  * A count that must be ≥ 1, as Redis's getRangeLongFromObjectOrReply(1, LONG_MAX, msg): a
  * non-integer gets the same message as a zero or negative value.
@@ -106,10 +73,6 @@ export function positiveArgument(
   }
   return Number(value);
 }
-
-const LONG_MAX = 2n ** 63n - 1n;
-const INT_MIN = -(2 ** 31);
-const INT_MAX = 2 ** 31 - 1;
 
 /**
  * An int argument as Redis's getIntFromObjectOrReply reads it (database indexes): a 64-bit
@@ -240,14 +203,6 @@ export function optionalCount(client: Client, engine: Engine, argv: string[]): n
   return count;
 }
 
-/** A HELP subcommand: its lines as an array of status replies, as Redis's addReplyHelp. */
-export function helpReply(lines: readonly string[]) {
-  return (client: Client): void => {
-    client.out.array(lines.length);
-    for (const line of lines) client.out.simple(line);
-  };
-}
-
 /**
  * Replaces a secret argument (a password) in the call's own argv, as Redis's
  * redactClientCommandArgument: SLOWLOG and MONITOR, which read argv after the call, show
@@ -272,4 +227,23 @@ export function checkStringLength(client: Client, engine: Engine, length: number
     return false;
   }
   return true;
+}
+
+/**
+ * A blocking timeout in seconds as milliseconds; 0 waits forever. Null after an error. As
+ * Redis: a long double, ceil(seconds * 1000) as a 64-bit integer, where infinities and numbers
+ * past the int64 range turn into its lowest value, hence "negative".
+ */
+export function timeoutArgument(client: Client, engine: Engine, text: string): number | null {
+  const seconds = readLongDouble(text);
+  if (seconds === null) {
+    engine.replyError(client, Errors.timeoutNotFloat);
+    return null;
+  }
+  const ms = seconds === INFINITE ? -1n : ceilThousandTimes(seconds);
+  if (ms < 0n) {
+    engine.replyError(client, Errors.timeoutNegative);
+    return null;
+  }
+  return Number(ms);
 }

@@ -1,4 +1,4 @@
-import type { CommandGroup, CommandHandler, CommandSpec } from '../command-table.js';
+import type { CommandGroup, CommandHandler, CommandSpec } from './command-table.js';
 
 /** name, arity, flags, key positions, handler, summary, since: one command per line. */
 export type CommandRow = [

@@ -1,28 +1,7 @@
-import type { WaitKind } from '../blocking.js';
-import type { Client } from '../client.js';
-import { BLOCKED, type CommandResult } from '../command-table.js';
-import type { Engine } from '../engine.js';
-import { Errors } from '../errors.js';
-import { INFINITE, ceilThousandTimes, readLongDouble } from '../long-double.js';
-
-/**
- * A blocking timeout in seconds as milliseconds; 0 waits forever. Null after an error. As
- * Redis: a long double, ceil(seconds * 1000) as a 64-bit integer, where infinities and numbers
- * past the int64 range turn into its lowest value, hence "negative".
- */
-export function timeoutArgument(client: Client, engine: Engine, text: string): number | null {
-  const seconds = readLongDouble(text);
-  if (seconds === null) {
-    engine.replyError(client, Errors.timeoutNotFloat);
-    return null;
-  }
-  const ms = seconds === INFINITE ? -1n : ceilThousandTimes(seconds);
-  if (ms < 0n) {
-    engine.replyError(client, Errors.timeoutNegative);
-    return null;
-  }
-  return Number(ms);
-}
+import type { WaitKind } from './blocking.js';
+import type { Client } from './client.js';
+import { BLOCKED, type CommandResult } from './command-table.js';
+import type { Engine } from './engine.js';
 
 /**
  * Parks the client on keys; `serve` runs the non-blocking form once a key has data. `argv` is

@@ -1,7 +1,7 @@
-import type { Client } from '../client.js';
-import type { Engine } from '../engine.js';
-import { EventClass } from '../keyspace-events.js';
-import type { RedisValue } from '../values.js';
+import type { Client } from './client.js';
+import type { Engine } from './engine.js';
+import { EventClass } from './keyspace-events.js';
+import type { RedisValue } from './values.js';
 
 /**
  * The ending of commands that store a result (SINTERSTORE, ZUNIONSTORE, BITOP...): a non-empty

@@ -1,0 +1,41 @@
+import type { Client } from './client.js';
+import type { Engine } from './engine.js';
+import { Errors } from './errors.js';
+import type { RedisValue } from './values.js';
+
+/**
+ * Lookups of a key that must hold one type: the value, undefined when the key is missing, or
+ * WRONG_TYPE once Redis's WRONGTYPE error was replied.
+ */
+
+export const WRONG_TYPE = Symbol('wrong type');
+
+export function wrongType(client: Client, engine: Engine): void {
+  engine.replyError(client, Errors.wrongType);
+}
+
+/** The string at key, undefined when missing, or WRONG_TYPE after replying the error. */
+export function lookupString(
+  client: Client,
+  engine: Engine,
+  key: string,
+): string | undefined | typeof WRONG_TYPE {
+  const value = client.db.lookup(key);
+  if (value === undefined || typeof value === 'string') return value;
+  wrongType(client, engine);
+  return WRONG_TYPE;
+}
+
+/** Looks up a value that must be an instance of `kind`; see lookupString. */
+export function lookupTyped<T extends RedisValue>(
+  client: Client,
+  engine: Engine,
+  key: string,
+  kind: abstract new (...args: never[]) => T,
+): T | undefined | typeof WRONG_TYPE {
+  const value = client.db.lookup(key);
+  if (value === undefined) return undefined;
+  if (value instanceof kind) return value;
+  wrongType(client, engine);
+  return WRONG_TYPE;
+}
