@@ -13,6 +13,15 @@
 #                                                             # file redis-server passes
 #   scripts/redis-suite.sh --expect scripts/suite-passing.txt ...  # exit 1 if rc fails a file
 #                                                             # listed there (CI's gate)
+#   scripts/redis-suite.sh sentinel/00-base sentinel/05-manual  # units of ./runtest-sentinel
+#   scripts/redis-suite.sh --sentinel                         # every unit of tests/sentinel
+#
+# Sentinel units (tests/sentinel/tests/<unit>.tcl, run by `./runtest-sentinel --single <unit>`)
+# spawn five monitored servers from src/redis-server (rc, or redis-server for the control) and five
+# sentinels from src/redis-sentinel, which is always Debian's redis-sentinel (apt-get install
+# redis-sentinel). Their port ranges, fixed at 20000 and 30000 in tests/instances.tcl, start at
+# BASEPORT and BASEPORT+500 in the per-server tree instead. A unit passes when the harness printed
+# "GOOD! No errors."; ok counts its tests that printed OK, err those that printed FAILED.
 #
 # SUITE_TLS=1 runs the files in TLS mode (`./runtest --tls`: servers listen on tls-port only and
 # replicate over TLS); the suite's certificates are made once by its utils/gen-test-certs.sh
@@ -44,6 +53,7 @@ while [ $# -gt 0 ]; do
     --check) check=1; shift ;;
     --expect) expect=$2; shift 2 ;;
     --all) all=1; shift ;;
+    --sentinel) all_sentinel=1; shift ;;
     *) files+=("$1"); shift ;;
   esac
 done
@@ -52,7 +62,8 @@ extract_suite() {
   [ -x "$suite/base/runtest" ] && return 0
   rm -rf "$suite/base" && mkdir -p "$suite/base"
   if [ -n "${REDIS_GIT:-}" ]; then
-    git --git-dir="$REDIS_GIT" archive 7.0.15 tests runtest utils/gen-test-certs.sh | tar -x -C "$suite/base"
+    git --git-dir="$REDIS_GIT" archive 7.0.15 tests runtest runtest-sentinel utils/gen-test-certs.sh |
+      tar -x -C "$suite/base"
   else
     local sources=/etc/apt/sources.list.d/rc-debian-src.sources
     if [ ! -f "$sources" ] && [ "$(id -u)" = 0 ]; then
@@ -69,7 +80,7 @@ extract_suite() {
       return 1
     fi
     tar -xzf "$tarball" -C "$suite/base" --strip-components=1 redis-7.0.15/tests redis-7.0.15/runtest \
-      redis-7.0.15/utils/gen-test-certs.sh
+      redis-7.0.15/runtest-sentinel redis-7.0.15/utils/gen-test-certs.sh
     rm -rf "$download"
   fi
   [ -x "$suite/base/runtest" ]
@@ -86,7 +97,7 @@ make_certs() {
 prepare_tree() {
   local server=$1 tree=$suite/$1
   rm -rf "$tree" && mkdir -p "$tree/src"
-  cp -r "$suite/base/tests" "$suite/base/runtest" "$tree/"
+  cp -r "$suite/base/tests" "$suite/base/runtest" "$suite/base/runtest-sentinel" "$tree/"
   for tool in redis-cli redis-benchmark redis-check-aof redis-check-rdb; do
     ln -sf "$(command -v "$tool")" "$tree/src/$tool"
   done
@@ -95,6 +106,12 @@ prepare_tree() {
     chmod +x "$tree/src/redis-server"
   else
     ln -sf "$(command -v redis-server)" "$tree/src/redis-server"
+  fi
+  if [ -n "${sentinel_units:-}" ]; then
+    ln -sf "$(command -v redis-sentinel)" "$tree/src/redis-sentinel"
+    sed -i -e "s/^set ::sentinel_base_port .*/set ::sentinel_base_port $port/" \
+      -e "s/^set ::redis_base_port .*/set ::redis_base_port $((port + 500))/" \
+      -e "s/^set ::redis_port_count .*/set ::redis_port_count 500/" "$tree/tests/instances.tcl"
   fi
 }
 
@@ -124,36 +141,64 @@ if [ "${all:-0}" = 1 ]; then
     files+=("${file%.tcl}")
   done
 fi
+if [ "${all_sentinel:-0}" = 1 ]; then
+  for path in "$suite"/base/tests/sentinel/tests/*.tcl; do
+    file=${path##*/}
+    files+=("sentinel/${file%.tcl}")
+  done
+fi
 if [ ${#files[@]} -eq 0 ]; then
-  echo "Usage: scripts/redis-suite.sh [--servers 'rc redis'] [--check] [--all] <file>..." >&2
+  echo "Usage: scripts/redis-suite.sh [--servers 'rc redis'] [--check] [--all] [--sentinel] <file>..." >&2
   exit 2
 fi
 if ! command -v tclsh >/dev/null || ! command -v redis-server >/dev/null; then
   echo "Needs tclsh and redis-server/redis-tools (apt-get install tcl redis-server redis-tools)." >&2
   exit 1
 fi
+for file in "${files[@]}"; do [[ "$file" == sentinel/* ]] && sentinel_units=1; done
+if [ -n "${sentinel_units:-}" ]; then
+  # A suite extracted before the Sentinel mode lacks its runner: extract it again.
+  [ -f "$suite/base/runtest-sentinel" ] || { rm -rf "$suite/base" && extract_suite; } || exit 1
+  if ! command -v redis-sentinel >/dev/null; then
+    echo "Sentinel units need Debian's redis-sentinel (apt-get install redis-sentinel)." >&2
+    exit 1
+  fi
+fi
+port=${BASEPORT:-21111}
 for server in $servers; do prepare_tree "$server"; done
 
 declare -A row
 summary=$results/summary.md
 mkdir -p "$results"
-port=${BASEPORT:-21111}
 for file in "${files[@]}"; do
   for server in $servers; do
     mkdir -p "$results/$server"
     log="$results/$server/$(echo "$file" | tr / _).log"
-    (cd "$suite/$server" && rm -rf tests/tmp/* &&
-      timeout -k 10 "$file_timeout" ./runtest --single "$file" --clients 1 --baseport "$port" "${tls_flag[@]}" \
-        --timeout "${TEST_TIMEOUT:-300}" --dump-logs) >"$log" 2>&1
+    if [[ "$file" == sentinel/* ]]; then
+      (cd "$suite/$server" && rm -rf tests/sentinel/tmp/sentinel_* tests/sentinel/tmp/redis_* &&
+        timeout -k 10 "$file_timeout" ./runtest-sentinel --single "${file#sentinel/}" "${tls_flag[@]}") >"$log" 2>&1
+    else
+      (cd "$suite/$server" && rm -rf tests/tmp/* &&
+        timeout -k 10 "$file_timeout" ./runtest --single "$file" --clients 1 --baseport "$port" "${tls_flag[@]}" \
+          --timeout "${TEST_TIMEOUT:-300}" --dump-logs) >"$log" 2>&1
+    fi
     code=$?
     reap_servers "$suite/$server"
     plain=$(tr -d '\000' <"$log" | sed 's/\x1b\[[0-9;]*m//g')
-    ok=$(grep -c '^\[ok\]' <<<"$plain")
-    err=$(grep -c '^\[err\]' <<<"$plain")
-    exception=$(grep -c '^\[exception\]' <<<"$plain")
+    if [[ "$file" == sentinel/* ]]; then
+      ok=$(grep -c '^[0-9:]*> .*: OK$' <<<"$plain")
+      err=$(grep -c '^[0-9:]*> .*: FAILED: ' <<<"$plain")
+      exception=$(grep -c '^FAILED: caught an error' <<<"$plain")
+      passed=$(grep -c 'GOOD! No errors\.' <<<"$plain")
+    else
+      ok=$(grep -c '^\[ok\]' <<<"$plain")
+      err=$(grep -c '^\[err\]' <<<"$plain")
+      exception=$(grep -c '^\[exception\]' <<<"$plain")
+      passed=$(grep -c 'All tests passed' <<<"$plain")
+    fi
     timeouts=$(grep -c '^\[TIMEOUT\]' <<<"$plain")
     [ "$code" = 124 ] || [ "$code" = 137 ] && timeouts=$((timeouts + 1))
-    if grep -q 'All tests passed' <<<"$plain" && [ $((err + exception + timeouts)) = 0 ]; then
+    if [ "$passed" -gt 0 ] && [ $((err + exception + timeouts)) = 0 ]; then
       result=pass
     else
       result=FAIL

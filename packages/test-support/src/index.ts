@@ -7,6 +7,12 @@ export {
   type RedisServerOptions,
   type RedisServerProcess,
 } from './redis-server.js';
+export {
+  requireSentinelOrSkip,
+  sentinelAvailable,
+  startSentinel,
+  type SentinelProcess,
+} from './redis-sentinel.js';
 export { until } from './until.js';
 export {
   makeTestCertificates,

@@ -72,8 +72,24 @@ function answersPing(port: number): Promise<boolean> {
   });
 }
 
-/** How long redis-server may take to answer PING after its spawn. */
+/** How long redis-server or redis-sentinel may take to answer PING after its spawn. */
 const START_TIMEOUT_MS = 45_000;
+
+/**
+ * Resolves once `child`, just spawned as `name` on `port`, answers PING; stops it and throws when
+ * it exits first or stays silent too long.
+ */
+export async function untilServing(child: ChildProcess, port: number, name: string): Promise<void> {
+  // Generous: on a loaded machine a start can take many seconds; one that fails exits early.
+  const deadline = Date.now() + START_TIMEOUT_MS;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) break;
+    if (await answersPing(port)) return;
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+  await stopChild(child);
+  throw new Error(`${name} did not start on port ${port}`);
+}
 
 /**
  * A real redis-server 7.0 on a free port, without save points or AOF unless `args` says
@@ -90,13 +106,6 @@ export async function startRedisServer(
     [...defaults, '--appendonly', 'no', '--dir', dir, ...(options.args ?? [])],
     { stdio: 'ignore' },
   );
-  // Generous: on a loaded machine a start can take many seconds; one that fails exits early.
-  const deadline = Date.now() + START_TIMEOUT_MS;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) break;
-    if (await answersPing(port)) return { port, dir, child, stop: () => stopChild(child) };
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-  await stopChild(child);
-  throw new Error(`redis-server did not start on port ${port}`);
+  await untilServing(child, port, 'redis-server');
+  return { port, dir, child, stop: () => stopChild(child) };
 }
