@@ -243,7 +243,8 @@ export class RcServer {
     this.waiting = [];
     const interval = this.engine.config.getNumber('loading-process-events-interval-bytes');
     const watch = setInterval(() => {
-      if (this.persistence.loadedBytes >= interval) this.admitWaiting();
+      const loaded = this.aof.enabled ? this.aof.loadedBytes : this.persistence.loadedBytes;
+      if (loaded >= interval) this.admitWaiting();
     }, LOADING_WATCH_MS);
     try {
       // As Redis 7.0: with appendonly yes the AOF is the only source (dump.rdb is ignored).

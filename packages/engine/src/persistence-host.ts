@@ -49,8 +49,9 @@ export interface PersistenceHost {
   flushAppendOnlyFile(): void;
   /**
    * DEBUG LOADAOF's last step, once the databases are empty: the AOF's base and increments
-   * (as the manifest on disk lists them) loaded now. Null when loaded, else why not (an AOF
-   * missing or broken, which makes Redis exit).
+   * (as the manifest on disk lists them) loaded, the event loop serving clients meanwhile.
+   * Resolves to null when loaded, else why not (an AOF missing or broken, which makes Redis
+   * exit).
    */
-  loadAppendOnlyFile(): string | null;
+  loadAppendOnlyFile(): Promise<string | null>;
 }

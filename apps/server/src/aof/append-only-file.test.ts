@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { RcServer } from '../server.js';
 import { RawClient, encodeCommand } from '../test-support/raw-client.js';
-import { createLoadingClient, replayCommands } from './command-file.js';
+import { LoadingClient, replayCommands } from './command-file.js';
 
 type Logged = Array<[string, string]>;
 
@@ -52,7 +52,7 @@ describe('replaying AOF commands', () => {
   it('reports the last complete command of a truncated file, before an unfinished MULTI', async () => {
     const server = new RcServer();
     servers.push(server);
-    const client = createLoadingClient(server.engine);
+    const client = new LoadingClient(server.engine);
     const complete = Buffer.from(
       encodeCommand(['SET', 'a', '1']).toString('latin1') +
         encodeCommand(['MULTI']).toString('latin1') +
@@ -60,7 +60,7 @@ describe('replaying AOF commands', () => {
       'latin1',
     );
     const prefix = encodeCommand(['SET', 'a', '1']).length;
-    const outcome = replayCommands(
+    const outcome = await replayCommands(
       server.engine,
       client,
       complete.subarray(0, complete.length - 3),
@@ -72,26 +72,30 @@ describe('replaying AOF commands', () => {
       unfinishedMulti: false,
     });
     // Whole commands but no EXEC: Redis reverts the transaction (its "Revert incomplete MULTI").
-    expect(replayCommands(server.engine, createLoadingClient(server.engine), complete)).toEqual({
-      kind: 'truncated',
-      commands: 3,
-      validBytes: prefix,
-      unfinishedMulti: true,
-    });
+    expect(await replayCommands(server.engine, new LoadingClient(server.engine), complete)).toEqual(
+      {
+        kind: 'truncated',
+        commands: 3,
+        validBytes: prefix,
+        unfinishedMulti: true,
+      },
+    );
     expect(server.engine.db(0).lookup('a')).toBe('1');
     expect(server.engine.db(0).lookup('b')).toBeUndefined();
   });
 
-  it('skips annotations and rejects garbage', () => {
+  it('skips annotations and rejects garbage', async () => {
     const server = new RcServer();
     servers.push(server);
-    const client = createLoadingClient(server.engine);
+    const client = new LoadingClient(server.engine);
     const text = `#TS:1700000000\r\n${encodeCommand(['SET', 'x', 'y']).toString('latin1')}`;
-    expect(replayCommands(server.engine, client, Buffer.from(text, 'latin1')).kind).toBe('ok');
-    expect(replayCommands(server.engine, client, Buffer.from('hello\r\n')).kind).toBe(
+    expect((await replayCommands(server.engine, client, Buffer.from(text, 'latin1'))).kind).toBe(
+      'ok',
+    );
+    expect((await replayCommands(server.engine, client, Buffer.from('hello\r\n'))).kind).toBe(
       'format-error',
     );
-    expect(replayCommands(server.engine, client, encodeCommand(['NOSUCHCOMMAND']))).toEqual({
+    expect(await replayCommands(server.engine, client, encodeCommand(['NOSUCHCOMMAND']))).toEqual({
       kind: 'unknown-command',
       name: 'NOSUCHCOMMAND',
     });

@@ -23,20 +23,20 @@ import {
   type HostReply,
   type InfoFields,
   type PropagatedOp,
-  type Client,
 } from '@rc/engine';
 import type { Log } from '../log.js';
 import type { AofParticipant } from '../persistence/host.js';
 import {
   loadRdbFile,
   loadRdbFileSync,
+  type LoadProgress,
   type LoadResult,
   writeRdbFile,
   writeRdbFileSync,
 } from '../persistence/rdb-file.js';
 import { StandInChild } from '../stand-in-child.js';
 import { beforeReplies } from '../write-batch.js';
-import { createLoadingClient, replayCommands } from './command-file.js';
+import { LoadingClient, replayCommands } from './command-file.js';
 import { AofManifest, ManifestError, type AofFileInfo } from './manifest.js';
 import { rdbRecordsToCommands, timestampAnnotation } from './rdb-commands.js';
 
@@ -252,41 +252,18 @@ export class AppendOnlyFile implements AofParticipant {
 
   private async loadFiles(manifest: AofManifest): Promise<boolean> {
     if (manifest.base === null && manifest.incr.length === 0) return false;
-    const started = Date.now();
-    const files = this.filesToLoad(manifest);
-    const client = this.beginLoading();
-    try {
-      for (let index = 0; index < files.length; index++) {
-        const file = files[index];
-        const fileStarted = Date.now();
-        const bytes = readFileSync(this.path(file.name));
-        if (bytes.length === 0) continue;
-        let commands: Buffer = bytes;
-        if (isRdbBase(bytes)) {
-          this.logReadingRdb(file);
-          const result = await loadRdbFile(this.engine, this.path(file.name), undefined, {
-            aofBase: true,
-          }).catch((error: unknown) => {
-            throw this.rdbLoadError(file, error);
-          });
-          commands = this.tailAfterRdb(file, result);
-        }
-        this.replayFile(file, commands, bytes.length - commands.length, client, index, files);
-        this.logFileLoaded(file, fileStarted);
-      }
-    } finally {
-      this.endLoading(client);
-    }
-    this.loaded(manifest, started);
+    await this.loadListed(manifest, async (path, progress) =>
+      loadRdbFile(this.engine, path, progress, { aofBase: true }),
+    );
     return true;
   }
 
   /**
-   * DEBUG LOADAOF, once the databases are empty: the manifest on disk and the files it lists,
-   * loaded before returning (Redis's aofLoadManifestFromDisk and loadAppendOnlyFiles). Null
-   * when loaded, else why not: no AOF at all is a failure, as in Redis.
+   * DEBUG LOADAOF, once the databases are empty: the manifest on disk and the files it lists
+   * (Redis's aofLoadManifestFromDisk and loadAppendOnlyFiles). Resolves to null when loaded,
+   * else why not: no AOF at all is a failure, as in Redis.
    */
-  loadNow(): string | null {
+  async loadNow(): Promise<string | null> {
     try {
       if (!existsSync(this.manifestPath)) return `AOF manifest ${this.manifestPath} does not exist`;
       // As Redis, the manifest on disk replaces the one in memory, and its history goes.
@@ -294,36 +271,10 @@ export class AppendOnlyFile implements AofParticipant {
       this.manifest = manifest;
       this.deleteHistoryFiles(manifest);
       if (manifest.base === null && manifest.incr.length === 0) return 'no AOF files';
-      const started = Date.now();
-      const files = this.filesToLoad(manifest);
-      const client = this.beginLoading();
-      try {
-        for (let index = 0; index < files.length; index++) {
-          const file = files[index];
-          const fileStarted = Date.now();
-          const bytes = readFileSync(this.path(file.name));
-          if (bytes.length === 0) continue;
-          let commands: Buffer = bytes;
-          if (isRdbBase(bytes)) {
-            this.logReadingRdb(file);
-            let result: LoadResult;
-            try {
-              result = loadRdbFileSync(this.engine, this.path(file.name), {
-                aofBase: true,
-                allowDuplicates: true,
-              });
-            } catch (error) {
-              throw this.rdbLoadError(file, error);
-            }
-            commands = this.tailAfterRdb(file, result);
-          }
-          this.replayFile(file, commands, bytes.length - commands.length, client, index, files);
-          this.logFileLoaded(file, fileStarted);
-        }
-      } finally {
-        this.endLoading(client);
-      }
-      this.loaded(manifest, started);
+      // The RDB base loads at once, replacing what is there (Redis's RDBFLAGS_ALLOW_DUP).
+      await this.loadListed(manifest, (path) =>
+        loadRdbFileSync(this.engine, path, { aofBase: true, allowDuplicates: true }),
+      );
       return null;
     } catch (error) {
       return (error as Error).message;
@@ -331,20 +282,67 @@ export class AppendOnlyFile implements AofParticipant {
   }
 
   /**
+   * Loads the base and increments the manifest lists, in order: an RDB part with `loadRdb`,
+   * then the commands (of an increment, or after an old-style file's RDB preamble).
+   */
+  private async loadListed(
+    manifest: AofManifest,
+    loadRdb: (path: string, progress: LoadProgress) => LoadResult | Promise<LoadResult>,
+  ): Promise<void> {
+    const started = Date.now();
+    const files = this.filesToLoad(manifest);
+    const loading = this.beginLoading();
+    let previousFiles = 0;
+    try {
+      for (let index = 0; index < files.length; index++) {
+        const file = files[index];
+        const fileStarted = Date.now();
+        const bytes = readFileSync(this.path(file.name));
+        const progress = (read: number): void => {
+          this.loadedBytes = previousFiles + read;
+        };
+        previousFiles += bytes.length;
+        if (bytes.length === 0) continue;
+        let commands: Buffer = bytes;
+        if (isRdbBase(bytes)) {
+          this.logReadingRdb(file);
+          let result: LoadResult;
+          try {
+            result = await loadRdb(this.path(file.name), progress);
+          } catch (error) {
+            throw this.rdbLoadError(file, error);
+          }
+          commands = this.tailAfterRdb(file, result);
+        }
+        const offset = bytes.length - commands.length;
+        await this.replayFile(file, commands, offset, loading, index, files, progress);
+        this.logFileLoaded(file, fileStarted);
+      }
+    } finally {
+      this.endLoading(loading);
+      this.loadedBytes = 0;
+    }
+    this.loaded(manifest, started);
+  }
+
+  /**
    * Replay runs as Redis's loading does: nothing propagated, and keys past their time stay
    * until the load is over (keyIsExpired is false while loading).
    */
-  private beginLoading(): Client {
+  private beginLoading(): LoadingClient {
     this.loadingBefore = this.engine.loading;
     this.engine.loading = true;
     this.engine.propagation.suspend();
-    return createLoadingClient(this.engine);
+    return new LoadingClient(this.engine);
   }
 
   private loadingBefore = false;
 
-  private endLoading(client: Client): void {
-    this.engine.disconnect(client);
+  /** Bytes of the AOF's files loaded so far by the load in progress (0 when none). */
+  loadedBytes = 0;
+
+  private endLoading(loading: LoadingClient): void {
+    this.engine.disconnect(loading.client);
     this.engine.propagation.resume();
     this.engine.loading = this.loadingBefore;
   }
@@ -399,16 +397,19 @@ export class AppendOnlyFile implements AofParticipant {
    * loadSingleAppendOnlyFile: a truncated file is cut at its last complete command with
    * aof-load-truncated, which only the last file may need.
    */
-  private replayFile(
+  private async replayFile(
     file: AofFileInfo,
     bytes: Buffer,
     offset: number,
-    client: Client,
+    loading: LoadingClient,
     index: number,
     files: readonly AofFileInfo[],
-  ): void {
+    progress: (read: number) => void,
+  ): Promise<void> {
     if (bytes.length === 0) return;
-    const outcome = replayCommands(this.engine, client, bytes);
+    const outcome = await replayCommands(this.engine, loading, bytes, (replayed) =>
+      progress(offset + replayed),
+    );
     if (outcome.kind === 'ok') return;
     if (outcome.kind === 'unknown-command') {
       throw new AofLoadError(
@@ -907,7 +908,8 @@ export class AppendOnlyFile implements AofParticipant {
   }
 
   private cron(): void {
-    if (this.rewrite !== null || this.childActive) return;
+    // Redis's serverCron does not run while a file loads.
+    if (this.engine.loading || this.rewrite !== null || this.childActive) return;
     if (this.rewriteScheduled) {
       if (!this.rewriteLimited()) this.startRewrite();
       return;

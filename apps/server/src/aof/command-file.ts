@@ -1,4 +1,5 @@
-import { detachedConnection, type Client, type Engine } from '@rc/engine';
+import { setImmediate as nextTurn } from 'node:timers/promises';
+import { BLOCKED, detachedConnection, type Client, type Engine } from '@rc/engine';
 
 /** How replaying one file of commands ended. */
 export type ReplayOutcome =
@@ -15,22 +16,57 @@ export type ReplayOutcome =
 
 const LF = 0x0a;
 
-/** The fake client AOF commands run as (Redis's createAOFClient): no replies kept. */
-export function createLoadingClient(engine: Engine): Client {
-  const client = engine.connect(detachedConnection());
-  client.authenticated = true;
-  client.user = null;
-  client.obeysAll = true;
-  return client;
+/** Commands replayed between two turns of the event loop (Redis's loadSingleAppendOnlyFile). */
+const COMMANDS_PER_TURN = 1024;
+
+/**
+ * The fake client AOF commands run as (Redis's createAOFClient): no replies kept. A command
+ * of its that pauses (a script past busy-reply-threshold, which then runs in slices) ends
+ * when the engine resumes its connection, which the replay waits for.
+ */
+export class LoadingClient {
+  readonly client: Client;
+  private resumed: (() => void) | null = null;
+
+  constructor(private readonly engine: Engine) {
+    const connection = {
+      ...detachedConnection(),
+      resume: () => {
+        const resumed = this.resumed;
+        this.resumed = null;
+        resumed?.();
+      },
+    };
+    this.client = engine.connect(connection);
+    this.client.authenticated = true;
+    this.client.user = null;
+    this.client.obeysAll = true;
+  }
+
+  /** Runs one command: null once it ended, or the end of its pause to wait for. */
+  execute(argv: string[]): Promise<void> | null {
+    const result = this.engine.execute(this.client, argv);
+    this.client.out.take();
+    if (result !== BLOCKED) return null;
+    return new Promise<void>((resolve) => (this.resumed = resolve));
+  }
 }
 
 /**
  * Replays AOF commands (RESP multibulks, `#` annotation lines skipped) through the engine as
  * Redis's loadSingleAppendOnlyFile does: MULTI/EXEC are honoured, and a file that ends in the
  * middle of a command or of a transaction reports the offset of the last complete one (before
- * the unfinished MULTI) so the caller can truncate there.
+ * the unfinished MULTI) so the caller can truncate there. Every 1024 commands (after telling
+ * `progress` how far it got), and while a command is paused, the event loop serves the other
+ * clients (LOADING replies), as Redis's processEventsWhileBlocked.
  */
-export function replayCommands(engine: Engine, client: Client, bytes: Buffer): ReplayOutcome {
+export async function replayCommands(
+  engine: Engine,
+  loading: LoadingClient,
+  bytes: Buffer,
+  progress?: (replayedBytes: number) => void,
+): Promise<ReplayOutcome> {
+  const client = loading.client;
   let offset = 0;
   let validUpTo = 0;
   let validBeforeMulti = 0;
@@ -72,8 +108,12 @@ export function replayCommands(engine: Engine, client: Client, bytes: Buffer): R
     const entry = engine.commands.lookup(name);
     if (entry === undefined) return { kind: 'unknown-command', name: argv[0] };
     if (name === 'multi') validBeforeMulti = validUpTo;
-    engine.execute(client, argv);
-    client.out.take();
+    if (commands % COMMANDS_PER_TURN === 0) {
+      progress?.(offset);
+      await nextTurn();
+    }
+    const paused = loading.execute(argv);
+    if (paused !== null) await paused;
     commands++;
     offset = position;
     validUpTo = position;

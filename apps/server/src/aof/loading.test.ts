@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { until } from '@rc/test-support';
 import { RawClient, encodeCommand } from '../test-support/raw-client.js';
 import { freePort, requireRedisOrSkip } from '../test-support/servers.js';
 import { layout, running, serve, stopAll, type Layout } from './spawned-servers.js';
@@ -157,6 +158,46 @@ describe.runIf(requireRedisOrSkip('AOF loading, compared'))(
       expect(await get(rc.port, 'k1')).toBe(await get(redis.port, 'k1'));
       expect(rc.lines).toEqual(redis.lines);
     }, 30_000);
+
+    it('serves LOADING while DEBUG LOADAOF replays a script past busy-reply-threshold', async () => {
+      const script =
+        "redis.call('set',KEYS[1],'y'); for i=1,1500000 do redis.call('ping') end return 'ok'";
+      const dir = layout({
+        [INCR1]: command('select', '9') + command('eval', script, '1', 'x'),
+        [MANIFEST]: 'file appendonly.aof.1.incr.aof seq 1 type i\n',
+      });
+      const seen: string[][] = [];
+      for (const kind of ['rc', 'redis'] as const) {
+        const server = await serve(kind, dir, [
+          '--enable-debug-command',
+          'yes',
+          '--lua-time-limit',
+          '1',
+        ]);
+        const loader = await RawClient.open(server.port);
+        const other = await RawClient.open(server.port);
+        loader.write(encodeCommand(['DEBUG', 'LOADAOF']));
+        // Once the load began, the other client is answered, with LOADING.
+        const duringLoad = await until(async () => {
+          const reply = (await other.command('PING'))?.toString() ?? '';
+          return reply.startsWith('-LOADING') && reply;
+        }, `${kind} to answer LOADING`);
+        const loaded = (await loader.readReply(60_000))?.toString() ?? '';
+        await other.command('SELECT', '9');
+        const value = (await other.command('GET', 'x'))?.toString() ?? '';
+        const slow = server.log().some((line) => line.startsWith('Slow script detected'));
+        seen.push([duringLoad, loaded, value, String(slow)]);
+        loader.close();
+        other.close();
+      }
+      expect(seen[0]).toEqual(seen[1]);
+      expect(seen[0]).toEqual([
+        '-LOADING Redis is loading the dataset in memory\r\n',
+        '+OK\r\n',
+        '$1\r\ny\r\n',
+        'true',
+      ]);
+    }, 120_000);
 
     it('keeps a key whose PEXPIREAT passed until the load is over', async () => {
       const dir = layout({

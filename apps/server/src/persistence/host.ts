@@ -38,8 +38,8 @@ export interface AofParticipant {
   flush(): void;
   /** Switched on and waiting for the first rewrite (Redis's AOF_WAIT_REWRITE). */
   readonly waitingFirstRewrite: boolean;
-  /** Loads the AOF the manifest on disk lists, now; null when loaded, else why not. */
-  loadNow(): string | null;
+  /** Loads the AOF the manifest on disk lists; resolves to null when loaded, else why not. */
+  loadNow(): Promise<string | null>;
 }
 
 /** INFO's aof_* fields while no AOF module is attached. */
@@ -371,7 +371,7 @@ export class ServerPersistence implements PersistenceHost {
     this.aof?.flush();
   }
 
-  loadAppendOnlyFile(): string | null {
+  async loadAppendOnlyFile(): Promise<string | null> {
     return this.aof === null ? 'no append only file' : this.aof.loadNow();
   }
 
@@ -458,8 +458,12 @@ export class ServerPersistence implements PersistenceHost {
     this.background = null;
   }
 
-  /** Scheduled BGSAVEs and save points, as Redis's serverCron checks them. */
+  /**
+   * Scheduled BGSAVEs and save points, as Redis's serverCron checks them; not while a file
+   * loads (Redis then serves events but runs no cron).
+   */
   private tick(): void {
+    if (this.engine.loading) return;
     if (this.background !== null || this.aof?.rewriteInProgress === true) return;
     if (this.scheduled) {
       this.startBackgroundSave();

@@ -2,7 +2,9 @@ import { createHash, randomBytes } from 'node:crypto';
 import { encodeDumpPayload } from '@rc/rdb';
 import { QuickList } from '@rc/datatypes/list';
 import { SortedSet } from '@rc/datatypes/zset';
+import type { BlockedState } from '../blocking.js';
 import type { Client } from '../client.js';
+import { BLOCKED, type CommandResult } from '../command-table.js';
 import { rewriteConfigFile } from '../config-rewrite.js';
 import { describeErrno } from '../errno.js';
 import { datasetDigest, valueDigest } from '../digest.js';
@@ -255,22 +257,49 @@ function reload(client: Client, argv: string[], engine: Engine): void {
   ok(client);
 }
 
-function loadaof(client: Client, _argv: string[], engine: Engine): void {
+/**
+ * LOADAOF: the caller waits while the AOF loads (others get LOADING meanwhile, as Redis serves
+ * events while it loads), then gets OK.
+ */
+function loadaof(client: Client, _argv: string[], engine: Engine): CommandResult {
   const host = engine.persistence;
   const dirtyBefore = engine.stats.dirty;
   engine.finishSnapshots();
   host?.flushAppendOnlyFile();
   emptyData(engine);
-  const failure = host === undefined ? 'no append only file' : host.loadAppendOnlyFile();
-  if (failure !== null) {
-    // Redis exits here: what it had is gone and the AOF cannot give it back.
-    engine.crash({ kind: 'aof-load', message: `DEBUG LOADAOF failed: ${failure}` });
+  if (host === undefined) {
+    loadaofFailed(engine, 'no append only file');
     return;
   }
-  // As Redis: the loaded writes are neither saved again nor propagated.
+  const waiting: BlockedState = {
+    db: client.db,
+    kind: null,
+    keys: [],
+    tryServe: () => false,
+    replyOnTimeout: () => undefined,
+    timer: null,
+  };
+  engine.blocking.block(client, waiting, 0);
+  // As Redis: neither the emptying nor the loaded writes are propagated or saved again.
   engine.countChanges(-dirtyBefore);
-  engine.log('warning', 'Append Only File loaded by DEBUG LOADAOF');
-  ok(client);
+  void host.loadAppendOnlyFile().then((failure) => {
+    if (failure !== null) {
+      loadaofFailed(engine, failure);
+      return;
+    }
+    engine.stats.dirty = 0;
+    engine.log('warning', 'Append Only File loaded by DEBUG LOADAOF');
+    if (client.blocked !== waiting || client.closed) return;
+    engine.blocking.unblock(client);
+    ok(client);
+    client.connection.resume();
+  });
+  return BLOCKED;
+}
+
+/** Redis exits here: what it had is gone and the AOF cannot give it back. */
+function loadaofFailed(engine: Engine, failure: string): void {
+  engine.crash({ kind: 'aof-load', message: `DEBUG LOADAOF failed: ${failure}` });
 }
 
 function dropClusterPacketFilter(client: Client, argv: string[], engine: Engine): void {
@@ -765,7 +794,7 @@ function clusterlink(client: Client, argv: string[], engine: Engine): void {
   engine.replyError(client, `ERR Unknown node ${argv[4]}`);
 }
 
-type Subcommand = (client: Client, argv: string[], engine: Engine) => void;
+type Subcommand = (client: Client, argv: string[], engine: Engine) => CommandResult;
 type Arguments = (argv: string[]) => boolean;
 
 /** Argument counts, DEBUG and the subcommand's name included, as debugCommand tests argc. */
@@ -832,11 +861,10 @@ const SUBCOMMANDS: ReadonlyArray<readonly [string, Arguments, Subcommand]> = [
 ];
 
 /** DEBUG subcommand [argument...]: an unknown one, or one with the wrong arguments, errs. */
-function debug(client: Client, argv: string[], engine: Engine): void {
+function debug(client: Client, argv: string[], engine: Engine): CommandResult {
   for (const [name, accepts, run] of SUBCOMMANDS) {
     if (!isKeyword(argv[1], name) || !accepts(argv)) continue;
-    run(client, argv, engine);
-    return;
+    return run(client, argv, engine);
   }
   engine.replyError(client, subcommandSyntaxError('debug', argv[1]));
 }

@@ -80,7 +80,10 @@ interface ScriptRun {
   /** When the script last got the event loop back (slices of a timed-out script). */
   sliceStarted: number;
   readonly readOnly: boolean;
-  /** May give the event loop back once timed out (not inside EXEC, not for a master). */
+  /**
+   * May give the event loop back once timed out: not inside EXEC, not for a master (whose
+   * link applies its stream in one go); the AOF loader waits for the run to end.
+   */
   readonly yieldable: boolean;
   /** Redis's SCRIPT_WRITE_DIRTY: a write command ran, so SCRIPT KILL refuses. */
   dirty: boolean;
@@ -439,7 +442,7 @@ export class Scripting {
       started,
       sliceStarted: started,
       readOnly: readOnlyCommand || (flags !== null && flags.has('no-writes')),
-      yieldable: !caller.executing && !caller.obeysAll,
+      yieldable: !caller.executing && caller.kind !== 'master',
       dirty: false,
       slot: this.engine.cluster !== undefined && numkeys > 0 ? keyHashSlot(argv[3]!) : -1,
       allowCrossSlot: flags === null || flags.has('allow-cross-slot-keys'),
