@@ -1,21 +1,22 @@
 #!/usr/bin/env node
-// Writes packages/engine/src/command-metadata/redis-commands.ts: ACL categories, key specs, tips
-// and documentation (complexity, history, arguments...) of every command in rc's command table,
-// read from Redis's own command definitions, src/commands/*.json at tag 7.0.15 of a redis/redis
-// git clone (tag 7.2.0 for commands that 7.0 lacks, like CLIENT SETINFO). rc's table must be
-// built first, since the command names come from it. Run again after adding a command:
+// Writes packages/engine/src/command-metadata/redis-commands.ts: everything static about every
+// command rc serves (arity, flags, group, summary, since, the legacy first/last/step key triple,
+// ACL categories, key specs, tips and the documentation COMMAND DOCS returns), read from Redis's
+// own command definitions, src/commands/*.json at tag 7.0.15 of a redis/redis git clone. rc
+// serves every command of 7.0 but Sentinel's, plus the few of a later tag listed in NEWER below.
+// Run again after changing either list:
 //
-//   pnpm build && node scripts/generate-command-metadata.mjs <path to redis.git>
+//   node scripts/generate-command-metadata.mjs <path to redis.git>
 //
 // The output is committed: rc reads no Redis file at run time.
 import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import * as prettier from 'prettier';
-import { allCommands } from '../packages/engine/dist/commands/index.js';
 
 const REDIS_TAG = '7.0.15';
-const NEWER_TAG = '7.2.0';
+/** Commands of a later Redis that rc serves (clients such as node-redis send CLIENT SETINFO). */
+const NEWER = { 'client|setinfo': '7.2.0' };
 const output = fileURLToPath(
   new URL('../packages/engine/src/command-metadata/redis-commands.ts', import.meta.url),
 );
@@ -121,8 +122,66 @@ function keysProcedure(name) {
   return procedure;
 }
 
+/** Redis's command flags that rc's table has no use for: Sentinel's, and ones COMMAND hides. */
+const UNUSED_FLAGS = new Set([
+  'sentinel',
+  'only_sentinel',
+  'no_mandatory_keys',
+  'touches_arbitrary_keys',
+]);
+
+const isPlainRange = (spec) => spec.begin_search.index && spec.find_keys.range;
+
+/**
+ * The first/last/step triple COMMAND shows and whether keys move with the arguments, derived
+ * from the key specs as Redis's populateCommandLegacyRangeSpec derives them: one plain range
+ * spec as it is; otherwise the union of the range specs with step 1 that follow each other.
+ */
+function legacyKeys(specs = []) {
+  if (specs.length === 0) return { keys: [0, 0, 0], movable: false };
+  if (specs.length === 1 && isPlainRange(specs[0])) {
+    const { index } = specs[0].begin_search;
+    const { lastkey, step } = specs[0].find_keys.range;
+    const movable = specs[0].flags.includes('INCOMPLETE');
+    return { keys: [index.pos, lastkey >= 0 ? index.pos + lastkey : lastkey, step], movable };
+  }
+  let first = Infinity;
+  let last = 0;
+  let movable = false;
+  for (const spec of specs) {
+    const following = last === 0 || last === spec.begin_search.index?.pos - 1;
+    if (!isPlainRange(spec) || spec.find_keys.range.step !== 1 || !following) {
+      movable = true;
+      continue;
+    }
+    if (spec.flags.includes('INCOMPLETE')) movable = true;
+    first = Math.min(first, spec.begin_search.index.pos);
+    const { lastkey } = spec.find_keys.range;
+    const absolute = lastkey >= 0 ? spec.begin_search.index.pos + lastkey : lastkey;
+    // Redis compares as unsigned, so a last key counted from the end (negative) wins.
+    if (absolute >>> 0 > last >>> 0) last = absolute;
+  }
+  if (first === Infinity) return { keys: [0, 0, 0], movable: true };
+  return { keys: [first, last, 1], movable };
+}
+
+function commandFlags(definition, movable) {
+  const flags = (definition.command_flags ?? [])
+    .map((flag) => flag.toLowerCase())
+    .filter((flag) => !UNUSED_FLAGS.has(flag));
+  if (movable) flags.push('movablekeys');
+  return [...new Set(flags)];
+}
+
 function metadata(definition) {
+  const { keys, movable } = legacyKeys(definition.key_specs);
   return {
+    arity: definition.arity,
+    flags: commandFlags(definition, movable),
+    keys,
+    group: definition.group.replace('_', '-'),
+    summary: definition.summary,
+    since: definition.since,
     aclCategories: definition.acl_categories?.map((category) => category.toLowerCase()),
     keySpecs: definition.key_specs?.map(keySpec),
     tips: definition.command_tips?.map((tip) => tip.toLowerCase()),
@@ -139,33 +198,32 @@ function metadata(definition) {
   };
 }
 
-function fullNames() {
-  const names = [];
-  for (const spec of allCommands) {
-    names.push(spec.name);
-    for (const child of spec.subcommands ?? []) names.push(`${spec.name}|${child.name}`);
+const isSentinelOnly = (definition) => definition.command_flags?.includes('ONLY_SENTINEL');
+const sentinelContainers = new Set();
+const definitions = new Map();
+for (const [name, definition] of definitionsAt(REDIS_TAG)) {
+  if (isSentinelOnly(definition)) sentinelContainers.add(name);
+  else if (!sentinelContainers.has(definition.container?.toLowerCase())) {
+    definitions.set(name, definition);
   }
-  return names.sort();
 }
-
-const current = definitionsAt(REDIS_TAG);
-let newer;
-const entries = fullNames().map((name) => {
-  let definition = current.get(name);
-  if (!definition) {
-    newer ??= definitionsAt(NEWER_TAG);
-    definition = newer.get(name);
-    if (!definition) throw new Error(`Redis ${NEWER_TAG} has no command ${name}`);
-  }
-  return `${JSON.stringify(name)}: ${JSON.stringify(metadata(definition))},`;
-});
+const newerTags = new Map();
+for (const [name, tag] of Object.entries(NEWER)) {
+  if (!newerTags.has(tag)) newerTags.set(tag, definitionsAt(tag));
+  const definition = newerTags.get(tag).get(name);
+  if (!definition) throw new Error(`Redis ${tag} has no command ${name}`);
+  definitions.set(name, definition);
+}
+const entries = [...definitions.keys()]
+  .sort()
+  .map((name) => `${JSON.stringify(name)}: ${JSON.stringify(metadata(definitions.get(name)))},`);
 
 const source = `// Generated by scripts/generate-command-metadata.mjs from Redis ${REDIS_TAG}'s src/commands/*.json
-// (${NEWER_TAG}'s for commands 7.0 lacks): do not edit. The complexity and history texts are Redis's
-// documentation, quoted as its COMMAND DOCS returns them.
+// (a later tag's for the commands 7.0 lacks): do not edit. The summaries, complexity and history
+// texts are Redis's documentation, quoted as its COMMAND DOCS returns them.
 import type { CommandMetadata } from './types.js';
 
-/** Redis's description of each command rc implements, by full name ("get", "config|get"). */
+/** Redis's description of each command rc serves, by full name ("get", "config|get"). */
 export const redisCommands: Readonly<Record<string, CommandMetadata>> = {
 ${entries.join('\n')}
 };

@@ -27,3 +27,9 @@ export function replyHost(client: Client, engine: Engine, reply: HostReply): voi
   if ('status' in reply) client.out.simple(reply.status);
   else engine.replyError(client, reply.error);
 }
+
+/** A HELP subcommand's reply: its lines as an array of status replies, as Redis's addReplyHelp. */
+export function replyHelp(client: Client, lines: readonly string[]): void {
+  client.out.array(lines.length);
+  for (const line of lines) client.out.simple(line);
+}

@@ -1,9 +1,19 @@
+import type { CommandFlag, CommandGroup, CommandSpec } from '../command-table.js';
+
 /**
- * What Redis 7.0 tells about a command beyond rc's command table (name, arity, flags, summary,
- * since, group): ACL categories, key specs, and the documentation COMMAND DOCS returns.
- * Field names follow Redis's src/commands/*.json.
+ * What Redis 7.0 tells about a command: the static part of its table entry, ACL categories, key
+ * specs, and the documentation COMMAND DOCS returns. Field names follow Redis's
+ * src/commands/*.json.
  */
 export interface CommandMetadata {
+  readonly arity: number;
+  /** Redis's command flags, plus movablekeys when the key triple cannot tell every key. */
+  readonly flags: readonly CommandFlag[];
+  /** The legacy first/last/step triple, derived from the key specs. */
+  readonly keys: CommandSpec['keys'];
+  readonly group: CommandGroup;
+  readonly summary: string;
+  readonly since: string;
   /** ACL categories declared by the command; its flags imply the others (@write, @slow...). */
   readonly aclCategories?: readonly AclCategory[];
   readonly keySpecs?: readonly KeySpec[];

@@ -6,7 +6,6 @@ import { parseInteger, inInt64Range } from '../numbers.js';
 import { filterByPattern } from '../scan-cursor.js';
 import { createHash, encodingLimits, hashSet, hashTryConversion } from '../encodings.js';
 import { RedisHash } from '../values.js';
-import { FIRST_KEY, commandGroup } from '../command-rows.js';
 import { collectionScan, replyScan, scanCollection } from '../collection-scan.js';
 import { WRONG_TYPE, lookupTyped } from '../typed-lookup.js';
 import { ok } from '../replies.js';
@@ -49,15 +48,15 @@ function hsetGeneric(client: Client, argv: string[], engine: Engine, replyOk: bo
   else client.out.integer(added);
 }
 
-function hset(client: Client, argv: string[], engine: Engine): void {
+export function hset(client: Client, argv: string[], engine: Engine): void {
   hsetGeneric(client, argv, engine, false);
 }
 
-function hmset(client: Client, argv: string[], engine: Engine): void {
+export function hmset(client: Client, argv: string[], engine: Engine): void {
   hsetGeneric(client, argv, engine, true);
 }
 
-function hsetnx(client: Client, argv: string[], engine: Engine): void {
+export function hsetnx(client: Client, argv: string[], engine: Engine): void {
   const existing = lookupHash(client, engine, argv[1]);
   if (existing === WRONG_TYPE) return;
   if (existing?.has(argv[2])) {
@@ -73,7 +72,7 @@ function hsetnx(client: Client, argv: string[], engine: Engine): void {
   client.out.integer(1);
 }
 
-function hget(client: Client, argv: string[], engine: Engine): void {
+export function hget(client: Client, argv: string[], engine: Engine): void {
   const hash = lookupHash(client, engine, argv[1]);
   if (hash === WRONG_TYPE) return;
   const value = hash?.get(argv[2]);
@@ -81,7 +80,7 @@ function hget(client: Client, argv: string[], engine: Engine): void {
   else client.out.bulk(value);
 }
 
-function hmget(client: Client, argv: string[], engine: Engine): void {
+export function hmget(client: Client, argv: string[], engine: Engine): void {
   const hash = lookupHash(client, engine, argv[1]);
   if (hash === WRONG_TYPE) return;
   client.out.array(argv.length - 2);
@@ -92,7 +91,7 @@ function hmget(client: Client, argv: string[], engine: Engine): void {
   }
 }
 
-function hgetall(client: Client, argv: string[], engine: Engine): void {
+export function hgetall(client: Client, argv: string[], engine: Engine): void {
   const hash = lookupHash(client, engine, argv[1]);
   if (hash === WRONG_TYPE) return;
   client.out.map(hash?.size ?? 0);
@@ -102,16 +101,23 @@ function hgetall(client: Client, argv: string[], engine: Engine): void {
   }
 }
 
-function hkeysOrValues(values: boolean) {
-  return (client: Client, argv: string[], engine: Engine): void => {
-    const hash = lookupHash(client, engine, argv[1]);
-    if (hash === WRONG_TYPE) return;
-    client.out.array(hash?.size ?? 0);
-    for (const [field, value] of hash ?? []) client.out.bulk(values ? value : field);
-  };
+/** HKEYS and HVALS: the fields or the values, in the hash's order. */
+function hkeysOrValues(client: Client, argv: string[], engine: Engine, values: boolean): void {
+  const hash = lookupHash(client, engine, argv[1]);
+  if (hash === WRONG_TYPE) return;
+  client.out.array(hash?.size ?? 0);
+  for (const [field, value] of hash ?? []) client.out.bulk(values ? value : field);
 }
 
-function hdel(client: Client, argv: string[], engine: Engine): void {
+export function hkeys(client: Client, argv: string[], engine: Engine): void {
+  hkeysOrValues(client, argv, engine, false);
+}
+
+export function hvals(client: Client, argv: string[], engine: Engine): void {
+  hkeysOrValues(client, argv, engine, true);
+}
+
+export function hdel(client: Client, argv: string[], engine: Engine): void {
   const hash = lookupHash(client, engine, argv[1]);
   if (hash === WRONG_TYPE) return;
   let removed = 0;
@@ -126,25 +132,25 @@ function hdel(client: Client, argv: string[], engine: Engine): void {
   client.out.integer(removed);
 }
 
-function hlen(client: Client, argv: string[], engine: Engine): void {
+export function hlen(client: Client, argv: string[], engine: Engine): void {
   const hash = lookupHash(client, engine, argv[1]);
   if (hash === WRONG_TYPE) return;
   client.out.integer(hash?.size ?? 0);
 }
 
-function hexists(client: Client, argv: string[], engine: Engine): void {
+export function hexists(client: Client, argv: string[], engine: Engine): void {
   const hash = lookupHash(client, engine, argv[1]);
   if (hash === WRONG_TYPE) return;
   client.out.integer(hash?.has(argv[2]) ? 1 : 0);
 }
 
-function hstrlen(client: Client, argv: string[], engine: Engine): void {
+export function hstrlen(client: Client, argv: string[], engine: Engine): void {
   const hash = lookupHash(client, engine, argv[1]);
   if (hash === WRONG_TYPE) return;
   client.out.integer(hash?.get(argv[2])?.length ?? 0);
 }
 
-function hincrby(client: Client, argv: string[], engine: Engine): void {
+export function hincrby(client: Client, argv: string[], engine: Engine): void {
   const increment = parseInteger(argv[3]);
   if (increment === null) {
     engine.replyError(client, Errors.notInteger);
@@ -168,7 +174,7 @@ function hincrby(client: Client, argv: string[], engine: Engine): void {
   client.out.integer(Number.isSafeInteger(Number(result)) ? Number(result) : result);
 }
 
-function hincrbyfloat(client: Client, argv: string[], engine: Engine): void {
+export function hincrbyfloat(client: Client, argv: string[], engine: Engine): void {
   const increment = readLongDouble(argv[3]);
   if (increment === null) {
     engine.replyError(client, Errors.notFloat);
@@ -201,7 +207,7 @@ function hincrbyfloat(client: Client, argv: string[], engine: Engine): void {
 }
 
 /** HRANDFIELD key [count [WITHVALUES]]: negative counts may repeat fields. */
-function hrandfield(client: Client, argv: string[], engine: Engine): void {
+export function hrandfield(client: Client, argv: string[], engine: Engine): void {
   let count: number | null = null;
   let withValues = false;
   if (argv.length >= 3) {
@@ -255,7 +261,7 @@ function hrandfield(client: Client, argv: string[], engine: Engine): void {
   }
 }
 
-function hscan(client: Client, argv: string[], engine: Engine): void {
+export function hscan(client: Client, argv: string[], engine: Engine): void {
   const scan = collectionScan(client, engine, argv, (key) => lookupHash(client, engine, key));
   if (scan === null) return;
   const { value: hash, cursor, options } = scan;
@@ -265,126 +271,3 @@ function hscan(client: Client, argv: string[], engine: Engine): void {
   for (const field of fields) items.push(field, hash.get(field) ?? '');
   replyScan(client, page.cursor, items);
 }
-
-export const hashCommands = commandGroup('hash', [
-  [
-    'hset',
-    -4,
-    ['write', 'denyoom', 'fast'],
-    FIRST_KEY,
-    hset,
-    'Set the string value of a hash field',
-    '2.0.0',
-  ],
-  [
-    'hmset',
-    -4,
-    ['write', 'denyoom', 'fast'],
-    FIRST_KEY,
-    hmset,
-    'Set multiple hash fields to multiple values',
-    '2.0.0',
-  ],
-  [
-    'hsetnx',
-    4,
-    ['write', 'denyoom', 'fast'],
-    FIRST_KEY,
-    hsetnx,
-    'Set the value of a hash field, only if the field does not exist',
-    '2.0.0',
-  ],
-  ['hget', 3, ['readonly', 'fast'], FIRST_KEY, hget, 'Get the value of a hash field', '2.0.0'],
-  [
-    'hmget',
-    -3,
-    ['readonly', 'fast'],
-    FIRST_KEY,
-    hmget,
-    'Get the values of all the given hash fields',
-    '2.0.0',
-  ],
-  [
-    'hgetall',
-    2,
-    ['readonly'],
-    FIRST_KEY,
-    hgetall,
-    'Get all the fields and values in a hash',
-    '2.0.0',
-  ],
-  [
-    'hkeys',
-    2,
-    ['readonly'],
-    FIRST_KEY,
-    hkeysOrValues(false),
-    'Get all the fields in a hash',
-    '2.0.0',
-  ],
-  [
-    'hvals',
-    2,
-    ['readonly'],
-    FIRST_KEY,
-    hkeysOrValues(true),
-    'Get all the values in a hash',
-    '2.0.0',
-  ],
-  ['hdel', -3, ['write', 'fast'], FIRST_KEY, hdel, 'Delete one or more hash fields', '2.0.0'],
-  ['hlen', 2, ['readonly', 'fast'], FIRST_KEY, hlen, 'Get the number of fields in a hash', '2.0.0'],
-  [
-    'hexists',
-    3,
-    ['readonly', 'fast'],
-    FIRST_KEY,
-    hexists,
-    'Determine if a hash field exists',
-    '2.0.0',
-  ],
-  [
-    'hstrlen',
-    3,
-    ['readonly', 'fast'],
-    FIRST_KEY,
-    hstrlen,
-    'Get the length of the value of a hash field',
-    '3.2.0',
-  ],
-  [
-    'hincrby',
-    4,
-    ['write', 'denyoom', 'fast'],
-    FIRST_KEY,
-    hincrby,
-    'Increment the integer value of a hash field by the given number',
-    '2.0.0',
-  ],
-  [
-    'hincrbyfloat',
-    4,
-    ['write', 'denyoom', 'fast'],
-    FIRST_KEY,
-    hincrbyfloat,
-    'Increment the float value of a hash field by the given amount',
-    '2.6.0',
-  ],
-  [
-    'hrandfield',
-    -2,
-    ['readonly'],
-    FIRST_KEY,
-    hrandfield,
-    'Get one or multiple random fields from a hash',
-    '6.2.0',
-  ],
-  [
-    'hscan',
-    -3,
-    ['readonly'],
-    FIRST_KEY,
-    hscan,
-    'Incrementally iterate hash fields and associated values',
-    '2.8.0',
-  ],
-]);

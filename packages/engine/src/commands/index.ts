@@ -1,4 +1,5 @@
-import type { CommandSpec } from '../command-table.js';
+import type { CommandHandler, CommandSpec } from '../command-table.js';
+import { commandSpecs } from '../command-metadata/command-specs.js';
 import { aclCommand } from './acl.js';
 import { bitfieldCommands } from './bitfield.js';
 import { bitCommands } from './bits.js';
@@ -9,7 +10,7 @@ import { debugCommands } from './debug.js';
 import { functionCommands } from './functions.js';
 import { introspectionCommands } from './introspection.js';
 import { geoCommands } from './geo.js';
-import { hashCommands } from './hashes.js';
+import * as hashes from './hashes.js';
 import { hyperloglogCommands } from './hyperloglog.js';
 import { keyCommands } from './keys.js';
 import { lcsCommands } from './lcs.js';
@@ -32,8 +33,15 @@ import { streamCommands } from './streams.js';
 import { stringCommands } from './strings.js';
 import { transactionCommands } from './transactions.js';
 
-/** The one command table: every command rc knows, grouped by type as Redis's t_*.c files. */
+/** Every command's handler, by its name (handlerName): the families export nothing else. */
+export const handlers: Readonly<Record<string, CommandHandler>> = { ...hashes };
+
+/**
+ * The one command table: Redis's facts about each command with its handler, and the families
+ * still written as tables of rows.
+ */
 export const allCommands: readonly CommandSpec[] = [
+  ...commandSpecs(handlers),
   ...stringCommands,
   ...bitCommands,
   ...bitfieldCommands,
@@ -42,7 +50,6 @@ export const allCommands: readonly CommandSpec[] = [
   ...keyCommands,
   ...migrateCommands,
   ...listCommands,
-  ...hashCommands,
   ...setCommands,
   ...sortedSetCommands,
   ...geoCommands,
