@@ -371,8 +371,12 @@ export class RcServer {
   private visitClients(): void {
     if (this.engine.cronPaused) return;
     // Idle times are on the data's clock, as CLIENT LIST shows them.
-    const nowSeconds = Math.floor(this.engine.clock.now() / 1000);
-    for (const connection of this.connections) connection.cron(nowSeconds);
+    const now = this.engine.clock.now();
+    const nowSeconds = Math.floor(now / 1000);
+    for (const connection of this.connections) {
+      connection.cron(nowSeconds);
+      this.engine.replyBuffers.visit(connection.client.out, now);
+    }
     this.engine.clientEviction.evict();
   }
 

@@ -58,7 +58,7 @@ export function formatClientInfo(
   const multiBytes = transactionBytes(client);
   // Replies not yet sent fill the reply buffer first, then a list of 16 KB blocks.
   const pending = client.out.length + client.connection.pendingOutputBytes;
-  const inBuffer = Math.min(pending, REPLY_BUFFER_BYTES);
+  const inBuffer = Math.min(pending, client.out.capacity);
   const inList = pending - inBuffer;
   const totalBytes = clientMemoryUsage(client, argvBytes);
   const fields: Array<[string, string | number]> = [
@@ -80,8 +80,8 @@ export function formatClientInfo(
     ['qbuf-free', queryFree],
     ['argv-mem', argvBytes],
     ['multi-mem', multiBytes],
-    ['rbs', REPLY_BUFFER_BYTES],
-    ['rbp', REPLY_BUFFER_BYTES],
+    ['rbs', client.out.capacity],
+    ['rbp', client.out.peak],
     ['obl', inBuffer],
     ['oll', Math.ceil(inList / REPLY_BUFFER_BYTES)],
     ['omem', inList],

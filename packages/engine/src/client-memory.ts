@@ -1,5 +1,4 @@
 import type { Client } from './client.js';
-import { REPLY_BUFFER_BYTES } from './output-limits.js';
 
 /** Redis's sizeof(robj*): multi-mem counts one per argument of each queued command. */
 const POINTER_BYTES = 8;
@@ -51,15 +50,16 @@ export function clientMemoryUsage(client: Client, argvBytes: number): number {
     for (const prefix of tracked) prefixes += prefix.length + 1;
   }
   const subscriptions = client.channels.size + client.patterns.size + client.shardChannels.size;
+  const replyBuffer = client.out.capacity;
   return (
     CLIENT_BYTES +
-    REPLY_BUFFER_BYTES +
+    replyBuffer +
     query +
     argvBytes +
     transactionBytes(client) +
     watched * WATCHED_KEY_BYTES +
     subscriptions * SUBSCRIPTION_BYTES +
     prefixes * PREFIX_NODE_BYTES +
-    Math.max(0, pending - REPLY_BUFFER_BYTES)
+    Math.max(0, pending - replyBuffer)
   );
 }

@@ -54,6 +54,7 @@ import type { Denial } from './acl/selector.js';
 import { KEY_READ } from './acl/acl-commands.js';
 import type { AclUser } from './acl/user.js';
 import { formatClientInfo } from './client-info.js';
+import { ReplyBufferResizing } from './reply-buffer-resizing.js';
 import type { RdbFault, RdbWriter } from '@rc/rdb';
 import type { RedisValue, UnreadableValue } from './values.js';
 import { crashOfFault, faultLogLines } from './value-faults.js';
@@ -268,6 +269,8 @@ export class Engine implements KeyspaceObserver {
   private readonly outputLimits: OutputLimits;
   /** maxmemory-clients: the clients' memory, and the eviction of the largest. */
   readonly clientEviction: ClientEviction;
+  /** Each client's reply buffer resized to its use, at the clients cron. */
+  readonly replyBuffers = new ReplyBufferResizing();
   readonly keyspaceEvents: KeyspaceEvents;
   private nextClientId = 1;
   readonly onShutdown: (() => void) | undefined;
@@ -448,6 +451,7 @@ export class Engine implements KeyspaceObserver {
     this.persistence?.resetStats();
     this.replication?.resetStats();
     this.eviction?.resetStats();
+    this.replyBuffers.resetStats();
   }
 
   /**

@@ -165,9 +165,8 @@ function statsFields(engine: Engine): InfoFields {
     ['total_writes_processed', stats.writesProcessed],
     ['io_threaded_reads_processed', 0],
     ['io_threaded_writes_processed', 0],
-    // rc's reply buffers grow and shrink with V8's allocator, not in Redis's steps.
-    ['reply_buffer_shrinks', 0],
-    ['reply_buffer_expands', 0],
+    ['reply_buffer_shrinks', engine.replyBuffers.shrinks],
+    ['reply_buffer_expands', engine.replyBuffers.expands],
   ];
 }
 

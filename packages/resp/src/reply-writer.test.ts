@@ -170,4 +170,44 @@ describe('ReplyWriter onGrow', () => {
     expect(out.length).toBeLessThanOrEqual(128);
     expect(out.take().toString()).toMatch(/^(\$50\r\nz{50}\r\n)+$/);
   });
+
+  it('keeps a reply buffer of its capacity, with output beyond it in storage of its own', () => {
+    const out = new ReplyWriter(1024);
+    expect(out.capacity).toBe(1024);
+    // New, it counts as full, as Redis's createClient sets buf_peak.
+    expect(out.peak).toBe(1024);
+    out.resetPeak();
+    expect(out.peak).toBe(0);
+    out.bulk('x'.repeat(100));
+    expect(out.take().length).toBe(108);
+    expect(out.peak).toBe(108);
+    out.bulk('y'.repeat(5000));
+    const sent: Buffer[] = [];
+    out.sendTo((bytes) => {
+      sent.push(Buffer.from(bytes));
+      return false;
+    });
+    expect(sent[0].toString('latin1')).toBe(`$5000\r\n${'y'.repeat(5000)}\r\n`);
+    // The reply filled the buffer; the rest went beyond it and was let go once sent.
+    expect(out.peak).toBe(1024);
+    expect(out.capacity).toBe(1024);
+    out.simple('OK');
+    expect(out.take().toString('latin1')).toBe('+OK\r\n');
+  });
+
+  it('resizes its reply buffer, keeping what is pending', () => {
+    const out = new ReplyWriter(1024);
+    out.simple('pending');
+    out.resize(4096);
+    expect(out.capacity).toBe(4096);
+    out.bulk('z'.repeat(3000));
+    expect(out.take().toString('latin1')).toBe(`+pending\r\n$3000\r\n${'z'.repeat(3000)}\r\n`);
+    expect(out.peak).toBe(3019);
+    // Dropped output (CLIENT REPLY OFF) was in the buffer all the same.
+    out.bulk('w'.repeat(4000));
+    out.truncate(0);
+    expect(out.peak).toBe(4009);
+    out.resetPeak();
+    expect(out.peak).toBe(0);
+  });
 });

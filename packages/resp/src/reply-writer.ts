@@ -71,10 +71,7 @@ function writeDigits(buffer: Buffer, at: number, value: number): number {
   return end;
 }
 
-/**
- * Outputs at least this large are handed over whole by `take()` instead of copied, and after
- * `sendTo` the writer starts on fresh storage rather than keep that much.
- */
+/** Outputs at least this large are handed over whole by `take()` instead of copied. */
 const HAND_OVER = 64 * 1024;
 /** Outputs up to this size are copied byte by byte by `take()`. */
 const SMALL_COPY = 64;
@@ -85,6 +82,11 @@ const VIEWED_LENGTHS = 64;
  * Encodes replies into one growing buffer, in RESP2 or RESP3 (`protocol`). Nothing is
  * allocated per reply on the common paths: strings are written in place as latin1 and the
  * buffer is reused after `take()`.
+ *
+ * The storage kept between flushes is the reply buffer (Redis's `buf`, `capacity` bytes):
+ * output that outgrows it takes larger storage until it is taken or sent, as Redis's reply
+ * list holds what its buffer cannot. `peak` is how full the reply buffer got (Redis's
+ * `buf_peak`), for the owner that resizes it (`resize`).
  */
 export class ReplyWriter {
   protocol: ProtocolVersion = 2;
@@ -96,13 +98,18 @@ export class ReplyWriter {
   onGrow: ((needed: number) => boolean) | null = null;
   private buffer: Buffer;
   private used = 0;
-  private readonly initialCapacity: number;
+  /** The reply buffer's size: the storage kept between flushes. */
+  private retained: number;
+  /** The most of the reply buffer filled by output already taken or sent. */
+  private peakFilled: number;
   /** What `sendTo` hands out: most replies are short and of a few recurring lengths. */
   private readonly views: PrefixViews;
 
   constructor(initialCapacity = 16 * 1024) {
-    this.initialCapacity = initialCapacity > 16 ? initialCapacity : 16;
-    this.buffer = Buffer.allocUnsafe(this.initialCapacity);
+    this.retained = initialCapacity > 16 ? initialCapacity : 16;
+    // As Redis's createClient, a new buffer counts as full until its peak is first reset.
+    this.peakFilled = this.retained;
+    this.buffer = Buffer.allocUnsafe(this.retained);
     this.views = new PrefixViews(this.buffer, VIEWED_LENGTHS);
   }
 
@@ -115,15 +122,45 @@ export class ReplyWriter {
     return this.used;
   }
 
+  /** The reply buffer's size in bytes (CLIENT LIST's rbs). */
+  get capacity(): number {
+    return this.retained;
+  }
+
+  /** The most of the reply buffer filled since the peak was last reset (CLIENT LIST's rbp). */
+  get peak(): number {
+    const filled = this.used < this.retained ? this.used : this.retained;
+    return filled > this.peakFilled ? filled : this.peakFilled;
+  }
+
+  /** Starts measuring the peak anew, from what is pending now. */
+  resetPeak(): void {
+    this.peakFilled = this.used < this.retained ? this.used : this.retained;
+  }
+
+  /** Gives the reply buffer a new size; pending output is kept. */
+  resize(capacity: number): void {
+    this.retained = capacity;
+    const storage = Buffer.allocUnsafe(capacity > this.used ? capacity : this.used);
+    this.buffer.copy(storage, 0, 0, this.used);
+    this.useStorage(storage);
+  }
+
+  /** Output leaves the writer: its fill of the reply buffer counts toward the peak. */
+  private notePeak(): void {
+    this.peakFilled = this.peak;
+  }
+
   /** The pending bytes, as a Buffer the caller may keep; the writer starts over empty. */
   take(): Buffer {
     const used = this.used;
+    this.notePeak();
     this.used = 0;
-    if (used >= HAND_OVER) {
-      // Large output: give the storage away rather than copy it, and start a fresh one (which
-      // also releases memory after one huge reply).
+    if (used >= HAND_OVER || this.buffer.length !== this.retained) {
+      // Output that outgrew the reply buffer: give its storage away rather than copy it, and
+      // go back to a reply buffer of the usual size.
       const bytes = this.buffer.subarray(0, used);
-      this.useStorage(Buffer.allocUnsafe(this.initialCapacity));
+      this.useStorage(Buffer.allocUnsafe(this.retained));
       return bytes;
     }
     const bytes = Buffer.allocUnsafe(used);
@@ -142,16 +179,21 @@ export class ReplyWriter {
    */
   sendTo(send: (bytes: Buffer) => boolean): boolean {
     const used = this.used;
+    this.notePeak();
     this.used = 0;
     const kept = send(this.views.of(used));
-    // After one huge reply, let its storage go as well.
-    if (kept || used >= HAND_OVER) this.useStorage(Buffer.allocUnsafe(this.initialCapacity));
+    // Storage grown past the reply buffer goes once its output is sent.
+    if (kept || this.buffer.length !== this.retained) {
+      this.useStorage(Buffer.allocUnsafe(this.retained));
+    }
     return kept;
   }
 
   /** Drops everything written after `length` (CLIENT REPLY OFF/SKIP). */
   truncate(length: number): void {
-    if (length < this.used) this.used = length;
+    if (length >= this.used) return;
+    this.notePeak();
+    this.used = length;
   }
 
   private reserve(bytes: number): void {

@@ -16,6 +16,7 @@ import { parseMemory } from '../memory-units.js';
 import { parseInteger } from '../numbers.js';
 import { PropagationTarget } from '../propagation.js';
 import { DEFAULT_PACKED_THRESHOLD, quicklistNodes } from '../quicklist-layout.js';
+import { DEFAULT_PEAK_RESET_TIME } from '../reply-buffer-resizing.js';
 import { toRdbValue } from '../persistence/rdb-values.js';
 import { RedisHash, RedisSet, encodingOf, isSharedInteger, type RedisValue } from '../values.js';
 import { commandGroup, NO_KEYS } from '../command-rows.js';
@@ -32,14 +33,10 @@ import { ok } from '../replies.js';
 interface DebugState {
   /** Redis's packed_threshold: list elements this long get a quicklist node of their own. */
   quicklistPackedThreshold: number;
-  /** Redis's reply_buffer_peak_reset_time (ms, -1 for never); rc's buffers are not resized. */
-  replyBufferPeakResetTime: number;
-  replyBufferResizing: boolean;
   /** Pseudo addresses for DEBUG OBJECT's "Value at:" of container values. */
   readonly addresses: WeakMap<object, string>;
 }
 
-const DEFAULT_PEAK_RESET_TIME = 5000;
 const states = new WeakMap<Engine, DebugState>();
 
 function stateOf(engine: Engine): DebugState {
@@ -47,8 +44,6 @@ function stateOf(engine: Engine): DebugState {
   if (state === undefined) {
     state = {
       quicklistPackedThreshold: DEFAULT_PACKED_THRESHOLD,
-      replyBufferPeakResetTime: DEFAULT_PEAK_RESET_TIME,
-      replyBufferResizing: true,
       addresses: new WeakMap(),
     };
     states.set(engine, state);
@@ -768,17 +763,17 @@ function pauseCron(client: Client, argv: string[], engine: Engine): void {
 
 /** REPLYBUFFER PEAK-RESET-TIME <NEVER|RESET|ms> | RESIZING <0|1> */
 function replybuffer(client: Client, argv: string[], engine: Engine): void {
-  const state = stateOf(engine);
+  const resizing = engine.replyBuffers;
   if (isKeyword(argv[2], 'peak-reset-time')) {
-    if (isKeyword(argv[3], 'never')) state.replyBufferPeakResetTime = -1;
-    else if (isKeyword(argv[3], 'reset')) state.replyBufferPeakResetTime = DEFAULT_PEAK_RESET_TIME;
+    if (isKeyword(argv[3], 'never')) resizing.peakResetTime = -1;
+    else if (isKeyword(argv[3], 'reset')) resizing.peakResetTime = DEFAULT_PEAK_RESET_TIME;
     else {
       const time = longArgument(client, engine, argv[3]);
       if (time === null) return;
-      state.replyBufferPeakResetTime = time;
+      resizing.peakResetTime = time;
     }
   } else if (isKeyword(argv[2], 'resizing')) {
-    state.replyBufferResizing = atoi(argv[3]) !== 0;
+    resizing.enabled = atoi(argv[3]) !== 0;
   } else {
     engine.replyError(client, subcommandSyntaxError('debug', argv[1]));
     return;
