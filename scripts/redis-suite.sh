@@ -9,6 +9,8 @@
 #   scripts/redis-suite.sh unit/type/incr integration/rdb     # rc, then redis-server
 #   scripts/redis-suite.sh --servers rc unit/acl              # rc only
 #   scripts/redis-suite.sh --all                              # every unit and integration file
+#   scripts/redis-suite.sh cluster/02-failover                # a file of tests/cluster
+#   scripts/redis-suite.sh --all-cluster                      # every file of tests/cluster
 #   scripts/redis-suite.sh --check unit/info integration/rdb  # exit 1 unless rc passes every
 #                                                             # file redis-server passes
 #   scripts/redis-suite.sh --expect scripts/suite-passing.txt ...  # exit 1 if rc fails a file
@@ -26,6 +28,10 @@
 # SUITE_TLS=1 runs the files in TLS mode (`./runtest --tls`: servers listen on tls-port only and
 # replicate over TLS); the suite's certificates are made once by its utils/gen-test-certs.sh
 # into the git-ignored tree (needs openssl and Tcl's tls package: apt-get install tcl-tls).
+#
+# Files named cluster/<name> are tests/cluster/tests/<name>.tcl, run by the cluster harness
+# (tests/cluster/run.tcl, what ./runtest-cluster starts) with `--single <name>`: it spawns 20
+# servers from the same src/redis-server and passes when it prints "GOOD! No errors.".
 #
 # FILE_TIMEOUT (seconds, default 1800) bounds a whole file; TEST_TIMEOUT (default 300) is the
 # harness's own limit for a test that makes no progress.
@@ -54,6 +60,7 @@ while [ $# -gt 0 ]; do
     --expect) expect=$2; shift 2 ;;
     --all) all=1; shift ;;
     --sentinel) all_sentinel=1; shift ;;
+    --all-cluster) all_cluster=1; shift ;;
     *) files+=("$1"); shift ;;
   esac
 done
@@ -147,6 +154,12 @@ if [ "${all_sentinel:-0}" = 1 ]; then
     files+=("sentinel/${file%.tcl}")
   done
 fi
+if [ "${all_cluster:-0}" = 1 ]; then
+  for path in "$suite"/base/tests/cluster/tests/*.tcl; do
+    file=${path##*/}
+    files+=("cluster/${file%.tcl}")
+  done
+fi
 if [ ${#files[@]} -eq 0 ]; then
   echo "Usage: scripts/redis-suite.sh [--servers 'rc redis'] [--check] [--all] [--sentinel] <file>..." >&2
   exit 2
@@ -174,21 +187,29 @@ for file in "${files[@]}"; do
   for server in $servers; do
     mkdir -p "$results/$server"
     log="$results/$server/$(echo "$file" | tr / _).log"
-    if [[ "$file" == sentinel/* ]]; then
-      (cd "$suite/$server" && rm -rf tests/sentinel/tmp/sentinel_* tests/sentinel/tmp/redis_* &&
-        timeout -k 10 "$file_timeout" ./runtest-sentinel --single "${file#sentinel/}" "${tls_flag[@]}") >"$log" 2>&1
-    else
-      (cd "$suite/$server" && rm -rf tests/tmp/* &&
-        timeout -k 10 "$file_timeout" ./runtest --single "$file" --clients 1 --baseport "$port" "${tls_flag[@]}" \
-          --timeout "${TEST_TIMEOUT:-300}" --dump-logs) >"$log" 2>&1
-    fi
+    case "$file" in
+      sentinel/*)
+        (cd "$suite/$server" && rm -rf tests/sentinel/tmp/sentinel_* tests/sentinel/tmp/redis_* &&
+          timeout -k 10 "$file_timeout" ./runtest-sentinel --single "${file#sentinel/}" "${tls_flag[@]}") >"$log" 2>&1
+        ;;
+      cluster/*)
+        (cd "$suite/$server" && rm -rf tests/cluster/tmp/* &&
+          timeout -k 10 "$file_timeout" tclsh tests/cluster/run.tcl --single "${file#cluster/}" "${tls_flag[@]}") >"$log" 2>&1
+        ;;
+      *)
+        (cd "$suite/$server" && rm -rf tests/tmp/* &&
+          timeout -k 10 "$file_timeout" ./runtest --single "$file" --clients 1 --baseport "$port" "${tls_flag[@]}" \
+            --timeout "${TEST_TIMEOUT:-300}" --dump-logs) >"$log" 2>&1
+        ;;
+    esac
     code=$?
     reap_servers "$suite/$server"
     plain=$(tr -d '\000' <"$log" | sed 's/\x1b\[[0-9;]*m//g')
-    if [[ "$file" == sentinel/* ]]; then
+    if [[ "$file" == sentinel/* || "$file" == cluster/* ]]; then
+      # The instance harness (tests/instances.tcl) prints "<time>> <test>: OK" or FAILED per test.
       ok=$(grep -c '^[0-9:]*> .*: OK$' <<<"$plain")
-      err=$(grep -c '^[0-9:]*> .*: FAILED: ' <<<"$plain")
-      exception=$(grep -c '^FAILED: caught an error' <<<"$plain")
+      exception=$(grep -c 'FAILED: caught an error' <<<"$plain")
+      err=$(grep '^[0-9:]*> .*: FAILED: ' <<<"$plain" | grep -vc 'caught an error')
       passed=$(grep -c 'GOOD! No errors\.' <<<"$plain")
     else
       ok=$(grep -c '^\[ok\]' <<<"$plain")

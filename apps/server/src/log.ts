@@ -1,4 +1,5 @@
 import { appendFileSync } from 'node:fs';
+import { isAbsolute, join } from 'node:path';
 
 /** Severity marks as in Redis's log lines: `.` debug, `-` verbose, `*` notice, `#` warning. */
 export type LogLevel = 'debug' | 'verbose' | 'notice' | 'warning';
@@ -30,6 +31,14 @@ function timestamp(date: Date): string {
     `${two(date.getHours())}:${two(date.getMinutes())}:${two(date.getSeconds())}.` +
     String(date.getMilliseconds()).padStart(3, '0')
   );
+}
+
+/**
+ * Where `logfile` writes: Redis changes to `dir` as it reads the config, so a relative path is
+ * relative to `dir` ('' stays standard output).
+ */
+export function logFilePath(logfile: string, dir: string): string {
+  return logfile === '' || isAbsolute(logfile) ? logfile : join(dir, logfile);
 }
 
 /** Whether a line of `severity` passes the configured `loglevel`. */

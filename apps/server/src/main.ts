@@ -26,6 +26,7 @@ import {
   type Log,
   type LogRole,
   type LogSettings,
+  logFilePath,
 } from './log.js';
 import { RcServer } from './server.js';
 
@@ -83,7 +84,7 @@ async function main(): Promise<void> {
   let config = startup;
   const settings: LogSettings = {
     level: () => config.get('loglevel'),
-    file: () => startup.get('logfile'),
+    file: () => logFilePath(startup.get('logfile'), config.get('dir')),
     role: () => role,
   };
   const log = createLog(settings);

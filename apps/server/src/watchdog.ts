@@ -1,5 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import type { Engine } from '@rc/engine';
+import { logFilePath } from './log.js';
 
 /** Slots of the state shared with the watchdog thread (BigInt64Array). */
 export const BEAT = 0;
@@ -46,7 +47,7 @@ export function followWatchdogPeriod(engine: Engine): void {
     if (thread === null) {
       const workerData: WatchdogData = {
         state: state.buffer as SharedArrayBuffer,
-        logfile: engine.config.get('logfile'),
+        logfile: logFilePath(engine.config.get('logfile'), engine.config.get('dir')),
       };
       thread = new Worker(new URL('./watchdog-thread.js', import.meta.url), { workerData });
       thread.unref();

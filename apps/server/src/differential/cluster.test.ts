@@ -105,6 +105,15 @@ describe.runIf(requireRedisOrSkip('cluster-mode differential'))(
         ['READWRITE'],
         ['ASKING'],
         ['CLUSTER', 'HELP'],
+        ['EVAL', '#!lua flags=no-cluster\nreturn 1', '0'],
+        ['EVAL', '#!lua flags=no-writes\nreturn 1', '0'],
+        [
+          'FUNCTION',
+          'LOAD',
+          "#!lua name=nocluster\nredis.register_function{function_name='f1', callback=function() return 'hello' end, flags={'no-cluster'}}",
+        ],
+        ['FCALL', 'f1', '0'],
+        ['FUNCTION', 'FLUSH'],
       ]));
 
     it('refuses a MULTI whose commands span slots, and EXEC after it', () =>

@@ -285,6 +285,9 @@ export class Scripting {
     const engine = this.engine;
     const stale = engine.replication?.servesStaleData === false;
     if (flags === null) return stale ? Errors.masterDown : null;
+    if (flags.has('no-cluster') && engine.cluster !== undefined) {
+      return "ERR Can not run script on cluster, 'no-cluster' flag is set.";
+    }
     if (!flags.has('no-writes') && !caller.obeysAll) {
       const diskRefusal = engine.persistence?.writeRefusal() ?? null;
       if (diskRefusal !== null) return diskRefusal;
