@@ -79,13 +79,14 @@ async function main(): Promise<void> {
     process.exit(0);
   }
 
-  let role: LogRole = 'C';
+  // Until initServer, Redis logs as a child would; then each line carries the role it has now.
+  let replication: { readonly master: unknown } | null = null;
   // loglevel may change at runtime (CONFIG SET): read from the server's config once it exists.
   let config = startup;
   const settings: LogSettings = {
     level: () => config.get('loglevel'),
     file: () => logFilePath(startup.get('logfile'), config.get('dir')),
-    role: () => role,
+    role: (): LogRole => (replication === null ? 'C' : replication.master === null ? 'M' : 'S'),
   };
   const log = createLog(settings);
   log('warning', 'oO0OoO0OoO0Oo Redis is starting oO0OoO0OoO0Oo');
@@ -138,8 +139,7 @@ async function main(): Promise<void> {
   followOomScoreAdj(config, log);
   followProcTitle(config, parsed.configFile);
   followWatchdogPeriod(running.engine);
-  // From initServer on, Redis's log lines carry the server's role.
-  role = running.replication.master === null ? 'M' : 'S';
+  replication = running.replication;
   if (!followMaxclients(config, log)) process.exit(1);
   try {
     await running.bind();
