@@ -2,6 +2,7 @@ import { procTitleTemplateProblem } from './proc-title.js';
 import { statSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import { CONFIG_DEFAULTS } from './config-defaults.js';
+import { hasIntegerBounds, integerProblem } from './config-bounds.js';
 import { CONFIG_ENUMS, enumProblem, enumValue } from './config-enums.js';
 import { globMatch } from './glob.js';
 import { formatEventFlags, parseEventFlags } from './keyspace-events.js';
@@ -121,6 +122,19 @@ function directoryProblem(path: string): string | null {
 /** Parameters known under two names, as Redis's alias configs: setting one sets both. */
 const ALIAS_PAIRS: Array<[string, string]> = [
   ['lua-time-limit', 'busy-reply-threshold'],
+  // The replication names from before "replica", which Redis 7.0 still accepts.
+  ['slave-lazy-flush', 'replica-lazy-flush'],
+  ['slave-serve-stale-data', 'replica-serve-stale-data'],
+  ['slave-read-only', 'replica-read-only'],
+  ['slave-ignore-maxmemory', 'replica-ignore-maxmemory'],
+  ['slave-announce-ip', 'replica-announce-ip'],
+  ['slave-announce-port', 'replica-announce-port'],
+  ['slave-priority', 'replica-priority'],
+  ['repl-ping-slave-period', 'repl-ping-replica-period'],
+  ['min-slaves-to-write', 'min-replicas-to-write'],
+  ['min-slaves-max-lag', 'min-replicas-max-lag'],
+  ['cluster-slave-no-failover', 'cluster-replica-no-failover'],
+  ['cluster-slave-validity-factor', 'cluster-replica-validity-factor'],
   // The encoding limits' names from before listpacks, as Redis 7.0 still accepts them.
   ['hash-max-ziplist-entries', 'hash-max-listpack-entries'],
   ['hash-max-ziplist-value', 'hash-max-listpack-value'],
@@ -210,6 +224,8 @@ export class Config {
     if (current === 'yes' || current === 'no') {
       return /^(yes|no)$/i.test(value) ? null : "argument must be 'yes' or 'no'";
     }
+    const bounded = hasIntegerBounds(key) ? key : ALIASES.get(key);
+    if (bounded !== undefined && hasIntegerBounds(bounded)) return integerProblem(bounded, value);
     if (/^-?\d+$/.test(current)) {
       if (PERCENT.has(key)) return memoryOrPercentProblem(value);
       if (MEMORY.test(key)) return memoryProblem(key, value);

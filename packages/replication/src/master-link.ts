@@ -86,7 +86,10 @@ export class MasterLink {
   private eofFramed = false;
   /** Last time anything came from the master, ms (master_last_io_seconds_ago). */
   lastIo = 0;
-  /** When the link went down, ms; 0 while it never was up. */
+  /**
+   * When a link that was up went down, ms (master_link_down_since_seconds); 0 while up, and
+   * while no link was up since this server followed a master: failed attempts do not count.
+   */
   downSince = 0;
   private retryDelay = FIRST_RETRY_DELAY_MS;
   private retryTimer: NodeJS.Timeout | null = null;
@@ -522,8 +525,8 @@ export class MasterLink {
     this.afterPayload = [];
     this.fullResync = null;
     this.state = 'connect';
-    if (this.downSince === 0) this.downSince = Date.now();
     if (wasConnected) {
+      this.downSince = Date.now();
       this.owner.log('notice', 'Connection with master lost.');
       this.releaseMasterClient();
       this.owner.linkLost();

@@ -142,17 +142,6 @@ export class Replication implements ReplicationHost, LinkOwner {
     this.transferChild = options.transferChild;
     engine.config.onChange('repl-backlog-size', (_, value) => this.backlog?.resize(Number(value)));
     engine.config.onChange('replica-read-only', () => this.updateReadOnly());
-    engine.config.onChange('slave-read-only', (_, value) => {
-      engine.config.set('replica-read-only', value);
-    });
-    const aliases = [
-      ['min-slaves-to-write', 'min-replicas-to-write'],
-      ['min-slaves-max-lag', 'min-replicas-max-lag'],
-      ['slave-serve-stale-data', 'replica-serve-stale-data'],
-    ] as const;
-    for (const [old, current] of aliases) {
-      engine.config.onChange(old, (_, value) => engine.config.set(current, value));
-    }
     engine.config.follow('min-replicas-to-write', (value) => {
       this.minReplicasToWrite = Number(value);
     });
@@ -1154,8 +1143,13 @@ export class Replication implements ReplicationHost, LinkOwner {
   /** `cacheMyself`: a master turning replica may continue its own history with PSYNC. */
   private setMaster(host: string, port: number, cacheMyself: boolean): void {
     this.flushStream();
-    if (this.master !== null) this.master.stop();
-    else {
+    // The link's down time carries over to the new master's: it starts now if the old link was
+    // up, and stays unknown for a server that was a master (Redis's repl_down_since).
+    let downSince = 0;
+    if (this.master !== null) {
+      downSince = this.master.state === 'connected' ? Date.now() : this.master.downSince;
+      this.master.stop();
+    } else {
       this.cachedMaster = cacheMyself;
       this.masterReplid = this.replid;
     }
@@ -1164,6 +1158,7 @@ export class Replication implements ReplicationHost, LinkOwner {
     // +CONTINUE, or a new master's snapshot replacing the data), else they just go on.
     this.engine.config.set('replicaof', `${host} ${port}`);
     this.master = new MasterLink(host, port, this);
+    this.master.downSince = downSince;
     this.updateReadOnly();
     this.master.start();
   }

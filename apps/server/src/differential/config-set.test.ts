@@ -25,6 +25,45 @@ describe.runIf(requireRedisOrSkip('CONFIG SET differential'))(
         ['CONFIG', 'SET', 'masterauth', ''],
       ]));
 
+    it('checks integer parameters against their bounds, under either name', () => {
+      // Just outside each bound, then forms string2ll refuses; every change is undone after.
+      const outside: Array<[name: string, values: string[]]> = [
+        ['replica-priority', ['-1', '2147483648']],
+        ['slave-priority', ['-1']],
+        ['replica-announce-port', ['-1', '65536']],
+        ['slave-announce-port', ['65536']],
+        ['repl-ping-replica-period', ['0']],
+        ['repl-ping-slave-period', ['0']],
+        ['repl-timeout', ['0']],
+        ['min-replicas-to-write', ['-1']],
+        ['min-slaves-max-lag', ['-1']],
+        ['active-defrag-cycle-min', ['0', '100']],
+        ['active-expire-effort', ['0', '11']],
+        ['maxmemory-eviction-tenacity', ['101']],
+        ['maxclients', ['0', '-1', '4294967296']],
+        ['slowlog-max-len', ['-1']],
+        ['slowlog-log-slower-than', ['-2']],
+        ['list-max-listpack-size', ['-2147483649']],
+        ['list-max-ziplist-size', ['2147483648']],
+        ['timeout', ['007', '+5', '-0', '9223372036854775808', '1.5']],
+      ];
+      return servers.compare([
+        ...outside.flatMap(([name, values]) =>
+          values.map((value) => ['CONFIG', 'SET', name, value]),
+        ),
+        ['CONFIG', 'SET', 'slave-priority', '42', 'repl-ping-slave-period', '3'],
+        ['CONFIG', 'GET', 'replica-priority'],
+        ['CONFIG', 'GET', 'repl-ping-replica-period'],
+        ['CONFIG', 'SET', 'replica-priority', '2147483647', 'replica-announce-port', '65535'],
+        ['CONFIG', 'GET', 'slave-priority'],
+        ['CONFIG', 'GET', 'slave-announce-port'],
+        ['CONFIG', 'SET', 'slave-read-only', 'no'],
+        ['CONFIG', 'GET', 'replica-read-only'],
+        ['CONFIG', 'SET', 'replica-priority', '100', 'replica-announce-port', '0'],
+        ['CONFIG', 'SET', 'repl-ping-replica-period', '10', 'replica-read-only', 'yes'],
+      ]);
+    });
+
     it('checks enumerated values, percentiles and oom-score-adj-values as Redis', () =>
       servers.compare([
         ['CONFIG', 'SET', 'maxmemory-policy', 'ALLKEYS-LRU'],
