@@ -57,9 +57,23 @@ const HIDDEN = new Set([
 /** Parameters CONFIG SET may change only when enable-protected-configs allows it. */
 const PROTECTED = new Set(['dir', 'dbfilename']);
 
-/** Numeric parameters that take memory units ("64mb"). */
-const MEMORY =
-  /maxmemory$|^maxmemory-clients$|-bytes$|-size$|^proto-max-bulk-len$|^client-query-buffer-limit$|^repl-backlog-size$|^auto-aof-rewrite-min-size$|^active-defrag-ignore-bytes$/;
+/** Numeric parameters that take memory units ("64mb"): Redis's MEMORY_CONFIG, under either name. */
+const MEMORY = new Set([
+  'active-defrag-ignore-bytes',
+  'auto-aof-rewrite-min-size',
+  'client-query-buffer-limit',
+  'cluster-link-sendbuf-limit',
+  'hash-max-listpack-value',
+  'hash-max-ziplist-value',
+  'hll-sparse-max-bytes',
+  'maxmemory',
+  'maxmemory-clients',
+  'proto-max-bulk-len',
+  'repl-backlog-size',
+  'stream-node-max-bytes',
+  'zset-max-listpack-value',
+  'zset-max-ziplist-value',
+]);
 
 /** Memory parameters that also take a percentage ("10%", of maxmemory): Redis's PERCENT_CONFIG. */
 const PERCENT = new Set(['maxmemory-clients']);
@@ -178,7 +192,7 @@ export class Config {
   /** Whether the parameter is a byte count that takes memory units (64mb). */
   isMemory(name: string): boolean {
     const key = name.toLowerCase();
-    return MEMORY.test(key) && /^-?\d+$/.test(CONFIG_DEFAULTS_BY_NAME.get(key) ?? '');
+    return MEMORY.has(key);
   }
 
   getNumber(name: string): number {
@@ -228,7 +242,7 @@ export class Config {
     if (bounded !== undefined && hasIntegerBounds(bounded)) return integerProblem(bounded, value);
     if (/^-?\d+$/.test(current)) {
       if (PERCENT.has(key)) return memoryOrPercentProblem(value);
-      if (MEMORY.test(key)) return memoryProblem(key, value);
+      if (MEMORY.has(key)) return memoryProblem(key, value);
       return /^-?\d+$/.test(value) ? null : "argument couldn't be parsed into an integer";
     }
     return null;

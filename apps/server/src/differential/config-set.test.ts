@@ -61,6 +61,13 @@ describe.runIf(requireRedisOrSkip('CONFIG SET differential'))(
         ['CONFIG', 'GET', 'replica-read-only'],
         ['CONFIG', 'SET', 'replica-priority', '100', 'replica-announce-port', '0'],
         ['CONFIG', 'SET', 'repl-ping-replica-period', '10', 'replica-read-only', 'yes'],
+        // Memory units only where Redis takes them.
+        ['CONFIG', 'SET', 'tls-session-cache-size', '20kb'],
+        ['CONFIG', 'SET', 'list-max-listpack-size', '1kb'],
+        ['CONFIG', 'SET', 'hash-max-listpack-value', '1kb', 'zset-max-ziplist-value', '2kb'],
+        ['CONFIG', 'GET', 'hash-max-ziplist-value'],
+        ['CONFIG', 'GET', 'zset-max-listpack-value'],
+        ['CONFIG', 'SET', 'hash-max-listpack-value', '64', 'zset-max-listpack-value', '64'],
       ]);
     });
 
