@@ -652,6 +652,10 @@ export class AppendOnlyFile implements AofParticipant {
         temporaryIncr = `temp-${this.filename}.incr`;
         nextFd = openSync(this.path(temporaryIncr), 'w');
       }
+      const opened = nextIncr?.name ?? temporaryIncr;
+      if (opened !== null) {
+        this.log('notice', `Creating AOF incr file ${opened} on background rewrite`);
+      }
     } catch (error) {
       if (nextFd !== null) closeSync(nextFd);
       this.log('warning', `Can't open the append-only file: ${(error as Error).message}`);
@@ -760,8 +764,11 @@ export class AppendOnlyFile implements AofParticipant {
       return;
     }
     if (error !== null || rewrite.cancelled) {
+      // A rewrite cancelled by turning AOF off was killed on purpose: not a failure.
       const reason =
-        error === null ? null : `Background AOF rewrite terminated with error: ${error.message}`;
+        error === null || rewrite.cancelled
+          ? null
+          : `Background AOF rewrite terminated with error: ${error.message}`;
       this.abandonRewrite(rewrite, temporaryBase, reason);
       return;
     }
@@ -902,6 +909,9 @@ export class AppendOnlyFile implements AofParticipant {
       rewrite.cancelled = true;
       if (!rewrite.switched && rewrite.nextFd !== null) closeSync(rewrite.nextFd);
       rewrite.switched = true;
+      // As Redis's killAppendOnlyChild: the rewrite stops now, and its files go.
+      this.log('notice', `Killing running AOF rewrite child: ${rewrite.child.pid}`);
+      rewrite.child.kill();
     }
     this.state = 'off';
     this.rewriteScheduled = false;

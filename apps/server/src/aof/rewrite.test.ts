@@ -74,6 +74,35 @@ describe.runIf(requireRedisOrSkip('AOF rewrite, compared'))(
       );
     }, 60_000);
 
+    it('turning AOF off kills the running rewrite, which is no failure', async () => {
+      const dir = layout({});
+      const outcomes: Array<{ lines: string[]; status: string; reply: string }> = [];
+      for (const kind of ['rc', 'redis'] as const) {
+        const server = await serve(kind, dir);
+        await call(server.port, 'SET', 'k', 'v');
+        await call(server.port, 'CONFIG', 'SET', 'rdb-key-save-delay', '10000000');
+        await call(server.port, 'BGREWRITEAOF');
+        const child = childOf(server.pid);
+        await call(server.port, 'CONFIG', 'SET', 'appendonly', 'no');
+        await rewriteDone(server.port);
+        const info = await call(server.port, 'INFO', 'persistence');
+        await call(server.port, 'CONFIG', 'SET', 'rdb-key-save-delay', '0');
+        outcomes.push({
+          // Redis's child logs its SIGUSR1 on the next line; rc's stand-in child logs nothing.
+          lines: server
+            .log()
+            .filter((line) => line.includes('rewrit'))
+            .map((line) => line.split('\n')[0].replace(String(child), '<pid>')),
+          status: /aof_last_bgrewrite_status:\w+/.exec(info)![0],
+          // The next rewrite is not refused as already in progress.
+          reply: await call(server.port, 'BGREWRITEAOF'),
+        });
+      }
+      expect(outcomes[0]).toEqual(outcomes[1]);
+      expect(outcomes[0].lines).toContain('Killing running AOF rewrite child: <pid>');
+      expect(outcomes[0].status).toBe('aof_last_bgrewrite_status:ok');
+    }, 60_000);
+
     it('DEBUG LOADAOF takes the manifest on disk; turning auto gc back on collects history', async () => {
       const dir = layout({});
       const manifests: string[][] = [];
