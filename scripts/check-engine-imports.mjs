@@ -25,7 +25,6 @@ const FAMILY_PARTS = {
   'commands/stream-groups.ts': 'streams',
   'commands/stream-replies.ts': 'streams',
   'commands/cluster-topology.ts': 'cluster',
-  'commands/bitfield.ts': 'bits',
 };
 
 function sourceFiles(directory) {

@@ -247,3 +247,18 @@ export function timeoutArgument(client: Client, engine: Engine, text: string): n
   }
   return Number(ms);
 }
+
+/**
+ * A bit offset, or null when it is not an integer or out of range: offsets address at most
+ * proto-max-bulk-len bytes (512 MiB → 2^32 bits). With `fieldBits` (BITFIELD), `#n` means the
+ * n-th field of that width, as in Redis's getBitOffsetFromArgument.
+ */
+export function parseBitOffset(text: string, engine: Engine, fieldBits = 0): number | null {
+  const byIndex = fieldBits > 0 && text[0] === '#';
+  const parsed = parseInteger(byIndex ? text.slice(1) : text);
+  if (parsed === null) return null;
+  const offset = BigInt(parsed) * (byIndex ? BigInt(fieldBits) : 1n);
+  const maxBytes = BigInt(engine.config.getNumber('proto-max-bulk-len'));
+  if (offset < 0n || offset >> 3n >= maxBytes) return null;
+  return Number(offset);
+}

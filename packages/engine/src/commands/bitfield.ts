@@ -3,10 +3,8 @@ import type { Engine } from '../engine.js';
 import { Errors } from '../errors.js';
 import { EventClass } from '../keyspace-events.js';
 import { parseInteger } from '../numbers.js';
-import { parseBitOffset } from './bits.js';
-import { commandGroup, FIRST_KEY } from '../command-rows.js';
 import { WRONG_TYPE, lookupString } from '../typed-lookup.js';
-import { checkStringLength, isKeyword } from '../arguments.js';
+import { checkStringLength, isKeyword, parseBitOffset } from '../arguments.js';
 
 type Overflow = 'wrap' | 'sat' | 'fail';
 
@@ -192,23 +190,10 @@ function bitfieldGeneric(client: Client, argv: string[], engine: Engine, readOnl
   if (writes.length !== 0) engine.countChanges(changes);
 }
 
-export const bitfieldCommands = commandGroup('bitmap', [
-  [
-    'bitfield',
-    -2,
-    ['write', 'denyoom'],
-    FIRST_KEY,
-    (client, argv, engine) => bitfieldGeneric(client, argv, engine, false),
-    'Perform arbitrary bitfield integer operations on strings',
-    '3.2.0',
-  ],
-  [
-    'bitfield_ro',
-    -2,
-    ['readonly', 'fast'],
-    FIRST_KEY,
-    (client, argv, engine) => bitfieldGeneric(client, argv, engine, true),
-    'Perform arbitrary bitfield integer operations on strings. Read-only variant of BITFIELD',
-    '6.0.0',
-  ],
-]);
+export function bitfield(client: Client, argv: string[], engine: Engine): void {
+  bitfieldGeneric(client, argv, engine, false);
+}
+
+export function bitfield_ro(client: Client, argv: string[], engine: Engine): void {
+  bitfieldGeneric(client, argv, engine, true);
+}

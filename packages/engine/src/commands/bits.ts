@@ -2,26 +2,9 @@ import type { Client } from '../client.js';
 import type { Engine } from '../engine.js';
 import { Errors } from '../errors.js';
 import { EventClass } from '../keyspace-events.js';
-import { parseInteger } from '../numbers.js';
-import { FIRST_KEY, commandGroup } from '../command-rows.js';
 import { WRONG_TYPE, lookupString } from '../typed-lookup.js';
-import { checkStringLength, integerArgument, isKeyword } from '../arguments.js';
+import { checkStringLength, integerArgument, isKeyword, parseBitOffset } from '../arguments.js';
 import { storeResult } from '../store-result.js';
-
-/**
- * A bit offset, or null when it is not an integer or out of range: offsets address at most
- * proto-max-bulk-len bytes (512 MiB → 2^32 bits). With `fieldBits` (BITFIELD), `#n` means the
- * n-th field of that width, as in Redis's getBitOffsetFromArgument.
- */
-export function parseBitOffset(text: string, engine: Engine, fieldBits = 0): number | null {
-  const byIndex = fieldBits > 0 && text[0] === '#';
-  const parsed = parseInteger(byIndex ? text.slice(1) : text);
-  if (parsed === null) return null;
-  const offset = BigInt(parsed) * (byIndex ? BigInt(fieldBits) : 1n);
-  const maxBytes = BigInt(engine.config.getNumber('proto-max-bulk-len'));
-  if (offset < 0n || offset >> 3n >= maxBytes) return null;
-  return Number(offset);
-}
 
 function bitOffsetArgument(client: Client, engine: Engine, text: string): number | null {
   const offset = parseBitOffset(text, engine);
@@ -36,7 +19,7 @@ function bitAt(value: string, offset: number): number {
   return (value.charCodeAt(byte) >> (7 - (offset % 8))) & 1;
 }
 
-function setbit(client: Client, argv: string[], engine: Engine): void {
+export function setbit(client: Client, argv: string[], engine: Engine): void {
   const offset = bitOffsetArgument(client, engine, argv[2]);
   if (offset === null) return;
   if (argv[3] !== '0' && argv[3] !== '1') {
@@ -63,7 +46,7 @@ function setbit(client: Client, argv: string[], engine: Engine): void {
   client.out.integer(old);
 }
 
-function getbit(client: Client, argv: string[], engine: Engine): void {
+export function getbit(client: Client, argv: string[], engine: Engine): void {
   const offset = bitOffsetArgument(client, engine, argv[2]);
   if (offset === null) return;
   const value = lookupString(client, engine, argv[1]);
@@ -97,7 +80,7 @@ function rangeUnit(client: Client, engine: Engine, text: string | undefined): nu
 }
 
 /** BITCOUNT key [start end [BYTE|BIT]]: checks in Redis's order (a missing key answers 0 first). */
-function bitcount(client: Client, argv: string[], engine: Engine): void {
+export function bitcount(client: Client, argv: string[], engine: Engine): void {
   const value = lookupString(client, engine, argv[1]);
   if (value === WRONG_TYPE) return;
   if (value === undefined) {
@@ -134,7 +117,7 @@ function bitcount(client: Client, argv: string[], engine: Engine): void {
 }
 
 /** BITPOS key bit [start [end [BYTE|BIT]]]: checks in Redis's order. */
-function bitpos(client: Client, argv: string[], engine: Engine): void {
+export function bitpos(client: Client, argv: string[], engine: Engine): void {
   const bit = integerArgument(client, engine, argv[2]);
   if (bit === null) return;
   if (bit !== 0 && bit !== 1) {
@@ -189,7 +172,7 @@ type BitOperation = (typeof BITOP_OPERATIONS)[number];
  * BITOP AND|OR|XOR|NOT destkey key [key ...]: the result is as long as the longest source,
  * missing keys and bytes counting as zero; an empty result deletes the destination.
  */
-function bitop(client: Client, argv: string[], engine: Engine): void {
+export function bitop(client: Client, argv: string[], engine: Engine): void {
   const operation = BITOP_OPERATIONS.find((name) => isKeyword(argv[1], name));
   if (operation === undefined) {
     engine.replyError(client, Errors.syntax);
@@ -232,43 +215,3 @@ function combine(operation: BitOperation, sources: readonly string[], length: nu
   }
   return result;
 }
-
-export const bitCommands = commandGroup('bitmap', [
-  [
-    'setbit',
-    4,
-    ['write', 'denyoom'],
-    FIRST_KEY,
-    setbit,
-    'Sets or clears the bit at offset in the string value stored at key',
-    '2.2.0',
-  ],
-  [
-    'getbit',
-    3,
-    ['readonly', 'fast'],
-    FIRST_KEY,
-    getbit,
-    'Returns the bit value at offset in the string value stored at key',
-    '2.2.0',
-  ],
-  ['bitcount', -2, ['readonly'], FIRST_KEY, bitcount, 'Count set bits in a string', '2.6.0'],
-  [
-    'bitpos',
-    -3,
-    ['readonly'],
-    FIRST_KEY,
-    bitpos,
-    'Find first bit set or clear in a string',
-    '2.8.7',
-  ],
-  [
-    'bitop',
-    -4,
-    ['write', 'denyoom'],
-    [2, -1, 1],
-    bitop,
-    'Perform bitwise operations between strings',
-    '2.6.0',
-  ],
-]);

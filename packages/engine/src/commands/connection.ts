@@ -1,13 +1,12 @@
 import type { Client } from '../client.js';
 import type { Engine } from '../engine.js';
 import { Errors } from '../errors.js';
-import { NO_KEYS, commandGroup } from '../command-rows.js';
 import { intArgument, integerArgument, isKeyword, redactArgument } from '../arguments.js';
 import { ok } from '../replies.js';
 import { validClientName } from '../client-name.js';
 import { SERVER_VERSION } from '../version.js';
 
-function ping(client: Client, argv: string[], engine: Engine): void {
+export function ping(client: Client, argv: string[], engine: Engine): void {
   if (argv.length > 2) {
     engine.replyError(client, "ERR wrong number of arguments for 'ping' command");
     return;
@@ -20,11 +19,11 @@ function ping(client: Client, argv: string[], engine: Engine): void {
   else client.out.simple('PONG');
 }
 
-function echo(client: Client, argv: string[]): void {
+export function echo(client: Client, argv: string[]): void {
   client.out.bulk(argv[1]);
 }
 
-function select(client: Client, argv: string[], engine: Engine): void {
+export function select(client: Client, argv: string[], engine: Engine): void {
   const index = intArgument(client, engine, argv[1]);
   if (index === null) return;
   if (engine.cluster !== undefined && index !== 0) {
@@ -39,7 +38,7 @@ function select(client: Client, argv: string[], engine: Engine): void {
   ok(client);
 }
 
-function quit(client: Client): void {
+export function quit(client: Client): void {
   ok(client);
   client.connection.close();
 }
@@ -61,7 +60,7 @@ function logIn(
   return true;
 }
 
-function auth(client: Client, argv: string[], engine: Engine): void {
+export function auth(client: Client, argv: string[], engine: Engine): void {
   if (argv.length > 3) {
     engine.replyError(client, Errors.syntax);
     return;
@@ -83,7 +82,7 @@ function auth(client: Client, argv: string[], engine: Engine): void {
 }
 
 /** HELLO [protover [AUTH username password] [SETNAME clientname]] */
-function hello(client: Client, argv: string[], engine: Engine): void {
+export function hello(client: Client, argv: string[], engine: Engine): void {
   let protocol = client.protocol;
   if (argv.length >= 2) {
     const version = integerArgument(
@@ -151,7 +150,7 @@ function hello(client: Client, argv: string[], engine: Engine): void {
  * RESET: back to a fresh connection's state (no MULTI, WATCH, MONITOR, subscriptions, RESP2,
  * db 0), as Redis's clearClientConnectionState.
  */
-function reset(client: Client, _argv: string[], engine: Engine): void {
+export function reset(client: Client, _argv: string[], engine: Engine): void {
   engine.monitors.clients.delete(client);
   client.transaction = null;
   client.transactionFailed = false;
@@ -172,53 +171,3 @@ function reset(client: Client, _argv: string[], engine: Engine): void {
   client.authenticated = engine.acl.openByDefault;
   client.out.simple('RESET');
 }
-
-export const connectionCommands = commandGroup('connection', [
-  ['ping', -1, ['fast'], NO_KEYS, ping, 'Ping the server', '1.0.0'],
-  ['echo', 2, ['loading', 'stale', 'fast'], NO_KEYS, echo, 'Echo the given string', '1.0.0'],
-  [
-    'select',
-    2,
-    ['loading', 'stale', 'fast'],
-    NO_KEYS,
-    select,
-    'Change the selected database for the current connection',
-    '1.0.0',
-  ],
-  [
-    'quit',
-    -1,
-    ['allow_busy', 'noscript', 'loading', 'stale', 'no_auth', 'fast'],
-    NO_KEYS,
-    quit,
-    'Close the connection',
-    '1.0.0',
-  ],
-  [
-    'auth',
-    -2,
-    ['noscript', 'loading', 'stale', 'fast', 'no_auth', 'allow_busy'],
-    NO_KEYS,
-    auth,
-    'Authenticate to the server',
-    '1.0.0',
-  ],
-  [
-    'hello',
-    -1,
-    ['noscript', 'loading', 'stale', 'fast', 'no_auth', 'allow_busy'],
-    NO_KEYS,
-    hello,
-    'Handshake with Redis',
-    '6.0.0',
-  ],
-  [
-    'reset',
-    1,
-    ['noscript', 'loading', 'stale', 'fast', 'no_auth', 'allow_busy'],
-    NO_KEYS,
-    reset,
-    'Reset the connection',
-    '6.2.0',
-  ],
-]);

@@ -17,7 +17,6 @@ import {
 import { EventClass } from '../keyspace-events.js';
 import { formatLongDouble, longDoubleFromNumber } from '../long-double.js';
 import { parseFloatStrict, parseInteger } from '../numbers.js';
-import { FIRST_KEY, commandGroup } from '../command-rows.js';
 import { WRONG_TYPE, lookupTyped } from '../typed-lookup.js';
 import { isKeyword } from '../arguments.js';
 import { addToZset } from '../zset-add.js';
@@ -96,7 +95,7 @@ function unitArgument(client: Client, engine: Engine, text: string): number | nu
 }
 
 /** GEOADD key [NX|XX] [CH] longitude latitude member [...] */
-function geoadd(client: Client, argv: string[], engine: Engine): void {
+export function geoadd(client: Client, argv: string[], engine: Engine): void {
   const flags = { nx: false, xx: false, gt: false, lt: false, ch: false, incr: false };
   let at = 2;
   for (; at < argv.length; at++) {
@@ -126,7 +125,7 @@ function geoadd(client: Client, argv: string[], engine: Engine): void {
   addToZset(client, engine, argv[1], hashes.map(Number), members, flags);
 }
 
-function geopos(client: Client, argv: string[], engine: Engine): void {
+export function geopos(client: Client, argv: string[], engine: Engine): void {
   const zset = lookupZset(client, engine, argv[1]);
   if (zset === WRONG_TYPE) return;
   client.out.array(argv.length - 2);
@@ -137,7 +136,7 @@ function geopos(client: Client, argv: string[], engine: Engine): void {
   }
 }
 
-function geohash(client: Client, argv: string[], engine: Engine): void {
+export function geohash(client: Client, argv: string[], engine: Engine): void {
   const zset = lookupZset(client, engine, argv[1]);
   if (zset === WRONG_TYPE) return;
   client.out.array(argv.length - 2);
@@ -148,7 +147,7 @@ function geohash(client: Client, argv: string[], engine: Engine): void {
   }
 }
 
-function geodist(client: Client, argv: string[], engine: Engine): void {
+export function geodist(client: Client, argv: string[], engine: Engine): void {
   let conversion = 1;
   if (argv.length === 5) {
     const unit = unitArgument(client, engine, argv[4]);
@@ -223,198 +222,183 @@ interface SearchOptions {
  * The engine behind GEORADIUS, GEORADIUSBYMEMBER, GEOSEARCH and GEOSEARCHSTORE, parsing and
  * checking options in Redis's order so that the same error wins.
  */
-function geoSearch(kind: SearchKind, readOnly: boolean, store: boolean) {
-  return (client: Client, argv: string[], engine: Engine): void => {
-    const sourceIndex = store ? 2 : 1;
-    // The STORE forms read their source as a read command does: a keyspace hit or miss.
-    const source = engine.readingKeys(() => client.db.lookup(argv[sourceIndex]));
-    if (source !== undefined && !(source instanceof SortedSet)) {
-      engine.replyError(client, Errors.wrongType);
-      return;
-    }
-    let center: [number, number] | null = null;
-    let radius: { radius: number; conversion: number } | null = null;
-    let box: { width: number; height: number; conversion: number } | null = null;
-    let base: number;
-    if (kind === 'radius') {
-      base = 6;
-      center = pointArguments(client, engine, argv[2], argv[3]);
-      if (center === null) return;
-      radius = radiusArguments(client, engine, argv[4], argv[5]);
-      if (radius === null) return;
-    } else if (kind === 'radius-member') {
-      base = 5;
-      if (source !== undefined) {
-        const score = source.score(argv[2]);
-        if (score === undefined) {
-          engine.replyError(client, 'ERR could not decode requested zset member');
-          return;
-        }
-        center = scoreToPoint(score);
-        radius = radiusArguments(client, engine, argv[3], argv[4]);
-        if (radius === null) return;
-      }
-    } else base = store ? 3 : 2;
-    const options: SearchOptions = {
-      withDist: false,
-      withHash: false,
-      withCoord: false,
-      any: false,
-      sort: 'none',
-      count: 0,
-      store: store ? argv[1] : null,
-      storeDist: false,
-    };
-    let fromMember = false;
-    let fromLonLat = false;
-    for (let i = base; i < argv.length; i++) {
-      const arg = argv[i];
-      const remaining = argv.length - i - 1;
-      if (isKeyword(arg, 'withdist')) options.withDist = true;
-      else if (isKeyword(arg, 'withhash')) options.withHash = true;
-      else if (isKeyword(arg, 'withcoord')) options.withCoord = true;
-      else if (isKeyword(arg, 'any')) options.any = true;
-      else if (isKeyword(arg, 'asc')) options.sort = 'asc';
-      else if (isKeyword(arg, 'desc')) options.sort = 'desc';
-      else if (isKeyword(arg, 'count') && remaining >= 1) {
-        const value = parseInteger(argv[++i]);
-        if (value === null) {
-          engine.replyError(client, Errors.notInteger);
-          return;
-        }
-        if (value <= 0) {
-          engine.replyError(client, 'ERR COUNT must be > 0');
-          return;
-        }
-        options.count = Number(value);
-      } else if (
-        (isKeyword(arg, 'store') || isKeyword(arg, 'storedist')) &&
-        remaining >= 1 &&
-        !readOnly &&
-        kind !== 'search'
-      ) {
-        options.store = argv[++i];
-        options.storeDist = isKeyword(arg, 'storedist');
-      } else if (isKeyword(arg, 'storedist') && kind === 'search' && store) {
-        options.storeDist = true;
-      } else if (
-        isKeyword(arg, 'frommember') &&
-        remaining >= 1 &&
-        kind === 'search' &&
-        !fromLonLat
-      ) {
-        const member = argv[++i];
-        fromMember = true;
-        if (source === undefined) continue;
-        const score = source.score(member);
-        if (score === undefined) {
-          engine.replyError(client, 'ERR could not decode requested zset member');
-          return;
-        }
-        center = scoreToPoint(score);
-      } else if (
-        isKeyword(arg, 'fromlonlat') &&
-        remaining >= 2 &&
-        kind === 'search' &&
-        !fromMember
-      ) {
-        center = pointArguments(client, engine, argv[i + 1], argv[i + 2]);
-        if (center === null) return;
-        fromLonLat = true;
-        i += 2;
-      } else if (
-        isKeyword(arg, 'byradius') &&
-        remaining >= 2 &&
-        kind === 'search' &&
-        box === null
-      ) {
-        radius = radiusArguments(client, engine, argv[i + 1], argv[i + 2]);
-        if (radius === null) return;
-        i += 2;
-      } else if (
-        isKeyword(arg, 'bybox') &&
-        remaining >= 3 &&
-        kind === 'search' &&
-        radius === null
-      ) {
-        box = boxArguments(client, engine, argv[i + 1], argv[i + 2], argv[i + 3]);
-        if (box === null) return;
-        i += 3;
-      } else {
-        engine.replyError(client, Errors.syntax);
+function geoSearch(
+  client: Client,
+  argv: string[],
+  engine: Engine,
+  kind: SearchKind,
+  readOnly: boolean,
+  store: boolean,
+): void {
+  const sourceIndex = store ? 2 : 1;
+  // The STORE forms read their source as a read command does: a keyspace hit or miss.
+  const source = engine.readingKeys(() => client.db.lookup(argv[sourceIndex]));
+  if (source !== undefined && !(source instanceof SortedSet)) {
+    engine.replyError(client, Errors.wrongType);
+    return;
+  }
+  let center: [number, number] | null = null;
+  let radius: { radius: number; conversion: number } | null = null;
+  let box: { width: number; height: number; conversion: number } | null = null;
+  let base: number;
+  if (kind === 'radius') {
+    base = 6;
+    center = pointArguments(client, engine, argv[2], argv[3]);
+    if (center === null) return;
+    radius = radiusArguments(client, engine, argv[4], argv[5]);
+    if (radius === null) return;
+  } else if (kind === 'radius-member') {
+    base = 5;
+    if (source !== undefined) {
+      const score = source.score(argv[2]);
+      if (score === undefined) {
+        engine.replyError(client, 'ERR could not decode requested zset member');
         return;
       }
+      center = scoreToPoint(score);
+      radius = radiusArguments(client, engine, argv[3], argv[4]);
+      if (radius === null) return;
     }
-    if (options.store !== null && (options.withDist || options.withHash || options.withCoord)) {
-      const name = store ? 'GEOSEARCHSTORE' : 'STORE option in GEORADIUS';
-      engine.replyError(
-        client,
-        `ERR ${name} is not compatible with WITHDIST, WITHHASH and WITHCOORD options`,
-      );
-      return;
-    }
-    if (kind === 'search' && !(fromMember || fromLonLat)) {
-      engine.replyError(
-        client,
-        `ERR exactly one of FROMMEMBER or FROMLONLAT can be specified for ${argv[0]}`,
-      );
-      return;
-    }
-    if (kind === 'search' && radius === null && box === null) {
-      engine.replyError(
-        client,
-        `ERR exactly one of BYRADIUS and BYBOX can be specified for ${argv[0]}`,
-      );
-      return;
-    }
-    if (options.any && options.count === 0) {
-      engine.replyError(client, 'ERR the ANY argument requires COUNT argument');
-      return;
-    }
-    if (source === undefined || center === null) {
-      if (options.store !== null) {
-        if (client.db.delete(options.store))
-          engine.notify(client.db, EventClass.generic, 'del', options.store);
-        client.out.integer(0);
-      } else client.out.array(0);
-      return;
-    }
-    if (options.count !== 0 && options.sort === 'none' && !options.any) options.sort = 'asc';
-    const shape: Shape = radius
-      ? {
-          kind: 'radius',
-          longitude: center[0],
-          latitude: center[1],
-          radius: radius.radius,
-          conversion: radius.conversion,
-        }
-      : {
-          kind: 'box',
-          longitude: center[0],
-          latitude: center[1],
-          ...(box as { width: number; height: number; conversion: number }),
-        };
-    const points = pointsInShape(source, shape, options.any ? options.count : 0);
-    if (options.sort !== 'none') {
-      const direction = options.sort === 'asc' ? 1 : -1;
-      points.sort((a, b) => (a.distance - b.distance) * direction);
-    }
-    const returned = points.slice(0, options.count === 0 ? undefined : options.count);
-    for (const point of returned) point.distance /= shape.conversion;
-    if (options.store !== null) {
-      storeResults(client, engine, options, returned, store ? 'geosearchstore' : 'georadiusstore');
-      return;
-    }
-    const extras = Number(options.withDist) + Number(options.withHash) + Number(options.withCoord);
-    client.out.array(returned.length);
-    for (const point of returned) {
-      if (extras > 0) client.out.array(extras + 1);
-      client.out.bulk(point.member);
-      if (options.withDist) replyDistance(client, point.distance);
-      if (options.withHash) client.out.integer(point.score);
-      if (options.withCoord) replyCoordinates(client, point.longitude, point.latitude);
-    }
+  } else base = store ? 3 : 2;
+  const options: SearchOptions = {
+    withDist: false,
+    withHash: false,
+    withCoord: false,
+    any: false,
+    sort: 'none',
+    count: 0,
+    store: store ? argv[1] : null,
+    storeDist: false,
   };
+  let fromMember = false;
+  let fromLonLat = false;
+  for (let i = base; i < argv.length; i++) {
+    const arg = argv[i];
+    const remaining = argv.length - i - 1;
+    if (isKeyword(arg, 'withdist')) options.withDist = true;
+    else if (isKeyword(arg, 'withhash')) options.withHash = true;
+    else if (isKeyword(arg, 'withcoord')) options.withCoord = true;
+    else if (isKeyword(arg, 'any')) options.any = true;
+    else if (isKeyword(arg, 'asc')) options.sort = 'asc';
+    else if (isKeyword(arg, 'desc')) options.sort = 'desc';
+    else if (isKeyword(arg, 'count') && remaining >= 1) {
+      const value = parseInteger(argv[++i]);
+      if (value === null) {
+        engine.replyError(client, Errors.notInteger);
+        return;
+      }
+      if (value <= 0) {
+        engine.replyError(client, 'ERR COUNT must be > 0');
+        return;
+      }
+      options.count = Number(value);
+    } else if (
+      (isKeyword(arg, 'store') || isKeyword(arg, 'storedist')) &&
+      remaining >= 1 &&
+      !readOnly &&
+      kind !== 'search'
+    ) {
+      options.store = argv[++i];
+      options.storeDist = isKeyword(arg, 'storedist');
+    } else if (isKeyword(arg, 'storedist') && kind === 'search' && store) {
+      options.storeDist = true;
+    } else if (isKeyword(arg, 'frommember') && remaining >= 1 && kind === 'search' && !fromLonLat) {
+      const member = argv[++i];
+      fromMember = true;
+      if (source === undefined) continue;
+      const score = source.score(member);
+      if (score === undefined) {
+        engine.replyError(client, 'ERR could not decode requested zset member');
+        return;
+      }
+      center = scoreToPoint(score);
+    } else if (isKeyword(arg, 'fromlonlat') && remaining >= 2 && kind === 'search' && !fromMember) {
+      center = pointArguments(client, engine, argv[i + 1], argv[i + 2]);
+      if (center === null) return;
+      fromLonLat = true;
+      i += 2;
+    } else if (isKeyword(arg, 'byradius') && remaining >= 2 && kind === 'search' && box === null) {
+      radius = radiusArguments(client, engine, argv[i + 1], argv[i + 2]);
+      if (radius === null) return;
+      i += 2;
+    } else if (isKeyword(arg, 'bybox') && remaining >= 3 && kind === 'search' && radius === null) {
+      box = boxArguments(client, engine, argv[i + 1], argv[i + 2], argv[i + 3]);
+      if (box === null) return;
+      i += 3;
+    } else {
+      engine.replyError(client, Errors.syntax);
+      return;
+    }
+  }
+  if (options.store !== null && (options.withDist || options.withHash || options.withCoord)) {
+    const name = store ? 'GEOSEARCHSTORE' : 'STORE option in GEORADIUS';
+    engine.replyError(
+      client,
+      `ERR ${name} is not compatible with WITHDIST, WITHHASH and WITHCOORD options`,
+    );
+    return;
+  }
+  if (kind === 'search' && !(fromMember || fromLonLat)) {
+    engine.replyError(
+      client,
+      `ERR exactly one of FROMMEMBER or FROMLONLAT can be specified for ${argv[0]}`,
+    );
+    return;
+  }
+  if (kind === 'search' && radius === null && box === null) {
+    engine.replyError(
+      client,
+      `ERR exactly one of BYRADIUS and BYBOX can be specified for ${argv[0]}`,
+    );
+    return;
+  }
+  if (options.any && options.count === 0) {
+    engine.replyError(client, 'ERR the ANY argument requires COUNT argument');
+    return;
+  }
+  if (source === undefined || center === null) {
+    if (options.store !== null) {
+      if (client.db.delete(options.store))
+        engine.notify(client.db, EventClass.generic, 'del', options.store);
+      client.out.integer(0);
+    } else client.out.array(0);
+    return;
+  }
+  if (options.count !== 0 && options.sort === 'none' && !options.any) options.sort = 'asc';
+  const shape: Shape = radius
+    ? {
+        kind: 'radius',
+        longitude: center[0],
+        latitude: center[1],
+        radius: radius.radius,
+        conversion: radius.conversion,
+      }
+    : {
+        kind: 'box',
+        longitude: center[0],
+        latitude: center[1],
+        ...(box as { width: number; height: number; conversion: number }),
+      };
+  const points = pointsInShape(source, shape, options.any ? options.count : 0);
+  if (options.sort !== 'none') {
+    const direction = options.sort === 'asc' ? 1 : -1;
+    points.sort((a, b) => (a.distance - b.distance) * direction);
+  }
+  const returned = points.slice(0, options.count === 0 ? undefined : options.count);
+  for (const point of returned) point.distance /= shape.conversion;
+  if (options.store !== null) {
+    storeResults(client, engine, options, returned, store ? 'geosearchstore' : 'georadiusstore');
+    return;
+  }
+  const extras = Number(options.withDist) + Number(options.withHash) + Number(options.withCoord);
+  client.out.array(returned.length);
+  for (const point of returned) {
+    if (extras > 0) client.out.array(extras + 1);
+    client.out.bulk(point.member);
+    if (options.withDist) replyDistance(client, point.distance);
+    if (options.withHash) client.out.integer(point.score);
+    if (options.withCoord) replyCoordinates(client, point.longitude, point.latitude);
+  }
 }
 
 function storeResults(
@@ -477,95 +461,26 @@ function boxArguments(
   return conversion === null ? null : { width, height, conversion };
 }
 
-export const geoCommands = commandGroup('geo', [
-  [
-    'geoadd',
-    -5,
-    ['write', 'denyoom'],
-    FIRST_KEY,
-    geoadd,
-    'Add one or more geospatial items in the geospatial index represented using a sorted set',
-    '3.2.0',
-  ],
-  [
-    'geopos',
-    -2,
-    ['readonly'],
-    FIRST_KEY,
-    geopos,
-    'Returns longitude and latitude of members of a geospatial index',
-    '3.2.0',
-  ],
-  [
-    'geohash',
-    -2,
-    ['readonly'],
-    FIRST_KEY,
-    geohash,
-    'Returns members of a geospatial index as standard geohash strings',
-    '3.2.0',
-  ],
-  [
-    'geodist',
-    -4,
-    ['readonly'],
-    FIRST_KEY,
-    geodist,
-    'Returns the distance between two members of a geospatial index',
-    '3.2.0',
-  ],
-  [
-    'georadius',
-    -6,
-    ['write', 'denyoom', 'movablekeys'],
-    FIRST_KEY,
-    geoSearch('radius', false, false),
-    'Query a sorted set representing a geospatial index to fetch members matching a given maximum distance from a point',
-    '3.2.0',
-  ],
-  [
-    'georadius_ro',
-    -6,
-    ['readonly'],
-    FIRST_KEY,
-    geoSearch('radius', true, false),
-    'A read-only variant for GEORADIUS',
-    '3.2.10',
-  ],
-  [
-    'georadiusbymember',
-    -5,
-    ['write', 'denyoom', 'movablekeys'],
-    FIRST_KEY,
-    geoSearch('radius-member', false, false),
-    'Query a sorted set representing a geospatial index to fetch members matching a given maximum distance from a member',
-    '3.2.0',
-  ],
-  [
-    'georadiusbymember_ro',
-    -5,
-    ['readonly'],
-    FIRST_KEY,
-    geoSearch('radius-member', true, false),
-    'A read-only variant for GEORADIUSBYMEMBER',
-    '3.2.10',
-  ],
-  [
-    'geosearch',
-    -7,
-    ['readonly'],
-    FIRST_KEY,
-    geoSearch('search', true, false),
-    'Query a sorted set representing a geospatial index to fetch members inside an area of a box or a circle.',
-    '6.2.0',
-  ],
-  [
-    'geosearchstore',
-    -8,
-    ['write', 'denyoom'],
-    [1, 2, 1],
-    geoSearch('search', false, true),
-    'Query a sorted set representing a geospatial index to fetch members inside an area of a box or a circle, and store the result in another key.',
-    '6.2.0',
-  ],
-]);
+export function georadius(client: Client, argv: string[], engine: Engine): void {
+  geoSearch(client, argv, engine, 'radius', false, false);
+}
+
+export function georadius_ro(client: Client, argv: string[], engine: Engine): void {
+  geoSearch(client, argv, engine, 'radius', true, false);
+}
+
+export function georadiusbymember(client: Client, argv: string[], engine: Engine): void {
+  geoSearch(client, argv, engine, 'radius-member', false, false);
+}
+
+export function georadiusbymember_ro(client: Client, argv: string[], engine: Engine): void {
+  geoSearch(client, argv, engine, 'radius-member', true, false);
+}
+
+export function geosearch(client: Client, argv: string[], engine: Engine): void {
+  geoSearch(client, argv, engine, 'search', true, false);
+}
+
+export function geosearchstore(client: Client, argv: string[], engine: Engine): void {
+  geoSearch(client, argv, engine, 'search', false, true);
+}

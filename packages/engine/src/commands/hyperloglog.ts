@@ -14,7 +14,6 @@ import {
   REGISTERS,
 } from '../hyperloglog.js';
 import { EventClass } from '../keyspace-events.js';
-import { ALL_KEYS, commandGroup, FIRST_KEY, NO_KEYS } from '../command-rows.js';
 import { WRONG_TYPE, lookupString } from '../typed-lookup.js';
 
 const NOT_AN_HLL = 'WRONGTYPE Key is not a valid HyperLogLog string value.';
@@ -73,7 +72,7 @@ function unshare(client: Client, key: string): void {
 }
 
 /** PFADD key [element ...]: 1 when a register changed (or the key was created). */
-function pfadd(client: Client, argv: string[], engine: Engine): void {
+export function pfadd(client: Client, argv: string[], engine: Engine): void {
   const key = argv[1];
   const value = lookupHllValue(client, engine, key);
   if (value === WRONG_TYPE) return;
@@ -106,7 +105,7 @@ function pfadd(client: Client, argv: string[], engine: Engine): void {
  * PFCOUNT key [key ...]: one key's estimate, cached in the value (so refreshing the cache is a
  * change that replicates, as in Redis); of several keys, the estimate of their union.
  */
-function pfcount(client: Client, argv: string[], engine: Engine): void {
+export function pfcount(client: Client, argv: string[], engine: Engine): void {
   if (argv.length > 2) {
     const max = new Uint8Array(REGISTERS);
     for (let i = 1; i < argv.length; i++) {
@@ -144,7 +143,7 @@ function pfcount(client: Client, argv: string[], engine: Engine): void {
 }
 
 /** PFMERGE destkey [sourcekey ...]: the destination (itself a source) becomes the union. */
-function pfmerge(client: Client, argv: string[], engine: Engine): void {
+export function pfmerge(client: Client, argv: string[], engine: Engine): void {
   const max = new Uint8Array(REGISTERS);
   let anyDense = false;
   for (let i = 1; i < argv.length; i++) {
@@ -178,7 +177,7 @@ function pfmerge(client: Client, argv: string[], engine: Engine): void {
 }
 
 /** PFDEBUG GETREG|DECODE|ENCODING|TODENSE key: the internals, for tests. */
-function pfdebug(client: Client, argv: string[], engine: Engine): void {
+export function pfdebug(client: Client, argv: string[], engine: Engine): void {
   const subcommand = argv[1];
   const key = argv[2];
   const hll = lookupHll(client, engine, key);
@@ -224,7 +223,7 @@ function pfdebug(client: Client, argv: string[], engine: Engine): void {
  * standard errors. Redis feeds ten million elements; this checks up to one hundred thousand,
  * which is what the JavaScript hash gets through in well under a second.
  */
-function pfselftest(client: Client, _argv: string[], engine: Engine): void {
+export function pfselftest(client: Client, _argv: string[], engine: Engine): void {
   const registers = new Uint8Array(DENSE_SIZE);
   const expected = new Uint8Array(REGISTERS);
   for (let cycle = 0; cycle < 100; cycle++) {
@@ -276,51 +275,3 @@ function pfselftest(client: Client, _argv: string[], engine: Engine): void {
   }
   client.out.simple('OK');
 }
-
-export const hyperloglogCommands = commandGroup('hyperloglog', [
-  [
-    'pfadd',
-    -2,
-    ['write', 'denyoom', 'fast'],
-    FIRST_KEY,
-    pfadd,
-    'Adds the specified elements to the specified HyperLogLog.',
-    '2.8.9',
-  ],
-  [
-    'pfcount',
-    -2,
-    ['readonly', 'may_replicate'],
-    ALL_KEYS,
-    pfcount,
-    'Return the approximated cardinality of the set(s) observed by the HyperLogLog at key(s).',
-    '2.8.9',
-  ],
-  [
-    'pfmerge',
-    -2,
-    ['write', 'denyoom'],
-    ALL_KEYS,
-    pfmerge,
-    'Merge N different HyperLogLogs into a single one.',
-    '2.8.9',
-  ],
-  [
-    'pfdebug',
-    3,
-    ['write', 'denyoom', 'admin'],
-    [2, 2, 1],
-    pfdebug,
-    'Internal commands for debugging HyperLogLog values',
-    '2.8.9',
-  ],
-  [
-    'pfselftest',
-    1,
-    ['admin'],
-    NO_KEYS,
-    pfselftest,
-    'An internal command for testing HyperLogLog values',
-    '2.8.9',
-  ],
-]);

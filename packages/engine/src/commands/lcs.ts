@@ -1,7 +1,6 @@
 import type { Client } from '../client.js';
 import type { Engine } from '../engine.js';
 import { Errors } from '../errors.js';
-import { commandGroup } from '../command-rows.js';
 import { integerArgument, isKeyword } from '../arguments.js';
 
 /** The dynamic-programming table of LCS lengths, (a.length+1) × (b.length+1). */
@@ -105,7 +104,7 @@ function backtrack(a: string, b: string, table: Uint32Array, minLength: number) 
 }
 
 /** LCS key1 key2 [LEN] [IDX] [MINMATCHLEN len] [WITHMATCHLEN] */
-function lcs(client: Client, argv: string[], engine: Engine): void {
+export function lcs(client: Client, argv: string[], engine: Engine): void {
   const first = client.db.lookup(argv[1]);
   const second = client.db.lookup(argv[2]);
   if (
@@ -168,7 +167,3 @@ function lcs(client: Client, argv: string[], engine: Engine): void {
   out.bulk('len');
   out.integer(total);
 }
-
-export const lcsCommands = commandGroup('string', [
-  ['lcs', -3, ['readonly'], [1, 2, 1], lcs, 'Find longest common substring', '7.0.0'],
-]);

@@ -13,7 +13,6 @@ import {
   multiPopArguments,
   optionalCount,
 } from '../arguments.js';
-import { FIRST_KEY, commandGroup } from '../command-rows.js';
 import { WRONG_TYPE, lookupTyped } from '../typed-lookup.js';
 import { ok } from '../replies.js';
 
@@ -54,27 +53,31 @@ function pushEvent(end: End): string {
   return end === 'left' ? 'lpush' : 'rpush';
 }
 
-function pushCommand(end: End, onlyIfExists: boolean) {
-  return (client: Client, argv: string[], engine: Engine): void => {
-    const key = argv[1];
-    let list = lookupList(client, engine, key);
-    if (list === WRONG_TYPE) return;
-    if (list === undefined) {
-      if (onlyIfExists) {
-        client.out.integer(0);
-        return;
-      }
-      list = new QuickList<string>();
-      for (let i = 2; i < argv.length; i++) push(list, end, argv[i]);
-      client.db.add(key, list);
-    } else {
-      for (let i = 2; i < argv.length; i++) push(list, end, argv[i]);
-      client.db.touch(key);
+function pushCommand(
+  client: Client,
+  argv: string[],
+  engine: Engine,
+  end: End,
+  onlyIfExists: boolean,
+): void {
+  const key = argv[1];
+  let list = lookupList(client, engine, key);
+  if (list === WRONG_TYPE) return;
+  if (list === undefined) {
+    if (onlyIfExists) {
+      client.out.integer(0);
+      return;
     }
-    engine.countChanges(argv.length - 2);
-    engine.notify(client.db, EventClass.list, pushEvent(end), key);
-    client.out.integer(list.length);
-  };
+    list = new QuickList<string>();
+    for (let i = 2; i < argv.length; i++) push(list, end, argv[i]);
+    client.db.add(key, list);
+  } else {
+    for (let i = 2; i < argv.length; i++) push(list, end, argv[i]);
+    client.db.touch(key);
+  }
+  engine.countChanges(argv.length - 2);
+  engine.notify(client.db, EventClass.list, pushEvent(end), key);
+  client.out.integer(list.length);
 }
 
 function push(list: QuickList<string>, end: End, value: string): void {
@@ -86,48 +89,46 @@ function pop(list: QuickList<string>, end: End): string | undefined {
   return end === 'left' ? list.popHead() : list.popTail();
 }
 
-function popCommand(end: End) {
-  return (client: Client, argv: string[], engine: Engine): void => {
-    if (argv.length > 3) {
-      engine.replyError(
-        client,
-        `ERR wrong number of arguments for '${argv[0].toLowerCase()}' command`,
-      );
-      return;
-    }
-    const count = optionalCount(client, engine, argv);
-    if (count === null) return;
-    const list = lookupList(client, engine, argv[1]);
-    if (list === WRONG_TYPE) return;
-    if (list === undefined) {
-      if (count === -1) client.out.nullBulk();
-      else client.out.nullArray();
-      return;
-    }
-    if (count === 0) {
-      // Nothing popped: no event, and WATCH holds.
-      client.out.array(0);
-      return;
-    }
-    if (count === -1) {
-      client.out.bulk(pop(list, end) as string);
-    } else {
-      const taken = Math.min(count, list.length);
-      client.out.array(taken);
-      for (let i = 0; i < taken; i++) client.out.bulk(pop(list, end) as string);
-      engine.countChanges(taken);
-    }
-    afterRemoval(engine, client.db, argv[1], list, popEvent(end));
-  };
+function popCommand(client: Client, argv: string[], engine: Engine, end: End): void {
+  if (argv.length > 3) {
+    engine.replyError(
+      client,
+      `ERR wrong number of arguments for '${argv[0].toLowerCase()}' command`,
+    );
+    return;
+  }
+  const count = optionalCount(client, engine, argv);
+  if (count === null) return;
+  const list = lookupList(client, engine, argv[1]);
+  if (list === WRONG_TYPE) return;
+  if (list === undefined) {
+    if (count === -1) client.out.nullBulk();
+    else client.out.nullArray();
+    return;
+  }
+  if (count === 0) {
+    // Nothing popped: no event, and WATCH holds.
+    client.out.array(0);
+    return;
+  }
+  if (count === -1) {
+    client.out.bulk(pop(list, end) as string);
+  } else {
+    const taken = Math.min(count, list.length);
+    client.out.array(taken);
+    for (let i = 0; i < taken; i++) client.out.bulk(pop(list, end) as string);
+    engine.countChanges(taken);
+  }
+  afterRemoval(engine, client.db, argv[1], list, popEvent(end));
 }
 
-function llen(client: Client, argv: string[], engine: Engine): void {
+export function llen(client: Client, argv: string[], engine: Engine): void {
   const list = lookupList(client, engine, argv[1]);
   if (list === WRONG_TYPE) return;
   client.out.integer(list === undefined ? 0 : list.length);
 }
 
-function lrange(client: Client, argv: string[], engine: Engine): void {
+export function lrange(client: Client, argv: string[], engine: Engine): void {
   const start = integerArgument(client, engine, argv[2]);
   if (start === null) return;
   const stop = integerArgument(client, engine, argv[3]);
@@ -139,7 +140,7 @@ function lrange(client: Client, argv: string[], engine: Engine): void {
   for (const value of values) client.out.bulk(value);
 }
 
-function lindex(client: Client, argv: string[], engine: Engine): void {
+export function lindex(client: Client, argv: string[], engine: Engine): void {
   const list = lookupList(client, engine, argv[1]);
   if (list === WRONG_TYPE) return;
   // As Redis, a missing key answers before the index is read.
@@ -154,7 +155,7 @@ function lindex(client: Client, argv: string[], engine: Engine): void {
   else client.out.bulk(value);
 }
 
-function lset(client: Client, argv: string[], engine: Engine): void {
+export function lset(client: Client, argv: string[], engine: Engine): void {
   const list = lookupList(client, engine, argv[1]);
   if (list === WRONG_TYPE) return;
   if (list === undefined) {
@@ -172,7 +173,7 @@ function lset(client: Client, argv: string[], engine: Engine): void {
   ok(client);
 }
 
-function linsert(client: Client, argv: string[], engine: Engine): void {
+export function linsert(client: Client, argv: string[], engine: Engine): void {
   const where = argv[2];
   const after = isKeyword(where, 'after');
   if (!after && !isKeyword(where, 'before')) {
@@ -193,7 +194,7 @@ function linsert(client: Client, argv: string[], engine: Engine): void {
   client.out.integer(length);
 }
 
-function lrem(client: Client, argv: string[], engine: Engine): void {
+export function lrem(client: Client, argv: string[], engine: Engine): void {
   const count = integerArgument(client, engine, argv[2]);
   if (count === null) return;
   const list = lookupList(client, engine, argv[1]);
@@ -208,7 +209,7 @@ function lrem(client: Client, argv: string[], engine: Engine): void {
   client.out.integer(removed);
 }
 
-function ltrim(client: Client, argv: string[], engine: Engine): void {
+export function ltrim(client: Client, argv: string[], engine: Engine): void {
   const start = integerArgument(client, engine, argv[2]);
   if (start === null) return;
   const stop = integerArgument(client, engine, argv[3]);
@@ -228,7 +229,7 @@ function ltrim(client: Client, argv: string[], engine: Engine): void {
 /** LPOS key element [RANK rank] [COUNT num-matches] [MAXLEN len] */
 const INT64_MIN = -(2 ** 63);
 
-function lpos(client: Client, argv: string[], engine: Engine): void {
+export function lpos(client: Client, argv: string[], engine: Engine): void {
   let rank = 1;
   let count = -1;
   let maxlen = 0;
@@ -323,7 +324,7 @@ function moveElement(
   return value;
 }
 
-function lmove(client: Client, argv: string[], engine: Engine): void {
+export function lmove(client: Client, argv: string[], engine: Engine): void {
   const from = parseEnd(argv[3]);
   const to = parseEnd(argv[4]);
   if (from === null || to === null) {
@@ -333,7 +334,7 @@ function lmove(client: Client, argv: string[], engine: Engine): void {
   replyMoved(client, moveElement(client, engine, argv[1], argv[2], from, to));
 }
 
-function rpoplpush(client: Client, argv: string[], engine: Engine): void {
+export function rpoplpush(client: Client, argv: string[], engine: Engine): void {
   replyMoved(client, moveElement(client, engine, argv[1], argv[2], 'right', 'left'));
 }
 
@@ -382,7 +383,7 @@ function replyPopped(
   afterRemoval(engine, client.db, key, list, popEvent(end));
 }
 
-function lmpop(client: Client, argv: string[], engine: Engine): void {
+export function lmpop(client: Client, argv: string[], engine: Engine): void {
   const parsed = multiPopArguments(client, engine, argv, 1, ['left', 'right'] as const);
   if (parsed === null) return;
   const popped = popFromFirst(client, engine, parsed.keys, parsed.where, parsed.count);
@@ -395,48 +396,46 @@ function lmpop(client: Client, argv: string[], engine: Engine): void {
  */
 const SERVED_LIST_CHANGES = 0;
 
-function blockingPop(end: End) {
-  return (client: Client, argv: string[], engine: Engine): CommandResult => {
-    const timeout = timeoutArgument(client, engine, argv[argv.length - 1]);
-    if (timeout === null) return;
-    const keys = argv.slice(1, -1);
-    for (const key of keys) {
-      const list = lookupList(client, engine, key);
-      if (list === WRONG_TYPE) return;
-      if (list === undefined) continue;
+function blockingPop(client: Client, argv: string[], engine: Engine, end: End): CommandResult {
+  const timeout = timeoutArgument(client, engine, argv[argv.length - 1]);
+  if (timeout === null) return;
+  const keys = argv.slice(1, -1);
+  for (const key of keys) {
+    const list = lookupList(client, engine, key);
+    if (list === WRONG_TYPE) return;
+    if (list === undefined) continue;
+    client.out.array(2);
+    client.out.bulk(key);
+    client.out.bulk(pop(list, end) as string);
+    afterRemoval(engine, client.db, key, list, popEvent(end));
+    if (engine.propagation.active) engine.propagation.replaceCurrent(popArgv(end, key, -1));
+    return;
+  }
+  if (client.executing) {
+    client.out.nullArray();
+    return;
+  }
+  const db = client.db;
+  return blockOnKeys(
+    client,
+    engine,
+    argv,
+    'list',
+    keys,
+    timeout,
+    (key) => {
+      const list = db.lookup(key);
+      if (!(list instanceof QuickList)) return false;
+      if (engine.propagation.active) engine.propagation.replaceCurrent(popArgv(end, key, -1));
       client.out.array(2);
       client.out.bulk(key);
       client.out.bulk(pop(list, end) as string);
-      afterRemoval(engine, client.db, key, list, popEvent(end));
-      if (engine.propagation.active) engine.propagation.replaceCurrent(popArgv(end, key, -1));
-      return;
-    }
-    if (client.executing) {
-      client.out.nullArray();
-      return;
-    }
-    const db = client.db;
-    return blockOnKeys(
-      client,
-      engine,
-      argv,
-      'list',
-      keys,
-      timeout,
-      (key) => {
-        const list = db.lookup(key);
-        if (!(list instanceof QuickList)) return false;
-        if (engine.propagation.active) engine.propagation.replaceCurrent(popArgv(end, key, -1));
-        client.out.array(2);
-        client.out.bulk(key);
-        client.out.bulk(pop(list, end) as string);
-        afterRemoval(engine, db, key, list as QuickList<string>, popEvent(end));
-        engine.countChanges(SERVED_LIST_CHANGES);
-        return true;
-      },
-      () => client.out.nullArray(),
-    );
-  };
+      afterRemoval(engine, db, key, list as QuickList<string>, popEvent(end));
+      engine.countChanges(SERVED_LIST_CHANGES);
+      return true;
+    },
+    () => client.out.nullArray(),
+  );
 }
 
 function blockingMove(
@@ -496,7 +495,7 @@ function blockingMove(
   );
 }
 
-function blmove(client: Client, argv: string[], engine: Engine): CommandResult {
+export function blmove(client: Client, argv: string[], engine: Engine): CommandResult {
   const from = parseEnd(argv[3]);
   const to = parseEnd(argv[4]);
   if (from === null || to === null) {
@@ -506,11 +505,11 @@ function blmove(client: Client, argv: string[], engine: Engine): CommandResult {
   return blockingMove(client, engine, argv, from, to, argv[5]);
 }
 
-function brpoplpush(client: Client, argv: string[], engine: Engine): CommandResult {
+export function brpoplpush(client: Client, argv: string[], engine: Engine): CommandResult {
   return blockingMove(client, engine, argv, 'right', 'left', argv[3]);
 }
 
-function blmpop(client: Client, argv: string[], engine: Engine): CommandResult {
+export function blmpop(client: Client, argv: string[], engine: Engine): CommandResult {
   // As Redis, the timeout is read after the other arguments.
   const parsed = multiPopArguments(client, engine, argv, 2, ['left', 'right'] as const);
   if (parsed === null) return;
@@ -544,165 +543,34 @@ function blmpop(client: Client, argv: string[], engine: Engine): CommandResult {
   );
 }
 
-const BLOCKING_KEYS: [number, number, number] = [1, -2, 1];
+export function lpush(client: Client, argv: string[], engine: Engine): void {
+  pushCommand(client, argv, engine, 'left', false);
+}
 
-export const listCommands = commandGroup('list', [
-  [
-    'lpush',
-    -3,
-    ['write', 'denyoom', 'fast'],
-    FIRST_KEY,
-    pushCommand('left', false),
-    'Prepend one or multiple elements to a list',
-    '1.0.0',
-  ],
-  [
-    'rpush',
-    -3,
-    ['write', 'denyoom', 'fast'],
-    FIRST_KEY,
-    pushCommand('right', false),
-    'Append one or multiple elements to a list',
-    '1.0.0',
-  ],
-  [
-    'lpushx',
-    -3,
-    ['write', 'denyoom', 'fast'],
-    FIRST_KEY,
-    pushCommand('left', true),
-    'Prepend an element to a list, only if the list exists',
-    '2.2.0',
-  ],
-  [
-    'rpushx',
-    -3,
-    ['write', 'denyoom', 'fast'],
-    FIRST_KEY,
-    pushCommand('right', true),
-    'Append an element to a list, only if the list exists',
-    '2.2.0',
-  ],
-  [
-    'lpop',
-    -2,
-    ['write', 'fast'],
-    FIRST_KEY,
-    popCommand('left'),
-    'Remove and get the first elements in a list',
-    '1.0.0',
-  ],
-  [
-    'rpop',
-    -2,
-    ['write', 'fast'],
-    FIRST_KEY,
-    popCommand('right'),
-    'Remove and get the last elements in a list',
-    '1.0.0',
-  ],
-  ['llen', 2, ['readonly', 'fast'], FIRST_KEY, llen, 'Get the length of a list', '1.0.0'],
-  ['lrange', 4, ['readonly'], FIRST_KEY, lrange, 'Get a range of elements from a list', '1.0.0'],
-  [
-    'lindex',
-    3,
-    ['readonly'],
-    FIRST_KEY,
-    lindex,
-    'Get an element from a list by its index',
-    '1.0.0',
-  ],
-  [
-    'lset',
-    4,
-    ['write', 'denyoom'],
-    FIRST_KEY,
-    lset,
-    'Set the value of an element in a list by its index',
-    '1.0.0',
-  ],
-  [
-    'linsert',
-    5,
-    ['write', 'denyoom'],
-    FIRST_KEY,
-    linsert,
-    'Insert an element before or after another element in a list',
-    '2.2.0',
-  ],
-  ['lrem', 4, ['write'], FIRST_KEY, lrem, 'Remove elements from a list', '1.0.0'],
-  ['ltrim', 4, ['write'], FIRST_KEY, ltrim, 'Trim a list to the specified range', '1.0.0'],
-  [
-    'lpos',
-    -3,
-    ['readonly'],
-    FIRST_KEY,
-    lpos,
-    'Return the index of matching elements on a list',
-    '6.0.6',
-  ],
-  [
-    'lmove',
-    5,
-    ['write', 'denyoom'],
-    [1, 2, 1],
-    lmove,
-    'Pop an element from a list, push it to another list and return it',
-    '6.2.0',
-  ],
-  [
-    'rpoplpush',
-    3,
-    ['write', 'denyoom'],
-    [1, 2, 1],
-    rpoplpush,
-    'Remove the last element in a list, prepend it to another list and return it',
-    '1.2.0',
-  ],
-  ['lmpop', -4, ['write', 'movablekeys'], [0, 0, 0], lmpop, 'Pop elements from a list', '7.0.0'],
-  [
-    'blpop',
-    -3,
-    ['write', 'noscript', 'blocking'],
-    BLOCKING_KEYS,
-    blockingPop('left'),
-    'Remove and get the first element in a list, or block until one is available',
-    '2.0.0',
-  ],
-  [
-    'brpop',
-    -3,
-    ['write', 'noscript', 'blocking'],
-    BLOCKING_KEYS,
-    blockingPop('right'),
-    'Remove and get the last element in a list, or block until one is available',
-    '2.0.0',
-  ],
-  [
-    'blmove',
-    6,
-    ['write', 'denyoom', 'noscript', 'blocking'],
-    [1, 2, 1],
-    blmove,
-    'Pop an element from a list, push it to another list and return it; or block until one is available',
-    '6.2.0',
-  ],
-  [
-    'brpoplpush',
-    4,
-    ['write', 'denyoom', 'noscript', 'blocking'],
-    [1, 2, 1],
-    brpoplpush,
-    'Pop an element from a list, push it to another list and return it; or block until one is available',
-    '2.2.0',
-  ],
-  [
-    'blmpop',
-    -5,
-    ['write', 'blocking', 'movablekeys'],
-    [0, 0, 0],
-    blmpop,
-    'Pop elements from a list, or block until one is available',
-    '7.0.0',
-  ],
-]);
+export function rpush(client: Client, argv: string[], engine: Engine): void {
+  pushCommand(client, argv, engine, 'right', false);
+}
+
+export function lpushx(client: Client, argv: string[], engine: Engine): void {
+  pushCommand(client, argv, engine, 'left', true);
+}
+
+export function rpushx(client: Client, argv: string[], engine: Engine): void {
+  pushCommand(client, argv, engine, 'right', true);
+}
+
+export function lpop(client: Client, argv: string[], engine: Engine): void {
+  popCommand(client, argv, engine, 'left');
+}
+
+export function rpop(client: Client, argv: string[], engine: Engine): void {
+  popCommand(client, argv, engine, 'right');
+}
+
+export function blpop(client: Client, argv: string[], engine: Engine): CommandResult {
+  return blockingPop(client, argv, engine, 'left');
+}
+
+export function brpop(client: Client, argv: string[], engine: Engine): CommandResult {
+  return blockingPop(client, argv, engine, 'right');
+}

@@ -2,7 +2,6 @@ import type { Client } from '../client.js';
 import type { Engine } from '../engine.js';
 import { Errors } from '../errors.js';
 import { parseInteger } from '../numbers.js';
-import { NO_KEYS, commandGroup } from '../command-rows.js';
 import { SERVER_VERSION } from '../version.js';
 import { integerArgument, isKeyword } from '../arguments.js';
 import { replyText } from '../replies.js';
@@ -271,7 +270,7 @@ function lolwut6(client: Client, args: string[], engine: Engine): void {
  * LOLWUT [VERSION v] [...]: the art of a Redis version, 5 and 6 (and 4.9, 5.9, their
  * previews) drawing theirs; any other version, 7.0's own included, shows just the version.
  */
-function lolwut(client: Client, argv: string[], engine: Engine): void {
+export function lolwut(client: Client, argv: string[], engine: Engine): void {
   let version = SERVER_VERSION;
   let args = argv.slice(1);
   if (argv.length >= 3 && isKeyword(argv[1], 'version')) {
@@ -288,15 +287,3 @@ function lolwut(client: Client, argv: string[], engine: Engine): void {
   else if (/^(6\.[^9]|5\.9)/.test(version)) lolwut6(client, args, engine);
   else replyText(client, `Redis ver. ${SERVER_VERSION}\n`);
 }
-
-export const lolwutCommands = commandGroup('server', [
-  [
-    'lolwut',
-    -1,
-    ['readonly', 'fast'],
-    NO_KEYS,
-    lolwut,
-    'Display some computer art and the Redis version',
-    '5.0.0',
-  ],
-]);

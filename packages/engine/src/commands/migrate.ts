@@ -6,7 +6,6 @@ import { EventClass } from '../keyspace-events.js';
 import { closeMigrationConnection, migrationConnection } from '../migration-connections.js';
 import { toRdbValue } from '../persistence/rdb-values.js';
 import type { RedisValue } from '../values.js';
-import { commandGroup } from '../command-rows.js';
 import { integerArgument, isKeyword, redactArgument } from '../arguments.js';
 import { ok } from '../replies.js';
 
@@ -83,7 +82,7 @@ function syntaxError(client: Client, engine: Engine): null {
  * [AUTH2 username password] [KEYS key...]: each key is DUMPed, RESTOREd on the target, then
  * deleted here (but with COPY), as Redis's migrateCommand; the deletion propagates as DEL.
  */
-function migrate(client: Client, argv: string[], engine: Engine): void {
+export function migrate(client: Client, argv: string[], engine: Engine): void {
   const options = migrateOptions(client, argv, engine);
   if (options === null) return;
   let timeout = integerArgument(client, engine, argv[5]);
@@ -247,15 +246,3 @@ function ioError(client: Client, engine: Engine, writeError: boolean): void {
     `IOERR error or timeout ${writeError ? 'writing' : 'reading'} to target instance`,
   );
 }
-
-export const migrateCommands = commandGroup('generic', [
-  [
-    'migrate',
-    -6,
-    ['write'],
-    [3, 3, 1],
-    migrate,
-    'Atomically transfer a key from a Redis instance to another one.',
-    '2.6.0',
-  ],
-]);

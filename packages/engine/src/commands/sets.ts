@@ -12,7 +12,6 @@ import {
   encodingLimits,
 } from '../encodings.js';
 import { RedisSet } from '../values.js';
-import { ALL_KEYS, FIRST_KEY, commandGroup } from '../command-rows.js';
 import { pickRandom } from '../random-picks.js';
 import { collectionScan, replyScan, scanCollection } from '../collection-scan.js';
 import { WRONG_TYPE, lookupTyped } from '../typed-lookup.js';
@@ -33,7 +32,7 @@ function replyMembers(client: Client, members: Iterable<string>, size: number): 
   for (const member of members) client.out.bulk(member);
 }
 
-function sadd(client: Client, argv: string[], engine: Engine): void {
+export function sadd(client: Client, argv: string[], engine: Engine): void {
   let set = lookupSet(client, engine, argv[1]);
   if (set === WRONG_TYPE) return;
   if (set === undefined) {
@@ -65,7 +64,7 @@ function afterRemoval(
   if (set.size === 0) engine.notify(client.db, EventClass.generic, 'del', key);
 }
 
-function srem(client: Client, argv: string[], engine: Engine): void {
+export function srem(client: Client, argv: string[], engine: Engine): void {
   const set = lookupSet(client, engine, argv[1]);
   if (set === WRONG_TYPE) return;
   let removed = 0;
@@ -75,27 +74,27 @@ function srem(client: Client, argv: string[], engine: Engine): void {
   client.out.integer(removed);
 }
 
-function smembers(client: Client, argv: string[], engine: Engine): void {
+export function smembers(client: Client, argv: string[], engine: Engine): void {
   const set = lookupSet(client, engine, argv[1]);
   if (set === WRONG_TYPE) return;
   // An intset walks its members ascending, as Redis does.
   replyMembers(client, set ?? [], set?.size ?? 0);
 }
 
-function sismember(client: Client, argv: string[], engine: Engine): void {
+export function sismember(client: Client, argv: string[], engine: Engine): void {
   const set = lookupSet(client, engine, argv[1]);
   if (set === WRONG_TYPE) return;
   client.out.integer(set?.has(argv[2]) ? 1 : 0);
 }
 
-function smismember(client: Client, argv: string[], engine: Engine): void {
+export function smismember(client: Client, argv: string[], engine: Engine): void {
   const set = lookupSet(client, engine, argv[1]);
   if (set === WRONG_TYPE) return;
   client.out.array(argv.length - 2);
   for (let i = 2; i < argv.length; i++) client.out.integer(set?.has(argv[i]) ? 1 : 0);
 }
 
-function scard(client: Client, argv: string[], engine: Engine): void {
+export function scard(client: Client, argv: string[], engine: Engine): void {
   const set = lookupSet(client, engine, argv[1]);
   if (set === WRONG_TYPE) return;
   client.out.integer(set?.size ?? 0);
@@ -126,7 +125,7 @@ function countArgument(
 /** SPOP with a count rebuilds the set when fewer than count / 5 members stay. */
 const SPOP_MOVE_STRATEGY_MUL = 5;
 
-function spop(client: Client, argv: string[], engine: Engine): void {
+export function spop(client: Client, argv: string[], engine: Engine): void {
   const count = countArgument(client, engine, argv, false);
   if (count === null) return;
   const set = lookupSet(client, engine, argv[1]);
@@ -181,7 +180,7 @@ function propagateSpop(
   }
 }
 
-function srandmember(client: Client, argv: string[], engine: Engine): void {
+export function srandmember(client: Client, argv: string[], engine: Engine): void {
   const count = countArgument(client, engine, argv, true);
   if (count === null) return;
   const set = lookupSet(client, engine, argv[1]);
@@ -198,7 +197,7 @@ function srandmember(client: Client, argv: string[], engine: Engine): void {
   for (const member of picked) client.out.bulk(member);
 }
 
-function smove(client: Client, argv: string[], engine: Engine): void {
+export function smove(client: Client, argv: string[], engine: Engine): void {
   const [, sourceKey, destinationKey, member] = argv;
   const source = lookupSet(client, engine, sourceKey);
   if (source === WRONG_TYPE) return;
@@ -268,34 +267,35 @@ function combine(sets: Array<RedisSet | undefined>, operation: Operation): Set<s
   return result;
 }
 
-function setOperation(operation: Operation) {
-  return (client: Client, argv: string[], engine: Engine): void => {
-    const sets = setsOf(client, engine, argv.slice(1));
-    if (sets === null) return;
-    const result = combine(sets, operation);
-    // Redis gathers the result in a set of its own, walked as it is encoded: ascending when
-    // it is an intset.
-    const ordered = fitsIntset(result, encodingLimits(engine.config).intsetEntries)
-      ? intsetOrder(result)
-      : result;
-    replyMembers(client, ordered, result.size);
-  };
+function setOperation(client: Client, argv: string[], engine: Engine, operation: Operation): void {
+  const sets = setsOf(client, engine, argv.slice(1));
+  if (sets === null) return;
+  const result = combine(sets, operation);
+  // Redis gathers the result in a set of its own, walked as it is encoded: ascending when
+  // it is an intset.
+  const ordered = fitsIntset(result, encodingLimits(engine.config).intsetEntries)
+    ? intsetOrder(result)
+    : result;
+  replyMembers(client, ordered, result.size);
 }
 
-function setOperationStore(operation: Operation) {
-  return (client: Client, argv: string[], engine: Engine): void => {
-    const sets = setsOf(client, engine, argv.slice(2));
-    if (sets === null) return;
-    const result = combine(sets, operation);
-    const stored =
-      result.size > 0 ? setFromMembers(result, encodingLimits(engine.config).intsetEntries) : null;
-    storeResult(client, engine, argv[1], stored, EventClass.set, `s${operation}store`);
-    client.out.integer(result.size);
-  };
+function setOperationStore(
+  client: Client,
+  argv: string[],
+  engine: Engine,
+  operation: Operation,
+): void {
+  const sets = setsOf(client, engine, argv.slice(2));
+  if (sets === null) return;
+  const result = combine(sets, operation);
+  const stored =
+    result.size > 0 ? setFromMembers(result, encodingLimits(engine.config).intsetEntries) : null;
+  storeResult(client, engine, argv[1], stored, EventClass.set, `s${operation}store`);
+  client.out.integer(result.size);
 }
 
 /** SINTERCARD numkeys key... [LIMIT limit] */
-function sintercard(client: Client, argv: string[], engine: Engine): void {
+export function sintercard(client: Client, argv: string[], engine: Engine): void {
   const numkeys = positiveArgument(client, engine, argv[1], 'ERR numkeys should be greater than 0');
   if (numkeys === null) return;
   if (numkeys > argv.length - 2) {
@@ -310,7 +310,7 @@ function sintercard(client: Client, argv: string[], engine: Engine): void {
   client.out.integer(limit > 0 ? Math.min(limit, size) : size);
 }
 
-function sscan(client: Client, argv: string[], engine: Engine): void {
+export function sscan(client: Client, argv: string[], engine: Engine): void {
   const scan = collectionScan(client, engine, argv, (key) => lookupSet(client, engine, key));
   if (scan === null) return;
   const { value: set, cursor, options } = scan;
@@ -318,120 +318,26 @@ function sscan(client: Client, argv: string[], engine: Engine): void {
   replyScan(client, page.cursor, filterByPattern(page.items, options.pattern));
 }
 
-const STORE_KEYS: [number, number, number] = [1, -1, 1];
+export function sinter(client: Client, argv: string[], engine: Engine): void {
+  setOperation(client, argv, engine, 'inter');
+}
 
-export const setCommands = commandGroup('set', [
-  [
-    'sadd',
-    -3,
-    ['write', 'denyoom', 'fast'],
-    FIRST_KEY,
-    sadd,
-    'Add one or more members to a set',
-    '1.0.0',
-  ],
-  [
-    'srem',
-    -3,
-    ['write', 'fast'],
-    FIRST_KEY,
-    srem,
-    'Remove one or more members from a set',
-    '1.0.0',
-  ],
-  ['smembers', 2, ['readonly'], FIRST_KEY, smembers, 'Get all the members in a set', '1.0.0'],
-  [
-    'sismember',
-    3,
-    ['readonly', 'fast'],
-    FIRST_KEY,
-    sismember,
-    'Determine if a given value is a member of a set',
-    '1.0.0',
-  ],
-  [
-    'smismember',
-    -3,
-    ['readonly', 'fast'],
-    FIRST_KEY,
-    smismember,
-    'Returns the membership associated with the given elements for a set',
-    '6.2.0',
-  ],
-  [
-    'scard',
-    2,
-    ['readonly', 'fast'],
-    FIRST_KEY,
-    scard,
-    'Get the number of members in a set',
-    '1.0.0',
-  ],
-  [
-    'spop',
-    -2,
-    ['write', 'fast'],
-    FIRST_KEY,
-    spop,
-    'Remove and return one or multiple random members from a set',
-    '1.0.0',
-  ],
-  [
-    'srandmember',
-    -2,
-    ['readonly'],
-    FIRST_KEY,
-    srandmember,
-    'Get one or multiple random members from a set',
-    '1.0.0',
-  ],
-  [
-    'smove',
-    4,
-    ['write', 'fast'],
-    [1, 2, 1],
-    smove,
-    'Move a member from one set to another',
-    '1.0.0',
-  ],
-  ['sinter', -2, ['readonly'], ALL_KEYS, setOperation('inter'), 'Intersect multiple sets', '1.0.0'],
-  ['sunion', -2, ['readonly'], ALL_KEYS, setOperation('union'), 'Add multiple sets', '1.0.0'],
-  ['sdiff', -2, ['readonly'], ALL_KEYS, setOperation('diff'), 'Subtract multiple sets', '1.0.0'],
-  [
-    'sinterstore',
-    -3,
-    ['write', 'denyoom'],
-    STORE_KEYS,
-    setOperationStore('inter'),
-    'Intersect multiple sets and store the resulting set in a key',
-    '1.0.0',
-  ],
-  [
-    'sunionstore',
-    -3,
-    ['write', 'denyoom'],
-    STORE_KEYS,
-    setOperationStore('union'),
-    'Add multiple sets and store the resulting set in a key',
-    '1.0.0',
-  ],
-  [
-    'sdiffstore',
-    -3,
-    ['write', 'denyoom'],
-    STORE_KEYS,
-    setOperationStore('diff'),
-    'Subtract multiple sets and store the resulting set in a key',
-    '1.0.0',
-  ],
-  [
-    'sintercard',
-    -3,
-    ['readonly', 'movablekeys'],
-    [0, 0, 0],
-    sintercard,
-    'Intersect multiple sets and return the cardinality of the result',
-    '7.0.0',
-  ],
-  ['sscan', -3, ['readonly'], FIRST_KEY, sscan, 'Incrementally iterate Set elements', '2.8.0'],
-]);
+export function sunion(client: Client, argv: string[], engine: Engine): void {
+  setOperation(client, argv, engine, 'union');
+}
+
+export function sdiff(client: Client, argv: string[], engine: Engine): void {
+  setOperation(client, argv, engine, 'diff');
+}
+
+export function sinterstore(client: Client, argv: string[], engine: Engine): void {
+  setOperationStore(client, argv, engine, 'inter');
+}
+
+export function sunionstore(client: Client, argv: string[], engine: Engine): void {
+  setOperationStore(client, argv, engine, 'union');
+}
+
+export function sdiffstore(client: Client, argv: string[], engine: Engine): void {
+  setOperationStore(client, argv, engine, 'diff');
+}

@@ -5,7 +5,6 @@ import { Errors } from '../errors.js';
 import { EventClass } from '../keyspace-events.js';
 import type { Database } from '../keyspace.js';
 import { parseFloatLoosely } from '../numbers.js';
-import { commandGroup } from '../command-rows.js';
 import { integerArgument, isKeyword } from '../arguments.js';
 import { wrongType } from '../typed-lookup.js';
 import { storeResult } from '../store-result.js';
@@ -191,48 +190,33 @@ function sortedResults(
   return results;
 }
 
-function sortGeneric(readOnly: boolean) {
-  return (client: Client, argv: string[], engine: Engine): void => {
-    const options = parseOptions(client, engine, argv, readOnly);
-    if (options === null) return;
-    // Redis reads the key and the BY/GET keys as a read command does, even for SORT ... STORE.
-    const results = engine.readingKeys(() => sortedResults(client, engine, argv[1], options));
-    if (results === null) return;
-    if (options.store === null) {
-      client.out.array(results.length);
-      for (const result of results) {
-        if (result === null) client.out.nullBulk();
-        else client.out.bulk(result);
-      }
-      return;
+function sortGeneric(client: Client, argv: string[], engine: Engine, readOnly: boolean): void {
+  const options = parseOptions(client, engine, argv, readOnly);
+  if (options === null) return;
+  // Redis reads the key and the BY/GET keys as a read command does, even for SORT ... STORE.
+  const results = engine.readingKeys(() => sortedResults(client, engine, argv[1], options));
+  if (results === null) return;
+  if (options.store === null) {
+    client.out.array(results.length);
+    for (const result of results) {
+      if (result === null) client.out.nullBulk();
+      else client.out.bulk(result);
     }
-    let stored: QuickList<string> | null = null;
-    if (results.length > 0) {
-      stored = QuickList.from(results.map((result) => result ?? ''));
-      engine.countChanges(results.length);
-    }
-    storeResult(client, engine, options.store, stored, EventClass.list, 'sortstore');
-    client.out.integer(results.length);
-  };
+    return;
+  }
+  let stored: QuickList<string> | null = null;
+  if (results.length > 0) {
+    stored = QuickList.from(results.map((result) => result ?? ''));
+    engine.countChanges(results.length);
+  }
+  storeResult(client, engine, options.store, stored, EventClass.list, 'sortstore');
+  client.out.integer(results.length);
 }
 
-export const sortCommands = commandGroup('generic', [
-  [
-    'sort',
-    -2,
-    ['write', 'denyoom', 'movablekeys'],
-    [1, 1, 1],
-    sortGeneric(false),
-    'Sort the elements in a list, set or sorted set',
-    '1.0.0',
-  ],
-  [
-    'sort_ro',
-    -2,
-    ['readonly', 'movablekeys'],
-    [1, 1, 1],
-    sortGeneric(true),
-    'Sort the elements in a list, set or sorted set. Read-only variant of SORT.',
-    '7.0.0',
-  ],
-]);
+export function sort(client: Client, argv: string[], engine: Engine): void {
+  sortGeneric(client, argv, engine, false);
+}
+
+export function sort_ro(client: Client, argv: string[], engine: Engine): void {
+  sortGeneric(client, argv, engine, true);
+}

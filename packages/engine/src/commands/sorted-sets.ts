@@ -21,7 +21,6 @@ import {
   optionalCount,
 } from '../arguments.js';
 import { formatDouble } from '@rc/resp';
-import { FIRST_KEY, commandGroup } from '../command-rows.js';
 import { pickRandom } from '../random-picks.js';
 import { storeResult } from '../store-result.js';
 import { collectionScan, replyScan, scanCollection } from '../collection-scan.js';
@@ -52,14 +51,14 @@ function afterChange(
 }
 
 /** "1.5", "(1.5", "-inf", "+inf": a ZRANGEBYSCORE endpoint, or null. */
-export function parseScoreBound(text: string): ScoreBound | null {
+function parseScoreBound(text: string): ScoreBound | null {
   const exclusive = text.startsWith('(');
   const value = parseFloatLoosely(exclusive ? text.slice(1) : text);
   return value === null ? null : { value, exclusive };
 }
 
 /** "-", "+", "[a", "(a": a ZRANGEBYLEX endpoint, or null. */
-export function parseLexBound(text: string): LexBound | null {
+function parseLexBound(text: string): LexBound | null {
   if (text === '-') return { kind: 'min' };
   if (text === '+') return { kind: 'max' };
   if (text.startsWith('[')) return { kind: 'value', value: text.slice(1), exclusive: false };
@@ -89,7 +88,7 @@ function replyEntries(
 }
 
 /** ZADD key [NX|XX] [GT|LT] [CH] [INCR] score member [score member ...] */
-function zadd(client: Client, argv: string[], engine: Engine): void {
+export function zadd(client: Client, argv: string[], engine: Engine): void {
   const flags = { nx: false, xx: false, gt: false, lt: false, ch: false, incr: false };
   let at = 2;
   for (; at < argv.length; at++) {
@@ -141,7 +140,7 @@ function scansLikeListpack(zset: RedisZset): boolean {
   return zset.isListpack;
 }
 
-function zincrby(client: Client, argv: string[], engine: Engine): void {
+export function zincrby(client: Client, argv: string[], engine: Engine): void {
   const increment = floatArgument(client, engine, argv[2]);
   if (increment === null) return;
   addToZset(client, engine, argv[1], [increment], [argv[3]], {
@@ -154,7 +153,7 @@ function zincrby(client: Client, argv: string[], engine: Engine): void {
   });
 }
 
-function zrem(client: Client, argv: string[], engine: Engine): void {
+export function zrem(client: Client, argv: string[], engine: Engine): void {
   const zset = lookupZset(client, engine, argv[1]);
   if (zset === WRONG_TYPE) return;
   let removed = 0;
@@ -164,13 +163,13 @@ function zrem(client: Client, argv: string[], engine: Engine): void {
   client.out.integer(removed);
 }
 
-function zcard(client: Client, argv: string[], engine: Engine): void {
+export function zcard(client: Client, argv: string[], engine: Engine): void {
   const zset = lookupZset(client, engine, argv[1]);
   if (zset === WRONG_TYPE) return;
   client.out.integer(zset?.size ?? 0);
 }
 
-function zscore(client: Client, argv: string[], engine: Engine): void {
+export function zscore(client: Client, argv: string[], engine: Engine): void {
   const zset = lookupZset(client, engine, argv[1]);
   if (zset === WRONG_TYPE) return;
   const score = zset?.score(argv[2]);
@@ -178,7 +177,7 @@ function zscore(client: Client, argv: string[], engine: Engine): void {
   else client.out.double(score);
 }
 
-function zmscore(client: Client, argv: string[], engine: Engine): void {
+export function zmscore(client: Client, argv: string[], engine: Engine): void {
   const zset = lookupZset(client, engine, argv[1]);
   if (zset === WRONG_TYPE) return;
   client.out.array(argv.length - 2);
@@ -189,14 +188,12 @@ function zmscore(client: Client, argv: string[], engine: Engine): void {
   }
 }
 
-function zrankCommand(reverse: boolean) {
-  return (client: Client, argv: string[], engine: Engine): void => {
-    const zset = lookupZset(client, engine, argv[1]);
-    if (zset === WRONG_TYPE) return;
-    const rank = zset?.rank(argv[2], reverse);
-    if (rank === undefined) client.out.nullBulk();
-    else client.out.integer(rank);
-  };
+function zrankCommand(client: Client, argv: string[], engine: Engine, reverse: boolean): void {
+  const zset = lookupZset(client, engine, argv[1]);
+  if (zset === WRONG_TYPE) return;
+  const rank = zset?.rank(argv[2], reverse);
+  if (rank === undefined) client.out.nullBulk();
+  else client.out.integer(rank);
 }
 
 type RangeType = 'auto' | 'rank' | 'score' | 'lex';
@@ -323,16 +320,21 @@ function storeEntries(
   return result.size;
 }
 
-function rangeCommand(type: RangeType, reverse: boolean | null) {
-  return (client: Client, argv: string[], engine: Engine): void =>
-    zrangeGeneric(client, engine, argv, 1, { type, reverse }, null);
+function rangeCommand(
+  client: Client,
+  argv: string[],
+  engine: Engine,
+  type: RangeType,
+  reverse: boolean | null,
+): void {
+  return zrangeGeneric(client, engine, argv, 1, { type, reverse }, null);
 }
 
-function zrangestore(client: Client, argv: string[], engine: Engine): void {
+export function zrangestore(client: Client, argv: string[], engine: Engine): void {
   zrangeGeneric(client, engine, argv, 2, { type: 'auto', reverse: null }, argv[1]);
 }
 
-function zcount(client: Client, argv: string[], engine: Engine): void {
+export function zcount(client: Client, argv: string[], engine: Engine): void {
   const min = parseScoreBound(argv[2]);
   const max = parseScoreBound(argv[3]);
   if (min === null || max === null) {
@@ -344,7 +346,7 @@ function zcount(client: Client, argv: string[], engine: Engine): void {
   client.out.integer(zset?.countByScore(min, max) ?? 0);
 }
 
-function zlexcount(client: Client, argv: string[], engine: Engine): void {
+export function zlexcount(client: Client, argv: string[], engine: Engine): void {
   const min = parseLexBound(argv[2]);
   const max = parseLexBound(argv[3]);
   if (min === null || max === null) {
@@ -356,39 +358,42 @@ function zlexcount(client: Client, argv: string[], engine: Engine): void {
   client.out.integer(zset?.countByLex(min, max, scansLikeListpack(zset)) ?? 0);
 }
 
-function zremrangeCommand(type: 'rank' | 'score' | 'lex') {
-  return (client: Client, argv: string[], engine: Engine): void => {
-    let remove: (zset: RedisZset) => number;
-    if (type === 'rank') {
-      const start = integerArgument(client, engine, argv[2]);
-      if (start === null) return;
-      const stop = integerArgument(client, engine, argv[3]);
-      if (stop === null) return;
-      remove = (zset) => zset.removeRangeByRank(start, stop);
-    } else if (type === 'score') {
-      const min = parseScoreBound(argv[2]);
-      const max = parseScoreBound(argv[3]);
-      if (min === null || max === null) {
-        engine.replyError(client, Z_ERRORS.minMaxNotFloat);
-        return;
-      }
-      remove = (zset) => zset.removeRangeByScore(min, max);
-    } else {
-      const min = parseLexBound(argv[2]);
-      const max = parseLexBound(argv[3]);
-      if (min === null || max === null) {
-        engine.replyError(client, Z_ERRORS.notLexRange);
-        return;
-      }
-      remove = (zset) => zset.removeRangeByLex(min, max, scansLikeListpack(zset));
+function zremrangeCommand(
+  client: Client,
+  argv: string[],
+  engine: Engine,
+  type: 'rank' | 'score' | 'lex',
+): void {
+  let remove: (zset: RedisZset) => number;
+  if (type === 'rank') {
+    const start = integerArgument(client, engine, argv[2]);
+    if (start === null) return;
+    const stop = integerArgument(client, engine, argv[3]);
+    if (stop === null) return;
+    remove = (zset) => zset.removeRangeByRank(start, stop);
+  } else if (type === 'score') {
+    const min = parseScoreBound(argv[2]);
+    const max = parseScoreBound(argv[3]);
+    if (min === null || max === null) {
+      engine.replyError(client, Z_ERRORS.minMaxNotFloat);
+      return;
     }
-    const zset = lookupZset(client, engine, argv[1]);
-    if (zset === WRONG_TYPE) return;
-    const removed = zset === undefined ? 0 : remove(zset);
-    engine.countChanges(removed);
-    if (zset && removed > 0) afterChange(engine, client.db, argv[1], zset, `zremrangeby${type}`);
-    client.out.integer(removed);
-  };
+    remove = (zset) => zset.removeRangeByScore(min, max);
+  } else {
+    const min = parseLexBound(argv[2]);
+    const max = parseLexBound(argv[3]);
+    if (min === null || max === null) {
+      engine.replyError(client, Z_ERRORS.notLexRange);
+      return;
+    }
+    remove = (zset) => zset.removeRangeByLex(min, max, scansLikeListpack(zset));
+  }
+  const zset = lookupZset(client, engine, argv[1]);
+  if (zset === WRONG_TYPE) return;
+  const removed = zset === undefined ? 0 : remove(zset);
+  engine.countChanges(removed);
+  if (zset && removed > 0) afterChange(engine, client.db, argv[1], zset, `zremrangeby${type}`);
+  client.out.integer(removed);
 }
 
 type Side = 'min' | 'max';
@@ -411,55 +416,51 @@ function popName(side: Side): string {
   return side === 'min' ? 'ZPOPMIN' : 'ZPOPMAX';
 }
 
-function zpopCommand(side: Side) {
-  return (client: Client, argv: string[], engine: Engine): void => {
-    if (argv.length > 3) {
-      engine.replyError(client, Errors.syntax);
-      return;
-    }
-    const count = optionalCount(client, engine, argv);
-    if (count === null) return;
-    const zset = lookupZset(client, engine, argv[1]);
-    if (zset === WRONG_TYPE) return;
-    if (zset === undefined || count === 0) {
-      client.out.array(0);
-      return;
-    }
-    const popped = popEntries(engine, client.db, argv[1], zset, side, count === -1 ? 1 : count);
-    // A single pop is a flat [member, score] even in RESP3; with a count RESP3 nests pairs.
-    replyEntries(client, popped, true, client.protocol === 3 && count !== -1);
-  };
+function zpopCommand(client: Client, argv: string[], engine: Engine, side: Side): void {
+  if (argv.length > 3) {
+    engine.replyError(client, Errors.syntax);
+    return;
+  }
+  const count = optionalCount(client, engine, argv);
+  if (count === null) return;
+  const zset = lookupZset(client, engine, argv[1]);
+  if (zset === WRONG_TYPE) return;
+  if (zset === undefined || count === 0) {
+    client.out.array(0);
+    return;
+  }
+  const popped = popEntries(engine, client.db, argv[1], zset, side, count === -1 ? 1 : count);
+  // A single pop is a flat [member, score] even in RESP3; with a count RESP3 nests pairs.
+  replyEntries(client, popped, true, client.protocol === 3 && count !== -1);
 }
 
-function bzpopCommand(side: Side) {
-  return (client: Client, argv: string[], engine: Engine): CommandResult => {
-    const timeout = timeoutArgument(client, engine, argv[argv.length - 1]);
-    if (timeout === null) return;
-    const keys = argv.slice(1, -1);
-    const serve = (key: string): boolean => {
-      const zset = client.db.lookup(key);
-      if (!(zset instanceof SortedSet) || zset.size === 0) return false;
-      const [entry] = popEntries(engine, client.db, key, zset, side, 1);
-      if (engine.propagation.active) engine.propagation.replaceCurrent([popName(side), key]);
-      client.out.array(3);
-      client.out.bulk(key);
-      client.out.bulk(entry.member);
-      client.out.double(entry.score);
-      return true;
-    };
-    for (const key of keys) {
-      const zset = lookupZset(client, engine, key);
-      if (zset === WRONG_TYPE) return;
-      if (zset !== undefined && serve(key)) return;
-    }
-    if (client.executing) {
-      client.out.nullArray();
-      return;
-    }
-    return blockOnKeys(client, engine, argv, 'zset', keys, timeout, serve, () =>
-      client.out.nullArray(),
-    );
+function bzpopCommand(client: Client, argv: string[], engine: Engine, side: Side): CommandResult {
+  const timeout = timeoutArgument(client, engine, argv[argv.length - 1]);
+  if (timeout === null) return;
+  const keys = argv.slice(1, -1);
+  const serve = (key: string): boolean => {
+    const zset = client.db.lookup(key);
+    if (!(zset instanceof SortedSet) || zset.size === 0) return false;
+    const [entry] = popEntries(engine, client.db, key, zset, side, 1);
+    if (engine.propagation.active) engine.propagation.replaceCurrent([popName(side), key]);
+    client.out.array(3);
+    client.out.bulk(key);
+    client.out.bulk(entry.member);
+    client.out.double(entry.score);
+    return true;
   };
+  for (const key of keys) {
+    const zset = lookupZset(client, engine, key);
+    if (zset === WRONG_TYPE) return;
+    if (zset !== undefined && serve(key)) return;
+  }
+  if (client.executing) {
+    client.out.nullArray();
+    return;
+  }
+  return blockOnKeys(client, engine, argv, 'zset', keys, timeout, serve, () =>
+    client.out.nullArray(),
+  );
 }
 
 function replyMultiPop(
@@ -480,7 +481,7 @@ function replyMultiPop(
   replyEntries(client, popped, true, true);
 }
 
-function zmpop(client: Client, argv: string[], engine: Engine): void {
+export function zmpop(client: Client, argv: string[], engine: Engine): void {
   const parsed = multiPopArguments(client, engine, argv, 1, ['min', 'max'] as const);
   if (parsed === null) return;
   for (const key of parsed.keys) {
@@ -493,7 +494,7 @@ function zmpop(client: Client, argv: string[], engine: Engine): void {
   client.out.nullArray();
 }
 
-function bzmpop(client: Client, argv: string[], engine: Engine): CommandResult {
+export function bzmpop(client: Client, argv: string[], engine: Engine): CommandResult {
   // As Redis, the timeout is read after the other arguments.
   const parsed = multiPopArguments(client, engine, argv, 2, ['min', 'max'] as const);
   if (parsed === null) return;
@@ -556,65 +557,69 @@ function aggregate(how: Aggregate, current: number, next: number): number {
 }
 
 /** ZUNION/ZINTER/ZDIFF and their STORE forms: numkeys key... [WEIGHTS ...] [AGGREGATE ...] [WITHSCORES] */
-function setOperationCommand(operation: SetOperation, store: boolean) {
-  return (client: Client, argv: string[], engine: Engine): void => {
-    const at = store ? 2 : 1;
-    const name = argv[0].toLowerCase();
-    const numkeys = integerArgument(client, engine, argv[at]);
-    if (numkeys === null) return;
-    if (numkeys < 1) {
-      engine.replyError(client, `ERR at least 1 input key is needed for '${name}' command`);
-      return;
-    }
-    if (numkeys > argv.length - at - 1) {
-      engine.replyError(client, Errors.syntax);
-      return;
-    }
-    const keys = argv.slice(at + 1, at + 1 + numkeys);
-    // As Redis, the inputs' types are checked before the options are read.
-    const inputs = readInputs(client, engine, keys);
-    if (inputs === null) return;
-    const weights = keys.map(() => 1);
-    let how: Aggregate = 'sum';
-    let withScores = false;
-    for (let i = at + 1 + numkeys; i < argv.length; i++) {
-      const left = argv.length - i - 1;
-      if (operation !== 'diff' && isKeyword(argv[i], 'weights') && left >= numkeys) {
-        for (let w = 0; w < numkeys; w++) {
-          const weight = floatArgument(
-            client,
-            engine,
-            argv[i + 1 + w],
-            'ERR weight value is not a float',
-          );
-          if (weight === null) return;
-          weights[w] = weight;
-        }
-        i += numkeys;
-      } else if (operation !== 'diff' && isKeyword(argv[i], 'aggregate') && left >= 1) {
-        const value = argv[++i].toLowerCase();
-        if (value !== 'sum' && value !== 'min' && value !== 'max') {
-          engine.replyError(client, Errors.syntax);
-          return;
-        }
-        how = value;
-      } else if (!store && isKeyword(argv[i], 'withscores')) {
-        withScores = true;
-      } else {
+function setOperationCommand(
+  client: Client,
+  argv: string[],
+  engine: Engine,
+  operation: SetOperation,
+  store: boolean,
+): void {
+  const at = store ? 2 : 1;
+  const name = argv[0].toLowerCase();
+  const numkeys = integerArgument(client, engine, argv[at]);
+  if (numkeys === null) return;
+  if (numkeys < 1) {
+    engine.replyError(client, `ERR at least 1 input key is needed for '${name}' command`);
+    return;
+  }
+  if (numkeys > argv.length - at - 1) {
+    engine.replyError(client, Errors.syntax);
+    return;
+  }
+  const keys = argv.slice(at + 1, at + 1 + numkeys);
+  // As Redis, the inputs' types are checked before the options are read.
+  const inputs = readInputs(client, engine, keys);
+  if (inputs === null) return;
+  const weights = keys.map(() => 1);
+  let how: Aggregate = 'sum';
+  let withScores = false;
+  for (let i = at + 1 + numkeys; i < argv.length; i++) {
+    const left = argv.length - i - 1;
+    if (operation !== 'diff' && isKeyword(argv[i], 'weights') && left >= numkeys) {
+      for (let w = 0; w < numkeys; w++) {
+        const weight = floatArgument(
+          client,
+          engine,
+          argv[i + 1 + w],
+          'ERR weight value is not a float',
+        );
+        if (weight === null) return;
+        weights[w] = weight;
+      }
+      i += numkeys;
+    } else if (operation !== 'diff' && isKeyword(argv[i], 'aggregate') && left >= 1) {
+      const value = argv[++i].toLowerCase();
+      if (value !== 'sum' && value !== 'min' && value !== 'max') {
         engine.replyError(client, Errors.syntax);
         return;
       }
-    }
-    const result = combine(operation, inputs, weights, how);
-    const entries = [...result].map(([member, score]) => ({ member, score }));
-    if (store) {
-      client.out.integer(storeEntries(client, engine, argv[1], entries, `z${operation}store`));
+      how = value;
+    } else if (!store && isKeyword(argv[i], 'withscores')) {
+      withScores = true;
+    } else {
+      engine.replyError(client, Errors.syntax);
       return;
     }
-    const sorted = new SortedSet();
-    for (const entry of entries) sorted.add(entry.member, entry.score);
-    replyEntries(client, [...sorted], withScores);
-  };
+  }
+  const result = combine(operation, inputs, weights, how);
+  const entries = [...result].map(([member, score]) => ({ member, score }));
+  if (store) {
+    client.out.integer(storeEntries(client, engine, argv[1], entries, `z${operation}store`));
+    return;
+  }
+  const sorted = new SortedSet();
+  for (const entry of entries) sorted.add(entry.member, entry.score);
+  replyEntries(client, [...sorted], withScores);
 }
 
 /** Every key read as a set operation's input (missing = null); null after a WRONGTYPE. */
@@ -680,7 +685,7 @@ function combine(
 }
 
 /** ZINTERCARD numkeys key... [LIMIT limit] */
-function zintercard(client: Client, argv: string[], engine: Engine): void {
+export function zintercard(client: Client, argv: string[], engine: Engine): void {
   const numkeys = integerArgument(client, engine, argv[1]);
   if (numkeys === null) return;
   if (numkeys < 1) {
@@ -705,7 +710,7 @@ function zintercard(client: Client, argv: string[], engine: Engine): void {
 }
 
 /** ZRANDMEMBER key [count [WITHSCORES]] */
-function zrandmember(client: Client, argv: string[], engine: Engine): void {
+export function zrandmember(client: Client, argv: string[], engine: Engine): void {
   let count: number | null = null;
   let withScores = false;
   if (argv.length >= 3) {
@@ -738,7 +743,7 @@ function zrandmember(client: Client, argv: string[], engine: Engine): void {
   replyEntries(client, picked, withScores);
 }
 
-function zscan(client: Client, argv: string[], engine: Engine): void {
+export function zscan(client: Client, argv: string[], engine: Engine): void {
   const scan = collectionScan(client, engine, argv, (key) => lookupZset(client, engine, key));
   if (scan === null) return;
   const { value: zset, cursor, options } = scan;
@@ -751,322 +756,86 @@ function zscan(client: Client, argv: string[], engine: Engine): void {
   replyScan(client, page.cursor, items);
 }
 
-const STORE_KEYS: [number, number, number] = [1, 1, 1];
+export function zrank(client: Client, argv: string[], engine: Engine): void {
+  zrankCommand(client, argv, engine, false);
+}
 
-export const sortedSetCommands = commandGroup('sorted-set', [
-  [
-    'zadd',
-    -4,
-    ['write', 'denyoom', 'fast'],
-    FIRST_KEY,
-    zadd,
-    'Add one or more members to a sorted set, or update its score if it already exists',
-    '1.2.0',
-  ],
-  [
-    'zincrby',
-    4,
-    ['write', 'denyoom', 'fast'],
-    FIRST_KEY,
-    zincrby,
-    'Increment the score of a member in a sorted set',
-    '1.2.0',
-  ],
-  [
-    'zrem',
-    -3,
-    ['write', 'fast'],
-    FIRST_KEY,
-    zrem,
-    'Remove one or more members from a sorted set',
-    '1.2.0',
-  ],
-  [
-    'zcard',
-    2,
-    ['readonly', 'fast'],
-    FIRST_KEY,
-    zcard,
-    'Get the number of members in a sorted set',
-    '1.2.0',
-  ],
-  [
-    'zscore',
-    3,
-    ['readonly', 'fast'],
-    FIRST_KEY,
-    zscore,
-    'Get the score associated with the given member in a sorted set',
-    '1.2.0',
-  ],
-  [
-    'zmscore',
-    -3,
-    ['readonly', 'fast'],
-    FIRST_KEY,
-    zmscore,
-    'Get the score associated with the given members in a sorted set',
-    '6.2.0',
-  ],
-  [
-    'zrank',
-    3,
-    ['readonly', 'fast'],
-    FIRST_KEY,
-    zrankCommand(false),
-    'Determine the index of a member in a sorted set',
-    '2.0.0',
-  ],
-  [
-    'zrevrank',
-    3,
-    ['readonly', 'fast'],
-    FIRST_KEY,
-    zrankCommand(true),
-    'Determine the index of a member in a sorted set, with scores ordered from high to low',
-    '2.0.0',
-  ],
-  [
-    'zrange',
-    -4,
-    ['readonly'],
-    FIRST_KEY,
-    rangeCommand('auto', null),
-    'Return a range of members in a sorted set',
-    '1.2.0',
-  ],
-  [
-    'zrangestore',
-    -5,
-    ['write', 'denyoom'],
-    [1, 2, 1],
-    zrangestore,
-    'Store a range of members from sorted set into another key',
-    '6.2.0',
-  ],
-  [
-    'zrevrange',
-    -4,
-    ['readonly'],
-    FIRST_KEY,
-    rangeCommand('rank', true),
-    'Return a range of members in a sorted set, by index, with scores ordered from high to low',
-    '1.2.0',
-  ],
-  [
-    'zrangebyscore',
-    -4,
-    ['readonly'],
-    FIRST_KEY,
-    rangeCommand('score', false),
-    'Return a range of members in a sorted set, by score',
-    '1.0.5',
-  ],
-  [
-    'zrevrangebyscore',
-    -4,
-    ['readonly'],
-    FIRST_KEY,
-    rangeCommand('score', true),
-    'Return a range of members in a sorted set, by score, with scores ordered from high to low',
-    '2.2.0',
-  ],
-  [
-    'zrangebylex',
-    -4,
-    ['readonly'],
-    FIRST_KEY,
-    rangeCommand('lex', false),
-    'Return a range of members in a sorted set, by lexicographical range',
-    '2.8.9',
-  ],
-  [
-    'zrevrangebylex',
-    -4,
-    ['readonly'],
-    FIRST_KEY,
-    rangeCommand('lex', true),
-    'Return a range of members in a sorted set, by lexicographical range, ordered from higher to lower strings.',
-    '2.8.9',
-  ],
-  [
-    'zcount',
-    4,
-    ['readonly', 'fast'],
-    FIRST_KEY,
-    zcount,
-    'Count the members in a sorted set with scores within the given values',
-    '2.0.0',
-  ],
-  [
-    'zlexcount',
-    4,
-    ['readonly', 'fast'],
-    FIRST_KEY,
-    zlexcount,
-    'Count the number of members in a sorted set between a given lexicographical range',
-    '2.8.9',
-  ],
-  [
-    'zremrangebyrank',
-    4,
-    ['write'],
-    FIRST_KEY,
-    zremrangeCommand('rank'),
-    'Remove all members in a sorted set within the given indexes',
-    '2.0.0',
-  ],
-  [
-    'zremrangebyscore',
-    4,
-    ['write'],
-    FIRST_KEY,
-    zremrangeCommand('score'),
-    'Remove all members in a sorted set within the given scores',
-    '1.2.0',
-  ],
-  [
-    'zremrangebylex',
-    4,
-    ['write'],
-    FIRST_KEY,
-    zremrangeCommand('lex'),
-    'Remove all members in a sorted set between the given lexicographical range',
-    '2.8.9',
-  ],
-  [
-    'zpopmin',
-    -2,
-    ['write', 'fast'],
-    FIRST_KEY,
-    zpopCommand('min'),
-    'Remove and return members with the lowest scores in a sorted set',
-    '5.0.0',
-  ],
-  [
-    'zpopmax',
-    -2,
-    ['write', 'fast'],
-    FIRST_KEY,
-    zpopCommand('max'),
-    'Remove and return members with the highest scores in a sorted set',
-    '5.0.0',
-  ],
-  [
-    'bzpopmin',
-    -3,
-    ['write', 'noscript', 'blocking', 'fast'],
-    [1, -2, 1],
-    bzpopCommand('min'),
-    'Remove and return the member with the lowest score from one or more sorted sets, or block until one is available',
-    '5.0.0',
-  ],
-  [
-    'bzpopmax',
-    -3,
-    ['write', 'noscript', 'blocking', 'fast'],
-    [1, -2, 1],
-    bzpopCommand('max'),
-    'Remove and return the member with the highest score from one or more sorted sets, or block until one is available',
-    '5.0.0',
-  ],
-  [
-    'zmpop',
-    -4,
-    ['write', 'movablekeys'],
-    [0, 0, 0],
-    zmpop,
-    'Remove and return members with scores in a sorted set',
-    '7.0.0',
-  ],
-  [
-    'bzmpop',
-    -5,
-    ['write', 'blocking', 'movablekeys'],
-    [0, 0, 0],
-    bzmpop,
-    'Remove and return members with scores in a sorted set or block until one is available',
-    '7.0.0',
-  ],
-  [
-    'zunion',
-    -3,
-    ['readonly', 'movablekeys'],
-    [0, 0, 0],
-    setOperationCommand('union', false),
-    'Add multiple sorted sets',
-    '6.2.0',
-  ],
-  [
-    'zinter',
-    -3,
-    ['readonly', 'movablekeys'],
-    [0, 0, 0],
-    setOperationCommand('inter', false),
-    'Intersect multiple sorted sets',
-    '6.2.0',
-  ],
-  [
-    'zdiff',
-    -3,
-    ['readonly', 'movablekeys'],
-    [0, 0, 0],
-    setOperationCommand('diff', false),
-    'Subtract multiple sorted sets',
-    '6.2.0',
-  ],
-  [
-    'zunionstore',
-    -4,
-    ['write', 'denyoom', 'movablekeys'],
-    STORE_KEYS,
-    setOperationCommand('union', true),
-    'Add multiple sorted sets and store the resulting sorted set in a new key',
-    '2.0.0',
-  ],
-  [
-    'zinterstore',
-    -4,
-    ['write', 'denyoom', 'movablekeys'],
-    STORE_KEYS,
-    setOperationCommand('inter', true),
-    'Intersect multiple sorted sets and store the resulting sorted set in a new key',
-    '2.0.0',
-  ],
-  [
-    'zdiffstore',
-    -4,
-    ['write', 'denyoom', 'movablekeys'],
-    STORE_KEYS,
-    setOperationCommand('diff', true),
-    'Subtract multiple sorted sets and store the resulting sorted set in a new key',
-    '6.2.0',
-  ],
-  [
-    'zintercard',
-    -3,
-    ['readonly', 'movablekeys'],
-    [0, 0, 0],
-    zintercard,
-    'Intersect multiple sorted sets and return the cardinality of the result',
-    '7.0.0',
-  ],
-  [
-    'zrandmember',
-    -2,
-    ['readonly'],
-    FIRST_KEY,
-    zrandmember,
-    'Get one or multiple random elements from a sorted set',
-    '6.2.0',
-  ],
-  [
-    'zscan',
-    -3,
-    ['readonly'],
-    FIRST_KEY,
-    zscan,
-    'Incrementally iterate sorted sets elements and associated scores',
-    '2.8.0',
-  ],
-]);
+export function zrevrank(client: Client, argv: string[], engine: Engine): void {
+  zrankCommand(client, argv, engine, true);
+}
+
+export function zrange(client: Client, argv: string[], engine: Engine): void {
+  rangeCommand(client, argv, engine, 'auto', null);
+}
+
+export function zrevrange(client: Client, argv: string[], engine: Engine): void {
+  rangeCommand(client, argv, engine, 'rank', true);
+}
+
+export function zrangebyscore(client: Client, argv: string[], engine: Engine): void {
+  rangeCommand(client, argv, engine, 'score', false);
+}
+
+export function zrevrangebyscore(client: Client, argv: string[], engine: Engine): void {
+  rangeCommand(client, argv, engine, 'score', true);
+}
+
+export function zrangebylex(client: Client, argv: string[], engine: Engine): void {
+  rangeCommand(client, argv, engine, 'lex', false);
+}
+
+export function zrevrangebylex(client: Client, argv: string[], engine: Engine): void {
+  rangeCommand(client, argv, engine, 'lex', true);
+}
+
+export function zremrangebyrank(client: Client, argv: string[], engine: Engine): void {
+  zremrangeCommand(client, argv, engine, 'rank');
+}
+
+export function zremrangebyscore(client: Client, argv: string[], engine: Engine): void {
+  zremrangeCommand(client, argv, engine, 'score');
+}
+
+export function zremrangebylex(client: Client, argv: string[], engine: Engine): void {
+  zremrangeCommand(client, argv, engine, 'lex');
+}
+
+export function zpopmin(client: Client, argv: string[], engine: Engine): void {
+  zpopCommand(client, argv, engine, 'min');
+}
+
+export function zpopmax(client: Client, argv: string[], engine: Engine): void {
+  zpopCommand(client, argv, engine, 'max');
+}
+
+export function bzpopmin(client: Client, argv: string[], engine: Engine): CommandResult {
+  return bzpopCommand(client, argv, engine, 'min');
+}
+
+export function bzpopmax(client: Client, argv: string[], engine: Engine): CommandResult {
+  return bzpopCommand(client, argv, engine, 'max');
+}
+
+export function zunion(client: Client, argv: string[], engine: Engine): void {
+  setOperationCommand(client, argv, engine, 'union', false);
+}
+
+export function zinter(client: Client, argv: string[], engine: Engine): void {
+  setOperationCommand(client, argv, engine, 'inter', false);
+}
+
+export function zdiff(client: Client, argv: string[], engine: Engine): void {
+  setOperationCommand(client, argv, engine, 'diff', false);
+}
+
+export function zunionstore(client: Client, argv: string[], engine: Engine): void {
+  setOperationCommand(client, argv, engine, 'union', true);
+}
+
+export function zinterstore(client: Client, argv: string[], engine: Engine): void {
+  setOperationCommand(client, argv, engine, 'inter', true);
+}
+
+export function zdiffstore(client: Client, argv: string[], engine: Engine): void {
+  setOperationCommand(client, argv, engine, 'diff', true);
+}

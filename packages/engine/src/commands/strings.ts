@@ -8,7 +8,6 @@ import { inInt64Range, parseInteger } from '../numbers.js';
 import { WRONG_TYPE, lookupString } from '../typed-lookup.js';
 import { checkStringLength, integerArgument, isKeyword } from '../arguments.js';
 import { ok } from '../replies.js';
-import { ALL_KEYS, FIRST_KEY, commandGroup } from '../command-rows.js';
 
 const enum SetCondition {
   None,
@@ -25,7 +24,7 @@ function setString(client: Client, engine: Engine, key: string, value: string): 
 }
 
 /** SET key value [NX|XX] [GET] [EX s|PX ms|EXAT ts|PXAT ts|KEEPTTL] */
-function set(client: Client, argv: string[], engine: Engine): void {
+export function set(client: Client, argv: string[], engine: Engine): void {
   let condition = SetCondition.None;
   let get = false;
   let keepTtl = false;
@@ -109,7 +108,7 @@ function expireOption(option: string): Omit<NonNullable<ExpireOption>, 'argument
   return null;
 }
 
-function get(client: Client, argv: string[], engine: Engine): void {
+export function get(client: Client, argv: string[], engine: Engine): void {
   const value = lookupString(client, engine, argv[1]);
   if (value === WRONG_TYPE) return;
   if (value === undefined) client.out.nullBulk();
@@ -117,7 +116,7 @@ function get(client: Client, argv: string[], engine: Engine): void {
 }
 
 /** GETEX key [EX s|PX ms|EXAT ts|PXAT ts|PERSIST] */
-function getex(client: Client, argv: string[], engine: Engine): void {
+export function getex(client: Client, argv: string[], engine: Engine): void {
   let expire: ExpireOption = null;
   let persist = false;
   for (let i = 2; i < argv.length; i++) {
@@ -171,7 +170,7 @@ function getex(client: Client, argv: string[], engine: Engine): void {
   }
 }
 
-function getdel(client: Client, argv: string[], engine: Engine): void {
+export function getdel(client: Client, argv: string[], engine: Engine): void {
   const value = engine.readingKeys(() => lookupString(client, engine, argv[1]));
   if (value === WRONG_TYPE) return;
   if (value === undefined) {
@@ -184,7 +183,7 @@ function getdel(client: Client, argv: string[], engine: Engine): void {
   engine.propagation.replaceCurrent([deletionCommand(engine, 'lazyfree-lazy-user-del'), argv[1]]);
 }
 
-function getset(client: Client, argv: string[], engine: Engine): void {
+export function getset(client: Client, argv: string[], engine: Engine): void {
   const value = engine.readingKeys(() => lookupString(client, engine, argv[1]));
   if (value === WRONG_TYPE) return;
   if (value === undefined) client.out.nullBulk();
@@ -193,7 +192,7 @@ function getset(client: Client, argv: string[], engine: Engine): void {
   if (engine.propagation.active) engine.propagation.replaceCurrent(['SET', argv[1], argv[2]]);
 }
 
-function mget(client: Client, argv: string[]): void {
+export function mget(client: Client, argv: string[]): void {
   const out = client.out;
   out.array(argv.length - 1);
   for (let i = 1; i < argv.length; i++) {
@@ -203,7 +202,7 @@ function mget(client: Client, argv: string[]): void {
   }
 }
 
-function mset(client: Client, argv: string[], engine: Engine): void {
+export function mset(client: Client, argv: string[], engine: Engine): void {
   if (argv.length % 2 === 0) {
     engine.replyError(client, `ERR wrong number of arguments for 'mset' command`);
     return;
@@ -212,7 +211,7 @@ function mset(client: Client, argv: string[], engine: Engine): void {
   ok(client);
 }
 
-function msetnx(client: Client, argv: string[], engine: Engine): void {
+export function msetnx(client: Client, argv: string[], engine: Engine): void {
   if (argv.length % 2 === 0) {
     engine.replyError(client, `ERR wrong number of arguments for 'msetnx' command`);
     return;
@@ -227,7 +226,7 @@ function msetnx(client: Client, argv: string[], engine: Engine): void {
   client.out.integer(1);
 }
 
-function setnx(client: Client, argv: string[], engine: Engine): void {
+export function setnx(client: Client, argv: string[], engine: Engine): void {
   if (client.db.has(argv[1])) {
     client.out.integer(0);
     return;
@@ -236,21 +235,25 @@ function setnx(client: Client, argv: string[], engine: Engine): void {
   client.out.integer(1);
 }
 
-function setWithExpire(unit: ExpireUnit, name: string) {
-  return (client: Client, argv: string[], engine: Engine): void => {
-    const at = expireArgument(client, engine, argv[2], unit, true, name);
-    if (at === null) return;
-    setString(client, engine, argv[1], argv[3]);
-    client.db.setExpire(argv[1], at);
-    engine.countChanges(1);
-    engine.notify(client.db, EventClass.generic, 'expire', argv[1]);
-    if (engine.propagation.active)
-      engine.propagation.replaceCurrent(['SET', argv[1], argv[3], 'PXAT', String(at)]);
-    ok(client);
-  };
+function setWithExpire(
+  client: Client,
+  argv: string[],
+  engine: Engine,
+  unit: ExpireUnit,
+  name: string,
+): void {
+  const at = expireArgument(client, engine, argv[2], unit, true, name);
+  if (at === null) return;
+  setString(client, engine, argv[1], argv[3]);
+  client.db.setExpire(argv[1], at);
+  engine.countChanges(1);
+  engine.notify(client.db, EventClass.generic, 'expire', argv[1]);
+  if (engine.propagation.active)
+    engine.propagation.replaceCurrent(['SET', argv[1], argv[3], 'PXAT', String(at)]);
+  ok(client);
 }
 
-function append(client: Client, argv: string[], engine: Engine): void {
+export function append(client: Client, argv: string[], engine: Engine): void {
   const value = lookupString(client, engine, argv[1]);
   if (value === WRONG_TYPE) return;
   if (!checkStringLength(client, engine, (value?.length ?? 0) + argv[2].length)) return;
@@ -262,13 +265,13 @@ function append(client: Client, argv: string[], engine: Engine): void {
   client.out.integer(next.length);
 }
 
-function strlen(client: Client, argv: string[], engine: Engine): void {
+export function strlen(client: Client, argv: string[], engine: Engine): void {
   const value = lookupString(client, engine, argv[1]);
   if (value === WRONG_TYPE) return;
   client.out.integer(value === undefined ? 0 : value.length);
 }
 
-function getrange(client: Client, argv: string[], engine: Engine): void {
+export function getrange(client: Client, argv: string[], engine: Engine): void {
   let start = integerArgument(client, engine, argv[2]);
   if (start === null) return;
   let end = integerArgument(client, engine, argv[3]);
@@ -287,7 +290,7 @@ function getrange(client: Client, argv: string[], engine: Engine): void {
   else client.out.bulk(value.slice(start, end + 1));
 }
 
-function setrange(client: Client, argv: string[], engine: Engine): void {
+export function setrange(client: Client, argv: string[], engine: Engine): void {
   const offset = integerArgument(client, engine, argv[2]);
   if (offset === null) return;
   if (offset < 0) {
@@ -356,20 +359,20 @@ function incrementArgument(client: Client, engine: Engine, text: string): number
   return value;
 }
 
-function incr(client: Client, argv: string[], engine: Engine): void {
+export function incr(client: Client, argv: string[], engine: Engine): void {
   incrementBy(client, engine, argv[1], 1);
 }
 
-function decr(client: Client, argv: string[], engine: Engine): void {
+export function decr(client: Client, argv: string[], engine: Engine): void {
   incrementBy(client, engine, argv[1], -1);
 }
 
-function incrby(client: Client, argv: string[], engine: Engine): void {
+export function incrby(client: Client, argv: string[], engine: Engine): void {
   const increment = incrementArgument(client, engine, argv[2]);
   if (increment !== null) incrementBy(client, engine, argv[1], increment);
 }
 
-function decrby(client: Client, argv: string[], engine: Engine): void {
+export function decrby(client: Client, argv: string[], engine: Engine): void {
   const decrement = incrementArgument(client, engine, argv[2]);
   if (decrement === null) return;
   if (decrement === -(2n ** 63n)) {
@@ -379,7 +382,7 @@ function decrby(client: Client, argv: string[], engine: Engine): void {
   incrementBy(client, engine, argv[1], typeof decrement === 'bigint' ? -decrement : -decrement);
 }
 
-function incrbyfloat(client: Client, argv: string[], engine: Engine): void {
+export function incrbyfloat(client: Client, argv: string[], engine: Engine): void {
   const value = lookupString(client, engine, argv[1]);
   if (value === WRONG_TYPE) return;
   const current = readLongDouble(value ?? '0');
@@ -403,178 +406,14 @@ function incrbyfloat(client: Client, argv: string[], engine: Engine): void {
   client.out.bulk(result);
 }
 
-export const stringCommands = commandGroup('string', [
-  ['get', 2, ['readonly', 'fast'], FIRST_KEY, get, 'Get the value of a key', '1.0.0'],
-  ['set', -3, ['write', 'denyoom'], FIRST_KEY, set, 'Set the string value of a key', '1.0.0'],
-  [
-    'getex',
-    -2,
-    ['write', 'fast'],
-    FIRST_KEY,
-    getex,
-    'Get the value of a key and optionally set its expiration',
-    '6.2.0',
-  ],
-  [
-    'getdel',
-    2,
-    ['write', 'fast'],
-    FIRST_KEY,
-    getdel,
-    'Get the value of a key and delete the key',
-    '6.2.0',
-  ],
-  [
-    'getset',
-    3,
-    ['write', 'denyoom', 'fast'],
-    FIRST_KEY,
-    getset,
-    'Set the string value of a key and return its old value',
-    '1.0.0',
-  ],
-  [
-    'mget',
-    -2,
-    ['readonly', 'fast'],
-    ALL_KEYS,
-    mget,
-    'Get the values of all the given keys',
-    '1.0.0',
-  ],
-  [
-    'mset',
-    -3,
-    ['write', 'denyoom'],
-    [1, -1, 2],
-    mset,
-    'Set multiple keys to multiple values',
-    '1.0.1',
-  ],
-  [
-    'msetnx',
-    -3,
-    ['write', 'denyoom'],
-    [1, -1, 2],
-    msetnx,
-    'Set multiple keys to multiple values, only if none of the keys exist',
-    '1.0.1',
-  ],
-  [
-    'setnx',
-    3,
-    ['write', 'denyoom', 'fast'],
-    FIRST_KEY,
-    setnx,
-    'Set the value of a key, only if the key does not exist',
-    '1.0.0',
-  ],
-  [
-    'setex',
-    4,
-    ['write', 'denyoom'],
-    FIRST_KEY,
-    setWithExpire('seconds', 'setex'),
-    'Set the value and expiration of a key',
-    '2.0.0',
-  ],
-  [
-    'psetex',
-    4,
-    ['write', 'denyoom'],
-    FIRST_KEY,
-    setWithExpire('milliseconds', 'psetex'),
-    'Set the value and expiration in milliseconds of a key',
-    '2.6.0',
-  ],
-  [
-    'append',
-    3,
-    ['write', 'denyoom', 'fast'],
-    FIRST_KEY,
-    append,
-    'Append a value to a key',
-    '2.0.0',
-  ],
-  [
-    'strlen',
-    2,
-    ['readonly', 'fast'],
-    FIRST_KEY,
-    strlen,
-    'Get the length of the value stored in a key',
-    '2.2.0',
-  ],
-  [
-    'getrange',
-    4,
-    ['readonly'],
-    FIRST_KEY,
-    getrange,
-    'Get a substring of the string stored at a key',
-    '2.4.0',
-  ],
-  [
-    'substr',
-    4,
-    ['readonly'],
-    FIRST_KEY,
-    getrange,
-    'Get a substring of the string stored at a key',
-    '1.0.0',
-  ],
-  [
-    'setrange',
-    4,
-    ['write', 'denyoom'],
-    FIRST_KEY,
-    setrange,
-    'Overwrite part of a string at key starting at the specified offset',
-    '2.2.0',
-  ],
-  [
-    'incr',
-    2,
-    ['write', 'denyoom', 'fast'],
-    FIRST_KEY,
-    incr,
-    'Increment the integer value of a key by one',
-    '1.0.0',
-  ],
-  [
-    'decr',
-    2,
-    ['write', 'denyoom', 'fast'],
-    FIRST_KEY,
-    decr,
-    'Decrement the integer value of a key by one',
-    '1.0.0',
-  ],
-  [
-    'incrby',
-    3,
-    ['write', 'denyoom', 'fast'],
-    FIRST_KEY,
-    incrby,
-    'Increment the integer value of a key by the given amount',
-    '1.0.0',
-  ],
-  [
-    'decrby',
-    3,
-    ['write', 'denyoom', 'fast'],
-    FIRST_KEY,
-    decrby,
-    'Decrement the integer value of a key by the given number',
-    '1.0.0',
-  ],
-  [
-    'incrbyfloat',
-    3,
-    ['write', 'denyoom', 'fast'],
-    FIRST_KEY,
-    incrbyfloat,
-    'Increment the float value of a key by the given amount',
-    '2.6.0',
-  ],
-]);
+export function setex(client: Client, argv: string[], engine: Engine): void {
+  setWithExpire(client, argv, engine, 'seconds', 'setex');
+}
+
+export function psetex(client: Client, argv: string[], engine: Engine): void {
+  setWithExpire(client, argv, engine, 'milliseconds', 'psetex');
+}
+
+export function substr(client: Client, argv: string[], engine: Engine): void {
+  getrange(client, argv, engine);
+}

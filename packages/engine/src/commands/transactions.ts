@@ -1,10 +1,9 @@
 import type { Client } from '../client.js';
 import type { Engine } from '../engine.js';
 import { Errors } from '../errors.js';
-import { ALL_KEYS, NO_KEYS, commandGroup } from '../command-rows.js';
 import { ok } from '../replies.js';
 
-function multi(client: Client, _argv: string[], engine: Engine): void {
+export function multi(client: Client, _argv: string[], engine: Engine): void {
   if (client.transaction !== null) {
     engine.replyError(client, Errors.multiNested);
     return;
@@ -14,7 +13,7 @@ function multi(client: Client, _argv: string[], engine: Engine): void {
   ok(client);
 }
 
-function exec(client: Client, _argv: string[], engine: Engine): void {
+export function exec(client: Client, _argv: string[], engine: Engine): void {
   // EXEC itself is never propagated: its commands are, wrapped in MULTI/EXEC when several.
   engine.propagation.preventCurrent();
   const queue = client.transaction;
@@ -46,7 +45,7 @@ function endTransaction(client: Client): void {
   client.transactionFailed = false;
 }
 
-function discard(client: Client, _argv: string[], engine: Engine): void {
+export function discard(client: Client, _argv: string[], engine: Engine): void {
   if (client.transaction === null) {
     engine.replyError(client, Errors.discardWithoutMulti);
     return;
@@ -56,7 +55,7 @@ function discard(client: Client, _argv: string[], engine: Engine): void {
   ok(client);
 }
 
-function watch(client: Client, argv: string[], engine: Engine): void {
+export function watch(client: Client, argv: string[], engine: Engine): void {
   if (client.transaction !== null) {
     engine.replyError(client, Errors.watchInMulti);
     return;
@@ -65,33 +64,7 @@ function watch(client: Client, argv: string[], engine: Engine): void {
   ok(client);
 }
 
-function unwatch(client: Client, _argv: string[], engine: Engine): void {
+export function unwatch(client: Client, _argv: string[], engine: Engine): void {
   engine.unwatchAll(client);
   ok(client);
 }
-
-const FLAGS = ['noscript', 'loading', 'stale', 'fast', 'allow_busy'] as const;
-
-export const transactionCommands = commandGroup('transactions', [
-  ['multi', 1, [...FLAGS], NO_KEYS, multi, 'Mark the start of a transaction block', '1.2.0'],
-  [
-    'exec',
-    1,
-    ['noscript', 'loading', 'stale', 'skip_slowlog'],
-    NO_KEYS,
-    exec,
-    'Execute all commands issued after MULTI',
-    '1.2.0',
-  ],
-  ['discard', 1, [...FLAGS], NO_KEYS, discard, 'Discard all commands issued after MULTI', '2.0.0'],
-  [
-    'watch',
-    -2,
-    [...FLAGS],
-    ALL_KEYS,
-    watch,
-    'Watch the given keys to determine execution of the MULTI/EXEC block',
-    '2.2.0',
-  ],
-  ['unwatch', 1, [...FLAGS], NO_KEYS, unwatch, 'Forget about all watched keys', '2.2.0'],
-]);
