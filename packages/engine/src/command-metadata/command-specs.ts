@@ -27,7 +27,7 @@ function spec(
   const { arity, flags, keys, group, summary, since } = redisCommands[fullName];
   const name = fullName.slice(fullName.indexOf('|') + 1);
   const facts = { arity, flags, keys, group, summary, since };
-  const handler = subcommands === undefined ? handlers[handlerName(fullName)] : undefined;
+  const handler = handlers[handlerName(fullName)];
   return { name, ...facts, ...COMMAND_OVERRIDES[fullName]?.facts, handler, subcommands };
 }
 
@@ -46,6 +46,7 @@ export function commandSpecs(handlers: Readonly<Record<string, CommandHandler>>)
     }
     const served = children.filter((child) => handlerName(child) in handlers);
     if (served.length === 0) continue;
+    // A container may serve a call without subcommand too (COMMAND).
     const subcommands = served.map((child) => spec(child, handlers));
     specs.push(spec(fullName, handlers, subcommands));
   }

@@ -7,12 +7,11 @@ import { categoryIndex } from '../acl/acl-commands.js';
 import { loadAclFile, saveAclFile } from '../acl/acl-file.js';
 import type { Selector } from '../acl/selector.js';
 import { validUserName } from '../acl/user.js';
-import { container, NO_KEYS } from '../command-rows.js';
-import { helpReply, ok } from '../replies.js';
+import { ok, replyHelp } from '../replies.js';
 import { integerArgument, redactArgument } from '../arguments.js';
 
 /** ACL SETUSER username [rule ...]: every rule applies, or none. */
-function setUser(client: Client, argv: string[], engine: Engine): void {
+export function aclSetuser(client: Client, argv: string[], engine: Engine): void {
   const [name, ...rules] = argv.slice(2);
   // SLOWLOG and MONITOR must not see the rules: they may hold passwords.
   for (let i = 2; i < argv.length; i++) redactArgument(argv, i);
@@ -26,7 +25,7 @@ function setUser(client: Client, argv: string[], engine: Engine): void {
 }
 
 /** ACL DELUSER username [...]: how many existed; the default user stays. */
-function deleteUsers(client: Client, argv: string[], engine: Engine): void {
+export function aclDeluser(client: Client, argv: string[], engine: Engine): void {
   const names = argv.slice(2);
   if (names.includes('default')) {
     engine.replyError(client, "ERR The 'default' user cannot be removed");
@@ -35,7 +34,7 @@ function deleteUsers(client: Client, argv: string[], engine: Engine): void {
   client.out.integer(engine.acl.deleteUsers(names));
 }
 
-function getUser(client: Client, argv: string[], engine: Engine): void {
+export function aclGetuser(client: Client, argv: string[], engine: Engine): void {
   const user = engine.acl.get(argv[2]);
   const out = client.out;
   if (user === undefined) {
@@ -69,19 +68,19 @@ function describeSelector(client: Client, selector: Selector): void {
   out.bulk(selector.describeChannels());
 }
 
-function list(client: Client, _argv: string[], engine: Engine): void {
+export function aclList(client: Client, _argv: string[], engine: Engine): void {
   const lines = engine.acl.userLines();
   client.out.array(lines.length);
   for (const line of lines) client.out.bulk(line);
 }
 
-function users(client: Client, _argv: string[], engine: Engine): void {
+export function aclUsers(client: Client, _argv: string[], engine: Engine): void {
   const all = engine.acl.all();
   client.out.array(all.length);
   for (const user of all) client.out.bulk(user.name);
 }
 
-function whoami(client: Client): void {
+export function aclWhoami(client: Client): void {
   if (client.user === null) client.out.nullBulk();
   else client.out.bulk(client.user.name);
 }
@@ -97,7 +96,7 @@ function aclFile(client: Client, engine: Engine): string | null {
   return null;
 }
 
-function load(client: Client, _argv: string[], engine: Engine): void {
+export function aclLoad(client: Client, _argv: string[], engine: Engine): void {
   const path = aclFile(client, engine);
   if (path === null) return;
   const errors = loadAclFile(engine.acl, path, engine.config.get('dir'));
@@ -105,7 +104,7 @@ function load(client: Client, _argv: string[], engine: Engine): void {
   else engine.replyError(client, `ERR ${errors}`);
 }
 
-function save(client: Client, _argv: string[], engine: Engine): void {
+export function aclSave(client: Client, _argv: string[], engine: Engine): void {
   const path = aclFile(client, engine);
   if (path === null) return;
   const failure = saveAclFile(engine.acl, path, engine.config.get('dir'));
@@ -121,7 +120,7 @@ function save(client: Client, _argv: string[], engine: Engine): void {
 }
 
 /** ACL CAT [category]: the categories, or the commands (and subcommands) of one. */
-function cat(client: Client, argv: string[], engine: Engine): void {
+export function aclCat(client: Client, argv: string[], engine: Engine): void {
   const out = client.out;
   if (argv.length === 2) {
     out.array(ACL_CATEGORIES.length);
@@ -145,7 +144,7 @@ function cat(client: Client, argv: string[], engine: Engine): void {
 const MAX_GENERATED_BITS = 4096;
 
 /** ACL GENPASS [bits]: a random password in hex, 256 bits unless asked otherwise. */
-function genpass(client: Client, argv: string[], engine: Engine): void {
+export function aclGenpass(client: Client, argv: string[], engine: Engine): void {
   if (argv.length > 3) {
     engine.replyError(client, subcommandSyntaxError('acl', argv[1]));
     return;
@@ -172,7 +171,7 @@ function genpass(client: Client, argv: string[], engine: Engine): void {
 }
 
 /** ACL LOG [count | RESET]: the newest entries, 10 unless asked otherwise. */
-function log(client: Client, argv: string[], engine: Engine): void {
+export function aclLog(client: Client, argv: string[], engine: Engine): void {
   if (argv.length > 3) {
     engine.replyError(client, subcommandSyntaxError('acl', argv[1]));
     return;
@@ -212,7 +211,7 @@ function log(client: Client, argv: string[], engine: Engine): void {
 }
 
 /** ACL DRYRUN username command [arg ...]: whether the user could run the call. */
-function dryrun(client: Client, argv: string[], engine: Engine): void {
+export function aclDryrun(client: Client, argv: string[], engine: Engine): void {
   const user = engine.acl.get(argv[2]);
   if (user === undefined) {
     engine.replyError(client, `ERR User '${argv[2]}' not found`);
@@ -241,7 +240,7 @@ function dryrun(client: Client, argv: string[], engine: Engine): void {
   client.out.bulk(`This user has no permissions to ${what}`);
 }
 
-const help = helpReply([
+const ACL_HELP: readonly string[] = [
   'ACL <subcommand> [<arg> [value] [opt] ...]. Subcommands are:',
   'CAT [<category>]',
   '    List all commands that belong to <category>, or all command categories',
@@ -271,108 +270,8 @@ const help = helpReply([
   '    Return the current connection username.',
   'HELP',
   '    Prints this help.',
-]);
+];
 
-const ADMIN: ['admin', 'noscript', 'loading', 'stale'] = ['admin', 'noscript', 'loading', 'stale'];
-const PLAIN: ['noscript', 'loading', 'stale'] = ['noscript', 'loading', 'stale'];
-
-export const aclCommand = container(
-  'acl',
-  'A container for Access List Control commands ',
-  '6.0.0',
-  [
-    [
-      'cat',
-      -2,
-      PLAIN,
-      NO_KEYS,
-      cat,
-      'List the ACL categories or the commands inside a category',
-      '6.0.0',
-    ],
-    [
-      'deluser',
-      -3,
-      ADMIN,
-      NO_KEYS,
-      deleteUsers,
-      'Remove the specified ACL users and the associated rules',
-      '6.0.0',
-    ],
-    [
-      'dryrun',
-      -4,
-      ADMIN,
-      NO_KEYS,
-      dryrun,
-      'Returns whether the user can execute the given command without executing the command.',
-      '7.0.0',
-    ],
-    [
-      'genpass',
-      -2,
-      PLAIN,
-      NO_KEYS,
-      genpass,
-      'Generate a pseudorandom secure password to use for ACL users',
-      '6.0.0',
-    ],
-    ['getuser', 3, ADMIN, NO_KEYS, getUser, 'Get the rules for a specific ACL user', '6.0.0'],
-    [
-      'help',
-      2,
-      ['loading', 'stale'],
-      NO_KEYS,
-      help,
-      'Show helpful text about the different subcommands',
-      '6.0.0',
-    ],
-    [
-      'list',
-      2,
-      ADMIN,
-      NO_KEYS,
-      list,
-      'List the current ACL rules in ACL config file format',
-      '6.0.0',
-    ],
-    ['load', 2, ADMIN, NO_KEYS, load, 'Reload the ACLs from the configured ACL file', '6.0.0'],
-    ['log', -2, ADMIN, NO_KEYS, log, 'List latest events denied because of ACLs in place', '6.0.0'],
-    [
-      'save',
-      2,
-      ADMIN,
-      NO_KEYS,
-      save,
-      'Save the current ACL rules in the configured ACL file',
-      '6.0.0',
-    ],
-    [
-      'setuser',
-      -3,
-      ADMIN,
-      NO_KEYS,
-      setUser,
-      'Modify or create the rules for a specific ACL user',
-      '6.0.0',
-    ],
-    [
-      'users',
-      2,
-      ADMIN,
-      NO_KEYS,
-      users,
-      'List the username of all the configured ACL rules',
-      '6.0.0',
-    ],
-    [
-      'whoami',
-      2,
-      PLAIN,
-      NO_KEYS,
-      whoami,
-      'Return the name of the user associated to the current connection',
-      '6.0.0',
-    ],
-  ],
-);
+export function aclHelp(client: Client): void {
+  replyHelp(client, ACL_HELP);
+}

@@ -5,27 +5,26 @@ import type { PauseType } from '../client-pause.js';
 import { Errors, subcommandSyntaxError } from '../errors.js';
 import { parseInteger } from '../numbers.js';
 import { validClientName } from '../client-name.js';
-import { container, helpSubcommand, NO_KEYS } from '../command-rows.js';
-import { helpReply, ok, replyText } from '../replies.js';
+import { ok, replyText, replyHelp } from '../replies.js';
 import { integerArgument, isKeyword } from '../arguments.js';
 
-function id(client: Client): void {
+export function clientId(client: Client): void {
   client.out.integer(client.id);
 }
 
-function setname(client: Client, argv: string[], engine: Engine): void {
+export function clientSetname(client: Client, argv: string[], engine: Engine): void {
   if (!validClientName(client, engine, argv[2])) return;
   client.name = argv[2];
   ok(client);
 }
 
-function getname(client: Client): void {
+export function clientGetname(client: Client): void {
   if (client.name === '') client.out.nullBulk();
   else client.out.bulk(client.name);
 }
 
 /** CLIENT LIST [TYPE type | ID id [id ...]] */
-function list(client: Client, argv: string[], engine: Engine): void {
+export function clientList(client: Client, argv: string[], engine: Engine): void {
   let clients: Client[];
   if (argv.length === 4 && isKeyword(argv[2], 'type')) {
     const type = clientTypeByName(argv[3]);
@@ -54,7 +53,7 @@ function list(client: Client, argv: string[], engine: Engine): void {
   replyText(client, text);
 }
 
-function info(client: Client, argv: string[], engine: Engine): void {
+export function clientInfo(client: Client, argv: string[], engine: Engine): void {
   replyText(client, formatClientInfo(client, engine, argv) + '\n');
 }
 
@@ -72,7 +71,7 @@ function drop(target: Client): void {
  * CLIENT KILL ip:port | CLIENT KILL [ID id] [TYPE type] [ADDR ip:port] [LADDR ip:port]
  * [USER name] [SKIPME yes/no]
  */
-function kill(client: Client, argv: string[], engine: Engine): void {
+export function clientKill(client: Client, argv: string[], engine: Engine): void {
   if (argv.length === 3) {
     const target = [...engine.clients.values()].find(
       (each) => each.connection.remoteAddress === argv[2],
@@ -138,7 +137,7 @@ function kill(client: Client, argv: string[], engine: Engine): void {
 }
 
 /** CLIENT UNBLOCK id [TIMEOUT|ERROR] */
-function unblock(client: Client, argv: string[], engine: Engine): void {
+export function clientUnblock(client: Client, argv: string[], engine: Engine): void {
   let withError = false;
   if (argv.length === 4) {
     if (isKeyword(argv[3], 'error')) withError = true;
@@ -166,7 +165,7 @@ function unblock(client: Client, argv: string[], engine: Engine): void {
 }
 
 /** CLIENT PAUSE timeout [WRITE|ALL]: ALL unless WRITE is asked for. */
-function pause(client: Client, argv: string[], engine: Engine): void {
+export function clientPause(client: Client, argv: string[], engine: Engine): void {
   if (argv.length > 4) {
     engine.replyError(client, subcommandSyntaxError('client', argv[1]));
     return;
@@ -198,12 +197,12 @@ function pause(client: Client, argv: string[], engine: Engine): void {
   ok(client);
 }
 
-function unpause(client: Client, _argv: string[], engine: Engine): void {
+export function clientUnpause(client: Client, _argv: string[], engine: Engine): void {
   engine.clientPause.unpause();
   ok(client);
 }
 
-function reply(client: Client, argv: string[], engine: Engine): void {
+export function clientReply(client: Client, argv: string[], engine: Engine): void {
   const mode = argv[2].toLowerCase();
   if (mode !== 'on' && mode !== 'off' && mode !== 'skip') {
     engine.replyError(client, Errors.syntax);
@@ -218,7 +217,7 @@ function reply(client: Client, argv: string[], engine: Engine): void {
   else if (client.replyMode !== 'off') client.skipNext = true;
 }
 
-function noEvict(client: Client, argv: string[], engine: Engine): void {
+export function clientNoEvict(client: Client, argv: string[], engine: Engine): void {
   if (!isKeyword(argv[2], 'on') && !isKeyword(argv[2], 'off')) {
     engine.replyError(client, Errors.syntax);
     return;
@@ -227,7 +226,7 @@ function noEvict(client: Client, argv: string[], engine: Engine): void {
   ok(client);
 }
 
-function setinfo(client: Client, argv: string[], engine: Engine): void {
+export function clientSetinfo(client: Client, argv: string[], engine: Engine): void {
   if (isKeyword(argv[2], 'lib-name')) client.libraryName = argv[3];
   else if (isKeyword(argv[2], 'lib-ver')) client.libraryVersion = argv[3];
   else {
@@ -241,7 +240,7 @@ function setinfo(client: Client, argv: string[], engine: Engine): void {
  * CLIENT TRACKING ON|OFF [REDIRECT id] [BCAST] [PREFIX p]... [OPTIN] [OPTOUT] [NOLOOP], with
  * Redis's checks in its order.
  */
-function tracking(client: Client, argv: string[], engine: Engine): void {
+export function clientTracking(client: Client, argv: string[], engine: Engine): void {
   let redirect = 0;
   let broadcast = false;
   let optIn = false;
@@ -316,7 +315,7 @@ function trackingOnRefusal(
 }
 
 /** CLIENT CACHING YES|NO: whether the next command's keys are tracked in OPTIN/OPTOUT mode. */
-function caching(client: Client, argv: string[], engine: Engine): void {
+export function clientCaching(client: Client, argv: string[], engine: Engine): void {
   const state = client.tracking;
   if (state === null) {
     engine.replyError(
@@ -349,11 +348,11 @@ function caching(client: Client, argv: string[], engine: Engine): void {
   ok(client);
 }
 
-function getredir(client: Client): void {
+export function clientGetredir(client: Client): void {
   client.out.integer(client.tracking?.redirect ?? -1);
 }
 
-function trackinginfo(client: Client): void {
+export function clientTrackinginfo(client: Client): void {
   const state = client.tracking;
   const flags = [state === null ? 'off' : 'on'];
   if (state !== null) {
@@ -378,7 +377,7 @@ function trackinginfo(client: Client): void {
   for (const prefix of prefixes) out.bulk(prefix);
 }
 
-const help = helpReply([
+const CLIENT_HELP: readonly string[] = [
   'CLIENT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:',
   'CACHING (YES|NO)',
   '    Enable/disable tracking of the keys for next command in OPTIN/OPTOUT modes.',
@@ -427,142 +426,8 @@ const help = helpReply([
   '    Protect current client connection from eviction.',
   'HELP',
   '    Prints this help.',
-]);
+];
 
-const FLAGS = ['admin', 'noscript', 'loading', 'stale'] as const;
-const CONNECTION_FLAGS = ['noscript', 'loading', 'stale'] as const;
-
-export const clientCommand = {
-  ...container('client', 'A container for client connection commands', '2.4.0', [
-    [
-      'id',
-      2,
-      [...CONNECTION_FLAGS],
-      NO_KEYS,
-      id,
-      'Returns the client ID for the current connection',
-      '5.0.0',
-    ],
-    [
-      'setname',
-      3,
-      [...CONNECTION_FLAGS],
-      NO_KEYS,
-      setname,
-      'Set the current connection name',
-      '2.6.9',
-    ],
-    [
-      'getname',
-      2,
-      [...CONNECTION_FLAGS],
-      NO_KEYS,
-      getname,
-      'Get the current connection name',
-      '2.6.9',
-    ],
-    ['list', -2, [...FLAGS], NO_KEYS, list, 'Get the list of client connections', '2.4.0'],
-    [
-      'info',
-      2,
-      [...CONNECTION_FLAGS],
-      NO_KEYS,
-      info,
-      'Returns information about the current client connection.',
-      '6.2.0',
-    ],
-    ['kill', -3, [...FLAGS], NO_KEYS, kill, 'Kill the connection of a client', '2.4.0'],
-    [
-      'unblock',
-      -3,
-      [...FLAGS],
-      NO_KEYS,
-      unblock,
-      'Unblock a client blocked in a blocking command from a different connection',
-      '5.0.0',
-    ],
-    [
-      'pause',
-      -3,
-      [...FLAGS],
-      NO_KEYS,
-      pause,
-      'Stop processing commands from clients for some time',
-      '2.9.50',
-    ],
-    [
-      'unpause',
-      2,
-      [...FLAGS],
-      NO_KEYS,
-      unpause,
-      'Resume processing of clients that were paused',
-      '6.2.0',
-    ],
-    [
-      'reply',
-      3,
-      [...CONNECTION_FLAGS],
-      NO_KEYS,
-      reply,
-      'Instruct the server whether to reply to commands',
-      '3.2.0',
-    ],
-    [
-      'no-evict',
-      3,
-      [...FLAGS],
-      NO_KEYS,
-      noEvict,
-      'Set client eviction mode for the current connection',
-      '7.0.0',
-    ],
-    [
-      'tracking',
-      -3,
-      [...CONNECTION_FLAGS],
-      NO_KEYS,
-      tracking,
-      'Enable or disable server assisted client side caching support',
-      '6.0.0',
-    ],
-    [
-      'caching',
-      3,
-      [...CONNECTION_FLAGS],
-      NO_KEYS,
-      caching,
-      'Instruct the server about tracking or not keys in the next request',
-      '6.0.0',
-    ],
-    [
-      'getredir',
-      2,
-      [...CONNECTION_FLAGS],
-      NO_KEYS,
-      getredir,
-      'Get tracking notifications redirection client ID if any',
-      '6.0.0',
-    ],
-    [
-      'trackinginfo',
-      2,
-      [...CONNECTION_FLAGS],
-      NO_KEYS,
-      trackinginfo,
-      'Return information about server assisted client side caching for the current connection',
-      '6.2.0',
-    ],
-    helpSubcommand(help, '5.0.0'),
-    [
-      'setinfo',
-      4,
-      [...CONNECTION_FLAGS],
-      NO_KEYS,
-      setinfo,
-      'Set client or connection specific info',
-      '7.2.0',
-    ],
-  ]),
-  group: 'connection' as const,
-};
+export function clientHelp(client: Client): void {
+  replyHelp(client, CLIENT_HELP);
+}

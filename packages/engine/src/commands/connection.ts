@@ -1,6 +1,6 @@
 import type { Client } from '../client.js';
 import type { Engine } from '../engine.js';
-import { Errors } from '../errors.js';
+import { Errors, arityError } from '../errors.js';
 import { intArgument, integerArgument, isKeyword, redactArgument } from '../arguments.js';
 import { ok } from '../replies.js';
 import { validClientName } from '../client-name.js';
@@ -8,7 +8,7 @@ import { SERVER_VERSION } from '../version.js';
 
 export function ping(client: Client, argv: string[], engine: Engine): void {
   if (argv.length > 2) {
-    engine.replyError(client, "ERR wrong number of arguments for 'ping' command");
+    engine.replyError(client, arityError('ping'));
     return;
   }
   if (client.inSubscribedMode) {

@@ -19,7 +19,6 @@ import { DEFAULT_PACKED_THRESHOLD, quicklistNodes } from '../quicklist-layout.js
 import { DEFAULT_PEAK_RESET_TIME } from '../reply-buffer-resizing.js';
 import { toRdbValue } from '../persistence/rdb-values.js';
 import { RedisHash, RedisSet, encodingOf, isSharedInteger, type RedisValue } from '../values.js';
-import { commandGroup, NO_KEYS } from '../command-rows.js';
 import { integerArgument, isKeyword } from '../arguments.js';
 import { ok } from '../replies.js';
 
@@ -856,22 +855,10 @@ const SUBCOMMANDS: ReadonlyArray<readonly [string, Arguments, Subcommand]> = [
 ];
 
 /** DEBUG subcommand [argument...]: an unknown one, or one with the wrong arguments, errs. */
-function debug(client: Client, argv: string[], engine: Engine): CommandResult {
+export function debug(client: Client, argv: string[], engine: Engine): CommandResult {
   for (const [name, accepts, run] of SUBCOMMANDS) {
     if (!isKeyword(argv[1], name) || !accepts(argv)) continue;
     return run(client, argv, engine);
   }
   engine.replyError(client, subcommandSyntaxError('debug', argv[1]));
 }
-
-export const debugCommands = commandGroup('server', [
-  [
-    'debug',
-    -2,
-    ['admin', 'noscript', 'loading', 'stale', 'protected'],
-    NO_KEYS,
-    debug,
-    'A container for debugging commands',
-    '1.0.0',
-  ],
-]);

@@ -1,6 +1,6 @@
 import type { Client } from '../client.js';
 import { subcommandSyntaxError } from '../errors.js';
-import type { CommandResult, CommandSpec } from '../command-table.js';
+import type { CommandResult } from '../command-table.js';
 import type { Engine } from '../engine.js';
 import { globMatch } from '../glob.js';
 import {
@@ -10,8 +10,7 @@ import {
   type RestorePolicy,
 } from '../scripting/function-libraries.js';
 import { SCRIPT_FLAG_NAMES } from '../scripting/script-flags.js';
-import { commandGroup, container, helpSubcommand, NO_KEYS } from '../command-rows.js';
-import { helpReply, ok } from '../replies.js';
+import { ok, replyHelp } from '../replies.js';
 import { isKeyword } from '../arguments.js';
 
 /** Redis's addReplySubcommandSyntaxError, for FUNCTION's subcommands. */
@@ -19,18 +18,18 @@ function syntaxError(client: Client, argv: string[], engine: Engine): void {
   engine.replyError(client, subcommandSyntaxError('function', argv[1]));
 }
 
-function fcall(client: Client, argv: string[], engine: Engine): CommandResult {
+export function fcall(client: Client, argv: string[], engine: Engine): CommandResult {
   engine.monitors.feed(client, argv);
   return engine.scripting.fcall(client, argv, false);
 }
 
-function fcallRo(client: Client, argv: string[], engine: Engine): CommandResult {
+export function fcall_ro(client: Client, argv: string[], engine: Engine): CommandResult {
   engine.monitors.feed(client, argv);
   return engine.scripting.fcall(client, argv, true);
 }
 
 /** FUNCTION LOAD [REPLACE] code */
-function functionLoad(client: Client, argv: string[], engine: Engine): void {
+export function functionLoad(client: Client, argv: string[], engine: Engine): void {
   let replace = false;
   let position = 2;
   while (position < argv.length - 1) {
@@ -52,7 +51,7 @@ function functionLoad(client: Client, argv: string[], engine: Engine): void {
   client.out.bulk(result.name);
 }
 
-function functionDelete(client: Client, argv: string[], engine: Engine): void {
+export function functionDelete(client: Client, argv: string[], engine: Engine): void {
   if (!engine.scripting.libraries.delete(argv[2])) {
     engine.replyError(client, 'ERR Library not found');
     return;
@@ -62,7 +61,7 @@ function functionDelete(client: Client, argv: string[], engine: Engine): void {
 }
 
 /** FUNCTION FLUSH [ASYNC|SYNC]: both free at once, the libraries being small. */
-function functionFlush(client: Client, argv: string[], engine: Engine): void {
+export function functionFlush(client: Client, argv: string[], engine: Engine): void {
   if (argv.length > 3) {
     syntaxError(client, argv, engine);
     return;
@@ -76,12 +75,12 @@ function functionFlush(client: Client, argv: string[], engine: Engine): void {
   ok(client);
 }
 
-function functionKill(client: Client, _argv: string[], engine: Engine): void {
+export function functionKill(client: Client, _argv: string[], engine: Engine): void {
   engine.scripting.kill(client, false);
 }
 
 /** FUNCTION LIST [LIBRARYNAME pattern] [WITHCODE] */
-function functionList(client: Client, argv: string[], engine: Engine): void {
+export function functionList(client: Client, argv: string[], engine: Engine): void {
   let withCode = false;
   let pattern: string | null = null;
   for (let i = 2; i < argv.length; i++) {
@@ -133,7 +132,7 @@ function functionList(client: Client, argv: string[], engine: Engine): void {
 }
 
 /** FUNCTION STATS: the function running (a running EVAL gets -BUSY) and the engine's counts. */
-function functionStats(client: Client, _argv: string[], engine: Engine): void {
+export function functionStats(client: Client, _argv: string[], engine: Engine): void {
   const scripting = engine.scripting;
   const running = scripting.runningScript;
   if (running !== null && running.isEval) {
@@ -165,12 +164,12 @@ function functionStats(client: Client, _argv: string[], engine: Engine): void {
   out.integer(scripting.libraries.functionCount);
 }
 
-function functionDump(client: Client, _argv: string[], engine: Engine): void {
+export function functionDump(client: Client, _argv: string[], engine: Engine): void {
   client.out.bulk(engine.scripting.libraries.dump());
 }
 
 /** FUNCTION RESTORE payload [FLUSH|APPEND|REPLACE] */
-function functionRestore(client: Client, argv: string[], engine: Engine): void {
+export function functionRestore(client: Client, argv: string[], engine: Engine): void {
   if (argv.length > 4) {
     syntaxError(client, argv, engine);
     return;
@@ -196,7 +195,7 @@ function functionRestore(client: Client, argv: string[], engine: Engine): void {
   ok(client);
 }
 
-const functionHelp = helpReply([
+const FUNCTION_HELP: readonly string[] = [
   'FUNCTION <subcommand> [<arg> [value] [opt] ...]. Subcommands are:',
   'LOAD [REPLACE] <FUNCTION CODE>',
   '    Create a new library with the given library name and code.',
@@ -237,107 +236,8 @@ const functionHelp = helpReply([
   '      in case of functions name collision with another library).',
   'HELP',
   '    Prints this help.',
-]);
+];
 
-export const functionCommands: CommandSpec[] = commandGroup('scripting', [
-  [
-    'fcall',
-    -3,
-    ['noscript', 'skip_monitor', 'may_replicate', 'stale'],
-    NO_KEYS,
-    fcall,
-    'Invoke a function',
-    '7.0.0',
-  ],
-  [
-    'fcall_ro',
-    -3,
-    ['noscript', 'skip_monitor', 'stale', 'readonly'],
-    NO_KEYS,
-    fcallRo,
-    'Invoke a read-only function',
-    '7.0.0',
-  ],
-]).concat(
-  container(
-    'function',
-    'A container for function commands',
-    '7.0.0',
-    [
-      [
-        'load',
-        -3,
-        ['write', 'denyoom', 'noscript'],
-        NO_KEYS,
-        functionLoad,
-        'Create a function with the given arguments (name, code, description)',
-        '7.0.0',
-      ],
-      [
-        'delete',
-        3,
-        ['write', 'noscript'],
-        NO_KEYS,
-        functionDelete,
-        'Delete a function by name',
-        '7.0.0',
-      ],
-      [
-        'flush',
-        -2,
-        ['write', 'noscript'],
-        NO_KEYS,
-        functionFlush,
-        'Deleting all functions',
-        '7.0.0',
-      ],
-      [
-        'kill',
-        2,
-        ['noscript', 'allow_busy'],
-        NO_KEYS,
-        functionKill,
-        'Kill the function currently in execution.',
-        '7.0.0',
-      ],
-      [
-        'list',
-        -2,
-        ['noscript'],
-        NO_KEYS,
-        functionList,
-        'List information about all the functions',
-        '7.0.0',
-      ],
-      [
-        'stats',
-        2,
-        ['noscript', 'allow_busy'],
-        NO_KEYS,
-        functionStats,
-        'Return information about the function currently running (name, description, duration)',
-        '7.0.0',
-      ],
-      [
-        'dump',
-        2,
-        ['noscript'],
-        NO_KEYS,
-        functionDump,
-        'Dump all functions into a serialized binary payload',
-        '7.0.0',
-      ],
-      [
-        'restore',
-        -3,
-        ['write', 'denyoom', 'noscript'],
-        NO_KEYS,
-        functionRestore,
-        'Restore all the functions on the given payload',
-        '7.0.0',
-      ],
-      helpSubcommand(functionHelp, '7.0.0'),
-    ],
-    'scripting',
-  ),
-);
+export function functionHelp(client: Client): void {
+  replyHelp(client, FUNCTION_HELP);
+}

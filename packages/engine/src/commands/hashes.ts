@@ -1,6 +1,6 @@
 import type { Client } from '../client.js';
 import type { Engine } from '../engine.js';
-import { Errors } from '../errors.js';
+import { Errors, arityError } from '../errors.js';
 import { EventClass } from '../keyspace-events.js';
 import { parseInteger, inInt64Range } from '../numbers.js';
 import { filterByPattern } from '../scan-cursor.js';
@@ -29,10 +29,7 @@ function hashForWrite(client: Client, engine: Engine, key: string): RedisHash | 
 
 function hsetGeneric(client: Client, argv: string[], engine: Engine, replyOk: boolean): void {
   if (argv.length % 2 !== 0) {
-    engine.replyError(
-      client,
-      `ERR wrong number of arguments for '${argv[0].toLowerCase()}' command`,
-    );
+    engine.replyError(client, arityError(argv[0].toLowerCase()));
     return;
   }
   const hash = hashForWrite(client, engine, argv[1]);

@@ -1,5 +1,5 @@
 import type { Client } from '../client.js';
-import type { CommandEntry, CommandSpec } from '../command-table.js';
+import type { CommandEntry } from '../command-table.js';
 import { commandKeys, hasKeys } from '../command-metadata/command-keys.js';
 import {
   aclCategories,
@@ -14,10 +14,9 @@ import {
 import type { Engine } from '../engine.js';
 import { Errors } from '../errors.js';
 import { globMatch } from '../glob.js';
-import { commandGroup, helpSubcommand, NO_KEYS } from '../command-rows.js';
-import { helpReply } from '../replies.js';
 import { isKeyword } from '../arguments.js';
 import { findByFullName } from '../command-table.js';
+import { replyHelp } from '../replies.js';
 
 /** The command a call runs, as Redis's lookupCommand: the subcommand of a container. */
 function findByCall(engine: Engine, call: readonly string[]): CommandEntry | undefined {
@@ -26,16 +25,16 @@ function findByCall(engine: Engine, call: readonly string[]): CommandEntry | und
   return entry.subcommands.get(call[1].toLowerCase());
 }
 
-function command(client: Client, _argv: string[], engine: Engine): void {
+export function command(client: Client, _argv: string[], engine: Engine): void {
   client.out.array(engine.commands.size);
   for (const entry of engine.commands.entries()) replyCommandInfo(client.out, entry);
 }
 
-function commandCount(client: Client, _argv: string[], engine: Engine): void {
+export function commandCount(client: Client, _argv: string[], engine: Engine): void {
   client.out.integer(engine.commands.size);
 }
 
-function commandInfo(client: Client, argv: string[], engine: Engine): void {
+export function commandInfo(client: Client, argv: string[], engine: Engine): void {
   if (argv.length === 2) {
     command(client, argv, engine);
     return;
@@ -49,7 +48,7 @@ function commandInfo(client: Client, argv: string[], engine: Engine): void {
 }
 
 /** Unknown names are left out of the map. */
-function commandDocs(client: Client, argv: string[], engine: Engine): void {
+export function commandDocs(client: Client, argv: string[], engine: Engine): void {
   const entries =
     argv.length === 2
       ? [...engine.commands.entries()]
@@ -70,7 +69,7 @@ function* allEntries(engine: Engine): Generator<CommandEntry> {
 }
 
 /** COMMAND LIST [FILTERBY MODULE name | ACLCAT category | PATTERN pattern]. */
-function commandList(client: Client, argv: string[], engine: Engine): void {
+export function commandList(client: Client, argv: string[], engine: Engine): void {
   let filter: (entry: CommandEntry) => boolean = () => true;
   for (let i = 2; i < argv.length; i += 3) {
     if (!isKeyword(argv[i], 'filterby') || argv.length - 1 - i !== 2) {
@@ -96,40 +95,38 @@ function commandList(client: Client, argv: string[], engine: Engine): void {
 }
 
 /** COMMAND GETKEYS and GETKEYSANDFLAGS, with Redis's checks in Redis's order. */
-function keysOfCall(withFlags: boolean) {
-  return (client: Client, argv: string[], engine: Engine): void => {
-    const call = argv.slice(2);
-    const entry = findByCall(engine, call);
-    if (!entry) {
-      engine.replyError(client, Errors.getKeysUnknownCommand);
-      return;
-    }
-    const metadata = metadataOf(entry);
-    if (!hasKeys(metadata)) {
-      engine.replyError(client, Errors.getKeysNoKeys);
-      return;
-    }
-    const arity = entry.spec.arity;
-    if (arity > 0 ? call.length !== arity : call.length < -arity) {
-      engine.replyError(client, Errors.getKeysArity);
-      return;
-    }
-    const keys = commandKeys(metadata, call);
-    if (keys.length === 0 && !metadata.noMandatoryKeys) {
-      engine.replyError(client, Errors.getKeysInvalidArguments);
-      return;
-    }
-    const out = client.out;
-    out.array(keys.length);
-    for (const key of keys) {
-      if (withFlags) out.array(2);
-      out.bulk(call[key.index]);
-      if (withFlags) replyKeyFlags(out, key.flags);
-    }
-  };
+function keysOfCall(client: Client, argv: string[], engine: Engine, withFlags: boolean): void {
+  const call = argv.slice(2);
+  const entry = findByCall(engine, call);
+  if (!entry) {
+    engine.replyError(client, Errors.getKeysUnknownCommand);
+    return;
+  }
+  const metadata = metadataOf(entry);
+  if (!hasKeys(metadata)) {
+    engine.replyError(client, Errors.getKeysNoKeys);
+    return;
+  }
+  const arity = entry.spec.arity;
+  if (arity > 0 ? call.length !== arity : call.length < -arity) {
+    engine.replyError(client, Errors.getKeysArity);
+    return;
+  }
+  const keys = commandKeys(metadata, call);
+  if (keys.length === 0 && !metadata.noMandatoryKeys) {
+    engine.replyError(client, Errors.getKeysInvalidArguments);
+    return;
+  }
+  const out = client.out;
+  out.array(keys.length);
+  for (const key of keys) {
+    if (withFlags) out.array(2);
+    out.bulk(call[key.index]);
+    if (withFlags) replyKeyFlags(out, key.flags);
+  }
 }
 
-const commandHelp = helpReply([
+const COMMAND_HELP: readonly string[] = [
   'COMMAND <subcommand> [<arg> [value] [opt] ...]. Subcommands are:',
   '(no subcommand)',
   '    Return details about all Redis commands.',
@@ -151,69 +148,16 @@ const commandHelp = helpReply([
   '    Return the keys and the access flags from a full Redis command.',
   'HELP',
   '    Prints this help.',
-]);
+];
 
-const COMMAND_FLAGS: CommandSpec['flags'] = ['loading', 'stale'];
+export function commandGetkeys(client: Client, argv: string[], engine: Engine): void {
+  keysOfCall(client, argv, engine, false);
+}
 
-export const introspectionCommands = commandGroup('server', [
-  ['command', -1, COMMAND_FLAGS, NO_KEYS, command, 'Get array of Redis command details', '2.8.13'],
-]).map((spec) => ({
-  ...spec,
-  subcommands: commandGroup('server', [
-    [
-      'count',
-      2,
-      COMMAND_FLAGS,
-      NO_KEYS,
-      commandCount,
-      'Get total number of Redis commands',
-      '2.8.13',
-    ],
-    [
-      'info',
-      -2,
-      COMMAND_FLAGS,
-      NO_KEYS,
-      commandInfo,
-      'Get array of specific Redis command details, or all when no argument is given.',
-      '2.8.13',
-    ],
-    [
-      'docs',
-      -2,
-      COMMAND_FLAGS,
-      NO_KEYS,
-      commandDocs,
-      'Get array of specific Redis command documentation',
-      '7.0.0',
-    ],
-    [
-      'list',
-      -2,
-      COMMAND_FLAGS,
-      NO_KEYS,
-      commandList,
-      'Get an array of Redis command names',
-      '7.0.0',
-    ],
-    [
-      'getkeys',
-      -4,
-      COMMAND_FLAGS,
-      NO_KEYS,
-      keysOfCall(false),
-      'Extract keys given a full Redis command',
-      '2.8.13',
-    ],
-    [
-      'getkeysandflags',
-      -4,
-      COMMAND_FLAGS,
-      NO_KEYS,
-      keysOfCall(true),
-      'Extract keys and access flags given a full Redis command',
-      '7.0.0',
-    ],
-    helpSubcommand(commandHelp, '5.0.0', COMMAND_FLAGS),
-  ]),
-}));
+export function commandGetkeysandflags(client: Client, argv: string[], engine: Engine): void {
+  keysOfCall(client, argv, engine, true);
+}
+
+export function commandHelp(client: Client): void {
+  replyHelp(client, COMMAND_HELP);
+}

@@ -1,6 +1,5 @@
 import type { Client } from '../client.js';
 import type { Engine } from '../engine.js';
-import type { CommandHandler } from '../command-table.js';
 import { Errors } from '../errors.js';
 import { EventClass } from '../keyspace-events.js';
 import { expireArgument, type ExpireUnit } from '../expire-time.js';
@@ -8,15 +7,7 @@ import { globMatch } from '../glob.js';
 import { waitKindOf, type Database } from '../keyspace.js';
 import { filterByPattern, scanPage } from '../scan-cursor.js';
 import { cloneValue, encodingOf, isSharedInteger, typeOf, type RedisValue } from '../values.js';
-import {
-  ALL_KEYS,
-  commandGroup,
-  container,
-  FIRST_KEY,
-  helpSubcommand,
-  NO_KEYS,
-} from '../command-rows.js';
-import { helpReply, ok } from '../replies.js';
+import { ok, replyHelp } from '../replies.js';
 import { intArgument, isKeyword } from '../arguments.js';
 import { cursorArgument, replyScan, scanOptions } from '../collection-scan.js';
 
@@ -33,30 +24,25 @@ function deleteKeys(client: Client, argv: string[], engine: Engine, lazy: boolea
   client.out.integer(removed);
 }
 
-function del(client: Client, argv: string[], engine: Engine): void {
+export function del(client: Client, argv: string[], engine: Engine): void {
   deleteKeys(client, argv, engine, engine.config.get('lazyfree-lazy-user-del') === 'yes');
 }
 
-function unlink(client: Client, argv: string[], engine: Engine): void {
+export function unlink(client: Client, argv: string[], engine: Engine): void {
   deleteKeys(client, argv, engine, true);
 }
 
 /** EXISTS leaves access times alone; TOUCH is the same count, recording an access. */
-function countExisting(touching: boolean) {
-  return (client: Client, argv: string[]): void => {
-    const db = client.db;
-    let found = 0;
-    for (let i = 1; i < argv.length; i++) {
-      if ((touching ? db.lookupWhole(argv[i]) : db.peek(argv[i])) !== undefined) found++;
-    }
-    client.out.integer(found);
-  };
+function countExisting(client: Client, argv: string[], touching: boolean): void {
+  const db = client.db;
+  let found = 0;
+  for (let i = 1; i < argv.length; i++) {
+    if ((touching ? db.lookupWhole(argv[i]) : db.peek(argv[i])) !== undefined) found++;
+  }
+  client.out.integer(found);
 }
 
-const exists = countExisting(false);
-const touch = countExisting(true);
-
-function type(client: Client, argv: string[]): void {
+export function type(client: Client, argv: string[]): void {
   const value = client.db.peek(argv[1]);
   client.out.simple(value === undefined ? 'none' : typeOf(value));
 }
@@ -66,7 +52,7 @@ function isLive(db: Database, key: string, now: number): boolean {
   return at === undefined || at > now;
 }
 
-function keys(client: Client, argv: string[], engine: Engine): void {
+export function keys(client: Client, argv: string[], engine: Engine): void {
   const pattern = argv[1];
   const db = client.db;
   const now = engine.clock.now();
@@ -79,7 +65,7 @@ function keys(client: Client, argv: string[], engine: Engine): void {
   for (const key of matched) client.out.bulk(key);
 }
 
-function scan(client: Client, argv: string[], engine: Engine): void {
+export function scan(client: Client, argv: string[], engine: Engine): void {
   const cursor = cursorArgument(client, engine, argv[1]);
   if (cursor === null) return;
   const options = scanOptions(client, engine, argv, 2, true);
@@ -101,7 +87,7 @@ function scan(client: Client, argv: string[], engine: Engine): void {
   replyScan(client, page.cursor, items);
 }
 
-function randomkey(client: Client): void {
+export function randomkey(client: Client): void {
   const db = client.db;
   for (let attempt = 0; attempt < 100 && db.size > 0; attempt++) {
     // Picked in constant time, as Redis's dictGetFairRandomKey: an expired pick is tried again.
@@ -159,11 +145,11 @@ function renameGeneric(
   else ok(client);
 }
 
-function rename(client: Client, argv: string[], engine: Engine): void {
+export function rename(client: Client, argv: string[], engine: Engine): void {
   renameGeneric(client, argv, engine, false);
 }
 
-function renamenx(client: Client, argv: string[], engine: Engine): void {
+export function renamenx(client: Client, argv: string[], engine: Engine): void {
   renameGeneric(client, argv, engine, true);
 }
 
@@ -179,7 +165,7 @@ function databaseArgument(client: Client, engine: Engine, text: string): Databas
 }
 
 /** COPY source destination [DB index] [REPLACE] */
-function copy(client: Client, argv: string[], engine: Engine): void {
+export function copy(client: Client, argv: string[], engine: Engine): void {
   let target = client.db;
   let replace = false;
   for (let i = 3; i < argv.length; i++) {
@@ -213,7 +199,7 @@ function copy(client: Client, argv: string[], engine: Engine): void {
   client.out.integer(1);
 }
 
-function move(client: Client, argv: string[], engine: Engine): void {
+export function move(client: Client, argv: string[], engine: Engine): void {
   const target = databaseArgument(client, engine, argv[2]);
   if (target === null) return;
   if (target === client.db) {
@@ -286,68 +272,77 @@ function allowsExpire(
   return true;
 }
 
-function expireCommand(unit: ExpireUnit, relative: boolean, name: string) {
-  return (client: Client, argv: string[], engine: Engine): void => {
-    const conditions = expireConditions(client, engine, argv);
-    if (conditions === null) return;
-    const at = expireArgument(client, engine, argv[2], unit, relative, name, false);
-    if (at === null) return;
-    const key = argv[1];
-    const db = client.db;
-    if (!db.has(key) || !allowsExpire(conditions, db.expireAt(key), at)) {
-      client.out.integer(0);
-      return;
+function expireCommand(
+  client: Client,
+  argv: string[],
+  engine: Engine,
+  unit: ExpireUnit,
+  relative: boolean,
+  name: string,
+): void {
+  const conditions = expireConditions(client, engine, argv);
+  if (conditions === null) return;
+  const at = expireArgument(client, engine, argv[2], unit, relative, name, false);
+  if (at === null) return;
+  const key = argv[1];
+  const db = client.db;
+  if (!db.has(key) || !allowsExpire(conditions, db.expireAt(key), at)) {
+    client.out.integer(0);
+    return;
+  }
+  // As checkAlreadyExpired: while loading (an AOF replayed) the time is set, not acted on.
+  if (at <= engine.clock.now() && !engine.loading) {
+    db.delete(key);
+    engine.notify(db, EventClass.generic, 'del', key);
+    const lazy = engine.config.get('lazyfree-lazy-expire') === 'yes';
+    engine.propagation.replaceCurrent([lazy ? 'UNLINK' : 'DEL', key]);
+  } else {
+    db.setExpire(key, at);
+    engine.notify(db, EventClass.generic, 'expire', key);
+    // Propagated as PEXPIREAT with the absolute time, keeping NX/XX/GT/LT, as Redis 7.0.
+    if ((relative || unit === 'seconds') && engine.propagation.active) {
+      const rewritten = argv.slice();
+      rewritten[0] = 'PEXPIREAT';
+      rewritten[2] = String(at);
+      engine.propagation.replaceCurrent(rewritten);
     }
-    // As checkAlreadyExpired: while loading (an AOF replayed) the time is set, not acted on.
-    if (at <= engine.clock.now() && !engine.loading) {
-      db.delete(key);
-      engine.notify(db, EventClass.generic, 'del', key);
-      const lazy = engine.config.get('lazyfree-lazy-expire') === 'yes';
-      engine.propagation.replaceCurrent([lazy ? 'UNLINK' : 'DEL', key]);
-    } else {
-      db.setExpire(key, at);
-      engine.notify(db, EventClass.generic, 'expire', key);
-      // Propagated as PEXPIREAT with the absolute time, keeping NX/XX/GT/LT, as Redis 7.0.
-      if ((relative || unit === 'seconds') && engine.propagation.active) {
-        const rewritten = argv.slice();
-        rewritten[0] = 'PEXPIREAT';
-        rewritten[2] = String(at);
-        engine.propagation.replaceCurrent(rewritten);
-      }
-    }
-    client.out.integer(1);
-  };
+  }
+  client.out.integer(1);
 }
 
-function ttlCommand(inMilliseconds: boolean, absolute: boolean) {
-  return (client: Client, argv: string[], engine: Engine): void => {
-    const db = client.db;
-    if (db.peek(argv[1]) === undefined) {
-      client.out.integer(-2);
-      return;
-    }
-    const at = db.expireAt(argv[1]);
-    if (at === undefined) {
-      client.out.integer(-1);
-      return;
-    }
-    if (absolute) {
-      client.out.integer(inMilliseconds ? at : Math.floor((at + 500) / 1000));
-      return;
-    }
-    const remaining = Math.max(0, at - engine.clock.now());
-    client.out.integer(inMilliseconds ? remaining : Math.floor((remaining + 500) / 1000));
-  };
+function ttlCommand(
+  client: Client,
+  argv: string[],
+  engine: Engine,
+  inMilliseconds: boolean,
+  absolute: boolean,
+): void {
+  const db = client.db;
+  if (db.peek(argv[1]) === undefined) {
+    client.out.integer(-2);
+    return;
+  }
+  const at = db.expireAt(argv[1]);
+  if (at === undefined) {
+    client.out.integer(-1);
+    return;
+  }
+  if (absolute) {
+    client.out.integer(inMilliseconds ? at : Math.floor((at + 500) / 1000));
+    return;
+  }
+  const remaining = Math.max(0, at - engine.clock.now());
+  client.out.integer(inMilliseconds ? remaining : Math.floor((remaining + 500) / 1000));
 }
 
-function persist(client: Client, argv: string[], engine: Engine): void {
+export function persist(client: Client, argv: string[], engine: Engine): void {
   const db = client.db;
   const removed = db.has(argv[1]) && db.removeExpire(argv[1]);
   if (removed) engine.notify(db, EventClass.generic, 'persist', argv[1]);
   client.out.integer(removed ? 1 : 0);
 }
 
-const objectHelp = helpReply([
+const OBJECT_HELP: readonly string[] = [
   'OBJECT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:',
   'ENCODING <key>',
   '    Return the kind of internal representation used in order to store the value',
@@ -363,211 +358,98 @@ const objectHelp = helpReply([
   '    <key>.',
   'HELP',
   '    Prints this help.',
-]);
+];
 
 /** OBJECT REFCOUNT of an object Redis shares (OBJ_SHARED_REFCOUNT, INT_MAX). */
 const SHARED_REFCOUNT = 2147483647;
 
 /** OBJECT's subcommands share the lookup: a missing key is a null reply. */
 function objectInspector(
+  client: Client,
+  argv: string[],
+  engine: Engine,
   reply: (client: Client, value: RedisValue, engine: Engine, key: string) => void,
-): CommandHandler {
-  return (client, argv, engine) => {
-    const value = client.db.peek(argv[2]);
-    if (value === undefined) client.out.nullBulk();
-    else reply(client, value, engine, argv[2]);
-  };
+): void {
+  const value = client.db.peek(argv[2]);
+  if (value === undefined) client.out.nullBulk();
+  else reply(client, value, engine, argv[2]);
 }
 
-const objectCommand = container(
-  'object',
-  'A container for object introspection commands',
-  '2.2.3',
-  [
-    [
-      'encoding',
-      3,
-      ['readonly'],
-      [2, 2, 1],
-      objectInspector((client, value, engine, key) =>
-        client.out.bulk(encodingOf(value, engine.config, client.db.stringEncoding(key))),
-      ),
-      'Inspect the internal encoding of a Redis object',
-      '2.2.3',
-    ],
-    [
-      'freq',
-      3,
-      ['readonly'],
-      [2, 2, 1],
-      objectInspector((client, _value, engine, key) => {
-        if (engine.lfu === null) {
-          engine.replyError(
-            client,
-            'ERR An LFU maxmemory policy is not selected, access frequency not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust.',
-          );
-        } else client.out.integer(client.db.frequency(key, engine.lfu));
-      }),
-      'Get the logarithmic access frequency counter of a Redis object',
-      '4.0.0',
-    ],
-    [
-      'idletime',
-      3,
-      ['readonly'],
-      [2, 2, 1],
-      objectInspector((client, _value, engine, key) => {
-        if (engine.config.get('maxmemory-policy').includes('lfu')) {
-          engine.replyError(
-            client,
-            'ERR An LFU maxmemory policy is selected, idle time not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust.',
-          );
-        } else client.out.integer(client.db.idleSeconds(key));
-      }),
-      'Get the time since a Redis object was last accessed',
-      '2.2.3',
-    ],
-    [
-      'refcount',
-      3,
-      ['readonly'],
-      [2, 2, 1],
-      objectInspector((client, value, engine, key) => {
-        const shared = isSharedInteger(value, client.db.stringEncoding(key));
-        client.out.integer(shared ? SHARED_REFCOUNT : 1);
-      }),
-      'Get the number of references to the value of the key',
-      '2.2.3',
-    ],
-    helpSubcommand(objectHelp, '6.2.0'),
-  ],
-  'generic',
-);
+export function objectEncoding(client: Client, argv: string[], engine: Engine): void {
+  objectInspector(client, argv, engine, (client, value, engine, key) =>
+    client.out.bulk(encodingOf(value, engine.config, client.db.stringEncoding(key))),
+  );
+}
 
-export const keyCommands = commandGroup('generic', [
-  ['del', -2, ['write'], ALL_KEYS, del, 'Delete a key', '1.0.0'],
-  [
-    'unlink',
-    -2,
-    ['write', 'fast'],
-    ALL_KEYS,
-    unlink,
-    'Delete a key asynchronously in another thread. Otherwise it is just as DEL, but non blocking.',
-    '4.0.0',
-  ],
-  ['exists', -2, ['readonly', 'fast'], ALL_KEYS, exists, 'Determine if a key exists', '1.0.0'],
-  ['type', 2, ['readonly', 'fast'], FIRST_KEY, type, 'Determine the type stored at key', '1.0.0'],
-  ['keys', 2, ['readonly'], NO_KEYS, keys, 'Find all keys matching the given pattern', '1.0.0'],
-  ['scan', -2, ['readonly'], NO_KEYS, scan, 'Incrementally iterate the keys space', '2.8.0'],
-  [
-    'randomkey',
-    1,
-    ['readonly'],
-    NO_KEYS,
-    randomkey,
-    'Return a random key from the keyspace',
-    '1.0.0',
-  ],
-  ['rename', 3, ['write'], [1, 2, 1], rename, 'Rename a key', '1.0.0'],
-  [
-    'renamenx',
-    3,
-    ['write', 'fast'],
-    [1, 2, 1],
-    renamenx,
-    'Rename a key, only if the new key does not exist',
-    '1.0.0',
-  ],
-  ['copy', -3, ['write', 'denyoom'], [1, 2, 1], copy, 'Copy a key', '6.2.0'],
-  ['move', 3, ['write', 'fast'], FIRST_KEY, move, 'Move a key to another database', '1.0.0'],
-  [
-    'touch',
-    -2,
-    ['readonly', 'fast'],
-    ALL_KEYS,
-    touch,
-    'Alters the last access time of a key(s). Returns the number of existing keys specified.',
-    '3.2.1',
-  ],
-  [
-    'expire',
-    -3,
-    ['write', 'fast'],
-    FIRST_KEY,
-    expireCommand('seconds', true, 'expire'),
-    "Set a key's time to live in seconds",
-    '1.0.0',
-  ],
-  [
-    'pexpire',
-    -3,
-    ['write', 'fast'],
-    FIRST_KEY,
-    expireCommand('milliseconds', true, 'pexpire'),
-    "Set a key's time to live in milliseconds",
-    '2.6.0',
-  ],
-  [
-    'expireat',
-    -3,
-    ['write', 'fast'],
-    FIRST_KEY,
-    expireCommand('seconds', false, 'expireat'),
-    'Set the expiration for a key as a UNIX timestamp',
-    '1.2.0',
-  ],
-  [
-    'pexpireat',
-    -3,
-    ['write', 'fast'],
-    FIRST_KEY,
-    expireCommand('milliseconds', false, 'pexpireat'),
-    'Set the expiration for a key as a UNIX timestamp specified in milliseconds',
-    '2.6.0',
-  ],
-  [
-    'ttl',
-    2,
-    ['readonly', 'fast'],
-    FIRST_KEY,
-    ttlCommand(false, false),
-    'Get the time to live for a key in seconds',
-    '1.0.0',
-  ],
-  [
-    'pttl',
-    2,
-    ['readonly', 'fast'],
-    FIRST_KEY,
-    ttlCommand(true, false),
-    'Get the time to live for a key in milliseconds',
-    '2.6.0',
-  ],
-  [
-    'expiretime',
-    2,
-    ['readonly', 'fast'],
-    FIRST_KEY,
-    ttlCommand(false, true),
-    'Get the expiration Unix timestamp for a key',
-    '7.0.0',
-  ],
-  [
-    'pexpiretime',
-    2,
-    ['readonly', 'fast'],
-    FIRST_KEY,
-    ttlCommand(true, true),
-    'Get the expiration Unix timestamp for a key in milliseconds',
-    '7.0.0',
-  ],
-  [
-    'persist',
-    2,
-    ['write', 'fast'],
-    FIRST_KEY,
-    persist,
-    'Remove the expiration from a key',
-    '2.2.0',
-  ],
-]).concat(objectCommand);
+export function objectFreq(client: Client, argv: string[], engine: Engine): void {
+  objectInspector(client, argv, engine, (client, _value, engine, key) => {
+    if (engine.lfu === null) {
+      engine.replyError(
+        client,
+        'ERR An LFU maxmemory policy is not selected, access frequency not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust.',
+      );
+    } else client.out.integer(client.db.frequency(key, engine.lfu));
+  });
+}
+
+export function objectIdletime(client: Client, argv: string[], engine: Engine): void {
+  objectInspector(client, argv, engine, (client, _value, engine, key) => {
+    if (engine.config.get('maxmemory-policy').includes('lfu')) {
+      engine.replyError(
+        client,
+        'ERR An LFU maxmemory policy is selected, idle time not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust.',
+      );
+    } else client.out.integer(client.db.idleSeconds(key));
+  });
+}
+
+export function objectRefcount(client: Client, argv: string[], engine: Engine): void {
+  objectInspector(client, argv, engine, (client, value, engine, key) => {
+    const shared = isSharedInteger(value, client.db.stringEncoding(key));
+    client.out.integer(shared ? SHARED_REFCOUNT : 1);
+  });
+}
+
+export function objectHelp(client: Client): void {
+  replyHelp(client, OBJECT_HELP);
+}
+
+export function exists(client: Client, argv: string[]): void {
+  countExisting(client, argv, false);
+}
+
+export function touch(client: Client, argv: string[]): void {
+  countExisting(client, argv, true);
+}
+
+export function expire(client: Client, argv: string[], engine: Engine): void {
+  expireCommand(client, argv, engine, 'seconds', true, 'expire');
+}
+
+export function pexpire(client: Client, argv: string[], engine: Engine): void {
+  expireCommand(client, argv, engine, 'milliseconds', true, 'pexpire');
+}
+
+export function expireat(client: Client, argv: string[], engine: Engine): void {
+  expireCommand(client, argv, engine, 'seconds', false, 'expireat');
+}
+
+export function pexpireat(client: Client, argv: string[], engine: Engine): void {
+  expireCommand(client, argv, engine, 'milliseconds', false, 'pexpireat');
+}
+
+export function ttl(client: Client, argv: string[], engine: Engine): void {
+  ttlCommand(client, argv, engine, false, false);
+}
+
+export function pttl(client: Client, argv: string[], engine: Engine): void {
+  ttlCommand(client, argv, engine, true, false);
+}
+
+export function expiretime(client: Client, argv: string[], engine: Engine): void {
+  ttlCommand(client, argv, engine, false, true);
+}
+
+export function pexpiretime(client: Client, argv: string[], engine: Engine): void {
+  ttlCommand(client, argv, engine, true, true);
+}

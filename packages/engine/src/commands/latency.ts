@@ -4,12 +4,11 @@ import type { Engine } from '../engine.js';
 import type { LatencyHistogram } from '../latency-histogram.js';
 import type { LatencySample } from '../latency-monitor.js';
 import { renderLatencyGraph } from '../latency-graph.js';
-import { container, NO_KEYS } from '../command-rows.js';
 import { findByFullName } from '../command-table.js';
-import { helpReply } from '../replies.js';
+import { replyHelp } from '../replies.js';
 
 /** LATENCY HISTORY event: [time, latency] per second that had a spike, oldest first. */
-function history(client: Client, argv: string[], engine: Engine): void {
+export function latencyHistory(client: Client, argv: string[], engine: Engine): void {
   const samples = engine.latencyMonitor.history(argv[2]);
   client.out.array(samples.length);
   for (const sample of samples) {
@@ -20,7 +19,7 @@ function history(client: Client, argv: string[], engine: Engine): void {
 }
 
 /** LATENCY LATEST: [event, time, latest latency, all-time maximum] per event. */
-function latest(client: Client, _argv: string[], engine: Engine): void {
+export function latencyLatest(client: Client, _argv: string[], engine: Engine): void {
   const events = engine.latencyMonitor.latest();
   client.out.array(events.length);
   for (const { event, sample, max } of events) {
@@ -32,11 +31,11 @@ function latest(client: Client, _argv: string[], engine: Engine): void {
   }
 }
 
-function reset(client: Client, argv: string[], engine: Engine): void {
+export function latencyReset(client: Client, argv: string[], engine: Engine): void {
   client.out.integer(engine.latencyMonitor.reset(argv.length > 2 ? argv.slice(2) : undefined));
 }
 
-function graph(client: Client, argv: string[], engine: Engine): void {
+export function latencyGraph(client: Client, argv: string[], engine: Engine): void {
   const event = argv[2];
   const samples = engine.latencyMonitor.history(event);
   if (samples.length === 0) {
@@ -52,7 +51,7 @@ function graph(client: Client, argv: string[], engine: Engine): void {
  * LATENCY DOCTOR: a plain summary per event. Redis writes a longer essay with advice; its
  * wording is not reproduced here.
  */
-function doctor(client: Client, _argv: string[], engine: Engine): void {
+export function latencyDoctor(client: Client, _argv: string[], engine: Engine): void {
   const monitor = engine.latencyMonitor;
   const events = monitor.latest();
   let report: string;
@@ -81,7 +80,7 @@ function averageOf(samples: readonly LatencySample[]): number {
  * cumulative latency buckets; all commands with data when none are named. Unknown names and
  * commands without calls are left out.
  */
-function histogram(client: Client, argv: string[], engine: Engine): void {
+export function latencyHistogram(client: Client, argv: string[], engine: Engine): void {
   const measured: Array<[fullName: string, latency: LatencyHistogram]> = [];
   const addWithSubcommands = (entry: CommandEntry) => {
     if (entry.latency !== null) measured.push([entry.fullName, entry.latency]);
@@ -114,7 +113,7 @@ function histogram(client: Client, argv: string[], engine: Engine): void {
   }
 }
 
-const help = helpReply([
+const LATENCY_HELP: readonly string[] = [
   'LATENCY <subcommand> [<arg> [value] [opt] ...]. Subcommands are:',
   'DOCTOR',
   '    Return a human readable latency analysis report.',
@@ -132,62 +131,8 @@ const help = helpReply([
   '    If no commands are specified then all histograms are replied.',
   'HELP',
   '    Prints this help.',
-]);
+];
 
-const FLAGS: ['admin', 'noscript', 'loading', 'stale'] = ['admin', 'noscript', 'loading', 'stale'];
-
-export const latencyCommand = container(
-  'latency',
-  'A container for latency diagnostics commands',
-  '2.8.13',
-  [
-    [
-      'doctor',
-      2,
-      FLAGS,
-      NO_KEYS,
-      doctor,
-      'Return a human readable latency analysis report.',
-      '2.8.13',
-    ],
-    ['graph', 3, FLAGS, NO_KEYS, graph, 'Return a latency graph for the event.', '2.8.13'],
-    [
-      'histogram',
-      -2,
-      FLAGS,
-      NO_KEYS,
-      histogram,
-      'Return the cumulative distribution of latencies of a subset of commands or all.',
-      '7.0.0',
-    ],
-    [
-      'history',
-      3,
-      FLAGS,
-      NO_KEYS,
-      history,
-      'Return timestamp-latency samples for the event.',
-      '2.8.13',
-    ],
-    [
-      'latest',
-      2,
-      FLAGS,
-      NO_KEYS,
-      latest,
-      'Return the latest latency samples for all events.',
-      '2.8.13',
-    ],
-    ['reset', -2, FLAGS, NO_KEYS, reset, 'Reset latency data for one or more events.', '2.8.13'],
-    // Unlike the other containers' HELP, Redis 7.0 ends this summary with a full stop.
-    [
-      'help',
-      2,
-      ['loading', 'stale'],
-      NO_KEYS,
-      help,
-      'Show helpful text about the different subcommands.',
-      '2.8.13',
-    ],
-  ],
-);
+export function latencyHelp(client: Client): void {
+  replyHelp(client, LATENCY_HELP);
+}

@@ -2,7 +2,7 @@ import { QuickList } from '@rc/datatypes/list';
 import type { Client } from '../client.js';
 import type { CommandResult } from '../command-table.js';
 import type { Engine } from '../engine.js';
-import { Errors } from '../errors.js';
+import { Errors, arityError } from '../errors.js';
 import { EventClass } from '../keyspace-events.js';
 import type { Database } from '../keyspace.js';
 import { blockOnKeys } from '../block-on-keys.js';
@@ -91,10 +91,7 @@ function pop(list: QuickList<string>, end: End): string | undefined {
 
 function popCommand(client: Client, argv: string[], engine: Engine, end: End): void {
   if (argv.length > 3) {
-    engine.replyError(
-      client,
-      `ERR wrong number of arguments for '${argv[0].toLowerCase()}' command`,
-    );
+    engine.replyError(client, arityError(argv[0].toLowerCase()));
     return;
   }
   const count = optionalCount(client, engine, argv);

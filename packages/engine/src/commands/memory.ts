@@ -3,11 +3,10 @@ import type { Engine } from '../engine.js';
 import { Errors } from '../errors.js';
 import { memoryOverview } from '../info-memory.js';
 import { estimateBytes } from '../memory-estimate.js';
-import { container, helpSubcommand, NO_KEYS } from '../command-rows.js';
-import { helpReply } from '../replies.js';
 import { integerArgument, isKeyword } from '../arguments.js';
+import { replyHelp } from '../replies.js';
 
-function usage(client: Client, argv: string[], engine: Engine): void {
+export function memoryUsage(client: Client, argv: string[], engine: Engine): void {
   let samples = 5;
   for (let i = 3; i < argv.length; i++) {
     if (isKeyword(argv[i], 'samples') && i + 1 < argv.length) {
@@ -28,7 +27,7 @@ function usage(client: Client, argv: string[], engine: Engine): void {
  * MEMORY STATS: Redis's fields in its order, from the same figures as INFO memory. Redis's
  * percentages and ratios are floats, printed as doubles: the same digits here.
  */
-function stats(client: Client, _argv: string[], engine: Engine): void {
+export function memoryStats(client: Client, _argv: string[], engine: Engine): void {
   const memory = memoryOverview(engine);
   const out = client.out;
   out.map(27 + memory.databases.length);
@@ -83,20 +82,20 @@ function stats(client: Client, _argv: string[], engine: Engine): void {
 }
 
 /** Redis's answer when it is not built with jemalloc, which rc is not. */
-function mallocStats(client: Client): void {
+export function memoryMallocStats(client: Client): void {
   client.out.bulk('Stats not supported for the current allocator');
 }
 
 /** Nothing to purge: V8 returns free pages by itself. Redis without jemalloc says OK too. */
-function purge(client: Client): void {
+export function memoryPurge(client: Client): void {
   client.out.simple('OK');
 }
 
-function doctor(client: Client): void {
+export function memoryDoctor(client: Client): void {
   client.out.bulk('rc keeps no allocator statistics to diagnose: use MEMORY USAGE per key.');
 }
 
-const help = helpReply([
+const MEMORY_HELP: readonly string[] = [
   'MEMORY <subcommand> [<arg> [value] [opt] ...]. Subcommands are:',
   'DOCTOR',
   '    Return memory problems reports.',
@@ -111,18 +110,8 @@ const help = helpReply([
   '    sampled up to <count> times (default: 5, 0 means sample all).',
   'HELP',
   '    Prints this help.',
-]);
+];
 
-export const memoryCommand = container(
-  'memory',
-  'A container for memory diagnostics commands',
-  '4.0.0',
-  [
-    ['usage', -3, ['readonly'], [2, 2, 1], usage, 'Estimate the memory usage of a key', '4.0.0'],
-    ['doctor', 2, [], NO_KEYS, doctor, 'Outputs memory problems report', '4.0.0'],
-    ['stats', 2, [], NO_KEYS, stats, 'Show memory usage details', '4.0.0'],
-    ['malloc-stats', 2, [], NO_KEYS, mallocStats, 'Show allocator internal stats', '4.0.0'],
-    ['purge', 2, [], NO_KEYS, purge, 'Ask the allocator to release memory', '4.0.0'],
-    helpSubcommand(help, '4.0.0'),
-  ],
-);
+export function memoryHelp(client: Client): void {
+  replyHelp(client, MEMORY_HELP);
+}

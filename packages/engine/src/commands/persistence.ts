@@ -14,19 +14,18 @@ import { encodingLimits } from '../encodings.js';
 import { fromRdbValue, isEmptyValue, toRdbValue } from '../persistence/rdb-values.js';
 import { streamLimits } from '../stream-limits.js';
 import { UnreadableValue } from '../values.js';
-import { FIRST_KEY, NO_KEYS, commandGroup } from '../command-rows.js';
 import { integerArgument, isKeyword } from '../arguments.js';
 import { ok, replyHost } from '../replies.js';
 
 /** What an engine without files answers: a Redis whose saves fail replies a bare ERR. */
 const NO_HOST: HostReply = { error: 'ERR' };
 
-function save(client: Client, _argv: string[], engine: Engine): void {
+export function save(client: Client, _argv: string[], engine: Engine): void {
   replyHost(client, engine, engine.persistence?.save() ?? NO_HOST);
 }
 
 /** BGSAVE [SCHEDULE] */
-function bgsave(client: Client, argv: string[], engine: Engine): void {
+export function bgsave(client: Client, argv: string[], engine: Engine): void {
   if (argv.length > 2 || (argv.length === 2 && !isKeyword(argv[1], 'schedule'))) {
     engine.replyError(client, Errors.syntax);
     return;
@@ -35,12 +34,12 @@ function bgsave(client: Client, argv: string[], engine: Engine): void {
   replyHost(client, engine, reply ?? NO_HOST);
 }
 
-function bgrewriteaof(client: Client, _argv: string[], engine: Engine): void {
+export function bgrewriteaof(client: Client, _argv: string[], engine: Engine): void {
   replyHost(client, engine, engine.persistence?.bgrewriteaof(client.executing) ?? NO_HOST);
 }
 
 /** DUMP key: the value in RDB encoding, with the RDB version and a CRC64. */
-function dump(client: Client, argv: string[], engine: Engine): void {
+export function dump(client: Client, argv: string[], engine: Engine): void {
   const value = client.db.lookupWhole(argv[1]);
   if (value === undefined) client.out.nullBulk();
   else client.out.bulk(encodeDumpPayload(toRdbValue(value, engine.config)).toString('latin1'));
@@ -144,7 +143,7 @@ function convertedOnLoad(value: UnreadableValue, engine: Engine): boolean {
 }
 
 /** RESTORE key ttl payload [REPLACE] [ABSTTL] [IDLETIME s] [FREQ n] */
-function restore(client: Client, argv: string[], engine: Engine): void {
+export function restore(client: Client, argv: string[], engine: Engine): void {
   const options = restoreOptions(client, argv, engine);
   if (options === null) return;
   const [, key, ttlText, payload] = argv;
@@ -202,64 +201,6 @@ function restore(client: Client, argv: string[], engine: Engine): void {
   ok(client);
 }
 
-const PERSISTENCE_FLAGS: Parameters<typeof commandGroup>[1][number][2] = [
-  'admin',
-  'noscript',
-  'no_async_loading',
-  'no_multi',
-];
-
-export const persistenceCommands = commandGroup('server', [
-  ['save', 1, PERSISTENCE_FLAGS, NO_KEYS, save, 'Synchronously save the dataset to disk', '1.0.0'],
-  [
-    'bgsave',
-    -1,
-    ['admin', 'noscript', 'no_async_loading'],
-    NO_KEYS,
-    bgsave,
-    'Asynchronously save the dataset to disk',
-    '1.0.0',
-  ],
-  [
-    'bgrewriteaof',
-    1,
-    ['admin', 'noscript', 'no_async_loading'],
-    NO_KEYS,
-    bgrewriteaof,
-    'Asynchronously rewrite the append-only file',
-    '1.0.0',
-  ],
-]).concat(
-  commandGroup('generic', [
-    [
-      'dump',
-      2,
-      ['readonly'],
-      FIRST_KEY,
-      dump,
-      'Return a serialized version of the value stored at the specified key.',
-      '2.6.0',
-    ],
-    [
-      'restore',
-      -4,
-      ['write', 'denyoom'],
-      FIRST_KEY,
-      restore,
-      'Create a key using the provided serialized value, previously obtained using DUMP.',
-      '2.6.0',
-    ],
-  ]),
-  // What MIGRATE sends in a cluster to a node importing the slot; RESTORE everywhere else.
-  commandGroup('server', [
-    [
-      'restore-asking',
-      -4,
-      ['write', 'denyoom', 'asking'],
-      FIRST_KEY,
-      restore,
-      'An internal command for migrating keys in a cluster',
-      '3.0.0',
-    ],
-  ]),
-);
+export function restoreAsking(client: Client, argv: string[], engine: Engine): void {
+  restore(client, argv, engine);
+}

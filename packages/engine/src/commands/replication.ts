@@ -3,12 +3,11 @@ import type { Client } from '../client.js';
 import type { Engine } from '../engine.js';
 import { Errors } from '../errors.js';
 import { parseInteger } from '../numbers.js';
-import { NO_KEYS, commandGroup, type CommandRow } from '../command-rows.js';
 import { replyHost, ok } from '../replies.js';
 import { integerArgument, isKeyword } from '../arguments.js';
 
 /** REPLCONF option value [option value ...]: replicas describe themselves and acknowledge. */
-function replconf(client: Client, argv: string[], engine: Engine): void {
+export function replconf(client: Client, argv: string[], engine: Engine): void {
   if (argv.length % 2 === 0) {
     engine.replyError(client, Errors.syntax);
     return;
@@ -23,7 +22,7 @@ function replconf(client: Client, argv: string[], engine: Engine): void {
 }
 
 /** PSYNC replid offset */
-function psync(client: Client, argv: string[], engine: Engine): void {
+export function psync(client: Client, argv: string[], engine: Engine): void {
   if (engine.replication === undefined) {
     engine.replyError(client, 'ERR replication is not available in this server');
     return;
@@ -38,7 +37,7 @@ function psync(client: Client, argv: string[], engine: Engine): void {
 }
 
 /** SYNC: the pre-PSYNC full synchronization. */
-function sync(client: Client, _argv: string[], engine: Engine): void {
+export function sync(client: Client, _argv: string[], engine: Engine): void {
   if (engine.replication === undefined) {
     engine.replyError(client, 'ERR replication is not available in this server');
     return;
@@ -47,7 +46,7 @@ function sync(client: Client, _argv: string[], engine: Engine): void {
 }
 
 /** WAIT numreplicas timeout (milliseconds, 0 = forever). */
-function wait(client: Client, argv: string[], engine: Engine): CommandResult {
+export function wait(client: Client, argv: string[], engine: Engine): CommandResult {
   const replicas = integerArgument(client, engine, argv[1]);
   if (replicas === null) return;
   const timeout = parseInteger(argv[2]);
@@ -66,7 +65,7 @@ function wait(client: Client, argv: string[], engine: Engine): CommandResult {
   return engine.replication.wait(client, replicas, Number(timeout));
 }
 
-function role(client: Client, _argv: string[], engine: Engine): void {
+export function role(client: Client, _argv: string[], engine: Engine): void {
   if (engine.replication !== undefined) {
     engine.replication.role(client);
     return;
@@ -78,7 +77,7 @@ function role(client: Client, _argv: string[], engine: Engine): void {
 }
 
 /** REPLICAOF host port | NO ONE (and its old name SLAVEOF). */
-function replicaof(client: Client, argv: string[], engine: Engine): void {
+export function replicaof(client: Client, argv: string[], engine: Engine): void {
   // A cluster node replicates the master CLUSTER REPLICATE names.
   if (engine.cluster !== undefined) {
     engine.replyError(client, 'ERR REPLICAOF not allowed in cluster mode.');
@@ -105,7 +104,7 @@ function replicaof(client: Client, argv: string[], engine: Engine): void {
  * FAILOVER [TO host port [FORCE]] [ABORT] [TIMEOUT ms]: Redis's failoverCommand. Arguments
  * are read in order, each option once; the state checks are the host's.
  */
-function failover(client: Client, argv: string[], engine: Engine): void {
+export function failover(client: Client, argv: string[], engine: Engine): void {
   if (engine.config.get('cluster-enabled') === 'yes') {
     engine.replyError(
       client,
@@ -150,67 +149,6 @@ function failover(client: Client, argv: string[], engine: Engine): void {
   replyHost(client, engine, host.failover(client, { target, force, timeoutMs }));
 }
 
-const REPLICAOF_FLAGS: CommandRow[2] = ['admin', 'noscript', 'stale', 'no_async_loading'];
-const REPLICAOF_SUMMARY = 'Make the server a replica of another instance, or promote it as master.';
-
-export const replicationCommands = commandGroup('server', [
-  [
-    'replconf',
-    -1,
-    ['admin', 'noscript', 'loading', 'stale', 'allow_busy'],
-    NO_KEYS,
-    replconf,
-    'An internal command for configuring the replication stream',
-    '3.0.0',
-  ],
-  [
-    'psync',
-    -3,
-    ['admin', 'noscript', 'no_async_loading', 'no_multi'],
-    NO_KEYS,
-    psync,
-    'Internal command used for replication',
-    '2.8.0',
-  ],
-  [
-    'sync',
-    1,
-    ['admin', 'noscript', 'no_async_loading', 'no_multi'],
-    NO_KEYS,
-    sync,
-    'Internal command used for replication',
-    '1.0.0',
-  ],
-  [
-    'role',
-    1,
-    ['noscript', 'loading', 'stale', 'fast'],
-    NO_KEYS,
-    role,
-    'Return the role of the instance in the context of replication',
-    '2.8.12',
-  ],
-  [
-    'failover',
-    -1,
-    ['admin', 'noscript', 'stale'],
-    NO_KEYS,
-    failover,
-    'Start a coordinated failover between this server and one of its replicas.',
-    '6.2.0',
-  ],
-  ['replicaof', 3, REPLICAOF_FLAGS, NO_KEYS, replicaof, REPLICAOF_SUMMARY, '5.0.0'],
-  ['slaveof', 3, REPLICAOF_FLAGS, NO_KEYS, replicaof, REPLICAOF_SUMMARY, '1.0.0'],
-]).concat(
-  commandGroup('generic', [
-    [
-      'wait',
-      3,
-      ['noscript'],
-      NO_KEYS,
-      wait,
-      'Wait for the synchronous replication of all the write commands sent in the context of the current connection',
-      '3.0.0',
-    ],
-  ]),
-);
+export function slaveof(client: Client, argv: string[], engine: Engine): void {
+  replicaof(client, argv, engine);
+}

@@ -1,41 +1,40 @@
 import type { Client } from '../client.js';
-import type { CommandResult, CommandSpec } from '../command-table.js';
+import type { CommandResult } from '../command-table.js';
 import type { Engine } from '../engine.js';
-import { commandGroup, helpSubcommand, NO_KEYS } from '../command-rows.js';
-import { helpReply, ok } from '../replies.js';
+import { ok, replyHelp } from '../replies.js';
 import { isKeyword } from '../arguments.js';
 
-function evalCommand(client: Client, argv: string[], engine: Engine): CommandResult {
+export function evalCommand(client: Client, argv: string[], engine: Engine): CommandResult {
   engine.monitors.feed(client, argv);
   return engine.scripting.eval(client, argv, false, false);
 }
 
-function evalsha(client: Client, argv: string[], engine: Engine): CommandResult {
+export function evalsha(client: Client, argv: string[], engine: Engine): CommandResult {
   engine.monitors.feed(client, argv);
   return engine.scripting.eval(client, argv, true, false);
 }
 
-function evalRo(client: Client, argv: string[], engine: Engine): CommandResult {
+export function eval_ro(client: Client, argv: string[], engine: Engine): CommandResult {
   engine.monitors.feed(client, argv);
   return engine.scripting.eval(client, argv, false, true);
 }
 
-function evalshaRo(client: Client, argv: string[], engine: Engine): CommandResult {
+export function evalsha_ro(client: Client, argv: string[], engine: Engine): CommandResult {
   engine.monitors.feed(client, argv);
   return engine.scripting.eval(client, argv, true, true);
 }
 
-function scriptLoad(client: Client, argv: string[], engine: Engine): void {
+export function scriptLoad(client: Client, argv: string[], engine: Engine): void {
   engine.scripting.load(client, argv[2]);
 }
 
-function scriptExists(client: Client, argv: string[], engine: Engine): void {
+export function scriptExists(client: Client, argv: string[], engine: Engine): void {
   client.out.array(argv.length - 2);
   for (let i = 2; i < argv.length; i++)
     client.out.integer(engine.scripting.exists(argv[i]) ? 1 : 0);
 }
 
-function scriptFlush(client: Client, argv: string[], engine: Engine): void {
+export function scriptFlush(client: Client, argv: string[], engine: Engine): void {
   if (
     argv.length > 3 ||
     (argv.length === 3 && !isKeyword(argv[2], 'sync') && !isKeyword(argv[2], 'async'))
@@ -47,7 +46,7 @@ function scriptFlush(client: Client, argv: string[], engine: Engine): void {
   ok(client);
 }
 
-function scriptKill(client: Client, _argv: string[], engine: Engine): void {
+export function scriptKill(client: Client, _argv: string[], engine: Engine): void {
   engine.scripting.kill(client, true);
 }
 
@@ -55,7 +54,7 @@ function scriptKill(client: Client, _argv: string[], engine: Engine): void {
  * SCRIPT DEBUG YES|SYNC|NO: the client's next EVAL runs under the Lua debugger (LDB). Redis
  * forks for YES; rc runs both modes as SYNC does (see the engine README).
  */
-function scriptDebug(client: Client, argv: string[], engine: Engine): void {
+export function scriptDebug(client: Client, argv: string[], engine: Engine): void {
   // Replies still waiting to be written: the debugger would talk over them.
   if (client.out.length !== 0 || client.connection.pendingOutputBytes !== 0) {
     engine.replyError(client, 'ERR SCRIPT DEBUG must be called outside a pipeline');
@@ -70,7 +69,7 @@ function scriptDebug(client: Client, argv: string[], engine: Engine): void {
   ok(client);
 }
 
-const scriptHelp = helpReply([
+const SCRIPT_HELP: readonly string[] = [
   'SCRIPT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:',
   'DEBUG (YES|SYNC|NO)',
   '    Set the debug mode for subsequent scripts executed.',
@@ -88,86 +87,8 @@ const scriptHelp = helpReply([
   '    Load a script into the scripts cache without executing it.',
   'HELP',
   '    Prints this help.',
-]);
+];
 
-const EVAL_FLAGS = ['noscript', 'skip_monitor', 'may_replicate', 'stale'] as const;
-const EVAL_RO_FLAGS = ['noscript', 'skip_monitor', 'stale', 'readonly'] as const;
-
-export const scriptingCommands: CommandSpec[] = commandGroup('scripting', [
-  ['eval', -3, [...EVAL_FLAGS], NO_KEYS, evalCommand, 'Execute a Lua script server side', '2.6.0'],
-  ['evalsha', -3, [...EVAL_FLAGS], NO_KEYS, evalsha, 'Execute a Lua script server side', '2.6.0'],
-  [
-    'eval_ro',
-    -3,
-    [...EVAL_RO_FLAGS],
-    NO_KEYS,
-    evalRo,
-    'Execute a read-only Lua script server side',
-    '7.0.0',
-  ],
-  [
-    'evalsha_ro',
-    -3,
-    [...EVAL_RO_FLAGS],
-    NO_KEYS,
-    evalshaRo,
-    'Execute a read-only Lua script server side',
-    '7.0.0',
-  ],
-]).concat({
-  name: 'script',
-  arity: -2,
-  flags: [],
-  keys: NO_KEYS,
-  group: 'scripting',
-  summary: 'A container for Lua scripts management commands',
-  since: '2.6.0',
-  subcommands: commandGroup('scripting', [
-    [
-      'debug',
-      3,
-      ['noscript'],
-      NO_KEYS,
-      scriptDebug,
-      'Set the debug mode for executed scripts.',
-      '3.2.0',
-    ],
-    [
-      'load',
-      3,
-      ['noscript', 'stale'],
-      NO_KEYS,
-      scriptLoad,
-      'Load the specified Lua script into the script cache.',
-      '2.6.0',
-    ],
-    [
-      'exists',
-      -3,
-      ['noscript'],
-      NO_KEYS,
-      scriptExists,
-      'Check existence of scripts in the script cache.',
-      '2.6.0',
-    ],
-    [
-      'flush',
-      -2,
-      ['noscript'],
-      NO_KEYS,
-      scriptFlush,
-      'Remove all the scripts from the script cache.',
-      '2.6.0',
-    ],
-    [
-      'kill',
-      2,
-      ['noscript', 'allow_busy'],
-      NO_KEYS,
-      scriptKill,
-      'Kill the script currently in execution.',
-      '2.6.0',
-    ],
-    helpSubcommand(scriptHelp, '5.0.0'),
-  ]),
-});
+export function scriptHelp(client: Client): void {
+  replyHelp(client, SCRIPT_HELP);
+}

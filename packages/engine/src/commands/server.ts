@@ -8,11 +8,10 @@ import { infoText } from '../info.js';
 import type { Database } from '../keyspace.js';
 import { rewriteConfigFile } from '../config-rewrite.js';
 import { describeErrno } from '../errno.js';
-import { commandGroup, container, helpSubcommand, NO_KEYS } from '../command-rows.js';
-import { helpReply, ok, replyText } from '../replies.js';
+import { ok, replyText, replyHelp } from '../replies.js';
 import { intArgument, isKeyword, redactArgument } from '../arguments.js';
 
-function configGet(client: Client, argv: string[], engine: Engine): void {
+export function configGet(client: Client, argv: string[], engine: Engine): void {
   const pairs = new Map<string, string>();
   for (let i = 2; i < argv.length; i++) {
     for (const [name, value] of engine.config.matching(argv[i])) pairs.set(name, value);
@@ -29,7 +28,7 @@ const SENSITIVE_CONFIGS = new Set(['masteruser', 'masterauth', 'requirepass']);
 /** Configs that cannot change while the dataset loads (Redis's DENY_LOADING_CONFIG). */
 const DENIED_WHILE_LOADING = new Set(['appendonly', 'repl-diskless-load', 'dir']);
 
-function configSet(client: Client, argv: string[], engine: Engine): void {
+export function configSet(client: Client, argv: string[], engine: Engine): void {
   // Name-value pairs: an odd count is Redis's syntax error.
   if (argv.length % 2 !== 0) {
     engine.replyError(client, Errors.syntax);
@@ -100,13 +99,13 @@ function configSetFailure(name: string, reason: string): string {
   return `ERR CONFIG SET failed (possibly related to argument '${name}') - ${reason}`;
 }
 
-function configResetstat(client: Client, _argv: string[], engine: Engine): void {
+export function configResetstat(client: Client, _argv: string[], engine: Engine): void {
   engine.resetStats();
   ok(client);
 }
 
 /** CONFIG REWRITE: the config file with today's values, its comments and order kept. */
-function configRewrite(client: Client, _argv: string[], engine: Engine): void {
+export function configRewrite(client: Client, _argv: string[], engine: Engine): void {
   const path = engine.configFile;
   if (path === null) {
     engine.replyError(client, 'ERR The server is running without a config file');
@@ -123,11 +122,11 @@ function configRewrite(client: Client, _argv: string[], engine: Engine): void {
   ok(client);
 }
 
-function info(client: Client, argv: string[], engine: Engine): void {
+export function info(client: Client, argv: string[], engine: Engine): void {
   replyText(client, infoText(engine, argv.slice(1)));
 }
 
-function monitor(client: Client, _argv: string[], engine: Engine): void {
+export function monitor(client: Client, _argv: string[], engine: Engine): void {
   if (client.transaction !== null) {
     engine.replyError(client, 'ERR MONITOR is not allowed in a transaction');
     return;
@@ -140,7 +139,7 @@ function monitor(client: Client, _argv: string[], engine: Engine): void {
  * SHUTDOWN [NOSAVE|SAVE] [NOW] [FORCE] [ABORT]: the caller blocks while lagging replicas catch
  * up; the server then saves as asked and exits, or the caller gets an error.
  */
-function shutdown(client: Client, argv: string[], engine: Engine): CommandResult {
+export function shutdown(client: Client, argv: string[], engine: Engine): CommandResult {
   let save: ShutdownSave = 'default';
   let both = false;
   let now = false;
@@ -184,7 +183,7 @@ function shutdown(client: Client, argv: string[], engine: Engine): CommandResult
   return client.blocked !== null ? BLOCKED : undefined;
 }
 
-function dbsize(client: Client): void {
+export function dbsize(client: Client): void {
   client.out.integer(client.db.size);
 }
 
@@ -207,7 +206,7 @@ function emptyDatabase(db: Database, async: boolean, engine: Engine): void {
   db.clear();
 }
 
-function flushdb(client: Client, argv: string[], engine: Engine): void {
+export function flushdb(client: Client, argv: string[], engine: Engine): void {
   const async = flushIsAsync(client, argv, engine);
   if (async === null) return;
   emptyDatabase(client.db, async, engine);
@@ -217,7 +216,7 @@ function flushdb(client: Client, argv: string[], engine: Engine): void {
   ok(client);
 }
 
-function flushall(client: Client, argv: string[], engine: Engine): void {
+export function flushall(client: Client, argv: string[], engine: Engine): void {
   const async = flushIsAsync(client, argv, engine);
   if (async === null) return;
   for (const db of engine.databases) emptyDatabase(db, async, engine);
@@ -233,7 +232,7 @@ function flushall(client: Client, argv: string[], engine: Engine): void {
   ok(client);
 }
 
-function swapdb(client: Client, argv: string[], engine: Engine): void {
+export function swapdb(client: Client, argv: string[], engine: Engine): void {
   const indexes: number[] = [];
   for (const [position, text] of [
     ['first', argv[1]],
@@ -257,7 +256,7 @@ function swapdb(client: Client, argv: string[], engine: Engine): void {
   ok(client);
 }
 
-function time(client: Client, _argv: string[], engine: Engine): void {
+export function time(client: Client, _argv: string[], engine: Engine): void {
   // Microseconds from the high-resolution clock while the time runs; none while it is frozen.
   const micros = engine.clock.frozen
     ? BigInt(engine.clock.now()) * 1000n
@@ -267,11 +266,11 @@ function time(client: Client, _argv: string[], engine: Engine): void {
   client.out.bulk(String(micros % 1000000n));
 }
 
-function lastsave(client: Client, _argv: string[], engine: Engine): void {
+export function lastsave(client: Client, _argv: string[], engine: Engine): void {
   client.out.integer(engine.stats.lastSave);
 }
 
-const configHelp = helpReply([
+const CONFIG_HELP: readonly string[] = [
   'CONFIG <subcommand> [<arg> [value] [opt] ...]. Subcommands are:',
   'GET <pattern>',
   '    Return parameters matching the glob-like <pattern> and their values.',
@@ -283,112 +282,8 @@ const configHelp = helpReply([
   '    Rewrite the configuration file.',
   'HELP',
   '    Prints this help.',
-]);
+];
 
-export const serverCommands = commandGroup('server', [
-  [
-    'info',
-    -1,
-    ['loading', 'stale'],
-    NO_KEYS,
-    info,
-    'Get information and statistics about the server',
-    '1.0.0',
-  ],
-  [
-    'monitor',
-    1,
-    ['admin', 'noscript', 'loading', 'stale'],
-    NO_KEYS,
-    monitor,
-    'Listen for all requests received by the server in real time',
-    '1.0.0',
-  ],
-  [
-    'shutdown',
-    -1,
-    ['admin', 'noscript', 'loading', 'stale', 'no_multi', 'allow_busy'],
-    NO_KEYS,
-    shutdown,
-    'Synchronously save the dataset to disk and then shut down the server',
-    '1.0.0',
-  ],
-  [
-    'dbsize',
-    1,
-    ['readonly', 'fast'],
-    NO_KEYS,
-    dbsize,
-    'Return the number of keys in the selected database',
-    '1.0.0',
-  ],
-  [
-    'flushdb',
-    -1,
-    ['write'],
-    NO_KEYS,
-    flushdb,
-    'Remove all keys from the current database',
-    '1.0.0',
-  ],
-  ['flushall', -1, ['write'], NO_KEYS, flushall, 'Remove all keys from all databases', '1.0.0'],
-  ['swapdb', 3, ['write', 'fast'], NO_KEYS, swapdb, 'Swaps two Redis databases', '4.0.0'],
-  [
-    'time',
-    1,
-    ['loading', 'stale', 'fast'],
-    NO_KEYS,
-    time,
-    'Return the current server time',
-    '2.6.0',
-  ],
-  [
-    'lastsave',
-    1,
-    ['loading', 'stale', 'fast'],
-    NO_KEYS,
-    lastsave,
-    'Get the UNIX time stamp of the last successful save to disk',
-    '1.0.0',
-  ],
-]).concat(
-  container('config', 'A container for server configuration commands', '2.0.0', [
-    [
-      'get',
-      -3,
-      ['admin', 'noscript', 'loading', 'stale'],
-      NO_KEYS,
-      configGet,
-      'Get the values of configuration parameters',
-      '2.0.0',
-    ],
-    [
-      'set',
-      -4,
-      ['admin', 'noscript', 'loading', 'stale'],
-      NO_KEYS,
-      configSet,
-      'Set configuration parameters to the given values',
-      '2.0.0',
-    ],
-    [
-      'resetstat',
-      2,
-      ['admin', 'noscript', 'loading', 'stale'],
-      NO_KEYS,
-      configResetstat,
-      'Reset the stats returned by INFO',
-      '2.0.0',
-    ],
-    [
-      'rewrite',
-      2,
-      ['admin', 'noscript', 'loading', 'stale'],
-      NO_KEYS,
-      configRewrite,
-      'Rewrite the configuration file with the in memory configuration',
-      '2.8.0',
-    ],
-    helpSubcommand(configHelp, '5.0.0'),
-  ]),
-);
+export function configHelp(client: Client): void {
+  replyHelp(client, CONFIG_HELP);
+}

@@ -2,11 +2,10 @@ import type { Client } from '../client.js';
 import { subcommandSyntaxError } from '../errors.js';
 import type { Engine } from '../engine.js';
 import { parseInteger } from '../numbers.js';
-import { container, helpSubcommand, NO_KEYS } from '../command-rows.js';
-import { helpReply, ok } from '../replies.js';
+import { ok, replyHelp } from '../replies.js';
 
 /** SLOWLOG GET [count]: the newest `count` entries (10 by default, -1 for all). */
-function get(client: Client, argv: string[], engine: Engine): void {
+export function slowlogGet(client: Client, argv: string[], engine: Engine): void {
   if (argv.length > 3) {
     engine.replyError(client, subcommandSyntaxError('slowlog', argv[1]));
     return;
@@ -35,16 +34,16 @@ function get(client: Client, argv: string[], engine: Engine): void {
   }
 }
 
-function len(client: Client, _argv: string[], engine: Engine): void {
+export function slowlogLen(client: Client, _argv: string[], engine: Engine): void {
   client.out.integer(engine.slowlog.length);
 }
 
-function reset(client: Client, _argv: string[], engine: Engine): void {
+export function slowlogReset(client: Client, _argv: string[], engine: Engine): void {
   engine.slowlog.reset();
   ok(client);
 }
 
-const help = helpReply([
+const SLOWLOG_HELP: readonly string[] = [
   'SLOWLOG <subcommand> [<arg> [value] [opt] ...]. Subcommands are:',
   'GET [<count>]',
   '    Return top <count> entries from the slowlog (default: 10, -1 mean all).',
@@ -57,13 +56,8 @@ const help = helpReply([
   '    Reset the slowlog.',
   'HELP',
   '    Prints this help.',
-]);
+];
 
-const FLAGS: ['admin', 'loading', 'stale'] = ['admin', 'loading', 'stale'];
-
-export const slowlogCommand = container('slowlog', 'A container for slow log commands', '2.2.12', [
-  ['get', -2, FLAGS, NO_KEYS, get, "Get the slow log's entries", '2.2.12'],
-  ['len', 2, FLAGS, NO_KEYS, len, "Get the slow log's length", '2.2.12'],
-  ['reset', 2, FLAGS, NO_KEYS, reset, 'Clear all entries from the slow log', '2.2.12'],
-  helpSubcommand(help, '6.2.0'),
-]);
+export function slowlogHelp(client: Client): void {
+  replyHelp(client, SLOWLOG_HELP);
+}

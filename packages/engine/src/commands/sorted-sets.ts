@@ -320,16 +320,6 @@ function storeEntries(
   return result.size;
 }
 
-function rangeCommand(
-  client: Client,
-  argv: string[],
-  engine: Engine,
-  type: RangeType,
-  reverse: boolean | null,
-): void {
-  return zrangeGeneric(client, engine, argv, 1, { type, reverse }, null);
-}
-
 export function zrangestore(client: Client, argv: string[], engine: Engine): void {
   zrangeGeneric(client, engine, argv, 2, { type: 'auto', reverse: null }, argv[1]);
 }
@@ -765,27 +755,27 @@ export function zrevrank(client: Client, argv: string[], engine: Engine): void {
 }
 
 export function zrange(client: Client, argv: string[], engine: Engine): void {
-  rangeCommand(client, argv, engine, 'auto', null);
+  zrangeGeneric(client, engine, argv, 1, { type: 'auto', reverse: null }, null);
 }
 
 export function zrevrange(client: Client, argv: string[], engine: Engine): void {
-  rangeCommand(client, argv, engine, 'rank', true);
+  zrangeGeneric(client, engine, argv, 1, { type: 'rank', reverse: true }, null);
 }
 
 export function zrangebyscore(client: Client, argv: string[], engine: Engine): void {
-  rangeCommand(client, argv, engine, 'score', false);
+  zrangeGeneric(client, engine, argv, 1, { type: 'score', reverse: false }, null);
 }
 
 export function zrevrangebyscore(client: Client, argv: string[], engine: Engine): void {
-  rangeCommand(client, argv, engine, 'score', true);
+  zrangeGeneric(client, engine, argv, 1, { type: 'score', reverse: true }, null);
 }
 
 export function zrangebylex(client: Client, argv: string[], engine: Engine): void {
-  rangeCommand(client, argv, engine, 'lex', false);
+  zrangeGeneric(client, engine, argv, 1, { type: 'lex', reverse: false }, null);
 }
 
 export function zrevrangebylex(client: Client, argv: string[], engine: Engine): void {
-  rangeCommand(client, argv, engine, 'lex', true);
+  zrangeGeneric(client, engine, argv, 1, { type: 'lex', reverse: true }, null);
 }
 
 export function zremrangebyrank(client: Client, argv: string[], engine: Engine): void {

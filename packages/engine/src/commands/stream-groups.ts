@@ -28,8 +28,10 @@ import {
   replyEntry,
   strictId,
   replyId,
+  sortedConsumers,
+  hasTombstonesFrom,
+  estimateEntriesRead,
 } from './stream-replies.js';
-import type { CommandRow } from '../command-rows.js';
 import { WRONG_TYPE, wrongType } from '../typed-lookup.js';
 import { integerArgument, isKeyword } from '../arguments.js';
 
@@ -39,68 +41,15 @@ function noGroup(key: string, group: string): string {
   return `NOGROUP No such key '${key}' or consumer group '${group}'`;
 }
 
-/** Groups in name order, as Redis keeps them in a radix tree. */
-export function sortedGroups(stream: Stream): ConsumerGroup[] {
-  return [...stream.groups.values()].sort((a, b) =>
-    a.name < b.name ? -1 : a.name > b.name ? 1 : 0,
-  );
-}
-
-export function sortedConsumers(group: ConsumerGroup): Consumer[] {
-  return [...group.consumers.values()].sort((a, b) =>
-    a.name < b.name ? -1 : a.name > b.name ? 1 : 0,
-  );
-}
-
-const ZERO_ID = MIN_ID;
-
-function isZero(id: StreamId): boolean {
-  return id.ms === 0n && id.seq === 0n;
-}
-
-/** Redis's streamRangeHasTombstones(s, start, +inf): a deletion at or after `start`. */
-function hasTombstonesFrom(stream: Stream, start: StreamId): boolean {
-  if (stream.length === 0 || isZero(stream.maxDeletedId)) return false;
-  const first = stream.firstEntry()?.id ?? ZERO_ID;
-  if (compareIds(first, stream.maxDeletedId) > 0) return false;
-  return compareIds(start, stream.maxDeletedId) <= 0;
-}
-
-/** Redis's streamEstimateDistanceFromFirstEverEntry: entries read up to `id`, or null if unknowable. */
-function estimateEntriesRead(stream: Stream, id: StreamId): bigint | null {
-  if (stream.entriesAdded === 0n) return 0n;
-  if (stream.length === 0 && compareIds(id, stream.lastId) < 1) return stream.entriesAdded;
-  const toLast = compareIds(id, stream.lastId);
-  if (toLast === 0) return stream.entriesAdded;
-  if (toLast > 0) return null;
-  const first = stream.firstEntry()?.id ?? ZERO_ID;
-  if (isZero(stream.maxDeletedId) || compareIds(stream.maxDeletedId, first) < 0) {
-    const toFirst = compareIds(id, first);
-    if (toFirst < 0) return stream.entriesAdded - BigInt(stream.length);
-    if (toFirst === 0) return stream.entriesAdded - BigInt(stream.length) + 1n;
-  }
-  return null;
-}
-
 /** After delivering `id`: the group's read counter, kept exact while it can be. */
 function advanceEntriesRead(stream: Stream, group: ConsumerGroup, id: StreamId): void {
   if (group.entriesRead !== null && !hasTombstonesFrom(stream, id)) group.entriesRead++;
   else if (stream.entriesAdded !== 0n) group.entriesRead = estimateEntriesRead(stream, id);
 }
 
-/** XINFO's lag: entries added but not yet read by the group, or null when unknown. */
-export function groupLag(stream: Stream, group: ConsumerGroup): bigint | null {
-  if (stream.entriesAdded === 0n) return 0n;
-  if (group.entriesRead !== null && !hasTombstonesFrom(stream, group.lastId)) {
-    return stream.entriesAdded - group.entriesRead;
-  }
-  const read = estimateEntriesRead(stream, group.lastId);
-  return read === null ? null : stream.entriesAdded - read;
-}
-
 // XGROUP
 
-function createGroup(client: Client, argv: string[], engine: Engine): void {
+export function xgroupCreate(client: Client, argv: string[], engine: Engine): void {
   const [, , key, name, idText] = argv;
   let makeStream = false;
   let entriesRead: bigint | null = null;
@@ -169,7 +118,7 @@ function existingGroup(client: Client, engine: Engine, key: string, name: string
   return { stream, group };
 }
 
-function setGroupId(client: Client, argv: string[], engine: Engine): void {
+export function xgroupSetid(client: Client, argv: string[], engine: Engine): void {
   let entriesRead: bigint | null = null;
   if (argv.length === 7) {
     if (!isKeyword(argv[5], 'entriesread')) {
@@ -206,7 +155,7 @@ function setGroupId(client: Client, argv: string[], engine: Engine): void {
   client.out.simple('OK');
 }
 
-function destroyGroup(client: Client, argv: string[], engine: Engine): void {
+export function xgroupDestroy(client: Client, argv: string[], engine: Engine): void {
   const stream = lookupStream(client, engine, argv[2]);
   if (stream === WRONG_TYPE) return;
   if (stream === undefined) {
@@ -228,7 +177,7 @@ function destroyGroup(client: Client, argv: string[], engine: Engine): void {
   client.out.integer(1);
 }
 
-function createConsumer(client: Client, argv: string[], engine: Engine): void {
+export function xgroupCreateconsumer(client: Client, argv: string[], engine: Engine): void {
   const found = existingGroup(client, engine, argv[2], argv[3]);
   if (found === null) return;
   const { created } = found.group.consumer(argv[4], engine.clock.now());
@@ -239,7 +188,7 @@ function createConsumer(client: Client, argv: string[], engine: Engine): void {
   client.out.integer(created ? 1 : 0);
 }
 
-function deleteConsumer(client: Client, argv: string[], engine: Engine): void {
+export function xgroupDelconsumer(client: Client, argv: string[], engine: Engine): void {
   const found = existingGroup(client, engine, argv[2], argv[3]);
   if (found === null) return;
   const pending = found.group.deleteConsumer(argv[4]);
@@ -404,7 +353,7 @@ function replyStreamKey(client: Client, key: string): void {
 }
 
 /** XREADGROUP GROUP group consumer [COUNT n] [BLOCK ms] [NOACK] STREAMS key... id... */
-function xreadgroup(client: Client, argv: string[], engine: Engine): CommandResult {
+export function xreadgroup(client: Client, argv: string[], engine: Engine): CommandResult {
   const options = readOptions(client, engine, argv, true);
   if (options === null) return;
   const { count, block, noAck, streamsAt } = options;
@@ -568,7 +517,7 @@ function groupFor(
   return stream === undefined || group === undefined ? undefined : { stream, group };
 }
 
-function xack(client: Client, argv: string[], engine: Engine): void {
+export function xack(client: Client, argv: string[], engine: Engine): void {
   // As Redis: no key or no group acknowledges nothing, before the IDs are read.
   const found = groupFor(client, engine, argv[1], argv[2]);
   if (found === null) return;
@@ -590,7 +539,7 @@ function xack(client: Client, argv: string[], engine: Engine): void {
 }
 
 /** XPENDING key group [[IDLE min-idle-time] start end count [consumer]] */
-function xpending(client: Client, argv: string[], engine: Engine): void {
+export function xpending(client: Client, argv: string[], engine: Engine): void {
   if (argv.length !== 3 && (argv.length < 6 || argv.length > 9)) {
     engine.replyError(client, Errors.syntax);
     return;
@@ -712,7 +661,7 @@ class Claimant {
 }
 
 /** XCLAIM key group consumer min-idle-time id... [IDLE ms] [TIME ms] [RETRYCOUNT n] [FORCE] [JUSTID] [LASTID id] */
-function xclaim(client: Client, argv: string[], engine: Engine): void {
+export function xclaim(client: Client, argv: string[], engine: Engine): void {
   const found = groupFor(client, engine, argv[1], argv[2]);
   if (found === null) return;
   if (found === undefined) {
@@ -824,7 +773,7 @@ function xclaim(client: Client, argv: string[], engine: Engine): void {
 }
 
 /** XAUTOCLAIM key group consumer min-idle-time start [COUNT count] [JUSTID] */
-function xautoclaim(client: Client, argv: string[], engine: Engine): void {
+export function xautoclaim(client: Client, argv: string[], engine: Engine): void {
   const minIdle = parseInteger(argv[4]);
   if (minIdle === null) {
     engine.replyError(client, 'ERR Invalid min-idle-time argument for XAUTOCLAIM');
@@ -906,83 +855,3 @@ function xautoclaim(client: Client, argv: string[], engine: Engine): void {
   out.array(deleted.length);
   for (const id of deleted) replyId(out, id);
 }
-
-export const groupSubcommands: CommandRow[] = [
-  ['create', -5, ['write', 'denyoom'], [2, 2, 1], createGroup, 'Create a consumer group.', '5.0.0'],
-  [
-    'setid',
-    -5,
-    ['write'],
-    [2, 2, 1],
-    setGroupId,
-    'Set a consumer group to an arbitrary last delivered ID value.',
-    '5.0.0',
-  ],
-  ['destroy', 4, ['write'], [2, 2, 1], destroyGroup, 'Destroy a consumer group.', '5.0.0'],
-  [
-    'createconsumer',
-    5,
-    ['write', 'denyoom'],
-    [2, 2, 1],
-    createConsumer,
-    'Create a consumer in a consumer group.',
-    '6.2.0',
-  ],
-  [
-    'delconsumer',
-    5,
-    ['write'],
-    [2, 2, 1],
-    deleteConsumer,
-    'Delete a consumer from a consumer group.',
-    '5.0.0',
-  ],
-];
-
-export const groupCommandRows: CommandRow[] = [
-  [
-    'xreadgroup',
-    -7,
-    ['write', 'blocking', 'movablekeys'],
-    [0, 0, 0],
-    xreadgroup,
-    'Return new entries from a stream using a consumer group, or access the history of the pending entries for a given consumer. Can block.',
-    '5.0.0',
-  ],
-  [
-    'xack',
-    -4,
-    ['write', 'fast'],
-    [1, 1, 1],
-    xack,
-    'Marks a pending message as correctly processed, effectively removing it from the pending entries list of the consumer group. Return value of the command is the number of messages successfully acknowledged, that is, the IDs we were actually able to resolve in the PEL.',
-    '5.0.0',
-  ],
-  [
-    'xpending',
-    -3,
-    ['readonly'],
-    [1, 1, 1],
-    xpending,
-    'Return information and entries from a stream consumer group pending entries list, that are messages fetched but never acknowledged.',
-    '5.0.0',
-  ],
-  [
-    'xclaim',
-    -6,
-    ['write', 'fast'],
-    [1, 1, 1],
-    xclaim,
-    'Changes (or acquires) ownership of a message in a consumer group, as if the message was delivered to the specified consumer.',
-    '5.0.0',
-  ],
-  [
-    'xautoclaim',
-    -6,
-    ['write', 'fast'],
-    [1, 1, 1],
-    xautoclaim,
-    'Changes (or acquires) ownership of messages in a consumer group, as if the messages were delivered to the specified consumer.',
-    '6.2.0',
-  ],
-];

@@ -1,11 +1,14 @@
 import {
   MAX_ID,
   MIN_ID,
+  compareIds,
   formatId,
   Stream,
   nextId,
   parseId,
   previousId,
+  type Consumer,
+  type ConsumerGroup,
   type StreamEntry,
   type StreamId,
 } from '@rc/datatypes/stream';
@@ -172,4 +175,57 @@ export function readOptions(
     return null;
   }
   return options;
+}
+
+/** Groups in name order, as Redis keeps them in a radix tree. */
+export function sortedGroups(stream: Stream): ConsumerGroup[] {
+  return [...stream.groups.values()].sort((a, b) =>
+    a.name < b.name ? -1 : a.name > b.name ? 1 : 0,
+  );
+}
+
+export function sortedConsumers(group: ConsumerGroup): Consumer[] {
+  return [...group.consumers.values()].sort((a, b) =>
+    a.name < b.name ? -1 : a.name > b.name ? 1 : 0,
+  );
+}
+
+/** XINFO's lag: entries added but not yet read by the group, or null when unknown. */
+export function groupLag(stream: Stream, group: ConsumerGroup): bigint | null {
+  if (stream.entriesAdded === 0n) return 0n;
+  if (group.entriesRead !== null && !hasTombstonesFrom(stream, group.lastId)) {
+    return stream.entriesAdded - group.entriesRead;
+  }
+  const read = estimateEntriesRead(stream, group.lastId);
+  return read === null ? null : stream.entriesAdded - read;
+}
+
+/** Redis's streamRangeHasTombstones(s, start, +inf): a deletion at or after `start`. */
+export function hasTombstonesFrom(stream: Stream, start: StreamId): boolean {
+  if (stream.length === 0 || isZero(stream.maxDeletedId)) return false;
+  const first = stream.firstEntry()?.id ?? ZERO_ID;
+  if (compareIds(first, stream.maxDeletedId) > 0) return false;
+  return compareIds(start, stream.maxDeletedId) <= 0;
+}
+
+/** Redis's streamEstimateDistanceFromFirstEverEntry: entries read up to `id`, or null if unknowable. */
+export function estimateEntriesRead(stream: Stream, id: StreamId): bigint | null {
+  if (stream.entriesAdded === 0n) return 0n;
+  if (stream.length === 0 && compareIds(id, stream.lastId) < 1) return stream.entriesAdded;
+  const toLast = compareIds(id, stream.lastId);
+  if (toLast === 0) return stream.entriesAdded;
+  if (toLast > 0) return null;
+  const first = stream.firstEntry()?.id ?? ZERO_ID;
+  if (isZero(stream.maxDeletedId) || compareIds(stream.maxDeletedId, first) < 0) {
+    const toFirst = compareIds(id, first);
+    if (toFirst < 0) return stream.entriesAdded - BigInt(stream.length);
+    if (toFirst === 0) return stream.entriesAdded - BigInt(stream.length) + 1n;
+  }
+  return null;
+}
+
+export const ZERO_ID = MIN_ID;
+
+export function isZero(id: StreamId): boolean {
+  return id.ms === 0n && id.seq === 0n;
 }

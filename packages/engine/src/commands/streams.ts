@@ -16,7 +16,7 @@ import type { CommandResult } from '../command-table.js';
 import type { RedisValue } from '../values.js';
 import type { Engine } from '../engine.js';
 import { streamLimits } from '../stream-limits.js';
-import { Errors } from '../errors.js';
+import { Errors, arityError } from '../errors.js';
 import { EventClass } from '../keyspace-events.js';
 import { parseInteger } from '../numbers.js';
 import { blockOnKeys } from '../block-on-keys.js';
@@ -30,17 +30,10 @@ import {
   strictId,
   replyId,
 } from './stream-replies.js';
-import { commandGroup, container, FIRST_KEY, helpSubcommand } from '../command-rows.js';
-import {
-  groupCommandRows,
-  groupLag,
-  groupSubcommands,
-  sortedConsumers,
-  sortedGroups,
-} from './stream-groups.js';
+import { groupLag, sortedConsumers, sortedGroups } from './stream-replies.js';
 import { WRONG_TYPE, wrongType } from '../typed-lookup.js';
-import { helpReply } from '../replies.js';
 import { integerArgument, isKeyword } from '../arguments.js';
+import { replyHelp } from '../replies.js';
 
 const X_ERRORS = {
   notGreater: 'ERR The ID specified in XADD is equal or smaller than the target stream top item',
@@ -185,12 +178,12 @@ function trimStream(
 }
 
 /** XADD key [NOMKSTREAM] [MAXLEN|MINID [=|~] threshold [LIMIT count]] *|id field value ... */
-function xadd(client: Client, argv: string[], engine: Engine): void {
+export function xadd(client: Client, argv: string[], engine: Engine): void {
   const parsed = parseAddOrTrim(client, engine, argv, true);
   if (parsed === null) return;
   const fieldCount = argv.length - parsed.next - 1;
   if (parsed.id === null || fieldCount < 2 || fieldCount % 2 === 1) {
-    engine.replyError(client, "ERR wrong number of arguments for 'xadd' command");
+    engine.replyError(client, arityError('xadd'));
     return;
   }
   if (parsed.id.kind === 'explicit' && parsed.id.id.ms === 0n && parsed.id.id.seq === 0n) {
@@ -245,7 +238,7 @@ function exactTrim(argv: string[], parsed: TrimArguments, stream: Stream): void 
       : formatId(stream.firstIdWithDeleted() ?? MAX_ID);
 }
 
-function xtrim(client: Client, argv: string[], engine: Engine): void {
+export function xtrim(client: Client, argv: string[], engine: Engine): void {
   const parsed = parseAddOrTrim(client, engine, argv, false);
   if (parsed === null) return;
   if (parsed.next !== argv.length) {
@@ -267,46 +260,44 @@ function xtrim(client: Client, argv: string[], engine: Engine): void {
   client.out.integer(removed);
 }
 
-function xlen(client: Client, argv: string[], engine: Engine): void {
+export function xlen(client: Client, argv: string[], engine: Engine): void {
   const stream = lookupStream(client, engine, argv[1]);
   if (stream === WRONG_TYPE) return;
   client.out.integer(stream?.length ?? 0);
 }
 
-function rangeCommand(reverse: boolean) {
-  return (client: Client, argv: string[], engine: Engine): void => {
-    const startText = reverse ? argv[3] : argv[2];
-    const endText = reverse ? argv[2] : argv[3];
-    const start = intervalId(client, engine, startText, 0n, true);
-    if (start === null) return;
-    const end = intervalId(client, engine, endText, MAX_PART, false);
-    if (end === null) return;
-    let count = -1;
-    for (let j = 4; j < argv.length; j++) {
-      if (isKeyword(argv[j], 'count') && j + 1 < argv.length) {
-        const value = integerArgument(client, engine, argv[++j]);
-        if (value === null) return;
-        count = Math.max(0, value);
-      } else {
-        engine.replyError(client, Errors.syntax);
-        return;
-      }
-    }
-    const stream = lookupStream(client, engine, argv[1]);
-    if (stream === WRONG_TYPE) return;
-    if (stream === undefined) {
-      client.out.array(0);
+function xrangeGeneric(client: Client, argv: string[], engine: Engine, reverse: boolean): void {
+  const startText = reverse ? argv[3] : argv[2];
+  const endText = reverse ? argv[2] : argv[3];
+  const start = intervalId(client, engine, startText, 0n, true);
+  if (start === null) return;
+  const end = intervalId(client, engine, endText, MAX_PART, false);
+  if (end === null) return;
+  let count = -1;
+  for (let j = 4; j < argv.length; j++) {
+    if (isKeyword(argv[j], 'count') && j + 1 < argv.length) {
+      const value = integerArgument(client, engine, argv[++j]);
+      if (value === null) return;
+      count = Math.max(0, value);
+    } else {
+      engine.replyError(client, Errors.syntax);
       return;
     }
-    if (count === 0) {
-      client.out.nullArray();
-      return;
-    }
-    replyEntries(client, stream.range(start, end, count === -1 ? 0 : count, reverse));
-  };
+  }
+  const stream = lookupStream(client, engine, argv[1]);
+  if (stream === WRONG_TYPE) return;
+  if (stream === undefined) {
+    client.out.array(0);
+    return;
+  }
+  if (count === 0) {
+    client.out.nullArray();
+    return;
+  }
+  replyEntries(client, stream.range(start, end, count === -1 ? 0 : count, reverse));
 }
 
-function xdel(client: Client, argv: string[], engine: Engine): void {
+export function xdel(client: Client, argv: string[], engine: Engine): void {
   // As Redis: the key first (missing: 0), then every ID before anything is deleted.
   const stream = lookupStream(client, engine, argv[1]);
   if (stream === WRONG_TYPE) return;
@@ -330,7 +321,7 @@ function xdel(client: Client, argv: string[], engine: Engine): void {
 }
 
 /** XSETID key last-id [ENTRIESADDED entries-added] [MAXDELETEDID max-deleted-id] */
-function xsetid(client: Client, argv: string[], engine: Engine): void {
+export function xsetid(client: Client, argv: string[], engine: Engine): void {
   const id = strictId(client, engine, argv[2]);
   if (id === null) return;
   let entriesAdded: bigint | undefined;
@@ -392,7 +383,7 @@ function xsetid(client: Client, argv: string[], engine: Engine): void {
 }
 
 /** XREAD [COUNT count] [BLOCK milliseconds] STREAMS key [key ...] id [id ...] */
-function xread(client: Client, argv: string[], engine: Engine): CommandResult {
+export function xread(client: Client, argv: string[], engine: Engine): CommandResult {
   const options = readOptions(client, engine, argv, false);
   if (options === null) return;
   const { count, block, streamsAt } = options;
@@ -482,7 +473,7 @@ function badXinfoStream(subcommand: string): string {
 }
 
 /** XINFO STREAM key [FULL [COUNT count]] */
-function xinfoStream(client: Client, argv: string[], engine: Engine): void {
+export function xinfoStream(client: Client, argv: string[], engine: Engine): void {
   // As Redis, the key is looked up before the options are read.
   const stream = lookupStream(client, engine, argv[2]);
   if (stream === WRONG_TYPE) return;
@@ -599,7 +590,7 @@ function replyGroupsFull(client: Client, stream: Stream, count: number): void {
   }
 }
 
-function xinfoGroups(client: Client, argv: string[], engine: Engine): void {
+export function xinfoGroups(client: Client, argv: string[], engine: Engine): void {
   const stream = lookupStream(client, engine, argv[2]);
   if (stream === WRONG_TYPE) return;
   if (stream === undefined) {
@@ -626,7 +617,7 @@ function xinfoGroups(client: Client, argv: string[], engine: Engine): void {
   }
 }
 
-function xinfoConsumers(client: Client, argv: string[], engine: Engine): void {
+export function xinfoConsumers(client: Client, argv: string[], engine: Engine): void {
   const stream = lookupStream(client, engine, argv[2]);
   if (stream === WRONG_TYPE) return;
   if (stream === undefined) {
@@ -655,154 +646,51 @@ function xinfoConsumers(client: Client, argv: string[], engine: Engine): void {
   }
 }
 
-export const streamCommands = commandGroup('stream', [
-  [
-    'xadd',
-    -5,
-    ['write', 'denyoom', 'fast'],
-    FIRST_KEY,
-    xadd,
-    'Appends a new entry to a stream',
-    '5.0.0',
-  ],
-  [
-    'xtrim',
-    -4,
-    ['write'],
-    FIRST_KEY,
-    xtrim,
-    "Trims the stream to (approximately if '~' is passed) a certain size",
-    '5.0.0',
-  ],
-  [
-    'xlen',
-    2,
-    ['readonly', 'fast'],
-    FIRST_KEY,
-    xlen,
-    'Return the number of entries in a stream',
-    '5.0.0',
-  ],
-  [
-    'xrange',
-    -4,
-    ['readonly'],
-    FIRST_KEY,
-    rangeCommand(false),
-    'Return a range of elements in a stream, with IDs matching the specified IDs interval',
-    '5.0.0',
-  ],
-  [
-    'xrevrange',
-    -4,
-    ['readonly'],
-    FIRST_KEY,
-    rangeCommand(true),
-    'Return a range of elements in a stream, with IDs matching the specified IDs interval, in reverse order (from greater to smaller IDs) compared to XRANGE',
-    '5.0.0',
-  ],
-  [
-    'xdel',
-    -3,
-    ['write', 'fast'],
-    FIRST_KEY,
-    xdel,
-    'Removes the specified entries from the stream. Returns the number of items actually deleted, that may be different from the number of IDs passed in case certain IDs do not exist.',
-    '5.0.0',
-  ],
-  [
-    'xsetid',
-    -3,
-    ['write', 'denyoom', 'fast'],
-    FIRST_KEY,
-    xsetid,
-    'An internal command for replicating stream values',
-    '5.0.0',
-  ],
-  [
-    'xread',
-    -4,
-    ['readonly', 'blocking', 'movablekeys'],
-    [0, 0, 0],
-    xread,
-    'Return never seen elements in multiple streams, with IDs greater than the ones reported by the caller for each stream. Can block.',
-    '5.0.0',
-  ],
-]).concat(
-  {
-    ...container('xinfo', 'A container for stream introspection commands', '5.0.0', [
-      [
-        'stream',
-        -3,
-        ['readonly'],
-        [2, 2, 1],
-        xinfoStream,
-        'Get information about a stream',
-        '5.0.0',
-      ],
-      [
-        'groups',
-        3,
-        ['readonly'],
-        [2, 2, 1],
-        xinfoGroups,
-        'List the consumer groups of a stream',
-        '5.0.0',
-      ],
-      [
-        'consumers',
-        4,
-        ['readonly'],
-        [2, 2, 1],
-        xinfoConsumers,
-        'List the consumers in a consumer group',
-        '5.0.0',
-      ],
-      helpSubcommand(
-        helpReply([
-          'XINFO <subcommand> [<arg> [value] [opt] ...]. Subcommands are:',
-          'CONSUMERS <key> <groupname>',
-          '    Show consumers of <groupname>.',
-          'GROUPS <key>',
-          '    Show the stream consumer groups.',
-          // Redis's own text lacks the closing bracket.
-          'STREAM <key> [FULL [COUNT <count>]',
-          '    Show information about the stream.',
-          'HELP',
-          '    Prints this help.',
-        ]),
-        '5.0.0',
-      ),
-    ]),
-    group: 'stream' as const,
-  },
-  {
-    ...container('xgroup', 'A container for consumer groups commands', '5.0.0', [
-      ...groupSubcommands,
-      helpSubcommand(
-        helpReply([
-          'XGROUP <subcommand> [<arg> [value] [opt] ...]. Subcommands are:',
-          'CREATE <key> <groupname> <id|$> [option]',
-          '    Create a new consumer group. Options are:',
-          '    * MKSTREAM',
-          '      Create the empty stream if it does not exist.',
-          '    * ENTRIESREAD entries_read',
-          "      Set the group's entries_read counter (internal use).",
-          'CREATECONSUMER <key> <groupname> <consumer>',
-          '    Create a new consumer in the specified group.',
-          'DELCONSUMER <key> <groupname> <consumer>',
-          '    Remove the specified consumer.',
-          'DESTROY <key> <groupname>',
-          '    Remove the specified group.',
-          'SETID <key> <groupname> <id|$> [ENTRIESREAD entries_read]',
-          '    Set the current group ID and entries_read counter.',
-          'HELP',
-          '    Prints this help.',
-        ]),
-        '5.0.0',
-      ),
-    ]),
-    group: 'stream' as const,
-  },
-  ...commandGroup('stream', groupCommandRows),
-);
+const XINFO_HELP: readonly string[] = [
+  'XINFO <subcommand> [<arg> [value] [opt] ...]. Subcommands are:',
+  'CONSUMERS <key> <groupname>',
+  '    Show consumers of <groupname>.',
+  'GROUPS <key>',
+  '    Show the stream consumer groups.',
+  // Redis's own text lacks the closing bracket.
+  'STREAM <key> [FULL [COUNT <count>]',
+  '    Show information about the stream.',
+  'HELP',
+  '    Prints this help.',
+];
+
+const XGROUP_HELP: readonly string[] = [
+  'XGROUP <subcommand> [<arg> [value] [opt] ...]. Subcommands are:',
+  'CREATE <key> <groupname> <id|$> [option]',
+  '    Create a new consumer group. Options are:',
+  '    * MKSTREAM',
+  '      Create the empty stream if it does not exist.',
+  '    * ENTRIESREAD entries_read',
+  "      Set the group's entries_read counter (internal use).",
+  'CREATECONSUMER <key> <groupname> <consumer>',
+  '    Create a new consumer in the specified group.',
+  'DELCONSUMER <key> <groupname> <consumer>',
+  '    Remove the specified consumer.',
+  'DESTROY <key> <groupname>',
+  '    Remove the specified group.',
+  'SETID <key> <groupname> <id|$> [ENTRIESREAD entries_read]',
+  '    Set the current group ID and entries_read counter.',
+  'HELP',
+  '    Prints this help.',
+];
+
+export function xrange(client: Client, argv: string[], engine: Engine): void {
+  xrangeGeneric(client, argv, engine, false);
+}
+
+export function xrevrange(client: Client, argv: string[], engine: Engine): void {
+  xrangeGeneric(client, argv, engine, true);
+}
+
+export function xinfoHelp(client: Client): void {
+  replyHelp(client, XINFO_HELP);
+}
+
+export function xgroupHelp(client: Client): void {
+  replyHelp(client, XGROUP_HELP);
+}

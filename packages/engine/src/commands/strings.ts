@@ -1,6 +1,6 @@
 import type { Client } from '../client.js';
 import type { Engine } from '../engine.js';
-import { Errors } from '../errors.js';
+import { Errors, arityError } from '../errors.js';
 import { EventClass } from '../keyspace-events.js';
 import { expireArgument, type ExpireUnit } from '../expire-time.js';
 import { readLongDouble, addFloats } from '../long-double.js';
@@ -204,7 +204,7 @@ export function mget(client: Client, argv: string[]): void {
 
 export function mset(client: Client, argv: string[], engine: Engine): void {
   if (argv.length % 2 === 0) {
-    engine.replyError(client, `ERR wrong number of arguments for 'mset' command`);
+    engine.replyError(client, arityError('mset'));
     return;
   }
   for (let i = 1; i < argv.length; i += 2) setString(client, engine, argv[i], argv[i + 1]);
@@ -213,7 +213,7 @@ export function mset(client: Client, argv: string[], engine: Engine): void {
 
 export function msetnx(client: Client, argv: string[], engine: Engine): void {
   if (argv.length % 2 === 0) {
-    engine.replyError(client, `ERR wrong number of arguments for 'msetnx' command`);
+    engine.replyError(client, arityError('msetnx'));
     return;
   }
   for (let i = 1; i < argv.length; i += 2) {
