@@ -20,7 +20,7 @@ import {
   type ClusterNode,
   type ClusterSettings,
 } from '@rc/cluster';
-import { describeErrno, keysInSlot, redirectBlockedClients, type Engine } from '@rc/engine';
+import { describeErrno, redirectBlockedClients, type Engine } from '@rc/engine';
 import type { Replication } from '@rc/replication';
 import type { Log } from './log.js';
 
@@ -130,6 +130,7 @@ export class ClusterBus implements ClusterHost {
       if (error !== null) throw new Error("Fatal: can't update cluster config file.");
     }
     this.engine.cluster = { state: this.state, saveConfig: () => this.saveConfig(true) };
+    this.engine.databases[0]!.indexSlots();
     const busPort = this.settings.busPort;
     const listener = createServer((socket) => this.accept(socket));
     await new Promise<void>((resolve, reject) => {
@@ -225,12 +226,12 @@ export class ClusterBus implements ClusterHost {
   }
 
   keysInSlot(slot: number): number {
-    return keysInSlot(this.engine.databases[0]!, slot).length;
+    return this.engine.databases[0]!.countKeysInSlot(slot);
   }
 
   deleteKeysInSlot(slot: number): void {
     const db = this.engine.databases[0]!;
-    for (const key of keysInSlot(db, slot)) db.delete(key);
+    for (const key of db.keysInSlot(slot)) db.delete(key);
   }
 
   replicate(ip: string, port: number): void {

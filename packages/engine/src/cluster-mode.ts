@@ -128,18 +128,6 @@ function redirection(
   return `${kind} ${slot} ${preferredEndpoint(node, endpointType(config))}:${node.port}`;
 }
 
-/** Keys of the database in a slot (Redis keeps an index per slot; this walks the keys). */
-export function keysInSlot(db: Database, slot: number, limit = Infinity): string[] {
-  const keys: string[] = [];
-  if (limit <= 0) return keys;
-  for (const key of db.data.keys()) {
-    if (keyHashSlot(key) !== slot) continue;
-    keys.push(key);
-    if (keys.length >= limit) break;
-  }
-  return keys;
-}
-
 /**
  * Clients blocked on keys this node no longer serves (their slot moved, or the cluster went
  * down) get the redirection they would get now, as Redis's clusterRedirectBlockedClientIfNeeded

@@ -46,7 +46,7 @@ export { quoteArgument } from './monitor.js';
 export { formatClientInfo } from './client-info.js';
 export { infoText } from './info.js';
 export { describeErrno } from './errno.js';
-export { keysInSlot, redirectBlockedClients, type ClusterMode } from './cluster-mode.js';
+export { redirectBlockedClients, type ClusterMode } from './cluster-mode.js';
 export { UserDeclarations } from './acl/user-declarations.js';
 export { loadAclFile } from './acl/acl-file.js';
 export type { ShutdownSave, ShutdownSignal } from './shutdown.js';

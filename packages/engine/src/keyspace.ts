@@ -1,3 +1,4 @@
+import { keyHashSlot } from '@rc/cluster';
 import {
   lfuCounter,
   lfuInitial,
@@ -12,6 +13,7 @@ import { Stream } from '@rc/datatypes/stream';
 import { SortedSet } from '@rc/datatypes/zset';
 import type { WaitKind } from './blocking.js';
 import { DictSizing } from './dict-sizing.js';
+import { SlotIndex } from './slot-index.js';
 import { DICT_ENTRY_BYTES, DICT_SLOT_BYTES, keyBytes, valueBytes } from './memory-estimate.js';
 import {
   storedStringEncoding,
@@ -124,6 +126,8 @@ export class Database {
    * string, which cannot carry a tag itself.
    */
   private stringEncodings = new Map<string, StringEncoding>();
+  /** Keys by cluster hash slot, kept in cluster mode only (`indexSlots`). */
+  private slotIndex: SlotIndex | null = null;
   readonly id: number;
 
   constructor(
@@ -267,6 +271,7 @@ export class Database {
     const value = this.data.get(key);
     if (value === undefined) return false;
     this.data.delete(key);
+    this.slotIndex?.delete(key);
     this.dropExpire(key);
     this.accessed.delete(key);
     this.forgetStringEncoding(key);
@@ -281,8 +286,10 @@ export class Database {
     // As Redis's lookupKeyWrite: an expired key is deleted (and its DEL propagated) first.
     if (this.expires.size !== 0) this.expireIfNeeded(key);
     const previous = this.data.get(key);
-    if (previous === undefined)
+    if (previous === undefined) {
       this.dataTable.beforeAdd(this.data.size, this.observer.childRunning);
+      this.slotIndex?.add(key);
+    }
     this.data.set(key, value);
     if (previous !== undefined) this.uncount(key, previous);
     this.count(key, value);
@@ -301,6 +308,7 @@ export class Database {
   add(key: string, value: RedisValue): void {
     this.dataTable.beforeAdd(this.data.size, this.observer.childRunning);
     this.data.set(key, value);
+    this.slotIndex?.add(key);
     this.count(key, value);
     this.stringStored(key, value);
     this.accessedNow(key, false);
@@ -314,6 +322,7 @@ export class Database {
     const value = this.peek(key);
     if (value === undefined) return false;
     this.data.delete(key);
+    this.slotIndex?.delete(key);
     this.dropExpire(key);
     this.accessed.delete(key);
     this.forgetStringEncoding(key);
@@ -499,8 +508,29 @@ export class Database {
     this.accessed = new AccessStamps();
     this.stringEncodings = new Map();
     this.collectionBytes = new Map();
+    this.slotIndex?.clear();
     this.account(-this.bytes);
     this.observer.keysFlushed(this, keys);
+  }
+
+  /** Cluster mode: keeps the keys of each hash slot from now on (db 0 is the only one used). */
+  indexSlots(): void {
+    this.slotIndex ??= new SlotIndex(this.data.keys());
+  }
+
+  /** Up to `limit` keys of a cluster hash slot. */
+  keysInSlot(slot: number, limit = Infinity): string[] {
+    if (this.slotIndex !== null) return this.slotIndex.keys(slot, limit);
+    const keys: string[] = [];
+    for (const key of this.data.keys()) {
+      if (keys.length >= limit) break;
+      if (keyHashSlot(key) === slot) keys.push(key);
+    }
+    return keys;
+  }
+
+  countKeysInSlot(slot: number): number {
+    return this.slotIndex !== null ? this.slotIndex.count(slot) : this.keysInSlot(slot).length;
   }
 
   /** serverCron's tryResizeHashTables, when no child process runs. */
@@ -519,13 +549,18 @@ export class Database {
     [this.stringEncodings, other.stringEncodings] = [other.stringEncodings, this.stringEncodings];
     [this.collectionBytes, other.collectionBytes] = [other.collectionBytes, this.collectionBytes];
     [this.bytes, other.bytes] = [other.bytes, this.bytes];
+    // An index belongs to a database, not to its contents: each one is rebuilt from its keys.
+    if (this.slotIndex !== null) this.slotIndex = new SlotIndex(this.data.keys());
+    if (other.slotIndex !== null) other.slotIndex = new SlotIndex(other.data.keys());
   }
 
   /** A key read from a data file: no notifications, accessed now (as a fresh Redis object). */
   load(key: string, value: RedisValue, expireAt: number | null): void {
     const previous = this.data.get(key);
-    if (previous === undefined)
+    if (previous === undefined) {
       this.dataTable.beforeAdd(this.data.size, this.observer.childRunning);
+      this.slotIndex?.add(key);
+    }
     this.data.set(key, value);
     if (previous !== undefined) this.uncount(key, previous);
     this.count(key, value);

@@ -6,7 +6,7 @@ import {
   type ClusterState,
 } from '@rc/cluster';
 import type { Client } from '../client.js';
-import { endpointType, keysInSlot, type ClusterMode } from '../cluster-mode.js';
+import { endpointType, type ClusterMode } from '../cluster-mode.js';
 import type { CommandFlag } from '../command-table.js';
 import type { Engine } from '../engine.js';
 import { arityError, Errors, subcommandSyntaxError } from '../errors.js';
@@ -269,7 +269,7 @@ function setSlot(client: Client, argv: string[], engine: Engine, { state }: Clus
     const node = target('Unknown node');
     if (node === null) return;
     const wasMine = state.slotOwners[slot] === myself;
-    const holdsKeys = keysInSlot(engine.databases[0]!, slot, 1).length !== 0;
+    const holdsKeys = engine.databases[0]!.countKeysInSlot(slot) !== 0;
     if (wasMine && node !== myself && holdsKeys) {
       engine.replyError(
         client,
@@ -334,7 +334,7 @@ function countKeysInSlot(client: Client, argv: string[], engine: Engine): void {
     engine.replyError(client, 'ERR Invalid slot');
     return;
   }
-  client.out.integer(keysInSlot(engine.databases[0]!, slot).length);
+  client.out.integer(engine.databases[0]!.countKeysInSlot(slot));
 }
 
 function getKeysInSlot(client: Client, argv: string[], engine: Engine): void {
@@ -346,7 +346,7 @@ function getKeysInSlot(client: Client, argv: string[], engine: Engine): void {
     engine.replyError(client, 'ERR Invalid slot or number of keys');
     return;
   }
-  const keys = keysInSlot(engine.databases[0]!, slot, count);
+  const keys = engine.databases[0]!.keysInSlot(slot, count);
   client.out.array(keys.length);
   for (const key of keys) client.out.bulk(key);
 }
