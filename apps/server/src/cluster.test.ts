@@ -5,9 +5,11 @@ import {
   checkClean,
   clusterField,
   clusterNodes,
+  createWithReplicas,
   rcNode,
   redisCli,
   redisNode,
+  reshard,
   stopClusterNodes,
   untilClean,
   untilOk,
@@ -118,18 +120,7 @@ describe.runIf(requireRedisOrSkip('cluster interop'))(
       try {
         for (let i = 0; i < 200; i++) await cluster.set(`key:${i}`, `value:${i}`);
         const fromId = (await nodes[0]!.client.cluster('MYID')) as string;
-        await redisCli(
-          '--cluster-yes',
-          '--cluster',
-          'reshard',
-          `127.0.0.1:${nodes[0]!.port}`,
-          '--cluster-from',
-          fromId,
-          '--cluster-to',
-          redisId,
-          '--cluster-slots',
-          '1000',
-        );
+        await reshard(nodes[0]!, fromId, redisId, 1000);
         await until(
           async () => {
             const view = (await redis.client.cluster('NODES')) as string;
@@ -138,20 +129,7 @@ describe.runIf(requireRedisOrSkip('cluster interop'))(
           'the redis-server node owning slots 0-999',
           120_000,
         );
-        for (const node of [...nodes, redis]) {
-          await until(
-            async () => {
-              try {
-                await checkClean(node);
-                return true;
-              } catch {
-                return undefined;
-              }
-            },
-            'a clean cluster check',
-            120_000,
-          );
-        }
+        await untilClean([...nodes, redis]);
         expect(await redis.client.dbsize()).toBeGreaterThan(0);
         for (let i = 0; i < 200; i++) expect(await cluster.get(`key:${i}`)).toBe(`value:${i}`);
       } finally {
@@ -173,26 +151,7 @@ describe.runIf(requireRedisOrSkip('cluster interop'))(
       const kinds = new Map(
         nodes.map((node, index) => [node.port, index === 2 || index >= 4 ? 'redis' : 'rc']),
       );
-      await redisCli(
-        '--cluster-yes',
-        '--cluster',
-        'create',
-        ...nodes.map((node) => `127.0.0.1:${node.port}`),
-        '--cluster-replicas',
-        '1',
-      );
-      await untilOk(nodes);
-      await untilClean(nodes);
-      for (const node of nodes) {
-        await until(
-          async () =>
-            (await clusterNodes(node)).filter((row) => row.flags.includes('slave')).length === 3
-              ? true
-              : undefined,
-          'every node seeing three replicas',
-          120_000,
-        );
-      }
+      await createWithReplicas(nodes);
       const rows = await clusterNodes(nodes[0]!);
       const byId = new Map(
         rows.map((row) => [row.id, nodes.find((node) => node.port === row.port)!]),
@@ -221,18 +180,7 @@ describe.runIf(requireRedisOrSkip('cluster interop'))(
           }
         })();
         await until(async () => (written > 200 ? true : undefined), 'writes under way', 60_000);
-        await redisCli(
-          '--cluster-yes',
-          '--cluster',
-          'reshard',
-          `127.0.0.1:${nodes[0]!.port}`,
-          '--cluster-from',
-          rcMaster.id,
-          '--cluster-to',
-          redisMaster.id,
-          '--cluster-slots',
-          '1000',
-        );
+        await reshard(nodes[0]!, rcMaster.id, redisMaster.id, 1000);
         writing = false;
         await writer;
         await untilClean(nodes);

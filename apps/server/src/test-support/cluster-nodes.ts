@@ -160,3 +160,47 @@ export async function untilOk(nodes: Node[]): Promise<void> {
     );
   }
 }
+
+/**
+ * `redis-cli --cluster create` of these nodes with one replica per master, then waits until
+ * every node sees the three replicas and the cluster is ok and clean.
+ */
+export async function createWithReplicas(nodes: Node[]): Promise<void> {
+  await redisCli(
+    '--cluster-yes',
+    '--cluster',
+    'create',
+    ...nodes.map((node) => `127.0.0.1:${node.port}`),
+    '--cluster-replicas',
+    '1',
+  );
+  const replicas = nodes.length / 2;
+  for (const node of nodes) {
+    await until(
+      async () =>
+        (await clusterNodes(node)).filter((row) => row.flags.includes('slave')).length === replicas
+          ? true
+          : undefined,
+      'every node seeing the replicas',
+      120_000,
+    );
+  }
+  await untilOk(nodes);
+  await untilClean(nodes);
+}
+
+/** `redis-cli --cluster reshard` of `slots` slots between two masters, through `via`. */
+export async function reshard(via: Node, from: string, to: string, slots: number): Promise<void> {
+  await redisCli(
+    '--cluster-yes',
+    '--cluster',
+    'reshard',
+    `127.0.0.1:${via.port}`,
+    '--cluster-from',
+    from,
+    '--cluster-to',
+    to,
+    '--cluster-slots',
+    String(slots),
+  );
+}
