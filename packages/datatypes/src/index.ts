@@ -8,7 +8,7 @@ export {
   type ScoreBound,
   type SortedSetEntry,
 } from './zset/index.js';
-export { PackedMap, PackedSet } from './packed/index.js';
+export { PackedMap, PackedSet, PackedSortedSet } from './packed/index.js';
 export { RadixTree, type SeekOperator } from './radix/index.js';
 export {
   Consumer,

@@ -1,9 +1,8 @@
 import { QuickList } from '@rc/datatypes/list';
 import { MAX_ID, MIN_ID, Stream } from '@rc/datatypes/stream';
-import { SortedSet } from '@rc/datatypes/zset';
 import { formatDouble } from '@rc/resp';
 import type { Database } from './keyspace.js';
-import { RedisHash, RedisSet, UnreadableValue, type RedisValue } from './values.js';
+import { RedisHash, RedisSet, RedisZset, UnreadableValue, type RedisValue } from './values.js';
 import { SHA1_WORDS, sha1Hex, sha1Latin1, sha1Words, type Sha1Words } from './sha1.js';
 
 /**
@@ -66,7 +65,7 @@ function typeNumber(value: RedisValue): number {
   if (value instanceof UnreadableValue) return OBJECT_TYPE[value.type];
   if (value instanceof RedisHash) return OBJECT_TYPE.hash;
   if (value instanceof RedisSet) return OBJECT_TYPE.set;
-  if (value instanceof SortedSet) return OBJECT_TYPE.zset;
+  if (value instanceof RedisZset) return OBJECT_TYPE.zset;
   if (value instanceof Stream) return OBJECT_TYPE.stream;
   return OBJECT_TYPE.list;
 }
@@ -83,7 +82,7 @@ function mixValue(digest: Sha1Words, value: RedisValue, hasExpire: boolean): voi
     for (const element of value) mixInto(digest, element);
   } else if (value instanceof RedisSet) {
     for (const member of value) xorInto(digest, member);
-  } else if (value instanceof SortedSet) {
+  } else if (value instanceof RedisZset) {
     // Scores as "%.17g", in either of Redis's encodings.
     for (const { member, score } of value) {
       xorInto(digest, pairDigest(member, formatDouble(score)));

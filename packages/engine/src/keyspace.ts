@@ -10,7 +10,6 @@ import {
 import { AccessStamps } from './access-stamps.js';
 import { QuickList } from '@rc/datatypes/list';
 import { Stream } from '@rc/datatypes/stream';
-import { SortedSet } from '@rc/datatypes/zset';
 import type { WaitKind } from './blocking.js';
 import { DictSizing } from './dict-sizing.js';
 import { SlotIndex } from './slot-index.js';
@@ -21,13 +20,14 @@ import {
   type RedisValue,
   type StringEncoding,
   type StringOrigin,
+  RedisZset,
   UnreadableValue,
 } from './values.js';
 
 /** The kind of wait a value can end (BLPOP, BZPOPMIN, XREAD...), or null. */
 export function waitKindOf(value: RedisValue): WaitKind | null {
   if (value instanceof QuickList) return 'list';
-  if (value instanceof SortedSet) return 'zset';
+  if (value instanceof RedisZset) return 'zset';
   return value instanceof Stream ? 'stream' : null;
 }
 

@@ -78,9 +78,7 @@ const packedElement = (element: string) => element.length + LISTPACK_ENTRY_BYTES
 const tableMember = (member: string) => tableElement(member) + DICT_ENTRY_BYTES + DICT_SLOT_BYTES;
 const tableField = ([field, element]: [string, string]) =>
   tableMember(field) + tableElement(element);
-/** A sorted set's member in a listpack (member and score) or in its dict and skiplist. */
-const packedScored = ({ member }: { member: string }) =>
-  packedElement(member) + LISTPACK_ENTRY_BYTES + 8;
+/** A sorted set's member in its dict and skiplist. */
 const skiplistMember = ({ member }: { member: string }) =>
   tableMember(member) + SKIPLIST_NODE_BYTES;
 
@@ -104,8 +102,17 @@ export function valueBytes(value: RedisValue, samples: number): number {
     );
   }
   if (value instanceof RedisZset) {
-    if (value.isListpack)
-      return OBJECT_BYTES + LISTPACK_BYTES + sample(value, value.size, samples, packedScored);
+    // A listpack member is its bytes, two entries' lengths and an 8-byte score; the packed
+    // string holds each with an 8-char score and a one-char length (below 128 chars), so its
+    // length plus 2 * LISTPACK_ENTRY_BYTES - 1 bytes per member is their sum, without a walk.
+    if (value.isListpack) {
+      return (
+        OBJECT_BYTES +
+        LISTPACK_BYTES +
+        value.packedLength +
+        (2 * LISTPACK_ENTRY_BYTES - 1) * value.size
+      );
+    }
     return (
       OBJECT_BYTES +
       DICT_BYTES +

@@ -1,7 +1,6 @@
 import { QuickList } from '@rc/datatypes/list';
-import { PackedMap, PackedSet } from '@rc/datatypes/packed';
+import { PackedMap, PackedSet, PackedSortedSet } from '@rc/datatypes/packed';
 import { Stream } from '@rc/datatypes/stream';
-import { SortedSet } from '@rc/datatypes/zset';
 import type { RdbUnreadable } from '@rc/rdb';
 import { fromRdbStream, toRdbStream } from './persistence/rdb-streams.js';
 
@@ -87,29 +86,23 @@ export class RedisSet extends PackedSet {
 }
 
 /**
- * A sorted set: a listpack until converted to a skiplist (zsetConvert). Redis builds some
- * values as skiplists and makes them listpacks before storing them (ZUNIONSTORE, GEO stores,
- * loading); those are created here with the encoding they end with.
+ * A sorted set: a listpack (one packed string, ordered by score and member) until converted to
+ * a skiplist (zsetConvert), a SortedSet from then on. Redis builds some values as skiplists and
+ * makes them listpacks before storing them (ZUNIONSTORE, GEO stores, loading); those are
+ * created here with the encoding they end with.
  */
-export class RedisZset extends SortedSet {
-  private listpack: boolean;
-
+export class RedisZset extends PackedSortedSet {
   constructor(encoding: ZsetEncoding) {
     super();
-    this.listpack = encoding === 'listpack';
+    if (encoding === 'skiplist') this.convertToSkiplist();
   }
 
   get encoding(): ZsetEncoding {
-    return this.listpack ? 'listpack' : 'skiplist';
+    return this.isPacked ? 'listpack' : 'skiplist';
   }
 
   get isListpack(): boolean {
-    return this.listpack;
-  }
-
-  /** To a skiplist, for good. */
-  convertToSkiplist(): void {
-    this.listpack = false;
+    return this.isPacked;
   }
 }
 
@@ -120,7 +113,7 @@ export function typeOf(value: RedisValue): TypeName {
   if (value instanceof UnreadableValue) return value.type;
   if (value instanceof RedisHash) return 'hash';
   if (value instanceof RedisSet) return 'set';
-  if (value instanceof SortedSet) return 'zset';
+  if (value instanceof RedisZset) return 'zset';
   if (value instanceof Stream) return 'stream';
   return 'list';
 }

@@ -1,2 +1,3 @@
 export { PackedMap } from './packed-map.js';
 export { PackedSet } from './packed-set.js';
+export { PackedSortedSet } from './packed-sorted-set.js';

@@ -1,42 +1,14 @@
 /*
  * A small map of latin1 strings packed into one string, in the spirit of Redis's listpack:
- * each key and value is its length (base-128 digits, low first, one char below 128) followed by
- * its chars, pairs in insertion order. In V8 one flat string costs a header and a byte per char,
+ * each key and value is its length (see length-prefix.ts: one char below 128) followed by its
+ * chars, pairs in insertion order. In V8 one flat string costs a header and a byte per char,
  * against a Map's hash table plus two string objects per entry: about a third of the memory
  * for ten short pairs. Lookups walk the pairs, as Redis walks a listpack, so it suits maps of
  * at most a few hundred entries; `convertToMap` turns it into a Map for good when it outgrows
  * that (its owner decides when). Every write builds a new string: fine at those sizes.
  */
 
-/** Where the text after the length read last by `readLength` starts. */
-let textStart = 0;
-
-function readLength(packed: string, at: number): number {
-  let code = packed.charCodeAt(at);
-  if (code < 0x80) {
-    textStart = at + 1;
-    return code;
-  }
-  let length = 0;
-  let shift = 0;
-  while (code >= 0x80) {
-    length += (code & 0x7f) * 2 ** shift;
-    shift += 7;
-    code = packed.charCodeAt(++at);
-  }
-  textStart = at + 1;
-  return length + code * 2 ** shift;
-}
-
-function lengthText(length: number): string {
-  if (length < 0x80) return String.fromCharCode(length);
-  let text = '';
-  while (length >= 0x80) {
-    text += String.fromCharCode(0x80 | (length & 0x7f));
-    length = Math.floor(length / 0x80);
-  }
-  return text + String.fromCharCode(length);
-}
+import { lengthText, readLength, textStart } from './length-prefix.js';
 
 /** Where the pair found last by `locate` ends, and where its value's length starts. */
 let pairEnd = 0;

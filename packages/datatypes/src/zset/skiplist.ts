@@ -425,7 +425,7 @@ export class SkipList {
   /** First node whose score is within [min, max], or NONE. */
   firstInScoreRange(min: ScoreBound, max: ScoreBound): NodeHandle {
     if (scoreRangeIsEmpty(min, max) || !this.overlapsScore(min, max)) return NONE;
-    const x = this.lastBefore((score) => !scoreAtLeast(score, min), false);
+    const x = this.lastBefore((score) => !scoreAtLeast(score, min));
     const first = this.next(x);
     return first !== NONE && scoreAtMost(this.score(first), max) ? first : NONE;
   }
@@ -433,48 +433,32 @@ export class SkipList {
   /** Last node whose score is within [min, max], or NONE. */
   lastInScoreRange(min: ScoreBound, max: ScoreBound): NodeHandle {
     if (scoreRangeIsEmpty(min, max) || !this.overlapsScore(min, max)) return NONE;
-    const x = this.lastBefore((score) => scoreAtMost(score, max), false);
+    const x = this.lastBefore((score) => scoreAtMost(score, max));
     return x !== HEADER && scoreAtLeast(this.score(x), min) ? x : NONE;
   }
 
-  /**
-   * First node whose member is within [min, max], or NONE. Lex ranges assume equal scores;
-   * where scores differ, the answer depends on how the list is searched: `scan` walks level 0
-   * from the head, as Redis searches a listpack, instead of descending the levels.
-   */
-  firstInLexRange(min: LexBound, max: LexBound, scan = false): NodeHandle {
+  /** First node whose member is within [min, max], or NONE. Lex ranges assume equal scores. */
+  firstInLexRange(min: LexBound, max: LexBound): NodeHandle {
     if (lexRangeIsEmpty(min, max) || !this.overlapsLex(min, max)) return NONE;
-    const x = this.lastBefore((_score, node) => !lexAtLeast(this.member(node), min), scan);
+    const x = this.lastBefore((_score, node) => !lexAtLeast(this.member(node), min));
     const first = this.next(x);
     return first !== NONE && lexAtMost(this.member(first), max) ? first : NONE;
   }
 
-  /** Last node whose member is within [min, max], or NONE; `scan` walks back from the tail. */
-  lastInLexRange(min: LexBound, max: LexBound, scan = false): NodeHandle {
+  /** Last node whose member is within [min, max], or NONE. */
+  lastInLexRange(min: LexBound, max: LexBound): NodeHandle {
     if (lexRangeIsEmpty(min, max) || !this.overlapsLex(min, max)) return NONE;
-    let x: NodeHandle;
-    if (scan) {
-      x = this.tail;
-      while (x !== NONE && !lexAtMost(this.member(x), max)) x = this.previous(x);
-    } else {
-      x = this.lastBefore((_score, node) => lexAtMost(this.member(node), max), false);
-    }
+    const x = this.lastBefore((_score, node) => lexAtMost(this.member(node), max));
     return x !== HEADER && lexAtLeast(this.member(x), min) ? x : NONE;
   }
 
-  /**
-   * The last node of the prefix whose entries satisfy `stillBefore` (HEADER if none does), found
-   * by descending the levels, or at level 0 alone with `scan`.
-   */
-  private lastBefore(
-    stillBefore: (score: number, node: NodeHandle) => boolean,
-    scan: boolean,
-  ): NodeHandle {
+  /** The last node of the prefix whose entries satisfy `stillBefore` (HEADER if none does). */
+  private lastBefore(stillBefore: (score: number, node: NodeHandle) => boolean): NodeHandle {
     const linkScores = this.upper.doubles;
     const links = this.upper.ints;
     let x = HEADER;
     let block = this.headerUpper;
-    for (let i = scan ? 0 : this.level - 1; i >= 1; i--) {
+    for (let i = this.level - 1; i >= 1; i--) {
       let at = upperLink(block, i);
       while (
         links[at * INTS + FORWARD] !== NONE &&

@@ -130,14 +130,11 @@ export class SortedSet implements Iterable<SortedSetEntry> {
     );
   }
 
-  /**
-   * Members within [min, max]. Lex ranges assume equal scores; where scores differ, `scan`
-   * finds the range's end as Redis does in a listpack (a walk in order, not a skiplist search).
-   */
-  rangeByLex(min: LexBound, max: LexBound, limit: RangeLimit = {}, scan = false): SortedSetEntry[] {
+  /** Members within [min, max]. Lex ranges assume equal scores, as Redis's skiplist search. */
+  rangeByLex(min: LexBound, max: LexBound, limit: RangeLimit = {}): SortedSetEntry[] {
     const start = limit.reverse
-      ? this.list.lastInLexRange(min, max, scan)
-      : this.list.firstInLexRange(min, max, scan);
+      ? this.list.lastInLexRange(min, max)
+      : this.list.firstInLexRange(min, max);
     return this.walk(start, limit, (node) =>
       limit.reverse
         ? lexAtLeast(this.list.member(node), min)
@@ -178,9 +175,7 @@ export class SortedSet implements Iterable<SortedSetEntry> {
     return list.rank(last) - list.rank(first) + 1;
   }
 
-  /** `scan`: counted as Redis does in a listpack, by walking from the first member in range. */
-  countByLex(min: LexBound, max: LexBound, scan = false): number {
-    if (scan) return this.rangeByLex(min, max, {}, true).length;
+  countByLex(min: LexBound, max: LexBound): number {
     const list = this.list;
     const first = list.firstInLexRange(min, max);
     if (first === NONE) return 0;
@@ -216,8 +211,8 @@ export class SortedSet implements Iterable<SortedSetEntry> {
     return this.removeAll(this.rangeByScore(min, max));
   }
 
-  removeRangeByLex(min: LexBound, max: LexBound, scan = false): number {
-    return this.removeAll(this.rangeByLex(min, max, {}, scan));
+  removeRangeByLex(min: LexBound, max: LexBound): number {
+    return this.removeAll(this.rangeByLex(min, max));
   }
 
   private removeAll(entries: SortedSetEntry[]): number {

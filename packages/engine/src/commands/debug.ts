@@ -1,7 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { encodeDumpPayload } from '@rc/rdb';
 import { QuickList } from '@rc/datatypes/list';
-import { SortedSet } from '@rc/datatypes/zset';
 import type { BlockedState } from '../blocking.js';
 import type { Client } from '../client.js';
 import { BLOCKED, type CommandResult } from '../command-table.js';
@@ -18,7 +17,14 @@ import { PropagationTarget } from '../propagation.js';
 import { DEFAULT_PACKED_THRESHOLD, quicklistNodes } from '../quicklist-layout.js';
 import { DEFAULT_PEAK_RESET_TIME } from '../reply-buffer-resizing.js';
 import { toRdbValue } from '../persistence/rdb-values.js';
-import { RedisHash, RedisSet, encodingOf, isSharedInteger, type RedisValue } from '../values.js';
+import {
+  RedisHash,
+  RedisSet,
+  RedisZset,
+  encodingOf,
+  isSharedInteger,
+  type RedisValue,
+} from '../values.js';
 import { integerArgument, isKeyword } from '../arguments.js';
 import { ok } from '../replies.js';
 
@@ -714,7 +720,7 @@ function htstatsKey(client: Client, argv: string[], engine: Engine): void {
   if (value === undefined) return;
   const encoding = encodingOf(value, engine.config);
   let stats: string | null = null;
-  if (value instanceof SortedSet && encoding === 'skiplist') {
+  if (value instanceof RedisZset && encoding === 'skiplist') {
     const members: string[] = [];
     for (const { member } of value) members.push(member);
     stats = dictStats(members, value.size);

@@ -1,4 +1,3 @@
-import { SortedSet } from '@rc/datatypes/zset';
 import type { Client } from '../client.js';
 import type { Engine } from '../engine.js';
 import { Errors } from '../errors.js';
@@ -179,7 +178,7 @@ interface GeoPoint {
 }
 
 /** Members inside the shape, found cell by cell in Redis's order (so unsorted output matches). */
-function pointsInShape(zset: SortedSet, shape: Shape, limit: number): GeoPoint[] {
+function pointsInShape(zset: RedisZset, shape: Shape, limit: number): GeoPoint[] {
   const found: GeoPoint[] = [];
   let previous: bigint | null = null;
   let previousStep = -1;
@@ -233,7 +232,7 @@ function geoSearch(
   const sourceIndex = store ? 2 : 1;
   // The STORE forms read their source as a read command does: a keyspace hit or miss.
   const source = engine.readingKeys(() => client.db.lookup(argv[sourceIndex]));
-  if (source !== undefined && !(source instanceof SortedSet)) {
+  if (source !== undefined && !(source instanceof RedisZset)) {
     engine.replyError(client, Errors.wrongType);
     return;
   }

@@ -41,7 +41,7 @@ function afterChange(
   engine: Engine,
   db: Database,
   key: string,
-  zset: SortedSet,
+  zset: RedisZset,
   event: string,
 ): void {
   if (zset.size === 0) db.delete(key);
@@ -130,14 +130,6 @@ export function zadd(client: Client, argv: string[], engine: Engine): void {
     members.push(argv[i + 1]);
   }
   addToZset(client, engine, argv[1], scores, members, flags);
-}
-
-/**
- * Whether a lex range is found by walking the members in order, as Redis does in a listpack:
- * over members whose scores differ, that finds other ends than a skiplist search.
- */
-function scansLikeListpack(zset: RedisZset): boolean {
-  return zset.isListpack;
 }
 
 export function zincrby(client: Client, argv: string[], engine: Engine): void {
@@ -293,7 +285,7 @@ function zrangeGeneric(
       engine.replyError(client, Z_ERRORS.notLexRange);
       return;
     }
-    select = (zset) => zset.rangeByLex(min, max, limit, scansLikeListpack(zset));
+    select = (zset) => zset.rangeByLex(min, max, limit);
   }
   // ZRANGESTORE reads its source as ZRANGE does: a keyspace hit or miss.
   const zset = engine.readingKeys(() => lookupZset(client, engine, argv[keyIndex]));
@@ -345,7 +337,7 @@ export function zlexcount(client: Client, argv: string[], engine: Engine): void 
   }
   const zset = lookupZset(client, engine, argv[1]);
   if (zset === WRONG_TYPE) return;
-  client.out.integer(zset?.countByLex(min, max, scansLikeListpack(zset)) ?? 0);
+  client.out.integer(zset?.countByLex(min, max) ?? 0);
 }
 
 function zremrangeCommand(
@@ -376,7 +368,7 @@ function zremrangeCommand(
       engine.replyError(client, Z_ERRORS.notLexRange);
       return;
     }
-    remove = (zset) => zset.removeRangeByLex(min, max, scansLikeListpack(zset));
+    remove = (zset) => zset.removeRangeByLex(min, max);
   }
   const zset = lookupZset(client, engine, argv[1]);
   if (zset === WRONG_TYPE) return;
@@ -392,7 +384,7 @@ function popEntries(
   engine: Engine,
   db: Database,
   key: string,
-  zset: SortedSet,
+  zset: RedisZset,
   side: Side,
   count: number,
 ): SortedSetEntry[] {
@@ -430,7 +422,7 @@ function bzpopCommand(client: Client, argv: string[], engine: Engine, side: Side
   const keys = argv.slice(1, -1);
   const serve = (key: string): boolean => {
     const zset = client.db.lookup(key);
-    if (!(zset instanceof SortedSet) || zset.size === 0) return false;
+    if (!(zset instanceof RedisZset) || zset.size === 0) return false;
     const [entry] = popEntries(engine, client.db, key, zset, side, 1);
     if (engine.propagation.active) engine.propagation.replaceCurrent([popName(side), key]);
     client.out.array(3);
@@ -457,7 +449,7 @@ function replyMultiPop(
   client: Client,
   engine: Engine,
   key: string,
-  zset: SortedSet,
+  zset: RedisZset,
   side: Side,
   count: number,
 ): void {
@@ -510,7 +502,7 @@ export function bzmpop(client: Client, argv: string[], engine: Engine): CommandR
     timeout,
     (key) => {
       const zset = client.db.lookup(key);
-      if (!(zset instanceof SortedSet) || zset.size === 0) return false;
+      if (!(zset instanceof RedisZset) || zset.size === 0) return false;
       replyMultiPop(client, engine, key, zset, parsed.where, parsed.count);
       return true;
     },
@@ -530,7 +522,7 @@ function readInput(
   // Read as a read command reads, for the STORE forms too: keyspace hits and misses.
   const value = engine.readingKeys(() => client.db.lookup(key));
   if (value === undefined) return null;
-  if (value instanceof SortedSet)
+  if (value instanceof RedisZset)
     return new Map([...value].map((entry) => [entry.member, entry.score]));
   if (value instanceof RedisSet) return new Map([...value].map((member) => [member, 1]));
   wrongType(client, engine);
