@@ -30,7 +30,7 @@ const allowed: Record<string, string[]> = {
   list: ['list/'],
   radix: ['radix/'],
   stream: ['stream/', 'radix/'],
-  packed: ['packed/', 'zset/'],
+  packed: ['packed/', 'zset/', 'list/'],
 };
 
 describe('subpath exports', () => {

@@ -1,4 +1,4 @@
-import { QuickList } from '@rc/datatypes/list';
+import { PackedList } from '@rc/datatypes/packed';
 import { MAX_ID, MIN_ID, Stream } from '@rc/datatypes/stream';
 import { formatDouble } from '@rc/resp';
 import type { Database } from './keyspace.js';
@@ -78,7 +78,7 @@ function mixValue(digest: Sha1Words, value: RedisValue, hasExpire: boolean): voi
   mixInto(digest, uint32(typeNumber(value)));
   if (typeof value === 'string') {
     mixInto(digest, value);
-  } else if (value instanceof QuickList) {
+  } else if (value instanceof PackedList) {
     for (const element of value) mixInto(digest, element);
   } else if (value instanceof RedisSet) {
     for (const member of value) xorInto(digest, member);

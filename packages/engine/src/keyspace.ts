@@ -8,7 +8,7 @@ import {
   type LfuSettings,
 } from './access-frequency.js';
 import { AccessStamps } from './access-stamps.js';
-import { QuickList } from '@rc/datatypes/list';
+import { PackedList } from '@rc/datatypes/packed';
 import { Stream } from '@rc/datatypes/stream';
 import type { WaitKind } from './blocking.js';
 import { DictSizing } from './dict-sizing.js';
@@ -26,7 +26,7 @@ import {
 
 /** The kind of wait a value can end (BLPOP, BZPOPMIN, XREAD...), or null. */
 export function waitKindOf(value: RedisValue): WaitKind | null {
-  if (value instanceof QuickList) return 'list';
+  if (value instanceof PackedList) return 'list';
   if (value instanceof RedisZset) return 'zset';
   return value instanceof Stream ? 'stream' : null;
 }

@@ -1,4 +1,4 @@
-import { QuickList } from '@rc/datatypes/list';
+import { PackedList } from '@rc/datatypes/packed';
 import { Stream } from '@rc/datatypes/stream';
 import { DEFAULT_PACKED_THRESHOLD, quicklistNodes } from './quicklist-layout.js';
 import { RedisHash, RedisSet, RedisZset, type RedisValue } from './values.js';
@@ -11,7 +11,7 @@ const LAZYFREE_THRESHOLD = 64;
  * the encoding Redis would hold it in (compact encodings are a single allocation).
  */
 export function freeEffort(value: RedisValue, listFill: number): number {
-  if (value instanceof QuickList) {
+  if (value instanceof PackedList) {
     return quicklistNodes(value, listFill, DEFAULT_PACKED_THRESHOLD).length;
   }
   if (value instanceof RedisSet) return value.isIntset ? 1 : value.size;

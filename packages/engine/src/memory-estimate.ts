@@ -1,4 +1,4 @@
-import { QuickList } from '@rc/datatypes/list';
+import { PackedList } from '@rc/datatypes/packed';
 import { Stream } from '@rc/datatypes/stream';
 import { RedisHash, RedisZset, UnreadableValue, type RedisValue } from './values.js';
 
@@ -94,7 +94,7 @@ export function valueBytes(value: RedisValue, samples: number): number {
   }
   // Its encoding as it came, which Redis holds as it is.
   if (value instanceof UnreadableValue) return OBJECT_BYTES + value.source.encoded.length;
-  if (value instanceof QuickList) {
+  if (value instanceof PackedList) {
     const nodes = Math.ceil(value.length / QUICKLIST_NODE_ENTRIES);
     const elements = sample(value, value.length, samples, packedElement);
     return (

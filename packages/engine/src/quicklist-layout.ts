@@ -1,9 +1,10 @@
-import type { QuickList } from '@rc/datatypes/list';
+import type { PackedList } from '@rc/datatypes/packed';
 import { parseInteger } from './numbers.js';
 
 /**
- * The listpack nodes Redis would keep a list in. rc keeps a list in one ring buffer; DEBUG
- * LISTPACK/QUICKLIST output and lazy free's effort are measured on Redis's layout.
+ * The listpack nodes Redis would keep a list in. rc keeps a list in one packed string while
+ * small, one ring buffer after (PackedList); DEBUG LISTPACK/QUICKLIST output and lazy free's
+ * effort are measured on Redis's layout.
  */
 
 /** Redis's default packed_threshold (1 GiB): longer elements get a plain node of their own. */
@@ -51,10 +52,10 @@ export interface QuicklistNode {
 
 /**
  * The quicklist Redis builds when the list's elements are pushed at the tail one by one
- * (_quicklistNodeAllowInsert): rc keeps lists in one ring buffer, Redis in listpack nodes.
+ * (_quicklistNodeAllowInsert): rc keeps lists in one string or ring buffer, Redis in listpack nodes.
  */
 export function quicklistNodes(
-  list: QuickList,
+  list: PackedList,
   fill: number,
   packedThreshold: number,
 ): QuicklistNode[] {

@@ -1,5 +1,4 @@
-import { QuickList } from '@rc/datatypes/list';
-import { PackedMap, PackedSet, PackedSortedSet } from '@rc/datatypes/packed';
+import { PackedList, PackedMap, PackedSet, PackedSortedSet } from '@rc/datatypes/packed';
 import { Stream } from '@rc/datatypes/stream';
 import type { RdbUnreadable } from '@rc/rdb';
 import { fromRdbStream, toRdbStream } from './persistence/rdb-streams.js';
@@ -7,7 +6,7 @@ import { fromRdbStream, toRdbStream } from './persistence/rdb-streams.js';
 /** Strings are latin1 JavaScript strings (one char per byte): binary safe and fast Map keys. */
 export type RedisString = string;
 export type RedisValue =
-  RedisString | QuickList | RedisHash | RedisSet | RedisZset | Stream | UnreadableValue;
+  RedisString | PackedList | RedisHash | RedisSet | RedisZset | Stream | UnreadableValue;
 
 /**
  * A value RESTORE took without deep checks (sanitize-dump-payload no) whose encoding rc cannot
@@ -145,7 +144,7 @@ export function cloneValue(value: RedisValue): RedisValue {
       maxBytes: value.blockMaxBytes,
     });
   }
-  const copy = new QuickList();
+  const copy = new PackedList();
   for (const element of value) copy.pushTail(element);
   return copy;
 }

@@ -1,3 +1,4 @@
+export { PackedList, PACKED_CHARS, PACKED_ENTRIES } from './packed-list.js';
 export { PackedMap } from './packed-map.js';
 export { PackedSet } from './packed-set.js';
 export { PackedSortedSet } from './packed-sorted-set.js';

@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { encodeDumpPayload } from '@rc/rdb';
-import { QuickList } from '@rc/datatypes/list';
+import { PackedList } from '@rc/datatypes/packed';
 import type { BlockedState } from '../blocking.js';
 import type { Client } from '../client.js';
 import { BLOCKED, type CommandResult } from '../command-table.js';
@@ -350,7 +350,7 @@ function serializedLength(value: RedisValue, engine: Engine): number {
   return encodeDumpPayload(toRdbValue(value, engine.config)).length - DUMP_OVERHEAD;
 }
 
-function quicklistFields(list: QuickList, engine: Engine): string {
+function quicklistFields(list: PackedList, engine: Engine): string {
   const fill = engine.config.getNumber('list-max-listpack-size');
   const nodes = quicklistNodes(list, fill, stateOf(engine).quicklistPackedThreshold);
   let bytes = 0;
@@ -370,7 +370,7 @@ function object(client: Client, argv: string[], engine: Engine): void {
   const lru = (engine.lruClock - idle) & 0xffffff;
   const stringEncoding = client.db.stringEncoding(argv[2]);
   const refcount = isSharedInteger(value, stringEncoding) ? SHARED_REFCOUNT : 1;
-  const extra = value instanceof QuickList ? quicklistFields(value, engine) : '';
+  const extra = value instanceof PackedList ? quicklistFields(value, engine) : '';
   client.out.simple(
     `Value at:${addressOf(value, client.db, argv[2], engine)} refcount:${refcount} ` +
       `encoding:${encodingOf(value, engine.config, stringEncoding)} ` +
@@ -459,7 +459,7 @@ function listpack(client: Client, argv: string[], engine: Engine): void {
 function quicklist(client: Client, argv: string[], engine: Engine): void {
   const value = lookupKey(client, engine, argv[2]);
   if (value === undefined) return;
-  if (!(value instanceof QuickList)) {
+  if (!(value instanceof PackedList)) {
     engine.replyError(client, 'ERR Not a quicklist encoded object.');
     return;
   }

@@ -1,4 +1,4 @@
-import { QuickList } from '@rc/datatypes/list';
+import { PackedList } from '@rc/datatypes/packed';
 import type { Client } from '../client.js';
 import type { CommandResult } from '../command-table.js';
 import type { Engine } from '../engine.js';
@@ -19,7 +19,7 @@ import { ok } from '../replies.js';
 type End = 'left' | 'right';
 
 function lookupList(client: Client, engine: Engine, key: string) {
-  return lookupTyped(client, engine, key, QuickList<string>);
+  return lookupTyped(client, engine, key, PackedList);
 }
 
 /**
@@ -30,7 +30,7 @@ function afterRemoval(
   engine: Engine,
   db: Database,
   key: string,
-  list: QuickList<string>,
+  list: PackedList,
   event: string,
 ): void {
   if (list.length === 0) db.delete(key);
@@ -68,7 +68,7 @@ function pushCommand(
       client.out.integer(0);
       return;
     }
-    list = new QuickList<string>();
+    list = new PackedList();
     for (let i = 2; i < argv.length; i++) push(list, end, argv[i]);
     client.db.add(key, list);
   } else {
@@ -80,12 +80,12 @@ function pushCommand(
   client.out.integer(list.length);
 }
 
-function push(list: QuickList<string>, end: End, value: string): void {
+function push(list: PackedList, end: End, value: string): void {
   if (end === 'left') list.pushHead(value);
   else list.pushTail(value);
 }
 
-function pop(list: QuickList<string>, end: End): string | undefined {
+function pop(list: PackedList, end: End): string | undefined {
   return end === 'left' ? list.popHead() : list.popTail();
 }
 
@@ -308,7 +308,7 @@ function moveElement(
   // As Redis: push to the destination first (so rotating a list onto itself never empties
   // it), then announce the pop and drop the source if it ended up empty.
   if (target === undefined) {
-    const created = new QuickList<string>();
+    const created = new PackedList();
     push(created, to, value);
     client.db.add(destination, created);
   } else {
@@ -367,7 +367,7 @@ function replyPopped(
   client: Client,
   engine: Engine,
   key: string,
-  list: QuickList<string>,
+  list: PackedList,
   end: End,
   count: number,
 ): void {
@@ -422,12 +422,12 @@ function blockingPop(client: Client, argv: string[], engine: Engine, end: End): 
     timeout,
     (key) => {
       const list = db.lookup(key);
-      if (!(list instanceof QuickList)) return false;
+      if (!(list instanceof PackedList)) return false;
       if (engine.propagation.active) engine.propagation.replaceCurrent(popArgv(end, key, -1));
       client.out.array(2);
       client.out.bulk(key);
       client.out.bulk(pop(list, end) as string);
-      afterRemoval(engine, db, key, list as QuickList<string>, popEvent(end));
+      afterRemoval(engine, db, key, list as PackedList, popEvent(end));
       engine.countChanges(SERVED_LIST_CHANGES);
       return true;
     },
@@ -467,11 +467,11 @@ function blockingMove(
     [source],
     timeout,
     () => {
-      if (!(client.db.lookup(source) instanceof QuickList)) return false;
+      if (!(client.db.lookup(source) instanceof PackedList)) return false;
       const target = client.db.lookup(destination);
       // As Redis 7.0, a destination of another type ends the wait with WRONGTYPE, and the
       // element stays where it is for the next waiter.
-      if (target !== undefined && !(target instanceof QuickList)) {
+      if (target !== undefined && !(target instanceof PackedList)) {
         engine.replyError(client, Errors.wrongType);
         return true;
       }
@@ -528,12 +528,12 @@ export function blmpop(client: Client, argv: string[], engine: Engine): CommandR
     timeout,
     (key) => {
       const list = db.lookup(key);
-      if (!(list instanceof QuickList)) return false;
+      if (!(list instanceof PackedList)) return false;
       if (engine.propagation.active) {
         const popped = Math.min(parsed.count, list.length);
         engine.propagation.replaceCurrent(popArgv(parsed.where, key, popped));
       }
-      replyPopped(client, engine, key, list as QuickList<string>, parsed.where, parsed.count);
+      replyPopped(client, engine, key, list as PackedList, parsed.where, parsed.count);
       return true;
     },
     () => client.out.nullArray(),

@@ -1,4 +1,4 @@
-import { QuickList } from '@rc/datatypes/list';
+import { PackedList } from '@rc/datatypes/packed';
 import type { Client } from '../client.js';
 import type { Engine } from '../engine.js';
 import { Errors } from '../errors.js';
@@ -105,8 +105,7 @@ function elementsOf(
 ): { elements: string[]; from: 'list' | 'set' | 'zset' } | null {
   const value = client.db.lookup(key);
   if (value === undefined) return { elements: [], from: 'list' };
-  if (value instanceof QuickList)
-    return { elements: [...(value as QuickList<string>)], from: 'list' };
+  if (value instanceof PackedList) return { elements: [...(value as PackedList)], from: 'list' };
   if (value instanceof RedisSet) return { elements: [...value], from: 'set' };
   if (value instanceof RedisZset) {
     // Redis turns a listpack sorted set into a skiplist to sort it, and it stays one.
@@ -204,9 +203,9 @@ function sortGeneric(client: Client, argv: string[], engine: Engine, readOnly: b
     }
     return;
   }
-  let stored: QuickList<string> | null = null;
+  let stored: PackedList | null = null;
   if (results.length > 0) {
-    stored = QuickList.from(results.map((result) => result ?? ''));
+    stored = PackedList.from(results.map((result) => result ?? ''));
     engine.countChanges(results.length);
   }
   storeResult(client, engine, options.store, stored, EventClass.list, 'sortstore');

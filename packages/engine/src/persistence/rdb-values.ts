@@ -1,5 +1,5 @@
 import type { RdbValue } from '@rc/rdb';
-import { QuickList } from '@rc/datatypes/list';
+import { PackedList } from '@rc/datatypes/packed';
 import { Stream, type StreamNodeLimits } from '@rc/datatypes/stream';
 import type { Config } from '../config.js';
 import { encodingLimits, hashFromRdb, setFromRdb, zsetFromRdb } from '../encodings.js';
@@ -43,7 +43,7 @@ export function fromRdbValue(
     case 'string':
       return value.value;
     case 'list': {
-      const list = new QuickList<string>(value.items.length);
+      const list = new PackedList();
       for (const item of value.items) list.pushTail(item);
       return list;
     }
@@ -73,5 +73,5 @@ export function isEmptyValue(value: RedisValue): boolean {
   if (typeof value === 'string' || value instanceof Stream || value instanceof UnreadableValue) {
     return false;
   }
-  return value instanceof QuickList ? value.length === 0 : value.size === 0;
+  return value instanceof PackedList ? value.length === 0 : value.size === 0;
 }
