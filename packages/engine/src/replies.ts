@@ -9,14 +9,6 @@ export function ok(client: Client): void {
   client.out.simple('OK');
 }
 
-/** A HELP subcommand: its lines as an array of status replies, as Redis's addReplyHelp. */
-export function helpReply(lines: readonly string[]) {
-  return (client: Client): void => {
-    client.out.array(lines.length);
-    for (const line of lines) client.out.simple(line);
-  };
-}
-
 /** Long text replies (INFO, CLIENT INFO) are verbatim strings in RESP3. */
 export function replyText(client: Client, text: string): void {
   if (client.protocol === 3) client.out.verbatim('txt', text);

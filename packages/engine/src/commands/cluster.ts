@@ -7,12 +7,15 @@ import {
 } from '@rc/cluster';
 import type { Client } from '../client.js';
 import { endpointType, type ClusterMode } from '../cluster-mode.js';
-import type { CommandFlag } from '../command-table.js';
 import type { Engine } from '../engine.js';
 import { arityError, Errors, subcommandSyntaxError } from '../errors.js';
-import { NO_KEYS, commandGroup, container, type CommandRow } from '../command-rows.js';
-import { clusterInfo, replyLinks, replyShards, replySlots } from './cluster-topology.js';
-import { helpReply, ok } from '../replies.js';
+import {
+  clusterInfo as clusterInfoText,
+  replyLinks,
+  replyShards,
+  replySlots,
+} from './cluster-topology.js';
+import { ok, replyHelp } from '../replies.js';
 import { integerArgument } from '../arguments.js';
 
 /**
@@ -22,14 +25,18 @@ import { integerArgument } from '../arguments.js';
  */
 type ClusterHandler = (client: Client, argv: string[], engine: Engine, mode: ClusterMode) => void;
 
-function inClusterMode(handler: ClusterHandler) {
-  return (client: Client, argv: string[], engine: Engine): void => {
-    if (engine.cluster === undefined) {
-      engine.replyError(client, 'ERR This instance has cluster support disabled');
-      return;
-    }
-    handler(client, argv, engine, engine.cluster);
-  };
+/** Runs a cluster command, or refuses it as Redis does when cluster mode is off. */
+function inClusterMode(
+  client: Client,
+  argv: string[],
+  engine: Engine,
+  handler: ClusterHandler,
+): void {
+  if (engine.cluster === undefined) {
+    engine.replyError(client, 'ERR This instance has cluster support disabled');
+    return;
+  }
+  handler(client, argv, engine, engine.cluster);
 }
 
 /** A slot number, or null after Redis's error for one out of range. */
@@ -53,7 +60,7 @@ function replicationOffset(engine: Engine): number {
   return engine.replication?.offset ?? 0;
 }
 
-const help = helpReply([
+const CLUSTER_HELP: readonly string[] = [
   'CLUSTER <subcommand> [<arg> [value] [opt] ...]. Subcommands are:',
   'ADDSLOTS <slot> [<slot> ...]',
   '    Assign slots to current node.',
@@ -110,7 +117,7 @@ const help = helpReply([
   '    Output format is an array where each array element is a map containing attributes of a link',
   'HELP',
   '    Prints this help.',
-]);
+];
 
 function meet(client: Client, argv: string[], engine: Engine, { state }: ClusterMode): void {
   const port = Number(argv[3]);
@@ -153,7 +160,7 @@ function shards(client: Client, _argv: string[], engine: Engine, { state }: Clus
 }
 
 function info(client: Client, _argv: string[], _engine: Engine, { state }: ClusterMode): void {
-  client.out.verbatim('txt', clusterInfo(state));
+  client.out.verbatim('txt', clusterInfoText(state));
 }
 
 function links(client: Client, _argv: string[], _engine: Engine, { state }: ClusterMode): void {
@@ -174,8 +181,15 @@ function flushSlots(client: Client, _argv: string[], engine: Engine, { state }: 
  * ADDSLOTS/DELSLOTS and their RANGE forms: every slot checked (free to add, assigned to
  * delete, named once) before any changes.
  */
-function changeSlots(remove: boolean, ranges: boolean): ClusterHandler {
-  return (client, argv, engine, { state }) => {
+function changeSlots(
+  client: Client,
+  argv: string[],
+  engine: Engine,
+  { state }: ClusterMode,
+  remove: boolean,
+  ranges: boolean,
+): void {
+  {
     if (ranges && argv.length % 2 === 1) {
       engine.replyError(client, arityError(`cluster|${argv[1]!.toLowerCase()}`));
       return;
@@ -222,7 +236,7 @@ function changeSlots(remove: boolean, ranges: boolean): ClusterHandler {
     }
     state.schedule({ updateState: true, saveConfig: true });
     ok(client);
-  };
+  }
 }
 
 function setSlot(client: Client, argv: string[], engine: Engine, { state }: ClusterMode): void {
@@ -495,221 +509,149 @@ function reset(client: Client, argv: string[], engine: Engine, { state }: Cluste
   ok(client);
 }
 
-const HANDLERS: Record<string, ClusterHandler> = {
-  addslots: changeSlots(false, false),
-  addslotsrange: changeSlots(false, true),
-  bumpepoch: bumpEpoch,
-  'count-failure-reports': countFailureReports,
-  countkeysinslot: countKeysInSlot,
-  delslots: changeSlots(true, false),
-  delslotsrange: changeSlots(true, true),
-  failover,
-  flushslots: flushSlots,
-  forget,
-  getkeysinslot: getKeysInSlot,
-  help,
-  info,
-  keyslot: keySlot,
-  links,
-  meet,
-  myid: myId,
-  nodes,
-  replicas,
-  replicate,
-  reset,
-  saveconfig: saveConfig,
-  'set-config-epoch': setConfigEpoch,
-  setslot: setSlot,
-  shards,
-  slaves: replicas,
-  slots,
-};
-
-function readonly(client: Client): void {
+function readonlyHere(client: Client): void {
   client.readonlyCluster = true;
   ok(client);
 }
 
-function readwrite(client: Client): void {
+function readwriteHere(client: Client): void {
   client.readonlyCluster = false;
   ok(client);
 }
 
-function asking(client: Client): void {
+function askingHere(client: Client): void {
   client.asking = true;
   ok(client);
 }
 
-/** CLUSTER's subcommands as Redis 7.0 declares them: name, arity, flags, summary, since. */
-const SUBCOMMANDS: Array<[string, number, CommandFlag[], string, string]> = [
-  [
-    'addslots',
-    -3,
-    ['admin', 'stale', 'no_async_loading'],
-    'Assign new hash slots to receiving node',
-    '3.0.0',
-  ],
-  [
-    'addslotsrange',
-    -4,
-    ['admin', 'stale', 'no_async_loading'],
-    'Assign new hash slots to receiving node',
-    '7.0.0',
-  ],
-  [
-    'bumpepoch',
-    2,
-    ['admin', 'stale', 'no_async_loading'],
-    'Advance the cluster config epoch',
-    '3.0.0',
-  ],
-  [
-    'count-failure-reports',
-    3,
-    ['admin', 'stale'],
-    'Return the number of failure reports active for a given node',
-    '3.0.0',
-  ],
-  [
-    'countkeysinslot',
-    3,
-    ['stale'],
-    'Return the number of local keys in the specified hash slot',
-    '3.0.0',
-  ],
-  [
-    'delslots',
-    -3,
-    ['admin', 'stale', 'no_async_loading'],
-    'Set hash slots as unbound in receiving node',
-    '3.0.0',
-  ],
-  [
-    'delslotsrange',
-    -4,
-    ['admin', 'stale', 'no_async_loading'],
-    'Set hash slots as unbound in receiving node',
-    '7.0.0',
-  ],
-  [
-    'failover',
-    -2,
-    ['admin', 'stale', 'no_async_loading'],
-    'Forces a replica to perform a manual failover of its master.',
-    '3.0.0',
-  ],
-  [
-    'flushslots',
-    2,
-    ['admin', 'stale', 'no_async_loading'],
-    "Delete a node's own slots information",
-    '3.0.0',
-  ],
-  [
-    'forget',
-    3,
-    ['admin', 'stale', 'no_async_loading'],
-    'Remove a node from the nodes table',
-    '3.0.0',
-  ],
-  ['getkeysinslot', 4, ['stale'], 'Return local key names in the specified hash slot', '3.0.0'],
-  ['help', 2, ['loading', 'stale'], 'Show helpful text about the different subcommands', '5.0.0'],
-  ['info', 2, ['stale'], 'Provides info about Redis Cluster node state', '3.0.0'],
-  ['keyslot', 3, ['stale'], 'Returns the hash slot of the specified key', '3.0.0'],
-  [
-    'links',
-    2,
-    ['stale'],
-    'Returns a list of all TCP links to and from peer nodes in cluster',
-    '7.0.0',
-  ],
-  [
-    'meet',
-    -4,
-    ['admin', 'stale', 'no_async_loading'],
-    'Force a node cluster to handshake with another node',
-    '3.0.0',
-  ],
-  ['myid', 2, ['stale'], 'Return the node id', '3.0.0'],
-  ['nodes', 2, ['stale'], 'Get Cluster config for the node', '3.0.0'],
-  ['replicas', 3, ['admin', 'stale'], 'List replica nodes of the specified master node', '5.0.0'],
-  [
-    'replicate',
-    3,
-    ['admin', 'stale', 'no_async_loading'],
-    'Reconfigure a node as a replica of the specified master node',
-    '3.0.0',
-  ],
-  ['reset', -2, ['admin', 'noscript', 'stale'], 'Reset a Redis Cluster node', '3.0.0'],
-  [
-    'saveconfig',
-    2,
-    ['admin', 'stale', 'no_async_loading'],
-    'Forces the node to save cluster state on disk',
-    '3.0.0',
-  ],
-  [
-    'set-config-epoch',
-    3,
-    ['admin', 'stale', 'no_async_loading'],
-    'Set the configuration epoch in a new node',
-    '3.0.0',
-  ],
-  [
-    'setslot',
-    -4,
-    ['admin', 'stale', 'no_async_loading'],
-    'Bind a hash slot to a specific node',
-    '3.0.0',
-  ],
-  ['shards', 2, ['stale'], 'Get array of cluster slots to node mappings', '7.0.0'],
-  ['slaves', 3, ['admin', 'stale'], 'List replica nodes of the specified master node', '3.0.0'],
-  ['slots', 2, ['stale'], 'Get array of Cluster slot to node mappings', '3.0.0'],
-];
+export function clusterAddslots(client: Client, argv: string[], engine: Engine): void {
+  inClusterMode(client, argv, engine, (client, argv, engine, mode) =>
+    changeSlots(client, argv, engine, mode, false, false),
+  );
+}
 
-export const clusterCommands = [
-  container(
-    'cluster',
-    'A container for cluster commands',
-    '3.0.0',
-    SUBCOMMANDS.map(([name, arity, flags, summary, since]): CommandRow => [
-      name,
-      arity,
-      flags,
-      NO_KEYS,
-      inClusterMode(HANDLERS[name]!),
-      summary,
-      since,
-    ]),
-    'cluster',
-  ),
-  ...commandGroup('cluster', [
-    [
-      'readonly',
-      1,
-      ['loading', 'stale', 'fast'],
-      NO_KEYS,
-      inClusterMode(readonly),
-      'Enables read queries for a connection to a cluster replica node',
-      '3.0.0',
-    ],
-    [
-      'readwrite',
-      1,
-      ['loading', 'stale', 'fast'],
-      NO_KEYS,
-      inClusterMode(readwrite),
-      'Disables read queries for a connection to a cluster replica node',
-      '3.0.0',
-    ],
-    [
-      'asking',
-      1,
-      ['fast'],
-      NO_KEYS,
-      inClusterMode(asking),
-      'Sent by cluster clients after an -ASK redirect',
-      '3.0.0',
-    ],
-  ]),
-];
+export function clusterAddslotsrange(client: Client, argv: string[], engine: Engine): void {
+  inClusterMode(client, argv, engine, (client, argv, engine, mode) =>
+    changeSlots(client, argv, engine, mode, false, true),
+  );
+}
+
+export function clusterBumpepoch(client: Client, argv: string[], engine: Engine): void {
+  inClusterMode(client, argv, engine, bumpEpoch);
+}
+
+export function clusterCountFailureReports(client: Client, argv: string[], engine: Engine): void {
+  inClusterMode(client, argv, engine, countFailureReports);
+}
+
+export function clusterCountkeysinslot(client: Client, argv: string[], engine: Engine): void {
+  inClusterMode(client, argv, engine, countKeysInSlot);
+}
+
+export function clusterDelslots(client: Client, argv: string[], engine: Engine): void {
+  inClusterMode(client, argv, engine, (client, argv, engine, mode) =>
+    changeSlots(client, argv, engine, mode, true, false),
+  );
+}
+
+export function clusterDelslotsrange(client: Client, argv: string[], engine: Engine): void {
+  inClusterMode(client, argv, engine, (client, argv, engine, mode) =>
+    changeSlots(client, argv, engine, mode, true, true),
+  );
+}
+
+export function clusterFailover(client: Client, argv: string[], engine: Engine): void {
+  inClusterMode(client, argv, engine, failover);
+}
+
+export function clusterFlushslots(client: Client, argv: string[], engine: Engine): void {
+  inClusterMode(client, argv, engine, flushSlots);
+}
+
+export function clusterForget(client: Client, argv: string[], engine: Engine): void {
+  inClusterMode(client, argv, engine, forget);
+}
+
+export function clusterGetkeysinslot(client: Client, argv: string[], engine: Engine): void {
+  inClusterMode(client, argv, engine, getKeysInSlot);
+}
+
+function help(client: Client): void {
+  replyHelp(client, CLUSTER_HELP);
+}
+
+export function clusterHelp(client: Client, argv: string[], engine: Engine): void {
+  inClusterMode(client, argv, engine, help);
+}
+
+export function clusterInfo(client: Client, argv: string[], engine: Engine): void {
+  inClusterMode(client, argv, engine, info);
+}
+
+export function clusterKeyslot(client: Client, argv: string[], engine: Engine): void {
+  inClusterMode(client, argv, engine, keySlot);
+}
+
+export function clusterLinks(client: Client, argv: string[], engine: Engine): void {
+  inClusterMode(client, argv, engine, links);
+}
+
+export function clusterMeet(client: Client, argv: string[], engine: Engine): void {
+  inClusterMode(client, argv, engine, meet);
+}
+
+export function clusterMyid(client: Client, argv: string[], engine: Engine): void {
+  inClusterMode(client, argv, engine, myId);
+}
+
+export function clusterNodes(client: Client, argv: string[], engine: Engine): void {
+  inClusterMode(client, argv, engine, nodes);
+}
+
+export function clusterReplicas(client: Client, argv: string[], engine: Engine): void {
+  inClusterMode(client, argv, engine, replicas);
+}
+
+export function clusterReplicate(client: Client, argv: string[], engine: Engine): void {
+  inClusterMode(client, argv, engine, replicate);
+}
+
+export function clusterReset(client: Client, argv: string[], engine: Engine): void {
+  inClusterMode(client, argv, engine, reset);
+}
+
+export function clusterSaveconfig(client: Client, argv: string[], engine: Engine): void {
+  inClusterMode(client, argv, engine, saveConfig);
+}
+
+export function clusterSetConfigEpoch(client: Client, argv: string[], engine: Engine): void {
+  inClusterMode(client, argv, engine, setConfigEpoch);
+}
+
+export function clusterSetslot(client: Client, argv: string[], engine: Engine): void {
+  inClusterMode(client, argv, engine, setSlot);
+}
+
+export function clusterShards(client: Client, argv: string[], engine: Engine): void {
+  inClusterMode(client, argv, engine, shards);
+}
+
+export function clusterSlaves(client: Client, argv: string[], engine: Engine): void {
+  inClusterMode(client, argv, engine, replicas);
+}
+
+export function clusterSlots(client: Client, argv: string[], engine: Engine): void {
+  inClusterMode(client, argv, engine, slots);
+}
+
+export function readonly(client: Client, argv: string[], engine: Engine): void {
+  inClusterMode(client, argv, engine, readonlyHere);
+}
+
+export function readwrite(client: Client, argv: string[], engine: Engine): void {
+  inClusterMode(client, argv, engine, readwriteHere);
+}
+
+export function asking(client: Client, argv: string[], engine: Engine): void {
+  inClusterMode(client, argv, engine, askingHere);
+}

@@ -4,7 +4,7 @@ import * as acl from './acl.js';
 import * as bitfield from './bitfield.js';
 import * as bits from './bits.js';
 import * as client from './client.js';
-import { clusterCommands } from './cluster.js';
+import * as cluster from './cluster.js';
 import * as connection from './connection.js';
 import * as debug from './debug.js';
 import * as functions from './functions.js';
@@ -40,6 +40,7 @@ export const handlers: Readonly<Record<string, CommandHandler>> = {
   ...bitfield,
   ...bits,
   ...client,
+  ...cluster,
   ...connection,
   ...debug,
   ...functions,
@@ -70,8 +71,5 @@ export const handlers: Readonly<Record<string, CommandHandler>> = {
   ...streamGroups,
 };
 
-/**
- * The one command table: Redis's facts about each command with its handler, and the families
- * still written as tables of rows.
- */
-export const allCommands: readonly CommandSpec[] = [...commandSpecs(handlers), ...clusterCommands];
+/** The one command table: Redis's facts about each command, with its handler. */
+export const allCommands: readonly CommandSpec[] = commandSpecs(handlers);
