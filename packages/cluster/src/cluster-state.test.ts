@@ -443,6 +443,21 @@ describe('ClusterState', () => {
     );
   });
 
+  it('cluster-replica-no-failover: the flag spreads and the replica does not take over', () => {
+    const network = new Network();
+    const shards = mastersWithReplicas(network, [0, 0, 1]);
+    const [master, replica] = shards[2]!;
+    (replica!.settings as { replicaNoFailover: boolean }).replicaNoFailover = true;
+    network.run(2000);
+    expect(shards[0]![0]!.known().get(replica!.name)![2]).toBe('slave,nofailover');
+    master!.up = false;
+    network.run(10_000);
+    expect(replica!.state.myself.isReplica).toBe(true);
+    expect(replica!.logs.some((line) => line.startsWith('Starting a failover election'))).toBe(
+      false,
+    );
+  });
+
   it('a spare replica migrates to a master left without replicas', () => {
     const network = new Network();
     const shards = mastersWithReplicas(network, [2, 1, 0]);

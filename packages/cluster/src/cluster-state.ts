@@ -116,9 +116,13 @@ export class ClusterState implements FailoverView {
     this.refreshMyself();
   }
 
-  /** Our ports and hostname are what we announce now (the IP is learnt from MEETs). */
+  /**
+   * Our ports and hostname are what we announce now (the IP is learnt from MEETs), and our
+   * flags say whether we may fail over (cluster-replica-no-failover).
+   */
   private refreshMyself(): void {
-    const { port, plaintextPort, busPort, announceHostname } = this.host.settings;
+    const { port, plaintextPort, busPort, announceHostname, replicaNoFailover } =
+      this.host.settings;
     const myself = this.myself;
     myself.port = port;
     myself.plaintextPort = plaintextPort;
@@ -126,6 +130,13 @@ export class ClusterState implements FailoverView {
     if (myself.hostname !== announceHostname) {
       myself.hostname = announceHostname;
       this.schedule({ saveConfig: true });
+    }
+    const flags = replicaNoFailover
+      ? myself.flags | NodeFlag.nofailover
+      : myself.flags & ~NodeFlag.nofailover;
+    if (flags !== myself.flags) {
+      myself.flags = flags;
+      this.schedule({ saveConfig: true, updateState: true });
     }
   }
 
@@ -1086,6 +1097,7 @@ export class ClusterState implements FailoverView {
 
   /** Before the event loop sleeps: the state update, then whether the config must be saved. */
   beforeSleep(): { save: boolean; fsync: boolean } {
+    this.refreshMyself();
     this.failover.beforeSleep();
     if (this.pending.updateState) this.updateState();
     const save = { save: this.pending.saveConfig, fsync: this.pending.fsyncConfig };
