@@ -8,8 +8,8 @@ export function metadataOf(entry: CommandEntry): CommandMetadata {
 }
 
 /**
- * The flags COMMAND shows, in Redis's order. may_replicate is one Redis hides; movablekeys and
- * no_mandatory_keys describe key positions, so they follow from the key specs as in Redis.
+ * The flags COMMAND shows, in Redis's order. may_replicate is one Redis hides; movablekeys (in
+ * the generated flags) and no_mandatory_keys describe key positions, derived from the key specs.
  */
 const SHOWN_FLAGS = [
   'write',
@@ -38,29 +38,7 @@ export function shownFlags(entry: CommandEntry): ShownFlag[] {
   const metadata = metadataOf(entry);
   const flags = new Set<string>(entry.spec.flags);
   if (metadata.noMandatoryKeys) flags.add('no_mandatory_keys');
-  if (hasMovableKeys(metadata)) flags.add('movablekeys');
   return SHOWN_FLAGS.filter((flag) => flags.has(flag));
-}
-
-/**
- * Whether the first/last/step triple COMMAND shows misses keys, as Redis's
- * populateCommandLegacyRangeSpec decides: unless the key specs are index-then-range searches
- * with step 1, complete, following each other, some keys move with the arguments.
- */
-function hasMovableKeys(metadata: CommandMetadata): boolean {
-  const specs = metadata.keySpecs ?? [];
-  let previousLast = 0;
-  for (const { beginSearch, findKeys, flags } of specs) {
-    if (beginSearch.type !== 'index' || findKeys.type !== 'range') return true;
-    if (flags.includes('incomplete')) return true;
-    if (specs.length === 1) return false;
-    if (findKeys.keyStep !== 1) return true;
-    if (previousLast !== 0 && previousLast !== beginSearch.index - 1) return true;
-    const last = findKeys.lastKey >= 0 ? beginSearch.index + findKeys.lastKey : findKeys.lastKey;
-    // Redis compares as unsigned, so a last key counted from the end (negative) wins.
-    if (last >>> 0 > previousLast >>> 0) previousLast = last;
-  }
-  return false;
 }
 
 /** Redis's ACL category table, whose order COMMAND and ACL CAT follow. */
