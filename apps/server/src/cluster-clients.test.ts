@@ -113,6 +113,20 @@ describe.runIf(requireRedisOrSkip('cluster clients'))(
         const transaction = await cluster.multi().incr('{m}:a').incr('{m}:a').get('{m}:a').exec();
         expect(transaction!.map(([, value]) => value)).toEqual([1, 2, '2']);
 
+        // A READONLY replica serves reads, scripts declaring no-writes included; a script that
+        // may write is redirected to the master, as a write command is.
+        const { replica } = await shardOf(nodes, '{m}');
+        await replica.client.readonly();
+        await until(
+          async () => ((await replica.client.get('{m}:a')) === '2' ? true : undefined),
+          'the write replicated',
+          30_000,
+        );
+        const read = "#!lua flags=no-writes\nreturn redis.call('get', KEYS[1])";
+        expect(await replica.client.eval(read, 1, '{m}:a')).toBe('2');
+        const write = "#!lua\nreturn redis.call('del', KEYS[1])";
+        await expect(replica.client.eval(write, 1, '{m}:a')).rejects.toThrow(/^MOVED /);
+
         const received: string[] = [];
         subscriber.on('smessage', (channel: string, message: string) =>
           received.push(`${channel}:${message}`),

@@ -47,6 +47,8 @@ export function routeCommand(
   client: Client,
   db: Database,
   calls: ReadonlyArray<readonly [CommandEntry, readonly string[]]>,
+  /** Whether a call writes: a script by the flags it declares, as Redis's getCommandFlags. */
+  isWrite: (entry: CommandEntry, argv: readonly string[]) => boolean,
 ): string | null {
   const myself = cluster.myself;
   let firstKey: string | null = null;
@@ -61,7 +63,7 @@ export function routeCommand(
   let asking = client.asking;
   const shardPubsub = calls.length === 1 && SHARD_PUBSUB.has(calls[0]![0].fullName);
   for (const [entry, argv] of calls) {
-    if (entry.isWrite) writes = true;
+    if (isWrite(entry, argv)) writes = true;
     if (entry.spec.flags.includes('asking')) asking = true;
     for (const { index } of commandKeys(metadataOf(entry), argv, true)) {
       const key = argv[index]!;
@@ -186,9 +188,15 @@ export function scriptClusterRefusal(
   argv: readonly string[],
   script: { slot: number; readonly allowCrossSlot: boolean },
 ): string | null {
-  const redirect = routeCommand(cluster, engine.config, caller, engine.databases[0]!, [
-    [entry, argv],
-  ]);
+  // A command a script calls is never itself a script.
+  const redirect = routeCommand(
+    cluster,
+    engine.config,
+    caller,
+    engine.databases[0]!,
+    [[entry, argv]],
+    (called) => called.isWrite,
+  );
   if (redirect === 'CLUSTERDOWN The cluster is down and only accepts read commands') {
     return 'ERR Script attempted to execute a write command while the cluster is down and readonly';
   }

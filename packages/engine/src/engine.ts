@@ -817,14 +817,23 @@ export class Engine implements KeyspaceObserver {
         const queuedEntry = this.resolveQueued(queued);
         if (queuedEntry !== undefined) calls.push([queuedEntry, queued]);
       }
-      return routeCommand(cluster.state, this.config, client, this.databases[0]!, calls);
+      return routeCommand(cluster.state, this.config, client, this.databases[0]!, calls, (e, a) =>
+        this.writes(e, a),
+      );
     }
     // Redis skips commands with no key specs (not_key ones count) and no keys procedure.
     const metadata = metadataOf(entry);
     if (metadata.keysProcedure === undefined && (metadata.keySpecs ?? []).length === 0) {
       return null;
     }
-    return routeCommand(cluster.state, this.config, client, this.databases[0]!, [[entry, argv]]);
+    return routeCommand(
+      cluster.state,
+      this.config,
+      client,
+      this.databases[0]!,
+      [[entry, argv]],
+      (e, a) => this.writes(e, a),
+    );
   }
 
   /** A redirected EXEC discards its transaction; other commands fail a MULTI in progress. */
@@ -1219,7 +1228,7 @@ export class Engine implements KeyspaceObserver {
   }
 
   /** The flags a script call's script declares, which stand for the command's own; else null. */
-  private declaredScriptFlags(entry: CommandEntry, argv: string[]): ScriptFlags | null {
+  private declaredScriptFlags(entry: CommandEntry, argv: readonly string[]): ScriptFlags | null {
     const script = SCRIPT_CALLS.get(entry.fullName);
     return script === undefined ? null : this.scripting.declaredFlags(argv, script);
   }
@@ -1281,7 +1290,7 @@ export class Engine implements KeyspaceObserver {
   }
 
   /** Whether a call writes: by its command's flags, or for a script by the flags it declares. */
-  private writes(entry: CommandEntry, argv: string[]): boolean {
+  private writes(entry: CommandEntry, argv: readonly string[]): boolean {
     const flags = this.declaredScriptFlags(entry, argv);
     return flags === null ? entry.isWrite : !flags.has('no-writes');
   }
