@@ -28,7 +28,8 @@ function clusterBenchmark(ports, test, pipeline) {
 }
 
 const results = new Map();
-let base = 31000;
+// Bus ports (port + 10000) stay below the ephemeral range (32768 and up) that clients bind.
+let base = 12000;
 for (const size of sizes) {
   for (let round = 0; round < rounds; round++) {
     const order = round % 2 === 0 ? ['rc', 'redis'] : ['redis', 'rc'];
