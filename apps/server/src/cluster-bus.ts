@@ -173,6 +173,7 @@ export class ClusterBus implements ClusterHost {
     return {
       nodeTimeout: config.getNumber('cluster-node-timeout'),
       requireFullCoverage: config.get('cluster-require-full-coverage') === 'yes',
+      linkSendBufferLimit: config.getNumber('cluster-link-sendbuf-limit'),
       allowReplicaMigration: config.get('cluster-allow-replica-migration') === 'yes',
       replicaValidityFactor: config.getNumber('cluster-replica-validity-factor'),
       replicaNoFailover: config.get('cluster-replica-no-failover') === 'yes',

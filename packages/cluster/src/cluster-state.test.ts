@@ -50,7 +50,8 @@ class MemoryLink implements BusLink {
   closed = false;
   readonly createdAt: number;
   readonly events = 'r';
-  readonly sendBufferAllocated = 0;
+  /** What the transport has not sent yet; a test sets it to stand for a peer that stopped reading. */
+  sendBufferAllocated = 0;
   readonly sendBufferUsed = 0;
   private readonly reader = new BusFrameReader();
 
@@ -109,6 +110,7 @@ class Member implements ClusterHost {
     this.settings = {
       nodeTimeout: 1000,
       requireFullCoverage: true,
+      linkSendBufferLimit: 0,
       allowReplicaMigration: true,
       replicaValidityFactor: 10,
       replicaNoFailover: false,
@@ -469,6 +471,24 @@ describe('ClusterState', () => {
     expect(migrant.logs).toContain(`Migrating to orphaned master ${orphan!.name}`);
     const other = migrant === spareA ? spareB! : spareA!;
     expect(other.state.myself.replicaOf?.name).toBe(shards[0]![0]!.name);
+  });
+
+  it('drops a link whose send buffer outgrows cluster-link-sendbuf-limit, then links again', () => {
+    const network = new Network();
+    const [a, b] = threeMasters(network);
+    (a!.settings as { linkSendBufferLimit: number }).linkSendBufferLimit = 1000;
+    const node = a!.state.lookup(b!.name)!;
+    const stuck = node.link as MemoryLink;
+    stuck.sendBufferAllocated = 5000;
+    network.run(100);
+    expect(a!.state.linksBufferLimitExceeded).toBe(1);
+    expect(a!.logs).toContain(
+      `Freeing cluster link(to node ${b!.name}, used memory: 5000) due to exceeding send buffer memory limit.`,
+    );
+    network.run(1000);
+    expect(node.link).not.toBeNull();
+    expect(node.link).not.toBe(stuck);
+    expect(a!.state.linksBufferLimitExceeded).toBe(1);
   });
 
   it('refuses MEET to a bad address or port', () => {

@@ -45,6 +45,8 @@ export interface ClusterHost extends FailoverHost {
 /** The configs the protocol reads, read live (CONFIG SET applies at once). */
 export interface ClusterSettings extends FailoverSettings {
   readonly requireFullCoverage: boolean;
+  /** cluster-link-sendbuf-limit in bytes: a link whose send buffer outgrows it is dropped; 0 for none. */
+  readonly linkSendBufferLimit: number;
   /** cluster-announce-ip, '' to let peers see our address. */
   readonly announceIp: string;
   readonly announceHostname: string;
@@ -95,8 +97,8 @@ export class ClusterState implements FailoverView {
   private readonly ownerNotClaiming = new Uint8Array(SLOT_BITMAP_BYTES);
   readonly messagesSent: number[] = new Array<number>(MESSAGE_TYPES.length).fill(0);
   readonly messagesReceived: number[] = new Array<number>(MESSAGE_TYPES.length).fill(0);
-  /** Links dropped for an oversized send buffer (none are: the limit is not enforced yet). */
-  readonly linksBufferLimitExceeded = 0;
+  /** Links dropped for a send buffer over cluster-link-sendbuf-limit. */
+  linksBufferLimitExceeded = 0;
   private readonly pending: Pending = { saveConfig: false, fsyncConfig: false, updateState: false };
   private readonly blacklist = new Map<string, number>();
   private cronIterations = 0;
@@ -964,8 +966,11 @@ export class ClusterState implements FailoverView {
     this.refreshMyself();
     this.pfailNodes = 0;
     let now = this.host.now();
-    for (const node of [...this.nodes.values()])
+    for (const node of [...this.nodes.values()]) {
       this.reconnectIfNeeded(node, handshakeTimeout, now);
+      this.freeLinkOverBufferLimit(node.link);
+      this.freeLinkOverBufferLimit(node.inboundLink);
+    }
 
     // About once a second, ping the node with the oldest PONG among a few random ones.
     if (this.cronIterations % 10 === 0) {
@@ -1023,6 +1028,20 @@ export class ClusterState implements FailoverView {
     }
     this.failover.cron();
     if (updateState || this.state === 'fail') this.updateState();
+  }
+
+  /** A peer that stopped reading must not make our send buffer grow without bound. */
+  private freeLinkOverBufferLimit(link: BusLink | null): void {
+    const limit = this.host.settings.linkSendBufferLimit;
+    if (link === null || link.node === null || limit === 0) return;
+    const used = link.sendBufferAllocated;
+    if (used <= limit) return;
+    this.host.log(
+      'warning',
+      `Freeing cluster link(${link.inbound ? 'from' : 'to'} node ${link.node.name}, used memory: ${used}) due to exceeding send buffer memory limit.`,
+    );
+    this.freeLink(link);
+    this.linksBufferLimitExceeded++;
   }
 
   private reconnectIfNeeded(node: ClusterNode, handshakeTimeout: number, now: number): void {
