@@ -253,6 +253,10 @@ export class ClusterBus implements ClusterHost {
     else pubsub.publish(name, text, deliver);
   }
 
+  shardSlotDropped(slot: number): void {
+    this.engine.pubsub.dropShardSlot(slot, (client) => this.engine.delivered(client));
+  }
+
   // ---- transport ----
 
   /** An accepted link learns its node from its first message (ClusterState.receive). */

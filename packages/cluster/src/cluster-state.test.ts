@@ -180,6 +180,8 @@ class Member implements ClusterHost {
 
   publish(): void {}
 
+  shardSlotDropped(): void {}
+
   wake(): void {}
 
   get name(): string {

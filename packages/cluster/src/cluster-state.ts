@@ -39,6 +39,8 @@ export interface ClusterHost extends FailoverHost {
   wake(): void;
   /** A message published on another node. */
   publish(channel: Buffer, message: Buffer, shard: boolean): void;
+  /** A slot our shard served was taken from it: its shard channels' subscribers go. */
+  shardSlotDropped(slot: number): void;
   readonly settings: ClusterSettings;
 }
 
@@ -229,6 +231,11 @@ export class ClusterState implements FailoverView {
   deleteSlot(slot: number): boolean {
     const owner = this.slotOwners[slot];
     if (owner === null || owner === undefined) return false;
+    const ownerMaster = owner.isReplica ? owner.replicaOf : owner;
+    const myself = this.myself;
+    if (ownerMaster === myself || (ownerMaster !== null && myself.replicaOf === ownerMaster)) {
+      this.host.shardSlotDropped(slot);
+    }
     owner.clearSlot(slot);
     this.slotOwners[slot] = null;
     return true;

@@ -1,3 +1,4 @@
+import { keyHashSlot } from '@rc/cluster';
 import type { Client } from './client.js';
 import { globMatch } from './glob.js';
 
@@ -35,6 +36,26 @@ export class PubSub {
   unsubscribeAll(client: Client): void {
     for (const kind of SUBSCRIPTION_KINDS) {
       for (const name of [...client[kind]]) this.unsubscribe(client, kind, name);
+    }
+  }
+
+  /**
+   * A hash slot left this node's shard: its shard channels' subscribers are unsubscribed, each
+   * told with an `sunsubscribe` frame, as Redis's removeChannelsInSlot.
+   */
+  dropShardSlot(slot: number, deliver: (client: Client) => void): void {
+    if (this.shardChannels.size === 0) return;
+    for (const [channel, subscribers] of [...this.shardChannels]) {
+      if (keyHashSlot(channel) !== slot) continue;
+      for (const client of [...subscribers]) {
+        this.unsubscribe(client, 'shardChannels', channel);
+        const out = client.out;
+        out.push(3);
+        out.bulk('sunsubscribe');
+        out.bulk(channel);
+        out.integer(client.shardChannels.size);
+        deliver(client);
+      }
     }
   }
 
