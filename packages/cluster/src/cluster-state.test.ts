@@ -493,6 +493,23 @@ describe('ClusterState', () => {
     expect(a!.state.linksBufferLimitExceeded).toBe(1);
   });
 
+  it('drops received messages of the type DEBUG DROP-CLUSTER-PACKET-FILTER names', () => {
+    const network = new Network();
+    const [a, b] = threeMasters(network);
+    a!.state.dropPacketFilter = 0;
+    const pongs = (member: Member): number => member.state.messagesReceived[1]!;
+    const before = pongs(b!);
+    b!.state.sendPing(b!.state.lookup(a!.name)!.link!, 'ping');
+    network.deliver();
+    expect(a!.logs).toContain('Dropping packet that matches debug drop filter');
+    // The PING was counted but not answered.
+    expect(pongs(b!)).toBe(before);
+    a!.state.dropPacketFilter = -1;
+    b!.state.sendPing(b!.state.lookup(a!.name)!.link!, 'ping');
+    network.deliver();
+    expect(pongs(b!)).toBe(before + 1);
+  });
+
   it('refuses MEET to a bad address or port', () => {
     const network = new Network();
     const a = network.add(7000);

@@ -99,6 +99,8 @@ export class ClusterState implements FailoverView {
   private readonly ownerNotClaiming = new Uint8Array(SLOT_BITMAP_BYTES);
   readonly messagesSent: number[] = new Array<number>(MESSAGE_TYPES.length).fill(0);
   readonly messagesReceived: number[] = new Array<number>(MESSAGE_TYPES.length).fill(0);
+  /** DEBUG DROP-CLUSTER-PACKET-FILTER: received messages of this type are dropped; -1 for none. */
+  dropPacketFilter = -1;
   /** Links dropped for a send buffer over cluster-link-sendbuf-limit. */
   linksBufferLimitExceeded = 0;
   private readonly pending: Pending = { saveConfig: false, fsyncConfig: false, updateState: false };
@@ -527,6 +529,10 @@ export class ClusterState implements FailoverView {
   receive(link: BusLink, frame: Buffer): void {
     const type = frame.readUInt16BE(12);
     if (type < MESSAGE_TYPES.length) this.messagesReceived[type]!++;
+    if (type === this.dropPacketFilter) {
+      this.host.log('warning', 'Dropping packet that matches debug drop filter');
+      return;
+    }
     const decoded = decodeBusMessage(frame);
     if (decoded.ok === 'ignored') return;
     if (decoded.ok === false) {

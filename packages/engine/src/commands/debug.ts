@@ -302,8 +302,12 @@ function loadaofFailed(engine: Engine, failure: string): void {
   engine.crash({ kind: 'aof-load', message: `DEBUG LOADAOF failed: ${failure}` });
 }
 
+/** Which bus messages a cluster node drops on receipt, to test a partitioned node. */
 function dropClusterPacketFilter(client: Client, argv: string[], engine: Engine): void {
-  if (longArgument(client, engine, argv[2]) !== null) ok(client);
+  const type = longArgument(client, engine, argv[2]);
+  if (type === null) return;
+  if (engine.cluster !== undefined) engine.cluster.state.dropPacketFilter = type;
+  ok(client);
 }
 
 // Looking at one value.
