@@ -129,7 +129,11 @@ export class ClusterBus implements ClusterHost {
       const error = this.saveConfig(true);
       if (error !== null) throw new Error("Fatal: can't update cluster config file.");
     }
-    this.engine.cluster = { state: this.state, saveConfig: () => this.saveConfig(true) };
+    this.engine.cluster = {
+      state: this.state,
+      saveConfig: () => this.saveConfig(true),
+      replicationOffset: () => this.replicationOffset(),
+    };
     this.engine.databases[0]!.indexSlots();
     const busPort = this.settings.busPort;
     const listener = createServer((socket) => this.accept(socket));
@@ -210,8 +214,7 @@ export class ClusterBus implements ClusterHost {
   }
 
   replicationOffset(): number {
-    const master = this.replication.master;
-    return master === null ? this.replication.offset : master.processedOffset;
+    return this.replication.announcedOffset();
   }
 
   masterDataAge(): number {

@@ -15,6 +15,8 @@ export interface ClusterMode {
   readonly state: ClusterState;
   /** Writes nodes.conf now (CLUSTER SAVECONFIG); the error's text when that fails. */
   saveConfig(): string | null;
+  /** Our replication offset as the bus announces it (a replica's is 0 while it full-syncs). */
+  replicationOffset(): number;
 }
 
 /** The commands that address shard channels rather than keys. */

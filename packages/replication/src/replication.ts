@@ -529,6 +529,16 @@ export class Replication implements ReplicationHost, LinkOwner {
     return link.state === 'connected' ? now - link.lastIo : now - link.downSince;
   }
 
+  /**
+   * Our offset as Redis's replicationGetSlaveOffset for a replica (what it processed of its
+   * master's stream, 0 while a full sync replaces its data), or the master's own offset.
+   */
+  announcedOffset(): number {
+    const link = this.master;
+    if (link === null) return this.offset;
+    return link.masterClient !== null || this.cachedMaster ? link.processedOffset : 0;
+  }
+
   /** Cluster mode's replicationUnsetMaster: myself became a master. */
   stopFollowing(): void {
     if (this.master !== null) this.unsetMaster();

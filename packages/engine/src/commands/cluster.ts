@@ -56,10 +56,6 @@ function knownNode(client: Client, engine: Engine, state: ClusterState, name: st
   return node ?? null;
 }
 
-function replicationOffset(engine: Engine): number {
-  return engine.replication?.offset ?? 0;
-}
-
 const CLUSTER_HELP: readonly string[] = [
   'CLUSTER <subcommand> [<arg> [value] [opt] ...]. Subcommands are:',
   'ADDSLOTS <slot> [<slot> ...]',
@@ -151,12 +147,12 @@ function myId(client: Client, _argv: string[], _engine: Engine, { state }: Clust
   client.out.bulk(state.myself.name);
 }
 
-function slots(client: Client, _argv: string[], engine: Engine, { state }: ClusterMode): void {
-  replySlots(client, state, endpointType(engine.config), replicationOffset(engine));
+function slots(client: Client, _argv: string[], engine: Engine, mode: ClusterMode): void {
+  replySlots(client, mode.state, endpointType(engine.config), mode.replicationOffset());
 }
 
-function shards(client: Client, _argv: string[], engine: Engine, { state }: ClusterMode): void {
-  replyShards(client, state, endpointType(engine.config), replicationOffset(engine));
+function shards(client: Client, _argv: string[], engine: Engine, mode: ClusterMode): void {
+  replyShards(client, mode.state, endpointType(engine.config), mode.replicationOffset());
 }
 
 function info(client: Client, _argv: string[], _engine: Engine, { state }: ClusterMode): void {
