@@ -27,6 +27,14 @@ import type { Log } from './log.js';
 /** Redis's clusterCron runs ten times a second. */
 const CRON_MS = 100;
 
+/** The configs that change what this node says about itself. */
+const ANNOUNCED_CONFIGS = [
+  'cluster-announce-hostname',
+  'cluster-announce-port',
+  'cluster-announce-bus-port',
+  'cluster-replica-no-failover',
+];
+
 /** One bus connection over TCP. */
 class SocketLink implements BusLink {
   node: ClusterNode | null;
@@ -135,6 +143,10 @@ export class ClusterBus implements ClusterHost {
       replicationOffset: () => this.replicationOffset(),
     };
     this.engine.databases[0]!.indexSlots();
+    // As Redis, a CONFIG SET of what we announce shows in our own CLUSTER SLOTS/NODES at once.
+    for (const name of ANNOUNCED_CONFIGS) {
+      this.engine.config.onChange(name, () => this.state.refreshMyself());
+    }
     const busPort = this.settings.busPort;
     const listener = createServer((socket) => this.accept(socket));
     await new Promise<void>((resolve, reject) => {

@@ -126,7 +126,7 @@ export class ClusterState implements FailoverView {
    * Our ports and hostname are what we announce now (the IP is learnt from MEETs), and our
    * flags say whether we may fail over (cluster-replica-no-failover).
    */
-  private refreshMyself(): void {
+  refreshMyself(): void {
     const { port, plaintextPort, busPort, announceHostname, replicaNoFailover } =
       this.host.settings;
     const myself = this.myself;
