@@ -105,6 +105,16 @@ const BASE_NAMES: Record<string, string> = {
   appenddirname: "appenddirname can't be a path, just a dirname",
 };
 
+/** Redis's isValidAnnouncedHostname: a length and a character set, not a full hostname check. */
+function announcedHostnameProblem(value: string): string | null {
+  // NET_HOST_STR_LEN
+  if (value.length >= 256) return 'Hostnames must be less than 256 characters';
+  if (!/^[A-Za-z0-9.-]*$/.test(value)) {
+    return 'Hostnames may only contain alphanumeric characters, hyphens or dots';
+  }
+  return null;
+}
+
 export type SavePoint = readonly [seconds: number, changes: number];
 
 /**
@@ -231,6 +241,7 @@ export class Config {
       return 'Too many bind addresses specified.';
     }
     if (key === 'dir') return directoryProblem(value);
+    if (key === 'cluster-announce-hostname') return announcedHostnameProblem(value);
     if (key === 'notify-keyspace-events' && parseEventFlags(value) === null) {
       return "Invalid event class character. Use 'Ag$lshzxeKEtmdn'.";
     }

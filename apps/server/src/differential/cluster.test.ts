@@ -105,6 +105,11 @@ describe.runIf(requireRedisOrSkip('cluster-mode differential'))(
         ['READWRITE'],
         ['ASKING'],
         ['CLUSTER', 'HELP'],
+        ['CONFIG', 'SET', 'cluster-announce-hostname', 'x'.repeat(256)],
+        ['CONFIG', 'SET', 'cluster-announce-hostname', '?.com'],
+        ['CONFIG', 'SET', 'cluster-announce-hostname', 'abcXYZ-0123.example'],
+        ['CONFIG', 'GET', 'cluster-announce-hostname'],
+        ['CONFIG', 'SET', 'cluster-announce-hostname', ''],
         ['EVAL', '#!lua flags=no-cluster\nreturn 1', '0'],
         ['EVAL', '#!lua flags=no-writes\nreturn 1', '0'],
         [
