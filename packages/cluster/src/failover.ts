@@ -25,7 +25,10 @@ const CANT_FAILOVER_MESSAGES: Record<Exclude<CantFailoverReason, 'none'>, string
 export interface FailoverHost {
   now(): number;
   log(level: 'warning', message: string): void;
-  /** What this replica has processed of its master's stream. */
+  /**
+   * Our replication offset as the bus announces it: a master's own, or what this replica has
+   * processed of its master's stream (0 while a full sync replaces its data).
+   */
   replicationOffset(): number;
   /** Milliseconds since this replica last heard from its master (its link's age when down). */
   masterDataAge(): number;
