@@ -817,8 +817,13 @@ export class Engine implements KeyspaceObserver {
         const queuedEntry = this.resolveQueued(queued);
         if (queuedEntry !== undefined) calls.push([queuedEntry, queued]);
       }
-      return routeCommand(cluster.state, this.config, client, this.databases[0]!, calls, (e, a) =>
-        this.writes(e, a),
+      return routeCommand(
+        cluster.state,
+        this.config,
+        client,
+        this.databases[0]!,
+        calls,
+        this.callWrites,
       );
     }
     // Redis skips commands with no key specs (not_key ones count) and no keys procedure.
@@ -832,7 +837,7 @@ export class Engine implements KeyspaceObserver {
       client,
       this.databases[0]!,
       [[entry, argv]],
-      (e, a) => this.writes(e, a),
+      this.callWrites,
     );
   }
 
@@ -1288,6 +1293,10 @@ export class Engine implements KeyspaceObserver {
     }
     return false;
   }
+
+  /** `writes` bound once: cluster routing asks it for every keyed command. */
+  private readonly callWrites = (entry: CommandEntry, argv: readonly string[]): boolean =>
+    this.writes(entry, argv);
 
   /** Whether a call writes: by its command's flags, or for a script by the flags it declares. */
   private writes(entry: CommandEntry, argv: readonly string[]): boolean {
