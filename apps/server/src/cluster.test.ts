@@ -116,6 +116,8 @@ describe.runIf(requireRedisOrSkip('cluster interop'))(
           120_000,
         );
       }
+      // A node that has just joined refuses MIGRATE's RESTORE until it sees the cluster ok.
+      await untilOk([...nodes, redis]);
       const cluster = new Cluster([{ host: '127.0.0.1', port: nodes[0]!.port }]);
       try {
         for (let i = 0; i < 200; i++) await cluster.set(`key:${i}`, `value:${i}`);
