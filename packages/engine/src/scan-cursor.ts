@@ -1,3 +1,4 @@
+import { bucketHash } from './dict-stats.js';
 import { globMatch } from './glob.js';
 
 /**
@@ -7,13 +8,8 @@ import { globMatch } from './glob.js';
  * value are returned together so none are skipped at a page boundary.
  */
 export function hash32(text: string): number {
-  let hash = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) {
-    hash ^= text.charCodeAt(i);
-    hash = Math.imul(hash, 0x01000193);
-  }
   // Zero is the "iteration finished" cursor, so hashes start at 1.
-  return (hash >>> 0) + 1;
+  return bucketHash(text) + 1;
 }
 
 export interface ScanPage {

@@ -27,6 +27,8 @@ import {
 } from '../values.js';
 import { integerArgument, isKeyword } from '../arguments.js';
 import { ok } from '../replies.js';
+import { tableSize, tableStats } from '../dict-stats.js';
+import { setShape } from '../set-shapes.js';
 
 /**
  * DEBUG, as Redis 7.0's debugCommand (debug.c): the subcommands the Redis test suite relies on,
@@ -637,70 +639,6 @@ function structsize(client: Client): void {
   );
 }
 
-// Hash table statistics, for the same data in a Redis dict.
-
-/** DICT_STATS_VECTLEN */
-const CHAIN_LENGTHS = 50;
-
-/** The size of the dict Redis would hold `used` entries in: a power of two, at least 4. */
-function tableSize(used: number): number {
-  let size = 4;
-  while (size < used) size *= 2;
-  return size;
-}
-
-/** A 32-bit FNV-1a hash: a stand-in for Redis's seeded siphash to place keys in buckets. */
-function bucketHash(text: string): number {
-  let hash = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) {
-    hash ^= text.charCodeAt(i);
-    hash = Math.imul(hash, 0x01000193);
-  }
-  return hash >>> 0;
-}
-
-/** Two decimals of a C float, as %.02f prints it. */
-function floatFixed(value: number): string {
-  return Math.fround(value).toFixed(2);
-}
-
-/**
- * dictGetStats: the main table of a dict holding `keys` in a table of `size` (by default the
- * one it has once grown to them); rc never shows one rehashing.
- */
-function dictStats(keys: Iterable<string>, used: number, size = tableSize(used)): string {
-  if (used === 0) {
-    return 'Hash table 0 stats (main hash table):\nNo stats available for empty dictionaries\n';
-  }
-  const buckets = new Uint32Array(size);
-  for (const key of keys) buckets[bucketHash(key) & (size - 1)]++;
-  const chains = new Array<number>(CHAIN_LENGTHS).fill(0);
-  let slots = 0;
-  let longest = 0;
-  let total = 0;
-  for (const length of buckets) {
-    chains[Math.min(length, CHAIN_LENGTHS - 1)]++;
-    if (length === 0) continue;
-    slots++;
-    longest = Math.max(longest, length);
-    total += length;
-  }
-  let text =
-    'Hash table 0 stats (main hash table):\n' +
-    ` table size: ${size}\n` +
-    ` number of elements: ${used}\n` +
-    ` different slots: ${slots}\n` +
-    ` max chain length: ${longest}\n` +
-    ` avg chain length (counted): ${floatFixed(total / slots)}\n` +
-    ` avg chain length (computed): ${floatFixed(used / slots)}\n` +
-    ' Chain length distribution:\n';
-  for (let i = 0; i < CHAIN_LENGTHS - 1; i++) {
-    if (chains[i] === 0) continue;
-    text += `   ${i}: ${chains[i]} (${floatFixed((chains[i] / size) * 100)}%)\n`;
-  }
-  return text;
-}
-
 function htstats(client: Client, argv: string[], engine: Engine): void {
   const index = longArgument(client, engine, argv[2]);
   if (index === null) return;
@@ -712,9 +650,9 @@ function htstats(client: Client, argv: string[], engine: Engine): void {
   client.out.verbatim(
     'txt',
     '[Dictionary HT]\n' +
-      dictStats(db.data.keys(), db.data.size, db.dataTable.size) +
+      tableStats(0, db.data.keys(), db.data.size, db.dataTable.size) +
       '[Expires HT]\n' +
-      dictStats(db.expires.keys(), db.expires.size, db.expiresTable.size),
+      tableStats(0, db.expires.keys(), db.expires.size, db.expiresTable.size),
   );
 }
 
@@ -727,12 +665,11 @@ function htstatsKey(client: Client, argv: string[], engine: Engine): void {
   if (value instanceof RedisZset && encoding === 'skiplist') {
     const members: string[] = [];
     for (const { member } of value) members.push(member);
-    stats = dictStats(members, value.size);
-  } else if (
-    encoding === 'hashtable' &&
-    (value instanceof RedisSet || value instanceof RedisHash)
-  ) {
-    stats = dictStats(value.keys(), value.size);
+    stats = tableStats(0, members, value.size, tableSize(value.size));
+  } else if (value instanceof RedisSet && encoding === 'hashtable') {
+    stats = setShape(value)!.stats(value, value.size);
+  } else if (value instanceof RedisHash && encoding === 'hashtable') {
+    stats = tableStats(0, value.keys(), value.size, tableSize(value.size));
   }
   if (stats === null) {
     engine.replyError(

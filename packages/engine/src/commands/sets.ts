@@ -22,6 +22,8 @@ import {
   randomCountArgument,
 } from '../arguments.js';
 import { storeResult } from '../store-result.js';
+import { resizePolicy, setShape } from '../set-shapes.js';
+import type { ResizePolicy } from '../dict-shape.js';
 
 function lookupSet(client: Client, engine: Engine, key: string) {
   return lookupTyped(client, engine, key, RedisSet);
@@ -41,13 +43,52 @@ export function sadd(client: Client, argv: string[], engine: Engine): void {
   }
   const before = set.size;
   const maxIntsetEntries = encodingLimits(engine.config).intsetEntries;
-  for (let i = 2; i < argv.length; i++) setAdd(set, maxIntsetEntries, argv[i]);
+  const policy = resizePolicy(engine);
+  for (let i = 2; i < argv.length; i++) addMember(set, maxIntsetEntries, argv[i], policy);
   if (set.size !== before) {
     client.db.touch(argv[1]);
     engine.notify(client.db, EventClass.set, 'sadd', argv[1]);
   }
   engine.countChanges(set.size - before);
   client.out.integer(set.size - before);
+}
+
+/** GETFAIR_NUM_ENTRIES: the rehash steps one random pick of a member takes in Redis. */
+const RANDOM_PICK_STEPS = 15;
+
+/** setTypeAdd, with the dict's rehash step and growth; true when the member is new. */
+function addMember(
+  set: RedisSet,
+  maxIntsetEntries: number,
+  member: string,
+  policy: ResizePolicy,
+): boolean {
+  const shape = setShape(set);
+  shape?.beforeAdd(set.size, policy);
+  const added = setAdd(set, maxIntsetEntries, member);
+  if (added) shape?.added(member);
+  return added;
+}
+
+/** setTypeRemove, with the dict's rehash step and shrink; true when the member was there. */
+function removeMember(set: RedisSet, member: string, policy: ResizePolicy): boolean {
+  const shape = setShape(set);
+  shape?.lookedUp(policy);
+  if (!set.delete(member)) return false;
+  shape?.removed(member, set, set.size, policy);
+  return true;
+}
+
+/** setTypeIsMember, with the dict's rehash step. */
+function isMember(engine: Engine, set: RedisSet | undefined, member: string): boolean {
+  if (set === undefined) return false;
+  setShape(set)?.lookedUp(resizePolicy(engine));
+  return set.has(member);
+}
+
+/** The rehash steps `picks` random picks of members take. */
+function sampleMembers(engine: Engine, set: RedisSet, picks: number): void {
+  setShape(set)?.sampled(picks * RANDOM_PICK_STEPS, resizePolicy(engine));
 }
 
 /** After members left a set: announce `event`, and drop (and announce) the key once empty. */
@@ -68,7 +109,8 @@ export function srem(client: Client, argv: string[], engine: Engine): void {
   const set = lookupSet(client, engine, argv[1]);
   if (set === WRONG_TYPE) return;
   let removed = 0;
-  for (let i = 2; set && i < argv.length; i++) if (set.delete(argv[i])) removed++;
+  const policy = resizePolicy(engine);
+  for (let i = 2; set && i < argv.length; i++) if (removeMember(set, argv[i], policy)) removed++;
   if (set && removed > 0) afterRemoval(client, engine, argv[1], set, 'srem');
   engine.countChanges(removed);
   client.out.integer(removed);
@@ -84,14 +126,14 @@ export function smembers(client: Client, argv: string[], engine: Engine): void {
 export function sismember(client: Client, argv: string[], engine: Engine): void {
   const set = lookupSet(client, engine, argv[1]);
   if (set === WRONG_TYPE) return;
-  client.out.integer(set?.has(argv[2]) ? 1 : 0);
+  client.out.integer(isMember(engine, set, argv[2]) ? 1 : 0);
 }
 
 export function smismember(client: Client, argv: string[], engine: Engine): void {
   const set = lookupSet(client, engine, argv[1]);
   if (set === WRONG_TYPE) return;
   client.out.array(argv.length - 2);
-  for (let i = 2; i < argv.length; i++) client.out.integer(set?.has(argv[i]) ? 1 : 0);
+  for (let i = 2; i < argv.length; i++) client.out.integer(isMember(engine, set, argv[i]) ? 1 : 0);
 }
 
 export function scard(client: Client, argv: string[], engine: Engine): void {
@@ -143,7 +185,11 @@ export function spop(client: Client, argv: string[], engine: Engine): void {
     : fitsIntset(set, encodingLimits(engine.config).intsetEntries)
       ? intsetOrder(set)
       : [...set];
-  for (const member of picked) set.delete(member);
+  const policy = resizePolicy(engine);
+  for (const member of picked) {
+    if (!all) sampleMembers(engine, set, 1);
+    removeMember(set, member, policy);
+  }
   if (count !== undefined && count < size && (size - count) * SPOP_MOVE_STRATEGY_MUL <= count) {
     // Redis builds a new set of what stays (spopWithCountCommand's third case): it gets the
     // encoding a set of those members gets, an intset again when they fit one.
@@ -187,6 +233,10 @@ export function srandmember(client: Client, argv: string[], engine: Engine): voi
   if (set === WRONG_TYPE) return;
   // All of it comes back in the set's own order (ascending for an intset): pickRandom keeps it.
   const members = set === undefined ? [] : [...set];
+  // Redis draws each member of a negative count, and of a positive one well under the size, alone.
+  if (set !== undefined && count !== undefined && (count < 0 || count * 3 <= members.length)) {
+    sampleMembers(engine, set, Math.abs(count));
+  } else if (set !== undefined && count === undefined) sampleMembers(engine, set, 1);
   if (count === undefined) {
     if (members.length === 0) client.out.nullBulk();
     else client.out.bulk(members[Math.floor(Math.random() * members.length)]);
@@ -208,23 +258,22 @@ export function smove(client: Client, argv: string[], engine: Engine): void {
   }
   const destination = lookupSet(client, engine, destinationKey);
   if (destination === WRONG_TYPE) return;
-  if (!source.has(member)) {
+  if (source === destination) {
+    client.out.integer(isMember(engine, source, member) ? 1 : 0);
+    return;
+  }
+  const policy = resizePolicy(engine);
+  if (!removeMember(source, member, policy)) {
     client.out.integer(0);
     return;
   }
-  if (source === destination) {
-    client.out.integer(1);
-    return;
-  }
-  source.delete(member);
   afterRemoval(client, engine, sourceKey, source, 'srem');
   if (destination === undefined) {
     const created = createSetFor(member);
     setAdd(created, encodingLimits(engine.config).intsetEntries, member);
     client.db.add(destinationKey, created);
     engine.notify(client.db, EventClass.set, 'sadd', destinationKey);
-  } else if (!destination.has(member)) {
-    setAdd(destination, encodingLimits(engine.config).intsetEntries, member);
+  } else if (addMember(destination, encodingLimits(engine.config).intsetEntries, member, policy)) {
     client.db.touch(destinationKey);
     engine.notify(client.db, EventClass.set, 'sadd', destinationKey);
   }
@@ -314,7 +363,11 @@ export function sscan(client: Client, argv: string[], engine: Engine): void {
   const scan = collectionScan(client, engine, argv, (key) => lookupSet(client, engine, key));
   if (scan === null) return;
   const { value: set, cursor, options } = scan;
-  const page = scanCollection(engine, set, [...set], cursor, options.count);
+  const shape = setShape(set);
+  const page =
+    shape === null
+      ? scanCollection(engine, set, [...set], cursor, options.count)
+      : shape.scan(set, set.size, cursor, options.count);
   replyScan(client, page.cursor, filterByPattern(page.items, options.pattern));
 }
 
