@@ -9,7 +9,7 @@ import {
   writeSync,
 } from 'node:fs';
 import { createServer, connect, type Server, type Socket } from 'node:net';
-import { join } from 'node:path';
+import { resolve } from 'node:path';
 import {
   BusFrameReader,
   ClusterState,
@@ -118,7 +118,7 @@ export class ClusterBus implements ClusterHost {
 
   /** nodes.conf's path: `cluster-config-file`, relative to `dir` as Redis (which chdirs there). */
   private get configPath(): string {
-    return join(this.engine.config.get('dir'), this.engine.config.get('cluster-config-file'));
+    return resolve(this.engine.config.get('dir'), this.engine.config.get('cluster-config-file'));
   }
 
   /**

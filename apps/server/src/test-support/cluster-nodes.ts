@@ -70,6 +70,9 @@ export async function rcNode(): Promise<Node> {
     '',
     '--dir',
     dir,
+    // An absolute path, as Redis takes it (not joined onto dir).
+    '--cluster-config-file',
+    join(dir, 'nodes.conf'),
   ]);
   return { port, client: connect(port), kill: () => daemon.child.kill('SIGKILL') };
 }
