@@ -287,7 +287,8 @@ describe('RDB persistence', () => {
     expect((await client.readReply(30_000))?.toString()).toBe(
       '-LOADING Redis is loading the dataset in memory\r\n',
     );
-    const info = (await client.command('INFO', 'persistence'))?.toString() ?? '';
+    client.write(encodeCommand(['INFO', 'persistence']));
+    const info = (await client.readReply(30_000))?.toString() ?? '';
     expect(info).toContain('loading:1\r\n');
     expect(info).toMatch(/loading_loaded_perc:\d+\.\d\d\r\n/);
     expect(info).toMatch(/loading_total_bytes:[1-9]\d*\r\n/);
