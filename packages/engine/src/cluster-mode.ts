@@ -36,6 +36,55 @@ export function preferredEndpoint(node: ClusterNode, type: EndpointType): string
   return '';
 }
 
+/** What routing learned from a request's keys (one instance, reset per request: routing never nests). */
+const scan = {
+  firstKey: null as string | null,
+  slot: 0,
+  owner: null as ClusterNode | null,
+  migrating: false,
+  importing: false,
+  multipleKeys: false,
+  missingKeys: 0,
+  existingKeys: 0,
+  shardPubsub: false,
+};
+
+function startScan(shardPubsub: boolean): void {
+  scan.firstKey = null;
+  scan.slot = 0;
+  scan.owner = null;
+  scan.migrating = false;
+  scan.importing = false;
+  scan.multipleKeys = false;
+  scan.missingKeys = 0;
+  scan.existingKeys = 0;
+  scan.shardPubsub = shardPubsub;
+}
+
+/** Takes in one key of the request; the error when that alone settles it (no owner, CROSSSLOT). */
+function scanKey(cluster: ClusterState, db: Database, key: string): string | null {
+  if (scan.firstKey === null) {
+    const slot = keyHashSlot(key);
+    scan.firstKey = key;
+    scan.slot = slot;
+    const owner = cluster.slotOwners[slot] ?? null;
+    if (owner === null) return 'CLUSTERDOWN Hash slot not served';
+    scan.owner = owner;
+    if (owner === cluster.myself && cluster.migratingTo[slot] !== null) scan.migrating = true;
+    else if (cluster.importingFrom[slot] !== null) scan.importing = true;
+  } else if (key !== scan.firstKey) {
+    if (keyHashSlot(key) !== scan.slot) {
+      return "CROSSSLOT Keys in request don't hash to the same slot";
+    }
+    scan.multipleKeys = true;
+  }
+  if ((scan.migrating || scan.importing) && !scan.shardPubsub) {
+    if (db.data.has(key) && !db.isExpired(key)) scan.existingKeys++;
+    else scan.missingKeys++;
+  }
+  return null;
+}
+
 /**
  * Whether this node serves a command, as Redis's getNodeByQuery: all its keys (of every queued
  * command for EXEC) must hash to one slot this node serves, or to a slot it is importing when
@@ -52,41 +101,48 @@ export function routeCommand(
   /** Whether a call writes: a script by the flags it declares, as Redis's getCommandFlags. */
   isWrite: (entry: CommandEntry, argv: readonly string[]) => boolean,
 ): string | null {
-  const myself = cluster.myself;
-  let firstKey: string | null = null;
-  let slot = 0;
-  let owner: ClusterNode | null = null;
-  let migrating = false;
-  let importing = false;
-  let multipleKeys = false;
-  let missingKeys = 0;
-  let existingKeys = 0;
   let writes = false;
   let asking = client.asking;
-  const shardPubsub = calls.length === 1 && SHARD_PUBSUB.has(calls[0]![0].fullName);
+  startScan(calls.length === 1 && SHARD_PUBSUB.has(calls[0]![0].fullName));
   for (const [entry, argv] of calls) {
     if (isWrite(entry, argv)) writes = true;
     if (entry.spec.flags.includes('asking')) asking = true;
     for (const { index } of commandKeys(metadataOf(entry), argv, true)) {
-      const key = argv[index]!;
-      const keySlot = keyHashSlot(key);
-      if (firstKey === null) {
-        firstKey = key;
-        slot = keySlot;
-        owner = cluster.slotOwners[slot] ?? null;
-        if (owner === null) return 'CLUSTERDOWN Hash slot not served';
-        if (owner === myself && cluster.migratingTo[slot] !== null) migrating = true;
-        else if (cluster.importingFrom[slot] !== null) importing = true;
-      } else if (key !== firstKey) {
-        if (keySlot !== slot) return "CROSSSLOT Keys in request don't hash to the same slot";
-        multipleKeys = true;
-      }
-      if ((migrating || importing) && !shardPubsub) {
-        if (db.data.has(key) && !db.isExpired(key)) existingKeys++;
-        else missingKeys++;
-      }
+      const error = scanKey(cluster, db, argv[index]!);
+      if (error !== null) return error;
     }
   }
+  const command = calls.length === 1 ? calls[0]![0].fullName : 'exec';
+  return verdict(cluster, config, client, writes, asking, command);
+}
+
+/** routeCommand for a command whose one key is `key` (CommandEntry.keyRouting). */
+export function routeOneKey(
+  cluster: ClusterState,
+  config: Config,
+  client: Client,
+  db: Database,
+  entry: CommandEntry,
+  key: string,
+  writes: boolean,
+): string | null {
+  startScan(SHARD_PUBSUB.has(entry.fullName));
+  const error = scanKey(cluster, db, key);
+  if (error !== null) return error;
+  const asking = client.asking || entry.spec.flags.includes('asking');
+  return verdict(cluster, config, client, writes, asking, entry.fullName);
+}
+
+/** getNodeByQuery's decision once the keys are scanned. */
+function verdict(
+  cluster: ClusterState,
+  config: Config,
+  client: Client,
+  writes: boolean,
+  asking: boolean,
+  command: string,
+): string | null {
+  const { owner, slot, migrating, importing, shardPubsub } = scan;
   if (owner === null) return null;
   // The configs are read only on these rarer paths: most commands are served right here.
   if (cluster.state !== 'ok') {
@@ -100,18 +156,18 @@ export function routeCommand(
       return 'CLUSTERDOWN The cluster is down and only accepts read commands';
     }
   }
-  const command = calls.length === 1 ? calls[0]![0].fullName : 'exec';
   if ((migrating || importing) && command === 'migrate') return null;
-  if (migrating && missingKeys > 0) {
-    if (existingKeys > 0) return 'TRYAGAIN Multiple keys request during rehashing of slot';
+  if (migrating && scan.missingKeys > 0) {
+    if (scan.existingKeys > 0) return 'TRYAGAIN Multiple keys request during rehashing of slot';
     return redirection('ASK', slot, cluster.migratingTo[slot]!, config);
   }
   if (importing && asking) {
-    if (multipleKeys && missingKeys > 0) {
+    if (scan.multipleKeys && scan.missingKeys > 0) {
       return 'TRYAGAIN Multiple keys request during rehashing of slot';
     }
     return null;
   }
+  const myself = cluster.myself;
   if (
     (client.readonlyCluster || shardPubsub) &&
     !writes &&

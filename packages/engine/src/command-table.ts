@@ -1,6 +1,8 @@
 import type { Client } from './client.js';
 import type { Engine } from './engine.js';
 import type { LatencyHistogram } from './latency-histogram.js';
+import { keyRoutingOf, type KeyRouting } from './command-metadata/command-keys.js';
+import { redisCommands } from './command-metadata/redis-commands.js';
 
 export type CommandFlag =
   | 'write'
@@ -88,6 +90,8 @@ export interface CommandEntry {
   /** Admin commands are too sensitive to echo to MONITOR clients. */
   readonly hiddenFromMonitor: boolean;
   readonly subcommands: ReadonlyMap<string, CommandEntry> | null;
+  /** Where cluster mode finds the keys it routes by. */
+  readonly keyRouting: KeyRouting;
   calls: number;
   microseconds: number;
   rejectedCalls: number;
@@ -166,16 +170,19 @@ function resolve(
   parent: CommandEntry | null,
   ids: { next: number },
 ): CommandEntry {
+  const fullName = parent ? `${parent.spec.name}|${spec.name}` : spec.name;
+  const metadata = redisCommands[fullName];
   const entry: CommandEntry = {
     spec,
     id: ids.next++,
-    fullName: parent ? `${parent.spec.name}|${spec.name}` : spec.name,
+    fullName,
     parent,
     isWrite: spec.flags.includes('write'),
     tracksKeys: spec.flags.includes('readonly') && !SCRIPTS_TRACKED_BY_THEIR_READS.has(spec.name),
     isProtected: spec.flags.includes('protected'),
     hiddenFromMonitor: spec.flags.includes('admin') || spec.flags.includes('skip_monitor'),
     subcommands: null,
+    keyRouting: metadata === undefined ? 'specs' : keyRoutingOf(metadata),
     calls: 0,
     microseconds: 0,
     rejectedCalls: 0,

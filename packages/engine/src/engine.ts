@@ -46,7 +46,7 @@ import { Eviction } from './eviction.js';
 import { STARTUP_BYTES } from './memory-estimate.js';
 import type { LfuSettings } from './access-frequency.js';
 import { commandKeys } from './command-metadata/command-keys.js';
-import { routeCommand, type ClusterMode } from './cluster-mode.js';
+import { routeCommand, routeOneKey, type ClusterMode } from './cluster-mode.js';
 import { metadataOf } from './command-metadata/command-description.js';
 import { AccessControl } from './acl/access-control.js';
 import type { LogContext, LogReason } from './acl/acl-log.js';
@@ -827,9 +827,18 @@ export class Engine implements KeyspaceObserver {
       );
     }
     // Redis skips commands with no key specs (not_key ones count) and no keys procedure.
-    const metadata = metadataOf(entry);
-    if (metadata.keysProcedure === undefined && (metadata.keySpecs ?? []).length === 0) {
-      return null;
+    const keys = entry.keyRouting;
+    if (keys === 'keyless') return null;
+    if (typeof keys === 'number' && keys < argv.length) {
+      return routeOneKey(
+        cluster.state,
+        this.config,
+        client,
+        this.databases[0]!,
+        entry,
+        argv[keys]!,
+        this.callWrites(entry, argv),
+      );
     }
     return routeCommand(
       cluster.state,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { commandKeys, hasKeys } from './command-keys.js';
+import { commandKeys, hasKeys, keyRoutingOf } from './command-keys.js';
 import { redisCommands } from './redis-commands.js';
 
 function keysOf(...argv: string[]) {
@@ -65,5 +65,31 @@ describe('hasKeys', () => {
     expect(hasKeys(redisCommands.ping)).toBe(false);
     expect(hasKeys(redisCommands.publish)).toBe(false);
     expect(hasKeys(redisCommands.get)).toBe(true);
+  });
+});
+
+describe('keyRoutingOf', () => {
+  it('names the one key commandKeys finds, for every command it gives a position for', () => {
+    let checked = 0;
+    for (const [name, metadata] of Object.entries(redisCommands)) {
+      const routing = keyRoutingOf(metadata);
+      if (typeof routing !== 'number') continue;
+      const argc = Math.max(Math.abs(metadata.arity), routing + 1);
+      const argv = [name, ...Array.from({ length: argc - 1 }, (_, i) => `arg${i + 1}`)];
+      expect(
+        commandKeys(metadata, argv, true).map((key) => key.index),
+        name,
+      ).toEqual([routing]);
+      checked++;
+    }
+    expect(checked).toBeGreaterThan(100);
+  });
+
+  it('leaves commands without keys to no routing, and several keys to the key specs', () => {
+    expect(keyRoutingOf(redisCommands['ping'])).toBe('keyless');
+    expect(keyRoutingOf(redisCommands['get'])).toBe(1);
+    expect(keyRoutingOf(redisCommands['set'])).toBe(1);
+    expect(keyRoutingOf(redisCommands['mset'])).toBe('specs');
+    expect(keyRoutingOf(redisCommands['eval'])).toBe('specs');
   });
 });

@@ -14,6 +14,28 @@ export function hasKeys(metadata: CommandMetadata): boolean {
 }
 
 /**
+ * Where cluster routing finds a command's keys: it has none ('keyless': no key spec, not even a
+ * channel, and no keys procedure), exactly one at a fixed position (its index, when it is there),
+ * or wherever `commandKeys` says ('specs').
+ */
+export type KeyRouting = 'keyless' | 'specs' | number;
+
+export function keyRoutingOf(metadata: CommandMetadata): KeyRouting {
+  const specs = metadata.keySpecs ?? [];
+  if (specs.length === 0) return metadata.keysProcedure === undefined ? 'keyless' : 'specs';
+  if (specs.length !== 1) return 'specs';
+  const [{ beginSearch, findKeys, flags }] = specs;
+  // variable_flags (SET, BITFIELD) makes Redis ask the command's own procedure, which names the
+  // same one key: only the flags vary, and routing needs none.
+  const oneKey =
+    beginSearch.type === 'index' &&
+    findKeys.type === 'range' &&
+    findKeys.lastKey === 0 &&
+    !flags.includes('incomplete');
+  return oneKey ? beginSearch.index : 'specs';
+}
+
+/**
  * The keys of a call (argv with the command name first), found as Redis's
  * getKeysFromCommandWithSpecs finds them: from the key specs when they are exact, else by the
  * command's own procedure. Empty when the arguments are malformed. `withChannels` counts the
