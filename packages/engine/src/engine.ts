@@ -43,6 +43,7 @@ import { Scripting } from './scripting/scripting.js';
 import type { ScriptFlags } from './scripting/script-flags.js';
 import { Tracking } from './tracking.js';
 import { Eviction } from './eviction.js';
+import { IdleCollection } from './garbage.js';
 import { STARTUP_BYTES } from './memory-estimate.js';
 import type { LfuSettings } from './access-frequency.js';
 import { commandKeys } from './command-metadata/command-keys.js';
@@ -324,6 +325,7 @@ export class Engine implements KeyspaceObserver {
    */
   lruClock = Math.floor(this.clock.now() / 1000);
   private lruClockTimer: NodeJS.Timeout | null = null;
+  private readonly idleCollection = new IdleCollection();
   /**
    * DEBUG PAUSE-CRON: what Redis's serverCron does here stops, the active expiry cycle and the
    * LRU clock, so tests can hold time still.
@@ -436,6 +438,7 @@ export class Engine implements KeyspaceObserver {
     if (this.cronPaused) return;
     this.lruClock = Math.floor(this.clock.now() / 1000);
     if (!this.childRunning) for (const db of this.databases) db.shrinkSparseTables();
+    this.idleCollection.tick(this.stats.totalCommands, this.dataset.bytes);
   }
 
   /** CONFIG RESETSTAT: INFO's counters, commandstats, latencystats and errorstats restart. */

@@ -22,3 +22,48 @@ export function collectGarbageSoon(): void {
     running = false;
   });
 }
+
+/** Cron ticks (100 ms) without a command before the first collection after a change. */
+const FIRST_IDLE_TICKS = 10;
+/**
+ * Ticks before the second: V8 shrinks its young generation at a full collection only when
+ * little was allocated over its last 5 s of measurements, which then span idle time alone.
+ */
+const SECOND_IDLE_TICKS = 75;
+/** How much the dataset's estimate must have moved since the last such collections. */
+const CHANGED_BYTES = 8 * 1024 * 1024;
+
+/**
+ * Full collections once the server goes idle after the dataset changed by several MB. A load (a
+ * pipe of writes, a restore) leaves behind about as much garbage as data: the requests it parsed
+ * and the tables its maps outgrew, which V8 collects only when it next needs room. The first
+ * collection, after a second without commands, returns that; the second, 6.5 s later, lets V8
+ * give back its young generation, which grows to two 16 MB semi-spaces under load. A load of
+ * 1M keys held 40 MB and then 27 MB more without them. Called from the 100 ms cron with the
+ * number of commands run so far.
+ */
+export class IdleCollection {
+  private commands = -1;
+  private idleTicks = 0;
+  private collectedAt = 0;
+  private secondPending = false;
+
+  constructor(private readonly collect: () => void = collectGarbageSoon) {}
+
+  tick(commands: number, datasetBytes: number): void {
+    if (commands !== this.commands) {
+      this.commands = commands;
+      this.idleTicks = 0;
+      return;
+    }
+    const ticks = ++this.idleTicks;
+    if (ticks === FIRST_IDLE_TICKS && Math.abs(datasetBytes - this.collectedAt) >= CHANGED_BYTES) {
+      this.collectedAt = datasetBytes;
+      this.secondPending = true;
+      this.collect();
+    } else if (ticks === SECOND_IDLE_TICKS && this.secondPending) {
+      this.secondPending = false;
+      this.collect();
+    }
+  }
+}

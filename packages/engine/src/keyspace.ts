@@ -7,11 +7,11 @@ import {
   lfuWithCounter,
   type LfuSettings,
 } from './access-frequency.js';
-import { AccessStamps } from './access-stamps.js';
 import { PackedList } from '@rc/datatypes/packed';
 import { Stream } from '@rc/datatypes/stream';
 import type { WaitKind } from './blocking.js';
 import { DictSizing } from './dict-sizing.js';
+import { KeyTable } from './key-table.js';
 import { SlotIndex } from './slot-index.js';
 import { DICT_ENTRY_BYTES, DICT_SLOT_BYTES, keyBytes, valueBytes } from './memory-estimate.js';
 import {
@@ -96,24 +96,18 @@ export type ExpiryMode = 'delete' | 'hide' | 'keep';
  * expired key is never visible to any command.
  */
 export class Database {
-  data = new Map<string, RedisValue>();
+  /**
+   * Each key's value, with its last access (read or write) in LRU-clock seconds, for OBJECT
+   * IDLETIME and LRU eviction, or under an LFU policy its access counter (see
+   * access-frequency.ts), and a collection's estimate as last counted (see `count`).
+   */
+  data = new KeyTable();
   expires = new Map<string, number>();
   /** The sizes Redis's tables for `data` and `expires` would have (DEBUG HTSTATS). */
   dataTable = new DictSizing();
   expiresTable = new DictSizing();
-  /**
-   * Each key's last access (read or write) in LRU-clock seconds, for OBJECT IDLETIME and LRU
-   * eviction, or under an LFU policy its access counter (see access-frequency.ts): Redis keeps
-   * either in the object's header, and values here are plain strings and collections.
-   */
-  private accessed = new AccessStamps();
   /** This database's share of `observer.dataset`. */
   private bytes = 0;
-  /**
-   * Each collection's estimate as last counted (a string's follows from its length): collections
-   * change in place, and what they were counted at must go when they change or leave.
-   */
-  private collectionBytes = new Map<string, number>();
   /** What sampleForEviction returns, reused: it is read before the next sample. */
   private readonly sampled = { key: '', score: 0, slot: 0 };
   /**
@@ -159,7 +153,7 @@ export class Database {
    */
   lookupWhole(key: string): RedisValue | undefined {
     const value = this.peek(key);
-    if (value !== undefined) this.accessedNow(key, true);
+    if (value !== undefined) this.accessedNow(this.data.slotOf(key), true);
     return value;
   }
 
@@ -167,30 +161,33 @@ export class Database {
    * Records an access: the LRU clock, or under an LFU policy a bump of the key's counter (of a
    * fresh one when `existing` is false, as Redis's createObject).
    */
-  private accessedNow(key: string, existing: boolean): void {
+  private accessedNow(slot: number, existing: boolean): void {
     const observer = this.observer;
     const lfu = observer.lfu;
     if (lfu === null) {
-      this.accessed.set(key, observer.lruClock);
+      this.data.setStampAt(slot, observer.lruClock);
       return;
     }
     const minutes = lfuMinutes(observer.lruClock);
-    const stamp = existing ? this.accessed.get(key) : undefined;
-    this.accessed.set(
-      key,
-      stamp === undefined ? lfuInitial(minutes) : lfuTouched(stamp, minutes, lfu),
+    this.data.setStampAt(
+      slot,
+      existing ? lfuTouched(this.data.stampAt(slot), minutes, lfu) : lfuInitial(minutes),
     );
   }
 
   /** OBJECT FREQ: the key's access counter, decayed to now (under an LFU policy). */
   frequency(key: string, lfu: LfuSettings): number {
     const minutes = lfuMinutes(this.observer.lruClock);
-    return lfuCounter(this.accessed.get(key) ?? lfuInitial(minutes), minutes, lfu);
+    const slot = this.data.slotOf(key);
+    return lfuCounter(slot < 0 ? lfuInitial(minutes) : this.data.stampAt(slot), minutes, lfu);
   }
 
   /** RESTORE ... FREQ. */
   setFrequency(key: string, counter: number): void {
-    this.accessed.set(key, lfuWithCounter(counter, lfuMinutes(this.observer.lruClock)));
+    const slot = this.data.slotOf(key);
+    if (slot >= 0) {
+      this.data.setStampAt(slot, lfuWithCounter(counter, lfuMinutes(this.observer.lruClock)));
+    }
   }
 
   /**
@@ -198,8 +195,8 @@ export class Database {
    * the seconds since its last access, or 255 minus its access counter.
    */
   evictionScore(key: string): number {
-    const stamp = this.accessed.get(key);
-    return stamp === undefined ? 0 : this.scoreOfStamp(stamp);
+    const slot = this.data.slotOf(key);
+    return slot < 0 ? 0 : this.scoreOfStamp(this.data.stampAt(slot));
   }
 
   private scoreOfStamp(stamp: number): number {
@@ -214,12 +211,12 @@ export class Database {
    * picked from, without a lookup by name. Null when the database is empty.
    */
   sampleForEviction(): { key: string; score: number; slot: number } | null {
-    const accessed = this.accessed;
-    const slot = accessed.randomSlot();
+    const data = this.data;
+    const slot = data.randomSlot();
     if (slot < 0) return null;
     this.sampled.slot = slot;
-    this.sampled.key = accessed.keyAt(slot);
-    this.sampled.score = this.scoreOfStamp(accessed.stampAt(slot));
+    this.sampled.key = data.keyAt(slot);
+    this.sampled.score = this.scoreOfStamp(data.stampAt(slot));
     return this.sampled;
   }
 
@@ -243,13 +240,15 @@ export class Database {
 
   /** Seconds since the key was last read or written (OBJECT IDLETIME). */
   idleSeconds(key: string): number {
-    const at = this.accessed.get(key) ?? this.observer.lruClock;
-    return Math.max(0, this.observer.lruClock - at);
+    const slot = this.data.slotOf(key);
+    const clock = this.observer.lruClock;
+    return slot < 0 ? 0 : Math.max(0, clock - this.data.stampAt(slot));
   }
 
   /** Records the key as last accessed `seconds` ago (RESTORE ... IDLETIME). */
   setIdleSeconds(key: string, seconds: number): void {
-    this.accessed.set(key, this.observer.lruClock - seconds);
+    const slot = this.data.slotOf(key);
+    if (slot >= 0) this.data.setStampAt(slot, this.observer.lruClock - seconds);
   }
 
   has(key: string): boolean {
@@ -268,14 +267,14 @@ export class Database {
     if (at === undefined || at > now) return false;
     const mode = this.observer.expiryMode;
     if (mode !== 'delete') return mode === 'hide';
-    const value = this.data.get(key);
-    if (value === undefined) return false;
+    const slot = this.data.slotOf(key);
+    if (slot < 0) return false;
+    const value = this.data.valueAt(slot);
+    this.uncount(slot, key, value);
     this.data.delete(key);
     this.slotIndex?.delete(key);
     this.dropExpire(key);
-    this.accessed.delete(key);
     this.forgetStringEncoding(key);
-    this.uncount(key, value);
     this.observer.keyExpired(this, key, value);
     this.signalGone(key, value);
     return true;
@@ -285,18 +284,13 @@ export class Database {
   set(key: string, value: RedisValue, keepTtl = false): void {
     // As Redis's lookupKeyWrite: an expired key is deleted (and its DEL propagated) first.
     if (this.expires.size !== 0) this.expireIfNeeded(key);
-    const previous = this.data.get(key);
-    if (previous === undefined) {
-      this.dataTable.beforeAdd(this.data.size, this.observer.childRunning);
-      this.slotIndex?.add(key);
-    }
-    this.data.set(key, value);
-    if (previous !== undefined) this.uncount(key, previous);
-    this.count(key, value);
+    const existing = this.data.slotOf(key);
+    const previous = existing < 0 ? undefined : this.data.valueAt(existing);
+    const slot = this.store(key, value, existing);
     this.stringStored(key, value);
     const created = previous === undefined;
     // Overwritten, a key keeps its LFU counter (bumped, as Redis's lookupKeyWrite then dbSetValue).
-    this.accessedNow(key, !created);
+    this.accessedNow(slot, !created);
     if (created) this.observer.keyCreated(this, key);
     if (!keepTtl && this.expires.size !== 0) this.dropExpire(key);
     this.observer.keyModified(this, key);
@@ -307,11 +301,11 @@ export class Database {
   /** Adds a brand-new key: the caller has already checked it does not exist. */
   add(key: string, value: RedisValue): void {
     this.dataTable.beforeAdd(this.data.size, this.observer.childRunning);
-    this.data.set(key, value);
+    const slot = this.data.add(key, value);
     this.slotIndex?.add(key);
-    this.count(key, value);
+    this.count(slot, key, value);
     this.stringStored(key, value);
-    this.accessedNow(key, false);
+    this.accessedNow(slot, false);
     this.observer.keyCreated(this, key);
     this.observer.keyModified(this, key);
     this.signalCreated(key, value);
@@ -321,12 +315,11 @@ export class Database {
     // peek: the key's access time is about to go with it.
     const value = this.peek(key);
     if (value === undefined) return false;
+    this.uncount(this.data.slotOf(key), key, value);
     this.data.delete(key);
     this.slotIndex?.delete(key);
     this.dropExpire(key);
-    this.accessed.delete(key);
     this.forgetStringEncoding(key);
-    this.uncount(key, value);
     this.observer.keyModified(this, key);
     this.signalGone(key, value);
     return true;
@@ -412,37 +405,56 @@ export class Database {
 
   /** Records an in-place change to a value (list push, hash set...), counted anew. */
   touch(key: string): void {
-    const counted = this.collectionBytes.get(key);
-    const value = this.data.get(key);
-    if (counted !== undefined && value !== undefined) {
-      const bytes = valueBytes(value, COLLECTION_SAMPLES);
-      this.collectionBytes.set(key, bytes);
-      this.account(bytes - counted);
+    const slot = this.data.slotOf(key);
+    if (slot >= 0) {
+      const value = this.data.valueAt(slot);
+      if (typeof value !== 'string') {
+        const bytes = valueBytes(value, COLLECTION_SAMPLES);
+        this.account(bytes - this.data.countAt(slot));
+        this.data.setCountAt(slot, bytes);
+      }
     }
     this.observer.keyModified(this, key);
   }
 
-  /** Counts a key that came with its value (see DatasetMemory). */
-  private count(key: string, value: RedisValue): void {
+  /**
+   * Stores the value at the key, at `slot` when it is there (else -1), counted anew (see
+   * DatasetMemory). Returns the key's slot.
+   */
+  private store(key: string, value: RedisValue, slot: number): number {
+    if (slot < 0) {
+      this.dataTable.beforeAdd(this.data.size, this.observer.childRunning);
+      this.slotIndex?.add(key);
+      slot = this.data.add(key, value);
+    } else {
+      this.uncount(slot, key, this.data.valueAt(slot));
+      this.data.setValueAt(slot, value);
+    }
+    this.count(slot, key, value);
+    return slot;
+  }
+
+  /**
+   * Counts a key that came with its value (see DatasetMemory). A string's estimate follows from
+   * its length; a collection's is kept at its slot, for it changes in place, and what it was
+   * counted at must go when it changes or leaves.
+   */
+  private count(slot: number, key: string, value: RedisValue): void {
     let bytes = keyBytes(key) + DICT_SLOT_BYTES;
     if (typeof value === 'string') bytes += valueBytes(value, 0);
     else {
       const collection = valueBytes(value, COLLECTION_SAMPLES);
-      this.collectionBytes.set(key, collection);
+      this.data.setCountAt(slot, collection);
       bytes += collection;
     }
     this.account(bytes);
   }
 
   /** A key and its value left, or the value was replaced: what they were counted at goes. */
-  private uncount(key: string, value: RedisValue): void {
-    let bytes = keyBytes(key) + DICT_SLOT_BYTES;
-    if (typeof value === 'string') bytes += valueBytes(value, 0);
-    else {
-      bytes += this.collectionBytes.get(key) ?? 0;
-      this.collectionBytes.delete(key);
-    }
-    this.account(-bytes);
+  private uncount(slot: number, key: string, value: RedisValue): void {
+    const bytes = keyBytes(key) + DICT_SLOT_BYTES;
+    const counted = typeof value === 'string' ? valueBytes(value, 0) : this.data.countAt(slot);
+    this.account(-(bytes + counted));
   }
 
   private account(bytes: number): void {
@@ -459,13 +471,13 @@ export class Database {
    * another slot by a deletion (then it counts as gone, though it is not).
    */
   stillAt(slot: number, key: string): boolean {
-    return slot < this.accessed.size && this.accessed.keyAt(slot) === key;
+    return slot < this.data.size && this.data.keyAt(slot) === key;
   }
 
   /** A random key, or undefined when the database is empty (eviction's sampling). */
   randomKey(): string | undefined {
-    const slot = this.accessed.randomSlot();
-    return slot < 0 ? undefined : this.accessed.keyAt(slot);
+    const slot = this.data.randomSlot();
+    return slot < 0 ? undefined : this.data.keyAt(slot);
   }
 
   /** The estimate of what the database's keys, values and TTLs hold. */
@@ -501,13 +513,11 @@ export class Database {
 
   clear(): void {
     const keys = [...this.data.keys()];
-    this.data = new Map();
+    this.data = new KeyTable();
     this.expires = new Map();
     this.dataTable.clear();
     this.expiresTable.clear();
-    this.accessed = new AccessStamps();
     this.stringEncodings = new Map();
-    this.collectionBytes = new Map();
     this.slotIndex?.clear();
     this.account(-this.bytes);
     this.observer.keysFlushed(this, keys);
@@ -545,9 +555,7 @@ export class Database {
     [this.expires, other.expires] = [other.expires, this.expires];
     [this.dataTable, other.dataTable] = [other.dataTable, this.dataTable];
     [this.expiresTable, other.expiresTable] = [other.expiresTable, this.expiresTable];
-    [this.accessed, other.accessed] = [other.accessed, this.accessed];
     [this.stringEncodings, other.stringEncodings] = [other.stringEncodings, this.stringEncodings];
-    [this.collectionBytes, other.collectionBytes] = [other.collectionBytes, this.collectionBytes];
     [this.bytes, other.bytes] = [other.bytes, this.bytes];
     // An index belongs to a database, not to its contents: each one is rebuilt from its keys.
     if (this.slotIndex !== null) this.slotIndex = new SlotIndex(this.data.keys());
@@ -556,16 +564,9 @@ export class Database {
 
   /** A key read from a data file: no notifications, accessed now (as a fresh Redis object). */
   load(key: string, value: RedisValue, expireAt: number | null): void {
-    const previous = this.data.get(key);
-    if (previous === undefined) {
-      this.dataTable.beforeAdd(this.data.size, this.observer.childRunning);
-      this.slotIndex?.add(key);
-    }
-    this.data.set(key, value);
-    if (previous !== undefined) this.uncount(key, previous);
-    this.count(key, value);
+    const slot = this.store(key, value, this.data.slotOf(key));
     this.stringStored(key, value);
-    this.accessedNow(key, false);
+    this.accessedNow(slot, false);
     if (expireAt !== null) this.setExpireQuietly(key, expireAt);
     else this.dropExpire(key);
   }

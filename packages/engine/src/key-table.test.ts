@@ -1,0 +1,65 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { KeyTable } from './key-table.js';
+
+type Operation = { kind: 'add' | 'delete' | 'replace'; key: string; stamp: number };
+
+const operations = fc.array(
+  fc.record({
+    kind: fc.constantFrom<Operation['kind']>('add', 'delete', 'replace'),
+    key: fc.constantFrom(...Array.from({ length: 40 }, (_, i) => `k${i}`)),
+    stamp: fc.integer({ min: -1e6, max: 1e12 }),
+  }),
+  { maxLength: 400 },
+);
+
+describe('KeyTable', () => {
+  it('holds what a Map of key → value, stamp and count holds, in its insertion order', () => {
+    fc.assert(
+      fc.property(operations, (steps) => {
+        const table = new KeyTable();
+        const model = new Map<string, { value: string; stamp: number; count: number }>();
+        for (const { kind, key, stamp } of steps) {
+          const slot = table.slotOf(key);
+          if (kind === 'delete') {
+            expect(table.delete(key)).toBe(model.delete(key));
+          } else if (slot < 0) {
+            const added = table.add(key, `v${stamp}`);
+            table.setStampAt(added, stamp);
+            table.setCountAt(added, stamp / 2);
+            model.set(key, { value: `v${stamp}`, stamp, count: stamp / 2 });
+          } else if (kind === 'replace') {
+            table.setValueAt(slot, `r${stamp}`);
+            table.setStampAt(slot, stamp);
+            (model.get(key) as { value: string; stamp: number }).value = `r${stamp}`;
+            (model.get(key) as { value: string; stamp: number }).stamp = stamp;
+          }
+        }
+        expect(table.size).toBe(model.size);
+        expect([...table.keys()]).toEqual([...model.keys()]);
+        expect([...table]).toEqual([...model].map(([key, { value }]) => [key, value]));
+        for (const [key, { value, stamp, count }] of model) {
+          const slot = table.slotOf(key);
+          expect(table.keyAt(slot)).toBe(key);
+          expect(table.get(key)).toBe(value);
+          expect(table.valueAt(slot)).toBe(value);
+          expect(table.stampAt(slot)).toBe(stamp);
+          expect(table.countAt(slot)).toBe(count);
+        }
+        expect(table.slotOf('missing')).toBe(-1);
+        expect(table.get('missing')).toBeUndefined();
+      }),
+    );
+  });
+
+  it('picks random slots among the keys it holds, and none when empty', () => {
+    const table = new KeyTable();
+    expect(table.randomSlot()).toBe(-1);
+    for (let i = 0; i < 100; i++) table.add(`k${i}`, 'v');
+    for (let i = 0; i < 90; i++) table.delete(`k${i}`);
+    for (let i = 0; i < 50; i++) {
+      const slot = table.randomSlot();
+      expect(table.keyAt(slot)).toMatch(/^k9\d$/);
+    }
+  });
+});

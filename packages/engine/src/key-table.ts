@@ -1,0 +1,133 @@
+import type { RedisValue } from './values.js';
+
+/** Slots the typed arrays start with. */
+const INITIAL_CAPACITY = 16;
+
+/**
+ * A database's keys and what each one carries, in slots: a map from key to slot, and at the
+ * slot's index the key, its value, its access stamp (the LRU clock reading, or the LFU counter)
+ * and a collection's counted bytes for used_memory. Redis keeps the stamp in the value's object
+ * header; here a value is a plain string or a collection, so the stamp and the count sit beside
+ * it in typed arrays, updated in place. One map entry per key (a small integer, never a heap
+ * number) and three machine words, where a map per concern cost an entry each.
+ *
+ * The map iterates in insertion order as a `Map` of the values would; removing a key moves the
+ * last slot into its place, so a key can be picked at random in constant time (eviction's
+ * sampling, RANDOMKEY).
+ */
+export class KeyTable {
+  private readonly slots = new Map<string, number>();
+  private keyAtSlot: string[] = [];
+  private valueAtSlot: RedisValue[] = [];
+  private stamps = new Float64Array(INITIAL_CAPACITY);
+  private counts = new Float64Array(INITIAL_CAPACITY);
+
+  get size(): number {
+    return this.keyAtSlot.length;
+  }
+
+  /** The key's slot, or -1. */
+  slotOf(key: string): number {
+    return this.slots.get(key) ?? -1;
+  }
+
+  get(key: string): RedisValue | undefined {
+    const slot = this.slots.get(key);
+    return slot === undefined ? undefined : this.valueAtSlot[slot];
+  }
+
+  has(key: string): boolean {
+    return this.slots.has(key);
+  }
+
+  /** Adds a key that is not there; its stamp and count start at 0. Returns its slot. */
+  add(key: string, value: RedisValue): number {
+    const slot = this.keyAtSlot.length;
+    if (slot === this.stamps.length) this.resize(slot * 2);
+    this.keyAtSlot.push(key);
+    this.valueAtSlot.push(value);
+    this.stamps[slot] = 0;
+    this.counts[slot] = 0;
+    this.slots.set(key, slot);
+    return slot;
+  }
+
+  /** Removes the key; false when it was not there. */
+  delete(key: string): boolean {
+    const slot = this.slots.get(key);
+    if (slot === undefined) return false;
+    this.slots.delete(key);
+    const last = this.keyAtSlot.length - 1;
+    const moved = this.keyAtSlot.pop() as string;
+    const movedValue = this.valueAtSlot.pop() as RedisValue;
+    if (slot !== last) {
+      this.keyAtSlot[slot] = moved;
+      this.valueAtSlot[slot] = movedValue;
+      this.stamps[slot] = this.stamps[last];
+      this.counts[slot] = this.counts[last];
+      this.slots.set(moved, slot);
+    }
+    if (last > INITIAL_CAPACITY && last * 4 < this.stamps.length)
+      this.resize(this.stamps.length / 2);
+    return true;
+  }
+
+  keyAt(slot: number): string {
+    return this.keyAtSlot[slot];
+  }
+
+  valueAt(slot: number): RedisValue {
+    return this.valueAtSlot[slot];
+  }
+
+  setValueAt(slot: number, value: RedisValue): void {
+    this.valueAtSlot[slot] = value;
+  }
+
+  stampAt(slot: number): number {
+    return this.stamps[slot];
+  }
+
+  setStampAt(slot: number, stamp: number): void {
+    this.stamps[slot] = stamp;
+  }
+
+  /** What a collection was last counted at (see Database.count); 0 for a string. */
+  countAt(slot: number): number {
+    return this.counts[slot];
+  }
+
+  setCountAt(slot: number, bytes: number): void {
+    this.counts[slot] = bytes;
+  }
+
+  /** A slot picked at random, or -1 when there is none. */
+  randomSlot(): number {
+    const size = this.keyAtSlot.length;
+    return size === 0 ? -1 : Math.floor(Math.random() * size);
+  }
+
+  /** The keys in insertion order, live as a Map's iterator is. */
+  keys(): IterableIterator<string> {
+    return this.slots.keys();
+  }
+
+  /** Keys with their values, in insertion order, live as a Map's iterator is. */
+  *entries(): IterableIterator<[string, RedisValue]> {
+    for (const [key, slot] of this.slots) yield [key, this.valueAtSlot[slot]];
+  }
+
+  [Symbol.iterator](): IterableIterator<[string, RedisValue]> {
+    return this.entries();
+  }
+
+  private resize(capacity: number): void {
+    const size = this.keyAtSlot.length;
+    const stamps = new Float64Array(capacity);
+    stamps.set(this.stamps.subarray(0, size));
+    this.stamps = stamps;
+    const counts = new Float64Array(capacity);
+    counts.set(this.counts.subarray(0, size));
+    this.counts = counts;
+  }
+}
