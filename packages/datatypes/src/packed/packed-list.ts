@@ -10,6 +10,7 @@
 
 import { QuickList } from '../list/quicklist.js';
 import { lengthText, readLength, textStart } from './length-prefix.js';
+import { PackedForm } from './packed-form.js';
 
 /** Elements and chars a packed list holds at most. */
 export const PACKED_ENTRIES = 128;
@@ -46,26 +47,13 @@ function indexElements(packed: string): number {
   return count;
 }
 
-export class PackedList implements Iterable<string> {
-  private packed = '';
+export class PackedList extends PackedForm<QuickList<string>> implements Iterable<string> {
   private count = 0;
-  /** The ring buffer it was converted to, for good; the packed string is then empty. */
-  private table: QuickList<string> | undefined = undefined;
 
   static from(values: Iterable<string>): PackedList {
     const list = new PackedList();
     for (const value of values) list.pushTail(value);
     return list;
-  }
-
-  /** Whether it is still packed (not yet converted to a QuickList). */
-  get isPacked(): boolean {
-    return this.table === undefined;
-  }
-
-  /** The chars of the packed string (0 once converted). */
-  get packedLength(): number {
-    return this.packed.length;
   }
 
   get length(): number {

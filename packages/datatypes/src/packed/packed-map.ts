@@ -9,6 +9,7 @@
  */
 
 import { lengthText, readLength, textStart } from './length-prefix.js';
+import { PackedForm } from './packed-form.js';
 
 /** Where the pair found last by `locate` ends, and where its value's length starts. */
 let pairEnd = 0;
@@ -42,21 +43,11 @@ function readValue(packed: string, at: number): string {
   return packed.slice(textStart, textStart + length);
 }
 
-export class PackedMap implements Iterable<[string, string]> {
-  private packed = '';
+export class PackedMap
+  extends PackedForm<Map<string, string>>
+  implements Iterable<[string, string]>
+{
   private count = 0;
-  /** The map it was converted to, for good; the packed string is then empty. */
-  private table: Map<string, string> | undefined = undefined;
-
-  /** Whether it is still packed (not yet converted to a Map). */
-  get isPacked(): boolean {
-    return this.table === undefined;
-  }
-
-  /** The chars of the packed string (0 once converted): what a packed map weighs. */
-  get packedLength(): number {
-    return this.packed.length;
-  }
 
   get size(): number {
     return this.table === undefined ? this.count : this.table.size;

@@ -7,6 +7,8 @@
  * when its owner decides it outgrew the packed form.
  */
 
+import { PackedForm } from './packed-form.js';
+
 /** The two 32-bit halves of the member parsed last by `parse`: high signed, low unsigned. */
 let high = 0;
 let low = 0;
@@ -113,25 +115,12 @@ function search(packed: string, record: string): number {
   return -(lowIndex + 1);
 }
 
-export class PackedSet implements Iterable<string> {
-  private packed = '';
+export class PackedSet extends PackedForm<Set<string>> implements Iterable<string> {
   private width = 2;
-  /** The set it was converted to, for good; the packed string is then empty. */
-  private table: Set<string> | undefined = undefined;
 
   /** Whether a member can be packed: canonical int64 text (no sign on 0, no leading zeros). */
   static canPack(member: string): boolean {
     return parse(member);
-  }
-
-  /** Whether it is still packed (not yet converted to a Set). */
-  get isPacked(): boolean {
-    return this.table === undefined;
-  }
-
-  /** The chars of the packed string (0 once converted): `size` times the record width. */
-  get packedLength(): number {
-    return this.packed.length;
   }
 
   get size(): number {

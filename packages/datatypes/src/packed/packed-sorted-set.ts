@@ -31,6 +31,7 @@ import {
   type SortedSetEntry,
 } from '../zset/sorted-set.js';
 import { lengthText, readLength, textStart } from './length-prefix.js';
+import { PackedForm } from './packed-form.js';
 
 const SCORE_CHARS = 8;
 const scoreBits = new Float64Array(1);
@@ -136,21 +137,8 @@ function memberOf(packed: string, index: number): string {
   return memberAt(packed, offsets[index]);
 }
 
-export class PackedSortedSet implements Iterable<SortedSetEntry> {
-  private packed = '';
+export class PackedSortedSet extends PackedForm<SortedSet> implements Iterable<SortedSetEntry> {
   private count = 0;
-  /** The skiplist it was converted to, for good; the packed string is then empty. */
-  private table: SortedSet | undefined = undefined;
-
-  /** Whether it is still packed (not yet converted to a skiplist). */
-  get isPacked(): boolean {
-    return this.table === undefined;
-  }
-
-  /** The chars of the packed string (0 once converted): what a packed set weighs. */
-  get packedLength(): number {
-    return this.packed.length;
-  }
 
   get size(): number {
     return this.table === undefined ? this.count : this.table.size;
