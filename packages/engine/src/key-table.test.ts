@@ -56,6 +56,7 @@ describe('KeyTable', () => {
     const table = new KeyTable();
     expect(table.randomSlot()).toBe(-1);
     for (let i = 0; i < 100; i++) table.add(`k${i}`, 'v');
+    expect(table.countAt(table.slotOf('k5'))).toBe(0);
     for (let i = 0; i < 90; i++) table.delete(`k${i}`);
     for (let i = 0; i < 50; i++) {
       const slot = table.randomSlot();

@@ -8,8 +8,9 @@ const INITIAL_CAPACITY = 16;
  * slot's index the key, its value, its access stamp (the LRU clock reading, or the LFU counter)
  * and a collection's counted bytes for used_memory. Redis keeps the stamp in the value's object
  * header; here a value is a plain string or a collection, so the stamp and the count sit beside
- * it in typed arrays, updated in place. One map entry per key (a small integer, never a heap
- * number) and three machine words, where a map per concern cost an entry each.
+ * it in typed arrays, updated in place. Per key: one map entry (its value a small integer, never
+ * a heap number), two array slots and one or two doubles, where a map per concern cost an entry
+ * each (about 29 bytes).
  *
  * The map iterates in insertion order as a `Map` of the values would; removing a key moves the
  * last slot into its place, so a key can be picked at random in constant time (eviction's
@@ -20,7 +21,8 @@ export class KeyTable {
   private keyAtSlot: string[] = [];
   private valueAtSlot: RedisValue[] = [];
   private stamps = new Float64Array(INITIAL_CAPACITY);
-  private counts = new Float64Array(INITIAL_CAPACITY);
+  /** Made when the first collection is counted: a database of strings needs none. */
+  private counts: Float64Array | null = null;
 
   get size(): number {
     return this.keyAtSlot.length;
@@ -47,7 +49,7 @@ export class KeyTable {
     this.keyAtSlot.push(key);
     this.valueAtSlot.push(value);
     this.stamps[slot] = 0;
-    this.counts[slot] = 0;
+    if (this.counts !== null) this.counts[slot] = 0;
     this.slots.set(key, slot);
     return slot;
   }
@@ -64,7 +66,7 @@ export class KeyTable {
       this.keyAtSlot[slot] = moved;
       this.valueAtSlot[slot] = movedValue;
       this.stamps[slot] = this.stamps[last];
-      this.counts[slot] = this.counts[last];
+      if (this.counts !== null) this.counts[slot] = this.counts[last];
       this.slots.set(moved, slot);
     }
     if (last > INITIAL_CAPACITY && last * 4 < this.stamps.length)
@@ -94,10 +96,11 @@ export class KeyTable {
 
   /** What a collection was last counted at (see Database.count); 0 for a string. */
   countAt(slot: number): number {
-    return this.counts[slot];
+    return this.counts === null ? 0 : this.counts[slot];
   }
 
   setCountAt(slot: number, bytes: number): void {
+    this.counts ??= new Float64Array(this.stamps.length);
     this.counts[slot] = bytes;
   }
 
@@ -126,8 +129,10 @@ export class KeyTable {
     const stamps = new Float64Array(capacity);
     stamps.set(this.stamps.subarray(0, size));
     this.stamps = stamps;
-    const counts = new Float64Array(capacity);
-    counts.set(this.counts.subarray(0, size));
-    this.counts = counts;
+    if (this.counts !== null) {
+      const counts = new Float64Array(capacity);
+      counts.set(this.counts.subarray(0, size));
+      this.counts = counts;
+    }
   }
 }
