@@ -1,6 +1,6 @@
 // Memory benchmark: the same datasets loaded into a fresh rc and a fresh redis-server 7.0.15,
 // side by side in one run. Each dataset is written once as RESP commands to a file and piped
-// into each server with `redis-cli --pipe`; after BENCH_IDLE_SECONDS (5) of idle time the table
+// into each server with `redis-cli --pipe`; after BENCH_IDLE_SECONDS (10) of idle time the table
 // gives each server's RSS growth (from its RSS once ready) and its INFO used_memory growth, and
 // the ratios rc/redis. BENCH_MEMORY_DATASETS (names, comma-separated) runs some of them;
 // BENCH_MEMORY_SCALE (1) multiplies every dataset's size.
@@ -13,7 +13,7 @@ import { once } from 'node:events';
 import { ready, startServer } from './bench-support.mjs';
 
 const scale = Number(process.env.BENCH_MEMORY_SCALE ?? '1');
-const idleSeconds = Number(process.env.BENCH_IDLE_SECONDS ?? '5');
+const idleSeconds = Number(process.env.BENCH_IDLE_SECONDS ?? '10');
 const mainPath = new URL('../dist/main.js', import.meta.url).pathname;
 
 const count = (n) => Math.max(1, Math.round(n * scale));
