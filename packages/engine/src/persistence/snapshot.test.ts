@@ -83,6 +83,21 @@ describe('Snapshot', () => {
     expect(everything(engine)).not.toEqual(before);
   });
 
+  it('paces keys written ahead by copy-on-write like the others (rdb-key-save-delay)', () => {
+    const engine = new Engine();
+    const client = connect(engine);
+    for (let i = 0; i < 10; i++) run(engine, client, 'set', `k${i}`, 'old');
+    const writer = new RdbWriter();
+    writer.header([]);
+    const snapshot = engine.startSnapshot(writer);
+    for (let i = 0; i < 10; i++) run(engine, client, 'set', `k${i}`, 'new');
+    let slices = 1;
+    while (!snapshot.step({ maxBytes: Infinity, deadline: Infinity, maxKeys: 3 })) slices++;
+    engine.endSnapshot(snapshot);
+    // Ten keys at three a slice, as if none had been written ahead.
+    expect(slices).toBe(4);
+  });
+
   it('finishes before a write that replaces whole databases', () => {
     const { engine, client } = filled();
     const before = everything(engine);

@@ -34,6 +34,11 @@ export class Snapshot {
   private position = -1;
   private iterator: Iterator<[string, RedisValue]> | null = null;
   private complete = false;
+  /**
+   * Keys written ahead of the iteration (copy-on-write) that a paced save has not yet counted:
+   * Redis's child sleeps rdb-key-save-delay for every key, whenever a client changed it.
+   */
+  private unpacedKeys = 0;
 
   /** `config`: the size settings that decide which values Redis would write compact. */
   constructor(
@@ -53,6 +58,10 @@ export class Snapshot {
   step(budget: SliceBudget): boolean {
     let sinceClockCheck = 0;
     let keysLeft = budget.maxKeys ?? Infinity;
+    const paced = Math.min(keysLeft, this.unpacedKeys);
+    this.unpacedKeys = keysLeft === Infinity ? 0 : this.unpacedKeys - paced;
+    keysLeft -= paced;
+    if (keysLeft === 0) return false;
     while (!this.complete) {
       if (this.iterator === null) {
         this.enterNextDatabase();
@@ -92,6 +101,7 @@ export class Snapshot {
     settled.add(key);
     const value = db.data.get(key);
     if (value === undefined) return;
+    this.unpacedKeys++;
     const expireAt = db.expires.get(key) ?? null;
     if (index === this.position) {
       this.writer.key(key, toRdbValue(value, this.config), expireAt);
