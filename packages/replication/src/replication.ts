@@ -1156,9 +1156,13 @@ export class Replication implements ReplicationHost, LinkOwner {
     // The link's down time carries over to the new master's: it starts now if the old link was
     // up, and stays unknown for a server that was a master (Redis's repl_down_since).
     let downSince = 0;
+    // A PSYNC to the new master continues the stream in the database the old one had selected
+    // (Redis keeps its cached master client, db included).
+    let streamDb = 0;
     if (this.master !== null) {
       downSince = this.master.state === 'connected' ? Date.now() : this.master.downSince;
       this.master.stop();
+      streamDb = this.master.cachedDb;
     } else {
       this.cachedMaster = cacheMyself;
       this.masterReplid = this.replid;
@@ -1169,6 +1173,7 @@ export class Replication implements ReplicationHost, LinkOwner {
     this.engine.config.set('replicaof', `${host} ${port}`);
     this.master = new MasterLink(host, port, this);
     this.master.downSince = downSince;
+    this.master.cachedDb = streamDb;
     this.updateReadOnly();
     this.master.start();
   }

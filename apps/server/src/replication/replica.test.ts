@@ -248,6 +248,28 @@ describe.runIf(withRedis)('rc replica of a redis-server 7.0 master', () => {
     client.disconnect();
   });
 
+  it('continues in the database its stream had selected after REPLICAOF elsewhere and back', async () => {
+    const master = await redisMaster();
+    const client = connectTo(master.port);
+    await client.select(9);
+    await client.set('before', '1');
+    const rc = await rcReplicaOf(master.port);
+    await linkUp(rc.port);
+    expect(await client.wait(1, 5000)).toBe(1);
+    const replica = connectTo(rc.port);
+    // Nothing listens on port 1: the link stays down while the master goes on in db 9.
+    await replica.replicaof('127.0.0.1', 1);
+    await client.set('meanwhile', '1');
+    await replica.replicaof('127.0.0.1', master.port);
+    await linkUp(rc.port);
+    expect((await info(master.port, 'stats')).sync_partial_ok).toBe('1');
+    await client.set('after', '1');
+    expect(await client.wait(1, 5000)).toBe(1);
+    expect(await describeDataset(rc.port)).toEqual(await describeDataset(master.port));
+    client.disconnect();
+    replica.disconnect();
+  });
+
   it('continues with PSYNC after a restart, from the replication info of its saved RDB', async () => {
     const master = await redisMaster();
     const client = connectTo(master.port);
