@@ -56,11 +56,18 @@ export function formatClientInfo(
   const argvBytes =
     running === null ? 0 : client.executing ? 'exec'.length : argumentBytes(running);
   const multiBytes = transactionBytes(client);
+  // A replica's output is its share of the replication buffer; its reply buffer stays empty.
+  const replication = engine.replication;
+  const replicaOutput =
+    client.kind === 'replica' && replication !== undefined
+      ? replication.replicaOutputBytes(client)
+      : null;
   // Replies not yet sent fill the reply buffer first, then a list of 16 KB blocks.
-  const pending = client.out.length + client.connection.pendingOutputBytes;
+  const pending =
+    replicaOutput !== null ? 0 : client.out.length + client.connection.pendingOutputBytes;
   const inBuffer = Math.min(pending, client.out.capacity);
   const inList = pending - inBuffer;
-  const totalBytes = clientMemoryUsage(client, argvBytes);
+  const totalBytes = clientMemoryUsage(client, argvBytes, replicaOutput ?? inList);
   const fields: Array<[string, string | number]> = [
     ['id', client.id],
     ['addr', client.connection.remoteAddress],
@@ -84,7 +91,7 @@ export function formatClientInfo(
     ['rbp', client.out.peak],
     ['obl', inBuffer],
     ['oll', Math.ceil(inList / REPLY_BUFFER_BYTES)],
-    ['omem', inList],
+    ['omem', replicaOutput ?? inList],
     ['tot-mem', totalBytes],
     ['events', client.connection.pendingOutputBytes > 0 ? 'rw' : 'r'],
     ['cmd', client.lastCommand],

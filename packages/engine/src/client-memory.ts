@@ -31,15 +31,19 @@ export function transactionBytes(client: Client): number {
  * What a client holds, as Redis's getClientMemoryUsage counts it (CLIENT LIST's tot-mem,
  * maxmemory-clients): its structure and reply buffer, query buffer, the arguments of the command
  * it runs (`argvBytes`), queued commands, watched keys, subscriptions, tracking prefixes and the
- * output not sent yet beyond the reply buffer.
+ * output not sent yet beyond the reply buffer (`outputBytes`: a replica's is its share of the
+ * replication buffer).
  */
-export function clientMemoryUsage(client: Client, argvBytes: number): number {
+export function clientMemoryUsage(
+  client: Client,
+  argvBytes: number,
+  outputBytes = queuedOutputBytes(client),
+): number {
   const connection = client.connection;
   const query =
     (connection.queryBufferLength ?? 0) +
     (connection.queryBufferFree ?? 0) +
     (connection.partialArgumentBytes ?? 0);
-  const pending = client.out.length + connection.pendingOutputBytes;
   // Counted after every command under maxmemory: nothing is walked (or allocated) for a
   // client that watches nothing and tracks no prefixes.
   let watched = 0;
@@ -60,6 +64,12 @@ export function clientMemoryUsage(client: Client, argvBytes: number): number {
     watched * WATCHED_KEY_BYTES +
     subscriptions * SUBSCRIPTION_BYTES +
     prefixes * PREFIX_NODE_BYTES +
-    Math.max(0, pending - replyBuffer)
+    outputBytes
   );
+}
+
+/** Replies not sent yet beyond the reply buffer (Redis's reply list). */
+export function queuedOutputBytes(client: Client): number {
+  const pending = client.out.length + client.connection.pendingOutputBytes;
+  return Math.max(0, pending - client.out.capacity);
 }

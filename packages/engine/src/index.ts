@@ -22,6 +22,7 @@ export { Database, type ExpiryMode } from './keyspace.js';
 export { Errors } from './errors.js';
 export { globMatch } from './glob.js';
 export { SERVER_VERSION } from './version.js';
+export { allocationSize } from './memory-estimate.js';
 export { EventClass } from './keyspace-events.js';
 export type { HostReply, InfoFields, PersistenceHost } from './persistence-host.js';
 export type { MigrationConnection, MigrationHost } from './migration-host.js';

@@ -40,7 +40,14 @@ export interface MemoryOverview {
   readonly startup: number;
   readonly rss: number;
   readonly clientsNormal: number;
+  /** The replication buffer beyond the backlog's size, while replicas hold it (clients_slaves). */
   readonly clientsReplicas: number;
+  /** The rest of the replication buffer (repl_backlog). */
+  readonly replicationBacklog: number;
+  /** The whole replication buffer, backlog and replicas' (repl_buffer_mem). */
+  readonly replicationBuffers: number;
+  /** Redis's freeMemoryGetNotCountedMemory: the replication buffer beyond the backlog. */
+  readonly notCountedForEviction: number;
   readonly scripts: number;
   readonly functions: number;
   /** Per database with keys, the overhead Redis's dicts would have (entries, slots, objects). */
@@ -67,27 +74,56 @@ function databaseOverhead(id: number, keys: number, expiring: number): DatabaseO
   return { id, keys, main: keys * entry, expires: expiring * entry };
 }
 
+/** Redis's sizeof(replBufBlock) + sizeof(listNode), per block of the replication buffer. */
+const REPLICATION_BLOCK_OVERHEAD = 64;
+/** Redis's PROTO_REPLY_CHUNK_BYTES, the replication buffer's smallest block. */
+const REPLICATION_BLOCK_BYTES = 16 * 1024;
+
 /**
- * used_memory: an empty server's memory, the dataset's estimate (see memory-estimate.ts) and
- * the clients'. Scripts and functions are reported apart, not in it.
+ * How Redis splits the replication buffer (getMemoryOverheadData): with replicas attached, what
+ * exceeds the backlog's size is theirs; the backlog's part is never counted for eviction beyond
+ * its size and the overhead of its blocks (freeMemoryGetNotCountedMemory).
+ */
+function replicationMemory(
+  buffers: number,
+  backlogSize: number,
+  replicas: number,
+): Pick<MemoryOverview, 'clientsReplicas' | 'replicationBacklog' | 'notCountedForEviction'> {
+  const clientsReplicas = replicas > 0 && buffers > backlogSize ? buffers - backlogSize : 0;
+  const counted =
+    backlogSize +
+    (Math.floor(backlogSize / REPLICATION_BLOCK_BYTES) + 1) * REPLICATION_BLOCK_OVERHEAD;
+  return {
+    clientsReplicas,
+    replicationBacklog: buffers - clientsReplicas,
+    notCountedForEviction: buffers > backlogSize ? Math.max(0, buffers - counted) : 0,
+  };
+}
+
+/**
+ * used_memory: an empty server's memory, the dataset's estimate (see memory-estimate.ts), the
+ * clients' and the replication buffer. Scripts and functions are reported apart, not in it.
  */
 export function memoryOverview(engine: Engine): MemoryOverview {
   const usage = memoryUsage();
   const heap = getHeapStatistics();
   let clientsNormal = 0;
-  let clientsReplicas = 0;
+  let replicas = 0;
   for (const client of engine.clients.values()) {
-    if (client.kind === 'replica') {
-      clientsReplicas += client.out.length + client.connection.pendingOutputBytes;
-    } else clientsNormal += clientMemoryUsage(client, 0);
+    // A replica's output is its share of the replication buffer, counted below.
+    if (client.kind === 'replica') replicas++;
+    else clientsNormal += clientMemoryUsage(client, 0);
   }
-  const used = STARTUP_BYTES + engine.dataset.bytes + clientsNormal + clientsReplicas;
+  const replicationBuffers = engine.replication?.bufferMemory ?? 0;
+  const backlogSize = engine.replication?.backlogSize ?? 0;
+  const replication = replicationMemory(replicationBuffers, backlogSize, replicas);
+  const used = STARTUP_BYTES + engine.dataset.bytes + clientsNormal + replicationBuffers;
   const stats = engine.stats;
   stats.peakMemory = Math.max(stats.peakMemory, used);
   const databases = engine.databases
     .filter((db) => db.size > 0)
     .map((db) => databaseOverhead(db.id, db.size, db.expires.size));
-  let overhead = STARTUP_BYTES + clientsNormal + clientsReplicas;
+  let overhead = STARTUP_BYTES + clientsNormal + replicationBuffers;
   let keys = 0;
   for (const db of databases) {
     overhead += db.main + db.expires;
@@ -99,7 +135,8 @@ export function memoryOverview(engine: Engine): MemoryOverview {
     startup: STARTUP_BYTES,
     rss: usage.rss,
     clientsNormal,
-    clientsReplicas,
+    ...replication,
+    replicationBuffers,
     scripts: engine.scripting.cachedBytes,
     functions: engine.scripting.libraries.memoryBytes,
     databases,
@@ -163,11 +200,10 @@ export function memoryFields(engine: Engine): InfoFields {
     ['rss_overhead_bytes', memory.rss - resident],
     ['mem_fragmentation_ratio', ratio(memory.rss, used)],
     ['mem_fragmentation_bytes', memory.rss - used],
-    // Replicas' output, as Redis's freeMemoryGetNotCountedMemory (rc keeps no AOF buffer).
-    ['mem_not_counted_for_evict', memory.clientsReplicas],
-    // The replication backlog and the AOF buffer are not measured apart from the heap.
-    ['mem_replication_backlog', 0],
-    ['mem_total_replication_buffers', memory.clientsReplicas],
+    // rc keeps no AOF buffer: only the replication buffer is not counted.
+    ['mem_not_counted_for_evict', memory.notCountedForEviction],
+    ['mem_replication_backlog', memory.replicationBacklog],
+    ['mem_total_replication_buffers', memory.replicationBuffers],
     ['mem_clients_slaves', memory.clientsReplicas],
     ['mem_clients_normal', memory.clientsNormal],
     ['mem_cluster_links', 0],

@@ -90,7 +90,11 @@ function clientsFields(engine: Engine): InfoFields {
   for (const client of engine.clients.values()) {
     if (client.kind === 'replica') replicas++;
     maxInput = Math.max(maxInput, client.connection.queryBufferLength ?? 0);
-    maxOutput = Math.max(maxOutput, client.out.length + client.connection.pendingOutputBytes);
+    const output =
+      client.kind === 'replica' && engine.replication !== undefined
+        ? engine.replication.replicaOutputBytes(client)
+        : client.out.length + client.connection.pendingOutputBytes;
+    maxOutput = Math.max(maxOutput, output);
   }
   return [
     // Replicas are not counted, as in Redis.

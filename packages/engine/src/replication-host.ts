@@ -80,4 +80,13 @@ export interface ReplicationHost {
   expiredAtLoad(db: number, key: string): void;
   /** The RDB loaded at startup carried those fields (before the host starts). */
   restoreFromRdb(aux: ReadonlyMap<string, string>): void;
+  /**
+   * Redis's repl_buffer_mem: the replication buffer the backlog and every replica share, bytes
+   * (INFO's mem_total_replication_buffers).
+   */
+  readonly bufferMemory: number;
+  /** repl-backlog-size as the backlog applies it (at least 16 KB). */
+  readonly backlogSize: number;
+  /** A replica's output buffer: its share of the replication buffer (CLIENT LIST's omem). */
+  replicaOutputBytes(client: Client): number;
 }

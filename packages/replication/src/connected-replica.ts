@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Client, RawOutput } from '@rc/engine';
+import type { ReplicaCursor } from './replication-buffer.js';
 
 /** What a client announced with REPLCONF before it sent PSYNC or SYNC. */
 export interface ReplicaAnnouncement {
@@ -28,8 +29,8 @@ export interface OutputLimit {
 
 /**
  * A replica as its master sees it: its connection (now a raw byte stream), what it announced,
- * how far it acknowledged, and the stream bytes it cannot take yet because its snapshot is
- * still being sent.
+ * how far it acknowledged, and its place in the shared replication buffer: the stream is sent
+ * from there as fast as the socket takes it, and waits there while its snapshot is sent.
  */
 export class ConnectedReplica {
   state: ReplicaState;
@@ -37,9 +38,13 @@ export class ConnectedReplica {
   ackOffset = 0;
   /** When it last acknowledged, ms. */
   ackTime = Date.now();
-  /** Stream bytes held back until the snapshot is through (or its first ACK, after EOF framing). */
-  private held: Buffer[] | null = null;
-  private heldBytes = 0;
+  /**
+   * The next stream byte it is to be sent; null until its snapshot is taken (Redis's
+   * WAIT_BGSAVE_START, when a replica holds nothing).
+   */
+  private cursor: ReplicaCursor | null = null;
+  /** The stream goes to the socket; false while the snapshot is sent (or its first ACK awaited). */
+  private streaming: boolean;
   /** After an EOF-framed transfer the replica finds the end mark only if nothing follows it. */
   startStreamOnAck = false;
   closed = false;
@@ -55,15 +60,15 @@ export class ConnectedReplica {
     readonly output: RawOutput,
     readonly announced: ReplicaAnnouncement,
     online: boolean,
-    private readonly limit: OutputLimit,
   ) {
     this.state = online ? 'online' : 'wait_bgsave';
-    if (!online) this.held = [];
+    this.streaming = online;
     output.onDrain(() => {
       this.writeBlockedSince = 0;
       const waiters = this.drainWaiters;
       this.drainWaiters = [];
       for (const waiter of waiters) waiter();
+      this.send();
     });
   }
 
@@ -77,6 +82,11 @@ export class ConnectedReplica {
     return replicaName(this.client, this.announced);
   }
 
+  /** Its output buffer: its share of the replication buffer (Redis's getClientOutputBufferMemoryUsage). */
+  get outputBytes(): number {
+    return this.cursor?.outputBytes ?? 0;
+  }
+
   onClose(listener: () => void): void {
     this.closeListeners.push(listener);
   }
@@ -85,7 +95,8 @@ export class ConnectedReplica {
   closedByPeer(): void {
     if (this.closed) return;
     this.closed = true;
-    this.held = null;
+    this.cursor?.release();
+    this.cursor = null;
     const waiters = this.drainWaiters;
     this.drainWaiters = [];
     for (const waiter of waiters) waiter();
@@ -98,36 +109,33 @@ export class ConnectedReplica {
     this.closedByPeer();
   }
 
-  /** Bytes of the replication stream: sent now, or held while the snapshot is under way. */
-  feed(bytes: Buffer): void {
-    if (this.closed) return;
-    if (this.held !== null) {
-      this.held.push(bytes);
-      this.heldBytes += bytes.length;
-      this.checkLimit(this.heldBytes);
-      return;
+  /**
+   * Its place in the stream from now on: where its partial resynchronization continues, or
+   * (its snapshot taken now) the next byte appended.
+   */
+  follow(cursor: ReplicaCursor): void {
+    this.cursor?.release();
+    this.cursor = cursor;
+    if (this.closed) cursor.release();
+    else this.send();
+  }
+
+  /** Sends stream bytes from its place while the socket takes them (Redis's writeToClient). */
+  send(): void {
+    const cursor = this.cursor;
+    if (!this.streaming || cursor === null || this.closed) return;
+    for (let chunk = cursor.take(); chunk !== null; chunk = cursor.take()) {
+      if (!this.output.write(chunk)) return;
     }
-    this.output.write(bytes);
-    this.checkLimit(this.output.pendingOutputBytes);
   }
 
-  /** Its snapshot is taken now: the stream it held until this point is in the snapshot. */
-  snapshotTaken(): void {
-    if (this.held === null) return;
-    this.held = [];
-    this.heldBytes = 0;
-  }
-
-  /** Sends what was held back and streams from now on. */
+  /** Streams from now on, starting with what waited during the snapshot. */
   startStream(): void {
     this.state = 'online';
     this.startStreamOnAck = false;
     this.ackTime = Date.now();
-    const held = this.held;
-    this.held = null;
-    this.heldBytes = 0;
-    if (held === null || this.closed) return;
-    for (const bytes of held) this.output.write(bytes);
+    this.streaming = true;
+    this.send();
   }
 
   /** Writes raw bytes of the transfer; resolves once the socket can take more. */
@@ -139,20 +147,22 @@ export class ConnectedReplica {
   }
 
   /**
-   * As Redis's client-output-buffer-limit for replicas: over the hard limit, or over the soft
-   * limit for longer than its seconds, the replica is dropped (it will resynchronize).
+   * Redis's checkClientOutputBufferLimits for a replica: over the hard limit (never below the
+   * backlog's size, which the replica shares anyway), or over the soft limit for longer than its
+   * seconds. True when the replica must be dropped (it will resynchronize).
    */
-  private checkLimit(pending: number): void {
-    const { hard, soft, softSeconds } = this.limit;
-    if (hard > 0 && pending > hard) {
-      this.close();
-      return;
-    }
-    if (soft > 0 && pending > soft) {
+  overLimit(limit: OutputLimit, backlogSize: number): boolean {
+    if (this.cursor === null) return false;
+    const used = this.cursor.outputBytes;
+    const { soft, softSeconds } = limit;
+    const hard = limit.hard > 0 && limit.hard < backlogSize ? backlogSize : limit.hard;
+    if (hard > 0 && used >= hard) return true;
+    if (soft > 0 && used >= soft) {
       const now = Date.now();
       if (this.softLimitSince === 0) this.softLimitSince = now;
-      else if (now - this.softLimitSince > softSeconds * 1000) this.close();
+      else if (now - this.softLimitSince > softSeconds * 1000) return true;
     } else this.softLimitSince = 0;
+    return false;
   }
 }
 

@@ -1,4 +1,4 @@
-export { ReplicationBacklog } from './backlog.js';
+export { ReplicaCursor, ReplicationBuffer } from './replication-buffer.js';
 export {
   ConnectedReplica,
   randomHexId,

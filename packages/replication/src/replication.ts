@@ -15,15 +15,16 @@ import {
   type ReplicationHost,
 } from '@rc/engine';
 import { splitArguments } from '@rc/resp';
-import { ReplicationBacklog } from './backlog.js';
 import {
   ConnectedReplica,
   randomHexId,
   replicaName,
   replicaOutputLimit,
+  type OutputLimit,
   type ReplicaAnnouncement,
 } from './connected-replica.js';
 import { sendSnapshot, type TransferOutcome } from './full-sync.js';
+import { ReplicationBuffer } from './replication-buffer.js';
 import { dialTcp, MasterLink, type LinkOwner, type MasterConnection } from './master-link.js';
 
 export type ReplicationLogLevel = 'verbose' | 'notice' | 'warning';
@@ -88,7 +89,8 @@ export class Replication implements ReplicationHost, LinkOwner {
   replid2 = NO_REPLID;
   /** second_repl_offset: up to where replid2's history is shared with ours, or -1. */
   secondOffset = -1;
-  backlog: ReplicationBacklog | null = null;
+  /** The replication buffer: the backlog, and the stream each replica is still to be sent. */
+  backlog: ReplicationBuffer | null = null;
   readonly replicas = new Set<ConnectedReplica>();
   /** The link to our master while we are a replica, else null. */
   master: MasterLink | null = null;
@@ -132,6 +134,8 @@ export class Replication implements ReplicationHost, LinkOwner {
   readonly dial: (host: string, port: number, localAddress?: string) => MasterConnection;
   private minReplicasToWrite = 0;
   private minReplicasMaxLag = 0;
+  /** client-output-buffer-limit for the replica class. */
+  private replicaLimit: OutputLimit = replicaOutputLimit('');
 
   constructor(
     readonly engine: Engine,
@@ -147,6 +151,9 @@ export class Replication implements ReplicationHost, LinkOwner {
     });
     engine.config.follow('min-replicas-max-lag', (value) => {
       this.minReplicasMaxLag = Number(value);
+    });
+    engine.config.follow('client-output-buffer-limit', (value) => {
+      this.replicaLimit = replicaOutputLimit(value);
     });
   }
 
@@ -226,6 +233,20 @@ export class Replication implements ReplicationHost, LinkOwner {
     if (this.backlog === null) this.createBacklog();
     const command = this.engine.config.get('lazyfree-lazy-expire') === 'yes' ? 'UNLINK' : 'DEL';
     this.propagated([{ db, argv: [command, key], target: PropagationTarget.Replication }]);
+  }
+
+  get bufferMemory(): number {
+    return this.backlog?.memory ?? 0;
+  }
+
+  get backlogSize(): number {
+    return (
+      this.backlog?.size ?? Math.max(16 * 1024, this.engine.config.getNumber('repl-backlog-size'))
+    );
+  }
+
+  replicaOutputBytes(client: Client): number {
+    return this.byClient.get(client)?.outputBytes ?? 0;
   }
 
   get replicasInSync(): boolean {
@@ -835,9 +856,7 @@ export class Replication implements ReplicationHost, LinkOwner {
     replica.output.write(
       Buffer.from(announced.capaPsync2 ? `+CONTINUE ${this.replid}\r\n` : '+CONTINUE\r\n'),
     );
-    for (const part of (this.backlog as ReplicationBacklog).readFrom(offset)) {
-      replica.output.write(part);
-    }
+    replica.follow((this.backlog as ReplicationBuffer).cursorAt(offset));
     this.log(
       'notice',
       `Partial resynchronization request from ${replica.name} accepted. Sending ${this.offset + 1 - offset} bytes of backlog starting from offset ${offset}.`,
@@ -881,7 +900,6 @@ export class Replication implements ReplicationHost, LinkOwner {
     }
     this.awaitingTransfer = [];
     this.flushStream();
-    for (const { replica } of waiting) replica.snapshotTaken();
     // Replicas that asked for a filtered image (rdb-filter-only) get one of their own.
     const shared = waiting.filter(({ replica }) => replica.announced.rdbFilter === null);
     if (shared.length !== 0) this.transfer(shared, true);
@@ -901,8 +919,11 @@ export class Replication implements ReplicationHost, LinkOwner {
     // The stream continues after the snapshot from an unknown database: SELECT comes first.
     this.encoder.reset();
     const replicas = group.map(({ replica }) => replica);
+    const backlog = this.backlog as ReplicationBuffer;
     for (const { replica, preSync } of group) {
       if (!preSync) replica.output.write(Buffer.from(`+FULLRESYNC ${this.replid} ${offset}\r\n`));
+      // The snapshot is taken now: the replica's stream starts with the next byte.
+      replica.follow(backlog.follow());
     }
     const streamDb = this.master?.masterClient?.db.id ?? 0;
     const aux = rdbAuxFields({
@@ -1016,9 +1037,8 @@ export class Replication implements ReplicationHost, LinkOwner {
   ): ConnectedReplica {
     const output = client.connection.detachOutput?.();
     if (output === undefined) throw new Error('replication: the connection cannot be detached');
-    const limit = replicaOutputLimit(this.engine.config.get('client-output-buffer-limit'));
     client.kind = 'replica';
-    const replica = new ConnectedReplica(client, output, announced, online, limit);
+    const replica = new ConnectedReplica(client, output, announced, online);
     this.replicas.add(replica);
     this.byClient.set(client, replica);
     output.onClose(() => replica.closedByPeer());
@@ -1091,9 +1111,10 @@ export class Replication implements ReplicationHost, LinkOwner {
   private createBacklog(): void {
     if (this.backlog !== null) {
       if (this.backlog.endOffset === this.offset) return;
-      this.backlog = null;
+      // Replicas hold places in the old history: they must resynchronize with the new one.
+      this.disconnectReplicas();
     }
-    this.backlog = new ReplicationBacklog(
+    this.backlog = new ReplicationBuffer(
       this.engine.config.getNumber('repl-backlog-size'),
       this.offset,
     );
@@ -1126,17 +1147,34 @@ export class Replication implements ReplicationHost, LinkOwner {
   private flushStream(): void {
     this.flushScheduled = false;
     if (this.encoder.length === 0) return;
-    const bytes = this.encoder.take();
-    this.backlog?.append(bytes);
-    for (const replica of this.replicas) replica.feed(bytes);
+    this.feed(this.encoder.take());
   }
 
   /** Raw stream bytes (PING, GETACK, a master's forwarded stream), after the pending ones. */
   private appendStream(bytes: Buffer): void {
     this.flushStream();
     this.offset += bytes.length;
-    this.backlog?.append(bytes);
-    for (const replica of this.replicas) replica.feed(bytes);
+    this.feed(bytes);
+  }
+
+  /**
+   * Stream bytes into the replication buffer, then to the replicas that take them. As Redis's
+   * feedReplicationBuffer, replicas are checked against their output limit when a block was
+   * added, before anything is sent.
+   */
+  private feed(bytes: Buffer): void {
+    const backlog = this.backlog;
+    if (backlog === null) return;
+    const added = backlog.append(bytes);
+    for (const replica of [...this.replicas]) {
+      if (added && replica.overLimit(this.replicaLimit, backlog.size)) {
+        this.log(
+          'warning',
+          `Client ${formatClientInfo(replica.client, this.engine, null)} scheduled to be closed ASAP for overcoming of output buffer limits.`,
+        );
+        replica.close();
+      } else replica.send();
+    }
   }
 
   private disconnectReplicas(): void {

@@ -46,7 +46,7 @@ export function memoryStats(client: Client, _argv: string[], engine: Engine): vo
   integer('peak.allocated', memory.peak);
   integer('total.allocated', memory.used);
   integer('startup.allocated', memory.startup);
-  integer('replication.backlog', 0);
+  integer('replication.backlog', memory.replicationBacklog);
   integer('clients.slaves', memory.clientsReplicas);
   integer('clients.normal', memory.clientsNormal);
   integer('cluster.links', 0);
