@@ -228,6 +228,11 @@ export class Engine implements KeyspaceObserver {
   private subscriptionReplied = false;
   /** See `now`: the time of the command running, once something asked for it; else 0. */
   private timeSnapshot = 0;
+  /**
+   * performance.now() as the latest call began: read by a handler as it starts (a script's
+   * start time) rather than reading the clock again.
+   */
+  callStartedAt = 0;
   /** The client whose command is running (a script's own client inside scripts). */
   private callingClient: Client | null = null;
   /** The running command's own count of changes, when it counts as Redis does (see countChanges). */
@@ -900,6 +905,7 @@ export class Engine implements KeyspaceObserver {
     const handler = entry.spec.handler;
     if (handler === undefined) return;
     const started = performance.now();
+    this.callStartedAt = started;
     if (this.snapshots.size !== 0 && entry.isWrite) {
       if (KEYSPACE_WIDE_WRITES.has(entry.fullName)) this.finishSnapshots();
       else this.beforeWrite(client.db, argv);

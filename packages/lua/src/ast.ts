@@ -64,7 +64,8 @@ export type Statement = (
 export interface FunctionBody {
   /** Parameter names; a method (`function a:b()`) has `self` first. */
   parameters: string[];
-  isVararg: boolean;
+  /** Whether its own body uses `...` (the compiled function then takes its extra arguments). */
+  usesVararg: boolean;
   body: Statement[];
   line: number;
 }

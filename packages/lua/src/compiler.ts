@@ -173,7 +173,7 @@ class FunctionEmitter {
 
   private emit(): string {
     const parameters = this.body.parameters.map((name) => this.declare(name));
-    if (this.body.isVararg) parameters.push('...$va');
+    if (this.body.usesVararg) parameters.push('...$va');
     this.line(`let $line = ${this.body.line}, $t, $s, $v${this.generator ? ', $c' : ''};`);
     this.interruptCheck();
     this.line('try {');

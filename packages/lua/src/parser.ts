@@ -40,8 +40,8 @@ class Parser {
   private lookahead: Token | undefined = undefined;
   /** The line of the token before `current` (for the ambiguous-call check). */
   private previousLine = 0;
-  /** Whether the function being parsed may use `...`, innermost last. */
-  private readonly varargScopes: boolean[] = [];
+  /** Whether the function being parsed may use `...` and whether it does, innermost last. */
+  private readonly varargScopes: Array<{ isVararg: boolean; used: boolean }> = [];
 
   constructor(
     private readonly nextToken: () => Token,
@@ -51,11 +51,12 @@ class Parser {
   }
 
   chunk(): FunctionBody {
-    this.varargScopes.push(true);
+    const vararg = { isVararg: true, used: false };
+    this.varargScopes.push(vararg);
     const body = this.block();
     if (this.current.kind !== 'eof') throw this.errorExpected("'<eof>'");
     this.varargScopes.pop();
-    return { parameters: [], isVararg: true, body, line: 0 };
+    return { parameters: [], usesVararg: vararg.used, body, line: 0 };
   }
 
   private next(): Token {
@@ -274,11 +275,12 @@ class Parser {
       } while (this.accept(','));
     }
     this.expect(')');
-    this.varargScopes.push(isVararg);
+    const vararg = { isVararg, used: false };
+    this.varargScopes.push(vararg);
     const body = this.block();
     this.varargScopes.pop();
     this.expectClosing('end', 'function', line);
-    return { parameters, isVararg, body, line };
+    return { parameters, usesVararg: vararg.used, body, line };
   }
 
   private expressionList(): Expression[] {
@@ -326,12 +328,13 @@ class Parser {
       case 'false':
         this.next();
         return { kind: 'false' };
-      case '...':
-        if (!this.varargScopes[this.varargScopes.length - 1]) {
-          throw this.error("cannot use '...' outside a vararg function");
-        }
+      case '...': {
+        const vararg = this.varargScopes[this.varargScopes.length - 1]!;
+        if (!vararg.isVararg) throw this.error("cannot use '...' outside a vararg function");
+        vararg.used = true;
         this.next();
         return { kind: 'vararg' };
+      }
       case '{':
         return this.tableConstructor();
       case 'function':
