@@ -65,10 +65,12 @@ function loadScripts(port) {
   spawnSync('redis-cli', ['-p', String(port), 'SCRIPT', 'LOAD', INCR_SCRIPT], { stdio: 'ignore' });
 }
 
-const rcPort = 16379;
-const redisPort = 16380;
-const rcTlsPort = 16381;
-const redisTlsPort = 16382;
+// BENCH_PORT moves the four ports (rc, redis-server, their TLS ports) off the defaults, for a
+// machine where another run of the benchmark may hold them.
+const rcPort = Number(process.env.BENCH_PORT ?? '16379');
+const redisPort = rcPort + 1;
+const rcTlsPort = rcPort + 2;
+const redisTlsPort = rcPort + 3;
 const certificates = tlsBench ? makeTestCertificates() : null;
 /** Both servers' TLS settings; clients need no certificate. */
 const tlsFlags = (port) =>
