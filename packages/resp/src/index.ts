@@ -14,6 +14,7 @@ export {
   EMPTY_BULK,
   smallIntegerReply,
   type ProtocolVersion,
+  type ErrorReplyStats,
 } from './reply-writer.js';
 export { formatDouble } from './format-double.js';
 export {

@@ -7,6 +7,7 @@ import {
   ReplyWriter,
   ZERO,
   smallIntegerReply,
+  type ErrorReplyStats,
 } from './reply-writer.js';
 
 function written(protocol: 2 | 3, write: (out: ReplyWriter) => void): string {
@@ -61,6 +62,32 @@ describe('ReplyWriter', () => {
 
   it('writes a bulk error as a simple error in RESP2', () => {
     expect(written(2, (out) => out.bulkError('ERR x'))).toBe('-ERR x\r\n');
+  });
+
+  it('counts each error reply where it is written, once', () => {
+    const heard: string[] = [];
+    const stats: ErrorReplyStats = {
+      errorReplied: (text) => heard.push(`counted ${text}`),
+      errorRepeated: (text) => heard.push(`repeated ${text}`),
+    };
+    const out = new ReplyWriter(4);
+    out.error('ERR before');
+    out.errorStats = stats;
+    out.simple('OK');
+    out.error('WRONGTYPE x');
+    out.errorCountedBefore('ERR from pcall');
+    out.bulkError('ERR resp2');
+    out.protocol = 3;
+    out.bulkError('ERR resp3');
+    expect(heard).toEqual([
+      'counted WRONGTYPE x',
+      'repeated ERR from pcall',
+      'counted ERR resp2',
+      'counted ERR resp3',
+    ]);
+    expect(out.take().toString('latin1')).toBe(
+      '-ERR before\r\n+OK\r\n-WRONGTYPE x\r\n-ERR from pcall\r\n-ERR resp2\r\n!9\r\nERR resp3\r\n',
+    );
   });
 
   it('writes integer headers of any size', () => {

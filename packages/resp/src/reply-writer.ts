@@ -4,6 +4,21 @@ import { PrefixViews } from './prefix-views.js';
 
 export type ProtocolVersion = 2 | 3;
 
+/**
+ * Where a writer's error replies are counted, as Redis's afterErrorReply counts every error
+ * that goes through addReplyError (a server's INFO errorstats and failed calls).
+ */
+export interface ErrorReplyStats {
+  /** An error reply was written: count it under the code its text starts with. */
+  errorReplied(text: string): void;
+  /**
+   * An error counted where it first arose was written again (a script returning a
+   * redis.pcall's error): not counted twice, but the call it ends failed (Redis's
+   * ERR_REPLY_FLAG_NO_STATS_UPDATE).
+   */
+  errorRepeated(text: string): void;
+}
+
 function preEncoded(text: string): Buffer {
   return Buffer.from(text, 'latin1');
 }
@@ -96,6 +111,8 @@ export class ReplyWriter {
    * as it is however much more is written.
    */
   onGrow: ((needed: number) => boolean) | null = null;
+  /** Counts each error reply where it is written; null: errors are written uncounted. */
+  errorStats: ErrorReplyStats | null = null;
   private buffer: Buffer;
   private used = 0;
   /** The reply buffer's size: the storage kept between flushes. */
@@ -259,7 +276,15 @@ export class ReplyWriter {
     this.line(43 /* + */, text);
   }
 
+  /** An error reply (its text starts with the code), counted by `errorStats`. */
   error(text: string): void {
+    if (this.errorStats !== null) this.errorStats.errorReplied(text);
+    this.line(45 /* - */, text);
+  }
+
+  /** An error reply counted before, where it arose: see `ErrorReplyStats.errorRepeated`. */
+  errorCountedBefore(text: string): void {
+    if (this.errorStats !== null) this.errorStats.errorRepeated(text);
     this.line(45 /* - */, text);
   }
 
@@ -367,11 +392,13 @@ export class ReplyWriter {
     this.crlf();
   }
 
+  /** An error as a RESP3 bulk error (a simple error in RESP2), counted as `error` is. */
   bulkError(text: string): void {
     if (this.protocol !== 3) {
       this.error(text);
       return;
     }
+    if (this.errorStats !== null) this.errorStats.errorReplied(text);
     this.header(33 /* ! */, text.length);
     this.reserve(text.length + 2);
     this.used += latin1Write(this.buffer, text, this.used);
