@@ -173,7 +173,7 @@ export class Connection implements ClientConnection, Flushable {
       const argv = this.parser.next();
       if (argv === null) return;
       if (argv instanceof ProtocolError) {
-        this.engine.replyError(client, argv.message);
+        client.out.error(argv.message);
         this.close();
         return;
       }

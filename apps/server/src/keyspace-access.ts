@@ -20,6 +20,7 @@ export class KeyspaceAccess {
       0,
       engine.databases[0],
       detachedConnection('rc-server-api'),
+      engine.stats,
       engine.clock.now(),
     );
   }

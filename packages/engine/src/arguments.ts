@@ -18,13 +18,12 @@ const INT_MAX = 2 ** 31 - 1;
 /** An integer argument (string2ll rules) or null after replying `error`. */
 export function integerArgument(
   client: Client,
-  engine: Engine,
   text: string,
   error: string = Errors.notInteger,
 ): number | null {
   const value = parseInteger(text);
   if (value === null) {
-    engine.replyError(client, error);
+    client.out.error(error);
     return null;
   }
   return typeof value === 'bigint' ? Number(value) : value;
@@ -33,13 +32,12 @@ export function integerArgument(
 /** A float argument (strtod rules) or null after replying the error. */
 export function floatArgument(
   client: Client,
-  engine: Engine,
   text: string,
   error: string = Errors.notFloat,
 ): number | null {
   const value = parseFloatStrict(text);
   if (value === null) {
-    engine.replyError(client, error);
+    client.out.error(error);
     return null;
   }
   return value;
@@ -60,15 +58,10 @@ export function isKeyword(text: string, lower: string): boolean {
  * A count that must be ≥ 1, as Redis's getRangeLongFromObjectOrReply(1, LONG_MAX, msg): a
  * non-integer gets the same message as a zero or negative value.
  */
-export function positiveArgument(
-  client: Client,
-  engine: Engine,
-  text: string,
-  error: string,
-): number | null {
+export function positiveArgument(client: Client, text: string, error: string): number | null {
   const value = parseInteger(text);
   if (value === null || value < 1) {
-    engine.replyError(client, error);
+    client.out.error(error);
     return null;
   }
   return Number(value);
@@ -79,20 +72,14 @@ export function positiveArgument(
  * integer, then the int range; `error`, when given, replaces both of its errors. Null after
  * replying.
  */
-export function intArgument(
-  client: Client,
-  engine: Engine,
-  text: string,
-  error?: string,
-): number | null {
+export function intArgument(client: Client, text: string, error?: string): number | null {
   const value = parseInteger(text);
   if (value === null) {
-    engine.replyError(client, error ?? Errors.notInteger);
+    client.out.error(error ?? Errors.notInteger);
     return null;
   }
   if (value < INT_MIN || value > INT_MAX) {
-    engine.replyError(
-      client,
+    client.out.error(
       error ?? `ERR value is out of range, value must between ${INT_MIN} and ${INT_MAX}`,
     );
     return null;
@@ -104,17 +91,14 @@ export function intArgument(
  * SRANDMEMBER/HRANDFIELD's count: any integer but LONG_MIN, whose negation would overflow.
  * Null after replying the error.
  */
-export function randomCountArgument(client: Client, engine: Engine, text: string): number | null {
+export function randomCountArgument(client: Client, text: string): number | null {
   const value = parseInteger(text);
   if (value === null) {
-    engine.replyError(client, Errors.notInteger);
+    client.out.error(Errors.notInteger);
     return null;
   }
   if (BigInt(value) < -LONG_MAX) {
-    engine.replyError(
-      client,
-      `ERR value is out of range, value must between -${LONG_MAX} and ${LONG_MAX}`,
-    );
+    client.out.error(`ERR value is out of range, value must between -${LONG_MAX} and ${LONG_MAX}`);
     return null;
   }
   return Number(value);
@@ -126,41 +110,30 @@ export function randomCountArgument(client: Client, engine: Engine, text: string
  */
 export function multiPopArguments<W extends string>(
   client: Client,
-  engine: Engine,
   argv: string[],
   at: number,
   choices: readonly [W, W],
 ): { keys: string[]; where: W; count: number } | null {
-  const numkeys = positiveArgument(
-    client,
-    engine,
-    argv[at],
-    'ERR numkeys should be greater than 0',
-  );
+  const numkeys = positiveArgument(client, argv[at], 'ERR numkeys should be greater than 0');
   if (numkeys === null) return null;
   const whereIndex = at + 1 + numkeys;
   const where = choices.find(
     (choice) => whereIndex < argv.length && isKeyword(argv[whereIndex], choice),
   );
   if (where === undefined) {
-    engine.replyError(client, Errors.syntax);
+    client.out.error(Errors.syntax);
     return null;
   }
   let count = 1;
   let countSeen = false;
   for (let i = whereIndex + 1; i < argv.length; i++) {
     if (!countSeen && isKeyword(argv[i], 'count') && i + 1 < argv.length) {
-      const value = positiveArgument(
-        client,
-        engine,
-        argv[++i],
-        'ERR count should be greater than 0',
-      );
+      const value = positiveArgument(client, argv[++i], 'ERR count should be greater than 0');
       if (value === null) return null;
       count = value;
       countSeen = true;
     } else {
-      engine.replyError(client, Errors.syntax);
+      client.out.error(Errors.syntax);
       return null;
     }
   }
@@ -168,23 +141,18 @@ export function multiPopArguments<W extends string>(
 }
 
 /** SINTERCARD/ZINTERCARD's optional LIMIT from `from`; 0 means none. Null after an error. */
-export function intercardLimit(
-  client: Client,
-  engine: Engine,
-  argv: string[],
-  from: number,
-): number | null {
+export function intercardLimit(client: Client, argv: string[], from: number): number | null {
   let limit = 0;
   for (let i = from; i < argv.length; i++) {
     if (isKeyword(argv[i], 'limit') && i + 1 < argv.length) {
       const value = parseInteger(argv[++i]);
       if (value === null || value < 0) {
-        engine.replyError(client, "ERR LIMIT can't be negative");
+        client.out.error("ERR LIMIT can't be negative");
         return null;
       }
       limit = Number(value);
     } else {
-      engine.replyError(client, Errors.syntax);
+      client.out.error(Errors.syntax);
       return null;
     }
   }
@@ -192,12 +160,12 @@ export function intercardLimit(
 }
 
 /** LPOP/ZPOPMIN's optional count at argv[2]: -1 when absent, null after replying the error. */
-export function optionalCount(client: Client, engine: Engine, argv: string[]): number | null {
+export function optionalCount(client: Client, argv: string[]): number | null {
   if (argv.length < 3) return -1;
-  const count = integerArgument(client, engine, argv[2], Errors.countPositive);
+  const count = integerArgument(client, argv[2], Errors.countPositive);
   if (count === null) return null;
   if (count < 0) {
-    engine.replyError(client, Errors.countPositive);
+    client.out.error(Errors.countPositive);
     return null;
   }
   return count;
@@ -223,7 +191,7 @@ export function checkStringLength(client: Client, engine: Engine, length: number
     constants.MAX_STRING_LENGTH,
   );
   if (length > limit) {
-    engine.replyError(client, Errors.stringTooLong);
+    client.out.error(Errors.stringTooLong);
     return false;
   }
   return true;
@@ -234,15 +202,15 @@ export function checkStringLength(client: Client, engine: Engine, length: number
  * Redis: a long double, ceil(seconds * 1000) as a 64-bit integer, where infinities and numbers
  * past the int64 range turn into its lowest value, hence "negative".
  */
-export function timeoutArgument(client: Client, engine: Engine, text: string): number | null {
+export function timeoutArgument(client: Client, text: string): number | null {
   const seconds = readLongDouble(text);
   if (seconds === null) {
-    engine.replyError(client, Errors.timeoutNotFloat);
+    client.out.error(Errors.timeoutNotFloat);
     return null;
   }
   const ms = seconds === INFINITE ? -1n : ceilThousandTimes(seconds);
   if (ms < 0n) {
-    engine.replyError(client, Errors.timeoutNegative);
+    client.out.error(Errors.timeoutNegative);
     return null;
   }
   return Number(ms);

@@ -1,4 +1,4 @@
-import { ReplyWriter } from '@rc/resp';
+import { ReplyWriter, type ErrorReplyStats } from '@rc/resp';
 import type { Database } from './keyspace.js';
 import type { BlockedState } from './blocking.js';
 import type { ClientTracking } from './tracking.js';
@@ -130,12 +130,15 @@ export class Client {
    */
   replicationOffset = 0;
 
+  /** `errorStats`: where the errors written to `out` are counted (the engine's INFO stats). */
   constructor(
     readonly id: number,
     public db: Database,
     readonly connection: ClientConnection,
+    errorStats: ErrorReplyStats | null,
     connectedAt = Date.now(),
   ) {
+    this.out.errorStats = errorStats;
     this.createdAt = connectedAt;
     this.lastInteraction = connectedAt;
   }

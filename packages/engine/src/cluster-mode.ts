@@ -222,7 +222,7 @@ export function redirectBlockedClients(engine: Engine, cluster: ClusterState): v
     }
     if (error === null) continue;
     engine.blocking.unblock(client);
-    engine.replyError(client, error);
+    client.out.error(error);
     client.connection.resume();
   }
 }

@@ -50,11 +50,10 @@ export interface CollectionScan<T> {
  */
 export function collectionScan<T>(
   client: Client,
-  engine: Engine,
   argv: string[],
   lookup: (key: string) => T | typeof WRONG_TYPE | undefined,
 ): CollectionScan<T> | null {
-  const cursor = cursorArgument(client, engine, argv[2]);
+  const cursor = cursorArgument(client, argv[2]);
   if (cursor === null) return null;
   const value = lookup(argv[1]);
   if (value === WRONG_TYPE) return null;
@@ -62,20 +61,19 @@ export function collectionScan<T>(
     replyScan(client, 0, []);
     return null;
   }
-  const options = scanOptions(client, engine, argv, 3, false);
+  const options = scanOptions(client, argv, 3, false);
   return options === null ? null : { value, cursor, options };
 }
 
-export function cursorArgument(client: Client, engine: Engine, text: string): number | null {
+export function cursorArgument(client: Client, text: string): number | null {
   const cursor = parseCursor(text);
-  if (cursor === null) engine.replyError(client, 'ERR invalid cursor');
+  if (cursor === null) client.out.error('ERR invalid cursor');
   return cursor;
 }
 
 /** Parses SCAN's MATCH/COUNT/TYPE options from `start`; null after replying an error. */
 export function scanOptions(
   client: Client,
-  engine: Engine,
   argv: string[],
   start: number,
   allowType: boolean,
@@ -87,10 +85,10 @@ export function scanOptions(
     const option = argv[i];
     const hasValue = i + 1 < argv.length;
     if (isKeyword(option, 'count') && hasValue) {
-      const value = integerArgument(client, engine, argv[++i]);
+      const value = integerArgument(client, argv[++i]);
       if (value === null) return null;
       if (value < 1) {
-        engine.replyError(client, Errors.syntax);
+        client.out.error(Errors.syntax);
         return null;
       }
       count = value;
@@ -99,7 +97,7 @@ export function scanOptions(
     } else if (allowType && isKeyword(option, 'type') && hasValue) {
       type = argv[++i].toLowerCase();
     } else {
-      engine.replyError(client, Errors.syntax);
+      client.out.error(Errors.syntax);
       return null;
     }
   }

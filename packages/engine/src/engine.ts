@@ -1,5 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import { randomBytes } from 'node:crypto';
+import type { ErrorReplyStats } from '@rc/resp';
 import { BlockingRegistry, type BlockedState, type WaitKind } from './blocking.js';
 import { Clock } from './clock.js';
 import { Client, type ClientConnection } from './client.js';
@@ -139,7 +140,8 @@ const SUBSCRIBED_MODE_ALLOWED = new Set([
   'reset',
 ]);
 
-export class EngineStats {
+/** The server's statistics; it counts the error replies every client's writer reports. */
+export class EngineStats implements ErrorReplyStats {
   totalCommands = 0;
   totalConnections = 0;
   /** Connections refused at accept (maxclients): INFO's rejected_connections. */
@@ -155,6 +157,11 @@ export class EngineStats {
   lastSave = Math.floor(Date.now() / 1000);
   totalErrorReplies = 0;
   readonly errorCodes = new Map<string, number>();
+  /**
+   * The running call replied an error its statistics already had (a script's pcall error):
+   * the call failed all the same. Engine.call reads it; CONFIG RESETSTAT leaves it alone.
+   */
+  failedUncounted = false;
   /** Socket traffic, counted by the transport per read and per write (not per command). */
   netInputBytes = 0;
   netOutputBytes = 0;
@@ -190,6 +197,19 @@ export class EngineStats {
     this.forks = 0;
     this.lazyfreedObjects = 0;
   }
+
+  /** An error reply was written: total_error_replies and errorstats, as Redis's afterErrorReply. */
+  errorReplied(error: string): void {
+    this.totalErrorReplies++;
+    const space = error.indexOf(' ');
+    const code = space === -1 ? error : error.slice(0, space);
+    this.errorCodes.set(code, (this.errorCodes.get(code) ?? 0) + 1);
+  }
+
+  /** An error counted before was replied again (ERR_REPLY_FLAG_NO_STATS_UPDATE): a failed call. */
+  errorRepeated(): void {
+    this.failedUncounted = true;
+  }
 }
 
 /**
@@ -222,8 +242,6 @@ export class Engine implements KeyspaceObserver {
   private trackingMaxKeys = 1000000;
   /** totalErrorReplies when the last call or refusal was accounted for (failed_calls). */
   private errorsAccounted = 0;
-  /** The running call replied an error its statistics already had (a script's pcall error). */
-  private failedUncounted = false;
   /** The command being executed was a (un)subscription that ran: see applyReplyMode. */
   private subscriptionReplied = false;
   /** See `now`: the time of the command running, once something asked for it; else 0. */
@@ -512,7 +530,13 @@ export class Engine implements KeyspaceObserver {
   }
 
   connect(connection: ClientConnection): Client {
-    const client = new Client(this.nextClientId++, this.databases[0], connection, this.clock.now());
+    const client = new Client(
+      this.nextClientId++,
+      this.databases[0],
+      connection,
+      this.stats,
+      this.clock.now(),
+    );
     if (connection.closeAsap !== undefined) {
       // Checked each time a reply outgrows its buffer, as Redis checks on each new reply block.
       client.out.onGrow = (needed) => this.outputGrew(client, needed);
@@ -792,18 +816,8 @@ export class Engine implements KeyspaceObserver {
 
   private rejectUnknown(client: Client, error: string): void {
     if (client.transaction !== null) client.transactionFailed = true;
-    this.replyError(client, error);
-    this.errorsAccounted = this.stats.totalErrorReplies;
-  }
-
-  /**
-   * The running call replies an error already counted in errorstats (a script returning the
-   * error table of a pcall): not counted again, but the call failed (Redis's
-   * ERR_REPLY_FLAG_NO_STATS_UPDATE).
-   */
-  replyUncountedError(client: Client, error: string): void {
     client.out.error(error);
-    this.failedUncounted = true;
+    this.errorsAccounted = this.stats.totalErrorReplies;
   }
 
   /** A call refused before it ran (its error replied): rejected_calls, as Redis counts them. */
@@ -864,7 +878,7 @@ export class Engine implements KeyspaceObserver {
       client.transaction = null;
       client.transactionFailed = false;
       this.unwatchAll(client);
-      this.replyError(client, error);
+      client.out.error(error);
     } else {
       this.rejectUnknown(client, error);
     }
@@ -884,20 +898,11 @@ export class Engine implements KeyspaceObserver {
       this.unwatchAll(client);
       // Redis formats the errors it words itself (arity, subscribed mode) without their ERR.
       const reason = error.startsWith('ERR ') ? error.slice(4) : error;
-      this.replyError(client, `EXECABORT Transaction discarded because of: ${reason}`);
+      client.out.error(`EXECABORT Transaction discarded because of: ${reason}`);
       // MONITOR saw the MULTI: it sees the EXEC that ends it (Redis's execCommandAbort).
       this.monitors.feed(client, argv);
     }
     this.callRefused(entry);
-  }
-
-  /** Writes an error reply and counts it for INFO errorstats. */
-  replyError(client: Client, error: string): void {
-    this.stats.totalErrorReplies++;
-    const space = error.indexOf(' ');
-    const code = space === -1 ? error : error.slice(0, space);
-    this.stats.errorCodes.set(code, (this.stats.errorCodes.get(code) ?? 0) + 1);
-    client.out.error(error);
   }
 
   /** Runs a handler with statistics; used by `execute` and by EXEC for queued commands. */
@@ -926,8 +931,9 @@ export class Engine implements KeyspaceObserver {
     const outermost = callingBefore === null;
     const declaredBefore = this.declaredChanges;
     this.declaredChanges = null;
-    const failedUncountedBefore = this.failedUncounted;
-    this.failedUncounted = false;
+    const stats = this.stats;
+    const failedUncountedBefore = stats.failedUncounted;
+    stats.failedUncounted = false;
     // On a writable replica a client's write deletes the expired keys it touches, as Redis's
     // lookupKeyWrite forces there (its master's DEL would come after the write).
     const expiryBefore = this.baseExpiryMode;
@@ -941,7 +947,7 @@ export class Engine implements KeyspaceObserver {
     } catch (error) {
       // A bug in one command must not take the server down with every client's data.
       process.emitWarning(`rc: ${entry.fullName} failed: ${(error as Error).stack ?? error}`);
-      this.replyError(client, `ERR internal error while running '${entry.fullName}'`);
+      client.out.error(`ERR internal error while running '${entry.fullName}'`);
     }
     this.baseExpiryMode = expiryBefore;
     this.writableReplicaWrite = replicaWriteBefore;
@@ -983,11 +989,11 @@ export class Engine implements KeyspaceObserver {
     // As Redis's incrCommandStatsOnError: errors since the last call or refusal accounted for,
     // so that a script's failed_calls leaves out the errors its commands had (pcall). Greater:
     // CONFIG RESETSTAT itself sets the count back to 0.
-    if (this.stats.totalErrorReplies > this.errorsAccounted || this.failedUncounted) {
+    if (stats.totalErrorReplies > this.errorsAccounted || stats.failedUncounted) {
       entry.failedCalls++;
     }
-    this.errorsAccounted = this.stats.totalErrorReplies;
-    this.failedUncounted = failedUncountedBefore;
+    this.errorsAccounted = stats.totalErrorReplies;
+    stats.failedUncounted = failedUncountedBefore;
     this.stats.totalCommands++;
     if (this.monitors.clients.size !== 0 && !entry.hiddenFromMonitor)
       this.monitors.feed(client, argv);
@@ -1049,7 +1055,7 @@ export class Engine implements KeyspaceObserver {
     }
     this.blocking.unblock(target);
     const mark = target.out.length;
-    this.replyError(target, Errors.unblockedByClient);
+    target.out.error(Errors.unblockedByClient);
     this.waitEnded(target, mark);
     this.servedAfterBlocking(target, state, 0);
   }
@@ -1118,7 +1124,7 @@ export class Engine implements KeyspaceObserver {
       if (denial === null) this.call(client, entry, argv);
       else {
         this.logDenial(client, denial, 'multi', entry, argv);
-        this.replyError(client, changedPermissionError(denial));
+        client.out.error(changedPermissionError(denial));
       }
     }
     this.inExec = false;

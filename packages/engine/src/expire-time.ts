@@ -27,14 +27,14 @@ export function expireArgument(
 ): number | null {
   const parsed = parseInteger(text);
   if (parsed === null) {
-    engine.replyError(client, Errors.notInteger);
+    client.out.error(Errors.notInteger);
     return null;
   }
   const now = relative ? engine.clock.now() : 0;
   // Common times stay far from 64-bit limits: plain numbers are exact there, and BigInt is slow.
   if (typeof parsed === 'number' && Math.abs(parsed) <= SAFE_WITHOUT_BIGINT) {
     if (positiveOnly && parsed <= 0) {
-      engine.replyError(client, invalidExpireError(commandName));
+      client.out.error(invalidExpireError(commandName));
       return null;
     }
     return parsed * (unit === 'seconds' ? 1000 : 1) + now;
@@ -48,7 +48,7 @@ export function expireArgument(
     value < INT64_MIN / perUnit ||
     value * perUnit > INT64_MAX - base;
   if (invalid) {
-    engine.replyError(client, invalidExpireError(commandName));
+    client.out.error(invalidExpireError(commandName));
     return null;
   }
   return Number(value * perUnit + base);

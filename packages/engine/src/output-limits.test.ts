@@ -11,7 +11,7 @@ function limits(value: string): OutputLimits {
 }
 
 const client = (): Client =>
-  new Client(1, undefined as unknown as Database, {} as unknown as ClientConnection);
+  new Client(1, undefined as unknown as Database, {} as unknown as ClientConnection, null);
 
 describe('OutputLimits', () => {
   it("holds a client to its class's hard limit: normal, or pubsub while it subscribes", () => {

@@ -1,5 +1,4 @@
 import type { Client } from './client.js';
-import type { Engine } from './engine.js';
 import type { HostReply } from './persistence-host.js';
 
 // Replies that commands of several families write the same way.
@@ -15,9 +14,9 @@ export function replyText(client: Client, text: string): void {
   else client.out.bulk(text);
 }
 
-export function replyHost(client: Client, engine: Engine, reply: HostReply): void {
+export function replyHost(client: Client, reply: HostReply): void {
   if ('status' in reply) client.out.simple(reply.status);
-  else engine.replyError(client, reply.error);
+  else client.out.error(reply.error);
 }
 
 /** A HELP subcommand's reply: its lines as an array of status replies, as Redis's addReplyHelp. */

@@ -140,7 +140,7 @@ export class Shutdown {
     for (const [client, state] of this.callers) {
       if (client.blocked !== state || client.closed) continue;
       this.engine.blocking.unblock(client);
-      this.engine.replyError(client, SHUTDOWN_FAILED);
+      client.out.error(SHUTDOWN_FAILED);
       client.connection.resume();
     }
     this.callers.clear();

@@ -1,5 +1,4 @@
 import type { Client } from './client.js';
-import type { Engine } from './engine.js';
 import { Errors } from './errors.js';
 import type { RedisValue } from './values.js';
 
@@ -10,32 +9,27 @@ import type { RedisValue } from './values.js';
 
 export const WRONG_TYPE = Symbol('wrong type');
 
-export function wrongType(client: Client, engine: Engine): void {
-  engine.replyError(client, Errors.wrongType);
+export function wrongType(client: Client): void {
+  client.out.error(Errors.wrongType);
 }
 
 /** The string at key, undefined when missing, or WRONG_TYPE after replying the error. */
-export function lookupString(
-  client: Client,
-  engine: Engine,
-  key: string,
-): string | undefined | typeof WRONG_TYPE {
+export function lookupString(client: Client, key: string): string | undefined | typeof WRONG_TYPE {
   const value = client.db.lookup(key);
   if (value === undefined || typeof value === 'string') return value;
-  wrongType(client, engine);
+  wrongType(client);
   return WRONG_TYPE;
 }
 
 /** Looks up a value that must be an instance of `kind`; see lookupString. */
 export function lookupTyped<T extends RedisValue>(
   client: Client,
-  engine: Engine,
   key: string,
   kind: abstract new (...args: never[]) => T,
 ): T | undefined | typeof WRONG_TYPE {
   const value = client.db.lookup(key);
   if (value === undefined) return undefined;
   if (value instanceof kind) return value;
-  wrongType(client, engine);
+  wrongType(client);
   return WRONG_TYPE;
 }

@@ -19,7 +19,7 @@ export function addToZset(
   members: string[],
   flags: { nx: boolean; xx: boolean; gt: boolean; lt: boolean; ch: boolean; incr: boolean },
 ): void {
-  let zset = lookupTyped(client, engine, key, RedisZset);
+  let zset = lookupTyped(client, key, RedisZset);
   if (zset === WRONG_TYPE) return;
   const limits = encodingLimits(engine.config);
   if (zset === undefined) {
@@ -39,7 +39,7 @@ export function addToZset(
     const result = zset.add(members[i], scores[i], flags);
     if (result.outcome === 'nan') {
       if (zset.size === 0) client.db.delete(key);
-      engine.replyError(client, NAN_SCORE);
+      client.out.error(NAN_SCORE);
       return;
     }
     if (result.outcome === 'added') added++;

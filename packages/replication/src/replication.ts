@@ -376,11 +376,11 @@ export class Replication implements ReplicationHost, LinkOwner {
     if (failover) {
       this.log('warning', `Failover request received for replid ${replid}.`);
       if (this.master === null) {
-        this.engine.replyError(client, "ERR PSYNC FAILOVER can't be sent to a master.");
+        client.out.error("ERR PSYNC FAILOVER can't be sent to a master.");
         return;
       }
       if ((replid ?? '').toLowerCase() !== this.replid) {
-        this.engine.replyError(client, 'ERR PSYNC FAILOVER replid must match my replid.');
+        client.out.error('ERR PSYNC FAILOVER replid must match my replid.');
         return;
       }
       this.unsetMaster();
@@ -390,23 +390,23 @@ export class Replication implements ReplicationHost, LinkOwner {
       );
     }
     if (this.failoverState !== 'no-failover') {
-      this.engine.replyError(client, "NOMASTERLINK Can't SYNC while failing over");
+      client.out.error("NOMASTERLINK Can't SYNC while failing over");
       return;
     }
     // What was encoded this turn belongs before the new replica's starting point.
     this.flushStream();
     if (this.master !== null && this.master.state !== 'connected') {
-      this.engine.replyError(client, "NOMASTERLINK Can't SYNC while not connected with my master");
+      client.out.error("NOMASTERLINK Can't SYNC while not connected with my master");
       return;
     }
     if (client.connection.detachOutput === undefined) {
-      this.engine.replyError(client, 'ERR this connection cannot become a replica');
+      client.out.error('ERR this connection cannot become a replica');
       return;
     }
     // A filtered snapshot is always streamed (never a file a real replica could share).
     const filtered = this.announcement(client);
     if (filtered.rdbFilter !== null && !filtered.capaEof) {
-      this.engine.replyError(client, 'ERR Filtered replica requires EOF capability');
+      client.out.error('ERR Filtered replica requires EOF capability');
       return;
     }
     let offset = -1;
@@ -418,7 +418,7 @@ export class Replication implements ReplicationHost, LinkOwner {
           'warning',
           `Replica ${replicaName(client, announced)} asks for synchronization but with a wrong offset`,
         );
-        this.engine.replyError(client, 'ERR value is not an integer or out of range');
+        client.out.error('ERR value is not an integer or out of range');
         return;
       }
     }
@@ -441,8 +441,7 @@ export class Replication implements ReplicationHost, LinkOwner {
 
   wait(client: Client, replicas: number, timeoutMs: number): CommandResult {
     if (this.master !== null) {
-      this.engine.replyError(
-        client,
+      client.out.error(
         'ERR WAIT cannot be used with replica instances. Please also note that since Redis 4.0 if a replica is configured to be writable (which is not the default) writes to replicas are just local and are not propagated.',
       );
       return;
@@ -1237,8 +1236,7 @@ export class Replication implements ReplicationHost, LinkOwner {
     for (const client of this.engine.clients.values()) {
       if (client.blocked === null || this.engine.clientPause.isPostponed(client)) continue;
       this.engine.blocking.unblock(client);
-      this.engine.replyError(
-        client,
+      client.out.error(
         'UNBLOCKED force unblock from blocking operation, instance state changed (master -> replica?)',
       );
       client.connection.resume();

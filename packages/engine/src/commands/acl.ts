@@ -16,19 +16,19 @@ export function aclSetuser(client: Client, argv: string[], engine: Engine): void
   // SLOWLOG and MONITOR must not see the rules: they may hold passwords.
   for (let i = 2; i < argv.length; i++) redactArgument(argv, i);
   if (!validUserName(name)) {
-    engine.replyError(client, "ERR Usernames can't contain spaces or null characters");
+    client.out.error("ERR Usernames can't contain spaces or null characters");
     return;
   }
   const error = engine.acl.setUser(name, rules);
   if (error === null) ok(client);
-  else engine.replyError(client, `ERR ${error}`);
+  else client.out.error(`ERR ${error}`);
 }
 
 /** ACL DELUSER username [...]: how many existed; the default user stays. */
 export function aclDeluser(client: Client, argv: string[], engine: Engine): void {
   const names = argv.slice(2);
   if (names.includes('default')) {
-    engine.replyError(client, "ERR The 'default' user cannot be removed");
+    client.out.error("ERR The 'default' user cannot be removed");
     return;
   }
   client.out.integer(engine.acl.deleteUsers(names));
@@ -89,8 +89,7 @@ export function aclWhoami(client: Client): void {
 function aclFile(client: Client, engine: Engine): string | null {
   const path = engine.config.get('aclfile');
   if (path !== '') return path;
-  engine.replyError(
-    client,
+  client.out.error(
     'ERR This Redis instance is not configured to use an ACL file. You may want to specify users via the ACL SETUSER command and then issue a CONFIG REWRITE (assuming you have a Redis configuration file set) in order to store users in the Redis configuration.',
   );
   return null;
@@ -101,7 +100,7 @@ export function aclLoad(client: Client, _argv: string[], engine: Engine): void {
   if (path === null) return;
   const errors = loadAclFile(engine.acl, path, engine.config.get('dir'));
   if (errors === null) ok(client);
-  else engine.replyError(client, `ERR ${errors}`);
+  else client.out.error(`ERR ${errors}`);
 }
 
 export function aclSave(client: Client, _argv: string[], engine: Engine): void {
@@ -113,8 +112,7 @@ export function aclSave(client: Client, _argv: string[], engine: Engine): void {
     return;
   }
   engine.log('warning', failure);
-  engine.replyError(
-    client,
+  client.out.error(
     'ERR There was an error trying to save the ACLs. Please check the server logs for more information',
   );
 }
@@ -128,12 +126,12 @@ export function aclCat(client: Client, argv: string[], engine: Engine): void {
     return;
   }
   if (argv.length > 3) {
-    engine.replyError(client, subcommandSyntaxError('acl', argv[1]));
+    client.out.error(subcommandSyntaxError('acl', argv[1]));
     return;
   }
   const category = categoryIndex(argv[2]);
   if (category === -1) {
-    engine.replyError(client, `ERR Unknown category '${argv[2].slice(0, 128)}'`);
+    client.out.error(`ERR Unknown category '${argv[2].slice(0, 128)}'`);
     return;
   }
   const names = [...engine.acl.commands.ofCategory(category)].map((entry) => entry.fullName);
@@ -144,20 +142,19 @@ export function aclCat(client: Client, argv: string[], engine: Engine): void {
 const MAX_GENERATED_BITS = 4096;
 
 /** ACL GENPASS [bits]: a random password in hex, 256 bits unless asked otherwise. */
-export function aclGenpass(client: Client, argv: string[], engine: Engine): void {
+export function aclGenpass(client: Client, argv: string[]): void {
   if (argv.length > 3) {
-    engine.replyError(client, subcommandSyntaxError('acl', argv[1]));
+    client.out.error(subcommandSyntaxError('acl', argv[1]));
     return;
   }
   let bits = 256;
   if (argv.length === 3) {
-    const asked = integerArgument(client, engine, argv[2]);
+    const asked = integerArgument(client, argv[2]);
     if (asked === null) return;
     bits = asked;
   }
   if (bits <= 0 || bits > MAX_GENERATED_BITS) {
-    engine.replyError(
-      client,
+    client.out.error(
       `ERR ACL GENPASS argument must be the number of bits for the output password, a positive number up to ${MAX_GENERATED_BITS}`,
     );
     return;
@@ -173,7 +170,7 @@ export function aclGenpass(client: Client, argv: string[], engine: Engine): void
 /** ACL LOG [count | RESET]: the newest entries, 10 unless asked otherwise. */
 export function aclLog(client: Client, argv: string[], engine: Engine): void {
   if (argv.length > 3) {
-    engine.replyError(client, subcommandSyntaxError('acl', argv[1]));
+    client.out.error(subcommandSyntaxError('acl', argv[1]));
     return;
   }
   let count = 10;
@@ -183,7 +180,7 @@ export function aclLog(client: Client, argv: string[], engine: Engine): void {
       ok(client);
       return;
     }
-    const asked = integerArgument(client, engine, argv[2]);
+    const asked = integerArgument(client, argv[2]);
     if (asked === null) return;
     count = Math.max(0, asked);
   }
@@ -214,18 +211,18 @@ export function aclLog(client: Client, argv: string[], engine: Engine): void {
 export function aclDryrun(client: Client, argv: string[], engine: Engine): void {
   const user = engine.acl.get(argv[2]);
   if (user === undefined) {
-    engine.replyError(client, `ERR User '${argv[2]}' not found`);
+    client.out.error(`ERR User '${argv[2]}' not found`);
     return;
   }
   const call = argv.slice(3);
   const entry = engine.lookupCall(call);
   if (entry === undefined) {
-    engine.replyError(client, `ERR Command '${argv[3]}' not found`);
+    client.out.error(`ERR Command '${argv[3]}' not found`);
     return;
   }
   const arity = entry.spec.arity;
   if (arity > 0 ? call.length !== arity : call.length < -arity) {
-    engine.replyError(client, arityError(entry.fullName));
+    client.out.error(arityError(entry.fullName));
     return;
   }
   const denial = user.check(entry, call);

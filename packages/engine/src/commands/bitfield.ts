@@ -88,30 +88,30 @@ function parseOperations(client: Client, argv: string[], engine: Engine): FieldO
     else if (isKeyword(word, 'overflow') && remaining >= 1) {
       const name = argv[++i].toLowerCase();
       if (name !== 'wrap' && name !== 'sat' && name !== 'fail') {
-        engine.replyError(client, 'ERR Invalid OVERFLOW type specified');
+        client.out.error('ERR Invalid OVERFLOW type specified');
         return null;
       }
       overflow = name;
       continue;
     } else {
-      engine.replyError(client, Errors.syntax);
+      client.out.error(Errors.syntax);
       return null;
     }
     const type = fieldType(argv[i + 1]);
     if (type === null) {
-      engine.replyError(client, TYPE_ERROR);
+      client.out.error(TYPE_ERROR);
       return null;
     }
     const offset = parseBitOffset(argv[i + 2], engine, type.bits);
     if (offset === null) {
-      engine.replyError(client, Errors.bitOffset);
+      client.out.error(Errors.bitOffset);
       return null;
     }
     let value = 0n;
     if (kind !== 'get') {
       const parsed = parseInteger(argv[i + 3]);
       if (parsed === null) {
-        engine.replyError(client, Errors.notInteger);
+        client.out.error(Errors.notInteger);
         return null;
       }
       value = BigInt(parsed);
@@ -128,14 +128,14 @@ function bitfieldGeneric(client: Client, argv: string[], engine: Engine, readOnl
   const key = argv[1];
   const writes = operations.filter((operation) => operation.kind !== 'get');
   if (writes.length !== 0 && readOnly) {
-    engine.replyError(client, 'ERR BITFIELD_RO only supports the GET subcommand');
+    client.out.error('ERR BITFIELD_RO only supports the GET subcommand');
     return;
   }
   // Without writes, Redis reads the key as a read command would: a keyspace hit or miss.
   const current =
     writes.length === 0
-      ? engine.readingKeys(() => lookupString(client, engine, key))
-      : lookupString(client, engine, key);
+      ? engine.readingKeys(() => lookupString(client, key))
+      : lookupString(client, key);
   if (current === WRONG_TYPE) return;
   let bytes: Uint8Array = Buffer.from(current ?? '', 'latin1');
   // Writes first grow the string to the farthest bit they touch.

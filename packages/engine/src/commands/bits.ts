@@ -8,7 +8,7 @@ import { storeResult } from '../store-result.js';
 
 function bitOffsetArgument(client: Client, engine: Engine, text: string): number | null {
   const offset = parseBitOffset(text, engine);
-  if (offset === null) engine.replyError(client, Errors.bitOffset);
+  if (offset === null) client.out.error(Errors.bitOffset);
   return offset;
 }
 
@@ -23,10 +23,10 @@ export function setbit(client: Client, argv: string[], engine: Engine): void {
   const offset = bitOffsetArgument(client, engine, argv[2]);
   if (offset === null) return;
   if (argv[3] !== '0' && argv[3] !== '1') {
-    engine.replyError(client, Errors.bitValue);
+    client.out.error(Errors.bitValue);
     return;
   }
-  const current = lookupString(client, engine, argv[1]);
+  const current = lookupString(client, argv[1]);
   if (current === WRONG_TYPE) return;
   const byte = Math.floor(offset / 8);
   if (!checkStringLength(client, engine, byte + 1)) return;
@@ -49,7 +49,7 @@ export function setbit(client: Client, argv: string[], engine: Engine): void {
 export function getbit(client: Client, argv: string[], engine: Engine): void {
   const offset = bitOffsetArgument(client, engine, argv[2]);
   if (offset === null) return;
-  const value = lookupString(client, engine, argv[1]);
+  const value = lookupString(client, argv[1]);
   if (value === WRONG_TYPE) return;
   client.out.integer(value === undefined ? 0 : bitAt(value, offset));
 }
@@ -72,16 +72,16 @@ function bitRange(
 }
 
 /** Parses the optional "start end [BYTE|BIT]" tail; unit bits, or null after an error. */
-function rangeUnit(client: Client, engine: Engine, text: string | undefined): number | null {
+function rangeUnit(client: Client, text: string | undefined): number | null {
   if (text === undefined || isKeyword(text, 'byte')) return 8;
   if (isKeyword(text, 'bit')) return 1;
-  engine.replyError(client, Errors.syntax);
+  client.out.error(Errors.syntax);
   return null;
 }
 
 /** BITCOUNT key [start end [BYTE|BIT]]: checks in Redis's order (a missing key answers 0 first). */
-export function bitcount(client: Client, argv: string[], engine: Engine): void {
-  const value = lookupString(client, engine, argv[1]);
+export function bitcount(client: Client, argv: string[]): void {
+  const value = lookupString(client, argv[1]);
   if (value === WRONG_TYPE) return;
   if (value === undefined) {
     client.out.integer(0);
@@ -90,16 +90,16 @@ export function bitcount(client: Client, argv: string[], engine: Engine): void {
   let first = 0;
   let last = value.length * 8 - 1;
   if (argv.length === 4 || argv.length === 5) {
-    const start = integerArgument(client, engine, argv[2]);
+    const start = integerArgument(client, argv[2]);
     if (start === null) return;
-    const end = integerArgument(client, engine, argv[3]);
+    const end = integerArgument(client, argv[3]);
     if (end === null) return;
     // Both from the end and crossed: empty, before the unit is even read.
     if (start < 0 && end < 0 && start > end) {
       client.out.integer(0);
       return;
     }
-    const unit = rangeUnit(client, engine, argv[4]);
+    const unit = rangeUnit(client, argv[4]);
     if (unit === null) return;
     const range = bitRange(start, end, unit === 8 ? value.length : value.length * 8, unit);
     if (range === null) {
@@ -108,7 +108,7 @@ export function bitcount(client: Client, argv: string[], engine: Engine): void {
     }
     [first, last] = range;
   } else if (argv.length !== 2) {
-    engine.replyError(client, Errors.syntax);
+    client.out.error(Errors.syntax);
     return;
   }
   let count = 0;
@@ -117,36 +117,36 @@ export function bitcount(client: Client, argv: string[], engine: Engine): void {
 }
 
 /** BITPOS key bit [start [end [BYTE|BIT]]]: checks in Redis's order. */
-export function bitpos(client: Client, argv: string[], engine: Engine): void {
-  const bit = integerArgument(client, engine, argv[2]);
+export function bitpos(client: Client, argv: string[]): void {
+  const bit = integerArgument(client, argv[2]);
   if (bit === null) return;
   if (bit !== 0 && bit !== 1) {
-    engine.replyError(client, 'ERR The bit argument must be 1 or 0.');
+    client.out.error('ERR The bit argument must be 1 or 0.');
     return;
   }
   // A missing key is an endless run of zeros.
-  const value = lookupString(client, engine, argv[1]);
+  const value = lookupString(client, argv[1]);
   if (value === WRONG_TYPE) return;
   if (value === undefined) {
     client.out.integer(bit === 1 ? -1 : 0);
     return;
   }
   if (argv.length > 6) {
-    engine.replyError(client, Errors.syntax);
+    client.out.error(Errors.syntax);
     return;
   }
   let start = 0;
   let end = -1;
   const endGiven = argv.length >= 5;
   if (argv.length >= 4) {
-    const parsed = integerArgument(client, engine, argv[3]);
+    const parsed = integerArgument(client, argv[3]);
     if (parsed === null) return;
     start = parsed;
   }
-  const unit = rangeUnit(client, engine, argv[5]);
+  const unit = rangeUnit(client, argv[5]);
   if (unit === null) return;
   if (endGiven) {
-    const parsed = integerArgument(client, engine, argv[4]);
+    const parsed = integerArgument(client, argv[4]);
     if (parsed === null) return;
     end = parsed;
   }
@@ -175,16 +175,16 @@ type BitOperation = (typeof BITOP_OPERATIONS)[number];
 export function bitop(client: Client, argv: string[], engine: Engine): void {
   const operation = BITOP_OPERATIONS.find((name) => isKeyword(argv[1], name));
   if (operation === undefined) {
-    engine.replyError(client, Errors.syntax);
+    client.out.error(Errors.syntax);
     return;
   }
   if (operation === 'not' && argv.length !== 4) {
-    engine.replyError(client, 'ERR BITOP NOT must be called with a single source key.');
+    client.out.error('ERR BITOP NOT must be called with a single source key.');
     return;
   }
   const sources: string[] = [];
   for (const key of argv.slice(3)) {
-    const value = engine.readingKeys(() => lookupString(client, engine, key));
+    const value = engine.readingKeys(() => lookupString(client, key));
     if (value === WRONG_TYPE) return;
     sources.push(value ?? '');
   }

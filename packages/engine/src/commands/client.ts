@@ -12,8 +12,8 @@ export function clientId(client: Client): void {
   client.out.integer(client.id);
 }
 
-export function clientSetname(client: Client, argv: string[], engine: Engine): void {
-  if (!validClientName(client, engine, argv[2])) return;
+export function clientSetname(client: Client, argv: string[]): void {
+  if (!validClientName(client, argv[2])) return;
   client.name = argv[2];
   ok(client);
 }
@@ -29,21 +29,21 @@ export function clientList(client: Client, argv: string[], engine: Engine): void
   if (argv.length === 4 && isKeyword(argv[2], 'type')) {
     const type = clientTypeByName(argv[3]);
     if (type === null) {
-      engine.replyError(client, `ERR Unknown client type '${argv[3]}'`);
+      client.out.error(`ERR Unknown client type '${argv[3]}'`);
       return;
     }
     clients = [...engine.clients.values()].filter((each) => clientType(each) === type);
   } else if (argv.length > 3 && isKeyword(argv[2], 'id')) {
     const ids: number[] = [];
     for (let i = 3; i < argv.length; i++) {
-      const id = integerArgument(client, engine, argv[i], Errors.invalidClientId);
+      const id = integerArgument(client, argv[i], Errors.invalidClientId);
       if (id === null) return;
       ids.push(id);
     }
     // One line per id asked, in that order, as Redis.
     clients = ids.flatMap((id) => engine.clients.get(id) ?? []);
   } else if (argv.length !== 2) {
-    engine.replyError(client, Errors.syntax);
+    client.out.error(Errors.syntax);
     return;
   } else clients = [...engine.clients.values()];
   let text = '';
@@ -77,7 +77,7 @@ export function clientKill(client: Client, argv: string[], engine: Engine): void
       (each) => each.connection.remoteAddress === argv[2],
     );
     if (!target) {
-      engine.replyError(client, Errors.noSuchClient);
+      client.out.error(Errors.noSuchClient);
       return;
     }
     ok(client);
@@ -85,7 +85,7 @@ export function clientKill(client: Client, argv: string[], engine: Engine): void
     return;
   }
   if (argv.length % 2 !== 0) {
-    engine.replyError(client, Errors.syntax);
+    client.out.error(Errors.syntax);
     return;
   }
   const filters: Array<(each: Client) => boolean> = [];
@@ -93,10 +93,10 @@ export function clientKill(client: Client, argv: string[], engine: Engine): void
   for (let i = 2; i < argv.length; i += 2) {
     const value = argv[i + 1];
     if (isKeyword(argv[i], 'id')) {
-      const wanted = integerArgument(client, engine, value, Errors.clientIdNotPositive);
+      const wanted = integerArgument(client, value, Errors.clientIdNotPositive);
       if (wanted === null) return;
       if (wanted < 1) {
-        engine.replyError(client, Errors.clientIdNotPositive);
+        client.out.error(Errors.clientIdNotPositive);
         return;
       }
       filters.push((each) => each.id === wanted);
@@ -107,25 +107,25 @@ export function clientKill(client: Client, argv: string[], engine: Engine): void
     } else if (isKeyword(argv[i], 'type')) {
       const type = clientTypeByName(value);
       if (type === null) {
-        engine.replyError(client, `ERR Unknown client type '${value}'`);
+        client.out.error(`ERR Unknown client type '${value}'`);
         return;
       }
       filters.push((each) => clientType(each) === type);
     } else if (isKeyword(argv[i], 'user')) {
       const user = engine.acl.get(value);
       if (user === undefined) {
-        engine.replyError(client, `ERR No such user '${value}'`);
+        client.out.error(`ERR No such user '${value}'`);
         return;
       }
       filters.push((each) => each.user === user);
     } else if (isKeyword(argv[i], 'skipme')) {
       if (!isKeyword(value, 'yes') && !isKeyword(value, 'no')) {
-        engine.replyError(client, Errors.syntax);
+        client.out.error(Errors.syntax);
         return;
       }
       skipMe = isKeyword(value, 'yes');
     } else {
-      engine.replyError(client, Errors.syntax);
+      client.out.error(Errors.syntax);
       return;
     }
   }
@@ -142,15 +142,15 @@ export function clientUnblock(client: Client, argv: string[], engine: Engine): v
   if (argv.length === 4) {
     if (isKeyword(argv[3], 'error')) withError = true;
     else if (!isKeyword(argv[3], 'timeout')) {
-      engine.replyError(client, 'ERR CLIENT UNBLOCK reason should be TIMEOUT or ERROR');
+      client.out.error('ERR CLIENT UNBLOCK reason should be TIMEOUT or ERROR');
       return;
     }
   } else if (argv.length > 4) {
-    engine.replyError(client, subcommandSyntaxError('client', argv[1]));
+    client.out.error(subcommandSyntaxError('client', argv[1]));
     return;
   }
   // As Redis, the reason is checked before the id is read.
-  const targetId = integerArgument(client, engine, argv[2]);
+  const targetId = integerArgument(client, argv[2]);
   if (targetId === null) return;
   const target = engine.clients.get(targetId);
   const state = target?.blocked;
@@ -167,29 +167,29 @@ export function clientUnblock(client: Client, argv: string[], engine: Engine): v
 /** CLIENT PAUSE timeout [WRITE|ALL]: ALL unless WRITE is asked for. */
 export function clientPause(client: Client, argv: string[], engine: Engine): void {
   if (argv.length > 4) {
-    engine.replyError(client, subcommandSyntaxError('client', argv[1]));
+    client.out.error(subcommandSyntaxError('client', argv[1]));
     return;
   }
   let type: PauseType = 'all';
   if (argv.length === 4) {
     if (isKeyword(argv[3], 'write')) type = 'write';
     else if (!isKeyword(argv[3], 'all')) {
-      engine.replyError(client, 'ERR CLIENT PAUSE mode must be WRITE or ALL');
+      client.out.error('ERR CLIENT PAUSE mode must be WRITE or ALL');
       return;
     }
   }
   const timeout = parseInteger(argv[2]);
   if (timeout === null) {
-    engine.replyError(client, Errors.timeoutNotInteger);
+    client.out.error(Errors.timeoutNotInteger);
     return;
   }
   if (timeout < 0) {
-    engine.replyError(client, Errors.timeoutNegative);
+    client.out.error(Errors.timeoutNegative);
     return;
   }
   const now = engine.clock.now();
   if (BigInt(timeout) > BigInt(Number.MAX_SAFE_INTEGER - now)) {
-    engine.replyError(client, Errors.timeoutOutOfRange);
+    client.out.error(Errors.timeoutOutOfRange);
     return;
   }
   // As Redis, 0 is a deadline already past: the pause ends at its next check.
@@ -202,10 +202,10 @@ export function clientUnpause(client: Client, _argv: string[], engine: Engine): 
   ok(client);
 }
 
-export function clientReply(client: Client, argv: string[], engine: Engine): void {
+export function clientReply(client: Client, argv: string[]): void {
   const mode = argv[2].toLowerCase();
   if (mode !== 'on' && mode !== 'off' && mode !== 'skip') {
-    engine.replyError(client, Errors.syntax);
+    client.out.error(Errors.syntax);
     return;
   }
   // As Redis's clientReplyCommand: ON ends OFF and SKIP, then replies; SKIP is for the next
@@ -217,20 +217,20 @@ export function clientReply(client: Client, argv: string[], engine: Engine): voi
   else if (client.replyMode !== 'off') client.skipNext = true;
 }
 
-export function clientNoEvict(client: Client, argv: string[], engine: Engine): void {
+export function clientNoEvict(client: Client, argv: string[]): void {
   if (!isKeyword(argv[2], 'on') && !isKeyword(argv[2], 'off')) {
-    engine.replyError(client, Errors.syntax);
+    client.out.error(Errors.syntax);
     return;
   }
   client.noEvict = isKeyword(argv[2], 'on');
   ok(client);
 }
 
-export function clientSetinfo(client: Client, argv: string[], engine: Engine): void {
+export function clientSetinfo(client: Client, argv: string[]): void {
   if (isKeyword(argv[2], 'lib-name')) client.libraryName = argv[3];
   else if (isKeyword(argv[2], 'lib-ver')) client.libraryVersion = argv[3];
   else {
-    engine.replyError(client, `ERR Unrecognized option '${argv[2]}'`);
+    client.out.error(`ERR Unrecognized option '${argv[2]}'`);
     return;
   }
   ok(client);
@@ -252,13 +252,13 @@ export function clientTracking(client: Client, argv: string[], engine: Engine): 
     const option = argv[i];
     if (isKeyword(option, 'redirect') && hasNext) {
       if (redirect !== 0) {
-        engine.replyError(client, 'ERR A client can only redirect to a single other client');
+        client.out.error('ERR A client can only redirect to a single other client');
         return;
       }
-      const id = integerArgument(client, engine, argv[++i]);
+      const id = integerArgument(client, argv[++i]);
       if (id === null) return;
       if (!engine.clients.has(id)) {
-        engine.replyError(client, 'ERR The client ID you want redirect to does not exist');
+        client.out.error('ERR The client ID you want redirect to does not exist');
         return;
       }
       redirect = id;
@@ -268,7 +268,7 @@ export function clientTracking(client: Client, argv: string[], engine: Engine): 
     else if (isKeyword(option, 'noloop')) noLoop = true;
     else if (isKeyword(option, 'prefix') && hasNext) prefixes.push(argv[++i]);
     else {
-      engine.replyError(client, Errors.syntax);
+      client.out.error(Errors.syntax);
       return;
     }
   }
@@ -278,12 +278,12 @@ export function clientTracking(client: Client, argv: string[], engine: Engine): 
     return;
   }
   if (!isKeyword(argv[2], 'on')) {
-    engine.replyError(client, Errors.syntax);
+    client.out.error(Errors.syntax);
     return;
   }
   const error = trackingOnRefusal(client, engine, { broadcast, optIn, optOut }, prefixes);
   if (error !== null) {
-    engine.replyError(client, error);
+    client.out.error(error);
     return;
   }
   engine.tracking.enable(client, { redirect, broadcast, optIn, optOut, noLoop }, prefixes);
@@ -315,33 +315,30 @@ function trackingOnRefusal(
 }
 
 /** CLIENT CACHING YES|NO: whether the next command's keys are tracked in OPTIN/OPTOUT mode. */
-export function clientCaching(client: Client, argv: string[], engine: Engine): void {
+export function clientCaching(client: Client, argv: string[]): void {
   const state = client.tracking;
   if (state === null) {
-    engine.replyError(
-      client,
+    client.out.error(
       'ERR CLIENT CACHING can be called only when the client is in tracking mode with OPTIN or OPTOUT mode enabled',
     );
     return;
   }
   if (isKeyword(argv[2], 'yes')) {
     if (!state.optIn) {
-      engine.replyError(
-        client,
+      client.out.error(
         'ERR CLIENT CACHING YES is only valid when tracking is enabled in OPTIN mode.',
       );
       return;
     }
   } else if (isKeyword(argv[2], 'no')) {
     if (!state.optOut) {
-      engine.replyError(
-        client,
+      client.out.error(
         'ERR CLIENT CACHING NO is only valid when tracking is enabled in OPTOUT mode.',
       );
       return;
     }
   } else {
-    engine.replyError(client, Errors.syntax);
+    client.out.error(Errors.syntax);
     return;
   }
   state.caching = true;

@@ -33,26 +33,26 @@ function inClusterMode(
   handler: ClusterHandler,
 ): void {
   if (engine.cluster === undefined) {
-    engine.replyError(client, 'ERR This instance has cluster support disabled');
+    client.out.error('ERR This instance has cluster support disabled');
     return;
   }
   handler(client, argv, engine, engine.cluster);
 }
 
 /** A slot number, or null after Redis's error for one out of range. */
-function slotArgument(client: Client, engine: Engine, text: string): number | null {
+function slotArgument(client: Client, text: string): number | null {
   const slot = /^-?\d+$/.test(text) ? Number(text) : Number.NaN;
   if (!(slot >= 0 && slot < SLOT_COUNT)) {
-    engine.replyError(client, 'ERR Invalid or out of range slot');
+    client.out.error('ERR Invalid or out of range slot');
     return null;
   }
   return slot;
 }
 
 /** The node a command names, or null after Redis's `Unknown node` error. */
-function knownNode(client: Client, engine: Engine, state: ClusterState, name: string) {
+function knownNode(client: Client, state: ClusterState, name: string) {
   const node = isNodeName(name) ? state.lookup(name) : undefined;
-  if (node === undefined) engine.replyError(client, `ERR Unknown node ${name}`);
+  if (node === undefined) client.out.error(`ERR Unknown node ${name}`);
   return node ?? null;
 }
 
@@ -115,25 +115,25 @@ const CLUSTER_HELP: readonly string[] = [
   '    Prints this help.',
 ];
 
-function meet(client: Client, argv: string[], engine: Engine, { state }: ClusterMode): void {
+function meet(client: Client, argv: string[], _engine: Engine, { state }: ClusterMode): void {
   const port = Number(argv[3]);
   if (!/^-?\d+$/.test(argv[3]!)) {
-    engine.replyError(client, `ERR Invalid TCP base port specified: ${argv[3]}`);
+    client.out.error(`ERR Invalid TCP base port specified: ${argv[3]}`);
     return;
   }
   let busPort = port + 10000;
   if (argv.length === 5) {
     if (!/^-?\d+$/.test(argv[4]!)) {
-      engine.replyError(client, `ERR Invalid TCP bus port specified: ${argv[4]}`);
+      client.out.error(`ERR Invalid TCP bus port specified: ${argv[4]}`);
       return;
     }
     busPort = Number(argv[4]);
   } else if (argv.length !== 4) {
-    engine.replyError(client, subcommandSyntaxError('cluster', argv[1]!));
+    client.out.error(subcommandSyntaxError('cluster', argv[1]!));
     return;
   }
   if (state.meet(argv[2]!, port, busPort) === 'invalid') {
-    engine.replyError(client, `ERR Invalid node address specified: ${argv[2]}:${argv[3]}`);
+    client.out.error(`ERR Invalid node address specified: ${argv[2]}:${argv[3]}`);
     return;
   }
   ok(client);
@@ -165,7 +165,7 @@ function links(client: Client, _argv: string[], _engine: Engine, { state }: Clus
 
 function flushSlots(client: Client, _argv: string[], engine: Engine, { state }: ClusterMode): void {
   if (engine.databases[0]!.size !== 0) {
-    engine.replyError(client, 'ERR DB must be empty to perform CLUSTER FLUSHSLOTS.');
+    client.out.error('ERR DB must be empty to perform CLUSTER FLUSHSLOTS.');
     return;
   }
   state.deleteNodeSlots(state.myself);
@@ -180,19 +180,18 @@ function flushSlots(client: Client, _argv: string[], engine: Engine, { state }: 
 function changeSlots(
   client: Client,
   argv: string[],
-  engine: Engine,
   { state }: ClusterMode,
   remove: boolean,
   ranges: boolean,
 ): void {
   {
     if (ranges && argv.length % 2 === 1) {
-      engine.replyError(client, arityError(`cluster|${argv[1]!.toLowerCase()}`));
+      client.out.error(arityError(`cluster|${argv[1]!.toLowerCase()}`));
       return;
     }
     const parsed: number[] = [];
     for (let i = 2; i < argv.length; i++) {
-      const slot = slotArgument(client, engine, argv[i]!);
+      const slot = slotArgument(client, argv[i]!);
       if (slot === null) return;
       parsed.push(slot);
     }
@@ -202,24 +201,21 @@ function changeSlots(
       const start = parsed[i]!;
       const end = ranges ? parsed[i + 1]! : start;
       if (start > end) {
-        engine.replyError(
-          client,
-          `ERR start slot number ${start} is greater than end slot number ${end}`,
-        );
+        client.out.error(`ERR start slot number ${start} is greater than end slot number ${end}`);
         return;
       }
       for (let slot = start; slot <= end; slot++) {
         const owner = state.slotOwners[slot];
         if (remove && owner === null) {
-          engine.replyError(client, `ERR Slot ${slot} is already unassigned`);
+          client.out.error(`ERR Slot ${slot} is already unassigned`);
           return;
         }
         if (!remove && owner !== null) {
-          engine.replyError(client, `ERR Slot ${slot} is already busy`);
+          client.out.error(`ERR Slot ${slot} is already busy`);
           return;
         }
         if (chosen[slot]++ === 1) {
-          engine.replyError(client, `ERR Slot ${slot} specified multiple times`);
+          client.out.error(`ERR Slot ${slot} specified multiple times`);
           return;
         }
       }
@@ -238,27 +234,27 @@ function changeSlots(
 function setSlot(client: Client, argv: string[], engine: Engine, { state }: ClusterMode): void {
   const myself = state.myself;
   if (myself.isReplica) {
-    engine.replyError(client, 'ERR Please use SETSLOT only with masters.');
+    client.out.error('ERR Please use SETSLOT only with masters.');
     return;
   }
-  const slot = slotArgument(client, engine, argv[2]!);
+  const slot = slotArgument(client, argv[2]!);
   if (slot === null) return;
   const action = argv[3]!.toLowerCase();
   const target = (missing: string) => {
     const node = isNodeName(argv[4]!) ? state.lookup(argv[4]!) : undefined;
     if (node === undefined) {
-      engine.replyError(client, `ERR ${missing} ${argv[4]}`);
+      client.out.error(`ERR ${missing} ${argv[4]}`);
       return null;
     }
     if (node.isReplica) {
-      engine.replyError(client, 'ERR Target node is not a master');
+      client.out.error('ERR Target node is not a master');
       return null;
     }
     return node;
   };
   if (action === 'migrating' && argv.length === 5) {
     if (state.slotOwners[slot] !== myself) {
-      engine.replyError(client, `ERR I'm not the owner of hash slot ${slot}`);
+      client.out.error(`ERR I'm not the owner of hash slot ${slot}`);
       return;
     }
     const node = target("I don't know about node");
@@ -266,7 +262,7 @@ function setSlot(client: Client, argv: string[], engine: Engine, { state }: Clus
     state.migratingTo[slot] = node;
   } else if (action === 'importing' && argv.length === 5) {
     if (state.slotOwners[slot] === myself) {
-      engine.replyError(client, `ERR I'm already the owner of hash slot ${slot}`);
+      client.out.error(`ERR I'm already the owner of hash slot ${slot}`);
       return;
     }
     const node = target("I don't know about node");
@@ -281,8 +277,7 @@ function setSlot(client: Client, argv: string[], engine: Engine, { state }: Clus
     const wasMine = state.slotOwners[slot] === myself;
     const holdsKeys = engine.databases[0]!.countKeysInSlot(slot) !== 0;
     if (wasMine && node !== myself && holdsKeys) {
-      engine.replyError(
-        client,
+      client.out.error(
         `ERR Can't assign hashslot ${slot} to a different node while I still hold keys for this hash slot.`,
       );
       return;
@@ -312,10 +307,7 @@ function setSlot(client: Client, argv: string[], engine: Engine, { state }: Clus
       state.broadcastPong();
     }
   } else {
-    engine.replyError(
-      client,
-      'ERR Invalid CLUSTER SETSLOT action or number of arguments. Try CLUSTER HELP',
-    );
+    client.out.error('ERR Invalid CLUSTER SETSLOT action or number of arguments. Try CLUSTER HELP');
     return;
   }
   state.schedule({ saveConfig: true, updateState: true });
@@ -327,10 +319,10 @@ function bumpEpoch(client: Client, _argv: string[], _engine: Engine, { state }: 
   client.out.simple(`${bumped ? 'BUMPED' : 'STILL'} ${state.myself.configEpoch}`);
 }
 
-function saveConfig(client: Client, _argv: string[], engine: Engine, mode: ClusterMode): void {
+function saveConfig(client: Client, _argv: string[], _engine: Engine, mode: ClusterMode): void {
   const error = mode.saveConfig();
   if (error === null) ok(client);
-  else engine.replyError(client, `ERR error saving the cluster node config: ${error}`);
+  else client.out.error(`ERR error saving the cluster node config: ${error}`);
 }
 
 function keySlot(client: Client, argv: string[]): void {
@@ -338,22 +330,22 @@ function keySlot(client: Client, argv: string[]): void {
 }
 
 function countKeysInSlot(client: Client, argv: string[], engine: Engine): void {
-  const slot = integerArgument(client, engine, argv[2]!);
+  const slot = integerArgument(client, argv[2]!);
   if (slot === null) return;
   if (slot < 0 || slot >= SLOT_COUNT) {
-    engine.replyError(client, 'ERR Invalid slot');
+    client.out.error('ERR Invalid slot');
     return;
   }
   client.out.integer(engine.databases[0]!.countKeysInSlot(slot));
 }
 
 function getKeysInSlot(client: Client, argv: string[], engine: Engine): void {
-  const slot = integerArgument(client, engine, argv[2]!);
+  const slot = integerArgument(client, argv[2]!);
   if (slot === null) return;
-  const count = integerArgument(client, engine, argv[3]!);
+  const count = integerArgument(client, argv[3]!);
   if (count === null) return;
   if (slot < 0 || slot >= SLOT_COUNT || count < 0) {
-    engine.replyError(client, 'ERR Invalid slot or number of keys');
+    client.out.error('ERR Invalid slot or number of keys');
     return;
   }
   const keys = engine.databases[0]!.keysInSlot(slot, count);
@@ -361,15 +353,15 @@ function getKeysInSlot(client: Client, argv: string[], engine: Engine): void {
   for (const key of keys) client.out.bulk(key);
 }
 
-function forget(client: Client, argv: string[], engine: Engine, { state }: ClusterMode): void {
-  const node = knownNode(client, engine, state, argv[2]!);
+function forget(client: Client, argv: string[], _engine: Engine, { state }: ClusterMode): void {
+  const node = knownNode(client, state, argv[2]!);
   if (node === null) return;
   if (node === state.myself) {
-    engine.replyError(client, "ERR I tried hard but I can't forget myself...");
+    client.out.error("ERR I tried hard but I can't forget myself...");
     return;
   }
   if (state.myself.isReplica && state.myself.replicaOf === node) {
-    engine.replyError(client, "ERR Can't forget my master!");
+    client.out.error("ERR Can't forget my master!");
     return;
   }
   state.forget(node);
@@ -377,22 +369,19 @@ function forget(client: Client, argv: string[], engine: Engine, { state }: Clust
 }
 
 function replicate(client: Client, argv: string[], engine: Engine, { state }: ClusterMode): void {
-  const node = knownNode(client, engine, state, argv[2]!);
+  const node = knownNode(client, state, argv[2]!);
   if (node === null) return;
   const myself = state.myself;
   if (node === myself) {
-    engine.replyError(client, "ERR Can't replicate myself");
+    client.out.error("ERR Can't replicate myself");
     return;
   }
   if (node.isReplica) {
-    engine.replyError(client, 'ERR I can only replicate a master, not a replica.');
+    client.out.error('ERR I can only replicate a master, not a replica.');
     return;
   }
   if (myself.isMaster && (myself.slotCount !== 0 || engine.databases[0]!.size !== 0)) {
-    engine.replyError(
-      client,
-      'ERR To set a master the node must be empty and without assigned slots.',
-    );
+    client.out.error('ERR To set a master the node must be empty and without assigned slots.');
     return;
   }
   state.setMyMaster(node);
@@ -400,11 +389,11 @@ function replicate(client: Client, argv: string[], engine: Engine, { state }: Cl
   ok(client);
 }
 
-function replicas(client: Client, argv: string[], engine: Engine, { state }: ClusterMode): void {
-  const node = knownNode(client, engine, state, argv[2]!);
+function replicas(client: Client, argv: string[], _engine: Engine, { state }: ClusterMode): void {
+  const node = knownNode(client, state, argv[2]!);
   if (node === null) return;
   if (node.isReplica) {
-    engine.replyError(client, 'ERR The specified node is not a master');
+    client.out.error('ERR The specified node is not a master');
     return;
   }
   client.out.array(node.replicas.length);
@@ -414,36 +403,36 @@ function replicas(client: Client, argv: string[], engine: Engine, { state }: Clu
 function countFailureReports(
   client: Client,
   argv: string[],
-  engine: Engine,
+  _engine: Engine,
   { state }: ClusterMode,
 ): void {
-  const node = knownNode(client, engine, state, argv[2]!);
+  const node = knownNode(client, state, argv[2]!);
   if (node === null) return;
   client.out.integer(state.failureReports(node));
 }
 
 function failover(client: Client, argv: string[], engine: Engine, { state }: ClusterMode): void {
   if (argv.length > 3) {
-    engine.replyError(client, subcommandSyntaxError('cluster', argv[1]!));
+    client.out.error(subcommandSyntaxError('cluster', argv[1]!));
     return;
   }
   const option = argv[2]?.toLowerCase();
   if (option !== undefined && option !== 'force' && option !== 'takeover') {
-    engine.replyError(client, Errors.syntax);
+    client.out.error(Errors.syntax);
     return;
   }
   const myself = state.myself;
   if (myself.isMaster) {
-    engine.replyError(client, 'ERR You should send CLUSTER FAILOVER to a replica');
+    client.out.error('ERR You should send CLUSTER FAILOVER to a replica');
     return;
   }
   const master = myself.replicaOf;
   if (master === null) {
-    engine.replyError(client, "ERR I'm a replica but my master is unknown to me");
+    client.out.error("ERR I'm a replica but my master is unknown to me");
     return;
   }
   if (option === undefined && (master.failed || master.link === null)) {
-    engine.replyError(client, 'ERR Master is down or failed, please use CLUSTER FAILOVER FORCE');
+    client.out.error('ERR Master is down or failed, please use CLUSTER FAILOVER FORCE');
     return;
   }
   const mode = option ?? 'default';
@@ -460,20 +449,19 @@ function failover(client: Client, argv: string[], engine: Engine, { state }: Clu
 function setConfigEpoch(
   client: Client,
   argv: string[],
-  engine: Engine,
+  _engine: Engine,
   { state }: ClusterMode,
 ): void {
-  const epoch = integerArgument(client, engine, argv[2]!);
+  const epoch = integerArgument(client, argv[2]!);
   if (epoch === null) return;
   if (epoch < 0) {
-    engine.replyError(client, `ERR Invalid config epoch specified: ${epoch}`);
+    client.out.error(`ERR Invalid config epoch specified: ${epoch}`);
   } else if (state.nodes.size > 1) {
-    engine.replyError(
-      client,
+    client.out.error(
       'ERR The user can assign a config epoch only when the node does not know any other node.',
     );
   } else if (state.myself.configEpoch !== 0) {
-    engine.replyError(client, 'ERR Node config epoch is already non-zero');
+    client.out.error('ERR Node config epoch is already non-zero');
   } else {
     state.assignConfigEpoch(epoch);
     ok(client);
@@ -482,19 +470,16 @@ function setConfigEpoch(
 
 function reset(client: Client, argv: string[], engine: Engine, { state }: ClusterMode): void {
   if (argv.length > 3) {
-    engine.replyError(client, subcommandSyntaxError('cluster', argv[1]!));
+    client.out.error(subcommandSyntaxError('cluster', argv[1]!));
     return;
   }
   const option = argv[2]?.toLowerCase() ?? 'soft';
   if (option !== 'soft' && option !== 'hard') {
-    engine.replyError(client, Errors.syntax);
+    client.out.error(Errors.syntax);
     return;
   }
   if (state.myself.isMaster && client.db.size !== 0) {
-    engine.replyError(
-      client,
-      "ERR CLUSTER RESET can't be called with master nodes containing keys",
-    );
+    client.out.error("ERR CLUSTER RESET can't be called with master nodes containing keys");
     return;
   }
   // A replica's data goes with its master.
@@ -521,14 +506,14 @@ function askingHere(client: Client): void {
 }
 
 export function clusterAddslots(client: Client, argv: string[], engine: Engine): void {
-  inClusterMode(client, argv, engine, (client, argv, engine, mode) =>
-    changeSlots(client, argv, engine, mode, false, false),
+  inClusterMode(client, argv, engine, (client, argv, _engine, mode) =>
+    changeSlots(client, argv, mode, false, false),
   );
 }
 
 export function clusterAddslotsrange(client: Client, argv: string[], engine: Engine): void {
-  inClusterMode(client, argv, engine, (client, argv, engine, mode) =>
-    changeSlots(client, argv, engine, mode, false, true),
+  inClusterMode(client, argv, engine, (client, argv, _engine, mode) =>
+    changeSlots(client, argv, mode, false, true),
   );
 }
 
@@ -545,14 +530,14 @@ export function clusterCountkeysinslot(client: Client, argv: string[], engine: E
 }
 
 export function clusterDelslots(client: Client, argv: string[], engine: Engine): void {
-  inClusterMode(client, argv, engine, (client, argv, engine, mode) =>
-    changeSlots(client, argv, engine, mode, true, false),
+  inClusterMode(client, argv, engine, (client, argv, _engine, mode) =>
+    changeSlots(client, argv, mode, true, false),
   );
 }
 
 export function clusterDelslotsrange(client: Client, argv: string[], engine: Engine): void {
-  inClusterMode(client, argv, engine, (client, argv, engine, mode) =>
-    changeSlots(client, argv, engine, mode, true, true),
+  inClusterMode(client, argv, engine, (client, argv, _engine, mode) =>
+    changeSlots(client, argv, mode, true, true),
   );
 }
 

@@ -6,9 +6,9 @@ import { ok } from '../replies.js';
 import { validClientName } from '../client-name.js';
 import { SERVER_VERSION } from '../version.js';
 
-export function ping(client: Client, argv: string[], engine: Engine): void {
+export function ping(client: Client, argv: string[]): void {
   if (argv.length > 2) {
-    engine.replyError(client, arityError('ping'));
+    client.out.error(arityError('ping'));
     return;
   }
   if (client.inSubscribedMode) {
@@ -24,14 +24,14 @@ export function echo(client: Client, argv: string[]): void {
 }
 
 export function select(client: Client, argv: string[], engine: Engine): void {
-  const index = intArgument(client, engine, argv[1]);
+  const index = intArgument(client, argv[1]);
   if (index === null) return;
   if (engine.cluster !== undefined && index !== 0) {
-    engine.replyError(client, 'ERR SELECT is not allowed in cluster mode');
+    client.out.error('ERR SELECT is not allowed in cluster mode');
     return;
   }
   if (index < 0 || index >= engine.databases.length) {
-    engine.replyError(client, Errors.dbIndexOutOfRange);
+    client.out.error(Errors.dbIndexOutOfRange);
     return;
   }
   client.db = engine.databases[index];
@@ -62,7 +62,7 @@ function logIn(
 
 export function auth(client: Client, argv: string[], engine: Engine): void {
   if (argv.length > 3) {
-    engine.replyError(client, Errors.syntax);
+    client.out.error(Errors.syntax);
     return;
   }
   const username = argv.length === 3 ? argv[1] : 'default';
@@ -71,11 +71,11 @@ export function auth(client: Client, argv: string[], engine: Engine): void {
   redactArgument(argv, 1);
   if (argv.length === 3) redactArgument(argv, 2);
   if (argv.length === 2 && engine.acl.defaultUser.noPassword) {
-    engine.replyError(client, Errors.authNotConfigured);
+    client.out.error(Errors.authNotConfigured);
     return;
   }
   if (!logIn(client, engine, typed, username, password)) {
-    engine.replyError(client, Errors.wrongPass);
+    client.out.error(Errors.wrongPass);
     return;
   }
   ok(client);
@@ -87,13 +87,12 @@ export function hello(client: Client, argv: string[], engine: Engine): void {
   if (argv.length >= 2) {
     const version = integerArgument(
       client,
-      engine,
       argv[1],
       'ERR Protocol version is not an integer or out of range',
     );
     if (version === null) return;
     if (version < 2 || version > 3) {
-      engine.replyError(client, Errors.noProtocol);
+      client.out.error(Errors.noProtocol);
       return;
     }
     protocol = version as 2 | 3;
@@ -107,21 +106,20 @@ export function hello(client: Client, argv: string[], engine: Engine): void {
       redactArgument(argv, i + 1);
       redactArgument(argv, i + 2);
       if (!logIn(client, engine, typed, username, password)) {
-        engine.replyError(client, Errors.wrongPass);
+        client.out.error(Errors.wrongPass);
         return;
       }
       i += 2;
     } else if (isKeyword(argv[i], 'setname') && more >= 1) {
       name = argv[++i];
-      if (!validClientName(client, engine, name)) return;
+      if (!validClientName(client, name)) return;
     } else {
-      engine.replyError(client, `ERR Syntax error in HELLO option '${argv[i]}'`);
+      client.out.error(`ERR Syntax error in HELLO option '${argv[i]}'`);
       return;
     }
   }
   if (!client.authenticated) {
-    engine.replyError(
-      client,
+    client.out.error(
       'NOAUTH HELLO must be called with the client already authenticated, otherwise the HELLO AUTH <user> <pass> option can be used to authenticate the client and select the RESP protocol version at the same time',
     );
     return;

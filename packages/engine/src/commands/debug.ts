@@ -65,8 +65,8 @@ function atoi(text: string): number {
 }
 
 /** getLongFromObjectOrReply: null after replying the error. */
-function longArgument(client: Client, engine: Engine, text: string): number | null {
-  return integerArgument(client, engine, text);
+function longArgument(client: Client, text: string): number | null {
+  return integerArgument(client, text);
 }
 
 /** Redis's addReplyHelp around debugCommand's lines (a build without jemalloc: no MALLCTL). */
@@ -232,10 +232,7 @@ function reload(client: Client, argv: string[], engine: Engine): void {
     else if (isKeyword(argv[i], 'noflush')) flush = false;
     else if (isKeyword(argv[i], 'nosave')) save = false;
     else {
-      engine.replyError(
-        client,
-        'ERR DEBUG RELOAD only supports the MERGE, NOFLUSH and NOSAVE options.',
-      );
+      client.out.error('ERR DEBUG RELOAD only supports the MERGE, NOFLUSH and NOSAVE options.');
       return;
     }
   }
@@ -244,7 +241,7 @@ function reload(client: Client, argv: string[], engine: Engine): void {
   // A BGSAVE running meanwhile keeps the dataset it began with, as a fork would.
   engine.finishSnapshots();
   if (save && host?.saveForReload() !== true) {
-    engine.replyError(client, 'ERR');
+    client.out.error('ERR');
     return;
   }
   // A save resets the change counter; the reload itself changes nothing (and is not propagated).
@@ -252,7 +249,7 @@ function reload(client: Client, argv: string[], engine: Engine): void {
   if (flush) emptyData(engine);
   const failure = host === undefined ? 'no RDB file' : host.loadForReload(merge);
   if (failure !== null) {
-    engine.replyError(client, 'ERR Error trying to load the RDB dump');
+    client.out.error('ERR Error trying to load the RDB dump');
     return;
   }
   engine.log('warning', 'DB reloaded by DEBUG RELOAD');
@@ -306,7 +303,7 @@ function loadaofFailed(engine: Engine, failure: string): void {
 
 /** Which bus messages a cluster node drops on receipt, to test a partitioned node. */
 function dropClusterPacketFilter(client: Client, argv: string[], engine: Engine): void {
-  const type = longArgument(client, engine, argv[2]);
+  const type = longArgument(client, argv[2]);
   if (type === null) return;
   if (engine.cluster !== undefined) engine.cluster.state.dropPacketFilter = type;
   ok(client);
@@ -315,16 +312,16 @@ function dropClusterPacketFilter(client: Client, argv: string[], engine: Engine)
 // Looking at one value.
 
 /** A key as Redis's dictFind sees it: no expiry, no access-time update. */
-function findKey(client: Client, engine: Engine, key: string): RedisValue | undefined {
+function findKey(client: Client, key: string): RedisValue | undefined {
   const value = client.db.data.get(key);
-  if (value === undefined) engine.replyError(client, Errors.noSuchKey);
+  if (value === undefined) client.out.error(Errors.noSuchKey);
   return value;
 }
 
 /** objectCommandLookupOrReply: as OBJECT does, a logically expired key is not there. */
-function lookupKey(client: Client, engine: Engine, key: string): RedisValue | undefined {
+function lookupKey(client: Client, key: string): RedisValue | undefined {
   const value = client.db.peek(key);
-  if (value === undefined) engine.replyError(client, Errors.noSuchKey);
+  if (value === undefined) client.out.error(Errors.noSuchKey);
   return value;
 }
 
@@ -370,7 +367,7 @@ function quicklistFields(list: PackedList, engine: Engine): string {
 
 /** OBJECT key: Redis's one-line summary of the value behind a key. */
 function object(client: Client, argv: string[], engine: Engine): void {
-  const value = findKey(client, engine, argv[2]);
+  const value = findKey(client, argv[2]);
   if (value === undefined) return;
   const idle = client.db.idleSeconds(argv[2]);
   const lru = (engine.lruClock - idle) & 0xffffff;
@@ -423,12 +420,12 @@ const OBJECT_HEADER_SIZE = 16;
  * APPEND and growing bit writes reserve (sdsMakeRoomFor's greedy growth) is not modelled.
  */
 function sdslen(client: Client, argv: string[], engine: Engine): void {
-  const value = findKey(client, engine, argv[2]);
+  const value = findKey(client, argv[2]);
   if (value === undefined) return;
   const recorded = client.db.stringEncoding(argv[2]);
   const encoding = typeof value === 'string' ? encodingOf(value, engine.config, recorded) : null;
   if (typeof value !== 'string' || encoding === 'int') {
-    engine.replyError(client, 'ERR Not an sds encoded string.');
+    client.out.error('ERR Not an sds encoded string.');
     return;
   }
   const key = sdsLayout(argv[2].length);
@@ -453,20 +450,20 @@ function sdslen(client: Client, argv: string[], engine: Engine): void {
 }
 
 function listpack(client: Client, argv: string[], engine: Engine): void {
-  const value = lookupKey(client, engine, argv[2]);
+  const value = lookupKey(client, argv[2]);
   if (value === undefined) return;
   if (encodingOf(value, engine.config) !== 'listpack') {
-    engine.replyError(client, 'ERR Not a listpack encoded object.');
+    client.out.error('ERR Not a listpack encoded object.');
     return;
   }
   client.out.simple('Listpack structure printed on stdout');
 }
 
-function quicklist(client: Client, argv: string[], engine: Engine): void {
-  const value = lookupKey(client, engine, argv[2]);
+function quicklist(client: Client, argv: string[]): void {
+  const value = lookupKey(client, argv[2]);
   if (value === undefined) return;
   if (!(value instanceof PackedList)) {
-    engine.replyError(client, 'ERR Not a quicklist encoded object.');
+    client.out.error('ERR Not a quicklist encoded object.');
     return;
   }
   client.out.simple('Quicklist structure printed on stdout');
@@ -476,10 +473,10 @@ function quicklist(client: Client, argv: string[], engine: Engine): void {
  * A non-negative long, as getPositiveLongFromObjectOrReply: anything else, a non-number
  * included, gets the one error. Null after replying.
  */
-function nonNegativeArgument(client: Client, engine: Engine, text: string): number | null {
+function nonNegativeArgument(client: Client, text: string): number | null {
   const value = parseInteger(text);
   if (value === null || value < 0) {
-    engine.replyError(client, Errors.countPositive);
+    client.out.error(Errors.countPositive);
     return null;
   }
   return Number(value);
@@ -493,9 +490,9 @@ const POPULATE_NAME_LIMIT = 127;
  * or cut to `size`); existing keys are left alone, nothing is propagated.
  */
 function populate(client: Client, argv: string[], engine: Engine): void {
-  const count = nonNegativeArgument(client, engine, argv[2]);
+  const count = nonNegativeArgument(client, argv[2]);
   if (count === null) return;
-  const size = argv.length === 5 ? nonNegativeArgument(client, engine, argv[4]) : 0;
+  const size = argv.length === 5 ? nonNegativeArgument(client, argv[4]) : 0;
   if (size === null) return;
   const prefix = argv.length === 3 ? 'key' : argv[3];
   const db = client.db;
@@ -525,7 +522,7 @@ const PROTOCOL_TYPES =
   'string|integer|double|bignum|null|array|set|map|attrib|push|verbatim|true|false';
 
 /** PROTOCOL type: one sample of each RESP3 type, downgraded for RESP2 clients as Redis does. */
-function protocol(client: Client, argv: string[], engine: Engine): void {
+function protocol(client: Client, argv: string[]): void {
   const out = client.out;
   const name = argv[2].toLowerCase();
   if (name === 'string') out.bulk('Hello World');
@@ -554,7 +551,7 @@ function protocol(client: Client, argv: string[], engine: Engine): void {
     out.bulk('Some real reply following the attribute');
   } else if (name === 'push') {
     if (client.protocol < 3) {
-      engine.replyError(client, 'ERR RESP2 is not supported by this command');
+      client.out.error('ERR RESP2 is not supported by this command');
       return;
     }
     out.push(2);
@@ -565,8 +562,7 @@ function protocol(client: Client, argv: string[], engine: Engine): void {
   else if (name === 'false') out.boolean(false);
   else if (name === 'verbatim') out.verbatim('txt', 'This is a verbatim\nstring');
   else {
-    engine.replyError(
-      client,
+    client.out.error(
       `ERR Wrong protocol type name. Please use one of the following: ${PROTOCOL_TYPES}`,
     );
   }
@@ -600,10 +596,7 @@ const MAX_PACKED_THRESHOLD = 2 ** 32 - 2 ** 20;
 function quicklistPackedThreshold(client: Client, argv: string[], engine: Engine): void {
   const size = parseMemory(argv[2]);
   if (size === null || size < 0 || size > MAX_PACKED_THRESHOLD) {
-    engine.replyError(
-      client,
-      'ERR argument must be a memory value bigger than 1 and smaller than 4gb',
-    );
+    client.out.error('ERR argument must be a memory value bigger than 1 and smaller than 4gb');
     return;
   }
   stateOf(engine).quicklistPackedThreshold = size === 0 ? DEFAULT_PACKED_THRESHOLD : size;
@@ -627,9 +620,12 @@ function replicate(client: Client, argv: string[], engine: Engine): void {
   ok(client);
 }
 
-/** ERROR text: the text as a protocol error, newlines blanked; not counted as an error reply. */
+/**
+ * ERROR text: the text as an error, newlines blanked, written as raw bytes and so not counted
+ * as an error reply (Redis's addReplySds).
+ */
 function error(client: Client, argv: string[]): void {
-  client.out.error(argv[2].replace(/[\r\n]/g, ' '));
+  client.out.raw(Buffer.from(`-${argv[2].replace(/[\r\n]/g, ' ')}\r\n`, 'latin1'));
 }
 
 /** STRUCTSIZE: the sizes of Redis's core structures on a 64-bit build. */
@@ -640,10 +636,10 @@ function structsize(client: Client): void {
 }
 
 function htstats(client: Client, argv: string[], engine: Engine): void {
-  const index = longArgument(client, engine, argv[2]);
+  const index = longArgument(client, argv[2]);
   if (index === null) return;
   if (index < 0 || index >= engine.databases.length) {
-    engine.replyError(client, 'ERR Out of range database');
+    client.out.error('ERR Out of range database');
     return;
   }
   const db: Database = engine.databases[index];
@@ -658,7 +654,7 @@ function htstats(client: Client, argv: string[], engine: Engine): void {
 
 /** HTSTATS-KEY key: the statistics of a value Redis keeps in a dict (set, hash, zset). */
 function htstatsKey(client: Client, argv: string[], engine: Engine): void {
-  const value = lookupKey(client, engine, argv[2]);
+  const value = lookupKey(client, argv[2]);
   if (value === undefined) return;
   const encoding = encodingOf(value, engine.config);
   let stats: string | null = null;
@@ -672,8 +668,7 @@ function htstatsKey(client: Client, argv: string[], engine: Engine): void {
     stats = tableStats(0, value.keys(), value.size, tableSize(value.size));
   }
   if (stats === null) {
-    engine.replyError(
-      client,
+    client.out.error(
       'ERR The value stored at the specified key is not represented using an hash table',
     );
   } else client.out.verbatim('txt', stats);
@@ -714,14 +709,14 @@ function replybuffer(client: Client, argv: string[], engine: Engine): void {
     if (isKeyword(argv[3], 'never')) resizing.peakResetTime = -1;
     else if (isKeyword(argv[3], 'reset')) resizing.peakResetTime = DEFAULT_PEAK_RESET_TIME;
     else {
-      const time = longArgument(client, engine, argv[3]);
+      const time = longArgument(client, argv[3]);
       if (time === null) return;
       resizing.peakResetTime = time;
     }
   } else if (isKeyword(argv[2], 'resizing')) {
     resizing.enabled = atoi(argv[3]) !== 0;
   } else {
-    engine.replyError(client, subcommandSyntaxError('debug', argv[1]));
+    client.out.error(subcommandSyntaxError('debug', argv[1]));
     return;
   }
   ok(client);
@@ -729,10 +724,10 @@ function replybuffer(client: Client, argv: string[], engine: Engine): void {
 
 function clusterlink(client: Client, argv: string[], engine: Engine): void {
   if (engine.config.get('cluster-enabled') !== 'yes') {
-    engine.replyError(client, 'ERR Debug option only available for cluster mode enabled setup!');
+    client.out.error('ERR Debug option only available for cluster mode enabled setup!');
     return;
   }
-  engine.replyError(client, `ERR Unknown node ${argv[4]}`);
+  client.out.error(`ERR Unknown node ${argv[4]}`);
 }
 
 type Subcommand = (client: Client, argv: string[], engine: Engine) => CommandResult;
@@ -757,7 +752,7 @@ function configRewriteForceAll(client: Client, _argv: string[], engine: Engine):
   try {
     rewriteConfigFile(engine.configFile ?? '', engine.config, engine.configUserLines(), true);
   } catch (error) {
-    engine.replyError(client, `ERR CONFIG-REWRITE-FORCE-ALL failed: ${describeErrno(error)}`);
+    client.out.error(`ERR CONFIG-REWRITE-FORCE-ALL failed: ${describeErrno(error)}`);
     return;
   }
   ok(client);
@@ -807,5 +802,5 @@ export function debug(client: Client, argv: string[], engine: Engine): CommandRe
     if (!isKeyword(argv[1], name) || !accepts(argv)) continue;
     return run(client, argv, engine);
   }
-  engine.replyError(client, subcommandSyntaxError('debug', argv[1]));
+  client.out.error(subcommandSyntaxError('debug', argv[1]));
 }

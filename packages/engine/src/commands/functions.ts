@@ -14,8 +14,8 @@ import { ok, replyHelp } from '../replies.js';
 import { isKeyword } from '../arguments.js';
 
 /** Redis's addReplySubcommandSyntaxError, for FUNCTION's subcommands. */
-function syntaxError(client: Client, argv: string[], engine: Engine): void {
-  engine.replyError(client, subcommandSyntaxError('function', argv[1]));
+function syntaxError(client: Client, argv: string[]): void {
+  client.out.error(subcommandSyntaxError('function', argv[1]));
 }
 
 export function fcall(client: Client, argv: string[], engine: Engine): CommandResult {
@@ -35,7 +35,7 @@ export function functionLoad(client: Client, argv: string[], engine: Engine): vo
   while (position < argv.length - 1) {
     const option = argv[position++];
     if (!isKeyword(option, 'replace')) {
-      engine.replyError(client, `ERR Unknown option given: ${option}`);
+      client.out.error(`ERR Unknown option given: ${option}`);
       return;
     }
     replace = true;
@@ -44,7 +44,7 @@ export function functionLoad(client: Client, argv: string[], engine: Engine): vo
   const timeout = client.obeysAll ? 0 : LOAD_TIMEOUT_MILLISECONDS;
   const result = engine.scripting.libraries.load(argv[position], replace, timeout);
   if ('error' in result) {
-    engine.replyError(client, `ERR ${result.error}`);
+    client.out.error(`ERR ${result.error}`);
     return;
   }
   engine.stats.dirty++;
@@ -53,7 +53,7 @@ export function functionLoad(client: Client, argv: string[], engine: Engine): vo
 
 export function functionDelete(client: Client, argv: string[], engine: Engine): void {
   if (!engine.scripting.libraries.delete(argv[2])) {
-    engine.replyError(client, 'ERR Library not found');
+    client.out.error('ERR Library not found');
     return;
   }
   engine.stats.dirty++;
@@ -63,11 +63,11 @@ export function functionDelete(client: Client, argv: string[], engine: Engine): 
 /** FUNCTION FLUSH [ASYNC|SYNC]: both free at once, the libraries being small. */
 export function functionFlush(client: Client, argv: string[], engine: Engine): void {
   if (argv.length > 3) {
-    syntaxError(client, argv, engine);
+    syntaxError(client, argv);
     return;
   }
   if (argv.length === 3 && !isKeyword(argv[2], 'sync') && !isKeyword(argv[2], 'async')) {
-    engine.replyError(client, 'ERR FUNCTION FLUSH only supports SYNC|ASYNC option');
+    client.out.error('ERR FUNCTION FLUSH only supports SYNC|ASYNC option');
     return;
   }
   engine.scripting.libraries.flush();
@@ -90,13 +90,13 @@ export function functionList(client: Client, argv: string[], engine: Engine): vo
     }
     if (pattern === null && isKeyword(argv[i], 'libraryname')) {
       if (i >= argv.length - 1) {
-        engine.replyError(client, 'ERR library name argument was not given');
+        client.out.error('ERR library name argument was not given');
         return;
       }
       pattern = argv[++i];
       continue;
     }
-    engine.replyError(client, `ERR Unknown argument ${argv[i]}`);
+    client.out.error(`ERR Unknown argument ${argv[i]}`);
     return;
   }
   const libraries: Library[] = [];
@@ -136,7 +136,7 @@ export function functionStats(client: Client, _argv: string[], engine: Engine): 
   const scripting = engine.scripting;
   const running = scripting.runningScript;
   if (running !== null && running.isEval) {
-    engine.replyError(client, scripting.busyError);
+    client.out.error(scripting.busyError);
     return;
   }
   const out = client.out;
@@ -171,15 +171,14 @@ export function functionDump(client: Client, _argv: string[], engine: Engine): v
 /** FUNCTION RESTORE payload [FLUSH|APPEND|REPLACE] */
 export function functionRestore(client: Client, argv: string[], engine: Engine): void {
   if (argv.length > 4) {
-    syntaxError(client, argv, engine);
+    syntaxError(client, argv);
     return;
   }
   let policy: RestorePolicy = 'append';
   if (argv.length === 4) {
     const given = argv[3].toLowerCase();
     if (given !== 'append' && given !== 'replace' && given !== 'flush') {
-      engine.replyError(
-        client,
+      client.out.error(
         'ERR Wrong restore policy given, value should be either FLUSH, APPEND or REPLACE.',
       );
       return;
@@ -188,7 +187,7 @@ export function functionRestore(client: Client, argv: string[], engine: Engine):
   }
   const error = engine.scripting.libraries.restore(Buffer.from(argv[2], 'latin1'), policy);
   if (error !== null) {
-    engine.replyError(client, `ERR ${error}`);
+    client.out.error(`ERR ${error}`);
     return;
   }
   engine.stats.dirty++;

@@ -25,8 +25,8 @@ import { RedisZset } from '../values.js';
 
 const UNITS: Record<string, number> = { m: 1, km: 1000, ft: 0.3048, mi: 1609.34 };
 
-function lookupZset(client: Client, engine: Engine, key: string) {
-  return lookupTyped(client, engine, key, RedisZset);
+function lookupZset(client: Client, key: string) {
+  return lookupTyped(client, key, RedisZset);
 }
 
 /**
@@ -59,14 +59,13 @@ function fixed6(value: number): string {
 /** A longitude/latitude pair from two arguments, or null after Redis's error. */
 function pointArguments(
   client: Client,
-  engine: Engine,
   longitudeText: string,
   latitudeText: string,
 ): [number, number] | null {
   const longitude = parseFloatStrict(longitudeText);
   const latitude = parseFloatStrict(latitudeText);
   if (longitude === null || latitude === null) {
-    engine.replyError(client, Errors.notFloat);
+    client.out.error(Errors.notFloat);
     return null;
   }
   if (
@@ -75,8 +74,7 @@ function pointArguments(
     latitude < LATITUDE_RANGE.min ||
     latitude > LATITUDE_RANGE.max
   ) {
-    engine.replyError(
-      client,
+    client.out.error(
       `ERR invalid longitude,latitude pair ${fixed6(longitude)},${fixed6(latitude)}`,
     );
     return null;
@@ -84,10 +82,10 @@ function pointArguments(
   return [longitude, latitude];
 }
 
-function unitArgument(client: Client, engine: Engine, text: string): number | null {
+function unitArgument(client: Client, text: string): number | null {
   const conversion = UNITS[text.toLowerCase()];
   if (conversion === undefined) {
-    engine.replyError(client, 'ERR unsupported unit provided. please use M, KM, FT, MI');
+    client.out.error('ERR unsupported unit provided. please use M, KM, FT, MI');
     return null;
   }
   return conversion;
@@ -104,13 +102,13 @@ export function geoadd(client: Client, argv: string[], engine: Engine): void {
     else break;
   }
   if ((argv.length - at) % 3 !== 0 || (flags.nx && flags.xx)) {
-    engine.replyError(client, Errors.syntax);
+    client.out.error(Errors.syntax);
     return;
   }
   const hashes: bigint[] = [];
   const members: string[] = [];
   for (let i = at; i < argv.length; i += 3) {
-    const point = pointArguments(client, engine, argv[i], argv[i + 1]);
+    const point = pointArguments(client, argv[i], argv[i + 1]);
     if (point === null) return;
     hashes.push(pointToHash(point[0], point[1]));
     members.push(argv[i + 2]);
@@ -124,8 +122,8 @@ export function geoadd(client: Client, argv: string[], engine: Engine): void {
   addToZset(client, engine, argv[1], hashes.map(Number), members, flags);
 }
 
-export function geopos(client: Client, argv: string[], engine: Engine): void {
-  const zset = lookupZset(client, engine, argv[1]);
+export function geopos(client: Client, argv: string[]): void {
+  const zset = lookupZset(client, argv[1]);
   if (zset === WRONG_TYPE) return;
   client.out.array(argv.length - 2);
   for (let i = 2; i < argv.length; i++) {
@@ -135,8 +133,8 @@ export function geopos(client: Client, argv: string[], engine: Engine): void {
   }
 }
 
-export function geohash(client: Client, argv: string[], engine: Engine): void {
-  const zset = lookupZset(client, engine, argv[1]);
+export function geohash(client: Client, argv: string[]): void {
+  const zset = lookupZset(client, argv[1]);
   if (zset === WRONG_TYPE) return;
   client.out.array(argv.length - 2);
   for (let i = 2; i < argv.length; i++) {
@@ -146,17 +144,17 @@ export function geohash(client: Client, argv: string[], engine: Engine): void {
   }
 }
 
-export function geodist(client: Client, argv: string[], engine: Engine): void {
+export function geodist(client: Client, argv: string[]): void {
   let conversion = 1;
   if (argv.length === 5) {
-    const unit = unitArgument(client, engine, argv[4]);
+    const unit = unitArgument(client, argv[4]);
     if (unit === null) return;
     conversion = unit;
   } else if (argv.length > 5) {
-    engine.replyError(client, Errors.syntax);
+    client.out.error(Errors.syntax);
     return;
   }
-  const zset = lookupZset(client, engine, argv[1]);
+  const zset = lookupZset(client, argv[1]);
   if (zset === WRONG_TYPE) return;
   const first = zset?.score(argv[2]);
   const second = zset?.score(argv[3]);
@@ -233,7 +231,7 @@ function geoSearch(
   // The STORE forms read their source as a read command does: a keyspace hit or miss.
   const source = engine.readingKeys(() => client.db.lookup(argv[sourceIndex]));
   if (source !== undefined && !(source instanceof RedisZset)) {
-    engine.replyError(client, Errors.wrongType);
+    client.out.error(Errors.wrongType);
     return;
   }
   let center: [number, number] | null = null;
@@ -242,20 +240,20 @@ function geoSearch(
   let base: number;
   if (kind === 'radius') {
     base = 6;
-    center = pointArguments(client, engine, argv[2], argv[3]);
+    center = pointArguments(client, argv[2], argv[3]);
     if (center === null) return;
-    radius = radiusArguments(client, engine, argv[4], argv[5]);
+    radius = radiusArguments(client, argv[4], argv[5]);
     if (radius === null) return;
   } else if (kind === 'radius-member') {
     base = 5;
     if (source !== undefined) {
       const score = source.score(argv[2]);
       if (score === undefined) {
-        engine.replyError(client, 'ERR could not decode requested zset member');
+        client.out.error('ERR could not decode requested zset member');
         return;
       }
       center = scoreToPoint(score);
-      radius = radiusArguments(client, engine, argv[3], argv[4]);
+      radius = radiusArguments(client, argv[3], argv[4]);
       if (radius === null) return;
     }
   } else base = store ? 3 : 2;
@@ -283,11 +281,11 @@ function geoSearch(
     else if (isKeyword(arg, 'count') && remaining >= 1) {
       const value = parseInteger(argv[++i]);
       if (value === null) {
-        engine.replyError(client, Errors.notInteger);
+        client.out.error(Errors.notInteger);
         return;
       }
       if (value <= 0) {
-        engine.replyError(client, 'ERR COUNT must be > 0');
+        client.out.error('ERR COUNT must be > 0');
         return;
       }
       options.count = Number(value);
@@ -307,52 +305,43 @@ function geoSearch(
       if (source === undefined) continue;
       const score = source.score(member);
       if (score === undefined) {
-        engine.replyError(client, 'ERR could not decode requested zset member');
+        client.out.error('ERR could not decode requested zset member');
         return;
       }
       center = scoreToPoint(score);
     } else if (isKeyword(arg, 'fromlonlat') && remaining >= 2 && kind === 'search' && !fromMember) {
-      center = pointArguments(client, engine, argv[i + 1], argv[i + 2]);
+      center = pointArguments(client, argv[i + 1], argv[i + 2]);
       if (center === null) return;
       fromLonLat = true;
       i += 2;
     } else if (isKeyword(arg, 'byradius') && remaining >= 2 && kind === 'search' && box === null) {
-      radius = radiusArguments(client, engine, argv[i + 1], argv[i + 2]);
+      radius = radiusArguments(client, argv[i + 1], argv[i + 2]);
       if (radius === null) return;
       i += 2;
     } else if (isKeyword(arg, 'bybox') && remaining >= 3 && kind === 'search' && radius === null) {
-      box = boxArguments(client, engine, argv[i + 1], argv[i + 2], argv[i + 3]);
+      box = boxArguments(client, argv[i + 1], argv[i + 2], argv[i + 3]);
       if (box === null) return;
       i += 3;
     } else {
-      engine.replyError(client, Errors.syntax);
+      client.out.error(Errors.syntax);
       return;
     }
   }
   if (options.store !== null && (options.withDist || options.withHash || options.withCoord)) {
     const name = store ? 'GEOSEARCHSTORE' : 'STORE option in GEORADIUS';
-    engine.replyError(
-      client,
-      `ERR ${name} is not compatible with WITHDIST, WITHHASH and WITHCOORD options`,
-    );
+    client.out.error(`ERR ${name} is not compatible with WITHDIST, WITHHASH and WITHCOORD options`);
     return;
   }
   if (kind === 'search' && !(fromMember || fromLonLat)) {
-    engine.replyError(
-      client,
-      `ERR exactly one of FROMMEMBER or FROMLONLAT can be specified for ${argv[0]}`,
-    );
+    client.out.error(`ERR exactly one of FROMMEMBER or FROMLONLAT can be specified for ${argv[0]}`);
     return;
   }
   if (kind === 'search' && radius === null && box === null) {
-    engine.replyError(
-      client,
-      `ERR exactly one of BYRADIUS and BYBOX can be specified for ${argv[0]}`,
-    );
+    client.out.error(`ERR exactly one of BYRADIUS and BYBOX can be specified for ${argv[0]}`);
     return;
   }
   if (options.any && options.count === 0) {
-    engine.replyError(client, 'ERR the ANY argument requires COUNT argument');
+    client.out.error('ERR the ANY argument requires COUNT argument');
     return;
   }
   if (source === undefined || center === null) {
@@ -421,42 +410,36 @@ function storeResults(
   client.out.integer(points.length);
 }
 
-function radiusArguments(client: Client, engine: Engine, radiusText: string, unitText: string) {
+function radiusArguments(client: Client, radiusText: string, unitText: string) {
   const radius = parseFloatStrict(radiusText);
   if (radius === null) {
-    engine.replyError(client, 'ERR need numeric radius');
+    client.out.error('ERR need numeric radius');
     return null;
   }
   if (radius < 0) {
-    engine.replyError(client, 'ERR radius cannot be negative');
+    client.out.error('ERR radius cannot be negative');
     return null;
   }
-  const conversion = unitArgument(client, engine, unitText);
+  const conversion = unitArgument(client, unitText);
   return conversion === null ? null : { radius, conversion };
 }
 
-function boxArguments(
-  client: Client,
-  engine: Engine,
-  widthText: string,
-  heightText: string,
-  unitText: string,
-) {
+function boxArguments(client: Client, widthText: string, heightText: string, unitText: string) {
   const width = parseFloatStrict(widthText);
   if (width === null) {
-    engine.replyError(client, 'ERR need numeric width');
+    client.out.error('ERR need numeric width');
     return null;
   }
   const height = parseFloatStrict(heightText);
   if (height === null) {
-    engine.replyError(client, 'ERR need numeric height');
+    client.out.error('ERR need numeric height');
     return null;
   }
   if (width < 0 || height < 0) {
-    engine.replyError(client, 'ERR height or width cannot be negative');
+    client.out.error('ERR height or width cannot be negative');
     return null;
   }
-  const conversion = unitArgument(client, engine, unitText);
+  const conversion = unitArgument(client, unitText);
   return conversion === null ? null : { width, height, conversion };
 }
 

@@ -13,13 +13,13 @@ import { randomCountArgument } from '../arguments.js';
 import { addFloats, INFINITE, readLongDouble } from '../long-double.js';
 import { pickRandom } from '../random-picks.js';
 
-function lookupHash(client: Client, engine: Engine, key: string) {
-  return lookupTyped(client, engine, key, RedisHash);
+function lookupHash(client: Client, key: string) {
+  return lookupTyped(client, key, RedisHash);
 }
 
 /** The hash at key, created empty (not yet stored) when missing. */
-function hashForWrite(client: Client, engine: Engine, key: string): RedisHash | typeof WRONG_TYPE {
-  const hash = lookupHash(client, engine, key);
+function hashForWrite(client: Client, key: string): RedisHash | typeof WRONG_TYPE {
+  const hash = lookupHash(client, key);
   if (hash === WRONG_TYPE) return WRONG_TYPE;
   if (hash !== undefined) return hash;
   const created = createHash();
@@ -29,10 +29,10 @@ function hashForWrite(client: Client, engine: Engine, key: string): RedisHash | 
 
 function hsetGeneric(client: Client, argv: string[], engine: Engine, replyOk: boolean): void {
   if (argv.length % 2 !== 0) {
-    engine.replyError(client, arityError(argv[0].toLowerCase()));
+    client.out.error(arityError(argv[0].toLowerCase()));
     return;
   }
-  const hash = hashForWrite(client, engine, argv[1]);
+  const hash = hashForWrite(client, argv[1]);
   if (hash === WRONG_TYPE) return;
   const limits = encodingLimits(engine.config);
   hashTryConversion(hash, limits, argv, 2, argv.length - 1);
@@ -54,13 +54,13 @@ export function hmset(client: Client, argv: string[], engine: Engine): void {
 }
 
 export function hsetnx(client: Client, argv: string[], engine: Engine): void {
-  const existing = lookupHash(client, engine, argv[1]);
+  const existing = lookupHash(client, argv[1]);
   if (existing === WRONG_TYPE) return;
   if (existing?.has(argv[2])) {
     client.out.integer(0);
     return;
   }
-  const hash = hashForWrite(client, engine, argv[1]) as RedisHash;
+  const hash = hashForWrite(client, argv[1]) as RedisHash;
   const limits = encodingLimits(engine.config);
   hashTryConversion(hash, limits, argv, 2, 3);
   hashSet(hash, limits, argv[2], argv[3]);
@@ -69,16 +69,16 @@ export function hsetnx(client: Client, argv: string[], engine: Engine): void {
   client.out.integer(1);
 }
 
-export function hget(client: Client, argv: string[], engine: Engine): void {
-  const hash = lookupHash(client, engine, argv[1]);
+export function hget(client: Client, argv: string[]): void {
+  const hash = lookupHash(client, argv[1]);
   if (hash === WRONG_TYPE) return;
   const value = hash?.get(argv[2]);
   if (value === undefined) client.out.nullBulk();
   else client.out.bulk(value);
 }
 
-export function hmget(client: Client, argv: string[], engine: Engine): void {
-  const hash = lookupHash(client, engine, argv[1]);
+export function hmget(client: Client, argv: string[]): void {
+  const hash = lookupHash(client, argv[1]);
   if (hash === WRONG_TYPE) return;
   client.out.array(argv.length - 2);
   for (let i = 2; i < argv.length; i++) {
@@ -88,8 +88,8 @@ export function hmget(client: Client, argv: string[], engine: Engine): void {
   }
 }
 
-export function hgetall(client: Client, argv: string[], engine: Engine): void {
-  const hash = lookupHash(client, engine, argv[1]);
+export function hgetall(client: Client, argv: string[]): void {
+  const hash = lookupHash(client, argv[1]);
   if (hash === WRONG_TYPE) return;
   client.out.map(hash?.size ?? 0);
   for (const [field, value] of hash ?? []) {
@@ -99,23 +99,23 @@ export function hgetall(client: Client, argv: string[], engine: Engine): void {
 }
 
 /** HKEYS and HVALS: the fields or the values, in the hash's order. */
-function hkeysOrValues(client: Client, argv: string[], engine: Engine, values: boolean): void {
-  const hash = lookupHash(client, engine, argv[1]);
+function hkeysOrValues(client: Client, argv: string[], values: boolean): void {
+  const hash = lookupHash(client, argv[1]);
   if (hash === WRONG_TYPE) return;
   client.out.array(hash?.size ?? 0);
   for (const [field, value] of hash ?? []) client.out.bulk(values ? value : field);
 }
 
-export function hkeys(client: Client, argv: string[], engine: Engine): void {
-  hkeysOrValues(client, argv, engine, false);
+export function hkeys(client: Client, argv: string[]): void {
+  hkeysOrValues(client, argv, false);
 }
 
-export function hvals(client: Client, argv: string[], engine: Engine): void {
-  hkeysOrValues(client, argv, engine, true);
+export function hvals(client: Client, argv: string[]): void {
+  hkeysOrValues(client, argv, true);
 }
 
 export function hdel(client: Client, argv: string[], engine: Engine): void {
-  const hash = lookupHash(client, engine, argv[1]);
+  const hash = lookupHash(client, argv[1]);
   if (hash === WRONG_TYPE) return;
   let removed = 0;
   for (let i = 2; hash && i < argv.length; i++) if (hash.delete(argv[i])) removed++;
@@ -129,20 +129,20 @@ export function hdel(client: Client, argv: string[], engine: Engine): void {
   client.out.integer(removed);
 }
 
-export function hlen(client: Client, argv: string[], engine: Engine): void {
-  const hash = lookupHash(client, engine, argv[1]);
+export function hlen(client: Client, argv: string[]): void {
+  const hash = lookupHash(client, argv[1]);
   if (hash === WRONG_TYPE) return;
   client.out.integer(hash?.size ?? 0);
 }
 
-export function hexists(client: Client, argv: string[], engine: Engine): void {
-  const hash = lookupHash(client, engine, argv[1]);
+export function hexists(client: Client, argv: string[]): void {
+  const hash = lookupHash(client, argv[1]);
   if (hash === WRONG_TYPE) return;
   client.out.integer(hash?.has(argv[2]) ? 1 : 0);
 }
 
-export function hstrlen(client: Client, argv: string[], engine: Engine): void {
-  const hash = lookupHash(client, engine, argv[1]);
+export function hstrlen(client: Client, argv: string[]): void {
+  const hash = lookupHash(client, argv[1]);
   if (hash === WRONG_TYPE) return;
   client.out.integer(hash?.get(argv[2])?.length ?? 0);
 }
@@ -150,19 +150,19 @@ export function hstrlen(client: Client, argv: string[], engine: Engine): void {
 export function hincrby(client: Client, argv: string[], engine: Engine): void {
   const increment = parseInteger(argv[3]);
   if (increment === null) {
-    engine.replyError(client, Errors.notInteger);
+    client.out.error(Errors.notInteger);
     return;
   }
-  const hash = hashForWrite(client, engine, argv[1]);
+  const hash = hashForWrite(client, argv[1]);
   if (hash === WRONG_TYPE) return;
   const current = parseInteger(hash.get(argv[2]) ?? '0');
   if (current === null) {
-    engine.replyError(client, Errors.hashNotInteger);
+    client.out.error(Errors.hashNotInteger);
     return;
   }
   const result = BigInt(current) + BigInt(increment);
   if (!inInt64Range(result)) {
-    engine.replyError(client, Errors.overflow);
+    client.out.error(Errors.overflow);
     return;
   }
   hashSet(hash, encodingLimits(engine.config), argv[2], result.toString());
@@ -174,23 +174,23 @@ export function hincrby(client: Client, argv: string[], engine: Engine): void {
 export function hincrbyfloat(client: Client, argv: string[], engine: Engine): void {
   const increment = readLongDouble(argv[3]);
   if (increment === null) {
-    engine.replyError(client, Errors.notFloat);
+    client.out.error(Errors.notFloat);
     return;
   }
   if (increment === INFINITE) {
-    engine.replyError(client, 'ERR value is NaN or Infinity');
+    client.out.error('ERR value is NaN or Infinity');
     return;
   }
-  const hash = hashForWrite(client, engine, argv[1]);
+  const hash = hashForWrite(client, argv[1]);
   if (hash === WRONG_TYPE) return;
   const current = readLongDouble(hash.get(argv[2]) ?? '0');
   if (current === null) {
-    engine.replyError(client, Errors.hashNotFloat);
+    client.out.error(Errors.hashNotFloat);
     return;
   }
   const result = addFloats(current, increment);
   if (result === null) {
-    engine.replyError(client, Errors.incrFloatNaN);
+    client.out.error(Errors.incrFloatNaN);
     return;
   }
   hashSet(hash, encodingLimits(engine.config), argv[2], result);
@@ -204,24 +204,24 @@ export function hincrbyfloat(client: Client, argv: string[], engine: Engine): vo
 }
 
 /** HRANDFIELD key [count [WITHVALUES]]: negative counts may repeat fields. */
-export function hrandfield(client: Client, argv: string[], engine: Engine): void {
+export function hrandfield(client: Client, argv: string[]): void {
   let count: number | null = null;
   let withValues = false;
   if (argv.length >= 3) {
-    count = randomCountArgument(client, engine, argv[2]);
+    count = randomCountArgument(client, argv[2]);
     if (count === null) return;
     // WITHVALUES doubles the reply length, which must not overflow either.
     if (argv.length === 4 && count < -Number.MAX_SAFE_INTEGER) {
-      engine.replyError(client, 'ERR value is out of range');
+      client.out.error('ERR value is out of range');
       return;
     }
     if (argv.length === 4 && argv[3].toLowerCase() === 'withvalues') withValues = true;
     else if (argv.length > 3) {
-      engine.replyError(client, Errors.syntax);
+      client.out.error(Errors.syntax);
       return;
     }
   }
-  const hash = lookupHash(client, engine, argv[1]);
+  const hash = lookupHash(client, argv[1]);
   if (hash === WRONG_TYPE) return;
   const fields = hash ? [...hash.keys()] : [];
   if (count === null) {
@@ -259,7 +259,7 @@ export function hrandfield(client: Client, argv: string[], engine: Engine): void
 }
 
 export function hscan(client: Client, argv: string[], engine: Engine): void {
-  const scan = collectionScan(client, engine, argv, (key) => lookupHash(client, engine, key));
+  const scan = collectionScan(client, argv, (key) => lookupHash(client, key));
   if (scan === null) return;
   const { value: hash, cursor, options } = scan;
   const page = scanCollection(engine, hash, [...hash.keys()], cursor, options.count);

@@ -31,16 +31,12 @@ function stringOf(bytes: Uint8Array): string {
  * The HLL value at `key`, still a string: null when the key is missing, or WRONG_TYPE after
  * replying the error for a value that is not a string or not an HLL.
  */
-function lookupHllValue(
-  client: Client,
-  engine: Engine,
-  key: string,
-): string | null | typeof WRONG_TYPE {
-  const value = lookupString(client, engine, key);
+function lookupHllValue(client: Client, key: string): string | null | typeof WRONG_TYPE {
+  const value = lookupString(client, key);
   if (value === WRONG_TYPE) return WRONG_TYPE;
   if (value === undefined) return null;
   if (!isHll(value)) {
-    engine.replyError(client, NOT_AN_HLL);
+    client.out.error(NOT_AN_HLL);
     return WRONG_TYPE;
   }
   return value;
@@ -48,7 +44,7 @@ function lookupHllValue(
 
 /** The HLL at `key` as bytes to read or change; see lookupHllValue. */
 function lookupHll(client: Client, engine: Engine, key: string): Hll | null | typeof WRONG_TYPE {
-  const value = lookupHllValue(client, engine, key);
+  const value = lookupHllValue(client, key);
   if (value === WRONG_TYPE || value === null) return value;
   return new Hll(bytesOf(value), sparseMaxBytes(engine));
 }
@@ -74,7 +70,7 @@ function unshare(client: Client, key: string): void {
 /** PFADD key [element ...]: 1 when a register changed (or the key was created). */
 export function pfadd(client: Client, argv: string[], engine: Engine): void {
   const key = argv[1];
-  const value = lookupHllValue(client, engine, key);
+  const value = lookupHllValue(client, key);
   if (value === WRONG_TYPE) return;
   if (value !== null) unshare(client, key);
   // Adding elements already counted to a dense HLL changes nothing: read it in place.
@@ -87,7 +83,7 @@ export function pfadd(client: Client, argv: string[], engine: Engine): void {
   for (let i = 2; i < argv.length; i++) {
     const result = hll.add(argv[i]);
     if (result === -1) {
-      engine.replyError(client, CORRUPT);
+      client.out.error(CORRUPT);
       return;
     }
     updated += result;
@@ -112,14 +108,14 @@ export function pfcount(client: Client, argv: string[], engine: Engine): void {
       const hll = lookupHll(client, engine, argv[i]);
       if (hll === WRONG_TYPE) return;
       if (hll !== null && !hll.mergeInto(max)) {
-        engine.replyError(client, CORRUPT);
+        client.out.error(CORRUPT);
         return;
       }
     }
     client.out.integer(estimateRegisters(max));
     return;
   }
-  const value = lookupHllValue(client, engine, argv[1]);
+  const value = lookupHllValue(client, argv[1]);
   if (value === WRONG_TYPE) return;
   if (value === null) {
     client.out.integer(0);
@@ -134,7 +130,7 @@ export function pfcount(client: Client, argv: string[], engine: Engine): void {
   const hll = new Hll(bytesOf(value), sparseMaxBytes(engine));
   const estimate = hll.estimate();
   if (estimate === null) {
-    engine.replyError(client, CORRUPT);
+    client.out.error(CORRUPT);
     return;
   }
   hll.cachedCardinality = estimate;
@@ -153,7 +149,7 @@ export function pfmerge(client: Client, argv: string[], engine: Engine): void {
     if (hll === null) continue;
     anyDense ||= hll.isDense;
     if (!hll.mergeInto(max)) {
-      engine.replyError(client, CORRUPT);
+      client.out.error(CORRUPT);
       return;
     }
   }
@@ -166,7 +162,7 @@ export function pfmerge(client: Client, argv: string[], engine: Engine): void {
   );
   // One dense source makes the target dense at once, sparing conversions on the way.
   if (anyDense && !target.toDense()) {
-    engine.replyError(client, CORRUPT);
+    client.out.error(CORRUPT);
     return;
   }
   for (let i = 0; i < REGISTERS; i++) if (max[i] !== 0) target.set(i, max[i]);
@@ -183,7 +179,7 @@ export function pfdebug(client: Client, argv: string[], engine: Engine): void {
   const hll = lookupHll(client, engine, key);
   if (hll === WRONG_TYPE) return;
   if (hll === null) {
-    engine.replyError(client, 'ERR The specified key does not exist');
+    client.out.error('ERR The specified key does not exist');
     return;
   }
   unshare(client, key);
@@ -192,7 +188,7 @@ export function pfdebug(client: Client, argv: string[], engine: Engine): void {
     case 'todense': {
       const converted = !hll.isDense;
       if (!hll.toDense()) {
-        engine.replyError(client, CORRUPT);
+        client.out.error(CORRUPT);
         return;
       }
       // The encoding change is a change: it is stored and replicated, as in Redis.
@@ -206,14 +202,14 @@ export function pfdebug(client: Client, argv: string[], engine: Engine): void {
       return;
     }
     case 'decode':
-      if (hll.isDense) engine.replyError(client, 'ERR HLL encoding is not sparse');
+      if (hll.isDense) client.out.error('ERR HLL encoding is not sparse');
       else client.out.bulk(hll.decode());
       return;
     case 'encoding':
       client.out.simple(hll.isDense ? 'dense' : 'sparse');
       return;
     default:
-      engine.replyError(client, `ERR Unknown PFDEBUG subcommand '${subcommand}'`);
+      client.out.error(`ERR Unknown PFDEBUG subcommand '${subcommand}'`);
   }
 }
 
@@ -234,10 +230,7 @@ export function pfselftest(client: Client, _argv: string[], engine: Engine): voi
     for (let i = 0; i < REGISTERS; i++) {
       const value = denseGet(registers, i);
       if (value !== expected[i]) {
-        engine.replyError(
-          client,
-          `TESTFAILED Register ${i} should be ${expected[i]} but is ${value}`,
-        );
+        client.out.error(`TESTFAILED Register ${i} should be ${expected[i]} but is ${value}`);
         return;
       }
     }
@@ -255,20 +248,17 @@ export function pfselftest(client: Client, _argv: string[], engine: Engine): voi
     sparse.add(text);
     if (n !== checkpoint) continue;
     if (n < sparseMaxBytes(engine) / 2 && sparse.isDense) {
-      engine.replyError(client, 'TESTFAILED sparse encoding not used');
+      client.out.error('TESTFAILED sparse encoding not used');
       return;
     }
     const estimate = dense.estimate() ?? -1;
     if (estimate !== sparse.estimate()) {
-      engine.replyError(client, 'TESTFAILED dense/sparse disagree');
+      client.out.error('TESTFAILED dense/sparse disagree');
       return;
     }
     const allowed = n === 10 ? 1 : Math.ceil(relativeError * 6 * n);
     if (Math.abs(n - estimate) > allowed) {
-      engine.replyError(
-        client,
-        `TESTFAILED Too big error. card:${n} abserr:${Math.abs(n - estimate)}`,
-      );
+      client.out.error(`TESTFAILED Too big error. card:${n} abserr:${Math.abs(n - estimate)}`);
       return;
     }
     checkpoint *= 10;

@@ -73,7 +73,7 @@ export function commandList(client: Client, argv: string[], engine: Engine): voi
   let filter: (entry: CommandEntry) => boolean = () => true;
   for (let i = 2; i < argv.length; i += 3) {
     if (!isKeyword(argv[i], 'filterby') || argv.length - 1 - i !== 2) {
-      engine.replyError(client, Errors.syntax);
+      client.out.error(Errors.syntax);
       return;
     }
     const [type, value] = [argv[i + 1], argv[i + 2]];
@@ -84,7 +84,7 @@ export function commandList(client: Client, argv: string[], engine: Engine): voi
     } else if (isKeyword(type, 'pattern')) {
       filter = (entry) => globMatch(value, entry.fullName, true);
     } else {
-      engine.replyError(client, Errors.syntax);
+      client.out.error(Errors.syntax);
       return;
     }
   }
@@ -99,22 +99,22 @@ function keysOfCall(client: Client, argv: string[], engine: Engine, withFlags: b
   const call = argv.slice(2);
   const entry = findByCall(engine, call);
   if (!entry) {
-    engine.replyError(client, Errors.getKeysUnknownCommand);
+    client.out.error(Errors.getKeysUnknownCommand);
     return;
   }
   const metadata = metadataOf(entry);
   if (!hasKeys(metadata)) {
-    engine.replyError(client, Errors.getKeysNoKeys);
+    client.out.error(Errors.getKeysNoKeys);
     return;
   }
   const arity = entry.spec.arity;
   if (arity > 0 ? call.length !== arity : call.length < -arity) {
-    engine.replyError(client, Errors.getKeysArity);
+    client.out.error(Errors.getKeysArity);
     return;
   }
   const keys = commandKeys(metadata, call);
   if (keys.length === 0 && !metadata.noMandatoryKeys) {
-    engine.replyError(client, Errors.getKeysInvalidArguments);
+    client.out.error(Errors.getKeysInvalidArguments);
     return;
   }
   const out = client.out;

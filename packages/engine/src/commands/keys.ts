@@ -66,9 +66,9 @@ export function keys(client: Client, argv: string[], engine: Engine): void {
 }
 
 export function scan(client: Client, argv: string[], engine: Engine): void {
-  const cursor = cursorArgument(client, engine, argv[1]);
+  const cursor = cursorArgument(client, argv[1]);
   if (cursor === null) return;
-  const options = scanOptions(client, engine, argv, 2, true);
+  const options = scanOptions(client, argv, 2, true);
   if (options === null) return;
   const db = client.db;
   const page = scanPage(db.data.keys(), cursor, options.count);
@@ -110,7 +110,7 @@ function renameGeneric(
   const db = client.db;
   const value = db.lookupWhole(source);
   if (value === undefined) {
-    engine.replyError(client, Errors.noSuchKey);
+    client.out.error(Errors.noSuchKey);
     return;
   }
   if (source === destination) {
@@ -155,10 +155,10 @@ export function renamenx(client: Client, argv: string[], engine: Engine): void {
 
 /** A database index argument, or null after replying Redis's error. */
 function databaseArgument(client: Client, engine: Engine, text: string): Database | null {
-  const index = intArgument(client, engine, text);
+  const index = intArgument(client, text);
   if (index === null) return null;
   if (index < 0 || index >= engine.databases.length) {
-    engine.replyError(client, Errors.dbIndexOutOfRange);
+    client.out.error(Errors.dbIndexOutOfRange);
     return null;
   }
   return engine.databases[index];
@@ -176,13 +176,13 @@ export function copy(client: Client, argv: string[], engine: Engine): void {
       if (db === null) return;
       target = db;
     } else {
-      engine.replyError(client, Errors.syntax);
+      client.out.error(Errors.syntax);
       return;
     }
   }
   const [, source, destination] = argv;
   if (target === client.db && source === destination) {
-    engine.replyError(client, Errors.sameObject);
+    client.out.error(Errors.sameObject);
     return;
   }
   const value = engine.readingKeys(() => client.db.lookupWhole(source));
@@ -203,7 +203,7 @@ export function move(client: Client, argv: string[], engine: Engine): void {
   const target = databaseArgument(client, engine, argv[2]);
   if (target === null) return;
   if (target === client.db) {
-    engine.replyError(client, Errors.sameObject);
+    client.out.error(Errors.sameObject);
     return;
   }
   const key = argv[1];
@@ -240,20 +240,17 @@ function expireConditions(client: Client, engine: Engine, argv: string[]): Expir
     else if (isKeyword(option, 'gt')) conditions.gt = true;
     else if (isKeyword(option, 'lt')) conditions.lt = true;
     else {
-      engine.replyError(client, `ERR Unsupported option ${option}`);
+      client.out.error(`ERR Unsupported option ${option}`);
       return null;
     }
   }
   const { nx, xx, gt, lt } = conditions;
   if (nx && (xx || gt || lt)) {
-    engine.replyError(
-      client,
-      'ERR NX and XX, GT or LT options at the same time are not compatible',
-    );
+    client.out.error('ERR NX and XX, GT or LT options at the same time are not compatible');
     return null;
   }
   if (gt && lt) {
-    engine.replyError(client, 'ERR GT and LT options at the same time are not compatible');
+    client.out.error('ERR GT and LT options at the same time are not compatible');
     return null;
   }
   return conditions;
@@ -384,8 +381,7 @@ export function objectEncoding(client: Client, argv: string[], engine: Engine): 
 export function objectFreq(client: Client, argv: string[], engine: Engine): void {
   objectInspector(client, argv, engine, (client, _value, engine, key) => {
     if (engine.lfu === null) {
-      engine.replyError(
-        client,
+      client.out.error(
         'ERR An LFU maxmemory policy is not selected, access frequency not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust.',
       );
     } else client.out.integer(client.db.frequency(key, engine.lfu));
@@ -395,8 +391,7 @@ export function objectFreq(client: Client, argv: string[], engine: Engine): void
 export function objectIdletime(client: Client, argv: string[], engine: Engine): void {
   objectInspector(client, argv, engine, (client, _value, engine, key) => {
     if (engine.config.get('maxmemory-policy').includes('lfu')) {
-      engine.replyError(
-        client,
+      client.out.error(
         'ERR An LFU maxmemory policy is selected, idle time not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust.',
       );
     } else client.out.integer(client.db.idleSeconds(key));

@@ -39,7 +39,7 @@ export function latencyGraph(client: Client, argv: string[], engine: Engine): vo
   const event = argv[2];
   const samples = engine.latencyMonitor.history(event);
   if (samples.length === 0) {
-    engine.replyError(client, `ERR No samples available for event '${event}'`);
+    client.out.error(`ERR No samples available for event '${event}'`);
     return;
   }
   const now = Math.floor(Date.now() / 1000);

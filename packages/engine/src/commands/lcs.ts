@@ -27,12 +27,11 @@ const LCS_MAX_LENGTH = 2 ** 32 - 2;
  */
 function allocatedTable(client: Client, engine: Engine, a: string, b: string): Uint32Array | null {
   if (a.length >= LCS_MAX_LENGTH || b.length >= LCS_MAX_LENGTH) {
-    engine.replyError(client, 'ERR String too long for LCS');
+    client.out.error('ERR String too long for LCS');
     return null;
   }
   if ((a.length + 1) * (b.length + 1) * 4 > engine.config.getNumber('proto-max-bulk-len')) {
-    engine.replyError(
-      client,
+    client.out.error(
       'ERR Insufficient memory, transient memory for LCS exceeds proto-max-bulk-len',
     );
     return null;
@@ -41,10 +40,7 @@ function allocatedTable(client: Client, engine: Engine, a: string, b: string): U
     return lcsTable(a, b);
   } catch (error) {
     if (!(error instanceof RangeError)) throw error;
-    engine.replyError(
-      client,
-      'ERR Insufficient memory, failed allocating transient memory for LCS',
-    );
+    client.out.error('ERR Insufficient memory, failed allocating transient memory for LCS');
     return null;
   }
 }
@@ -111,7 +107,7 @@ export function lcs(client: Client, argv: string[], engine: Engine): void {
     (first !== undefined && typeof first !== 'string') ||
     (second !== undefined && typeof second !== 'string')
   ) {
-    engine.replyError(client, 'ERR The specified keys must contain string values');
+    client.out.error('ERR The specified keys must contain string values');
     return;
   }
   const a = first ?? '';
@@ -126,16 +122,16 @@ export function lcs(client: Client, argv: string[], engine: Engine): void {
     else if (isKeyword(option, 'len')) wantLength = true;
     else if (isKeyword(option, 'withmatchlen')) withMatchLength = true;
     else if (isKeyword(option, 'minmatchlen') && i + 1 < argv.length) {
-      const value = integerArgument(client, engine, argv[++i]);
+      const value = integerArgument(client, argv[++i]);
       if (value === null) return;
       minLength = Math.max(0, value);
     } else {
-      engine.replyError(client, Errors.syntax);
+      client.out.error(Errors.syntax);
       return;
     }
   }
   if (wantIndexes && wantLength) {
-    engine.replyError(client, 'ERR If you want both the length and indexes, please just use IDX.');
+    client.out.error('ERR If you want both the length and indexes, please just use IDX.');
     return;
   }
   const table = allocatedTable(client, engine, a, b);

@@ -18,8 +18,8 @@ import { ok } from '../replies.js';
 
 type End = 'left' | 'right';
 
-function lookupList(client: Client, engine: Engine, key: string) {
-  return lookupTyped(client, engine, key, PackedList);
+function lookupList(client: Client, key: string) {
+  return lookupTyped(client, key, PackedList);
 }
 
 /**
@@ -61,7 +61,7 @@ function pushCommand(
   onlyIfExists: boolean,
 ): void {
   const key = argv[1];
-  let list = lookupList(client, engine, key);
+  let list = lookupList(client, key);
   if (list === WRONG_TYPE) return;
   if (list === undefined) {
     if (onlyIfExists) {
@@ -91,12 +91,12 @@ function pop(list: PackedList, end: End): string | undefined {
 
 function popCommand(client: Client, argv: string[], engine: Engine, end: End): void {
   if (argv.length > 3) {
-    engine.replyError(client, arityError(argv[0].toLowerCase()));
+    client.out.error(arityError(argv[0].toLowerCase()));
     return;
   }
-  const count = optionalCount(client, engine, argv);
+  const count = optionalCount(client, argv);
   if (count === null) return;
-  const list = lookupList(client, engine, argv[1]);
+  const list = lookupList(client, argv[1]);
   if (list === WRONG_TYPE) return;
   if (list === undefined) {
     if (count === -1) client.out.nullBulk();
@@ -119,33 +119,33 @@ function popCommand(client: Client, argv: string[], engine: Engine, end: End): v
   afterRemoval(engine, client.db, argv[1], list, popEvent(end));
 }
 
-export function llen(client: Client, argv: string[], engine: Engine): void {
-  const list = lookupList(client, engine, argv[1]);
+export function llen(client: Client, argv: string[]): void {
+  const list = lookupList(client, argv[1]);
   if (list === WRONG_TYPE) return;
   client.out.integer(list === undefined ? 0 : list.length);
 }
 
-export function lrange(client: Client, argv: string[], engine: Engine): void {
-  const start = integerArgument(client, engine, argv[2]);
+export function lrange(client: Client, argv: string[]): void {
+  const start = integerArgument(client, argv[2]);
   if (start === null) return;
-  const stop = integerArgument(client, engine, argv[3]);
+  const stop = integerArgument(client, argv[3]);
   if (stop === null) return;
-  const list = lookupList(client, engine, argv[1]);
+  const list = lookupList(client, argv[1]);
   if (list === WRONG_TYPE) return;
   const values = list === undefined ? [] : list.range(start, stop);
   client.out.array(values.length);
   for (const value of values) client.out.bulk(value);
 }
 
-export function lindex(client: Client, argv: string[], engine: Engine): void {
-  const list = lookupList(client, engine, argv[1]);
+export function lindex(client: Client, argv: string[]): void {
+  const list = lookupList(client, argv[1]);
   if (list === WRONG_TYPE) return;
   // As Redis, a missing key answers before the index is read.
   if (list === undefined) {
     client.out.nullBulk();
     return;
   }
-  const index = integerArgument(client, engine, argv[2]);
+  const index = integerArgument(client, argv[2]);
   if (index === null) return;
   const value = list.at(index);
   if (value === undefined) client.out.nullBulk();
@@ -153,16 +153,16 @@ export function lindex(client: Client, argv: string[], engine: Engine): void {
 }
 
 export function lset(client: Client, argv: string[], engine: Engine): void {
-  const list = lookupList(client, engine, argv[1]);
+  const list = lookupList(client, argv[1]);
   if (list === WRONG_TYPE) return;
   if (list === undefined) {
-    engine.replyError(client, Errors.noSuchKey);
+    client.out.error(Errors.noSuchKey);
     return;
   }
-  const index = integerArgument(client, engine, argv[2]);
+  const index = integerArgument(client, argv[2]);
   if (index === null) return;
   if (!list.set(index, argv[3])) {
-    engine.replyError(client, Errors.indexOutOfRange);
+    client.out.error(Errors.indexOutOfRange);
     return;
   }
   client.db.touch(argv[1]);
@@ -174,10 +174,10 @@ export function linsert(client: Client, argv: string[], engine: Engine): void {
   const where = argv[2];
   const after = isKeyword(where, 'after');
   if (!after && !isKeyword(where, 'before')) {
-    engine.replyError(client, Errors.syntax);
+    client.out.error(Errors.syntax);
     return;
   }
-  const list = lookupList(client, engine, argv[1]);
+  const list = lookupList(client, argv[1]);
   if (list === WRONG_TYPE) return;
   if (list === undefined) {
     client.out.integer(0);
@@ -192,9 +192,9 @@ export function linsert(client: Client, argv: string[], engine: Engine): void {
 }
 
 export function lrem(client: Client, argv: string[], engine: Engine): void {
-  const count = integerArgument(client, engine, argv[2]);
+  const count = integerArgument(client, argv[2]);
   if (count === null) return;
-  const list = lookupList(client, engine, argv[1]);
+  const list = lookupList(client, argv[1]);
   if (list === WRONG_TYPE) return;
   if (list === undefined) {
     client.out.integer(0);
@@ -207,11 +207,11 @@ export function lrem(client: Client, argv: string[], engine: Engine): void {
 }
 
 export function ltrim(client: Client, argv: string[], engine: Engine): void {
-  const start = integerArgument(client, engine, argv[2]);
+  const start = integerArgument(client, argv[2]);
   if (start === null) return;
-  const stop = integerArgument(client, engine, argv[3]);
+  const stop = integerArgument(client, argv[3]);
   if (stop === null) return;
-  const list = lookupList(client, engine, argv[1]);
+  const list = lookupList(client, argv[1]);
   if (list === WRONG_TYPE) return;
   if (list !== undefined) {
     const before = list.length;
@@ -226,7 +226,7 @@ export function ltrim(client: Client, argv: string[], engine: Engine): void {
 /** LPOS key element [RANK rank] [COUNT num-matches] [MAXLEN len] */
 const INT64_MIN = -(2 ** 63);
 
-export function lpos(client: Client, argv: string[], engine: Engine): void {
+export function lpos(client: Client, argv: string[]): void {
   let rank = 1;
   let count = -1;
   let maxlen = 0;
@@ -234,15 +234,14 @@ export function lpos(client: Client, argv: string[], engine: Engine): void {
     const option = argv[i].toLowerCase();
     // As Redis: an unknown option, or one without its value, fails before any value is read.
     if ((option !== 'rank' && option !== 'count' && option !== 'maxlen') || i + 1 >= argv.length) {
-      engine.replyError(client, Errors.syntax);
+      client.out.error(Errors.syntax);
       return;
     }
-    const value = integerArgument(client, engine, argv[++i]);
+    const value = integerArgument(client, argv[++i]);
     if (value === null) return;
     if (option === 'rank') {
       if (value === 0) {
-        engine.replyError(
-          client,
+        client.out.error(
           "ERR RANK can't be zero: use 1 to start from the first match, 2 from the second ... or use negative to start from the end of the list",
         );
         return;
@@ -250,13 +249,13 @@ export function lpos(client: Client, argv: string[], engine: Engine): void {
       rank = value;
     } else if (option === 'count') {
       if (value < 0) {
-        engine.replyError(client, "ERR COUNT can't be negative");
+        client.out.error("ERR COUNT can't be negative");
         return;
       }
       count = value;
     } else {
       if (value < 0) {
-        engine.replyError(client, "ERR MAXLEN can't be negative");
+        client.out.error("ERR MAXLEN can't be negative");
         return;
       }
       maxlen = value;
@@ -268,7 +267,7 @@ export function lpos(client: Client, argv: string[], engine: Engine): void {
     rank = -1;
     if (count > 0) count = 0;
   }
-  const list = lookupList(client, engine, argv[1]);
+  const list = lookupList(client, argv[1]);
   if (list === WRONG_TYPE) return;
   const found =
     list === undefined ? [] : list.positions(argv[2], rank, count === -1 ? 1 : count, maxlen);
@@ -299,10 +298,10 @@ function moveElement(
   from: End,
   to: End,
 ): string | null | typeof WRONG_TYPE {
-  const list = lookupList(client, engine, source);
+  const list = lookupList(client, source);
   if (list === WRONG_TYPE) return WRONG_TYPE;
   if (list === undefined) return null;
-  const target = lookupList(client, engine, destination);
+  const target = lookupList(client, destination);
   if (target === WRONG_TYPE) return WRONG_TYPE;
   const value = pop(list, from) as string;
   // As Redis: push to the destination first (so rotating a list onto itself never empties
@@ -325,7 +324,7 @@ export function lmove(client: Client, argv: string[], engine: Engine): void {
   const from = parseEnd(argv[3]);
   const to = parseEnd(argv[4]);
   if (from === null || to === null) {
-    engine.replyError(client, Errors.syntax);
+    client.out.error(Errors.syntax);
     return;
   }
   replyMoved(client, moveElement(client, engine, argv[1], argv[2], from, to));
@@ -350,7 +349,7 @@ function popFromFirst(
   count: number,
 ): boolean | null {
   for (const key of keys) {
-    const list = lookupList(client, engine, key);
+    const list = lookupList(client, key);
     if (list === WRONG_TYPE) return null;
     if (list === undefined) continue;
     // Propagated as [LR]POP key count, the count capped at what the list held, as Redis.
@@ -381,7 +380,7 @@ function replyPopped(
 }
 
 export function lmpop(client: Client, argv: string[], engine: Engine): void {
-  const parsed = multiPopArguments(client, engine, argv, 1, ['left', 'right'] as const);
+  const parsed = multiPopArguments(client, argv, 1, ['left', 'right'] as const);
   if (parsed === null) return;
   const popped = popFromFirst(client, engine, parsed.keys, parsed.where, parsed.count);
   if (popped === false) client.out.nullArray();
@@ -394,11 +393,11 @@ export function lmpop(client: Client, argv: string[], engine: Engine): void {
 const SERVED_LIST_CHANGES = 0;
 
 function blockingPop(client: Client, argv: string[], engine: Engine, end: End): CommandResult {
-  const timeout = timeoutArgument(client, engine, argv[argv.length - 1]);
+  const timeout = timeoutArgument(client, argv[argv.length - 1]);
   if (timeout === null) return;
   const keys = argv.slice(1, -1);
   for (const key of keys) {
-    const list = lookupList(client, engine, key);
+    const list = lookupList(client, key);
     if (list === WRONG_TYPE) return;
     if (list === undefined) continue;
     client.out.array(2);
@@ -443,7 +442,7 @@ function blockingMove(
   to: End,
   timeoutText: string,
 ): CommandResult {
-  const timeout = timeoutArgument(client, engine, timeoutText);
+  const timeout = timeoutArgument(client, timeoutText);
   if (timeout === null) return;
   const [, source, destination] = argv;
   const moved = moveElement(client, engine, source, destination, from, to);
@@ -472,7 +471,7 @@ function blockingMove(
       // As Redis 7.0, a destination of another type ends the wait with WRONGTYPE, and the
       // element stays where it is for the next waiter.
       if (target !== undefined && !(target instanceof PackedList)) {
-        engine.replyError(client, Errors.wrongType);
+        client.out.error(Errors.wrongType);
         return true;
       }
       if (engine.propagation.active) {
@@ -496,7 +495,7 @@ export function blmove(client: Client, argv: string[], engine: Engine): CommandR
   const from = parseEnd(argv[3]);
   const to = parseEnd(argv[4]);
   if (from === null || to === null) {
-    engine.replyError(client, Errors.syntax);
+    client.out.error(Errors.syntax);
     return;
   }
   return blockingMove(client, engine, argv, from, to, argv[5]);
@@ -508,9 +507,9 @@ export function brpoplpush(client: Client, argv: string[], engine: Engine): Comm
 
 export function blmpop(client: Client, argv: string[], engine: Engine): CommandResult {
   // As Redis, the timeout is read after the other arguments.
-  const parsed = multiPopArguments(client, engine, argv, 2, ['left', 'right'] as const);
+  const parsed = multiPopArguments(client, argv, 2, ['left', 'right'] as const);
   if (parsed === null) return;
-  const timeout = timeoutArgument(client, engine, argv[1]);
+  const timeout = timeoutArgument(client, argv[1]);
   if (timeout === null) return;
   const popped = popFromFirst(client, engine, parsed.keys, parsed.where, parsed.count);
   if (popped !== false) return;

@@ -1,5 +1,4 @@
 import type { Client } from '../client.js';
-import type { Engine } from '../engine.js';
 import { Errors } from '../errors.js';
 import { parseInteger } from '../numbers.js';
 import { SERVER_VERSION } from '../version.js';
@@ -139,10 +138,10 @@ function brailleText(canvas: Canvas): string {
 }
 
 /** LOLWUT 5 [columns [squares-per-row [squares-per-column]]] */
-function lolwut5(client: Client, args: string[], engine: Engine): void {
+function lolwut5(client: Client, args: string[]): void {
   const values = [66, 8, 12];
   for (let i = 0; i < Math.min(args.length, 3); i++) {
-    const value = integerArgument(client, engine, args[i]);
+    const value = integerArgument(client, args[i]);
     if (value === null) return;
     values[i] = value;
   }
@@ -248,10 +247,10 @@ function grayText(canvas: Canvas): string {
 }
 
 /** LOLWUT 6 [columns [rows]] */
-function lolwut6(client: Client, args: string[], engine: Engine): void {
+function lolwut6(client: Client, args: string[]): void {
   const values = [80, 20];
   for (let i = 0; i < Math.min(args.length, 2); i++) {
-    const value = integerArgument(client, engine, args[i]);
+    const value = integerArgument(client, args[i]);
     if (value === null) return;
     values[i] = value;
   }
@@ -270,20 +269,20 @@ function lolwut6(client: Client, args: string[], engine: Engine): void {
  * LOLWUT [VERSION v] [...]: the art of a Redis version, 5 and 6 (and 4.9, 5.9, their
  * previews) drawing theirs; any other version, 7.0's own included, shows just the version.
  */
-export function lolwut(client: Client, argv: string[], engine: Engine): void {
+export function lolwut(client: Client, argv: string[]): void {
   let version = SERVER_VERSION;
   let args = argv.slice(1);
   if (argv.length >= 3 && isKeyword(argv[1], 'version')) {
     const asked = parseInteger(argv[2]);
     if (asked === null) {
-      engine.replyError(client, Errors.notInteger);
+      client.out.error(Errors.notInteger);
       return;
     }
     // Redis formats it as an unsigned int: -1 is 4294967295, 2^32 + 5 is 5.
     version = `${BigInt.asUintN(32, BigInt(asked))}.0.0`;
     args = argv.slice(3);
   }
-  if (/^(5\.[^9]|4\.9)/.test(version)) lolwut5(client, args, engine);
-  else if (/^(6\.[^9]|5\.9)/.test(version)) lolwut6(client, args, engine);
+  if (/^(5\.[^9]|4\.9)/.test(version)) lolwut5(client, args);
+  else if (/^(6\.[^9]|5\.9)/.test(version)) lolwut6(client, args);
   else replyText(client, `Redis ver. ${SERVER_VERSION}\n`);
 }

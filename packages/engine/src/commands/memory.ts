@@ -6,15 +6,15 @@ import { estimateBytes } from '../memory-estimate.js';
 import { integerArgument, isKeyword } from '../arguments.js';
 import { replyHelp } from '../replies.js';
 
-export function memoryUsage(client: Client, argv: string[], engine: Engine): void {
+export function memoryUsage(client: Client, argv: string[]): void {
   let samples = 5;
   for (let i = 3; i < argv.length; i++) {
     if (isKeyword(argv[i], 'samples') && i + 1 < argv.length) {
-      const value = integerArgument(client, engine, argv[++i]);
+      const value = integerArgument(client, argv[++i]);
       if (value === null) return;
       samples = value < 0 ? 5 : value;
     } else {
-      engine.replyError(client, Errors.syntax);
+      client.out.error(Errors.syntax);
       return;
     }
   }

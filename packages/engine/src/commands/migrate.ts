@@ -33,7 +33,7 @@ interface MigrateOptions {
 }
 
 /** COPY, REPLACE, AUTH, AUTH2 and KEYS; null after replying the error. */
-function migrateOptions(client: Client, argv: string[], engine: Engine): MigrateOptions | null {
+function migrateOptions(client: Client, argv: string[]): MigrateOptions | null {
   const options: MigrateOptions = {
     copy: false,
     replace: false,
@@ -47,19 +47,18 @@ function migrateOptions(client: Client, argv: string[], engine: Engine): Migrate
     if (isKeyword(argv[i], 'copy')) options.copy = true;
     else if (isKeyword(argv[i], 'replace')) options.replace = true;
     else if (isKeyword(argv[i], 'auth')) {
-      if (more < 1) return syntaxError(client, engine);
+      if (more < 1) return syntaxError(client);
       options.password = argv[++i];
       redactArgument(argv, i);
     } else if (isKeyword(argv[i], 'auth2')) {
-      if (more < 2) return syntaxError(client, engine);
+      if (more < 2) return syntaxError(client);
       options.username = argv[++i];
       redactArgument(argv, i);
       options.password = argv[++i];
       redactArgument(argv, i);
     } else if (isKeyword(argv[i], 'keys')) {
       if (argv[3].length !== 0) {
-        engine.replyError(
-          client,
+        client.out.error(
           'ERR When using MIGRATE KEYS option, the key argument must be set to the empty string',
         );
         return null;
@@ -67,13 +66,13 @@ function migrateOptions(client: Client, argv: string[], engine: Engine): Migrate
       options.firstKey = i + 1;
       options.keyCount = argv.length - i - 1;
       break;
-    } else return syntaxError(client, engine);
+    } else return syntaxError(client);
   }
   return options;
 }
 
-function syntaxError(client: Client, engine: Engine): null {
-  engine.replyError(client, Errors.syntax);
+function syntaxError(client: Client): null {
+  client.out.error(Errors.syntax);
   return null;
 }
 
@@ -83,11 +82,11 @@ function syntaxError(client: Client, engine: Engine): null {
  * deleted here (but with COPY), as Redis's migrateCommand; the deletion propagates as DEL.
  */
 export function migrate(client: Client, argv: string[], engine: Engine): void {
-  const options = migrateOptions(client, argv, engine);
+  const options = migrateOptions(client, argv);
   if (options === null) return;
-  let timeout = integerArgument(client, engine, argv[5]);
+  let timeout = integerArgument(client, argv[5]);
   if (timeout === null) return;
-  const db = integerArgument(client, engine, argv[4]);
+  const db = integerArgument(client, argv[4]);
   if (db === null) return;
   if (timeout <= 0) timeout = 1000;
 
@@ -116,7 +115,7 @@ export function migrate(client: Client, argv: string[], engine: Engine): void {
     let timedOut = false;
     const cached = migrationConnection(engine, host, port, timeout);
     if (cached === null) {
-      engine.replyError(client, 'IOERR error or timeout connecting to the client');
+      client.out.error('IOERR error or timeout connecting to the client');
       return;
     }
     const { connection } = cached;
@@ -201,10 +200,7 @@ export function migrate(client: Client, argv: string[], engine: Engine): void {
           if (!targetError) {
             cached.lastDb = -1;
             targetError = true;
-            engine.replyError(
-              client,
-              `ERR Target instance replied with error: ${errorLine.slice(1)}`,
-            );
+            client.out.error(`ERR Target instance replied with error: ${errorLine.slice(1)}`);
           }
         } else if (!options.copy) {
           client.db.delete(keys[read]);
@@ -218,7 +214,7 @@ export function migrate(client: Client, argv: string[], engine: Engine): void {
         if (socketError) closeMigrationConnection(engine, host, port);
         if (deleted.length > 0) engine.propagation.replaceCurrent(['DEL', ...deleted]);
         if (!targetError && socketError) {
-          ioError(client, engine, writeError);
+          ioError(client, writeError);
           return;
         }
         if (!targetError) {
@@ -235,14 +231,13 @@ export function migrate(client: Client, argv: string[], engine: Engine): void {
       mayRetry = false;
       continue;
     }
-    ioError(client, engine, writeError);
+    ioError(client, writeError);
     return;
   }
 }
 
-function ioError(client: Client, engine: Engine, writeError: boolean): void {
-  engine.replyError(
-    client,
+function ioError(client: Client, writeError: boolean): void {
+  client.out.error(
     `IOERR error or timeout ${writeError ? 'writing' : 'reading'} to target instance`,
   );
 }

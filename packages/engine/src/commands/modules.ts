@@ -1,5 +1,4 @@
 import type { Client } from '../client.js';
-import type { Engine } from '../engine.js';
 import { replyHelp } from '../replies.js';
 
 /*
@@ -13,16 +12,16 @@ export function moduleList(client: Client): void {
   client.out.array(0);
 }
 
-export function moduleLoad(client: Client, _argv: string[], engine: Engine): void {
-  engine.replyError(client, LOAD_FAILED);
+export function moduleLoad(client: Client, _argv: string[]): void {
+  client.out.error(LOAD_FAILED);
 }
 
-export function moduleLoadex(client: Client, _argv: string[], engine: Engine): void {
-  engine.replyError(client, LOAD_FAILED);
+export function moduleLoadex(client: Client, _argv: string[]): void {
+  client.out.error(LOAD_FAILED);
 }
 
-export function moduleUnload(client: Client, _argv: string[], engine: Engine): void {
-  engine.replyError(client, 'ERR Error unloading module: no such module with that name');
+export function moduleUnload(client: Client, _argv: string[]): void {
+  client.out.error('ERR Error unloading module: no such module with that name');
 }
 
 const MODULE_HELP: readonly string[] = [

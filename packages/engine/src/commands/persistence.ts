@@ -21,21 +21,21 @@ import { ok, replyHost } from '../replies.js';
 const NO_HOST: HostReply = { error: 'ERR' };
 
 export function save(client: Client, _argv: string[], engine: Engine): void {
-  replyHost(client, engine, engine.persistence?.save() ?? NO_HOST);
+  replyHost(client, engine.persistence?.save() ?? NO_HOST);
 }
 
 /** BGSAVE [SCHEDULE] */
 export function bgsave(client: Client, argv: string[], engine: Engine): void {
   if (argv.length > 2 || (argv.length === 2 && !isKeyword(argv[1], 'schedule'))) {
-    engine.replyError(client, Errors.syntax);
+    client.out.error(Errors.syntax);
     return;
   }
   const reply = engine.persistence?.bgsave(argv.length === 2, client.executing);
-  replyHost(client, engine, reply ?? NO_HOST);
+  replyHost(client, reply ?? NO_HOST);
 }
 
 export function bgrewriteaof(client: Client, _argv: string[], engine: Engine): void {
-  replyHost(client, engine, engine.persistence?.bgrewriteaof(client.executing) ?? NO_HOST);
+  replyHost(client, engine.persistence?.bgrewriteaof(client.executing) ?? NO_HOST);
 }
 
 /** DUMP key: the value in RDB encoding, with the RDB version and a CRC64. */
@@ -54,7 +54,7 @@ interface RestoreOptions {
 }
 
 /** REPLACE, ABSTTL, IDLETIME s, FREQ n; null after replying the error. */
-function restoreOptions(client: Client, argv: string[], engine: Engine): RestoreOptions | null {
+function restoreOptions(client: Client, argv: string[]): RestoreOptions | null {
   const options: RestoreOptions = {
     replace: false,
     absoluteTtl: false,
@@ -66,23 +66,23 @@ function restoreOptions(client: Client, argv: string[], engine: Engine): Restore
     if (isKeyword(argv[i], 'replace')) options.replace = true;
     else if (isKeyword(argv[i], 'absttl')) options.absoluteTtl = true;
     else if (isKeyword(argv[i], 'idletime') && more && options.frequency === null) {
-      const seconds = integerArgument(client, engine, argv[++i]);
+      const seconds = integerArgument(client, argv[++i]);
       if (seconds === null) return null;
       if (seconds < 0) {
-        engine.replyError(client, 'ERR Invalid IDLETIME value, must be >= 0');
+        client.out.error('ERR Invalid IDLETIME value, must be >= 0');
         return null;
       }
       options.idleSeconds = seconds;
     } else if (isKeyword(argv[i], 'freq') && more && options.idleSeconds === null) {
-      const count = integerArgument(client, engine, argv[++i]);
+      const count = integerArgument(client, argv[++i]);
       if (count === null) return null;
       if (count < 0 || count > 255) {
-        engine.replyError(client, 'ERR Invalid FREQ value, must be >= 0 and <= 255');
+        client.out.error('ERR Invalid FREQ value, must be >= 0 and <= 255');
         return null;
       }
       options.frequency = count;
     } else {
-      engine.replyError(client, Errors.syntax);
+      client.out.error(Errors.syntax);
       return null;
     }
   }
@@ -124,10 +124,10 @@ function payloadValue(client: Client, engine: Engine, payload: string): RdbValue
     if (error instanceof RdbError && error.report !== undefined) {
       engine.log('verbose', `Internal error in RDB reading offset 0 -> ${error.report}`);
     }
-    engine.replyError(client, 'ERR Bad data format');
+    client.out.error('ERR Bad data format');
     return null;
   }
-  if (value === null) engine.replyError(client, 'ERR DUMP payload version or checksum are wrong');
+  if (value === null) client.out.error('ERR DUMP payload version or checksum are wrong');
   return value;
 }
 
@@ -144,18 +144,18 @@ function convertedOnLoad(value: UnreadableValue, engine: Engine): boolean {
 
 /** RESTORE key ttl payload [REPLACE] [ABSTTL] [IDLETIME s] [FREQ n] */
 export function restore(client: Client, argv: string[], engine: Engine): void {
-  const options = restoreOptions(client, argv, engine);
+  const options = restoreOptions(client, argv);
   if (options === null) return;
   const [, key, ttlText, payload] = argv;
   const db = client.db;
   if (!options.replace && db.has(key)) {
-    engine.replyError(client, 'BUSYKEY Target key name already exists.');
+    client.out.error('BUSYKEY Target key name already exists.');
     return;
   }
-  const ttl = integerArgument(client, engine, ttlText);
+  const ttl = integerArgument(client, ttlText);
   if (ttl === null) return;
   if (ttl < 0) {
-    engine.replyError(client, 'ERR Invalid TTL value, must be >= 0');
+    client.out.error('ERR Invalid TTL value, must be >= 0');
     return;
   }
   const decoded = payloadValue(client, engine, payload);
@@ -166,7 +166,7 @@ export function restore(client: Client, argv: string[], engine: Engine): void {
     return;
   }
   if (isEmptyValue(value)) {
-    engine.replyError(client, 'ERR Bad data format');
+    client.out.error('ERR Bad data format');
     return;
   }
   const deleted = options.replace && db.delete(key);

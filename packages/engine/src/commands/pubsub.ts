@@ -58,7 +58,7 @@ function unsubscribeCommand(
 export function ssubscribe(client: Client, argv: string[], engine: Engine): void {
   // Unlike SUBSCRIBE, refused inside MULTI too (Redis's CLIENT_DENY_BLOCKING).
   if (client.executing) {
-    engine.replyError(client, "ERR SSUBSCRIBE isn't allowed for a DENY BLOCKING client");
+    client.out.error("ERR SSUBSCRIBE isn't allowed for a DENY BLOCKING client");
     return;
   }
   subscribeCommand(client, argv, engine, 'shardChannels', 'ssubscribe');
@@ -100,7 +100,7 @@ type ChannelIndex = Exclude<SubscriptionKind, 'patterns'>;
 function channelList(client: Client, argv: string[], engine: Engine, index: ChannelIndex): void {
   // At most one pattern, though the arity allows more (Redis checks it in the handler).
   if (argv.length > 3) {
-    engine.replyError(client, subcommandSyntaxError('pubsub', argv[1]));
+    client.out.error(subcommandSyntaxError('pubsub', argv[1]));
     return;
   }
   const pattern = argv.length > 2 ? argv[2] : null;

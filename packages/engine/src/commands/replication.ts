@@ -9,7 +9,7 @@ import { integerArgument, isKeyword } from '../arguments.js';
 /** REPLCONF option value [option value ...]: replicas describe themselves and acknowledge. */
 export function replconf(client: Client, argv: string[], engine: Engine): void {
   if (argv.length % 2 === 0) {
-    engine.replyError(client, Errors.syntax);
+    client.out.error(Errors.syntax);
     return;
   }
   const host = engine.replication;
@@ -18,13 +18,13 @@ export function replconf(client: Client, argv: string[], engine: Engine): void {
     return;
   }
   const reply = host.replconf(client, argv);
-  if (reply !== null) replyHost(client, engine, reply);
+  if (reply !== null) replyHost(client, reply);
 }
 
 /** PSYNC replid offset */
 export function psync(client: Client, argv: string[], engine: Engine): void {
   if (engine.replication === undefined) {
-    engine.replyError(client, 'ERR replication is not available in this server');
+    client.out.error('ERR replication is not available in this server');
     return;
   }
   // Redis looks at the fourth argument only: the rest are ignored.
@@ -39,7 +39,7 @@ export function psync(client: Client, argv: string[], engine: Engine): void {
 /** SYNC: the pre-PSYNC full synchronization. */
 export function sync(client: Client, _argv: string[], engine: Engine): void {
   if (engine.replication === undefined) {
-    engine.replyError(client, 'ERR replication is not available in this server');
+    client.out.error('ERR replication is not available in this server');
     return;
   }
   engine.replication.sync(client, null, null);
@@ -47,15 +47,15 @@ export function sync(client: Client, _argv: string[], engine: Engine): void {
 
 /** WAIT numreplicas timeout (milliseconds, 0 = forever). */
 export function wait(client: Client, argv: string[], engine: Engine): CommandResult {
-  const replicas = integerArgument(client, engine, argv[1]);
+  const replicas = integerArgument(client, argv[1]);
   if (replicas === null) return;
   const timeout = parseInteger(argv[2]);
   if (timeout === null) {
-    engine.replyError(client, Errors.timeoutNotInteger);
+    client.out.error(Errors.timeoutNotInteger);
     return;
   }
   if (timeout < 0) {
-    engine.replyError(client, Errors.timeoutNegative);
+    client.out.error(Errors.timeoutNegative);
     return;
   }
   if (engine.replication === undefined) {
@@ -80,24 +80,24 @@ export function role(client: Client, _argv: string[], engine: Engine): void {
 export function replicaof(client: Client, argv: string[], engine: Engine): void {
   // A cluster node replicates the master CLUSTER REPLICATE names.
   if (engine.cluster !== undefined) {
-    engine.replyError(client, 'ERR REPLICAOF not allowed in cluster mode.');
+    client.out.error('ERR REPLICAOF not allowed in cluster mode.');
     return;
   }
   const host = engine.replication;
   if (host === undefined) {
-    engine.replyError(client, 'ERR replication is not available in this server');
+    client.out.error('ERR replication is not available in this server');
     return;
   }
   if (isKeyword(argv[1], 'no') && isKeyword(argv[2], 'one')) {
-    replyHost(client, engine, host.replicaof(client, null, 0));
+    replyHost(client, host.replicaof(client, null, 0));
     return;
   }
   const port = /^-?\d+$/.test(argv[2]) ? Number(argv[2]) : NaN;
   if (!(port >= 0 && port <= 65535)) {
-    engine.replyError(client, 'ERR Invalid master port');
+    client.out.error('ERR Invalid master port');
     return;
   }
-  replyHost(client, engine, host.replicaof(client, argv[1], port));
+  replyHost(client, host.replicaof(client, argv[1], port));
 }
 
 /**
@@ -106,15 +106,14 @@ export function replicaof(client: Client, argv: string[], engine: Engine): void 
  */
 export function failover(client: Client, argv: string[], engine: Engine): void {
   if (engine.config.get('cluster-enabled') === 'yes') {
-    engine.replyError(
-      client,
+    client.out.error(
       'ERR FAILOVER not allowed in cluster mode. Use CLUSTER FAILOVER command instead.',
     );
     return;
   }
   const host = engine.replication;
   if (argv.length === 2 && isKeyword(argv[1], 'abort')) {
-    replyHost(client, engine, host?.abortFailover() ?? { error: 'ERR No failover in progress.' });
+    replyHost(client, host?.abortFailover() ?? { error: 'ERR No failover in progress.' });
     return;
   }
   let timeoutMs = 0;
@@ -122,31 +121,31 @@ export function failover(client: Client, argv: string[], engine: Engine): void {
   let target: { host: string; port: number } | null = null;
   for (let i = 1; i < argv.length; i++) {
     if (isKeyword(argv[i], 'timeout') && i + 1 < argv.length && timeoutMs === 0) {
-      const timeout = integerArgument(client, engine, argv[i + 1]);
+      const timeout = integerArgument(client, argv[i + 1]);
       if (timeout === null) return;
       if (timeout <= 0) {
-        engine.replyError(client, 'ERR FAILOVER timeout must be greater than 0');
+        client.out.error('ERR FAILOVER timeout must be greater than 0');
         return;
       }
       timeoutMs = timeout;
       i++;
     } else if (isKeyword(argv[i], 'to') && i + 2 < argv.length && target === null) {
-      const port = integerArgument(client, engine, argv[i + 2]);
+      const port = integerArgument(client, argv[i + 2]);
       if (port === null) return;
       target = { host: argv[i + 1], port };
       i += 2;
     } else if (isKeyword(argv[i], 'force') && !force) {
       force = true;
     } else {
-      engine.replyError(client, Errors.syntax);
+      client.out.error(Errors.syntax);
       return;
     }
   }
   if (host === undefined) {
-    engine.replyError(client, 'ERR FAILOVER requires connected replicas.');
+    client.out.error('ERR FAILOVER requires connected replicas.');
     return;
   }
-  replyHost(client, engine, host.failover(client, { target, force, timeoutMs }));
+  replyHost(client, host.failover(client, { target, force, timeoutMs }));
 }
 
 export function slaveof(client: Client, argv: string[], engine: Engine): void {

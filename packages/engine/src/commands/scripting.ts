@@ -39,7 +39,7 @@ export function scriptFlush(client: Client, argv: string[], engine: Engine): voi
     argv.length > 3 ||
     (argv.length === 3 && !isKeyword(argv[2], 'sync') && !isKeyword(argv[2], 'async'))
   ) {
-    engine.replyError(client, 'ERR SCRIPT FLUSH only support SYNC|ASYNC option');
+    client.out.error('ERR SCRIPT FLUSH only support SYNC|ASYNC option');
     return;
   }
   engine.scripting.flush();
@@ -54,15 +54,15 @@ export function scriptKill(client: Client, _argv: string[], engine: Engine): voi
  * SCRIPT DEBUG YES|SYNC|NO: the client's next EVAL runs under the Lua debugger (LDB). Redis
  * forks for YES; rc runs both modes as SYNC does (see the engine README).
  */
-export function scriptDebug(client: Client, argv: string[], engine: Engine): void {
+export function scriptDebug(client: Client, argv: string[]): void {
   // Replies still waiting to be written: the debugger would talk over them.
   if (client.out.length !== 0 || client.connection.pendingOutputBytes !== 0) {
-    engine.replyError(client, 'ERR SCRIPT DEBUG must be called outside a pipeline');
+    client.out.error('ERR SCRIPT DEBUG must be called outside a pipeline');
     return;
   }
   const mode = argv[2].toLowerCase();
   if (mode !== 'no' && mode !== 'yes' && mode !== 'sync') {
-    engine.replyError(client, 'ERR Use SCRIPT DEBUG YES/SYNC/NO');
+    client.out.error('ERR Use SCRIPT DEBUG YES/SYNC/NO');
     return;
   }
   client.luaDebug = mode === 'no' ? null : mode;

@@ -31,7 +31,7 @@ const DENIED_WHILE_LOADING = new Set(['appendonly', 'repl-diskless-load', 'dir']
 export function configSet(client: Client, argv: string[], engine: Engine): void {
   // Name-value pairs: an odd count is Redis's syntax error.
   if (argv.length % 2 !== 0) {
-    engine.replyError(client, Errors.syntax);
+    client.out.error(Errors.syntax);
     return;
   }
   const config = engine.config;
@@ -46,21 +46,18 @@ export function configSet(client: Client, argv: string[], engine: Engine): void 
     const written = argv[i];
     const name = written.toLowerCase();
     if (!config.has(name)) {
-      engine.replyError(
-        client,
-        `ERR Unknown option or number of arguments for CONFIG SET - '${written}'`,
-      );
+      client.out.error(`ERR Unknown option or number of arguments for CONFIG SET - '${written}'`);
       return;
     }
     const refusal = names.includes(name)
       ? 'duplicate parameter'
       : config.refusal(name, client.local);
     if (refusal !== null) {
-      engine.replyError(client, configSetFailure(written, refusal));
+      client.out.error(configSetFailure(written, refusal));
       return;
     }
     if ((engine.loading || engine.asyncLoading) && DENIED_WHILE_LOADING.has(name)) {
-      engine.replyError(client, Errors.loading);
+      client.out.error(Errors.loading);
       return;
     }
     names.push(name);
@@ -75,7 +72,7 @@ export function configSet(client: Client, argv: string[], engine: Engine): void 
     const problem = config.valueProblem(names[i], values[i]);
     if (problem !== null) {
       restore(i);
-      engine.replyError(client, configSetFailure(names[i], problem));
+      client.out.error(configSetFailure(names[i], problem));
       return;
     }
     config.set(names[i], values[i]);
@@ -89,7 +86,7 @@ export function configSet(client: Client, argv: string[], engine: Engine): void 
     );
     restore(names.length);
     config.applyChanges(names);
-    engine.replyError(client, configSetFailure(failure.name, failure.reason));
+    client.out.error(configSetFailure(failure.name, failure.reason));
     return;
   }
   ok(client);
@@ -108,14 +105,14 @@ export function configResetstat(client: Client, _argv: string[], engine: Engine)
 export function configRewrite(client: Client, _argv: string[], engine: Engine): void {
   const path = engine.configFile;
   if (path === null) {
-    engine.replyError(client, 'ERR The server is running without a config file');
+    client.out.error('ERR The server is running without a config file');
     return;
   }
   try {
     rewriteConfigFile(path, engine.config, engine.configUserLines());
   } catch (error) {
     engine.log('warning', `CONFIG REWRITE failed: ${describeErrno(error)}`);
-    engine.replyError(client, `ERR Rewriting config file: ${describeErrno(error)}`);
+    client.out.error(`ERR Rewriting config file: ${describeErrno(error)}`);
     return;
   }
   engine.log('warning', 'CONFIG REWRITE executed with success.');
@@ -128,7 +125,7 @@ export function info(client: Client, argv: string[], engine: Engine): void {
 
 export function monitor(client: Client, _argv: string[], engine: Engine): void {
   if (client.transaction !== null) {
-    engine.replyError(client, 'ERR MONITOR is not allowed in a transaction');
+    client.out.error('ERR MONITOR is not allowed in a transaction');
     return;
   }
   engine.monitors.clients.add(client);
@@ -154,29 +151,26 @@ export function shutdown(client: Client, argv: string[], engine: Engine): Comman
     else if (option === 'force') force = true;
     else if (option === 'abort') abort = true;
     else {
-      engine.replyError(client, Errors.syntax);
+      client.out.error(Errors.syntax);
       return;
     }
   }
   if (both || (abort && argv.length !== 2)) {
-    engine.replyError(client, Errors.syntax);
+    client.out.error(Errors.syntax);
     return;
   }
   if (abort) {
     if (engine.shutdown.abort()) ok(client);
-    else engine.replyError(client, 'ERR No shutdown in progress.');
+    else client.out.error('ERR No shutdown in progress.');
     return;
   }
   if (!now && (client.executing || client.fromScript)) {
-    engine.replyError(
-      client,
-      "ERR SHUTDOWN without NOW or ABORT isn't allowed for DENY BLOCKING client",
-    );
+    client.out.error("ERR SHUTDOWN without NOW or ABORT isn't allowed for DENY BLOCKING client");
     return;
   }
   // While a script is busy only SHUTDOWN NOSAVE goes through (saving would store half of it).
   if (save !== 'nosave' && engine.scriptTimedOut) {
-    engine.replyError(client, Errors.busyScript);
+    client.out.error(Errors.busyScript);
     return;
   }
   engine.shutdown.command(client, { save, now, force });
@@ -196,7 +190,7 @@ function flushIsAsync(client: Client, argv: string[], engine: Engine): boolean |
   if (argv.length === 1) return engine.config.get('lazyfree-lazy-user-flush') === 'yes';
   if (argv.length === 2 && isKeyword(argv[1], 'async')) return true;
   if (argv.length === 2 && isKeyword(argv[1], 'sync')) return false;
-  engine.replyError(client, Errors.syntax);
+  client.out.error(Errors.syntax);
   return null;
 }
 
@@ -238,12 +232,12 @@ export function swapdb(client: Client, argv: string[], engine: Engine): void {
     ['first', argv[1]],
     ['second', argv[2]],
   ]) {
-    const index = intArgument(client, engine, text, `ERR invalid ${position} DB index`);
+    const index = intArgument(client, text, `ERR invalid ${position} DB index`);
     if (index === null) return;
     indexes.push(index);
   }
   if (indexes.some((index) => index < 0 || index >= engine.databases.length)) {
-    engine.replyError(client, Errors.dbIndexOutOfRange);
+    client.out.error(Errors.dbIndexOutOfRange);
     return;
   }
   const [first, second] = indexes.map((index) => engine.databases[index]);

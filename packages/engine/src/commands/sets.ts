@@ -25,8 +25,8 @@ import { storeResult } from '../store-result.js';
 import { resizePolicy, setShape } from '../set-shapes.js';
 import type { ResizePolicy } from '../dict-shape.js';
 
-function lookupSet(client: Client, engine: Engine, key: string) {
-  return lookupTyped(client, engine, key, RedisSet);
+function lookupSet(client: Client, key: string) {
+  return lookupTyped(client, key, RedisSet);
 }
 
 function replyMembers(client: Client, members: Iterable<string>, size: number): void {
@@ -35,7 +35,7 @@ function replyMembers(client: Client, members: Iterable<string>, size: number): 
 }
 
 export function sadd(client: Client, argv: string[], engine: Engine): void {
-  let set = lookupSet(client, engine, argv[1]);
+  let set = lookupSet(client, argv[1]);
   if (set === WRONG_TYPE) return;
   if (set === undefined) {
     set = createSetFor(argv[2]);
@@ -106,7 +106,7 @@ function afterRemoval(
 }
 
 export function srem(client: Client, argv: string[], engine: Engine): void {
-  const set = lookupSet(client, engine, argv[1]);
+  const set = lookupSet(client, argv[1]);
   if (set === WRONG_TYPE) return;
   let removed = 0;
   const policy = resizePolicy(engine);
@@ -116,49 +116,48 @@ export function srem(client: Client, argv: string[], engine: Engine): void {
   client.out.integer(removed);
 }
 
-export function smembers(client: Client, argv: string[], engine: Engine): void {
-  const set = lookupSet(client, engine, argv[1]);
+export function smembers(client: Client, argv: string[]): void {
+  const set = lookupSet(client, argv[1]);
   if (set === WRONG_TYPE) return;
   // An intset walks its members ascending, as Redis does.
   replyMembers(client, set ?? [], set?.size ?? 0);
 }
 
 export function sismember(client: Client, argv: string[], engine: Engine): void {
-  const set = lookupSet(client, engine, argv[1]);
+  const set = lookupSet(client, argv[1]);
   if (set === WRONG_TYPE) return;
   client.out.integer(isMember(engine, set, argv[2]) ? 1 : 0);
 }
 
 export function smismember(client: Client, argv: string[], engine: Engine): void {
-  const set = lookupSet(client, engine, argv[1]);
+  const set = lookupSet(client, argv[1]);
   if (set === WRONG_TYPE) return;
   client.out.array(argv.length - 2);
   for (let i = 2; i < argv.length; i++) client.out.integer(isMember(engine, set, argv[i]) ? 1 : 0);
 }
 
-export function scard(client: Client, argv: string[], engine: Engine): void {
-  const set = lookupSet(client, engine, argv[1]);
+export function scard(client: Client, argv: string[]): void {
+  const set = lookupSet(client, argv[1]);
   if (set === WRONG_TYPE) return;
   client.out.integer(set?.size ?? 0);
 }
 
 function countArgument(
   client: Client,
-  engine: Engine,
   argv: string[],
   allowNegative: boolean,
 ): number | null | undefined {
   if (argv.length === 2) return undefined;
   if (argv.length > 3) {
-    engine.replyError(client, Errors.syntax);
+    client.out.error(Errors.syntax);
     return null;
   }
   const count = allowNegative
-    ? randomCountArgument(client, engine, argv[2])
-    : integerArgument(client, engine, argv[2], Errors.countPositive);
+    ? randomCountArgument(client, argv[2])
+    : integerArgument(client, argv[2], Errors.countPositive);
   if (count === null) return null;
   if (!allowNegative && count < 0) {
-    engine.replyError(client, Errors.countPositive);
+    client.out.error(Errors.countPositive);
     return null;
   }
   return count;
@@ -168,9 +167,9 @@ function countArgument(
 const SPOP_MOVE_STRATEGY_MUL = 5;
 
 export function spop(client: Client, argv: string[], engine: Engine): void {
-  const count = countArgument(client, engine, argv, false);
+  const count = countArgument(client, argv, false);
   if (count === null) return;
-  const set = lookupSet(client, engine, argv[1]);
+  const set = lookupSet(client, argv[1]);
   if (set === WRONG_TYPE) return;
   if (set === undefined) {
     if (count === undefined) client.out.nullBulk();
@@ -227,9 +226,9 @@ function propagateSpop(
 }
 
 export function srandmember(client: Client, argv: string[], engine: Engine): void {
-  const count = countArgument(client, engine, argv, true);
+  const count = countArgument(client, argv, true);
   if (count === null) return;
-  const set = lookupSet(client, engine, argv[1]);
+  const set = lookupSet(client, argv[1]);
   if (set === WRONG_TYPE) return;
   // All of it comes back in the set's own order (ascending for an intset): pickRandom keeps it.
   const members = set === undefined ? [] : [...set];
@@ -249,14 +248,14 @@ export function srandmember(client: Client, argv: string[], engine: Engine): voi
 
 export function smove(client: Client, argv: string[], engine: Engine): void {
   const [, sourceKey, destinationKey, member] = argv;
-  const source = lookupSet(client, engine, sourceKey);
+  const source = lookupSet(client, sourceKey);
   if (source === WRONG_TYPE) return;
   // As Redis: a missing source answers 0 before the destination's type is looked at.
   if (source === undefined) {
     client.out.integer(0);
     return;
   }
-  const destination = lookupSet(client, engine, destinationKey);
+  const destination = lookupSet(client, destinationKey);
   if (destination === WRONG_TYPE) return;
   if (source === destination) {
     client.out.integer(isMember(engine, source, member) ? 1 : 0);
@@ -291,7 +290,7 @@ function setsOf(
   const sets: Array<RedisSet | undefined> = [];
   for (const key of keys) {
     // Read as a read command reads, for the STORE forms too: keyspace hits and misses.
-    const set = engine.readingKeys(() => lookupSet(client, engine, key));
+    const set = engine.readingKeys(() => lookupSet(client, key));
     if (set === WRONG_TYPE) return null;
     sets.push(set);
   }
@@ -345,13 +344,13 @@ function setOperationStore(
 
 /** SINTERCARD numkeys key... [LIMIT limit] */
 export function sintercard(client: Client, argv: string[], engine: Engine): void {
-  const numkeys = positiveArgument(client, engine, argv[1], 'ERR numkeys should be greater than 0');
+  const numkeys = positiveArgument(client, argv[1], 'ERR numkeys should be greater than 0');
   if (numkeys === null) return;
   if (numkeys > argv.length - 2) {
-    engine.replyError(client, "ERR Number of keys can't be greater than number of args");
+    client.out.error("ERR Number of keys can't be greater than number of args");
     return;
   }
-  const limit = intercardLimit(client, engine, argv, 2 + numkeys);
+  const limit = intercardLimit(client, argv, 2 + numkeys);
   if (limit === null) return;
   const sets = setsOf(client, engine, argv.slice(2, 2 + numkeys));
   if (sets === null) return;
@@ -360,7 +359,7 @@ export function sintercard(client: Client, argv: string[], engine: Engine): void
 }
 
 export function sscan(client: Client, argv: string[], engine: Engine): void {
-  const scan = collectionScan(client, engine, argv, (key) => lookupSet(client, engine, key));
+  const scan = collectionScan(client, argv, (key) => lookupSet(client, key));
   if (scan === null) return;
   const { value: set, cursor, options } = scan;
   const shape = setShape(set);

@@ -7,14 +7,14 @@ import { ok, replyHelp } from '../replies.js';
 /** SLOWLOG GET [count]: the newest `count` entries (10 by default, -1 for all). */
 export function slowlogGet(client: Client, argv: string[], engine: Engine): void {
   if (argv.length > 3) {
-    engine.replyError(client, subcommandSyntaxError('slowlog', argv[1]));
+    client.out.error(subcommandSyntaxError('slowlog', argv[1]));
     return;
   }
   let count = 10;
   if (argv.length === 3) {
     const parsed = parseInteger(argv[2]);
     if (parsed === null || parsed < -1) {
-      engine.replyError(client, 'ERR count should be greater than or equal to -1');
+      client.out.error('ERR count should be greater than or equal to -1');
       return;
     }
     count = Number(parsed) === -1 ? engine.slowlog.length : Number(parsed);

@@ -61,9 +61,9 @@ function parseOptions(
     else if (isKeyword(option, 'desc')) options.descending = true;
     else if (isKeyword(option, 'alpha')) options.alpha = true;
     else if (isKeyword(option, 'limit') && left >= 2) {
-      const offset = integerArgument(client, engine, argv[i + 1]);
+      const offset = integerArgument(client, argv[i + 1]);
       if (offset === null) return null;
-      const count = integerArgument(client, engine, argv[i + 2]);
+      const count = integerArgument(client, argv[i + 2]);
       if (count === null) return null;
       options.offset = offset;
       options.count = count;
@@ -74,23 +74,17 @@ function parseOptions(
       options.by = argv[++i];
       // Sorting by other keys reads keys no ACL check saw: it needs access to every key.
       if (options.by.includes('*') && !engine.mayReadEveryKey(client, argv)) {
-        engine.replyError(
-          client,
-          'ERR BY option of SORT denied due to insufficient ACL permissions.',
-        );
+        client.out.error('ERR BY option of SORT denied due to insufficient ACL permissions.');
         return null;
       }
     } else if (isKeyword(option, 'get') && left >= 1) {
       if (!engine.mayReadEveryKey(client, argv)) {
-        engine.replyError(
-          client,
-          'ERR GET option of SORT denied due to insufficient ACL permissions.',
-        );
+        client.out.error('ERR GET option of SORT denied due to insufficient ACL permissions.');
         return null;
       }
       options.get.push(argv[++i]);
     } else {
-      engine.replyError(client, Errors.syntax);
+      client.out.error(Errors.syntax);
       return null;
     }
   }
@@ -100,7 +94,6 @@ function parseOptions(
 /** The elements to sort, in the value's own order, and what kind of value held them. */
 function elementsOf(
   client: Client,
-  engine: Engine,
   key: string,
 ): { elements: string[]; from: 'list' | 'set' | 'zset' } | null {
   const value = client.db.lookup(key);
@@ -112,7 +105,7 @@ function elementsOf(
     value.convertToSkiplist();
     return { elements: [...value].map((entry) => entry.member), from: 'zset' };
   }
-  wrongType(client, engine);
+  wrongType(client);
   return null;
 }
 
@@ -126,11 +119,10 @@ function compareBytes(a: string, b: string): number {
  */
 function sortedResults(
   client: Client,
-  engine: Engine,
   key: string,
   options: SortOptions,
 ): Array<string | null> | null {
-  const input = elementsOf(client, engine, key);
+  const input = elementsOf(client, key);
   if (input === null) return null;
   const elements = input.elements;
   const db = client.db;
@@ -166,7 +158,7 @@ function sortedResults(
       for (const [element, weight] of weights) {
         const score = weight === null ? 0 : parseFloatLoosely(weight, true);
         if (score === null) {
-          engine.replyError(client, "ERR One or more scores can't be converted into double");
+          client.out.error("ERR One or more scores can't be converted into double");
           return null;
         }
         scores.set(element, score);
@@ -193,7 +185,7 @@ function sortGeneric(client: Client, argv: string[], engine: Engine, readOnly: b
   const options = parseOptions(client, engine, argv, readOnly);
   if (options === null) return;
   // Redis reads the key and the BY/GET keys as a read command does, even for SORT ... STORE.
-  const results = engine.readingKeys(() => sortedResults(client, engine, argv[1], options));
+  const results = engine.readingKeys(() => sortedResults(client, argv[1], options));
   if (results === null) return;
   if (options.store === null) {
     client.out.array(results.length);

@@ -32,8 +32,8 @@ const Z_ERRORS = {
   notLexRange: 'ERR min or max not valid string range item',
 } as const;
 
-function lookupZset(client: Client, engine: Engine, key: string) {
-  return lookupTyped(client, engine, key, RedisZset);
+function lookupZset(client: Client, key: string) {
+  return lookupTyped(client, key, RedisZset);
 }
 
 /** Announces `event`, and removes (and announces) the key if the set became empty. */
@@ -106,25 +106,25 @@ export function zadd(client: Client, argv: string[], engine: Engine): void {
   }
   const pairs = argv.length - at;
   if (pairs === 0 || pairs % 2 !== 0) {
-    engine.replyError(client, Errors.syntax);
+    client.out.error(Errors.syntax);
     return;
   }
   if (flags.nx && flags.xx) {
-    engine.replyError(client, 'ERR XX and NX options at the same time are not compatible');
+    client.out.error('ERR XX and NX options at the same time are not compatible');
     return;
   }
   if ((flags.gt && flags.nx) || (flags.lt && flags.nx) || (flags.gt && flags.lt)) {
-    engine.replyError(client, 'ERR GT, LT, and/or NX options at the same time are not compatible');
+    client.out.error('ERR GT, LT, and/or NX options at the same time are not compatible');
     return;
   }
   if (flags.incr && pairs > 2) {
-    engine.replyError(client, 'ERR INCR option supports a single increment-element pair');
+    client.out.error('ERR INCR option supports a single increment-element pair');
     return;
   }
   const scores: number[] = [];
   const members: string[] = [];
   for (let i = at; i < argv.length; i += 2) {
-    const score = floatArgument(client, engine, argv[i]);
+    const score = floatArgument(client, argv[i]);
     if (score === null) return;
     scores.push(score);
     members.push(argv[i + 1]);
@@ -133,7 +133,7 @@ export function zadd(client: Client, argv: string[], engine: Engine): void {
 }
 
 export function zincrby(client: Client, argv: string[], engine: Engine): void {
-  const increment = floatArgument(client, engine, argv[2]);
+  const increment = floatArgument(client, argv[2]);
   if (increment === null) return;
   addToZset(client, engine, argv[1], [increment], [argv[3]], {
     nx: false,
@@ -146,7 +146,7 @@ export function zincrby(client: Client, argv: string[], engine: Engine): void {
 }
 
 export function zrem(client: Client, argv: string[], engine: Engine): void {
-  const zset = lookupZset(client, engine, argv[1]);
+  const zset = lookupZset(client, argv[1]);
   if (zset === WRONG_TYPE) return;
   let removed = 0;
   for (let i = 2; zset && i < argv.length; i++) if (zset.remove(argv[i])) removed++;
@@ -155,22 +155,22 @@ export function zrem(client: Client, argv: string[], engine: Engine): void {
   client.out.integer(removed);
 }
 
-export function zcard(client: Client, argv: string[], engine: Engine): void {
-  const zset = lookupZset(client, engine, argv[1]);
+export function zcard(client: Client, argv: string[]): void {
+  const zset = lookupZset(client, argv[1]);
   if (zset === WRONG_TYPE) return;
   client.out.integer(zset?.size ?? 0);
 }
 
-export function zscore(client: Client, argv: string[], engine: Engine): void {
-  const zset = lookupZset(client, engine, argv[1]);
+export function zscore(client: Client, argv: string[]): void {
+  const zset = lookupZset(client, argv[1]);
   if (zset === WRONG_TYPE) return;
   const score = zset?.score(argv[2]);
   if (score === undefined) client.out.nullBulk();
   else client.out.double(score);
 }
 
-export function zmscore(client: Client, argv: string[], engine: Engine): void {
-  const zset = lookupZset(client, engine, argv[1]);
+export function zmscore(client: Client, argv: string[]): void {
+  const zset = lookupZset(client, argv[1]);
   if (zset === WRONG_TYPE) return;
   client.out.array(argv.length - 2);
   for (let i = 2; i < argv.length; i++) {
@@ -180,8 +180,8 @@ export function zmscore(client: Client, argv: string[], engine: Engine): void {
   }
 }
 
-function zrankCommand(client: Client, argv: string[], engine: Engine, reverse: boolean): void {
-  const zset = lookupZset(client, engine, argv[1]);
+function zrankCommand(client: Client, argv: string[], reverse: boolean): void {
+  const zset = lookupZset(client, argv[1]);
   if (zset === WRONG_TYPE) return;
   const rank = zset?.rank(argv[2], reverse);
   if (rank === undefined) client.out.nullBulk();
@@ -227,9 +227,9 @@ function zrangeGeneric(
     const left = argv.length - j - 1;
     if (store === null && isKeyword(option, 'withscores')) request.withScores = true;
     else if (isKeyword(option, 'limit') && left >= 2) {
-      const offset = integerArgument(client, engine, argv[j + 1]);
+      const offset = integerArgument(client, argv[j + 1]);
       if (offset === null) return;
-      const count = integerArgument(client, engine, argv[j + 2]);
+      const count = integerArgument(client, argv[j + 2]);
       if (count === null) return;
       request.offset = offset;
       request.count = count;
@@ -239,24 +239,20 @@ function zrangeGeneric(
     else if (request.type === 'auto' && isKeyword(option, 'bylex')) request.type = 'lex';
     else if (request.type === 'auto' && isKeyword(option, 'byscore')) request.type = 'score';
     else {
-      engine.replyError(client, Errors.syntax);
+      client.out.error(Errors.syntax);
       return;
     }
   }
   const reverse = request.reverse === true;
   const type = request.type === 'auto' ? 'rank' : request.type;
   if (request.limited && type === 'rank') {
-    engine.replyError(
-      client,
+    client.out.error(
       'ERR syntax error, LIMIT is only supported in combination with either BYSCORE or BYLEX',
     );
     return;
   }
   if (request.withScores && type === 'lex') {
-    engine.replyError(
-      client,
-      'ERR syntax error, WITHSCORES not supported in combination with BYLEX',
-    );
+    client.out.error('ERR syntax error, WITHSCORES not supported in combination with BYLEX');
     return;
   }
   let minText = argv[keyIndex + 1];
@@ -265,16 +261,16 @@ function zrangeGeneric(
   let select: (zset: RedisZset) => SortedSetEntry[];
   const limit = { reverse, offset: request.offset, count: request.count };
   if (type === 'rank') {
-    const start = integerArgument(client, engine, minText);
+    const start = integerArgument(client, minText);
     if (start === null) return;
-    const stop = integerArgument(client, engine, maxText);
+    const stop = integerArgument(client, maxText);
     if (stop === null) return;
     select = (zset) => zset.rangeByRank(start, stop, reverse);
   } else if (type === 'score') {
     const min = parseScoreBound(minText);
     const max = parseScoreBound(maxText);
     if (min === null || max === null) {
-      engine.replyError(client, Z_ERRORS.minMaxNotFloat);
+      client.out.error(Z_ERRORS.minMaxNotFloat);
       return;
     }
     select = (zset) => zset.rangeByScore(min, max, limit);
@@ -282,13 +278,13 @@ function zrangeGeneric(
     const min = parseLexBound(minText);
     const max = parseLexBound(maxText);
     if (min === null || max === null) {
-      engine.replyError(client, Z_ERRORS.notLexRange);
+      client.out.error(Z_ERRORS.notLexRange);
       return;
     }
     select = (zset) => zset.rangeByLex(min, max, limit);
   }
   // ZRANGESTORE reads its source as ZRANGE does: a keyspace hit or miss.
-  const zset = engine.readingKeys(() => lookupZset(client, engine, argv[keyIndex]));
+  const zset = engine.readingKeys(() => lookupZset(client, argv[keyIndex]));
   if (zset === WRONG_TYPE) return;
   const entries = zset === undefined ? [] : select(zset);
   if (store === null) {
@@ -316,26 +312,26 @@ export function zrangestore(client: Client, argv: string[], engine: Engine): voi
   zrangeGeneric(client, engine, argv, 2, { type: 'auto', reverse: null }, argv[1]);
 }
 
-export function zcount(client: Client, argv: string[], engine: Engine): void {
+export function zcount(client: Client, argv: string[]): void {
   const min = parseScoreBound(argv[2]);
   const max = parseScoreBound(argv[3]);
   if (min === null || max === null) {
-    engine.replyError(client, Z_ERRORS.minMaxNotFloat);
+    client.out.error(Z_ERRORS.minMaxNotFloat);
     return;
   }
-  const zset = lookupZset(client, engine, argv[1]);
+  const zset = lookupZset(client, argv[1]);
   if (zset === WRONG_TYPE) return;
   client.out.integer(zset?.countByScore(min, max) ?? 0);
 }
 
-export function zlexcount(client: Client, argv: string[], engine: Engine): void {
+export function zlexcount(client: Client, argv: string[]): void {
   const min = parseLexBound(argv[2]);
   const max = parseLexBound(argv[3]);
   if (min === null || max === null) {
-    engine.replyError(client, Z_ERRORS.notLexRange);
+    client.out.error(Z_ERRORS.notLexRange);
     return;
   }
-  const zset = lookupZset(client, engine, argv[1]);
+  const zset = lookupZset(client, argv[1]);
   if (zset === WRONG_TYPE) return;
   client.out.integer(zset?.countByLex(min, max) ?? 0);
 }
@@ -348,16 +344,16 @@ function zremrangeCommand(
 ): void {
   let remove: (zset: RedisZset) => number;
   if (type === 'rank') {
-    const start = integerArgument(client, engine, argv[2]);
+    const start = integerArgument(client, argv[2]);
     if (start === null) return;
-    const stop = integerArgument(client, engine, argv[3]);
+    const stop = integerArgument(client, argv[3]);
     if (stop === null) return;
     remove = (zset) => zset.removeRangeByRank(start, stop);
   } else if (type === 'score') {
     const min = parseScoreBound(argv[2]);
     const max = parseScoreBound(argv[3]);
     if (min === null || max === null) {
-      engine.replyError(client, Z_ERRORS.minMaxNotFloat);
+      client.out.error(Z_ERRORS.minMaxNotFloat);
       return;
     }
     remove = (zset) => zset.removeRangeByScore(min, max);
@@ -365,12 +361,12 @@ function zremrangeCommand(
     const min = parseLexBound(argv[2]);
     const max = parseLexBound(argv[3]);
     if (min === null || max === null) {
-      engine.replyError(client, Z_ERRORS.notLexRange);
+      client.out.error(Z_ERRORS.notLexRange);
       return;
     }
     remove = (zset) => zset.removeRangeByLex(min, max);
   }
-  const zset = lookupZset(client, engine, argv[1]);
+  const zset = lookupZset(client, argv[1]);
   if (zset === WRONG_TYPE) return;
   const removed = zset === undefined ? 0 : remove(zset);
   engine.countChanges(removed);
@@ -400,12 +396,12 @@ function popName(side: Side): string {
 
 function zpopCommand(client: Client, argv: string[], engine: Engine, side: Side): void {
   if (argv.length > 3) {
-    engine.replyError(client, Errors.syntax);
+    client.out.error(Errors.syntax);
     return;
   }
-  const count = optionalCount(client, engine, argv);
+  const count = optionalCount(client, argv);
   if (count === null) return;
-  const zset = lookupZset(client, engine, argv[1]);
+  const zset = lookupZset(client, argv[1]);
   if (zset === WRONG_TYPE) return;
   if (zset === undefined || count === 0) {
     client.out.array(0);
@@ -417,7 +413,7 @@ function zpopCommand(client: Client, argv: string[], engine: Engine, side: Side)
 }
 
 function bzpopCommand(client: Client, argv: string[], engine: Engine, side: Side): CommandResult {
-  const timeout = timeoutArgument(client, engine, argv[argv.length - 1]);
+  const timeout = timeoutArgument(client, argv[argv.length - 1]);
   if (timeout === null) return;
   const keys = argv.slice(1, -1);
   const serve = (key: string): boolean => {
@@ -432,7 +428,7 @@ function bzpopCommand(client: Client, argv: string[], engine: Engine, side: Side
     return true;
   };
   for (const key of keys) {
-    const zset = lookupZset(client, engine, key);
+    const zset = lookupZset(client, key);
     if (zset === WRONG_TYPE) return;
     if (zset !== undefined && serve(key)) return;
   }
@@ -464,10 +460,10 @@ function replyMultiPop(
 }
 
 export function zmpop(client: Client, argv: string[], engine: Engine): void {
-  const parsed = multiPopArguments(client, engine, argv, 1, ['min', 'max'] as const);
+  const parsed = multiPopArguments(client, argv, 1, ['min', 'max'] as const);
   if (parsed === null) return;
   for (const key of parsed.keys) {
-    const zset = lookupZset(client, engine, key);
+    const zset = lookupZset(client, key);
     if (zset === WRONG_TYPE) return;
     if (zset === undefined) continue;
     replyMultiPop(client, engine, key, zset, parsed.where, parsed.count);
@@ -478,12 +474,12 @@ export function zmpop(client: Client, argv: string[], engine: Engine): void {
 
 export function bzmpop(client: Client, argv: string[], engine: Engine): CommandResult {
   // As Redis, the timeout is read after the other arguments.
-  const parsed = multiPopArguments(client, engine, argv, 2, ['min', 'max'] as const);
+  const parsed = multiPopArguments(client, argv, 2, ['min', 'max'] as const);
   if (parsed === null) return;
-  const timeout = timeoutArgument(client, engine, argv[1]);
+  const timeout = timeoutArgument(client, argv[1]);
   if (timeout === null) return;
   for (const key of parsed.keys) {
-    const zset = lookupZset(client, engine, key);
+    const zset = lookupZset(client, key);
     if (zset === WRONG_TYPE) return;
     if (zset === undefined) continue;
     replyMultiPop(client, engine, key, zset, parsed.where, parsed.count);
@@ -525,7 +521,7 @@ function readInput(
   if (value instanceof RedisZset)
     return new Map([...value].map((entry) => [entry.member, entry.score]));
   if (value instanceof RedisSet) return new Map([...value].map((member) => [member, 1]));
-  wrongType(client, engine);
+  wrongType(client);
   return WRONG_TYPE;
 }
 
@@ -548,14 +544,14 @@ function setOperationCommand(
 ): void {
   const at = store ? 2 : 1;
   const name = argv[0].toLowerCase();
-  const numkeys = integerArgument(client, engine, argv[at]);
+  const numkeys = integerArgument(client, argv[at]);
   if (numkeys === null) return;
   if (numkeys < 1) {
-    engine.replyError(client, `ERR at least 1 input key is needed for '${name}' command`);
+    client.out.error(`ERR at least 1 input key is needed for '${name}' command`);
     return;
   }
   if (numkeys > argv.length - at - 1) {
-    engine.replyError(client, Errors.syntax);
+    client.out.error(Errors.syntax);
     return;
   }
   const keys = argv.slice(at + 1, at + 1 + numkeys);
@@ -569,12 +565,7 @@ function setOperationCommand(
     const left = argv.length - i - 1;
     if (operation !== 'diff' && isKeyword(argv[i], 'weights') && left >= numkeys) {
       for (let w = 0; w < numkeys; w++) {
-        const weight = floatArgument(
-          client,
-          engine,
-          argv[i + 1 + w],
-          'ERR weight value is not a float',
-        );
+        const weight = floatArgument(client, argv[i + 1 + w], 'ERR weight value is not a float');
         if (weight === null) return;
         weights[w] = weight;
       }
@@ -582,14 +573,14 @@ function setOperationCommand(
     } else if (operation !== 'diff' && isKeyword(argv[i], 'aggregate') && left >= 1) {
       const value = argv[++i].toLowerCase();
       if (value !== 'sum' && value !== 'min' && value !== 'max') {
-        engine.replyError(client, Errors.syntax);
+        client.out.error(Errors.syntax);
         return;
       }
       how = value;
     } else if (!store && isKeyword(argv[i], 'withscores')) {
       withScores = true;
     } else {
-      engine.replyError(client, Errors.syntax);
+      client.out.error(Errors.syntax);
       return;
     }
   }
@@ -668,19 +659,19 @@ function combine(
 
 /** ZINTERCARD numkeys key... [LIMIT limit] */
 export function zintercard(client: Client, argv: string[], engine: Engine): void {
-  const numkeys = integerArgument(client, engine, argv[1]);
+  const numkeys = integerArgument(client, argv[1]);
   if (numkeys === null) return;
   if (numkeys < 1) {
-    engine.replyError(client, "ERR at least 1 input key is needed for 'zintercard' command");
+    client.out.error("ERR at least 1 input key is needed for 'zintercard' command");
     return;
   }
   if (numkeys > argv.length - 2) {
-    engine.replyError(client, Errors.syntax);
+    client.out.error(Errors.syntax);
     return;
   }
   const inputs = readInputs(client, engine, argv.slice(2, 2 + numkeys));
   if (inputs === null) return;
-  const limit = intercardLimit(client, engine, argv, 2 + numkeys);
+  const limit = intercardLimit(client, argv, 2 + numkeys);
   if (limit === null) return;
   const size = combine(
     'inter',
@@ -692,23 +683,23 @@ export function zintercard(client: Client, argv: string[], engine: Engine): void
 }
 
 /** ZRANDMEMBER key [count [WITHSCORES]] */
-export function zrandmember(client: Client, argv: string[], engine: Engine): void {
+export function zrandmember(client: Client, argv: string[]): void {
   let count: number | null = null;
   let withScores = false;
   if (argv.length >= 3) {
-    count = randomCountArgument(client, engine, argv[2]);
+    count = randomCountArgument(client, argv[2]);
     if (count === null) return;
     if (argv.length === 4 && isKeyword(argv[3], 'withscores')) withScores = true;
     else if (argv.length > 3) {
-      engine.replyError(client, Errors.syntax);
+      client.out.error(Errors.syntax);
       return;
     }
     if (withScores && count < -Number.MAX_SAFE_INTEGER) {
-      engine.replyError(client, 'ERR value is out of range');
+      client.out.error('ERR value is out of range');
       return;
     }
   }
-  const zset = lookupZset(client, engine, argv[1]);
+  const zset = lookupZset(client, argv[1]);
   if (zset === WRONG_TYPE) return;
   const members = zset ? [...zset].map((entry) => entry.member) : [];
   if (count === null) {
@@ -726,7 +717,7 @@ export function zrandmember(client: Client, argv: string[], engine: Engine): voi
 }
 
 export function zscan(client: Client, argv: string[], engine: Engine): void {
-  const scan = collectionScan(client, engine, argv, (key) => lookupZset(client, engine, key));
+  const scan = collectionScan(client, argv, (key) => lookupZset(client, key));
   if (scan === null) return;
   const { value: zset, cursor, options } = scan;
   const members = [...zset].map((entry) => entry.member);
@@ -738,12 +729,12 @@ export function zscan(client: Client, argv: string[], engine: Engine): void {
   replyScan(client, page.cursor, items);
 }
 
-export function zrank(client: Client, argv: string[], engine: Engine): void {
-  zrankCommand(client, argv, engine, false);
+export function zrank(client: Client, argv: string[]): void {
+  zrankCommand(client, argv, false);
 }
 
-export function zrevrank(client: Client, argv: string[], engine: Engine): void {
-  zrankCommand(client, argv, engine, true);
+export function zrevrank(client: Client, argv: string[]): void {
+  zrankCommand(client, argv, true);
 }
 
 export function zrange(client: Client, argv: string[], engine: Engine): void {

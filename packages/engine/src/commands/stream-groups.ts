@@ -56,23 +56,22 @@ export function xgroupCreate(client: Client, argv: string[], engine: Engine): vo
   for (let i = 5; i < argv.length; i++) {
     if (isKeyword(argv[i], 'mkstream')) makeStream = true;
     else if (isKeyword(argv[i], 'entriesread') && i + 1 < argv.length) {
-      const value = integerArgument(client, engine, argv[++i]);
+      const value = integerArgument(client, argv[++i]);
       if (value === null) return;
       if (value < 0 && value !== -1) {
-        engine.replyError(client, 'ERR value for ENTRIESREAD must be positive or -1');
+        client.out.error('ERR value for ENTRIESREAD must be positive or -1');
         return;
       }
       entriesRead = value === -1 ? null : BigInt(value);
     } else {
-      engine.replyError(client, subcommandSyntaxError('xgroup', argv[1]));
+      client.out.error(subcommandSyntaxError('xgroup', argv[1]));
       return;
     }
   }
-  let stream = lookupStream(client, engine, key);
+  let stream = lookupStream(client, key);
   if (stream === WRONG_TYPE) return;
   if (stream === undefined && !makeStream) {
-    engine.replyError(
-      client,
+    client.out.error(
       'ERR The XGROUP subcommand requires the key to exist. Note that for CREATE you may want to use the MKSTREAM option to create an empty stream automatically.',
     );
     return;
@@ -80,7 +79,7 @@ export function xgroupCreate(client: Client, argv: string[], engine: Engine): vo
   let id: StreamId;
   if (idText === '$') id = stream?.lastId ?? MIN_ID;
   else {
-    const parsed = strictId(client, engine, idText);
+    const parsed = strictId(client, idText);
     if (parsed === null) return;
     id = parsed;
   }
@@ -89,7 +88,7 @@ export function xgroupCreate(client: Client, argv: string[], engine: Engine): vo
     client.db.add(key, stream);
   }
   if (stream.groups.has(name)) {
-    engine.replyError(client, 'BUSYGROUP Consumer Group name already exists');
+    client.out.error('BUSYGROUP Consumer Group name already exists');
     return;
   }
   stream.groups.set(name, new ConsumerGroup(name, id, entriesRead));
@@ -100,19 +99,18 @@ export function xgroupCreate(client: Client, argv: string[], engine: Engine): vo
 }
 
 /** Looks up the stream and group for XGROUP subcommands that need both. */
-function existingGroup(client: Client, engine: Engine, key: string, name: string) {
-  const stream = lookupStream(client, engine, key);
+function existingGroup(client: Client, key: string, name: string) {
+  const stream = lookupStream(client, key);
   if (stream === WRONG_TYPE) return null;
   if (stream === undefined) {
-    engine.replyError(
-      client,
+    client.out.error(
       'ERR The XGROUP subcommand requires the key to exist. Note that for CREATE you may want to use the MKSTREAM option to create an empty stream automatically.',
     );
     return null;
   }
   const group = stream.groups.get(name);
   if (group === undefined) {
-    engine.replyError(client, `NOGROUP No such consumer group '${name}' for key name '${key}'`);
+    client.out.error(`NOGROUP No such consumer group '${name}' for key name '${key}'`);
     return null;
   }
   return { stream, group };
@@ -122,28 +120,28 @@ export function xgroupSetid(client: Client, argv: string[], engine: Engine): voi
   let entriesRead: bigint | null = null;
   if (argv.length === 7) {
     if (!isKeyword(argv[5], 'entriesread')) {
-      engine.replyError(client, subcommandSyntaxError('xgroup', argv[1]));
+      client.out.error(subcommandSyntaxError('xgroup', argv[1]));
       return;
     }
-    const value = integerArgument(client, engine, argv[6]);
+    const value = integerArgument(client, argv[6]);
     if (value === null) return;
     if (value < 0 && value !== -1) {
-      engine.replyError(client, 'ERR value for ENTRIESREAD must be positive or -1');
+      client.out.error('ERR value for ENTRIESREAD must be positive or -1');
       return;
     }
     entriesRead = value === -1 ? null : BigInt(value);
   } else if (argv.length !== 5) {
-    engine.replyError(client, subcommandSyntaxError('xgroup', argv[1]));
+    client.out.error(subcommandSyntaxError('xgroup', argv[1]));
     return;
   }
-  const found = existingGroup(client, engine, argv[2], argv[3]);
+  const found = existingGroup(client, argv[2], argv[3]);
   if (found === null) return;
   let id: StreamId;
   if (argv[4] === '$') id = found.stream.lastId;
   else if (argv[4] === '-') id = MIN_ID;
   else if (argv[4] === '+') id = MAX_ID;
   else {
-    const parsed = strictId(client, engine, argv[4]);
+    const parsed = strictId(client, argv[4]);
     if (parsed === null) return;
     id = parsed;
   }
@@ -156,11 +154,10 @@ export function xgroupSetid(client: Client, argv: string[], engine: Engine): voi
 }
 
 export function xgroupDestroy(client: Client, argv: string[], engine: Engine): void {
-  const stream = lookupStream(client, engine, argv[2]);
+  const stream = lookupStream(client, argv[2]);
   if (stream === WRONG_TYPE) return;
   if (stream === undefined) {
-    engine.replyError(
-      client,
+    client.out.error(
       'ERR The XGROUP subcommand requires the key to exist. Note that for CREATE you may want to use the MKSTREAM option to create an empty stream automatically.',
     );
     return;
@@ -178,7 +175,7 @@ export function xgroupDestroy(client: Client, argv: string[], engine: Engine): v
 }
 
 export function xgroupCreateconsumer(client: Client, argv: string[], engine: Engine): void {
-  const found = existingGroup(client, engine, argv[2], argv[3]);
+  const found = existingGroup(client, argv[2], argv[3]);
   if (found === null) return;
   const { created } = found.group.consumer(argv[4], engine.clock.now());
   if (created) {
@@ -189,7 +186,7 @@ export function xgroupCreateconsumer(client: Client, argv: string[], engine: Eng
 }
 
 export function xgroupDelconsumer(client: Client, argv: string[], engine: Engine): void {
-  const found = existingGroup(client, engine, argv[2], argv[3]);
+  const found = existingGroup(client, argv[2], argv[3]);
   if (found === null) return;
   const pending = found.group.deleteConsumer(argv[4]);
   if (pending !== null) {
@@ -354,7 +351,7 @@ function replyStreamKey(client: Client, key: string): void {
 
 /** XREADGROUP GROUP group consumer [COUNT n] [BLOCK ms] [NOACK] STREAMS key... id... */
 export function xreadgroup(client: Client, argv: string[], engine: Engine): CommandResult {
-  const options = readOptions(client, engine, argv, true);
+  const options = readOptions(client, argv, true);
   if (options === null) return;
   const { count, block, noAck, streamsAt } = options;
   const { name: groupName, consumer: consumerName } = options.group as {
@@ -369,17 +366,16 @@ export function xreadgroup(client: Client, argv: string[], engine: Engine): Comm
     // Redis reads each stream twice, checking then serving, as XREAD does: keyspace hits.
     const stream = engine.readingKeys(() => client.db.lookup(key));
     if (stream !== undefined && !(stream instanceof Stream)) {
-      wrongType(client, engine);
+      wrongType(client);
       return;
     }
     const group = stream?.groups.get(groupName);
     if (group === undefined) {
-      engine.replyError(client, `${noGroup(key, groupName)} in XREADGROUP with GROUP option`);
+      client.out.error(`${noGroup(key, groupName)} in XREADGROUP with GROUP option`);
       return;
     }
     if (text === '$') {
-      engine.replyError(
-        client,
+      client.out.error(
         'ERR The $ ID is meaningless in the context of XREADGROUP: you want to read the history of this consumer by specifying a proper ID, or use the > ID to get new messages. The $ ID would just return an empty result set.',
       );
       return;
@@ -388,7 +384,7 @@ export function xreadgroup(client: Client, argv: string[], engine: Engine): Comm
     if (text !== '>') {
       after = parseId(text);
       if (after === null) {
-        engine.replyError(client, INVALID_STREAM_ID);
+        client.out.error(INVALID_STREAM_ID);
         return;
       }
     }
@@ -471,17 +467,14 @@ export function xreadgroup(client: Client, argv: string[], engine: Engine): Comm
       const read = reads.find((each) => each.key === key) as GroupRead;
       const stream = client.db.lookup(key);
       if (!(stream instanceof Stream)) {
-        engine.replyError(client, 'UNBLOCKED the stream key no longer exists');
+        client.out.error('UNBLOCKED the stream key no longer exists');
         return true;
       }
       // Looked up by name again: RENAME may have brought another stream with such a group.
       const group = stream.groups.get(read.group.name);
       if (group !== undefined) read.group = group;
       else {
-        engine.replyError(
-          client,
-          'NOGROUP the consumer group this client was blocked on no longer exists',
-        );
+        client.out.error('NOGROUP the consumer group this client was blocked on no longer exists');
         return true;
       }
       // Served once the stream's last ID passes the group's, as in Redis: with an empty list of
@@ -511,7 +504,7 @@ function groupFor(
   name: string,
 ): { stream: Stream; group: ConsumerGroup } | null | undefined {
   // XACK and XCLAIM too read the key as a read command does: a keyspace hit or miss.
-  const stream = engine.readingKeys(() => lookupStream(client, engine, key));
+  const stream = engine.readingKeys(() => lookupStream(client, key));
   if (stream === WRONG_TYPE) return null;
   const group = stream?.groups.get(name);
   return stream === undefined || group === undefined ? undefined : { stream, group };
@@ -527,7 +520,7 @@ export function xack(client: Client, argv: string[], engine: Engine): void {
   }
   const ids: StreamId[] = [];
   for (let i = 3; i < argv.length; i++) {
-    const id = strictId(client, engine, argv[i]);
+    const id = strictId(client, argv[i]);
     if (id === null) return;
     ids.push(id);
   }
@@ -541,7 +534,7 @@ export function xack(client: Client, argv: string[], engine: Engine): void {
 /** XPENDING key group [[IDLE min-idle-time] start end count [consumer]] */
 export function xpending(client: Client, argv: string[], engine: Engine): void {
   if (argv.length !== 3 && (argv.length < 6 || argv.length > 9)) {
-    engine.replyError(client, Errors.syntax);
+    client.out.error(Errors.syntax);
     return;
   }
   let minIdle = 0;
@@ -552,21 +545,21 @@ export function xpending(client: Client, argv: string[], engine: Engine): void {
   let consumerName: string | null = null;
   if (argv.length > 3) {
     if (isKeyword(argv[3], 'idle')) {
-      const value = integerArgument(client, engine, argv[4]);
+      const value = integerArgument(client, argv[4]);
       if (value === null) return;
       minIdle = value;
       at = 5;
       if (argv.length < 8) {
-        engine.replyError(client, Errors.syntax);
+        client.out.error(Errors.syntax);
         return;
       }
     }
     // Redis reads the count before the range, and ignores what follows the consumer.
-    const parsedCount = integerArgument(client, engine, argv[at + 2]);
+    const parsedCount = integerArgument(client, argv[at + 2]);
     if (parsedCount === null) return;
-    const parsedStart = intervalId(client, engine, argv[at], 0n, true);
+    const parsedStart = intervalId(client, argv[at], 0n, true);
     if (parsedStart === null) return;
-    const parsedEnd = intervalId(client, engine, argv[at + 1], MAX_ID.seq, false);
+    const parsedEnd = intervalId(client, argv[at + 1], MAX_ID.seq, false);
     if (parsedEnd === null) return;
     start = parsedStart;
     end = parsedEnd;
@@ -576,7 +569,7 @@ export function xpending(client: Client, argv: string[], engine: Engine): void {
   const found = groupFor(client, engine, argv[1], argv[2]);
   if (found === null) return;
   if (found === undefined) {
-    engine.replyError(client, noGroup(argv[1], argv[2]));
+    client.out.error(noGroup(argv[1], argv[2]));
     return;
   }
   const { group } = found;
@@ -665,12 +658,12 @@ export function xclaim(client: Client, argv: string[], engine: Engine): void {
   const found = groupFor(client, engine, argv[1], argv[2]);
   if (found === null) return;
   if (found === undefined) {
-    engine.replyError(client, noGroup(argv[1], argv[2]));
+    client.out.error(noGroup(argv[1], argv[2]));
     return;
   }
   const minIdle = parseInteger(argv[4]);
   if (minIdle === null) {
-    engine.replyError(client, 'ERR Invalid min-idle-time argument for XCLAIM');
+    client.out.error('ERR Invalid min-idle-time argument for XCLAIM');
     return;
   }
   const ids: StreamId[] = [];
@@ -694,29 +687,29 @@ export function xclaim(client: Client, argv: string[], engine: Engine): void {
     else if (isKeyword(option, 'idle') && more > 0) {
       const value = parseInteger(argv[++i]);
       if (value === null) {
-        engine.replyError(client, 'ERR Invalid IDLE option argument for XCLAIM');
+        client.out.error('ERR Invalid IDLE option argument for XCLAIM');
         return;
       }
       deliveryTime = now - Number(value);
     } else if (isKeyword(option, 'time') && more > 0) {
       const value = parseInteger(argv[++i]);
       if (value === null) {
-        engine.replyError(client, 'ERR Invalid TIME option argument for XCLAIM');
+        client.out.error('ERR Invalid TIME option argument for XCLAIM');
         return;
       }
       deliveryTime = Number(value);
     } else if (isKeyword(option, 'retrycount') && more > 0) {
       const value = parseInteger(argv[++i]);
       if (value === null) {
-        engine.replyError(client, 'ERR Invalid RETRYCOUNT option argument for XCLAIM');
+        client.out.error('ERR Invalid RETRYCOUNT option argument for XCLAIM');
         return;
       }
       retryCount = Number(value);
     } else if (isKeyword(option, 'lastid') && more > 0) {
-      lastId = strictId(client, engine, argv[++i]);
+      lastId = strictId(client, argv[++i]);
       if (lastId === null) return;
     } else {
-      engine.replyError(client, `ERR Unrecognized XCLAIM option '${option}'`);
+      client.out.error(`ERR Unrecognized XCLAIM option '${option}'`);
       return;
     }
   }
@@ -776,10 +769,10 @@ export function xclaim(client: Client, argv: string[], engine: Engine): void {
 export function xautoclaim(client: Client, argv: string[], engine: Engine): void {
   const minIdle = parseInteger(argv[4]);
   if (minIdle === null) {
-    engine.replyError(client, 'ERR Invalid min-idle-time argument for XAUTOCLAIM');
+    client.out.error('ERR Invalid min-idle-time argument for XAUTOCLAIM');
     return;
   }
-  const start = intervalId(client, engine, argv[5], 0n, true);
+  const start = intervalId(client, argv[5], 0n, true);
   if (start === null) return;
   let count = 100;
   let justId = false;
@@ -788,20 +781,20 @@ export function xautoclaim(client: Client, argv: string[], engine: Engine): void
       const value = parseInteger(argv[++i]);
       // Redis bounds COUNT so that its per-call buffers cannot overflow.
       if (value === null || value < 1 || BigInt(value) > MAX_AUTOCLAIM_COUNT) {
-        engine.replyError(client, 'ERR COUNT must be > 0');
+        client.out.error('ERR COUNT must be > 0');
         return;
       }
       count = Number(value);
     } else if (isKeyword(argv[i], 'justid')) justId = true;
     else {
-      engine.replyError(client, Errors.syntax);
+      client.out.error(Errors.syntax);
       return;
     }
   }
   const found = groupFor(client, engine, argv[1], argv[2]);
   if (found === null) return;
   if (found === undefined) {
-    engine.replyError(client, noGroup(argv[1], argv[2]));
+    client.out.error(noGroup(argv[1], argv[2]));
     return;
   }
   const { stream, group } = found;

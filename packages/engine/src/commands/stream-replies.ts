@@ -14,7 +14,6 @@ import {
 } from '@rc/datatypes/stream';
 import type { ReplyWriter } from '@rc/resp';
 import type { Client } from '../client.js';
-import type { Engine } from '../engine.js';
 import { Errors } from '../errors.js';
 import { integerArgument, isKeyword } from '../arguments.js';
 import { lookupTyped } from '../typed-lookup.js';
@@ -23,21 +22,20 @@ import { lookupTyped } from '../typed-lookup.js';
 
 export const INVALID_STREAM_ID = 'ERR Invalid stream ID specified as stream command argument';
 
-export function lookupStream(client: Client, engine: Engine, key: string) {
-  return lookupTyped(client, engine, key, Stream);
+export function lookupStream(client: Client, key: string) {
+  return lookupTyped(client, key, Stream);
 }
 
 /** An ID where "-" and "+" are not allowed ("<ms>-*" only where `allowAutoSeq`). */
-export function strictId(client: Client, engine: Engine, text: string): StreamId | null {
+export function strictId(client: Client, text: string): StreamId | null {
   const id = parseId(text);
-  if (id === null) engine.replyError(client, INVALID_STREAM_ID);
+  if (id === null) client.out.error(INVALID_STREAM_ID);
   return id;
 }
 
 /** An XRANGE endpoint: "-", "+", "<ms>[-<seq>]" or "(" exclusive; null after an error. */
 export function intervalId(
   client: Client,
-  engine: Engine,
   text: string,
   missingSeq: bigint,
   isStart: boolean,
@@ -45,13 +43,12 @@ export function intervalId(
   if (text.length > 1 && text.startsWith('(')) {
     const id = parseId(text.slice(1), missingSeq);
     if (id === null) {
-      engine.replyError(client, INVALID_STREAM_ID);
+      client.out.error(INVALID_STREAM_ID);
       return null;
     }
     const moved = isStart ? nextId(id) : previousId(id);
     if (moved === null) {
-      engine.replyError(
-        client,
+      client.out.error(
         isStart ? 'ERR invalid start ID for the interval' : 'ERR invalid end ID for the interval',
       );
     }
@@ -60,7 +57,7 @@ export function intervalId(
   if (text === '-') return MIN_ID;
   if (text === '+') return MAX_ID;
   const id = parseId(text, missingSeq);
-  if (id === null) engine.replyError(client, INVALID_STREAM_ID);
+  if (id === null) client.out.error(INVALID_STREAM_ID);
   return id;
 }
 
@@ -100,7 +97,6 @@ export interface ReadOptions {
 /** XREAD/XREADGROUP options, parsed as Redis's xreadCommand does (same checks, same order). */
 export function readOptions(
   client: Client,
-  engine: Engine,
   argv: string[],
   xreadgroup: boolean,
 ): ReadOptions | null {
@@ -110,32 +106,27 @@ export function readOptions(
     const option = argv[i];
     if (isKeyword(option, 'block') && more > 0) {
       if (client.fromScript) {
-        engine.replyError(
-          client,
-          `ERR ${argv[0]} command is not allowed with BLOCK option from scripts`,
-        );
+        client.out.error(`ERR ${argv[0]} command is not allowed with BLOCK option from scripts`);
         return null;
       }
       const value = integerArgument(
         client,
-        engine,
         argv[++i],
         'ERR timeout is not an integer or out of range',
       );
       if (value === null) return null;
       if (value < 0) {
-        engine.replyError(client, Errors.timeoutNegative);
+        client.out.error(Errors.timeoutNegative);
         return null;
       }
       options.block = value;
     } else if (isKeyword(option, 'count') && more > 0) {
-      const value = integerArgument(client, engine, argv[++i]);
+      const value = integerArgument(client, argv[++i]);
       if (value === null) return null;
       options.count = Math.max(0, value);
     } else if (isKeyword(option, 'streams') && more > 0) {
       if ((argv.length - i - 1) % 2 !== 0) {
-        engine.replyError(
-          client,
+        client.out.error(
           "ERR Unbalanced XREAD list of streams: for each stream key an ID or '$' must be specified.",
         );
         return null;
@@ -144,8 +135,7 @@ export function readOptions(
       break;
     } else if (isKeyword(option, 'group') && more >= 2) {
       if (!xreadgroup) {
-        engine.replyError(
-          client,
+        client.out.error(
           'ERR The GROUP option is only supported by XREADGROUP. You called XREAD instead.',
         );
         return null;
@@ -154,24 +144,23 @@ export function readOptions(
       i += 2;
     } else if (isKeyword(option, 'noack')) {
       if (!xreadgroup) {
-        engine.replyError(
-          client,
+        client.out.error(
           'ERR The NOACK option is only supported by XREADGROUP. You called XREAD instead.',
         );
         return null;
       }
       options.noAck = true;
     } else {
-      engine.replyError(client, Errors.syntax);
+      client.out.error(Errors.syntax);
       return null;
     }
   }
   if (options.streamsAt === -1) {
-    engine.replyError(client, Errors.syntax);
+    client.out.error(Errors.syntax);
     return null;
   }
   if (xreadgroup && options.group === null) {
-    engine.replyError(client, 'ERR Missing GROUP option for XREADGROUP');
+    client.out.error('ERR Missing GROUP option for XREADGROUP');
     return null;
   }
   return options;

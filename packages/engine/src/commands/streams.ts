@@ -86,26 +86,26 @@ function parseAddOrTrim(
       } else if (more >= 2 && next === '=') i++;
       thresholdIndex = i + 1;
       if (isKeyword(option, 'maxlen')) {
-        const value = integerArgument(client, engine, argv[i + 1]);
+        const value = integerArgument(client, argv[i + 1]);
         if (value === null) return null;
         if (value < 0) {
-          engine.replyError(client, 'ERR The MAXLEN argument must be >= 0.');
+          client.out.error('ERR The MAXLEN argument must be >= 0.');
           return null;
         }
         maxlen = value;
         strategy = 'maxlen';
       } else {
-        const parsed = strictId(client, engine, argv[i + 1]);
+        const parsed = strictId(client, argv[i + 1]);
         if (parsed === null) return null;
         minid = parsed;
         strategy = 'minid';
       }
       i++;
     } else if (isKeyword(option, 'limit') && more > 0) {
-      const value = integerArgument(client, engine, argv[i + 1]);
+      const value = integerArgument(client, argv[i + 1]);
       if (value === null) return null;
       if (value < 0) {
-        engine.replyError(client, 'ERR The LIMIT argument must be >= 0.');
+        client.out.error('ERR The LIMIT argument must be >= 0.');
         return null;
       }
       limit = value;
@@ -115,34 +115,30 @@ function parseAddOrTrim(
     } else if (xadd) {
       id = parseAddId(option);
       if (id === null) {
-        engine.replyError(client, INVALID_STREAM_ID);
+        client.out.error(INVALID_STREAM_ID);
         return null;
       }
       break;
     } else {
-      engine.replyError(client, Errors.syntax);
+      client.out.error(Errors.syntax);
       return null;
     }
   }
   if (limit !== -1 && strategy === null) {
-    engine.replyError(
-      client,
+    client.out.error(
       'ERR syntax error, LIMIT cannot be used without specifying a trimming strategy',
     );
     return null;
   }
   if (!xadd && strategy === null) {
-    engine.replyError(client, Errors.syntax);
+    client.out.error(Errors.syntax);
     return null;
   }
   // Replayed from an AOF or a master, "= n LIMIT m" is what Redis propagated: LIMIT is ignored.
   if (client.obeysAll) {
     if (!approximate) limit = -1;
   } else if (limit !== -1 && !approximate) {
-    engine.replyError(
-      client,
-      'ERR syntax error, LIMIT cannot be used without the special ~ option',
-    );
+    client.out.error('ERR syntax error, LIMIT cannot be used without the special ~ option');
     return null;
   }
   if (limit === -1)
@@ -183,15 +179,15 @@ export function xadd(client: Client, argv: string[], engine: Engine): void {
   if (parsed === null) return;
   const fieldCount = argv.length - parsed.next - 1;
   if (parsed.id === null || fieldCount < 2 || fieldCount % 2 === 1) {
-    engine.replyError(client, arityError('xadd'));
+    client.out.error(arityError('xadd'));
     return;
   }
   if (parsed.id.kind === 'explicit' && parsed.id.id.ms === 0n && parsed.id.id.seq === 0n) {
-    engine.replyError(client, X_ERRORS.zero);
+    client.out.error(X_ERRORS.zero);
     return;
   }
   const key = argv[1];
-  let stream = lookupStream(client, engine, key);
+  let stream = lookupStream(client, key);
   if (stream === WRONG_TYPE) return;
   if (stream === undefined) {
     if (parsed.noMakeStream) {
@@ -202,13 +198,12 @@ export function xadd(client: Client, argv: string[], engine: Engine): void {
     client.db.add(key, stream);
   }
   if (stream.lastId.ms === MAX_PART && stream.lastId.seq === MAX_PART) {
-    engine.replyError(client, X_ERRORS.exhausted);
+    client.out.error(X_ERRORS.exhausted);
     return;
   }
   const id = stream.nextIdFor(parsed.id, BigInt(engine.clock.now()));
   if (typeof id === 'string') {
-    engine.replyError(
-      client,
+    client.out.error(
       id === 'zero' ? X_ERRORS.zero : id === 'exhausted' ? X_ERRORS.exhausted : X_ERRORS.notGreater,
     );
     return;
@@ -242,10 +237,10 @@ export function xtrim(client: Client, argv: string[], engine: Engine): void {
   const parsed = parseAddOrTrim(client, engine, argv, false);
   if (parsed === null) return;
   if (parsed.next !== argv.length) {
-    engine.replyError(client, Errors.syntax);
+    client.out.error(Errors.syntax);
     return;
   }
-  const stream = lookupStream(client, engine, argv[1]);
+  const stream = lookupStream(client, argv[1]);
   if (stream === WRONG_TYPE) return;
   const removed =
     stream === undefined || parsed.trim === null
@@ -260,31 +255,31 @@ export function xtrim(client: Client, argv: string[], engine: Engine): void {
   client.out.integer(removed);
 }
 
-export function xlen(client: Client, argv: string[], engine: Engine): void {
-  const stream = lookupStream(client, engine, argv[1]);
+export function xlen(client: Client, argv: string[]): void {
+  const stream = lookupStream(client, argv[1]);
   if (stream === WRONG_TYPE) return;
   client.out.integer(stream?.length ?? 0);
 }
 
-function xrangeGeneric(client: Client, argv: string[], engine: Engine, reverse: boolean): void {
+function xrangeGeneric(client: Client, argv: string[], reverse: boolean): void {
   const startText = reverse ? argv[3] : argv[2];
   const endText = reverse ? argv[2] : argv[3];
-  const start = intervalId(client, engine, startText, 0n, true);
+  const start = intervalId(client, startText, 0n, true);
   if (start === null) return;
-  const end = intervalId(client, engine, endText, MAX_PART, false);
+  const end = intervalId(client, endText, MAX_PART, false);
   if (end === null) return;
   let count = -1;
   for (let j = 4; j < argv.length; j++) {
     if (isKeyword(argv[j], 'count') && j + 1 < argv.length) {
-      const value = integerArgument(client, engine, argv[++j]);
+      const value = integerArgument(client, argv[++j]);
       if (value === null) return;
       count = Math.max(0, value);
     } else {
-      engine.replyError(client, Errors.syntax);
+      client.out.error(Errors.syntax);
       return;
     }
   }
-  const stream = lookupStream(client, engine, argv[1]);
+  const stream = lookupStream(client, argv[1]);
   if (stream === WRONG_TYPE) return;
   if (stream === undefined) {
     client.out.array(0);
@@ -299,7 +294,7 @@ function xrangeGeneric(client: Client, argv: string[], engine: Engine, reverse: 
 
 export function xdel(client: Client, argv: string[], engine: Engine): void {
   // As Redis: the key first (missing: 0), then every ID before anything is deleted.
-  const stream = lookupStream(client, engine, argv[1]);
+  const stream = lookupStream(client, argv[1]);
   if (stream === WRONG_TYPE) return;
   if (stream === undefined) {
     client.out.integer(0);
@@ -307,7 +302,7 @@ export function xdel(client: Client, argv: string[], engine: Engine): void {
   }
   const ids: StreamId[] = [];
   for (let i = 2; i < argv.length; i++) {
-    const id = strictId(client, engine, argv[i]);
+    const id = strictId(client, argv[i]);
     if (id === null) return;
     ids.push(id);
   }
@@ -322,7 +317,7 @@ export function xdel(client: Client, argv: string[], engine: Engine): void {
 
 /** XSETID key last-id [ENTRIESADDED entries-added] [MAXDELETEDID max-deleted-id] */
 export function xsetid(client: Client, argv: string[], engine: Engine): void {
-  const id = strictId(client, engine, argv[2]);
+  const id = strictId(client, argv[2]);
   if (id === null) return;
   let entriesAdded: bigint | undefined;
   let maxDeleted: StreamId | undefined;
@@ -330,49 +325,44 @@ export function xsetid(client: Client, argv: string[], engine: Engine): void {
     if (isKeyword(argv[i], 'entriesadded') && i + 1 < argv.length) {
       const value = parseInteger(argv[++i]);
       if (value === null) {
-        engine.replyError(client, Errors.notInteger);
+        client.out.error(Errors.notInteger);
         return;
       }
       if (value < 0) {
-        engine.replyError(client, 'ERR entries_added must be positive');
+        client.out.error('ERR entries_added must be positive');
         return;
       }
       entriesAdded = BigInt(value);
     } else if (isKeyword(argv[i], 'maxdeletedid') && i + 1 < argv.length) {
-      const value = strictId(client, engine, argv[++i]);
+      const value = strictId(client, argv[++i]);
       if (value === null) return;
       if (compareIds(id, value) < 0) {
-        engine.replyError(
-          client,
+        client.out.error(
           'ERR The ID specified in XSETID is smaller than the provided max_deleted_entry_id',
         );
         return;
       }
       maxDeleted = value;
     } else {
-      engine.replyError(client, Errors.syntax);
+      client.out.error(Errors.syntax);
       return;
     }
   }
-  const stream = lookupStream(client, engine, argv[1]);
+  const stream = lookupStream(client, argv[1]);
   if (stream === WRONG_TYPE) return;
   if (stream === undefined) {
-    engine.replyError(client, Errors.noSuchKey);
+    client.out.error(Errors.noSuchKey);
     return;
   }
   if (entriesAdded !== undefined && BigInt(stream.length) > entriesAdded) {
-    engine.replyError(
-      client,
+    client.out.error(
       'ERR The entries_added specified in XSETID is smaller than the target stream length',
     );
     return;
   }
   const last = stream.lastEntry();
   if (last !== undefined && compareIds(id, last.id) < 0) {
-    engine.replyError(
-      client,
-      'ERR The ID specified in XSETID is smaller than the target stream top item',
-    );
+    client.out.error('ERR The ID specified in XSETID is smaller than the target stream top item');
     return;
   }
   stream.setLastId(id, entriesAdded, maxDeleted);
@@ -384,7 +374,7 @@ export function xsetid(client: Client, argv: string[], engine: Engine): void {
 
 /** XREAD [COUNT count] [BLOCK milliseconds] STREAMS key [key ...] id [id ...] */
 export function xread(client: Client, argv: string[], engine: Engine): CommandResult {
-  const options = readOptions(client, engine, argv, false);
+  const options = readOptions(client, argv, false);
   if (options === null) return;
   const { count, block, streamsAt } = options;
   const rest = argv.length - streamsAt;
@@ -396,7 +386,7 @@ export function xread(client: Client, argv: string[], engine: Engine): CommandRe
     const text = argv[streamsAt + half + k];
     const stream = client.db.lookup(keys[k]);
     if (stream !== undefined && !(stream instanceof Stream)) {
-      wrongType(client, engine);
+      wrongType(client);
       return;
     }
     if (text === '$') {
@@ -404,15 +394,14 @@ export function xread(client: Client, argv: string[], engine: Engine): CommandRe
       continue;
     }
     if (text === '>') {
-      engine.replyError(
-        client,
+      client.out.error(
         'ERR The > ID can be specified only when calling XREADGROUP using the GROUP <group> <consumer> option.',
       );
       return;
     }
     const id = parseId(text);
     if (id === null) {
-      engine.replyError(client, INVALID_STREAM_ID);
+      client.out.error(INVALID_STREAM_ID);
       return;
     }
     after.push(id);
@@ -473,29 +462,29 @@ function badXinfoStream(subcommand: string): string {
 }
 
 /** XINFO STREAM key [FULL [COUNT count]] */
-export function xinfoStream(client: Client, argv: string[], engine: Engine): void {
+export function xinfoStream(client: Client, argv: string[]): void {
   // As Redis, the key is looked up before the options are read.
-  const stream = lookupStream(client, engine, argv[2]);
+  const stream = lookupStream(client, argv[2]);
   if (stream === WRONG_TYPE) return;
   if (stream === undefined) {
-    engine.replyError(client, Errors.noSuchKey);
+    client.out.error(Errors.noSuchKey);
     return;
   }
   let full = false;
   let count = 10;
   if (argv.length > 3) {
     if (!isKeyword(argv[3], 'full')) {
-      engine.replyError(client, badXinfoStream(argv[1]));
+      client.out.error(badXinfoStream(argv[1]));
       return;
     }
     full = true;
     if (argv.length === 6 && isKeyword(argv[4], 'count')) {
-      const value = integerArgument(client, engine, argv[5]);
+      const value = integerArgument(client, argv[5]);
       if (value === null) return;
       // 0 shows everything; Redis takes a negative COUNT for the default.
       count = value < 0 ? 10 : value;
     } else if (argv.length !== 4) {
-      engine.replyError(client, badXinfoStream(argv[1]));
+      client.out.error(badXinfoStream(argv[1]));
       return;
     }
   }
@@ -590,11 +579,11 @@ function replyGroupsFull(client: Client, stream: Stream, count: number): void {
   }
 }
 
-export function xinfoGroups(client: Client, argv: string[], engine: Engine): void {
-  const stream = lookupStream(client, engine, argv[2]);
+export function xinfoGroups(client: Client, argv: string[]): void {
+  const stream = lookupStream(client, argv[2]);
   if (stream === WRONG_TYPE) return;
   if (stream === undefined) {
-    engine.replyError(client, Errors.noSuchKey);
+    client.out.error(Errors.noSuchKey);
     return;
   }
   const out = client.out;
@@ -618,18 +607,15 @@ export function xinfoGroups(client: Client, argv: string[], engine: Engine): voi
 }
 
 export function xinfoConsumers(client: Client, argv: string[], engine: Engine): void {
-  const stream = lookupStream(client, engine, argv[2]);
+  const stream = lookupStream(client, argv[2]);
   if (stream === WRONG_TYPE) return;
   if (stream === undefined) {
-    engine.replyError(client, Errors.noSuchKey);
+    client.out.error(Errors.noSuchKey);
     return;
   }
   const group = stream.groups.get(argv[3]);
   if (group === undefined) {
-    engine.replyError(
-      client,
-      `NOGROUP No such consumer group '${argv[3]}' for key name '${argv[2]}'`,
-    );
+    client.out.error(`NOGROUP No such consumer group '${argv[3]}' for key name '${argv[2]}'`);
     return;
   }
   const now = engine.clock.now();
@@ -679,12 +665,12 @@ const XGROUP_HELP: readonly string[] = [
   '    Prints this help.',
 ];
 
-export function xrange(client: Client, argv: string[], engine: Engine): void {
-  xrangeGeneric(client, argv, engine, false);
+export function xrange(client: Client, argv: string[]): void {
+  xrangeGeneric(client, argv, false);
 }
 
-export function xrevrange(client: Client, argv: string[], engine: Engine): void {
-  xrangeGeneric(client, argv, engine, true);
+export function xrevrange(client: Client, argv: string[]): void {
+  xrangeGeneric(client, argv, true);
 }
 
 export function xinfoHelp(client: Client): void {

@@ -45,7 +45,7 @@ export function set(client: Client, argv: string[], engine: Engine): void {
       const kind = expireOption(option) as Omit<NonNullable<ExpireOption>, 'argument'>;
       expire = { unit: kind.unit, relative: kind.relative, argument: argv[++i] };
     } else {
-      engine.replyError(client, Errors.syntax);
+      client.out.error(Errors.syntax);
       return;
     }
   }
@@ -58,7 +58,7 @@ export function set(client: Client, argv: string[], engine: Engine): void {
   const key = argv[1];
   const db = client.db;
   if (get) {
-    const old = engine.readingKeys(() => lookupString(client, engine, key));
+    const old = engine.readingKeys(() => lookupString(client, key));
     if (old === WRONG_TYPE) return;
     if (old === undefined) client.out.nullBulk();
     else client.out.bulk(old);
@@ -108,8 +108,8 @@ function expireOption(option: string): Omit<NonNullable<ExpireOption>, 'argument
   return null;
 }
 
-export function get(client: Client, argv: string[], engine: Engine): void {
-  const value = lookupString(client, engine, argv[1]);
+export function get(client: Client, argv: string[]): void {
+  const value = lookupString(client, argv[1]);
   if (value === WRONG_TYPE) return;
   if (value === undefined) client.out.nullBulk();
   else client.out.bulk(value);
@@ -127,12 +127,12 @@ export function getex(client: Client, argv: string[], engine: Engine): void {
     } else if (isKeyword(option, 'persist') && expire === null && !persist) {
       persist = true;
     } else {
-      engine.replyError(client, Errors.syntax);
+      client.out.error(Errors.syntax);
       return;
     }
   }
   const key = argv[1];
-  const value = engine.readingKeys(() => lookupString(client, engine, key));
+  const value = engine.readingKeys(() => lookupString(client, key));
   if (value === WRONG_TYPE) return;
   if (value === undefined) {
     client.out.nullBulk();
@@ -171,7 +171,7 @@ export function getex(client: Client, argv: string[], engine: Engine): void {
 }
 
 export function getdel(client: Client, argv: string[], engine: Engine): void {
-  const value = engine.readingKeys(() => lookupString(client, engine, argv[1]));
+  const value = engine.readingKeys(() => lookupString(client, argv[1]));
   if (value === WRONG_TYPE) return;
   if (value === undefined) {
     client.out.nullBulk();
@@ -184,7 +184,7 @@ export function getdel(client: Client, argv: string[], engine: Engine): void {
 }
 
 export function getset(client: Client, argv: string[], engine: Engine): void {
-  const value = engine.readingKeys(() => lookupString(client, engine, argv[1]));
+  const value = engine.readingKeys(() => lookupString(client, argv[1]));
   if (value === WRONG_TYPE) return;
   if (value === undefined) client.out.nullBulk();
   else client.out.bulk(value);
@@ -204,7 +204,7 @@ export function mget(client: Client, argv: string[]): void {
 
 export function mset(client: Client, argv: string[], engine: Engine): void {
   if (argv.length % 2 === 0) {
-    engine.replyError(client, arityError('mset'));
+    client.out.error(arityError('mset'));
     return;
   }
   for (let i = 1; i < argv.length; i += 2) setString(client, engine, argv[i], argv[i + 1]);
@@ -213,7 +213,7 @@ export function mset(client: Client, argv: string[], engine: Engine): void {
 
 export function msetnx(client: Client, argv: string[], engine: Engine): void {
   if (argv.length % 2 === 0) {
-    engine.replyError(client, arityError('msetnx'));
+    client.out.error(arityError('msetnx'));
     return;
   }
   for (let i = 1; i < argv.length; i += 2) {
@@ -254,7 +254,7 @@ function setWithExpire(
 }
 
 export function append(client: Client, argv: string[], engine: Engine): void {
-  const value = lookupString(client, engine, argv[1]);
+  const value = lookupString(client, argv[1]);
   if (value === WRONG_TYPE) return;
   if (!checkStringLength(client, engine, (value?.length ?? 0) + argv[2].length)) return;
   const next = value === undefined ? argv[2] : value + argv[2];
@@ -265,18 +265,18 @@ export function append(client: Client, argv: string[], engine: Engine): void {
   client.out.integer(next.length);
 }
 
-export function strlen(client: Client, argv: string[], engine: Engine): void {
-  const value = lookupString(client, engine, argv[1]);
+export function strlen(client: Client, argv: string[]): void {
+  const value = lookupString(client, argv[1]);
   if (value === WRONG_TYPE) return;
   client.out.integer(value === undefined ? 0 : value.length);
 }
 
-export function getrange(client: Client, argv: string[], engine: Engine): void {
-  let start = integerArgument(client, engine, argv[2]);
+export function getrange(client: Client, argv: string[]): void {
+  let start = integerArgument(client, argv[2]);
   if (start === null) return;
-  let end = integerArgument(client, engine, argv[3]);
+  let end = integerArgument(client, argv[3]);
   if (end === null) return;
-  const value = lookupString(client, engine, argv[1]);
+  const value = lookupString(client, argv[1]);
   if (value === WRONG_TYPE) return;
   if (value === undefined || (start < 0 && end < 0 && start > end)) {
     client.out.bulk('');
@@ -291,14 +291,14 @@ export function getrange(client: Client, argv: string[], engine: Engine): void {
 }
 
 export function setrange(client: Client, argv: string[], engine: Engine): void {
-  const offset = integerArgument(client, engine, argv[2]);
+  const offset = integerArgument(client, argv[2]);
   if (offset === null) return;
   if (offset < 0) {
-    engine.replyError(client, 'ERR offset is out of range');
+    client.out.error('ERR offset is out of range');
     return;
   }
   const patch = argv[3];
-  const value = lookupString(client, engine, argv[1]);
+  const value = lookupString(client, argv[1]);
   if (value === WRONG_TYPE) return;
   const current = value ?? '';
   if (patch.length === 0) {
@@ -315,12 +315,12 @@ export function setrange(client: Client, argv: string[], engine: Engine): void {
 }
 
 /** The stored integer or null after replying "not an integer". */
-function storedInteger(client: Client, engine: Engine, key: string): number | bigint | null {
-  const value = lookupString(client, engine, key);
+function storedInteger(client: Client, key: string): number | bigint | null {
+  const value = lookupString(client, key);
   if (value === WRONG_TYPE) return null;
   if (value === undefined) return 0;
   const parsed = parseInteger(value);
-  if (parsed === null) engine.replyError(client, Errors.notInteger);
+  if (parsed === null) client.out.error(Errors.notInteger);
   return parsed;
 }
 
@@ -330,7 +330,7 @@ function incrementBy(
   key: string,
   increment: number | bigint,
 ): void {
-  const current = storedInteger(client, engine, key);
+  const current = storedInteger(client, key);
   if (current === null) return;
   let result: number | bigint;
   if (typeof current === 'number' && typeof increment === 'number') {
@@ -341,7 +341,7 @@ function incrementBy(
   }
   if (typeof result === 'bigint') {
     if (!inInt64Range(result)) {
-      engine.replyError(client, Errors.overflow);
+      client.out.error(Errors.overflow);
       return;
     }
     if (Number.isSafeInteger(Number(result)) && BigInt(Number(result)) === result) {
@@ -353,9 +353,9 @@ function incrementBy(
   client.out.integer(result);
 }
 
-function incrementArgument(client: Client, engine: Engine, text: string): number | bigint | null {
+function incrementArgument(client: Client, text: string): number | bigint | null {
   const value = parseInteger(text);
-  if (value === null) engine.replyError(client, Errors.notInteger);
+  if (value === null) client.out.error(Errors.notInteger);
   return value;
 }
 
@@ -368,32 +368,32 @@ export function decr(client: Client, argv: string[], engine: Engine): void {
 }
 
 export function incrby(client: Client, argv: string[], engine: Engine): void {
-  const increment = incrementArgument(client, engine, argv[2]);
+  const increment = incrementArgument(client, argv[2]);
   if (increment !== null) incrementBy(client, engine, argv[1], increment);
 }
 
 export function decrby(client: Client, argv: string[], engine: Engine): void {
-  const decrement = incrementArgument(client, engine, argv[2]);
+  const decrement = incrementArgument(client, argv[2]);
   if (decrement === null) return;
   if (decrement === -(2n ** 63n)) {
-    engine.replyError(client, 'ERR decrement would overflow');
+    client.out.error('ERR decrement would overflow');
     return;
   }
   incrementBy(client, engine, argv[1], typeof decrement === 'bigint' ? -decrement : -decrement);
 }
 
 export function incrbyfloat(client: Client, argv: string[], engine: Engine): void {
-  const value = lookupString(client, engine, argv[1]);
+  const value = lookupString(client, argv[1]);
   if (value === WRONG_TYPE) return;
   const current = readLongDouble(value ?? '0');
   const increment = readLongDouble(argv[2]);
   if (current === null || increment === null) {
-    engine.replyError(client, Errors.notFloat);
+    client.out.error(Errors.notFloat);
     return;
   }
   const result = addFloats(current, increment);
   if (result === null) {
-    engine.replyError(client, Errors.incrFloatNaN);
+    client.out.error(Errors.incrFloatNaN);
     return;
   }
   client.db.set(argv[1], result, true);
@@ -414,6 +414,6 @@ export function psetex(client: Client, argv: string[], engine: Engine): void {
   setWithExpire(client, argv, engine, 'milliseconds', 'psetex');
 }
 
-export function substr(client: Client, argv: string[], engine: Engine): void {
-  getrange(client, argv, engine);
+export function substr(client: Client, argv: string[]): void {
+  getrange(client, argv);
 }

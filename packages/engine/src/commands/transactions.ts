@@ -3,9 +3,9 @@ import type { Engine } from '../engine.js';
 import { Errors } from '../errors.js';
 import { ok } from '../replies.js';
 
-export function multi(client: Client, _argv: string[], engine: Engine): void {
+export function multi(client: Client, _argv: string[]): void {
   if (client.transaction !== null) {
-    engine.replyError(client, Errors.multiNested);
+    client.out.error(Errors.multiNested);
     return;
   }
   client.transaction = [];
@@ -18,7 +18,7 @@ export function exec(client: Client, _argv: string[], engine: Engine): void {
   engine.propagation.preventCurrent();
   const queue = client.transaction;
   if (queue === null) {
-    engine.replyError(client, Errors.execWithoutMulti);
+    client.out.error(Errors.execWithoutMulti);
     return;
   }
   const failed = client.transactionFailed;
@@ -26,7 +26,7 @@ export function exec(client: Client, _argv: string[], engine: Engine): void {
   engine.unwatchAll(client);
   if (failed) {
     endTransaction(client);
-    engine.replyError(client, Errors.execAbort);
+    client.out.error(Errors.execAbort);
     return;
   }
   if (invalidated) {
@@ -47,7 +47,7 @@ function endTransaction(client: Client): void {
 
 export function discard(client: Client, _argv: string[], engine: Engine): void {
   if (client.transaction === null) {
-    engine.replyError(client, Errors.discardWithoutMulti);
+    client.out.error(Errors.discardWithoutMulti);
     return;
   }
   endTransaction(client);
@@ -57,7 +57,7 @@ export function discard(client: Client, _argv: string[], engine: Engine): void {
 
 export function watch(client: Client, argv: string[], engine: Engine): void {
   if (client.transaction !== null) {
-    engine.replyError(client, Errors.watchInMulti);
+    client.out.error(Errors.watchInMulti);
     return;
   }
   for (let i = 1; i < argv.length; i++) engine.watch(client, argv[i]);

@@ -165,13 +165,6 @@ function parseRespDouble(text: string): number {
   return Number(text);
 }
 
-/** What the caller needs to know about an error reply a script returned. */
-export interface ReplyTarget {
-  readonly out: ReplyWriter;
-  /** Writes an error reply; `counted` false when the command inside already counted it. */
-  error(message: string, counted: boolean): void;
-}
-
 const LLONG_MIN = -9223372036854775808n;
 
 /** C's (long long) cast of a double, as Redis converts Lua numbers: truncation, UB → LLONG_MIN. */
@@ -192,9 +185,9 @@ const MAX_REPLY_DEPTH = 7994;
  * other table → array up to its first nil. Nested tables are walked with a stack of their own,
  * as deep as Redis goes (a table that contains itself is 7995 levels of reply).
  */
-export function writeLuaValue(value: LuaValue, target: ReplyTarget, scriptProtocol: 2 | 3): void {
+export function writeLuaValue(value: LuaValue, out: ReplyWriter, scriptProtocol: 2 | 3): void {
   if (!(value instanceof LuaTable)) {
-    writeScalar(value, target.out, scriptProtocol);
+    writeScalar(value, out, scriptProtocol);
     return;
   }
   const pending: LuaValue[] = [value];
@@ -203,15 +196,15 @@ export function writeLuaValue(value: LuaValue, target: ReplyTarget, scriptProtoc
     const next = pending.pop();
     const depth = depths.pop() as number;
     if (depth > MAX_REPLY_DEPTH) {
-      target.error('ERR reached lua stack limit', true);
+      out.error('ERR reached lua stack limit');
     } else if (next instanceof LuaTable) {
-      const children = writeTable(next, target);
+      const children = writeTable(next, out);
       for (let i = children.length - 1; i >= 0; i--) {
         pending.push(children[i]);
         depths.push(depth + 1);
       }
     } else {
-      writeScalar(next, target.out, scriptProtocol);
+      writeScalar(next, out, scriptProtocol);
     }
   }
 }
@@ -248,11 +241,12 @@ function spaced(text: string): string {
 const NO_CHILDREN: LuaValue[] = [];
 
 /** Writes a table's own reply (or the header of its aggregate); returns what goes inside. */
-function writeTable(table: LuaTable, target: ReplyTarget): LuaValue[] {
-  const out = target.out;
+function writeTable(table: LuaTable, out: ReplyWriter): LuaValue[] {
   const err = table.get('err');
   if (typeof err === 'string') {
-    target.error(spaced(err), table.get('ignore_error_stats_update') !== true);
+    // The error of a redis.pcall returned as it is was counted when the command failed.
+    if (table.get('ignore_error_stats_update') === true) out.errorCountedBefore(spaced(err));
+    else out.error(spaced(err));
     return NO_CHILDREN;
   }
   const ok = table.get('ok');

@@ -1,17 +1,11 @@
 import type { LuaRun, LuaRuntime } from '@rc/lua';
-import type { ReplyWriter } from '@rc/resp';
 import type { Client } from '../client.js';
-import type { Engine } from '../engine.js';
 import { PropagationTarget, type PropagatedOp } from '../propagation.js';
-import type { ReplyTarget } from './conversions.js';
 import type { LuaDebugger } from './debugger.js';
 import type { Runnable } from './scripting.js';
 
-/**
- * One script execution, from EVAL to its reply; it may span several event-loop turns. It is
- * also where the script's result goes (the caller's reply), so ending a run allocates nothing.
- */
-export class ScriptRun implements ReplyTarget {
+/** One script execution, from EVAL to its reply; it may span several event-loop turns. */
+export class ScriptRun {
   /** When the script last got the event loop back (slices of a timed-out script). */
   sliceStarted: number;
   /** Redis's SCRIPT_WRITE_DIRTY: a write command ran, so SCRIPT KILL refuses. */
@@ -26,7 +20,6 @@ export class ScriptRun implements ReplyTarget {
   readonly debugger: LuaDebugger | null;
 
   constructor(
-    private readonly engine: Engine,
     readonly runnable: Runnable,
     readonly runtime: LuaRuntime,
     /** The call stepped slice by slice (one slice unless it pauses). */
@@ -52,15 +45,5 @@ export class ScriptRun implements ReplyTarget {
   ) {
     this.sliceStarted = started;
     this.debugger = debug;
-  }
-
-  get out(): ReplyWriter {
-    return this.caller.out;
-  }
-
-  /** An error the script ended with; `counted` false when a command inside counted it. */
-  error(message: string, counted: boolean): void {
-    if (counted) this.engine.replyError(this.caller, message);
-    else this.engine.replyUncountedError(this.caller, message);
   }
 }

@@ -117,24 +117,23 @@ export class Scripting {
   // EVAL / EVALSHA / SCRIPT
 
   eval(client: Client, argv: string[], bySha: boolean, readOnlyCommand: boolean): CommandResult {
-    const engine = this.engine;
     if (bySha && argv[1].length !== 40) {
-      engine.replyError(client, Errors.noScript);
+      client.out.error(Errors.noScript);
       return;
     }
     if (client.luaDebug !== null && !client.executing) {
       if (!bySha) return this.debugEval(client, argv, readOnlyCommand);
-      engine.replyError(client, 'ERR Please use EVAL instead of EVALSHA for debugging');
+      client.out.error('ERR Please use EVAL instead of EVALSHA for debugging');
       return;
     }
     const numkeys = this.evalKeyCount(argv);
     if (typeof numkeys === 'string') {
-      engine.replyError(client, numkeys);
+      client.out.error(numkeys);
       return;
     }
     const script = this.evalScript(argv, bySha);
     if (typeof script === 'string') {
-      engine.replyError(client, script);
+      client.out.error(script);
       return;
     }
     const runtime = this.evalLuaState();
@@ -214,20 +213,19 @@ export class Scripting {
 
   /** FCALL and FCALL_RO. */
   fcall(client: Client, argv: string[], readOnlyCommand: boolean): CommandResult {
-    const engine = this.engine;
     const fn = this.libraries.functionNamed(argv[1]);
     if (fn === undefined) {
-      engine.replyError(client, 'ERR Function not found');
+      client.out.error('ERR Function not found');
       return;
     }
     const numkeys = parseIndex(argv[2]);
     if (numkeys === null) {
-      engine.replyError(client, 'ERR Bad number of keys provided');
+      client.out.error('ERR Bad number of keys provided');
       return;
     }
     const numkeysError = this.numkeysError(argv, numkeys);
     if (numkeysError !== null) {
-      engine.replyError(client, numkeysError);
+      client.out.error(numkeysError);
       return;
     }
     const state = this.functionState as LuaRuntime;
@@ -286,7 +284,7 @@ export class Scripting {
   /** SCRIPT LOAD: compiles and caches, replying the SHA1. */
   load(client: Client, body: string): void {
     const script = this.byBody.get(body) ?? this.create(body);
-    if (typeof script === 'string') this.engine.replyError(client, script);
+    if (typeof script === 'string') client.out.error(script);
     else client.out.bulk(script.name);
   }
 
@@ -316,25 +314,23 @@ export class Scripting {
 
   /** SCRIPT KILL (isEval) and FUNCTION KILL, as Redis's scriptKill. */
   kill(client: Client, isEval: boolean): void {
-    const engine = this.engine;
     const run = this.current;
     if (run === null) {
-      engine.replyError(client, 'NOTBUSY No scripts in execution right now.');
+      client.out.error('NOTBUSY No scripts in execution right now.');
       return;
     }
     if (run.caller.obeysAll) {
-      engine.replyError(
-        client,
+      client.out.error(
         'UNKILLABLE The busy script was sent by a master instance in the context of replication and cannot be killed.',
       );
       return;
     }
     if (run.dirty) {
-      engine.replyError(client, Errors.unkillableScript);
+      client.out.error(Errors.unkillableScript);
       return;
     }
     if (isEval !== run.isEval) {
-      engine.replyError(client, run.isEval ? Errors.busyScript : Errors.busyFunction);
+      client.out.error(run.isEval ? Errors.busyScript : Errors.busyFunction);
       return;
     }
     run.killed = true;
@@ -383,7 +379,7 @@ export class Scripting {
     const refusal = this.refusal(caller, runnable.flags, readOnlyCommand);
     if (refusal !== null) {
       if (debug !== null) this.refuseDebugged(caller, debug, refusal);
-      else this.engine.replyError(caller, refusal);
+      else caller.out.error(refusal);
       return;
     }
     // The script itself is never propagated: the writes it makes are (effects replication).
@@ -404,7 +400,6 @@ export class Scripting {
     const callback = runnable.callback;
     const lua = isEval ? runtime.start(callback) : runtime.start(callback, keys, args);
     const run = new ScriptRun(
-      this.engine,
       runnable,
       runtime,
       lua,
@@ -462,13 +457,14 @@ export class Scripting {
       const luaError = asLuaError(error);
       if (luaError === null) throw error;
       const [message, counted] = scriptErrorReply(luaError, run.runnable.name);
-      run.error(message, counted);
+      if (counted) run.caller.out.error(message);
+      else run.caller.out.errorCountedBefore(message);
       if (run.debugger !== null) run.caller.connection.close();
       return true;
     }
     this.end(run);
     // One value is returned, as Redis calls the function for a single result.
-    writeLuaValue(results[0], run, this.client().out.protocol);
+    writeLuaValue(results[0], run.caller.out, this.client().out.protocol);
     if (run.debugger !== null) run.caller.connection.close();
     return true;
   }
@@ -500,7 +496,7 @@ export class Scripting {
   /** A debugged EVAL refused before its script ran: the session ends with the error. */
   private refuseDebugged(client: Client, debug: LuaDebugger | null, error: string): void {
     this.endDebugSession(client, debug);
-    this.engine.replyError(client, error);
+    client.out.error(error);
     client.connection.close();
   }
 
@@ -614,7 +610,12 @@ export class Scripting {
 
   private client(): Client {
     if (this.scriptClient === null) {
-      const client = new Client(0, this.engine.databases[0], detachedConnection('lua'));
+      const client = new Client(
+        0,
+        this.engine.databases[0],
+        detachedConnection('lua'),
+        this.engine.stats,
+      );
       // Blocking commands act as their non-blocking forms (Redis's CLIENT_DENY_BLOCKING).
       client.executing = true;
       client.fromScript = true;
@@ -676,7 +677,7 @@ export class Scripting {
       entry = entry.subcommands.get(argv[1].toLowerCase());
     }
     if (entry === undefined) {
-      engine.replyError(client, 'ERR Unknown Redis command called from script');
+      client.out.error('ERR Unknown Redis command called from script');
       return true;
     }
     const arity = entry.spec.arity;
@@ -712,7 +713,7 @@ export class Scripting {
       refusal = scriptClusterRefusal(engine, cluster.state, run.caller, entry, argv, run);
     }
     if (refusal !== null) {
-      engine.replyError(client, refusal);
+      client.out.error(refusal);
       engine.callRefused(entry);
       return true;
     }
