@@ -50,6 +50,11 @@ export class ConnectedReplica {
   closed = false;
   /** Since when a transfer write waits for the socket to drain, ms; 0 when it does not. */
   writeBlockedSince = 0;
+  /**
+   * The socket took more than it sends right away: the stream waits in the replication buffer
+   * (counted as this replica's) until it drains, as Redis stops writing at EAGAIN.
+   */
+  private socketFull = false;
   /** When the output first went over the soft limit, or 0. */
   private softLimitSince = 0;
   private drainWaiters: Array<() => void> = [];
@@ -65,6 +70,7 @@ export class ConnectedReplica {
     this.streaming = online;
     output.onDrain(() => {
       this.writeBlockedSince = 0;
+      this.socketFull = false;
       const waiters = this.drainWaiters;
       this.drainWaiters = [];
       for (const waiter of waiters) waiter();
@@ -123,9 +129,12 @@ export class ConnectedReplica {
   /** Sends stream bytes from its place while the socket takes them (Redis's writeToClient). */
   send(): void {
     const cursor = this.cursor;
-    if (!this.streaming || cursor === null || this.closed) return;
+    if (!this.streaming || cursor === null || this.closed || this.socketFull) return;
     for (let chunk = cursor.take(); chunk !== null; chunk = cursor.take()) {
-      if (!this.output.write(chunk)) return;
+      if (!this.output.write(chunk)) {
+        this.socketFull = true;
+        return;
+      }
     }
   }
 
