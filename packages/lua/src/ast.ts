@@ -66,6 +66,12 @@ export interface FunctionBody {
   parameters: string[];
   /** Whether its own body uses `...` (the compiled function then takes its extra arguments). */
   usesVararg: boolean;
+  /**
+   * Whether it was declared with `...` (a main chunk is not): Lua 5.1 then gives it a local
+   * `arg`, its extra arguments as a table with their count in `n` when the body does not use
+   * `...`, else nil (LUA_COMPAT_VARARG).
+   */
+  declaresVararg: boolean;
   body: Statement[];
   line: number;
 }

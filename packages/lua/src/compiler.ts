@@ -173,8 +173,14 @@ class FunctionEmitter {
 
   private emit(): string {
     const parameters = this.body.parameters.map((name) => this.declare(name));
-    if (this.body.usesVararg) parameters.push('...$va');
+    if (this.body.usesVararg || this.body.declaresVararg) parameters.push('...$va');
     this.line(`let $line = ${this.body.line}, $t, $s, $v${this.generator ? ', $c' : ''};`);
+    if (this.body.declaresVararg) {
+      // Lua 5.1's `arg`: a table of the extra arguments and their count, unless `...` is used.
+      const arg = this.declare('arg');
+      if (this.body.usesVararg) this.line(`let ${arg};`);
+      else this.line(`let ${arg} = $table($va, [${quote('n')}, $va.length], $va.length, 1);`);
+    }
     this.interruptCheck();
     this.line('try {');
     this.block(this.body.body, false);

@@ -21,6 +21,11 @@ const CASES: Record<string, string> = {
     print(va()) print(va(nil)) print(va(1, nil, 3)) print(va(nil, nil)) print((va(1, 2)))
     print(select(2, 'a', 'b', 'c')) print(select(-2, 'a', 'b', 'c')) print(pcall(function() select(0, 1) end))
     local function pass(...) local a, b = ... return b, a end print(pass(1, 2))`,
+  'a vararg function that does not use ... gets its arguments in arg (5.1)': `
+    local function f(...) return arg end
+    local t = f(1, nil, 'x') print(type(t), t.n, t[1], t[2], t[3], #f())
+    local function g(a, ...) return a, arg.n, arg[1] end print(g(1, 2, 3))
+    local function h(...) local n = select('#', ...) return arg, n end print(h(1, 2))`,
   'calls expand only in last position': `
     local function three() return 1, 2, 3 end
     local t = {three()} local u = {three(), 10} local v = {three(), three()}

@@ -56,7 +56,7 @@ class Parser {
     const body = this.block();
     if (this.current.kind !== 'eof') throw this.errorExpected("'<eof>'");
     this.varargScopes.pop();
-    return { parameters: [], usesVararg: vararg.used, body, line: 0 };
+    return { parameters: [], usesVararg: vararg.used, declaresVararg: false, body, line: 0 };
   }
 
   private next(): Token {
@@ -280,7 +280,7 @@ class Parser {
     const body = this.block();
     this.varargScopes.pop();
     this.expectClosing('end', 'function', line);
-    return { parameters, usesVararg: vararg.used, body, line };
+    return { parameters, usesVararg: vararg.used, declaresVararg: isVararg, body, line };
   }
 
   private expressionList(): Expression[] {

@@ -63,6 +63,11 @@ describe.runIf(requireRedisOrSkip('Lua semantics differential'))(
         'return {unpack({1, 2, 3})}',
         "return select('#', 1, nil, 3)",
         "return {select(2, 'a', 'b', 'c')}",
+        // 5.1's `arg` in a vararg function that does not use `...`; nil in one that does.
+        'local f = function(...) return arg end local t = f(1, 2) return {type(t), t.n, t[2]}',
+        'local f = function(...) local x = ... return arg end return type(f(1, 2))',
+        'local function f(a, ...) return arg.n end return f(1, 2, 3)',
+        'return type(arg)',
         "local t = setmetatable({}, {__index = function(t, k) return k .. '!' end}) return t.x",
         'local mt = {__add = function(a, b) return 42 end} return setmetatable({}, mt) + 1',
         "local t = setmetatable({}, {__tostring = function() return 'T' end}) return tostring(t)",
