@@ -1,4 +1,5 @@
-import { bucketHash, tableSize, tableStats } from './dict-stats.js';
+import { FORCE_RESIZE_RATIO, MIN_FILL_PERCENT, tableSize } from './dict-sizing.js';
+import { bucketHash, tableStats } from './dict-stats.js';
 
 /**
  * dict_can_resize as the parent process sees it: 'avoid' while a child process runs (a table
@@ -6,10 +7,6 @@ import { bucketHash, tableSize, tableStats } from './dict-stats.js';
  */
 export type ResizePolicy = 'enable' | 'avoid';
 
-/** dict_force_resize_ratio */
-const FORCE_RESIZE_RATIO = 5;
-/** HASHTABLE_MIN_FILL: a table less full than this percentage shrinks. */
-const MIN_FILL_PERCENT = 10;
 /** Empty buckets one rehash step may walk past (dictRehash's n * 10). */
 const EMPTY_VISITS_PER_STEP = 10;
 

@@ -1,14 +1,15 @@
 /** DICT_HT_INITIAL_SIZE: the table a dict gets for its first entry. */
 const INITIAL_SIZE = 4;
 /** dict_force_resize_ratio: how full a table may get while resizing is avoided (a child runs). */
-const FORCE_RESIZE_RATIO = 5;
-/** HASHTABLE_MIN_FILL: a table less full than this percentage is shrunk by serverCron. */
-const MIN_FILL_PERCENT = 10;
+export const FORCE_RESIZE_RATIO = 5;
+/** HASHTABLE_MIN_FILL: a table less full than this percentage is shrunk. */
+export const MIN_FILL_PERCENT = 10;
 
-function nextPower(size: number): number {
-  let power = INITIAL_SIZE;
-  while (power < size) power *= 2;
-  return power;
+/** _dictNextPower: the table for `used` entries, a power of two, at least DICT_HT_INITIAL_SIZE. */
+export function tableSize(used: number): number {
+  let size = INITIAL_SIZE;
+  while (size < used) size *= 2;
+  return size;
 }
 
 /**
@@ -28,14 +29,14 @@ export class DictSizing {
       used >= this.size &&
       (!childRunning || Math.floor(used / this.size) > FORCE_RESIZE_RATIO)
     ) {
-      this.size = nextPower(used + 1);
+      this.size = tableSize(used + 1);
     }
   }
 
   /** tryResizeHashTables: a table under 10% full shrinks to fit its `used` entries. */
   shrinkIfSparse(used: number): void {
     if (this.size > INITIAL_SIZE && (used * 100) / this.size < MIN_FILL_PERCENT) {
-      this.size = nextPower(used);
+      this.size = tableSize(used);
     }
   }
 

@@ -13,13 +13,6 @@ export function bucketHash(text: string): number {
   return hash >>> 0;
 }
 
-/** The size of the dict Redis would hold `used` entries in once grown to them: a power of two, at least 4. */
-export function tableSize(used: number): number {
-  let size = 4;
-  while (size < used) size *= 2;
-  return size;
-}
-
 /** Two decimals of a C float, as %.02f prints it. */
 function floatFixed(value: number): string {
   return Math.fround(value).toFixed(2);

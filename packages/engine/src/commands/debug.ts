@@ -27,7 +27,8 @@ import {
 } from '../values.js';
 import { integerArgument, isKeyword } from '../arguments.js';
 import { ok } from '../replies.js';
-import { tableSize, tableStats } from '../dict-stats.js';
+import { tableSize } from '../dict-sizing.js';
+import { tableStats } from '../dict-stats.js';
 import { setShape } from '../set-shapes.js';
 
 /**
