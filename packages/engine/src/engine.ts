@@ -859,7 +859,8 @@ export class Engine implements KeyspaceObserver {
         this.databases[0]!,
         entry,
         argv[keys]!,
-        this.callWrites(entry, argv),
+        // Scripts name their keys by count ('specs'), so a one-key command writes by its flags.
+        entry.isWrite,
       );
     }
     return routeCommand(

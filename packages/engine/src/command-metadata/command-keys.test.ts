@@ -91,5 +91,9 @@ describe('keyRoutingOf', () => {
     expect(keyRoutingOf(redisCommands['set'])).toBe(1);
     expect(keyRoutingOf(redisCommands['mset'])).toBe('specs');
     expect(keyRoutingOf(redisCommands['eval'])).toBe('specs');
+    // Cluster routing takes a one-key command's write flag as is: no script may be one.
+    for (const script of ['evalsha', 'eval_ro', 'evalsha_ro', 'fcall', 'fcall_ro']) {
+      expect(keyRoutingOf(redisCommands[script]), script).toBe('specs');
+    }
   });
 });

@@ -186,7 +186,7 @@ export function spop(client: Client, argv: string[], engine: Engine): void {
       : [...set];
   const policy = resizePolicy(engine);
   for (const member of picked) {
-    if (!all) sampleMembers(engine, set, 1);
+    if (!all) setShape(set)?.sampled(RANDOM_PICK_STEPS, policy);
     removeMember(set, member, policy);
   }
   if (count !== undefined && count < size && (size - count) * SPOP_MOVE_STRATEGY_MUL <= count) {
