@@ -317,6 +317,10 @@ export class Connection implements ClientConnection, Flushable {
     this.closing = true;
     this.client.out.truncate(0);
     this.socket.destroy();
+    // Forgotten once the running command is done, before any other client's input is read (the
+    // socket's close event comes only after every socket of this wake-up was read), as Redis
+    // frees such clients before it serves another command.
+    queueMicrotask(() => this.release(false));
   }
 
   /** Server shutdown: drop the socket without waiting for the peer. */

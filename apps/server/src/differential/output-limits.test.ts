@@ -1,9 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
 import { join } from 'node:path';
-import { startRedisServer, until, type RedisServerProcess } from '@rc/test-support';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePort, startRedisServer, until, type RedisServerProcess } from '@rc/test-support';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { RcServer } from '../server.js';
+import { startDaemon, stopDaemons } from '../test-support/daemon.js';
 import { RawClient, encodeCommand } from '../test-support/raw-client.js';
 import { requireRedisOrSkip, startRc } from '../test-support/servers.js';
 
@@ -180,3 +181,43 @@ describe('a client that does not read its replies', () => {
     observer.close();
   });
 });
+
+describe.runIf(requireRedisOrSkip('output limits differential (processes)'))(
+  'a client closed over its output limit, seen by a command read in the same turn',
+  () => {
+    afterEach(stopDaemons);
+
+    // The race of 7.0.15's unit/client-eviction "avoid client eviction when client is freed by
+    // output buffer limit": the server is stopped while a GET past the limit and another
+    // client's CLIENT LIST arrive, so one wake-up reads both. Redis frees the client before it
+    // serves a command read after it; rc must not list it either.
+    it('is no longer listed', async () => {
+      const rcPort = await freePort();
+      const rc = await startDaemon(['--port', String(rcPort), '--save', '']);
+      const redis = await startRedisServer();
+      const seen: boolean[] = [];
+      for (const [port, child] of [
+        [rcPort, rc.child],
+        [redis.port, redis.child],
+      ] as const) {
+        const observer = await RawClient.open(port);
+        await observer.command('CONFIG', 'SET', 'client-output-buffer-limit', 'normal 1mb 0 0');
+        await observer.command('SETRANGE', 'k', String(2 * 1024 * 1024), 'v');
+        const reader = await RawClient.open(port);
+        await reader.command('CLIENT', 'SETNAME', 'over');
+        child.kill('SIGSTOP');
+        reader.write(encodeCommand(['GET', 'k']));
+        // Written after the GET reached the stopped server's socket.
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        observer.write(encodeCommand(['CLIENT', 'LIST']));
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        child.kill('SIGCONT');
+        seen.push(String(await observer.readReply(30_000)).includes(' name=over '));
+        reader.close();
+        observer.close();
+      }
+      await redis.stop();
+      expect(seen).toEqual([false, false]);
+    });
+  },
+);
