@@ -1079,12 +1079,13 @@ export class Engine implements KeyspaceObserver {
 
   /**
    * Starts a point-in-time snapshot of every database into `writer`; the caller drives it with
-   * `step` between event-loop turns and must `endSnapshot` it, finished or not.
+   * `step` between event-loop turns (or, `blocking`, all at once) and must `endSnapshot` it,
+   * finished or not.
    */
-  startSnapshot(writer: RdbWriter): Snapshot {
+  startSnapshot(writer: RdbWriter, blocking: boolean): Snapshot {
     // The AOF rewrite switches files at exactly this point in the op stream.
     this.snapshotsStarted++;
-    const snapshot = new Snapshot(this.databases, writer, this.config);
+    const snapshot = new Snapshot(this.databases, writer, this.config, blocking);
     this.snapshots.add(snapshot);
     return snapshot;
   }

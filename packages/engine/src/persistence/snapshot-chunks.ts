@@ -22,7 +22,10 @@ export function rdbAuxFields(
 export interface SnapshotOptions {
   /** AUX fields for the file's header, in order (redis-ver, ctime, repl-id...). */
   readonly aux: Iterable<readonly [string, string]>;
-  /** Time one chunk may take; Infinity for a blocking SAVE. */
+  /**
+   * Time one chunk may take; Infinity for a blocking SAVE, whose caller takes every chunk
+   * before anything else runs.
+   */
   readonly sliceMilliseconds: number;
   /** A chunk ends once this many bytes are waiting. */
   readonly maxChunkBytes?: number;
@@ -53,7 +56,7 @@ export function* snapshotChunks(engine: Engine, options: SnapshotOptions): Gener
     yield writer.take();
     return;
   }
-  const snapshot = engine.startSnapshot(writer);
+  const snapshot = engine.startSnapshot(writer, options.sliceMilliseconds === Infinity);
   const maxBytes = options.maxChunkBytes ?? 1 << 20;
   const { keysPerSlice } = savePacing(engine);
   try {

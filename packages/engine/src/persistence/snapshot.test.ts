@@ -28,10 +28,10 @@ function contents(records: RdbRecord[]): Map<string, string> {
   return keys;
 }
 
-function everything(engine: Engine): Map<string, string> {
+function everything(engine: Engine, blocking = true): Map<string, string> {
   const writer = new RdbWriter();
   writer.header([]);
-  const snapshot = engine.startSnapshot(writer);
+  const snapshot = engine.startSnapshot(writer, blocking);
   snapshot.finish();
   engine.endSnapshot(snapshot);
   writer.end();
@@ -53,12 +53,17 @@ function filled(): { engine: Engine; client: Client } {
 }
 
 describe('Snapshot', () => {
+  it('writes the same image whether it remembers the keys it passed or not (blocking)', () => {
+    const { engine } = filled();
+    expect(everything(engine, true)).toEqual(everything(engine, false));
+  });
+
   it('is the dataset as it was at the start, whatever clients write meanwhile', () => {
     const { engine, client } = filled();
     const before = everything(engine);
     const writer = new RdbWriter();
     writer.header([]);
-    const snapshot = engine.startSnapshot(writer);
+    const snapshot = engine.startSnapshot(writer, false);
     // A few keys into database 0, then writes everywhere between slices.
     expect(snapshot.step({ maxBytes: 200, deadline: Infinity })).toBe(false);
     for (let db = 0; db < 3; db++) {
@@ -89,7 +94,7 @@ describe('Snapshot', () => {
     for (let i = 0; i < 10; i++) run(engine, client, 'set', `k${i}`, 'old');
     const writer = new RdbWriter();
     writer.header([]);
-    const snapshot = engine.startSnapshot(writer);
+    const snapshot = engine.startSnapshot(writer, false);
     for (let i = 0; i < 10; i++) run(engine, client, 'set', `k${i}`, 'new');
     let slices = 1;
     while (!snapshot.step({ maxBytes: Infinity, deadline: Infinity, maxKeys: 3 })) slices++;
@@ -103,7 +108,7 @@ describe('Snapshot', () => {
     const before = everything(engine);
     const writer = new RdbWriter();
     writer.header([]);
-    const snapshot = engine.startSnapshot(writer);
+    const snapshot = engine.startSnapshot(writer, false);
     snapshot.step({ maxBytes: 100, deadline: Infinity });
     run(engine, client, 'swapdb', '0', '2');
     run(engine, client, 'flushall');
@@ -120,7 +125,7 @@ describe('Snapshot', () => {
     const before = everything(engine);
     const writer = new RdbWriter();
     writer.header([]);
-    const snapshot = engine.startSnapshot(writer);
+    const snapshot = engine.startSnapshot(writer, false);
     run(engine, client, 'rpush', 'source', 'x');
     snapshot.finish();
     engine.endSnapshot(snapshot);

@@ -40,11 +40,17 @@ export class Snapshot {
    */
   private unpacedKeys = 0;
 
-  /** `config`: the size settings that decide which values Redis would write compact. */
+  /**
+   * `config`: the size settings that decide which values Redis would write compact. `blocking`:
+   * the caller runs every slice before anything else can run (SAVE), so no write comes between
+   * two slices and the keys already passed need not be remembered (a set of every key costs
+   * about as much as writing them).
+   */
   constructor(
     databases: readonly Database[],
     private readonly writer: RdbWriter,
     private readonly config: Config,
+    private readonly blocking: boolean,
   ) {
     this.included = databases.filter((db) => db.size !== 0);
     for (const db of this.included) this.settled.set(db, new Set());
@@ -74,9 +80,11 @@ export class Snapshot {
       }
       const db = this.included[this.position];
       const [key, value] = next.value;
-      const settled = this.settled.get(db) as Set<string>;
-      if (settled.has(key)) continue;
-      settled.add(key);
+      if (!this.blocking) {
+        const settled = this.settled.get(db) as Set<string>;
+        if (settled.has(key)) continue;
+        settled.add(key);
+      }
       this.writer.key(key, toRdbValue(value, this.config), db.expires.get(key) ?? null);
       if (this.writer.pendingBytes >= budget.maxBytes || --keysLeft === 0) return false;
       if (++sinceClockCheck === KEYS_BETWEEN_CLOCK_CHECKS) {
