@@ -18,6 +18,12 @@ function written(protocol: 2 | 3, write: (out: ReplyWriter) => void): string {
 }
 
 describe('ReplyWriter', () => {
+  it('writes an error as one line: breaks at the end dropped, the others blanked', () => {
+    expect(written(2, (out) => out.error("ERR group 'a\nb\rc'"))).toBe("-ERR group 'a b c'\r\n");
+    expect(written(2, (out) => out.error('\nMY x\r\n'))).toBe('- MY x\r\n');
+    expect(written(2, (out) => out.errorCountedBefore('ERR x\n'))).toBe('-ERR x\r\n');
+  });
+
   it('encodes the RESP2 forms', () => {
     expect(written(2, (out) => out.simple('OK'))).toBe('+OK\r\n');
     expect(written(2, (out) => out.error('ERR x'))).toBe('-ERR x\r\n');

@@ -276,16 +276,21 @@ export class ReplyWriter {
     this.line(43 /* + */, text);
   }
 
-  /** An error reply (its text starts with the code), counted by `errorStats`. */
+  /**
+   * An error reply (its text starts with the code), counted by `errorStats`. It is one line
+   * whatever the text holds (see `oneLine`).
+   */
   error(text: string): void {
-    if (this.errorStats !== null) this.errorStats.errorReplied(text);
-    this.line(45 /* - */, text);
+    const line = oneLine(text);
+    if (this.errorStats !== null) this.errorStats.errorReplied(line);
+    this.line(45 /* - */, line);
   }
 
   /** An error reply counted before, where it arose: see `ErrorReplyStats.errorRepeated`. */
   errorCountedBefore(text: string): void {
-    if (this.errorStats !== null) this.errorStats.errorRepeated(text);
-    this.line(45 /* - */, text);
+    const line = oneLine(text);
+    if (this.errorStats !== null) this.errorStats.errorRepeated(line);
+    this.line(45 /* - */, line);
   }
 
   integer(value: number | bigint): void {
@@ -404,4 +409,13 @@ export class ReplyWriter {
     this.used += latin1Write(this.buffer, text, this.used);
     this.crlf();
   }
+}
+
+/**
+ * An error's text as one protocol line, as Redis's addReplyErrorFormat makes it: line breaks
+ * at the end dropped, the others blanked (a key or group name in the message may hold them).
+ */
+function oneLine(text: string): string {
+  if (text.indexOf('\n') === -1 && text.indexOf('\r') === -1) return text;
+  return text.replace(/[\r\n]+$/, '').replace(/[\r\n]/g, ' ');
 }

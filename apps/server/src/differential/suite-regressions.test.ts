@@ -28,6 +28,26 @@ describe.runIf(requireRedisOrSkip('suite regressions differential'))(
         ));
     }
 
+    // integration/corrupt-dump-fuzzer sent a group name holding a newline: rc's NOGROUP error
+    // broke the protocol and the harness took the server for crashed.
+    it('errors that quote a name holding line breaks are still one line', () =>
+      servers.compare([
+        ['XADD', 's', '1-1', 'f', 'v'],
+        ['XCLAIM', 's', 'a\nb\rc', 'x', '0', '1-1'],
+        ['XCLAIM', 's', 'a\n', 'x', '0', '1-1'],
+        ['XREADGROUP', 'GROUP', 'g\r\n', 'c', 'STREAMS', 's', '>'],
+        ['CONFIG', 'SET', 'a\nb', '1'],
+        ['CONFIG', 'SET', 'a\n', '1'],
+        ['ACL', 'SETUSER', 'u', 'on\n'],
+        ['OBJECT', 'a\nb'],
+        ['fo\no'],
+        ['EVAL', "return {err='\\nMY x\\ny\\n'}", '0'],
+        ['EVAL', "error({err='MY x\\n'})", '0'],
+        ['EVAL', "error('x\\n')", '0'],
+        ['EVAL', "return redis.error_reply('\\nERR a\\nb\\n')", '0'],
+        ['EVAL', "return redis.status_reply('a\\nb\\rc')", '0'],
+      ]));
+
     it('LCS refuses a table larger than proto-max-bulk-len', () =>
       servers.compare([
         ['SETRANGE', 'long', '20000', 'x'],

@@ -245,8 +245,8 @@ function writeTable(table: LuaTable, out: ReplyWriter): LuaValue[] {
   const err = table.get('err');
   if (typeof err === 'string') {
     // The error of a redis.pcall returned as it is was counted when the command failed.
-    if (table.get('ignore_error_stats_update') === true) out.errorCountedBefore(spaced(err));
-    else out.error(spaced(err));
+    if (table.get('ignore_error_stats_update') === true) out.errorCountedBefore(err);
+    else out.error(err);
     return NO_CHILDREN;
   }
   const ok = table.get('ok');

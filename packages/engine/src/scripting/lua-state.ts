@@ -114,7 +114,7 @@ export function scriptErrorReply(error: LuaError, name: string): [string, boolea
   if (error.line !== undefined && error.source !== undefined) {
     message += ` script: ${name}, on @${error.source}:${error.line}.`;
   }
-  return [message.replace(/[\r\n]/g, ' '), counted];
+  return [message, counted];
 }
 
 /** tostring() of an error value, as the error handler's concatenation reads it. */
