@@ -3,7 +3,8 @@
 // into each server with `redis-cli --pipe`; after BENCH_IDLE_SECONDS (10) of idle time the table
 // gives each server's RSS growth (from its RSS once ready) and its INFO used_memory growth, and
 // the ratios rc/redis. BENCH_MEMORY_DATASETS (names, comma-separated) runs some of them;
-// BENCH_MEMORY_SCALE (1) multiplies every dataset's size.
+// BENCH_MEMORY_SCALE (1) multiplies every dataset's size; BENCH_PORT (16393) moves rc's port, and
+// redis-server's (the next one).
 // Usage (from the repo root, after a build): node apps/server/bench/memory-bench.mjs
 import { spawnSync } from 'node:child_process';
 import { createWriteStream, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
@@ -14,6 +15,7 @@ import { ready, startServer } from './bench-support.mjs';
 
 const scale = Number(process.env.BENCH_MEMORY_SCALE ?? '1');
 const idleSeconds = Number(process.env.BENCH_IDLE_SECONDS ?? '10');
+const rcPort = Number(process.env.BENCH_PORT ?? '16393');
 const mainPath = new URL('../dist/main.js', import.meta.url).pathname;
 
 const count = (n) => Math.max(1, Math.round(n * scale));
@@ -128,8 +130,8 @@ const sleep = (seconds) => new Promise((resolve) => setTimeout(resolve, seconds 
 /** Starts both servers, loads the file into each in turn, idles, and measures the growth. */
 async function measure(file) {
   const servers = [
-    { name: 'rc', port: 16393, command: process.execPath, args: [mainPath] },
-    { name: 'redis', port: 16394, command: 'redis-server', args: ['--appendonly', 'no'] },
+    { name: 'rc', port: rcPort, command: process.execPath, args: [mainPath] },
+    { name: 'redis', port: rcPort + 1, command: 'redis-server', args: ['--appendonly', 'no'] },
   ];
   for (const server of servers) {
     server.process = startServer(server.command, [

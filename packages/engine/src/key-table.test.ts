@@ -2,13 +2,23 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { KeyTable } from './key-table.js';
 
-type Operation = { kind: 'add' | 'delete' | 'replace'; key: string; stamp: number };
+type Operation = {
+  kind: 'add' | 'delete' | 'replace';
+  key: string;
+  stamp: number;
+  value: string;
+};
 
 const operations = fc.array(
   fc.record({
     kind: fc.constantFrom<Operation['kind']>('add', 'delete', 'replace'),
     key: fc.constantFrom(...Array.from({ length: 40 }, (_, i) => `k${i}`)),
-    stamp: fc.integer({ min: -1e6, max: 1e12 }),
+    stamp: fc.integer({ min: 0, max: 2 ** 32 - 1 }),
+    value: fc.oneof(
+      fc.string({ maxLength: 50 }),
+      fc.string({ unit: 'binary', maxLength: 8 }),
+      fc.constantFrom('', 'x'.repeat(44), 'y'.repeat(45)),
+    ),
   }),
   { maxLength: 400 },
 );
@@ -19,19 +29,19 @@ describe('KeyTable', () => {
       fc.property(operations, (steps) => {
         const table = new KeyTable();
         const model = new Map<string, { value: string; stamp: number; count: number }>();
-        for (const { kind, key, stamp } of steps) {
+        for (const { kind, key, stamp, value } of steps) {
           const slot = table.slotOf(key);
           if (kind === 'delete') {
             expect(table.delete(key)).toBe(model.delete(key));
           } else if (slot < 0) {
-            const added = table.add(key, `v${stamp}`);
+            const added = table.add(key, value);
             table.setStampAt(added, stamp);
             table.setCountAt(added, stamp / 2);
-            model.set(key, { value: `v${stamp}`, stamp, count: stamp / 2 });
+            model.set(key, { value, stamp, count: stamp / 2 });
           } else if (kind === 'replace') {
-            table.setValueAt(slot, `r${stamp}`);
+            table.setValueAt(slot, value);
             table.setStampAt(slot, stamp);
-            (model.get(key) as { value: string; stamp: number }).value = `r${stamp}`;
+            (model.get(key) as { value: string; stamp: number }).value = value;
             (model.get(key) as { value: string; stamp: number }).stamp = stamp;
           }
         }
@@ -50,6 +60,28 @@ describe('KeyTable', () => {
         expect(table.get('missing')).toBeUndefined();
       }),
     );
+  });
+
+  it('keeps short strings through the repacks that give removed ones back', () => {
+    const table = new KeyTable();
+    const model = new Map<string, string>();
+    for (let round = 0; round < 40; round++) {
+      for (let i = 0; i < 1000; i++) {
+        const key = `k${i}`;
+        const value = `${round}:${i}:`.padEnd(10 + ((round * i) % 35), '.');
+        if ((round + i) % 7 === 0) {
+          table.delete(key);
+          model.delete(key);
+        } else if (table.slotOf(key) < 0) {
+          table.add(key, value);
+          model.set(key, value);
+        } else {
+          table.setValueAt(table.slotOf(key), value);
+          model.set(key, value);
+        }
+      }
+    }
+    expect(new Map(table)).toEqual(model);
   });
 
   it('picks random slots among the keys it holds, and none when empty', () => {

@@ -1,3 +1,4 @@
+import { SMALL_STRING_LENGTH, SmallStrings } from './small-strings.js';
 import type { RedisValue } from './values.js';
 
 /** Slots the typed arrays start with. */
@@ -9,8 +10,9 @@ const INITIAL_CAPACITY = 16;
  * and a collection's counted bytes for used_memory. Redis keeps the stamp in the value's object
  * header; here a value is a plain string or a collection, so the stamp and the count sit beside
  * it in typed arrays, updated in place. Per key: one map entry (its value a small integer, never
- * a heap number), two array slots and one or two doubles, where a map per concern cost an entry
- * each (about 29 bytes).
+ * a heap number), two array slots, a 32-bit stamp and for a collection a double, where a map per
+ * concern cost an entry each (about 29 bytes). A string of up to SMALL_STRING_LENGTH chars is
+ * kept in `SmallStrings` (its value slot holds its offset there) and read back as a new string.
  *
  * The map iterates in insertion order as a `Map` of the values would; removing a key moves the
  * last slot into its place, so a key can be picked at random in constant time (eviction's
@@ -19,8 +21,11 @@ const INITIAL_CAPACITY = 16;
 export class KeyTable {
   private readonly slots = new Map<string, number>();
   private keyAtSlot: string[] = [];
-  private valueAtSlot: RedisValue[] = [];
-  private stamps = new Float64Array(INITIAL_CAPACITY);
+  /** The value, or where a short string's bytes are in `smallStrings`. */
+  private valueAtSlot: Array<RedisValue | number> = [];
+  private smallStrings = new SmallStrings();
+  /** Redis's 24-bit LRU or LFU field: the LRU clock in seconds, or the packed LFU counter. */
+  private stamps = new Uint32Array(INITIAL_CAPACITY);
   /** Made when the first collection is counted: a database of strings needs none. */
   private counts: Float64Array | null = null;
 
@@ -35,7 +40,7 @@ export class KeyTable {
 
   get(key: string): RedisValue | undefined {
     const slot = this.slots.get(key);
-    return slot === undefined ? undefined : this.valueAtSlot[slot];
+    return slot === undefined ? undefined : this.valueAt(slot);
   }
 
   has(key: string): boolean {
@@ -47,7 +52,7 @@ export class KeyTable {
     const slot = this.keyAtSlot.length;
     if (slot === this.stamps.length) this.resize(slot * 2);
     this.keyAtSlot.push(key);
-    this.valueAtSlot.push(value);
+    this.valueAtSlot.push(this.stored(value));
     this.stamps[slot] = 0;
     if (this.counts !== null) this.counts[slot] = 0;
     this.slots.set(key, slot);
@@ -59,9 +64,10 @@ export class KeyTable {
     const slot = this.slots.get(key);
     if (slot === undefined) return false;
     this.slots.delete(key);
+    this.release(this.valueAtSlot[slot]);
     const last = this.keyAtSlot.length - 1;
     const moved = this.keyAtSlot.pop() as string;
-    const movedValue = this.valueAtSlot.pop() as RedisValue;
+    const movedValue = this.valueAtSlot.pop() as RedisValue | number;
     if (slot !== last) {
       this.keyAtSlot[slot] = moved;
       this.valueAtSlot[slot] = movedValue;
@@ -79,11 +85,13 @@ export class KeyTable {
   }
 
   valueAt(slot: number): RedisValue {
-    return this.valueAtSlot[slot];
+    const value = this.valueAtSlot[slot];
+    return typeof value === 'number' ? this.smallStrings.read(value) : value;
   }
 
   setValueAt(slot: number, value: RedisValue): void {
-    this.valueAtSlot[slot] = value;
+    this.release(this.valueAtSlot[slot]);
+    this.valueAtSlot[slot] = this.stored(value);
   }
 
   stampAt(slot: number): number {
@@ -117,16 +125,41 @@ export class KeyTable {
 
   /** Keys with their values, in insertion order, live as a Map's iterator is. */
   *entries(): IterableIterator<[string, RedisValue]> {
-    for (const [key, slot] of this.slots) yield [key, this.valueAtSlot[slot]];
+    for (const [key, slot] of this.slots) yield [key, this.valueAt(slot)];
   }
 
   [Symbol.iterator](): IterableIterator<[string, RedisValue]> {
     return this.entries();
   }
 
+  /** What a value slot holds for the value: a short string's offset in `smallStrings`. */
+  private stored(value: RedisValue): RedisValue | number {
+    if (typeof value !== 'string' || value.length > SMALL_STRING_LENGTH) return value;
+    const at = this.smallStrings.add(value);
+    return at < 0 ? value : at;
+  }
+
+  /**
+   * A value leaves its slot (which the caller then overwrites or drops): a short string's bytes
+   * are given back, by a repack of the others when enough were.
+   */
+  private release(value: RedisValue | number): void {
+    if (typeof value !== 'number') return;
+    const strings = this.smallStrings;
+    strings.remove(value);
+    if (!strings.repackNeeded) return;
+    const repacked = strings.emptyForRepack();
+    const values = this.valueAtSlot;
+    for (let slot = 0; slot < values.length; slot++) {
+      const at = values[slot];
+      if (typeof at === 'number' && at !== value) values[slot] = repacked.moveFrom(strings, at);
+    }
+    this.smallStrings = repacked;
+  }
+
   private resize(capacity: number): void {
     const size = this.keyAtSlot.length;
-    const stamps = new Float64Array(capacity);
+    const stamps = new Uint32Array(capacity);
     stamps.set(this.stamps.subarray(0, size));
     this.stamps = stamps;
     if (this.counts !== null) {

@@ -248,7 +248,8 @@ export class Database {
   /** Records the key as last accessed `seconds` ago (RESTORE ... IDLETIME). */
   setIdleSeconds(key: string, seconds: number): void {
     const slot = this.data.slotOf(key);
-    if (slot >= 0) this.data.setStampAt(slot, this.observer.lruClock - seconds);
+    // Stamps are unsigned: an idle time longer than the clock's epoch reads as the clock.
+    if (slot >= 0) this.data.setStampAt(slot, Math.max(0, this.observer.lruClock - seconds));
   }
 
   has(key: string): boolean {
@@ -286,7 +287,7 @@ export class Database {
     if (this.expires.size !== 0) this.expireIfNeeded(key);
     const existing = this.data.slotOf(key);
     const previous = existing < 0 ? undefined : this.data.valueAt(existing);
-    const slot = this.store(key, value, existing);
+    const slot = this.store(key, value, existing, previous);
     this.stringStored(key, value);
     const created = previous === undefined;
     // Overwritten, a key keeps its LFU counter (bumped, as Redis's lookupKeyWrite then dbSetValue).
@@ -418,16 +419,21 @@ export class Database {
   }
 
   /**
-   * Stores the value at the key, at `slot` when it is there (else -1), counted anew (see
-   * DatasetMemory). Returns the key's slot.
+   * Stores the value at the key, at `slot` when it is there (else -1) replacing `previous`,
+   * counted anew (see DatasetMemory). Returns the key's slot.
    */
-  private store(key: string, value: RedisValue, slot: number): number {
+  private store(
+    key: string,
+    value: RedisValue,
+    slot: number,
+    previous: RedisValue | undefined,
+  ): number {
     if (slot < 0) {
       this.dataTable.beforeAdd(this.data.size, this.observer.childRunning);
       this.slotIndex?.add(key);
       slot = this.data.add(key, value);
     } else {
-      this.uncount(slot, key, this.data.valueAt(slot));
+      this.uncount(slot, key, previous as RedisValue);
       this.data.setValueAt(slot, value);
     }
     this.count(slot, key, value);
@@ -564,7 +570,9 @@ export class Database {
 
   /** A key read from a data file: no notifications, accessed now (as a fresh Redis object). */
   load(key: string, value: RedisValue, expireAt: number | null): void {
-    const slot = this.store(key, value, this.data.slotOf(key));
+    const existing = this.data.slotOf(key);
+    const previous = existing < 0 ? undefined : this.data.valueAt(existing);
+    const slot = this.store(key, value, existing, previous);
     this.stringStored(key, value);
     this.accessedNow(slot, false);
     if (expireAt !== null) this.setExpireQuietly(key, expireAt);

@@ -1,0 +1,86 @@
+import { decodeLatin1 } from '@rc/resp';
+
+/** Redis's embstr limit: strings up to this long are kept as bytes here, not as V8 strings. */
+export const SMALL_STRING_LENGTH = 44;
+/** The store's first size, and the least it is repacked into. */
+const MINIMUM_CAPACITY = 4096;
+/** Removed bytes below this are never repacked for: a small store is not worth the walk. */
+const REPACK_MINIMUM = 64 * 1024;
+
+/**
+ * A key table's short string values as bytes in one buffer: a length byte, then the latin1
+ * chars. A V8 string of 10 chars takes 32 bytes of heap (a 16-byte header, 8-byte aligned), here
+ * 11; and a million of them are one object to the garbage collector instead of a million. A
+ * value is added at the end and read back as a new string each time; a removed value's bytes stay
+ * until the owner repacks the live ones into a new store (`repackNeeded`, `moveFrom`), which gives
+ * them new offsets. Growing copies the buffer and keeps every offset.
+ */
+export class SmallStrings {
+  private bytes: Buffer;
+  /** Where the next value goes: bytes in use, live or removed. */
+  private end = 0;
+  /** Bytes of removed values, given back by a repack. */
+  private removed = 0;
+
+  constructor(capacity = MINIMUM_CAPACITY) {
+    this.bytes = Buffer.allocUnsafeSlow(capacity);
+  }
+
+  /**
+   * Stores the value, which must be at most SMALL_STRING_LENGTH chars; returns its offset, or -1
+   * when a char is not latin1 (then it is not stored).
+   */
+  add(value: string): number {
+    const length = value.length;
+    if (this.end + length + 1 > this.bytes.length) this.grow(length + 1);
+    const bytes = this.bytes;
+    const at = this.end;
+    for (let i = 0; i < length; i++) {
+      const code = value.charCodeAt(i);
+      if (code > 0xff) return -1;
+      bytes[at + 1 + i] = code;
+    }
+    bytes[at] = length;
+    this.end = at + 1 + length;
+    return at;
+  }
+
+  /** The value stored at `at`, as a new string. */
+  read(at: number): string {
+    const bytes = this.bytes;
+    return decodeLatin1(bytes, at + 1, at + 1 + bytes[at]);
+  }
+
+  remove(at: number): void {
+    this.removed += this.bytes[at] + 1;
+  }
+
+  /** Whether removed values hold more than the live ones (and enough to be worth a walk). */
+  get repackNeeded(): boolean {
+    return this.removed >= REPACK_MINIMUM && this.removed * 2 > this.end;
+  }
+
+  /** An empty store with room for this one's live values and half as much again. */
+  emptyForRepack(): SmallStrings {
+    return new SmallStrings(Math.max(MINIMUM_CAPACITY, Math.ceil((this.end - this.removed) * 1.5)));
+  }
+
+  /** Copies the value at `at` of `from` to the end of this store; returns its new offset. */
+  moveFrom(from: SmallStrings, at: number): number {
+    const source = from.bytes;
+    const target = this.bytes;
+    const to = this.end;
+    const end = at + 1 + source[at];
+    let next = to;
+    for (let i = at; i < end; i++) target[next++] = source[i];
+    this.end = next;
+    return to;
+  }
+
+  private grow(needed: number): void {
+    const capacity = Math.max(this.end + needed, Math.ceil(this.bytes.length * 1.5));
+    const bytes = Buffer.allocUnsafeSlow(capacity);
+    this.bytes.copy(bytes, 0, 0, this.end);
+    this.bytes = bytes;
+  }
+}
