@@ -257,7 +257,6 @@ export class PackedList extends PackedForm<QuickList<string>> implements Iterabl
       at = end;
     }
     this.table = table;
-    this.packed = '';
     this.count = 0;
   }
 

@@ -103,7 +103,6 @@ export class PackedMap
       at = textStart + valueLength;
     }
     this.table = table;
-    this.packed = '';
     this.count = 0;
   }
 

@@ -171,7 +171,6 @@ export class PackedSet extends PackedForm<Set<string>> implements Iterable<strin
   convertToSet(): void {
     if (this.table !== undefined) return;
     this.table = new Set(this);
-    this.packed = '';
   }
 
   /** Re-encodes every member in `width` chars. */

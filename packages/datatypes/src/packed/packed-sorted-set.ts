@@ -429,7 +429,6 @@ export class PackedSortedSet extends PackedForm<SortedSet> implements Iterable<S
       at = end;
     }
     this.table = table;
-    this.packed = '';
     this.count = 0;
   }
 
