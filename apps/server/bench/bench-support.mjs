@@ -32,11 +32,12 @@ function benchmarkArguments(port, pipeline, test, count, extra) {
 }
 
 /**
- * One CSV result line: requests per second and the 99th percentile latency in ms. Read from
- * the end: a custom command's name (the first field) may hold commas.
+ * The test's CSV result line, the last one (the LRANGE tests first print the LPUSH that fills
+ * their list): requests per second and the 99th percentile latency in ms. Read from the end: a
+ * custom command's name (the first field) may hold commas.
  */
 function parseResult(stdout) {
-  const [, line] = stdout.trim().split('\n');
+  const line = stdout.trim().split('\n').at(-1);
   const fields = line.split(',').map((field) => Number(field.replaceAll('"', '')));
   return { rps: fields.at(-7), p99: fields.at(-2) };
 }
