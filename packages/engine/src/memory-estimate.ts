@@ -74,7 +74,6 @@ export function stringBytes(value: string): number {
 
 /** An element in a hash table: its sds string; in a listpack: its bytes and lengths. */
 const tableElement = (element: string) => sdsBytes(element.length, true);
-const packedElement = (element: string) => element.length + LISTPACK_ENTRY_BYTES;
 const tableMember = (member: string) => tableElement(member) + DICT_ENTRY_BYTES + DICT_SLOT_BYTES;
 const tableField = ([field, element]: [string, string]) =>
   tableMember(field) + tableElement(element);
@@ -95,8 +94,13 @@ export function valueBytes(value: RedisValue, samples: number): number {
   // Its encoding as it came, which Redis holds as it is.
   if (value instanceof UnreadableValue) return OBJECT_BYTES + value.source.encoded.length;
   if (value instanceof PackedList) {
-    const nodes = Math.ceil(value.length / QUICKLIST_NODE_ENTRIES);
-    const elements = sample(value, value.length, samples, packedElement);
+    const length = value.length;
+    const nodes = Math.ceil(length / QUICKLIST_NODE_ENTRIES);
+    // As sample() would count each element, its chars and LISTPACK_ENTRY_BYTES, from the
+    // chars the list sums itself: every push re-counts the list, and an iterator cost more.
+    const seen = samples !== 0 && samples < length ? samples : length;
+    const bytes = value.charsOfFirst(seen) + seen * LISTPACK_ENTRY_BYTES;
+    const elements = seen === 0 ? 0 : Math.round((bytes / seen) * length);
     return (
       OBJECT_BYTES + QUICKLIST_BYTES + nodes * (QUICKLIST_NODE_BYTES + LISTPACK_BYTES) + elements
     );
@@ -122,7 +126,8 @@ export function valueBytes(value: RedisValue, samples: number): number {
   }
   if (value instanceof RedisHash) {
     // Its packed string holds each element with a one-char length (below 128 chars), so its
-    // length plus one byte per element is packedElement's sum, without walking it.
+    // length plus one byte per element is the elements' chars plus LISTPACK_ENTRY_BYTES each,
+    // without walking it.
     if (value.isListpack) {
       return OBJECT_BYTES + LISTPACK_BYTES + value.packedLength + 2 * value.size;
     }

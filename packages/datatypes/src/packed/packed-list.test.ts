@@ -85,6 +85,8 @@ describe('PackedList', () => {
           for (const step of operations) apply(packed, list, step);
           packed.checkInvariants();
           expect([...packed]).toEqual([...list]);
+          const head = [...list].slice(0, count + 1);
+          expect(packed.charsOfFirst(count + 1)).toBe(head.join('').length);
           expect(packed.range(start, stop)).toEqual(list.range(start, stop));
           expect(packed.at(start)).toBe(list.at(start));
           expect(packed.resolveRange(start, stop)).toEqual(list.resolveRange(start, stop));

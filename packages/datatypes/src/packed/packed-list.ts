@@ -128,6 +128,26 @@ export class PackedList extends PackedForm<QuickList<string>> implements Iterabl
     return true;
   }
 
+  /**
+   * The chars of the first `count` elements (of all when fewer): what Redis's objectComputeSize
+   * samples of a list, without making the elements' strings or an iterator.
+   */
+  charsOfFirst(count: number): number {
+    const table = this.table;
+    let chars = 0;
+    if (table !== undefined) {
+      const end = count < table.length ? count : table.length;
+      for (let i = 0; i < end; i++) chars += (table.at(i) as string).length;
+      return chars;
+    }
+    const packed = this.packed;
+    for (let at = 0, i = 0; i < count && at < packed.length; i++) {
+      at = elementEnd(packed, at);
+      chars += at - textStart;
+    }
+    return chars;
+  }
+
   /** Clamps [start, stop] with LRANGE's rules; null when the range is empty. */
   resolveRange(start: number, stop: number): [number, number] | null {
     const length = this.length;
