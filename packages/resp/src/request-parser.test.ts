@@ -45,6 +45,13 @@ describe('RequestParser: multibulk', () => {
     expect(parse('*1\r\n$6\r\n\x00\r\n\xff\x80\n\r\n')).toEqual([['\x00\r\n\xff\x80\n']]);
   });
 
+  it('keeps every byte of arguments of each length, short ones decoded in JavaScript', () => {
+    const bytes = Array.from({ length: 256 }, (_, code) => String.fromCharCode(code)).join('');
+    const args = Array.from({ length: 25 }, (_, length) => bytes.slice(255 - length, 255));
+    args.push(bytes.slice(0, 24), bytes);
+    expect(parse(encode(args))).toEqual([args]);
+  });
+
   it('parses empty bulks', () => {
     expect(parse('*2\r\n$0\r\n\r\n$0\r\n\r\n')).toEqual([['', '']]);
   });
