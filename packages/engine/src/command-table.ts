@@ -109,6 +109,12 @@ export class CommandTable {
   private readonly originals = new Map<string, CommandEntry>();
   /** How many ids entries (subcommands included) were given: ids run from 0 to this, excluded. */
   readonly idCount: number;
+  /**
+   * The name found last and its entry: a pipeline mostly repeats one command, and comparing
+   * its name costs less than hashing it anew (each argument is a new string).
+   */
+  private lastName = '';
+  private lastEntry: CommandEntry | undefined = undefined;
 
   constructor(specs: Iterable<CommandSpec>) {
     const ids = { next: 0 };
@@ -128,7 +134,13 @@ export class CommandTable {
 
   /** Case-insensitive lookup; the common all-lower and all-upper spellings avoid allocating. */
   lookup(name: string): CommandEntry | undefined {
-    return this.byName.get(name) ?? this.byName.get(name.toLowerCase());
+    if (name === this.lastName) return this.lastEntry;
+    const entry = this.byName.get(name) ?? this.byName.get(name.toLowerCase());
+    if (entry !== undefined) {
+      this.lastName = name;
+      this.lastEntry = entry;
+    }
+    return entry;
   }
 
   /** A command by its own name, even if renamed or removed by rename-command. */
@@ -144,6 +156,8 @@ export class CommandTable {
     const entry = this.lookup(from);
     if (entry === undefined) return 'No such command in rename-command';
     const name = from.toLowerCase();
+    this.lastName = '';
+    this.lastEntry = undefined;
     this.names.delete(name);
     this.byName.delete(name);
     this.byName.delete(name.toUpperCase());
