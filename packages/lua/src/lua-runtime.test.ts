@@ -232,6 +232,24 @@ describe('LuaRuntime', () => {
       expect(lua.call(chunk)).toEqual([12502500]);
     });
 
+    it('run a chunk with no loop or function of its own to its end at once', () => {
+      const lua = new LuaRuntime();
+      // A budget of 0: every interrupt check asks to pause.
+      lua.setInterruptHandler(() => true, 0);
+      const start = (source: string) =>
+        lua.start(
+          lua.load(source, 'user_script', undefined, { resumable: true, resumableOnly: true }),
+        );
+      const straight = 'local a = 1 if a then a = a + 1 end return a, string.rep("x", 2)';
+      expect(start(straight).resume()).toEqual([2, 'xx']);
+      expect(start('return pcall(coroutine.yield, 1)').resume()).toEqual([
+        false,
+        'attempt to yield across metamethod/C-call boundary',
+      ]);
+      expect(start('local n = 0 for i = 1, 2 do n = n + i end return n').resume()).toBeUndefined();
+      expect(start('local f = function() end return 1').resume()).toBeUndefined();
+    });
+
     it('pause inside functions, pcall and coroutines, keeping their semantics', () => {
       const source = `
         local function busy(n) local s = 0 for i = 1, n do s = s + 1 end return s end

@@ -6,7 +6,6 @@ import { LuaError, namedByCallSite } from './error.js';
 import {
   PAUSE,
   YIELD_ACROSS_NATIVE,
-  callFromGenerator,
   makeHelpers,
   type Body,
   type CallSites,
@@ -40,7 +39,9 @@ export interface LoadOptions {
   /**
    * With `resumable`: compiles only the generator variants, about a third of the code, so
    * loading is faster; `call` and callbacks from natives then step the generators (slower on
-   * call-heavy code). For chunks that mostly run with `start`.
+   * call-heavy code). For chunks that mostly run with `start`. A chunk with no loop and no
+   * function of its own compiles as a plain function instead: it cannot run long, so it never
+   * pauses.
    */
   resumableOnly?: boolean;
 }
@@ -107,6 +108,29 @@ class GeneratorRun implements LuaRun {
       operations.nativeDepth--;
     }
   }
+}
+
+/**
+ * A run of a function with no generator form (a native, a chunk with no loop or function of
+ * its own): it never pauses, so it runs to its end on the first resume.
+ */
+class CallRun implements LuaRun {
+  constructor(
+    private readonly runtime: LuaRuntime,
+    private readonly f: LuaFunction,
+    private readonly args: LuaValue[],
+  ) {}
+
+  resume(): LuaValue[] {
+    return this.runtime.call(this.f, ...this.args);
+  }
+
+  /** Never paused: raising where it paused is raising before it starts, as a generator does. */
+  raise(error: LuaError): never {
+    throw error;
+  }
+
+  cancel(): void {}
 }
 
 /** Compiled chunks are shared by every runtime of the process. */
@@ -200,14 +224,11 @@ export class LuaRuntime implements LibraryHost, CompiledCodeHost {
    * callbacks (sort comparators, gsub functions, metamethods), which run to their end.
    */
   start(f: LuaFunction, ...args: LuaValue[]): LuaRun {
-    const generator = (f as CompiledFunction).generator;
-    const body =
-      generator !== undefined
-        ? generator(...args)
-        : callFromGenerator(this.operations.callable(f), args);
     // A run starts from no native call (one left unfinished by an abandoned run is forgotten).
     this.operations.nativeDepth = 0;
-    return new GeneratorRun(body, this.operations);
+    const generator = (f as CompiledFunction).generator;
+    if (generator === undefined) return new CallRun(this, f, args);
+    return new GeneratorRun(generator(...args), this.operations);
   }
 
   /** The globals table of a loaded chunk (getfenv), or undefined for other functions. */
