@@ -106,16 +106,11 @@ export function valueBytes(value: RedisValue, samples: number): number {
     );
   }
   if (value instanceof RedisZset) {
-    // A listpack member is its bytes, two entries' lengths and an 8-byte score; the packed
-    // string holds each with an 8-char score and a one-char length (below 128 chars), so its
-    // length plus 2 * LISTPACK_ENTRY_BYTES - 1 bytes per member is their sum, without a walk.
+    // A listpack holds a member and its score as two entries, each with a length before and
+    // after it; the packed string holds each with one length char (a short score as its text,
+    // as Redis writes it), so its length plus one byte per entry is their sum, without a walk.
     if (value.isListpack) {
-      return (
-        OBJECT_BYTES +
-        LISTPACK_BYTES +
-        value.packedLength +
-        (2 * LISTPACK_ENTRY_BYTES - 1) * value.size
-      );
+      return OBJECT_BYTES + LISTPACK_BYTES + value.packedLength + 2 * value.size;
     }
     return (
       OBJECT_BYTES +

@@ -16,6 +16,7 @@ const member = fc.oneof(
 const score = fc.oneof(
   fc.integer({ min: -5, max: 5 }),
   fc.constantFrom(Infinity, -Infinity, 0.5, -0, 1e-300, Number.MAX_VALUE),
+  fc.constantFrom(-1.5, 2.25, 1e-7, 12345678, 123456789, -0.0001, 0.1 + 0.2),
 );
 const scoreBound = fc.record({ value: score, exclusive: fc.boolean() });
 const lexBound: fc.Arbitrary<LexBound> = fc.oneof(
@@ -189,13 +190,25 @@ describe('PackedSortedSet', () => {
     set.checkInvariants();
   });
 
-  it('weighs 8 chars per score, one per length below 128, and the members', () => {
+  it('gives back every score it was given, negative zero and the infinities too', () => {
+    fc.assert(
+      fc.property(fc.double({ noNaN: true }), (value) => {
+        const set = new PackedSortedSet();
+        set.add('a', value);
+        set.add('b', 0);
+        expect(Object.is(set.score('a'), value)).toBe(true);
+        expect([...set].map((entry) => entry.score)).toEqual(value <= 0 ? [value, 0] : [0, value]);
+      }),
+    );
+  });
+
+  it('weighs a score as its text after its length up to 8 chars, else 9 chars', () => {
     const set = new PackedSortedSet();
-    set.add('ab', 1);
-    set.add('', 2);
-    expect(set.packedLength).toBe(8 + 1 + 2 + 8 + 1 + 0);
-    set.add('long', 0);
-    set.add('x'.repeat(200), 3);
-    expect(set.packedLength).toBe(11 + 9 + 13 + 8 + 2 + 200);
+    set.add('ab', 1.5);
+    set.add('', -0);
+    expect(set.packedLength).toBe(1 + 2 + 1 + 0 + (1 + 3 + 1 + 2));
+    set.add('long', 123456789);
+    set.add('x'.repeat(200), 0.1 + 0.2);
+    expect(set.packedLength).toBe(11 + 9 + 1 + 4 + 9 + 2 + 200);
   });
 });

@@ -1,8 +1,8 @@
 /*
  * A small sorted set packed into one string, in the spirit of Redis's listpack-encoded zset:
- * entries ordered by (score, member bytes), each the score's 8 bytes (the double as it sits in
- * memory) followed by the member's length (see length-prefix.ts) and its chars. Ten short
- * members weigh one string of about 180 chars, against a skiplist's typed arrays, member array
+ * entries ordered by (score, member bytes), each the score (see scoreText) followed by the
+ * member's length (see length-prefix.ts) and its chars. Ten members `member:<m>` scored 1.5 * m
+ * weigh one string of 123 chars, against a skiplist's typed arrays, member array
  * and member map. Every operation walks the entries, as Redis walks a listpack, so it suits
  * sets of at most a few hundred members; `convertToSkiplist` turns it into a `SortedSet` for
  * good when its owner decides it outgrew that. Every write builds a new string.
@@ -33,14 +33,26 @@ import {
 import { lengthText, readLength, textStart } from './length-prefix.js';
 import { PackedForm } from './packed-form.js';
 
-const SCORE_CHARS = 8;
+/** The first char of a score held as the double's 8 bytes. */
+const RAW_SCORE = 0xff;
+/** The longest score text held as text. */
+const TEXT_SCORE_CHARS = 8;
 const scoreBits = new Float64Array(1);
 const scoreBytes = new Uint8Array(scoreBits.buffer);
 
+/**
+ * A score as it is packed: its shortest text (String's, "-0" for negative zero) after a char
+ * giving its length, when that is at most 8 chars (1.5, 42, 1733570000 take 4, 3 and 9 chars);
+ * else RAW_SCORE and the double's 8 bytes as it sits in memory. Redis's listpack also holds a
+ * score as its text, or as an integer.
+ */
 function scoreText(score: number): string {
+  const text = Object.is(score, -0) ? '-0' : String(score);
+  if (text.length <= TEXT_SCORE_CHARS) return String.fromCharCode(text.length) + text;
   scoreBits[0] = score;
   const bytes = scoreBytes;
   return String.fromCharCode(
+    RAW_SCORE,
     bytes[0],
     bytes[1],
     bytes[2],
@@ -53,13 +65,45 @@ function scoreText(score: number): string {
 }
 
 function readScore(packed: string, at: number): number {
-  for (let i = 0; i < SCORE_CHARS; i++) scoreBytes[i] = packed.charCodeAt(at + i);
+  const first = packed.charCodeAt(at);
+  if (first !== RAW_SCORE) return parseScoreText(packed, at + 1, at + 1 + first);
+  for (let i = 0; i < 8; i++) scoreBytes[i] = packed.charCodeAt(at + 1 + i);
   return scoreBits[0];
+}
+
+/**
+ * The score whose text (at most 8 chars) is packed[start, end). Digits with a sign and a point
+ * are read here: a mantissa below 10^8 over a power of ten is one correctly rounded division,
+ * which is Number's answer. Other texts (1e-7, Infinity) go to Number.
+ */
+function parseScoreText(packed: string, start: number, end: number): number {
+  let at = start;
+  const negative = packed.charCodeAt(at) === 0x2d;
+  if (negative) at++;
+  let mantissa = 0;
+  let scale = 1;
+  let point = false;
+  for (; at < end; at++) {
+    const code = packed.charCodeAt(at);
+    if (code >= 0x30 && code <= 0x39) {
+      mantissa = mantissa * 10 + (code - 0x30);
+      if (point) scale *= 10;
+    } else if (code === 0x2e && !point) point = true;
+    else return Number(packed.slice(start, end));
+  }
+  const value = mantissa / scale;
+  return negative ? -value : value;
+}
+
+/** Where the member's length prefix follows the score that starts at `at`. */
+function scoreEnd(packed: string, at: number): number {
+  const first = packed.charCodeAt(at);
+  return at + 1 + (first === RAW_SCORE ? 8 : first);
 }
 
 /** Where the entry starting at `at` ends; sets `textStart` to where its member starts. */
 function entryEnd(packed: string, at: number): number {
-  const length = readLength(packed, at + SCORE_CHARS);
+  const length = readLength(packed, scoreEnd(packed, at));
   return textStart + length;
 }
 
@@ -86,7 +130,7 @@ function compareText(packed: string, start: number, length: number, text: string
 function isAfter(packed: string, at: number, score: number, member: string): boolean {
   const entryScore = readScore(packed, at);
   if (entryScore !== score) return entryScore > score;
-  const length = readLength(packed, at + SCORE_CHARS);
+  const length = readLength(packed, scoreEnd(packed, at));
   return compareText(packed, textStart, length, member) > 0;
 }
 
@@ -99,7 +143,7 @@ function locate(packed: string, member: string): number {
   const last = member.length - 1;
   let rank = 0;
   for (let at = 0; at < packed.length; rank++) {
-    const length = readLength(packed, at + SCORE_CHARS);
+    const length = readLength(packed, scoreEnd(packed, at));
     const start = textStart;
     // The last char first: members like member:1, member:2... differ there.
     if (
