@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
+import { RdbWriter } from '@rc/rdb';
 import { until } from '@rc/test-support';
 import { blob, dumpPayload, element, listpack, stream } from './test-support/dump-payload.js';
 import { RawClient } from './test-support/raw-client.js';
@@ -306,6 +307,32 @@ describe.runIf(requireRedisOrSkip('daemon process differential'))(
       expect(logs.rc).toEqual([
         '# listpack with dup elements dump (hexdump of 19 bytes):',
         '# Guru Meditation: Listpack corruption detected',
+      ]);
+    });
+
+    it('panics on a key twice in dump.rdb at startup, as redis-server', async () => {
+      const writer = new RdbWriter();
+      writer.header([['redis-ver', '7.0.15']]);
+      writer.selectDb(0, 2, 0);
+      writer.key('k', { type: 'string', value: 'a' }, null);
+      writer.key('k', { type: 'string', value: 'b' }, null);
+      writer.end();
+      const file = writer.take();
+      const logs: Record<Binary, string[]> = { rc: [], redis: [] };
+      for (const binary of ['rc', 'redis'] as const) {
+        const dir = mkdtempSync(join(tmpdir(), 'rc-main-'));
+        writeFileSync(join(dir, 'dump.rdb'), file);
+        const port = String(await freePort());
+        const outcome = await run(binary, ['--port', port, '--dir', dir, '--save', '']);
+        expect(outcome.code).toBe(null);
+        logs[binary] = messages(outcome.stdout)
+          .filter((line) => /duplicated|Guru Meditation/i.test(line))
+          .map((line) => line.replace(/ #\S+$/, ''));
+      }
+      expect(logs.rc).toEqual(logs.redis);
+      expect(logs.rc).toEqual([
+        "# RDB has duplicated key 'k' in DB 0",
+        '# Guru Meditation: Duplicated key found in RDB file',
       ]);
     });
 

@@ -27,7 +27,11 @@ export { EventClass } from './keyspace-events.js';
 export type { HostReply, InfoFields, PersistenceHost } from './persistence-host.js';
 export type { MigrationConnection, MigrationHost } from './migration-host.js';
 export type { FailoverRequest, ReplicationHost } from './replication-host.js';
-export { KeyspaceLoader, type DetachedDataset } from './persistence/keyspace-loader.js';
+export {
+  DuplicateKeyError,
+  KeyspaceLoader,
+  type DetachedDataset,
+} from './persistence/keyspace-loader.js';
 export type { Snapshot, SliceBudget } from './persistence/snapshot.js';
 export {
   Propagation,

@@ -95,4 +95,16 @@ describe('KeyTable', () => {
       expect(table.keyAt(slot)).toMatch(/^k9\d$/);
     }
   });
+
+  it('adds a key that is new, and leaves the table as it was for one that is not', () => {
+    const table = new KeyTable();
+    for (let i = 0; i < 10; i++) expect(table.addNew(`k${i}`, `v${i}`)).toBe(i);
+    table.delete('k3');
+    const before = [...table.entries()].map(([key]) => [key, table.slotOf(key)]);
+    expect(table.addNew('k7', 'other')).toBe(-1);
+    expect([...table.entries()].map(([key]) => [key, table.slotOf(key)])).toEqual(before);
+    expect(table.get('k7')).toBe('v7');
+    expect(table.addNew('k3', 'again')).toBe(9);
+    expect(table.get('k3')).toBe('again');
+  });
 });

@@ -568,14 +568,28 @@ export class Database {
     if (other.slotIndex !== null) other.slotIndex = new SlotIndex(other.data.keys());
   }
 
-  /** A key read from a data file: no notifications, accessed now (as a fresh Redis object). */
-  load(key: string, value: RedisValue, expireAt: number | null): void {
-    const existing = this.data.slotOf(key);
-    const previous = existing < 0 ? undefined : this.data.valueAt(existing);
-    const slot = this.store(key, value, existing, previous);
+  /**
+   * A key read from a data file: no notifications, accessed now (as a fresh Redis object). One
+   * already there is replaced when `replace` (Redis's RDBFLAGS_ALLOW_DUP); otherwise nothing
+   * changes and the result is false.
+   */
+  load(key: string, value: RedisValue, expireAt: number | null, replace: boolean): boolean {
+    let slot: number;
+    if (replace) {
+      const existing = this.data.slotOf(key);
+      const previous = existing < 0 ? undefined : this.data.valueAt(existing);
+      slot = this.store(key, value, existing, previous);
+    } else {
+      this.dataTable.beforeAdd(this.data.size, this.observer.childRunning);
+      slot = this.data.addNew(key, value);
+      if (slot < 0) return false;
+      this.slotIndex?.add(key);
+      this.count(slot, key, value);
+    }
     this.stringStored(key, value);
     this.accessedNow(slot, false);
     if (expireAt !== null) this.setExpireQuietly(key, expireAt);
     else this.dropExpire(key);
+    return true;
   }
 }

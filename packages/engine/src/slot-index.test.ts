@@ -35,7 +35,7 @@ describe('the keys of each hash slot (cluster mode)', () => {
     db.indexSlots();
     run('SET', '{a}1', 'v');
     const loaded = engine.detachedDataset();
-    loaded.databases[0]!.load('{b}1', 'v', null);
+    loaded.databases[0]!.load('{b}1', 'v', null, false);
     engine.swapInDataset(loaded);
     expect(db.countKeysInSlot(keyHashSlot('{a}'))).toBe(0);
     expect(db.keysInSlot(keyHashSlot('{b}'))).toEqual(['{b}1']);

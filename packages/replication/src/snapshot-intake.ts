@@ -114,6 +114,8 @@ export class SnapshotIntake {
     else engine.loading = true;
     // Keys already expired stay: the master's DEL removes them, as on a Redis replica.
     this.loader = new KeyspaceLoader(engine, true, engine.clock.now(), this.target ?? engine);
+    // Into empty databases: a key twice is a corrupt payload.
+    this.loader.replaceDuplicates = false;
   }
 
   /**

@@ -12,11 +12,11 @@ import {
   type PersistenceHost,
   type SavePoint,
   type ShutdownSave,
+  DuplicateKeyError,
 } from '@rc/engine';
 import type { Log } from '../log.js';
 import { StandInChild } from '../stand-in-child.js';
 import {
-  DuplicateKeyError,
   loadRdbFile,
   loadRdbFileSync,
   temporaryRdbPath,
@@ -132,6 +132,7 @@ export class ServerPersistence implements PersistenceHost {
         if (emptyKeys++ < 10) this.log('warning', `rdbLoadObject skipping empty key: ${key}`);
       },
     }).catch((error: unknown) => {
+      if (error instanceof DuplicateKeyError) this.panicOnDuplicate(error);
       throw new Error(this.loadFailure(error));
     });
     this.loadingProgress = null;
@@ -357,14 +358,17 @@ export class ServerPersistence implements PersistenceHost {
       this.loadedKeys = result.keys;
       this.loadedExpired = result.expiredSkipped;
     } catch (error) {
-      if (error instanceof DuplicateKeyError) {
-        // As Redis's rdbLoad without RDBFLAGS_ALLOW_DUP: a panic.
-        this.log('warning', error.message);
-        this.engine.crash({ kind: 'panic', message: 'Duplicated key found in RDB file' });
-      } else this.log('warning', `Error trying to load the RDB dump: ${(error as Error).message}`);
+      if (error instanceof DuplicateKeyError) this.panicOnDuplicate(error);
+      else this.log('warning', `Error trying to load the RDB dump: ${(error as Error).message}`);
       return (error as Error).message;
     }
     return null;
+  }
+
+  /** As Redis's rdbLoad without RDBFLAGS_ALLOW_DUP: a key twice is a panic. */
+  private panicOnDuplicate(error: DuplicateKeyError): void {
+    this.log('warning', error.message);
+    this.engine.crash({ kind: 'panic', message: 'Duplicated key found in RDB file' });
   }
 
   flushAppendOnlyFile(): void {

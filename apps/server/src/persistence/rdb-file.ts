@@ -171,6 +171,8 @@ export async function loadRdbFile(
   const replica = engine.config.get('replicaof') !== '';
   const loader = new KeyspaceLoader(engine, replica || options.aofBase === true);
   loader.onExpiredDropped = options.onExpiredDropped ?? null;
+  // Into empty databases: a key twice in the file is fatal, as in Redis.
+  loader.replaceDuplicates = false;
   const total = (await stat(path)).size;
   let bytesRead = 0;
   const keyDelay = engine.config.getNumber('key-load-delay');
@@ -195,21 +197,11 @@ export async function loadRdbFile(
   return loadResult(loader, reader);
 }
 
-/** A key of the file is already in the database, and the load does not allow duplicates. */
-export class DuplicateKeyError extends Error {
-  constructor(
-    readonly key: string,
-    readonly db: number,
-  ) {
-    super(`RDB has duplicated key '${key}' in DB ${db}`);
-  }
-}
-
 /**
  * Loads an RDB file at once, for DEBUG RELOAD and DEBUG LOADAOF (which hold the server while
  * they load, as Redis's). Keys and function libraries already there are replaced with
  * `allowDuplicates` (Redis's RDBFLAGS_ALLOW_DUP); otherwise the first such key throws
- * DuplicateKeyError and the first such library a plain Error.
+ * engine's DuplicateKeyError and the first such library a plain Error.
  */
 export function loadRdbFileSync(
   engine: Engine,
@@ -229,14 +221,12 @@ export function loadRdbBytes(
   const reader = new RdbReader({ skipChecksum: engine.skipChecksumValidation });
   const replica = engine.config.get('replicaof') !== '';
   const loader = new KeyspaceLoader(engine, replica || options.aofBase === true);
+  loader.replaceDuplicates = options.allowDuplicates === true;
   const drain = (): void => {
     for (let record = reader.next(); record !== undefined; record = reader.next()) {
       if (options.allowDuplicates !== true) {
-        if (record.kind === 'key' && engine.databases[record.db]?.data.has(record.key) === true) {
-          throw new DuplicateKeyError(record.key, record.db);
-        }
         // A library of the same name makes the load fail (Redis's rdbFunctionLoad without
-        // RDBFLAGS_ALLOW_DUP), unlike a key, which is fatal.
+        // RDBFLAGS_ALLOW_DUP), unlike a key, which is fatal (DuplicateKeyError).
         if (record.kind === 'function') {
           const loaded = engine.scripting.libraries.load(record.payload, false, 0);
           if ('error' in loaded) throw new Error(`Failed loading library, ${loaded.error}`);
