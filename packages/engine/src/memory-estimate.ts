@@ -128,8 +128,7 @@ export function valueBytes(value: RedisValue, samples: number): number {
     }
     return OBJECT_BYTES + DICT_BYTES + sample(value.entries(), value.size, samples, tableField);
   }
-  // Its packed string holds each member in as many chars as an intset gives it bytes.
-  if (value.isIntset) return OBJECT_BYTES + INTSET_BYTES + value.packedLength;
+  if (value.isIntset) return OBJECT_BYTES + INTSET_BYTES + value.size * value.intsetWidth;
   return OBJECT_BYTES + DICT_BYTES + sample(value, value.size, samples, tableMember);
 }
 

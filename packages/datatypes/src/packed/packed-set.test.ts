@@ -6,7 +6,8 @@ const INT64_MIN = -(2n ** 63n);
 const INT64_MAX = 2n ** 63n - 1n;
 
 // Integers at and around every width's limits, and texts that are not canonical int64s.
-const edges = [0n, 1n, -1n, 2n ** 15n, 2n ** 31n, 2n ** 32n, 2n ** 53n, INT64_MAX];
+const edges = [0n, 1n, -1n, 2n ** 7n, 2n ** 15n, 2n ** 23n, 2n ** 31n, 2n ** 32n];
+edges.push(2n ** 39n, 2n ** 47n, 2n ** 53n, INT64_MAX);
 const integer = fc.oneof(
   fc.integer({ min: -40000, max: 40000 }).map(BigInt),
   fc.constantFrom(...edges.flatMap((edge) => [edge - 1n, edge, edge + 1n, -edge - 1n, -edge])),
@@ -51,15 +52,32 @@ describe('PackedSet', () => {
     );
   });
 
-  it('holds each member in the fewest chars that fit them all, as an intset', () => {
+  it('holds each member in the fewest chars that fit them all, and knows the intset width', () => {
     const set = new PackedSet();
-    set.add('1').add('-32768').add('32767');
-    expect(set.packedLength).toBe(3 * 2);
+    set.add('1').add('-128').add('127');
+    expect([set.packedLength, set.intsetWidth]).toEqual([3 * 1, 2]);
+    set.add('32767');
+    expect([set.packedLength, set.intsetWidth]).toEqual([4 * 2, 2]);
     set.add('32768');
-    expect(set.packedLength).toBe(4 * 4);
+    expect([set.packedLength, set.intsetWidth]).toEqual([5 * 3, 4]);
+    set.add('-2147483648');
+    expect([set.packedLength, set.intsetWidth]).toEqual([6 * 4, 4]);
+    set.add('140737488355327');
+    expect([set.packedLength, set.intsetWidth]).toEqual([7 * 6, 8]);
     set.add('-9223372036854775808');
-    expect(set.packedLength).toBe(5 * 8);
-    expect([...set]).toEqual(['-9223372036854775808', '-32768', '1', '32767', '32768']);
+    expect([set.packedLength, set.intsetWidth]).toEqual([8 * 8, 8]);
+    expect([...set]).toEqual([
+      '-9223372036854775808',
+      '-2147483648',
+      '-128',
+      '1',
+      '127',
+      '32767',
+      '32768',
+      '140737488355327',
+    ]);
+    set.delete('-9223372036854775808');
+    expect([set.packedLength, set.intsetWidth]).toEqual([7 * 8, 8]);
   });
 
   it('accepts only canonical int64 text while packed', () => {

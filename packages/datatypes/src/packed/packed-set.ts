@@ -1,8 +1,9 @@
 /*
  * A small set of 64-bit integers packed into one string, in the spirit of Redis's intset: each
- * member is `width` chars (2, 4 or 8: the fewest that hold every member), its two's complement
- * bytes big-endian with the top bit flipped, so that the records sort as the integers do and
- * are kept sorted. Members come and go as their canonical text (what Redis's string2ll takes);
+ * member is `width` chars (1 to 6, or 8: the fewest that have held every member), its two's
+ * complement bytes big-endian with the top bit flipped, so that the records sort as the integers
+ * do and are kept sorted. Redis's widths are 2, 4 and 8 (`intsetWidth`); members up to 2^23
+ * take 3 chars here where an intset gives them 4 bytes. Members come and go as their canonical text (what Redis's string2ll takes);
  * iteration is ascending, as an intset is walked. `convertToSet` turns it into a Set for good
  * when its owner decides it outgrew the packed form.
  */
@@ -35,27 +36,37 @@ function parse(text: string): boolean {
   return true;
 }
 
-/** The fewest chars that hold the parsed member: 2 (int16), 4 (int32) or 8. */
+/** Half the range of each width up to 6 chars (2^(8 * width - 1)): a record's offset. */
+const HALF_RANGE = [0, 2 ** 7, 2 ** 15, 2 ** 23, 2 ** 31, 2 ** 39, 2 ** 47];
+
+/** The fewest chars that hold the parsed member: 1 to 6, or 8. */
 function widthOfParsed(): number {
-  if (high === 0 ? low < 0x8000 : high === -1 && low >= TWO_32 - 0x8000) return 2;
-  if (high === 0 ? low < 0x80000000 : high === -1 && low >= 0x80000000) return 4;
-  return 8;
+  // Within ±2^47 the double holds the member exactly.
+  if (high < -0x8000 || high >= 0x8000) return 8;
+  const value = high * TWO_32 + low;
+  let width = 1;
+  while (value < -HALF_RANGE[width] || value >= HALF_RANGE[width]) width++;
+  return width;
 }
 
 /** The parsed member as a `width`-char record. */
 function recordOfParsed(width: number): string {
-  if (width === 2) {
-    const bits = (low & 0xffff) ^ 0x8000;
-    return String.fromCharCode(bits >>> 8, bits & 0xff);
+  if (width < 8) {
+    let bits = high * TWO_32 + low + HALF_RANGE[width];
+    let record = '';
+    for (let i = 0; i < width; i++) {
+      const byte = bits % 256;
+      record = String.fromCharCode(byte) + record;
+      bits = (bits - byte) / 256;
+    }
+    return record;
   }
-  const lowBits = width === 4 ? (low ^ 0x80000000) >>> 0 : low;
   const lowText = String.fromCharCode(
-    lowBits >>> 24,
-    (lowBits >>> 16) & 0xff,
-    (lowBits >>> 8) & 0xff,
-    lowBits & 0xff,
+    low >>> 24,
+    (low >>> 16) & 0xff,
+    (low >>> 8) & 0xff,
+    low & 0xff,
   );
-  if (width === 4) return lowText;
   const highBits = (high ^ 0x80000000) >>> 0;
   return (
     String.fromCharCode(
@@ -78,9 +89,11 @@ function readUint32(packed: string, at: number): number {
 
 /** The member text of the record at `at`. */
 function memberAt(packed: string, at: number, width: number): string {
-  if (width === 2)
-    return String(((packed.charCodeAt(at) << 8) | packed.charCodeAt(at + 1)) - 0x8000);
-  if (width === 4) return String(readUint32(packed, at) - 0x80000000);
+  if (width < 8) {
+    let bits = 0;
+    for (let i = 0; i < width; i++) bits = bits * 256 + packed.charCodeAt(at + i);
+    return String(bits - HALF_RANGE[width]);
+  }
   const highValue = readUint32(packed, at) - 0x80000000;
   const lowValue = readUint32(packed, at + 4);
   // Within ±2^53 doubles hold the sum exactly.
@@ -116,11 +129,16 @@ function search(packed: string, record: string): number {
 }
 
 export class PackedSet extends PackedForm<Set<string>> implements Iterable<string> {
-  private width = 2;
+  private width = 1;
 
   /** Whether a member can be packed: canonical int64 text (no sign on 0, no leading zeros). */
   static canPack(member: string): boolean {
     return parse(member);
+  }
+
+  /** The bytes an intset gives each member: 2, 4 or 8, the least that held every member. */
+  get intsetWidth(): number {
+    return this.width <= 2 ? 2 : this.width <= 4 ? 4 : 8;
   }
 
   get size(): number {
