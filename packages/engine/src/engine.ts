@@ -1091,6 +1091,7 @@ export class Engine implements KeyspaceObserver {
   }
 
   endSnapshot(snapshot: Snapshot): void {
+    snapshot.close();
     this.snapshots.delete(snapshot);
   }
 

@@ -18,6 +18,14 @@ const INITIAL_CAPACITY = 16;
  * last slot into its place, so a key can be picked at random in constant time (eviction's
  * sampling, RANDOMKEY).
  */
+/**
+ * Something that walks the slots in order while keys come and go (a background snapshot): a
+ * removal fills the freed slot with the last key, which may land behind the walk.
+ */
+export interface KeyMoveListener {
+  keyMoved(key: string, from: number, to: number): void;
+}
+
 export class KeyTable {
   private readonly slots = new Map<string, number>();
   private keyAtSlot: string[] = [];
@@ -26,6 +34,8 @@ export class KeyTable {
   private smallStrings = new SmallStrings();
   /** Redis's 24-bit LRU or LFU field: the LRU clock in seconds, or the packed LFU counter. */
   private stamps = new Uint32Array(INITIAL_CAPACITY);
+  /** Told when a removal moves a key to another slot (see `KeyMoveListener`). */
+  private readonly moveListeners: KeyMoveListener[] = [];
   /** Made when the first collection is counted: a database of strings needs none. */
   private counts: Float64Array | null = null;
 
@@ -90,10 +100,20 @@ export class KeyTable {
       this.stamps[slot] = this.stamps[last];
       if (this.counts !== null) this.counts[slot] = this.counts[last];
       this.slots.set(moved, slot);
+      for (const listener of this.moveListeners) listener.keyMoved(moved, last, slot);
     }
     if (last > INITIAL_CAPACITY && last * 4 < this.stamps.length)
       this.resize(this.stamps.length / 2);
     return true;
+  }
+
+  listenToMoves(listener: KeyMoveListener): void {
+    this.moveListeners.push(listener);
+  }
+
+  stopListeningToMoves(listener: KeyMoveListener): void {
+    const at = this.moveListeners.indexOf(listener);
+    if (at >= 0) this.moveListeners.splice(at, 1);
   }
 
   keyAt(slot: number): string {

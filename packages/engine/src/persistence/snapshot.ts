@@ -1,7 +1,7 @@
 import type { RdbKey, RdbWriter } from '@rc/rdb';
 import type { Config } from '../config.js';
+import type { KeyMoveListener } from '../key-table.js';
 import type { Database } from '../keyspace.js';
-import type { RedisValue } from '../values.js';
 import { toRdbValue } from './rdb-values.js';
 
 /** How much work one slice may do before the event loop gets to run again. */
@@ -20,19 +20,26 @@ const KEYS_BETWEEN_CLOCK_CHECKS = 64;
 /**
  * A point-in-time RDB image of the keyspace, written in slices between event-loop turns while
  * the server keeps serving: Node cannot fork, so instead of the kernel's copy-on-write pages,
- * every write first asks us to `preserve` the keys it names. A key the iteration has not reached
- * is serialized right then with its old value (copy-on-write per key) and skipped later; a key
+ * every write first asks us to `preserve` the keys it names. A key the walk has not reached is
+ * serialized right then with its old value (copy-on-write per key) and skipped later; a key
  * created after the start is skipped too, since it is not part of the image.
+ *
+ * The walk goes through each database's key table slot by slot: the slots before it are done,
+ * so whether a key was passed is its slot, and only the keys written ahead or created meanwhile
+ * need remembering. A removal moves the table's last key into the freed slot; one that lands
+ * behind the walk is written then (`keyMoved`).
  */
-export class Snapshot {
+export class Snapshot implements KeyMoveListener {
   /** Databases in the image: those holding keys when it began. */
   private readonly included: readonly Database[];
-  /** Per database: keys already written (or never to be written, being newer than the image). */
+  /** Per database: keys written ahead of the walk, or newer than the image (never written). */
   private readonly settled = new Map<Database, Set<string>>();
-  /** Old values of keys in databases the iteration has not reached yet. */
+  /** Old values of keys in databases the walk has not reached yet. */
   private readonly waiting = new Map<Database, RdbKey[]>();
   private position = -1;
-  private iterator: Iterator<[string, RedisValue]> | null = null;
+  /** The database being walked, and its next slot. */
+  private current: Database | null = null;
+  private slot = 0;
   private complete = false;
   /**
    * Keys written ahead of the iteration (copy-on-write) that a paced save has not yet counted:
@@ -42,9 +49,8 @@ export class Snapshot {
 
   /**
    * `config`: the size settings that decide which values Redis would write compact. `blocking`:
-   * the caller runs every slice before anything else can run (SAVE), so no write comes between
-   * two slices and the keys already passed need not be remembered (a set of every key costs
-   * about as much as writing them).
+   * the caller runs every slice before anything else can run (SAVE), so no write or removal
+   * comes between two slices.
    */
   constructor(
     databases: readonly Database[],
@@ -69,22 +75,20 @@ export class Snapshot {
     keysLeft -= paced;
     if (keysLeft === 0) return false;
     while (!this.complete) {
-      if (this.iterator === null) {
+      const db = this.current;
+      if (db === null) {
         this.enterNextDatabase();
         continue;
       }
-      const next = this.iterator.next();
-      if (next.done === true) {
-        this.iterator = null;
+      const data = db.data;
+      if (this.slot >= data.size) {
+        this.leaveDatabase();
         continue;
       }
-      const db = this.included[this.position];
-      const [key, value] = next.value;
-      if (!this.blocking) {
-        const settled = this.settled.get(db) as Set<string>;
-        if (settled.has(key)) continue;
-        settled.add(key);
-      }
+      const slot = this.slot++;
+      const key = data.keyAt(slot);
+      if (!this.blocking && (this.settled.get(db) as Set<string>).has(key)) continue;
+      const value = data.valueAt(slot);
       this.writer.key(key, toRdbValue(value, this.config), db.expires.get(key) ?? null);
       if (this.writer.pendingBytes >= budget.maxBytes || --keysLeft === 0) return false;
       if (++sinceClockCheck === KEYS_BETWEEN_CLOCK_CHECKS) {
@@ -106,6 +110,11 @@ export class Snapshot {
     if (settled === undefined || settled.has(key)) return;
     const index = this.included.indexOf(db);
     if (index < this.position || this.complete) return;
+    if (index === this.position) {
+      const slot = db.data.slotOf(key);
+      // Passed by the walk: written already.
+      if (slot >= 0 && slot < this.slot) return;
+    }
     settled.add(key);
     const value = db.data.get(key);
     if (value === undefined) return;
@@ -120,6 +129,27 @@ export class Snapshot {
     keys.push({ db: db.id, key, value: toRdbValue(value, this.config), expireAt });
   }
 
+  /**
+   * A removal in the database being walked moved its last key from slot `from` to `to`: one
+   * the walk had not reached that lands behind it is written now (its value is still the one
+   * the image began with, or it would have been preserved).
+   */
+  keyMoved(key: string, from: number, to: number): void {
+    const db = this.current;
+    if (db === null || from < this.slot || to >= this.slot) return;
+    const settled = this.settled.get(db) as Set<string>;
+    if (settled.has(key)) return;
+    settled.add(key);
+    this.unpacedKeys++;
+    const value = toRdbValue(db.data.valueAt(to), this.config);
+    this.writer.key(key, value, db.expires.get(key) ?? null);
+  }
+
+  /** The snapshot is over, finished or abandoned: it stops listening to the key tables. */
+  close(): void {
+    this.leaveDatabase();
+  }
+
   private enterNextDatabase(): void {
     if (++this.position === this.included.length) {
       this.complete = true;
@@ -131,6 +161,14 @@ export class Snapshot {
       this.writer.key(key, value, expireAt);
     }
     this.waiting.delete(db);
-    this.iterator = db.data.entries();
+    this.current = db;
+    this.slot = 0;
+    // A blocking save lets nothing run between its slices: no key can move meanwhile.
+    if (!this.blocking) db.data.listenToMoves(this);
+  }
+
+  private leaveDatabase(): void {
+    this.current?.data.stopListeningToMoves(this);
+    this.current = null;
   }
 }
