@@ -1,6 +1,7 @@
 import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { until } from '@rc/test-support';
 import { afterAll, describe, expect, it } from 'vitest';
 import { describeDataset } from '../test-support/dataset.js';
 import { RawClient } from '../test-support/raw-client.js';
@@ -121,6 +122,8 @@ describe.runIf(requireRedisOrSkip('AOF interoperability'))(
       await rewrite(redis.port);
       await run(redis.port, AFTER_REWRITE);
       const expected = await describeDataset(redis.port);
+      // redis-server unlinks the files the rewrite replaced in a background thread.
+      await until(() => files(dir).names.length === 3, 'the replaced files unlinked');
       // kill -9, as startRedis stops it: the increment is in the page cache.
       await redis.stop();
       const written = files(dir);
