@@ -11,6 +11,8 @@
 // redis-benchmark runs GET with 50 clients; their p99 latency against a run without the slow
 // reader, and the server's peak RSS.
 //
+// BENCH_PORT (16391) moves the four ports the servers take (that one and the next three).
+//
 // Usage (from the repo root, after a build): node apps/server/bench/limits-bench.mjs
 import { readFileSync } from 'node:fs';
 import { connect } from 'node:net';
@@ -19,6 +21,7 @@ import { benchmark, benchmarkAsync, pinning, ready, startServer } from './bench-
 const requests = Number(process.env.BENCH_REQUESTS ?? '400000');
 const rounds = Number(process.env.BENCH_ROUNDS ?? '3');
 const MAXMEMORY = 100 * 1024 * 1024;
+const firstPort = Number(process.env.BENCH_PORT ?? '16391');
 const mainJs = new URL('../dist/main.js', import.meta.url).pathname;
 
 function rc(port, flags = []) {
@@ -116,7 +119,7 @@ const median = (values) => [...values].sort((a, b) => a - b)[values.length >> 1]
 
 async function maxmemoryTable() {
   const limited = ['--maxmemory', String(MAXMEMORY), '--maxmemory-policy', 'allkeys-lru'];
-  const servers = [rc(16391, limited), redis(16392, limited), rc(16393)];
+  const servers = [rc(firstPort, limited), redis(firstPort + 1, limited), rc(firstPort + 2)];
   const [rcLimited, redisLimited, rcUnlimited] = servers;
   const setArgs = ['-d', '1024', '-r', '10000000'];
   try {
@@ -185,7 +188,7 @@ function slowReader(port, key, count) {
 async function slowReaderTable() {
   // rc alone: redis-server keeps every reply for a client that does not read (no limit for
   // normal clients by default), gigabytes within seconds.
-  const servers = [rc(16394)];
+  const servers = [rc(firstPort + 3)];
   const getArgs = ['-d', '10240'];
   try {
     for (const server of servers) await ready(server.port);

@@ -185,16 +185,18 @@ export function fitsIntset(
 }
 
 /**
- * A set read from an RDB file or DUMP payload: one stored as an intset stays one unless it has
- * too many members; one stored as a hash table is built as `setFromMembers` builds it.
+ * A set read from an RDB file or DUMP payload: one stored as an intset (`intsetWidthInFile`
+ * bytes a member; 0 when stored otherwise) stays one, as wide, unless it has too many members;
+ * one stored as a hash table is built as `setFromMembers` builds it.
  */
 export function setFromRdb(
   members: readonly string[],
-  intsetInFile: boolean,
+  intsetWidthInFile: number,
   maxIntsetEntries: number,
 ): RedisSet {
-  if (!intsetInFile) return setFromMembers(members, maxIntsetEntries);
+  if (intsetWidthInFile === 0) return setFromMembers(members, maxIntsetEntries);
   const set = new RedisSet(members.length <= maxIntsetEntries ? 'intset' : 'hashtable');
+  set.widenTo(intsetWidthInFile);
   for (const member of members) set.add(member);
   return set;
 }

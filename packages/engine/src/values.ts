@@ -129,6 +129,7 @@ export function cloneValue(value: RedisValue): RedisValue {
   }
   if (value instanceof RedisSet) {
     const copy = new RedisSet(value.encoding);
+    copy.widenTo(value.intsetWidth);
     for (const member of value) copy.add(member);
     return copy;
   }

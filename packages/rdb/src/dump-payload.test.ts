@@ -64,6 +64,21 @@ describe('DUMP payloads', () => {
     }
   });
 
+  it('write an intset at the width it was given when wider than its members need', () => {
+    for (const intsetWidth of [4, 8]) {
+      const value: RdbValue = { type: 'set', members: ['-1', '2'], compact: true, intsetWidth };
+      const payload = encodeDumpPayload(value);
+      expect(decodeDumpPayload(payload)).toEqual(value);
+    }
+    const narrow = encodeDumpPayload({
+      type: 'set',
+      members: ['70000'],
+      compact: true,
+      intsetWidth: 2,
+    });
+    expect(decodeDumpPayload(narrow)).toEqual({ type: 'set', members: ['70000'], compact: true });
+  });
+
   it('round-trip any value', () => {
     fc.assert(
       fc.property(rdbValue(), (value) => {

@@ -5,6 +5,14 @@
 
 import { RdbError, RdbErrors } from './errors.js';
 
+/** The narrowest intset width (2, 4 or 8 bytes) that holds members sorted ascending. */
+export function narrowestIntsetWidth(ascending: readonly string[]): number {
+  const first = BigInt(ascending[0]);
+  const last = BigInt(ascending[ascending.length - 1]);
+  if (first >= -(2n ** 15n) && last < 2n ** 15n) return 2;
+  return first >= -(2n ** 31n) && last < 2n ** 31n ? 4 : 8;
+}
+
 export function decodeIntset(blob: Uint8Array, offset?: number): string[] {
   const bytes = Buffer.isBuffer(blob)
     ? blob

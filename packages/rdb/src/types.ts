@@ -22,6 +22,11 @@ export type RdbValue =
        * read: the value was stored as one.
        */
       compact?: boolean;
+      /**
+       * The intset's width in bytes (2, 4 or 8), when wider than its members need (an intset
+       * never narrows: removing its widest members leaves the width); read: the width stored.
+       */
+      intsetWidth?: number;
     }
   | {
       type: 'hash';

@@ -8,7 +8,7 @@ import * as T from './constants.js';
 import { parseDoubleText, readTextDouble } from './double.js';
 import { corrupt, RdbError, RdbErrors, RedisReports, reportedAs } from './errors.js';
 import type { InputCursor } from './input-cursor.js';
-import { decodeIntset } from './intset.js';
+import { decodeIntset, narrowestIntsetWidth } from './intset.js';
 import { decodeLatin1 } from './latin1.js';
 import { readLength, readLengthBig } from './length-encoding.js';
 import { decodeListpack, listpackHeaderValid, type ListpackValue } from './listpack.js';
@@ -277,7 +277,12 @@ export function readValue(input: InputCursor, type: number, shallow = false): Rd
       const members = reportedAs(RedisReports.integrity('Intset'), () =>
         decodeIntset(blob, input.base + at),
       );
-      return members.length === 0 ? null : { type: 'set', members, compact: true };
+      if (members.length === 0) return null;
+      // decodeIntset checked the header: its first 4 bytes are the width, little-endian.
+      const width = blob[0];
+      return width > narrowestIntsetWidth(members)
+        ? { type: 'set', members, compact: true, intsetWidth: width }
+        : { type: 'set', members, compact: true };
     }
     case T.TYPE_SET_LISTPACK: {
       const at = input.position;

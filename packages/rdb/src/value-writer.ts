@@ -63,13 +63,19 @@ function writeQuicklist(out: OutputBuffer, items: string[], compress: boolean): 
 }
 
 /**
- * An intset: element width (2, 4 or 8 bytes, the narrowest that holds every member), count,
- * then the members ascending, little-endian.
+ * An intset: element width (2, 4 or 8 bytes, the narrowest that holds every member, or
+ * `minimumWidth` when wider), count, then the members ascending, little-endian.
  */
-function writeIntset(out: OutputBuffer, members: string[], compress: boolean): void {
+function writeIntset(
+  out: OutputBuffer,
+  members: string[],
+  compress: boolean,
+  minimumWidth = 2,
+): void {
   const values = members.map(BigInt).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
   const fits = (bits: bigint) => (v: bigint) => v >= -(1n << (bits - 1n)) && v < 1n << (bits - 1n);
-  const width = values.every(fits(16n)) ? 2 : values.every(fits(32n)) ? 4 : 8;
+  const needed = values.every(fits(16n)) ? 2 : values.every(fits(32n)) ? 4 : 8;
+  const width = Math.max(needed, minimumWidth);
   const blob = Buffer.alloc(8 + width * values.length);
   blob.writeUInt32LE(width, 0);
   blob.writeUInt32LE(values.length, 4);
@@ -130,7 +136,7 @@ export function writeValue(
       return;
     case 'set': {
       if (value.compact === true) {
-        writeIntset(out, value.members, compress);
+        writeIntset(out, value.members, compress, value.intsetWidth);
         return;
       }
       const members = value.members;

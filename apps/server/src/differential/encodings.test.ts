@@ -240,6 +240,55 @@ describe.runIf(requireRedisOrSkip('encodings differential'))(
         limits(),
       ]));
 
+    it("an intset's width, which never narrows, whatever rc packs its members in", () =>
+      servers.compare([
+        limits(),
+        ['SADD', 'w', '-128', '127'],
+        ['DUMP', 'w'],
+        { command: ['DEBUG', 'OBJECT', 'w'], normalize: maskObject },
+        ['SADD', 'w', '32768'],
+        ['DUMP', 'w'],
+        ['SADD', 'w', '-8388609', '140737488355327'],
+        ['DUMP', 'w'],
+        { command: ['DEBUG', 'OBJECT', 'w'], normalize: maskObject },
+        ['SREM', 'w', '140737488355327', '-8388609', '32768'],
+        ['DUMP', 'w'],
+        ['SMEMBERS', 'w'],
+        ['SISMEMBER', 'w', '127'],
+        ['COPY', 'w', 'copied'],
+        ['DUMP', 'copied'],
+      ]));
+
+    it('RESTORE keeps an intset as wide as it was dumped', async () => {
+      const wide = await dumpFromRedis(
+        servers.redisPort(),
+        {},
+        [
+          ['SADD', 'k', '1', '2', '4294967296'],
+          ['SREM', 'k', '4294967296'],
+        ],
+        'k',
+      );
+      await servers.compare([
+        ['RESTORE', 'k', '0', wide],
+        ['DUMP', 'k'],
+        ['SADD', 'k', '3'],
+        ['DUMP', 'k'],
+      ]);
+    });
+
+    it("a small sorted set's scores, whatever rc packs them in", () =>
+      servers.compare([
+        limits(),
+        ['ZADD', 'k', '1.5', 'a', '-0', 'b', '1e-7', 'c', '123456789', 'd', '3', 'e'],
+        ['ZADD', 'k', '0.30000000000000004', 'f', 'inf', 'g', '-inf', 'h', '-2.25', 'i'],
+        ['ZRANGE', 'k', '0', '-1', 'WITHSCORES'],
+        ['ZRANGEBYSCORE', 'k', '(0', '3.5', 'WITHSCORES'],
+        ['ZSCORE', 'k', 'b'],
+        ['DUMP', 'k'],
+        { command: ['DEBUG', 'OBJECT', 'k'], normalize: maskObject },
+      ]));
+
     it('set STORE results and SPOP take the encoding of what they hold', () =>
       servers.compare([
         limits(),

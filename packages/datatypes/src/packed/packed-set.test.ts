@@ -80,6 +80,19 @@ describe('PackedSet', () => {
     expect([set.packedLength, set.intsetWidth]).toEqual([7 * 8, 8]);
   });
 
+  it('widens to an intset width it is given, never narrower than its members', () => {
+    const set = new PackedSet();
+    set.add('5').add('-7');
+    set.widenTo(2);
+    expect([set.packedLength, set.intsetWidth]).toEqual([2 * 1, 2]);
+    set.widenTo(4);
+    expect([set.packedLength, set.intsetWidth]).toEqual([2 * 3, 4]);
+    set.widenTo(8);
+    expect([set.packedLength, set.intsetWidth]).toEqual([2 * 8, 8]);
+    set.widenTo(4);
+    expect([set.intsetWidth, [...set]]).toEqual([8, ['-7', '5']]);
+  });
+
   it('accepts only canonical int64 text while packed', () => {
     expect(PackedSet.canPack('-12')).toBe(true);
     expect(PackedSet.canPack('9223372036854775808')).toBe(false);

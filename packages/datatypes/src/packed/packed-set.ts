@@ -141,6 +141,15 @@ export class PackedSet extends PackedForm<Set<string>> implements Iterable<strin
     return this.width <= 2 ? 2 : this.width <= 4 ? 4 : 8;
   }
 
+  /**
+   * Makes the members at least as wide as an intset of `intsetWidth` bytes holds them (a copy,
+   * or a set loaded from such an intset): an intset never narrows, and DUMP writes its width.
+   */
+  widenTo(intsetWidth: number): void {
+    const width = intsetWidth >= 8 ? 8 : intsetWidth >= 4 ? 3 : 1;
+    if (this.table === undefined && width > this.width) this.widen(width);
+  }
+
   get size(): number {
     return this.table === undefined ? this.packed.length / this.width : this.table.size;
   }

@@ -16,8 +16,10 @@ export function toRdbValue(value: RedisValue, _config?: Config): RdbValue {
   if (value instanceof RedisHash) {
     return { type: 'hash', entries: [...value], compact: value.isListpack };
   }
-  if (value instanceof RedisSet)
-    return { type: 'set', members: [...value], compact: value.isIntset };
+  if (value instanceof RedisSet) {
+    if (!value.isIntset) return { type: 'set', members: [...value], compact: false };
+    return { type: 'set', members: [...value], compact: true, intsetWidth: value.intsetWidth };
+  }
   if (value instanceof RedisZset) {
     const entries: Array<[string, number]> = [];
     for (const { member, score } of value) entries.push([member, score]);
@@ -50,7 +52,7 @@ export function fromRdbValue(
     case 'set':
       return setFromRdb(
         value.members,
-        value.compact === true,
+        value.compact === true ? (value.intsetWidth ?? 2) : 0,
         encodingLimits(config).intsetEntries,
       );
     case 'hash':
