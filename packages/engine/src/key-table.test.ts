@@ -107,4 +107,12 @@ describe('KeyTable', () => {
     expect(table.addNew('k3', 'again')).toBe(9);
     expect(table.get('k3')).toBe('again');
   });
+
+  it('gives a replaced short string as its length, without reading it', () => {
+    const table = new KeyTable();
+    const short = table.add('short', 'x'.repeat(44));
+    const long = table.add('long', 'y'.repeat(45));
+    expect(table.replacedAt(short)).toBe(44);
+    expect(table.replacedAt(long)).toBe('y'.repeat(45));
+  });
 });

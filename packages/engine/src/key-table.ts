@@ -125,6 +125,15 @@ export class KeyTable {
     return typeof value === 'number' ? this.smallStrings.read(value) : value;
   }
 
+  /**
+   * The value at the slot, except a short string kept as bytes, which comes as its length
+   * instead of being read into a new string: for a write that replaces it and only counts it.
+   */
+  replacedAt(slot: number): RedisValue | number {
+    const value = this.valueAtSlot[slot];
+    return typeof value === 'number' ? this.smallStrings.lengthAt(value) : value;
+  }
+
   setValueAt(slot: number, value: RedisValue): void {
     this.release(this.valueAtSlot[slot]);
     this.valueAtSlot[slot] = this.stored(value);

@@ -13,7 +13,13 @@ import type { WaitKind } from './blocking.js';
 import { DictSizing } from './dict-sizing.js';
 import { KeyTable } from './key-table.js';
 import { SlotIndex } from './slot-index.js';
-import { DICT_ENTRY_BYTES, DICT_SLOT_BYTES, keyBytes, valueBytes } from './memory-estimate.js';
+import {
+  DICT_ENTRY_BYTES,
+  DICT_SLOT_BYTES,
+  keyBytes,
+  stringBytes,
+  valueBytes,
+} from './memory-estimate.js';
 import {
   storedStringEncoding,
   unusualStringEncoding,
@@ -286,7 +292,7 @@ export class Database {
     // As Redis's lookupKeyWrite: an expired key is deleted (and its DEL propagated) first.
     if (this.expires.size !== 0) this.expireIfNeeded(key);
     const existing = this.data.slotOf(key);
-    const previous = existing < 0 ? undefined : this.data.valueAt(existing);
+    const previous = existing < 0 ? undefined : this.data.replacedAt(existing);
     const slot = this.store(key, value, existing, previous);
     this.stringStored(key, value);
     const created = previous === undefined;
@@ -333,7 +339,7 @@ export class Database {
   }
 
   /** A stream overwritten or deleted is signalled, for XREADGROUP waiters to get their error. */
-  private signalGone(key: string, value: RedisValue | undefined): void {
+  private signalGone(key: string, value: RedisValue | number | undefined): void {
     if (value instanceof Stream) this.observer.keyReady(this, key, 'stream');
   }
 
@@ -419,21 +425,21 @@ export class Database {
   }
 
   /**
-   * Stores the value at the key, at `slot` when it is there (else -1) replacing `previous`,
-   * counted anew (see DatasetMemory). Returns the key's slot.
+   * Stores the value at the key, at `slot` when it is there (else -1) replacing `previous` (as
+   * KeyTable.replacedAt gives it), counted anew (see DatasetMemory). Returns the key's slot.
    */
   private store(
     key: string,
     value: RedisValue,
     slot: number,
-    previous: RedisValue | undefined,
+    previous: RedisValue | number | undefined,
   ): number {
     if (slot < 0) {
       this.dataTable.beforeAdd(this.data.size, this.observer.childRunning);
       this.slotIndex?.add(key);
       slot = this.data.add(key, value);
     } else {
-      this.uncount(slot, key, previous as RedisValue);
+      this.uncount(slot, key, previous as RedisValue | number);
       this.data.setValueAt(slot, value);
     }
     this.count(slot, key, value);
@@ -457,9 +463,15 @@ export class Database {
   }
 
   /** A key and its value left, or the value was replaced: what they were counted at goes. */
-  private uncount(slot: number, key: string, value: RedisValue): void {
+  /** `value` as KeyTable.replacedAt gives it: a short string as its length. */
+  private uncount(slot: number, key: string, value: RedisValue | number): void {
     const bytes = keyBytes(key) + DICT_SLOT_BYTES;
-    const counted = typeof value === 'string' ? valueBytes(value, 0) : this.data.countAt(slot);
+    const counted =
+      typeof value === 'number'
+        ? stringBytes(value)
+        : typeof value === 'string'
+          ? stringBytes(value.length)
+          : this.data.countAt(slot);
     this.account(-(bytes + counted));
   }
 
@@ -577,7 +589,7 @@ export class Database {
     let slot: number;
     if (replace) {
       const existing = this.data.slotOf(key);
-      const previous = existing < 0 ? undefined : this.data.valueAt(existing);
+      const previous = existing < 0 ? undefined : this.data.replacedAt(existing);
       slot = this.store(key, value, existing, previous);
     } else {
       this.dataTable.beforeAdd(this.data.size, this.observer.childRunning);

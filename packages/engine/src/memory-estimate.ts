@@ -66,10 +66,10 @@ export function keyBytes(key: string): number {
   return DICT_ENTRY_BYTES + sdsBytes(key.length, true);
 }
 
-/** A string value with its object header: one allocation when short, two otherwise. */
-export function stringBytes(value: string): number {
-  if (value.length <= EMBSTR_LIMIT) return allocationSize(OBJECT_BYTES + 3 + value.length + 1);
-  return OBJECT_BYTES + sdsBytes(value.length, false);
+/** A string value of `length` bytes with its object header: one allocation when short, two otherwise. */
+export function stringBytes(length: number): number {
+  if (length <= EMBSTR_LIMIT) return allocationSize(OBJECT_BYTES + 3 + length + 1);
+  return OBJECT_BYTES + sdsBytes(length, false);
 }
 
 /** An element in a hash table: its sds string; in a listpack: its bytes and lengths. */
@@ -87,7 +87,7 @@ const skiplistMember = ({ member }: { member: string }) =>
  * stand for the rest.
  */
 export function valueBytes(value: RedisValue, samples: number): number {
-  if (typeof value === 'string') return stringBytes(value);
+  if (typeof value === 'string') return stringBytes(value.length);
   if (value instanceof Stream) {
     return OBJECT_BYTES + value.length * STREAM_ENTRY_BYTES + value.blockCount * STREAM_NODE_BYTES;
   }

@@ -51,6 +51,11 @@ export class SmallStrings {
     return decodeLatin1(bytes, at + 1, at + 1 + bytes[at]);
   }
 
+  /** The length of the value stored at `at`, without reading it. */
+  lengthAt(at: number): number {
+    return this.bytes[at];
+  }
+
   remove(at: number): void {
     this.removed += this.bytes[at] + 1;
   }
