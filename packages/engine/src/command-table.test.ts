@@ -12,9 +12,25 @@ describe('CommandTable.lookup', () => {
     expect(table.lookup('GET')).toBe(get);
   });
 
-  it('follows rename-command, also for the name looked up last', () => {
+  it('finds two commands looked up in turn (a script and the command it calls)', () => {
     const table = new CommandTable(allCommands);
+    const evalsha = table.lookup('EVALSHA');
+    const incr = table.lookup('incr');
+    for (let i = 0; i < 3; i++) {
+      expect(table.lookup('EVALSHA')).toBe(evalsha);
+      expect(table.lookup('incr')).toBe(incr);
+    }
+    expect(table.lookup('get')?.fullName).toBe('get');
+    expect(table.lookup('EVALSHA')).toBe(evalsha);
+  });
+
+  it('follows rename-command, also for the names looked up last', () => {
+    const table = new CommandTable(allCommands);
+    const get = table.lookup('GET');
     const set = table.lookup('SET');
+    expect(table.rename('get', 'fetch')).toBeNull();
+    expect(table.lookup('GET')).toBeUndefined();
+    expect(table.lookup('fetch')).toBe(get);
     expect(table.rename('set', 'store')).toBeNull();
     expect(table.lookup('SET')).toBeUndefined();
     expect(table.lookup('store')).toBe(set);

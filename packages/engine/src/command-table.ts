@@ -110,11 +110,14 @@ export class CommandTable {
   /** How many ids entries (subcommands included) were given: ids run from 0 to this, excluded. */
   readonly idCount: number;
   /**
-   * The name found last and its entry: a pipeline mostly repeats one command, and comparing
-   * its name costs less than hashing it anew (each argument is a new string).
+   * The two names found last and their entries: a pipeline mostly repeats one command (a
+   * script, two: its EVALSHA and the command it calls), and comparing a name costs less than
+   * hashing it anew (each argument is a new string).
    */
   private lastName = '';
   private lastEntry: CommandEntry | undefined = undefined;
+  private previousName = '';
+  private previousEntry: CommandEntry | undefined = undefined;
 
   constructor(specs: Iterable<CommandSpec>) {
     const ids = { next: 0 };
@@ -135,8 +138,11 @@ export class CommandTable {
   /** Case-insensitive lookup; the common all-lower and all-upper spellings avoid allocating. */
   lookup(name: string): CommandEntry | undefined {
     if (name === this.lastName) return this.lastEntry;
+    if (name === this.previousName) return this.previousEntry;
     const entry = this.byName.get(name) ?? this.byName.get(name.toLowerCase());
     if (entry !== undefined) {
+      this.previousName = this.lastName;
+      this.previousEntry = this.lastEntry;
       this.lastName = name;
       this.lastEntry = entry;
     }
@@ -156,8 +162,8 @@ export class CommandTable {
     const entry = this.lookup(from);
     if (entry === undefined) return 'No such command in rename-command';
     const name = from.toLowerCase();
-    this.lastName = '';
-    this.lastEntry = undefined;
+    this.lastName = this.previousName = '';
+    this.lastEntry = this.previousEntry = undefined;
     this.names.delete(name);
     this.byName.delete(name);
     this.byName.delete(name.toUpperCase());
