@@ -14,7 +14,8 @@ export NPM_CONFIG_UPDATE_NOTIFIER=false
 work=$(mktemp -d "${TMPDIR:-/tmp}/rc-pack-check.XXXXXX")
 registry_pid=
 cleanup() {
-  if [ -n "$registry_pid" ]; then kill "$registry_pid" 2>/dev/null || true; fi
+  # The whole group: npx runs verdaccio as a child, which outlived a kill of npx alone.
+  if [ -n "$registry_pid" ]; then kill -- "-$registry_pid" 2>/dev/null || true; fi
   rm -rf "$work"
 }
 trap cleanup EXIT
@@ -123,7 +124,7 @@ packages:
     publish: \$authenticated
 log: { type: stdout, format: pretty, level: warn }
 YAML
-(cd "$work/registry" && exec npx --yes verdaccio@6.8.0 --config config.yaml --listen "127.0.0.1:$port" \
+(cd "$work/registry" && exec setsid npx --yes verdaccio@6.8.0 --config config.yaml --listen "127.0.0.1:$port" \
   >"$work/registry.log" 2>&1) &
 registry_pid=$!
 # Node's fetch rather than curl: CI machines start with Node and npm only.
