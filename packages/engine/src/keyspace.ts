@@ -307,10 +307,7 @@ export class Database {
 
   /** Adds a brand-new key: the caller has already checked it does not exist. */
   add(key: string, value: RedisValue): void {
-    this.dataTable.beforeAdd(this.data.size, this.observer.childRunning);
-    const slot = this.data.add(key, value);
-    this.slotIndex?.add(key);
-    this.count(slot, key, value);
+    const slot = this.insert(key, value);
     this.stringStored(key, value);
     this.accessedNow(slot, false);
     this.observer.keyCreated(this, key);
@@ -434,14 +431,23 @@ export class Database {
     slot: number,
     previous: RedisValue | number | undefined,
   ): number {
-    if (slot < 0) {
-      this.dataTable.beforeAdd(this.data.size, this.observer.childRunning);
-      this.slotIndex?.add(key);
-      slot = this.data.add(key, value);
-    } else {
-      this.uncount(slot, key, previous as RedisValue | number);
-      this.data.setValueAt(slot, value);
-    }
+    if (slot < 0) return this.insert(key, value);
+    this.uncount(slot, key, previous as RedisValue | number);
+    this.data.setValueAt(slot, value);
+    this.count(slot, key, value);
+    return slot;
+  }
+
+  /**
+   * Adds the key with one map lookup, indexed and counted (see DatasetMemory): its slot, or -1
+   * when it was there already (then nothing changed but the table's size bookkeeping, on the
+   * path of a corrupt file only).
+   */
+  private insert(key: string, value: RedisValue): number {
+    this.dataTable.beforeAdd(this.data.size, this.observer.childRunning);
+    const slot = this.data.addNew(key, value);
+    if (slot < 0) return -1;
+    this.slotIndex?.add(key);
     this.count(slot, key, value);
     return slot;
   }
@@ -592,11 +598,8 @@ export class Database {
       const previous = existing < 0 ? undefined : this.data.replacedAt(existing);
       slot = this.store(key, value, existing, previous);
     } else {
-      this.dataTable.beforeAdd(this.data.size, this.observer.childRunning);
-      slot = this.data.addNew(key, value);
+      slot = this.insert(key, value);
       if (slot < 0) return false;
-      this.slotIndex?.add(key);
-      this.count(slot, key, value);
     }
     this.stringStored(key, value);
     this.accessedNow(slot, false);
