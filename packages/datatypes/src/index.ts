@@ -8,7 +8,14 @@ export {
   type ScoreBound,
   type SortedSetEntry,
 } from './zset/index.js';
-export { PackedMap, PackedSet, PackedSortedSet } from './packed/index.js';
+export {
+  ByteHashTable,
+  PackedMap,
+  PackedSet,
+  PackedSortedSet,
+  stringHash,
+  type Latin1Decoder,
+} from './packed/index.js';
 export { RadixTree, type SeekOperator } from './radix/index.js';
 export {
   Consumer,

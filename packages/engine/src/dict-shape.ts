@@ -1,5 +1,6 @@
 import { FORCE_RESIZE_RATIO, MIN_FILL_PERCENT, tableSize } from './dict-sizing.js';
-import { bucketHash, tableStats } from './dict-stats.js';
+import { stringHash } from '@rc/datatypes/packed';
+import { tableStats } from './dict-stats.js';
 
 /**
  * dict_can_resize as the parent process sees it: 'avoid' while a child process runs (a table
@@ -40,7 +41,7 @@ function nextCursor(cursor: number, mask: number): number {
  * The shape of the hash table Redis keeps a hashtable-encoded collection in (dict.c): its
  * table sizes and its incremental rehashing, for what DEBUG HTSTATS-KEY and the SCAN cursor show.
  * rc stores the entries in a JavaScript collection; this follows, per operation, where Redis's
- * dict would hold them. Entries are placed by `bucketHash` (Redis's hash is seeded, so no
+ * dict would hold them. Entries are placed by `stringHash` (Redis's hash is seeded, so no
  * placement is byte-identical, but every rule that depends on placement is the same).
  *
  * A shrink (after a removal, dictResize) rehashes incrementally as in Redis, one bucket per
@@ -218,7 +219,7 @@ export class DictShape {
   }
 
   private bucketIn(size: number, entry: string): number {
-    return bucketHash(entry) & (size - 1);
+    return stringHash(entry) & (size - 1);
   }
 
   /** dictRehash(n): moves up to `n` buckets, walking past at most n * 10 empty ones. */

@@ -1,17 +1,10 @@
-// DEBUG HTSTATS's text for one table of a Redis dict, for the same entries in rc.
+import { stringHash } from '@rc/datatypes/packed';
+
+// DEBUG HTSTATS's text for one table of a Redis dict, for the same entries in rc. Entries are
+// placed by `stringHash` (FNV-1a), a stand-in for Redis's seeded siphash.
 
 /** DICT_STATS_VECTLEN */
 const CHAIN_LENGTHS = 50;
-
-/** A 32-bit FNV-1a hash: a stand-in for Redis's seeded siphash to place entries in buckets. */
-export function bucketHash(text: string): number {
-  let hash = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) {
-    hash ^= text.charCodeAt(i);
-    hash = Math.imul(hash, 0x01000193);
-  }
-  return hash >>> 0;
-}
 
 /** Two decimals of a C float, as %.02f prints it. */
 function floatFixed(value: number): string {
@@ -31,7 +24,7 @@ export function tableStats(
   const title = `Hash table ${index} stats (${index === 0 ? 'main hash table' : 'rehashing target'}):\n`;
   if (used === 0) return title + 'No stats available for empty dictionaries\n';
   const buckets = new Uint32Array(size);
-  for (const key of keys) buckets[bucketHash(key) & (size - 1)]++;
+  for (const key of keys) buckets[stringHash(key) & (size - 1)]++;
   const chains = new Array<number>(CHAIN_LENGTHS).fill(0);
   let slots = 0;
   let longest = 0;

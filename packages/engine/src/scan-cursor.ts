@@ -1,4 +1,4 @@
-import { bucketHash } from './dict-stats.js';
+import { stringHash } from '@rc/datatypes/packed';
 import { globMatch } from './glob.js';
 
 /**
@@ -9,7 +9,17 @@ import { globMatch } from './glob.js';
  */
 export function hash32(text: string): number {
   // Zero is the "iteration finished" cursor, so hashes start at 1.
-  return bucketHash(text) + 1;
+  return stringHash(text) + 1;
+}
+
+/** The lowest `stringHash` a page at `cursor` starts from (see `hash32`). */
+export function hashFromCursor(cursor: number): number {
+  return cursor === 0 ? 0 : cursor - 1;
+}
+
+/** The cursor for a page starting from `hash`; -1 (no more pages) is cursor 0. */
+export function cursorFromHash(hash: number): number {
+  return hash === -1 ? 0 : hash + 1;
 }
 
 export interface ScanPage {

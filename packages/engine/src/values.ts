@@ -1,4 +1,11 @@
-import { PackedList, PackedMap, PackedSet, PackedSortedSet } from '@rc/datatypes/packed';
+import {
+  ByteHashTable,
+  PackedList,
+  PackedMap,
+  PackedSet,
+  PackedSortedSet,
+} from '@rc/datatypes/packed';
+import { decodeLatin1 } from '@rc/resp';
 import { Stream } from '@rc/datatypes/stream';
 import type { RdbUnreadable } from '@rc/rdb';
 import { fromRdbStream, toRdbStream } from './persistence/rdb-streams.js';
@@ -38,7 +45,7 @@ export type ZsetEncoding = 'listpack' | 'skiplist';
 
 /**
  * A hash: a listpack (one packed string, fields in insertion order) until converted to a hash
- * table (Redis's hashTypeConvert), a Map from then on.
+ * table (Redis's hashTypeConvert), a ByteHashTable from then on.
  */
 export class RedisHash extends PackedMap {
   constructor(encoding: HashEncoding) {
@@ -57,6 +64,10 @@ export class RedisHash extends PackedMap {
   /** To a hash table, for good. */
   convertToHashtable(): void {
     this.convertToMap();
+  }
+
+  protected override newTable(): ByteHashTable {
+    return new ByteHashTable(decodeLatin1);
   }
 }
 

@@ -4,12 +4,14 @@
  * chars, pairs in insertion order. In V8 one flat string costs a header and a byte per char,
  * against a Map's hash table plus two string objects per entry: about a third of the memory
  * for ten short pairs. Lookups walk the pairs, as Redis walks a listpack, so it suits maps of
- * at most a few hundred entries; `convertToMap` turns it into a Map for good when it outgrows
- * that (its owner decides when). Every write builds a new string: fine at those sizes.
+ * at most a few hundred entries; `convertToMap` turns it into a ByteHashTable (byte-hash-table.ts)
+ * for good when it outgrows that (its owner decides when). Every write builds a new string: fine
+ * at those sizes.
  */
 
 import { lengthText, readLength, textStart } from './length-prefix.js';
 import { PackedForm } from './packed-form.js';
+import { ByteHashTable } from './byte-hash-table.js';
 
 /** Where the pair found last by `locate` ends, and where its value's length starts. */
 let pairEnd = 0;
@@ -43,10 +45,7 @@ function readValue(packed: string, at: number): string {
   return packed.slice(textStart, textStart + length);
 }
 
-export class PackedMap
-  extends PackedForm<Map<string, string>>
-  implements Iterable<[string, string]>
-{
+export class PackedMap extends PackedForm<ByteHashTable> implements Iterable<[string, string]> {
   private count = 0;
 
   get size(): number {
@@ -90,20 +89,46 @@ export class PackedMap
     return true;
   }
 
-  /** To a Map, for good, in the same order; its strings are copies, not slices of the packed. */
+  /** To a ByteHashTable, for good; its order is its own from then on. */
   convertToMap(): void {
     if (this.table !== undefined) return;
-    const bytes = Buffer.from(this.packed, 'latin1');
-    const table = new Map<string, string>();
-    for (let at = 0; at < bytes.length;) {
-      const keyLength = readLength(this.packed, at);
-      const key = bytes.toString('latin1', textStart, textStart + keyLength);
-      const valueLength = readLength(this.packed, textStart + keyLength);
-      table.set(key, bytes.toString('latin1', textStart, textStart + valueLength));
+    const packed = this.packed;
+    const table = this.newTable();
+    for (let at = 0; at < packed.length;) {
+      const keyLength = readLength(packed, at);
+      const key = packed.slice(textStart, textStart + keyLength);
+      const valueLength = readLength(packed, textStart + keyLength);
+      table.set(key, packed.slice(textStart, textStart + valueLength));
       at = textStart + valueLength;
     }
     this.table = table;
     this.count = 0;
+  }
+
+  /** The table `convertToMap` fills; a subclass may give it a faster latin1 decoder. */
+  protected newTable(): ByteHashTable {
+    return new ByteHashTable();
+  }
+
+  /**
+   * Once converted: `ByteHashTable.scan` (entries by hash from `from`, about `count`, into
+   * `into`; the hash to go on from, or -1). While packed: every entry, and -1.
+   */
+  scan(from: number, count: number, into: string[]): number {
+    if (this.table !== undefined) return this.table.scan(from, count, into);
+    for (const [key, value] of this.entries()) into.push(key, value);
+    return -1;
+  }
+
+  /** A key picked at random, or undefined when empty. */
+  randomKey(): string | undefined {
+    const size = this.size;
+    if (size === 0) return undefined;
+    const index = Math.floor(Math.random() * size);
+    if (this.table !== undefined) return this.table.keyAt(index);
+    let i = 0;
+    for (const key of this.keys()) if (i++ === index) return key;
+    return undefined;
   }
 
   *entries(): IterableIterator<[string, string]> {

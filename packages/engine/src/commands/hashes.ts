@@ -3,10 +3,11 @@ import type { Engine } from '../engine.js';
 import { Errors, arityError } from '../errors.js';
 import { EventClass } from '../keyspace-events.js';
 import { parseInteger, inInt64Range } from '../numbers.js';
-import { filterByPattern } from '../scan-cursor.js';
+import { cursorFromHash, hashFromCursor } from '../scan-cursor.js';
+import { globMatch } from '../glob.js';
 import { createHash, encodingLimits, hashSet, hashTryConversion } from '../encodings.js';
 import { RedisHash } from '../values.js';
-import { collectionScan, replyScan, scanCollection } from '../collection-scan.js';
+import { collectionScan, replyScan } from '../collection-scan.js';
 import { WRONG_TYPE, lookupTyped } from '../typed-lookup.js';
 import { ok } from '../replies.js';
 import { randomCountArgument } from '../arguments.js';
@@ -223,12 +224,13 @@ export function hrandfield(client: Client, argv: string[]): void {
   }
   const hash = lookupHash(client, argv[1]);
   if (hash === WRONG_TYPE) return;
-  const fields = hash ? [...hash.keys()] : [];
   if (count === null) {
-    if (fields.length === 0) client.out.nullBulk();
-    else client.out.bulk(fields[Math.floor(Math.random() * fields.length)]);
+    const field = hash?.randomKey();
+    if (field === undefined) client.out.nullBulk();
+    else client.out.bulk(field);
     return;
   }
+  const fields = hash ? [...hash.keys()] : [];
   if (count < 0 && fields.length > 0) {
     // Picked as written: a huge count stops once the client is over its output limits.
     const pairs = withValues && client.protocol === 3;
@@ -258,13 +260,20 @@ export function hrandfield(client: Client, argv: string[]): void {
   }
 }
 
-export function hscan(client: Client, argv: string[], engine: Engine): void {
+export function hscan(client: Client, argv: string[]): void {
   const scan = collectionScan(client, argv, (key) => lookupHash(client, key));
   if (scan === null) return;
   const { value: hash, cursor, options } = scan;
-  const page = scanCollection(engine, hash, [...hash.keys()], cursor, options.count);
-  const fields = filterByPattern(page.items, options.pattern);
+  // A listpack comes back whole (cursor 0); a hash table by hash from the cursor's, as scanPage.
+  const pairs: string[] = [];
+  const next = hash.scan(hashFromCursor(cursor), options.count, pairs);
+  const { pattern } = options;
   const items: string[] = [];
-  for (const field of fields) items.push(field, hash.get(field) ?? '');
-  replyScan(client, page.cursor, items);
+  for (let i = 0; i < pairs.length; i += 2) {
+    const field = pairs[i];
+    if (pattern === null || pattern === '*' || globMatch(pattern, field)) {
+      items.push(field, pairs[i + 1]);
+    }
+  }
+  replyScan(client, cursorFromHash(next), items);
 }
