@@ -53,19 +53,20 @@ describe('PackedSet', () => {
   });
 
   it('holds each member in the fewest chars that fit them all, and knows the intset width', () => {
+    // The packed string: a char giving the width, then the members in that many chars each.
     const set = new PackedSet();
     set.add('1').add('-128').add('127');
-    expect([set.packedLength, set.intsetWidth]).toEqual([3 * 1, 2]);
+    expect([set.packedLength, set.intsetWidth]).toEqual([1 + 3 * 1, 2]);
     set.add('32767');
-    expect([set.packedLength, set.intsetWidth]).toEqual([4 * 2, 2]);
+    expect([set.packedLength, set.intsetWidth]).toEqual([1 + 4 * 2, 2]);
     set.add('32768');
-    expect([set.packedLength, set.intsetWidth]).toEqual([5 * 3, 4]);
+    expect([set.packedLength, set.intsetWidth]).toEqual([1 + 5 * 3, 4]);
     set.add('-2147483648');
-    expect([set.packedLength, set.intsetWidth]).toEqual([6 * 4, 4]);
+    expect([set.packedLength, set.intsetWidth]).toEqual([1 + 6 * 4, 4]);
     set.add('140737488355327');
-    expect([set.packedLength, set.intsetWidth]).toEqual([7 * 6, 8]);
+    expect([set.packedLength, set.intsetWidth]).toEqual([1 + 7 * 6, 8]);
     set.add('-9223372036854775808');
-    expect([set.packedLength, set.intsetWidth]).toEqual([8 * 8, 8]);
+    expect([set.packedLength, set.intsetWidth]).toEqual([1 + 8 * 8, 8]);
     expect([...set]).toEqual([
       '-9223372036854775808',
       '-2147483648',
@@ -77,18 +78,18 @@ describe('PackedSet', () => {
       '140737488355327',
     ]);
     set.delete('-9223372036854775808');
-    expect([set.packedLength, set.intsetWidth]).toEqual([7 * 8, 8]);
+    expect([set.packedLength, set.intsetWidth]).toEqual([1 + 7 * 8, 8]);
   });
 
   it('widens to an intset width it is given, never narrower than its members', () => {
     const set = new PackedSet();
     set.add('5').add('-7');
     set.widenTo(2);
-    expect([set.packedLength, set.intsetWidth]).toEqual([2 * 1, 2]);
+    expect([set.packedLength, set.intsetWidth]).toEqual([1 + 2 * 1, 2]);
     set.widenTo(4);
-    expect([set.packedLength, set.intsetWidth]).toEqual([2 * 3, 4]);
+    expect([set.packedLength, set.intsetWidth]).toEqual([1 + 2 * 3, 4]);
     set.widenTo(8);
-    expect([set.packedLength, set.intsetWidth]).toEqual([2 * 8, 8]);
+    expect([set.packedLength, set.intsetWidth]).toEqual([1 + 2 * 8, 8]);
     set.widenTo(4);
     expect([set.intsetWidth, [...set]]).toEqual([8, ['-7', '5']]);
   });
