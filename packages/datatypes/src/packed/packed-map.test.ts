@@ -66,6 +66,17 @@ describe('PackedMap', () => {
     expect(map.isPacked).toBe(false);
   });
 
+  it('reads an entry by index, packed and converted, in iteration order', () => {
+    const map = new PackedMap();
+    for (let i = 0; i < 50; i++) map.set(`field:${i}`, `value:${i}`);
+    map.delete('field:7');
+    for (const convert of [false, true]) {
+      if (convert) map.convertToMap();
+      const entries = [...map];
+      expect(entries.map((_, i) => [map.keyAt(i), map.valueAt(i)])).toEqual(entries);
+    }
+  });
+
   it('weighs one char per char of its keys and values, plus one per length below 128', () => {
     const map = new PackedMap();
     map.set('ab', 'cde');

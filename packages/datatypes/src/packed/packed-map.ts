@@ -120,15 +120,22 @@ export class PackedMap extends PackedForm<ByteHashTable> implements Iterable<[st
     return -1;
   }
 
-  /** A key picked at random, or undefined when empty. */
-  randomKey(): string | undefined {
-    const size = this.size;
-    if (size === 0) return undefined;
-    const index = Math.floor(Math.random() * size);
+  /** The key at `index` (0 to size - 1): constant time once converted, a walk while packed. */
+  keyAt(index: number): string {
     if (this.table !== undefined) return this.table.keyAt(index);
+    return this.entryAt(index)[0];
+  }
+
+  /** The value at `index`, as `keyAt`. */
+  valueAt(index: number): string {
+    if (this.table !== undefined) return this.table.valueAt(index);
+    return this.entryAt(index)[1];
+  }
+
+  private entryAt(index: number): [string, string] {
     let i = 0;
-    for (const key of this.keys()) if (i++ === index) return key;
-    return undefined;
+    for (const entry of this.entries()) if (i++ === index) return entry;
+    throw new RangeError(`no entry at ${index}`);
   }
 
   *entries(): IterableIterator<[string, string]> {

@@ -12,7 +12,7 @@ import { WRONG_TYPE, lookupTyped } from '../typed-lookup.js';
 import { ok } from '../replies.js';
 import { randomCountArgument } from '../arguments.js';
 import { addFloats, INFINITE, readLongDouble } from '../long-double.js';
-import { pickRandom } from '../random-picks.js';
+import { pickRandomIndexes } from '../random-picks.js';
 
 function lookupHash(client: Client, key: string) {
   return lookupTyped(client, key, RedisHash);
@@ -224,39 +224,38 @@ export function hrandfield(client: Client, argv: string[]): void {
   }
   const hash = lookupHash(client, argv[1]);
   if (hash === WRONG_TYPE) return;
-  if (count === null) {
-    const field = hash?.randomKey();
-    if (field === undefined) client.out.nullBulk();
-    else client.out.bulk(field);
+  const size = hash?.size ?? 0;
+  if (hash === undefined || size === 0) {
+    if (count === null) client.out.nullBulk();
+    else client.out.array(0);
     return;
   }
-  const fields = hash ? [...hash.keys()] : [];
-  if (count < 0 && fields.length > 0) {
+  // A listpack's entries are read out once; a hash table's where they are picked.
+  const entries = hash.isListpack ? [...hash] : null;
+  const fieldAt = (index: number) => (entries === null ? hash.keyAt(index) : entries[index][0]);
+  const valueAt = (index: number) => (entries === null ? hash.valueAt(index) : entries[index][1]);
+  if (count === null) {
+    client.out.bulk(fieldAt(Math.floor(Math.random() * size)));
+    return;
+  }
+  const pairs = withValues && client.protocol === 3;
+  if (count < 0) {
     // Picked as written: a huge count stops once the client is over its output limits.
-    const pairs = withValues && client.protocol === 3;
     client.out.array(withValues && !pairs ? -count * 2 : -count);
     for (let i = 0; i < -count && !client.closingAsap; i++) {
-      const field = fields[Math.floor(Math.random() * fields.length)];
+      const index = Math.floor(Math.random() * size);
       if (pairs) client.out.array(2);
-      client.out.bulk(field);
-      if (withValues) client.out.bulk(hash?.get(field) ?? '');
+      client.out.bulk(fieldAt(index));
+      if (withValues) client.out.bulk(valueAt(index));
     }
     return;
   }
-  const picked = pickRandom(fields, count);
-  if (withValues && client.protocol === 3) {
-    client.out.array(picked.length);
-    for (const field of picked) {
-      client.out.array(2);
-      client.out.bulk(field);
-      client.out.bulk(hash?.get(field) ?? '');
-    }
-    return;
-  }
-  client.out.array(withValues ? picked.length * 2 : picked.length);
-  for (const field of picked) {
-    client.out.bulk(field);
-    if (withValues) client.out.bulk(hash?.get(field) ?? '');
+  const picked = pickRandomIndexes(size, count);
+  client.out.array(withValues && !pairs ? picked.length * 2 : picked.length);
+  for (const index of picked) {
+    if (pairs) client.out.array(2);
+    client.out.bulk(fieldAt(index));
+    if (withValues) client.out.bulk(valueAt(index));
   }
 }
 
