@@ -24,7 +24,7 @@ const operations = fc.array(
 );
 
 describe('KeyTable', () => {
-  it('holds what a Map of key → value, stamp and count holds, in its insertion order', () => {
+  it('holds what a Map of key → value, stamp and count holds, each key in its slot', () => {
     fc.assert(
       fc.property(operations, (steps) => {
         const table = new KeyTable();
@@ -34,7 +34,7 @@ describe('KeyTable', () => {
           if (kind === 'delete') {
             expect(table.delete(key)).toBe(model.delete(key));
           } else if (slot < 0) {
-            const added = table.add(key, value);
+            const added = table.addNew(key, value);
             table.setStampAt(added, stamp);
             table.setCountAt(added, stamp / 2);
             model.set(key, { value, stamp, count: stamp / 2 });
@@ -46,8 +46,11 @@ describe('KeyTable', () => {
           }
         }
         expect(table.size).toBe(model.size);
-        expect([...table.keys()]).toEqual([...model.keys()]);
-        expect([...table]).toEqual([...model].map(([key, { value }]) => [key, value]));
+        expect([...table.keys()].sort()).toEqual([...model.keys()].sort());
+        expect([...table].sort()).toEqual(
+          [...model].map(([key, { value }]) => [key, value]).sort(),
+        );
+        [...table.keys()].forEach((key, slot) => expect(table.slotOf(key)).toBe(slot));
         for (const [key, { value, stamp, count }] of model) {
           const slot = table.slotOf(key);
           expect(table.keyAt(slot)).toBe(key);
@@ -73,7 +76,7 @@ describe('KeyTable', () => {
           table.delete(key);
           model.delete(key);
         } else if (table.slotOf(key) < 0) {
-          table.add(key, value);
+          table.addNew(key, value);
           model.set(key, value);
         } else {
           table.setValueAt(table.slotOf(key), value);
@@ -84,10 +87,41 @@ describe('KeyTable', () => {
     expect(new Map(table)).toEqual(model);
   });
 
+  it('finds every key through its index growing, removals that shift its buckets, and shrinking', () => {
+    const table = new KeyTable();
+    const model = new Set<string>();
+    const check = () => {
+      expect(table.size).toBe(model.size);
+      for (const key of model) expect(table.keyAt(table.slotOf(key))).toBe(key);
+      for (let i = 0; i < 200; i++)
+        if (!model.has(`k${i * 97}`)) expect(table.has(`k${i * 97}`)).toBe(false);
+    };
+    let seed = 7;
+    const next = () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) % 20_000;
+    for (let i = 0; i < 30_000; i++) {
+      const key = `k${next()}`;
+      if (model.has(key)) {
+        expect(table.delete(key)).toBe(true);
+        model.delete(key);
+      } else {
+        expect(table.addNew(key, key)).toBe(model.size);
+        model.add(key);
+      }
+      if (i % 5000 === 0) check();
+    }
+    check();
+    for (const key of [...model]) {
+      table.delete(key);
+      model.delete(key);
+      if (model.size % 3000 === 0) check();
+    }
+    expect(table.size).toBe(0);
+  });
+
   it('picks random slots among the keys it holds, and none when empty', () => {
     const table = new KeyTable();
     expect(table.randomSlot()).toBe(-1);
-    for (let i = 0; i < 100; i++) table.add(`k${i}`, 'v');
+    for (let i = 0; i < 100; i++) table.addNew(`k${i}`, 'v');
     expect(table.countAt(table.slotOf('k5'))).toBe(0);
     for (let i = 0; i < 90; i++) table.delete(`k${i}`);
     for (let i = 0; i < 50; i++) {
@@ -110,8 +144,8 @@ describe('KeyTable', () => {
 
   it('gives a replaced short string as its length, without reading it', () => {
     const table = new KeyTable();
-    const short = table.add('short', 'x'.repeat(44));
-    const long = table.add('long', 'y'.repeat(45));
+    const short = table.addNew('short', 'x'.repeat(44));
+    const long = table.addNew('long', 'y'.repeat(45));
     expect(table.replacedAt(short)).toBe(44);
     expect(table.replacedAt(long)).toBe('y'.repeat(45));
   });

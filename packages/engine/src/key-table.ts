@@ -1,20 +1,23 @@
+import { KeyIndex } from './key-index.js';
 import { SMALL_STRING_LENGTH, SmallStrings } from './small-strings.js';
 import type { RedisValue } from './values.js';
 
 /** Slots the typed arrays start with. */
 const INITIAL_CAPACITY = 16;
+/** The most keys `reserve` makes room for at once (64M keys: a 1 GB index). */
+const RESERVE_LIMIT = 2 ** 26;
 
 /**
- * A database's keys and what each one carries, in slots: a map from key to slot, and at the
- * slot's index the key, its value, its access stamp (the LRU clock reading, or the LFU counter)
- * and a collection's counted bytes for used_memory. Redis keeps the stamp in the value's object
- * header; here a value is a plain string or a collection, so the stamp and the count sit beside
- * it in typed arrays, updated in place. Per key: one map entry (its value a small integer, never
- * a heap number), two array slots, a 32-bit stamp and for a collection a double, where a map per
- * concern cost an entry each (about 29 bytes). A string of up to SMALL_STRING_LENGTH chars is
- * kept in `SmallStrings` (its value slot holds its offset there) and read back as a new string.
+ * A database's keys and what each one carries, in slots: a hash index from key to slot
+ * (`KeyIndex`), and at the slot's index the key, its value, its access stamp (the LRU clock
+ * reading, or the LFU counter) and a collection's counted bytes for used_memory. Redis keeps the
+ * stamp in the value's object header; here a value is a plain string or a collection, so the
+ * stamp and the count sit beside it in typed arrays, updated in place. Per key: two index ints
+ * (at most half the buckets used), two array slots, a 32-bit stamp and for a collection a double.
+ * A string of up to SMALL_STRING_LENGTH chars is kept in `SmallStrings` (its value slot holds
+ * its offset there) and read back as a new string.
  *
- * The map iterates in insertion order as a `Map` of the values would; removing a key moves the
+ * Keys iterate in slot order, which is insertion order until a removal: removing a key moves the
  * last slot into its place, so a key can be picked at random in constant time (eviction's
  * sampling, RANDOMKEY).
  */
@@ -27,8 +30,8 @@ export interface KeyMoveListener {
 }
 
 export class KeyTable {
-  private readonly slots = new Map<string, number>();
-  private keyAtSlot: string[] = [];
+  private readonly keyAtSlot: string[] = [];
+  private readonly index = new KeyIndex(this.keyAtSlot);
   /** The value, or where a short string's bytes are in `smallStrings`. */
   private valueAtSlot: Array<RedisValue | number> = [];
   private smallStrings = new SmallStrings();
@@ -45,53 +48,48 @@ export class KeyTable {
 
   /** The key's slot, or -1. */
   slotOf(key: string): number {
-    return this.slots.get(key) ?? -1;
+    return this.index.find(key);
   }
 
   get(key: string): RedisValue | undefined {
-    const slot = this.slots.get(key);
-    return slot === undefined ? undefined : this.valueAt(slot);
+    const slot = this.index.find(key);
+    return slot < 0 ? undefined : this.valueAt(slot);
   }
 
   has(key: string): boolean {
-    return this.slots.has(key);
+    return this.index.find(key) >= 0;
   }
 
-  /** Adds a key that is not there; its stamp and count start at 0. Returns its slot. */
-  add(key: string, value: RedisValue): number {
+  /**
+   * Adds the key if it is not there, its stamp and count at 0, with one probe where `has` and
+   * then an add would cost two (a million keys loaded from a file). Returns its slot, or -1 when
+   * the key was there, the table unchanged.
+   */
+  addNew(key: string, value: RedisValue): number {
     const slot = this.keyAtSlot.length;
-    this.slots.set(key, slot);
+    if (this.index.addIfAbsent(key, slot, slot + 1) >= 0) return -1;
     this.fill(slot, key, value);
     return slot;
   }
 
   /**
-   * Adds the key if it is not there, with one map lookup where `has` and then `add` cost two
-   * (a million keys loaded from a file: the lookups were half of the load). Returns its slot, or
-   * -1 when the key was there, the table unchanged.
+   * Room for `count` keys without growing: a load that knows how many come. A hint beyond
+   * RESERVE_LIMIT (a corrupt file's) is ignored: the table grows as keys come instead.
    */
-  addNew(key: string, value: RedisValue): number {
-    const slots = this.slots;
-    const size = slots.size;
-    const slot = this.keyAtSlot.length;
-    slots.set(key, slot);
-    if (slots.size === size) {
-      // It was there, and its slot was just overwritten: found again by a walk, on this path
-      // only (a duplicated key in a file, which fails the load).
-      slots.set(key, this.keyAtSlot.indexOf(key));
-      return -1;
-    }
-    this.fill(slot, key, value);
-    return slot;
+  reserve(count: number): void {
+    if (count > RESERVE_LIMIT) return;
+    this.index.reserve(count);
+    let capacity = this.stamps.length;
+    while (capacity < count) capacity *= 2;
+    if (capacity > this.stamps.length) this.resize(capacity);
   }
 
   /** Removes the key; false when it was not there. */
   delete(key: string): boolean {
-    const slot = this.slots.get(key);
-    if (slot === undefined) return false;
-    this.slots.delete(key);
-    this.release(this.valueAtSlot[slot]);
     const last = this.keyAtSlot.length - 1;
+    const slot = this.index.remove(key, last);
+    if (slot < 0) return false;
+    this.release(this.valueAtSlot[slot]);
     const moved = this.keyAtSlot.pop() as string;
     const movedValue = this.valueAtSlot.pop() as RedisValue | number;
     if (slot !== last) {
@@ -99,7 +97,7 @@ export class KeyTable {
       this.valueAtSlot[slot] = movedValue;
       this.stamps[slot] = this.stamps[last];
       if (this.counts !== null) this.counts[slot] = this.counts[last];
-      this.slots.set(moved, slot);
+      this.index.moved(moved, last, slot);
       for (const listener of this.moveListeners) listener.keyMoved(moved, last, slot);
     }
     if (last > INITIAL_CAPACITY && last * 4 < this.stamps.length)
@@ -163,14 +161,16 @@ export class KeyTable {
     return size === 0 ? -1 : Math.floor(Math.random() * size);
   }
 
-  /** The keys in insertion order, live as a Map's iterator is. */
+  /** The keys in slot order; keys added meanwhile come too (not to be removed from meanwhile). */
   keys(): IterableIterator<string> {
-    return this.slots.keys();
+    return this.keyAtSlot.values();
   }
 
-  /** Keys with their values, in insertion order, live as a Map's iterator is. */
+  /** Keys with their values in slot order, as `keys`. */
   *entries(): IterableIterator<[string, RedisValue]> {
-    for (const [key, slot] of this.slots) yield [key, this.valueAt(slot)];
+    for (let slot = 0; slot < this.keyAtSlot.length; slot++) {
+      yield [this.keyAtSlot[slot], this.valueAt(slot)];
+    }
   }
 
   [Symbol.iterator](): IterableIterator<[string, RedisValue]> {

@@ -487,7 +487,8 @@ export class Database {
   }
 
   private dropExpire(key: string): void {
-    if (this.expires.delete(key)) this.account(-EXPIRE_BYTES);
+    // An empty map still hashes the key for a delete.
+    if (this.expires.size !== 0 && this.expires.delete(key)) this.account(-EXPIRE_BYTES);
   }
 
   /**
@@ -584,6 +585,11 @@ export class Database {
     // An index belongs to a database, not to its contents: each one is rebuilt from its keys.
     if (this.slotIndex !== null) this.slotIndex = new SlotIndex(this.data.keys());
     if (other.slotIndex !== null) other.slotIndex = new SlotIndex(other.data.keys());
+  }
+
+  /** A data file's RESIZEDB: room for its keys before they come, as Redis's dictExpand. */
+  reserve(keys: number): void {
+    this.data.reserve(keys);
   }
 
   /**

@@ -30,6 +30,8 @@ export class KeyspaceLoader {
 
   private readonly databases: readonly Database[];
   private readonly libraries: FunctionLibraries;
+  /** The database of the last SELECTDB, which a RESIZEDB is about. */
+  private db = 0;
 
   /**
    * Loads into the engine's dataset, or into `target` (a replica's diskless load with
@@ -49,6 +51,10 @@ export class KeyspaceLoader {
   accept(record: RdbRecord): void {
     if (record.kind === 'aux') this.aux.set(record.name, record.value);
     if (record.kind === 'function') this.loadLibrary(record.payload);
+    if (record.kind === 'db') this.db = record.db;
+    if (record.kind === 'resize' && this.db < this.databases.length) {
+      this.databases[this.db].reserve(record.size);
+    }
     if (record.kind !== 'key' || record.db >= this.databases.length) return;
     // Strictly before now, as Redis's rdbLoad.
     if (!this.keepExpired && record.expireAt !== null && record.expireAt < this.now) {
