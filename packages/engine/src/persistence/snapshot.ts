@@ -81,15 +81,18 @@ export class Snapshot implements KeyMoveListener {
         continue;
       }
       const data = db.data;
+      const settled = this.settled.get(db) as Set<string>;
       if (this.slot >= data.size) {
         this.leaveDatabase();
         continue;
       }
       const slot = this.slot++;
       const key = data.keyAt(slot);
-      if (!this.blocking && (this.settled.get(db) as Set<string>).has(key)) continue;
+      // Empty sets and maps still hash the key for a lookup (and keys are not hashed otherwise).
+      if (!this.blocking && settled.size !== 0 && settled.has(key)) continue;
       const value = data.valueAt(slot);
-      this.writer.key(key, toRdbValue(value, this.config), db.expires.get(key) ?? null);
+      const expireAt = db.expires.size === 0 ? null : (db.expires.get(key) ?? null);
+      this.writer.key(key, toRdbValue(value, this.config), expireAt);
       if (this.writer.pendingBytes >= budget.maxBytes || --keysLeft === 0) return false;
       if (++sinceClockCheck === KEYS_BETWEEN_CLOCK_CHECKS) {
         sinceClockCheck = 0;
