@@ -2,10 +2,10 @@
  * A hash table of latin1 string pairs held as bytes: what a map too big to pack into one string
  * becomes (Redis's dict of sds fields and values). A V8 Map of a million short pairs costs
  * about 92 bytes a pair (two 32-byte strings and a 28-byte entry in one large table); here a
- * pair is its bytes in a chunk (a length byte, the key, a length byte, the value) and a
- * 20-byte record: its hash, the next record in its bucket's chain, where its bytes are, and a
- * bucket. The garbage collector sees a few typed arrays and chunks instead of millions of
- * objects, and growing copies the records, never the bytes.
+ * pair is its bytes in a chunk (a length byte, the key, a length byte, the value; five bytes
+ * for a length from 255 on) and a 20-byte record: its hash, the next record in its bucket's
+ * chain, where its bytes are, and a bucket. The garbage collector sees a few typed arrays and
+ * chunks instead of millions of objects, and growing copies the records, never the bytes.
  *
  * Records are dense (0 to size - 1): a removal moves the last record into the hole, so
  * iteration order is not insertion order, and removing during an iteration may skip entries.
@@ -38,43 +38,35 @@ const MINIMUM_CAPACITY = 8;
 /** A record is four ints: the hash, the next record in the chain plus one, and its place. */
 const RECORD_INTS = 4;
 
+/** A length of at least this is the marker byte and then the length in four bytes. */
+const LONG_LENGTH = 0xff;
+
 /** Where the text after the length read last by `readLength` starts. */
 let textAt = 0;
 
-/** A length prefix (base-128 digits, low first, as `length-prefix.ts` in chars) at `at`. */
+/** The length at `at`: one byte below LONG_LENGTH, else the marker and a 32-bit length. */
 function readLength(bytes: Buffer, at: number): number {
-  let code = bytes[at];
-  if (code < 0x80) {
+  const length = bytes[at];
+  if (length < LONG_LENGTH) {
     textAt = at + 1;
-    return code;
+    return length;
   }
-  let length = 0;
-  let shift = 0;
-  while (code >= 0x80) {
-    length += (code & 0x7f) * 2 ** shift;
-    shift += 7;
-    code = bytes[++at];
-  }
-  textAt = at + 1;
-  return length + code * 2 ** shift;
+  textAt = at + 5;
+  return bytes.readUInt32LE(at + 1);
 }
 
 function lengthBytes(length: number): number {
-  let bytes = 1;
-  while (length >= 0x80) {
-    length = Math.floor(length / 0x80);
-    bytes++;
-  }
-  return bytes;
+  return length < LONG_LENGTH ? 1 : 5;
 }
 
 function writeLength(bytes: Buffer, at: number, length: number): number {
-  while (length >= 0x80) {
-    bytes[at++] = 0x80 | (length & 0x7f);
-    length = Math.floor(length / 0x80);
+  if (length < LONG_LENGTH) {
+    bytes[at] = length;
+    return at + 1;
   }
-  bytes[at] = length;
-  return at + 1;
+  bytes[at] = LONG_LENGTH;
+  bytes.writeUInt32LE(length, at + 1);
+  return at + 5;
 }
 
 /** Writes the chars as bytes; false (some already written) when one is beyond latin1. */
