@@ -12,7 +12,7 @@ export function hash32(text: string): number {
   return stringHash(text) + 1;
 }
 
-/** The lowest `stringHash` a page at `cursor` starts from (see `hash32`). */
+/** The lowest hash a page at `cursor` starts from: a cursor is a hash plus one (`hash32`). */
 export function hashFromCursor(cursor: number): number {
   return cursor === 0 ? 0 : cursor - 1;
 }

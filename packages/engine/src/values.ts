@@ -6,6 +6,7 @@ import {
   PackedSortedSet,
 } from '@rc/datatypes/packed';
 import { decodeLatin1 } from '@rc/resp';
+import { keyHash } from './key-index.js';
 import { Stream } from '@rc/datatypes/stream';
 import type { RdbUnreadable } from '@rc/rdb';
 import { fromRdbStream, toRdbStream } from './persistence/rdb-streams.js';
@@ -67,7 +68,8 @@ export class RedisHash extends PackedMap {
   }
 
   protected override newTable(): ByteHashTable {
-    return new ByteHashTable(decodeLatin1);
+    // Seeded as the keyspace's index: clients choose fields, so they must not choose collisions.
+    return new ByteHashTable(decodeLatin1, keyHash);
   }
 }
 

@@ -16,7 +16,11 @@
 /** Reads a latin1 string out of bytes; the owner may pass a faster one than `toString`. */
 export type Latin1Decoder = (bytes: Buffer, start: number, end: number) => string;
 
-/** The 32-bit FNV-1a hash of a string's chars: cheap, and well spread in its top bits. */
+/**
+ * The 32-bit FNV-1a hash of a string's chars: cheap, and well spread in its top bits. It has no
+ * seed, so whoever picks the keys can pick colliding ones: an owner holding keys from clients
+ * passes a seeded hash instead (rc's hashes pass the keyspace's).
+ */
 export function stringHash(text: string): number {
   let hash = 0x811c9dc5;
   for (let i = 0; i < text.length; i++) {
@@ -108,7 +112,10 @@ export class ByteHashTable implements Iterable<[string, string]> {
   private liveBytes = 0;
   private removedBytes = 0;
 
-  constructor(private readonly decode: Latin1Decoder = toLatin1) {
+  constructor(
+    private readonly decode: Latin1Decoder = toLatin1,
+    private readonly hash: (key: string) => number = stringHash,
+  ) {
     this.capacity = MINIMUM_CAPACITY;
     this.shift = 32 - Math.log2(MINIMUM_CAPACITY);
     this.ints = new Int32Array(0);
@@ -121,17 +128,17 @@ export class ByteHashTable implements Iterable<[string, string]> {
   }
 
   get(key: string): string | undefined {
-    const record = this.find(key, stringHash(key));
+    const record = this.find(key, this.hash(key));
     if (record === -1) return undefined;
     return this.valueOf(record);
   }
 
   has(key: string): boolean {
-    return this.find(key, stringHash(key)) !== -1;
+    return this.find(key, this.hash(key)) !== -1;
   }
 
   set(key: string, value: string): this {
-    const hash = stringHash(key);
+    const hash = this.hash(key) >>> 0;
     const record = this.find(key, hash);
     if (record !== -1) {
       this.replaceValue(record, key, value);
@@ -145,7 +152,7 @@ export class ByteHashTable implements Iterable<[string, string]> {
   }
 
   delete(key: string): boolean {
-    const hash = stringHash(key);
+    const hash = this.hash(key) >>> 0;
     const record = this.find(key, hash);
     if (record === -1) return false;
     this.unlink(record, hash);
