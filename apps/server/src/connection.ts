@@ -161,7 +161,13 @@ export class Connection implements ClientConnection, Flushable {
   /** Runs every complete command buffered, until the client blocks or the connection closes. */
   private processInput(): void {
     this.processing = true;
-    this.runCommands();
+    // One clock read per pipelined command: each starts when the one before it ended.
+    this.engine.chainCallTimes(true);
+    try {
+      this.runCommands();
+    } finally {
+      this.engine.chainCallTimes(false);
+    }
     this.processing = false;
   }
 
@@ -183,7 +189,11 @@ export class Connection implements ClientConnection, Flushable {
         return;
       }
       const blocked = this.engine.execute(client, argv) === BLOCKED;
-      if (client.out.length > REPLY_BUFFER_BYTES && this.outputHeld()) return;
+      if (client.out.length > REPLY_BUFFER_BYTES) {
+        if (this.outputHeld()) return;
+        // Its replies may have been written to the socket: not part of the next command's time.
+        this.engine.chainCallTimes(true);
+      }
       if (this.overClientMemory() || blocked) return;
     }
   }

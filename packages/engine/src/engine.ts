@@ -251,6 +251,13 @@ export class Engine implements KeyspaceObserver {
    * start time) rather than reading the clock again.
    */
   callStartedAt = 0;
+  /** A connection runs a batch of pipelined commands (see `chainCallTimes`). */
+  private chainingCallTimes = false;
+  /**
+   * In a batch, when the last outermost call ended (performance.now()), which is when the next
+   * one starts; -1 before the batch's first call. Only ever a number, so it is written in place.
+   */
+  private lastCallEnd = -1;
   /** The client whose command is running (a script's own client inside scripts). */
   private callingClient: Client | null = null;
   /** The running command's own count of changes, when it counts as Redis does (see countChanges). */
@@ -906,11 +913,26 @@ export class Engine implements KeyspaceObserver {
     this.callRefused(entry);
   }
 
+  /**
+   * A connection starts (true) or ends (false) running a batch of pipelined commands. Within
+   * it, an outermost call starts when the one before it ended: one clock read per command
+   * instead of two (about 30–50 ns each here). What runs between two calls (reading the next
+   * command, its checks) counts toward the next one's time in commandstats, the latency
+   * histogram and the slow log.
+   */
+  chainCallTimes(on: boolean): void {
+    this.chainingCallTimes = on;
+    this.lastCallEnd = -1;
+  }
+
   /** Runs a handler with statistics; used by `execute` and by EXEC for queued commands. */
   call(client: Client, entry: CommandEntry, argv: string[]): CommandResult {
     const handler = entry.spec.handler;
     if (handler === undefined) return;
-    const started = performance.now();
+    const callingBefore = this.callingClient;
+    const outermost = callingBefore === null;
+    const chained = outermost && this.chainingCallTimes;
+    const started = chained && this.lastCallEnd >= 0 ? this.lastCallEnd : performance.now();
     this.callStartedAt = started;
     if (this.snapshots.size !== 0 && entry.isWrite) {
       if (KEYSPACE_WIDE_WRITES.has(entry.fullName)) this.finishSnapshots();
@@ -927,9 +949,7 @@ export class Engine implements KeyspaceObserver {
     let result: CommandResult = undefined;
     const countingBefore = this.lookupsCounted;
     this.lookupsCounted = !entry.isWrite;
-    const callingBefore = this.callingClient;
     this.callingClient = client;
-    const outermost = callingBefore === null;
     const declaredBefore = this.declaredChanges;
     this.declaredChanges = null;
     const stats = this.stats;
@@ -970,7 +990,9 @@ export class Engine implements KeyspaceObserver {
       propagation.replacement = savedReplacement;
       propagation.forced = savedForced;
     }
-    const microseconds = Math.round((performance.now() - started) * 1000);
+    const ended = performance.now();
+    if (chained) this.lastCallEnd = ended;
+    const microseconds = Math.round((ended - started) * 1000);
     entry.microseconds += microseconds;
     entry.calls++;
     // As Redis, a call that blocked is measured when it is served, not now.

@@ -33,6 +33,13 @@ describe('RequestParser: multibulk', () => {
     expect(parse('*2\r\n$3\r\nGET\r\n$1\r\nk\r\n')).toEqual([['GET', 'k']]);
   });
 
+  it('decodes each name of a pipeline that repeats one, or changes it for one as long', () => {
+    const names = ['INCR', 'INCR', 'DECR', 'INCR', 'incr', 'INCR\xff', 'INCR\xfe', 'INCR'];
+    expect(parse(names.map((name) => encode([name, 'k'])).join(''))).toEqual(
+      names.map((name) => [name, 'k']),
+    );
+  });
+
   it('parses pipelined commands from one chunk', () => {
     expect(parse(encode(['PING']) + encode(['ECHO', 'x']) + encode(['GET', 'k']))).toEqual([
       ['PING'],

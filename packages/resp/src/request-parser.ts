@@ -21,9 +21,13 @@ const UNAUTHENTICATED_MAX_BULK = 16384;
 const LARGE_BULK = 64 * 1024;
 /** Arguments preallocated per command, whatever count the client announces (as Redis). */
 const MAX_PREALLOCATED_ARGS = 1024;
+/** The longest first argument a parser remembers as the last command name. */
+const MAX_REMEMBERED_NAME = 32;
 const CR = 13;
 const LF = 10;
 const EMPTY = Buffer.alloc(0);
+/** `args` between commands: a new array per command is enough. */
+const NO_ARGS: string[] = [];
 
 /**
  * Streaming parser for what clients send: RESP multibulk commands and inline commands, with
@@ -47,7 +51,7 @@ export class RequestParser {
   private position = 0;
   /** Arguments still expected by the multibulk in progress (0 = none in progress). */
   private remaining = 0;
-  private args: string[] = [];
+  private args: string[] = NO_ARGS;
   private filled = 0;
   /** The bytes of `args` so far. */
   private argsBytes = 0;
@@ -57,6 +61,8 @@ export class RequestParser {
   private largeBulk: Buffer | null = null;
   private largeFilled = 0;
   private failed: ProtocolError | null = null;
+  /** The last command name decoded (see `commandName`). */
+  private lastName = '';
 
   constructor(options: RequestParserOptions = {}) {
     this.maxBulkLength = options.maxBulkLength ?? 512 * 1024 * 1024;
@@ -153,7 +159,8 @@ export class RequestParser {
 
   private takeArgs(): string[] {
     const args = this.args;
-    this.args = [];
+    // Never written: the next multibulk header makes its own array first.
+    this.args = NO_ARGS;
     this.filled = 0;
     this.argsBytes = 0;
     return args;
@@ -239,17 +246,36 @@ export class RequestParser {
         if (this.bulkLength >= LARGE_BULK) this.startLargeBulk();
         return null;
       }
-      this.args[this.filled++] = decodeLatin1(
-        buffer,
-        this.position,
-        this.position + this.bulkLength,
-      );
+      const start = this.position;
+      const end = start + this.bulkLength;
+      this.args[this.filled] =
+        this.filled === 0 ? this.commandName(buffer, start, end) : decodeLatin1(buffer, start, end);
+      this.filled++;
       this.argsBytes += this.bulkLength;
       this.position += this.bulkLength + 2;
       this.bulkLength = -1;
       this.remaining--;
     }
     return undefined;
+  }
+
+  /**
+   * A command's first argument, its name. A pipeline mostly repeats one command: when the bytes
+   * spell the name decoded last, that same string comes back, so no string is made (nor
+   * collected) for it and the command lookup finds it by identity.
+   */
+  private commandName(buffer: Buffer, start: number, end: number): string {
+    const last = this.lastName;
+    const length = end - start;
+    if (length === last.length) {
+      let i = 0;
+      while (i < length && buffer[start + i] === last.charCodeAt(i)) i++;
+      if (i === length) return last;
+    }
+    const name = decodeLatin1(buffer, start, end);
+    // Not kept when long: no command name is, and a parser should not hold a big argument.
+    if (length <= MAX_REMEMBERED_NAME) this.lastName = name;
+    return name;
   }
 
   /**
