@@ -783,7 +783,11 @@ export class Engine implements KeyspaceObserver {
 
   /** A command from the client itself (not from EXEC or a script), with its reply mode applied. */
   private runTopLevel(client: Client, entry: CommandEntry, argv: string[]): CommandResult {
-    if (SUBSCRIPTION_COMMANDS.has(entry.fullName)) this.subscriptionReplied = true;
+    // Only read under CLIENT REPLY OFF or SKIP, which no (un)subscription turns on or off: the
+    // set is not searched for every command.
+    if (client.replyMode !== 'on' && SUBSCRIPTION_COMMANDS.has(entry.fullName)) {
+      this.subscriptionReplied = true;
+    }
     // One command (or a whole EXEC) is one unit: its writes go out together, after it.
     const propagating = this.propagation.active;
     if (propagating) this.propagation.beginUnit();
