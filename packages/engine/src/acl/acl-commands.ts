@@ -46,42 +46,33 @@ export class AclCommands {
   readonly topLevel: readonly CommandEntry[];
   /** Length of a permission bitmap: one slot per id, then Redis's "future commands" slot. */
   readonly bitmapLength: number;
-  private readonly masks: Uint32Array;
-  private readonly keyPlans: KeyPlan[] = [];
-  /** Commands anyone may run (AUTH, HELLO...), whatever the rules say. */
-  private readonly open: Uint8Array;
-  /** Commands naming channels (PUBLISH, SUBSCRIBE...). */
-  private readonly channelled: Uint8Array;
+  /**
+   * Each command's rules by id, worked out on its first check: deriving all ~370 at start was
+   * about a fifth of the daemon's CPU before its first PONG, and most are never checked.
+   */
+  private readonly rules: (CommandRules | undefined)[] = [];
 
   constructor(private readonly table: CommandTable) {
     this.topLevel = [...table.entries()];
     this.bitmapLength = table.idCount + 1;
-    this.masks = new Uint32Array(table.idCount);
-    this.open = new Uint8Array(table.idCount);
-    this.channelled = new Uint8Array(table.idCount);
-    for (const top of this.topLevel) {
-      for (const entry of [top, ...(top.subcommands?.values() ?? [])]) {
-        const rules = rulesOf(entry);
-        this.masks[entry.id] = rules.mask;
-        this.keyPlans[entry.id] = rules.keyPlan;
-        this.open[entry.id] = rules.open ? 1 : 0;
-        this.channelled[entry.id] = rules.channelled ? 1 : 0;
-      }
-    }
+  }
+
+  private rulesFor(entry: CommandEntry): CommandRules {
+    return (this.rules[entry.id] ??= rulesOf(entry));
   }
 
   keyPlan(entry: CommandEntry): KeyPlan {
-    return this.keyPlans[entry.id];
+    return this.rulesFor(entry).keyPlan;
   }
 
   /** Whether channel rules apply to the command. */
   takesChannels(entry: CommandEntry): boolean {
-    return this.channelled[entry.id] === 1;
+    return this.rulesFor(entry).channelled;
   }
 
   /** Whether the command needs no permission (AUTH, HELLO, QUIT, RESET). */
   isOpen(entry: CommandEntry): boolean {
-    return this.open[entry.id] === 1;
+    return this.rulesFor(entry).open;
   }
 
   /** The id of the slot that only +@all sets: whether commands added later are allowed. */
@@ -90,7 +81,7 @@ export class AclCommands {
   }
 
   inCategory(entry: CommandEntry, category: number): boolean {
-    return (this.masks[entry.id] & (1 << category)) !== 0;
+    return (this.rulesFor(entry).mask & (1 << category)) !== 0;
   }
 
   /** Every command and subcommand of a category, containers before their subcommands. */

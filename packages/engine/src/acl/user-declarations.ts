@@ -11,7 +11,8 @@ import { ruleErrorMessage } from './rule-error.js';
 export class UserDeclarations {
   /** Each declaration: the user name, then its rules with selectors merged. */
   readonly lines: string[][] = [];
-  private readonly scratch = new AccessControl(new CommandTable(allCommands));
+  /** Checks the rules; made at the first `user` line, as most configurations have none. */
+  private scratch: AccessControl | undefined;
 
   /** `words` is the whole line ("user", name, rules...): null, or the config error's reason. */
   add(words: readonly string[]): string | null {
@@ -24,7 +25,7 @@ export class UserDeclarations {
     }
     const merged = mergeSelectorArguments(words.slice(2));
     if (!Array.isArray(merged)) return failure(merged.unmatched, ruleErrorMessage('syntax'));
-    const user = this.scratch.stagingUser();
+    const user = (this.scratch ??= new AccessControl(new CommandTable(allCommands))).stagingUser();
     for (let i = 0; i < merged.length; i++) {
       const error = user.apply(merged[i]);
       if (error !== null && error !== 'unknown-name') return failure(i, ruleErrorMessage(error));

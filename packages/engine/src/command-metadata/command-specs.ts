@@ -36,10 +36,20 @@ function spec(
  * whose subcommands' handlers) is among `handlers`, by handlerName.
  */
 export function commandSpecs(handlers: Readonly<Record<string, CommandHandler>>): CommandSpec[] {
+  // Each container's subcommands, in one pass (filtering all names per command was quadratic).
+  const childrenOf = new Map<string, string[]>();
+  for (const fullName of commandNames) {
+    const bar = fullName.indexOf('|');
+    if (bar === -1) continue;
+    const parent = fullName.slice(0, bar);
+    const children = childrenOf.get(parent);
+    if (children === undefined) childrenOf.set(parent, [fullName]);
+    else children.push(fullName);
+  }
   const specs: CommandSpec[] = [];
   for (const fullName of commandNames) {
     if (fullName.includes('|')) continue;
-    const children = commandNames.filter((child) => child.startsWith(`${fullName}|`));
+    const children = childrenOf.get(fullName) ?? [];
     if (children.length === 0) {
       if (handlerName(fullName) in handlers) specs.push(spec(fullName, handlers));
       continue;
