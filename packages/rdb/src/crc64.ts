@@ -17,11 +17,25 @@ function reflect64(value: bigint): bigint {
   return result;
 }
 
-/** TABLES_LO[k * 256 + byte] / TABLES_HI[...]: the CRC of `byte` followed by k zero bytes. */
-const TABLES_LO = new Uint32Array(8 * 256);
-const TABLES_HI = new Uint32Array(8 * 256);
+/**
+ * lo[k * 256 + byte] / hi[...]: the CRC of `byte` followed by k zero bytes. Built at the first
+ * CRC, not at import: about 2 ms of a daemon's start (BigInt and cold loops) that a server
+ * which never saves or dumps does not need.
+ */
+interface CrcTables {
+  readonly lo: Uint32Array;
+  readonly hi: Uint32Array;
+}
 
-{
+let tables: CrcTables | undefined;
+
+function crcTables(): CrcTables {
+  return (tables ??= buildTables());
+}
+
+function buildTables(): CrcTables {
+  const TABLES_LO = new Uint32Array(8 * 256);
+  const TABLES_HI = new Uint32Array(8 * 256);
   const reflected = reflect64(POLYNOMIAL);
   const polyLo = Number(reflected & 0xffffffffn);
   const polyHi = Number(reflected >> 32n);
@@ -49,6 +63,7 @@ const TABLES_HI = new Uint32Array(8 * 256);
       TABLES_HI[k * 256 + byte] = (TABLES_HI[index] ^ (prevHi >>> 8)) >>> 0;
     }
   }
+  return { lo: TABLES_LO, hi: TABLES_HI };
 }
 
 /** An incremental CRC-64 (Redis's variant). */
@@ -67,8 +82,7 @@ export class Crc64 {
     let lo = this.lo;
     let hi = this.hi;
     let i = start;
-    const t = TABLES_LO;
-    const u = TABLES_HI;
+    const { lo: t, hi: u } = crcTables();
     const blockEnd = end - ((end - start) & 7);
     while (i < blockEnd) {
       const b0 = (lo ^ bytes[i]) & 0xff;
