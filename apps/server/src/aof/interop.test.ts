@@ -15,6 +15,13 @@ import {
 const many = (count: number, make: (i: number) => string[]): string[] =>
   Array.from({ length: count }, (_, i) => make(i)).flat();
 
+/**
+ * For a redis-server whose files a test reads: with everysec, while its background fsync is
+ * slow (a loaded machine), Redis postpones writing the AOF for up to 2 s yet still replies, so
+ * the last writes may not be in the file yet. `always` writes them before the reply.
+ */
+const WRITE_BEFORE_REPLY = ['--appendfsync', 'always'];
+
 /** Written before BGREWRITEAOF: ends up in the base. */
 const BEFORE_REWRITE: string[][] = [
   ['SET', 'string', 'hello'],
@@ -117,7 +124,7 @@ describe.runIf(requireRedisOrSkip('AOF interoperability'))(
 
     it('rc loads the base and increment redis-server wrote', async () => {
       const dir = mkdtempSync(join(tmpdir(), 'rc-aof-interop-'));
-      const redis = await startRedis(['--dir', dir, '--appendonly', 'yes']);
+      const redis = await startRedis(['--dir', dir, '--appendonly', 'yes', ...WRITE_BEFORE_REPLY]);
       await run(redis.port, BEFORE_REWRITE);
       await rewrite(redis.port);
       await run(redis.port, AFTER_REWRITE);
@@ -149,6 +156,7 @@ describe.runIf(requireRedisOrSkip('AOF interoperability'))(
         'yes',
         '--aof-use-rdb-preamble',
         'no',
+        ...WRITE_BEFORE_REPLY,
       ]);
       await run(redis.port, BEFORE_REWRITE);
       await rewrite(redis.port);
@@ -212,7 +220,7 @@ describe.runIf(requireRedisOrSkip('AOF interoperability'))(
                 ['dir', dir],
                 ['appendonly', 'yes'],
               ])
-            : await startRedis(['--dir', dir, '--appendonly', 'yes']);
+            : await startRedis(['--dir', dir, '--appendonly', 'yes', ...WRITE_BEFORE_REPLY]);
         servers.push(server);
         await run(server.port, [
           ['CONFIG', 'SET', 'aof-timestamp-enabled', 'yes'],
