@@ -8,7 +8,9 @@ import { Script } from 'node:vm';
  * V8's code cache for it beside it (dist/daemon.cjs.cache). Node 20 keeps no compiled code
  * between runs of an ES module, and compiling the 1.8 MB bundle was about 40 ms of the ~150 ms
  * of CPU the daemon took to answer its first PING; a script compiled with the cache skips it.
- * A cache from another Node or V8 is rejected by V8 and the script compiles as without one.
+ * The build makes the cache after one start (scripts/warm-daemon-cache.mjs), so it also holds
+ * the functions a start compiles. A cache from another Node or V8 is rejected by V8 and the
+ * script compiles as without one.
  */
 export const DAEMON_SCRIPT = new URL('./daemon.cjs', import.meta.url).pathname;
 export const DAEMON_CODE_CACHE = `${DAEMON_SCRIPT}.cache`;
@@ -24,7 +26,12 @@ export function compileDaemon(cachedData?: Buffer): Script {
 /** Runs the daemon: its script compiled with the code cache when there is one. */
 export function runDaemon(): void {
   const cache = existsSync(DAEMON_CODE_CACHE) ? readFileSync(DAEMON_CODE_CACHE) : undefined;
-  const run = compileDaemon(cache).runInThisContext() as (
+  runCompiled(compileDaemon(cache));
+}
+
+/** Runs a compiled bundle as Node runs a CommonJS module. */
+export function runCompiled(script: Script): void {
+  const run = script.runInThisContext() as (
     exports: object,
     require: NodeJS.Require,
     module: { exports: object },
