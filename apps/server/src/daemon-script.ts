@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
+import { setFlagsFromString } from 'node:v8';
 import { Script } from 'node:vm';
 
 /**
@@ -23,8 +24,14 @@ export function compileDaemon(cachedData?: Buffer): Script {
   return new Script(wrapped, { filename: DAEMON_SCRIPT, cachedData });
 }
 
-/** Runs the daemon: its script compiled with the code cache when there is one. */
+/**
+ * Runs the daemon: its script compiled with the code cache when there is one. V8's young
+ * generation is kept at the 2 MB it starts with until the engine has read maxmemory: with a
+ * limit it stays so, without one it may grow (see letYoungGenerationGrow in @rc/engine), where
+ * loading the script alone grew it to 8 MB for good.
+ */
 export function runDaemon(): void {
+  setFlagsFromString('--semi-space-growth-factor=1');
   const cache = existsSync(DAEMON_CODE_CACHE) ? readFileSync(DAEMON_CODE_CACHE) : undefined;
   runCompiled(compileDaemon(cache));
 }

@@ -1,5 +1,5 @@
 import type { Engine } from './engine.js';
-import { collectGarbageSoon } from './garbage.js';
+import { collectGarbageSoon, letYoungGenerationGrow } from './garbage.js';
 import { EventClass } from './keyspace-events.js';
 import type { Database } from './keyspace.js';
 
@@ -73,6 +73,7 @@ export class Eviction {
     ]) {
       config.follow(name, () => {
         this.maxmemory = config.getNumber('maxmemory');
+        letYoungGenerationGrow(this.maxmemory === 0);
         this.policy = config.get('maxmemory-policy');
         this.volatile = this.policy.startsWith('volatile-');
         this.random = this.policy.endsWith('-random');
@@ -299,7 +300,9 @@ export class Eviction {
    */
   private delete(db: Database, key: string): void {
     const engine = this.engine;
-    const value = db.data.get(key);
+    const lazy = this.lazy;
+    // Only a lazy free looks at the value (see Engine.valueDeleted).
+    const value = lazy ? db.data.get(key) : undefined;
     const deleted = engine.countedAsCommand(() => {
       engine.countChanges(0);
       return db.delete(key);
@@ -307,7 +310,6 @@ export class Eviction {
     if (!deleted) return;
     engine.stats.evictedKeys++;
     engine.notify(db, EventClass.evicted, 'evicted', key);
-    const lazy = this.lazy;
     if (value !== undefined) engine.valueDeleted(value, lazy);
     if (engine.propagation.active) engine.propagation.also(db.id, [lazy ? 'UNLINK' : 'DEL', key]);
   }

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { IdleCollection } from './garbage.js';
 
@@ -39,5 +40,34 @@ describe('IdleCollection', () => {
       [1, 2, 10],
     ];
     expect(collectionsAfter(steps)).toEqual([1, 1, 2]);
+  });
+});
+
+describe('letYoungGenerationGrow', () => {
+  it("keeps V8's young generation at its size while held, and lets it grow again", () => {
+    // In a fresh process (the flag is process-wide, and this one's young generation has grown),
+    // which takes the built module (tests run after the build).
+    const script = `
+      import { getHeapSpaceStatistics } from 'node:v8';
+      const { letYoungGenerationGrow } = await import(${JSON.stringify(new URL('../dist/garbage.js', import.meta.url).href)});
+      const young = () => getHeapSpaceStatistics().find((space) => space.space_name === 'new_space').space_size;
+      // Survivors make V8 grow the young generation: 40 MB of strings, a tenth of them kept.
+      const churn = () => { const kept = []; for (let i = 0; i < 400000; i++) { const s = 'x'.repeat(90) + i; if (i % 10 === 0) kept.push(s); } return kept.length; };
+      letYoungGenerationGrow(false);
+      churn();
+      const start = young();
+      churn();
+      const held = young();
+      letYoungGenerationGrow(true);
+      churn();
+      console.log(JSON.stringify({ start, held, grown: young() }));
+    `;
+    const output = execFileSync(process.execPath, ['--input-type=module', '--eval', script], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+    });
+    const { start, held, grown } = JSON.parse(output) as Record<string, number>;
+    expect(held).toBe(start);
+    expect(grown).toBeGreaterThan(start);
   });
 });

@@ -316,10 +316,13 @@ export class Database {
   }
 
   delete(key: string): boolean {
-    // peek: the key's access time is about to go with it.
-    const value = this.peek(key);
-    if (value === undefined) return false;
-    this.uncount(this.data.slotOf(key), key, value);
+    // As peek (the key's access time is about to go with it), without reading a short string
+    // kept as bytes into a new one: only its length is counted.
+    const slot = this.expires.size !== 0 && this.expireIfNeeded(key) ? -1 : this.data.slotOf(key);
+    this.observer.keyLookedUp(slot >= 0);
+    if (slot < 0) return false;
+    const value = this.data.replacedAt(slot);
+    this.uncount(slot, key, value);
     this.data.delete(key);
     this.slotIndex?.delete(key);
     this.dropExpire(key);
