@@ -58,9 +58,18 @@ export function followOomScoreAdj(config: Config, log: Log): void {
   config.onApply('oom-score-adj-values', apply);
   config.onChange('replicaof', () => void apply());
   StandInChild.onSpawn = (pid) => {
-    if (base === null) return;
+    const child = `/proc/${pid}/oom_score_adj`;
+    if (base === null) {
+      // A spare started ahead has the score this process had then; a fork has today's.
+      try {
+        writeFileSync(child, readFileSync(OOM_SCORE_ADJ, 'latin1'));
+      } catch {
+        // Gone already: its exit fails the job.
+      }
+      return;
+    }
     try {
-      writeFileSync(`/proc/${pid}/oom_score_adj`, `${scoreFor(OomClass.BackgroundChild, base)}\n`);
+      writeFileSync(child, `${scoreFor(OomClass.BackgroundChild, base)}\n`);
     } catch (error) {
       log('warning', `Unable to write oom_score_adj: ${describeErrno(error)}`);
     }

@@ -1,5 +1,9 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { constants } from 'node:os';
+import {
+  SpareStandInProcess,
+  spawnStandInProcess,
+  type StandInProcess,
+} from './stand-in-process.js';
 
 /**
  * The process a background save or AOF rewrite shows as its child. Redis forks one and writes
@@ -7,15 +11,24 @@ import { constants } from 'node:os';
  * "Snapshots without fork"), but what is observable of the child stays: a process whose pid
  * names the job (its log line, `temp-rewriteaof-bg-<pid>.aof`), found with `pgrep -P`, and
  * whose death by a signal fails the job. It only waits on a pipe from the server, so it ends
- * with the server even if that one is killed.
+ * with the server even if that one is killed. A job takes the spare started ahead off the event
+ * loop (see stand-in-process.ts), or starts one itself when there is none.
  */
 export class StandInChild {
   /** Children not yet released: Redis's hasActiveChildProcess() is `active !== 0`. */
   static active = 0;
-  /** Called with each new child's pid (oom-score-adj gives it the background class's score). */
+  /** Called with each job's child's pid (oom-score-adj gives it the background class's score). */
   static onSpawn: ((pid: number) => void) | null = null;
+  /** The pids of the children jobs hold. */
+  private static readonly pids = new Set<number>();
+  private static readonly spare = new SpareStandInProcess(() => Math.max(0, ...StandInChild.pids));
 
-  private readonly process: ChildProcess | null;
+  /** Starts the spare the first job will take (a daemon, once ready). */
+  static prepare(): void {
+    StandInChild.spare.prepare();
+  }
+
+  private readonly process: StandInProcess | null;
   private readonly controller = new AbortController();
   private released = false;
   private killed: ((signal: number) => void) | null = null;
@@ -25,21 +38,20 @@ export class StandInChild {
     StandInChild.active++;
   }
 
-  private spawnChild(): ChildProcess | null {
-    try {
-      const child = spawn('/bin/sh', ['-c', 'read line'], { stdio: ['pipe', 'ignore', 'ignore'] });
-      child.on('error', () => undefined);
-      child.stdin?.on('error', () => undefined);
-      if (child.pid !== undefined) StandInChild.onSpawn?.(child.pid);
-      child.once('exit', (_code, signal) => {
-        if (this.released || signal === null) return;
-        this.killed?.(constants.signals[signal] ?? 0);
-        this.controller.abort();
-      });
-      return child;
-    } catch {
-      return null;
-    }
+  private spawnChild(): StandInProcess | null {
+    const child = StandInChild.spare.take() ?? spawnStandInProcess();
+    // Started after this job's child, so that the job's has the lower pid: `pgrep -P` lists it
+    // first, and the suite's get_child_pid takes the first.
+    StandInChild.spare.prepare();
+    if (child === null) return null;
+    StandInChild.pids.add(child.pid);
+    StandInChild.onSpawn?.(child.pid);
+    child.onExit = (signal) => {
+      if (this.released || signal === null) return;
+      this.killed?.(constants.signals[signal] ?? 0);
+      this.controller.abort();
+    };
+    return child;
   }
 
   /** The child's pid (the server's own when no child could be started). */
@@ -69,6 +81,7 @@ export class StandInChild {
     if (this.released) return;
     this.released = true;
     StandInChild.active--;
-    this.process?.stdin?.end();
+    if (this.process !== null) StandInChild.pids.delete(this.process.pid);
+    this.process?.end();
   }
 }
