@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 
 /** A stand-in child's process: it waits on a pipe from the server and exits when it closes. */
@@ -87,11 +88,11 @@ export class SpareStandInProcess {
    */
   constructor(private readonly highestJobPid: () => number = () => 0) {}
 
-  /** The spare, if one is ready. */
+  /** The spare, if one is ready and still waits (its exit may not have been reported yet). */
   take(): StandInProcess | null {
     const spare = this.spare;
     this.spare = null;
-    return spare;
+    return spare !== null && waitsUnsignalled(spare.pid) ? spare : null;
   }
 
   /** Starts a spare unless one is ready or on its way. */
@@ -147,4 +148,19 @@ export class SpareStandInProcess {
     if (exited === this.spare) this.spare = null;
     exited.onExit?.(message.signal);
   }
+}
+
+/**
+ * Whether the process lives with no signal pending: one just killed (kill -9 of the server's
+ * child between jobs, as the suite does when Redis would have none) is dying or dead.
+ */
+function waitsUnsignalled(pid: number): boolean {
+  let status: string;
+  try {
+    status = readFileSync(`/proc/${pid}/status`, 'latin1');
+  } catch {
+    return false;
+  }
+  if (/\nState:\s+[ZX]/.test(status)) return false;
+  return !/\n(SigPnd|ShdPnd):\s+0*[1-9a-f]/.test(status);
 }
