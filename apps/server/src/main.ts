@@ -13,7 +13,6 @@ import {
 } from '@rc/engine';
 import { parseArguments } from './arguments.js';
 import { crashSignal, writeCrashReport } from './crash-report.js';
-import { StandInChild } from './stand-in-child.js';
 import { followProcTitle } from './proc-title.js';
 import { followOomScoreAdj } from './oom-score.js';
 import { followWatchdogPeriod } from './watchdog.js';
@@ -167,9 +166,6 @@ async function main(): Promise<void> {
   if (unixsocket !== '') {
     log('notice', `The server is now ready to accept connections at ${unixsocket}`);
   }
-  // The first BGSAVE, rewrite or full sync takes this spare instead of forking the grown heap.
-  // A second later: starting its thread costs 40-60 ms of CPU, kept out of the start.
-  setTimeout(() => StandInChild.prepare(), 1000).unref();
 
   /** finishShutdown's last steps, once the data is safe: files removed, then the exit. */
   function finish(): void {

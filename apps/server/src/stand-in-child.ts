@@ -23,11 +23,6 @@ export class StandInChild {
   private static readonly pids = new Set<number>();
   private static readonly spare = new SpareStandInProcess(() => Math.max(0, ...StandInChild.pids));
 
-  /** Starts the spare the first job will take (a daemon, once ready). */
-  static prepare(): void {
-    StandInChild.spare.prepare();
-  }
-
   private readonly process: StandInProcess | null;
   private readonly controller = new AbortController();
   private released = false;
