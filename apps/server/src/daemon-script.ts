@@ -16,22 +16,24 @@ import { Script } from 'node:vm';
 export const DAEMON_SCRIPT = new URL('./daemon.cjs', import.meta.url).pathname;
 export const DAEMON_CODE_CACHE = `${DAEMON_SCRIPT}.cache`;
 
-/** The bundle wrapped as Node wraps a CommonJS module, compiled (with `cachedData` if given). */
+/**
+ * The bundle wrapped as Node wraps a CommonJS module, compiled (with `cachedData` if given).
+ * V8's young generation is held at the 2 MB it starts with from here until the engine has read
+ * maxmemory: with a limit it stays so, without one it may grow (see letYoungGenerationGrow in
+ * @rc/engine), where compiling and loading the script alone grew it to 8 MB for good. The flag
+ * is set here, before compiling, for the build's cache as for every start: V8 rejects a code
+ * cache made under other flags.
+ */
 export function compileDaemon(cachedData?: Buffer): Script {
+  setFlagsFromString('--semi-space-growth-factor=1');
   const source = readFileSync(DAEMON_SCRIPT, 'utf8').replace(/^#!.*/, '');
   // Strict, as the ES modules it was bundled from.
   const wrapped = `(function (exports, require, module, __filename, __dirname) {'use strict';${source}\n})`;
   return new Script(wrapped, { filename: DAEMON_SCRIPT, cachedData });
 }
 
-/**
- * Runs the daemon: its script compiled with the code cache when there is one. V8's young
- * generation is kept at the 2 MB it starts with until the engine has read maxmemory: with a
- * limit it stays so, without one it may grow (see letYoungGenerationGrow in @rc/engine), where
- * loading the script alone grew it to 8 MB for good.
- */
+/** Runs the daemon: its script compiled with the code cache when there is one. */
 export function runDaemon(): void {
-  setFlagsFromString('--semi-space-growth-factor=1');
   const cache = existsSync(DAEMON_CODE_CACHE) ? readFileSync(DAEMON_CODE_CACHE) : undefined;
   runCompiled(compileDaemon(cache));
 }
