@@ -159,7 +159,7 @@ describe.runIf(withRedis)('rc master with redis-server 7.0 replicas', () => {
     const restarted = new RcServer({
       config: [
         ['save', ''],
-        ['dir', tmpdir()],
+        ['dir', mkdtempSync(join(tmpdir(), 'rc-repl-'))],
       ],
     });
     await restarted.listen(port, '127.0.0.1');

@@ -1,4 +1,6 @@
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { until } from '@rc/test-support';
 import { RcServer } from '../server.js';
@@ -18,7 +20,7 @@ async function master(config: Array<[string, string]> = []) {
   const lines: string[] = [];
   let exited = false;
   const server = new RcServer({
-    config: [['save', ''], ['dir', tmpdir()], ...config],
+    config: [['save', ''], ['dir', mkdtempSync(join(tmpdir(), 'rc-repl-'))], ...config],
     log: (_level, message) => lines.push(message),
     onShutdown: () => {
       exited = true;

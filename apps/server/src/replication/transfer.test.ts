@@ -1,4 +1,6 @@
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { RcServer } from '../server.js';
 import { startRc } from '../test-support/servers.js';
@@ -12,7 +14,12 @@ afterEach(async () => {
 async function master(config: Array<[string, string]>) {
   const lines: string[] = [];
   const server = new RcServer({
-    config: [['save', ''], ['dir', tmpdir()], ['enable-debug-command', 'yes'], ...config],
+    config: [
+      ['save', ''],
+      ['dir', mkdtempSync(join(tmpdir(), 'rc-repl-'))],
+      ['enable-debug-command', 'yes'],
+      ...config,
+    ],
     log: (_level, message) => lines.push(message),
   });
   const port = await server.listen(0, '127.0.0.1');
