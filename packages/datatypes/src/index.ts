@@ -13,6 +13,7 @@ export {
   PackedMap,
   PackedSet,
   PackedSortedSet,
+  seededStringHash,
   stringHash,
   type Latin1Decoder,
 } from './packed/index.js';

@@ -1,3 +1,5 @@
+import { seededStringHash } from '@rc/datatypes/packed';
+
 /** Buckets the index starts with (a power of two). */
 const INITIAL_BUCKETS = 16;
 
@@ -9,8 +11,7 @@ const SEED = (Math.random() * 2 ** 32) | 0;
 
 /** FNV-1a over the key's chars from a random seed, then murmur3's finalizer for the low bits. */
 export function keyHash(key: string): number {
-  let hash = SEED;
-  for (let i = 0; i < key.length; i++) hash = Math.imul(hash ^ key.charCodeAt(i), 0x01000193);
+  let hash = seededStringHash(key, SEED);
   hash ^= hash >>> 16;
   hash = Math.imul(hash, 0x85ebca6b);
   hash ^= hash >>> 13;

@@ -17,12 +17,17 @@
 export type Latin1Decoder = (bytes: Buffer, start: number, end: number) => string;
 
 /**
- * The 32-bit FNV-1a hash of a string's chars: cheap, and well spread in its top bits. It has no
- * seed, so whoever picks the keys can pick colliding ones: an owner holding keys from clients
- * passes a seeded hash instead (rc's hashes pass the keyspace's).
+ * The 32-bit FNV-1a hash of a string's chars: cheap, and well spread in its top bits. With FNV's
+ * own starting value whoever picks the keys can pick colliding ones: an owner holding keys from
+ * clients passes a seeded hash instead (rc's hashes pass the keyspace's, built on this one).
  */
 export function stringHash(text: string): number {
-  let hash = 0x811c9dc5;
+  return seededStringHash(text, 0x811c9dc5);
+}
+
+/** FNV-1a from another starting value. */
+export function seededStringHash(text: string, seed: number): number {
+  let hash = seed;
   for (let i = 0; i < text.length; i++) {
     hash ^= text.charCodeAt(i);
     hash = Math.imul(hash, 0x01000193);
