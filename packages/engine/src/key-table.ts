@@ -124,6 +124,19 @@ export class KeyTable {
   }
 
   /**
+   * The value at the slot as stored: a short string kept as bytes comes as its offset in
+   * `shortStrings`, for a reader that can take the bytes as they are (a snapshot).
+   */
+  storedAt(slot: number): RedisValue | number {
+    return this.valueAtSlot[slot];
+  }
+
+  /** Where storedAt's offsets point. */
+  get shortStrings(): SmallStrings {
+    return this.smallStrings;
+  }
+
+  /**
    * The value at the slot, except a short string kept as bytes, which comes as its length
    * instead of being read into a new string: for a write that replaces it and only counts it.
    */

@@ -51,6 +51,11 @@ export class SmallStrings {
     return decodeLatin1(bytes, at + 1, at + 1 + bytes[at]);
   }
 
+  /** The store's bytes: the value at `at` is bytes[at + 1, at + 1 + lengthAt(at)). */
+  get buffer(): Buffer {
+    return this.bytes;
+  }
+
   /** The length of the value stored at `at`, without reading it. */
   lengthAt(at: number): number {
     return this.bytes[at];

@@ -1,5 +1,8 @@
 import { encodeLatin1 } from './latin1.js';
 
+/** Copies up to this many bytes are done byte by byte. */
+const SHORT_COPY = 64;
+
 /**
  * A growing byte buffer the writer appends into: one allocation per doubling, never one per
  * key. `take()` hands the written bytes to the caller and starts over.
@@ -31,6 +34,14 @@ export class OutputBuffer {
   bytes(source: Uint8Array, start = 0, end = source.length): void {
     const count = end - start;
     this.reserve(count);
+    if (count <= SHORT_COPY) {
+      // A loop, not a subarray view (an object per call) for set(): short strings are many.
+      const target = this.buffer;
+      let to = this.length;
+      for (let i = start; i < end; i++) target[to++] = source[i];
+      this.length = to;
+      return;
+    }
     this.buffer.set(
       start === 0 && end === source.length ? source : source.subarray(start, end),
       this.length,

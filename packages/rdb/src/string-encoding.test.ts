@@ -2,8 +2,14 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { InputCursor } from './input-cursor.js';
 import { OutputBuffer } from './output-buffer.js';
-import { canonicalSmallInteger, readBlob, readString, writeString } from './string-encoding.js';
-import { binaryString } from './test-support/arbitraries.js';
+import {
+  canonicalSmallInteger,
+  readBlob,
+  readString,
+  writeString,
+  writeStringBytes,
+} from './string-encoding.js';
+import { binaryString, byteString } from './test-support/arbitraries.js';
 
 const encode = (text: string, compress = true): Buffer => {
   const out = new OutputBuffer(16);
@@ -19,6 +25,18 @@ describe('string encoding', () => {
     expect([...encode('-32768')]).toEqual([0xc1, 0x00, 0x80]);
     expect([...encode('32768')]).toEqual([0xc2, 0x00, 0x80, 0x00, 0x00]);
     expect([...encode('-2147483648')]).toEqual([0xc2, 0, 0, 0, 0x80]);
+  });
+
+  it('writes a string held as bytes exactly as the same string', () => {
+    fc.assert(
+      fc.property(byteString, fc.boolean(), fc.nat(5), (text, compress, offset) => {
+        const held = Buffer.alloc(offset + text.length + 3, 0x61);
+        held.write(text, offset, 'latin1');
+        const out = new OutputBuffer(16);
+        writeStringBytes(out, held, offset, offset + text.length, compress);
+        expect(out.take()).toEqual(encode(text, compress));
+      }),
+    );
   });
 
   it('recognises only canonical decimal integers of up to 11 chars', () => {

@@ -145,29 +145,7 @@ function tryWriteCompressed(
 export function writeString(out: OutputBuffer, text: string, compress: boolean): void {
   const length = text.length;
   if (length <= 11) {
-    const value = canonicalSmallInteger(text);
-    if (value === value) {
-      if (value >= -128 && value <= 127) {
-        out.reserve(2);
-        out.buffer[out.length++] = 0xc0 | ENCODING_INT8;
-        out.buffer[out.length++] = value & 0xff;
-        return;
-      }
-      if (value >= -32768 && value <= 32767) {
-        out.reserve(3);
-        out.buffer[out.length++] = 0xc0 | ENCODING_INT16;
-        out.buffer.writeInt16LE(value, out.length);
-        out.length += 2;
-        return;
-      }
-      if (value >= -2147483648 && value <= 2147483647) {
-        out.reserve(5);
-        out.buffer[out.length++] = 0xc0 | ENCODING_INT32;
-        out.buffer.writeInt32LE(value, out.length);
-        out.length += 4;
-        return;
-      }
-    }
+    if (tryWriteInteger(out, canonicalSmallInteger(text))) return;
   } else if (compress && length > 20) {
     const source = scratch(scratchIn, length);
     if (length <= SCRATCH_LIMIT) scratchIn = source;
@@ -179,4 +157,67 @@ export function writeString(out: OutputBuffer, text: string, compress: boolean):
   }
   writeLength(out, length);
   out.latin1(text);
+}
+
+/**
+ * writeString for a string held as bytes[start, end) (a key table's short values): the same
+ * encoding, with no string made on the way.
+ */
+export function writeStringBytes(
+  out: OutputBuffer,
+  bytes: Uint8Array,
+  start: number,
+  end: number,
+  compress: boolean,
+): void {
+  if (end - start <= 11 && tryWriteInteger(out, canonicalSmallIntegerBytes(bytes, start, end))) {
+    return;
+  }
+  writeBytes(out, bytes, start, end, compress);
+}
+
+/** canonicalSmallInteger of latin1 bytes[start, end). */
+function canonicalSmallIntegerBytes(bytes: Uint8Array, start: number, end: number): number {
+  const length = end - start;
+  if (length === 0 || length > 11) return NaN;
+  let i = start;
+  let negative = false;
+  if (bytes[i] === 45) {
+    if (length === 1) return NaN;
+    negative = true;
+    i++;
+  }
+  if (bytes[i] === 48) return length === 1 ? 0 : NaN;
+  let value = 0;
+  for (; i < end; i++) {
+    const code = bytes[i];
+    if (code < 48 || code > 57) return NaN;
+    value = value * 10 + (code - 48);
+  }
+  return negative ? -value : value;
+}
+
+/** The integer encodings, for a value that fits 32 bits (NaN never does); false otherwise. */
+function tryWriteInteger(out: OutputBuffer, value: number): boolean {
+  if (value >= -128 && value <= 127) {
+    out.reserve(2);
+    out.buffer[out.length++] = 0xc0 | ENCODING_INT8;
+    out.buffer[out.length++] = value & 0xff;
+    return true;
+  }
+  if (value >= -32768 && value <= 32767) {
+    out.reserve(3);
+    out.buffer[out.length++] = 0xc0 | ENCODING_INT16;
+    out.buffer.writeInt16LE(value, out.length);
+    out.length += 2;
+    return true;
+  }
+  if (value >= -2147483648 && value <= 2147483647) {
+    out.reserve(5);
+    out.buffer[out.length++] = 0xc0 | ENCODING_INT32;
+    out.buffer.writeInt32LE(value, out.length);
+    out.length += 4;
+    return true;
+  }
+  return false;
 }

@@ -8,7 +8,7 @@ import * as T from './constants.js';
 import { Crc64 } from './crc64.js';
 import { writeLength } from './length-encoding.js';
 import { OutputBuffer } from './output-buffer.js';
-import { writeString } from './string-encoding.js';
+import { writeString, writeStringBytes } from './string-encoding.js';
 import type { RdbKey, RdbValue } from './types.js';
 import { valueType, writeValue } from './value-writer.js';
 
@@ -95,14 +95,37 @@ export class RdbWriter {
    */
   key(key: string, value: RdbValue, expireAt: number | null): void {
     if (isEmptyCollection(value)) return;
+    this.keyHead(key, valueType(value, this.version), expireAt);
+    writeValue(this.out, value, this.version, this.compress);
+  }
+
+  /** key() for a string value, without an RdbValue around it (a save's most common key). */
+  stringKey(key: string, value: string, expireAt: number | null): void {
+    this.keyHead(key, T.TYPE_STRING, expireAt);
+    writeString(this.out, value, this.compress);
+  }
+
+  /** stringKey() for a value held as latin1 bytes[start, end). */
+  stringKeyBytes(
+    key: string,
+    bytes: Uint8Array,
+    start: number,
+    end: number,
+    expireAt: number | null,
+  ): void {
+    this.keyHead(key, T.TYPE_STRING, expireAt);
+    writeStringBytes(this.out, bytes, start, end, this.compress);
+  }
+
+  /** What comes before a key's value: its expiry (absolute ms) if any, its type, its name. */
+  private keyHead(key: string, type: number, expireAt: number | null): void {
     const out = this.out;
     if (expireAt !== null) {
       out.byte(T.OPCODE_EXPIRETIME_MS);
       out.int64LE(expireAt);
     }
-    out.byte(valueType(value, this.version));
+    out.byte(type);
     writeString(out, key, this.compress);
-    writeValue(out, value, this.version, this.compress);
   }
 
   /** A function library (FUNCTION2 opcode): its code, as FUNCTION DUMP holds it. */

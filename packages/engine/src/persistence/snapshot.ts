@@ -2,6 +2,8 @@ import type { RdbKey, RdbWriter } from '@rc/rdb';
 import type { Config } from '../config.js';
 import type { KeyMoveListener } from '../key-table.js';
 import type { Database } from '../keyspace.js';
+import type { SmallStrings } from '../small-strings.js';
+import type { RedisValue } from '../values.js';
 import { toRdbValue } from './rdb-values.js';
 
 /** How much work one slice may do before the event loop gets to run again. */
@@ -90,9 +92,8 @@ export class Snapshot implements KeyMoveListener {
       const key = data.keyAt(slot);
       // Empty sets and maps still hash the key for a lookup (and keys are not hashed otherwise).
       if (!this.blocking && settled.size !== 0 && settled.has(key)) continue;
-      const value = data.valueAt(slot);
       const expireAt = db.expires.size === 0 ? null : (db.expires.get(key) ?? null);
-      this.writer.key(key, toRdbValue(value, this.config), expireAt);
+      this.writeStored(key, data.storedAt(slot), data.shortStrings, expireAt);
       if (this.writer.pendingBytes >= budget.maxBytes || --keysLeft === 0) return false;
       if (++sinceClockCheck === KEYS_BETWEEN_CLOCK_CHECKS) {
         sinceClockCheck = 0;
@@ -100,6 +101,28 @@ export class Snapshot implements KeyMoveListener {
       }
     }
     return true;
+  }
+
+  /**
+   * A key as the walk finds it, strings without an RdbValue around them, short ones straight
+   * from their bytes: a million-key save made 74 bytes of garbage per key, and the collections
+   * of a young generation that small stalled clients for 20-40 ms.
+   */
+  private writeStored(
+    key: string,
+    stored: RedisValue | number,
+    shortStrings: SmallStrings,
+    expireAt: number | null,
+  ): void {
+    if (typeof stored === 'number') {
+      const start = stored + 1;
+      const end = start + shortStrings.lengthAt(stored);
+      this.writer.stringKeyBytes(key, shortStrings.buffer, start, end, expireAt);
+    } else if (typeof stored === 'string') {
+      this.writer.stringKey(key, stored, expireAt);
+    } else {
+      this.writer.key(key, toRdbValue(stored, this.config), expireAt);
+    }
   }
 
   /** Writes everything that is left, now (SAVE, or a command that rewrites whole databases). */
