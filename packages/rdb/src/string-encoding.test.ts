@@ -6,8 +6,8 @@ import {
   canonicalSmallInteger,
   readBlob,
   readString,
+  writeBytes,
   writeString,
-  writeStringBytes,
 } from './string-encoding.js';
 import { binaryString, byteString } from './test-support/arbitraries.js';
 
@@ -33,7 +33,7 @@ describe('string encoding', () => {
         const held = Buffer.alloc(offset + text.length + 3, 0x61);
         held.write(text, offset, 'latin1');
         const out = new OutputBuffer(16);
-        writeStringBytes(out, held, offset, offset + text.length, compress);
+        writeBytes(out, held, offset, offset + text.length, compress);
         expect(out.take()).toEqual(encode(text, compress));
       }),
     );

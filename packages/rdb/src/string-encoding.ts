@@ -108,7 +108,11 @@ function scratch(current: Buffer, length: number): Buffer {
   return Buffer.allocUnsafe(Math.min(SCRATCH_LIMIT, Math.max(length, current.length * 2)));
 }
 
-/** Writes bytes[start, end) as a string, LZF-compressed when `compress` and worthwhile. */
+/**
+ * Writes bytes[start, end) as a string, as writeString would write their latin1 text (an
+ * integer encoding for a canonical integer, LZF when `compress` and worthwhile), without
+ * making that string.
+ */
 export function writeBytes(
   out: OutputBuffer,
   bytes: Uint8Array,
@@ -117,6 +121,7 @@ export function writeBytes(
   compress: boolean,
 ): void {
   const length = end - start;
+  if (length <= 11 && tryWriteInteger(out, canonicalSmallIntegerBytes(bytes, start, end))) return;
   if (compress && length > 20 && tryWriteCompressed(out, bytes, start, end)) return;
   writeLength(out, length);
   out.bytes(bytes, start, end);
@@ -159,23 +164,6 @@ export function writeString(out: OutputBuffer, text: string, compress: boolean):
   out.latin1(text);
 }
 
-/**
- * writeString for a string held as bytes[start, end) (a key table's short values): the same
- * encoding, with no string made on the way.
- */
-export function writeStringBytes(
-  out: OutputBuffer,
-  bytes: Uint8Array,
-  start: number,
-  end: number,
-  compress: boolean,
-): void {
-  if (end - start <= 11 && tryWriteInteger(out, canonicalSmallIntegerBytes(bytes, start, end))) {
-    return;
-  }
-  writeBytes(out, bytes, start, end, compress);
-}
-
 /** canonicalSmallInteger of latin1 bytes[start, end). */
 function canonicalSmallIntegerBytes(bytes: Uint8Array, start: number, end: number): number {
   const length = end - start;
@@ -199,25 +187,15 @@ function canonicalSmallIntegerBytes(bytes: Uint8Array, start: number, end: numbe
 
 /** The integer encodings, for a value that fits 32 bits (NaN never does); false otherwise. */
 function tryWriteInteger(out: OutputBuffer, value: number): boolean {
-  if (value >= -128 && value <= 127) {
-    out.reserve(2);
-    out.buffer[out.length++] = 0xc0 | ENCODING_INT8;
-    out.buffer[out.length++] = value & 0xff;
-    return true;
-  }
-  if (value >= -32768 && value <= 32767) {
-    out.reserve(3);
-    out.buffer[out.length++] = 0xc0 | ENCODING_INT16;
-    out.buffer.writeInt16LE(value, out.length);
-    out.length += 2;
-    return true;
-  }
-  if (value >= -2147483648 && value <= 2147483647) {
-    out.reserve(5);
-    out.buffer[out.length++] = 0xc0 | ENCODING_INT32;
-    out.buffer.writeInt32LE(value, out.length);
-    out.length += 4;
-    return true;
-  }
-  return false;
+  let width: number;
+  if (value >= -128 && value <= 127) width = 1;
+  else if (value >= -32768 && value <= 32767) width = 2;
+  else if (value >= -2147483648 && value <= 2147483647) width = 4;
+  else return false;
+  const encoding = width === 1 ? ENCODING_INT8 : width === 2 ? ENCODING_INT16 : ENCODING_INT32;
+  out.reserve(1 + width);
+  out.buffer[out.length++] = 0xc0 | encoding;
+  out.buffer.writeIntLE(value, out.length, width);
+  out.length += width;
+  return true;
 }

@@ -8,7 +8,7 @@ import * as T from './constants.js';
 import { Crc64 } from './crc64.js';
 import { writeLength } from './length-encoding.js';
 import { OutputBuffer } from './output-buffer.js';
-import { writeString, writeStringBytes } from './string-encoding.js';
+import { writeBytes, writeString } from './string-encoding.js';
 import type { RdbKey, RdbValue } from './types.js';
 import { valueType, writeValue } from './value-writer.js';
 
@@ -114,7 +114,7 @@ export class RdbWriter {
     expireAt: number | null,
   ): void {
     this.keyHead(key, T.TYPE_STRING, expireAt);
-    writeStringBytes(this.out, bytes, start, end, this.compress);
+    writeBytes(this.out, bytes, start, end, this.compress);
   }
 
   /** What comes before a key's value: its expiry (absolute ms) if any, its type, its name. */
