@@ -2,6 +2,11 @@ import { seededStringHash } from '@rc/datatypes/packed';
 
 /** Buckets the index starts with (a power of two). */
 const INITIAL_BUCKETS = 16;
+/**
+ * `settle` puts keys in by 2^this regions of the buckets: 1024 regions of a 2M-bucket index
+ * are 16 KB each, within a core's L1 or L2 cache while their keys go in.
+ */
+const SETTLE_REGION_BITS = 10;
 
 /**
  * A per-process seed, as Redis seeds its dict's siphash at start: which keys collide differs
@@ -26,15 +31,26 @@ export function keyHash(key: string): number {
  * dump.rdb load inserting (hashing, growing, and the GC tracing its entries); these buckets are
  * outside the JS heap, grow without rehashing a key (its hash is in the bucket), and a probe
  * compares hashes before it touches a key.
+ *
+ * A load's keys can be indexed later (`addLater`, then `settle`): a million keys put in one by
+ * one each land in a random bucket of a 16 MB array, a cache miss apiece; put in by region of
+ * the array, the region in use stays in the cache.
  */
 export class KeyIndex {
   private buckets = new Int32Array(INITIAL_BUCKETS * 2);
   private mask = INITIAL_BUCKETS - 1;
+  /** The hashes of the keys at slots `pendingFrom` on, added but not indexed yet. */
+  private pendingHashes = new Int32Array(0);
+  private pendingCount = 0;
+  private pendingFrom = 0;
+  /** A key found twice while indexing keys added later, until `settle` tells it. */
+  private duplicate: string | null = null;
 
   constructor(private readonly keys: readonly string[]) {}
 
   /** The key's slot, or -1. */
   find(key: string): number {
+    if (this.pendingCount !== 0) this.indexPending();
     const hash = keyHash(key);
     const buckets = this.buckets;
     const mask = this.mask;
@@ -51,6 +67,7 @@ export class KeyIndex {
    * with this one.
    */
   addIfAbsent(key: string, slot: number, count: number): number {
+    if (this.pendingCount !== 0) this.indexPending();
     if (count * 2 > this.mask + 1) this.rebuild((this.mask + 1) * 2);
     const hash = keyHash(key);
     const buckets = this.buckets;
@@ -66,6 +83,76 @@ export class KeyIndex {
     }
   }
 
+  /**
+   * Indexes the key at `slot`, the slot after the last one added, at the next `settle` or
+   * lookup, without looking for it first: whether it was there already, `settle` tells.
+   */
+  addLater(key: string, slot: number): void {
+    if (this.pendingCount === 0) this.pendingFrom = slot;
+    if (this.pendingCount === this.pendingHashes.length) {
+      const hashes = new Int32Array(Math.max(1024, this.pendingCount * 2));
+      hashes.set(this.pendingHashes);
+      this.pendingHashes = hashes;
+    }
+    this.pendingHashes[this.pendingCount++] = keyHash(key);
+  }
+
+  /**
+   * Indexes the keys added later, if any are left, and tells whether one of them was there
+   * already: of those found since the last settle, the one at the lowest slot, or null. Both
+   * its slots stay indexed (lookups find the earlier); a load treats it as a corrupt file.
+   */
+  settle(): string | null {
+    this.indexPending();
+    const duplicate = this.duplicate;
+    this.duplicate = null;
+    return duplicate;
+  }
+
+  /** Puts the keys added later in by region of the buckets (a counting sort by region). */
+  private indexPending(): void {
+    const count = this.pendingCount;
+    if (count === 0) return;
+    const hashes = this.pendingHashes;
+    const from = this.pendingFrom;
+    this.pendingCount = 0;
+    this.pendingHashes = new Int32Array(0);
+    this.reserve(from + count);
+    const buckets = this.buckets;
+    const mask = this.mask;
+    const bits = 31 - Math.clz32(mask + 1);
+    const regionBits = Math.min(bits, SETTLE_REGION_BITS);
+    const shift = bits - regionBits;
+    const starts = new Int32Array((1 << regionBits) + 1);
+    for (let i = 0; i < count; i++) starts[((hashes[i] & mask) >>> shift) + 1]++;
+    for (let region = 1; region < starts.length; region++) starts[region] += starts[region - 1];
+    const order = new Int32Array(count);
+    for (let i = 0; i < count; i++) order[starts[(hashes[i] & mask) >>> shift]++] = i;
+    let duplicate = -1;
+    for (let at = 0; at < count; at++) {
+      const hash = hashes[order[at]];
+      let slot = from + order[at];
+      for (let bucket = hash & mask; ; bucket = (bucket + 1) & mask) {
+        const entry = buckets[bucket * 2];
+        if (entry === 0) {
+          buckets[bucket * 2] = slot + 1;
+          buckets[bucket * 2 + 1] = hash;
+          break;
+        }
+        if (buckets[bucket * 2 + 1] === hash && this.keys[entry - 1] === this.keys[slot]) {
+          // The key twice: both slots stay indexed (a removal or a move finds its own), the
+          // earlier one first, so that lookups find it.
+          if (slot < entry - 1) {
+            buckets[bucket * 2] = slot + 1;
+            slot = entry - 1;
+          }
+          if (duplicate < 0 || slot < duplicate) duplicate = slot;
+        }
+      }
+    }
+    if (duplicate >= 0 && this.duplicate === null) this.duplicate = this.keys[duplicate];
+  }
+
   /** Room for `count` keys without growing (a load that knows its size). */
   reserve(count: number): void {
     let size = this.mask + 1;
@@ -75,6 +162,7 @@ export class KeyIndex {
 
   /** The key, indexed at `from`, is now at `to`. */
   moved(key: string, from: number, to: number): void {
+    if (this.pendingCount !== 0) this.indexPending();
     this.buckets[this.bucketOfSlot(key, from) * 2] = to + 1;
   }
 
@@ -84,6 +172,7 @@ export class KeyIndex {
    * probing's deletion does.
    */
   remove(key: string, count: number): number {
+    if (this.pendingCount !== 0) this.indexPending();
     const hash = keyHash(key);
     const buckets = this.buckets;
     const mask = this.mask;

@@ -142,6 +142,49 @@ describe('KeyTable', () => {
     expect(table.get('k3')).toBe('again');
   });
 
+  it('indexes keys added unchecked at the next lookup or settle, a table of any size', () => {
+    for (const [before, loaded] of [
+      [0, 1],
+      [0, 5000],
+      [300, 20_000],
+    ]) {
+      const table = new KeyTable();
+      for (let i = 0; i < before; i++) table.addNew(`old${i}`, 'v');
+      for (let i = 0; i < before; i += 3) table.delete(`old${i}`);
+      const size = table.size;
+      table.reserve(size + loaded);
+      for (let i = 0; i < loaded; i++) expect(table.addUnchecked(`k${i}`, `v${i}`)).toBe(size + i);
+      if (loaded > 1) expect(table.get('k1')).toBe('v1');
+      for (let i = 0; i < loaded; i++) table.addUnchecked(`later${i}`, 'w');
+      expect(table.settle()).toBeNull();
+      [...table.keys()].forEach((key, slot) => expect(table.slotOf(key)).toBe(slot));
+      expect(table.has('missing')).toBe(false);
+      expect(table.size).toBe(size + 2 * loaded);
+    }
+  });
+
+  it('tells of a key added unchecked that was there, and keeps both slots removable', () => {
+    const table = new KeyTable();
+    table.addNew('a', '1');
+    for (let i = 0; i < 1000; i++) table.addUnchecked(`k${i}`, 'v');
+    table.addUnchecked('k500', 'second');
+    table.addUnchecked('a', '2');
+    table.addUnchecked('k7', 'third');
+    expect(table.get('k500')).toBe('v');
+    expect(table.settle()).toBe('k500');
+    expect(table.settle()).toBeNull();
+    expect(table.get('a')).toBe('1');
+    expect(table.delete('a')).toBe(true);
+    expect(table.get('a')).toBe('2');
+    expect(table.delete('k7')).toBe(true);
+    expect(table.get('k7')).toBe('third');
+    [...table.keys()].forEach((key, slot) => {
+      if (key !== 'k500') expect(table.slotOf(key)).toBe(slot);
+    });
+    expect(table.delete('a')).toBe(true);
+    expect(table.delete('a')).toBe(false);
+  });
+
   it('gives a replaced short string as its length, without reading it', () => {
     const table = new KeyTable();
     const short = table.addNew('short', 'x'.repeat(44));

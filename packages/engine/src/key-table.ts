@@ -73,6 +73,26 @@ export class KeyTable {
   }
 
   /**
+   * Adds a key read from a file without looking for it first, its stamp and count at 0: it is
+   * indexed at the next lookup or `settle`, a load's keys by region of the index (see
+   * KeyIndex.addLater). Returns its slot.
+   */
+  addUnchecked(key: string, value: RedisValue): number {
+    const slot = this.keyAtSlot.length;
+    this.index.addLater(key, slot);
+    this.fill(slot, key, value);
+    return slot;
+  }
+
+  /**
+   * Indexes the keys added unchecked; returns one of them that was there already (the table
+   * then holds it twice, lookups finding the earlier), or null.
+   */
+  settle(): string | null {
+    return this.index.settle();
+  }
+
+  /**
    * Room for `count` keys without growing: a load that knows how many come. A hint beyond
    * RESERVE_LIMIT (a corrupt file's) is ignored: the table grows as keys come instead.
    */

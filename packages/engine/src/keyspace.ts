@@ -449,10 +449,14 @@ export class Database {
   private insert(key: string, value: RedisValue): number {
     this.dataTable.beforeAdd(this.data.size, this.observer.childRunning);
     const slot = this.data.addNew(key, value);
-    if (slot < 0) return -1;
+    if (slot >= 0) this.added(slot, key, value);
+    return slot;
+  }
+
+  /** A new key's share of the slot index and the count. */
+  private added(slot: number, key: string, value: RedisValue): void {
     this.slotIndex?.add(key);
     this.count(slot, key, value);
-    return slot;
   }
 
   /**
@@ -597,23 +601,31 @@ export class Database {
 
   /**
    * A key read from a data file: no notifications, accessed now (as a fresh Redis object). One
-   * already there is replaced when `replace` (Redis's RDBFLAGS_ALLOW_DUP); otherwise nothing
-   * changes and the result is false.
+   * already there is replaced when `replace` (Redis's RDBFLAGS_ALLOW_DUP); otherwise the key is
+   * added without a lookup, and `settleLoaded` tells whether one was there already.
    */
-  load(key: string, value: RedisValue, expireAt: number | null, replace: boolean): boolean {
+  load(key: string, value: RedisValue, expireAt: number | null, replace: boolean): void {
     let slot: number;
     if (replace) {
       const existing = this.data.slotOf(key);
       const previous = existing < 0 ? undefined : this.data.replacedAt(existing);
       slot = this.store(key, value, existing, previous);
     } else {
-      slot = this.insert(key, value);
-      if (slot < 0) return false;
+      this.dataTable.beforeAdd(this.data.size, this.observer.childRunning);
+      slot = this.data.addUnchecked(key, value);
+      this.added(slot, key, value);
     }
     this.stringStored(key, value);
     this.accessedNow(slot, false);
     if (expireAt !== null) this.setExpireQuietly(key, expireAt);
     else this.dropExpire(key);
-    return true;
+  }
+
+  /**
+   * Indexes the keys loaded without a lookup: a key that was loaded twice, or loaded while it
+   * was there already (a corrupt file), or null. The database then holds that key twice.
+   */
+  settleLoaded(): string | null {
+    return this.data.settle();
   }
 }

@@ -23,8 +23,8 @@ export class KeyspaceLoader {
 
   /**
    * A key that is already there replaces the old one (Redis's RDBFLAGS_ALLOW_DUP: DEBUG RELOAD
-   * MERGE, an embedded server's loadRdb); else it throws DuplicateKeyError, and loading into
-   * empty databases costs one map lookup per key instead of two.
+   * MERGE, an embedded server's loadRdb); else keys are added without a lookup and indexed at
+   * the end record, which throws DuplicateKeyError if a key came twice (or was there before).
    */
   replaceDuplicates = true;
 
@@ -55,6 +55,7 @@ export class KeyspaceLoader {
     if (record.kind === 'resize' && this.db < this.databases.length) {
       this.databases[this.db].reserve(record.size);
     }
+    if (record.kind === 'end') this.settle();
     if (record.kind !== 'key' || record.db >= this.databases.length) return;
     // Strictly before now, as Redis's rdbLoad.
     if (!this.keepExpired && record.expireAt !== null && record.expireAt < this.now) {
@@ -64,11 +65,16 @@ export class KeyspaceLoader {
     }
     const value = fromRdbValue(record.value, this.limits, this.engine.config);
     if (isEmptyValue(value)) return;
-    const db = this.databases[record.db];
-    if (!db.load(record.key, value, record.expireAt, this.replaceDuplicates)) {
-      throw new DuplicateKeyError(record.key, record.db);
-    }
+    this.databases[record.db].load(record.key, value, record.expireAt, this.replaceDuplicates);
     this.keys++;
+  }
+
+  /** Indexes the keys loaded without a lookup; a key twice is a corrupt file. */
+  private settle(): void {
+    for (const db of this.databases) {
+      const duplicate = db.settleLoaded();
+      if (duplicate !== null) throw new DuplicateKeyError(duplicate, db.id);
+    }
   }
 
   /**
