@@ -1,7 +1,7 @@
 import { Redis } from 'ioredis';
 import { BasicClientSideCache, createClient } from 'redis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startRc } from './test-support/servers.js';
+import { listenAgain, startRc } from './test-support/servers.js';
 import { RcServer } from './server.js';
 
 /** Real client libraries against rc: what applications actually run. */
@@ -165,8 +165,7 @@ describe('ioredis and node-redis against rc', () => {
     const reconnecting = new Promise((resolve) => client.once('reconnecting', resolve));
     await server.close();
     await reconnecting;
-    const restarted = new RcServer();
-    await restarted.listen(port, '127.0.0.1');
+    const restarted = await listenAgain(() => new RcServer(), port);
     expect(await client.set('r', '2')).toBe('OK');
     expect(await client.get('r')).toBe('2');
     await client.quit();
@@ -179,8 +178,7 @@ describe('ioredis and node-redis against rc', () => {
     const client = new Redis({ port, retryStrategy: () => 50, maxRetriesPerRequest: 20 });
     expect(await client.set('r', '1')).toBe('OK');
     await server.close();
-    const restarted = new RcServer();
-    await restarted.listen(port, '127.0.0.1');
+    const restarted = await listenAgain(() => new RcServer(), port);
     expect(await client.set('r', '2')).toBe('OK');
     expect(await client.get('r')).toBe('2');
     client.disconnect();

@@ -5,7 +5,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 import { RcServer } from '../server.js';
 import { describeDataset } from '../test-support/dataset.js';
-import { requireRedisOrSkip, startRc } from '../test-support/servers.js';
+import { listenAgain, requireRedisOrSkip, startRc } from '../test-support/servers.js';
 import {
   RedisProcess,
   bulkDifferences,
@@ -156,13 +156,17 @@ describe.runIf(withRedis)('rc master with redis-server 7.0 replicas', () => {
     client.disconnect();
     await first.stop();
     // A new process on the same port: a new replication id, an empty dataset.
-    const restarted = new RcServer({
-      config: [
-        ['save', ''],
-        ['dir', mkdtempSync(join(tmpdir(), 'rc-repl-'))],
-      ],
-    });
-    await restarted.listen(port, '127.0.0.1');
+    const dir = mkdtempSync(join(tmpdir(), 'rc-repl-'));
+    const restarted = await listenAgain(
+      () =>
+        new RcServer({
+          config: [
+            ['save', ''],
+            ['dir', dir],
+          ],
+        }),
+      port,
+    );
     running.push({ stop: () => restarted.close() });
     const fresh = connectTo(port);
     // Without consumer groups: the replica may be resyncing while these are written.
@@ -195,13 +199,16 @@ describe.runIf(withRedis)('rc master with redis-server 7.0 replicas', () => {
     expect(await client.save()).toBe('OK');
     client.disconnect();
     await first.close();
-    const second = new RcServer({
-      config: [
-        ['save', ''],
-        ['dir', dir],
-      ],
-    });
-    await second.listen(port, '127.0.0.1');
+    const second = await listenAgain(
+      () =>
+        new RcServer({
+          config: [
+            ['save', ''],
+            ['dir', dir],
+          ],
+        }),
+      port,
+    );
     running.push({ stop: () => second.close() });
     await until(() => second.replication.stats.partialSyncsAccepted === 1, 'psync accepted');
     await linkUp(replica.port);
@@ -237,8 +244,7 @@ describe.runIf(withRedis)('rc master with redis-server 7.0 replicas', () => {
     await first.close();
     // The short keys expire while no server runs.
     await sleep(300);
-    const second = new RcServer({ config });
-    await second.listen(port, '127.0.0.1');
+    const second = await listenAgain(() => new RcServer({ config }), port);
     running.push({ stop: () => second.close() });
     await until(() => second.replication.stats.partialSyncsAccepted === 1, 'psync accepted');
     expect(await info(port, 'persistence')).toMatchObject({ rdb_last_load_keys_expired: '4' });

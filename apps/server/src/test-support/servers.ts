@@ -1,6 +1,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { startRedisServer } from '@rc/test-support';
 import { RcServer } from '../server.js';
 
@@ -26,4 +27,25 @@ export async function startRc(
 export async function startRedis(extra: string[] = []): Promise<RunningServer> {
   const redis = await startRedisServer({ args: extra });
   return { port: redis.port, stop: () => redis.stop() };
+}
+
+/**
+ * A server made by `make`, listening on `port`, which a server of this process just closed (a
+ * restart): on a busy machine another process's outgoing connection can take the freed port for
+ * a moment, and listening fails with EADDRINUSE, so that is retried (with a fresh server) for up
+ * to 5 s.
+ */
+export async function listenAgain(make: () => RcServer, port: number): Promise<RcServer> {
+  for (let attempt = 1; ; attempt++) {
+    const server = make();
+    try {
+      await server.listen(port, '127.0.0.1');
+      return server;
+    } catch (error) {
+      await server.close().catch(() => undefined);
+      const taken = error instanceof Error && error.message.startsWith('Failed listening');
+      if (!taken || attempt === 50) throw error;
+      await sleep(100);
+    }
+  }
 }
