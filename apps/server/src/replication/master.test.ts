@@ -33,6 +33,17 @@ async function rcMaster(config: Array<[string, string]> = []): Promise<RcProcess
   return rc;
 }
 
+/** An rc master without save points in `dir`, on the `port` a master of the test just closed. */
+async function restartedMaster(port: number, dir: string): Promise<RcServer> {
+  const config: Array<[string, string]> = [
+    ['save', ''],
+    ['dir', dir],
+  ];
+  const server = await listenAgain(() => new RcServer({ config }), port);
+  running.push({ stop: () => server.close() });
+  return server;
+}
+
 async function redisReplicaOf(port: number, extra: string[] = []): Promise<RedisProcess> {
   const replica = await RedisProcess.start(['--replicaof', '127.0.0.1', String(port), ...extra]);
   running.push(replica);
@@ -156,18 +167,7 @@ describe.runIf(withRedis)('rc master with redis-server 7.0 replicas', () => {
     client.disconnect();
     await first.stop();
     // A new process on the same port: a new replication id, an empty dataset.
-    const dir = mkdtempSync(join(tmpdir(), 'rc-repl-'));
-    const restarted = await listenAgain(
-      () =>
-        new RcServer({
-          config: [
-            ['save', ''],
-            ['dir', dir],
-          ],
-        }),
-      port,
-    );
-    running.push({ stop: () => restarted.close() });
+    await restartedMaster(port, mkdtempSync(join(tmpdir(), 'rc-repl-')));
     const fresh = connectTo(port);
     // Without consumer groups: the replica may be resyncing while these are written.
     await seedDataTypes(fresh, 'new', false);
@@ -199,17 +199,7 @@ describe.runIf(withRedis)('rc master with redis-server 7.0 replicas', () => {
     expect(await client.save()).toBe('OK');
     client.disconnect();
     await first.close();
-    const second = await listenAgain(
-      () =>
-        new RcServer({
-          config: [
-            ['save', ''],
-            ['dir', dir],
-          ],
-        }),
-      port,
-    );
-    running.push({ stop: () => second.close() });
+    const second = await restartedMaster(port, dir);
     await until(() => second.replication.stats.partialSyncsAccepted === 1, 'psync accepted');
     await linkUp(replica.port);
     expect(second.replication.stats.fullSyncs).toBe(0);
