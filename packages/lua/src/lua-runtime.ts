@@ -231,6 +231,29 @@ export class LuaRuntime implements LibraryHost, CompiledCodeHost {
     return new GeneratorRun(generator(...args), this.operations);
   }
 
+  /**
+   * Whether a run of `f` (see `start`) can pause: a compiled function with a generator form
+   * can; a native, or a chunk compiled plain, cannot.
+   */
+  canPause(f: LuaFunction): boolean {
+    return (f as CompiledFunction).generator !== undefined;
+  }
+
+  /**
+   * What `start(f).resume()` does for a function that cannot pause (see `canPause`), without
+   * making a run: calls it from no native call, to its end.
+   */
+  callFromTop(f: LuaFunction): LuaValue[] {
+    const operations = this.operations;
+    operations.nativeDepth = 0;
+    operations.enterNative(0);
+    try {
+      return f();
+    } finally {
+      operations.nativeDepth--;
+    }
+  }
+
   /** The globals table of a loaded chunk (getfenv), or undefined for other functions. */
   environmentOf(f: LuaFunction): LuaTable | undefined {
     return this.environments.get(f)?.get();

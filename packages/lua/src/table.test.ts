@@ -89,6 +89,39 @@ describe('LuaTable', () => {
     expect(t.length()).toBe(1);
   });
 
+  it('refills a table of strings as fromArray would make it, and refuses one that changed', () => {
+    const argv = ['EVAL', 'body', '3', 'a', 'b', 'c', 'd'];
+    const t = LuaTable.fromArray(argv.slice(3, 6));
+    expect(t.refillWithStrings(argv, 4, 7)).toBe(true);
+    expect(entries(t)).toEqual(entries(LuaTable.fromArray(['b', 'c', 'd'])));
+    expect(t.refillWithStrings(argv, 3, 4)).toBe(true);
+    expect(entries(t)).toEqual([[1, 'a']]);
+    expect(t.length()).toBe(1);
+    expect(t.refillWithStrings(argv, 7, 7)).toBe(true);
+    expect(t.length()).toBe(0);
+    expect(t.next(undefined)).toBeUndefined();
+    // Stores past the array part, metatables and sealing leave the table as it is.
+    const grown = LuaTable.fromArray(['a']);
+    grown.set('field', 'v');
+    expect(grown.refillWithStrings(argv, 3, 4)).toBe(false);
+    const withMetatable = LuaTable.fromArray(['a']);
+    withMetatable.metatable = new LuaTable();
+    expect(withMetatable.refillWithStrings(argv, 3, 4)).toBe(false);
+    const sealed = LuaTable.fromArray(['a']);
+    sealed.readonly = true;
+    expect(sealed.refillWithStrings(argv, 3, 4)).toBe(false);
+    // Holes made in the array part are filled again.
+    const holes = LuaTable.fromArray(['a', 'b', 'c']);
+    holes.set(1, undefined);
+    holes.set(4, 'x');
+    expect(holes.refillWithStrings(argv, 4, 6)).toBe(true);
+    expect(entries(holes)).toEqual([
+      [1, 'b'],
+      [2, 'c'],
+    ]);
+    expect(holes.length()).toBe(2);
+  });
+
   // Hundreds of megabytes to fill and copy: a minute and more on a busy machine.
   it('holds more than 2^24 array elements', () => {
     const values = new Array<LuaValue>(2 ** 24 + 2).fill(true);

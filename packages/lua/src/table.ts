@@ -457,6 +457,29 @@ export class LuaTable {
   }
 
   /**
+   * Makes this table what `fromArray(strings.slice(start, end))` makes, in its own storage,
+   * if it is still such a table of strings (no metatable, no hash part, not read-only);
+   * false otherwise, and it is left for a new one. A host that passes a table of arguments
+   * on every call (Redis's KEYS and ARGV) reuses it when no code can still hold it.
+   */
+  refillWithStrings(strings: readonly string[], start: number, end: number): boolean {
+    if (this.metatable !== undefined || this.readonly || this.slots !== NONE) return false;
+    const length = end - start;
+    const size = length === 0 ? 0 : 2 ** ceilLog2(length);
+    let array = this.array;
+    if (array.length !== size) {
+      array = size === 0 ? NONE : strings.slice(start, end);
+      while (array.length < size) array.push(undefined);
+      this.array = array;
+    } else {
+      for (let i = 0; i < length; i++) array[i] = strings[start + i];
+      for (let i = length; i < size; i++) array[i] = undefined;
+    }
+    this.denseLength = length;
+    return true;
+  }
+
+  /**
    * A table constructor as 5.1 runs it: sized by the compiler's counts (`arrayItems`
    * positional items not counting a last call or `...`, `keyedItems` keyed ones), keyed items
    * stored in order, then the positional `values` (all of them, a last call's results

@@ -55,6 +55,33 @@ describe.runIf(requireRedisOrSkip('scripting differential'))(
         ['EVAL', 'return ARGV[1]', '0', 'bin\u0000\u00ff\r\n'],
       ]));
 
+    // rc refills the last run's KEYS and ARGV tables when that run left them plain arrays: a
+    // run that changed them must not show through in the next one.
+    it('KEYS and ARGV are fresh in each run, whatever the last run did to them', () =>
+      servers.compare([
+        ['EVAL', "KEYS[3] = 'x' table.insert(ARGV, 'y') return {#KEYS, #ARGV}", '2', 'a', 'b'],
+        ['EVAL', 'return {#KEYS, #ARGV, KEYS[3], ARGV[1]}', '1', 'a'],
+        ['EVAL', 'KEYS[1] = nil ARGV[2] = false return #KEYS', '2', 'a', 'b', 'c', 'd'],
+        ['EVAL', 'return {#KEYS, KEYS[1], KEYS[2], #ARGV, type(ARGV[2])}', '2', 'e', 'f', 'g', 'h'],
+        ['EVAL', "KEYS.field = 'v' setmetatable(ARGV, {__index = function() return 'm' end})", '0'],
+        [
+          'EVAL',
+          'return {tostring(KEYS.field), tostring(ARGV[5]), tostring(getmetatable(ARGV))}',
+          '1',
+          'k',
+        ],
+        ['EVAL', 'return cjson.encode({KEYS, ARGV})', '3', 'a', 'b', 'c', 'd'],
+        ['EVAL', 'return cjson.encode({KEYS, ARGV})', '0'],
+        [
+          'EVAL',
+          "local t = {} for k, v in pairs(KEYS) do t[#t + 1] = k .. '=' .. v end return t",
+          '3',
+          'x',
+          'y',
+          'z',
+        ],
+      ]));
+
     it('replies of commands to Lua values', () =>
       servers.compare([
         ['RPUSH', 'list', 'a', 'b', 'c'],

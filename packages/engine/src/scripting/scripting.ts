@@ -9,6 +9,7 @@ import {
   formatNumber,
   parseNumber,
   type LuaFunction,
+  type LuaRun,
   type LuaRuntime,
   type LuaValue,
 } from '@rc/lua';
@@ -89,9 +90,14 @@ export class Scripting {
    * comparing strings, without hashing a fresh argument (about 70 ns for a SHA1 here).
    */
   private lastRun: Script | null = null;
+  /** The KEYS and ARGV tables of the last EVAL, which the next one refills (see evalKeys). */
+  private keysTable: LuaTable | null = null;
+  private argumentsTable: LuaTable | null = null;
   /** The client commands called from scripts run as (Redis's lua client). */
   private scriptClient: Client | null = null;
   current: ScriptRun | null = null;
+  /** The object of the last run that ended at once, for the next one (see ScriptRun). */
+  private spareRun: ScriptRun | null = null;
   /** The client whose script the debugger stopped: its commands go to the debugger. */
   debugClient: Client | null = null;
   /** Where redis.log lines go; the server sets it to its log. */
@@ -379,6 +385,25 @@ export class Scripting {
 
   // Running
 
+  /**
+   * EVAL's KEYS (`argv[start..end)`): the last run's table, refilled, if no script is running
+   * (a nested EVAL's caller still reads its own) and the last one left it a plain array. No
+   * script can hold it past its run: every table it could store it in is read-only.
+   */
+  private evalKeys(argv: string[], start: number, end: number): LuaTable {
+    const spare = this.keysTable;
+    if (this.current === null && spare?.refillWithStrings(argv, start, end) === true) return spare;
+    return (this.keysTable = LuaTable.fromArray(argv.slice(start, end)));
+  }
+
+  /** EVAL's ARGV (`argv[start..]`), as `evalKeys`. */
+  private evalArguments(argv: string[], start: number): LuaTable {
+    const spare = this.argumentsTable;
+    if (this.current === null && spare?.refillWithStrings(argv, start, argv.length) === true)
+      return spare;
+    return (this.argumentsTable = LuaTable.fromArray(argv.slice(start)));
+  }
+
   private run(
     caller: Client,
     argv: string[],
@@ -402,17 +427,24 @@ export class Scripting {
     const scriptClient = this.client();
     scriptClient.db = caller.db;
     scriptClient.out.protocol = 2;
-    const keys = LuaTable.fromArray(argv.slice(3, 3 + numkeys));
-    const args = LuaTable.fromArray(argv.slice(3 + numkeys));
+    const callback = runnable.callback;
+    let lua: LuaRun | null = null;
     if (isEval) {
       // EVAL passes keys and arguments as globals, functions as their two arguments.
-      setSealed(runtime.globals, 'KEYS', keys);
-      setSealed(runtime.globals, 'ARGV', args);
+      setSealed(runtime.globals, 'KEYS', this.evalKeys(argv, 3, 3 + numkeys));
+      setSealed(runtime.globals, 'ARGV', this.evalArguments(argv, 3 + numkeys));
+      // A chunk that cannot pause (no loop, no function of its own) is called, not started.
+      if (runtime.canPause(callback)) lua = runtime.start(callback);
+    } else {
+      const keys = LuaTable.fromArray(argv.slice(3, 3 + numkeys));
+      const args = LuaTable.fromArray(argv.slice(3 + numkeys));
+      lua = runtime.start(callback, keys, args);
     }
     const flags = runnable.flags;
-    const callback = runnable.callback;
-    const lua = isEval ? runtime.start(callback) : runtime.start(callback, keys, args);
-    const run = new ScriptRun(
+    // The object of the last run that ended at once; never one a run still uses (nested EVAL).
+    const run = this.spareRun ?? new ScriptRun();
+    this.spareRun = null;
+    run.begin(
       runnable,
       runtime,
       lua,
@@ -429,12 +461,11 @@ export class Scripting {
     );
     this.current = run;
     runtime.setInterruptHandler(this.interrupt, HOOK_INSTRUCTIONS);
-    if (!run.yieldable) {
-      // A script that may not pause (inside EXEC, from a master) is never asked to (interrupt).
-      this.settle(run, undefined);
-      return;
-    }
-    if (this.settle(run, undefined)) return;
+    const ended = this.settle(run, undefined);
+    // Ended at once: nothing was scheduled for it, so the next run can take its object.
+    if (ended && debug === null) this.spareRun = run;
+    // A script that may not pause (inside EXEC, from a master) is never asked to (interrupt).
+    if (ended || !run.yieldable) return;
     run.held = this.engine.propagation.takePending();
     if (debug !== null) {
       // Stopped by the debugger: the client's next commands are the debugger's.
@@ -463,7 +494,10 @@ export class Scripting {
   private settle(run: ScriptRun, error: LuaError | undefined): boolean {
     let results: LuaValue[] | undefined;
     try {
-      results = error === undefined ? run.lua.resume() : run.lua.raise(error);
+      const lua = run.lua;
+      // A run that cannot pause never paused: it has no error to raise where it stopped.
+      if (lua === null) results = run.runtime.callFromTop(run.runnable.callback);
+      else results = error === undefined ? lua.resume() : lua.raise(error);
       if (results === undefined) return false;
     } catch (error) {
       this.end(run);
