@@ -18,6 +18,7 @@ export {
 } from './command-table.js';
 export type { BlockedState } from './blocking.js';
 export { Config, parseSavePoints, type SavePoint } from './config.js';
+export { SMALL_STRING_LENGTH } from './small-strings.js';
 export { Database, type ExpiryMode } from './keyspace.js';
 export { Errors } from './errors.js';
 export { globMatch } from './glob.js';

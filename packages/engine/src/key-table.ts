@@ -68,7 +68,7 @@ export class KeyTable {
   addNew(key: string, value: RedisValue): number {
     const slot = this.keyAtSlot.length;
     if (this.index.addIfAbsent(key, slot, slot + 1) >= 0) return -1;
-    this.fill(slot, key, value);
+    this.fill(slot, key, this.stored(value));
     return slot;
   }
 
@@ -80,7 +80,18 @@ export class KeyTable {
   addUnchecked(key: string, value: RedisValue): number {
     const slot = this.keyAtSlot.length;
     this.index.addLater(key, slot);
-    this.fill(slot, key, value);
+    this.fill(slot, key, this.stored(value));
+    return slot;
+  }
+
+  /**
+   * As `addUnchecked`, for a string value of at most SMALL_STRING_LENGTH bytes given as
+   * bytes[start, end) (a view of a file's bytes), kept without making it a string first.
+   */
+  addUncheckedBytes(key: string, bytes: Uint8Array, start: number, end: number): number {
+    const slot = this.keyAtSlot.length;
+    this.index.addLater(key, slot);
+    this.fill(slot, key, this.smallStrings.addBytes(bytes, start, end));
     return slot;
   }
 
@@ -210,11 +221,11 @@ export class KeyTable {
     return this.entries();
   }
 
-  /** The arrays' share of adding a key at `slot`, the next one. */
-  private fill(slot: number, key: string, value: RedisValue): void {
+  /** The arrays' share of adding a key at `slot`, the next one, its value as stored. */
+  private fill(slot: number, key: string, stored: RedisValue | number): void {
     if (slot === this.stamps.length) this.resize(slot * 2);
     this.keyAtSlot.push(key);
-    this.valueAtSlot.push(this.stored(value));
+    this.valueAtSlot.push(stored);
     this.stamps[slot] = 0;
     if (this.counts !== null) this.counts[slot] = 0;
   }

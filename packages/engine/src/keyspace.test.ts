@@ -92,3 +92,34 @@ describe('FLUSHALL and FLUSHDB', () => {
     expect(watcher.out.take().toString('latin1')).toBe('*-1\r\n');
   });
 });
+
+describe('loading string values as bytes', () => {
+  it('holds what loading them as strings holds: values, TTLs, encodings, counted bytes', () => {
+    const values = ['', 'v', '12', '-1', '9999', '10000', 'value:123', 'é\x00\xff', 'x'.repeat(44)];
+    for (const maxmemoryPolicy of ['noeviction', 'allkeys-lru']) {
+      const loaded = [engineWithClient(), engineWithClient()];
+      for (const { run } of loaded) {
+        run('CONFIG', 'SET', 'maxmemory', '1gb', 'maxmemory-policy', maxmemoryPolicy);
+      }
+      const [asStrings, asBytes] = loaded.map(({ engine }) => engine.databases[0]!);
+      values.forEach((value, i) => {
+        const expireAt = i % 2 === 0 ? null : 4_000_000_000_000 + i;
+        asStrings!.load(`k${i}`, value, expireAt, false);
+        const bytes = Buffer.from(`..${value}.`, 'latin1');
+        asBytes!.loadStringBytes(`k${i}`, bytes, 2, 2 + value.length, expireAt, false);
+      });
+      expect(asBytes!.settleLoaded()).toBeNull();
+      expect(asBytes!.memoryBytes).toBe(asStrings!.memoryBytes);
+      expect(loaded[1]!.engine.sharedIntegers).toBe(maxmemoryPolicy === 'noeviction');
+      for (let i = 0; i < values.length; i++) {
+        for (const argv of [
+          ['GET', `k${i}`],
+          ['PEXPIRETIME', `k${i}`],
+          ['OBJECT', 'ENCODING', `k${i}`],
+        ]) {
+          expect(loaded[1]!.run(...argv)).toBe(loaded[0]!.run(...argv));
+        }
+      }
+    }
+  });
+});

@@ -9,6 +9,7 @@ import {
 } from './access-frequency.js';
 import { PackedList } from '@rc/datatypes/packed';
 import { Stream } from '@rc/datatypes/stream';
+import { decodeLatin1 } from '@rc/resp';
 import type { WaitKind } from './blocking.js';
 import { DictSizing } from './dict-sizing.js';
 import { KeyTable } from './key-table.js';
@@ -616,6 +617,37 @@ export class Database {
       this.added(slot, key, value);
     }
     this.stringStored(key, value);
+    this.loaded(slot, key, expireAt);
+  }
+
+  /**
+   * `load` of a string value of at most SMALL_STRING_LENGTH bytes given as bytes[start, end) of
+   * a file, kept as bytes without a string made of them: unless the key may be there already
+   * (`replace`), or a short integer may need its encoding recorded (see stringStored).
+   */
+  loadStringBytes(
+    key: string,
+    bytes: Buffer,
+    start: number,
+    end: number,
+    expireAt: number | null,
+    replace: boolean,
+  ): void {
+    const length = end - start;
+    if (replace || (!this.observer.sharedIntegers && length <= 4)) {
+      this.load(key, decodeLatin1(bytes, start, end), expireAt, replace);
+      return;
+    }
+    this.dataTable.beforeAdd(this.data.size, this.observer.childRunning);
+    const slot = this.data.addUncheckedBytes(key, bytes, start, end);
+    this.slotIndex?.add(key);
+    this.account(keyBytes(key) + DICT_SLOT_BYTES + stringBytes(length));
+    this.forgetStringEncoding(key);
+    this.loaded(slot, key, expireAt);
+  }
+
+  /** A loaded key is accessed now (as a fresh Redis object), with the file's TTL or none. */
+  private loaded(slot: number, key: string, expireAt: number | null): void {
     this.accessedNow(slot, false);
     if (expireAt !== null) this.setExpireQuietly(key, expireAt);
     else this.dropExpire(key);

@@ -45,6 +45,18 @@ export class SmallStrings {
     return at;
   }
 
+  /** Stores bytes[start, end), at most SMALL_STRING_LENGTH of them; returns their offset. */
+  addBytes(source: Uint8Array, start: number, end: number): number {
+    const length = end - start;
+    if (this.end + length + 1 > this.bytes.length) this.grow(length + 1);
+    const bytes = this.bytes;
+    const at = this.end;
+    bytes[at] = length;
+    for (let i = 0; i < length; i++) bytes[at + 1 + i] = source[start + i];
+    this.end = at + 1 + length;
+    return at;
+  }
+
   /** The value stored at `at`, as a new string. */
   read(at: number): string {
     const bytes = this.bytes;

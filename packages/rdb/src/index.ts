@@ -14,6 +14,7 @@ export type {
   RdbKey,
   RdbRecord,
   RdbStream,
+  RdbStringBytesKey,
   RdbStreamGroup,
   RdbUnreadable,
   RdbValue,

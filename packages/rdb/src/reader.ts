@@ -16,9 +16,9 @@ import { Crc64 } from './crc64.js';
 import { RdbError, RdbErrors } from './errors.js';
 import { InputCursor, NEED_MORE } from './input-cursor.js';
 import { decodeLatin1 } from './latin1.js';
-import { readLength, readLengthBig } from './length-encoding.js';
+import { lengthAfter, readLength, readLengthBig } from './length-encoding.js';
 import { readString } from './string-encoding.js';
-import type { RdbRecord } from './types.js';
+import type { RdbRecord, RdbStringBytesKey } from './types.js';
 import { moduleTypeName, readValue } from './value-reader.js';
 import { skipString, skipValue } from './value-skipper.js';
 
@@ -38,6 +38,12 @@ export interface RdbReaderOptions {
   skipChecksum?: boolean;
   /** Told of each key whose collection is empty: Redis skips those (see redis#8453). */
   onEmptyKey?: (db: number, key: string) => void;
+  /**
+   * A string value stored as plain bytes, at most this many, comes as a 'string-bytes' record
+   * (a view of its bytes) instead of a string in a 'key' record: a loader that keeps short
+   * values as bytes makes neither the string nor its RdbValue. 0 (the default): never.
+   */
+  stringBytesUpTo?: number;
 }
 
 export class RdbReader {
@@ -61,12 +67,14 @@ export class RdbReader {
   private crcPosition = 0;
   private readonly verifyChecksum: boolean;
   private readonly onEmptyKey: ((db: number, key: string) => void) | undefined;
+  private readonly stringBytesUpTo: number;
   /** The error that stopped decoding: thrown again by every later call. */
   private failure: unknown = undefined;
 
   constructor(options: RdbReaderOptions = {}) {
     this.verifyChecksum = options.skipChecksum !== true;
     this.onEmptyKey = options.onEmptyKey;
+    this.stringBytesUpTo = options.stringBytesUpTo ?? 0;
   }
 
   /**
@@ -261,8 +269,12 @@ export class RdbReader {
       default: {
         if (!isObjectType(type)) return input.fail(RdbErrors.unknownType(type), typeAt);
         const key = readString(input);
-        const value = readValue(input, type);
         const expireAt = this.expireAt;
+        if (type === T.TYPE_STRING && this.stringBytesUpTo !== 0) {
+          const bytes = this.readStringBytes(key, expireAt);
+          if (bytes !== null) return bytes;
+        }
+        const value = readValue(input, type);
         this.expireAt = null;
         if (value === null) {
           this.onEmptyKey?.(this.db, key);
@@ -271,6 +283,37 @@ export class RdbReader {
         return { kind: 'key', db: this.db, key, value, expireAt };
       }
     }
+  }
+
+  /**
+   * A string value at the read position as a 'string-bytes' record when it is stored as plain
+   * bytes and short enough; else null, the position unchanged.
+   */
+  private readStringBytes(key: string, expireAt: number | null): RdbStringBytesKey | null {
+    const input = this.input;
+    const at = input.position;
+    const first = input.uint8();
+    if (first >= 0xc0) {
+      input.position = at;
+      return null;
+    }
+    const length = lengthAfter(input, first);
+    if (length > this.stringBytesUpTo) {
+      input.position = at;
+      return null;
+    }
+    const start = input.take(length);
+    this.expireAt = null;
+    const { buffer } = input;
+    return {
+      kind: 'string-bytes',
+      db: this.db,
+      key,
+      bytes: buffer,
+      start,
+      end: start + length,
+      expireAt,
+    };
   }
 
   /** Walks over the key record at the read position, throwing NEED_MORE if incomplete. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { RdbReader, readRdb } from './reader.js';
+import { RdbReader, readRdb, type RdbReaderOptions } from './reader.js';
 import { rdbKeys } from './test-support/arbitraries.js';
 import type { RdbKey, RdbRecord } from './types.js';
 import { RdbWriter, writeRdb } from './writer.js';
@@ -33,8 +33,8 @@ function expectedRecords(keys: RdbKey[]): RdbRecord[] {
 }
 
 /** Reads `chunks` pushed one by one, draining after each push. */
-function readChunks(chunks: Buffer[]): RdbRecord[] {
-  const reader = new RdbReader();
+function readChunks(chunks: Buffer[], options?: RdbReaderOptions): RdbRecord[] {
+  const reader = new RdbReader(options);
   const records: RdbRecord[] = [];
   for (const chunk of chunks) {
     reader.push(chunk);
@@ -79,6 +79,30 @@ describe('writeRdb → readRdb', () => {
         }
         chunks.push(file.subarray(start));
         expect(readChunks(chunks)).toEqual(readRdb(file));
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('gives short plain string values as views of their bytes when asked, the same values', () => {
+    fc.assert(
+      fc.property(rdbKeys(), fc.nat(), fc.nat(60), (keys, cut, upTo) => {
+        const file = writeRdb(keys, AUX);
+        const at = cut % (file.length + 1);
+        const records = readChunks([file.subarray(0, at), file.subarray(at)], {
+          stringBytesUpTo: upTo,
+        });
+        for (const record of records) {
+          if (record.kind === 'string-bytes')
+            expect(record.end - record.start).toBeLessThanOrEqual(upTo);
+        }
+        const asValues = records.map((record): RdbRecord => {
+          if (record.kind !== 'string-bytes') return record;
+          const { db, key, bytes, start, end, expireAt } = record;
+          const value = bytes.toString('latin1', start, end);
+          return { kind: 'key', db, key, value: { type: 'string', value }, expireAt };
+        });
+        expect(asValues).toEqual(readRdb(file));
       }),
       { numRuns: 200 },
     );

@@ -106,10 +106,25 @@ export interface RdbKey {
   expireAt: number | null;
 }
 
+/**
+ * A string key whose value comes as its bytes, bytes[start, end): a view into the input pushed
+ * to the reader, not a copy (see RdbReaderOptions.stringBytesUpTo).
+ */
+export interface RdbStringBytesKey {
+  kind: 'string-bytes';
+  db: number;
+  key: string;
+  bytes: Buffer;
+  start: number;
+  end: number;
+  expireAt: number | null;
+}
+
 export type RdbRecord =
   | { kind: 'aux'; name: string; value: string }
   | { kind: 'db'; db: number }
   | { kind: 'resize'; size: number; expiresSize: number }
   | { kind: 'key'; db: number; key: string; value: RdbValue; expireAt: number | null }
+  | RdbStringBytesKey
   | { kind: 'function'; payload: string }
   | { kind: 'end'; checksum: 'verified' | 'absent' };

@@ -1,4 +1,4 @@
-import { KeyspaceLoader, type DetachedDataset, type Engine } from '@rc/engine';
+import { KeyspaceLoader, SMALL_STRING_LENGTH, type DetachedDataset, type Engine } from '@rc/engine';
 import { RdbReader } from '@rc/rdb';
 
 /**
@@ -45,7 +45,8 @@ const PACE_MICROS = 10_000;
  * records are loaded as they decode (for the diskless modes), paced by key-load-delay.
  */
 export class SnapshotIntake {
-  private readonly reader = new RdbReader();
+  /** Short string values come as bytes, which the key table keeps without making strings. */
+  private readonly reader = new RdbReader({ stringBytesUpTo: SMALL_STRING_LENGTH });
   private loader: KeyspaceLoader | null = null;
   private target: DetachedDataset | null = null;
   private complete = false;
@@ -136,7 +137,9 @@ export class SnapshotIntake {
         }
         if (record === undefined) break;
         loader.accept(record);
-        if (delay > 0 && record.kind === 'key') this.owedMicros += delay;
+        if (delay > 0 && (record.kind === 'key' || record.kind === 'string-bytes')) {
+          this.owedMicros += delay;
+        }
         if (this.owedMicros >= PACE_MICROS) {
           const milliseconds = this.owedMicros / 1000;
           this.owedMicros = 0;

@@ -11,7 +11,14 @@ import { open, rename, stat, unlink } from 'node:fs/promises';
 import { createReadStream } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { setImmediate as nextTurn, setTimeout as sleep } from 'node:timers/promises';
-import { KeyspaceLoader, rdbAuxFields, savePacing, snapshotChunks, type Engine } from '@rc/engine';
+import {
+  KeyspaceLoader,
+  rdbAuxFields,
+  savePacing,
+  SMALL_STRING_LENGTH,
+  snapshotChunks,
+  type Engine,
+} from '@rc/engine';
 import { RdbReader } from '@rc/rdb';
 
 /**
@@ -166,7 +173,11 @@ export async function loadRdbFile(
     onEmptyKey?: (db: number, key: string) => void;
   } = {},
 ): Promise<LoadResult> {
-  const reader = new RdbReader({ onEmptyKey: options.onEmptyKey });
+  // Short string values come as bytes, which the key table keeps without making strings.
+  const reader = new RdbReader({
+    onEmptyKey: options.onEmptyKey,
+    stringBytesUpTo: SMALL_STRING_LENGTH,
+  });
   // As Redis: a master drops keys that expired while the file sat on disk; a replica keeps
   // them until its master's DEL arrives (and an AOF base is replayed as it was).
   const replica = engine.config.get('replicaof') !== '';
@@ -219,7 +230,10 @@ export function loadRdbBytes(
   options: { aofBase?: boolean; allowDuplicates?: boolean } = {},
 ): LoadResult {
   // DEBUG SET-SKIP-CHECKSUM-VALIDATION applies to the files DEBUG loads, as in Redis.
-  const reader = new RdbReader({ skipChecksum: engine.skipChecksumValidation });
+  const reader = new RdbReader({
+    skipChecksum: engine.skipChecksumValidation,
+    stringBytesUpTo: SMALL_STRING_LENGTH,
+  });
   const replica = engine.config.get('replicaof') !== '';
   const loader = new KeyspaceLoader(engine, replica || options.aofBase === true);
   loader.replaceDuplicates = options.allowDuplicates === true;

@@ -56,17 +56,26 @@ export class KeyspaceLoader {
       this.databases[this.db].reserve(record.size);
     }
     if (record.kind === 'end') this.settle();
-    if (record.kind !== 'key' || record.db >= this.databases.length) return;
-    // Strictly before now, as Redis's rdbLoad.
-    if (!this.keepExpired && record.expireAt !== null && record.expireAt < this.now) {
-      this.expiredSkipped++;
-      this.onExpiredDropped?.(record.db, record.key);
-      return;
+    if (record.kind !== 'key' && record.kind !== 'string-bytes') return;
+    if (record.db >= this.databases.length || this.expired(record)) return;
+    const db = this.databases[record.db];
+    if (record.kind === 'string-bytes') {
+      const { key, bytes, start, end, expireAt } = record;
+      db.loadStringBytes(key, bytes, start, end, expireAt, this.replaceDuplicates);
+    } else {
+      const value = fromRdbValue(record.value, this.limits, this.engine.config);
+      if (isEmptyValue(value)) return;
+      db.load(record.key, value, record.expireAt, this.replaceDuplicates);
     }
-    const value = fromRdbValue(record.value, this.limits, this.engine.config);
-    if (isEmptyValue(value)) return;
-    this.databases[record.db].load(record.key, value, record.expireAt, this.replaceDuplicates);
     this.keys++;
+  }
+
+  /** Whether the key is dropped as expired: strictly before now, as Redis's rdbLoad. */
+  private expired(record: { db: number; key: string; expireAt: number | null }): boolean {
+    if (this.keepExpired || record.expireAt === null || record.expireAt >= this.now) return false;
+    this.expiredSkipped++;
+    this.onExpiredDropped?.(record.db, record.key);
+    return true;
   }
 
   /** Indexes the keys loaded without a lookup; a key twice is a corrupt file. */
