@@ -8,95 +8,34 @@ interface Latin1Buffer {
   latin1Write(text: string, offset: number, length: number): number;
 }
 
+/** Strings up to this long are made in JavaScript (see decodeLatin1). */
+const SHORT_STRING = 12;
+
 /**
  * bytes[start, end) as a latin1 string. Up to 12 bytes (most keys and short values of a dump)
  * by String.fromCharCode, which V8 runs without leaving JavaScript: a call into Node's native
  * decoder costs about three times as much for a string that short (1M strings of 10 bytes:
- * 85–93 ms against 23–26). Longer ones through the native decoder.
+ * 85–93 ms against 23–26). Twelve bytes are read whatever the length and the string cut after,
+ * one call for every length. Longer ones, and short ones at a buffer's very end, through the
+ * native decoder.
  */
 export function decodeLatin1(b: Uint8Array, s: number, end: number): string {
-  switch (end - s) {
-    case 0:
-      return '';
-    case 1:
-      return String.fromCharCode(b[s]);
-    case 2:
-      return String.fromCharCode(b[s], b[s + 1]);
-    case 3:
-      return String.fromCharCode(b[s], b[s + 1], b[s + 2]);
-    case 4:
-      return String.fromCharCode(b[s], b[s + 1], b[s + 2], b[s + 3]);
-    case 5:
-      return String.fromCharCode(b[s], b[s + 1], b[s + 2], b[s + 3], b[s + 4]);
-    case 6:
-      return String.fromCharCode(b[s], b[s + 1], b[s + 2], b[s + 3], b[s + 4], b[s + 5]);
-    case 7:
-      return String.fromCharCode(b[s], b[s + 1], b[s + 2], b[s + 3], b[s + 4], b[s + 5], b[s + 6]);
-    case 8:
-      return String.fromCharCode(
-        b[s],
-        b[s + 1],
-        b[s + 2],
-        b[s + 3],
-        b[s + 4],
-        b[s + 5],
-        b[s + 6],
-        b[s + 7],
-      );
-    case 9:
-      return String.fromCharCode(
-        b[s],
-        b[s + 1],
-        b[s + 2],
-        b[s + 3],
-        b[s + 4],
-        b[s + 5],
-        b[s + 6],
-        b[s + 7],
-        b[s + 8],
-      );
-    case 10:
-      return String.fromCharCode(
-        b[s],
-        b[s + 1],
-        b[s + 2],
-        b[s + 3],
-        b[s + 4],
-        b[s + 5],
-        b[s + 6],
-        b[s + 7],
-        b[s + 8],
-        b[s + 9],
-      );
-    case 11:
-      return String.fromCharCode(
-        b[s],
-        b[s + 1],
-        b[s + 2],
-        b[s + 3],
-        b[s + 4],
-        b[s + 5],
-        b[s + 6],
-        b[s + 7],
-        b[s + 8],
-        b[s + 9],
-        b[s + 10],
-      );
-    case 12:
-      return String.fromCharCode(
-        b[s],
-        b[s + 1],
-        b[s + 2],
-        b[s + 3],
-        b[s + 4],
-        b[s + 5],
-        b[s + 6],
-        b[s + 7],
-        b[s + 8],
-        b[s + 9],
-        b[s + 10],
-        b[s + 11],
-      );
+  const length = end - s;
+  if (length <= SHORT_STRING && s + SHORT_STRING <= b.length) {
+    return String.fromCharCode(
+      b[s],
+      b[s + 1],
+      b[s + 2],
+      b[s + 3],
+      b[s + 4],
+      b[s + 5],
+      b[s + 6],
+      b[s + 7],
+      b[s + 8],
+      b[s + 9],
+      b[s + 10],
+      b[s + 11],
+    ).slice(0, length);
   }
   return (b as unknown as Latin1Buffer).latin1Slice(s, end);
 }
