@@ -126,12 +126,17 @@ export class KeyIndex {
     const starts = new Int32Array((1 << regionBits) + 1);
     for (let i = 0; i < count; i++) starts[((hashes[i] & mask) >>> shift) + 1]++;
     for (let region = 1; region < starts.length; region++) starts[region] += starts[region - 1];
-    const order = new Int32Array(count);
-    for (let i = 0; i < count; i++) order[starts[(hashes[i] & mask) >>> shift]++] = i;
+    // Each hash with its slot, by region: the pass that indexes them then reads in order.
+    const sorted = new Int32Array(count * 2);
+    for (let i = 0; i < count; i++) {
+      const at = starts[(hashes[i] & mask) >>> shift]++ * 2;
+      sorted[at] = hashes[i];
+      sorted[at + 1] = from + i;
+    }
     let duplicate = -1;
-    for (let at = 0; at < count; at++) {
-      const hash = hashes[order[at]];
-      let slot = from + order[at];
+    for (let at = 0; at < count * 2; at += 2) {
+      const hash = sorted[at];
+      let slot = sorted[at + 1];
       for (let bucket = hash & mask; ; bucket = (bucket + 1) & mask) {
         const entry = buckets[bucket * 2];
         if (entry === 0) {
