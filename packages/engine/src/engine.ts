@@ -22,6 +22,7 @@ import {
   type KeyspaceObserver,
 } from './keyspace.js';
 import type { DetachedDataset } from './persistence/keyspace-loader.js';
+import type { StringStorage } from './key-table.js';
 import { EventClass, KeyspaceEvents } from './keyspace-events.js';
 import { OutputLimits } from './output-limits.js';
 import { ClientEviction } from './client-eviction.js';
@@ -272,6 +273,8 @@ export class Engine implements KeyspaceObserver {
   lfu: LfuSettings | null = null;
   /** Off under an LRU or LFU policy with a maxmemory limit (see KeyspaceObserver). */
   sharedIntegers = true;
+  /** Medium strings in slabs while maxmemory is set (see StringStorage). */
+  readonly stringStorage: StringStorage = { mediumStringsAsBytes: false };
   /** What a call that blocked needs for its statistics once it is served. */
   private readonly blockedCalls = new WeakMap<
     BlockedState,
@@ -424,6 +427,7 @@ export class Engine implements KeyspaceObserver {
     for (const name of ['maxmemory', 'maxmemory-policy']) {
       this.config.follow(name, () => {
         const policy = this.config.get('maxmemory-policy');
+        this.stringStorage.mediumStringsAsBytes = this.config.getNumber('maxmemory') > 0;
         this.sharedIntegers =
           this.config.getNumber('maxmemory') === 0 ||
           !(policy.includes('lru') || policy.includes('lfu'));

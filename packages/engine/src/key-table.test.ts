@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { ReplyWriter } from '@rc/resp';
 import { KeyTable } from './key-table.js';
 
 type Operation = {
@@ -17,7 +18,9 @@ const operations = fc.array(
     value: fc.oneof(
       fc.string({ maxLength: 50 }),
       fc.string({ unit: 'binary', maxLength: 8 }),
-      fc.constantFrom('', 'x'.repeat(44), 'y'.repeat(45)),
+      fc.constantFrom('', 'x'.repeat(44), 'y'.repeat(45), 'z'.repeat(4096), 'w'.repeat(4097)),
+      fc.string({ unit: 'binary', minLength: 45, maxLength: 2000 }),
+      fc.string({ minLength: 45, maxLength: 300 }).map((text) => `\u{100}${text}`),
     ),
   }),
   { maxLength: 400 },
@@ -118,6 +121,31 @@ describe('KeyTable', () => {
     expect(table.size).toBe(0);
   });
 
+  it('keeps medium strings through the repacks that give removed slots back', () => {
+    const table = new KeyTable();
+    const model = new Map<string, string>();
+    const put = (key: string, value: string): void => {
+      const slot = table.slotOf(key);
+      if (slot < 0) table.addNew(key, value);
+      else table.setValueAt(slot, value);
+      model.set(key, value);
+    };
+    for (let round = 0; round < 3; round++) {
+      // 4000 values of 45 to 3000 chars, then three in four of them removed: more than half of
+      // the slots' bytes freed, several MB, which a repack gives back.
+      for (let i = 0; i < 4000; i++) {
+        put(`k${i}`, `${round}:${i}:`.padEnd(45 + ((round * 131 + i * 17) % 3000), '.'));
+      }
+      for (let i = 0; i < 4000; i++) {
+        if ((round + i) % 4 !== 0) {
+          table.delete(`k${i}`);
+          model.delete(`k${i}`);
+        }
+      }
+      expect(new Map(table)).toEqual(model);
+    }
+  });
+
   it('picks random slots among the keys it holds, and none when empty', () => {
     const table = new KeyTable();
     expect(table.randomSlot()).toBe(-1);
@@ -185,11 +213,33 @@ describe('KeyTable', () => {
     expect(table.delete('a')).toBe(false);
   });
 
-  it('gives a replaced short string as its length, without reading it', () => {
+  it('gives a replaced string kept as bytes as its length, without reading it', () => {
     const table = new KeyTable();
     const short = table.addNew('short', 'x'.repeat(44));
-    const long = table.addNew('long', 'y'.repeat(45));
+    const medium = table.addNew('medium', 'y'.repeat(4096));
+    const long = table.addNew('long', 'z'.repeat(4097));
+    const wide = table.addNew('wide', '\u{100}'.repeat(45));
     expect(table.replacedAt(short)).toBe(44);
-    expect(table.replacedAt(long)).toBe('y'.repeat(45));
+    expect(table.replacedAt(medium)).toBe(4096);
+    expect(table.replacedAt(long)).toBe('z'.repeat(4097));
+    expect(table.replacedAt(wide)).toBe('\u{100}'.repeat(45));
+    expect([short, medium, long, wide, -1].map((slot) => table.keptAsBytes(slot))).toEqual([
+      true,
+      true,
+      false,
+      false,
+      false,
+    ]);
+  });
+
+  it('writes a string kept in slabs to a reply from there, and only such a string', () => {
+    const table = new KeyTable();
+    const value = Array.from({ length: 1024 }, (_, i) => String.fromCharCode(i % 256)).join('');
+    const slots = [value, 'x'.repeat(44), 'z'.repeat(4097)].map((v, i) => table.addNew(`k${i}`, v));
+    const out = new ReplyWriter();
+    expect(slots.map((slot) => table.writeBulkAt(slot, out))).toEqual([true, false, false]);
+    expect(out.take().toString('latin1')).toBe(`$1024\r\n${value}\r\n`);
+    // A snapshot takes it as a string (only short strings' bytes are read in place).
+    expect(table.storedAt(slots[0])).toBe(value);
   });
 });

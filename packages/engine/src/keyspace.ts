@@ -1,4 +1,5 @@
 import { keyHashSlot } from '@rc/cluster';
+import type { ReplyWriter } from '@rc/resp';
 import {
   lfuCounter,
   lfuInitial,
@@ -12,7 +13,7 @@ import { Stream } from '@rc/datatypes/stream';
 import { decodeLatin1 } from '@rc/resp';
 import type { WaitKind } from './blocking.js';
 import { DictSizing } from './dict-sizing.js';
-import { KeyTable } from './key-table.js';
+import { KeyTable, type StringStorage } from './key-table.js';
 import { SlotIndex } from './slot-index.js';
 import {
   DICT_ENTRY_BYTES,
@@ -30,6 +31,9 @@ import {
   RedisZset,
   UnreadableValue,
 } from './values.js';
+
+/** What `Database.lookupOrReply` answers once it wrote the value to the reply itself. */
+export const REPLIED = Symbol('replied');
 
 /** The kind of wait a value can end (BLPOP, BZPOPMIN, XREAD...), or null. */
 export function waitKindOf(value: RedisValue): WaitKind | null {
@@ -78,6 +82,8 @@ export interface KeyspaceObserver {
   readonly sharedIntegers: boolean;
   /** The estimate of what all databases hold, which each database adds its changes to. */
   readonly dataset: DatasetMemory;
+  /** Where the databases' tables keep medium strings (see StringStorage). */
+  readonly stringStorage: StringStorage;
 }
 
 /** What the keys, values and TTLs of every database hold, as memory-estimate.ts counts them. */
@@ -108,7 +114,7 @@ export class Database {
    * IDLETIME and LRU eviction, or under an LFU policy its access counter (see
    * access-frequency.ts), and a collection's estimate as last counted (see `count`).
    */
-  data = new KeyTable();
+  data: KeyTable;
   expires = new Map<string, number>();
   /** The sizes Redis's tables for `data` and `expires` would have (DEBUG HTSTATS). */
   dataTable = new DictSizing();
@@ -136,6 +142,7 @@ export class Database {
     private readonly observer: KeyspaceObserver,
   ) {
     this.id = id;
+    this.data = new KeyTable(observer.stringStorage);
   }
 
   get size(): number {
@@ -149,6 +156,22 @@ export class Database {
    */
   lookup(key: string): RedisValue | undefined {
     const value = this.lookupWhole(key);
+    if (!(value instanceof UnreadableValue)) return value;
+    this.observer.unreadableValueRead(value);
+    return undefined;
+  }
+
+  /**
+   * As `lookup`, for a reply of the value as it is (GET): a string kept in slabs is written to
+   * `out` from there, without a string made for it, and REPLIED comes back.
+   */
+  lookupOrReply(key: string, out: ReplyWriter): RedisValue | undefined | typeof REPLIED {
+    const slot = this.expires.size !== 0 && this.expireIfNeeded(key) ? -1 : this.data.slotOf(key);
+    this.observer.keyLookedUp(slot >= 0);
+    if (slot < 0) return undefined;
+    this.accessedNow(slot, true);
+    if (this.data.writeBulkAt(slot, out)) return REPLIED;
+    const value = this.data.valueAt(slot);
     if (!(value instanceof UnreadableValue)) return value;
     this.observer.unreadableValueRead(value);
     return undefined;
@@ -317,8 +340,8 @@ export class Database {
   }
 
   delete(key: string): boolean {
-    // As peek (the key's access time is about to go with it), without reading a short string
-    // kept as bytes into a new one: only its length is counted.
+    // As peek (the key's access time is about to go with it), without reading a string kept as
+    // bytes into a new one: only its length is counted.
     const slot = this.expires.size !== 0 && this.expireIfNeeded(key) ? -1 : this.data.slotOf(key);
     this.observer.keyLookedUp(slot >= 0);
     if (slot < 0) return false;
@@ -546,7 +569,7 @@ export class Database {
 
   clear(): void {
     const keys = [...this.data.keys()];
-    this.data = new KeyTable();
+    this.data = new KeyTable(this.observer.stringStorage);
     this.expires = new Map();
     this.dataTable.clear();
     this.expiresTable.clear();

@@ -30,4 +30,4 @@ export {
 export { splitArguments } from './split-arguments.js';
 export { parseIntegerBytes } from './integer-text.js';
 export { PrefixViews } from './prefix-views.js';
-export { decodeLatin1 } from './latin1.js';
+export { decodeLatin1, latin1Write } from './latin1.js';

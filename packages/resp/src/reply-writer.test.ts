@@ -124,6 +124,8 @@ describe('ReplyWriter', () => {
     const bytes = Buffer.from([0, 13, 10, 255]);
     expect(written(2, (out) => out.bulk(bytes))).toBe('$4\r\n\x00\r\n\xff\r\n');
     expect(written(2, (out) => out.bulk('\x00\r\n\xff'))).toBe('$4\r\n\x00\r\n\xff\r\n');
+    const slab = Buffer.from('..\x00\r\n\xff..', 'latin1');
+    expect(written(2, (out) => out.bulkOfBytes(slab, 2, 6))).toBe('$4\r\n\x00\r\n\xff\r\n');
   });
 
   it('exports the pre-encoded common replies', () => {

@@ -321,6 +321,16 @@ export class ReplyWriter {
     this.crlf();
   }
 
+  /** A bulk string of the bytes [start, end) of `source`, copied from there (no string made). */
+  bulkOfBytes(source: Buffer, start: number, end: number): void {
+    const length = end - start;
+    this.header(36 /* $ */, length);
+    this.reserve(length + 2);
+    source.copy(this.buffer, this.used, start, end);
+    this.used += length;
+    this.crlf();
+  }
+
   /**
    * A bulk string of two non-negative safe integers joined by one byte, as stream IDs are
    * ("1700000000000-3"), written digit by digit: formatting the string first cost more than the

@@ -5,7 +5,8 @@ import { EventClass } from '../keyspace-events.js';
 import { expireArgument, type ExpireUnit } from '../expire-time.js';
 import { readLongDouble, addFloats } from '../long-double.js';
 import { inInt64Range, parseInteger } from '../numbers.js';
-import { WRONG_TYPE, lookupString } from '../typed-lookup.js';
+import { REPLIED } from '../keyspace.js';
+import { WRONG_TYPE, lookupString, wrongType } from '../typed-lookup.js';
 import { checkStringLength, integerArgument, isKeyword } from '../arguments.js';
 import { ok } from '../replies.js';
 
@@ -109,10 +110,11 @@ function expireOption(option: string): Omit<NonNullable<ExpireOption>, 'argument
 }
 
 export function get(client: Client, argv: string[]): void {
-  const value = lookupString(client, argv[1]);
-  if (value === WRONG_TYPE) return;
+  const value = client.db.lookupOrReply(argv[1], client.out);
+  if (value === REPLIED) return;
   if (value === undefined) client.out.nullBulk();
-  else client.out.bulk(value);
+  else if (typeof value === 'string') client.out.bulk(value);
+  else wrongType(client);
 }
 
 /** GETEX key [EX s|PX ms|EXAT ts|PXAT ts|PERSIST] */
