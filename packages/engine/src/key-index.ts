@@ -45,19 +45,31 @@ export class KeyIndex {
   private pendingFrom = 0;
   /** A key found twice while indexing keys added later, until `settle` tells it. */
   private duplicate: string | null = null;
+  /**
+   * The key found last and its slot: a write command finds its key two or three times (its
+   * lookup, then the store or the recount), and hashing a key costs more than comparing it.
+   * Forgotten when keys are removed, moved or indexed late.
+   */
+  private lastKey = '';
+  private lastSlot = -1;
 
   constructor(private readonly keys: readonly string[]) {}
 
   /** The key's slot, or -1. */
   find(key: string): number {
     if (this.pendingCount !== 0) this.indexPending();
+    if (this.lastSlot >= 0 && key === this.lastKey) return this.lastSlot;
     const hash = keyHash(key);
     const buckets = this.buckets;
     const mask = this.mask;
     for (let bucket = hash & mask; ; bucket = (bucket + 1) & mask) {
       const entry = buckets[bucket * 2];
       if (entry === 0) return -1;
-      if (buckets[bucket * 2 + 1] === hash && this.keys[entry - 1] === key) return entry - 1;
+      if (buckets[bucket * 2 + 1] === hash && this.keys[entry - 1] === key) {
+        this.lastKey = key;
+        this.lastSlot = entry - 1;
+        return entry - 1;
+      }
     }
   }
 
@@ -113,6 +125,7 @@ export class KeyIndex {
   private indexPending(): void {
     const count = this.pendingCount;
     if (count === 0) return;
+    this.forgetLast();
     const hashes = this.pendingHashes;
     const from = this.pendingFrom;
     this.pendingCount = 0;
@@ -168,6 +181,7 @@ export class KeyIndex {
   /** The key, indexed at `from`, is now at `to`. */
   moved(key: string, from: number, to: number): void {
     if (this.pendingCount !== 0) this.indexPending();
+    this.forgetLast();
     this.buckets[this.bucketOfSlot(key, from) * 2] = to + 1;
   }
 
@@ -178,6 +192,7 @@ export class KeyIndex {
    */
   remove(key: string, count: number): number {
     if (this.pendingCount !== 0) this.indexPending();
+    this.forgetLast();
     const hash = keyHash(key);
     const buckets = this.buckets;
     const mask = this.mask;
@@ -201,6 +216,12 @@ export class KeyIndex {
     buckets[hole * 2 + 1] = 0;
     if (mask + 1 > INITIAL_BUCKETS && count * 8 < mask + 1) this.rebuild((mask + 1) / 2);
     return slot;
+  }
+
+  /** Keys move between slots: the last key found may no longer be where it was. */
+  private forgetLast(): void {
+    this.lastKey = '';
+    this.lastSlot = -1;
   }
 
   private bucketOfSlot(key: string, slot: number): number {

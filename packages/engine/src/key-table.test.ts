@@ -2,12 +2,14 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ReplyWriter } from '@rc/resp';
 import { KeyTable } from './key-table.js';
+import { parseInteger } from './numbers.js';
 
 type Operation = {
   kind: 'add' | 'delete' | 'replace';
   key: string;
   stamp: number;
-  value: string;
+  /** A number is stored as the string of its digits (INCR's store). */
+  value: string | number;
 };
 
 const operations = fc.array(
@@ -21,6 +23,10 @@ const operations = fc.array(
       fc.constantFrom('', 'x'.repeat(44), 'y'.repeat(45), 'z'.repeat(4096), 'w'.repeat(4097)),
       fc.string({ unit: 'binary', minLength: 45, maxLength: 2000 }),
       fc.string({ minLength: 45, maxLength: 300 }).map((text) => `\u{100}${text}`),
+      fc.constantFrom('-0', '007', '9007199254740993'),
+      fc.integer({ min: -1000, max: 1000 }).map(String),
+      fc.maxSafeInteger(),
+      fc.integer({ min: -12, max: 12 }),
     ),
   }),
   { maxLength: 400 },
@@ -28,6 +34,11 @@ const operations = fc.array(
 
 describe('KeyTable', () => {
   it('holds what a Map of key → value, stamp and count holds, each key in its slot', () => {
+    /** What integerAt gives for a stored string: the integer it spells when a double holds it. */
+    const integerOf = (value: string) => {
+      const parsed = parseInteger(value);
+      return typeof parsed === 'number' ? parsed : null;
+    };
     fc.assert(
       fc.property(operations, (steps) => {
         const table = new KeyTable();
@@ -40,11 +51,11 @@ describe('KeyTable', () => {
             const added = table.addNew(key, value);
             table.setStampAt(added, stamp);
             table.setCountAt(added, stamp / 2);
-            model.set(key, { value, stamp, count: stamp / 2 });
+            model.set(key, { value: String(value), stamp, count: stamp / 2 });
           } else if (kind === 'replace') {
             table.setValueAt(slot, value);
             table.setStampAt(slot, stamp);
-            (model.get(key) as { value: string; stamp: number }).value = value;
+            (model.get(key) as { value: string; stamp: number }).value = String(value);
             (model.get(key) as { value: string; stamp: number }).stamp = stamp;
           }
         }
@@ -59,6 +70,7 @@ describe('KeyTable', () => {
           expect(table.keyAt(slot)).toBe(key);
           expect(table.get(key)).toBe(value);
           expect(table.valueAt(slot)).toBe(value);
+          expect(table.integerAt(slot)).toBe(integerOf(value));
           expect(table.stampAt(slot)).toBe(stamp);
           expect(table.countAt(slot)).toBe(count);
         }

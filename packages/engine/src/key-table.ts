@@ -82,7 +82,7 @@ export class KeyTable {
    * then an add would cost two (a million keys loaded from a file). Returns its slot, or -1 when
    * the key was there, the table unchanged.
    */
-  addNew(key: string, value: RedisValue): number {
+  addNew(key: string, value: RedisValue | number): number {
     const slot = this.keyAtSlot.length;
     if (this.index.addIfAbsent(key, slot, slot + 1) >= 0) return -1;
     this.fill(slot, key, this.stored(value));
@@ -214,9 +214,29 @@ export class KeyTable {
     return slot >= 0 && typeof this.valueAtSlot[slot] === 'number';
   }
 
-  setValueAt(slot: number, value: RedisValue): void {
-    this.release(this.valueAtSlot[slot]);
+  /** Stores the value at the slot; an integer stands for its digits (see `stored`). */
+  setValueAt(slot: number, value: RedisValue | number): void {
+    const replaced = this.valueAtSlot[slot];
+    // A counter's digits go over the old ones when they take as many bytes.
+    if (
+      typeof value === 'number' &&
+      typeof replaced === 'number' &&
+      replaced >= 0 &&
+      this.smallStrings.replaceInteger(replaced, value)
+    ) {
+      return;
+    }
+    this.release(replaced);
     this.valueAtSlot[slot] = this.stored(value);
+  }
+
+  /**
+   * The integer the short string at the slot spells (see SmallStrings.integerAt), read from its
+   * bytes; null when the value is anything else.
+   */
+  integerAt(slot: number): number | null {
+    const value = this.valueAtSlot[slot];
+    return typeof value === 'number' && value >= 0 ? this.smallStrings.integerAt(value) : null;
   }
 
   stampAt(slot: number): number {
@@ -270,9 +290,12 @@ export class KeyTable {
 
   /**
    * What a value slot holds for the value: a short string's offset in `smallStrings`, -1 - a
-   * medium string's handle in `slabs` (see StringStorage), or the value itself.
+   * medium string's handle in `slabs` (see StringStorage), or the value itself. A number is a
+   * safe integer stored as the string of its digits (INCR's result), which no string was made
+   * for.
    */
-  private stored(value: RedisValue): RedisValue | number {
+  private stored(value: RedisValue | number): RedisValue | number {
+    if (typeof value === 'number') return this.smallStrings.addInteger(value);
     if (typeof value !== 'string' || value.length > SLAB_STRING_LENGTH) return value;
     if (value.length > SMALL_STRING_LENGTH) {
       if (!this.storage.mediumStringsAsBytes) return value;

@@ -14,6 +14,7 @@ import { decodeLatin1 } from '@rc/resp';
 import type { WaitKind } from './blocking.js';
 import { DictSizing } from './dict-sizing.js';
 import { KeyTable, type StringStorage } from './key-table.js';
+import { decimalLength } from './small-strings.js';
 import { SlotIndex } from './slot-index.js';
 import {
   DICT_ENTRY_BYTES,
@@ -23,6 +24,7 @@ import {
   valueBytes,
 } from './memory-estimate.js';
 import {
+  SHARED_INTEGERS,
   storedStringEncoding,
   unusualStringEncoding,
   type RedisValue,
@@ -155,10 +157,8 @@ export class Database {
    * if the engine lives on (without a host to exit).
    */
   lookup(key: string): RedisValue | undefined {
-    const value = this.lookupWhole(key);
-    if (!(value instanceof UnreadableValue)) return value;
-    this.observer.unreadableValueRead(value);
-    return undefined;
+    const slot = this.lookupSlot(key);
+    return slot < 0 ? undefined : this.readable(this.data.valueAt(slot));
   }
 
   /**
@@ -166,15 +166,10 @@ export class Database {
    * `out` from there, without a string made for it, and REPLIED comes back.
    */
   lookupOrReply(key: string, out: ReplyWriter): RedisValue | undefined | typeof REPLIED {
-    const slot = this.expires.size !== 0 && this.expireIfNeeded(key) ? -1 : this.data.slotOf(key);
-    this.observer.keyLookedUp(slot >= 0);
+    const slot = this.lookupSlot(key);
     if (slot < 0) return undefined;
-    this.accessedNow(slot, true);
     if (this.data.writeBulkAt(slot, out)) return REPLIED;
-    const value = this.data.valueAt(slot);
-    if (!(value instanceof UnreadableValue)) return value;
-    this.observer.unreadableValueRead(value);
-    return undefined;
+    return this.readable(this.data.valueAt(slot));
   }
 
   /**
@@ -182,9 +177,39 @@ export class Database {
    * COPY, MOVE, TOUCH): an UnreadableValue is returned as it is.
    */
   lookupWhole(key: string): RedisValue | undefined {
-    const value = this.peek(key);
-    if (value !== undefined) this.accessedNow(this.data.slotOf(key), true);
-    return value;
+    const slot = this.lookupSlot(key);
+    return slot < 0 ? undefined : this.data.valueAt(slot);
+  }
+
+  /**
+   * As `lookup`, for INCR and its kind: a short string spelling an integer that a double holds
+   * exactly comes as that number, read from its bytes without making a string.
+   */
+  lookupInteger(key: string): RedisValue | number | undefined {
+    const slot = this.lookupSlot(key);
+    if (slot < 0) return undefined;
+    const integer = this.data.integerAt(slot);
+    return integer !== null ? integer : this.readable(this.data.valueAt(slot));
+  }
+
+  /** The key's slot or -1, the lookup recorded as a read records it (hit or miss, access). */
+  private lookupSlot(key: string): number {
+    const slot = this.findSlot(key);
+    this.observer.keyLookedUp(slot >= 0);
+    if (slot >= 0) this.accessedNow(slot, true);
+    return slot;
+  }
+
+  /** The key's slot or -1, a key whose time has come deleted first. */
+  private findSlot(key: string): number {
+    return this.expires.size !== 0 && this.expireIfNeeded(key) ? -1 : this.data.slotOf(key);
+  }
+
+  /** A value rc cannot decode is reported, and reads as missing (see `lookup`). */
+  private readable(value: RedisValue): RedisValue | undefined {
+    if (!(value instanceof UnreadableValue)) return value;
+    this.observer.unreadableValueRead(value);
+    return undefined;
   }
 
   /**
@@ -265,7 +290,8 @@ export class Database {
    * its dict directly (RANDOMKEY, MEMORY USAGE).
    */
   find(key: string): RedisValue | undefined {
-    return this.expires.size !== 0 && this.expireIfNeeded(key) ? undefined : this.data.get(key);
+    const slot = this.findSlot(key);
+    return slot < 0 ? undefined : this.data.valueAt(slot);
   }
 
   /** Seconds since the key was last read or written (OBJECT IDLETIME). */
@@ -313,6 +339,19 @@ export class Database {
 
   /** Stores a value, dropping any TTL unless `keepTtl` (SET's default behaviour). */
   set(key: string, value: RedisValue, keepTtl = false): void {
+    this.write(key, value, keepTtl);
+  }
+
+  /**
+   * INCR's store: as `set(key, String(value), true)` for a safe integer, its digits written to
+   * the key table as bytes (over the old ones when as many) without making a string.
+   */
+  setInteger(key: string, value: number): void {
+    this.write(key, value, true);
+  }
+
+  /** `set`, where a number stands for the string of its digits (see `setInteger`). */
+  private write(key: string, value: RedisValue | number, keepTtl: boolean): void {
     // As Redis's lookupKeyWrite: an expired key is deleted (and its DEL propagated) first.
     if (this.expires.size !== 0) this.expireIfNeeded(key);
     const existing = this.data.slotOf(key);
@@ -342,7 +381,7 @@ export class Database {
   delete(key: string): boolean {
     // As peek (the key's access time is about to go with it), without reading a string kept as
     // bytes into a new one: only its length is counted.
-    const slot = this.expires.size !== 0 && this.expireIfNeeded(key) ? -1 : this.data.slotOf(key);
+    const slot = this.findSlot(key);
     this.observer.keyLookedUp(slot >= 0);
     if (slot < 0) return false;
     const value = this.data.replacedAt(slot);
@@ -357,7 +396,8 @@ export class Database {
   }
 
   /** A key created holding a value one can wait on is ready for its waiters (Redis's dbAdd). */
-  private signalCreated(key: string, value: RedisValue): void {
+  private signalCreated(key: string, value: RedisValue | number): void {
+    if (typeof value === 'number') return;
     const kind = waitKindOf(value);
     if (kind !== null) this.observer.keyReady(this, key, kind);
   }
@@ -418,13 +458,18 @@ export class Database {
    * while shared integers are off, which keeps an object of its own (recorded `int`) even once
    * the policy changes, as in Redis.
    */
-  private stringStored(key: string, value: RedisValue): void {
+  private stringStored(key: string, value: RedisValue | number): void {
+    if (this.observer.sharedIntegers) {
+      this.forgetStringEncoding(key);
+      return;
+    }
     if (
-      !this.observer.sharedIntegers &&
-      typeof value === 'string' &&
-      value.length <= 4 &&
-      storedStringEncoding(value) === 'int' &&
-      value[0] !== '-'
+      typeof value === 'number'
+        ? value >= 0 && value < SHARED_INTEGERS
+        : typeof value === 'string' &&
+          value.length <= 4 &&
+          storedStringEncoding(value) === 'int' &&
+          value[0] !== '-'
     ) {
       this.stringEncodings.set(key, 'int');
     } else this.forgetStringEncoding(key);
@@ -454,7 +499,7 @@ export class Database {
    */
   private store(
     key: string,
-    value: RedisValue,
+    value: RedisValue | number,
     slot: number,
     previous: RedisValue | number | undefined,
   ): number {
@@ -470,7 +515,7 @@ export class Database {
    * when it was there already (then nothing changed but the table's size bookkeeping, on the
    * path of a corrupt file only).
    */
-  private insert(key: string, value: RedisValue): number {
+  private insert(key: string, value: RedisValue | number): number {
     this.dataTable.beforeAdd(this.data.size, this.observer.childRunning);
     const slot = this.data.addNew(key, value);
     if (slot >= 0) this.added(slot, key, value);
@@ -478,7 +523,7 @@ export class Database {
   }
 
   /** A new key's share of the slot index and the count. */
-  private added(slot: number, key: string, value: RedisValue): void {
+  private added(slot: number, key: string, value: RedisValue | number): void {
     this.slotIndex?.add(key);
     this.count(slot, key, value);
   }
@@ -488,9 +533,10 @@ export class Database {
    * its length; a collection's is kept at its slot, for it changes in place, and what it was
    * counted at must go when it changes or leaves.
    */
-  private count(slot: number, key: string, value: RedisValue): void {
+  private count(slot: number, key: string, value: RedisValue | number): void {
     let bytes = keyBytes(key) + DICT_SLOT_BYTES;
-    if (typeof value === 'string') bytes += valueBytes(value, 0);
+    if (typeof value === 'number') bytes += stringBytes(decimalLength(value));
+    else if (typeof value === 'string') bytes += valueBytes(value, 0);
     else {
       const collection = valueBytes(value, COLLECTION_SAMPLES);
       this.data.setCountAt(slot, collection);

@@ -57,6 +57,66 @@ export class SmallStrings {
     return at;
   }
 
+  /**
+   * Stores a safe integer's decimal digits (INCR's result, without making a string of it);
+   * returns the offset.
+   */
+  addInteger(value: number): number {
+    const length = decimalLength(value);
+    if (this.end + length + 1 > this.bytes.length) this.grow(length + 1);
+    const at = this.end;
+    this.writeInteger(at, length, value);
+    this.end = at + 1 + length;
+    return at;
+  }
+
+  /**
+   * Writes a safe integer's digits over the value at `at` when they take as many bytes (a
+   * counter changes its length once per power of ten); false, nothing written, otherwise.
+   */
+  replaceInteger(at: number, value: number): boolean {
+    const length = decimalLength(value);
+    if (this.bytes[at] !== length) return false;
+    this.writeInteger(at, length, value);
+    return true;
+  }
+
+  /**
+   * The value at `at` as a number when it spells a canonical integer (as parseInteger reads
+   * one: no sign but `-`, no leading zero) that a double holds exactly, else null; read from the
+   * bytes without making a string.
+   */
+  integerAt(at: number): number | null {
+    const bytes = this.bytes;
+    const end = at + 1 + bytes[at];
+    let i = at + 1;
+    const negative = bytes[i] === 45; /* - */
+    if (negative) i++;
+    if (i === end || end - i > 16) return null;
+    if (bytes[i] === 48 /* 0 */) return end - i === 1 && !negative ? 0 : null;
+    let value = 0;
+    for (; i < end; i++) {
+      const digit = bytes[i] - 48;
+      if (digit < 0 || digit > 9) return null;
+      value = value * 10 + digit;
+    }
+    if (value > Number.MAX_SAFE_INTEGER) return null;
+    return negative ? -value : value;
+  }
+
+  private writeInteger(at: number, length: number, value: number): void {
+    const bytes = this.bytes;
+    bytes[at] = length;
+    let rest = value < 0 ? -value : value;
+    for (let i = at + length; i > at; i--) {
+      // Exact to 2^53, where rest / 10 rounded may not be.
+      const digit = rest % 10;
+      bytes[i] = 48 + digit;
+      rest = (rest - digit) / 10;
+    }
+    if (value < 0) bytes[at + 1] = 45; /* - */
+  }
+
   /** The value stored at `at`, as a new string. */
   read(at: number): string {
     const bytes = this.bytes;
@@ -105,4 +165,12 @@ export class SmallStrings {
     this.bytes.copy(bytes, 0, 0, this.end);
     this.bytes = bytes;
   }
+}
+
+/** The chars of a safe integer's decimal form (its sign included). */
+export function decimalLength(value: number): number {
+  const magnitude = Math.abs(value);
+  let length = value < 0 ? 2 : 1;
+  for (let power = 10; magnitude >= power; power *= 10) length++;
+  return length;
 }

@@ -205,7 +205,7 @@ export function unusualStringEncoding(
 }
 
 /** OBJ_SHARED_INTEGERS: Redis keeps one object for each of 0..9999 and stores it by reference. */
-const SHARED_INTEGERS = 10000;
+export const SHARED_INTEGERS = 10000;
 
 /**
  * Whether Redis holds the string as one of its shared integers (OBJECT REFCOUNT and DEBUG

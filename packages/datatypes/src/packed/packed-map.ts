@@ -5,8 +5,8 @@
  * against a Map's hash table plus two string objects per entry: about a third of the memory
  * for ten short pairs. Lookups walk the pairs, as Redis walks a listpack, so it suits maps of
  * at most a few hundred entries; `convertToMap` turns it into a ByteHashTable (byte-hash-table.ts)
- * for good when it outgrows that (its owner decides when). Every write builds a new string: fine
- * at those sizes.
+ * for good when it outgrows that (its owner decides when). Every write that changes it builds a
+ * new string: fine at those sizes.
  */
 
 import { lengthText, readLength, textStart } from './length-prefix.js';
@@ -38,6 +38,11 @@ function locate(packed: string, key: string): number {
     at = textStart + valueLength;
   }
   return -1;
+}
+
+/** Whether the value whose length starts at `at` is `value`: a write of it changes nothing. */
+function holdsValue(packed: string, at: number, value: string): boolean {
+  return readLength(packed, at) === value.length && packed.startsWith(value, textStart);
 }
 
 function readValue(packed: string, at: number): string {
@@ -73,7 +78,7 @@ export class PackedMap extends PackedForm<ByteHashTable> implements Iterable<[st
     if (locate(packed, key) === -1) {
       this.packed = [packed, lengthText(key.length), key, valueText, value].join('');
       this.count++;
-    } else {
+    } else if (!holdsValue(packed, valueAt, value)) {
       this.packed = [packed.slice(0, valueAt), valueText, value, packed.slice(pairEnd)].join('');
     }
     return this;

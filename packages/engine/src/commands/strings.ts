@@ -318,9 +318,13 @@ export function setrange(client: Client, argv: string[], engine: Engine): void {
 
 /** The stored integer or null after replying "not an integer". */
 function storedInteger(client: Client, key: string): number | bigint | null {
-  const value = lookupString(client, key);
-  if (value === WRONG_TYPE) return null;
+  const value = client.db.lookupInteger(key);
+  if (typeof value === 'number') return value;
   if (value === undefined) return 0;
+  if (typeof value !== 'string') {
+    wrongType(client);
+    return null;
+  }
   const parsed = parseInteger(value);
   if (parsed === null) client.out.error(Errors.notInteger);
   return parsed;
@@ -350,7 +354,10 @@ function incrementBy(
       result = Number(result);
     }
   }
-  client.db.set(key, String(result), true);
+  // A number's digits go to the key table as bytes: a string made by String() would be kept
+  // alive by V8's number-to-string cache past the young generation's collections.
+  if (typeof result === 'number') client.db.setInteger(key, result);
+  else client.db.set(key, String(result), true);
   engine.notify(client.db, EventClass.string, 'incrby', key);
   client.out.integer(result);
 }
