@@ -16,7 +16,13 @@ import { QueryBufferSize } from './query-buffer.js';
 import { adoptWithSharedReads } from './shared-read-socket.js';
 import { socketOutput, type SocketOutput } from './socket-output.js';
 import { TlsOutput } from './tls-output.js';
-import { flushSoon, runBeforeReplies, turnTime, type Flushable } from './write-batch.js';
+import {
+  afterReplies,
+  flushSoon,
+  runBeforeReplies,
+  turnTime,
+  type Flushable,
+} from './write-batch.js';
 
 /** Redis's reply buffer: replies beyond it count toward the output limits. */
 const REPLY_BUFFER_BYTES = 16 * 1024;
@@ -303,14 +309,22 @@ export class Connection implements ClientConnection, Flushable {
   close(): void {
     if (this.closing) return;
     this.closing = true;
-    queueMicrotask(() => {
-      this.flush();
-      // Close fully once the replies are out, as Redis does: a peer that keeps writing gets a reset.
-      this.socket.end(() => this.socket.destroy());
-      // Redis frees the client once its last reply is written. A TLS socket closes only after
-      // its shutdown exchange, so its client goes now (a tracking redirect is broken at once).
-      if (this.socket instanceof TLSSocket) this.release(false);
-    });
+    queueMicrotask(() => this.finishClose());
+  }
+
+  closeAfterReplies(): void {
+    if (this.closing) return;
+    this.closing = true;
+    afterReplies(() => this.finishClose());
+  }
+
+  private finishClose(): void {
+    this.flush();
+    // Close fully once the replies are out, as Redis does: a peer that keeps writing gets a reset.
+    this.socket.end(() => this.socket.destroy());
+    // Redis frees the client once its last reply is written. A TLS socket closes only after
+    // its shutdown exchange, so its client goes now (a tracking redirect is broken at once).
+    if (this.socket instanceof TLSSocket) this.release(false);
   }
 
   /**

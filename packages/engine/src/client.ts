@@ -28,6 +28,11 @@ export interface ClientConnection {
   /** Close after flushing what was written (QUIT, CLIENT KILL). */
   close(): void;
   /**
+   * As `close`, once the replies of the running turn are written (Redis's freeClientAsync of
+   * another client, freed after its writes: ACL DELUSER's). Absent: `close` serves.
+   */
+  closeAfterReplies?(): void;
+  /**
    * Close at once, dropping what was not sent (Redis's freeClientAsync): the client went over
    * its output limits. Commands already running finish; nothing more is read or written.
    * Absent where there is no socket: such clients are never closed for their output.

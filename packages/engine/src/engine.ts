@@ -1244,7 +1244,9 @@ export class Engine implements KeyspaceObserver {
       if (client.user !== user) continue;
       client.user = this.acl.defaultUser;
       client.authenticated = false;
-      client.connection.close();
+      const connection = client.connection;
+      if (connection.closeAfterReplies !== undefined) connection.closeAfterReplies();
+      else connection.close();
     }
   }
 
