@@ -1,5 +1,7 @@
 import { decodeLatin1 } from '@rc/resp';
 
+const INT32_MAX = 0x7fffffff;
+
 /** Redis's embstr limit: strings up to this long are kept as bytes here, not as V8 strings. */
 export const SMALL_STRING_LENGTH = 44;
 /** The store's first size, and the least it is repacked into. */
@@ -108,11 +110,21 @@ export class SmallStrings {
     const bytes = this.bytes;
     bytes[at] = length;
     let rest = value < 0 ? -value : value;
-    for (let i = at + length; i > at; i--) {
-      // Exact to 2^53, where rest / 10 rounded may not be.
-      const digit = rest % 10;
-      bytes[i] = 48 + digit;
-      rest = (rest - digit) / 10;
+    if (rest <= INT32_MAX) {
+      // A 32-bit integer's division by ten compiles to a multiply.
+      let small = rest | 0;
+      for (let i = at + length; i > at; i--) {
+        const quotient = (small / 10) | 0;
+        bytes[i] = 48 + small - quotient * 10;
+        small = quotient;
+      }
+    } else {
+      for (let i = at + length; i > at; i--) {
+        // Exact to 2^53, where rest / 10 rounded may not be.
+        const digit = rest % 10;
+        bytes[i] = 48 + digit;
+        rest = (rest - digit) / 10;
+      }
     }
     if (value < 0) bytes[at + 1] = 45; /* - */
   }

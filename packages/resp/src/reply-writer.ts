@@ -57,6 +57,8 @@ export function smallIntegerReply(n: number): Buffer | undefined {
   return isSmallInteger(n) ? cachedSmallInteger(n) : undefined;
 }
 
+const INT32_MAX = 0x7fffffff;
+
 /** Decimal digits of a non-negative safe integer. */
 function digitCount(value: number): number {
   let digits = 1;
@@ -77,6 +79,16 @@ function writeDigits(buffer: Buffer, at: number, value: number): number {
     return at + 2;
   }
   const end = at + digitCount(value);
+  if (value <= INT32_MAX) {
+    // A 32-bit integer's division by ten compiles to a multiply; a double's floor does not.
+    let rest = value | 0;
+    for (let i = end - 1; i >= at; i--) {
+      const quotient = (rest / 10) | 0;
+      buffer[i] = 48 + (rest - quotient * 10);
+      rest = quotient;
+    }
+    return end;
+  }
   let rest = value;
   for (let i = end - 1; i >= at; i--) {
     const quotient = Math.floor(rest / 10);
