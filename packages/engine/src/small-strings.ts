@@ -1,6 +1,4 @@
-import { decodeLatin1 } from '@rc/resp';
-
-const INT32_MAX = 0x7fffffff;
+import { decodeLatin1, digitCount, writeDigits } from '@rc/resp';
 
 /** Redis's embstr limit: strings up to this long are kept as bytes here, not as V8 strings. */
 export const SMALL_STRING_LENGTH = 44;
@@ -109,24 +107,12 @@ export class SmallStrings {
   private writeInteger(at: number, length: number, value: number): void {
     const bytes = this.bytes;
     bytes[at] = length;
-    let rest = value < 0 ? -value : value;
-    if (rest <= INT32_MAX) {
-      // A 32-bit integer's division by ten compiles to a multiply.
-      let small = rest | 0;
-      for (let i = at + length; i > at; i--) {
-        const quotient = (small / 10) | 0;
-        bytes[i] = 48 + small - quotient * 10;
-        small = quotient;
-      }
+    if (value < 0) {
+      bytes[at + 1] = 45; /* - */
+      writeDigits(bytes, at + 2, -value);
     } else {
-      for (let i = at + length; i > at; i--) {
-        // Exact to 2^53, where rest / 10 rounded may not be.
-        const digit = rest % 10;
-        bytes[i] = 48 + digit;
-        rest = (rest - digit) / 10;
-      }
+      writeDigits(bytes, at + 1, value);
     }
-    if (value < 0) bytes[at + 1] = 45; /* - */
   }
 
   /** The value stored at `at`, as a new string. */
@@ -181,8 +167,5 @@ export class SmallStrings {
 
 /** The chars of a safe integer's decimal form (its sign included). */
 export function decimalLength(value: number): number {
-  const magnitude = Math.abs(value);
-  let length = value < 0 ? 2 : 1;
-  for (let power = 10; magnitude >= power; power *= 10) length++;
-  return length;
+  return value < 0 ? 1 + digitCount(-value) : digitCount(value);
 }

@@ -13,6 +13,8 @@ export {
   EMPTY_ARRAY,
   EMPTY_BULK,
   smallIntegerReply,
+  digitCount,
+  writeDigits,
   type ProtocolVersion,
   type ErrorReplyStats,
 } from './reply-writer.js';

@@ -60,14 +60,14 @@ export function smallIntegerReply(n: number): Buffer | undefined {
 const INT32_MAX = 0x7fffffff;
 
 /** Decimal digits of a non-negative safe integer. */
-function digitCount(value: number): number {
+export function digitCount(value: number): number {
   let digits = 1;
   for (let limit = 10; value >= limit && digits < 16; limit *= 10) digits++;
   return digits;
 }
 
 /** Writes a non-negative safe integer's digits at `at`; returns the offset after them. */
-function writeDigits(buffer: Buffer, at: number, value: number): number {
+export function writeDigits(buffer: Buffer, at: number, value: number): number {
   if (value < 10) {
     buffer[at] = 48 + value;
     return at + 1;
