@@ -1,4 +1,4 @@
-import { decodeLatin1, digitCount, writeDigits } from '@rc/resp';
+import { decodeLatin1, digitCount, parseIntegerBytes, writeDigits } from '@rc/resp';
 
 /** Redis's embstr limit: strings up to this long are kept as bytes here, not as V8 strings. */
 export const SMALL_STRING_LENGTH = 44;
@@ -87,21 +87,8 @@ export class SmallStrings {
    * bytes without making a string.
    */
   integerAt(at: number): number | null {
-    const bytes = this.bytes;
-    const end = at + 1 + bytes[at];
-    let i = at + 1;
-    const negative = bytes[i] === 45; /* - */
-    if (negative) i++;
-    if (i === end || end - i > 16) return null;
-    if (bytes[i] === 48 /* 0 */) return end - i === 1 && !negative ? 0 : null;
-    let value = 0;
-    for (; i < end; i++) {
-      const digit = bytes[i] - 48;
-      if (digit < 0 || digit > 9) return null;
-      value = value * 10 + digit;
-    }
-    if (value > Number.MAX_SAFE_INTEGER) return null;
-    return negative ? -value : value;
+    const value = parseIntegerBytes(this.bytes, at + 1, at + 1 + this.bytes[at]);
+    return Number.isSafeInteger(value) ? value : null;
   }
 
   private writeInteger(at: number, length: number, value: number): void {

@@ -7,6 +7,7 @@
  * as integers, strings longer than 20 bytes LZF-compressed when that saves at least 4 bytes.
  */
 
+import { parseIntegerBytes } from '@rc/resp';
 import { ENCODING_INT16, ENCODING_INT32, ENCODING_INT8, ENCODING_LZF } from './constants.js';
 import { RdbErrors } from './errors.js';
 import type { InputCursor } from './input-cursor.js';
@@ -121,7 +122,7 @@ export function writeBytes(
   compress: boolean,
 ): void {
   const length = end - start;
-  if (length <= 11 && tryWriteInteger(out, canonicalSmallIntegerBytes(bytes, start, end))) return;
+  if (length <= 11 && tryWriteInteger(out, parseIntegerBytes(bytes, start, end))) return;
   if (compress && length > 20 && tryWriteCompressed(out, bytes, start, end)) return;
   writeLength(out, length);
   out.bytes(bytes, start, end);
@@ -162,27 +163,6 @@ export function writeString(out: OutputBuffer, text: string, compress: boolean):
   }
   writeLength(out, length);
   out.latin1(text);
-}
-
-/** canonicalSmallInteger of latin1 bytes[start, end). */
-function canonicalSmallIntegerBytes(bytes: Uint8Array, start: number, end: number): number {
-  const length = end - start;
-  if (length === 0 || length > 11) return NaN;
-  let i = start;
-  let negative = false;
-  if (bytes[i] === 45) {
-    if (length === 1) return NaN;
-    negative = true;
-    i++;
-  }
-  if (bytes[i] === 48) return length === 1 ? 0 : NaN;
-  let value = 0;
-  for (; i < end; i++) {
-    const code = bytes[i];
-    if (code < 48 || code > 57) return NaN;
-    value = value * 10 + (code - 48);
-  }
-  return negative ? -value : value;
 }
 
 /** The integer encodings, for a value that fits 32 bits (NaN never does); false otherwise. */
