@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ProtocolError } from './protocol-error.js';
 import { RequestParser } from './request-parser.js';
+import { splitArguments } from './split-arguments.js';
 import { latin1, splitAt, splitEvery } from './test-support/chunks.js';
 
 type Parsed = string[] | string;
@@ -234,6 +235,48 @@ describe('RequestParser: inline', () => {
     expect(parse('SET "a b" \'c\\\'d\' "\\x41\\n\\q"\r\n')).toEqual([
       ['SET', 'a b', "c'd", 'A\nq'],
     ]);
+  });
+
+  it('reads a line of one plain word, and a word ended by a CR that no LF follows', () => {
+    expect(parse('PING\r\nPING\nping\r\n\xffPING:1\r\nPI\rNG\n')).toEqual([
+      ['PING'],
+      ['PING'],
+      ['ping'],
+      ['\xffPING:1'],
+      ['PI', 'NG'],
+    ]);
+  });
+
+  it('splits any line as splitArguments does, a CR before its LF dropped', () => {
+    const char = fc.constantFrom(
+      'P',
+      'i',
+      ':',
+      '1',
+      '\xff',
+      '\x7f',
+      ' ',
+      '\t',
+      '\r',
+      '\v',
+      '"',
+      "'",
+      '\\',
+    );
+    fc.assert(
+      fc.property(fc.array(char, { maxLength: 10 }), fc.boolean(), (chars, crlf) => {
+        const line = chars.join('');
+        const split = splitArguments(crlf || !line.endsWith('\r') ? line : line.slice(0, -1));
+        const expected =
+          split === null
+            ? ['ERR Protocol error: unbalanced quotes in request']
+            : split.length === 0
+              ? []
+              : [split];
+        expect(parse(`${line}${crlf ? '\r\n' : '\n'}`)).toEqual(expected);
+      }),
+      { numRuns: 500 },
+    );
   });
 
   it('yields no command for blank lines', () => {

@@ -330,10 +330,37 @@ export class RequestParser {
   }
 
   /**
+   * An inline line that is one plain word and its line end (`PING\r\n`, redis-benchmark's
+   * PING_INLINE): no byte of it is a blank, a control char, a quote or NUL, so splitting the
+   * line gives the word itself, which `commandName` gives back without making a string when it
+   * repeats. Null for any other line, or one whose end has not arrived: the general path then
+   * splits it (it cost a string per char of the word here, 256 bytes of garbage per PING).
+   */
+  private inlineWord(): string[] | null {
+    const buffer = this.buffer;
+    const start = this.position;
+    const length = buffer.length;
+    let end = start;
+    for (; end < length; end++) {
+      const c = buffer[end];
+      if (c <= 32 /* blanks, control chars, NUL */ || c === 34 /* " */ || c === 39 /* ' */) break;
+    }
+    if (end === start || end === length) return null;
+    let next: number;
+    if (buffer[end] === LF) next = end + 1;
+    else if (buffer[end] === CR && end + 1 < length && buffer[end + 1] === LF) next = end + 2;
+    else return null;
+    this.position = next;
+    return [this.commandName(buffer, start, end)];
+  }
+
+  /**
    * An inline command: the line up to LF (a CR before it dropped), split like sdssplitargs.
    * Redis finds the LF with strchr, so a NUL byte before it hides the line end for good.
    */
   private parseInline(): string[] | ProtocolError | null {
+    const word = this.inlineWord();
+    if (word !== null) return word;
     const buffer = this.buffer;
     const start = this.position;
     let newline = buffer.indexOf(LF, start);
