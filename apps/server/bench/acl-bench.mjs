@@ -7,7 +7,7 @@
 import { clients, compareServers, pinning, ready, startServer } from './bench-support.mjs';
 
 const tests = (process.env.BENCH_TESTS ?? 'set,get,incr,lpush,lpop').split(',');
-const requests = process.env.BENCH_REQUESTS ?? '100000';
+const requests = Number(process.env.BENCH_REQUESTS ?? 100000);
 const rounds = Number(process.env.BENCH_ROUNDS ?? '9');
 const main = new URL('../dist/main.js', import.meta.url).pathname;
 const openPort = 16383;
@@ -37,7 +37,7 @@ try {
   await ready(openPort);
   await ready(aclPort, login);
   console.log(
-    `redis-benchmark -n ${requests} -c ${clients}, ${rounds} rounds per test and server, alternating` +
+    `redis-benchmark -n ${requests} (or up to ten times more, see README) -c ${clients}, ${rounds} rounds per test and server, alternating` +
       (pinning ? '; servers on core 0, redis-benchmark on core 1\n' : '\n'),
   );
   compareServers(

@@ -98,12 +98,18 @@ export async function ready(port, auth = []) {
   throw new Error(`nothing answers on port ${port}`);
 }
 
+/** The least time a timed run should last: shorter runs are mostly connection set-up and noise. */
+const TIMED_RUN_SECONDS = 1;
+
 /**
  * One Markdown table: each test on two servers `rounds` times, alternating which goes first,
- * after an untimed run on each (a tenth of the requests, so rc's JIT has compiled the test's
- * paths, as a long-running server's would be); the medians and the median of the per-round
- * ratios first/second with their range. A server is `{ name, port, flags }`, `flags` being
- * redis-benchmark options for it (TLS, a user to log in as).
+ * after an untimed run of `requests` on each (so rc's JIT has compiled the test's paths, as a
+ * long-running server's would be); the medians and the median of the per-round ratios
+ * first/second with their range. The timed runs make `requests`, or as many as the faster
+ * server's untimed run made in `TIMED_RUN_SECONDS` (at most ten times `requests`): at -P 16 a
+ * run of 100k requests lasts 70 ms, and its rate moved by ±30% from one run to the next.
+ * A server is `{ name, port, flags }`, `flags` being redis-benchmark options for it (TLS, a
+ * user to log in as).
  */
 export function compareServers(first, second, tests, { requests, rounds }) {
   const ratio = `${first.name}/${second.name}`;
@@ -114,12 +120,14 @@ export function compareServers(first, second, tests, { requests, rounds }) {
   for (const pipeline of [1, 16]) {
     for (const test of tests) {
       const run = (server, count) => benchmark(server.port, pipeline, test, count, server.flags);
-      for (const server of [first, second]) run(server, Math.ceil(Number(requests) / 10));
+      const untimed = [first, second].map((server) => run(server, requests));
+      const perSecond = Math.max(...untimed) * TIMED_RUN_SECONDS;
+      const count = Math.min(10 * requests, Math.max(requests, Math.round(perSecond)));
       const ours = [];
       const theirs = [];
       for (let round = 0; round < rounds; round++) {
         const order = round % 2 === 0 ? [first, second] : [second, first];
-        for (const server of order) (server === first ? ours : theirs).push(run(server, requests));
+        for (const server of order) (server === first ? ours : theirs).push(run(server, count));
       }
       const ratios = ours.map((value, round) => value / theirs[round]);
       const name = typeof test === 'string' ? test.toUpperCase() : test.join(' ');

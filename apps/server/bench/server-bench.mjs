@@ -22,7 +22,7 @@ const DEFAULT_TESTS =
   'ping_inline,ping_mbulk,set,get,incr,lpush,rpush,lpop,rpop,sadd,hset,spop,zadd,zpopmin,' +
   'lrange_100,lrange_600,mset';
 const tests = (process.env.BENCH_TESTS ?? DEFAULT_TESTS).split(',');
-const requests = process.env.BENCH_REQUESTS ?? '100000';
+const requests = Number(process.env.BENCH_REQUESTS ?? 100000);
 const rounds = Number(process.env.BENCH_ROUNDS ?? '5');
 const tlsTests = (process.env.BENCH_TLS_TESTS ?? 'set,get').split(',');
 const tlsBench =
@@ -111,7 +111,7 @@ try {
   loadScripts(rcPort);
   loadScripts(redisPort);
   console.log(
-    `redis-benchmark -n ${requests} -c ${clients}, ${rounds} rounds per test and server, alternating` +
+    `redis-benchmark -n ${requests} (or up to ten times more, see README) -c ${clients}, ${rounds} rounds per test and server, alternating` +
       (pinning ? '; servers on core 0, redis-benchmark on core 1\n' : '\n'),
   );
   if (process.env.BENCH_TLS_ONLY !== '1') {
