@@ -1,0 +1,4 @@
+#!/usr/bin/env node
+import { runDaemon } from './daemon-script.js';
+
+runDaemon();

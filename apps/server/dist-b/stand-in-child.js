@@ -1,0 +1,75 @@
+import { constants } from 'node:os';
+import { SpareStandInProcess, spawnStandInProcess, } from './stand-in-process.js';
+/**
+ * The process a background save or AOF rewrite shows as its child. Redis forks one and writes
+ * the file in it; rc writes it from a point-in-time snapshot in the server process (DESIGN.md,
+ * "Snapshots without fork"), but what is observable of the child stays: a process whose pid
+ * names the job (its log line, `temp-rewriteaof-bg-<pid>.aof`), found with `pgrep -P`, and
+ * whose death by a signal fails the job. It only waits on a pipe from the server, so it ends
+ * with the server even if that one is killed. A job takes the spare started ahead off the event
+ * loop (see stand-in-process.ts), or starts one itself when there is none.
+ */
+export class StandInChild {
+    /** Children not yet released: Redis's hasActiveChildProcess() is `active !== 0`. */
+    static active = 0;
+    /** Called with each job's child's pid (oom-score-adj gives it the background class's score). */
+    static onSpawn = null;
+    /** The pids of the children jobs hold. */
+    static pids = new Set();
+    static spare = new SpareStandInProcess(() => Math.max(0, ...StandInChild.pids));
+    process;
+    controller = new AbortController();
+    released = false;
+    killed = null;
+    constructor() {
+        this.process = this.spawnChild();
+        StandInChild.active++;
+    }
+    spawnChild() {
+        const child = StandInChild.spare.take() ?? spawnStandInProcess();
+        // Started after this job's child, so that the job's has the lower pid: `pgrep -P` lists it
+        // first, and the suite's get_child_pid takes the first.
+        StandInChild.spare.prepare();
+        if (child === null)
+            return null;
+        StandInChild.pids.add(child.pid);
+        StandInChild.onSpawn?.(child.pid);
+        child.onExit = (signal) => {
+            if (this.released || signal === null)
+                return;
+            this.killed?.(constants.signals[signal] ?? 0);
+            this.controller.abort();
+        };
+        return child;
+    }
+    /** The child's pid (the server's own when no child could be started). */
+    get pid() {
+        return this.process?.pid ?? process.pid;
+    }
+    /** Aborted when the child is killed: the job stops writing. */
+    get signal() {
+        return this.controller.signal;
+    }
+    onKilled(listener) {
+        this.killed = listener;
+    }
+    /** Redis's killRDBChild (SIGUSR1): the job stops now, told so as if by that signal. */
+    kill() {
+        if (this.released)
+            return;
+        this.killed?.(constants.signals.SIGUSR1);
+        this.controller.abort();
+        this.release();
+    }
+    /** The job is over: the child ends (its pipe closes) and its exit no longer matters. */
+    release() {
+        if (this.released)
+            return;
+        this.released = true;
+        StandInChild.active--;
+        if (this.process !== null)
+            StandInChild.pids.delete(this.process.pid);
+        this.process?.end();
+    }
+}
+//# sourceMappingURL=stand-in-child.js.map

@@ -1,0 +1,2 @@
+export {};
+//# sourceMappingURL=watchdog-thread.d.ts.map
