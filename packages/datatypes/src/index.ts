@@ -1,4 +1,4 @@
-export { QuickList } from './list/index.js';
+export { NODE_BYTES, QuickList, type BulkSink } from './list/index.js';
 export {
   SortedSet,
   type AddOptions,

@@ -3,8 +3,9 @@ import { parseInteger } from './numbers.js';
 
 /**
  * The listpack nodes Redis would keep a list in. rc keeps a list in one packed string while
- * small, one ring buffer after (PackedList); DEBUG LISTPACK/QUICKLIST output and lazy free's
- * effort are measured on Redis's layout.
+ * small, in nodes of its own byte format after (PackedList, QuickList), which hold other counts
+ * than Redis's listpacks; DEBUG LISTPACK/QUICKLIST output and lazy free's effort are measured on
+ * Redis's layout.
  */
 
 /** Redis's default packed_threshold (1 GiB): longer elements get a plain node of their own. */
@@ -52,7 +53,7 @@ export interface QuicklistNode {
 
 /**
  * The quicklist Redis builds when the list's elements are pushed at the tail one by one
- * (_quicklistNodeAllowInsert): rc keeps lists in one string or ring buffer, Redis in listpack nodes.
+ * (_quicklistNodeAllowInsert), whatever nodes rc's own list has.
  */
 export function quicklistNodes(
   list: PackedList,

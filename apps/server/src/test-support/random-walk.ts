@@ -126,8 +126,8 @@ export const FAMILIES: Readonly<Record<string, Family>> = {
     ],
   },
   biglists: {
-    // Hundreds of elements, pushed and popped at both ends: edits across the list's ring buffer
-    // wrapping around, growing and shrinking.
+    // Hundreds of elements, pushed and popped at both ends: lists past the packed string's
+    // limits, held in the QuickList's byte nodes.
     keys: ['b1', 'b2'],
     pools: {
       M: Array.from({ length: 40 }, (_, i) => `e${i}`),

@@ -1,1 +1,1 @@
-export { QuickList } from './quicklist.js';
+export { NODE_BYTES, QuickList, type BulkSink } from './quicklist.js';

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { seededRandom } from '../test-support/random.js';
-import { QuickList } from './quicklist.js';
+import { type BulkSink, NODE_BYTES, QuickList } from './quicklist.js';
 
 /** The reference model: a plain array with the list commands' rules spelled out naively. */
 function modelRange(values: string[], start: number, stop: number): string[] {
@@ -13,11 +13,45 @@ function modelRange(values: string[], start: number, stop: number): string[] {
   return values.slice(start, Math.min(stop, length - 1) + 1);
 }
 
-const value = fc.constantFrom('a', 'b', 'c', 'd');
-const index = fc.integer({ min: -12, max: 12 });
+/** LPOS over the model: indexes of matches, rank < 0 from the tail, count and maxlen 0 all. */
+function modelPositions(
+  values: string[],
+  sought: string,
+  rank: number,
+  count: number,
+  maxlen: number,
+): number[] {
+  const order = rank > 0 ? [...values.keys()] : [...values.keys()].reverse();
+  const scanned = maxlen === 0 ? order : order.slice(0, maxlen);
+  const matches = scanned.filter((i) => values[i] === sought).slice(Math.abs(rank) - 1);
+  return count === 0 ? matches : matches.slice(0, count);
+}
+
+/** A sink that records what LRANGE's reply would hold. */
+function recordingSink(): BulkSink & { written: string[] } {
+  const written: string[] = [];
+  return {
+    written,
+    bulk: (text) => written.push(text),
+    bulkOfBytes: (source, start, end) => written.push(source.toString('latin1', start, end)),
+  };
+}
+
+// Few distinct values (so LINSERT, LREM and LPOS find them), every latin1 char, and lengths
+// across the one-byte length limit and past the small node sizes the lists below use.
+const value = fc.oneof(
+  fc.constantFrom('a', 'b', 'c', '', '\u0000', '\u00ff\u0080'),
+  fc.string({
+    unit: fc.integer({ min: 0, max: 255 }).map((code) => String.fromCharCode(code)),
+    maxLength: 3,
+  }),
+  fc.constantFrom('x'.repeat(127), 'y'.repeat(128), 'z'.repeat(300)),
+);
+const index = fc.integer({ min: -40, max: 40 });
 const operation = fc.oneof(
   fc.tuple(fc.constant('pushHead' as const), value),
   fc.tuple(fc.constant('pushTail' as const), value),
+  fc.tuple(fc.constant('pushMany' as const), value, fc.integer({ min: 1, max: 30 })),
   fc.tuple(fc.constant('popHead' as const)),
   fc.tuple(fc.constant('popTail' as const)),
   fc.tuple(fc.constant('set' as const), index, value),
@@ -27,23 +61,36 @@ const operation = fc.oneof(
 );
 
 describe('QuickList', () => {
-  it('matches an array model over random operation sequences', () => {
+  it('matches an array model over random operation sequences, across node sizes', () => {
     fc.assert(
       fc.property(
+        fc.constantFrom(16, 64, 512, NODE_BYTES),
         fc.array(operation, { maxLength: 60 }),
         fc.tuple(index, index),
-        (operations, [start, stop]) => {
-          const list = new QuickList<string>(2);
+        fc.tuple(
+          value,
+          fc.integer({ min: -3, max: 3 }).filter((rank) => rank !== 0),
+          fc.integer({ min: 0, max: 3 }),
+          fc.integer({ min: 0, max: 5 }),
+        ),
+        (nodeBytes, operations, [start, stop], [sought, rank, count, maxlen]) => {
+          const list = new QuickList(nodeBytes);
           let model: string[] = [];
-          for (const [name, a, b, c] of operations) {
-            switch (name) {
+          for (const step of operations) {
+            switch (step[0]) {
               case 'pushHead':
-                list.pushHead(a);
-                model.unshift(a);
+                list.pushHead(step[1]);
+                model.unshift(step[1]);
                 break;
               case 'pushTail':
-                list.pushTail(a);
-                model.push(a);
+                list.pushTail(step[1]);
+                model.push(step[1]);
+                break;
+              case 'pushMany':
+                for (let i = 0; i < step[2]; i++) {
+                  list.pushTail(step[1]);
+                  model.push(step[1]);
+                }
                 break;
               case 'popHead':
                 expect(list.popHead()).toBe(model.shift());
@@ -52,44 +99,48 @@ describe('QuickList', () => {
                 expect(list.popTail()).toBe(model.pop());
                 break;
               case 'set': {
-                const at = a < 0 ? a + model.length : a;
+                const at = step[1] < 0 ? step[1] + model.length : step[1];
                 const inRange = at >= 0 && at < model.length;
-                expect(list.set(a, b)).toBe(inRange);
-                if (inRange) model[at] = b;
+                expect(list.set(step[1], step[2])).toBe(inRange);
+                if (inRange) model[at] = step[2];
                 break;
               }
               case 'insert': {
-                const pivot = model.indexOf(a);
-                if (pivot !== -1) model.splice(c ? pivot + 1 : pivot, 0, b);
-                expect(list.insert(a, b, c)).toBe(pivot === -1 ? -1 : model.length);
+                const pivot = model.indexOf(step[1]);
+                if (pivot !== -1) model.splice(step[3] ? pivot + 1 : pivot, 0, step[2]);
+                expect(list.insert(step[1], step[2], step[3])).toBe(
+                  pivot === -1 ? -1 : model.length,
+                );
                 break;
               }
               case 'remove': {
-                let removed = 0;
-                const limit = b === 0 ? Infinity : Math.abs(b);
-                const order = b < 0 ? [...model.keys()].reverse() : [...model.keys()];
-                const drop = new Set<number>();
-                for (const i of order) {
-                  if (removed < limit && model[i] === a) {
-                    drop.add(i);
-                    removed++;
-                  }
-                }
+                const [, sought, count] = step;
+                const limit = count === 0 ? Infinity : Math.abs(count);
+                const order = count < 0 ? [...model.keys()].reverse() : [...model.keys()];
+                const drop = new Set(order.filter((i) => model[i] === sought).slice(0, limit));
                 model = model.filter((_, i) => !drop.has(i));
-                expect(list.remove(a, b)).toBe(removed);
+                expect(list.remove(sought, count)).toBe(drop.size);
                 break;
               }
               case 'trim':
-                model = modelRange(model, a, b);
-                list.trim(a, b);
+                model = modelRange(model, step[1], step[2]);
+                list.trim(step[1], step[2]);
                 break;
             }
             expect(list.length).toBe(model.length);
+            list.checkInvariants();
           }
           expect([...list]).toEqual(model);
-          list.checkInvariants();
           expect(list.range(start, stop)).toEqual(modelRange(model, start, stop));
+          const sink = recordingSink();
+          const bounds = list.resolveRange(start, stop);
+          if (bounds !== null) list.writeRange(bounds[0], bounds[1], sink);
+          expect(sink.written).toEqual(modelRange(model, start, stop));
           expect(list.at(start)).toBe(model.at(start));
+          expect(list.charsOfFirst(stop)).toBe(model.slice(0, Math.max(0, stop)).join('').length);
+          expect(list.positions(sought, rank, count, maxlen)).toEqual(
+            modelPositions(model, sought, rank, count, maxlen),
+          );
         },
       ),
     );
@@ -104,22 +155,37 @@ describe('QuickList', () => {
     expect(list.positions('z', 1, 0, 0)).toEqual([]);
   });
 
-  it('keeps order across growth with 100k elements at both ends', () => {
-    const list = new QuickList<number>();
-    for (let i = 0; i < 50_000; i++) {
-      list.pushTail(i);
-      list.pushHead(-i - 1);
+  it('keeps elements of every length-prefix size, and longer than a node, at both ends', () => {
+    const lengths = [0, 1, 127, 128, 16383, 16384, NODE_BYTES, NODE_BYTES + 1, 2097152];
+    const values = lengths.map((length, i) => String.fromCharCode(0x80 + i).repeat(length));
+    const list = new QuickList();
+    for (const element of values) {
+      list.pushTail(element);
+      list.pushHead(element);
     }
-    expect(list.length).toBe(100_000);
-    expect(list.at(0)).toBe(-50_000);
-    expect(list.at(-1)).toBe(49_999);
-    let expected = -50_000;
-    for (const element of list) expect(element).toBe(expected++);
+    list.checkInvariants();
+    expect([...list]).toEqual([...values].reverse().concat(values));
+    for (let i = 0; i < values.length; i++) expect(list.at(-1 - i)).toBe(values.at(-1 - i));
+    for (const element of [...values].reverse()) {
+      expect(list.popHead()).toBe(element);
+      expect(list.popTail()).toBe(element);
+    }
+    expect(list.length).toBe(0);
+    expect(list.nodeCount).toBe(0);
+  });
+
+  it('holds a million short elements in a few hundred nodes of at most NODE_BYTES', () => {
+    const list = new QuickList();
+    for (let i = 0; i < 1_000_000; i++) list.pushHead('xxx');
+    // An element of 3 bytes takes 5: its length before and after it.
+    expect(list.nodeCount).toBe(Math.ceil(1_000_000 / Math.floor(NODE_BYTES / 5)));
+    expect(list.range(0, 599)).toEqual(new Array<string>(600).fill('xxx'));
+    list.checkInvariants();
   });
 
   it('matches a deque model through 100k+ elements of random end operations', () => {
     const random = seededRandom(3);
-    const list = new QuickList<string>();
+    const list = new QuickList();
     // The model: a plain array for the tail half and a reversed one for the head half.
     const front: string[] = [];
     const back: string[] = [];
@@ -150,8 +216,9 @@ describe('QuickList', () => {
     list.checkInvariants();
     expect([...list]).toEqual([...front].reverse().concat(back));
     expect(list.range(-5, -1)).toEqual(back.slice(-5));
-    // Draining gives the buffer back.
+    // Draining drops every node.
     while (list.popTail() !== undefined);
+    expect(list.nodeCount).toBe(0);
     list.checkInvariants();
   });
 });

@@ -1,22 +1,220 @@
-const MIN_CAPACITY = 8;
-
-/**
- * The list behind Redis lists: a growable ring buffer. Push and pop at both ends are O(1)
- * amortized, index get/set O(1) (Redis's quicklist is O(n/chunk) there); insert and remove in
- * the middle shift elements, O(n) like Redis. The buffer halves once three-quarters empty.
- * Methods follow the list commands' semantics so the engine only translates arguments.
+/*
+ * The list behind Redis lists, in the spirit of Redis's quicklist: a sequence of nodes, each one
+ * buffer holding up to `nodeBytes` bytes of elements (Redis's default listpack node, 8 KB, for
+ * list-max-listpack-size -2), an element alone in its node when longer. A million short
+ * elements are a few hundred buffers, not a million strings for every full collection of the
+ * garbage collector to mark.
+ *
+ * An element is stored as its length (base-128 digits, low first, every digit but the last with
+ * its top bit set), its bytes, and its length again written backwards (the last byte holds the
+ * low digit, a set top bit meaning more digits precede it), as a listpack entry ends with its
+ * back length: a node is walked from either end. Pushes write into the free room of the end
+ * node's buffer (the head node keeps its room in front), pops move the node's bounds; a node that
+ * empties is dropped. Index access walks the nodes from the nearer end, then the elements of one
+ * node, O(n / node) as in Redis; insert and LSET rewrite one node (split when it outgrows the
+ * limit); LREM repacks the whole list, LTRIM cuts at both ends.
  */
-export class QuickList<T = string> implements Iterable<T> {
-  private slots: Array<T | undefined>;
-  private head = 0;
+
+/** Redis's default listpack node size (list-max-listpack-size -2). */
+export const NODE_BYTES = 8192;
+/** The first buffer of a list's first node; it doubles up to the node size as it fills. */
+const FIRST_CAPACITY = 64;
+
+/** Where a bulk reply's bytes go: `bulkOfBytes` copies [start, end) of `source`. */
+export interface BulkSink {
+  bulk(text: string): void;
+  bulkOfBytes(source: Buffer, start: number, end: number): void;
+}
+
+interface ListNode {
+  bytes: Buffer;
+  /** The elements lie in [start, end) of `bytes`. */
+  start: number;
+  end: number;
+  count: number;
+}
+
+/** Bytes of the length digits of an element of `length` bytes (each end has one copy). */
+function lengthSize(length: number): number {
+  if (length < 0x80) return 1;
+  if (length < 0x4000) return 2;
+  if (length < 0x200000) return 3;
+  if (length < 0x10000000) return 4;
+  return 5;
+}
+
+function entrySize(length: number): number {
+  return length + 2 * lengthSize(length);
+}
+
+/** Where the text of the entry read last by `readEntry` or `previousEntry` starts. */
+let textAt = 0;
+
+/** The length of the entry starting at `at`; sets `textAt`. */
+function readEntry(bytes: Buffer, at: number): number {
+  let code = bytes[at];
+  if (code < 0x80) {
+    textAt = at + 1;
+    return code;
+  }
+  let length = 0;
+  let scale = 1;
+  while (code >= 0x80) {
+    length += (code & 0x7f) * scale;
+    scale *= 0x80;
+    code = bytes[++at];
+  }
+  textAt = at + 1;
+  return length + code * scale;
+}
+
+/** Where the entry after the one starting at `at` starts; sets `textAt`. */
+function nextEntry(bytes: Buffer, at: number): number {
+  const length = readEntry(bytes, at);
+  return textAt + length + lengthSize(length);
+}
+
+/** Where the entry ending at `end` starts; sets `textAt`, and `lengthRead` to its length. */
+let lengthRead = 0;
+function previousEntry(bytes: Buffer, end: number): number {
+  let at = end - 1;
+  let code = bytes[at];
+  let length = code & 0x7f;
+  let scale = 0x80;
+  while (code >= 0x80) {
+    code = bytes[--at];
+    length += (code & 0x7f) * scale;
+    scale *= 0x80;
+  }
+  lengthRead = length;
+  textAt = at - length;
+  return textAt - (end - at);
+}
+
+/** Writes `value` as an entry at `at`; returns where it ends. */
+function writeEntry(bytes: Buffer, at: number, value: string): number {
+  let length = value.length;
+  while (length >= 0x80) {
+    bytes[at++] = 0x80 | (length & 0x7f);
+    length = Math.floor(length / 0x80);
+  }
+  bytes[at++] = length;
+  length = value.length;
+  // Below 16 chars a byte loop beats crossing into native code.
+  if (length < 16) {
+    for (let i = 0; i < length; i++) bytes[at + i] = value.charCodeAt(i);
+  } else {
+    bytes.write(value, at, 'latin1');
+  }
+  at += length;
+  const size = lengthSize(length);
+  for (let i = size - 1; i >= 0; i--) {
+    bytes[at + i] = (length & 0x7f) | (i === 0 ? 0 : 0x80);
+    length = Math.floor(length / 0x80);
+  }
+  return at + size;
+}
+
+function textEquals(bytes: Buffer, at: number, length: number, value: string): boolean {
+  if (length !== value.length) return false;
+  for (let i = 0; i < length; i++) if (bytes[at + i] !== value.charCodeAt(i)) return false;
+  return true;
+}
+
+/** An element's string: below 4 bytes one String.fromCharCode, far cheaper than a native call. */
+function textOf(bytes: Buffer, at: number, length: number): string {
+  switch (length) {
+    case 0:
+      return '';
+    case 1:
+      return String.fromCharCode(bytes[at]);
+    case 2:
+      return String.fromCharCode(bytes[at], bytes[at + 1]);
+    case 3:
+      return String.fromCharCode(bytes[at], bytes[at + 1], bytes[at + 2]);
+    default:
+      return bytes.toString('latin1', at, at + length);
+  }
+}
+
+/** A buffer size for `used` bytes: powers of two up to the node size, exact above it. */
+function capacityFor(used: number, nodeBytes: number): number {
+  if (used > nodeBytes) return used;
+  let capacity = FIRST_CAPACITY;
+  while (capacity < used) capacity *= 2;
+  return Math.min(capacity, nodeBytes);
+}
+
+/** A node of its own buffer holding copies of the entries [from, to) of `bytes`. */
+function copyNode(
+  bytes: Buffer,
+  from: number,
+  to: number,
+  count: number,
+  nodeBytes: number,
+): ListNode {
+  const copy = Buffer.allocUnsafeSlow(capacityFor(to - from, nodeBytes));
+  bytes.copy(copy, 0, from, to);
+  return { bytes: copy, start: 0, end: to - from, count };
+}
+
+/** The entries [from, to) of `bytes` in nodes of at most `nodeBytes` (a longer entry alone). */
+function packEntries(bytes: Buffer, from: number, to: number, nodeBytes: number): ListNode[] {
+  const nodes: ListNode[] = [];
+  while (from < to) {
+    let end = from;
+    let count = 0;
+    while (end < to) {
+      const next = nextEntry(bytes, end);
+      if (count > 0 && next - from > nodeBytes) break;
+      end = next;
+      count++;
+    }
+    nodes.push(copyNode(bytes, from, end, count, nodeBytes));
+    from = end;
+  }
+  return nodes;
+}
+
+/** Appends whole entries to nodes of at most `nodeBytes`: a list rebuilt head to tail. */
+class EntryPacker {
+  readonly nodes: ListNode[] = [];
+  private node: ListNode | undefined;
+
+  constructor(private readonly nodeBytes: number) {}
+
+  add(bytes: Buffer, from: number, to: number): void {
+    const size = to - from;
+    let node = this.node;
+    if (node === undefined || node.end + size > this.nodeBytes) {
+      node = {
+        bytes: Buffer.allocUnsafeSlow(Math.max(size, this.nodeBytes)),
+        start: 0,
+        end: 0,
+        count: 0,
+      };
+      this.nodes.push(node);
+      this.node = node;
+    }
+    bytes.copy(node.bytes, node.end, from, to);
+    node.end += size;
+    node.count++;
+  }
+}
+
+/** The node and byte offset `locate` found. */
+let foundNode = 0;
+let foundAt = 0;
+
+export class QuickList implements Iterable<string> {
+  private nodes: ListNode[] = [];
   private count = 0;
 
-  constructor(initialCapacity = 8) {
-    this.slots = new Array<T | undefined>(Math.max(2, initialCapacity));
-  }
+  /** `nodeBytes`: the byte size a node holds at most (Redis's node size limit). */
+  constructor(private readonly nodeBytes = NODE_BYTES) {}
 
-  static from<T>(values: Iterable<T>): QuickList<T> {
-    const list = new QuickList<T>();
+  static from(values: Iterable<string>, nodeBytes = NODE_BYTES): QuickList {
+    const list = new QuickList(nodeBytes);
     for (const value of values) list.pushTail(value);
     return list;
   }
@@ -25,76 +223,160 @@ export class QuickList<T = string> implements Iterable<T> {
     return this.count;
   }
 
-  private slot(index: number): number {
-    const position = this.head + index;
-    const capacity = this.slots.length;
-    return position >= capacity ? position - capacity : position;
+  /** How many nodes (buffers) hold the elements. */
+  get nodeCount(): number {
+    return this.nodes.length;
   }
 
-  private grow(): void {
-    this.resize(this.slots.length * 2);
-  }
-
-  private resize(capacity: number): void {
-    const old = this.slots;
-    const resized = new Array<T | undefined>(capacity);
-    for (let i = 0; i < this.count; i++) resized[i] = old[this.slot(i)];
-    this.slots = resized;
-    this.head = 0;
-  }
-
-  /** Halves the buffer once it is three-quarters empty, so a drained list gives memory back. */
-  private shrinkIfSparse(): void {
-    const capacity = this.slots.length;
-    if (capacity > MIN_CAPACITY && this.count < capacity >> 2) this.resize(capacity >> 1);
-  }
-
-  pushHead(value: T): void {
-    if (this.count === this.slots.length) this.grow();
-    this.head = this.head === 0 ? this.slots.length - 1 : this.head - 1;
-    this.slots[this.head] = value;
+  pushHead(value: string): void {
+    const size = entrySize(value.length);
+    let node = this.nodes[0];
+    if (node === undefined || node.end - node.start + size > this.nodeBytes) {
+      node = this.emptyNode(size, true);
+      this.nodes.unshift(node);
+    } else if (node.start < size) {
+      this.regrow(node, size, true);
+    }
+    node.start -= size;
+    writeEntry(node.bytes, node.start, value);
+    node.count++;
     this.count++;
   }
 
-  pushTail(value: T): void {
-    if (this.count === this.slots.length) this.grow();
-    this.slots[this.slot(this.count)] = value;
+  pushTail(value: string): void {
+    const size = entrySize(value.length);
+    const nodes = this.nodes;
+    let node = nodes[nodes.length - 1];
+    if (node === undefined || node.end - node.start + size > this.nodeBytes) {
+      node = this.emptyNode(size, false);
+      nodes.push(node);
+    } else if (node.bytes.length - node.end < size) {
+      this.regrow(node, size, false);
+    }
+    node.end = writeEntry(node.bytes, node.end, value);
+    node.count++;
     this.count++;
   }
 
-  popHead(): T | undefined {
-    if (this.count === 0) return undefined;
-    const value = this.slots[this.head];
-    this.slots[this.head] = undefined;
-    this.head = this.slot(1);
-    this.count--;
-    this.shrinkIfSparse();
+  /**
+   * A node for a first entry of `size` bytes: the first node starts small, later ones (the list
+   * already fills one) at the full node size. A head node keeps its room in front.
+   */
+  private emptyNode(size: number, atHead: boolean): ListNode {
+    const capacity =
+      size > this.nodeBytes
+        ? size
+        : this.nodes.length === 0
+          ? capacityFor(size, this.nodeBytes)
+          : this.nodeBytes;
+    const at = atHead ? capacity : 0;
+    return { bytes: Buffer.allocUnsafeSlow(capacity), start: at, end: at, count: 0 };
+  }
+
+  /** A larger buffer for a node that needs `size` more bytes of room at the head or tail. */
+  private regrow(node: ListNode, size: number, atHead: boolean): void {
+    const used = node.end - node.start;
+    const bytes = Buffer.allocUnsafeSlow(capacityFor(used + size, this.nodeBytes));
+    const start = atHead ? bytes.length - used : 0;
+    node.bytes.copy(bytes, start, node.start, node.end);
+    node.bytes = bytes;
+    node.start = start;
+    node.end = start + used;
+  }
+
+  popHead(): string | undefined {
+    const node = this.nodes[0];
+    if (node === undefined) return undefined;
+    const length = readEntry(node.bytes, node.start);
+    const value = textOf(node.bytes, textAt, length);
+    node.start = textAt + length + lengthSize(length);
+    this.removedFrom(node, 0);
     return value;
   }
 
-  popTail(): T | undefined {
-    if (this.count === 0) return undefined;
-    const at = this.slot(this.count - 1);
-    const value = this.slots[at];
-    this.slots[at] = undefined;
+  popTail(): string | undefined {
+    const last = this.nodes.length - 1;
+    if (last < 0) return undefined;
+    const node = this.nodes[last];
+    node.end = previousEntry(node.bytes, node.end);
+    this.removedFrom(node, last);
+    return textOf(node.bytes, textAt, lengthRead);
+  }
+
+  /** Counts one element gone from the node at `index`, dropping the node once empty. */
+  private removedFrom(node: ListNode, index: number): void {
+    node.count--;
     this.count--;
-    this.shrinkIfSparse();
-    return value;
+    if (node.count > 0) return;
+    if (index === 0) this.nodes.shift();
+    else this.nodes.splice(index, 1);
+  }
+
+  /**
+   * Finds element `index` (0 to length - 1): its node into `foundNode`, its entry's offset into
+   * `foundAt`. Walks the nodes from the nearer end, then the node's entries from its nearer end.
+   */
+  private locate(index: number): void {
+    const nodes = this.nodes;
+    let node: number;
+    if (index < this.count >> 1) {
+      node = 0;
+      while (index >= nodes[node].count) index -= nodes[node++].count;
+    } else {
+      let fromTail = this.count - 1 - index;
+      node = nodes.length - 1;
+      while (fromTail >= nodes[node].count) fromTail -= nodes[node--].count;
+      index = nodes[node].count - 1 - fromTail;
+    }
+    const { bytes, start, end, count } = nodes[node];
+    let at: number;
+    if (index < count >> 1) {
+      at = start;
+      for (let i = 0; i < index; i++) at = nextEntry(bytes, at);
+    } else {
+      at = end;
+      for (let i = count; i > index; i--) at = previousEntry(bytes, at);
+    }
+    foundNode = node;
+    foundAt = at;
   }
 
   /** Element at index; negative indexes count from the tail (-1 is the last). */
-  at(index: number): T | undefined {
+  at(index: number): string | undefined {
     if (index < 0) index += this.count;
     if (index < 0 || index >= this.count) return undefined;
-    return this.slots[this.slot(index)];
+    this.locate(index);
+    const bytes = this.nodes[foundNode].bytes;
+    const length = readEntry(bytes, foundAt);
+    return textOf(bytes, textAt, length);
   }
 
   /** LSET: false when the index is out of range. */
-  set(index: number, value: T): boolean {
+  set(index: number, value: string): boolean {
     if (index < 0) index += this.count;
     if (index < 0 || index >= this.count) return false;
-    this.slots[this.slot(index)] = value;
+    this.locate(index);
+    const node = this.nodes[foundNode];
+    this.rewriteNode(foundNode, foundAt, nextEntry(node.bytes, foundAt), value, 0);
     return true;
+  }
+
+  /**
+   * Replaces the bytes [from, to) of node `index` with the entry `value`, which adds `added`
+   * elements to the list (1 for an insert, 0 for a replacement), repacking the node into as
+   * many nodes as its bytes need.
+   */
+  private rewriteNode(index: number, from: number, to: number, value: string, added: number): void {
+    const node = this.nodes[index];
+    const before = from - node.start;
+    const after = node.end - to;
+    const size = entrySize(value.length);
+    const bytes = Buffer.allocUnsafeSlow(before + size + after);
+    node.bytes.copy(bytes, 0, node.start, from);
+    writeEntry(bytes, before, value);
+    node.bytes.copy(bytes, before + size, to, node.end);
+    this.nodes.splice(index, 1, ...packEntries(bytes, 0, bytes.length, this.nodeBytes));
+    this.count += added;
   }
 
   /** Clamps [start, stop] with LRANGE's rules; null when the range is empty. */
@@ -109,109 +391,222 @@ export class QuickList<T = string> implements Iterable<T> {
   }
 
   /** LRANGE start stop. */
-  range(start: number, stop: number): T[] {
+  range(start: number, stop: number): string[] {
     const bounds = this.resolveRange(start, stop);
     if (bounds === null) return [];
-    const result = new Array<T>(bounds[1] - bounds[0] + 1);
-    for (let i = bounds[0]; i <= bounds[1]; i++)
-      result[i - bounds[0]] = this.slots[this.slot(i)] as T;
+    const result: string[] = [];
+    this.visitRange(bounds[0], bounds[1], (bytes, at, length) => {
+      result.push(textOf(bytes, at, length));
+    });
     return result;
   }
 
+  /**
+   * Writes the elements `first` to `last` (resolved indexes, as `resolveRange` gives) to `sink`
+   * as bulk strings straight from the nodes' bytes: LRANGE's reply makes no string.
+   */
+  writeRange(first: number, last: number, sink: BulkSink): void {
+    this.visitRange(first, last, (bytes, at, length) => sink.bulkOfBytes(bytes, at, at + length));
+  }
+
+  /** Calls `visit` with each element's bytes from `first` to `last` (resolved indexes). */
+  private visitRange(
+    first: number,
+    last: number,
+    visit: (bytes: Buffer, at: number, length: number) => void,
+  ): void {
+    this.locate(first);
+    const nodes = this.nodes;
+    let node = foundNode;
+    let at = foundAt;
+    let { bytes, end } = nodes[node];
+    for (let left = last - first + 1; left > 0; left--) {
+      if (at === end) {
+        ({ bytes, start: at, end } = nodes[++node]);
+      }
+      const length = readEntry(bytes, at);
+      const text = textAt;
+      visit(bytes, text, length);
+      at = text + length + lengthSize(length);
+    }
+  }
+
+  /** The chars of the first `count` elements (of all when fewer), without making strings. */
+  charsOfFirst(count: number): number {
+    if (count > this.count) count = this.count;
+    if (count <= 0) return 0;
+    let chars = 0;
+    this.visitRange(0, count - 1, (_bytes, _at, length) => {
+      chars += length;
+    });
+    return chars;
+  }
+
   /** LINSERT: inserts next to the first occurrence of pivot; new length, or -1 without pivot. */
-  insert(pivot: T, value: T, after: boolean): number {
-    for (let i = 0; i < this.count; i++) {
-      if (this.slots[this.slot(i)] === pivot) {
-        this.insertAt(after ? i + 1 : i, value);
-        return this.count;
+  insert(pivot: string, value: string, after: boolean): number {
+    const nodes = this.nodes;
+    for (let index = 0; index < nodes.length; index++) {
+      const { bytes, start, end } = nodes[index];
+      for (let at = start; at < end;) {
+        const length = readEntry(bytes, at);
+        const next = textAt + length + lengthSize(length);
+        if (textEquals(bytes, textAt, length, pivot)) {
+          const split = after ? next : at;
+          this.rewriteNode(index, split, split, value, 1);
+          return this.count;
+        }
+        at = next;
       }
     }
     return -1;
   }
 
-  private insertAt(index: number, value: T): void {
-    this.pushTail(value);
-    for (let i = this.count - 1; i > index; i--) {
-      this.slots[this.slot(i)] = this.slots[this.slot(i - 1)];
-    }
-    this.slots[this.slot(index)] = value;
+  /** LREM: count > 0 removes from the head, < 0 from the tail, 0 removes all. */
+  remove(value: string, count: number): number {
+    let matches = 0;
+    this.visitEntries((bytes, at, length) => {
+      if (textEquals(bytes, at, length, value)) matches++;
+    });
+    const removed = count === 0 ? matches : Math.min(matches, Math.abs(count));
+    if (removed === 0) return 0;
+    // From the tail: the last `removed` matches go, so the first `matches - removed` stay.
+    let kept = count < 0 ? matches - removed : 0;
+    let left = removed;
+    const packer = new EntryPacker(this.nodeBytes);
+    this.visitEntries((bytes, at, length) => {
+      if (left > 0 && textEquals(bytes, at, length, value)) {
+        if (kept === 0) {
+          left--;
+          return;
+        }
+        kept--;
+      }
+      const size = lengthSize(length);
+      packer.add(bytes, at - size, at + length + size);
+    });
+    this.nodes = packer.nodes;
+    this.count -= removed;
+    return removed;
   }
 
-  /** LREM: count > 0 removes from the head, < 0 from the tail, 0 removes all. */
-  remove(value: T, count: number): number {
-    const limit = count === 0 ? Infinity : Math.abs(count);
-    const kept: T[] = [];
-    let removed = 0;
-    if (count >= 0) {
-      for (const element of this) {
-        if (removed < limit && element === value) removed++;
-        else kept.push(element);
+  /** Calls `visit` with each element's bytes, head to tail. */
+  private visitEntries(visit: (bytes: Buffer, at: number, length: number) => void): void {
+    for (const { bytes, start, end } of this.nodes) {
+      for (let at = start; at < end;) {
+        const length = readEntry(bytes, at);
+        const text = textAt;
+        visit(bytes, text, length);
+        at = text + length + lengthSize(length);
       }
-    } else {
-      for (let i = this.count - 1; i >= 0; i--) {
-        const element = this.slots[this.slot(i)] as T;
-        if (removed < limit && element === value) removed++;
-        else kept.push(element);
-      }
-      kept.reverse();
     }
-    if (removed > 0) this.replaceAll(kept);
-    return removed;
   }
 
   /** LTRIM start stop: keeps only the range (empty when the range is empty). */
   trim(start: number, stop: number): void {
     const bounds = this.resolveRange(start, stop);
-    this.replaceAll(bounds === null ? [] : this.range(bounds[0], bounds[1]));
+    if (bounds === null) {
+      this.nodes = [];
+      this.count = 0;
+      return;
+    }
+    this.dropTail(this.count - 1 - bounds[1]);
+    this.dropHead(bounds[0]);
   }
 
-  private replaceAll(values: T[]): void {
-    this.slots = new Array<T | undefined>(Math.max(MIN_CAPACITY, values.length));
-    for (let i = 0; i < values.length; i++) this.slots[i] = values[i];
-    this.head = 0;
-    this.count = values.length;
+  private dropHead(dropped: number): void {
+    const nodes = this.nodes;
+    this.count -= dropped;
+    let whole = 0;
+    while (whole < nodes.length && dropped >= nodes[whole].count) dropped -= nodes[whole++].count;
+    nodes.splice(0, whole);
+    if (dropped === 0) return;
+    const node = nodes[0];
+    for (let i = 0; i < dropped; i++) node.start = nextEntry(node.bytes, node.start);
+    node.count -= dropped;
+  }
+
+  private dropTail(dropped: number): void {
+    const nodes = this.nodes;
+    this.count -= dropped;
+    let kept = nodes.length;
+    while (kept > 0 && dropped >= nodes[kept - 1].count) dropped -= nodes[--kept].count;
+    nodes.length = kept;
+    if (dropped === 0) return;
+    const node = nodes[kept - 1];
+    for (let i = 0; i < dropped; i++) node.end = previousEntry(node.bytes, node.end);
+    node.count -= dropped;
   }
 
   /**
    * LPOS: indexes of matches. rank n > 0 skips to the n-th match from the head, n < 0 scans
    * from the tail; count 0 means all matches; maxlen 0 means scan everything.
    */
-  positions(value: T, rank: number, count: number, maxlen: number): number[] {
+  positions(value: string, rank: number, count: number, maxlen: number): number[] {
     const result: number[] = [];
     const forward = rank > 0;
     let skip = Math.abs(rank) - 1;
-    const limit = maxlen === 0 ? this.count : Math.min(maxlen, this.count);
-    for (let scanned = 0; scanned < limit; scanned++) {
-      const index = forward ? scanned : this.count - 1 - scanned;
-      if (this.slots[this.slot(index)] !== value) continue;
-      if (skip > 0) {
-        skip--;
-        continue;
+    let left = maxlen === 0 ? this.count : Math.min(maxlen, this.count);
+    const nodes = this.nodes;
+    let index = forward ? 0 : this.count - 1;
+    for (let n = 0; n < nodes.length && left > 0; n++) {
+      const { bytes, start, end } = nodes[forward ? n : nodes.length - 1 - n];
+      let at = forward ? start : end;
+      while (left > 0 && (forward ? at < end : at > start)) {
+        let length: number;
+        if (forward) {
+          length = readEntry(bytes, at);
+          at = textAt + length + lengthSize(length);
+        } else {
+          at = previousEntry(bytes, at);
+          length = lengthRead;
+        }
+        left--;
+        if (textEquals(bytes, textAt, length, value)) {
+          if (skip > 0) skip--;
+          else {
+            result.push(index);
+            if (count !== 0 && result.length >= count) return result;
+          }
+        }
+        index += forward ? 1 : -1;
       }
-      result.push(index);
-      if (count !== 0 && result.length >= count) break;
     }
     return result;
   }
 
   /**
-   * Checks the ring buffer: the count fits the capacity, every slot outside the live window is
-   * empty (so popped values can be collected), and the buffer is not sparse. For tests.
+   * Checks the nodes: none empty, each node's entries end where its bounds do and number its
+   * count, within its buffer, and no node over the size limit unless it holds one element; the
+   * counts add up to the length. Throws on a violation; for tests.
    */
   checkInvariants(): void {
-    const capacity = this.slots.length;
-    if (this.count > capacity || this.head < 0 || this.head >= capacity) {
-      throw new Error('list: window outside the buffer');
+    let total = 0;
+    for (const { bytes, start, end, count } of this.nodes) {
+      if (count === 0) throw new Error('quicklist: empty node');
+      if (start < 0 || end > bytes.length || start > end) throw new Error('quicklist: bounds');
+      if (count > 1 && end - start > this.nodeBytes) throw new Error('quicklist: node too big');
+      let entries = 0;
+      let at = start;
+      for (; at < end; entries++) {
+        const next = nextEntry(bytes, at);
+        if (previousEntry(bytes, next) !== at) throw new Error('quicklist: back length');
+        at = next;
+      }
+      if (at !== end) throw new Error('quicklist: entry past the node');
+      if (entries !== count) throw new Error('quicklist: node count');
+      total += count;
     }
-    for (let i = this.count; i < capacity; i++) {
-      if (this.slots[this.slot(i)] !== undefined) throw new Error('list: stale slot');
-    }
-    if (capacity > MIN_CAPACITY * 2 && this.count < capacity >> 3) {
-      throw new Error('list: buffer too sparse');
-    }
+    if (total !== this.count) throw new Error('quicklist: length');
   }
 
-  *[Symbol.iterator](): IterableIterator<T> {
-    for (let i = 0; i < this.count; i++) yield this.slots[this.slot(i)] as T;
+  *[Symbol.iterator](): IterableIterator<string> {
+    for (const { bytes, start, end } of this.nodes) {
+      for (let at = start; at < end;) {
+        const length = readEntry(bytes, at);
+        const text = textAt;
+        yield textOf(bytes, text, length);
+        at = text + length + lengthSize(length);
+      }
+    }
   }
 }

@@ -29,7 +29,7 @@ const operation = fc.oneof(
 type Operation = typeof operation extends fc.Arbitrary<infer T> ? T : never;
 
 /** Runs one operation on both lists and checks they answer alike. */
-function apply(packed: PackedList, list: QuickList<string>, step: Operation): void {
+function apply(packed: PackedList, list: QuickList, step: Operation): void {
   switch (step[0]) {
     case 'pushHead':
       packed.pushHead(step[1]);
@@ -81,13 +81,22 @@ describe('PackedList', () => {
         fc.integer({ min: 0, max: 5 }),
         (operations, start, stop, sought, rank, count, maxlen) => {
           const packed = new PackedList();
-          const list = new QuickList<string>();
+          const list = new QuickList();
           for (const step of operations) apply(packed, list, step);
           packed.checkInvariants();
           expect([...packed]).toEqual([...list]);
           const head = [...list].slice(0, count + 1);
           expect(packed.charsOfFirst(count + 1)).toBe(head.join('').length);
           expect(packed.range(start, stop)).toEqual(list.range(start, stop));
+          const written: string[] = [];
+          const bounds = packed.resolveRange(start, stop);
+          if (bounds !== null) {
+            packed.writeRange(bounds[0], bounds[1], {
+              bulk: (text) => written.push(text),
+              bulkOfBytes: (bytes, from, to) => written.push(bytes.toString('latin1', from, to)),
+            });
+          }
+          expect(written).toEqual(list.range(start, stop));
           expect(packed.at(start)).toBe(list.at(start));
           expect(packed.resolveRange(start, stop)).toEqual(list.resolveRange(start, stop));
           expect(packed.positions(sought, rank, count, maxlen)).toEqual(

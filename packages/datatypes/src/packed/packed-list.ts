@@ -1,14 +1,14 @@
 /*
  * A small list of latin1 strings packed into one string, in the spirit of the single listpack
  * node Redis keeps a short list in: each element is its length (see length-prefix.ts) followed
- * by its chars, head first. Ten short elements weigh one string instead of a ring buffer and
- * ten string objects. Every operation walks the elements and every write builds a new string,
+ * by its chars, head first. Ten short elements weigh one string instead of a QuickList's node
+ * and its buffer. Every operation walks the elements and every write builds a new string,
  * so it turns itself into a `QuickList` for good once it holds more than `PACKED_ENTRIES`
  * elements or `PACKED_CHARS` chars (Redis's default listpack node of 8 KB). The packing is
  * invisible to Redis's clients: Redis 7.0 reports every list as a quicklist.
  */
 
-import { QuickList } from '../list/quicklist.js';
+import { type BulkSink, QuickList } from '../list/quicklist.js';
 import { lengthText, readLength, textStart } from './length-prefix.js';
 import { PackedForm } from './packed-form.js';
 
@@ -47,7 +47,7 @@ function indexElements(packed: string): number {
   return count;
 }
 
-export class PackedList extends PackedForm<QuickList<string>> implements Iterable<string> {
+export class PackedList extends PackedForm<QuickList> implements Iterable<string> {
   private count = 0;
 
   static from(values: Iterable<string>): PackedList {
@@ -133,14 +133,9 @@ export class PackedList extends PackedForm<QuickList<string>> implements Iterabl
    * samples of a list, without making the elements' strings or an iterator.
    */
   charsOfFirst(count: number): number {
-    const table = this.table;
-    let chars = 0;
-    if (table !== undefined) {
-      const end = count < table.length ? count : table.length;
-      for (let i = 0; i < end; i++) chars += (table.at(i) as string).length;
-      return chars;
-    }
+    if (this.table !== undefined) return this.table.charsOfFirst(count);
     const packed = this.packed;
+    let chars = 0;
     for (let at = 0, i = 0; i < count && at < packed.length; i++) {
       at = elementEnd(packed, at);
       chars += at - textStart;
@@ -174,6 +169,25 @@ export class PackedList extends PackedForm<QuickList<string>> implements Iterabl
       at = end;
     }
     return result;
+  }
+
+  /**
+   * Writes the elements `first` to `last` (resolved indexes, as `resolveRange` gives) to `sink`
+   * as bulk strings: LRANGE's reply, from the nodes' bytes once converted.
+   */
+  writeRange(first: number, last: number, sink: BulkSink): void {
+    if (this.table !== undefined) {
+      this.table.writeRange(first, last, sink);
+      return;
+    }
+    const packed = this.packed;
+    let at = 0;
+    for (let i = 0; i < first; i++) at = elementEnd(packed, at);
+    for (let i = first; i <= last; i++) {
+      const end = elementEnd(packed, at);
+      sink.bulk(packed.slice(textStart, end));
+      at = end;
+    }
   }
 
   /** LINSERT: inserts next to the first occurrence of pivot; new length, or -1 without pivot. */
@@ -265,15 +279,14 @@ export class PackedList extends PackedForm<QuickList<string>> implements Iterabl
     }
   }
 
-  /** To a QuickList, for good; its elements are copies, not slices of the packed string. */
+  /** To a QuickList, for good; it holds the elements' bytes, not slices of the packed string. */
   convertToQuickList(): void {
     if (this.table !== undefined) return;
     const packed = this.packed;
-    const bytes = Buffer.from(packed, 'latin1');
-    const table = new QuickList<string>(Math.max(8, this.count * 2));
+    const table = new QuickList();
     for (let at = 0; at < packed.length;) {
       const end = elementEnd(packed, at);
-      table.pushTail(bytes.toString('latin1', textStart, end));
+      table.pushTail(packed.slice(textStart, end));
       at = end;
     }
     this.table = table;

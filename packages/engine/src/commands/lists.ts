@@ -132,9 +132,13 @@ export function lrange(client: Client, argv: string[]): void {
   if (stop === null) return;
   const list = lookupList(client, argv[1]);
   if (list === WRONG_TYPE) return;
-  const values = list === undefined ? [] : list.range(start, stop);
-  client.out.array(values.length);
-  for (const value of values) client.out.bulk(value);
+  const bounds = list === undefined ? null : list.resolveRange(start, stop);
+  if (list === undefined || bounds === null) {
+    client.out.array(0);
+    return;
+  }
+  client.out.array(bounds[1] - bounds[0] + 1);
+  list.writeRange(bounds[0], bounds[1], client.out);
 }
 
 export function lindex(client: Client, argv: string[]): void {
