@@ -87,6 +87,8 @@ export interface CommandEntry {
    */
   readonly tracksKeys: boolean;
   readonly isProtected: boolean;
+  /** Refused from scripts (noscript), read by every redis.call. */
+  readonly deniedToScripts: boolean;
   /** Admin commands are too sensitive to echo to MONITOR clients. */
   readonly hiddenFromMonitor: boolean;
   readonly subcommands: ReadonlyMap<string, CommandEntry> | null;
@@ -200,6 +202,7 @@ function resolve(
     isWrite: spec.flags.includes('write'),
     tracksKeys: spec.flags.includes('readonly') && !SCRIPTS_TRACKED_BY_THEIR_READS.has(spec.name),
     isProtected: spec.flags.includes('protected'),
+    deniedToScripts: spec.flags.includes('noscript'),
     hiddenFromMonitor: spec.flags.includes('admin') || spec.flags.includes('skip_monitor'),
     subcommands: null,
     keyRouting: metadata === undefined ? 'specs' : keyRoutingOf(metadata),

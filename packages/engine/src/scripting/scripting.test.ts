@@ -135,6 +135,24 @@ describe('EVAL', () => {
     run('EVAL', "return redis.call('get', 'b')", '0');
     expect(batches).toEqual([['MULTI', 'set a 1', 'incr a', 'EXEC'], ['set b 1']]);
   });
+
+  it('expires keys as of the script start, also when the time is first read mid-script', () => {
+    const { run } = setup([['enable-debug-command', 'yes']]);
+    run('DEBUG', 'set-disable-deny-scripts', '1');
+    // The time keys expire by is first read after the sleep: still the start's, as Redis's
+    // scriptTimeSnapshot, taken as the script starts (SET's PX counts from the clock's).
+    const script =
+      "redis.call('set', 'k', 'v', 'px', 5) redis.call('debug', 'sleep', 0.05) " +
+      "return redis.call('exists', 'k')";
+    expect(run('EVAL', script, '0')).toBe(':1\r\n');
+    expect(run('EXISTS', 'k')).toBe(':0\r\n');
+    // KEYS and ARGV of a later run are its own, in place or not.
+    expect(run('EVAL', 'return {KEYS[1], ARGV[1], #KEYS, #ARGV}', '1', 'a', 'b')).toBe(
+      '*4\r\n$1\r\na\r\n$1\r\nb\r\n:1\r\n:1\r\n',
+    );
+    expect(run('SCRIPT', 'FLUSH')).toBe('+OK\r\n');
+    expect(run('EVAL', 'return {KEYS[1], #ARGV}', '1', 'c')).toBe('*2\r\n$1\r\nc\r\n:0\r\n');
+  });
 });
 
 describe('script timeout', () => {

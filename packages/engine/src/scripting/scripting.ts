@@ -93,6 +93,8 @@ export class Scripting {
   /** The KEYS and ARGV tables of the last EVAL, which the next one refills (see evalKeys). */
   private keysTable: LuaTable | null = null;
   private argumentsTable: LuaTable | null = null;
+  /** The globals holding keysTable and argumentsTable as KEYS and ARGV; null once either is new. */
+  private tablesSetIn: LuaTable | null = null;
   /** The client commands called from scripts run as (Redis's lua client). */
   private scriptClient: Client | null = null;
   current: ScriptRun | null = null;
@@ -393,6 +395,7 @@ export class Scripting {
   private evalKeys(argv: string[], start: number, end: number): LuaTable {
     const spare = this.keysTable;
     if (this.current === null && spare?.refillWithStrings(argv, start, end) === true) return spare;
+    this.tablesSetIn = null;
     return (this.keysTable = LuaTable.fromArray(argv.slice(start, end)));
   }
 
@@ -401,6 +404,7 @@ export class Scripting {
     const spare = this.argumentsTable;
     if (this.current === null && spare?.refillWithStrings(argv, start, argv.length) === true)
       return spare;
+    this.tablesSetIn = null;
     return (this.argumentsTable = LuaTable.fromArray(argv.slice(start)));
   }
 
@@ -422,8 +426,6 @@ export class Scripting {
     }
     // The script itself is never propagated: the writes it makes are (effects replication).
     this.engine.propagation.preventCurrent();
-    // Keys expire as of the script's start, not in its middle (Redis's scriptTimeSnapshot).
-    this.engine.freezeTime();
     const scriptClient = this.client();
     scriptClient.db = caller.db;
     scriptClient.out.protocol = 2;
@@ -431,8 +433,15 @@ export class Scripting {
     let lua: LuaRun | null = null;
     if (isEval) {
       // EVAL passes keys and arguments as globals, functions as their two arguments.
-      setSealed(runtime.globals, 'KEYS', this.evalKeys(argv, 3, 3 + numkeys));
-      setSealed(runtime.globals, 'ARGV', this.evalArguments(argv, 3 + numkeys));
+      const keys = this.evalKeys(argv, 3, 3 + numkeys);
+      const args = this.evalArguments(argv, 3 + numkeys);
+      // Tables refilled in place are there already, unless another state had them last.
+      const globals = runtime.globals;
+      if (this.tablesSetIn !== globals) {
+        setSealed(globals, 'KEYS', keys);
+        setSealed(globals, 'ARGV', args);
+        this.tablesSetIn = globals;
+      }
       // A chunk that cannot pause (no loop, no function of its own) is called, not started.
       if (runtime.canPause(callback)) lua = runtime.start(callback);
     } else {
@@ -461,7 +470,14 @@ export class Scripting {
     );
     this.current = run;
     runtime.setInterruptHandler(this.interrupt, HOOK_INSTRUCTIONS);
-    const ended = this.settle(run, undefined);
+    // Keys expire as of the script's start, not in its middle (Redis's scriptTimeSnapshot).
+    const froze = this.engine.freezeTime();
+    let ended: boolean;
+    try {
+      ended = this.settle(run, undefined);
+    } finally {
+      if (froze) this.engine.thawTime();
+    }
     // Ended at once: nothing was scheduled for it, so the next run can take its object.
     if (ended && debug === null) this.spareRun = run;
     // A script that may not pause (inside EXEC, from a master) is never asked to (interrupt).
@@ -656,19 +672,22 @@ export class Scripting {
   // redis.call and friends
 
   private client(): Client {
-    if (this.scriptClient === null) {
-      const client = new Client(
-        0,
-        this.engine.databases[0],
-        detachedConnection('lua'),
-        this.engine.stats,
-      );
-      // Blocking commands act as their non-blocking forms (Redis's CLIENT_DENY_BLOCKING).
-      client.executing = true;
-      client.fromScript = true;
-      this.scriptClient = client;
-    }
-    return this.scriptClient;
+    return this.scriptClient ?? this.newScriptClient();
+  }
+
+  /** Made once, at the first script: the databases do not exist yet when Scripting is made. */
+  private newScriptClient(): Client {
+    const client = new Client(
+      0,
+      this.engine.databases[0],
+      detachedConnection('lua'),
+      this.engine.stats,
+    );
+    // Blocking commands act as their non-blocking forms (Redis's CLIENT_DENY_BLOCKING).
+    client.executing = true;
+    client.fromScript = true;
+    this.scriptClient = client;
+    return client;
   }
 
   /** redis.call (raise) and redis.pcall. */
@@ -731,7 +750,7 @@ export class Scripting {
     let refusal: string | null;
     if (arity > 0 ? argv.length !== arity : argv.length < -arity) {
       refusal = 'ERR Wrong number of args calling Redis command from script';
-    } else if (!engine.scriptDenyDisabled && entry.spec.flags.includes('noscript')) {
+    } else if (entry.deniedToScripts && !engine.scriptDenyDisabled) {
       refusal = 'ERR This Redis command is not allowed from script';
     } else if (
       engine.replication?.servesStaleData === false &&
