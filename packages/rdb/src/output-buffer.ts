@@ -2,6 +2,8 @@ import { encodeLatin1 } from './latin1.js';
 
 /** Copies up to this many bytes are done byte by byte. */
 const SHORT_COPY = 64;
+/** The most a buffer keeps once its bytes are taken: one huge value need not stay allocated. */
+const KEPT_CAPACITY = 4 << 20;
 
 /**
  * A growing byte buffer the writer appends into: one allocation per doubling, never one per
@@ -10,6 +12,8 @@ const SHORT_COPY = 64;
 export class OutputBuffer {
   buffer: Buffer;
   length = 0;
+  /** The other buffer of `takeDoubleBuffered`, once it has been called. */
+  private spare: Buffer | null = null;
 
   constructor(initialCapacity = 64 * 1024) {
     this.buffer = Buffer.allocUnsafe(initialCapacity);
@@ -80,7 +84,23 @@ export class OutputBuffer {
   /** The written bytes, handed over; the buffer starts empty again. */
   take(): Buffer {
     const taken = this.buffer.subarray(0, this.length);
-    this.buffer = Buffer.allocUnsafe(Math.min(this.buffer.length, 4 << 20));
+    this.buffer = Buffer.allocUnsafe(Math.min(this.buffer.length, KEPT_CAPACITY));
+    this.length = 0;
+    return taken;
+  }
+
+  /**
+   * The written bytes as a view, valid until the next call: two buffers take turns, so writes
+   * made meanwhile (a background save's copy-on-write) go to the other one. For a caller done
+   * with each chunk before it asks for the next. A fresh buffer per chunk made a background
+   * save of 1M keys allocate its 50 MB again outside V8's heap, and that external memory
+   * brought full collections that stalled clients for 40-60 ms.
+   */
+  takeDoubleBuffered(): Buffer {
+    const taken = this.buffer.subarray(0, this.length);
+    const spare = this.spare;
+    this.spare = this.buffer.length > KEPT_CAPACITY ? null : this.buffer;
+    this.buffer = spare ?? Buffer.allocUnsafe(Math.min(this.buffer.length, KEPT_CAPACITY));
     this.length = 0;
     return taken;
   }

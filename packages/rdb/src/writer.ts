@@ -154,10 +154,23 @@ export class RdbWriter {
 
   /** Returns (and forgets) everything written so far; the Buffer is the caller's. */
   take(): Buffer {
+    this.checksumPending();
+    return this.out.take();
+  }
+
+  /**
+   * As `take`, but the bytes stay valid only until the next call: the writer's two buffers
+   * take turns (OutputBuffer.takeDoubleBuffered).
+   */
+  takeDoubleBuffered(): Buffer {
+    this.checksumPending();
+    return this.out.takeDoubleBuffered();
+  }
+
+  private checksumPending(): void {
     const out = this.out;
     this.crc.update(out.buffer, this.crcDone, out.length);
     this.crcDone = 0;
-    return out.take();
   }
 }
 

@@ -85,6 +85,8 @@ export async function writeRdbFile(
         extra: options.aofBase === true ? [] : engine.replication?.rdbSaveInfo(),
       }),
       sliceMilliseconds: SLICE_MILLISECONDS,
+      // Each chunk's write is awaited before the next slice.
+      reuseChunks: true,
     })) {
       bytes += chunk.length;
       options.signal?.throwIfAborted();
@@ -119,6 +121,7 @@ export function writeRdbFileSync(engine: Engine, path: string): SaveResult {
     for (const chunk of snapshotChunks(engine, {
       aux: rdbAuxFields({ extra: engine.replication?.rdbSaveInfo() }),
       sliceMilliseconds: Infinity,
+      reuseChunks: true,
     })) {
       for (let offset = 0; offset < chunk.length;) offset += writeSync(fd, chunk, offset);
       bytes += chunk.length;

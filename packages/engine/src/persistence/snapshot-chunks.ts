@@ -30,6 +30,11 @@ export interface SnapshotOptions {
   /** A chunk ends once this many bytes are waiting. */
   readonly maxChunkBytes?: number;
   /**
+   * The caller is done with each chunk before it asks for the next (a file write awaited):
+   * chunks are views of two buffers that take turns instead of a buffer each.
+   */
+  readonly reuseChunks?: boolean;
+  /**
    * What the image holds (a replica's REPLCONF rdb-filter-only): keys and function libraries
    * unless left out.
    */
@@ -67,7 +72,7 @@ export function* snapshotChunks(engine: Engine, options: SnapshotOptions): Gener
         maxKeys: options.sliceMilliseconds === Infinity ? Infinity : keysPerSlice,
       });
       if (done) writer.end();
-      yield writer.take();
+      yield options.reuseChunks === true ? writer.takeDoubleBuffered() : writer.take();
       if (done) return;
     }
   } finally {
