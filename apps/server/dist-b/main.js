@@ -1,4 +1,0 @@
-#!/usr/bin/env node
-import { runDaemon } from './daemon-script.js';
-
-runDaemon();

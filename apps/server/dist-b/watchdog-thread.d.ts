@@ -1,2 +1,0 @@
-export {};
-//# sourceMappingURL=watchdog-thread.d.ts.map
