@@ -244,13 +244,26 @@ describe('KeyTable', () => {
     ]);
   });
 
-  it('writes a string kept in slabs to a reply from there, and only such a string', () => {
+  it('writes a short string over one as long in its bytes, and a wider one as a string', () => {
+    const table = new KeyTable();
+    const slots = ['xxx', 'yyy', 'zz'].map((v, i) => table.addNew(`k${i}`, v));
+    const bytesBefore = table.shortStrings.buffer;
+    table.setValueAt(slots[0], 'abc');
+    expect(table.shortStrings.buffer).toBe(bytesBefore);
+    table.setValueAt(slots[1], '\u{100}bc');
+    table.setValueAt(slots[2], 'zzz');
+    expect(slots.map((slot) => table.valueAt(slot))).toEqual(['abc', '\u{100}bc', 'zzz']);
+    expect(slots.map((slot) => table.keptAsBytes(slot))).toEqual([true, false, true]);
+  });
+
+  it('writes a string kept as bytes to a reply from there, and only such a string', () => {
     const table = new KeyTable();
     const value = Array.from({ length: 1024 }, (_, i) => String.fromCharCode(i % 256)).join('');
-    const slots = [value, 'x'.repeat(44), 'z'.repeat(4097)].map((v, i) => table.addNew(`k${i}`, v));
+    const short = '\x00\r\n\xff'.repeat(11);
+    const slots = [value, short, 'z'.repeat(4097)].map((v, i) => table.addNew(`k${i}`, v));
     const out = new ReplyWriter();
-    expect(slots.map((slot) => table.writeBulkAt(slot, out))).toEqual([true, false, false]);
-    expect(out.take().toString('latin1')).toBe(`$1024\r\n${value}\r\n`);
+    expect(slots.map((slot) => table.writeBulkAt(slot, out))).toEqual([true, true, false]);
+    expect(out.take().toString('latin1')).toBe(`$1024\r\n${value}\r\n$44\r\n${short}\r\n`);
     // A snapshot takes it as a string (only short strings' bytes are read in place).
     expect(table.storedAt(slots[0])).toBe(value);
   });

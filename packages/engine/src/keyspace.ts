@@ -162,8 +162,8 @@ export class Database {
   }
 
   /**
-   * As `lookup`, for a reply of the value as it is (GET): a string kept in slabs is written to
-   * `out` from there, without a string made for it, and REPLIED comes back.
+   * As `lookup`, for a reply of the value as it is (GET): a string kept as bytes (short, or in
+   * slabs) is written to `out` from there, without a string made for it, and REPLIED comes back.
    */
   lookupOrReply(key: string, out: ReplyWriter): RedisValue | undefined | typeof REPLIED {
     const slot = this.lookupSlot(key);

@@ -1,4 +1,10 @@
-import { decodeLatin1, digitCount, parseIntegerBytes, writeDigits } from '@rc/resp';
+import {
+  decodeLatin1,
+  digitCount,
+  parseIntegerBytes,
+  writeDigits,
+  type ReplyWriter,
+} from '@rc/resp';
 
 /** Redis's embstr limit: strings up to this long are kept as bytes here, not as V8 strings. */
 export const SMALL_STRING_LENGTH = 44;
@@ -82,6 +88,19 @@ export class SmallStrings {
   }
 
   /**
+   * Writes a string over the value at `at` when it has as many chars, all latin1 (a SET of a
+   * value as long as the one it replaces); false, nothing written, otherwise.
+   */
+  replace(at: number, value: string): boolean {
+    const bytes = this.bytes;
+    const length = value.length;
+    if (bytes[at] !== length) return false;
+    for (let i = 0; i < length; i++) if (value.charCodeAt(i) > 0xff) return false;
+    for (let i = 0; i < length; i++) bytes[at + 1 + i] = value.charCodeAt(i);
+    return true;
+  }
+
+  /**
    * The value at `at` as a number when it spells a canonical integer (as parseInteger reads
    * one: no sign but `-`, no leading zero) that a double holds exactly, else null; read from the
    * bytes without making a string.
@@ -100,6 +119,12 @@ export class SmallStrings {
     } else {
       writeDigits(bytes, at + 1, value);
     }
+  }
+
+  /** Writes the value stored at `at` to `out` as a bulk reply, from its bytes. */
+  writeBulk(at: number, out: ReplyWriter): void {
+    const bytes = this.bytes;
+    out.bulkOfBytes(bytes, at + 1, at + 1 + bytes[at]);
   }
 
   /** The value stored at `at`, as a new string. */

@@ -126,6 +126,14 @@ describe('ReplyWriter', () => {
     expect(written(2, (out) => out.bulk('\x00\r\n\xff'))).toBe('$4\r\n\x00\r\n\xff\r\n');
     const slab = Buffer.from('..\x00\r\n\xff..', 'latin1');
     expect(written(2, (out) => out.bulkOfBytes(slab, 2, 6))).toBe('$4\r\n\x00\r\n\xff\r\n');
+    // Short ones are copied byte by byte, longer ones natively.
+    for (const length of [0, 1, 15, 16, 17, 40]) {
+      const text = Array.from({ length }, (_, i) => String.fromCharCode(255 - i)).join('');
+      const source = Buffer.from(`ab${text}cd`, 'latin1');
+      expect(written(2, (out) => out.bulkOfBytes(source, 2, 2 + length))).toBe(
+        `$${length}\r\n${text}\r\n`,
+      );
+    }
   });
 
   it('exports the pre-encoded common replies', () => {
