@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { lzfCompress, lzfDecompress } from './lzf.js';
+import { lzfCompress, lzfDecompressInto } from './lzf.js';
+
+function lzfDecompress(input: Buffer, start: number, end: number, length: number): Buffer {
+  const out = Buffer.alloc(length);
+  lzfDecompressInto(input, start, end, out, 0, length);
+  return out;
+}
 
 function compress(input: Buffer, limit = input.length + 64): Buffer | null {
   const out = Buffer.alloc(limit);
@@ -29,6 +35,19 @@ describe('lzf', () => {
     expect(() => lzfDecompress(data, 0, data.length, 2)).toThrow(/LZF/);
     // Back reference before the start of the output.
     expect(() => lzfDecompress(Buffer.from([0x20, 5]), 0, 2, 3)).toThrow(/LZF/);
+  });
+
+  it('decompresses into the middle of a buffer, never reaching before its place', () => {
+    const input = Buffer.from('value-12345-' + 'x'.repeat(40));
+    const compressed = compress(input)!;
+    const out = Buffer.alloc(100, 0x2e);
+    lzfDecompressInto(compressed, 0, compressed.length, out, 20, input.length);
+    expect(out.subarray(20, 20 + input.length)).toEqual(input);
+    expect(out.subarray(0, 20).toString()).toBe('.'.repeat(20));
+    expect(out.subarray(20 + input.length).toString()).toBe('.'.repeat(100 - 20 - input.length));
+    // "abc", then a match 4 bytes back: one byte before the place given.
+    const data = Buffer.from([2, 0x61, 0x62, 0x63, (1 << 5) | 0, 3]);
+    expect(() => lzfDecompressInto(data, 0, data.length, out, 20, 6)).toThrow(/LZF/);
   });
 
   it('reports incompressible data by returning 0 when it does not fit the limit', () => {

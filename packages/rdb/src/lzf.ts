@@ -30,18 +30,18 @@ function slotOf(bytes: number): number {
 
 /**
  * Compresses input[start, end) into output as lzf_compress does. Returns the compressed
- * length, or 0 when the result would not fit in `output.length` bytes (callers pass a limit
- * below the input length, as Redis keeps the string uncompressed when compression saves less
- * than 4 bytes).
+ * length, or 0 when the result would not fit in `limit` bytes (callers pass a limit below the
+ * input length, as Redis keeps the string uncompressed when compression saves less than 4
+ * bytes). A limit rather than a view of `output` that long: a save compresses a value per key.
  */
 export function lzfCompress(
   input: Uint8Array,
   start: number,
   end: number,
   output: Uint8Array,
+  limit = output.length,
 ): number {
   const length = end - start;
-  const limit = output.length;
   if (length === 0) return 0;
   if (generation + length + 1 > 0x3fffffff) {
     table.fill(0);
@@ -122,23 +122,26 @@ export function lzfCompress(
 }
 
 /**
- * Decompresses input[start, end) into a new Buffer of exactly `outputLength` bytes. Throws
- * RdbError when the data is malformed or does not decompress to that length.
+ * Decompresses input[start, end) into output[at, at + outputLength), which the caller has room
+ * for (a load's compressed strings are many, and a buffer each was much of their cost). Throws
+ * RdbError when the data is malformed or does not decompress to exactly that length.
  */
-export function lzfDecompress(
+export function lzfDecompressInto(
   input: Uint8Array,
   start: number,
   end: number,
+  output: Uint8Array,
+  at: number,
   outputLength: number,
-): Buffer {
-  const output = Buffer.allocUnsafe(outputLength);
+): void {
+  const outputEnd = at + outputLength;
   let ip = start;
-  let op = 0;
+  let op = at;
   while (ip < end) {
     const control = input[ip++];
     if (control < 32) {
       const run = control + 1;
-      if (ip + run > end || op + run > outputLength) throw new RdbError(RdbErrors.lzf);
+      if (ip + run > end || op + run > outputEnd) throw new RdbError(RdbErrors.lzf);
       if (run < 16) {
         for (let i = 0; i < run; i++) output[op + i] = input[ip + i];
       } else {
@@ -155,7 +158,7 @@ export function lzfDecompress(
       if (ip >= end) throw new RdbError(RdbErrors.lzf);
       let ref = op - ((control & 0x1f) << 8) - input[ip++] - 1;
       length += 2;
-      if (ref < 0 || op + length > outputLength) throw new RdbError(RdbErrors.lzf);
+      if (ref < at || op + length > outputEnd) throw new RdbError(RdbErrors.lzf);
       if (op - ref >= length) {
         output.copyWithin(op, ref, ref + length);
         op += length;
@@ -165,6 +168,5 @@ export function lzfDecompress(
       }
     }
   }
-  if (op !== outputLength) throw new RdbError(RdbErrors.lzf);
-  return output;
+  if (op !== outputEnd) throw new RdbError(RdbErrors.lzf);
 }

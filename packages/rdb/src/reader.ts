@@ -17,7 +17,7 @@ import { RdbError, RdbErrors } from './errors.js';
 import { InputCursor, NEED_MORE } from './input-cursor.js';
 import { decodeLatin1 } from './latin1.js';
 import { lengthAfter, readLength, readLengthBig } from './length-encoding.js';
-import { readString } from './string-encoding.js';
+import { decompressInto, readPlainLength, readString } from './string-encoding.js';
 import type { RdbRecord, RdbStringBytesKey } from './types.js';
 import { moduleTypeName, readValue } from './value-reader.js';
 import { skipString, skipValue } from './value-skipper.js';
@@ -25,6 +25,8 @@ import { skipString, skipValue } from './value-skipper.js';
 const EMPTY = Buffer.alloc(0);
 const HEADER_SIZE = 9;
 const RETRY_EVERY_PUSH_BELOW = 64 * 1024;
+/** Short compressed values are decompressed into blocks of this size, one after the other. */
+const DECOMPRESSED_BLOCK_BYTES = 64 * 1024;
 
 const Stage = { Header: 0, Body: 1, Done: 2 } as const;
 type Stage = (typeof Stage)[keyof typeof Stage];
@@ -39,9 +41,10 @@ export interface RdbReaderOptions {
   /** Told of each key whose collection is empty: Redis skips those (see redis#8453). */
   onEmptyKey?: (db: number, key: string) => void;
   /**
-   * A string value stored as plain bytes, at most this many, comes as a 'string-bytes' record
-   * (a view of its bytes) instead of a string in a 'key' record: a loader that keeps short
-   * values as bytes makes neither the string nor its RdbValue. 0 (the default): never.
+   * A string value stored as plain or LZF-compressed bytes, at most this many, comes as a
+   * 'string-bytes' record (a view of its bytes, or of where they were decompressed) instead of a
+   * string in a 'key' record: a loader that keeps short values as bytes makes neither the string
+   * nor its RdbValue. 0 (the default): never.
    */
   stringBytesUpTo?: number;
 }
@@ -68,6 +71,9 @@ export class RdbReader {
   private readonly verifyChecksum: boolean;
   private readonly onEmptyKey: ((db: number, key: string) => void) | undefined;
   private readonly stringBytesUpTo: number;
+  /** Where short compressed string values are decompressed for 'string-bytes' records. */
+  private decompressed: Buffer = EMPTY;
+  private decompressedUsed = 0;
   /** The error that stopped decoding: thrown again by every later call. */
   private failure: unknown = undefined;
 
@@ -287,29 +293,45 @@ export class RdbReader {
 
   /**
    * A string value at the read position as a 'string-bytes' record when it is stored as plain
-   * bytes and short enough; else null, the position unchanged.
+   * or LZF-compressed bytes and short enough; else null, the position unchanged.
    */
   private readStringBytes(key: string, expireAt: number | null): RdbStringBytesKey | null {
     const input = this.input;
     const at = input.position;
     const first = input.uint8();
-    if (first >= 0xc0) {
+    const compressed = first >= 0xc0;
+    if (compressed && (first & 0x3f) !== T.ENCODING_LZF) {
       input.position = at;
       return null;
     }
-    const length = lengthAfter(input, first);
+    const compressedLength = compressed ? readPlainLength(input) : 0;
+    const length = compressed ? readPlainLength(input) : lengthAfter(input, first);
     if (length > this.stringBytesUpTo) {
       input.position = at;
       return null;
     }
-    const start = input.take(length);
+    let bytes = input.buffer;
+    let start: number;
+    if (compressed) {
+      const from = input.take(compressedLength);
+      // The record keeps a view: a full block is left to it and the next one taken.
+      if (this.decompressedUsed + length > this.decompressed.length) {
+        this.decompressed = Buffer.allocUnsafe(Math.max(DECOMPRESSED_BLOCK_BYTES, length));
+        this.decompressedUsed = 0;
+      }
+      bytes = this.decompressed;
+      start = this.decompressedUsed;
+      decompressInto(input, from, compressedLength, bytes, start, length);
+      this.decompressedUsed += length;
+    } else {
+      start = input.take(length);
+    }
     this.expireAt = null;
-    const { buffer } = input;
     return {
       kind: 'string-bytes',
       db: this.db,
       key,
-      bytes: buffer,
+      bytes,
       start,
       end: start + length,
       expireAt,

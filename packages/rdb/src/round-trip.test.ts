@@ -84,7 +84,31 @@ describe('writeRdb → readRdb', () => {
     );
   });
 
-  it('gives short plain string values as views of their bytes when asked, the same values', () => {
+  it('gives short compressed string values as bytes too, each in its own place', () => {
+    // 3000 values of 21-61 bytes, most compressed: more than one 64 KB block of them.
+    const keys: RdbKey[] = Array.from({ length: 3000 }, (_, i) => ({
+      db: 0,
+      key: `key:${i}`,
+      value: { type: 'string', value: `value-${i}-${'x'.repeat(9 + (i % 41))}` },
+      expireAt: null,
+    }));
+    const file = writeRdb(keys, AUX);
+    const records = readChunks([file], { stringBytesUpTo: 44 });
+    const asBytes = records.filter((record) => record.kind === 'string-bytes');
+    expect(asBytes.length).toBe(
+      keys.filter((key) => key.value.type === 'string' && key.value.value.length <= 44).length,
+    );
+    const values = records.flatMap((record) =>
+      record.kind === 'string-bytes'
+        ? [record.bytes.toString('latin1', record.start, record.end)]
+        : record.kind === 'key' && record.value.type === 'string'
+          ? [record.value.value]
+          : [],
+    );
+    expect(values).toEqual(keys.map((key) => (key.value as { value: string }).value));
+  });
+
+  it('gives short string values as views of their bytes when asked, the same values', () => {
     fc.assert(
       fc.property(rdbKeys(), fc.nat(), fc.nat(60), (keys, cut, upTo) => {
         const file = writeRdb(keys, AUX);

@@ -13,7 +13,7 @@ import { RdbErrors } from './errors.js';
 import type { InputCursor } from './input-cursor.js';
 import { decodeLatin1, encodeLatin1 } from './latin1.js';
 import { lengthAfter, writeLength } from './length-encoding.js';
-import { lzfCompress, lzfDecompress } from './lzf.js';
+import { lzfCompress, lzfDecompressInto } from './lzf.js';
 import type { OutputBuffer } from './output-buffer.js';
 
 function readEncodedInteger(input: InputCursor, encoding: number): number {
@@ -33,14 +33,31 @@ function readCompressed(input: InputCursor): Buffer {
   const compressedLength = readPlainLength(input);
   const length = readPlainLength(input);
   const at = input.take(compressedLength);
+  const output = Buffer.allocUnsafe(length);
+  decompressInto(input, at, compressedLength, output, 0, length);
+  return output;
+}
+
+/**
+ * Decompresses the `compressedLength` bytes at `at` of the input into output[outputAt,
+ * outputAt + length), failing the read at `at` as Redis does when they do not decompress.
+ */
+export function decompressInto(
+  input: InputCursor,
+  at: number,
+  compressedLength: number,
+  output: Uint8Array,
+  outputAt: number,
+  length: number,
+): void {
   try {
-    return lzfDecompress(input.buffer, at, at + compressedLength, length);
+    lzfDecompressInto(input.buffer, at, at + compressedLength, output, outputAt, length);
   } catch {
-    return input.fail(RdbErrors.lzf, at);
+    input.fail(RdbErrors.lzf, at);
   }
 }
 
-function readPlainLength(input: InputCursor): number {
+export function readPlainLength(input: InputCursor): number {
   return lengthAfter(input, input.uint8());
 }
 
@@ -54,8 +71,14 @@ export function readString(input: InputCursor): string {
   }
   const encoding = first & 0x3f;
   if (encoding === ENCODING_LZF) {
-    const bytes = readCompressed(input);
-    return decodeLatin1(bytes, 0, bytes.length);
+    // Decompressed into scratch memory: the text is what is kept.
+    const compressedLength = readPlainLength(input);
+    const length = readPlainLength(input);
+    const at = input.take(compressedLength);
+    const target = scratch(scratchText, length);
+    if (length <= SCRATCH_LIMIT) scratchText = target;
+    decompressInto(input, at, compressedLength, target, 0, length);
+    return decodeLatin1(target, 0, length);
   }
   return String(readEncodedInteger(input, encoding));
 }
@@ -102,6 +125,7 @@ export function canonicalSmallInteger(text: string): number {
 const SCRATCH_LIMIT = 1 << 20;
 let scratchIn: Buffer = Buffer.allocUnsafe(64 * 1024);
 let scratchOut: Buffer = Buffer.allocUnsafe(64 * 1024);
+let scratchText: Buffer = Buffer.allocUnsafe(64 * 1024);
 
 function scratch(current: Buffer, length: number): Buffer {
   if (length <= current.length) return current;
@@ -138,7 +162,7 @@ function tryWriteCompressed(
   // Redis gives LZF room for length - 4 bytes: smaller savings are not worth a decompression.
   const target = scratch(scratchOut, length);
   if (length <= SCRATCH_LIMIT) scratchOut = target;
-  const compressedLength = lzfCompress(bytes, start, end, target.subarray(0, length - 4));
+  const compressedLength = lzfCompress(bytes, start, end, target, length - 4);
   if (compressedLength === 0) return false;
   out.byte(0xc0 | ENCODING_LZF);
   writeLength(out, compressedLength);

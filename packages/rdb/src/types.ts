@@ -108,7 +108,8 @@ export interface RdbKey {
 
 /**
  * A string key whose value comes as its bytes, bytes[start, end): a view into the input pushed
- * to the reader, not a copy (see RdbReaderOptions.stringBytesUpTo).
+ * to the reader, not a copy, or into a block the reader decompressed it to (see
+ * RdbReaderOptions.stringBytesUpTo).
  */
 export interface RdbStringBytesKey {
   kind: 'string-bytes';
