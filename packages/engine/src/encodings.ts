@@ -32,10 +32,19 @@ export interface EncodingLimits {
 }
 
 const LIMITS = new WeakMap<ConfigReader, EncodingLimits>();
+/** The configuration asked about last and its limits: a server has one, a write asks each time. */
+let lastConfig: ConfigReader | null = null;
+let lastLimits: EncodingLimits | null = null;
 
 export function encodingLimits(config: ConfigReader): EncodingLimits {
-  const known = LIMITS.get(config);
-  if (known !== undefined) return known;
+  if (config === lastConfig) return lastLimits!;
+  const known = LIMITS.get(config) ?? followedLimits(config);
+  lastConfig = config;
+  lastLimits = known;
+  return known;
+}
+
+function followedLimits(config: ConfigReader): EncodingLimits {
   const limits: EncodingLimits = {
     hashEntries: 0,
     hashValue: 0,

@@ -32,6 +32,7 @@ import {
   type StringOrigin,
   RedisZset,
   UnreadableValue,
+  unreadableValuesMade,
 } from './values.js';
 
 /** What `Database.lookupOrReply` answers once it wrote the value to the reply itself. */
@@ -207,7 +208,7 @@ export class Database {
 
   /** A value rc cannot decode is reported, and reads as missing (see `lookup`). */
   private readable(value: RedisValue): RedisValue | undefined {
-    if (!(value instanceof UnreadableValue)) return value;
+    if (!unreadableValuesMade || !(value instanceof UnreadableValue)) return value;
     this.observer.unreadableValueRead(value);
     return undefined;
   }

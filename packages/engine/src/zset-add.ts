@@ -7,6 +7,26 @@ import { RedisZset } from './values.js';
 
 const NAN_SCORE = 'ERR resulting score is not a number (NaN)';
 
+/** ZADD's options (GEOADD takes NX, XX and CH; ZINCRBY is INCR). */
+export interface ZaddFlags {
+  nx: boolean;
+  xx: boolean;
+  gt: boolean;
+  lt: boolean;
+  ch: boolean;
+  incr: boolean;
+}
+
+/** No option given: shared by every such call, so never written (copy it to set one). */
+export const NO_ZADD_FLAGS: Readonly<ZaddFlags> = Object.freeze({
+  nx: false,
+  xx: false,
+  gt: false,
+  lt: false,
+  ch: false,
+  incr: false,
+});
+
 /**
  * ZADD's core (zaddGenericCommand after the arguments), shared with ZINCRBY and GEOADD: adds or
  * updates members under NX/XX/GT/LT/CH/INCR and replies.
@@ -17,7 +37,7 @@ export function addToZset(
   key: string,
   scores: number[],
   members: string[],
-  flags: { nx: boolean; xx: boolean; gt: boolean; lt: boolean; ch: boolean; incr: boolean },
+  flags: Readonly<ZaddFlags>,
 ): void {
   let zset = lookupTyped(client, key, RedisZset);
   if (zset === WRONG_TYPE) return;

@@ -50,6 +50,26 @@ describe('PackedMap', () => {
     );
   });
 
+  it('matches a Map each for two maps written in turns (the pair found last is shared)', () => {
+    fc.assert(
+      fc.property(fc.array(fc.tuple(fc.nat(1), operation), { maxLength: 80 }), (steps) => {
+        const packed = [new PackedMap(), new PackedMap()];
+        const models = [new Map<string, string>(), new Map<string, string>()];
+        for (const [which, [name, a, b]] of steps) {
+          if (name === 'set') packed[which].set(a, b);
+          if (name === 'set') models[which].set(a, b);
+          if (name === 'delete') expect(packed[which].delete(a)).toBe(models[which].delete(a));
+          if (name === 'convert') packed[which].convertToMap();
+          // Every key of both maps read again, and the key just named in the other map.
+          for (const map of [0, 1]) {
+            for (const [key, value] of models[map]) expect(packed[map].get(key)).toBe(value);
+            if (a !== undefined) expect(packed[map].get(a)).toBe(models[map].get(a));
+          }
+        }
+      }),
+    );
+  });
+
   it('keeps its order when converted to a Map, and stays one', () => {
     const map = new PackedMap();
     for (let i = 0; i < 200; i++) map.set(`field:${i}`, 'v'.repeat(i));

@@ -127,6 +127,25 @@ describe('PackedSortedSet', () => {
     );
   });
 
+  it('answers as the skiplist for two sets written in turns (the entry found last is shared)', () => {
+    fc.assert(
+      fc.property(fc.array(fc.tuple(fc.nat(1), operation), { maxLength: 80 }), (steps) => {
+        const packed = [new PackedSortedSet(), new PackedSortedSet()];
+        const skiplists = [new SortedSet(), new SortedSet()];
+        for (const [which, step] of steps) {
+          apply(packed[which], skiplists[which], step);
+          // Each set's members looked up again, from either set's last find.
+          for (const set of [0, 1]) {
+            for (const { member: m, score: s } of skiplists[set]) {
+              expect(packed[set].score(m)).toBe(s);
+              expect(packed[set].rank(m)).toBe(skiplists[set].rank(m));
+            }
+          }
+        }
+      }),
+    );
+  });
+
   it('answers lex ranges as the skiplist when all scores are equal', () => {
     fc.assert(
       fc.property(

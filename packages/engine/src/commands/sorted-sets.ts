@@ -25,7 +25,7 @@ import { pickRandom } from '../random-picks.js';
 import { storeResult } from '../store-result.js';
 import { collectionScan, replyScan, scanCollection } from '../collection-scan.js';
 import { WRONG_TYPE, lookupTyped, wrongType } from '../typed-lookup.js';
-import { addToZset } from '../zset-add.js';
+import { addToZset, NO_ZADD_FLAGS, type ZaddFlags } from '../zset-add.js';
 
 const Z_ERRORS = {
   minMaxNotFloat: 'ERR min or max is not a float',
@@ -87,22 +87,29 @@ function replyEntries(
   }
 }
 
+/** ZADD's option at `text` (case-insensitive), or null: the scores start there. */
+function zaddOption(text: string): keyof ZaddFlags | null {
+  // Every option is two or four letters; a score of another length is not compared at all.
+  if (text.length === 2) {
+    if (isKeyword(text, 'nx')) return 'nx';
+    if (isKeyword(text, 'xx')) return 'xx';
+    if (isKeyword(text, 'gt')) return 'gt';
+    if (isKeyword(text, 'lt')) return 'lt';
+    if (isKeyword(text, 'ch')) return 'ch';
+  } else if (text.length === 4 && isKeyword(text, 'incr')) return 'incr';
+  return null;
+}
+
 /** ZADD key [NX|XX] [GT|LT] [CH] [INCR] score member [score member ...] */
 export function zadd(client: Client, argv: string[], engine: Engine): void {
-  const flags = { nx: false, xx: false, gt: false, lt: false, ch: false, incr: false };
+  // Without options (the usual call) the shared NO_ZADD_FLAGS: no object made per call.
+  let flags: ZaddFlags = NO_ZADD_FLAGS;
   let at = 2;
   for (; at < argv.length; at++) {
-    const option = argv[at].toLowerCase();
-    if (
-      option === 'nx' ||
-      option === 'xx' ||
-      option === 'gt' ||
-      option === 'lt' ||
-      option === 'ch' ||
-      option === 'incr'
-    ) {
-      flags[option] = true;
-    } else break;
+    const option = zaddOption(argv[at]);
+    if (option === null) break;
+    if (flags === NO_ZADD_FLAGS) flags = { ...NO_ZADD_FLAGS };
+    flags[option] = true;
   }
   const pairs = argv.length - at;
   if (pairs === 0 || pairs % 2 !== 0) {
@@ -121,13 +128,15 @@ export function zadd(client: Client, argv: string[], engine: Engine): void {
     client.out.error('ERR INCR option supports a single increment-element pair');
     return;
   }
-  const scores: number[] = [];
-  const members: string[] = [];
-  for (let i = at; i < argv.length; i += 2) {
-    const score = floatArgument(client, argv[i]);
+  // Sized up front: an array grown by push takes room for 17 elements at once.
+  const count = pairs / 2;
+  const scores = new Array<number>(count);
+  const members = new Array<string>(count);
+  for (let i = 0; i < count; i++) {
+    const score = floatArgument(client, argv[at + 2 * i]);
     if (score === null) return;
-    scores.push(score);
-    members.push(argv[i + 1]);
+    scores[i] = score;
+    members[i] = argv[at + 2 * i + 1];
   }
   addToZset(client, engine, argv[1], scores, members, flags);
 }
