@@ -43,7 +43,7 @@ const random = () => {
 const N = 1_000_000;
 const SMALL = 100_000;
 
-// Lists: QuickList (ring buffer) vs Array.
+// Lists: QuickList (byte nodes) vs Array.
 {
   const list = new QuickList();
   time(`list: ${N} pushTail (QuickList)`, N, () => {
