@@ -1695,7 +1695,13 @@ export class Engine implements KeyspaceObserver {
       this.databasesSwapped(db, incoming);
     });
     this.scripting.libraries.swapWith(loaded.scripting.libraries);
-    loaded.scripting.libraries.flush();
+    this.discardDataset(loaded);
+  }
+
+  /** A detached dataset dropped (Redis frees its tempDb): what it holds stops counting. */
+  discardDataset(dataset: DetachedDataset): void {
+    for (const db of dataset.databases) db.uncountAll();
+    dataset.scripting.libraries.flush();
   }
 
   databasesSwapped(first: Database, second: Database): void {

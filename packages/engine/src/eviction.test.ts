@@ -54,6 +54,25 @@ describe('used_memory', () => {
     run('FLUSHALL');
     expect(engine.dataset.bytes).toBe(empty);
   });
+
+  it("gives back the dataset a replica's swapdb load discards or swaps out", () => {
+    const { engine, run, info } = setup('noeviction');
+    const empty = info('used_memory');
+    run('SET', 'old', 'x'.repeat(100));
+    const withOld = info('used_memory');
+    const loadAside = () => {
+      const dataset = engine.detachedDataset();
+      dataset.databases[0]!.load('new', 'y'.repeat(200), null, false);
+      return dataset;
+    };
+    // An aborted sync: the temporary data goes.
+    engine.discardDataset(loadAside());
+    expect(info('used_memory')).toBe(withOld);
+    // A finished one: the old data goes, what is counted is the loaded key alone.
+    engine.swapInDataset(loadAside());
+    run('DEL', 'new');
+    expect(info('used_memory')).toBe(empty);
+  });
 });
 
 describe('maxmemory eviction', () => {

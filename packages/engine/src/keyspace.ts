@@ -665,6 +665,11 @@ export class Database {
     if (other.slotIndex !== null) other.slotIndex = new SlotIndex(other.data.keys());
   }
 
+  /** Dropped whole, unflushed (a detached dataset discarded): its bytes stop counting. */
+  uncountAll(): void {
+    this.account(-this.bytes);
+  }
+
   /** A data file's RESIZEDB: room for its keys before they come, as Redis's dictExpand. */
   reserve(keys: number): void {
     this.data.reserve(keys);

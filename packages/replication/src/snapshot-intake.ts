@@ -186,7 +186,7 @@ export class SnapshotIntake {
     engine.asyncLoading = false;
     if (success || this.loader === null) return;
     if (this.target !== null) {
-      this.target.scripting.libraries.flush();
+      engine.discardDataset(this.target);
       this.host.log('notice', 'MASTER <-> REPLICA sync: Discarding temporary DB in background');
     } else {
       this.host.flush();
