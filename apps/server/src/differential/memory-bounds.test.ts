@@ -139,8 +139,9 @@ describe.runIf(requireRedisOrSkip('memory bounds differential'))(
       const theirs = await refusalUnderNoeviction(servers.redisPort());
       const ours = await refusalUnderNoeviction(servers.rcPort());
       expect(ours.error).toBe(theirs.error);
+      // Read after the refusal, once the batch's query buffers are given back: near the limit.
       for (const { used } of [theirs, ours]) {
-        expect(used).toBeGreaterThan(LIMIT);
+        expect(used).toBeGreaterThan(LIMIT * 0.95);
         expect(used).toBeLessThanOrEqual(LIMIT * LIMIT_SLACK);
       }
     }, 120_000);
