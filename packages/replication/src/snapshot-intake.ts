@@ -1,10 +1,12 @@
 import { KeyspaceLoader, SMALL_STRING_LENGTH, type DetachedDataset, type Engine } from '@rc/engine';
 import { RdbReader } from '@rc/rdb';
+import { SyncFile } from './sync-file.js';
 
 /**
  * How a replica takes in its master's snapshot, by repl-diskless-load (Redis's
  * readSyncBulkPayload):
- * - `disk`: the whole payload first (Redis writes it to a file), then flush and load at once;
+ * - `disk`: the whole payload first, written to a file as Redis does (see SyncFile), then flush
+ *   and load at once (from the bytes kept, which are the file's);
  * - `direct`: flushed when the transfer starts and loaded as it arrives (LOADING meanwhile);
  * - `swap`: loaded as it arrives beside the old data, swapped in at the end; a failed transfer
  *   leaves the old data as it was. Clients get LOADING meanwhile, unless the master kept our
@@ -52,6 +54,8 @@ export class SnapshotIntake {
   private complete = false;
   private waiting: NodeJS.Timeout | null = null;
   private finished = false;
+  /** Disk mode: the payload's file while it comes. */
+  private file: SyncFile | null = null;
   /** Payload bytes received so far (Redis's loading_loaded_bytes, for its error lines). */
   private bytes = 0;
   /** key-load-delay owed since the last pause, µs. */
@@ -62,20 +66,37 @@ export class SnapshotIntake {
     private readonly host: IntakeHost,
   ) {}
 
-  /** The payload's header was read: a diskless load starts now. */
+  /** The payload's header was read: a diskless load starts now, a disk one opens its file. */
   begin(): void {
-    if (this.mode === 'disk') return;
-    this.start();
+    if (this.mode !== 'disk') {
+      this.start();
+      return;
+    }
+    try {
+      this.file = SyncFile.create(this.host.engine.config.get('dir'));
+    } catch (error) {
+      this.cancel(
+        `Opening the temp file needed for MASTER <-> REPLICA synchronization: ${(error as Error).message}`,
+      );
+    }
   }
 
   /** More RDB bytes; `last` when the payload is complete. */
   push(bytes: Buffer, last: boolean): void {
+    if (this.finished) return;
     this.bytes += bytes.length;
     this.reader.push(bytes);
-    // A disk-mode payload waits whole in the reader (Redis's file) until its load starts.
+    // A disk-mode payload waits whole in the reader and its file until its load starts.
     if (this.mode === 'disk') {
-      if (!last) return;
-      this.start();
+      try {
+        this.file?.write(bytes);
+      } catch (error) {
+        this.cancel(
+          `Write error or short write writing to the DB dump file needed for MASTER <-> REPLICA synchronization: ${(error as Error).message}`,
+        );
+        return;
+      }
+      if (!last || !this.start()) return;
     }
     this.complete = last;
     this.drain();
@@ -87,6 +108,7 @@ export class SnapshotIntake {
    */
   abort(): void {
     if (this.finished) return;
+    this.file?.discard();
     if (this.loader !== null) {
       this.host.log('warning', 'Short read or OOM loading DB. Unrecoverable error, aborting now.');
       this.host.log(
@@ -101,7 +123,8 @@ export class SnapshotIntake {
     this.stop(false);
   }
 
-  private start(): void {
+  /** False when a disk-mode payload's file could not be put in place (the link is dropped). */
+  private start(): boolean {
     const { engine } = this.host;
     if (this.mode === 'swap' || this.mode === 'async') {
       this.target = engine.detachedDataset();
@@ -111,12 +134,36 @@ export class SnapshotIntake {
       this.host.flush();
     }
     this.host.log('notice', 'MASTER <-> REPLICA sync: Loading DB in memory');
+    if (this.mode === 'disk' && !this.installFile()) return false;
     if (this.mode === 'async') engine.asyncLoading = true;
     else engine.loading = true;
     // Keys already expired stay: the master's DEL removes them, as on a Redis replica.
     this.loader = new KeyspaceLoader(engine, true, engine.clock.now(), this.target ?? engine);
     // Into empty databases: a key twice is a corrupt payload.
     this.loader.replaceDuplicates = false;
+    return true;
+  }
+
+  /** The whole payload's file synced and renamed over dbfilename, before its load (as Redis). */
+  private installFile(): boolean {
+    const file = this.file as SyncFile;
+    this.file = null;
+    try {
+      file.install(this.host.engine.config.get('dbfilename'));
+      return true;
+    } catch (error) {
+      this.cancel((error as Error).message);
+      return false;
+    }
+  }
+
+  /** Redis's cancelReplicationHandshake after a file error: the link drops and retries. */
+  private cancel(message: string): void {
+    this.host.log('warning', message);
+    this.file?.discard();
+    this.file = null;
+    this.finished = true;
+    this.host.failed();
   }
 
   /**
@@ -155,7 +202,7 @@ export class SnapshotIntake {
     } catch (error) {
       this.host.log(
         'warning',
-        `Failed trying to load the MASTER synchronization DB from socket: ${(error as Error).message}`,
+        `Failed trying to load the MASTER synchronization DB from ${this.mode === 'disk' ? 'disk' : 'socket'}: ${(error as Error).message}`,
       );
       this.stop(false);
       this.host.failed();

@@ -1,7 +1,7 @@
 import type { Redis } from 'ioredis';
 import { afterEach, describe, expect, it } from 'vitest';
 import { requireRedisOrSkip, startRc, startRedis } from '../test-support/servers.js';
-import { RedisProcess, connectTo, until } from './test-support/harness.js';
+import { connectTo, slowRedisMaster, until } from './test-support/harness.js';
 
 const withRedis = requireRedisOrSkip('replication: diskless load (repl-diskless-load)');
 
@@ -27,19 +27,11 @@ async function replicaOf(kind: ReplicaKind): Promise<Redis> {
   return client;
 }
 
-/** A redis-server master whose diskless transfer of 300 keys takes about 3 seconds. */
+/** slowRedisMaster, stopped and disconnected after the test. */
 async function slowMaster(): Promise<{ port: number; client: Redis }> {
-  const master = await RedisProcess.start([
-    '--repl-diskless-sync-delay',
-    '0',
-    '--enable-debug-command',
-    'yes',
-  ]);
+  const { master, client } = await slowRedisMaster();
   running.push(master);
-  const client = connectTo(master.port);
   clients.push(client);
-  await client.call('DEBUG', 'POPULATE', '300', 'master', '100000');
-  await client.config('SET', 'rdb-key-save-delay', '10000');
   return { port: master.port, client };
 }
 

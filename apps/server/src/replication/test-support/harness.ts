@@ -93,6 +93,20 @@ export class RedisProcess implements RunningServer {
   }
 }
 
+/** A redis-server master whose diskless transfer of 300 keys of 100 KB takes about 3 seconds. */
+export async function slowRedisMaster(): Promise<{ master: RedisProcess; client: Redis }> {
+  const master = await RedisProcess.start([
+    '--repl-diskless-sync-delay',
+    '0',
+    '--enable-debug-command',
+    'yes',
+  ]);
+  const client = connectTo(master.port);
+  await client.call('DEBUG', 'POPULATE', '300', 'master', '100000');
+  await client.config('SET', 'rdb-key-save-delay', '10000');
+  return { master, client };
+}
+
 export type RcProcess = RunningServer & { server: RcServer };
 
 /**
