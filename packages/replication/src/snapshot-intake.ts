@@ -1,4 +1,6 @@
 import { KeyspaceLoader, SMALL_STRING_LENGTH, type DetachedDataset, type Engine } from '@rc/engine';
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { RdbReader } from '@rc/rdb';
 import { SyncFile } from './sync-file.js';
 
@@ -157,6 +159,18 @@ export class SnapshotIntake {
     }
   }
 
+  /** rdb-del-sync-files on a replica that persists nothing: the loaded file goes, as Redis's. */
+  private dropUnpersistedFile(): void {
+    const { config } = this.host.engine;
+    const persists = config.get('save') !== '' || config.get('appendonly') === 'yes';
+    if (config.get('rdb-del-sync-files') !== 'yes' || persists) return;
+    this.host.log(
+      'notice',
+      'Removing the RDB file obtained from the master. This replica has persistence disabled',
+    );
+    rmSync(join(config.get('dir'), config.get('dbfilename')), { force: true });
+  }
+
   /** Redis's cancelReplicationHandshake after a file error: the link drops and retries. */
   private cancel(message: string): void {
     this.host.log('warning', message);
@@ -204,6 +218,7 @@ export class SnapshotIntake {
         'warning',
         `Failed trying to load the MASTER synchronization DB from ${this.mode === 'disk' ? 'disk' : 'socket'}: ${(error as Error).message}`,
       );
+      if (this.mode === 'disk') this.dropUnpersistedFile();
       this.stop(false);
       this.host.failed();
       return;
@@ -219,6 +234,7 @@ export class SnapshotIntake {
       engine.swapInDataset(this.target);
       this.host.log('notice', 'MASTER <-> REPLICA sync: Discarding old DB in background');
     }
+    if (this.mode === 'disk') this.dropUnpersistedFile();
     this.stop(true);
     const db = Number(loader.aux.get('repl-stream-db') ?? 0);
     this.host.loaded(Number.isInteger(db) && db >= 0 && db < engine.databases.length ? db : 0);

@@ -27,11 +27,13 @@ async function rcReplica(
   dir: string,
   lines: string[],
   port = 0,
+  extra: Array<[string, string]> = [],
 ): Promise<{ server: RcServer; port: number }> {
   const config: Array<[string, string]> = [
     ['save', ''],
     ['dir', dir],
     ['replicaof', `127.0.0.1 ${masterPort}`],
+    ...extra,
   ];
   const make = () => new RcServer({ config, log: (_level, message) => lines.push(message) });
   const server = port === 0 ? make() : await listenAgain(make, port);
@@ -132,6 +134,49 @@ describe.runIf(withRedis)('a replica with repl-diskless-load disabled, as Redis'
       replica.disconnect();
       await until(async () => files(dir).length === 0, 'the temp file removed');
       expect(await info(port)).toMatchObject({ role: 'master' });
+    }
+    client.disconnect();
+  }, 120_000);
+
+  it('removes the file after the load with rdb-del-sync-files and no persistence', async () => {
+    const master = await RedisProcess.start();
+    running.push(master);
+    const client = connectTo(master.port);
+    await client.set('key', 'value');
+    const redis = await RedisProcess.start([
+      '--save',
+      '',
+      '--rdb-del-sync-files',
+      'yes',
+      '--replicaof',
+      '127.0.0.1',
+      String(master.port),
+    ]);
+    running.push(redis);
+    const dir = mkdtempSync(join(tmpdir(), 'rc-disk-sync-'));
+    const lines: string[] = [];
+    const rc = await rcReplica(master.port, dir, lines, 0, [['rdb-del-sync-files', 'yes']]);
+    await linkUp(rc.port);
+    await linkUp(redis.port);
+    const removed =
+      'Removing the RDB file obtained from the master. This replica has persistence disabled';
+    for (const [path, log] of [
+      [dir, lines],
+      [
+        redis.dir,
+        redis
+          .log()
+          .split('\n')
+          .map((line) => line.replace(/^.*? [*#-] /, '')),
+      ],
+    ] as const) {
+      expect(readdirSync(path).filter((name) => name.endsWith('.rdb'))).toEqual([]);
+      expect(log.indexOf(removed)).toBeGreaterThan(
+        log.indexOf('MASTER <-> REPLICA sync: Loading DB in memory'),
+      );
+      expect(log.indexOf(removed)).toBeLessThan(
+        log.indexOf('MASTER <-> REPLICA sync: Finished with success'),
+      );
     }
     client.disconnect();
   }, 120_000);
