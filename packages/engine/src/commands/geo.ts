@@ -18,7 +18,7 @@ import { formatLongDouble, longDoubleFromNumber } from '../long-double.js';
 import { parseFloatStrict, parseInteger } from '../numbers.js';
 import { WRONG_TYPE, lookupTyped } from '../typed-lookup.js';
 import { isKeyword } from '../arguments.js';
-import { addToZset } from '../zset-add.js';
+import { addToZset, NO_ZADD_FLAGS, type ZaddFlags } from '../zset-add.js';
 import { storeResult } from '../store-result.js';
 import { encodingLimits, zsetFromEntries } from '../encodings.js';
 import { RedisZset } from '../values.js';
@@ -93,7 +93,7 @@ function unitArgument(client: Client, text: string): number | null {
 
 /** GEOADD key [NX|XX] [CH] longitude latitude member [...] */
 export function geoadd(client: Client, argv: string[], engine: Engine): void {
-  const flags = { nx: false, xx: false, gt: false, lt: false, ch: false, incr: false };
+  const flags: ZaddFlags = { ...NO_ZADD_FLAGS };
   let at = 2;
   for (; at < argv.length; at++) {
     if (isKeyword(argv[at], 'nx')) flags.nx = true;

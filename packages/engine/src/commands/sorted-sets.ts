@@ -141,17 +141,13 @@ export function zadd(client: Client, argv: string[], engine: Engine): void {
   addToZset(client, engine, argv[1], scores, members, flags);
 }
 
+/** ZINCRBY is ZADD key INCR increment member. */
+const ZINCRBY_FLAGS: Readonly<ZaddFlags> = Object.freeze({ ...NO_ZADD_FLAGS, incr: true });
+
 export function zincrby(client: Client, argv: string[], engine: Engine): void {
   const increment = floatArgument(client, argv[2]);
   if (increment === null) return;
-  addToZset(client, engine, argv[1], [increment], [argv[3]], {
-    nx: false,
-    xx: false,
-    gt: false,
-    lt: false,
-    ch: false,
-    incr: true,
-  });
+  addToZset(client, engine, argv[1], [increment], [argv[3]], ZINCRBY_FLAGS);
 }
 
 export function zrem(client: Client, argv: string[], engine: Engine): void {
