@@ -279,7 +279,8 @@ function expireCommand(
 ): void {
   const conditions = expireConditions(client, engine, argv);
   if (conditions === null) return;
-  const at = expireArgument(client, engine, argv[2], unit, relative, name, false);
+  const now = engine.clock.now();
+  const at = expireArgument(client, now, argv[2], unit, relative, name, false);
   if (at === null) return;
   const key = argv[1];
   const db = client.db;
@@ -288,7 +289,7 @@ function expireCommand(
     return;
   }
   // As checkAlreadyExpired: while loading (an AOF replayed) the time is set, not acted on.
-  if (at <= engine.clock.now() && !engine.loading) {
+  if (at <= now && !engine.loading) {
     db.delete(key);
     engine.notify(db, EventClass.generic, 'del', key);
     const lazy = engine.config.get('lazyfree-lazy-expire') === 'yes';

@@ -52,7 +52,8 @@ export function set(client: Client, argv: string[], engine: Engine): void {
   }
   let expireAt = -1;
   if (expire !== null) {
-    const at = expireArgument(client, engine, expire.argument, expire.unit, expire.relative, 'set');
+    const now = engine.clock.now();
+    const at = expireArgument(client, now, expire.argument, expire.unit, expire.relative, 'set');
     if (at === null) return;
     expireAt = at;
   }
@@ -141,23 +142,17 @@ export function getex(client: Client, argv: string[], engine: Engine): void {
     return;
   }
   // As Redis, the time is checked only once the key is known to hold a string.
+  const now = engine.clock.now();
   let expireAt = -1;
   if (expire !== null) {
-    const at = expireArgument(
-      client,
-      engine,
-      expire.argument,
-      expire.unit,
-      expire.relative,
-      'getex',
-    );
+    const at = expireArgument(client, now, expire.argument, expire.unit, expire.relative, 'getex');
     if (at === null) return;
     expireAt = at;
   }
   client.out.bulk(value);
   // GETEX is never propagated as itself: DEL/UNLINK, PEXPIREAT or PERSIST, as Redis 7.0.
   if (expireAt !== -1) {
-    if (expireAt <= engine.clock.now()) {
+    if (expireAt <= now) {
       client.db.delete(key);
       engine.notify(client.db, EventClass.generic, 'del', key);
       engine.propagation.replaceCurrent([deletionCommand(engine, 'lazyfree-lazy-expire'), key]);
@@ -244,7 +239,7 @@ function setWithExpire(
   unit: ExpireUnit,
   name: string,
 ): void {
-  const at = expireArgument(client, engine, argv[2], unit, true, name);
+  const at = expireArgument(client, engine.clock.now(), argv[2], unit, true, name);
   if (at === null) return;
   setString(client, engine, argv[1], argv[3]);
   client.db.setExpire(argv[1], at);
