@@ -74,4 +74,6 @@ export interface FunctionBody {
   declaresVararg: boolean;
   body: Statement[];
   line: number;
+  /** Whether its body holds a loop or a function, at any depth. */
+  hasLoopOrFunction: boolean;
 }

@@ -62,16 +62,22 @@ interface Local {
 }
 
 class Scope {
-  readonly names = new Map<string, Local>();
+  /** Made on the first declaration: most blocks declare nothing. */
+  names: Map<string, Local> | undefined = undefined;
   constructor(readonly parent: Scope | undefined) {}
 
+  declare(name: string, local: Local): void {
+    (this.names ??= new Map()).set(name, local);
+  }
+
   resolve(name: string): Local | undefined {
-    return this.names.get(name) ?? this.parent?.resolve(name);
+    return this.names?.get(name) ?? this.parent?.resolve(name);
   }
 
   /** The locals of one function visible here, by name (the innermost declaration wins). */
   visible(functionDepth: number, into = new Map<string, string>()): Map<string, string> {
     this.parent?.visible(functionDepth, into);
+    if (this.names === undefined) return into;
     for (const [name, local] of this.names)
       if (local.functionDepth === functionDepth) into.set(name, local.id);
     return into;
@@ -110,9 +116,28 @@ const INLINE_OPERATORS: Record<string, string> = {
 const namesNatives = (sites: string[]): boolean =>
   sites.some((site) => site.startsWith(':')) || (sites.length === 1 && !sites[0]!.startsWith('.'));
 
+/**
+ * A plain call's site (see CallSites in helpers.ts): a name, `.field` (up to a quote in the
+ * key, as the error's description is read), or `?`.
+ */
+function callSiteOf(callee: Expression): string {
+  while (callee.kind === 'paren') callee = callee.expression;
+  if (callee.kind === 'name' || callee.kind === 'method') return callee.name;
+  if (callee.kind === 'index' && callee.key.kind === 'string')
+    return `.${callee.key.value.split("'", 1)[0]}`;
+  return '?';
+}
+
 const isMultiple = (e: Expression) =>
   e.kind === 'call' || e.kind === 'method' || e.kind === 'vararg';
-const quote = (text: string) => JSON.stringify(text);
+/** `text` as a JavaScript string literal: most are names and words, which need no escapes. */
+function quote(text: string): string {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 32 || c === 34 || c === 92 || c > 126) return JSON.stringify(text);
+  }
+  return `"${text}"`;
+}
 
 /** Compiles a parsed chunk to the JavaScript source described above. */
 export function compile(chunk: FunctionBody, options: CompileOptions): string {
@@ -122,7 +147,7 @@ export function compile(chunk: FunctionBody, options: CompileOptions): string {
   // Lua code, so it never pauses (a run resets the interrupt budget): it compiles as a plain
   // function, which V8 runs faster (no generator object, no iterator results per call).
   const main =
-    generatorsOnly && !options.debug && !hasLoopOrFunction(chunk.body)
+    generatorsOnly && !options.debug && !chunk.hasLoopOrFunction
       ? new FunctionEmitter(chunk, undefined, 0, { ...options, coroutines: false }, counter, false)
       : new FunctionEmitter(chunk, undefined, 0, options, counter, generatorsOnly);
   const lines = [
@@ -133,22 +158,6 @@ export function compile(chunk: FunctionBody, options: CompileOptions): string {
     'return [$main, (table) => { $env = table; }, () => $env];',
   ];
   return lines.join('\n');
-}
-
-const LOOPS_AND_FUNCTIONS = new Set([
-  'while',
-  'repeat',
-  'numericFor',
-  'genericFor',
-  'function',
-  'localFunction',
-]);
-
-/** Whether a node of the syntax tree (statements, expressions) holds a loop or a function. */
-function hasLoopOrFunction(node: unknown): boolean {
-  if (typeof node !== 'object' || node === null) return false;
-  if (LOOPS_AND_FUNCTIONS.has((node as { kind?: string }).kind ?? '')) return true;
-  return Object.values(node).some(hasLoopOrFunction);
 }
 
 class FunctionEmitter {
@@ -207,9 +216,7 @@ class FunctionEmitter {
     this.line('try {');
     this.block(this.body.body, false);
     this.line('  return $NO;');
-    const named = [...this.callSites].filter(([, sites]) => namesNatives(sites));
-    const sites = named.length === 0 ? '' : `, ${JSON.stringify(Object.fromEntries(named))}`;
-    this.line(`} catch ($e) { throw $rt.fault($e, $line, $chunk${sites}); }`);
+    this.line(`} catch ($e) { throw $rt.fault($e, $line, $chunk${this.callSitesArgument()}); }`);
     const keyword = this.generator ? 'function*' : 'function';
     return `${keyword} (${parameters.join(', ')}) {\n${this.out.join('\n')}\n${this.indent.slice(2)}}`;
   }
@@ -229,7 +236,7 @@ class FunctionEmitter {
 
   private declare(name: string): string {
     const id = `${name}$${this.counter.next++}`;
-    this.scope.names.set(name, { id, functionDepth: this.depth });
+    this.scope.declare(name, { id, functionDepth: this.depth });
     return id;
   }
 
@@ -482,7 +489,7 @@ class FunctionEmitter {
     if (call.kind === 'method') {
       const object = this.expression(call.object);
       const name = quote(call.name);
-      const method = `$fn($getf($s, ${name}${this.descriptionArgument(this.describe(call.object))}), ${quote(`method '${call.name}'`)})`;
+      const method = `$fn($getf($s, ${name}${this.descriptionArgument(this.describe(call.object))}), "method '${call.name}'")`;
       const args = this.valueCodes(call.args);
       if (args.length === 0)
         return this.callCode(`($s = ${object}, ${method})`, this.atLine(call.line, '$s'));
@@ -512,17 +519,20 @@ class FunctionEmitter {
 
   /** Remembers how each line calls, for the argument errors of natives (see callSites). */
   private recordCallSite(call: Call): void {
-    let callee = call.kind === 'method' ? undefined : call.callee;
-    while (callee?.kind === 'paren') callee = callee.expression;
-    const description = callee === undefined ? undefined : this.describe(callee);
-    const name = description?.split("'")[1];
-    let site = '?';
-    if (call.kind === 'method') site = `:${call.name}`;
-    else if (description?.startsWith('field')) site = `.${name}`;
-    else if (name !== undefined) site = name;
-    const sites = this.callSites.get(call.line) ?? [];
-    sites.push(site);
-    this.callSites.set(call.line, sites);
+    const site = call.kind === 'method' ? `:${call.name}` : callSiteOf(call.callee);
+    const sites = this.callSites.get(call.line);
+    if (sites === undefined) this.callSites.set(call.line, [site]);
+    else sites.push(site);
+  }
+
+  /** The lines whose calls can name a native's argument error, with their calls, as an object literal. */
+  private callSitesArgument(): string {
+    const lines: number[] = [];
+    for (const [line, sites] of this.callSites) if (namesNatives(sites)) lines.push(line);
+    if (lines.length === 0) return '';
+    lines.sort((a, b) => a - b);
+    const entries = lines.map((line) => `"${line}":${JSON.stringify(this.callSites.get(line))}`);
+    return `, {${entries.join(',')}}`;
   }
 
   private callCode(f: string, args: string): string {
@@ -533,19 +543,21 @@ class FunctionEmitter {
     return `${f}(${args})`;
   }
 
+  /** How 5.1 names an operand in errors (`"local 'x'"`), as a string literal; or undefined. */
   private describe(e: Expression): string | undefined {
     if (e.kind === 'name') {
+      // Names need no escapes.
       const local = this.scope.resolve(e.name);
-      if (local === undefined) return `global '${e.name}'`;
-      return local.functionDepth === this.depth ? `local '${e.name}'` : `upvalue '${e.name}'`;
+      if (local === undefined) return `"global '${e.name}'"`;
+      return local.functionDepth === this.depth ? `"local '${e.name}'"` : `"upvalue '${e.name}'"`;
     }
-    if (e.kind === 'index' && e.key.kind === 'string') return `field '${e.key.value}'`;
-    if (e.kind === 'method') return `method '${e.name}'`;
+    if (e.kind === 'index' && e.key.kind === 'string') return quote(`field '${e.key.value}'`);
+    if (e.kind === 'method') return `"method '${e.name}'"`;
     return undefined;
   }
 
   private descriptionArgument(description: string | undefined): string {
-    return description === undefined ? '' : `, ${quote(description)}`;
+    return description === undefined ? '' : `, ${description}`;
   }
 
   /** A Lua expression's first value. */
@@ -661,7 +673,7 @@ class FunctionEmitter {
     const da = this.describe(left);
     const db = this.describe(right);
     if (da === undefined && db === undefined) return '';
-    return `, ${da === undefined ? 'undefined' : quote(da)}${db === undefined ? '' : `, ${quote(db)}`}`;
+    return `, ${da ?? 'undefined'}${db === undefined ? '' : `, ${db}`}`;
   }
 
   /** An expression that can be evaluated twice: a local or a constant. */

@@ -64,16 +64,6 @@ function symbolAt(source: string, position: number): string | undefined {
 
 export type TokenKind = 'name' | 'string' | 'number' | 'eof' | string;
 
-export interface Token {
-  /** 'name', 'string', 'number', 'eof', a keyword or a symbol. */
-  kind: TokenKind;
-  /** The name, the string's bytes or the number. */
-  value: string | number;
-  /** The source text as Lua quotes it in "near '...'" messages. */
-  text: string;
-  line: number;
-}
-
 /** A syntax error worded as luaX_syntaxerror: "chunk:line: message near 'token'". */
 export function syntaxError(
   chunkName: string,
@@ -90,204 +80,238 @@ const isAlpha = (c: number) => (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || 
 const isAlphaNumeric = (c: number) => isAlpha(c) || isDigit(c);
 
 /**
- * A Lua 5.1 chunk's tokens, one per call (then 'eof' for ever): read as the parser asks, so a
- * syntax error comes before a lexical one further on, as in 5.1, and no token list is kept.
+ * A Lua 5.1 chunk's tokens, one per `next()` (then 'eof' for ever), read as the parser asks, so
+ * a syntax error comes before a lexical one further on, as in 5.1. The token read last is in
+ * the fields (no object per token: a chunk has thousands).
  */
-export function tokenize(source: string, chunkName: string): () => Token {
-  let position = 0;
-  let line = 1;
-  const length = source.length;
-  const fail = (message: string, near: string) => syntaxError(chunkName, line, message, near);
+export class Lexer {
+  /** 'name', 'string', 'number', 'eof', a keyword or a symbol. */
+  kind: TokenKind = 'eof';
+  /** The name, the string's bytes or the number. */
+  value: string | number = '';
+  /** The token's line. */
+  line = 1;
+  /** Where the token starts and ends in the source (its text in "near '...'" messages). */
+  private start = 0;
+  private end = 0;
+  /** Where reading goes on, and its line. */
+  private position = 0;
+  private currentLine = 1;
 
-  /** At `[`: the level of a long bracket `[==[`, or -1 when it is not one. */
-  const longBracketLevel = (start: number): number => {
+  constructor(
+    private readonly source: string,
+    private readonly chunkName: string,
+  ) {}
+
+  /** The token's source text as Lua quotes it in "near '...'" messages. */
+  text(): string {
+    if (this.kind === 'eof') return '<eof>';
+    return this.kind === 'name' ? (this.value as string) : this.source.slice(this.start, this.end);
+  }
+
+  /** The kind of the token after this one, which stays the current one. */
+  peekKind(): TokenKind {
+    const { kind, value, line, start, end, position, currentLine } = this;
+    this.next();
+    const next = this.kind;
+    Object.assign(this, { kind, value, line, start, end, position, currentLine });
+    return next;
+  }
+
+  private fail(message: string, near: string): LuaError {
+    return syntaxError(this.chunkName, this.currentLine, message, near);
+  }
+
+  /** At `[` or `]` (`bracket`): the level of a long bracket `[==[`, or -1 when it is not one. */
+  private longBracketLevel(start: number, bracket: number): number {
     let cursor = start + 1;
-    while (source.charCodeAt(cursor) === 61) cursor++;
-    return source.charCodeAt(cursor) === 91 ? cursor - start - 1 : -1;
-  };
+    while (this.source.charCodeAt(cursor) === 61) cursor++;
+    return this.source.charCodeAt(cursor) === bracket ? cursor - start - 1 : -1;
+  }
 
-  const skipNewline = () => {
-    const c = source.charCodeAt(position);
-    position++;
-    const d = source.charCodeAt(position);
-    if ((d === 10 || d === 13) && d !== c) position++;
-    line++;
-  };
+  private skipNewline(): void {
+    const c = this.source.charCodeAt(this.position);
+    this.position++;
+    const d = this.source.charCodeAt(this.position);
+    if ((d === 10 || d === 13) && d !== c) this.position++;
+    this.currentLine++;
+  }
 
   /** Reads `[==[ ... ]==]` from `position`; returns its contents (first newline dropped). */
-  const readLongBracket = (level: number, isComment: boolean): string => {
-    position += level + 2;
-    const c = source.charCodeAt(position);
-    if (c === 10 || c === 13) skipNewline();
+  private readLongBracket(level: number, isComment: boolean): string {
+    const source = this.source;
+    this.position += level + 2;
+    const c = source.charCodeAt(this.position);
+    if (c === 10 || c === 13) this.skipNewline();
     let contents = '';
-    let chunkStart = position;
+    let chunkStart = this.position;
     for (;;) {
-      if (position >= length) {
+      if (this.position >= source.length) {
         const what = isComment ? 'unfinished long comment' : 'unfinished long string';
-        throw fail(what, '<eof>');
+        throw this.fail(what, '<eof>');
       }
-      const code = source.charCodeAt(position);
-      if (code === 93 && longBracketLevelClose(position) === level) {
-        contents += source.slice(chunkStart, position);
-        position += level + 2;
+      const code = source.charCodeAt(this.position);
+      if (code === 93 && this.longBracketLevel(this.position, 93) === level) {
+        contents += source.slice(chunkStart, this.position);
+        this.position += level + 2;
         return contents;
       }
       if (code === 10 || code === 13) {
-        contents += source.slice(chunkStart, position) + '\n';
-        skipNewline();
-        chunkStart = position;
+        contents += source.slice(chunkStart, this.position) + '\n';
+        this.skipNewline();
+        chunkStart = this.position;
       } else {
-        position++;
+        this.position++;
       }
     }
-  };
+  }
 
-  const longBracketLevelClose = (start: number): number => {
-    let cursor = start + 1;
-    while (source.charCodeAt(cursor) === 61) cursor++;
-    return source.charCodeAt(cursor) === 93 ? cursor - start - 1 : -1;
-  };
-
-  const readString = (quote: number): string => {
-    position++;
+  private readString(quote: number): string {
+    const source = this.source;
+    this.position++;
     let value = '';
+    // Runs of plain characters are taken as one slice.
+    let runStart = this.position;
     for (;;) {
-      if (position >= length) throw fail('unfinished string', '<eof>');
-      const c = source.charCodeAt(position);
-      if (c === quote) {
-        position++;
-        return value;
-      }
-      if (c === 10 || c === 13) throw fail('unfinished string', String.fromCharCode(quote) + value);
-      if (c !== 92) {
-        value += source[position++];
+      if (this.position >= source.length) throw this.fail('unfinished string', '<eof>');
+      const c = source.charCodeAt(this.position);
+      if (c !== quote && c !== 10 && c !== 13 && c !== 92) {
+        this.position++;
         continue;
       }
-      position++;
-      const e = source.charCodeAt(position);
-      switch (e) {
-        case 110: value += '\n'; position++; break; // prettier-ignore
-        case 116: value += '\t'; position++; break; // prettier-ignore
-        case 114: value += '\r'; position++; break; // prettier-ignore
-        case 97: value += '\x07'; position++; break; // prettier-ignore
-        case 98: value += '\b'; position++; break; // prettier-ignore
-        case 102: value += '\f'; position++; break; // prettier-ignore
-        case 118: value += '\v'; position++; break; // prettier-ignore
-        case 10:
-        case 13:
-          value += '\n';
-          skipNewline();
-          break;
-        default: {
-          if (Number.isNaN(e)) continue; // end of input: reported as unfinished
-          if (!isDigit(e)) {
-            value += source[position++];
-            break;
-          }
-          let code = 0;
-          let digits = 0;
-          while (digits < 3 && isDigit(source.charCodeAt(position))) {
-            code = code * 10 + source.charCodeAt(position) - 48;
-            position++;
-            digits++;
-          }
-          if (code > 255)
-            throw fail('escape sequence too large', String.fromCharCode(quote) + value);
-          value += String.fromCharCode(code);
+      value += source.slice(runStart, this.position);
+      if (c === quote) {
+        this.position++;
+        return value;
+      }
+      if (c !== 92) throw this.fail('unfinished string', String.fromCharCode(quote) + value);
+      this.position++;
+      value += this.readEscape(quote, value);
+      runStart = this.position;
+    }
+  }
+
+  /** After a backslash: the bytes it stands for (none at the end of the input). */
+  private readEscape(quote: number, before: string): string {
+    const source = this.source;
+    const e = source.charCodeAt(this.position);
+    switch (e) {
+      case 110: this.position++; return '\n'; // prettier-ignore
+      case 116: this.position++; return '\t'; // prettier-ignore
+      case 114: this.position++; return '\r'; // prettier-ignore
+      case 97: this.position++; return '\x07'; // prettier-ignore
+      case 98: this.position++; return '\b'; // prettier-ignore
+      case 102: this.position++; return '\f'; // prettier-ignore
+      case 118: this.position++; return '\v'; // prettier-ignore
+      case 10:
+      case 13:
+        this.skipNewline();
+        return '\n';
+      default: {
+        if (Number.isNaN(e)) return ''; // end of input: reported as unfinished
+        if (!isDigit(e)) return source[this.position++]!;
+        let code = 0;
+        let digits = 0;
+        while (digits < 3 && isDigit(source.charCodeAt(this.position))) {
+          code = code * 10 + source.charCodeAt(this.position) - 48;
+          this.position++;
+          digits++;
         }
+        if (code > 255)
+          throw this.fail('escape sequence too large', String.fromCharCode(quote) + before);
+        return String.fromCharCode(code);
       }
     }
-  };
+  }
 
   /** As 5.1's read_numeral: digits, dots, an exponent with its sign, then letters and `_`. */
-  const readNumber = (): number => {
-    const start = position;
-    while (isAlphaNumeric(source.charCodeAt(position)) || source.charCodeAt(position) === 46) {
-      const c = source.charCodeAt(position);
-      position++;
-      if ((c === 69 || c === 101) && (source[position] === '+' || source[position] === '-'))
-        position++;
+  private readNumber(): number {
+    const source = this.source;
+    const start = this.position;
+    while (
+      isAlphaNumeric(source.charCodeAt(this.position)) ||
+      source.charCodeAt(this.position) === 46
+    ) {
+      const c = source.charCodeAt(this.position);
+      this.position++;
+      if (
+        (c === 69 || c === 101) &&
+        (source[this.position] === '+' || source[this.position] === '-')
+      )
+        this.position++;
     }
-    const text = source.slice(start, position);
+    const text = source.slice(start, this.position);
     const value = parseNumber(text);
-    if (value === undefined) throw fail('malformed number', text);
+    if (value === undefined) throw this.fail('malformed number', text);
     return value;
-  };
+  }
 
-  const nextToken = (): Token => {
-    while (position < length) {
-      const c = source.charCodeAt(position);
+  /** Reads the next token into the fields. */
+  next(): void {
+    const source = this.source;
+    const length = source.length;
+    while (this.position < length) {
+      const c = source.charCodeAt(this.position);
       if (c === 10 || c === 13) {
-        skipNewline();
+        this.skipNewline();
         continue;
       }
       if (c === 32 || c === 9 || c === 11 || c === 12) {
-        position++;
+        this.position++;
         continue;
       }
-      const tokenLine = line;
-      if (c === 45 && source.charCodeAt(position + 1) === 45) {
-        position += 2;
-        if (source.charCodeAt(position) === 91) {
-          const level = longBracketLevel(position);
+      this.line = this.currentLine;
+      const start = (this.start = this.position);
+      if (c === 45 && source.charCodeAt(start + 1) === 45) {
+        this.position += 2;
+        if (source.charCodeAt(this.position) === 91) {
+          const level = this.longBracketLevel(this.position, 91);
           if (level >= 0) {
-            readLongBracket(level, true);
+            this.readLongBracket(level, true);
             continue;
           }
         }
-        while (
-          position < length &&
-          source.charCodeAt(position) !== 10 &&
-          source.charCodeAt(position) !== 13
-        ) {
-          position++;
+        while (this.position < length) {
+          const d = source.charCodeAt(this.position);
+          if (d === 10 || d === 13) break;
+          this.position++;
         }
         continue;
       }
       if (isAlpha(c)) {
-        const start = position;
-        while (isAlphaNumeric(source.charCodeAt(position))) position++;
-        const word = source.slice(start, position);
-        const kind = KEYWORDS.has(word) ? word : 'name';
-        return { kind, value: word, text: word, line: tokenLine };
-      }
-      if (isDigit(c) || (c === 46 && isDigit(source.charCodeAt(position + 1)))) {
-        const start = position;
-        const value = readNumber();
-        return { kind: 'number', value, text: source.slice(start, position), line: tokenLine };
-      }
-      if (c === 34 || c === 39) {
-        const start = position;
-        const value = readString(c);
-        return { kind: 'string', value, text: source.slice(start, position), line: tokenLine };
-      }
-      if (c === 91) {
-        const level = longBracketLevel(position);
-        if (level >= 0) {
-          const start = position;
-          const value = readLongBracket(level, false);
-          return {
-            kind: 'string',
-            value,
-            text: source.slice(start, position),
-            line: tokenLine,
-          };
+        while (isAlphaNumeric(source.charCodeAt(this.position))) this.position++;
+        const word = source.slice(start, this.position);
+        this.kind = KEYWORDS.has(word) ? word : 'name';
+        this.value = word;
+      } else if (isDigit(c) || (c === 46 && isDigit(source.charCodeAt(start + 1)))) {
+        this.value = this.readNumber();
+        this.kind = 'number';
+      } else if (c === 34 || c === 39) {
+        this.value = this.readString(c);
+        this.kind = 'string';
+      } else if (c === 91 && this.longBracketLevel(start, 91) >= 0) {
+        this.value = this.readLongBracket(this.longBracketLevel(start, 91), false);
+        this.kind = 'string';
+      } else {
+        if (c === 91 && source.charCodeAt(start + 1) === 61)
+          throw this.fail('invalid long string delimiter', '[=');
+        const symbol = symbolAt(source, start);
+        if (symbol === undefined) {
+          // Token 0 (a NUL byte) is falsy to luaX_lexerror, which then leaves out "near ...".
+          if (c === 0) throw syntaxError(this.chunkName, this.currentLine, 'unexpected symbol');
+          throw this.fail('unexpected symbol', quoteChar(c));
         }
-        if (source.charCodeAt(position + 1) === 61)
-          throw fail('invalid long string delimiter', '[=');
+        this.position += symbol.length;
+        this.kind = symbol;
+        this.value = symbol;
       }
-      const symbol = symbolAt(source, position);
-      if (symbol === undefined) {
-        // Token 0 (a NUL byte) is falsy to luaX_lexerror, which then leaves out "near ...".
-        if (c === 0) throw syntaxError(chunkName, line, 'unexpected symbol');
-        throw fail('unexpected symbol', quoteChar(c));
-      }
-      position += symbol.length;
-      return { kind: symbol, value: symbol, text: symbol, line: tokenLine };
+      this.end = this.position;
+      return;
     }
-    return { kind: 'eof', value: '<eof>', text: '<eof>', line };
-  };
-  return nextToken;
+    this.kind = 'eof';
+    this.value = '<eof>';
+    this.line = this.currentLine;
+  }
 }
 
 /** How 5.1 quotes a stray character (luaX_token2str): control characters as `char(N)`. */

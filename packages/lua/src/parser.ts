@@ -8,7 +8,7 @@ import type {
   Target,
 } from './ast.js';
 import type { LuaError } from './error.js';
-import { syntaxError, tokenize, type Token } from './lexer.js';
+import { Lexer, syntaxError } from './lexer.js';
 
 /** Binary operator priorities (left, right) as Lua 5.1's parser has them. */
 const PRIORITY: Record<BinaryOperator, [number, number]> = {
@@ -32,64 +32,70 @@ const UNARY_PRIORITY = 8;
 
 /** Parses a Lua 5.1 chunk into the body of its main function (a vararg function). */
 export function parse(source: string, chunkName: string): FunctionBody {
-  return new Parser(tokenize(source, chunkName), chunkName).chunk();
+  return new Parser(new Lexer(source, chunkName), chunkName).chunk();
 }
 
 class Parser {
-  private current: Token;
-  private lookahead: Token | undefined = undefined;
-  /** The line of the token before `current` (for the ambiguous-call check). */
+  /** The line of the token before the lexer's current one (for the ambiguous-call check). */
   private previousLine = 0;
   /** Whether the function being parsed may use `...` and whether it does, innermost last. */
   private readonly varargScopes: Array<{ isVararg: boolean; used: boolean }> = [];
+  /** Loops and functions parsed so far (FunctionBody.hasLoopOrFunction). */
+  private loopsAndFunctions = 0;
 
   constructor(
-    private readonly nextToken: () => Token,
+    /** Holds the current token. */
+    private readonly lexer: Lexer,
     private readonly chunkName: string,
   ) {
-    this.current = nextToken();
+    lexer.next();
   }
 
   chunk(): FunctionBody {
     const vararg = { isVararg: true, used: false };
     this.varargScopes.push(vararg);
     const body = this.block();
-    if (this.current.kind !== 'eof') throw this.errorExpected("'<eof>'");
+    if (this.lexer.kind !== 'eof') throw this.errorExpected("'<eof>'");
     this.varargScopes.pop();
-    return { parameters: [], usesVararg: vararg.used, declaresVararg: false, body, line: 0 };
+    return {
+      parameters: [],
+      usesVararg: vararg.used,
+      declaresVararg: false,
+      body,
+      line: 0,
+      hasLoopOrFunction: this.loopsAndFunctions > 0,
+    };
   }
 
-  private next(): Token {
-    const token = this.current;
-    this.previousLine = token.line;
-    this.current = this.lookahead ?? this.nextToken();
-    this.lookahead = undefined;
-    return token;
-  }
-
-  private peek(): Token {
-    return (this.lookahead ??= this.nextToken());
+  /** Moves to the next token; returns the line of the one passed. */
+  private next(): number {
+    const line = this.lexer.line;
+    this.previousLine = line;
+    this.lexer.next();
+    return line;
   }
 
   private check(kind: string): boolean {
-    return this.current.kind === kind;
+    return this.lexer.kind === kind;
   }
 
   private accept(kind: string): boolean {
-    if (this.current.kind !== kind) return false;
+    if (this.lexer.kind !== kind) return false;
     this.next();
     return true;
   }
 
-  private error(message: string, token: Token = this.current): LuaError {
-    return syntaxError(this.chunkName, token.line, message, token.text);
+  /** An error at the current token. */
+  private error(message: string): LuaError {
+    return syntaxError(this.chunkName, this.lexer.line, message, this.lexer.text());
   }
 
   private errorExpected(what: string): LuaError {
     return this.error(`${what} expected`);
   }
 
-  private expect(kind: string): Token {
+  /** Passes a token of `kind`; returns its line. */
+  private expect(kind: string): number {
     if (!this.check(kind)) throw this.errorExpected(`'${kind}'`);
     return this.next();
   }
@@ -97,17 +103,19 @@ class Parser {
   /** Closes a construct opened at `line` with `what` (5.1's check_match wording). */
   private expectClosing(what: string, opener: string, line: number): void {
     if (this.accept(what)) return;
-    if (line === this.current.line) throw this.errorExpected(`'${what}'`);
+    if (line === this.lexer.line) throw this.errorExpected(`'${what}'`);
     throw this.error(`'${what}' expected (to close '${opener}' at line ${line})`);
   }
 
   private name(): string {
     if (!this.check('name')) throw this.errorExpected("'<name>'");
-    return this.next().value as string;
+    const name = this.lexer.value as string;
+    this.next();
+    return name;
   }
 
   private blockFollows(): boolean {
-    const kind = this.current.kind;
+    const kind = this.lexer.kind;
     return (
       kind === 'else' || kind === 'elseif' || kind === 'end' || kind === 'until' || kind === 'eof'
     );
@@ -128,19 +136,20 @@ class Parser {
   }
 
   private lastStatement(): Statement {
-    const token = this.next();
-    if (token.kind === 'break') return { kind: 'break', line: token.line };
+    const isBreak = this.check('break');
+    const line = this.next();
+    if (isBreak) return { kind: 'break', line };
     const values = this.blockFollows() || this.check(';') ? [] : this.expressionList();
-    return { kind: 'return', values, line: token.line };
+    return { kind: 'return', values, line };
   }
 
   private statement(): Statement {
-    const token = this.current;
-    const line = token.line;
-    switch (token.kind) {
+    const line = this.lexer.line;
+    switch (this.lexer.kind) {
       case 'if':
         return this.ifStatement();
       case 'while': {
+        this.loopsAndFunctions++;
         this.next();
         const condition = this.expression();
         this.expect('do');
@@ -157,6 +166,7 @@ class Parser {
       case 'for':
         return this.forStatement();
       case 'repeat': {
+        this.loopsAndFunctions++;
         this.next();
         const body = this.block();
         this.expectClosing('until', 'repeat', line);
@@ -204,7 +214,7 @@ class Parser {
   }
 
   private ifStatement(): Statement {
-    const line = this.current.line;
+    const line = this.lexer.line;
     const clauses: { condition: Expression; body: Statement[] }[] = [];
     do {
       this.next();
@@ -219,7 +229,8 @@ class Parser {
   }
 
   private forStatement(): Statement {
-    const line = this.next().line;
+    this.loopsAndFunctions++;
+    const line = this.next();
     const first = this.name();
     if (this.accept('=')) {
       const start = this.expression();
@@ -244,7 +255,7 @@ class Parser {
 
   /** A call, or else an assignment (5.1's exprstat: anything but a call must be assigned). */
   private expressionStatement(): Statement {
-    const line = this.current.line;
+    const line = this.lexer.line;
     const first = this.suffixedExpression();
     if (first.kind === 'call' || first.kind === 'method')
       return { kind: 'call', call: first, line };
@@ -261,6 +272,8 @@ class Parser {
   }
 
   private functionBody(isMethod: boolean, line: number): FunctionBody {
+    this.loopsAndFunctions++;
+    const before = this.loopsAndFunctions;
     const parameters = isMethod ? ['self'] : [];
     let isVararg = false;
     this.expect('(');
@@ -280,7 +293,14 @@ class Parser {
     const body = this.block();
     this.varargScopes.pop();
     this.expectClosing('end', 'function', line);
-    return { parameters, usesVararg: vararg.used, declaresVararg: isVararg, body, line };
+    return {
+      parameters,
+      usesVararg: vararg.used,
+      declaresVararg: isVararg,
+      body,
+      line,
+      hasLoopOrFunction: this.loopsAndFunctions > before,
+    };
   }
 
   private expressionList(): Expression[] {
@@ -291,17 +311,17 @@ class Parser {
 
   expression(limit = 0): Expression {
     let left: Expression;
-    const token = this.current;
-    if (token.kind === 'not' || token.kind === '-' || token.kind === '#') {
+    const kind = this.lexer.kind;
+    if (kind === 'not' || kind === '-' || kind === '#') {
       this.next();
       const operand = this.expression(UNARY_PRIORITY);
       // 5.1 reports an operator's error at the line where its last operand ends.
-      left = { kind: 'unary', operator: token.kind, operand, line: this.previousLine };
+      left = { kind: 'unary', operator: kind, operand, line: this.previousLine };
     } else {
       left = this.simpleExpression();
     }
     for (;;) {
-      const operator = this.current.kind as BinaryOperator;
+      const operator = this.lexer.kind as BinaryOperator;
       const priority = Object.hasOwn(PRIORITY, operator) ? PRIORITY[operator] : undefined;
       if (priority === undefined || priority[0] <= limit) return left;
       this.next();
@@ -311,14 +331,14 @@ class Parser {
   }
 
   private simpleExpression(): Expression {
-    const token = this.current;
-    switch (token.kind) {
+    const { kind, value } = this.lexer;
+    switch (kind) {
       case 'number':
         this.next();
-        return { kind: 'number', value: token.value as number };
+        return { kind: 'number', value: value as number };
       case 'string':
         this.next();
-        return { kind: 'string', value: token.value as string };
+        return { kind: 'string', value: value as string };
       case 'nil':
         this.next();
         return { kind: 'nil' };
@@ -338,23 +358,22 @@ class Parser {
       case '{':
         return this.tableConstructor();
       case 'function':
-        this.next();
-        return { kind: 'function', body: this.functionBody(false, token.line) };
+        return { kind: 'function', body: this.functionBody(false, this.next()) };
       default:
         return this.suffixedExpression();
     }
   }
 
   private primaryExpression(): Expression {
-    const token = this.current;
-    if (token.kind === 'name') {
+    const { kind, value, line } = this.lexer;
+    if (kind === 'name') {
       this.next();
-      return { kind: 'name', name: token.value as string, line: token.line };
+      return { kind: 'name', name: value as string, line };
     }
-    if (token.kind === '(') {
+    if (kind === '(') {
       this.next();
       const expression = this.expression();
-      this.expectClosing(')', '(', token.line);
+      this.expectClosing(')', '(', line);
       return { kind: 'paren', expression };
     }
     throw this.error('unexpected symbol');
@@ -363,36 +382,36 @@ class Parser {
   private suffixedExpression(): Expression {
     let expression = this.primaryExpression();
     for (;;) {
-      const token = this.current;
-      switch (token.kind) {
+      const line = this.lexer.line;
+      switch (this.lexer.kind) {
         case '.':
           this.next();
           expression = {
             kind: 'index',
             object: expression,
             key: { kind: 'string', value: this.name() },
-            line: token.line,
+            line,
           };
           break;
         case '[': {
           this.next();
           const key = this.expression();
           this.expect(']');
-          expression = { kind: 'index', object: expression, key, line: token.line };
+          expression = { kind: 'index', object: expression, key, line };
           break;
         }
         case ':': {
           this.next();
           const name = this.name();
           const args = this.callArguments();
-          expression = { kind: 'method', object: expression, name, args, line: token.line };
+          expression = { kind: 'method', object: expression, name, args, line };
           break;
         }
         case '(':
         case 'string':
         case '{': {
           const args = this.callArguments();
-          expression = { kind: 'call', callee: expression, args, line: token.line } satisfies Call;
+          expression = { kind: 'call', callee: expression, args, line } satisfies Call;
           break;
         }
         default:
@@ -402,28 +421,28 @@ class Parser {
   }
 
   private callArguments(): Expression[] {
-    const token = this.current;
-    if (token.kind === 'string') {
+    const { kind, value, line } = this.lexer;
+    if (kind === 'string') {
       this.next();
-      return [{ kind: 'string', value: token.value as string }];
+      return [{ kind: 'string', value: value as string }];
     }
-    if (token.kind === '{') return [this.tableConstructor()];
-    if (token.kind !== '(') throw this.error('function arguments expected');
-    if (this.previousLine !== token.line) {
+    if (kind === '{') return [this.tableConstructor()];
+    if (kind !== '(') throw this.error('function arguments expected');
+    if (this.previousLine !== line) {
       throw this.error('ambiguous syntax (function call x new statement)');
     }
     this.next();
     const args = this.check(')') ? [] : this.expressionList();
-    this.expectClosing(')', '(', token.line);
+    this.expectClosing(')', '(', line);
     return args;
   }
 
   private tableConstructor(): Expression {
-    const line = this.expect('{').line;
+    const line = this.expect('{');
     const items: TableItem[] = [];
     while (!this.check('}')) {
-      if (this.check('name') && this.peek().kind === '=') {
-        const key: Expression = { kind: 'string', value: this.next().value as string };
+      if (this.check('name') && this.lexer.peekKind() === '=') {
+        const key: Expression = { kind: 'string', value: this.name() };
         this.next();
         items.push({ key, value: this.expression() });
       } else if (this.accept('[')) {
