@@ -217,20 +217,23 @@ export class KeyTable {
 
   /** Stores the value at the slot; an integer stands for its digits (see `stored`). */
   setValueAt(slot: number, value: RedisValue | number): void {
-    const replaced = this.valueAtSlot[slot];
-    // A counter's digits, or a short string, go over the old bytes when they take as many.
-    if (typeof replaced === 'number' && replaced >= 0) {
-      const strings = this.smallStrings;
-      if (
-        typeof value === 'number'
-          ? strings.replaceInteger(replaced, value)
-          : typeof value === 'string' && strings.replace(replaced, value)
-      ) {
-        return;
-      }
-    }
-    this.release(replaced);
+    if (this.overwriteAt(slot, value)) return;
+    this.release(this.valueAtSlot[slot]);
     this.valueAtSlot[slot] = this.stored(value);
+  }
+
+  /**
+   * Writes a counter's digits, or a short string, over the short string at the slot when they
+   * take as many bytes (the slot's value then keeps its length); false, nothing changed,
+   * otherwise.
+   */
+  overwriteAt(slot: number, value: RedisValue | number): boolean {
+    const replaced = this.valueAtSlot[slot];
+    if (typeof replaced !== 'number' || replaced < 0) return false;
+    const strings = this.smallStrings;
+    return typeof value === 'number'
+      ? strings.replaceInteger(replaced, value)
+      : typeof value === 'string' && strings.replace(replaced, value);
   }
 
   /**

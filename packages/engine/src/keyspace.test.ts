@@ -123,3 +123,32 @@ describe('loading string values as bytes', () => {
     }
   });
 });
+
+describe('writing over a short string', () => {
+  it('counts the key at what the same values set afresh count, whether written in place or not', () => {
+    const written = engineWithClient();
+    const history = [
+      ['SET', 'n', '8'],
+      ['INCR', 'n'],
+      ['INCR', 'n'],
+      ['INCRBY', 'n', '-20'],
+      ['DECR', 'n'],
+      ['INCRBY', 'n', '1000'],
+      ['SET', 's', 'abc'],
+      ['SET', 's', 'xyz'],
+      ['SET', 's', 'longer'],
+      ['SET', 's', 'short'],
+      ['SET', 'e', '7', 'EX', '1000'],
+      ['INCR', 'e'],
+      ['INCR', 'e'],
+    ];
+    for (const argv of history) written.run(...argv);
+    const fresh = engineWithClient();
+    for (const key of ['n', 's', 'e'])
+      fresh.run('SET', key, written.run('GET', key).split('\r\n')[1]!);
+    fresh.run('PEXPIREAT', 'e', written.run('PEXPIRETIME', 'e').slice(1, -2));
+    expect(written.run('GET', 'n')).toBe('$3\r\n989\r\n');
+    expect(written.run('TTL', 'e')).toBe(':1000\r\n');
+    expect(written.engine.databases[0]!.memoryBytes).toBe(fresh.engine.databases[0]!.memoryBytes);
+  });
+});

@@ -351,6 +351,30 @@ export class Database {
     this.write(key, value, true);
   }
 
+  /**
+   * INCR's lookup and store in one, for a key holding a short string that spells an integer
+   * (see `lookupInteger`) when adding `increment` gives a safe integer: the sum's digits go
+   * where the old ones were (see `setInteger`), and the sum comes back. One find of the key,
+   * and no recount while the digits take as many bytes. Null otherwise, nothing recorded: the
+   * caller takes the general path.
+   */
+  incrementInteger(key: string, increment: number): number | null {
+    const slot = this.findSlot(key);
+    if (slot < 0) return null;
+    const current = this.data.integerAt(slot);
+    if (current === null) return null;
+    const sum = current + increment;
+    if (!Number.isSafeInteger(sum)) return null;
+    // As lookupInteger, then write over an existing key with its TTL kept.
+    this.observer.keyLookedUp(true);
+    this.accessedNow(slot, true);
+    this.store(key, sum, slot, this.data.replacedAt(slot));
+    this.stringStored(key, sum);
+    this.accessedNow(slot, true);
+    this.observer.keyModified(this, key);
+    return sum;
+  }
+
   /** `set`, where a number stands for the string of its digits (see `setInteger`). */
   private write(key: string, value: RedisValue | number, keepTtl: boolean): void {
     // As Redis's lookupKeyWrite: an expired key is deleted (and its DEL propagated) first.
@@ -505,6 +529,8 @@ export class Database {
     previous: RedisValue | number | undefined,
   ): number {
     if (slot < 0) return this.insert(key, value);
+    // Bytes written over bytes as many: the key is counted at what it was.
+    if (typeof previous === 'number' && this.data.overwriteAt(slot, value)) return slot;
     this.uncount(slot, key, previous as RedisValue | number);
     this.data.setValueAt(slot, value);
     this.count(slot, key, value);

@@ -331,6 +331,13 @@ function incrementBy(
   key: string,
   increment: number | bigint,
 ): void {
+  // A counter kept as digits, the sum a safe integer: read and written in place.
+  const sum = typeof increment === 'number' ? client.db.incrementInteger(key, increment) : null;
+  if (sum !== null) {
+    engine.notify(client.db, EventClass.string, 'incrby', key);
+    client.out.integer(sum);
+    return;
+  }
   const current = storedInteger(client, key);
   if (current === null) return;
   let result: number | bigint;
