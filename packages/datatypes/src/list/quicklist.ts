@@ -431,14 +431,23 @@ export class QuickList implements Iterable<string> {
     }
   }
 
-  /** The chars of the first `count` elements (of all when fewer), without making strings. */
+  /**
+   * The chars of the first `count` elements (of all when fewer), without making strings. Every
+   * push counts the list's memory anew with it: a plain loop, as a visitor's closure made 90
+   * bytes of garbage per push.
+   */
   charsOfFirst(count: number): number {
     if (count > this.count) count = this.count;
-    if (count <= 0) return 0;
+    const nodes = this.nodes;
     let chars = 0;
-    this.visitRange(0, count - 1, (_bytes, _at, length) => {
-      chars += length;
-    });
+    for (let node = 0; count > 0; node++) {
+      const { bytes, start, end } = nodes[node];
+      for (let at = start; at < end && count > 0; count--) {
+        const length = readEntry(bytes, at);
+        chars += length;
+        at = textAt + length + lengthSize(length);
+      }
+    }
     return chars;
   }
 
