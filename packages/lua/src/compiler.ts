@@ -139,24 +139,71 @@ function quote(text: string): string {
   return `"${text}"`;
 }
 
+/** Where a function's lines go in the expression that creates it (see ChunkCode). */
+const FUNCTION_START = '\u0001';
+const FUNCTION_END = '\u0002';
+
+/**
+ * The lines of one chunk's JavaScript, written once: a function's text sits in an expression
+ * (`f = $closureOfGenerator(function* () {...})`), so each function is first a marker (control
+ * characters, which string literals escape) and its lines are put in place as the line with the
+ * marker is added. One join at the end makes the source, where joining each function's text
+ * and then its parent's copied nested functions once per level.
+ */
+class ChunkCode {
+  readonly lines: string[] = [];
+  /** Suffix of the next fresh JavaScript name. */
+  next = 0;
+  private readonly functions: (string[] | undefined)[] = [];
+  private unplaced = 0;
+
+  /** A function's lines (its header to its closing brace) as a marker for an expression. */
+  mark(lines: string[]): string {
+    this.functions.push(lines);
+    this.unplaced++;
+    return `${FUNCTION_START}${this.functions.length - 1}${FUNCTION_END}`;
+  }
+
+  /** Adds `text` to `out` as one line, or several with the functions marked in it. */
+  append(out: string[], text: string): void {
+    if (this.unplaced === 0 || !text.includes(FUNCTION_START)) {
+      out.push(text);
+      return;
+    }
+    let prefix = '';
+    for (;;) {
+      const start = text.indexOf(FUNCTION_START);
+      if (start < 0) break;
+      const end = text.indexOf(FUNCTION_END, start);
+      const index = Number(text.slice(start + 1, end));
+      const lines = this.functions[index]!;
+      this.functions[index] = undefined;
+      this.unplaced--;
+      out.push(prefix + text.slice(0, start) + lines[0]!);
+      for (let i = 1; i < lines.length - 1; i++) out.push(lines[i]!);
+      prefix = lines[lines.length - 1]!;
+      text = text.slice(end + 1);
+    }
+    out.push(prefix + text);
+  }
+}
+
 /** Compiles a parsed chunk to the JavaScript source described above. */
 export function compile(chunk: FunctionBody, options: CompileOptions): string {
-  const counter = { next: 0 };
+  const code = new ChunkCode();
   const generatorsOnly = options.coroutines && options.generatorsOnly === true;
   // A chunk of generators only that has no loop and no function of its own cannot run long in
   // Lua code, so it never pauses (a run resets the interrupt budget): it compiles as a plain
   // function, which V8 runs faster (no generator object, no iterator results per call).
   const main =
     generatorsOnly && !options.debug && !chunk.hasLoopOrFunction
-      ? new FunctionEmitter(chunk, undefined, 0, { ...options, coroutines: false }, counter, false)
-      : new FunctionEmitter(chunk, undefined, 0, options, counter, generatorsOnly);
-  const lines = [
-    '"use strict";',
-    `const {${HELPER_NAMES.join(', ')}} = $h;`,
-    `const $chunk = ${quote(options.chunkName)};`,
-    `const $main = ${main.closure()};`,
-    'return [$main, (table) => { $env = table; }, () => $env];',
-  ];
+      ? new FunctionEmitter(chunk, undefined, 0, { ...options, coroutines: false }, code, false)
+      : new FunctionEmitter(chunk, undefined, 0, options, code, generatorsOnly);
+  const lines = code.lines;
+  lines.push('"use strict";', `const {${HELPER_NAMES.join(', ')}} = $h;`);
+  lines.push(`const $chunk = ${quote(options.chunkName)};`);
+  code.append(lines, `const $main = ${main.closure()};`);
+  lines.push('return [$main, (table) => { $env = table; }, () => $env];');
   return lines.join('\n');
 }
 
@@ -173,15 +220,15 @@ class FunctionEmitter {
    * `:name` a method, `.name` a field, `name` a global, local or upvalue, `?` anything else.
    */
   private readonly callSites = new Map<number, string[]>();
+  /** This function's lines, its header to its closing brace. */
   private readonly out: string[] = [];
-  private indent = '  ';
 
   constructor(
     private readonly body: FunctionBody,
     enclosing: Scope | undefined,
     private readonly depth: number,
     private readonly options: CompileOptions,
-    private readonly counter: { next: number },
+    private readonly code: ChunkCode,
     private readonly generator: boolean,
   ) {
     this.scope = new Scope(enclosing);
@@ -196,15 +243,18 @@ class FunctionEmitter {
       this.scope.parent,
       this.depth,
       this.options,
-      this.counter,
+      this.code,
       true,
     );
     return `$closure(${this.emit()}, ${generatorVariant.emit()})`;
   }
 
+  /** Writes the function; returns its marker (see ChunkCode). */
   private emit(): string {
     const parameters = this.body.parameters.map((name) => this.declare(name));
     if (this.body.usesVararg || this.body.declaresVararg) parameters.push('...$va');
+    const keyword = this.generator ? 'function*' : 'function';
+    this.out.push(`${keyword} (${parameters.join(', ')}) {`);
     this.line(`let $line = ${this.body.line}, $t, $s, $v${this.generator ? ', $c' : ''};`);
     if (this.body.declaresVararg) {
       // Lua 5.1's `arg`: a table of the extra arguments and their count, unless `...` is used.
@@ -215,10 +265,10 @@ class FunctionEmitter {
     this.interruptCheck();
     this.line('try {');
     this.block(this.body.body, false);
-    this.line('  return $NO;');
+    this.line('return $NO;');
     this.line(`} catch ($e) { throw $rt.fault($e, $line, $chunk${this.callSitesArgument()}); }`);
-    const keyword = this.generator ? 'function*' : 'function';
-    return `${keyword} (${parameters.join(', ')}) {\n${this.out.join('\n')}\n${this.indent.slice(2)}}`;
+    this.out.push('}');
+    return this.code.mark(this.out);
   }
 
   /**
@@ -231,26 +281,24 @@ class FunctionEmitter {
   }
 
   private fresh(prefix: string): string {
-    return `${prefix}${this.counter.next++}`;
+    return `${prefix}${this.code.next++}`;
   }
 
   private declare(name: string): string {
-    const id = `${name}$${this.counter.next++}`;
+    const id = `${name}$${this.code.next++}`;
     this.scope.declare(name, { id, functionDepth: this.depth });
     return id;
   }
 
   private line(text: string): void {
-    this.out.push(this.indent + text);
+    this.code.append(this.out, text);
   }
 
   private block(statements: Statement[], newScope = true, prologue?: () => void): void {
     const saved = this.scope;
     if (newScope) this.scope = new Scope(saved);
-    this.indent += '  ';
     prologue?.();
     for (const statement of statements) this.statement(statement);
-    this.indent = this.indent.slice(2);
     this.scope = saved;
   }
 
@@ -285,13 +333,11 @@ class FunctionEmitter {
         this.line('for (;;) {');
         const saved = this.scope;
         this.scope = new Scope(saved);
-        this.indent += '  ';
         this.interruptCheck();
         for (const statement of s.body) this.statement(statement);
         // `until` sees the body's locals.
         this.lineNow = undefined;
         this.line(`if (${this.condition(s.condition)}) break;`);
-        this.indent = this.indent.slice(2);
         this.scope = saved;
         return this.line('}');
       }
@@ -337,10 +383,10 @@ class FunctionEmitter {
     this.line(
       `{ let ${index} = ${this.expression(s.start)}, ${limit} = ${this.expression(s.limit)}, ${step} = ${stepCode};`,
     );
-    this.line(`  ${index} = $forNumber(${index}, "'for' initial value must be a number");`);
-    this.line(`  ${limit} = $forNumber(${limit}, "'for' limit must be a number");`);
+    this.line(`${index} = $forNumber(${index}, "'for' initial value must be a number");`);
+    this.line(`${limit} = $forNumber(${limit}, "'for' limit must be a number");`);
     if (s.step !== undefined)
-      this.line(`  ${step} = $forNumber(${step}, "'for' step must be a number");`);
+      this.line(`${step} = $forNumber(${step}, "'for' step must be a number");`);
     const constantStep =
       s.step === undefined ? 1 : s.step.kind === 'number' ? s.step.value : undefined;
     const advance = `(${index} += ${step})`;
@@ -350,7 +396,7 @@ class FunctionEmitter {
         : constantStep > 0
           ? `${advance} <= ${limit}`
           : `${advance} >= ${limit}`;
-    this.line(`  for (${index} -= ${step}; ${test}; ) {`);
+    this.line(`for (${index} -= ${step}; ${test}; ) {`);
     this.block(s.body, true, () => {
       this.interruptCheck();
       this.line(`let ${this.declare(s.variable)} = ${index};`);
@@ -365,9 +411,9 @@ class FunctionEmitter {
     const invariant = this.fresh('$state');
     const control = this.fresh('$control');
     this.line(
-      `  const ${f} = ${state}[0], ${invariant} = ${state}[1]; let ${control} = ${state}[2];`,
+      `const ${f} = ${state}[0], ${invariant} = ${state}[1]; let ${control} = ${state}[2];`,
     );
-    this.line('  for (;;) {');
+    this.line('for (;;) {');
     this.block(s.body, true, () => {
       this.interruptCheck();
       const results = this.fresh('$r');
@@ -414,19 +460,19 @@ class FunctionEmitter {
       const object = this.fresh('$o');
       const key = this.fresh('$k');
       this.line(
-        `  const ${object} = ${this.expression(target.object)}, ${key} = ${this.expression(target.key)};`,
+        `const ${object} = ${this.expression(target.object)}, ${key} = ${this.expression(target.key)};`,
       );
       return { object, key, description: this.describe(target.object) };
     });
     const temp = this.fresh('$v');
-    this.line(`  const ${temp} = ${this.valueArray(values)};`);
+    this.line(`const ${temp} = ${this.valueArray(values)};`);
     for (let i = places.length - 1; i >= 0; i--) {
       const place = places[i];
       const value = `${temp}[${i}]`;
       if ('kind' in place) this.assignOne(place, value);
       else
         this.line(
-          `  $set(${place.object}, ${place.key}, ${value}${this.descriptionArgument(place.description)});`,
+          `$set(${place.object}, ${place.key}, ${value}${this.descriptionArgument(place.description)});`,
         );
     }
     this.line('}');
@@ -452,10 +498,9 @@ class FunctionEmitter {
       this.scope,
       this.depth + 1,
       this.options,
-      this.counter,
+      this.code,
       this.generator,
     );
-    emitter.indent = this.indent + '  ';
     return emitter.closure();
   }
 
@@ -528,10 +573,15 @@ class FunctionEmitter {
   /** The lines whose calls can name a native's argument error, with their calls, as an object literal. */
   private callSitesArgument(): string {
     const lines: number[] = [];
-    for (const [line, sites] of this.callSites) if (namesNatives(sites)) lines.push(line);
+    this.callSites.forEach((sites, line) => {
+      if (namesNatives(sites)) lines.push(line);
+    });
     if (lines.length === 0) return '';
-    lines.sort((a, b) => a - b);
-    const entries = lines.map((line) => `"${line}":${JSON.stringify(this.callSites.get(line))}`);
+    // Statements come in order of their lines, so this rarely sorts.
+    if (lines.some((line, i) => i > 0 && line < lines[i - 1]!)) lines.sort((a, b) => a - b);
+    const entries = lines.map(
+      (line) => `"${line}":[${this.callSites.get(line)!.map(quote).join(',')}]`,
+    );
     return `, {${entries.join(',')}}`;
   }
 
