@@ -29,6 +29,7 @@ import {
   logFilePath,
 } from './log.js';
 import { RcServer } from './server.js';
+import { StandInChild } from './stand-in-child.js';
 
 const USAGE = `Usage: rc-server [/path/to/redis.conf] [options]
        rc-server -v or --version
@@ -156,6 +157,7 @@ async function main(): Promise<void> {
     log('notice', `Running mode=${mode}, port=${running.port || running.tls.port}.`);
   }
   log('warning', 'Server initialized');
+  StandInChild.prepareFirst();
   try {
     await running.load();
   } catch (error) {

@@ -23,6 +23,11 @@ export class StandInChild {
   private static readonly pids = new Set<number>();
   private static readonly spare = new SpareStandInProcess(() => Math.max(0, ...StandInChild.pids));
 
+  /** A spare for the first job, started on this thread while the heap is small (a daemon's start). */
+  static prepareFirst(): void {
+    StandInChild.spare.prepareHere();
+  }
+
   private readonly process: StandInProcess | null;
   private readonly controller = new AbortController();
   private released = false;

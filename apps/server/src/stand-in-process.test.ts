@@ -54,6 +54,25 @@ describe.runIf(process.platform === 'linux')('stand-in processes', () => {
     second.end();
   });
 
+  it('starts one on this thread at once, and hands out none once it died', async () => {
+    const spares = new SpareStandInProcess();
+    spares.prepareHere();
+    const first = spares.take();
+    expect(first).not.toBeNull();
+    expect(parentOf(first!.pid)).toBe(process.pid);
+    first!.end();
+    spares.prepareHere();
+    const second = spares.take();
+    expect(second!.pid).not.toBe(first!.pid);
+    second!.end();
+    const before = childrenHere();
+    spares.prepareHere();
+    const [third] = childrenHere().filter((pid) => !before.includes(pid));
+    process.kill(third, 'SIGKILL');
+    await until(() => !childrenHere().includes(third), 'the killed spare to be reaped');
+    expect(spares.take()).toBeNull();
+  });
+
   it('reports the signal that killed one', async () => {
     const spares = new SpareStandInProcess();
     spares.prepare();

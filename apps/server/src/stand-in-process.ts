@@ -95,6 +95,22 @@ export class SpareStandInProcess {
     return spare !== null && waitsUnsignalled(spare.pid) ? spare : null;
   }
 
+  /**
+   * Starts a spare on this thread, unless one is ready or on its way: a daemon does it before
+   * loading its data, while a fork of the process is still cheap, so that its first job takes a
+   * spare without forking a big heap on the event loop (tens of ms) or starting the thread.
+   */
+  prepareHere(): void {
+    if (this.spare !== null || this.spawning) return;
+    const spare = spawnStandInProcess();
+    if (spare === null) return;
+    // Until a job takes it (and sets its own): a dead spare is not handed out.
+    spare.onExit = () => {
+      if (this.spare === spare) this.spare = null;
+    };
+    this.spare = spare;
+  }
+
   /** Starts a spare unless one is ready or on its way. */
   prepare(): void {
     if (this.spare !== null || this.spawning) return;
