@@ -97,11 +97,15 @@ export class Lexer {
   /** Where reading goes on, and its line. */
   private position = 0;
   private currentLine = 1;
+  /** Lines end with `\n` alone in most chunks: a comment's end is then found by indexOf. */
+  private readonly hasCarriageReturns: boolean;
 
   constructor(
     private readonly source: string,
     private readonly chunkName: string,
-  ) {}
+  ) {
+    this.hasCarriageReturns = source.includes('\r');
+  }
 
   /** The token's source text as Lua quotes it in "near '...'" messages. */
   text(): string {
@@ -129,6 +133,21 @@ export class Lexer {
     return this.source.charCodeAt(cursor) === bracket ? cursor - start - 1 : -1;
   }
 
+  /** Moves to the end of the line (a comment's). */
+  private skipLine(): void {
+    const source = this.source;
+    if (!this.hasCarriageReturns) {
+      const end = source.indexOf('\n', this.position);
+      this.position = end < 0 ? source.length : end;
+      return;
+    }
+    while (this.position < source.length) {
+      const c = source.charCodeAt(this.position);
+      if (c === 10 || c === 13) return;
+      this.position++;
+    }
+  }
+
   private skipNewline(): void {
     const c = this.source.charCodeAt(this.position);
     this.position++;
@@ -137,7 +156,10 @@ export class Lexer {
     this.currentLine++;
   }
 
-  /** Reads `[==[ ... ]==]` from `position`; returns its contents (first newline dropped). */
+  /**
+   * Reads `[==[ ... ]==]` from `position`; returns its contents (first newline dropped), or ''
+   * for a comment.
+   */
   private readLongBracket(level: number, isComment: boolean): string {
     const source = this.source;
     this.position += level + 2;
@@ -152,12 +174,12 @@ export class Lexer {
       }
       const code = source.charCodeAt(this.position);
       if (code === 93 && this.longBracketLevel(this.position, 93) === level) {
-        contents += source.slice(chunkStart, this.position);
+        if (!isComment) contents += source.slice(chunkStart, this.position);
         this.position += level + 2;
         return contents;
       }
       if (code === 10 || code === 13) {
-        contents += source.slice(chunkStart, this.position) + '\n';
+        if (!isComment) contents += source.slice(chunkStart, this.position) + '\n';
         this.skipNewline();
         chunkStart = this.position;
       } else {
@@ -271,11 +293,7 @@ export class Lexer {
             continue;
           }
         }
-        while (this.position < length) {
-          const d = source.charCodeAt(this.position);
-          if (d === 10 || d === 13) break;
-          this.position++;
-        }
+        this.skipLine();
         continue;
       }
       if (isAlpha(c)) {
