@@ -136,6 +136,29 @@ describe('ReplyWriter', () => {
     }
   });
 
+  it('writes a run of spans of a buffer as bulk strings, as one bulk each', () => {
+    // Lengths across the one- and two-digit headers and the byte-loop limit; empty ones too.
+    const texts = [0, 1, 9, 10, 15, 16, 99, 100, 300].map((length) =>
+      Array.from({ length }, (_, i) => String.fromCharCode((i * 7 + length) % 256)).join(''),
+    );
+    const source = Buffer.from(texts.map((text) => `..${text}`).join(''), 'latin1');
+    const spans = new Int32Array(2 * texts.length);
+    let at = 0;
+    texts.forEach((text, i) => {
+      spans[2 * i] = at + 2;
+      spans[2 * i + 1] = text.length;
+      at += 2 + text.length;
+    });
+    const expected = texts.map((text) => `$${text.length}\r\n${text}\r\n`).join('');
+    expect(written(2, (out) => out.bulksOfBytes(source, spans, texts.length))).toBe(expected);
+    // From a nearly full buffer, the run grows it once and keeps what was there.
+    const out = new ReplyWriter(16);
+    out.simple('0123456789');
+    out.bulksOfBytes(source, spans, texts.length);
+    out.bulksOfBytes(source, spans, 0);
+    expect(out.take().toString('latin1')).toBe(`+0123456789\r\n${expected}`);
+  });
+
   it('exports the pre-encoded common replies', () => {
     expect(OK.toString()).toBe('+OK\r\n');
     expect(ZERO.toString()).toBe(':0\r\n');

@@ -340,7 +340,7 @@ export class ReplyWriter {
     this.reserve(length + 2);
     const buffer = this.buffer;
     const at = this.used;
-    // Short elements (a list's, LRANGE's): a byte loop beats crossing into native copy.
+    // Short strings: a byte loop beats crossing into native copy.
     if (length < 16) {
       for (let i = 0; i < length; i++) buffer[at + i] = source[start + i];
     } else {
@@ -348,6 +348,48 @@ export class ReplyWriter {
     }
     this.used = at + length;
     this.crlf();
+  }
+
+  /**
+   * `count` bulk strings, the i-th the `spans[2 * i + 1]` bytes of `source` from `spans[2 * i]`
+   * (a run of a list node's elements, LRANGE's): the room for the whole run is reserved once,
+   * and each header and element written in one pass without a call per element.
+   */
+  bulksOfBytes(source: Buffer, spans: Int32Array, count: number): void {
+    let size = 0;
+    for (let i = 0; i < count; i++) {
+      const length = spans[2 * i + 1];
+      // "$", the digits, CR LF, the bytes, CR LF.
+      size += length + (length < 10 ? 5 : 4 + digitCount(length));
+    }
+    this.reserve(size);
+    const buffer = this.buffer;
+    let at = this.used;
+    for (let i = 0; i < count; i++) {
+      const start = spans[2 * i];
+      const length = spans[2 * i + 1];
+      buffer[at] = 36; /* $ */
+      if (length < 10) {
+        buffer[at + 1] = 48 + length;
+        at += 2;
+      } else {
+        at = writeDigits(buffer, at + 1, length);
+      }
+      buffer[at] = 13;
+      buffer[at + 1] = 10;
+      at += 2;
+      // Short elements: a byte loop beats crossing into native copy.
+      if (length < 16) {
+        for (let j = 0; j < length; j++) buffer[at + j] = source[start + j];
+      } else {
+        source.copy(buffer, at, start, start + length);
+      }
+      at += length;
+      buffer[at] = 13;
+      buffer[at + 1] = 10;
+      at += 2;
+    }
+    this.used = at;
   }
 
   /**

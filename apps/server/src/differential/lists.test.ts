@@ -44,6 +44,23 @@ describe.runIf(requireRedisOrSkip('lists differential'))(
         ));
     }
 
+    it('LRANGE of a list of several nodes, elements of every header width and one past a node', () => {
+      // 3000 elements of 0 to 12 bytes (thousands to a node), 100-byte ones, one of 20000.
+      const elements = Array.from({ length: 3000 }, (_, i) =>
+        String.fromCharCode(97 + (i % 26)).repeat(i % 13),
+      );
+      const long = Array.from({ length: 50 }, (_, i) => `${i}`.padEnd(100, '\xff'));
+      return servers.compare([
+        ['RPUSH', 'l', ...elements],
+        ['LPUSH', 'l', ...long],
+        ['RPUSH', 'l', 'z'.repeat(20000), ...long],
+        ['LRANGE', 'l', '0', '-1'],
+        ['LRANGE', 'l', '40', '700'],
+        ['LRANGE', 'l', '-80', '-1'],
+        ['LRANGE', 'l', '2999', '3060'],
+      ]);
+    });
+
     it('LINSERT, LREM, LTRIM, LPOS', () =>
       servers.compare([
         ['RPUSH', 'l', 'a', 'b', 'a', 'c', 'a'],

@@ -33,7 +33,11 @@ function recordingSink(): BulkSink & { written: string[] } {
   return {
     written,
     bulk: (text) => written.push(text),
-    bulkOfBytes: (source, start, end) => written.push(source.toString('latin1', start, end)),
+    bulksOfBytes: (source, spans, count) => {
+      for (let i = 0; i < count; i++) {
+        written.push(source.toString('latin1', spans[2 * i], spans[2 * i] + spans[2 * i + 1]));
+      }
+    },
   };
 }
 
@@ -181,6 +185,24 @@ describe('QuickList', () => {
     expect(list.nodeCount).toBe(Math.ceil(1_000_000 / Math.floor(NODE_BYTES / 5)));
     expect(list.range(0, 599)).toEqual(new Array<string>(600).fill('xxx'));
     list.checkInvariants();
+  });
+
+  it('writes ranges across nodes and runs longer than one batch of spans', () => {
+    // Empty and short elements: thousands to a node, so a node's run is cut into batches.
+    const values = Array.from({ length: 10_000 }, (_, i) => 'e'.repeat(i % 4));
+    const list = QuickList.from(values);
+    for (const [first, last] of [
+      [0, 9_999],
+      [0, 255],
+      [0, 256],
+      [255, 257],
+      [1_000, 7_777],
+      [9_999, 9_999],
+    ]) {
+      const sink = recordingSink();
+      list.writeRange(first, last, sink);
+      expect(sink.written).toEqual(values.slice(first, last + 1));
+    }
   });
 
   it('matches a deque model through 100k+ elements of random end operations', () => {

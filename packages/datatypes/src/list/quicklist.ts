@@ -20,11 +20,18 @@ export const NODE_BYTES = 8192;
 /** The first buffer of a list's first node; it doubles up to the node size as it fills. */
 const FIRST_CAPACITY = 64;
 
-/** Where a bulk reply's bytes go: `bulkOfBytes` copies [start, end) of `source`. */
+/**
+ * Where a bulk reply's bytes go: `bulksOfBytes` writes `count` bulk strings, the i-th the
+ * `spans[2 * i + 1]` bytes of `source` from `spans[2 * i]` (a run of one node's elements).
+ */
 export interface BulkSink {
   bulk(text: string): void;
-  bulkOfBytes(source: Buffer, start: number, end: number): void;
+  bulksOfBytes(source: Buffer, spans: Int32Array, count: number): void;
 }
+
+/** Elements handed to a sink at once, at most; the spans array is reused. */
+const SPANS_PER_RUN = 256;
+const spans = new Int32Array(2 * SPANS_PER_RUN);
 
 interface ListNode {
   bytes: Buffer;
@@ -403,10 +410,27 @@ export class QuickList implements Iterable<string> {
 
   /**
    * Writes the elements `first` to `last` (resolved indexes, as `resolveRange` gives) to `sink`
-   * as bulk strings straight from the nodes' bytes: LRANGE's reply makes no string.
+   * as bulk strings straight from the nodes' bytes: LRANGE's reply makes no string, and the
+   * sink gets each node's elements as one run of spans rather than one call per element.
    */
   writeRange(first: number, last: number, sink: BulkSink): void {
-    this.visitRange(first, last, (bytes, at, length) => sink.bulkOfBytes(bytes, at, at + length));
+    this.locate(first);
+    const nodes = this.nodes;
+    let node = foundNode;
+    let at = foundAt;
+    let { bytes, end } = nodes[node];
+    for (let left = last - first + 1; left > 0;) {
+      if (at === end) ({ bytes, start: at, end } = nodes[++node]);
+      let count = 0;
+      for (; count < SPANS_PER_RUN && count < left && at < end; count++) {
+        const length = readEntry(bytes, at);
+        spans[2 * count] = textAt;
+        spans[2 * count + 1] = length;
+        at = textAt + length + lengthSize(length);
+      }
+      sink.bulksOfBytes(bytes, spans, count);
+      left -= count;
+    }
   }
 
   /** Calls `visit` with each element's bytes from `first` to `last` (resolved indexes). */

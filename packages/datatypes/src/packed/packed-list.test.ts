@@ -93,7 +93,12 @@ describe('PackedList', () => {
           if (bounds !== null) {
             packed.writeRange(bounds[0], bounds[1], {
               bulk: (text) => written.push(text),
-              bulkOfBytes: (bytes, from, to) => written.push(bytes.toString('latin1', from, to)),
+              bulksOfBytes: (bytes, spans, count) => {
+                for (let i = 0; i < count; i++) {
+                  const from = spans[2 * i];
+                  written.push(bytes.toString('latin1', from, from + spans[2 * i + 1]));
+                }
+              },
             });
           }
           expect(written).toEqual(list.range(start, stop));
