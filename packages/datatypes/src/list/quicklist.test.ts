@@ -33,6 +33,7 @@ function recordingSink(): BulkSink & { written: string[] } {
   return {
     written,
     bulk: (text) => written.push(text),
+    bulkOfBytes: (source, start, end) => written.push(source.toString('latin1', start, end)),
     bulksOfBytes: (source, spans, count) => {
       for (let i = 0; i < count; i++) {
         written.push(source.toString('latin1', spans[2 * i], spans[2 * i] + spans[2 * i + 1]));
@@ -58,6 +59,8 @@ const operation = fc.oneof(
   fc.tuple(fc.constant('pushMany' as const), value, fc.integer({ min: 1, max: 30 })),
   fc.tuple(fc.constant('popHead' as const)),
   fc.tuple(fc.constant('popTail' as const)),
+  fc.tuple(fc.constant('popHeadTo' as const)),
+  fc.tuple(fc.constant('popTailTo' as const)),
   fc.tuple(fc.constant('set' as const), index, value),
   fc.tuple(fc.constant('insert' as const), value, value, fc.boolean()),
   fc.tuple(fc.constant('remove' as const), value, fc.integer({ min: -3, max: 3 })),
@@ -102,6 +105,19 @@ describe('QuickList', () => {
               case 'popTail':
                 expect(list.popTail()).toBe(model.pop());
                 break;
+              case 'popHeadTo':
+              case 'popTailTo': {
+                const sink = recordingSink();
+                const nonEmpty = model.length > 0;
+                const taken = step[0] === 'popHeadTo' ? list.popHeadTo(sink) : list.popTailTo(sink);
+                expect(taken).toBe(nonEmpty);
+                if (taken) {
+                  expect(sink.written).toEqual([
+                    step[0] === 'popHeadTo' ? model.shift() : model.pop(),
+                  ]);
+                }
+                break;
+              }
               case 'set': {
                 const at = step[1] < 0 ? step[1] + model.length : step[1];
                 const inRange = at >= 0 && at < model.length;

@@ -21,11 +21,13 @@ export const NODE_BYTES = 8192;
 const FIRST_CAPACITY = 64;
 
 /**
- * Where a bulk reply's bytes go: `bulksOfBytes` writes `count` bulk strings, the i-th the
- * `spans[2 * i + 1]` bytes of `source` from `spans[2 * i]` (a run of one node's elements).
+ * Where a bulk reply's bytes go: `bulkOfBytes` writes the bytes [start, end) of `source` as one
+ * bulk string, `bulksOfBytes` writes `count` of them, the i-th the `spans[2 * i + 1]` bytes of
+ * `source` from `spans[2 * i]` (a run of one node's elements).
  */
 export interface BulkSink {
   bulk(text: string): void;
+  bulkOfBytes(source: Buffer, start: number, end: number): void;
   bulksOfBytes(source: Buffer, spans: Int32Array, count: number): void;
 }
 
@@ -310,6 +312,31 @@ export class QuickList implements Iterable<string> {
     return textOf(node.bytes, textAt, lengthRead);
   }
 
+  /**
+   * As popHead and popTail, the element written to `sink` from the node's bytes instead of
+   * returned as a string (LPOP and RPOP's reply); false when the list is empty.
+   */
+  popHeadTo(sink: BulkSink): boolean {
+    const node = this.nodes[0];
+    if (node === undefined) return false;
+    const length = readEntry(node.bytes, node.start);
+    const text = textAt;
+    sink.bulkOfBytes(node.bytes, text, text + length);
+    node.start = text + length + lengthSize(length);
+    this.removedFrom(node, 0);
+    return true;
+  }
+
+  popTailTo(sink: BulkSink): boolean {
+    const last = this.nodes.length - 1;
+    if (last < 0) return false;
+    const node = this.nodes[last];
+    node.end = previousEntry(node.bytes, node.end);
+    sink.bulkOfBytes(node.bytes, textAt, textAt + lengthRead);
+    this.removedFrom(node, last);
+    return true;
+  }
+
   /** Counts one element gone from the node at `index`, dropping the node once empty. */
   private removedFrom(node: ListNode, index: number): void {
     node.count--;
@@ -467,9 +494,16 @@ export class QuickList implements Iterable<string> {
     for (let node = 0; count > 0; node++) {
       const { bytes, start, end } = nodes[node];
       for (let at = start; at < end && count > 0; count--) {
-        const length = readEntry(bytes, at);
-        chars += length;
-        at = textAt + length + lengthSize(length);
+        const code = bytes[at];
+        // An element below 128 bytes: its length is one byte at each end.
+        if (code < 0x80) {
+          chars += code;
+          at += code + 2;
+        } else {
+          const length = readEntry(bytes, at);
+          chars += length;
+          at = textAt + length + lengthSize(length);
+        }
       }
     }
     return chars;

@@ -20,6 +20,8 @@ const operation = fc.oneof(
   fc.tuple(fc.constant('pushMany' as const), value, fc.integer({ min: 1, max: 140 })),
   fc.tuple(fc.constant('popHead' as const)),
   fc.tuple(fc.constant('popTail' as const)),
+  fc.tuple(fc.constant('popHeadTo' as const)),
+  fc.tuple(fc.constant('popTailTo' as const)),
   fc.tuple(fc.constant('set' as const), index, value),
   fc.tuple(fc.constant('insert' as const), value, value, fc.boolean()),
   fc.tuple(fc.constant('remove' as const), value, fc.integer({ min: -3, max: 3 })),
@@ -51,6 +53,25 @@ function apply(packed: PackedList, list: QuickList, step: Operation): void {
     case 'popTail':
       expect(packed.popTail()).toBe(list.popTail());
       break;
+    case 'popHeadTo':
+    case 'popTailTo': {
+      const expected =
+        list.length === 0 ? [] : [step[0] === 'popHeadTo' ? list.popHead() : list.popTail()];
+      const written: string[] = [];
+      const sink = {
+        bulk: (text: string) => written.push(text),
+        bulkOfBytes: (bytes: Buffer, from: number, to: number) =>
+          written.push(bytes.toString('latin1', from, to)),
+        bulksOfBytes: () => {
+          throw new Error('a pop writes one element');
+        },
+      };
+      expect(step[0] === 'popHeadTo' ? packed.popHeadTo(sink) : packed.popTailTo(sink)).toBe(
+        expected.length === 1,
+      );
+      expect(written).toEqual(expected);
+      break;
+    }
     case 'set':
       expect(packed.set(step[1], step[2])).toBe(list.set(step[1], step[2]));
       break;
@@ -93,6 +114,9 @@ describe('PackedList', () => {
           if (bounds !== null) {
             packed.writeRange(bounds[0], bounds[1], {
               bulk: (text) => written.push(text),
+              bulkOfBytes: () => {
+                throw new Error('a range writes runs');
+              },
               bulksOfBytes: (bytes, spans, count) => {
                 for (let i = 0; i < count; i++) {
                   const from = spans[2 * i];

@@ -102,6 +102,26 @@ export class PackedList extends PackedForm<QuickList> implements Iterable<string
     return value;
   }
 
+  /**
+   * As popHead and popTail, the element written to `sink` (from a QuickList's bytes once
+   * converted) instead of returned; false when the list is empty.
+   */
+  popHeadTo(sink: BulkSink): boolean {
+    if (this.table !== undefined) return this.table.popHeadTo(sink);
+    const value = this.popHead();
+    if (value === undefined) return false;
+    sink.bulk(value);
+    return true;
+  }
+
+  popTailTo(sink: BulkSink): boolean {
+    if (this.table !== undefined) return this.table.popTailTo(sink);
+    const value = this.popTail();
+    if (value === undefined) return false;
+    sink.bulk(value);
+    return true;
+  }
+
   /** Element at index; negative indexes count from the tail (-1 is the last). */
   at(index: number): string | undefined {
     if (this.table !== undefined) return this.table.at(index);

@@ -89,6 +89,12 @@ function pop(list: PackedList, end: End): string | undefined {
   return end === 'left' ? list.popHead() : list.popTail();
 }
 
+/** Pops an element of a list that holds one straight into the reply (no string made). */
+function popToReply(client: Client, list: PackedList, end: End): void {
+  if (end === 'left') list.popHeadTo(client.out);
+  else list.popTailTo(client.out);
+}
+
 function popCommand(client: Client, argv: string[], engine: Engine, end: End): void {
   if (argv.length > 3) {
     client.out.error(arityError(argv[0].toLowerCase()));
@@ -109,11 +115,11 @@ function popCommand(client: Client, argv: string[], engine: Engine, end: End): v
     return;
   }
   if (count === -1) {
-    client.out.bulk(pop(list, end) as string);
+    popToReply(client, list, end);
   } else {
     const taken = Math.min(count, list.length);
     client.out.array(taken);
-    for (let i = 0; i < taken; i++) client.out.bulk(pop(list, end) as string);
+    for (let i = 0; i < taken; i++) popToReply(client, list, end);
     engine.countChanges(taken);
   }
   afterRemoval(engine, client.db, argv[1], list, popEvent(end));
@@ -378,7 +384,7 @@ function replyPopped(
   client.out.array(2);
   client.out.bulk(key);
   client.out.array(taken);
-  for (let i = 0; i < taken; i++) client.out.bulk(pop(list, end) as string);
+  for (let i = 0; i < taken; i++) popToReply(client, list, end);
   engine.countChanges(taken);
   afterRemoval(engine, client.db, key, list, popEvent(end));
 }
@@ -406,7 +412,7 @@ function blockingPop(client: Client, argv: string[], engine: Engine, end: End): 
     if (list === undefined) continue;
     client.out.array(2);
     client.out.bulk(key);
-    client.out.bulk(pop(list, end) as string);
+    popToReply(client, list, end);
     afterRemoval(engine, client.db, key, list, popEvent(end));
     if (engine.propagation.active) engine.propagation.replaceCurrent(popArgv(end, key, -1));
     return;
@@ -429,7 +435,7 @@ function blockingPop(client: Client, argv: string[], engine: Engine, end: End): 
       if (engine.propagation.active) engine.propagation.replaceCurrent(popArgv(end, key, -1));
       client.out.array(2);
       client.out.bulk(key);
-      client.out.bulk(pop(list, end) as string);
+      popToReply(client, list, end);
       afterRemoval(engine, db, key, list as PackedList, popEvent(end));
       engine.countChanges(SERVED_LIST_CHANGES);
       return true;
