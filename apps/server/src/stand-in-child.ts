@@ -41,8 +41,10 @@ export class StandInChild {
   private spawnChild(): StandInProcess | null {
     const child = StandInChild.spare.take() ?? spawnStandInProcess();
     // Started after this job's child, so that the job's has the lower pid: `pgrep -P` lists it
-    // first, and the suite's get_child_pid takes the first.
-    StandInChild.spare.prepare();
+    // first, and the suite's get_child_pid takes the first. The spawner thread itself starts when
+    // the first job ends (release): a Node worker's start is tens of milliseconds of CPU, which
+    // on two cores the job (a replica's first full sync) would wait for.
+    if (StandInChild.spare.threadStarted) StandInChild.spare.prepare();
     if (child === null) return null;
     StandInChild.pids.add(child.pid);
     StandInChild.onSpawn?.(child.pid);
@@ -83,5 +85,6 @@ export class StandInChild {
     StandInChild.active--;
     if (this.process !== null) StandInChild.pids.delete(this.process.pid);
     this.process?.end();
+    StandInChild.spare.prepare();
   }
 }

@@ -111,6 +111,11 @@ export class SpareStandInProcess {
     this.spare = spare;
   }
 
+  /** Whether the spawner thread was started (by a first prepare). */
+  get threadStarted(): boolean {
+    return this.worker !== null;
+  }
+
   /** Starts a spare unless one is ready or on its way. */
   prepare(): void {
     if (this.spare !== null || this.spawning) return;
