@@ -192,33 +192,34 @@ export class MasterLink {
       throw new Error(`Error reply to PING from master: '${ping}'`);
     }
     this.owner.log('notice', 'Master replied to PING, replication can continue...');
+    // AUTH and the REPLCONFs go in one write and their replies are read in order, as Redis's
+    // syncWithMaster sends them (one round trip, not one each).
     const password = config.get('masterauth');
-    if (password !== '') {
-      const user = config.get('masteruser');
-      const reply = await this.ask(
-        generation,
-        user === '' ? ['AUTH', password] : ['AUTH', user, password],
-      );
-      if (reply.startsWith('-')) throw new Error(`Unable to AUTH to MASTER: ${reply}`);
-    }
+    const user = config.get('masteruser');
+    this.socket?.cork();
+    if (password !== '') this.send(user === '' ? ['AUTH', password] : ['AUTH', user, password]);
     // Over TLS, the master is told our TLS port (Redis's syncWithMaster).
     const tlsPort = config.get('tls-replication') === 'yes' ? config.getNumber('tls-port') : 0;
     const announcedPort =
       config.getNumber('replica-announce-port') || tlsPort || this.owner.listeningPort;
-    const portReply = await this.ask(generation, [
-      'REPLCONF',
-      'listening-port',
-      String(announcedPort),
-    ]);
+    this.send(['REPLCONF', 'listening-port', String(announcedPort)]);
+    const announcedIp = config.get('replica-announce-ip');
+    if (announcedIp !== '') this.send(['REPLCONF', 'ip-address', announcedIp]);
+    this.send(['REPLCONF', 'capa', 'eof', 'capa', 'psync2']);
+    this.socket?.uncork();
+    if (password !== '') {
+      const reply = await this.reply(generation);
+      if (reply.startsWith('-')) throw new Error(`Unable to AUTH to MASTER: ${reply}`);
+    }
+    const portReply = await this.reply(generation);
     if (portReply.startsWith('-')) {
       this.owner.log(
         'notice',
         `(Non critical) Master does not understand REPLCONF listening-port: ${portReply}`,
       );
     }
-    const announcedIp = config.get('replica-announce-ip');
-    if (announcedIp !== '') await this.ask(generation, ['REPLCONF', 'ip-address', announcedIp]);
-    const capaReply = await this.ask(generation, ['REPLCONF', 'capa', 'eof', 'capa', 'psync2']);
+    if (announcedIp !== '') await this.reply(generation);
+    const capaReply = await this.reply(generation);
     if (capaReply.startsWith('-')) {
       this.owner.log(
         'notice',
@@ -268,6 +269,11 @@ export class MasterLink {
   /** Sends a command and waits for its one-line reply. */
   private async ask(generation: number, argv: readonly string[]): Promise<string> {
     this.send(argv);
+    return this.reply(generation);
+  }
+
+  /** The next one-line reply, once it came. */
+  private async reply(generation: number): Promise<string> {
     for (;;) {
       if (generation !== this.generation || this.lines === null) throw new Error('link lost');
       const line = this.lines.next();

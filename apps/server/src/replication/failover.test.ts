@@ -147,15 +147,20 @@ async function fakeReplica(
   const sockets: Socket[] = [];
   const listener: Server = createServer((socket) => {
     sockets.push(socket);
-    // One command per chunk: the handshake waits for each reply.
+    // Whole commands per chunk (the handshake sends its REPLCONFs in one write).
     socket.on('data', (chunk) => {
       const parts = chunk.toString('latin1').split('\r\n');
-      const name = (parts[2] ?? '').toUpperCase();
-      if (name === 'PING') socket.write('+PONG\r\n');
-      else if (name === 'REPLCONF') socket.write('+OK\r\n');
-      else if (name === 'PSYNC') {
-        psyncs.push(parts.filter((_, i) => i % 2 === 0 && i > 0).join(' '));
-        socket.write(`${psyncReply}\r\n`);
+      for (let at = 0; parts[at]?.startsWith('*');) {
+        const count = Number(parts[at].slice(1));
+        const argv = Array.from({ length: count }, (_, i) => parts[at + 2 + 2 * i]);
+        at += 1 + 2 * count;
+        const name = (argv[0] ?? '').toUpperCase();
+        if (name === 'PING') socket.write('+PONG\r\n');
+        else if (name === 'REPLCONF') socket.write('+OK\r\n');
+        else if (name === 'PSYNC') {
+          psyncs.push(argv.join(' '));
+          socket.write(`${psyncReply}\r\n`);
+        }
       }
     });
   });
