@@ -3,7 +3,9 @@
 // `local bench_k = <n>` (so no compilation cache can serve them), one at a time over one
 // connection. Per round: the median and best wall time of a load, and the server's CPU time per
 // load from /proc/<pid>/task (10 ms ticks): all threads, and its main thread alone (the rest is
-// V8's helpers: optimizing compiles, parallel scavenges, concurrent marking).
+// V8's helpers: optimizing compiles, parallel scavenges, concurrent marking). Then, as a BullMQ
+// client does on connecting to a fresh server, each of BullMQ's scripts loaded once: the total
+// wall and CPU time.
 // Servers (alternating, BENCH_ROUNDS rounds each): this build's daemon, redis-server, and the
 // daemon of another worktree when BENCH_BASE names one (a build to compare with).
 // Usage (from the repo root, after a build): node apps/server/bench/script-load-bench.mjs
@@ -20,7 +22,12 @@ const loads = Number(process.env.BENCH_LOADS ?? '60');
 const rounds = Number(process.env.BENCH_ROUNDS ?? '3');
 const port = Number(process.env.BENCH_PORT ?? '6390');
 const require = createRequire(import.meta.url);
-const script = Object.values(require('bullmq/dist/cjs/scripts/moveToFinished-14.js'))[0].content;
+const scriptsDirectory = join(require.resolve('bullmq/package.json'), '../dist/cjs/scripts');
+const scriptOf = (file) => Object.values(require(join(scriptsDirectory, file)))[0].content;
+const script = scriptOf('moveToFinished-14.js');
+const bullmqScripts = readdirSync(scriptsDirectory)
+  .filter((file) => file.endsWith('.js') && file !== 'index.js')
+  .map(scriptOf);
 
 const daemon = (worktree) => [process.execPath, [`${worktree}/apps/server/bin/rc-server.js`]];
 const servers = [
@@ -74,8 +81,8 @@ function call(socket, args) {
   });
 }
 
-/** One server's round; `tag` (digits) keeps its sources apart from the other rounds'. */
-async function round([command, args], tag) {
+/** A fresh server loading `sources` one at a time: each load's wall time, CPU time in all. */
+async function loadAll([command, args], sources) {
   const dir = mkdtempSync(join(tmpdir(), 'rc-bench-'));
   const server = spawn(command, [...args, '--port', String(port), '--save', '', '--dir', dir], {
     stdio: 'ignore',
@@ -85,21 +92,16 @@ async function round([command, args], tag) {
     await call(socket, ['PING']);
     const before = threadTimes(server.pid);
     const walls = [];
-    for (let i = 0; i < loads; i++) {
+    for (const source of sources) {
       const started = performance.now();
-      const source = `local bench_k = ${tag}${i}\n${script}`;
       const reply = await call(socket, ['SCRIPT', 'LOAD', source]);
       walls.push(performance.now() - started);
       if (!reply.startsWith('$40')) throw new Error(`SCRIPT LOAD replied ${reply.slice(0, 80)}`);
     }
     const after = threadTimes(server.pid);
     socket.destroy();
-    return {
-      wall: median(walls),
-      best: Math.min(...walls),
-      cpu: (after.main + after.helpers - before.main - before.helpers) / loads,
-      main: (after.main - before.main) / loads,
-    };
+    const main = after.main - before.main;
+    return { walls, cpu: main + after.helpers - before.helpers, main };
   } finally {
     if (server.exitCode === null && server.signalCode === null) {
       server.kill();
@@ -108,16 +110,40 @@ async function round([command, args], tag) {
   }
 }
 
-const results = new Map(servers.map(([name]) => [name, []]));
+const largest = new Map(servers.map(([name]) => [name, []]));
+const all = new Map(servers.map(([name]) => [name, []]));
 for (let r = 0; r < rounds; r++) {
-  for (const [index, [name, server]] of servers.entries())
-    results.get(name).push(await round(server, `${r}${index}`));
+  for (const [index, [name, server]] of servers.entries()) {
+    // The first line keeps each round's sources apart from the others'.
+    const sources = Array.from(
+      { length: loads },
+      (_, i) => `local bench_k = ${r}${index}${i}\n${script}`,
+    );
+    const { walls, cpu, main } = await loadAll(server, sources);
+    largest.get(name).push({
+      wall: median(walls),
+      best: Math.min(...walls),
+      cpu: cpu / loads,
+      main: main / loads,
+    });
+    const whole = await loadAll(server, bullmqScripts);
+    all.get(name).push({ wall: whole.walls.reduce((a, b) => a + b), cpu: whole.cpu });
+  }
 }
-console.log(`${script.length} bytes of Lua, ${loads} loads per round, ${rounds} rounds`);
+const show = (list, key) => list.map((result) => result[key].toFixed(1)).join(' / ');
+console.log(
+  `moveToFinished, ${script.length} bytes of Lua: ${loads} loads per round, ${rounds} rounds`,
+);
 console.log('| server | wall median (ms) | best | server CPU per load (ms) | main thread |');
 console.log('| --- | --: | --: | --: | --: |');
-for (const [name, list] of results) {
-  const show = (key) => list.map((result) => result[key].toFixed(1)).join(' / ');
-  console.log(`| ${name} | ${show('wall')} | ${show('best')} | ${show('cpu')} | ${show('main')} |`);
+for (const [name, list] of largest) {
+  const cells = ['wall', 'best', 'cpu', 'main'].map((key) => show(list, key));
+  console.log(`| ${name} | ${cells.join(' | ')} |`);
 }
+const bytes = bullmqScripts.reduce((sum, source) => sum + source.length, 0);
+console.log(`\nBullMQ's ${bullmqScripts.length} scripts (${bytes} bytes of Lua), each loaded once`);
+console.log('| server | wall (ms) | server CPU (ms) |');
+console.log('| --- | --: | --: |');
+for (const [name, list] of all)
+  console.log(`| ${name} | ${show(list, 'wall')} | ${show(list, 'cpu')} |`);
 console.log(`load average at the end: ${loadavg()[0].toFixed(1)}`);
