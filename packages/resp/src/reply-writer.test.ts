@@ -216,6 +216,58 @@ describe('ReplyWriter buffer', () => {
   });
 });
 
+/** Whether two views start at the same byte of the same memory (small Buffers share a pool). */
+function sameStorage(a: Buffer, b: Buffer): boolean {
+  return a.buffer === b.buffer && a.byteOffset === b.byteOffset;
+}
+
+describe('ReplyWriter storage beyond the reply buffer', () => {
+  it('writes in the reply buffer again once grown output is sent, unless the buffer is kept', () => {
+    const out = new ReplyWriter(16);
+    out.simple('a');
+    let small: Buffer = Buffer.alloc(0);
+    out.sendTo((bytes) => {
+      small = bytes;
+      return false;
+    });
+    out.bulk('g'.repeat(100));
+    let grown: Buffer = Buffer.alloc(0);
+    out.sendTo((bytes) => {
+      grown = bytes;
+      return true;
+    });
+    expect(sameStorage(grown, small)).toBe(false);
+    // The grown storage is the socket's now; the reply buffer takes the next output.
+    out.simple('b');
+    let next: Buffer = Buffer.alloc(0);
+    out.sendTo((bytes) => {
+      next = bytes;
+      return true;
+    });
+    expect(sameStorage(next, small)).toBe(true);
+    expect(grown.toString('latin1')).toBe(`$100\r\n${'g'.repeat(100)}\r\n`);
+    // That buffer was kept by the socket: later output goes elsewhere and leaves it alone.
+    out.bulk('h'.repeat(100));
+    out.simple('c');
+    expect(next.toString()).toBe('+b\r\n');
+    expect(out.take().toString('latin1')).toBe(`$100\r\n${'h'.repeat(100)}\r\n+c\r\n`);
+    out.simple('d');
+    expect(next.toString()).toBe('+b\r\n');
+    expect(out.take().toString()).toBe('+d\r\n');
+  });
+
+  it('resizes to a reply buffer smaller than what is pending, keeping it all', () => {
+    const out = new ReplyWriter(1024);
+    out.bulk('p'.repeat(500));
+    out.resize(64);
+    expect(out.capacity).toBe(64);
+    out.simple('more');
+    expect(out.take().toString('latin1')).toBe(`$500\r\n${'p'.repeat(500)}\r\n+more\r\n`);
+    out.simple('small');
+    expect(out.take().toString()).toBe('+small\r\n');
+  });
+});
+
 describe('ReplyWriter onGrow', () => {
   it('is told the bytes needed when the output outgrows its storage, and may drop it', () => {
     const out = new ReplyWriter(64);

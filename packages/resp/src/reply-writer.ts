@@ -112,7 +112,8 @@ const VIEWED_LENGTHS = 64;
  *
  * The storage kept between flushes is the reply buffer (Redis's `buf`, `capacity` bytes):
  * output that outgrows it takes larger storage until it is taken or sent, as Redis's reply
- * list holds what its buffer cannot. `peak` is how full the reply buffer got (Redis's
+ * list holds what its buffer cannot, and the reply buffer's own storage is used again after
+ * (a pipeline of LRANGEs outgrows it on every batch: no fresh one each time). `peak` is how full the reply buffer got (Redis's
  * `buf_peak`), for the owner that resizes it (`resize`).
  */
 export class ReplyWriter {
@@ -125,26 +126,32 @@ export class ReplyWriter {
   onGrow: ((needed: number) => boolean) | null = null;
   /** Counts each error reply where it is written; null: errors are written uncounted. */
   errorStats: ErrorReplyStats | null = null;
+  /** Where output is written: the reply buffer's storage (`home`), or larger storage. */
   private buffer: Buffer;
+  /** The reply buffer's storage, `retained` bytes. */
+  private home: Buffer;
   private used = 0;
   /** The reply buffer's size: the storage kept between flushes. */
   private retained: number;
   /** The most of the reply buffer filled by output already taken or sent. */
   private peakFilled: number;
-  /** What `sendTo` hands out: most replies are short and of a few recurring lengths. */
+  /** What `sendTo` hands out of `home`: most replies are short, of a few recurring lengths. */
   private readonly views: PrefixViews;
 
   constructor(initialCapacity = 16 * 1024) {
     this.retained = initialCapacity > 16 ? initialCapacity : 16;
     // As Redis's createClient, a new buffer counts as full until its peak is first reset.
     this.peakFilled = this.retained;
-    this.buffer = Buffer.allocUnsafe(this.retained);
-    this.views = new PrefixViews(this.buffer, VIEWED_LENGTHS);
+    this.home = Buffer.allocUnsafe(this.retained);
+    this.buffer = this.home;
+    this.views = new PrefixViews(this.home, VIEWED_LENGTHS);
   }
 
-  private useStorage(buffer: Buffer): void {
-    this.buffer = buffer;
-    this.views.reset(buffer);
+  /** A new reply buffer, the old one handed away (or too small); the output goes on there. */
+  private newHome(): void {
+    this.home = Buffer.allocUnsafe(this.retained);
+    this.buffer = this.home;
+    this.views.reset(this.home);
   }
 
   get length(): number {
@@ -167,12 +174,17 @@ export class ReplyWriter {
     this.peakFilled = this.used < this.retained ? this.used : this.retained;
   }
 
-  /** Gives the reply buffer a new size; pending output is kept. */
+  /**
+   * Gives the reply buffer a new size; pending output is kept (where it is, as storage beyond
+   * the reply buffer, when it does not fit the new size).
+   */
   resize(capacity: number): void {
     this.retained = capacity;
-    const storage = Buffer.allocUnsafe(capacity > this.used ? capacity : this.used);
-    this.buffer.copy(storage, 0, 0, this.used);
-    this.useStorage(storage);
+    const pending = this.buffer;
+    const fits = this.used <= capacity;
+    this.newHome();
+    if (fits) pending.copy(this.home, 0, 0, this.used);
+    else this.buffer = pending;
   }
 
   /** Output leaves the writer: its fill of the reply buffer counts toward the peak. */
@@ -185,11 +197,16 @@ export class ReplyWriter {
     const used = this.used;
     this.notePeak();
     this.used = 0;
-    if (used >= HAND_OVER || this.buffer.length !== this.retained) {
-      // Output that outgrew the reply buffer: give its storage away rather than copy it, and
-      // go back to a reply buffer of the usual size.
+    if (this.buffer !== this.home) {
+      // Output that outgrew the reply buffer: give its storage away rather than copy it.
       const bytes = this.buffer.subarray(0, used);
-      this.useStorage(Buffer.allocUnsafe(this.retained));
+      this.buffer = this.home;
+      return bytes;
+    }
+    if (used >= HAND_OVER) {
+      // As large, in a reply buffer that big: handed over too, and a new reply buffer made.
+      const bytes = this.home.subarray(0, used);
+      this.newHome();
       return bytes;
     }
     const bytes = Buffer.allocUnsafe(used);
@@ -210,11 +227,15 @@ export class ReplyWriter {
     const used = this.used;
     this.notePeak();
     this.used = 0;
-    const kept = send(this.views.of(used));
-    // Storage grown past the reply buffer goes once its output is sent.
-    if (kept || this.buffer.length !== this.retained) {
-      this.useStorage(Buffer.allocUnsafe(this.retained));
+    if (this.buffer !== this.home) {
+      // Storage grown past the reply buffer goes once its output is sent; the reply buffer
+      // was not handed out, and takes the next output.
+      const kept = send(this.buffer.subarray(0, used));
+      this.buffer = this.home;
+      return kept;
     }
+    const kept = send(this.views.of(used));
+    if (kept) this.newHome();
     return kept;
   }
 
@@ -236,7 +257,7 @@ export class ReplyWriter {
     while (capacity < needed) capacity *= 2;
     const grown = Buffer.allocUnsafe(capacity);
     this.buffer.copy(grown, 0, 0, this.used);
-    this.useStorage(grown);
+    this.buffer = grown;
   }
 
   raw(bytes: Buffer): void {
