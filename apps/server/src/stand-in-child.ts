@@ -41,9 +41,11 @@ export class StandInChild {
   private spawnChild(): StandInProcess | null {
     const child = StandInChild.spare.take() ?? spawnStandInProcess();
     // Started after this job's child, so that the job's has the lower pid: `pgrep -P` lists it
-    // first, and the suite's get_child_pid takes the first. The spawner thread itself starts when
-    // the first job ends (release): a Node worker's start is tens of milliseconds of CPU, which
-    // on two cores the job (a replica's first full sync) would wait for.
+    // first, and the suite's get_child_pid takes the first. Only here: a spare started between
+    // jobs could fork in the thread just as the next job forks its own here, and come first.
+    // The spawner thread itself starts when the first job ends (release): a Node worker's start
+    // is tens of milliseconds of CPU, which on two cores the job (a replica's first full sync)
+    // would wait for.
     if (StandInChild.spare.threadStarted) StandInChild.spare.prepare();
     if (child === null) return null;
     StandInChild.pids.add(child.pid);
@@ -85,6 +87,6 @@ export class StandInChild {
     StandInChild.active--;
     if (this.process !== null) StandInChild.pids.delete(this.process.pid);
     this.process?.end();
-    StandInChild.spare.prepare();
+    StandInChild.spare.startThread();
   }
 }

@@ -111,9 +111,14 @@ export class SpareStandInProcess {
     this.spare = spare;
   }
 
-  /** Whether the spawner thread was started (by a first prepare). */
+  /** Whether the spawner thread was started (by startThread or a first prepare). */
   get threadStarted(): boolean {
     return this.worker !== null;
+  }
+
+  /** Starts the spawner thread, without a spare yet. */
+  startThread(): void {
+    this.thread();
   }
 
   /** Starts a spare unless one is ready or on its way. */
