@@ -157,6 +157,11 @@ describe('ReplyWriter', () => {
     out.bulksOfBytes(source, spans, texts.length);
     out.bulksOfBytes(source, spans, 0);
     expect(out.take().toString('latin1')).toBe(`+0123456789\r\n${expected}`);
+    // A run one byte past the room left: the buffer grows rather than lose the last byte.
+    const edge = new ReplyWriter(16);
+    edge.simple('abcde');
+    edge.bulksOfBytes(Buffer.from('xxx'), Int32Array.of(0, 3), 1);
+    expect(edge.take().toString('latin1')).toBe('+abcde\r\n$3\r\nxxx\r\n');
   });
 
   it('exports the pre-encoded common replies', () => {

@@ -381,7 +381,7 @@ export class ReplyWriter {
     for (let i = 0; i < count; i++) {
       const length = spans[2 * i + 1];
       // "$", the digits, CR LF, the bytes, CR LF.
-      size += length + (length < 10 ? 5 : 4 + digitCount(length));
+      size += length + 5 + (length < 10 ? 1 : digitCount(length));
     }
     this.reserve(size);
     const buffer = this.buffer;
