@@ -45,7 +45,7 @@ import { Scripting } from './scripting/scripting.js';
 import type { ScriptFlags } from './scripting/script-flags.js';
 import { Tracking } from './tracking.js';
 import { Eviction } from './eviction.js';
-import { IdleCollection } from './garbage.js';
+import { IdleCollection, letYoungGenerationGrow } from './garbage.js';
 import { STARTUP_BYTES } from './memory-estimate.js';
 import type { LfuSettings } from './access-frequency.js';
 import { commandKeys } from './command-metadata/command-keys.js';
@@ -420,6 +420,9 @@ export class Engine implements KeyspaceObserver {
       this.latencyMonitor.threshold = Number(value);
     });
     this.config.follow('maxmemory', (value) => {
+      // Here, not in Eviction, which exists only once a limit has been set: without one the
+      // young generation was held at its first 2 MB for good (scavenges every MB allocated).
+      letYoungGenerationGrow(Number(value) === 0);
       if (Number(value) > 0) this.eviction ??= new Eviction(this);
     });
     // Set (not at startup), a limit is enforced right away, as Redis's updateMaxmemory.

@@ -1,5 +1,5 @@
 import type { Engine } from './engine.js';
-import { collectGarbageSoon, letYoungGenerationGrow } from './garbage.js';
+import { collectGarbageSoon } from './garbage.js';
 import { EventClass } from './keyspace-events.js';
 import type { Database } from './keyspace.js';
 
@@ -79,7 +79,6 @@ export class Eviction {
     ]) {
       config.follow(name, () => {
         this.maxmemory = config.getNumber('maxmemory');
-        letYoungGenerationGrow(this.maxmemory === 0);
         this.policy = config.get('maxmemory-policy');
         this.volatile = this.policy.startsWith('volatile-');
         this.random = this.policy.endsWith('-random');

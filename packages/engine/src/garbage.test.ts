@@ -71,3 +71,33 @@ describe('letYoungGenerationGrow', () => {
     expect(grown).toBeGreaterThan(start);
   });
 });
+
+describe("an engine's maxmemory and the young generation", () => {
+  it('lets it grow from its start without a limit, and holds it once one is set', () => {
+    // As the daemon: held from the process's start until an engine reads maxmemory.
+    const script = `
+      import { getHeapSpaceStatistics, setFlagsFromString } from 'node:v8';
+      setFlagsFromString('--semi-space-growth-factor=1');
+      const { Engine } = await import(${JSON.stringify(new URL('../dist/index.js', import.meta.url).href)});
+      const young = () => getHeapSpaceStatistics().find((space) => space.space_name === 'new_space').space_size;
+      const churn = () => { const kept = []; for (let i = 0; i < 400000; i++) { const s = 'x'.repeat(90) + i; if (i % 10 === 0) kept.push(s); } return kept.length; };
+      churn();
+      const start = young();
+      const engine = new Engine();
+      churn();
+      const grown = young();
+      engine.config.set('maxmemory', '100000000');
+      churn();
+      const afterLimit = young();
+      churn();
+      console.log(JSON.stringify({ start, grown, afterLimit, held: young() }));
+    `;
+    const output = execFileSync(process.execPath, ['--input-type=module', '--eval', script], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+    });
+    const { start, grown, afterLimit, held } = JSON.parse(output) as Record<string, number>;
+    expect(grown).toBeGreaterThan(start);
+    expect(held).toBe(afterLimit);
+  });
+});
