@@ -56,6 +56,10 @@ export function addToZset(
   let incremented: number | null = null;
   for (let i = 0; i < members.length; i++) {
     zsetBeforeAdd(zset, limits, members[i], flags.xx);
+    // A listpack member given its own score again (without INCR) changes nothing: asked first,
+    // from the entry `add` would find again, no result object is made (redis-benchmark's ZADD
+    // re-adds one member at score 0 every time).
+    if (!flags.incr && zset.isListpack && zset.score(members[i]) === scores[i]) continue;
     const result = zset.add(members[i], scores[i], flags);
     if (result.outcome === 'nan') {
       if (zset.size === 0) client.db.delete(key);

@@ -85,6 +85,22 @@ describe.runIf(requireRedisOrSkip('keyspace notifications differential'))(
         ],
       ],
       [
+        // A member given its own score again changes nothing: no event, whatever the options.
+        'sorted set re-adds',
+        'KEAn',
+        [
+          ['ZADD', 'z', '0', 'm', '1.5', 'n'],
+          ['ZADD', 'z', '0', 'm'],
+          ['ZADD', 'z', 'XX', 'CH', '0', 'm'],
+          ['ZADD', 'z', 'NX', '0', 'm'],
+          ['ZADD', 'z', 'GT', '1.5', 'n'],
+          ['ZADD', 'z', 'LT', 'CH', '-0', 'm'],
+          ['ZADD', 'z', 'INCR', '0', 'm'],
+          ['ZINCRBY', 'z', '0', 'n'],
+          ['ZADD', 'z', '0', 'm', '2', 'n'],
+        ],
+      ],
+      [
         'new-key and masked events',
         'En',
         [

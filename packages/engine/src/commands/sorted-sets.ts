@@ -100,6 +100,10 @@ function zaddOption(text: string): keyof ZaddFlags | null {
   return null;
 }
 
+/** A ZADD of one pair's score and member, filled in by each such call (see `zadd`). */
+const ONE_SCORE: number[] = [0];
+const ONE_MEMBER: string[] = [''];
+
 /** ZADD key [NX|XX] [GT|LT] [CH] [INCR] score member [score member ...] */
 export function zadd(client: Client, argv: string[], engine: Engine): void {
   // Without options (the usual call) the shared NO_ZADD_FLAGS: no object made per call.
@@ -128,10 +132,11 @@ export function zadd(client: Client, argv: string[], engine: Engine): void {
     client.out.error('ERR INCR option supports a single increment-element pair');
     return;
   }
-  // Sized up front: an array grown by push takes room for 17 elements at once.
+  // One pair (the usual call) goes through ONE_SCORE and ONE_MEMBER: no arrays made per call.
+  // More are sized up front: an array grown by push takes room for 17 elements at once.
   const count = pairs / 2;
-  const scores = new Array<number>(count);
-  const members = new Array<string>(count);
+  const scores = count === 1 ? ONE_SCORE : new Array<number>(count);
+  const members = count === 1 ? ONE_MEMBER : new Array<string>(count);
   for (let i = 0; i < count; i++) {
     const score = floatArgument(client, argv[at + 2 * i]);
     if (score === null) return;
@@ -139,6 +144,8 @@ export function zadd(client: Client, argv: string[], engine: Engine): void {
     members[i] = argv[at + 2 * i + 1];
   }
   addToZset(client, engine, argv[1], scores, members, flags);
+  // addToZset keeps neither array; the member is let go of at once.
+  ONE_MEMBER[0] = '';
 }
 
 /** ZINCRBY is ZADD key INCR increment member. */
