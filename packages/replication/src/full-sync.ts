@@ -35,14 +35,12 @@ export function sendSnapshot(
   options: TransferOptions = {},
 ): Promise<TransferOutcome> {
   const chunks = snapshotChunks(engine, { ...image, sliceMilliseconds: SLICE_MILLISECONDS });
-  // The generator starts the snapshot on its first step: do it before anything else can run.
-  const first = chunks.next();
-  return pump(chunks, first, replicas, eof, savePacing(engine).pauseMs, options);
+  return pump(chunks, replicas, eof, savePacing(engine).pauseMs, options);
 }
 
+/** Runs synchronously up to its first await: the snapshot starts before anything else can run. */
 async function pump(
   chunks: Generator<Buffer>,
-  first: IteratorResult<Buffer>,
   replicas: readonly ConnectedReplica[],
   eof: boolean,
   pauseMs: number,
@@ -65,8 +63,14 @@ async function pump(
   const writeAll = (bytes: Buffer) =>
     Promise.race([Promise.all(alive().map((replica) => replica.write(bytes))), killed]);
   let size = 0;
+  // The EOF header goes out before the image's first slice is made, as Redis's child writes it
+  // first: the replica opens its file while the slice runs, instead of after it.
+  const header =
+    mark === null ? null : writeAll(Buffer.from(`$EOF:${mark.toString('latin1')}\r\n`));
+  // The generator starts the snapshot on its first step.
+  const first = chunks.next();
   try {
-    if (mark !== null) await writeAll(Buffer.from(`$EOF:${mark.toString('latin1')}\r\n`));
+    if (header !== null) await header;
     for (let step = first; ; step = chunks.next()) {
       const stop = stopped();
       if (stop !== null) return stop;
