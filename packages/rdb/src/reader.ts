@@ -44,7 +44,8 @@ export interface RdbReaderOptions {
    * A string value stored as plain or LZF-compressed bytes, at most this many, comes as a
    * 'string-bytes' record (a view of its bytes, or of where they were decompressed) instead of a
    * string in a 'key' record: a loader that keeps short values as bytes makes neither the string
-   * nor its RdbValue. 0 (the default): never.
+   * nor its RdbValue. 0 (the default): never. The record is valid until the next call of next():
+   * the reader fills the same one for the next such key (copy it to keep it).
    */
   stringBytesUpTo?: number;
 }
@@ -71,6 +72,20 @@ export class RdbReader {
   private readonly verifyChecksum: boolean;
   private readonly onEmptyKey: ((db: number, key: string) => void) | undefined;
   private readonly stringBytesUpTo: number;
+  /**
+   * The 'string-bytes' record next() returns, filled anew for each such key: a million short
+   * values loaded are then not a million records for the garbage collector. end() makes a new
+   * one for each record it holds back.
+   */
+  private readonly bytesRecord: RdbStringBytesKey = {
+    kind: 'string-bytes',
+    db: 0,
+    key: '',
+    bytes: EMPTY,
+    start: 0,
+    end: 0,
+    expireAt: null,
+  };
   /** Where short compressed string values are decompressed for 'string-bytes' records. */
   private decompressed: Buffer = EMPTY;
   private decompressedUsed = 0;
@@ -327,15 +342,14 @@ export class RdbReader {
       start = input.take(length);
     }
     this.expireAt = null;
-    return {
-      kind: 'string-bytes',
-      db: this.db,
-      key,
-      bytes,
-      start,
-      end: start + length,
-      expireAt,
-    };
+    const record = this.ending ? ({ kind: 'string-bytes' } as RdbStringBytesKey) : this.bytesRecord;
+    record.db = this.db;
+    record.key = key;
+    record.bytes = bytes;
+    record.start = start;
+    record.end = start + length;
+    record.expireAt = expireAt;
+    return record;
   }
 
   /** Walks over the key record at the read position, throwing NEED_MORE if incomplete. */
@@ -382,10 +396,11 @@ export function readRdb(bytes: Buffer, options?: RdbReaderOptions): RdbRecord[] 
   const reader = new RdbReader(options);
   reader.push(bytes);
   const records: RdbRecord[] = [];
-  for (let record = reader.next(); record !== undefined; record = reader.next())
-    records.push(record);
+  const keep = (record: RdbRecord): void => {
+    records.push(record.kind === 'string-bytes' ? { ...record } : record);
+  };
+  for (let record = reader.next(); record !== undefined; record = reader.next()) keep(record);
   reader.end();
-  for (let record = reader.next(); record !== undefined; record = reader.next())
-    records.push(record);
+  for (let record = reader.next(); record !== undefined; record = reader.next()) keep(record);
   return records;
 }

@@ -36,12 +36,14 @@ function expectedRecords(keys: RdbKey[]): RdbRecord[] {
 function readChunks(chunks: Buffer[], options?: RdbReaderOptions): RdbRecord[] {
   const reader = new RdbReader(options);
   const records: RdbRecord[] = [];
+  // A 'string-bytes' record is valid until the next call of next(): kept, it is copied.
+  const keep = (r: RdbRecord): number => records.push(r.kind === 'string-bytes' ? { ...r } : r);
   for (const chunk of chunks) {
     reader.push(chunk);
-    for (let r = reader.next(); r !== undefined; r = reader.next()) records.push(r);
+    for (let r = reader.next(); r !== undefined; r = reader.next()) keep(r);
   }
   reader.end();
-  for (let r = reader.next(); r !== undefined; r = reader.next()) records.push(r);
+  for (let r = reader.next(); r !== undefined; r = reader.next()) keep(r);
   return records;
 }
 
@@ -106,6 +108,33 @@ describe('writeRdb → readRdb', () => {
           : [],
     );
     expect(values).toEqual(keys.map((key) => (key.value as { value: string }).value));
+  });
+
+  it('fills one string-bytes record for each key next() reads, and end() a new one for each it holds back', () => {
+    const keys: RdbKey[] = Array.from({ length: 4 }, (_, i) => ({
+      db: 0,
+      key: `key:${i}`,
+      value: { type: 'string', value: `value:${i}` },
+      expireAt: null,
+    }));
+    const file = writeRdb(keys, AUX);
+    const reader = new RdbReader({ stringBytesUpTo: 44 });
+    reader.push(file);
+    const read = [...reader.records()].filter((record) => record.kind === 'string-bytes');
+    expect(read).toHaveLength(4);
+    expect(new Set(read).size).toBe(1);
+    const heldBack = new RdbReader({ stringBytesUpTo: 44 });
+    heldBack.push(file);
+    heldBack.end();
+    const valuesOf = (records: RdbRecord[]): string[] =>
+      records.flatMap((record) =>
+        record.kind === 'string-bytes'
+          ? [record.bytes.toString('latin1', record.start, record.end)]
+          : [],
+      );
+    const expected = ['value:0', 'value:1', 'value:2', 'value:3'];
+    expect(valuesOf([...heldBack.records()])).toEqual(expected);
+    expect(valuesOf(readRdb(file, { stringBytesUpTo: 44 }))).toEqual(expected);
   });
 
   it('gives short string values as views of their bytes when asked, the same values', () => {
