@@ -80,6 +80,42 @@ describe('KeyTable', () => {
     );
   });
 
+  it('steps a counter in its digits only when they keep their count, replying them', () => {
+    const stepped = (digits: string, up: boolean) => {
+      const table = new KeyTable();
+      const slot = table.addNew('k', digits);
+      if (!table.stepAt(slot, up)) return { done: false, value: table.valueAt(slot) };
+      const out = new ReplyWriter();
+      table.writeIntegerAt(slot, out);
+      return { done: true, value: table.valueAt(slot), reply: out.take().toString('latin1') };
+    };
+    fc.assert(
+      fc.property(
+        fc.oneof(
+          fc.integer({ min: -1e6, max: 1e6 }).map(String),
+          fc.integer({ min: 0, max: 1e15 + 10 }).map(String),
+          fc.constantFrom('99999', '10000', '100000', '999999999999999', '1000000000000000'),
+          fc.constantFrom('09999', '1234x', '-12345', '+12345', ' 12345', '12345 '),
+        ),
+        fc.boolean(),
+        (digits, up) => {
+          const sum = Number(digits) + (up ? 1 : -1);
+          const canonical = /^[1-9][0-9]*$/.test(digits);
+          const keeps = canonical && String(sum).length === digits.length;
+          const result = stepped(digits, up);
+          const expectedDone = keeps && digits.length >= 5 && digits.length <= 15;
+          expect(result.done).toBe(expectedDone);
+          if (expectedDone) {
+            expect(result.value).toBe(String(sum));
+            expect(result.reply).toBe(`:${sum}\r\n`);
+          } else {
+            expect(result.value).toBe(digits);
+          }
+        },
+      ),
+    );
+  });
+
   it('keeps short strings through the repacks that give removed ones back', () => {
     const table = new KeyTable();
     const model = new Map<string, string>();

@@ -210,6 +210,17 @@ export class KeyTable {
     return true;
   }
 
+  /** INCR or DECR in the digits of the short string at the slot (see SmallStrings.stepAt). */
+  stepAt(slot: number, up: boolean): boolean {
+    const value = this.valueAtSlot[slot];
+    return typeof value === 'number' && value >= 0 && this.smallStrings.stepAt(value, up);
+  }
+
+  /** The short string at the slot, stepped by `stepAt`, as an integer reply. */
+  writeIntegerAt(slot: number, out: ReplyWriter): void {
+    this.smallStrings.writeIntegerReply(this.valueAtSlot[slot] as number, out);
+  }
+
   /** Whether the slot's value is a string kept as bytes (false for a slot out of range). */
   keptAsBytes(slot: number): boolean {
     return slot >= 0 && typeof this.valueAtSlot[slot] === 'number';

@@ -370,9 +370,29 @@ export class Database {
     this.accessedNow(slot, true);
     this.store(key, sum, slot, this.data.replacedAt(slot));
     this.stringStored(key, sum);
-    this.accessedNow(slot, true);
     this.observer.keyModified(this, key);
     return sum;
+  }
+
+  /**
+   * INCR (`up`) or DECR of a counter of 5 to 15 digits that keep their count, in its bytes (see
+   * SmallStrings.stepAt): recorded as `incrementInteger` records it, and the key's slot comes
+   * back for `replyCounter`. -1 otherwise, nothing recorded: the caller takes `incrementInteger`.
+   */
+  stepCounter(key: string, up: boolean): number {
+    const slot = this.findSlot(key);
+    if (slot < 0 || !this.data.stepAt(slot, up)) return -1;
+    this.observer.keyLookedUp(true);
+    this.accessedNow(slot, true);
+    // The sum is 10000 or more: an int by its bytes, never a shared integer.
+    this.forgetStringEncoding(key);
+    this.observer.keyModified(this, key);
+    return slot;
+  }
+
+  /** The counter `stepCounter` stepped at `slot`, as INCR replies it. */
+  replyCounter(slot: number, out: ReplyWriter): void {
+    this.data.writeIntegerAt(slot, out);
   }
 
   /** `set`, where a number stands for the string of its digits (see `setInteger`). */

@@ -121,6 +121,35 @@ export class SmallStrings {
     }
   }
 
+  /**
+   * INCR (`up`) or DECR of the value at `at` in its digits, when it spells a canonical integer of
+   * 5 to 15 digits that keeps its count (no carry past the first digit, no borrow of it): true,
+   * else false and nothing changed. No parse, no digits made: the last digits that are not 9
+   * (0) change. From 10000 up a value is never a shared integer, below 10^15 always safe.
+   */
+  stepAt(at: number, up: boolean): boolean {
+    const bytes = this.bytes;
+    const start = at + 1;
+    const end = start + bytes[at];
+    if (end - start < 5 || end - start > 15) return false;
+    if (bytes[start] < 49 /* 1 */ || bytes[start] > 57 /* 9 */) return false;
+    for (let i = start + 1; i < end; i++) if (bytes[i] < 48 || bytes[i] > 57) return false;
+    const rolls = up ? 57 /* 9 */ : 48; /* 0 */
+    let i = end - 1;
+    while (i >= start && bytes[i] === rolls) i--;
+    if (i < start || (!up && i === start && bytes[start] === 49)) return false;
+    bytes[i] += up ? 1 : -1;
+    const rolled = up ? 48 : 57;
+    for (let j = i + 1; j < end; j++) bytes[j] = rolled;
+    return true;
+  }
+
+  /** Writes the integer stored at `at` to `out` as an integer reply, from its bytes. */
+  writeIntegerReply(at: number, out: ReplyWriter): void {
+    const bytes = this.bytes;
+    out.integerOfBytes(bytes, at + 1, at + 1 + bytes[at]);
+  }
+
   /** Writes the value stored at `at` to `out` as a bulk reply, from its bytes. */
   writeBulk(at: number, out: ReplyWriter): void {
     const bytes = this.bytes;

@@ -354,6 +354,17 @@ export class ReplyWriter {
     this.crlf();
   }
 
+  /** An integer reply of the digits [start, end) of `source`, copied from there. */
+  integerOfBytes(source: Buffer, start: number, end: number): void {
+    this.reserve(end - start + 3);
+    const buffer = this.buffer;
+    let at = this.used;
+    buffer[at++] = 58; /* : */
+    for (let i = start; i < end; i++) buffer[at++] = source[i];
+    this.used = at;
+    this.crlf();
+  }
+
   /** A bulk string of the bytes [start, end) of `source`, copied from there (no string made). */
   bulkOfBytes(source: Buffer, start: number, end: number): void {
     const length = end - start;

@@ -331,6 +331,16 @@ function incrementBy(
   key: string,
   increment: number | bigint,
 ): void {
+  // INCR and DECR of a counter kept as digits, the count of digits unchanged: stepped in them.
+  if (increment === 1 || increment === -1) {
+    const db = client.db;
+    const slot = db.stepCounter(key, increment === 1);
+    if (slot >= 0) {
+      engine.notify(db, EventClass.string, 'incrby', key);
+      db.replyCounter(slot, client.out);
+      return;
+    }
+  }
   // A counter kept as digits, the sum a safe integer: read and written in place.
   const sum = typeof increment === 'number' ? client.db.incrementInteger(key, increment) : null;
   if (sum !== null) {
