@@ -41,16 +41,18 @@ export function sadd(client: Client, argv: string[], engine: Engine): void {
     set = createSetFor(argv[2]);
     client.db.add(argv[1], set);
   }
-  const before = set.size;
   const maxIntsetEntries = encodingLimits(engine.config).intsetEntries;
   const policy = resizePolicy(engine);
-  for (let i = 2; i < argv.length; i++) addMember(set, maxIntsetEntries, argv[i], policy);
-  if (set.size !== before) {
+  let added = 0;
+  for (let i = 2; i < argv.length; i++) {
+    if (addMember(set, maxIntsetEntries, argv[i], policy)) added++;
+  }
+  if (added > 0) {
     client.db.touch(argv[1]);
     engine.notify(client.db, EventClass.set, 'sadd', argv[1]);
   }
-  engine.countChanges(set.size - before);
-  client.out.integer(set.size - before);
+  engine.countChanges(added);
+  client.out.integer(added);
 }
 
 /** GETFAIR_NUM_ENTRIES: the rehash steps one random pick of a member takes in Redis. */
