@@ -2,6 +2,7 @@ import type { Client, RawOutput } from '@rc/engine';
 import { describe, expect, it } from 'vitest';
 import { ConnectedReplica } from './connected-replica.js';
 import { ReplicationBuffer } from './replication-buffer.js';
+import { announced } from './test-support/announcement.js';
 
 /** A socket that holds `capacity` bytes until drained, as a replica that stopped reading. */
 class StalledSocket implements RawOutput {
@@ -28,14 +29,6 @@ class StalledSocket implements RawOutput {
     this.drainListener();
   }
 }
-
-const announced = {
-  listeningPort: 0,
-  address: null,
-  capaEof: true,
-  capaPsync2: true,
-  rdbFilter: null,
-};
 
 describe('ConnectedReplica', () => {
   it('stops writing once its socket is full: the stream waits in its share of the buffer', () => {

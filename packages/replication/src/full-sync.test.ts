@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { ConnectedReplica } from './connected-replica.js';
 import { sendSnapshot } from './full-sync.js';
 import { EOF_MARK_LENGTH, SyncPayloadReader } from './sync-payload.js';
+import { announced } from './test-support/announcement.js';
 
 /** A socket that takes everything, and remembers each write and what `when` said then. */
 class RecordingSocket implements RawOutput {
@@ -23,14 +24,6 @@ class RecordingSocket implements RawOutput {
 
   onClose(): void {}
 }
-
-const announced = {
-  listeningPort: 0,
-  address: null,
-  capaEof: true,
-  capaPsync2: true,
-  rdbFilter: null,
-};
 
 function engineWithKeys(count: number): Engine {
   const engine = new Engine();
